@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gongkai::core {
+
+// The first way a stored entry fails to fit the chain.
+struct ChainFault {
+  std::int64_t seq = 0;  // the sequence number where the fault was found
+  std::string kind;      // stable: "corrupt_entry", "sequence_gap", "seq_mismatch",
+                         // "broken_link", "hash_mismatch", "time_regression"
+  std::string message;   // for people, Chinese first
+};
+
+// Checks stored entries one by one, in order, against the hash chain: each entry's bytes must be
+// canonical, its seq the next number, its prev_hash the hash of the entry before, and its stored
+// hash the hash of its bytes. Stops recording at the first fault; not thread-safe.
+class AuditChainVerifier {
+ public:
+  // `rowSeq` is the sequence number the store keeps beside the bytes, `storedHash` the hash it
+  // keeps; both are checked against the bytes themselves. Returns false once a fault is found.
+  bool add(std::int64_t rowSeq, std::string_view bytes, std::string_view storedHash);
+
+  const std::optional<ChainFault>& fault() const { return fault_; }
+  std::int64_t verifiedCount() const { return count_; }
+  const std::string& lastHash() const { return lastHash_; }
+
+ private:
+  std::optional<ChainFault> fault_;
+  std::int64_t count_ = 0;
+  std::string lastHash_;
+  std::string lastTime_;
+};
+
+}  // namespace gongkai::core

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gongkai/core/result.h"
+#include "gongkai/core/time.h"
+
+namespace gongkai::core {
+
+// 公开范围: to society, to party members only, or not disclosed at all.
+enum class Scope { kPublic, kInternal, kRestricted };
+// 公开方式.
+enum class Mode { kStatutory, kProactive, kOnRequest };
+// 公开时限.
+enum class Period { kStanding, kPeriodic, kStaged, kImmediate };
+// Lifecycle state. Only `draft` exists until the workflow issue adds the others.
+enum class DocumentStatus { kDraft };
+
+std::string_view toString(Scope value);
+std::string_view toString(Mode value);
+std::string_view toString(Period value);
+std::string_view toString(DocumentStatus value);
+std::optional<Scope> parseScope(std::string_view text);
+std::optional<Mode> parseMode(std::string_view text);
+std::optional<Period> parsePeriod(std::string_view text);
+std::optional<DocumentStatus> parseStatus(std::string_view text);
+
+// What an archivist edits. Everything else about a document is derived or recorded.
+struct DocumentMetadata {
+  std::string title;
+  std::optional<std::string> doc_number;  // 文号, e.g. 连发[2010]37号
+  std::string category;                   // a category code from the policy, e.g. "ZZ"
+  std::string org_unit;
+  Scope scope = Scope::kPublic;
+  Mode mode = Mode::kProactive;
+  Period period = Period::kStanding;
+  std::optional<Date> issued_at;
+  std::optional<std::string> summary;
+
+  bool operator==(const DocumentMetadata&) const = default;
+};
+
+struct FileRecord {
+  std::int64_t id = 0;
+  std::string name;        // exactly as uploaded, UTF-8
+  std::string media_type;
+  std::int64_t size = 0;
+  std::string sha256;      // lowercase hex; also the blob's name
+};
+
+// One immutable version of a document: its metadata and the files it holds.
+struct DocumentVersion {
+  std::int64_t document_id = 0;
+  std::int64_t version = 0;
+  DocumentMetadata metadata;
+  DocumentStatus status = DocumentStatus::kDraft;
+  std::vector<FileRecord> files;
+  std::string created_by;  // who created the document (version 1)
+  TimePoint created_at;
+  std::string updated_by;  // who made this version
+  TimePoint updated_at;
+  std::string change;      // the audit action that made this version, e.g. "document.update"
+};
+
+// The canonical JSON record of a version (RFC 8785): what the store keeps and what the audit
+// entry that made the version hashes, so a version changed behind the server's back is caught.
+std::string canonicalRecord(const DocumentVersion& version);
+// Parses a stored record; kCorrupt when it is not one.
+Result<DocumentVersion> parseRecord(std::string_view record);
+
+// The disclosure year of a document: the year it was issued, else the year it was created.
+int disclosureYear(const DocumentMetadata& metadata, TimePoint createdAt);
+
+}  // namespace gongkai::core

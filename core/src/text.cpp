@@ -1,0 +1,124 @@
+#include "gongkai/core/text.h"
+
+#include <cstdint>
+
+namespace gongkai::core {
+namespace {
+
+// Decodes one code point at `i`; returns its length, or 0 when the sequence is ill-formed.
+std::size_t decodeOne(std::string_view text, std::size_t i, char32_t& out) {
+  const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(text[k]); };
+  const std::uint8_t lead = byte(i);
+  std::size_t length;
+  char32_t value;
+  if (lead < 0x80) {
+    out = lead;
+    return 1;
+  } else if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+    value = lead & 0x1F;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    value = lead & 0x0F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    value = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    const std::uint8_t next = byte(i + k);
+    if ((next & 0xC0) != 0x80) return 0;
+    value = (value << 6) | (next & 0x3F);
+  }
+  const bool overlong = (length == 3 && value < 0x800) || (length == 4 && value < 0x10000);
+  const bool surrogate = value >= 0xD800 && value <= 0xDFFF;
+  if (overlong || surrogate || value > 0x10FFFF) return 0;
+  out = value;
+  return length;
+}
+
+}  // namespace
+
+bool isValidUtf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp;
+    const std::size_t length = decodeOne(text, i, cp);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+std::size_t codePointCount(std::string_view text) {
+  std::size_t count = 0;
+  for (char c : text) {
+    if ((static_cast<std::uint8_t>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+bool hasControlCharacters(std::string_view text, bool allowLineBreaks) {
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp;
+    const std::size_t length = decodeOne(text, i, cp);
+    if (length == 0) return true;  // ill-formed text is never clean
+    i += length;
+    const bool lineBreak = cp == '\t' || cp == '\n' || cp == '\r';
+    if (lineBreak && allowLineBreaks) continue;
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) return true;
+  }
+  return false;
+}
+
+const char* fileNameProblem(std::string_view name) {
+  if (name.empty()) return "文件名为空 (empty file name)";
+  if (name.size() > 255) return "文件名超过 255 字节 (file name longer than 255 bytes)";
+  if (!isValidUtf8(name)) return "文件名不是有效的 UTF-8 (file name is not valid UTF-8)";
+  if (name.find('/') != std::string_view::npos || name.find('\\') != std::string_view::npos) {
+    return "文件名不能包含路径分隔符 (file name contains a path separator)";
+  }
+  if (name.find("..") != std::string_view::npos) {
+    return "文件名不能包含 \"..\" (file name contains \"..\")";
+  }
+  if (hasControlCharacters(name, false)) {
+    return "文件名不能包含控制字符 (file name contains a control character)";
+  }
+  return nullptr;
+}
+
+std::string percentEncodeRfc5987(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    const auto b = static_cast<std::uint8_t>(c);
+    const bool attrChar = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+                          (b >= '0' && b <= '9') || b == '!' || b == '#' || b == '$' ||
+                          b == '&' || b == '+' || b == '-' || b == '.' || b == '^' ||
+                          b == '_' || b == '`' || b == '|' || b == '~';
+    if (attrChar) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[b >> 4]);
+      out.push_back(kHex[b & 0x0F]);
+    }
+  }
+  return out;
+}
+
+std::string asciiFallback(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    std::size_t length = decodeOne(text, i, cp);
+    if (length == 0) length = 1;
+    const bool printable = cp >= 0x20 && cp < 0x7F && cp != '"' && cp != '\\';
+    out.push_back(printable ? static_cast<char>(cp) : '_');
+    i += length;
+  }
+  return out;
+}
+
+}  // namespace gongkai::core

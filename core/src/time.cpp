@@ -1,0 +1,129 @@
+#include "gongkai/core/time.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace gongkai::core {
+namespace {
+
+bool isLeap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int daysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && isLeap(year) ? 29 : kDays[month - 1];
+}
+
+bool readDigits(std::string_view text, std::size_t at, std::size_t count, int& out) {
+  if (at + count > text.size()) return false;
+  int value = 0;
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    value = value * 10 + (text[i] - '0');
+  }
+  out = value;
+  return true;
+}
+
+}  // namespace
+
+TimePoint nowUtc() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+std::string formatRfc3339(TimePoint time) {
+  const auto millis = time.time_since_epoch().count();
+  std::time_t seconds = static_cast<std::time_t>(millis / 1000);
+  long fraction = static_cast<long>(millis % 1000);
+  if (fraction < 0) {
+    fraction += 1000;
+    seconds -= 1;
+  }
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+                parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
+                parts.tm_min, parts.tm_sec, fraction);
+  return buffer;
+}
+
+std::optional<TimePoint> parseRfc3339(std::string_view text) {
+  int year, month, day, hour, minute, second;
+  if (text.size() < 20 || !readDigits(text, 0, 4, year) || text[4] != '-' ||
+      !readDigits(text, 5, 2, month) || text[7] != '-' || !readDigits(text, 8, 2, day) ||
+      (text[10] != 'T' && text[10] != 't') || !readDigits(text, 11, 2, hour) ||
+      text[13] != ':' || !readDigits(text, 14, 2, minute) || text[16] != ':' ||
+      !readDigits(text, 17, 2, second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 ||
+      minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  std::size_t at = 19;
+  long millis = 0;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    int scale = 100;
+    const std::size_t start = at;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+      millis += (text[at] - '0') * scale;
+      scale /= 10;
+      ++at;
+    }
+    if (at == start) return std::nullopt;
+  }
+  long offsetMinutes = 0;
+  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
+    ++at;
+  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    int oh, om;
+    if (!readDigits(text, at + 1, 2, oh) || at + 3 >= text.size() || text[at + 3] != ':' ||
+        !readDigits(text, at + 4, 2, om) || oh > 23 || om > 59) {
+      return std::nullopt;
+    }
+    offsetMinutes = (oh * 60 + om) * (text[at] == '-' ? -1 : 1);
+    at += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (at != text.size()) return std::nullopt;
+  std::tm parts{};
+  parts.tm_year = year - 1900;
+  parts.tm_mon = month - 1;
+  parts.tm_mday = day;
+  parts.tm_hour = hour;
+  parts.tm_min = minute;
+  parts.tm_sec = second;
+  const std::time_t seconds = timegm(&parts) - offsetMinutes * 60;
+  return TimePoint(std::chrono::milliseconds(static_cast<long long>(seconds) * 1000 + millis));
+}
+
+std::string Date::toString() const {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", year, month, day);
+  return buffer;
+}
+
+std::optional<Date> parseDate(std::string_view text) {
+  Date date;
+  if (text.size() != 10 || !readDigits(text, 0, 4, date.year) || text[4] != '-' ||
+      !readDigits(text, 5, 2, date.month) || text[7] != '-' || !readDigits(text, 8, 2, date.day)) {
+    return std::nullopt;
+  }
+  if (date.year < 1900 || date.year > 2999 || date.month < 1 || date.month > 12 || date.day < 1 ||
+      date.day > daysInMonth(date.year, date.month)) {
+    return std::nullopt;
+  }
+  return date;
+}
+
+int yearOf(TimePoint time) {
+  const std::time_t seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  return parts.tm_year + 1900;
+}
+
+}  // namespace gongkai::core

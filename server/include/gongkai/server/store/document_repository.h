@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gongkai/core/document.h"
+
+namespace gongkai::server::store {
+
+class Transaction;
+class ReadSession;
+
+struct DocumentFilter {
+  std::optional<std::string> category;
+  std::optional<std::string> scope;
+  std::optional<std::string> status;
+  std::optional<std::string> org_unit;
+  std::optional<int> year;
+  std::int64_t limit = 20;
+  std::int64_t offset = 0;
+};
+
+struct DocumentPage {
+  std::int64_t total = 0;
+  std::vector<core::DocumentVersion> documents;  // current versions, newest document first
+};
+
+// All SQL about documents, their versions and files. Functions throw Poco exceptions on database
+// failure (the Store turns them into kIo); "not there" is an empty optional. A stored record that
+// does not parse is reported as a thrown kCorrupt-bearing std::runtime_error.
+class DocumentRepository {
+ public:
+  static std::int64_t nextDocumentId(Transaction& tx);
+  // Records a file row for `documentId`; returns its id.
+  static std::int64_t insertFile(Transaction& tx, std::int64_t documentId,
+                                 const core::FileRecord& file, core::TimePoint createdAt);
+  // Stores a new version (record, its hash and the audit entry that made it) and makes it the
+  // document's current one; version 1 creates the document.
+  static void saveVersion(Transaction& tx, const core::DocumentVersion& version,
+                          const std::string& record, const std::string& recordSha256,
+                          std::int64_t auditSeq);
+
+  static std::optional<core::DocumentVersion> current(Transaction& tx, std::int64_t id);
+  static std::optional<core::DocumentVersion> current(ReadSession& rs, std::int64_t id);
+  static std::optional<core::DocumentVersion> version(ReadSession& rs, std::int64_t id,
+                                                      std::int64_t version);
+  static std::vector<core::DocumentVersion> versions(ReadSession& rs, std::int64_t id);
+  static DocumentPage list(ReadSession& rs, const DocumentFilter& filter);
+
+  // Every stored version's record and hash, for the state check of `gongkai verify-log`.
+  struct StoredRecord {
+    std::int64_t document_id;
+    std::int64_t version;
+    std::string record;
+    std::string record_sha256;
+    std::int64_t audit_seq;
+  };
+  static std::vector<StoredRecord> records(ReadSession& rs, std::int64_t afterDocument,
+                                           std::int64_t limit);
+};
+
+}  // namespace gongkai::server::store

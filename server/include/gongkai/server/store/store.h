@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gongkai/core/result.h"
+#include "gongkai/server/store/blob_store.h"
+
+namespace gongkai::server::store {
+
+// A write transaction handed to one unit of work. Only the repositories look inside.
+class Transaction;
+// A read-only connection from the pool. Only the repositories look inside.
+class ReadSession;
+
+struct StoreOptions {
+  // Most units of work committed together (group commit). 1 turns batching off.
+  int max_batch = 256;
+  // Reader connections kept open.
+  int max_readers = 32;
+};
+
+// The embedded store: one SQLite database in WAL mode (store.db) and a content-addressed blob
+// store under one data folder. Writes go through a single writer thread that commits queued
+// units of work together, so one fsync acknowledges many writes; readers run concurrently.
+// Thread-safe.
+class Store {
+ public:
+  // Opens or creates the data folder and brings the schema up to date (numbered migrations).
+  static core::Result<std::unique_ptr<Store>> open(const std::string& dataDir,
+                                                   StoreOptions options = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Runs `work` in the writer thread inside a savepoint of the current batch's transaction and
+  // returns once the batch is durably committed. An error result, or an exception, from `work`
+  // undoes exactly its own changes. Fails with kUnavailable after close().
+  core::Status write(std::function<core::Status(Transaction&)> work);
+
+  // Typed convenience over write(): `work` fills the value returned on success.
+  template <typename T>
+  core::Result<T> write(std::function<core::Result<T>(Transaction&)> work) {
+    std::optional<T> out;
+    core::Status status = write([&](Transaction& tx) -> core::Status {
+      core::Result<T> result = work(tx);
+      if (!result.ok()) return result.error();
+      out = std::move(result).value();
+      return core::okStatus();
+    });
+    if (!status.ok()) return status.error();
+    return std::move(*out);
+  }
+
+  // A connection for reads; return it by letting it go out of scope.
+  std::unique_ptr<ReadSession> read();
+
+  const BlobStore& blobs() const;
+  const std::string& dataDir() const;
+  // Latest schema version applied.
+  int schemaVersion() const;
+
+  // Finishes queued writes, then refuses new ones and closes the writer.
+  void close();
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Path of the database file inside a data folder.
+std::string databasePath(const std::string& dataDir);
+
+}  // namespace gongkai::server::store

@@ -1,0 +1,161 @@
+#include "gongkai/server/store/document_repository.h"
+
+#include <Poco/Data/Statement.h>
+#include <Poco/Nullable.h>
+
+#include <stdexcept>
+
+#include "store_internal.h"
+
+namespace gongkai::server::store {
+using namespace Poco::Data::Keywords;
+using core::DocumentVersion;
+using Poco::Data::Session;
+
+namespace {
+
+DocumentVersion decode(const std::string& record) {
+  auto parsed = core::parseRecord(record);
+  if (!parsed.ok()) throw std::runtime_error(parsed.error().message);
+  return std::move(parsed).value();
+}
+
+std::optional<DocumentVersion> currentOf(Session& session, std::int64_t id) {
+  std::vector<std::string> records;
+  Poco::Int64 key = id;
+  session << "SELECT v.record FROM documents d JOIN document_versions v "
+             "ON v.document_id = d.id AND v.version = d.current_version WHERE d.id = ?",
+      use(key), into(records), now;
+  if (records.empty()) return std::nullopt;
+  return decode(records[0]);
+}
+
+template <typename T>
+Poco::Nullable<T> nullable(const std::optional<T>& value) {
+  return value ? Poco::Nullable<T>(*value) : Poco::Nullable<T>();
+}
+
+}  // namespace
+
+std::int64_t DocumentRepository::nextDocumentId(Transaction& tx) {
+  Poco::Int64 next = 0;
+  tx.session() << "SELECT COALESCE(MAX(id), 0) + 1 FROM documents", into(next), now;
+  return next;
+}
+
+std::int64_t DocumentRepository::insertFile(Transaction& tx, std::int64_t documentId,
+                                            const core::FileRecord& file,
+                                            core::TimePoint createdAt) {
+  tx.session() << "INSERT INTO files (document_id, name, media_type, size, sha256, created_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?)",
+      bind(static_cast<Poco::Int64>(documentId)), bind(file.name), bind(file.media_type),
+      bind(static_cast<Poco::Int64>(file.size)), bind(file.sha256),
+      bind(core::formatRfc3339(createdAt)), now;
+  Poco::Int64 id = 0;
+  tx.session() << "SELECT last_insert_rowid()", into(id), now;
+  return id;
+}
+
+void DocumentRepository::saveVersion(Transaction& tx, const DocumentVersion& v,
+                                     const std::string& record, const std::string& recordSha256,
+                                     std::int64_t auditSeq) {
+  Session& s = tx.session();
+  const Poco::Int64 id = v.document_id;
+  const Poco::Int64 version = v.version;
+  const int year = core::disclosureYear(v.metadata, v.created_at);
+  const std::string scope(core::toString(v.metadata.scope));
+  const std::string status(core::toString(v.status));
+  const std::string updatedAt = core::formatRfc3339(v.updated_at);
+  if (v.version == 1) {
+    s << "INSERT INTO documents (id, current_version, category, org_unit, scope, status, year, "
+         "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(id), bind(version), bind(v.metadata.category), bind(v.metadata.org_unit), bind(scope),
+        bind(status), bind(year), bind(v.created_by), bind(core::formatRfc3339(v.created_at)),
+        bind(updatedAt), now;
+  } else {
+    s << "UPDATE documents SET current_version = ?, category = ?, org_unit = ?, scope = ?, "
+         "status = ?, year = ?, updated_at = ? WHERE id = ? AND current_version = ?",
+        bind(version), bind(v.metadata.category), bind(v.metadata.org_unit), bind(scope),
+        bind(status), bind(year), bind(updatedAt), bind(id), bind(version - 1), now;
+  }
+  s << "INSERT INTO document_versions (document_id, version, record, record_sha256, audit_seq) "
+       "VALUES (?, ?, ?, ?, ?)",
+      bind(id), bind(version), bind(record), bind(recordSha256),
+      bind(static_cast<Poco::Int64>(auditSeq)), now;
+}
+
+std::optional<DocumentVersion> DocumentRepository::current(Transaction& tx, std::int64_t id) {
+  return currentOf(tx.session(), id);
+}
+
+std::optional<DocumentVersion> DocumentRepository::current(ReadSession& rs, std::int64_t id) {
+  return currentOf(rs.session(), id);
+}
+
+std::optional<DocumentVersion> DocumentRepository::version(ReadSession& rs, std::int64_t id,
+                                                           std::int64_t version) {
+  std::vector<std::string> records;
+  Poco::Int64 key = id, number = version;
+  rs.session() << "SELECT record FROM document_versions WHERE document_id = ? AND version = ?",
+      use(key), use(number), into(records), now;
+  if (records.empty()) return std::nullopt;
+  return decode(records[0]);
+}
+
+std::vector<DocumentVersion> DocumentRepository::versions(ReadSession& rs, std::int64_t id) {
+  std::vector<std::string> records;
+  Poco::Int64 key = id;
+  rs.session() << "SELECT record FROM document_versions WHERE document_id = ? ORDER BY version",
+      use(key), into(records), now;
+  std::vector<DocumentVersion> out;
+  out.reserve(records.size());
+  for (const auto& record : records) out.push_back(decode(record));
+  return out;
+}
+
+DocumentPage DocumentRepository::list(ReadSession& rs, const DocumentFilter& f) {
+  // Each filter is bound once and ignored when NULL, so the statement text never varies.
+  static const std::string kWhere =
+      " WHERE (?1 IS NULL OR d.category = ?1) AND (?2 IS NULL OR d.scope = ?2)"
+      " AND (?3 IS NULL OR d.status = ?3) AND (?4 IS NULL OR d.org_unit = ?4)"
+      " AND (?5 IS NULL OR d.year = ?5)";
+  Poco::Nullable<std::string> category = nullable(f.category), scope = nullable(f.scope),
+                              status = nullable(f.status), orgUnit = nullable(f.org_unit);
+  Poco::Nullable<int> year = nullable(f.year);
+  DocumentPage page;
+  Poco::Int64 total = 0;
+  rs.session() << "SELECT COUNT(*) FROM documents d" + kWhere, use(category), use(scope),
+      use(status), use(orgUnit), use(year), into(total), now;
+  page.total = total;
+  Poco::Int64 limit = f.limit, offset = f.offset;
+  std::vector<std::string> records;
+  rs.session() << "SELECT v.record FROM documents d JOIN document_versions v "
+                  "ON v.document_id = d.id AND v.version = d.current_version" +
+                      kWhere + " ORDER BY d.id DESC LIMIT ?6 OFFSET ?7",
+      use(category), use(scope), use(status), use(orgUnit), use(year), use(limit), use(offset),
+      into(records), now;
+  for (const auto& record : records) page.documents.push_back(decode(record));
+  return page;
+}
+
+std::vector<DocumentRepository::StoredRecord> DocumentRepository::records(ReadSession& rs,
+                                                                          std::int64_t afterDocument,
+                                                                          std::int64_t limit) {
+  std::vector<Poco::Int64> ids, versions, seqs;
+  std::vector<std::string> records, hashes;
+  Poco::Int64 after = afterDocument, count = limit;
+  rs.session() << "SELECT document_id, version, record, record_sha256, audit_seq "
+                  "FROM document_versions WHERE document_id > ? "
+                  "AND document_id <= (SELECT COALESCE(MAX(id), 0) FROM "
+                  "(SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?)) "
+                  "ORDER BY document_id, version",
+      use(after), use(after), use(count), into(ids), into(versions), into(records), into(hashes),
+      into(seqs), now;
+  std::vector<StoredRecord> out;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out.push_back(StoredRecord{ids[i], versions[i], records[i], hashes[i], seqs[i]});
+  }
+  return out;
+}
+
+}  // namespace gongkai::server::store

@@ -1,0 +1,295 @@
+#include "gongkai/server/store/store.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Exception.h>
+
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "gongkai/core/audit_entry.h"
+#include "migrations.h"
+#include "store_internal.h"
+
+namespace gongkai::server::store {
+namespace fs = std::filesystem;
+using namespace Poco::Data::Keywords;
+using core::Error;
+using core::ErrorCode;
+using Poco::Data::Session;
+
+namespace {
+
+std::unique_ptr<Session> openSession(const std::string& path) {
+  auto session = std::make_unique<Session>("SQLite", path);
+  *session << "PRAGMA busy_timeout = 10000", now;
+  *session << "PRAGMA foreign_keys = ON", now;
+  // FULL: each commit is on disk before it is acknowledged, even across power loss.
+  *session << "PRAGMA synchronous = FULL", now;
+  return session;
+}
+
+void applyMigrations(Session& session, int& schemaVersion) {
+  session << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+             "name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+      now;
+  int current = 0;
+  session << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;
+  for (const Migration& migration : migrations()) {
+    if (migration.version <= current) continue;
+    session << "BEGIN IMMEDIATE", now;
+    try {
+      for (const std::string& statement : migration.statements) session << statement, now;
+      session << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+          bind(migration.version), bind(migration.name),
+          bind(core::formatRfc3339(core::nowUtc())), now;
+      session << "COMMIT", now;
+    } catch (...) {
+      session << "ROLLBACK", now;
+      throw;
+    }
+    current = migration.version;
+  }
+  schemaVersion = current;
+}
+
+struct Job {
+  std::function<core::Status(Transaction&)> work;
+  std::promise<core::Status> done;
+};
+
+// Idle reader connections, reused so a request does not pay for opening the database.
+class ReaderPool {
+ public:
+  ReaderPool(std::string path, int maxIdle) : path_(std::move(path)), maxIdle_(maxIdle) {}
+  std::unique_ptr<Session> take() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        auto session = std::move(idle_.back());
+        idle_.pop_back();
+        return session;
+      }
+    }
+    return openSession(path_);
+  }
+  void giveBack(std::unique_ptr<Session> session) {
+    std::lock_guard lock(mutex_);
+    if (static_cast<int>(idle_.size()) < maxIdle_) idle_.push_back(std::move(session));
+  }
+
+ private:
+  std::string path_;
+  int maxIdle_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Session>> idle_;
+};
+
+class PooledReadSession : public ReadSession {
+ public:
+  PooledReadSession(ReaderPool& pool) : pool_(pool), session_(pool.take()) {}
+  ~PooledReadSession() override { pool_.giveBack(std::move(session_)); }
+  Session& session() override { return *session_; }
+
+ private:
+  ReaderPool& pool_;
+  std::unique_ptr<Session> session_;
+};
+
+}  // namespace
+
+AuditTail loadAuditTail(Session& session) {
+  AuditTail tail;
+  tail.hash = std::string(core::kGenesisHash);
+  std::vector<Poco::Int64> seqs;
+  std::vector<std::string> hashes, entries;
+  session << "SELECT seq, entry_hash, entry FROM audit_log ORDER BY seq DESC LIMIT 1", into(seqs),
+      into(hashes), into(entries), now;
+  if (!seqs.empty()) {
+    tail.seq = seqs[0];
+    tail.hash = hashes[0];
+    auto entry = core::parseAuditEntry(entries[0]);
+    if (entry.ok()) tail.time = entry.value().time;
+  }
+  return tail;
+}
+
+struct Store::Impl {
+  std::string dataDir;
+  std::string dbPath;
+  StoreOptions options;
+  BlobStore blobs;
+  int schemaVersion = 0;
+
+  std::unique_ptr<Session> writer;
+  AuditTail tail;
+  std::mutex queueMutex;
+  std::condition_variable queueReady;
+  std::deque<Job> queue;
+  bool closing = false;
+  std::thread writerThread;
+
+  ReaderPool readers;
+
+  Impl(std::string dir, StoreOptions opts, BlobStore blobStore)
+      : dataDir(std::move(dir)), dbPath(databasePath(dataDir)), options(opts),
+        blobs(std::move(blobStore)), readers(dbPath, opts.max_readers) {}
+
+  void writerLoop() {
+    while (true) {
+      std::vector<Job> batch;
+      {
+        std::unique_lock lock(queueMutex);
+        queueReady.wait(lock, [&] { return closing || !queue.empty(); });
+        if (queue.empty()) return;  // closing and drained
+        while (!queue.empty() && static_cast<int>(batch.size()) < options.max_batch) {
+          batch.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
+      }
+      runBatch(batch);
+    }
+  }
+
+  void runBatch(std::vector<Job>& batch) {
+    std::vector<core::Status> results(batch.size(), core::okStatus());
+    Session& session = *writer;
+    try {
+      session << "BEGIN IMMEDIATE", now;
+    } catch (const Poco::Exception& e) {
+      for (auto& job : batch) job.done.set_value(storageError(e));
+      return;
+    }
+    Transaction tx(session, tail);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const AuditTail before = tail;
+      core::Status status = core::okStatus();
+      try {
+        session << "SAVEPOINT unit_of_work", now;
+        status = batch[i].work(tx);
+      } catch (const Poco::Exception& e) {
+        status = storageError(e);
+      } catch (const std::exception& e) {
+        status = Error::make(ErrorCode::kInternal, "internal_error", e.what());
+      }
+      try {
+        if (status.ok()) {
+          session << "RELEASE unit_of_work", now;
+        } else {
+          session << "ROLLBACK TO unit_of_work", now;
+          session << "RELEASE unit_of_work", now;
+          tail = before;
+        }
+      } catch (const Poco::Exception& e) {
+        // The savepoint itself is broken (e.g. the disk failed): nothing in the batch can stand.
+        results[i] = std::move(status);
+        return abortBatch(batch, results, storageError(e));
+      }
+      results[i] = std::move(status);
+    }
+    try {
+      session << "COMMIT", now;
+    } catch (const Poco::Exception& e) {
+      return abortBatch(batch, results, storageError(e));
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(results[i]));
+  }
+
+  void abortBatch(std::vector<Job>& batch, std::vector<core::Status>& results, const Error& error) {
+    try {
+      *writer << "ROLLBACK", now;
+    } catch (const Poco::Exception&) {
+      // Already rolled back by SQLite itself.
+    }
+    try {
+      tail = loadAuditTail(*writer);
+    } catch (const Poco::Exception&) {
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      // Units that failed on their own keep their own error; the rest share the batch's fate.
+      const bool ownFailure = !results[i].ok();
+      batch[i].done.set_value(ownFailure ? std::move(results[i]) : core::Status(error));
+    }
+  }
+
+  static Error storageError(const Poco::Exception& e) {
+    return Error::make(ErrorCode::kIo, "storage_error", "数据库错误 (database error): " + e.displayText());
+  }
+};
+
+std::string databasePath(const std::string& dataDir) {
+  return (fs::path(dataDir) / "store.db").string();
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Store::~Store() { close(); }
+
+core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, StoreOptions options) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  std::error_code ec;
+  fs::create_directories(dataDir, ec);
+  if (ec) {
+    return Error::make(ErrorCode::kIo, "storage_error",
+                       "无法创建数据目录 (cannot create data folder) " + dataDir + ": " + ec.message());
+  }
+  auto blobs = BlobStore::open(dataDir);
+  if (!blobs.ok()) return blobs.error();
+  auto impl = std::make_unique<Impl>(dataDir, options, std::move(blobs).value());
+  try {
+    impl->writer = openSession(impl->dbPath);
+    std::string journalMode;
+    *impl->writer << "PRAGMA journal_mode = WAL", into(journalMode), now;
+    if (journalMode != "wal") {
+      return Error::make(ErrorCode::kIo, "storage_error", "无法启用 WAL (cannot enable WAL): " + journalMode);
+    }
+    applyMigrations(*impl->writer, impl->schemaVersion);
+    impl->tail = loadAuditTail(*impl->writer);
+  } catch (const Poco::Exception& e) {
+    return Error::make(ErrorCode::kIo, "storage_error",
+                       "无法打开数据库 (cannot open database) " + impl->dbPath + ": " + e.displayText());
+  }
+  Impl* raw = impl.get();
+  impl->writerThread = std::thread([raw] { raw->writerLoop(); });
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+core::Status Store::write(std::function<core::Status(Transaction&)> work) {
+  Job job{std::move(work), {}};
+  std::future<core::Status> done = job.done.get_future();
+  {
+    std::lock_guard lock(impl_->queueMutex);
+    if (impl_->closing) {
+      return Error::make(ErrorCode::kUnavailable, "shutting_down", "服务正在关闭 (server is shutting down)");
+    }
+    impl_->queue.push_back(std::move(job));
+  }
+  impl_->queueReady.notify_one();
+  return done.get();
+}
+
+std::unique_ptr<ReadSession> Store::read() {
+  return std::make_unique<PooledReadSession>(impl_->readers);
+}
+
+const BlobStore& Store::blobs() const { return impl_->blobs; }
+const std::string& Store::dataDir() const { return impl_->dataDir; }
+int Store::schemaVersion() const { return impl_->schemaVersion; }
+
+void Store::close() {
+  if (!impl_) return;
+  {
+    std::lock_guard lock(impl_->queueMutex);
+    if (impl_->closing && !impl_->writerThread.joinable()) return;
+    impl_->closing = true;
+  }
+  impl_->queueReady.notify_all();
+  if (impl_->writerThread.joinable()) impl_->writerThread.join();
+}
+
+}  // namespace gongkai::server::store

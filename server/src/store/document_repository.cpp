@@ -43,17 +43,19 @@ std::int64_t DocumentRepository::nextDocumentId(Transaction& tx) {
   return next;
 }
 
-std::int64_t DocumentRepository::insertFile(Transaction& tx, std::int64_t documentId,
-                                            const core::FileRecord& file,
-                                            core::TimePoint createdAt) {
-  tx.session() << "INSERT INTO files (document_id, name, media_type, size, sha256, created_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?)",
-      bind(static_cast<Poco::Int64>(documentId)), bind(file.name), bind(file.media_type),
-      bind(static_cast<Poco::Int64>(file.size)), bind(file.sha256),
-      bind(core::formatRfc3339(createdAt)), now;
-  Poco::Int64 id = 0;
-  tx.session() << "SELECT last_insert_rowid()", into(id), now;
-  return id;
+std::int64_t DocumentRepository::nextFileId(Transaction& tx) {
+  Poco::Int64 next = 0;
+  tx.session() << "SELECT COALESCE(MAX(id), 0) + 1 FROM files", into(next), now;
+  return next;
+}
+
+void DocumentRepository::insertFile(Transaction& tx, std::int64_t documentId,
+                                    const core::FileRecord& file, core::TimePoint createdAt) {
+  tx.session() << "INSERT INTO files (id, document_id, name, media_type, size, sha256, created_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      bind(static_cast<Poco::Int64>(file.id)), bind(static_cast<Poco::Int64>(documentId)),
+      bind(file.name), bind(file.media_type), bind(static_cast<Poco::Int64>(file.size)),
+      bind(file.sha256), bind(core::formatRfc3339(createdAt)), now;
 }
 
 void DocumentRepository::saveVersion(Transaction& tx, const DocumentVersion& v,
@@ -154,6 +156,25 @@ std::vector<DocumentRepository::StoredRecord> DocumentRepository::records(ReadSe
   std::vector<StoredRecord> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     out.push_back(StoredRecord{ids[i], versions[i], records[i], hashes[i], seqs[i]});
+  }
+  return out;
+}
+
+std::vector<DocumentRepository::Projection> DocumentRepository::projections(ReadSession& rs,
+                                                                           std::int64_t afterDocument,
+                                                                           std::int64_t limit) {
+  std::vector<Poco::Int64> ids, versions;
+  std::vector<std::string> categories, orgUnits, scopes, statuses;
+  std::vector<int> years;
+  Poco::Int64 after = afterDocument, count = limit;
+  rs.session() << "SELECT id, current_version, category, org_unit, scope, status, year "
+                  "FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+      use(after), use(count), into(ids), into(versions), into(categories), into(orgUnits),
+      into(scopes), into(statuses), into(years), now;
+  std::vector<Projection> out;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out.push_back(Projection{ids[i], versions[i], categories[i], orgUnits[i], scopes[i], statuses[i],
+                             years[i]});
   }
   return out;
 }

@@ -225,13 +225,55 @@ std::string databasePath(const std::string& dataDir) {
   return (fs::path(dataDir) / "store.db").string();
 }
 
+namespace {
+
+class StandaloneReadSession : public ReadSession {
+ public:
+  explicit StandaloneReadSession(std::unique_ptr<Session> session) : session_(std::move(session)) {}
+  Session& session() override { return *session_; }
+
+ private:
+  std::unique_ptr<Session> session_;
+};
+
+void registerSqlite() {
+  static std::once_flag registered;
+  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<ReadSession>> openReader(const std::string& dataDir) {
+  registerSqlite();
+  const std::string path = databasePath(dataDir);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    return Error::make(ErrorCode::kNotFound, "no_database", "数据目录中没有数据库 (no database in) " + dataDir);
+  }
+  try {
+    return std::unique_ptr<ReadSession>(new StandaloneReadSession(openSession(path)));
+  } catch (const Poco::Exception& e) {
+    return Error::make(ErrorCode::kIo, "storage_error", "无法打开数据库 (cannot open database): " + e.displayText());
+  }
+}
+
+void withSnapshot(ReadSession& session, const std::function<void()>& reads) {
+  session.session() << "BEGIN", now;
+  try {
+    reads();
+  } catch (...) {
+    session.session() << "ROLLBACK", now;
+    throw;
+  }
+  session.session() << "COMMIT", now;
+}
+
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Store::~Store() { close(); }
 
 core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, StoreOptions options) {
-  static std::once_flag registered;
-  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  registerSqlite();
   std::error_code ec;
   fs::create_directories(dataDir, ec);
   if (ec) {

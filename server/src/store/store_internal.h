@@ -9,6 +9,7 @@
 #include <string>
 
 #include "gongkai/core/time.h"
+#include "gongkai/server/store/store.h"
 
 namespace gongkai::server::store {
 
@@ -28,12 +29,6 @@ class Transaction {
  private:
   Poco::Data::Session& session_;
   AuditTail& tail_;
-};
-
-class ReadSession {
- public:
-  virtual ~ReadSession() = default;
-  virtual Poco::Data::Session& session() = 0;
 };
 
 // Reads the end of the chain as stored (used at open and after a failed commit).

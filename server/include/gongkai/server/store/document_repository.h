@@ -33,9 +33,10 @@ struct DocumentPage {
 class DocumentRepository {
  public:
   static std::int64_t nextDocumentId(Transaction& tx);
-  // Records a file row for `documentId`; returns its id.
-  static std::int64_t insertFile(Transaction& tx, std::int64_t documentId,
-                                 const core::FileRecord& file, core::TimePoint createdAt);
+  static std::int64_t nextFileId(Transaction& tx);
+  // Records a file row for `documentId` (which must exist) under `file.id`.
+  static void insertFile(Transaction& tx, std::int64_t documentId, const core::FileRecord& file,
+                         core::TimePoint createdAt);
   // Stores a new version (record, its hash and the audit entry that made it) and makes it the
   // document's current one; version 1 creates the document.
   static void saveVersion(Transaction& tx, const core::DocumentVersion& version,
@@ -59,6 +60,16 @@ class DocumentRepository {
   };
   static std::vector<StoredRecord> records(ReadSession& rs, std::int64_t afterDocument,
                                            std::int64_t limit);
+
+  // The columns of the documents table that lists filter on, to be checked against the records.
+  struct Projection {
+    std::int64_t id;
+    std::int64_t current_version;
+    std::string category, org_unit, scope, status;
+    int year;
+  };
+  static std::vector<Projection> projections(ReadSession& rs, std::int64_t afterDocument,
+                                             std::int64_t limit);
 };
 
 }  // namespace gongkai::server::store

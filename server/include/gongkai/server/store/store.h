@@ -9,12 +9,21 @@
 #include "gongkai/core/result.h"
 #include "gongkai/server/store/blob_store.h"
 
+namespace Poco::Data {
+class Session;
+}
+
 namespace gongkai::server::store {
 
 // A write transaction handed to one unit of work. Only the repositories look inside.
 class Transaction;
-// A read-only connection from the pool. Only the repositories look inside.
-class ReadSession;
+
+// A connection for reads. Only the repositories use session(); everyone else just holds it.
+class ReadSession {
+ public:
+  virtual ~ReadSession() = default;
+  virtual Poco::Data::Session& session() = 0;
+};
 
 struct StoreOptions {
   // Most units of work committed together (group commit). 1 turns batching off.
@@ -71,6 +80,15 @@ class Store {
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// A connection to an existing data folder's database for offline tools such as
+// `gongkai verify-log`: no migration, no writer, no lock, so it works beside a running server.
+// Fails with kNotFound when the folder holds no database.
+core::Result<std::unique_ptr<ReadSession>> openReader(const std::string& dataDir);
+
+// Runs `reads` inside one read transaction on `session`, so they all see one snapshot even while
+// a server writes. Exceptions from `reads` pass through after the transaction is ended.
+void withSnapshot(ReadSession& session, const std::function<void()>& reads);
 
 // Path of the database file inside a data folder.
 std::string databasePath(const std::string& dataDir);

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace Poco::Util {
+class AbstractConfiguration;
+}
+
+namespace gongkai::server::app {
+
+// Everything the server reads from its configuration file and command line.
+struct ServerConfig {
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  std::string data_dir = "data";
+  std::string policy_dir;  // defaults to the policies/data folder of the source tree
+  std::string web_dir;     // defaults to the web/ folder of the source tree
+  std::string access_log;  // a file path, "-" for standard output, "" for data_dir/logs/access.log
+  int threads = 16;
+  int max_queued = 256;
+  int shutdown_grace_seconds = 30;
+  std::int64_t max_json_bytes = 1 << 20;
+  std::int64_t max_upload_bytes = std::int64_t{8} << 30;  // per request
+  int max_files_per_request = 100;
+  bool demo = false;
+
+  // Reads keys under "gongkai." (see deploy/gongkai.properties), keeping defaults for the rest.
+  static ServerConfig from(const Poco::Util::AbstractConfiguration& config);
+};
+
+}  // namespace gongkai::server::app

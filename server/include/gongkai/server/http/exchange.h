@@ -1,0 +1,51 @@
+#pragma once
+
+#include <Poco/Dynamic/Var.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "gongkai/core/result.h"
+#include "gongkai/server/service/subject.h"
+
+namespace gongkai::server::http {
+
+// One request on its way through a handler: the request, the response, the path parameters the
+// router matched, the query string, and who is asking.
+struct Exchange {
+  Poco::Net::HTTPServerRequest& request;
+  Poco::Net::HTTPServerResponse& response;
+  std::string path;
+  std::map<std::string, std::string> params;
+  std::multimap<std::string, std::string> query;
+  service::Subject subject;
+
+  // A query parameter, if given (the first when repeated).
+  std::optional<std::string> queryValue(const std::string& name) const;
+  // A path parameter that must be a positive integer id; kNotFound otherwise.
+  core::Result<std::int64_t> idParam(const std::string& name) const;
+  // A query parameter that must be an integer in [min, max]; kMalformed otherwise.
+  core::Result<std::optional<std::int64_t>> intQuery(const std::string& name, std::int64_t min,
+                                                     std::int64_t max) const;
+
+  // The whole body, refused with kTooLarge beyond `limit` bytes and kMalformed when it breaks off
+  // before its declared length.
+  core::Result<std::string> readBody(std::int64_t limit);
+
+  void sendJson(Poco::Net::HTTPResponse::HTTPStatus status, const Poco::Dynamic::Var& body);
+  void sendProblem(const core::Error& error);
+};
+
+// The HTTP status an error code stands for.
+Poco::Net::HTTPResponse::HTTPStatus statusFor(core::ErrorCode code);
+
+// Writes an RFC 9457 problem: type urn:gongkai:problem:<reason>, a Chinese title, the detail,
+// the stable `code`, and field errors when there are any.
+void writeProblem(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
+                  const core::Error& error, const std::string& instance);
+
+}  // namespace gongkai::server::http

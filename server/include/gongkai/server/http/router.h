@@ -1,0 +1,36 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gongkai/server/http/exchange.h"
+
+namespace gongkai::server::http {
+
+using Handler = std::function<void(Exchange&)>;
+
+// Maps a method and a path pattern such as "/api/v1/documents/{id}/files/{file_id}" to a
+// handler. Segments in braces match any one non-empty segment. HEAD falls back to GET.
+class Router {
+ public:
+  void add(const std::string& method, const std::string& pattern, Handler handler);
+
+  struct Match {
+    const Handler* handler = nullptr;       // nullptr: no route for this method
+    std::map<std::string, std::string> params;
+    std::vector<std::string> allowed;        // methods the path does accept, for 405
+  };
+  Match match(const std::string& method, const std::string& path) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace gongkai::server::http

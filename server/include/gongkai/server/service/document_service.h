@@ -1,0 +1,88 @@
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gongkai/core/document.h"
+#include "gongkai/core/result.h"
+#include "gongkai/policies/category_catalogue.h"
+#include "gongkai/server/service/metadata_codec.h"
+#include "gongkai/server/service/subject.h"
+#include "gongkai/server/store/document_repository.h"
+#include "gongkai/server/store/store.h"
+
+namespace gongkai::server::service {
+
+// A file on its way in: its client-given name and type, and its contents already staged.
+struct IncomingFile {
+  std::string name;
+  std::string media_type;  // "" or application/octet-stream: guessed from the name's extension
+  store::StagedBlob blob;
+};
+
+struct FileDownload {
+  core::FileRecord file;
+  std::string path;  // the blob to stream
+};
+
+// Files, metadata and versions of disclosure documents. Every change writes a new immutable
+// version and its audit entry in one transaction. Thread-safe.
+class DocumentService {
+ public:
+  static constexpr std::size_t kMaxFilesPerDocument = 1000;
+
+  DocumentService(store::Store& store, const policies::CategoryCatalogue& categories);
+
+  // Creates a document (version 1, status draft) with the given files.
+  core::Result<core::DocumentVersion> create(const Subject& subject,
+                                             const Poco::JSON::Object::Ptr& metadata,
+                                             std::vector<IncomingFile> files);
+
+  // Applies a merge patch to the metadata. `expectedVersion`, when given, must be the current
+  // version (kPreconditionFailed otherwise). A patch that changes nothing makes no version.
+  core::Result<core::DocumentVersion> update(const Subject& subject, std::int64_t id,
+                                             std::optional<std::int64_t> expectedVersion,
+                                             const Poco::JSON::Object::Ptr& patch);
+
+  // Adds files as a new version. Names must differ from the files already there (kConflict).
+  core::Result<core::DocumentVersion> addFiles(const Subject& subject, std::int64_t id,
+                                               std::optional<std::int64_t> expectedVersion,
+                                               std::vector<IncomingFile> files);
+
+  // Leaves a file out of a new version; earlier versions keep it.
+  core::Result<core::DocumentVersion> removeFile(const Subject& subject, std::int64_t id,
+                                                 std::optional<std::int64_t> expectedVersion,
+                                                 std::int64_t fileId);
+
+  core::Result<core::DocumentVersion> get(std::int64_t id);
+  core::Result<core::DocumentVersion> getVersion(std::int64_t id, std::int64_t version);
+  core::Result<std::vector<core::DocumentVersion>> versions(std::int64_t id);
+  core::Result<store::DocumentPage> list(const store::DocumentFilter& filter);
+  // A file of any version of the document.
+  core::Result<FileDownload> file(std::int64_t id, std::int64_t fileId);
+
+ private:
+  using Change =
+      std::function<core::Result<core::DocumentVersion>(store::Transaction&, core::DocumentVersion)>;
+  // Reads the current version inside the write transaction, lets `change` derive the next one,
+  // and stores it with its audit entry. `change` may return the same version to make no change.
+  core::Result<core::DocumentVersion> amend(const Subject& subject, std::int64_t id,
+                                            std::optional<std::int64_t> expectedVersion,
+                                            const std::string& action, Change change);
+  core::Result<std::vector<core::FileRecord>> promote(std::vector<IncomingFile>& files);
+
+  store::Store& store_;
+  MetadataCodec codec_;
+};
+
+// Guesses a media type from a file name's extension (pdf, docx, ofd, ...), else octet-stream.
+std::string guessMediaType(const std::string& fileName);
+// True for a syntactically valid "type/subtype" without parameters.
+bool isValidMediaType(const std::string& mediaType);
+
+}  // namespace gongkai::server::service

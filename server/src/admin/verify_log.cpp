@@ -1,0 +1,198 @@
+#include "gongkai/server/admin/verify_log.h"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "gongkai/core/audit_entry.h"
+#include "gongkai/core/sha256.h"
+#include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/store/document_repository.h"
+#include "gongkai/server/store/store.h"
+
+namespace gongkai::server::admin {
+namespace {
+
+using store::AuditRepository;
+using store::DocumentRepository;
+
+constexpr std::int64_t kPage = 1000;
+
+using VersionKey = std::pair<std::int64_t, std::int64_t>;  // document id, version
+
+std::string objectName(std::int64_t id, std::int64_t version) {
+  return "document/" + std::to_string(id) + " v" + std::to_string(version);
+}
+
+class Checker {
+ public:
+  Checker(store::ReadSession& session, const std::string& dataDir, const VerifyOptions& options,
+          VerifyReport& report)
+      : session_(session), options_(options), report_(report),
+        blobRoot_(std::filesystem::path(dataDir) / "blobs") {}
+
+  void run() {
+    checkChain();
+    checkVersions();
+    checkProjections();
+    for (const auto& [key, digest] : audited_) {
+      fault("version_missing", objectName(key.first, key.second),
+            "审计记录提到的版本在库中不存在 (an audited version is missing from the store)");
+    }
+  }
+
+ private:
+  void fault(std::string kind, std::string object, std::string message) {
+    if (report_.state_faults.size() < kMaxStateFaults) {
+      report_.state_faults.push_back({std::move(kind), std::move(object), std::move(message)});
+    }
+  }
+
+  void checkChain() {
+    core::AuditChainVerifier verifier;
+    for (std::int64_t after = 0;;) {
+      const auto page = AuditRepository::list(session_, after, kPage);
+      for (const auto& stored : page) {
+        if (!verifier.add(stored.seq, stored.bytes, stored.hash)) break;
+        const auto entry = core::parseAuditEntry(stored.bytes);
+        std::int64_t documentId = 0;
+        const std::string& id = entry.value().object_id;
+        const bool numeric = std::from_chars(id.data(), id.data() + id.size(), documentId).ptr ==
+                             id.data() + id.size();
+        if (entry.value().object_type == "document" && entry.value().object_version && numeric) {
+          const VersionKey key{documentId, *entry.value().object_version};
+          audited_[key] = entry.value().content_sha256;
+          seqOf_[key] = stored.seq;
+        }
+      }
+      if (verifier.fault() || static_cast<std::int64_t>(page.size()) < kPage) break;
+      after = page.back().seq;
+    }
+    report_.entries = verifier.verifiedCount();
+    report_.head_hash = verifier.lastHash();
+    report_.chain_fault = verifier.fault();
+  }
+
+  void checkVersions() {
+    for (std::int64_t after = 0;;) {
+      const auto rows = DocumentRepository::records(session_, after, 100);
+      if (rows.empty()) break;
+      for (const auto& row : rows) {
+        checkVersion(row);
+        after = row.document_id;
+      }
+    }
+  }
+
+  void checkVersion(const DocumentRepository::StoredRecord& row) {
+    ++report_.versions;
+    const VersionKey key{row.document_id, row.version};
+    const std::string name = objectName(row.document_id, row.version);
+    const auto audited = audited_.find(key);
+    if (core::sha256Hex(row.record) != row.record_sha256) {
+      fault("record_hash_mismatch", name, "版本记录内容与其哈希不符 (record does not match its stored hash)");
+    } else if (audited == audited_.end() || seqOf_[key] != row.audit_seq) {
+      // A chain fault stops the chain check early; only then may entries be missing here.
+      if (!report_.chain_fault) {
+        fault("unaudited_version", name, "没有审计记录对应该版本 (no audit entry made this version)");
+      }
+    } else if (audited->second != row.record_sha256) {
+      fault("record_hash_mismatch", name,
+            "版本记录与审计记录的哈希不符 (record differs from what its audit entry recorded)");
+    }
+    if (audited != audited_.end()) audited_.erase(audited);
+    auto record = core::parseRecord(row.record);
+    if (!record.ok()) return fault("corrupt_record", name, record.error().message);
+    latest_[row.document_id] = record.value();
+    for (const auto& file : record.value().files) checkBlob(name, file);
+  }
+
+  void checkBlob(const std::string& owner, const core::FileRecord& file) {
+    ++report_.files;
+    if (!checkedBlobs_.insert(file.sha256).second) return;
+    const auto path = blobRoot_ / file.sha256.substr(0, 2) / file.sha256;
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) {
+      return fault("blob_missing", owner, "文件内容缺失 (file contents missing): " + file.name);
+    }
+    if (static_cast<std::int64_t>(size) != file.size) {
+      return fault("blob_mismatch", owner, "文件大小不符 (file size differs): " + file.name);
+    }
+    if (!options_.hash_blobs) return;
+    std::ifstream in(path, std::ios::binary);
+    core::Sha256 hasher;
+    std::vector<char> buffer(256 * 1024);
+    while (in) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      hasher.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    }
+    if (core::toHex(hasher.finish()) != file.sha256) {
+      fault("blob_mismatch", owner, "文件内容与哈希不符 (file contents differ from their hash): " + file.name);
+    }
+  }
+
+  void checkProjections() {
+    std::set<std::int64_t> seen;
+    for (std::int64_t after = 0;;) {
+      const auto rows = DocumentRepository::projections(session_, after, kPage);
+      if (rows.empty()) break;
+      for (const auto& row : rows) {
+        after = row.id;
+        seen.insert(row.id);
+        const auto latest = latest_.find(row.id);
+        const std::string name = "document/" + std::to_string(row.id);
+        if (latest == latest_.end()) {
+          fault("projection_mismatch", name, "文档没有任何版本 (document has no versions)");
+          continue;
+        }
+        const auto& v = latest->second;
+        const bool same = row.current_version == v.version && row.category == v.metadata.category &&
+                          row.org_unit == v.metadata.org_unit &&
+                          row.scope == core::toString(v.metadata.scope) &&
+                          row.status == core::toString(v.status) &&
+                          row.year == core::disclosureYear(v.metadata, v.created_at);
+        if (!same) {
+          fault("projection_mismatch", name,
+                "文档索引列与最新版本记录不符 (documents row differs from its latest version)");
+        }
+      }
+    }
+    for (const auto& [id, version] : latest_) {
+      if (!seen.count(id)) {
+        fault("projection_mismatch", "document/" + std::to_string(id),
+              "有版本但没有文档行 (versions without a documents row)");
+      }
+    }
+  }
+
+  store::ReadSession& session_;
+  const VerifyOptions& options_;
+  VerifyReport& report_;
+  std::filesystem::path blobRoot_;
+  std::map<VersionKey, std::string> audited_;
+  std::map<VersionKey, std::int64_t> seqOf_;
+  std::map<std::int64_t, core::DocumentVersion> latest_;
+  std::set<std::string> checkedBlobs_;
+};
+
+}  // namespace
+
+core::Result<VerifyReport> verifyDataDir(const std::string& dataDir, const VerifyOptions& options) {
+  auto session = store::openReader(dataDir);
+  if (!session.ok()) return session.error();
+  VerifyReport report;
+  try {
+    // One read transaction, so a running server's writes do not show up half-way through.
+    store::withSnapshot(*session.value(), [&] { Checker(*session.value(), dataDir, options, report).run(); });
+  } catch (const std::exception& e) {
+    return core::Error::make(core::ErrorCode::kIo, "storage_error",
+                             std::string("读取数据库失败 (cannot read the database): ") + e.what());
+  }
+  return report;
+}
+
+}  // namespace gongkai::server::admin

@@ -1,0 +1,25 @@
+#include "gongkai/server/app/config.h"
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+namespace gongkai::server::app {
+
+ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
+  ServerConfig s;
+  s.address = c.getString("gongkai.server.address", s.address);
+  s.port = c.getInt("gongkai.server.port", s.port);
+  s.threads = c.getInt("gongkai.server.threads", s.threads);
+  s.max_queued = c.getInt("gongkai.server.max_queued", s.max_queued);
+  s.shutdown_grace_seconds = c.getInt("gongkai.server.shutdown_grace_seconds", s.shutdown_grace_seconds);
+  s.access_log = c.getString("gongkai.server.access_log", s.access_log);
+  s.data_dir = c.getString("gongkai.data.dir", s.data_dir);
+  s.policy_dir = c.getString("gongkai.policy.dir", GONGKAI_DEFAULT_POLICY_DIR);
+  s.web_dir = c.getString("gongkai.web.dir", GONGKAI_DEFAULT_WEB_DIR);
+  s.max_json_bytes = c.getInt64("gongkai.limits.max_json_bytes", s.max_json_bytes);
+  s.max_upload_bytes = c.getInt64("gongkai.limits.max_upload_bytes", s.max_upload_bytes);
+  s.max_files_per_request = c.getInt("gongkai.limits.max_files_per_request", s.max_files_per_request);
+  s.demo = c.getBool("gongkai.demo", s.demo);
+  return s;
+}
+
+}  // namespace gongkai::server::app

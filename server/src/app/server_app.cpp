@@ -1,0 +1,200 @@
+#include "gongkai/server/app/server_app.h"
+
+#include <Poco/AsyncChannel.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FileChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "gongkai/server/app/config.h"
+#include "gongkai/server/app/demo_data.h"
+#include "gongkai/server/http/api.h"
+#include "gongkai/server/http/handler_factory.h"
+
+namespace gongkai::server::app {
+namespace fs = std::filesystem;
+using Poco::Util::Option;
+using Poco::Util::OptionCallback;
+
+namespace {
+
+constexpr int kExitConfig = 78;  // EX_CONFIG
+constexpr int kExitUnavailable = 69;
+
+// Access lines go to their own logger so they can be sent to a file apart from everything else.
+Poco::Logger& setUpAccessLog(const ServerConfig& config) {
+  Poco::Logger& access = Poco::Logger::get("gongkai.access");
+  access.setLevel(Poco::Message::PRIO_INFORMATION);
+  Poco::AutoPtr<Poco::Channel> target;
+  if (config.access_log == "-") {
+    target = new Poco::ConsoleChannel;
+  } else {
+    const std::string path = config.access_log.empty()
+                                 ? (fs::path(config.data_dir) / "logs" / "access.log").string()
+                                 : config.access_log;
+    fs::create_directories(fs::path(path).parent_path());
+    Poco::AutoPtr<Poco::FileChannel> file = new Poco::FileChannel(path);
+    file->setProperty("rotation", "100 M");
+    file->setProperty("archive", "timestamp");
+    file->setProperty("purgeCount", "10");
+    target = file;
+  }
+  Poco::AutoPtr<Poco::PatternFormatter> plain = new Poco::PatternFormatter("%t");
+  Poco::AutoPtr<Poco::FormattingChannel> formatted = new Poco::FormattingChannel(plain, target);
+  // Writing the line must not hold up the response.
+  access.setChannel(new Poco::AsyncChannel(formatted));
+  return access;
+}
+
+}  // namespace
+
+void ServerApp::defineOptions(Poco::Util::OptionSet& options) {
+  ServerApplication::defineOptions(options);
+  const auto set = [this](const std::string& name, const std::string& key, const std::string& arg,
+                          const std::string& help) {
+    return Option(name, "", help).required(false).repeatable(false).argument(arg).binding(key);
+  };
+  options.addOption(Option("config", "c", "配置文件 (properties file), see deploy/gongkai.properties")
+                        .required(false).repeatable(true).argument("FILE")
+                        .callback(OptionCallback<ServerApp>(this, &ServerApp::onOption)));
+  options.addOption(set("data-dir", "gongkai.data.dir", "DIR", "数据目录 (data folder)"));
+  options.addOption(set("port", "gongkai.server.port", "N", "监听端口，0 为任选 (port; 0 picks a free one)"));
+  options.addOption(set("address", "gongkai.server.address", "ADDR", "监听地址 (listen address)"));
+  options.addOption(Option("demo", "", "空库时载入示例数据 (load demo data into an empty store)")
+                        .required(false).repeatable(false)
+                        .callback(OptionCallback<ServerApp>(this, &ServerApp::onOption)));
+  options.addOption(Option("help", "h", "显示帮助 (show help)").required(false).repeatable(false)
+                        .callback(OptionCallback<ServerApp>(this, &ServerApp::onOption)));
+}
+
+void ServerApp::onOption(const std::string& name, const std::string& value) {
+  if (name == "help") {
+    helpRequested_ = true;
+    Poco::Util::HelpFormatter help(options());
+    help.setCommand(commandName());
+    help.setUsage("[--config FILE] [--data-dir DIR] [--port N] [--address ADDR] [--demo]");
+    help.setHeader("Gongkai 党务公开档案服务器 (party-affairs disclosure archive server)");
+    help.format(std::cout);
+    stopOptionsProcessing();
+  } else if (name == "demo") {
+    config().setBool("gongkai.demo", true);
+  } else if (name == "config") {
+    // Lower priority than values set on the command line, whatever their order.
+    loadConfiguration(value, PRIO_DEFAULT);
+  }
+}
+
+int ServerApp::main(const std::vector<std::string>&) {
+  if (helpRequested_) return EXIT_OK;
+  Poco::Logger& log = logger();
+  ServerConfig config;
+  try {
+    config = ServerConfig::from(this->config());
+  } catch (const Poco::Exception& e) {
+    std::cerr << "配置错误 (configuration error): " << e.displayText() << std::endl;
+    return kExitConfig;
+  }
+  if (config.port < 0 || config.port > 65535 || config.threads < 1 || config.max_json_bytes < 1024 ||
+      config.max_upload_bytes < 1 || config.max_files_per_request < 1) {
+    std::cerr << "配置错误 (configuration error): port, threads or limits out of range" << std::endl;
+    return kExitConfig;
+  }
+
+  auto categories = policies::CategoryCatalogue::loadFile(
+      (fs::path(config.policy_dir) / "categories.json").string());
+  if (!categories.ok()) {
+    std::cerr << "策略文件错误 (policy error): " << categories.error().message << std::endl;
+    return kExitConfig;
+  }
+  auto opened = store::Store::open(config.data_dir);
+  if (!opened.ok()) {
+    std::cerr << opened.error().message << std::endl;
+    return kExitUnavailable;
+  }
+  store::Store& store = *opened.value();
+  service::DocumentService documents(store, categories.value());
+  service::AuditService audit(store);
+
+  if (config.demo) {
+    auto loaded = loadDemoData(documents, store.blobs(), GONGKAI_DEFAULT_DEMO_DIR);
+    if (!loaded.ok()) {
+      std::cerr << "示例数据载入失败 (demo data failed): " << loaded.error().message << std::endl;
+      return kExitUnavailable;
+    }
+    log.information("loaded %d demo documents", loaded.value());
+  }
+
+  Poco::Logger& access = setUpAccessLog(config);
+  http::ApiOptions options;
+  options.max_json_bytes = config.max_json_bytes;
+  options.max_upload_bytes = config.max_upload_bytes;
+  options.max_files_per_request = config.max_files_per_request;
+  options.web_dir = config.web_dir;
+  options.health = [&store, &audit]() -> Poco::JSON::Object::Ptr {
+    auto size = audit.size();
+    if (!size.ok()) return nullptr;
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("status", "ok");
+    body->set("schema_version", store.schemaVersion());
+    body->set("audit_size", static_cast<Poco::Int64>(size.value()));
+    return body;
+  };
+  const http::Router router = http::buildRouter(documents, audit, store.blobs(), options);
+  Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(router, access, log);
+
+  Poco::Net::ServerSocket socket;
+  try {
+    socket.bind(Poco::Net::SocketAddress(config.address, static_cast<Poco::UInt16>(config.port)), true);
+    socket.listen(config.max_queued);
+  } catch (const Poco::Exception& e) {
+    std::cerr << "无法监听 (cannot listen on) " << config.address << ":" << config.port << ": "
+              << e.displayText() << std::endl;
+    return kExitUnavailable;
+  }
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(config.threads);
+  params->setMaxQueued(config.max_queued);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(15, 0));
+  params->setTimeout(Poco::Timespan(60, 0));
+  params->setServerName("gongkai");
+  Poco::ThreadPool pool("http", 2, config.threads);
+  Poco::Net::HTTPServer server(factory, pool, socket, params);
+  server.start();
+
+  const int port = socket.address().port();
+  const auto portFile = fs::path(config.data_dir) / "server.port";
+  {
+    std::ofstream out(portFile.string() + ".tmp");
+    out << port << "\n";
+  }
+  fs::rename(portFile.string() + ".tmp", portFile);
+  log.information("gongkai-server listening on http://%s:%d (data: %s)", config.address, port,
+                  config.data_dir);
+
+  waitForTerminationRequest();
+
+  log.information("shutting down: finishing requests in flight");
+  server.stopAll(false);
+  if (!factory->waitIdle(std::chrono::seconds(config.shutdown_grace_seconds))) {
+    log.warning("%d requests still in flight after the grace period", factory->inFlight());
+  }
+  pool.joinAll();
+  store.close();
+  std::error_code ignored;
+  fs::remove(portFile, ignored);
+  log.information("stopped");
+  return EXIT_OK;
+}
+
+}  // namespace gongkai::server::app

@@ -1,0 +1,439 @@
+#include "gongkai/server/http/api.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/Net/MediaType.h>
+#include <Poco/String.h>
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "document_json.h"
+#include "gongkai/core/audit_entry.h"
+#include "gongkai/core/json.h"
+#include "gongkai/core/text.h"
+#include "multipart_upload.h"
+
+namespace gongkai::server::http {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using Poco::Net::HTTPResponse;
+
+constexpr std::int64_t kMaxPerPage = 200;
+
+bool isJsonMediaType(const std::string& contentType) {
+  try {
+    Poco::Net::MediaType type(contentType);
+    return type.matches("application", "json") || type.matches("application", "merge-patch+json");
+  } catch (const Poco::Exception&) {
+    return false;
+  }
+}
+
+bool isMultipart(const std::string& contentType) {
+  return Poco::icompare(contentType.substr(0, 19), "multipart/form-data") == 0;
+}
+
+Error unsupportedBody() {
+  return Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
+                     "请求体须为 application/json 或 multipart/form-data "
+                     "(body must be application/json or multipart/form-data)");
+}
+
+// Reads an If-Match header into the version it names. No header gives nullopt with
+// `present` false; "*" gives nullopt with `present` true; anything that names no version of
+// ours gives version 0, which never matches.
+struct IfMatch {
+  bool present = false;
+  std::optional<std::int64_t> version;
+};
+
+IfMatch parseIfMatch(const Poco::Net::HTTPServerRequest& request) {
+  IfMatch result;
+  if (!request.has("If-Match")) return result;
+  result.present = true;
+  std::string value = Poco::trim(request.get("If-Match"));
+  if (value == "*") return result;
+  std::int64_t version = 0;
+  if (value.size() > 3 && value.front() == '"' && value[1] == 'v' && value.back() == '"') {
+    const char* begin = value.data() + 2;
+    const char* end = value.data() + value.size() - 1;
+    auto [ptr, ec] = std::from_chars(begin, end, version);
+    if (ec != std::errc() || ptr != end) version = 0;
+  }
+  result.version = version;
+  return result;
+}
+
+void sendDocument(Exchange& ex, HTTPResponse::HTTPStatus status, const core::DocumentVersion& v) {
+  ex.response.set("ETag", versionEtag(v.version));
+  ex.sendJson(status, documentJson(v));
+}
+
+core::Result<Object::Ptr> readJsonObject(Exchange& ex, std::int64_t limit) {
+  auto body = ex.readBody(limit);
+  if (!body.ok()) return body.error();
+  return core::parseJsonObject(body.value());
+}
+
+struct ByteRange {
+  std::int64_t first = 0;
+  std::int64_t last = 0;  // inclusive
+};
+
+// Parses a single "bytes=a-b", "bytes=a-" or "bytes=-n" range against `size`. nullopt with
+// `satisfiable` true means "ignore the header" (several ranges, another unit, bad syntax).
+std::optional<ByteRange> parseRange(const std::string& header, std::int64_t size, bool& satisfiable) {
+  satisfiable = true;
+  if (header.rfind("bytes=", 0) != 0) return std::nullopt;
+  const std::string spec = header.substr(6);
+  if (spec.find(',') != std::string::npos) return std::nullopt;
+  const auto dash = spec.find('-');
+  if (dash == std::string::npos) return std::nullopt;
+  const auto number = [](const std::string& text, std::int64_t& out) {
+    if (text.empty()) return false;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && ptr == text.data() + text.size() && out >= 0;
+  };
+  std::int64_t a = 0, b = 0;
+  const std::string left = spec.substr(0, dash), right = spec.substr(dash + 1);
+  ByteRange range;
+  if (left.empty()) {
+    if (!number(right, b)) return std::nullopt;
+    if (b == 0 || size == 0) {
+      satisfiable = false;
+      return std::nullopt;
+    }
+    range.first = std::max<std::int64_t>(0, size - b);
+    range.last = size - 1;
+  } else {
+    if (!number(left, a)) return std::nullopt;
+    if (!right.empty() && (!number(right, b) || b < a)) return std::nullopt;
+    if (a >= size) {
+      satisfiable = false;
+      return std::nullopt;
+    }
+    range.first = a;
+    range.last = right.empty() ? size - 1 : std::min(b, size - 1);
+  }
+  return range;
+}
+
+class Routes {
+ public:
+  Routes(service::DocumentService& documents, service::AuditService& audit,
+         const store::BlobStore& blobs, const ApiOptions& options)
+      : documents_(documents), audit_(audit), blobs_(blobs), options_(options) {}
+
+  static void addTo(const std::shared_ptr<Routes>& self, Router& router) {
+    router.add("GET", "/healthz", [self](Exchange& ex) { self->health(ex); });
+    router.add("GET", "/", [self](Exchange& ex) { self->staticPage(ex, "index.html"); });
+    router.add("GET", "/index.html", [self](Exchange& ex) { self->staticPage(ex, "index.html"); });
+    const std::string docs = "/api/v1/documents";
+    router.add("POST", docs, [self](Exchange& ex) { self->createDocument(ex); });
+    router.add("GET", docs, [self](Exchange& ex) { self->listDocuments(ex); });
+    router.add("GET", docs + "/{id}", [self](Exchange& ex) { self->getDocument(ex); });
+    router.add("PATCH", docs + "/{id}", [self](Exchange& ex) { self->patchDocument(ex); });
+    router.add("POST", docs + "/{id}/files", [self](Exchange& ex) { self->addFiles(ex); });
+    router.add("GET", docs + "/{id}/files/{file_id}", [self](Exchange& ex) { self->download(ex); });
+    router.add("DELETE", docs + "/{id}/files/{file_id}", [self](Exchange& ex) { self->removeFile(ex); });
+    router.add("GET", docs + "/{id}/versions", [self](Exchange& ex) { self->listVersions(ex); });
+    router.add("GET", docs + "/{id}/versions/{n}", [self](Exchange& ex) { self->getVersion(ex); });
+    router.add("GET", "/api/v1/audit", [self](Exchange& ex) { self->listAudit(ex); });
+  }
+
+ private:
+  UploadLimits uploadLimits() const {
+    return UploadLimits{options_.max_json_bytes, options_.max_upload_bytes, options_.max_files_per_request};
+  }
+
+  void health(Exchange& ex) {
+    Object::Ptr body = options_.health ? options_.health() : nullptr;
+    if (!body) {
+      return ex.sendProblem(Error::make(ErrorCode::kUnavailable, "unhealthy", "服务不可用 (not healthy)"));
+    }
+    ex.response.set("Cache-Control", "no-store");
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  void staticPage(Exchange& ex, const std::string& name) {
+    const auto path = std::filesystem::path(options_.web_dir) / name;
+    std::ifstream in(path, std::ios::binary);
+    if (options_.web_dir.empty() || !in) {
+      return ex.sendProblem(Error::make(ErrorCode::kNotFound, "not_found", "页面不存在 (no such page)"));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    const std::string page = text.str();
+    ex.response.setContentType("text/html; charset=utf-8");
+    ex.response.setContentLength64(static_cast<Poco::Int64>(page.size()));
+    ex.response.send() << page;
+  }
+
+  void createDocument(Exchange& ex) {
+    const std::string type = ex.request.getContentType();
+    core::Result<core::DocumentVersion> created = unsupportedBody();
+    if (isJsonMediaType(type)) {
+      auto json = readJsonObject(ex, options_.max_json_bytes);
+      if (!json.ok()) return ex.sendProblem(json.error());
+      created = documents_.create(ex.subject, json.value(), {});
+    } else if (isMultipart(type)) {
+      auto form = readUpload(ex, blobs_, uploadLimits());
+      if (!form.ok()) return ex.sendProblem(form.error());
+      if (!form.value().metadata) {
+        Error error = Error::make(ErrorCode::kInvalidArgument, "missing_metadata",
+                                  "缺少 metadata 部分 (the metadata part is missing)");
+        error.fields.push_back({"metadata", "missing_field", error.message});
+        return ex.sendProblem(error);
+      }
+      auto json = core::parseJsonObject(*form.value().metadata);
+      if (!json.ok()) return ex.sendProblem(json.error());
+      created = documents_.create(ex.subject, json.value(), std::move(form.value().files));
+    }
+    if (!created.ok()) return ex.sendProblem(created.error());
+    ex.response.set("Location", "/api/v1/documents/" + std::to_string(created.value().document_id));
+    sendDocument(ex, HTTPResponse::HTTP_CREATED, created.value());
+  }
+
+  void listDocuments(Exchange& ex) {
+    store::DocumentFilter filter;
+    filter.category = ex.queryValue("category");
+    filter.scope = ex.queryValue("scope");
+    filter.status = ex.queryValue("status");
+    filter.org_unit = ex.queryValue("org_unit");
+    auto year = ex.intQuery("year", 1900, 2999);
+    auto page = ex.intQuery("page", 1, 1000000);
+    auto perPage = ex.intQuery("per_page", 1, kMaxPerPage);
+    for (const auto* query : {&year, &page, &perPage}) {
+      if (!query->ok()) return ex.sendProblem(query->error());
+    }
+    if (year.value()) filter.year = static_cast<int>(*year.value());
+    const std::int64_t pageNumber = page.value().value_or(1);
+    filter.limit = perPage.value().value_or(20);
+    filter.offset = (pageNumber - 1) * filter.limit;
+    auto result = documents_.list(filter);
+    if (!result.ok()) return ex.sendProblem(result.error());
+    Array::Ptr items = new Array;
+    for (const auto& v : result.value().documents) items->add(documentJson(v));
+    Object::Ptr body = new Object;
+    body->set("total", static_cast<Poco::Int64>(result.value().total));
+    body->set("page", static_cast<Poco::Int64>(pageNumber));
+    body->set("per_page", static_cast<Poco::Int64>(filter.limit));
+    body->set("documents", items);
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  void getDocument(Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto found = documents_.get(id.value());
+    if (!found.ok()) return ex.sendProblem(found.error());
+    if (ex.request.get("If-None-Match", "") == versionEtag(found.value().version)) {
+      ex.response.set("ETag", versionEtag(found.value().version));
+      ex.response.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
+      ex.response.send().flush();
+      return;
+    }
+    sendDocument(ex, HTTPResponse::HTTP_OK, found.value());
+  }
+
+  void patchDocument(Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    const IfMatch ifMatch = parseIfMatch(ex.request);
+    if (!ifMatch.present) {
+      return ex.sendProblem(Error::make(ErrorCode::kPreconditionRequired, "if_match_required",
+                                        "修改文档须带 If-Match 头，值为当前版本的 ETag "
+                                        "(PATCH needs If-Match with the current version's ETag)"));
+    }
+    if (!isJsonMediaType(ex.request.getContentType())) return ex.sendProblem(unsupportedBody());
+    auto patch = readJsonObject(ex, options_.max_json_bytes);
+    if (!patch.ok()) return ex.sendProblem(patch.error());
+    auto updated = documents_.update(ex.subject, id.value(), ifMatch.version, patch.value());
+    if (!updated.ok()) return ex.sendProblem(updated.error());
+    sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
+  }
+
+  void addFiles(Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    if (!isMultipart(ex.request.getContentType())) {
+      return ex.sendProblem(Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
+                                        "请使用 multipart/form-data 上传 (use multipart/form-data)"));
+    }
+    // Known before the upload is read, so a missing document costs no disk.
+    if (auto existing = documents_.get(id.value()); !existing.ok()) {
+      ex.response.setKeepAlive(false);
+      return ex.sendProblem(existing.error());
+    }
+    auto form = readUpload(ex, blobs_, uploadLimits());
+    if (!form.ok()) return ex.sendProblem(form.error());
+    if (form.value().metadata) {
+      return ex.sendProblem(Error::make(ErrorCode::kInvalidArgument, "unknown_part",
+                                        "添加文件时不接受 metadata 部分，请用 PATCH 修改元数据 "
+                                        "(use PATCH to change metadata)"));
+    }
+    auto updated = documents_.addFiles(ex.subject, id.value(), parseIfMatch(ex.request).version,
+                                       std::move(form.value().files));
+    if (!updated.ok()) return ex.sendProblem(updated.error());
+    ex.response.set("Location", "/api/v1/documents/" + std::to_string(id.value()) + "/versions/" +
+                                    std::to_string(updated.value().version));
+    sendDocument(ex, HTTPResponse::HTTP_CREATED, updated.value());
+  }
+
+  void removeFile(Exchange& ex) {
+    auto id = ex.idParam("id");
+    auto fileId = ex.idParam("file_id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    if (!fileId.ok()) return ex.sendProblem(fileId.error());
+    const IfMatch ifMatch = parseIfMatch(ex.request);
+    if (!ifMatch.present) {
+      return ex.sendProblem(Error::make(ErrorCode::kPreconditionRequired, "if_match_required",
+                                        "删除文件须带 If-Match 头 (DELETE needs If-Match)"));
+    }
+    auto updated = documents_.removeFile(ex.subject, id.value(), ifMatch.version, fileId.value());
+    if (!updated.ok()) return ex.sendProblem(updated.error());
+    sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
+  }
+
+  void download(Exchange& ex) {
+    auto id = ex.idParam("id");
+    auto fileId = ex.idParam("file_id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    if (!fileId.ok()) return ex.sendProblem(fileId.error());
+    auto found = documents_.file(id.value(), fileId.value());
+    if (!found.ok()) return ex.sendProblem(found.error());
+    const core::FileRecord& file = found.value().file;
+    std::ifstream in(found.value().path, std::ios::binary);
+    if (!in) {
+      return ex.sendProblem(Error::make(ErrorCode::kCorrupt, "blob_missing",
+                                        "文件内容缺失 (file contents are missing from the store)"));
+    }
+    auto& response = ex.response;
+    const std::string etag = "\"" + file.sha256 + "\"";
+    response.set("ETag", etag);
+    response.set("Accept-Ranges", "bytes");
+    response.set("Cache-Control", "private, max-age=0, must-revalidate");
+    response.set("Content-Disposition", "attachment; filename=\"" + core::asciiFallback(file.name) +
+                                            "\"; filename*=UTF-8''" + core::percentEncodeRfc5987(file.name));
+    response.set("X-Content-Type-Options", "nosniff");
+    response.setContentType(file.media_type);
+    if (ex.request.get("If-None-Match", "") == etag) {
+      response.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
+      response.send().flush();
+      return;
+    }
+    std::int64_t first = 0, length = file.size;
+    const bool rangeApplies = ex.request.has("Range") &&
+                              (!ex.request.has("If-Range") || ex.request.get("If-Range") == etag);
+    if (rangeApplies) {
+      bool satisfiable = true;
+      const auto range = parseRange(ex.request.get("Range"), file.size, satisfiable);
+      if (!satisfiable) {
+        response.set("Content-Range", "bytes */" + std::to_string(file.size));
+        return writeProblem(response, HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE,
+                            Error::make(ErrorCode::kInvalidArgument, "range_not_satisfiable",
+                                        "请求的范围超出文件大小 (range lies outside the file)"),
+                            ex.path);
+      }
+      if (range) {
+        first = range->first;
+        length = range->last - range->first + 1;
+        response.setStatusAndReason(HTTPResponse::HTTP_PARTIAL_CONTENT);
+        response.set("Content-Range", "bytes " + std::to_string(range->first) + "-" +
+                                          std::to_string(range->last) + "/" + std::to_string(file.size));
+      }
+    }
+    response.setContentLength64(length);
+    std::ostream& out = response.send();
+    if (ex.request.getMethod() == "HEAD") return;
+    in.seekg(first);
+    std::vector<char> buffer(256 * 1024);
+    while (length > 0 && in && out) {
+      in.read(buffer.data(), static_cast<std::streamsize>(std::min<std::int64_t>(length, buffer.size())));
+      const std::streamsize got = in.gcount();
+      if (got <= 0) break;
+      out.write(buffer.data(), got);
+      length -= got;
+    }
+  }
+
+  void listVersions(Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto all = documents_.versions(id.value());
+    if (!all.ok()) return ex.sendProblem(all.error());
+    Array::Ptr items = new Array;
+    for (const auto& v : all.value()) items->add(versionSummaryJson(v));
+    Object::Ptr body = new Object;
+    body->set("document_id", static_cast<Poco::Int64>(id.value()));
+    body->set("current_version", static_cast<Poco::Int64>(all.value().back().version));
+    body->set("versions", items);
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  void getVersion(Exchange& ex) {
+    auto id = ex.idParam("id");
+    auto number = ex.idParam("n");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    if (!number.ok()) return ex.sendProblem(number.error());
+    auto found = documents_.getVersion(id.value(), number.value());
+    if (!found.ok()) return ex.sendProblem(found.error());
+    ex.response.set("Cache-Control", "public, max-age=31536000, immutable");
+    sendDocument(ex, HTTPResponse::HTTP_OK, found.value());
+  }
+
+  void listAudit(Exchange& ex) {
+    auto after = ex.intQuery("after", 0, INT64_MAX);
+    auto limit = ex.intQuery("limit", 1, service::AuditService::kMaxPage);
+    if (!after.ok()) return ex.sendProblem(after.error());
+    if (!limit.ok()) return ex.sendProblem(limit.error());
+    auto entries = audit_.list(after.value().value_or(0), limit.value().value_or(100));
+    auto size = audit_.size();
+    if (!entries.ok()) return ex.sendProblem(entries.error());
+    if (!size.ok()) return ex.sendProblem(size.error());
+    Array::Ptr items = new Array;
+    std::int64_t last = after.value().value_or(0);
+    for (const auto& stored : entries.value()) {
+      Object::Ptr item = new Object;
+      item->set("seq", static_cast<Poco::Int64>(stored.seq));
+      item->set("hash", stored.hash);
+      // The exact stored bytes, as a JSON string: decode it and hash it to check the chain.
+      item->set("canonical", stored.bytes);
+      auto parsed = core::parseJson(stored.bytes);
+      item->set("entry", parsed.ok() ? parsed.value() : Poco::Dynamic::Var());
+      items->add(item);
+      last = stored.seq;
+    }
+    Object::Ptr body = new Object;
+    body->set("size", static_cast<Poco::Int64>(size.value()));
+    body->set("entries", items);
+    body->set("next_after", static_cast<Poco::Int64>(last));
+    body->set("genesis_prev_hash", std::string(core::kGenesisHash));
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  service::DocumentService& documents_;
+  service::AuditService& audit_;
+  const store::BlobStore& blobs_;
+  ApiOptions options_;
+};
+
+}  // namespace
+
+Router buildRouter(service::DocumentService& documents, service::AuditService& audit,
+                   const store::BlobStore& blobs, const ApiOptions& options) {
+  Router router;
+  // Every handler holds the routes object, so it lives as long as the router.
+  Routes::addTo(std::make_shared<Routes>(documents, audit, blobs, options), router);
+  return router;
+}
+
+}  // namespace gongkai::server::http

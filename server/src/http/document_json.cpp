@@ -1,0 +1,67 @@
+#include "document_json.h"
+
+#include <Poco/JSON/Array.h>
+
+namespace gongkai::server::http {
+namespace {
+
+Poco::Dynamic::Var orNull(const std::optional<std::string>& value) {
+  return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
+}
+
+std::string documentPath(std::int64_t id) { return "/api/v1/documents/" + std::to_string(id); }
+
+}  // namespace
+
+std::string versionEtag(std::int64_t version) { return "\"v" + std::to_string(version) + "\""; }
+
+Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v) {
+  const auto& m = v.metadata;
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("id", static_cast<Poco::Int64>(v.document_id));
+  o->set("version", static_cast<Poco::Int64>(v.version));
+  o->set("title", m.title);
+  o->set("doc_number", orNull(m.doc_number));
+  o->set("category", m.category);
+  o->set("org_unit", m.org_unit);
+  o->set("scope", std::string(core::toString(m.scope)));
+  o->set("mode", std::string(core::toString(m.mode)));
+  o->set("period", std::string(core::toString(m.period)));
+  o->set("issued_at", m.issued_at ? Poco::Dynamic::Var(m.issued_at->toString()) : Poco::Dynamic::Var());
+  o->set("year", core::disclosureYear(m, v.created_at));
+  o->set("summary", orNull(m.summary));
+  o->set("status", std::string(core::toString(v.status)));
+  o->set("created_by", v.created_by);
+  o->set("created_at", core::formatRfc3339(v.created_at));
+  o->set("updated_by", v.updated_by);
+  o->set("updated_at", core::formatRfc3339(v.updated_at));
+  o->set("change", v.change);
+  o->set("etag", versionEtag(v.version));
+  Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+  for (const auto& f : v.files) {
+    Poco::JSON::Object::Ptr file = new Poco::JSON::Object;
+    file->set("id", static_cast<Poco::Int64>(f.id));
+    file->set("name", f.name);
+    file->set("media_type", f.media_type);
+    file->set("size", static_cast<Poco::Int64>(f.size));
+    file->set("sha256", f.sha256);
+    file->set("url", documentPath(v.document_id) + "/files/" + std::to_string(f.id));
+    files->add(file);
+  }
+  o->set("files", files);
+  return o;
+}
+
+Poco::JSON::Object::Ptr versionSummaryJson(const core::DocumentVersion& v) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("version", static_cast<Poco::Int64>(v.version));
+  o->set("change", v.change);
+  o->set("title", v.metadata.title);
+  o->set("file_count", static_cast<Poco::Int64>(v.files.size()));
+  o->set("updated_by", v.updated_by);
+  o->set("updated_at", core::formatRfc3339(v.updated_at));
+  o->set("url", documentPath(v.document_id) + "/versions/" + std::to_string(v.version));
+  return o;
+}
+
+}  // namespace gongkai::server::http

@@ -1,0 +1,105 @@
+#include "gongkai/server/http/handler_factory.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/URI.h>
+
+#include <iomanip>
+#include <sstream>
+#include <thread>
+
+#include "gongkai/core/time.h"
+
+namespace gongkai::server::http {
+using core::Error;
+using core::ErrorCode;
+using Poco::Net::HTTPResponse;
+
+class RoutingHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit RoutingHandler(HandlerFactory& factory) : factory_(factory) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
+    const auto started = std::chrono::steady_clock::now();
+    ++factory_.inFlight_;
+    Exchange exchange{request, response, "", {}, {}, {}};
+    exchange.subject.address = request.clientAddress().host().toString();
+    try {
+      route(exchange);
+    } catch (const std::exception& e) {
+      factory_.errorLog_.error("unhandled error on %s %s: %s", request.getMethod(), request.getURI(),
+                               std::string(e.what()));
+      if (!response.sent()) {
+        response.setKeepAlive(false);
+        writeProblem(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+                     Error::make(ErrorCode::kInternal, "internal_error",
+                                 "服务器内部错误，详情已记录在日志中 (internal error; details are in the log)"),
+                     exchange.path);
+      }
+    }
+    logAccess(exchange, started);
+    --factory_.inFlight_;
+  }
+
+ private:
+  void route(Exchange& exchange) {
+    auto& request = exchange.request;
+    try {
+      Poco::URI uri(request.getURI());
+      exchange.path = uri.getPath();
+      for (auto& [name, value] : uri.getQueryParameters()) exchange.query.emplace(name, value);
+    } catch (const Poco::Exception&) {
+      exchange.path = request.getURI().substr(0, request.getURI().find('?'));
+      return exchange.sendProblem(Error::make(ErrorCode::kMalformed, "malformed_uri",
+                                              "请求地址格式错误 (malformed request URI)"));
+    }
+    auto match = factory_.router_.match(request.getMethod(), exchange.path);
+    if (match.handler) {
+      exchange.params = std::move(match.params);
+      return (*match.handler)(exchange);
+    }
+    if (!match.allowed.empty()) {
+      std::string allow;
+      for (const auto& method : match.allowed) allow += (allow.empty() ? "" : ", ") + method;
+      exchange.response.set("Allow", allow);
+      return writeProblem(exchange.response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
+                          Error::make(ErrorCode::kMalformed, "method_not_allowed",
+                                      "该地址不支持 " + request.getMethod() + " 方法 (method not allowed)"),
+                          exchange.path);
+    }
+    exchange.sendProblem(Error::make(ErrorCode::kNotFound, "not_found",
+                                     "资源不存在 (no such resource): " + exchange.path));
+  }
+
+  void logAccess(const Exchange& exchange, std::chrono::steady_clock::time_point started) {
+    const double millis =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    std::ostringstream line;
+    line << exchange.subject.address << " " << exchange.subject.id << " ["
+         << core::formatRfc3339(core::nowUtc()) << "] \"" << exchange.request.getMethod() << " "
+         << exchange.request.getURI() << " " << exchange.request.getVersion() << "\" "
+         << static_cast<int>(exchange.response.getStatus()) << " "
+         << (exchange.response.hasContentLength() ? exchange.response.getContentLength64() : -1)
+         << " " << std::fixed << std::setprecision(1) << millis << "ms";
+    factory_.accessLog_.information(line.str());
+  }
+
+  HandlerFactory& factory_;
+};
+
+Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(
+    const Poco::Net::HTTPServerRequest&) {
+  return new RoutingHandler(*this);
+}
+
+bool HandlerFactory::waitIdle(std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (inFlight_.load() > 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+}  // namespace gongkai::server::http

@@ -1,0 +1,169 @@
+#include "multipart_upload.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/MediaType.h>
+#include <Poco/Net/MessageHeader.h>
+#include <Poco/Net/MultipartReader.h>
+#include <Poco/Net/NameValueCollection.h>
+#include <Poco/URI.h>
+
+#include <Poco/String.h>
+
+#include <algorithm>
+#include <istream>
+#include <streambuf>
+#include <vector>
+
+namespace gongkai::server::http {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+
+// Passes a stream through until `limit` bytes have gone by, then reports end of input and
+// remembers that the limit was hit, so an oversized body ends the parse instead of filling disk.
+class LimitedStreamBuf : public std::streambuf {
+ public:
+  LimitedStreamBuf(std::istream& source, std::int64_t limit)
+      : source_(source), limit_(limit), buffer_(64 * 1024) {}
+  bool exceeded() const { return exceeded_; }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (consumed_ >= limit_) {
+      // One byte more tells "exactly at the limit" apart from "over it".
+      if (source_.peek() != traits_type::eof()) exceeded_ = true;
+      return traits_type::eof();
+    }
+    const auto want = static_cast<std::streamsize>(
+        std::min<std::int64_t>(static_cast<std::int64_t>(buffer_.size()), limit_ - consumed_));
+    source_.read(buffer_.data(), want);
+    const std::streamsize got = source_.gcount();
+    if (got <= 0) return traits_type::eof();
+    consumed_ += got;
+    setg(buffer_.data(), buffer_.data(), buffer_.data() + got);
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  std::istream& source_;
+  std::int64_t limit_;
+  std::int64_t consumed_ = 0;
+  bool exceeded_ = false;
+  std::vector<char> buffer_;
+};
+
+// The file name from a Content-Disposition header: RFC 5987's filename* (UTF-8 only) wins over
+// filename, which browsers send as raw UTF-8.
+std::optional<std::string> fileNameOf(const Poco::Net::NameValueCollection& params) {
+  if (params.has("filename*")) {
+    const std::string& value = params.get("filename*");
+    const auto quote = value.find("''");
+    if (quote != std::string::npos && Poco::icompare(value.substr(0, quote), "utf-8") == 0) {
+      std::string decoded;
+      Poco::URI::decode(value.substr(quote + 2), decoded);
+      return decoded;
+    }
+  }
+  if (params.has("filename")) return params.get("filename");
+  return std::nullopt;
+}
+
+Error tooLarge(const UploadLimits& limits) {
+  return Error::make(ErrorCode::kTooLarge, "payload_too_large",
+                     "上传内容超过上限 " + std::to_string(limits.max_upload_bytes) +
+                         " 字节 (upload exceeds the limit)");
+}
+
+}  // namespace
+
+core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& blobs,
+                                    const UploadLimits& limits) {
+  auto& request = exchange.request;
+  std::string boundary;
+  try {
+    Poco::Net::MediaType type(request.getContentType());
+    if (!type.matches("multipart", "form-data")) {
+      return Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
+                         "请使用 multipart/form-data 上传 (use multipart/form-data)");
+    }
+    if (type.hasParameter("boundary")) boundary = type.getParameter("boundary");
+  } catch (const Poco::Exception&) {
+  }
+  if (boundary.empty() || boundary.size() > 200) {
+    return Error::make(ErrorCode::kMalformed, "malformed_multipart", "缺少或无效的 boundary 参数 (missing boundary)");
+  }
+  const std::int64_t bodyLimit = limits.max_upload_bytes + limits.max_json_bytes + 1024 * 1024;
+  if (request.hasContentLength() && request.getContentLength64() > bodyLimit) {
+    exchange.response.setKeepAlive(false);
+    return tooLarge(limits);
+  }
+  LimitedStreamBuf limited(request.stream(), bodyLimit);
+  std::istream body(&limited);
+  UploadForm form;
+  std::int64_t budget = limits.max_upload_bytes;
+  const auto malformed = [&](const std::string& why) -> Error {
+    exchange.response.setKeepAlive(false);
+    if (limited.exceeded()) return tooLarge(limits);
+    return Error::make(ErrorCode::kMalformed, "malformed_multipart",
+                       "multipart 请求格式错误或不完整 (malformed or truncated multipart body): " + why);
+  };
+  try {
+    Poco::Net::MultipartReader reader(body, boundary);
+    while (reader.hasNextPart()) {
+      Poco::Net::MessageHeader header;
+      reader.nextPart(header);
+      std::string disposition;
+      Poco::Net::NameValueCollection params;
+      Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition, params);
+      const std::string name = params.get("name", "");
+      const auto fileName = fileNameOf(params);
+      if (fileName) {
+        if (static_cast<int>(form.files.size()) >= limits.max_files) {
+          return Error::make(ErrorCode::kTooLarge, "too_many_files",
+                             "一次最多上传 " + std::to_string(limits.max_files) + " 个文件 (too many files)");
+        }
+        auto staged = blobs.stage(reader.stream(), budget);
+        if (!staged.ok()) {
+          if (staged.error().code == ErrorCode::kTooLarge) {
+            exchange.response.setKeepAlive(false);
+            return tooLarge(limits);
+          }
+          if (staged.error().code == ErrorCode::kMalformed) return malformed("file part broke off");
+          return staged.error();
+        }
+        budget -= staged.value().size();
+        form.files.push_back(service::IncomingFile{*fileName, header.get("Content-Type", ""),
+                                                   std::move(staged).value()});
+      } else if (name == "metadata" && !form.metadata) {
+        std::string text;
+        char buffer[8192];
+        std::istream& part = reader.stream();
+        while (part) {
+          part.read(buffer, sizeof buffer);
+          text.append(buffer, static_cast<std::size_t>(part.gcount()));
+          if (static_cast<std::int64_t>(text.size()) > limits.max_json_bytes) {
+            exchange.response.setKeepAlive(false);
+            return Error::make(ErrorCode::kTooLarge, "payload_too_large",
+                               "metadata 部分过大 (metadata part exceeds the limit)");
+          }
+        }
+        form.metadata = std::move(text);
+      } else {
+        Error error = Error::make(ErrorCode::kInvalidArgument, "unknown_part",
+                                  "未知的表单部分 (unexpected form part): " + name);
+        error.fields.push_back({name, "unknown_part", error.message});
+        return error;
+      }
+    }
+  } catch (const Poco::Exception& e) {
+    return malformed(e.displayText());
+  } catch (const std::ios_base::failure& e) {
+    return malformed(e.what());
+  }
+  if (limited.exceeded()) return tooLarge(limits);
+  return form;
+}
+
+}  // namespace gongkai::server::http

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gongkai/core/result.h"
+#include "gongkai/server/http/exchange.h"
+#include "gongkai/server/service/document_service.h"
+#include "gongkai/server/store/blob_store.h"
+
+namespace gongkai::server::http {
+
+struct UploadLimits {
+  std::int64_t max_json_bytes = 0;
+  std::int64_t max_upload_bytes = 0;  // all file parts of one request together
+  int max_files = 0;
+};
+
+// A multipart/form-data body: an optional "metadata" JSON part, and file parts streamed
+// straight into the blob store's staging area (never held in memory).
+struct UploadForm {
+  std::optional<std::string> metadata;
+  std::vector<service::IncomingFile> files;
+};
+
+// Reads the request body as multipart/form-data. Fails with kUnsupported for another media type,
+// kTooLarge over the limits, kMalformed ("malformed_multipart") for a body that is cut short or
+// broken, and kInvalidArgument for parts that are not "metadata" or files.
+core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& blobs,
+                                    const UploadLimits& limits);
+
+}  // namespace gongkai::server::http

@@ -1,0 +1,303 @@
+#include "gongkai/server/service/document_service.h"
+
+#include <Poco/Exception.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "gongkai/core/audit_entry.h"
+#include "gongkai/core/sha256.h"
+#include "gongkai/core/text.h"
+#include "gongkai/server/store/audit_repository.h"
+
+namespace gongkai::server::service {
+namespace {
+
+using core::DocumentVersion;
+using core::Error;
+using core::ErrorCode;
+using store::DocumentRepository;
+using store::Transaction;
+
+Error notFound(std::int64_t id) {
+  return Error::make(ErrorCode::kNotFound, "document_not_found",
+                     "文档不存在 (no such document): " + std::to_string(id));
+}
+
+Error readFailure(const std::exception& e) {
+  return Error::make(ErrorCode::kIo, "storage_error", std::string("读取失败 (read failed): ") + e.what());
+}
+
+// Checks names and types of incoming files, alone and against `existing`.
+core::Status checkFiles(const std::vector<IncomingFile>& files,
+                        const std::vector<core::FileRecord>& existing) {
+  std::vector<core::FieldError> errors;
+  std::set<std::string> names;
+  for (const auto& file : existing) names.insert(file.name);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string field = "files[" + std::to_string(i) + "]";
+    if (const char* problem = core::fileNameProblem(files[i].name)) {
+      errors.push_back({field + ".name", "invalid_file_name", problem});
+    } else if (!names.insert(files[i].name).second) {
+      errors.push_back({field + ".name", "duplicate_file_name",
+                        "同名文件已存在 (a file of this name is already there): " + files[i].name});
+    }
+    if (!files[i].media_type.empty() && !isValidMediaType(files[i].media_type)) {
+      errors.push_back({field + ".media_type", "invalid_value", "媒体类型无效 (invalid media type)"});
+    }
+  }
+  if (existing.size() + files.size() > DocumentService::kMaxFilesPerDocument) {
+    errors.push_back({"files", "too_many_files", "文件数量超过上限 (too many files)"});
+  }
+  if (errors.empty()) return core::okStatus();
+  Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_files", "上传的文件有误 (invalid files)");
+  error.fields = std::move(errors);
+  return error;
+}
+
+// Appends the audit entry for a new version and stores the version with it.
+void record(Transaction& tx, const Subject& subject, const DocumentVersion& version) {
+  const std::string bytes = core::canonicalRecord(version);
+  const std::string digest = core::sha256Hex(bytes);
+  core::AuditEntry draft;
+  draft.actor = subject.id;
+  draft.client = subject.address;
+  draft.action = version.change;
+  draft.object_type = "document";
+  draft.object_id = std::to_string(version.document_id);
+  draft.object_version = version.version;
+  draft.content_sha256 = digest;
+  const core::AuditEntry entry = store::AuditRepository::append(tx, std::move(draft));
+  DocumentRepository::saveVersion(tx, version, bytes, digest, entry.seq);
+}
+
+}  // namespace
+
+DocumentService::DocumentService(store::Store& store, const policies::CategoryCatalogue& categories)
+    : store_(store), codec_(categories) {}
+
+core::Result<std::vector<core::FileRecord>> DocumentService::promote(std::vector<IncomingFile>& files) {
+  std::vector<core::FileRecord> records;
+  for (auto& file : files) {
+    if (auto status = store_.blobs().promote(file.blob); !status.ok()) return status.error();
+    const bool untyped = file.media_type.empty() || file.media_type == "application/octet-stream";
+    records.push_back(core::FileRecord{0, file.name, untyped ? guessMediaType(file.name) : file.media_type,
+                                       file.blob.size(), file.blob.sha256()});
+  }
+  return records;
+}
+
+core::Result<DocumentVersion> DocumentService::create(const Subject& subject,
+                                                      const Poco::JSON::Object::Ptr& metadataJson,
+                                                      std::vector<IncomingFile> files) {
+  auto metadata = codec_.parseNew(metadataJson);
+  if (!metadata.ok()) return metadata.error();
+  if (auto status = checkFiles(files, {}); !status.ok()) return status.error();
+  auto fileRecords = promote(files);
+  if (!fileRecords.ok()) return fileRecords.error();
+
+  return store_.write<DocumentVersion>([&](Transaction& tx) -> core::Result<DocumentVersion> {
+    DocumentVersion v;
+    v.document_id = DocumentRepository::nextDocumentId(tx);
+    v.version = 1;
+    v.metadata = metadata.value();
+    v.status = core::DocumentStatus::kDraft;
+    v.created_by = v.updated_by = subject.id;
+    v.created_at = v.updated_at = core::nowUtc();
+    v.change = "document.create";
+    v.files = fileRecords.value();
+    std::int64_t fileId = DocumentRepository::nextFileId(tx);
+    for (auto& file : v.files) file.id = fileId++;
+    record(tx, subject, v);  // creates the documents row the file rows refer to
+    for (const auto& file : v.files) DocumentRepository::insertFile(tx, v.document_id, file, v.created_at);
+    return v;
+  });
+}
+
+core::Result<DocumentVersion> DocumentService::amend(const Subject& subject, std::int64_t id,
+                                                     std::optional<std::int64_t> expectedVersion,
+                                                     const std::string& action, Change change) {
+  return store_.write<DocumentVersion>([&](Transaction& tx) -> core::Result<DocumentVersion> {
+    auto current = DocumentRepository::current(tx, id);
+    if (!current) return notFound(id);
+    if (expectedVersion && *expectedVersion != current->version) {
+      return Error::make(ErrorCode::kPreconditionFailed, "version_mismatch",
+                         "文档已被修改，当前版本为 " + std::to_string(current->version) +
+                             " (the document has changed; current version is " +
+                             std::to_string(current->version) + ")");
+    }
+    auto next = change(tx, *current);
+    if (!next.ok()) return next.error();
+    DocumentVersion& v = next.value();
+    if (v.metadata == current->metadata && v.files.size() == current->files.size() &&
+        std::equal(v.files.begin(), v.files.end(), current->files.begin(),
+                   [](const auto& a, const auto& b) { return a.id == b.id; })) {
+      return *current;  // nothing changed: no version, no audit entry
+    }
+    v.version = current->version + 1;
+    v.updated_by = subject.id;
+    v.updated_at = core::nowUtc();
+    v.change = action;
+    record(tx, subject, v);
+    return std::move(v);
+  });
+}
+
+core::Result<DocumentVersion> DocumentService::update(const Subject& subject, std::int64_t id,
+                                                      std::optional<std::int64_t> expectedVersion,
+                                                      const Poco::JSON::Object::Ptr& patch) {
+  return amend(subject, id, expectedVersion, "document.update",
+               [&](Transaction&, DocumentVersion v) -> core::Result<DocumentVersion> {
+                 auto metadata = codec_.applyPatch(v.metadata, patch);
+                 if (!metadata.ok()) return metadata.error();
+                 v.metadata = std::move(metadata).value();
+                 return v;
+               });
+}
+
+core::Result<DocumentVersion> DocumentService::addFiles(const Subject& subject, std::int64_t id,
+                                                        std::optional<std::int64_t> expectedVersion,
+                                                        std::vector<IncomingFile> files) {
+  if (files.empty()) {
+    return Error::make(ErrorCode::kInvalidArgument, "no_files", "请求中没有文件 (no files in the request)");
+  }
+  auto existing = get(id);
+  if (!existing.ok()) return existing.error();
+  // Checked again inside the transaction; this early check keeps bad uploads out of the blob store.
+  if (auto status = checkFiles(files, existing.value().files); !status.ok()) return status.error();
+  auto fileRecords = promote(files);
+  if (!fileRecords.ok()) return fileRecords.error();
+  return amend(subject, id, expectedVersion, "document.add_files",
+               [&](Transaction& tx, DocumentVersion v) -> core::Result<DocumentVersion> {
+                 if (auto status = checkFiles(files, v.files); !status.ok()) return status.error();
+                 const auto now = core::nowUtc();
+                 std::int64_t fileId = DocumentRepository::nextFileId(tx);
+                 for (core::FileRecord file : fileRecords.value()) {
+                   file.id = fileId++;
+                   DocumentRepository::insertFile(tx, id, file, now);
+                   v.files.push_back(std::move(file));
+                 }
+                 return v;
+               });
+}
+
+core::Result<DocumentVersion> DocumentService::removeFile(const Subject& subject, std::int64_t id,
+                                                          std::optional<std::int64_t> expectedVersion,
+                                                          std::int64_t fileId) {
+  return amend(subject, id, expectedVersion, "document.remove_file",
+               [&](Transaction&, DocumentVersion v) -> core::Result<DocumentVersion> {
+                 const auto it = std::find_if(v.files.begin(), v.files.end(),
+                                              [&](const auto& f) { return f.id == fileId; });
+                 if (it == v.files.end()) {
+                   return Error::make(ErrorCode::kNotFound, "file_not_found",
+                                      "当前版本中没有该文件 (no such file in the current version)");
+                 }
+                 v.files.erase(it);
+                 return v;
+               });
+}
+
+core::Result<DocumentVersion> DocumentService::get(std::int64_t id) {
+  try {
+    auto session = store_.read();
+    auto current = DocumentRepository::current(*session, id);
+    if (!current) return notFound(id);
+    return std::move(*current);
+  } catch (const std::exception& e) {
+    return readFailure(e);
+  }
+}
+
+core::Result<DocumentVersion> DocumentService::getVersion(std::int64_t id, std::int64_t version) {
+  try {
+    auto session = store_.read();
+    auto found = DocumentRepository::version(*session, id, version);
+    if (!found) {
+      if (!DocumentRepository::current(*session, id)) return notFound(id);
+      return Error::make(ErrorCode::kNotFound, "version_not_found",
+                         "版本不存在 (no such version): " + std::to_string(version));
+    }
+    return std::move(*found);
+  } catch (const std::exception& e) {
+    return readFailure(e);
+  }
+}
+
+core::Result<std::vector<DocumentVersion>> DocumentService::versions(std::int64_t id) {
+  try {
+    auto session = store_.read();
+    auto all = DocumentRepository::versions(*session, id);
+    if (all.empty()) return notFound(id);
+    return all;
+  } catch (const std::exception& e) {
+    return readFailure(e);
+  }
+}
+
+core::Result<store::DocumentPage> DocumentService::list(const store::DocumentFilter& filter) {
+  try {
+    auto session = store_.read();
+    return DocumentRepository::list(*session, filter);
+  } catch (const std::exception& e) {
+    return readFailure(e);
+  }
+}
+
+core::Result<FileDownload> DocumentService::file(std::int64_t id, std::int64_t fileId) {
+  auto all = versions(id);
+  if (!all.ok()) return all.error();
+  // Newest first, so a file's record is the one its latest holder shows.
+  for (auto v = all.value().rbegin(); v != all.value().rend(); ++v) {
+    for (const auto& f : v->files) {
+      if (f.id == fileId) return FileDownload{f, store_.blobs().pathOf(f.sha256)};
+    }
+  }
+  return Error::make(ErrorCode::kNotFound, "file_not_found", "文件不存在 (no such file)");
+}
+
+std::string guessMediaType(const std::string& fileName) {
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {"pdf", "application/pdf"},
+      {"ofd", "application/ofd"},
+      {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+      {"doc", "application/msword"},
+      {"wps", "application/vnd.ms-works"},
+      {"odt", "application/vnd.oasis.opendocument.text"},
+      {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+      {"txt", "text/plain; charset=utf-8"},
+      {"html", "text/html"},
+      {"htm", "text/html"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"png", "image/png"},
+      {"tif", "image/tiff"},
+      {"tiff", "image/tiff"},
+      {"zip", "application/zip"},
+  };
+  const auto dot = fileName.rfind('.');
+  if (dot == std::string::npos) return "application/octet-stream";
+  std::string extension = fileName.substr(dot + 1);
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const auto& [ext, type] : kTypes) {
+    if (extension == ext) return type;
+  }
+  return "application/octet-stream";
+}
+
+bool isValidMediaType(const std::string& mediaType) {
+  // type "/" subtype, each an RFC 9110 token, optionally followed by parameters.
+  const auto isToken = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$&-^_.+").find(c) != std::string_view::npos;
+  };
+  const auto semicolon = mediaType.find(';');
+  const std::string bare = mediaType.substr(0, semicolon);
+  const auto slash = bare.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == bare.size() || bare.size() > 127) return false;
+  if (mediaType.size() > 255 || core::hasControlCharacters(mediaType, false)) return false;
+  return std::all_of(bare.begin(), bare.begin() + slash, isToken) &&
+         std::all_of(bare.begin() + slash + 1, bare.end(), isToken);
+}
+
+}  // namespace gongkai::server::service

@@ -27,6 +27,8 @@ class LimitedStreamBuf : public std::streambuf {
   LimitedStreamBuf(std::istream& source, std::int64_t limit)
       : source_(source), limit_(limit), buffer_(64 * 1024) {}
   bool exceeded() const { return exceeded_; }
+  // True once the source ran dry before `declared` bytes came: the client cut the body short.
+  bool endedBefore(std::int64_t declared) const { return sourceEnded_ && consumed_ < declared; }
 
  protected:
   int_type underflow() override {
@@ -40,7 +42,10 @@ class LimitedStreamBuf : public std::streambuf {
         std::min<std::int64_t>(static_cast<std::int64_t>(buffer_.size()), limit_ - consumed_));
     source_.read(buffer_.data(), want);
     const std::streamsize got = source_.gcount();
-    if (got <= 0) return traits_type::eof();
+    if (got <= 0) {
+      sourceEnded_ = true;
+      return traits_type::eof();
+    }
     consumed_ += got;
     setg(buffer_.data(), buffer_.data(), buffer_.data() + got);
     return traits_type::to_int_type(*gptr());
@@ -51,6 +56,7 @@ class LimitedStreamBuf : public std::streambuf {
   std::int64_t limit_;
   std::int64_t consumed_ = 0;
   bool exceeded_ = false;
+  bool sourceEnded_ = false;
   std::vector<char> buffer_;
 };
 
@@ -103,6 +109,8 @@ core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& 
   std::istream body(&limited);
   UploadForm form;
   std::int64_t budget = limits.max_upload_bytes;
+  const std::int64_t declared = request.hasContentLength() ? request.getContentLength64() : -1;
+  const auto cutShort = [&] { return declared >= 0 && limited.endedBefore(declared); };
   const auto malformed = [&](const std::string& why) -> Error {
     exchange.response.setKeepAlive(false);
     if (limited.exceeded()) return tooLarge(limits);
@@ -133,6 +141,8 @@ core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& 
           if (staged.error().code == ErrorCode::kMalformed) return malformed("file part broke off");
           return staged.error();
         }
+        // A part that ends because the body ended is a truncated upload, not a short file.
+        if (cutShort()) return malformed("body ended before its declared length");
         budget -= staged.value().size();
         form.files.push_back(service::IncomingFile{*fileName, header.get("Content-Type", ""),
                                                    std::move(staged).value()});
@@ -150,6 +160,8 @@ core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& 
           }
         }
         form.metadata = std::move(text);
+      } else if (cutShort() || !header.has("Content-Disposition")) {
+        return malformed("part without Content-Disposition");
       } else {
         Error error = Error::make(ErrorCode::kInvalidArgument, "unknown_part",
                                   "未知的表单部分 (unexpected form part): " + name);
@@ -163,6 +175,7 @@ core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& 
     return malformed(e.what());
   }
   if (limited.exceeded()) return tooLarge(limits);
+  if (cutShort()) return malformed("body ended before its declared length");
   return form;
 }
 

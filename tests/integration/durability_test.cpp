@@ -1,0 +1,216 @@
+// Concurrency, tampering, crashes and shutdown against the real server process.
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <atomic>
+#include <set>
+#include <mutex>
+#include <thread>
+
+#include "fixture.h"
+#include "gongkai/core/sha256.h"
+
+namespace gongkai::testing {
+namespace {
+
+using namespace Poco::Data::Keywords;
+
+class DurabilityTest : public ServerTest {
+ protected:
+  // Edits the database behind the server's back.
+  void tamper(const std::string& sql) {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::Session session("SQLite", dataDir() + "/store.db");
+    session << sql, now;
+  }
+
+  std::string uploadBody(int i) {
+    return "第" + std::to_string(i) + "份上传 " + std::string(64 * 1024 + i, static_cast<char>('a' + i % 26));
+  }
+};
+
+TEST_F(DurabilityTest, FiftyConcurrentUploadsAreAllStoredWithAValidChain) {
+  constexpr int kUploads = 50;
+  std::vector<std::thread> threads;
+  std::vector<HttpResponse> responses(kUploads);
+  for (int i = 0; i < kUploads; ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient own(server().port());
+      responses[i] = own.postMultipart(
+          "/api/v1/documents", {{"metadata", "", "application/json", sampleMetadata("并发" + std::to_string(i)), ""},
+                                {"file", "上传" + std::to_string(i) + ".txt", "text/plain", uploadBody(i), ""}});
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::set<Poco::Int64> ids;
+  for (int i = 0; i < kUploads; ++i) {
+    ASSERT_EQ(responses[i].status, 201) << responses[i].body;
+    auto doc = responses[i].json();
+    ids.insert(doc->getValue<Poco::Int64>("id"));
+    auto file = doc->getArray("files")->getObject(0);
+    EXPECT_EQ(file->getValue<std::string>("sha256"), core::sha256Hex(uploadBody(i)));
+    EXPECT_EQ(client().get(file->getValue<std::string>("url")).body, uploadBody(i));
+  }
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kUploads));
+  EXPECT_EQ(documentCount(), kUploads);
+  EXPECT_EQ(auditSize(), kUploads);
+  std::string output;
+  EXPECT_EQ(verifyLog(output), 0) << output;
+  EXPECT_NE(output.find("50"), std::string::npos) << output;
+}
+
+TEST_F(DurabilityTest, VerifyLogNamesATamperedAuditEntry) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(client().postJson("/api/v1/documents", sampleMetadata("条目" + std::to_string(i))).status, 201);
+  }
+  std::string output;
+  ASSERT_EQ(verifyLog(output), 0) << output;
+  server().stop();
+
+  // Rewrite who did it in entry 3, keeping the stored hash.
+  tamper("UPDATE audit_log SET entry = replace(entry, '\"actor\":\"anonymous\"', '\"actor\":\"someone\"') WHERE seq = 3");
+  EXPECT_EQ(verifyLog(output), 1) << output;
+  EXPECT_NE(output.find("at entry 3"), std::string::npos) << output;
+  EXPECT_NE(output.find("hash_mismatch"), std::string::npos) << output;
+}
+
+TEST_F(DurabilityTest, VerifyLogFindsARecomputedHashByItsBrokenLink) {
+  for (int i = 0; i < 4; ++i) client().postJson("/api/v1/documents", sampleMetadata("链" + std::to_string(i)));
+  server().stop();
+  // A careful forger also recomputes the stored hash; the next entry's link still gives it away.
+  Poco::Data::SQLite::Connector::registerConnector();
+  Poco::Data::Session session("SQLite", dataDir() + "/store.db");
+  std::string entry;
+  session << "SELECT entry FROM audit_log WHERE seq = 2", into(entry), now;
+  std::string forged = entry.replace(entry.find("anonymous"), 9, "forgedxxx");
+  std::string hash = core::sha256Hex(forged);
+  session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = 2", use(forged), use(hash), now;
+  std::string output;
+  EXPECT_EQ(verifyLog(output), 1) << output;
+  EXPECT_NE(output.find("at entry 3"), std::string::npos) << output;
+  EXPECT_NE(output.find("broken_link"), std::string::npos) << output;
+}
+
+TEST_F(DurabilityTest, VerifyLogCatchesStateChangedBehindTheServersBack) {
+  auto created = client().postMultipart(
+      "/api/v1/documents", {{"metadata", "", "", sampleMetadata("状态"), ""}, {"file", "f.txt", "", "原始内容", ""}});
+  ASSERT_EQ(created.status, 201);
+  const std::string sha = created.json()->getArray("files")->getObject(0)->getValue<std::string>("sha256");
+  server().stop();
+
+  tamper("UPDATE document_versions SET record = replace(record, '状态', '篡改') WHERE document_id = 1");
+  std::string output;
+  EXPECT_EQ(verifyLog(output), 1) << output;
+  EXPECT_NE(output.find("record_hash_mismatch"), std::string::npos) << output;
+
+  tamper("UPDATE document_versions SET record = replace(record, '篡改', '状态') WHERE document_id = 1");
+  ASSERT_EQ(verifyLog(output), 0) << output;
+  tamper("UPDATE documents SET scope = 'internal' WHERE id = 1");
+  EXPECT_EQ(verifyLog(output), 1) << output;
+  EXPECT_NE(output.find("projection_mismatch"), std::string::npos) << output;
+
+  tamper("UPDATE documents SET scope = 'public' WHERE id = 1");
+  writeFile(dataDir() + "/blobs/" + sha.substr(0, 2) + "/" + sha, "改过的内容!");
+  EXPECT_EQ(verifyLog(output), 1) << output;
+  EXPECT_NE(output.find("blob_mismatch"), std::string::npos) << output;
+}
+
+TEST_F(DurabilityTest, KillNineDuringAWriteBurstLosesNoAcknowledgedWrite) {
+  struct Acknowledged {
+    Poco::Int64 id;
+    std::string title;
+    std::string sha256;
+  };
+  std::mutex mutex;
+  std::vector<Acknowledged> acknowledged;
+  std::atomic<bool> stop{false};
+  std::atomic<int> attempts{0};
+  std::vector<std::thread> writers;
+  const int port = server().port();
+  for (int w = 0; w < 6; ++w) {
+    writers.emplace_back([&, w] {
+      HttpClient own(port);
+      for (int i = 0; !stop; ++i) {
+        const std::string title = "突发" + std::to_string(w) + "-" + std::to_string(i);
+        const std::string body = title + std::string(2000 + i, 'k');
+        ++attempts;
+        try {
+          auto response = own.postMultipart(
+              "/api/v1/documents", {{"metadata", "", "", sampleMetadata(title), ""},
+                                    {"file", title + ".txt", "text/plain", body, ""}});
+          if (response.status != 201) continue;
+          std::lock_guard lock(mutex);
+          acknowledged.push_back({response.json()->getValue<Poco::Int64>("id"), title, core::sha256Hex(body)});
+        } catch (const std::exception&) {
+          return;  // the server is gone
+        }
+      }
+    });
+  }
+  // Let the burst run, then crash the server in the middle of it.
+  while (attempts < 150) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  server().kill();
+  stop = true;
+  for (auto& writer : writers) writer.join();
+  ASSERT_GT(acknowledged.size(), 50u);
+
+  restart();
+  for (const auto& ack : acknowledged) {
+    auto doc = client().get("/api/v1/documents/" + std::to_string(ack.id));
+    ASSERT_EQ(doc.status, 200) << "acknowledged document " << ack.id << " lost";
+    EXPECT_EQ(doc.json()->getValue<std::string>("title"), ack.title);
+    auto file = doc.json()->getArray("files")->getObject(0);
+    EXPECT_EQ(file->getValue<std::string>("sha256"), ack.sha256);
+    EXPECT_EQ(core::sha256Hex(client().get(file->getValue<std::string>("url")).body), ack.sha256);
+  }
+  std::string output;
+  EXPECT_EQ(verifyLog(output), 0) << output;
+  // And the log goes on from where it was.
+  EXPECT_EQ(client().postJson("/api/v1/documents", sampleMetadata("重启后")).status, 201);
+  EXPECT_EQ(verifyLog(output), 0) << output;
+}
+
+TEST_F(DurabilityTest, SigtermFinishesTheRequestInFlight) {
+  std::string body;
+  const std::string type = buildMultipart({{"metadata", "", "application/json", sampleMetadata("关闭中"), ""},
+                                           {"file", "slow.txt", "text/plain", std::string(300000, 's'), ""}},
+                                          body);
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server().port())));
+  const std::string head = "POST /api/v1/documents HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: " +
+                           type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  socket.sendBytes(head.data(), static_cast<int>(head.size()));
+  socket.sendBytes(body.data(), static_cast<int>(body.size() / 2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the request is being handled now
+
+  std::thread terminator([&] { EXPECT_EQ(server().stop(), 0); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  socket.sendBytes(body.data() + body.size() / 2, static_cast<int>(body.size() - body.size() / 2));
+  std::string reply;
+  char buffer[4096];
+  socket.setReceiveTimeout(Poco::Timespan(30, 0));
+  for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) reply.append(buffer, n);
+  terminator.join();
+  EXPECT_NE(reply.find("HTTP/1.1 201"), std::string::npos) << reply.substr(0, 300);
+
+  restart();
+  EXPECT_EQ(documentCount(), 1);
+  std::string output;
+  EXPECT_EQ(verifyLog(output), 0) << output;
+}
+
+TEST_F(DurabilityTest, DemoDataLoadsOnceFromTheSeeds) {
+  restart({"--demo"});
+  const auto count = documentCount();
+  EXPECT_GE(count, 10);
+  auto found = client().get("/api/v1/documents?category=QJ");
+  EXPECT_GE(found.json()->getValue<int>("total"), 3);
+  restart({"--demo"});
+  EXPECT_EQ(documentCount(), count);
+  std::string output;
+  EXPECT_EQ(verifyLog(output), 0) << output;
+}
+
+}  // namespace
+}  // namespace gongkai::testing

@@ -1,0 +1,106 @@
+#include "support/http_client.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+
+namespace gongkai::testing {
+
+std::string HttpResponse::header(const std::string& name) const {
+  std::string key = name;
+  std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+  const auto it = headers.find(key);
+  return it == headers.end() ? "" : it->second;
+}
+
+Poco::JSON::Object::Ptr HttpResponse::json() const {
+  try {
+    return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not a JSON object (status " << status << "): " << body.substr(0, 500);
+    return new Poco::JSON::Object;
+  }
+}
+
+std::string buildMultipart(const std::vector<MultipartPart>& parts, std::string& body) {
+  static std::atomic<int> counter{0};
+  const std::string boundary = "gongkaiBoundary" + std::to_string(counter++) + "x7MA4YWxkTrZu0gW";
+  body.clear();
+  for (const auto& part : parts) {
+    body += "--" + boundary + "\r\n";
+    if (!part.disposition_override.empty()) {
+      body += "Content-Disposition: " + part.disposition_override + "\r\n";
+    } else if (part.filename.empty()) {
+      body += "Content-Disposition: form-data; name=\"" + part.name + "\"\r\n";
+    } else {
+      body += "Content-Disposition: form-data; name=\"" + part.name + "\"; filename=\"" +
+              part.filename + "\"\r\n";
+    }
+    if (!part.content_type.empty()) body += "Content-Type: " + part.content_type + "\r\n";
+    body += "\r\n" + part.body + "\r\n";
+  }
+  body += "--" + boundary + "--\r\n";
+  return "multipart/form-data; boundary=" + boundary;
+}
+
+HttpResponse HttpClient::request(const std::string& method, const std::string& path,
+                                 const std::string& body, const std::string& contentType,
+                                 const std::map<std::string, std::string>& headers) const {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+  session.setTimeout(Poco::Timespan(60, 0));
+  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  for (const auto& [name, value] : headers) request.set(name, value);
+  if (!contentType.empty()) request.setContentType(contentType);
+  if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {
+    request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  }
+  session.sendRequest(request) << body;
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  HttpResponse out;
+  out.status = response.getStatus();
+  for (const auto& [name, value] : response) {
+    std::string key = name;
+    std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+    out.headers[key] = value;
+  }
+  Poco::StreamCopier::copyToString(in, out.body);
+  return out;
+}
+
+HttpResponse HttpClient::postMultipart(const std::string& path, const std::vector<MultipartPart>& parts,
+                                       const std::map<std::string, std::string>& headers) const {
+  std::string body;
+  const std::string type = buildMultipart(parts, body);
+  return request("POST", path, body, type, headers);
+}
+
+std::string HttpClient::raw(const std::string& bytes) const {
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port_)));
+  socket.setReceiveTimeout(Poco::Timespan(30, 0));
+  socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+  socket.shutdownSend();
+  std::string reply;
+  char buffer[4096];
+  try {
+    for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) reply.append(buffer, n);
+  } catch (const Poco::Exception&) {
+    // A reset after the reply is fine: the reply is what the test looks at.
+  }
+  return reply;
+}
+
+std::string sampleMetadata(const std::string& title, const std::string& category) {
+  return R"({"title":")" + title + R"(","category":")" + category +
+         R"(","org_unit":"branch-1","scope":"public","mode":"proactive","period":"periodic",)"
+         R"("issued_at":"2023-01-06","doc_number":"连发[2010]37号","summary":"党务公开"})";
+}
+
+}  // namespace gongkai::testing

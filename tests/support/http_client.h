@@ -1,0 +1,58 @@
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace gongkai::testing {
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+
+  std::string header(const std::string& name) const;
+  // Parses the body as a JSON object; fails the current test if it is not one.
+  Poco::JSON::Object::Ptr json() const;
+};
+
+struct MultipartPart {
+  std::string name;
+  std::string filename;  // empty for a plain field
+  std::string content_type;
+  std::string body;
+  std::string disposition_override;  // a whole Content-Disposition value, for hostile tests
+};
+
+// Builds a multipart/form-data body; returns the Content-Type to send it with.
+std::string buildMultipart(const std::vector<MultipartPart>& parts, std::string& body);
+
+// A real HTTP client on loopback, one connection per request.
+class HttpClient {
+ public:
+  explicit HttpClient(int port) : port_(port) {}
+  HttpResponse request(const std::string& method, const std::string& path,
+                       const std::string& body = "", const std::string& contentType = "",
+                       const std::map<std::string, std::string>& headers = {}) const;
+  HttpResponse get(const std::string& path, const std::map<std::string, std::string>& headers = {}) const {
+    return request("GET", path, "", "", headers);
+  }
+  HttpResponse postJson(const std::string& path, const std::string& json) const {
+    return request("POST", path, json, "application/json");
+  }
+  HttpResponse postMultipart(const std::string& path, const std::vector<MultipartPart>& parts,
+                             const std::map<std::string, std::string>& headers = {}) const;
+  // Sends raw bytes on a fresh connection, half-closes, and returns whatever came back.
+  std::string raw(const std::string& bytes) const;
+  int port() const { return port_; }
+
+ private:
+  int port_;
+};
+
+// Metadata JSON for a valid new document, with the given title.
+std::string sampleMetadata(const std::string& title, const std::string& category = "ZZ");
+
+}  // namespace gongkai::testing

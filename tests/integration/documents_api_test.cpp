@@ -31,6 +31,21 @@ TEST_F(DocumentsApiTest, HealthzReportsSchemaAndAuditSize) {
   EXPECT_EQ(response.json()->getValue<int>("audit_size"), 0);
 }
 
+TEST_F(DocumentsApiTest, CategoriesComeFromThePolicyFileAndTheIndexPageIsServed) {
+  auto response = client().get("/api/v1/categories");
+  ASSERT_EQ(response.status, 200);
+  auto categories = response.json()->getArray("categories");
+  ASSERT_EQ(categories->size(), 8u);
+  EXPECT_EQ(categories->getObject(2)->getValue<std::string>("code"), "ZZ");
+  EXPECT_EQ(categories->getObject(2)->getValue<std::string>("name"), "党的组织管理");
+  EXPECT_EQ(categories->getObject(2)->getArray("items")->getElement<std::string>(4), "党费收缴、登记情况");
+
+  auto page = client().get("/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("党务公开档案"), std::string::npos);
+}
+
 TEST_F(DocumentsApiTest, ChineseMetadataAndFileNamesRoundTripExactly) {
   const std::string title = "关于２０２３年党费收缴情况的公示（第一季度）";
   const std::string fileName = "党费收缴登记表 2023年1月6日（定稿）.pdf";

@@ -149,7 +149,7 @@ int ServerApp::main(const std::vector<std::string>&) {
     body->set("audit_size", static_cast<Poco::Int64>(size.value()));
     return body;
   };
-  const http::Router router = http::buildRouter(documents, audit, store.blobs(), options);
+  const http::Router router = http::buildRouter(documents, audit, store.blobs(), categories.value(), options);
   Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(router, access, log);
 
   Poco::Net::ServerSocket socket;

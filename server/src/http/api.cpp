@@ -129,8 +129,9 @@ std::optional<ByteRange> parseRange(const std::string& header, std::int64_t size
 class Routes {
  public:
   Routes(service::DocumentService& documents, service::AuditService& audit,
-         const store::BlobStore& blobs, const ApiOptions& options)
-      : documents_(documents), audit_(audit), blobs_(blobs), options_(options) {}
+         const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
+         const ApiOptions& options)
+      : documents_(documents), audit_(audit), blobs_(blobs), categories_(categories), options_(options) {}
 
   static void addTo(const std::shared_ptr<Routes>& self, Router& router) {
     router.add("GET", "/healthz", [self](Exchange& ex) { self->health(ex); });
@@ -147,6 +148,7 @@ class Routes {
     router.add("GET", docs + "/{id}/versions", [self](Exchange& ex) { self->listVersions(ex); });
     router.add("GET", docs + "/{id}/versions/{n}", [self](Exchange& ex) { self->getVersion(ex); });
     router.add("GET", "/api/v1/audit", [self](Exchange& ex) { self->listAudit(ex); });
+    router.add("GET", "/api/v1/categories", [self](Exchange& ex) { self->listCategories(ex); });
   }
 
  private:
@@ -420,19 +422,38 @@ class Routes {
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
+  void listCategories(Exchange& ex) {
+    Array::Ptr items = new Array;
+    for (const auto& category : categories_.all()) {
+      Object::Ptr item = new Object;
+      item->set("code", category.code);
+      item->set("name", category.name);
+      item->set("default_retention", category.default_retention);
+      Array::Ptr subItems = new Array;
+      for (const auto& text : category.items) subItems->add(text);
+      item->set("items", subItems);
+      items->add(item);
+    }
+    Object::Ptr body = new Object;
+    body->set("categories", items);
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
   service::DocumentService& documents_;
   service::AuditService& audit_;
   const store::BlobStore& blobs_;
+  const policies::CategoryCatalogue& categories_;
   ApiOptions options_;
 };
 
 }  // namespace
 
 Router buildRouter(service::DocumentService& documents, service::AuditService& audit,
-                   const store::BlobStore& blobs, const ApiOptions& options) {
+                   const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
+                   const ApiOptions& options) {
   Router router;
   // Every handler holds the routes object, so it lives as long as the router.
-  Routes::addTo(std::make_shared<Routes>(documents, audit, blobs, options), router);
+  Routes::addTo(std::make_shared<Routes>(documents, audit, blobs, categories, options), router);
   return router;
 }
 

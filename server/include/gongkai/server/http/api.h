@@ -23,6 +23,7 @@ struct ApiOptions {
 
 // The route table of the whole HTTP API (/healthz, /api/v1/...). The services must outlive it.
 Router buildRouter(service::DocumentService& documents, service::AuditService& audit,
-                   const store::BlobStore& blobs, const ApiOptions& options);
+                   const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
+                   const ApiOptions& options);
 
 }  // namespace gongkai::server::http

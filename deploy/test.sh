@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 machine to the whole test suite: installs what is
+# missing, builds, and runs every test with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./deploy/install-deps.sh
+./deploy/build.sh
+cd build
+ctest --output-on-failure --timeout 900

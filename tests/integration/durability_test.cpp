@@ -112,6 +112,12 @@ TEST_F(DurabilityTest, VerifyLogCatchesStateChangedBehindTheServersBack) {
   EXPECT_NE(output.find("projection_mismatch"), std::string::npos) << output;
 
   tamper("UPDATE documents SET scope = 'public' WHERE id = 1");
+  tamper("UPDATE files SET sha256 = '" + std::string(64, 'a') + "' WHERE id = 1");
+  EXPECT_EQ(verifyLog(output), 1) << output;
+  EXPECT_NE(output.find("file_row_mismatch"), std::string::npos) << output;
+
+  tamper("UPDATE files SET sha256 = '" + sha + "' WHERE id = 1");
+  ASSERT_EQ(verifyLog(output), 0) << output;
   writeFile(dataDir() + "/blobs/" + sha.substr(0, 2) + "/" + sha, "改过的内容!");
   EXPECT_EQ(verifyLog(output), 1) << output;
   EXPECT_NE(output.find("blob_mismatch"), std::string::npos) << output;

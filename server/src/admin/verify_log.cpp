@@ -107,7 +107,22 @@ class Checker {
     auto record = core::parseRecord(row.record);
     if (!record.ok()) return fault("corrupt_record", name, record.error().message);
     latest_[row.document_id] = record.value();
-    for (const auto& file : record.value().files) checkBlob(name, file);
+    for (const auto& file : record.value().files) {
+      checkFileRow(name, row.document_id, file);
+      checkBlob(name, file);
+    }
+  }
+
+  // Downloads are served from the files table, so it must say what the records say.
+  void checkFileRow(const std::string& owner, std::int64_t documentId, const core::FileRecord& file) {
+    if (!checkedFileRows_.insert(file.id).second) return;
+    const auto row = DocumentRepository::file(session_, documentId, file.id);
+    const bool same = row && row->name == file.name && row->media_type == file.media_type &&
+                      row->size == file.size && row->sha256 == file.sha256;
+    if (!same) {
+      fault("file_row_mismatch", owner,
+            "文件表与版本记录不符 (files row differs from the version record): " + file.name);
+    }
   }
 
   void checkBlob(const std::string& owner, const core::FileRecord& file) {
@@ -177,6 +192,7 @@ class Checker {
   std::map<VersionKey, std::int64_t> seqOf_;
   std::map<std::int64_t, core::DocumentVersion> latest_;
   std::set<std::string> checkedBlobs_;
+  std::set<std::int64_t> checkedFileRows_;
 };
 
 }  // namespace

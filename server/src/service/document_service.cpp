@@ -162,10 +162,9 @@ core::Result<DocumentVersion> DocumentService::addFiles(const Subject& subject, 
   if (files.empty()) {
     return Error::make(ErrorCode::kInvalidArgument, "no_files", "请求中没有文件 (no files in the request)");
   }
-  auto existing = get(id);
-  if (!existing.ok()) return existing.error();
-  // Checked again inside the transaction; this early check keeps bad uploads out of the blob store.
-  if (auto status = checkFiles(files, existing.value().files); !status.ok()) return status.error();
+  // Names are checked alone here, before anything reaches the blob store, and against the
+  // document's files inside the transaction.
+  if (auto status = checkFiles(files, {}); !status.ok()) return status.error();
   auto fileRecords = promote(files);
   if (!fileRecords.ok()) return fileRecords.error();
   return amend(subject, id, expectedVersion, "document.add_files",
@@ -245,15 +244,17 @@ core::Result<store::DocumentPage> DocumentService::list(const store::DocumentFil
 }
 
 core::Result<FileDownload> DocumentService::file(std::int64_t id, std::int64_t fileId) {
-  auto all = versions(id);
-  if (!all.ok()) return all.error();
-  // Newest first, so a file's record is the one its latest holder shows.
-  for (auto v = all.value().rbegin(); v != all.value().rend(); ++v) {
-    for (const auto& f : v->files) {
-      if (f.id == fileId) return FileDownload{f, store_.blobs().pathOf(f.sha256)};
+  try {
+    auto session = store_.read();
+    auto found = DocumentRepository::file(*session, id, fileId);
+    if (!found) {
+      if (!DocumentRepository::current(*session, id)) return notFound(id);
+      return Error::make(ErrorCode::kNotFound, "file_not_found", "文件不存在 (no such file)");
     }
+    return FileDownload{*found, store_.blobs().pathOf(found->sha256)};
+  } catch (const std::exception& e) {
+    return readFailure(e);
   }
-  return Error::make(ErrorCode::kNotFound, "file_not_found", "文件不存在 (no such file)");
 }
 
 std::string guessMediaType(const std::string& fileName) {

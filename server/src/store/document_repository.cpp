@@ -140,6 +140,17 @@ DocumentPage DocumentRepository::list(ReadSession& rs, const DocumentFilter& f) 
   return page;
 }
 
+std::optional<core::FileRecord> DocumentRepository::file(ReadSession& rs, std::int64_t id,
+                                                        std::int64_t fileId) {
+  std::vector<std::string> names, types, hashes;
+  std::vector<Poco::Int64> sizes;
+  Poco::Int64 documentKey = id, fileKey = fileId;
+  rs.session() << "SELECT name, media_type, size, sha256 FROM files WHERE id = ? AND document_id = ?",
+      use(fileKey), use(documentKey), into(names), into(types), into(sizes), into(hashes), now;
+  if (names.empty()) return std::nullopt;
+  return core::FileRecord{fileId, names[0], types[0], sizes[0], hashes[0]};
+}
+
 std::vector<DocumentRepository::StoredRecord> DocumentRepository::records(ReadSession& rs,
                                                                           std::int64_t afterDocument,
                                                                           std::int64_t limit) {

@@ -13,7 +13,8 @@ namespace gongkai::server::admin {
 // A stored document version, file or row that does not match what the audit log says of it.
 struct StateFault {
   std::string kind;  // stable: "record_hash_mismatch", "unaudited_version", "version_missing",
-                     // "corrupt_record", "projection_mismatch", "blob_missing", "blob_mismatch"
+                     // "corrupt_record", "projection_mismatch", "file_row_mismatch",
+                     // "blob_missing", "blob_mismatch"
   std::string object;   // e.g. "document/7 v2"
   std::string message;  // for people, Chinese first
 };

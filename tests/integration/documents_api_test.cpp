@@ -225,6 +225,23 @@ TEST_F(DocumentsApiTest, RangeHeadAndConditionalDownloads) {
   EXPECT_TRUE(cached.body.empty());
 }
 
+TEST_F(DocumentsApiTest, HeadSendsNoBodySoKeepAliveFramingHolds) {
+  auto created = client().postJson("/api/v1/documents", sampleMetadata("头"));
+  const std::string path = "/api/v1/documents/" + std::to_string(created.json()->getValue<Poco::Int64>("id"));
+  // Two requests on one connection: if HEAD leaked a body, the second status line would be
+  // preceded by JSON.
+  const std::string reply = client().raw("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"
+                                         "HEAD /api/v1/documents/999 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                         "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto second = reply.find("HTTP/1.1 404");
+  const auto third = reply.find("HTTP/1.1 200", 1);
+  ASSERT_NE(second, std::string::npos) << reply;
+  ASSERT_NE(third, std::string::npos) << reply;
+  EXPECT_EQ(reply.substr(second - 4, 4), "\r\n\r\n") << reply;
+  EXPECT_EQ(reply.substr(third - 4, 4), "\r\n\r\n") << reply;
+  EXPECT_EQ(reply.find("{"), reply.rfind("{")) << "only the last response has a body: " << reply;
+}
+
 TEST_F(DocumentsApiTest, ListFiltersPagesAndCounts) {
   for (int i = 0; i < 5; ++i) client().postJson("/api/v1/documents", sampleMetadata("组织" + std::to_string(i), "ZZ"));
   for (int i = 0; i < 3; ++i) client().postJson("/api/v1/documents", sampleMetadata("廉政" + std::to_string(i), "DF"));

@@ -85,9 +85,16 @@ HttpResponse HttpClient::postMultipart(const std::string& path, const std::vecto
 std::string HttpClient::raw(const std::string& bytes) const {
   Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port_)));
   socket.setReceiveTimeout(Poco::Timespan(30, 0));
-  socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
-  socket.shutdownSend();
   std::string reply;
+  try {
+    // The server may answer and close before it has read everything (a refused request line).
+    for (std::size_t sent = 0; sent < bytes.size();) {
+      sent += static_cast<std::size_t>(
+          socket.sendBytes(bytes.data() + sent, static_cast<int>(bytes.size() - sent)));
+    }
+    socket.shutdownSend();
+  } catch (const Poco::Exception&) {
+  }
   char buffer[4096];
   try {
     for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) reply.append(buffer, n);

@@ -175,8 +175,7 @@ class Routes {
     text << in.rdbuf();
     const std::string page = text.str();
     ex.response.setContentType("text/html; charset=utf-8");
-    ex.response.setContentLength64(static_cast<Poco::Int64>(page.size()));
-    ex.response.send() << page;
+    sendBody(ex.request, ex.response, page);
   }
 
   void createDocument(Exchange& ex) {
@@ -340,7 +339,7 @@ class Routes {
       const auto range = parseRange(ex.request.get("Range"), file.size, satisfiable);
       if (!satisfiable) {
         response.set("Content-Range", "bytes */" + std::to_string(file.size));
-        return writeProblem(response, HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE,
+        return writeProblem(ex.request, response, HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE,
                             Error::make(ErrorCode::kInvalidArgument, "range_not_satisfiable",
                                         "请求的范围超出文件大小 (range lies outside the file)"),
                             ex.path);

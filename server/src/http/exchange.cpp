@@ -97,15 +97,13 @@ core::Result<std::string> Exchange::readBody(std::int64_t limit) {
 }
 
 void Exchange::sendJson(HTTPResponse::HTTPStatus status, const Poco::Dynamic::Var& body) {
-  const std::string text = core::canonicalJson(body);
   response.setStatusAndReason(status);
   response.setContentType("application/json; charset=utf-8");
-  response.setContentLength64(static_cast<Poco::Int64>(text.size()));
-  response.send().write(text.data(), static_cast<std::streamsize>(text.size()));
+  sendBody(request, response, core::canonicalJson(body));
 }
 
 void Exchange::sendProblem(const Error& error) {
-  writeProblem(response, statusFor(error.code), error, path);
+  writeProblem(request, response, statusFor(error.code), error, path);
 }
 
 HTTPResponse::HTTPStatus statusFor(ErrorCode code) {
@@ -126,7 +124,8 @@ HTTPResponse::HTTPStatus statusFor(ErrorCode code) {
   return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
 }
 
-void writeProblem(Poco::Net::HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
+void writeProblem(const Poco::Net::HTTPServerRequest& request,
+                  Poco::Net::HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
                   const Error& error, const std::string& instance) {
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
   body->set("type", "urn:gongkai:problem:" + error.reason);
@@ -146,11 +145,18 @@ void writeProblem(Poco::Net::HTTPServerResponse& response, HTTPResponse::HTTPSta
     }
     body->set("errors", errors);
   }
-  const std::string text = core::canonicalJson(body);
   response.setStatusAndReason(status);
   response.setContentType("application/problem+json; charset=utf-8");
-  response.setContentLength64(static_cast<Poco::Int64>(text.size()));
-  response.send().write(text.data(), static_cast<std::streamsize>(text.size()));
+  sendBody(request, response, core::canonicalJson(body));
+}
+
+void sendBody(const Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+              const std::string& body) {
+  response.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  std::ostream& out = response.send();
+  if (request.getMethod() != Poco::Net::HTTPRequest::HTTP_HEAD) {
+    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+  }
 }
 
 }  // namespace gongkai::server::http

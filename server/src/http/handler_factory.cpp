@@ -32,17 +32,35 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
                                std::string(e.what()));
       if (!response.sent()) {
         response.setKeepAlive(false);
-        writeProblem(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+        writeProblem(request, response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
                      Error::make(ErrorCode::kInternal, "internal_error",
                                  "服务器内部错误，详情已记录在日志中 (internal error; details are in the log)"),
                      exchange.path);
       }
     }
+    drainUnreadBody(request, response);
     logAccess(exchange, started);
     --factory_.inFlight_;
   }
 
  private:
+  // A request refused before its body was read would otherwise be answered with a reset while
+  // the client is still sending, and the client might never see the answer. A modest remainder
+  // is read and dropped; a larger one closes the connection instead.
+  static void drainUnreadBody(Poco::Net::HTTPServerRequest& request,
+                              Poco::Net::HTTPServerResponse& response) {
+    constexpr std::streamsize kDrainLimit = 4 * 1024 * 1024;
+    if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return;
+    std::istream& in = request.stream();
+    char buffer[16384];
+    std::streamsize drained = 0;
+    while (in && drained <= kDrainLimit) {
+      in.read(buffer, sizeof buffer);
+      drained += in.gcount();
+    }
+    if (drained > kDrainLimit || in.bad()) response.setKeepAlive(false);
+  }
+
   void route(Exchange& exchange) {
     auto& request = exchange.request;
     try {
@@ -63,7 +81,7 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
       std::string allow;
       for (const auto& method : match.allowed) allow += (allow.empty() ? "" : ", ") + method;
       exchange.response.set("Allow", allow);
-      return writeProblem(exchange.response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
+      return writeProblem(request, exchange.response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
                           Error::make(ErrorCode::kMalformed, "method_not_allowed",
                                       "该地址不支持 " + request.getMethod() + " 方法 (method not allowed)"),
                           exchange.path);

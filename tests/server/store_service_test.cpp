@@ -1,0 +1,295 @@
+// The store (group-commit writer, savepoints, blob store) and the document service over real
+// SQLite files in a temporary folder.
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Object.h>
+
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include "gongkai/core/audit_chain.h"
+#include "gongkai/core/json.h"
+#include "gongkai/core/sha256.h"
+#include "gongkai/server/service/document_service.h"
+#include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/store/store.h"
+#include "support/temp_dir.h"
+
+namespace gongkai::server {
+namespace {
+
+using core::ErrorCode;
+using gongkai::testing::TempDir;
+using store::AuditRepository;
+using store::Store;
+
+core::AuditEntry draft(const std::string& id) {
+  core::AuditEntry entry;
+  entry.actor = "测试";
+  entry.action = "test.append";
+  entry.object_type = "test";
+  entry.object_id = id;
+  entry.content_sha256 = core::sha256Hex(id);
+  return entry;
+}
+
+std::vector<store::StoredAuditEntry> readAll(Store& store) {
+  auto session = store.read();
+  return AuditRepository::list(*session, 0, 100000);
+}
+
+std::unique_ptr<Store> openStore(const TempDir& dir) {
+  auto store = Store::open(dir / "data");
+  EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
+  return std::move(store).value();
+}
+
+TEST(Store, CreatesTheSchemaOnceAndReopens) {
+  TempDir dir;
+  {
+    auto store = openStore(dir);
+    EXPECT_EQ(store->schemaVersion(), 1);
+    EXPECT_TRUE(std::filesystem::exists(dir / "data/store.db"));
+    ASSERT_TRUE(store->write([](store::Transaction& tx) -> core::Status {
+      AuditRepository::append(tx, draft("a"));
+      return core::okStatus();
+    }).ok());
+  }
+  auto reopened = openStore(dir);
+  EXPECT_EQ(reopened->schemaVersion(), 1);
+  ASSERT_TRUE(reopened->write([](store::Transaction& tx) -> core::Status {
+    AuditRepository::append(tx, draft("b"));
+    return core::okStatus();
+  }).ok());
+  const auto entries = readAll(*reopened);
+  ASSERT_EQ(entries.size(), 2u);
+  // The chain goes on across the reopen.
+  EXPECT_EQ(core::parseAuditEntry(entries[1].bytes).value().prev_hash, entries[0].hash);
+}
+
+TEST(Store, ConcurrentWritesFormOneGapFreeChain) {
+  TempDir dir;
+  auto store = openStore(dir);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        auto status = store->write([&](store::Transaction& tx) -> core::Status {
+          AuditRepository::append(tx, draft(std::to_string(t) + "-" + std::to_string(i)));
+          return core::okStatus();
+        });
+        if (!status.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+  const auto entries = readAll(*store);
+  ASSERT_EQ(entries.size(), 200u);
+  core::AuditChainVerifier verifier;
+  for (const auto& entry : entries) verifier.add(entry.seq, entry.bytes, entry.hash);
+  EXPECT_FALSE(verifier.fault()) << verifier.fault()->message;
+  EXPECT_EQ(verifier.verifiedCount(), 200);
+}
+
+TEST(Store, AFailedUnitOfWorkIsUndoneAloneAndTheChainStaysWhole) {
+  TempDir dir;
+  auto store = openStore(dir);
+  std::vector<std::thread> threads;
+  std::atomic<int> refused{0}, thrown{0}, committed{0};
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        const int kind = (t + i) % 3;
+        auto status = store->write([&](store::Transaction& tx) -> core::Status {
+          AuditRepository::append(tx, draft("x"));
+          if (kind == 1) return core::Error::make(ErrorCode::kConflict, "refused", "no");
+          if (kind == 2) throw std::runtime_error("boom");
+          return core::okStatus();
+        });
+        if (status.ok()) ++committed;
+        else if (status.error().code == ErrorCode::kConflict) ++refused;
+        else if (status.error().code == ErrorCode::kInternal) ++thrown;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(committed + refused + thrown, 120);
+  EXPECT_EQ(committed, 40);
+  const auto entries = readAll(*store);
+  ASSERT_EQ(static_cast<int>(entries.size()), committed.load());
+  core::AuditChainVerifier verifier;
+  for (const auto& entry : entries) verifier.add(entry.seq, entry.bytes, entry.hash);
+  EXPECT_FALSE(verifier.fault());
+}
+
+TEST(Store, RefusesWritesAfterClose) {
+  TempDir dir;
+  auto store = openStore(dir);
+  store->close();
+  auto status = store->write([](store::Transaction&) { return core::okStatus(); });
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kUnavailable);
+}
+
+TEST(BlobStore, StagesHashesPromotesAndKeepsIdenticalContentsOnce) {
+  TempDir dir;
+  auto store = openStore(dir);
+  const auto& blobs = store->blobs();
+  const std::string contents = "党务公开 " + std::string(300000, 'z');
+  std::istringstream first(contents), second(contents);
+  auto a = blobs.stage(first, 1 << 20);
+  auto b = blobs.stage(second, 1 << 20);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a.value().sha256(), core::sha256Hex(contents));
+  EXPECT_EQ(a.value().size(), static_cast<std::int64_t>(contents.size()));
+  EXPECT_FALSE(blobs.contains(a.value().sha256()));
+  ASSERT_TRUE(blobs.promote(a.value()).ok());
+  ASSERT_TRUE(blobs.promote(b.value()).ok());
+  EXPECT_TRUE(blobs.contains(a.value().sha256()));
+  EXPECT_EQ(testing::readFile(blobs.pathOf(a.value().sha256())), contents);
+  const auto folder = std::filesystem::path(blobs.pathOf(a.value().sha256())).parent_path();
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(folder), {}), 1);
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "data/tmp"));
+}
+
+TEST(BlobStore, DropsUnpromotedAndOversizedUploads) {
+  TempDir dir;
+  auto store = openStore(dir);
+  {
+    std::istringstream in("never promoted");
+    auto staged = store->blobs().stage(in, 1000);
+    ASSERT_TRUE(staged.ok());
+    EXPECT_FALSE(std::filesystem::is_empty(dir / "data/tmp"));
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "data/tmp"));
+  std::istringstream big(std::string(5000, 'b'));
+  auto tooBig = store->blobs().stage(big, 4096);
+  ASSERT_FALSE(tooBig.ok());
+  EXPECT_EQ(tooBig.error().reason, "payload_too_large");
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "data/tmp"));
+}
+
+class DocumentServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = policies::CategoryCatalogue::loadFile(std::string(GONGKAI_POLICY_DIR) + "/categories.json");
+    ASSERT_TRUE(loaded.ok());
+    catalogue_ = std::make_unique<policies::CategoryCatalogue>(std::move(loaded).value());
+    store_ = openStore(dir_);
+    service_ = std::make_unique<service::DocumentService>(*store_, *catalogue_);
+  }
+
+  static Poco::JSON::Object::Ptr json(const std::string& text) {
+    return core::parseJsonObject(text).value();
+  }
+  static Poco::JSON::Object::Ptr metadata(const std::string& title, const std::string& category = "ZZ",
+                                          const std::string& issued = "2023-01-06") {
+    return json(R"({"title":")" + title + R"(","category":")" + category +
+                R"(","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing","issued_at":")" +
+                issued + R"("})");
+  }
+  std::vector<service::IncomingFile> files(const std::vector<std::pair<std::string, std::string>>& named) {
+    std::vector<service::IncomingFile> out;
+    for (const auto& [name, contents] : named) {
+      std::istringstream in(contents);
+      out.push_back({name, "", store_->blobs().stage(in, 1 << 20).value()});
+    }
+    return out;
+  }
+  std::vector<std::string> fieldCodes(const core::Error& error) {
+    std::vector<std::string> codes;
+    for (const auto& field : error.fields) codes.push_back(field.field + ":" + field.code);
+    return codes;
+  }
+
+  service::Subject subject_{"档案员", "127.0.0.1"};
+  TempDir dir_;
+  std::unique_ptr<policies::CategoryCatalogue> catalogue_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<service::DocumentService> service_;
+};
+
+TEST_F(DocumentServiceTest, VersionsAreImmutableAndConditional) {
+  auto created = service_->create(subject_, metadata("初稿"), files({{"表.pdf", "pdf"}}));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  const auto id = created.value().document_id;
+  EXPECT_EQ(created.value().files[0].media_type, "application/pdf");
+
+  auto updated = service_->update(subject_, id, 1, json(R"({"title":"定稿"})"));
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated.value().version, 2);
+  EXPECT_EQ(updated.value().updated_by, "档案员");
+  EXPECT_EQ(service_->getVersion(id, 1).value().metadata.title, "初稿");
+
+  auto stale = service_->update(subject_, id, 1, json(R"({"title":"覆盖"})"));
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, ErrorCode::kPreconditionFailed);
+  EXPECT_EQ(service_->get(id).value().version, 2);
+
+  auto same = service_->update(subject_, id, std::nullopt, json(R"({"title":"定稿"})"));
+  EXPECT_EQ(same.value().version, 2);
+
+  auto duplicate = service_->addFiles(subject_, id, std::nullopt, files({{"表.pdf", "other"}}));
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(fieldCodes(duplicate.error()), std::vector<std::string>{"files[0].name:duplicate_file_name"});
+
+  const auto fileId = created.value().files[0].id;
+  auto removed = service_->removeFile(subject_, id, 2, fileId);
+  ASSERT_TRUE(removed.ok());
+  EXPECT_TRUE(removed.value().files.empty());
+  EXPECT_EQ(service_->file(id, fileId).value().file.name, "表.pdf");  // still held by version 1
+  EXPECT_EQ(service_->removeFile(subject_, id, 3, fileId).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(service_->get(99).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(service_->versions(id).value().size(), 3u);
+}
+
+TEST_F(DocumentServiceTest, ListFiltersAndPages) {
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(service_->create(subject_, metadata("组织" + std::to_string(i)), {}).ok());
+  ASSERT_TRUE(service_->create(subject_, metadata("廉政", "DF", "2021-05-01"), {}).ok());
+  store::DocumentFilter filter;
+  filter.limit = 2;
+  auto page = service_->list(filter).value();
+  EXPECT_EQ(page.total, 5);
+  ASSERT_EQ(page.documents.size(), 2u);
+  EXPECT_EQ(page.documents[0].metadata.title, "廉政");
+  filter.category = "ZZ";
+  filter.offset = 2;
+  page = service_->list(filter).value();
+  EXPECT_EQ(page.total, 4);
+  EXPECT_EQ(page.documents[0].metadata.title, "组织1");
+  store::DocumentFilter byYear;
+  byYear.year = 2021;
+  EXPECT_EQ(service_->list(byYear).value().total, 1);
+}
+
+TEST_F(DocumentServiceTest, InvalidMetadataNamesEveryBadField) {
+  auto bad = service_->create(subject_, json(R"({"title":"t","category":"XX","org_unit":"分支","scope":"public",)"
+                                             R"("mode":"proactive","period":"standing","colour":1,)"
+                                             R"("issued_at":"2023-02-30","doc_number":"a\u0001"})"), {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  const auto codes = fieldCodes(bad.error());
+  for (const char* expected : {"colour:unknown_field", "category:unknown_category",
+                               "org_unit:invalid_value", "issued_at:invalid_value",
+                               "doc_number:control_characters"}) {
+    EXPECT_NE(std::find(codes.begin(), codes.end(), expected), codes.end()) << expected;
+  }
+  auto longSummary = metadata("t");
+  longSummary->set("summary", std::string(20001, 'a'));
+  EXPECT_EQ(fieldCodes(service_->create(subject_, longSummary, {}).error()),
+            std::vector<std::string>{"summary:too_long"});
+  auto missing = service_->create(subject_, json(R"({"title":"t"})"), {});
+  EXPECT_EQ(fieldCodes(missing.error()).size(), 5u);
+  auto created = service_->create(subject_, metadata("t"), {});
+  auto nullTitle = service_->update(subject_, created.value().document_id, std::nullopt, json(R"({"title":null})"));
+  EXPECT_EQ(fieldCodes(nullTitle.error()), std::vector<std::string>{"title:missing_field"});
+  // Nothing of the refused requests reached the log.
+  auto session = store_->read();
+  EXPECT_EQ(AuditRepository::size(*session), 1);
+}
+
+}  // namespace
+}  // namespace gongkai::server

@@ -5,6 +5,7 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include <atomic>
+#include <filesystem>
 #include <set>
 #include <mutex>
 #include <thread>
@@ -204,6 +205,20 @@ TEST_F(DurabilityTest, SigtermFinishesTheRequestInFlight) {
   EXPECT_EQ(documentCount(), 1);
   std::string output;
   EXPECT_EQ(verifyLog(output), 0) << output;
+}
+
+TEST_F(DurabilityTest, CommandLineOverridesTheConfigFileAndRequestsAreLogged) {
+  server().stop();
+  writeFile(temp_ / "other.properties",
+            "gongkai.server.port = 1\n"
+            "gongkai.data.dir = /nonexistent/gongkai\n"
+            "gongkai.server.access_log = " + (temp_ / "access.log") + "\n");
+  start({"--config", temp_ / "other.properties"});  // --data-dir and --port 0 come first
+  ASSERT_EQ(client().get("/healthz?probe=1").status, 200);
+  server().stop();  // flushes the asynchronous access log
+  const std::string log = readFile(temp_ / "access.log");
+  EXPECT_NE(log.find("\"GET /healthz?probe=1 HTTP/1.1\" 200"), std::string::npos) << log;
+  EXPECT_TRUE(std::filesystem::exists(dataDir() + "/store.db"));
 }
 
 TEST_F(DurabilityTest, DemoDataLoadsOnceFromTheSeeds) {

@@ -213,8 +213,12 @@ TEST_F(DurabilityTest, CommandLineOverridesTheConfigFileAndRequestsAreLogged) {
             "gongkai.server.port = 1\n"
             "gongkai.data.dir = /nonexistent/gongkai\n"
             "gongkai.server.access_log = " + (temp_ / "access.log") + "\n");
-  start({"--config", temp_ / "other.properties"});  // --data-dir and --port 0 come first
+  // --data-dir and --port 0 come first, the file after: the command line still wins.
+  start({"--config", temp_ / "other.properties", "--define", "gongkai.limits.max_json_bytes=2048"});
   ASSERT_EQ(client().get("/healthz?probe=1").status, 200);
+  std::string big = sampleMetadata("限额");
+  big.insert(big.size() - 1, ",\"x\":\"" + std::string(2100, 'a') + "\"");
+  EXPECT_EQ(client().postJson("/api/v1/documents", big).status, 413);
   server().stop();  // flushes the asynchronous access log
   const std::string log = readFile(temp_ / "access.log");
   EXPECT_NE(log.find("\"GET /healthz?probe=1 HTTP/1.1\" 200"), std::string::npos) << log;

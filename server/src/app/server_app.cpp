@@ -9,6 +9,7 @@
 #include <Poco/PatternFormatter.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/OptionException.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 
@@ -70,6 +71,10 @@ void ServerApp::defineOptions(Poco::Util::OptionSet& options) {
   options.addOption(set("data-dir", "gongkai.data.dir", "DIR", "数据目录 (data folder)"));
   options.addOption(set("port", "gongkai.server.port", "N", "监听端口，0 为任选 (port; 0 picks a free one)"));
   options.addOption(set("address", "gongkai.server.address", "ADDR", "监听地址 (listen address)"));
+  options.addOption(Option("define", "D", "覆盖任一配置项，如 limits (override any key, e.g. "
+                           "-D gongkai.limits.max_json_bytes=65536)")
+                        .required(false).repeatable(true).argument("KEY=VALUE")
+                        .callback(OptionCallback<ServerApp>(this, &ServerApp::onOption)));
   options.addOption(Option("demo", "", "空库时载入示例数据 (load demo data into an empty store)")
                         .required(false).repeatable(false)
                         .callback(OptionCallback<ServerApp>(this, &ServerApp::onOption)));
@@ -82,10 +87,16 @@ void ServerApp::onOption(const std::string& name, const std::string& value) {
     helpRequested_ = true;
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
-    help.setUsage("[--config FILE] [--data-dir DIR] [--port N] [--address ADDR] [--demo]");
+    help.setUsage("[--config FILE] [--data-dir DIR] [--port N] [--address ADDR] [--define KEY=VALUE] [--demo]");
     help.setHeader("Gongkai 党务公开档案服务器 (party-affairs disclosure archive server)");
     help.format(std::cout);
     stopOptionsProcessing();
+  } else if (name == "define") {
+    const auto equals = value.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw Poco::Util::InvalidArgumentException("--define needs KEY=VALUE: " + value);
+    }
+    config().setString(value.substr(0, equals), value.substr(equals + 1));
   } else if (name == "demo") {
     config().setBool("gongkai.demo", true);
   } else if (name == "config") {

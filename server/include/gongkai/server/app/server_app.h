@@ -9,7 +9,8 @@ namespace gongkai::server::app {
 // and closes the store.
 //
 // Options: --config FILE, --data-dir DIR, --port N (0 picks a free port), --address ADDR,
-// --demo (load demo data built from the seeds into an empty store), --help.
+// --define KEY=VALUE (any configuration key, e.g. a limit), --demo (load demo data built from
+// the seeds into an empty store), --help.
 // Once listening it writes the port to DATA_DIR/server.port and logs the URL.
 class ServerApp : public Poco::Util::ServerApplication {
  protected:

@@ -30,11 +30,26 @@ Digest Sha256::finish() {
   return out;
 }
 
-Digest sha256(std::string_view data) {
-  Sha256 hasher;
-  hasher.update(data);
-  return hasher.finish();
+Digest sha256Of(std::initializer_list<std::string_view> parts) {
+  // One context per thread and one fetched algorithm for the process: OpenSSL 3's implicit
+  // fetch on every EVP_sha256() call costs more than hashing a short audit entry.
+  static EVP_MD* const kAlgorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  } context;
+  if (kAlgorithm == nullptr || context.ctx == nullptr ||
+      EVP_DigestInit_ex2(context.ctx, kAlgorithm, nullptr) != 1) {
+    throw std::runtime_error("SHA-256 initialisation failed");
+  }
+  for (std::string_view part : parts) EVP_DigestUpdate(context.ctx, part.data(), part.size());
+  Digest out{};
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(context.ctx, out.data(), &length);
+  return out;
 }
+
+Digest sha256(std::string_view data) { return sha256Of({data}); }
 
 std::string toHex(const Digest& digest) {
   static constexpr char kHex[] = "0123456789abcdef";

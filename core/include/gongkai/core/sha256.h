@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,12 @@ class Sha256 {
 };
 
 Digest sha256(std::string_view data);
+// SHA-256 of the parts one after another, without joining them first.
+Digest sha256Of(std::initializer_list<std::string_view> parts);
+// Digest as the raw 32 bytes.
+inline std::string_view digestBytes(const Digest& digest) {
+  return {reinterpret_cast<const char*>(digest.data()), digest.size()};
+}
 std::string toHex(const Digest& digest);
 std::string sha256Hex(std::string_view data);
 // True for exactly 64 lowercase hex digits.

@@ -5,7 +5,7 @@
 namespace gongkai::core {
 
 bool AuditChainVerifier::add(std::int64_t rowSeq, std::string_view bytes,
-                             std::string_view storedHash) {
+                             std::optional<std::string_view> storedHash) {
   if (fault_) return false;
   const std::int64_t expectedSeq = count_ + 1;
   auto fail = [&](std::string kind, std::string message) {
@@ -13,8 +13,12 @@ bool AuditChainVerifier::add(std::int64_t rowSeq, std::string_view bytes,
     return false;
   };
   if (rowSeq != expectedSeq) {
-    return fail("sequence_gap", "序号不连续：应为 " + std::to_string(expectedSeq) +
-                                    " (sequence gap: expected " + std::to_string(expectedSeq) + ")");
+    // Name the entry that is missing, not the one found in its place.
+    fault_ = ChainFault{expectedSeq, "sequence_gap",
+                        "缺少第 " + std::to_string(expectedSeq) + " 条记录，下一条是第 " +
+                            std::to_string(rowSeq) + " 条 (entry " + std::to_string(expectedSeq) +
+                            " is missing; the next one is " + std::to_string(rowSeq) + ")"};
+    return false;
   }
   auto parsed = parseAuditEntry(bytes);
   if (!parsed.ok()) return fail("corrupt_entry", parsed.error().message);
@@ -27,7 +31,7 @@ bool AuditChainVerifier::add(std::int64_t rowSeq, std::string_view bytes,
     return fail("broken_link", "前一记录哈希不符 (prev_hash does not match the previous entry)");
   }
   const std::string hash = entryHash(bytes);
-  if (hash != storedHash) {
+  if (storedHash && hash != *storedHash) {
     return fail("hash_mismatch", "记录哈希与内容不符 (stored hash does not match the entry bytes)");
   }
   const std::string time = formatRfc3339(entry.time);

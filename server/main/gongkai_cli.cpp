@@ -1,33 +1,108 @@
-// gongkai: administrative commands on a data folder.
+// gongkai: administrative commands: verify the audit log, rotate the checkpoint signing key.
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "gongkai/core/signed_note.h"
 #include "gongkai/server/admin/verify_log.h"
+#include "gongkai/server/app/config.h"
+#include "gongkai/server/service/signing_key.h"
 
 namespace {
+
+namespace admin = gongkai::server::admin;
+namespace note = gongkai::core::note;
 
 constexpr int kExitOk = 0;
 constexpr int kExitFault = 1;
 constexpr int kExitUsage = 2;
 
 int usage() {
-  std::cerr << "用法 (usage):\n"
-               "  gongkai verify-log --data-dir DIR [--hash-blobs]\n"
-               "      校验审计哈希链与库中文档、文件是否与审计记录一致\n"
-               "      (verify the audit hash chain and that stored documents and files match it)\n"
-               "退出码 (exit codes): 0 完好 (intact), 1 发现问题 (fault found), 2 用法或读取错误 (usage or I/O error)\n";
+  std::cerr
+      << "用法 (usage):\n"
+         "  gongkai verify-log --data-dir DIR [--key FILE] [--since FILE]... [--hash-blobs]\n"
+         "      校验数据目录：审计哈希链、默克尔树、签名检查点，以及库中文档和文件与审计记录是否一致\n"
+         "      (verify a data folder: chain, Merkle tree, signed checkpoints, and that stored\n"
+         "       documents and files match the audit log)\n"
+         "  gongkai verify-log --url URL [--key FILE] [--since FILE]...\n"
+         "      校验运行中的服务器 (verify a running server's log over HTTP)\n"
+         "  gongkai verify-log --export FILE --key FILE [--since FILE]...\n"
+         "      离线校验导出的审计日志 (verify an exported log offline)\n"
+         "  gongkai rotate-key --data-dir DIR [--key-file FILE] [--origin NAME]\n"
+         "      更换检查点签名密钥；旧检查点仍可验证；之后重启服务器\n"
+         "      (replace the checkpoint signing key; old checkpoints stay verifiable; restart the server)\n"
+         "\n"
+         "  --key FILE    受信任的验证密钥，每行一个 name+keyid+base64 (trusted verifier keys, one a line)\n"
+         "  --since FILE  之前保存的签名检查点 (a signed checkpoint saved earlier): 日志必须与之一致\n"
+         "退出码 (exit codes): 0 完好 (intact), 1 发现问题 (fault found), 2 用法或读取错误 (usage or I/O error)\n";
   return kExitUsage;
 }
 
+bool readFile(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return true;
+}
+
+// "--name VALUE" or "--name=VALUE" at args[i]; advances i past the value.
+bool takeValue(const std::vector<std::string>& args, std::size_t& i, const std::string& name,
+               std::string& value) {
+  if (args[i] == name && i + 1 < args.size()) {
+    value = args[++i];
+    return true;
+  }
+  if (args[i].rfind(name + "=", 0) == 0) {
+    value = args[i].substr(name.size() + 1);
+    return true;
+  }
+  return false;
+}
+
+void printReport(const admin::VerifyReport& r) {
+  std::cout << "审计记录 (audit entries verified): " << r.entries << "\n"
+            << "默克尔根 (Merkle root): " << (r.root_hash.empty() ? "-" : r.root_hash) << "\n"
+            << "链头哈希 (head hash): " << (r.head_hash.empty() ? "-" : r.head_hash) << "\n"
+            << "签名检查点 (signed checkpoints checked): " << r.checkpoints;
+  if (r.signed_size) std::cout << ", 最大 (largest) " << *r.signed_size;
+  std::cout << "\n";
+  if (r.versions || r.files) {
+    std::cout << "文档版本 (document versions checked): " << r.versions << "\n"
+              << "文件引用 (file references checked): " << r.files << "\n";
+  }
+  if (r.keys_from_data) {
+    std::cout << "注意 (note): 验证密钥取自被校验的一方；用 --key 提供独立保存的密钥 "
+                 "(the keys came from what was verified; pass --key with a key kept elsewhere)\n";
+  }
+  if (r.chain_fault) {
+    std::cout << "第一个问题 (first fault) at entry " << r.chain_fault->seq << " [" << r.chain_fault->kind
+              << "]: " << r.chain_fault->message << "\n";
+  }
+  for (const auto& fault : r.state_faults) {
+    std::cout << "状态不符 (state mismatch) " << fault.object << " [" << fault.kind
+              << "]: " << fault.message << "\n";
+  }
+}
+
 int verifyLog(const std::vector<std::string>& args) {
-  std::string dataDir;
-  gongkai::server::admin::VerifyOptions options;
+  std::string dataDir, url, exportFile, keyFile, value;
+  admin::VerifyOptions options;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--data-dir" && i + 1 < args.size()) {
-      dataDir = args[++i];
-    } else if (args[i].rfind("--data-dir=", 0) == 0) {
-      dataDir = args[i].substr(11);
+    if (takeValue(args, i, "--data-dir", dataDir) || takeValue(args, i, "--url", url) ||
+        takeValue(args, i, "--export", exportFile) || takeValue(args, i, "--key", keyFile)) {
+      continue;
+    }
+    if (takeValue(args, i, "--since", value)) {
+      std::string saved;
+      if (!readFile(value, saved)) {
+        std::cerr << "无法读取 (cannot read) " << value << "\n";
+        return kExitUsage;
+      }
+      options.since.push_back(saved);
     } else if (args[i] == "--hash-blobs") {
       options.hash_blobs = true;
     } else {
@@ -35,31 +110,76 @@ int verifyLog(const std::vector<std::string>& args) {
       return usage();
     }
   }
-  if (dataDir.empty()) return usage();
-  auto report = gongkai::server::admin::verifyDataDir(dataDir, options);
+  if ((!dataDir.empty()) + (!url.empty()) + (!exportFile.empty()) != 1) return usage();
+  if (!keyFile.empty()) {
+    std::string text;
+    if (!readFile(keyFile, text)) {
+      std::cerr << "无法读取 (cannot read) " << keyFile << "\n";
+      return kExitUsage;
+    }
+    auto keys = note::parseVerifierKeys(text);
+    if (!keys.ok()) {
+      std::cerr << keyFile << ": " << keys.error().message << "\n";
+      return kExitUsage;
+    }
+    options.keys = std::move(keys).value();
+  }
+
+  gongkai::core::Result<admin::VerifyReport> report = admin::VerifyReport{};
+  if (!dataDir.empty()) {
+    report = admin::verifyDataDir(dataDir, options);
+  } else if (!url.empty()) {
+    report = admin::verifyServer(url, options);
+  } else {
+    std::ifstream in(exportFile, std::ios::binary);
+    if (!in) {
+      std::cerr << "无法读取 (cannot read) " << exportFile << "\n";
+      return kExitUsage;
+    }
+    report = admin::verifyExport(in, options);
+  }
   if (!report.ok()) {
     std::cerr << "错误 (error): " << report.error().message << "\n";
     return kExitUsage;
   }
-  const auto& r = report.value();
-  std::cout << "审计记录 (audit entries verified): " << r.entries << "\n"
-            << "文档版本 (document versions checked): " << r.versions << "\n"
-            << "文件引用 (file references checked): " << r.files << "\n"
-            << "链头哈希 (head hash): " << (r.head_hash.empty() ? "-" : r.head_hash) << "\n";
-  if (r.chain_fault) {
-    std::cout << "审计链断裂 (chain broken) at entry " << r.chain_fault->seq << " ["
-              << r.chain_fault->kind << "]: " << r.chain_fault->message << "\n";
-  }
-  for (const auto& fault : r.state_faults) {
-    std::cout << "状态不符 (state mismatch) " << fault.object << " [" << fault.kind
-              << "]: " << fault.message << "\n";
-  }
-  if (r.ok()) {
+  printReport(report.value());
+  if (report.value().ok()) {
     std::cout << "结果 (result): 完好 (OK)\n";
     return kExitOk;
   }
   std::cout << "结果 (result): 发现问题 (FAULT)\n";
   return kExitFault;
+}
+
+int rotateKey(const std::vector<std::string>& args) {
+  std::string dataDir, keyFile, origin;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (takeValue(args, i, "--data-dir", dataDir) || takeValue(args, i, "--key-file", keyFile) ||
+        takeValue(args, i, "--origin", origin)) {
+      continue;
+    }
+    std::cerr << "未知参数 (unknown argument): " << args[i] << "\n";
+    return usage();
+  }
+  if (keyFile.empty() && dataDir.empty()) return usage();
+  if (keyFile.empty()) keyFile = gongkai::server::app::defaultSigningKeyFile(dataDir);
+  if (origin.empty()) {
+    // The log keeps its name: the one the current key signs under.
+    auto listed = gongkai::server::service::readVerifierKeys(keyFile);
+    if (!listed.ok()) {
+      std::cerr << listed.error().message << "\n";
+      return kExitUsage;
+    }
+    origin = listed.value().back().name;
+  }
+  auto signer = gongkai::server::service::rotateSigningKey(keyFile, origin);
+  if (!signer.ok()) {
+    std::cerr << "错误 (error): " << signer.error().message << "\n";
+    return kExitUsage;
+  }
+  std::cout << "新的验证密钥 (new verifier key): " << note::formatVerifierKey(signer.value().verifier)
+            << "\n重启服务器后生效 (takes effect when the server restarts)\n";
+  return kExitOk;
 }
 
 }  // namespace
@@ -70,6 +190,7 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "verify-log") return verifyLog(args);
+  if (command == "rotate-key") return rotateKey(args);
   std::cerr << "未知命令 (unknown command): " << command << "\n";
   return usage();
 }

@@ -177,7 +177,7 @@ TEST(AuditChain, AValidChainVerifies) {
 TEST(AuditChain, NamesTheFirstFaultAndItsKind) {
   auto gap = verify(buildChain(3), {1, 2, 4});
   ASSERT_TRUE(gap);
-  EXPECT_EQ(gap->seq, 4);
+  EXPECT_EQ(gap->seq, 3);  // the missing one
   EXPECT_EQ(gap->kind, "sequence_gap");
 
   auto edited = buildChain(5);

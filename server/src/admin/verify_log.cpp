@@ -8,6 +8,10 @@
 #include <vector>
 
 #include "gongkai/core/audit_entry.h"
+#include "gongkai/core/log_verifier.h"
+#include "gongkai/server/app/config.h"
+#include "gongkai/server/service/signing_key.h"
+#include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/server/store/audit_repository.h"
 #include "gongkai/server/store/document_repository.h"
@@ -30,8 +34,8 @@ std::string objectName(std::int64_t id, std::int64_t version) {
 class Checker {
  public:
   Checker(store::ReadSession& session, const std::string& dataDir, const VerifyOptions& options,
-          VerifyReport& report)
-      : session_(session), options_(options), report_(report),
+          std::vector<core::note::VerifierKey> keys, VerifyReport& report)
+      : session_(session), options_(options), keys_(std::move(keys)), report_(report),
         blobRoot_(std::filesystem::path(dataDir) / "blobs") {}
 
   void run() {
@@ -52,11 +56,28 @@ class Checker {
   }
 
   void checkChain() {
-    core::AuditChainVerifier verifier;
-    for (std::int64_t after = 0;;) {
+    core::LogVerifier verifier(keys_, "");
+    // Every checkpoint the store kept, and those saved elsewhere, before the first entry.
+    for (std::int64_t after = -1;;) {
+      const auto checkpoints = store::CheckpointRepository::list(session_, after, kPage);
+      for (const auto& checkpoint : checkpoints) {
+        verifier.addCheckpoint(checkpoint.note, "checkpoint " + std::to_string(checkpoint.tree_size));
+        after = checkpoint.tree_size;
+      }
+      if (static_cast<std::int64_t>(checkpoints.size()) < kPage) break;
+    }
+    for (std::size_t i = 0; i < options_.since.size(); ++i) {
+      verifier.addCheckpoint(options_.since[i], "--since");
+    }
+    for (std::int64_t after = 0; !verifier.fault();) {
       const auto page = AuditRepository::list(session_, after, kPage);
-      for (const auto& stored : page) {
-        if (!verifier.add(stored.seq, stored.bytes, stored.hash)) break;
+      const auto leaves = store::MerkleRepository::leaves(session_, static_cast<std::uint64_t>(after),
+                                                          static_cast<std::uint64_t>(kPage));
+      for (std::size_t i = 0; i < page.size(); ++i) {
+        const auto& stored = page[i];
+        // A leaf missing from the tree shows as a mismatch against the zero hash.
+        const core::merkle::Hash leaf = i < leaves.size() ? leaves[i] : core::merkle::Hash{};
+        if (!verifier.addEntry(stored.seq, stored.bytes, stored.hash, leaf)) break;
         const auto entry = core::parseAuditEntry(stored.bytes);
         std::int64_t documentId = 0;
         const std::string& id = entry.value().object_id;
@@ -68,12 +89,44 @@ class Checker {
           seqOf_[key] = stored.seq;
         }
       }
-      if (verifier.fault() || static_cast<std::int64_t>(page.size()) < kPage) break;
+      if (static_cast<std::int64_t>(page.size()) < kPage) break;
       after = page.back().seq;
     }
-    report_.entries = verifier.verifiedCount();
-    report_.head_hash = verifier.lastHash();
-    report_.chain_fault = verifier.fault();
+    if (!verifier.fault()) {
+      verifier.finish();
+      checkStoredTree(verifier);
+    }
+    fillReport(report_, verifier);
+  }
+
+  // Proofs are built from the stored subtrees; they must give the root the entries give.
+  void checkStoredTree(core::LogVerifier& verifier) {
+    const auto size = static_cast<std::uint64_t>(verifier.entries());
+    if (store::MerkleRepository::leafCount(session_) != size) {
+      return setFault(static_cast<std::int64_t>(size) + 1, "tree_mismatch",
+                      "默克尔树的叶子数与审计记录数不符 (the Merkle tree has a different number of leaves)");
+    }
+    const auto ids = core::merkle::nodesForRoot(size);
+    const auto nodes = store::MerkleRepository::nodes(session_, ids);
+    if (nodes.size() != std::set<core::merkle::NodeId>(ids.begin(), ids.end()).size() ||
+        core::merkle::rootAt(size, [&](const core::merkle::NodeId& id) { return nodes.at(id); }) !=
+            verifier.root()) {
+      setFault(static_cast<std::int64_t>(size), "tree_mismatch",
+               "存储的默克尔树节点与记录算出的根不符 (stored Merkle nodes do not give the root of the entries)");
+    }
+  }
+
+  void setFault(std::int64_t seq, std::string kind, std::string message) {
+    faultOverride_ = core::ChainFault{seq, std::move(kind), std::move(message)};
+  }
+
+  void fillReport(VerifyReport& report, const core::LogVerifier& verifier) {
+    report.entries = verifier.entries();
+    report.head_hash = verifier.headHash();
+    report.root_hash = core::toHex(verifier.root());
+    report.checkpoints = verifier.checkpointsVerified();
+    report.signed_size = verifier.lastCheckpointSize();
+    report.chain_fault = verifier.fault() ? verifier.fault() : faultOverride_;
   }
 
   void checkVersions() {
@@ -186,7 +239,9 @@ class Checker {
 
   store::ReadSession& session_;
   const VerifyOptions& options_;
+  std::vector<core::note::VerifierKey> keys_;
   VerifyReport& report_;
+  std::optional<core::ChainFault> faultOverride_;
   std::filesystem::path blobRoot_;
   std::map<VersionKey, std::string> audited_;
   std::map<VersionKey, std::int64_t> seqOf_;
@@ -201,9 +256,19 @@ core::Result<VerifyReport> verifyDataDir(const std::string& dataDir, const Verif
   auto session = store::openReader(dataDir);
   if (!session.ok()) return session.error();
   VerifyReport report;
+  std::vector<core::note::VerifierKey> keys = options.keys;
+  if (keys.empty()) {
+    // Without --key, trust the keys the folder lists: this catches everything but someone who
+    // also replaced the key files; an independent key (--key) or --since catches that too.
+    auto listed = service::readVerifierKeys(app::defaultSigningKeyFile(dataDir));
+    if (listed.ok()) keys = std::move(listed).value();
+    report.keys_from_data = true;
+  }
   try {
     // One read transaction, so a running server's writes do not show up half-way through.
-    store::withSnapshot(*session.value(), [&] { Checker(*session.value(), dataDir, options, report).run(); });
+    store::withSnapshot(*session.value(), [&] {
+      Checker(*session.value(), dataDir, options, std::move(keys), report).run();
+    });
   } catch (const std::exception& e) {
     return core::Error::make(core::ErrorCode::kIo, "storage_error",
                              std::string("读取数据库失败 (cannot read the database): ") + e.what());

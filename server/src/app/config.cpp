@@ -2,7 +2,17 @@
 
 #include <Poco/Util/AbstractConfiguration.h>
 
+#include <filesystem>
+
 namespace gongkai::server::app {
+
+std::string defaultSigningKeyFile(const std::string& dataDir) {
+  return (std::filesystem::path(dataDir) / "keys" / "checkpoint-signing.pem").string();
+}
+
+std::string ServerConfig::signingKeyFile() const {
+  return audit_key_file.empty() ? defaultSigningKeyFile(data_dir) : audit_key_file;
+}
 
 ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   ServerConfig s;
@@ -19,6 +29,10 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.max_upload_bytes = c.getInt64("gongkai.limits.max_upload_bytes", s.max_upload_bytes);
   s.max_files_per_request = c.getInt("gongkai.limits.max_files_per_request", s.max_files_per_request);
   s.demo = c.getBool("gongkai.demo", s.demo);
+  s.audit_origin = c.getString("gongkai.audit.origin", s.audit_origin);
+  s.audit_key_file = c.getString("gongkai.audit.key_file", s.audit_key_file);
+  s.checkpoint_every_entries = c.getInt64("gongkai.audit.checkpoint_every_entries", s.checkpoint_every_entries);
+  s.checkpoint_every_seconds = c.getInt("gongkai.audit.checkpoint_every_seconds", s.checkpoint_every_seconds);
   return s;
 }
 

@@ -116,7 +116,8 @@ int ServerApp::main(const std::vector<std::string>&) {
     return kExitConfig;
   }
   if (config.port < 0 || config.port > 65535 || config.threads < 1 || config.max_json_bytes < 1024 ||
-      config.max_upload_bytes < 1 || config.max_files_per_request < 1) {
+      config.max_upload_bytes < 1 || config.max_files_per_request < 1 ||
+      config.checkpoint_every_entries < 1 || config.checkpoint_every_seconds < 1) {
     std::cerr << "配置错误 (configuration error): port, threads or limits out of range" << std::endl;
     return kExitConfig;
   }
@@ -133,6 +134,19 @@ int ServerApp::main(const std::vector<std::string>&) {
     return kExitUnavailable;
   }
   store::Store& store = *opened.value();
+  auto signer = service::loadOrCreateSigningKey(config.signingKeyFile(), config.audit_origin);
+  if (!signer.ok()) {
+    std::cerr << "签名密钥错误 (signing key error): " << signer.error().message << std::endl;
+    return kExitConfig;
+  }
+  service::CheckpointService checkpoints(
+      store, config.audit_origin, std::move(signer).value(),
+      service::CheckpointPolicy{config.checkpoint_every_entries, config.checkpoint_every_seconds});
+  if (auto started = checkpoints.start(); !started.ok()) {
+    std::cerr << "检查点失败 (checkpoint failed): " << started.error().message << std::endl;
+    return kExitUnavailable;
+  }
+  log.information("audit checkpoints signed by %s", core::note::formatVerifierKey(checkpoints.verifierKey()));
   service::DocumentService documents(store, categories.value());
   service::AuditService audit(store);
 
@@ -143,6 +157,9 @@ int ServerApp::main(const std::vector<std::string>&) {
       return kExitUnavailable;
     }
     log.information("loaded %d demo documents", loaded.value());
+    if (auto signedDemo = checkpoints.checkpointNow(); !signedDemo.ok()) {
+      log.warning("checkpoint failed: " + signedDemo.error().message);
+    }
   }
 
   Poco::Logger& access = setUpAccessLog(config);
@@ -160,7 +177,7 @@ int ServerApp::main(const std::vector<std::string>&) {
     body->set("audit_size", static_cast<Poco::Int64>(size.value()));
     return body;
   };
-  const http::Router router = http::buildRouter(documents, audit, store.blobs(), categories.value(), options);
+  const http::Router router = http::buildRouter(documents, audit, checkpoints, store.blobs(), categories.value(), options);
   Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(router, access, log);
 
   Poco::Net::ServerSocket socket;
@@ -201,6 +218,9 @@ int ServerApp::main(const std::vector<std::string>&) {
     log.warning("%d requests still in flight after the grace period", factory->inFlight());
   }
   pool.joinAll();
+  checkpoints.stop();
+  // One last checkpoint, so a clean stop leaves the whole log signed.
+  if (auto last = checkpoints.checkpointNow(); !last.ok()) log.warning("last checkpoint failed: " + last.error().message);
   store.close();
   std::error_code ignored;
   fs::remove(portFile, ignored);

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "document_json.h"
+#include "audit_api.h"
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/json.h"
 #include "gongkai/core/text.h"
@@ -448,11 +449,12 @@ class Routes {
 }  // namespace
 
 Router buildRouter(service::DocumentService& documents, service::AuditService& audit,
-                   const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
+                   service::CheckpointService& checkpoints, const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
                    const ApiOptions& options) {
   Router router;
   // Every handler holds the routes object, so it lives as long as the router.
   Routes::addTo(std::make_shared<Routes>(documents, audit, blobs, categories, options), router);
+  addAuditRoutes(router, audit, checkpoints);
   return router;
 }
 

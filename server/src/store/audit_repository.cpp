@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "gongkai/server/store/merkle_repository.h"
 #include "store_internal.h"
 
 namespace gongkai::server::store {
@@ -19,10 +20,16 @@ core::AuditEntry AuditRepository::append(Transaction& tx, core::AuditEntry draft
                   "VALUES (?, ?, ?, ?, ?, ?)",
       bind(static_cast<Poco::Int64>(draft.seq)), bind(bytes), bind(hash), bind(draft.action),
       bind(draft.object_type), bind(draft.object_id), now;
+  MerkleRepository::insertNodes(tx, tail.tree.add(core::merkle::leafHash(bytes)));
   tail.seq = draft.seq;
   tail.hash = hash;
   tail.time = draft.time;
   return draft;
+}
+
+std::pair<std::int64_t, core::merkle::Hash> AuditRepository::treeHead(Transaction& tx) {
+  const AuditTail& tail = tx.auditTail();
+  return {static_cast<std::int64_t>(tail.tree.size()), tail.tree.root()};
 }
 
 std::vector<StoredAuditEntry> AuditRepository::list(ReadSession& rs, std::int64_t after,

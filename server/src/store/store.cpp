@@ -1,6 +1,7 @@
 #include "gongkai/server/store/store.h"
 
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/DataException.h>
 #include <Poco/Exception.h>
 
 #include <condition_variable>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "gongkai/core/audit_entry.h"
+#include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/store/merkle_repository.h"
 #include "migrations.h"
 #include "store_internal.h"
 
@@ -115,7 +118,43 @@ AuditTail loadAuditTail(Session& session) {
     auto entry = core::parseAuditEntry(entries[0]);
     if (entry.ok()) tail.time = entry.value().time;
   }
+  BorrowedReadSession rs(session);
+  const std::uint64_t leaves = MerkleRepository::leafCount(rs);
+  const auto ids = core::merkle::frontierNodes(leaves);
+  const auto stored = MerkleRepository::nodes(rs, ids);
+  std::vector<core::merkle::Hash> frontier;
+  for (const auto& id : ids) {
+    const auto found = stored.find(id);
+    if (found == stored.end()) {
+      throw Poco::DataException("Merkle tree node missing at level " + std::to_string(id.level) +
+                                " index " + std::to_string(id.index));
+    }
+    frontier.push_back(found->second);
+  }
+  auto tree = core::merkle::TreeBuilder::resume(leaves, frontier);
+  if (!tree.ok()) throw Poco::DataException(tree.error().message);
+  tail.tree = std::move(tree).value();
   return tail;
+}
+
+core::Status catchUpMerkleTree(Transaction& tx) {
+  AuditTail& tail = tx.auditTail();
+  if (tail.tree.size() > static_cast<std::uint64_t>(tail.seq)) {
+    return Error::make(ErrorCode::kCorrupt, "merkle_tree_ahead",
+                       "默克尔树的叶子多于审计记录 (the Merkle tree has more leaves than the audit log)");
+  }
+  BorrowedReadSession rs(tx.session());
+  while (tail.tree.size() < static_cast<std::uint64_t>(tail.seq)) {
+    const auto entries = AuditRepository::list(rs, static_cast<std::int64_t>(tail.tree.size()), 10000);
+    for (const auto& entry : entries) {
+      if (entry.seq != static_cast<std::int64_t>(tail.tree.size()) + 1) {
+        return Error::make(ErrorCode::kCorrupt, "sequence_gap",
+                           "审计记录序号不连续 (audit log has a gap) at " + std::to_string(entry.seq));
+      }
+      MerkleRepository::insertNodes(tx, tail.tree.add(core::merkle::leafHash(entry.bytes)));
+    }
+  }
+  return core::okStatus();
 }
 
 struct Store::Impl {
@@ -127,6 +166,7 @@ struct Store::Impl {
 
   std::unique_ptr<Session> writer;
   AuditTail tail;
+  std::function<void(Transaction&)> unitHook;
   std::mutex queueMutex;
   std::condition_variable queueReady;
   std::deque<Job> queue;
@@ -189,6 +229,7 @@ struct Store::Impl {
         results[i] = std::move(status);
         return abortBatch(batch, results, storageError(e));
       }
+      if (status.ok() && unitHook) runUnitHook(tx);
       results[i] = std::move(status);
     }
     try {
@@ -197,6 +238,23 @@ struct Store::Impl {
       return abortBatch(batch, results, storageError(e));
     }
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(results[i]));
+  }
+
+  void runUnitHook(Transaction& tx) {
+    const AuditTail before = tail;
+    try {
+      *writer << "SAVEPOINT unit_hook", now;
+      try {
+        unitHook(tx);
+        *writer << "RELEASE unit_hook", now;
+      } catch (const std::exception&) {
+        *writer << "ROLLBACK TO unit_hook", now;
+        *writer << "RELEASE unit_hook", now;
+        tail = before;
+      }
+    } catch (const Poco::Exception&) {
+      // A broken savepoint shows up again, and is handled, at COMMIT.
+    }
   }
 
   void abortBatch(std::vector<Job>& batch, std::vector<core::Status>& results, const Error& error) {
@@ -292,6 +350,11 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, Sto
     }
     applyMigrations(*impl->writer, impl->schemaVersion);
     impl->tail = loadAuditTail(*impl->writer);
+    *impl->writer << "BEGIN IMMEDIATE", now;
+    Transaction tx(*impl->writer, impl->tail);
+    const core::Status caughtUp = catchUpMerkleTree(tx);
+    *impl->writer << (caughtUp.ok() ? "COMMIT" : "ROLLBACK"), now;
+    if (!caughtUp.ok()) return caughtUp.error();
   } catch (const Poco::Exception& e) {
     return Error::make(ErrorCode::kIo, "storage_error",
                        "无法打开数据库 (cannot open database) " + impl->dbPath + ": " + e.displayText());
@@ -314,6 +377,8 @@ core::Status Store::write(std::function<core::Status(Transaction&)> work) {
   impl_->queueReady.notify_one();
   return done.get();
 }
+
+void Store::setUnitHook(std::function<void(Transaction&)> hook) { impl_->unitHook = std::move(hook); }
 
 std::unique_ptr<ReadSession> Store::read() {
   return std::make_unique<PooledReadSession>(impl_->readers);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "gongkai/core/merkle.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/store/store.h"
 
@@ -18,6 +19,7 @@ struct AuditTail {
   std::int64_t seq = 0;
   std::string hash;       // entry hash of `seq`, or the genesis hash when seq == 0
   core::TimePoint time{};  // time of `seq`; later entries never carry an earlier time
+  core::merkle::TreeBuilder tree;  // the Merkle tree over entries 1..seq (its right edge)
 };
 
 class Transaction {
@@ -31,7 +33,23 @@ class Transaction {
   AuditTail& tail_;
 };
 
-// Reads the end of the chain as stored (used at open and after a failed commit).
+// A ReadSession over a session owned elsewhere (the writer's, inside the store).
+class BorrowedReadSession : public ReadSession {
+ public:
+  explicit BorrowedReadSession(Poco::Data::Session& session) : session_(session) {}
+  Poco::Data::Session& session() override { return session_; }
+
+ private:
+  Poco::Data::Session& session_;
+};
+
+// Reads the end of the chain and the right edge of the Merkle tree as stored (used at open and
+// after a failed commit). The tree may cover fewer entries than the chain in a data folder from
+// before the tree existed; catchUpMerkleTree() closes that gap.
 AuditTail loadAuditTail(Poco::Data::Session& session);
+
+// Adds the entries the stored tree does not cover yet, inside `tx`. Fails with kCorrupt when the
+// tree covers more entries than the log holds.
+core::Status catchUpMerkleTree(Transaction& tx);
 
 }  // namespace gongkai::server::store

@@ -20,9 +20,11 @@ struct ChainFault {
 // hash the hash of its bytes. Stops recording at the first fault; not thread-safe.
 class AuditChainVerifier {
  public:
-  // `rowSeq` is the sequence number the store keeps beside the bytes, `storedHash` the hash it
-  // keeps; both are checked against the bytes themselves. Returns false once a fault is found.
-  bool add(std::int64_t rowSeq, std::string_view bytes, std::string_view storedHash);
+  // `rowSeq` is the sequence number the store keeps beside the bytes (or the position in a file),
+  // `storedHash` the hash a store keeps, if any; both are checked against the bytes themselves.
+  // Returns false once a fault is found.
+  bool add(std::int64_t rowSeq, std::string_view bytes,
+           std::optional<std::string_view> storedHash = std::nullopt);
 
   const std::optional<ChainFault>& fault() const { return fault_; }
   std::int64_t verifiedCount() const { return count_; }

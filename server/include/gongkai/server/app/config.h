@@ -24,9 +24,21 @@ struct ServerConfig {
   std::int64_t max_upload_bytes = std::int64_t{8} << 30;  // per request
   int max_files_per_request = 100;
   bool demo = false;
+  // The audit log's name in its checkpoints, and the name its key signs under. Set it to
+  // something unique to the unit, e.g. "dangwu.example.gov.cn/J001"; never change it later.
+  std::string audit_origin = "gongkai.local/audit";
+  std::string audit_key_file;  // "" for DATA_DIR/keys/checkpoint-signing.pem
+  std::int64_t checkpoint_every_entries = 1000;
+  int checkpoint_every_seconds = 60;
+
+  // The signing key file, with the default filled in.
+  std::string signingKeyFile() const;
 
   // Reads keys under "gongkai." (see deploy/gongkai.properties), keeping defaults for the rest.
   static ServerConfig from(const Poco::Util::AbstractConfiguration& config);
 };
+
+// Where the checkpoint signing key lives unless configured: DATA_DIR/keys/checkpoint-signing.pem.
+std::string defaultSigningKeyFile(const std::string& dataDir);
 
 }  // namespace gongkai::server::app

@@ -8,6 +8,7 @@
 
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/audit_service.h"
+#include "gongkai/server/service/checkpoint_service.h"
 #include "gongkai/server/service/document_service.h"
 
 namespace gongkai::server::http {
@@ -23,7 +24,7 @@ struct ApiOptions {
 
 // The route table of the whole HTTP API (/healthz, /api/v1/...). The services must outlive it.
 Router buildRouter(service::DocumentService& documents, service::AuditService& audit,
-                   const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
+                   service::CheckpointService& checkpoints, const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
                    const ApiOptions& options);
 
 }  // namespace gongkai::server::http

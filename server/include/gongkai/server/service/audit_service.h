@@ -1,15 +1,35 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <vector>
 
+#include "gongkai/core/merkle.h"
 #include "gongkai/core/result.h"
 #include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/server/store/store.h"
 
 namespace gongkai::server::service {
 
-// Read access to the audit log. Entries are written only by the services that make changes.
+struct InclusionProof {
+  std::int64_t index = 0;  // leaf index = seq - 1
+  std::int64_t size = 0;
+  core::merkle::Hash leaf_hash{};
+  core::merkle::Hash root{};
+  std::vector<core::merkle::Hash> proof;
+};
+
+struct ConsistencyProof {
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+  core::merkle::Hash root1{};
+  core::merkle::Hash root2{};
+  std::vector<core::merkle::Hash> proof;
+};
+
+// Read access to the audit log, its Merkle tree and its checkpoints. Entries are written only by
+// the services that make changes; checkpoints only by the CheckpointService.
 class AuditService {
  public:
   static constexpr std::int64_t kMaxPage = 1000;
@@ -18,6 +38,20 @@ class AuditService {
   // Entries with seq > after, in order; `limit` is clamped to 1..kMaxPage.
   core::Result<std::vector<store::StoredAuditEntry>> list(std::int64_t after, std::int64_t limit);
   core::Result<std::int64_t> size();
+  // Entries by leaf index, start..end inclusive (as RFC 6962's get-entries), at most kMaxPage.
+  core::Result<std::vector<store::StoredAuditEntry>> entries(std::int64_t start, std::int64_t end);
+
+  // Proofs against the tree of `size` entries (<= the current size), read from stored subtrees.
+  core::Result<InclusionProof> inclusionProof(std::int64_t index, std::int64_t size);
+  core::Result<ConsistencyProof> consistencyProof(std::int64_t from, std::int64_t to);
+
+  core::Result<store::StoredCheckpoint> latestCheckpoint();
+  core::Result<store::StoredCheckpoint> checkpointAt(std::int64_t size);
+  core::Result<std::vector<store::StoredCheckpoint>> checkpoints(std::int64_t after, std::int64_t limit);
+
+  // Writes the export file (core/audit_export.h) of entries 1..checkpoint.tree_size, reading
+  // them page by page. Throws when the stream or the store fails part way.
+  void writeExport(std::ostream& out, const store::StoredCheckpoint& checkpoint);
 
  private:
   store::Store& store_;

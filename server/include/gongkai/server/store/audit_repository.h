@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gongkai/core/audit_entry.h"
+#include "gongkai/core/merkle.h"
 
 namespace gongkai::server::store {
 
@@ -25,6 +26,9 @@ class AuditRepository {
   // Appends `draft` to the chain inside `tx`: fills in seq, time (never earlier than the entry
   // before) and prev_hash, stores the canonical bytes, and returns the entry as stored.
   static core::AuditEntry append(Transaction& tx, core::AuditEntry draft);
+
+  // The size and root of the Merkle tree over everything appended so far in `tx`.
+  static std::pair<std::int64_t, core::merkle::Hash> treeHead(Transaction& tx);
 
   // Entries with seq > `after`, in order, at most `limit`.
   static std::vector<StoredAuditEntry> list(ReadSession& rs, std::int64_t after, std::int64_t limit);

@@ -64,6 +64,11 @@ class Store {
     return std::move(*out);
   }
 
+  // Runs `hook` in the writer after each unit of work that succeeded, inside the same batch
+  // transaction and its own savepoint (e.g. to sign a checkpoint every N audit entries). An
+  // exception from it undoes only the hook's changes. Set it before the first write.
+  void setUnitHook(std::function<void(Transaction&)> hook);
+
   // A connection for reads; return it by letting it go out of scope.
   std::unique_ptr<ReadSession> read();
 

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gongkai/core/audit_chain.h"
+#include "gongkai/core/merkle.h"
+#include "gongkai/core/signed_note.h"
+
+namespace gongkai::core {
+
+// Verifies an audit log read in order from anywhere (a data folder, a server, an export file):
+// every entry's bytes and chain link, the Merkle tree over them, and every signed checkpoint
+// registered beforehand: its signature by a trusted key, and the root the entries give at its
+// size. A checkpoint larger than the log means the log was cut short. Stops at the first fault.
+//
+// Fault kinds beyond AuditChainVerifier's: "checkpoint_malformed", "checkpoint_unknown_key",
+// "checkpoint_bad_signature", "checkpoint_origin_mismatch", "root_mismatch", "truncated",
+// "leaf_mismatch".
+class LogVerifier {
+ public:
+  // `origin`, when not empty, is the origin every checkpoint must name.
+  LogVerifier(std::vector<note::VerifierKey> keys, std::string origin);
+
+  // Registers a signed checkpoint (a C2SP note) before the entries are added and checks its
+  // signature. `source` says where it came from, for messages. False on a fault.
+  bool addCheckpoint(std::string_view signedNote, const std::string& source);
+
+  // The next entry. `storedHash` is the hash a store keeps beside the bytes (checked when
+  // given); `storedLeaf` the leaf hash it keeps in its tree (likewise).
+  bool addEntry(std::int64_t rowSeq, std::string_view bytes,
+                std::optional<std::string_view> storedHash = std::nullopt,
+                const std::optional<merkle::Hash>& storedLeaf = std::nullopt);
+
+  // After the last entry: faults if a checkpoint covers more entries than were read.
+  bool finish();
+
+  const std::optional<ChainFault>& fault() const { return fault_; }
+  std::int64_t entries() const { return static_cast<std::int64_t>(tree_.size()); }
+  merkle::Hash root() const { return tree_.root(); }
+  // Hash (hex) of the last entry that verified: the chain's head.
+  const std::string& headHash() const { return chain_.lastHash(); }
+  std::int64_t checkpointsVerified() const { return checkpointsVerified_; }
+  // The largest checkpoint checked against the entries, if any.
+  std::optional<std::int64_t> lastCheckpointSize() const { return lastMatched_; }
+
+ private:
+  struct Pending {
+    merkle::Hash root;
+    std::string source;
+  };
+  bool fail(std::int64_t seq, std::string kind, std::string message);
+  bool checkRootsAtCurrentSize();
+
+  std::vector<note::VerifierKey> keys_;
+  std::string origin_;
+  AuditChainVerifier chain_;
+  merkle::TreeBuilder tree_;
+  std::multimap<std::uint64_t, Pending> pending_;
+  std::optional<ChainFault> fault_;
+  std::int64_t checkpointsVerified_ = 0;
+  std::optional<std::int64_t> lastMatched_;
+};
+
+}  // namespace gongkai::core

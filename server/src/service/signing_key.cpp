@@ -1,0 +1,144 @@
+#include "gongkai/server/service/signing_key.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+namespace gongkai::server::service {
+namespace {
+
+namespace fs = std::filesystem;
+using core::Error;
+using core::ErrorCode;
+
+Error ioError(const std::string& message) {
+  return Error::make(ErrorCode::kIo, "signing_key_error", message);
+}
+
+std::optional<std::string> readFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Writes `contents` to `path` atomically with mode 0600: a temporary file, fsync, rename.
+core::Status writePrivateFile(const fs::path& path, const std::string& contents) {
+  const fs::path temporary = path.string() + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return ioError("无法写入密钥文件 (cannot write key file) " + temporary.string());
+  ::fchmod(fd, 0600);
+  const bool written = ::write(fd, contents.data(), contents.size()) ==
+                           static_cast<ssize_t>(contents.size()) &&
+                       ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    ::unlink(temporary.c_str());
+    return ioError("无法写入密钥文件 (cannot write key file) " + path.string());
+  }
+  const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return core::okStatus();
+}
+
+Error badOrigin(const std::string& name) {
+  return Error::make(ErrorCode::kInvalidArgument, "bad_origin",
+                     "审计日志来源名称无效，不能为空或含空格、“+” (the audit origin must be non-empty "
+                     "without spaces or '+'): " + name);
+}
+
+core::Status ensureKeyFolder(const fs::path& keyFile) {
+  const fs::path folder = keyFile.parent_path().empty() ? fs::path(".") : keyFile.parent_path();
+  std::error_code ec;
+  const bool created = fs::create_directories(folder, ec);
+  if (ec) return ioError("无法创建密钥目录 (cannot create key folder) " + folder.string());
+  if (created) ::chmod(folder.c_str(), 0700);
+  return core::okStatus();
+}
+
+// Appends the verifier key to the list beside the key file unless it is there already.
+core::Status listVerifierKey(const std::string& keyFile, const core::note::VerifierKey& key) {
+  const fs::path path = verifierKeysPath(keyFile);
+  const std::string line = core::note::formatVerifierKey(key);
+  std::string contents = readFile(path).value_or(
+      "# 审计检查点验证密钥 (verifier keys of the audit checkpoints), current last\n");
+  if (contents.find(line + "\n") != std::string::npos) return core::okStatus();
+  if (!contents.empty() && contents.back() != '\n') contents += '\n';
+  contents += line + "\n";
+  const fs::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << contents;
+    out.flush();
+    if (!out) return ioError("无法写入验证密钥列表 (cannot write verifier keys) " + path.string());
+  }
+  std::error_code ec;
+  fs::rename(temporary, path, ec);
+  if (ec) return ioError("无法写入验证密钥列表 (cannot write verifier keys) " + path.string());
+  return core::okStatus();
+}
+
+core::Result<CheckpointSigner> makeSigner(const std::string& keyFile, const std::string& name,
+                                          core::Ed25519Signer key) {
+  if (!core::note::isValidKeyName(name)) return badOrigin(name);
+  auto verifier = core::note::makeVerifierKey(name, key.publicKey());
+  if (auto listed = listVerifierKey(keyFile, verifier); !listed.ok()) return listed.error();
+  return CheckpointSigner{keyFile, name, std::move(key), std::move(verifier)};
+}
+
+}  // namespace
+
+std::string verifierKeysPath(const std::string& keyFile) {
+  return (fs::path(keyFile).parent_path() / "verifier-keys.txt").string();
+}
+
+core::Result<CheckpointSigner> loadOrCreateSigningKey(const std::string& keyFile,
+                                                      const std::string& name) {
+  if (!core::note::isValidKeyName(name)) return badOrigin(name);
+  if (auto folder = ensureKeyFolder(keyFile); !folder.ok()) return folder.error();
+  if (auto pem = readFile(keyFile)) {
+    auto key = core::Ed25519Signer::fromPem(*pem);
+    if (!key.ok()) return ioError("签名密钥文件无法读取 (cannot read signing key) " + keyFile + ": " + key.error().message);
+    return makeSigner(keyFile, name, std::move(key).value());
+  }
+  if (fs::exists(keyFile)) return ioError("签名密钥文件无法打开 (cannot open signing key) " + keyFile);
+  auto key = core::Ed25519Signer::generate();
+  if (!key.ok()) return key.error();
+  if (auto written = writePrivateFile(keyFile, key.value().privateKeyPem()); !written.ok()) {
+    return written.error();
+  }
+  return makeSigner(keyFile, name, std::move(key).value());
+}
+
+core::Result<CheckpointSigner> rotateSigningKey(const std::string& keyFile, const std::string& name) {
+  if (!core::note::isValidKeyName(name)) return badOrigin(name);
+  if (auto folder = ensureKeyFolder(keyFile); !folder.ok()) return folder.error();
+  auto key = core::Ed25519Signer::generate();
+  if (!key.ok()) return key.error();
+  // List the new verifier key first: a crash in between leaves an extra listed key, never a
+  // signing key whose checkpoints nobody can verify.
+  auto verifier = core::note::makeVerifierKey(name, key.value().publicKey());
+  if (auto listed = listVerifierKey(keyFile, verifier); !listed.ok()) return listed.error();
+  if (auto written = writePrivateFile(keyFile, key.value().privateKeyPem()); !written.ok()) {
+    return written.error();
+  }
+  return makeSigner(keyFile, name, std::move(key).value());
+}
+
+core::Result<std::vector<core::note::VerifierKey>> readVerifierKeys(const std::string& keyFile) {
+  const auto contents = readFile(verifierKeysPath(keyFile));
+  if (!contents) return Error::make(ErrorCode::kNotFound, "no_verifier_keys",
+                                    "没有验证密钥列表 (no verifier key list) " + verifierKeysPath(keyFile));
+  return core::note::parseVerifierKeys(*contents);
+}
+
+}  // namespace gongkai::server::service

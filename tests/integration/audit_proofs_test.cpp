@@ -1,0 +1,452 @@
+// Audit proofs against the real server: signed checkpoints, inclusion and consistency proofs,
+// the export, the openssl command line, key rotation, and every class of tampering named by
+// `gongkai verify-log` with its position.
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/JSON/Array.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "fixture.h"
+#include "gongkai/core/audit_entry.h"
+#include "gongkai/core/base64.h"
+#include "gongkai/core/checkpoint.h"
+#include "gongkai/core/merkle.h"
+#include "gongkai/core/signed_note.h"
+
+namespace gongkai::testing {
+namespace {
+
+using namespace Poco::Data::Keywords;
+namespace merkle = core::merkle;
+
+const std::vector<std::string> kEveryThree = {"-D", "gongkai.audit.checkpoint_every_entries=3"};
+
+class AuditProofsTest : public ServerTest {
+ protected:
+  void SetUp() override { start(kEveryThree); }
+
+  std::string path(const std::string& name) const { return temp_ / name; }
+
+  static void writeFile(const std::string& file, const std::string& text) {
+    std::ofstream(file, std::ios::binary) << text;
+  }
+  static std::string readFile(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  void createDocuments(int count, const std::string& prefix = "公开") {
+    for (int i = 0; i < count; ++i) {
+      ASSERT_EQ(client().postJson("/api/v1/documents", sampleMetadata(prefix + std::to_string(i))).status, 201);
+    }
+  }
+
+  // Saves something the server serves to a file, as an inspector would keep it.
+  std::string save(const std::string& urlPath, const std::string& name) {
+    auto response = client().get(urlPath);
+    EXPECT_EQ(response.status, 200) << response.body;
+    writeFile(path(name), response.body);
+    return path(name);
+  }
+
+  int verify(std::vector<std::string> args, std::string& output) {
+    args.insert(args.begin(), {GONGKAI_CLI_BINARY, "verify-log"});
+    return runCommand(args, output);
+  }
+
+  std::unique_ptr<Poco::Data::Session> db() {
+    Poco::Data::SQLite::Connector::registerConnector();
+    return std::make_unique<Poco::Data::Session>("SQLite", dataDir() + "/store.db");
+  }
+
+  core::Checkpoint checkpointOf(const std::string& signedNote) {
+    auto note = core::note::parseNote(signedNote);
+    EXPECT_TRUE(note.ok()) << signedNote;
+    auto checkpoint = core::parseCheckpoint(note.value().text);
+    EXPECT_TRUE(checkpoint.ok());
+    return checkpoint.value();
+  }
+
+  static merkle::Hash hashOf(const std::string& base64) {
+    return merkle::hashFromBytes(*core::base64Decode(base64)).value();
+  }
+
+  static std::vector<merkle::Hash> proofOf(const Poco::JSON::Object::Ptr& body) {
+    std::vector<merkle::Hash> proof;
+    auto array = body->getArray("proof");
+    for (std::size_t i = 0; i < array->size(); ++i) proof.push_back(hashOf(array->getElement<std::string>(i)));
+    return proof;
+  }
+
+  // The lines of an export file, and the file made from edited lines (count line fixed up).
+  static std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }
+  static std::string joinLines(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& line : parts) out += line + "\n";
+    return out;
+  }
+  static std::size_t firstEntryLine(const std::vector<std::string>& parts) {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i].rfind("entries ", 0) == 0) return i + 1;
+    }
+    return 0;
+  }
+
+  // Rewrites entry `seq` with `edit` and re-links every later entry, recomputing their hashes:
+  // what a forger with write access to the database does.
+  void rewriteChainFrom(std::int64_t seq, const std::function<void(core::AuditEntry&)>& edit) {
+    auto session = db();
+    std::vector<Poco::Int64> seqs;
+    std::vector<std::string> entries;
+    *session << "SELECT seq, entry FROM audit_log ORDER BY seq", into(seqs), into(entries), now;
+    std::string prevHash = seq > 1 ? core::entryHash(entries[seq - 2]) : std::string(core::kGenesisHash);
+    for (std::size_t i = static_cast<std::size_t>(seq - 1); i < entries.size(); ++i) {
+      auto entry = core::parseAuditEntry(entries[i]).value();
+      if (entry.seq == seq) edit(entry);
+      entry.prev_hash = prevHash;
+      std::string bytes = core::canonicalBytes(entry);
+      prevHash = core::entryHash(bytes);
+      Poco::Int64 s = seqs[i];
+      *session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = ?", use(bytes), use(prevHash),
+          use(s), now;
+    }
+  }
+};
+
+TEST_F(AuditProofsTest, SignedCheckpointsAndProofsVerifyForEveryEntry) {
+  createDocuments(7);
+  // Checkpoints every 3 entries, plus the one made at start over the empty log.
+  auto list = client().get("/api/v1/audit/checkpoints").json()->getArray("checkpoints");
+  std::vector<std::int64_t> sizes;
+  for (std::size_t i = 0; i < list->size(); ++i) sizes.push_back(list->getObject(i)->getValue<Poco::Int64>("tree_size"));
+  EXPECT_EQ(sizes, (std::vector<std::int64_t>{0, 3, 6}));
+
+  auto key = core::note::parseVerifierKey(client().get("/api/v1/audit/key").body.substr(0, client().get("/api/v1/audit/key").body.size() - 1));
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key.value().name, "gongkai.local/audit");
+  auto latest = client().get("/api/v1/audit/checkpoint");
+  EXPECT_EQ(latest.header("content-type"), "text/plain; charset=utf-8");
+  auto note = core::note::parseNote(latest.body);
+  ASSERT_TRUE(note.ok());
+  EXPECT_EQ(core::note::verifyNote(note.value(), {key.value()}), core::note::Verdict::kVerified);
+  const core::Checkpoint six = checkpointOf(latest.body);
+  EXPECT_EQ(six.size, 6u);
+  EXPECT_EQ(six.origin, "gongkai.local/audit");
+
+  auto entries = client().get("/api/v1/audit/entries?start=0&end=6").json()->getArray("entries");
+  ASSERT_EQ(entries->size(), 7u);
+  for (std::size_t i = 0; i < 6; ++i) {
+    auto body = client().get("/api/v1/audit/proof/inclusion?index=" + std::to_string(i)).json();
+    EXPECT_EQ(body->getValue<Poco::Int64>("tree_size"), 6);  // defaults to the latest checkpoint
+    EXPECT_EQ(body->getValue<std::string>("checkpoint"), latest.body);
+    const auto leaf = merkle::leafHash(entries->getObject(i)->getValue<std::string>("canonical"));
+    EXPECT_EQ(hashOf(body->getValue<std::string>("leaf_hash")), leaf);
+    EXPECT_TRUE(merkle::verifyInclusion(i, 6, leaf, proofOf(body), six.root).ok()) << i;
+  }
+  for (std::size_t size = 1; size <= 7; ++size) {
+    for (std::size_t i = 0; i < size; ++i) {
+      auto body = client().get("/api/v1/audit/proof/inclusion?index=" + std::to_string(i) + "&size=" + std::to_string(size)).json();
+      merkle::TreeBuilder tree;
+      for (std::size_t j = 0; j < size; ++j) tree.add(merkle::leafHash(entries->getObject(j)->getValue<std::string>("canonical")));
+      EXPECT_EQ(hashOf(body->getValue<std::string>("root_hash")), tree.root());
+      EXPECT_TRUE(merkle::verifyInclusion(i, size, hashOf(body->getValue<std::string>("leaf_hash")), proofOf(body), tree.root()).ok());
+    }
+  }
+  const core::Checkpoint three = checkpointOf(client().get("/api/v1/audit/checkpoints/3").body);
+  auto consistency = client().get("/api/v1/audit/proof/consistency?from=3&to=6").json();
+  EXPECT_TRUE(merkle::verifyConsistency(3, 6, proofOf(consistency), three.root, six.root).ok());
+  EXPECT_FALSE(merkle::verifyConsistency(3, 6, proofOf(consistency), six.root, three.root).ok());
+}
+
+TEST_F(AuditProofsTest, CheckpointsFollowTheTimerAndTheExport) {
+  restart({"-D", "gongkai.audit.checkpoint_every_entries=1000", "-D", "gongkai.audit.checkpoint_every_seconds=1"});
+  createDocuments(2);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (checkpointOf(client().get("/api/v1/audit/checkpoint").body).size != 2 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(checkpointOf(client().get("/api/v1/audit/checkpoint").body).size, 2u);
+  createDocuments(1);
+  // The export signs the log as it is, at once.
+  auto exported = client().get("/api/v1/audit/export");
+  EXPECT_EQ(exported.header("x-tree-size"), "3");
+  EXPECT_NE(exported.body.find("entries 3\n"), std::string::npos);
+  EXPECT_EQ(checkpointOf(client().get("/api/v1/audit/checkpoints/3").body).size, 3u);
+}
+
+TEST_F(AuditProofsTest, BadProofRequestsGetProblemsNotPages) {
+  createDocuments(4);
+  for (const std::string& bad :
+       {"/api/v1/audit/proof/inclusion?index=4&size=4", "/api/v1/audit/proof/inclusion?index=0&size=5",
+        "/api/v1/audit/proof/inclusion?index=-1&size=3", "/api/v1/audit/proof/inclusion?index=abc",
+        "/api/v1/audit/proof/inclusion", "/api/v1/audit/proof/inclusion?index=0&size=0",
+        "/api/v1/audit/proof/inclusion?index=99999999999999999999999",
+        "/api/v1/audit/proof/consistency?from=0&to=3", "/api/v1/audit/proof/consistency?from=3&to=2",
+        "/api/v1/audit/proof/consistency?from=1&to=5", "/api/v1/audit/proof/consistency",
+        "/api/v1/audit/entries?start=3&end=1", "/api/v1/audit/entries?start=x&end=1",
+        "/api/v1/audit/entries", "/api/v1/audit/checkpoints/999", "/api/v1/audit/checkpoints/abc",
+        "/api/v1/audit/checkpoints/-1", "/api/v1/audit/checkpoints?limit=0"}) {
+    auto response = client().get(bad);
+    EXPECT_GE(response.status, 400) << bad;
+    EXPECT_LT(response.status, 500) << bad;
+    EXPECT_EQ(response.header("content-type").rfind("application/problem+json", 0), 0u) << bad;
+    EXPECT_FALSE(response.json()->getValue<std::string>("code").empty()) << bad;
+  }
+  // Entries past the end are simply not there; a range is capped, never an error.
+  auto past = client().get("/api/v1/audit/entries?start=2&end=100").json()->getArray("entries");
+  EXPECT_EQ(past->size(), 2u);
+  EXPECT_EQ(client().get("/api/v1/audit/proof/consistency?from=4&to=4").json()->getArray("proof")->size(), 0u);
+}
+
+TEST_F(AuditProofsTest, TheOpensslCommandLineVerifiesTheCheckpointSignature) {
+  createDocuments(3);
+  const std::string pem = save("/api/v1/audit/key?format=pem", "checkpoint-key.pem");
+  auto note = core::note::parseNote(client().get("/api/v1/audit/checkpoint").body).value();
+  writeFile(path("checkpoint.txt"), note.text);
+  writeFile(path("checkpoint.sig"), note.signatures.at(0).signature);
+  std::string output;
+  EXPECT_EQ(runCommand({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pem, "-rawin", "-in",
+                        path("checkpoint.txt"), "-sigfile", path("checkpoint.sig")},
+                       output),
+            0)
+      << output;
+  EXPECT_NE(output.find("Signature Verified Successfully"), std::string::npos) << output;
+  writeFile(path("checkpoint.txt"), note.text + "x\n");
+  EXPECT_NE(runCommand({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pem, "-rawin", "-in",
+                        path("checkpoint.txt"), "-sigfile", path("checkpoint.sig")},
+                       output),
+            0);
+}
+
+TEST_F(AuditProofsTest, TheSigningKeyIsPrivateAndOutsideTheDatabase) {
+  struct stat keyStat {}, folderStat{};
+  ASSERT_EQ(::stat((dataDir() + "/keys/checkpoint-signing.pem").c_str(), &keyStat), 0);
+  ASSERT_EQ(::stat((dataDir() + "/keys").c_str(), &folderStat), 0);
+  EXPECT_EQ(keyStat.st_mode & 0777, 0600u);
+  EXPECT_EQ(folderStat.st_mode & 0777, 0700u);
+  const std::string listed = readFile(dataDir() + "/keys/verifier-keys.txt");
+  EXPECT_NE(listed.find(client().get("/api/v1/audit/key").body), std::string::npos);
+  EXPECT_EQ(readFile(dataDir() + "/store.db").find("PRIVATE KEY"), std::string::npos);
+}
+
+TEST_F(AuditProofsTest, AnExportVerifiesOfflineAndEveryTamperIsNamed) {
+  createDocuments(6);
+  const std::string keys = save("/api/v1/audit/keys", "keys.txt");
+  const std::string original = client().get("/api/v1/audit/export").body;
+  writeFile(path("export.log"), original);
+  std::string output;
+  ASSERT_EQ(verify({"--export", path("export.log"), "--key", keys}, output), 0) << output;
+  EXPECT_NE(output.find("审计记录 (audit entries verified): 6"), std::string::npos) << output;
+
+  const auto parts = lines(original);
+  const std::size_t first = firstEntryLine(parts);  // line index of entry 1
+  ASSERT_GT(first, 0u);
+  auto expectFault = [&](const std::string& name, const std::string& text, const std::string& where,
+                         std::vector<std::string> extra = {}) {
+    writeFile(path(name), text);
+    std::vector<std::string> args = {"--export", path(name), "--key", keys};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::string out;
+    EXPECT_EQ(verify(args, out), 1) << name << "\n" << out;
+    EXPECT_NE(out.find(where), std::string::npos) << name << " should say " << where << "\n" << out;
+  };
+
+  auto edited = parts;
+  edited[first + 2].replace(edited[first + 2].find("anonymous"), 9, "someone99");
+  expectFault("changed-bytes.log", joinLines(edited), "at entry 4 [broken_link]");
+
+  edited = parts;
+  const auto at = edited[first + 1].find("\"content_sha256\":\"") + 18;
+  edited[first + 1][at] = edited[first + 1][at] == '0' ? '1' : '0';
+  expectFault("changed-content-hash.log", joinLines(edited), "at entry 3 [broken_link]");
+
+  edited = parts;
+  edited[first + 5].replace(edited[first + 5].find("anonymous"), 9, "someone99");
+  expectFault("changed-last.log", joinLines(edited), "at entry 6 [root_mismatch]");
+
+  edited = parts;
+  edited.erase(edited.begin() + static_cast<long>(first) + 2);
+  edited[first - 1] = "entries 5";
+  expectFault("deleted.log", joinLines(edited), "at entry 3 [seq_mismatch]");
+
+  edited = parts;
+  std::swap(edited[first + 1], edited[first + 2]);
+  expectFault("swapped.log", joinLines(edited), "at entry 2 [seq_mismatch]");
+
+  edited = parts;
+  edited.pop_back();  // the end line
+  expectFault("cut-off.log", joinLines(edited), "[export_malformed]");
+
+  // Forged checkpoints: an altered root under the real signature, and one signed by another key.
+  const std::size_t lengthAt = original.find("checkpoint ") + 11;
+  const std::size_t noteAt = original.find('\n', lengthAt) + 1;
+  const std::string ownNote = original.substr(noteAt, std::stoul(original.substr(lengthAt)));
+  auto note = core::note::parseNote(ownNote).value();
+  auto forgedNote = note;
+  auto checkpoint = core::parseCheckpoint(note.text).value();
+  checkpoint.root[0] ^= 1;
+  forgedNote.text = core::formatCheckpoint(checkpoint);
+  std::string forged = original;
+  forged.replace(forged.find(note.text), note.text.size(), forgedNote.text);
+  expectFault("bad-signature.log", forged, "[checkpoint_bad_signature]");
+  auto other = core::Ed25519Signer::generate().value();
+  const std::string otherNote = core::note::signNote(note.text, "gongkai.local/audit", other);
+  std::string resigned = original;
+  resigned.replace(resigned.find(ownNote), ownNote.size(), otherNote);
+  resigned.replace(resigned.find("checkpoint " + std::to_string(ownNote.size())),
+                   11 + std::to_string(ownNote.size()).size(), "checkpoint " + std::to_string(otherNote.size()));
+  expectFault("other-key.log", resigned, "[checkpoint_unknown_key]");
+
+  // Cut off at the end, export and checkpoint made consistent, yet a checkpoint kept from later
+  // still covers the missing entries.
+  createDocuments(2);
+  client().get("/api/v1/audit/export");  // signs the log of 8 entries
+  const std::string later = save("/api/v1/audit/checkpoints/8", "later-checkpoint.txt");
+  expectFault("old-export.log", original, "at entry 7 [truncated]", {"--since", later});
+}
+
+TEST_F(AuditProofsTest, TamperingWithTheDataFolderIsNamed) {
+  createDocuments(6);
+  const std::string saved = save("/api/v1/audit/checkpoint", "saved-checkpoint.txt");  // size 6
+  const std::string keys = save("/api/v1/audit/keys", "keys.txt");
+  std::string output;
+  ASSERT_EQ(verify({"--data-dir", dataDir(), "--since", saved, "--key", keys}, output), 0) << output;
+  server().stop();
+  const std::string backup = temp_ / "backup.db";
+  std::filesystem::copy_file(dataDir() + "/store.db", backup);
+  auto reset = [&] { std::filesystem::copy_file(backup, dataDir() + "/store.db", std::filesystem::copy_options::overwrite_existing); };
+  auto expectFault = [&](const std::string& where, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--data-dir", dataDir()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::string out;
+    EXPECT_EQ(verify(args, out), 1) << out;
+    EXPECT_NE(out.find(where), std::string::npos) << "should say " << where << "\n" << out;
+  };
+
+  // Changed content hash, stored hash recomputed: the tree's leaf names the entry.
+  {
+    auto session = db();
+    std::string entry;
+    *session << "SELECT entry FROM audit_log WHERE seq = 4", into(entry), now;
+    auto parsed = core::parseAuditEntry(entry).value();
+    parsed.content_sha256 = std::string(64, 'a');
+    std::string bytes = core::canonicalBytes(parsed), hash = core::entryHash(bytes);
+    *session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = 4", use(bytes), use(hash), now;
+  }
+  expectFault("at entry 4 [leaf_mismatch]");
+  reset();
+
+  db()->operator<<("DELETE FROM audit_log WHERE seq = 3"), now;
+  expectFault("at entry 3 [sequence_gap]");
+  reset();
+
+  {
+    auto session = db();
+    *session << "UPDATE audit_log SET seq = -2 WHERE seq = 2", now;
+    *session << "UPDATE audit_log SET seq = 2 WHERE seq = 3", now;
+    *session << "UPDATE audit_log SET seq = 3 WHERE seq = -2", now;
+  }
+  expectFault("at entry 2 [seq_mismatch]");
+  reset();
+
+  // A forged checkpoint, and a key that is not the log's.
+  db()->operator<<("UPDATE checkpoints SET note = replace(note, '\n6\n', '\n5\n') WHERE tree_size = 6"), now;
+  expectFault("[checkpoint_bad_signature]");
+  reset();
+  auto other = core::Ed25519Signer::generate().value();
+  writeFile(path("other-key.txt"), core::note::formatVerifierKey(core::note::makeVerifierKey("gongkai.local/audit", other.publicKey())) + "\n");
+  expectFault("[checkpoint_unknown_key]", {"--key", path("other-key.txt")});
+
+  // The whole log rewritten from entry 2 with every hash recomputed and the tree rebuilt: the
+  // checkpoints signed before the rewrite no longer match.
+  rewriteChainFrom(2, [](core::AuditEntry& e) { e.actor = "forger"; });
+  db()->operator<<("DELETE FROM merkle_nodes"), now;
+  restart(kEveryThree);  // rebuilds the tree from the forged entries
+  server().stop();
+  expectFault("at entry 3 [root_mismatch]");
+  // Even with the store's checkpoints replaced by ones signed with the folder's own key, the
+  // checkpoint the inspector kept catches it.
+  db()->operator<<("DELETE FROM checkpoints"), now;
+  restart(kEveryThree);
+  server().stop();
+  std::string out;
+  EXPECT_EQ(verify({"--data-dir", dataDir()}, out), 0) << "a forger with the key fools a check without a saved checkpoint\n" << out;
+  expectFault("at entry 6 [root_mismatch]", {"--since", saved});
+}
+
+TEST_F(AuditProofsTest, TruncatingTheTailIsCaughtByASavedCheckpoint) {
+  createDocuments(6);
+  const std::string saved = save("/api/v1/audit/checkpoint", "saved-checkpoint.txt");  // size 6
+  server().stop();
+  {
+    // Remove the last two entries and everything that would give them away, then let the
+    // server rebuild the tree and sign the shorter log with the folder's key.
+    auto session = db();
+    *session << "DELETE FROM audit_log WHERE seq > 4", now;
+    *session << "DELETE FROM merkle_nodes", now;
+    *session << "DELETE FROM checkpoints", now;
+  }
+  restart(kEveryThree);
+  server().stop();
+  std::string output;
+  EXPECT_EQ(verify({"--data-dir", dataDir(), "--since", saved}, output), 1) << output;
+  EXPECT_NE(output.find("at entry 5 [truncated]"), std::string::npos) << output;
+}
+
+TEST_F(AuditProofsTest, VerifyingARunningServerChecksItsConsistencyProof) {
+  createDocuments(4);
+  const std::string saved = save("/api/v1/audit/checkpoint", "saved.txt");  // size 3
+  const std::string keys = save("/api/v1/audit/keys", "keys.txt");
+  createDocuments(5);
+  const std::string url = "http://127.0.0.1:" + std::to_string(server().port());
+  std::string output;
+  EXPECT_EQ(verify({"--url", url, "--key", keys, "--since", saved}, output), 0) << output;
+  EXPECT_NE(output.find("审计记录 (audit entries verified): 9"), std::string::npos) << output;
+  EXPECT_EQ(verify({"--url", url}, output), 0) << output;
+  EXPECT_NE(output.find("--key"), std::string::npos) << "warns that the keys came from the server";
+  EXPECT_EQ(verify({"--url", "http://127.0.0.1:1"}, output), 2) << output;
+  EXPECT_EQ(verify({"--url", url, "--export", saved}, output), 2) << output;
+}
+
+TEST_F(AuditProofsTest, RotatedKeysSignNewCheckpointsAndOldOnesStayVerifiable) {
+  createDocuments(3);
+  const std::string oldKey = client().get("/api/v1/audit/key").body;
+  const std::string oldCheckpoint = client().get("/api/v1/audit/checkpoints/3").body;
+  server().stop();
+  std::string output;
+  ASSERT_EQ(runCommand({GONGKAI_CLI_BINARY, "rotate-key", "--data-dir", dataDir()}, output), 0) << output;
+  restart(kEveryThree);
+  createDocuments(3);
+  const std::string newKey = client().get("/api/v1/audit/key").body;
+  EXPECT_NE(newKey, oldKey);
+  EXPECT_EQ(client().get("/api/v1/audit/keys").body, oldKey + newKey);
+  auto parseKey = [](const std::string& line) { return core::note::parseVerifierKey(line.substr(0, line.size() - 1)).value(); };
+  auto oldNote = core::note::parseNote(oldCheckpoint).value();
+  EXPECT_EQ(core::note::verifyNote(oldNote, {parseKey(oldKey)}), core::note::Verdict::kVerified);
+  EXPECT_EQ(core::note::verifyNote(oldNote, {parseKey(newKey)}), core::note::Verdict::kNoKnownKey);
+  auto newNote = core::note::parseNote(client().get("/api/v1/audit/checkpoints/6").body).value();
+  EXPECT_EQ(core::note::verifyNote(newNote, {parseKey(newKey)}), core::note::Verdict::kVerified);
+  EXPECT_EQ(verifyLog(output), 0) << output;
+  writeFile(path("both.txt"), oldKey + newKey);
+  writeFile(path("old-only.txt"), oldKey);
+  EXPECT_EQ(verify({"--data-dir", dataDir(), "--key", path("both.txt")}, output), 0) << output;
+  EXPECT_EQ(verify({"--data-dir", dataDir(), "--key", path("old-only.txt")}, output), 1) << output;
+  EXPECT_NE(output.find("[checkpoint_unknown_key]"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace gongkai::testing

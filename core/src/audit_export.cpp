@@ -22,23 +22,6 @@ bool parseCountLine(std::string_view line, std::string_view label, std::uint64_t
   return error == std::errc() && end == digits.data() + digits.size();
 }
 
-// A line of at most `limit` bytes without its newline; false at end of stream or when too long.
-bool readLine(std::istream& in, std::string& line, std::size_t limit, bool& sawNewline) {
-  line.clear();
-  sawNewline = false;
-  std::streambuf* buffer = in.rdbuf();
-  while (true) {
-    const int c = buffer->sbumpc();
-    if (c == std::char_traits<char>::eof()) return !line.empty();
-    if (c == '\n') {
-      sawNewline = true;
-      return true;
-    }
-    if (line.size() >= limit) return false;
-    line.push_back(static_cast<char>(c));
-  }
-}
-
 }  // namespace
 
 std::string header(std::string_view checkpointNote, std::uint64_t entryCount) {
@@ -49,6 +32,46 @@ std::string header(std::string_view checkpointNote, std::uint64_t entryCount) {
   return out;
 }
 
+bool Reader::refill() {
+  buffer_.erase(0, at_);
+  at_ = 0;
+  constexpr std::size_t kBlock = 1 << 20;
+  const std::size_t kept = buffer_.size();
+  buffer_.resize(kept + kBlock);
+  in_.read(buffer_.data() + kept, static_cast<std::streamsize>(kBlock));
+  buffer_.resize(kept + static_cast<std::size_t>(in_.gcount()));
+  return buffer_.size() > kept;
+}
+
+bool Reader::readLine(std::string& line, std::size_t limit, bool& newline, bool& tooLong) {
+  line.clear();
+  newline = tooLong = false;
+  std::size_t scanned = at_;
+  while (true) {
+    const auto end = buffer_.find('\n', scanned);
+    if (end != std::string::npos) {
+      if (end - at_ > limit) {
+        tooLong = true;
+        return false;
+      }
+      line.assign(buffer_, at_, end - at_);
+      at_ = end + 1;
+      newline = true;
+      return true;
+    }
+    if (buffer_.size() - at_ > limit) {
+      tooLong = true;
+      return false;
+    }
+    scanned = buffer_.size() - at_;
+    if (!refill()) break;
+  }
+  if (at_ == buffer_.size()) return false;
+  line.assign(buffer_, at_, std::string::npos);
+  at_ = buffer_.size();
+  return true;
+}
+
 bool Reader::fail(std::string message) {
   error_ = malformed(std::move(message));
   return false;
@@ -56,20 +79,21 @@ bool Reader::fail(std::string message) {
 
 Status Reader::start() {
   std::string line;
-  bool newline = false;
-  if (!readLine(in_, line, 64, newline) || !newline || line != kMagic) {
+  bool newline = false, tooLong = false;
+  if (!readLine(line, 64, newline, tooLong) || !newline || line != kMagic) {
     return malformed("不是审计日志导出文件 (not an audit log export)");
   }
   std::uint64_t noteBytes = 0;
-  if (!readLine(in_, line, 64, newline) || !newline || !parseCountLine(line, "checkpoint", noteBytes) ||
+  if (!readLine(line, 64, newline, tooLong) || !newline || !parseCountLine(line, "checkpoint", noteBytes) ||
       noteBytes > kMaxNoteBytes) {
     return malformed("检查点长度行错误 (bad checkpoint length line)");
   }
-  note_.resize(noteBytes);
-  if (!in_.read(note_.data(), static_cast<std::streamsize>(noteBytes))) {
-    return malformed("检查点被截断 (checkpoint cut short)");
+  while (buffer_.size() - at_ < noteBytes) {
+    if (!refill()) return malformed("检查点被截断 (checkpoint cut short)");
   }
-  if (!readLine(in_, line, 64, newline) || !newline || !parseCountLine(line, "entries", count_)) {
+  note_ = buffer_.substr(at_, noteBytes);
+  at_ += noteBytes;
+  if (!readLine(line, 64, newline, tooLong) || !newline || !parseCountLine(line, "entries", count_)) {
     return malformed("记录数行错误 (bad entry count line)");
   }
   return okStatus();
@@ -77,15 +101,17 @@ Status Reader::start() {
 
 bool Reader::next(std::string& entry) {
   if (error_) return false;
-  bool newline = false;
-  const bool gotLine = readLine(in_, entry, kMaxEntryBytes, newline);
+  bool newline = false, tooLong = false;
+  const bool gotLine = readLine(entry, kMaxEntryBytes, newline, tooLong);
+  if (tooLong) {
+    return fail("第 " + std::to_string(read_ + 1) + " 行过长 (line " + std::to_string(read_ + 1) +
+                " is too long)");
+  }
   if (read_ == count_) {
     if (!gotLine || !newline || entry + "\n" != kEnd) {
       return fail("缺少结束行 (missing end line): 文件被截断或有多余内容 (file cut short or has extra data)");
     }
-    if (in_.rdbuf()->sgetc() != std::char_traits<char>::eof()) {
-      return fail("结束行之后还有内容 (data after the end line)");
-    }
+    if (at_ < buffer_.size() || refill()) return fail("结束行之后还有内容 (data after the end line)");
     return false;
   }
   if (!gotLine || !newline) {

@@ -63,12 +63,18 @@ int nestingDepth(std::string_view text) {
   return deepest;
 }
 
-void writeString(std::string& out, std::string_view text) {
+}  // namespace
+
+void appendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char c : text) {
-    const auto b = static_cast<unsigned char>(c);
-    switch (c) {
+  std::size_t plain = 0;  // start of the run of characters copied as they are
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x20 && b != '"' && b != '\\') continue;
+    out.append(text.data() + plain, i - plain);
+    plain = i + 1;
+    switch (b) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\b': out += "\\b"; break;
@@ -77,17 +83,18 @@ void writeString(std::string& out, std::string_view text) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (b < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[b >> 4]);
-          out.push_back(kHex[b & 0x0F]);
-        } else {
-          out.push_back(c);
-        }
+        out += "\\u00";
+        out.push_back(kHex[b >> 4]);
+        out.push_back(kHex[b & 0x0F]);
     }
   }
+  out.append(text.data() + plain, text.size() - plain);
   out.push_back('"');
 }
+
+namespace {
+
+void writeString(std::string& out, std::string_view text) { appendJsonString(out, text); }
 
 Poco::UTF16String utf16(const std::string& text) {
   Poco::UTF16String out;

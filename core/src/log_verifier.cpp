@@ -1,5 +1,7 @@
 #include "gongkai/core/log_verifier.h"
 
+#include <algorithm>
+
 #include "gongkai/core/checkpoint.h"
 
 namespace gongkai::core {
@@ -45,18 +47,72 @@ bool LogVerifier::addCheckpoint(std::string_view signedNote, const std::string& 
 bool LogVerifier::addEntry(std::int64_t rowSeq, std::string_view bytes,
                            std::optional<std::string_view> storedHash,
                            const std::optional<merkle::Hash>& storedLeaf) {
-  if (fault_) return false;
-  if (!chain_.add(rowSeq, bytes, storedHash)) {
+  if (!linkPending()) return false;
+  return link(rowSeq, AuditChainVerifier::prepare(bytes), merkle::leafHash(bytes), storedHash,
+              storedLeaf);
+}
+
+bool LogVerifier::link(std::int64_t rowSeq, AuditChainVerifier::Prepared prepared,
+                       const merkle::Hash& leaf, std::optional<std::string_view> storedHash,
+                       const std::optional<merkle::Hash>& storedLeaf) {
+  if (!chain_.addPrepared(rowSeq, std::move(prepared), storedHash)) {
     fault_ = chain_.fault();
     return false;
   }
-  const merkle::Hash leaf = merkle::leafHash(bytes);
   if (storedLeaf && *storedLeaf != leaf) {
     return fail(rowSeq, "leaf_mismatch",
                 "默克尔树叶子与记录不符 (the stored Merkle leaf does not match the entry)");
   }
-  tree_.add(leaf);
+  tree_.append(leaf);
   return checkRootsAtCurrentSize();
+}
+
+bool LogVerifier::addEntries(std::vector<Input> batch,
+                             std::function<void(const AuditEntry&)> onEntry) {
+  if (!linkPending()) return false;
+  preparing_ = std::make_unique<PreparedBatch>();
+  PreparedBatch& next = *preparing_;
+  next.inputs = std::move(batch);
+  next.onEntry = std::move(onEntry);
+  next.prepared.resize(next.inputs.size());
+  next.leaves.resize(next.inputs.size());
+  // Workers take chunks from a shared counter until the batch is done.
+  auto work = [&next] {
+    constexpr std::size_t kChunk = 256;
+    const std::size_t count = next.inputs.size();
+    for (std::size_t begin; (begin = next.next_chunk.fetch_add(kChunk)) < count;) {
+      for (std::size_t i = begin; i < std::min(count, begin + kChunk); ++i) {
+        next.prepared[i] = AuditChainVerifier::prepare(next.inputs[i].bytes);
+        next.leaves[i] = merkle::leafHash(next.inputs[i].bytes);
+      }
+    }
+  };
+  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  for (std::size_t t = 0; t < threads; ++t) workers_.emplace_back(work);
+  return true;
+}
+
+bool LogVerifier::linkPending() {
+  for (auto& worker : workers_) worker.join();
+  workers_.clear();
+  if (!preparing_) return !fault_;
+  std::unique_ptr<PreparedBatch> batch = std::move(preparing_);
+  if (fault_) return false;
+  for (std::size_t i = 0; i < batch->inputs.size(); ++i) {
+    const Input& input = batch->inputs[i];
+    const auto storedHash = input.stored_hash ? std::optional<std::string_view>(*input.stored_hash)
+                                              : std::nullopt;
+    if (!link(input.row_seq, std::move(batch->prepared[i]), batch->leaves[i], storedHash,
+              input.stored_leaf)) {
+      return false;
+    }
+    if (batch->onEntry) batch->onEntry(chain_.lastEntry());
+  }
+  return true;
+}
+
+LogVerifier::~LogVerifier() {
+  for (auto& worker : workers_) worker.join();
 }
 
 bool LogVerifier::checkRootsAtCurrentSize() {
@@ -82,7 +138,7 @@ bool LogVerifier::checkRootsAtCurrentSize() {
 }
 
 bool LogVerifier::finish() {
-  if (fault_) return false;
+  if (!linkPending()) return false;
   if (!pending_.empty()) {
     const auto& [size, pending] = *pending_.begin();
     return fail(entries() + 1, "truncated",

@@ -105,6 +105,18 @@ std::vector<Node> TreeBuilder::add(const Hash& leaf) {
   return completed;
 }
 
+void TreeBuilder::append(const Hash& leaf) {
+  Hash carry = leaf;
+  int level = 0;
+  while ((size_ >> level) & 1) {
+    carry = nodeHash(levels_[level], carry);
+    ++level;
+  }
+  if (levels_.size() <= static_cast<std::size_t>(level)) levels_.resize(level + 1);
+  levels_[level] = carry;
+  ++size_;
+}
+
 Hash TreeBuilder::root() const {
   if (size_ == 0) return emptyRoot();
   bool have = false;

@@ -1,5 +1,7 @@
 #include "gongkai/core/text.h"
 
+#include <cstring>
+
 #include <cstdint>
 
 namespace gongkai::core {
@@ -43,6 +45,19 @@ std::size_t decodeOne(std::string_view text, std::size_t i, char32_t& out) {
 
 bool isValidUtf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
+    // ASCII, most of what is checked, eight bytes at a time.
+    if (i + 8 <= text.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (static_cast<std::uint8_t>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     char32_t cp;
     const std::size_t length = decodeOne(text, i, cp);
     if (length == 0) return false;

@@ -31,20 +31,40 @@ TimePoint nowUtc() {
 }
 
 std::string formatRfc3339(TimePoint time) {
+  // Calendar arithmetic by hand (days to civil date, proleptic Gregorian): gmtime_r and
+  // snprintf cost more than hashing the audit entry this time goes into.
   const auto millis = time.time_since_epoch().count();
-  std::time_t seconds = static_cast<std::time_t>(millis / 1000);
-  long fraction = static_cast<long>(millis % 1000);
-  if (fraction < 0) {
-    fraction += 1000;
-    seconds -= 1;
+  std::int64_t days = millis / 86'400'000;
+  std::int64_t rest = millis % 86'400'000;
+  if (rest < 0) {
+    rest += 86'400'000;
+    --days;
   }
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-                parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
-                parts.tm_min, parts.tm_sec, fraction);
-  return buffer;
+  const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{days}}};
+  const int year = static_cast<int>(date.year());
+  const unsigned month = static_cast<unsigned>(date.month()), day = static_cast<unsigned>(date.day());
+  char buffer[24];
+  auto put = [&](int at, int width, std::int64_t value) {
+    for (int i = width - 1; i >= 0; --i) {
+      buffer[at + i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, 4, year);
+  buffer[4] = '-';
+  put(5, 2, month);
+  buffer[7] = '-';
+  put(8, 2, day);
+  buffer[10] = 'T';
+  put(11, 2, rest / 3'600'000);
+  buffer[13] = ':';
+  put(14, 2, rest / 60'000 % 60);
+  buffer[16] = ':';
+  put(17, 2, rest / 1000 % 60);
+  buffer[19] = '.';
+  put(20, 3, rest % 1000);
+  buffer[23] = 'Z';
+  return std::string(buffer, 24);
 }
 
 std::optional<TimePoint> parseRfc3339(std::string_view text) {
@@ -88,15 +108,10 @@ std::optional<TimePoint> parseRfc3339(std::string_view text) {
     return std::nullopt;
   }
   if (at != text.size()) return std::nullopt;
-  std::tm parts{};
-  parts.tm_year = year - 1900;
-  parts.tm_mon = month - 1;
-  parts.tm_mday = day;
-  parts.tm_hour = hour;
-  parts.tm_min = minute;
-  parts.tm_sec = second;
-  const std::time_t seconds = timegm(&parts) - offsetMinutes * 60;
-  return TimePoint(std::chrono::milliseconds(static_cast<long long>(seconds) * 1000 + millis));
+  const std::chrono::sys_days date{std::chrono::year{year} / month / day};
+  const long long seconds = static_cast<long long>(date.time_since_epoch().count()) * 86400 +
+                            hour * 3600 + minute * 60 + second - offsetMinutes * 60;
+  return TimePoint(std::chrono::milliseconds(seconds * 1000 + millis));
 }
 
 std::string Date::toString() const {

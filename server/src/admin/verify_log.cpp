@@ -24,6 +24,7 @@ using store::AuditRepository;
 using store::DocumentRepository;
 
 constexpr std::int64_t kPage = 1000;
+constexpr std::int64_t kEntryPage = 10000;  // entries verified per batch (spread over the cores)
 
 using VersionKey = std::pair<std::int64_t, std::int64_t>;  // document id, version
 
@@ -70,33 +71,34 @@ class Checker {
       verifier.addCheckpoint(options_.since[i], "--since");
     }
     for (std::int64_t after = 0; !verifier.fault();) {
-      const auto page = AuditRepository::list(session_, after, kPage);
+      auto page = AuditRepository::list(session_, after, kEntryPage);
       const auto leaves = store::MerkleRepository::leaves(session_, static_cast<std::uint64_t>(after),
-                                                          static_cast<std::uint64_t>(kPage));
+                                                          static_cast<std::uint64_t>(kEntryPage));
+      std::vector<core::LogVerifier::Input> batch(page.size());
       for (std::size_t i = 0; i < page.size(); ++i) {
-        const auto& stored = page[i];
         // A leaf missing from the tree shows as a mismatch against the zero hash.
-        const core::merkle::Hash leaf = i < leaves.size() ? leaves[i] : core::merkle::Hash{};
-        if (!verifier.addEntry(stored.seq, stored.bytes, stored.hash, leaf)) break;
-        const auto entry = core::parseAuditEntry(stored.bytes);
-        std::int64_t documentId = 0;
-        const std::string& id = entry.value().object_id;
-        const bool numeric = std::from_chars(id.data(), id.data() + id.size(), documentId).ptr ==
-                             id.data() + id.size();
-        if (entry.value().object_type == "document" && entry.value().object_version && numeric) {
-          const VersionKey key{documentId, *entry.value().object_version};
-          audited_[key] = entry.value().content_sha256;
-          seqOf_[key] = stored.seq;
-        }
+        batch[i] = {page[i].seq, std::move(page[i].bytes), std::move(page[i].hash),
+                    i < leaves.size() ? leaves[i] : core::merkle::Hash{}};
       }
-      if (static_cast<std::int64_t>(page.size()) < kPage) break;
+      verifier.addEntries(std::move(batch), [this](const core::AuditEntry& entry) { noteAudited(entry); });
+      if (static_cast<std::int64_t>(page.size()) < kEntryPage) break;
       after = page.back().seq;
     }
-    if (!verifier.fault()) {
-      verifier.finish();
-      checkStoredTree(verifier);
-    }
+    if (verifier.finish()) checkStoredTree(verifier);
     fillReport(report_, verifier);
+  }
+
+  // Remembers what the audit log says each document version hashes to.
+  void noteAudited(const core::AuditEntry& entry) {
+    std::int64_t documentId = 0;
+    const std::string& id = entry.object_id;
+    const bool numeric =
+        std::from_chars(id.data(), id.data() + id.size(), documentId).ptr == id.data() + id.size();
+    if (entry.object_type == "document" && entry.object_version && numeric) {
+      const VersionKey key{documentId, *entry.object_version};
+      audited_[key] = entry.content_sha256;
+      seqOf_[key] = entry.seq;
+    }
   }
 
   // Proofs are built from the stored subtrees; they must give the root the entries give.

@@ -21,6 +21,7 @@ using core::Error;
 using core::ErrorCode;
 
 constexpr std::int64_t kEntriesPerRequest = 1000;
+constexpr std::size_t kEntriesPerBatch = 10000;  // verified together, spread over the cores
 
 std::optional<core::Checkpoint> checkpointOf(std::string_view signedNote) {
   auto note = core::note::parseNote(signedNote);
@@ -135,9 +136,20 @@ core::Result<VerifyReport> verifyExport(std::istream& in, const VerifyOptions& o
   }
   verifier.addCheckpoint(reader.checkpointNote(), "export");
   for (const auto& since : options.since) verifier.addCheckpoint(since, "--since");
-  std::string entry;
   std::int64_t position = 0;
-  while (!verifier.fault() && reader.next(entry)) verifier.addEntry(++position, entry);
+  std::vector<core::LogVerifier::Input> batch;
+  for (bool more = true; more && !verifier.fault();) {
+    batch.clear();
+    core::LogVerifier::Input input;
+    while (batch.size() < kEntriesPerBatch && (more = reader.next(input.bytes))) {
+      input.row_seq = ++position;
+      batch.push_back(std::move(input));
+      input = {};
+    }
+    verifier.addEntries(std::move(batch));
+    batch = {};
+  }
+  verifier.flush();
   std::optional<core::ChainFault> extra;
   if (!verifier.fault() && reader.error()) {
     extra = core::ChainFault{position + 1, "export_malformed", reader.error()->message};
@@ -178,13 +190,14 @@ core::Result<VerifyReport> verifyServer(const std::string& baseUrl, const Verify
                                "&end=" + std::to_string(end));
       auto entries = body->getArray("entries");
       if (!entries || entries->size() == 0) break;  // fewer entries than signed: finish() says so
-      for (std::size_t i = 0; i < entries->size() && !verifier.fault(); ++i) {
-        auto item = entries->getObject(static_cast<unsigned>(i));
-        verifier.addEntry(start + 1, item->getValue<std::string>("canonical"));
-        ++start;
+      std::vector<core::LogVerifier::Input> batch(entries->size());
+      for (std::size_t i = 0; i < entries->size(); ++i) {
+        batch[i].row_seq = ++start;
+        batch[i].bytes = entries->getObject(static_cast<unsigned>(i))->getValue<std::string>("canonical");
       }
+      verifier.addEntries(std::move(batch));
     }
-    if (!verifier.fault()) verifier.finish();
+    verifier.finish();
     fillReport(report, verifier, verifier.fault() ? std::nullopt : extra);
   } catch (const std::exception& e) {
     return Error::make(ErrorCode::kIo, "server_unreachable",

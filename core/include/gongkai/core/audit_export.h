@@ -44,7 +44,14 @@ class Reader {
 
  private:
   bool fail(std::string message);
+  // The next line (without its newline) into `line`; false at the end of the stream, or when
+  // the line is longer than `limit` (then `tooLong` is set). `newline` says if one ended it.
+  bool readLine(std::string& line, std::size_t limit, bool& newline, bool& tooLong);
+  bool refill();
+
   std::istream& in_;
+  std::string buffer_;  // read ahead in large blocks: entries are short and many
+  std::size_t at_ = 0;
   std::string note_;
   std::uint64_t count_ = 0;
   std::uint64_t read_ = 0;

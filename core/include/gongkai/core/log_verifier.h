@@ -1,6 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <thread>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,14 +40,37 @@ class LogVerifier {
                 std::optional<std::string_view> storedHash = std::nullopt,
                 const std::optional<merkle::Hash>& storedLeaf = std::nullopt);
 
-  // After the last entry: faults if a checkpoint covers more entries than were read.
+  // One entry of a batch, as a store or a file yields it.
+  struct Input {
+    std::int64_t row_seq = 0;
+    std::string bytes;
+    std::optional<std::string> stored_hash;
+    std::optional<merkle::Hash> stored_leaf;
+  };
+  // addEntry() for many entries at once. Parsing and hashing, which need no order, run in the
+  // background on all cores while the caller reads the next batch and this batch's predecessor
+  // is linked in order; so a batch's faults may show only at the next call, flush() or finish().
+  // `onEntry` sees each entry that verified, in order, and must stay callable until then.
+  bool addEntries(std::vector<Input> batch, std::function<void(const AuditEntry&)> onEntry = {});
+
+  // Links the entries addEntries() has taken but not linked yet. False on a fault.
+  bool flush() { return linkPending(); }
+
+  ~LogVerifier();
+  LogVerifier(const LogVerifier&) = delete;
+  LogVerifier& operator=(const LogVerifier&) = delete;
+
+  // After the last entry: links what is pending, then faults if a checkpoint covers more entries
+  // than were read.
   bool finish();
 
   const std::optional<ChainFault>& fault() const { return fault_; }
   std::int64_t entries() const { return static_cast<std::int64_t>(tree_.size()); }
   merkle::Hash root() const { return tree_.root(); }
   // Hash (hex) of the last entry that verified: the chain's head.
-  const std::string& headHash() const { return chain_.lastHash(); }
+  std::string headHash() const { return chain_.lastHash(); }
+  // The entry most recently added, parsed; valid after addEntry() returned true.
+  const AuditEntry& lastEntry() const { return chain_.lastEntry(); }
   std::int64_t checkpointsVerified() const { return checkpointsVerified_; }
   // The largest checkpoint checked against the entries, if any.
   std::optional<std::int64_t> lastCheckpointSize() const { return lastMatched_; }
@@ -54,7 +81,21 @@ class LogVerifier {
     std::string source;
   };
   bool fail(std::int64_t seq, std::string kind, std::string message);
+  bool link(std::int64_t rowSeq, AuditChainVerifier::Prepared prepared, const merkle::Hash& leaf,
+            std::optional<std::string_view> storedHash, const std::optional<merkle::Hash>& storedLeaf);
   bool checkRootsAtCurrentSize();
+  // Waits for the batch being prepared in the background, then links it, if there is one.
+  bool linkPending();
+
+  struct PreparedBatch {
+    std::vector<Input> inputs;
+    std::vector<AuditChainVerifier::Prepared> prepared;
+    std::vector<merkle::Hash> leaves;
+    std::function<void(const AuditEntry&)> onEntry;
+    std::atomic<std::size_t> next_chunk{0};
+  };
+  std::unique_ptr<PreparedBatch> preparing_;  // owned here, worked on by workers_
+  std::vector<std::thread> workers_;
 
   std::vector<note::VerifierKey> keys_;
   std::string origin_;

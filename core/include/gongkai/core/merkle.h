@@ -38,6 +38,8 @@ class TreeBuilder {
  public:
   // Appends a leaf; returns the complete subtrees it completed, the leaf itself first.
   std::vector<Node> add(const Hash& leaf);
+  // The same without reporting the nodes (no allocation): for verifiers.
+  void append(const Hash& leaf);
   std::uint64_t size() const { return size_; }
   Hash root() const;
 

@@ -1,0 +1,104 @@
+// The hand-written audit entry codec must produce exactly what RFC 8785 canonicalisation of the
+// same JSON object produces, and must accept nothing else.
+#include <Poco/JSON/Object.h>
+#include <gtest/gtest.h>
+
+#include "gongkai/core/audit_entry.h"
+#include "gongkai/core/json.h"
+
+namespace gongkai::core {
+namespace {
+
+std::string viaJsonTree(const AuditEntry& entry) {
+  Poco::JSON::Object::Ptr target = new Poco::JSON::Object;
+  target->set("type", entry.object_type);
+  target->set("id", entry.object_id);
+  if (entry.object_version) target->set("version", static_cast<Poco::Int64>(*entry.object_version));
+  Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
+  root->set("v", 1);
+  root->set("seq", static_cast<Poco::Int64>(entry.seq));
+  root->set("time", formatRfc3339(entry.time));
+  root->set("actor", entry.actor);
+  root->set("client", entry.client);
+  root->set("action", entry.action);
+  root->set("object", target);
+  root->set("content_sha256", entry.content_sha256);
+  root->set("prev_hash", entry.prev_hash);
+  return canonicalJson(root);
+}
+
+AuditEntry sample() {
+  AuditEntry entry;
+  entry.seq = 12345;
+  entry.time = *parseRfc3339("2026-11-23T05:27:15.434Z");
+  entry.actor = "档案员 \"王\" \\ 李";
+  entry.client = "2001:db8::1";
+  entry.action = "document.update";
+  entry.object_type = "document";
+  entry.object_id = "42";
+  entry.object_version = 3;
+  entry.content_sha256 = std::string(64, 'a');
+  entry.prev_hash = std::string(kGenesisHash);
+  return entry;
+}
+
+TEST(AuditEntryCodec, MatchesCanonicalJsonOfTheSameObject) {
+  std::vector<AuditEntry> entries;
+  entries.push_back(sample());
+  auto control = sample();
+  control.actor = std::string("tab\there\nnew\x01\x1f\b\f\r end 😀 \xE2\x80\x94");
+  entries.push_back(control);
+  auto noVersion = sample();
+  noVersion.object_version.reset();
+  entries.push_back(noVersion);
+  auto negative = sample();
+  negative.object_version = -7;
+  negative.seq = 1;
+  entries.push_back(negative);
+  auto escapes = sample();
+  escapes.object_id = std::string("\x00\x7f/\\\"", 5);
+  escapes.seq = 0;
+  escapes.object_version = 0;
+  entries.push_back(escapes);
+  auto empty = sample();
+  empty.actor = empty.client = empty.object_id = "";
+  entries.push_back(empty);
+  for (const auto& entry : entries) {
+    const std::string bytes = canonicalBytes(entry);
+    EXPECT_EQ(bytes, viaJsonTree(entry));
+    auto parsed = parseAuditEntry(bytes);
+    ASSERT_TRUE(parsed.ok()) << bytes << ": " << parsed.error().message;
+    EXPECT_EQ(parsed.value(), entry);
+    EXPECT_EQ(canonicalBytes(parsed.value()), bytes);
+  }
+}
+
+TEST(AuditEntryCodec, RejectsEverythingButTheCanonicalBytes) {
+  const std::string good = canonicalBytes(sample());
+  auto replaced = [&](std::string_view from, std::string_view to) {
+    std::string text = good;
+    text.replace(text.find(from), from.size(), to);
+    return text;
+  };
+  for (const std::string& bad :
+       {std::string(""), good + " ", " " + good, good.substr(0, good.size() - 1),
+        replaced("\"seq\":12345", "\"seq\":012345"), replaced("\"seq\":12345", "\"seq\":1.2345e4"),
+        replaced("\"seq\":12345", "\"seq\":\"12345\""), replaced("\"v\":1", "\"v\":2"),
+        replaced("{\"action\"", "{ \"action\""), replaced("档案员", "\\u6863案员"),
+        replaced("档案员", "\xff\xfe"), replaced("2026-11-23T05:27:15.434Z", "2026-11-23T05:27:15Z"),
+        replaced("2026-11-23T05:27:15.434Z", "yesterday"), replaced("\"version\":3", "\"version\":3.0"),
+        replaced("\"id\":\"42\"", "\"id\":42"), replaced("document.update", "document\\/update"),
+        replaced(",\"client\"", ",\"extra\":1,\"client\""), std::string("null"), std::string("[]"),
+        replaced("\"seq\":12345", "\"seq\":-0"), replaced("\"seq\":12345", "\"seq\":+12345"),
+        replaced("\"version\":3", "\"version\":03"), replaced("\"version\":3", "\"version\":-03"),
+        replaced("档案员", "\\u000a"), replaced("档案员", "\\u0009"), replaced("档案员", "\\u001F"),
+        replaced("档案员", "\\u0020"), replaced("档案员", "\\q"), replaced("档案员", "\t"),
+        replaced("T05:27:15.434Z", "t05:27:15.434Z"), replaced("T05:27:15.434Z", "T05:27:60.434Z"),
+        replaced("T05:27:15.434Z", "T05:27:15.434+00:00"), replaced("T05:27:15.434Z", "T05:27:15.4340Z"),
+        replaced("2026-11-23", "2026-02-30"), replaced("\"v\":1", "\"v\":01")}) {
+    EXPECT_FALSE(parseAuditEntry(bad).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace gongkai::core

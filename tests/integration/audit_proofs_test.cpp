@@ -311,6 +311,13 @@ TEST_F(AuditProofsTest, AnExportVerifiesOfflineAndEveryTamperIsNamed) {
                    11 + std::to_string(ownNote.size()).size(), "checkpoint " + std::to_string(otherNote.size()));
   expectFault("other-key.log", resigned, "[checkpoint_unknown_key]");
 
+  // A genuine but older checkpoint in the file leaves the entries after it signed by nobody.
+  const std::string three = client().get("/api/v1/audit/checkpoints/3").body;
+  std::string partly = original;
+  partly.replace(noteAt, ownNote.size(), three);
+  partly.replace(lengthAt, std::to_string(ownNote.size()).size(), std::to_string(three.size()));
+  expectFault("unsigned-tail.log", partly, "at entry 4 [unsigned_entries]");
+
   // Cut off at the end, export and checkpoint made consistent, yet a checkpoint kept from later
   // still covers the missing entries.
   createDocuments(2);
@@ -386,6 +393,39 @@ TEST_F(AuditProofsTest, TamperingWithTheDataFolderIsNamed) {
   std::string out;
   EXPECT_EQ(verify({"--data-dir", dataDir()}, out), 0) << "a forger with the key fools a check without a saved checkpoint\n" << out;
   expectFault("at entry 6 [root_mismatch]", {"--since", saved});
+}
+
+TEST_F(AuditProofsTest, HostileFilesGiveTheVerifierClearAnswers) {
+  createDocuments(2);
+  const std::string keys = save("/api/v1/audit/keys", "keys.txt");
+  const std::string exported = client().get("/api/v1/audit/export").body;
+  std::string output;
+  auto run = [&](const std::string& exportText, const std::string& keyText) {
+    writeFile(path("hostile.log"), exportText);
+    writeFile(path("hostile-keys.txt"), keyText);
+    return verify({"--export", path("hostile.log"), "--key", path("hostile-keys.txt")}, output);
+  };
+  const std::string keyText = readFile(keys);
+  EXPECT_EQ(run("", keyText), 1) << output;
+  EXPECT_NE(output.find("[export_malformed]"), std::string::npos) << output;
+  EXPECT_EQ(run(std::string(5 << 20, 'x'), keyText), 1) << output;
+  EXPECT_EQ(run("gongkai-audit-export 1\ncheckpoint 999999999\n", keyText), 1) << output;
+  EXPECT_EQ(run(exported.substr(0, exported.size() / 2), keyText), 1) << output;
+  EXPECT_NE(output.find("[export_malformed]"), std::string::npos) << output;
+  EXPECT_EQ(run(exported + "more\n", keyText), 1) << output;
+  EXPECT_EQ(run(exported.substr(0, exported.size() - 4) + std::string(3 << 20, 'y') + "\nend\n", keyText), 1) << output;
+  // Unusable keys or options are a usage error, not a verdict on the log.
+  EXPECT_EQ(run(exported, "not a key\n"), 2) << output;
+  EXPECT_EQ(run(exported, ""), 2) << output;
+  EXPECT_EQ(verify({"--export", path("missing.log"), "--key", keys}, output), 2) << output;
+  EXPECT_EQ(verify({"--export", path("hostile.log")}, output), 2) << output;
+  EXPECT_EQ(verify({"--data-dir", dataDir(), "--since", path("missing.txt")}, output), 2) << output;
+  EXPECT_EQ(verify({"--data-dir", dataDir(), "--bogus"}, output), 2) << output;
+  // A saved checkpoint that is not one is a fault of what was handed in, and says so.
+  writeFile(path("not-a-checkpoint.txt"), "hello\n");
+  EXPECT_EQ(verify({"--data-dir", dataDir(), "--since", path("not-a-checkpoint.txt")}, output), 1) << output;
+  EXPECT_NE(output.find("[checkpoint_malformed]"), std::string::npos) << output;
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "rotate-key", "--data-dir", dataDir(), "--origin", "bad origin"}, output), 2) << output;
 }
 
 TEST_F(AuditProofsTest, TruncatingTheTailIsCaughtByASavedCheckpoint) {

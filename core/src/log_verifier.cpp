@@ -1,6 +1,8 @@
 #include "gongkai/core/log_verifier.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "gongkai/core/checkpoint.h"
 
@@ -47,7 +49,7 @@ bool LogVerifier::addCheckpoint(std::string_view signedNote, const std::string& 
 bool LogVerifier::addEntry(std::int64_t rowSeq, std::string_view bytes,
                            std::optional<std::string_view> storedHash,
                            const std::optional<merkle::Hash>& storedLeaf) {
-  if (!linkPending()) return false;
+  if (fault_) return false;
   return link(rowSeq, AuditChainVerifier::prepare(bytes), merkle::leafHash(bytes), storedHash,
               storedLeaf);
 }
@@ -67,52 +69,38 @@ bool LogVerifier::link(std::int64_t rowSeq, AuditChainVerifier::Prepared prepare
   return checkRootsAtCurrentSize();
 }
 
-bool LogVerifier::addEntries(std::vector<Input> batch,
-                             std::function<void(const AuditEntry&)> onEntry) {
-  if (!linkPending()) return false;
-  preparing_ = std::make_unique<PreparedBatch>();
-  PreparedBatch& next = *preparing_;
-  next.inputs = std::move(batch);
-  next.onEntry = std::move(onEntry);
-  next.prepared.resize(next.inputs.size());
-  next.leaves.resize(next.inputs.size());
-  // Workers take chunks from a shared counter until the batch is done.
-  auto work = [&next] {
-    constexpr std::size_t kChunk = 256;
-    const std::size_t count = next.inputs.size();
-    for (std::size_t begin; (begin = next.next_chunk.fetch_add(kChunk)) < count;) {
-      for (std::size_t i = begin; i < std::min(count, begin + kChunk); ++i) {
-        next.prepared[i] = AuditChainVerifier::prepare(next.inputs[i].bytes);
-        next.leaves[i] = merkle::leafHash(next.inputs[i].bytes);
+bool LogVerifier::addEntries(const std::vector<Input>& batch,
+                             const std::function<void(const AuditEntry&)>& onEntry) {
+  if (fault_) return false;
+  std::vector<AuditChainVerifier::Prepared> prepared(batch.size());
+  std::vector<merkle::Hash> leaves(batch.size());
+  // Every thread takes chunks from a shared counter until the batch is done.
+  constexpr std::size_t kChunk = 256;
+  std::atomic<std::size_t> nextChunk{0};
+  auto work = [&] {
+    for (std::size_t begin; (begin = nextChunk.fetch_add(kChunk)) < batch.size();) {
+      for (std::size_t i = begin; i < std::min(batch.size(), begin + kChunk); ++i) {
+        prepared[i] = AuditChainVerifier::prepare(batch[i].bytes);
+        leaves[i] = merkle::leafHash(batch[i].bytes);
       }
     }
   };
-  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  for (std::size_t t = 0; t < threads; ++t) workers_.emplace_back(work);
-  return true;
-}
-
-bool LogVerifier::linkPending() {
-  for (auto& worker : workers_) worker.join();
-  workers_.clear();
-  if (!preparing_) return !fault_;
-  std::unique_ptr<PreparedBatch> batch = std::move(preparing_);
-  if (fault_) return false;
-  for (std::size_t i = 0; i < batch->inputs.size(); ++i) {
-    const Input& input = batch->inputs[i];
+  const std::size_t helpers =
+      batch.size() < 4 * kChunk ? 0 : std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 8) - 1;
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < helpers; ++t) threads.emplace_back(work);
+  work();
+  for (auto& thread : threads) thread.join();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const Input& input = batch[i];
     const auto storedHash = input.stored_hash ? std::optional<std::string_view>(*input.stored_hash)
                                               : std::nullopt;
-    if (!link(input.row_seq, std::move(batch->prepared[i]), batch->leaves[i], storedHash,
-              input.stored_leaf)) {
+    if (!link(input.row_seq, std::move(prepared[i]), leaves[i], storedHash, input.stored_leaf)) {
       return false;
     }
-    if (batch->onEntry) batch->onEntry(chain_.lastEntry());
+    if (onEntry) onEntry(chain_.lastEntry());
   }
   return true;
-}
-
-LogVerifier::~LogVerifier() {
-  for (auto& worker : workers_) worker.join();
 }
 
 bool LogVerifier::checkRootsAtCurrentSize() {
@@ -138,7 +126,7 @@ bool LogVerifier::checkRootsAtCurrentSize() {
 }
 
 bool LogVerifier::finish() {
-  if (!linkPending()) return false;
+  if (fault_) return false;
   if (!pending_.empty()) {
     const auto& [size, pending] = *pending_.begin();
     return fail(entries() + 1, "truncated",

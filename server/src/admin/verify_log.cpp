@@ -9,13 +9,14 @@
 
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/log_verifier.h"
+#include "gongkai/core/sha256.h"
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/service/signing_key.h"
-#include "gongkai/server/store/merkle_repository.h"
-#include "gongkai/core/sha256.h"
 #include "gongkai/server/store/audit_repository.h"
 #include "gongkai/server/store/document_repository.h"
+#include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/server/store/store.h"
+#include "read_ahead.h"
 
 namespace gongkai::server::admin {
 namespace {
@@ -36,7 +37,10 @@ class Checker {
  public:
   Checker(store::ReadSession& session, const std::string& dataDir, const VerifyOptions& options,
           std::vector<core::note::VerifierKey> keys, VerifyReport& report)
-      : session_(session), options_(options), keys_(std::move(keys)), report_(report),
+      : session_(session),
+        options_(options),
+        keys_(std::move(keys)),
+        report_(report),
         blobRoot_(std::filesystem::path(dataDir) / "blobs") {}
 
   void run() {
@@ -62,7 +66,8 @@ class Checker {
     for (std::int64_t after = -1;;) {
       const auto checkpoints = store::CheckpointRepository::list(session_, after, kPage);
       for (const auto& checkpoint : checkpoints) {
-        verifier.addCheckpoint(checkpoint.note, "checkpoint " + std::to_string(checkpoint.tree_size));
+        verifier.addCheckpoint(checkpoint.note,
+                               "checkpoint " + std::to_string(checkpoint.tree_size));
         after = checkpoint.tree_size;
       }
       if (static_cast<std::int64_t>(checkpoints.size()) < kPage) break;
@@ -70,20 +75,31 @@ class Checker {
     for (std::size_t i = 0; i < options_.since.size(); ++i) {
       verifier.addCheckpoint(options_.since[i], "--since");
     }
-    for (std::int64_t after = 0; !verifier.fault();) {
-      auto page = AuditRepository::list(session_, after, kEntryPage);
-      const auto leaves = store::MerkleRepository::leaves(session_, static_cast<std::uint64_t>(after),
-                                                          static_cast<std::uint64_t>(kEntryPage));
-      std::vector<core::LogVerifier::Input> batch(page.size());
-      for (std::size_t i = 0; i < page.size(); ++i) {
-        // A leaf missing from the tree shows as a mismatch against the zero hash.
-        batch[i] = {page[i].seq, std::move(page[i].bytes), std::move(page[i].hash),
-                    i < leaves.size() ? leaves[i] : core::merkle::Hash{}};
+    // The session is used by the read-ahead thread alone until the entries are all read.
+    std::int64_t after = 0;
+    {
+      ReadAhead<std::vector<core::LogVerifier::Input>> pages(
+          [&]() -> std::optional<std::vector<core::LogVerifier::Input>> {
+            auto page = AuditRepository::list(session_, after, kEntryPage);
+            if (page.empty()) return std::nullopt;
+            const auto leaves =
+                store::MerkleRepository::leaves(session_, static_cast<std::uint64_t>(after),
+                                                static_cast<std::uint64_t>(kEntryPage));
+            std::vector<core::LogVerifier::Input> batch(page.size());
+            for (std::size_t i = 0; i < page.size(); ++i) {
+              // A leaf missing from the tree shows as a mismatch against the zero hash.
+              batch[i] = {page[i].seq, std::move(page[i].bytes), std::move(page[i].hash),
+                          i < leaves.size() ? leaves[i] : core::merkle::Hash{}};
+            }
+            after = page.back().seq;
+            return batch;
+          });
+      while (auto batch = pages.next()) {
+        if (!verifier.addEntries(*batch,
+                                 [this](const core::AuditEntry& entry) { noteAudited(entry); }))
+          break;
       }
-      verifier.addEntries(std::move(batch), [this](const core::AuditEntry& entry) { noteAudited(entry); });
-      if (static_cast<std::int64_t>(page.size()) < kEntryPage) break;
-      after = page.back().seq;
-    }
+    }  // the read-ahead thread has stopped: the session is ours again
     if (verifier.finish()) checkStoredTree(verifier);
     fillReport(report_, verifier);
   }
@@ -105,8 +121,9 @@ class Checker {
   void checkStoredTree(core::LogVerifier& verifier) {
     const auto size = static_cast<std::uint64_t>(verifier.entries());
     if (store::MerkleRepository::leafCount(session_) != size) {
-      return setFault(static_cast<std::int64_t>(size) + 1, "tree_mismatch",
-                      "默克尔树的叶子数与审计记录数不符 (the Merkle tree has a different number of leaves)");
+      return setFault(
+          static_cast<std::int64_t>(size) + 1, "tree_mismatch",
+          "默克尔树的叶子数与审计记录数不符 (the Merkle tree has a different number of leaves)");
     }
     const auto ids = core::merkle::nodesForRoot(size);
     const auto nodes = store::MerkleRepository::nodes(session_, ids);
@@ -114,7 +131,8 @@ class Checker {
         core::merkle::rootAt(size, [&](const core::merkle::NodeId& id) { return nodes.at(id); }) !=
             verifier.root()) {
       setFault(static_cast<std::int64_t>(size), "tree_mismatch",
-               "存储的默克尔树节点与记录算出的根不符 (stored Merkle nodes do not give the root of the entries)");
+               "存储的默克尔树节点与记录算出的根不符 (stored Merkle nodes do not give the root of "
+               "the entries)");
     }
   }
 
@@ -148,11 +166,13 @@ class Checker {
     const std::string name = objectName(row.document_id, row.version);
     const auto audited = audited_.find(key);
     if (core::sha256Hex(row.record) != row.record_sha256) {
-      fault("record_hash_mismatch", name, "版本记录内容与其哈希不符 (record does not match its stored hash)");
+      fault("record_hash_mismatch", name,
+            "版本记录内容与其哈希不符 (record does not match its stored hash)");
     } else if (audited == audited_.end() || seqOf_[key] != row.audit_seq) {
       // A chain fault stops the chain check early; only then may entries be missing here.
       if (!report_.chain_fault) {
-        fault("unaudited_version", name, "没有审计记录对应该版本 (no audit entry made this version)");
+        fault("unaudited_version", name,
+              "没有审计记录对应该版本 (no audit entry made this version)");
       }
     } else if (audited->second != row.record_sha256) {
       fault("record_hash_mismatch", name,
@@ -169,7 +189,8 @@ class Checker {
   }
 
   // Downloads are served from the files table, so it must say what the records say.
-  void checkFileRow(const std::string& owner, std::int64_t documentId, const core::FileRecord& file) {
+  void checkFileRow(const std::string& owner, std::int64_t documentId,
+                    const core::FileRecord& file) {
     if (!checkedFileRows_.insert(file.id).second) return;
     const auto row = DocumentRepository::file(session_, documentId, file.id);
     const bool same = row && row->name == file.name && row->media_type == file.media_type &&
@@ -201,7 +222,8 @@ class Checker {
       hasher.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
     }
     if (core::toHex(hasher.finish()) != file.sha256) {
-      fault("blob_mismatch", owner, "文件内容与哈希不符 (file contents differ from their hash): " + file.name);
+      fault("blob_mismatch", owner,
+            "文件内容与哈希不符 (file contents differ from their hash): " + file.name);
     }
   }
 

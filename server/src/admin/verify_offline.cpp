@@ -13,6 +13,7 @@
 #include "gongkai/core/checkpoint.h"
 #include "gongkai/core/log_verifier.h"
 #include "gongkai/server/admin/verify_log.h"
+#include "read_ahead.h"
 
 namespace gongkai::server::admin {
 namespace {
@@ -58,7 +59,8 @@ class Http {
  public:
   explicit Http(const std::string& baseUrl) : base_(baseUrl) {
     if (base_.getScheme() != "http" || base_.getHost().empty()) {
-      throw std::invalid_argument("只支持 http://主机:端口 (only http://host:port URLs are supported): " + baseUrl);
+      throw std::invalid_argument(
+          "只支持 http://主机:端口 (only http://host:port URLs are supported): " + baseUrl);
     }
     session_.setHost(base_.getHost());
     session_.setPort(base_.getPort());
@@ -76,8 +78,8 @@ class Http {
     std::string body;
     Poco::StreamCopier::copyToString(in, body);
     if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
-      throw std::runtime_error("GET " + pathAndQuery + ": HTTP " + std::to_string(response.getStatus()) +
-                               " " + body.substr(0, 300));
+      throw std::runtime_error("GET " + pathAndQuery + ": HTTP " +
+                               std::to_string(response.getStatus()) + " " + body.substr(0, 300));
     }
     return body;
   }
@@ -108,14 +110,18 @@ std::optional<core::ChainFault> checkConsistencyProof(Http& http, const core::Ch
   auto array = body->getArray("proof");
   for (std::size_t i = 0; array && i < array->size(); ++i) {
     auto hash = hashFromBase64(array->getElement<std::string>(i));
-    if (!hash.ok()) return core::ChainFault{static_cast<std::int64_t>(saved.size), "consistency_failure", "证明格式错误 (malformed proof)"};
+    if (!hash.ok())
+      return core::ChainFault{static_cast<std::int64_t>(saved.size), "consistency_failure",
+                              "证明格式错误 (malformed proof)"};
     proof.push_back(hash.value());
   }
-  auto verified = core::merkle::verifyConsistency(saved.size, latest.size, proof, saved.root, latest.root);
+  auto verified =
+      core::merkle::verifyConsistency(saved.size, latest.size, proof, saved.root, latest.root);
   if (!verified.ok()) {
-    return core::ChainFault{static_cast<std::int64_t>(saved.size), "consistency_failure",
-                            "服务器的一致性证明不成立 (the server's consistency proof does not verify): " +
-                                verified.error().message};
+    return core::ChainFault{
+        static_cast<std::int64_t>(saved.size), "consistency_failure",
+        "服务器的一致性证明不成立 (the server's consistency proof does not verify): " +
+            verified.error().message};
   }
   return std::nullopt;
 }
@@ -137,19 +143,28 @@ core::Result<VerifyReport> verifyExport(std::istream& in, const VerifyOptions& o
   verifier.addCheckpoint(reader.checkpointNote(), "export");
   for (const auto& since : options.since) verifier.addCheckpoint(since, "--since");
   std::int64_t position = 0;
-  std::vector<core::LogVerifier::Input> batch;
-  for (bool more = true; more && !verifier.fault();) {
-    batch.clear();
-    core::LogVerifier::Input input;
-    while (batch.size() < kEntriesPerBatch && (more = reader.next(input.bytes))) {
-      input.row_seq = ++position;
-      batch.push_back(std::move(input));
-      input = {};
+  {
+    bool readerDone = false;  // once next() said false it must not be asked again
+    ReadAhead<std::vector<core::LogVerifier::Input>> batches(
+        [&]() -> std::optional<std::vector<core::LogVerifier::Input>> {
+          std::vector<core::LogVerifier::Input> batch;
+          core::LogVerifier::Input input;
+          while (!readerDone && batch.size() < kEntriesPerBatch) {
+            if (!reader.next(input.bytes)) {
+              readerDone = true;
+              break;
+            }
+            input.row_seq = ++position;
+            batch.push_back(std::move(input));
+            input = {};
+          }
+          if (batch.empty()) return std::nullopt;
+          return batch;
+        });
+    while (auto batch = batches.next()) {
+      if (!verifier.addEntries(*batch)) break;
     }
-    verifier.addEntries(std::move(batch));
-    batch = {};
-  }
-  verifier.flush();
+  }  // the reader thread is done with `reader` and `position` here
   std::optional<core::ChainFault> extra;
   if (!verifier.fault() && reader.error()) {
     extra = core::ChainFault{position + 1, "export_malformed", reader.error()->message};
@@ -182,7 +197,8 @@ core::Result<VerifyReport> verifyServer(const std::string& baseUrl, const Verify
     // The proof a client would be given, checked before the entries that decide it anyway.
     for (const auto& since : options.since) {
       const auto saved = checkpointOf(since);
-      if (!verifier.fault() && !extra && saved && latest) extra = checkConsistencyProof(http, *saved, *latest);
+      if (!verifier.fault() && !extra && saved && latest)
+        extra = checkConsistencyProof(http, *saved, *latest);
     }
     for (std::int64_t start = 0; start < size && !verifier.fault();) {
       const std::int64_t end = std::min(size, start + kEntriesPerRequest) - 1;
@@ -193,9 +209,10 @@ core::Result<VerifyReport> verifyServer(const std::string& baseUrl, const Verify
       std::vector<core::LogVerifier::Input> batch(entries->size());
       for (std::size_t i = 0; i < entries->size(); ++i) {
         batch[i].row_seq = ++start;
-        batch[i].bytes = entries->getObject(static_cast<unsigned>(i))->getValue<std::string>("canonical");
+        batch[i].bytes =
+            entries->getObject(static_cast<unsigned>(i))->getValue<std::string>("canonical");
       }
-      verifier.addEntries(std::move(batch));
+      verifier.addEntries(batch);
     }
     verifier.finish();
     fillReport(report, verifier, verifier.fault() ? std::nullopt : extra);

@@ -1,10 +1,7 @@
 #pragma once
 
 #include <cstdint>
-#include <atomic>
 #include <functional>
-#include <memory>
-#include <thread>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,21 +44,12 @@ class LogVerifier {
     std::optional<std::string> stored_hash;
     std::optional<merkle::Hash> stored_leaf;
   };
-  // addEntry() for many entries at once. Parsing and hashing, which need no order, run in the
-  // background on all cores while the caller reads the next batch and this batch's predecessor
-  // is linked in order; so a batch's faults may show only at the next call, flush() or finish().
-  // `onEntry` sees each entry that verified, in order, and must stay callable until then.
-  bool addEntries(std::vector<Input> batch, std::function<void(const AuditEntry&)> onEntry = {});
+  // addEntry() for many entries at once: parsing and hashing, which need no order, run on all
+  // cores; linking and the tree follow in order. `onEntry` sees each entry that verified.
+  bool addEntries(const std::vector<Input>& batch,
+                  const std::function<void(const AuditEntry&)>& onEntry = {});
 
-  // Links the entries addEntries() has taken but not linked yet. False on a fault.
-  bool flush() { return linkPending(); }
-
-  ~LogVerifier();
-  LogVerifier(const LogVerifier&) = delete;
-  LogVerifier& operator=(const LogVerifier&) = delete;
-
-  // After the last entry: links what is pending, then faults if a checkpoint covers more entries
-  // than were read.
+  // After the last entry: faults if a checkpoint covers more entries than were read.
   bool finish();
 
   const std::optional<ChainFault>& fault() const { return fault_; }
@@ -84,18 +72,6 @@ class LogVerifier {
   bool link(std::int64_t rowSeq, AuditChainVerifier::Prepared prepared, const merkle::Hash& leaf,
             std::optional<std::string_view> storedHash, const std::optional<merkle::Hash>& storedLeaf);
   bool checkRootsAtCurrentSize();
-  // Waits for the batch being prepared in the background, then links it, if there is one.
-  bool linkPending();
-
-  struct PreparedBatch {
-    std::vector<Input> inputs;
-    std::vector<AuditChainVerifier::Prepared> prepared;
-    std::vector<merkle::Hash> leaves;
-    std::function<void(const AuditEntry&)> onEntry;
-    std::atomic<std::size_t> next_chunk{0};
-  };
-  std::unique_ptr<PreparedBatch> preparing_;  // owned here, worked on by workers_
-  std::vector<std::thread> workers_;
 
   std::vector<note::VerifierKey> keys_;
   std::string origin_;

@@ -1,0 +1,147 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gongkai/core/result.h"
+#include "gongkai/core/time.h"
+
+namespace Xapian {
+class Database;
+class WritableDatabase;
+class Query;
+}  // namespace Xapian
+
+namespace gongkai::indexer {
+
+// One version of a document as the index sees it. Every version is its own index entry, so
+// superseded versions stay searchable; only the current one carries the "current" term.
+struct IndexedVersion {
+  std::int64_t document_id = 0;
+  std::int64_t version = 0;
+  bool current = true;
+  std::string title;
+  std::string doc_number;
+  std::string summary;
+  std::vector<std::string> file_texts;  // extracted text of each file, in order
+  std::string category;
+  std::string org_unit;
+  std::string scope;
+  std::string status;
+  std::string mode;
+  std::string period;
+  int year = 0;
+  core::Date date;  // issued, else created: what "from/to" and sort=date use
+};
+
+// A search as asked. Filters within one field are ORed, across fields ANDed.
+struct SearchRequest {
+  std::string query;  // user text; may be empty (then every document matches)
+  std::vector<std::string> categories, scopes, org_units, statuses, modes, periods;
+  std::vector<int> years;
+  std::optional<core::Date> from, to;
+  bool sort_by_date = false;
+  bool history = false;  // also superseded versions
+  int offset = 0;
+  int limit = 20;
+};
+
+struct SearchHit {
+  std::int64_t document_id = 0;
+  std::int64_t version = 0;
+  bool current = true;
+  std::string title;
+  std::string doc_number;
+  std::string category;
+  std::string org_unit;
+  std::string scope;
+  core::Date date;
+  double score = 0;
+  std::string snippet;  // HTML-escaped text with matches in <mark>…</mark>
+};
+
+struct SearchResult {
+  std::int64_t total = 0;  // exact
+  std::vector<SearchHit> hits;
+  // field → value → count, over all matches (not just this page)
+  std::map<std::string, std::map<std::string, std::int64_t>> facets;
+  bool fallback_query = false;  // the query parser refused the text; it was taken word by word
+};
+
+struct IndexStats {
+  std::int64_t documents = 0;   // current versions
+  std::int64_t versions = 0;    // all versions indexed
+  std::string last_commit;      // RFC 3339, "" before the first
+  std::int64_t generation = 0;  // bumped by each rebuild
+  std::uint64_t bytes = 0;      // on disk
+};
+
+// Who is searching: the single place where visibility rules are applied to every query. Until
+// accounts arrive every caller sees everything.
+struct Viewer {
+  bool sees_everything = true;
+};
+
+// The Xapian index under one folder. One writer (the caller serialises put/commit), any number
+// of concurrent searches, and rebuilds that swap a fresh index in while searches go on.
+class SearchIndex {
+ public:
+  // Opens the folder's current index, creating an empty one; removes leftovers of rebuilds.
+  static core::Result<std::unique_ptr<SearchIndex>> open(const std::string& folder);
+  ~SearchIndex();
+  SearchIndex(const SearchIndex&) = delete;
+  SearchIndex& operator=(const SearchIndex&) = delete;
+
+  // Adds or replaces one version (found by document id and version).
+  void put(const IndexedVersion& version);
+  // Makes what was put visible to searches and durable.
+  void commit();
+
+  core::Result<SearchResult> search(const SearchRequest& request, const Viewer& viewer) const;
+  IndexStats stats() const;
+
+  // A fresh index built beside the live one; swapIn() replaces the live one with it atomically.
+  class Rebuild {
+   public:
+    ~Rebuild();
+    void put(const IndexedVersion& version);
+
+   private:
+    friend class SearchIndex;
+    Rebuild(std::string path, std::int64_t generation);
+    std::string path_;
+    std::int64_t generation_;
+    std::unique_ptr<Xapian::WritableDatabase> db_;
+    bool swapped_ = false;
+  };
+  std::unique_ptr<Rebuild> startRebuild();
+  // Commits the rebuild, makes it the live index (searches switch at their next call) and
+  // retires the old one. The caller holds back put() while this runs.
+  void swapIn(std::unique_ptr<Rebuild> rebuild);
+
+ private:
+  SearchIndex(std::string folder, std::string current, std::int64_t generation);
+  // A reader database and the generation of the index it reads.
+  struct Reader {
+    std::int64_t generation = 0;
+    std::unique_ptr<Xapian::Database> db;
+  };
+  Reader openReader() const;
+  void returnReader(Reader reader) const;
+
+  std::string folder_;
+  std::string currentPath_;  // guarded by mutex_
+  std::atomic<std::int64_t> generation_;
+  std::unique_ptr<Xapian::WritableDatabase> writer_;
+  std::string lastCommit_;
+  mutable std::mutex mutex_;
+  mutable std::vector<Reader> readers_;  // kept open between searches
+};
+
+}  // namespace gongkai::indexer

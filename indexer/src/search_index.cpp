@@ -1,0 +1,344 @@
+#include "gongkai/indexer/search_index.h"
+
+#include <xapian.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gongkai/indexer/snippet.h"
+#include "search_query.h"
+#include "search_terms.h"
+
+namespace gongkai::indexer {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kCurrentFile = "CURRENT";  // names the live index folder
+constexpr const char* kLastCommitKey = "last_commit";
+constexpr std::size_t kPooledReaders = 16;
+// A rebuild commits every this many versions: Xapian's default (10,000) holds far more in memory
+// and measured slower for CJK n-gram documents (see DEPENDENCIES.md).
+constexpr int kRebuildBatch = 1000;
+
+core::Error indexError(const std::string& reason, const std::string& what) {
+  return core::Error::make(core::ErrorCode::kIo, reason,
+                           "搜索索引出错 (search index error): " + what);
+}
+
+std::string indexFolderName(std::int64_t generation) {
+  return "index-" + std::to_string(generation);
+}
+
+// Replaces CURRENT atomically: a crash leaves either the old or the new name.
+void writeCurrent(const fs::path& folder, const std::string& name) {
+  const fs::path temporary = folder / "CURRENT.tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << name << '\n';
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + temporary.string());
+  }
+  fs::rename(temporary, folder / kCurrentFile);
+}
+
+std::string readCurrent(const fs::path& folder) {
+  std::ifstream in(folder / kCurrentFile);
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+std::int64_t generationOf(const std::string& name) {
+  if (name.rfind("index-", 0) != 0) return -1;
+  try {
+    return std::stoll(name.substr(6));
+  } catch (...) {
+    return -1;
+  }
+}
+
+std::uint64_t folderBytes(const fs::path& folder) {
+  std::uint64_t total = 0;
+  std::error_code error;
+  for (const auto& entry : fs::recursive_directory_iterator(folder, error)) {
+    if (entry.is_regular_file(error)) total += entry.file_size(error);
+  }
+  return total;
+}
+
+Xapian::Query anyOf(const char* prefix, const std::vector<std::string>& values) {
+  std::vector<Xapian::Query> terms;
+  for (const auto& value : values) terms.emplace_back(terms::booleanTerm(prefix, value));
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+// Visibility: the one place where who is asking narrows every search.
+std::optional<Xapian::Query> visibilityFilter(const Viewer& viewer) {
+  if (viewer.sees_everything) return std::nullopt;
+  return Xapian::Query(terms::booleanTerm(terms::kScope, "public"));
+}
+
+Xapian::Query filterQuery(const SearchRequest& request, const Viewer& viewer) {
+  std::vector<Xapian::Query> filters;
+  if (!request.history) filters.emplace_back(terms::kCurrent);
+  if (auto visible = visibilityFilter(viewer)) filters.push_back(*visible);
+  auto add = [&](const char* prefix, const std::vector<std::string>& values) {
+    if (!values.empty()) filters.push_back(anyOf(prefix, values));
+  };
+  add(terms::kCategory, request.categories);
+  add(terms::kScope, request.scopes);
+  add(terms::kOrgUnit, request.org_units);
+  add(terms::kStatus, request.statuses);
+  add(terms::kMode, request.modes);
+  add(terms::kPeriod, request.periods);
+  std::vector<std::string> years;
+  for (int year : request.years) years.push_back(std::to_string(year));
+  add(terms::kYear, years);
+  if (request.from || request.to) {
+    const std::string low = request.from ? terms::dateValue(*request.from) : "00000000";
+    const std::string high = request.to ? terms::dateValue(*request.to) : "99999999";
+    filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, terms::kDateSlot, low, high);
+  }
+  if (filters.empty()) return Xapian::Query::MatchAll;
+  return Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
+}
+
+core::Date parseDateValue(const std::string& value) {
+  core::Date date{};
+  if (value.size() == 8) {
+    date.year = std::stoi(value.substr(0, 4));
+    date.month = std::stoi(value.substr(4, 2));
+    date.day = std::stoi(value.substr(6, 2));
+  }
+  return date;
+}
+
+struct Facet {
+  const char* name;
+  Xapian::valueno slot;
+};
+constexpr Facet kFacets[] = {{"category", terms::kCategorySlot},
+                             {"year", terms::kYearSlot},
+                             {"scope", terms::kScopeSlot},
+                             {"org_unit", terms::kOrgUnitSlot}};
+
+SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const Viewer& viewer) {
+  SearchResult result;
+  const TextQuery text = buildTextQuery(request.query);
+  result.fallback_query = text.fallback;
+  if (text.nothing_to_search) return result;
+  const Xapian::Query query(Xapian::Query::OP_FILTER, text.query, filterQuery(request, viewer));
+
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  if (request.sort_by_date || text.match_all) {
+    enquire.set_sort_by_value_then_relevance(terms::kDateSlot, true);
+  }
+  std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+  for (const Facet& facet : kFacets) {
+    spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(facet.slot));
+    enquire.add_matchspy(spies.back().get());
+  }
+  // checkatleast = every document: the total and the facet counts are exact, not estimates.
+  const Xapian::MSet matches =
+      enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                       static_cast<Xapian::doccount>(request.limit), db.get_doccount());
+  result.total = matches.get_matches_estimated();
+  for (std::size_t i = 0; i < spies.size(); ++i) {
+    auto& counts = result.facets[kFacets[i].name];
+    for (auto value = spies[i]->values_begin(); value != spies[i]->values_end(); ++value) {
+      counts[*value] = value.get_termfreq();
+    }
+  }
+  const std::vector<std::string> highlights =
+      text.match_all ? std::vector<std::string>{} : highlightTerms(request.query);
+  for (auto match = matches.begin(); match != matches.end(); ++match) {
+    const terms::StoredFields stored = terms::readStored(match.get_document().get_data());
+    SearchHit hit;
+    hit.document_id = stored.document_id;
+    hit.version = stored.version;
+    hit.current = stored.current;
+    hit.title = stored.title;
+    hit.doc_number = stored.doc_number;
+    hit.category = stored.category;
+    hit.org_unit = stored.org_unit;
+    hit.scope = stored.scope;
+    hit.date = parseDateValue(stored.date);
+    hit.score = match.get_weight();
+    hit.snippet = makeSnippet(stored.text.empty() ? stored.title : stored.text, highlights);
+    result.hits.push_back(std::move(hit));
+  }
+  return result;
+}
+
+}  // namespace
+
+SearchIndex::SearchIndex(std::string folder, std::string current, std::int64_t generation)
+    : folder_(std::move(folder)), currentPath_(std::move(current)), generation_(generation) {}
+
+SearchIndex::~SearchIndex() {
+  if (writer_) {
+    try {
+      writer_->close();
+    } catch (const Xapian::Error&) {
+    }
+  }
+}
+
+core::Result<std::unique_ptr<SearchIndex>> SearchIndex::open(const std::string& folder) {
+  try {
+    fs::create_directories(folder);
+    std::string name = readCurrent(folder);
+    std::int64_t generation = generationOf(name);
+    if (generation < 0 || !fs::exists(fs::path(folder) / name)) {
+      generation = 1;
+      name = indexFolderName(generation);
+      Xapian::WritableDatabase(fs::path(folder) / name, Xapian::DB_CREATE_OR_OPEN).close();
+      writeCurrent(folder, name);
+    }
+    // Leftovers: indexes a rebuild replaced, or one it left half built.
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      const std::string entryName = entry.path().filename().string();
+      if (entry.is_directory() && entryName != name && generationOf(entryName) >= 0) {
+        fs::remove_all(entry.path());
+      }
+    }
+    const std::string path = (fs::path(folder) / name).string();
+    std::unique_ptr<SearchIndex> index(new SearchIndex(folder, path, generation));
+    index->writer_ = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN);
+    index->lastCommit_ = index->writer_->get_metadata(kLastCommitKey);
+    return index;
+  } catch (const Xapian::Error& error) {
+    return indexError("search_index_unavailable", error.get_description());
+  } catch (const std::exception& error) {
+    return indexError("search_index_unavailable", error.what());
+  }
+}
+
+void SearchIndex::put(const IndexedVersion& version) {
+  std::lock_guard lock(mutex_);
+  writer_->replace_document(terms::uniqueTerm(version.document_id, version.version),
+                            terms::makeDocument(version));
+}
+
+void SearchIndex::commit() {
+  std::lock_guard lock(mutex_);
+  lastCommit_ = core::formatRfc3339(core::nowUtc());
+  writer_->set_metadata(kLastCommitKey, lastCommit_);
+  writer_->commit();
+}
+
+SearchIndex::Reader SearchIndex::openReader() const {
+  std::string path;
+  std::int64_t generation = 0;
+  {
+    std::lock_guard lock(mutex_);
+    generation = generation_.load();
+    while (!readers_.empty()) {
+      Reader reader = std::move(readers_.back());
+      readers_.pop_back();
+      if (reader.generation == generation) {
+        reader.db->reopen();  // see the latest commit
+        return reader;
+      }
+    }
+    path = currentPath_;
+  }
+  return Reader{generation, std::make_unique<Xapian::Database>(path)};
+}
+
+void SearchIndex::returnReader(Reader reader) const {
+  std::lock_guard lock(mutex_);
+  // A reader of a replaced index is dropped rather than kept.
+  if (reader.generation == generation_.load() && readers_.size() < kPooledReaders) {
+    readers_.push_back(std::move(reader));
+  }
+}
+
+core::Result<SearchResult> SearchIndex::search(const SearchRequest& request,
+                                               const Viewer& viewer) const {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      Reader reader = openReader();
+      SearchResult result = runSearch(*reader.db, request, viewer);
+      returnReader(std::move(reader));
+      return result;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      // A commit overwrote what this reader was reading; a fresh reader sees the new revision.
+      if (attempt >= 2)
+        return indexError("search_busy", "索引正在更新，请重试 (index busy, retry)");
+    } catch (const Xapian::Error& error) {
+      return indexError("search_failed", error.get_description());
+    }
+  }
+}
+
+IndexStats SearchIndex::stats() const {
+  IndexStats stats;
+  std::string path;
+  {
+    std::lock_guard lock(mutex_);
+    stats.last_commit = lastCommit_;
+    stats.generation = generation_.load();
+    path = currentPath_;
+  }
+  try {
+    Xapian::Database db(path);
+    stats.versions = db.get_doccount();
+    stats.documents = db.get_termfreq(terms::kCurrent);
+  } catch (const Xapian::Error&) {
+  }
+  stats.bytes = folderBytes(path);
+  return stats;
+}
+
+SearchIndex::Rebuild::Rebuild(std::string path, std::int64_t generation)
+    : path_(std::move(path)),
+      generation_(generation),
+      db_(std::make_unique<Xapian::WritableDatabase>(path_, Xapian::DB_CREATE_OR_OVERWRITE)) {}
+
+SearchIndex::Rebuild::~Rebuild() {
+  if (swapped_) return;
+  // Abandoned: drop the half-built index.
+  try {
+    db_->close();
+  } catch (const Xapian::Error&) {
+  }
+  std::error_code error;
+  fs::remove_all(path_, error);
+}
+
+void SearchIndex::Rebuild::put(const IndexedVersion& version) {
+  db_->replace_document(terms::uniqueTerm(version.document_id, version.version),
+                        terms::makeDocument(version));
+  if (db_->get_doccount() % kRebuildBatch == 0) db_->commit();
+}
+
+std::unique_ptr<SearchIndex::Rebuild> SearchIndex::startRebuild() {
+  const std::int64_t generation = generation_.load() + 1;
+  return std::unique_ptr<Rebuild>(
+      new Rebuild((fs::path(folder_) / indexFolderName(generation)).string(), generation));
+}
+
+void SearchIndex::swapIn(std::unique_ptr<Rebuild> rebuild) {
+  const std::string committedAt = core::formatRfc3339(core::nowUtc());
+  rebuild->db_->set_metadata(kLastCommitKey, committedAt);
+  rebuild->db_->commit();
+  std::lock_guard lock(mutex_);
+  const std::string retired = currentPath_;
+  writer_->close();
+  writer_ = std::move(rebuild->db_);
+  writeCurrent(folder_, indexFolderName(rebuild->generation_));
+  rebuild->swapped_ = true;
+  currentPath_ = rebuild->path_;
+  lastCommit_ = committedAt;
+  generation_ = rebuild->generation_;
+  readers_.clear();
+  // Searches still running on the retired index hold its files open; it is removed at the next
+  // open, not now, so none of them fails mid-read.
+  (void)retired;
+}
+
+}  // namespace gongkai::indexer

@@ -1,0 +1,122 @@
+#include "search_query.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gongkai/indexer/text_normalizer.h"
+#include "search_terms.h"
+
+namespace gongkai::indexer {
+namespace {
+
+// Dictionary-word matches count this much more than the n-grams they overlap.
+constexpr double kWordBoost = 2.0;
+// An exact document number outranks any text match.
+constexpr double kNumberBoost = 20.0;
+
+constexpr unsigned kParserFlags =
+    Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT |
+    Xapian::QueryParser::FLAG_CJK_NGRAM;
+
+Xapian::Query parse(const std::string& normalized) {
+  Xapian::QueryParser parser;
+  parser.set_default_op(Xapian::Query::OP_AND);
+  for (const char* field : {"title", "标题"}) parser.add_prefix(field, terms::kTitle);
+  for (const char* field : {"summary", "摘要"}) parser.add_prefix(field, terms::kSummary);
+  for (const char* field : {"number", "文号"}) parser.add_prefix(field, terms::kNumberText);
+  return parser.parse_query(normalized, kParserFlags);
+}
+
+// Every term the index would make of the text, ANDed: what the parser would give for plain
+// words, without its syntax.
+Xapian::Query wordByWord(const std::string& normalized) {
+  Xapian::Document scratch;
+  Xapian::TermGenerator generator;
+  generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+  generator.set_document(scratch);
+  generator.index_text(normalized);
+  std::vector<Xapian::Query> parts;
+  for (auto term = scratch.termlist_begin(); term != scratch.termlist_end(); ++term) {
+    parts.emplace_back(*term);
+  }
+  if (parts.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+// Normalises the text but keeps the operators AND, OR, NOT, XOR and NEAR as typed: case folding
+// would turn them into plain words.
+std::string normalizeQuery(std::string_view text) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t space = std::min(text.find_first_of(" \t\r\n", at), text.size());
+    const std::string_view token = text.substr(at, space - at);
+    if (token == "AND" || token == "OR" || token == "NOT" || token == "XOR" || token == "NEAR") {
+      out.append(token);
+    } else {
+      out += normalizeForSearch(token);
+    }
+    if (space < text.size()) out += ' ';
+    at = space + 1;
+  }
+  return out;
+}
+
+std::string trim(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+}  // namespace
+
+TextQuery buildTextQuery(std::string_view userText) {
+  TextQuery out;
+  const std::string normalized = trim(normalizeQuery(userText));
+  if (normalized.empty()) {
+    out.query = Xapian::Query::MatchAll;
+    out.match_all = true;
+    return out;
+  }
+  Xapian::Query parsed;
+  try {
+    parsed = parse(normalized);
+  } catch (const Xapian::Error&) {
+    out.fallback = true;
+    parsed = wordByWord(normalized);
+  }
+
+  std::vector<Xapian::Query> words;
+  std::set<std::string> seen;
+  for (const auto& word : terms::cjkWords(normalized)) {
+    if (seen.insert(word).second) words.emplace_back(terms::kWord + word);
+  }
+  const bool numberLike = normalized.find(' ') == std::string::npos;
+  Xapian::Query number;
+  if (numberLike) {
+    number = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                           Xapian::Query(terms::booleanTerm(terms::kNumberExact, normalized)),
+                           kNumberBoost);
+  }
+  if (parsed.empty() && number.empty()) {
+    out.nothing_to_search = true;
+    out.query = Xapian::Query();
+    return out;
+  }
+  Xapian::Query query = parsed;
+  if (!parsed.empty() && !words.empty()) {
+    Xapian::Query boost(Xapian::Query::OP_SCALE_WEIGHT,
+                        Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end()),
+                        kWordBoost);
+    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, boost);
+  }
+  if (!number.empty())
+    query = parsed.empty() ? number : Xapian::Query(Xapian::Query::OP_OR, query, number);
+  out.query = query;
+  return out;
+}
+
+}  // namespace gongkai::indexer

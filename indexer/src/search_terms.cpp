@@ -1,0 +1,217 @@
+#include "search_terms.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/utext.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "gongkai/indexer/text_normalizer.h"
+
+namespace gongkai::indexer::terms {
+namespace {
+
+constexpr std::size_t kMaxTermBytes = 240;  // Xapian refuses terms over 245 bytes
+
+// Weights by field (within-document frequency increments): a title match counts most.
+constexpr Xapian::termcount kTitleWeight = 5;
+constexpr Xapian::termcount kNumberWeight = 3;
+constexpr Xapian::termcount kBodyWeight = 1;
+
+bool isIdeograph(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x20000 && c <= 0x2FFFF) || (c >= 0xF900 && c <= 0xFAFF);
+}
+
+// Decodes one UTF-8 sequence at `at` (input is valid UTF-8: it came out of the normaliser).
+char32_t decodeAt(std::string_view text, std::size_t& at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  int extra = lead < 0x80 ? 0 : lead < 0xE0 ? 1 : lead < 0xF0 ? 2 : 3;
+  char32_t c = extra == 0 ? lead : lead & (0x3F >> extra);
+  ++at;
+  for (; extra > 0 && at < text.size(); --extra, ++at) {
+    c = (c << 6) | (static_cast<unsigned char>(text[at]) & 0x3F);
+  }
+  return c;
+}
+
+// One word-break iterator per thread: creating one loads ICU's dictionaries.
+icu::BreakIterator* wordBreaker() {
+  thread_local std::unique_ptr<icu::BreakIterator> breaker = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> made(
+        icu::BreakIterator::createWordInstance(icu::Locale::getChinese(), status));
+    if (U_FAILURE(status)) made.reset();
+    return made;
+  }();
+  return breaker.get();
+}
+
+void appendField(std::string& out, std::string_view value) {
+  out += std::to_string(value.size());
+  out += ':';
+  out.append(value);
+}
+
+bool takeField(std::string_view& in, std::string& value) {
+  const auto colon = in.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::size_t length = 0;
+  for (char c : in.substr(0, colon)) {
+    if (c < '0' || c > '9') return false;
+    length = length * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (length > in.size() - colon - 1) return false;
+  value.assign(in.substr(colon + 1, length));
+  in.remove_prefix(colon + 1 + length);
+  return true;
+}
+
+// Cuts `text` to at most `limit` bytes without splitting a UTF-8 sequence.
+std::string_view cutUtf8(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  while (limit > 0 && (static_cast<unsigned char>(text[limit]) & 0xC0) == 0x80) --limit;
+  return text.substr(0, limit);
+}
+
+}  // namespace
+
+std::string uniqueTerm(std::int64_t documentId, std::int64_t version) {
+  return std::string(kUnique) + std::to_string(documentId) + "." + std::to_string(version);
+}
+
+std::string booleanTerm(const char* prefix, std::string_view value) {
+  std::string term(prefix);
+  term.append(cutUtf8(value, kMaxTermBytes - term.size()));
+  return term;
+}
+
+std::string dateValue(const core::Date& date) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d%02d%02d", date.year, date.month, date.day);
+  return text;
+}
+
+bool hasCjk(std::string_view text) {
+  for (std::size_t at = 0; at < text.size();) {
+    if (static_cast<unsigned char>(text[at]) < 0x80) {
+      ++at;
+      continue;
+    }
+    if (isIdeograph(decodeAt(text, at))) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> cjkWords(std::string_view normalized) {
+  std::vector<std::string> words;
+  icu::BreakIterator* breaker = wordBreaker();
+  if (breaker == nullptr || !hasCjk(normalized)) return words;
+  UErrorCode status = U_ZERO_ERROR;
+  UText* text =
+      utext_openUTF8(nullptr, normalized.data(), static_cast<int64_t>(normalized.size()), &status);
+  if (U_FAILURE(status)) return words;
+  breaker->setText(text, status);
+  if (U_SUCCESS(status)) {
+    // With UTF-8 UText the boundaries are byte offsets into `normalized`.
+    for (int32_t start = breaker->first(), end = breaker->next(); end != icu::BreakIterator::DONE;
+         start = end, end = breaker->next()) {
+      const int32_t rule = breaker->getRuleStatus();
+      if (rule < UBRK_WORD_IDEO || rule >= UBRK_WORD_IDEO_LIMIT) continue;
+      const std::string_view word =
+          normalized.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start));
+      std::size_t at = 0, characters = 0;
+      bool ideographs = true;
+      while (at < word.size()) {
+        ideographs = ideographs && isIdeograph(decodeAt(word, at));
+        ++characters;
+      }
+      if (ideographs && characters >= 2 && word.size() <= kMaxTermBytes) words.emplace_back(word);
+    }
+  }
+  // Detach the iterator from the text before closing it.
+  breaker->setText(icu::UnicodeString());
+  utext_close(text);
+  return words;
+}
+
+Xapian::Document makeDocument(const IndexedVersion& v) {
+  Xapian::Document doc;
+  Xapian::TermGenerator generator;
+  generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+  generator.set_document(doc);
+
+  auto indexField = [&](const std::string& normalized, Xapian::termcount weight,
+                        const char* prefix) {
+    if (normalized.empty()) return;
+    generator.index_text(normalized, weight);
+    if (prefix != nullptr) generator.index_text(normalized, weight, prefix);
+    for (const auto& word : cjkWords(normalized)) doc.add_term(kWord + word, weight);
+    generator.increase_termpos();
+  };
+  const std::string title = normalizeForSearch(v.title);
+  const std::string number = normalizeForSearch(v.doc_number);
+  const std::string summary = normalizeForSearch(v.summary);
+  indexField(title, kTitleWeight, kTitle);
+  indexField(number, kNumberWeight, kNumberText);
+  indexField(summary, kBodyWeight, kSummary);
+  std::string snippetSource = v.summary;
+  for (const auto& text : v.file_texts) {
+    indexField(normalizeForSearch(text), kBodyWeight, nullptr);
+    if (snippetSource.size() < kSnippetSourceBytes) {
+      if (!snippetSource.empty()) snippetSource += '\n';
+      snippetSource.append(cutUtf8(text, kSnippetSourceBytes - snippetSource.size()));
+    }
+  }
+
+  // Not a boolean term: it must carry weight so the exact number ranks first.
+  if (!number.empty()) doc.add_term(booleanTerm(kNumberExact, number));
+  doc.add_boolean_term(uniqueTerm(v.document_id, v.version));
+  doc.add_boolean_term(booleanTerm(kDocument, std::to_string(v.document_id)));
+  if (v.current) doc.add_boolean_term(kCurrent);
+  doc.add_boolean_term(booleanTerm(kCategory, v.category));
+  doc.add_boolean_term(booleanTerm(kYear, std::to_string(v.year)));
+  doc.add_boolean_term(booleanTerm(kScope, v.scope));
+  doc.add_boolean_term(booleanTerm(kOrgUnit, v.org_unit));
+  doc.add_boolean_term(booleanTerm(kStatus, v.status));
+  doc.add_boolean_term(booleanTerm(kMode, v.mode));
+  doc.add_boolean_term(booleanTerm(kPeriod, v.period));
+
+  const std::string date = dateValue(v.date);
+  doc.add_value(kDateSlot, date);
+  doc.add_value(kCategorySlot, v.category);
+  doc.add_value(kYearSlot, std::to_string(v.year));
+  doc.add_value(kScopeSlot, v.scope);
+  doc.add_value(kOrgUnitSlot, v.org_unit);
+
+  std::string data;
+  appendField(data, std::to_string(v.document_id));
+  appendField(data, std::to_string(v.version));
+  appendField(data, v.current ? "1" : "0");
+  appendField(data, v.title);
+  appendField(data, v.doc_number);
+  appendField(data, v.category);
+  appendField(data, v.org_unit);
+  appendField(data, v.scope);
+  appendField(data, date);
+  appendField(data, snippetSource);
+  doc.set_data(data);
+  return doc;
+}
+
+StoredFields readStored(const std::string& data) {
+  StoredFields out;
+  std::string_view in(data);
+  std::string id, version, current;
+  if (takeField(in, id) && takeField(in, version) && takeField(in, current) &&
+      takeField(in, out.title) && takeField(in, out.doc_number) && takeField(in, out.category) &&
+      takeField(in, out.org_unit) && takeField(in, out.scope) && takeField(in, out.date) &&
+      takeField(in, out.text)) {
+    out.document_id = std::strtoll(id.c_str(), nullptr, 10);
+    out.version = std::strtoll(version.c_str(), nullptr, 10);
+    out.current = current == "1";
+  }
+  return out;
+}
+
+}  // namespace gongkai::indexer::terms

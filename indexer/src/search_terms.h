@@ -1,0 +1,59 @@
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gongkai/indexer/search_index.h"
+
+// How a version becomes a Xapian document, shared by the index and the query side so the two
+// cannot drift apart.
+namespace gongkai::indexer::terms {
+
+// Term prefixes. Free text is unprefixed too, so a plain query searches every field.
+inline constexpr const char* kTitle = "S";
+inline constexpr const char* kSummary = "A";
+inline constexpr const char* kNumberText = "N";
+inline constexpr const char* kWord = "W";            // dictionary words of CJK runs (ICU)
+inline constexpr const char* kNumberExact = "XNUM";  // the whole normalised document number
+inline constexpr const char* kUnique = "Q";          // Q<id>.<version>
+inline constexpr const char* kDocument = "XID";      // every version of one document
+inline constexpr const char* kCurrent = "XCUR";
+inline constexpr const char* kCategory = "XC";
+inline constexpr const char* kYear = "XY";
+inline constexpr const char* kScope = "XS";
+inline constexpr const char* kOrgUnit = "XO";
+inline constexpr const char* kStatus = "XT";
+inline constexpr const char* kMode = "XM";
+inline constexpr const char* kPeriod = "XP";
+
+// Value slots.
+enum Slot : Xapian::valueno { kDateSlot = 0, kCategorySlot, kYearSlot, kScopeSlot, kOrgUnitSlot };
+
+// Text kept in the document for snippets; the rest of long texts is indexed but not shown.
+inline constexpr std::size_t kSnippetSourceBytes = 32 * 1024;
+
+std::string uniqueTerm(std::int64_t documentId, std::int64_t version);
+// A boolean term, cut to Xapian's term length limit.
+std::string booleanTerm(const char* prefix, std::string_view value);
+std::string dateValue(const core::Date& date);  // "YYYYMMDD": sorts as text
+
+// Dictionary words (two or more ideographs) that ICU's word break finds in `normalized`.
+std::vector<std::string> cjkWords(std::string_view normalized);
+// True when `text` holds at least one CJK ideograph.
+bool hasCjk(std::string_view text);
+
+Xapian::Document makeDocument(const IndexedVersion& version);
+
+// What a hit shows, stored in the document's data.
+struct StoredFields {
+  std::int64_t document_id = 0;
+  std::int64_t version = 0;
+  bool current = false;
+  std::string title, doc_number, category, org_unit, scope, date, text;
+};
+StoredFields readStored(const std::string& data);
+
+}  // namespace gongkai::indexer::terms

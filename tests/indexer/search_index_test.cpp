@@ -1,0 +1,250 @@
+// The Xapian index on its own: Chinese queries of every kind the issue names, filters and facets,
+// snippets, history, hostile queries, and a rebuild swapped in while searches go on.
+#include "gongkai/indexer/search_index.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "gongkai/indexer/snippet.h"
+#include "support/temp_dir.h"
+
+namespace gongkai::indexer {
+namespace {
+
+IndexedVersion version(std::int64_t id, std::string title, std::string number, std::string text,
+                       std::string category = "ZZ", int year = 2023,
+                       std::string unit = "孝德镇卫生院党支部") {
+  IndexedVersion v;
+  v.document_id = id;
+  v.version = 1;
+  v.title = std::move(title);
+  v.doc_number = std::move(number);
+  v.file_texts = {std::move(text)};
+  v.category = std::move(category);
+  v.org_unit = std::move(unit);
+  v.scope = "public";
+  v.status = "draft";
+  v.mode = "proactive";
+  v.period = "standing";
+  v.year = year;
+  v.date = {year, 3, 1};
+  return v;
+}
+
+class SearchIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = SearchIndex::open(dir_.path() + "/search");
+    ASSERT_TRUE(opened.ok());
+    index_ = std::move(opened).value();
+    index_->put(version(1, "党务公开工作情况汇报", "连发[2010]37号",
+                        "按照连发[2010]"
+                        "37号《中共连云港市委关于实行党务公开的意见》的精神要求，我院党委将推进党务"
+                        "公开工作作为长效措施。",
+                        "QJ", 2010, "连云港市妇幼保健院党委"));
+    index_->put(
+        version(2, "党组织党务公开实施方案", "孝卫党发[2023]1号",
+                "根据实施意见制定本方案，2023年1月6日印发。落实党风廉政建设责任制，加强党内监督。",
+                "ZZ", 2023));
+    index_->put(version(3, "关于OA系统上线党建平台的通知", "", "党建平台接入OA系统，支部书记负责。",
+                        "ZZ", 2023));
+    index_->put(version(4, "２０１０年度党费收缴情况公示", "", "党费收缴登记情况，按季度公开。",
+                        "CW", 2011));
+    index_->put(version(5, "民主评议党员工作安排", "", "开展民主评议党员，召开组织生活会。", "DY",
+                        2022, "孝德镇卫生院党支部"));
+    index_->commit();
+  }
+
+  SearchResult search(const std::string& query, SearchRequest request = {}) {
+    request.query = query;
+    auto result = index_->search(request, Viewer{});
+    EXPECT_TRUE(result.ok()) << query;
+    return result.ok() ? result.value() : SearchResult{};
+  }
+
+  static std::vector<std::int64_t> ids(const SearchResult& result) {
+    std::vector<std::int64_t> out;
+    for (const auto& hit : result.hits) out.push_back(hit.document_id);
+    return out;
+  }
+
+  gongkai::testing::TempDir dir_;
+  std::unique_ptr<SearchIndex> index_;
+};
+
+TEST_F(SearchIndexTest, ADocumentNumberTypedWholeFindsItsDocumentFirst) {
+  auto result = search("连发[2010]37号");
+  ASSERT_FALSE(result.hits.empty());
+  EXPECT_EQ(result.hits[0].document_id, 1);
+  EXPECT_EQ(result.hits[0].doc_number, "连发[2010]37号");
+  result = search("孝卫党发[2023]1号");
+  ASSERT_FALSE(result.hits.empty());
+  EXPECT_EQ(result.hits[0].document_id, 2);
+}
+
+TEST_F(SearchIndexTest, DatesPhrasesAndSingleCharacters) {
+  EXPECT_EQ(ids(search("2023年1月6日")), std::vector<std::int64_t>{2});
+  EXPECT_EQ(ids(search("党风廉政建设责任制")), std::vector<std::int64_t>{2});
+  EXPECT_EQ(ids(search("廉政建设")), std::vector<std::int64_t>{2});
+  EXPECT_EQ(ids(search("\"民主评议\"")), std::vector<std::int64_t>{5});
+  const auto single = search("党");
+  EXPECT_EQ(single.total, 5);
+  EXPECT_EQ(search("鸡").total, 0);
+}
+
+TEST_F(SearchIndexTest, MixedChineseAndLatinQueriesNeverFail) {
+  EXPECT_EQ(ids(search("OA系统")), std::vector<std::int64_t>{3});
+  EXPECT_EQ(ids(search("oa 党建平台")), std::vector<std::int64_t>{3});
+  for (const char* query :
+       {"abc党建def", "党建 AND oa", "C++党支部", "title:党务abc", "OA系统\"党建", "(党建 OR oa",
+        "党建 NOT", "NOT NOT", "AND", "\"\"", "title:", "*党*", "党~2", "-党建 +oa", "党建 NEAR oa",
+        "\xff\xfe党", "+", "\"OA系统 党建\"", "文号:连发"}) {
+    SearchRequest request;
+    request.query = query;
+    EXPECT_TRUE(index_->search(request, Viewer{}).ok()) << query;
+  }
+}
+
+TEST_F(SearchIndexTest, FullWidthTextAndQueriesMeetInTheMiddle) {
+  EXPECT_EQ(ids(search("2010年度")), std::vector<std::int64_t>{4});  // indexed full-width
+  EXPECT_EQ(ids(search("ＯＡ系统")), std::vector<std::int64_t>{3});  // queried full-width
+  const auto result = search("２０１０");
+  EXPECT_EQ(result.total, 2);  // document 1's number and text, document 4's title
+}
+
+TEST_F(SearchIndexTest, TitleMatchesRankAboveBodyMatches) {
+  const auto result = search("党费");
+  ASSERT_EQ(result.hits.size(), 1u);
+  const auto both = search("党务公开");
+  ASSERT_GE(both.hits.size(), 2u);
+  EXPECT_TRUE(both.hits[0].document_id == 1 || both.hits[0].document_id == 2);
+}
+
+TEST_F(SearchIndexTest, FieldPrefixesAndBooleanOperators) {
+  EXPECT_EQ(ids(search("title:党费")), std::vector<std::int64_t>{4});
+  EXPECT_EQ(ids(search("标题:民主评议")), std::vector<std::int64_t>{5});
+  EXPECT_EQ(search("title:监督").total, 0);  // only in a body
+  EXPECT_EQ(search("党费 OR 民主评议").total, 2);
+  EXPECT_EQ(search("党建 NOT 支部书记").total, 0);
+  EXPECT_EQ(search("党建平台 AND OA").total, 1);
+}
+
+TEST_F(SearchIndexTest, FiltersGoIntoTheQuerySoFacetsCountAllMatches) {
+  SearchRequest request;
+  request.categories = {"ZZ"};
+  auto result = search("党", request);
+  EXPECT_EQ(result.total, 2);
+  EXPECT_EQ(result.facets["category"]["ZZ"], 2);
+  EXPECT_EQ(result.facets["category"].count("QJ"), 0u);
+
+  result = search("党");
+  EXPECT_EQ(result.facets["category"]["ZZ"], 2);
+  EXPECT_EQ(result.facets["category"]["QJ"], 1);
+  EXPECT_EQ(result.facets["year"]["2023"], 2);
+  EXPECT_EQ(result.facets["org_unit"]["孝德镇卫生院党支部"], 4);
+  EXPECT_EQ(result.facets["scope"]["public"], 5);
+
+  request = {};
+  request.years = {2010, 2011};
+  EXPECT_EQ(search("", request).total, 2);
+  request = {};
+  request.from = core::Date{2022, 1, 1};
+  request.to = core::Date{2022, 12, 31};
+  EXPECT_EQ(ids(search("", request)), std::vector<std::int64_t>{5});
+  request = {};
+  request.limit = 2;
+  request.offset = 4;
+  result = search("党", request);
+  EXPECT_EQ(result.total, 5);
+  EXPECT_EQ(result.hits.size(), 1u);
+}
+
+TEST_F(SearchIndexTest, AnEmptyQueryListsNewestFirstAndPunctuationFindsNothing) {
+  const auto all = search("   ");
+  EXPECT_EQ(all.total, 5);
+  EXPECT_EQ(all.hits[0].date.year, 2023);
+  EXPECT_EQ(all.hits.back().date.year, 2010);
+  EXPECT_EQ(search("，。！？").total, 0);
+  EXPECT_EQ(search(std::string(5000, '(')).total, 0);
+}
+
+TEST_F(SearchIndexTest, SnippetsMarkMatchesAndMergeTouchingOnes) {
+  const auto result = search("党务公开");
+  ASSERT_FALSE(result.hits.empty());
+  bool sawWhole = false;
+  for (const auto& hit : result.hits) {
+    EXPECT_EQ(hit.snippet.find("</mark><mark>"), std::string::npos) << hit.snippet;
+    sawWhole = sawWhole || hit.snippet.find("<mark>党务公开</mark>") != std::string::npos;
+  }
+  EXPECT_TRUE(sawWhole);
+  EXPECT_EQ(makeSnippet("a<b> & 党建", {"党建"}), "a&lt;b&gt; &amp; <mark>党建</mark>");
+  EXPECT_EQ(makeSnippet("ＯＡ系统", highlightTerms("oa")), "<mark>ＯＡ</mark>系统");
+  EXPECT_EQ(makeSnippet("民主评议党员", highlightTerms("民主 评议")), "<mark>民主评议</mark>党员");
+  const std::string longText = std::string(600, 'x') + "党风廉政建设" + std::string(600, 'y');
+  const std::string cut = makeSnippet(longText, {"党风廉政建设"}, 40);
+  EXPECT_EQ(cut.rfind("…", 0), 0u);
+  EXPECT_NE(cut.find("<mark>党风廉政建设</mark>"), std::string::npos);
+}
+
+TEST_F(SearchIndexTest, SupersededVersionsAreFoundWhenHistoryIsAsked) {
+  auto first = version(6, "换届选举结果公示（初稿）", "", "选举产生新一届支部委员会。");
+  first.current = false;
+  auto second = first;
+  second.version = 2;
+  second.current = true;
+  second.title = "换届选举结果公示";
+  second.file_texts = {"支部委员会换届完成。"};
+  index_->put(first);
+  index_->put(second);
+  index_->commit();
+  EXPECT_EQ(search("初稿").total, 0);
+  SearchRequest request;
+  request.history = true;
+  const auto result = search("初稿", request);
+  ASSERT_EQ(result.total, 1);
+  EXPECT_EQ(result.hits[0].version, 1);
+  EXPECT_FALSE(result.hits[0].current);
+  EXPECT_EQ(search("换届", request).total, 2);
+  EXPECT_EQ(search("换届").total, 1);
+  EXPECT_EQ(index_->stats().documents, 6);
+  EXPECT_EQ(index_->stats().versions, 7);
+}
+
+TEST_F(SearchIndexTest, ARebuildIsSwappedInWhileSearchesGoOn) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0}, searches{0};
+  std::thread searcher([&] {
+    while (!stop) {
+      SearchRequest request;
+      request.query = "党";
+      auto result = index_->search(request, Viewer{});
+      if (!result.ok() || result.value().total < 5) ++failures;
+      ++searches;
+    }
+  });
+  auto rebuild = index_->startRebuild();
+  for (int id = 1; id <= 2000; ++id) {
+    rebuild->put(version(id, "党建工作第" + std::to_string(id) + "号通知", "", "党支部工作安排。"));
+  }
+  index_->swapIn(std::move(rebuild));
+  while (searches < 20) std::this_thread::yield();
+  stop = true;
+  searcher.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(search("党").total, 2000);
+  EXPECT_EQ(index_->stats().generation, 2);
+
+  // Reopening finds the rebuilt index and clears the retired one away.
+  index_.reset();
+  auto reopened = SearchIndex::open(dir_.path() + "/search");
+  ASSERT_TRUE(reopened.ok());
+  index_ = std::move(reopened).value();
+  EXPECT_EQ(search("党").total, 2000);
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/search/index-1"));
+}
+
+}  // namespace
+}  // namespace gongkai::indexer

@@ -217,17 +217,31 @@ core::Result<std::unique_ptr<SearchIndex>> SearchIndex::open(const std::string& 
   }
 }
 
+// Xapian's exceptions are not std::exceptions; callers outside the indexer see these instead.
+[[noreturn]] void rethrowXapian(const Xapian::Error& error) {
+  throw std::runtime_error("search index: " + error.get_description());
+}
+
 void SearchIndex::put(const IndexedVersion& version) {
   std::lock_guard lock(mutex_);
-  writer_->replace_document(terms::uniqueTerm(version.document_id, version.version),
-                            terms::makeDocument(version));
+  try {
+    writer_->replace_document(terms::uniqueTerm(version.document_id, version.version),
+                              terms::makeDocument(version));
+  } catch (const Xapian::Error& error) {
+    rethrowXapian(error);
+  }
 }
 
 void SearchIndex::commit() {
   std::lock_guard lock(mutex_);
-  lastCommit_ = core::formatRfc3339(core::nowUtc());
-  writer_->set_metadata(kLastCommitKey, lastCommit_);
-  writer_->commit();
+  const std::string committedAt = core::formatRfc3339(core::nowUtc());
+  try {
+    writer_->set_metadata(kLastCommitKey, committedAt);
+    writer_->commit();
+  } catch (const Xapian::Error& error) {
+    rethrowXapian(error);
+  }
+  lastCommit_ = committedAt;
 }
 
 SearchIndex::Reader SearchIndex::openReader() const {
@@ -324,11 +338,14 @@ std::unique_ptr<SearchIndex::Rebuild> SearchIndex::startRebuild() {
 
 void SearchIndex::swapIn(std::unique_ptr<Rebuild> rebuild) {
   const std::string committedAt = core::formatRfc3339(core::nowUtc());
-  rebuild->db_->set_metadata(kLastCommitKey, committedAt);
-  rebuild->db_->commit();
   std::lock_guard lock(mutex_);
-  const std::string retired = currentPath_;
-  writer_->close();
+  try {
+    rebuild->db_->set_metadata(kLastCommitKey, committedAt);
+    rebuild->db_->commit();
+    writer_->close();
+  } catch (const Xapian::Error& error) {
+    rethrowXapian(error);
+  }
   writer_ = std::move(rebuild->db_);
   writeCurrent(folder_, indexFolderName(rebuild->generation_));
   rebuild->swapped_ = true;
@@ -338,7 +355,6 @@ void SearchIndex::swapIn(std::unique_ptr<Rebuild> rebuild) {
   readers_.clear();
   // Searches still running on the retired index hold its files open; it is removed at the next
   // open, not now, so none of them fails mid-read.
-  (void)retired;
 }
 
 }  // namespace gongkai::indexer

@@ -1,11 +1,19 @@
-// gongkai: administrative commands: verify the audit log, rotate the checkpoint signing key.
+// gongkai: administrative commands: verify the audit log, rotate the checkpoint signing key,
+// extract the text of a file (the server runs that one as its isolated extractor).
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "gongkai/core/signed_note.h"
+#include "gongkai/indexer/extract.h"
 #include "gongkai/server/admin/verify_log.h"
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/service/signing_key.h"
@@ -18,6 +26,7 @@ namespace note = gongkai::core::note;
 constexpr int kExitOk = 0;
 constexpr int kExitFault = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitExtractFailed = 3;
 
 int usage() {
   std::cerr
@@ -33,10 +42,18 @@ int usage() {
          "  gongkai rotate-key --data-dir DIR [--key-file FILE] [--origin NAME]\n"
          "      更换检查点签名密钥；旧检查点仍可验证；之后重启服务器\n"
          "      (replace the checkpoint signing key; old checkpoints stay verifiable; restart the server)\n"
+         "  gongkai extract-text [--media-type TYPE] [--name NAME] [--max-text-bytes N]\n"
+         "      [--max-input-bytes N] [--max-zip-entries N] [--max-expanded-bytes N]\n"
+         "      [--max-expansion-ratio R] [--time-limit-ms N] [--max-memory-bytes N] FILE\n"
+         "      提取文件文本（纯文本、HTML、DOCX、ODT、OFD、PDF）写到标准输出；标准错误最后一行为\n"
+         "      \"ok<TAB>格式<TAB>truncated|complete\" 或 \"错误码<TAB>说明\"\n"
+         "      (write the file's text to stdout; the last stderr line is \"ok<TAB>format<TAB>\n"
+         "       truncated|complete\" or \"code<TAB>message\"; memory and CPU limits apply)\n"
          "\n"
          "  --key FILE    受信任的验证密钥，每行一个 name+keyid+base64 (trusted verifier keys, one a line)\n"
          "  --since FILE  之前保存的签名检查点 (a signed checkpoint saved earlier): 日志必须与之一致\n"
-         "退出码 (exit codes): 0 完好 (intact), 1 发现问题 (fault found), 2 用法或读取错误 (usage or I/O error)\n";
+         "退出码 (exit codes): 0 完好 (intact), 1 发现问题 (fault found), 2 用法或读取错误 (usage or I/O error),\n"
+         "  3 无法提取文本 (extract-text failed)\n";
   return kExitUsage;
 }
 
@@ -182,6 +199,92 @@ int rotateKey(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+// Caps on this process while it extracts: address space, CPU seconds, and an alarm as a last
+// resort should the extractor block without using CPU. Its own deadline normally comes first.
+void limitResources(const gongkai::indexer::ExtractionLimits& limits) {
+  if (limits.max_memory_bytes > 0) {
+    const rlimit memory{limits.max_memory_bytes, limits.max_memory_bytes};
+    setrlimit(RLIMIT_AS, &memory);
+  }
+  const auto seconds = static_cast<rlim_t>(std::ceil(limits.time_limit.count() / 1000.0)) + 1;
+  const rlimit cpu{seconds, seconds + 1};
+  setrlimit(RLIMIT_CPU, &cpu);
+  alarm(static_cast<unsigned>(seconds + 1));
+}
+
+// Parses "--NAME VALUE" number options of extract-text into limits; false on a bad number.
+bool takeLimit(const std::vector<std::string>& args, std::size_t& i,
+               gongkai::indexer::ExtractionLimits& limits, bool& bad) {
+  std::string value;
+  const auto number = [&](auto& field) {
+    try {
+      std::size_t used = 0;
+      if constexpr (std::is_floating_point_v<std::remove_reference_t<decltype(field)>>) {
+        field = std::stod(value, &used);
+      } else {
+        field = static_cast<std::remove_reference_t<decltype(field)>>(std::stoull(value, &used));
+      }
+      bad = used != value.size() || value.empty() || value[0] == '-';
+    } catch (const std::exception&) {
+      bad = true;
+    }
+    return true;
+  };
+  if (takeValue(args, i, "--max-input-bytes", value)) return number(limits.max_input_bytes);
+  if (takeValue(args, i, "--max-text-bytes", value)) return number(limits.max_text_bytes);
+  if (takeValue(args, i, "--max-zip-entries", value)) return number(limits.max_zip_entries);
+  if (takeValue(args, i, "--max-expanded-bytes", value)) return number(limits.max_expanded_bytes);
+  if (takeValue(args, i, "--max-expansion-ratio", value)) return number(limits.max_expansion_ratio);
+  if (takeValue(args, i, "--max-memory-bytes", value)) return number(limits.max_memory_bytes);
+  if (takeValue(args, i, "--time-limit-ms", value)) {
+    long long ms = 0;
+    number(ms);
+    limits.time_limit = std::chrono::milliseconds(ms);
+    return true;
+  }
+  return false;
+}
+
+int extractText(const std::vector<std::string>& args) {
+  gongkai::indexer::ExtractionLimits limits;
+  std::string mediaType, name, path;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    bool bad = false;
+    if (takeValue(args, i, "--media-type", mediaType) || takeValue(args, i, "--name", name)) {
+      continue;
+    }
+    if (takeLimit(args, i, limits, bad)) {
+      if (!bad) continue;
+      std::cerr << "参数值无效 (bad value): " << args[i] << "\n";
+      return usage();
+    }
+    if (args[i] == "--" && i + 2 == args.size()) {
+      path = args[++i];
+    } else if (args[i].rfind("--", 0) != 0 && path.empty()) {
+      path = args[i];
+    } else {
+      std::cerr << "未知参数 (unknown argument): " << args[i] << "\n";
+      return usage();
+    }
+  }
+  if (path.empty()) return usage();
+  if (name.empty()) name = path.substr(path.rfind('/') + 1);
+  limitResources(limits);
+  const auto result = gongkai::indexer::extractFile(path, mediaType, name, limits);
+  if (!result.ok) {
+    std::cerr << result.error_code << "\t" << result.message << "\n";
+    return kExitExtractFailed;
+  }
+  if (std::fwrite(result.text.data(), 1, result.text.size(), stdout) != result.text.size() ||
+      std::fflush(stdout) != 0) {
+    std::cerr << "无法写出文本 (cannot write the text)\n";
+    return kExitUsage;
+  }
+  std::cerr << "ok\t" << result.format << "\t" << (result.truncated ? "truncated" : "complete")
+            << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -191,6 +294,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "verify-log") return verifyLog(args);
   if (command == "rotate-key") return rotateKey(args);
+  if (command == "extract-text") return extractText(args);
   std::cerr << "未知命令 (unknown command): " << command << "\n";
   return usage();
 }

@@ -33,6 +33,10 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.audit_key_file = c.getString("gongkai.audit.key_file", s.audit_key_file);
   s.checkpoint_every_entries = c.getInt64("gongkai.audit.checkpoint_every_entries", s.checkpoint_every_entries);
   s.checkpoint_every_seconds = c.getInt("gongkai.audit.checkpoint_every_seconds", s.checkpoint_every_seconds);
+  s.extractor = c.getString("gongkai.search.extractor", s.extractor);
+  s.extract_max_file_bytes = c.getInt64("gongkai.search.extract_max_file_bytes", s.extract_max_file_bytes);
+  s.extract_timeout_seconds = c.getInt("gongkai.search.extract_timeout_seconds", s.extract_timeout_seconds);
+  s.search_poll_milliseconds = c.getInt("gongkai.search.poll_milliseconds", s.search_poll_milliseconds);
   return s;
 }
 

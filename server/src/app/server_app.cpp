@@ -30,6 +30,13 @@ using Poco::Util::OptionCallback;
 namespace {
 
 constexpr int kExitConfig = 78;  // EX_CONFIG
+
+// An executable installed beside this one (the build and the install keep them together).
+std::string siblingExecutable(const std::string& name) {
+  std::error_code error;
+  const fs::path self = fs::read_symlink("/proc/self/exe", error);
+  return error ? name : (self.parent_path() / name).string();
+}
 constexpr int kExitUnavailable = 69;
 
 // Access lines go to their own logger so they can be sent to a file apart from everything else.
@@ -117,7 +124,9 @@ int ServerApp::main(const std::vector<std::string>&) {
   }
   if (config.port < 0 || config.port > 65535 || config.threads < 1 || config.max_json_bytes < 1024 ||
       config.max_upload_bytes < 1 || config.max_files_per_request < 1 ||
-      config.checkpoint_every_entries < 1 || config.checkpoint_every_seconds < 1) {
+      config.checkpoint_every_entries < 1 || config.checkpoint_every_seconds < 1 ||
+      config.extract_max_file_bytes < 1 || config.extract_timeout_seconds < 1 ||
+      config.search_poll_milliseconds < 1) {
     std::cerr << "配置错误 (configuration error): port, threads or limits out of range" << std::endl;
     return kExitConfig;
   }
@@ -149,6 +158,17 @@ int ServerApp::main(const std::vector<std::string>&) {
   log.information("audit checkpoints signed by %s", core::note::formatVerifierKey(checkpoints.verifierKey()));
   service::DocumentService documents(store, categories.value());
   service::AuditService audit(store);
+  service::SearchOptions searchOptions;
+  searchOptions.folder = (fs::path(config.data_dir) / "search").string();
+  searchOptions.extractor_binary = config.extractor.empty() ? siblingExecutable("gongkai") : config.extractor;
+  searchOptions.limits.max_input_bytes = static_cast<std::uint64_t>(config.extract_max_file_bytes);
+  searchOptions.limits.time_limit = std::chrono::seconds(config.extract_timeout_seconds);
+  searchOptions.idle_wait = std::chrono::milliseconds(config.search_poll_milliseconds);
+  service::SearchService search(store, searchOptions);
+  if (auto started = search.start(); !started.ok()) {
+    std::cerr << "搜索索引无法启动 (search index failed): " << started.error().message << std::endl;
+    return kExitUnavailable;
+  }
 
   if (config.demo) {
     auto loaded = loadDemoData(documents, store.blobs(), GONGKAI_DEFAULT_DEMO_DIR);
@@ -177,7 +197,8 @@ int ServerApp::main(const std::vector<std::string>&) {
     body->set("audit_size", static_cast<Poco::Int64>(size.value()));
     return body;
   };
-  const http::Router router = http::buildRouter(documents, audit, checkpoints, store.blobs(), categories.value(), options);
+  const http::Router router = http::buildRouter(documents, audit, checkpoints, search, store.blobs(),
+                                                 categories.value(), options);
   Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(router, access, log);
 
   Poco::Net::ServerSocket socket;
@@ -219,6 +240,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   }
   pool.joinAll();
   checkpoints.stop();
+  search.stop();  // what it has not applied stays queued for the next start
   // One last checkpoint, so a clean stop leaves the whole log signed.
   if (auto last = checkpoints.checkpointNow(); !last.ok()) log.warning("last checkpoint failed: " + last.error().message);
   store.close();

@@ -13,6 +13,7 @@
 
 #include "document_json.h"
 #include "audit_api.h"
+#include "search_api.h"
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/json.h"
 #include "gongkai/core/text.h"
@@ -73,9 +74,10 @@ IfMatch parseIfMatch(const Poco::Net::HTTPServerRequest& request) {
   return result;
 }
 
-void sendDocument(Exchange& ex, HTTPResponse::HTTPStatus status, const core::DocumentVersion& v) {
+void sendDocument(Exchange& ex, HTTPResponse::HTTPStatus status, const core::DocumentVersion& v,
+                  const ExtractionByHash* extraction = nullptr) {
   ex.response.set("ETag", versionEtag(v.version));
-  ex.sendJson(status, documentJson(v));
+  ex.sendJson(status, documentJson(v, extraction));
 }
 
 core::Result<Object::Ptr> readJsonObject(Exchange& ex, std::int64_t limit) {
@@ -130,9 +132,10 @@ std::optional<ByteRange> parseRange(const std::string& header, std::int64_t size
 class Routes {
  public:
   Routes(service::DocumentService& documents, service::AuditService& audit,
-         const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
-         const ApiOptions& options)
-      : documents_(documents), audit_(audit), blobs_(blobs), categories_(categories), options_(options) {}
+         service::SearchService& search, const store::BlobStore& blobs,
+         const policies::CategoryCatalogue& categories, const ApiOptions& options)
+      : documents_(documents), audit_(audit), search_(search), blobs_(blobs), categories_(categories),
+        options_(options) {}
 
   static void addTo(const std::shared_ptr<Routes>& self, Router& router) {
     router.add("GET", "/healthz", [self](Exchange& ex) { self->health(ex); });
@@ -243,7 +246,8 @@ class Routes {
       ex.response.send().flush();
       return;
     }
-    sendDocument(ex, HTTPResponse::HTTP_OK, found.value());
+    const ExtractionByHash extraction = extractionOf(found.value());
+    sendDocument(ex, HTTPResponse::HTTP_OK, found.value(), &extraction);
   }
 
   void patchDocument(Exchange& ex) {
@@ -439,8 +443,21 @@ class Routes {
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
+  // Whether each file's text could be extracted for search; empty if that cannot be read now.
+  ExtractionByHash extractionOf(const core::DocumentVersion& v) {
+    std::vector<std::string> hashes;
+    for (const auto& file : v.files) hashes.push_back(file.sha256);
+    ExtractionByHash out;
+    auto found = search_.extractionStatus(hashes);
+    if (found.ok()) {
+      for (auto& text : found.value()) out.emplace(text.sha256, std::move(text));
+    }
+    return out;
+  }
+
   service::DocumentService& documents_;
   service::AuditService& audit_;
+  service::SearchService& search_;
   const store::BlobStore& blobs_;
   const policies::CategoryCatalogue& categories_;
   ApiOptions options_;
@@ -449,12 +466,14 @@ class Routes {
 }  // namespace
 
 Router buildRouter(service::DocumentService& documents, service::AuditService& audit,
-                   service::CheckpointService& checkpoints, const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
+                   service::CheckpointService& checkpoints, service::SearchService& search,
+                   const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
                    const ApiOptions& options) {
   Router router;
   // Every handler holds the routes object, so it lives as long as the router.
-  Routes::addTo(std::make_shared<Routes>(documents, audit, blobs, categories, options), router);
+  Routes::addTo(std::make_shared<Routes>(documents, audit, search, blobs, categories, options), router);
   addAuditRoutes(router, audit, checkpoints);
+  addSearchRoutes(router, search, categories);
   return router;
 }
 

@@ -11,11 +11,31 @@ Poco::Dynamic::Var orNull(const std::optional<std::string>& value) {
 
 std::string documentPath(std::int64_t id) { return "/api/v1/documents/" + std::to_string(id); }
 
+Poco::JSON::Object::Ptr extractionJson(const ExtractionByHash& extraction, const std::string& sha256) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  const auto found = extraction.find(sha256);
+  if (found == extraction.end()) {
+    o->set("status", "pending");
+    return o;
+  }
+  const store::FileText& text = found->second;
+  o->set("status", text.ok ? "ok" : "failed");
+  o->set("format", text.format.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(text.format));
+  if (text.ok) {
+    o->set("truncated", text.truncated);
+  } else {
+    o->set("code", text.error_code);
+    o->set("message", text.message);
+  }
+  o->set("extracted_at", text.extracted_at);
+  return o;
+}
+
 }  // namespace
 
 std::string versionEtag(std::int64_t version) { return "\"v" + std::to_string(version) + "\""; }
 
-Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v) {
+Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v, const ExtractionByHash* extraction) {
   const auto& m = v.metadata;
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
   o->set("id", static_cast<Poco::Int64>(v.document_id));
@@ -46,6 +66,7 @@ Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v) {
     file->set("size", static_cast<Poco::Int64>(f.size));
     file->set("sha256", f.sha256);
     file->set("url", documentPath(v.document_id) + "/files/" + std::to_string(f.id));
+    if (extraction != nullptr) file->set("text_extraction", extractionJson(*extraction, f.sha256));
     files->add(file);
   }
   o->set("files", files);

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "gongkai/server/store/search_repository.h"
 #include "store_internal.h"
 
 namespace gongkai::server::store {
@@ -84,6 +85,8 @@ void DocumentRepository::saveVersion(Transaction& tx, const DocumentVersion& v,
        "VALUES (?, ?, ?, ?, ?)",
       bind(id), bind(version), bind(record), bind(recordSha256),
       bind(static_cast<Poco::Int64>(auditSeq)), now;
+  // Same transaction: the version and its way into the search index commit together.
+  SearchRepository::enqueue(tx, v.document_id, v.version);
 }
 
 std::optional<DocumentVersion> DocumentRepository::current(Transaction& tx, std::int64_t id) {

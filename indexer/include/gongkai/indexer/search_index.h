@@ -98,7 +98,8 @@ class SearchIndex {
   SearchIndex(const SearchIndex&) = delete;
   SearchIndex& operator=(const SearchIndex&) = delete;
 
-  // Adds or replaces one version (found by document id and version).
+  // Adds or replaces one version (found by document id and version). Index failures throw
+  // std::runtime_error.
   void put(const IndexedVersion& version);
   // Makes what was put visible to searches and durable.
   void commit();
@@ -118,6 +119,7 @@ class SearchIndex {
     std::string path_;
     std::int64_t generation_;
     std::unique_ptr<Xapian::WritableDatabase> db_;
+    int sinceCommit_ = 0;
     bool swapped_ = false;
   };
   std::unique_ptr<Rebuild> startRebuild();

@@ -30,6 +30,12 @@ struct ServerConfig {
   std::string audit_key_file;  // "" for DATA_DIR/keys/checkpoint-signing.pem
   std::int64_t checkpoint_every_entries = 1000;
   int checkpoint_every_seconds = 60;
+  // Text extraction for search: the `gongkai` executable run as an isolated extractor ("" for
+  // the one beside the server binary), and its limits.
+  std::string extractor;
+  std::int64_t extract_max_file_bytes = std::int64_t{64} << 20;
+  int extract_timeout_seconds = 10;
+  int search_poll_milliseconds = 100;  // how often the indexing worker looks for queued changes
 
   // The signing key file, with the default filled in.
   std::string signingKeyFile() const;

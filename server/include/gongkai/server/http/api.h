@@ -8,6 +8,7 @@
 
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/audit_service.h"
+#include "gongkai/server/service/search_service.h"
 #include "gongkai/server/service/checkpoint_service.h"
 #include "gongkai/server/service/document_service.h"
 
@@ -24,7 +25,8 @@ struct ApiOptions {
 
 // The route table of the whole HTTP API (/healthz, /api/v1/...). The services must outlive it.
 Router buildRouter(service::DocumentService& documents, service::AuditService& audit,
-                   service::CheckpointService& checkpoints, const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
+                   service::CheckpointService& checkpoints, service::SearchService& search,
+                   const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
                    const ApiOptions& options);
 
 }  // namespace gongkai::server::http

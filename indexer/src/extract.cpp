@@ -1,0 +1,227 @@
+// Text extraction: which format a file is, and reading it within the limits.
+#include "gongkai/indexer/extract.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <new>
+#include <system_error>
+
+#include "extract_detail.h"
+
+namespace gongkai::indexer {
+namespace detail {
+
+void fail(std::string code, const std::string& message) {
+  throw ExtractError(std::move(code), message);
+}
+
+void Deadline::check() const {
+  if (std::chrono::steady_clock::now() > end_) {
+    fail("timeout", "提取文本超时 (extraction took longer than allowed)");
+  }
+}
+
+void TextSink::append(std::string_view text) {
+  // Keep a few bytes past the cap so finish() can tell a cut from an exact fit.
+  const std::size_t room = cap_ + 4 > text_.size() ? cap_ + 4 - text_.size() : 0;
+  text_.append(text.substr(0, room));
+}
+
+void TextSink::lineBreak() {
+  if (!text_.empty() && text_.back() != '\n') append('\n');
+}
+
+bool truncateUtf8(std::string& text, std::size_t max) {
+  if (text.size() <= max) return false;
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return true;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::ExtractError;
+using detail::fail;
+
+constexpr std::size_t kSniffBytes = 8192;
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool startsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// From the local headers in the first bytes of a zip; extractFile reads the central directory.
+std::string zipFormatFromHead(std::string_view head) {
+  if (head.find("word/document.xml") != std::string_view::npos) return "docx";
+  if (head.find("application/vnd.oasis.opendocument.text") != std::string_view::npos) return "odt";
+  if (head.find("OFD.xml") != std::string_view::npos) return "ofd";
+  if (head.find("content.xml") != std::string_view::npos) return "odt";
+  return "";
+}
+
+std::string formatFromMediaType(std::string_view mediaType) {
+  std::string type = lower(mediaType.substr(0, mediaType.find(';')));
+  type.erase(type.find_last_not_of(" \t") + 1);
+  if (type == "text/plain") return "text";
+  if (type == "text/html" || type == "application/xhtml+xml") return "html";
+  if (type == "application/pdf") return "pdf";
+  if (type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document") {
+    return "docx";
+  }
+  if (type == "application/vnd.oasis.opendocument.text") return "odt";
+  if (type == "application/ofd") return "ofd";
+  return "";
+}
+
+std::string formatFromName(std::string_view fileName) {
+  const std::size_t dot = fileName.rfind('.');
+  if (dot == std::string_view::npos) return "";
+  const std::string ext = lower(fileName.substr(dot + 1));
+  if (ext == "txt" || ext == "text") return "text";
+  if (ext == "htm" || ext == "html" || ext == "xhtml") return "html";
+  if (ext == "pdf" || ext == "docx" || ext == "odt" || ext == "ofd") return ext;
+  return "";
+}
+
+bool hasUtf16Bom(std::string_view head) {
+  return startsWith(head, "\xFF\xFE") || startsWith(head, "\xFE\xFF");
+}
+
+// Text has no NUL and no control characters beyond layout ones (UTF-16 needs its BOM).
+bool looksLikeText(std::string_view head) {
+  if (hasUtf16Bom(head)) return true;
+  return std::none_of(head.begin(), head.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B;
+  });
+}
+
+bool isValidUtf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t length = c < 0x80           ? 1
+                               : (c >> 5) == 0x6  ? 2
+                               : (c >> 4) == 0xE  ? 3
+                               : (c >> 3) == 0x1E ? 4
+                                                  : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+std::string readWholeFile(const std::string& path, const ExtractionLimits& limits) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error) fail("malformed", "无法读取文件 (cannot read file: " + error.message() + ")");
+  if (size > limits.max_input_bytes) {
+    fail("too_large", "文件过大，未提取文本 (file larger than " +
+                          std::to_string(limits.max_input_bytes) + " bytes)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(size, '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
+    fail("malformed", "无法读取文件 (cannot read file)");
+  }
+  return bytes;
+}
+
+// The format of a whole file: a zip is judged by its central directory when it has one.
+std::string formatOf(std::string_view bytes, std::string_view mediaType, std::string_view fileName,
+                     const ExtractionLimits& limits) {
+  std::string format = detectFormat(bytes.substr(0, kSniffBytes), mediaType, fileName);
+  if (startsWith(bytes, "PK\x03\x04")) {
+    try {
+      const std::string inside = detail::zipFormat(detail::zipEntryNames(bytes, limits));
+      if (!inside.empty()) format = inside;
+    } catch (const ExtractError&) {
+      // A broken zip keeps the format its name gives; reading it reports what is wrong.
+    }
+  }
+  return format;
+}
+
+std::string extractAs(const std::string& format, std::string_view bytes,
+                      const ExtractionLimits& limits, const detail::Deadline& deadline) {
+  if (format == "text") return detail::decodeText(bytes);
+  if (format == "html") return detail::extractHtml(bytes, deadline);
+  if (format == "docx") return detail::extractDocx(bytes, limits, deadline);
+  if (format == "odt") return detail::extractOdt(bytes, limits, deadline);
+  if (format == "ofd") return detail::extractOfd(bytes, limits, deadline);
+  if (format == "pdf") return detail::extractPdf(bytes, limits, deadline);
+  fail("unsupported_format", "不支持的文件格式，未提取文本 (unsupported file format)");
+}
+
+Extraction failure(std::string format, const std::string& code, const std::string& message) {
+  Extraction result;
+  result.format = std::move(format);
+  result.error_code = code;
+  result.message = message;
+  return result;
+}
+
+}  // namespace
+
+std::string detectFormat(std::string_view head, std::string_view mediaType,
+                         std::string_view fileName) {
+  if (head.substr(0, 1024).find("%PDF-") != std::string_view::npos) return "pdf";
+  if (startsWith(head, "PK\x03\x04")) {
+    if (std::string format = zipFormatFromHead(head); !format.empty()) return format;
+  }
+  std::string format = formatFromMediaType(mediaType);
+  if (format.empty()) format = formatFromName(fileName);
+  const std::string_view sniff = head.substr(0, kSniffBytes);
+  if (format.empty() && !sniff.empty() && looksLikeText(sniff)) {
+    const std::string start = lower(sniff.substr(0, 256));
+    format = start.find("<html") != std::string::npos ||
+                     start.find("<!doctype html") != std::string::npos
+                 ? "html"
+                 : "text";
+  }
+  // Binary content is never text, whatever its name says.
+  if ((format == "text" || format == "html") && !hasUtf16Bom(sniff) &&
+      sniff.find('\0') != std::string_view::npos) {
+    return "";
+  }
+  return format;
+}
+
+Extraction extractFile(const std::string& path, std::string_view mediaType,
+                       std::string_view fileName, const ExtractionLimits& limits) {
+  const detail::Deadline deadline(limits.time_limit);
+  std::string format;
+  try {
+    const std::string bytes = readWholeFile(path, limits);
+    format = formatOf(bytes, mediaType, fileName, limits);
+    Extraction result;
+    result.format = format;
+    result.text = extractAs(format, bytes, limits, deadline);
+    if (!isValidUtf8(result.text)) result.text = detail::decodeCharset(result.text, "UTF-8");
+    while (!result.text.empty() && (result.text.back() == '\n' || result.text.back() == ' ')) {
+      result.text.pop_back();
+    }
+    result.truncated = detail::truncateUtf8(result.text, limits.max_text_bytes);
+    result.ok = true;
+    return result;
+  } catch (const ExtractError& error) {
+    return failure(format, error.code(), error.what());
+  } catch (const std::bad_alloc&) {
+    return failure(format, "too_large", "提取所需内存超出限制 (out of memory while extracting)");
+  }
+}
+
+}  // namespace gongkai::indexer

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gongkai/core/document.h"
+#include "gongkai/core/result.h"
+#include "gongkai/indexer/extract.h"
+#include "gongkai/indexer/search_index.h"
+#include "gongkai/server/store/search_repository.h"
+#include "gongkai/server/store/store.h"
+
+namespace gongkai::server::service {
+
+struct SearchOptions {
+  std::string folder;             // the index lives here (DATA/search)
+  std::string extractor_binary;   // `gongkai`, run as `gongkai extract-text` for binary formats
+  indexer::ExtractionLimits limits;
+  int batch_size = 500;           // outbox entries applied per commit
+  std::chrono::milliseconds idle_wait{100};  // how often an idle worker looks at the outbox
+};
+
+struct SearchStatus {
+  indexer::IndexStats index;
+  std::int64_t pending = 0;          // outbox entries not yet applied
+  bool rebuilding = false;
+  std::string last_rebuild;          // RFC 3339 of the last finished rebuild, "" if none
+  std::string last_error;            // of the worker, "" when fine
+};
+
+// Keeps the Xapian index in step with the store. New versions reach the outbox in their own
+// transaction (store layer); a worker thread applies them in batches, commits the index, then
+// deletes them, so a crash anywhere leaves them to be applied again at the next start (applying
+// is idempotent). Extracted file text is cached by content hash. Thread-safe.
+class SearchService {
+ public:
+  SearchService(store::Store& store, SearchOptions options);
+  ~SearchService();
+
+  // Opens the index (rebuilding it from the store when it is missing or broken) and starts the
+  // worker.
+  core::Status start();
+  // Stops the worker after its current batch; what is still queued stays in the outbox.
+  void stop();
+  // Applies everything queued now; for tests and tools.
+  core::Status drain();
+
+  core::Result<indexer::SearchResult> search(const indexer::SearchRequest& request,
+                                             const indexer::Viewer& viewer) const;
+  core::Result<SearchStatus> status() const;
+  // Starts a rebuild in the background; kConflict while one runs.
+  core::Status startRebuild();
+  // Builds a fresh index from the store and swaps it in, in this thread.
+  core::Status rebuildNow();
+
+  // Extraction verdicts of files (by content hash) already processed.
+  core::Result<std::vector<store::FileText>> extractionStatus(const std::vector<std::string>& sha256s) const;
+
+ private:
+  void workerLoop();
+  // The rebuild itself, once rebuilding_ has been set; clears it when done.
+  core::Status rebuildMarked();
+  // Applies one batch; returns how many outbox entries it handled.
+  core::Result<int> applyBatch();
+  core::Result<indexer::IndexedVersion> indexedVersion(store::ReadSession& rs, std::int64_t documentId,
+                                                       std::int64_t version, bool current);
+  std::string fileText(store::ReadSession& rs, const core::FileRecord& file);
+
+  store::Store& store_;
+  SearchOptions options_;
+  std::unique_ptr<indexer::SearchIndex> index_;
+  std::mutex applyMutex_;  // one batch or one rebuild swap at a time
+  std::mutex wakeMutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread worker_;
+  std::thread rebuilder_;
+  std::atomic<bool> rebuilding_{false};
+  mutable std::mutex stateMutex_;
+  std::string lastRebuild_;
+  std::string lastError_;
+};
+
+// The search document of one stored version.
+indexer::IndexedVersion toIndexedVersion(const core::DocumentVersion& version, bool current,
+                                         std::vector<std::string> fileTexts);
+
+}  // namespace gongkai::server::service

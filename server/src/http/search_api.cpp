@@ -1,0 +1,223 @@
+// The search endpoints: full-text search with filters, facets and snippets, the index status,
+// and a rebuild.
+#include "search_api.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+
+#include "gongkai/core/document.h"
+#include "gongkai/core/text.h"
+
+namespace gongkai::server::http {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using Poco::Net::HTTPResponse;
+
+constexpr std::size_t kMaxQueryBytes = 1000;
+constexpr std::int64_t kMaxPerPage = 100;
+constexpr std::int64_t kMaxPage = 1000;
+constexpr std::size_t kMaxFilterValues = 50;
+
+core::Error badParameter(const std::string& field, const std::string& code, const std::string& message) {
+  core::Error error = core::Error::make(core::ErrorCode::kInvalidArgument, "invalid_search",
+                                        "搜索参数有误 (invalid search parameter): " + field);
+  error.fields.push_back({field, code, message});
+  return error;
+}
+
+// Every value of a filter parameter, given repeated (?year=2022&year=2023) or comma-separated.
+std::vector<std::string> valuesOf(const Exchange& ex, const std::string& name) {
+  std::vector<std::string> out;
+  auto [first, last] = ex.query.equal_range(name);
+  for (auto it = first; it != last; ++it) {
+    std::size_t at = 0;
+    const std::string& text = it->second;
+    while (at <= text.size()) {
+      const std::size_t comma = std::min(text.find(',', at), text.size());
+      if (comma > at) out.push_back(text.substr(at, comma - at));
+      at = comma + 1;
+    }
+  }
+  return out;
+}
+
+class SearchRoutes {
+ public:
+  SearchRoutes(service::SearchService& search, const policies::CategoryCatalogue& categories)
+      : search_(search), categories_(categories) {}
+
+  static void addTo(const std::shared_ptr<SearchRoutes>& self, Router& router) {
+    router.add("GET", "/api/v1/search", [self](Exchange& ex) { self->searchDocuments(ex); });
+    router.add("GET", "/api/v1/search/status", [self](Exchange& ex) { self->status(ex); });
+    router.add("POST", "/api/v1/search/rebuild", [self](Exchange& ex) { self->rebuild(ex); });
+  }
+
+ private:
+  core::Result<indexer::SearchRequest> parseRequest(const Exchange& ex) const {
+    indexer::SearchRequest request;
+    request.query = ex.queryValue("q").value_or("");
+    if (request.query.size() > kMaxQueryBytes) {
+      return badParameter("q", "query_too_long", "搜索词太长，最多 1000 字节 (query longer than 1000 bytes)");
+    }
+    if (!core::isValidUtf8(request.query)) {
+      return badParameter("q", "invalid_utf8", "搜索词不是有效的 UTF-8 (query is not valid UTF-8)");
+    }
+    auto take = [&](const std::string& name, auto valid, std::vector<std::string>& into) -> core::Status {
+      into = valuesOf(ex, name);
+      if (into.size() > kMaxFilterValues) {
+        return badParameter(name, "too_many_values", "筛选值太多 (too many filter values)");
+      }
+      for (const auto& value : into) {
+        if (!valid(value)) return badParameter(name, "unknown_value", "无效的筛选值 (unknown value): " + value);
+      }
+      return core::okStatus();
+    };
+    auto any = [](const std::string& value) { return !value.empty() && value.size() <= 200 && core::isValidUtf8(value); };
+    for (auto status : {
+             take("category", [&](const std::string& v) { return categories_.find(v) != nullptr; }, request.categories),
+             take("scope", [](const std::string& v) { return core::parseScope(v).has_value(); }, request.scopes),
+             take("status", [](const std::string& v) { return core::parseStatus(v).has_value(); }, request.statuses),
+             take("mode", [](const std::string& v) { return core::parseMode(v).has_value(); }, request.modes),
+             take("period", [](const std::string& v) { return core::parsePeriod(v).has_value(); }, request.periods),
+             take("org_unit", any, request.org_units)}) {
+      if (!status.ok()) return status.error();
+    }
+    std::vector<std::string> years;
+    auto yearsOk = take("year", [](const std::string& v) {
+      return v.size() == 4 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) && v >= "1900" && v <= "2999";
+    }, years);
+    if (!yearsOk.ok()) return yearsOk.error();
+    for (const auto& year : years) request.years.push_back(std::stoi(year));
+    for (const char* name : {"from", "to"}) {
+      if (auto text = ex.queryValue(name)) {
+        auto date = core::parseDate(*text);
+        if (!date) return badParameter(name, "invalid_date", "日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)");
+        (std::string(name) == "from" ? request.from : request.to) = date;
+      }
+    }
+    if (request.from && request.to && *request.from > *request.to) {
+      return badParameter("from", "empty_range", "起始日期晚于结束日期 (from is after to)");
+    }
+    const std::string sort = ex.queryValue("sort").value_or("relevance");
+    if (sort != "relevance" && sort != "date") {
+      return badParameter("sort", "unknown_sort", "排序只能是 relevance 或 date (sort must be relevance or date)");
+    }
+    request.sort_by_date = sort == "date";
+    const std::string history = ex.queryValue("history").value_or("false");
+    if (history != "true" && history != "false") {
+      return badParameter("history", "not_boolean", "history 只能是 true 或 false (history must be true or false)");
+    }
+    request.history = history == "true";
+    auto page = ex.intQuery("page", 1, kMaxPage);
+    if (!page.ok()) return page.error();
+    auto perPage = ex.intQuery("per_page", 1, kMaxPerPage);
+    if (!perPage.ok()) return perPage.error();
+    request.limit = static_cast<int>(perPage.value().value_or(20));
+    request.offset = static_cast<int>((page.value().value_or(1) - 1) * request.limit);
+    return request;
+  }
+
+  Array::Ptr facetList(const std::string& field, const std::map<std::string, std::int64_t>& counts) const {
+    std::vector<std::pair<std::string, std::int64_t>> sorted(counts.begin(), counts.end());
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    Array::Ptr out = new Array;
+    for (const auto& [value, count] : sorted) {
+      Object::Ptr item = new Object;
+      item->set("value", value);
+      item->set("count", static_cast<Poco::Int64>(count));
+      if (field == "category") {
+        if (const auto* category = categories_.find(value)) item->set("name", category->name);
+      }
+      out->add(item);
+    }
+    return out;
+  }
+
+  void searchDocuments(Exchange& ex) {
+    auto request = parseRequest(ex);
+    if (!request.ok()) return ex.sendProblem(request.error());
+    // Visibility: every viewer sees everything until accounts and policies arrive; the index
+    // applies indexer::Viewer to every query in one place.
+    const indexer::Viewer viewer;
+    auto found = search_.search(request.value(), viewer);
+    if (!found.ok()) return ex.sendProblem(found.error());
+    const indexer::SearchResult& result = found.value();
+    Object::Ptr body = new Object;
+    body->set("query", request.value().query);
+    body->set("total", static_cast<Poco::Int64>(result.total));
+    body->set("page", request.value().offset / request.value().limit + 1);
+    body->set("per_page", request.value().limit);
+    Array::Ptr hits = new Array;
+    for (const auto& hit : result.hits) {
+      Object::Ptr item = new Object;
+      item->set("id", static_cast<Poco::Int64>(hit.document_id));
+      item->set("version", static_cast<Poco::Int64>(hit.version));
+      item->set("current", hit.current);
+      item->set("title", hit.title);
+      item->set("doc_number", hit.doc_number.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(hit.doc_number));
+      item->set("category", hit.category);
+      item->set("org_unit", hit.org_unit);
+      item->set("scope", hit.scope);
+      item->set("date", hit.date.toString());
+      item->set("score", hit.score);
+      item->set("snippet", hit.snippet);
+      hits->add(item);
+    }
+    body->set("hits", hits);
+    Object::Ptr facets = new Object;
+    for (const char* field : {"category", "year", "scope", "org_unit"}) {
+      const auto it = result.facets.find(field);
+      facets->set(field, facetList(field, it == result.facets.end() ? std::map<std::string, std::int64_t>{} : it->second));
+    }
+    body->set("facets", facets);
+    if (result.fallback_query) {
+      body->set("notice", "搜索语法无法解析，已按普通词语搜索 (the query syntax could not be parsed; searched word by word)");
+    } else if (result.total == 0 && request.value().query.find_first_not_of(" \t") != std::string::npos) {
+      body->set("notice", "没有找到匹配的文档 (no matching documents)");
+    }
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  void status(Exchange& ex) {
+    auto status = search_.status();
+    if (!status.ok()) return ex.sendProblem(status.error());
+    const auto& s = status.value();
+    Object::Ptr body = new Object;
+    body->set("documents_indexed", static_cast<Poco::Int64>(s.index.documents));
+    body->set("versions_indexed", static_cast<Poco::Int64>(s.index.versions));
+    body->set("pending_updates", static_cast<Poco::Int64>(s.pending));
+    body->set("last_commit", s.index.last_commit.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.index.last_commit));
+    body->set("index_generation", static_cast<Poco::Int64>(s.index.generation));
+    body->set("index_bytes", static_cast<Poco::UInt64>(s.index.bytes));
+    body->set("rebuilding", s.rebuilding);
+    body->set("last_rebuild", s.last_rebuild.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.last_rebuild));
+    body->set("last_error", s.last_error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.last_error));
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  void rebuild(Exchange& ex) {
+    auto started = search_.startRebuild();
+    if (!started.ok()) return ex.sendProblem(started.error());
+    Object::Ptr body = new Object;
+    body->set("status", "rebuilding");
+    body->set("message", "索引重建已开始，完成后自动切换 (rebuild started; it is swapped in when done)");
+    ex.response.set("Location", "/api/v1/search/status");
+    ex.sendJson(HTTPResponse::HTTP_ACCEPTED, body);
+  }
+
+  service::SearchService& search_;
+  const policies::CategoryCatalogue& categories_;
+};
+
+}  // namespace
+
+void addSearchRoutes(Router& router, service::SearchService& search,
+                     const policies::CategoryCatalogue& categories) {
+  SearchRoutes::addTo(std::make_shared<SearchRoutes>(search, categories), router);
+}
+
+}  // namespace gongkai::server::http

@@ -1,0 +1,281 @@
+#include "gongkai/server/service/search_service.h"
+
+#include <filesystem>
+#include <set>
+
+#include "gongkai/server/store/document_repository.h"
+
+namespace gongkai::server::service {
+namespace {
+
+namespace fs = std::filesystem;
+using store::SearchRepository;
+
+constexpr std::int64_t kRebuildPage = 200;  // documents read per page during a rebuild
+
+core::Date dateOf(core::TimePoint time) {
+  const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(time)};
+  return core::Date{static_cast<int>(day.year()), static_cast<int>(static_cast<unsigned>(day.month())),
+                    static_cast<int>(static_cast<unsigned>(day.day()))};
+}
+
+core::Error searchError(const std::string& what) {
+  return core::Error::make(core::ErrorCode::kInternal, "search_failed", "搜索出错 (search failed): " + what);
+}
+
+}  // namespace
+
+indexer::IndexedVersion toIndexedVersion(const core::DocumentVersion& v, bool current,
+                                         std::vector<std::string> fileTexts) {
+  indexer::IndexedVersion out;
+  out.document_id = v.document_id;
+  out.version = v.version;
+  out.current = current;
+  out.title = v.metadata.title;
+  out.doc_number = v.metadata.doc_number.value_or("");
+  out.summary = v.metadata.summary.value_or("");
+  out.file_texts = std::move(fileTexts);
+  out.category = v.metadata.category;
+  out.org_unit = v.metadata.org_unit;
+  out.scope = std::string(core::toString(v.metadata.scope));
+  out.status = std::string(core::toString(v.status));
+  out.mode = std::string(core::toString(v.metadata.mode));
+  out.period = std::string(core::toString(v.metadata.period));
+  out.year = core::disclosureYear(v.metadata, v.created_at);
+  out.date = v.metadata.issued_at ? *v.metadata.issued_at : dateOf(v.created_at);
+  return out;
+}
+
+SearchService::SearchService(store::Store& store, SearchOptions options)
+    : store_(store), options_(std::move(options)) {}
+
+SearchService::~SearchService() { stop(); }
+
+core::Status SearchService::start() {
+  auto opened = indexer::SearchIndex::open(options_.folder);
+  if (!opened.ok()) {
+    // A broken index is only a cache of the store: start a fresh one and rebuild it.
+    std::error_code error;
+    fs::remove_all(options_.folder, error);
+    opened = indexer::SearchIndex::open(options_.folder);
+    if (!opened.ok()) return opened.error();
+  }
+  index_ = std::move(opened).value();
+  try {
+    auto rs = store_.read();
+    const std::int64_t stored = SearchRepository::versionCount(*rs);
+    const std::int64_t pending = SearchRepository::pendingCount(*rs);
+    // An index missing what neither it nor the outbox holds (deleted, or a fresh folder beside an
+    // old store) is rebuilt before the server takes searches.
+    if (index_->stats().versions + pending < stored) {
+      if (auto rebuilt = rebuildNow(); !rebuilt.ok()) return rebuilt;
+    }
+  } catch (const std::exception& e) {
+    return searchError(e.what());
+  }
+  worker_ = std::thread([this] { workerLoop(); });
+  return core::okStatus();
+}
+
+void SearchService::stop() {
+  {
+    std::lock_guard lock(wakeMutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) worker_.join();
+  if (rebuilder_.joinable()) rebuilder_.join();
+}
+
+void SearchService::workerLoop() {
+  while (true) {
+    {
+      std::lock_guard lock(wakeMutex_);
+      if (stopping_) return;
+    }
+    auto applied = applyBatch();
+    {
+      std::lock_guard lock(stateMutex_);
+      lastError_ = applied.ok() ? "" : applied.error().message;
+    }
+    if (applied.ok() && applied.value() >= options_.batch_size) continue;  // more are waiting
+    std::unique_lock lock(wakeMutex_);
+    wake_.wait_for(lock, options_.idle_wait, [this] { return stopping_; });
+  }
+}
+
+core::Status SearchService::drain() {
+  while (true) {
+    auto applied = applyBatch();
+    if (!applied.ok()) return applied.error();
+    if (applied.value() == 0) return core::okStatus();
+  }
+}
+
+core::Result<int> SearchService::applyBatch() {
+  std::lock_guard lock(applyMutex_);
+  try {
+    auto rs = store_.read();
+    const auto entries = SearchRepository::pending(*rs, options_.batch_size);
+    if (entries.empty()) return 0;
+    // Each new version, and the one before it, which is no longer current.
+    std::set<std::pair<std::int64_t, std::int64_t>> versions;
+    for (const auto& entry : entries) {
+      versions.insert({entry.document_id, entry.version});
+      if (entry.version > 1) versions.insert({entry.document_id, entry.version - 1});
+    }
+    std::map<std::int64_t, std::int64_t> currentOf;
+    for (const auto& [id, version] : versions) {
+      if (!currentOf.count(id)) {
+        auto current = store::DocumentRepository::current(*rs, id);
+        currentOf[id] = current ? current->version : 0;
+      }
+      auto indexed = indexedVersion(*rs, id, version, currentOf[id] == version);
+      if (!indexed.ok()) return indexed.error();
+      index_->put(indexed.value());
+    }
+    index_->commit();
+    const std::int64_t lastId = entries.back().id;
+    auto acknowledged = store_.write([lastId](store::Transaction& tx) -> core::Status {
+      SearchRepository::acknowledge(tx, lastId);
+      return core::okStatus();
+    });
+    if (!acknowledged.ok()) return acknowledged.error();
+    return static_cast<int>(entries.size());
+  } catch (const std::exception& e) {
+    return searchError(e.what());
+  }
+}
+
+core::Result<indexer::IndexedVersion> SearchService::indexedVersion(store::ReadSession& rs,
+                                                                    std::int64_t documentId,
+                                                                    std::int64_t version, bool current) {
+  auto stored = store::DocumentRepository::version(rs, documentId, version);
+  if (!stored) {
+    return core::Error::make(core::ErrorCode::kCorrupt, "version_missing",
+                             "索引队列指向不存在的版本 (queued version missing): " + std::to_string(documentId) +
+                                 " v" + std::to_string(version));
+  }
+  std::vector<std::string> texts;
+  for (const auto& file : stored->files) texts.push_back(fileText(rs, file));
+  return toIndexedVersion(*stored, current, std::move(texts));
+}
+
+std::string SearchService::fileText(store::ReadSession& rs, const core::FileRecord& file) {
+  if (auto known = SearchRepository::fileText(rs, file.sha256)) return known->text;
+  const indexer::Extraction extraction =
+      indexer::extractIsolated(options_.extractor_binary, store_.blobs().pathOf(file.sha256), file.media_type,
+                               file.name, options_.limits);
+  store::FileText text{file.sha256,          extraction.ok,        extraction.format,
+                       extraction.error_code, extraction.message, extraction.truncated,
+                       extraction.text,       core::formatRfc3339(core::nowUtc())};
+  // The verdict is kept so a failing file is not retried on every index pass; a rebuild after
+  // the extractor improves can clear file_texts to try again.
+  auto saved = store_.write([&text](store::Transaction& tx) -> core::Status {
+    SearchRepository::saveFileText(tx, text);
+    return core::okStatus();
+  });
+  (void)saved;  // not saved: extracted again next time, nothing lost
+  return extraction.ok ? extraction.text : std::string();
+}
+
+core::Result<indexer::SearchResult> SearchService::search(const indexer::SearchRequest& request,
+                                                          const indexer::Viewer& viewer) const {
+  return index_->search(request, viewer);
+}
+
+core::Result<SearchStatus> SearchService::status() const {
+  SearchStatus status;
+  try {
+    auto rs = store_.read();
+    status.pending = SearchRepository::pendingCount(*rs);
+  } catch (const std::exception& e) {
+    return searchError(e.what());
+  }
+  status.index = index_->stats();
+  status.rebuilding = rebuilding_;
+  std::lock_guard lock(stateMutex_);
+  status.last_rebuild = lastRebuild_;
+  status.last_error = lastError_;
+  return status;
+}
+
+core::Status SearchService::startRebuild() {
+  bool expected = false;
+  if (!rebuilding_.compare_exchange_strong(expected, true)) {
+    return core::Error::make(core::ErrorCode::kConflict, "rebuild_running",
+                             "索引重建正在进行 (a rebuild is already running)");
+  }
+  if (rebuilder_.joinable()) rebuilder_.join();  // the previous one, finished
+  rebuilder_ = std::thread([this] {
+    auto rebuilt = rebuildMarked();
+    if (!rebuilt.ok()) {
+      std::lock_guard lock(stateMutex_);
+      lastError_ = rebuilt.error().message;
+    }
+  });
+  return core::okStatus();
+}
+
+core::Status SearchService::rebuildNow() {
+  bool expected = false;
+  if (!rebuilding_.compare_exchange_strong(expected, true)) {
+    return core::Error::make(core::ErrorCode::kConflict, "rebuild_running",
+                             "索引重建正在进行 (a rebuild is already running)");
+  }
+  return rebuildMarked();
+}
+
+core::Status SearchService::rebuildMarked() {
+  struct Done {
+    std::atomic<bool>& flag;
+    ~Done() { flag = false; }
+  } done{rebuilding_};
+  try {
+    auto rs = store_.read();
+    const std::int64_t seenUpTo = SearchRepository::lastAuditSeq(*rs);
+    auto rebuild = index_->startRebuild();
+    for (std::int64_t after = 0;;) {
+      const auto page = SearchRepository::versionsAfter(*rs, after, kRebuildPage);
+      if (page.empty()) break;
+      for (const auto& ref : page) {
+        auto indexed = indexedVersion(*rs, ref.document_id, ref.version, ref.current);
+        if (!indexed.ok()) return indexed.error();
+        rebuild->put(indexed.value());
+      }
+      after = page.back().document_id;
+    }
+    // Versions stored while the rebuild read, and the versions they superseded, are put again
+    // with the worker held back; then the new index takes over.
+    std::lock_guard lock(applyMutex_);
+    auto fresh = store_.read();
+    for (const auto& ref : SearchRepository::versionsSince(*fresh, seenUpTo)) {
+      auto indexed = indexedVersion(*fresh, ref.document_id, ref.version, ref.current);
+      if (!indexed.ok()) return indexed.error();
+      rebuild->put(indexed.value());
+      if (ref.version > 1) {
+        auto before = indexedVersion(*fresh, ref.document_id, ref.version - 1, false);
+        if (!before.ok()) return before.error();
+        rebuild->put(before.value());
+      }
+    }
+    index_->swapIn(std::move(rebuild));
+  } catch (const std::exception& e) {
+    return searchError(e.what());
+  }
+  std::lock_guard lock(stateMutex_);
+  lastRebuild_ = core::formatRfc3339(core::nowUtc());
+  return core::okStatus();
+}
+
+core::Result<std::vector<store::FileText>> SearchService::extractionStatus(
+    const std::vector<std::string>& sha256s) const {
+  try {
+    auto rs = store_.read();
+    return SearchRepository::fileTextStatus(*rs, sha256s);
+  } catch (const std::exception& e) {
+    return searchError(e.what());
+  }
+}
+
+}  // namespace gongkai::server::service

@@ -1,0 +1,314 @@
+// Search benchmark: builds a search index over a generated corpus of disclosure documents and
+// reports indexing throughput, index size per document, peak RSS during the rebuild, and the
+// latency (p50, p99) of two-word queries with a category filter, top 20 with snippets and facet
+// counts (category, year, scope, org_unit) over all matches. SQLite FTS5 with the trigram
+// tokenizer runs as the baseline on the same corpus and queries, side by side.
+//
+//   gongkai_search_bench [--documents N] [--queries Q] [--runs R] [--keep DIR] [--seed S]
+//
+// Defaults: 100,000 documents, 1,000 queries, medians of 3 runs (each a fresh rebuild).
+// --keep DIR leaves the last run's index files in DIR. Aims (from the issue): ≥ 1,000 documents/s,
+// p50 ≤ 10 ms and p99 ≤ 50 ms at 100,000 documents.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "fts5_baseline.h"
+#include "search_corpus.h"
+#include "support/temp_dir.h"
+
+namespace {
+
+using namespace gongkai::bench;
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+// Nearest-rank percentile (p in 0..1) of unsorted values.
+double percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size())));
+  return values[std::max<std::size_t>(rank, 1) - 1];
+}
+
+// Peak resident set size so far (VmHWM), in MB.
+double peakRssMb() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+  }
+  return 0;
+}
+
+// Sets the peak back to the current RSS (Linux ≥ 4.0), so that each rebuild's peak is its own.
+void resetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+struct Options {
+  std::int64_t documents = 100'000;
+  std::size_t queries = 1000;
+  int runs = 3;
+  std::string keep;
+  std::uint64_t seed = 20230106;  // the date of seed 001
+};
+
+struct Query {
+  std::string words;     // "党风廉政建设 责任制"
+  std::string category;  // the filter
+};
+
+// The same queries for every engine and run: the two-word mix, each with a category filter
+// taken in turn, so that frequent and rare categories are both asked for.
+std::vector<Query> benchQueries(const Options& options) {
+  std::vector<Query> queries;
+  const auto& codes = corpusCategoryCodes();
+  for (auto& words : twoWordQueries(options.seed + 1, options.queries)) {
+    queries.push_back({std::move(words), codes[queries.size() % codes.size()]});
+  }
+  return queries;
+}
+
+constexpr std::size_t kBatch = 1000;  // documents per transaction / commit
+
+struct CorpusStats {
+  std::int64_t documents = 0, bytes = 0, minBytes = 1 << 30, maxBytes = 0;
+  std::map<std::string, std::int64_t> byCategory, byScope;
+  std::map<int, std::int64_t> byYear;
+};
+
+// Generates the corpus in batches and hands each to `add`; returns the seconds spent in `add`
+// only, so that generating the documents does not count against the indexer.
+double feedCorpus(const Options& options, CorpusStats& stats,
+                  const std::function<void(const std::vector<CorpusDocument>&)>& add) {
+  CorpusGenerator generator(options.seed);
+  std::vector<CorpusDocument> batch;
+  double addSeconds = 0;
+  for (std::int64_t done = 0; done < options.documents;) {
+    batch.clear();
+    while (batch.size() < kBatch && done < options.documents) {
+      batch.push_back(generator.next());
+      ++done;
+      const CorpusDocument& doc = batch.back();
+      const auto bytes =
+          static_cast<std::int64_t>(doc.title.size() + doc.summary.size() + doc.body.size());
+      ++stats.documents;
+      stats.bytes += bytes;
+      stats.minBytes = std::min(stats.minBytes, bytes);
+      stats.maxBytes = std::max(stats.maxBytes, bytes);
+      ++stats.byCategory[doc.category];
+      ++stats.byScope[doc.scope];
+      ++stats.byYear[doc.year];
+    }
+    const auto start = Clock::now();
+    add(batch);
+    addSeconds += seconds(start);
+  }
+  return addSeconds;
+}
+
+// What each engine reports for one run; the medians over runs are printed side by side.
+struct EngineFigures {
+  double docsPerSecond = 0;  // documents / (adding + finishing)
+  double addSeconds = 0;     // adding all batches
+  double finishSeconds = 0;  // the final merge / commit
+  double bytesPerDocument = 0;
+  double peakRssMb = 0;  // during the rebuild
+  double p50Ms = 0, p99Ms = 0;
+  double meanMatches = 0;  // per query, after the filter
+  double noMatchQueries = 0;
+};
+
+void printResult(const Query& query, const SearchResult& result) {
+  std::printf("  query \"%s\" in %s: %lld matches\n", query.words.c_str(), query.category.c_str(),
+              static_cast<long long>(result.total));
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, result.hits.size()); ++i) {
+    const auto& hit = result.hits[i];
+    std::printf("    #%lld %.2f %s\n      %s\n", static_cast<long long>(hit.id), hit.score,
+                hit.title.c_str(), hit.snippet.c_str());
+  }
+  auto facet = [](const char* name, const FacetCounts& counts) {
+    std::printf("    %s:", name);
+    for (const auto& [value, count] : counts) {
+      std::printf(" %s %lld", value.c_str(), static_cast<long long>(count));
+    }
+    std::printf("\n");
+  };
+  facet("category", result.byCategory);
+  facet("year", result.byYear);
+  facet("scope", result.byScope);
+  facet("org_unit", result.byOrgUnit);
+}
+
+EngineFigures runFts5(const Options& options, const std::vector<Query>& queries,
+                      const std::string& dir, bool verbose) {
+  EngineFigures figures;
+  Fts5Baseline index(dir + "/fts5.sqlite");
+  CorpusStats stats;
+  resetPeakRss();
+  figures.addSeconds =
+      feedCorpus(options, stats, [&](const auto& batch) { index.addBatch(batch); });
+  const auto finishStart = Clock::now();
+  index.finish();
+  figures.finishSeconds = seconds(finishStart);
+  figures.peakRssMb = peakRssMb();
+  figures.docsPerSecond =
+      static_cast<double>(options.documents) / (figures.addSeconds + figures.finishSeconds);
+  figures.bytesPerDocument =
+      static_cast<double>(index.fileBytes()) / static_cast<double>(options.documents);
+
+  std::vector<double> latencies;
+  std::int64_t matches = 0;
+  for (const Query& query : queries) {
+    const auto start = Clock::now();
+    const SearchResult result = index.search(query.words, query.category);
+    latencies.push_back(seconds(start) * 1e3);
+    matches += result.total;
+    if (result.total == 0) ++figures.noMatchQueries;
+  }
+  figures.p50Ms = percentile(latencies, 0.50);
+  figures.p99Ms = percentile(latencies, 0.99);
+  figures.meanMatches = static_cast<double>(matches) / static_cast<double>(queries.size());
+
+  if (verbose) {
+    std::printf("corpus: %lld documents, %.0f bytes on average (min %lld, max %lld)\n",
+                static_cast<long long>(stats.documents),
+                static_cast<double>(stats.bytes) / static_cast<double>(stats.documents),
+                static_cast<long long>(stats.minBytes), static_cast<long long>(stats.maxBytes));
+    std::printf("  categories:");
+    for (const auto& [code, count] : stats.byCategory)
+      std::printf(" %s %lld", code.c_str(), static_cast<long long>(count));
+    std::printf("\n  scopes:");
+    for (const auto& [scope, count] : stats.byScope)
+      std::printf(" %s %lld", scope.c_str(), static_cast<long long>(count));
+    std::printf("\n  years:");
+    for (const auto& [year, count] : stats.byYear)
+      std::printf(" %d %lld", year, static_cast<long long>(count));
+    std::printf("\nFTS5 file by table:");
+    for (const auto& [table, bytes] : index.tableBytes()) {
+      std::printf(" %s %.0f", table.c_str(),
+                  static_cast<double>(bytes) / static_cast<double>(options.documents));
+    }
+    std::printf(" (bytes per document)\nFTS5 sample answer:\n");
+    printResult(queries.front(), index.search(queries.front().words, queries.front().category));
+  }
+  return figures;
+}
+
+// Xapian half: added with the index.
+// EngineFigures runXapian(const Options&, const std::vector<Query>&, const std::string& dir,
+//                         bool verbose);
+
+void printRun(const char* engine, int run, const EngineFigures& f) {
+  std::printf(
+      "run %d %s: %.0f docs/s (add %.1f s + finish %.1f s), %.0f bytes/doc, peak RSS %.0f MB; "
+      "query p50 %.2f ms, p99 %.2f ms, %.0f matches/query, %.0f queries without a match\n",
+      run, engine, f.docsPerSecond, f.addSeconds, f.finishSeconds, f.bytesPerDocument, f.peakRssMb,
+      f.p50Ms, f.p99Ms, f.meanMatches, f.noMatchQueries);
+}
+
+EngineFigures medians(const std::vector<EngineFigures>& runs) {
+  auto of = [&](double EngineFigures::*field) {
+    std::vector<double> values;
+    for (const auto& run : runs) values.push_back(run.*field);
+    return median(values);
+  };
+  EngineFigures m;
+  for (auto field :
+       {&EngineFigures::docsPerSecond, &EngineFigures::addSeconds, &EngineFigures::finishSeconds,
+        &EngineFigures::bytesPerDocument, &EngineFigures::peakRssMb, &EngineFigures::p50Ms,
+        &EngineFigures::p99Ms, &EngineFigures::meanMatches, &EngineFigures::noMatchQueries}) {
+    m.*field = of(field);
+  }
+  return m;
+}
+
+void printSideBySide(const Options& options,
+                     const std::vector<std::pair<std::string, EngineFigures>>& engines) {
+  std::printf("\nmedians of %d runs at %lld documents, %zu queries:\n%-28s", options.runs,
+              static_cast<long long>(options.documents), options.queries, "");
+  for (const auto& [name, figures] : engines) std::printf("%16s", name.c_str());
+  auto row = [&](const char* label, const char* format, double EngineFigures::*field) {
+    std::printf("\n%-28s", label);
+    for (const auto& [name, figures] : engines) {
+      char cell[32];
+      std::snprintf(cell, sizeof cell, format, figures.*field);
+      std::printf("%16s", cell);
+    }
+  };
+  row("indexing (docs/s)", "%.0f", &EngineFigures::docsPerSecond);
+  row("  adding (s)", "%.1f", &EngineFigures::addSeconds);
+  row("  finishing (s)", "%.1f", &EngineFigures::finishSeconds);
+  row("index size (bytes/doc)", "%.0f", &EngineFigures::bytesPerDocument);
+  row("peak RSS, rebuild (MB)", "%.0f", &EngineFigures::peakRssMb);
+  row("query p50 (ms)", "%.2f", &EngineFigures::p50Ms);
+  row("query p99 (ms)", "%.2f", &EngineFigures::p99Ms);
+  row("matches per query", "%.0f", &EngineFigures::meanMatches);
+  row("queries without a match", "%.0f", &EngineFigures::noMatchQueries);
+  std::printf("\n");
+}
+
+void printSampleDocument(const Options& options) {
+  CorpusGenerator generator(options.seed);
+  const CorpusDocument doc = generator.next();
+  std::printf(
+      "sample document #%lld (%zu bytes): category %s, org_unit %s, scope %s, %d-%02d-%02d\n"
+      "title: %s\ndoc_number: %s\nsummary: %s\nbody:\n%s\n",
+      static_cast<long long>(doc.id), doc.title.size() + doc.summary.size() + doc.body.size(),
+      doc.category.c_str(), doc.org_unit.c_str(), doc.scope.c_str(), doc.year, doc.month, doc.day,
+      doc.title.c_str(), doc.doc_number.c_str(), doc.summary.c_str(), doc.body.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--documents")) options.documents = std::atoll(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--queries"))
+      options.queries = std::strtoul(argv[i + 1], nullptr, 10);
+    if (!std::strcmp(argv[i], "--runs")) options.runs = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--keep")) options.keep = argv[i + 1];
+    if (!std::strcmp(argv[i], "--seed")) options.seed = std::strtoull(argv[i + 1], nullptr, 10);
+  }
+  if (options.documents < 1 || options.queries < 1 || options.runs < 1) {
+    std::fprintf(stderr,
+                 "usage: gongkai_search_bench [--documents N] [--queries Q] [--runs R] "
+                 "[--keep DIR] [--seed S]\n");
+    return 2;
+  }
+
+  gongkai::testing::TempDir temporary;
+  const std::string dir = options.keep.empty() ? temporary.path() : options.keep;
+  std::filesystem::create_directories(dir);
+
+  printSampleDocument(options);
+  const std::vector<Query> queries = benchQueries(options);
+  std::printf(
+      "queries: two words of at least three characters each (FTS5's trigram tokenizer "
+      "matches nothing shorter), category filter in turn, e.g. \"%s\" in %s\n\n",
+      queries.front().words.c_str(), queries.front().category.c_str());
+
+  std::vector<EngineFigures> fts5Runs;
+  for (int r = 0; r < options.runs; ++r) {
+    fts5Runs.push_back(runFts5(options, queries, dir, r == 0));
+    printRun("FTS5", r + 1, fts5Runs.back());
+  }
+  // Xapian half: added with the index (runXapian per run, next to runFts5).
+
+  printSideBySide(options, {{"FTS5 trigram", medians(fts5Runs)}});
+  return 0;
+}

@@ -1,0 +1,229 @@
+// Search through the real server: documents made from the seed texts, Chinese queries of every
+// kind, filters and facets, snippets, history, bad parameters, extraction failures shown on the
+// document, and a kill -9 with updates still queued.
+#include <Poco/JSON/Array.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <thread>
+
+#include "fixture.h"
+
+namespace gongkai::testing {
+namespace {
+
+std::string metadata(const std::string& title, const std::string& number, const std::string& category,
+                     const std::string& unit, const std::string& issued, const std::string& summary,
+                     const std::string& scope = "public") {
+  return R"({"title":")" + title + R"(","doc_number":)" + (number.empty() ? "null" : "\"" + number + "\"") +
+         R"(,"category":")" + category + R"(","org_unit":")" + unit + R"(","scope":")" + scope +
+         R"(","mode":"proactive","period":"periodic","issued_at":")" + issued + R"(","summary":")" + summary +
+         R"("})";
+}
+
+class SearchApiTest : public ServerTest {
+ protected:
+  std::int64_t create(const std::string& meta, const std::string& fileName = "", const std::string& body = "",
+                      const std::string& type = "text/plain") {
+    HttpResponse response;
+    if (fileName.empty()) {
+      response = client().postJson("/api/v1/documents", meta);
+    } else {
+      response = client().postMultipart("/api/v1/documents", {{"metadata", "", "application/json", meta, ""},
+                                                               {"file", fileName, type, body, ""}});
+    }
+    EXPECT_EQ(response.status, 201) << response.body;
+    return response.json()->getValue<Poco::Int64>("id");
+  }
+
+  void seedDocuments() {
+    create(metadata("党务公开工作情况汇报", "连发[2010]37号", "QJ", "lyg-fybjy", "2010-05-01",
+                    "按照连发[2010]37号文件精神推进党务公开"),
+           "汇报.txt",
+           "我院党委将推进党务公开工作作为深入贯彻党的十七大精神的一项长效措施，制定了党务公开方案。");
+    create(metadata("党组织党务公开实施方案", "孝卫党发[2023]1号", "ZZ", "xd-wsy", "2023-01-06",
+                    "党务公开实施方案"),
+           "方案.html",
+           "<html><head><style>p{}</style></head><body><p>2023年1月6日印发。</p><p>落实党风廉政建设责任制，"
+           "加强党内监督&amp;民主管理。</p></body></html>",
+           "text/html");
+    create(metadata("关于OA系统上线党建平台的通知", "", "ZZ", "xd-wsy", "2023-06-01", "党建平台接入OA系统"));
+    create(metadata("２０２２年度党费收缴情况公示", "", "ZZ", "xd-wsy", "2022-12-20", "按季度公开党费收缴"));
+    waitUntilIndexed();
+  }
+
+  void waitUntilIndexed() {
+    for (int i = 0; i < 300; ++i) {
+      auto status = client().get("/api/v1/search/status").json();
+      if (status->getValue<Poco::Int64>("pending_updates") == 0) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << "index did not catch up";
+  }
+
+  Poco::JSON::Object::Ptr search(const std::string& query, const std::string& extra = "") {
+    std::string encoded;
+    Poco::URI::encode(query, "&=+#%?/", encoded);
+    auto response = client().get("/api/v1/search?q=" + encoded + extra);
+    EXPECT_EQ(response.status, 200) << query << " " << response.body;
+    return response.json();
+  }
+
+  static std::int64_t total(const Poco::JSON::Object::Ptr& result) { return result->getValue<Poco::Int64>("total"); }
+  static std::string firstTitle(const Poco::JSON::Object::Ptr& result) {
+    auto hits = result->getArray("hits");
+    return hits->size() == 0 ? "" : hits->getObject(0)->getValue<std::string>("title");
+  }
+};
+
+TEST_F(SearchApiTest, ChineseQueriesFindTheRightDocumentsFirst) {
+  seedDocuments();
+  EXPECT_EQ(firstTitle(search("连发[2010]37号")), "党务公开工作情况汇报");
+  EXPECT_EQ(firstTitle(search("2023年1月6日")), "党组织党务公开实施方案");  // in the HTML file
+  EXPECT_EQ(firstTitle(search("党风廉政建设责任制")), "党组织党务公开实施方案");
+  EXPECT_EQ(total(search("廉政建设")), 1);
+  EXPECT_EQ(total(search("党")), 4);
+  EXPECT_EQ(firstTitle(search("OA系统")), "关于OA系统上线党建平台的通知");
+  EXPECT_EQ(firstTitle(search("ｏａ党建")), "关于OA系统上线党建平台的通知");
+  EXPECT_EQ(firstTitle(search("2022年度")), "２０２２年度党费收缴情况公示");
+  EXPECT_EQ(total(search("十七大")), 1);  // in the text file
+  EXPECT_EQ(total(search("style")), 0);   // HTML markup is not text
+  EXPECT_EQ(total(search("title:党费")), 1);
+  EXPECT_EQ(total(search("党费 OR 廉政")), 2);
+  EXPECT_EQ(total(search("党务公开 NOT 汇报")), 1);
+}
+
+TEST_F(SearchApiTest, FiltersFacetsSnippetsAndPaging) {
+  seedDocuments();
+  auto result = search("党", "&category=ZZ&year=2023");
+  EXPECT_EQ(total(result), 2);
+  auto facets = result->getObject("facets");
+  auto categories = facets->getArray("category");
+  ASSERT_EQ(categories->size(), 1u);
+  EXPECT_EQ(categories->getObject(0)->getValue<std::string>("value"), "ZZ");
+  EXPECT_EQ(categories->getObject(0)->getValue<std::string>("name"), "党的组织管理");
+  EXPECT_EQ(categories->getObject(0)->getValue<Poco::Int64>("count"), 2);
+
+  result = search("党");
+  auto years = result->getObject("facets")->getArray("year");
+  std::map<std::string, std::int64_t> byYear;
+  for (std::size_t i = 0; i < years->size(); ++i) {
+    byYear[years->getObject(i)->getValue<std::string>("value")] = years->getObject(i)->getValue<Poco::Int64>("count");
+  }
+  EXPECT_EQ(byYear, (std::map<std::string, std::int64_t>{{"2010", 1}, {"2022", 1}, {"2023", 2}}));
+  EXPECT_EQ(result->getObject("facets")->getArray("org_unit")->getObject(0)->getValue<Poco::Int64>("count"), 3);
+
+  EXPECT_EQ(total(search("", "&from=2022-01-01&to=2022-12-31")), 1);
+  EXPECT_EQ(total(search("", "&category=QJ,ZZ")), 4);
+  auto byDate = search("党务公开", "&sort=date");
+  EXPECT_EQ(firstTitle(byDate), "党组织党务公开实施方案");
+  auto page = search("党", "&per_page=3&page=2");
+  EXPECT_EQ(page->getArray("hits")->size(), 1u);
+  EXPECT_EQ(total(page), 4);
+
+  auto hit = search("廉政建设")->getArray("hits")->getObject(0);
+  const std::string snippet = hit->getValue<std::string>("snippet");
+  EXPECT_NE(snippet.find("<mark>廉政建设</mark>"), std::string::npos) << snippet;
+  EXPECT_NE(snippet.find("&amp;"), std::string::npos) << snippet;  // text escaped, marks are ours
+  EXPECT_EQ(hit->getValue<std::string>("doc_number"), "孝卫党发[2023]1号");
+  EXPECT_EQ(hit->getValue<std::string>("date"), "2023-01-06");
+  EXPECT_EQ(hit->getValue<Poco::Int64>("version"), 1);
+}
+
+TEST_F(SearchApiTest, SupersededVersionsAreSearchableWithHistory) {
+  const auto id = create(metadata("换届选举结果公示（征求意见稿）", "", "ZZ", "xd-wsy", "2024-03-01", "初稿"));
+  auto patched = client().request("PATCH", "/api/v1/documents/" + std::to_string(id),
+                                  R"({"title":"换届选举结果公示","summary":"定稿"})", "application/merge-patch+json",
+                                  {{"If-Match", "\"v1\""}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  waitUntilIndexed();
+  EXPECT_EQ(total(search("征求意见稿")), 0);
+  auto history = search("征求意见稿", "&history=true");
+  ASSERT_EQ(total(history), 1);
+  auto hit = history->getArray("hits")->getObject(0);
+  EXPECT_EQ(hit->getValue<Poco::Int64>("version"), 1);
+  EXPECT_FALSE(hit->getValue<bool>("current"));
+  EXPECT_EQ(total(search("换届选举", "&history=true")), 2);
+  EXPECT_EQ(total(search("换届选举")), 1);
+}
+
+TEST_F(SearchApiTest, BadParametersGetClearProblemsAndAbsurdQueriesAnAnswer) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"?q=a&per_page=0", "invalid_query"}, {"?per_page=101", "invalid_query"},
+      {"?page=abc", "invalid_query"},       {"?year=20x3", "invalid_search"},
+      {"?category=XX", "invalid_search"},             {"?sort=random", "invalid_search"},
+      {"?from=2023-13-01", "invalid_search"},         {"?from=2024-01-01&to=2023-01-01", "invalid_search"},
+      {"?history=yes", "invalid_search"},             {"?q=%FF%FE", "invalid_search"},
+      {"?q=" + std::string(1001, 'a'), "invalid_search"}, {"?scope=secret", "invalid_search"}};
+  for (const auto& [query, code] : bad) {
+    auto response = client().get("/api/v1/search" + query);
+    // Unparseable parameters are 400; well-formed but unacceptable values 422, as elsewhere.
+    EXPECT_EQ(response.status, code == "invalid_query" ? 400 : 422) << query << " " << response.body;
+    EXPECT_EQ(response.headers["content-type"].rfind("application/problem+json", 0), 0u) << query;
+    if (response.status >= 400) EXPECT_EQ(response.json()->getValue<std::string>("code"), code) << query;
+  }
+  seedDocuments();
+  for (const char* query : {"((((", "\"", "AND OR NOT", "，。！", "title:", "*", "-", "%", "连发[2010", "abc党建def"}) {
+    auto result = search(query);
+    EXPECT_TRUE(result->has("total")) << query;
+  }
+  EXPECT_TRUE(search("，。！")->has("notice"));
+  EXPECT_EQ(total(search("")), 4);  // nothing typed: everything, newest first
+}
+
+TEST_F(SearchApiTest, AnUnreadableFileIsStoredAndItsFailureShownOnTheDocument) {
+  const auto id = create(metadata("损坏的附件", "", "ZZ", "xd-wsy", "2024-01-01", "附件无法读取"),
+                         "附件.pdf", "%PDF-1.7 this is not really a pdf", "application/pdf");
+  waitUntilIndexed();
+  auto doc = client().get("/api/v1/documents/" + std::to_string(id)).json();
+  auto extraction = doc->getArray("files")->getObject(0)->getObject("text_extraction");
+  EXPECT_EQ(extraction->getValue<std::string>("status"), "failed");
+  EXPECT_FALSE(extraction->getValue<std::string>("code").empty());
+  EXPECT_EQ(total(search("损坏")), 1);  // the document itself is searchable
+  const auto good = create(metadata("可读的附件", "", "ZZ", "xd-wsy", "2024-01-02", "附件"), "附件.txt",
+                           "三会一课制度落实情况");
+  waitUntilIndexed();
+  auto file = client().get("/api/v1/documents/" + std::to_string(good)).json()->getArray("files")->getObject(0);
+  EXPECT_EQ(file->getObject("text_extraction")->getValue<std::string>("status"), "ok");
+  EXPECT_EQ(total(search("三会一课")), 1);
+}
+
+TEST_F(SearchApiTest, AKillWithUpdatesQueuedIsCaughtUpAtTheNextStart) {
+  // The worker looks at the outbox only every 10 minutes, so the writes below stay queued.
+  restart({"-D", "gongkai.search.poll_milliseconds=600000"});
+  for (int i = 0; i < 20; ++i) {
+    create(metadata("民主评议党员第" + std::to_string(i) + "批", "孝卫党发[2024]" + std::to_string(i) + "号", "ZZ",
+                    "xd-wsy", "2024-02-01", "民主评议"));
+  }
+  auto status = client().get("/api/v1/search/status").json();
+  EXPECT_EQ(status->getValue<Poco::Int64>("pending_updates"), 20);
+  server().kill();
+  restart();
+  waitUntilIndexed();
+  EXPECT_EQ(total(search("民主评议")), 20);
+  EXPECT_EQ(firstTitle(search("孝卫党发[2024]7号")), "民主评议党员第7批");
+  status = client().get("/api/v1/search/status").json();
+  EXPECT_EQ(status->getValue<Poco::Int64>("documents_indexed"), documentCount());
+  EXPECT_FALSE(status->isNull("last_commit"));
+}
+
+TEST_F(SearchApiTest, ARebuildSwapsInAFreshIndexWhileSearchesGoOn) {
+  seedDocuments();
+  const auto before = client().get("/api/v1/search/status").json()->getValue<Poco::Int64>("index_generation");
+  auto started = client().postJson("/api/v1/search/rebuild", "{}");
+  ASSERT_EQ(started.status, 202) << started.body;
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_EQ(total(search("党务公开")), 2);  // searches go on, complete, throughout
+    auto status = client().get("/api/v1/search/status").json();
+    if (!status->getValue<bool>("rebuilding") && status->getValue<Poco::Int64>("index_generation") > before) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto status = client().get("/api/v1/search/status").json();
+  EXPECT_EQ(status->getValue<Poco::Int64>("index_generation"), before + 1);
+  EXPECT_EQ(status->getValue<Poco::Int64>("documents_indexed"), 4);
+  EXPECT_FALSE(status->isNull("last_rebuild"));
+  EXPECT_EQ(firstTitle(search("连发[2010]37号")), "党务公开工作情况汇报");
+}
+
+}  // namespace
+}  // namespace gongkai::testing

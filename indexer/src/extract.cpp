@@ -18,13 +18,13 @@ void fail(std::string code, const std::string& message) {
 }
 
 void Deadline::check() const {
-  if (std::chrono::steady_clock::now() > end_) {
+  if (std::chrono::steady_clock::now() >= end_) {
     fail("timeout", "提取文本超时 (extraction took longer than allowed)");
   }
 }
 
 void TextSink::append(std::string_view text) {
-  // Keep a few bytes past the cap so finish() can tell a cut from an exact fit.
+  // Keep a few bytes past the cap so that a cut shows as text longer than the cap.
   const std::size_t room = cap_ + 4 > text_.size() ? cap_ + 4 - text_.size() : 0;
   text_.append(text.substr(0, room));
 }
@@ -107,16 +107,24 @@ bool looksLikeText(std::string_view head) {
   });
 }
 
+// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF.
 bool isValidUtf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
-    const std::size_t length = c < 0x80           ? 1
-                               : (c >> 5) == 0x6  ? 2
-                               : (c >> 4) == 0xE  ? 3
-                               : (c >> 3) == 0x1E ? 4
-                                                  : 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t length = c >= 0xC2 && c <= 0xDF   ? 2
+                               : c >= 0xE0 && c <= 0xEF ? 3
+                               : c >= 0xF0 && c <= 0xF4 ? 4
+                                                        : 0;
     if (length == 0 || i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
+    const auto second = static_cast<unsigned char>(text[i + 1]);
+    const unsigned char low = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    const unsigned char high = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+    if (second < low || second > high) return false;
+    for (std::size_t k = 2; k < length; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
     }
     i += length;
@@ -166,11 +174,20 @@ std::string extractAs(const std::string& format, std::string_view bytes,
   fail("unsupported_format", "不支持的文件格式，未提取文本 (unsupported file format)");
 }
 
+// Messages can quote libraries (libarchive's carry newlines) and file names: one line of valid
+// UTF-8, as the isolated runner's status line and JSON answers need.
+std::string cleanMessage(const std::string& message) {
+  std::string clean = isValidUtf8(message) ? message : detail::decodeCharset(message, "UTF-8");
+  std::replace_if(
+      clean.begin(), clean.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
+  return clean;
+}
+
 Extraction failure(std::string format, const std::string& code, const std::string& message) {
   Extraction result;
   result.format = std::move(format);
   result.error_code = code;
-  result.message = message;
+  result.message = cleanMessage(message);
   return result;
 }
 
@@ -178,7 +195,8 @@ Extraction failure(std::string format, const std::string& code, const std::strin
 
 std::string detectFormat(std::string_view head, std::string_view mediaType,
                          std::string_view fileName) {
-  if (head.substr(0, 1024).find("%PDF-") != std::string_view::npos) return "pdf";
+  // PDF readers accept junk before the header; such files still come through type or name.
+  if (startsWith(head, "%PDF-")) return "pdf";
   if (startsWith(head, "PK\x03\x04")) {
     if (std::string format = zipFormatFromHead(head); !format.empty()) return format;
   }
@@ -211,10 +229,11 @@ Extraction extractFile(const std::string& path, std::string_view mediaType,
     result.format = format;
     result.text = extractAs(format, bytes, limits, deadline);
     if (!isValidUtf8(result.text)) result.text = detail::decodeCharset(result.text, "UTF-8");
+    // Cut before trimming: trimming first could make a cut text look complete.
+    result.truncated = detail::truncateUtf8(result.text, limits.max_text_bytes);
     while (!result.text.empty() && (result.text.back() == '\n' || result.text.back() == ' ')) {
       result.text.pop_back();
     }
-    result.truncated = detail::truncateUtf8(result.text, limits.max_text_bytes);
     result.ok = true;
     return result;
   } catch (const ExtractError& error) {

@@ -38,7 +38,7 @@ class Deadline {
 };
 
 // Collects output text; stops growing a little past the cap so a huge document costs no more
-// memory than the text we keep. finish() cuts at a UTF-8 boundary.
+// memory than the text we keep. extractFile cuts it to the cap at a UTF-8 boundary.
 class TextSink {
  public:
   explicit TextSink(std::size_t cap) : cap_(cap) {}

@@ -110,7 +110,7 @@ bool isBlock(const std::string& tag) {
 }
 
 // Builds text the way a browser lays out inline content: runs of white space become one space,
-// none at the start of a line or before a break, at most one empty line in a row.
+// none at the start of a line or before a break.
 class HtmlText {
  public:
   void text(std::string_view raw) {
@@ -129,11 +129,10 @@ class HtmlText {
       }
     }
   }
+  // Adjacent block boundaries make one line break, as they make no empty line in a browser.
   void block() {
     pendingSpace_ = false;
-    if (out_.empty()) return;
-    if (out_.size() >= 2 && out_.compare(out_.size() - 2, 2, "\n\n") == 0) return;
-    out_ += '\n';
+    if (!out_.empty() && out_.back() != '\n') out_ += '\n';
   }
   std::string take() {
     while (!out_.empty() && out_.back() == '\n') out_.pop_back();

@@ -20,7 +20,7 @@ constexpr const char* kLastCommitKey = "last_commit";
 constexpr std::size_t kPooledReaders = 16;
 // A rebuild commits every this many versions: Xapian's default (10,000) holds far more in memory
 // and measured slower for CJK n-gram documents (see DEPENDENCIES.md).
-constexpr int kRebuildBatch = 1000;
+constexpr int kRebuildBatch = 500;
 
 core::Error indexError(const std::string& reason, const std::string& what) {
   return core::Error::make(core::ErrorCode::kIo, reason,

@@ -248,6 +248,7 @@ core::Status SearchService::rebuildMarked() {
     // Versions stored while the rebuild read, and the versions they superseded, are put again
     // with the worker held back; then the new index takes over.
     std::lock_guard lock(applyMutex_);
+    rebuild->catchUp();
     auto fresh = store_.read();
     for (const auto& ref : SearchRepository::versionsSince(*fresh, seenUpTo)) {
       auto indexed = indexedVersion(*fresh, ref.document_id, ref.version, ref.current);

@@ -111,7 +111,10 @@ class SearchIndex {
   class Rebuild {
    public:
     ~Rebuild();
+    // Adds a version. Until catchUp() each version must come once only (a rebuild's first pass
+    // reads each once); after it, a version already added is replaced.
     void put(const IndexedVersion& version);
+    void catchUp() { catchingUp_ = true; }
 
    private:
     friend class SearchIndex;
@@ -120,6 +123,7 @@ class SearchIndex {
     std::int64_t generation_;
     std::unique_ptr<Xapian::WritableDatabase> db_;
     int sinceCommit_ = 0;
+    bool catchingUp_ = false;
     bool swapped_ = false;
   };
   std::unique_ptr<Rebuild> startRebuild();

@@ -50,13 +50,6 @@ using detail::fail;
 
 constexpr std::size_t kSniffBytes = 8192;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool startsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
@@ -71,7 +64,7 @@ std::string zipFormatFromHead(std::string_view head) {
 }
 
 std::string formatFromMediaType(std::string_view mediaType) {
-  std::string type = lower(mediaType.substr(0, mediaType.find(';')));
+  std::string type = detail::asciiLower(mediaType.substr(0, mediaType.find(';')));
   type.erase(type.find_last_not_of(" \t") + 1);
   if (type == "text/plain") return "text";
   if (type == "text/html" || type == "application/xhtml+xml") return "html";
@@ -87,7 +80,7 @@ std::string formatFromMediaType(std::string_view mediaType) {
 std::string formatFromName(std::string_view fileName) {
   const std::size_t dot = fileName.rfind('.');
   if (dot == std::string_view::npos) return "";
-  const std::string ext = lower(fileName.substr(dot + 1));
+  const std::string ext = detail::asciiLower(fileName.substr(dot + 1));
   if (ext == "txt" || ext == "text") return "text";
   if (ext == "htm" || ext == "html" || ext == "xhtml") return "html";
   if (ext == "pdf" || ext == "docx" || ext == "odt" || ext == "ofd") return ext;
@@ -193,6 +186,17 @@ Extraction failure(std::string format, const std::string& code, const std::strin
 
 }  // namespace
 
+namespace detail {
+
+std::string asciiLower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+}  // namespace detail
+
 std::string detectFormat(std::string_view head, std::string_view mediaType,
                          std::string_view fileName) {
   // PDF readers accept junk before the header; such files still come through type or name.
@@ -204,7 +208,7 @@ std::string detectFormat(std::string_view head, std::string_view mediaType,
   if (format.empty()) format = formatFromName(fileName);
   const std::string_view sniff = head.substr(0, kSniffBytes);
   if (format.empty() && !sniff.empty() && looksLikeText(sniff)) {
-    const std::string start = lower(sniff.substr(0, 256));
+    const std::string start = detail::asciiLower(sniff.substr(0, 256));
     format = start.find("<html") != std::string::npos ||
                      start.find("<!doctype html") != std::string::npos
                  ? "html"

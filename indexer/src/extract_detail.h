@@ -54,6 +54,9 @@ class TextSink {
   std::size_t cap_;
 };
 
+// ASCII letters lower-cased, everything else as it is (media types, names, charsets, tags).
+std::string asciiLower(std::string_view text);
+
 // Cuts text to at most max bytes without splitting a UTF-8 sequence; true when it cut.
 bool truncateUtf8(std::string& text, std::size_t max);
 

@@ -11,19 +11,12 @@
 namespace gongkai::indexer::detail {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 bool isAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // The charset a <meta> in the first bytes declares, lower case, or "".
 std::string declaredCharset(std::string_view bytes) {
-  const std::string head = lower(bytes.substr(0, 4096));
+  const std::string head = asciiLower(bytes.substr(0, 4096));
   for (std::size_t meta = head.find("<meta"); meta != std::string::npos;
        meta = head.find("<meta", meta + 5)) {
     const std::size_t end = std::min(head.find('>', meta), head.size());
@@ -174,7 +167,7 @@ std::size_t tagEnd(std::string_view html, std::size_t pos) {
 
 std::string extractHtml(std::string_view bytes, const Deadline& deadline) {
   const std::string html = toUtf8(bytes);
-  const std::string lowered = lower(html);
+  const std::string lowered = asciiLower(html);
   HtmlText out;
   std::size_t pos = 0;
   std::size_t steps = 0;

@@ -12,13 +12,6 @@
 namespace gongkai::indexer::detail {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // The one entry of a zip named name (exactly), or malformed when it is missing.
 std::string readOneEntry(std::string_view bytes, const std::string& name,
                          const ExtractionLimits& limits, const Deadline& deadline) {
@@ -33,7 +26,7 @@ std::string readOneEntry(std::string_view bytes, const std::string& name,
 // Page content streams of an OFD: */Pages/*/Content.xml, any case.
 bool isOfdPage(const std::string& name) {
   std::vector<std::string> segments;
-  std::istringstream path(lower(name));
+  std::istringstream path(asciiLower(name));
   for (std::string segment; std::getline(path, segment, '/');) segments.push_back(segment);
   const std::size_t n = segments.size();
   return n >= 3 && segments[n - 1] == "content.xml" && !segments[n - 2].empty() &&
@@ -104,7 +97,7 @@ void ofdPageText(std::string_view xml, const Deadline& deadline, TextSink& out) 
 std::string zipFormat(const std::vector<std::string>& names) {
   const auto has = [&](std::string_view wanted) {
     return std::any_of(names.begin(), names.end(),
-                       [&](const std::string& name) { return lower(name) == wanted; });
+                       [&](const std::string& name) { return asciiLower(name) == wanted; });
   };
   if (has("word/document.xml")) return "docx";
   if (has("ofd.xml")) return "ofd";

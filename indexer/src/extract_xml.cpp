@@ -76,10 +76,7 @@ std::string declaredEncoding(std::string_view xml) {
   if (pos == std::string_view::npos) return "";
   const std::size_t end = decl.find(decl[pos], pos + 1);
   if (end == std::string_view::npos) return "";
-  std::string name(decl.substr(pos + 1, end - pos - 1));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return name;
+  return asciiLower(decl.substr(pos + 1, end - pos - 1));
 }
 
 }  // namespace

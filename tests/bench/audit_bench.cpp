@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_stats.h"
 #include "gongkai/core/merkle.h"
 #include "gongkai/server/admin/verify_log.h"
 #include "gongkai/server/service/audit_service.h"
@@ -30,16 +31,9 @@ namespace {
 
 using namespace gongkai;
 using namespace gongkai::server;
-using Clock = std::chrono::steady_clock;
-
-double seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
+using bench::Clock;
+using bench::median;
+using bench::seconds;
 
 core::AuditEntry draft(std::int64_t i) {
   core::AuditEntry entry;

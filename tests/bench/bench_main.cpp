@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_stats.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
@@ -26,13 +27,8 @@
 namespace {
 
 using namespace gongkai::testing;
-using Clock = std::chrono::steady_clock;
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
+using gongkai::bench::Clock;
+using gongkai::bench::median;
 
 long peakRssKib(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_stats.h"
 #include "fts5_baseline.h"
 #include "gongkai/indexer/search_index.h"
 #include "search_corpus.h"
@@ -29,24 +30,6 @@
 namespace {
 
 using namespace gongkai::bench;
-using Clock = std::chrono::steady_clock;
-
-double seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
-
-// Nearest-rank percentile (p in 0..1) of unsorted values.
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size())));
-  return values[std::max<std::size_t>(rank, 1) - 1];
-}
-
 // Peak resident set size so far (VmHWM), in MB.
 double peakRssMb() {
   std::ifstream status("/proc/self/status");

@@ -5,6 +5,7 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "fixture.h"
@@ -12,43 +13,50 @@
 namespace gongkai::testing {
 namespace {
 
-std::string metadata(const std::string& title, const std::string& number, const std::string& category,
-                     const std::string& unit, const std::string& issued, const std::string& summary,
+std::string metadata(const std::string& title, const std::string& number,
+                     const std::string& category, const std::string& unit,
+                     const std::string& issued, const std::string& summary,
                      const std::string& scope = "public") {
-  return R"({"title":")" + title + R"(","doc_number":)" + (number.empty() ? "null" : "\"" + number + "\"") +
-         R"(,"category":")" + category + R"(","org_unit":")" + unit + R"(","scope":")" + scope +
-         R"(","mode":"proactive","period":"periodic","issued_at":")" + issued + R"(","summary":")" + summary +
-         R"("})";
+  return R"({"title":")" + title + R"(","doc_number":)" +
+         (number.empty() ? "null" : "\"" + number + "\"") + R"(,"category":")" + category +
+         R"(","org_unit":")" + unit + R"(","scope":")" + scope +
+         R"(","mode":"proactive","period":"periodic","issued_at":")" + issued + R"(","summary":")" +
+         summary + R"("})";
 }
 
 class SearchApiTest : public ServerTest {
  protected:
-  std::int64_t create(const std::string& meta, const std::string& fileName = "", const std::string& body = "",
-                      const std::string& type = "text/plain") {
+  std::int64_t create(const std::string& meta, const std::string& fileName = "",
+                      const std::string& body = "", const std::string& type = "text/plain") {
     HttpResponse response;
     if (fileName.empty()) {
       response = client().postJson("/api/v1/documents", meta);
     } else {
-      response = client().postMultipart("/api/v1/documents", {{"metadata", "", "application/json", meta, ""},
-                                                               {"file", fileName, type, body, ""}});
+      response = client().postMultipart(
+          "/api/v1/documents",
+          {{"metadata", "", "application/json", meta, ""}, {"file", fileName, type, body, ""}});
     }
     EXPECT_EQ(response.status, 201) << response.body;
     return response.json()->getValue<Poco::Int64>("id");
   }
 
   void seedDocuments() {
-    create(metadata("党务公开工作情况汇报", "连发[2010]37号", "QJ", "lyg-fybjy", "2010-05-01",
-                    "按照连发[2010]37号文件精神推进党务公开"),
-           "汇报.txt",
-           "我院党委将推进党务公开工作作为深入贯彻党的十七大精神的一项长效措施，制定了党务公开方案。");
+    create(
+        metadata("党务公开工作情况汇报", "连发[2010]37号", "QJ", "lyg-fybjy", "2010-05-01",
+                 "按照连发[2010]37号文件精神推进党务公开"),
+        "汇报.txt",
+        "我院党委将推进党务公开工作作为深入贯彻党的十七大精神的一项长效措施，制定了党务公开方案。");
     create(metadata("党组织党务公开实施方案", "孝卫党发[2023]1号", "ZZ", "xd-wsy", "2023-01-06",
                     "党务公开实施方案"),
            "方案.html",
-           "<html><head><style>p{}</style></head><body><p>2023年1月6日印发。</p><p>落实党风廉政建设责任制，"
+           "<html><head><style>p{}</style></head><body><p>2023年1月6日印发。</"
+           "p><p>落实党风廉政建设责任制，"
            "加强党内监督&amp;民主管理。</p></body></html>",
            "text/html");
-    create(metadata("关于OA系统上线党建平台的通知", "", "ZZ", "xd-wsy", "2023-06-01", "党建平台接入OA系统"));
-    create(metadata("２０２２年度党费收缴情况公示", "", "ZZ", "xd-wsy", "2022-12-20", "按季度公开党费收缴"));
+    create(metadata("关于OA系统上线党建平台的通知", "", "ZZ", "xd-wsy", "2023-06-01",
+                    "党建平台接入OA系统"));
+    create(metadata("２０２２年度党费收缴情况公示", "", "ZZ", "xd-wsy", "2022-12-20",
+                    "按季度公开党费收缴"));
     waitUntilIndexed();
   }
 
@@ -69,7 +77,9 @@ class SearchApiTest : public ServerTest {
     return response.json();
   }
 
-  static std::int64_t total(const Poco::JSON::Object::Ptr& result) { return result->getValue<Poco::Int64>("total"); }
+  static std::int64_t total(const Poco::JSON::Object::Ptr& result) {
+    return result->getValue<Poco::Int64>("total");
+  }
   static std::string firstTitle(const Poco::JSON::Object::Ptr& result) {
     auto hits = result->getArray("hits");
     return hits->size() == 0 ? "" : hits->getObject(0)->getValue<std::string>("title");
@@ -85,6 +95,9 @@ TEST_F(SearchApiTest, ChineseQueriesFindTheRightDocumentsFirst) {
   EXPECT_EQ(total(search("党")), 4);
   EXPECT_EQ(firstTitle(search("OA系统")), "关于OA系统上线党建平台的通知");
   EXPECT_EQ(firstTitle(search("ｏａ党建")), "关于OA系统上线党建平台的通知");
+  const auto fallback = search("oa 党建平台 oa");  // a shape Xapian 1.4.22's parser refuses
+  EXPECT_EQ(firstTitle(fallback), "关于OA系统上线党建平台的通知");
+  EXPECT_TRUE(fallback->has("notice"));
   EXPECT_EQ(firstTitle(search("2022年度")), "２０２２年度党费收缴情况公示");
   EXPECT_EQ(total(search("十七大")), 1);  // in the text file
   EXPECT_EQ(total(search("style")), 0);   // HTML markup is not text
@@ -108,10 +121,15 @@ TEST_F(SearchApiTest, FiltersFacetsSnippetsAndPaging) {
   auto years = result->getObject("facets")->getArray("year");
   std::map<std::string, std::int64_t> byYear;
   for (std::size_t i = 0; i < years->size(); ++i) {
-    byYear[years->getObject(i)->getValue<std::string>("value")] = years->getObject(i)->getValue<Poco::Int64>("count");
+    byYear[years->getObject(i)->getValue<std::string>("value")] =
+        years->getObject(i)->getValue<Poco::Int64>("count");
   }
   EXPECT_EQ(byYear, (std::map<std::string, std::int64_t>{{"2010", 1}, {"2022", 1}, {"2023", 2}}));
-  EXPECT_EQ(result->getObject("facets")->getArray("org_unit")->getObject(0)->getValue<Poco::Int64>("count"), 3);
+  EXPECT_EQ(result->getObject("facets")
+                ->getArray("org_unit")
+                ->getObject(0)
+                ->getValue<Poco::Int64>("count"),
+            3);
 
   EXPECT_EQ(total(search("", "&from=2022-01-01&to=2022-12-31")), 1);
   EXPECT_EQ(total(search("", "&category=QJ,ZZ")), 4);
@@ -131,10 +149,11 @@ TEST_F(SearchApiTest, FiltersFacetsSnippetsAndPaging) {
 }
 
 TEST_F(SearchApiTest, SupersededVersionsAreSearchableWithHistory) {
-  const auto id = create(metadata("换届选举结果公示（征求意见稿）", "", "ZZ", "xd-wsy", "2024-03-01", "初稿"));
+  const auto id =
+      create(metadata("换届选举结果公示（征求意见稿）", "", "ZZ", "xd-wsy", "2024-03-01", "初稿"));
   auto patched = client().request("PATCH", "/api/v1/documents/" + std::to_string(id),
-                                  R"({"title":"换届选举结果公示","summary":"定稿"})", "application/merge-patch+json",
-                                  {{"If-Match", "\"v1\""}});
+                                  R"({"title":"换届选举结果公示","summary":"定稿"})",
+                                  "application/merge-patch+json", {{"If-Match", "\"v1\""}});
   ASSERT_EQ(patched.status, 200) << patched.body;
   waitUntilIndexed();
   EXPECT_EQ(total(search("征求意见稿")), 0);
@@ -149,21 +168,30 @@ TEST_F(SearchApiTest, SupersededVersionsAreSearchableWithHistory) {
 
 TEST_F(SearchApiTest, BadParametersGetClearProblemsAndAbsurdQueriesAnAnswer) {
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"?q=a&per_page=0", "invalid_query"}, {"?per_page=101", "invalid_query"},
-      {"?page=abc", "invalid_query"},       {"?year=20x3", "invalid_search"},
-      {"?category=XX", "invalid_search"},             {"?sort=random", "invalid_search"},
-      {"?from=2023-13-01", "invalid_search"},         {"?from=2024-01-01&to=2023-01-01", "invalid_search"},
-      {"?history=yes", "invalid_search"},             {"?q=%FF%FE", "invalid_search"},
-      {"?q=" + std::string(1001, 'a'), "invalid_search"}, {"?scope=secret", "invalid_search"}};
+      {"?q=a&per_page=0", "invalid_query"},
+      {"?per_page=101", "invalid_query"},
+      {"?page=abc", "invalid_query"},
+      {"?year=20x3", "invalid_search"},
+      {"?category=XX", "invalid_search"},
+      {"?sort=random", "invalid_search"},
+      {"?from=2023-13-01", "invalid_search"},
+      {"?from=2024-01-01&to=2023-01-01", "invalid_search"},
+      {"?history=yes", "invalid_search"},
+      {"?q=%FF%FE", "invalid_search"},
+      {"?q=" + std::string(1001, 'a'), "invalid_search"},
+      {"?scope=secret", "invalid_search"}};
   for (const auto& [query, code] : bad) {
     auto response = client().get("/api/v1/search" + query);
     // Unparseable parameters are 400; well-formed but unacceptable values 422, as elsewhere.
-    EXPECT_EQ(response.status, code == "invalid_query" ? 400 : 422) << query << " " << response.body;
+    EXPECT_EQ(response.status, code == "invalid_query" ? 400 : 422)
+        << query << " " << response.body;
     EXPECT_EQ(response.headers["content-type"].rfind("application/problem+json", 0), 0u) << query;
-    if (response.status >= 400) EXPECT_EQ(response.json()->getValue<std::string>("code"), code) << query;
+    if (response.status >= 400)
+      EXPECT_EQ(response.json()->getValue<std::string>("code"), code) << query;
   }
   seedDocuments();
-  for (const char* query : {"((((", "\"", "AND OR NOT", "，。！", "title:", "*", "-", "%", "连发[2010", "abc党建def"}) {
+  for (const char* query :
+       {"((((", "\"", "AND OR NOT", "，。！", "title:", "*", "-", "%", "连发[2010", "abc党建def"}) {
     auto result = search(query);
     EXPECT_TRUE(result->has("total")) << query;
   }
@@ -180,10 +208,14 @@ TEST_F(SearchApiTest, AnUnreadableFileIsStoredAndItsFailureShownOnTheDocument) {
   EXPECT_EQ(extraction->getValue<std::string>("status"), "failed");
   EXPECT_FALSE(extraction->getValue<std::string>("code").empty());
   EXPECT_EQ(total(search("损坏")), 1);  // the document itself is searchable
-  const auto good = create(metadata("可读的附件", "", "ZZ", "xd-wsy", "2024-01-02", "附件"), "附件.txt",
-                           "三会一课制度落实情况");
+  const auto good = create(metadata("可读的附件", "", "ZZ", "xd-wsy", "2024-01-02", "附件"),
+                           "附件.txt", "三会一课制度落实情况");
   waitUntilIndexed();
-  auto file = client().get("/api/v1/documents/" + std::to_string(good)).json()->getArray("files")->getObject(0);
+  auto file = client()
+                  .get("/api/v1/documents/" + std::to_string(good))
+                  .json()
+                  ->getArray("files")
+                  ->getObject(0);
   EXPECT_EQ(file->getObject("text_extraction")->getValue<std::string>("status"), "ok");
   EXPECT_EQ(total(search("三会一课")), 1);
 }
@@ -192,8 +224,9 @@ TEST_F(SearchApiTest, AKillWithUpdatesQueuedIsCaughtUpAtTheNextStart) {
   // The worker looks at the outbox only every 10 minutes, so the writes below stay queued.
   restart({"-D", "gongkai.search.poll_milliseconds=600000"});
   for (int i = 0; i < 20; ++i) {
-    create(metadata("民主评议党员第" + std::to_string(i) + "批", "孝卫党发[2024]" + std::to_string(i) + "号", "ZZ",
-                    "xd-wsy", "2024-02-01", "民主评议"));
+    create(metadata("民主评议党员第" + std::to_string(i) + "批",
+                    "孝卫党发[2024]" + std::to_string(i) + "号", "ZZ", "xd-wsy", "2024-02-01",
+                    "民主评议"));
   }
   auto status = client().get("/api/v1/search/status").json();
   EXPECT_EQ(status->getValue<Poco::Int64>("pending_updates"), 20);
@@ -207,15 +240,39 @@ TEST_F(SearchApiTest, AKillWithUpdatesQueuedIsCaughtUpAtTheNextStart) {
   EXPECT_FALSE(status->isNull("last_commit"));
 }
 
+TEST_F(SearchApiTest, AMissingOrBrokenIndexIsRebuiltFromTheStoreAtStart) {
+  seedDocuments();
+  server().stop();
+  std::filesystem::remove_all(dataDir() + "/search");
+  restart();
+  EXPECT_EQ(total(search("党")), 4);
+  EXPECT_EQ(firstTitle(search("连发[2010]37号")), "党务公开工作情况汇报");
+
+  server().stop();
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dataDir() + "/search")) {
+    if (entry.is_regular_file() && entry.path().extension() == ".glass") {
+      writeFile(entry.path().string(), "not a xapian table");
+    }
+  }
+  restart();
+  EXPECT_EQ(total(search("党")), 4);
+  auto status = client().get("/api/v1/search/status").json();
+  EXPECT_EQ(status->getValue<Poco::Int64>("documents_indexed"), 4);
+  EXPECT_TRUE(status->isNull("last_error"));
+}
+
 TEST_F(SearchApiTest, ARebuildSwapsInAFreshIndexWhileSearchesGoOn) {
   seedDocuments();
-  const auto before = client().get("/api/v1/search/status").json()->getValue<Poco::Int64>("index_generation");
+  const auto before =
+      client().get("/api/v1/search/status").json()->getValue<Poco::Int64>("index_generation");
   auto started = client().postJson("/api/v1/search/rebuild", "{}");
   ASSERT_EQ(started.status, 202) << started.body;
   for (int i = 0; i < 200; ++i) {
     EXPECT_EQ(total(search("党务公开")), 2);  // searches go on, complete, throughout
     auto status = client().get("/api/v1/search/status").json();
-    if (!status->getValue<bool>("rebuilding") && status->getValue<Poco::Int64>("index_generation") > before) break;
+    if (!status->getValue<bool>("rebuilding") &&
+        status->getValue<Poco::Int64>("index_generation") > before)
+      break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   auto status = client().get("/api/v1/search/status").json();

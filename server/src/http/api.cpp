@@ -445,10 +445,8 @@ class Routes {
 
   // Whether each file's text could be extracted for search; empty if that cannot be read now.
   ExtractionByHash extractionOf(const core::DocumentVersion& v) {
-    std::vector<std::string> hashes;
-    for (const auto& file : v.files) hashes.push_back(file.sha256);
     ExtractionByHash out;
-    auto found = search_.extractionStatus(hashes);
+    auto found = search_.extractionStatus(v.document_id);
     if (found.ok()) {
       for (auto& text : found.value()) out.emplace(text.sha256, std::move(text));
     }

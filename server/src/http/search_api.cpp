@@ -22,7 +22,8 @@ constexpr std::int64_t kMaxPerPage = 100;
 constexpr std::int64_t kMaxPage = 1000;
 constexpr std::size_t kMaxFilterValues = 50;
 
-core::Error badParameter(const std::string& field, const std::string& code, const std::string& message) {
+core::Error badParameter(const std::string& field, const std::string& code,
+                         const std::string& message) {
   core::Error error = core::Error::make(core::ErrorCode::kInvalidArgument, "invalid_search",
                                         "搜索参数有误 (invalid search parameter): " + field);
   error.fields.push_back({field, code, message});
@@ -61,41 +62,63 @@ class SearchRoutes {
     indexer::SearchRequest request;
     request.query = ex.queryValue("q").value_or("");
     if (request.query.size() > kMaxQueryBytes) {
-      return badParameter("q", "query_too_long", "搜索词太长，最多 1000 字节 (query longer than 1000 bytes)");
+      return badParameter("q", "query_too_long",
+                          "搜索词太长，最多 1000 字节 (query longer than 1000 bytes)");
     }
     if (!core::isValidUtf8(request.query)) {
       return badParameter("q", "invalid_utf8", "搜索词不是有效的 UTF-8 (query is not valid UTF-8)");
     }
-    auto take = [&](const std::string& name, auto valid, std::vector<std::string>& into) -> core::Status {
+    auto take = [&](const std::string& name, auto valid,
+                    std::vector<std::string>& into) -> core::Status {
       into = valuesOf(ex, name);
       if (into.size() > kMaxFilterValues) {
         return badParameter(name, "too_many_values", "筛选值太多 (too many filter values)");
       }
       for (const auto& value : into) {
-        if (!valid(value)) return badParameter(name, "unknown_value", "无效的筛选值 (unknown value): " + value);
+        if (!valid(value))
+          return badParameter(name, "unknown_value", "无效的筛选值 (unknown value): " + value);
       }
       return core::okStatus();
     };
-    auto any = [](const std::string& value) { return !value.empty() && value.size() <= 200 && core::isValidUtf8(value); };
-    for (auto status : {
-             take("category", [&](const std::string& v) { return categories_.find(v) != nullptr; }, request.categories),
-             take("scope", [](const std::string& v) { return core::parseScope(v).has_value(); }, request.scopes),
-             take("status", [](const std::string& v) { return core::parseStatus(v).has_value(); }, request.statuses),
-             take("mode", [](const std::string& v) { return core::parseMode(v).has_value(); }, request.modes),
-             take("period", [](const std::string& v) { return core::parsePeriod(v).has_value(); }, request.periods),
-             take("org_unit", any, request.org_units)}) {
+    auto any = [](const std::string& value) {
+      return !value.empty() && value.size() <= 200 && core::isValidUtf8(value);
+    };
+    for (auto status :
+         {take(
+              "category", [&](const std::string& v) { return categories_.find(v) != nullptr; },
+              request.categories),
+          take(
+              "scope", [](const std::string& v) { return core::parseScope(v).has_value(); },
+              request.scopes),
+          take(
+              "status", [](const std::string& v) { return core::parseStatus(v).has_value(); },
+              request.statuses),
+          take(
+              "mode", [](const std::string& v) { return core::parseMode(v).has_value(); },
+              request.modes),
+          take(
+              "period", [](const std::string& v) { return core::parsePeriod(v).has_value(); },
+              request.periods),
+          take("org_unit", any, request.org_units)}) {
       if (!status.ok()) return status.error();
     }
     std::vector<std::string> years;
-    auto yearsOk = take("year", [](const std::string& v) {
-      return v.size() == 4 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) && v >= "1900" && v <= "2999";
-    }, years);
+    auto yearsOk = take(
+        "year",
+        [](const std::string& v) {
+          return v.size() == 4 &&
+                 std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+                 v >= "1900" && v <= "2999";
+        },
+        years);
     if (!yearsOk.ok()) return yearsOk.error();
     for (const auto& year : years) request.years.push_back(std::stoi(year));
     for (const char* name : {"from", "to"}) {
       if (auto text = ex.queryValue(name)) {
         auto date = core::parseDate(*text);
-        if (!date) return badParameter(name, "invalid_date", "日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)");
+        if (!date)
+          return badParameter(name, "invalid_date",
+                              "日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)");
         (std::string(name) == "from" ? request.from : request.to) = date;
       }
     }
@@ -104,12 +127,14 @@ class SearchRoutes {
     }
     const std::string sort = ex.queryValue("sort").value_or("relevance");
     if (sort != "relevance" && sort != "date") {
-      return badParameter("sort", "unknown_sort", "排序只能是 relevance 或 date (sort must be relevance or date)");
+      return badParameter("sort", "unknown_sort",
+                          "排序只能是 relevance 或 date (sort must be relevance or date)");
     }
     request.sort_by_date = sort == "date";
     const std::string history = ex.queryValue("history").value_or("false");
     if (history != "true" && history != "false") {
-      return badParameter("history", "not_boolean", "history 只能是 true 或 false (history must be true or false)");
+      return badParameter("history", "not_boolean",
+                          "history 只能是 true 或 false (history must be true or false)");
     }
     request.history = history == "true";
     auto page = ex.intQuery("page", 1, kMaxPage);
@@ -121,9 +146,11 @@ class SearchRoutes {
     return request;
   }
 
-  Array::Ptr facetList(const std::string& field, const std::map<std::string, std::int64_t>& counts) const {
+  Array::Ptr facetList(const std::string& field,
+                       const std::map<std::string, std::int64_t>& counts) const {
     std::vector<std::pair<std::string, std::int64_t>> sorted(counts.begin(), counts.end());
-    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
     Array::Ptr out = new Array;
     for (const auto& [value, count] : sorted) {
       Object::Ptr item = new Object;
@@ -158,7 +185,8 @@ class SearchRoutes {
       item->set("version", static_cast<Poco::Int64>(hit.version));
       item->set("current", hit.current);
       item->set("title", hit.title);
-      item->set("doc_number", hit.doc_number.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(hit.doc_number));
+      item->set("doc_number",
+                hit.doc_number.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(hit.doc_number));
       item->set("category", hit.category);
       item->set("org_unit", hit.org_unit);
       item->set("scope", hit.scope);
@@ -171,12 +199,17 @@ class SearchRoutes {
     Object::Ptr facets = new Object;
     for (const char* field : {"category", "year", "scope", "org_unit"}) {
       const auto it = result.facets.find(field);
-      facets->set(field, facetList(field, it == result.facets.end() ? std::map<std::string, std::int64_t>{} : it->second));
+      facets->set(field,
+                  facetList(field, it == result.facets.end() ? std::map<std::string, std::int64_t>{}
+                                                             : it->second));
     }
     body->set("facets", facets);
     if (result.fallback_query) {
-      body->set("notice", "搜索语法无法解析，已按普通词语搜索 (the query syntax could not be parsed; searched word by word)");
-    } else if (result.total == 0 && request.value().query.find_first_not_of(" \t") != std::string::npos) {
+      body->set("notice",
+                "搜索语法无法解析，已按普通词语搜索 (the query syntax could not be parsed; "
+                "searched word by word)");
+    } else if (result.total == 0 &&
+               request.value().query.find_first_not_of(" \t") != std::string::npos) {
       body->set("notice", "没有找到匹配的文档 (no matching documents)");
     }
     ex.sendJson(HTTPResponse::HTTP_OK, body);
@@ -190,12 +223,15 @@ class SearchRoutes {
     body->set("documents_indexed", static_cast<Poco::Int64>(s.index.documents));
     body->set("versions_indexed", static_cast<Poco::Int64>(s.index.versions));
     body->set("pending_updates", static_cast<Poco::Int64>(s.pending));
-    body->set("last_commit", s.index.last_commit.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.index.last_commit));
+    body->set("last_commit", s.index.last_commit.empty() ? Poco::Dynamic::Var()
+                                                         : Poco::Dynamic::Var(s.index.last_commit));
     body->set("index_generation", static_cast<Poco::Int64>(s.index.generation));
     body->set("index_bytes", static_cast<Poco::UInt64>(s.index.bytes));
     body->set("rebuilding", s.rebuilding);
-    body->set("last_rebuild", s.last_rebuild.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.last_rebuild));
-    body->set("last_error", s.last_error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.last_error));
+    body->set("last_rebuild",
+              s.last_rebuild.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.last_rebuild));
+    body->set("last_error",
+              s.last_error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.last_error));
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
@@ -204,7 +240,8 @@ class SearchRoutes {
     if (!started.ok()) return ex.sendProblem(started.error());
     Object::Ptr body = new Object;
     body->set("status", "rebuilding");
-    body->set("message", "索引重建已开始，完成后自动切换 (rebuild started; it is swapped in when done)");
+    body->set("message",
+              "索引重建已开始，完成后自动切换 (rebuild started; it is swapped in when done)");
     ex.response.set("Location", "/api/v1/search/status");
     ex.sendJson(HTTPResponse::HTTP_ACCEPTED, body);
   }

@@ -15,12 +15,14 @@ constexpr std::int64_t kRebuildPage = 200;  // documents read per page during a 
 
 core::Date dateOf(core::TimePoint time) {
   const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(time)};
-  return core::Date{static_cast<int>(day.year()), static_cast<int>(static_cast<unsigned>(day.month())),
+  return core::Date{static_cast<int>(day.year()),
+                    static_cast<int>(static_cast<unsigned>(day.month())),
                     static_cast<int>(static_cast<unsigned>(day.day()))};
 }
 
 core::Error searchError(const std::string& what) {
-  return core::Error::make(core::ErrorCode::kInternal, "search_failed", "搜索出错 (search failed): " + what);
+  return core::Error::make(core::ErrorCode::kInternal, "search_failed",
+                           "搜索出错 (search failed): " + what);
 }
 
 }  // namespace
@@ -149,12 +151,13 @@ core::Result<int> SearchService::applyBatch() {
 
 core::Result<indexer::IndexedVersion> SearchService::indexedVersion(store::ReadSession& rs,
                                                                     std::int64_t documentId,
-                                                                    std::int64_t version, bool current) {
+                                                                    std::int64_t version,
+                                                                    bool current) {
   auto stored = store::DocumentRepository::version(rs, documentId, version);
   if (!stored) {
     return core::Error::make(core::ErrorCode::kCorrupt, "version_missing",
-                             "索引队列指向不存在的版本 (queued version missing): " + std::to_string(documentId) +
-                                 " v" + std::to_string(version));
+                             "索引队列指向不存在的版本 (queued version missing): " +
+                                 std::to_string(documentId) + " v" + std::to_string(version));
   }
   std::vector<std::string> texts;
   for (const auto& file : stored->files) texts.push_back(fileText(rs, file));
@@ -164,11 +167,12 @@ core::Result<indexer::IndexedVersion> SearchService::indexedVersion(store::ReadS
 std::string SearchService::fileText(store::ReadSession& rs, const core::FileRecord& file) {
   if (auto known = SearchRepository::fileText(rs, file.sha256)) return known->text;
   const indexer::Extraction extraction =
-      indexer::extractIsolated(options_.extractor_binary, store_.blobs().pathOf(file.sha256), file.media_type,
-                               file.name, options_.limits);
-  store::FileText text{file.sha256,          extraction.ok,        extraction.format,
-                       extraction.error_code, extraction.message, extraction.truncated,
-                       extraction.text,       core::formatRfc3339(core::nowUtc())};
+      indexer::extractIsolated(options_.extractor_binary, store_.blobs().pathOf(file.sha256),
+                               file.media_type, file.name, options_.limits);
+  store::FileText text{file.sha256,        extraction.ok,
+                       extraction.format,  extraction.error_code,
+                       extraction.message, extraction.truncated,
+                       extraction.text,    core::formatRfc3339(core::nowUtc())};
   // The verdict is kept so a failing file is not retried on every index pass; a rebuild after
   // the extractor improves can clear file_texts to try again.
   auto saved = store_.write([&text](store::Transaction& tx) -> core::Status {
@@ -270,10 +274,10 @@ core::Status SearchService::rebuildMarked() {
 }
 
 core::Result<std::vector<store::FileText>> SearchService::extractionStatus(
-    const std::vector<std::string>& sha256s) const {
+    std::int64_t documentId) const {
   try {
     auto rs = store_.read();
-    return SearchRepository::fileTextStatus(*rs, sha256s);
+    return SearchRepository::fileTextStatus(*rs, documentId);
   } catch (const std::exception& e) {
     return searchError(e.what());
   }

@@ -7,6 +7,21 @@
 namespace gongkai::server::store {
 using namespace Poco::Data::Keywords;
 
+namespace {
+
+// Rows of (document, version, the document's current version) as VersionRefs.
+std::vector<SearchRepository::VersionRef> versionRefs(const std::vector<Poco::Int64>& documents,
+                                                      const std::vector<Poco::Int64>& versions,
+                                                      const std::vector<Poco::Int64>& currents) {
+  std::vector<SearchRepository::VersionRef> out;
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    out.push_back({documents[i], versions[i], versions[i] == currents[i]});
+  }
+  return out;
+}
+
+}  // namespace
+
 void SearchRepository::enqueue(Transaction& tx, std::int64_t documentId, std::int64_t version) {
   tx.session() << "INSERT INTO search_outbox (document_id, version) VALUES (?, ?)",
       bind(static_cast<Poco::Int64>(documentId)), bind(static_cast<Poco::Int64>(version)), now;
@@ -15,8 +30,8 @@ void SearchRepository::enqueue(Transaction& tx, std::int64_t documentId, std::in
 std::vector<OutboxEntry> SearchRepository::pending(ReadSession& rs, std::int64_t limit) {
   std::vector<Poco::Int64> ids, documents, versions;
   Poco::Int64 max = limit;
-  rs.session() << "SELECT id, document_id, version FROM search_outbox ORDER BY id LIMIT ?", use(max),
-      into(ids), into(documents), into(versions), now;
+  rs.session() << "SELECT id, document_id, version FROM search_outbox ORDER BY id LIMIT ?",
+      use(max), into(ids), into(documents), into(versions), now;
   std::vector<OutboxEntry> out;
   for (std::size_t i = 0; i < ids.size(); ++i) out.push_back({ids[i], documents[i], versions[i]});
   return out;
@@ -29,7 +44,8 @@ std::int64_t SearchRepository::pendingCount(ReadSession& rs) {
 }
 
 void SearchRepository::acknowledge(Transaction& tx, std::int64_t lastId) {
-  tx.session() << "DELETE FROM search_outbox WHERE id <= ?", bind(static_cast<Poco::Int64>(lastId)), now;
+  tx.session() << "DELETE FROM search_outbox WHERE id <= ?", bind(static_cast<Poco::Int64>(lastId)),
+      now;
 }
 
 std::optional<FileText> SearchRepository::fileText(ReadSession& rs, const std::string& sha256) {
@@ -38,28 +54,27 @@ std::optional<FileText> SearchRepository::fileText(ReadSession& rs, const std::s
   std::string key = sha256;
   rs.session() << "SELECT status, format, error_code, message, truncated, text, extracted_at "
                   "FROM file_texts WHERE sha256 = ?",
-      use(key), into(statuses), into(formats), into(codes), into(messages), into(truncated), into(texts),
-      into(times), now;
+      use(key), into(statuses), into(formats), into(codes), into(messages), into(truncated),
+      into(texts), into(times), now;
   if (statuses.empty()) return std::nullopt;
-  return FileText{sha256, statuses[0] == "ok", formats[0], codes[0], messages[0], truncated[0] != 0,
-                  std::move(texts[0]), times[0]};
+  return FileText{sha256,      statuses[0] == "ok", formats[0],          codes[0],
+                  messages[0], truncated[0] != 0,   std::move(texts[0]), times[0]};
 }
 
-std::vector<FileText> SearchRepository::fileTextStatus(ReadSession& rs,
-                                                      const std::vector<std::string>& sha256s) {
+std::vector<FileText> SearchRepository::fileTextStatus(ReadSession& rs, std::int64_t documentId) {
+  std::vector<std::string> hashes, statuses, formats, codes, messages, times;
+  std::vector<int> truncated;
+  Poco::Int64 id = documentId;
+  // One query for all the document's files, whichever version holds them.
+  rs.session()
+      << "SELECT sha256, status, format, error_code, message, truncated, extracted_at "
+         "FROM file_texts WHERE sha256 IN (SELECT sha256 FROM files WHERE document_id = ?)",
+      use(id), into(hashes), into(statuses), into(formats), into(codes), into(messages),
+      into(truncated), into(times), now;
   std::vector<FileText> out;
-  for (const auto& sha : sha256s) {
-    std::vector<std::string> statuses, formats, codes, messages, times;
-    std::vector<int> truncated;
-    std::string key = sha;
-    rs.session() << "SELECT status, format, error_code, message, truncated, extracted_at "
-                    "FROM file_texts WHERE sha256 = ?",
-        use(key), into(statuses), into(formats), into(codes), into(messages), into(truncated), into(times),
-        now;
-    if (!statuses.empty()) {
-      out.push_back(FileText{sha, statuses[0] == "ok", formats[0], codes[0], messages[0], truncated[0] != 0,
-                             "", times[0]});
-    }
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    out.push_back(FileText{hashes[i], statuses[i] == "ok", formats[i], codes[i], messages[i],
+                           truncated[i] != 0, "", times[i]});
   }
   return out;
 }
@@ -71,9 +86,8 @@ void SearchRepository::saveFileText(Transaction& tx, const FileText& t) {
       bind(t.message), bind(t.truncated ? 1 : 0), bind(t.text), bind(t.extracted_at), now;
 }
 
-std::vector<SearchRepository::VersionRef> SearchRepository::versionsAfter(ReadSession& rs,
-                                                                          std::int64_t afterDocument,
-                                                                          std::int64_t limit) {
+std::vector<SearchRepository::VersionRef> SearchRepository::versionsAfter(
+    ReadSession& rs, std::int64_t afterDocument, std::int64_t limit) {
   std::vector<Poco::Int64> documents, versions, currents;
   Poco::Int64 after = afterDocument, max = limit;
   // Whole documents per page, so a page never splits one document's versions.
@@ -82,24 +96,18 @@ std::vector<SearchRepository::VersionRef> SearchRepository::versionsAfter(ReadSe
                   "(SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?) "
                   "ORDER BY v.document_id, v.version",
       use(after), use(max), into(documents), into(versions), into(currents), now;
-  std::vector<VersionRef> out;
-  for (std::size_t i = 0; i < documents.size(); ++i) {
-    out.push_back({documents[i], versions[i], versions[i] == currents[i]});
-  }
-  return out;
+  return versionRefs(documents, versions, currents);
 }
 
-std::vector<SearchRepository::VersionRef> SearchRepository::versionsSince(ReadSession& rs, std::int64_t seq) {
+std::vector<SearchRepository::VersionRef> SearchRepository::versionsSince(ReadSession& rs,
+                                                                          std::int64_t seq) {
   std::vector<Poco::Int64> documents, versions, currents;
   Poco::Int64 after = seq;
-  rs.session() << "SELECT v.document_id, v.version, d.current_version FROM document_versions v "
-                  "JOIN documents d ON d.id = v.document_id WHERE v.audit_seq > ? ORDER BY v.audit_seq",
+  rs.session()
+      << "SELECT v.document_id, v.version, d.current_version FROM document_versions v "
+         "JOIN documents d ON d.id = v.document_id WHERE v.audit_seq > ? ORDER BY v.audit_seq",
       use(after), into(documents), into(versions), into(currents), now;
-  std::vector<VersionRef> out;
-  for (std::size_t i = 0; i < documents.size(); ++i) {
-    out.push_back({documents[i], versions[i], versions[i] == currents[i]});
-  }
-  return out;
+  return versionRefs(documents, versions, currents);
 }
 
 std::int64_t SearchRepository::lastAuditSeq(ReadSession& rs) {

@@ -20,19 +20,19 @@
 namespace gongkai::server::service {
 
 struct SearchOptions {
-  std::string folder;             // the index lives here (DATA/search)
-  std::string extractor_binary;   // `gongkai`, run as `gongkai extract-text` for binary formats
+  std::string folder;            // the index lives here (DATA/search)
+  std::string extractor_binary;  // `gongkai`, run as `gongkai extract-text` for binary formats
   indexer::ExtractionLimits limits;
-  int batch_size = 500;           // outbox entries applied per commit
+  int batch_size = 500;                      // outbox entries applied per commit
   std::chrono::milliseconds idle_wait{100};  // how often an idle worker looks at the outbox
 };
 
 struct SearchStatus {
   indexer::IndexStats index;
-  std::int64_t pending = 0;          // outbox entries not yet applied
+  std::int64_t pending = 0;  // outbox entries not yet applied
   bool rebuilding = false;
-  std::string last_rebuild;          // RFC 3339 of the last finished rebuild, "" if none
-  std::string last_error;            // of the worker, "" when fine
+  std::string last_rebuild;  // RFC 3339 of the last finished rebuild, "" if none
+  std::string last_error;    // of the worker, "" when fine
 };
 
 // Keeps the Xapian index in step with the store. New versions reach the outbox in their own
@@ -60,8 +60,8 @@ class SearchService {
   // Builds a fresh index from the store and swaps it in, in this thread.
   core::Status rebuildNow();
 
-  // Extraction verdicts of files (by content hash) already processed.
-  core::Result<std::vector<store::FileText>> extractionStatus(const std::vector<std::string>& sha256s) const;
+  // Extraction verdicts of the document's files already processed, by content hash.
+  core::Result<std::vector<store::FileText>> extractionStatus(std::int64_t documentId) const;
 
  private:
   void workerLoop();
@@ -69,7 +69,8 @@ class SearchService {
   core::Status rebuildMarked();
   // Applies one batch; returns how many outbox entries it handled.
   core::Result<int> applyBatch();
-  core::Result<indexer::IndexedVersion> indexedVersion(store::ReadSession& rs, std::int64_t documentId,
+  core::Result<indexer::IndexedVersion> indexedVersion(store::ReadSession& rs,
+                                                       std::int64_t documentId,
                                                        std::int64_t version, bool current);
   std::string fileText(store::ReadSession& rs, const core::FileRecord& file);
 

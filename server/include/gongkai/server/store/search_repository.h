@@ -39,8 +39,9 @@ class SearchRepository {
   static void acknowledge(Transaction& tx, std::int64_t lastId);
 
   static std::optional<FileText> fileText(ReadSession& rs, const std::string& sha256);
-  // Status of each given hash that has been extracted (text left empty: only the verdict).
-  static std::vector<FileText> fileTextStatus(ReadSession& rs, const std::vector<std::string>& sha256s);
+  // The extraction verdict of every file document `documentId` holds or held that has been
+  // extracted (text left empty: only the verdict).
+  static std::vector<FileText> fileTextStatus(ReadSession& rs, std::int64_t documentId);
   static void saveFileText(Transaction& tx, const FileText& text);
 
   // Every (document, version) with the current flag, in document order, for a rebuild.

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/server_process.h"
 #include "support/temp_dir.h"
 
 namespace gongkai::indexer {
@@ -725,6 +726,25 @@ TEST_F(ExtractTest, IsolatedReadsTextInProcess) {
   auto result = extractIsolated("/nonexistent/gongkai", file("a.txt", kTitle), "", "a.txt");
   expectOk(result, "text");
   EXPECT_EQ(result.text, kTitle);
+}
+
+TEST_F(ExtractTest, TheCommandRefusesBadArgumentsAndNamesAMissingFile) {
+  using gongkai::testing::runCommand;
+  const std::string pdf = file("a.pdf", samplePdf());
+  std::string output;
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "extract-text"}, output), 2) << output;
+  EXPECT_EQ(
+      runCommand({GONGKAI_CLI_BINARY, "extract-text", "--max-text-bytes", "abc", pdf}, output), 2);
+  EXPECT_NE(output.find("abc"), std::string::npos) << output;
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "extract-text", "--max-text-bytes", "-5", pdf}, output),
+            2);
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "extract-text", "--bogus", "1", pdf}, output), 2);
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "extract-text", "--name"}, output), 2);
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "extract-text", dir_.path() + "/missing.pdf"}, output),
+            3);
+  EXPECT_NE(output.find("malformed\t"), std::string::npos) << output;
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "extract-text", pdf}, output), 0) << output;
+  EXPECT_NE(output.find("ok\tpdf\tcomplete"), std::string::npos) << output;
 }
 
 }  // namespace

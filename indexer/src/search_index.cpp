@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "gongkai/indexer/snippet.h"
+#include "parallel_build.h"
 #include "search_query.h"
 #include "search_terms.h"
 
@@ -18,14 +19,19 @@ namespace fs = std::filesystem;
 constexpr const char* kCurrentFile = "CURRENT";  // names the live index folder
 constexpr const char* kLastCommitKey = "last_commit";
 constexpr std::size_t kPooledReaders = 16;
-// A rebuild commits every this many versions: Xapian's default (10,000) holds far more in memory
-// and measured slower for CJK n-gram documents (see DEPENDENCIES.md).
-constexpr int kRebuildBatch = 500;
 
 core::Error indexError(const std::string& reason, const std::string& what) {
   return core::Error::make(core::ErrorCode::kIo, reason,
                            "搜索索引出错 (search index error): " + what);
 }
+
+// Xapian's exceptions are not std::exceptions; callers outside the indexer see these instead.
+[[noreturn]] void rethrowXapian(const Xapian::Error& error) {
+  throw std::runtime_error("search index: " + error.get_description());
+}
+
+// Where a rebuild's worker threads write their parts; open() clears it away like an index folder.
+std::string partsFolderOf(const std::string& path) { return path + ".parts"; }
 
 std::string indexFolderName(std::int64_t generation) {
   return "index-" + std::to_string(generation);
@@ -217,11 +223,6 @@ core::Result<std::unique_ptr<SearchIndex>> SearchIndex::open(const std::string& 
   }
 }
 
-// Xapian's exceptions are not std::exceptions; callers outside the indexer see these instead.
-[[noreturn]] void rethrowXapian(const Xapian::Error& error) {
-  throw std::runtime_error("search index: " + error.get_description());
-}
-
 void SearchIndex::put(const IndexedVersion& version) {
   std::lock_guard lock(mutex_);
   try {
@@ -309,25 +310,48 @@ IndexStats SearchIndex::stats() const {
 }
 
 SearchIndex::Rebuild::Rebuild(std::string path, std::int64_t generation)
-    : path_(std::move(path)),
-      generation_(generation),
-      db_(std::make_unique<Xapian::WritableDatabase>(path_, Xapian::DB_CREATE_OR_OVERWRITE)) {}
+    : path_(std::move(path)), generation_(generation) {
+  std::error_code error;
+  fs::remove_all(path_, error);  // a leftover of an abandoned rebuild of the same generation
+  firstPass_ = std::make_unique<ParallelBuilder>(partsFolderOf(path_), rebuildThreads());
+}
 
 SearchIndex::Rebuild::~Rebuild() {
+  firstPass_.reset();  // stops its workers and removes the parts
   if (swapped_) return;
   // Abandoned: drop the half-built index.
-  try {
-    db_->close();
-  } catch (const Xapian::Error&) {
+  if (db_) {
+    try {
+      db_->close();
+    } catch (const Xapian::Error&) {
+    }
   }
   std::error_code error;
   fs::remove_all(path_, error);
 }
 
 void SearchIndex::Rebuild::put(const IndexedVersion& version) {
-  db_->replace_document(terms::uniqueTerm(version.document_id, version.version),
-                        terms::makeDocument(version));
-  if (db_->get_doccount() % kRebuildBatch == 0) db_->commit();
+  if (firstPass_) {
+    firstPass_->add(version);
+    return;
+  }
+  try {
+    db_->replace_document(terms::uniqueTerm(version.document_id, version.version),
+                          terms::makeDocument(version));
+  } catch (const Xapian::Error& error) {
+    rethrowXapian(error);
+  }
+}
+
+void SearchIndex::Rebuild::catchUp() {
+  if (!firstPass_) return;
+  firstPass_->finishInto(path_);
+  firstPass_.reset();
+  try {
+    db_ = std::make_unique<Xapian::WritableDatabase>(path_, Xapian::DB_OPEN);
+  } catch (const Xapian::Error& error) {
+    rethrowXapian(error);
+  }
 }
 
 std::unique_ptr<SearchIndex::Rebuild> SearchIndex::startRebuild() {
@@ -337,6 +361,7 @@ std::unique_ptr<SearchIndex::Rebuild> SearchIndex::startRebuild() {
 }
 
 void SearchIndex::swapIn(std::unique_ptr<Rebuild> rebuild) {
+  rebuild->catchUp();  // before taking the lock: searches go on while the parts are merged
   const std::string committedAt = core::formatRfc3339(core::nowUtc());
   std::lock_guard lock(mutex_);
   try {

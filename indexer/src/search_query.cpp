@@ -27,11 +27,12 @@ Xapian::Query parse(const std::string& normalized) {
   for (const char* field : {"title", "标题"}) parser.add_prefix(field, terms::kTitle);
   for (const char* field : {"summary", "摘要"}) parser.add_prefix(field, terms::kSummary);
   for (const char* field : {"number", "文号"}) parser.add_prefix(field, terms::kNumberText);
+  for (const char* prefix : terms::kTextFields) parser.add_prefix("", prefix);
   return parser.parse_query(normalized, kParserFlags);
 }
 
-// Every term the index would make of the text, ANDed: what the parser would give for plain
-// words, without its syntax.
+// Every term the index would make of the text, each in any text field, ANDed: what the parser
+// would give for plain words, without its syntax.
 Xapian::Query wordByWord(const std::string& normalized) {
   Xapian::Document scratch;
   Xapian::TermGenerator generator;
@@ -40,7 +41,9 @@ Xapian::Query wordByWord(const std::string& normalized) {
   generator.index_text(normalized);
   std::vector<Xapian::Query> parts;
   for (auto term = scratch.termlist_begin(); term != scratch.termlist_end(); ++term) {
-    parts.emplace_back(*term);
+    std::vector<Xapian::Query> anyField;
+    for (const char* prefix : terms::kTextFields) anyField.emplace_back(prefix + *term);
+    parts.emplace_back(Xapian::Query::OP_OR, anyField.begin(), anyField.end());
   }
   if (parts.empty()) return Xapian::Query();
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());

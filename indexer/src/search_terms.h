@@ -12,10 +12,12 @@
 // cannot drift apart.
 namespace gongkai::indexer::terms {
 
-// Term prefixes. Free text is unprefixed too, so a plain query searches every field.
+// Term prefixes. File texts are unprefixed; a plain query searches them and every prefixed
+// text field (kTextFields).
 inline constexpr const char* kTitle = "S";
 inline constexpr const char* kSummary = "A";
 inline constexpr const char* kNumberText = "N";
+inline constexpr const char* kTextFields[] = {"", kTitle, kSummary, kNumberText};
 inline constexpr const char* kWord = "W";            // dictionary words of CJK runs (ICU)
 inline constexpr const char* kNumberExact = "XNUM";  // the whole normalised document number
 inline constexpr const char* kUnique = "Q";          // Q<id>.<version>

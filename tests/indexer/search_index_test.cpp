@@ -129,6 +129,26 @@ TEST_F(SearchIndexTest, TitleMatchesRankAboveBodyMatches) {
   EXPECT_TRUE(both.hits[0].document_id == 1 || both.hits[0].document_id == 2);
 }
 
+TEST_F(SearchIndexTest, APlainQuerySearchesEveryFieldAndPhrasesStayWithinOne) {
+  // Title, summary and number are indexed once, under their prefixes only.
+  IndexedVersion sixth = version(6, "组织生活会通知", "测发[2024]9号", "正文内容另附。");
+  sixth.summary = "年度考核办法说明";
+  index_->put(sixth);
+  index_->commit();
+  EXPECT_EQ(ids(search("考核办法")), std::vector<std::int64_t>{6});        // summary only
+  EXPECT_EQ(ids(search("\"年度考核\"")), std::vector<std::int64_t>{6});    // phrase in summary
+  EXPECT_EQ(ids(search("\"生活会通知\"")), std::vector<std::int64_t>{6});  // phrase in title
+  EXPECT_EQ(ids(search("测发")), std::vector<std::int64_t>{6});            // number only
+  EXPECT_EQ(search("\"通知正文\"").total, 0);  // the title's end and the text's start
+  EXPECT_EQ(ids(search("摘要:考核")), std::vector<std::int64_t>{6});
+  EXPECT_EQ(search("摘要:正文").total, 0);
+  // In a title it ranks above the same words in another document's text.
+  const auto result = search("组织生活会");
+  ASSERT_EQ(result.hits.size(), 2u);
+  EXPECT_EQ(result.hits[0].document_id, 6);
+  EXPECT_EQ(result.hits[1].document_id, 5);
+}
+
 TEST_F(SearchIndexTest, FieldPrefixesAndBooleanOperators) {
   EXPECT_EQ(ids(search("title:党费")), std::vector<std::int64_t>{4});
   EXPECT_EQ(ids(search("标题:民主评议")), std::vector<std::int64_t>{5});
@@ -250,6 +270,49 @@ TEST_F(SearchIndexTest, ARebuildIsSwappedInWhileSearchesGoOn) {
   index_ = std::move(reopened).value();
   EXPECT_EQ(search("党").total, 2000);
   EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/search/index-1"));
+}
+
+TEST_F(SearchIndexTest, ARebuildOfManyPartsMergesThemInArrivalOrder) {
+  // 6,000 versions make three parts on the worker threads; equal texts score equally, so the
+  // order of hits is the order of document ids in the merged index: the order they were put.
+  const std::string folder = dir_.path() + "/search";
+  auto rebuild = index_->startRebuild();
+  for (int id = 6000; id >= 1; --id) {
+    rebuild->put(version(id, "换届选举工作通知", "", "请各支部按期完成换届。"));
+  }
+  EXPECT_TRUE(std::filesystem::exists(folder + "/index-2.parts"));
+  rebuild->catchUp();
+  // After catchUp a version put again replaces the one from the first pass.
+  rebuild->put(version(6000, "换届选举工作通知（更正）", "", "请各支部按期完成换届。"));
+  index_->swapIn(std::move(rebuild));
+  EXPECT_FALSE(std::filesystem::exists(folder + "/index-2.parts"));
+  SearchRequest request;
+  request.limit = 5;
+  const auto result = search("换届选举", request);
+  EXPECT_EQ(result.total, 6000);
+  EXPECT_EQ(ids(result), (std::vector<std::int64_t>{5999, 5998, 5997, 5996, 5995}));
+  EXPECT_EQ(ids(search("更正")), std::vector<std::int64_t>{6000});
+  EXPECT_EQ(index_->stats().versions, 6000);
+
+  // The merged index takes ordinary updates afterwards.
+  index_->put(version(7000, "更正声明", "", "见前文。"));
+  index_->commit();
+  EXPECT_EQ(search("更正").total, 2);
+}
+
+TEST_F(SearchIndexTest, AnAbandonedRebuildLeavesNothingBehind) {
+  const std::string folder = dir_.path() + "/search";
+  {
+    auto rebuild = index_->startRebuild();
+    for (int id = 1; id <= 3000; ++id) rebuild->put(version(id, "党费收缴", "", "按月收缴。"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(folder + "/index-2"));
+  EXPECT_FALSE(std::filesystem::exists(folder + "/index-2.parts"));
+  EXPECT_EQ(search("党费").total, 1);  // the live index is untouched
+  // An empty rebuild gives an empty index.
+  index_->swapIn(index_->startRebuild());
+  EXPECT_EQ(search("党费").total, 0);
+  EXPECT_EQ(index_->stats().versions, 0);
 }
 
 TEST(SearchIndexFolderTest, AHostileOrBrokenFolderNeverOpensSomethingElse) {

@@ -249,10 +249,10 @@ core::Status SearchService::rebuildMarked() {
       }
       after = page.back().document_id;
     }
+    rebuild->catchUp();  // merges the first pass; the worker goes on meanwhile
     // Versions stored while the rebuild read, and the versions they superseded, are put again
     // with the worker held back; then the new index takes over.
     std::lock_guard lock(applyMutex_);
-    rebuild->catchUp();
     auto fresh = store_.read();
     for (const auto& ref : SearchRepository::versionsSince(*fresh, seenUpTo)) {
       auto indexed = indexedVersion(*fresh, ref.document_id, ref.version, ref.current);

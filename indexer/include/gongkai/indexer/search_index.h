@@ -20,6 +20,8 @@ class Query;
 
 namespace gongkai::indexer {
 
+class ParallelBuilder;
+
 // One version of a document as the index sees it. Every version is its own index entry, so
 // superseded versions stay searchable; only the current one carries the "current" term.
 struct IndexedVersion {
@@ -112,18 +114,20 @@ class SearchIndex {
    public:
     ~Rebuild();
     // Adds a version. Until catchUp() each version must come once only (a rebuild's first pass
-    // reads each once); after it, a version already added is replaced.
+    // reads each once) and is indexed on worker threads; after it, a version already added is
+    // replaced.
     void put(const IndexedVersion& version);
-    void catchUp() { catchingUp_ = true; }
+    // Finishes the first pass (waits for the workers and merges their parts, which takes a while
+    // for a large index): call it before holding back the writer for the last few versions.
+    void catchUp();
 
    private:
     friend class SearchIndex;
     Rebuild(std::string path, std::int64_t generation);
     std::string path_;
     std::int64_t generation_;
-    std::unique_ptr<Xapian::WritableDatabase> db_;
-    int sinceCommit_ = 0;
-    bool catchingUp_ = false;
+    std::unique_ptr<ParallelBuilder> firstPass_;    // until catchUp()
+    std::unique_ptr<Xapian::WritableDatabase> db_;  // after catchUp()
     bool swapped_ = false;
   };
   std::unique_ptr<Rebuild> startRebuild();

@@ -1,0 +1,152 @@
+#include "parallel_build.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
+#include "search_terms.h"
+
+namespace gongkai::indexer {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A part holds this many versions, or this much text, whichever comes first. Smaller parts add
+// faster but leave more for the compactor; 2,500 measured best among 500, 1,000 and 2,500.
+constexpr std::size_t kPartVersions = 2500;
+constexpr std::size_t kPartTextBytes = 64u << 20;
+// Within a part, commits every this many versions bound the writer's memory (see
+// DEPENDENCIES.md: Xapian's default of 10,000 measured slower for CJK n-gram documents).
+constexpr int kCommitEvery = 500;
+
+std::size_t textBytes(const IndexedVersion& v) {
+  std::size_t bytes = v.title.size() + v.doc_number.size() + v.summary.size();
+  for (const auto& text : v.file_texts) bytes += text.size();
+  return bytes;
+}
+
+}  // namespace
+
+unsigned rebuildThreads() {
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+}
+
+ParallelBuilder::ParallelBuilder(std::string partsFolder, unsigned threads)
+    : partsFolder_(std::move(partsFolder)), queueLimit_(std::max(1u, threads)) {
+  fs::remove_all(partsFolder_);
+  fs::create_directories(partsFolder_);
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) {
+    workers_.emplace_back([this] { workerLoop(); });
+  }
+}
+
+ParallelBuilder::~ParallelBuilder() {
+  stopWorkers();
+  std::error_code error;
+  fs::remove_all(partsFolder_, error);
+}
+
+void ParallelBuilder::stopWorkers() {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  changed_.notify_all();
+  for (auto& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
+}
+
+std::string ParallelBuilder::partPath(int part) const {
+  return (fs::path(partsFolder_) / ("part-" + std::to_string(part))).string();
+}
+
+void ParallelBuilder::add(const IndexedVersion& version) {
+  filling_.push_back(version);
+  fillingBytes_ += textBytes(version);
+  if (filling_.size() >= kPartVersions || fillingBytes_ >= kPartTextBytes) submitFilling();
+}
+
+void ParallelBuilder::submitFilling() {
+  if (filling_.empty()) return;
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return queue_.size() < queueLimit_ || !failure_.empty(); });
+  if (!failure_.empty()) throw std::runtime_error(failure_);
+  queue_.push_back(Batch{partsSubmitted_++, std::move(filling_)});
+  lock.unlock();
+  changed_.notify_all();
+  filling_.clear();
+  fillingBytes_ = 0;
+}
+
+void ParallelBuilder::workerLoop() {
+  while (true) {
+    Batch batch;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [this] { return !queue_.empty() || closing_; });
+      if (queue_.empty()) return;  // closing, nothing left
+      batch = std::move(queue_.front());
+      queue_.pop_front();
+      ++busy_;
+    }
+    changed_.notify_all();  // room in the queue
+    std::string failure;
+    try {
+      indexPart(batch);
+    } catch (const Xapian::Error& error) {
+      failure = "search index: " + error.get_description();
+    } catch (const std::exception& error) {
+      failure = std::string("search index: ") + error.what();
+    }
+    {
+      std::lock_guard lock(mutex_);
+      --busy_;
+      if (!failure.empty() && failure_.empty()) failure_ = failure;
+    }
+    changed_.notify_all();
+  }
+}
+
+void ParallelBuilder::indexPart(const Batch& batch) {
+  // No fsync for parts: they are merged and removed; only the merged index must be durable.
+  Xapian::WritableDatabase part(partPath(batch.part), Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
+  int sinceCommit = 0;
+  for (const auto& version : batch.versions) {
+    part.add_document(terms::makeDocument(version));
+    if (++sinceCommit == kCommitEvery) {
+      part.commit();
+      sinceCommit = 0;
+    }
+  }
+  part.commit();
+  part.close();
+}
+
+void ParallelBuilder::finishInto(const std::string& destination) {
+  submitFilling();
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return (queue_.empty() && busy_ == 0) || !failure_.empty(); });
+    if (!failure_.empty()) throw std::runtime_error(failure_);
+  }
+  stopWorkers();
+  try {
+    if (partsSubmitted_ == 0) {
+      Xapian::WritableDatabase(destination, Xapian::DB_CREATE).close();
+      return;
+    }
+    Xapian::Database parts;
+    for (int part = 0; part < partsSubmitted_; ++part) {
+      parts.add_database(Xapian::Database(partPath(part)));
+    }
+    // Multipass merges many parts a few at a time, which is faster than all at once.
+    parts.compact(destination, Xapian::DBCOMPACT_MULTIPASS);
+  } catch (const Xapian::Error& error) {
+    throw std::runtime_error("search index: " + error.get_description());
+  }
+}
+
+}  // namespace gongkai::indexer

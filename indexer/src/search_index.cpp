@@ -83,7 +83,15 @@ Xapian::Query anyOf(const char* prefix, const std::vector<std::string>& values) 
 // Visibility: the one place where who is asking narrows every search.
 std::optional<Xapian::Query> visibilityFilter(const Viewer& viewer) {
   if (viewer.sees_everything) return std::nullopt;
-  return Xapian::Query(terms::booleanTerm(terms::kScope, "public"));
+  std::vector<Xapian::Query> clauses;
+  for (const auto& clause : viewer.clauses) {
+    std::vector<Xapian::Query> parts{anyOf(terms::kScope, clause.scopes),
+                                     anyOf(terms::kStatus, clause.statuses)};
+    if (clause.org_units) parts.push_back(anyOf(terms::kOrgUnit, *clause.org_units));
+    clauses.emplace_back(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  }
+  if (clauses.empty()) return Xapian::Query::MatchNothing;
+  return Xapian::Query(Xapian::Query::OP_OR, clauses.begin(), clauses.end());
 }
 
 Xapian::Query filterQuery(const SearchRequest& request, const Viewer& viewer) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -15,7 +16,11 @@
 #include "gongkai/core/signed_note.h"
 #include "gongkai/indexer/extract.h"
 #include "gongkai/server/admin/verify_log.h"
+#include "gongkai/policies/policy_set.h"
 #include "gongkai/server/app/config.h"
+#include "gongkai/server/service/account_service.h"
+#include "gongkai/server/service/policy_service.h"
+#include "gongkai/server/store/store.h"
 #include "gongkai/server/service/signing_key.h"
 
 namespace {
@@ -35,13 +40,18 @@ int usage() {
          "      校验数据目录：审计哈希链、默克尔树、签名检查点，以及库中文档和文件与审计记录是否一致\n"
          "      (verify a data folder: chain, Merkle tree, signed checkpoints, and that stored\n"
          "       documents and files match the audit log)\n"
-         "  gongkai verify-log --url URL [--key FILE] [--since FILE]...\n"
-         "      校验运行中的服务器 (verify a running server's log over HTTP)\n"
+         "  gongkai verify-log --url URL [--token TOKEN] [--key FILE] [--since FILE]...\n"
+         "      校验运行中的服务器；令牌须有 audit.read 权限，也可放在环境变量 GONGKAI_TOKEN 中\n"
+         "      (verify a running server's log over HTTP; the token needs audit.read, or set GONGKAI_TOKEN)\n"
          "  gongkai verify-log --export FILE --key FILE [--since FILE]...\n"
          "      离线校验导出的审计日志 (verify an exported log offline)\n"
          "  gongkai rotate-key --data-dir DIR [--key-file FILE] [--origin NAME]\n"
          "      更换检查点签名密钥；旧检查点仍可验证；之后重启服务器\n"
          "      (replace the checkpoint signing key; old checkpoints stay verifiable; restart the server)\n"
+         "  gongkai user add NAME --role ROLE [--unit UNIT] --data-dir DIR [--policy-dir DIR]\n"
+         "      新建账户，密码从标准输入读取一行；服务器须已停止（运行中请用 POST /api/v1/users）\n"
+         "      (add an account; the password is read as one line from standard input; stop the\n"
+         "       server first, or use POST /api/v1/users while it runs)\n"
          "  gongkai extract-text [--media-type TYPE] [--name NAME] [--max-text-bytes N]\n"
          "      [--max-input-bytes N] [--max-zip-entries N] [--max-expanded-bytes N]\n"
          "      [--max-expansion-ratio R] [--time-limit-ms N] [--max-memory-bytes N] FILE\n"
@@ -110,7 +120,8 @@ int verifyLog(const std::vector<std::string>& args) {
   admin::VerifyOptions options;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (takeValue(args, i, "--data-dir", dataDir) || takeValue(args, i, "--url", url) ||
-        takeValue(args, i, "--export", exportFile) || takeValue(args, i, "--key", keyFile)) {
+        takeValue(args, i, "--export", exportFile) || takeValue(args, i, "--key", keyFile) ||
+        takeValue(args, i, "--token", options.token)) {
       continue;
     }
     if (takeValue(args, i, "--since", value)) {
@@ -128,6 +139,7 @@ int verifyLog(const std::vector<std::string>& args) {
     }
   }
   if ((!dataDir.empty()) + (!url.empty()) + (!exportFile.empty()) != 1) return usage();
+  if (options.token.empty() && std::getenv("GONGKAI_TOKEN")) options.token = std::getenv("GONGKAI_TOKEN");
   if (!keyFile.empty()) {
     std::string text;
     if (!readFile(keyFile, text)) {
@@ -166,6 +178,63 @@ int verifyLog(const std::vector<std::string>& args) {
   }
   std::cout << "结果 (result): 发现问题 (FAULT)\n";
   return kExitFault;
+}
+
+// gongkai user add NAME --role ROLE [--unit UNIT] --data-dir DIR: the way in for the first admin
+// (or any account) without a running server. The password comes from standard input, never from
+// the command line, where other users could read it.
+int userAdd(const std::vector<std::string>& args) {
+  std::string name, role, unit, dataDir, iterations;
+  std::string policyDir = GONGKAI_DEFAULT_POLICY_DIR;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (takeValue(args, i, "--role", role) || takeValue(args, i, "--unit", unit) ||
+        takeValue(args, i, "--data-dir", dataDir) || takeValue(args, i, "--policy-dir", policyDir) ||
+        takeValue(args, i, "--pbkdf2-iterations", iterations)) {
+      continue;
+    }
+    if (name.empty() && args[i].rfind("--", 0) != 0) {
+      name = args[i];
+      continue;
+    }
+    std::cerr << "未知参数 (unknown argument): " << args[i] << "\n";
+    return usage();
+  }
+  if (args.empty() || args[0] != "add" || name.empty() || role.empty() || dataDir.empty()) return usage();
+  gongkai::server::service::AuthOptions auth;
+  if (!iterations.empty()) {
+    try {
+      auth.pbkdf2_iterations = std::stoi(iterations);  // for tests: the server's own setting
+    } catch (const std::exception&) {
+      return usage();
+    }
+  }
+  if (isatty(STDIN_FILENO)) std::cerr << "密码 (password): " << std::flush;
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  auto policySet = gongkai::policies::PolicySet::loadFolder(policyDir);
+  if (!policySet.ok()) {
+    std::cerr << policySet.error().message << "\n";
+    return kExitUsage;
+  }
+  auto store = gongkai::server::store::Store::open(dataDir);
+  if (!store.ok()) {
+    std::cerr << store.error().message << "\n";
+    return kExitUsage;
+  }
+  gongkai::server::service::PolicyService policies(*store.value(), policyDir, std::move(policySet).value());
+  gongkai::server::service::AccountService accounts(*store.value(), policies, auth);
+  gongkai::server::service::Subject cli;
+  cli.id = "cli";
+  auto made = accounts.addUser(cli, name, password, {{role, unit}});
+  store.value()->close();
+  if (!made.ok()) {
+    std::cerr << "错误 (error): " << made.error().message << "\n";
+    for (const auto& field : made.error().fields) std::cerr << "  " << field.field << ": " << field.message << "\n";
+    return kExitFault;
+  }
+  std::cout << "已创建账户 (account created): " << name << " (" << role << (unit.empty() ? "" : "@" + unit) << ")\n";
+  return kExitOk;
 }
 
 int rotateKey(const std::vector<std::string>& args) {
@@ -294,6 +363,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "verify-log") return verifyLog(args);
   if (command == "rotate-key") return rotateKey(args);
+  if (command == "user") return userAdd(args);
   if (command == "extract-text") return extractText(args);
   std::cerr << "未知命令 (unknown command): " << command << "\n";
   return usage();

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -147,6 +148,36 @@ TEST_F(SearchIndexTest, APlainQuerySearchesEveryFieldAndPhrasesStayWithinOne) {
   ASSERT_EQ(result.hits.size(), 2u);
   EXPECT_EQ(result.hits[0].document_id, 6);
   EXPECT_EQ(result.hits[1].document_id, 5);
+}
+
+TEST_F(SearchIndexTest, AViewerSeesOnlyWhatItsClausesAdmitInHitsAndFacets) {
+  IndexedVersion internal = version(6, "党费收缴内部通报", "", "党费。", "ZZ", 2023, "branch-a");
+  internal.scope = "internal";
+  IndexedVersion published = version(7, "党费收缴公示", "", "党费。", "CW", 2023, "branch-b");
+  published.status = "published";
+  index_->put(internal);
+  index_->put(published);
+  index_->commit();
+  SearchRequest request;
+  request.query = "党费";
+  const auto seen = [&](const Viewer& viewer) {
+    auto result = index_->search(request, viewer);
+    EXPECT_TRUE(result.ok());
+    std::vector<std::int64_t> out;
+    for (const auto& hit : result.value().hits) out.push_back(hit.document_id);
+    std::sort(out.begin(), out.end());
+    std::int64_t counted = 0;
+    for (const auto& [value, count] : result.value().facets["category"]) counted += count;
+    EXPECT_EQ(counted, result.value().total);  // facets count only what may be seen
+    return out;
+  };
+  EXPECT_EQ(seen(Viewer{}), (std::vector<std::int64_t>{4, 6, 7}));
+  Viewer publicViewer{false, {{{"public"}, {"published"}, std::nullopt}}};
+  EXPECT_EQ(seen(publicViewer), std::vector<std::int64_t>{7});
+  Viewer branchA{false, {{{"public", "internal"}, {"draft"}, std::vector<std::string>{"branch-a"}},
+                         {{"public"}, {"published"}, std::nullopt}}};
+  EXPECT_EQ(seen(branchA), (std::vector<std::int64_t>{6, 7}));
+  EXPECT_TRUE(seen(Viewer{false, {}}).empty());
 }
 
 TEST_F(SearchIndexTest, FieldPrefixesAndBooleanOperators) {

@@ -167,7 +167,7 @@ TEST_F(BadInputTest, BrokenMultipartBodies) {
                                            {"file", "a.txt", "text/plain", std::string(20000, 'q'), ""}},
                                           body);
   // Cut short: the connection closes before the declared length arrives.
-  const std::string head = "POST /api/v1/documents HTTP/1.1\r\nHost: x\r\nContent-Type: " + type +
+  const std::string head = "POST /api/v1/documents HTTP/1.1\r\nHost: x\r\n" + authLine() + "Content-Type: " + type +
                            "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   const std::string reply = client().raw(head + body.substr(0, body.size() / 2));
   EXPECT_TRUE(reply.empty() || reply.find(" 400 ") != std::string::npos) << reply;

@@ -27,8 +27,8 @@ TEST_F(DocumentsApiTest, HealthzReportsSchemaAndAuditSize) {
   auto response = client().get("/healthz");
   ASSERT_EQ(response.status, 200);
   EXPECT_EQ(response.json()->getValue<std::string>("status"), "ok");
-  EXPECT_EQ(response.json()->getValue<int>("schema_version"), 3);
-  EXPECT_EQ(response.json()->getValue<int>("audit_size"), 0);
+  EXPECT_EQ(response.json()->getValue<int>("schema_version"), 4);
+  EXPECT_EQ(response.json()->getValue<int>("audit_size"), setupAudit_);
 }
 
 TEST_F(DocumentsApiTest, CategoriesComeFromThePolicyFileAndTheIndexPageIsServed) {
@@ -148,7 +148,7 @@ TEST_F(DocumentsApiTest, EveryChangeMakesAnImmutableVersion) {
   ASSERT_EQ(oldFile.status, 200);
   EXPECT_EQ(oldFile.body, "first contents");
   EXPECT_EQ(client().get(base + "/versions/5").status, 404);
-  EXPECT_EQ(auditSize(), 4);
+  EXPECT_EQ(auditSize(), setupAudit_ + 4);
 }
 
 TEST_F(DocumentsApiTest, StaleIfMatchGets412AndMissingIfMatchGets428) {
@@ -230,7 +230,7 @@ TEST_F(DocumentsApiTest, HeadSendsNoBodySoKeepAliveFramingHolds) {
   const std::string path = "/api/v1/documents/" + std::to_string(created.json()->getValue<Poco::Int64>("id"));
   // Two requests on one connection: if HEAD leaked a body, the second status line would be
   // preceded by JSON.
-  const std::string reply = client().raw("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"
+  const std::string reply = client().raw("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n" + authLine() + "\r\n"
                                          "HEAD /api/v1/documents/999 HTTP/1.1\r\nHost: x\r\n\r\n"
                                          "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   const auto second = reply.find("HTTP/1.1 404");
@@ -275,18 +275,19 @@ TEST_F(DocumentsApiTest, AuditEntriesCarryTheirCanonicalBytesAndChain) {
   client().request("PATCH", "/api/v1/documents/" + std::to_string(id), R"({"title":"审计2"})",
                    "application/json", {{"If-Match", "\"v1\""}});
 
-  auto response = client().get("/api/v1/audit?after=0&limit=10");
+  auto response = client().get("/api/v1/audit?after=" + std::to_string(setupAudit_) + "&limit=10");
   ASSERT_EQ(response.status, 200);
   auto entries = response.json()->getArray("entries");
   ASSERT_EQ(entries->size(), 2u);
-  std::string prev = response.json()->getValue<std::string>("genesis_prev_hash");
+  auto before = client().get("/api/v1/audit?after=" + std::to_string(setupAudit_ - 1) + "&limit=1");
+  std::string prev = before.json()->getArray("entries")->getObject(0)->getValue<std::string>("hash");
   for (unsigned i = 0; i < entries->size(); ++i) {
     auto item = entries->getObject(i);
     const std::string bytes = item->getValue<std::string>("canonical");
     EXPECT_EQ(core::sha256Hex(bytes), item->getValue<std::string>("hash"));
     auto entry = item->getObject("entry");
     EXPECT_EQ(entry->getValue<std::string>("prev_hash"), prev);
-    EXPECT_EQ(entry->getValue<int>("seq"), static_cast<int>(i + 1));
+    EXPECT_EQ(entry->getValue<int>("seq"), static_cast<int>(setupAudit_ + i + 1));
     EXPECT_EQ(entry->getObject("object")->getValue<std::string>("id"), std::to_string(id));
     prev = item->getValue<std::string>("hash");
   }

@@ -17,10 +17,64 @@ class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override { start(); }
 
+  // Starts the server; the first start signs in as the admin it made and files the units the
+  // tests use. client() then acts as that admin; anonymous() as nobody.
   void start(std::vector<std::string> extraArgs = {}) {
     server_ = std::make_unique<ServerProcess>(dataDir(), std::move(extraArgs));
     client_ = std::make_unique<HttpClient>(server_->port());
+    if (adminToken_.empty()) {
+      adminPassword_ = firstAdminPassword(server_->log());
+      if (adminPassword_.empty()) return;  // a data folder that had accounts already
+      adminToken_ = login("admin", adminPassword_);
+      client_->setDefaultHeader("Authorization", "Bearer " + adminToken_);
+      addUnit("committee", "党委", "");
+      for (const char* unit : {"branch-1", "branch-2", "b", "lyg-fybjy", "xiaode-wsy", "xd-wsy"}) {
+        addUnit(unit, std::string("支部 ") + unit, "committee");
+      }
+      setupAudit_ = auditSize();
+    } else {
+      client_->setDefaultHeader("Authorization", "Bearer " + adminToken_);
+    }
   }
+
+  // The one-time password a fresh server prints for `admin`.
+  static std::string firstAdminPassword(const std::string& log) {
+    const std::string marker = "password): ";
+    const auto at = log.find(marker);
+    if (at == std::string::npos) return "";
+    const auto end = log.find_first_of(" \n", at + marker.size());
+    return log.substr(at + marker.size(), end - at - marker.size());
+  }
+
+  // A session token, or "" when the login is refused.
+  std::string login(const std::string& username, const std::string& password) {
+    const auto response = anonymous().postJson(
+        "/api/v1/auth/login", R"({"username":")" + username + R"(","password":")" + password + R"("})");
+    if (response.status != 200) return "";
+    return response.json()->getValue<std::string>("token");
+  }
+
+  void addUnit(const std::string& code, const std::string& name, const std::string& parent) {
+    const auto response = client().postJson(
+        "/api/v1/org-units", R"({"code":")" + code + R"(","name":")" + name + R"(","parent":")" + parent + R"("})");
+    ASSERT_EQ(response.status, 201) << response.body;
+  }
+
+  // Makes an account with one role (unit-bound roles need `unit`) and returns its session token.
+  std::string userWithRole(const std::string& username, const std::string& role,
+                           const std::string& unit = "") {
+    const std::string password = "pw-" + username + "-long-enough";
+    std::string roles = R"({"role":")" + role + "\"" + (unit.empty() ? "" : R"(,"unit":")" + unit + "\"") + "}";
+    const auto made = client().postJson("/api/v1/users", R"({"username":")" + username +
+                                                             R"(","password":")" + password +
+                                                             R"(","roles":[)" + roles + "]}");
+    EXPECT_EQ(made.status, 201) << made.body;
+    return login(username, password);
+  }
+
+  HttpClient anonymous() const { return HttpClient(server_->port()); }
+  // The admin's Authorization header line, for requests written by hand.
+  std::string authLine() const { return "Authorization: Bearer " + adminToken_ + "\r\n"; }
   void restart(std::vector<std::string> extraArgs = {}) {
     server_.reset();
     start(std::move(extraArgs));
@@ -44,6 +98,8 @@ class ServerTest : public ::testing::Test {
   }
 
   TempDir temp_;
+  std::string adminPassword_, adminToken_;
+  std::int64_t setupAudit_ = 0;  // audit entries the setup made (the admin's login, the units)
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> client_;
 };

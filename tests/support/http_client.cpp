@@ -56,6 +56,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
   Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
   session.setTimeout(Poco::Timespan(60, 0));
   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  for (const auto& [name, value] : defaults_) request.set(name, value);
   for (const auto& [name, value] : headers) request.set(name, value);
   if (!contentType.empty()) request.setContentType(contentType);
   if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {

@@ -47,9 +47,18 @@ class HttpClient {
   // Sends raw bytes on a fresh connection, half-closes, and returns whatever came back.
   std::string raw(const std::string& bytes) const;
   int port() const { return port_; }
+  // Sent with every request unless the request gives its own value (e.g. Authorization).
+  void setDefaultHeader(const std::string& name, const std::string& value) { defaults_[name] = value; }
+  // The same client as a bearer token's account.
+  HttpClient as(const std::string& token) const {
+    HttpClient client(port_);
+    if (!token.empty()) client.setDefaultHeader("Authorization", "Bearer " + token);
+    return client;
+  }
 
  private:
   int port_;
+  std::map<std::string, std::string> defaults_;
 };
 
 // Metadata JSON for a valid new document, with the given title.

@@ -57,7 +57,7 @@ std::optional<core::ChainFault> checkCoverage(const core::LogVerifier& verifier,
 
 class Http {
  public:
-  explicit Http(const std::string& baseUrl) : base_(baseUrl) {
+  Http(const std::string& baseUrl, std::string token) : base_(baseUrl), token_(std::move(token)) {
     if (base_.getScheme() != "http" || base_.getHost().empty()) {
       throw std::invalid_argument(
           "只支持 http://主机:端口 (only http://host:port URLs are supported): " + baseUrl);
@@ -72,6 +72,7 @@ class Http {
     while (!path.empty() && path.back() == '/') path.pop_back();
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path + pathAndQuery,
                                    Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token_.empty()) request.set("Authorization", "Bearer " + token_);
     session_.sendRequest(request);
     Poco::Net::HTTPResponse response;
     std::istream& in = session_.receiveResponse(response);
@@ -90,6 +91,7 @@ class Http {
 
  private:
   Poco::URI base_;
+  std::string token_;
   Poco::Net::HTTPClientSession session_;
 };
 
@@ -179,7 +181,7 @@ core::Result<VerifyReport> verifyExport(std::istream& in, const VerifyOptions& o
 core::Result<VerifyReport> verifyServer(const std::string& baseUrl, const VerifyOptions& options) {
   VerifyReport report;
   try {
-    Http http(baseUrl);
+    Http http(baseUrl, options.token);
     std::vector<core::note::VerifierKey> keys = options.keys;
     if (keys.empty()) {
       auto listed = core::note::parseVerifierKeys(http.get("/api/v1/audit/keys"));

@@ -37,6 +37,16 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.extract_max_file_bytes = c.getInt64("gongkai.search.extract_max_file_bytes", s.extract_max_file_bytes);
   s.extract_timeout_seconds = c.getInt("gongkai.search.extract_timeout_seconds", s.extract_timeout_seconds);
   s.search_poll_milliseconds = c.getInt("gongkai.search.poll_milliseconds", s.search_poll_milliseconds);
+  s.tls_certificate = c.getString("gongkai.tls.certificate_file", s.tls_certificate);
+  s.tls_private_key = c.getString("gongkai.tls.private_key_file", s.tls_private_key);
+  s.tls_ca_chain = c.getString("gongkai.tls.ca_chain_file", s.tls_ca_chain);
+  s.allow_plain_http = c.getBool("gongkai.server.allow_plain_http", s.allow_plain_http);
+  s.session_hours = c.getInt("gongkai.auth.session_hours", s.session_hours);
+  s.api_token_max_days = c.getInt("gongkai.auth.api_token_max_days", s.api_token_max_days);
+  s.pbkdf2_iterations = c.getInt("gongkai.auth.pbkdf2_iterations", s.pbkdf2_iterations);
+  s.login_slow_after_failures = c.getInt("gongkai.auth.slow_after_failures", s.login_slow_after_failures);
+  s.login_lock_after_failures = c.getInt("gongkai.auth.lock_after_failures", s.login_lock_after_failures);
+  s.login_lock_minutes = c.getInt("gongkai.auth.lock_minutes", s.login_lock_minutes);
   return s;
 }
 

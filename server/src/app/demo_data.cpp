@@ -10,8 +10,8 @@
 
 namespace gongkai::server::app {
 
-core::Result<int> loadDemoData(service::DocumentService& documents, const store::BlobStore& blobs,
-                               const std::string& demoDir) {
+core::Result<int> loadDemoData(service::DocumentService& documents, service::AccountService& accounts,
+                               const store::BlobStore& blobs, const std::string& demoDir) {
   using core::Error;
   using core::ErrorCode;
   auto existing = documents.list(store::DocumentFilter{});
@@ -28,7 +28,17 @@ core::Result<int> loadDemoData(service::DocumentService& documents, const store:
   const auto list = manifest.value()->getArray("documents");
   if (!list) return Error::make(ErrorCode::kInvalidArgument, "demo_invalid", "demo.json: documents");
 
-  const service::Subject demo{"demo", ""};
+  service::Subject demo;
+  demo.id = "demo";
+  // The units the demo documents belong to, unless they exist already.
+  if (const auto units = manifest.value()->getArray("org_units")) {
+    for (unsigned i = 0; i < units->size(); ++i) {
+      const auto unit = units->getObject(i);
+      if (accounts.unitTree()->contains(unit->getValue<std::string>("code"))) continue;
+      auto made = accounts.createUnit(demo, unit);
+      if (!made.ok()) return made.error();
+    }
+  }
   int created = 0;
   for (unsigned i = 0; i < list->size(); ++i) {
     const auto item = list->getObject(i);

@@ -19,6 +19,7 @@
 
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/app/demo_data.h"
+#include "gongkai/server/app/listener.h"
 #include "gongkai/server/http/api.h"
 #include "gongkai/server/http/handler_factory.h"
 
@@ -62,6 +63,23 @@ Poco::Logger& setUpAccessLog(const ServerConfig& config) {
   // Writing the line must not hold up the response.
   access.setChannel(new Poco::AsyncChannel(formatted));
   return access;
+}
+
+// With no account at all, makes `admin` with a random password and prints it once: there are no
+// default passwords, and `gongkai user add` is the other way in.
+core::Status createFirstAdmin(service::AccountService& accounts) {
+  auto none = accounts.noUsers();
+  if (!none.ok()) return none.error();
+  if (!none.value()) return core::okStatus();
+  const std::string password = core::newToken().substr(3, 20);
+  service::Subject system;
+  system.id = "system";
+  auto made = accounts.addUser(system, "admin", password, {{"admin", ""}});
+  if (!made.ok()) return made.error();
+  std::cout << "首次启动：已创建管理员账户 admin，一次性密码 (first start: account admin, password): "
+            << password << "\n请登录后立即修改密码 (change it after signing in: POST /api/v1/auth/password)"
+            << std::endl;
+  return core::okStatus();
 }
 
 }  // namespace
@@ -126,17 +144,22 @@ int ServerApp::main(const std::vector<std::string>&) {
       config.max_upload_bytes < 1 || config.max_files_per_request < 1 ||
       config.checkpoint_every_entries < 1 || config.checkpoint_every_seconds < 1 ||
       config.extract_max_file_bytes < 1 || config.extract_timeout_seconds < 1 ||
-      config.search_poll_milliseconds < 1) {
+      config.search_poll_milliseconds < 1 || config.session_hours < 1 || config.api_token_max_days < 1 ||
+      config.pbkdf2_iterations < core::kMinimumPbkdf2Iterations || config.pbkdf2_iterations > 10000000 ||
+      config.login_slow_after_failures < 1 || config.login_lock_after_failures < 1 ||
+      config.login_lock_minutes < 1) {
     std::cerr << "配置错误 (configuration error): port, threads or limits out of range" << std::endl;
     return kExitConfig;
   }
 
-  auto categories = policies::CategoryCatalogue::loadFile(
-      (fs::path(config.policy_dir) / "categories.json").string());
-  if (!categories.ok()) {
-    std::cerr << "策略文件错误 (policy error): " << categories.error().message << std::endl;
+  auto policySet = policies::PolicySet::loadFolder(config.policy_dir);
+  if (!policySet.ok()) {
+    std::cerr << policySet.error().message << std::endl;
     return kExitConfig;
   }
+  // Documents are checked against the categories read at start; a reload changes who may see
+  // and do what, a changed category list takes a restart.
+  const policies::CategoryCatalogue categories = policySet.value().categories;
   auto opened = store::Store::open(config.data_dir);
   if (!opened.ok()) {
     std::cerr << opened.error().message << std::endl;
@@ -156,7 +179,24 @@ int ServerApp::main(const std::vector<std::string>&) {
     return kExitUnavailable;
   }
   log.information("audit checkpoints signed by %s", core::note::formatVerifierKey(checkpoints.verifierKey()));
-  service::DocumentService documents(store, categories.value());
+  service::PolicyService policyService(store, config.policy_dir, std::move(policySet).value());
+  service::AuthOptions auth;
+  auth.session_lifetime = std::chrono::hours(config.session_hours);
+  auth.api_token_max_days = config.api_token_max_days;
+  auth.pbkdf2_iterations = config.pbkdf2_iterations;
+  auth.slow_after_failures = config.login_slow_after_failures;
+  auth.lock_after_failures = config.login_lock_after_failures;
+  auth.lock_duration = std::chrono::minutes(config.login_lock_minutes);
+  if (config.pbkdf2_iterations < core::kDefaultPbkdf2Iterations) {
+    log.warning("gongkai.auth.pbkdf2_iterations is below OWASP's 600000: for tests only");
+  }
+  service::AccountService accounts(store, policyService, auth);
+  if (auto created = createFirstAdmin(accounts); !created.ok()) {
+    std::cerr << "无法创建管理员账户 (cannot create the first admin): " << created.error().message << std::endl;
+    return kExitUnavailable;
+  }
+  service::DocumentService documents(
+      store, categories, [&accounts](const std::string& unit) { return accounts.unitTree()->contains(unit); });
   service::AuditService audit(store);
   service::SearchOptions searchOptions;
   searchOptions.folder = (fs::path(config.data_dir) / "search").string();
@@ -171,7 +211,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   }
 
   if (config.demo) {
-    auto loaded = loadDemoData(documents, store.blobs(), GONGKAI_DEFAULT_DEMO_DIR);
+    auto loaded = loadDemoData(documents, accounts, store.blobs(), GONGKAI_DEFAULT_DEMO_DIR);
     if (!loaded.ok()) {
       std::cerr << "示例数据载入失败 (demo data failed): " << loaded.error().message << std::endl;
       return kExitUnavailable;
@@ -197,19 +237,23 @@ int ServerApp::main(const std::vector<std::string>&) {
     body->set("audit_size", static_cast<Poco::Int64>(size.value()));
     return body;
   };
-  const http::Router router = http::buildRouter(documents, audit, checkpoints, search, store.blobs(),
-                                                 categories.value(), options);
-  Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(router, access, log);
+  const http::Router router = http::buildRouter(
+      http::Services{documents, audit, checkpoints, search, accounts, policyService, store.blobs(), categories},
+      options);
+  Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(
+      router, [&accounts](const std::string& token, const std::string& address) {
+        return accounts.authenticate(token, address);
+      },
+      access, log);
 
-  Poco::Net::ServerSocket socket;
-  try {
-    socket.bind(Poco::Net::SocketAddress(config.address, static_cast<Poco::UInt16>(config.port)), true);
-    socket.listen(config.max_queued);
-  } catch (const Poco::Exception& e) {
-    std::cerr << "无法监听 (cannot listen on) " << config.address << ":" << config.port << ": "
-              << e.displayText() << std::endl;
-    return kExitUnavailable;
+  auto listener = openListener(ListenerConfig{config.address, config.port, config.max_queued,
+                                              config.tls_certificate, config.tls_private_key,
+                                              config.tls_ca_chain, config.allow_plain_http});
+  if (!listener.ok()) {
+    std::cerr << listener.error().message << std::endl;
+    return listener.error().code == core::ErrorCode::kInvalidArgument ? kExitConfig : kExitUnavailable;
   }
+  Poco::Net::ServerSocket& socket = *listener.value().socket;
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(config.threads);
   params->setMaxQueued(config.max_queued);
@@ -228,8 +272,8 @@ int ServerApp::main(const std::vector<std::string>&) {
     out << port << "\n";
   }
   fs::rename(portFile.string() + ".tmp", portFile);
-  log.information("gongkai-server listening on http://%s:%d (data: %s)", config.address, port,
-                  config.data_dir);
+  log.information("gongkai-server listening on %s://%s:%d (data: %s)",
+                  std::string(listener.value().tls ? "https" : "http"), config.address, port, config.data_dir);
 
   waitForTerminationRequest();
 

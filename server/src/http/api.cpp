@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include "access.h"
+#include "accounts_api.h"
 #include "document_json.h"
 #include "audit_api.h"
 #include "search_api.h"
@@ -133,9 +135,9 @@ class Routes {
  public:
   Routes(service::DocumentService& documents, service::AuditService& audit,
          service::SearchService& search, const store::BlobStore& blobs,
-         const policies::CategoryCatalogue& categories, const ApiOptions& options)
+         const policies::CategoryCatalogue& categories, const Access& access, const ApiOptions& options)
       : documents_(documents), audit_(audit), search_(search), blobs_(blobs), categories_(categories),
-        options_(options) {}
+        access_(access), options_(options) {}
 
   static void addTo(const std::shared_ptr<Routes>& self, Router& router) {
     router.add("GET", "/healthz", [self](Exchange& ex) { self->health(ex); });
@@ -151,7 +153,8 @@ class Routes {
     router.add("DELETE", docs + "/{id}/files/{file_id}", [self](Exchange& ex) { self->removeFile(ex); });
     router.add("GET", docs + "/{id}/versions", [self](Exchange& ex) { self->listVersions(ex); });
     router.add("GET", docs + "/{id}/versions/{n}", [self](Exchange& ex) { self->getVersion(ex); });
-    router.add("GET", "/api/v1/audit", [self](Exchange& ex) { self->listAudit(ex); });
+    router.add("GET", "/api/v1/audit",
+               self->access_.guarded("audit.read", [self](Exchange& ex) { self->listAudit(ex); }));
     router.add("GET", "/api/v1/categories", [self](Exchange& ex) { self->listCategories(ex); });
   }
 
@@ -182,12 +185,28 @@ class Routes {
     sendBody(ex.request, ex.response, page);
   }
 
+  // The unit and scope a new document's metadata names, checked against the caller's roles
+  // before anything is stored.
+  core::Status mayCreate(const Exchange& ex, const Object::Ptr& metadata) const {
+    const std::string unit = metadata->has("org_unit") && metadata->get("org_unit").isString()
+                                 ? metadata->getValue<std::string>("org_unit") : "";
+    const std::string scope = metadata->has("scope") && metadata->get("scope").isString()
+                                  ? metadata->getValue<std::string>("scope") : "public";
+    return access_.requireForUnit(ex, "documents.create", unit, scope);
+  }
+
   void createDocument(Exchange& ex) {
+    // Refused before an upload is read when the caller may not create documents anywhere.
+    if (auto allowed = access_.require(ex, "documents.create"); !allowed.ok()) {
+      ex.response.setKeepAlive(false);
+      return ex.sendProblem(allowed.error());
+    }
     const std::string type = ex.request.getContentType();
     core::Result<core::DocumentVersion> created = unsupportedBody();
     if (isJsonMediaType(type)) {
       auto json = readJsonObject(ex, options_.max_json_bytes);
       if (!json.ok()) return ex.sendProblem(json.error());
+      if (auto allowed = mayCreate(ex, json.value()); !allowed.ok()) return ex.sendProblem(allowed.error());
       created = documents_.create(ex.subject, json.value(), {});
     } else if (isMultipart(type)) {
       auto form = readUpload(ex, blobs_, uploadLimits());
@@ -200,6 +219,7 @@ class Routes {
       }
       auto json = core::parseJsonObject(*form.value().metadata);
       if (!json.ok()) return ex.sendProblem(json.error());
+      if (auto allowed = mayCreate(ex, json.value()); !allowed.ok()) return ex.sendProblem(allowed.error());
       created = documents_.create(ex.subject, json.value(), std::move(form.value().files));
     }
     if (!created.ok()) return ex.sendProblem(created.error());
@@ -223,6 +243,7 @@ class Routes {
     const std::int64_t pageNumber = page.value().value_or(1);
     filter.limit = perPage.value().value_or(20);
     filter.offset = (pageNumber - 1) * filter.limit;
+    filter.visibility = access_.visibility(ex);
     auto result = documents_.list(filter);
     if (!result.ok()) return ex.sendProblem(result.error());
     Array::Ptr items = new Array;
@@ -240,6 +261,9 @@ class Routes {
     if (!id.ok()) return ex.sendProblem(id.error());
     auto found = documents_.get(id.value());
     if (!found.ok()) return ex.sendProblem(found.error());
+    if (auto allowed = access_.requireOnDocument(ex, found.value()); !allowed.ok()) {
+      return ex.sendProblem(allowed.error());
+    }
     if (ex.request.get("If-None-Match", "") == versionEtag(found.value().version)) {
       ex.response.set("ETag", versionEtag(found.value().version));
       ex.response.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
@@ -262,6 +286,17 @@ class Routes {
     if (!isJsonMediaType(ex.request.getContentType())) return ex.sendProblem(unsupportedBody());
     auto patch = readJsonObject(ex, options_.max_json_bytes);
     if (!patch.ok()) return ex.sendProblem(patch.error());
+    if (auto allowed = mayUpdate(ex, id.value()); !allowed.ok()) return ex.sendProblem(allowed.error());
+    // Moving a document to another unit needs the right to file documents there too.
+    if (patch.value()->has("org_unit") && patch.value()->get("org_unit").isString()) {
+      auto current = documents_.get(id.value());
+      const std::string scope = current.ok() ? std::string(core::toString(current.value().metadata.scope)) : "public";
+      if (auto allowed = access_.requireForUnit(ex, "documents.update",
+                                                patch.value()->getValue<std::string>("org_unit"), scope);
+          !allowed.ok()) {
+        return ex.sendProblem(allowed.error());
+      }
+    }
     auto updated = documents_.update(ex.subject, id.value(), ifMatch.version, patch.value());
     if (!updated.ok()) return ex.sendProblem(updated.error());
     sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
@@ -274,10 +309,10 @@ class Routes {
       return ex.sendProblem(Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
                                         "请使用 multipart/form-data 上传 (use multipart/form-data)"));
     }
-    // Known before the upload is read, so a missing document costs no disk.
-    if (auto existing = documents_.get(id.value()); !existing.ok()) {
+    // Known before the upload is read, so a missing document (or a refusal) costs no disk.
+    if (auto allowed = mayUpdate(ex, id.value()); !allowed.ok()) {
       ex.response.setKeepAlive(false);
-      return ex.sendProblem(existing.error());
+      return ex.sendProblem(allowed.error());
     }
     auto form = readUpload(ex, blobs_, uploadLimits());
     if (!form.ok()) return ex.sendProblem(form.error());
@@ -304,6 +339,7 @@ class Routes {
       return ex.sendProblem(Error::make(ErrorCode::kPreconditionRequired, "if_match_required",
                                         "删除文件须带 If-Match 头 (DELETE needs If-Match)"));
     }
+    if (auto allowed = mayUpdate(ex, id.value()); !allowed.ok()) return ex.sendProblem(allowed.error());
     auto updated = documents_.removeFile(ex.subject, id.value(), ifMatch.version, fileId.value());
     if (!updated.ok()) return ex.sendProblem(updated.error());
     sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
@@ -314,6 +350,9 @@ class Routes {
     auto fileId = ex.idParam("file_id");
     if (!id.ok()) return ex.sendProblem(id.error());
     if (!fileId.ok()) return ex.sendProblem(fileId.error());
+    if (auto allowed = mayReadFile(ex, id.value(), fileId.value()); !allowed.ok()) {
+      return ex.sendProblem(allowed.error());
+    }
     auto found = documents_.file(id.value(), fileId.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     const core::FileRecord& file = found.value().file;
@@ -376,8 +415,14 @@ class Routes {
     if (!id.ok()) return ex.sendProblem(id.error());
     auto all = documents_.versions(id.value());
     if (!all.ok()) return ex.sendProblem(all.error());
+    // Only the versions the caller may see; none at all is the same as no document.
+    if (auto allowed = access_.requireOnDocument(ex, all.value().back()); !allowed.ok()) {
+      return ex.sendProblem(allowed.error());
+    }
     Array::Ptr items = new Array;
-    for (const auto& v : all.value()) items->add(versionSummaryJson(v));
+    for (const auto& v : all.value()) {
+      if (access_.maySee(ex, v)) items->add(versionSummaryJson(v));
+    }
     Object::Ptr body = new Object;
     body->set("document_id", static_cast<Poco::Int64>(id.value()));
     body->set("current_version", static_cast<Poco::Int64>(all.value().back().version));
@@ -392,7 +437,15 @@ class Routes {
     if (!number.ok()) return ex.sendProblem(number.error());
     auto found = documents_.getVersion(id.value(), number.value());
     if (!found.ok()) return ex.sendProblem(found.error());
-    ex.response.set("Cache-Control", "public, max-age=31536000, immutable");
+    auto current = documents_.get(id.value());
+    if (!current.ok()) return ex.sendProblem(current.error());
+    for (const auto* version : {&current.value(), &found.value()}) {
+      if (auto allowed = access_.requireOnDocument(ex, *version); !allowed.ok()) {
+        return ex.sendProblem(allowed.error());
+      }
+    }
+    // Immutable, but not for every eye: shared caches must not keep it.
+    ex.response.set("Cache-Control", "private, max-age=31536000, immutable");
     sendDocument(ex, HTTPResponse::HTTP_OK, found.value());
   }
 
@@ -443,6 +496,26 @@ class Routes {
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
+  // 404 when the caller may not see the document, 403 when they may see but not edit it.
+  core::Status mayUpdate(const Exchange& ex, std::int64_t id) {
+    auto current = documents_.get(id);
+    if (!current.ok()) return current.error();
+    return access_.requireOnDocument(ex, current.value(), "documents.update");
+  }
+
+  // A file is shown to a caller who may see the document now and a version that holds the file.
+  core::Status mayReadFile(const Exchange& ex, std::int64_t id, std::int64_t fileId) {
+    auto all = documents_.versions(id);
+    if (!all.ok()) return all.error();
+    if (auto allowed = access_.requireOnDocument(ex, all.value().back()); !allowed.ok()) return allowed;
+    for (const auto& version : all.value()) {
+      const bool holds = std::any_of(version.files.begin(), version.files.end(),
+                                     [&](const core::FileRecord& f) { return f.id == fileId; });
+      if (holds && access_.maySee(ex, version)) return core::okStatus();
+    }
+    return Error::make(ErrorCode::kNotFound, "file_not_found", "文件不存在 (no such file)");
+  }
+
   // Whether each file's text could be extracted for search; empty if that cannot be read now.
   ExtractionByHash extractionOf(const core::DocumentVersion& v) {
     ExtractionByHash out;
@@ -458,20 +531,23 @@ class Routes {
   service::SearchService& search_;
   const store::BlobStore& blobs_;
   const policies::CategoryCatalogue& categories_;
+  const Access& access_;
   ApiOptions options_;
 };
 
 }  // namespace
 
-Router buildRouter(service::DocumentService& documents, service::AuditService& audit,
-                   service::CheckpointService& checkpoints, service::SearchService& search,
-                   const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
-                   const ApiOptions& options) {
+Router buildRouter(const Services& services, const ApiOptions& options) {
   Router router;
-  // Every handler holds the routes object, so it lives as long as the router.
-  Routes::addTo(std::make_shared<Routes>(documents, audit, search, blobs, categories, options), router);
-  addAuditRoutes(router, audit, checkpoints);
-  addSearchRoutes(router, search, categories);
+  // The access checks, like every handler's routes object, live as long as the router.
+  auto access = std::make_shared<Access>(services.policies, services.accounts);
+  router.keepAlive(access);
+  Routes::addTo(std::make_shared<Routes>(services.documents, services.audit, services.search,
+                                         services.blobs, services.categories, *access, options),
+                router);
+  addAuditRoutes(router, services.audit, services.checkpoints, *access);
+  addSearchRoutes(router, services.search, services.categories, *access);
+  addAccountRoutes(router, services.accounts, services.policies, *access);
   return router;
 }
 

@@ -34,17 +34,21 @@ class AuditRoutes {
   AuditRoutes(service::AuditService& audit, service::CheckpointService& checkpoints)
       : audit_(audit), checkpoints_(checkpoints) {}
 
-  static void addTo(const std::shared_ptr<AuditRoutes>& self, Router& router) {
+  // Every audit endpoint needs audit.read: entries name who did what to which document.
+  static void addTo(const std::shared_ptr<AuditRoutes>& self, Router& router, const Access& access) {
     const std::string base = "/api/v1/audit";
-    router.add("GET", base + "/checkpoint", [self](Exchange& ex) { self->latestCheckpoint(ex); });
-    router.add("GET", base + "/checkpoints", [self](Exchange& ex) { self->listCheckpoints(ex); });
-    router.add("GET", base + "/checkpoints/{size}", [self](Exchange& ex) { self->checkpointAt(ex); });
-    router.add("GET", base + "/proof/inclusion", [self](Exchange& ex) { self->inclusion(ex); });
-    router.add("GET", base + "/proof/consistency", [self](Exchange& ex) { self->consistency(ex); });
-    router.add("GET", base + "/entries", [self](Exchange& ex) { self->entries(ex); });
-    router.add("GET", base + "/key", [self](Exchange& ex) { self->key(ex); });
-    router.add("GET", base + "/keys", [self](Exchange& ex) { self->keys(ex); });
-    router.add("GET", base + "/export", [self](Exchange& ex) { self->exportLog(ex); });
+    const auto add = [&](const std::string& path, Handler handler) {
+      router.add("GET", base + path, access.guarded("audit.read", std::move(handler)));
+    };
+    add("/checkpoint", [self](Exchange& ex) { self->latestCheckpoint(ex); });
+    add("/checkpoints", [self](Exchange& ex) { self->listCheckpoints(ex); });
+    add("/checkpoints/{size}", [self](Exchange& ex) { self->checkpointAt(ex); });
+    add("/proof/inclusion", [self](Exchange& ex) { self->inclusion(ex); });
+    add("/proof/consistency", [self](Exchange& ex) { self->consistency(ex); });
+    add("/entries", [self](Exchange& ex) { self->entries(ex); });
+    add("/key", [self](Exchange& ex) { self->key(ex); });
+    add("/keys", [self](Exchange& ex) { self->keys(ex); });
+    add("/export", [self](Exchange& ex) { self->exportLog(ex); });
   }
 
  private:
@@ -220,8 +224,8 @@ class AuditRoutes {
 }  // namespace
 
 void addAuditRoutes(Router& router, service::AuditService& audit,
-                    service::CheckpointService& checkpoints) {
-  AuditRoutes::addTo(std::make_shared<AuditRoutes>(audit, checkpoints), router);
+                    service::CheckpointService& checkpoints, const Access& access) {
+  AuditRoutes::addTo(std::make_shared<AuditRoutes>(audit, checkpoints), router, access);
 }
 
 }  // namespace gongkai::server::http

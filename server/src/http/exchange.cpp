@@ -36,6 +36,9 @@ const char* titleFor(HTTPResponse::HTTPStatus status) {
     case HTTPResponse::HTTP_UNPROCESSABLE_ENTITY: return "请求内容无效";
     case HTTPResponse::HTTP_PRECONDITION_REQUIRED: return "缺少前提条件";
     case HTTPResponse::HTTP_SERVICE_UNAVAILABLE: return "服务暂不可用";
+    case HTTPResponse::HTTP_UNAUTHORIZED: return "需要登录";
+    case HTTPResponse::HTTP_FORBIDDEN: return "无权进行此操作";
+    case HTTPResponse::HTTP_TOO_MANY_REQUESTS: return "请求过于频繁";
     default: return "服务器内部错误";
   }
 }
@@ -103,6 +106,9 @@ void Exchange::sendJson(HTTPResponse::HTTPStatus status, const Poco::Dynamic::Va
 }
 
 void Exchange::sendProblem(const Error& error) {
+  if (error.code == ErrorCode::kUnauthenticated) {
+    response.set("WWW-Authenticate", "Bearer realm=\"gongkai\"");
+  }
   writeProblem(request, response, statusFor(error.code), error, path);
 }
 
@@ -117,6 +123,9 @@ HTTPResponse::HTTPStatus statusFor(ErrorCode code) {
     case ErrorCode::kTooLarge: return HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
     case ErrorCode::kUnsupported: return HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE;
     case ErrorCode::kUnavailable: return HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
+    case ErrorCode::kUnauthenticated: return HTTPResponse::HTTP_UNAUTHORIZED;
+    case ErrorCode::kForbidden: return HTTPResponse::HTTP_FORBIDDEN;
+    case ErrorCode::kTooManyRequests: return HTTPResponse::HTTP_TOO_MANY_REQUESTS;
     case ErrorCode::kCorrupt:
     case ErrorCode::kIo:
     case ErrorCode::kInternal: return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;

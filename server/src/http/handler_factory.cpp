@@ -2,6 +2,7 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <iomanip>
@@ -72,6 +73,10 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
       return exchange.sendProblem(Error::make(ErrorCode::kMalformed, "malformed_uri",
                                               "请求地址格式错误 (malformed request URI)"));
     }
+    if (request.secure()) exchange.response.set("Strict-Transport-Security", kHstsHeader);
+    if (auto authenticated = authenticate(exchange); !authenticated.ok()) {
+      return exchange.sendProblem(authenticated.error());
+    }
     auto match = factory_.router_.match(request.getMethod(), exchange.path);
     if (match.handler) {
       exchange.params = std::move(match.params);
@@ -88,6 +93,22 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
     }
     exchange.sendProblem(Error::make(ErrorCode::kNotFound, "not_found",
                                      "资源不存在 (no such resource): " + exchange.path));
+  }
+
+  // "Authorization: Bearer <token>" makes the request act as the token's account; no header
+  // leaves it anonymous; anything else is refused rather than quietly treated as anonymous.
+  core::Status authenticate(Exchange& exchange) {
+    if (!exchange.request.has("Authorization")) return core::okStatus();
+    const std::string header = exchange.request.get("Authorization");
+    constexpr std::string_view kScheme = "Bearer ";
+    if (header.size() <= kScheme.size() || Poco::icompare(header.substr(0, kScheme.size()), std::string(kScheme)) != 0) {
+      return Error::make(ErrorCode::kUnauthenticated, "invalid_authorization",
+                         "Authorization 头须为 \"Bearer 令牌\" (Authorization must be \"Bearer <token>\")");
+    }
+    auto subject = factory_.authenticate_(Poco::trim(header.substr(kScheme.size())), exchange.subject.address);
+    if (!subject.ok()) return subject.error();
+    exchange.subject = std::move(subject).value();
+    return core::okStatus();
   }
 
   void logAccess(const Exchange& exchange, std::chrono::steady_clock::time_point started) {

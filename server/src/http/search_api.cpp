@@ -48,13 +48,16 @@ std::vector<std::string> valuesOf(const Exchange& ex, const std::string& name) {
 
 class SearchRoutes {
  public:
-  SearchRoutes(service::SearchService& search, const policies::CategoryCatalogue& categories)
-      : search_(search), categories_(categories) {}
+  SearchRoutes(service::SearchService& search, const policies::CategoryCatalogue& categories,
+               const Access& access)
+      : search_(search), categories_(categories), access_(access) {}
 
-  static void addTo(const std::shared_ptr<SearchRoutes>& self, Router& router) {
+  static void addTo(const std::shared_ptr<SearchRoutes>& self, Router& router, const Access& access) {
     router.add("GET", "/api/v1/search", [self](Exchange& ex) { self->searchDocuments(ex); });
-    router.add("GET", "/api/v1/search/status", [self](Exchange& ex) { self->status(ex); });
-    router.add("POST", "/api/v1/search/rebuild", [self](Exchange& ex) { self->rebuild(ex); });
+    router.add("GET", "/api/v1/search/status",
+               access.guarded("search.manage", [self](Exchange& ex) { self->status(ex); }));
+    router.add("POST", "/api/v1/search/rebuild",
+               access.guarded("search.manage", [self](Exchange& ex) { self->rebuild(ex); }));
   }
 
  private:
@@ -167,9 +170,9 @@ class SearchRoutes {
   void searchDocuments(Exchange& ex) {
     auto request = parseRequest(ex);
     if (!request.ok()) return ex.sendProblem(request.error());
-    // Visibility: every viewer sees everything until accounts and policies arrive; the index
-    // applies indexer::Viewer to every query in one place.
-    const indexer::Viewer viewer;
+    // What the caller may see, from the policy engine; the index adds it to every query, so
+    // hits and facet counts leave out the rest alike.
+    const indexer::Viewer viewer = access_.viewer(ex);
     auto found = search_.search(request.value(), viewer);
     if (!found.ok()) return ex.sendProblem(found.error());
     const indexer::SearchResult& result = found.value();
@@ -248,13 +251,14 @@ class SearchRoutes {
 
   service::SearchService& search_;
   const policies::CategoryCatalogue& categories_;
+  const Access& access_;
 };
 
 }  // namespace
 
 void addSearchRoutes(Router& router, service::SearchService& search,
-                     const policies::CategoryCatalogue& categories) {
-  SearchRoutes::addTo(std::make_shared<SearchRoutes>(search, categories), router);
+                     const policies::CategoryCatalogue& categories, const Access& access) {
+  SearchRoutes::addTo(std::make_shared<SearchRoutes>(search, categories, access), router, access);
 }
 
 }  // namespace gongkai::server::http

@@ -74,8 +74,17 @@ void record(Transaction& tx, const Subject& subject, const DocumentVersion& vers
 
 }  // namespace
 
-DocumentService::DocumentService(store::Store& store, const policies::CategoryCatalogue& categories)
-    : store_(store), codec_(categories) {}
+DocumentService::DocumentService(store::Store& store, const policies::CategoryCatalogue& categories,
+                                 UnitCheck unitExists)
+    : store_(store), codec_(categories), unitExists_(std::move(unitExists)) {}
+
+core::Status DocumentService::checkUnit(const core::DocumentMetadata& metadata) const {
+  if (!unitExists_ || unitExists_(metadata.org_unit)) return core::okStatus();
+  Error error = Error::make(ErrorCode::kInvalidArgument, "unknown_unit",
+                            "单位不存在，请先在单位管理中添加 (no such organisation unit): " + metadata.org_unit);
+  error.fields.push_back({"org_unit", "unknown_unit", error.message});
+  return error;
+}
 
 core::Result<std::vector<core::FileRecord>> DocumentService::promote(std::vector<IncomingFile>& files) {
   std::vector<core::FileRecord> records;
@@ -93,6 +102,7 @@ core::Result<DocumentVersion> DocumentService::create(const Subject& subject,
                                                       std::vector<IncomingFile> files) {
   auto metadata = codec_.parseNew(metadataJson);
   if (!metadata.ok()) return metadata.error();
+  if (auto known = checkUnit(metadata.value()); !known.ok()) return known.error();
   if (auto status = checkFiles(files, {}); !status.ok()) return status.error();
   auto fileRecords = promote(files);
   if (!fileRecords.ok()) return fileRecords.error();
@@ -151,6 +161,9 @@ core::Result<DocumentVersion> DocumentService::update(const Subject& subject, st
                [&](Transaction&, DocumentVersion v) -> core::Result<DocumentVersion> {
                  auto metadata = codec_.applyPatch(v.metadata, patch);
                  if (!metadata.ok()) return metadata.error();
+                 if (metadata.value().org_unit != v.metadata.org_unit) {
+                   if (auto known = checkUnit(metadata.value()); !known.ok()) return known.error();
+                 }
                  v.metadata = std::move(metadata).value();
                  return v;
                });

@@ -1,8 +1,10 @@
 #include "gongkai/server/store/document_repository.h"
 
+
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
+#include <set>
 #include <stdexcept>
 
 #include "gongkai/server/store/search_repository.h"
@@ -118,12 +120,41 @@ std::vector<DocumentVersion> DocumentRepository::versions(ReadSession& rs, std::
   return out;
 }
 
+namespace {
+
+std::string sqlQuoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string sqlList(const std::set<std::string>& values) {
+  std::string out;
+  for (const auto& value : values) out += (out.empty() ? "" : ", ") + sqlQuoted(value);
+  return "(" + out + ")";
+}
+
+// The visibility clauses as SQL over the documents table: few, short, and only policy words and
+// unit codes, which are quoted all the same.
+std::string visibilitySql(const std::optional<policies::Visibility>& visibility) {
+  if (!visibility || visibility->everything) return "";
+  std::string any;
+  for (const auto& clause : visibility->clauses) {
+    std::string part = "(d.scope IN " + sqlList(clause.scopes) + " AND d.status IN " + sqlList(clause.statuses);
+    if (clause.units) part += " AND d.org_unit IN " + sqlList(*clause.units);
+    any += (any.empty() ? "" : " OR ") + part + ")";
+  }
+  return " AND (" + (any.empty() ? std::string("0") : any) + ")";
+}
+
+}  // namespace
+
 DocumentPage DocumentRepository::list(ReadSession& rs, const DocumentFilter& f) {
-  // Each filter is bound once and ignored when NULL, so the statement text never varies.
-  static const std::string kWhere =
+  // Each filter is bound once and ignored when NULL; only the visibility part varies, by role.
+  const std::string kWhere =
       " WHERE (?1 IS NULL OR d.category = ?1) AND (?2 IS NULL OR d.scope = ?2)"
       " AND (?3 IS NULL OR d.status = ?3) AND (?4 IS NULL OR d.org_unit = ?4)"
-      " AND (?5 IS NULL OR d.year = ?5)";
+      " AND (?5 IS NULL OR d.year = ?5)" + visibilitySql(f.visibility);
   Poco::Nullable<std::string> category = nullable(f.category), scope = nullable(f.scope),
                               status = nullable(f.status), orgUnit = nullable(f.org_unit);
   Poco::Nullable<int> year = nullable(f.year);

@@ -20,6 +20,9 @@ enum class ErrorCode {
   kTooLarge,            // a configured size limit was exceeded
   kUnsupported,         // a media type or feature that is not supported
   kUnavailable,         // the service is shutting down or overloaded
+  kUnauthenticated,     // no credentials, or credentials that are wrong, expired or revoked
+  kForbidden,           // the caller is known but the policy does not allow the action
+  kTooManyRequests,     // slowed down or locked out after repeated failures
   kCorrupt,             // stored data does not match what was recorded about it
   kIo,                  // the file system or database failed
   kInternal,            // a bug: anything unexpected

@@ -84,10 +84,19 @@ struct IndexStats {
   std::uint64_t bytes = 0;      // on disk
 };
 
-// Who is searching: the single place where visibility rules are applied to every query. Until
-// accounts arrive every caller sees everything.
+// Versions of these scopes and statuses, in these organisation units (any unit when unset).
+struct ViewerClause {
+  std::vector<std::string> scopes;
+  std::vector<std::string> statuses;
+  std::optional<std::vector<std::string>> org_units;
+};
+
+// What the searcher may see, as the policy engine decided: everything, or versions matching any
+// clause (no clause: nothing). The index adds it to every query in one place, so hits and facet
+// counts alike leave out what the searcher may not see.
 struct Viewer {
   bool sees_everything = true;
+  std::vector<ViewerClause> clauses;
 };
 
 // The Xapian index under one folder. One writer (the caller serialises put/commit), any number

@@ -42,6 +42,8 @@ struct VerifyOptions {
   std::vector<core::note::VerifierKey> keys;
   // Checkpoints saved earlier (signed notes) that the log must still agree with.
   std::vector<std::string> since;
+  // For --url: a bearer token of an account with audit.read (an inspector's or committee's).
+  std::string token;
 };
 
 inline constexpr std::size_t kMaxStateFaults = 50;

@@ -36,6 +36,19 @@ struct ServerConfig {
   std::int64_t extract_max_file_bytes = std::int64_t{64} << 20;
   int extract_timeout_seconds = 10;
   int search_poll_milliseconds = 100;  // how often the indexing worker looks for queued changes
+  // HTTPS: both files set turns TLS on (with HSTS). Plain HTTP is refused on any address other
+  // than loopback unless allow_plain_http says otherwise (e.g. behind a TLS-terminating proxy).
+  std::string tls_certificate;
+  std::string tls_private_key;
+  std::string tls_ca_chain;
+  bool allow_plain_http = false;
+  // Accounts.
+  int session_hours = 8;
+  int api_token_max_days = 366;
+  int pbkdf2_iterations = 600000;  // OWASP 2023; lower only for tests
+  int login_slow_after_failures = 3;
+  int login_lock_after_failures = 10;
+  int login_lock_minutes = 15;
 
   // The signing key file, with the default filled in.
   std::string signingKeyFile() const;

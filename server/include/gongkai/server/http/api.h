@@ -7,7 +7,9 @@
 #include <string>
 
 #include "gongkai/server/http/router.h"
+#include "gongkai/server/service/account_service.h"
 #include "gongkai/server/service/audit_service.h"
+#include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/search_service.h"
 #include "gongkai/server/service/checkpoint_service.h"
 #include "gongkai/server/service/document_service.h"
@@ -23,10 +25,20 @@ struct ApiOptions {
   std::function<Poco::JSON::Object::Ptr()> health;
 };
 
-// The route table of the whole HTTP API (/healthz, /api/v1/...). The services must outlive it.
-Router buildRouter(service::DocumentService& documents, service::AuditService& audit,
-                   service::CheckpointService& checkpoints, service::SearchService& search,
-                   const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
-                   const ApiOptions& options);
+// The services the API serves; they must outlive the router.
+struct Services {
+  service::DocumentService& documents;
+  service::AuditService& audit;
+  service::CheckpointService& checkpoints;
+  service::SearchService& search;
+  service::AccountService& accounts;
+  service::PolicyService& policies;
+  const store::BlobStore& blobs;
+  const policies::CategoryCatalogue& categories;
+};
+
+// The route table of the whole HTTP API (/healthz, /api/v1/...). Every route asks the policy
+// engine, through one Access object, whether the caller may do what it asks.
+Router buildRouter(const Services& services, const ApiOptions& options);
 
 }  // namespace gongkai::server::http

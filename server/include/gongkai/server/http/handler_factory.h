@@ -5,18 +5,32 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 
+#include "gongkai/core/result.h"
 #include "gongkai/server/http/router.h"
+#include "gongkai/server/service/subject.h"
 
 namespace gongkai::server::http {
 
+// The Strict-Transport-Security value sent on every HTTPS response: browsers that reached us over
+// HTTPS keep to it for a year.
+inline constexpr const char* kHstsHeader = "max-age=31536000; includeSubDomains";
+
+// Turns a bearer token (and the client address) into the subject a request acts as.
+using Authenticator =
+    std::function<core::Result<service::Subject>(const std::string& token, const std::string& address)>;
+
 // Hands every request to the router inside one catch-all: anything unexpected becomes a 500
-// problem with the details in the log, never in the response. Writes one access log line per
-// request and counts requests in flight so shutdown can wait for them.
+// problem with the details in the log, never in the response. Authenticates the caller first
+// (no Authorization header: anonymous; a bad one: 401 before any handler runs), sends HSTS on
+// HTTPS, writes one access log line per request and counts requests in flight so shutdown can
+// wait for them.
 class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  HandlerFactory(const Router& router, Poco::Logger& accessLog, Poco::Logger& errorLog)
-      : router_(router), accessLog_(accessLog), errorLog_(errorLog) {}
+  HandlerFactory(const Router& router, Authenticator authenticate, Poco::Logger& accessLog,
+                 Poco::Logger& errorLog)
+      : router_(router), authenticate_(std::move(authenticate)), accessLog_(accessLog), errorLog_(errorLog) {}
 
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest& request) override;
@@ -28,6 +42,7 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  private:
   friend class RoutingHandler;
   const Router& router_;
+  Authenticator authenticate_;
   Poco::Logger& accessLog_;
   Poco::Logger& errorLog_;
   std::atomic<int> inFlight_{0};

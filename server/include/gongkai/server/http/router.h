@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ class Router {
     std::vector<std::string> allowed;        // methods the path does accept, for 405
   };
   Match match(const std::string& method, const std::string& path) const;
+  // Keeps `object` alive as long as the router (something its handlers refer to).
+  void keepAlive(std::shared_ptr<const void> object) { owned_.push_back(std::move(object)); }
 
  private:
   struct Route {
@@ -31,6 +34,7 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  std::vector<std::shared_ptr<const void>> owned_;
 };
 
 }  // namespace gongkai::server::http

@@ -36,7 +36,12 @@ class DocumentService {
  public:
   static constexpr std::size_t kMaxFilesPerDocument = 1000;
 
-  DocumentService(store::Store& store, const policies::CategoryCatalogue& categories);
+  // Whether an organisation unit exists; documents may only name units that do.
+  using UnitCheck = std::function<bool(const std::string&)>;
+
+  // Without `unitExists` any well-formed unit code is accepted (tools and tests of the store).
+  DocumentService(store::Store& store, const policies::CategoryCatalogue& categories,
+                  UnitCheck unitExists = nullptr);
 
   // Creates a document (version 1, status draft) with the given files.
   core::Result<core::DocumentVersion> create(const Subject& subject,
@@ -76,8 +81,11 @@ class DocumentService {
                                             const std::string& action, Change change);
   core::Result<std::vector<core::FileRecord>> promote(std::vector<IncomingFile>& files);
 
+  core::Status checkUnit(const core::DocumentMetadata& metadata) const;
+
   store::Store& store_;
   MetadataCodec codec_;
+  UnitCheck unitExists_;
 };
 
 // Guesses a media type from a file name's extension (pdf, docx, ofd, ...), else octet-stream.

@@ -1,14 +1,19 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
+
+#include "gongkai/policies/policy_engine.h"
 
 namespace gongkai::server::service {
 
-// Who is acting. Until accounts exist (the accounts issue) every caller is "anonymous", and the
-// audit log records the client address beside it.
+// Who is acting: the account (or an anonymous caller) and where the request came from. The audit
+// log records `id` as the actor and the address beside it.
 struct Subject {
-  std::string id = "anonymous";
-  std::string address;  // the client's IP address, "" for local tools
+  std::string id = "anonymous";  // the username, or "anonymous"
+  std::string address;           // the client's IP address, "" for local tools
+  policies::Principal principal; // what the policy engine decides on
+  std::int64_t token_id = 0;     // the bearer token the request came with, 0 for none
 };
 
 }  // namespace gongkai::server::service

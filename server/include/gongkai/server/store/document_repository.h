@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gongkai/core/document.h"
+#include "gongkai/policies/policy_engine.h"
 
 namespace gongkai::server::store {
 
@@ -18,6 +19,8 @@ struct DocumentFilter {
   std::optional<std::string> status;
   std::optional<std::string> org_unit;
   std::optional<int> year;
+  // What the caller may see; unset: everything. Applied in the query, so totals count only it.
+  std::optional<policies::Visibility> visibility;
   std::int64_t limit = 20;
   std::int64_t offset = 0;
 };

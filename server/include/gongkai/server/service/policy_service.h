@@ -1,0 +1,38 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "gongkai/core/result.h"
+#include "gongkai/policies/policy_engine.h"
+#include "gongkai/server/service/subject.h"
+#include "gongkai/server/store/store.h"
+
+namespace gongkai::server::service {
+
+// The policy in force. Loaded from the policy folder at start and again on reload; a reload that
+// fails validation keeps the policy in force and says where the files are wrong. Thread-safe:
+// each request takes the engine once and decides everything on that one.
+class PolicyService {
+ public:
+  PolicyService(store::Store& store, std::string folder, policies::PolicySet initial);
+
+  std::shared_ptr<const policies::PolicyEngine> engine() const;
+  // Reads the folder again; on success the new policy is in force and the reload is audited
+  // with the digest of every file.
+  core::Status reload(const Subject& subject);
+  const std::string& folder() const { return folder_; }
+
+ private:
+  store::Store& store_;
+  std::string folder_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const policies::PolicyEngine> engine_;
+};
+
+// SHA-256 over the policy files of `folder` (name and bytes of each, in name order): what a
+// reload's audit entry records, so the log shows which policy was in force from when.
+std::string policyDigest(const std::string& folder);
+
+}  // namespace gongkai::server::service

@@ -1,0 +1,62 @@
+#include "gongkai/server/service/policy_service.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gongkai/core/sha256.h"
+#include "gongkai/server/store/audit_repository.h"
+
+namespace gongkai::server::service {
+
+namespace fs = std::filesystem;
+
+std::string policyDigest(const std::string& folder) {
+  std::vector<fs::path> files;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::string all;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    all += file.filename().string() + '\n' + core::sha256Hex(bytes.str()) + '\n';
+  }
+  return core::sha256Hex(all);
+}
+
+PolicyService::PolicyService(store::Store& store, std::string folder, policies::PolicySet initial)
+    : store_(store),
+      folder_(std::move(folder)),
+      engine_(std::make_shared<const policies::PolicyEngine>(std::move(initial))) {}
+
+std::shared_ptr<const policies::PolicyEngine> PolicyService::engine() const {
+  std::lock_guard lock(mutex_);
+  return engine_;
+}
+
+core::Status PolicyService::reload(const Subject& subject) {
+  auto loaded = policies::PolicySet::loadFolder(folder_);
+  if (!loaded.ok()) return loaded.error();
+  const std::string digest = policyDigest(folder_);
+  auto recorded = store_.write([&](store::Transaction& tx) -> core::Status {
+    core::AuditEntry draft;
+    draft.actor = subject.id;
+    draft.client = subject.address;
+    draft.action = "policy.reload";
+    draft.object_type = "policy";
+    draft.object_id = "policies";
+    draft.content_sha256 = digest;
+    store::AuditRepository::append(tx, std::move(draft));
+    return core::okStatus();
+  });
+  if (!recorded.ok()) return recorded.error();
+  std::lock_guard lock(mutex_);
+  engine_ = std::make_shared<const policies::PolicyEngine>(std::move(loaded).value());
+  return core::okStatus();
+}
+
+}  // namespace gongkai::server::service

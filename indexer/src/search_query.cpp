@@ -49,6 +49,61 @@ Xapian::Query wordByWord(const std::string& normalized) {
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 
+// The characters of a CJK n-gram term after its field prefix: 1 for a unigram, 2 for a bigram,
+// 0 for anything else. Prefixes are upper-case ASCII; n-grams are ideographs only.
+int ngramLength(const std::string& term, std::string& prefix) {
+  std::size_t at = 0;
+  while (at < term.size() && term[at] >= 'A' && term[at] <= 'Z') ++at;
+  prefix = term.substr(0, at);
+  const std::string_view rest(term.data() + at, term.size() - at);
+  if (rest.empty() || !terms::hasCjk(rest)) return 0;
+  int characters = 0;
+  for (unsigned char c : rest) {
+    if ((c & 0xC0) != 0x80) ++characters;
+  }
+  return characters <= 2 ? characters : 0;
+}
+
+// Drops, from each AND of terms, the CJK unigrams that a bigram in the same AND contains: a
+// document holding the bigram holds both its characters in that field, so the matches stay the
+// same, while the unigrams' long posting lists (every document has "党") no longer have to be
+// read. Phrases and other operators are left as they are: there positions matter.
+Xapian::Query dropCoveredUnigrams(const Xapian::Query& query) {
+  const auto type = query.get_type();
+  if (type != Xapian::Query::OP_AND && type != Xapian::Query::OP_OR &&
+      type != Xapian::Query::OP_AND_NOT && type != Xapian::Query::OP_AND_MAYBE) {
+    return query;
+  }
+  std::vector<Xapian::Query> children;
+  for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+    children.push_back(dropCoveredUnigrams(query.get_subquery(i)));
+  }
+  if (type == Xapian::Query::OP_AND) {
+    std::set<std::string> covered;  // prefix + character
+    std::string prefix;
+    for (const auto& child : children) {
+      if (child.get_type() != Xapian::Query::LEAF_TERM) continue;
+      const std::string term = *child.get_terms_begin();
+      if (ngramLength(term, prefix) != 2) continue;
+      const std::string bigram = term.substr(prefix.size());
+      const std::size_t split = (static_cast<unsigned char>(bigram[0]) >= 0xF0) ? 4 : 3;
+      covered.insert(prefix + bigram.substr(0, split));
+      covered.insert(prefix + bigram.substr(split));
+    }
+    std::vector<Xapian::Query> kept;
+    for (const auto& child : children) {
+      const bool leaf = child.get_type() == Xapian::Query::LEAF_TERM;
+      if (leaf && ngramLength(*child.get_terms_begin(), prefix) == 1 &&
+          covered.count(*child.get_terms_begin())) {
+        continue;
+      }
+      kept.push_back(child);
+    }
+    if (!kept.empty()) children = std::move(kept);
+  }
+  return Xapian::Query(type, children.begin(), children.end());
+}
+
 // Normalises the text but keeps the operators AND, OR, NOT, XOR and NEAR as typed: case folding
 // would turn them into plain words.
 std::string normalizeQuery(std::string_view text) {
@@ -91,6 +146,7 @@ TextQuery buildTextQuery(std::string_view userText) {
     out.fallback = true;
     parsed = wordByWord(normalized);
   }
+  parsed = dropCoveredUnigrams(parsed);
 
   std::vector<Xapian::Query> words;
   std::set<std::string> seen;

@@ -29,7 +29,16 @@ const std::vector<std::string> kEveryThree = {"-D", "gongkai.audit.checkpoint_ev
 
 class AuditProofsTest : public ServerTest {
  protected:
-  void SetUp() override { start(kEveryThree); }
+  void SetUp() override {
+    start(kEveryThree);
+    // Checkpoints come every 3 entries since the last one, so the tests' own entries meet them
+    // at entryAt(3), entryAt(6)... only when the setup's entries end on one.
+    ASSERT_EQ(setupAudit_ % 3, 0) << "the setup made " << setupAudit_ << " audit entries";
+  }
+
+  // entryAt(n) as a tree size, and as text for URLs, SQL and the verifier's messages.
+  std::uint64_t treeAt(std::int64_t n) const { return static_cast<std::uint64_t>(entryAt(n)); }
+  std::string at(std::int64_t n) const { return std::to_string(entryAt(n)); }
 
   std::string path(const std::string& name) const { return temp_ / name; }
 
@@ -128,11 +137,14 @@ class AuditProofsTest : public ServerTest {
 
 TEST_F(AuditProofsTest, SignedCheckpointsAndProofsVerifyForEveryEntry) {
   createDocuments(7);
-  // Checkpoints every 3 entries, plus the one made at start over the empty log.
+  // Checkpoints every 3 entries (the setup's included), plus the one made at start over the
+  // empty log.
   auto list = client().get("/api/v1/audit/checkpoints").json()->getArray("checkpoints");
-  std::vector<std::int64_t> sizes;
+  std::vector<std::int64_t> sizes, expected;
   for (std::size_t i = 0; i < list->size(); ++i) sizes.push_back(list->getObject(i)->getValue<Poco::Int64>("tree_size"));
-  EXPECT_EQ(sizes, (std::vector<std::int64_t>{0, 3, 6}));
+  for (std::int64_t size = 0; size <= entryAt(7); size += 3) expected.push_back(size);
+  ASSERT_EQ(expected.back(), entryAt(6));
+  EXPECT_EQ(sizes, expected);
 
   auto key = core::note::parseVerifierKey(client().get("/api/v1/audit/key").body.substr(0, client().get("/api/v1/audit/key").body.size() - 1));
   ASSERT_TRUE(key.ok());
@@ -143,20 +155,21 @@ TEST_F(AuditProofsTest, SignedCheckpointsAndProofsVerifyForEveryEntry) {
   ASSERT_TRUE(note.ok());
   EXPECT_EQ(core::note::verifyNote(note.value(), {key.value()}), core::note::Verdict::kVerified);
   const core::Checkpoint six = checkpointOf(latest.body);
-  EXPECT_EQ(six.size, 6u);
+  EXPECT_EQ(six.size, treeAt(6));
   EXPECT_EQ(six.origin, "gongkai.local/audit");
 
-  auto entries = client().get("/api/v1/audit/entries?start=0&end=6").json()->getArray("entries");
-  ASSERT_EQ(entries->size(), 7u);
-  for (std::size_t i = 0; i < 6; ++i) {
+  // Every entry, the setup's too.
+  auto entries = client().get("/api/v1/audit/entries?start=0&end=" + at(6)).json()->getArray("entries");
+  ASSERT_EQ(entries->size(), treeAt(7));
+  for (std::size_t i = 0; i < treeAt(6); ++i) {
     auto body = client().get("/api/v1/audit/proof/inclusion?index=" + std::to_string(i)).json();
-    EXPECT_EQ(body->getValue<Poco::Int64>("tree_size"), 6);  // defaults to the latest checkpoint
+    EXPECT_EQ(body->getValue<Poco::Int64>("tree_size"), entryAt(6));  // defaults to the latest checkpoint
     EXPECT_EQ(body->getValue<std::string>("checkpoint"), latest.body);
     const auto leaf = merkle::leafHash(entries->getObject(i)->getValue<std::string>("canonical"));
     EXPECT_EQ(hashOf(body->getValue<std::string>("leaf_hash")), leaf);
-    EXPECT_TRUE(merkle::verifyInclusion(i, 6, leaf, proofOf(body), six.root).ok()) << i;
+    EXPECT_TRUE(merkle::verifyInclusion(i, treeAt(6), leaf, proofOf(body), six.root).ok()) << i;
   }
-  for (std::size_t size = 1; size <= 7; ++size) {
+  for (std::size_t size = 1; size <= treeAt(7); ++size) {
     for (std::size_t i = 0; i < size; ++i) {
       auto body = client().get("/api/v1/audit/proof/inclusion?index=" + std::to_string(i) + "&size=" + std::to_string(size)).json();
       merkle::TreeBuilder tree;
@@ -165,38 +178,39 @@ TEST_F(AuditProofsTest, SignedCheckpointsAndProofsVerifyForEveryEntry) {
       EXPECT_TRUE(merkle::verifyInclusion(i, size, hashOf(body->getValue<std::string>("leaf_hash")), proofOf(body), tree.root()).ok());
     }
   }
-  const core::Checkpoint three = checkpointOf(client().get("/api/v1/audit/checkpoints/3").body);
-  auto consistency = client().get("/api/v1/audit/proof/consistency?from=3&to=6").json();
-  EXPECT_TRUE(merkle::verifyConsistency(3, 6, proofOf(consistency), three.root, six.root).ok());
-  EXPECT_FALSE(merkle::verifyConsistency(3, 6, proofOf(consistency), six.root, three.root).ok());
+  const core::Checkpoint three = checkpointOf(client().get("/api/v1/audit/checkpoints/" + at(3)).body);
+  auto consistency = client().get("/api/v1/audit/proof/consistency?from=" + at(3) + "&to=" + at(6)).json();
+  EXPECT_TRUE(merkle::verifyConsistency(treeAt(3), treeAt(6), proofOf(consistency), three.root, six.root).ok());
+  EXPECT_FALSE(merkle::verifyConsistency(treeAt(3), treeAt(6), proofOf(consistency), six.root, three.root).ok());
 }
 
 TEST_F(AuditProofsTest, CheckpointsFollowTheTimerAndTheExport) {
   restart({"-D", "gongkai.audit.checkpoint_every_entries=1000", "-D", "gongkai.audit.checkpoint_every_seconds=1"});
   createDocuments(2);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (checkpointOf(client().get("/api/v1/audit/checkpoint").body).size != 2 &&
+  while (checkpointOf(client().get("/api/v1/audit/checkpoint").body).size != treeAt(2) &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  EXPECT_EQ(checkpointOf(client().get("/api/v1/audit/checkpoint").body).size, 2u);
+  EXPECT_EQ(checkpointOf(client().get("/api/v1/audit/checkpoint").body).size, treeAt(2));
   createDocuments(1);
   // The export signs the log as it is, at once.
   auto exported = client().get("/api/v1/audit/export");
-  EXPECT_EQ(exported.header("x-tree-size"), "3");
-  EXPECT_NE(exported.body.find("entries 3\n"), std::string::npos);
-  EXPECT_EQ(checkpointOf(client().get("/api/v1/audit/checkpoints/3").body).size, 3u);
+  EXPECT_EQ(exported.header("x-tree-size"), at(3));
+  EXPECT_NE(exported.body.find("entries " + at(3) + "\n"), std::string::npos);
+  EXPECT_EQ(checkpointOf(client().get("/api/v1/audit/checkpoints/" + at(3)).body).size, treeAt(3));
 }
 
 TEST_F(AuditProofsTest, BadProofRequestsGetProblemsNotPages) {
-  createDocuments(4);
-  for (const std::string& bad :
-       {"/api/v1/audit/proof/inclusion?index=4&size=4", "/api/v1/audit/proof/inclusion?index=0&size=5",
+  createDocuments(4);  // the log holds entryAt(4) entries
+  for (const std::string& bad : std::vector<std::string>{
+        "/api/v1/audit/proof/inclusion?index=" + at(4) + "&size=" + at(4),
+        "/api/v1/audit/proof/inclusion?index=0&size=" + at(5),
         "/api/v1/audit/proof/inclusion?index=-1&size=3", "/api/v1/audit/proof/inclusion?index=abc",
         "/api/v1/audit/proof/inclusion", "/api/v1/audit/proof/inclusion?index=0&size=0",
         "/api/v1/audit/proof/inclusion?index=99999999999999999999999",
         "/api/v1/audit/proof/consistency?from=0&to=3", "/api/v1/audit/proof/consistency?from=3&to=2",
-        "/api/v1/audit/proof/consistency?from=1&to=5", "/api/v1/audit/proof/consistency",
+        "/api/v1/audit/proof/consistency?from=1&to=" + at(5), "/api/v1/audit/proof/consistency",
         "/api/v1/audit/entries?start=3&end=1", "/api/v1/audit/entries?start=x&end=1",
         "/api/v1/audit/entries", "/api/v1/audit/checkpoints/999", "/api/v1/audit/checkpoints/abc",
         "/api/v1/audit/checkpoints/-1", "/api/v1/audit/checkpoints?limit=0"}) {
@@ -207,9 +221,9 @@ TEST_F(AuditProofsTest, BadProofRequestsGetProblemsNotPages) {
     EXPECT_FALSE(response.json()->getValue<std::string>("code").empty()) << bad;
   }
   // Entries past the end are simply not there; a range is capped, never an error.
-  auto past = client().get("/api/v1/audit/entries?start=2&end=100").json()->getArray("entries");
+  auto past = client().get("/api/v1/audit/entries?start=" + at(2) + "&end=" + at(100)).json()->getArray("entries");
   EXPECT_EQ(past->size(), 2u);
-  EXPECT_EQ(client().get("/api/v1/audit/proof/consistency?from=4&to=4").json()->getArray("proof")->size(), 0u);
+  EXPECT_EQ(client().get("/api/v1/audit/proof/consistency?from=" + at(4) + "&to=" + at(4)).json()->getArray("proof")->size(), 0u);
 }
 
 TEST_F(AuditProofsTest, TheOpensslCommandLineVerifiesTheCheckpointSignature) {
@@ -250,11 +264,18 @@ TEST_F(AuditProofsTest, AnExportVerifiesOfflineAndEveryTamperIsNamed) {
   writeFile(path("export.log"), original);
   std::string output;
   ASSERT_EQ(verify({"--export", path("export.log"), "--key", keys}, output), 0) << output;
-  EXPECT_NE(output.find("审计记录 (audit entries verified): 6"), std::string::npos) << output;
+  EXPECT_NE(output.find("审计记录 (audit entries verified): " + at(6)), std::string::npos) << output;
 
   const auto parts = lines(original);
   const std::size_t first = firstEntryLine(parts);  // line index of entry 1
   ASSERT_GT(first, 0u);
+  const std::size_t mine = first + static_cast<std::size_t>(setupAudit_);  // of entryAt(1), after the setup's
+  // Renames the actor of an entry's line, keeping the line's length.
+  auto renameActor = [](std::string& line) {
+    const auto actor = line.find("\"actor\":\"admin\"");
+    ASSERT_NE(actor, std::string::npos) << line;
+    line.replace(actor + 9, 5, "eve99");
+  };
   auto expectFault = [&](const std::string& name, const std::string& text, const std::string& where,
                          std::vector<std::string> extra = {}) {
     writeFile(path(name), text);
@@ -266,26 +287,26 @@ TEST_F(AuditProofsTest, AnExportVerifiesOfflineAndEveryTamperIsNamed) {
   };
 
   auto edited = parts;
-  edited[first + 2].replace(edited[first + 2].find("anonymous"), 9, "someone99");
-  expectFault("changed-bytes.log", joinLines(edited), "at entry 4 [broken_link]");
+  renameActor(edited[mine + 2]);
+  expectFault("changed-bytes.log", joinLines(edited), "at entry " + at(4) + " [broken_link]");
 
   edited = parts;
-  const auto at = edited[first + 1].find("\"content_sha256\":\"") + 18;
-  edited[first + 1][at] = edited[first + 1][at] == '0' ? '1' : '0';
-  expectFault("changed-content-hash.log", joinLines(edited), "at entry 3 [broken_link]");
+  const auto hashAt = edited[mine + 1].find("\"content_sha256\":\"") + 18;
+  edited[mine + 1][hashAt] = edited[mine + 1][hashAt] == '0' ? '1' : '0';
+  expectFault("changed-content-hash.log", joinLines(edited), "at entry " + at(3) + " [broken_link]");
 
   edited = parts;
-  edited[first + 5].replace(edited[first + 5].find("anonymous"), 9, "someone99");
-  expectFault("changed-last.log", joinLines(edited), "at entry 6 [root_mismatch]");
+  renameActor(edited[mine + 5]);
+  expectFault("changed-last.log", joinLines(edited), "at entry " + at(6) + " [root_mismatch]");
 
   edited = parts;
-  edited.erase(edited.begin() + static_cast<long>(first) + 2);
-  edited[first - 1] = "entries 5";
-  expectFault("deleted.log", joinLines(edited), "at entry 3 [seq_mismatch]");
+  edited.erase(edited.begin() + static_cast<long>(mine) + 2);
+  edited[first - 1] = "entries " + at(5);
+  expectFault("deleted.log", joinLines(edited), "at entry " + at(3) + " [seq_mismatch]");
 
   edited = parts;
-  std::swap(edited[first + 1], edited[first + 2]);
-  expectFault("swapped.log", joinLines(edited), "at entry 2 [seq_mismatch]");
+  std::swap(edited[mine + 1], edited[mine + 2]);
+  expectFault("swapped.log", joinLines(edited), "at entry " + at(2) + " [seq_mismatch]");
 
   edited = parts;
   edited.pop_back();  // the end line
@@ -312,23 +333,23 @@ TEST_F(AuditProofsTest, AnExportVerifiesOfflineAndEveryTamperIsNamed) {
   expectFault("other-key.log", resigned, "[checkpoint_unknown_key]");
 
   // A genuine but older checkpoint in the file leaves the entries after it signed by nobody.
-  const std::string three = client().get("/api/v1/audit/checkpoints/3").body;
+  const std::string three = client().get("/api/v1/audit/checkpoints/" + at(3)).body;
   std::string partly = original;
   partly.replace(noteAt, ownNote.size(), three);
   partly.replace(lengthAt, std::to_string(ownNote.size()).size(), std::to_string(three.size()));
-  expectFault("unsigned-tail.log", partly, "at entry 4 [unsigned_entries]");
+  expectFault("unsigned-tail.log", partly, "at entry " + at(4) + " [unsigned_entries]");
 
   // Cut off at the end, export and checkpoint made consistent, yet a checkpoint kept from later
   // still covers the missing entries.
   createDocuments(2);
-  client().get("/api/v1/audit/export");  // signs the log of 8 entries
-  const std::string later = save("/api/v1/audit/checkpoints/8", "later-checkpoint.txt");
-  expectFault("old-export.log", original, "at entry 7 [truncated]", {"--since", later});
+  client().get("/api/v1/audit/export");  // signs the log of entryAt(8) entries
+  const std::string later = save("/api/v1/audit/checkpoints/" + at(8), "later-checkpoint.txt");
+  expectFault("old-export.log", original, "at entry " + at(7) + " [truncated]", {"--since", later});
 }
 
 TEST_F(AuditProofsTest, TamperingWithTheDataFolderIsNamed) {
   createDocuments(6);
-  const std::string saved = save("/api/v1/audit/checkpoint", "saved-checkpoint.txt");  // size 6
+  const std::string saved = save("/api/v1/audit/checkpoint", "saved-checkpoint.txt");  // size entryAt(6)
   const std::string keys = save("/api/v1/audit/keys", "keys.txt");
   std::string output;
   ASSERT_EQ(verify({"--data-dir", dataDir(), "--since", saved, "--key", keys}, output), 0) << output;
@@ -348,43 +369,44 @@ TEST_F(AuditProofsTest, TamperingWithTheDataFolderIsNamed) {
   {
     auto session = db();
     std::string entry;
-    *session << "SELECT entry FROM audit_log WHERE seq = 4", into(entry), now;
+    *session << "SELECT entry FROM audit_log WHERE seq = " + at(4), into(entry), now;
     auto parsed = core::parseAuditEntry(entry).value();
     parsed.content_sha256 = std::string(64, 'a');
     std::string bytes = core::canonicalBytes(parsed), hash = core::entryHash(bytes);
-    *session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = 4", use(bytes), use(hash), now;
+    *session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = " + at(4), use(bytes), use(hash), now;
   }
-  expectFault("at entry 4 [leaf_mismatch]");
+  expectFault("at entry " + at(4) + " [leaf_mismatch]");
   reset();
 
-  db()->operator<<("DELETE FROM audit_log WHERE seq = 3"), now;
-  expectFault("at entry 3 [sequence_gap]");
+  db()->operator<<("DELETE FROM audit_log WHERE seq = " + at(3)), now;
+  expectFault("at entry " + at(3) + " [sequence_gap]");
   reset();
 
   {
     auto session = db();
-    *session << "UPDATE audit_log SET seq = -2 WHERE seq = 2", now;
-    *session << "UPDATE audit_log SET seq = 2 WHERE seq = 3", now;
-    *session << "UPDATE audit_log SET seq = 3 WHERE seq = -2", now;
+    *session << "UPDATE audit_log SET seq = -2 WHERE seq = " + at(2), now;
+    *session << "UPDATE audit_log SET seq = " + at(2) + " WHERE seq = " + at(3), now;
+    *session << "UPDATE audit_log SET seq = " + at(3) + " WHERE seq = -2", now;
   }
-  expectFault("at entry 2 [seq_mismatch]");
+  expectFault("at entry " + at(2) + " [seq_mismatch]");
   reset();
 
   // A forged checkpoint, and a key that is not the log's.
-  db()->operator<<("UPDATE checkpoints SET note = replace(note, '\n6\n', '\n5\n') WHERE tree_size = 6"), now;
+  db()->operator<<("UPDATE checkpoints SET note = replace(note, '\n" + at(6) + "\n', '\n" + at(5) +
+                   "\n') WHERE tree_size = " + at(6)), now;
   expectFault("[checkpoint_bad_signature]");
   reset();
   auto other = core::Ed25519Signer::generate().value();
   writeFile(path("other-key.txt"), core::note::formatVerifierKey(core::note::makeVerifierKey("gongkai.local/audit", other.publicKey())) + "\n");
   expectFault("[checkpoint_unknown_key]", {"--key", path("other-key.txt")});
 
-  // The whole log rewritten from entry 2 with every hash recomputed and the tree rebuilt: the
-  // checkpoints signed before the rewrite no longer match.
-  rewriteChainFrom(2, [](core::AuditEntry& e) { e.actor = "forger"; });
+  // The whole log rewritten from the test's entry 2 with every hash recomputed and the tree
+  // rebuilt: the checkpoints signed before the rewrite no longer match.
+  rewriteChainFrom(entryAt(2), [](core::AuditEntry& e) { e.actor = "forger"; });
   db()->operator<<("DELETE FROM merkle_nodes"), now;
   restart(kEveryThree);  // rebuilds the tree from the forged entries
   server().stop();
-  expectFault("at entry 3 [root_mismatch]");
+  expectFault("at entry " + at(3) + " [root_mismatch]");
   // Even with the store's checkpoints replaced by ones signed with the folder's own key, the
   // checkpoint the inspector kept catches it.
   db()->operator<<("DELETE FROM checkpoints"), now;
@@ -392,7 +414,7 @@ TEST_F(AuditProofsTest, TamperingWithTheDataFolderIsNamed) {
   server().stop();
   std::string out;
   EXPECT_EQ(verify({"--data-dir", dataDir()}, out), 0) << "a forger with the key fools a check without a saved checkpoint\n" << out;
-  expectFault("at entry 6 [root_mismatch]", {"--since", saved});
+  expectFault("at entry " + at(6) + " [root_mismatch]", {"--since", saved});
 }
 
 TEST_F(AuditProofsTest, HostileFilesGiveTheVerifierClearAnswers) {
@@ -430,13 +452,13 @@ TEST_F(AuditProofsTest, HostileFilesGiveTheVerifierClearAnswers) {
 
 TEST_F(AuditProofsTest, TruncatingTheTailIsCaughtByASavedCheckpoint) {
   createDocuments(6);
-  const std::string saved = save("/api/v1/audit/checkpoint", "saved-checkpoint.txt");  // size 6
+  const std::string saved = save("/api/v1/audit/checkpoint", "saved-checkpoint.txt");  // size entryAt(6)
   server().stop();
   {
     // Remove the last two entries and everything that would give them away, then let the
     // server rebuild the tree and sign the shorter log with the folder's key.
     auto session = db();
-    *session << "DELETE FROM audit_log WHERE seq > 4", now;
+    *session << "DELETE FROM audit_log WHERE seq > " + at(4), now;
     *session << "DELETE FROM merkle_nodes", now;
     *session << "DELETE FROM checkpoints", now;
   }
@@ -444,28 +466,28 @@ TEST_F(AuditProofsTest, TruncatingTheTailIsCaughtByASavedCheckpoint) {
   server().stop();
   std::string output;
   EXPECT_EQ(verify({"--data-dir", dataDir(), "--since", saved}, output), 1) << output;
-  EXPECT_NE(output.find("at entry 5 [truncated]"), std::string::npos) << output;
+  EXPECT_NE(output.find("at entry " + at(5) + " [truncated]"), std::string::npos) << output;
 }
 
 TEST_F(AuditProofsTest, VerifyingARunningServerChecksItsConsistencyProof) {
   createDocuments(4);
-  const std::string saved = save("/api/v1/audit/checkpoint", "saved.txt");  // size 3
+  const std::string saved = save("/api/v1/audit/checkpoint", "saved.txt");  // size entryAt(3)
   const std::string keys = save("/api/v1/audit/keys", "keys.txt");
   createDocuments(5);
   const std::string url = "http://127.0.0.1:" + std::to_string(server().port());
   std::string output;
-  EXPECT_EQ(verify({"--url", url, "--key", keys, "--since", saved}, output), 0) << output;
-  EXPECT_NE(output.find("审计记录 (audit entries verified): 9"), std::string::npos) << output;
-  EXPECT_EQ(verify({"--url", url}, output), 0) << output;
+  EXPECT_EQ(verify({"--url", url, "--token", adminToken_, "--key", keys, "--since", saved}, output), 0) << output;
+  EXPECT_NE(output.find("审计记录 (audit entries verified): " + at(9)), std::string::npos) << output;
+  EXPECT_EQ(verify({"--url", url, "--token", adminToken_}, output), 0) << output;
   EXPECT_NE(output.find("--key"), std::string::npos) << "warns that the keys came from the server";
-  EXPECT_EQ(verify({"--url", "http://127.0.0.1:1"}, output), 2) << output;
-  EXPECT_EQ(verify({"--url", url, "--export", saved}, output), 2) << output;
+  EXPECT_EQ(verify({"--url", "http://127.0.0.1:1", "--token", adminToken_}, output), 2) << output;
+  EXPECT_EQ(verify({"--url", url, "--token", adminToken_, "--export", saved}, output), 2) << output;
 }
 
 TEST_F(AuditProofsTest, RotatedKeysSignNewCheckpointsAndOldOnesStayVerifiable) {
   createDocuments(3);
   const std::string oldKey = client().get("/api/v1/audit/key").body;
-  const std::string oldCheckpoint = client().get("/api/v1/audit/checkpoints/3").body;
+  const std::string oldCheckpoint = client().get("/api/v1/audit/checkpoints/" + at(3)).body;
   server().stop();
   std::string output;
   ASSERT_EQ(runCommand({GONGKAI_CLI_BINARY, "rotate-key", "--data-dir", dataDir()}, output), 0) << output;
@@ -478,7 +500,7 @@ TEST_F(AuditProofsTest, RotatedKeysSignNewCheckpointsAndOldOnesStayVerifiable) {
   auto oldNote = core::note::parseNote(oldCheckpoint).value();
   EXPECT_EQ(core::note::verifyNote(oldNote, {parseKey(oldKey)}), core::note::Verdict::kVerified);
   EXPECT_EQ(core::note::verifyNote(oldNote, {parseKey(newKey)}), core::note::Verdict::kNoKnownKey);
-  auto newNote = core::note::parseNote(client().get("/api/v1/audit/checkpoints/6").body).value();
+  auto newNote = core::note::parseNote(client().get("/api/v1/audit/checkpoints/" + at(6)).body).value();
   EXPECT_EQ(core::note::verifyNote(newNote, {parseKey(newKey)}), core::note::Verdict::kVerified);
   EXPECT_EQ(verifyLog(output), 0) << output;
   writeFile(path("both.txt"), oldKey + newKey);

@@ -208,7 +208,7 @@ TEST_F(BadInputTest, ServerKeepsServingAfterAbuse) {
   // Garbage that is not HTTP at all, then a request line of absurd length.
   client().raw("\x16\x03\x01\x02\x00 not http at all\r\n\r\n");
   client().raw("GET /" + std::string(100000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
-  client().raw("POST /api/v1/documents HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+  client().raw("POST /api/v1/documents HTTP/1.1\r\nHost: x\r\n" + authLine() + "Transfer-Encoding: chunked\r\n"
                "Content-Type: application/json\r\n\r\nzz\r\n");
   EXPECT_EQ(client().get("/healthz").status, 200);
   EXPECT_EQ(auditSize(), auditBefore_);

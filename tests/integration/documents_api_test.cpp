@@ -231,7 +231,7 @@ TEST_F(DocumentsApiTest, HeadSendsNoBodySoKeepAliveFramingHolds) {
   // Two requests on one connection: if HEAD leaked a body, the second status line would be
   // preceded by JSON.
   const std::string reply = client().raw("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n" + authLine() + "\r\n"
-                                         "HEAD /api/v1/documents/999 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                         "HEAD /api/v1/documents/999 HTTP/1.1\r\nHost: x\r\n" + authLine() + "\r\n"
                                          "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   const auto second = reply.find("HTTP/1.1 404");
   const auto third = reply.find("HTTP/1.1 200", 1);
@@ -294,7 +294,11 @@ TEST_F(DocumentsApiTest, AuditEntriesCarryTheirCanonicalBytesAndChain) {
   EXPECT_EQ(entries->getObject(0)->getObject("entry")->getValue<std::string>("action"), "document.create");
   EXPECT_EQ(entries->getObject(1)->getObject("entry")->getValue<std::string>("action"), "document.update");
   // The version record the entry hashes is what the store holds.
-  EXPECT_EQ(client().get("/api/v1/audit?after=1").json()->getArray("entries")->size(), 1u);
+  EXPECT_EQ(client().get("/api/v1/audit?after=" + std::to_string(entryAt(1))).json()->getArray("entries")->size(), 1u);
+  // The chain still starts from the genesis hash (the setup's first entry).
+  auto genesis = client().get("/api/v1/audit?after=0&limit=1").json();
+  EXPECT_EQ(genesis->getArray("entries")->getObject(0)->getObject("entry")->getValue<std::string>("prev_hash"),
+            genesis->getValue<std::string>("genesis_prev_hash"));
   EXPECT_EQ(client().get("/api/v1/audit?limit=0").status, 400);
 }
 

@@ -36,9 +36,10 @@ TEST_F(DurabilityTest, FiftyConcurrentUploadsAreAllStoredWithAValidChain) {
   constexpr int kUploads = 50;
   std::vector<std::thread> threads;
   std::vector<HttpResponse> responses(kUploads);
+  const HttpClient& admin = client();
   for (int i = 0; i < kUploads; ++i) {
     threads.emplace_back([&, i] {
-      HttpClient own(server().port());
+      HttpClient own = admin;  // its own copy, signed in as the admin
       responses[i] = own.postMultipart(
           "/api/v1/documents", {{"metadata", "", "application/json", sampleMetadata("并发" + std::to_string(i)), ""},
                                 {"file", "上传" + std::to_string(i) + ".txt", "text/plain", uploadBody(i), ""}});
@@ -56,10 +57,13 @@ TEST_F(DurabilityTest, FiftyConcurrentUploadsAreAllStoredWithAValidChain) {
   }
   EXPECT_EQ(ids.size(), static_cast<std::size_t>(kUploads));
   EXPECT_EQ(documentCount(), kUploads);
-  EXPECT_EQ(auditSize(), kUploads);
+  EXPECT_EQ(auditSize(), entryAt(kUploads));
   std::string output;
   EXPECT_EQ(verifyLog(output), 0) << output;
-  EXPECT_NE(output.find("50"), std::string::npos) << output;
+  EXPECT_NE(output.find("审计记录 (audit entries verified): " + std::to_string(entryAt(kUploads))), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("文档版本 (document versions checked): " + std::to_string(kUploads)), std::string::npos)
+      << output;
 }
 
 TEST_F(DurabilityTest, VerifyLogNamesATamperedAuditEntry) {
@@ -70,10 +74,11 @@ TEST_F(DurabilityTest, VerifyLogNamesATamperedAuditEntry) {
   ASSERT_EQ(verifyLog(output), 0) << output;
   server().stop();
 
-  // Rewrite who did it in entry 3, keeping the stored hash.
-  tamper("UPDATE audit_log SET entry = replace(entry, '\"actor\":\"anonymous\"', '\"actor\":\"someone\"') WHERE seq = 3");
+  // Rewrite who did it in the test's entry 3, keeping the stored hash.
+  const std::string seq = std::to_string(entryAt(3));
+  tamper("UPDATE audit_log SET entry = replace(entry, '\"actor\":\"admin\"', '\"actor\":\"eve99\"') WHERE seq = " + seq);
   EXPECT_EQ(verifyLog(output), 1) << output;
-  EXPECT_NE(output.find("at entry 3"), std::string::npos) << output;
+  EXPECT_NE(output.find("at entry " + seq), std::string::npos) << output;
   EXPECT_NE(output.find("hash_mismatch"), std::string::npos) << output;
 }
 
@@ -84,14 +89,17 @@ TEST_F(DurabilityTest, VerifyLogFindsARecomputedHashByItsMerkleLeaf) {
   // entry still gives it away, and names it (the next entry's link would only say "2 or 3").
   Poco::Data::SQLite::Connector::registerConnector();
   Poco::Data::Session session("SQLite", dataDir() + "/store.db");
+  const std::string seq = std::to_string(entryAt(2));  // the test's entry 2
   std::string entry;
-  session << "SELECT entry FROM audit_log WHERE seq = 2", into(entry), now;
-  std::string forged = entry.replace(entry.find("anonymous"), 9, "forgedxxx");
+  session << "SELECT entry FROM audit_log WHERE seq = " + seq, into(entry), now;
+  const auto actor = entry.find("\"actor\":\"admin\"");
+  ASSERT_NE(actor, std::string::npos) << entry;
+  std::string forged = entry.replace(actor + 9, 5, "forge");
   std::string hash = core::sha256Hex(forged);
-  session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = 2", use(forged), use(hash), now;
+  session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = " + seq, use(forged), use(hash), now;
   std::string output;
   EXPECT_EQ(verifyLog(output), 1) << output;
-  EXPECT_NE(output.find("at entry 2 [leaf_mismatch]"), std::string::npos) << output;
+  EXPECT_NE(output.find("at entry " + seq + " [leaf_mismatch]"), std::string::npos) << output;
 }
 
 TEST_F(DurabilityTest, VerifyLogCatchesStateChangedBehindTheServersBack) {
@@ -135,10 +143,10 @@ TEST_F(DurabilityTest, KillNineDuringAWriteBurstLosesNoAcknowledgedWrite) {
   std::atomic<bool> stop{false};
   std::atomic<int> attempts{0};
   std::vector<std::thread> writers;
-  const int port = server().port();
+  const HttpClient& admin = client();
   for (int w = 0; w < 6; ++w) {
     writers.emplace_back([&, w] {
-      HttpClient own(port);
+      HttpClient own = admin;  // its own copy, signed in as the admin
       for (int i = 0; !stop; ++i) {
         const std::string title = "突发" + std::to_string(w) + "-" + std::to_string(i);
         const std::string body = title + std::string(2000 + i, 'k');
@@ -185,7 +193,7 @@ TEST_F(DurabilityTest, SigtermFinishesTheRequestInFlight) {
                                            {"file", "slow.txt", "text/plain", std::string(300000, 's'), ""}},
                                           body);
   Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server().port())));
-  const std::string head = "POST /api/v1/documents HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: " +
+  const std::string head = "POST /api/v1/documents HTTP/1.1\r\nHost: x\r\n" + authLine() + "Connection: close\r\nContent-Type: " +
                            type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   socket.sendBytes(head.data(), static_cast<int>(head.size()));
   socket.sendBytes(body.data(), static_cast<int>(body.size() / 2));

@@ -84,6 +84,10 @@ class ServerTest : public ::testing::Test {
   HttpClient& client() { return *client_; }
   ServerProcess& server() { return *server_; }
 
+  // The audit position (seq, and the tree size just after it) of the test's own n-th audit
+  // entry: the setup's entries come first.
+  std::int64_t entryAt(std::int64_t n) const { return setupAudit_ + n; }
+
   std::int64_t auditSize() {
     return client().get("/healthz").json()->getValue<Poco::Int64>("audit_size");
   }

@@ -391,6 +391,16 @@ TEST_F(VisibilityPolicyTest, AReloadPutsANewPolicyInForceAndABrokenOneIsRefused)
   const auto shown = client().get("/api/v1/policies");
   ASSERT_EQ(shown.status, 200);
   EXPECT_TRUE(shown.json()->getObject("roles")->has("archivist"));
+  // Why a member may read the audit log now, in the policy's own terms.
+  const auto why = member.get("/api/v1/policies/explain?permission=audit.read");
+  ASSERT_EQ(why.status, 200) << why.body;
+  EXPECT_TRUE(why.json()->getValue<bool>("allowed"));
+  EXPECT_NE(why.json()->getValue<std::string>("explanation").find("member"), std::string::npos);
+  EXPECT_EQ(member.get("/api/v1/policies/explain?permission=audit.read&username=admin").status, 403);
+  EXPECT_EQ(member.get("/api/v1/policies/explain?permission=fly").status, 422);
+  const auto other = client().get("/api/v1/policies/explain?permission=users.manage&username=member7");
+  ASSERT_EQ(other.status, 200) << other.body;
+  EXPECT_FALSE(other.json()->getValue<bool>("allowed"));
 }
 
 TEST(PolicyAtStart, AServerWithABrokenPolicyRefusesToStartAndSaysWhere) {

@@ -5,6 +5,8 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/MediaType.h>
 
+#include <algorithm>
+
 #include "gongkai/core/json.h"
 
 namespace gongkai::server::http {
@@ -114,6 +116,8 @@ class AccountRoutes {
                access.guarded("units.manage", [self](Exchange& ex) { self->patchUnit(ex); }));
     router.add("GET", "/api/v1/policies",
                access.guarded("policies.read", [self](Exchange& ex) { self->showPolicies(ex); }));
+    router.add("GET", "/api/v1/policies/explain",
+               access.guarded("policies.read", [self](Exchange& ex) { self->explain(ex); }));
     router.add("POST", "/api/v1/policies/reload",
                access.guarded("policies.reload", [self](Exchange& ex) { self->reloadPolicies(ex); }));
   }
@@ -354,6 +358,36 @@ class AccountRoutes {
     calendar->set("first_year", set.calendar.firstYear());
     calendar->set("last_year", set.calendar.lastYear());
     body->set("calendar", calendar);
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  // Why the caller (or, for users.manage, ?username=) may or may not do ?permission=: the roles
+  // consulted and which of them grant it.
+  void explain(Exchange& ex) {
+    const std::string permission = ex.queryValue("permission").value_or("");
+    const bool known = std::find(std::begin(policies::kPermissions), std::end(policies::kPermissions),
+                                 permission) != std::end(policies::kPermissions);
+    if (!known) {
+      Error error = Error::make(ErrorCode::kInvalidArgument, "unknown_permission",
+                                "没有这项权限 (no such permission): " + permission);
+      error.fields.push_back({"permission", "unknown_permission", error.message});
+      return ex.sendProblem(error);
+    }
+    policies::Principal principal = ex.subject.principal;
+    const std::string username = ex.queryValue("username").value_or(ex.subject.id);
+    if (username != ex.subject.id) {
+      if (auto ok = access_.require(ex, "users.manage"); !ok.ok()) return ex.sendProblem(ok.error());
+      auto user = accounts_.user(username);
+      if (!user.ok()) return ex.sendProblem(user.error());
+      principal = policies::Principal{user.value().id, user.value().username, {}};
+      for (const auto& role : user.value().roles) principal.grants.push_back({role.role, role.unit});
+    }
+    const auto engine = policies_.engine();
+    Object::Ptr body = new Object;
+    body->set("username", username);
+    body->set("permission", permission);
+    body->set("allowed", engine->may(principal, permission));
+    body->set("explanation", engine->explain(principal, permission, std::nullopt, *accounts_.unitTree()));
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 

@@ -24,6 +24,38 @@ std::string ReferenceCode::toString() const {
   return fonds + "-" + std::to_string(year) + "-" + retention + "-" + category + "-" + item4;
 }
 
+std::string formatReferenceCode(std::string_view pattern, const ReferenceCode& code) {
+  std::string out;
+  for (std::size_t at = 0; at < pattern.size();) {
+    const std::size_t open = pattern.find('{', at);
+    const std::size_t close = open == std::string_view::npos ? open : pattern.find('}', open);
+    if (close == std::string_view::npos) {
+      out.append(pattern.substr(at));
+      break;
+    }
+    out.append(pattern.substr(at, open - at));
+    const std::string_view name = pattern.substr(open + 1, close - open - 1);
+    if (name == "fonds") {
+      out += code.fonds;
+    } else if (name == "year") {
+      out += std::to_string(code.year);
+    } else if (name == "retention") {
+      out += code.retention;
+    } else if (name == "category") {
+      out += code.category;
+    } else if (name == "item" || (name.size() == 6 && name.substr(0, 5) == "item:" && isDigit(name[5]))) {
+      std::string digits = std::to_string(code.item);
+      const std::size_t width = name.size() == 6 ? static_cast<std::size_t>(name[5] - '0') : 0;
+      if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
+      out += digits;
+    } else {
+      out.append(pattern.substr(open, close - open + 1));
+    }
+    at = close + 1;
+  }
+  return out;
+}
+
 std::optional<ReferenceCode> parseReferenceCode(std::string_view text) {
   std::vector<std::string_view> parts;
   for (std::size_t start = 0;;) {

@@ -22,7 +22,12 @@ constexpr Names<Period, 4> kPeriods{{{Period::kStanding, "standing"},
                                      {Period::kPeriodic, "periodic"},
                                      {Period::kStaged, "staged"},
                                      {Period::kImmediate, "immediate"}}};
-constexpr Names<DocumentStatus, 1> kStatuses{{{DocumentStatus::kDraft, "draft"}}};
+constexpr Names<DocumentStatus, 6> kStatuses{{{DocumentStatus::kDraft, "draft"},
+                                              {DocumentStatus::kSubmitted, "submitted"},
+                                              {DocumentStatus::kApproved, "approved"},
+                                              {DocumentStatus::kPublished, "published"},
+                                              {DocumentStatus::kWithdrawn, "withdrawn"},
+                                              {DocumentStatus::kArchived, "archived"}}};
 
 template <typename Enum, std::size_t N>
 std::string_view nameOf(const Names<Enum, N>& names, Enum value) {
@@ -69,7 +74,62 @@ Poco::Dynamic::Var orNull(const std::optional<T>& value) {
   return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
 }
 
+Poco::Dynamic::Var stepJson(const std::optional<Step>& step) {
+  if (!step) return Poco::Dynamic::Var();
+  Object::Ptr out = new Object;
+  out->set("by", step->by);
+  out->set("at", formatRfc3339(step->at));
+  return out;
+}
+
+std::optional<Step> parseStep(const Object::Ptr& o, const std::string& name) {
+  if (!o->has(name) || o->isNull(name)) return std::nullopt;
+  const Object::Ptr step = o->getObject(name);
+  if (!step) throw Poco::DataFormatException(name);
+  const auto at = parseRfc3339(step->getValue<std::string>("at"));
+  if (!at) throw Poco::DataFormatException(name + ".at");
+  return Step{step->getValue<std::string>("by"), *at};
+}
+
+Object::Ptr disclosureObject(const Disclosure& d) {
+  Object::Ptr out = new Object;
+  out->set("submitted", stepJson(d.submitted));
+  out->set("reviewed", stepJson(d.reviewed));
+  out->set("confidentiality_reviewed", d.confidentiality_reviewed);
+  out->set("opinion", d.opinion);
+  out->set("published", stepJson(d.published));
+  Array::Ptr channels = new Array;
+  for (const auto& channel : d.channels) channels->add(channel);
+  out->set("channels", channels);
+  out->set("withdrawn", stepJson(d.withdrawn));
+  out->set("withdrawal_reason", d.withdrawal_reason);
+  out->set("archived", stepJson(d.archived));
+  out->set("retention", d.retention);
+  out->set("reference_code", d.reference_code);
+  return out;
+}
+
+Disclosure parseDisclosure(const Object::Ptr& o) {
+  Disclosure d;
+  d.submitted = parseStep(o, "submitted");
+  d.reviewed = parseStep(o, "reviewed");
+  d.confidentiality_reviewed = o->getValue<bool>("confidentiality_reviewed");
+  d.opinion = o->getValue<std::string>("opinion");
+  d.published = parseStep(o, "published");
+  const Array::Ptr channels = o->getArray("channels");
+  if (!channels) throw Poco::DataFormatException("channels");
+  for (unsigned i = 0; i < channels->size(); ++i) d.channels.push_back(channels->getElement<std::string>(i));
+  d.withdrawn = parseStep(o, "withdrawn");
+  d.withdrawal_reason = o->getValue<std::string>("withdrawal_reason");
+  d.archived = parseStep(o, "archived");
+  d.retention = o->getValue<std::string>("retention");
+  d.reference_code = o->getValue<std::string>("reference_code");
+  return d;
+}
+
 }  // namespace
+
+Poco::JSON::Object::Ptr disclosureJson(const Disclosure& disclosure) { return disclosureObject(disclosure); }
 
 std::string canonicalRecord(const DocumentVersion& v) {
   Object::Ptr root = new Object;
@@ -86,6 +146,9 @@ std::string canonicalRecord(const DocumentVersion& v) {
                                               : Poco::Dynamic::Var());
   root->set("summary", orNull(v.metadata.summary));
   root->set("status", std::string(toString(v.status)));
+  // Left out while empty, so the records of versions from before the procedure existed keep
+  // exactly the bytes their audit entries hashed.
+  if (!v.disclosure.empty()) root->set("disclosure", disclosureObject(v.disclosure));
   Array::Ptr files = new Array;
   for (const FileRecord& f : v.files) {
     Object::Ptr file = new Object;
@@ -126,6 +189,11 @@ Result<DocumentVersion> parseRecord(std::string_view record) {
     v.metadata.mode = *mode;
     v.metadata.period = *period;
     v.status = *status;
+    if (o->has("disclosure")) {
+      const Object::Ptr disclosure = o->getObject("disclosure");
+      if (!disclosure) return corruptRecord("disclosure");
+      v.disclosure = parseDisclosure(disclosure);
+    }
     if (!o->isNull("issued_at")) {
       v.metadata.issued_at = parseDate(o->getValue<std::string>("issued_at"));
       if (!v.metadata.issued_at) return corruptRecord("issued_at");

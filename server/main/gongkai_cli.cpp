@@ -1,6 +1,7 @@
 // gongkai: administrative commands: verify the audit log, rotate the checkpoint signing key,
 // extract the text of a file (the server runs that one as its isolated extractor).
 #include <sys/resource.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -208,9 +209,21 @@ int userAdd(const std::vector<std::string>& args) {
       return usage();
     }
   }
-  if (isatty(STDIN_FILENO)) std::cerr << "密码 (password): " << std::flush;
+  // Typed at a terminal, the password is not echoed.
   std::string password;
-  std::getline(std::cin, password);
+  if (isatty(STDIN_FILENO)) {
+    std::cerr << "密码 (password): " << std::flush;
+    termios saved{};
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::getline(std::cin, password);
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  } else {
+    std::getline(std::cin, password);
+  }
   if (!password.empty() && password.back() == '\r') password.pop_back();
   auto policySet = gongkai::policies::PolicySet::loadFolder(policyDir);
   if (!policySet.ok()) {

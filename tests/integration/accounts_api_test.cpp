@@ -231,6 +231,76 @@ TEST_F(AccountsApiTest, RepeatedFailuresSlowDownThenLockTheAccount) {
   EXPECT_EQ(actions.back(), "auth.login");
 }
 
+TEST_F(AccountsApiTest, ParallelGuessesMeetTheLockAndUnknownNamesAnswerAlike) {
+  restart({"-D", "gongkai.auth.slow_after_failures=2", "-D", "gongkai.auth.lock_after_failures=100"});
+  userWithRole("member8", "member");
+  const auto guessAll = [&](const std::string& username) {
+    std::vector<std::thread> threads;
+    std::vector<int> statuses(8);
+    for (int i = 0; i < 8; ++i) {
+      threads.emplace_back([&, i] { statuses[i] = loginResponse(username, "guess-" + std::to_string(i)).status; });
+    }
+    for (auto& thread : threads) thread.join();
+    return std::make_pair(std::count(statuses.begin(), statuses.end(), 401),
+                          std::count(statuses.begin(), statuses.end(), 429));
+  };
+  // Each attempt is counted before its hash is checked: only two guesses get through.
+  const auto known = guessAll("member8");
+  EXPECT_LE(known.first, 2);
+  EXPECT_EQ(known.first + known.second, 8);
+  // A name that is no account is slowed down the same way, so the answers tell nothing.
+  EXPECT_EQ(loginResponse("nobody9", "x").status, 401);
+  EXPECT_EQ(loginResponse("nobody9", "x").status, 401);
+  EXPECT_EQ(loginResponse("nobody9", "x").status, 429);
+}
+
+TEST_F(AccountsApiTest, OwnPasswordChangeIsCheckedLikeALoginAndEndsEverySession) {
+  const std::string token = userWithRole("member9", "member");
+  const HttpClient member = anonymous().as(token);
+  EXPECT_EQ(member.postJson("/api/v1/auth/password", R"({"current_password":"wrong","new_password":"another-long-one"})").status, 401);
+  EXPECT_EQ(member.postJson("/api/v1/auth/password", R"({"current_password":"pw-member9-long-enough","new_password":"short"})").status, 422);
+  EXPECT_EQ(member.postJson("/api/v1/auth/password", R"({"current_password":"pw-member9-long-enough","new_password":"another-long-one"})").status, 204);
+  EXPECT_EQ(member.get("/api/v1/auth/me").status, 401);
+  EXPECT_FALSE(login("member9", "another-long-one").empty());
+  EXPECT_TRUE(login("member9", "pw-member9-long-enough").empty());
+}
+
+TEST_F(AccountsApiTest, GuardsAroundAccountsAndTokens) {
+  // Names the audit log uses for non-accounts are reserved.
+  for (const std::string name : {"anonymous", "system", "cli", "demo"}) {
+    EXPECT_EQ(client().postJson("/api/v1/users", R"({"username":")" + name + R"(","password":"a-long-password-1"})").status, 422) << name;
+  }
+  // Tokens are made by their own account only; lifetimes must be sane numbers.
+  EXPECT_EQ(client().postJson("/api/v1/auth/tokens", R"({"name":"x","username":"someone"})").status, 403);
+  EXPECT_EQ(client().postJson("/api/v1/auth/tokens", R"({"name":"x","expires_in_days":18446744073709551615})").status, 422);
+  EXPECT_EQ(client().postJson("/api/v1/auth/tokens", R"({"name":"x","expires_in_days":true})").status, 422);
+  EXPECT_EQ(client().postJson("/api/v1/auth/tokens", R"({"name":"x","expires_in_days":-1})").status, 422);
+  // The last admin can be neither disabled nor demoted.
+  EXPECT_EQ(client().request("PATCH", "/api/v1/users/admin", R"({"disabled":true})", "application/json").status, 409);
+  EXPECT_EQ(client().request("PATCH", "/api/v1/users/admin", R"({"roles":[{"role":"inspector"}]})", "application/json").status, 409);
+  userWithRole("admin2", "admin");
+  EXPECT_EQ(client().request("PATCH", "/api/v1/users/admin2", R"({"disabled":true})", "application/json").status, 200);
+}
+
+TEST_F(AccountsApiTest, AHiddenDocumentsVersionsAndHistoryStayHidden) {
+  auto hidden = client().postJson("/api/v1/documents", R"({"title":"内部草稿","category":"ZZ","mode":"proactive","period":"standing","scope":"internal","org_unit":"branch-2"})");
+  ASSERT_EQ(hidden.status, 201);
+  const std::string path = "/api/v1/documents/" + std::to_string(hidden.json()->getValue<Poco::Int64>("id"));
+  // The same answer whether the document or only the version is missing.
+  const auto missingVersion = anonymous().get(path + "/versions/99");
+  const auto missingDocument = anonymous().get("/api/v1/documents/999999/versions/99");
+  EXPECT_EQ(missingVersion.status, 404);
+  EXPECT_EQ(missingVersion.json()->getValue<std::string>("code"), missingDocument.json()->getValue<std::string>("code"));
+  const auto version = client().get(path + "/versions/1");
+  EXPECT_EQ(version.header("vary"), "Authorization");
+  EXPECT_EQ(version.header("cache-control").find("max-age=31536000"), std::string::npos);
+  // History is searched only by those who see everything.
+  const auto history = anonymous().get("/api/v1/search?q=内部&history=true");
+  ASSERT_EQ(history.status, 200);
+  EXPECT_TRUE(history.json()->has("notice"));
+  EXPECT_EQ(history.json()->getValue<int>("total"), 0);
+}
+
 TEST_F(AccountsApiTest, UsersAndUnitsAreValidatedAndAudited) {
   const auto create = [&](const std::string& body) {
     return client().postJson("/api/v1/users", body);

@@ -131,6 +131,13 @@ std::optional<ByteRange> parseRange(const std::string& header, std::int64_t size
   return range;
 }
 
+// Who may take each step of the procedure (core/workflow.h): archivists submit and archive their
+// units' documents, reviewers approve, reject, publish and withdraw them.
+constexpr std::pair<std::string_view, std::string_view> kStepPermissions[] = {
+    {"submit", "documents.update"},   {"approve", "documents.review"},
+    {"reject", "documents.review"},   {"publish", "documents.publish"},
+    {"withdraw", "documents.publish"}, {"archive", "documents.archive"}};
+
 class Routes {
  public:
   Routes(service::DocumentService& documents, service::AuditService& audit,
@@ -151,6 +158,14 @@ class Routes {
     router.add("POST", docs + "/{id}/files", [self](Exchange& ex) { self->addFiles(ex); });
     router.add("GET", docs + "/{id}/files/{file_id}", [self](Exchange& ex) { self->download(ex); });
     router.add("DELETE", docs + "/{id}/files/{file_id}", [self](Exchange& ex) { self->removeFile(ex); });
+    // The disclosure procedure, each step with the permission it needs.
+    for (const auto& [step, permission] : kStepPermissions) {
+      router.add("POST", docs + "/{id}/" + std::string(step),
+                 [self, step = std::string(step), permission = std::string(permission)](Exchange& ex) {
+                   self->takeStep(ex, step, permission);
+                 });
+    }
+    router.add("GET", "/api/v1/board", [self](Exchange& ex) { self->board(ex); });
     router.add("GET", docs + "/{id}/versions", [self](Exchange& ex) { self->listVersions(ex); });
     router.add("GET", docs + "/{id}/versions/{n}", [self](Exchange& ex) { self->getVersion(ex); });
     router.add("GET", "/api/v1/audit",
@@ -286,7 +301,8 @@ class Routes {
     if (!isJsonMediaType(ex.request.getContentType())) return ex.sendProblem(unsupportedBody());
     auto patch = readJsonObject(ex, options_.max_json_bytes);
     if (!patch.ok()) return ex.sendProblem(patch.error());
-    if (auto allowed = mayUpdate(ex, id.value()); !allowed.ok()) return ex.sendProblem(allowed.error());
+    auto checked = mayUpdate(ex, id.value());
+    if (!checked.ok()) return ex.sendProblem(checked.error());
     // Moving a document to another unit needs the right to file documents there too.
     if (patch.value()->has("org_unit") && patch.value()->get("org_unit").isString()) {
       auto current = documents_.get(id.value());
@@ -297,7 +313,7 @@ class Routes {
         return ex.sendProblem(allowed.error());
       }
     }
-    auto updated = documents_.update(ex.subject, id.value(), ifMatch.version, patch.value());
+    auto updated = documents_.update(ex.subject, id.value(), ifMatch.version.value_or(checked.value()), patch.value());
     if (!updated.ok()) return ex.sendProblem(updated.error());
     sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
   }
@@ -310,9 +326,10 @@ class Routes {
                                         "请使用 multipart/form-data 上传 (use multipart/form-data)"));
     }
     // Known before the upload is read, so a missing document (or a refusal) costs no disk.
-    if (auto allowed = mayUpdate(ex, id.value()); !allowed.ok()) {
+    auto checked = mayUpdate(ex, id.value());
+    if (!checked.ok()) {
       ex.response.setKeepAlive(false);
-      return ex.sendProblem(allowed.error());
+      return ex.sendProblem(checked.error());
     }
     auto form = readUpload(ex, blobs_, uploadLimits());
     if (!form.ok()) return ex.sendProblem(form.error());
@@ -321,7 +338,8 @@ class Routes {
                                         "添加文件时不接受 metadata 部分，请用 PATCH 修改元数据 "
                                         "(use PATCH to change metadata)"));
     }
-    auto updated = documents_.addFiles(ex.subject, id.value(), parseIfMatch(ex.request).version,
+    auto updated = documents_.addFiles(ex.subject, id.value(),
+                                       parseIfMatch(ex.request).version.value_or(checked.value()),
                                        std::move(form.value().files));
     if (!updated.ok()) return ex.sendProblem(updated.error());
     ex.response.set("Location", "/api/v1/documents/" + std::to_string(id.value()) + "/versions/" +
@@ -339,8 +357,10 @@ class Routes {
       return ex.sendProblem(Error::make(ErrorCode::kPreconditionRequired, "if_match_required",
                                         "删除文件须带 If-Match 头 (DELETE needs If-Match)"));
     }
-    if (auto allowed = mayUpdate(ex, id.value()); !allowed.ok()) return ex.sendProblem(allowed.error());
-    auto updated = documents_.removeFile(ex.subject, id.value(), ifMatch.version, fileId.value());
+    auto checked = mayUpdate(ex, id.value());
+    if (!checked.ok()) return ex.sendProblem(checked.error());
+    auto updated = documents_.removeFile(ex.subject, id.value(), ifMatch.version.value_or(checked.value()),
+                                         fileId.value());
     if (!updated.ok()) return ex.sendProblem(updated.error());
     sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
   }
@@ -435,17 +455,20 @@ class Routes {
     auto number = ex.idParam("n");
     if (!id.ok()) return ex.sendProblem(id.error());
     if (!number.ok()) return ex.sendProblem(number.error());
-    auto found = documents_.getVersion(id.value(), number.value());
-    if (!found.ok()) return ex.sendProblem(found.error());
+    // The current version decides first, so an unseen document's version count stays unknown.
     auto current = documents_.get(id.value());
     if (!current.ok()) return ex.sendProblem(current.error());
-    for (const auto* version : {&current.value(), &found.value()}) {
-      if (auto allowed = access_.requireOnDocument(ex, *version); !allowed.ok()) {
-        return ex.sendProblem(allowed.error());
-      }
+    if (auto allowed = access_.requireOnDocument(ex, current.value()); !allowed.ok()) {
+      return ex.sendProblem(allowed.error());
     }
-    // Immutable, but not for every eye: shared caches must not keep it.
-    ex.response.set("Cache-Control", "private, max-age=31536000, immutable");
+    auto found = documents_.getVersion(id.value(), number.value());
+    if (!found.ok()) return ex.sendProblem(found.error());
+    if (auto allowed = access_.requireOnDocument(ex, found.value()); !allowed.ok()) {
+      return ex.sendProblem(allowed.error());
+    }
+    // The content never changes, but who may see it does: revalidate, and per caller.
+    ex.response.set("Cache-Control", "private, no-cache");
+    ex.response.set("Vary", "Authorization");
     sendDocument(ex, HTTPResponse::HTTP_OK, found.value());
   }
 
@@ -496,11 +519,76 @@ class Routes {
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
+  void takeStep(Exchange& ex, const std::string& step, const std::string& permission) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto current = documents_.get(id.value());
+    if (!current.ok()) return ex.sendProblem(current.error());
+    if (auto allowed = access_.requireOnDocument(ex, current.value(), permission); !allowed.ok()) {
+      return ex.sendProblem(allowed.error());
+    }
+    Object::Ptr body;
+    if (ex.request.getContentLength64() > 0 || ex.request.getChunkedTransferEncoding()) {
+      if (!isJsonMediaType(ex.request.getContentType())) return ex.sendProblem(unsupportedBody());
+      auto json = readJsonObject(ex, options_.max_json_bytes);
+      if (!json.ok()) return ex.sendProblem(json.error());
+      body = json.value();
+    }
+    auto next = documents_.step(ex.subject, id.value(),
+                                parseIfMatch(ex.request).version.value_or(current.value().version), step, body);
+    if (!next.ok()) return ex.sendProblem(next.error());
+    sendDocument(ex, HTTPResponse::HTTP_OK, next.value());
+  }
+
+  // 公开栏: what is published now, as the caller may see it, by category, newest first; standing
+  // items (常设) first within each category.
+  void board(Exchange& ex) {
+    store::DocumentFilter filter;
+    filter.status = "published";
+    filter.org_unit = ex.queryValue("org_unit");
+    filter.visibility = access_.visibility(ex);
+    filter.limit = 1000;
+    auto result = documents_.list(filter);
+    if (!result.ok()) return ex.sendProblem(result.error());
+    std::map<std::string, std::vector<const core::DocumentVersion*>> byCategory;
+    for (const auto& v : result.value().documents) byCategory[v.metadata.category].push_back(&v);
+    Array::Ptr categories = new Array;
+    for (const auto& category : categories_.all()) {
+      auto found = byCategory.find(category.code);
+      if (found == byCategory.end()) continue;
+      auto& documents = found->second;
+      std::stable_sort(documents.begin(), documents.end(), [](const auto* a, const auto* b) {
+        const bool standingA = a->metadata.period == core::Period::kStanding;
+        const bool standingB = b->metadata.period == core::Period::kStanding;
+        if (standingA != standingB) return standingA;
+        const auto publishedAt = [](const core::DocumentVersion* v) {
+          return v->disclosure.published ? v->disclosure.published->at : v->updated_at;
+        };
+        return publishedAt(a) > publishedAt(b);
+      });
+      Array::Ptr items = new Array;
+      for (const auto* v : documents) items->add(documentJson(*v));
+      Object::Ptr item = new Object;
+      item->set("code", category.code);
+      item->set("name", category.name);
+      item->set("documents", items);
+      categories->add(item);
+    }
+    Object::Ptr body = new Object;
+    body->set("total", static_cast<Poco::Int64>(result.value().total));
+    body->set("categories", categories);
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
   // 404 when the caller may not see the document, 403 when they may see but not edit it.
-  core::Status mayUpdate(const Exchange& ex, std::int64_t id) {
+  // On success, the version the decision was made on: the change must apply to that one.
+  core::Result<std::int64_t> mayUpdate(const Exchange& ex, std::int64_t id) {
     auto current = documents_.get(id);
     if (!current.ok()) return current.error();
-    return access_.requireOnDocument(ex, current.value(), "documents.update");
+    if (auto allowed = access_.requireOnDocument(ex, current.value(), "documents.update"); !allowed.ok()) {
+      return allowed.error();
+    }
+    return current.value().version;
   }
 
   // A file is shown to a caller who may see the document now and a version that holds the file.

@@ -51,6 +51,9 @@ Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v, const Extra
   o->set("year", core::disclosureYear(m, v.created_at));
   o->set("summary", orNull(m.summary));
   o->set("status", std::string(core::toString(v.status)));
+  o->set("reference_code", v.disclosure.reference_code.empty() ? Poco::Dynamic::Var()
+                                                                : Poco::Dynamic::Var(v.disclosure.reference_code));
+  o->set("disclosure", core::disclosureJson(v.disclosure));
   o->set("created_by", v.created_by);
   o->set("created_at", core::formatRfc3339(v.created_at));
   o->set("updated_by", v.updated_by);
@@ -77,6 +80,7 @@ Poco::JSON::Object::Ptr versionSummaryJson(const core::DocumentVersion& v) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
   o->set("version", static_cast<Poco::Int64>(v.version));
   o->set("change", v.change);
+  o->set("status", std::string(core::toString(v.status)));
   o->set("title", v.metadata.title);
   o->set("file_count", static_cast<Poco::Int64>(v.files.size()));
   o->set("updated_by", v.updated_by);

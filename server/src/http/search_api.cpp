@@ -173,6 +173,11 @@ class SearchRoutes {
     // What the caller may see, from the policy engine; the index adds it to every query, so
     // hits and facet counts leave out the rest alike.
     const indexer::Viewer viewer = access_.viewer(ex);
+    // Superseded versions are judged by their own scope and status, not the document's current
+    // ones (a withdrawn document's earlier published version, say), so only a caller who sees
+    // everything searches them.
+    const bool historyRefused = request.value().history && !viewer.sees_everything;
+    if (historyRefused) request.value().history = false;
     auto found = search_.search(request.value(), viewer);
     if (!found.ok()) return ex.sendProblem(found.error());
     const indexer::SearchResult& result = found.value();
@@ -207,7 +212,10 @@ class SearchRoutes {
                                                              : it->second));
     }
     body->set("facets", facets);
-    if (result.fallback_query) {
+    if (historyRefused) {
+      body->set("notice", "历史版本仅供可查看全部文件的角色检索，以下只含当前版本 "
+                          "(history is searched only for roles that see everything; current versions only)");
+    } else if (result.fallback_query) {
       body->set("notice",
                 "搜索语法无法解析，已按普通词语搜索 (the query syntax could not be parsed; "
                 "searched word by word)");

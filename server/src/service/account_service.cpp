@@ -152,6 +152,10 @@ bool isUnitCode(const std::string& code) {
 
 bool isUsername(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
+  // Names the audit log uses for callers that are not accounts.
+  for (const char* reserved : {"anonymous", "system", "cli", "demo"}) {
+    if (name == reserved) return false;
+  }
   const auto first = static_cast<unsigned char>(name.front());
   if (!(std::islower(first) || std::isdigit(first))) return false;
   return std::all_of(name.begin(), name.end(), [](unsigned char c) {
@@ -168,6 +172,8 @@ AccountService::AccountService(store::Store& store, PolicyService& policies, Aut
 }
 
 void AccountService::refreshUnits() {
+  // One refresh at a time, each reading after the change it follows: the newest tree wins.
+  std::lock_guard refreshing(refreshMutex_);
   std::map<std::string, std::string> parents;
   auto rs = store_.read();
   for (const auto& unit : AccountRepository::units(*rs)) parents[unit.code] = unit.parent_code;
@@ -454,6 +460,15 @@ core::Result<UserRecord> AccountService::updateUser(const Subject& subject, cons
     const bool changed = core::canonicalJson(Poco::Dynamic::Var(userRecord(user))) !=
                          core::canonicalJson(Poco::Dynamic::Var(userRecord(*found)));
     if (!changed && !newHash) return user;
+    // Someone must always be able to manage accounts without the command line.
+    const auto isAdmin = [](const UserRecord& u) {
+      return !u.disabled && std::any_of(u.roles.begin(), u.roles.end(),
+                                        [](const UserRole& r) { return r.role == "admin"; });
+    };
+    if (isAdmin(*found) && !isAdmin(user) && AccountRepository::enabledHoldersOf(tx, "admin", user.id) == 0) {
+      return Error::make(ErrorCode::kConflict, "last_admin",
+                         "不能停用或撤销最后一个管理员 (the last admin cannot be disabled or demoted)");
+    }
     AccountRepository::updateUser(tx, user);
     const std::string now = core::formatRfc3339(core::nowUtc());
     if (newHash || (user.disabled && !found->disabled)) AccountRepository::revokeTokensOf(tx, user.id, now);
@@ -469,9 +484,20 @@ core::Result<UserRecord> AccountService::updateUser(const Subject& subject, cons
 
 core::Status AccountService::changeOwnPassword(const Subject& subject, const std::string& current,
                                                const std::string& replacement) {
-  auto found = user(subject.id);
-  if (!found.ok() || subject.principal.anonymous()) return badCredentials();
-  if (!core::verifyPassword(current, found.value().password_hash)) return badCredentials();
+  if (subject.principal.anonymous()) return badCredentials();
+  // The current password is checked like a login, lockout and all: a stolen session must not
+  // become a way to guess it.
+  auto checked = attempt(subject.address, subject.id, current);
+  if (auto* refusal = std::get_if<LoginRefusal>(&checked)) return refusal->error;
+  (void)store_.write([&](Transaction& tx) -> core::Status {  // the check passed: clear the count
+    auto user = AccountRepository::userByName(tx, subject.id);
+    if (user && (user->failed_logins != 0 || !user->locked_until.empty())) {
+      user->failed_logins = 0;
+      user->locked_until.clear();
+      AccountRepository::updateUser(tx, *user);
+    }
+    return core::okStatus();
+  });
   Object::Ptr patch = new Object;
   patch->set("password", replacement);
   auto updated = updateUser(subject, subject.id, patch);
@@ -479,82 +505,120 @@ core::Status AccountService::changeOwnPassword(const Subject& subject, const std
   return core::okStatus();
 }
 
-std::variant<IssuedToken, LoginRefusal> AccountService::login(const std::string& address,
-                                                              const std::string& username,
-                                                              const std::string& password) {
+std::chrono::seconds AccountService::delayAfter(int failures) const {
+  if (failures >= options_.lock_after_failures) return options_.lock_duration;
+  const int over = failures - options_.slow_after_failures;
+  if (over < 0) return std::chrono::seconds(0);
+  return std::min<std::chrono::seconds>(std::chrono::seconds(1LL << std::min(over, 20)), options_.lock_duration);
+}
+
+std::optional<int> AccountService::countUnknownFailure(const std::string& username, bool failed) {
+  std::lock_guard lock(unknownMutex_);
+  const core::TimePoint now = core::nowUtc();
+  auto& entry = unknownFailures_[username];
+  if (entry.until > now) {
+    return static_cast<int>(std::chrono::ceil<std::chrono::seconds>(entry.until - now).count());
+  }
+  if (failed) {
+    // Bounded: a flood of made-up names empties the table rather than filling memory.
+    if (unknownFailures_.size() > 10000) unknownFailures_.clear();
+    auto& counted = unknownFailures_[username];
+    ++counted.failures;
+    counted.until = now + delayAfter(counted.failures);
+  }
+  return std::nullopt;
+}
+
+std::variant<UserRecord, LoginRefusal> AccountService::attempt(const std::string& address,
+                                                               const std::string& username,
+                                                               const std::string& password) {
+  // Attempts are made by an unknown caller: the audit names the account only as the object.
   Subject subject;
-  subject.id = isUsername(username) ? username : "anonymous";
   subject.address = address;
+  const std::string objectId = isUsername(username) ? username : "?";
   const auto loginRecord = [&](const std::string& outcome) {
     Object::Ptr record = new Object;
-    record->set("username", username.size() <= 64 && core::isValidUtf8(username) ? username : "?");
+    record->set("username", objectId);
     record->set("outcome", outcome);
     return record;
   };
-  const auto objectId = subject.id == "anonymous" ? std::string("?") : username;
-  std::optional<UserRecord> found;
-  try {
-    if (isUsername(username)) {
-      auto rs = store_.read();
-      found = AccountRepository::userByName(*rs, username);
-    }
-  } catch (const std::exception& e) {
-    return LoginRefusal{storageError(e), 0};
-  }
-  const core::TimePoint now = core::nowUtc();
-  if (found && !found->locked_until.empty()) {
-    const auto until = core::parseRfc3339(found->locked_until);
-    if (until && *until > now) {
-      const int wait = static_cast<int>(std::chrono::ceil<std::chrono::seconds>(*until - now).count());
-      (void)store_.write([&](Transaction& tx) -> core::Status {
-        audit(tx, subject, "auth.login_refused", "user", objectId, loginRecord("locked"));
-        return core::okStatus();
-      });
-      return LoginRefusal{Error::make(ErrorCode::kTooManyRequests, "account_locked",
-                                      "登录失败次数过多，请 " + std::to_string(wait) +
-                                          " 秒后再试 (too many failed logins; try again later)"),
-                          wait};
-    }
-  }
-  // Always one hash, so an unknown name answers as slowly as a wrong password.
-  const bool matches = core::verifyPassword(password, found ? found->password_hash : dummyHash_);
-  if (!found || found->disabled || !matches) {
+  const auto auditOnly = [&](const std::string& action, const std::string& outcome) {
     (void)store_.write([&](Transaction& tx) -> core::Status {
-      if (found) {
-        auto user = AccountRepository::userById(tx, found->id);
-        if (user && !matches) {
-          ++user->failed_logins;
-          const int over = user->failed_logins - options_.slow_after_failures;
-          std::chrono::seconds delay{0};
-          if (user->failed_logins >= options_.lock_after_failures) {
-            delay = options_.lock_duration;
-          } else if (over >= 0) {
-            delay = std::min<std::chrono::seconds>(std::chrono::seconds(1LL << std::min(over, 20)),
-                                                   options_.lock_duration);
-          }
-          if (delay.count() > 0) user->locked_until = after(delay);
-          AccountRepository::updateUser(tx, *user);
-        }
-      }
-      audit(tx, subject, "auth.login_failed", "user", objectId,
-            loginRecord(!found ? "unknown_user" : found->disabled ? "disabled" : "wrong_password"));
+      audit(tx, subject, action, "user", objectId, loginRecord(outcome));
       return core::okStatus();
     });
-    // The next attempt is refused until locked_until; this one is simply wrong.
+  };
+  const auto locked = [&](int wait) {
+    auditOnly("auth.login_refused", "locked");
+    return LoginRefusal{Error::make(ErrorCode::kTooManyRequests, "account_locked",
+                                    "登录失败次数过多，请 " + std::to_string(wait) +
+                                        " 秒后再试 (too many failed logins; try again later)"),
+                        wait};
+  };
+
+  // The attempt is counted as a failure before the password is checked, so guesses sent in
+  // parallel meet the lock too; a match clears the count again.
+  std::optional<UserRecord> attempted;
+  int wait = 0;
+  auto counted = store_.write([&](Transaction& tx) -> core::Status {
+    if (!isUsername(username)) return core::okStatus();
+    attempted = AccountRepository::userByName(tx, username);
+    if (!attempted) return core::okStatus();
+    const core::TimePoint now = core::nowUtc();
+    const auto until = core::parseRfc3339(attempted->locked_until);
+    if (until && *until > now) {
+      wait = static_cast<int>(std::chrono::ceil<std::chrono::seconds>(*until - now).count());
+      return core::okStatus();
+    }
+    UserRecord user = *attempted;
+    ++user.failed_logins;
+    const auto delay = delayAfter(user.failed_logins);
+    user.locked_until = delay.count() > 0 ? core::formatRfc3339(now + delay) : "";
+    AccountRepository::updateUser(tx, user);
+    return core::okStatus();
+  });
+  if (!counted.ok()) return LoginRefusal{counted.error(), 0};
+  if (wait > 0) return locked(wait);
+  if (!attempted) {
+    // Unknown names are slowed down alike, so the answers do not tell which accounts exist.
+    if (auto unknownWait = countUnknownFailure(username, false)) return locked(*unknownWait);
+  }
+
+  // Always one hash, so an unknown name answers as slowly as a wrong password.
+  const bool matches = core::verifyPassword(password, attempted ? attempted->password_hash : dummyHash_);
+  if (!attempted || attempted->disabled || !matches) {
+    if (!attempted) countUnknownFailure(username, true);
+    auditOnly("auth.login_failed", !attempted ? "unknown_user" : attempted->disabled ? "disabled" : "wrong_password");
     return LoginRefusal{badCredentials(), 0};
   }
+  return *attempted;
+}
+
+std::variant<IssuedToken, LoginRefusal> AccountService::login(const std::string& address,
+                                                              const std::string& username,
+                                                              const std::string& password) {
+  auto checked = attempt(address, username, password);
+  if (auto* refusal = std::get_if<LoginRefusal>(&checked)) return *refusal;
+  const UserRecord& attempted = std::get<UserRecord>(checked);
+  Subject subject;
+  subject.id = attempted.username;
+  subject.address = address;
   IssuedToken issued;
   issued.token = core::newToken();
   issued.expires_at = after(options_.session_lifetime);
   auto stored = store_.write<std::int64_t>([&](Transaction& tx) -> core::Result<std::int64_t> {
-    auto user = AccountRepository::userById(tx, found->id);
-    if (!user) return badCredentials();
+    auto user = AccountRepository::userById(tx, attempted.id);
+    // Disabled, or given a new password, while the hash was being checked: no session.
+    if (!user || user->disabled || user->password_hash != attempted.password_hash) return badCredentials();
     user->failed_logins = 0;
     user->locked_until.clear();
     AccountRepository::updateUser(tx, *user);
-    store::TokenRecord token{0, user->id, "session", "login", core::formatRfc3339(now), issued.expires_at, ""};
+    store::TokenRecord token{0, user->id, "session", "login", core::formatRfc3339(core::nowUtc()),
+                             issued.expires_at, ""};
     const std::int64_t id = AccountRepository::insertToken(tx, core::tokenDigest(issued.token), token);
-    Object::Ptr record = loginRecord("ok");
+    Object::Ptr record = new Object;
+    record->set("username", user->username);
+    record->set("outcome", "ok");
     record->set("token_id", static_cast<Poco::Int64>(id));
     record->set("expires_at", issued.expires_at);
     audit(tx, subject, "auth.login", "user", user->username, record);
@@ -650,7 +714,8 @@ core::Status AccountService::revokeToken(const Subject& subject, std::int64_t to
     Object::Ptr record = new Object;
     record->set("token_id", static_cast<Poco::Int64>(tokenId));
     record->set("revoked_at", now);
-    audit(tx, subject, token->kind == "session" ? "auth.logout" : "token.revoke", "user",
+    const bool ownSession = token->kind == "session" && subject.principal.user_id == token->user_id;
+    audit(tx, subject, ownSession ? "auth.logout" : "token.revoke", "user",
           owner ? owner->username : "?", record);
     return core::okStatus();
   });

@@ -6,7 +6,9 @@
 #include <cctype>
 #include <set>
 
+#include "gongkai/archive/reference_code.h"
 #include "gongkai/core/audit_entry.h"
+#include "gongkai/core/workflow.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
 #include "gongkai/server/store/audit_repository.h"
@@ -23,6 +25,15 @@ using store::Transaction;
 Error notFound(std::int64_t id) {
   return Error::make(ErrorCode::kNotFound, "document_not_found",
                      "文档不存在 (no such document): " + std::to_string(id));
+}
+
+// Metadata and files change only while a document is a draft; afterwards the procedure's
+// steps are the only changes (a rejected submission comes back as a draft).
+core::Status editable(const DocumentVersion& v) {
+  if (core::isEditable(v.status)) return core::okStatus();
+  return Error::make(ErrorCode::kConflict, "document_not_editable",
+                     "文档状态为 " + std::string(core::toString(v.status)) +
+                         "，只有草稿可以修改 (only drafts can be edited)");
 }
 
 Error readFailure(const std::exception& e) {
@@ -75,8 +86,12 @@ void record(Transaction& tx, const Subject& subject, const DocumentVersion& vers
 }  // namespace
 
 DocumentService::DocumentService(store::Store& store, const policies::CategoryCatalogue& categories,
-                                 UnitCheck unitExists)
-    : store_(store), codec_(categories), unitExists_(std::move(unitExists)) {}
+                                 UnitCheck unitExists, ArchiveSettings archive)
+    : store_(store),
+      categories_(categories),
+      codec_(categories),
+      unitExists_(std::move(unitExists)),
+      archive_(std::move(archive)) {}
 
 core::Status DocumentService::checkUnit(const core::DocumentMetadata& metadata) const {
   if (!unitExists_ || unitExists_(metadata.org_unit)) return core::okStatus();
@@ -140,7 +155,8 @@ core::Result<DocumentVersion> DocumentService::amend(const Subject& subject, std
     auto next = change(tx, *current);
     if (!next.ok()) return next.error();
     DocumentVersion& v = next.value();
-    if (v.metadata == current->metadata && v.files.size() == current->files.size() &&
+    if (v.metadata == current->metadata && v.status == current->status &&
+        v.disclosure == current->disclosure && v.files.size() == current->files.size() &&
         std::equal(v.files.begin(), v.files.end(), current->files.begin(),
                    [](const auto& a, const auto& b) { return a.id == b.id; })) {
       return *current;  // nothing changed: no version, no audit entry
@@ -159,6 +175,7 @@ core::Result<DocumentVersion> DocumentService::update(const Subject& subject, st
                                                       const Poco::JSON::Object::Ptr& patch) {
   return amend(subject, id, expectedVersion, "document.update",
                [&](Transaction&, DocumentVersion v) -> core::Result<DocumentVersion> {
+                 if (auto open = editable(v); !open.ok()) return open.error();
                  auto metadata = codec_.applyPatch(v.metadata, patch);
                  if (!metadata.ok()) return metadata.error();
                  if (metadata.value().org_unit != v.metadata.org_unit) {
@@ -182,6 +199,7 @@ core::Result<DocumentVersion> DocumentService::addFiles(const Subject& subject, 
   if (!fileRecords.ok()) return fileRecords.error();
   return amend(subject, id, expectedVersion, "document.add_files",
                [&](Transaction& tx, DocumentVersion v) -> core::Result<DocumentVersion> {
+                 if (auto open = editable(v); !open.ok()) return open.error();
                  if (auto status = checkFiles(files, v.files); !status.ok()) return status.error();
                  const auto now = core::nowUtc();
                  std::int64_t fileId = DocumentRepository::nextFileId(tx);
@@ -199,6 +217,7 @@ core::Result<DocumentVersion> DocumentService::removeFile(const Subject& subject
                                                           std::int64_t fileId) {
   return amend(subject, id, expectedVersion, "document.remove_file",
                [&](Transaction&, DocumentVersion v) -> core::Result<DocumentVersion> {
+                 if (auto open = editable(v); !open.ok()) return open.error();
                  const auto it = std::find_if(v.files.begin(), v.files.end(),
                                               [&](const auto& f) { return f.id == fileId; });
                  if (it == v.files.end()) {
@@ -208,6 +227,40 @@ core::Result<DocumentVersion> DocumentService::removeFile(const Subject& subject
                  v.files.erase(it);
                  return v;
                });
+}
+
+core::Result<DocumentVersion> DocumentService::step(const Subject& subject, std::int64_t id,
+                                                    std::optional<std::int64_t> expectedVersion,
+                                                    const std::string& stepName,
+                                                    const Poco::JSON::Object::Ptr& body) {
+  auto request = core::parseStepRequest(stepName, body, subject.id, core::nowUtc());
+  if (!request.ok()) return request.error();
+  return amend(subject, id, expectedVersion, "document." + stepName,
+               [&](Transaction& tx, DocumentVersion v) -> core::Result<DocumentVersion> {
+                 auto next = core::applyStep(v, request.value());
+                 if (!next.ok() || next.value().status != core::DocumentStatus::kArchived) return next;
+                 return assignReferenceCode(tx, std::move(next).value());
+               });
+}
+
+core::Result<DocumentVersion> DocumentService::assignReferenceCode(Transaction& tx, DocumentVersion v) {
+  policies::ArchivePolicy archive{"J001", "{fonds}-{year}-{retention}-{category}-{item:4}"};
+  if (archive_) archive = archive_();
+  core::Disclosure& d = v.disclosure;
+  if (d.retention.empty()) {
+    const policies::Category* category = categories_.find(v.metadata.category);
+    d.retention = category ? category->default_retention : "Y";
+  }
+  archive::ReferenceCode code;
+  code.fonds = archive.fonds_code;
+  code.year = core::disclosureYear(v.metadata, v.created_at);
+  code.retention = d.retention;
+  code.category = v.metadata.category;
+  code.item = DocumentRepository::takeReferenceItem(tx, code.fonds, code.year, code.retention, code.category);
+  d.reference_code = archive::formatReferenceCode(archive.reference_code_pattern, code);
+  DocumentRepository::recordReferenceCode(tx, d.reference_code, v.document_id, code.fonds, code.year,
+                                          code.retention, code.category, code.item);
+  return v;
 }
 
 core::Result<DocumentVersion> DocumentService::get(std::int64_t id) {

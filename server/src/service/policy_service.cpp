@@ -39,6 +39,8 @@ std::shared_ptr<const policies::PolicyEngine> PolicyService::engine() const {
 }
 
 core::Status PolicyService::reload(const Subject& subject) {
+  // One reload at a time, so the audit log's order is the order policies came into force.
+  std::lock_guard reloading(reloadMutex_);
   auto loaded = policies::PolicySet::loadFolder(folder_);
   if (!loaded.ok()) return loaded.error();
   const std::string digest = policyDigest(folder_);

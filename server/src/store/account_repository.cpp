@@ -108,6 +108,15 @@ std::int64_t AccountRepository::userCount(Transaction& tx) {
   return count;
 }
 
+std::int64_t AccountRepository::enabledHoldersOf(Transaction& tx, const std::string& role,
+                                                std::int64_t exceptId) {
+  Poco::Int64 count = 0;
+  tx.session() << "SELECT COUNT(DISTINCT u.id) FROM users u JOIN user_roles r ON r.user_id = u.id "
+                  "WHERE r.role = ? AND u.disabled = 0 AND u.id <> ?",
+      bind(role), bind(static_cast<Poco::Int64>(exceptId)), into(count), now;
+  return count;
+}
+
 std::optional<UserRecord> AccountRepository::userByName(ReadSession& rs, const std::string& username) {
   return firstOf(selectUsers(rs.session(), "WHERE username = ?", username));
 }

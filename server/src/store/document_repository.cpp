@@ -52,6 +52,29 @@ std::int64_t DocumentRepository::nextFileId(Transaction& tx) {
   return next;
 }
 
+int DocumentRepository::takeReferenceItem(Transaction& tx, const std::string& fonds, int year,
+                                          const std::string& retention, const std::string& category) {
+  tx.session() << "INSERT INTO reference_sequences (fonds, year, retention, category, last_item) "
+                  "VALUES (?, ?, ?, ?, 1) ON CONFLICT (fonds, year, retention, category) "
+                  "DO UPDATE SET last_item = last_item + 1",
+      bind(fonds), bind(year), bind(retention), bind(category), now;
+  int item = 0;
+  tx.session() << "SELECT last_item FROM reference_sequences WHERE fonds = ? AND year = ? AND "
+                  "retention = ? AND category = ?",
+      bind(fonds), bind(year), bind(retention), bind(category), into(item), now;
+  return item;
+}
+
+void DocumentRepository::recordReferenceCode(Transaction& tx, const std::string& code,
+                                             std::int64_t documentId, const std::string& fonds,
+                                             int year, const std::string& retention,
+                                             const std::string& category, int item) {
+  tx.session() << "INSERT INTO reference_codes (code, document_id, fonds, year, retention, category, "
+                  "item) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      bind(code), bind(static_cast<Poco::Int64>(documentId)), bind(fonds), bind(year),
+      bind(retention), bind(category), bind(item), now;
+}
+
 void DocumentRepository::insertFile(Transaction& tx, std::int64_t documentId,
                                     const core::FileRecord& file, core::TimePoint createdAt) {
   tx.session() << "INSERT INTO files (id, document_id, name, media_type, size, sha256, created_at) "

@@ -18,6 +18,11 @@ struct ReferenceCode {
   bool operator==(const ReferenceCode&) const = default;
 };
 
+// The code written by a policy pattern (archive.json): {fonds} {year} {retention} {category}
+// {item} and {item:N} (zero-padded to N digits) are replaced, everything else is kept. The
+// policy loader has checked the pattern; an unknown placeholder is kept as written.
+std::string formatReferenceCode(std::string_view pattern, const ReferenceCode& code);
+
 // Parses exactly what toString() writes; nullopt for anything else.
 std::optional<ReferenceCode> parseReferenceCode(std::string_view text);
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,8 +19,9 @@ enum class Scope { kPublic, kInternal, kRestricted };
 enum class Mode { kStatutory, kProactive, kOnRequest };
 // 公开时限.
 enum class Period { kStanding, kPeriodic, kStaged, kImmediate };
-// Lifecycle state. Only `draft` exists until the workflow issue adds the others.
-enum class DocumentStatus { kDraft };
+// Lifecycle state (the disclosure procedure): draft → submitted → approved (or rejected, back to
+// draft) → published → withdrawn; published or withdrawn → archived.
+enum class DocumentStatus { kDraft, kSubmitted, kApproved, kPublished, kWithdrawn, kArchived };
 
 std::string_view toString(Scope value);
 std::string_view toString(Mode value);
@@ -52,12 +55,40 @@ struct FileRecord {
   std::string sha256;      // lowercase hex; also the blob's name
 };
 
+// Who took a step of the procedure, and when.
+struct Step {
+  std::string by;
+  TimePoint at;
+  bool operator==(const Step&) const = default;
+};
+
+// What the disclosure procedure has recorded about a document so far: carried from version to
+// version, each transition adding to it. Empty for documents that never left draft, whose stored
+// records do not carry it at all.
+struct Disclosure {
+  std::optional<Step> submitted;
+  std::optional<Step> reviewed;          // the last approval or rejection
+  bool confidentiality_reviewed = false; // 保密审查, confirmed by the approving reviewer
+  std::string opinion;                   // the reviewer's opinion
+  std::optional<Step> published;
+  std::vector<std::string> channels;     // where it went out: website, intranet, meeting, ...
+  std::optional<Step> withdrawn;
+  std::string withdrawal_reason;
+  std::optional<Step> archived;
+  std::string retention;       // Y, D30 or D10, fixed when archived
+  std::string reference_code;  // 档号, e.g. J001-2023-Y-ZZ-0007
+
+  bool empty() const { return *this == Disclosure{}; }
+  bool operator==(const Disclosure&) const = default;
+};
+
 // One immutable version of a document: its metadata and the files it holds.
 struct DocumentVersion {
   std::int64_t document_id = 0;
   std::int64_t version = 0;
   DocumentMetadata metadata;
   DocumentStatus status = DocumentStatus::kDraft;
+  Disclosure disclosure;
   std::vector<FileRecord> files;
   std::string created_by;  // who created the document (version 1)
   TimePoint created_at;
@@ -69,6 +100,9 @@ struct DocumentVersion {
 // The canonical JSON record of a version (RFC 8785): what the store keeps and what the audit
 // entry that made the version hashes, so a version changed behind the server's back is caught.
 std::string canonicalRecord(const DocumentVersion& version);
+// The disclosure record as JSON, as records and the API show it: each step {by, at} or null.
+Poco::JSON::Object::Ptr disclosureJson(const Disclosure& disclosure);
+
 // Parses a stored record; kCorrupt when it is not one.
 Result<DocumentVersion> parseRecord(std::string_view record);
 

@@ -3,15 +3,18 @@
 #include <Poco/JSON/Object.h>
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "gongkai/core/password.h"
 #include "gongkai/core/result.h"
+#include "gongkai/core/time.h"
 #include "gongkai/policies/policy_engine.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/subject.h"
@@ -69,7 +72,8 @@ class AccountService {
   // user's tokens.
   core::Result<store::UserRecord> updateUser(const Subject& subject, const std::string& username,
                                              const Poco::JSON::Object::Ptr& patch);
-  // The caller's own password, checked against the current one.
+  // The caller's own password, checked against the current one like a login (failures count
+  // towards the lockout). Every token of the account is revoked: sign in again.
   core::Status changeOwnPassword(const Subject& subject, const std::string& current,
                                  const std::string& replacement);
   // For `gongkai user add` and the first start: an account with one role.
@@ -106,11 +110,28 @@ class AccountService {
                                 const std::string& field) const;
   core::Result<store::UserRecord> storeNewUser(const Subject& subject, store::UserRecord user);
   void refreshUnits();
+  // One password attempt for `username`, counted against lockout before the hash is checked and
+  // audited when it fails: the account on success, else the refusal.
+  std::variant<store::UserRecord, LoginRefusal> attempt(const std::string& address,
+                                                        const std::string& username,
+                                                        const std::string& password);
+  // How long an account waits after `failures` failed logins in a row (0: not at all).
+  std::chrono::seconds delayAfter(int failures) const;
+  // Failed logins for names that are not accounts, kept in memory and slowed down alike. With
+  // `failed` counts one more; returns the seconds to wait while the name is held back.
+  std::optional<int> countUnknownFailure(const std::string& username, bool failed);
 
   store::Store& store_;
   PolicyService& policies_;
   AuthOptions options_;
   const std::string dummyHash_;  // verified against for unknown users, so timing tells nothing
+  struct UnknownName {
+    int failures = 0;
+    core::TimePoint until{};
+  };
+  std::mutex unknownMutex_;
+  std::map<std::string, UnknownName> unknownFailures_;
+  std::mutex refreshMutex_;
   mutable std::mutex treeMutex_;
   std::shared_ptr<const policies::UnitTree> tree_;
 };

@@ -11,6 +11,7 @@
 #include "gongkai/core/document.h"
 #include "gongkai/core/result.h"
 #include "gongkai/policies/category_catalogue.h"
+#include "gongkai/policies/policy_set.h"
 #include "gongkai/server/service/metadata_codec.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/store/document_repository.h"
@@ -38,10 +39,13 @@ class DocumentService {
 
   // Whether an organisation unit exists; documents may only name units that do.
   using UnitCheck = std::function<bool(const std::string&)>;
+  // The fonds code and 档号 pattern in force (archive.json).
+  using ArchiveSettings = std::function<policies::ArchivePolicy()>;
 
-  // Without `unitExists` any well-formed unit code is accepted (tools and tests of the store).
+  // Without `unitExists` any well-formed unit code is accepted (tools and tests of the store);
+  // without `archive` archiving uses fonds J001 and the standard pattern.
   DocumentService(store::Store& store, const policies::CategoryCatalogue& categories,
-                  UnitCheck unitExists = nullptr);
+                  UnitCheck unitExists = nullptr, ArchiveSettings archive = nullptr);
 
   // Creates a document (version 1, status draft) with the given files.
   core::Result<core::DocumentVersion> create(const Subject& subject,
@@ -64,6 +68,12 @@ class DocumentService {
                                                  std::optional<std::int64_t> expectedVersion,
                                                  std::int64_t fileId);
 
+  // A step of the disclosure procedure (core/workflow.h) as a new version; an archive step also
+  // gives the document its 档号. Metadata and files change only while a document is a draft.
+  core::Result<core::DocumentVersion> step(const Subject& subject, std::int64_t id,
+                                           std::optional<std::int64_t> expectedVersion,
+                                           const std::string& step, const Poco::JSON::Object::Ptr& body);
+
   core::Result<core::DocumentVersion> get(std::int64_t id);
   core::Result<core::DocumentVersion> getVersion(std::int64_t id, std::int64_t version);
   core::Result<std::vector<core::DocumentVersion>> versions(std::int64_t id);
@@ -82,10 +92,15 @@ class DocumentService {
   core::Result<std::vector<core::FileRecord>> promote(std::vector<IncomingFile>& files);
 
   core::Status checkUnit(const core::DocumentMetadata& metadata) const;
+  // Gives an archived version its retention (the category's default unless the step named one)
+  // and the next 档号 of its sequence.
+  core::Result<core::DocumentVersion> assignReferenceCode(store::Transaction& tx, core::DocumentVersion v);
 
   store::Store& store_;
+  const policies::CategoryCatalogue& categories_;
   MetadataCodec codec_;
   UnitCheck unitExists_;
+  ArchiveSettings archive_;
 };
 
 // Guesses a media type from a file name's extension (pdf, docx, ofd, ...), else octet-stream.

@@ -27,6 +27,7 @@ class PolicyService {
  private:
   store::Store& store_;
   std::string folder_;
+  std::mutex reloadMutex_;
   mutable std::mutex mutex_;
   std::shared_ptr<const policies::PolicyEngine> engine_;
 };

@@ -53,6 +53,8 @@ class AccountRepository {
   static void updateUnit(Transaction& tx, const OrgUnit& unit);  // name and parent, by code
 
   static std::int64_t userCount(Transaction& tx);
+  // Enabled accounts holding `role`, other than `exceptId`.
+  static std::int64_t enabledHoldersOf(Transaction& tx, const std::string& role, std::int64_t exceptId);
   static std::optional<UserRecord> userByName(ReadSession& rs, const std::string& username);
   static std::optional<UserRecord> userByName(Transaction& tx, const std::string& username);
   static std::optional<UserRecord> userById(ReadSession& rs, std::int64_t id);

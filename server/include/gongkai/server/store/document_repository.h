@@ -47,6 +47,15 @@ class DocumentRepository {
                           std::int64_t auditSeq);
 
   static std::optional<core::DocumentVersion> current(Transaction& tx, std::int64_t id);
+
+  // The next item number of a 档号 sequence (fonds, year, retention, category), taken: numbers
+  // run 1, 2, 3, ... without gaps, since the transaction that takes one also records the code.
+  static int takeReferenceItem(Transaction& tx, const std::string& fonds, int year,
+                               const std::string& retention, const std::string& category);
+  // Records a code given to a document; throws if the code was ever given before.
+  static void recordReferenceCode(Transaction& tx, const std::string& code, std::int64_t documentId,
+                                  const std::string& fonds, int year, const std::string& retention,
+                                  const std::string& category, int item);
   static std::optional<core::DocumentVersion> current(ReadSession& rs, std::int64_t id);
   static std::optional<core::DocumentVersion> version(ReadSession& rs, std::int64_t id,
                                                       std::int64_t version);

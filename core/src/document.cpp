@@ -145,6 +145,8 @@ std::string canonicalRecord(const DocumentVersion& v) {
   root->set("issued_at", v.metadata.issued_at ? Poco::Dynamic::Var(v.metadata.issued_at->toString())
                                               : Poco::Dynamic::Var());
   root->set("summary", orNull(v.metadata.summary));
+  // Only when set, so records from before the catalogue keep their bytes.
+  if (v.metadata.catalogue_item) root->set("catalogue_item", static_cast<Poco::Int64>(*v.metadata.catalogue_item));
   root->set("status", std::string(toString(v.status)));
   // Left out while empty, so the records of versions from before the procedure existed keep
   // exactly the bytes their audit entries hashed.
@@ -199,6 +201,7 @@ Result<DocumentVersion> parseRecord(std::string_view record) {
       if (!v.metadata.issued_at) return corruptRecord("issued_at");
     }
     if (!o->isNull("summary")) v.metadata.summary = o->getValue<std::string>("summary");
+    if (o->has("catalogue_item")) v.metadata.catalogue_item = o->getValue<Poco::Int64>("catalogue_item");
     const Array::Ptr files = o->getArray("files");
     if (!files) return corruptRecord("files");
     for (unsigned i = 0; i < files->size(); ++i) {

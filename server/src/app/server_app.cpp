@@ -195,8 +195,17 @@ int ServerApp::main(const std::vector<std::string>&) {
     std::cerr << "无法创建管理员账户 (cannot create the first admin): " << created.error().message << std::endl;
     return kExitUnavailable;
   }
-  service::DocumentService documents(
-      store, categories, [&accounts](const std::string& unit) { return accounts.unitTree()->contains(unit); });
+  const auto unitExists = [&accounts](const std::string& unit) { return accounts.unitTree()->contains(unit); };
+  service::CatalogueService catalogue(store, categories, unitExists);
+  service::DocumentService::Checks checks;
+  checks.unit_exists = unitExists;
+  checks.archive = [&policyService] { return policyService.engine()->policies().archive; };
+  checks.catalogue_unit = [&catalogue](std::int64_t id) -> std::optional<std::string> {
+    auto item = catalogue.get(id);
+    if (!item.ok()) return std::nullopt;
+    return item.value().org_unit;
+  };
+  service::DocumentService documents(store, categories, std::move(checks));
   service::AuditService audit(store);
   service::SearchOptions searchOptions;
   searchOptions.folder = (fs::path(config.data_dir) / "search").string();
@@ -238,7 +247,8 @@ int ServerApp::main(const std::vector<std::string>&) {
     return body;
   };
   const http::Router router = http::buildRouter(
-      http::Services{documents, audit, checkpoints, search, accounts, policyService, store.blobs(), categories},
+      http::Services{documents, audit, checkpoints, search, accounts, policyService, catalogue, store.blobs(),
+                     categories},
       options);
   Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(
       router, [&accounts](const std::string& token, const std::string& address) {

@@ -13,6 +13,7 @@
 
 #include "access.h"
 #include "accounts_api.h"
+#include "procedure_api.h"
 #include "document_json.h"
 #include "audit_api.h"
 #include "search_api.h"
@@ -636,6 +637,8 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addAuditRoutes(router, services.audit, services.checkpoints, *access);
   addSearchRoutes(router, services.search, services.categories, *access);
   addAccountRoutes(router, services.accounts, services.policies, *access);
+  addProcedureRoutes(router, services.catalogue, services.documents, services.policies, services.categories,
+                     *access);
   return router;
 }
 

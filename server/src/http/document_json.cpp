@@ -50,6 +50,8 @@ Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v, const Extra
   o->set("issued_at", m.issued_at ? Poco::Dynamic::Var(m.issued_at->toString()) : Poco::Dynamic::Var());
   o->set("year", core::disclosureYear(m, v.created_at));
   o->set("summary", orNull(m.summary));
+  o->set("catalogue_item", m.catalogue_item ? Poco::Dynamic::Var(static_cast<Poco::Int64>(*m.catalogue_item))
+                                            : Poco::Dynamic::Var());
   o->set("status", std::string(core::toString(v.status)));
   o->set("reference_code", v.disclosure.reference_code.empty() ? Poco::Dynamic::Var()
                                                                 : Poco::Dynamic::Var(v.disclosure.reference_code));

@@ -86,19 +86,26 @@ void record(Transaction& tx, const Subject& subject, const DocumentVersion& vers
 }  // namespace
 
 DocumentService::DocumentService(store::Store& store, const policies::CategoryCatalogue& categories,
-                                 UnitCheck unitExists, ArchiveSettings archive)
-    : store_(store),
-      categories_(categories),
-      codec_(categories),
-      unitExists_(std::move(unitExists)),
-      archive_(std::move(archive)) {}
+                                 Checks checks)
+    : store_(store), categories_(categories), codec_(categories), checks_(std::move(checks)) {}
 
 core::Status DocumentService::checkUnit(const core::DocumentMetadata& metadata) const {
-  if (!unitExists_ || unitExists_(metadata.org_unit)) return core::okStatus();
-  Error error = Error::make(ErrorCode::kInvalidArgument, "unknown_unit",
-                            "单位不存在，请先在单位管理中添加 (no such organisation unit): " + metadata.org_unit);
-  error.fields.push_back({"org_unit", "unknown_unit", error.message});
-  return error;
+  if (checks_.unit_exists && !checks_.unit_exists(metadata.org_unit)) {
+    Error error = Error::make(ErrorCode::kInvalidArgument, "unknown_unit",
+                              "单位不存在，请先在单位管理中添加 (no such organisation unit): " + metadata.org_unit);
+    error.fields.push_back({"org_unit", "unknown_unit", error.message});
+    return error;
+  }
+  if (metadata.catalogue_item && checks_.catalogue_unit) {
+    const auto unit = checks_.catalogue_unit(*metadata.catalogue_item);
+    if (!unit || *unit != metadata.org_unit) {
+      Error error = Error::make(ErrorCode::kInvalidArgument, "unknown_catalogue_item",
+                                "目录条目不存在或不属于本单位 (no such catalogue item in this unit)");
+      error.fields.push_back({"catalogue_item", "unknown_catalogue_item", error.message});
+      return error;
+    }
+  }
+  return core::okStatus();
 }
 
 core::Result<std::vector<core::FileRecord>> DocumentService::promote(std::vector<IncomingFile>& files) {
@@ -178,7 +185,8 @@ core::Result<DocumentVersion> DocumentService::update(const Subject& subject, st
                  if (auto open = editable(v); !open.ok()) return open.error();
                  auto metadata = codec_.applyPatch(v.metadata, patch);
                  if (!metadata.ok()) return metadata.error();
-                 if (metadata.value().org_unit != v.metadata.org_unit) {
+                 if (metadata.value().org_unit != v.metadata.org_unit ||
+                     metadata.value().catalogue_item != v.metadata.catalogue_item) {
                    if (auto known = checkUnit(metadata.value()); !known.ok()) return known.error();
                  }
                  v.metadata = std::move(metadata).value();
@@ -245,7 +253,7 @@ core::Result<DocumentVersion> DocumentService::step(const Subject& subject, std:
 
 core::Result<DocumentVersion> DocumentService::assignReferenceCode(Transaction& tx, DocumentVersion v) {
   policies::ArchivePolicy archive{"J001", "{fonds}-{year}-{retention}-{category}-{item:4}"};
-  if (archive_) archive = archive_();
+  if (checks_.archive) archive = checks_.archive();
   core::Disclosure& d = v.disclosure;
   if (d.retention.empty()) {
     const policies::Category* category = categories_.find(v.metadata.category);

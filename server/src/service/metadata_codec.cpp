@@ -12,8 +12,9 @@ namespace {
 using core::FieldError;
 using Poco::JSON::Object;
 
-constexpr std::array<std::string_view, 9> kEditable = {
-    "title", "doc_number", "category", "org_unit", "scope", "mode", "period", "issued_at", "summary"};
+constexpr std::array<std::string_view, 10> kEditable = {
+    "title", "doc_number", "category", "org_unit", "scope", "mode", "period", "issued_at", "summary",
+    "catalogue_item"};
 constexpr std::array<std::string_view, 9> kReadOnly = {
     "id", "version", "status", "files", "created_by", "created_at", "updated_by", "updated_at", "change"};
 
@@ -141,6 +142,19 @@ core::Result<core::DocumentMetadata> MetadataCodec::apply(core::DocumentMetadata
   } else if (check.text("issued_at", value, false, 10)) {
     if (auto date = core::parseDate(value)) m.issued_at = date;
     else check.add("issued_at", "invalid_value", "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)");
+  }
+
+  if (check.isNull("catalogue_item")) {
+    m.catalogue_item.reset();
+  } else if (json->has("catalogue_item")) {
+    const auto item = json->get("catalogue_item");
+    Poco::Int64 id = 0;
+    try {
+      if (item.isInteger() && !item.isBoolean()) id = item.convert<Poco::Int64>();
+    } catch (const Poco::Exception&) {
+    }
+    if (id < 1) check.add("catalogue_item", "invalid_value", "须为目录条目编号 (a catalogue item id)");
+    else m.catalogue_item = id;
   }
 
   if (!errors.empty()) {

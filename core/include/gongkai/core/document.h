@@ -43,6 +43,7 @@ struct DocumentMetadata {
   Period period = Period::kStanding;
   std::optional<Date> issued_at;
   std::optional<std::string> summary;
+  std::optional<std::int64_t> catalogue_item;  // the catalogue item (公开目录条目) it answers
 
   bool operator==(const DocumentMetadata&) const = default;
 };

@@ -9,6 +9,7 @@
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/account_service.h"
 #include "gongkai/server/service/audit_service.h"
+#include "gongkai/server/service/catalogue_service.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/search_service.h"
 #include "gongkai/server/service/checkpoint_service.h"
@@ -33,6 +34,7 @@ struct Services {
   service::SearchService& search;
   service::AccountService& accounts;
   service::PolicyService& policies;
+  service::CatalogueService& catalogue;
   const store::BlobStore& blobs;
   const policies::CategoryCatalogue& categories;
 };

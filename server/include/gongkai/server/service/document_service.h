@@ -37,15 +37,17 @@ class DocumentService {
  public:
   static constexpr std::size_t kMaxFilesPerDocument = 1000;
 
-  // Whether an organisation unit exists; documents may only name units that do.
-  using UnitCheck = std::function<bool(const std::string&)>;
-  // The fonds code and 档号 pattern in force (archive.json).
-  using ArchiveSettings = std::function<policies::ArchivePolicy()>;
+  // What documents are checked against outside their own records. Each may be left empty
+  // (tools and tests of the store): then any well-formed unit is accepted, archiving uses fonds
+  // J001 and the standard pattern, and catalogue items are not checked.
+  struct Checks {
+    std::function<bool(const std::string&)> unit_exists;
+    std::function<policies::ArchivePolicy()> archive;
+    // The organisation unit of a catalogue item, nullopt when there is no such item.
+    std::function<std::optional<std::string>(std::int64_t)> catalogue_unit;
+  };
 
-  // Without `unitExists` any well-formed unit code is accepted (tools and tests of the store);
-  // without `archive` archiving uses fonds J001 and the standard pattern.
-  DocumentService(store::Store& store, const policies::CategoryCatalogue& categories,
-                  UnitCheck unitExists = nullptr, ArchiveSettings archive = nullptr);
+  DocumentService(store::Store& store, const policies::CategoryCatalogue& categories, Checks checks = {});
 
   // Creates a document (version 1, status draft) with the given files.
   core::Result<core::DocumentVersion> create(const Subject& subject,
@@ -91,6 +93,7 @@ class DocumentService {
                                             const std::string& action, Change change);
   core::Result<std::vector<core::FileRecord>> promote(std::vector<IncomingFile>& files);
 
+  // The unit exists, and the catalogue item, when named, belongs to it.
   core::Status checkUnit(const core::DocumentMetadata& metadata) const;
   // Gives an archived version its retention (the category's default unless the step named one)
   // and the next 档号 of its sequence.
@@ -99,8 +102,7 @@ class DocumentService {
   store::Store& store_;
   const policies::CategoryCatalogue& categories_;
   MetadataCodec codec_;
-  UnitCheck unitExists_;
-  ArchiveSettings archive_;
+  Checks checks_;
 };
 
 // Guesses a media type from a file name's extension (pdf, docx, ofd, ...), else octet-stream.

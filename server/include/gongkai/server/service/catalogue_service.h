@@ -1,0 +1,47 @@
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gongkai/core/catalogue.h"
+#include "gongkai/core/result.h"
+#include "gongkai/policies/category_catalogue.h"
+#include "gongkai/server/service/subject.h"
+#include "gongkai/server/store/store.h"
+
+namespace gongkai::server::service {
+
+// The disclosure catalogue (公开目录): items per unit and year, each change a new version with its
+// audit entry (object type "catalogue_item"). Thread-safe.
+class CatalogueService {
+ public:
+  using UnitCheck = std::function<bool(const std::string&)>;
+  CatalogueService(store::Store& store, const policies::CategoryCatalogue& categories, UnitCheck unitExists);
+
+  // body: org_unit, year, category, sub_item, content, scope, mode, period, rhythm (periodic),
+  // time_limit_working_days, channels, responsible.
+  core::Result<core::CatalogueItem> create(const Subject& subject, const Poco::JSON::Object::Ptr& body);
+  // A merge patch of the same fields; `expectedVersion` as for documents.
+  core::Result<core::CatalogueItem> update(const Subject& subject, std::int64_t id,
+                                           std::optional<std::int64_t> expectedVersion,
+                                           const Poco::JSON::Object::Ptr& patch);
+  core::Result<core::CatalogueItem> get(std::int64_t id);
+  core::Result<std::vector<core::CatalogueItem>> list(const std::optional<std::string>& orgUnit,
+                                                      const std::optional<int>& year);
+
+  static Poco::JSON::Object::Ptr toJson(const core::CatalogueItem& item);
+
+ private:
+  // Applies the JSON members to `item`; with `requireAll` every required field must be there.
+  core::Status apply(core::CatalogueItem& item, const Poco::JSON::Object::Ptr& json, bool requireAll) const;
+
+  store::Store& store_;
+  const policies::CategoryCatalogue& categories_;
+  UnitCheck unitExists_;
+};
+
+}  // namespace gongkai::server::service

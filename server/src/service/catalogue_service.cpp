@@ -1,0 +1,260 @@
+#include "gongkai/server/service/catalogue_service.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <algorithm>
+#include <set>
+
+#include "gongkai/core/audit_entry.h"
+#include "gongkai/core/sha256.h"
+#include "gongkai/core/text.h"
+#include "gongkai/core/workflow.h"
+#include "gongkai/policies/compliance.h"
+#include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/store/catalogue_repository.h"
+
+namespace gongkai::server::service {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using core::FieldError;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using store::CatalogueRepository;
+
+constexpr std::string_view kFields[] = {"org_unit", "year", "category", "sub_item", "content", "scope",
+                                        "mode", "period", "rhythm", "time_limit_working_days",
+                                        "channels", "responsible"};
+
+Error notFound(std::int64_t id) {
+  return Error::make(ErrorCode::kNotFound, "catalogue_item_not_found",
+                     "目录条目不存在 (no such catalogue item): " + std::to_string(id));
+}
+
+Error storageError(const std::exception& e) {
+  return Error::make(ErrorCode::kIo, "storage_error", std::string("存储出错 (storage error): ") + e.what());
+}
+
+}  // namespace
+
+CatalogueService::CatalogueService(store::Store& store, const policies::CategoryCatalogue& categories,
+                                   UnitCheck unitExists)
+    : store_(store), categories_(categories), unitExists_(std::move(unitExists)) {}
+
+core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Ptr& json, bool requireAll) const {
+  std::vector<FieldError> errors;
+  const auto add = [&](const std::string& field, const std::string& code, const std::string& message) {
+    errors.push_back({field, code, message});
+  };
+  for (const auto& [key, ignored] : *json) {
+    if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) {
+      add(key, "unknown_field", "未知字段 (unknown field)");
+    }
+  }
+  const auto present = [&](const std::string& field, bool required) {
+    if (json->has(field) && !json->get(field).isEmpty()) return true;
+    if (required && (requireAll || json->has(field))) add(field, "missing_field", "必填字段 (required field)");
+    return false;
+  };
+  const auto text = [&](const std::string& field, bool required, std::size_t max, std::string& out) {
+    if (!present(field, required)) {
+      if (json->has(field) && !required) out.clear();  // null clears an optional field
+      return;
+    }
+    const auto value = json->get(field);
+    if (!value.isString()) return add(field, "wrong_type", "必须是字符串 (must be a string)");
+    const std::string got = value.extract<std::string>();
+    if (!core::isValidUtf8(got) || core::hasControlCharacters(got, true) || core::codePointCount(got) > max) {
+      return add(field, "invalid_value", "文字无效或过长 (invalid or too long)");
+    }
+    if (required && got.find_first_not_of(" \t\r\n") == std::string::npos) {
+      return add(field, "invalid_value", "不能为空 (must not be blank)");
+    }
+    out = got;
+  };
+  const auto integer = [&](const std::string& field, bool required, int low, int high, int& out) {
+    if (!present(field, required)) return;
+    const auto value = json->get(field);
+    Poco::Int64 got = low - 1;
+    try {
+      if (value.isInteger() && !value.isBoolean()) got = value.convert<Poco::Int64>();
+    } catch (const Poco::Exception&) {
+    }
+    if (!value.isInteger() || value.isBoolean() || got < low || got > high) {
+      return add(field, "invalid_value", "须为 " + std::to_string(low) + "-" + std::to_string(high) + " 的整数");
+    }
+    out = static_cast<int>(got);
+  };
+
+  std::string unit = item.org_unit, category = item.category;
+  text("org_unit", true, 64, unit);
+  if (json->has("org_unit") && unitExists_ && !unit.empty() && !unitExists_(unit)) {
+    add("org_unit", "unknown_unit", "单位不存在 (no such organisation unit): " + unit);
+  } else {
+    item.org_unit = unit;
+  }
+  integer("year", true, 1900, 2999, item.year);
+  text("category", true, 16, category);
+  const policies::Category* known = categories_.find(category);
+  if (json->has("category") && !known) add("category", "unknown_category", "未知的公开类别代码 (unknown category code)");
+  else item.category = category;
+  if (known) integer("sub_item", false, 0, static_cast<int>(known->items.size()), item.sub_item);
+  text("content", true, 2000, item.content);
+  // An enumeration member: kept as it is unless the JSON names a valid value.
+  const auto enumeration = [&](const std::string& field, auto& target, auto parse, const char* allowed) {
+    std::string name(core::toString(target));
+    text(field, true, 32, name);
+    if (auto parsed = parse(name)) target = *parsed;
+    else add(field, "invalid_value", std::string("必须是 ") + allowed);
+  };
+  enumeration("scope", item.scope, core::parseScope, "public、internal 或 restricted");
+  enumeration("mode", item.mode, core::parseMode, "statutory、proactive 或 on_request");
+  enumeration("period", item.period, core::parsePeriod, "standing、periodic、staged 或 immediate");
+  text("rhythm", false, 32, item.rhythm);
+  integer("time_limit_working_days", false, 0, 365, item.time_limit_working_days);
+  text("responsible", false, 100, item.responsible);
+  if (present("channels", false)) {
+    const auto value = json->get("channels");
+    if (value.type() != typeid(Array::Ptr)) {
+      add("channels", "wrong_type", "须为数组 (must be a list)");
+    } else {
+      std::vector<std::string> channels;
+      const auto array = value.extract<Array::Ptr>();
+      for (unsigned i = 0; i < array->size(); ++i) {
+        const auto channel = array->get(i);
+        if (!channel.isString() ||
+            std::find(std::begin(core::kChannels), std::end(core::kChannels), channel.extract<std::string>()) ==
+                std::end(core::kChannels)) {
+          add("channels[" + std::to_string(i) + "]", "unknown_channel", "未知的公开渠道 (unknown channel)");
+        } else if (std::find(channels.begin(), channels.end(), channel.extract<std::string>()) == channels.end()) {
+          channels.push_back(channel.extract<std::string>());
+        }
+      }
+      item.channels = channels;
+    }
+  }
+  // A periodic item needs its rhythm and a time limit; only periodic items have a rhythm.
+  if (item.period == core::Period::kPeriodic) {
+    if (!policies::parseRhythm(item.rhythm)) {
+      add("rhythm", "invalid_value", "定期公开须指定 monthly、quarterly、half_yearly 或 yearly");
+    }
+  } else if (!item.rhythm.empty()) {
+    add("rhythm", "invalid_value", "只有定期公开 (periodic) 才有周期 (only periodic items have a rhythm)");
+  }
+  if (!errors.empty()) {
+    Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_catalogue_item", "目录条目有误 (invalid catalogue item)");
+    error.fields = std::move(errors);
+    return error;
+  }
+  return core::okStatus();
+}
+
+namespace {
+
+// Stores `item` as a new version with the audit entry that makes it.
+void saveWithAudit(store::Transaction& tx, const Subject& subject, const core::CatalogueItem& item) {
+    const std::string record = core::canonicalRecord(item);
+    const std::string digest = core::sha256Hex(record);
+    core::AuditEntry draft;
+    draft.actor = subject.id;
+    draft.client = subject.address;
+    draft.action = item.change;
+    draft.object_type = "catalogue_item";
+    draft.object_id = std::to_string(item.id);
+    draft.object_version = item.version;
+    draft.content_sha256 = digest;
+    const auto entry = store::AuditRepository::append(tx, std::move(draft));
+    CatalogueRepository::saveVersion(tx, item, record, digest, entry.seq);
+}
+
+}  // namespace
+
+core::Result<core::CatalogueItem> CatalogueService::create(const Subject& subject, const Object::Ptr& body) {
+  core::CatalogueItem item;
+  if (auto ok = apply(item, body, true); !ok.ok()) return ok.error();
+  item.version = 1;
+  item.created_by = item.updated_by = subject.id;
+  item.created_at = item.updated_at = core::nowUtc();
+  item.change = "catalogue.create";
+  return store_.write<core::CatalogueItem>([&](store::Transaction& tx) -> core::Result<core::CatalogueItem> {
+    item.id = CatalogueRepository::nextId(tx);
+    saveWithAudit(tx, subject, item);
+    return item;
+  });
+}
+
+core::Result<core::CatalogueItem> CatalogueService::update(const Subject& subject, std::int64_t id,
+                                                           std::optional<std::int64_t> expectedVersion,
+                                                           const Object::Ptr& patch) {
+  auto current = get(id);
+  if (!current.ok()) return current.error();
+  core::CatalogueItem item = current.value();
+  if (auto ok = apply(item, patch, false); !ok.ok()) return ok.error();
+  if (item.sameContent(current.value())) return current;
+  const std::int64_t expected = expectedVersion.value_or(current.value().version);
+  return store_.write<core::CatalogueItem>([&](store::Transaction& tx) -> core::Result<core::CatalogueItem> {
+    auto latest = CatalogueRepository::current(tx, id);
+    if (!latest) return notFound(id);
+    if (latest->version != expected) {
+      return Error::make(ErrorCode::kPreconditionFailed, "version_mismatch",
+                         "目录条目已被修改 (the item has changed; current version is " +
+                             std::to_string(latest->version) + ")");
+    }
+    item.version = latest->version + 1;
+    item.updated_by = subject.id;
+    item.updated_at = core::nowUtc();
+    item.change = "catalogue.update";
+    saveWithAudit(tx, subject, item);
+    return item;
+  });
+}
+
+core::Result<core::CatalogueItem> CatalogueService::get(std::int64_t id) {
+  try {
+    auto rs = store_.read();
+    auto found = CatalogueRepository::current(*rs, id);
+    if (!found) return notFound(id);
+    return *found;
+  } catch (const std::exception& e) {
+    return storageError(e);
+  }
+}
+
+core::Result<std::vector<core::CatalogueItem>> CatalogueService::list(const std::optional<std::string>& orgUnit,
+                                                                      const std::optional<int>& year) {
+  try {
+    auto rs = store_.read();
+    return CatalogueRepository::list(*rs, orgUnit, year);
+  } catch (const std::exception& e) {
+    return storageError(e);
+  }
+}
+
+Object::Ptr CatalogueService::toJson(const core::CatalogueItem& item) {
+  Object::Ptr out = new Object;
+  out->set("id", static_cast<Poco::Int64>(item.id));
+  out->set("version", static_cast<Poco::Int64>(item.version));
+  out->set("org_unit", item.org_unit);
+  out->set("year", item.year);
+  out->set("category", item.category);
+  out->set("sub_item", item.sub_item);
+  out->set("content", item.content);
+  out->set("scope", std::string(core::toString(item.scope)));
+  out->set("mode", std::string(core::toString(item.mode)));
+  out->set("period", std::string(core::toString(item.period)));
+  out->set("rhythm", item.rhythm.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(item.rhythm));
+  out->set("time_limit_working_days", item.time_limit_working_days);
+  Array::Ptr channels = new Array;
+  for (const auto& channel : item.channels) channels->add(channel);
+  out->set("channels", channels);
+  out->set("responsible", item.responsible);
+  out->set("created_by", item.created_by);
+  out->set("created_at", core::formatRfc3339(item.created_at));
+  out->set("updated_by", item.updated_by);
+  out->set("updated_at", core::formatRfc3339(item.updated_at));
+  out->set("etag", "\"v" + std::to_string(item.version) + "\"");
+  return out;
+}
+
+}  // namespace gongkai::server::service

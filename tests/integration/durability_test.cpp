@@ -239,6 +239,20 @@ TEST_F(DurabilityTest, DemoDataLoadsOnceFromTheSeeds) {
   EXPECT_GE(count, 10);
   auto found = client().get("/api/v1/documents?category=QJ");
   EXPECT_GE(found.json()->getValue<int>("total"), 3);
+  // The whole procedure at once: documents in every state, the committee and its six branches,
+  // a catalogue of the eight categories, and a public board.
+  std::set<std::string> statuses;
+  auto all = client().get("/api/v1/documents?per_page=100").json()->getArray("documents");
+  for (unsigned i = 0; i < all->size(); ++i) statuses.insert(all->getObject(i)->getValue<std::string>("status"));
+  EXPECT_EQ(statuses, (std::set<std::string>{"draft", "submitted", "approved", "published", "withdrawn", "archived"}));
+  auto units = client().get("/api/v1/org-units").json()->getArray("org_units");
+  int branches = 0;
+  for (unsigned i = 0; i < units->size(); ++i) {
+    if (units->getObject(i)->getValue<std::string>("code").rfind("lyg-fybjy-", 0) == 0) ++branches;
+  }
+  EXPECT_EQ(branches, 6);
+  EXPECT_EQ(client().get("/api/v1/catalogue?org_unit=xiaode-wsy").json()->getValue<int>("total"), 8);
+  EXPECT_GE(anonymous().get("/api/v1/board").json()->getValue<int>("total"), 1);
   restart({"--demo"});
   EXPECT_EQ(documentCount(), count);
   std::string output;

@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -10,8 +11,37 @@
 
 namespace gongkai::server::app {
 
+namespace {
+
+// The body each procedure step takes in the demo.
+Poco::JSON::Object::Ptr demoStepBody(const std::string& step) {
+  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+  if (step == "approve") {
+    body->set("confidentiality_reviewed", true);
+    body->set("opinion", "经保密审查，同意公开");
+  } else if (step == "reject") {
+    body->set("opinion", "请补充培训计划的具体安排后重新提交");
+  } else if (step == "publish") {
+    Poco::JSON::Array::Ptr channels = new Poco::JSON::Array;
+    channels->add("bulletin_board");
+    channels->add("intranet");
+    body->set("channels", channels);
+  } else if (step == "withdraw") {
+    body->set("reason", "上级文件已更新，原文件撤回");
+  }
+  return body;
+}
+
+int currentBeijingYear() {
+  const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(core::nowUtc() + std::chrono::hours(8))};
+  return static_cast<int>(day.year());
+}
+
+}  // namespace
+
 core::Result<int> loadDemoData(service::DocumentService& documents, service::AccountService& accounts,
-                               const store::BlobStore& blobs, const std::string& demoDir) {
+                               service::CatalogueService& catalogue, const store::BlobStore& blobs,
+                               const std::string& demoDir) {
   using core::Error;
   using core::ErrorCode;
   auto existing = documents.list(store::DocumentFilter{});
@@ -39,10 +69,30 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Acc
       if (!made.ok()) return made.error();
     }
   }
+  // The catalogue for this year (year 0 in the file), before the documents that answer it.
+  std::vector<std::int64_t> itemIds;
+  if (const auto items = manifest.value()->getArray("catalogue")) {
+    for (unsigned i = 0; i < items->size(); ++i) {
+      Poco::JSON::Object::Ptr item = new Poco::JSON::Object(*items->getObject(i));
+      if (item->getValue<int>("year") == 0) item->set("year", currentBeijingYear());
+      auto made = catalogue.create(demo, item);
+      if (!made.ok()) return made.error();
+      itemIds.push_back(made.value().id);
+    }
+  }
+  // The reviewer's steps are taken by another actor than the archivist's: nobody approves their
+  // own submission, not even in the demo.
+  service::Subject reviewer;
+  reviewer.id = "system";
   int created = 0;
   for (unsigned i = 0; i < list->size(); ++i) {
     const auto item = list->getObject(i);
     auto metadata = item->getObject("metadata");
+    if (item->has("catalogue")) {
+      const auto index = item->getValue<unsigned>("catalogue");
+      if (index >= itemIds.size()) return Error::make(ErrorCode::kInvalidArgument, "demo_invalid", "demo.json: catalogue");
+      metadata->set("catalogue_item", static_cast<Poco::Int64>(itemIds[index]));
+    }
     std::vector<service::IncomingFile> files;
     if (const auto names = item->getArray("files")) {
       for (unsigned k = 0; k < names->size(); ++k) {
@@ -56,6 +106,15 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Acc
     }
     auto document = documents.create(demo, metadata, std::move(files));
     if (!document.ok()) return document.error();
+    if (const auto steps = item->getArray("steps")) {
+      for (unsigned k = 0; k < steps->size(); ++k) {
+        const std::string step = steps->getElement<std::string>(k);
+        const bool byReviewer = step == "approve" || step == "reject" || step == "publish" || step == "withdraw";
+        auto next = documents.step(byReviewer ? reviewer : demo, document.value().document_id, std::nullopt, step,
+                                   demoStepBody(step));
+        if (!next.ok()) return next.error();
+      }
+    }
     ++created;
   }
   return created;

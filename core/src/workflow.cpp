@@ -54,6 +54,11 @@ Result<std::string> text(const Poco::JSON::Object::Ptr& body, const std::string&
 
 bool isEditable(DocumentStatus status) { return status == DocumentStatus::kDraft; }
 
+std::string_view visibleStatus(const DocumentVersion& v) {
+  if (v.status == DocumentStatus::kArchived && v.disclosure.withdrawn) return toString(DocumentStatus::kWithdrawn);
+  return toString(v.status);
+}
+
 Result<StepRequest> parseStepRequest(std::string_view step, const Poco::JSON::Object::Ptr& body,
                                      const std::string& actor, TimePoint at) {
   if (std::find(std::begin(kSteps), std::end(kSteps), step) == std::end(kSteps)) {
@@ -161,7 +166,11 @@ Result<DocumentVersion> applyStep(const DocumentVersion& current, const StepRequ
     d.withdrawn = step;
     d.withdrawal_reason = r.reason;
   } else if (r.step == "archive") {
-    if (auto ok = requireStatus({DocumentStatus::kPublished, DocumentStatus::kWithdrawn}); !ok.ok()) {
+    // A restricted document is never published: once approved it goes to the archive directly.
+    const bool restrictedApproved =
+        current.metadata.scope == Scope::kRestricted && current.status == DocumentStatus::kApproved;
+    if (auto ok = requireStatus({DocumentStatus::kPublished, DocumentStatus::kWithdrawn});
+        !ok.ok() && !restrictedApproved) {
       return ok.error();
     }
     next.status = DocumentStatus::kArchived;

@@ -54,7 +54,9 @@ void judge(Window& window, const WorkingCalendar& calendar, const core::Date& to
       window.outcome = Outcome::kOnTime;
     } else {
       window.outcome = Outcome::kLate;
-      window.working_days_late = calendar.workingDaysBetween(window.due, window.publication->published);
+      // At least one: a Saturday after a Friday due date is late, though no working day passed.
+      window.working_days_late =
+          std::max(1, calendar.workingDaysBetween(window.due, window.publication->published));
     }
   } else {
     window.outcome = today > window.due ? Outcome::kMissing : Outcome::kUpcoming;
@@ -101,7 +103,7 @@ std::vector<ItemCompliance> evaluateCompliance(const std::vector<CatalogueEntry>
     std::vector<Publication> published = i < publications.size() ? publications[i] : std::vector<Publication>{};
     std::sort(published.begin(), published.end(),
               [](const Publication& a, const Publication& b) { return a.published < b.published; });
-    ItemCompliance out{item, {}};
+    ItemCompliance out{item, {}, published};
     if (item.period == "periodic" && item.rhythm) {
       const std::vector<Period> periods = periodsOf(*item.rhythm, year);
       std::size_t next = 0;  // publications are used in date order, each once
@@ -153,13 +155,15 @@ std::vector<ItemCompliance> evaluateCompliance(const std::vector<CatalogueEntry>
   return report;
 }
 
-std::vector<CategorySummary> summarise(const std::vector<ItemCompliance>& report) {
+std::vector<CategorySummary> summarise(const std::vector<ItemCompliance>& report, int year) {
   std::map<std::string, CategorySummary> byCategory;
   for (const auto& item : report) {
     CategorySummary& summary = byCategory[item.item.category];
     summary.category = item.item.category;
+    for (const auto& publication : item.publications) {
+      if (publication.published.year == year) ++summary.disclosed_by_quarter[(publication.published.month - 1) / 3];
+    }
     for (const auto& window : item.windows) {
-      if (window.publication) ++summary.disclosed_by_quarter[(window.publication->published.month - 1) / 3];
       if (window.outcome == Outcome::kUpcoming) continue;
       ++summary.windows_due;
       if (window.outcome == Outcome::kOnTime) ++summary.on_time;

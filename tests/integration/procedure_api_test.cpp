@@ -89,8 +89,9 @@ TEST_F(ProcedureApiTest, TheComplianceReportSetsPublicationsAgainstTheirWindows)
   const std::int64_t immediate = item(R"({"org_unit":"branch-1","year":)" + year +
                                       R"(,"category":"DF","content":"违纪处理结果","scope":"public","mode":"proactive",)"
                                       R"("period":"immediate","time_limit_working_days":5})");
+  // A content a spreadsheet would run as a formula comes out inert.
   item(R"({"org_unit":"branch-1","year":)" + twoYearsAgo +
-       R"(,"category":"ZZ","content":"党费收缴","scope":"public","mode":"proactive","period":"periodic",)"
+       R"(,"category":"ZZ","content":"=1+2","scope":"public","mode":"proactive","period":"periodic",)"
        R"("rhythm":"quarterly","time_limit_working_days":10})");
   publishAnswer(immediate, "关于某某违纪处理结果的公示");
 
@@ -119,7 +120,8 @@ TEST_F(ProcedureApiTest, TheComplianceReportSetsPublicationsAgainstTheirWindows)
   auto csv = archivist_->get("/api/v1/reports/compliance?org_unit=branch-1&year=" + twoYearsAgo, {{"Accept", "text/csv"}});
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.header("content-type").rfind("text/csv", 0), 0u);
-  std::istringstream lines(csv.body);
+  ASSERT_EQ(csv.body.rfind("\xEF\xBB\xBF", 0), 0u);  // a byte-order mark, for spreadsheets
+  std::istringstream lines(csv.body.substr(3));
   std::string line;
   std::vector<std::string> rows;
   while (std::getline(lines, line)) rows.push_back(line);
@@ -127,6 +129,7 @@ TEST_F(ProcedureApiTest, TheComplianceReportSetsPublicationsAgainstTheirWindows)
   EXPECT_EQ(rows[0].rfind("item_id,category,content,window,start,end,due,outcome", 0), 0u);
   EXPECT_NE(rows[1].find(twoYearsAgo + "-Q1," + twoYearsAgo + "-01-01," + twoYearsAgo + "-03-31,"), std::string::npos) << rows[1];
   EXPECT_NE(rows[4].find(",missing,"), std::string::npos) << rows[4];
+  EXPECT_NE(rows[1].find(",\"'=1+2\","), std::string::npos) << rows[1];
 
   // Reports are for those with reports.read over the unit.
   EXPECT_EQ(anonymous().get("/api/v1/reports/compliance?org_unit=branch-1&year=" + year).status, 401);

@@ -113,6 +113,10 @@ TEST_F(WorkflowApiTest, FromDraftToArchiveEachStepByItsRole) {
   ASSERT_EQ(archived.status, 200) << archived.body;
   EXPECT_EQ(statusOf(archived), "archived");
   EXPECT_EQ(archived.json()->getValue<std::string>("reference_code"), "J001-2023-Y-ZZ-0001");
+  // Archived after it was withdrawn: still not public.
+  EXPECT_EQ(visitor.get(doc).status, 404);
+  EXPECT_EQ(visitor.get(doc + "/versions/4").status, 404);
+  EXPECT_EQ(visitor.get("/api/v1/documents").json()->getValue<int>("total"), 0);
   // Archived is final.
   EXPECT_EQ(step(*archivist_, doc, "archive").status, 409);
   EXPECT_EQ(step(*archivist_, doc, "submit").status, 409);
@@ -169,6 +173,11 @@ TEST_F(WorkflowApiTest, GuardsRefuseSelfApprovalRestrictedPublicationAndStepsOut
   const auto refused = step(*reviewer_, secret, "publish", R"({"channels":["website"]})");
   EXPECT_EQ(refused.status, 422);
   EXPECT_EQ(refused.json()->getValue<std::string>("code"), "restricted_not_publishable");
+  // It goes to the archive straight from approval, and stays out of public sight.
+  const auto kept = step(*archivist_, secret, "archive");
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  EXPECT_EQ(statusOf(kept), "archived");
+  EXPECT_EQ(anonymous().get(secret).status, 404);
 
   // Rejection needs an opinion and sends the document back to draft, editable again.
   const std::string draft = file("需修改");

@@ -70,7 +70,7 @@ TEST_F(ComplianceTest, MonthlyAcrossTheSpringFestivalAndImmediateItemsAfterAppro
   EXPECT_EQ(report[2].windows.size(), 1u);
   EXPECT_EQ(report[2].windows[0].outcome, Outcome::kMissing);
 
-  const auto summary = summarise(report);
+  const auto summary = summarise(report, 2025);
   ASSERT_EQ(summary.size(), 3u);  // DF, GB, LD
   EXPECT_EQ(summary[0].category, "DF");
   EXPECT_EQ(summary[0].disclosed_by_quarter[0], 1);
@@ -79,6 +79,21 @@ TEST_F(ComplianceTest, MonthlyAcrossTheSpringFestivalAndImmediateItemsAfterAppro
   EXPECT_EQ(summary[0].on_time, 1);
   EXPECT_EQ(summary[1].windows_due, 12);
   EXPECT_EQ(summary[1].on_time, 1);
+}
+
+TEST_F(ComplianceTest, ASaturdayAfterAFridayDueDateIsStillLate) {
+  // June 2025 ends on a Monday; 5 working days later is Monday 7 July... use a yearly item due
+  // on Friday instead: 2025 ends Wednesday 31 December, 2 working days later is Friday 2 January
+  // 2026 (1 January is a holiday).
+  const CatalogueEntry yearly{5, "DF", "年度情况", "periodic", Rhythm::kYearly, 2};
+  const auto report = evaluateCompliance({yearly}, {{published(51, {2026, 1, 10})}}, 2025, calendar_,
+                                         core::Date{2026, 2, 1});
+  ASSERT_EQ(report[0].windows.size(), 1u);
+  EXPECT_EQ(report[0].windows[0].outcome, Outcome::kLate);
+  EXPECT_GE(report[0].windows[0].working_days_late, 1);
+  // Counted in the summary only for the year it went out in.
+  EXPECT_EQ(summarise(report, 2025)[0].disclosed_by_quarter[0], 0);
+  EXPECT_EQ(summarise(report, 2026)[0].disclosed_by_quarter[0], 1);
 }
 
 TEST(Rhythm, NamesRoundTrip) {

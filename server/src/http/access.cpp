@@ -1,5 +1,7 @@
 #include "access.h"
 
+#include "gongkai/core/workflow.h"
+
 namespace gongkai::server::http {
 
 using core::Error;
@@ -8,7 +10,7 @@ using core::ErrorCode;
 policies::DocumentFacts factsOf(const core::DocumentVersion& version) {
   return policies::DocumentFacts{version.metadata.org_unit,
                                  std::string(core::toString(version.metadata.scope)),
-                                 std::string(core::toString(version.status))};
+                                 std::string(core::visibleStatus(version))};
 }
 
 Error Access::denied(const Exchange& ex, std::string_view permission) const {

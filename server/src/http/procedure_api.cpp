@@ -62,10 +62,14 @@ std::optional<std::int64_t> ifMatchVersion(const Exchange& ex) {
   return 0;
 }
 
+// A CSV cell (RFC 4180). Text a spreadsheet would run as a formula (= + - @ at the start) gets a
+// leading apostrophe: titles and contents come from users.
 std::string csvCell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string value = text;
+  if (!value.empty() && std::string("=+-@\t\r").find(value.front()) != std::string::npos) value.insert(0, "'");
+  if (value.find_first_of(",\"\r\n'") == std::string::npos) return value;
   std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
 
@@ -125,7 +129,8 @@ class ProcedureRoutes {
     if (!body.ok()) return ex.sendProblem(body.error());
     const auto& json = body.value();
     const std::string unit = json->has("org_unit") && json->get("org_unit").isString() ? json->getValue<std::string>("org_unit") : "";
-    if (auto allowed = access_.requireForUnit(ex, "documents.create", unit, "public"); !allowed.ok()) {
+    // Without a unit the validation below refuses it (422).
+    if (auto allowed = access_.requireForUnit(ex, "documents.create", unit, "public"); !allowed.ok() && !unit.empty()) {
       return ex.sendProblem(allowed.error());
     }
     auto made = catalogue_.create(ex.subject, json);
@@ -162,6 +167,7 @@ class ProcedureRoutes {
   }
 
   void compliance(Exchange& ex) {
+    if (auto allowed = access_.require(ex, "reports.read"); !allowed.ok()) return ex.sendProblem(allowed.error());
     const std::string unit = ex.queryValue("org_unit").value_or("");
     auto year = ex.intQuery("year", 1900, 2999);
     if (!year.ok()) return ex.sendProblem(year.error());
@@ -186,16 +192,21 @@ class ProcedureRoutes {
     std::map<std::int64_t, std::size_t> indexOf;
     std::vector<policies::CatalogueEntry> entries;
     for (const auto& item : items.value()) {
+      if (!maySee(ex, item)) continue;  // the report shows no more of the catalogue than GET does
       indexOf[item.id] = entries.size();
       entries.push_back({item.id, item.category, item.content, std::string(core::toString(item.period)),
                          policies::parseRhythm(item.rhythm), item.time_limit_working_days});
     }
     std::vector<std::vector<policies::Publication>> publications(entries.size());
     for (const auto& v : documents.value().documents) {
-      if (!v.metadata.catalogue_item || !v.disclosure.published) continue;
+      // A withdrawn publication no longer counts as disclosed.
+      if (!v.metadata.catalogue_item || !v.disclosure.published || v.disclosure.withdrawn) continue;
       const auto at = indexOf.find(*v.metadata.catalogue_item);
       if (at == indexOf.end()) continue;
-      policies::Publication publication{v.document_id, v.metadata.title, beijingDate(v.disclosure.published->at), std::nullopt};
+      // Counted for everyone; named only to those who may see the document.
+      const bool visible = access_.maySee(ex, v);
+      policies::Publication publication{visible ? v.document_id : 0, visible ? v.metadata.title : "",
+                                        beijingDate(v.disclosure.published->at), std::nullopt};
       if (v.disclosure.reviewed && v.disclosure.confidentiality_reviewed) {
         publication.approved = beijingDate(v.disclosure.reviewed->at);
       }
@@ -204,7 +215,7 @@ class ProcedureRoutes {
     const core::Date today = beijingDate(core::nowUtc());
     const auto engine = policies_.engine();
     const auto report = policies::evaluateCompliance(entries, publications, reportYear, engine->policies().calendar, today);
-    const auto summary = policies::summarise(report);
+    const auto summary = policies::summarise(report, reportYear);
 
     if (ex.request.get("Accept", "").find("text/csv") != std::string::npos) return sendCsv(ex, report);
     Array::Ptr itemsJson = new Array;
@@ -225,7 +236,7 @@ class ProcedureRoutes {
         w->set("due", window.due.toString());
         w->set("outcome", std::string(policies::toString(window.outcome)));
         w->set("working_days_late", window.working_days_late);
-        if (window.publication) {
+        if (window.publication && window.publication->document_id != 0) {
           w->set("document_id", static_cast<Poco::Int64>(window.publication->document_id));
           w->set("title", window.publication->title);
           w->set("published", window.publication->published.toString());
@@ -259,16 +270,18 @@ class ProcedureRoutes {
   }
 
   void sendCsv(Exchange& ex, const std::vector<policies::ItemCompliance>& report) {
-    std::string csv = "item_id,category,content,window,start,end,due,outcome,working_days_late,document_id,title,published\r\n";
+    // With a byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
+    std::string csv = "\xEF\xBB\xBFitem_id,category,content,window,start,end,due,outcome,working_days_late,document_id,title,published\r\n";
     for (const auto& item : report) {
       for (const auto& window : item.windows) {
         csv += std::to_string(item.item.id) + "," + csvCell(item.item.category) + "," + csvCell(item.item.content) + "," +
                csvCell(window.label) + "," + window.start.toString() + "," + window.end.toString() + "," +
                window.due.toString() + "," + std::string(policies::toString(window.outcome)) + "," +
                std::to_string(window.working_days_late) + "," +
-               (window.publication ? std::to_string(window.publication->document_id) + "," +
-                                         csvCell(window.publication->title) + "," + window.publication->published.toString()
-                                   : std::string(",,")) +
+               (window.publication
+                    ? (window.publication->document_id ? std::to_string(window.publication->document_id) : "") + "," +
+                          csvCell(window.publication->title) + "," + window.publication->published.toString()
+                    : std::string(",,")) +
                "\r\n";
       }
     }

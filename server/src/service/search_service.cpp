@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "gongkai/core/workflow.h"
 #include "gongkai/server/store/document_repository.h"
 
 namespace gongkai::server::service {
@@ -40,7 +41,8 @@ indexer::IndexedVersion toIndexedVersion(const core::DocumentVersion& v, bool cu
   out.category = v.metadata.category;
   out.org_unit = v.metadata.org_unit;
   out.scope = std::string(core::toString(v.metadata.scope));
-  out.status = std::string(core::toString(v.status));
+  // The status visibility judges by (core/workflow.h): a withdrawn document stays unseen once archived.
+  out.status = std::string(core::visibleStatus(v));
   out.mode = std::string(core::toString(v.metadata.mode));
   out.period = std::string(core::toString(v.metadata.period));
   out.year = core::disclosureYear(v.metadata, v.created_at);

@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "gongkai/core/workflow.h"
 #include "gongkai/server/store/search_repository.h"
 #include "store_internal.h"
 
@@ -93,18 +94,19 @@ void DocumentRepository::saveVersion(Transaction& tx, const DocumentVersion& v,
   const int year = core::disclosureYear(v.metadata, v.created_at);
   const std::string scope(core::toString(v.metadata.scope));
   const std::string status(core::toString(v.status));
+  const std::string visible(core::visibleStatus(v));
   const std::string updatedAt = core::formatRfc3339(v.updated_at);
   if (v.version == 1) {
     s << "INSERT INTO documents (id, current_version, category, org_unit, scope, status, year, "
-         "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         "created_by, created_at, updated_at, visible_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(id), bind(version), bind(v.metadata.category), bind(v.metadata.org_unit), bind(scope),
         bind(status), bind(year), bind(v.created_by), bind(core::formatRfc3339(v.created_at)),
-        bind(updatedAt), now;
+        bind(updatedAt), bind(visible), now;
   } else {
     s << "UPDATE documents SET current_version = ?, category = ?, org_unit = ?, scope = ?, "
-         "status = ?, year = ?, updated_at = ? WHERE id = ? AND current_version = ?",
+         "status = ?, year = ?, updated_at = ?, visible_status = ? WHERE id = ? AND current_version = ?",
         bind(version), bind(v.metadata.category), bind(v.metadata.org_unit), bind(scope),
-        bind(status), bind(year), bind(updatedAt), bind(id), bind(version - 1), now;
+        bind(status), bind(year), bind(updatedAt), bind(visible), bind(id), bind(version - 1), now;
   }
   s << "INSERT INTO document_versions (document_id, version, record, record_sha256, audit_seq) "
        "VALUES (?, ?, ?, ?, ?)",
@@ -163,7 +165,7 @@ std::string visibilitySql(const std::optional<policies::Visibility>& visibility)
   if (!visibility || visibility->everything) return "";
   std::string any;
   for (const auto& clause : visibility->clauses) {
-    std::string part = "(d.scope IN " + sqlList(clause.scopes) + " AND d.status IN " + sqlList(clause.statuses);
+    std::string part = "(d.scope IN " + sqlList(clause.scopes) + " AND d.visible_status IN " + sqlList(clause.statuses);
     if (clause.units) part += " AND d.org_unit IN " + sqlList(*clause.units);
     any += (any.empty() ? "" : " OR ") + part + ")";
   }

@@ -388,6 +388,8 @@ const BlobStore& Store::blobs() const { return impl_->blobs; }
 const std::string& Store::dataDir() const { return impl_->dataDir; }
 int Store::schemaVersion() const { return impl_->schemaVersion; }
 
+int latestSchemaVersion() { return migrations().back().version; }
+
 void Store::close() {
   if (!impl_) return;
   {

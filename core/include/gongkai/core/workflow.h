@@ -47,4 +47,8 @@ Result<DocumentVersion> applyStep(const DocumentVersion& current, const StepRequ
 // Whether metadata and files may still change: only drafts are edited.
 bool isEditable(DocumentStatus status);
 
+// The status visibility rules judge a version by: its status, except that a document archived
+// after it was withdrawn counts as withdrawn, so archiving never makes it public again.
+std::string_view visibleStatus(const DocumentVersion& version);
+
 }  // namespace gongkai::core

@@ -49,6 +49,7 @@ struct Window {
 struct ItemCompliance {
   CatalogueEntry item;
   std::vector<Window> windows;
+  std::vector<Publication> publications;  // all of the item's, whether a window took them or not
 };
 
 // Evaluates `items` for `year`. `publications[i]` are the publications answering items[i].
@@ -62,14 +63,14 @@ std::vector<ItemCompliance> evaluateCompliance(const std::vector<CatalogueEntry>
                                                int year, const WorkingCalendar& calendar,
                                                const core::Date& today);
 
-// Per category and quarter: publications counted by the quarter they went out in, and the share
-// of windows that are due and were met on time.
+// Per category: the report year's publications counted by the quarter they went out in (every
+// one, whether a window took it or not), and the windows that are due and were met on time.
 struct CategorySummary {
   std::string category;
   int disclosed_by_quarter[4] = {0, 0, 0, 0};
   int windows_due = 0;
   int on_time = 0;
 };
-std::vector<CategorySummary> summarise(const std::vector<ItemCompliance>& report);
+std::vector<CategorySummary> summarise(const std::vector<ItemCompliance>& report, int year);
 
 }  // namespace gongkai::policies

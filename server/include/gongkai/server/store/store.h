@@ -95,6 +95,9 @@ core::Result<std::unique_ptr<ReadSession>> openReader(const std::string& dataDir
 // a server writes. Exceptions from `reads` pass through after the transaction is ended.
 void withSnapshot(ReadSession& session, const std::function<void()>& reads);
 
+// The schema version this build brings a store up to (its newest migration).
+int latestSchemaVersion();
+
 // Path of the database file inside a data folder.
 std::string databasePath(const std::string& dataDir);
 

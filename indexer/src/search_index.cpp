@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "gongkai/indexer/snippet.h"
 #include "parallel_build.h"
@@ -18,6 +19,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kCurrentFile = "CURRENT";  // names the live index folder
 constexpr const char* kLastCommitKey = "last_commit";
+constexpr const char* kFormatKey = "format";
 constexpr std::size_t kPooledReaders = 16;
 
 core::Error indexError(const std::string& reason, const std::string& what) {
@@ -129,14 +131,35 @@ core::Date parseDateValue(const std::string& value) {
   return date;
 }
 
-struct Facet {
-  const char* name;
-  Xapian::valueno slot;
+// The facets, in the order their values are joined in terms::kFacetSlot.
+constexpr const char* kFacets[] = {"category", "year", "scope", "org_unit"};
+
+// Counts every match's joined facet value once; the counts are split into the four facets after
+// the match. One value read and one map update per match, where four ValueCountMatchSpys took
+// four of each (a quarter of the search time at 20,000 documents).
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    ++counts_[doc.get_value(terms::kFacetSlot)];
+  }
+  Xapian::MatchSpy* clone() const override { return new FacetSpy; }
+  std::string name() const override { return "gongkai.FacetSpy"; }
+
+  void addTo(std::map<std::string, std::map<std::string, std::int64_t>>& facets) const {
+    for (const auto& name : kFacets) facets[name];
+    for (const auto& [joined, count] : counts_) {
+      std::size_t start = 0;
+      for (const auto& name : kFacets) {
+        const std::size_t end = std::min(joined.find(terms::kFacetSeparator, start), joined.size());
+        if (end > start) facets[name][joined.substr(start, end - start)] += count;
+        start = end + 1;
+      }
+    }
+  }
+
+ private:
+  std::unordered_map<std::string, std::int64_t> counts_;
 };
-constexpr Facet kFacets[] = {{"category", terms::kCategorySlot},
-                             {"year", terms::kYearSlot},
-                             {"scope", terms::kScopeSlot},
-                             {"org_unit", terms::kOrgUnitSlot}};
 
 SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const Viewer& viewer) {
   SearchResult result;
@@ -150,22 +173,14 @@ SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const
   if (request.sort_by_date || text.match_all) {
     enquire.set_sort_by_value_then_relevance(terms::kDateSlot, true);
   }
-  std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-  for (const Facet& facet : kFacets) {
-    spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(facet.slot));
-    enquire.add_matchspy(spies.back().get());
-  }
+  FacetSpy facets;
+  enquire.add_matchspy(&facets);
   // checkatleast = every document: the total and the facet counts are exact, not estimates.
   const Xapian::MSet matches =
       enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                        static_cast<Xapian::doccount>(request.limit), db.get_doccount());
   result.total = matches.get_matches_estimated();
-  for (std::size_t i = 0; i < spies.size(); ++i) {
-    auto& counts = result.facets[kFacets[i].name];
-    for (auto value = spies[i]->values_begin(); value != spies[i]->values_end(); ++value) {
-      counts[*value] = value.get_termfreq();
-    }
-  }
+  facets.addTo(result.facets);
   const std::vector<std::string> highlights =
       text.match_all ? std::vector<std::string>{} : highlightTerms(request.query);
   for (auto match = matches.begin(); match != matches.end(); ++match) {
@@ -223,6 +238,12 @@ core::Result<std::unique_ptr<SearchIndex>> SearchIndex::open(const std::string& 
     std::unique_ptr<SearchIndex> index(new SearchIndex(folder, path, generation));
     index->writer_ = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN);
     index->lastCommit_ = index->writer_->get_metadata(kLastCommitKey);
+    // An empty index takes the current layout at once; one with documents keeps what it has.
+    if (index->writer_->get_doccount() == 0) {
+      index->writer_->set_metadata(kFormatKey, terms::kIndexFormat);
+      index->writer_->commit();
+    }
+    index->format_ = index->writer_->get_metadata(kFormatKey);
     return index;
   } catch (const Xapian::Error& error) {
     return indexError("search_index_unavailable", error.get_description());
@@ -296,6 +317,11 @@ core::Result<SearchResult> SearchIndex::search(const SearchRequest& request,
       return indexError("search_failed", error.get_description());
     }
   }
+}
+
+bool SearchIndex::hasCurrentFormat() const {
+  std::lock_guard lock(mutex_);
+  return format_ == terms::kIndexFormat;
 }
 
 IndexStats SearchIndex::stats() const {
@@ -374,12 +400,14 @@ void SearchIndex::swapIn(std::unique_ptr<Rebuild> rebuild) {
   std::lock_guard lock(mutex_);
   try {
     rebuild->db_->set_metadata(kLastCommitKey, committedAt);
+    rebuild->db_->set_metadata(kFormatKey, terms::kIndexFormat);
     rebuild->db_->commit();
     writer_->close();
   } catch (const Xapian::Error& error) {
     rethrowXapian(error);
   }
   writer_ = std::move(rebuild->db_);
+  format_ = terms::kIndexFormat;
   writeCurrent(folder_, indexFolderName(rebuild->generation_));
   rebuild->swapped_ = true;
   currentPath_ = rebuild->path_;

@@ -185,6 +185,8 @@ Xapian::Document makeDocument(const IndexedVersion& v) {
   doc.add_value(kYearSlot, std::to_string(v.year));
   doc.add_value(kScopeSlot, v.scope);
   doc.add_value(kOrgUnitSlot, v.org_unit);
+  doc.add_value(kFacetSlot, v.category + kFacetSeparator + std::to_string(v.year) + kFacetSeparator + v.scope +
+                                kFacetSeparator + v.org_unit);
 
   std::string data;
   appendField(data, std::to_string(v.document_id));

@@ -32,7 +32,20 @@ inline constexpr const char* kMode = "XM";
 inline constexpr const char* kPeriod = "XP";
 
 // Value slots.
-enum Slot : Xapian::valueno { kDateSlot = 0, kCategorySlot, kYearSlot, kScopeSlot, kOrgUnitSlot };
+enum Slot : Xapian::valueno {
+  kDateSlot = 0,
+  kCategorySlot,
+  kYearSlot,
+  kScopeSlot,
+  kOrgUnitSlot,
+  // category, year, scope and org unit joined by kFacetSeparator: the facets are counted from
+  // this one value per match instead of four.
+  kFacetSlot,
+};
+inline constexpr char kFacetSeparator = '\x1f';
+
+// The index layout this code writes and reads; an index of another layout is rebuilt at start.
+inline constexpr const char* kIndexFormat = "2";
 
 // Text kept in the document for snippets; the rest of long texts is indexed but not shown.
 inline constexpr std::size_t kSnippetSourceBytes = 32 * 1024;

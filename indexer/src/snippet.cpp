@@ -45,18 +45,27 @@ void appendNormalized(std::string_view character, std::string& out) {
 struct NormalizedText {
   std::string text;
   std::vector<std::uint32_t> origin;  // normalised byte → original byte offset of its code point
-  std::vector<std::uint32_t> originEnd;
+  std::string_view original;
+
+  // The original byte just past the code point normalised byte `at` came from.
+  std::size_t originEnd(std::size_t at) const {
+    const std::size_t begin = origin[at];
+    return std::min(begin + sequenceLength(static_cast<unsigned char>(original[begin])), original.size());
+  }
 };
 
 NormalizedText normalizeWithMap(std::string_view text) {
   NormalizedText out;
-  out.text.reserve(text.size());
+  out.original = text;
+  // Normalising rarely grows Chinese text; reserving once keeps the per-character appends cheap
+  // (this runs over every hit's text on every search).
+  out.text.reserve(text.size() + 16);
+  out.origin.reserve(text.size() + 16);
   for (std::size_t at = 0; at < text.size();) {
     const std::size_t length =
         std::min(sequenceLength(static_cast<unsigned char>(text[at])), text.size() - at);
     appendNormalized(text.substr(at, length), out.text);
-    out.origin.resize(out.text.size(), static_cast<std::uint32_t>(at));
-    out.originEnd.resize(out.text.size(), static_cast<std::uint32_t>(at + length));
+    while (out.origin.size() < out.text.size()) out.origin.push_back(static_cast<std::uint32_t>(at));
     at += length;
   }
   return out;
@@ -71,7 +80,7 @@ std::vector<Span> findMatches(const NormalizedText& normalized,
     if (term.empty()) continue;
     for (std::size_t at = normalized.text.find(term); at != std::string::npos;
          at = normalized.text.find(term, at + term.size())) {
-      spans.push_back({normalized.origin[at], normalized.originEnd[at + term.size() - 1]});
+      spans.push_back({normalized.origin[at], normalized.originEnd(at + term.size() - 1)});
       termOf.push_back(t);
       if (spans.size() > 10'000) return spans;
     }

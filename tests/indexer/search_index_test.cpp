@@ -3,10 +3,12 @@
 #include "gongkai/indexer/search_index.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "gongkai/indexer/snippet.h"
@@ -344,6 +346,25 @@ TEST_F(SearchIndexTest, AnAbandonedRebuildLeavesNothingBehind) {
   index_->swapIn(index_->startRebuild());
   EXPECT_EQ(search("党费").total, 0);
   EXPECT_EQ(index_->stats().versions, 0);
+}
+
+TEST_F(SearchIndexTest, AnIndexOfAnOlderLayoutAsksForARebuild) {
+  EXPECT_TRUE(index_->hasCurrentFormat());
+  const std::string folder = dir_.path() + "/search";
+  std::string current;
+  std::getline(std::ifstream(folder + "/CURRENT"), current);
+  index_.reset();
+  {
+    Xapian::WritableDatabase db(folder + "/" + current, Xapian::DB_OPEN);
+    db.set_metadata("format", "1");
+    db.commit();
+  }
+  auto reopened = SearchIndex::open(folder);
+  ASSERT_TRUE(reopened.ok());
+  index_ = std::move(reopened).value();
+  EXPECT_FALSE(index_->hasCurrentFormat());
+  index_->swapIn(index_->startRebuild());
+  EXPECT_TRUE(index_->hasCurrentFormat());
 }
 
 TEST(SearchIndexFolderTest, AHostileOrBrokenFolderNeverOpensSomethingElse) {

@@ -70,8 +70,8 @@ core::Status SearchService::start() {
     const std::int64_t stored = SearchRepository::versionCount(*rs);
     const std::int64_t pending = SearchRepository::pendingCount(*rs);
     // An index missing what neither it nor the outbox holds (deleted, or a fresh folder beside an
-    // old store) is rebuilt before the server takes searches.
-    if (index_->stats().versions + pending < stored) {
+    // old store), or one written in an older layout, is rebuilt before the server takes searches.
+    if (index_->stats().versions + pending < stored || !index_->hasCurrentFormat()) {
       if (auto rebuilt = rebuildNow(); !rebuilt.ok()) return rebuilt;
     }
   } catch (const std::exception& e) {

@@ -116,6 +116,8 @@ class SearchIndex {
   void commit();
 
   core::Result<SearchResult> search(const SearchRequest& request, const Viewer& viewer) const;
+  // False for an index written in an older layout: rebuild it (the server does so at start).
+  bool hasCurrentFormat() const;
   IndexStats stats() const;
 
   // A fresh index built beside the live one; swapIn() replaces the live one with it atomically.
@@ -159,6 +161,7 @@ class SearchIndex {
   std::atomic<std::int64_t> generation_;
   std::unique_ptr<Xapian::WritableDatabase> writer_;
   std::string lastCommit_;
+  std::string format_;  // guarded by mutex_
   mutable std::mutex mutex_;
   mutable std::vector<Reader> readers_;  // kept open between searches
 };

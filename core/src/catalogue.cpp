@@ -8,10 +8,11 @@
 namespace gongkai::core {
 
 bool CatalogueItem::sameContent(const CatalogueItem& o) const {
-  return org_unit == o.org_unit && year == o.year && category == o.category && sub_item == o.sub_item &&
-         content == o.content && scope == o.scope && mode == o.mode && period == o.period &&
-         rhythm == o.rhythm && time_limit_working_days == o.time_limit_working_days &&
-         channels == o.channels && responsible == o.responsible;
+  return org_unit == o.org_unit && year == o.year && category == o.category &&
+         sub_item == o.sub_item && content == o.content && scope == o.scope && mode == o.mode &&
+         period == o.period && rhythm == o.rhythm &&
+         time_limit_working_days == o.time_limit_working_days && channels == o.channels &&
+         responsible == o.responsible;
 }
 
 std::string canonicalRecord(const CatalogueItem& item) {
@@ -42,7 +43,8 @@ std::string canonicalRecord(const CatalogueItem& item) {
 
 Result<CatalogueItem> parseCatalogueRecord(std::string_view record) {
   const auto corrupt = [](const std::string& what) {
-    return Error::make(ErrorCode::kCorrupt, "corrupt_record", "目录记录损坏 (corrupt catalogue record): " + what);
+    return Error::make(ErrorCode::kCorrupt, "corrupt_record",
+                       "目录记录损坏 (corrupt catalogue record): " + what);
   };
   auto parsed = parseJsonObject(record);
   if (!parsed.ok()) return corrupt(parsed.error().message);
@@ -67,7 +69,8 @@ Result<CatalogueItem> parseCatalogueRecord(std::string_view record) {
     item.time_limit_working_days = o->getValue<int>("time_limit_working_days");
     const auto channels = o->getArray("channels");
     if (!channels) return corrupt("channels");
-    for (unsigned i = 0; i < channels->size(); ++i) item.channels.push_back(channels->getElement<std::string>(i));
+    for (unsigned i = 0; i < channels->size(); ++i)
+      item.channels.push_back(channels->getElement<std::string>(i));
     item.responsible = o->getValue<std::string>("responsible");
     item.created_by = o->getValue<std::string>("created_by");
     item.updated_by = o->getValue<std::string>("updated_by");

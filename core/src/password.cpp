@@ -56,9 +56,11 @@ bool parseHash(std::string_view encoded, ParsedHash& out) {
     start = dollar + 1;
   }
   if (parts.size() != 4 || parts[0] != kScheme) return false;
-  auto [end, error] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), out.iterations);
+  auto [end, error] =
+      std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), out.iterations);
   if (error != std::errc() || end != parts[1].data() + parts[1].size()) return false;
-  if (out.iterations < kMinimumPbkdf2Iterations || out.iterations > kMaximumPbkdf2Iterations) return false;
+  if (out.iterations < kMinimumPbkdf2Iterations || out.iterations > kMaximumPbkdf2Iterations)
+    return false;
   auto salt = base64Decode(parts[2]);
   auto hash = base64Decode(parts[3]);
   if (!salt || !hash || salt->size() < kSaltBytes || hash->size() != kHashBytes) return false;
@@ -104,7 +106,8 @@ std::string newToken() { return std::string(kTokenPrefix) + base64Url(randomByte
 std::string tokenDigest(std::string_view token) { return sha256Hex(token); }
 
 bool isWellFormedToken(std::string_view token) {
-  if (token.size() != kTokenPrefix.size() + 43 || token.substr(0, kTokenPrefix.size()) != kTokenPrefix) {
+  if (token.size() != kTokenPrefix.size() + 43 ||
+      token.substr(0, kTokenPrefix.size()) != kTokenPrefix) {
     return false;
   }
   for (char c : token.substr(kTokenPrefix.size())) {

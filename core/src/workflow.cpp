@@ -34,19 +34,23 @@ std::set<std::string> fieldsOf(std::string_view step) {
   return {};
 }
 
-Result<std::string> text(const Poco::JSON::Object::Ptr& body, const std::string& field, bool required) {
+Result<std::string> text(const Poco::JSON::Object::Ptr& body, const std::string& field,
+                         bool required) {
   if (!body || !body->has(field) || body->isNull(field)) {
     if (required) return fieldError(field, "missing_field", "必填字段 (required field): " + field);
     return std::string();
   }
   const auto value = body->get(field);
-  if (!value.isString()) return fieldError(field, "invalid_type", "须为字符串 (must be a string): " + field);
+  if (!value.isString())
+    return fieldError(field, "invalid_type", "须为字符串 (must be a string): " + field);
   std::string out = value.extract<std::string>();
   if (!isValidUtf8(out) || out.size() > kMaxTextBytes) {
-    return fieldError(field, "invalid_text", "须为不超过 4000 字节的文字 (text of at most 4000 bytes): " + field);
+    return fieldError(field, "invalid_text",
+                      "须为不超过 4000 字节的文字 (text of at most 4000 bytes): " + field);
   }
   const bool blank = out.find_first_not_of(" \t\r\n") == std::string::npos;
-  if (required && blank) return fieldError(field, "missing_field", "不能为空 (must not be empty): " + field);
+  if (required && blank)
+    return fieldError(field, "missing_field", "不能为空 (must not be empty): " + field);
   return out;
 }
 
@@ -55,14 +59,16 @@ Result<std::string> text(const Poco::JSON::Object::Ptr& body, const std::string&
 bool isEditable(DocumentStatus status) { return status == DocumentStatus::kDraft; }
 
 std::string_view visibleStatus(const DocumentVersion& v) {
-  if (v.status == DocumentStatus::kArchived && v.disclosure.withdrawn) return toString(DocumentStatus::kWithdrawn);
+  if (v.status == DocumentStatus::kArchived && v.disclosure.withdrawn)
+    return toString(DocumentStatus::kWithdrawn);
   return toString(v.status);
 }
 
 Result<StepRequest> parseStepRequest(std::string_view step, const Poco::JSON::Object::Ptr& body,
                                      const std::string& actor, TimePoint at) {
   if (std::find(std::begin(kSteps), std::end(kSteps), step) == std::end(kSteps)) {
-    return Error::make(ErrorCode::kNotFound, "no_such_step", "没有这个步骤 (no such step): " + std::string(step));
+    return Error::make(ErrorCode::kNotFound, "no_such_step",
+                       "没有这个步骤 (no such step): " + std::string(step));
   }
   StepRequest request;
   request.step = std::string(step);
@@ -71,11 +77,14 @@ Result<StepRequest> parseStepRequest(std::string_view step, const Poco::JSON::Ob
   const auto allowed = fieldsOf(step);
   if (body) {
     for (const auto& [key, ignored] : *body) {
-      if (!allowed.count(key)) return fieldError(key, "unknown_field", "此步骤不接受该字段 (unknown field for this step): " + key);
+      if (!allowed.count(key))
+        return fieldError(key, "unknown_field",
+                          "此步骤不接受该字段 (unknown field for this step): " + key);
     }
   }
   if (step == "approve") {
-    if (!body || !body->has("confidentiality_reviewed") || body->get("confidentiality_reviewed").type() != typeid(bool)) {
+    if (!body || !body->has("confidentiality_reviewed") ||
+        body->get("confidentiality_reviewed").type() != typeid(bool)) {
       return fieldError("confidentiality_reviewed", "missing_field",
                         "须确认已做保密审查 (confirm the confidentiality review: true)");
     }
@@ -88,7 +97,8 @@ Result<StepRequest> parseStepRequest(std::string_view step, const Poco::JSON::Ob
     if (!opinion.ok()) return opinion.error();
     request.opinion = std::move(opinion).value();
   } else if (step == "publish") {
-    if (!body || !body->has("channels") || body->get("channels").type() != typeid(Poco::JSON::Array::Ptr)) {
+    if (!body || !body->has("channels") ||
+        body->get("channels").type() != typeid(Poco::JSON::Array::Ptr)) {
       return fieldError("channels", "missing_field", "须列出公开渠道 (channels: a list)");
     }
     const auto channels = body->getArray("channels");
@@ -96,14 +106,17 @@ Result<StepRequest> parseStepRequest(std::string_view step, const Poco::JSON::Ob
     for (unsigned i = 0; i < channels->size(); ++i) {
       const auto value = channels->get(i);
       const std::string field = "channels[" + std::to_string(i) + "]";
-      if (!value.isString()) return fieldError(field, "invalid_type", "须为字符串 (must be a string)");
+      if (!value.isString())
+        return fieldError(field, "invalid_type", "须为字符串 (must be a string)");
       const std::string channel = value.extract<std::string>();
       if (std::find(std::begin(kChannels), std::end(kChannels), channel) == std::end(kChannels)) {
-        return fieldError(field, "unknown_channel", "未知的公开渠道 (unknown channel): " + channel.substr(0, 64));
+        return fieldError(field, "unknown_channel",
+                          "未知的公开渠道 (unknown channel): " + channel.substr(0, 64));
       }
       if (seen.insert(channel).second) request.channels.push_back(channel);
     }
-    if (request.channels.empty()) return fieldError("channels", "missing_field", "至少一个公开渠道 (at least one channel)");
+    if (request.channels.empty())
+      return fieldError("channels", "missing_field", "至少一个公开渠道 (at least one channel)");
   } else if (step == "withdraw") {
     auto reason = text(body, "reason", true);
     if (!reason.ok()) return reason.error();
@@ -114,7 +127,8 @@ Result<StepRequest> parseStepRequest(std::string_view step, const Poco::JSON::Ob
     request.retention = std::move(retention).value();
     if (!request.retention.empty() && request.retention != "Y" && request.retention != "D30" &&
         request.retention != "D10") {
-      return fieldError("retention", "invalid_value", "保管期限须为 Y、D30 或 D10 (retention: Y, D30 or D10)");
+      return fieldError("retention", "invalid_value",
+                        "保管期限须为 Y、D30 或 D10 (retention: Y, D30 or D10)");
     }
   }
   return request;
@@ -139,8 +153,9 @@ Result<DocumentVersion> applyStep(const DocumentVersion& current, const StepRequ
     if (auto ok = requireStatus({DocumentStatus::kSubmitted}); !ok.ok()) return ok.error();
     if (r.step == "approve") {
       if (d.submitted && d.submitted->by == r.actor) {
-        return Error::make(ErrorCode::kForbidden, "self_approval",
-                           "不能审批自己提交的文件 (a reviewer cannot approve their own submission)");
+        return Error::make(
+            ErrorCode::kForbidden, "self_approval",
+            "不能审批自己提交的文件 (a reviewer cannot approve their own submission)");
       }
       if (!r.confidentiality_reviewed) {
         return fieldError("confidentiality_reviewed", "review_required",
@@ -178,7 +193,8 @@ Result<DocumentVersion> applyStep(const DocumentVersion& current, const StepRequ
     d.retention = r.retention;
     d.reference_code.clear();
   } else {
-    return Error::make(ErrorCode::kNotFound, "no_such_step", "没有这个步骤 (no such step): " + r.step);
+    return Error::make(ErrorCode::kNotFound, "no_such_step",
+                       "没有这个步骤 (no such step): " + r.step);
   }
   return next;
 }

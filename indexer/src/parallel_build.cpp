@@ -29,9 +29,7 @@ std::size_t textBytes(const IndexedVersion& v) {
 
 }  // namespace
 
-unsigned rebuildThreads() {
-  return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-}
+unsigned rebuildThreads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 4u); }
 
 ParallelBuilder::ParallelBuilder(std::string partsFolder, unsigned threads)
     : partsFolder_(std::move(partsFolder)), queueLimit_(std::max(1u, threads)) {

@@ -10,7 +10,9 @@ namespace {
 
 core::Date lastDayOf(int year, int month) {
   using namespace std::chrono;
-  const year_month_day_last last{std::chrono::year{year} / std::chrono::month{static_cast<unsigned>(month)} / std::chrono::last};
+  const year_month_day_last last{std::chrono::year{year} /
+                                 std::chrono::month{static_cast<unsigned>(month)} /
+                                 std::chrono::last};
   return core::Date{year, month, static_cast<int>(static_cast<unsigned>(last.day()))};
 }
 
@@ -75,32 +77,41 @@ std::optional<Rhythm> parseRhythm(std::string_view text) {
 
 std::string_view toString(Rhythm rhythm) {
   switch (rhythm) {
-    case Rhythm::kMonthly: return "monthly";
-    case Rhythm::kQuarterly: return "quarterly";
-    case Rhythm::kHalfYearly: return "half_yearly";
-    case Rhythm::kYearly: return "yearly";
+    case Rhythm::kMonthly:
+      return "monthly";
+    case Rhythm::kQuarterly:
+      return "quarterly";
+    case Rhythm::kHalfYearly:
+      return "half_yearly";
+    case Rhythm::kYearly:
+      return "yearly";
   }
   return "";
 }
 
 std::string_view toString(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kOnTime: return "on_time";
-    case Outcome::kLate: return "late";
-    case Outcome::kMissing: return "missing";
-    case Outcome::kUpcoming: return "upcoming";
+    case Outcome::kOnTime:
+      return "on_time";
+    case Outcome::kLate:
+      return "late";
+    case Outcome::kMissing:
+      return "missing";
+    case Outcome::kUpcoming:
+      return "upcoming";
   }
   return "";
 }
 
-std::vector<ItemCompliance> evaluateCompliance(const std::vector<CatalogueEntry>& items,
-                                               const std::vector<std::vector<Publication>>& publications,
-                                               int year, const WorkingCalendar& calendar,
-                                               const core::Date& today) {
+std::vector<ItemCompliance> evaluateCompliance(
+    const std::vector<CatalogueEntry>& items,
+    const std::vector<std::vector<Publication>>& publications, int year,
+    const WorkingCalendar& calendar, const core::Date& today) {
   std::vector<ItemCompliance> report;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const CatalogueEntry& item = items[i];
-    std::vector<Publication> published = i < publications.size() ? publications[i] : std::vector<Publication>{};
+    std::vector<Publication> published =
+        i < publications.size() ? publications[i] : std::vector<Publication>{};
     std::sort(published.begin(), published.end(),
               [](const Publication& a, const Publication& b) { return a.published < b.published; });
     ItemCompliance out{item, {}, published};
@@ -161,7 +172,8 @@ std::vector<CategorySummary> summarise(const std::vector<ItemCompliance>& report
     CategorySummary& summary = byCategory[item.item.category];
     summary.category = item.item.category;
     for (const auto& publication : item.publications) {
-      if (publication.published.year == year) ++summary.disclosed_by_quarter[(publication.published.month - 1) / 3];
+      if (publication.published.year == year)
+        ++summary.disclosed_by_quarter[(publication.published.month - 1) / 3];
     }
     for (const auto& window : item.windows) {
       if (window.outcome == Outcome::kUpcoming) continue;

@@ -246,14 +246,30 @@ class Parser {
       if (pos_ >= s_.size()) fail("字符串没有结束 (unterminated string)");
       const char e = s_[pos_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           std::uint32_t cp = readHex4();
           if (cp >= 0xDC00 && cp <= 0xDFFF) {
@@ -338,12 +354,18 @@ const JsonMember* JsonValue::member(std::string_view key) const {
 
 const char* kindName(JsonValue::Kind kind, bool english) {
   switch (kind) {
-    case JsonValue::Kind::kNull: return "null";
-    case JsonValue::Kind::kBool: return english ? "true or false" : "布尔值";
-    case JsonValue::Kind::kNumber: return english ? "a number" : "数字";
-    case JsonValue::Kind::kString: return english ? "a string" : "字符串";
-    case JsonValue::Kind::kArray: return english ? "an array" : "数组";
-    case JsonValue::Kind::kObject: return english ? "an object" : "对象";
+    case JsonValue::Kind::kNull:
+      return "null";
+    case JsonValue::Kind::kBool:
+      return english ? "true or false" : "布尔值";
+    case JsonValue::Kind::kNumber:
+      return english ? "a number" : "数字";
+    case JsonValue::Kind::kString:
+      return english ? "a string" : "字符串";
+    case JsonValue::Kind::kArray:
+      return english ? "an array" : "数组";
+    case JsonValue::Kind::kObject:
+      return english ? "an object" : "对象";
   }
   return "?";
 }
@@ -359,7 +381,8 @@ std::optional<JsonValue> parseJsonWithLines(std::string_view text, JsonSyntaxErr
     int line = 1;
     for (std::size_t i = 0; i < bad; ++i) line += text[i] == '\n';
     error.line = line;
-    error.message = "不是有效的 UTF-8 编码，请以 UTF-8 保存 (invalid UTF-8; save the file as UTF-8)";
+    error.message =
+        "不是有效的 UTF-8 编码，请以 UTF-8 保存 (invalid UTF-8; save the file as UTF-8)";
     return std::nullopt;
   }
   try {

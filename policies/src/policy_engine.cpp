@@ -108,7 +108,8 @@ std::string PolicyEngine::explain(const Principal& principal, std::string_view p
     const bool applies = grantApplies(grant, permission, document ? &*document : nullptr, units);
     allowed = allowed || applies;
     out += "角色 (role) " + grant.role + (grant.unit.empty() ? "" : "@" + grant.unit) + ": " +
-           (applies ? "允许 (grants) " : "不允许 (does not grant) ") + std::string(permission) + "; ";
+           (applies ? "允许 (grants) " : "不允许 (does not grant) ") + std::string(permission) +
+           "; ";
   }
   return (allowed ? "允许 (allowed): " : "拒绝 (denied): ") + out;
 }

@@ -32,8 +32,8 @@ constexpr int kMaxWorkingDaysStep = 3650;
 // Thrown inside this file only; loadFolder turns it into a core::Error.
 struct PolicyFailure {
   std::string file;
-  int line = 0;        // 0: the file as a whole
-  std::string field;   // empty: no particular field
+  int line = 0;       // 0: the file as a whole
+  std::string field;  // empty: no particular field
   std::string what;
 };
 
@@ -139,7 +139,8 @@ class Checker {
   const std::string& string(const JsonValue& value, const std::string& path, bool nonEmpty,
                             std::size_t maxCodePoints = 0) const {
     if (!value.isString()) expected(value, path, "字符串", "a string");
-    if (nonEmpty && value.text.empty()) fail(value.line, path, "不能是空字符串 (must not be empty)");
+    if (nonEmpty && value.text.empty())
+      fail(value.line, path, "不能是空字符串 (must not be empty)");
     if (core::hasControlCharacters(value.text, false)) {
       fail(value.line, path, "不能含控制字符 (must not hold control characters)");
     }
@@ -152,7 +153,8 @@ class Checker {
   }
 
   bool boolean(const JsonValue& value, const std::string& path) const {
-    if (value.kind != JsonValue::Kind::kBool) expected(value, path, "true 或 false", "true or false");
+    if (value.kind != JsonValue::Kind::kBool)
+      expected(value, path, "true 或 false", "true or false");
     return value.boolean;
   }
 
@@ -179,8 +181,8 @@ class Checker {
   [[noreturn]] void expected(const JsonValue& value, const std::string& path,
                              const std::string& chinese, const std::string& english) const {
     fail(value.line, path,
-         "必须是" + chinese + "，却是" + detail::kindName(value.kind, false) + " (must be " + english +
-             ", not " + detail::kindName(value.kind, true) + ")");
+         "必须是" + chinese + "，却是" + detail::kindName(value.kind, false) + " (must be " +
+             english + ", not " + detail::kindName(value.kind, true) + ")");
   }
 
   [[noreturn]] void outOfRange(const JsonValue& value, const std::string& path, int min,
@@ -254,7 +256,8 @@ int lineOfPath(const JsonValue& root, std::string_view path) {
       continue;
     }
     const std::size_t end = path.find_first_of(".[", i);
-    const std::string_view key = path.substr(i, end == std::string_view::npos ? path.npos : end - i);
+    const std::string_view key =
+        path.substr(i, end == std::string_view::npos ? path.npos : end - i);
     const JsonMember* member = node->isObject() ? node->member(key) : nullptr;
     if (!member) break;
     node = &member->value;
@@ -268,10 +271,12 @@ int lineOfPath(const JsonValue& root, std::string_view path) {
 CategoryCatalogue loadCategories(const PolicyFile& file) {
   const Checker check(file.name);
   const JsonValue& root = check.keys(file.root, "", {"categories"}, {"source"});
-  if (const JsonMember* source = root.member("source")) check.string(source->value, "source", false);
+  if (const JsonMember* source = root.member("source"))
+    check.string(source->value, "source", false);
   const JsonValue& list = check.array(Checker::get(root, "categories"), "categories", true);
   for (std::size_t i = 0; i < list.items.size(); ++i) {
-    check.keys(list.items[i], at("categories", i), {"code", "name", "default_retention"}, {"items"});
+    check.keys(list.items[i], at("categories", i), {"code", "name", "default_retention"},
+               {"items"});
   }
   auto parsed = CategoryCatalogue::parse(file.text, file.name);
   if (parsed.ok()) return std::move(parsed).value();
@@ -294,7 +299,8 @@ bool isRoleCode(std::string_view code) {
 std::map<std::string, Role> loadRoles(const PolicyFile& file) {
   const Checker check(file.name);
   const JsonValue& root = check.keys(file.root, "", {"roles"}, {"source"});
-  if (const JsonMember* source = root.member("source")) check.string(source->value, "source", false);
+  if (const JsonMember* source = root.member("source"))
+    check.string(source->value, "source", false);
   const JsonValue& list = check.object(Checker::get(root, "roles"), "roles");
   std::map<std::string, Role> roles;
   for (const JsonMember& member : list.members) {
@@ -302,7 +308,8 @@ std::map<std::string, Role> loadRoles(const PolicyFile& file) {
     if (!isRoleCode(member.key)) {
       check.fail(member.line, path,
                  "角色代码须为小写字母开头的 1-32 位小写字母、数字、'_' 或 '-' "
-                 "(role code must be 1-32 lower-case letters, digits, '_' or '-', starting with a letter)");
+                 "(role code must be 1-32 lower-case letters, digits, '_' or '-', starting with a "
+                 "letter)");
     }
     const JsonValue& entry = check.keys(member.value, path, {"name", "unit_bound", "permissions"});
     Role role;
@@ -310,9 +317,11 @@ std::map<std::string, Role> loadRoles(const PolicyFile& file) {
     role.name = check.string(Checker::get(entry, "name"), join(path, "name"), true, 64);
     role.unit_bound = check.boolean(Checker::get(entry, "unit_bound"), join(path, "unit_bound"));
     const std::string permissionsPath = join(path, "permissions");
-    const JsonValue& permissions = check.array(Checker::get(entry, "permissions"), permissionsPath, false);
+    const JsonValue& permissions =
+        check.array(Checker::get(entry, "permissions"), permissionsPath, false);
     for (std::size_t i = 0; i < permissions.items.size(); ++i) {
-      const std::string& permission = check.string(permissions.items[i], at(permissionsPath, i), true);
+      const std::string& permission =
+          check.string(permissions.items[i], at(permissionsPath, i), true);
       if (!isOneOf(permission, kPermissions)) {
         check.fail(permissions.items[i].line, at(permissionsPath, i),
                    "未知权限 (unknown permission) " + inQuotes(permission));
@@ -338,8 +347,9 @@ std::map<std::string, Role> loadRoles(const PolicyFile& file) {
 
 // A list of names from `known`, or ["*"] for all of them.
 template <std::size_t N>
-std::set<std::string> nameList(const Checker& check, const JsonValue& value, const std::string& path,
-                               const std::string_view (&known)[N], const std::string& kind) {
+std::set<std::string> nameList(const Checker& check, const JsonValue& value,
+                               const std::string& path, const std::string_view (&known)[N],
+                               const std::string& kind) {
   check.array(value, path, true);
   std::set<std::string> names;
   for (std::size_t i = 0; i < value.items.size(); ++i) {
@@ -365,12 +375,14 @@ std::vector<VisibilityRule> loadVisibility(const PolicyFile& file,
                                            const std::map<std::string, Role>& roles) {
   const Checker check(file.name);
   const JsonValue& root = check.keys(file.root, "", {"rules"}, {"source"});
-  if (const JsonMember* source = root.member("source")) check.string(source->value, "source", false);
+  if (const JsonMember* source = root.member("source"))
+    check.string(source->value, "source", false);
   const JsonValue& list = check.array(Checker::get(root, "rules"), "rules", true);
   std::vector<VisibilityRule> rules;
   for (std::size_t r = 0; r < list.items.size(); ++r) {
     const std::string path = at("rules", r);
-    const JsonValue& entry = check.keys(list.items[r], path, {"roles", "scopes", "statuses", "units"});
+    const JsonValue& entry =
+        check.keys(list.items[r], path, {"roles", "scopes", "statuses", "units"});
     VisibilityRule rule;
 
     const std::string rolesPath = join(path, "roles");
@@ -379,10 +391,12 @@ std::vector<VisibilityRule> loadVisibility(const PolicyFile& file,
       const std::string& code = check.string(roleList.items[i], at(rolesPath, i), true);
       if (!roles.count(code)) {
         check.fail(roleList.items[i].line, at(rolesPath, i),
-                   "未知角色 (unknown role) " + inQuotes(code) + "，roles.json 中没有 (not in roles.json)");
+                   "未知角色 (unknown role) " + inQuotes(code) +
+                       "，roles.json 中没有 (not in roles.json)");
       }
       if (std::find(rule.roles.begin(), rule.roles.end(), code) != rule.roles.end()) {
-        check.fail(roleList.items[i].line, at(rolesPath, i), "重复的角色 (duplicate role) " + inQuotes(code));
+        check.fail(roleList.items[i].line, at(rolesPath, i),
+                   "重复的角色 (duplicate role) " + inQuotes(code));
       }
       rule.roles.push_back(code);
     }
@@ -402,8 +416,8 @@ std::vector<VisibilityRule> loadVisibility(const PolicyFile& file,
       for (const std::string& code : rule.roles) {
         if (!roles.at(code).unit_bound) {
           check.fail(units.line, unitsPath,
-                     "角色 " + inQuotes(code) + " 不绑定单位，不能限于本单位 (role " + inQuotes(code) +
-                         " is not unit-bound, so units cannot be \"own\")");
+                     "角色 " + inQuotes(code) + " 不绑定单位，不能限于本单位 (role " +
+                         inQuotes(code) + " is not unit-bound, so units cannot be \"own\")");
         }
       }
     }
@@ -465,7 +479,8 @@ ArchivePolicy loadArchive(const PolicyFile& file) {
   const Checker check(file.name);
   const JsonValue& root =
       check.keys(file.root, "", {"fonds_code", "reference_code_pattern"}, {"source"});
-  if (const JsonMember* source = root.member("source")) check.string(source->value, "source", false);
+  if (const JsonMember* source = root.member("source"))
+    check.string(source->value, "source", false);
   ArchivePolicy archive;
   const JsonValue& fonds = Checker::get(root, "fonds_code");
   archive.fonds_code = check.string(fonds, "fonds_code", true);
@@ -478,7 +493,8 @@ ArchivePolicy loadArchive(const PolicyFile& file) {
   }
   const JsonValue& pattern = Checker::get(root, "reference_code_pattern");
   archive.reference_code_pattern = check.string(pattern, "reference_code_pattern", true);
-  if (const std::string problem = patternProblem(archive.reference_code_pattern); !problem.empty()) {
+  if (const std::string problem = patternProblem(archive.reference_code_pattern);
+      !problem.empty()) {
     check.fail(pattern.line, "reference_code_pattern", problem);
   }
   return archive;
@@ -488,29 +504,29 @@ TimeLimits loadTimeLimits(const PolicyFile& file) {
   const Checker check(file.name);
   const JsonValue& root =
       check.keys(file.root, "", {"feedback", "on_request", "due_soon_working_days"}, {"source"});
-  if (const JsonMember* source = root.member("source")) check.string(source->value, "source", false);
+  if (const JsonMember* source = root.member("source"))
+    check.string(source->value, "source", false);
   TimeLimits limits;
-  const JsonValue& feedback =
-      check.keys(Checker::get(root, "feedback"), "feedback",
-                 {"answer_working_days", "extension_working_days"});
+  const JsonValue& feedback = check.keys(Checker::get(root, "feedback"), "feedback",
+                                         {"answer_working_days", "extension_working_days"});
   limits.feedback_working_days = check.integer(Checker::get(feedback, "answer_working_days"),
                                                "feedback.answer_working_days", 1, 365);
   limits.feedback_extension_working_days = check.integer(
       Checker::get(feedback, "extension_working_days"), "feedback.extension_working_days", 0, 365);
 
-  const JsonValue& request = check.keys(
-      Checker::get(root, "on_request"), "on_request",
-      {"acknowledge_working_days", "decide_working_days", "extension_working_days", "refusal_reasons"});
+  const JsonValue& request = check.keys(Checker::get(root, "on_request"), "on_request",
+                                        {"acknowledge_working_days", "decide_working_days",
+                                         "extension_working_days", "refusal_reasons"});
   limits.request_acknowledge_working_days =
       check.integer(Checker::get(request, "acknowledge_working_days"),
                     "on_request.acknowledge_working_days", 0, 365);
   limits.request_working_days = check.integer(Checker::get(request, "decide_working_days"),
                                               "on_request.decide_working_days", 1, 365);
-  limits.request_extension_working_days =
-      check.integer(Checker::get(request, "extension_working_days"),
-                    "on_request.extension_working_days", 0, 365);
+  limits.request_extension_working_days = check.integer(
+      Checker::get(request, "extension_working_days"), "on_request.extension_working_days", 0, 365);
   const std::string reasonsPath = "on_request.refusal_reasons";
-  const JsonValue& reasons = check.array(Checker::get(request, "refusal_reasons"), reasonsPath, true);
+  const JsonValue& reasons =
+      check.array(Checker::get(request, "refusal_reasons"), reasonsPath, true);
   for (std::size_t i = 0; i < reasons.items.size(); ++i) {
     const std::string& reason = check.string(reasons.items[i], at(reasonsPath, i), true, 200);
     if (std::find(limits.refusal_reasons.begin(), limits.refusal_reasons.end(), reason) !=
@@ -534,7 +550,8 @@ std::optional<std::chrono::sys_days> toDays(const core::Date& date) {
 
 core::Date fromDays(std::chrono::sys_days days) {
   const std::chrono::year_month_day ymd{days};
-  return core::Date{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+  return core::Date{static_cast<int>(ymd.year()),
+                    static_cast<int>(static_cast<unsigned>(ymd.month())),
                     static_cast<int>(static_cast<unsigned>(ymd.day()))};
 }
 
@@ -546,20 +563,23 @@ bool isWeekend(std::chrono::sys_days days) {
 WorkingCalendar loadCalendar(const PolicyFile& file) {
   const Checker check(file.name);
   const JsonValue& root = check.keys(file.root, "", {"years"}, {"source"});
-  if (const JsonMember* source = root.member("source")) check.string(source->value, "source", false);
+  if (const JsonMember* source = root.member("source"))
+    check.string(source->value, "source", false);
   const JsonValue& years = check.object(Checker::get(root, "years"), "years");
-  if (years.members.empty()) check.fail(years.line, "years", "至少要有一年 (must list at least one year)");
+  if (years.members.empty())
+    check.fail(years.line, "years", "至少要有一年 (must list at least one year)");
 
   std::set<core::Date> holidays, workdays;
   std::set<int> listedYears;
   for (const JsonMember& member : years.members) {
     const std::string path = join("years", member.key);
-    const bool fourDigits = member.key.size() == 4 &&
-                            std::all_of(member.key.begin(), member.key.end(),
-                                        [](char c) { return c >= '0' && c <= '9'; });
+    const bool fourDigits =
+        member.key.size() == 4 && std::all_of(member.key.begin(), member.key.end(),
+                                              [](char c) { return c >= '0' && c <= '9'; });
     const int year = fourDigits ? std::stoi(member.key) : 0;
     if (year < 1900 || year > 2999) {
-      check.fail(member.line, path, "年份须为 1900 到 2999 的四位数字 (year must be four digits, 1900-2999)");
+      check.fail(member.line, path,
+                 "年份须为 1900 到 2999 的四位数字 (year must be four digits, 1900-2999)");
     }
     listedYears.insert(year);
     const JsonValue& entry = check.keys(member.value, path, {"holidays", "workdays"});
@@ -574,22 +594,27 @@ WorkingCalendar loadCalendar(const PolicyFile& file) {
         const auto date = core::parseDate(text);
         if (!date) {
           check.fail(item.line, itemPath,
-                     "不是真实的日期，须为 YYYY-MM-DD (not a real date, want YYYY-MM-DD) " + inQuotes(text));
+                     "不是真实的日期，须为 YYYY-MM-DD (not a real date, want YYYY-MM-DD) " +
+                         inQuotes(text));
         }
         if (date->year != year) {
           check.fail(item.line, itemPath,
-                     "日期不在 " + member.key + " 年 (date not in year " + member.key + ") " + inQuotes(text));
+                     "日期不在 " + member.key + " 年 (date not in year " + member.key + ") " +
+                         inQuotes(text));
         }
-        if (into.count(*date)) check.fail(item.line, itemPath, "重复的日期 (duplicate date) " + inQuotes(text));
+        if (into.count(*date))
+          check.fail(item.line, itemPath, "重复的日期 (duplicate date) " + inQuotes(text));
         if (workday) {
           if (holidays.count(*date)) {
             check.fail(item.line, itemPath,
-                       "同时列为假日和调休上班日 (listed both as holiday and as working day) " + inQuotes(text));
+                       "同时列为假日和调休上班日 (listed both as holiday and as working day) " +
+                           inQuotes(text));
           }
           if (!isWeekend(*toDays(*date))) {
             check.fail(item.line, itemPath,
                        "调休上班日必须是周六或周日 (an adjusted working day must be a Saturday or "
-                       "Sunday) " + inQuotes(text));
+                       "Sunday) " +
+                           inQuotes(text));
           }
         }
         into.insert(*date);
@@ -667,7 +692,8 @@ core::Result<PolicySet> PolicySet::loadFolder(const std::string& folder) {
   try {
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) {
-      throw PolicyFailure{folder, 0, "", "策略文件夹不存在或不是文件夹 (policy folder missing or not a folder)"};
+      throw PolicyFailure{folder, 0, "",
+                          "策略文件夹不存在或不是文件夹 (policy folder missing or not a folder)"};
     }
     PolicySet set;
     set.folder = folder;
@@ -681,9 +707,9 @@ core::Result<PolicySet> PolicySet::loadFolder(const std::string& folder) {
   } catch (const PolicyFailure& failure) {
     return toError(failure);
   } catch (const std::exception& e) {
-    return core::Error::make(core::ErrorCode::kInternal, "policy_load_failed",
-                             "读取策略文件失败 (loading the policy files failed): " + folder + ": " +
-                                 e.what());
+    return core::Error::make(
+        core::ErrorCode::kInternal, "policy_load_failed",
+        "读取策略文件失败 (loading the policy files failed): " + folder + ": " + e.what());
   }
 }
 

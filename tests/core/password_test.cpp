@@ -49,9 +49,10 @@ TEST(Password, TokensAreRandomWellFormedAndStoredAsDigests) {
     EXPECT_EQ(tokenDigest(token).size(), 64u);
     EXPECT_EQ(tokenDigest(token), tokenDigest(token));
   }
-  for (const std::string bad : {"", "gk_", "gk_short", "xx_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                                "gk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-                                "gk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+  for (const std::string bad :
+       {"", "gk_", "gk_short", "xx_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "gk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        "gk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
     EXPECT_FALSE(isWellFormedToken(bad)) << bad;
   }
   EXPECT_TRUE(constantTimeEquals("abc", "abc"));

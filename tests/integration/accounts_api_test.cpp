@@ -51,7 +51,10 @@ class AccountsApiTest : public ServerTest {
   // Audit actions recorded after `after`, in order.
   std::vector<std::string> auditActionsAfter(std::int64_t after) {
     std::vector<std::string> out;
-    auto entries = client().get("/api/v1/audit?after=" + std::to_string(after) + "&limit=100").json()->getArray("entries");
+    auto entries = client()
+                       .get("/api/v1/audit?after=" + std::to_string(after) + "&limit=100")
+                       .json()
+                       ->getArray("entries");
     for (unsigned i = 0; i < entries->size(); ++i) {
       out.push_back(entries->getObject(i)->getObject("entry")->getValue<std::string>("action"));
     }
@@ -61,7 +64,7 @@ class AccountsApiTest : public ServerTest {
 
 TEST_F(AccountsApiTest, EveryEndpointAnswersEveryRoleAsTheTableSays) {
   addUnit("branch-1a", "第一支部第一小组", "branch-1");
-  const std::vector<std::string> roles = {"anonymous", "member", "archivist", "reviewer",
+  const std::vector<std::string> roles = {"anonymous", "member",    "archivist", "reviewer",
                                           "inspector", "committee", "admin"};
   std::map<std::string, std::string> tokens = {{"anonymous", ""}, {"admin", adminToken_}};
   tokens["member"] = userWithRole("member1", "member");
@@ -69,19 +72,22 @@ TEST_F(AccountsApiTest, EveryEndpointAnswersEveryRoleAsTheTableSays) {
   tokens["reviewer"] = userWithRole("reviewer1", "reviewer", "branch-1");
   tokens["inspector"] = userWithRole("inspector1", "inspector");
   tokens["committee"] = userWithRole("committee1", "committee");
-  for (const auto& [role, token] : tokens) ASSERT_TRUE(role == "anonymous" || !token.empty()) << role;
+  for (const auto& [role, token] : tokens)
+    ASSERT_TRUE(role == "anonymous" || !token.empty()) << role;
 
   auto doc = client().postMultipart(
       "/api/v1/documents",
       {{"metadata", "", "application/json",
-        R"({"title":"党务公开内部通报","category":"ZZ","mode":"proactive","period":"standing","org_unit":"branch-1","scope":"internal"})", ""},
+        R"({"title":"党务公开内部通报","category":"ZZ","mode":"proactive","period":"standing","org_unit":"branch-1","scope":"internal"})",
+        ""},
        {"file", "通报.txt", "text/plain", "党务公开内部通报全文", ""}});
   ASSERT_EQ(doc.status, 201) << doc.body;
   const std::string docId = std::to_string(doc.json()->getValue<Poco::Int64>("id"));
   const std::string fileId =
       std::to_string(doc.json()->getArray("files")->getObject(0)->getValue<Poco::Int64>("id"));
-  auto other = client().postJson("/api/v1/documents",
-                                 R"({"title":"第二支部党务公开","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"branch-2"})");
+  auto other = client().postJson(
+      "/api/v1/documents",
+      R"({"title":"第二支部党务公开","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"branch-2"})");
   ASSERT_EQ(other.status, 201) << other.body;
   const std::string otherId = std::to_string(other.json()->getValue<Poco::Int64>("id"));
 
@@ -102,18 +108,19 @@ TEST_F(AccountsApiTest, EveryEndpointAnswersEveryRoleAsTheTableSays) {
     ASSERT_EQ(cells.size(), 3 + roles.size()) << line;
     for (std::size_t r = 0; r < roles.size(); ++r) {
       const std::string& role = roles[r];
-      const std::string path =
-          replaceAll(replaceAll(replaceAll(cells[1], "{doc}", docId), "{other}", otherId), "{file}", fileId);
+      const std::string path = replaceAll(
+          replaceAll(replaceAll(cells[1], "{doc}", docId), "{other}", otherId), "{file}", fileId);
       const std::string body = cells[2] == "-" ? "" : replaceAll(cells[2], "{role}", role);
       std::map<std::string, std::string> headers;
       if (!tokens[role].empty()) headers["Authorization"] = "Bearer " + tokens[role];
       if (cells[0] == "PATCH") headers["If-Match"] = "*";
-      const auto response =
-          anonymous().request(cells[0], path, body, body.empty() ? "" : "application/json", headers);
+      const auto response = anonymous().request(cells[0], path, body,
+                                                body.empty() ? "" : "application/json", headers);
       ++checked;
       if (std::to_string(response.status) != cells[3 + r]) {
-        mismatches += cells[0] + " " + path + " as " + role + ": expected " + cells[3 + r] + ", got " +
-                      std::to_string(response.status) + " " + response.body.substr(0, 200) + "\n";
+        mismatches += cells[0] + " " + path + " as " + role + ": expected " + cells[3 + r] +
+                      ", got " + std::to_string(response.status) + " " +
+                      response.body.substr(0, 200) + "\n";
       }
     }
   }
@@ -144,24 +151,29 @@ TEST_F(AccountsApiTest, WrongOrMalformedCredentialsAreRefusedAlike) {
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(unknown.status, 401);
   // The same answer, so a caller cannot tell which accounts exist.
-  EXPECT_EQ(wrong.json()->getValue<std::string>("detail"), unknown.json()->getValue<std::string>("detail"));
+  EXPECT_EQ(wrong.json()->getValue<std::string>("detail"),
+            unknown.json()->getValue<std::string>("detail"));
   EXPECT_EQ(anonymous().postJson("/api/v1/auth/login", "{\"username\":").status, 400);
   EXPECT_EQ(anonymous().postJson("/api/v1/auth/login", R"({"username":"member2"})").status, 422);
-  EXPECT_EQ(anonymous().postJson("/api/v1/auth/login", R"({"username":1,"password":[]})").status, 422);
-  EXPECT_EQ(anonymous().request("POST", "/api/v1/auth/login", "username=a", "text/plain").status, 415);
-  const std::string huge = R"({"username":"member2","password":")" + std::string(200000, 'x') + R"("})";
+  EXPECT_EQ(anonymous().postJson("/api/v1/auth/login", R"({"username":1,"password":[]})").status,
+            422);
+  EXPECT_EQ(anonymous().request("POST", "/api/v1/auth/login", "username=a", "text/plain").status,
+            415);
+  const std::string huge =
+      R"({"username":"member2","password":")" + std::string(200000, 'x') + R"("})";
   EXPECT_EQ(anonymous().postJson("/api/v1/auth/login", huge).status, 413);
   // Authorization headers that are not a well-formed bearer token are refused, not ignored.
-  for (const std::string& header : std::vector<std::string>{"Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer ", "bearer gk_short",
-                                   "Bearer gk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                                   "Bearer " + adminToken_ + "x", "Bearer " + std::string(5000, 'a'),
-                                   "Token " + adminToken_}) {
+  for (const std::string& header : std::vector<std::string>{
+           "Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer ", "bearer gk_short",
+           "Bearer gk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "Bearer " + adminToken_ + "x",
+           "Bearer " + std::string(5000, 'a'), "Token " + adminToken_}) {
     const auto response = anonymous().get("/api/v1/documents", {{"Authorization", header}});
     EXPECT_EQ(response.status, 401) << header;
     EXPECT_EQ(response.header("content-type").rfind("application/problem+json", 0), 0u) << header;
   }
   // Lower-case scheme is fine (RFC 9110: case-insensitive).
-  EXPECT_EQ(anonymous().get("/api/v1/auth/me", {{"Authorization", "bearer " + adminToken_}}).status, 200);
+  EXPECT_EQ(anonymous().get("/api/v1/auth/me", {{"Authorization", "bearer " + adminToken_}}).status,
+            200);
 }
 
 TEST_F(AccountsApiTest, ExpiredRevokedAndDisabledTokensStopWorking) {
@@ -170,7 +182,8 @@ TEST_F(AccountsApiTest, ExpiredRevokedAndDisabledTokensStopWorking) {
   ASSERT_EQ(committee.get("/api/v1/audit/keys").status, 200);
 
   // An API token for the yearly download: shown once, listed without its secret, revocable.
-  auto made = committee.postJson("/api/v1/auth/tokens", R"({"name":"年度下载","expires_in_days":400})");
+  auto made =
+      committee.postJson("/api/v1/auth/tokens", R"({"name":"年度下载","expires_in_days":400})");
   EXPECT_EQ(made.status, 422) << made.body;  // longer than policy allows
   made = committee.postJson("/api/v1/auth/tokens", R"({"name":"年度下载","expires_in_days":30})");
   ASSERT_EQ(made.status, 201) << made.body;
@@ -184,8 +197,10 @@ TEST_F(AccountsApiTest, ExpiredRevokedAndDisabledTokensStopWorking) {
   EXPECT_EQ(listed.json()->getArray("tokens")->size(), 2u);
   // Another account cannot revoke it (nor learn that it exists).
   const HttpClient member = anonymous().as(userWithRole("member3", "member"));
-  EXPECT_EQ(member.request("DELETE", "/api/v1/auth/tokens/" + std::to_string(apiTokenId)).status, 404);
-  EXPECT_EQ(committee.request("DELETE", "/api/v1/auth/tokens/" + std::to_string(apiTokenId)).status, 204);
+  EXPECT_EQ(member.request("DELETE", "/api/v1/auth/tokens/" + std::to_string(apiTokenId)).status,
+            404);
+  EXPECT_EQ(committee.request("DELETE", "/api/v1/auth/tokens/" + std::to_string(apiTokenId)).status,
+            204);
   EXPECT_EQ(script.get("/api/v1/audit/keys").status, 401);
 
   // Expired: the session's time has passed.
@@ -196,7 +211,11 @@ TEST_F(AccountsApiTest, ExpiredRevokedAndDisabledTokensStopWorking) {
   // Disabling an account ends its sessions at once.
   const std::string again = login("committee2", "pw-committee2-long-enough");
   ASSERT_FALSE(again.empty());
-  EXPECT_EQ(client().request("PATCH", "/api/v1/users/committee2", R"({"disabled":true})", "application/json").status, 200);
+  EXPECT_EQ(
+      client()
+          .request("PATCH", "/api/v1/users/committee2", R"({"disabled":true})", "application/json")
+          .status,
+      200);
   EXPECT_EQ(anonymous().as(again).get("/api/v1/audit/keys").status, 401);
   EXPECT_TRUE(login("committee2", "pw-committee2-long-enough").empty());
 }
@@ -220,8 +239,11 @@ TEST_F(AccountsApiTest, RepeatedFailuresSlowDownThenLockTheAccount) {
   EXPECT_EQ(locked.json()->getValue<std::string>("code"), "account_locked");
   EXPECT_GE(std::stoi(locked.header("retry-after")), 290);
   // An admin setting a new password unlocks it.
-  ASSERT_EQ(client().request("PATCH", "/api/v1/users/member4", R"({"password":"a-new-long-password"})",
-                             "application/json").status, 200);
+  ASSERT_EQ(client()
+                .request("PATCH", "/api/v1/users/member4", R"({"password":"a-new-long-password"})",
+                         "application/json")
+                .status,
+            200);
   EXPECT_FALSE(login("member4", "a-new-long-password").empty());
   // Every attempt is in the audit log.
   const auto actions = auditActionsAfter(before);
@@ -232,13 +254,15 @@ TEST_F(AccountsApiTest, RepeatedFailuresSlowDownThenLockTheAccount) {
 }
 
 TEST_F(AccountsApiTest, ParallelGuessesMeetTheLockAndUnknownNamesAnswerAlike) {
-  restart({"-D", "gongkai.auth.slow_after_failures=2", "-D", "gongkai.auth.lock_after_failures=100"});
+  restart(
+      {"-D", "gongkai.auth.slow_after_failures=2", "-D", "gongkai.auth.lock_after_failures=100"});
   userWithRole("member8", "member");
   const auto guessAll = [&](const std::string& username) {
     std::vector<std::thread> threads;
     std::vector<int> statuses(8);
     for (int i = 0; i < 8; ++i) {
-      threads.emplace_back([&, i] { statuses[i] = loginResponse(username, "guess-" + std::to_string(i)).status; });
+      threads.emplace_back(
+          [&, i] { statuses[i] = loginResponse(username, "guess-" + std::to_string(i)).status; });
     }
     for (auto& thread : threads) thread.join();
     return std::make_pair(std::count(statuses.begin(), statuses.end(), 401),
@@ -257,9 +281,23 @@ TEST_F(AccountsApiTest, ParallelGuessesMeetTheLockAndUnknownNamesAnswerAlike) {
 TEST_F(AccountsApiTest, OwnPasswordChangeIsCheckedLikeALoginAndEndsEverySession) {
   const std::string token = userWithRole("member9", "member");
   const HttpClient member = anonymous().as(token);
-  EXPECT_EQ(member.postJson("/api/v1/auth/password", R"({"current_password":"wrong","new_password":"another-long-one"})").status, 401);
-  EXPECT_EQ(member.postJson("/api/v1/auth/password", R"({"current_password":"pw-member9-long-enough","new_password":"short"})").status, 422);
-  EXPECT_EQ(member.postJson("/api/v1/auth/password", R"({"current_password":"pw-member9-long-enough","new_password":"another-long-one"})").status, 204);
+  EXPECT_EQ(member
+                .postJson("/api/v1/auth/password",
+                          R"({"current_password":"wrong","new_password":"another-long-one"})")
+                .status,
+            401);
+  EXPECT_EQ(member
+                .postJson("/api/v1/auth/password",
+                          R"({"current_password":"pw-member9-long-enough","new_password":"short"})")
+                .status,
+            422);
+  EXPECT_EQ(
+      member
+          .postJson(
+              "/api/v1/auth/password",
+              R"({"current_password":"pw-member9-long-enough","new_password":"another-long-one"})")
+          .status,
+      204);
   EXPECT_EQ(member.get("/api/v1/auth/me").status, 401);
   EXPECT_FALSE(login("member9", "another-long-one").empty());
   EXPECT_TRUE(login("member9", "pw-member9-long-enough").empty());
@@ -268,29 +306,57 @@ TEST_F(AccountsApiTest, OwnPasswordChangeIsCheckedLikeALoginAndEndsEverySession)
 TEST_F(AccountsApiTest, GuardsAroundAccountsAndTokens) {
   // Names the audit log uses for non-accounts are reserved.
   for (const std::string name : {"anonymous", "system", "cli", "demo"}) {
-    EXPECT_EQ(client().postJson("/api/v1/users", R"({"username":")" + name + R"(","password":"a-long-password-1"})").status, 422) << name;
+    EXPECT_EQ(client()
+                  .postJson("/api/v1/users",
+                            R"({"username":")" + name + R"(","password":"a-long-password-1"})")
+                  .status,
+              422)
+        << name;
   }
   // Tokens are made by their own account only; lifetimes must be sane numbers.
-  EXPECT_EQ(client().postJson("/api/v1/auth/tokens", R"({"name":"x","username":"someone"})").status, 403);
-  EXPECT_EQ(client().postJson("/api/v1/auth/tokens", R"({"name":"x","expires_in_days":18446744073709551615})").status, 422);
-  EXPECT_EQ(client().postJson("/api/v1/auth/tokens", R"({"name":"x","expires_in_days":true})").status, 422);
-  EXPECT_EQ(client().postJson("/api/v1/auth/tokens", R"({"name":"x","expires_in_days":-1})").status, 422);
+  EXPECT_EQ(client().postJson("/api/v1/auth/tokens", R"({"name":"x","username":"someone"})").status,
+            403);
+  EXPECT_EQ(
+      client()
+          .postJson("/api/v1/auth/tokens", R"({"name":"x","expires_in_days":18446744073709551615})")
+          .status,
+      422);
+  EXPECT_EQ(
+      client().postJson("/api/v1/auth/tokens", R"({"name":"x","expires_in_days":true})").status,
+      422);
+  EXPECT_EQ(client().postJson("/api/v1/auth/tokens", R"({"name":"x","expires_in_days":-1})").status,
+            422);
   // The last admin can be neither disabled nor demoted.
-  EXPECT_EQ(client().request("PATCH", "/api/v1/users/admin", R"({"disabled":true})", "application/json").status, 409);
-  EXPECT_EQ(client().request("PATCH", "/api/v1/users/admin", R"({"roles":[{"role":"inspector"}]})", "application/json").status, 409);
+  EXPECT_EQ(client()
+                .request("PATCH", "/api/v1/users/admin", R"({"disabled":true})", "application/json")
+                .status,
+            409);
+  EXPECT_EQ(client()
+                .request("PATCH", "/api/v1/users/admin", R"({"roles":[{"role":"inspector"}]})",
+                         "application/json")
+                .status,
+            409);
   userWithRole("admin2", "admin");
-  EXPECT_EQ(client().request("PATCH", "/api/v1/users/admin2", R"({"disabled":true})", "application/json").status, 200);
+  EXPECT_EQ(
+      client()
+          .request("PATCH", "/api/v1/users/admin2", R"({"disabled":true})", "application/json")
+          .status,
+      200);
 }
 
 TEST_F(AccountsApiTest, AHiddenDocumentsVersionsAndHistoryStayHidden) {
-  auto hidden = client().postJson("/api/v1/documents", R"({"title":"内部草稿","category":"ZZ","mode":"proactive","period":"standing","scope":"internal","org_unit":"branch-2"})");
+  auto hidden = client().postJson(
+      "/api/v1/documents",
+      R"({"title":"内部草稿","category":"ZZ","mode":"proactive","period":"standing","scope":"internal","org_unit":"branch-2"})");
   ASSERT_EQ(hidden.status, 201);
-  const std::string path = "/api/v1/documents/" + std::to_string(hidden.json()->getValue<Poco::Int64>("id"));
+  const std::string path =
+      "/api/v1/documents/" + std::to_string(hidden.json()->getValue<Poco::Int64>("id"));
   // The same answer whether the document or only the version is missing.
   const auto missingVersion = anonymous().get(path + "/versions/99");
   const auto missingDocument = anonymous().get("/api/v1/documents/999999/versions/99");
   EXPECT_EQ(missingVersion.status, 404);
-  EXPECT_EQ(missingVersion.json()->getValue<std::string>("code"), missingDocument.json()->getValue<std::string>("code"));
+  EXPECT_EQ(missingVersion.json()->getValue<std::string>("code"),
+            missingDocument.json()->getValue<std::string>("code"));
   const auto version = client().get(path + "/versions/1");
   EXPECT_EQ(version.header("vary"), "Authorization");
   EXPECT_EQ(version.header("cache-control").find("max-age=31536000"), std::string::npos);
@@ -307,49 +373,97 @@ TEST_F(AccountsApiTest, UsersAndUnitsAreValidatedAndAudited) {
   };
   EXPECT_EQ(create(R"({"username":"short","password":"short"})").status, 422);
   EXPECT_EQ(create(R"({"username":"Upper","password":"a-long-password-1"})").status, 422);
-  EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"wizard"}]})").status, 422);
-  EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"archivist"}]})").status, 422);
-  EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"archivist","unit":"nowhere"}]})").status, 422);
-  EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"inspector","unit":"b"}]})").status, 422);
-  EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"public"}]})").status, 422);
-  EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","is_admin":true})").status, 422);
-  const auto made = create(R"({"username":"archivist5","display_name":"档案员甲","password":"a-long-password-1","roles":[{"role":"archivist","unit":"b"}]})");
+  EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"wizard"}]})")
+                .status,
+            422);
+  EXPECT_EQ(
+      create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"archivist"}]})")
+          .status,
+      422);
+  EXPECT_EQ(
+      create(
+          R"({"username":"x","password":"a-long-password-1","roles":[{"role":"archivist","unit":"nowhere"}]})")
+          .status,
+      422);
+  EXPECT_EQ(
+      create(
+          R"({"username":"x","password":"a-long-password-1","roles":[{"role":"inspector","unit":"b"}]})")
+          .status,
+      422);
+  EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"public"}]})")
+                .status,
+            422);
+  EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","is_admin":true})").status,
+            422);
+  const auto made = create(
+      R"({"username":"archivist5","display_name":"档案员甲","password":"a-long-password-1","roles":[{"role":"archivist","unit":"b"}]})");
   ASSERT_EQ(made.status, 201) << made.body;
   EXPECT_FALSE(made.json()->has("password_hash"));
   EXPECT_EQ(made.json()->getValue<std::string>("display_name"), "档案员甲");
   EXPECT_EQ(create(R"({"username":"archivist5","password":"a-long-password-1"})").status, 409);
 
   EXPECT_EQ(client().postJson("/api/v1/org-units", R"({"code":"b","name":"重复"})").status, 409);
-  EXPECT_EQ(client().postJson("/api/v1/org-units", R"({"code":"c","name":"无上级","parent":"nowhere"})").status, 422);
-  EXPECT_EQ(client().postJson("/api/v1/org-units", R"({"code":"中文","name":"代码须为 ASCII"})").status, 422);
+  EXPECT_EQ(client()
+                .postJson("/api/v1/org-units", R"({"code":"c","name":"无上级","parent":"nowhere"})")
+                .status,
+            422);
+  EXPECT_EQ(
+      client().postJson("/api/v1/org-units", R"({"code":"中文","name":"代码须为 ASCII"})").status,
+      422);
   EXPECT_EQ(client().postJson("/api/v1/org-units", R"({"code":"c","name":""})").status, 422);
   // A unit cannot be placed below itself.
-  EXPECT_EQ(client().request("PATCH", "/api/v1/org-units/committee", R"({"parent":"b"})", "application/json").status, 422);
-  EXPECT_EQ(client().request("PATCH", "/api/v1/org-units/nowhere", R"({"name":"x"})", "application/json").status, 404);
+  EXPECT_EQ(
+      client()
+          .request("PATCH", "/api/v1/org-units/committee", R"({"parent":"b"})", "application/json")
+          .status,
+      422);
+  EXPECT_EQ(
+      client()
+          .request("PATCH", "/api/v1/org-units/nowhere", R"({"name":"x"})", "application/json")
+          .status,
+      404);
 
   const std::int64_t before = auditSize();
-  ASSERT_EQ(client().request("PATCH", "/api/v1/users/archivist5",
-                             R"({"roles":[{"role":"archivist","unit":"b"},{"role":"reviewer","unit":"b"}]})",
-                             "application/json").status, 200);
+  ASSERT_EQ(
+      client()
+          .request("PATCH", "/api/v1/users/archivist5",
+                   R"({"roles":[{"role":"archivist","unit":"b"},{"role":"reviewer","unit":"b"}]})",
+                   "application/json")
+          .status,
+      200);
   const auto actions = auditActionsAfter(before);
   ASSERT_EQ(actions.size(), 1u);
   EXPECT_EQ(actions[0], "user.roles");
   // A document may only name a unit that exists.
-  auto orphan = client().postJson("/api/v1/documents", R"({"title":"无主","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"nowhere"})");
+  auto orphan = client().postJson(
+      "/api/v1/documents",
+      R"({"title":"无主","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"nowhere"})");
   EXPECT_EQ(orphan.status, 422) << orphan.body;
 }
 
 TEST_F(AccountsApiTest, AUnitBoundArchivistWorksInTheirUnitsAndBelowOnly) {
   addUnit("b-1", "小组", "b");
   const HttpClient archivist = anonymous().as(userWithRole("archivist6", "archivist", "b"));
-  const auto mine = archivist.postJson("/api/v1/documents", R"({"title":"本支部","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"b-1"})");
+  const auto mine = archivist.postJson(
+      "/api/v1/documents",
+      R"({"title":"本支部","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"b-1"})");
   ASSERT_EQ(mine.status, 201) << mine.body;
   EXPECT_EQ(mine.json()->getValue<std::string>("created_by"), "archivist6");
-  const auto theirs = client().postJson("/api/v1/documents", R"({"title":"他支部","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"branch-2"})");
-  const std::string theirsPath = "/api/v1/documents/" + std::to_string(theirs.json()->getValue<Poco::Int64>("id"));
+  const auto theirs = client().postJson(
+      "/api/v1/documents",
+      R"({"title":"他支部","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"branch-2"})");
+  const std::string theirsPath =
+      "/api/v1/documents/" + std::to_string(theirs.json()->getValue<Poco::Int64>("id"));
   EXPECT_EQ(archivist.get(theirsPath).status, 404);
-  EXPECT_EQ(archivist.request("PATCH", theirsPath, R"({"title":"改"})", "application/json", {{"If-Match", "*"}}).status, 404);
-  EXPECT_EQ(archivist.postMultipart(theirsPath + "/files", {{"file", "a.txt", "text/plain", "x", ""}}).status, 404);
+  EXPECT_EQ(archivist
+                .request("PATCH", theirsPath, R"({"title":"改"})", "application/json",
+                         {{"If-Match", "*"}})
+                .status,
+            404);
+  EXPECT_EQ(
+      archivist.postMultipart(theirsPath + "/files", {{"file", "a.txt", "text/plain", "x", ""}})
+          .status,
+      404);
   auto list = archivist.get("/api/v1/documents");
   EXPECT_EQ(list.json()->getValue<int>("total"), 1);
 }
@@ -390,7 +504,10 @@ TEST_F(VisibilityPolicyTest, ThePublicNeverSeesInternalOrRestrictedDocumentsAnyw
     auto made = client().postMultipart(
         "/api/v1/documents",
         {{"metadata", "", "application/json",
-          R"({"title":"党务公开)" + scope + R"(文件","category":"ZZ","mode":"proactive","period":"standing","org_unit":"branch-1","scope":")" + scope + R"("})", ""},
+          R"({"title":"党务公开)" + scope +
+              R"(文件","category":"ZZ","mode":"proactive","period":"standing","org_unit":"branch-1","scope":")" +
+              scope + R"("})",
+          ""},
          {"file", scope + ".txt", "text/plain", "党务公开正文" + scope, ""}});
     ASSERT_EQ(made.status, 201) << made.body;
     ids[scope] = std::to_string(made.json()->getValue<Poco::Int64>("id"));
@@ -398,7 +515,8 @@ TEST_F(VisibilityPolicyTest, ThePublicNeverSeesInternalOrRestrictedDocumentsAnyw
   const HttpClient visitor = anonymous();
   const auto list = visitor.get("/api/v1/documents");
   EXPECT_EQ(list.json()->getValue<int>("total"), 1);
-  EXPECT_EQ(list.json()->getArray("documents")->getObject(0)->getValue<std::string>("id"), ids["public"]);
+  EXPECT_EQ(list.json()->getArray("documents")->getObject(0)->getValue<std::string>("id"),
+            ids["public"]);
   for (const std::string scope : {"internal", "restricted"}) {
     const std::string path = "/api/v1/documents/" + ids[scope];
     EXPECT_EQ(visitor.get(path).status, 404);
@@ -411,7 +529,10 @@ TEST_F(VisibilityPolicyTest, ThePublicNeverSeesInternalOrRestrictedDocumentsAnyw
   }
   EXPECT_EQ(visitor.get("/api/v1/documents/" + ids["public"]).status, 200);
   // Search: hits and facet counts alike.
-  for (int attempt = 0; attempt < 100 && client().get("/api/v1/search?q=党务公开").json()->getValue<int>("total") < 3; ++attempt) {
+  for (int attempt = 0;
+       attempt < 100 &&
+       client().get("/api/v1/search?q=党务公开").json()->getValue<int>("total") < 3;
+       ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(client().get("/api/v1/search?q=党务公开").json()->getValue<int>("total"), 3);
@@ -424,7 +545,8 @@ TEST_F(VisibilityPolicyTest, ThePublicNeverSeesInternalOrRestrictedDocumentsAnyw
   ASSERT_EQ(scopes->size(), 1u);
   EXPECT_EQ(scopes->getObject(0)->getValue<std::string>("value"), "public");
   EXPECT_EQ(scopes->getObject(0)->getValue<int>("count"), 1);
-  EXPECT_EQ(visitor.get("/api/v1/search?q=党务公开&scope=internal").json()->getValue<int>("total"), 0);
+  EXPECT_EQ(visitor.get("/api/v1/search?q=党务公开&scope=internal").json()->getValue<int>("total"),
+            0);
   EXPECT_EQ(visitor.get("/api/v1/search?q=internal文件").json()->getValue<int>("total"), 0);
 }
 
@@ -455,8 +577,10 @@ TEST_F(VisibilityPolicyTest, AReloadPutsANewPolicyInForceAndABrokenOneIsRefused)
   rewrite("roles.json", "\"audit.read\", ", "\"audit.fly\", ", 1);
   auto refused = client().request("POST", "/api/v1/policies/reload");
   EXPECT_EQ(refused.status, 422);
-  EXPECT_NE(refused.json()->getValue<std::string>("detail").find("roles.json:"), std::string::npos) << refused.body;
-  EXPECT_NE(refused.json()->getValue<std::string>("detail").find("audit.fly"), std::string::npos) << refused.body;
+  EXPECT_NE(refused.json()->getValue<std::string>("detail").find("roles.json:"), std::string::npos)
+      << refused.body;
+  EXPECT_NE(refused.json()->getValue<std::string>("detail").find("audit.fly"), std::string::npos)
+      << refused.body;
   EXPECT_EQ(member.get("/api/v1/audit").status, 200);
   const auto shown = client().get("/api/v1/policies");
   ASSERT_EQ(shown.status, 200);
@@ -466,9 +590,11 @@ TEST_F(VisibilityPolicyTest, AReloadPutsANewPolicyInForceAndABrokenOneIsRefused)
   ASSERT_EQ(why.status, 200) << why.body;
   EXPECT_TRUE(why.json()->getValue<bool>("allowed"));
   EXPECT_NE(why.json()->getValue<std::string>("explanation").find("member"), std::string::npos);
-  EXPECT_EQ(member.get("/api/v1/policies/explain?permission=audit.read&username=admin").status, 403);
+  EXPECT_EQ(member.get("/api/v1/policies/explain?permission=audit.read&username=admin").status,
+            403);
   EXPECT_EQ(member.get("/api/v1/policies/explain?permission=fly").status, 422);
-  const auto other = client().get("/api/v1/policies/explain?permission=users.manage&username=member7");
+  const auto other =
+      client().get("/api/v1/policies/explain?permission=users.manage&username=member7");
   ASSERT_EQ(other.status, 200) << other.body;
   EXPECT_FALSE(other.json()->getValue<bool>("allowed"));
 }
@@ -479,11 +605,12 @@ TEST(PolicyAtStart, AServerWithABrokenPolicyRefusesToStartAndSaysWhere) {
   std::filesystem::copy(GONGKAI_POLICY_DIR, policies);
   {
     std::ofstream out(policies + "/archive.json", std::ios::trunc);
-    out << "{\n  \"fonds_code\": \"j001\",\n  \"reference_code_pattern\": \"{fonds}-{year}-{retention}-{category}-{item:4}\"\n}\n";
+    out << "{\n  \"fonds_code\": \"j001\",\n  \"reference_code_pattern\": "
+           "\"{fonds}-{year}-{retention}-{category}-{item:4}\"\n}\n";
   }
   std::string output;
-  const int code = runCommand({GONGKAI_SERVER_BINARY, "--data-dir", temp / "data", "--port", "0", "-D",
-                               "gongkai.policy.dir=" + policies},
+  const int code = runCommand({GONGKAI_SERVER_BINARY, "--data-dir", temp / "data", "--port", "0",
+                               "-D", "gongkai.policy.dir=" + policies},
                               output);
   EXPECT_EQ(code, 78) << output;
   EXPECT_NE(output.find("archive.json:2: fonds_code"), std::string::npos) << output;
@@ -494,23 +621,34 @@ TEST(UserCommand, AddsTheFirstAdminWithAPasswordFromStandardInput) {
   const std::string dataDir = temp / "data";
   std::string output;
   // Too short a password is refused and nothing is made.
-  EXPECT_EQ(runCommand({"sh", "-c", "echo short | " + std::string(GONGKAI_CLI_BINARY) +
-                                        " user add chief --role admin --data-dir " + dataDir +
-                                        " --pbkdf2-iterations 1000"},
-                       output), 1) << output;
-  EXPECT_EQ(runCommand({"sh", "-c", "echo a-long-enough-password | " + std::string(GONGKAI_CLI_BINARY) +
-                                        " user add chief --role admin --data-dir " + dataDir +
-                                        " --pbkdf2-iterations 1000"},
-                       output), 0) << output;
-  EXPECT_EQ(runCommand({"sh", "-c", "echo a-long-enough-password | " + std::string(GONGKAI_CLI_BINARY) +
-                                        " user add chief --role admin --data-dir " + dataDir},
-                       output), 1) << output;  // taken
+  EXPECT_EQ(runCommand({"sh", "-c",
+                        "echo short | " + std::string(GONGKAI_CLI_BINARY) +
+                            " user add chief --role admin --data-dir " + dataDir +
+                            " --pbkdf2-iterations 1000"},
+                       output),
+            1)
+      << output;
+  EXPECT_EQ(runCommand({"sh", "-c",
+                        "echo a-long-enough-password | " + std::string(GONGKAI_CLI_BINARY) +
+                            " user add chief --role admin --data-dir " + dataDir +
+                            " --pbkdf2-iterations 1000"},
+                       output),
+            0)
+      << output;
+  EXPECT_EQ(runCommand({"sh", "-c",
+                        "echo a-long-enough-password | " + std::string(GONGKAI_CLI_BINARY) +
+                            " user add chief --role admin --data-dir " + dataDir},
+                       output),
+            1)
+      << output;  // taken
   EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "user", "add", "x", "--data-dir", dataDir}, output), 2);
   // The server starts without printing a one-time password, and the account works.
   ServerProcess server(dataDir);
   EXPECT_EQ(server.log().find("password):"), std::string::npos);
-  const auto response = HttpClient(server.port()).postJson(
-      "/api/v1/auth/login", R"({"username":"chief","password":"a-long-enough-password"})");
+  const auto response =
+      HttpClient(server.port())
+          .postJson("/api/v1/auth/login",
+                    R"({"username":"chief","password":"a-long-enough-password"})");
   EXPECT_EQ(response.status, 200) << response.body;
 }
 
@@ -524,26 +662,35 @@ TEST(Https, TheServerSpeaksTlsWithHstsAndRefusesPlainHttpOffLoopback) {
   TempDir temp;
   const std::string cert = temp / "cert.pem", key = temp / "key.pem";
   std::string output;
-  ASSERT_EQ(runCommand({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                        "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1"},
-                       output), 0) << output;
+  ASSERT_EQ(runCommand({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "2", "-subj", "/CN=127.0.0.1"},
+                       output),
+            0)
+      << output;
   {
     ServerProcess server(temp / "data", {"-D", "gongkai.tls.certificate_file=" + cert, "-D",
                                          "gongkai.tls.private_key_file=" + key});
     const std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/healthz";
     ASSERT_EQ(runCommand({"curl", "-sk", "-i", url}, output), 0) << output;
     EXPECT_NE(output.find("HTTP/1.1 200"), std::string::npos) << output;
-    EXPECT_NE(output.find("Strict-Transport-Security: max-age=31536000; includeSubDomains"), std::string::npos)
+    EXPECT_NE(output.find("Strict-Transport-Security: max-age=31536000; includeSubDomains"),
+              std::string::npos)
         << output;
     EXPECT_NE(server.log().find("listening on https://"), std::string::npos);
   }
   // Plain HTTP on every interface, and a key without its certificate: refused at start.
-  EXPECT_EQ(runCommand({GONGKAI_SERVER_BINARY, "--data-dir", temp / "data2", "--port", "0", "--address", "0.0.0.0"},
-                       output), 78) << output;
+  EXPECT_EQ(runCommand({GONGKAI_SERVER_BINARY, "--data-dir", temp / "data2", "--port", "0",
+                        "--address", "0.0.0.0"},
+                       output),
+            78)
+      << output;
   EXPECT_NE(output.find("0.0.0.0"), std::string::npos) << output;
   EXPECT_EQ(runCommand({GONGKAI_SERVER_BINARY, "--data-dir", temp / "data3", "--port", "0", "-D",
                         "gongkai.tls.private_key_file=" + key},
-                       output), 78) << output;
+                       output),
+            78)
+      << output;
 }
 
 }  // namespace

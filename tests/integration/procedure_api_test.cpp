@@ -12,8 +12,8 @@ namespace gongkai::testing {
 namespace {
 
 int thisYear() {
-  const std::chrono::year_month_day today{
-      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(8))};
+  const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(
+      std::chrono::system_clock::now() + std::chrono::hours(8))};
   return static_cast<int>(today.year());
 }
 
@@ -21,8 +21,10 @@ class ProcedureApiTest : public ServerTest {
  protected:
   void SetUp() override {
     ServerTest::SetUp();
-    archivist_ = std::make_unique<HttpClient>(anonymous().as(userWithRole("archivist1", "archivist", "branch-1")));
-    reviewer_ = std::make_unique<HttpClient>(anonymous().as(userWithRole("reviewer1", "reviewer", "branch-1")));
+    archivist_ = std::make_unique<HttpClient>(
+        anonymous().as(userWithRole("archivist1", "archivist", "branch-1")));
+    reviewer_ = std::make_unique<HttpClient>(
+        anonymous().as(userWithRole("reviewer1", "reviewer", "branch-1")));
   }
 
   std::int64_t item(const std::string& json) {
@@ -34,13 +36,18 @@ class ProcedureApiTest : public ServerTest {
   // A document answering `itemId`, taken through to publication.
   void publishAnswer(std::int64_t itemId, const std::string& title) {
     const auto made = archivist_->postJson(
-        "/api/v1/documents", R"({"title":")" + title + R"(","category":"DF","org_unit":"branch-1","scope":"public",)"
-                             R"("mode":"proactive","period":"immediate","catalogue_item":)" + std::to_string(itemId) + "}");
+        "/api/v1/documents", R"({"title":")" + title +
+                                 R"(","category":"DF","org_unit":"branch-1","scope":"public",)"
+                                 R"("mode":"proactive","period":"immediate","catalogue_item":)" +
+                                 std::to_string(itemId) + "}");
     ASSERT_EQ(made.status, 201) << made.body;
-    const std::string path = "/api/v1/documents/" + std::to_string(made.json()->getValue<Poco::Int64>("id"));
+    const std::string path =
+        "/api/v1/documents/" + std::to_string(made.json()->getValue<Poco::Int64>("id"));
     ASSERT_EQ(archivist_->request("POST", path + "/submit").status, 200);
-    ASSERT_EQ(reviewer_->postJson(path + "/approve", R"({"confidentiality_reviewed":true})").status, 200);
-    ASSERT_EQ(reviewer_->postJson(path + "/publish", R"({"channels":["bulletin_board"]})").status, 200);
+    ASSERT_EQ(reviewer_->postJson(path + "/approve", R"({"confidentiality_reviewed":true})").status,
+              200);
+    ASSERT_EQ(reviewer_->postJson(path + "/publish", R"({"channels":["bulletin_board"]})").status,
+              200);
   }
 
   std::unique_ptr<HttpClient> archivist_, reviewer_;
@@ -49,50 +56,98 @@ class ProcedureApiTest : public ServerTest {
 TEST_F(ProcedureApiTest, CatalogueItemsAreValidatedVersionedAndAudited) {
   const std::string year = std::to_string(thisYear());
   // Periodic items need a rhythm; only periodic items have one; sub-items must exist.
-  EXPECT_EQ(archivist_->postJson("/api/v1/catalogue", R"({"org_unit":"branch-1","year":)" + year +
-                                 R"(,"category":"ZZ","content":"党费","scope":"public","mode":"proactive","period":"periodic"})").status, 422);
-  EXPECT_EQ(archivist_->postJson("/api/v1/catalogue", R"({"org_unit":"branch-1","year":)" + year +
-                                 R"(,"category":"ZZ","content":"党费","scope":"public","mode":"proactive","period":"standing","rhythm":"monthly"})").status, 422);
-  EXPECT_EQ(archivist_->postJson("/api/v1/catalogue", R"({"org_unit":"branch-1","year":)" + year +
-                                 R"(,"category":"ZZ","sub_item":99,"content":"x","scope":"public","mode":"proactive","period":"standing"})").status, 422);
-  EXPECT_EQ(archivist_->postJson("/api/v1/catalogue", R"({"org_unit":"branch-1","year":)" + year +
-                                 R"(,"category":"ZZ","content":"x","scope":"public","mode":"proactive","period":"standing","channels":["tv"]})").status, 422);
+  EXPECT_EQ(
+      archivist_
+          ->postJson(
+              "/api/v1/catalogue",
+              R"({"org_unit":"branch-1","year":)" + year +
+                  R"(,"category":"ZZ","content":"党费","scope":"public","mode":"proactive","period":"periodic"})")
+          .status,
+      422);
+  EXPECT_EQ(
+      archivist_
+          ->postJson(
+              "/api/v1/catalogue",
+              R"({"org_unit":"branch-1","year":)" + year +
+                  R"(,"category":"ZZ","content":"党费","scope":"public","mode":"proactive","period":"standing","rhythm":"monthly"})")
+          .status,
+      422);
+  EXPECT_EQ(
+      archivist_
+          ->postJson(
+              "/api/v1/catalogue",
+              R"({"org_unit":"branch-1","year":)" + year +
+                  R"(,"category":"ZZ","sub_item":99,"content":"x","scope":"public","mode":"proactive","period":"standing"})")
+          .status,
+      422);
+  EXPECT_EQ(
+      archivist_
+          ->postJson(
+              "/api/v1/catalogue",
+              R"({"org_unit":"branch-1","year":)" + year +
+                  R"(,"category":"ZZ","content":"x","scope":"public","mode":"proactive","period":"standing","channels":["tv"]})")
+          .status,
+      422);
   // Another unit's catalogue is not the archivist's to write.
-  EXPECT_EQ(archivist_->postJson("/api/v1/catalogue", R"({"org_unit":"branch-2","year":)" + year +
-                                 R"(,"category":"ZZ","content":"x","scope":"public","mode":"proactive","period":"standing"})").status, 403);
-  const std::int64_t id = item(R"({"org_unit":"branch-1","year":)" + year +
-                               R"(,"category":"ZZ","sub_item":5,"content":"党费收缴、登记情况","scope":"public",)"
-                               R"("mode":"proactive","period":"periodic","rhythm":"quarterly","time_limit_working_days":10,)"
-                               R"("channels":["bulletin_board"],"responsible":"组织委员"})");
+  EXPECT_EQ(
+      archivist_
+          ->postJson(
+              "/api/v1/catalogue",
+              R"({"org_unit":"branch-2","year":)" + year +
+                  R"(,"category":"ZZ","content":"x","scope":"public","mode":"proactive","period":"standing"})")
+          .status,
+      403);
+  const std::int64_t id = item(
+      R"({"org_unit":"branch-1","year":)" + year +
+      R"(,"category":"ZZ","sub_item":5,"content":"党费收缴、登记情况","scope":"public",)"
+      R"("mode":"proactive","period":"periodic","rhythm":"quarterly","time_limit_working_days":10,)"
+      R"("channels":["bulletin_board"],"responsible":"组织委员"})");
   const std::string path = "/api/v1/catalogue/" + std::to_string(id);
-  auto changed = archivist_->request("PATCH", path, R"({"time_limit_working_days":15})", "application/json",
-                                     {{"If-Match", "\"v1\""}});
+  auto changed = archivist_->request("PATCH", path, R"({"time_limit_working_days":15})",
+                                     "application/json", {{"If-Match", "\"v1\""}});
   ASSERT_EQ(changed.status, 200) << changed.body;
   EXPECT_EQ(changed.json()->getValue<int>("version"), 2);
-  EXPECT_EQ(archivist_->request("PATCH", path, R"({"content":"x"})", "application/json", {{"If-Match", "\"v1\""}}).status, 412);
+  EXPECT_EQ(archivist_
+                ->request("PATCH", path, R"({"content":"x"})", "application/json",
+                          {{"If-Match", "\"v1\""}})
+                .status,
+            412);
   // Everyone may read a public catalogue item; the list filters by unit and year.
   EXPECT_EQ(anonymous().get(path).status, 200);
-  EXPECT_EQ(anonymous().get("/api/v1/catalogue?org_unit=branch-1&year=" + year).json()->getValue<int>("total"), 1);
-  EXPECT_EQ(anonymous().get("/api/v1/catalogue?org_unit=branch-2").json()->getValue<int>("total"), 0);
+  EXPECT_EQ(anonymous()
+                .get("/api/v1/catalogue?org_unit=branch-1&year=" + year)
+                .json()
+                ->getValue<int>("total"),
+            1);
+  EXPECT_EQ(anonymous().get("/api/v1/catalogue?org_unit=branch-2").json()->getValue<int>("total"),
+            0);
   // A document may answer only an item of its own unit.
-  const auto wrong = archivist_->postJson("/api/v1/documents",
+  const auto wrong = archivist_->postJson(
+      "/api/v1/documents",
       R"({"title":"x","category":"ZZ","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing","catalogue_item":999})");
   EXPECT_EQ(wrong.status, 422) << wrong.body;
-  auto entries = client().get("/api/v1/audit?after=" + std::to_string(auditSize() - 2) + "&limit=2").json()->getArray("entries");
-  EXPECT_EQ(entries->getObject(0)->getObject("entry")->getValue<std::string>("action"), "catalogue.create");
-  EXPECT_EQ(entries->getObject(1)->getObject("entry")->getValue<std::string>("action"), "catalogue.update");
+  auto entries = client()
+                     .get("/api/v1/audit?after=" + std::to_string(auditSize() - 2) + "&limit=2")
+                     .json()
+                     ->getArray("entries");
+  EXPECT_EQ(entries->getObject(0)->getObject("entry")->getValue<std::string>("action"),
+            "catalogue.create");
+  EXPECT_EQ(entries->getObject(1)->getObject("entry")->getValue<std::string>("action"),
+            "catalogue.update");
 }
 
 TEST_F(ProcedureApiTest, TheComplianceReportSetsPublicationsAgainstTheirWindows) {
   const std::string year = std::to_string(thisYear());
   const std::string twoYearsAgo = std::to_string(thisYear() - 2);
-  const std::int64_t immediate = item(R"({"org_unit":"branch-1","year":)" + year +
-                                      R"(,"category":"DF","content":"违纪处理结果","scope":"public","mode":"proactive",)"
-                                      R"("period":"immediate","time_limit_working_days":5})");
+  const std::int64_t immediate =
+      item(R"({"org_unit":"branch-1","year":)" + year +
+           R"(,"category":"DF","content":"违纪处理结果","scope":"public","mode":"proactive",)"
+           R"("period":"immediate","time_limit_working_days":5})");
   // A content a spreadsheet would run as a formula comes out inert.
-  item(R"({"org_unit":"branch-1","year":)" + twoYearsAgo +
-       R"(,"category":"ZZ","content":"=1+2","scope":"public","mode":"proactive","period":"periodic",)"
-       R"("rhythm":"quarterly","time_limit_working_days":10})");
+  item(
+      R"({"org_unit":"branch-1","year":)" + twoYearsAgo +
+      R"(,"category":"ZZ","content":"=1+2","scope":"public","mode":"proactive","period":"periodic",)"
+      R"("rhythm":"quarterly","time_limit_working_days":10})");
   publishAnswer(immediate, "关于某某违纪处理结果的公示");
 
   // Approved and published today: on time.
@@ -114,10 +169,12 @@ TEST_F(ProcedureApiTest, TheComplianceReportSetsPublicationsAgainstTheirWindows)
   ASSERT_EQ(old.status, 200);
   auto quarters = old.json()->getArray("items")->getObject(0)->getArray("windows");
   ASSERT_EQ(quarters->size(), 4u);
-  for (unsigned q = 0; q < 4; ++q) EXPECT_EQ(quarters->getObject(q)->getValue<std::string>("outcome"), "missing");
+  for (unsigned q = 0; q < 4; ++q)
+    EXPECT_EQ(quarters->getObject(q)->getValue<std::string>("outcome"), "missing");
 
   // CSV, parsed back: a header and one row per window.
-  auto csv = archivist_->get("/api/v1/reports/compliance?org_unit=branch-1&year=" + twoYearsAgo, {{"Accept", "text/csv"}});
+  auto csv = archivist_->get("/api/v1/reports/compliance?org_unit=branch-1&year=" + twoYearsAgo,
+                             {{"Accept", "text/csv"}});
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.header("content-type").rfind("text/csv", 0), 0u);
   ASSERT_EQ(csv.body.rfind("\xEF\xBB\xBF", 0), 0u);  // a byte-order mark, for spreadsheets
@@ -127,13 +184,17 @@ TEST_F(ProcedureApiTest, TheComplianceReportSetsPublicationsAgainstTheirWindows)
   while (std::getline(lines, line)) rows.push_back(line);
   ASSERT_EQ(rows.size(), 5u);
   EXPECT_EQ(rows[0].rfind("item_id,category,content,window,start,end,due,outcome", 0), 0u);
-  EXPECT_NE(rows[1].find(twoYearsAgo + "-Q1," + twoYearsAgo + "-01-01," + twoYearsAgo + "-03-31,"), std::string::npos) << rows[1];
+  EXPECT_NE(rows[1].find(twoYearsAgo + "-Q1," + twoYearsAgo + "-01-01," + twoYearsAgo + "-03-31,"),
+            std::string::npos)
+      << rows[1];
   EXPECT_NE(rows[4].find(",missing,"), std::string::npos) << rows[4];
   EXPECT_NE(rows[1].find(",\"'=1+2\","), std::string::npos) << rows[1];
 
   // Reports are for those with reports.read over the unit.
-  EXPECT_EQ(anonymous().get("/api/v1/reports/compliance?org_unit=branch-1&year=" + year).status, 401);
-  EXPECT_EQ(archivist_->get("/api/v1/reports/compliance?org_unit=branch-2&year=" + year).status, 403);
+  EXPECT_EQ(anonymous().get("/api/v1/reports/compliance?org_unit=branch-1&year=" + year).status,
+            401);
+  EXPECT_EQ(archivist_->get("/api/v1/reports/compliance?org_unit=branch-2&year=" + year).status,
+            403);
   EXPECT_EQ(archivist_->get("/api/v1/reports/compliance?org_unit=branch-1").status, 422);
   EXPECT_EQ(archivist_->get("/api/v1/reports/compliance?org_unit=branch-1&year=abc").status, 400);
 }

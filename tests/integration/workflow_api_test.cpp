@@ -14,9 +14,12 @@ class WorkflowApiTest : public ServerTest {
  protected:
   void SetUp() override {
     ServerTest::SetUp();
-    archivist_ = std::make_unique<HttpClient>(anonymous().as(userWithRole("archivist1", "archivist", "branch-1")));
-    reviewer_ = std::make_unique<HttpClient>(anonymous().as(userWithRole("reviewer1", "reviewer", "branch-1")));
-    inspector_ = std::make_unique<HttpClient>(anonymous().as(userWithRole("inspector1", "inspector")));
+    archivist_ = std::make_unique<HttpClient>(
+        anonymous().as(userWithRole("archivist1", "archivist", "branch-1")));
+    reviewer_ = std::make_unique<HttpClient>(
+        anonymous().as(userWithRole("reviewer1", "reviewer", "branch-1")));
+    inspector_ =
+        std::make_unique<HttpClient>(anonymous().as(userWithRole("inspector1", "inspector")));
   }
 
   // A draft of branch-1 filed by the archivist; returns its path.
@@ -46,8 +49,13 @@ class WorkflowApiTest : public ServerTest {
   // Drives a draft to published.
   void publish(const std::string& path) {
     ASSERT_EQ(step(*archivist_, path, "submit").status, 200);
-    ASSERT_EQ(step(*reviewer_, path, "approve", R"({"confidentiality_reviewed":true,"opinion":"同意"})").status, 200);
-    ASSERT_EQ(step(*reviewer_, path, "publish", R"({"channels":["bulletin_board","website"]})").status, 200);
+    ASSERT_EQ(
+        step(*reviewer_, path, "approve", R"({"confidentiality_reviewed":true,"opinion":"同意"})")
+            .status,
+        200);
+    ASSERT_EQ(
+        step(*reviewer_, path, "publish", R"({"channels":["bulletin_board","website"]})").status,
+        200);
   }
 
   std::unique_ptr<HttpClient> archivist_, reviewer_, inspector_;
@@ -63,16 +71,25 @@ TEST_F(WorkflowApiTest, FromDraftToArchiveEachStepByItsRole) {
   auto submitted = step(*archivist_, doc, "submit");
   ASSERT_EQ(submitted.status, 200) << submitted.body;
   EXPECT_EQ(statusOf(submitted), "submitted");
-  EXPECT_EQ(archivist_->request("PATCH", doc, R"({"title":"改"})", "application/json", {{"If-Match", "*"}}).status, 409);
-  EXPECT_EQ(archivist_->postMultipart(doc + "/files", {{"file", "b.txt", "text/plain", "x", ""}}).status, 409);
+  EXPECT_EQ(
+      archivist_
+          ->request("PATCH", doc, R"({"title":"改"})", "application/json", {{"If-Match", "*"}})
+          .status,
+      409);
+  EXPECT_EQ(
+      archivist_->postMultipart(doc + "/files", {{"file", "b.txt", "text/plain", "x", ""}}).status,
+      409);
 
   // Approve: the reviewer, with the confidentiality review confirmed.
   EXPECT_EQ(step(*archivist_, doc, "approve", R"({"confidentiality_reviewed":true})").status, 403);
   EXPECT_EQ(step(*reviewer_, doc, "approve", R"({"opinion":"同意"})").status, 422);
   EXPECT_EQ(step(*reviewer_, doc, "approve", R"({"confidentiality_reviewed":false})").status, 422);
-  auto approved = step(*reviewer_, doc, "approve", R"({"confidentiality_reviewed":true,"opinion":"同意公开"})");
+  auto approved =
+      step(*reviewer_, doc, "approve", R"({"confidentiality_reviewed":true,"opinion":"同意公开"})");
   ASSERT_EQ(approved.status, 200) << approved.body;
-  EXPECT_EQ(approved.json()->getObject("disclosure")->getObject("reviewed")->getValue<std::string>("by"), "reviewer1");
+  EXPECT_EQ(
+      approved.json()->getObject("disclosure")->getObject("reviewed")->getValue<std::string>("by"),
+      "reviewer1");
   EXPECT_EQ(visitor.get(doc).status, 404);  // approved is not yet published
 
   // Publish: through named channels; then the public sees it everywhere.
@@ -85,9 +102,12 @@ TEST_F(WorkflowApiTest, FromDraftToArchiveEachStepByItsRole) {
   auto board = visitor.get("/api/v1/board");
   ASSERT_EQ(board.status, 200) << board.body;
   ASSERT_EQ(board.json()->getArray("categories")->size(), 1u);
-  EXPECT_EQ(board.json()->getArray("categories")->getObject(0)->getValue<std::string>("code"), "ZZ");
+  EXPECT_EQ(board.json()->getArray("categories")->getObject(0)->getValue<std::string>("code"),
+            "ZZ");
   EXPECT_EQ(visitor.get("/api/v1/documents").json()->getValue<int>("total"), 1);
-  for (int i = 0; i < 100 && visitor.get("/api/v1/search?q=党费收缴").json()->getValue<int>("total") == 0; ++i) {
+  for (int i = 0;
+       i < 100 && visitor.get("/api/v1/search?q=党费收缴").json()->getValue<int>("total") == 0;
+       ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(visitor.get("/api/v1/search?q=党费收缴").json()->getValue<int>("total"), 1);
@@ -98,14 +118,17 @@ TEST_F(WorkflowApiTest, FromDraftToArchiveEachStepByItsRole) {
   ASSERT_EQ(withdrawn.status, 200) << withdrawn.body;
   EXPECT_EQ(visitor.get(doc).status, 404);
   EXPECT_EQ(visitor.get("/api/v1/board").json()->getArray("categories")->size(), 0u);
-  for (int i = 0; i < 100 && visitor.get("/api/v1/search?q=党费收缴").json()->getValue<int>("total") != 0; ++i) {
+  for (int i = 0;
+       i < 100 && visitor.get("/api/v1/search?q=党费收缴").json()->getValue<int>("total") != 0;
+       ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(visitor.get("/api/v1/search?q=党费收缴").json()->getValue<int>("total"), 0);
   auto versions = inspector_->get(doc + "/versions");
   ASSERT_EQ(versions.status, 200);
   EXPECT_EQ(versions.json()->getArray("versions")->size(), 5u);
-  EXPECT_EQ(inspector_->get("/api/v1/search?q=党费收缴&history=true").json()->getValue<int>("total"), 5);
+  EXPECT_EQ(
+      inspector_->get("/api/v1/search?q=党费收缴&history=true").json()->getValue<int>("total"), 5);
 
   // Archive: the archivist; the 档号 follows the policy's fonds, year, retention and category.
   EXPECT_EQ(step(*reviewer_, doc, "archive").status, 403);
@@ -120,16 +143,24 @@ TEST_F(WorkflowApiTest, FromDraftToArchiveEachStepByItsRole) {
   // Archived is final.
   EXPECT_EQ(step(*archivist_, doc, "archive").status, 409);
   EXPECT_EQ(step(*archivist_, doc, "submit").status, 409);
-  EXPECT_EQ(archivist_->request("PATCH", doc, R"({"title":"改"})", "application/json", {{"If-Match", "*"}}).status, 409);
+  EXPECT_EQ(
+      archivist_
+          ->request("PATCH", doc, R"({"title":"改"})", "application/json", {{"If-Match", "*"}})
+          .status,
+      409);
 
   // Every step is an audit entry.
-  auto entries = client().get("/api/v1/audit?after=" + std::to_string(auditSize() - 5) + "&limit=5").json()->getArray("entries");
+  auto entries = client()
+                     .get("/api/v1/audit?after=" + std::to_string(auditSize() - 5) + "&limit=5")
+                     .json()
+                     ->getArray("entries");
   std::vector<std::string> actions;
   for (unsigned i = 0; i < entries->size(); ++i) {
     actions.push_back(entries->getObject(i)->getObject("entry")->getValue<std::string>("action"));
   }
-  EXPECT_EQ(actions, (std::vector<std::string>{"document.submit", "document.approve", "document.publish",
-                                               "document.withdraw", "document.archive"}));
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"document.submit", "document.approve", "document.publish",
+                                      "document.withdraw", "document.archive"}));
 }
 
 TEST_F(WorkflowApiTest, ReferenceCodesRunWithoutGapsPerSequence) {
@@ -154,22 +185,32 @@ TEST_F(WorkflowApiTest, ReferenceCodesRunWithoutGapsPerSequence) {
 TEST_F(WorkflowApiTest, GuardsRefuseSelfApprovalRestrictedPublicationAndStepsOutOfTurn) {
   // A reviewer who is also the archivist cannot approve their own submission.
   const HttpClient both = anonymous().as(userWithRole("both1", "archivist", "branch-1"));
-  ASSERT_EQ(client().request("PATCH", "/api/v1/users/both1",
-                             R"({"roles":[{"role":"archivist","unit":"branch-1"},{"role":"reviewer","unit":"branch-1"}]})",
-                             "application/json").status, 200);
-  const auto own = both.postJson("/api/v1/documents", R"({"title":"自审","category":"ZZ","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing"})");
+  ASSERT_EQ(
+      client()
+          .request(
+              "PATCH", "/api/v1/users/both1",
+              R"({"roles":[{"role":"archivist","unit":"branch-1"},{"role":"reviewer","unit":"branch-1"}]})",
+              "application/json")
+          .status,
+      200);
+  const auto own = both.postJson(
+      "/api/v1/documents",
+      R"({"title":"自审","category":"ZZ","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing"})");
   ASSERT_EQ(own.status, 201) << own.body;
-  const std::string ownPath = "/api/v1/documents/" + std::to_string(own.json()->getValue<Poco::Int64>("id"));
+  const std::string ownPath =
+      "/api/v1/documents/" + std::to_string(own.json()->getValue<Poco::Int64>("id"));
   ASSERT_EQ(step(both, ownPath, "submit").status, 200);
   const auto self = step(both, ownPath, "approve", R"({"confidentiality_reviewed":true})");
   EXPECT_EQ(self.status, 403);
   EXPECT_EQ(self.json()->getValue<std::string>("code"), "self_approval");
-  EXPECT_EQ(step(*reviewer_, ownPath, "approve", R"({"confidentiality_reviewed":true})").status, 200);
+  EXPECT_EQ(step(*reviewer_, ownPath, "approve", R"({"confidentiality_reviewed":true})").status,
+            200);
 
   // A restricted document may be approved (for the record) but never published.
   const std::string secret = file("不宜公开事项", "restricted");
   ASSERT_EQ(step(*archivist_, secret, "submit").status, 200);
-  ASSERT_EQ(step(*reviewer_, secret, "approve", R"({"confidentiality_reviewed":true})").status, 200);
+  ASSERT_EQ(step(*reviewer_, secret, "approve", R"({"confidentiality_reviewed":true})").status,
+            200);
   const auto refused = step(*reviewer_, secret, "publish", R"({"channels":["website"]})");
   EXPECT_EQ(refused.status, 422);
   EXPECT_EQ(refused.json()->getValue<std::string>("code"), "restricted_not_publishable");
@@ -181,13 +222,18 @@ TEST_F(WorkflowApiTest, GuardsRefuseSelfApprovalRestrictedPublicationAndStepsOut
 
   // Rejection needs an opinion and sends the document back to draft, editable again.
   const std::string draft = file("需修改");
-  EXPECT_EQ(step(*reviewer_, draft, "publish", R"({"channels":["website"]})").status, 409);  // out of turn
+  EXPECT_EQ(step(*reviewer_, draft, "publish", R"({"channels":["website"]})").status,
+            409);  // out of turn
   ASSERT_EQ(step(*archivist_, draft, "submit").status, 200);
   EXPECT_EQ(step(*reviewer_, draft, "reject").status, 422);
   const auto rejected = step(*reviewer_, draft, "reject", R"({"opinion":"请补充附件"})");
   ASSERT_EQ(rejected.status, 200);
   EXPECT_EQ(statusOf(rejected), "draft");
-  EXPECT_EQ(archivist_->request("PATCH", draft, R"({"summary":"已补充"})", "application/json", {{"If-Match", "*"}}).status, 200);
+  EXPECT_EQ(archivist_
+                ->request("PATCH", draft, R"({"summary":"已补充"})", "application/json",
+                          {{"If-Match", "*"}})
+                .status,
+            200);
 
   // Hostile bodies and unknown steps.
   EXPECT_EQ(step(*archivist_, draft, "submit", R"({"extra":true})").status, 422);
@@ -196,7 +242,8 @@ TEST_F(WorkflowApiTest, GuardsRefuseSelfApprovalRestrictedPublicationAndStepsOut
   EXPECT_EQ(step(*archivist_, draft, "fly").status, 404);
   EXPECT_EQ(step(*archivist_, "/api/v1/documents/999999", "submit").status, 404);
   // A stale If-Match is refused like any other change.
-  EXPECT_EQ(archivist_->request("POST", draft + "/submit", "", "", {{"If-Match", "\"v1\""}}).status, 412);
+  EXPECT_EQ(archivist_->request("POST", draft + "/submit", "", "", {{"If-Match", "\"v1\""}}).status,
+            412);
   // Members and the public never reach a draft's steps.
   const HttpClient member = anonymous().as(userWithRole("member1", "member"));
   EXPECT_EQ(step(member, draft, "submit").status, 404);

@@ -12,7 +12,8 @@ class ComplianceTest : public ::testing::Test {
     ASSERT_TRUE(loaded.ok()) << loaded.error().message;
     calendar_ = loaded.value().calendar;
   }
-  static Publication published(std::int64_t id, core::Date date, std::optional<core::Date> approved = std::nullopt) {
+  static Publication published(std::int64_t id, core::Date date,
+                               std::optional<core::Date> approved = std::nullopt) {
     return Publication{id, "文件" + std::to_string(id), date, approved};
   }
   WorkingCalendar calendar_;
@@ -48,12 +49,12 @@ TEST_F(ComplianceTest, MonthlyAcrossTheSpringFestivalAndImmediateItemsAfterAppro
   const CatalogueEntry monthly{2, "GB", "干部任免", "periodic", Rhythm::kMonthly, 3};
   const CatalogueEntry immediate{3, "DF", "违纪处理", "immediate", std::nullopt, 5};
   const CatalogueEntry standing{4, "LD", "领导班子分工", "standing", std::nullopt, 0};
-  const auto report = evaluateCompliance(
-      {monthly, immediate, standing},
-      {{published(21, {2025, 2, 5})},
-       {published(31, {2025, 10, 13}, core::Date{2025, 9, 26}), published(32, {2025, 3, 3}, core::Date{2025, 3, 3})},
-       {}},
-      2025, calendar_, core::Date{2026, 1, 10});
+  const auto report = evaluateCompliance({monthly, immediate, standing},
+                                         {{published(21, {2025, 2, 5})},
+                                          {published(31, {2025, 10, 13}, core::Date{2025, 9, 26}),
+                                           published(32, {2025, 3, 3}, core::Date{2025, 3, 3})},
+                                          {}},
+                                         2025, calendar_, core::Date{2026, 1, 10});
   ASSERT_EQ(report.size(), 3u);
   // January ends on a Friday inside the Spring Festival break (28 Jan - 4 Feb): due 7 February.
   EXPECT_EQ(report[0].windows[0].due, (core::Date{2025, 2, 7}));
@@ -62,7 +63,8 @@ TEST_F(ComplianceTest, MonthlyAcrossTheSpringFestivalAndImmediateItemsAfterAppro
   EXPECT_EQ(report[0].windows[1].outcome, Outcome::kMissing);  // February: nothing
   // Approved Friday 26 September; Sunday 28 September is a working day; due 10 October;
   // published Monday the 13th: late by Saturday 11th (a working day) and Monday.
-  const auto& late = report[1].windows[0].publication->document_id == 31 ? report[1].windows[0] : report[1].windows[1];
+  const auto& late = report[1].windows[0].publication->document_id == 31 ? report[1].windows[0]
+                                                                         : report[1].windows[1];
   EXPECT_EQ(late.due, (core::Date{2025, 10, 10}));
   EXPECT_EQ(late.outcome, Outcome::kLate);
   EXPECT_EQ(late.working_days_late, 2);
@@ -86,8 +88,8 @@ TEST_F(ComplianceTest, ASaturdayAfterAFridayDueDateIsStillLate) {
   // on Friday instead: 2025 ends Wednesday 31 December, 2 working days later is Friday 2 January
   // 2026 (1 January is a holiday).
   const CatalogueEntry yearly{5, "DF", "年度情况", "periodic", Rhythm::kYearly, 2};
-  const auto report = evaluateCompliance({yearly}, {{published(51, {2026, 1, 10})}}, 2025, calendar_,
-                                         core::Date{2026, 2, 1});
+  const auto report = evaluateCompliance({yearly}, {{published(51, {2026, 1, 10})}}, 2025,
+                                         calendar_, core::Date{2026, 2, 1});
   ASSERT_EQ(report[0].windows.size(), 1u);
   EXPECT_EQ(report[0].windows[0].outcome, Outcome::kLate);
   EXPECT_GE(report[0].windows[0].working_days_late, 1);

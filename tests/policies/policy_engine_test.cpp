@@ -22,7 +22,8 @@ class PolicyEngineTest : public ::testing::Test {
   }
 
   // committee → b1 → b1a; committee → b2
-  const UnitTree tree_{{{"committee", ""}, {"b1", "committee"}, {"b1a", "b1"}, {"b2", "committee"}}};
+  const UnitTree tree_{
+      {{"committee", ""}, {"b1", "committee"}, {"b1a", "b1"}, {"b2", "committee"}}};
   std::unique_ptr<PolicyEngine> engine_;
 };
 
@@ -72,7 +73,8 @@ TEST_F(PolicyEngineTest, VisibilityFollowsScopeStatusAndUnit) {
   const Principal inspector = as({{"inspector", ""}});
   EXPECT_TRUE(engine_->visibility(inspector, tree_).everything);
   EXPECT_TRUE(engine_->maySee(inspector, restrictedPublished, tree_));
-  EXPECT_FALSE(engine_->may(inspector, "documents.update", restrictedPublished, tree_));  // reads only
+  EXPECT_FALSE(
+      engine_->may(inspector, "documents.update", restrictedPublished, tree_));  // reads only
   const Visibility archivist = engine_->visibility(as({{"archivist", "b1"}}), tree_);
   EXPECT_FALSE(archivist.everything);
   EXPECT_TRUE(archivist.admits({"b1a", "restricted", "draft"}));
@@ -83,10 +85,12 @@ TEST_F(PolicyEngineTest, VisibilityFollowsScopeStatusAndUnit) {
 TEST_F(PolicyEngineTest, EveryoneHoldsThePublicRoleAndExplanationsNameTheRoles) {
   EXPECT_TRUE(engine_->may(Principal{}, "feedback.submit"));
   EXPECT_FALSE(engine_->may(Principal{}, "audit.read"));
-  const std::string why = engine_->explain(as({{"committee", ""}}), "audit.read", std::nullopt, tree_);
+  const std::string why =
+      engine_->explain(as({{"committee", ""}}), "audit.read", std::nullopt, tree_);
   EXPECT_EQ(why.rfind("允许 (allowed)", 0), 0u) << why;
   EXPECT_NE(why.find("committee"), std::string::npos) << why;
-  const std::string no = engine_->explain(as({{"member", ""}}), "users.manage", std::nullopt, tree_);
+  const std::string no =
+      engine_->explain(as({{"member", ""}}), "users.manage", std::nullopt, tree_);
   EXPECT_EQ(no.rfind("拒绝 (denied)", 0), 0u) << no;
 }
 

@@ -27,14 +27,16 @@ constexpr const char* kFiles[] = {"categories.json", "roles.json",       "visibi
 core::Date date(int year, int month, int day) { return core::Date{year, month, day}; }
 
 int lineAt(const std::string& text, std::size_t pos) {
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));
+  return 1 +
+         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));
 }
 
 // A copy of the default policy folder in which a test breaks one thing.
 class PolicyCopy {
  public:
   PolicyCopy() {
-    for (const char* file : kFiles) writeFile(dir_ / file, readFile(std::string(GONGKAI_POLICY_DIR) + "/" + file));
+    for (const char* file : kFiles)
+      writeFile(dir_ / file, readFile(std::string(GONGKAI_POLICY_DIR) + "/" + file));
   }
   const std::string& path() const { return dir_.path(); }
   std::string text(const std::string& file) const { return readFile(dir_ / file); }
@@ -72,10 +74,11 @@ class PolicyCopy {
 };
 
 // The message must start with the prefix, then exactly `file:line: field: ` and name `what`.
-void expectError(const PolicyCopy& copy, const std::string& file, int line, const std::string& field,
-                 const std::string& what) {
+void expectError(const PolicyCopy& copy, const std::string& file, int line,
+                 const std::string& field, const std::string& what) {
   const std::string message = copy.error();
-  const std::string where = file + ":" + std::to_string(line) + ": " + (field.empty() ? "" : field + ": ");
+  const std::string where =
+      file + ":" + std::to_string(line) + ": " + (field.empty() ? "" : field + ": ");
   EXPECT_EQ(message.substr(0, kPrefix.size() + where.size()), kPrefix + where) << message;
   EXPECT_NE(message.find(what), std::string::npos) << message;
 }
@@ -131,7 +134,8 @@ TEST(PolicySet, DefaultFolderLoads) {
   for (const char* code : {"archivist", "reviewer", "inspector", "admin"}) {
     EXPECT_EQ(ruleFor(code).scopes, allScopes) << code;
     EXPECT_EQ(ruleFor(code).statuses, allStatuses) << code;
-    EXPECT_EQ(ruleFor(code).units_own, std::string(code) == "archivist" || std::string(code) == "reviewer");
+    EXPECT_EQ(ruleFor(code).units_own,
+              std::string(code) == "archivist" || std::string(code) == "reviewer");
   }
 
   EXPECT_EQ(set.archive.fonds_code, "J001");
@@ -156,21 +160,24 @@ TEST(PolicySet, ByteOrderMarkAndCrLfAreAccepted) {
   copy.write("roles.json", "\xEF\xBB\xBF" + crlf);
   ASSERT_TRUE(PolicySet::loadFolder(copy.path()).ok()) << copy.error();
   // Lines still count right with CRLF.
-  const int line = copy.replace("roles.json", "\"reviewer\"", "\"documents.publish\"", "\"documents.publsh\"");
+  const int line =
+      copy.replace("roles.json", "\"reviewer\"", "\"documents.publish\"", "\"documents.publsh\"");
   expectError(copy, "roles.json", line, "roles.reviewer.permissions[1]",
               "unknown permission) \"documents.publsh\"");
 }
 
 TEST(PolicySet, RefusesAnUnknownPermission) {
   PolicyCopy copy;
-  const int line = copy.replace("roles.json", "\"archivist\"", "\"documents.archive\"", "\"documents.fly\"");
+  const int line =
+      copy.replace("roles.json", "\"archivist\"", "\"documents.archive\"", "\"documents.fly\"");
   expectError(copy, "roles.json", line, "roles.archivist.permissions[2]",
               "未知权限 (unknown permission) \"documents.fly\"");
 }
 
 TEST(PolicySet, RefusesAPermissionListedTwice) {
   PolicyCopy copy;
-  const int line = copy.replace("roles.json", "\"member\"", "\"policies.read\"", "\"feedback.submit\"");
+  const int line =
+      copy.replace("roles.json", "\"member\"", "\"policies.read\"", "\"feedback.submit\"");
   expectError(copy, "roles.json", line, "roles.member.permissions[1]", "duplicate permission");
 }
 
@@ -183,12 +190,15 @@ TEST(PolicySet, RefusesUnknownKeysWithASuggestion) {
   }
   {
     PolicyCopy copy;
-    const int line = copy.replace("time_limits.json", "\"answer_working_days\"", "\"answer_workingdays\"");
-    expectError(copy, "time_limits.json", line, "feedback.answer_workingdays", "\"answer_working_days\"");
+    const int line =
+        copy.replace("time_limits.json", "\"answer_working_days\"", "\"answer_workingdays\"");
+    expectError(copy, "time_limits.json", line, "feedback.answer_workingdays",
+                "\"answer_working_days\"");
   }
   {
     PolicyCopy copy;
-    const int line = copy.replace("visibility.json", "\"units\": \"any\"", "\"units\": \"any\", \"colour\": 1");
+    const int line =
+        copy.replace("visibility.json", "\"units\": \"any\"", "\"units\": \"any\", \"colour\": 1");
     expectError(copy, "visibility.json", line, "rules[0].colour", "unknown key");
   }
   {
@@ -202,7 +212,8 @@ TEST(PolicySet, RefusesAMissingKeyOrRole) {
   {
     PolicyCopy copy;
     copy.replace("roles.json", "\"committee\": {", "\"committee_x\": {");
-    const int rolesLine = lineAt(copy.text("roles.json"), copy.text("roles.json").find("\"roles\""));
+    const int rolesLine =
+        lineAt(copy.text("roles.json"), copy.text("roles.json").find("\"roles\""));
     expectError(copy, "roles.json", rolesLine, "roles.committee", "required role missing");
   }
   {
@@ -214,8 +225,10 @@ TEST(PolicySet, RefusesAMissingKeyOrRole) {
 
 TEST(PolicySet, RefusesAUnitBoundPublicRole) {
   PolicyCopy copy;
-  const int line = copy.replace("roles.json", "\"public\": {", "\"unit_bound\": false", "\"unit_bound\": true");
-  expectError(copy, "roles.json", line, "roles.public.unit_bound", "public role cannot be unit-bound");
+  const int line =
+      copy.replace("roles.json", "\"public\": {", "\"unit_bound\": false", "\"unit_bound\": true");
+  expectError(copy, "roles.json", line, "roles.public.unit_bound",
+              "public role cannot be unit-bound");
 }
 
 TEST(PolicySet, RefusesABadRoleCodeOrName) {
@@ -232,7 +245,8 @@ TEST(PolicySet, RefusesABadRoleCodeOrName) {
   {
     PolicyCopy copy;
     const int line = copy.replace("roles.json", "\"unit_bound\": false", "\"unit_bound\": \"no\"");
-    expectError(copy, "roles.json", line, "roles.admin.unit_bound", "(must be true or false, not a string)");
+    expectError(copy, "roles.json", line, "roles.admin.unit_bound",
+                "(must be true or false, not a string)");
   }
 }
 
@@ -240,7 +254,8 @@ TEST(PolicySet, RefusesVisibilityNamingUnknownRolesScopesOrStatuses) {
   {
     PolicyCopy copy;
     const int line = copy.replace("visibility.json", "[\"committee\"]", "[\"committe\"]");
-    expectError(copy, "visibility.json", line, "rules[2].roles[0]", "未知角色 (unknown role) \"committe\"");
+    expectError(copy, "visibility.json", line, "rules[2].roles[0]",
+                "未知角色 (unknown role) \"committe\"");
   }
   {
     PolicyCopy copy;
@@ -250,11 +265,13 @@ TEST(PolicySet, RefusesVisibilityNamingUnknownRolesScopesOrStatuses) {
   {
     PolicyCopy copy;
     const int line = copy.replace("visibility.json", "\"archived\"", "\"archivd\"");
-    expectError(copy, "visibility.json", line, "rules[0].statuses[1]", "unknown status) \"archivd\"");
+    expectError(copy, "visibility.json", line, "rules[0].statuses[1]",
+                "unknown status) \"archivd\"");
   }
   {
     PolicyCopy copy;
-    const int line = copy.replace("visibility.json", "[\"admin\"]", "[\"*\"]", "[\"*\", \"draft\"]");
+    const int line =
+        copy.replace("visibility.json", "[\"admin\"]", "[\"*\"]", "[\"*\", \"draft\"]");
     expectError(copy, "visibility.json", line, "rules[6].scopes[0]", "must stand alone");
   }
   {
@@ -271,8 +288,10 @@ TEST(PolicySet, RefusesVisibilityNamingUnknownRolesScopesOrStatuses) {
 
 TEST(PolicySet, RefusesOwnUnitsForARoleNotBoundToUnits) {
   PolicyCopy copy;
-  const int line = copy.replace("visibility.json", "[\"inspector\"]", "\"units\": \"any\"", "\"units\": \"own\"");
-  expectError(copy, "visibility.json", line, "rules[5].units", "role \"inspector\" is not unit-bound");
+  const int line = copy.replace("visibility.json", "[\"inspector\"]", "\"units\": \"any\"",
+                                "\"units\": \"own\"");
+  expectError(copy, "visibility.json", line, "rules[5].units",
+              "role \"inspector\" is not unit-bound");
 }
 
 TEST(PolicySet, RefusesABadFondsCodeOrPattern) {
@@ -293,8 +312,9 @@ TEST(PolicySet, RefusesABadFondsCodeOrPattern) {
   };
   for (const auto& [pattern, what] : patterns) {
     PolicyCopy copy;
-    const int line = copy.replace("archive.json", "\"{fonds}-{year}-{retention}-{category}-{item:4}\"",
-                                  std::string("\"") + pattern + "\"");
+    const int line =
+        copy.replace("archive.json", "\"{fonds}-{year}-{retention}-{category}-{item:4}\"",
+                     std::string("\"") + pattern + "\"");
     expectError(copy, "archive.json", line, "reference_code_pattern", what);
   }
   PolicyCopy copy;
@@ -304,13 +324,20 @@ TEST(PolicySet, RefusesABadFondsCodeOrPattern) {
 
 TEST(PolicySet, RefusesBadTimeLimits) {
   const std::tuple<const char*, const char*, const char*, const char*> cases[] = {
-      {"\"due_soon_working_days\": 3", "\"due_soon_working_days\": -1", "due_soon_working_days", "must be within 0 .. 365"},
-      {"\"answer_working_days\": 10", "\"answer_working_days\": 0", "feedback.answer_working_days", "must be within 1 .. 365"},
-      {"\"decide_working_days\": 20", "\"decide_working_days\": 366", "on_request.decide_working_days", "within 1 .. 365"},
-      {"\"decide_working_days\": 20", "\"decide_working_days\": 1e40", "on_request.decide_working_days", "within 1 .. 365"},
-      {"\"extension_working_days\": 20", "\"extension_working_days\": 2.5", "on_request.extension_working_days", "must be an integer, not a number"},
-      {"\"acknowledge_working_days\": 3", "\"acknowledge_working_days\": \"3\"", "on_request.acknowledge_working_days", "must be an integer, not a string"},
-      {"\"涉及个人隐私\"", "\"涉及党和国家秘密\"", "on_request.refusal_reasons[1]", "duplicate reason"},
+      {"\"due_soon_working_days\": 3", "\"due_soon_working_days\": -1", "due_soon_working_days",
+       "must be within 0 .. 365"},
+      {"\"answer_working_days\": 10", "\"answer_working_days\": 0", "feedback.answer_working_days",
+       "must be within 1 .. 365"},
+      {"\"decide_working_days\": 20", "\"decide_working_days\": 366",
+       "on_request.decide_working_days", "within 1 .. 365"},
+      {"\"decide_working_days\": 20", "\"decide_working_days\": 1e40",
+       "on_request.decide_working_days", "within 1 .. 365"},
+      {"\"extension_working_days\": 20", "\"extension_working_days\": 2.5",
+       "on_request.extension_working_days", "must be an integer, not a number"},
+      {"\"acknowledge_working_days\": 3", "\"acknowledge_working_days\": \"3\"",
+       "on_request.acknowledge_working_days", "must be an integer, not a string"},
+      {"\"涉及个人隐私\"", "\"涉及党和国家秘密\"", "on_request.refusal_reasons[1]",
+       "duplicate reason"},
       {"\"涉及个人隐私\"", "\"\"", "on_request.refusal_reasons[1]", "must not be empty"},
   };
   for (const auto& [from, to, field, what] : cases) {
@@ -325,8 +352,10 @@ TEST(PolicySet, RefusesBadCalendarDates) {
       {"\"2025-01-01\"", "\"2025-02-30\"", "years.2025.holidays[0]", "not a real date"},
       {"\"2025-01-01\"", "\"2025-1-1\"", "years.2025.holidays[0]", "not a real date"},
       {"\"2024-01-01\"", "\"2025-01-01\"", "years.2024.holidays[0]", "not in year 2024"},
-      {"\"2025-01-26\"", "\"2025-01-27\"", "years.2025.workdays[0]", "must be a Saturday or Sunday"},
-      {"\"2025-04-27\"", "\"2025-04-05\"", "years.2025.workdays[2]", "both as holiday and as working day"},
+      {"\"2025-01-26\"", "\"2025-01-27\"", "years.2025.workdays[0]",
+       "must be a Saturday or Sunday"},
+      {"\"2025-04-27\"", "\"2025-04-05\"", "years.2025.workdays[2]",
+       "both as holiday and as working day"},
       {"\"2025-01-29\"", "\"2025-01-28\"", "years.2025.holidays[2]", "duplicate date"},
       {"\"2026\": {", "\"2O26\": {", "years.2O26", "four digits"},
   };
@@ -357,12 +386,13 @@ TEST(PolicySet, SyntaxErrorsGiveTheLine) {
       {"archive.json", "// comment\n{}", 1, "syntax error"},
       {"archive.json", "{\"a\": \"\n", 1, "control character"},
       {"archive.json", "{\"a\": \"", 1, "unterminated string"},
-      {"time_limits.json", "{\n  \"due_soon_working_days\": 3,\n  \"due_soon_working_days\": 4\n}", 3,
-       "重复的键 (duplicate key) \"due_soon_working_days\""},
-      {"roles.json", "{\n  \"roles\": {\n    \"admin\": {\"name\": \"\xE7\xAE\xA1\xFF\"}\n  }\n}", 3, "invalid UTF-8"},
-      {"roles.json", "{\n\n \"x\": \"\xC0\xAF\"}", 3, "invalid UTF-8"},          // overlong '/'
-      {"roles.json", "{\n \"x\": \"\xED\xA0\x80\"}", 2, "invalid UTF-8"},         // encoded surrogate
-      {"roles.json", "{\n \"x\": \"\xE6\xA1\"}", 2, "invalid UTF-8"},             // cut short
+      {"time_limits.json", "{\n  \"due_soon_working_days\": 3,\n  \"due_soon_working_days\": 4\n}",
+       3, "重复的键 (duplicate key) \"due_soon_working_days\""},
+      {"roles.json", "{\n  \"roles\": {\n    \"admin\": {\"name\": \"\xE7\xAE\xA1\xFF\"}\n  }\n}",
+       3, "invalid UTF-8"},
+      {"roles.json", "{\n\n \"x\": \"\xC0\xAF\"}", 3, "invalid UTF-8"},    // overlong '/'
+      {"roles.json", "{\n \"x\": \"\xED\xA0\x80\"}", 2, "invalid UTF-8"},  // encoded surrogate
+      {"roles.json", "{\n \"x\": \"\xE6\xA1\"}", 2, "invalid UTF-8"},      // cut short
       {"roles.json", "{\n \"x\": \"\\ud800\"}", 2, "lone surrogate"},
       {"roles.json", "{\n \"x\": \"\\udc00\\ud800\"}", 2, "lone surrogate"},
       {"visibility.json", "", 1, "file is empty"},
@@ -423,9 +453,12 @@ TEST(PolicySet, CategoryErrorsAreMappedToLines) {
   PolicyCopy copy;
   const int line = copy.replace("categories.json", "\"SX\"", "\"default_retention\": \"D30\"",
                                 "\"default_retention\": \"D31\"");
-  expectError(copy, "categories.json", line, "categories[1].default_retention", "must be Y, D30 or D10");
-  copy.write("categories.json", "{\"categories\": [\n{\"code\": \"ZZ\", \"name\": \"x\", \"default_retention\": \"Y\"},\n"
-                                "{\"code\": \"ZZ\", \"name\": \"y\", \"default_retention\": \"Y\"}]}");
+  expectError(copy, "categories.json", line, "categories[1].default_retention",
+              "must be Y, D30 or D10");
+  copy.write(
+      "categories.json",
+      "{\"categories\": [\n{\"code\": \"ZZ\", \"name\": \"x\", \"default_retention\": \"Y\"},\n"
+      "{\"code\": \"ZZ\", \"name\": \"y\", \"default_retention\": \"Y\"}]}");
   expectError(copy, "categories.json", 3, "categories[1].code", "duplicate code");
 }
 
@@ -445,9 +478,9 @@ class Calendar : public ::testing::Test {
 WorkingCalendar* Calendar::calendar_ = nullptr;
 
 TEST_F(Calendar, SkipsTheWeekend) {
-  EXPECT_TRUE(cal().isWorkingDay(date(2025, 3, 7)));    // Friday
-  EXPECT_FALSE(cal().isWorkingDay(date(2025, 3, 8)));   // Saturday
-  EXPECT_FALSE(cal().isWorkingDay(date(2025, 3, 9)));   // Sunday
+  EXPECT_TRUE(cal().isWorkingDay(date(2025, 3, 7)));   // Friday
+  EXPECT_FALSE(cal().isWorkingDay(date(2025, 3, 8)));  // Saturday
+  EXPECT_FALSE(cal().isWorkingDay(date(2025, 3, 9)));  // Sunday
   EXPECT_EQ(cal().addWorkingDays(date(2025, 3, 7), 1), date(2025, 3, 10));
   EXPECT_EQ(cal().addWorkingDays(date(2025, 3, 8), 1), date(2025, 3, 10));
   EXPECT_EQ(cal().addWorkingDays(date(2025, 3, 7), 6), date(2025, 3, 17));
@@ -456,7 +489,7 @@ TEST_F(Calendar, SkipsTheWeekend) {
 }
 
 TEST_F(Calendar, NationalDay2025WithItsAdjustedSaturday) {
-  EXPECT_TRUE(cal().isWorkingDay(date(2025, 9, 28)));   // Sunday, 调休上班
+  EXPECT_TRUE(cal().isWorkingDay(date(2025, 9, 28)));  // Sunday, 调休上班
   for (int day = 1; day <= 8; ++day) EXPECT_FALSE(cal().isWorkingDay(date(2025, 10, day))) << day;
   EXPECT_TRUE(cal().isWorkingDay(date(2025, 10, 11)));  // Saturday, 调休上班
   EXPECT_FALSE(cal().isWorkingDay(date(2025, 10, 12)));
@@ -507,13 +540,15 @@ TEST_F(Calendar, ArithmeticAgreesWithCountingDayByDay) {
     for (int month = 1; month <= 12; ++month) {
       for (int day = 1; day <= 31; ++day) {
         if (const auto parsed = core::parseDate(date(year, month, day).toString())) {
-          if (*parsed >= date(2023, 12, 25) && *parsed <= date(2027, 1, 10)) days.push_back(*parsed);
+          if (*parsed >= date(2023, 12, 25) && *parsed <= date(2027, 1, 10))
+            days.push_back(*parsed);
         }
       }
     }
   }
   std::vector<int> prefix(days.size(), 0);  // working days in (days[0], days[i]]
-  for (std::size_t i = 1; i < days.size(); ++i) prefix[i] = prefix[i - 1] + cal().isWorkingDay(days[i]);
+  for (std::size_t i = 1; i < days.size(); ++i)
+    prefix[i] = prefix[i - 1] + cal().isWorkingDay(days[i]);
   for (std::size_t i = 0; i < days.size(); i += 7) {
     for (std::size_t j = 0; j < days.size(); j += 13) {
       ASSERT_EQ(cal().workingDaysBetween(days[i], days[j]), prefix[j] - prefix[i])
@@ -542,8 +577,11 @@ TEST(WorkingCalendar, HandMadeAndDegenerate) {
   EXPECT_FALSE(calendar.isWorkingDay(date(2030, 2, 30)));
   // Capped at 3650 working days.
   const WorkingCalendar plain;
-  EXPECT_EQ(plain.addWorkingDays(date(2030, 1, 1), 1000000), plain.addWorkingDays(date(2030, 1, 1), 3650));
-  EXPECT_EQ(plain.workingDaysBetween(date(2030, 1, 1), plain.addWorkingDays(date(2030, 1, 1), 3650)), 3650);
+  EXPECT_EQ(plain.addWorkingDays(date(2030, 1, 1), 1000000),
+            plain.addWorkingDays(date(2030, 1, 1), 3650));
+  EXPECT_EQ(
+      plain.workingDaysBetween(date(2030, 1, 1), plain.addWorkingDays(date(2030, 1, 1), 3650)),
+      3650);
 }
 
 }  // namespace

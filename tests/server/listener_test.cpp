@@ -1,6 +1,8 @@
 // openListener: HTTPS through Poco NetSSL with a self-signed certificate made by the real openssl
 // command line, fetched with curl (or Poco's HTTPS client when curl is missing), the TLS 1.1 and
 // weak-cipher refusals checked with openssl s_client, and every configuration refusal.
+#include "gongkai/server/app/listener.h"
+
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -18,7 +20,6 @@
 #include <string>
 #include <vector>
 
-#include "gongkai/server/app/listener.h"
 #include "gongkai/server/http/handler_factory.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
@@ -34,7 +35,8 @@ class OkHandler : public Poco::Net::HTTPRequestHandler {
  public:
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
-    if (request.secure()) response.set("Strict-Transport-Security", gongkai::server::http::kHstsHeader);
+    if (request.secure())
+      response.set("Strict-Transport-Security", gongkai::server::http::kHstsHeader);
     response.set("X-Secure", request.secure() ? "yes" : "no");
     response.setContentType("text/plain");
     response.send() << "ok";
@@ -77,14 +79,13 @@ class ListenerTest : public ::testing::Test {
                           "-out", *dir_ / "cert.pem", "-days", "2", "-subj", "/CN=localhost"},
                          out);
     ASSERT_EQ(code, 0) << out;
-    ASSERT_EQ(run({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
-                   "ec_paramgen_curve:P-256", "-out", *dir_ / "other-key.pem"},
+    ASSERT_EQ(run({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                   "-out", *dir_ / "other-key.pem"},
                   out),
               0)
         << out;
-    ASSERT_EQ(run({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
-                   "ec_paramgen_curve:P-256", "-aes256", "-pass", "pass:secret", "-out",
-                   *dir_ / "encrypted-key.pem"},
+    ASSERT_EQ(run({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                   "-aes256", "-pass", "pass:secret", "-out", *dir_ / "encrypted-key.pem"},
                   out),
               0)
         << out;
@@ -149,11 +150,11 @@ TEST_F(ListenerTest, ServesHttpsToARealClient) {
     std::string out;
     ASSERT_EQ(run({"curl", "-sk", "--max-time", "30", url}, out), 0) << out;
     EXPECT_EQ(out, "ok");
-    ASSERT_EQ(run({"curl", "-sk", "--max-time", "30", "-D", "-", "-o", "/dev/null", url}, out),
-              0)
+    ASSERT_EQ(run({"curl", "-sk", "--max-time", "30", "-D", "-", "-o", "/dev/null", url}, out), 0)
         << out;
-    EXPECT_NE(out.find(std::string("Strict-Transport-Security: ") + gongkai::server::http::kHstsHeader),
-              std::string::npos)
+    EXPECT_NE(
+        out.find(std::string("Strict-Transport-Security: ") + gongkai::server::http::kHstsHeader),
+        std::string::npos)
         << out;
     EXPECT_NE(out.find("X-Secure: yes"), std::string::npos) << out;
     // Plain HTTP to the TLS port gets no HTTP answer.
@@ -163,8 +164,8 @@ TEST_F(ListenerTest, ServesHttpsToARealClient) {
               0);
   } else {
     // curl is missing here: Poco's own HTTPS client, accepting the self-signed certificate.
-    Poco::Net::Context::Ptr context =
-        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_NONE);
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "",
+                                                             Poco::Net::Context::VERIFY_NONE);
     context->enableExtendedCertificateVerification(false);
     Poco::Net::HTTPSClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port(listener)),
                                           context);

@@ -6,11 +6,11 @@
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <openssl/x509.h>
 
 #include <cerrno>
@@ -91,8 +91,8 @@ Error unreadable(const FileKind& kind, const std::string& path, const std::strin
 
 Error malformed(const char* reason, const FileKind& kind, const std::string& path,
                 const std::string& why) {
-  return invalid(reason, std::string(kind.zh) + "无效 (invalid " + kind.en + "): " + path + ": " +
-                             why);
+  return invalid(reason,
+                 std::string(kind.zh) + "无效 (invalid " + kind.en + "): " + path + ": " + why);
 }
 
 core::Result<std::string> readPem(const FileKind& kind, const std::string& path) {
@@ -187,9 +187,10 @@ core::Result<Poco::Net::Context::Ptr> makeServerContext(const ListenerConfig& co
   X509* leaf = certs.value().front().get();
   if (X509_check_private_key(leaf, key.value().get()) != 1) {
     ERR_clear_error();
-    return invalid("tls_key_mismatch", "TLS 私钥与证书不匹配 (TLS private key does not match the "
-                                       "certificate): " +
-                                           config.tls_private_key + ", " + config.tls_certificate);
+    return invalid("tls_key_mismatch",
+                   "TLS 私钥与证书不匹配 (TLS private key does not match the "
+                   "certificate): " +
+                       config.tls_private_key + ", " + config.tls_certificate);
   }
 
   Poco::Net::Context::Params params;
@@ -260,9 +261,10 @@ bool parseAddress(const std::string& text, Poco::Net::IPAddress& ip) {
 core::Result<Listener> openListener(const ListenerConfig& config) {
   Poco::Net::IPAddress ip;
   if (!parseAddress(config.address, ip)) {
-    return invalid("listener_address_invalid",
-                   "监听地址无效，须为 IP 地址 (invalid listen address, must be an IP address): \"" +
-                       config.address + "\"");
+    return invalid(
+        "listener_address_invalid",
+        "监听地址无效，须为 IP 地址 (invalid listen address, must be an IP address): \"" +
+            config.address + "\"");
   }
   if (config.port < 0 || config.port > 65535) {
     return invalid("listener_port_invalid",
@@ -291,11 +293,12 @@ core::Result<Listener> openListener(const ListenerConfig& config) {
                        config.tls_ca_chain);
   }
   if (!tls && !ip.isLoopback() && !config.allow_plain_http_off_loopback) {
-    return invalid("plain_http_off_loopback",
-                   "拒绝在非回环地址上以明文 HTTP 监听，请配置 TLS 证书和私钥或显式允许明文 (refusing "
-                   "plain HTTP on a non-loopback address; configure a TLS certificate and key, or "
-                   "allow plain HTTP explicitly): " +
-                       config.address);
+    return invalid(
+        "plain_http_off_loopback",
+        "拒绝在非回环地址上以明文 HTTP 监听，请配置 TLS 证书和私钥或显式允许明文 (refusing "
+        "plain HTTP on a non-loopback address; configure a TLS certificate and key, or "
+        "allow plain HTTP explicitly): " +
+            config.address);
   }
 
   Listener listener;

@@ -18,8 +18,9 @@ Error Access::denied(const Exchange& ex, std::string_view permission) const {
     return Error::make(ErrorCode::kUnauthenticated, "authentication_required",
                        "请先登录 (sign in first)");
   }
-  return Error::make(ErrorCode::kForbidden, "forbidden",
-                     "您的角色无权进行此操作 (your roles do not allow this): " + std::string(permission));
+  return Error::make(
+      ErrorCode::kForbidden, "forbidden",
+      "您的角色无权进行此操作 (your roles do not allow this): " + std::string(permission));
 }
 
 core::Status Access::require(const Exchange& ex, std::string_view permission) const {
@@ -70,7 +71,8 @@ indexer::Viewer Access::viewer(const Exchange& ex) const {
     indexer::ViewerClause out;
     out.scopes.assign(clause.scopes.begin(), clause.scopes.end());
     out.statuses.assign(clause.statuses.begin(), clause.statuses.end());
-    if (clause.units) out.org_units = std::vector<std::string>(clause.units->begin(), clause.units->end());
+    if (clause.units)
+      out.org_units = std::vector<std::string>(clause.units->begin(), clause.units->end());
     viewer.clauses.push_back(std::move(out));
   }
   return viewer;
@@ -78,7 +80,8 @@ indexer::Viewer Access::viewer(const Exchange& ex) const {
 
 Handler Access::guarded(std::string permission, Handler handler) const {
   return [this, permission = std::move(permission), handler = std::move(handler)](Exchange& ex) {
-    if (auto allowed = require(ex, permission); !allowed.ok()) return ex.sendProblem(allowed.error());
+    if (auto allowed = require(ex, permission); !allowed.ok())
+      return ex.sendProblem(allowed.error());
     handler(ex);
   };
 }

@@ -90,7 +90,8 @@ Array::Ptr arrayOf(const std::vector<T>& items, Object::Ptr (*toJson)(const T&))
 
 class AccountRoutes {
  public:
-  AccountRoutes(service::AccountService& accounts, service::PolicyService& policies, const Access& access)
+  AccountRoutes(service::AccountService& accounts, service::PolicyService& policies,
+                const Access& access)
       : accounts_(accounts), policies_(policies), access_(access) {}
 
   static void addTo(const std::shared_ptr<AccountRoutes>& self, Router& router) {
@@ -104,28 +105,33 @@ class AccountRoutes {
     router.add("POST", auth + "/tokens", [self](Exchange& ex) { self->createToken(ex); });
     router.add("DELETE", auth + "/tokens/{id}", [self](Exchange& ex) { self->revokeToken(ex); });
     const std::string users = "/api/v1/users";
-    router.add("GET", users, access.guarded("users.manage", [self](Exchange& ex) { self->listUsers(ex); }));
-    router.add("POST", users, access.guarded("users.manage", [self](Exchange& ex) { self->createUser(ex); }));
+    router.add("GET", users,
+               access.guarded("users.manage", [self](Exchange& ex) { self->listUsers(ex); }));
+    router.add("POST", users,
+               access.guarded("users.manage", [self](Exchange& ex) { self->createUser(ex); }));
     router.add("GET", users + "/{username}", [self](Exchange& ex) { self->getUser(ex); });
     router.add("PATCH", users + "/{username}",
                access.guarded("users.manage", [self](Exchange& ex) { self->patchUser(ex); }));
     const std::string units = "/api/v1/org-units";
     router.add("GET", units, [self](Exchange& ex) { self->listUnits(ex); });
-    router.add("POST", units, access.guarded("units.manage", [self](Exchange& ex) { self->createUnit(ex); }));
+    router.add("POST", units,
+               access.guarded("units.manage", [self](Exchange& ex) { self->createUnit(ex); }));
     router.add("PATCH", units + "/{code}",
                access.guarded("units.manage", [self](Exchange& ex) { self->patchUnit(ex); }));
     router.add("GET", "/api/v1/policies",
                access.guarded("policies.read", [self](Exchange& ex) { self->showPolicies(ex); }));
     router.add("GET", "/api/v1/policies/explain",
                access.guarded("policies.read", [self](Exchange& ex) { self->explain(ex); }));
-    router.add("POST", "/api/v1/policies/reload",
-               access.guarded("policies.reload", [self](Exchange& ex) { self->reloadPolicies(ex); }));
+    router.add(
+        "POST", "/api/v1/policies/reload",
+        access.guarded("policies.reload", [self](Exchange& ex) { self->reloadPolicies(ex); }));
   }
 
  private:
   core::Status signedIn(const Exchange& ex) const {
     if (!ex.subject.principal.anonymous()) return core::okStatus();
-    return Error::make(ErrorCode::kUnauthenticated, "authentication_required", "请先登录 (sign in first)");
+    return Error::make(ErrorCode::kUnauthenticated, "authentication_required",
+                       "请先登录 (sign in first)");
   }
 
   void login(Exchange& ex) {
@@ -136,8 +142,10 @@ class AccountRoutes {
     if (username.empty() || password.empty()) {
       Error error = Error::make(ErrorCode::kInvalidArgument, "missing_credentials",
                                 "请提供用户名和密码 (username and password are required)");
-      if (username.empty()) error.fields.push_back({"username", "missing_field", "缺少用户名 (username missing)"});
-      if (password.empty()) error.fields.push_back({"password", "missing_field", "缺少密码 (password missing)"});
+      if (username.empty())
+        error.fields.push_back({"username", "missing_field", "缺少用户名 (username missing)"});
+      if (password.empty())
+        error.fields.push_back({"password", "missing_field", "缺少密码 (password missing)"});
       return ex.sendProblem(error);
     }
     auto outcome = accounts_.login(ex.subject.address, username, password);
@@ -175,8 +183,9 @@ class AccountRoutes {
     if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
     auto body = jsonBody(ex);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto changed = accounts_.changeOwnPassword(ex.subject, stringField(body.value(), "current_password"),
-                                               stringField(body.value(), "new_password"));
+    auto changed =
+        accounts_.changeOwnPassword(ex.subject, stringField(body.value(), "current_password"),
+                                    stringField(body.value(), "new_password"));
     if (!changed.ok()) return ex.sendProblem(changed.error());
     sendNoContent(ex);
   }
@@ -208,8 +217,9 @@ class AccountRoutes {
     // script makes a service account rather than a token in someone else's name.
     const std::string asked = stringField(body.value(), "username");
     if (!asked.empty() && asked != ex.subject.id) {
-      return ex.sendProblem(Error::make(ErrorCode::kForbidden, "token_for_other_user",
-                                        "令牌只能为自己的账户创建 (tokens are made by their own account)"));
+      return ex.sendProblem(
+          Error::make(ErrorCode::kForbidden, "token_for_other_user",
+                      "令牌只能为自己的账户创建 (tokens are made by their own account)"));
     }
     int days = 365;
     if (body.value()->has("expires_in_days")) {
@@ -221,13 +231,15 @@ class AccountRoutes {
         wide = -1;  // beyond 64 bits signed: out of range below
       }
       if (!value.isInteger() || value.isBoolean()) {
-        Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_lifetime", "有效期须为整数天 (days must be an integer)");
+        Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_lifetime",
+                                  "有效期须为整数天 (days must be an integer)");
         error.fields.push_back({"expires_in_days", "invalid_type", error.message});
         return ex.sendProblem(error);
       }
       days = wide < 0 || wide > 100000 ? -1 : static_cast<int>(wide);
     }
-    auto issued = accounts_.createApiToken(ex.subject, ex.subject.id, stringField(body.value(), "name"), days);
+    auto issued = accounts_.createApiToken(ex.subject, ex.subject.id,
+                                           stringField(body.value(), "name"), days);
     if (!issued.ok()) return ex.sendProblem(issued.error());
     ex.response.set("Cache-Control", "no-store");
     ex.sendJson(HTTPResponse::HTTP_CREATED, issuedJson(issued.value()));
@@ -265,7 +277,8 @@ class AccountRoutes {
   void getUser(Exchange& ex) {
     const std::string username = ex.params["username"];
     if (username != ex.subject.id) {
-      if (auto ok = access_.require(ex, "users.manage"); !ok.ok()) return ex.sendProblem(ok.error());
+      if (auto ok = access_.require(ex, "users.manage"); !ok.ok())
+        return ex.sendProblem(ok.error());
     }
     auto user = accounts_.user(username);
     if (!user.ok()) return ex.sendProblem(user.error());
@@ -375,8 +388,9 @@ class AccountRoutes {
   // consulted and which of them grant it.
   void explain(Exchange& ex) {
     const std::string permission = ex.queryValue("permission").value_or("");
-    const bool known = std::find(std::begin(policies::kPermissions), std::end(policies::kPermissions),
-                                 permission) != std::end(policies::kPermissions);
+    const bool known =
+        std::find(std::begin(policies::kPermissions), std::end(policies::kPermissions),
+                  permission) != std::end(policies::kPermissions);
     if (!known) {
       Error error = Error::make(ErrorCode::kInvalidArgument, "unknown_permission",
                                 "没有这项权限 (no such permission): " + permission);
@@ -386,23 +400,27 @@ class AccountRoutes {
     policies::Principal principal = ex.subject.principal;
     const std::string username = ex.queryValue("username").value_or(ex.subject.id);
     if (username != ex.subject.id) {
-      if (auto ok = access_.require(ex, "users.manage"); !ok.ok()) return ex.sendProblem(ok.error());
+      if (auto ok = access_.require(ex, "users.manage"); !ok.ok())
+        return ex.sendProblem(ok.error());
       auto user = accounts_.user(username);
       if (!user.ok()) return ex.sendProblem(user.error());
       principal = policies::Principal{user.value().id, user.value().username, {}};
-      for (const auto& role : user.value().roles) principal.grants.push_back({role.role, role.unit});
+      for (const auto& role : user.value().roles)
+        principal.grants.push_back({role.role, role.unit});
     }
     const auto engine = policies_.engine();
     Object::Ptr body = new Object;
     body->set("username", username);
     body->set("permission", permission);
     body->set("allowed", engine->may(principal, permission));
-    body->set("explanation", engine->explain(principal, permission, std::nullopt, *accounts_.unitTree()));
+    body->set("explanation",
+              engine->explain(principal, permission, std::nullopt, *accounts_.unitTree()));
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
   void reloadPolicies(Exchange& ex) {
-    if (auto reloaded = policies_.reload(ex.subject); !reloaded.ok()) return ex.sendProblem(reloaded.error());
+    if (auto reloaded = policies_.reload(ex.subject); !reloaded.ok())
+      return ex.sendProblem(reloaded.error());
     Object::Ptr body = new Object;
     body->set("status", "reloaded");
     body->set("digest", service::policyDigest(policies_.folder()));

@@ -27,7 +27,8 @@ constexpr auto kBeijing = std::chrono::hours(8);
 
 core::Date beijingDate(core::TimePoint at) {
   const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(at + kBeijing)};
-  return core::Date{static_cast<int>(day.year()), static_cast<int>(static_cast<unsigned>(day.month())),
+  return core::Date{static_cast<int>(day.year()),
+                    static_cast<int>(static_cast<unsigned>(day.month())),
                     static_cast<int>(static_cast<unsigned>(day.day()))};
 }
 
@@ -66,7 +67,8 @@ std::optional<std::int64_t> ifMatchVersion(const Exchange& ex) {
 // leading apostrophe: titles and contents come from users.
 std::string csvCell(const std::string& text) {
   std::string value = text;
-  if (!value.empty() && std::string("=+-@\t\r").find(value.front()) != std::string::npos) value.insert(0, "'");
+  if (!value.empty() && std::string("=+-@\t\r").find(value.front()) != std::string::npos)
+    value.insert(0, "'");
   if (value.find_first_of(",\"\r\n'") == std::string::npos) return value;
   std::string out = "\"";
   for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -78,7 +80,11 @@ class ProcedureRoutes {
   ProcedureRoutes(service::CatalogueService& catalogue, service::DocumentService& documents,
                   service::PolicyService& policies, const policies::CategoryCatalogue& categories,
                   const Access& access)
-      : catalogue_(catalogue), documents_(documents), policies_(policies), categories_(categories), access_(access) {}
+      : catalogue_(catalogue),
+        documents_(documents),
+        policies_(policies),
+        categories_(categories),
+        access_(access) {}
 
   static void addTo(const std::shared_ptr<ProcedureRoutes>& self, Router& router) {
     router.add("GET", "/api/v1/catalogue", [self](Exchange& ex) { self->list(ex); });
@@ -91,7 +97,8 @@ class ProcedureRoutes {
  private:
   // A catalogue item is seen by whoever may see a published document of its unit and scope.
   bool maySee(const Exchange& ex, const core::CatalogueItem& item) const {
-    return access_.visibility(ex).admits({item.org_unit, std::string(core::toString(item.scope)), "published"});
+    return access_.visibility(ex).admits(
+        {item.org_unit, std::string(core::toString(item.scope)), "published"});
   }
 
   void list(Exchange& ex) {
@@ -124,13 +131,17 @@ class ProcedureRoutes {
   }
 
   void create(Exchange& ex) {
-    if (auto allowed = access_.require(ex, "documents.create"); !allowed.ok()) return ex.sendProblem(allowed.error());
+    if (auto allowed = access_.require(ex, "documents.create"); !allowed.ok())
+      return ex.sendProblem(allowed.error());
     auto body = jsonBody(ex);
     if (!body.ok()) return ex.sendProblem(body.error());
     const auto& json = body.value();
-    const std::string unit = json->has("org_unit") && json->get("org_unit").isString() ? json->getValue<std::string>("org_unit") : "";
+    const std::string unit = json->has("org_unit") && json->get("org_unit").isString()
+                                 ? json->getValue<std::string>("org_unit")
+                                 : "";
     // Without a unit the validation below refuses it (422).
-    if (auto allowed = access_.requireForUnit(ex, "documents.create", unit, "public"); !allowed.ok() && !unit.empty()) {
+    if (auto allowed = access_.requireForUnit(ex, "documents.create", unit, "public");
+        !allowed.ok() && !unit.empty()) {
       return ex.sendProblem(allowed.error());
     }
     auto made = catalogue_.create(ex.subject, json);
@@ -155,26 +166,31 @@ class ProcedureRoutes {
       units.insert(body.value()->getValue<std::string>("org_unit"));
     }
     for (const auto& unit : units) {
-      if (auto allowed = access_.requireForUnit(ex, "documents.update", unit, "public"); !allowed.ok()) {
+      if (auto allowed = access_.requireForUnit(ex, "documents.update", unit, "public");
+          !allowed.ok()) {
         return ex.sendProblem(allowed.error());
       }
     }
-    auto updated = catalogue_.update(ex.subject, id.value(), ifMatchVersion(ex).value_or(current.value().version),
-                                     body.value());
+    auto updated = catalogue_.update(
+        ex.subject, id.value(), ifMatchVersion(ex).value_or(current.value().version), body.value());
     if (!updated.ok()) return ex.sendProblem(updated.error());
     ex.response.set("ETag", "\"v" + std::to_string(updated.value().version) + "\"");
     ex.sendJson(HTTPResponse::HTTP_OK, service::CatalogueService::toJson(updated.value()));
   }
 
   void compliance(Exchange& ex) {
-    if (auto allowed = access_.require(ex, "reports.read"); !allowed.ok()) return ex.sendProblem(allowed.error());
+    if (auto allowed = access_.require(ex, "reports.read"); !allowed.ok())
+      return ex.sendProblem(allowed.error());
     const std::string unit = ex.queryValue("org_unit").value_or("");
     auto year = ex.intQuery("year", 1900, 2999);
     if (!year.ok()) return ex.sendProblem(year.error());
     if (unit.empty() || !year.value()) {
-      Error error = Error::make(ErrorCode::kInvalidArgument, "missing_parameter", "须指定 org_unit 和 year (org_unit and year are required)");
-      if (unit.empty()) error.fields.push_back({"org_unit", "missing_field", "缺少单位 (org_unit missing)"});
-      if (!year.value()) error.fields.push_back({"year", "missing_field", "缺少年份 (year missing)"});
+      Error error = Error::make(ErrorCode::kInvalidArgument, "missing_parameter",
+                                "须指定 org_unit 和 year (org_unit and year are required)");
+      if (unit.empty())
+        error.fields.push_back({"org_unit", "missing_field", "缺少单位 (org_unit missing)"});
+      if (!year.value())
+        error.fields.push_back({"year", "missing_field", "缺少年份 (year missing)"});
       return ex.sendProblem(error);
     }
     if (auto allowed = access_.requireForUnit(ex, "reports.read", unit, "public"); !allowed.ok()) {
@@ -194,7 +210,8 @@ class ProcedureRoutes {
     for (const auto& item : items.value()) {
       if (!maySee(ex, item)) continue;  // the report shows no more of the catalogue than GET does
       indexOf[item.id] = entries.size();
-      entries.push_back({item.id, item.category, item.content, std::string(core::toString(item.period)),
+      entries.push_back({item.id, item.category, item.content,
+                         std::string(core::toString(item.period)),
                          policies::parseRhythm(item.rhythm), item.time_limit_working_days});
     }
     std::vector<std::vector<policies::Publication>> publications(entries.size());
@@ -205,7 +222,8 @@ class ProcedureRoutes {
       if (at == indexOf.end()) continue;
       // Counted for everyone; named only to those who may see the document.
       const bool visible = access_.maySee(ex, v);
-      policies::Publication publication{visible ? v.document_id : 0, visible ? v.metadata.title : "",
+      policies::Publication publication{visible ? v.document_id : 0,
+                                        visible ? v.metadata.title : "",
                                         beijingDate(v.disclosure.published->at), std::nullopt};
       if (v.disclosure.reviewed && v.disclosure.confidentiality_reviewed) {
         publication.approved = beijingDate(v.disclosure.reviewed->at);
@@ -214,10 +232,12 @@ class ProcedureRoutes {
     }
     const core::Date today = beijingDate(core::nowUtc());
     const auto engine = policies_.engine();
-    const auto report = policies::evaluateCompliance(entries, publications, reportYear, engine->policies().calendar, today);
+    const auto report = policies::evaluateCompliance(entries, publications, reportYear,
+                                                     engine->policies().calendar, today);
     const auto summary = policies::summarise(report, reportYear);
 
-    if (ex.request.get("Accept", "").find("text/csv") != std::string::npos) return sendCsv(ex, report);
+    if (ex.request.get("Accept", "").find("text/csv") != std::string::npos)
+      return sendCsv(ex, report);
     Array::Ptr itemsJson = new Array;
     for (const auto& item : report) {
       Object::Ptr entry = new Object;
@@ -225,8 +245,10 @@ class ProcedureRoutes {
       entry->set("category", item.item.category);
       entry->set("content", item.item.content);
       entry->set("period", item.item.period);
-      entry->set("rhythm", item.item.rhythm ? Poco::Dynamic::Var(std::string(policies::toString(*item.item.rhythm)))
-                                            : Poco::Dynamic::Var());
+      entry->set("rhythm",
+                 item.item.rhythm
+                     ? Poco::Dynamic::Var(std::string(policies::toString(*item.item.rhythm)))
+                     : Poco::Dynamic::Var());
       Array::Ptr windows = new Array;
       for (const auto& window : item.windows) {
         Object::Ptr w = new Object;
@@ -256,8 +278,10 @@ class ProcedureRoutes {
       s->set("disclosed_by_quarter", quarters);
       s->set("windows_due", category.windows_due);
       s->set("on_time", category.on_time);
-      s->set("on_time_rate", category.windows_due == 0 ? Poco::Dynamic::Var()
-                                                       : Poco::Dynamic::Var(static_cast<double>(category.on_time) / category.windows_due));
+      s->set("on_time_rate", category.windows_due == 0
+                                 ? Poco::Dynamic::Var()
+                                 : Poco::Dynamic::Var(static_cast<double>(category.on_time) /
+                                                      category.windows_due));
       summaryJson->add(s);
     }
     Object::Ptr body = new Object;
@@ -271,17 +295,22 @@ class ProcedureRoutes {
 
   void sendCsv(Exchange& ex, const std::vector<policies::ItemCompliance>& report) {
     // With a byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
-    std::string csv = "\xEF\xBB\xBFitem_id,category,content,window,start,end,due,outcome,working_days_late,document_id,title,published\r\n";
+    std::string csv =
+        "\xEF\xBB\xBFitem_id,category,content,window,start,end,due,outcome,working_days_late,"
+        "document_id,title,published\r\n";
     for (const auto& item : report) {
       for (const auto& window : item.windows) {
-        csv += std::to_string(item.item.id) + "," + csvCell(item.item.category) + "," + csvCell(item.item.content) + "," +
-               csvCell(window.label) + "," + window.start.toString() + "," + window.end.toString() + "," +
-               window.due.toString() + "," + std::string(policies::toString(window.outcome)) + "," +
+        csv += std::to_string(item.item.id) + "," + csvCell(item.item.category) + "," +
+               csvCell(item.item.content) + "," + csvCell(window.label) + "," +
+               window.start.toString() + "," + window.end.toString() + "," + window.due.toString() +
+               "," + std::string(policies::toString(window.outcome)) + "," +
                std::to_string(window.working_days_late) + "," +
-               (window.publication
-                    ? (window.publication->document_id ? std::to_string(window.publication->document_id) : "") + "," +
-                          csvCell(window.publication->title) + "," + window.publication->published.toString()
-                    : std::string(",,")) +
+               (window.publication ? (window.publication->document_id
+                                          ? std::to_string(window.publication->document_id)
+                                          : "") +
+                                         "," + csvCell(window.publication->title) + "," +
+                                         window.publication->published.toString()
+                                   : std::string(",,")) +
                "\r\n";
       }
     }
@@ -300,10 +329,12 @@ class ProcedureRoutes {
 
 }  // namespace
 
-void addProcedureRoutes(Router& router, service::CatalogueService& catalogue, service::DocumentService& documents,
-                        service::PolicyService& policies, const policies::CategoryCatalogue& categories,
-                        const Access& access) {
-  ProcedureRoutes::addTo(std::make_shared<ProcedureRoutes>(catalogue, documents, policies, categories, access), router);
+void addProcedureRoutes(Router& router, service::CatalogueService& catalogue,
+                        service::DocumentService& documents, service::PolicyService& policies,
+                        const policies::CategoryCatalogue& categories, const Access& access) {
+  ProcedureRoutes::addTo(
+      std::make_shared<ProcedureRoutes>(catalogue, documents, policies, categories, access),
+      router);
 }
 
 }  // namespace gongkai::server::http

@@ -30,7 +30,8 @@ constexpr std::size_t kMaxPasswordBytes = 1024;
 constexpr std::size_t kMaxNameBytes = 200;
 
 Error storageError(const std::exception& e) {
-  return Error::make(ErrorCode::kIo, "storage_error", std::string("存储出错 (storage error): ") + e.what());
+  return Error::make(ErrorCode::kIo, "storage_error",
+                     std::string("存储出错 (storage error): ") + e.what());
 }
 
 Error invalid(const std::string& reason, const std::string& field, const std::string& message) {
@@ -40,7 +41,8 @@ Error invalid(const std::string& reason, const std::string& field, const std::st
 }
 
 Error userNotFound(const std::string& username) {
-  return Error::make(ErrorCode::kNotFound, "user_not_found", "用户不存在 (no such user): " + username);
+  return Error::make(ErrorCode::kNotFound, "user_not_found",
+                     "用户不存在 (no such user): " + username);
 }
 
 Error badCredentials() {
@@ -122,14 +124,16 @@ core::Result<std::vector<UserRole>> parseRoles(const Poco::Dynamic::Var& value) 
     }
     const auto object = item.extract<Object::Ptr>();
     for (const auto& [key, ignored] : *object) {
-      if (key != "role" && key != "unit") return invalid("unknown_field", at + "." + key, "未知字段 (unknown field): " + key);
+      if (key != "role" && key != "unit")
+        return invalid("unknown_field", at + "." + key, "未知字段 (unknown field): " + key);
     }
     if (!object->has("role") || !object->get("role").isString()) {
       return invalid("missing_field", at + ".role", "缺少角色 (role missing)");
     }
     UserRole role{object->getValue<std::string>("role"), ""};
     if (object->has("unit")) {
-      if (!object->get("unit").isString()) return invalid("invalid_type", at + ".unit", "unit 须为字符串 (unit must be a string)");
+      if (!object->get("unit").isString())
+        return invalid("invalid_type", at + ".unit", "unit 须为字符串 (unit must be a string)");
       role.unit = object->getValue<std::string>("unit");
     }
     roles.push_back(std::move(role));
@@ -139,7 +143,9 @@ core::Result<std::vector<UserRole>> parseRoles(const Poco::Dynamic::Var& value) 
   return roles;
 }
 
-std::string after(std::chrono::seconds delay) { return core::formatRfc3339(core::nowUtc() + delay); }
+std::string after(std::chrono::seconds delay) {
+  return core::formatRfc3339(core::nowUtc() + delay);
+}
 
 }  // namespace
 
@@ -208,14 +214,17 @@ core::Result<OrgUnit> AccountService::createUnit(const Subject& subject, const O
   unit.name = optionalString(body, "name", errors).value_or("");
   unit.parent_code = optionalString(body, "parent", errors).value_or("");
   if (!isUnitCode(unit.code)) {
-    errors.push_back({"code", "invalid_unit_code",
-                      "单位代码须为 1-64 个字母、数字或 - _ . (unit code: 1-64 letters, digits, - _ .)"});
+    errors.push_back(
+        {"code", "invalid_unit_code",
+         "单位代码须为 1-64 个字母、数字或 - _ . (unit code: 1-64 letters, digits, - _ .)"});
   }
   if (unit.name.empty() || unit.name.size() > kMaxNameBytes || !core::isValidUtf8(unit.name)) {
-    errors.push_back({"name", "invalid_name", "单位名称须为 1-200 字节的文字 (name: 1-200 bytes of text)"});
+    errors.push_back(
+        {"name", "invalid_name", "单位名称须为 1-200 字节的文字 (name: 1-200 bytes of text)"});
   }
   if (!errors.empty()) {
-    Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_unit", "单位信息有误 (invalid unit)");
+    Error error =
+        Error::make(ErrorCode::kInvalidArgument, "invalid_unit", "单位信息有误 (invalid unit)");
     error.fields = std::move(errors);
     return error;
   }
@@ -227,9 +236,12 @@ core::Result<OrgUnit> AccountService::createUnit(const Subject& subject, const O
       parentExists = parentExists || known.code == unit.parent_code;
     }
     if (exists) {
-      return Error::make(ErrorCode::kConflict, "unit_exists", "单位代码已存在 (unit code already exists): " + unit.code);
+      return Error::make(ErrorCode::kConflict, "unit_exists",
+                         "单位代码已存在 (unit code already exists): " + unit.code);
     }
-    if (!parentExists) return invalid("unknown_unit", "parent", "上级单位不存在 (no such parent unit): " + unit.parent_code);
+    if (!parentExists)
+      return invalid("unknown_unit", "parent",
+                     "上级单位不存在 (no such parent unit): " + unit.parent_code);
     AccountRepository::insertUnit(tx, unit);
     audit(tx, subject, "unit.create", "unit", unit.code, unitRecord(unit));
     return unit;
@@ -242,15 +254,18 @@ core::Result<OrgUnit> AccountService::updateUnit(const Subject& subject, const s
                                                  const Object::Ptr& patch) {
   std::vector<core::FieldError> errors;
   for (const auto& [key, ignored] : *patch) {
-    if (key != "name" && key != "parent") errors.push_back({key, "unknown_field", "未知字段 (unknown field): " + key});
+    if (key != "name" && key != "parent")
+      errors.push_back({key, "unknown_field", "未知字段 (unknown field): " + key});
   }
   const auto name = optionalString(patch, "name", errors);
   const auto parent = optionalString(patch, "parent", errors);
   if (name && (name->empty() || name->size() > kMaxNameBytes || !core::isValidUtf8(*name))) {
-    errors.push_back({"name", "invalid_name", "单位名称须为 1-200 字节的文字 (name: 1-200 bytes of text)"});
+    errors.push_back(
+        {"name", "invalid_name", "单位名称须为 1-200 字节的文字 (name: 1-200 bytes of text)"});
   }
   if (!errors.empty()) {
-    Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_unit", "单位信息有误 (invalid unit)");
+    Error error =
+        Error::make(ErrorCode::kInvalidArgument, "invalid_unit", "单位信息有误 (invalid unit)");
     error.fields = std::move(errors);
     return error;
   }
@@ -261,16 +276,20 @@ core::Result<OrgUnit> AccountService::updateUnit(const Subject& subject, const s
       parents[known.code] = known.parent_code;
       if (known.code == code) found = known;
     }
-    if (!found) return Error::make(ErrorCode::kNotFound, "unit_not_found", "单位不存在 (no such unit): " + code);
+    if (!found)
+      return Error::make(ErrorCode::kNotFound, "unit_not_found",
+                         "单位不存在 (no such unit): " + code);
     OrgUnit unit = *found;
     if (name) unit.name = *name;
     if (parent) {
       if (!parent->empty() && !parents.count(*parent)) {
-        return invalid("unknown_unit", "parent", "上级单位不存在 (no such parent unit): " + *parent);
+        return invalid("unknown_unit", "parent",
+                       "上级单位不存在 (no such parent unit): " + *parent);
       }
       // A unit may not move below itself.
       if (!parent->empty() && policies::UnitTree(parents).within(*parent, code)) {
-        return invalid("unit_cycle", "parent", "上级单位不能是本单位或其下级 (a unit cannot be placed below itself)");
+        return invalid("unit_cycle", "parent",
+                       "上级单位不能是本单位或其下级 (a unit cannot be placed below itself)");
       }
       unit.parent_code = *parent;
     }
@@ -290,13 +309,16 @@ core::Status AccountService::validateRoles(const std::vector<UserRole>& roles,
   for (const auto& grant : roles) {
     const policies::Role* role = engine->policies().role(grant.role);
     if (role == nullptr || grant.role == policies::kPublicRole) {
-      return invalid("unknown_role", field, "策略中没有此角色 (no such role in the policy): " + grant.role);
+      return invalid("unknown_role", field,
+                     "策略中没有此角色 (no such role in the policy): " + grant.role);
     }
     if (role->unit_bound && grant.unit.empty()) {
-      return invalid("unit_required", field, "角色 " + grant.role + " 须指定单位 (this role needs a unit)");
+      return invalid("unit_required", field,
+                     "角色 " + grant.role + " 须指定单位 (this role needs a unit)");
     }
     if (!role->unit_bound && !grant.unit.empty()) {
-      return invalid("unit_not_allowed", field, "角色 " + grant.role + " 不限单位 (this role is not bound to a unit)");
+      return invalid("unit_not_allowed", field,
+                     "角色 " + grant.role + " 不限单位 (this role is not bound to a unit)");
     }
     if (!grant.unit.empty() && !tree.contains(grant.unit)) {
       return invalid("unknown_unit", field, "单位不存在 (no such unit): " + grant.unit);
@@ -305,16 +327,21 @@ core::Status AccountService::validateRoles(const std::vector<UserRole>& roles,
   return core::okStatus();
 }
 
-core::Status AccountService::validatePassword(const std::string& password, const std::string& username,
+core::Status AccountService::validatePassword(const std::string& password,
+                                              const std::string& username,
                                               const std::string& field) const {
   if (!core::isValidUtf8(password) || password.size() > kMaxPasswordBytes) {
-    return invalid("invalid_password", field, "密码须为不超过 1024 字节的文字 (password: text of at most 1024 bytes)");
+    return invalid("invalid_password", field,
+                   "密码须为不超过 1024 字节的文字 (password: text of at most 1024 bytes)");
   }
   if (core::codePointCount(password) < options_.min_password_length) {
     return invalid("password_too_short", field,
-                   "密码至少 " + std::to_string(options_.min_password_length) + " 个字符 (password too short)");
+                   "密码至少 " + std::to_string(options_.min_password_length) +
+                       " 个字符 (password too short)");
   }
-  if (password == username) return invalid("password_is_username", field, "密码不能与用户名相同 (password equals username)");
+  if (password == username)
+    return invalid("password_is_username", field,
+                   "密码不能与用户名相同 (password equals username)");
   return core::okStatus();
 }
 
@@ -339,16 +366,16 @@ core::Result<UserRecord> AccountService::user(const std::string& username) {
 }
 
 core::Result<bool> AccountService::noUsers() {
-  return store_.write<bool>([](Transaction& tx) -> core::Result<bool> {
-    return AccountRepository::userCount(tx) == 0;
-  });
+  return store_.write<bool>(
+      [](Transaction& tx) -> core::Result<bool> { return AccountRepository::userCount(tx) == 0; });
 }
 
 core::Result<UserRecord> AccountService::storeNewUser(const Subject& subject, UserRecord user) {
   user.created_at = core::formatRfc3339(core::nowUtc());
   return store_.write<UserRecord>([&](Transaction& tx) -> core::Result<UserRecord> {
     if (AccountRepository::userByName(tx, user.username)) {
-      return Error::make(ErrorCode::kConflict, "user_exists", "用户名已存在 (username taken): " + user.username);
+      return Error::make(ErrorCode::kConflict, "user_exists",
+                         "用户名已存在 (username taken): " + user.username);
     }
     user.id = AccountRepository::insertUser(tx, user);
     audit(tx, subject, "user.create", "user", user.username, userRecord(user));
@@ -356,12 +383,14 @@ core::Result<UserRecord> AccountService::storeNewUser(const Subject& subject, Us
   });
 }
 
-core::Result<UserRecord> AccountService::addUser(const Subject& subject, const std::string& username,
+core::Result<UserRecord> AccountService::addUser(const Subject& subject,
+                                                 const std::string& username,
                                                  const std::string& password,
                                                  std::vector<UserRole> roles) {
   if (!isUsername(username)) {
     return invalid("invalid_username", "username",
-                   "用户名须为 1-64 个小写字母、数字或 - _ . (username: 1-64 lower-case letters, digits, - _ .)");
+                   "用户名须为 1-64 个小写字母、数字或 - _ . (username: 1-64 lower-case letters, "
+                   "digits, - _ .)");
   }
   if (auto ok = validatePassword(password, username, "password"); !ok.ok()) return ok.error();
   std::sort(roles.begin(), roles.end());
@@ -374,7 +403,8 @@ core::Result<UserRecord> AccountService::addUser(const Subject& subject, const s
   return storeNewUser(subject, std::move(user));
 }
 
-core::Result<UserRecord> AccountService::createUser(const Subject& subject, const Object::Ptr& body) {
+core::Result<UserRecord> AccountService::createUser(const Subject& subject,
+                                                    const Object::Ptr& body) {
   std::vector<core::FieldError> errors;
   for (const auto& [key, ignored] : *body) {
     if (key != "username" && key != "password" && key != "display_name" && key != "roles") {
@@ -385,7 +415,8 @@ core::Result<UserRecord> AccountService::createUser(const Subject& subject, cons
   const auto password = optionalString(body, "password", errors);
   const auto display = optionalString(body, "display_name", errors);
   if (!errors.empty()) {
-    Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_user", "用户信息有误 (invalid user)");
+    Error error =
+        Error::make(ErrorCode::kInvalidArgument, "invalid_user", "用户信息有误 (invalid user)");
     error.fields = std::move(errors);
     return error;
   }
@@ -398,7 +429,8 @@ core::Result<UserRecord> AccountService::createUser(const Subject& subject, cons
     roles = std::move(parsed).value();
   }
   if (display && (display->size() > kMaxNameBytes || !core::isValidUtf8(*display))) {
-    return invalid("invalid_name", "display_name", "姓名须为不超过 200 字节的文字 (display name: at most 200 bytes of text)");
+    return invalid("invalid_name", "display_name",
+                   "姓名须为不超过 200 字节的文字 (display name: at most 200 bytes of text)");
   }
   auto made = addUser(subject, *username, *password, roles);
   if (!made.ok() || !display || display->empty()) return made;
@@ -407,7 +439,8 @@ core::Result<UserRecord> AccountService::createUser(const Subject& subject, cons
   return updateUser(subject, *username, patch);
 }
 
-core::Result<UserRecord> AccountService::updateUser(const Subject& subject, const std::string& username,
+core::Result<UserRecord> AccountService::updateUser(const Subject& subject,
+                                                    const std::string& username,
                                                     const Object::Ptr& patch) {
   std::vector<core::FieldError> errors;
   for (const auto& [key, ignored] : *patch) {
@@ -420,13 +453,15 @@ core::Result<UserRecord> AccountService::updateUser(const Subject& subject, cons
   std::optional<bool> disabled;
   if (patch->has("disabled")) {
     if (patch->get("disabled").type() != typeid(bool)) {
-      errors.push_back({"disabled", "invalid_type", "disabled 须为 true 或 false (must be a boolean)"});
+      errors.push_back(
+          {"disabled", "invalid_type", "disabled 须为 true 或 false (must be a boolean)"});
     } else {
       disabled = patch->getValue<bool>("disabled");
     }
   }
   if (!errors.empty()) {
-    Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_user", "用户信息有误 (invalid user)");
+    Error error =
+        Error::make(ErrorCode::kInvalidArgument, "invalid_user", "用户信息有误 (invalid user)");
     error.fields = std::move(errors);
     return error;
   }
@@ -437,8 +472,10 @@ core::Result<UserRecord> AccountService::updateUser(const Subject& subject, cons
     if (auto ok = validateRoles(parsed.value(), *unitTree(), "roles"); !ok.ok()) return ok.error();
     roles = std::move(parsed).value();
   }
-  if (display && (display->empty() || display->size() > kMaxNameBytes || !core::isValidUtf8(*display))) {
-    return invalid("invalid_name", "display_name", "姓名须为 1-200 字节的文字 (display name: 1-200 bytes of text)");
+  if (display &&
+      (display->empty() || display->size() > kMaxNameBytes || !core::isValidUtf8(*display))) {
+    return invalid("invalid_name", "display_name",
+                   "姓名须为 1-200 字节的文字 (display name: 1-200 bytes of text)");
   }
   std::optional<std::string> newHash;
   if (password) {
@@ -465,18 +502,24 @@ core::Result<UserRecord> AccountService::updateUser(const Subject& subject, cons
       return !u.disabled && std::any_of(u.roles.begin(), u.roles.end(),
                                         [](const UserRole& r) { return r.role == "admin"; });
     };
-    if (isAdmin(*found) && !isAdmin(user) && AccountRepository::enabledHoldersOf(tx, "admin", user.id) == 0) {
-      return Error::make(ErrorCode::kConflict, "last_admin",
-                         "不能停用或撤销最后一个管理员 (the last admin cannot be disabled or demoted)");
+    if (isAdmin(*found) && !isAdmin(user) &&
+        AccountRepository::enabledHoldersOf(tx, "admin", user.id) == 0) {
+      return Error::make(
+          ErrorCode::kConflict, "last_admin",
+          "不能停用或撤销最后一个管理员 (the last admin cannot be disabled or demoted)");
     }
     AccountRepository::updateUser(tx, user);
     const std::string now = core::formatRfc3339(core::nowUtc());
-    if (newHash || (user.disabled && !found->disabled)) AccountRepository::revokeTokensOf(tx, user.id, now);
-    if (roles && *roles != found->roles) audit(tx, subject, "user.roles", "user", user.username, userRecord(user));
+    if (newHash || (user.disabled && !found->disabled))
+      AccountRepository::revokeTokensOf(tx, user.id, now);
+    if (roles && *roles != found->roles)
+      audit(tx, subject, "user.roles", "user", user.username, userRecord(user));
     if (disabled && *disabled != found->disabled) {
-      audit(tx, subject, *disabled ? "user.disable" : "user.enable", "user", user.username, userRecord(user));
+      audit(tx, subject, *disabled ? "user.disable" : "user.enable", "user", user.username,
+            userRecord(user));
     }
-    if (display && *display != found->display_name) audit(tx, subject, "user.update", "user", user.username, userRecord(user));
+    if (display && *display != found->display_name)
+      audit(tx, subject, "user.update", "user", user.username, userRecord(user));
     if (newHash) audit(tx, subject, "user.password", "user", user.username, userRecord(user));
     return user;
   });
@@ -509,7 +552,8 @@ std::chrono::seconds AccountService::delayAfter(int failures) const {
   if (failures >= options_.lock_after_failures) return options_.lock_duration;
   const int over = failures - options_.slow_after_failures;
   if (over < 0) return std::chrono::seconds(0);
-  return std::min<std::chrono::seconds>(std::chrono::seconds(1LL << std::min(over, 20)), options_.lock_duration);
+  return std::min<std::chrono::seconds>(std::chrono::seconds(1LL << std::min(over, 20)),
+                                        options_.lock_duration);
 }
 
 std::optional<int> AccountService::countUnknownFailure(const std::string& username, bool failed) {
@@ -585,10 +629,13 @@ std::variant<UserRecord, LoginRefusal> AccountService::attempt(const std::string
   }
 
   // Always one hash, so an unknown name answers as slowly as a wrong password.
-  const bool matches = core::verifyPassword(password, attempted ? attempted->password_hash : dummyHash_);
+  const bool matches =
+      core::verifyPassword(password, attempted ? attempted->password_hash : dummyHash_);
   if (!attempted || attempted->disabled || !matches) {
     if (!attempted) countUnknownFailure(username, true);
-    auditOnly("auth.login_failed", !attempted ? "unknown_user" : attempted->disabled ? "disabled" : "wrong_password");
+    auditOnly("auth.login_failed", !attempted            ? "unknown_user"
+                                   : attempted->disabled ? "disabled"
+                                                         : "wrong_password");
     return LoginRefusal{badCredentials(), 0};
   }
   return *attempted;
@@ -609,13 +656,16 @@ std::variant<IssuedToken, LoginRefusal> AccountService::login(const std::string&
   auto stored = store_.write<std::int64_t>([&](Transaction& tx) -> core::Result<std::int64_t> {
     auto user = AccountRepository::userById(tx, attempted.id);
     // Disabled, or given a new password, while the hash was being checked: no session.
-    if (!user || user->disabled || user->password_hash != attempted.password_hash) return badCredentials();
+    if (!user || user->disabled || user->password_hash != attempted.password_hash)
+      return badCredentials();
     user->failed_logins = 0;
     user->locked_until.clear();
     AccountRepository::updateUser(tx, *user);
-    store::TokenRecord token{0, user->id, "session", "login", core::formatRfc3339(core::nowUtc()),
-                             issued.expires_at, ""};
-    const std::int64_t id = AccountRepository::insertToken(tx, core::tokenDigest(issued.token), token);
+    store::TokenRecord token{
+        0, user->id, "session", "login", core::formatRfc3339(core::nowUtc()), issued.expires_at,
+        ""};
+    const std::int64_t id =
+        AccountRepository::insertToken(tx, core::tokenDigest(issued.token), token);
     Object::Ptr record = new Object;
     record->set("username", user->username);
     record->set("outcome", "ok");
@@ -630,7 +680,8 @@ std::variant<IssuedToken, LoginRefusal> AccountService::login(const std::string&
   return issued;
 }
 
-core::Result<Subject> AccountService::authenticate(const std::string& token, const std::string& address) {
+core::Result<Subject> AccountService::authenticate(const std::string& token,
+                                                   const std::string& address) {
   if (!core::isWellFormedToken(token)) return badToken();
   try {
     auto rs = store_.read();
@@ -658,14 +709,17 @@ core::Status AccountService::logout(const Subject& subject) {
   return revokeToken(subject, subject.token_id, subject.principal.user_id);
 }
 
-core::Result<IssuedToken> AccountService::createApiToken(const Subject& subject, const std::string& username,
+core::Result<IssuedToken> AccountService::createApiToken(const Subject& subject,
+                                                         const std::string& username,
                                                          const std::string& name, int days) {
   if (name.empty() || name.size() > kMaxNameBytes || !core::isValidUtf8(name)) {
-    return invalid("invalid_name", "name", "令牌名称须为 1-200 字节的文字 (name: 1-200 bytes of text)");
+    return invalid("invalid_name", "name",
+                   "令牌名称须为 1-200 字节的文字 (name: 1-200 bytes of text)");
   }
   if (days < 1 || days > options_.api_token_max_days) {
     return invalid("invalid_lifetime", "expires_in_days",
-                   "有效期须为 1-" + std::to_string(options_.api_token_max_days) + " 天 (lifetime out of range)");
+                   "有效期须为 1-" + std::to_string(options_.api_token_max_days) +
+                       " 天 (lifetime out of range)");
   }
   IssuedToken issued;
   issued.token = core::newToken();
@@ -673,8 +727,10 @@ core::Result<IssuedToken> AccountService::createApiToken(const Subject& subject,
   auto stored = store_.write<std::int64_t>([&](Transaction& tx) -> core::Result<std::int64_t> {
     auto user = AccountRepository::userByName(tx, username);
     if (!user) return userNotFound(username);
-    store::TokenRecord token{0, user->id, "api", name, core::formatRfc3339(core::nowUtc()), issued.expires_at, ""};
-    const std::int64_t id = AccountRepository::insertToken(tx, core::tokenDigest(issued.token), token);
+    store::TokenRecord token{
+        0, user->id, "api", name, core::formatRfc3339(core::nowUtc()), issued.expires_at, ""};
+    const std::int64_t id =
+        AccountRepository::insertToken(tx, core::tokenDigest(issued.token), token);
     Object::Ptr record = new Object;
     record->set("token_id", static_cast<Poco::Int64>(id));
     record->set("username", user->username);

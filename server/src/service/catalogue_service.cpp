@@ -23,9 +23,10 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using store::CatalogueRepository;
 
-constexpr std::string_view kFields[] = {"org_unit", "year", "category", "sub_item", "content", "scope",
-                                        "mode", "period", "rhythm", "time_limit_working_days",
-                                        "channels", "responsible"};
+constexpr std::string_view kFields[] = {
+    "org_unit", "year",       "category", "sub_item", "content",
+    "scope",    "mode",       "period",   "rhythm",   "time_limit_working_days",
+    "channels", "responsible"};
 
 Error notFound(std::int64_t id) {
   return Error::make(ErrorCode::kNotFound, "catalogue_item_not_found",
@@ -33,18 +34,22 @@ Error notFound(std::int64_t id) {
 }
 
 Error storageError(const std::exception& e) {
-  return Error::make(ErrorCode::kIo, "storage_error", std::string("存储出错 (storage error): ") + e.what());
+  return Error::make(ErrorCode::kIo, "storage_error",
+                     std::string("存储出错 (storage error): ") + e.what());
 }
 
 }  // namespace
 
-CatalogueService::CatalogueService(store::Store& store, const policies::CategoryCatalogue& categories,
+CatalogueService::CatalogueService(store::Store& store,
+                                   const policies::CategoryCatalogue& categories,
                                    UnitCheck unitExists)
     : store_(store), categories_(categories), unitExists_(std::move(unitExists)) {}
 
-core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Ptr& json, bool requireAll) const {
+core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Ptr& json,
+                                     bool requireAll) const {
   std::vector<FieldError> errors;
-  const auto add = [&](const std::string& field, const std::string& code, const std::string& message) {
+  const auto add = [&](const std::string& field, const std::string& code,
+                       const std::string& message) {
     errors.push_back({field, code, message});
   };
   for (const auto& [key, ignored] : *json) {
@@ -54,10 +59,12 @@ core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Pt
   }
   const auto present = [&](const std::string& field, bool required) {
     if (json->has(field) && !json->get(field).isEmpty()) return true;
-    if (required && (requireAll || json->has(field))) add(field, "missing_field", "必填字段 (required field)");
+    if (required && (requireAll || json->has(field)))
+      add(field, "missing_field", "必填字段 (required field)");
     return false;
   };
-  const auto text = [&](const std::string& field, bool required, std::size_t max, std::string& out) {
+  const auto text = [&](const std::string& field, bool required, std::size_t max,
+                        std::string& out) {
     if (!present(field, required)) {
       if (json->has(field) && !required) out.clear();  // null clears an optional field
       return;
@@ -65,7 +72,8 @@ core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Pt
     const auto value = json->get(field);
     if (!value.isString()) return add(field, "wrong_type", "必须是字符串 (must be a string)");
     const std::string got = value.extract<std::string>();
-    if (!core::isValidUtf8(got) || core::hasControlCharacters(got, true) || core::codePointCount(got) > max) {
+    if (!core::isValidUtf8(got) || core::hasControlCharacters(got, true) ||
+        core::codePointCount(got) > max) {
       return add(field, "invalid_value", "文字无效或过长 (invalid or too long)");
     }
     if (required && got.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -82,7 +90,8 @@ core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Pt
     } catch (const Poco::Exception&) {
     }
     if (!value.isInteger() || value.isBoolean() || got < low || got > high) {
-      return add(field, "invalid_value", "须为 " + std::to_string(low) + "-" + std::to_string(high) + " 的整数");
+      return add(field, "invalid_value",
+                 "须为 " + std::to_string(low) + "-" + std::to_string(high) + " 的整数");
     }
     out = static_cast<int>(got);
   };
@@ -97,16 +106,21 @@ core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Pt
   integer("year", true, 1900, 2999, item.year);
   text("category", true, 16, category);
   const policies::Category* known = categories_.find(category);
-  if (json->has("category") && !known) add("category", "unknown_category", "未知的公开类别代码 (unknown category code)");
-  else item.category = category;
+  if (json->has("category") && !known)
+    add("category", "unknown_category", "未知的公开类别代码 (unknown category code)");
+  else
+    item.category = category;
   if (known) integer("sub_item", false, 0, static_cast<int>(known->items.size()), item.sub_item);
   text("content", true, 2000, item.content);
   // An enumeration member: kept as it is unless the JSON names a valid value.
-  const auto enumeration = [&](const std::string& field, auto& target, auto parse, const char* allowed) {
+  const auto enumeration = [&](const std::string& field, auto& target, auto parse,
+                               const char* allowed) {
     std::string name(core::toString(target));
     text(field, true, 32, name);
-    if (auto parsed = parse(name)) target = *parsed;
-    else add(field, "invalid_value", std::string("必须是 ") + allowed);
+    if (auto parsed = parse(name))
+      target = *parsed;
+    else
+      add(field, "invalid_value", std::string("必须是 ") + allowed);
   };
   enumeration("scope", item.scope, core::parseScope, "public、internal 或 restricted");
   enumeration("mode", item.mode, core::parseMode, "statutory、proactive 或 on_request");
@@ -124,10 +138,12 @@ core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Pt
       for (unsigned i = 0; i < array->size(); ++i) {
         const auto channel = array->get(i);
         if (!channel.isString() ||
-            std::find(std::begin(core::kChannels), std::end(core::kChannels), channel.extract<std::string>()) ==
-                std::end(core::kChannels)) {
-          add("channels[" + std::to_string(i) + "]", "unknown_channel", "未知的公开渠道 (unknown channel)");
-        } else if (std::find(channels.begin(), channels.end(), channel.extract<std::string>()) == channels.end()) {
+            std::find(std::begin(core::kChannels), std::end(core::kChannels),
+                      channel.extract<std::string>()) == std::end(core::kChannels)) {
+          add("channels[" + std::to_string(i) + "]", "unknown_channel",
+              "未知的公开渠道 (unknown channel)");
+        } else if (std::find(channels.begin(), channels.end(), channel.extract<std::string>()) ==
+                   channels.end()) {
           channels.push_back(channel.extract<std::string>());
         }
       }
@@ -140,10 +156,12 @@ core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Pt
       add("rhythm", "invalid_value", "定期公开须指定 monthly、quarterly、half_yearly 或 yearly");
     }
   } else if (!item.rhythm.empty()) {
-    add("rhythm", "invalid_value", "只有定期公开 (periodic) 才有周期 (only periodic items have a rhythm)");
+    add("rhythm", "invalid_value",
+        "只有定期公开 (periodic) 才有周期 (only periodic items have a rhythm)");
   }
   if (!errors.empty()) {
-    Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_catalogue_item", "目录条目有误 (invalid catalogue item)");
+    Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_catalogue_item",
+                              "目录条目有误 (invalid catalogue item)");
     error.fields = std::move(errors);
     return error;
   }
@@ -153,61 +171,65 @@ core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Pt
 namespace {
 
 // Stores `item` as a new version with the audit entry that makes it.
-void saveWithAudit(store::Transaction& tx, const Subject& subject, const core::CatalogueItem& item) {
-    const std::string record = core::canonicalRecord(item);
-    const std::string digest = core::sha256Hex(record);
-    core::AuditEntry draft;
-    draft.actor = subject.id;
-    draft.client = subject.address;
-    draft.action = item.change;
-    draft.object_type = "catalogue_item";
-    draft.object_id = std::to_string(item.id);
-    draft.object_version = item.version;
-    draft.content_sha256 = digest;
-    const auto entry = store::AuditRepository::append(tx, std::move(draft));
-    CatalogueRepository::saveVersion(tx, item, record, digest, entry.seq);
+void saveWithAudit(store::Transaction& tx, const Subject& subject,
+                   const core::CatalogueItem& item) {
+  const std::string record = core::canonicalRecord(item);
+  const std::string digest = core::sha256Hex(record);
+  core::AuditEntry draft;
+  draft.actor = subject.id;
+  draft.client = subject.address;
+  draft.action = item.change;
+  draft.object_type = "catalogue_item";
+  draft.object_id = std::to_string(item.id);
+  draft.object_version = item.version;
+  draft.content_sha256 = digest;
+  const auto entry = store::AuditRepository::append(tx, std::move(draft));
+  CatalogueRepository::saveVersion(tx, item, record, digest, entry.seq);
 }
 
 }  // namespace
 
-core::Result<core::CatalogueItem> CatalogueService::create(const Subject& subject, const Object::Ptr& body) {
+core::Result<core::CatalogueItem> CatalogueService::create(const Subject& subject,
+                                                           const Object::Ptr& body) {
   core::CatalogueItem item;
   if (auto ok = apply(item, body, true); !ok.ok()) return ok.error();
   item.version = 1;
   item.created_by = item.updated_by = subject.id;
   item.created_at = item.updated_at = core::nowUtc();
   item.change = "catalogue.create";
-  return store_.write<core::CatalogueItem>([&](store::Transaction& tx) -> core::Result<core::CatalogueItem> {
-    item.id = CatalogueRepository::nextId(tx);
-    saveWithAudit(tx, subject, item);
-    return item;
-  });
+  return store_.write<core::CatalogueItem>(
+      [&](store::Transaction& tx) -> core::Result<core::CatalogueItem> {
+        item.id = CatalogueRepository::nextId(tx);
+        saveWithAudit(tx, subject, item);
+        return item;
+      });
 }
 
-core::Result<core::CatalogueItem> CatalogueService::update(const Subject& subject, std::int64_t id,
-                                                           std::optional<std::int64_t> expectedVersion,
-                                                           const Object::Ptr& patch) {
+core::Result<core::CatalogueItem> CatalogueService::update(
+    const Subject& subject, std::int64_t id, std::optional<std::int64_t> expectedVersion,
+    const Object::Ptr& patch) {
   auto current = get(id);
   if (!current.ok()) return current.error();
   core::CatalogueItem item = current.value();
   if (auto ok = apply(item, patch, false); !ok.ok()) return ok.error();
   if (item.sameContent(current.value())) return current;
   const std::int64_t expected = expectedVersion.value_or(current.value().version);
-  return store_.write<core::CatalogueItem>([&](store::Transaction& tx) -> core::Result<core::CatalogueItem> {
-    auto latest = CatalogueRepository::current(tx, id);
-    if (!latest) return notFound(id);
-    if (latest->version != expected) {
-      return Error::make(ErrorCode::kPreconditionFailed, "version_mismatch",
-                         "目录条目已被修改 (the item has changed; current version is " +
-                             std::to_string(latest->version) + ")");
-    }
-    item.version = latest->version + 1;
-    item.updated_by = subject.id;
-    item.updated_at = core::nowUtc();
-    item.change = "catalogue.update";
-    saveWithAudit(tx, subject, item);
-    return item;
-  });
+  return store_.write<core::CatalogueItem>(
+      [&](store::Transaction& tx) -> core::Result<core::CatalogueItem> {
+        auto latest = CatalogueRepository::current(tx, id);
+        if (!latest) return notFound(id);
+        if (latest->version != expected) {
+          return Error::make(ErrorCode::kPreconditionFailed, "version_mismatch",
+                             "目录条目已被修改 (the item has changed; current version is " +
+                                 std::to_string(latest->version) + ")");
+        }
+        item.version = latest->version + 1;
+        item.updated_by = subject.id;
+        item.updated_at = core::nowUtc();
+        item.change = "catalogue.update";
+        saveWithAudit(tx, subject, item);
+        return item;
+      });
 }
 
 core::Result<core::CatalogueItem> CatalogueService::get(std::int64_t id) {
@@ -221,8 +243,8 @@ core::Result<core::CatalogueItem> CatalogueService::get(std::int64_t id) {
   }
 }
 
-core::Result<std::vector<core::CatalogueItem>> CatalogueService::list(const std::optional<std::string>& orgUnit,
-                                                                      const std::optional<int>& year) {
+core::Result<std::vector<core::CatalogueItem>> CatalogueService::list(
+    const std::optional<std::string>& orgUnit, const std::optional<int>& year) {
   try {
     auto rs = store_.read();
     return CatalogueRepository::list(*rs, orgUnit, year);

@@ -14,8 +14,8 @@ namespace {
 
 std::vector<OrgUnit> selectUnits(Session& session) {
   std::vector<std::string> codes, names, parents, created;
-  session << "SELECT code, name, parent_code, created_at FROM org_units ORDER BY code",
-      into(codes), into(names), into(parents), into(created), now;
+  session << "SELECT code, name, parent_code, created_at FROM org_units ORDER BY code", into(codes),
+      into(names), into(parents), into(created), now;
   std::vector<OrgUnit> out;
   for (std::size_t i = 0; i < codes.size(); ++i) {
     out.push_back(OrgUnit{codes[i], names[i], parents[i], created[i]});
@@ -40,13 +40,14 @@ std::vector<UserRecord> selectUsers(Session& session, const std::string& where, 
   std::vector<std::string> names, displays, hashes, locked, created;
   std::vector<int> disabled, failed;
   session << "SELECT id, username, display_name, password_hash, disabled, failed_logins, "
-             "locked_until, created_at FROM users " + where + " ORDER BY username",
+             "locked_until, created_at FROM users " +
+                 where + " ORDER BY username",
       use(key), into(ids), into(names), into(displays), into(hashes), into(disabled), into(failed),
       into(locked), into(created), now;
   std::vector<UserRecord> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    UserRecord user{ids[i], names[i],  displays[i], hashes[i], disabled[i] != 0,
-                    failed[i], locked[i], created[i], {}};
+    UserRecord user{ids[i],    names[i],  displays[i], hashes[i], disabled[i] != 0,
+                    failed[i], locked[i], created[i],  {}};
     user.roles = selectRoles(session, user.id);
     out.push_back(std::move(user));
   }
@@ -77,7 +78,8 @@ std::vector<TokenRecord> selectTokens(Session& session, const std::string& where
       into(revoked), now;
   std::vector<TokenRecord> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    out.push_back(TokenRecord{ids[i], users[i], kinds[i], names[i], created[i], expires[i], revoked[i]});
+    out.push_back(
+        TokenRecord{ids[i], users[i], kinds[i], names[i], created[i], expires[i], revoked[i]});
   }
   return out;
 }
@@ -109,7 +111,7 @@ std::int64_t AccountRepository::userCount(Transaction& tx) {
 }
 
 std::int64_t AccountRepository::enabledHoldersOf(Transaction& tx, const std::string& role,
-                                                std::int64_t exceptId) {
+                                                 std::int64_t exceptId) {
   Poco::Int64 count = 0;
   tx.session() << "SELECT COUNT(DISTINCT u.id) FROM users u JOIN user_roles r ON r.user_id = u.id "
                   "WHERE r.role = ? AND u.disabled = 0 AND u.id <> ?",
@@ -117,10 +119,12 @@ std::int64_t AccountRepository::enabledHoldersOf(Transaction& tx, const std::str
   return count;
 }
 
-std::optional<UserRecord> AccountRepository::userByName(ReadSession& rs, const std::string& username) {
+std::optional<UserRecord> AccountRepository::userByName(ReadSession& rs,
+                                                        const std::string& username) {
   return firstOf(selectUsers(rs.session(), "WHERE username = ?", username));
 }
-std::optional<UserRecord> AccountRepository::userByName(Transaction& tx, const std::string& username) {
+std::optional<UserRecord> AccountRepository::userByName(Transaction& tx,
+                                                        const std::string& username) {
   return firstOf(selectUsers(tx.session(), "WHERE username = ?", username));
 }
 std::optional<UserRecord> AccountRepository::userById(ReadSession& rs, std::int64_t id) {
@@ -166,7 +170,8 @@ std::int64_t AccountRepository::insertToken(Transaction& tx, const std::string& 
   return id;
 }
 
-std::optional<TokenRecord> AccountRepository::tokenByDigest(ReadSession& rs, const std::string& digest) {
+std::optional<TokenRecord> AccountRepository::tokenByDigest(ReadSession& rs,
+                                                            const std::string& digest) {
   return firstToken(selectTokens(rs.session(), "WHERE digest = ?", digest));
 }
 
@@ -183,7 +188,8 @@ void AccountRepository::revokeToken(Transaction& tx, std::int64_t id, const std:
       bind(static_cast<Poco::Int64>(id)), now;
 }
 
-void AccountRepository::revokeTokensOf(Transaction& tx, std::int64_t userId, const std::string& when) {
+void AccountRepository::revokeTokensOf(Transaction& tx, std::int64_t userId,
+                                       const std::string& when) {
   tx.session() << "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = ''",
       bind(when), bind(static_cast<Poco::Int64>(userId)), now;
 }

@@ -46,12 +46,14 @@ void CatalogueRepository::saveVersion(Transaction& tx, const core::CatalogueItem
                     "VALUES (?, ?, ?, ?, ?)",
         bind(id), bind(version), bind(item.org_unit), bind(item.year), bind(item.category), now;
   } else {
-    tx.session() << "UPDATE catalogue_items SET current_version = ?, org_unit = ?, year = ?, category = ? "
-                    "WHERE id = ?",
+    tx.session()
+        << "UPDATE catalogue_items SET current_version = ?, org_unit = ?, year = ?, category = ? "
+           "WHERE id = ?",
         bind(version), bind(item.org_unit), bind(item.year), bind(item.category), bind(id), now;
   }
-  tx.session() << "INSERT INTO catalogue_item_versions (item_id, version, record, record_sha256, audit_seq) "
-                  "VALUES (?, ?, ?, ?, ?)",
+  tx.session()
+      << "INSERT INTO catalogue_item_versions (item_id, version, record, record_sha256, audit_seq) "
+         "VALUES (?, ?, ?, ?, ?)",
       bind(id), bind(version), bind(record), bind(recordSha256), bind(seq), now;
 }
 
@@ -63,15 +65,16 @@ std::optional<core::CatalogueItem> CatalogueRepository::current(ReadSession& rs,
   return currentIn(rs.session(), id);
 }
 
-std::vector<core::CatalogueItem> CatalogueRepository::list(ReadSession& rs,
-                                                           const std::optional<std::string>& orgUnit,
-                                                           const std::optional<int>& year) {
-  Poco::Nullable<std::string> unit = orgUnit ? Poco::Nullable<std::string>(*orgUnit) : Poco::Nullable<std::string>();
+std::vector<core::CatalogueItem> CatalogueRepository::list(
+    ReadSession& rs, const std::optional<std::string>& orgUnit, const std::optional<int>& year) {
+  Poco::Nullable<std::string> unit =
+      orgUnit ? Poco::Nullable<std::string>(*orgUnit) : Poco::Nullable<std::string>();
   Poco::Nullable<int> wanted = year ? Poco::Nullable<int>(*year) : Poco::Nullable<int>();
   std::vector<std::string> records;
-  rs.session() << "SELECT v.record FROM catalogue_items i JOIN catalogue_item_versions v "
-                  "ON v.item_id = i.id AND v.version = i.current_version "
-                  "WHERE (?1 IS NULL OR i.org_unit = ?1) AND (?2 IS NULL OR i.year = ?2) ORDER BY i.id",
+  rs.session()
+      << "SELECT v.record FROM catalogue_items i JOIN catalogue_item_versions v "
+         "ON v.item_id = i.id AND v.version = i.current_version "
+         "WHERE (?1 IS NULL OR i.org_unit = ?1) AND (?2 IS NULL OR i.year = ?2) ORDER BY i.id",
       use(unit), use(wanted), into(records), now;
   std::vector<core::CatalogueItem> out;
   for (const auto& record : records) out.push_back(decode(record));

@@ -24,8 +24,8 @@ struct CatalogueItem {
   Scope scope = Scope::kPublic;
   Mode mode = Mode::kProactive;
   Period period = Period::kStanding;
-  std::string rhythm;    // periodic: monthly, quarterly, half_yearly or yearly; "" otherwise
-  int time_limit_working_days = 0;  // periodic: after each period ends; immediate: after approval
+  std::string rhythm;  // periodic: monthly, quarterly, half_yearly or yearly; "" otherwise
+  int time_limit_working_days = 0;    // periodic: after each period ends; immediate: after approval
   std::vector<std::string> channels;  // website, intranet, meeting, printed_notice, bulletin_board
   std::string responsible;            // the person responsible
   std::string created_by, updated_by, change;

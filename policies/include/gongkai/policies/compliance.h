@@ -22,8 +22,8 @@ struct CatalogueEntry {
   std::int64_t id = 0;
   std::string category;
   std::string content;
-  std::string period;            // standing, periodic, staged or immediate
-  std::optional<Rhythm> rhythm;  // periodic only
+  std::string period;               // standing, periodic, staged or immediate
+  std::optional<Rhythm> rhythm;     // periodic only
   int time_limit_working_days = 0;  // periodic: after each period ends; immediate: after approval
 };
 
@@ -58,10 +58,10 @@ struct ItemCompliance {
 // Immediate items get one window per approved publication (due that many working days after
 // approval). Standing and staged items get one window for the year. A window past its due date
 // with nothing published is missing; one not yet due is upcoming.
-std::vector<ItemCompliance> evaluateCompliance(const std::vector<CatalogueEntry>& items,
-                                               const std::vector<std::vector<Publication>>& publications,
-                                               int year, const WorkingCalendar& calendar,
-                                               const core::Date& today);
+std::vector<ItemCompliance> evaluateCompliance(
+    const std::vector<CatalogueEntry>& items,
+    const std::vector<std::vector<Publication>>& publications, int year,
+    const WorkingCalendar& calendar, const core::Date& today);
 
 // Per category: the report year's publications counted by the quarter they went out in (every
 // one, whether a window took it or not), and the windows that are due and were met on time.

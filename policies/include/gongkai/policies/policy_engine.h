@@ -82,7 +82,8 @@ class PolicyEngine {
            const UnitTree& units) const;
   // The documents the principal may see at all.
   Visibility visibility(const Principal& principal, const UnitTree& units) const;
-  bool maySee(const Principal& principal, const DocumentFacts& document, const UnitTree& units) const {
+  bool maySee(const Principal& principal, const DocumentFacts& document,
+              const UnitTree& units) const {
     return visibility(principal, units).admits(document);
   }
   // Why a decision came out as it did, for GET /api/v1/policies/explain: the roles consulted and

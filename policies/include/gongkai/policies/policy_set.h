@@ -76,13 +76,14 @@ struct VisibilityRule {
 struct ArchivePolicy {
   std::string fonds_code;  // 全宗号, 1-16 upper-case letters and digits, e.g. J001
   // The 档号 pattern; placeholders {fonds} {year} {retention} {category} {item}; {item} may
-  // carry a width, {item:4} pads with zeros. Default "{fonds}-{year}-{retention}-{category}-{item:4}".
+  // carry a width, {item:4} pads with zeros. Default
+  // "{fonds}-{year}-{retention}-{category}-{item:4}".
   std::string reference_code_pattern;
 };
 
 struct TimeLimits {
-  int feedback_working_days = 0;           // answer feedback within
-  int feedback_extension_working_days = 0; // one extension of at most this many (0: none)
+  int feedback_working_days = 0;             // answer feedback within
+  int feedback_extension_working_days = 0;   // one extension of at most this many (0: none)
   int request_acknowledge_working_days = 0;  // on-request: acknowledge within
   int request_working_days = 0;              // on-request: decide within
   int request_extension_working_days = 0;    // one extension of at most this many (0: none)
@@ -94,8 +95,8 @@ struct TimeLimits {
 class WorkingCalendar {
  public:
   WorkingCalendar() = default;
-  WorkingCalendar(std::set<core::Date> holidays, std::set<core::Date> workdays,
-                  int firstYear, int lastYear);
+  WorkingCalendar(std::set<core::Date> holidays, std::set<core::Date> workdays, int firstYear,
+                  int lastYear);
   bool isWorkingDay(const core::Date& date) const;
   // The date `days` working days after `start` (start itself does not count), e.g. a Friday
   // plus 1 is the next Monday when that is a working day.

@@ -11,8 +11,8 @@ namespace gongkai::server::app {
 
 // Where and how the server listens: plain HTTP, or HTTPS when a certificate is given.
 struct ListenerConfig {
-  std::string address;          // a literal IP address, e.g. 127.0.0.1, 0.0.0.0, ::1
-  int port = 0;                 // 0 picks a free port
+  std::string address;  // a literal IP address, e.g. 127.0.0.1, 0.0.0.0, ::1
+  int port = 0;         // 0 picks a free port
   int backlog = 256;
   std::string tls_certificate;  // PEM file (leaf first, may carry intermediates); "" = plain HTTP
   std::string tls_private_key;  // PEM file, unencrypted

@@ -3,8 +3,8 @@
 #include <Poco/JSON/Object.h>
 
 #include <chrono>
-#include <map>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -57,7 +57,8 @@ class AccountService {
 
   // --- units
   core::Result<std::vector<store::OrgUnit>> units();
-  core::Result<store::OrgUnit> createUnit(const Subject& subject, const Poco::JSON::Object::Ptr& body);
+  core::Result<store::OrgUnit> createUnit(const Subject& subject,
+                                          const Poco::JSON::Object::Ptr& body);
   core::Result<store::OrgUnit> updateUnit(const Subject& subject, const std::string& code,
                                           const Poco::JSON::Object::Ptr& patch);
   // The tree as of the last change; cheap to call on every request.
@@ -67,7 +68,8 @@ class AccountService {
   core::Result<std::vector<store::UserRecord>> users();
   core::Result<store::UserRecord> user(const std::string& username);
   // body: username, password, optional display_name and roles [{role, unit}].
-  core::Result<store::UserRecord> createUser(const Subject& subject, const Poco::JSON::Object::Ptr& body);
+  core::Result<store::UserRecord> createUser(const Subject& subject,
+                                             const Poco::JSON::Object::Ptr& body);
   // patch: display_name, roles, disabled, password. Disabling or a new password revokes the
   // user's tokens.
   core::Result<store::UserRecord> updateUser(const Subject& subject, const std::string& username,

@@ -20,11 +20,13 @@ namespace gongkai::server::service {
 class CatalogueService {
  public:
   using UnitCheck = std::function<bool(const std::string&)>;
-  CatalogueService(store::Store& store, const policies::CategoryCatalogue& categories, UnitCheck unitExists);
+  CatalogueService(store::Store& store, const policies::CategoryCatalogue& categories,
+                   UnitCheck unitExists);
 
   // body: org_unit, year, category, sub_item, content, scope, mode, period, rhythm (periodic),
   // time_limit_working_days, channels, responsible.
-  core::Result<core::CatalogueItem> create(const Subject& subject, const Poco::JSON::Object::Ptr& body);
+  core::Result<core::CatalogueItem> create(const Subject& subject,
+                                           const Poco::JSON::Object::Ptr& body);
   // A merge patch of the same fields; `expectedVersion` as for documents.
   core::Result<core::CatalogueItem> update(const Subject& subject, std::int64_t id,
                                            std::optional<std::int64_t> expectedVersion,
@@ -37,7 +39,8 @@ class CatalogueService {
 
  private:
   // Applies the JSON members to `item`; with `requireAll` every required field must be there.
-  core::Status apply(core::CatalogueItem& item, const Poco::JSON::Object::Ptr& json, bool requireAll) const;
+  core::Status apply(core::CatalogueItem& item, const Poco::JSON::Object::Ptr& json,
+                     bool requireAll) const;
 
   store::Store& store_;
   const policies::CategoryCatalogue& categories_;

@@ -30,8 +30,8 @@ struct UserRecord {
   std::string display_name;
   std::string password_hash;  // core::hashPassword's encoding
   bool disabled = false;
-  int failed_logins = 0;       // since the last successful login
-  std::string locked_until;    // RFC 3339, "" when not locked
+  int failed_logins = 0;     // since the last successful login
+  std::string locked_until;  // RFC 3339, "" when not locked
   std::string created_at;
   std::vector<UserRole> roles;  // sorted
 };
@@ -54,7 +54,8 @@ class AccountRepository {
 
   static std::int64_t userCount(Transaction& tx);
   // Enabled accounts holding `role`, other than `exceptId`.
-  static std::int64_t enabledHoldersOf(Transaction& tx, const std::string& role, std::int64_t exceptId);
+  static std::int64_t enabledHoldersOf(Transaction& tx, const std::string& role,
+                                       std::int64_t exceptId);
   static std::optional<UserRecord> userByName(ReadSession& rs, const std::string& username);
   static std::optional<UserRecord> userByName(Transaction& tx, const std::string& username);
   static std::optional<UserRecord> userById(ReadSession& rs, std::int64_t id);
@@ -66,7 +67,8 @@ class AccountRepository {
   static void updateUser(Transaction& tx, const UserRecord& user);
 
   // Stores a token by its digest; returns the new token id.
-  static std::int64_t insertToken(Transaction& tx, const std::string& digest, const TokenRecord& token);
+  static std::int64_t insertToken(Transaction& tx, const std::string& digest,
+                                  const TokenRecord& token);
   static std::optional<TokenRecord> tokenByDigest(ReadSession& rs, const std::string& digest);
   static std::optional<TokenRecord> tokenById(Transaction& tx, std::int64_t id);
   static std::vector<TokenRecord> tokensOf(ReadSession& rs, std::int64_t userId);

@@ -559,9 +559,9 @@ std::chrono::seconds AccountService::delayAfter(int failures) const {
 std::optional<int> AccountService::countUnknownFailure(const std::string& username, bool failed) {
   std::lock_guard lock(unknownMutex_);
   const core::TimePoint now = core::nowUtc();
-  auto& entry = unknownFailures_[username];
-  if (entry.until > now) {
-    return static_cast<int>(std::chrono::ceil<std::chrono::seconds>(entry.until - now).count());
+  const auto entry = unknownFailures_.find(username);
+  if (entry != unknownFailures_.end() && entry->second.until > now) {
+    return static_cast<int>(std::chrono::ceil<std::chrono::seconds>(entry->second.until - now).count());
   }
   if (failed) {
     // Bounded: a flood of made-up names empties the table rather than filling memory.

@@ -1,6 +1,8 @@
 // The disclosure catalogue and the compliance calendar against the real server. The calendar's
 // date arithmetic is tested with fixed dates in tests/policies/compliance_test.cpp; here the
 // wiring: items, the documents that answer them, visibility, and the JSON and CSV reports.
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 
 #include <chrono>
@@ -126,6 +128,20 @@ TEST_F(ProcedureApiTest, CatalogueItemsAreValidatedVersionedAndAudited) {
       "/api/v1/documents",
       R"({"title":"x","category":"ZZ","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing","catalogue_item":999})");
   EXPECT_EQ(wrong.status, 422) << wrong.body;
+  // verify-log checks catalogue versions against their audit entries, and names a changed one.
+  std::string output;
+  ASSERT_EQ(verifyLog(output), 0) << output;
+  EXPECT_NE(output.find("catalogue item versions checked): 2"), std::string::npos) << output;
+  {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::Session session("SQLite", dataDir() + "/store.db");
+    session << "UPDATE catalogue_item_versions SET record = replace(record, '组织委员', '某某') "
+               "WHERE version = 1",
+        Poco::Data::Keywords::now;
+  }
+  EXPECT_EQ(verifyLog(output), 1) << output;
+  EXPECT_NE(output.find("catalogue_item/" + std::to_string(id) + " v1"), std::string::npos) << output;
+  EXPECT_NE(output.find("record_hash_mismatch"), std::string::npos) << output;
   auto entries = client()
                      .get("/api/v1/audit?after=" + std::to_string(auditSize() - 2) + "&limit=2")
                      .json()

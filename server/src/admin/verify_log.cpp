@@ -13,6 +13,7 @@
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/service/signing_key.h"
 #include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/store/catalogue_repository.h"
 #include "gongkai/server/store/document_repository.h"
 #include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/server/store/store.h"
@@ -29,8 +30,8 @@ constexpr std::int64_t kEntryPage = 10000;  // entries verified per batch (sprea
 
 using VersionKey = std::pair<std::int64_t, std::int64_t>;  // document id, version
 
-std::string objectName(std::int64_t id, std::int64_t version) {
-  return "document/" + std::to_string(id) + " v" + std::to_string(version);
+std::string objectName(std::int64_t id, std::int64_t version, const char* type = "document") {
+  return std::string(type) + "/" + std::to_string(id) + " v" + std::to_string(version);
 }
 
 class Checker {
@@ -47,9 +48,14 @@ class Checker {
     checkChain();
     checkVersions();
     checkProjections();
+    checkCatalogue();
     for (const auto& [key, digest] : audited_) {
       fault("version_missing", objectName(key.first, key.second),
             "审计记录提到的版本在库中不存在 (an audited version is missing from the store)");
+    }
+    for (const auto& [key, digest] : auditedItems_) {
+      fault("version_missing", objectName(key.first, key.second, "catalogue_item"),
+            "审计记录提到的目录条目版本在库中不存在 (an audited catalogue item version is missing)");
     }
   }
 
@@ -114,6 +120,8 @@ class Checker {
       const VersionKey key{documentId, *entry.object_version};
       audited_[key] = entry.content_sha256;
       seqOf_[key] = entry.seq;
+    } else if (entry.object_type == "catalogue_item" && entry.object_version && numeric) {
+      auditedItems_[{documentId, *entry.object_version}] = {entry.content_sha256, entry.seq};
     }
   }
 
@@ -147,6 +155,32 @@ class Checker {
     report.checkpoints = verifier.checkpointsVerified();
     report.signed_size = verifier.lastCheckpointSize();
     report.chain_fault = verifier.fault() ? verifier.fault() : faultOverride_;
+  }
+
+  // Catalogue items are versioned and audited like documents: each stored version must be the
+  // one its audit entry hashed.
+  void checkCatalogue() {
+    for (std::int64_t after = 0;;) {
+      const auto rows = store::CatalogueRepository::records(session_, after, 100);
+      if (rows.empty()) break;
+      for (const auto& row : rows) {
+        ++report_.catalogue_versions;
+        const std::string name = objectName(row.item_id, row.version, "catalogue_item");
+        const auto audited = auditedItems_.find({row.item_id, row.version});
+        if (core::sha256Hex(row.record) != row.record_sha256) {
+          fault("record_hash_mismatch", name, "目录记录内容与其哈希不符 (record does not match its stored hash)");
+        } else if (audited == auditedItems_.end() || audited->second.second != row.audit_seq) {
+          if (!report_.chain_fault) {
+            fault("unaudited_version", name, "没有审计记录对应该版本 (no audit entry made this version)");
+          }
+        } else if (audited->second.first != row.record_sha256) {
+          fault("record_hash_mismatch", name,
+                "目录记录与审计记录的哈希不符 (record differs from what its audit entry recorded)");
+        }
+        if (audited != auditedItems_.end()) auditedItems_.erase(audited);
+        after = row.item_id;
+      }
+    }
   }
 
   void checkVersions() {
@@ -269,6 +303,7 @@ class Checker {
   std::filesystem::path blobRoot_;
   std::map<VersionKey, std::string> audited_;
   std::map<VersionKey, std::int64_t> seqOf_;
+  std::map<VersionKey, std::pair<std::string, std::int64_t>> auditedItems_;  // hash and seq
   std::map<std::int64_t, core::DocumentVersion> latest_;
   std::set<std::string> checkedBlobs_;
   std::set<std::int64_t> checkedFileRows_;

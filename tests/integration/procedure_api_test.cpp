@@ -140,7 +140,8 @@ TEST_F(ProcedureApiTest, CatalogueItemsAreValidatedVersionedAndAudited) {
         Poco::Data::Keywords::now;
   }
   EXPECT_EQ(verifyLog(output), 1) << output;
-  EXPECT_NE(output.find("catalogue_item/" + std::to_string(id) + " v1"), std::string::npos) << output;
+  EXPECT_NE(output.find("catalogue_item/" + std::to_string(id) + " v1"), std::string::npos)
+      << output;
   EXPECT_NE(output.find("record_hash_mismatch"), std::string::npos) << output;
   auto entries = client()
                      .get("/api/v1/audit?after=" + std::to_string(auditSize() - 2) + "&limit=2")
@@ -165,6 +166,20 @@ TEST_F(ProcedureApiTest, TheComplianceReportSetsPublicationsAgainstTheirWindows)
       R"(,"category":"ZZ","content":"=1+2","scope":"public","mode":"proactive","period":"periodic",)"
       R"("rhythm":"quarterly","time_limit_working_days":10})");
   publishAnswer(immediate, "关于某某违纪处理结果的公示");
+  // Answered now: the item keeps its unit and year, other changes make versions.
+  const std::string itemPath = "/api/v1/catalogue/" + std::to_string(immediate);
+  EXPECT_EQ(
+      archivist_->request("PATCH", itemPath, R"({"year":)" + twoYearsAgo + "}", "application/json")
+          .status,
+      409);
+  EXPECT_EQ(
+      archivist_->request("PATCH", itemPath, R"({"responsible":"纪检委员"})", "application/json")
+          .status,
+      200);
+  auto versions = anonymous().get(itemPath + "/versions");
+  ASSERT_EQ(versions.status, 200) << versions.body;
+  EXPECT_EQ(versions.json()->getArray("versions")->size(), 2u);
+  EXPECT_EQ(anonymous().get("/api/v1/catalogue/999999/versions").status, 404);
 
   // Approved and published today: on time.
   auto report = archivist_->get("/api/v1/reports/compliance?org_unit=branch-1&year=" + year);

@@ -91,6 +91,8 @@ class ProcedureRoutes {
     router.add("POST", "/api/v1/catalogue", [self](Exchange& ex) { self->create(ex); });
     router.add("GET", "/api/v1/catalogue/{id}", [self](Exchange& ex) { self->get(ex); });
     router.add("PATCH", "/api/v1/catalogue/{id}", [self](Exchange& ex) { self->patch(ex); });
+    router.add("GET", "/api/v1/catalogue/{id}/versions",
+               [self](Exchange& ex) { self->versions(ex); });
     router.add("GET", "/api/v1/reports/compliance", [self](Exchange& ex) { self->compliance(ex); });
   }
 
@@ -128,6 +130,37 @@ class ProcedureRoutes {
     }
     ex.response.set("ETag", "\"v" + std::to_string(item.value().version) + "\"");
     ex.sendJson(HTTPResponse::HTTP_OK, service::CatalogueService::toJson(item.value()));
+  }
+
+  void versions(Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto current = catalogue_.get(id.value());
+    if (!current.ok() || !maySee(ex, current.value())) {
+      return ex.sendProblem(Error::make(ErrorCode::kNotFound, "catalogue_item_not_found",
+                                        "目录条目不存在 (no such catalogue item)"));
+    }
+    auto all = catalogue_.versions(id.value());
+    if (!all.ok()) return ex.sendProblem(all.error());
+    Array::Ptr items = new Array;
+    for (const auto& version : all.value()) items->add(service::CatalogueService::toJson(version));
+    Object::Ptr body = new Object;
+    body->set("id", static_cast<Poco::Int64>(id.value()));
+    body->set("versions", items);
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  // True when a document answers item `id` (documents name items of their own unit only).
+  core::Result<bool> answered(const core::CatalogueItem& item) {
+    store::DocumentFilter filter;
+    filter.org_unit = item.org_unit;
+    filter.limit = 1000000;
+    auto documents = documents_.list(filter);
+    if (!documents.ok()) return documents.error();
+    for (const auto& v : documents.value().documents) {
+      if (v.metadata.catalogue_item == item.id) return true;
+    }
+    return false;
   }
 
   void create(Exchange& ex) {
@@ -169,6 +202,27 @@ class ProcedureRoutes {
       if (auto allowed = access_.requireForUnit(ex, "documents.update", unit, "public");
           !allowed.ok()) {
         return ex.sendProblem(allowed.error());
+      }
+    }
+    // An item documents already answer keeps its unit and year: the answers would lose it.
+    const auto& patch = body.value();
+    if (patch->has("org_unit") || patch->has("year")) {
+      auto inUse = answered(current.value());
+      if (!inUse.ok()) return ex.sendProblem(inUse.error());
+      const bool unitChanges = patch->has("org_unit") && patch->get("org_unit").isString() &&
+                               patch->getValue<std::string>("org_unit") != current.value().org_unit;
+      bool yearChanges = patch->has("year");
+      try {
+        if (patch->get("year").isInteger()) {
+          yearChanges = patch->get("year").convert<Poco::Int64>() != current.value().year;
+        }
+      } catch (const Poco::Exception&) {
+        // beyond 64 bits: a change, and the validation below refuses it anyway
+      }
+      if (inUse.value() && (unitChanges || yearChanges)) {
+        return ex.sendProblem(Error::make(ErrorCode::kConflict, "catalogue_item_in_use",
+                                          "已有文件回应该目录条目，不能改变其单位或年份 "
+                                          "(documents answer this item; its unit and year stay)"));
       }
     }
     auto updated = catalogue_.update(

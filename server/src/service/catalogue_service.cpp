@@ -243,6 +243,17 @@ core::Result<core::CatalogueItem> CatalogueService::get(std::int64_t id) {
   }
 }
 
+core::Result<std::vector<core::CatalogueItem>> CatalogueService::versions(std::int64_t id) {
+  try {
+    auto rs = store_.read();
+    auto all = CatalogueRepository::versions(*rs, id);
+    if (all.empty()) return notFound(id);
+    return all;
+  } catch (const std::exception& e) {
+    return storageError(e);
+  }
+}
+
 core::Result<std::vector<core::CatalogueItem>> CatalogueService::list(
     const std::optional<std::string>& orgUnit, const std::optional<int>& year) {
   try {

@@ -23,6 +23,8 @@ class CatalogueRepository {
                           std::int64_t auditSeq);
   static std::optional<core::CatalogueItem> current(Transaction& tx, std::int64_t id);
   static std::optional<core::CatalogueItem> current(ReadSession& rs, std::int64_t id);
+  // Every version of one item, oldest first.
+  static std::vector<core::CatalogueItem> versions(ReadSession& rs, std::int64_t id);
   // Every stored version's record and hash, for the state check of `gongkai verify-log`.
   struct StoredRecord {
     std::int64_t item_id;

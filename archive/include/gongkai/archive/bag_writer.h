@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gongkai/core/result.h"
+
+namespace gongkai::archive {
+
+// Writes a BagIt 1.0 bag (RFC 8493) as one pax tar with a single top-level folder, the same bytes
+// for the same input: entries in path order, every time set to one given moment, no owner names
+// or ids, fixed modes. The payload is streamed once; its SHA-256 and SHA-512 are taken on the way
+// and the tag files (bagit.txt, bag-info.txt with Payload-Oxum, manifest-sha256.txt,
+// manifest-sha512.txt, tagmanifest-sha256.txt) follow it.
+class BagWriter {
+ public:
+  // `bagName`: the top-level folder, ASCII letters, digits, '-', '_', '.'. `mtime`: seconds since
+  // the epoch written on every entry.
+  BagWriter(std::string bagName, std::int64_t mtime);
+
+  // A payload file under data/, from bytes in memory or a file on disk (streamed). Paths use '/',
+  // are relative, and may not contain "." or ".." segments or control characters.
+  void addBytes(std::string pathInData, std::string bytes);
+  void addFile(std::string pathInData, std::string sourcePath);
+  // An extra bag-info.txt field (written after Bagging-Date and Payload-Oxum, in the given order).
+  void addInfo(std::string label, std::string value);
+
+  // Writes the bag to `tarPath` (replaced if present). kInvalidArgument for a bad path or a
+  // duplicate, kIo when a source cannot be read or the tar cannot be written.
+  core::Status writeTo(const std::string& tarPath) const;
+
+ private:
+  struct Payload {
+    std::string path;    // relative to data/
+    std::string bytes;   // when from memory
+    std::string source;  // when from disk
+  };
+  std::string bagName_;
+  std::int64_t mtime_;
+  std::vector<Payload> payload_;
+  std::vector<std::pair<std::string, std::string>> info_;
+};
+
+// The path as a manifest line writes it (RFC 8493 §2.1.3: CR, LF and '%' percent-encoded).
+std::string manifestPath(const std::string& path);
+
+}  // namespace gongkai::archive

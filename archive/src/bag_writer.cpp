@@ -1,0 +1,277 @@
+#include "gongkai/archive/bag_writer.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <locale.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+
+namespace gongkai::archive {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+
+constexpr std::size_t kChunk = 1 << 20;
+
+// SHA-256 and SHA-512 of one stream, taken together.
+class Digests {
+ public:
+  Digests() : sha256_(EVP_MD_CTX_new()), sha512_(EVP_MD_CTX_new()) {
+    EVP_DigestInit_ex(sha256_.get(), EVP_sha256(), nullptr);
+    EVP_DigestInit_ex(sha512_.get(), EVP_sha512(), nullptr);
+  }
+  void update(const char* data, std::size_t size) {
+    EVP_DigestUpdate(sha256_.get(), data, size);
+    EVP_DigestUpdate(sha512_.get(), data, size);
+  }
+  std::pair<std::string, std::string> finish() { return {hex(sha256_.get()), hex(sha512_.get())}; }
+
+ private:
+  static std::string hex(EVP_MD_CTX* context) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context, digest, &length);
+    std::string out;
+    char pair[3];
+    for (unsigned int i = 0; i < length; ++i) {
+      std::snprintf(pair, sizeof pair, "%02x", digest[i]);
+      out += pair;
+    }
+    return out;
+  }
+  struct Free {
+    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+  };
+  std::unique_ptr<EVP_MD_CTX, Free> sha256_, sha512_;
+};
+
+bool isSafeName(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+  });
+}
+
+bool isSafePath(const std::string& path) {
+  if (path.empty() || path.front() == '/' || path.back() == '/' || path.size() > 1000) return false;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t slash = std::min(path.find('/', start), path.size());
+    const std::string segment = path.substr(start, slash - start);
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    start = slash + 1;
+  }
+  return std::none_of(path.begin(), path.end(),
+                      [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '\\'; });
+}
+
+// One tar being written: entries with fixed times, modes and no owners.
+class TarOut {
+ public:
+  // libarchive reads names in the thread's locale; a server runs in the C locale, where Chinese
+  // names cannot be converted (it would mark them BINARY, which GNU tar warns about). This thread
+  // uses C.UTF-8 while the tar is written, so names go out as plain UTF-8 pax paths whatever the
+  // process locale is.
+  TarOut(const std::string& path, std::int64_t mtime)
+      : utf8_(newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{})),
+        previous_(utf8_ != locale_t{} ? uselocale(utf8_) : uselocale(locale_t{})),
+        archive_(archive_write_new()),
+        mtime_(mtime) {
+    archive_write_set_format_pax_restricted(archive_);
+    if (archive_write_open_filename(archive_, path.c_str()) != ARCHIVE_OK) fail();
+  }
+  ~TarOut() {
+    archive_write_free(archive_);
+    uselocale(previous_);
+    if (utf8_ != locale_t{}) freelocale(utf8_);
+  }
+
+  void directory(const std::string& path) { header(path, AE_IFDIR, 0755, 0); }
+
+  void file(const std::string& path, std::int64_t size) { header(path, AE_IFREG, 0644, size); }
+
+  void data(const char* bytes, std::size_t size) {
+    if (archive_write_data(archive_, bytes, size) < 0) fail();
+  }
+
+  void close() {
+    if (archive_write_close(archive_) != ARCHIVE_OK) fail();
+  }
+
+ private:
+  void header(const std::string& path, unsigned type, unsigned mode, std::int64_t size) {
+    struct archive_entry* entry = archive_entry_new();
+    archive_entry_copy_pathname(entry, path.c_str());
+    archive_entry_set_filetype(entry, type);
+    archive_entry_set_perm(entry, mode);
+    archive_entry_set_size(entry, size);
+    archive_entry_set_mtime(entry, static_cast<time_t>(mtime_), 0);
+    archive_entry_set_uid(entry, 0);
+    archive_entry_set_gid(entry, 0);
+    const int status = archive_write_header(archive_, entry);
+    archive_entry_free(entry);
+    if (status != ARCHIVE_OK) fail();
+  }
+
+  [[noreturn]] void fail() {
+    const char* message = archive_error_string(archive_);
+    throw std::runtime_error(message ? message : "libarchive error");
+  }
+
+  locale_t utf8_;
+  locale_t previous_;
+  struct archive* archive_;
+  std::int64_t mtime_;
+};
+
+std::string utcDate(std::int64_t seconds) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+  return text;
+}
+
+}  // namespace
+
+std::string manifestPath(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '%')
+      out += "%25";
+    else if (c == '\n')
+      out += "%0A";
+    else if (c == '\r')
+      out += "%0D";
+    else
+      out += c;
+  }
+  return out;
+}
+
+BagWriter::BagWriter(std::string bagName, std::int64_t mtime)
+    : bagName_(std::move(bagName)), mtime_(mtime) {}
+
+void BagWriter::addBytes(std::string pathInData, std::string bytes) {
+  payload_.push_back({std::move(pathInData), std::move(bytes), ""});
+}
+
+void BagWriter::addFile(std::string pathInData, std::string sourcePath) {
+  payload_.push_back({std::move(pathInData), "", std::move(sourcePath)});
+}
+
+void BagWriter::addInfo(std::string label, std::string value) {
+  info_.emplace_back(std::move(label), std::move(value));
+}
+
+core::Status BagWriter::writeTo(const std::string& tarPath) const {
+  if (!isSafeName(bagName_)) {
+    return Error::make(ErrorCode::kInvalidArgument, "invalid_bag_name",
+                       "包名须为 ASCII 字母、数字或 - _ . (bag name)");
+  }
+  std::vector<const Payload*> ordered;
+  std::set<std::string> seen;
+  for (const auto& item : payload_) {
+    if (!isSafePath(item.path)) {
+      return Error::make(ErrorCode::kInvalidArgument, "invalid_path",
+                         "包内路径无效 (invalid path in bag): " + item.path);
+    }
+    if (!seen.insert(item.path).second) {
+      return Error::make(ErrorCode::kInvalidArgument, "duplicate_path",
+                         "包内路径重复 (duplicate path in bag): " + item.path);
+    }
+    ordered.push_back(&item);
+  }
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Payload* a, const Payload* b) { return a->path < b->path; });
+  for (const auto& [label, value] : info_) {
+    if (label.empty() || label.find_first_of(":\r\n") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos) {
+      return Error::make(ErrorCode::kInvalidArgument, "invalid_bag_info",
+                         "bag-info 字段无效 (invalid bag-info field): " + label);
+    }
+  }
+  try {
+    TarOut tar(tarPath, mtime_);
+    const std::string root = bagName_ + "/";
+    tar.directory(root);
+    tar.directory(root + "data/");
+    std::set<std::string> directories;
+    std::string manifest256, manifest512;
+    std::int64_t octets = 0;
+    std::vector<char> buffer(kChunk);
+    for (const Payload* item : ordered) {
+      // Parent folders first, each once, in path order.
+      for (std::size_t slash = item->path.find('/'); slash != std::string::npos;
+           slash = item->path.find('/', slash + 1)) {
+        const std::string folder = item->path.substr(0, slash + 1);
+        if (directories.insert(folder).second) tar.directory(root + "data/" + folder);
+      }
+      Digests digests;
+      if (item->source.empty()) {
+        tar.file(root + "data/" + item->path, static_cast<std::int64_t>(item->bytes.size()));
+        tar.data(item->bytes.data(), item->bytes.size());
+        digests.update(item->bytes.data(), item->bytes.size());
+        octets += static_cast<std::int64_t>(item->bytes.size());
+      } else {
+        std::ifstream in(item->source, std::ios::binary | std::ios::ate);
+        if (!in) throw std::runtime_error("cannot read " + item->source);
+        const std::int64_t size = in.tellg();
+        in.seekg(0);
+        tar.file(root + "data/" + item->path, size);
+        std::int64_t left = size;
+        while (left > 0) {
+          in.read(buffer.data(),
+                  static_cast<std::streamsize>(std::min<std::int64_t>(left, kChunk)));
+          const auto got = in.gcount();
+          if (got <= 0) throw std::runtime_error("short read of " + item->source);
+          tar.data(buffer.data(), static_cast<std::size_t>(got));
+          digests.update(buffer.data(), static_cast<std::size_t>(got));
+          left -= got;
+        }
+        octets += size;
+      }
+      const auto [sha256, sha512] = digests.finish();
+      manifest256 += sha256 + "  data/" + manifestPath(item->path) + "\n";
+      manifest512 += sha512 + "  data/" + manifestPath(item->path) + "\n";
+    }
+    std::string bagInfo = "Bagging-Date: " + utcDate(mtime_) + "\n" +
+                          "Payload-Oxum: " + std::to_string(octets) + "." +
+                          std::to_string(ordered.size()) + "\n";
+    for (const auto& [label, value] : info_) bagInfo += label + ": " + value + "\n";
+    const std::map<std::string, std::string> tags = {
+        {"bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"},
+        {"bag-info.txt", bagInfo},
+        {"manifest-sha256.txt", manifest256},
+        {"manifest-sha512.txt", manifest512}};
+    std::string tagManifest;
+    for (const auto& [name, text] : tags) {
+      tar.file(root + name, static_cast<std::int64_t>(text.size()));
+      tar.data(text.data(), text.size());
+      Digests digests;
+      digests.update(text.data(), text.size());
+      tagManifest += digests.finish().first + "  " + name + "\n";
+    }
+    tar.file(root + "tagmanifest-sha256.txt", static_cast<std::int64_t>(tagManifest.size()));
+    tar.data(tagManifest.data(), tagManifest.size());
+    tar.close();
+  } catch (const std::exception& e) {
+    std::remove(tarPath.c_str());
+    return Error::make(ErrorCode::kIo, "bag_write_failed",
+                       std::string("归档包写入失败 (cannot write bag): ") + e.what());
+  }
+  return core::okStatus();
+}
+
+}  // namespace gongkai::archive

@@ -1,0 +1,122 @@
+#include "gongkai/archive/bag_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "gongkai/core/sha256.h"
+#include "support/server_process.h"
+#include "support/temp_dir.h"
+
+namespace gongkai::archive {
+namespace {
+
+using testing::readFile;
+using testing::runCommand;
+using testing::TempDir;
+using testing::writeFile;
+
+constexpr std::int64_t kMtime = 1700000000;  // 2023-11-14T22:13:20Z
+
+BagWriter sampleBag(const TempDir& dir) {
+  writeFile(dir / "source.pdf", std::string(3 * 1024 * 1024 + 17, 'p'));  // several stream chunks
+  BagWriter bag("J001-2023-ZZ", kMtime);
+  bag.addBytes("J001-2023-Y-ZZ-0002/metadata.json", R"({"title":"党费收缴情况公示"})");
+  bag.addFile("J001-2023-Y-ZZ-0001/files/党费收缴登记表.pdf", dir / "source.pdf");
+  bag.addBytes("J001-2023-Y-ZZ-0001/metadata.json", R"({"title":"换届选举结果"})");
+  bag.addBytes("index.csv", "档号,题名\n");
+  bag.addInfo("Source-Organization", "中共连云港市妇幼保健院委员会");
+  bag.addInfo("External-Identifier", "J001-2023-ZZ");
+  return bag;
+}
+
+TEST(BagWriter, TheSameInputGivesTheSameBytes) {
+  TempDir dir;
+  ASSERT_TRUE(sampleBag(dir).writeTo(dir / "a.tar").ok());
+  ASSERT_TRUE(sampleBag(dir).writeTo(dir / "b.tar").ok());
+  EXPECT_EQ(core::sha256Hex(readFile(dir / "a.tar")), core::sha256Hex(readFile(dir / "b.tar")));
+  // No owners, fixed times: the listing the stock tar gives shows root and the one date.
+  std::string listing;
+  ASSERT_EQ(runCommand({"tar", "--numeric-owner", "-tvf", dir / "a.tar"}, listing), 0) << listing;
+  EXPECT_NE(listing.find("0/0"), std::string::npos) << listing;
+  EXPECT_EQ(listing.find("tar:"), std::string::npos) << listing;  // no warnings from GNU tar
+  std::istringstream lines(listing);
+  std::string line;
+  int entries = 0;
+  while (std::getline(lines, line)) {
+    ++entries;
+    EXPECT_NE(line.find("2023-11-14"), std::string::npos) << line;
+    EXPECT_NE(line.find(" J001-2023-ZZ/"), std::string::npos) << line;  // one top-level folder
+  }
+  EXPECT_EQ(entries, 2 + 3 + 4 + 5);  // root and data/, 3 folders, 4 payload files, 5 tag files
+}
+
+TEST(BagWriter, ManifestsOxumAndTagManifestMatchWhatTarExtracts) {
+  TempDir dir;
+  ASSERT_TRUE(sampleBag(dir).writeTo(dir / "bag.tar").ok());
+  std::filesystem::create_directories(dir / "out");
+  std::string output;
+  ASSERT_EQ(runCommand({"tar", "-xf", dir / "bag.tar", "-C", dir / "out"}, output), 0) << output;
+  const std::string bag = dir / "out/J001-2023-ZZ";
+  EXPECT_EQ(readFile(bag + "/bagit.txt"),
+            "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
+  // Every manifest line names an extracted file with that hash, and every payload file is listed.
+  std::int64_t octets = 0, count = 0;
+  std::istringstream manifest(readFile(bag + "/manifest-sha256.txt"));
+  std::string digest, path;
+  while (manifest >> digest >> path) {
+    EXPECT_EQ(core::sha256Hex(readFile(bag + "/" + path)), digest) << path;
+    octets += static_cast<std::int64_t>(std::filesystem::file_size(bag + "/" + path));
+    ++count;
+  }
+  EXPECT_EQ(count, 4);
+  const std::string info = readFile(bag + "/bag-info.txt");
+  EXPECT_NE(info.find("Payload-Oxum: " + std::to_string(octets) + ".4\n"), std::string::npos)
+      << info;
+  EXPECT_NE(info.find("Bagging-Date: 2023-11-14\n"), std::string::npos) << info;
+  EXPECT_NE(info.find("Source-Organization: 中共连云港市妇幼保健院委员会\n"), std::string::npos)
+      << info;
+  // SHA-512 manifest checked with the stock tool.
+  ASSERT_EQ(runCommand({"sh", "-c", "cd '" + bag + "' && sha512sum -c --quiet manifest-sha512.txt"},
+                       output),
+            0)
+      << output;
+  // The tag manifest covers every tag file but itself.
+  std::istringstream tags(readFile(bag + "/tagmanifest-sha256.txt"));
+  int tagFiles = 0;
+  while (tags >> digest >> path) {
+    EXPECT_EQ(core::sha256Hex(readFile(bag + "/" + path)), digest) << path;
+    EXPECT_NE(path, "tagmanifest-sha256.txt");
+    ++tagFiles;
+  }
+  EXPECT_EQ(tagFiles, 4);
+}
+
+TEST(BagWriter, HostilePathsAndUnreadableSourcesAreRefusedWithNothingLeft) {
+  TempDir dir;
+  for (const std::string path : {"../escape", "/absolute", "a//b", "a/./b", "a/../b", "trailing/",
+                                 "", "tab\tname", "back\\slash"}) {
+    BagWriter bag("bag", kMtime);
+    bag.addBytes(path, "x");
+    const auto written = bag.writeTo(dir / "x.tar");
+    EXPECT_FALSE(written.ok()) << path;
+    EXPECT_FALSE(std::filesystem::exists(dir / "x.tar")) << path;
+  }
+  BagWriter duplicate("bag", kMtime);
+  duplicate.addBytes("a.txt", "1");
+  duplicate.addBytes("a.txt", "2");
+  EXPECT_EQ(duplicate.writeTo(dir / "x.tar").error().reason, "duplicate_path");
+  EXPECT_EQ(BagWriter("../bag", kMtime).writeTo(dir / "x.tar").error().reason, "invalid_bag_name");
+  BagWriter badInfo("bag", kMtime);
+  badInfo.addInfo("Label", "two\nlines");
+  EXPECT_EQ(badInfo.writeTo(dir / "x.tar").error().reason, "invalid_bag_info");
+  BagWriter missing("bag", kMtime);
+  missing.addFile("a.pdf", dir / "does-not-exist.pdf");
+  EXPECT_EQ(missing.writeTo(dir / "x.tar").error().code, core::ErrorCode::kIo);
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.tar"));
+  EXPECT_EQ(manifestPath("100%\nx\r"), "100%25%0Ax%0D");
+}
+
+}  // namespace
+}  // namespace gongkai::archive

@@ -265,6 +265,17 @@ core::Status BagWriter::writeTo(const std::string& tarPath) const {
     }
     tar.file(root + "tagmanifest-sha256.txt", static_cast<std::int64_t>(tagManifest.size()));
     tar.data(tagManifest.data(), tagManifest.size());
+    if (signer_ != nullptr) {
+      // Ed25519 signatures are deterministic, so a signed bag is reproducible too.
+      const std::string signature = signer_->sign(tagManifest);
+      const std::string publicKey = core::ed25519PublicKeyPem(signer_->publicKey());
+      tar.directory(root + "signatures/");
+      tar.file(root + "signatures/ed25519-public.pem", static_cast<std::int64_t>(publicKey.size()));
+      tar.data(publicKey.data(), publicKey.size());
+      tar.file(root + "signatures/tagmanifest-sha256.txt.ed25519.sig",
+               static_cast<std::int64_t>(signature.size()));
+      tar.data(signature.data(), signature.size());
+    }
     tar.close();
   } catch (const std::exception& e) {
     std::remove(tarPath.c_str());

@@ -93,6 +93,40 @@ TEST(BagWriter, ManifestsOxumAndTagManifestMatchWhatTarExtracts) {
   EXPECT_EQ(tagFiles, 4);
 }
 
+TEST(BagWriter, ASignedBagVerifiesWithTheStockOpensslAndAChangeIsCaught) {
+  TempDir dir;
+  auto signer = core::Ed25519Signer::generate();
+  ASSERT_TRUE(signer.ok());
+  BagWriter bag = sampleBag(dir);
+  bag.signWith(signer.value());
+  ASSERT_TRUE(bag.writeTo(dir / "signed.tar").ok());
+  BagWriter again = sampleBag(dir);
+  again.signWith(signer.value());
+  ASSERT_TRUE(again.writeTo(dir / "again.tar").ok());
+  EXPECT_EQ(readFile(dir / "signed.tar"), readFile(dir / "again.tar"));  // still reproducible
+  std::filesystem::create_directories(dir / "out");
+  std::string output;
+  ASSERT_EQ(runCommand({"tar", "-xf", dir / "signed.tar", "-C", dir / "out"}, output), 0) << output;
+  const std::string root = dir / "out/J001-2023-ZZ";
+  const std::vector<std::string> verify = {"openssl",
+                                           "pkeyutl",
+                                           "-verify",
+                                           "-pubin",
+                                           "-inkey",
+                                           root + "/signatures/ed25519-public.pem",
+                                           "-rawin",
+                                           "-in",
+                                           root + "/tagmanifest-sha256.txt",
+                                           "-sigfile",
+                                           root + "/signatures/tagmanifest-sha256.txt.ed25519.sig"};
+  ASSERT_EQ(runCommand(verify, output), 0) << output;
+  EXPECT_NE(output.find("Signature Verified Successfully"), std::string::npos) << output;
+  // The signatures folder is not in the tag manifest; a changed tag manifest fails.
+  EXPECT_EQ(readFile(root + "/tagmanifest-sha256.txt").find("signatures"), std::string::npos);
+  writeFile(root + "/tagmanifest-sha256.txt", readFile(root + "/tagmanifest-sha256.txt") + " ");
+  EXPECT_NE(runCommand(verify, output), 0) << output;
+}
+
 TEST(BagWriter, HostilePathsAndUnreadableSourcesAreRefusedWithNothingLeft) {
   TempDir dir;
   for (const std::string path : {"../escape", "/absolute", "a//b", "a/./b", "a/../b", "trailing/",

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "gongkai/core/ed25519.h"
 #include "gongkai/core/result.h"
 
 namespace gongkai::archive {
@@ -24,6 +25,12 @@ class BagWriter {
   // are relative, and may not contain "." or ".." segments or control characters.
   void addBytes(std::string pathInData, std::string bytes);
   void addFile(std::string pathInData, std::string sourcePath);
+  // Signs tagmanifest-sha256.txt (which covers every other file) with Ed25519: the 64-byte
+  // signature goes to signatures/tagmanifest-sha256.txt.ed25519.sig and the public key (PEM)
+  // beside it, in a folder the tag manifest does not list. The stock openssl checks it:
+  //   openssl pkeyutl -verify -pubin -inkey signatures/ed25519-public.pem -rawin
+  //     -in tagmanifest-sha256.txt -sigfile signatures/tagmanifest-sha256.txt.ed25519.sig
+  void signWith(const core::Ed25519Signer& signer) { signer_ = &signer; }
   // An extra bag-info.txt field (written after Bagging-Date and Payload-Oxum, in the given order).
   void addInfo(std::string label, std::string value);
 
@@ -41,6 +48,7 @@ class BagWriter {
   std::int64_t mtime_;
   std::vector<Payload> payload_;
   std::vector<std::pair<std::string, std::string>> info_;
+  const core::Ed25519Signer* signer_ = nullptr;
 };
 
 // The path as a manifest line writes it (RFC 8493 §2.1.3: CR, LF and '%' percent-encoded).

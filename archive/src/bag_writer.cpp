@@ -265,16 +265,21 @@ core::Status BagWriter::writeTo(const std::string& tarPath) const {
     }
     tar.file(root + "tagmanifest-sha256.txt", static_cast<std::int64_t>(tagManifest.size()));
     tar.data(tagManifest.data(), tagManifest.size());
+    if (signer_ != nullptr || sm2Signer_ != nullptr) tar.directory(root + "signatures/");
+    const auto addSignatureFile = [&](const std::string& name, const std::string& bytes) {
+      tar.file(root + "signatures/" + name, static_cast<std::int64_t>(bytes.size()));
+      tar.data(bytes.data(), bytes.size());
+    };
     if (signer_ != nullptr) {
       // Ed25519 signatures are deterministic, so a signed bag is reproducible too.
-      const std::string signature = signer_->sign(tagManifest);
-      const std::string publicKey = core::ed25519PublicKeyPem(signer_->publicKey());
-      tar.directory(root + "signatures/");
-      tar.file(root + "signatures/ed25519-public.pem", static_cast<std::int64_t>(publicKey.size()));
-      tar.data(publicKey.data(), publicKey.size());
-      tar.file(root + "signatures/tagmanifest-sha256.txt.ed25519.sig",
-               static_cast<std::int64_t>(signature.size()));
-      tar.data(signature.data(), signature.size());
+      addSignatureFile("ed25519-public.pem", core::ed25519PublicKeyPem(signer_->publicKey()));
+      addSignatureFile("tagmanifest-sha256.txt.ed25519.sig", signer_->sign(tagManifest));
+    }
+    if (sm2Signer_ != nullptr) {
+      auto signature = sm2Signer_->sign(tagManifest);
+      if (!signature.ok()) throw std::runtime_error(signature.error().message);
+      addSignatureFile("sm2-public.pem", sm2Signer_->publicKeyPem());
+      addSignatureFile("tagmanifest-sha256.txt.sm2.sig", signature.value());
     }
     tar.close();
   } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "gongkai/archive/sm2_signer.h"
 #include "gongkai/core/ed25519.h"
 #include "gongkai/core/result.h"
 
@@ -31,6 +32,12 @@ class BagWriter {
   //   openssl pkeyutl -verify -pubin -inkey signatures/ed25519-public.pem -rawin
   //     -in tagmanifest-sha256.txt -sigfile signatures/tagmanifest-sha256.txt.ed25519.sig
   void signWith(const core::Ed25519Signer& signer) { signer_ = &signer; }
+  // Also (or instead) signs it with SM2/SM3 (distinguishing ID 1234567812345678):
+  // signatures/tagmanifest-sha256.txt.sm2.sig (DER) and signatures/sm2-public.pem, checked by
+  //   openssl dgst -sm3 -verify signatures/sm2-public.pem -sigopt distid:1234567812345678
+  //     -signature signatures/tagmanifest-sha256.txt.sm2.sig tagmanifest-sha256.txt
+  // SM2 signatures are randomised, so an SM2-signed bag is reproducible except for that file.
+  void signSm2With(const Sm2Signer& signer) { sm2Signer_ = &signer; }
   // An extra bag-info.txt field (written after Bagging-Date and Payload-Oxum, in the given order).
   void addInfo(std::string label, std::string value);
 
@@ -49,6 +56,7 @@ class BagWriter {
   std::vector<Payload> payload_;
   std::vector<std::pair<std::string, std::string>> info_;
   const core::Ed25519Signer* signer_ = nullptr;
+  const Sm2Signer* sm2Signer_ = nullptr;
 };
 
 // The path as a manifest line writes it (RFC 8493 §2.1.3: CR, LF and '%' percent-encoded).

@@ -43,7 +43,7 @@ std::size_t decodeOne(std::string_view text, std::size_t i, char32_t& out) {
 
 }  // namespace
 
-bool isValidUtf8(std::string_view text) {
+std::size_t firstInvalidUtf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     // ASCII, most of what is checked, eight bytes at a time.
     if (i + 8 <= text.size()) {
@@ -60,10 +60,30 @@ bool isValidUtf8(std::string_view text) {
     }
     char32_t cp;
     const std::size_t length = decodeOne(text, i, cp);
-    if (length == 0) return false;
+    if (length == 0) return i;
     i += length;
   }
-  return true;
+  return std::string_view::npos;
+}
+
+bool isValidUtf8(std::string_view text) { return firstInvalidUtf8(text) == std::string_view::npos; }
+
+void appendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
 }
 
 std::size_t codePointCount(std::string_view text) {

@@ -6,62 +6,10 @@
 #include <set>
 #include <system_error>
 
+#include "gongkai/core/text.h"
+
 namespace gongkai::policies::detail {
 namespace {
-
-// Offset of the first byte that is not part of well-formed UTF-8 (no overlongs, no surrogates,
-// nothing above U+10FFFF), or npos.
-std::size_t firstInvalidUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int continuation = 0;
-    unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      continuation = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      continuation = 2;
-      if (c == 0xE0) low = 0xA0;
-      if (c == 0xED) high = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      continuation = 3;
-      if (c == 0xF0) low = 0x90;
-      if (c == 0xF4) high = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + static_cast<std::size_t>(continuation) >= s.size()) return i;  // cut short
-    for (int k = 1; k <= continuation; ++k) {
-      const auto next = static_cast<unsigned char>(s[i + k]);
-      const unsigned char lo = k == 1 ? low : 0x80, hi = k == 1 ? high : 0xBF;
-      if (next < lo || next > hi) return i;
-    }
-    i += continuation + 1;
-  }
-  return std::string_view::npos;
-}
-
-void appendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 struct Failed {};
 
@@ -286,7 +234,7 @@ class Parser {
             }
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
-          appendUtf8(out, cp);
+          core::appendUtf8(out, cp);
           break;
         }
         default:
@@ -377,7 +325,7 @@ std::optional<JsonValue> parseJsonWithLines(std::string_view text, JsonSyntaxErr
     return std::nullopt;
   }
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  if (const std::size_t bad = firstInvalidUtf8(text); bad != std::string_view::npos) {
+  if (const std::size_t bad = core::firstInvalidUtf8(text); bad != std::string_view::npos) {
     int line = 1;
     for (std::size_t i = 0; i < bad; ++i) line += text[i] == '\n';
     error.line = line;

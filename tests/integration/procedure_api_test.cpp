@@ -55,6 +55,35 @@ class ProcedureApiTest : public ServerTest {
   std::unique_ptr<HttpClient> archivist_, reviewer_;
 };
 
+TEST_F(ProcedureApiTest, HostileCatalogueBodiesAreRefusedWithNothingStored) {
+  const std::int64_t before = auditSize();
+  const std::string base =
+      R"("org_unit":"branch-1","category":"ZZ","content":"x","scope":"public","mode":"proactive","period":"standing")";
+  for (
+      const std::string& body : std::vector<std::string>{
+          "{" + base + R"(,"year":"2025"})",                // year as text
+          "{" + base + R"(,"year":18446744073709551615})",  // beyond 64 bits
+          "{" + base + R"(,"year":true})",                  // a boolean is no year
+          "{" + base + R"(,"year":2025,"time_limit_working_days":-1})",
+          "{" + base + R"(,"year":2025,"sub_item":1.5})",
+          "{" + base + R"(,"year":2025,"channels":"website"})",
+          "{" + base + R"(,"year":2025,"responsible":[]})",
+          "{" + base + R"(,"year":2025,"extra":1})",
+          R"({"org_unit":"branch-1","year":2025,"category":"ZZ","scope":"public","mode":"proactive","period":"standing","content":")" +
+              std::string(3000, 'x') + R"("})",
+      }) {
+    const auto refused = archivist_->postJson("/api/v1/catalogue", body);
+    EXPECT_EQ(refused.status, 422) << body.substr(0, 120) << " " << refused.body;
+  }
+  EXPECT_EQ(archivist_->postJson("/api/v1/catalogue", R"({"org_unit":"branch-1",)").status, 400);
+  EXPECT_EQ(archivist_->postJson("/api/v1/catalogue", "[]").status, 400);
+  EXPECT_EQ(archivist_->request("POST", "/api/v1/catalogue", "{}", "text/plain").status, 415);
+  const std::string huge = R"({"content":")" + std::string(100000, 'x') + R"("})";
+  EXPECT_EQ(archivist_->postJson("/api/v1/catalogue", huge).status, 413);
+  EXPECT_EQ(auditSize(), before);
+  EXPECT_EQ(archivist_->get("/api/v1/catalogue").json()->getValue<int>("total"), 0);
+}
+
 TEST_F(ProcedureApiTest, CatalogueItemsAreValidatedVersionedAndAudited) {
   const std::string year = std::to_string(thisYear());
   // Periodic items need a rhythm; only periodic items have one; sub-items must exist.

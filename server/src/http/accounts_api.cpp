@@ -3,11 +3,8 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/Net/MediaType.h>
 
 #include <algorithm>
-
-#include "gongkai/core/json.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -19,19 +16,6 @@ using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
 constexpr std::int64_t kMaxBodyBytes = 64 * 1024;
-
-core::Result<Object::Ptr> jsonBody(Exchange& ex) {
-  try {
-    Poco::Net::MediaType type(ex.request.getContentType());
-    if (!type.matches("application", "json")) throw Poco::Exception("not json");
-  } catch (const Poco::Exception&) {
-    return Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
-                       "请求体须为 application/json (body must be application/json)");
-  }
-  auto body = ex.readBody(kMaxBodyBytes);
-  if (!body.ok()) return body.error();
-  return core::parseJsonObject(body.value());
-}
 
 std::string stringField(const Object::Ptr& body, const std::string& name) {
   return body->has(name) && body->get(name).isString() ? body->getValue<std::string>(name) : "";
@@ -135,7 +119,7 @@ class AccountRoutes {
   }
 
   void login(Exchange& ex) {
-    auto body = jsonBody(ex);
+    auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     const std::string username = stringField(body.value(), "username");
     const std::string password = stringField(body.value(), "password");
@@ -181,7 +165,7 @@ class AccountRoutes {
 
   void changePassword(Exchange& ex) {
     if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
-    auto body = jsonBody(ex);
+    auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto changed =
         accounts_.changeOwnPassword(ex.subject, stringField(body.value(), "current_password"),
@@ -211,7 +195,7 @@ class AccountRoutes {
 
   void createToken(Exchange& ex) {
     if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
-    auto body = jsonBody(ex);
+    auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     // A token acts as its account, so each account makes its own: an admin who needs one for a
     // script makes a service account rather than a token in someone else's name.
@@ -266,7 +250,7 @@ class AccountRoutes {
   }
 
   void createUser(Exchange& ex) {
-    auto body = jsonBody(ex);
+    auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto made = accounts_.createUser(ex.subject, body.value());
     if (!made.ok()) return ex.sendProblem(made.error());
@@ -286,7 +270,7 @@ class AccountRoutes {
   }
 
   void patchUser(Exchange& ex) {
-    auto body = jsonBody(ex);
+    auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto updated = accounts_.updateUser(ex.subject, ex.params["username"], body.value());
     if (!updated.ok()) return ex.sendProblem(updated.error());
@@ -302,7 +286,7 @@ class AccountRoutes {
   }
 
   void createUnit(Exchange& ex) {
-    auto body = jsonBody(ex);
+    auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto made = accounts_.createUnit(ex.subject, body.value());
     if (!made.ok()) return ex.sendProblem(made.error());
@@ -311,7 +295,7 @@ class AccountRoutes {
   }
 
   void patchUnit(Exchange& ex) {
-    auto body = jsonBody(ex);
+    auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto updated = accounts_.updateUnit(ex.subject, ex.params["code"], body.value());
     if (!updated.ok()) return ex.sendProblem(updated.error());

@@ -1,7 +1,6 @@
 #include "gongkai/server/http/api.h"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/Net/MediaType.h>
 #include <Poco/String.h>
 
 #include <charconv>
@@ -13,14 +12,14 @@
 
 #include "access.h"
 #include "accounts_api.h"
-#include "procedure_api.h"
-#include "document_json.h"
 #include "audit_api.h"
-#include "search_api.h"
+#include "document_json.h"
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/json.h"
 #include "gongkai/core/text.h"
 #include "multipart_upload.h"
+#include "procedure_api.h"
+#include "search_api.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -33,15 +32,6 @@ using Poco::Net::HTTPResponse;
 
 constexpr std::int64_t kMaxPerPage = 200;
 
-bool isJsonMediaType(const std::string& contentType) {
-  try {
-    Poco::Net::MediaType type(contentType);
-    return type.matches("application", "json") || type.matches("application", "merge-patch+json");
-  } catch (const Poco::Exception&) {
-    return false;
-  }
-}
-
 bool isMultipart(const std::string& contentType) {
   return Poco::icompare(contentType.substr(0, 19), "multipart/form-data") == 0;
 }
@@ -52,41 +42,10 @@ Error unsupportedBody() {
                      "(body must be application/json or multipart/form-data)");
 }
 
-// Reads an If-Match header into the version it names. No header gives nullopt with
-// `present` false; "*" gives nullopt with `present` true; anything that names no version of
-// ours gives version 0, which never matches.
-struct IfMatch {
-  bool present = false;
-  std::optional<std::int64_t> version;
-};
-
-IfMatch parseIfMatch(const Poco::Net::HTTPServerRequest& request) {
-  IfMatch result;
-  if (!request.has("If-Match")) return result;
-  result.present = true;
-  std::string value = Poco::trim(request.get("If-Match"));
-  if (value == "*") return result;
-  std::int64_t version = 0;
-  if (value.size() > 3 && value.front() == '"' && value[1] == 'v' && value.back() == '"') {
-    const char* begin = value.data() + 2;
-    const char* end = value.data() + value.size() - 1;
-    auto [ptr, ec] = std::from_chars(begin, end, version);
-    if (ec != std::errc() || ptr != end) version = 0;
-  }
-  result.version = version;
-  return result;
-}
-
 void sendDocument(Exchange& ex, HTTPResponse::HTTPStatus status, const core::DocumentVersion& v,
                   const ExtractionByHash* extraction = nullptr) {
   ex.response.set("ETag", versionEtag(v.version));
   ex.sendJson(status, documentJson(v, extraction));
-}
-
-core::Result<Object::Ptr> readJsonObject(Exchange& ex, std::int64_t limit) {
-  auto body = ex.readBody(limit);
-  if (!body.ok()) return body.error();
-  return core::parseJsonObject(body.value());
 }
 
 struct ByteRange {
@@ -96,7 +55,8 @@ struct ByteRange {
 
 // Parses a single "bytes=a-b", "bytes=a-" or "bytes=-n" range against `size`. nullopt with
 // `satisfiable` true means "ignore the header" (several ranges, another unit, bad syntax).
-std::optional<ByteRange> parseRange(const std::string& header, std::int64_t size, bool& satisfiable) {
+std::optional<ByteRange> parseRange(const std::string& header, std::int64_t size,
+                                    bool& satisfiable) {
   satisfiable = true;
   if (header.rfind("bytes=", 0) != 0) return std::nullopt;
   const std::string spec = header.substr(6);
@@ -135,17 +95,23 @@ std::optional<ByteRange> parseRange(const std::string& header, std::int64_t size
 // Who may take each step of the procedure (core/workflow.h): archivists submit and archive their
 // units' documents, reviewers approve, reject, publish and withdraw them.
 constexpr std::pair<std::string_view, std::string_view> kStepPermissions[] = {
-    {"submit", "documents.update"},   {"approve", "documents.review"},
-    {"reject", "documents.review"},   {"publish", "documents.publish"},
+    {"submit", "documents.update"},    {"approve", "documents.review"},
+    {"reject", "documents.review"},    {"publish", "documents.publish"},
     {"withdraw", "documents.publish"}, {"archive", "documents.archive"}};
 
 class Routes {
  public:
   Routes(service::DocumentService& documents, service::AuditService& audit,
          service::SearchService& search, const store::BlobStore& blobs,
-         const policies::CategoryCatalogue& categories, const Access& access, const ApiOptions& options)
-      : documents_(documents), audit_(audit), search_(search), blobs_(blobs), categories_(categories),
-        access_(access), options_(options) {}
+         const policies::CategoryCatalogue& categories, const Access& access,
+         const ApiOptions& options)
+      : documents_(documents),
+        audit_(audit),
+        search_(search),
+        blobs_(blobs),
+        categories_(categories),
+        access_(access),
+        options_(options) {}
 
   static void addTo(const std::shared_ptr<Routes>& self, Router& router) {
     router.add("GET", "/healthz", [self](Exchange& ex) { self->health(ex); });
@@ -158,13 +124,13 @@ class Routes {
     router.add("PATCH", docs + "/{id}", [self](Exchange& ex) { self->patchDocument(ex); });
     router.add("POST", docs + "/{id}/files", [self](Exchange& ex) { self->addFiles(ex); });
     router.add("GET", docs + "/{id}/files/{file_id}", [self](Exchange& ex) { self->download(ex); });
-    router.add("DELETE", docs + "/{id}/files/{file_id}", [self](Exchange& ex) { self->removeFile(ex); });
+    router.add("DELETE", docs + "/{id}/files/{file_id}",
+               [self](Exchange& ex) { self->removeFile(ex); });
     // The disclosure procedure, each step with the permission it needs.
     for (const auto& [step, permission] : kStepPermissions) {
       router.add("POST", docs + "/{id}/" + std::string(step),
-                 [self, step = std::string(step), permission = std::string(permission)](Exchange& ex) {
-                   self->takeStep(ex, step, permission);
-                 });
+                 [self, step = std::string(step), permission = std::string(permission)](
+                     Exchange& ex) { self->takeStep(ex, step, permission); });
     }
     router.add("GET", "/api/v1/board", [self](Exchange& ex) { self->board(ex); });
     router.add("GET", docs + "/{id}/versions", [self](Exchange& ex) { self->listVersions(ex); });
@@ -176,13 +142,15 @@ class Routes {
 
  private:
   UploadLimits uploadLimits() const {
-    return UploadLimits{options_.max_json_bytes, options_.max_upload_bytes, options_.max_files_per_request};
+    return UploadLimits{options_.max_json_bytes, options_.max_upload_bytes,
+                        options_.max_files_per_request};
   }
 
   void health(Exchange& ex) {
     Object::Ptr body = options_.health ? options_.health() : nullptr;
     if (!body) {
-      return ex.sendProblem(Error::make(ErrorCode::kUnavailable, "unhealthy", "服务不可用 (not healthy)"));
+      return ex.sendProblem(
+          Error::make(ErrorCode::kUnavailable, "unhealthy", "服务不可用 (not healthy)"));
     }
     ex.response.set("Cache-Control", "no-store");
     ex.sendJson(HTTPResponse::HTTP_OK, body);
@@ -192,7 +160,8 @@ class Routes {
     const auto path = std::filesystem::path(options_.web_dir) / name;
     std::ifstream in(path, std::ios::binary);
     if (options_.web_dir.empty() || !in) {
-      return ex.sendProblem(Error::make(ErrorCode::kNotFound, "not_found", "页面不存在 (no such page)"));
+      return ex.sendProblem(
+          Error::make(ErrorCode::kNotFound, "not_found", "页面不存在 (no such page)"));
     }
     std::ostringstream text;
     text << in.rdbuf();
@@ -205,9 +174,11 @@ class Routes {
   // before anything is stored.
   core::Status mayCreate(const Exchange& ex, const Object::Ptr& metadata) const {
     const std::string unit = metadata->has("org_unit") && metadata->get("org_unit").isString()
-                                 ? metadata->getValue<std::string>("org_unit") : "";
+                                 ? metadata->getValue<std::string>("org_unit")
+                                 : "";
     const std::string scope = metadata->has("scope") && metadata->get("scope").isString()
-                                  ? metadata->getValue<std::string>("scope") : "public";
+                                  ? metadata->getValue<std::string>("scope")
+                                  : "public";
     return access_.requireForUnit(ex, "documents.create", unit, scope);
   }
 
@@ -220,9 +191,10 @@ class Routes {
     const std::string type = ex.request.getContentType();
     core::Result<core::DocumentVersion> created = unsupportedBody();
     if (isJsonMediaType(type)) {
-      auto json = readJsonObject(ex, options_.max_json_bytes);
+      auto json = ex.readJsonObject(options_.max_json_bytes);
       if (!json.ok()) return ex.sendProblem(json.error());
-      if (auto allowed = mayCreate(ex, json.value()); !allowed.ok()) return ex.sendProblem(allowed.error());
+      if (auto allowed = mayCreate(ex, json.value()); !allowed.ok())
+        return ex.sendProblem(allowed.error());
       created = documents_.create(ex.subject, json.value(), {});
     } else if (isMultipart(type)) {
       auto form = readUpload(ex, blobs_, uploadLimits());
@@ -235,7 +207,8 @@ class Routes {
       }
       auto json = core::parseJsonObject(*form.value().metadata);
       if (!json.ok()) return ex.sendProblem(json.error());
-      if (auto allowed = mayCreate(ex, json.value()); !allowed.ok()) return ex.sendProblem(allowed.error());
+      if (auto allowed = mayCreate(ex, json.value()); !allowed.ok())
+        return ex.sendProblem(allowed.error());
       created = documents_.create(ex.subject, json.value(), std::move(form.value().files));
     }
     if (!created.ok()) return ex.sendProblem(created.error());
@@ -293,28 +266,29 @@ class Routes {
   void patchDocument(Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    const IfMatch ifMatch = parseIfMatch(ex.request);
+    const IfMatch ifMatch = ex.ifMatch();
     if (!ifMatch.present) {
       return ex.sendProblem(Error::make(ErrorCode::kPreconditionRequired, "if_match_required",
                                         "修改文档须带 If-Match 头，值为当前版本的 ETag "
                                         "(PATCH needs If-Match with the current version's ETag)"));
     }
-    if (!isJsonMediaType(ex.request.getContentType())) return ex.sendProblem(unsupportedBody());
-    auto patch = readJsonObject(ex, options_.max_json_bytes);
+    auto patch = ex.readJsonObject(options_.max_json_bytes);
     if (!patch.ok()) return ex.sendProblem(patch.error());
     auto checked = mayUpdate(ex, id.value());
     if (!checked.ok()) return ex.sendProblem(checked.error());
     // Moving a document to another unit needs the right to file documents there too.
     if (patch.value()->has("org_unit") && patch.value()->get("org_unit").isString()) {
       auto current = documents_.get(id.value());
-      const std::string scope = current.ok() ? std::string(core::toString(current.value().metadata.scope)) : "public";
-      if (auto allowed = access_.requireForUnit(ex, "documents.update",
-                                                patch.value()->getValue<std::string>("org_unit"), scope);
+      const std::string scope =
+          current.ok() ? std::string(core::toString(current.value().metadata.scope)) : "public";
+      if (auto allowed = access_.requireForUnit(
+              ex, "documents.update", patch.value()->getValue<std::string>("org_unit"), scope);
           !allowed.ok()) {
         return ex.sendProblem(allowed.error());
       }
     }
-    auto updated = documents_.update(ex.subject, id.value(), ifMatch.version.value_or(checked.value()), patch.value());
+    auto updated = documents_.update(ex.subject, id.value(),
+                                     ifMatch.version.value_or(checked.value()), patch.value());
     if (!updated.ok()) return ex.sendProblem(updated.error());
     sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
   }
@@ -323,8 +297,9 @@ class Routes {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
     if (!isMultipart(ex.request.getContentType())) {
-      return ex.sendProblem(Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
-                                        "请使用 multipart/form-data 上传 (use multipart/form-data)"));
+      return ex.sendProblem(
+          Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
+                      "请使用 multipart/form-data 上传 (use multipart/form-data)"));
     }
     // Known before the upload is read, so a missing document (or a refusal) costs no disk.
     auto checked = mayUpdate(ex, id.value());
@@ -339,9 +314,9 @@ class Routes {
                                         "添加文件时不接受 metadata 部分，请用 PATCH 修改元数据 "
                                         "(use PATCH to change metadata)"));
     }
-    auto updated = documents_.addFiles(ex.subject, id.value(),
-                                       parseIfMatch(ex.request).version.value_or(checked.value()),
-                                       std::move(form.value().files));
+    auto updated =
+        documents_.addFiles(ex.subject, id.value(), ex.ifMatch().version.value_or(checked.value()),
+                            std::move(form.value().files));
     if (!updated.ok()) return ex.sendProblem(updated.error());
     ex.response.set("Location", "/api/v1/documents/" + std::to_string(id.value()) + "/versions/" +
                                     std::to_string(updated.value().version));
@@ -353,15 +328,15 @@ class Routes {
     auto fileId = ex.idParam("file_id");
     if (!id.ok()) return ex.sendProblem(id.error());
     if (!fileId.ok()) return ex.sendProblem(fileId.error());
-    const IfMatch ifMatch = parseIfMatch(ex.request);
+    const IfMatch ifMatch = ex.ifMatch();
     if (!ifMatch.present) {
       return ex.sendProblem(Error::make(ErrorCode::kPreconditionRequired, "if_match_required",
                                         "删除文件须带 If-Match 头 (DELETE needs If-Match)"));
     }
     auto checked = mayUpdate(ex, id.value());
     if (!checked.ok()) return ex.sendProblem(checked.error());
-    auto updated = documents_.removeFile(ex.subject, id.value(), ifMatch.version.value_or(checked.value()),
-                                         fileId.value());
+    auto updated = documents_.removeFile(ex.subject, id.value(),
+                                         ifMatch.version.value_or(checked.value()), fileId.value());
     if (!updated.ok()) return ex.sendProblem(updated.error());
     sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
   }
@@ -388,7 +363,8 @@ class Routes {
     response.set("Accept-Ranges", "bytes");
     response.set("Cache-Control", "private, max-age=0, must-revalidate");
     response.set("Content-Disposition", "attachment; filename=\"" + core::asciiFallback(file.name) +
-                                            "\"; filename*=UTF-8''" + core::percentEncodeRfc5987(file.name));
+                                            "\"; filename*=UTF-8''" +
+                                            core::percentEncodeRfc5987(file.name));
     response.set("X-Content-Type-Options", "nosniff");
     response.setContentType(file.media_type);
     if (ex.request.get("If-None-Match", "") == etag) {
@@ -404,7 +380,8 @@ class Routes {
       const auto range = parseRange(ex.request.get("Range"), file.size, satisfiable);
       if (!satisfiable) {
         response.set("Content-Range", "bytes */" + std::to_string(file.size));
-        return writeProblem(ex.request, response, HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE,
+        return writeProblem(ex.request, response,
+                            HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE,
                             Error::make(ErrorCode::kInvalidArgument, "range_not_satisfiable",
                                         "请求的范围超出文件大小 (range lies outside the file)"),
                             ex.path);
@@ -414,7 +391,8 @@ class Routes {
         length = range->last - range->first + 1;
         response.setStatusAndReason(HTTPResponse::HTTP_PARTIAL_CONTENT);
         response.set("Content-Range", "bytes " + std::to_string(range->first) + "-" +
-                                          std::to_string(range->last) + "/" + std::to_string(file.size));
+                                          std::to_string(range->last) + "/" +
+                                          std::to_string(file.size));
       }
     }
     response.setContentLength64(length);
@@ -423,7 +401,8 @@ class Routes {
     in.seekg(first);
     std::vector<char> buffer(256 * 1024);
     while (length > 0 && in && out) {
-      in.read(buffer.data(), static_cast<std::streamsize>(std::min<std::int64_t>(length, buffer.size())));
+      in.read(buffer.data(),
+              static_cast<std::streamsize>(std::min<std::int64_t>(length, buffer.size())));
       const std::streamsize got = in.gcount();
       if (got <= 0) break;
       out.write(buffer.data(), got);
@@ -530,13 +509,12 @@ class Routes {
     }
     Object::Ptr body;
     if (ex.request.getContentLength64() > 0 || ex.request.getChunkedTransferEncoding()) {
-      if (!isJsonMediaType(ex.request.getContentType())) return ex.sendProblem(unsupportedBody());
-      auto json = readJsonObject(ex, options_.max_json_bytes);
+      auto json = ex.readJsonObject(options_.max_json_bytes);
       if (!json.ok()) return ex.sendProblem(json.error());
       body = json.value();
     }
     auto next = documents_.step(ex.subject, id.value(),
-                                parseIfMatch(ex.request).version.value_or(current.value().version), step, body);
+                                ex.ifMatch().version.value_or(current.value().version), step, body);
     if (!next.ok()) return ex.sendProblem(next.error());
     sendDocument(ex, HTTPResponse::HTTP_OK, next.value());
   }
@@ -586,7 +564,8 @@ class Routes {
   core::Result<std::int64_t> mayUpdate(const Exchange& ex, std::int64_t id) {
     auto current = documents_.get(id);
     if (!current.ok()) return current.error();
-    if (auto allowed = access_.requireOnDocument(ex, current.value(), "documents.update"); !allowed.ok()) {
+    if (auto allowed = access_.requireOnDocument(ex, current.value(), "documents.update");
+        !allowed.ok()) {
       return allowed.error();
     }
     return current.value().version;
@@ -596,7 +575,8 @@ class Routes {
   core::Status mayReadFile(const Exchange& ex, std::int64_t id, std::int64_t fileId) {
     auto all = documents_.versions(id);
     if (!all.ok()) return all.error();
-    if (auto allowed = access_.requireOnDocument(ex, all.value().back()); !allowed.ok()) return allowed;
+    if (auto allowed = access_.requireOnDocument(ex, all.value().back()); !allowed.ok())
+      return allowed;
     for (const auto& version : all.value()) {
       const bool holds = std::any_of(version.files.begin(), version.files.end(),
                                      [&](const core::FileRecord& f) { return f.id == fileId; });
@@ -637,8 +617,8 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addAuditRoutes(router, services.audit, services.checkpoints, *access);
   addSearchRoutes(router, services.search, services.categories, *access);
   addAccountRoutes(router, services.accounts, services.policies, *access);
-  addProcedureRoutes(router, services.catalogue, services.documents, services.policies, services.categories,
-                     *access);
+  addProcedureRoutes(router, services.catalogue, services.documents, services.policies,
+                     services.categories, *access);
   return router;
 }
 

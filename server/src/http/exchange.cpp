@@ -2,6 +2,8 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/MediaType.h>
+#include <Poco/String.h>
 
 #include <charconv>
 #include <istream>
@@ -25,21 +27,36 @@ std::optional<std::int64_t> parseInteger(const std::string& text) {
 
 const char* titleFor(HTTPResponse::HTTPStatus status) {
   switch (status) {
-    case HTTPResponse::HTTP_BAD_REQUEST: return "请求格式错误";
-    case HTTPResponse::HTTP_NOT_FOUND: return "资源不存在";
-    case HTTPResponse::HTTP_METHOD_NOT_ALLOWED: return "不支持的请求方法";
-    case HTTPResponse::HTTP_CONFLICT: return "与当前状态冲突";
-    case HTTPResponse::HTTP_PRECONDITION_FAILED: return "前提条件不成立";
-    case HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE: return "请求内容过大";
-    case HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE: return "不支持的媒体类型";
-    case HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE: return "请求范围无法满足";
-    case HTTPResponse::HTTP_UNPROCESSABLE_ENTITY: return "请求内容无效";
-    case HTTPResponse::HTTP_PRECONDITION_REQUIRED: return "缺少前提条件";
-    case HTTPResponse::HTTP_SERVICE_UNAVAILABLE: return "服务暂不可用";
-    case HTTPResponse::HTTP_UNAUTHORIZED: return "需要登录";
-    case HTTPResponse::HTTP_FORBIDDEN: return "无权进行此操作";
-    case HTTPResponse::HTTP_TOO_MANY_REQUESTS: return "请求过于频繁";
-    default: return "服务器内部错误";
+    case HTTPResponse::HTTP_BAD_REQUEST:
+      return "请求格式错误";
+    case HTTPResponse::HTTP_NOT_FOUND:
+      return "资源不存在";
+    case HTTPResponse::HTTP_METHOD_NOT_ALLOWED:
+      return "不支持的请求方法";
+    case HTTPResponse::HTTP_CONFLICT:
+      return "与当前状态冲突";
+    case HTTPResponse::HTTP_PRECONDITION_FAILED:
+      return "前提条件不成立";
+    case HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE:
+      return "请求内容过大";
+    case HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE:
+      return "不支持的媒体类型";
+    case HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE:
+      return "请求范围无法满足";
+    case HTTPResponse::HTTP_UNPROCESSABLE_ENTITY:
+      return "请求内容无效";
+    case HTTPResponse::HTTP_PRECONDITION_REQUIRED:
+      return "缺少前提条件";
+    case HTTPResponse::HTTP_SERVICE_UNAVAILABLE:
+      return "服务暂不可用";
+    case HTTPResponse::HTTP_UNAUTHORIZED:
+      return "需要登录";
+    case HTTPResponse::HTTP_FORBIDDEN:
+      return "无权进行此操作";
+    case HTTPResponse::HTTP_TOO_MANY_REQUESTS:
+      return "请求过于频繁";
+    default:
+      return "服务器内部错误";
   }
 }
 
@@ -60,15 +77,17 @@ core::Result<std::int64_t> Exchange::idParam(const std::string& name) const {
   return *value;
 }
 
-core::Result<std::optional<std::int64_t>> Exchange::intQuery(const std::string& name, std::int64_t min,
+core::Result<std::optional<std::int64_t>> Exchange::intQuery(const std::string& name,
+                                                             std::int64_t min,
                                                              std::int64_t max) const {
   const auto text = queryValue(name);
   if (!text) return std::optional<std::int64_t>();
   const auto value = parseInteger(*text);
   if (!value || *value < min || *value > max) {
-    Error error = Error::make(ErrorCode::kMalformed, "invalid_query",
-                              "查询参数 " + name + " 必须是 " + std::to_string(min) + " 到 " +
-                                  std::to_string(max) + " 之间的整数 (must be an integer in range)");
+    Error error =
+        Error::make(ErrorCode::kMalformed, "invalid_query",
+                    "查询参数 " + name + " 必须是 " + std::to_string(min) + " 到 " +
+                        std::to_string(max) + " 之间的整数 (must be an integer in range)");
     error.fields.push_back({name, "invalid_value", error.message});
     return error;
   }
@@ -92,9 +111,11 @@ core::Result<std::string> Exchange::readBody(std::int64_t limit) {
     body.append(buffer, static_cast<std::size_t>(in.gcount()));
     if (static_cast<std::int64_t>(body.size()) > limit) return tooLarge();
   }
-  if (in.bad() || (declared && static_cast<std::int64_t>(body.size()) != request.getContentLength64())) {
+  if (in.bad() ||
+      (declared && static_cast<std::int64_t>(body.size()) != request.getContentLength64())) {
     response.setKeepAlive(false);
-    return Error::make(ErrorCode::kMalformed, "truncated_body", "请求内容不完整 (body broke off early)");
+    return Error::make(ErrorCode::kMalformed, "truncated_body",
+                       "请求内容不完整 (body broke off early)");
   }
   return body;
 }
@@ -103,6 +124,42 @@ void Exchange::sendJson(HTTPResponse::HTTPStatus status, const Poco::Dynamic::Va
   response.setStatusAndReason(status);
   response.setContentType("application/json; charset=utf-8");
   sendBody(request, response, core::canonicalJson(body));
+}
+
+bool isJsonMediaType(const std::string& contentType) {
+  try {
+    Poco::Net::MediaType type(contentType);
+    return type.matches("application", "json") || type.matches("application", "merge-patch+json");
+  } catch (const Poco::Exception&) {
+    return false;
+  }
+}
+
+core::Result<Poco::JSON::Object::Ptr> Exchange::readJsonObject(std::int64_t limit) {
+  if (!isJsonMediaType(request.getContentType())) {
+    return Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
+                       "请求体须为 application/json (body must be application/json)");
+  }
+  auto body = readBody(limit);
+  if (!body.ok()) return body.error();
+  return core::parseJsonObject(body.value());
+}
+
+IfMatch Exchange::ifMatch() const {
+  IfMatch result;
+  if (!request.has("If-Match")) return result;
+  result.present = true;
+  const std::string value = Poco::trim(request.get("If-Match"));
+  if (value == "*") return result;
+  std::int64_t version = 0;
+  if (value.size() > 3 && value.front() == '"' && value[1] == 'v' && value.back() == '"') {
+    const char* begin = value.data() + 2;
+    const char* end = value.data() + value.size() - 1;
+    auto [ptr, ec] = std::from_chars(begin, end, version);
+    if (ec != std::errc() || ptr != end) version = 0;
+  }
+  result.version = version;
+  return result;
 }
 
 void Exchange::sendProblem(const Error& error) {
@@ -114,21 +171,34 @@ void Exchange::sendProblem(const Error& error) {
 
 HTTPResponse::HTTPStatus statusFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return HTTPResponse::HTTP_UNPROCESSABLE_ENTITY;
-    case ErrorCode::kMalformed: return HTTPResponse::HTTP_BAD_REQUEST;
-    case ErrorCode::kNotFound: return HTTPResponse::HTTP_NOT_FOUND;
-    case ErrorCode::kConflict: return HTTPResponse::HTTP_CONFLICT;
-    case ErrorCode::kPreconditionFailed: return HTTPResponse::HTTP_PRECONDITION_FAILED;
-    case ErrorCode::kPreconditionRequired: return HTTPResponse::HTTP_PRECONDITION_REQUIRED;
-    case ErrorCode::kTooLarge: return HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
-    case ErrorCode::kUnsupported: return HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE;
-    case ErrorCode::kUnavailable: return HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
-    case ErrorCode::kUnauthenticated: return HTTPResponse::HTTP_UNAUTHORIZED;
-    case ErrorCode::kForbidden: return HTTPResponse::HTTP_FORBIDDEN;
-    case ErrorCode::kTooManyRequests: return HTTPResponse::HTTP_TOO_MANY_REQUESTS;
+    case ErrorCode::kInvalidArgument:
+      return HTTPResponse::HTTP_UNPROCESSABLE_ENTITY;
+    case ErrorCode::kMalformed:
+      return HTTPResponse::HTTP_BAD_REQUEST;
+    case ErrorCode::kNotFound:
+      return HTTPResponse::HTTP_NOT_FOUND;
+    case ErrorCode::kConflict:
+      return HTTPResponse::HTTP_CONFLICT;
+    case ErrorCode::kPreconditionFailed:
+      return HTTPResponse::HTTP_PRECONDITION_FAILED;
+    case ErrorCode::kPreconditionRequired:
+      return HTTPResponse::HTTP_PRECONDITION_REQUIRED;
+    case ErrorCode::kTooLarge:
+      return HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
+    case ErrorCode::kUnsupported:
+      return HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE;
+    case ErrorCode::kUnavailable:
+      return HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
+    case ErrorCode::kUnauthenticated:
+      return HTTPResponse::HTTP_UNAUTHORIZED;
+    case ErrorCode::kForbidden:
+      return HTTPResponse::HTTP_FORBIDDEN;
+    case ErrorCode::kTooManyRequests:
+      return HTTPResponse::HTTP_TOO_MANY_REQUESTS;
     case ErrorCode::kCorrupt:
     case ErrorCode::kIo:
-    case ErrorCode::kInternal: return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
+    case ErrorCode::kInternal:
+      return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
   }
   return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
 }

@@ -3,13 +3,11 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/Net/MediaType.h>
 
 #include <chrono>
 #include <map>
 #include <set>
 
-#include "gongkai/core/json.h"
 #include "gongkai/policies/compliance.h"
 
 namespace gongkai::server::http {
@@ -30,37 +28,6 @@ core::Date beijingDate(core::TimePoint at) {
   return core::Date{static_cast<int>(day.year()),
                     static_cast<int>(static_cast<unsigned>(day.month())),
                     static_cast<int>(static_cast<unsigned>(day.day()))};
-}
-
-core::Result<Object::Ptr> jsonBody(Exchange& ex) {
-  try {
-    if (!Poco::Net::MediaType(ex.request.getContentType()).matches("application", "json")) {
-      throw Poco::Exception("not json");
-    }
-  } catch (const Poco::Exception&) {
-    return Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
-                       "请求体须为 application/json (body must be application/json)");
-  }
-  auto body = ex.readBody(kMaxBodyBytes);
-  if (!body.ok()) return body.error();
-  return core::parseJsonObject(body.value());
-}
-
-// "vN" from If-Match, nullopt when absent or "*"; 0 (never matches) for anything else.
-std::optional<std::int64_t> ifMatchVersion(const Exchange& ex) {
-  if (!ex.request.has("If-Match")) return std::nullopt;
-  const std::string value = ex.request.get("If-Match");
-  if (value == "*") return std::nullopt;
-  if (value.size() > 3 && value.rfind("\"v", 0) == 0 && value.back() == '"') {
-    try {
-      std::size_t used = 0;
-      const std::string digits = value.substr(2, value.size() - 3);
-      const std::int64_t version = std::stoll(digits, &used);
-      if (used == digits.size()) return version;
-    } catch (const std::exception&) {
-    }
-  }
-  return 0;
 }
 
 // A CSV cell (RFC 4180). Text a spreadsheet would run as a formula (= + - @ at the start) gets a
@@ -103,6 +70,18 @@ class ProcedureRoutes {
         {item.org_unit, std::string(core::toString(item.scope)), "published"});
   }
 
+  // The item the path names, if the caller may see it; 404 alike when it does not exist.
+  core::Result<core::CatalogueItem> visibleItem(const Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return id.error();
+    auto item = catalogue_.get(id.value());
+    if (!item.ok() || !maySee(ex, item.value())) {
+      return Error::make(ErrorCode::kNotFound, "catalogue_item_not_found",
+                         "目录条目不存在 (no such catalogue item)");
+    }
+    return item;
+  }
+
   void list(Exchange& ex) {
     auto year = ex.intQuery("year", 1900, 2999);
     if (!year.ok()) return ex.sendProblem(year.error());
@@ -121,31 +100,21 @@ class ProcedureRoutes {
   }
 
   void get(Exchange& ex) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    auto item = catalogue_.get(id.value());
-    if (!item.ok() || !maySee(ex, item.value())) {
-      return ex.sendProblem(Error::make(ErrorCode::kNotFound, "catalogue_item_not_found",
-                                        "目录条目不存在 (no such catalogue item)"));
-    }
+    auto item = visibleItem(ex);
+    if (!item.ok()) return ex.sendProblem(item.error());
     ex.response.set("ETag", "\"v" + std::to_string(item.value().version) + "\"");
     ex.sendJson(HTTPResponse::HTTP_OK, service::CatalogueService::toJson(item.value()));
   }
 
   void versions(Exchange& ex) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    auto current = catalogue_.get(id.value());
-    if (!current.ok() || !maySee(ex, current.value())) {
-      return ex.sendProblem(Error::make(ErrorCode::kNotFound, "catalogue_item_not_found",
-                                        "目录条目不存在 (no such catalogue item)"));
-    }
-    auto all = catalogue_.versions(id.value());
+    auto current = visibleItem(ex);
+    if (!current.ok()) return ex.sendProblem(current.error());
+    auto all = catalogue_.versions(current.value().id);
     if (!all.ok()) return ex.sendProblem(all.error());
     Array::Ptr items = new Array;
     for (const auto& version : all.value()) items->add(service::CatalogueService::toJson(version));
     Object::Ptr body = new Object;
-    body->set("id", static_cast<Poco::Int64>(id.value()));
+    body->set("id", static_cast<Poco::Int64>(current.value().id));
     body->set("versions", items);
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
@@ -166,7 +135,7 @@ class ProcedureRoutes {
   void create(Exchange& ex) {
     if (auto allowed = access_.require(ex, "documents.create"); !allowed.ok())
       return ex.sendProblem(allowed.error());
-    auto body = jsonBody(ex);
+    auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     const auto& json = body.value();
     const std::string unit = json->has("org_unit") && json->get("org_unit").isString()
@@ -185,14 +154,9 @@ class ProcedureRoutes {
   }
 
   void patch(Exchange& ex) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    auto current = catalogue_.get(id.value());
-    if (!current.ok() || !maySee(ex, current.value())) {
-      return ex.sendProblem(Error::make(ErrorCode::kNotFound, "catalogue_item_not_found",
-                                        "目录条目不存在 (no such catalogue item)"));
-    }
-    auto body = jsonBody(ex);
+    auto current = visibleItem(ex);
+    if (!current.ok()) return ex.sendProblem(current.error());
+    auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     std::set<std::string> units{current.value().org_unit};
     if (body.value()->has("org_unit") && body.value()->get("org_unit").isString()) {
@@ -225,8 +189,9 @@ class ProcedureRoutes {
                                           "(documents answer this item; its unit and year stay)"));
       }
     }
-    auto updated = catalogue_.update(
-        ex.subject, id.value(), ifMatchVersion(ex).value_or(current.value().version), body.value());
+    auto updated =
+        catalogue_.update(ex.subject, current.value().id,
+                          ex.ifMatch().version.value_or(current.value().version), body.value());
     if (!updated.ok()) return ex.sendProblem(updated.error());
     ex.response.set("ETag", "\"v" + std::to_string(updated.value().version) + "\"");
     ex.sendJson(HTTPResponse::HTTP_OK, service::CatalogueService::toJson(updated.value()));

@@ -11,7 +11,7 @@
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
 #include "gongkai/core/time.h"
-#include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/service/audit_trail.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -58,14 +58,8 @@ Error badToken() {
 // Appends an audit entry whose content hash is that of `record`'s canonical JSON.
 void audit(Transaction& tx, const Subject& subject, const std::string& action,
            const std::string& objectType, const std::string& objectId, const Object::Ptr& record) {
-  core::AuditEntry draft;
-  draft.actor = subject.id;
-  draft.client = subject.address;
-  draft.action = action;
-  draft.object_type = objectType;
-  draft.object_id = objectId;
-  draft.content_sha256 = core::sha256Hex(core::canonicalJson(Poco::Dynamic::Var(record)));
-  store::AuditRepository::append(tx, std::move(draft));
+  appendAudit(tx, subject, action, objectType, objectId, std::nullopt,
+              core::sha256Hex(core::canonicalJson(Poco::Dynamic::Var(record))));
 }
 
 Object::Ptr unitRecord(const OrgUnit& unit) {
@@ -106,6 +100,29 @@ std::optional<std::string> optionalString(const Object::Ptr& body, const std::st
     return std::nullopt;
   }
   return value.extract<std::string>();
+}
+
+// A field error for each member of `json` not among `allowed`: typos must not pass silently.
+void refuseUnknownFields(const Object::Ptr& json, std::initializer_list<std::string_view> allowed,
+                         std::vector<core::FieldError>& errors) {
+  for (const auto& [key, ignored] : *json) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      errors.push_back({key, "unknown_field", "未知字段 (unknown field): " + key});
+    }
+  }
+}
+
+// kInvalidArgument carrying every field error at once.
+Error withFields(const std::string& reason, const std::string& message,
+                 std::vector<core::FieldError> errors) {
+  Error error = Error::make(ErrorCode::kInvalidArgument, reason, message);
+  error.fields = std::move(errors);
+  return error;
+}
+
+// A unit or display name: 1-200 bytes of UTF-8.
+bool isValidName(const std::string& name) {
+  return !name.empty() && name.size() <= kMaxNameBytes && core::isValidUtf8(name);
 }
 
 core::Result<std::vector<UserRole>> parseRoles(const Poco::Dynamic::Var& value) {
@@ -204,11 +221,7 @@ core::Result<std::vector<OrgUnit>> AccountService::units() {
 
 core::Result<OrgUnit> AccountService::createUnit(const Subject& subject, const Object::Ptr& body) {
   std::vector<core::FieldError> errors;
-  for (const auto& [key, ignored] : *body) {
-    if (key != "code" && key != "name" && key != "parent") {
-      errors.push_back({key, "unknown_field", "未知字段 (unknown field): " + key});
-    }
-  }
+  refuseUnknownFields(body, {"code", "name", "parent"}, errors);
   OrgUnit unit;
   unit.code = optionalString(body, "code", errors).value_or("");
   unit.name = optionalString(body, "name", errors).value_or("");
@@ -218,15 +231,12 @@ core::Result<OrgUnit> AccountService::createUnit(const Subject& subject, const O
         {"code", "invalid_unit_code",
          "单位代码须为 1-64 个字母、数字或 - _ . (unit code: 1-64 letters, digits, - _ .)"});
   }
-  if (unit.name.empty() || unit.name.size() > kMaxNameBytes || !core::isValidUtf8(unit.name)) {
+  if (!isValidName(unit.name)) {
     errors.push_back(
         {"name", "invalid_name", "单位名称须为 1-200 字节的文字 (name: 1-200 bytes of text)"});
   }
   if (!errors.empty()) {
-    Error error =
-        Error::make(ErrorCode::kInvalidArgument, "invalid_unit", "单位信息有误 (invalid unit)");
-    error.fields = std::move(errors);
-    return error;
+    return withFields("invalid_unit", "单位信息有误 (invalid unit)", std::move(errors));
   }
   unit.created_at = core::formatRfc3339(core::nowUtc());
   auto stored = store_.write<OrgUnit>([&](Transaction& tx) -> core::Result<OrgUnit> {
@@ -253,21 +263,15 @@ core::Result<OrgUnit> AccountService::createUnit(const Subject& subject, const O
 core::Result<OrgUnit> AccountService::updateUnit(const Subject& subject, const std::string& code,
                                                  const Object::Ptr& patch) {
   std::vector<core::FieldError> errors;
-  for (const auto& [key, ignored] : *patch) {
-    if (key != "name" && key != "parent")
-      errors.push_back({key, "unknown_field", "未知字段 (unknown field): " + key});
-  }
+  refuseUnknownFields(patch, {"name", "parent"}, errors);
   const auto name = optionalString(patch, "name", errors);
   const auto parent = optionalString(patch, "parent", errors);
-  if (name && (name->empty() || name->size() > kMaxNameBytes || !core::isValidUtf8(*name))) {
+  if (name && !isValidName(*name)) {
     errors.push_back(
         {"name", "invalid_name", "单位名称须为 1-200 字节的文字 (name: 1-200 bytes of text)"});
   }
   if (!errors.empty()) {
-    Error error =
-        Error::make(ErrorCode::kInvalidArgument, "invalid_unit", "单位信息有误 (invalid unit)");
-    error.fields = std::move(errors);
-    return error;
+    return withFields("invalid_unit", "单位信息有误 (invalid unit)", std::move(errors));
   }
   auto stored = store_.write<OrgUnit>([&](Transaction& tx) -> core::Result<OrgUnit> {
     std::map<std::string, std::string> parents;
@@ -386,7 +390,8 @@ core::Result<UserRecord> AccountService::storeNewUser(const Subject& subject, Us
 core::Result<UserRecord> AccountService::addUser(const Subject& subject,
                                                  const std::string& username,
                                                  const std::string& password,
-                                                 std::vector<UserRole> roles) {
+                                                 std::vector<UserRole> roles,
+                                                 const std::string& displayName) {
   if (!isUsername(username)) {
     return invalid("invalid_username", "username",
                    "用户名须为 1-64 个小写字母、数字或 - _ . (username: 1-64 lower-case letters, "
@@ -397,7 +402,7 @@ core::Result<UserRecord> AccountService::addUser(const Subject& subject,
   if (auto ok = validateRoles(roles, *unitTree(), "roles"); !ok.ok()) return ok.error();
   UserRecord user;
   user.username = username;
-  user.display_name = username;
+  user.display_name = displayName.empty() ? username : displayName;
   user.password_hash = core::hashPassword(password, options_.pbkdf2_iterations);
   user.roles = std::move(roles);
   return storeNewUser(subject, std::move(user));
@@ -406,19 +411,12 @@ core::Result<UserRecord> AccountService::addUser(const Subject& subject,
 core::Result<UserRecord> AccountService::createUser(const Subject& subject,
                                                     const Object::Ptr& body) {
   std::vector<core::FieldError> errors;
-  for (const auto& [key, ignored] : *body) {
-    if (key != "username" && key != "password" && key != "display_name" && key != "roles") {
-      errors.push_back({key, "unknown_field", "未知字段 (unknown field): " + key});
-    }
-  }
+  refuseUnknownFields(body, {"username", "password", "display_name", "roles"}, errors);
   const auto username = optionalString(body, "username", errors);
   const auto password = optionalString(body, "password", errors);
   const auto display = optionalString(body, "display_name", errors);
   if (!errors.empty()) {
-    Error error =
-        Error::make(ErrorCode::kInvalidArgument, "invalid_user", "用户信息有误 (invalid user)");
-    error.fields = std::move(errors);
-    return error;
+    return withFields("invalid_user", "用户信息有误 (invalid user)", std::move(errors));
   }
   if (!username) return invalid("missing_field", "username", "缺少用户名 (username missing)");
   if (!password) return invalid("missing_field", "password", "缺少密码 (password missing)");
@@ -432,22 +430,14 @@ core::Result<UserRecord> AccountService::createUser(const Subject& subject,
     return invalid("invalid_name", "display_name",
                    "姓名须为不超过 200 字节的文字 (display name: at most 200 bytes of text)");
   }
-  auto made = addUser(subject, *username, *password, roles);
-  if (!made.ok() || !display || display->empty()) return made;
-  Object::Ptr patch = new Object;
-  patch->set("display_name", *display);
-  return updateUser(subject, *username, patch);
+  return addUser(subject, *username, *password, roles, display.value_or(""));
 }
 
 core::Result<UserRecord> AccountService::updateUser(const Subject& subject,
                                                     const std::string& username,
                                                     const Object::Ptr& patch) {
   std::vector<core::FieldError> errors;
-  for (const auto& [key, ignored] : *patch) {
-    if (key != "display_name" && key != "roles" && key != "disabled" && key != "password") {
-      errors.push_back({key, "unknown_field", "未知字段 (unknown field): " + key});
-    }
-  }
+  refuseUnknownFields(patch, {"display_name", "roles", "disabled", "password"}, errors);
   const auto display = optionalString(patch, "display_name", errors);
   const auto password = optionalString(patch, "password", errors);
   std::optional<bool> disabled;
@@ -460,10 +450,7 @@ core::Result<UserRecord> AccountService::updateUser(const Subject& subject,
     }
   }
   if (!errors.empty()) {
-    Error error =
-        Error::make(ErrorCode::kInvalidArgument, "invalid_user", "用户信息有误 (invalid user)");
-    error.fields = std::move(errors);
-    return error;
+    return withFields("invalid_user", "用户信息有误 (invalid user)", std::move(errors));
   }
   std::optional<std::vector<UserRole>> roles;
   if (patch->has("roles")) {
@@ -472,8 +459,7 @@ core::Result<UserRecord> AccountService::updateUser(const Subject& subject,
     if (auto ok = validateRoles(parsed.value(), *unitTree(), "roles"); !ok.ok()) return ok.error();
     roles = std::move(parsed).value();
   }
-  if (display &&
-      (display->empty() || display->size() > kMaxNameBytes || !core::isValidUtf8(*display))) {
+  if (display && !isValidName(*display)) {
     return invalid("invalid_name", "display_name",
                    "姓名须为 1-200 字节的文字 (display name: 1-200 bytes of text)");
   }
@@ -561,7 +547,8 @@ std::optional<int> AccountService::countUnknownFailure(const std::string& userna
   const core::TimePoint now = core::nowUtc();
   const auto entry = unknownFailures_.find(username);
   if (entry != unknownFailures_.end() && entry->second.until > now) {
-    return static_cast<int>(std::chrono::ceil<std::chrono::seconds>(entry->second.until - now).count());
+    return static_cast<int>(
+        std::chrono::ceil<std::chrono::seconds>(entry->second.until - now).count());
   }
   if (failed) {
     // Bounded: a flood of made-up names empties the table rather than filling memory.

@@ -10,7 +10,7 @@
 #include "gongkai/core/text.h"
 #include "gongkai/core/workflow.h"
 #include "gongkai/policies/compliance.h"
-#include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/service/audit_trail.h"
 #include "gongkai/server/store/catalogue_repository.h"
 
 namespace gongkai::server::service {
@@ -175,15 +175,8 @@ void saveWithAudit(store::Transaction& tx, const Subject& subject,
                    const core::CatalogueItem& item) {
   const std::string record = core::canonicalRecord(item);
   const std::string digest = core::sha256Hex(record);
-  core::AuditEntry draft;
-  draft.actor = subject.id;
-  draft.client = subject.address;
-  draft.action = item.change;
-  draft.object_type = "catalogue_item";
-  draft.object_id = std::to_string(item.id);
-  draft.object_version = item.version;
-  draft.content_sha256 = digest;
-  const auto entry = store::AuditRepository::append(tx, std::move(draft));
+  const auto entry = appendAudit(tx, subject, item.change, "catalogue_item",
+                                 std::to_string(item.id), item.version, digest);
   CatalogueRepository::saveVersion(tx, item, record, digest, entry.seq);
 }
 

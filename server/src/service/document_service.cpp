@@ -11,7 +11,7 @@
 #include "gongkai/core/workflow.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
-#include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/service/audit_trail.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -71,15 +71,9 @@ core::Status checkFiles(const std::vector<IncomingFile>& files,
 void record(Transaction& tx, const Subject& subject, const DocumentVersion& version) {
   const std::string bytes = core::canonicalRecord(version);
   const std::string digest = core::sha256Hex(bytes);
-  core::AuditEntry draft;
-  draft.actor = subject.id;
-  draft.client = subject.address;
-  draft.action = version.change;
-  draft.object_type = "document";
-  draft.object_id = std::to_string(version.document_id);
-  draft.object_version = version.version;
-  draft.content_sha256 = digest;
-  const core::AuditEntry entry = store::AuditRepository::append(tx, std::move(draft));
+  const core::AuditEntry entry = appendAudit(tx, subject, version.change, "document",
+                                             std::to_string(version.document_id), version.version,
+                                             digest);
   DocumentRepository::saveVersion(tx, version, bytes, digest, entry.seq);
 }
 

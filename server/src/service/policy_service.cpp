@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "gongkai/core/sha256.h"
-#include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/service/audit_trail.h"
 
 namespace gongkai::server::service {
 
@@ -46,14 +46,7 @@ core::Status PolicyService::reload(const Subject& subject) {
   if (!loaded.ok()) return loaded.error();
   const std::string digest = policyDigest(folder_);
   auto recorded = store_.write([&](store::Transaction& tx) -> core::Status {
-    core::AuditEntry draft;
-    draft.actor = subject.id;
-    draft.client = subject.address;
-    draft.action = "policy.reload";
-    draft.object_type = "policy";
-    draft.object_id = "policies";
-    draft.content_sha256 = digest;
-    store::AuditRepository::append(tx, std::move(draft));
+    appendAudit(tx, subject, "policy.reload", "policy", "policies", std::nullopt, digest);
     return core::okStatus();
   });
   if (!recorded.ok()) return recorded.error();

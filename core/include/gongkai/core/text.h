@@ -8,6 +8,10 @@ namespace gongkai::core {
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool isValidUtf8(std::string_view text);
+// Offset of the first byte that is not part of well-formed UTF-8, or npos.
+std::size_t firstInvalidUtf8(std::string_view text);
+// Appends the UTF-8 encoding of a code point (the caller has checked it is one).
+void appendUtf8(std::string& out, char32_t cp);
 
 // Number of code points in valid UTF-8 text.
 std::size_t codePointCount(std::string_view text);

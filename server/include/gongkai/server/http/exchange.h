@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Poco/Dynamic/Var.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
@@ -13,6 +14,14 @@
 #include "gongkai/server/service/subject.h"
 
 namespace gongkai::server::http {
+
+// What an If-Match header names. No header: `present` false and no version; "*": `present` true
+// and no version; anything that names no version of ours ("vN" is what we send): version 0,
+// which never matches.
+struct IfMatch {
+  bool present = false;
+  std::optional<std::int64_t> version;
+};
 
 // One request on its way through a handler: the request, the response, the path parameters the
 // router matched, the query string, and who is asking.
@@ -35,10 +44,17 @@ struct Exchange {
   // The whole body, refused with kTooLarge beyond `limit` bytes and kMalformed when it breaks off
   // before its declared length.
   core::Result<std::string> readBody(std::int64_t limit);
+  // The body as one JSON object: kUnsupported unless it is sent as JSON, then readBody's limits,
+  // then strict parsing (core::parseJsonObject).
+  core::Result<Poco::JSON::Object::Ptr> readJsonObject(std::int64_t limit);
+  IfMatch ifMatch() const;
 
   void sendJson(Poco::Net::HTTPResponse::HTTPStatus status, const Poco::Dynamic::Var& body);
   void sendProblem(const core::Error& error);
 };
+
+// application/json or application/merge-patch+json.
+bool isJsonMediaType(const std::string& contentType);
 
 // The HTTP status an error code stands for.
 Poco::Net::HTTPResponse::HTTPStatus statusFor(core::ErrorCode code);

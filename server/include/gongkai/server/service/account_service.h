@@ -78,10 +78,12 @@ class AccountService {
   // towards the lockout). Every token of the account is revoked: sign in again.
   core::Status changeOwnPassword(const Subject& subject, const std::string& current,
                                  const std::string& replacement);
-  // For `gongkai user add` and the first start: an account with one role.
+  // An account with the given roles (display name: the username unless given); also for
+  // `gongkai user add` and the first start.
   core::Result<store::UserRecord> addUser(const Subject& subject, const std::string& username,
                                           const std::string& password,
-                                          std::vector<store::UserRole> roles);
+                                          std::vector<store::UserRole> roles,
+                                          const std::string& displayName = "");
   // True when no account exists yet.
   core::Result<bool> noUsers();
 

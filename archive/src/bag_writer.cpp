@@ -2,11 +2,14 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -22,6 +25,17 @@ using core::Error;
 using core::ErrorCode;
 
 constexpr std::size_t kChunk = 1 << 20;
+
+std::string hexOf(const unsigned char* digest, unsigned int length) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kDigits[digest[i] >> 4];
+    out += kDigits[digest[i] & 0xf];
+  }
+  return out;
+}
 
 // SHA-256 and SHA-512 of one stream, taken together.
 class Digests {
@@ -41,13 +55,7 @@ class Digests {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_DigestFinal_ex(context, digest, &length);
-    std::string out;
-    char pair[3];
-    for (unsigned int i = 0; i < length; ++i) {
-      std::snprintf(pair, sizeof pair, "%02x", digest[i]);
-      out += pair;
-    }
-    return out;
+    return hexOf(digest, length);
   }
   struct Free {
     void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
@@ -75,6 +83,63 @@ bool isSafePath(const std::string& path) {
                       [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '\\'; });
 }
 
+// Where the tar's bytes go: a file, written in large blocks, with the SHA-256 of everything
+// written taken on the way, so the bundle's own digest costs no second read.
+class HashingFile {
+ public:
+  explicit HashingFile(const std::string& path)
+      : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)),
+        sha256_(EVP_MD_CTX_new()) {
+    if (fd_ < 0) throw std::runtime_error("cannot create " + path);
+    EVP_DigestInit_ex(sha256_.get(), EVP_sha256(), nullptr);
+    buffer_.reserve(kChunk);
+  }
+  ~HashingFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  void write(const char* data, std::size_t size) {
+    EVP_DigestUpdate(sha256_.get(), data, size);
+    size_ += static_cast<std::int64_t>(size);
+    if (buffer_.size() + size > kChunk) flush();
+    if (size >= kChunk) return writeAll(data, size);
+    buffer_.insert(buffer_.end(), data, data + size);
+  }
+
+  BagWriter::Written finish(bool durable) {
+    flush();
+    if (durable && ::fsync(fd_) != 0) throw std::runtime_error("fsync failed");
+    if (::close(fd_) != 0) throw std::runtime_error("close failed");
+    fd_ = -1;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(sha256_.get(), digest, &length);
+    return {size_, hexOf(digest, length)};
+  }
+
+ private:
+  void flush() {
+    writeAll(buffer_.data(), buffer_.size());
+    buffer_.clear();
+  }
+  void writeAll(const char* data, std::size_t size) {
+    while (size > 0) {
+      const ssize_t done = ::write(fd_, data, size);
+      if (done < 0 && errno == EINTR) continue;
+      if (done <= 0) throw std::runtime_error("write failed");
+      data += done;
+      size -= static_cast<std::size_t>(done);
+    }
+  }
+  struct Free {
+    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+  };
+  int fd_;
+  std::unique_ptr<EVP_MD_CTX, Free> sha256_;
+  std::vector<char> buffer_;
+  std::int64_t size_ = 0;
+};
+
 // One tar being written: entries with fixed times, modes and no owners.
 class TarOut {
  public:
@@ -82,13 +147,16 @@ class TarOut {
   // names cannot be converted (it would mark them BINARY, which GNU tar warns about). This thread
   // uses C.UTF-8 while the tar is written, so names go out as plain UTF-8 pax paths whatever the
   // process locale is.
-  TarOut(const std::string& path, std::int64_t mtime)
+  TarOut(HashingFile& out, std::int64_t mtime)
       : utf8_(newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{})),
         previous_(utf8_ != locale_t{} ? uselocale(utf8_) : uselocale(locale_t{})),
         archive_(archive_write_new()),
         mtime_(mtime) {
     archive_write_set_format_pax_restricted(archive_);
-    if (archive_write_open_filename(archive_, path.c_str()) != ARCHIVE_OK) fail();
+    if (archive_write_open(archive_, &out, nullptr, &TarOut::writeCallback, nullptr) !=
+        ARCHIVE_OK) {
+      fail();
+    }
   }
   ~TarOut() {
     archive_write_free(archive_);
@@ -109,6 +177,17 @@ class TarOut {
   }
 
  private:
+  static la_ssize_t writeCallback(struct archive* archive, void* client, const void* buffer,
+                                  size_t length) {
+    try {
+      static_cast<HashingFile*>(client)->write(static_cast<const char*>(buffer), length);
+      return static_cast<la_ssize_t>(length);
+    } catch (const std::exception& e) {
+      archive_set_error(archive, EIO, "%s", e.what());
+      return -1;
+    }
+  }
+
   void header(const std::string& path, unsigned type, unsigned mode, std::int64_t size) {
     struct archive_entry* entry = archive_entry_new();
     archive_entry_copy_pathname(entry, path.c_str());
@@ -133,6 +212,9 @@ class TarOut {
   struct archive* archive_;
   std::int64_t mtime_;
 };
+
+// Thrown when the progress callback asks to stop.
+struct Cancelled {};
 
 std::string utcDate(std::int64_t seconds) {
   const std::time_t t = static_cast<std::time_t>(seconds);
@@ -175,7 +257,21 @@ void BagWriter::addInfo(std::string label, std::string value) {
   info_.emplace_back(std::move(label), std::move(value));
 }
 
-core::Status BagWriter::writeTo(const std::string& tarPath) const {
+std::int64_t BagWriter::payloadBytes() const {
+  std::int64_t total = 0;
+  for (const auto& item : payload_) {
+    if (item.source.empty()) {
+      total += static_cast<std::int64_t>(item.bytes.size());
+    } else {
+      std::ifstream in(item.source, std::ios::binary | std::ios::ate);
+      if (in) total += static_cast<std::int64_t>(in.tellg());
+    }
+  }
+  return total;
+}
+
+core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
+                                                    bool durable) const {
   if (!isSafeName(bagName_)) {
     return Error::make(ErrorCode::kInvalidArgument, "invalid_bag_name",
                        "包名须为 ASCII 字母、数字或 - _ . (bag name)");
@@ -203,91 +299,99 @@ core::Status BagWriter::writeTo(const std::string& tarPath) const {
     }
   }
   try {
-    TarOut tar(tarPath, mtime_);
-    const std::string root = bagName_ + "/";
-    tar.directory(root);
-    tar.directory(root + "data/");
-    std::set<std::string> directories;
-    std::string manifest256, manifest512;
-    std::int64_t octets = 0;
-    std::vector<char> buffer(kChunk);
-    for (const Payload* item : ordered) {
-      // Parent folders first, each once, in path order.
-      for (std::size_t slash = item->path.find('/'); slash != std::string::npos;
-           slash = item->path.find('/', slash + 1)) {
-        const std::string folder = item->path.substr(0, slash + 1);
-        if (directories.insert(folder).second) tar.directory(root + "data/" + folder);
-      }
-      Digests digests;
-      if (item->source.empty()) {
-        tar.file(root + "data/" + item->path, static_cast<std::int64_t>(item->bytes.size()));
-        tar.data(item->bytes.data(), item->bytes.size());
-        digests.update(item->bytes.data(), item->bytes.size());
-        octets += static_cast<std::int64_t>(item->bytes.size());
-      } else {
-        std::ifstream in(item->source, std::ios::binary | std::ios::ate);
-        if (!in) throw std::runtime_error("cannot read " + item->source);
-        const std::int64_t size = in.tellg();
-        in.seekg(0);
-        tar.file(root + "data/" + item->path, size);
-        std::int64_t left = size;
-        while (left > 0) {
-          in.read(buffer.data(),
-                  static_cast<std::streamsize>(std::min<std::int64_t>(left, kChunk)));
-          const auto got = in.gcount();
-          if (got <= 0) throw std::runtime_error("short read of " + item->source);
-          tar.data(buffer.data(), static_cast<std::size_t>(got));
-          digests.update(buffer.data(), static_cast<std::size_t>(got));
-          left -= got;
+    HashingFile out(tarPath);
+    {
+      TarOut tar(out, mtime_);
+      const std::string root = bagName_ + "/";
+      tar.directory(root);
+      tar.directory(root + "data/");
+      std::set<std::string> directories;
+      std::string manifest256, manifest512;
+      std::int64_t octets = 0;
+      std::vector<char> buffer(kChunk);
+      for (const Payload* item : ordered) {
+        // Parent folders first, each once, in path order.
+        for (std::size_t slash = item->path.find('/'); slash != std::string::npos;
+             slash = item->path.find('/', slash + 1)) {
+          const std::string folder = item->path.substr(0, slash + 1);
+          if (directories.insert(folder).second) tar.directory(root + "data/" + folder);
         }
-        octets += size;
+        Digests digests;
+        if (item->source.empty()) {
+          tar.file(root + "data/" + item->path, static_cast<std::int64_t>(item->bytes.size()));
+          tar.data(item->bytes.data(), item->bytes.size());
+          digests.update(item->bytes.data(), item->bytes.size());
+          octets += static_cast<std::int64_t>(item->bytes.size());
+          if (progress_ && !progress_(octets)) throw Cancelled{};
+        } else {
+          std::ifstream in(item->source, std::ios::binary | std::ios::ate);
+          if (!in) throw std::runtime_error("cannot read " + item->source);
+          const std::int64_t size = in.tellg();
+          in.seekg(0);
+          tar.file(root + "data/" + item->path, size);
+          std::int64_t left = size;
+          while (left > 0) {
+            in.read(buffer.data(),
+                    static_cast<std::streamsize>(std::min<std::int64_t>(left, kChunk)));
+            const auto got = in.gcount();
+            if (got <= 0) throw std::runtime_error("short read of " + item->source);
+            tar.data(buffer.data(), static_cast<std::size_t>(got));
+            digests.update(buffer.data(), static_cast<std::size_t>(got));
+            left -= got;
+            if (progress_ && !progress_(octets + size - left)) throw Cancelled{};
+          }
+          octets += size;
+        }
+        const auto [sha256, sha512] = digests.finish();
+        manifest256 += sha256 + "  data/" + manifestPath(item->path) + "\n";
+        manifest512 += sha512 + "  data/" + manifestPath(item->path) + "\n";
       }
-      const auto [sha256, sha512] = digests.finish();
-      manifest256 += sha256 + "  data/" + manifestPath(item->path) + "\n";
-      manifest512 += sha512 + "  data/" + manifestPath(item->path) + "\n";
+      std::string bagInfo = "Bagging-Date: " + utcDate(mtime_) + "\n" +
+                            "Payload-Oxum: " + std::to_string(octets) + "." +
+                            std::to_string(ordered.size()) + "\n";
+      for (const auto& [label, value] : info_) bagInfo += label + ": " + value + "\n";
+      const std::map<std::string, std::string> tags = {
+          {"bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"},
+          {"bag-info.txt", bagInfo},
+          {"manifest-sha256.txt", manifest256},
+          {"manifest-sha512.txt", manifest512}};
+      std::string tagManifest;
+      for (const auto& [name, text] : tags) {
+        tar.file(root + name, static_cast<std::int64_t>(text.size()));
+        tar.data(text.data(), text.size());
+        Digests digests;
+        digests.update(text.data(), text.size());
+        tagManifest += digests.finish().first + "  " + name + "\n";
+      }
+      tar.file(root + "tagmanifest-sha256.txt", static_cast<std::int64_t>(tagManifest.size()));
+      tar.data(tagManifest.data(), tagManifest.size());
+      if (signer_ != nullptr || sm2Signer_ != nullptr) tar.directory(root + "signatures/");
+      const auto addSignatureFile = [&](const std::string& name, const std::string& bytes) {
+        tar.file(root + "signatures/" + name, static_cast<std::int64_t>(bytes.size()));
+        tar.data(bytes.data(), bytes.size());
+      };
+      if (signer_ != nullptr) {
+        // Ed25519 signatures are deterministic, so a signed bag is reproducible too.
+        addSignatureFile("ed25519-public.pem", core::ed25519PublicKeyPem(signer_->publicKey()));
+        addSignatureFile("tagmanifest-sha256.txt.ed25519.sig", signer_->sign(tagManifest));
+      }
+      if (sm2Signer_ != nullptr) {
+        auto signature = sm2Signer_->sign(tagManifest);
+        if (!signature.ok()) throw std::runtime_error(signature.error().message);
+        addSignatureFile("sm2-public.pem", sm2Signer_->publicKeyPem());
+        addSignatureFile("tagmanifest-sha256.txt.sm2.sig", signature.value());
+      }
+      tar.close();
     }
-    std::string bagInfo = "Bagging-Date: " + utcDate(mtime_) + "\n" +
-                          "Payload-Oxum: " + std::to_string(octets) + "." +
-                          std::to_string(ordered.size()) + "\n";
-    for (const auto& [label, value] : info_) bagInfo += label + ": " + value + "\n";
-    const std::map<std::string, std::string> tags = {
-        {"bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"},
-        {"bag-info.txt", bagInfo},
-        {"manifest-sha256.txt", manifest256},
-        {"manifest-sha512.txt", manifest512}};
-    std::string tagManifest;
-    for (const auto& [name, text] : tags) {
-      tar.file(root + name, static_cast<std::int64_t>(text.size()));
-      tar.data(text.data(), text.size());
-      Digests digests;
-      digests.update(text.data(), text.size());
-      tagManifest += digests.finish().first + "  " + name + "\n";
-    }
-    tar.file(root + "tagmanifest-sha256.txt", static_cast<std::int64_t>(tagManifest.size()));
-    tar.data(tagManifest.data(), tagManifest.size());
-    if (signer_ != nullptr || sm2Signer_ != nullptr) tar.directory(root + "signatures/");
-    const auto addSignatureFile = [&](const std::string& name, const std::string& bytes) {
-      tar.file(root + "signatures/" + name, static_cast<std::int64_t>(bytes.size()));
-      tar.data(bytes.data(), bytes.size());
-    };
-    if (signer_ != nullptr) {
-      // Ed25519 signatures are deterministic, so a signed bag is reproducible too.
-      addSignatureFile("ed25519-public.pem", core::ed25519PublicKeyPem(signer_->publicKey()));
-      addSignatureFile("tagmanifest-sha256.txt.ed25519.sig", signer_->sign(tagManifest));
-    }
-    if (sm2Signer_ != nullptr) {
-      auto signature = sm2Signer_->sign(tagManifest);
-      if (!signature.ok()) throw std::runtime_error(signature.error().message);
-      addSignatureFile("sm2-public.pem", sm2Signer_->publicKeyPem());
-      addSignatureFile("tagmanifest-sha256.txt.sm2.sig", signature.value());
-    }
-    tar.close();
+    return out.finish(durable);
+  } catch (const Cancelled&) {
+    std::remove(tarPath.c_str());
+    return Error::make(ErrorCode::kUnavailable, "cancelled", "已取消 (cancelled)");
   } catch (const std::exception& e) {
     std::remove(tarPath.c_str());
     return Error::make(ErrorCode::kIo, "bag_write_failed",
                        std::string("归档包写入失败 (cannot write bag): ") + e.what());
   }
-  return core::okStatus();
 }
 
 }  // namespace gongkai::archive

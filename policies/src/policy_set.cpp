@@ -478,10 +478,13 @@ std::string patternProblem(std::string_view pattern) {
 ArchivePolicy loadArchive(const PolicyFile& file) {
   const Checker check(file.name);
   const JsonValue& root =
-      check.keys(file.root, "", {"fonds_code", "reference_code_pattern"}, {"source"});
+      check.keys(file.root, "", {"fonds_code", "reference_code_pattern"}, {"source", "organization"});
   if (const JsonMember* source = root.member("source"))
     check.string(source->value, "source", false);
   ArchivePolicy archive;
+  if (const JsonMember* organization = root.member("organization")) {
+    archive.organization = check.string(organization->value, "organization", true, 200);
+  }
   const JsonValue& fonds = Checker::get(root, "fonds_code");
   archive.fonds_code = check.string(fonds, "fonds_code", true);
   if (archive.fonds_code.size() > 16 ||

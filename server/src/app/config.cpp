@@ -31,6 +31,7 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.demo = c.getBool("gongkai.demo", s.demo);
   s.audit_origin = c.getString("gongkai.audit.origin", s.audit_origin);
   s.audit_key_file = c.getString("gongkai.audit.key_file", s.audit_key_file);
+  s.archive_sm2_key_file = c.getString("gongkai.archive.sm2_key_file", s.archive_sm2_key_file);
   s.checkpoint_every_entries = c.getInt64("gongkai.audit.checkpoint_every_entries", s.checkpoint_every_entries);
   s.checkpoint_every_seconds = c.getInt("gongkai.audit.checkpoint_every_seconds", s.checkpoint_every_seconds);
   s.extractor = c.getString("gongkai.search.extractor", s.extractor);

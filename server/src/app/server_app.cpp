@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/app/demo_data.h"
@@ -219,6 +221,28 @@ int ServerApp::main(const std::vector<std::string>&) {
     return kExitUnavailable;
   }
 
+  service::JobService jobs(store);
+  if (auto started = jobs.start(); !started.ok()) {
+    std::cerr << "后台任务无法启动 (background jobs failed): " << started.error().message << std::endl;
+    return kExitUnavailable;
+  }
+  std::optional<archive::Sm2Signer> sm2;
+  if (!config.archive_sm2_key_file.empty()) {
+    std::ifstream keyFile(config.archive_sm2_key_file);
+    std::stringstream pem;
+    pem << keyFile.rdbuf();
+    auto loaded = archive::Sm2Signer::fromPem(pem.str());
+    if (!keyFile || !loaded.ok()) {
+      std::cerr << "SM2 签名密钥无法读取 (cannot read the SM2 signing key): "
+                << config.archive_sm2_key_file << std::endl;
+      return kExitConfig;
+    }
+    sm2 = std::move(loaded).value();
+  }
+  service::ArchiveService archives(store, audit, checkpoints, policyService, categories, jobs,
+                                   (fs::path(config.data_dir) / "archives").string(),
+                                   sm2 ? &*sm2 : nullptr);
+
   if (config.demo) {
     auto loaded = loadDemoData(documents, accounts, catalogue, store.blobs(), GONGKAI_DEFAULT_DEMO_DIR);
     if (!loaded.ok()) {
@@ -247,8 +271,8 @@ int ServerApp::main(const std::vector<std::string>&) {
     return body;
   };
   const http::Router router = http::buildRouter(
-      http::Services{documents, audit, checkpoints, search, accounts, policyService, catalogue, store.blobs(),
-                     categories},
+      http::Services{documents, audit, checkpoints, search, accounts, policyService, catalogue,
+                     archives, jobs, store.blobs(), categories},
       options);
   Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(
       router, [&accounts](const std::string& token, const std::string& address) {
@@ -293,6 +317,7 @@ int ServerApp::main(const std::vector<std::string>&) {
     log.warning("%d requests still in flight after the grace period", factory->inFlight());
   }
   pool.joinAll();
+  jobs.stop();  // a bundle half built is cancelled and its job marked so
   checkpoints.stop();
   search.stop();  // what it has not applied stays queued for the next start
   // One last checkpoint, so a clean stop leaves the whole log signed.

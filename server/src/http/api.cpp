@@ -12,8 +12,10 @@
 
 #include "access.h"
 #include "accounts_api.h"
+#include "archives_api.h"
 #include "audit_api.h"
 #include "document_json.h"
+#include "file_response.h"
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/json.h"
 #include "gongkai/core/text.h"
@@ -46,50 +48,6 @@ void sendDocument(Exchange& ex, HTTPResponse::HTTPStatus status, const core::Doc
                   const ExtractionByHash* extraction = nullptr) {
   ex.response.set("ETag", versionEtag(v.version));
   ex.sendJson(status, documentJson(v, extraction));
-}
-
-struct ByteRange {
-  std::int64_t first = 0;
-  std::int64_t last = 0;  // inclusive
-};
-
-// Parses a single "bytes=a-b", "bytes=a-" or "bytes=-n" range against `size`. nullopt with
-// `satisfiable` true means "ignore the header" (several ranges, another unit, bad syntax).
-std::optional<ByteRange> parseRange(const std::string& header, std::int64_t size,
-                                    bool& satisfiable) {
-  satisfiable = true;
-  if (header.rfind("bytes=", 0) != 0) return std::nullopt;
-  const std::string spec = header.substr(6);
-  if (spec.find(',') != std::string::npos) return std::nullopt;
-  const auto dash = spec.find('-');
-  if (dash == std::string::npos) return std::nullopt;
-  const auto number = [](const std::string& text, std::int64_t& out) {
-    if (text.empty()) return false;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && ptr == text.data() + text.size() && out >= 0;
-  };
-  std::int64_t a = 0, b = 0;
-  const std::string left = spec.substr(0, dash), right = spec.substr(dash + 1);
-  ByteRange range;
-  if (left.empty()) {
-    if (!number(right, b)) return std::nullopt;
-    if (b == 0 || size == 0) {
-      satisfiable = false;
-      return std::nullopt;
-    }
-    range.first = std::max<std::int64_t>(0, size - b);
-    range.last = size - 1;
-  } else {
-    if (!number(left, a)) return std::nullopt;
-    if (!right.empty() && (!number(right, b) || b < a)) return std::nullopt;
-    if (a >= size) {
-      satisfiable = false;
-      return std::nullopt;
-    }
-    range.first = a;
-    range.last = right.empty() ? size - 1 : std::min(b, size - 1);
-  }
-  return range;
 }
 
 // Who may take each step of the procedure (core/workflow.h): archivists submit and archive their
@@ -352,62 +310,15 @@ class Routes {
     auto found = documents_.file(id.value(), fileId.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     const core::FileRecord& file = found.value().file;
-    std::ifstream in(found.value().path, std::ios::binary);
-    if (!in) {
-      return ex.sendProblem(Error::make(ErrorCode::kCorrupt, "blob_missing",
-                                        "文件内容缺失 (file contents are missing from the store)"));
-    }
-    auto& response = ex.response;
-    const std::string etag = "\"" + file.sha256 + "\"";
-    response.set("ETag", etag);
-    response.set("Accept-Ranges", "bytes");
-    response.set("Cache-Control", "private, max-age=0, must-revalidate");
-    response.set("Content-Disposition", "attachment; filename=\"" + core::asciiFallback(file.name) +
-                                            "\"; filename*=UTF-8''" +
-                                            core::percentEncodeRfc5987(file.name));
-    response.set("X-Content-Type-Options", "nosniff");
-    response.setContentType(file.media_type);
-    if (ex.request.get("If-None-Match", "") == etag) {
-      response.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
-      response.send().flush();
-      return;
-    }
-    std::int64_t first = 0, length = file.size;
-    const bool rangeApplies = ex.request.has("Range") &&
-                              (!ex.request.has("If-Range") || ex.request.get("If-Range") == etag);
-    if (rangeApplies) {
-      bool satisfiable = true;
-      const auto range = parseRange(ex.request.get("Range"), file.size, satisfiable);
-      if (!satisfiable) {
-        response.set("Content-Range", "bytes */" + std::to_string(file.size));
-        return writeProblem(ex.request, response,
-                            HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE,
-                            Error::make(ErrorCode::kInvalidArgument, "range_not_satisfiable",
-                                        "请求的范围超出文件大小 (range lies outside the file)"),
-                            ex.path);
-      }
-      if (range) {
-        first = range->first;
-        length = range->last - range->first + 1;
-        response.setStatusAndReason(HTTPResponse::HTTP_PARTIAL_CONTENT);
-        response.set("Content-Range", "bytes " + std::to_string(range->first) + "-" +
-                                          std::to_string(range->last) + "/" +
-                                          std::to_string(file.size));
-      }
-    }
-    response.setContentLength64(length);
-    std::ostream& out = response.send();
-    if (ex.request.getMethod() == "HEAD") return;
-    in.seekg(first);
-    std::vector<char> buffer(256 * 1024);
-    while (length > 0 && in && out) {
-      in.read(buffer.data(),
-              static_cast<std::streamsize>(std::min<std::int64_t>(length, buffer.size())));
-      const std::streamsize got = in.gcount();
-      if (got <= 0) break;
-      out.write(buffer.data(), got);
-      length -= got;
-    }
+    StoredFile stored;
+    stored.path = found.value().path;
+    stored.size = file.size;
+    stored.etag = "\"" + file.sha256 + "\"";
+    stored.media_type = file.media_type;
+    stored.file_name = file.name;
+    stored.sha256_hex = file.sha256;
+    stored.cache_control = "private, max-age=0, must-revalidate";
+    sendStoredFile(ex, stored);
   }
 
   void listVersions(Exchange& ex) {
@@ -619,6 +530,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addAccountRoutes(router, services.accounts, services.policies, *access);
   addProcedureRoutes(router, services.catalogue, services.documents, services.policies,
                      services.categories, *access);
+  addArchiveRoutes(router, services.archives, services.jobs, *access);
   return router;
 }
 

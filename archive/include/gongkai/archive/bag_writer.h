@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,9 +42,23 @@ class BagWriter {
   // An extra bag-info.txt field (written after Bagging-Date and Payload-Oxum, in the given order).
   void addInfo(std::string label, std::string value);
 
-  // Writes the bag to `tarPath` (replaced if present). kInvalidArgument for a bad path or a
-  // duplicate, kIo when a source cannot be read or the tar cannot be written.
-  core::Status writeTo(const std::string& tarPath) const;
+  // Called after each chunk of payload with the payload bytes written so far; returning false
+  // stops the writing (writeTo then fails with kUnavailable, reason "cancelled").
+  void onProgress(std::function<bool(std::int64_t payloadBytes)> progress) {
+    progress_ = std::move(progress);
+  }
+  // Payload bytes the bag will hold (files as they are on disk now).
+  std::int64_t payloadBytes() const;
+
+  // What was written: the tar's size and SHA-256 (hex), taken as it was written.
+  struct Written {
+    std::int64_t size = 0;
+    std::string sha256;
+  };
+  // Writes the bag to `tarPath` (replaced if present) and, when `durable`, fsyncs it before
+  // returning. kInvalidArgument for a bad path or a duplicate, kIo when a source cannot be read
+  // or the tar cannot be written; a partial tar is removed.
+  core::Result<Written> writeTo(const std::string& tarPath, bool durable = false) const;
 
  private:
   struct Payload {
@@ -57,6 +72,7 @@ class BagWriter {
   std::vector<std::pair<std::string, std::string>> info_;
   const core::Ed25519Signer* signer_ = nullptr;
   const Sm2Signer* sm2Signer_ = nullptr;
+  std::function<bool(std::int64_t)> progress_;
 };
 
 // The path as a manifest line writes it (RFC 8493 §2.1.3: CR, LF and '%' percent-encoded).

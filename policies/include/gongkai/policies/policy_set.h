@@ -79,6 +79,8 @@ struct ArchivePolicy {
   // carry a width, {item:4} pads with zeros. Default
   // "{fonds}-{year}-{retention}-{category}-{item:4}".
   std::string reference_code_pattern;
+  // 立档单位: the unit whose archive this is, the bundles' Source-Organization. Optional.
+  std::string organization;
 };
 
 struct TimeLimits {

@@ -30,6 +30,9 @@ struct ServerConfig {
   std::string audit_key_file;  // "" for DATA_DIR/keys/checkpoint-signing.pem
   std::int64_t checkpoint_every_entries = 1000;
   int checkpoint_every_seconds = 60;
+  // Archive bundles are signed with the audit key (Ed25519) and, when this names an SM2 private
+  // key (PKCS#8 PEM, e.g. `openssl genpkey -algorithm SM2`), with SM2/SM3 as well.
+  std::string archive_sm2_key_file;
   // Text extraction for search: the `gongkai` executable run as an isolated extractor ("" for
   // the one beside the server binary), and its limits.
   std::string extractor;

@@ -8,6 +8,8 @@
 
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/account_service.h"
+#include "gongkai/server/service/archive_service.h"
+#include "gongkai/server/service/job_service.h"
 #include "gongkai/server/service/audit_service.h"
 #include "gongkai/server/service/catalogue_service.h"
 #include "gongkai/server/service/policy_service.h"
@@ -35,6 +37,8 @@ struct Services {
   service::AccountService& accounts;
   service::PolicyService& policies;
   service::CatalogueService& catalogue;
+  service::ArchiveService& archives;
+  service::JobService& jobs;
   const store::BlobStore& blobs;
   const policies::CategoryCatalogue& categories;
 };

@@ -40,6 +40,8 @@ class CheckpointService {
 
   const std::string& origin() const { return origin_; }
   const core::note::VerifierKey& verifierKey() const { return signer_.verifier; }
+  // The key checkpoints are signed with; archive bundles are signed with it too.
+  const core::Ed25519Signer& signingKey() const { return signer_.key; }
   // Every verifier key the log has been signed with (after rotations), current last.
   core::Result<std::vector<core::note::VerifierKey>> allVerifierKeys() const {
     return readVerifierKeys(signer_.key_file);

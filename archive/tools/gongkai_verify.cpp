@@ -1,0 +1,65 @@
+// gongkai-verify: checks an annual archive bundle offline, with nothing but the bundle and the
+// unit's public key, and prints the four-property report (四性检测). Links only libarchive and
+// OpenSSL (through gongkai_archive and gongkai_core_base): no server code, no database.
+//
+//   gongkai-verify BUNDLE.tar --key PUBKEY.pem [--key SM2KEY.pem] [--json]
+//
+// Exit status: 0 when every check passed, 1 when any failed, 2 for a usage error.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gongkai/archive/bundle_verifier.h"
+
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+int usage(const std::string& problem) {
+  if (!problem.empty()) std::cerr << problem << "\n";
+  std::cerr
+      << "用法 (usage): gongkai-verify BUNDLE.tar --key PUBKEY.pem [--key SM2KEY.pem] [--json]\n"
+         "  --key   单位的公钥 (PEM，Ed25519 或 SM2)，可给多个 (the unit's public key, PEM, "
+         "Ed25519 or SM2; repeatable)\n"
+         "  --json  以 JSON 输出报告 (print the report as JSON)\n"
+         "退出码 (exit status): 0 通过 (pass), 1 不通过 (fail), 2 用法错误 (usage error)\n";
+  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string bundle;
+  bool json = false;
+  gongkai::archive::VerifyOptions options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--json") {
+      json = true;
+    } else if (arg == "--key") {
+      if (i + 1 >= argc) return usage("--key 需要文件名 (--key needs a file)");
+      std::ifstream in(argv[++i]);
+      if (!in) return usage(std::string("无法读取公钥 (cannot read key): ") + argv[i]);
+      std::stringstream pem;
+      pem << in.rdbuf();
+      options.public_key_pems.push_back(pem.str());
+    } else if (arg == "-h" || arg == "--help") {
+      return usage("");
+    } else if (!arg.empty() && arg[0] == '-') {
+      return usage("未知选项 (unknown option): " + arg);
+    } else if (bundle.empty()) {
+      bundle = arg;
+    } else {
+      return usage("只能检查一个归档包 (one bundle at a time)");
+    }
+  }
+  if (bundle.empty()) return usage("缺少归档包 (no bundle given)");
+  if (options.public_key_pems.empty()) return usage("缺少 --key (no --key given)");
+  const auto report = gongkai::archive::verifyBundle(bundle, options);
+  std::cout << (json ? gongkai::archive::formatReportJson(report)
+                     : gongkai::archive::formatReportText(report));
+  return report.passed() ? 0 : kExitFailed;
+}

@@ -1,0 +1,102 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "gongkai/core/result.h"
+#include "gongkai/server/service/subject.h"
+#include "gongkai/server/store/archive_repository.h"
+#include "gongkai/server/store/store.h"
+
+namespace gongkai::server::service {
+
+// How far a running job has got: items and bytes done of the totals it announced.
+struct JobProgress {
+  std::int64_t items_done = 0;
+  std::int64_t items_total = 0;
+  std::int64_t bytes_done = 0;
+  std::int64_t bytes_total = 0;
+};
+
+// What a job's work sees: where to report progress and whether it was asked to stop.
+class JobContext {
+ public:
+  explicit JobContext(std::int64_t id) : id_(id) {}
+  std::int64_t id() const { return id_; }
+  void setTotals(std::int64_t items, std::int64_t bytes) {
+    itemsTotal_ = items;
+    bytesTotal_ = bytes;
+  }
+  void setItemsDone(std::int64_t items) { itemsDone_ = items; }
+  void setBytesDone(std::int64_t bytes) { bytesDone_ = bytes; }
+  bool cancelRequested() const { return cancel_; }
+  JobProgress progress() const { return {itemsDone_, itemsTotal_, bytesDone_, bytesTotal_}; }
+  void requestCancel() { cancel_ = true; }
+
+ private:
+  std::atomic<std::int64_t> itemsDone_{0}, itemsTotal_{0}, bytesDone_{0}, bytesTotal_{0};
+  std::atomic<bool> cancel_{false};
+  std::int64_t id_;
+};
+
+// A job as the API shows it.
+struct JobView {
+  store::JobRow row;
+  JobProgress progress;
+};
+
+// The work of a job: returns the result as a JSON text, or the error that failed it (reason
+// "cancelled" when it stopped because cancelRequested()).
+using JobWork = std::function<core::Result<std::string>(JobContext&)>;
+
+// Runs background jobs one at a time, in the order submitted, on one worker thread (bundles are
+// disk-bound; two at once would only halve each). The jobs table keeps each job's state, so a job
+// can be looked up after it ends and after a restart; one left unfinished by a stopped server is
+// marked failed ("interrupted") at start.
+class JobService {
+ public:
+  explicit JobService(store::Store& store);
+  ~JobService();
+  JobService(const JobService&) = delete;
+  JobService& operator=(const JobService&) = delete;
+
+  core::Status start();
+  // Cancels what is queued, asks the running job to stop, and waits for it.
+  void stop();
+
+  core::Result<std::int64_t> submit(const std::string& kind, const std::string& paramsJson,
+                                    const Subject& subject, JobWork work);
+  core::Result<JobView> get(std::int64_t id);
+  // A queued job is cancelled at once; a running one is asked to stop and ends "cancelled" when
+  // its work notices. kConflict for a job that has already ended.
+  core::Result<JobView> cancel(std::int64_t id);
+
+ private:
+  struct Pending {
+    std::int64_t id = 0;
+    JobWork work;
+    std::shared_ptr<JobContext> context;
+  };
+  void workerLoop();
+  void run(Pending& job);
+  core::Status setState(std::int64_t id, const std::string& state, const std::string& result,
+                        const core::Error* error, const JobProgress& progress = {});
+
+  store::Store& store_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  std::map<std::int64_t, std::shared_ptr<JobContext>> live_;  // queued or running
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+}  // namespace gongkai::server::service

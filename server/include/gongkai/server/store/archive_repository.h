@@ -1,0 +1,98 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gongkai/server/store/audit_repository.h"
+
+namespace gongkai::server::store {
+
+class Transaction;
+class ReadSession;
+
+// A background job as stored. Progress lives in memory while it runs; the row keeps the state.
+struct JobRow {
+  std::int64_t id = 0;
+  std::string kind;    // "archive.build"
+  std::string state;   // queued, running, done, failed, cancelled
+  std::string params;  // JSON
+  std::string created_by;
+  std::string created_at;  // RFC 3339
+  std::string updated_at;
+  // Progress as of the last state change (the live figures are in memory while it runs).
+  std::int64_t items_done = 0, items_total = 0, bytes_done = 0, bytes_total = 0;
+  std::string result;  // JSON, "" until done
+  std::string error_code;
+  std::string error_message;
+};
+
+// A bundle that was built. Its tar never changes once recorded.
+struct ArchiveRow {
+  std::int64_t id = 0;
+  std::string name;  // the bag's top-level folder
+  std::string fonds;
+  std::string category;
+  int year = 0;
+  std::int64_t item_count = 0;
+  std::int64_t audit_entry_count = 0;
+  std::int64_t size = 0;
+  std::string sha256;
+  std::string signer_key;  // the verifier key name+id that signed it
+  bool sm2_signed = false;
+  std::int64_t checkpoint_size = 0;
+  std::int64_t job_id = 0;
+  std::string created_by;
+  std::string created_at;
+};
+
+// One 档号 given out, as the reference_codes table keeps it.
+struct ReferenceRow {
+  std::string code;
+  std::int64_t document_id = 0;
+  std::string retention;
+  int item = 0;
+};
+
+// A stored version record (document or catalogue item) with the audit entry that made it.
+struct VersionRecord {
+  std::int64_t version = 0;
+  std::string record;
+  std::string record_sha256;
+  std::int64_t audit_seq = 0;
+};
+
+// All SQL about jobs, bundles, and what a bundle is read from. Throws Poco exceptions on
+// database failure.
+class ArchiveRepository {
+ public:
+  static std::int64_t insertJob(Transaction& tx, const JobRow& job);
+  static void updateJob(Transaction& tx, const JobRow& job);
+  static std::optional<JobRow> job(ReadSession& rs, std::int64_t id);
+  // Jobs left queued or running by a server that stopped: marks them failed, returns how many.
+  static std::int64_t failUnfinishedJobs(Transaction& tx, const std::string& now);
+
+  static std::int64_t insertArchive(Transaction& tx, const ArchiveRow& archive);
+  static std::optional<ArchiveRow> archive(ReadSession& rs, std::int64_t id);
+  // Newest first, optionally of one category and/or year.
+  static std::vector<ArchiveRow> archives(ReadSession& rs,
+                                          const std::optional<std::string>& category,
+                                          const std::optional<int>& year);
+
+  // The codes of one fonds, year and category, by retention then item number.
+  static std::vector<ReferenceRow> referenceCodes(ReadSession& rs, const std::string& fonds,
+                                                  int year, const std::string& category);
+  // Versions of a document or catalogue item made by audit entries up to `maxSeq`, in order.
+  static std::vector<VersionRecord> documentVersions(ReadSession& rs, std::int64_t documentId,
+                                                     std::int64_t maxSeq);
+  static std::vector<VersionRecord> catalogueVersions(ReadSession& rs, std::int64_t itemId,
+                                                      std::int64_t maxSeq);
+  // Audit entries about one object with seq <= maxSeq, in order.
+  static std::vector<StoredAuditEntry> auditEntriesAbout(ReadSession& rs,
+                                                         const std::string& objectType,
+                                                         const std::string& objectId,
+                                                         std::int64_t maxSeq);
+};
+
+}  // namespace gongkai::server::store

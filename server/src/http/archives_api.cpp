@@ -1,0 +1,239 @@
+#include "archives_api.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include "file_response.h"
+
+namespace gongkai::server::http {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using Poco::Net::HTTPResponse;
+
+constexpr std::int64_t kMaxBodyBytes = 4096;
+
+// A JSON text the server wrote itself (job params and results), as an object for the response.
+Poco::Dynamic::Var parsedOrNull(const std::string& text) {
+  if (text.empty()) return Poco::Dynamic::Var();
+  try {
+    return Poco::JSON::Parser().parse(text);
+  } catch (const std::exception&) {
+    return Poco::Dynamic::Var();
+  }
+}
+
+Object::Ptr jobJson(const service::JobView& view) {
+  const store::JobRow& row = view.row;
+  Object::Ptr out = new Object;
+  out->set("job_id", static_cast<Poco::Int64>(row.id));
+  out->set("kind", row.kind);
+  out->set("state", row.state);
+  out->set("params", parsedOrNull(row.params));
+  Object::Ptr progress = new Object;
+  progress->set("items_done", static_cast<Poco::Int64>(view.progress.items_done));
+  progress->set("items_total", static_cast<Poco::Int64>(view.progress.items_total));
+  progress->set("bytes_done", static_cast<Poco::Int64>(view.progress.bytes_done));
+  progress->set("bytes_total", static_cast<Poco::Int64>(view.progress.bytes_total));
+  out->set("progress", progress);
+  out->set("result", parsedOrNull(row.result));
+  if (row.error_code.empty()) {
+    out->set("error", Poco::Dynamic::Var());
+  } else {
+    Object::Ptr error = new Object;
+    error->set("code", row.error_code);
+    error->set("message", row.error_message);
+    out->set("error", error);
+  }
+  out->set("created_by", row.created_by);
+  out->set("created_at", row.created_at);
+  out->set("updated_at", row.updated_at);
+  return out;
+}
+
+Object::Ptr archiveJson(const store::ArchiveRow& a) {
+  Object::Ptr out = new Object;
+  out->set("id", static_cast<Poco::Int64>(a.id));
+  out->set("name", a.name);
+  out->set("fonds", a.fonds);
+  out->set("category", a.category);
+  out->set("year", a.year);
+  out->set("item_count", static_cast<Poco::Int64>(a.item_count));
+  out->set("audit_entry_count", static_cast<Poco::Int64>(a.audit_entry_count));
+  out->set("size", static_cast<Poco::Int64>(a.size));
+  out->set("sha256", a.sha256);
+  out->set("signer_key", a.signer_key);
+  out->set("sm2_signed", a.sm2_signed);
+  out->set("checkpoint_size", static_cast<Poco::Int64>(a.checkpoint_size));
+  out->set("job_id", static_cast<Poco::Int64>(a.job_id));
+  out->set("created_by", a.created_by);
+  out->set("created_at", a.created_at);
+  out->set("download_url", "/api/v1/archives/" + std::to_string(a.id) + "/download");
+  return out;
+}
+
+Error fieldError(const std::string& field, const std::string& code, const std::string& message) {
+  return Error{ErrorCode::kInvalidArgument, code, message, {{field, code, message}}};
+}
+
+// {"category": "ZZ", "year": 2023, "checkpoint_size": N (optional)}, nothing else.
+core::Result<service::BundleRequest> parseBundleRequest(const Object::Ptr& json) {
+  for (const auto& [key, value] : *json) {
+    if (key != "category" && key != "year" && key != "checkpoint_size") {
+      return fieldError(key, "unknown_field", "未知字段 (unknown field): " + key);
+    }
+  }
+  service::BundleRequest request;
+  if (!json->has("category") || !json->get("category").isString()) {
+    return fieldError("category", "required", "须给出公开类别代码 (category is required)");
+  }
+  request.category = json->getValue<std::string>("category");
+  const auto integer = [&](const std::string& name) -> std::optional<std::int64_t> {
+    const Poco::Dynamic::Var value = json->get(name);
+    if (!value.isInteger()) return std::nullopt;
+    try {
+      return value.convert<Poco::Int64>();
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  };
+  const auto year = integer("year");
+  if (!year || *year < 1900 || *year > 2999) {
+    return fieldError("year", "invalid_year",
+                      "年度须为 1900-2999 的整数 (year must be an integer 1900-2999)");
+  }
+  request.year = static_cast<int>(*year);
+  if (json->has("checkpoint_size")) {
+    const auto size = integer("checkpoint_size");
+    if (!size || *size < 1) {
+      return fieldError("checkpoint_size", "invalid_checkpoint_size",
+                        "检查点大小须为正整数 (checkpoint_size must be a positive integer)");
+    }
+    request.checkpoint_size = *size;
+  }
+  return request;
+}
+
+class ArchiveRoutes {
+ public:
+  ArchiveRoutes(service::ArchiveService& archives, service::JobService& jobs)
+      : archives_(archives), jobs_(jobs) {}
+
+  static void addTo(const std::shared_ptr<ArchiveRoutes>& self, Router& router,
+                    const Access& access) {
+    const auto read = [&](std::string method, const std::string& path, Handler handler) {
+      router.add(method, path, access.guarded("archives.read", std::move(handler)));
+    };
+    const auto build = [&](std::string method, const std::string& path, Handler handler) {
+      router.add(method, path, access.guarded("archives.build", std::move(handler)));
+    };
+    build("POST", "/api/v1/archives", [self](Exchange& ex) { self->create(ex); });
+    read("GET", "/api/v1/archives", [self](Exchange& ex) { self->list(ex); });
+    read("GET", "/api/v1/archives/signing-keys", [self](Exchange& ex) { self->keys(ex); });
+    read("GET", "/api/v1/archives/{id}", [self](Exchange& ex) { self->get(ex); });
+    read("GET", "/api/v1/archives/{id}/download", [self](Exchange& ex) { self->download(ex); });
+    read("GET", "/api/v1/jobs/{id}", [self](Exchange& ex) { self->job(ex); });
+    build("POST", "/api/v1/jobs/{id}/cancel", [self](Exchange& ex) { self->cancel(ex); });
+  }
+
+ private:
+  void create(Exchange& ex) {
+    auto body = ex.readJsonObject(kMaxBodyBytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
+    auto request = parseBundleRequest(body.value());
+    if (!request.ok()) return ex.sendProblem(request.error());
+    auto job = archives_.requestBundle(request.value(), ex.subject);
+    if (!job.ok()) return ex.sendProblem(job.error());
+    const std::string url = "/api/v1/jobs/" + std::to_string(job.value());
+    ex.response.set("Location", url);
+    Object::Ptr out = new Object;
+    out->set("job_id", static_cast<Poco::Int64>(job.value()));
+    out->set("status_url", url);
+    ex.sendJson(HTTPResponse::HTTP_ACCEPTED, out);
+  }
+
+  void list(Exchange& ex) {
+    auto year = ex.intQuery("year", 1900, 2999);
+    if (!year.ok()) return ex.sendProblem(year.error());
+    std::optional<int> wantedYear;
+    if (year.value()) wantedYear = static_cast<int>(*year.value());
+    auto found = archives_.list(ex.queryValue("category"), wantedYear);
+    if (!found.ok()) return ex.sendProblem(found.error());
+    Array::Ptr items = new Array;
+    for (const auto& row : found.value()) items->add(archiveJson(row));
+    Object::Ptr out = new Object;
+    out->set("archives", items);
+    ex.sendJson(HTTPResponse::HTTP_OK, out);
+  }
+
+  void get(Exchange& ex) {
+    auto found = find(ex);
+    if (!found.ok()) return ex.sendProblem(found.error());
+    ex.response.set("ETag", "\"" + found.value().sha256 + "\"");
+    ex.sendJson(HTTPResponse::HTTP_OK, archiveJson(found.value()));
+  }
+
+  void download(Exchange& ex) {
+    auto found = find(ex);
+    if (!found.ok()) return ex.sendProblem(found.error());
+    const store::ArchiveRow& row = found.value();
+    StoredFile file;
+    file.path = archives_.pathOf(row);
+    file.size = row.size;
+    file.etag = "\"" + row.sha256 + "\"";
+    file.media_type = "application/x-tar";
+    file.file_name = row.name + ".tar";
+    file.sha256_hex = row.sha256;
+    // A bundle never changes once built.
+    file.cache_control = "private, max-age=31536000, immutable";
+    sendStoredFile(ex, file);
+  }
+
+  void keys(Exchange& ex) {
+    Object::Ptr out = new Object;
+    out->set("ed25519_public_key_pem", archives_.ed25519PublicKeyPem());
+    const std::string sm2 = archives_.sm2PublicKeyPem();
+    out->set("sm2_public_key_pem", sm2.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(sm2));
+    ex.sendJson(HTTPResponse::HTTP_OK, out);
+  }
+
+  void job(Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto view = jobs_.get(id.value());
+    if (!view.ok()) return ex.sendProblem(view.error());
+    ex.sendJson(HTTPResponse::HTTP_OK, jobJson(view.value()));
+  }
+
+  void cancel(Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto view = jobs_.cancel(id.value());
+    if (!view.ok()) return ex.sendProblem(view.error());
+    ex.sendJson(HTTPResponse::HTTP_OK, jobJson(view.value()));
+  }
+
+  core::Result<store::ArchiveRow> find(Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return id.error();
+    return archives_.get(id.value());
+  }
+
+  service::ArchiveService& archives_;
+  service::JobService& jobs_;
+};
+
+}  // namespace
+
+void addArchiveRoutes(Router& router, service::ArchiveService& archives, service::JobService& jobs,
+                      const Access& access) {
+  auto routes = std::make_shared<ArchiveRoutes>(archives, jobs);
+  ArchiveRoutes::addTo(routes, router, access);
+  router.keepAlive(routes);
+}
+
+}  // namespace gongkai::server::http

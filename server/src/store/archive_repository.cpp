@@ -1,0 +1,198 @@
+#include "gongkai/server/store/archive_repository.h"
+
+#include <Poco/Data/Statement.h>
+#include <Poco/Nullable.h>
+
+#include "store_internal.h"
+
+namespace gongkai::server::store {
+using namespace Poco::Data::Keywords;
+using Poco::Data::Session;
+
+namespace {
+
+std::string orEmpty(const Poco::Nullable<std::string>& value) {
+  return value.isNull() ? std::string() : value.value();
+}
+
+std::vector<JobRow> selectJobs(Session& session, Poco::Int64 id) {
+  std::vector<Poco::Int64> ids, itemsDone, itemsTotal, bytesDone, bytesTotal;
+  std::vector<std::string> kinds, states, params, by, created, updated;
+  std::vector<Poco::Nullable<std::string>> results, codes, messages;
+  session << "SELECT id, kind, state, params, created_by, created_at, updated_at, items_done, "
+             "items_total, bytes_done, bytes_total, result, error_code, error_message "
+             "FROM jobs WHERE id = ?",
+      use(id), into(ids), into(kinds), into(states), into(params), into(by), into(created),
+      into(updated), into(itemsDone), into(itemsTotal), into(bytesDone), into(bytesTotal),
+      into(results), into(codes), into(messages), now;
+  std::vector<JobRow> out;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out.push_back({ids[i], kinds[i], states[i], params[i], by[i], created[i], updated[i],
+                   itemsDone[i], itemsTotal[i], bytesDone[i], bytesTotal[i], orEmpty(results[i]),
+                   orEmpty(codes[i]), orEmpty(messages[i])});
+  }
+  return out;
+}
+
+std::vector<ArchiveRow> selectArchives(Session& session, const std::string& where,
+                                       Poco::Nullable<Poco::Int64> id,
+                                       Poco::Nullable<std::string> category,
+                                       Poco::Nullable<int> year) {
+  std::vector<Poco::Int64> ids, items, entries, sizes, checkpoints, jobs;
+  std::vector<std::string> names, fonds, categories, hashes, signers, by, created;
+  std::vector<int> years, sm2;
+  session << "SELECT id, name, fonds, category, year, item_count, audit_entry_count, size, "
+             "sha256, signer_key, sm2_signed, checkpoint_size, job_id, created_by, created_at "
+             "FROM archives WHERE " +
+                 where + " ORDER BY id DESC",
+      use(id), use(category), use(year), into(ids), into(names), into(fonds), into(categories),
+      into(years), into(items), into(entries), into(sizes), into(hashes), into(signers), into(sm2),
+      into(checkpoints), into(jobs), into(by), into(created), now;
+  std::vector<ArchiveRow> out;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out.push_back({ids[i], names[i], fonds[i], categories[i], years[i], items[i], entries[i],
+                   sizes[i], hashes[i], signers[i], sm2[i] != 0, checkpoints[i], jobs[i], by[i],
+                   created[i]});
+  }
+  return out;
+}
+
+std::vector<VersionRecord> selectVersions(Session& session, const std::string& table,
+                                          const std::string& key, std::int64_t owner,
+                                          std::int64_t maxSeq) {
+  std::vector<Poco::Int64> versions, seqs;
+  std::vector<std::string> records, hashes;
+  Poco::Int64 id = owner, limit = maxSeq;
+  session << "SELECT version, record, record_sha256, audit_seq FROM " + table + " WHERE " + key +
+                 " = ? AND audit_seq <= ? ORDER BY version",
+      use(id), use(limit), into(versions), into(records), into(hashes), into(seqs), now;
+  std::vector<VersionRecord> out;
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    out.push_back({versions[i], std::move(records[i]), std::move(hashes[i]), seqs[i]});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::int64_t ArchiveRepository::insertJob(Transaction& tx, const JobRow& job) {
+  tx.session() << "INSERT INTO jobs (kind, state, params, created_by, created_at, updated_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?)",
+      bind(job.kind), bind(job.state), bind(job.params), bind(job.created_by), bind(job.created_at),
+      bind(job.updated_at), now;
+  Poco::Int64 id = 0;
+  tx.session() << "SELECT last_insert_rowid()", into(id), now;
+  return id;
+}
+
+void ArchiveRepository::updateJob(Transaction& tx, const JobRow& job) {
+  const auto nullable = [](const std::string& text) {
+    return text.empty() ? Poco::Nullable<std::string>() : Poco::Nullable<std::string>(text);
+  };
+  Poco::Int64 id = job.id, itemsDone = job.items_done, itemsTotal = job.items_total,
+              bytesDone = job.bytes_done, bytesTotal = job.bytes_total;
+  tx.session() << "UPDATE jobs SET state = ?, updated_at = ?, items_done = ?, items_total = ?, "
+                  "bytes_done = ?, bytes_total = ?, result = ?, error_code = ?, "
+                  "error_message = ? WHERE id = ?",
+      bind(job.state), bind(job.updated_at), use(itemsDone), use(itemsTotal), use(bytesDone),
+      use(bytesTotal), bind(nullable(job.result)), bind(nullable(job.error_code)),
+      bind(nullable(job.error_message)), use(id), now;
+}
+
+std::optional<JobRow> ArchiveRepository::job(ReadSession& rs, std::int64_t id) {
+  auto rows = selectJobs(rs.session(), id);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::int64_t ArchiveRepository::failUnfinishedJobs(Transaction& tx, const std::string& now_) {
+  tx.session() << "UPDATE jobs SET state = 'failed', updated_at = ?, error_code = 'interrupted', "
+                  "error_message = '服务重启，任务中断，请重新提交 (the server restarted; submit "
+                  "the job again)' WHERE state IN ('queued', 'running')",
+      bind(now_), now;
+  Poco::Int64 changed = 0;
+  tx.session() << "SELECT changes()", into(changed), now;
+  return changed;
+}
+
+std::int64_t ArchiveRepository::insertArchive(Transaction& tx, const ArchiveRow& a) {
+  const Poco::Int64 items = a.item_count, entries = a.audit_entry_count, size = a.size,
+                    checkpoint = a.checkpoint_size, job = a.job_id;
+  const int sm2 = a.sm2_signed ? 1 : 0;
+  tx.session()
+      << "INSERT INTO archives (name, fonds, category, year, item_count, "
+         "audit_entry_count, size, sha256, signer_key, sm2_signed, checkpoint_size, "
+         "job_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      bind(a.name), bind(a.fonds), bind(a.category), bind(a.year), bind(items), bind(entries),
+      bind(size), bind(a.sha256), bind(a.signer_key), bind(sm2), bind(checkpoint), bind(job),
+      bind(a.created_by), bind(a.created_at), now;
+  Poco::Int64 id = 0;
+  tx.session() << "SELECT last_insert_rowid()", into(id), now;
+  return id;
+}
+
+std::optional<ArchiveRow> ArchiveRepository::archive(ReadSession& rs, std::int64_t id) {
+  auto rows = selectArchives(rs.session(), "id = ?1 AND ?2 IS NULL AND ?3 IS NULL",
+                             Poco::Nullable<Poco::Int64>(id), {}, {});
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::vector<ArchiveRow> ArchiveRepository::archives(ReadSession& rs,
+                                                    const std::optional<std::string>& category,
+                                                    const std::optional<int>& year) {
+  return selectArchives(
+      rs.session(), "?1 IS NULL AND (?2 IS NULL OR category = ?2) AND (?3 IS NULL OR year = ?3)",
+      {}, category ? Poco::Nullable<std::string>(*category) : Poco::Nullable<std::string>(),
+      year ? Poco::Nullable<int>(*year) : Poco::Nullable<int>());
+}
+
+std::vector<ReferenceRow> ArchiveRepository::referenceCodes(ReadSession& rs,
+                                                            const std::string& fonds, int year,
+                                                            const std::string& category) {
+  std::vector<std::string> codes, retentions;
+  std::vector<Poco::Int64> documents;
+  std::vector<int> items;
+  std::string f = fonds, c = category;
+  int y = year;
+  rs.session() << "SELECT code, document_id, retention, item FROM reference_codes "
+                  "WHERE fonds = ? AND year = ? AND category = ? ORDER BY retention, item",
+      use(f), use(y), use(c), into(codes), into(documents), into(retentions), into(items), now;
+  std::vector<ReferenceRow> out;
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    out.push_back({codes[i], documents[i], retentions[i], items[i]});
+  }
+  return out;
+}
+
+std::vector<VersionRecord> ArchiveRepository::documentVersions(ReadSession& rs,
+                                                               std::int64_t documentId,
+                                                               std::int64_t maxSeq) {
+  return selectVersions(rs.session(), "document_versions", "document_id", documentId, maxSeq);
+}
+
+std::vector<VersionRecord> ArchiveRepository::catalogueVersions(ReadSession& rs,
+                                                                std::int64_t itemId,
+                                                                std::int64_t maxSeq) {
+  return selectVersions(rs.session(), "catalogue_item_versions", "item_id", itemId, maxSeq);
+}
+
+std::vector<StoredAuditEntry> ArchiveRepository::auditEntriesAbout(ReadSession& rs,
+                                                                   const std::string& objectType,
+                                                                   const std::string& objectId,
+                                                                   std::int64_t maxSeq) {
+  std::vector<Poco::Int64> seqs;
+  std::vector<std::string> entries, hashes;
+  std::string type = objectType, id = objectId;
+  Poco::Int64 limit = maxSeq;
+  rs.session() << "SELECT seq, entry, entry_hash FROM audit_log "
+                  "WHERE object_type = ? AND object_id = ? AND seq <= ? ORDER BY seq",
+      use(type), use(id), use(limit), into(seqs), into(entries), into(hashes), now;
+  std::vector<StoredAuditEntry> out;
+  for (std::size_t i = 0; i < seqs.size(); ++i) {
+    out.push_back({seqs[i], std::move(entries[i]), std::move(hashes[i])});
+  }
+  return out;
+}
+
+}  // namespace gongkai::server::store

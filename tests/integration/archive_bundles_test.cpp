@@ -1,0 +1,647 @@
+// Annual archive bundles against the real server: documents filed, published and archived
+// through the API, a bundle built by a job, downloaded, extracted with tar, its signatures
+// checked with the openssl command line, rebuilt byte for byte, and checked by gongkai-verify,
+// which must catch each kind of tampering and name it.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "fixture.h"
+#include "gongkai/archive/bag_writer.h"
+#include "gongkai/core/ed25519.h"
+
+namespace gongkai::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A minimal PDF, a 1×1 PNG and a text: files of three formats the verifier opens.
+const std::string kPdf =
+    "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
+    "/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    "trailer<</Root 1 0 R>>\n%%EOF\n";
+const std::string kPng = std::string(
+    "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    "\x1f\x15\xc4\x89\x00\x00\x00\x0aIDATx\x9c\x63\x00\x01\x00\x00\x05\x00\x01\x0d\x0a\x2d\xb4"
+    "\x00\x00\x00\x00IEND\xae\x42\x60\x82",
+    67);
+
+std::string readFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+void writeFile(const fs::path& path, const std::string& bytes) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// One tar entry as read back, to be changed and written again.
+struct TarItem {
+  std::string path;
+  unsigned type = AE_IFREG;
+  std::string bytes;
+  std::string link;  // symlink target
+};
+
+std::vector<TarItem> readTar(const fs::path& tar) {
+  std::vector<TarItem> out;
+  struct archive* a = archive_read_new();
+  archive_read_support_format_tar(a);
+  EXPECT_EQ(archive_read_open_filename(a, tar.c_str(), 1 << 16), ARCHIVE_OK);
+  struct archive_entry* entry = nullptr;
+  while (archive_read_next_header(a, &entry) == ARCHIVE_OK) {
+    TarItem item;
+    item.path = archive_entry_pathname_utf8(entry) ? archive_entry_pathname_utf8(entry)
+                                                   : archive_entry_pathname(entry);
+    item.type = archive_entry_filetype(entry);
+    std::vector<char> buffer(1 << 16);
+    la_ssize_t got = 0;
+    while ((got = archive_read_data(a, buffer.data(), buffer.size())) > 0) {
+      item.bytes.append(buffer.data(), static_cast<std::size_t>(got));
+    }
+    out.push_back(std::move(item));
+  }
+  archive_read_free(a);
+  return out;
+}
+
+void writeTar(const fs::path& tar, const std::vector<TarItem>& items) {
+  struct archive* a = archive_write_new();
+  archive_write_set_format_pax_restricted(a);
+  ASSERT_EQ(archive_write_open_filename(a, tar.c_str()), ARCHIVE_OK);
+  for (const TarItem& item : items) {
+    struct archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname_utf8(entry, item.path.c_str());
+    archive_entry_set_filetype(entry, item.type);
+    archive_entry_set_perm(entry, item.type == AE_IFDIR ? 0755 : 0644);
+    if (item.type == AE_IFLNK) archive_entry_set_symlink(entry, item.link.c_str());
+    archive_entry_set_size(entry,
+                           item.type == AE_IFREG ? static_cast<la_int64_t>(item.bytes.size()) : 0);
+    archive_write_header(a, entry);
+    if (item.type == AE_IFREG) archive_write_data(a, item.bytes.data(), item.bytes.size());
+    archive_entry_free(entry);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+}
+
+TarItem* findItem(std::vector<TarItem>& items,
+                  const std::function<bool(const std::string&)>& match) {
+  for (TarItem& item : items) {
+    if (item.type == AE_IFREG && match(item.path)) return &item;
+  }
+  return nullptr;
+}
+
+bool endsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// gongkai-verify's JSON report.
+struct Verdict {
+  int exit = -1;
+  Poco::JSON::Object::Ptr report;
+  std::string output;
+
+  // The checks that failed, as "check subject".
+  std::set<std::string> failedChecks() const {
+    std::set<std::string> out;
+    if (!report) return out;
+    auto findings = report->getArray("findings");
+    for (std::size_t i = 0; i < findings->size(); ++i) {
+      auto f = findings->getObject(static_cast<unsigned>(i));
+      if (!f->getValue<bool>("passed")) out.insert(f->getValue<std::string>("check"));
+    }
+    return out;
+  }
+};
+
+Verdict runVerifier(const fs::path& tar, const std::vector<fs::path>& keys) {
+  std::vector<std::string> argv{GONGKAI_VERIFY_BINARY, tar.string(), "--json"};
+  for (const auto& key : keys) {
+    argv.push_back("--key");
+    argv.push_back(key.string());
+  }
+  Verdict verdict;
+  verdict.exit = runCommand(argv, verdict.output);
+  try {
+    verdict.report = Poco::JSON::Parser().parse(verdict.output).extract<Poco::JSON::Object::Ptr>();
+  } catch (const std::exception&) {
+  }
+  return verdict;
+}
+
+class ArchiveBundlesTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    tokens_ = {userWithRole("archivist1", "archivist", "branch-1"),
+               userWithRole("reviewer1", "reviewer", "branch-1"),
+               userWithRole("inspector1", "inspector")};
+    connect();
+  }
+
+  // Clients for the users, on the server's current port (it changes with a restart).
+  void connect() {
+    archivist_ = std::make_unique<HttpClient>(anonymous().as(tokens_[0]));
+    reviewer_ = std::make_unique<HttpClient>(anonymous().as(tokens_[1]));
+    inspector_ = std::make_unique<HttpClient>(anonymous().as(tokens_[2]));
+  }
+
+  // Files, publishes and archives a document of branch-1; returns its 档号.
+  std::string archived(const std::string& title, std::vector<MultipartPart> files,
+                       const std::string& retention = "", const std::string& category = "ZZ",
+                       const std::string& issued = "2023-03-01") {
+    std::vector<MultipartPart> parts{
+        {"metadata", "", "application/json",
+         R"({"title":")" + title + R"(","category":")" + category +
+             R"(","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing","issued_at":")" +
+             issued + R"("})",
+         ""}};
+    for (auto& file : files) parts.push_back(std::move(file));
+    const auto made = archivist_->postMultipart("/api/v1/documents", parts);
+    EXPECT_EQ(made.status, 201) << made.body;
+    const std::string doc =
+        "/api/v1/documents/" + std::to_string(made.json()->getValue<Poco::Int64>("id"));
+    const auto step = [&](const HttpClient& as, const std::string& name, const std::string& body) {
+      const auto response =
+          as.request("POST", doc + "/" + name, body, body.empty() ? "" : "application/json");
+      EXPECT_EQ(response.status, 200) << name << " " << response.body;
+      return response;
+    };
+    step(*archivist_, "submit", "");
+    step(*reviewer_, "approve", R"({"confidentiality_reviewed":true,"opinion":"同意"})");
+    step(*reviewer_, "publish", R"({"channels":["website"]})");
+    const auto done = step(*archivist_, "archive",
+                           retention.empty() ? "" : R"({"retention":")" + retention + R"("})");
+    return done.json()->getValue<std::string>("reference_code");
+  }
+
+  // Builds a bundle through the API and waits for its job; returns the finished job.
+  Poco::JSON::Object::Ptr build(const std::string& body) {
+    const auto accepted = client().postJson("/api/v1/archives", body);
+    EXPECT_EQ(accepted.status, 202) << accepted.body;
+    if (accepted.status != 202) return nullptr;
+    const std::string url = accepted.json()->getValue<std::string>("status_url");
+    EXPECT_EQ(accepted.header("location"), url);
+    for (int i = 0; i < 600; ++i) {
+      auto job = client().get(url).json();
+      const std::string state = job->getValue<std::string>("state");
+      if (state != "queued" && state != "running") {
+        EXPECT_EQ(state, "done") << client().get(url).body;
+        return job;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "the job did not finish";
+    return nullptr;
+  }
+
+  static std::int64_t archiveIdOf(const Poco::JSON::Object::Ptr& job) {
+    return job->getObject("result")->getValue<Poco::Int64>("archive_id");
+  }
+
+  fs::path download(std::int64_t id, const std::string& name) {
+    const auto response = inspector_->get("/api/v1/archives/" + std::to_string(id) + "/download");
+    EXPECT_EQ(response.status, 200);
+    const fs::path path = temp_ / name;
+    writeFile(path, response.body);
+    return path;
+  }
+
+  // The public key a committee is given: from the API, written to a PEM file.
+  fs::path publicKey(const std::string& field = "ed25519_public_key_pem") {
+    const auto keys = inspector_->get("/api/v1/archives/signing-keys");
+    EXPECT_EQ(keys.status, 200);
+    const fs::path path = temp_ / (field + ".pem");
+    writeFile(path, keys.json()->getValue<std::string>(field));
+    return path;
+  }
+
+  std::vector<MultipartPart> sampleFiles(const std::string& stem) {
+    return {{"file", stem + "正文.pdf", "application/pdf", kPdf, ""},
+            {"file", stem + "附件.txt", "text/plain", stem + " 附件文字", ""},
+            {"file", "照片.png", "image/png", kPng, ""}};
+  }
+
+  std::vector<std::string> tokens_;
+  std::unique_ptr<HttpClient> archivist_, reviewer_, inspector_;
+};
+
+TEST_F(ArchiveBundlesTest, BuildsDownloadsAndVerifiesWithStandardTools) {
+  const std::string first = archived("党费收缴情况公示", sampleFiles("党费"));
+  const std::string second = archived("支部委员会选举结果", sampleFiles("选举"));
+  const std::string third = archived("发展党员公示", sampleFiles("发展"), "D30");
+  EXPECT_EQ(first, "J001-2023-Y-ZZ-0001");
+  EXPECT_EQ(second, "J001-2023-Y-ZZ-0002");
+  EXPECT_EQ(third, "J001-2023-D30-ZZ-0001");
+  archived("另一类别", sampleFiles("其他"), "", "DF");  // not in the ZZ bundle
+  archived("另一年度", sampleFiles("其他"), "", "ZZ", "2024-01-05");
+
+  const auto job = build(R"({"category":"ZZ","year":2023})");
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->getValue<std::string>("kind"), "archive.build");
+  auto progress = job->getObject("progress");
+  EXPECT_EQ(progress->getValue<Poco::Int64>("items_total"), 3);
+  EXPECT_EQ(progress->getValue<Poco::Int64>("bytes_done"),
+            progress->getValue<Poco::Int64>("bytes_total"));
+  const std::int64_t id = archiveIdOf(job);
+
+  // Listed with size, digest, signer and checkpoint; the download carries them in its headers.
+  const auto list = inspector_->get("/api/v1/archives?category=ZZ&year=2023");
+  ASSERT_EQ(list.status, 200) << list.body;
+  auto listed = list.json()->getArray("archives")->getObject(0);
+  EXPECT_EQ(listed->getValue<Poco::Int64>("id"), id);
+  EXPECT_EQ(listed->getValue<Poco::Int64>("item_count"), 3);
+  const std::string sha256 = listed->getValue<std::string>("sha256");
+  EXPECT_FALSE(listed->getValue<std::string>("signer_key").empty());
+  EXPECT_GT(listed->getValue<Poco::Int64>("checkpoint_size"), 0);
+  EXPECT_EQ(inspector_->get("/api/v1/archives?category=DF").json()->getArray("archives")->size(),
+            0u);
+
+  const auto response = inspector_->get("/api/v1/archives/" + std::to_string(id) + "/download");
+  ASSERT_EQ(response.status, 200);
+  EXPECT_EQ(response.header("etag"), "\"" + sha256 + "\"");
+  EXPECT_EQ(response.header("content-type"), "application/x-tar");
+  EXPECT_EQ(static_cast<std::int64_t>(response.body.size()), listed->getValue<Poco::Int64>("size"));
+  EXPECT_EQ(response.header("repr-digest").rfind("sha-256=:", 0), 0u);
+  const fs::path tar = temp_ / "bundle.tar";
+  writeFile(tar, response.body);
+  std::string output;
+  ASSERT_EQ(runCommand({"sha256sum", tar.string()}, output), 0);
+  EXPECT_EQ(output.substr(0, 64), sha256);
+  const auto ranged = inspector_->get("/api/v1/archives/" + std::to_string(id) + "/download",
+                                      {{"Range", "bytes=100-199"}});
+  EXPECT_EQ(ranged.status, 206);
+  EXPECT_EQ(ranged.body, response.body.substr(100, 100));
+  EXPECT_EQ(inspector_
+                ->get("/api/v1/archives/" + std::to_string(id) + "/download",
+                      {{"If-None-Match", "\"" + sha256 + "\""}})
+                .status,
+            304);
+
+  // One folder when extracted; the manifests check with sha256sum/sha512sum, the signature
+  // with openssl, both as the stock tools see them.
+  const fs::path out = temp_ / "extracted";
+  fs::create_directories(out);
+  ASSERT_EQ(runCommand({"tar", "-xf", tar.string(), "-C", out.string()}, output), 0) << output;
+  std::vector<fs::path> top(fs::directory_iterator(out), fs::directory_iterator{});
+  ASSERT_EQ(top.size(), 1u);
+  const fs::path bag = top.front();
+  EXPECT_EQ(bag.filename().string(), listed->getValue<std::string>("name"));
+  for (const char* tool : {"sha256sum", "sha512sum"}) {
+    const std::string manifest =
+        std::string("manifest-") + (tool[3] == '2' ? "sha256" : "sha512") + ".txt";
+    EXPECT_EQ(
+        runCommand({"sh", "-c", "cd '" + bag.string() + "' && " + tool + " --quiet -c " + manifest},
+                   output),
+        0)
+        << output;
+  }
+  EXPECT_EQ(runCommand({"sh", "-c",
+                        "cd '" + bag.string() + "' && sha256sum --quiet -c tagmanifest-sha256.txt"},
+                       output),
+            0)
+      << output;
+  const fs::path key = publicKey();
+  EXPECT_EQ(readFile(key), readFile(bag / "signatures/ed25519-public.pem"));
+  ASSERT_EQ(runCommand({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", key.string(), "-rawin",
+                        "-in", (bag / "tagmanifest-sha256.txt").string(), "-sigfile",
+                        (bag / "signatures/tagmanifest-sha256.txt.ed25519.sig").string()},
+                       output),
+            0)
+      << output;
+
+  // What the bag holds: each item by its 档号, all versions, files, the index and audit proofs.
+  const std::string info = readFile(bag / "bag-info.txt");
+  EXPECT_NE(info.find("Source-Organization: 连云港市妇幼保健院党委"), std::string::npos) << info;
+  EXPECT_NE(info.find("Gongkai-Sequence: J001-2023-Y-ZZ 1 2"), std::string::npos) << info;
+  EXPECT_NE(info.find("Gongkai-Sequence: J001-2023-D30-ZZ 1 1"), std::string::npos) << info;
+  EXPECT_NE(info.find("Gongkai-Item-Count: 3"), std::string::npos);
+  EXPECT_TRUE(fs::exists(bag / "data/items" / first / "metadata.json"));
+  EXPECT_TRUE(fs::exists(bag / "data/items" / first / "versions/v1.json"));
+  EXPECT_TRUE(fs::exists(bag / "data/items" / third / "files"));
+  const std::string index = readFile(bag / "data/index.html");
+  EXPECT_NE(index.find("党费收缴情况公示"), std::string::npos);
+  EXPECT_NE(index.find(first), std::string::npos);
+  EXPECT_EQ(index.find("另一类别"), std::string::npos);
+  EXPECT_NE(readFile(bag / "data/index.csv").find("支部委员会选举结果"), std::string::npos);
+  EXPECT_FALSE(readFile(bag / "data/audit/entries.jsonl").empty());
+
+  // gongkai-verify: all four properties pass, in text and in JSON.
+  const Verdict verdict = runVerifier(tar, {key});
+  EXPECT_EQ(verdict.exit, 0) << verdict.output;
+  ASSERT_TRUE(verdict.report) << verdict.output;
+  EXPECT_TRUE(verdict.report->getValue<bool>("passed"));
+  for (const char* property : {"authenticity", "integrity", "usability", "safety"}) {
+    EXPECT_TRUE(
+        verdict.report->getObject("properties")->getObject(property)->getValue<bool>("passed"))
+        << property;
+  }
+  ASSERT_NE(runCommand({GONGKAI_VERIFY_BINARY, tar.string(), "--key", key.string()}, output), 2);
+  EXPECT_NE(output.find("真实性 Authenticity: 通过 (pass)"), std::string::npos) << output;
+  EXPECT_NE(output.find("结论 (verdict): 通过 (PASS)"), std::string::npos) << output;
+
+  // Building again against the same checkpoint gives the same bytes, and keeps the old bundle.
+  const auto again = build(R"({"category":"ZZ","year":2023,"checkpoint_size":)" +
+                           std::to_string(listed->getValue<Poco::Int64>("checkpoint_size")) + "}");
+  ASSERT_TRUE(again);
+  const std::int64_t againId = archiveIdOf(again);
+  EXPECT_NE(againId, id);
+  EXPECT_EQ(readFile(download(againId, "again.tar")), response.body);
+  EXPECT_EQ(inspector_->get("/api/v1/archives").json()->getArray("archives")->size(), 2u);
+  // Each build is in the audit log.
+  const auto entries = client().get("/api/v1/audit/entries?start=0&end=10000");
+  EXPECT_NE(entries.body.find("archive.create"), std::string::npos);
+}
+
+TEST_F(ArchiveBundlesTest, TheVerifierCatchesAndNamesEachTampering) {
+  archived("党费收缴情况公示", sampleFiles("党费"));
+  archived("支部委员会选举结果", sampleFiles("选举"));
+  archived("组织生活会情况通报", sampleFiles("组织"));
+  const auto job = build(R"({"category":"ZZ","year":2023})");
+  ASSERT_TRUE(job);
+  const fs::path tar = download(archiveIdOf(job), "bundle.tar");
+  const fs::path key = publicKey();
+  const Verdict untouched = runVerifier(tar, {key});
+  ASSERT_EQ(untouched.exit, 0) << untouched.output;
+  const std::vector<TarItem> original = readTar(tar);
+  const std::string root = original.front().path.substr(0, original.front().path.find('/'));
+
+  // The unit's own key, for tampering by someone who holds it: the checks that do not rest on
+  // the signature must still catch what was changed.
+  auto signer =
+      core::Ed25519Signer::fromPem(readFile(fs::path(dataDir()) / "keys/checkpoint-signing.pem"));
+  ASSERT_TRUE(signer.ok());
+  // Re-bags the payload after `change`, signed with the unit's key: manifests and signature valid.
+  const auto rebag =
+      [&](const std::string& name,
+          const std::function<void(std::map<std::string, std::string>&,
+                                   std::vector<std::pair<std::string, std::string>>&)>& change) {
+        std::map<std::string, std::string> payload;
+        std::vector<std::pair<std::string, std::string>> info;
+        for (const TarItem& item : original) {
+          if (item.type != AE_IFREG) continue;
+          const std::string path = item.path.substr(root.size() + 1);
+          if (path.rfind("data/", 0) == 0) payload[path.substr(5)] = item.bytes;
+          if (path == "bag-info.txt") {
+            std::istringstream lines(item.bytes);
+            std::string line;
+            while (std::getline(lines, line)) {
+              const auto colon = line.find(": ");
+              const std::string label = line.substr(0, colon);
+              if (label != "Bagging-Date" && label != "Payload-Oxum")
+                info.emplace_back(label, line.substr(colon + 2));
+            }
+          }
+        }
+        change(payload, info);
+        archive::BagWriter bag(root, 1700000000);
+        for (auto& [path, bytes] : payload) bag.addBytes(path, bytes);
+        for (auto& [label, value] : info) bag.addInfo(label, value);
+        bag.signWith(signer.value());
+        const fs::path out = temp_ / name;
+        EXPECT_TRUE(bag.writeTo(out.string()).ok());
+        return out;
+      };
+  // Changes one entry of the original tar (manifests left as they were).
+  const auto tamper = [&](const std::string& name,
+                          const std::function<void(std::vector<TarItem>&)>& change) {
+    std::vector<TarItem> items = original;
+    change(items);
+    const fs::path out = temp_ / name;
+    writeTar(out, items);
+    return out;
+  };
+  const auto isPayloadPdf = [](const std::string& p) {
+    return p.find("/files/") != std::string::npos && endsWith(p, ".pdf");
+  };
+
+  struct Case {
+    std::string what;
+    fs::path tar;
+    std::string check;  // the failing check that must name it
+  };
+  std::vector<Case> cases;
+  cases.push_back(
+      {"changed payload byte",
+       tamper("byte.tar", [&](auto& items) { findItem(items, isPayloadPdf)->bytes[20] ^= 0x01; }),
+       "manifest_sha256"});
+  cases.push_back({"removed file",
+                   tamper("removed.tar",
+                          [&](auto& items) {
+                            items.erase(
+                                std::find_if(items.begin(), items.end(), [&](const TarItem& i) {
+                                  return i.type == AE_IFREG && isPayloadPdf(i.path);
+                                }));
+                          }),
+                   "manifest_sha256"});
+  cases.push_back({"added file",
+                   tamper("added.tar",
+                          [&](auto& items) {
+                            items.push_back({root + "/data/extra.txt", AE_IFREG, "后加的", ""});
+                          }),
+                   "manifest_sha256"});
+  cases.push_back({"edited bag-info",
+                   tamper("baginfo.tar",
+                          [&](auto& items) {
+                            TarItem* info = findItem(items, [](const std::string& p) {
+                              return endsWith(p, "/bag-info.txt");
+                            });
+                            info->bytes.replace(info->bytes.find("Gongkai-Year: 2023"), 18,
+                                                "Gongkai-Year: 2022");
+                          }),
+                   "tagmanifest_sha256"});
+  cases.push_back({"replaced signature",
+                   tamper("signature.tar",
+                          [&](auto& items) {
+                            findItem(items, [](const std::string& p) {
+                              return endsWith(p, ".ed25519.sig");
+                            })->bytes = std::string(64, 'x');
+                          }),
+                   "signature_ed25519"});
+  auto other = core::Ed25519Signer::generate();
+  ASSERT_TRUE(other.ok());
+  cases.push_back({"signature by another key",
+                   tamper("otherkey.tar",
+                          [&](auto& items) {
+                            const std::string manifest =
+                                findItem(items, [](const std::string& p) {
+                                  return endsWith(p, "/tagmanifest-sha256.txt");
+                                })->bytes;
+                            findItem(items, [](const std::string& p) {
+                              return endsWith(p, ".ed25519.sig");
+                            })->bytes = other.value().sign(manifest);
+                            findItem(items, [](const std::string& p) {
+                              return endsWith(p, "ed25519-public.pem");
+                            })->bytes = core::ed25519PublicKeyPem(other.value().publicKey());
+                          }),
+                   "signature_ed25519"});
+  cases.push_back({"audit entry edited",
+                   rebag("audit.tar",
+                         [](auto& payload, auto&) {
+                           std::string& entries = payload["audit/entries.jsonl"];
+                           const auto at = entries.find("\"actor\":\"");
+                           entries.replace(at, 9, "\"actor\":\"x");
+                         }),
+                   "audit_inclusion"});
+  cases.push_back({"gap in item numbers",
+                   rebag("gap.tar",
+                         [](auto& payload, auto&) {
+                           for (auto it = payload.begin(); it != payload.end();) {
+                             it = it->first.rfind("items/J001-2023-Y-ZZ-0002/", 0) == 0
+                                      ? payload.erase(it)
+                                      : std::next(it);
+                           }
+                         }),
+                   "reference_sequence"});
+  cases.push_back({"path-traversal entry",
+                   tamper("traversal.tar",
+                          [&](auto& items) {
+                            items.push_back({root + "/data/../../etc/cron.d/x", AE_IFREG,
+                                             "* * * * * root sh", ""});
+                          }),
+                   "tar_safety"});
+  cases.push_back({"symlink entry",
+                   tamper("symlink.tar",
+                          [&](auto& items) {
+                            items.push_back({root + "/data/passwd", AE_IFLNK, "", "/etc/passwd"});
+                          }),
+                   "tar_safety"});
+
+  for (const Case& c : cases) {
+    const Verdict verdict = runVerifier(c.tar, {key});
+    EXPECT_EQ(verdict.exit, 1) << c.what << "\n" << verdict.output;
+    ASSERT_TRUE(verdict.report) << c.what << "\n" << verdict.output;
+    EXPECT_TRUE(verdict.failedChecks().count(c.check))
+        << c.what << ": expected " << c.check << " to fail\n"
+        << verdict.output;
+  }
+  // The text report names the failure too, in Chinese and English.
+  std::string output;
+  EXPECT_EQ(runCommand({GONGKAI_VERIFY_BINARY, cases.front().tar.string(), "--key", key.string()},
+                       output),
+            1);
+  EXPECT_NE(output.find("[失败 FAIL] manifest_sha256"), std::string::npos) << output;
+  // Usage errors are told apart from a failed check.
+  EXPECT_EQ(runCommand({GONGKAI_VERIFY_BINARY, tar.string()}, output), 2);
+  EXPECT_EQ(runCommand({GONGKAI_VERIFY_BINARY, "--key", key.string()}, output), 2);
+  // Not a tar at all, and a truncated one: failed checks, never a crash.
+  writeFile(temp_ / "garbage.tar", std::string(5000, 'g'));
+  EXPECT_EQ(runVerifier(temp_ / "garbage.tar", {key}).exit, 1);
+  const std::string bytes = readFile(tar);
+  writeFile(temp_ / "cut.tar", bytes.substr(0, bytes.size() / 2));
+  EXPECT_EQ(runVerifier(temp_ / "cut.tar", {key}).exit, 1);
+}
+
+TEST_F(ArchiveBundlesTest, SignsWithSm2WhenTheUnitHasAKey) {
+  const fs::path sm2Key = temp_ / "sm2.pem";
+  std::string output;
+  ASSERT_EQ(
+      runCommand({"openssl", "genpkey", "-algorithm", "SM2", "-out", sm2Key.string()}, output), 0)
+      << output;
+  restart({"-D", "gongkai.archive.sm2_key_file=" + sm2Key.string()});
+  connect();
+  archived("党费收缴情况公示", sampleFiles("党费"));
+  const auto job = build(R"({"category":"ZZ","year":2023})");
+  ASSERT_TRUE(job);
+  const fs::path tar = download(archiveIdOf(job), "bundle.tar");
+  const fs::path out = temp_ / "x";
+  fs::create_directories(out);
+  ASSERT_EQ(runCommand({"tar", "-xf", tar.string(), "-C", out.string()}, output), 0);
+  const fs::path bag = fs::directory_iterator(out)->path();
+  const fs::path sm2Public = publicKey("sm2_public_key_pem");
+  EXPECT_EQ(readFile(sm2Public), readFile(bag / "signatures/sm2-public.pem"));
+  EXPECT_EQ(runCommand({"openssl", "dgst", "-sm3", "-verify", sm2Public.string(), "-sigopt",
+                        "distid:1234567812345678", "-signature",
+                        (bag / "signatures/tagmanifest-sha256.txt.sm2.sig").string(),
+                        (bag / "tagmanifest-sha256.txt").string()},
+                       output),
+            0)
+      << output;
+  const Verdict verdict = runVerifier(tar, {publicKey(), sm2Public});
+  EXPECT_EQ(verdict.exit, 0) << verdict.output;
+  // Checked with the SM2 key alone, the SM2 signature passes; a wrong SM2 key fails it.
+  const fs::path wrong = temp_ / "wrong-sm2.pem";
+  ASSERT_EQ(runCommand({"sh", "-c",
+                        "openssl genpkey -algorithm SM2 | openssl pkey -pubout -out '" +
+                            wrong.string() + "'"},
+                       output),
+            0);
+  EXPECT_TRUE(runVerifier(tar, {wrong}).failedChecks().count("signature_sm2"));
+}
+
+TEST_F(ArchiveBundlesTest, RequestsAreCheckedAndNothingIsQueuedForBadOnes) {
+  archived("党费收缴情况公示", sampleFiles("党费"));
+  const auto post = [&](const std::string& body, const std::string& type = "application/json") {
+    return client().request("POST", "/api/v1/archives", body, type);
+  };
+  const auto expectProblem = [&](const HttpResponse& r, int status, const std::string& code) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.header("content-type").rfind("application/problem+json", 0), 0u) << r.body;
+    EXPECT_EQ(r.json()->getValue<std::string>("code"), code) << r.body;
+  };
+  expectProblem(post("{"), 400, "malformed_json");
+  expectProblem(post(R"({"category":"ZZ","year":2023,"x":1})"), 422, "unknown_field");
+  expectProblem(post(R"({"category":1,"year":2023})"), 422, "required");
+  expectProblem(post(R"({"category":"ZZ","year":"2023"})"), 422, "invalid_year");
+  expectProblem(post(R"({"category":"ZZ","year":99999999999999999999})"), 400, "malformed_json");
+  expectProblem(post(R"({"category":"ZZ","year":1800})"), 422, "invalid_year");
+  expectProblem(post(R"({"category":"QQ","year":2023})"), 422, "unknown_category");
+  expectProblem(post(R"({"category":"ZZ","year":2022})"), 422, "nothing_to_archive");
+  expectProblem(post(R"({"category":"ZZ","year":2023,"checkpoint_size":999999})"), 404,
+                "checkpoint_not_found");
+  expectProblem(post(R"({"category":"ZZ","year":2023,"checkpoint_size":-1})"), 422,
+                "invalid_checkpoint_size");
+  expectProblem(post("category=ZZ", "application/x-www-form-urlencoded"), 415,
+                "unsupported_media_type");
+  expectProblem(post(R"({"category":"ZZ","year":2023,"pad":")" + std::string(10000, 'x') + "\"}"),
+                413, "payload_too_large");
+  expectProblem(client().get("/api/v1/jobs/1"), 404, "job_not_found");
+  expectProblem(client().get("/api/v1/jobs/abc"), 404, "not_found");
+  expectProblem(client().get("/api/v1/archives?year=abc"), 400, "invalid_query");
+
+  // A finished job cannot be cancelled; the archivist may not build.
+  const auto job = build(R"({"category":"ZZ","year":2023})");
+  ASSERT_TRUE(job);
+  expectProblem(
+      client().request(
+          "POST",
+          "/api/v1/jobs/" + std::to_string(job->getValue<Poco::Int64>("job_id")) + "/cancel", "",
+          ""),
+      409, "job_finished");
+  EXPECT_EQ(archivist_->postJson("/api/v1/archives", R"({"category":"ZZ","year":2023})").status,
+            403);
+  EXPECT_EQ(inspector_->postJson("/api/v1/archives", R"({"category":"ZZ","year":2023})").status,
+            403);
+  EXPECT_EQ(inspector_->get("/api/v1/archives").json()->getArray("archives")->size(), 1u);
+}
+
+TEST_F(ArchiveBundlesTest, ABuiltBundleSurvivesAKill) {
+  archived("党费收缴情况公示", sampleFiles("党费"));
+  const auto job = build(R"({"category":"ZZ","year":2023})");
+  ASSERT_TRUE(job);
+  const std::int64_t id = archiveIdOf(job);
+  server().kill();
+  restart();
+  connect();
+  // The bundle survives a kill -9, whole: listed, and verifying.
+  const fs::path tar = download(id, "after-kill.tar");
+  EXPECT_EQ(runVerifier(tar, {publicKey()}).exit, 0);
+}
+
+}  // namespace
+}  // namespace gongkai::testing

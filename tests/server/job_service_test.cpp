@@ -1,0 +1,187 @@
+// The background job runner over a real store: order, progress, results and failures kept in
+// the jobs table, cancelling queued and running jobs, and jobs a stopped server left unfinished.
+#include "gongkai/server/service/job_service.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "gongkai/server/store/archive_repository.h"
+#include "gongkai/server/store/store.h"
+#include "support/temp_dir.h"
+
+namespace gongkai::server {
+namespace {
+
+using gongkai::testing::TempDir;
+using service::JobContext;
+using service::JobService;
+
+// Waits (polling; bounded) until the job's state is one that ended.
+service::JobView waitForEnd(JobService& jobs, std::int64_t id) {
+  for (int i = 0; i < 2000; ++i) {
+    auto view = jobs.get(id);
+    if (view.ok() && view.value().row.state != "queued" && view.value().row.state != "running") {
+      return view.value();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ADD_FAILURE() << "job " << id << " did not end";
+  return {};
+}
+
+// A gate a job's work waits at until the test opens it.
+struct Gate {
+  std::mutex mutex;
+  std::condition_variable opened;
+  bool open = false;
+  bool reached = false;
+  std::condition_variable arrived;
+  void wait() {
+    std::unique_lock lock(mutex);
+    reached = true;
+    arrived.notify_all();
+    opened.wait(lock, [&] { return open; });
+  }
+  void waitUntilReached() {
+    std::unique_lock lock(mutex);
+    arrived.wait(lock, [&] { return reached; });
+  }
+  void release() {
+    std::lock_guard lock(mutex);
+    open = true;
+    opened.notify_all();
+  }
+};
+
+class JobServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = store::Store::open(temp_ / "data");
+    ASSERT_TRUE(opened.ok());
+    store_ = std::move(opened).value();
+  }
+  TempDir temp_;
+  std::unique_ptr<store::Store> store_;
+  service::Subject subject_{"archivist", "127.0.0.1", {}, 0};
+};
+
+TEST_F(JobServiceTest, RunsJobsInOrderAndKeepsTheirResultsAndProgress) {
+  JobService jobs(*store_);
+  ASSERT_TRUE(jobs.start().ok());
+  std::vector<int> order;
+  std::mutex orderMutex;
+  std::vector<std::int64_t> ids;
+  for (int n = 0; n < 3; ++n) {
+    auto id = jobs.submit("test", "{\"n\":" + std::to_string(n) + "}", subject_,
+                          [&, n](JobContext& context) -> core::Result<std::string> {
+                            context.setTotals(10, 1000);
+                            context.setItemsDone(10);
+                            context.setBytesDone(1000);
+                            std::lock_guard lock(orderMutex);
+                            order.push_back(n);
+                            return std::string("{\"made\":") + std::to_string(n) + "}";
+                          });
+    ASSERT_TRUE(id.ok());
+    ids.push_back(id.value());
+  }
+  for (std::size_t n = 0; n < ids.size(); ++n) {
+    const auto view = waitForEnd(jobs, ids[n]);
+    EXPECT_EQ(view.row.state, "done");
+    EXPECT_EQ(view.row.result, "{\"made\":" + std::to_string(n) + "}");
+    EXPECT_EQ(view.row.params, "{\"n\":" + std::to_string(n) + "}");
+    EXPECT_EQ(view.row.created_by, "archivist");
+    EXPECT_EQ(view.progress.items_done, 10);
+    EXPECT_EQ(view.progress.bytes_total, 1000);
+  }
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(jobs.get(9999).error().reason, "job_not_found");
+}
+
+TEST_F(JobServiceTest, AFailureOrAnExceptionFailsTheJobWithItsReason) {
+  JobService jobs(*store_);
+  ASSERT_TRUE(jobs.start().ok());
+  auto failing = jobs.submit("test", "{}", subject_, [](JobContext&) -> core::Result<std::string> {
+    return core::Error::make(core::ErrorCode::kInvalidArgument, "nothing_to_archive", "无 (none)");
+  });
+  auto throwing = jobs.submit("test", "{}", subject_, [](JobContext&) -> core::Result<std::string> {
+    throw std::runtime_error("disk on fire");
+  });
+  const auto failed = waitForEnd(jobs, failing.value());
+  EXPECT_EQ(failed.row.state, "failed");
+  EXPECT_EQ(failed.row.error_code, "nothing_to_archive");
+  const auto thrown = waitForEnd(jobs, throwing.value());
+  EXPECT_EQ(thrown.row.state, "failed");
+  EXPECT_EQ(thrown.row.error_code, "job_failed");
+  EXPECT_NE(thrown.row.error_message.find("disk on fire"), std::string::npos);
+  // A job that ended cannot be cancelled.
+  EXPECT_EQ(jobs.cancel(failing.value()).error().reason, "job_finished");
+}
+
+TEST_F(JobServiceTest, CancelsQueuedJobsAtOnceAndRunningOnesWhenTheyNotice) {
+  JobService jobs(*store_);
+  ASSERT_TRUE(jobs.start().ok());
+  Gate gate;
+  bool queuedRan = false;
+  auto running =
+      jobs.submit("test", "{}", subject_, [&](JobContext& context) -> core::Result<std::string> {
+        gate.wait();
+        if (context.cancelRequested()) {
+          return core::Error::make(core::ErrorCode::kUnavailable, "cancelled",
+                                   "已取消 (cancelled)");
+        }
+        return std::string("{}");
+      });
+  auto queued = jobs.submit("test", "{}", subject_, [&](JobContext&) -> core::Result<std::string> {
+    queuedRan = true;
+    return std::string("{}");
+  });
+  gate.waitUntilReached();
+  EXPECT_EQ(jobs.get(running.value()).value().row.state, "running");
+  EXPECT_EQ(jobs.get(queued.value()).value().row.state, "queued");
+
+  auto cancelledQueued = jobs.cancel(queued.value());
+  ASSERT_TRUE(cancelledQueued.ok());
+  EXPECT_EQ(cancelledQueued.value().row.state, "cancelled");
+  auto asked = jobs.cancel(running.value());
+  ASSERT_TRUE(asked.ok());
+  EXPECT_EQ(asked.value().row.state, "running");  // until its work notices
+  gate.release();
+  EXPECT_EQ(waitForEnd(jobs, running.value()).row.state, "cancelled");
+  EXPECT_TRUE(jobs.cancel(queued.value()).ok());  // cancelling again is harmless
+  jobs.stop();
+  EXPECT_FALSE(queuedRan);
+}
+
+TEST_F(JobServiceTest, JobsAStoppedServerLeftUnfinishedAreMarkedInterruptedAtStart) {
+  // As a server killed mid-build leaves them: one running, one queued.
+  std::int64_t runningId = 0, queuedId = 0;
+  ASSERT_TRUE(store_
+                  ->write([&](store::Transaction& tx) -> core::Status {
+                    store::JobRow row;
+                    row.kind = "archive.build";
+                    row.state = "running";
+                    row.params = "{}";
+                    row.created_by = "admin";
+                    row.created_at = row.updated_at = "2026-11-23T00:00:00Z";
+                    runningId = store::ArchiveRepository::insertJob(tx, row);
+                    row.state = "queued";
+                    queuedId = store::ArchiveRepository::insertJob(tx, row);
+                    return core::okStatus();
+                  })
+                  .ok());
+  JobService jobs(*store_);
+  ASSERT_TRUE(jobs.start().ok());
+  for (std::int64_t id : {runningId, queuedId}) {
+    const auto view = jobs.get(id);
+    ASSERT_TRUE(view.ok());
+    EXPECT_EQ(view.value().row.state, "failed");
+    EXPECT_EQ(view.value().row.error_code, "interrupted");
+  }
+}
+
+}  // namespace
+}  // namespace gongkai::server

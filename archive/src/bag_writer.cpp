@@ -18,6 +18,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "async_digest.h"
+
 namespace gongkai::archive {
 namespace {
 
@@ -37,30 +39,21 @@ std::string hexOf(const unsigned char* digest, unsigned int length) {
   return out;
 }
 
-// SHA-256 and SHA-512 of one stream, taken together.
+// SHA-256 and SHA-512 of one stream, taken together, each on a thread of its own.
 class Digests {
  public:
-  Digests() : sha256_(EVP_MD_CTX_new()), sha512_(EVP_MD_CTX_new()) {
-    EVP_DigestInit_ex(sha256_.get(), EVP_sha256(), nullptr);
-    EVP_DigestInit_ex(sha512_.get(), EVP_sha512(), nullptr);
-  }
+  Digests(AsyncDigest& sha256, AsyncDigest& sha512) : sha256_(sha256), sha512_(sha512) {}
   void update(const char* data, std::size_t size) {
-    EVP_DigestUpdate(sha256_.get(), data, size);
-    EVP_DigestUpdate(sha512_.get(), data, size);
+    sha256_.update(data, size);
+    sha512_.update(data, size);
   }
-  std::pair<std::string, std::string> finish() { return {hex(sha256_.get()), hex(sha512_.get())}; }
+  std::pair<std::string, std::string> finish() {
+    return {sha256_.finishHex(), sha512_.finishHex()};
+  }
 
  private:
-  static std::string hex(EVP_MD_CTX* context) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(context, digest, &length);
-    return hexOf(digest, length);
-  }
-  struct Free {
-    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-  };
-  std::unique_ptr<EVP_MD_CTX, Free> sha256_, sha512_;
+  AsyncDigest& sha256_;
+  AsyncDigest& sha512_;
 };
 
 bool isSafeName(const std::string& name) {
@@ -84,14 +77,14 @@ bool isSafePath(const std::string& path) {
 }
 
 // Where the tar's bytes go: a file, written in large blocks, with the SHA-256 of everything
-// written taken on the way, so the bundle's own digest costs no second read.
+// written taken on the way (on its own thread), so the bundle's own digest costs no second read.
 class HashingFile {
  public:
-  explicit HashingFile(const std::string& path)
+  HashingFile(const std::string& path, bool durable)
       : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)),
-        sha256_(EVP_MD_CTX_new()) {
+        durable_(durable),
+        sha256_(EVP_sha256()) {
     if (fd_ < 0) throw std::runtime_error("cannot create " + path);
-    EVP_DigestInit_ex(sha256_.get(), EVP_sha256(), nullptr);
     buffer_.reserve(kChunk);
   }
   ~HashingFile() {
@@ -99,26 +92,26 @@ class HashingFile {
   }
 
   void write(const char* data, std::size_t size) {
-    EVP_DigestUpdate(sha256_.get(), data, size);
     size_ += static_cast<std::int64_t>(size);
     if (buffer_.size() + size > kChunk) flush();
-    if (size >= kChunk) return writeAll(data, size);
+    if (size >= kChunk) {
+      sha256_.update(data, size);
+      return writeAll(data, size);
+    }
     buffer_.insert(buffer_.end(), data, data + size);
   }
 
-  BagWriter::Written finish(bool durable) {
+  BagWriter::Written finish() {
     flush();
-    if (durable && ::fsync(fd_) != 0) throw std::runtime_error("fsync failed");
+    if (durable_ && ::fsync(fd_) != 0) throw std::runtime_error("fsync failed");
     if (::close(fd_) != 0) throw std::runtime_error("close failed");
     fd_ = -1;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(sha256_.get(), digest, &length);
-    return {size_, hexOf(digest, length)};
+    return {size_, sha256_.finishHex()};
   }
 
  private:
   void flush() {
+    sha256_.update(buffer_.data(), buffer_.size());
     writeAll(buffer_.data(), buffer_.size());
     buffer_.clear();
   }
@@ -129,13 +122,21 @@ class HashingFile {
       if (done <= 0) throw std::runtime_error("write failed");
       data += done;
       size -= static_cast<std::size_t>(done);
+      written_ += done;
+    }
+    // A durable tar is written back while the rest is still being hashed, not all at the final
+    // fsync: start writeback of every full stretch as soon as it is written.
+    if (durable_ && written_ - started_ >= kWritebackStretch) {
+      ::sync_file_range(fd_, started_, written_ - started_, SYNC_FILE_RANGE_WRITE);
+      started_ = written_;
     }
   }
-  struct Free {
-    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-  };
+  static constexpr std::int64_t kWritebackStretch = std::int64_t{32} << 20;
   int fd_;
-  std::unique_ptr<EVP_MD_CTX, Free> sha256_;
+  bool durable_;
+  std::int64_t written_ = 0;  // bytes handed to the file
+  std::int64_t started_ = 0;  // bytes whose writeback has been started
+  AsyncDigest sha256_;
   std::vector<char> buffer_;
   std::int64_t size_ = 0;
 };
@@ -299,7 +300,8 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
     }
   }
   try {
-    HashingFile out(tarPath);
+    HashingFile out(tarPath, durable);
+    AsyncDigest sha256(EVP_sha256()), sha512(EVP_sha512());
     {
       TarOut tar(out, mtime_);
       const std::string root = bagName_ + "/";
@@ -316,7 +318,7 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
           const std::string folder = item->path.substr(0, slash + 1);
           if (directories.insert(folder).second) tar.directory(root + "data/" + folder);
         }
-        Digests digests;
+        Digests digests(sha256, sha512);
         if (item->source.empty()) {
           tar.file(root + "data/" + item->path, static_cast<std::int64_t>(item->bytes.size()));
           tar.data(item->bytes.data(), item->bytes.size());
@@ -359,7 +361,7 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
       for (const auto& [name, text] : tags) {
         tar.file(root + name, static_cast<std::int64_t>(text.size()));
         tar.data(text.data(), text.size());
-        Digests digests;
+        Digests digests(sha256, sha512);
         digests.update(text.data(), text.size());
         tagManifest += digests.finish().first + "  " + name + "\n";
       }
@@ -383,7 +385,7 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
       }
       tar.close();
     }
-    return out.finish(durable);
+    return out.finish();
   } catch (const Cancelled&) {
     std::remove(tarPath.c_str());
     return Error::make(ErrorCode::kUnavailable, "cancelled", "已取消 (cancelled)");

@@ -11,6 +11,7 @@
 #include <regex>
 #include <set>
 
+#include "async_digest.h"
 #include "gongkai/archive/bundle_layout.h"
 #include "gongkai/archive/file_inspector.h"
 #include "gongkai/archive/json_value.h"
@@ -256,6 +257,8 @@ class Verifier {
     }
     TarEntry entry;
     std::vector<char> buffer(kChunk);
+    // Both digests on threads of their own; this one reads and inspects.
+    AsyncDigest sha256(EVP_sha256()), sha512(EVP_sha512());
     std::int64_t entries = 0;
     while (reader.next(entry)) {
       ++entries;
@@ -272,7 +275,6 @@ class Verifier {
           startsWith(path, layout::kItems) &&
           path.find(std::string("/") + std::string(layout::kFilesFolder)) != std::string::npos;
       SeenFile seen;
-      Hasher sha256(EVP_sha256()), sha512(EVP_sha512());
       std::optional<FileInspector> inspector;
       if (inData) inspector.emplace(path, payloadFile ? "" : declaredTypeByExtension(path));
       const bool keep = !payloadFile && entry.size <= kMaxKeptFile;
@@ -288,8 +290,8 @@ class Verifier {
         seen.size += got;
       }
       if (reader.error()) break;
-      seen.sha256 = sha256.finish();
-      seen.sha512 = sha512.finish();
+      seen.sha256 = sha256.finishHex();
+      seen.sha512 = sha512.finishHex();
       if (inspector) seen.findings = inspector->finish();
       if (keep) seen.bytes = std::move(kept);
       files_.emplace(path, std::move(seen));

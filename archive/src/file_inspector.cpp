@@ -1,6 +1,7 @@
 #include "gongkai/archive/file_inspector.h"
 
 #include <algorithm>
+#include <cstring>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -229,7 +230,19 @@ std::string_view formatOfMagic(Magic magic) {
 class Utf8Validator {
  public:
   void feed(const unsigned char* p, std::size_t n) {
-    for (std::size_t i = 0; i < n && !failed(); ++i) feedByte(p[i]);
+    std::size_t i = 0;
+    while (i < n && !failed()) {
+      // Runs of ASCII without NUL, eight bytes at a time: most text is mostly ASCII.
+      while (pending_ == 0 && i + 8 <= n) {
+        std::uint64_t word;
+        std::memcpy(&word, p + i, 8);
+        const bool highBit = (word & 0x8080808080808080ULL) != 0;
+        const bool zeroByte = ((word - 0x0101010101010101ULL) & ~word & 0x8080808080808080ULL) != 0;
+        if (highBit || zeroByte) break;
+        i += 8;
+      }
+      if (i < n) feedByte(p[i++]);
+    }
   }
   bool valid() const { return !invalid_ && pending_ == 0; }
   bool sawNul() const { return sawNul_; }
@@ -371,7 +384,16 @@ class MarkupScanner {
 class PdfNameScanner {
  public:
   void feed(const unsigned char* p, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) feedByte(p[i]);
+    std::size_t i = 0;
+    while (i < n) {
+      // Outside a name only '/' matters: skip to it (most of a PDF is stream data).
+      if (!inName_) {
+        const void* slash = std::memchr(p + i, '/', n - i);
+        if (slash == nullptr) return;
+        i = static_cast<std::size_t>(static_cast<const unsigned char*>(slash) - p);
+      }
+      feedByte(p[i++]);
+    }
   }
   void finish() { endName(); }
 

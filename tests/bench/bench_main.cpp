@@ -29,15 +29,7 @@ namespace {
 using namespace gongkai::testing;
 using gongkai::bench::Clock;
 using gongkai::bench::median;
-
-long peakRssKib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
+using gongkai::bench::peakRssKib;
 
 double createDocuments(int port, int clients, int total) {
   std::atomic<int> next{0};

@@ -316,6 +316,17 @@ TEST_F(ArchiveBundlesTest, BuildsDownloadsAndVerifiesWithStandardTools) {
                        output),
             0)
       << output;
+  // Complete, as a BagIt validator asks (RFC 8493 §3): every payload file is in each manifest.
+  for (const char* manifest : {"manifest-sha256.txt", "manifest-sha512.txt"}) {
+    EXPECT_EQ(runCommand({"sh", "-c",
+                          "cd '" + bag.string() + "' && find data -type f | sort > /tmp/gk-listed.$$ && "
+                          "cut -d' ' -f3- " + manifest + " | sort | diff - /tmp/gk-listed.$$; "
+                          "status=$?; rm -f /tmp/gk-listed.$$; exit $status"},
+                         output),
+              0)
+        << output;
+  }
+  EXPECT_EQ(readFile(bag / "bagit.txt"), "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
   const fs::path key = publicKey();
   EXPECT_EQ(readFile(key), readFile(bag / "signatures/ed25519-public.pem"));
   ASSERT_EQ(runCommand({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", key.string(), "-rawin",
@@ -545,6 +556,21 @@ TEST_F(ArchiveBundlesTest, TheVerifierCatchesAndNamesEachTampering) {
   const std::string bytes = readFile(tar);
   writeFile(temp_ / "cut.tar", bytes.substr(0, bytes.size() / 2));
   EXPECT_EQ(runVerifier(temp_ / "cut.tar", {key}).exit, 1);
+}
+
+// The verifier a committee runs carries no server code: it needs libarchive and libcrypto only.
+TEST(GongkaiVerify, LinksOnlyLibarchiveAndOpenSsl) {
+  std::string output;
+  ASSERT_EQ(runCommand({"readelf", "-d", GONGKAI_VERIFY_BINARY}, output), 0) << output;
+  std::set<std::string> needed;
+  for (std::size_t at = output.find("Shared library: ["); at != std::string::npos;
+       at = output.find("Shared library: [", at + 1)) {
+    const auto start = at + 17;
+    needed.insert(output.substr(start, output.find(']', start) - start));
+  }
+  EXPECT_EQ(needed, (std::set<std::string>{"libarchive.so.13", "libcrypto.so.3", "libstdc++.so.6",
+                                           "libgcc_s.so.1", "libc.so.6"}))
+      << output;
 }
 
 TEST_F(ArchiveBundlesTest, SignsWithSm2WhenTheUnitHasAKey) {

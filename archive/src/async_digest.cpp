@@ -6,7 +6,7 @@ namespace gongkai::archive {
 namespace {
 
 constexpr std::size_t kPiece = 1 << 20;
-constexpr std::size_t kMaxQueued = 4;  // bounds memory: a few MiB whatever the stream
+constexpr std::size_t kMaxQueued = 8;  // bounds memory: a few MiB whatever the stream
 
 std::string hexOf(const unsigned char* bytes, unsigned int length) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -50,7 +50,7 @@ void AsyncDigest::update(const char* data, std::size_t size) {
     buffer.assign(data, data + piece);
     {
       std::lock_guard lock(mutex_);
-      queue_.push_back(std::move(buffer));
+      queue_.push_back({std::move(buffer), nullptr});
     }
     changed_.notify_all();
     data += piece;
@@ -58,14 +58,25 @@ void AsyncDigest::update(const char* data, std::size_t size) {
   }
 }
 
-std::string AsyncDigest::finishHex() {
+void AsyncDigest::finishInto(std::string* out) {
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return queue_.size() < kMaxQueued; });
+    queue_.push_back({{}, out});
+  }
+  changed_.notify_all();
+}
+
+void AsyncDigest::wait() {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [&] { return queue_.empty() && !busy_; });
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(context_, digest, &length);
-  EVP_DigestInit_ex(context_, md_, nullptr);
-  return hexOf(digest, length);
+}
+
+std::string AsyncDigest::finishHex() {
+  std::string out;
+  finishInto(&out);
+  wait();
+  return out;
 }
 
 void AsyncDigest::loop() {
@@ -73,16 +84,26 @@ void AsyncDigest::loop() {
   while (true) {
     changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, nothing left
-    std::vector<char> buffer = std::move(queue_.front());
+    Piece piece = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
     changed_.notify_all();
-    EVP_DigestUpdate(context_, buffer.data(), buffer.size());
+    if (piece.finish != nullptr) {
+      unsigned char digest[EVP_MAX_MD_SIZE];
+      unsigned int length = 0;
+      EVP_DigestFinal_ex(context_, digest, &length);
+      EVP_DigestInit_ex(context_, md_, nullptr);
+      *piece.finish = hexOf(digest, length);
+    } else {
+      EVP_DigestUpdate(context_, piece.bytes.data(), piece.bytes.size());
+    }
     lock.lock();
     busy_ = false;
-    buffer.clear();
-    spare_.push_back(std::move(buffer));
+    if (piece.finish == nullptr) {
+      piece.bytes.clear();
+      spare_.push_back(std::move(piece.bytes));
+    }
     changed_.notify_all();
   }
 }

@@ -23,7 +23,13 @@ class AsyncDigest {
   AsyncDigest& operator=(const AsyncDigest&) = delete;
 
   void update(const char* data, std::size_t size);
-  // Waits for everything given so far, returns the digest in lower-case hex and starts afresh.
+  // Ends the current stream: its digest, in lower-case hex, is written to `*out` once the worker
+  // gets there, and a new stream starts. The caller keeps `*out` alive and reads it after wait().
+  // Ending streams this way, not waiting at each, keeps the worker busy across many small files.
+  void finishInto(std::string* out);
+  // Waits until everything given so far is hashed.
+  void wait();
+  // finishInto() and wait(): the digest of the current stream.
   std::string finishHex();
 
  private:
@@ -33,7 +39,11 @@ class AsyncDigest {
   EVP_MD_CTX* context_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<std::vector<char>> queue_;   // filled, waiting to be hashed, in order
+  struct Piece {
+    std::vector<char> bytes;
+    std::string* finish = nullptr;  // set: the end of a stream, its digest goes here
+  };
+  std::deque<Piece> queue_;               // waiting to be hashed, in order
   std::vector<std::vector<char>> spare_;  // emptied, for reuse
   bool busy_ = false;                     // the worker holds a buffer
   bool stopping_ = false;

@@ -19,6 +19,7 @@
 #include <stdexcept>
 
 #include "async_digest.h"
+#include "gongkai/core/sha256.h"
 
 namespace gongkai::archive {
 namespace {
@@ -38,23 +39,6 @@ std::string hexOf(const unsigned char* digest, unsigned int length) {
   }
   return out;
 }
-
-// SHA-256 and SHA-512 of one stream, taken together, each on a thread of its own.
-class Digests {
- public:
-  Digests(AsyncDigest& sha256, AsyncDigest& sha512) : sha256_(sha256), sha512_(sha512) {}
-  void update(const char* data, std::size_t size) {
-    sha256_.update(data, size);
-    sha512_.update(data, size);
-  }
-  std::pair<std::string, std::string> finish() {
-    return {sha256_.finishHex(), sha512_.finishHex()};
-  }
-
- private:
-  AsyncDigest& sha256_;
-  AsyncDigest& sha512_;
-};
 
 bool isSafeName(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
@@ -308,21 +292,26 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
       tar.directory(root);
       tar.directory(root + "data/");
       std::set<std::string> directories;
-      std::string manifest256, manifest512;
+      // Each file's digests, filled in by the digest threads as they get to its end.
+      std::vector<std::string> sums256(ordered.size()), sums512(ordered.size());
+      const auto hash = [&](const char* data, std::size_t size) {
+        sha256.update(data, size);
+        sha512.update(data, size);
+      };
       std::int64_t octets = 0;
       std::vector<char> buffer(kChunk);
-      for (const Payload* item : ordered) {
+      for (std::size_t i = 0; i < ordered.size(); ++i) {
+        const Payload* item = ordered[i];
         // Parent folders first, each once, in path order.
         for (std::size_t slash = item->path.find('/'); slash != std::string::npos;
              slash = item->path.find('/', slash + 1)) {
           const std::string folder = item->path.substr(0, slash + 1);
           if (directories.insert(folder).second) tar.directory(root + "data/" + folder);
         }
-        Digests digests(sha256, sha512);
         if (item->source.empty()) {
           tar.file(root + "data/" + item->path, static_cast<std::int64_t>(item->bytes.size()));
           tar.data(item->bytes.data(), item->bytes.size());
-          digests.update(item->bytes.data(), item->bytes.size());
+          hash(item->bytes.data(), item->bytes.size());
           octets += static_cast<std::int64_t>(item->bytes.size());
           if (progress_ && !progress_(octets)) throw Cancelled{};
         } else {
@@ -338,15 +327,21 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
             const auto got = in.gcount();
             if (got <= 0) throw std::runtime_error("short read of " + item->source);
             tar.data(buffer.data(), static_cast<std::size_t>(got));
-            digests.update(buffer.data(), static_cast<std::size_t>(got));
+            hash(buffer.data(), static_cast<std::size_t>(got));
             left -= got;
             if (progress_ && !progress_(octets + size - left)) throw Cancelled{};
           }
           octets += size;
         }
-        const auto [sha256, sha512] = digests.finish();
-        manifest256 += sha256 + "  data/" + manifestPath(item->path) + "\n";
-        manifest512 += sha512 + "  data/" + manifestPath(item->path) + "\n";
+        sha256.finishInto(&sums256[i]);
+        sha512.finishInto(&sums512[i]);
+      }
+      sha256.wait();
+      sha512.wait();
+      std::string manifest256, manifest512;
+      for (std::size_t i = 0; i < ordered.size(); ++i) {
+        manifest256 += sums256[i] + "  data/" + manifestPath(ordered[i]->path) + "\n";
+        manifest512 += sums512[i] + "  data/" + manifestPath(ordered[i]->path) + "\n";
       }
       std::string bagInfo = "Bagging-Date: " + utcDate(mtime_) + "\n" +
                             "Payload-Oxum: " + std::to_string(octets) + "." +
@@ -361,9 +356,7 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
       for (const auto& [name, text] : tags) {
         tar.file(root + name, static_cast<std::int64_t>(text.size()));
         tar.data(text.data(), text.size());
-        Digests digests(sha256, sha512);
-        digests.update(text.data(), text.size());
-        tagManifest += digests.finish().first + "  " + name + "\n";
+        tagManifest += core::sha256Hex(text) + "  " + name + "\n";
       }
       tar.file(root + "tagmanifest-sha256.txt", static_cast<std::int64_t>(tagManifest.size()));
       tar.data(tagManifest.data(), tagManifest.size());

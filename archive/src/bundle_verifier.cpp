@@ -274,7 +274,9 @@ class Verifier {
       const bool payloadFile =
           startsWith(path, layout::kItems) &&
           path.find(std::string("/") + std::string(layout::kFilesFolder)) != std::string::npos;
-      SeenFile seen;
+      // In the map before its bytes are read: the digest threads write its digests there when
+      // they reach its end, while this thread goes on to the next entry.
+      SeenFile& seen = files_[path];
       std::optional<FileInspector> inspector;
       if (inData) inspector.emplace(path, payloadFile ? "" : declaredTypeByExtension(path));
       const bool keep = !payloadFile && entry.size <= kMaxKeptFile;
@@ -289,13 +291,14 @@ class Verifier {
         if (keep) kept.append(buffer.data(), static_cast<std::size_t>(got));
         seen.size += got;
       }
+      sha256.finishInto(&seen.sha256);
+      sha512.finishInto(&seen.sha512);
       if (reader.error()) break;
-      seen.sha256 = sha256.finishHex();
-      seen.sha512 = sha512.finishHex();
       if (inspector) seen.findings = inspector->finish();
       if (keep) seen.bytes = std::move(kept);
-      files_.emplace(path, std::move(seen));
     }
+    sha256.wait();
+    sha512.wait();
     if (reader.error()) {
       add(Property::kSafety, "tar_safety", report_.name.empty() ? report_.bundle : report_.name,
           false, reader.error()->message);

@@ -40,39 +40,6 @@ struct EvpFree {
 };
 using Pkey = std::unique_ptr<EVP_PKEY, EvpFree>;
 
-std::string hex(const unsigned char* bytes, unsigned int length) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kDigits[bytes[i] >> 4];
-    out += kDigits[bytes[i] & 0xf];
-  }
-  return out;
-}
-
-class Hasher {
- public:
-  explicit Hasher(const EVP_MD* md) : context_(EVP_MD_CTX_new()) {
-    EVP_DigestInit_ex(context_.get(), md, nullptr);
-  }
-  void update(const char* data, std::size_t size) { EVP_DigestUpdate(context_.get(), data, size); }
-  std::string finish() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(context_.get(), digest, &length);
-    return hex(digest, length);
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, EvpFree> context_;
-};
-
-std::string sha256Of(std::string_view bytes) {
-  Hasher hasher(EVP_sha256());
-  hasher.update(bytes.data(), bytes.size());
-  return hasher.finish();
-}
-
 // Everything learnt about one file of the bag while streaming it.
 struct SeenFile {
   std::int64_t size = 0;
@@ -462,8 +429,9 @@ class Verifier {
   }
 
   static bool verifySm2(EVP_PKEY* key, std::string_view message, std::string_view signature) {
-    std::unique_ptr<EVP_MD_CTX, EvpFree> context(EVP_MD_CTX_new());
+    // The key context outlives the digest context that borrows it.
     std::unique_ptr<EVP_PKEY_CTX, EvpFree> keyContext(EVP_PKEY_CTX_new(key, nullptr));
+    std::unique_ptr<EVP_MD_CTX, EvpFree> context(EVP_MD_CTX_new());
     if (!context || !keyContext ||
         EVP_PKEY_CTX_set1_id(keyContext.get(), kSm2DistinguishingId.data(),
                              static_cast<int>(kSm2DistinguishingId.size())) <= 0) {
@@ -719,7 +687,7 @@ class Verifier {
   bool checkRecordInLog(const std::string& type, const std::string& id, std::int64_t version,
                         const std::string& bytes, const std::string& subject) {
     auto found = logged_.find(type + "/" + id + "/" + std::to_string(version));
-    const bool ok = found != logged_.end() && found->second == sha256Of(bytes);
+    const bool ok = found != logged_.end() && found->second == core::sha256Hex(bytes);
     if (!ok) {
       add(Property::kAuthenticity, "record_in_log", subject + " v" + std::to_string(version), false,
           "记录与审计日志不符：被改动，或日志中没有它 (record does not match the audit log: "

@@ -14,11 +14,11 @@
 #include "async_digest.h"
 #include "gongkai/archive/bundle_layout.h"
 #include "gongkai/archive/file_inspector.h"
-#include "gongkai/archive/json_value.h"
 #include "gongkai/archive/sm2_signer.h"
 #include "gongkai/core/base64.h"
 #include "gongkai/core/checkpoint.h"
 #include "gongkai/core/ed25519.h"
+#include "gongkai/core/json_reader.h"
 #include "gongkai/core/merkle.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/signed_note.h"
@@ -102,6 +102,12 @@ std::vector<std::string_view> lines(std::string_view text) {
     start = end + 1;
   }
   return out;
+}
+
+// An audit entry, proof or record; why one does not parse is not reported, only that it does not.
+std::optional<core::JsonValue> parseRecord(std::string_view text) {
+  core::JsonSyntaxError ignored;
+  return core::parseJsonWithLines(text, ignored);
 }
 
 // bag-info.txt: "Label: value" lines; a line starting with white space continues the value.
@@ -500,11 +506,10 @@ class Verifier {
     std::int64_t previousSeq = 0;
     for (std::size_t i = 0; i < entryLines.size(); ++i) {
       const std::string subject = "audit entry " + std::to_string(i + 1);
-      auto entry = json::parse(entryLines[i]);
-      auto proof = json::parse(proofLines[i]);
-      const auto seq = entry.ok() ? entry.value().getInteger("seq") : std::nullopt;
-      if (!entry.ok() || !proof.ok() || !seq || proof.value().getInteger("seq") != seq ||
-          *seq <= previousSeq) {
+      const auto entry = parseRecord(entryLines[i]);
+      const auto proof = parseRecord(proofLines[i]);
+      const auto seq = entry ? entry->integerAt("seq") : std::nullopt;
+      if (!entry || !proof || !seq || proof->integerAt("seq") != seq || *seq <= previousSeq) {
         add(Property::kAuthenticity, "audit_inclusion", subject, false,
             "审计条目或证明格式错误 (malformed audit entry or proof)");
         ++failures;
@@ -513,10 +518,10 @@ class Verifier {
       previousSeq = *seq;
       std::vector<merkle::Hash> path;
       bool wellFormed =
-          proof.value().getInteger("tree_size") == static_cast<std::int64_t>(checkpoint->size);
-      if (const json::Value* hashes = proof.value().get("proof"); hashes && hashes->array()) {
-        for (const json::Value& hash : *hashes->array()) {
-          const auto bytes = hash.string() ? core::base64Decode(*hash.string()) : std::nullopt;
+          proof->integerAt("tree_size") == static_cast<std::int64_t>(checkpoint->size);
+      if (const core::JsonValue* hashes = proof->valueAt("proof"); hashes && hashes->isArray()) {
+        for (const core::JsonValue& hash : hashes->items) {
+          const auto bytes = hash.isString() ? core::base64Decode(hash.text) : std::nullopt;
           auto parsed =
               bytes ? merkle::hashFromBytes(*bytes) : core::Result<merkle::Hash>(core::Error{});
           if (!parsed.ok()) {
@@ -541,11 +546,11 @@ class Verifier {
         continue;
       }
       // Which records the log vouches for: object → version → content hash.
-      const json::Value* object = entry.value().get("object");
-      const std::string* type = object ? object->getString("type") : nullptr;
-      const std::string* id = object ? object->getString("id") : nullptr;
-      const std::string* content = entry.value().getString("content_sha256");
-      const auto version = object ? object->getInteger("version") : std::nullopt;
+      const core::JsonValue* object = entry->valueAt("object");
+      const std::string* type = object ? object->stringAt("type") : nullptr;
+      const std::string* id = object ? object->stringAt("id") : nullptr;
+      const std::string* content = entry->stringAt("content_sha256");
+      const auto version = object ? object->integerAt("version") : std::nullopt;
       if (type && id && content && version) {
         logged_[*type + "/" + *id + "/" + std::to_string(*version)] = *content;
       }
@@ -699,23 +704,21 @@ class Verifier {
   void checkItem(const std::string& code, const ItemFiles& item) {
     // Required metadata.
     std::vector<std::string> problems;
-    std::optional<json::Value> current;
+    std::optional<core::JsonValue> current;
     if (!item.metadata) {
       problems.push_back("metadata.json 缺失 (missing)");
-    } else if (auto parsed = json::parse(*item.metadata); !parsed.ok()) {
+    } else if (current = parseRecord(*item.metadata); !current) {
       problems.push_back("metadata.json 无法解析 (does not parse)");
-    } else {
-      current = std::move(parsed).value();
     }
     std::string documentId;
     if (current) {
-      const auto id = current->getInteger("document_id");
-      const std::string* title = current->getString("title");
-      const std::string* category = current->getString("category");
-      const std::string* status = current->getString("status");
-      const json::Value* disclosure = current->get("disclosure");
-      const std::string* reference = disclosure ? disclosure->getString("reference_code") : nullptr;
-      const auto version = current->getInteger("version");
+      const auto id = current->integerAt("document_id");
+      const std::string* title = current->stringAt("title");
+      const std::string* category = current->stringAt("category");
+      const std::string* status = current->stringAt("status");
+      const core::JsonValue* disclosure = current->valueAt("disclosure");
+      const std::string* reference = disclosure ? disclosure->stringAt("reference_code") : nullptr;
+      const auto version = current->integerAt("version");
       if (!id) problems.push_back("缺 document_id (no document_id)");
       if (!title || title->empty()) problems.push_back("缺题名 (no title)");
       if (!category || category->empty() || *category != infoValue(info_, layout::kInfoCategory)) {
@@ -753,16 +756,16 @@ class Verifier {
     for (const auto& [n, bytes] : item.versions) {
       if (!documentId.empty())
         inLog = checkRecordInLog("document", documentId, n, bytes, code) && inLog;
-      auto parsed = json::parse(bytes);
-      if (!parsed.ok()) continue;
-      const json::Value* files = parsed.value().get("files");
-      if (!files || !files->array()) continue;
-      for (const json::Value& file : *files->array()) {
-        const auto id = file.getInteger("id");
-        const std::string* name = file.getString("name");
-        const std::string* sha = file.getString("sha256");
-        const auto size = file.getInteger("size");
-        const std::string* media = file.getString("media_type");
+      const auto parsed = parseRecord(bytes);
+      if (!parsed) continue;
+      const core::JsonValue* files = parsed->valueAt("files");
+      if (!files || !files->isArray()) continue;
+      for (const core::JsonValue& file : files->items) {
+        const auto id = file.integerAt("id");
+        const std::string* name = file.stringAt("name");
+        const std::string* sha = file.stringAt("sha256");
+        const auto size = file.integerAt("size");
+        const std::string* media = file.stringAt("media_type");
         if (!id || !name || !sha || !size) continue;
         const std::string bundled = layout::bundledFileName(*id, *name);
         expectedFiles[bundled] = {*size, *sha};

@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 
 #include <charconv>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -104,6 +105,36 @@ int hashIterations(std::string_view encoded) {
 std::string newToken() { return std::string(kTokenPrefix) + base64Url(randomBytes(kTokenBytes)); }
 
 std::string tokenDigest(std::string_view token) { return sha256Hex(token); }
+
+namespace {
+constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+}
+
+std::string newReceiptCode() {
+  const std::string bytes = randomBytes(10);
+  std::string code;
+  std::uint64_t bits = 0;
+  int held = 0;
+  for (unsigned char byte : bytes) {
+    bits = (bits << 8) | byte;
+    held += 8;
+    while (held >= 5) {
+      if (code.size() % 5 == 4) code += '-';
+      code += kCrockford[(bits >> (held - 5)) & 0x1f];
+      held -= 5;
+    }
+  }
+  return code;
+}
+
+bool isWellFormedReceiptCode(std::string_view code) {
+  if (code.size() != 19) return false;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const bool ok = i % 5 == 4 ? code[i] == '-' : kCrockford.find(code[i]) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
 
 bool isWellFormedToken(std::string_view token) {
   if (token.size() != kTokenPrefix.size() + 43 ||

@@ -13,15 +13,19 @@
 #include <set>
 #include <utility>
 
+#include "gongkai/core/json_reader.h"
 #include "gongkai/core/text.h"
-#include "json_lines.h"
 
 namespace gongkai::policies {
 namespace {
 
-using detail::JsonMember;
-using detail::JsonValue;
+using core::JsonMember;
+using core::JsonValue;
 namespace fs = std::filesystem;
+
+// People edit these files by hand, often on Windows, whose editors may write a byte order mark.
+constexpr core::JsonReadOptions kPolicyJson{
+    .maxDepth = 32, .maxBytes = 1024 * 1024, .allowByteOrderMark = true};
 
 // The roles code relies on; a roles file must define each of them.
 constexpr std::string_view kRequiredRoles[] = {"admin",     "archivist", "reviewer", "inspector",
@@ -181,8 +185,8 @@ class Checker {
   [[noreturn]] void expected(const JsonValue& value, const std::string& path,
                              const std::string& chinese, const std::string& english) const {
     fail(value.line, path,
-         "必须是" + chinese + "，却是" + detail::kindName(value.kind, false) + " (must be " +
-             english + ", not " + detail::kindName(value.kind, true) + ")");
+         "必须是" + chinese + "，却是" + core::kindName(value.kind, false) + " (must be " +
+             english + ", not " + core::kindName(value.kind, true) + ")");
   }
 
   [[noreturn]] void outOfRange(const JsonValue& value, const std::string& path, int min,
@@ -212,20 +216,20 @@ PolicyFile readPolicyFile(const std::string& folder, const std::string& name) {
   if (!fs::is_regular_file(status)) throw failFile("不是普通文件 (not a regular file)");
   const auto tooLarge = PolicyFailure{name, 0, "", "文件超过 1 MiB (file larger than 1 MiB)"};
   const std::uintmax_t size = fs::file_size(path, ec);
-  if (!ec && size > detail::kMaxJsonBytes) throw tooLarge;
+  if (!ec && size > kPolicyJson.maxBytes) throw tooLarge;
 
   std::ifstream in(path, std::ios::binary);
   if (!in) throw failFile("无法读取 (cannot read)");
   PolicyFile file;
   file.name = name;
-  file.text.resize(detail::kMaxJsonBytes + 1);
+  file.text.resize(kPolicyJson.maxBytes + 1);
   in.read(file.text.data(), static_cast<std::streamsize>(file.text.size()));
   if (in.bad()) throw failFile("无法读取 (cannot read)");
   file.text.resize(static_cast<std::size_t>(in.gcount()));
-  if (file.text.size() > detail::kMaxJsonBytes) throw tooLarge;
+  if (file.text.size() > kPolicyJson.maxBytes) throw tooLarge;
 
-  detail::JsonSyntaxError syntax;
-  auto root = detail::parseJsonWithLines(file.text, syntax);
+  core::JsonSyntaxError syntax;
+  auto root = core::parseJsonWithLines(file.text, syntax, kPolicyJson);
   if (!root) throw PolicyFailure{name, syntax.line, "", syntax.message};
   if (!root->isObject()) {
     throw PolicyFailure{name, root->line, "", "顶层必须是对象 (the top level must be an object)"};
@@ -477,8 +481,8 @@ std::string patternProblem(std::string_view pattern) {
 
 ArchivePolicy loadArchive(const PolicyFile& file) {
   const Checker check(file.name);
-  const JsonValue& root =
-      check.keys(file.root, "", {"fonds_code", "reference_code_pattern"}, {"source", "organization"});
+  const JsonValue& root = check.keys(file.root, "", {"fonds_code", "reference_code_pattern"},
+                                     {"source", "organization"});
   if (const JsonMember* source = root.member("source"))
     check.string(source->value, "source", false);
   ArchivePolicy archive;

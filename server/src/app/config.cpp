@@ -32,6 +32,8 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.audit_origin = c.getString("gongkai.audit.origin", s.audit_origin);
   s.audit_key_file = c.getString("gongkai.audit.key_file", s.audit_key_file);
   s.archive_sm2_key_file = c.getString("gongkai.archive.sm2_key_file", s.archive_sm2_key_file);
+  s.feedback_submissions_per_hour =
+      c.getInt("gongkai.feedback.submissions_per_hour", s.feedback_submissions_per_hour);
   s.checkpoint_every_entries = c.getInt64("gongkai.audit.checkpoint_every_entries", s.checkpoint_every_entries);
   s.checkpoint_every_seconds = c.getInt("gongkai.audit.checkpoint_every_seconds", s.checkpoint_every_seconds);
   s.extractor = c.getString("gongkai.search.extractor", s.extractor);

@@ -24,8 +24,18 @@ Error Access::denied(const Exchange& ex, std::string_view permission) const {
 }
 
 core::Status Access::require(const Exchange& ex, std::string_view permission) const {
-  if (policies_.engine()->may(ex.subject.principal, permission)) return core::okStatus();
+  if (may(ex, permission)) return core::okStatus();
   return denied(ex, permission);
+}
+
+bool Access::may(const Exchange& ex, std::string_view permission) const {
+  return policies_.engine()->may(ex.subject.principal, permission);
+}
+
+bool Access::mayInUnit(const Exchange& ex, std::string_view permission,
+                       const std::string& orgUnit) const {
+  const policies::DocumentFacts facts{orgUnit, "internal", "draft"};
+  return policies_.engine()->may(ex.subject.principal, permission, facts, *accounts_.unitTree());
 }
 
 bool Access::maySee(const Exchange& ex, const core::DocumentVersion& version) const {

@@ -31,6 +31,10 @@ class Access {
   core::Status requireForUnit(const Exchange& ex, std::string_view permission,
                               const std::string& orgUnit, const std::string& scope) const;
   bool maySee(const Exchange& ex, const core::DocumentVersion& version) const;
+  // May the caller `permission` at all, or for something of `orgUnit` (a unit-bound role counts
+  // only within its units; "" is no unit, which only roles bound to none cover).
+  bool may(const Exchange& ex, std::string_view permission) const;
+  bool mayInUnit(const Exchange& ex, std::string_view permission, const std::string& orgUnit) const;
   policies::Visibility visibility(const Exchange& ex) const;
   indexer::Viewer viewer(const Exchange& ex) const;
 

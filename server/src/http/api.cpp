@@ -13,6 +13,7 @@
 #include "access.h"
 #include "accounts_api.h"
 #include "archives_api.h"
+#include "feedback_api.h"
 #include "audit_api.h"
 #include "document_json.h"
 #include "file_response.h"
@@ -531,6 +532,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addProcedureRoutes(router, services.catalogue, services.documents, services.policies,
                      services.categories, *access);
   addArchiveRoutes(router, services.archives, services.jobs, *access);
+  addFeedbackRoutes(router, services.feedback, services.documents, services.catalogue, *access);
   return router;
 }
 

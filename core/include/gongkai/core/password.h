@@ -27,6 +27,13 @@ std::string tokenDigest(std::string_view token);
 // True when `token` has the shape newToken() makes.
 bool isWellFormedToken(std::string_view token);
 
+// A receipt code for a public submission: 16 characters of Crockford's base32 (80 random bits)
+// in four groups, e.g. "7KQ2-M9XD-4TZR-H0PA": easy to read out on the phone or copy by hand.
+// Stored, like tokens, only as tokenDigest().
+std::string newReceiptCode();
+// True when `code` has that shape (upper case; the caller may upper-case what a person typed).
+bool isWellFormedReceiptCode(std::string_view code);
+
 // Compares in time that depends only on the lengths.
 bool constantTimeEquals(std::string_view a, std::string_view b);
 

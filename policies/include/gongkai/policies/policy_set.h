@@ -39,7 +39,8 @@ inline constexpr std::string_view kPermissions[] = {
     "policies.read",      // GET /api/v1/policies
     "policies.reload",    // reload the policy files
     "feedback.submit",    // submit feedback (feedback issue)
-    "feedback.handle",    // assign, answer and close feedback (feedback issue)
+    "feedback.handle",    // assign, answer and close feedback (in units the role is bound to)
+    "feedback.read",      // read every feedback record, contact details included
     "archives.read",      // list and download annual bundles (bundles issue)
     "archives.build",     // build annual bundles (bundles issue)
     "reports.read",       // compliance and feedback reports

@@ -9,6 +9,7 @@
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/account_service.h"
 #include "gongkai/server/service/archive_service.h"
+#include "gongkai/server/service/feedback_service.h"
 #include "gongkai/server/service/job_service.h"
 #include "gongkai/server/service/audit_service.h"
 #include "gongkai/server/service/catalogue_service.h"
@@ -39,6 +40,7 @@ struct Services {
   service::CatalogueService& catalogue;
   service::ArchiveService& archives;
   service::JobService& jobs;
+  service::FeedbackService& feedback;
   const store::BlobStore& blobs;
   const policies::CategoryCatalogue& categories;
 };

@@ -1,21 +1,23 @@
-#include "json_lines.h"
+#include "gongkai/core/json_reader.h"
 
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <set>
 #include <system_error>
+#include <utility>
 
 #include "gongkai/core/text.h"
 
-namespace gongkai::policies::detail {
+namespace gongkai::core {
 namespace {
 
 struct Failed {};
 
 class Parser {
  public:
-  Parser(std::string_view text, JsonSyntaxError& error) : s_(text), error_(error) {}
+  Parser(std::string_view text, int maxDepth, JsonSyntaxError& error)
+      : s_(text), maxDepth_(maxDepth), error_(error) {}
 
   JsonValue parseDocument() {
     skipWhitespace();
@@ -68,9 +70,9 @@ class Parser {
     if (pos_ >= s_.size()) unexpected("值", "a value");
     const char c = s_[pos_];
     if (c == '{' || c == '[') {
-      if (depth + 1 > kMaxJsonDepth) {
-        fail("嵌套超过 " + std::to_string(kMaxJsonDepth) + " 层 (nested deeper than " +
-             std::to_string(kMaxJsonDepth) + ")");
+      if (depth + 1 > maxDepth_) {
+        fail("嵌套超过 " + std::to_string(maxDepth_) + " 层 (nested deeper than " +
+             std::to_string(maxDepth_) + ")");
       }
       if (c == '{') {
         parseObject(value, depth + 1);
@@ -234,7 +236,7 @@ class Parser {
             }
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
-          core::appendUtf8(out, cp);
+          appendUtf8(out, cp);
           break;
         }
         default:
@@ -286,10 +288,18 @@ class Parser {
   }
 
   std::string_view s_;
+  int maxDepth_;
   JsonSyntaxError& error_;
   std::size_t pos_ = 0;
   int line_ = 1;
 };
+
+// "1 MiB", "64 KiB" or "1000 字节" / "1000 bytes".
+std::string sizeName(std::size_t bytes, bool english) {
+  if (bytes != 0 && bytes % (1024 * 1024) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes != 0 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + (english ? " bytes" : " 字节");
+}
 
 }  // namespace
 
@@ -298,6 +308,21 @@ const JsonMember* JsonValue::member(std::string_view key) const {
     if (m.key == key) return &m;
   }
   return nullptr;
+}
+
+const JsonValue* JsonValue::valueAt(std::string_view key) const {
+  const JsonMember* found = member(key);
+  return found != nullptr ? &found->value : nullptr;
+}
+
+const std::string* JsonValue::stringAt(std::string_view key) const {
+  const JsonValue* value = valueAt(key);
+  return value != nullptr && value->isString() ? &value->text : nullptr;
+}
+
+std::optional<long long> JsonValue::integerAt(std::string_view key) const {
+  const JsonValue* value = valueAt(key);
+  return value != nullptr && value->isNumber() ? value->integer : std::nullopt;
 }
 
 const char* kindName(JsonValue::Kind kind, bool english) {
@@ -318,14 +343,16 @@ const char* kindName(JsonValue::Kind kind, bool english) {
   return "?";
 }
 
-std::optional<JsonValue> parseJsonWithLines(std::string_view text, JsonSyntaxError& error) {
-  if (text.size() > kMaxJsonBytes) {
+std::optional<JsonValue> parseJsonWithLines(std::string_view text, JsonSyntaxError& error,
+                                            const JsonReadOptions& options) {
+  if (text.size() > options.maxBytes) {
     error.line = 1;
-    error.message = "文件超过 1 MiB (file larger than 1 MiB)";
+    error.message = "文件超过 " + sizeName(options.maxBytes, false) + " (file larger than " +
+                    sizeName(options.maxBytes, true) + ")";
     return std::nullopt;
   }
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  if (const std::size_t bad = core::firstInvalidUtf8(text); bad != std::string_view::npos) {
+  if (options.allowByteOrderMark && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (const std::size_t bad = firstInvalidUtf8(text); bad != std::string_view::npos) {
     int line = 1;
     for (std::size_t i = 0; i < bad; ++i) line += text[i] == '\n';
     error.line = line;
@@ -334,10 +361,10 @@ std::optional<JsonValue> parseJsonWithLines(std::string_view text, JsonSyntaxErr
     return std::nullopt;
   }
   try {
-    return Parser(text, error).parseDocument();
+    return Parser(text, options.maxDepth, error).parseDocument();
   } catch (const Failed&) {
     return std::nullopt;
   }
 }
 
-}  // namespace gongkai::policies::detail
+}  // namespace gongkai::core

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gongkai/core/feedback.h"
+#include "gongkai/core/result.h"
+#include "gongkai/policies/feedback_flow.h"
+#include "gongkai/server/service/policy_service.h"
+#include "gongkai/server/service/subject.h"
+#include "gongkai/server/store/feedback_repository.h"
+#include "gongkai/server/store/store.h"
+
+namespace gongkai::server::service {
+
+struct FeedbackLimits {
+  std::size_t max_content_bytes = 10000;
+  std::size_t max_name_bytes = 200;
+  std::size_t max_contact_bytes = 200;
+  // Public submissions per client address in any hour; handlers entering letters are not
+  // counted.
+  int submissions_per_hour = 20;
+};
+
+// What a submission concerns, once the caller's right to see it was checked: its category and
+// unit become the record's.
+struct FeedbackSubject {
+  std::optional<std::int64_t> document_id;
+  std::optional<std::int64_t> catalogue_item;
+  std::string category;
+  std::string org_unit;
+};
+
+// Feedback (公开意见): public submission with a receipt code, the handling flow with its
+// working-day deadline (policies/feedback_flow.h), every change a new version with its audit entry
+// (object type "feedback"). The clock is injected, so deadlines, due-soon and overdue can be
+// tested at their boundaries. Thread-safe.
+class FeedbackService {
+ public:
+  using Clock = std::function<core::TimePoint()>;
+  using NameCheck = std::function<bool(const std::string&)>;
+
+  FeedbackService(store::Store& store, PolicyService& policies, NameCheck unitExists,
+                  NameCheck userExists, FeedbackLimits limits = {}, Clock clock = core::nowUtc);
+
+  struct Submitted {
+    core::FeedbackRecord record;
+    std::string receipt;  // shown once; only its digest is kept
+  };
+  // body: channel, content, optional name, contact, document_id, catalogue_item, and — only when
+  // `onBehalf` (a handler entering a letter or a call) — received_at. `concerns` is what the
+  // caller resolved document_id / catalogue_item to. Rate-limited per client address unless
+  // `onBehalf`.
+  core::Result<Submitted> submit(const Subject& subject, const Poco::JSON::Object::Ptr& body,
+                                 const FeedbackSubject& concerns, bool onBehalf);
+  core::Result<core::FeedbackRecord> get(std::int64_t id);
+  core::Result<std::vector<core::FeedbackRecord>> versions(std::int64_t id);
+  // kNotFound for a code that is malformed or unknown alike.
+  core::Result<core::FeedbackRecord> byReceipt(const std::string& code);
+  core::Result<std::vector<core::FeedbackRecord>> list(store::FeedbackFilter filter);
+  // One step of the flow (assign, start, answer, close, extend) with its JSON body.
+  core::Result<core::FeedbackRecord> step(const Subject& subject, std::int64_t id,
+                                          const std::string& name,
+                                          const Poco::JSON::Object::Ptr& body);
+
+  // Where a record stands against its deadline today (China time, by the injected clock).
+  policies::Timeliness timeliness(const core::FeedbackRecord& record) const;
+  core::Date today() const { return core::chinaDate(clock_()); }
+  core::TimePoint now() const { return clock_(); }
+
+  // The record as the API shows it; `personal` adds the name and contact (handlers and
+  // inspectors), and the receipt view leaves out who handles it too.
+  enum class View { kHandler, kReceipt };
+  Poco::JSON::Object::Ptr toJson(const core::FeedbackRecord& record, View view) const;
+
+ private:
+  core::Status admitSubmission(const std::string& address);
+
+  store::Store& store_;
+  PolicyService& policies_;
+  NameCheck unitExists_, userExists_;
+  FeedbackLimits limits_;
+  Clock clock_;
+  std::mutex rateMutex_;
+  std::map<std::string, std::deque<core::TimePoint>> recent_;  // submissions by address
+};
+
+}  // namespace gongkai::server::service

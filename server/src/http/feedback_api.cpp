@@ -1,0 +1,243 @@
+#include "feedback_api.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <set>
+
+namespace gongkai::server::http {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using Poco::Net::HTTPResponse;
+using service::FeedbackService;
+
+// A submission is a few paragraphs; anything much larger is not one.
+constexpr std::int64_t kMaxBodyBytes = 64 * 1024;
+constexpr std::string_view kSteps[] = {"assign", "start", "answer", "close", "extend"};
+
+Error notFound(std::int64_t id) {
+  return Error::make(ErrorCode::kNotFound, "feedback_not_found",
+                     "意见记录不存在 (no such feedback): " + std::to_string(id));
+}
+
+Error unknownSubject(const std::string& field) {
+  const std::string message = "所涉文件或目录条目不存在 (no such document or catalogue item)";
+  return Error{ErrorCode::kInvalidArgument,
+               "invalid_feedback",
+               message,
+               {{field, "unknown_" + field, message}}};
+}
+
+class FeedbackRoutes {
+ public:
+  FeedbackRoutes(FeedbackService& feedback, service::DocumentService& documents,
+                 service::CatalogueService& catalogue, const Access& access)
+      : feedback_(feedback), documents_(documents), catalogue_(catalogue), access_(access) {}
+
+  static void addTo(const std::shared_ptr<FeedbackRoutes>& self, Router& router,
+                    const Access& access) {
+    router.add("POST", "/api/v1/feedback",
+               access.guarded("feedback.submit", [self](Exchange& ex) { self->submit(ex); }));
+    // Anyone holding the code may follow the case: the code is the credential.
+    router.add("GET", "/api/v1/feedback/receipt/{code}",
+               [self](Exchange& ex) { self->receipt(ex); });
+    router.add("GET", "/api/v1/feedback", [self](Exchange& ex) { self->list(ex); });
+    router.add("GET", "/api/v1/feedback/{id}", [self](Exchange& ex) { self->get(ex); });
+    router.add("POST", "/api/v1/feedback/{id}/{step}", [self](Exchange& ex) { self->step(ex); });
+  }
+
+ private:
+  bool mayRead(const Exchange& ex, const core::FeedbackRecord& record) const {
+    return access_.may(ex, "feedback.read") ||
+           access_.mayInUnit(ex, "feedback.handle", record.org_unit);
+  }
+
+  // Handlers and readers may list; everyone else is told why not.
+  core::Status requireReader(const Exchange& ex) const {
+    if (access_.may(ex, "feedback.read")) return core::okStatus();
+    return access_.require(ex, "feedback.handle");
+  }
+
+  void submit(Exchange& ex) {
+    auto body = ex.readJsonObject(kMaxBodyBytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
+    const auto& json = body.value();
+    service::FeedbackSubject concerns;
+    // What it concerns must be something the submitter may see; otherwise it is "no such".
+    const auto positiveId = [&](const char* field) -> std::optional<std::int64_t> {
+      if (!json->has(field) || json->isNull(field) || !json->get(field).isInteger())
+        return std::nullopt;
+      try {
+        const auto id = json->get(field).convert<Poco::Int64>();
+        return id > 0 ? std::optional<std::int64_t>(id) : std::nullopt;
+      } catch (const std::exception&) {
+        return std::nullopt;
+      }
+    };
+    if (const auto id = positiveId("document_id")) {
+      auto document = documents_.get(*id);
+      if (!document.ok() || !access_.maySee(ex, document.value())) {
+        return ex.sendProblem(unknownSubject("document_id"));
+      }
+      concerns.document_id = *id;
+      concerns.category = document.value().metadata.category;
+      concerns.org_unit = document.value().metadata.org_unit;
+    }
+    if (const auto id = positiveId("catalogue_item")) {
+      auto item = catalogue_.get(*id);
+      if (!item.ok()) return ex.sendProblem(unknownSubject("catalogue_item"));
+      concerns.catalogue_item = *id;
+      if (concerns.category.empty()) concerns.category = item.value().category;
+      if (concerns.org_unit.empty()) concerns.org_unit = item.value().org_unit;
+    }
+    const bool onBehalf = access_.may(ex, "feedback.handle");
+    auto made = feedback_.submit(ex.subject, json, concerns, onBehalf);
+    if (!made.ok()) return ex.sendProblem(made.error());
+    const auto& record = made.value().record;
+    const std::string url = "/api/v1/feedback/receipt/" + made.value().receipt;
+    ex.response.set("Location", url);
+    Object::Ptr out = new Object;
+    out->set("id", static_cast<Poco::Int64>(record.id));
+    out->set("receipt", made.value().receipt);
+    out->set("receipt_url", url);
+    out->set("status", std::string(core::toString(record.status)));
+    out->set("deadline", record.deadline.toString());
+    out->set("message",
+             "已收到您的意见，请保存回执码以查询办理进度和答复 (received: keep the receipt "
+             "code to follow your case and read the answer)");
+    ex.sendJson(HTTPResponse::HTTP_CREATED, out);
+  }
+
+  void receipt(Exchange& ex) {
+    auto found = feedback_.byReceipt(ex.params.at("code"));
+    if (!found.ok()) return ex.sendProblem(found.error());
+    ex.response.set("Cache-Control", "no-store");
+    ex.sendJson(HTTPResponse::HTTP_OK,
+                feedback_.toJson(found.value(), FeedbackService::View::kReceipt));
+  }
+
+  void list(Exchange& ex) {
+    if (auto allowed = requireReader(ex); !allowed.ok()) return ex.sendProblem(allowed.error());
+    store::FeedbackFilter filter;
+    filter.status = ex.queryValue("status");
+    filter.org_unit = ex.queryValue("org_unit");
+    filter.channel = ex.queryValue("channel");
+    if (filter.status && !core::parseFeedbackStatus(*filter.status)) {
+      return ex.sendProblem(
+          badQuery("status", "received、assigned、in_progress、answered 或 closed"));
+    }
+    if (filter.channel && !core::isFeedbackChannel(*filter.channel)) {
+      return ex.sendProblem(
+          badQuery("channel", "hotline、suggestion_box、letter、reception_day、meeting 或 online"));
+    }
+    if (const auto overdue = ex.queryValue("overdue")) {
+      if (*overdue != "true" && *overdue != "false")
+        return ex.sendProblem(badQuery("overdue", "true 或 false"));
+      if (*overdue == "true") filter.overdue_on = feedback_.today().toString();
+    }
+    auto page = ex.intQuery("page", 1, 100000);
+    auto perPage = ex.intQuery("per_page", 1, 100);
+    if (!page.ok()) return ex.sendProblem(page.error());
+    if (!perPage.ok()) return ex.sendProblem(perPage.error());
+    auto found = feedback_.list(filter);
+    if (!found.ok()) return ex.sendProblem(found.error());
+    std::vector<const core::FeedbackRecord*> visible;
+    for (const auto& record : found.value()) {
+      if (mayRead(ex, record)) visible.push_back(&record);
+    }
+    const std::int64_t pageNo = page.value().value_or(1), size = perPage.value().value_or(20);
+    Array::Ptr items = new Array;
+    for (std::int64_t i = (pageNo - 1) * size;
+         i < std::min<std::int64_t>(pageNo * size, static_cast<std::int64_t>(visible.size()));
+         ++i) {
+      items->add(
+          feedback_.toJson(*visible[static_cast<std::size_t>(i)], FeedbackService::View::kHandler));
+    }
+    Object::Ptr out = new Object;
+    out->set("total", static_cast<Poco::Int64>(visible.size()));
+    out->set("page", static_cast<Poco::Int64>(pageNo));
+    out->set("per_page", static_cast<Poco::Int64>(size));
+    out->set("feedback", items);
+    ex.sendJson(HTTPResponse::HTTP_OK, out);
+  }
+
+  void get(Exchange& ex) {
+    if (auto allowed = requireReader(ex); !allowed.ok()) return ex.sendProblem(allowed.error());
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto found = feedback_.get(id.value());
+    if (!found.ok()) return ex.sendProblem(found.error());
+    if (!mayRead(ex, found.value())) return ex.sendProblem(notFound(id.value()));
+    ex.sendJson(HTTPResponse::HTTP_OK,
+                feedback_.toJson(found.value(), FeedbackService::View::kHandler));
+  }
+
+  void step(Exchange& ex) {
+    const std::string name = ex.params.at("step");
+    if (std::find(std::begin(kSteps), std::end(kSteps), name) == std::end(kSteps)) {
+      return ex.sendProblem(Error::make(ErrorCode::kNotFound, "not_found",
+                                        "资源不存在 (no such resource): " + ex.path));
+    }
+    if (auto allowed = access_.require(ex, "feedback.handle"); !allowed.ok()) {
+      return ex.sendProblem(allowed.error());
+    }
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto current = feedback_.get(id.value());
+    if (!current.ok()) return ex.sendProblem(current.error());
+    if (!mayRead(ex, current.value())) return ex.sendProblem(notFound(id.value()));
+    if (!access_.mayInUnit(ex, "feedback.handle", current.value().org_unit)) {
+      return ex.sendProblem(unitForbidden(current.value().org_unit));
+    }
+    Object::Ptr body = new Object;
+    if (ex.request.getContentLength64() != 0 || ex.request.getChunkedTransferEncoding()) {
+      auto read = ex.readJsonObject(kMaxBodyBytes);
+      if (!read.ok()) return ex.sendProblem(read.error());
+      body = read.value();
+    }
+    // Handing a case to another unit needs the right to handle cases there too.
+    if (name == "assign" && body->has("org_unit") && body->get("org_unit").isString()) {
+      const std::string unit = body->getValue<std::string>("org_unit");
+      if (!unit.empty() && !access_.mayInUnit(ex, "feedback.handle", unit)) {
+        return ex.sendProblem(unitForbidden(unit));
+      }
+    }
+    auto updated = feedback_.step(ex.subject, id.value(), name, body);
+    if (!updated.ok()) return ex.sendProblem(updated.error());
+    ex.sendJson(HTTPResponse::HTTP_OK,
+                feedback_.toJson(updated.value(), FeedbackService::View::kHandler));
+  }
+
+  static Error badQuery(const std::string& name, const std::string& allowed) {
+    const std::string message = "查询参数 " + name + " 须为 " + allowed + " (invalid " + name + ")";
+    return Error{
+        ErrorCode::kMalformed, "invalid_query", message, {{name, "invalid_value", message}}};
+  }
+
+  static Error unitForbidden(const std::string& unit) {
+    return Error::make(ErrorCode::kForbidden, "unit_forbidden",
+                       "您无权办理该单位的意见 (your roles do not cover this unit): " +
+                           (unit.empty() ? std::string("（未分派 unassigned）") : unit));
+  }
+
+  FeedbackService& feedback_;
+  service::DocumentService& documents_;
+  service::CatalogueService& catalogue_;
+  const Access& access_;
+};
+
+}  // namespace
+
+void addFeedbackRoutes(Router& router, FeedbackService& feedback,
+                       service::DocumentService& documents, service::CatalogueService& catalogue,
+                       const Access& access) {
+  auto routes = std::make_shared<FeedbackRoutes>(feedback, documents, catalogue, access);
+  FeedbackRoutes::addTo(routes, router, access);
+  router.keepAlive(routes);
+}
+
+}  // namespace gongkai::server::http

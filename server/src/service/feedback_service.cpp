@@ -1,0 +1,347 @@
+#include "gongkai/server/service/feedback_service.h"
+
+#include <algorithm>
+
+#include "gongkai/core/password.h"
+#include "gongkai/core/sha256.h"
+#include "gongkai/core/text.h"
+#include "gongkai/server/service/audit_trail.h"
+
+namespace gongkai::server::service {
+
+using core::Error;
+using core::ErrorCode;
+using core::FeedbackRecord;
+using core::FieldError;
+using Poco::JSON::Object;
+using store::FeedbackRepository;
+
+namespace {
+
+Error notFound(std::int64_t id) {
+  return Error::make(ErrorCode::kNotFound, "feedback_not_found",
+                     "意见记录不存在 (no such feedback): " + std::to_string(id));
+}
+
+Error storageError(const std::exception& e) {
+  return Error::make(ErrorCode::kIo, "store_failed",
+                     std::string("数据库读写失败 (the store failed): ") + e.what());
+}
+
+// Reads the members of a JSON body one by one, collecting field errors: unknown members,
+// wrong types, text that is not clean UTF-8 or is too long.
+class BodyReader {
+ public:
+  BodyReader(const Object::Ptr& body, std::initializer_list<std::string_view> known) : body_(body) {
+    for (const auto& [key, ignored] : *body) {
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        add(key, "unknown_field", "未知字段 (unknown field)");
+      }
+    }
+  }
+
+  // A string member; "" when absent or null. Newlines and tabs are allowed in `multiline` text.
+  std::string text(const std::string& field, bool required, std::size_t maxBytes,
+                   bool multiline = false) {
+    if (!body_->has(field) || body_->isNull(field)) {
+      if (required) add(field, "missing_field", "必填字段 (required field)");
+      return "";
+    }
+    const auto value = body_->get(field);
+    if (!value.isString()) {
+      add(field, "wrong_type", "必须是字符串 (must be a string)");
+      return "";
+    }
+    std::string out = value.extract<std::string>();
+    if (!core::isValidUtf8(out) || core::hasControlCharacters(out, multiline)) {
+      add(field, "invalid_text", "含有控制字符或无效 UTF-8 (control characters or invalid UTF-8)");
+    } else if (out.size() > maxBytes) {
+      add(field, "too_long",
+          "不超过 " + std::to_string(maxBytes) + " 字节 (at most " + std::to_string(maxBytes) +
+              " bytes)");
+    } else if (required && out.find_first_not_of(" \t\r\n") == std::string::npos) {
+      add(field, "missing_field", "必填字段 (required field)");
+    }
+    return out;
+  }
+
+  std::optional<std::int64_t> id(const std::string& field) {
+    if (!body_->has(field) || body_->isNull(field)) return std::nullopt;
+    const auto value = body_->get(field);
+    std::int64_t out = 0;
+    try {
+      if (value.isInteger()) out = value.convert<Poco::Int64>();
+    } catch (const std::exception&) {
+    }
+    if (out <= 0) {
+      add(field, "wrong_type", "必须是正整数 (must be a positive integer)");
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  void add(const std::string& field, const std::string& code, const std::string& message) {
+    errors_.push_back({field, code, message});
+  }
+
+  core::Status result(const std::string& reason, const std::string& message) {
+    if (errors_.empty()) return core::okStatus();
+    Error error = Error::make(ErrorCode::kInvalidArgument, reason, message);
+    error.fields = std::move(errors_);
+    return error;
+  }
+
+ private:
+  const Object::Ptr& body_;
+  std::vector<FieldError> errors_;
+};
+
+// Saves `record` as a new version with the audit entry that makes it.
+void saveWithAudit(store::Transaction& tx, const Subject& subject, const FeedbackRecord& record) {
+  const std::string canonical = core::canonicalRecord(record);
+  const std::string digest = core::sha256Hex(canonical);
+  const auto entry = appendAudit(tx, subject, record.change, "feedback", std::to_string(record.id),
+                                 record.version, digest);
+  FeedbackRepository::saveVersion(tx, record, canonical, digest, entry.seq);
+}
+
+Poco::Dynamic::Var orNull(const std::string& text) {
+  return text.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(text);
+}
+
+}  // namespace
+
+FeedbackService::FeedbackService(store::Store& store, PolicyService& policies, NameCheck unitExists,
+                                 NameCheck userExists, FeedbackLimits limits, Clock clock)
+    : store_(store),
+      policies_(policies),
+      unitExists_(std::move(unitExists)),
+      userExists_(std::move(userExists)),
+      limits_(limits),
+      clock_(std::move(clock)) {}
+
+core::Status FeedbackService::admitSubmission(const std::string& address) {
+  const core::TimePoint now = clock_();
+  const core::TimePoint hourAgo = now - std::chrono::hours(1);
+  std::lock_guard lock(rateMutex_);
+  // Forget addresses that have been quiet for an hour, so the map does not grow without end.
+  if (recent_.size() > 10000) {
+    for (auto it = recent_.begin(); it != recent_.end();) {
+      it = it->second.empty() || it->second.back() < hourAgo ? recent_.erase(it) : std::next(it);
+    }
+  }
+  auto& times = recent_[address];
+  while (!times.empty() && times.front() < hourAgo) times.pop_front();
+  if (static_cast<int>(times.size()) >= limits_.submissions_per_hour) {
+    return Error::make(ErrorCode::kTooManyRequests, "too_many_submissions",
+                       "提交过于频繁，请稍后再试 (too many submissions from this address; try "
+                       "again later)");
+  }
+  times.push_back(now);
+  return core::okStatus();
+}
+
+core::Result<FeedbackService::Submitted> FeedbackService::submit(const Subject& subject,
+                                                                 const Object::Ptr& body,
+                                                                 const FeedbackSubject& concerns,
+                                                                 bool onBehalf) {
+  BodyReader read(body, {"channel", "content", "name", "contact", "document_id", "catalogue_item",
+                         "received_at"});
+  FeedbackRecord record;
+  record.channel = read.text("channel", true, 32);
+  if (!record.channel.empty() && !core::isFeedbackChannel(record.channel)) {
+    read.add("channel", "invalid_value",
+             "渠道须为 hotline、suggestion_box、letter、reception_day、meeting 或 online "
+             "(unknown channel)");
+  }
+  record.content = read.text("content", true, limits_.max_content_bytes, true);
+  record.name = read.text("name", false, limits_.max_name_bytes);
+  record.contact = read.text("contact", false, limits_.max_contact_bytes);
+  read.id("document_id");
+  read.id("catalogue_item");
+  record.received_at = clock_();
+  if (body->has("received_at") && !body->isNull("received_at")) {
+    const std::string when = read.text("received_at", false, 40);
+    const auto parsed = core::parseRfc3339(when);
+    if (!onBehalf) {
+      read.add("received_at", "not_allowed",
+               "只有承办人登记来信来电时才能填写收到时间 (only handlers entering a letter or "
+               "call may set received_at)");
+    } else if (!parsed || *parsed > record.received_at) {
+      read.add("received_at", "invalid_value",
+               "收到时间须为不晚于现在的 RFC 3339 时间 (must be an RFC 3339 time not in the "
+               "future)");
+    } else {
+      record.received_at = *parsed;
+    }
+  }
+  if (auto ok = read.result("invalid_feedback", "意见内容有误 (invalid feedback)"); !ok.ok()) {
+    return ok.error();
+  }
+  if (!onBehalf) {
+    if (auto admitted = admitSubmission(subject.address); !admitted.ok()) return admitted.error();
+  }
+  const auto engine = policies_.engine();
+  record.document_id = concerns.document_id;
+  record.catalogue_item = concerns.catalogue_item;
+  record.category = concerns.category;
+  record.org_unit = concerns.org_unit;
+  record.deadline = policies::feedbackDeadline(record.received_at, engine->policies().time_limits,
+                                               engine->policies().calendar);
+  const std::string receipt = core::newReceiptCode();
+  record.receipt_sha256 = core::tokenDigest(receipt);
+  record.version = 1;
+  record.status = core::FeedbackStatus::kReceived;
+  record.created_by = record.updated_by = subject.id;
+  record.created_at = record.updated_at = clock_();
+  record.change = "feedback.submit";
+  auto saved =
+      store_.write<FeedbackRecord>([&](store::Transaction& tx) -> core::Result<FeedbackRecord> {
+        record.id = FeedbackRepository::nextId(tx);
+        saveWithAudit(tx, subject, record);
+        return record;
+      });
+  if (!saved.ok()) return saved.error();
+  return Submitted{std::move(saved).value(), receipt};
+}
+
+core::Result<FeedbackRecord> FeedbackService::get(std::int64_t id) {
+  try {
+    auto session = store_.read();
+    auto found = FeedbackRepository::current(*session, id);
+    if (!found) return notFound(id);
+    return std::move(*found);
+  } catch (const std::exception& e) {
+    return storageError(e);
+  }
+}
+
+core::Result<std::vector<FeedbackRecord>> FeedbackService::versions(std::int64_t id) {
+  try {
+    auto session = store_.read();
+    auto all = FeedbackRepository::versions(*session, id);
+    if (all.empty()) return notFound(id);
+    return all;
+  } catch (const std::exception& e) {
+    return storageError(e);
+  }
+}
+
+core::Result<FeedbackRecord> FeedbackService::byReceipt(const std::string& code) {
+  std::string normalized;
+  for (char c : code) normalized += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const Error unknown = Error::make(ErrorCode::kNotFound, "receipt_not_found",
+                                    "回执码无效或不存在 (no case with that receipt code)");
+  if (!core::isWellFormedReceiptCode(normalized)) return unknown;
+  try {
+    auto session = store_.read();
+    auto found = FeedbackRepository::byReceipt(*session, core::tokenDigest(normalized));
+    if (!found) return unknown;
+    return std::move(*found);
+  } catch (const std::exception& e) {
+    return storageError(e);
+  }
+}
+
+core::Result<std::vector<FeedbackRecord>> FeedbackService::list(store::FeedbackFilter filter) {
+  try {
+    auto session = store_.read();
+    return FeedbackRepository::list(*session, filter);
+  } catch (const std::exception& e) {
+    return storageError(e);
+  }
+}
+
+core::Result<FeedbackRecord> FeedbackService::step(const Subject& subject, std::int64_t id,
+                                                   const std::string& name,
+                                                   const Object::Ptr& body) {
+  policies::FeedbackStep step;
+  step.name = name;
+  BodyReader read(body, {"org_unit", "handler", "category", "answer", "rectification",
+                         "satisfaction", "reason"});
+  step.org_unit = read.text("org_unit", false, 64);
+  step.handler = read.text("handler", false, 64);
+  step.category = read.text("category", false, 8);
+  step.answer = read.text("answer", false, 20000, true);
+  step.rectification = read.text("rectification", false, 20000, true);
+  step.satisfaction = read.text("satisfaction", false, 32);
+  step.reason = read.text("reason", false, 2000, true);
+  const auto engine = policies_.engine();
+  if (!step.org_unit.empty() && !unitExists_(step.org_unit)) {
+    read.add("org_unit", "unknown_unit", "没有该单位 (no such unit)");
+  }
+  if (!step.handler.empty() && !userExists_(step.handler)) {
+    read.add("handler", "unknown_user", "没有该用户 (no such user)");
+  }
+  if (!step.category.empty() && engine->policies().categories.find(step.category) == nullptr) {
+    read.add("category", "unknown_category", "没有该公开类别 (no such category)");
+  }
+  if (auto ok = read.result("invalid_step", "办理内容有误 (invalid step)"); !ok.ok()) {
+    return ok.error();
+  }
+  return store_.write<FeedbackRecord>([&](store::Transaction& tx) -> core::Result<FeedbackRecord> {
+    auto current = FeedbackRepository::current(tx, id);
+    if (!current) return notFound(id);
+    auto next =
+        policies::applyFeedbackStep(*current, step, subject.id, clock_(),
+                                    engine->policies().time_limits, engine->policies().calendar);
+    if (!next.ok()) return next.error();
+    FeedbackRecord record = std::move(next).value();
+    record.version = current->version + 1;
+    record.updated_by = subject.id;
+    record.updated_at = clock_();
+    saveWithAudit(tx, subject, record);
+    return record;
+  });
+}
+
+policies::Timeliness FeedbackService::timeliness(const FeedbackRecord& record) const {
+  const auto engine = policies_.engine();
+  return policies::timelinessOf(record, today(), engine->policies().time_limits,
+                                engine->policies().calendar);
+}
+
+Object::Ptr FeedbackService::toJson(const FeedbackRecord& r, View view) const {
+  Object::Ptr out = new Object;
+  out->set("id", static_cast<Poco::Int64>(r.id));
+  out->set("channel", r.channel);
+  out->set("received_at", core::formatRfc3339(r.received_at));
+  out->set("content", r.content);
+  out->set("status", std::string(core::toString(r.status)));
+  out->set("deadline", r.deadline.toString());
+  const auto t = timeliness(r);
+  out->set("due_soon", t.due_soon);
+  out->set("overdue", t.overdue);
+  out->set("working_days_left",
+           t.finished ? Poco::Dynamic::Var() : Poco::Dynamic::Var(t.working_days_left));
+  out->set("answered_on_time",
+           t.finished ? Poco::Dynamic::Var(t.answered_on_time) : Poco::Dynamic::Var());
+  out->set("extended", r.extended.has_value());
+  out->set("extension_reason", orNull(r.extension_reason));
+  out->set("answer", orNull(r.answer));
+  out->set("rectification", orNull(r.rectification));
+  out->set("answered_at", r.answered ? Poco::Dynamic::Var(core::formatRfc3339(r.answered->at))
+                                     : Poco::Dynamic::Var());
+  out->set("closed_at",
+           r.closed ? Poco::Dynamic::Var(core::formatRfc3339(r.closed->at)) : Poco::Dynamic::Var());
+  out->set("satisfaction", orNull(r.satisfaction));
+  if (view == View::kReceipt) return out;
+  out->set("version", static_cast<Poco::Int64>(r.version));
+  out->set("name", orNull(r.name));
+  out->set("contact", orNull(r.contact));
+  out->set("document_id", r.document_id
+                              ? Poco::Dynamic::Var(static_cast<Poco::Int64>(*r.document_id))
+                              : Poco::Dynamic::Var());
+  out->set("catalogue_item", r.catalogue_item
+                                 ? Poco::Dynamic::Var(static_cast<Poco::Int64>(*r.catalogue_item))
+                                 : Poco::Dynamic::Var());
+  out->set("category", orNull(r.category));
+  out->set("org_unit", orNull(r.org_unit));
+  out->set("handler", orNull(r.handler));
+  out->set("created_by", r.created_by);
+  out->set("updated_by", r.updated_by);
+  out->set("updated_at", core::formatRfc3339(r.updated_at));
+  return out;
+}
+
+}  // namespace gongkai::server::service

@@ -1,0 +1,184 @@
+// Feedback against the real server: an anonymous submission followed by its receipt code, the
+// handling flow by a handler of the unit, contact details kept from members and the public, the
+// rate limit per address, bad submissions storing nothing, and one extension only.
+#include <Poco/JSON/Array.h>
+
+#include "fixture.h"
+
+namespace gongkai::testing {
+namespace {
+
+class FeedbackApiTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    handler_ = std::make_unique<HttpClient>(
+        anonymous().as(userWithRole("handler1", "archivist", "branch-1")));
+    otherHandler_ = std::make_unique<HttpClient>(
+        anonymous().as(userWithRole("handler2", "archivist", "branch-2")));
+    member_ = std::make_unique<HttpClient>(anonymous().as(userWithRole("member1", "member")));
+    inspector_ =
+        std::make_unique<HttpClient>(anonymous().as(userWithRole("inspector1", "inspector")));
+  }
+
+  HttpResponse step(const HttpClient& as, std::int64_t id, const std::string& name,
+                    const std::string& body = "") {
+    return as.request("POST", "/api/v1/feedback/" + std::to_string(id) + "/" + name, body,
+                      body.empty() ? "" : "application/json");
+  }
+
+  std::int64_t total(const std::string& query = "") {
+    return client().get("/api/v1/feedback" + query).json()->getValue<Poco::Int64>("total");
+  }
+
+  std::unique_ptr<HttpClient> handler_, otherHandler_, member_, inspector_;
+};
+
+TEST_F(FeedbackApiTest, AnonymousSubmissionIsFollowedByItsReceiptAndAnswered) {
+  const HttpClient visitor = anonymous();
+  const auto made = visitor.postJson(
+      "/api/v1/feedback",
+      R"({"channel":"online","content":"建议把党费使用情况<b>按季度</b>公开","name":"李四","contact":"lisi@example.cn"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const auto receipt = made.json()->getValue<std::string>("receipt");
+  const auto id = made.json()->getValue<Poco::Int64>("id");
+  EXPECT_EQ(made.header("location"), "/api/v1/feedback/receipt/" + receipt);
+  EXPECT_FALSE(made.json()->getValue<std::string>("deadline").empty());
+
+  // The person follows the case without an account; the text comes back exactly as typed.
+  auto followed = visitor.get("/api/v1/feedback/receipt/" + receipt);
+  ASSERT_EQ(followed.status, 200) << followed.body;
+  EXPECT_EQ(followed.json()->getValue<std::string>("status"), "received");
+  EXPECT_EQ(followed.json()->getValue<std::string>("content"),
+            "建议把党费使用情况<b>按季度</b>公开");
+  EXPECT_FALSE(followed.json()->has("contact"));
+  EXPECT_FALSE(followed.json()->has("name"));
+  EXPECT_EQ(followed.header("cache-control"), "no-store");
+  EXPECT_EQ(visitor.get("/api/v1/feedback/receipt/AAAA-BBBB-CCCC-DDDD").status, 404);
+
+  // Contact details: the public and members see no records; handlers and inspectors do.
+  EXPECT_EQ(visitor.get("/api/v1/feedback/" + std::to_string(id)).status, 401);
+  EXPECT_EQ(member_->get("/api/v1/feedback/" + std::to_string(id)).status, 403);
+  EXPECT_EQ(member_->get("/api/v1/feedback").status, 403);
+  const auto inspected = inspector_->get("/api/v1/feedback/" + std::to_string(id));
+  ASSERT_EQ(inspected.status, 200);
+  EXPECT_EQ(inspected.json()->getValue<std::string>("contact"), "lisi@example.cn");
+  // Unassigned, it is the admin's to hand out; a unit's handler does not see it yet.
+  EXPECT_EQ(handler_->get("/api/v1/feedback/" + std::to_string(id)).status, 404);
+  EXPECT_EQ(step(*handler_, id, "start").status, 404);
+
+  auto assigned = step(client(), id, "assign",
+                       R"({"org_unit":"branch-1","handler":"handler1","category":"ZZ"})");
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  EXPECT_EQ(assigned.json()->getValue<std::string>("status"), "assigned");
+  EXPECT_EQ(handler_->get("/api/v1/feedback/" + std::to_string(id)).status, 200);
+  EXPECT_EQ(otherHandler_->get("/api/v1/feedback/" + std::to_string(id)).status, 404);
+  EXPECT_EQ(
+      handler_->get("/api/v1/feedback?org_unit=branch-1").json()->getValue<Poco::Int64>("total"),
+      1);
+  // Handing it to another unit needs the right there too.
+  EXPECT_EQ(step(*handler_, id, "assign", R"({"org_unit":"branch-2","handler":"handler2"})").status,
+            403);
+
+  EXPECT_EQ(step(*handler_, id, "close").status, 409);
+  ASSERT_EQ(step(*handler_, id, "start").status, 200);
+  EXPECT_EQ(step(*handler_, id, "answer", R"({"answer":""})").status, 422);
+  const auto answered =
+      step(*handler_, id, "answer",
+           R"({"answer":"已决定按季度公开","rectification":"下季度起在公开栏张贴"})");
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  ASSERT_EQ(step(*handler_, id, "close", R"({"satisfaction":"satisfied"})").status, 200);
+
+  followed = visitor.get("/api/v1/feedback/receipt/" + receipt);
+  EXPECT_EQ(followed.json()->getValue<std::string>("status"), "closed");
+  EXPECT_EQ(followed.json()->getValue<std::string>("answer"), "已决定按季度公开");
+  EXPECT_TRUE(followed.json()->getValue<bool>("answered_on_time"));
+  EXPECT_FALSE(followed.json()->getValue<bool>("overdue"));
+
+  // Every change is in the audit log.
+  const auto audit = client().get("/api/v1/audit/entries?start=0&end=1000").body;
+  for (const char* action : {"feedback.submit", "feedback.assign", "feedback.start",
+                             "feedback.answer", "feedback.close"}) {
+    EXPECT_NE(audit.find(action), std::string::npos) << action;
+  }
+}
+
+TEST_F(FeedbackApiTest, TheDeadlineIsExtendedOnceAndListsFilter) {
+  const auto made =
+      handler_->postJson("/api/v1/feedback", R"({"channel":"letter","content":"来信反映"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const auto id = made.json()->getValue<Poco::Int64>("id");
+  ASSERT_EQ(step(client(), id, "assign", R"({"org_unit":"branch-1","handler":"handler1"})").status,
+            200);
+  const std::string before = handler_->get("/api/v1/feedback/" + std::to_string(id))
+                                 .json()
+                                 ->getValue<std::string>("deadline");
+  EXPECT_EQ(step(*handler_, id, "extend", R"({})").status, 422);
+  const auto extended = step(*handler_, id, "extend", R"({"reason":"需向上级核实"})");
+  ASSERT_EQ(extended.status, 200) << extended.body;
+  EXPECT_GT(extended.json()->getValue<std::string>("deadline"), before);
+  EXPECT_TRUE(extended.json()->getValue<bool>("extended"));
+  const auto again = step(*handler_, id, "extend", R"({"reason":"再次延期"})");
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.json()->getValue<std::string>("code"), "already_extended");
+
+  anonymous().postJson("/api/v1/feedback", R"({"channel":"hotline","content":"热线"})");
+  EXPECT_EQ(total(), 2);
+  EXPECT_EQ(total("?channel=hotline"), 1);
+  EXPECT_EQ(total("?status=assigned"), 1);
+  EXPECT_EQ(total("?overdue=true"), 0);
+  EXPECT_EQ(client().get("/api/v1/feedback?status=lost").status, 400);
+  EXPECT_EQ(client().get("/api/v1/feedback?overdue=maybe").status, 400);
+  EXPECT_EQ(step(*handler_, id, "fly").status, 404);
+}
+
+TEST_F(FeedbackApiTest, BadSubmissionsAreRefusedAndStoreNothing) {
+  const HttpClient visitor = anonymous();
+  const auto refuse = [&](const std::string& body, int status,
+                          const std::string& type = "application/json") {
+    const auto response = visitor.request("POST", "/api/v1/feedback", body, type);
+    EXPECT_EQ(response.status, status) << body.substr(0, 80) << " → " << response.body;
+  };
+  refuse("{", 400);
+  refuse("[]", 400);
+  refuse(R"({"channel":"online"})", 422);
+  refuse(R"({"channel":"online","content":1})", 422);
+  refuse(R"({"channel":"telepathy","content":"x"})", 422);
+  refuse(R"({"channel":"online","content":")" + std::string(10001, 'x') + "\"}", 422);
+  refuse(R"({"channel":"online","content":")" + std::string(70000, 'x') + "\"}", 413);
+  refuse(R"({"channel":"online","content":"x","document_id":999999})", 422);
+  refuse(R"({"channel":"online","content":"x","received_at":"2020-01-01T00:00:00Z"})", 422);
+  refuse(R"({"channel":"online","content":"\ud800"})", 400);
+  refuse("channel=online&content=x", 415, "application/x-www-form-urlencoded");
+  // A draft the visitor may not see is "no such document", not a hint that it exists.
+  const auto draft = handler_->postJson(
+      "/api/v1/documents",
+      R"({"title":"内部草稿","category":"ZZ","org_unit":"branch-1","scope":"internal","mode":"proactive","period":"standing"})");
+  ASSERT_EQ(draft.status, 201);
+  refuse(R"({"channel":"online","content":"x","document_id":)" +
+             std::to_string(draft.json()->getValue<Poco::Int64>("id")) + "}",
+         422);
+  EXPECT_EQ(total(), 0);
+}
+
+TEST_F(FeedbackApiTest, SubmissionsAreRateLimitedPerAddress) {
+  restart({"-D", "gongkai.feedback.submissions_per_hour=3"});
+  const HttpClient visitor = anonymous();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(
+        visitor.postJson("/api/v1/feedback", R"({"channel":"online","content":"意见"})").status,
+        201);
+  }
+  const auto limited =
+      visitor.postJson("/api/v1/feedback", R"({"channel":"online","content":"意见"})");
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.json()->getValue<std::string>("code"), "too_many_submissions");
+  // A handler entering letters is not limited.
+  const HttpClient handler = anonymous().as(login("handler1", "pw-handler1-long-enough"));
+  EXPECT_EQ(handler.postJson("/api/v1/feedback", R"({"channel":"letter","content":"来信"})").status,
+            201);
+  EXPECT_EQ(total(), 4);
+}
+
+}  // namespace
+}  // namespace gongkai::testing

@@ -572,8 +572,23 @@ class Verifier {
 
   void checkItems() {
     std::map<std::string, ItemFiles> items;
-    std::map<std::string, std::map<std::int64_t, std::string>> catalogue;
-    const std::string itemsPrefix(layout::kItems), cataloguePrefix(layout::kCatalogue);
+    // Versioned records outside the items: <prefix><id>/vN.json, by id then version.
+    using Versions = std::map<std::string, std::map<std::int64_t, std::string>>;
+    Versions catalogue, feedback;
+    const std::string itemsPrefix(layout::kItems);
+    const auto versionOf = [](const std::string& file) -> std::optional<std::int64_t> {
+      if (!startsWith(file, "v") || !endsWith(file, ".json")) return std::nullopt;
+      return toInt(file.substr(1, file.size() - 6));
+    };
+    const auto collect = [&](const std::string& path, const SeenFile& seen, std::string_view prefix,
+                             Versions& into) {
+      if (!startsWith(path, prefix) || !seen.bytes) return false;
+      const std::string rest = path.substr(prefix.size());
+      const auto slash = rest.find('/');
+      if (slash == std::string::npos) return true;
+      if (auto n = versionOf(rest.substr(slash + 1))) into[rest.substr(0, slash)][*n] = *seen.bytes;
+      return true;
+    };
     for (const auto& [path, seen] : files_) {
       if (startsWith(path, itemsPrefix)) {
         const std::string rest = path.substr(itemsPrefix.size());
@@ -584,23 +599,13 @@ class Verifier {
         if (inside == layout::kMetadataFile) {
           item.metadata = seen.bytes;
         } else if (startsWith(inside, layout::kVersionsFolder)) {
-          const std::string file = inside.substr(layout::kVersionsFolder.size());
-          if (startsWith(file, "v") && endsWith(file, ".json") && seen.bytes) {
-            if (auto n = toInt(file.substr(1, file.size() - 6))) item.versions[*n] = *seen.bytes;
-          }
+          const auto n = versionOf(inside.substr(layout::kVersionsFolder.size()));
+          if (n && seen.bytes) item.versions[*n] = *seen.bytes;
         } else if (startsWith(inside, layout::kFilesFolder)) {
           item.files[inside.substr(layout::kFilesFolder.size())] = &seen;
         }
-      } else if (startsWith(path, cataloguePrefix) && seen.bytes) {
-        const std::string rest = path.substr(cataloguePrefix.size());
-        const auto slash = rest.find('/');
-        if (slash == std::string::npos) continue;
-        const std::string file = rest.substr(slash + 1);
-        if (startsWith(file, "v") && endsWith(file, ".json")) {
-          if (auto n = toInt(file.substr(1, file.size() - 6))) {
-            catalogue[rest.substr(0, slash)][*n] = *seen.bytes;
-          }
-        }
+      } else if (!collect(path, seen, layout::kCatalogue, catalogue)) {
+        collect(path, seen, layout::kFeedback, feedback);
       }
     }
     checkItemCount(items.size());
@@ -611,6 +616,20 @@ class Verifier {
         checkRecordInLog("catalogue_item", id, n, bytes, "catalogue " + id);
       }
     }
+    bool feedbackInLog = true;
+    for (const auto& [id, versions] : feedback) {
+      for (const auto& [n, bytes] : versions) {
+        feedbackInLog =
+            checkRecordInLog("feedback", id, n, bytes, "feedback " + id) && feedbackInLog;
+      }
+    }
+    const auto declared = infoValue(info_, layout::kInfoFeedbackCount);
+    const bool countOk =
+        !declared || toInt(*declared) == static_cast<std::int64_t>(feedback.size());
+    add(Property::kIntegrity, "feedback_count", "bag-info.txt", countOk,
+        countOk ? std::to_string(feedback.size()) + " 件意见记录 (feedback records)" +
+                      (feedbackInLog ? "，均与审计日志一致 (all matching the audit log)" : "")
+                : "意见记录数与 bag-info 不符 (feedback count does not match bag-info)");
   }
 
   void checkItemCount(std::size_t found) {

@@ -3,7 +3,6 @@
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "gongkai/core/json.h"
 
@@ -46,13 +45,6 @@ std::optional<FeedbackStatus> parseFeedbackStatus(std::string_view text) {
 bool isFeedbackChannel(std::string_view channel) {
   return std::find(kFeedbackChannels.begin(), kFeedbackChannels.end(), channel) !=
          kFeedbackChannels.end();
-}
-
-Date chinaDate(TimePoint time) {
-  const auto local = std::chrono::floor<std::chrono::days>(time + std::chrono::hours(8));
-  const std::chrono::year_month_day date{local};
-  return Date{static_cast<int>(date.year()), static_cast<int>(static_cast<unsigned>(date.month())),
-              static_cast<int>(static_cast<unsigned>(date.day()))};
 }
 
 std::string canonicalRecord(const FeedbackRecord& r) {

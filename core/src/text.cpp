@@ -156,4 +156,15 @@ std::string asciiFallback(std::string_view text) {
   return out;
 }
 
+std::string csvCell(std::string_view text) {
+  std::string value(text);
+  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) {
+    value.insert(0, "'");
+  }
+  if (value.find_first_of(",\"\r\n'") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 }  // namespace gongkai::core

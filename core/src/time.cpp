@@ -30,6 +30,13 @@ TimePoint nowUtc() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+Date chinaDate(TimePoint time) {
+  const std::chrono::year_month_day day{
+      std::chrono::floor<std::chrono::days>(time + std::chrono::hours(8))};
+  return Date{static_cast<int>(day.year()), static_cast<int>(static_cast<unsigned>(day.month())),
+              static_cast<int>(static_cast<unsigned>(day.day()))};
+}
+
 std::string formatRfc3339(TimePoint time) {
   // Calendar arithmetic by hand (days to civil date, proleptic Gregorian): gmtime_r and
   // snprintf cost more than hashing the audit entry this time goes into.

@@ -319,14 +319,18 @@ TEST_F(ArchiveBundlesTest, BuildsDownloadsAndVerifiesWithStandardTools) {
   // Complete, as a BagIt validator asks (RFC 8493 §3): every payload file is in each manifest.
   for (const char* manifest : {"manifest-sha256.txt", "manifest-sha512.txt"}) {
     EXPECT_EQ(runCommand({"sh", "-c",
-                          "cd '" + bag.string() + "' && find data -type f | sort > /tmp/gk-listed.$$ && "
-                          "cut -d' ' -f3- " + manifest + " | sort | diff - /tmp/gk-listed.$$; "
-                          "status=$?; rm -f /tmp/gk-listed.$$; exit $status"},
+                          "cd '" + bag.string() +
+                              "' && find data -type f | sort > /tmp/gk-listed.$$ && "
+                              "cut -d' ' -f3- " +
+                              manifest +
+                              " | sort | diff - /tmp/gk-listed.$$; "
+                              "status=$?; rm -f /tmp/gk-listed.$$; exit $status"},
                          output),
               0)
         << output;
   }
-  EXPECT_EQ(readFile(bag / "bagit.txt"), "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
+  EXPECT_EQ(readFile(bag / "bagit.txt"),
+            "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
   const fs::path key = publicKey();
   EXPECT_EQ(readFile(key), readFile(bag / "signatures/ed25519-public.pem"));
   ASSERT_EQ(runCommand({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", key.string(), "-rawin",
@@ -556,6 +560,51 @@ TEST_F(ArchiveBundlesTest, TheVerifierCatchesAndNamesEachTampering) {
   const std::string bytes = readFile(tar);
   writeFile(temp_ / "cut.tar", bytes.substr(0, bytes.size() / 2));
   EXPECT_EQ(runVerifier(temp_ / "cut.tar", {key}).exit, 1);
+}
+
+TEST_F(ArchiveBundlesTest, FeedbackOfTheCategoryAndYearGoesIntoTheBundle) {
+  // This year in Beijing, so the test does not depend on when it runs.
+  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() +
+                                                         std::chrono::hours(8));
+  const int year = static_cast<int>(std::chrono::year_month_day{now}.year());
+  archived("党费收缴情况公示", sampleFiles("党费"), "", "ZZ", std::to_string(year) + "-01-05");
+  const auto doc =
+      client().get("/api/v1/documents?category=ZZ").json()->getArray("documents")->getObject(0);
+  const auto made = anonymous().postJson(
+      "/api/v1/feedback",
+      R"({"channel":"online","content":"公示的金额有误","contact":"13900000000","document_id":)" +
+          std::to_string(doc->getValue<Poco::Int64>("id")) + "}");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string feedback =
+      "/api/v1/feedback/" + std::to_string(made.json()->getValue<Poco::Int64>("id"));
+  ASSERT_EQ(client()
+                .postJson(feedback + "/assign", R"({"org_unit":"branch-1","handler":"archivist1"})")
+                .status,
+            200);
+  ASSERT_EQ(client().postJson(feedback + "/answer", R"({"answer":"已更正并重新公示"})").status,
+            200);
+  anonymous().postJson("/api/v1/feedback",
+                       R"({"channel":"online","content":"无类别的意见"})");  // stays out
+
+  const auto job = build(R"({"category":"ZZ","year":)" + std::to_string(year) + "}");
+  ASSERT_TRUE(job);
+  const fs::path tar = download(archiveIdOf(job), "with-feedback.tar");
+  const fs::path key = publicKey();
+  const Verdict verdict = runVerifier(tar, {key});
+  EXPECT_EQ(verdict.exit, 0) << verdict.output;
+  std::vector<TarItem> items = readTar(tar);
+  std::set<std::string> feedbackFiles;
+  for (const auto& item : items) {
+    if (item.type == AE_IFREG && item.path.find("/data/feedback/") != std::string::npos) {
+      feedbackFiles.insert(item.path.substr(item.path.find("/data/feedback/") + 15));
+    }
+  }
+  const std::string id = std::to_string(made.json()->getValue<Poco::Int64>("id"));
+  EXPECT_EQ(feedbackFiles,
+            (std::set<std::string>{id + "/v1.json", id + "/v2.json", id + "/v3.json"}));
+  const TarItem* info =
+      findItem(items, [](const std::string& p) { return endsWith(p, "/bag-info.txt"); });
+  EXPECT_NE(info->bytes.find("Gongkai-Feedback-Count: 1"), std::string::npos) << info->bytes;
 }
 
 // The verifier a committee runs carries no server code: it needs libarchive and libcrypto only.

@@ -180,5 +180,64 @@ TEST_F(FeedbackApiTest, SubmissionsAreRateLimitedPerAddress) {
   EXPECT_EQ(total(), 4);
 }
 
+TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheApplicant) {
+  const HttpClient visitor = anonymous();
+  EXPECT_EQ(visitor.postJson("/api/v1/disclosure-requests", R"({"applicant":"王五","content":"x"})")
+                .status,
+            422);
+  const auto made = visitor.postJson(
+      "/api/v1/disclosure-requests",
+      R"({"applicant":"王五","content":"申请公开党费使用情况","purpose":"了解支部工作","contact":"wangwu@example.cn"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string receipt = made.json()->getValue<std::string>("receipt");
+  const std::string path =
+      "/api/v1/disclosure-requests/" + std::to_string(made.json()->getValue<Poco::Int64>("id"));
+  auto followed = visitor.get("/api/v1/disclosure-requests/receipt/" + receipt);
+  ASSERT_EQ(followed.status, 200);
+  EXPECT_EQ(followed.json()->getValue<std::string>("status"), "received");
+  EXPECT_FALSE(followed.json()->has("applicant"));
+  EXPECT_FALSE(followed.json()->has("contact"));
+  EXPECT_EQ(member_->get(path).status, 403);
+  EXPECT_EQ(inspector_->get(path).json()->getValue<std::string>("contact"), "wangwu@example.cn");
+
+  EXPECT_EQ(member_->postJson(path + "/acknowledge", "{}").status, 403);
+  ASSERT_EQ(handler_->request("POST", path + "/acknowledge", "", "").status, 200);
+  ASSERT_EQ(handler_->postJson(path + "/extend", R"({"notice":"需征求第三方意见"})").status, 200);
+  EXPECT_EQ(handler_->postJson(path + "/extend", R"({"notice":"再延"})").status, 409);
+
+  // Only a published public document can be released.
+  const auto draft = handler_->postJson(
+      "/api/v1/documents",
+      R"({"title":"党费使用情况","category":"ZZ","org_unit":"branch-1","scope":"public","mode":"on_request","period":"immediate"})");
+  ASSERT_EQ(draft.status, 201);
+  const auto draftId = std::to_string(draft.json()->getValue<Poco::Int64>("id"));
+  const auto refused = handler_->postJson(
+      path + "/decision", R"({"outcome":"disclosed","document_ids":[)" + draftId + "]}");
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(handler_->postJson(path + "/decision", R"({"outcome":"not_disclosed","reason":"随便"})")
+                .status,
+            422);
+  const auto decided = handler_->postJson(
+      path + "/decision",
+      R"({"outcome":"not_disclosed","reason":"涉及个人隐私","answer":"该信息涉及个人隐私，不予公开"})");
+  ASSERT_EQ(decided.status, 200) << decided.body;
+  EXPECT_EQ(decided.json()->getValue<std::string>("status"), "decided");
+
+  const auto log = visitor.get("/api/v1/disclosure-requests/log");
+  ASSERT_EQ(log.status, 200);
+  EXPECT_EQ(log.body.find("王五"), std::string::npos);
+  EXPECT_EQ(log.body.find("wangwu"), std::string::npos);
+  EXPECT_EQ(log.body.find("了解支部工作"), std::string::npos);
+  const auto entry = log.json()->getArray("requests")->getObject(0);
+  EXPECT_EQ(entry->getValue<std::string>("outcome"), "not_disclosed");
+  EXPECT_EQ(entry->getValue<std::string>("reason"), "涉及个人隐私");
+  EXPECT_TRUE(entry->getValue<bool>("decided_on_time"));
+  const auto audit = client().get("/api/v1/audit/entries?start=0&end=1000").body;
+  for (const char* action :
+       {"request.submit", "request.acknowledge", "request.extend", "request.decision"}) {
+    EXPECT_NE(audit.find(action), std::string::npos) << action;
+  }
+}
+
 }  // namespace
 }  // namespace gongkai::testing

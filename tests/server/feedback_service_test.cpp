@@ -33,12 +33,11 @@ class FeedbackServiceTest : public ::testing::Test {
     ASSERT_TRUE(loaded.ok());
     policies_ = std::make_unique<service::PolicyService>(*store_, GONGKAI_POLICY_DIR,
                                                          std::move(loaded).value());
-    service::FeedbackLimits limits;
-    limits.submissions_per_hour = 3;
+    limiter_ = std::make_unique<service::SubmissionLimiter>(3, [this] { return now_; });
     feedback_ = std::make_unique<FeedbackService>(
         *store_, *policies_, [](const std::string& unit) { return unit == "branch-1"; },
-        [](const std::string& user) { return user == "handler1"; }, limits,
-        [this] { return now_; });
+        [](const std::string& user) { return user == "handler1"; }, *limiter_,
+        service::FeedbackLimits{}, [this] { return now_; });
     setNow("2025-03-07T02:00:00Z");  // a Friday, 10:00 in Beijing
   }
 
@@ -60,6 +59,7 @@ class FeedbackServiceTest : public ::testing::Test {
   TempDir temp_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<service::PolicyService> policies_;
+  std::unique_ptr<service::SubmissionLimiter> limiter_;
   std::unique_ptr<FeedbackService> feedback_;
   core::TimePoint now_;
 };

@@ -242,12 +242,12 @@ int ServerApp::main(const std::vector<std::string>&) {
   service::ArchiveService archives(store, audit, checkpoints, policyService, categories, jobs,
                                    (fs::path(config.data_dir) / "archives").string(),
                                    sm2 ? &*sm2 : nullptr);
-  service::FeedbackLimits feedbackLimits;
-  feedbackLimits.submissions_per_hour = config.feedback_submissions_per_hour;
+  service::SubmissionLimiter publicSubmissions(config.feedback_submissions_per_hour, core::nowUtc);
   service::FeedbackService feedback(
       store, policyService, unitExists,
       [&accounts](const std::string& username) { return accounts.user(username).ok(); },
-      feedbackLimits);
+      publicSubmissions);
+  service::RequestService requests(store, policyService, publicSubmissions);
 
   if (config.demo) {
     auto loaded = loadDemoData(documents, accounts, catalogue, store.blobs(), GONGKAI_DEFAULT_DEMO_DIR);
@@ -278,7 +278,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   };
   const http::Router router = http::buildRouter(
       http::Services{documents, audit, checkpoints, search, accounts, policyService, catalogue,
-                     archives, jobs, feedback, store.blobs(), categories},
+                     archives, jobs, feedback, requests, store.blobs(), categories},
       options);
   Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(
       router, [&accounts](const std::string& token, const std::string& address) {

@@ -38,6 +38,9 @@ class Access {
   policies::Visibility visibility(const Exchange& ex) const;
   indexer::Viewer viewer(const Exchange& ex) const;
 
+  // The policy in force, for handlers that need more of it than a decision (limits, calendar).
+  std::shared_ptr<const policies::PolicyEngine> engine() const { return policies_.engine(); }
+
   // A handler that runs only when the caller may `permission`.
   Handler guarded(std::string permission, Handler handler) const;
 

@@ -14,6 +14,7 @@
 #include "accounts_api.h"
 #include "archives_api.h"
 #include "feedback_api.h"
+#include "requests_api.h"
 #include "audit_api.h"
 #include "document_json.h"
 #include "file_response.h"
@@ -532,7 +533,9 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addProcedureRoutes(router, services.catalogue, services.documents, services.policies,
                      services.categories, *access);
   addArchiveRoutes(router, services.archives, services.jobs, *access);
-  addFeedbackRoutes(router, services.feedback, services.documents, services.catalogue, *access);
+  addFeedbackRoutes(router, services.feedback, services.requests, services.documents,
+                    services.catalogue, services.accounts, *access);
+  addRequestRoutes(router, services.requests, services.documents, *access);
   return router;
 }
 

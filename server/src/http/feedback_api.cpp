@@ -3,7 +3,11 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <cstdio>
 #include <set>
+
+#include "gongkai/core/text.h"
+#include "gongkai/policies/feedback_report.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -34,9 +38,15 @@ Error unknownSubject(const std::string& field) {
 
 class FeedbackRoutes {
  public:
-  FeedbackRoutes(FeedbackService& feedback, service::DocumentService& documents,
-                 service::CatalogueService& catalogue, const Access& access)
-      : feedback_(feedback), documents_(documents), catalogue_(catalogue), access_(access) {}
+  FeedbackRoutes(FeedbackService& feedback, service::RequestService& requests,
+                 service::DocumentService& documents, service::CatalogueService& catalogue,
+                 service::AccountService& accounts, const Access& access)
+      : feedback_(feedback),
+        requests_(requests),
+        documents_(documents),
+        catalogue_(catalogue),
+        accounts_(accounts),
+        access_(access) {}
 
   static void addTo(const std::shared_ptr<FeedbackRoutes>& self, Router& router,
                     const Access& access) {
@@ -48,6 +58,8 @@ class FeedbackRoutes {
     router.add("GET", "/api/v1/feedback", [self](Exchange& ex) { self->list(ex); });
     router.add("GET", "/api/v1/feedback/{id}", [self](Exchange& ex) { self->get(ex); });
     router.add("POST", "/api/v1/feedback/{id}/{step}", [self](Exchange& ex) { self->step(ex); });
+    router.add("GET", "/api/v1/reports/feedback",
+               access.guarded("reports.read", [self](Exchange& ex) { self->report(ex); }));
   }
 
  private:
@@ -212,6 +224,90 @@ class FeedbackRoutes {
                 feedback_.toJson(updated.value(), FeedbackService::View::kHandler));
   }
 
+  // Per unit (and the units under it) and year: feedback by channel and status, applications by
+  // status and outcome, on-time rate, average working days, and the overdue list.
+  void report(Exchange& ex) {
+    const core::Date today = feedback_.today();
+    auto year = ex.intQuery("year", 1900, 2999);
+    if (!year.ok()) return ex.sendProblem(year.error());
+    const int reportYear = static_cast<int>(year.value().value_or(today.year));
+    const std::string unit = ex.queryValue("org_unit").value_or("");
+    const auto tree = accounts_.unitTree();
+    if (!unit.empty() && !tree->contains(unit)) {
+      return ex.sendProblem(badQuery("org_unit", "已有的单位代码"));
+    }
+    auto feedback = feedback_.list({});
+    if (!feedback.ok()) return ex.sendProblem(feedback.error());
+    auto requests = requests_.list(std::nullopt);
+    if (!requests.ok()) return ex.sendProblem(requests.error());
+    const auto units = unit.empty() ? std::set<std::string>() : tree->subtree(unit);
+    const auto engine = access_.engine();
+    const auto report = policies::buildFeedbackReport(
+        feedback.value(), requests.value(), reportYear, unit,
+        [&](const std::string& u) { return units.count(u) > 0; }, today,
+        engine->policies().time_limits, engine->policies().calendar);
+    if (ex.queryValue("format").value_or("") == "csv" ||
+        ex.request.get("Accept", "").find("text/csv") != std::string::npos) {
+      return sendReportCsv(ex, report);
+    }
+    Object::Ptr out = new Object;
+    out->set("year", report.year);
+    out->set("org_unit", unit.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(unit));
+    out->set("feedback", figuresJson(report.feedback, "by_channel"));
+    out->set("requests", figuresJson(report.requests, "by_outcome"));
+    ex.sendJson(HTTPResponse::HTTP_OK, out);
+  }
+
+  static Object::Ptr figuresJson(const policies::HandlingFigures& f, const std::string& kindName) {
+    Object::Ptr out = new Object;
+    out->set("total", f.total);
+    Object::Ptr byStatus = new Object, byKind = new Object;
+    for (const auto& [status, n] : f.by_status) byStatus->set(status, n);
+    for (const auto& [kind, n] : f.by_kind) byKind->set(kind, n);
+    out->set("by_status", byStatus);
+    out->set(kindName, byKind);
+    out->set("finished", f.finished);
+    out->set("on_time", f.on_time);
+    out->set("on_time_rate", f.on_time_rate);
+    out->set("average_working_days", f.average_working_days);
+    Array::Ptr overdue = new Array;
+    for (std::int64_t id : f.overdue) overdue->add(static_cast<Poco::Int64>(id));
+    out->set("overdue", overdue);
+    return out;
+  }
+
+  static void sendReportCsv(Exchange& ex, const policies::FeedbackReport& report) {
+    // One row per figure (section, measure, key, value), with a byte-order mark for spreadsheets.
+    std::string csv = "\xEF\xBB\xBFsection,measure,key,value\r\n";
+    const auto row = [&](const std::string& section, const std::string& measure,
+                         const std::string& key, const std::string& value) {
+      csv += core::csvCell(section) + "," + core::csvCell(measure) + "," + core::csvCell(key) +
+             "," + core::csvCell(value) + "\r\n";
+    };
+    const auto figures = [&](const std::string& section, const policies::HandlingFigures& f,
+                             const std::string& kindName) {
+      row(section, "total", "", std::to_string(f.total));
+      for (const auto& [status, n] : f.by_status)
+        row(section, "by_status", status, std::to_string(n));
+      for (const auto& [kind, n] : f.by_kind) row(section, kindName, kind, std::to_string(n));
+      row(section, "finished", "", std::to_string(f.finished));
+      row(section, "on_time", "", std::to_string(f.on_time));
+      char number[32];
+      std::snprintf(number, sizeof number, "%.4f", f.on_time_rate);
+      row(section, "on_time_rate", "", number);
+      std::snprintf(number, sizeof number, "%.2f", f.average_working_days);
+      row(section, "average_working_days", "", number);
+      for (std::int64_t id : f.overdue) row(section, "overdue", std::to_string(id), "");
+    };
+    figures("feedback", report.feedback, "by_channel");
+    figures("requests", report.requests, "by_outcome");
+    ex.response.setStatus(HTTPResponse::HTTP_OK);
+    ex.response.setContentType("text/csv; charset=utf-8");
+    ex.response.set("Content-Disposition",
+                    "attachment; filename=\"feedback-" + std::to_string(report.year) + ".csv\"");
+    sendBody(ex.request, ex.response, csv);
+  }
+
   static Error badQuery(const std::string& name, const std::string& allowed) {
     const std::string message = "查询参数 " + name + " 须为 " + allowed + " (invalid " + name + ")";
     return Error{
@@ -225,17 +321,20 @@ class FeedbackRoutes {
   }
 
   FeedbackService& feedback_;
+  service::RequestService& requests_;
   service::DocumentService& documents_;
   service::CatalogueService& catalogue_;
+  service::AccountService& accounts_;
   const Access& access_;
 };
 
 }  // namespace
 
-void addFeedbackRoutes(Router& router, FeedbackService& feedback,
+void addFeedbackRoutes(Router& router, FeedbackService& feedback, service::RequestService& requests,
                        service::DocumentService& documents, service::CatalogueService& catalogue,
-                       const Access& access) {
-  auto routes = std::make_shared<FeedbackRoutes>(feedback, documents, catalogue, access);
+                       service::AccountService& accounts, const Access& access) {
+  auto routes =
+      std::make_shared<FeedbackRoutes>(feedback, requests, documents, catalogue, accounts, access);
   FeedbackRoutes::addTo(routes, router, access);
   router.keepAlive(routes);
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "gongkai/core/text.h"
 #include "gongkai/policies/compliance.h"
 
 namespace gongkai::server::http {
@@ -20,28 +21,6 @@ using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
 constexpr std::int64_t kMaxBodyBytes = 64 * 1024;
-// Dates of the procedure are Beijing dates: a publication at 20:00 UTC went out the next day there.
-constexpr auto kBeijing = std::chrono::hours(8);
-
-core::Date beijingDate(core::TimePoint at) {
-  const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(at + kBeijing)};
-  return core::Date{static_cast<int>(day.year()),
-                    static_cast<int>(static_cast<unsigned>(day.month())),
-                    static_cast<int>(static_cast<unsigned>(day.day()))};
-}
-
-// A CSV cell (RFC 4180). Text a spreadsheet would run as a formula (= + - @ at the start) gets a
-// leading apostrophe: titles and contents come from users.
-std::string csvCell(const std::string& text) {
-  std::string value = text;
-  if (!value.empty() && std::string("=+-@\t\r").find(value.front()) != std::string::npos)
-    value.insert(0, "'");
-  if (value.find_first_of(",\"\r\n'") == std::string::npos) return value;
-  std::string out = "\"";
-  for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 class ProcedureRoutes {
  public:
   ProcedureRoutes(service::CatalogueService& catalogue, service::DocumentService& documents,
@@ -243,13 +222,13 @@ class ProcedureRoutes {
       const bool visible = access_.maySee(ex, v);
       policies::Publication publication{visible ? v.document_id : 0,
                                         visible ? v.metadata.title : "",
-                                        beijingDate(v.disclosure.published->at), std::nullopt};
+                                        core::chinaDate(v.disclosure.published->at), std::nullopt};
       if (v.disclosure.reviewed && v.disclosure.confidentiality_reviewed) {
-        publication.approved = beijingDate(v.disclosure.reviewed->at);
+        publication.approved = core::chinaDate(v.disclosure.reviewed->at);
       }
       publications[at->second].push_back(publication);
     }
-    const core::Date today = beijingDate(core::nowUtc());
+    const core::Date today = core::chinaDate(core::nowUtc());
     const auto engine = policies_.engine();
     const auto report = policies::evaluateCompliance(entries, publications, reportYear,
                                                      engine->policies().calendar, today);
@@ -319,15 +298,15 @@ class ProcedureRoutes {
         "document_id,title,published\r\n";
     for (const auto& item : report) {
       for (const auto& window : item.windows) {
-        csv += std::to_string(item.item.id) + "," + csvCell(item.item.category) + "," +
-               csvCell(item.item.content) + "," + csvCell(window.label) + "," +
+        csv += std::to_string(item.item.id) + "," + core::csvCell(item.item.category) + "," +
+               core::csvCell(item.item.content) + "," + core::csvCell(window.label) + "," +
                window.start.toString() + "," + window.end.toString() + "," + window.due.toString() +
                "," + std::string(policies::toString(window.outcome)) + "," +
                std::to_string(window.working_days_late) + "," +
                (window.publication ? (window.publication->document_id
                                           ? std::to_string(window.publication->document_id)
                                           : "") +
-                                         "," + csvCell(window.publication->title) + "," +
+                                         "," + core::csvCell(window.publication->title) + "," +
                                          window.publication->published.toString()
                                    : std::string(",,")) +
                "\r\n";

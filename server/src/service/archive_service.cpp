@@ -14,7 +14,9 @@
 #include "gongkai/core/base64.h"
 #include "gongkai/core/checkpoint.h"
 #include "gongkai/core/document.h"
+#include "gongkai/core/feedback.h"
 #include "gongkai/core/signed_note.h"
+#include "gongkai/core/text.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/service/audit_trail.h"
 
@@ -78,22 +80,6 @@ std::string htmlEscape(std::string_view text) {
   return out;
 }
 
-// A CSV field (RFC 4180), with a leading ' before = + - @ so a spreadsheet shows a title
-// rather than running it as a formula.
-std::string csvField(std::string_view text) {
-  std::string value(text);
-  if (!value.empty() &&
-      std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) {
-    value.insert(value.begin(), '\'');
-  }
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string retentionName(const std::string& retention) {
   if (retention == "Y") return "永久";
   if (retention == "D30") return "30年";
@@ -134,10 +120,10 @@ std::string indexCsv(const std::vector<Item>& items) {
   std::string csv = "\xEF\xBB\xBF档号,题名,文号,成文日期,保管期限,公开范围,版本数,文件数\r\n";
   for (const Item& item : items) {
     const core::DocumentMetadata& m = item.current.metadata;
-    csv += csvField(item.reference.code) + "," + csvField(m.title) + "," +
-           csvField(m.doc_number.value_or("")) + "," +
-           csvField(m.issued_at ? m.issued_at->toString() : "") + "," +
-           csvField(item.reference.retention) + "," + csvField(core::toString(m.scope)) + "," +
+    csv += core::csvCell(item.reference.code) + "," + core::csvCell(m.title) + "," +
+           core::csvCell(m.doc_number.value_or("")) + "," +
+           core::csvCell(m.issued_at ? m.issued_at->toString() : "") + "," +
+           core::csvCell(item.reference.retention) + "," + core::csvCell(core::toString(m.scope)) + "," +
            std::to_string(item.versions.size()) + "," + std::to_string(item.files.size()) + "\r\n";
   }
   return csv;
@@ -300,6 +286,27 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
   } catch (const std::exception& e) {
     return storeFailure(e);
   }
+  // Feedback of this category received in this year (China time), as of the checkpoint.
+  std::map<std::int64_t, std::vector<store::VersionRecord>> feedback;
+  try {
+    auto session = store_.read();
+    store::withSnapshot(*session, [&] {
+      for (const auto& [id, received] :
+           ArchiveRepository::feedbackOfCategory(*session, request.category)) {
+        const auto at = core::parseRfc3339(received);
+        if (!at || core::chinaDate(*at).year != request.year) continue;
+        auto versions = ArchiveRepository::feedbackVersions(*session, id, cp.tree_size);
+        if (versions.empty()) continue;
+        feedback[id] = std::move(versions);
+        for (auto& entry : ArchiveRepository::auditEntriesAbout(*session, "feedback",
+                                                                std::to_string(id), cp.tree_size)) {
+          entries.push_back(std::move(entry));
+        }
+      }
+    });
+  } catch (const std::exception& e) {
+    return storeFailure(e);
+  }
   if (context.cancelRequested()) return cancelled();
   phaseDone("read_records");
   if (items.empty()) {
@@ -345,6 +352,7 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
   }
   bag.addInfo(std::string(layout::kInfoCheckpointSize), std::to_string(cp.tree_size));
   bag.addInfo(std::string(layout::kInfoAuditEntryCount), std::to_string(entries.size()));
+  bag.addInfo(std::string(layout::kInfoFeedbackCount), std::to_string(feedback.size()));
 
   const std::string items_ = std::string(layout::kItems).substr(layout::kData.size());
   for (const Item& item : items) {
@@ -365,6 +373,14 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
     for (const auto& version : versions) {
       bag.addBytes(
           catalogueBase + std::to_string(id) + "/v" + std::to_string(version.version) + ".json",
+          version.record);
+    }
+  }
+  const std::string feedbackBase = std::string(layout::kFeedback).substr(layout::kData.size());
+  for (const auto& [id, versions] : feedback) {
+    for (const auto& version : versions) {
+      bag.addBytes(
+          feedbackBase + std::to_string(id) + "/v" + std::to_string(version.version) + ".json",
           version.record);
     }
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "body_reader.h"
 #include "gongkai/core/password.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
@@ -28,74 +29,6 @@ Error storageError(const std::exception& e) {
                      std::string("数据库读写失败 (the store failed): ") + e.what());
 }
 
-// Reads the members of a JSON body one by one, collecting field errors: unknown members,
-// wrong types, text that is not clean UTF-8 or is too long.
-class BodyReader {
- public:
-  BodyReader(const Object::Ptr& body, std::initializer_list<std::string_view> known) : body_(body) {
-    for (const auto& [key, ignored] : *body) {
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        add(key, "unknown_field", "未知字段 (unknown field)");
-      }
-    }
-  }
-
-  // A string member; "" when absent or null. Newlines and tabs are allowed in `multiline` text.
-  std::string text(const std::string& field, bool required, std::size_t maxBytes,
-                   bool multiline = false) {
-    if (!body_->has(field) || body_->isNull(field)) {
-      if (required) add(field, "missing_field", "必填字段 (required field)");
-      return "";
-    }
-    const auto value = body_->get(field);
-    if (!value.isString()) {
-      add(field, "wrong_type", "必须是字符串 (must be a string)");
-      return "";
-    }
-    std::string out = value.extract<std::string>();
-    if (!core::isValidUtf8(out) || core::hasControlCharacters(out, multiline)) {
-      add(field, "invalid_text", "含有控制字符或无效 UTF-8 (control characters or invalid UTF-8)");
-    } else if (out.size() > maxBytes) {
-      add(field, "too_long",
-          "不超过 " + std::to_string(maxBytes) + " 字节 (at most " + std::to_string(maxBytes) +
-              " bytes)");
-    } else if (required && out.find_first_not_of(" \t\r\n") == std::string::npos) {
-      add(field, "missing_field", "必填字段 (required field)");
-    }
-    return out;
-  }
-
-  std::optional<std::int64_t> id(const std::string& field) {
-    if (!body_->has(field) || body_->isNull(field)) return std::nullopt;
-    const auto value = body_->get(field);
-    std::int64_t out = 0;
-    try {
-      if (value.isInteger()) out = value.convert<Poco::Int64>();
-    } catch (const std::exception&) {
-    }
-    if (out <= 0) {
-      add(field, "wrong_type", "必须是正整数 (must be a positive integer)");
-      return std::nullopt;
-    }
-    return out;
-  }
-
-  void add(const std::string& field, const std::string& code, const std::string& message) {
-    errors_.push_back({field, code, message});
-  }
-
-  core::Status result(const std::string& reason, const std::string& message) {
-    if (errors_.empty()) return core::okStatus();
-    Error error = Error::make(ErrorCode::kInvalidArgument, reason, message);
-    error.fields = std::move(errors_);
-    return error;
-  }
-
- private:
-  const Object::Ptr& body_;
-  std::vector<FieldError> errors_;
-};
-
 // Saves `record` as a new version with the audit entry that makes it.
 void saveWithAudit(store::Transaction& tx, const Subject& subject, const FeedbackRecord& record) {
   const std::string canonical = core::canonicalRecord(record);
@@ -112,34 +45,15 @@ Poco::Dynamic::Var orNull(const std::string& text) {
 }  // namespace
 
 FeedbackService::FeedbackService(store::Store& store, PolicyService& policies, NameCheck unitExists,
-                                 NameCheck userExists, FeedbackLimits limits, Clock clock)
+                                 NameCheck userExists, SubmissionLimiter& limiter,
+                                 FeedbackLimits limits, Clock clock)
     : store_(store),
       policies_(policies),
       unitExists_(std::move(unitExists)),
       userExists_(std::move(userExists)),
+      limiter_(limiter),
       limits_(limits),
       clock_(std::move(clock)) {}
-
-core::Status FeedbackService::admitSubmission(const std::string& address) {
-  const core::TimePoint now = clock_();
-  const core::TimePoint hourAgo = now - std::chrono::hours(1);
-  std::lock_guard lock(rateMutex_);
-  // Forget addresses that have been quiet for an hour, so the map does not grow without end.
-  if (recent_.size() > 10000) {
-    for (auto it = recent_.begin(); it != recent_.end();) {
-      it = it->second.empty() || it->second.back() < hourAgo ? recent_.erase(it) : std::next(it);
-    }
-  }
-  auto& times = recent_[address];
-  while (!times.empty() && times.front() < hourAgo) times.pop_front();
-  if (static_cast<int>(times.size()) >= limits_.submissions_per_hour) {
-    return Error::make(ErrorCode::kTooManyRequests, "too_many_submissions",
-                       "提交过于频繁，请稍后再试 (too many submissions from this address; try "
-                       "again later)");
-  }
-  times.push_back(now);
-  return core::okStatus();
-}
 
 core::Result<FeedbackService::Submitted> FeedbackService::submit(const Subject& subject,
                                                                  const Object::Ptr& body,
@@ -179,7 +93,7 @@ core::Result<FeedbackService::Submitted> FeedbackService::submit(const Subject& 
     return ok.error();
   }
   if (!onBehalf) {
-    if (auto admitted = admitSubmission(subject.address); !admitted.ok()) return admitted.error();
+    if (auto admitted = limiter_.admit(subject.address); !admitted.ok()) return admitted.error();
   }
   const auto engine = policies_.engine();
   record.document_id = concerns.document_id;

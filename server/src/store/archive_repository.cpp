@@ -177,6 +177,24 @@ std::vector<VersionRecord> ArchiveRepository::catalogueVersions(ReadSession& rs,
   return selectVersions(rs.session(), "catalogue_item_versions", "item_id", itemId, maxSeq);
 }
 
+std::vector<VersionRecord> ArchiveRepository::feedbackVersions(ReadSession& rs,
+                                                               std::int64_t feedbackId,
+                                                               std::int64_t maxSeq) {
+  return selectVersions(rs.session(), "feedback_versions", "feedback_id", feedbackId, maxSeq);
+}
+
+std::vector<std::pair<std::int64_t, std::string>> ArchiveRepository::feedbackOfCategory(
+    ReadSession& rs, const std::string& category) {
+  std::vector<Poco::Int64> ids;
+  std::vector<std::string> received;
+  std::string wanted = category;
+  rs.session() << "SELECT id, received_at FROM feedback WHERE category = ? ORDER BY id",
+      use(wanted), into(ids), into(received), now;
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  for (std::size_t i = 0; i < ids.size(); ++i) out.emplace_back(ids[i], received[i]);
+  return out;
+}
+
 std::vector<StoredAuditEntry> ArchiveRepository::auditEntriesAbout(ReadSession& rs,
                                                                    const std::string& objectType,
                                                                    const std::string& objectId,

@@ -19,7 +19,8 @@
 //   <name>/data/items/<档号>/versions/v<N>.json    every version's record, N = 1, 2, ...
 //   <name>/data/items/<档号>/files/<file id>.<ext> every file any version held
 //   <name>/data/catalogue/<item id>/v<N>.json     catalogue entries the documents answer
-//   <name>/data/feedback/<id>.json                feedback records linked to the documents
+//   <name>/data/feedback/<id>/v<N>.json           feedback (公开意见) of this category received
+//                                                 in this year, every version
 //   <name>/data/audit/checkpoint.txt              a signed checkpoint (C2SP) made for the export
 //   <name>/data/audit/entries.jsonl               every audit entry touching the records above,
 //                                                 canonical bytes, one per line, by seq
@@ -62,6 +63,7 @@ inline constexpr std::string_view kInfoItemCount = "Gongkai-Item-Count";
 inline constexpr std::string_view kInfoSequence = "Gongkai-Sequence";
 inline constexpr std::string_view kInfoCheckpointSize = "Gongkai-Checkpoint-Size";
 inline constexpr std::string_view kInfoAuditEntryCount = "Gongkai-Audit-Entry-Count";
+inline constexpr std::string_view kInfoFeedbackCount = "Gongkai-Feedback-Count";
 
 // A file's name inside files/: its id and the lower-case ASCII extension of the uploaded name
 // ("12.pdf"), or the id alone when that has none we keep. Names inside the bundle are ASCII;

@@ -58,8 +58,4 @@ struct FeedbackRecord {
 std::string canonicalRecord(const FeedbackRecord& record);
 Result<FeedbackRecord> parseFeedbackRecord(std::string_view record);
 
-// The calendar day in China Standard Time (UTC+8, no daylight saving), by which working-day
-// deadlines are counted.
-Date chinaDate(TimePoint time);
-
 }  // namespace gongkai::core

@@ -31,4 +31,8 @@ std::string percentEncodeRfc5987(std::string_view text);
 // Replaces anything but printable ASCII (and '"', '\\') with '_', for legacy header fallbacks.
 std::string asciiFallback(std::string_view text);
 
+// A CSV cell (RFC 4180), quoted when it must be. Text a spreadsheet would run as a formula (= +
+// - @ tab or CR at the start) gets a leading apostrophe: titles and contents come from users.
+std::string csvCell(std::string_view text);
+
 }  // namespace gongkai::core

@@ -30,6 +30,10 @@ struct Date {
 // Accepts exactly "YYYY-MM-DD" naming a real day between years 1900 and 2999.
 std::optional<Date> parseDate(std::string_view text);
 
+// The calendar day in China Standard Time (UTC+8, no daylight saving): the day by which
+// disclosure dates and working-day deadlines count (20:00 UTC is already the next day there).
+Date chinaDate(TimePoint time);
+
 // Year of a time point in UTC.
 int yearOf(TimePoint time);
 

@@ -33,7 +33,8 @@ struct ServerConfig {
   // Archive bundles are signed with the audit key (Ed25519) and, when this names an SM2 private
   // key (PKCS#8 PEM, e.g. `openssl genpkey -algorithm SM2`), with SM2/SM3 as well.
   std::string archive_sm2_key_file;
-  // Public feedback submissions accepted per client address in any hour.
+  // Public submissions (feedback and applications for disclosure) accepted per client address
+  // in any hour.
   int feedback_submissions_per_hour = 20;
   // Text extraction for search: the `gongkai` executable run as an isolated extractor ("" for
   // the one beside the server binary), and its limits.

@@ -11,6 +11,7 @@
 #include "gongkai/server/service/archive_service.h"
 #include "gongkai/server/service/feedback_service.h"
 #include "gongkai/server/service/job_service.h"
+#include "gongkai/server/service/request_service.h"
 #include "gongkai/server/service/audit_service.h"
 #include "gongkai/server/service/catalogue_service.h"
 #include "gongkai/server/service/policy_service.h"
@@ -41,6 +42,7 @@ struct Services {
   service::ArchiveService& archives;
   service::JobService& jobs;
   service::FeedbackService& feedback;
+  service::RequestService& requests;
   const store::BlobStore& blobs;
   const policies::CategoryCatalogue& categories;
 };

@@ -4,10 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +14,7 @@
 #include "gongkai/policies/feedback_flow.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/subject.h"
+#include "gongkai/server/service/submission_limiter.h"
 #include "gongkai/server/store/feedback_repository.h"
 #include "gongkai/server/store/store.h"
 
@@ -26,9 +24,6 @@ struct FeedbackLimits {
   std::size_t max_content_bytes = 10000;
   std::size_t max_name_bytes = 200;
   std::size_t max_contact_bytes = 200;
-  // Public submissions per client address in any hour; handlers entering letters are not
-  // counted.
-  int submissions_per_hour = 20;
 };
 
 // What a submission concerns, once the caller's right to see it was checked: its category and
@@ -49,8 +44,10 @@ class FeedbackService {
   using Clock = std::function<core::TimePoint()>;
   using NameCheck = std::function<bool(const std::string&)>;
 
+  // Public submissions count against `limiter`; handlers entering letters do not.
   FeedbackService(store::Store& store, PolicyService& policies, NameCheck unitExists,
-                  NameCheck userExists, FeedbackLimits limits = {}, Clock clock = core::nowUtc);
+                  NameCheck userExists, SubmissionLimiter& limiter, FeedbackLimits limits = {},
+                  Clock clock = core::nowUtc);
 
   struct Submitted {
     core::FeedbackRecord record;
@@ -83,15 +80,12 @@ class FeedbackService {
   Poco::JSON::Object::Ptr toJson(const core::FeedbackRecord& record, View view) const;
 
  private:
-  core::Status admitSubmission(const std::string& address);
-
   store::Store& store_;
   PolicyService& policies_;
   NameCheck unitExists_, userExists_;
+  SubmissionLimiter& limiter_;
   FeedbackLimits limits_;
   Clock clock_;
-  std::mutex rateMutex_;
-  std::map<std::string, std::deque<core::TimePoint>> recent_;  // submissions by address
 };
 
 }  // namespace gongkai::server::service

@@ -88,6 +88,12 @@ class ArchiveRepository {
                                                      std::int64_t maxSeq);
   static std::vector<VersionRecord> catalogueVersions(ReadSession& rs, std::int64_t itemId,
                                                       std::int64_t maxSeq);
+  static std::vector<VersionRecord> feedbackVersions(ReadSession& rs, std::int64_t feedbackId,
+                                                     std::int64_t maxSeq);
+  // Feedback of a category, with when each was received (RFC 3339): the bundle takes in those
+  // of its year.
+  static std::vector<std::pair<std::int64_t, std::string>> feedbackOfCategory(
+      ReadSession& rs, const std::string& category);
   // Audit entries about one object with seq <= maxSeq, in order.
   static std::vector<StoredAuditEntry> auditEntriesAbout(ReadSession& rs,
                                                          const std::string& objectType,

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gongkai/core/disclosure_request.h"
+#include "gongkai/core/result.h"
+#include "gongkai/policies/request_flow.h"
+#include "gongkai/server/service/policy_service.h"
+#include "gongkai/server/service/subject.h"
+#include "gongkai/server/service/submission_limiter.h"
+#include "gongkai/server/store/store.h"
+
+namespace gongkai::server::service {
+
+// Applications for disclosure on request (依申请公开): public submission with a receipt code,
+// acknowledgement, one extension with notice, a decision from the fixed list, and the public log
+// of decisions without the applicant. Versioned and audited (object type "disclosure_request");
+// the clock is injected. Thread-safe.
+class RequestService {
+ public:
+  using Clock = std::function<core::TimePoint()>;
+  // Checks that a released document exists and is public (the caller's view of the store).
+  using DocumentCheck = std::function<bool(std::int64_t)>;
+
+  RequestService(store::Store& store, PolicyService& policies, SubmissionLimiter& limiter,
+                 Clock clock = core::nowUtc);
+
+  struct Submitted {
+    core::DisclosureRequest request;
+    std::string receipt;
+  };
+  // body: applicant, content, purpose, contact. Rate-limited per address unless `onBehalf`.
+  core::Result<Submitted> submit(const Subject& subject, const Poco::JSON::Object::Ptr& body,
+                                 bool onBehalf);
+  core::Result<core::DisclosureRequest> get(std::int64_t id);
+  core::Result<core::DisclosureRequest> byReceipt(const std::string& code);
+  core::Result<std::vector<core::DisclosureRequest>> list(const std::optional<std::string>& status);
+  // acknowledge {}, extend {notice}, decision {outcome, reason, answer, document_ids}.
+  core::Result<core::DisclosureRequest> step(const Subject& subject, std::int64_t id,
+                                             const std::string& name,
+                                             const Poco::JSON::Object::Ptr& body,
+                                             const DocumentCheck& releasable);
+
+  policies::Timeliness timeliness(const core::DisclosureRequest& request) const;
+
+  // kHandler: everything; kReceipt: what the applicant follows; kLog: the public log entry,
+  // without applicant, contact or purpose.
+  enum class View { kHandler, kReceipt, kLog };
+  Poco::JSON::Object::Ptr toJson(const core::DisclosureRequest& request, View view) const;
+
+ private:
+  store::Store& store_;
+  PolicyService& policies_;
+  SubmissionLimiter& limiter_;
+  Clock clock_;
+};
+
+}  // namespace gongkai::server::service

@@ -1,0 +1,158 @@
+#include "requests_api.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include "gongkai/core/workflow.h"
+
+namespace gongkai::server::http {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using Poco::Net::HTTPResponse;
+using service::RequestService;
+
+constexpr std::int64_t kMaxBodyBytes = 64 * 1024;
+constexpr std::string_view kSteps[] = {"acknowledge", "extend", "decision"};
+
+class RequestRoutes {
+ public:
+  RequestRoutes(RequestService& requests, service::DocumentService& documents, const Access& access)
+      : requests_(requests), documents_(documents), access_(access) {}
+
+  static void addTo(const std::shared_ptr<RequestRoutes>& self, Router& router,
+                    const Access& access) {
+    const std::string base = "/api/v1/disclosure-requests";
+    router.add("POST", base,
+               access.guarded("feedback.submit", [self](Exchange& ex) { self->submit(ex); }));
+    // Public: the log of decisions carries no applicant; the receipt code is its own credential.
+    router.add("GET", base + "/log", [self](Exchange& ex) { self->log(ex); });
+    router.add("GET", base + "/receipt/{code}", [self](Exchange& ex) { self->receipt(ex); });
+    router.add("GET", base, [self](Exchange& ex) { self->list(ex); });
+    router.add("GET", base + "/{id}", [self](Exchange& ex) { self->get(ex); });
+    router.add("POST", base + "/{id}/{step}",
+               access.guarded("feedback.handle", [self](Exchange& ex) { self->step(ex); }));
+  }
+
+ private:
+  core::Status requireReader(const Exchange& ex) const {
+    if (access_.may(ex, "feedback.read")) return core::okStatus();
+    return access_.require(ex, "feedback.handle");
+  }
+
+  void submit(Exchange& ex) {
+    auto body = ex.readJsonObject(kMaxBodyBytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
+    auto made = requests_.submit(ex.subject, body.value(), access_.may(ex, "feedback.handle"));
+    if (!made.ok()) return ex.sendProblem(made.error());
+    const auto& r = made.value().request;
+    const std::string url = "/api/v1/disclosure-requests/receipt/" + made.value().receipt;
+    ex.response.set("Location", url);
+    Object::Ptr out = new Object;
+    out->set("id", static_cast<Poco::Int64>(r.id));
+    out->set("receipt", made.value().receipt);
+    out->set("receipt_url", url);
+    out->set("acknowledge_by", r.acknowledge_by.toString());
+    out->set("decide_by", r.decide_by.toString());
+    out->set("message",
+             "已收到您的公开申请，请保存回执码以查询办理进度和决定 (received: keep the "
+             "receipt code to follow the application)");
+    ex.sendJson(HTTPResponse::HTTP_CREATED, out);
+  }
+
+  void log(Exchange& ex) {
+    auto decided = requests_.list(std::string("decided"));
+    if (!decided.ok()) return ex.sendProblem(decided.error());
+    Array::Ptr items = new Array;
+    for (const auto& r : decided.value())
+      items->add(requests_.toJson(r, RequestService::View::kLog));
+    Object::Ptr out = new Object;
+    out->set("requests", items);
+    ex.sendJson(HTTPResponse::HTTP_OK, out);
+  }
+
+  void receipt(Exchange& ex) {
+    auto found = requests_.byReceipt(ex.params.at("code"));
+    if (!found.ok()) return ex.sendProblem(found.error());
+    ex.response.set("Cache-Control", "no-store");
+    ex.sendJson(HTTPResponse::HTTP_OK,
+                requests_.toJson(found.value(), RequestService::View::kReceipt));
+  }
+
+  void list(Exchange& ex) {
+    if (auto allowed = requireReader(ex); !allowed.ok()) return ex.sendProblem(allowed.error());
+    const auto status = ex.queryValue("status");
+    if (status && !core::parseRequestStatus(*status)) {
+      const std::string message =
+          "查询参数 status 须为 received、acknowledged 或 decided (invalid status)";
+      return ex.sendProblem(Error{
+          ErrorCode::kMalformed, "invalid_query", message, {{"status", "invalid_value", message}}});
+    }
+    auto found = requests_.list(status);
+    if (!found.ok()) return ex.sendProblem(found.error());
+    Array::Ptr items = new Array;
+    for (const auto& r : found.value())
+      items->add(requests_.toJson(r, RequestService::View::kHandler));
+    Object::Ptr out = new Object;
+    out->set("total", static_cast<Poco::Int64>(found.value().size()));
+    out->set("requests", items);
+    ex.sendJson(HTTPResponse::HTTP_OK, out);
+  }
+
+  void get(Exchange& ex) {
+    if (auto allowed = requireReader(ex); !allowed.ok()) return ex.sendProblem(allowed.error());
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto found = requests_.get(id.value());
+    if (!found.ok()) return ex.sendProblem(found.error());
+    ex.sendJson(HTTPResponse::HTTP_OK,
+                requests_.toJson(found.value(), RequestService::View::kHandler));
+  }
+
+  void step(Exchange& ex) {
+    const std::string name = ex.params.at("step");
+    if (std::find(std::begin(kSteps), std::end(kSteps), name) == std::end(kSteps)) {
+      return ex.sendProblem(Error::make(ErrorCode::kNotFound, "not_found",
+                                        "资源不存在 (no such resource): " + ex.path));
+    }
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    Object::Ptr body = new Object;
+    if (ex.request.getContentLength64() != 0 || ex.request.getChunkedTransferEncoding()) {
+      auto read = ex.readJsonObject(kMaxBodyBytes);
+      if (!read.ok()) return ex.sendProblem(read.error());
+      body = read.value();
+    }
+    // Only what the public may already see can be released in answer to an application.
+    const auto releasable = [this](std::int64_t document) {
+      auto found = documents_.get(document);
+      if (!found.ok()) return false;
+      const auto& v = found.value();
+      const std::string_view status = core::visibleStatus(v);
+      return v.metadata.scope == core::Scope::kPublic &&
+             (status == "published" || status == "archived");
+    };
+    auto updated = requests_.step(ex.subject, id.value(), name, body, releasable);
+    if (!updated.ok()) return ex.sendProblem(updated.error());
+    ex.sendJson(HTTPResponse::HTTP_OK,
+                requests_.toJson(updated.value(), RequestService::View::kHandler));
+  }
+
+  RequestService& requests_;
+  service::DocumentService& documents_;
+  const Access& access_;
+};
+
+}  // namespace
+
+void addRequestRoutes(Router& router, RequestService& requests, service::DocumentService& documents,
+                      const Access& access) {
+  auto routes = std::make_shared<RequestRoutes>(requests, documents, access);
+  RequestRoutes::addTo(routes, router, access);
+  router.keepAlive(routes);
+}
+
+}  // namespace gongkai::server::http

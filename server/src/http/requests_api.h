@@ -1,0 +1,16 @@
+#pragma once
+
+#include "access.h"
+#include "gongkai/server/http/router.h"
+#include "gongkai/server/service/document_service.h"
+#include "gongkai/server/service/request_service.h"
+
+namespace gongkai::server::http {
+
+// Disclosure on request (/api/v1/disclosure-requests): public application with a receipt code,
+// the public log of decisions (no applicant), and handling by feedback handlers. The services
+// and `access` must outlive the router.
+void addRequestRoutes(Router& router, service::RequestService& requests,
+                      service::DocumentService& documents, const Access& access);
+
+}  // namespace gongkai::server::http

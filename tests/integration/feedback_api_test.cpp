@@ -239,5 +239,73 @@ TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheAp
   }
 }
 
+TEST_F(FeedbackApiTest, TheReportCountsWhatWasRecordedInJsonAndCsv) {
+  const auto submit = [&](const std::string& channel) {
+    const auto made = handler_->postJson("/api/v1/feedback",
+                                         R"({"channel":")" + channel + R"(","content":"意见"})");
+    EXPECT_EQ(made.status, 201) << made.body;
+    return made.json()->getValue<Poco::Int64>("id");
+  };
+  const auto a = submit("hotline"), b = submit("hotline"), c = submit("letter");
+  for (auto id : {a, b}) {
+    ASSERT_EQ(
+        step(client(), id, "assign", R"({"org_unit":"branch-1","handler":"handler1"})").status,
+        200);
+  }
+  ASSERT_EQ(step(*handler_, a, "answer", R"({"answer":"已办"})").status, 200);
+  ASSERT_EQ(step(client(), c, "assign", R"({"org_unit":"branch-2","handler":"handler2"})").status,
+            200);
+  const auto request = anonymous().postJson(
+      "/api/v1/disclosure-requests", R"({"applicant":"赵六","content":"申请","contact":"x"})");
+  ASSERT_EQ(request.status, 201);
+  ASSERT_EQ(
+      client()
+          .postJson("/api/v1/disclosure-requests/" +
+                        std::to_string(request.json()->getValue<Poco::Int64>("id")) + "/decision",
+                    R"({"outcome":"not_held"})")
+          .status,
+      200);
+
+  const auto whole = client().get("/api/v1/reports/feedback");
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  const auto feedback = whole.json()->getObject("feedback");
+  EXPECT_EQ(feedback->getValue<int>("total"), 3);
+  EXPECT_EQ(feedback->getObject("by_channel")->getValue<int>("hotline"), 2);
+  EXPECT_EQ(feedback->getObject("by_channel")->getValue<int>("letter"), 1);
+  EXPECT_EQ(feedback->getObject("by_status")->getValue<int>("answered"), 1);
+  EXPECT_EQ(feedback->getObject("by_status")->getValue<int>("assigned"), 2);
+  EXPECT_EQ(feedback->getValue<int>("finished"), 1);
+  EXPECT_EQ(feedback->getValue<int>("on_time"), 1);
+  EXPECT_DOUBLE_EQ(feedback->getValue<double>("on_time_rate"), 1.0);
+  EXPECT_EQ(feedback->getArray("overdue")->size(), 0u);
+  const auto requests = whole.json()->getObject("requests");
+  EXPECT_EQ(requests->getValue<int>("total"), 1);
+  EXPECT_EQ(requests->getObject("by_outcome")->getValue<int>("not_held"), 1);
+
+  // One unit: only its cases, and applications (which have no unit) are not counted.
+  const auto unit = client().get("/api/v1/reports/feedback?org_unit=branch-1").json();
+  EXPECT_EQ(unit->getObject("feedback")->getValue<int>("total"), 2);
+  EXPECT_EQ(unit->getObject("requests")->getValue<int>("total"), 0);
+  EXPECT_EQ(client().get("/api/v1/reports/feedback?org_unit=nowhere").status, 400);
+  EXPECT_EQ(client().get("/api/v1/reports/feedback?year=1800").status, 400);
+  EXPECT_EQ(client()
+                .get("/api/v1/reports/feedback?year=2001")
+                .json()
+                ->getObject("feedback")
+                ->getValue<int>("total"),
+            0);
+
+  // The CSV says the same, row by row.
+  const auto csv = client().get("/api/v1/reports/feedback?format=csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBFsection,measure,key,value\r\n", 0), 0u);
+  EXPECT_NE(csv.body.find("feedback,total,,3\r\n"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("feedback,by_channel,hotline,2\r\n"), std::string::npos);
+  EXPECT_NE(csv.body.find("feedback,on_time_rate,,1.0000\r\n"), std::string::npos);
+  EXPECT_NE(csv.body.find("requests,by_outcome,not_held,1\r\n"), std::string::npos);
+  EXPECT_EQ(member_->get("/api/v1/reports/feedback").status, 403);
+}
+
 }  // namespace
 }  // namespace gongkai::testing

@@ -103,11 +103,9 @@ TEST(PolicySet, DefaultFolderLoads) {
             (Set{"documents.review", "documents.publish", "feedback.handle", "policies.read",
                  "reports.read", "feedback.submit"}));
   EXPECT_EQ(set.role("inspector")->permissions,
-            (Set{"audit.read", "policies.read", "reports.read", "archives.read", "feedback.read",
-                 "feedback.submit"}));
+            (Set{"audit.read", "policies.read", "reports.read", "archives.read", "feedback.read"}));
   EXPECT_EQ(set.role("committee")->permissions,
-            (Set{"audit.read", "archives.read", "policies.read", "reports.read", "feedback.read",
-                 "feedback.submit"}));
+            (Set{"audit.read", "archives.read", "policies.read", "reports.read", "feedback.read"}));
   EXPECT_EQ(set.role("member")->permissions, (Set{"feedback.submit", "policies.read"}));
   EXPECT_EQ(set.role("public")->permissions, (Set{"feedback.submit"}));
   EXPECT_EQ(set.role("archivist")->name, "档案员");

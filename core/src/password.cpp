@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <stdexcept>
@@ -125,6 +126,13 @@ std::string newReceiptCode() {
     }
   }
   return code;
+}
+
+std::optional<std::string> receiptDigest(std::string_view typed) {
+  std::string code;
+  for (char c : typed) code += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!isWellFormedReceiptCode(code)) return std::nullopt;
+  return tokenDigest(code);
 }
 
 bool isWellFormedReceiptCode(std::string_view code) {

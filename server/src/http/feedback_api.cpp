@@ -68,12 +68,6 @@ class FeedbackRoutes {
            access_.mayInUnit(ex, "feedback.handle", record.org_unit);
   }
 
-  // Handlers and readers may list; everyone else is told why not.
-  core::Status requireReader(const Exchange& ex) const {
-    if (access_.may(ex, "feedback.read")) return core::okStatus();
-    return access_.require(ex, "feedback.handle");
-  }
-
   void submit(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
@@ -133,7 +127,8 @@ class FeedbackRoutes {
   }
 
   void list(Exchange& ex) {
-    if (auto allowed = requireReader(ex); !allowed.ok()) return ex.sendProblem(allowed.error());
+    if (auto allowed = requireFeedbackReader(access_, ex); !allowed.ok())
+      return ex.sendProblem(allowed.error());
     store::FeedbackFilter filter;
     filter.status = ex.queryValue("status");
     filter.org_unit = ex.queryValue("org_unit");
@@ -178,7 +173,8 @@ class FeedbackRoutes {
   }
 
   void get(Exchange& ex) {
-    if (auto allowed = requireReader(ex); !allowed.ok()) return ex.sendProblem(allowed.error());
+    if (auto allowed = requireFeedbackReader(access_, ex); !allowed.ok())
+      return ex.sendProblem(allowed.error());
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
     auto found = feedback_.get(id.value());
@@ -329,6 +325,11 @@ class FeedbackRoutes {
 };
 
 }  // namespace
+
+core::Status requireFeedbackReader(const Access& access, const Exchange& ex) {
+  if (access.may(ex, "feedback.read")) return core::okStatus();
+  return access.require(ex, "feedback.handle");
+}
 
 void addFeedbackRoutes(Router& router, FeedbackService& feedback, service::RequestService& requests,
                        service::DocumentService& documents, service::CatalogueService& catalogue,

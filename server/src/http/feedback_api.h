@@ -9,6 +9,10 @@
 
 namespace gongkai::server::http {
 
+// Who may read feedback and applications at all: feedback.read, or feedback.handle (for the
+// records of their units). 401/403 for everyone else.
+core::Status requireFeedbackReader(const Access& access, const Exchange& ex);
+
 // Feedback (/api/v1/feedback): public submission with a receipt code, following a case by that
 // code without an account, and the handling flow. Handlers (feedback.handle) see and handle the
 // cases of their units; feedback.read sees every case. Only they see names and contact details.

@@ -3,6 +3,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include "feedback_api.h"
+#include "feedback_api.h"
 #include "gongkai/core/workflow.h"
 
 namespace gongkai::server::http {
@@ -38,11 +40,6 @@ class RequestRoutes {
   }
 
  private:
-  core::Status requireReader(const Exchange& ex) const {
-    if (access_.may(ex, "feedback.read")) return core::okStatus();
-    return access_.require(ex, "feedback.handle");
-  }
-
   void submit(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
@@ -83,7 +80,8 @@ class RequestRoutes {
   }
 
   void list(Exchange& ex) {
-    if (auto allowed = requireReader(ex); !allowed.ok()) return ex.sendProblem(allowed.error());
+    if (auto allowed = requireFeedbackReader(access_, ex); !allowed.ok())
+      return ex.sendProblem(allowed.error());
     const auto status = ex.queryValue("status");
     if (status && !core::parseRequestStatus(*status)) {
       const std::string message =
@@ -103,7 +101,8 @@ class RequestRoutes {
   }
 
   void get(Exchange& ex) {
-    if (auto allowed = requireReader(ex); !allowed.ok()) return ex.sendProblem(allowed.error());
+    if (auto allowed = requireFeedbackReader(access_, ex); !allowed.ok())
+      return ex.sendProblem(allowed.error());
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
     auto found = requests_.get(id.value());

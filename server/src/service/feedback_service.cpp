@@ -142,14 +142,13 @@ core::Result<std::vector<FeedbackRecord>> FeedbackService::versions(std::int64_t
 }
 
 core::Result<FeedbackRecord> FeedbackService::byReceipt(const std::string& code) {
-  std::string normalized;
-  for (char c : code) normalized += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   const Error unknown = Error::make(ErrorCode::kNotFound, "receipt_not_found",
                                     "回执码无效或不存在 (no case with that receipt code)");
-  if (!core::isWellFormedReceiptCode(normalized)) return unknown;
+  const auto digest = core::receiptDigest(code);
+  if (!digest) return unknown;
   try {
     auto session = store_.read();
-    auto found = FeedbackRepository::byReceipt(*session, core::tokenDigest(normalized));
+    auto found = FeedbackRepository::byReceipt(*session, *digest);
     if (!found) return unknown;
     return std::move(*found);
   } catch (const std::exception& e) {

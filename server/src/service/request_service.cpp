@@ -92,14 +92,13 @@ core::Result<DisclosureRequest> RequestService::get(std::int64_t id) {
 }
 
 core::Result<DisclosureRequest> RequestService::byReceipt(const std::string& code) {
-  std::string normalized;
-  for (char c : code) normalized += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   const Error unknown = Error::make(ErrorCode::kNotFound, "receipt_not_found",
                                     "回执码无效或不存在 (no application with that receipt code)");
-  if (!core::isWellFormedReceiptCode(normalized)) return unknown;
+  const auto digest = core::receiptDigest(code);
+  if (!digest) return unknown;
   try {
     auto session = store_.read();
-    auto found = RequestRepository::byReceipt(*session, core::tokenDigest(normalized));
+    auto found = RequestRepository::byReceipt(*session, *digest);
     if (!found) return unknown;
     return std::move(*found);
   } catch (const std::exception& e) {

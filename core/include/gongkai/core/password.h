@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,9 @@ bool isWellFormedToken(std::string_view token);
 std::string newReceiptCode();
 // True when `code` has that shape (upper case; the caller may upper-case what a person typed).
 bool isWellFormedReceiptCode(std::string_view code);
+// What the store keeps of a receipt code a person typed (upper-cased first); nullopt when it
+// cannot be one.
+std::optional<std::string> receiptDigest(std::string_view typed);
 
 // Compares in time that depends only on the lengths.
 bool constantTimeEquals(std::string_view a, std::string_view b);

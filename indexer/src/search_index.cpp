@@ -109,6 +109,7 @@ Xapian::Query filterQuery(const SearchRequest& request, const Viewer& viewer) {
   add(terms::kStatus, request.statuses);
   add(terms::kMode, request.modes);
   add(terms::kPeriod, request.periods);
+  add(terms::kType, request.types);
   std::vector<std::string> years;
   for (int year : request.years) years.push_back(std::to_string(year));
   add(terms::kYear, years);
@@ -186,6 +187,7 @@ SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const
   for (auto match = matches.begin(); match != matches.end(); ++match) {
     const terms::StoredFields stored = terms::readStored(match.get_document().get_data());
     SearchHit hit;
+    hit.type = stored.type;
     hit.document_id = stored.document_id;
     hit.version = stored.version;
     hit.current = stored.current;
@@ -255,7 +257,7 @@ core::Result<std::unique_ptr<SearchIndex>> SearchIndex::open(const std::string& 
 void SearchIndex::put(const IndexedVersion& version) {
   std::lock_guard lock(mutex_);
   try {
-    writer_->replace_document(terms::uniqueTerm(version.document_id, version.version),
+    writer_->replace_document(terms::uniqueTerm(version),
                               terms::makeDocument(version));
   } catch (const Xapian::Error& error) {
     rethrowXapian(error);
@@ -370,7 +372,7 @@ void SearchIndex::Rebuild::put(const IndexedVersion& version) {
     return;
   }
   try {
-    db_->replace_document(terms::uniqueTerm(version.document_id, version.version),
+    db_->replace_document(terms::uniqueTerm(version),
                           terms::makeDocument(version));
   } catch (const Xapian::Error& error) {
     rethrowXapian(error);

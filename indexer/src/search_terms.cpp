@@ -76,8 +76,11 @@ std::string_view cutUtf8(std::string_view text, std::size_t limit) {
 
 }  // namespace
 
-std::string uniqueTerm(std::int64_t documentId, std::int64_t version) {
-  return std::string(kUnique) + std::to_string(documentId) + "." + std::to_string(version);
+std::string uniqueTerm(const IndexedVersion& v) {
+  if (v.type == kTypeDocument) {
+    return std::string(kUnique) + std::to_string(v.document_id) + "." + std::to_string(v.version);
+  }
+  return std::string(kUnique) + v.type + ":" + std::to_string(v.document_id);
 }
 
 std::string booleanTerm(const char* prefix, std::string_view value) {
@@ -168,8 +171,11 @@ Xapian::Document makeDocument(const IndexedVersion& v) {
 
   // Not a boolean term: it must carry weight so the exact number ranks first.
   if (!number.empty()) doc.add_term(booleanTerm(kNumberExact, number));
-  doc.add_boolean_term(uniqueTerm(v.document_id, v.version));
-  doc.add_boolean_term(booleanTerm(kDocument, std::to_string(v.document_id)));
+  doc.add_boolean_term(uniqueTerm(v));
+  doc.add_boolean_term(booleanTerm(kType, v.type));
+  if (v.type == kTypeDocument) {
+    doc.add_boolean_term(booleanTerm(kDocument, std::to_string(v.document_id)));
+  }
   if (v.current) doc.add_boolean_term(kCurrent);
   doc.add_boolean_term(booleanTerm(kCategory, v.category));
   doc.add_boolean_term(booleanTerm(kYear, std::to_string(v.year)));
@@ -199,6 +205,7 @@ Xapian::Document makeDocument(const IndexedVersion& v) {
   appendField(data, v.scope);
   appendField(data, date);
   appendField(data, snippetSource);
+  appendField(data, v.type);
   doc.set_data(data);
   return doc;
 }
@@ -210,7 +217,7 @@ StoredFields readStored(const std::string& data) {
   if (takeField(in, id) && takeField(in, version) && takeField(in, current) &&
       takeField(in, out.title) && takeField(in, out.doc_number) && takeField(in, out.category) &&
       takeField(in, out.org_unit) && takeField(in, out.scope) && takeField(in, out.date) &&
-      takeField(in, out.text)) {
+      takeField(in, out.text) && takeField(in, out.type)) {
     out.document_id = std::strtoll(id.c_str(), nullptr, 10);
     out.version = std::strtoll(version.c_str(), nullptr, 10);
     out.current = current == "1";

@@ -30,6 +30,7 @@ inline constexpr const char* kOrgUnit = "XO";
 inline constexpr const char* kStatus = "XT";
 inline constexpr const char* kMode = "XM";
 inline constexpr const char* kPeriod = "XP";
+inline constexpr const char* kType = "XK";  // document, feedback, request
 
 // Value slots.
 enum Slot : Xapian::valueno {
@@ -45,12 +46,14 @@ enum Slot : Xapian::valueno {
 inline constexpr char kFacetSeparator = '\x1f';
 
 // The index layout this code writes and reads; an index of another layout is rebuilt at start.
-inline constexpr const char* kIndexFormat = "2";
+// 3: every entry carries its type (XK) and stores it; feedback and applications are indexed.
+inline constexpr const char* kIndexFormat = "3";
 
 // Text kept in the document for snippets; the rest of long texts is indexed but not shown.
 inline constexpr std::size_t kSnippetSourceBytes = 32 * 1024;
 
-std::string uniqueTerm(std::int64_t documentId, std::int64_t version);
+// Q<id>.<version> for a document version, Q<type>:<id> for a feedback record or application.
+std::string uniqueTerm(const IndexedVersion& version);
 // A boolean term, cut to Xapian's term length limit.
 std::string booleanTerm(const char* prefix, std::string_view value);
 std::string dateValue(const core::Date& date);  // "YYYYMMDD": sorts as text
@@ -64,6 +67,7 @@ Xapian::Document makeDocument(const IndexedVersion& version);
 
 // What a hit shows, stored in the document's data.
 struct StoredFields {
+  std::string type;
   std::int64_t document_id = 0;
   std::int64_t version = 0;
   bool current = false;

@@ -3,6 +3,9 @@
 // rate limit per address, bad submissions storing nothing, and one extension only.
 #include <Poco/JSON/Array.h>
 
+#include <chrono>
+#include <thread>
+
 #include "fixture.h"
 
 namespace gongkai::testing {
@@ -305,6 +308,73 @@ TEST_F(FeedbackApiTest, TheReportCountsWhatWasRecordedInJsonAndCsv) {
   EXPECT_NE(csv.body.find("feedback,on_time_rate,,1.0000\r\n"), std::string::npos);
   EXPECT_NE(csv.body.find("requests,by_outcome,not_held,1\r\n"), std::string::npos);
   EXPECT_EQ(member_->get("/api/v1/reports/feedback").status, 403);
+}
+
+TEST_F(FeedbackApiTest, FeedbackAndApplicationsAreSearchableByThoseWhoMaySeeThem) {
+  const auto made = anonymous().postJson(
+      "/api/v1/feedback",
+      R"({"channel":"online","content":"建议公开电梯维修经费","name":"钱七","contact":"13812345678"})");
+  ASSERT_EQ(made.status, 201);
+  const auto id = made.json()->getValue<Poco::Int64>("id");
+  ASSERT_EQ(step(client(), id, "assign", R"({"org_unit":"branch-1","handler":"handler1"})").status,
+            200);
+  ASSERT_EQ(step(*handler_, id, "answer", R"({"answer":"维修经费明细已在公开栏张贴"})").status,
+            200);
+  ASSERT_EQ(
+      anonymous()
+          .postJson(
+              "/api/v1/disclosure-requests",
+              R"({"applicant":"孙八","content":"申请公开食堂采购合同","contact":"sunba@example.cn"})")
+          .status,
+      201);
+  for (int i = 0;
+       i < 200 &&
+       client().get("/api/v1/search/status").json()->getValue<Poco::Int64>("pending_updates") > 0;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const auto hits = [&](const HttpClient& as, const std::string& query) {
+    const auto response = as.get("/api/v1/search?q=" + query);
+    EXPECT_EQ(response.status, 200) << response.body;
+    return response.json()->getValue<Poco::Int64>("total");
+  };
+  const std::string q = "%E7%94%B5%E6%A2%AF%E7%BB%B4%E4%BF%AE";  // 电梯维修
+  EXPECT_EQ(hits(client(), q), 1);
+  EXPECT_EQ(hits(*inspector_, q), 1);
+  EXPECT_EQ(hits(*handler_, q), 1);
+  EXPECT_EQ(hits(*otherHandler_, q), 0);  // another unit's case
+  EXPECT_EQ(hits(*member_, q), 0);
+  EXPECT_EQ(hits(anonymous(), q), 0);
+  // The answer is searchable too; names and contact details never are.
+  EXPECT_EQ(hits(client(), "%E5%85%AC%E5%BC%80%E6%A0%8F"), 1);  // 公开栏
+  EXPECT_EQ(hits(client(), "13812345678"), 0);
+  EXPECT_EQ(hits(client(), "%E9%92%B1%E4%B8%83"), 0);  // 钱七
+  EXPECT_EQ(hits(client(), "%E5%AD%99%E5%85%AB"), 0);  // 孙八
+  // Applications: handlers and readers find them, by what was asked.
+  const std::string contract = "%E9%87%87%E8%B4%AD%E5%90%88%E5%90%8C";  // 采购合同
+  EXPECT_EQ(hits(*handler_, contract), 1);
+  EXPECT_EQ(hits(*otherHandler_, contract), 1);
+  EXPECT_EQ(hits(*member_, contract), 0);
+  // The type tells them apart.
+  const auto typed = client().get("/api/v1/search?q=" + q + "&type=feedback");
+  ASSERT_EQ(typed.status, 200);
+  const auto hit = typed.json()->getArray("hits")->getObject(0);
+  EXPECT_EQ(hit->getValue<std::string>("type"), "feedback");
+  EXPECT_EQ(hit->getValue<Poco::Int64>("id"), id);
+  EXPECT_EQ(client()
+                .get("/api/v1/search?q=" + q + "&type=document")
+                .json()
+                ->getValue<Poco::Int64>("total"),
+            0);
+  EXPECT_EQ(client().get("/api/v1/search?type=letter").status, 422);
+  // A rebuild from the store finds them again.
+  ASSERT_EQ(client().request("POST", "/api/v1/search/rebuild", "", "").status, 202);
+  for (int i = 0;
+       i < 200 && client().get("/api/v1/search/status").json()->getValue<bool>("rebuilding"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(hits(client(), q), 1);
+  EXPECT_EQ(hits(*handler_, contract), 1);
 }
 
 }  // namespace

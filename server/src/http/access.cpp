@@ -1,5 +1,9 @@
 #include "access.h"
 
+#include <set>
+
+#include "gongkai/core/disclosure_request.h"
+#include "gongkai/core/feedback.h"
 #include "gongkai/core/workflow.h"
 
 namespace gongkai::server::http {
@@ -76,7 +80,16 @@ policies::Visibility Access::visibility(const Exchange& ex) const {
 indexer::Viewer Access::viewer(const Exchange& ex) const {
   const policies::Visibility visible = visibility(ex);
   indexer::Viewer viewer;
-  viewer.sees_everything = visible.everything;
+  // Documents as the visibility rules say; feedback and applications as the feedback
+  // permissions say (below). Seeing every document is not seeing every feedback record.
+  const bool readsFeedback = may(ex, "feedback.read");
+  viewer.sees_everything = visible.everything && readsFeedback;
+  if (visible.everything && !readsFeedback) {
+    indexer::ViewerClause all;
+    all.scopes.assign(std::begin(policies::kScopes), std::end(policies::kScopes));
+    all.statuses.assign(std::begin(policies::kStatuses), std::end(policies::kStatuses));
+    viewer.clauses.push_back(std::move(all));
+  }
   for (const auto& clause : visible.clauses) {
     indexer::ViewerClause out;
     out.scopes.assign(clause.scopes.begin(), clause.scopes.end());
@@ -85,6 +98,44 @@ indexer::Viewer Access::viewer(const Exchange& ex) const {
       out.org_units = std::vector<std::string>(clause.units->begin(), clause.units->end());
     viewer.clauses.push_back(std::move(out));
   }
+  if (viewer.sees_everything) return viewer;
+  std::vector<std::string> feedbackStatuses, requestStatuses;
+  for (auto status : {core::FeedbackStatus::kReceived, core::FeedbackStatus::kAssigned,
+                      core::FeedbackStatus::kInProgress, core::FeedbackStatus::kAnswered,
+                      core::FeedbackStatus::kClosed}) {
+    feedbackStatuses.emplace_back(core::toString(status));
+  }
+  for (auto status : {core::RequestStatus::kReceived, core::RequestStatus::kAcknowledged,
+                      core::RequestStatus::kDecided}) {
+    requestStatuses.emplace_back(core::toString(status));
+  }
+  const auto add = [&](std::string_view type, const std::vector<std::string>& statuses,
+                       std::optional<std::vector<std::string>> units) {
+    viewer.clauses.push_back({{std::string(type)}, statuses, std::move(units)});
+  };
+  if (readsFeedback) {
+    add(indexer::kTypeFeedback, feedbackStatuses, std::nullopt);
+    add(indexer::kTypeRequest, requestStatuses, std::nullopt);
+    return viewer;
+  }
+  if (!may(ex, "feedback.handle")) return viewer;
+  // Handlers: applications, and the feedback of the units their handling roles cover.
+  add(indexer::kTypeRequest, requestStatuses, std::nullopt);
+  const auto engine = policies_.engine();
+  const auto tree = accounts_.unitTree();
+  std::set<std::string> units;
+  for (const auto& grant : ex.subject.principal.grants) {
+    const policies::Role* role = engine->policies().role(grant.role);
+    if (role == nullptr || !role->permissions.count("feedback.handle")) continue;
+    if (!role->unit_bound) {
+      add(indexer::kTypeFeedback, feedbackStatuses, std::nullopt);
+      return viewer;
+    }
+    const auto subtree = tree->subtree(grant.unit);
+    units.insert(subtree.begin(), subtree.end());
+  }
+  add(indexer::kTypeFeedback, feedbackStatuses,
+      std::vector<std::string>(units.begin(), units.end()));
   return viewer;
 }
 

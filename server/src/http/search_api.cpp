@@ -52,7 +52,8 @@ class SearchRoutes {
                const Access& access)
       : search_(search), categories_(categories), access_(access) {}
 
-  static void addTo(const std::shared_ptr<SearchRoutes>& self, Router& router, const Access& access) {
+  static void addTo(const std::shared_ptr<SearchRoutes>& self, Router& router,
+                    const Access& access) {
     router.add("GET", "/api/v1/search", [self](Exchange& ex) { self->searchDocuments(ex); });
     router.add("GET", "/api/v1/search/status",
                access.guarded("search.manage", [self](Exchange& ex) { self->status(ex); }));
@@ -102,7 +103,14 @@ class SearchRoutes {
           take(
               "period", [](const std::string& v) { return core::parsePeriod(v).has_value(); },
               request.periods),
-          take("org_unit", any, request.org_units)}) {
+          take("org_unit", any, request.org_units),
+          take(
+              "type",
+              [](const std::string& v) {
+                return v == indexer::kTypeDocument || v == indexer::kTypeFeedback ||
+                       v == indexer::kTypeRequest;
+              },
+              request.types)}) {
       if (!status.ok()) return status.error();
     }
     std::vector<std::string> years;
@@ -189,6 +197,7 @@ class SearchRoutes {
     Array::Ptr hits = new Array;
     for (const auto& hit : result.hits) {
       Object::Ptr item = new Object;
+      item->set("type", hit.type);
       item->set("id", static_cast<Poco::Int64>(hit.document_id));
       item->set("version", static_cast<Poco::Int64>(hit.version));
       item->set("current", hit.current);
@@ -213,8 +222,9 @@ class SearchRoutes {
     }
     body->set("facets", facets);
     if (historyRefused) {
-      body->set("notice", "历史版本仅供可查看全部文件的角色检索，以下只含当前版本 "
-                          "(history is searched only for roles that see everything; current versions only)");
+      body->set("notice",
+                "历史版本仅供可查看全部文件的角色检索，以下只含当前版本 "
+                "(history is searched only for roles that see everything; current versions only)");
     } else if (result.fallback_query) {
       body->set("notice",
                 "搜索语法无法解析，已按普通词语搜索 (the query syntax could not be parsed; "

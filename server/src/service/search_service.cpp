@@ -5,6 +5,8 @@
 
 #include "gongkai/core/workflow.h"
 #include "gongkai/server/store/document_repository.h"
+#include "gongkai/server/store/feedback_repository.h"
+#include "gongkai/server/store/request_repository.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -41,7 +43,8 @@ indexer::IndexedVersion toIndexedVersion(const core::DocumentVersion& v, bool cu
   out.category = v.metadata.category;
   out.org_unit = v.metadata.org_unit;
   out.scope = std::string(core::toString(v.metadata.scope));
-  // The status visibility judges by (core/workflow.h): a withdrawn document stays unseen once archived.
+  // The status visibility judges by (core/workflow.h): a withdrawn document stays unseen once
+  // archived.
   out.status = std::string(core::visibleStatus(v));
   out.mode = std::string(core::toString(v.metadata.mode));
   out.period = std::string(core::toString(v.metadata.period));
@@ -49,6 +52,98 @@ indexer::IndexedVersion toIndexedVersion(const core::DocumentVersion& v, bool cu
   out.date = v.metadata.issued_at ? *v.metadata.issued_at : dateOf(v.created_at);
   return out;
 }
+
+namespace {
+
+// A title for a record that has none: its first line, cut to a readable length.
+std::string titleFrom(std::string_view label, std::int64_t id, const std::string& content) {
+  std::string line = content.substr(0, content.find('\n'));
+  std::string cut;
+  int characters = 0;
+  for (std::size_t i = 0; i < line.size() && characters < 40; ++characters) {
+    std::size_t length = 1;
+    const auto lead = static_cast<unsigned char>(line[i]);
+    if (lead >= 0xF0)
+      length = 4;
+    else if (lead >= 0xE0)
+      length = 3;
+    else if (lead >= 0xC0)
+      length = 2;
+    cut += line.substr(i, length);
+    i += length;
+  }
+  if (cut.size() < line.size()) cut += "…";
+  return std::string(label) + " #" + std::to_string(id) + "：" + cut;
+}
+
+}  // namespace
+
+indexer::IndexedVersion toIndexedFeedback(const core::FeedbackRecord& r) {
+  indexer::IndexedVersion out;
+  out.type = std::string(indexer::kTypeFeedback);
+  out.document_id = r.id;
+  out.version = 0;  // one entry per record, replaced as it changes
+  out.title = titleFrom("公开意见", r.id, r.content);
+  out.summary = r.content;
+  out.file_texts = {r.answer, r.rectification};
+  out.category = r.category;
+  out.org_unit = r.org_unit;
+  out.scope = std::string(indexer::kTypeFeedback);
+  out.status = std::string(core::toString(r.status));
+  out.mode = r.channel;
+  const core::Date received = core::chinaDate(r.received_at);
+  out.year = received.year;
+  out.date = received;
+  return out;
+}
+
+indexer::IndexedVersion toIndexedRequest(const core::DisclosureRequest& r) {
+  indexer::IndexedVersion out;
+  out.type = std::string(indexer::kTypeRequest);
+  out.document_id = r.id;
+  out.version = 0;
+  out.title = titleFrom("依申请公开", r.id, r.content);
+  out.summary = r.content;
+  out.file_texts = {r.answer};
+  out.scope = std::string(indexer::kTypeRequest);
+  out.status = std::string(core::toString(r.status));
+  out.mode = r.outcome;
+  const core::Date received = core::chinaDate(r.received_at);
+  out.year = received.year;
+  out.date = received;
+  return out;
+}
+
+namespace {
+
+// Puts the current state of these feedback records and applications into `target` (the live
+// index or a rebuild).
+template <typename Target>
+void putRecords(store::ReadSession& rs, Target& target, const std::set<std::int64_t>& feedback,
+                const std::set<std::int64_t>& requests) {
+  for (std::int64_t id : feedback) {
+    if (auto record = store::FeedbackRepository::current(rs, id))
+      target.put(toIndexedFeedback(*record));
+  }
+  for (std::int64_t id : requests) {
+    if (auto request = store::RequestRepository::current(rs, id))
+      target.put(toIndexedRequest(*request));
+  }
+}
+
+template <typename Target>
+void putAllRecords(store::ReadSession& rs, Target& target) {
+  store::FeedbackFilter all;
+  all.limit = INT64_MAX;
+  for (const auto& record : store::FeedbackRepository::list(rs, all)) {
+    target.put(toIndexedFeedback(record));
+  }
+  for (const auto& request : store::RequestRepository::list(rs, std::nullopt, INT64_MAX)) {
+    target.put(toIndexedRequest(request));
+  }
+}
+
+}  // namespace
 
 SearchService::SearchService(store::Store& store, SearchOptions options)
     : store_(store), options_(std::move(options)) {}
@@ -122,12 +217,23 @@ core::Result<int> SearchService::applyBatch() {
     auto rs = store_.read();
     const auto entries = SearchRepository::pending(*rs, options_.batch_size);
     if (entries.empty()) return 0;
-    // Each new version, and the one before it, which is no longer current.
+    // Each new version, and the one before it, which is no longer current. Feedback and
+    // applications are indexed as they are now, one entry each.
     std::set<std::pair<std::int64_t, std::int64_t>> versions;
+    std::set<std::int64_t> feedback, requests;
     for (const auto& entry : entries) {
+      if (entry.kind == "feedback") {
+        feedback.insert(entry.document_id);
+        continue;
+      }
+      if (entry.kind == "request") {
+        requests.insert(entry.document_id);
+        continue;
+      }
       versions.insert({entry.document_id, entry.version});
       if (entry.version > 1) versions.insert({entry.document_id, entry.version - 1});
     }
+    putRecords(*rs, *index_, feedback, requests);
     std::map<std::int64_t, std::int64_t> currentOf;
     for (const auto& [id, version] : versions) {
       if (!currentOf.count(id)) {
@@ -251,6 +357,7 @@ core::Status SearchService::rebuildMarked() {
       }
       after = page.back().document_id;
     }
+    putAllRecords(*rs, *rebuild);
     rebuild->catchUp();  // merges the first pass; the worker goes on meanwhile
     // Versions stored while the rebuild read, and the versions they superseded, are put again
     // with the worker held back; then the new index takes over.
@@ -266,6 +373,8 @@ core::Status SearchService::rebuildMarked() {
         rebuild->put(before.value());
       }
     }
+    // Feedback and applications are few: all of them again, as they are now.
+    putAllRecords(*fresh, *rebuild);
     index_->swapIn(std::move(rebuild));
   } catch (const std::exception& e) {
     return searchError(e.what());

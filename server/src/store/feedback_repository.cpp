@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "gongkai/server/store/search_repository.h"
 #include "store_internal.h"
 
 namespace gongkai::server::store {
@@ -69,6 +70,7 @@ void FeedbackRepository::saveVersion(Transaction& tx, const core::FeedbackRecord
   tx.session() << "INSERT INTO feedback_versions (feedback_id, version, record, record_sha256, "
                   "audit_seq) VALUES (?, ?, ?, ?, ?)",
       bind(id), bind(version), bind(canonical), bind(sha256), bind(seq), now;
+  SearchRepository::enqueue(tx, r.id, r.version, "feedback");
 }
 
 std::optional<core::FeedbackRecord> FeedbackRepository::current(Transaction& tx, std::int64_t id) {

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "gongkai/server/store/search_repository.h"
 #include "store_internal.h"
 
 namespace gongkai::server::store {
@@ -56,6 +57,7 @@ void RequestRepository::saveVersion(Transaction& tx, const core::DisclosureReque
   tx.session() << "INSERT INTO disclosure_request_versions (request_id, version, record, "
                   "record_sha256, audit_seq) VALUES (?, ?, ?, ?, ?)",
       bind(id), bind(version), bind(canonical), bind(sha256), bind(seq), now;
+  SearchRepository::enqueue(tx, r.id, r.version, "request");
 }
 
 std::optional<core::DisclosureRequest> RequestRepository::current(Transaction& tx,

@@ -22,18 +22,23 @@ std::vector<SearchRepository::VersionRef> versionRefs(const std::vector<Poco::In
 
 }  // namespace
 
-void SearchRepository::enqueue(Transaction& tx, std::int64_t documentId, std::int64_t version) {
-  tx.session() << "INSERT INTO search_outbox (document_id, version) VALUES (?, ?)",
-      bind(static_cast<Poco::Int64>(documentId)), bind(static_cast<Poco::Int64>(version)), now;
+void SearchRepository::enqueue(Transaction& tx, std::int64_t documentId, std::int64_t version,
+                               const std::string& kind) {
+  tx.session() << "INSERT INTO search_outbox (document_id, version, kind) VALUES (?, ?, ?)",
+      bind(static_cast<Poco::Int64>(documentId)), bind(static_cast<Poco::Int64>(version)),
+      bind(kind), now;
 }
 
 std::vector<OutboxEntry> SearchRepository::pending(ReadSession& rs, std::int64_t limit) {
   std::vector<Poco::Int64> ids, documents, versions;
+  std::vector<std::string> kinds;
   Poco::Int64 max = limit;
-  rs.session() << "SELECT id, document_id, version FROM search_outbox ORDER BY id LIMIT ?",
-      use(max), into(ids), into(documents), into(versions), now;
+  rs.session() << "SELECT id, document_id, version, kind FROM search_outbox ORDER BY id LIMIT ?",
+      use(max), into(ids), into(documents), into(versions), into(kinds), now;
   std::vector<OutboxEntry> out;
-  for (std::size_t i = 0; i < ids.size(); ++i) out.push_back({ids[i], documents[i], versions[i]});
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out.push_back({ids[i], documents[i], versions[i], kinds[i]});
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gongkai/core/result.h"
@@ -22,9 +23,18 @@ namespace gongkai::indexer {
 
 class ParallelBuilder;
 
+// What an index entry is: a document version, or a feedback record or application (only their
+// current state is indexed, one entry each, replaced as they change).
+inline constexpr std::string_view kTypeDocument = "document";
+inline constexpr std::string_view kTypeFeedback = "feedback";
+inline constexpr std::string_view kTypeRequest = "request";
+
 // One version of a document as the index sees it. Every version is its own index entry, so
 // superseded versions stay searchable; only the current one carries the "current" term.
+// Feedback and applications use the same fields: their id in document_id, scope "feedback" or
+// "request" (which the visibility clauses for them name), no contact details anywhere.
 struct IndexedVersion {
+  std::string type = std::string(kTypeDocument);
   std::int64_t document_id = 0;
   std::int64_t version = 0;
   bool current = true;
@@ -46,6 +56,7 @@ struct IndexedVersion {
 struct SearchRequest {
   std::string query;  // user text; may be empty (then every document matches)
   std::vector<std::string> categories, scopes, org_units, statuses, modes, periods;
+  std::vector<std::string> types;  // document, feedback, request; empty: all the searcher sees
   std::vector<int> years;
   std::optional<core::Date> from, to;
   bool sort_by_date = false;
@@ -55,7 +66,8 @@ struct SearchRequest {
 };
 
 struct SearchHit {
-  std::int64_t document_id = 0;
+  std::string type;              // document, feedback or request
+  std::int64_t document_id = 0;  // or the feedback's or application's id
   std::int64_t version = 0;
   bool current = true;
   std::string title;

@@ -10,7 +10,9 @@
 #include <thread>
 #include <vector>
 
+#include "gongkai/core/disclosure_request.h"
 #include "gongkai/core/document.h"
+#include "gongkai/core/feedback.h"
 #include "gongkai/core/result.h"
 #include "gongkai/indexer/extract.h"
 #include "gongkai/indexer/search_index.h"
@@ -92,5 +94,9 @@ class SearchService {
 // The search document of one stored version.
 indexer::IndexedVersion toIndexedVersion(const core::DocumentVersion& version, bool current,
                                          std::vector<std::string> fileTexts);
+// The search entries of a feedback record and an application as they are now: what was asked
+// and answered, never names or contact details.
+indexer::IndexedVersion toIndexedFeedback(const core::FeedbackRecord& record);
+indexer::IndexedVersion toIndexedRequest(const core::DisclosureRequest& request);
 
 }  // namespace gongkai::server::service

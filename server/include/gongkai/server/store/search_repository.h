@@ -12,8 +12,9 @@ class ReadSession;
 
 struct OutboxEntry {
   std::int64_t id = 0;
-  std::int64_t document_id = 0;
+  std::int64_t document_id = 0;  // or the feedback's or application's id
   std::int64_t version = 0;
+  std::string kind = "document";  // document, feedback or request
 };
 
 // Text extracted from one file's contents, or why there is none.
@@ -31,8 +32,10 @@ struct FileText {
 // The search outbox and the extracted-text cache. Plain SQL, no policy.
 class SearchRepository {
  public:
-  // Queues a version for indexing; called in the transaction that stores the version.
-  static void enqueue(Transaction& tx, std::int64_t documentId, std::int64_t version);
+  // Queues a version for indexing; called in the transaction that stores the version. `kind`
+  // feedback or request queues that record (by id) instead of a document version.
+  static void enqueue(Transaction& tx, std::int64_t documentId, std::int64_t version,
+                      const std::string& kind = "document");
   static std::vector<OutboxEntry> pending(ReadSession& rs, std::int64_t limit);
   static std::int64_t pendingCount(ReadSession& rs);
   // Removes what has been applied: every entry up to and including `lastId`.

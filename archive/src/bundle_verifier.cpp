@@ -574,7 +574,7 @@ class Verifier {
     std::map<std::string, ItemFiles> items;
     // Versioned records outside the items: <prefix><id>/vN.json, by id then version.
     using Versions = std::map<std::string, std::map<std::int64_t, std::string>>;
-    Versions catalogue, feedback;
+    Versions catalogue, feedback, requests;
     const std::string itemsPrefix(layout::kItems);
     const auto versionOf = [](const std::string& file) -> std::optional<std::int64_t> {
       if (!startsWith(file, "v") || !endsWith(file, ".json")) return std::nullopt;
@@ -604,8 +604,9 @@ class Verifier {
         } else if (startsWith(inside, layout::kFilesFolder)) {
           item.files[inside.substr(layout::kFilesFolder.size())] = &seen;
         }
-      } else if (!collect(path, seen, layout::kCatalogue, catalogue)) {
-        collect(path, seen, layout::kFeedback, feedback);
+      } else if (!collect(path, seen, layout::kCatalogue, catalogue) &&
+                 !collect(path, seen, layout::kFeedback, feedback)) {
+        collect(path, seen, layout::kRequests, requests);
       }
     }
     checkItemCount(items.size());
@@ -616,20 +617,30 @@ class Verifier {
         checkRecordInLog("catalogue_item", id, n, bytes, "catalogue " + id);
       }
     }
-    bool feedbackInLog = true;
-    for (const auto& [id, versions] : feedback) {
+    checkRecords(feedback, "feedback", layout::kInfoFeedbackCount, "feedback_count", "意见记录",
+                 "feedback records");
+    checkRecords(requests, "disclosure_request", layout::kInfoRequestCount, "request_count",
+                 "公开申请", "applications");
+  }
+
+  // Versioned records of one kind (feedback, applications): each version against the log entry
+  // that made it, and their number against bag-info (when it states one).
+  void checkRecords(const std::map<std::string, std::map<std::int64_t, std::string>>& records,
+                    const std::string& objectType, std::string_view infoLabel,
+                    const std::string& check, const std::string& chinese,
+                    const std::string& english) {
+    bool inLog = true;
+    for (const auto& [id, versions] : records) {
       for (const auto& [n, bytes] : versions) {
-        feedbackInLog =
-            checkRecordInLog("feedback", id, n, bytes, "feedback " + id) && feedbackInLog;
+        inLog = checkRecordInLog(objectType, id, n, bytes, english + " " + id) && inLog;
       }
     }
-    const auto declared = infoValue(info_, layout::kInfoFeedbackCount);
-    const bool countOk =
-        !declared || toInt(*declared) == static_cast<std::int64_t>(feedback.size());
-    add(Property::kIntegrity, "feedback_count", "bag-info.txt", countOk,
-        countOk ? std::to_string(feedback.size()) + " 件意见记录 (feedback records)" +
-                      (feedbackInLog ? "，均与审计日志一致 (all matching the audit log)" : "")
-                : "意见记录数与 bag-info 不符 (feedback count does not match bag-info)");
+    const auto declared = infoValue(info_, infoLabel);
+    const bool countOk = !declared || toInt(*declared) == static_cast<std::int64_t>(records.size());
+    add(Property::kIntegrity, check, "bag-info.txt", countOk,
+        countOk ? std::to_string(records.size()) + " 件" + chinese + " (" + english + ")" +
+                      (inLog ? "，均与审计日志一致 (all matching the audit log)" : "")
+                : chinese + "数与 bag-info 不符 (" + english + " count does not match bag-info)");
   }
 
   void checkItemCount(std::size_t found) {

@@ -53,6 +53,7 @@ std::string canonicalRecord(const DisclosureRequest& r) {
   root->set("contact", r.contact);
   root->set("content", r.content);
   root->set("purpose", r.purpose);
+  root->set("category", r.category);
   root->set("received_at", formatRfc3339(r.received_at));
   root->set("status", std::string(toString(r.status)));
   root->set("acknowledge_by", r.acknowledge_by.toString());
@@ -92,6 +93,7 @@ Result<DisclosureRequest> parseDisclosureRequest(std::string_view record) {
     r.contact = o->getValue<std::string>("contact");
     r.content = o->getValue<std::string>("content");
     r.purpose = o->getValue<std::string>("purpose");
+    r.category = o->getValue<std::string>("category");
     const auto status = parseRequestStatus(o->getValue<std::string>("status"));
     const auto acknowledgeBy = parseDate(o->getValue<std::string>("acknowledge_by"));
     const auto decideBy = parseDate(o->getValue<std::string>("decide_by"));

@@ -93,6 +93,7 @@ core::Result<core::DisclosureRequest> applyRequestStep(
     return Error::make(ErrorCode::kNotFound, "unknown_step",
                        "没有该办理步骤 (no such step): " + step.name);
   }
+  if (!step.category.empty() && step.name != "extend") request.category = step.category;
   request.change = "request." + step.name;
   return request;
 }

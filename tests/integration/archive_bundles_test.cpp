@@ -585,6 +585,16 @@ TEST_F(ArchiveBundlesTest, FeedbackOfTheCategoryAndYearGoesIntoTheBundle) {
             200);
   anonymous().postJson("/api/v1/feedback",
                        R"({"channel":"online","content":"无类别的意见"})");  // stays out
+  const auto application = anonymous().postJson(
+      "/api/v1/disclosure-requests",
+      R"({"applicant":"周九","content":"申请公开党费收缴明细","contact":"x"})");
+  ASSERT_EQ(application.status, 201);
+  const std::string applicationId = std::to_string(application.json()->getValue<Poco::Int64>("id"));
+  ASSERT_EQ(client()
+                .postJson("/api/v1/disclosure-requests/" + applicationId + "/decision",
+                          R"({"outcome":"does_not_exist","category":"ZZ"})")
+                .status,
+            200);
 
   const auto job = build(R"({"category":"ZZ","year":)" + std::to_string(year) + "}");
   ASSERT_TRUE(job);
@@ -605,6 +615,10 @@ TEST_F(ArchiveBundlesTest, FeedbackOfTheCategoryAndYearGoesIntoTheBundle) {
   const TarItem* info =
       findItem(items, [](const std::string& p) { return endsWith(p, "/bag-info.txt"); });
   EXPECT_NE(info->bytes.find("Gongkai-Feedback-Count: 1"), std::string::npos) << info->bytes;
+  EXPECT_NE(info->bytes.find("Gongkai-Request-Count: 1"), std::string::npos) << info->bytes;
+  EXPECT_TRUE(findItem(items, [&](const std::string& p) {
+    return endsWith(p, "/data/requests/" + applicationId + "/v2.json");
+  }));
 }
 
 // The verifier a committee runs carries no server code: it needs libarchive and libcrypto only.

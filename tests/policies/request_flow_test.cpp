@@ -72,6 +72,9 @@ TEST_F(RequestFlowTest, EveryDecisionTypeWithItsRules) {
     EXPECT_EQ(decided.value().change, "request.decision");
   }
   EXPECT_EQ(decide("maybe", "", {}).error().fields.at(0).field, "outcome");
+  // The handler files it under a category, so the annual bundle takes it in.
+  RequestStep filed{"decision", "", "repeat", "", "", {}, "ZZ"};
+  EXPECT_EQ(take(acknowledged.value(), filed).value().category, "ZZ");
   // Once decided, nothing more.
   auto decided = decide("does_not_exist", "", {});
   EXPECT_EQ(take(decided.value(), {"decision", "", "disclosed", "", "", {1}}).error().reason,

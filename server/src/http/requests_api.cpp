@@ -4,7 +4,6 @@
 #include <Poco/JSON/Object.h>
 
 #include "feedback_api.h"
-#include "feedback_api.h"
 #include "gongkai/core/workflow.h"
 
 namespace gongkai::server::http {
@@ -126,13 +125,16 @@ class RequestRoutes {
       body = read.value();
     }
     // Only what the public may already see can be released in answer to an application.
-    const auto releasable = [this](std::int64_t document) {
+    const auto releasable = [this](std::int64_t document) -> std::optional<std::string> {
       auto found = documents_.get(document);
-      if (!found.ok()) return false;
+      if (!found.ok()) return std::nullopt;
       const auto& v = found.value();
       const std::string_view status = core::visibleStatus(v);
-      return v.metadata.scope == core::Scope::kPublic &&
-             (status == "published" || status == "archived");
+      if (v.metadata.scope != core::Scope::kPublic ||
+          (status != "published" && status != "archived")) {
+        return std::nullopt;
+      }
+      return v.metadata.category;
     };
     auto updated = requests_.step(ex.subject, id.value(), name, body, releasable);
     if (!updated.ok()) return ex.sendProblem(updated.error());

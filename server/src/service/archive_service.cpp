@@ -19,6 +19,7 @@
 #include "gongkai/core/text.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/service/audit_trail.h"
+#include "gongkai/server/store/request_repository.h"
 
 namespace gongkai::server::service {
 
@@ -123,8 +124,9 @@ std::string indexCsv(const std::vector<Item>& items) {
     csv += core::csvCell(item.reference.code) + "," + core::csvCell(m.title) + "," +
            core::csvCell(m.doc_number.value_or("")) + "," +
            core::csvCell(m.issued_at ? m.issued_at->toString() : "") + "," +
-           core::csvCell(item.reference.retention) + "," + core::csvCell(core::toString(m.scope)) + "," +
-           std::to_string(item.versions.size()) + "," + std::to_string(item.files.size()) + "\r\n";
+           core::csvCell(item.reference.retention) + "," + core::csvCell(core::toString(m.scope)) +
+           "," + std::to_string(item.versions.size()) + "," + std::to_string(item.files.size()) +
+           "\r\n";
   }
   return csv;
 }
@@ -287,7 +289,7 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
     return storeFailure(e);
   }
   // Feedback of this category received in this year (China time), as of the checkpoint.
-  std::map<std::int64_t, std::vector<store::VersionRecord>> feedback;
+  std::map<std::int64_t, std::vector<store::VersionRecord>> feedback, requests;
   try {
     auto session = store_.read();
     store::withSnapshot(*session, [&] {
@@ -300,6 +302,21 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
         feedback[id] = std::move(versions);
         for (auto& entry : ArchiveRepository::auditEntriesAbout(*session, "feedback",
                                                                 std::to_string(id), cp.tree_size)) {
+          entries.push_back(std::move(entry));
+        }
+      }
+      // Applications of this category received in this year, likewise.
+      for (const auto& application :
+           store::RequestRepository::list(*session, std::nullopt, INT64_MAX)) {
+        if (application.category != request.category ||
+            core::chinaDate(application.received_at).year != request.year) {
+          continue;
+        }
+        auto versions = ArchiveRepository::requestVersions(*session, application.id, cp.tree_size);
+        if (versions.empty()) continue;
+        requests[application.id] = std::move(versions);
+        for (auto& entry : ArchiveRepository::auditEntriesAbout(
+                 *session, "disclosure_request", std::to_string(application.id), cp.tree_size)) {
           entries.push_back(std::move(entry));
         }
       }
@@ -353,6 +370,7 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
   bag.addInfo(std::string(layout::kInfoCheckpointSize), std::to_string(cp.tree_size));
   bag.addInfo(std::string(layout::kInfoAuditEntryCount), std::to_string(entries.size()));
   bag.addInfo(std::string(layout::kInfoFeedbackCount), std::to_string(feedback.size()));
+  bag.addInfo(std::string(layout::kInfoRequestCount), std::to_string(requests.size()));
 
   const std::string items_ = std::string(layout::kItems).substr(layout::kData.size());
   for (const Item& item : items) {
@@ -368,22 +386,22 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
                   store_.blobs().pathOf(file.sha256));
     }
   }
-  const std::string catalogueBase = std::string(layout::kCatalogue).substr(layout::kData.size());
-  for (const auto& [id, versions] : catalogue) {
-    for (const auto& version : versions) {
-      bag.addBytes(
-          catalogueBase + std::to_string(id) + "/v" + std::to_string(version.version) + ".json",
-          version.record);
-    }
-  }
-  const std::string feedbackBase = std::string(layout::kFeedback).substr(layout::kData.size());
-  for (const auto& [id, versions] : feedback) {
-    for (const auto& version : versions) {
-      bag.addBytes(
-          feedbackBase + std::to_string(id) + "/v" + std::to_string(version.version) + ".json",
-          version.record);
-    }
-  }
+  // Versioned records outside the items: <folder><id>/vN.json.
+  const auto addVersions =
+      [&](std::string_view folder,
+          const std::map<std::int64_t, std::vector<store::VersionRecord>>& all) {
+        const std::string base = std::string(folder).substr(layout::kData.size());
+        for (const auto& [id, versions] : all) {
+          for (const auto& version : versions) {
+            bag.addBytes(
+                base + std::to_string(id) + "/v" + std::to_string(version.version) + ".json",
+                version.record);
+          }
+        }
+      };
+  addVersions(layout::kCatalogue, catalogue);
+  addVersions(layout::kFeedback, feedback);
+  addVersions(layout::kRequests, requests);
   std::string entryLines, proofLines;
   for (const auto& entry : entries) {
     if (context.cancelRequested()) return cancelled();

@@ -120,7 +120,7 @@ core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std
                                                      const std::string& name,
                                                      const Object::Ptr& body,
                                                      const DocumentCheck& releasable) {
-  BodyReader read(body, {"notice", "outcome", "reason", "answer", "document_ids"});
+  BodyReader read(body, {"notice", "outcome", "reason", "answer", "document_ids", "category"});
   policies::RequestStep step;
   step.name = name;
   step.notice = read.text("notice", false, 2000, true);
@@ -128,17 +128,24 @@ core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std
   step.reason = read.text("reason", false, 200);
   step.answer = read.text("answer", false, 20000, true);
   step.document_ids = read.ids("document_ids", 100);
+  step.category = read.text("category", false, 8);
   for (std::int64_t document : step.document_ids) {
-    if (!releasable(document)) {
+    const auto category = releasable(document);
+    if (!category) {
       read.add("document_ids", "not_public",
                "文件 " + std::to_string(document) +
                    " 不存在或尚未公开 (no such published public document)");
+    } else if (step.category.empty()) {
+      step.category = *category;
     }
+  }
+  const auto engine = policies_.engine();
+  if (!step.category.empty() && engine->policies().categories.find(step.category) == nullptr) {
+    read.add("category", "unknown_category", "没有该公开类别 (no such category)");
   }
   if (auto ok = read.result("invalid_step", "办理内容有误 (invalid step)"); !ok.ok()) {
     return ok.error();
   }
-  const auto engine = policies_.engine();
   return store_.write<DisclosureRequest>(
       [&](store::Transaction& tx) -> core::Result<DisclosureRequest> {
         auto current = RequestRepository::current(tx, id);
@@ -168,6 +175,7 @@ Object::Ptr RequestService::toJson(const DisclosureRequest& r, View view) const 
   out->set("received_at", core::formatRfc3339(r.received_at));
   out->set("content", r.content);
   out->set("status", std::string(core::toString(r.status)));
+  out->set("category", orNull(r.category));
   out->set("decide_by", r.decide_by.toString());
   out->set("extended", r.extended.has_value());
   out->set("extension_notice", orNull(r.extension_notice));

@@ -105,6 +105,7 @@ indexer::IndexedVersion toIndexedRequest(const core::DisclosureRequest& r) {
   out.title = titleFrom("依申请公开", r.id, r.content);
   out.summary = r.content;
   out.file_texts = {r.answer};
+  out.category = r.category;
   out.scope = std::string(indexer::kTypeRequest);
   out.status = std::string(core::toString(r.status));
   out.mode = r.outcome;

@@ -183,6 +183,13 @@ std::vector<VersionRecord> ArchiveRepository::feedbackVersions(ReadSession& rs,
   return selectVersions(rs.session(), "feedback_versions", "feedback_id", feedbackId, maxSeq);
 }
 
+std::vector<VersionRecord> ArchiveRepository::requestVersions(ReadSession& rs,
+                                                              std::int64_t requestId,
+                                                              std::int64_t maxSeq) {
+  return selectVersions(rs.session(), "disclosure_request_versions", "request_id", requestId,
+                        maxSeq);
+}
+
 std::vector<std::pair<std::int64_t, std::string>> ArchiveRepository::feedbackOfCategory(
     ReadSession& rs, const std::string& category) {
   std::vector<Poco::Int64> ids;

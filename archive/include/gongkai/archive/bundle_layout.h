@@ -21,6 +21,8 @@
 //   <name>/data/catalogue/<item id>/v<N>.json     catalogue entries the documents answer
 //   <name>/data/feedback/<id>/v<N>.json           feedback (公开意见) of this category received
 //                                                 in this year, every version
+//   <name>/data/requests/<id>/v<N>.json           applications for disclosure (依申请公开) of
+//                                                 this category received in this year
 //   <name>/data/audit/checkpoint.txt              a signed checkpoint (C2SP) made for the export
 //   <name>/data/audit/entries.jsonl               every audit entry touching the records above,
 //                                                 canonical bytes, one per line, by seq
@@ -36,6 +38,7 @@ inline constexpr std::string_view kData = "data/";
 inline constexpr std::string_view kItems = "data/items/";
 inline constexpr std::string_view kCatalogue = "data/catalogue/";
 inline constexpr std::string_view kFeedback = "data/feedback/";
+inline constexpr std::string_view kRequests = "data/requests/";
 inline constexpr std::string_view kMetadataFile = "metadata.json";
 inline constexpr std::string_view kVersionsFolder = "versions/";
 inline constexpr std::string_view kFilesFolder = "files/";
@@ -64,6 +67,7 @@ inline constexpr std::string_view kInfoSequence = "Gongkai-Sequence";
 inline constexpr std::string_view kInfoCheckpointSize = "Gongkai-Checkpoint-Size";
 inline constexpr std::string_view kInfoAuditEntryCount = "Gongkai-Audit-Entry-Count";
 inline constexpr std::string_view kInfoFeedbackCount = "Gongkai-Feedback-Count";
+inline constexpr std::string_view kInfoRequestCount = "Gongkai-Request-Count";
 
 // A file's name inside files/: its id and the lower-case ASCII extension of the uploaded name
 // ("12.pdf"), or the id alone when that has none we keep. Names inside the bundle are ASCII;

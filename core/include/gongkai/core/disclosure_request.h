@@ -38,6 +38,9 @@ struct DisclosureRequest {
   std::string contact;
   std::string content;  // what is asked for
   std::string purpose;
+  // The disclosure category it belongs to, set by the handler (or taken from the documents
+  // released), so the annual bundle of that category and year takes it in; "" until known.
+  std::string category;
   TimePoint received_at;
   RequestStatus status = RequestStatus::kReceived;
   Date acknowledge_by;  // China time, working days from the policy

@@ -24,8 +24,8 @@ namespace gongkai::server::service {
 class RequestService {
  public:
   using Clock = std::function<core::TimePoint()>;
-  // Checks that a released document exists and is public (the caller's view of the store).
-  using DocumentCheck = std::function<bool(std::int64_t)>;
+  // The category of a released document when it exists and is public, nullopt otherwise.
+  using DocumentCheck = std::function<std::optional<std::string>(std::int64_t)>;
 
   RequestService(store::Store& store, PolicyService& policies, SubmissionLimiter& limiter,
                  Clock clock = core::nowUtc);
@@ -40,7 +40,8 @@ class RequestService {
   core::Result<core::DisclosureRequest> get(std::int64_t id);
   core::Result<core::DisclosureRequest> byReceipt(const std::string& code);
   core::Result<std::vector<core::DisclosureRequest>> list(const std::optional<std::string>& status);
-  // acknowledge {}, extend {notice}, decision {outcome, reason, answer, document_ids}.
+  // acknowledge {category?}, extend {notice}, decision {outcome, reason, answer, document_ids,
+  // category?}. Without a category, a release takes that of its first document.
   core::Result<core::DisclosureRequest> step(const Subject& subject, std::int64_t id,
                                              const std::string& name,
                                              const Poco::JSON::Object::Ptr& body,

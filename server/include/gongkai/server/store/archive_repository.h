@@ -90,6 +90,8 @@ class ArchiveRepository {
                                                       std::int64_t maxSeq);
   static std::vector<VersionRecord> feedbackVersions(ReadSession& rs, std::int64_t feedbackId,
                                                      std::int64_t maxSeq);
+  static std::vector<VersionRecord> requestVersions(ReadSession& rs, std::int64_t requestId,
+                                                    std::int64_t maxSeq);
   // Feedback of a category, with when each was received (RFC 3339): the bundle takes in those
   // of its year.
   static std::vector<std::pair<std::int64_t, std::string>> feedbackOfCategory(

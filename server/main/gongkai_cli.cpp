@@ -102,8 +102,8 @@ void printReport(const admin::VerifyReport& r) {
     std::cout << "文档版本 (document versions checked): " << r.versions << "\n"
               << "文件引用 (file references checked): " << r.files << "\n";
   }
-  if (r.catalogue_versions) {
-    std::cout << "目录条目版本 (catalogue item versions checked): " << r.catalogue_versions << "\n";
+  for (const auto& [type, count] : r.record_versions) {
+    if (count) std::cout << "其他记录版本 (" << type << " versions checked): " << count << "\n";
   }
   if (r.keys_from_data) {
     std::cout << "注意 (note): 验证密钥取自被校验的一方；用 --key 提供独立保存的密钥 "

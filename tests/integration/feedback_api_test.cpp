@@ -1,6 +1,8 @@
 // Feedback against the real server: an anonymous submission followed by its receipt code, the
 // handling flow by a handler of the unit, contact details kept from members and the public, the
 // rate limit per address, bad submissions storing nothing, and one extension only.
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 
 #include <chrono>
@@ -375,6 +377,31 @@ TEST_F(FeedbackApiTest, FeedbackAndApplicationsAreSearchableByThoseWhoMaySeeThem
   }
   EXPECT_EQ(hits(client(), q), 1);
   EXPECT_EQ(hits(*handler_, contract), 1);
+}
+
+TEST_F(FeedbackApiTest, VerifyLogCatchesAFeedbackRecordEditedBehindTheServer) {
+  const auto made =
+      anonymous().postJson("/api/v1/feedback", R"({"channel":"letter","content":"原始意见"})");
+  ASSERT_EQ(made.status, 201);
+  const auto id = made.json()->getValue<Poco::Int64>("id");
+  ASSERT_EQ(anonymous()
+                .postJson("/api/v1/disclosure-requests",
+                          R"({"applicant":"吴十","content":"申请","contact":"x"})")
+                .status,
+            201);
+  std::string output;
+  ASSERT_EQ(verifyLog(output), 0) << output;
+  EXPECT_NE(output.find("feedback versions checked): 1"), std::string::npos) << output;
+  EXPECT_NE(output.find("disclosure_request versions checked): 1"), std::string::npos) << output;
+  {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::Session session("SQLite", dataDir() + "/store.db");
+    session << "UPDATE feedback_versions SET record = replace(record, '原始', '篡改')",
+        Poco::Data::Keywords::now;
+  }
+  EXPECT_EQ(verifyLog(output), 1) << output;
+  EXPECT_NE(output.find("feedback/" + std::to_string(id) + " v1"), std::string::npos) << output;
+  EXPECT_NE(output.find("record_hash_mismatch"), std::string::npos) << output;
 }
 
 }  // namespace

@@ -160,7 +160,7 @@ TEST_F(ProcedureApiTest, CatalogueItemsAreValidatedVersionedAndAudited) {
   // verify-log checks catalogue versions against their audit entries, and names a changed one.
   std::string output;
   ASSERT_EQ(verifyLog(output), 0) << output;
-  EXPECT_NE(output.find("catalogue item versions checked): 2"), std::string::npos) << output;
+  EXPECT_NE(output.find("catalogue_item versions checked): 2"), std::string::npos) << output;
   {
     Poco::Data::SQLite::Connector::registerConnector();
     Poco::Data::Session session("SQLite", dataDir() + "/store.db");

@@ -13,7 +13,7 @@
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/service/signing_key.h"
 #include "gongkai/server/store/audit_repository.h"
-#include "gongkai/server/store/catalogue_repository.h"
+#include "gongkai/server/store/versioned_records.h"
 #include "gongkai/server/store/document_repository.h"
 #include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/server/store/store.h"
@@ -48,14 +48,13 @@ class Checker {
     checkChain();
     checkVersions();
     checkProjections();
-    checkCatalogue();
+    for (auto kind : {store::VersionedKind::kCatalogueItem, store::VersionedKind::kFeedback,
+                      store::VersionedKind::kDisclosureRequest}) {
+      checkRecordVersions(kind);
+    }
     for (const auto& [key, digest] : audited_) {
       fault("version_missing", objectName(key.first, key.second),
             "审计记录提到的版本在库中不存在 (an audited version is missing from the store)");
-    }
-    for (const auto& [key, digest] : auditedItems_) {
-      fault("version_missing", objectName(key.first, key.second, "catalogue_item"),
-            "审计记录提到的目录条目版本在库中不存在 (an audited catalogue item version is missing)");
     }
   }
 
@@ -120,8 +119,11 @@ class Checker {
       const VersionKey key{documentId, *entry.object_version};
       audited_[key] = entry.content_sha256;
       seqOf_[key] = entry.seq;
-    } else if (entry.object_type == "catalogue_item" && entry.object_version && numeric) {
-      auditedItems_[{documentId, *entry.object_version}] = {entry.content_sha256, entry.seq};
+    } else if ((entry.object_type == "catalogue_item" || entry.object_type == "feedback" ||
+                entry.object_type == "disclosure_request") &&
+               entry.object_version && numeric) {
+      auditedRecords_[entry.object_type][{documentId, *entry.object_version}] = {
+          entry.content_sha256, entry.seq};
     }
   }
 
@@ -157,29 +159,35 @@ class Checker {
     report.chain_fault = verifier.fault() ? verifier.fault() : faultOverride_;
   }
 
-  // Catalogue items are versioned and audited like documents: each stored version must be the
-  // one its audit entry hashed.
-  void checkCatalogue() {
+  // Catalogue items, feedback and applications are versioned and audited like documents: each
+  // stored version must be the one its audit entry hashed, and every audited version stored.
+  void checkRecordVersions(store::VersionedKind kind) {
+    const std::string type = store::objectTypeOf(kind);
+    auto& audited = auditedRecords_[type];
     for (std::int64_t after = 0;;) {
-      const auto rows = store::CatalogueRepository::records(session_, after, 100);
+      const auto rows = store::storedVersions(session_, kind, after, 100);
       if (rows.empty()) break;
       for (const auto& row : rows) {
-        ++report_.catalogue_versions;
-        const std::string name = objectName(row.item_id, row.version, "catalogue_item");
-        const auto audited = auditedItems_.find({row.item_id, row.version});
+        ++report_.record_versions[type];
+        const std::string name = objectName(row.owner_id, row.version, type.c_str());
+        const auto found = audited.find({row.owner_id, row.version});
         if (core::sha256Hex(row.record) != row.record_sha256) {
-          fault("record_hash_mismatch", name, "目录记录内容与其哈希不符 (record does not match its stored hash)");
-        } else if (audited == auditedItems_.end() || audited->second.second != row.audit_seq) {
+          fault("record_hash_mismatch", name, "记录内容与其哈希不符 (record does not match its stored hash)");
+        } else if (found == audited.end() || found->second.second != row.audit_seq) {
           if (!report_.chain_fault) {
             fault("unaudited_version", name, "没有审计记录对应该版本 (no audit entry made this version)");
           }
-        } else if (audited->second.first != row.record_sha256) {
+        } else if (found->second.first != row.record_sha256) {
           fault("record_hash_mismatch", name,
-                "目录记录与审计记录的哈希不符 (record differs from what its audit entry recorded)");
+                "记录与审计记录的哈希不符 (record differs from what its audit entry recorded)");
         }
-        if (audited != auditedItems_.end()) auditedItems_.erase(audited);
-        after = row.item_id;
+        if (found != audited.end()) audited.erase(found);
+        after = row.owner_id;
       }
+    }
+    for (const auto& [key, digest] : audited) {
+      fault("version_missing", objectName(key.first, key.second, type.c_str()),
+            "审计记录提到的版本在库中不存在 (an audited version is missing from the store)");
     }
   }
 
@@ -303,7 +311,8 @@ class Checker {
   std::filesystem::path blobRoot_;
   std::map<VersionKey, std::string> audited_;
   std::map<VersionKey, std::int64_t> seqOf_;
-  std::map<VersionKey, std::pair<std::string, std::int64_t>> auditedItems_;  // hash and seq
+  // Per object type, what each audited version hashed to and the entry's seq.
+  std::map<std::string, std::map<VersionKey, std::pair<std::string, std::int64_t>>> auditedRecords_;
   std::map<std::int64_t, core::DocumentVersion> latest_;
   std::set<std::string> checkedBlobs_;
   std::set<std::int64_t> checkedFileRows_;

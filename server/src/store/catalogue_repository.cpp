@@ -75,25 +75,6 @@ std::vector<core::CatalogueItem> CatalogueRepository::versions(ReadSession& rs, 
   return out;
 }
 
-std::vector<CatalogueRepository::StoredRecord> CatalogueRepository::records(ReadSession& rs,
-                                                                            std::int64_t afterItem,
-                                                                            std::int64_t limit) {
-  std::vector<Poco::Int64> items, versions, seqs;
-  std::vector<std::string> records, hashes;
-  Poco::Int64 after = afterItem, count = limit;
-  rs.session()
-      << "SELECT item_id, version, record, record_sha256, audit_seq FROM catalogue_item_versions "
-         "WHERE item_id IN (SELECT id FROM catalogue_items WHERE id > ? ORDER BY id LIMIT ?) "
-         "ORDER BY item_id, version",
-      use(after), use(count), into(items), into(versions), into(records), into(hashes), into(seqs),
-      now;
-  std::vector<StoredRecord> out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out.push_back({items[i], versions[i], std::move(records[i]), std::move(hashes[i]), seqs[i]});
-  }
-  return out;
-}
-
 std::vector<core::CatalogueItem> CatalogueRepository::list(
     ReadSession& rs, const std::optional<std::string>& orgUnit, const std::optional<int>& year) {
   Poco::Nullable<std::string> unit =

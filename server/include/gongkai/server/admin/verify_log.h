@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <istream>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,7 +29,9 @@ struct VerifyReport {
   std::optional<std::int64_t> signed_size;  // the largest of them
   bool keys_from_data = false;          // the trusted keys came from what is being verified
   std::int64_t versions = 0;            // document versions checked
-  std::int64_t catalogue_versions = 0;  // catalogue item versions checked
+  // Versions of other audited records checked, by object type (catalogue_item, feedback,
+  // disclosure_request).
+  std::map<std::string, std::int64_t> record_versions;
   std::int64_t files = 0;               // file references checked
   std::string head_hash;                // hash of the last verified entry
   // The first entry that does not fit: chain, Merkle tree or a signed checkpoint.

@@ -25,15 +25,6 @@ class CatalogueRepository {
   static std::optional<core::CatalogueItem> current(ReadSession& rs, std::int64_t id);
   // Every version of one item, oldest first.
   static std::vector<core::CatalogueItem> versions(ReadSession& rs, std::int64_t id);
-  // Every stored version's record and hash, for the state check of `gongkai verify-log`.
-  struct StoredRecord {
-    std::int64_t item_id;
-    std::int64_t version;
-    std::string record;
-    std::string record_sha256;
-    std::int64_t audit_seq;
-  };
-  static std::vector<StoredRecord> records(ReadSession& rs, std::int64_t afterItem, std::int64_t limit);
   // Current versions, by unit and year when given, in id order.
   static std::vector<core::CatalogueItem> list(ReadSession& rs,
                                                const std::optional<std::string>& orgUnit,

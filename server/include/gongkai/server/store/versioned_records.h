@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gongkai::server::store {
+
+class ReadSession;
+
+// Record kinds versioned like documents (each version the canonical record, its hash, and the
+// audit entry that made it), other than documents themselves.
+enum class VersionedKind { kCatalogueItem, kFeedback, kDisclosureRequest };
+
+// The audit log's object type for the kind: "catalogue_item", "feedback", "disclosure_request".
+const char* objectTypeOf(VersionedKind kind);
+
+struct StoredVersion {
+  std::int64_t owner_id = 0;
+  std::int64_t version = 0;
+  std::string record;
+  std::string record_sha256;
+  std::int64_t audit_seq = 0;
+};
+
+// Every stored version of the records with id > `afterOwner`, at most `ownerLimit` records'
+// worth, by id then version: for the state check of `gongkai verify-log`. Throws Poco exceptions
+// on database failure.
+std::vector<StoredVersion> storedVersions(ReadSession& rs, VersionedKind kind,
+                                          std::int64_t afterOwner, std::int64_t ownerLimit);
+
+}  // namespace gongkai::server::store

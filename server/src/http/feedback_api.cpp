@@ -202,7 +202,7 @@ class FeedbackRoutes {
       return ex.sendProblem(unitForbidden(current.value().org_unit));
     }
     Object::Ptr body = new Object;
-    if (ex.request.getContentLength64() != 0 || ex.request.getChunkedTransferEncoding()) {
+    if (ex.request.getContentLength64() > 0 || ex.request.getChunkedTransferEncoding()) {
       auto read = ex.readJsonObject(kMaxBodyBytes);
       if (!read.ok()) return ex.sendProblem(read.error());
       body = read.value();

@@ -119,7 +119,7 @@ class RequestRoutes {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
     Object::Ptr body = new Object;
-    if (ex.request.getContentLength64() != 0 || ex.request.getChunkedTransferEncoding()) {
+    if (ex.request.getContentLength64() > 0 || ex.request.getChunkedTransferEncoding()) {
       auto read = ex.readJsonObject(kMaxBodyBytes);
       if (!read.ok()) return ex.sendProblem(read.error());
       body = read.value();

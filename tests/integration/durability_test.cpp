@@ -253,8 +253,17 @@ TEST_F(DurabilityTest, DemoDataLoadsOnceFromTheSeeds) {
   EXPECT_EQ(branches, 6);
   EXPECT_EQ(client().get("/api/v1/catalogue?org_unit=xiaode-wsy").json()->getValue<int>("total"), 8);
   EXPECT_GE(anonymous().get("/api/v1/board").json()->getValue<int>("total"), 1);
+  // Feedback in several states of handling, and a decided application in the public log.
+  std::set<std::string> feedbackStatuses;
+  auto feedback = client().get("/api/v1/feedback").json()->getArray("feedback");
+  for (unsigned i = 0; i < feedback->size(); ++i) {
+    feedbackStatuses.insert(feedback->getObject(i)->getValue<std::string>("status"));
+  }
+  EXPECT_EQ(feedbackStatuses, (std::set<std::string>{"received", "in_progress", "closed"}));
+  EXPECT_EQ(anonymous().get("/api/v1/disclosure-requests/log").json()->getArray("requests")->size(), 1u);
   restart({"--demo"});
   EXPECT_EQ(documentCount(), count);
+  EXPECT_EQ(client().get("/api/v1/feedback").json()->getValue<int>("total"), 3);
   std::string output;
   EXPECT_EQ(verifyLog(output), 0) << output;
 }

@@ -37,10 +37,81 @@ int currentBeijingYear() {
   return static_cast<int>(day.year());
 }
 
+
+// Each step of a demo record: {"step": name, "body": {...}} (body optional).
+template <typename Apply>
+core::Status takeSteps(const Poco::JSON::Object& item, Apply apply) {
+  const auto steps = item.getArray("steps");
+  if (!steps) return core::okStatus();
+  for (unsigned k = 0; k < steps->size(); ++k) {
+    const auto step = steps->getObject(k);
+    Poco::JSON::Object::Ptr body =
+        step->has("body") ? step->getObject("body") : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+    if (auto done = apply(step->getValue<std::string>("step"), body); !done.ok()) return done;
+  }
+  return core::okStatus();
+}
+
+// Feedback and applications of the demo, entered by a handler (so not rate-limited), each taken
+// through the steps listed. "document" is an index into the demo's documents.
+core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service::Subject& demo,
+                              const std::vector<core::DocumentVersion>& documents,
+                              service::FeedbackService& feedback, service::RequestService& requests) {
+  using core::Error;
+  using core::ErrorCode;
+  if (const auto list = manifest.getArray("feedback")) {
+    for (unsigned i = 0; i < list->size(); ++i) {
+      const auto item = list->getObject(i);
+      Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+      for (const char* field : {"channel", "content", "name", "contact"}) {
+        if (item->has(field)) body->set(field, item->getValue<std::string>(field));
+      }
+      service::FeedbackSubject concerns;
+      if (item->has("document")) {
+        const auto index = item->getValue<unsigned>("document");
+        if (index >= documents.size()) {
+          return Error::make(ErrorCode::kInvalidArgument, "demo_invalid", "demo.json: feedback.document");
+        }
+        concerns.document_id = documents[index].document_id;
+        concerns.category = documents[index].metadata.category;
+        concerns.org_unit = documents[index].metadata.org_unit;
+      }
+      auto made = feedback.submit(demo, body, concerns, true);
+      if (!made.ok()) return made.error();
+      const std::int64_t id = made.value().record.id;
+      auto stepped = takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
+        auto next = feedback.step(demo, id, step, stepBody);
+        return next.ok() ? core::okStatus() : core::Status(next.error());
+      });
+      if (!stepped.ok()) return stepped;
+    }
+  }
+  if (const auto list = manifest.getArray("requests")) {
+    for (unsigned i = 0; i < list->size(); ++i) {
+      const auto item = list->getObject(i);
+      Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+      for (const char* field : {"applicant", "content", "purpose", "contact"}) {
+        if (item->has(field)) body->set(field, item->getValue<std::string>(field));
+      }
+      auto made = requests.submit(demo, body, true);
+      if (!made.ok()) return made.error();
+      const std::int64_t id = made.value().request.id;
+      auto stepped = takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
+        auto next = requests.step(demo, id, step, stepBody,
+                                  [](std::int64_t) { return std::optional<std::string>(); });
+        return next.ok() ? core::okStatus() : core::Status(next.error());
+      });
+      if (!stepped.ok()) return stepped;
+    }
+  }
+  return core::okStatus();
+}
+
 }  // namespace
 
 core::Result<int> loadDemoData(service::DocumentService& documents, service::AccountService& accounts,
-                               service::CatalogueService& catalogue, const store::BlobStore& blobs,
+                               service::CatalogueService& catalogue, service::FeedbackService& feedback,
+                               service::RequestService& requests, const store::BlobStore& blobs,
                                const std::string& demoDir) {
   using core::Error;
   using core::ErrorCode;
@@ -85,6 +156,7 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Acc
   service::Subject reviewer;
   reviewer.id = "system";
   int created = 0;
+  std::vector<core::DocumentVersion> createdDocuments;
   for (unsigned i = 0; i < list->size(); ++i) {
     const auto item = list->getObject(i);
     auto metadata = item->getObject("metadata");
@@ -115,7 +187,12 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Acc
         if (!next.ok()) return next.error();
       }
     }
+    createdDocuments.push_back(document.value());
     ++created;
+  }
+  if (auto loaded = loadDemoFeedback(*manifest.value(), demo, createdDocuments, feedback, requests);
+      !loaded.ok()) {
+    return loaded.error();
   }
   return created;
 }

@@ -250,7 +250,8 @@ int ServerApp::main(const std::vector<std::string>&) {
   service::RequestService requests(store, policyService, publicSubmissions);
 
   if (config.demo) {
-    auto loaded = loadDemoData(documents, accounts, catalogue, store.blobs(), GONGKAI_DEFAULT_DEMO_DIR);
+    auto loaded = loadDemoData(documents, accounts, catalogue, feedback, requests, store.blobs(),
+                               GONGKAI_DEFAULT_DEMO_DIR);
     if (!loaded.ok()) {
       std::cerr << "示例数据载入失败 (demo data failed): " << loaded.error().message << std::endl;
       return kExitUnavailable;

@@ -285,6 +285,10 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
   }
   try {
     HashingFile out(tarPath, durable);
+    // Each file's digests, filled in by the digest threads as they get to its end. Declared
+    // before the digests, so that when writing stops early (cancelled, a read or write fails)
+    // the digest threads drain into strings that still exist.
+    std::vector<std::string> sums256(ordered.size()), sums512(ordered.size());
     AsyncDigest sha256(EVP_sha256()), sha512(EVP_sha512());
     {
       TarOut tar(out, mtime_);
@@ -292,8 +296,6 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
       tar.directory(root);
       tar.directory(root + "data/");
       std::set<std::string> directories;
-      // Each file's digests, filled in by the digest threads as they get to its end.
-      std::vector<std::string> sums256(ordered.size()), sums512(ordered.size());
       const auto hash = [&](const char* data, std::size_t size) {
         sha256.update(data, size);
         sha512.update(data, size);

@@ -151,6 +151,29 @@ std::string declaredTypeByExtension(std::string_view path) {
   return "";
 }
 
+bool isSignatureFile(std::string_view path) {
+  return path == layout::kEd25519Signature || path == layout::kEd25519PublicKey ||
+         path == layout::kSm2Signature || path == layout::kSm2PublicKey;
+}
+
+// The files whose bytes the checks read (tag files, signatures, records, audit files, the CSV
+// index); everything else is only hashed and inspected as it streams past, so memory stays
+// small whatever a bundle holds.
+bool mustRead(std::string_view path) {
+  if (path.find('/') == std::string_view::npos) return true;  // tag files
+  if (isSignatureFile(path)) return true;
+  if (startsWith(path, "data/audit/") || path == layout::kIndexCsv) return true;
+  if (startsWith(path, layout::kCatalogue) || startsWith(path, layout::kFeedback) ||
+      startsWith(path, layout::kRequests)) {
+    return endsWith(path, ".json");
+  }
+  if (startsWith(path, layout::kItems)) {
+    return endsWith(path, "/metadata.json") ||
+           path.find("/" + std::string(layout::kVersionsFolder)) != std::string_view::npos;
+  }
+  return false;
+}
+
 // Parsed records of one item folder.
 struct ItemFiles {
   std::optional<std::string> metadata;
@@ -252,7 +275,7 @@ class Verifier {
       SeenFile& seen = files_[path];
       std::optional<FileInspector> inspector;
       if (inData) inspector.emplace(path, payloadFile ? "" : declaredTypeByExtension(path));
-      const bool keep = !payloadFile && entry.size <= kMaxKeptFile;
+      const bool keep = mustRead(path) && entry.size <= kMaxKeptFile;
       std::string kept;
       while (true) {
         const std::int64_t got = reader.read(buffer.data(), buffer.size());
@@ -368,8 +391,15 @@ class Verifier {
         }
       }
       for (const auto& [path, seen] : files_) {
-        if (!startsWith(path, layout::kData) && !startsWith(path, layout::kSignatures) &&
-            path != "tagmanifest-sha256.txt" && !listed.count(path)) {
+        if (isSignatureFile(path)) continue;
+        if (startsWith(path, layout::kSignatures)) {
+          // Nothing covers the signature folder but the signatures themselves: anything else
+          // there could have been added by anyone.
+          add(Property::kIntegrity, check, path, false,
+              "签名文件夹中有不应有的文件 (unexpected file in the signature folder): " + path);
+          ++problems;
+        } else if (!startsWith(path, layout::kData) && path != "tagmanifest-sha256.txt" &&
+                   !listed.count(path)) {
           add(Property::kIntegrity, check, path, false,
               "未登记的标签文件 (tag file not in the tag manifest): " + path);
           ++problems;
@@ -973,9 +1003,29 @@ BundleReport verifyBundle(const std::string& tarPath, const VerifyOptions& optio
   return Verifier(tarPath, options).run();
 }
 
+namespace {
+
+// Text from a bundle shown on a terminal: control characters (an escape sequence in a hostile
+// manifest line) are written as \xNN instead of reaching the committee's terminal.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string formatReportText(const BundleReport& report) {
-  std::string out = "四性检测报告 (four-property check): " + report.bundle + "\n";
-  if (!report.name.empty()) out += "归档包 (bundle): " + report.name + "\n";
+  std::string out = "四性检测报告 (four-property check): " + printable(report.bundle) + "\n";
+  if (!report.name.empty()) out += "归档包 (bundle): " + printable(report.name) + "\n";
   for (Property property :
        {Property::kAuthenticity, Property::kIntegrity, Property::kUsability, Property::kSafety}) {
     std::size_t passed = 0, failed = 0;
@@ -984,7 +1034,7 @@ std::string formatReportText(const BundleReport& report) {
       if (f.property != property) continue;
       (f.passed ? passed : failed) += 1;
       body += std::string(f.passed ? "  [通过 PASS] " : "  [失败 FAIL] ") + f.check + "  " +
-              f.subject + "\n      " + f.message + "\n";
+              printable(f.subject) + "\n      " + printable(f.message) + "\n";
     }
     std::string english(propertyCode(property));
     english[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(english[0])));

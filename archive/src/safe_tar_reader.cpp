@@ -88,6 +88,9 @@ struct SafeTarReader::State {
   std::optional<Error> error;
   std::string root;
   std::unordered_map<std::string, Seen> seen;
+  std::size_t seenBytes = 0;  // of the names in `seen`
+  static constexpr std::size_t kMaxDepth = 64;
+  static constexpr std::size_t kMaxSeenBytes = std::size_t{256} << 20;
   std::int64_t entries = 0;
   std::int64_t totalBytes = 0;
   bool finished = false;
@@ -128,6 +131,11 @@ struct SafeTarReader::State {
     for (const auto segment : segments) {
       if (segment == "..") return refuse("parent_path", "路径含 ..", "path contains ..", path);
     }
+    // Every prefix of a path is remembered (checkPlacement), so a deep path costs memory of its
+    // length times its depth: a bundle is a handful of levels deep, so refuse absurd depths.
+    if (segments.size() > kMaxDepth) {
+      return refuse("invalid_path", "路径层级过深", "path nested too deeply", path);
+    }
     for (const auto segment : segments) {
       if (segment.empty() || segment == ".") {
         return refuse("invalid_path", "路径含空段或 .", "path has an empty or . segment", path);
@@ -158,11 +166,18 @@ struct SafeTarReader::State {
     } else {
       seen.emplace(path, directory ? Seen::kFolder : Seen::kFile);
     }
+    seenBytes += path.size();
     for (std::size_t at = path.find('/'); at != std::string::npos; at = path.find('/', at + 1)) {
       const auto [it, inserted] = seen.try_emplace(path.substr(0, at), Seen::kImpliedFolder);
       if (!inserted && it->second == Seen::kFile) {
         return refuse("duplicate_entry", "路径与已有文件同名", "path is also a file", path);
       }
+      if (inserted) seenBytes += at;
+    }
+    // The names remembered are bounded too, whatever the entry count allows.
+    if (seenBytes > kMaxSeenBytes) {
+      return refuse("too_many_entries", "条目名称总量过大", "too many or too long entry names",
+                    path);
     }
     return true;
   }

@@ -58,8 +58,14 @@ int main(int argc, char** argv) {
   }
   if (bundle.empty()) return usage("缺少归档包 (no bundle given)");
   if (options.public_key_pems.empty()) return usage("缺少 --key (no --key given)");
-  const auto report = gongkai::archive::verifyBundle(bundle, options);
-  std::cout << (json ? gongkai::archive::formatReportJson(report)
-                     : gongkai::archive::formatReportText(report));
-  return report.passed() ? 0 : kExitFailed;
+  try {
+    const auto report = gongkai::archive::verifyBundle(bundle, options);
+    std::cout << (json ? gongkai::archive::formatReportJson(report)
+                       : gongkai::archive::formatReportText(report));
+    return report.passed() ? 0 : kExitFailed;
+  } catch (const std::exception& e) {
+    // Out of memory or the like: the bundle was not shown to be good.
+    std::cerr << "检查中止 (check aborted): " << e.what() << "\n";
+    return kExitFailed;
+  }
 }

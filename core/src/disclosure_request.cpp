@@ -65,6 +65,7 @@ std::string canonicalRecord(const DisclosureRequest& r) {
   root->set("outcome", r.outcome);
   root->set("reason", r.reason);
   root->set("answer", r.answer);
+  root->set("public_summary", r.public_summary);
   Poco::JSON::Array::Ptr documents = new Poco::JSON::Array;
   for (std::int64_t id : r.document_ids) documents->add(static_cast<Poco::Int64>(id));
   root->set("document_ids", documents);
@@ -108,6 +109,7 @@ Result<DisclosureRequest> parseDisclosureRequest(std::string_view record) {
     r.outcome = o->getValue<std::string>("outcome");
     r.reason = o->getValue<std::string>("reason");
     r.answer = o->getValue<std::string>("answer");
+    r.public_summary = o->getValue<std::string>("public_summary");
     const auto documents = o->getArray("document_ids");
     if (!documents) return corrupt("document_ids");
     for (unsigned i = 0; i < documents->size(); ++i) {

@@ -97,6 +97,12 @@ core::Result<core::FeedbackRecord> applyFeedbackStep(core::FeedbackRecord record
       return Error::make(ErrorCode::kConflict, "already_extended",
                          "办理期限只能延长一次 (the deadline can be extended only once)");
     }
+    // Extending an overdue case would rewrite its lateness after the fact.
+    if (core::chinaDate(now) > record.deadline) {
+      return Error::make(
+          ErrorCode::kConflict, "deadline_passed",
+          "办理期限已过，不能再延期 (the deadline has passed; it cannot be extended)");
+    }
     if (limits.feedback_extension_working_days <= 0) {
       return Error::make(ErrorCode::kConflict, "extension_not_allowed",
                          "政策不允许延长办理期限 (the policy allows no extension)");

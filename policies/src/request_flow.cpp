@@ -44,6 +44,11 @@ core::Result<core::DisclosureRequest> applyRequestStep(
       return Error::make(ErrorCode::kConflict, "already_extended",
                          "答复期限只能延长一次 (the deadline can be extended only once)");
     }
+    if (core::chinaDate(now) > request.decide_by) {
+      return Error::make(
+          ErrorCode::kConflict, "deadline_passed",
+          "答复期限已过，不能再延期 (the deadline has passed; it cannot be extended)");
+    }
     if (limits.request_extension_working_days <= 0) {
       return Error::make(ErrorCode::kConflict, "extension_not_allowed",
                          "政策不允许延长答复期限 (the policy allows no extension)");
@@ -88,6 +93,7 @@ core::Result<core::DisclosureRequest> applyRequestStep(
     request.outcome = step.outcome;
     request.reason = step.reason;
     request.answer = step.answer;
+    request.public_summary = step.public_summary;
     request.document_ids = step.document_ids;
   } else {
     return Error::make(ErrorCode::kNotFound, "unknown_step",

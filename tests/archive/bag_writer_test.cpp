@@ -182,5 +182,20 @@ TEST(BagWriter, HostilePathsAndUnreadableSourcesAreRefusedWithNothingLeft) {
   EXPECT_EQ(manifestPath("100%\nx\r"), "100%25%0Ax%0D");
 }
 
+// Stopping part way (the job was cancelled) leaves no tar behind and no digest thread writing
+// into results that are gone: many small files keep the digests queued when it stops.
+TEST(BagWriter, StopsWhenProgressSaysSoAndLeavesNothing) {
+  TempDir dir;
+  BagWriter bag("stopped", 1700000000);
+  for (int i = 0; i < 500; ++i)
+    bag.addBytes("f/" + std::to_string(i) + ".txt", std::string(3000, 'x'));
+  int calls = 0;
+  bag.onProgress([&](std::int64_t) { return ++calls < 200; });
+  const auto written = bag.writeTo(dir / "stopped.tar");
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.error().reason, "cancelled");
+  EXPECT_FALSE(std::filesystem::exists(dir / "stopped.tar"));
+}
+
 }  // namespace
 }  // namespace gongkai::archive

@@ -406,6 +406,26 @@ TEST_F(SafeTarReaderTest, LimitsPathLength) {
   EXPECT_EQ(back.data.at(1), "fine");
 }
 
+// Every prefix of a path is remembered, so depth is bounded: absurdly deep paths are refused
+// before they cost memory of their length times their depth.
+TEST_F(SafeTarReaderTest, LimitsPathDepth) {
+  std::string deep = "root";
+  for (int i = 0; i < 64; ++i) deep += "/a";
+  {
+    TarBuilder b(tar("deep.tar"));
+    b.folder("root/").file(deep);
+    b.close();
+  }
+  expectRefused(tar("deep.tar"), "invalid_path", "root/a/a");
+  const std::string ok = deep.substr(0, deep.size() - 2);  // 64 segments
+  {
+    TarBuilder b(tar("ok-depth.tar"));
+    b.folder("root/").file(ok, "fine");
+    b.close();
+  }
+  EXPECT_FALSE(readAll(tar("ok-depth.tar")).error);
+}
+
 TEST_F(SafeTarReaderTest, RefusesNamesThatAreNotUtf8) {
   {
     TarBuilder b(tar("latin1.tar"), TarBuilder::Names::kRawBytes);

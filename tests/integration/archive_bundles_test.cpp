@@ -523,6 +523,12 @@ TEST_F(ArchiveBundlesTest, TheVerifierCatchesAndNamesEachTampering) {
                            }
                          }),
                    "reference_sequence"});
+  cases.push_back({"file added to the signature folder",
+                   tamper("sigfolder.tar",
+                          [&](auto& items) {
+                            items.push_back({root + "/signatures/readme.exe", AE_IFREG, "MZ", ""});
+                          }),
+                   "tagmanifest_sha256"});
   cases.push_back({"path-traversal entry",
                    tamper("traversal.tar",
                           [&](auto& items) {
@@ -596,9 +602,28 @@ TEST_F(ArchiveBundlesTest, FeedbackOfTheCategoryAndYearGoesIntoTheBundle) {
                 .status,
             200);
 
+  // An application not yet filed under a category when the bundle is built.
+  const auto pending = anonymous().postJson(
+      "/api/v1/disclosure-requests", R"({"applicant":"郑一","content":"待定","contact":"y"})");
+  ASSERT_EQ(pending.status, 201);
   const auto job = build(R"({"category":"ZZ","year":)" + std::to_string(year) + "}");
   ASSERT_TRUE(job);
   const fs::path tar = download(archiveIdOf(job), "with-feedback.tar");
+  // Filed under ZZ after the checkpoint: a rebuild against that checkpoint is unchanged.
+  ASSERT_EQ(
+      client()
+          .postJson("/api/v1/disclosure-requests/" +
+                        std::to_string(pending.json()->getValue<Poco::Int64>("id")) + "/decision",
+                    R"({"outcome":"repeat","category":"ZZ"})")
+          .status,
+      200);
+  const auto listed =
+      inspector_->get("/api/v1/archives/" + std::to_string(archiveIdOf(job))).json();
+  const auto again =
+      build(R"({"category":"ZZ","year":)" + std::to_string(year) + R"(,"checkpoint_size":)" +
+            std::to_string(listed->getValue<Poco::Int64>("checkpoint_size")) + "}");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(readFile(download(archiveIdOf(again), "again.tar")), readFile(tar));
   const fs::path key = publicKey();
   const Verdict verdict = runVerifier(tar, {key});
   EXPECT_EQ(verdict.exit, 0) << verdict.output;

@@ -227,9 +227,17 @@ TEST_F(DurabilityTest, CommandLineOverridesTheConfigFileAndRequestsAreLogged) {
   std::string big = sampleMetadata("限额");
   big.insert(big.size() - 1, ",\"x\":\"" + std::string(2100, 'a') + "\"");
   EXPECT_EQ(client().postJson("/api/v1/documents", big).status, 413);
+  const auto made = anonymous().postJson("/api/v1/feedback", R"({"channel":"online","content":"意见"})");
+  ASSERT_EQ(made.status, 201);
+  const std::string receipt = made.json()->getValue<std::string>("receipt");
+  EXPECT_EQ(anonymous().get("/api/v1/feedback/receipt/" + receipt + "?x=1").status, 200);
   server().stop();  // flushes the asynchronous access log
   const std::string log = readFile(temp_ / "access.log");
   EXPECT_NE(log.find("\"GET /healthz?probe=1 HTTP/1.1\" 200"), std::string::npos) << log;
+  // The receipt code is a credential: the log keeps the request, not the code.
+  EXPECT_NE(log.find("\"GET /api/v1/feedback/receipt/…?x=1 HTTP/1.1\" 200"), std::string::npos)
+      << log;
+  EXPECT_EQ(log.find(receipt), std::string::npos) << log;
   EXPECT_TRUE(std::filesystem::exists(dataDir() + "/store.db"));
 }
 

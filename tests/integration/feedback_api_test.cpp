@@ -229,7 +229,7 @@ TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheAp
             422);
   const auto decided = handler_->postJson(
       path + "/decision",
-      R"({"outcome":"not_disclosed","reason":"涉及个人隐私","answer":"该信息涉及个人隐私，不予公开"})");
+      R"({"outcome":"not_disclosed","reason":"涉及个人隐私","answer":"该信息涉及个人隐私，不予公开","public_summary":"申请公开党费使用明细"})");
   ASSERT_EQ(decided.status, 200) << decided.body;
   EXPECT_EQ(decided.json()->getValue<std::string>("status"), "decided");
 
@@ -238,7 +238,9 @@ TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheAp
   EXPECT_EQ(log.body.find("王五"), std::string::npos);
   EXPECT_EQ(log.body.find("wangwu"), std::string::npos);
   EXPECT_EQ(log.body.find("了解支部工作"), std::string::npos);
+  EXPECT_EQ(log.json()->getValue<Poco::Int64>("total"), 1);
   const auto entry = log.json()->getArray("requests")->getObject(0);
+  EXPECT_EQ(entry->getValue<std::string>("content"), "申请公开党费使用明细");  // the summary
   EXPECT_EQ(entry->getValue<std::string>("outcome"), "not_disclosed");
   EXPECT_EQ(entry->getValue<std::string>("reason"), "涉及个人隐私");
   EXPECT_TRUE(entry->getValue<bool>("decided_on_time"));

@@ -104,6 +104,15 @@ TEST_F(FeedbackFlowTest, TheDeadlineIsExtendedOnceWithAReason) {
   EXPECT_EQ(take(extended.value(), {"extend", "", "", "", "", "", "", "再延"}).error().reason,
             "already_extended");
 
+  // Not once the deadline has passed: that would rewrite the case's lateness.
+  EXPECT_EQ(take(r, {"extend", "", "", "", "", "", "", "晚了"}, "2025-03-21T15:59:59Z")
+                .value()
+                .extension_reason,
+            "晚了");
+  EXPECT_EQ(
+      take(r, {"extend", "", "", "", "", "", "", "晚了"}, "2025-03-21T16:00:00Z").error().reason,
+      "deadline_passed");
+
   TimeLimits none = limits();
   none.feedback_extension_working_days = 0;
   EXPECT_EQ(applyFeedbackStep(r, {"extend", "", "", "", "", "", "", "需外调核实"}, "h",

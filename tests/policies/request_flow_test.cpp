@@ -88,6 +88,8 @@ TEST_F(RequestFlowTest, OneExtensionWithNoticeAndLateness) {
   ASSERT_TRUE(extended.ok());
   EXPECT_EQ(extended.value().decide_by, calendar().addWorkingDays(request_.decide_by, 20));
   EXPECT_EQ(take(extended.value(), {"extend", "再延"}).error().reason, "already_extended");
+  EXPECT_EQ(take(request_, {"extend", "晚了"}, "2025-11-05T02:00:00Z").error().reason,
+            "deadline_passed");
 
   const auto on = [&](const core::DisclosureRequest& r, const char* today) {
     return timelinessOf(r, day(today), limits(), calendar());

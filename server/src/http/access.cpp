@@ -42,6 +42,11 @@ bool Access::mayInUnit(const Exchange& ex, std::string_view permission,
   return policies_.engine()->may(ex.subject.principal, permission, facts, *accounts_.unitTree());
 }
 
+bool Access::maySee(const Exchange& ex, const core::CatalogueItem& item) const {
+  return visibility(ex).admits(
+      {item.org_unit, std::string(core::toString(item.scope)), "published"});
+}
+
 bool Access::maySee(const Exchange& ex, const core::DocumentVersion& version) const {
   return policies_.engine()->maySee(ex.subject.principal, factsOf(version), *accounts_.unitTree());
 }

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "gongkai/core/catalogue.h"
 #include "gongkai/core/document.h"
 #include "gongkai/indexer/search_index.h"
 #include "gongkai/server/http/exchange.h"
@@ -31,6 +32,8 @@ class Access {
   core::Status requireForUnit(const Exchange& ex, std::string_view permission,
                               const std::string& orgUnit, const std::string& scope) const;
   bool maySee(const Exchange& ex, const core::DocumentVersion& version) const;
+  // A catalogue item is seen by whoever may see a published document of its unit and scope.
+  bool maySee(const Exchange& ex, const core::CatalogueItem& item) const;
   // May the caller `permission` at all, or for something of `orgUnit` (a unit-bound role counts
   // only within its units; "" is no unit, which only roles bound to none cover).
   bool may(const Exchange& ex, std::string_view permission) const;

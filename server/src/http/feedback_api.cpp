@@ -95,7 +95,9 @@ class FeedbackRoutes {
     }
     if (const auto id = positiveId("catalogue_item")) {
       auto item = catalogue_.get(*id);
-      if (!item.ok()) return ex.sendProblem(unknownSubject("catalogue_item"));
+      if (!item.ok() || !access_.maySee(ex, item.value())) {
+        return ex.sendProblem(unknownSubject("catalogue_item"));
+      }
       concerns.catalogue_item = *id;
       if (concerns.category.empty()) concerns.category = item.value().category;
       if (concerns.org_unit.empty()) concerns.org_unit = item.value().org_unit;

@@ -111,13 +111,25 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
     return core::okStatus();
   }
 
+  // A receipt code is the only credential for a feedback case or an application: the access log
+  // keeps "/receipt/…" instead of the code itself.
+  static std::string withoutReceiptCodes(const std::string& uri) {
+    constexpr std::string_view kMarker = "/receipt/";
+    const auto at = uri.find(kMarker);
+    if (at == std::string::npos) return uri;
+    const auto end = uri.find_first_of("/?#", at + kMarker.size());
+    return uri.substr(0, at + kMarker.size()) + "…" +
+           (end == std::string::npos ? std::string() : uri.substr(end));
+  }
+
   void logAccess(const Exchange& exchange, std::chrono::steady_clock::time_point started) {
     const double millis =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     std::ostringstream line;
     line << exchange.subject.address << " " << exchange.subject.id << " ["
          << core::formatRfc3339(core::nowUtc()) << "] \"" << exchange.request.getMethod() << " "
-         << exchange.request.getURI() << " " << exchange.request.getVersion() << "\" "
+         << withoutReceiptCodes(exchange.request.getURI()) << " " << exchange.request.getVersion()
+         << "\" "
          << static_cast<int>(exchange.response.getStatus()) << " "
          << (exchange.response.hasContentLength() ? exchange.response.getContentLength64() : -1)
          << " " << std::fixed << std::setprecision(1) << millis << "ms";

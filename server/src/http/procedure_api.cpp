@@ -43,10 +43,8 @@ class ProcedureRoutes {
   }
 
  private:
-  // A catalogue item is seen by whoever may see a published document of its unit and scope.
   bool maySee(const Exchange& ex, const core::CatalogueItem& item) const {
-    return access_.visibility(ex).admits(
-        {item.org_unit, std::string(core::toString(item.scope)), "published"});
+    return access_.maySee(ex, item);
   }
 
   // The item the path names, if the caller may see it; 404 alike when it does not exist.

@@ -60,12 +60,23 @@ class RequestRoutes {
   }
 
   void log(Exchange& ex) {
+    auto page = ex.intQuery("page", 1, 100000);
+    auto perPage = ex.intQuery("per_page", 1, 100);
+    if (!page.ok()) return ex.sendProblem(page.error());
+    if (!perPage.ok()) return ex.sendProblem(perPage.error());
     auto decided = requests_.list(std::string("decided"));
     if (!decided.ok()) return ex.sendProblem(decided.error());
+    const auto& all = decided.value();
+    const std::int64_t pageNo = page.value().value_or(1), size = perPage.value().value_or(20);
     Array::Ptr items = new Array;
-    for (const auto& r : decided.value())
-      items->add(requests_.toJson(r, RequestService::View::kLog));
+    for (std::int64_t i = (pageNo - 1) * size;
+         i < std::min<std::int64_t>(pageNo * size, static_cast<std::int64_t>(all.size())); ++i) {
+      items->add(requests_.toJson(all[static_cast<std::size_t>(i)], RequestService::View::kLog));
+    }
     Object::Ptr out = new Object;
+    out->set("total", static_cast<Poco::Int64>(all.size()));
+    out->set("page", static_cast<Poco::Int64>(pageNo));
+    out->set("per_page", static_cast<Poco::Int64>(size));
     out->set("requests", items);
     ex.sendJson(HTTPResponse::HTTP_OK, out);
   }

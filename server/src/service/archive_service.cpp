@@ -13,13 +13,13 @@
 #include "gongkai/archive/bundle_layout.h"
 #include "gongkai/core/base64.h"
 #include "gongkai/core/checkpoint.h"
+#include "gongkai/core/disclosure_request.h"
 #include "gongkai/core/document.h"
 #include "gongkai/core/feedback.h"
 #include "gongkai/core/signed_note.h"
 #include "gongkai/core/text.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/service/audit_trail.h"
-#include "gongkai/server/store/request_repository.h"
 
 namespace gongkai::server::service {
 
@@ -172,7 +172,13 @@ ArchiveService::ArchiveService(store::Store& store, AuditService& audit,
       categories_(categories),
       jobs_(jobs),
       folder_(std::move(folder)),
-      sm2_(sm2) {}
+      sm2_(sm2) {
+  // A bundle half written when the server stopped is of no use: its job was marked interrupted.
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder_, ec)) {
+    if (entry.path().filename().string().rfind("building-", 0) == 0) fs::remove(entry.path(), ec);
+  }
+}
 
 core::Result<std::int64_t> ArchiveService::requestBundle(const BundleRequest& request,
                                                          const Subject& subject) {
@@ -288,37 +294,41 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
   } catch (const std::exception& e) {
     return storeFailure(e);
   }
-  // Feedback of this category received in this year (China time), as of the checkpoint.
+  // Feedback and applications of this category received in this year (China time), as they
+  // stood at the checkpoint: the category their last version before it gave them, so a category
+  // set or changed later does not change a rebuilt bundle.
   std::map<std::int64_t, std::vector<store::VersionRecord>> feedback, requests;
+  const auto takeIn = [&](const char* objectType, std::int64_t id,
+                          std::vector<store::VersionRecord> versions, store::ReadSession& session,
+                          std::map<std::int64_t, std::vector<store::VersionRecord>>& into) {
+    into[id] = std::move(versions);
+    for (auto& entry : ArchiveRepository::auditEntriesAbout(session, objectType, std::to_string(id),
+                                                            cp.tree_size)) {
+      entries.push_back(std::move(entry));
+    }
+  };
   try {
     auto session = store_.read();
     store::withSnapshot(*session, [&] {
-      for (const auto& [id, received] :
-           ArchiveRepository::feedbackOfCategory(*session, request.category)) {
+      for (const auto& [id, received] : ArchiveRepository::feedbackReceived(*session)) {
         const auto at = core::parseRfc3339(received);
         if (!at || core::chinaDate(*at).year != request.year) continue;
         auto versions = ArchiveRepository::feedbackVersions(*session, id, cp.tree_size);
         if (versions.empty()) continue;
-        feedback[id] = std::move(versions);
-        for (auto& entry : ArchiveRepository::auditEntriesAbout(*session, "feedback",
-                                                                std::to_string(id), cp.tree_size)) {
-          entries.push_back(std::move(entry));
-        }
+        auto then = core::parseFeedbackRecord(versions.back().record);
+        if (!then.ok()) throw std::runtime_error(then.error().message);
+        if (then.value().category != request.category) continue;
+        takeIn("feedback", id, std::move(versions), *session, feedback);
       }
-      // Applications of this category received in this year, likewise.
-      for (const auto& application :
-           store::RequestRepository::list(*session, std::nullopt, INT64_MAX)) {
-        if (application.category != request.category ||
-            core::chinaDate(application.received_at).year != request.year) {
-          continue;
-        }
-        auto versions = ArchiveRepository::requestVersions(*session, application.id, cp.tree_size);
+      for (const auto& [id, received] : ArchiveRepository::requestsReceived(*session)) {
+        const auto at = core::parseRfc3339(received);
+        if (!at || core::chinaDate(*at).year != request.year) continue;
+        auto versions = ArchiveRepository::requestVersions(*session, id, cp.tree_size);
         if (versions.empty()) continue;
-        requests[application.id] = std::move(versions);
-        for (auto& entry : ArchiveRepository::auditEntriesAbout(
-                 *session, "disclosure_request", std::to_string(application.id), cp.tree_size)) {
-          entries.push_back(std::move(entry));
-        }
+        auto then = core::parseDisclosureRequest(versions.back().record);
+        if (!then.ok()) throw std::runtime_error(then.error().message);
+        if (then.value().category != request.category) continue;
+        takeIn("disclosure_request", id, std::move(versions), *session, requests);
       }
     });
   } catch (const std::exception& e) {

@@ -120,7 +120,8 @@ core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std
                                                      const std::string& name,
                                                      const Object::Ptr& body,
                                                      const DocumentCheck& releasable) {
-  BodyReader read(body, {"notice", "outcome", "reason", "answer", "document_ids", "category"});
+  BodyReader read(body, {"notice", "outcome", "reason", "answer", "document_ids", "category",
+                         "public_summary"});
   policies::RequestStep step;
   step.name = name;
   step.notice = read.text("notice", false, 2000, true);
@@ -129,6 +130,7 @@ core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std
   step.answer = read.text("answer", false, 20000, true);
   step.document_ids = read.ids("document_ids", 100);
   step.category = read.text("category", false, 8);
+  step.public_summary = read.text("public_summary", false, 2000, true);
   for (std::int64_t document : step.document_ids) {
     const auto category = releasable(document);
     if (!category) {
@@ -173,7 +175,10 @@ Object::Ptr RequestService::toJson(const DisclosureRequest& r, View view) const 
   Object::Ptr out = new Object;
   out->set("id", static_cast<Poco::Int64>(r.id));
   out->set("received_at", core::formatRfc3339(r.received_at));
-  out->set("content", r.content);
+  // The public log shows the handler's summary where there is one: the text may name the
+  // applicant.
+  out->set("content",
+           view == View::kLog && !r.public_summary.empty() ? r.public_summary : r.content);
   out->set("status", std::string(core::toString(r.status)));
   out->set("category", orNull(r.category));
   out->set("decide_by", r.decide_by.toString());
@@ -198,6 +203,7 @@ Object::Ptr RequestService::toJson(const DisclosureRequest& r, View view) const 
   out->set("due_soon", t.due_soon);
   out->set("overdue", t.overdue);
   if (view == View::kReceipt) return out;
+  out->set("public_summary", orNull(r.public_summary));
   out->set("version", static_cast<Poco::Int64>(r.version));
   out->set("applicant", r.applicant);
   out->set("contact", r.contact);

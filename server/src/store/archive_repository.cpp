@@ -190,16 +190,29 @@ std::vector<VersionRecord> ArchiveRepository::requestVersions(ReadSession& rs,
                         maxSeq);
 }
 
-std::vector<std::pair<std::int64_t, std::string>> ArchiveRepository::feedbackOfCategory(
-    ReadSession& rs, const std::string& category) {
+namespace {
+
+std::vector<std::pair<std::int64_t, std::string>> receivedIn(Session& session,
+                                                             const std::string& table) {
   std::vector<Poco::Int64> ids;
   std::vector<std::string> received;
-  std::string wanted = category;
-  rs.session() << "SELECT id, received_at FROM feedback WHERE category = ? ORDER BY id",
-      use(wanted), into(ids), into(received), now;
+  session << "SELECT id, received_at FROM " + table + " ORDER BY id", into(ids), into(received),
+      now;
   std::vector<std::pair<std::int64_t, std::string>> out;
   for (std::size_t i = 0; i < ids.size(); ++i) out.emplace_back(ids[i], received[i]);
   return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::int64_t, std::string>> ArchiveRepository::feedbackReceived(
+    ReadSession& rs) {
+  return receivedIn(rs.session(), "feedback");
+}
+
+std::vector<std::pair<std::int64_t, std::string>> ArchiveRepository::requestsReceived(
+    ReadSession& rs) {
+  return receivedIn(rs.session(), "disclosure_requests");
 }
 
 std::vector<StoredAuditEntry> ArchiveRepository::auditEntriesAbout(ReadSession& rs,

@@ -50,6 +50,9 @@ struct DisclosureRequest {
   std::string outcome;
   std::string reason;  // one of the policy's refusal reasons, where the outcome withholds
   std::string answer;
+  // What the public log shows of the application instead of its text, when the handler writes
+  // one (the text may name the applicant).
+  std::string public_summary;
   std::vector<std::int64_t> document_ids;  // released
   std::string receipt_sha256;
   std::string created_by, updated_by, change;

@@ -13,7 +13,7 @@ struct FeedbackStep {
   std::string name;           // assign, start, answer, close, extend
   std::string org_unit;       // assign: the unit that handles it
   std::string handler;        // assign: the username that handles it
-  std::string category;       // assign: sets the category when the record has none
+  std::string category;       // assign: sets (or changes) the category when given
   std::string answer;         // answer
   std::string rectification;  // answer, optional
   std::string satisfaction;   // close, optional: satisfied, basically_satisfied, dissatisfied
@@ -26,7 +26,8 @@ core::Date feedbackDeadline(core::TimePoint receivedAt, const TimeLimits& limits
                             const WorkingCalendar& calendar);
 
 // Applies `step` to `record` as `actor` at `now`: kConflict ("invalid_transition",
-// "already_extended", "extension_not_allowed") when the flow does not allow it now,
+// "already_extended", "extension_not_allowed", "deadline_passed") when the flow does not allow
+// it now,
 // kInvalidArgument with field errors when what it carries is missing or wrong. The caller checks
 // who may take it and that units, handlers and categories exist.
 core::Result<core::FeedbackRecord> applyFeedbackStep(core::FeedbackRecord record,

@@ -19,7 +19,8 @@ struct RequestStep {
   std::string reason;   // decision: one of the policy's refusal reasons where it withholds
   std::string answer;   // decision
   std::vector<std::int64_t> document_ids;  // decision: released documents
-  std::string category;  // acknowledge or decision: the category it belongs to, if given
+  std::string category;        // acknowledge or decision: the category it belongs to, if given
+  std::string public_summary;  // decision: what the public log shows instead of the text
 };
 
 // Sets the acknowledge-by and decide-by days (China time, working days from the policy).

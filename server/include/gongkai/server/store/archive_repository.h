@@ -92,10 +92,10 @@ class ArchiveRepository {
                                                      std::int64_t maxSeq);
   static std::vector<VersionRecord> requestVersions(ReadSession& rs, std::int64_t requestId,
                                                     std::int64_t maxSeq);
-  // Feedback of a category, with when each was received (RFC 3339): the bundle takes in those
-  // of its year.
-  static std::vector<std::pair<std::int64_t, std::string>> feedbackOfCategory(
-      ReadSession& rs, const std::string& category);
+  // Every feedback record and application, with when each was received (RFC 3339), by id: a
+  // bundle takes in those of its year whose category, as of its checkpoint, is its own.
+  static std::vector<std::pair<std::int64_t, std::string>> feedbackReceived(ReadSession& rs);
+  static std::vector<std::pair<std::int64_t, std::string>> requestsReceived(ReadSession& rs);
   // Audit entries about one object with seq <= maxSeq, in order.
   static std::vector<StoredAuditEntry> auditEntriesAbout(ReadSession& rs,
                                                          const std::string& objectType,

@@ -91,6 +91,11 @@ TEST_F(FeedbackServiceTest, DueSoonAndOverdueFollowTheClockAndTheOverdueListFind
       feedback_->toJson(feedback_->get(record.id).value(), FeedbackService::View::kHandler);
   EXPECT_TRUE(shown->getValue<bool>("overdue"));
 
+  // The unit is judged as the record stands in the writing transaction.
+  const auto refused = feedback_->step({}, record.id, "assign",
+                                       json(R"({"org_unit":"branch-1","handler":"handler1"})"),
+                                       [](const std::string&) { return false; });
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kForbidden);
   // Answered late, it leaves the overdue list and says it was not on time.
   ASSERT_TRUE(
       feedback_

@@ -216,7 +216,9 @@ class FeedbackRoutes {
         return ex.sendProblem(unitForbidden(unit));
       }
     }
-    auto updated = feedback_.step(ex.subject, id.value(), name, body);
+    auto updated = feedback_.step(ex.subject, id.value(), name, body, [&](const std::string& unit) {
+      return access_.mayInUnit(ex, "feedback.handle", unit);
+    });
     if (!updated.ok()) return ex.sendProblem(updated.error());
     ex.sendJson(HTTPResponse::HTTP_OK,
                 feedback_.toJson(updated.value(), FeedbackService::View::kHandler));

@@ -165,9 +165,9 @@ core::Result<std::vector<FeedbackRecord>> FeedbackService::list(store::FeedbackF
   }
 }
 
-core::Result<FeedbackRecord> FeedbackService::step(const Subject& subject, std::int64_t id,
-                                                   const std::string& name,
-                                                   const Object::Ptr& body) {
+core::Result<FeedbackRecord> FeedbackService::step(
+    const Subject& subject, std::int64_t id, const std::string& name, const Object::Ptr& body,
+    const std::function<bool(const std::string&)>& mayHandle) {
   policies::FeedbackStep step;
   step.name = name;
   BodyReader read(body, {"org_unit", "handler", "category", "answer", "rectification",
@@ -195,6 +195,10 @@ core::Result<FeedbackRecord> FeedbackService::step(const Subject& subject, std::
   return store_.write<FeedbackRecord>([&](store::Transaction& tx) -> core::Result<FeedbackRecord> {
     auto current = FeedbackRepository::current(tx, id);
     if (!current) return notFound(id);
+    if (mayHandle && !mayHandle(current->org_unit)) {
+      return Error::make(ErrorCode::kForbidden, "unit_forbidden",
+                         "您无权办理该单位的意见 (your roles do not cover this unit)");
+    }
     auto next =
         policies::applyFeedbackStep(*current, step, subject.id, clock_(),
                                     engine->policies().time_limits, engine->policies().calendar);

@@ -65,9 +65,13 @@ class FeedbackService {
   core::Result<core::FeedbackRecord> byReceipt(const std::string& code);
   core::Result<std::vector<core::FeedbackRecord>> list(store::FeedbackFilter filter);
   // One step of the flow (assign, start, answer, close, extend) with its JSON body.
-  core::Result<core::FeedbackRecord> step(const Subject& subject, std::int64_t id,
-                                          const std::string& name,
-                                          const Poco::JSON::Object::Ptr& body);
+  // `mayHandle`, when given, is asked about the record's unit as it stands in the transaction
+  // that changes it (kForbidden when false), so a case reassigned meanwhile is not answered by
+  // the unit it left.
+  core::Result<core::FeedbackRecord> step(
+      const Subject& subject, std::int64_t id, const std::string& name,
+      const Poco::JSON::Object::Ptr& body,
+      const std::function<bool(const std::string&)>& mayHandle = {});
 
   // Where a record stands against its deadline today (China time, by the injected clock).
   policies::Timeliness timeliness(const core::FeedbackRecord& record) const;

@@ -29,17 +29,6 @@ using core::ErrorCode;
 
 constexpr std::size_t kChunk = 1 << 20;
 
-std::string hexOf(const unsigned char* digest, unsigned int length) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kDigits[digest[i] >> 4];
-    out += kDigits[digest[i] & 0xf];
-  }
-  return out;
-}
-
 bool isSafeName(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||

@@ -16,10 +16,12 @@
 #include "gongkai/core/disclosure_request.h"
 #include "gongkai/core/document.h"
 #include "gongkai/core/feedback.h"
+#include "gongkai/core/json.h"
 #include "gongkai/core/signed_note.h"
 #include "gongkai/core/text.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/service/audit_trail.h"
+#include "gongkai/server/store/versioned_records.h"
 
 namespace gongkai::server::service {
 
@@ -46,7 +48,7 @@ Error cancelled() {
 // One archived document as it goes into the bundle.
 struct Item {
   store::ReferenceRow reference;
-  std::vector<store::VersionRecord> versions;
+  std::vector<store::StoredVersion> versions;
   core::DocumentVersion current;
   std::map<std::int64_t, core::FileRecord> files;  // every file any version held, by id
 };
@@ -150,13 +152,11 @@ void syncFolder(const fs::path& folder) {
   ::close(fd);
 }
 
+// A JSON string literal, escaped as everywhere else in the project.
 std::string jsonString(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
+  std::string out;
+  core::appendJsonString(out, text);
+  return out;
 }
 
 }  // namespace
@@ -248,7 +248,7 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
   // Everything is read in one snapshot, as of the checkpoint: versions and audit entries made
   // after it stay out, so the same records against the same checkpoint give the same bundle.
   std::vector<Item> items;
-  std::map<std::int64_t, std::vector<store::VersionRecord>> catalogue;
+  std::map<std::int64_t, std::vector<store::StoredVersion>> catalogue;
   std::vector<store::StoredAuditEntry> entries;
   try {
     auto session = store_.read();
@@ -257,8 +257,8 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
                                                                request.year, request.category)) {
         if (context.cancelRequested()) return;
         Item item;
-        item.versions =
-            ArchiveRepository::documentVersions(*session, reference.document_id, cp.tree_size);
+        item.versions = store::versionsUpTo(*session, store::VersionedKind::kDocument,
+                                            reference.document_id, cp.tree_size);
         if (item.versions.empty()) continue;
         auto current = core::parseRecord(item.versions.back().record);
         if (!current.ok()) throw std::runtime_error(current.error().message);
@@ -280,7 +280,8 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
         }
         for (std::int64_t id : catalogueItems) {
           if (catalogue.count(id)) continue;
-          catalogue[id] = ArchiveRepository::catalogueVersions(*session, id, cp.tree_size);
+          catalogue[id] =
+              store::versionsUpTo(*session, store::VersionedKind::kCatalogueItem, id, cp.tree_size);
           for (auto& entry : ArchiveRepository::auditEntriesAbout(
                    *session, "catalogue_item", std::to_string(id), cp.tree_size)) {
             entries.push_back(std::move(entry));
@@ -297,10 +298,10 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
   // Feedback and applications of this category received in this year (China time), as they
   // stood at the checkpoint: the category their last version before it gave them, so a category
   // set or changed later does not change a rebuilt bundle.
-  std::map<std::int64_t, std::vector<store::VersionRecord>> feedback, requests;
+  std::map<std::int64_t, std::vector<store::StoredVersion>> feedback, requests;
   const auto takeIn = [&](const char* objectType, std::int64_t id,
-                          std::vector<store::VersionRecord> versions, store::ReadSession& session,
-                          std::map<std::int64_t, std::vector<store::VersionRecord>>& into) {
+                          std::vector<store::StoredVersion> versions, store::ReadSession& session,
+                          std::map<std::int64_t, std::vector<store::StoredVersion>>& into) {
     into[id] = std::move(versions);
     for (auto& entry : ArchiveRepository::auditEntriesAbout(session, objectType, std::to_string(id),
                                                             cp.tree_size)) {
@@ -313,7 +314,8 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
       for (const auto& [id, received] : ArchiveRepository::feedbackReceived(*session)) {
         const auto at = core::parseRfc3339(received);
         if (!at || core::chinaDate(*at).year != request.year) continue;
-        auto versions = ArchiveRepository::feedbackVersions(*session, id, cp.tree_size);
+        auto versions =
+            store::versionsUpTo(*session, store::VersionedKind::kFeedback, id, cp.tree_size);
         if (versions.empty()) continue;
         auto then = core::parseFeedbackRecord(versions.back().record);
         if (!then.ok()) throw std::runtime_error(then.error().message);
@@ -323,7 +325,8 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
       for (const auto& [id, received] : ArchiveRepository::requestsReceived(*session)) {
         const auto at = core::parseRfc3339(received);
         if (!at || core::chinaDate(*at).year != request.year) continue;
-        auto versions = ArchiveRepository::requestVersions(*session, id, cp.tree_size);
+        auto versions = store::versionsUpTo(*session, store::VersionedKind::kDisclosureRequest, id,
+                                            cp.tree_size);
         if (versions.empty()) continue;
         auto then = core::parseDisclosureRequest(versions.back().record);
         if (!then.ok()) throw std::runtime_error(then.error().message);
@@ -399,7 +402,7 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
   // Versioned records outside the items: <folder><id>/vN.json.
   const auto addVersions =
       [&](std::string_view folder,
-          const std::map<std::int64_t, std::vector<store::VersionRecord>>& all) {
+          const std::map<std::int64_t, std::vector<store::StoredVersion>>& all) {
         const std::string base = std::string(folder).substr(layout::kData.size());
         for (const auto& [id, versions] : all) {
           for (const auto& version : versions) {

@@ -57,22 +57,6 @@ std::vector<ArchiveRow> selectArchives(Session& session, const std::string& wher
   return out;
 }
 
-std::vector<VersionRecord> selectVersions(Session& session, const std::string& table,
-                                          const std::string& key, std::int64_t owner,
-                                          std::int64_t maxSeq) {
-  std::vector<Poco::Int64> versions, seqs;
-  std::vector<std::string> records, hashes;
-  Poco::Int64 id = owner, limit = maxSeq;
-  session << "SELECT version, record, record_sha256, audit_seq FROM " + table + " WHERE " + key +
-                 " = ? AND audit_seq <= ? ORDER BY version",
-      use(id), use(limit), into(versions), into(records), into(hashes), into(seqs), now;
-  std::vector<VersionRecord> out;
-  for (std::size_t i = 0; i < versions.size(); ++i) {
-    out.push_back({versions[i], std::move(records[i]), std::move(hashes[i]), seqs[i]});
-  }
-  return out;
-}
-
 }  // namespace
 
 std::int64_t ArchiveRepository::insertJob(Transaction& tx, const JobRow& job) {
@@ -163,31 +147,6 @@ std::vector<ReferenceRow> ArchiveRepository::referenceCodes(ReadSession& rs,
     out.push_back({codes[i], documents[i], retentions[i], items[i]});
   }
   return out;
-}
-
-std::vector<VersionRecord> ArchiveRepository::documentVersions(ReadSession& rs,
-                                                               std::int64_t documentId,
-                                                               std::int64_t maxSeq) {
-  return selectVersions(rs.session(), "document_versions", "document_id", documentId, maxSeq);
-}
-
-std::vector<VersionRecord> ArchiveRepository::catalogueVersions(ReadSession& rs,
-                                                                std::int64_t itemId,
-                                                                std::int64_t maxSeq) {
-  return selectVersions(rs.session(), "catalogue_item_versions", "item_id", itemId, maxSeq);
-}
-
-std::vector<VersionRecord> ArchiveRepository::feedbackVersions(ReadSession& rs,
-                                                               std::int64_t feedbackId,
-                                                               std::int64_t maxSeq) {
-  return selectVersions(rs.session(), "feedback_versions", "feedback_id", feedbackId, maxSeq);
-}
-
-std::vector<VersionRecord> ArchiveRepository::requestVersions(ReadSession& rs,
-                                                              std::int64_t requestId,
-                                                              std::int64_t maxSeq) {
-  return selectVersions(rs.session(), "disclosure_request_versions", "request_id", requestId,
-                        maxSeq);
 }
 
 namespace {

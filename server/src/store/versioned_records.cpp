@@ -17,6 +17,8 @@ struct Tables {
 
 Tables tablesOf(VersionedKind kind) {
   switch (kind) {
+    case VersionedKind::kDocument:
+      return {"document_versions", "document_id", "documents"};
     case VersionedKind::kCatalogueItem:
       return {"catalogue_item_versions", "item_id", "catalogue_items"};
     case VersionedKind::kFeedback:
@@ -31,6 +33,8 @@ Tables tablesOf(VersionedKind kind) {
 
 const char* objectTypeOf(VersionedKind kind) {
   switch (kind) {
+    case VersionedKind::kDocument:
+      return "document";
     case VersionedKind::kCatalogueItem:
       return "catalogue_item";
     case VersionedKind::kFeedback:
@@ -57,6 +61,22 @@ std::vector<StoredVersion> storedVersions(ReadSession& rs, VersionedKind kind,
   std::vector<StoredVersion> out;
   for (std::size_t i = 0; i < owners.size(); ++i) {
     out.push_back({owners[i], versions[i], std::move(records[i]), std::move(hashes[i]), seqs[i]});
+  }
+  return out;
+}
+
+std::vector<StoredVersion> versionsUpTo(ReadSession& rs, VersionedKind kind, std::int64_t ownerId,
+                                        std::int64_t maxSeq) {
+  const Tables t = tablesOf(kind);
+  std::vector<Poco::Int64> versions, seqs;
+  std::vector<std::string> records, hashes;
+  Poco::Int64 id = ownerId, limit = maxSeq;
+  rs.session() << std::string("SELECT version, record, record_sha256, audit_seq FROM ") +
+                      t.versions + " WHERE " + t.owner + " = ? AND audit_seq <= ? ORDER BY version",
+      use(id), use(limit), into(versions), into(records), into(hashes), into(seqs), now;
+  std::vector<StoredVersion> out;
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    out.push_back({ownerId, versions[i], std::move(records[i]), std::move(hashes[i]), seqs[i]});
   }
   return out;
 }

@@ -55,14 +55,6 @@ struct ReferenceRow {
   int item = 0;
 };
 
-// A stored version record (document or catalogue item) with the audit entry that made it.
-struct VersionRecord {
-  std::int64_t version = 0;
-  std::string record;
-  std::string record_sha256;
-  std::int64_t audit_seq = 0;
-};
-
 // All SQL about jobs, bundles, and what a bundle is read from. Throws Poco exceptions on
 // database failure.
 class ArchiveRepository {
@@ -83,15 +75,6 @@ class ArchiveRepository {
   // The codes of one fonds, year and category, by retention then item number.
   static std::vector<ReferenceRow> referenceCodes(ReadSession& rs, const std::string& fonds,
                                                   int year, const std::string& category);
-  // Versions of a document or catalogue item made by audit entries up to `maxSeq`, in order.
-  static std::vector<VersionRecord> documentVersions(ReadSession& rs, std::int64_t documentId,
-                                                     std::int64_t maxSeq);
-  static std::vector<VersionRecord> catalogueVersions(ReadSession& rs, std::int64_t itemId,
-                                                      std::int64_t maxSeq);
-  static std::vector<VersionRecord> feedbackVersions(ReadSession& rs, std::int64_t feedbackId,
-                                                     std::int64_t maxSeq);
-  static std::vector<VersionRecord> requestVersions(ReadSession& rs, std::int64_t requestId,
-                                                    std::int64_t maxSeq);
   // Every feedback record and application, with when each was received (RFC 3339), by id: a
   // bundle takes in those of its year whose category, as of its checkpoint, is its own.
   static std::vector<std::pair<std::int64_t, std::string>> feedbackReceived(ReadSession& rs);

@@ -8,11 +8,12 @@ namespace gongkai::server::store {
 
 class ReadSession;
 
-// Record kinds versioned like documents (each version the canonical record, its hash, and the
-// audit entry that made it), other than documents themselves.
-enum class VersionedKind { kCatalogueItem, kFeedback, kDisclosureRequest };
+// Record kinds kept version by version: each version the canonical record, its hash, and the
+// audit entry that made it.
+enum class VersionedKind { kDocument, kCatalogueItem, kFeedback, kDisclosureRequest };
 
-// The audit log's object type for the kind: "catalogue_item", "feedback", "disclosure_request".
+// The audit log's object type for the kind: "document", "catalogue_item", "feedback",
+// "disclosure_request".
 const char* objectTypeOf(VersionedKind kind);
 
 struct StoredVersion {
@@ -28,5 +29,10 @@ struct StoredVersion {
 // on database failure.
 std::vector<StoredVersion> storedVersions(ReadSession& rs, VersionedKind kind,
                                           std::int64_t afterOwner, std::int64_t ownerLimit);
+
+// The versions of one record made by audit entries up to `maxSeq`, oldest first: the record as
+// of a checkpoint (what an annual bundle takes in).
+std::vector<StoredVersion> versionsUpTo(ReadSession& rs, VersionedKind kind, std::int64_t ownerId,
+                                        std::int64_t maxSeq);
 
 }  // namespace gongkai::server::store

@@ -560,6 +560,23 @@ TEST_F(ArchiveBundlesTest, TheVerifierCatchesAndNamesEachTampering) {
   // Usage errors are told apart from a failed check.
   EXPECT_EQ(runCommand({GONGKAI_VERIFY_BINARY, tar.string()}, output), 2);
   EXPECT_EQ(runCommand({GONGKAI_VERIFY_BINARY, "--key", key.string()}, output), 2);
+  EXPECT_EQ(runCommand({GONGKAI_VERIFY_BINARY, tar.string(), "--key", "/nonexistent.pem"}, output),
+            2);
+  // A key that is not a PEM public key, or not of a kind bundles are signed with: no trust.
+  writeFile(temp_ / "garbage.pem",
+            "-----BEGIN PUBLIC KEY-----\nnot base64 at all\n-----END PUBLIC KEY-----\n");
+  EXPECT_TRUE(runVerifier(tar, {temp_ / "garbage.pem"}).failedChecks().count("trusted_key"));
+  const fs::path ecKey = temp_ / "ec.pem";
+  ASSERT_EQ(runCommand({"sh", "-c",
+                        "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 | openssl "
+                        "pkey -pubout -out '" +
+                            ecKey.string() + "'"},
+                       output),
+            0)
+      << output;
+  const Verdict ec = runVerifier(tar, {ecKey});
+  EXPECT_EQ(ec.exit, 1);
+  EXPECT_TRUE(ec.failedChecks().count("trusted_key")) << ec.output;
   // Not a tar at all, and a truncated one: failed checks, never a crash.
   writeFile(temp_ / "garbage.tar", std::string(5000, 'g'));
   EXPECT_EQ(runVerifier(temp_ / "garbage.tar", {key}).exit, 1);

@@ -1,7 +1,7 @@
 #include "search_terms.h"
 
 #include <unicode/brkiter.h>
-#include <unicode/utext.h>
+#include <unicode/unistr.h>
 
 #include <cstdio>
 #include <memory>
@@ -110,31 +110,29 @@ std::vector<std::string> cjkWords(std::string_view normalized) {
   std::vector<std::string> words;
   icu::BreakIterator* breaker = wordBreaker();
   if (breaker == nullptr || !hasCjk(normalized)) return words;
-  UErrorCode status = U_ZERO_ERROR;
-  UText* text =
-      utext_openUTF8(nullptr, normalized.data(), static_cast<int64_t>(normalized.size()), &status);
-  if (U_FAILURE(status)) return words;
-  breaker->setText(text, status);
-  if (U_SUCCESS(status)) {
-    // With UTF-8 UText the boundaries are byte offsets into `normalized`.
-    for (int32_t start = breaker->first(), end = breaker->next(); end != icu::BreakIterator::DONE;
-         start = end, end = breaker->next()) {
-      const int32_t rule = breaker->getRuleStatus();
-      if (rule < UBRK_WORD_IDEO || rule >= UBRK_WORD_IDEO_LIMIT) continue;
-      const std::string_view word =
-          normalized.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start));
-      std::size_t at = 0, characters = 0;
-      bool ideographs = true;
-      while (at < word.size()) {
-        ideographs = ideographs && isIdeograph(decodeAt(word, at));
-        ++characters;
-      }
-      if (ideographs && characters >= 2 && word.size() <= kMaxTermBytes) words.emplace_back(word);
+  // UTF-16, not a UTF-8 UText: ICU's dictionary break engine reads UTF-16 natively, and this
+  // measured a third faster over disclosure text.
+  const icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(normalized.data(), static_cast<int32_t>(normalized.size())));
+  breaker->setText(text);
+  for (int32_t start = breaker->first(), end = breaker->next(); end != icu::BreakIterator::DONE;
+       start = end, end = breaker->next()) {
+    const int32_t rule = breaker->getRuleStatus();
+    if (rule < UBRK_WORD_IDEO || rule >= UBRK_WORD_IDEO_LIMIT) continue;
+    int32_t characters = 0;
+    bool ideographs = true;
+    for (int32_t at = start; at < end; at = text.moveIndex32(at, 1)) {
+      ideographs = ideographs && isIdeograph(static_cast<char32_t>(text.char32At(at)));
+      ++characters;
     }
+    if (!ideographs || characters < 2) continue;
+    std::string word;
+    text.tempSubStringBetween(start, end).toUTF8String(word);
+    if (word.size() <= kMaxTermBytes) words.push_back(std::move(word));
   }
-  // Detach the iterator from the text before closing it.
-  breaker->setText(icu::UnicodeString());
-  utext_close(text);
+  // The iterator keeps a reference to the text; leave it on a string that outlives this call.
+  static const icu::UnicodeString kNoText;
+  breaker->setText(kNoText);
   return words;
 }
 
@@ -187,10 +185,6 @@ Xapian::Document makeDocument(const IndexedVersion& v) {
 
   const std::string date = dateValue(v.date);
   doc.add_value(kDateSlot, date);
-  doc.add_value(kCategorySlot, v.category);
-  doc.add_value(kYearSlot, std::to_string(v.year));
-  doc.add_value(kScopeSlot, v.scope);
-  doc.add_value(kOrgUnitSlot, v.org_unit);
   doc.add_value(kFacetSlot, v.category + kFacetSeparator + std::to_string(v.year) + kFacetSeparator + v.scope +
                                 kFacetSeparator + v.org_unit);
 

@@ -35,10 +35,9 @@ inline constexpr const char* kType = "XK";  // document, feedback, request
 // Value slots.
 enum Slot : Xapian::valueno {
   kDateSlot = 0,
-  // Slots 1–4 held category, year, scope and org unit one by one; nothing reads them since the
-  // facets are counted from kFacetSlot, so they are no longer written (each cost indexing time).
-  // category, year, scope and org unit joined by kFacetSeparator: the facets are counted from
-  // this one value per match instead of four.
+  // Category, year, scope and org unit joined by kFacetSeparator: the facets are counted from
+  // this one value per match instead of four. (Slots 1–4 held them one by one; nothing read
+  // those, so they are no longer written: each value costs indexing time.)
   kFacetSlot = 5,
 };
 inline constexpr char kFacetSeparator = '\x1f';

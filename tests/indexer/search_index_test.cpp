@@ -307,7 +307,8 @@ TEST_F(SearchIndexTest, ARebuildIsSwappedInWhileSearchesGoOn) {
 
 TEST_F(SearchIndexTest, ARebuildOfManyPartsMergesThemInArrivalOrder) {
   // 6,000 versions make three parts on the worker threads; equal texts score equally, so the
-  // order of hits is the order of document ids in the merged index: the order they were put.
+  // order of hits is the order of document ids in the merged index: the order they were put
+  // (all are of one category).
   const std::string folder = dir_.path() + "/search";
   auto rebuild = index_->startRebuild();
   for (int id = 6000; id >= 1; --id) {
@@ -331,6 +332,23 @@ TEST_F(SearchIndexTest, ARebuildOfManyPartsMergesThemInArrivalOrder) {
   index_->put(version(7000, "更正声明", "", "见前文。"));
   index_->commit();
   EXPECT_EQ(search("更正").total, 2);
+}
+
+TEST_F(SearchIndexTest, ARebuildGivesNeighbouringIdsToVersionsOfOneCategory) {
+  // Within a part, current versions come first, then each type, category and unit together (so
+  // a filtered search reads fewer posting-list and value chunks); otherwise the order is the
+  // order they were put. Equal texts score equally, so hits come in document-id order.
+  auto rebuild = index_->startRebuild();
+  for (int id = 1; id <= 8; ++id) {
+    IndexedVersion v = version(id, "组织生活会通知", "", "请按时参加。", id % 2 ? "ZZ" : "DF");
+    v.current = id != 3;
+    rebuild->put(v);
+  }
+  index_->swapIn(std::move(rebuild));
+  SearchRequest request;
+  request.history = true;
+  EXPECT_EQ(ids(search("组织生活会", request)),
+            (std::vector<std::int64_t>{2, 4, 6, 8, 1, 5, 7, 3}));
 }
 
 TEST_F(SearchIndexTest, AnAbandonedRebuildLeavesNothingBehind) {

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libpoco-dev libxapian-dev libarchive-dev libssl-dev libicu-dev libsqlite3-dev
-  libgtest-dev libgmock-dev openssl libpoppler-cpp-dev poppler-data
+  libgtest-dev libgmock-dev openssl libpoppler-cpp-dev poppler-data libjemalloc-dev
   curl  # the HTTPS test talks to the server with it, as the README does
 )
 

@@ -15,8 +15,11 @@ namespace {
 namespace fs = std::filesystem;
 
 // A part holds this many versions, or this much text, whichever comes first. Smaller parts add
-// faster but leave more for the compactor; 2,500 measured best among 500, 1,000 and 2,500.
-constexpr std::size_t kPartVersions = 2500;
+// faster but leave more for the compactor, and bigger ones group more versions of one category
+// (see sortedForLocality). At 100,000 documents 5,000 against 2,500: rebuilds 8 % faster and
+// query p50 11 % lower, for a rebuild peak RSS of 150 MB instead of 100; 10,000 was no faster
+// and took 265 MB.
+constexpr std::size_t kPartVersions = 5000;
 constexpr std::size_t kPartTextBytes = 64u << 20;
 // Within a part, a commit every this many versions keeps Xapian's in-memory inverter small: each
 // added document's ~1,100 terms are looked up in it, and those lookups slow as it grows. 100

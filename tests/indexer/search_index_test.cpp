@@ -306,7 +306,7 @@ TEST_F(SearchIndexTest, ARebuildIsSwappedInWhileSearchesGoOn) {
 }
 
 TEST_F(SearchIndexTest, ARebuildOfManyPartsMergesThemInArrivalOrder) {
-  // 6,000 versions make three parts on the worker threads; equal texts score equally, so the
+  // 6,000 versions make two parts on the worker threads; equal texts score equally, so the
   // order of hits is the order of document ids in the merged index: the order they were put
   // (all are of one category).
   const std::string folder = dir_.path() + "/search";

@@ -31,7 +31,27 @@ using gongkai::bench::Clock;
 using gongkai::bench::median;
 using gongkai::bench::peakRssKib;
 
-double createDocuments(int port, int clients, int total) {
+// Logs in as the admin the first start printed, adds the unit sampleMetadata files into and an
+// archivist of it, and returns that archivist's bearer token ("" when any step is refused).
+std::string archivistToken(const ServerProcess& server) {
+  const HttpClient anonymous(server.port());
+  auto login = [&](const std::string& user, const std::string& password) {
+    const auto response = anonymous.postJson(
+        "/api/v1/auth/login", R"({"username":")" + user + R"(","password":")" + password + R"("})");
+    return response.status == 200 ? response.json()->getValue<std::string>("token") : "";
+  };
+  const std::string log = server.log();
+  const auto at = log.find("password): ");
+  if (at == std::string::npos) return "";
+  const std::string password = log.substr(at + 11, log.find_first_of(" \n", at + 11) - at - 11);
+  const HttpClient admin = anonymous.as(login("admin", password));
+  admin.postJson("/api/v1/org-units", R"({"code":"branch-1","name":"第一支部","parent":""})");
+  admin.postJson("/api/v1/users", R"({"username":"archivist1","password":"bench-password-long",)"
+                                  R"("roles":[{"role":"archivist","unit":"branch-1"}]})");
+  return login("archivist1", "bench-password-long");
+}
+
+double createDocuments(int port, const std::string& token, int clients, int total) {
   std::atomic<int> next{0};
   std::atomic<int> failures{0};
   const auto started = Clock::now();
@@ -44,6 +64,7 @@ double createDocuments(int port, int clients, int total) {
         const std::string body = sampleMetadata("基准文档" + std::to_string(i));
         Poco::Net::HTTPRequest request("POST", "/api/v1/documents", Poco::Net::HTTPMessage::HTTP_1_1);
         request.setKeepAlive(true);
+        request.set("Authorization", "Bearer " + token);
         request.setContentType("application/json");
         request.setContentLength64(static_cast<Poco::Int64>(body.size()));
         session.sendRequest(request) << body;
@@ -61,7 +82,7 @@ double createDocuments(int port, int clients, int total) {
 }
 
 // Streams a multipart body of `mib` MiB from a small buffer, so the client holds no copy either.
-double uploadMib(int port, int mib) {
+double uploadMib(int port, const std::string& token, int mib) {
   const std::string boundary = "benchBoundary7MA4YWxkTrZu0gW";
   const std::string head = "--" + boundary +
                            "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n" +
@@ -73,6 +94,7 @@ double uploadMib(int port, int mib) {
   Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
   session.setTimeout(Poco::Timespan(600, 0));
   Poco::Net::HTTPRequest request("POST", "/api/v1/documents", Poco::Net::HTTPMessage::HTTP_1_1);
+  request.set("Authorization", "Bearer " + token);
   request.setContentType("multipart/form-data; boundary=" + boundary);
   request.setContentLength64(static_cast<Poco::Int64>(head.size() + payload + tail.size()));
   const auto started = Clock::now();
@@ -109,11 +131,16 @@ int main(int argc, char** argv) {
   for (int run = 0; run < runs; ++run) {
     TempDir temp;
     ServerProcess server(temp / "data");
-    rates.push_back(createDocuments(server.port(), clients, documents));
+    const std::string token = archivistToken(server);
+    if (token.empty()) {
+      std::cerr << "could not sign in as an archivist\n";
+      return 1;
+    }
+    rates.push_back(createDocuments(server.port(), token, clients, documents));
     std::printf("run %d: %.0f documents/s (%d clients, %d documents)\n", run + 1, rates.back(), clients,
                 documents);
     std::fflush(stdout);
-    throughputs.push_back(uploadMib(server.port(), uploadSize));
+    throughputs.push_back(uploadMib(server.port(), token, uploadSize));
     rss.push_back(peakRssKib(server.pid()) / 1024.0);
     std::printf("run %d: upload %d MiB at %.0f MiB/s, server peak RSS %.1f MiB\n", run + 1, uploadSize,
                 throughputs.back(), rss.back());

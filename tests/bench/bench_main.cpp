@@ -35,20 +35,13 @@ using gongkai::bench::peakRssKib;
 // archivist of it, and returns that archivist's bearer token ("" when any step is refused).
 std::string archivistToken(const ServerProcess& server) {
   const HttpClient anonymous(server.port());
-  auto login = [&](const std::string& user, const std::string& password) {
-    const auto response = anonymous.postJson(
-        "/api/v1/auth/login", R"({"username":")" + user + R"(","password":")" + password + R"("})");
-    return response.status == 200 ? response.json()->getValue<std::string>("token") : "";
-  };
-  const std::string log = server.log();
-  const auto at = log.find("password): ");
-  if (at == std::string::npos) return "";
-  const std::string password = log.substr(at + 11, log.find_first_of(" \n", at + 11) - at - 11);
-  const HttpClient admin = anonymous.as(login("admin", password));
+  const std::string password = firstAdminPassword(server.log());
+  if (password.empty()) return "";
+  const HttpClient admin = anonymous.as(login(anonymous, "admin", password));
   admin.postJson("/api/v1/org-units", R"({"code":"branch-1","name":"第一支部","parent":""})");
   admin.postJson("/api/v1/users", R"({"username":"archivist1","password":"bench-password-long",)"
                                   R"("roles":[{"role":"archivist","unit":"branch-1"}]})");
-  return login("archivist1", "bench-password-long");
+  return login(anonymous, "archivist1", "bench-password-long");
 }
 
 double createDocuments(int port, const std::string& token, int clients, int total) {

@@ -38,7 +38,9 @@ using gongkai::bench::Clock;
 using gongkai::bench::median;
 using gongkai::bench::peakRssKib;
 using gongkai::bench::seconds;
+using gongkai::testing::firstAdminPassword;
 using gongkai::testing::HttpClient;
+using gongkai::testing::login;
 using gongkai::testing::MultipartPart;
 using gongkai::testing::ServerProcess;
 using gongkai::testing::TempDir;
@@ -197,22 +199,12 @@ struct Unit {
   }
 };
 
-std::string login(const HttpClient& anonymous, const std::string& user,
-                  const std::string& password) {
-  const auto response = anonymous.postJson(
-      "/api/v1/auth/login", R"({"username":")" + user + R"(","password":")" + password + R"("})");
-  return response.status == 200 ? response.json()->getValue<std::string>("token") : "";
-}
-
 Unit startUnit(const fs::path& dataDir) {
   Unit unit;
   unit.data = dataDir;
   unit.server = std::make_unique<ServerProcess>(dataDir.string());
   const HttpClient anonymous(unit.server->port());
-  const std::string log = unit.server->log();
-  const auto at = log.find("password): ") + 11;
-  const std::string password = log.substr(at, log.find_first_of(" \n", at) - at);
-  unit.adminToken = login(anonymous, "admin", password);
+  unit.adminToken = login(anonymous, "admin", firstAdminPassword(unit.server->log()));
   unit.admin = std::make_unique<HttpClient>(anonymous.as(unit.adminToken));
   unit.admin->postJson("/api/v1/org-units", R"({"code":"b1","name":"第一支部","parent":""})");
   for (const char* role : {"archivist", "reviewer"}) {

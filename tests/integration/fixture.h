@@ -23,7 +23,7 @@ class ServerTest : public ::testing::Test {
     server_ = std::make_unique<ServerProcess>(dataDir(), std::move(extraArgs));
     client_ = std::make_unique<HttpClient>(server_->port());
     if (adminToken_.empty()) {
-      adminPassword_ = firstAdminPassword(server_->log());
+      adminPassword_ = gongkai::testing::firstAdminPassword(server_->log());
       if (adminPassword_.empty()) return;  // a data folder that had accounts already
       adminToken_ = login("admin", adminPassword_);
       client_->setDefaultHeader("Authorization", "Bearer " + adminToken_);
@@ -37,21 +37,9 @@ class ServerTest : public ::testing::Test {
     }
   }
 
-  // The one-time password a fresh server prints for `admin`.
-  static std::string firstAdminPassword(const std::string& log) {
-    const std::string marker = "password): ";
-    const auto at = log.find(marker);
-    if (at == std::string::npos) return "";
-    const auto end = log.find_first_of(" \n", at + marker.size());
-    return log.substr(at + marker.size(), end - at - marker.size());
-  }
-
   // A session token, or "" when the login is refused.
   std::string login(const std::string& username, const std::string& password) {
-    const auto response = anonymous().postJson(
-        "/api/v1/auth/login", R"({"username":")" + username + R"(","password":")" + password + R"("})");
-    if (response.status != 200) return "";
-    return response.json()->getValue<std::string>("token");
+    return gongkai::testing::login(anonymous(), username, password);
   }
 
   void addUnit(const std::string& code, const std::string& name, const std::string& parent) {

@@ -111,4 +111,20 @@ std::string sampleMetadata(const std::string& title, const std::string& category
          R"("issued_at":"2023-01-06","doc_number":"连发[2010]37号","summary":"党务公开"})";
 }
 
+std::string firstAdminPassword(const std::string& serverLog) {
+  const std::string marker = "password): ";
+  const auto at = serverLog.find(marker);
+  if (at == std::string::npos) return "";
+  const auto end = serverLog.find_first_of(" \n", at + marker.size());
+  return serverLog.substr(at + marker.size(), end - at - marker.size());
+}
+
+std::string login(const HttpClient& anonymous, const std::string& username,
+                  const std::string& password) {
+  const auto response = anonymous.postJson(
+      "/api/v1/auth/login", R"({"username":")" + username + R"(","password":")" + password + R"("})");
+  if (response.status != 200) return "";
+  return response.json()->getValue<std::string>("token");
+}
+
 }  // namespace gongkai::testing

@@ -64,4 +64,10 @@ class HttpClient {
 // Metadata JSON for a valid new document, with the given title.
 std::string sampleMetadata(const std::string& title, const std::string& category = "ZZ");
 
+// The one-time password a fresh server prints for `admin` in its log, or "" when it printed none.
+std::string firstAdminPassword(const std::string& serverLog);
+// A session token from POST /api/v1/auth/login, or "" when the login is refused.
+std::string login(const HttpClient& anonymous, const std::string& username,
+                  const std::string& password);
+
 }  // namespace gongkai::testing

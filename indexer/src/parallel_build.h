@@ -47,6 +47,9 @@ class ParallelBuilder {
     std::vector<IndexedVersion> versions;
   };
   void submitFilling();
+  // At the finish: cuts what no worker has started, and the versions not yet submitted, into
+  // small parts (see kTailPartVersions).
+  void queueTailInSmallParts();
   void workerLoop();
   void indexPart(const Batch& batch);
   std::string partPath(int part) const;

@@ -351,6 +351,26 @@ TEST_F(SearchIndexTest, ARebuildGivesNeighbouringIdsToVersionsOfOneCategory) {
             (std::vector<std::int64_t>{2, 4, 6, 8, 1, 5, 7, 3}));
 }
 
+TEST_F(SearchIndexTest, TheLastPartsOfARebuildKeepOneCategoryTogether) {
+  // A rebuild's last versions are indexed in small parts (so both workers finish together);
+  // 2,600 versions of two alternating categories are cut into several of them, and the order
+  // must run across the cuts: first every DF version, then every ZZ one.
+  auto rebuild = index_->startRebuild();
+  for (int id = 1; id <= 2600; ++id) {
+    rebuild->put(version(id, "组织生活会通知", "", "请按时参加。", id % 2 ? "ZZ" : "DF"));
+  }
+  index_->swapIn(std::move(rebuild));
+  SearchRequest request;
+  request.limit = 100;
+  for (int offset : {0, 1200, 1300, 2500}) {
+    request.offset = offset;
+    const auto page = ids(search("组织生活会", request));
+    ASSERT_EQ(page.size(), 100u);
+    const int category = offset < 1300 ? 0 : 1;  // DF: even ids, ZZ: odd ids
+    for (std::int64_t id : page) EXPECT_EQ(id % 2, category) << "offset " << offset << ", id " << id;
+  }
+}
+
 TEST_F(SearchIndexTest, AnAbandonedRebuildLeavesNothingBehind) {
   const std::string folder = dir_.path() + "/search";
   {

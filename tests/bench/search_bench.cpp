@@ -213,6 +213,23 @@ gongkai::indexer::IndexedVersion toIndexed(const CorpusDocument& doc) {
   return v;
 }
 
+// Bytes per document of each Xapian table (postlist, position, termlist, docdata), as the
+// FTS5 side prints its tables: where the index's size, and the merge's time, go.
+void printXapianTables(const std::string& folder, std::int64_t documents) {
+  std::map<std::string, std::uintmax_t> bytes;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".glass" && entry.file_size() > 0) {
+      bytes[entry.path().stem().string()] += entry.file_size();
+    }
+  }
+  std::printf("Xapian index by table:");
+  for (const auto& [table, size] : bytes) {
+    std::printf(" %s %.0f", table.c_str(),
+                static_cast<double>(size) / static_cast<double>(documents));
+  }
+  std::printf(" (bytes per document)\n");
+}
+
 // The server's own index, filled the way `POST /api/v1/search/rebuild` fills it (a Rebuild
 // swapped in), then asked what the API asks: top 20 with snippets and exact facet counts.
 EngineFigures runXapian(const Options& options, const std::vector<Query>& queries,
@@ -240,6 +257,7 @@ EngineFigures runXapian(const Options& options, const std::vector<Query>& querie
       static_cast<double>(options.documents) / (figures.addSeconds + figures.finishSeconds);
   figures.bytesPerDocument =
       static_cast<double>(index->stats().bytes) / static_cast<double>(options.documents);
+  if (verbose) printXapianTables(folder, options.documents);
 
   std::vector<double> latencies;
   std::int64_t matches = 0;

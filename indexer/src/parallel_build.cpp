@@ -155,7 +155,7 @@ void ParallelBuilder::queueTailInSmallParts() {
   std::deque<Batch> tail = std::move(queue_);
   queue_.clear();
   if (!filling_.empty()) {
-    sortForLocality(filling_);  // few versions at most: a part's worth
+    sortForLocality(filling_);  // at most a part's worth of versions
     tail.push_back(Batch{partsSubmitted_++, std::move(filling_)});
   }
   filling_.clear();

@@ -367,7 +367,8 @@ TEST_F(SearchIndexTest, TheLastPartsOfARebuildKeepOneCategoryTogether) {
     const auto page = ids(search("组织生活会", request));
     ASSERT_EQ(page.size(), 100u);
     const int category = offset < 1300 ? 0 : 1;  // DF: even ids, ZZ: odd ids
-    for (std::int64_t id : page) EXPECT_EQ(id % 2, category) << "offset " << offset << ", id " << id;
+    for (std::int64_t id : page)
+      EXPECT_EQ(id % 2, category) << "offset " << offset << ", id " << id;
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,9 +18,15 @@ namespace gongkai::testing {
 namespace {
 
 pid_t spawn(const std::vector<std::string>& argv, const std::string& logPath) {
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    // The child goes when the test or bench does, however that ends: an uncaught exception
+    // (which skips the destructor that would stop it), a crash or a kill. Without this a failed
+    // bench left its server running and holding a core.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(127);  // the parent went before the line above
     const int fd = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       dup2(fd, STDOUT_FILENO);

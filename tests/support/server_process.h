@@ -8,7 +8,8 @@
 namespace gongkai::testing {
 
 // The real gongkai-server binary, started on a free port against `dataDir`. Its output goes to
-// `dataDir`/../server-N.log, which failures print. Stops it with SIGTERM on destruction.
+// `dataDir`/../server-N.log, which failures print. Stops it with SIGTERM on destruction, or when
+// the thread that started it ends (PR_SET_PDEATHSIG), so start it from one that lives as long.
 class ServerProcess {
  public:
   explicit ServerProcess(std::string dataDir, std::vector<std::string> extraArgs = {});

@@ -24,7 +24,7 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& logPath) {
   if (pid == 0) {
     // The child goes when the test or bench does, however that ends: an uncaught exception
     // (which skips the destructor that would stop it), a crash or a kill. Without this a failed
-    // bench left its server running and holding a core.
+    // bench left its server running.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(127);  // the parent went before the line above
     const int fd = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);

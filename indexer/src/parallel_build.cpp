@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <tuple>
 
@@ -92,17 +93,23 @@ void ParallelBuilder::add(const IndexedVersion& version) {
   if (filling_.size() >= kPartVersions || fillingBytes_ >= kPartTextBytes) submitFilling();
 }
 
+ParallelBuilder::Batch ParallelBuilder::takeFilling() {
+  sortForLocality(filling_);
+  Batch batch{partsSubmitted_++, std::move(filling_)};
+  filling_.clear();
+  fillingBytes_ = 0;
+  return batch;
+}
+
 void ParallelBuilder::submitFilling() {
   if (filling_.empty()) return;
-  sortForLocality(filling_);
+  Batch batch = takeFilling();
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return queue_.size() < queueLimit_ || !failure_.empty(); });
   if (!failure_.empty()) throw std::runtime_error(failure_);
-  queue_.push_back(Batch{partsSubmitted_++, std::move(filling_)});
+  queue_.push_back(std::move(batch));
   lock.unlock();
   changed_.notify_all();
-  filling_.clear();
-  fillingBytes_ = 0;
 }
 
 void ParallelBuilder::workerLoop() {
@@ -150,16 +157,13 @@ void ParallelBuilder::indexPart(const Batch& batch) {
 }
 
 void ParallelBuilder::queueTailInSmallParts() {
+  std::optional<Batch> last;
+  if (!filling_.empty()) last = takeFilling();
   std::unique_lock lock(mutex_);
   if (!failure_.empty()) throw std::runtime_error(failure_);
   std::deque<Batch> tail = std::move(queue_);
   queue_.clear();
-  if (!filling_.empty()) {
-    sortForLocality(filling_);  // at most a part's worth of versions
-    tail.push_back(Batch{partsSubmitted_++, std::move(filling_)});
-  }
-  filling_.clear();
-  fillingBytes_ = 0;
+  if (last) tail.push_back(std::move(*last));
   // Queued batches hold the highest part numbers, in order; their pieces take those numbers
   // again, and more after them, so document ids keep the sorted order across the pieces.
   int part = tail.empty() ? partsSubmitted_ : tail.front().part;

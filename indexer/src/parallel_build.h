@@ -46,6 +46,8 @@ class ParallelBuilder {
     int part = 0;
     std::vector<IndexedVersion> versions;
   };
+  // Sorts the versions not yet submitted (sortForLocality) into the next numbered batch.
+  Batch takeFilling();
   void submitFilling();
   // At the finish: cuts what no worker has started, and the versions not yet submitted, into
   // small parts (see kTailPartVersions).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Gongkai builds with, when any is missing. Idempotent and
-# non-interactive; uses sudo when not run as root.
+# non-interactive; uses sudo when not run as root. `--test` adds what the tests need besides:
+# Debian's Chromium and CJK fonts for the browser tests.
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,14 @@ packages=(
   libgtest-dev libgmock-dev openssl libpoppler-cpp-dev poppler-data libjemalloc-dev
   curl  # the HTTPS test talks to the server with it, as the README does
 )
+# The web workbench is built with esbuild from npm; any Node.js from 18 on will do, so Debian's
+# is installed only when the machine has none.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+if [ "${1:-}" = "--test" ]; then
+  packages+=(chromium fonts-noto-cjk)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

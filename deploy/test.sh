@@ -3,7 +3,7 @@
 # missing, builds, and runs every test with ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./deploy/install-deps.sh
+./deploy/install-deps.sh --test
 ./deploy/build.sh
 cd build
 ctest --output-on-failure --timeout 900

@@ -189,7 +189,7 @@ int verifyLog(const std::vector<std::string>& args) {
 // the command line, where other users could read it.
 int userAdd(const std::vector<std::string>& args) {
   std::string name, role, unit, dataDir, iterations;
-  std::string policyDir = GONGKAI_DEFAULT_POLICY_DIR;
+  std::string policyDir = gongkai::server::app::defaultResourceDir("policies");
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (takeValue(args, i, "--role", role) || takeValue(args, i, "--unit", unit) ||
         takeValue(args, i, "--data-dir", dataDir) || takeValue(args, i, "--policy-dir", policyDir) ||

@@ -226,6 +226,43 @@ TEST_F(AuditProofsTest, BadProofRequestsGetProblemsNotPages) {
   EXPECT_EQ(client().get("/api/v1/audit/proof/consistency?from=" + at(4) + "&to=" + at(4)).json()->getArray("proof")->size(), 0u);
 }
 
+TEST_F(AuditProofsTest, OneObjectsTimelineListsOnlyItsEntriesInOrder) {
+  const auto first = client().postJson("/api/v1/documents", sampleMetadata("时间线一")).json();
+  ASSERT_EQ(client().postJson("/api/v1/documents", sampleMetadata("时间线二")).status, 201);
+  const std::string id = std::to_string(first->getValue<Poco::Int64>("id"));
+  auto patched = client().request("PATCH", "/api/v1/documents/" + id, R"({"summary":"改"})",
+                                  "application/merge-patch+json", {{"If-Match", "\"v1\""}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+
+  auto timeline = client().get("/api/v1/audit?object_type=document&object_id=" + id).json();
+  auto entries = timeline->getArray("entries");
+  ASSERT_EQ(entries->size(), 2u);
+  std::int64_t previous = 0;
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    auto entry = entries->getObject(i);
+    EXPECT_GT(entry->getValue<Poco::Int64>("seq"), previous);
+    previous = entry->getValue<Poco::Int64>("seq");
+    auto object = entry->getObject("entry")->getObject("object");
+    EXPECT_EQ(object->getValue<std::string>("type"), "document");
+    EXPECT_EQ(object->getValue<std::string>("id"), id);
+    EXPECT_EQ(object->getValue<Poco::Int64>("version"), static_cast<Poco::Int64>(i + 1));
+  }
+  // Paging after the first entry leaves the second.
+  const auto after = std::to_string(entries->getObject(0)->getValue<Poco::Int64>("seq"));
+  EXPECT_EQ(client().get("/api/v1/audit?object_type=document&object_id=" + id + "&after=" + after)
+                .json()->getArray("entries")->size(), 1u);
+  EXPECT_EQ(client().get("/api/v1/audit?object_type=document&object_id=999999").json()->getArray("entries")->size(), 0u);
+  // Half a filter is refused, not ignored.
+  for (const std::string& bad : std::vector<std::string>{"/api/v1/audit?object_type=document",
+                                                         "/api/v1/audit?object_id=" + id}) {
+    auto response = client().get(bad);
+    EXPECT_EQ(response.status, 400) << bad;
+    EXPECT_EQ(response.json()->getValue<std::string>("code"), "invalid_query");
+  }
+  // Only audit readers see it.
+  EXPECT_EQ(anonymous().get("/api/v1/audit?object_type=document&object_id=" + id).status, 401);
+}
+
 TEST_F(AuditProofsTest, TheOpensslCommandLineVerifiesTheCheckpointSignature) {
   createDocuments(3);
   const std::string pem = save("/api/v1/audit/key?format=pem", "checkpoint-key.pem");

@@ -44,7 +44,9 @@ TEST_F(DocumentsApiTest, CategoriesComeFromThePolicyFileAndTheIndexPageIsServed)
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(page.header("Content-Type"), "text/html; charset=utf-8");
   EXPECT_NE(page.body.find("党务公开档案"), std::string::npos);
-  EXPECT_NE(page.body.find("id=\"feedback-form\""), std::string::npos);  // the public feedback form
+  EXPECT_EQ(page.header("Cache-Control"), "no-cache");
+  EXPECT_NE(page.header("Content-Security-Policy").find("script-src 'self';"), std::string::npos);
+  EXPECT_EQ(page.header("X-Frame-Options"), "DENY");
 }
 
 TEST_F(DocumentsApiTest, ChineseMetadataAndFileNamesRoundTripExactly) {

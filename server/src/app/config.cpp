@@ -10,6 +10,13 @@ std::string defaultSigningKeyFile(const std::string& dataDir) {
   return (std::filesystem::path(dataDir) / "keys" / "checkpoint-signing.pem").string();
 }
 
+std::string defaultResourceDir(const std::string& name) {
+  std::error_code error;
+  const auto binary = std::filesystem::read_symlink("/proc/self/exe", error);
+  const auto base = error ? std::filesystem::current_path() : binary.parent_path();
+  return (base / ".." / "share" / "gongkai" / name).lexically_normal().string();
+}
+
 std::string ServerConfig::signingKeyFile() const {
   return audit_key_file.empty() ? defaultSigningKeyFile(data_dir) : audit_key_file;
 }
@@ -23,8 +30,9 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.shutdown_grace_seconds = c.getInt("gongkai.server.shutdown_grace_seconds", s.shutdown_grace_seconds);
   s.access_log = c.getString("gongkai.server.access_log", s.access_log);
   s.data_dir = c.getString("gongkai.data.dir", s.data_dir);
-  s.policy_dir = c.getString("gongkai.policy.dir", GONGKAI_DEFAULT_POLICY_DIR);
-  s.web_dir = c.getString("gongkai.web.dir", GONGKAI_DEFAULT_WEB_DIR);
+  s.policy_dir = c.getString("gongkai.policy.dir", defaultResourceDir("policies"));
+  s.web_dir = c.getString("gongkai.web.dir", defaultResourceDir("web"));
+  s.demo_dir = c.getString("gongkai.demo.dir", defaultResourceDir("demo"));
   s.max_json_bytes = c.getInt64("gongkai.limits.max_json_bytes", s.max_json_bytes);
   s.max_upload_bytes = c.getInt64("gongkai.limits.max_upload_bytes", s.max_upload_bytes);
   s.max_files_per_request = c.getInt("gongkai.limits.max_files_per_request", s.max_files_per_request);

@@ -251,7 +251,7 @@ int ServerApp::main(const std::vector<std::string>&) {
 
   if (config.demo) {
     auto loaded = loadDemoData(documents, accounts, catalogue, feedback, requests, store.blobs(),
-                               GONGKAI_DEFAULT_DEMO_DIR);
+                               config.demo_dir);
     if (!loaded.ok()) {
       std::cerr << "示例数据载入失败 (demo data failed): " << loaded.error().message << std::endl;
       return kExitUnavailable;

@@ -4,11 +4,8 @@
 #include <Poco/String.h>
 
 #include <charconv>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <set>
-#include <sstream>
 
 #include "access.h"
 #include "accounts_api.h"
@@ -24,6 +21,7 @@
 #include "multipart_upload.h"
 #include "procedure_api.h"
 #include "search_api.h"
+#include "web_assets.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -75,8 +73,6 @@ class Routes {
 
   static void addTo(const std::shared_ptr<Routes>& self, Router& router) {
     router.add("GET", "/healthz", [self](Exchange& ex) { self->health(ex); });
-    router.add("GET", "/", [self](Exchange& ex) { self->staticPage(ex, "index.html"); });
-    router.add("GET", "/index.html", [self](Exchange& ex) { self->staticPage(ex, "index.html"); });
     const std::string docs = "/api/v1/documents";
     router.add("POST", docs, [self](Exchange& ex) { self->createDocument(ex); });
     router.add("GET", docs, [self](Exchange& ex) { self->listDocuments(ex); });
@@ -114,20 +110,6 @@ class Routes {
     }
     ex.response.set("Cache-Control", "no-store");
     ex.sendJson(HTTPResponse::HTTP_OK, body);
-  }
-
-  void staticPage(Exchange& ex, const std::string& name) {
-    const auto path = std::filesystem::path(options_.web_dir) / name;
-    std::ifstream in(path, std::ios::binary);
-    if (options_.web_dir.empty() || !in) {
-      return ex.sendProblem(
-          Error::make(ErrorCode::kNotFound, "not_found", "页面不存在 (no such page)"));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    const std::string page = text.str();
-    ex.response.setContentType("text/html; charset=utf-8");
-    sendBody(ex.request, ex.response, page);
   }
 
   // The unit and scope a new document's metadata names, checked against the caller's roles
@@ -370,7 +352,18 @@ class Routes {
     auto limit = ex.intQuery("limit", 1, service::AuditService::kMaxPage);
     if (!after.ok()) return ex.sendProblem(after.error());
     if (!limit.ok()) return ex.sendProblem(limit.error());
-    auto entries = audit_.list(after.value().value_or(0), limit.value().value_or(100));
+    // ?object_type=document&object_id=12 narrows the list to one object's entries.
+    const auto objectType = ex.queryValue("object_type");
+    const auto objectId = ex.queryValue("object_id");
+    if (objectType.has_value() != objectId.has_value()) {
+      Error error = Error::make(ErrorCode::kMalformed, "invalid_query",
+                                "object_type 与 object_id 须同时给出 (give both object_type and object_id)");
+      error.fields.push_back({objectType ? "object_id" : "object_type", "missing_field", error.message});
+      return ex.sendProblem(error);
+    }
+    auto entries = objectType ? audit_.listForObject(*objectType, *objectId, after.value().value_or(0),
+                                                     limit.value().value_or(100))
+                              : audit_.list(after.value().value_or(0), limit.value().value_or(100));
     auto size = audit_.size();
     if (!entries.ok()) return ex.sendProblem(entries.error());
     if (!size.ok()) return ex.sendProblem(size.error());
@@ -536,6 +529,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addFeedbackRoutes(router, services.feedback, services.requests, services.documents,
                     services.catalogue, services.accounts, *access);
   addRequestRoutes(router, services.requests, services.documents, *access);
+  addWebRoutes(router, options.web_dir);
   return router;
 }
 

@@ -60,6 +60,16 @@ core::Result<std::vector<store::StoredAuditEntry>> AuditService::list(std::int64
   });
 }
 
+core::Result<std::vector<store::StoredAuditEntry>> AuditService::listForObject(
+    const std::string& objectType, const std::string& objectId, std::int64_t after,
+    std::int64_t limit) {
+  return reading<std::vector<store::StoredAuditEntry>>(store_, [&](store::ReadSession& rs) {
+    return store::AuditRepository::listForObject(rs, objectType, objectId,
+                                                 std::max<std::int64_t>(after, 0),
+                                                 std::clamp<std::int64_t>(limit, 1, kMaxPage));
+  });
+}
+
 core::Result<std::int64_t> AuditService::size() {
   return reading<std::int64_t>(store_, [](store::ReadSession& rs) {
     return store::AuditRepository::size(rs);

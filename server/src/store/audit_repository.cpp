@@ -47,6 +47,25 @@ std::vector<StoredAuditEntry> AuditRepository::list(ReadSession& rs, std::int64_
   return out;
 }
 
+std::vector<StoredAuditEntry> AuditRepository::listForObject(ReadSession& rs,
+                                                             const std::string& objectType,
+                                                             const std::string& objectId,
+                                                             std::int64_t after, std::int64_t limit) {
+  std::vector<Poco::Int64> seqs;
+  std::vector<std::string> entries, hashes;
+  std::string type = objectType, id = objectId;
+  Poco::Int64 from = after, count = limit;
+  rs.session() << "SELECT seq, entry, entry_hash FROM audit_log WHERE object_type = ? AND "
+                  "object_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+      use(type), use(id), use(from), use(count), into(seqs), into(entries), into(hashes), now;
+  std::vector<StoredAuditEntry> out;
+  out.reserve(seqs.size());
+  for (std::size_t i = 0; i < seqs.size(); ++i) {
+    out.push_back(StoredAuditEntry{seqs[i], std::move(entries[i]), std::move(hashes[i])});
+  }
+  return out;
+}
+
 std::int64_t AuditRepository::size(ReadSession& rs) {
   Poco::Int64 count = 0;
   rs.session() << "SELECT COALESCE(MAX(seq), 0) FROM audit_log", into(count), now;

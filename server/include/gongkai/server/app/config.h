@@ -14,8 +14,10 @@ struct ServerConfig {
   std::string address = "127.0.0.1";
   int port = 8080;
   std::string data_dir = "data";
-  std::string policy_dir;  // defaults to the policies/data folder of the source tree
-  std::string web_dir;     // defaults to the web/ folder of the source tree
+  // The read-only resources, by default found beside the binary (see defaultResourceDir).
+  std::string policy_dir;
+  std::string web_dir;   // the built workbench (web/dist), served at "/"
+  std::string demo_dir;  // the demo data that --demo loads
   std::string access_log;  // a file path, "-" for standard output, "" for data_dir/logs/access.log
   int threads = 16;
   int max_queued = 256;
@@ -65,5 +67,11 @@ struct ServerConfig {
 
 // Where the checkpoint signing key lives unless configured: DATA_DIR/keys/checkpoint-signing.pem.
 std::string defaultSigningKeyFile(const std::string& dataDir);
+
+// Where a read-only resource ("web", "policies", "demo") lives unless configured:
+// <folder of the running binary>/../share/gongkai/<name>. That holds for an installed copy
+// (/usr/local/bin → /usr/local/share/gongkai) and for the build tree, where CMake links
+// build/share/gongkai/* to the source folders; nothing in the binary names the source tree.
+std::string defaultResourceDir(const std::string& name);
 
 }  // namespace gongkai::server::app

@@ -37,6 +37,11 @@ class AuditService {
 
   // Entries with seq > after, in order; `limit` is clamped to 1..kMaxPage.
   core::Result<std::vector<store::StoredAuditEntry>> list(std::int64_t after, std::int64_t limit);
+  // Only the entries about one object, e.g. a document's timeline.
+  core::Result<std::vector<store::StoredAuditEntry>> listForObject(const std::string& objectType,
+                                                                   const std::string& objectId,
+                                                                   std::int64_t after,
+                                                                   std::int64_t limit);
   core::Result<std::int64_t> size();
   // Entries by leaf index, start..end inclusive (as RFC 6962's get-entries), at most kMaxPage.
   core::Result<std::vector<store::StoredAuditEntry>> entries(std::int64_t start, std::int64_t end);

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+#include "gongkai/server/http/router.h"
+
+namespace gongkai::server::http {
+
+// The policy the workbench page runs under: scripts, styles and requests from this origin only,
+// nothing inline, never framed. Blobs are allowed for files the page fetched itself (a PDF
+// shown in a frame, an image, a download).
+inline constexpr const char* kPageContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "frame-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+// Serves the built workbench (`web/dist`, see web/build.mjs) from `webDir`: the page at "/"
+// (revalidated on every visit) and its assets under "/assets/", whose names carry a hash of
+// their content and so are cached for a year. A `.gz` beside an asset is sent to clients that
+// accept gzip.
+void addWebRoutes(Router& router, const std::string& webDir);
+
+}  // namespace gongkai::server::http

@@ -1,0 +1,45 @@
+// Builds the workbench into dist/: one script and one style sheet, minified, named by the
+// hash of their content (so the server may let browsers cache them for a year), and
+// index.html pointing at them. Run by deploy/build.sh after `npm ci`.
+import * as esbuild from 'esbuild';
+import { readFile, writeFile, rm, mkdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(here, 'dist');
+
+await rm(dist, { recursive: true, force: true });
+await mkdir(path.join(dist, 'assets'), { recursive: true });
+
+const result = await esbuild.build({
+  entryPoints: { app: path.join(here, 'src/main.js'), style: path.join(here, 'src/style.css') },
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['chrome110', 'firefox110', 'safari16'],
+  outdir: path.join(dist, 'assets'),
+  entryNames: '[name]-[hash]',
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+const outputs = Object.keys(result.metafile.outputs).map((file) => path.basename(file));
+const script = outputs.find((f) => f.startsWith('app-') && f.endsWith('.js'));
+const style = outputs.find((f) => f.startsWith('style-') && f.endsWith('.css'));
+if (!script || !style) throw new Error('esbuild gave no app script or style sheet: ' + outputs.join(', '));
+
+// Precompressed copies, which the server sends to browsers that accept gzip.
+for (const name of [script, style]) {
+  const file = path.join(dist, 'assets', name);
+  await writeFile(file + '.gz', gzipSync(await readFile(file), { level: 9 }));
+}
+
+const template = await readFile(path.join(here, 'index.html'), 'utf8');
+const page = template
+  .replace('<!-- style -->', `<link rel="stylesheet" href="/assets/${style}">`)
+  .replace('<!-- script -->', `<script type="module" src="/assets/${script}"></script>`);
+await writeFile(path.join(dist, 'index.html'), page);
+console.log(`web: dist/assets/${script}, dist/assets/${style}`);

@@ -1,0 +1,44 @@
+// Hash routes (#/board, #/documents/12?tab=history): the server serves one page, and a reload or
+// a shared link opens the same screen. Each view module registers its routes with `route`.
+import { can } from './session.js';
+
+const routes = [];
+
+// spec: {path: '/documents/:id', title: [zh, en], group: 'public'|'archivist'|..., nav: bool,
+//        allowed: () => bool (default: everyone), render: async (main, params, query) => void}
+export function route(spec) {
+  const keys = [];
+  const pattern = new RegExp('^' + spec.path.replace(/:([a-z_]+)/g, (_, key) => { keys.push(key); return '([^/]+)'; }) + '$');
+  routes.push({ ...spec, keys, pattern });
+}
+
+export function allRoutes() { return routes; }
+
+export function requires(...permissions) { return () => permissions.some((p) => can(p)); }
+
+export function current() {
+  const hash = location.hash.replace(/^#/, '') || '/board';
+  const [path, search] = hash.split('?');
+  const query = new URLSearchParams(search || '');
+  for (const r of routes) {
+    const m = r.pattern.exec(path);
+    if (!m) continue;
+    const params = {};
+    r.keys.forEach((key, i) => { params[key] = decodeURIComponent(m[i + 1]); });
+    return { route: r, params, query, path };
+  }
+  return { route: null, params: {}, query, path };
+}
+
+// navigate('/documents/3', {tab: 'history'})
+export function navigate(path, query) {
+  const qs = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString() : '';
+  const target = '#' + path + (qs ? '?' + qs : '');
+  if (location.hash === target) window.dispatchEvent(new HashChangeEvent('hashchange'));
+  else location.hash = target;
+}
+
+export function href(path, query) {
+  const qs = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString() : '';
+  return '#' + path + (qs ? '?' + qs : '');
+}

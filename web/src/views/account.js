@@ -1,0 +1,2 @@
+// Screens of the account group (placeholder until written).
+import { route } from '../router.js';

@@ -1,0 +1,2 @@
+// Screens of the archivist group (placeholder until written).
+import { route } from '../router.js';

@@ -1,0 +1,2 @@
+// Screens of the committee group (placeholder until written).
+import { route } from '../router.js';

@@ -16,7 +16,8 @@ export function tr(zh, en) { return lang === 'en' && en ? en : zh; }
 const LABELS = {
   scope: { public: ['党外公开', 'Public'], internal: ['党内公开', 'Party-internal'], restricted: ['不宜公开', 'Restricted'] },
   mode: { statutory: ['依规公开', 'Statutory'], proactive: ['主动公开', 'Proactive'], on_request: ['依申请公开', 'On request'] },
-  period: { standing: ['常态公开', 'Standing'], periodic: ['定期公开', 'Periodic'], staged: ['阶段公开', 'Staged'], immediate: ['即时公开', 'Immediate'] },
+  // The seed's own words: 长期公开, 定期公开, 逐段公开, 及时公开.
+  period: { standing: ['长期公开', 'Standing'], periodic: ['定期公开', 'Periodic'], staged: ['逐段公开', 'Staged'], immediate: ['及时公开', 'Immediate'] },
   status: {
     draft: ['草稿', 'Draft'], submitted: ['待审核', 'Submitted'], approved: ['已审核', 'Approved'],
     published: ['已公开', 'Published'], withdrawn: ['已撤回', 'Withdrawn'], archived: ['已归档', 'Archived'],

@@ -1,7 +1,7 @@
 // Shared pieces of every screen: fields with their error slots, problem messages, tables,
 // pagers, tags, progress bars and notices.
 import { h, clear } from './dom.js';
-import { tr, label } from './i18n.js';
+import { tr, label, language } from './i18n.js';
 
 let fieldCounter = 0;
 
@@ -46,6 +46,13 @@ const LABEL_KINDS = {
   role: ['admin', 'archivist', 'reviewer', 'inspector', 'committee', 'member'],
 };
 
+// The server writes each message as "中文 (English)"; show the half in the reader's language.
+export function localMessage(message) {
+  const m = /^(.*\S)\s*\(([^()]*)\)\s*$/s.exec(String(message || ''));
+  if (!m) return String(message || '');
+  return language() === 'en' ? m[2] : m[1];
+}
+
 // Clears what an earlier attempt showed in `form`.
 export function clearProblems(form) {
   for (const slot of form.querySelectorAll('.field-error')) slot.textContent = '';
@@ -69,11 +76,11 @@ export function showProblem(form, err) {
       if (slot) break;
     }
     if (slot) {
-      slot.querySelector('.field-error').textContent = item.message;
+      slot.querySelector('.field-error').textContent = localMessage(item.message);
       const control = slot.querySelector('input, select, textarea');
       if (control) control.setAttribute('aria-invalid', 'true');
     } else {
-      unplaced.push(item.field ? `${item.field}: ${item.message}` : item.message);
+      unplaced.push(item.field ? `${item.field}: ${localMessage(item.message)}` : localMessage(item.message));
     }
   }
   const summary = describe(err);
@@ -89,9 +96,9 @@ export function describe(err) {
   if (!err) return '';
   if (err.status === 0) return tr('无法连接服务器，请检查网络后重试。', 'Cannot reach the server; check the network and try again.');
   if (err.status === 412) return tr('该文件已被他人修改，请刷新后再编辑（您填写的内容仍保留在表单中）。', 'Someone else changed this record meanwhile; reload it before editing (what you typed is still in the form).');
-  if (err.status === 403) return tr('您没有执行此操作的权限。', 'You may not do this.') + (err.message ? ` ${err.message}` : '');
-  if (err.status === 429) return tr('操作过于频繁，请稍后再试。', 'Too many attempts; try again later.') + (err.message ? ` ${err.message}` : '');
-  return err.message || tr('请求失败', 'Request failed');
+  if (err.status === 403) return tr('您没有执行此操作的权限。', 'You may not do this.') + (err.message ? ` ${localMessage(err.message)}` : '');
+  if (err.status === 429) return tr('操作过于频繁，请稍后再试。', 'Too many attempts; try again later.') + (err.message ? ` ${localMessage(err.message)}` : '');
+  return localMessage(err.message) || tr('请求失败', 'Request failed');
 }
 
 // Runs `action` while `button` is disabled; shows a failure in `form` (or as a notice).

@@ -16,7 +16,7 @@ await mkdir(path.join(dist, 'assets'), { recursive: true });
 const result = await esbuild.build({
   entryPoints: { app: path.join(here, 'src/main.js'), style: path.join(here, 'src/style.css') },
   bundle: true,
-  minify: true,
+  minify: !process.env.GONGKAI_WEB_UNMINIFIED,
   format: 'esm',
   target: ['chrome110', 'firefox110', 'safari16'],
   outdir: path.join(dist, 'assets'),

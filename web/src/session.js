@@ -51,12 +51,14 @@ export function resetCaches() { categoriesPromise = null; unitsPromise = null; }
 
 // [{code, name, default_retention, items}]
 export function categories() {
-  categoriesPromise ??= api.get('/categories').then((b) => b.categories || b.items || []);
+  categoriesPromise ??= api.get('/categories').then((b) => b.categories || b.items || [],
+    (err) => { categoriesPromise = null; throw err; });
   return categoriesPromise;
 }
 // [{code, name, parent}]
 export function units() {
-  unitsPromise ??= api.get('/org-units').then((b) => b.org_units || b.units || b.items || []);
+  unitsPromise ??= api.get('/org-units').then((b) => b.org_units || b.units || b.items || [],
+    (err) => { unitsPromise = null; throw err; });
   return unitsPromise;
 }
 export function forgetUnits() { unitsPromise = null; }

@@ -16,8 +16,9 @@ import {
 route({
   path: '/board', title: ['公开栏', 'Disclosure board'], group: 'public', nav: true,
   async render(main, params, query) {
-    const [cats, unitList] = await Promise.all([categories(), units()]);
+    // Everything the board needs is asked for at once, and the screen is built in one go.
     const unit = query.get('org_unit') || '';
+    const [cats, unitList, board] = await Promise.all([categories(), units(), api.get('/board', { org_unit: unit })]);
     const quick = h('form', { class: 'row', role: 'search' },
       field('q', tr('检索公开文件', 'Search disclosures'), input({ type: 'search', placeholder: tr('标题、文号、正文…', 'Title, number, text…') })),
       field('org_unit', tr('单位', 'Unit'), select([['', tr('全部单位', 'All units')], ...unitList.map((u) => [u.code, u.name])], {}, unit)),
@@ -31,8 +32,6 @@ route({
     clear(main, h('h1', null, tr('党务公开栏', 'Party affairs disclosure board')),
       h('p', { class: 'muted' }, tr('按公开类别列出正在公开的事项；常设事项在前，其余按发布时间由新到旧。', 'What is disclosed now, by category: standing items first, then newest first.')),
       quick, body);
-    loading(body);
-    const board = await api.get('/board', { org_unit: unit });
     const names = Object.fromEntries(unitList.map((u) => [u.code, u.name]));
     // Laid out as the seed's 公开栏: the eight categories in their order, numbered, each with
     // what it discloses now (an empty one says so rather than vanishing).

@@ -269,7 +269,19 @@ TEST_F(DurabilityTest, DemoDataLoadsOnceFromTheSeeds) {
   }
   EXPECT_EQ(feedbackStatuses, (std::set<std::string>{"received", "in_progress", "closed"}));
   EXPECT_EQ(anonymous().get("/api/v1/disclosure-requests/log").json()->getArray("requests")->size(), 1u);
+  // One account per role, sharing the password printed once.
+  const std::string serverLog = server().log();
+  const std::string marker = "(shared password): ";
+  const auto at = serverLog.find(marker);
+  ASSERT_NE(at, std::string::npos) << serverLog;
+  const std::string demoPassword = serverLog.substr(at + marker.size(), 20);
+  for (const char* name : {"archivist", "reviewer", "inspector", "committee", "member"}) {
+    EXPECT_FALSE(login(name, demoPassword).empty()) << name;
+  }
+  EXPECT_EQ(client().get("/api/v1/users/archivist").json()->getArray("roles")->getObject(0)->getValue<std::string>("unit"),
+            "xiaode-wsy");
   restart({"--demo"});
+  EXPECT_EQ(server().log().find(marker), std::string::npos);  // made once, never again
   EXPECT_EQ(documentCount(), count);
   EXPECT_EQ(client().get("/api/v1/feedback").json()->getValue<int>("total"), 3);
   std::string output;

@@ -5,9 +5,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "gongkai/core/json.h"
+#include "gongkai/core/password.h"
 
 namespace gongkai::server::app {
 
@@ -107,6 +109,38 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
   return core::okStatus();
 }
 
+// One account per role of the workbench (demo.json's "accounts"), so whoever tries the demo can
+// sign in as an archivist, a reviewer, an inspector or a committee clerk. They share one random
+// password, printed once like the first admin's; there are no default passwords, even here.
+core::Status loadDemoAccounts(const Poco::JSON::Object& manifest, service::AccountService& accounts) {
+  const auto list = manifest.getArray("accounts");
+  if (!list || list->size() == 0) return core::okStatus();
+  const std::string password = core::newToken().substr(3, 20);
+  service::Subject system;
+  system.id = "system";
+  std::string names;
+  for (unsigned i = 0; i < list->size(); ++i) {
+    const auto account = list->getObject(i);
+    const std::string username = account->getValue<std::string>("username");
+    if (accounts.user(username).ok()) continue;  // kept from an earlier start
+    std::vector<store::UserRole> roles;
+    const auto roleList = account->getArray("roles");
+    for (unsigned k = 0; roleList && k < roleList->size(); ++k) {
+      const auto role = roleList->getObject(k);
+      roles.push_back({role->getValue<std::string>("role"), role->optValue<std::string>("unit", "")});
+    }
+    auto made = accounts.addUser(system, username, password, roles,
+                                 account->optValue<std::string>("display_name", ""));
+    if (!made.ok()) return made.error();
+    names += (names.empty() ? "" : ", ") + username;
+  }
+  if (!names.empty()) {
+    std::cout << "示例账户 (demo accounts): " << names
+              << "；共用一次性密码 (shared password): " << password << std::endl;
+  }
+  return core::okStatus();
+}
+
 }  // namespace
 
 core::Result<int> loadDemoData(service::DocumentService& documents, service::AccountService& accounts,
@@ -194,6 +228,7 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Acc
       !loaded.ok()) {
     return loaded.error();
   }
+  if (auto made = loadDemoAccounts(*manifest.value(), accounts); !made.ok()) return made.error();
   return created;
 }
 

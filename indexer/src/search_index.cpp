@@ -196,6 +196,7 @@ SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const
     hit.category = stored.category;
     hit.org_unit = stored.org_unit;
     hit.scope = stored.scope;
+    hit.status = stored.status;
     hit.date = parseDateValue(stored.date);
     hit.score = match.get_weight();
     hit.snippet = makeSnippet(stored.text.empty() ? stored.title : stored.text, highlights);

@@ -200,6 +200,7 @@ Xapian::Document makeDocument(const IndexedVersion& v) {
   appendField(data, date);
   appendField(data, snippetSource);
   appendField(data, v.type);
+  appendField(data, v.status);
   doc.set_data(data);
   return doc;
 }
@@ -211,7 +212,7 @@ StoredFields readStored(const std::string& data) {
   if (takeField(in, id) && takeField(in, version) && takeField(in, current) &&
       takeField(in, out.title) && takeField(in, out.doc_number) && takeField(in, out.category) &&
       takeField(in, out.org_unit) && takeField(in, out.scope) && takeField(in, out.date) &&
-      takeField(in, out.text) && takeField(in, out.type)) {
+      takeField(in, out.text) && takeField(in, out.type) && takeField(in, out.status)) {
     out.document_id = std::strtoll(id.c_str(), nullptr, 10);
     out.version = std::strtoll(version.c_str(), nullptr, 10);
     out.current = current == "1";

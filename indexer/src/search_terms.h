@@ -44,7 +44,8 @@ inline constexpr char kFacetSeparator = '\x1f';
 
 // The index layout this code writes and reads; an index of another layout is rebuilt at start.
 // 3: every entry carries its type (XK) and stores it; feedback and applications are indexed.
-inline constexpr const char* kIndexFormat = "3";
+// 4: every entry also stores its status, which hits show (a withdrawn version says so).
+inline constexpr const char* kIndexFormat = "4";
 
 // Text kept in the document for snippets; the rest of long texts is indexed but not shown.
 inline constexpr std::size_t kSnippetSourceBytes = 32 * 1024;
@@ -68,7 +69,7 @@ struct StoredFields {
   std::int64_t document_id = 0;
   std::int64_t version = 0;
   bool current = false;
-  std::string title, doc_number, category, org_unit, scope, date, text;
+  std::string title, doc_number, category, org_unit, scope, date, text, status;
 };
 StoredFields readStored(const std::string& data);
 

@@ -2,6 +2,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/URI.h>
 
+#include <chrono>
+#include <thread>
+
 #include "fixture.h"
 #include "gongkai/core/sha256.h"
 
@@ -185,6 +188,27 @@ TEST_F(DocumentsApiTest, StaleIfMatchGets412AndMissingIfMatchGets428) {
   EXPECT_EQ(auditSize(), before);
   // Conditional GET.
   EXPECT_EQ(client().get(path, {{"If-None-Match", "\"v2\""}}).status, 304);
+}
+
+TEST_F(DocumentsApiTest, ADocumentWhoseFilesAwaitExtractionIsNeverAnswered304) {
+  // The indexing worker looks for work once an hour here, so the file stays pending.
+  restart({"-D", "gongkai.search.poll_milliseconds=3600000"});
+  auto created = createWithFile("待提取", "通知.txt", "党务公开通知正文");
+  const std::string path = "/api/v1/documents/" + std::to_string(created->getValue<Poco::Int64>("id"));
+  auto pending = client().get(path, {{"If-None-Match", "\"v1\""}});
+  ASSERT_EQ(pending.status, 200);
+  EXPECT_EQ(pending.header("Cache-Control"), "no-store");
+  EXPECT_EQ(pending.json()->getArray("files")->getObject(0)->getObject("text_extraction")->getValue<std::string>("status"),
+            "pending");
+  // Settled (the worker runs at start), the version's ETag answers for the whole answer again.
+  restart();
+  for (int i = 0; i < 100 && client().get(path).header("Cache-Control") == "no-store"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  auto settled = client().get(path);  // (createWithFile says application/pdf: it fails, and settles)
+  EXPECT_NE(settled.json()->getArray("files")->getObject(0)->getObject("text_extraction")->getValue<std::string>("status"),
+            "pending");
+  EXPECT_EQ(client().get(path, {{"If-None-Match", "\"v1\""}}).status, 304);
 }
 
 TEST_F(DocumentsApiTest, RangeHeadAndConditionalDownloads) {

@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <charconv>
 #include <memory>
 #include <set>
@@ -195,13 +196,21 @@ class Routes {
     if (auto allowed = access_.requireOnDocument(ex, found.value()); !allowed.ok()) {
       return ex.sendProblem(allowed.error());
     }
-    if (ex.request.get("If-None-Match", "") == versionEtag(found.value().version)) {
+    // The answer also says how far each file's text extraction got, which changes without a new
+    // version. While any is pending the answer is not to be kept (nor answered with 304), so a
+    // cached "pending" can never outlive the extraction; once all are settled, the version's
+    // ETag describes the whole answer again.
+    const ExtractionByHash extraction = extractionOf(found.value());
+    const bool settled = std::all_of(found.value().files.begin(), found.value().files.end(),
+                                     [&](const auto& f) { return extraction.count(f.sha256) > 0; });
+    if (!settled) {
+      ex.response.set("Cache-Control", "no-store");
+    } else if (ex.request.get("If-None-Match", "") == versionEtag(found.value().version)) {
       ex.response.set("ETag", versionEtag(found.value().version));
       ex.response.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
       ex.response.send().flush();
       return;
     }
-    const ExtractionByHash extraction = extractionOf(found.value());
     sendDocument(ex, HTTPResponse::HTTP_OK, found.value(), &extraction);
   }
 

@@ -207,6 +207,7 @@ class SearchRoutes {
       item->set("category", hit.category);
       item->set("org_unit", hit.org_unit);
       item->set("scope", hit.scope);
+      item->set("status", hit.status);
       item->set("date", hit.date.toString());
       item->set("score", hit.score);
       item->set("snippet", hit.snippet);

@@ -75,6 +75,7 @@ struct SearchHit {
   std::string category;
   std::string org_unit;
   std::string scope;
+  std::string status;  // of this version: draft … archived, or the record's for feedback
   core::Date date;
   double score = 0;
   std::string snippet;  // HTML-escaped text with matches in <mark>…</mark>

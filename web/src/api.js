@@ -133,3 +133,12 @@ export function saveBlob(blob, fileName) {
 export async function download(path, fileName, options) {
   saveBlob(await fetchBlob(path, options), fileName);
 }
+
+// A GET past the browser's HTTP cache. GET /documents/{id} answers 304 to If-None-Match as long
+// as the version is the same, although its files' text_extraction status changes meanwhile:
+// whoever polls that status must not revalidate a cached copy.
+export async function getFresh(path, params) {
+  const response = await fetch(url(path, params), { headers: headers(), cache: 'no-store' });
+  if (!response.ok) throw await failure(response);
+  return response.json();
+}

@@ -46,7 +46,8 @@ export function markedText(snippet) {
   for (const part of parts) {
     if (part === '<mark>') { marked = true; continue; }
     if (part === '</mark>') { marked = false; continue; }
-    const text = unescapeHtml(part);
+    // Extracted text may carry form feeds and other controls (a PDF's page breaks): spaces.
+    const text = unescapeHtml(part).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
     if (!text) continue;
     out.append(marked ? h('mark', null, text) : document.createTextNode(text));
   }

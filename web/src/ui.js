@@ -48,9 +48,10 @@ const LABEL_KINDS = {
 
 // The server writes each message as "中文 (English)"; show the half in the reader's language.
 export function localMessage(message) {
-  const m = /^(.*\S)\s*\(([^()]*)\)\s*$/s.exec(String(message || ''));
+  // "不能为空 (must not be empty): opinion" names its field after the English.
+  const m = /^(.*\S)\s*\(([^()]*)\)(:\s*\S.*)?\s*$/s.exec(String(message || ''));
   if (!m) return String(message || '');
-  return language() === 'en' ? m[2] : m[1];
+  return (language() === 'en' ? m[2] : m[1]) + (m[3] || '');
 }
 
 // Clears what an earlier attempt showed in `form`.

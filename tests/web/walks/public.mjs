@@ -43,4 +43,13 @@ export default async function walk({ page, screenshot }) {
   await page.getByText('建议公开栏按月更新党费收缴情况。').waitFor();
   assert.equal(await page.getByText('13800000000').count(), 0, 'the receipt never shows the contact');
   await screenshot('receipt');
+
+  // The English switch, and back; the choice survives a reload.
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Feedback' }).waitFor();
+  await page.reload();
+  await page.getByRole('link', { name: 'Disclosure board' }).click();
+  await page.getByRole('heading', { name: 'Party affairs disclosure board' }).waitFor();
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('heading', { name: '党务公开栏' }).waitFor();
 }

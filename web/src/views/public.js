@@ -211,7 +211,10 @@ route({
           answer.hits.map((hit) => h('article', { class: 'hit' },
             h('h3', null, h('a', { href: hitLink(hit) }, hit.title || tr('（无标题）', '(untitled)')),
               hit.type && hit.type !== 'document' ? h('span', { class: 'tag' }, hit.type === 'feedback' ? tr('意见', 'Feedback') : tr('申请', 'Application')) : null,
-              !hit.current ? h('span', { class: 'tag tag-status-withdrawn' }, tr(`第 ${hit.version} 版 · 历史版本`, `Version ${hit.version} · superseded`)) : null),
+              // The version's own status (a withdrawn one says so), and in a history search which
+              // version matched and whether it is still the current one.
+              hit.status && (!hit.type || hit.type === 'document') && (signedIn() || hit.status !== 'published') ? [' ', tag('status', hit.status)] : null,
+              history || !hit.current ? [' ', h('span', { class: 'tag' }, tr(`第 ${hit.version} 版`, `Version ${hit.version}`) + (hit.current ? '' : tr(' · 已被取代', ' · superseded')))] : null),
             h('div', { class: 'meta muted' }, [hit.doc_number, names[hit.org_unit] || hit.org_unit, hit.date].filter(Boolean).join(' · '), ' ', hit.scope ? tag('scope', hit.scope) : null),
             h('p', { class: 'snippet' }, markedText(hit.snippet)))),
           pager(answer.total, page, answer.per_page, (p) => navigate('/search', { ...wanted, page: p })))));

@@ -23,6 +23,7 @@ const result = await esbuild.build({
   entryNames: '[name]-[hash]',
   metafile: true,
   legalComments: 'none',
+  charset: 'utf8', // Chinese text as UTF-8 (3 bytes a character), not \u escapes (6)
   logLevel: 'warning',
 });
 

@@ -105,7 +105,8 @@ TEST(PolicySet, DefaultFolderLoads) {
   EXPECT_EQ(set.role("inspector")->permissions,
             (Set{"audit.read", "policies.read", "reports.read", "archives.read", "feedback.read"}));
   EXPECT_EQ(set.role("committee")->permissions,
-            (Set{"audit.read", "archives.read", "policies.read", "reports.read", "feedback.read"}));
+            (Set{"audit.read", "archives.read", "archives.build", "policies.read", "reports.read",
+                 "feedback.read"}));
   EXPECT_EQ(set.role("member")->permissions, (Set{"feedback.submit", "policies.read"}));
   EXPECT_EQ(set.role("public")->permissions, (Set{"feedback.submit"}));
   EXPECT_EQ(set.role("archivist")->name, "档案员");

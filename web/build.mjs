@@ -21,6 +21,9 @@ const result = await esbuild.build({
   target: ['chrome110', 'firefox110', 'safari16'],
   outdir: path.join(dist, 'assets'),
   entryNames: '[name]-[hash]',
+  // The role screens are imported on demand (main.js) and become chunks of their own.
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   metafile: true,
   legalComments: 'none',
   charset: 'utf8', // Chinese text as UTF-8 (3 bytes a character), not \u escapes (6)
@@ -33,14 +36,20 @@ const style = outputs.find((f) => f.startsWith('style-') && f.endsWith('.css'));
 if (!script || !style) throw new Error('esbuild gave no app script or style sheet: ' + outputs.join(', '));
 
 // Precompressed copies, which the server sends to browsers that accept gzip.
-for (const name of [script, style]) {
+for (const name of outputs) {
   const file = path.join(dist, 'assets', name);
   await writeFile(file + '.gz', gzipSync(await readFile(file), { level: 9 }));
 }
 
+// The chunks the entry imports at once are announced in the page, so the browser fetches them
+// beside the entry instead of after it.
+const entryOutput = Object.entries(result.metafile.outputs).find(([file]) => path.basename(file) === script)[1];
+const preloads = entryOutput.imports.filter((i) => i.kind === 'import-statement')
+  .map((i) => `<link rel="modulepreload" href="/assets/${path.basename(i.path)}">`).join('\n');
+
 const template = await readFile(path.join(here, 'index.html'), 'utf8');
 const page = template
   .replace('<!-- style -->', `<link rel="stylesheet" href="/assets/${style}">`)
-  .replace('<!-- script -->', `<script type="module" src="/assets/${script}"></script>`);
+  .replace('<!-- script -->', `<script type="module" src="/assets/${script}"></script>` + (preloads ? '\n' + preloads : ''));
 await writeFile(path.join(dist, 'index.html'), page);
 console.log(`web: dist/assets/${script}, dist/assets/${style}`);

@@ -7,12 +7,17 @@ import { session, loadSession, signIn, signOut, signedIn, categories, units } fr
 import { allRoutes, current, navigate, href, route } from './router.js';
 import { field, input, busy, describe, errorBlock } from './ui.js';
 import './views/public.js';
-import './views/archivist.js';
-import './views/reviewer.js';
-import './views/inspector.js';
-import './views/committee.js';
-import './views/admin.js';
-import './views/account.js';
+
+// The screens of signed-in roles are loaded only when someone signs in (or opens one of their
+// addresses): the public's first visit then fetches and compiles a third of the script.
+let roleViews = null;
+function loadRoleViews() {
+  roleViews ??= Promise.all([
+    import('./views/archivist.js'), import('./views/reviewer.js'), import('./views/inspector.js'),
+    import('./views/committee.js'), import('./views/admin.js'), import('./views/account.js'),
+  ]).catch((err) => { roleViews = null; throw err; });
+  return roleViews;
+}
 
 const GROUPS = [
   ['public', '公开', 'Public'],
@@ -69,6 +74,8 @@ function navigation(active) {
 
 export async function render() {
   const mine = ++renderCount;
+  if (signedIn() || !current().route) await loadRoleViews();
+  if (mine !== renderCount) return;
   const { route: r, params, query } = current();
   const main = h('main', { id: 'main', tabindex: '-1' });
   clear(app,

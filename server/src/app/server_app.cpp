@@ -262,6 +262,7 @@ int ServerApp::main(const std::vector<std::string>&) {
     }
   }
 
+  const service::DownloadTickets tickets(accounts);
   Poco::Logger& access = setUpAccessLog(config);
   http::ApiOptions options;
   options.max_json_bytes = config.max_json_bytes;
@@ -279,13 +280,16 @@ int ServerApp::main(const std::vector<std::string>&) {
   };
   const http::Router router = http::buildRouter(
       http::Services{documents, audit, checkpoints, search, accounts, policyService, catalogue,
-                     archives, jobs, feedback, requests, store.blobs(), categories},
+                     archives, jobs, feedback, requests, tickets, store.blobs(), categories},
       options);
   Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(
       router, [&accounts](const std::string& token, const std::string& address) {
         return accounts.authenticate(token, address);
       },
-      access, log);
+      access, log,
+      [&tickets](const std::string& ticket, const std::string& path, const std::string& address) {
+        return tickets.authenticate(ticket, path, address);
+      });
 
   auto listener = openListener(ListenerConfig{config.address, config.port, config.max_queued,
                                               config.tls_certificate, config.tls_private_key,

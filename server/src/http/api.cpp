@@ -22,6 +22,7 @@
 #include "multipart_upload.h"
 #include "procedure_api.h"
 #include "search_api.h"
+#include "download_tickets_api.h"
 #include "web_assets.h"
 
 namespace gongkai::server::http {
@@ -538,6 +539,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addFeedbackRoutes(router, services.feedback, services.requests, services.documents,
                     services.catalogue, services.accounts, *access);
   addRequestRoutes(router, services.requests, services.documents, *access);
+  addDownloadTicketRoutes(router, services.tickets);
   addWebRoutes(router, options.web_dir);
   return router;
 }

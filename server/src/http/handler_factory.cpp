@@ -112,8 +112,22 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
 
   // "Authorization: Bearer <token>" makes the request act as the token's account; no header
   // leaves it anonymous; anything else is refused rather than quietly treated as anonymous.
+  // A GET or HEAD without the header may carry ?ticket= instead (a download link, see
+  // service::DownloadTickets), good for its own path only.
   core::Status authenticate(Exchange& exchange) {
-    if (!exchange.request.has("Authorization")) return core::okStatus();
+    if (!exchange.request.has("Authorization")) {
+      const auto ticket = exchange.queryValue("ticket");
+      if (!ticket) return core::okStatus();
+      const std::string& method = exchange.request.getMethod();
+      if (!factory_.authenticateTicket_ || (method != "GET" && method != "HEAD")) {
+        return Error::make(ErrorCode::kUnauthenticated, "invalid_ticket",
+                           "下载凭据只能用于下载 (a download ticket is only for GET)");
+      }
+      auto subject = factory_.authenticateTicket_(*ticket, exchange.path, exchange.subject.address);
+      if (!subject.ok()) return subject.error();
+      exchange.subject = std::move(subject).value();
+      return core::okStatus();
+    }
     const std::string header = exchange.request.get("Authorization");
     constexpr std::string_view kScheme = "Bearer ";
     if (header.size() <= kScheme.size() || Poco::icompare(header.substr(0, kScheme.size()), std::string(kScheme)) != 0) {
@@ -126,15 +140,17 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
     return core::okStatus();
   }
 
-  // A receipt code is the only credential for a feedback case or an application: the access log
-  // keeps "/receipt/…" instead of the code itself.
-  static std::string withoutReceiptCodes(const std::string& uri) {
-    constexpr std::string_view kMarker = "/receipt/";
-    const auto at = uri.find(kMarker);
-    if (at == std::string::npos) return uri;
-    const auto end = uri.find_first_of("/?#", at + kMarker.size());
-    return uri.substr(0, at + kMarker.size()) + "…" +
-           (end == std::string::npos ? std::string() : uri.substr(end));
+  // A receipt code is the only credential for a feedback case or an application, and a download
+  // ticket one for its path: the access log keeps "/receipt/…" and "ticket=…" instead.
+  static std::string withoutCredentials(std::string uri) {
+    for (const std::string_view marker : {std::string_view("/receipt/"), std::string_view("ticket=")}) {
+      const auto at = uri.find(marker);
+      if (at == std::string::npos) continue;
+      const auto end = uri.find_first_of("/?#&", at + marker.size());
+      uri = uri.substr(0, at + marker.size()) + "…" +
+            (end == std::string::npos ? std::string() : uri.substr(end));
+    }
+    return uri;
   }
 
   void logAccess(const Exchange& exchange, std::chrono::steady_clock::time_point started) {
@@ -143,7 +159,7 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
     std::ostringstream line;
     line << exchange.subject.address << " " << exchange.subject.id << " ["
          << core::formatRfc3339(core::nowUtc()) << "] \"" << exchange.request.getMethod() << " "
-         << withoutReceiptCodes(exchange.request.getURI()) << " " << exchange.request.getVersion()
+         << withoutCredentials(exchange.request.getURI()) << " " << exchange.request.getVersion()
          << "\" "
          << static_cast<int>(exchange.response.getStatus()) << " "
          << (exchange.response.hasContentLength() ? exchange.response.getContentLength64() : -1)

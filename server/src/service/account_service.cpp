@@ -672,23 +672,38 @@ core::Result<Subject> AccountService::authenticate(const std::string& token,
   if (!core::isWellFormedToken(token)) return badToken();
   try {
     auto rs = store_.read();
-    const auto record = AccountRepository::tokenByDigest(*rs, core::tokenDigest(token));
-    if (!record || !record->revoked_at.empty()) return badToken();
-    const auto expires = core::parseRfc3339(record->expires_at);
-    if (!expires || *expires <= core::nowUtc()) return badToken();
-    const auto user = AccountRepository::userById(*rs, record->user_id);
-    if (!user || user->disabled) return badToken();
-    Subject subject;
-    subject.id = user->username;
-    subject.address = address;
-    subject.token_id = record->id;
-    subject.principal.user_id = user->id;
-    subject.principal.username = user->username;
-    for (const auto& role : user->roles) subject.principal.grants.push_back({role.role, role.unit});
-    return subject;
+    return subjectOf(*rs, AccountRepository::tokenByDigest(*rs, core::tokenDigest(token)), address);
   } catch (const std::exception& e) {
     return storageError(e);
   }
+}
+
+core::Result<Subject> AccountService::authenticateSession(std::int64_t tokenId,
+                                                          const std::string& address) {
+  try {
+    auto rs = store_.read();
+    return subjectOf(*rs, AccountRepository::tokenById(*rs, tokenId), address);
+  } catch (const std::exception& e) {
+    return storageError(e);
+  }
+}
+
+core::Result<Subject> AccountService::subjectOf(store::ReadSession& rs,
+                                                const std::optional<store::TokenRecord>& record,
+                                                const std::string& address) {
+  if (!record || !record->revoked_at.empty()) return badToken();
+  const auto expires = core::parseRfc3339(record->expires_at);
+  if (!expires || *expires <= core::nowUtc()) return badToken();
+  const auto user = AccountRepository::userById(rs, record->user_id);
+  if (!user || user->disabled) return badToken();
+  Subject subject;
+  subject.id = user->username;
+  subject.address = address;
+  subject.token_id = record->id;
+  subject.principal.user_id = user->id;
+  subject.principal.username = user->username;
+  for (const auto& role : user->roles) subject.principal.grants.push_back({role.role, role.unit});
+  return subject;
 }
 
 core::Status AccountService::logout(const Subject& subject) {

@@ -179,6 +179,10 @@ std::optional<TokenRecord> AccountRepository::tokenById(Transaction& tx, std::in
   return firstToken(selectTokens(tx.session(), "WHERE id = ?", static_cast<Poco::Int64>(id)));
 }
 
+std::optional<TokenRecord> AccountRepository::tokenById(ReadSession& rs, std::int64_t id) {
+  return firstToken(selectTokens(rs.session(), "WHERE id = ?", static_cast<Poco::Int64>(id)));
+}
+
 std::vector<TokenRecord> AccountRepository::tokensOf(ReadSession& rs, std::int64_t userId) {
   return selectTokens(rs.session(), "WHERE user_id = ?", static_cast<Poco::Int64>(userId));
 }

@@ -144,25 +144,20 @@ function bundleFacts(b, { compact } = {}) {
   ].filter(Boolean));
 }
 
-// A download button with its progress bar (bundles can be large).
+// A download button. The browser's own download streams the bundle to disk and shows its
+// progress: bundles can be gigabytes.
 function downloadControl(b) {
-  const bar = progressBar(tr(`下载 ${b.name}`, `Downloading ${b.name}`));
-  bar.el.hidden = true;
   const status = h('span', { class: 'muted', role: 'status' });
   const button = h('button', {
     type: 'button', class: 'primary',
     onclick: () => busy(button, null, async () => {
-      bar.el.hidden = false;
       status.textContent = '';
-      bar.set(0, b.size);
-      await api.download(b.download_url, `${b.name}.tar`, {
-        onProgress: (done, total) => bar.set(done, total || b.size, `${formatBytes(done)} / ${formatBytes(total || b.size)}`),
-      });
-      bar.set(b.size, b.size, tr('下载完成', 'Downloaded'));
-      status.textContent = tr('请核对文件的 SHA-256 与上面所列一致。', 'Check that the file\'s SHA-256 is the one listed above.');
+      await api.download(b.download_url, `${b.name}.tar`);
+      status.textContent = tr(`浏览器正在下载 ${b.name}.tar（${formatBytes(b.size)}）。下载完成后请核对文件的 SHA-256 与上面所列一致。`,
+        `Your browser is downloading ${b.name}.tar (${formatBytes(b.size)}). Check afterwards that its SHA-256 is the one listed above.`);
     }),
   }, tr('下载归档包', 'Download'), h('span', { class: 'sr-only' }, ` ${b.name}.tar`));
-  return h('div', { class: 'row bundle-download' }, button, bar.el, status);
+  return h('div', { class: 'row bundle-download' }, button, status);
 }
 
 // The form that asks the server to build a bundle, and the job it started.

@@ -9,7 +9,7 @@ import { route, requires, navigate, href, allRoutes } from '../router.js';
 import { session, can, units, categories } from '../session.js';
 import {
   field, input, textarea, select, enumSelect, busy, notice, table, tag, section, loading,
-  errorBlock, facts, formValues, describe, progressBar,
+  errorBlock, facts, formValues, describe,
 } from '../ui.js';
 import {
   parseVerifierKeys, parseCheckpointNote, verifyEntry, verifyCheckpointSignature,
@@ -465,18 +465,11 @@ function exportButton() {
   const wrap = h('span', { class: 'row' });
   const button = h('button', {
     type: 'button',
-    onclick: () => busy(button, null, async () => {
-      const bar = progressBar(tr('导出进度', 'Export progress'));
-      wrap.append(bar.el);
-      try {
-        await api.download('/audit/export', 'gongkai-audit.log', { onProgress: (done, total) => bar.set(done, total, total ? undefined : formatBytesShort(done)) });
-      } finally { bar.el.remove(); }
-    }),
+    onclick: () => busy(button, null, () => api.download('/audit/export', 'gongkai-audit.log')),
   }, tr('导出完整审计日志', 'Export the whole log'));
   wrap.prepend(button);
   return wrap;
 }
-function formatBytesShort(n) { return n < 1048576 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1048576).toFixed(1)} MB`; }
 
 // The inspector may keep the verifier keys in this browser, so that checks do not rest on the
 // keys the server hands out.

@@ -18,6 +18,7 @@
 #include "gongkai/server/service/search_service.h"
 #include "gongkai/server/service/checkpoint_service.h"
 #include "gongkai/server/service/document_service.h"
+#include "gongkai/server/service/download_tickets.h"
 
 namespace gongkai::server::http {
 
@@ -43,6 +44,7 @@ struct Services {
   service::JobService& jobs;
   service::FeedbackService& feedback;
   service::RequestService& requests;
+  const service::DownloadTickets& tickets;
   const store::BlobStore& blobs;
   const policies::CategoryCatalogue& categories;
 };

@@ -21,6 +21,10 @@ inline constexpr const char* kHstsHeader = "max-age=31536000; includeSubDomains"
 using Authenticator =
     std::function<core::Result<service::Subject>(const std::string& token, const std::string& address)>;
 
+// Turns a download ticket for the request's path into the subject it was issued to.
+using TicketAuthenticator = std::function<core::Result<service::Subject>(
+    const std::string& ticket, const std::string& path, const std::string& address)>;
+
 // Hands every request to the router inside one catch-all: anything unexpected becomes a 500
 // problem with the details in the log, never in the response. Authenticates the caller first
 // (no Authorization header: anonymous; a bad one: 401 before any handler runs), sends HSTS on
@@ -29,8 +33,12 @@ using Authenticator =
 class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   HandlerFactory(const Router& router, Authenticator authenticate, Poco::Logger& accessLog,
-                 Poco::Logger& errorLog)
-      : router_(router), authenticate_(std::move(authenticate)), accessLog_(accessLog), errorLog_(errorLog) {}
+                 Poco::Logger& errorLog, TicketAuthenticator authenticateTicket = nullptr)
+      : router_(router),
+        authenticate_(std::move(authenticate)),
+        authenticateTicket_(std::move(authenticateTicket)),
+        accessLog_(accessLog),
+        errorLog_(errorLog) {}
 
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest& request) override;
@@ -43,6 +51,7 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   friend class RoutingHandler;
   const Router& router_;
   Authenticator authenticate_;
+  TicketAuthenticator authenticateTicket_;
   Poco::Logger& accessLog_;
   Poco::Logger& errorLog_;
   std::atomic<int> inFlight_{0};

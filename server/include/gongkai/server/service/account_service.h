@@ -95,6 +95,8 @@ class AccountService {
   // The principal a bearer token stands for; kUnauthenticated when it is malformed, unknown,
   // expired or revoked, or its account is disabled.
   core::Result<Subject> authenticate(const std::string& token, const std::string& address);
+  // The same for a token known by its id (a download ticket names its session so).
+  core::Result<Subject> authenticateSession(std::int64_t tokenId, const std::string& address);
   core::Status logout(const Subject& subject);
   // An API token for `username` (the caller's own unless given), valid for `days`.
   core::Result<IssuedToken> createApiToken(const Subject& subject, const std::string& username,
@@ -124,6 +126,10 @@ class AccountService {
   // Failed logins for names that are not accounts, kept in memory and slowed down alike. With
   // `failed` counts one more; returns the seconds to wait while the name is held back.
   std::optional<int> countUnknownFailure(const std::string& username, bool failed);
+  // The subject a token record stands for, when it is still good.
+  core::Result<Subject> subjectOf(store::ReadSession& rs,
+                                  const std::optional<store::TokenRecord>& record,
+                                  const std::string& address);
 
   store::Store& store_;
   PolicyService& policies_;

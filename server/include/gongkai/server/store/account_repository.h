@@ -71,6 +71,7 @@ class AccountRepository {
                                   const TokenRecord& token);
   static std::optional<TokenRecord> tokenByDigest(ReadSession& rs, const std::string& digest);
   static std::optional<TokenRecord> tokenById(Transaction& tx, std::int64_t id);
+  static std::optional<TokenRecord> tokenById(ReadSession& rs, std::int64_t id);
   static std::vector<TokenRecord> tokensOf(ReadSession& rs, std::int64_t userId);
   static void revokeToken(Transaction& tx, std::int64_t id, const std::string& when);
   // Revokes every token of a user still valid (a disabled account, a changed password).

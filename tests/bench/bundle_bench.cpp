@@ -300,6 +300,7 @@ int main(int argc, char** argv) {
   }
   const fs::path payload = dir / "payload";
   const fs::path marker = dir / ("generated-" + std::to_string(mib));
+  fs::create_directories(dir);  // a fresh machine has no such folder yet
   if (!fs::exists(marker)) {
     std::cout << "generating " << mib << " MiB of mixed files in " << payload << std::endl;
     for (const auto& entry : fs::directory_iterator(dir)) {

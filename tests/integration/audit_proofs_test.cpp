@@ -223,6 +223,9 @@ TEST_F(AuditProofsTest, BadProofRequestsGetProblemsNotPages) {
   // Entries past the end are simply not there; a range is capped, never an error.
   auto past = client().get("/api/v1/audit/entries?start=" + at(2) + "&end=" + at(100)).json()->getArray("entries");
   EXPECT_EQ(past->size(), 2u);
+  // The widest range there is: capped at the page size, never an overflow.
+  auto widest = client().get("/api/v1/audit/entries?start=0&end=9223372036854775807").json()->getArray("entries");
+  EXPECT_EQ(static_cast<std::int64_t>(widest->size()), entryAt(4));
   EXPECT_EQ(client().get("/api/v1/audit/proof/consistency?from=" + at(4) + "&to=" + at(4)).json()->getArray("proof")->size(), 0u);
 }
 

@@ -244,6 +244,22 @@ TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheAp
   EXPECT_EQ(entry->getValue<std::string>("outcome"), "not_disclosed");
   EXPECT_EQ(entry->getValue<std::string>("reason"), "涉及个人隐私");
   EXPECT_TRUE(entry->getValue<bool>("decided_on_time"));
+  EXPECT_FALSE(entry->has("answer"));  // written to the applicant, not released
+
+  // Decided without a summary, nothing of the text reaches the public log.
+  const auto second = visitor.postJson(
+      "/api/v1/disclosure-requests",
+      R"({"applicant":"李雷","content":"本人李雷申请公开本人入党材料","contact":"lilei@example.cn"})");
+  ASSERT_EQ(second.status, 201) << second.body;
+  const std::string secondPath =
+      "/api/v1/disclosure-requests/" + std::to_string(second.json()->getValue<Poco::Int64>("id"));
+  ASSERT_EQ(handler_->postJson(secondPath + "/decision",
+                               R"({"outcome":"not_disclosed","reason":"涉及个人隐私","answer":"李雷同志：不予公开"})")
+                .status,
+            200);
+  const auto after = visitor.get("/api/v1/disclosure-requests/log");
+  EXPECT_EQ(after.json()->getValue<Poco::Int64>("total"), 2);
+  EXPECT_EQ(after.body.find("李雷"), std::string::npos) << after.body;
   const auto audit = client().get("/api/v1/audit/entries?start=0&end=1000").body;
   for (const char* action :
        {"request.submit", "request.acknowledge", "request.extend", "request.decision"}) {

@@ -182,6 +182,27 @@ TEST_F(ProcedureApiTest, CatalogueItemsAreValidatedVersionedAndAudited) {
             "catalogue.update");
 }
 
+TEST_F(ProcedureApiTest, AnItemOnceRestrictedKeepsThatVersionFromThePublic) {
+  const std::string year = std::to_string(thisYear());
+  const std::int64_t id = item(
+      R"({"org_unit":"branch-1","year":)" + year +
+      R"(,"category":"DF","sub_item":6,"content":"查处违纪党员情况：张某某","scope":"restricted",)"
+      R"("mode":"proactive","period":"immediate","time_limit_working_days":5,)"
+      R"("channels":["meeting"],"responsible":"纪检委员"})");
+  const std::string path = "/api/v1/catalogue/" + std::to_string(id);
+  EXPECT_EQ(anonymous().get(path + "/versions").status, 404);
+  ASSERT_EQ(archivist_->request("PATCH", path, R"({"scope":"public","content":"查处违纪党员情况"})",
+                                "application/json", {{"If-Match", "\"v1\""}}).status, 200);
+  const auto seen = anonymous().get(path + "/versions");
+  ASSERT_EQ(seen.status, 200);
+  const auto versions = seen.json()->getArray("versions");
+  ASSERT_EQ(versions->size(), 1u);
+  EXPECT_EQ(versions->getObject(0)->getValue<int>("version"), 2);
+  EXPECT_EQ(seen.body.find("张某某"), std::string::npos);
+  // Its own unit's archivist still sees both.
+  EXPECT_EQ(archivist_->get(path + "/versions").json()->getArray("versions")->size(), 2u);
+}
+
 TEST_F(ProcedureApiTest, TheComplianceReportSetsPublicationsAgainstTheirWindows) {
   const std::string year = std::to_string(thisYear());
   const std::string twoYearsAgo = std::to_string(thisYear() - 2);

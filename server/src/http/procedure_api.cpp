@@ -88,8 +88,12 @@ class ProcedureRoutes {
     if (!current.ok()) return ex.sendProblem(current.error());
     auto all = catalogue_.versions(current.value().id);
     if (!all.ok()) return ex.sendProblem(all.error());
+    // Each version is judged by its own unit and scope, as document versions are: an item that
+    // was restricted once keeps that version to those who may see it.
     Array::Ptr items = new Array;
-    for (const auto& version : all.value()) items->add(service::CatalogueService::toJson(version));
+    for (const auto& version : all.value()) {
+      if (maySee(ex, version)) items->add(service::CatalogueService::toJson(version));
+    }
     Object::Ptr body = new Object;
     body->set("id", static_cast<Poco::Int64>(current.value().id));
     body->set("versions", items);

@@ -79,7 +79,8 @@ core::Result<std::int64_t> AuditService::size() {
 core::Result<std::vector<store::StoredAuditEntry>> AuditService::entries(std::int64_t start,
                                                                           std::int64_t end) {
   if (start < 0 || end < start) return badRange("需要 0 <= start <= end (need 0 <= start <= end)");
-  const std::int64_t count = std::min(end - start + 1, kMaxPage);
+  // end - start cannot overflow (both are >= 0); end - start + 1 could, for end = INT64_MAX.
+  const std::int64_t count = std::min(end - start, kMaxPage - 1) + 1;
   return list(start, count);  // leaf index i is seq i + 1, so seq > start begins at index start
 }
 

@@ -175,10 +175,13 @@ Object::Ptr RequestService::toJson(const DisclosureRequest& r, View view) const 
   Object::Ptr out = new Object;
   out->set("id", static_cast<Poco::Int64>(r.id));
   out->set("received_at", core::formatRfc3339(r.received_at));
-  // The public log shows the handler's summary where there is one: the text may name the
-  // applicant.
-  out->set("content",
-           view == View::kLog && !r.public_summary.empty() ? r.public_summary : r.content);
+  // The public log shows only what a handler released, the summary (null without one): the
+  // application's text and the answer to it may name the applicant.
+  if (view == View::kLog) {
+    out->set("content", r.public_summary.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(r.public_summary));
+  } else {
+    out->set("content", r.content);
+  }
   out->set("status", std::string(core::toString(r.status)));
   out->set("category", orNull(r.category));
   out->set("decide_by", r.decide_by.toString());
@@ -186,7 +189,7 @@ Object::Ptr RequestService::toJson(const DisclosureRequest& r, View view) const 
   out->set("extension_notice", orNull(r.extension_notice));
   out->set("outcome", orNull(r.outcome));
   out->set("reason", orNull(r.reason));
-  out->set("answer", orNull(r.answer));
+  if (view != View::kLog) out->set("answer", orNull(r.answer));
   Poco::JSON::Array::Ptr documents = new Poco::JSON::Array;
   for (std::int64_t id : r.document_ids) documents->add(static_cast<Poco::Int64>(id));
   out->set("document_ids", documents);

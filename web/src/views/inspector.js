@@ -1110,7 +1110,7 @@ async function requestSteps(x) {
     field('answer', tr('答复内容', 'Answer'), textarea({ rows: 5 })),
     docsField,
     field('category', tr('公开类别（可选）', 'Category (optional)'), select(await categoryOptions(tr('不变', 'unchanged')), {}, '')),
-    field('public_summary', tr('公开摘要（可选）', 'Public summary (optional)'), textarea({ rows: 2 }), tr('显示在公开的申请办理目录中，不要写申请人的信息。', 'Shown in the public log; leave out anything about the applicant.')),
+    field('public_summary', tr('公开摘要（可选）', 'Public summary (optional)'), textarea({ rows: 2 }), tr('答复公示只显示这段摘要（不填则不显示申请内容），不要写申请人的信息。', 'The public log shows only this summary (none: no text at all); leave out anything about the applicant.')),
   ], tr('提交决定', 'Record the decision'), {
     confirmText: tr('答复决定提交后不能修改，确定提交吗？', 'A decision cannot be changed afterwards. Record it?'),
     transform: (body) => {

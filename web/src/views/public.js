@@ -372,7 +372,7 @@ route({
       h('p', { class: 'muted' }, tr('只公示承办人同意公开的摘要与答复，不含申请人信息。', 'Only what the handler released, never who applied.')),
       table([
         { title: tr('收到', 'Received'), render: (r) => formatDate(r.received_at) },
-        { title: tr('申请事项', 'Request'), render: (r) => r.content },
+        { title: tr('申请事项', 'Request'), render: (r) => r.content ?? h('span', { class: 'muted' }, tr('（未公开摘要）', '(no summary released)')) },
         { title: tr('答复结果', 'Outcome'), render: (r) => label('outcome', r.outcome) },
         { title: tr('答复时间', 'Decided'), render: (r) => [formatDate(r.decided_at), r.decided_on_time === false ? h('span', { class: 'overdue' }, ' ' + tr('逾期', 'late')) : null] },
         { title: tr('公开的文件', 'Documents'), render: (r) => (r.document_ids || []).map((id) => h('a', { href: href('/documents/' + id) }, `#${id} `)) },

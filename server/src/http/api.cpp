@@ -531,7 +531,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
                                          services.blobs, services.categories, *access, options),
                 router);
   addAuditRoutes(router, services.audit, services.checkpoints, *access);
-  addSearchRoutes(router, services.search, services.categories, *access);
+  addSearchRoutes(router, services.search, services.documents, services.categories, *access);
   addAccountRoutes(router, services.accounts, services.policies, *access);
   addProcedureRoutes(router, services.catalogue, services.documents, services.policies,
                      services.categories, *access);

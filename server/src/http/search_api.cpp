@@ -48,9 +48,9 @@ std::vector<std::string> valuesOf(const Exchange& ex, const std::string& name) {
 
 class SearchRoutes {
  public:
-  SearchRoutes(service::SearchService& search, const policies::CategoryCatalogue& categories,
-               const Access& access)
-      : search_(search), categories_(categories), access_(access) {}
+  SearchRoutes(service::SearchService& search, service::DocumentService& documents,
+               const policies::CategoryCatalogue& categories, const Access& access)
+      : search_(search), documents_(documents), categories_(categories), access_(access) {}
 
   static void addTo(const std::shared_ptr<SearchRoutes>& self, Router& router,
                     const Access& access) {
@@ -188,6 +188,7 @@ class SearchRoutes {
     if (historyRefused) request.value().history = false;
     auto found = search_.search(request.value(), viewer);
     if (!found.ok()) return ex.sendProblem(found.error());
+    if (!viewer.sees_everything) dropHitsNoLongerVisible(ex, found.value());
     const indexer::SearchResult& result = found.value();
     Object::Ptr body = new Object;
     body->set("query", request.value().query);
@@ -237,6 +238,20 @@ class SearchRoutes {
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
+  // The index follows the store a moment behind (the outbox worker), so a document withdrawn or
+  // made internal a moment ago may still be indexed as the public saw it. Each document hit is
+  // checked against the store's current version before it is shown: one the caller may no
+  // longer see is left out, snippet and all. (Totals and facet counts stay the index's until it
+  // catches up; they name no content.) Callers who see everything need no check.
+  void dropHitsNoLongerVisible(const Exchange& ex, indexer::SearchResult& result) {
+    std::erase_if(result.hits, [&](const indexer::SearchHit& hit) {
+      if (hit.type != indexer::kTypeDocument) return false;
+      auto current = documents_.get(hit.document_id);
+      if (!current.ok()) return true;
+      return current.value().version != hit.version && !access_.maySee(ex, current.value());
+    });
+  }
+
   void status(Exchange& ex) {
     auto status = search_.status();
     if (!status.ok()) return ex.sendProblem(status.error());
@@ -269,6 +284,7 @@ class SearchRoutes {
   }
 
   service::SearchService& search_;
+  service::DocumentService& documents_;
   const policies::CategoryCatalogue& categories_;
   const Access& access_;
 };
@@ -276,8 +292,10 @@ class SearchRoutes {
 }  // namespace
 
 void addSearchRoutes(Router& router, service::SearchService& search,
+                     service::DocumentService& documents,
                      const policies::CategoryCatalogue& categories, const Access& access) {
-  SearchRoutes::addTo(std::make_shared<SearchRoutes>(search, categories, access), router, access);
+  SearchRoutes::addTo(std::make_shared<SearchRoutes>(search, documents, categories, access), router,
+                      access);
 }
 
 }  // namespace gongkai::server::http

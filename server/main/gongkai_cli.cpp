@@ -21,6 +21,7 @@
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/service/account_service.h"
 #include "gongkai/server/service/policy_service.h"
+#include "gongkai/server/store/data_folder_lock.h"
 #include "gongkai/server/store/store.h"
 #include "gongkai/server/service/signing_key.h"
 
@@ -233,6 +234,11 @@ int userAdd(const std::vector<std::string>& args) {
     std::cerr << policySet.error().message << "\n";
     return kExitUsage;
   }
+  auto claimed = gongkai::server::store::DataFolderLock::acquire(dataDir);
+  if (!claimed.ok()) {
+    std::cerr << "错误 (error): " << claimed.error().message << "\n";
+    return kExitFault;
+  }
   auto store = gongkai::server::store::Store::open(dataDir);
   if (!store.ok()) {
     std::cerr << store.error().message << "\n";
@@ -264,6 +270,15 @@ int rotateKey(const std::vector<std::string>& args) {
     return usage();
   }
   if (keyFile.empty() && dataDir.empty()) return usage();
+  std::unique_ptr<gongkai::server::store::DataFolderLock> claimed;
+  if (!dataDir.empty()) {
+    auto lock = gongkai::server::store::DataFolderLock::acquire(dataDir);
+    if (!lock.ok()) {
+      std::cerr << "错误 (error): " << lock.error().message << "\n";
+      return kExitFault;
+    }
+    claimed = std::move(lock).value();
+  }
   if (keyFile.empty()) keyFile = gongkai::server::app::defaultSigningKeyFile(dataDir);
   if (origin.empty()) {
     // The log keeps its name: the one the current key signs under.

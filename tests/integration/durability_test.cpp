@@ -241,6 +241,33 @@ TEST_F(DurabilityTest, CommandLineOverridesTheConfigFileAndRequestsAreLogged) {
   EXPECT_TRUE(std::filesystem::exists(dataDir() + "/store.db"));
 }
 
+TEST_F(DurabilityTest, ASecondWriterOnALiveDataFolderIsRefusedAndTheFirstCarriesOn) {
+  ASSERT_EQ(client().postJson("/api/v1/documents", sampleMetadata("锁前")).status, 201);
+  std::string output;
+  // A second server on the same folder.
+  EXPECT_EQ(runCommand({GONGKAI_SERVER_BINARY, "--data-dir", dataDir(), "--port", "0"}, output), 69)
+      << output;
+  EXPECT_NE(output.find("正由另一个进程使用"), std::string::npos) << output;
+  EXPECT_NE(output.find("pid " + std::to_string(server().pid())), std::string::npos) << output;
+  // An account made behind the running server's back.
+  EXPECT_EQ(runCommand({"sh", "-c", "echo a-long-enough-password | " + std::string(GONGKAI_CLI_BINARY) +
+                                        " user add sneaky --role admin --data-dir " + dataDir()},
+                       output),
+            1)
+      << output;
+  EXPECT_NE(output.find("通过 API"), std::string::npos) << output;
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "rotate-key", "--data-dir", dataDir()}, output), 1) << output;
+  // The first server never noticed: it still writes, its port file is there, the log verifies.
+  ASSERT_EQ(client().postJson("/api/v1/documents", sampleMetadata("锁后")).status, 201);
+  EXPECT_TRUE(std::filesystem::exists(dataDir() + "/server.port"));
+  EXPECT_EQ(client().get("/api/v1/users/sneaky").status, 404);
+  EXPECT_EQ(verifyLog(output), 0) << output;  // readers take no claim
+  // Once it is gone (even by kill -9), the folder is free again.
+  server().kill();
+  restart();
+  EXPECT_EQ(client().get("/healthz").status, 200);
+}
+
 TEST_F(DurabilityTest, DemoDataLoadsOnceFromTheSeeds) {
   restart({"--demo"});
   const auto count = documentCount();

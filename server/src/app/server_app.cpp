@@ -24,6 +24,7 @@
 #include "gongkai/server/app/listener.h"
 #include "gongkai/server/http/api.h"
 #include "gongkai/server/http/handler_factory.h"
+#include "gongkai/server/store/data_folder_lock.h"
 
 namespace gongkai::server::app {
 namespace fs = std::filesystem;
@@ -162,6 +163,12 @@ int ServerApp::main(const std::vector<std::string>&) {
   // Documents are checked against the categories read at start; a reload changes who may see
   // and do what, a changed category list takes a restart.
   const policies::CategoryCatalogue categories = policySet.value().categories;
+  // Before anything in the folder is touched: one writer at a time.
+  auto claimed = store::DataFolderLock::acquire(config.data_dir);
+  if (!claimed.ok()) {
+    std::cerr << claimed.error().message << std::endl;
+    return kExitUnavailable;
+  }
   auto opened = store::Store::open(config.data_dir);
   if (!opened.ok()) {
     std::cerr << opened.error().message << std::endl;

@@ -1,6 +1,7 @@
 // gongkai: administrative commands: verify the audit log, rotate the checkpoint signing key,
 // extract the text of a file (the server runs that one as its isolated extractor).
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -388,6 +389,7 @@ int extractText(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ::umask(0077);  // what `user add` and `rotate-key` write is the server account's alone
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") return usage();
   const std::string command = args[0];

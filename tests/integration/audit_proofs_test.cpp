@@ -295,6 +295,25 @@ TEST_F(AuditProofsTest, TheSigningKeyIsPrivateAndOutsideTheDatabase) {
   const std::string listed = readFile(dataDir() + "/keys/verifier-keys.txt");
   EXPECT_NE(listed.find(client().get("/api/v1/audit/key").body), std::string::npos);
   EXPECT_EQ(readFile(dataDir() + "/store.db").find("PRIVATE KEY"), std::string::npos);
+  // What the server writes is its own alone, whatever umask it was started with (the tests run
+  // with 022): the store with its password hashes and contacts, the logs, the blobs.
+  ASSERT_EQ(client().postMultipart("/api/v1/documents",
+                                   {{"metadata", "", "application/json", sampleMetadata("权限"), ""},
+                                    {"file", "a.txt", "text/plain", "党务公开", ""}}).status, 201);
+  server().stop();  // the access log is written
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dataDir())) {
+    struct stat info {};
+    ASSERT_EQ(::lstat(entry.path().c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 077, 0u) << entry.path() << " mode " << std::oct << (info.st_mode & 0777);
+  }
+  // A signing key that others may read is refused, as ssh refuses one.
+  ::chmod((dataDir() + "/keys/checkpoint-signing.pem").c_str(), 0644);
+  std::string output;
+  EXPECT_EQ(runCommand({GONGKAI_SERVER_BINARY, "--data-dir", dataDir(), "--port", "0"}, output), 78) << output;
+  EXPECT_NE(output.find("chmod 600"), std::string::npos) << output;
+  ::chmod((dataDir() + "/keys/checkpoint-signing.pem").c_str(), 0600);
+  restart();
+  EXPECT_EQ(client().get("/healthz").status, 200);
 }
 
 TEST_F(AuditProofsTest, AnExportVerifiesOfflineAndEveryTamperIsNamed) {

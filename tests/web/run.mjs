@@ -50,6 +50,9 @@ const ACCESS = {
 
 const ORDER = ['public', 'archivist', 'reviewer', 'inspector', 'committee', 'admin'];
 
+// The server under test, stopped should main() fail before it stops it itself.
+let running = null;
+
 function freeServer() {
   return new Promise(async (resolve, reject) => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gongkai-web-'));
@@ -81,6 +84,7 @@ async function main() {
   if (!existsSync(browserPath)) throw new Error('no Chromium at ' + browserPath + ' (apt-get install chromium)');
   await mkdir(outDir, { recursive: true });
   const server = await freeServer();
+  running = server;
   const { baseUrl } = server;
   const tokens = {};
   const users = { admin: { username: 'admin', password: server.adminPassword } };
@@ -176,6 +180,7 @@ async function main() {
   await browser.close();
   server.child.removeAllListeners('exit');
   server.child.kill('SIGTERM');
+  running = null;
   const failed = results.filter((r) => !r.ok).length;
   if (failed) console.log('server log (tail):\n' + server.log().split('\n').slice(-30).join('\n'));
   else await rm(server.dataDir, { recursive: true, force: true });
@@ -217,4 +222,9 @@ async function checkAccess(page, role, spec) {
 
 function indent(text) { return text.split('\n').map((l) => '     ' + l).join('\n'); }
 
-main().catch((error) => { console.error(error); console.log('0 passed, 1 failed'); process.exit(1); });
+main().catch((error) => {
+  console.error(error);
+  if (running) { running.child.removeAllListeners('exit'); running.child.kill('SIGTERM'); }
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});

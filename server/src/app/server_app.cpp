@@ -1,5 +1,7 @@
 #include "gongkai/server/app/server_app.h"
 
+#include <sys/stat.h>
+
 #include <Poco/AsyncChannel.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FileChannel.h>
@@ -135,6 +137,9 @@ void ServerApp::onOption(const std::string& name, const std::string& value) {
 
 int ServerApp::main(const std::vector<std::string>&) {
   if (helpRequested_) return EXIT_OK;
+  // Everything the server writes is its own: the store (password hashes, names and contacts),
+  // the logs, blobs and bundles are for this account alone, whatever umask it was started with.
+  ::umask(0077);
   Poco::Logger& log = logger();
   ServerConfig config;
   try {

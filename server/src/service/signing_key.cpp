@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -65,6 +66,19 @@ core::Status ensureKeyFolder(const fs::path& keyFile) {
   return core::okStatus();
 }
 
+// A private key that others may read is no longer private: refuse it, as ssh does, rather than
+// sign with it. The operator tightens it (chmod 600) or rotates the key.
+core::Status requirePrivateMode(const std::string& keyFile) {
+  struct stat info {};
+  if (::stat(keyFile.c_str(), &info) != 0) return core::okStatus();  // missing: made below
+  if ((info.st_mode & 077) == 0) return core::okStatus();
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%03o", static_cast<unsigned>(info.st_mode & 0777));
+  return ioError("签名密钥文件 " + keyFile + " 的权限为 " + mode +
+                 "，其他用户可读：请执行 chmod 600 后重启，或更换密钥 (the signing key is readable by others, mode " +
+                 mode + ": chmod 600 it, or rotate the key)");
+}
+
 // Appends the verifier key to the list beside the key file unless it is there already.
 core::Status listVerifierKey(const std::string& keyFile, const core::note::VerifierKey& key) {
   const fs::path path = verifierKeysPath(keyFile);
@@ -105,6 +119,7 @@ core::Result<CheckpointSigner> loadOrCreateSigningKey(const std::string& keyFile
                                                       const std::string& name) {
   if (!core::note::isValidKeyName(name)) return badOrigin(name);
   if (auto folder = ensureKeyFolder(keyFile); !folder.ok()) return folder.error();
+  if (auto mode = requirePrivateMode(keyFile); !mode.ok()) return mode.error();
   if (auto pem = readFile(keyFile)) {
     auto key = core::Ed25519Signer::fromPem(*pem);
     if (!key.ok()) return ioError("签名密钥文件无法读取 (cannot read signing key) " + keyFile + ": " + key.error().message);

@@ -231,6 +231,13 @@ TEST_F(DurabilityTest, CommandLineOverridesTheConfigFileAndRequestsAreLogged) {
   ASSERT_EQ(made.status, 201);
   const std::string receipt = made.json()->getValue<std::string>("receipt");
   EXPECT_EQ(anonymous().get("/api/v1/feedback/receipt/" + receipt + "?x=1").status, 200);
+  // Percent-encoded, the path and the query name are the same to the router: the log too.
+  EXPECT_EQ(anonymous().get("/api/v1/feedback/receipt%2F" + receipt).status, 200);
+  const auto ticket = client().postJson("/api/v1/auth/download-tickets", R"({"path":"/api/v1/audit/keys"})");
+  ASSERT_EQ(ticket.status, 201);
+  const std::string url = ticket.json()->getValue<std::string>("url");
+  const std::string ticketValue = url.substr(url.find("ticket=") + 7);
+  EXPECT_EQ(anonymous().get("/api/v1/audit/keys?tick%65t=" + ticketValue).status, 200);
   server().stop();  // flushes the asynchronous access log
   const std::string log = readFile(temp_ / "access.log");
   EXPECT_NE(log.find("\"GET /healthz?probe=1 HTTP/1.1\" 200"), std::string::npos) << log;
@@ -238,6 +245,8 @@ TEST_F(DurabilityTest, CommandLineOverridesTheConfigFileAndRequestsAreLogged) {
   EXPECT_NE(log.find("\"GET /api/v1/feedback/receipt/…?x=1 HTTP/1.1\" 200"), std::string::npos)
       << log;
   EXPECT_EQ(log.find(receipt), std::string::npos) << log;
+  EXPECT_EQ(log.find(ticketValue), std::string::npos) << log;
+  EXPECT_NE(log.find("\"GET /api/v1/audit/keys?ticket=… HTTP/1.1\" 200"), std::string::npos) << log;
   EXPECT_TRUE(std::filesystem::exists(dataDir() + "/store.db"));
 }
 

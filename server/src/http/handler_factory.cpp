@@ -43,7 +43,7 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
     try {
       route(exchange);
     } catch (const std::exception& e) {
-      factory_.errorLog_.error("unhandled error on %s %s: %s", request.getMethod(), request.getURI(),
+      factory_.errorLog_.error("unhandled error on %s %s: %s", request.getMethod(), loggableUri(exchange),
                                std::string(e.what()));
       if (!response.sent()) {
         response.setKeepAlive(false);
@@ -140,17 +140,26 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
     return core::okStatus();
   }
 
-  // A receipt code is the only credential for a feedback case or an application, and a download
-  // ticket one for its path: the access log keeps "/receipt/…" and "ticket=…" instead.
-  static std::string withoutCredentials(std::string uri) {
-    for (const std::string_view marker : {std::string_view("/receipt/"), std::string_view("ticket=")}) {
-      const auto at = uri.find(marker);
-      if (at == std::string::npos) continue;
-      const auto end = uri.find_first_of("/?#&", at + marker.size());
-      uri = uri.substr(0, at + marker.size()) + "…" +
-            (end == std::string::npos ? std::string() : uri.substr(end));
+  // The request as the logs may show it. A receipt code is the only credential for a feedback
+  // case or an application, and a download ticket one for its path: the logs keep "/receipt/…"
+  // and "ticket=…" instead. Built from the decoded path and query the router saw, so no
+  // percent-encoding ("receipt%2F…", "tick%65t=") slips past.
+  static std::string loggableUri(const Exchange& exchange) {
+    std::string path = exchange.path;
+    constexpr std::string_view kReceipt = "/receipt/";
+    if (const auto at = path.find(kReceipt); at != std::string::npos) {
+      const auto end = path.find('/', at + kReceipt.size());
+      path = path.substr(0, at + kReceipt.size()) + "…" +
+             (end == std::string::npos ? std::string() : path.substr(end));
     }
-    return uri;
+    std::string query;
+    for (const auto& [name, value] : exchange.query) {
+      std::string encodedName, encodedValue;
+      Poco::URI::encode(name, "&=+#%?", encodedName);
+      Poco::URI::encode(value, "&=+#%?", encodedValue);
+      query += (query.empty() ? "?" : "&") + encodedName + "=" + (name == "ticket" ? "…" : encodedValue);
+    }
+    return path + query;
   }
 
   void logAccess(const Exchange& exchange, std::chrono::steady_clock::time_point started) {
@@ -159,7 +168,7 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
     std::ostringstream line;
     line << exchange.subject.address << " " << exchange.subject.id << " ["
          << core::formatRfc3339(core::nowUtc()) << "] \"" << exchange.request.getMethod() << " "
-         << withoutCredentials(exchange.request.getURI()) << " " << exchange.request.getVersion()
+         << loggableUri(exchange) << " " << exchange.request.getVersion()
          << "\" "
          << static_cast<int>(exchange.response.getStatus()) << " "
          << (exchange.response.hasContentLength() ? exchange.response.getContentLength64() : -1)

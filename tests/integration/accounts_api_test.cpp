@@ -278,6 +278,29 @@ TEST_F(AccountsApiTest, ParallelGuessesMeetTheLockAndUnknownNamesAnswerAlike) {
   EXPECT_EQ(loginResponse("nobody9", "x").status, 429);
 }
 
+TEST_F(AccountsApiTest, AFloodOfMadeUpNamesCostsNeitherHashesPastTheLimitNorAuditEntries) {
+  restart({"-D", "gongkai.auth.attempts_per_address_per_minute=5"});
+  const std::int64_t before = auditSize();
+  // Made-up names (a password typed into the name field among them) fail and are counted in
+  // memory only: the append-only log keeps neither the attempts nor what was typed.
+  for (const char* name : {"nobody1", "nobody2", "MyS3cretPassw0rd", "nobody4", "nobody5"}) {
+    EXPECT_EQ(loginResponse(name, "x").status, 401) << name;
+  }
+  EXPECT_EQ(auditSize(), before);
+  for (const char* file : {"/store.db", "/store.db-wal"}) {
+    if (std::filesystem::exists(dataDir() + file)) {
+      EXPECT_EQ(readFile(dataDir() + file).find("MyS3cretPassw0rd"), std::string::npos) << file;
+    }
+  }
+  // The sixth attempt from this address within the minute is turned away before any hash.
+  const auto turnedAway = loginResponse("nobody6", "x");
+  EXPECT_EQ(turnedAway.status, 429) << turnedAway.body;
+  EXPECT_EQ(turnedAway.json()->getValue<std::string>("code"), "too_many_attempts");
+  EXPECT_GE(std::stoi(turnedAway.header("retry-after")), 1);
+  EXPECT_LE(std::stoi(turnedAway.header("retry-after")), 60);
+  EXPECT_EQ(auditSize(), before);
+}
+
 TEST_F(AccountsApiTest, OwnPasswordChangeIsCheckedLikeALoginAndEndsEverySession) {
   const std::string token = userWithRole("member9", "member");
   const HttpClient member = anonymous().as(token);

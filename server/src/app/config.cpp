@@ -58,6 +58,8 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.login_slow_after_failures = c.getInt("gongkai.auth.slow_after_failures", s.login_slow_after_failures);
   s.login_lock_after_failures = c.getInt("gongkai.auth.lock_after_failures", s.login_lock_after_failures);
   s.login_lock_minutes = c.getInt("gongkai.auth.lock_minutes", s.login_lock_minutes);
+  s.login_attempts_per_address_per_minute =
+      c.getInt("gongkai.auth.attempts_per_address_per_minute", s.login_attempts_per_address_per_minute);
   return s;
 }
 

@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <thread>
+
 #include <Poco/AsyncChannel.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FileChannel.h>
@@ -155,6 +158,7 @@ int ServerApp::main(const std::vector<std::string>&) {
       config.search_poll_milliseconds < 1 || config.session_hours < 1 || config.api_token_max_days < 1 ||
       config.pbkdf2_iterations < core::kMinimumPbkdf2Iterations || config.pbkdf2_iterations > 10000000 ||
       config.login_slow_after_failures < 1 || config.login_lock_after_failures < 1 ||
+      config.login_attempts_per_address_per_minute < 1 ||
       config.login_lock_minutes < 1) {
     std::cerr << "配置错误 (configuration error): port, threads or limits out of range" << std::endl;
     return kExitConfig;
@@ -199,6 +203,9 @@ int ServerApp::main(const std::vector<std::string>&) {
   auth.api_token_max_days = config.api_token_max_days;
   auth.pbkdf2_iterations = config.pbkdf2_iterations;
   auth.slow_after_failures = config.login_slow_after_failures;
+  auth.login_attempts_per_address_per_minute = config.login_attempts_per_address_per_minute;
+  // Password checks never take every core: the other half (at least one) serves the rest.
+  auth.concurrent_password_checks = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
   auth.lock_after_failures = config.login_lock_after_failures;
   auth.lock_duration = std::chrono::minutes(config.login_lock_minutes);
   if (config.pbkdf2_iterations < core::kDefaultPbkdf2Iterations) {

@@ -190,7 +190,9 @@ AccountService::AccountService(store::Store& store, PolicyService& policies, Aut
     : store_(store),
       policies_(policies),
       options_(options),
-      dummyHash_(core::hashPassword("no such user", options.pbkdf2_iterations)) {
+      dummyHash_(core::hashPassword("no such user", options.pbkdf2_iterations)),
+      throttle_(LoginThrottle::Options{options.login_attempts_per_address_per_minute,
+                                       options.concurrent_password_checks}) {
   refreshUnits();
 }
 
@@ -587,6 +589,21 @@ std::variant<UserRecord, LoginRefusal> AccountService::attempt(const std::string
                         wait};
   };
 
+  // Floods are turned away before they cost a hash or an audit entry: too many attempts from
+  // one address, or every password-check slot taken.
+  if (auto wait = throttle_.admit(address, core::nowUtc())) {
+    return LoginRefusal{Error::make(ErrorCode::kTooManyRequests, "too_many_attempts",
+                                    "登录尝试过于频繁，请 " + std::to_string(*wait) +
+                                        " 秒后再试 (too many login attempts from this address)"),
+                        *wait};
+  }
+  const LoginThrottle::Slot slot(throttle_);
+  if (!slot.acquired()) {
+    return LoginRefusal{Error::make(ErrorCode::kTooManyRequests, "login_busy",
+                                    "登录请求过多，请稍后再试 (too many logins at once; try again)"),
+                        1};
+  }
+
   // The attempt is counted as a failure before the password is checked, so guesses sent in
   // parallel meet the lock too; a match clears the count again.
   std::optional<UserRecord> attempted;
@@ -611,18 +628,26 @@ std::variant<UserRecord, LoginRefusal> AccountService::attempt(const std::string
   if (!counted.ok()) return LoginRefusal{counted.error(), 0};
   if (wait > 0) return locked(wait);
   if (!attempted) {
-    // Unknown names are slowed down alike, so the answers do not tell which accounts exist.
-    if (auto unknownWait = countUnknownFailure(username, false)) return locked(*unknownWait);
+    // Unknown names are slowed down alike, so the answers do not tell which accounts exist. They
+    // are counted in memory, not audited: the log proves what happened to accounts, and a flood
+    // of made-up names must not grow it forever (nor keep whatever was typed as a name).
+    if (auto unknownWait = countUnknownFailure(username, false)) {
+      return LoginRefusal{Error::make(ErrorCode::kTooManyRequests, "account_locked",
+                                      "登录失败次数过多，请 " + std::to_string(*unknownWait) +
+                                          " 秒后再试 (too many failed logins; try again later)"),
+                          *unknownWait};
+    }
   }
 
   // Always one hash, so an unknown name answers as slowly as a wrong password.
   const bool matches =
       core::verifyPassword(password, attempted ? attempted->password_hash : dummyHash_);
-  if (!attempted || attempted->disabled || !matches) {
-    if (!attempted) countUnknownFailure(username, true);
-    auditOnly("auth.login_failed", !attempted            ? "unknown_user"
-                                   : attempted->disabled ? "disabled"
-                                                         : "wrong_password");
+  if (!attempted) {
+    countUnknownFailure(username, true);
+    return LoginRefusal{badCredentials(), 0};
+  }
+  if (attempted->disabled || !matches) {
+    auditOnly("auth.login_failed", attempted->disabled ? "disabled" : "wrong_password");
     return LoginRefusal{badCredentials(), 0};
   }
   return *attempted;

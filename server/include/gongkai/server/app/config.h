@@ -57,6 +57,7 @@ struct ServerConfig {
   int login_slow_after_failures = 3;
   int login_lock_after_failures = 10;
   int login_lock_minutes = 15;
+  int login_attempts_per_address_per_minute = 60;
 
   // The signing key file, with the default filled in.
   std::string signingKeyFile() const;

@@ -16,6 +16,7 @@
 #include "gongkai/core/result.h"
 #include "gongkai/core/time.h"
 #include "gongkai/policies/policy_engine.h"
+#include "gongkai/server/service/login_throttle.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/store/account_repository.h"
@@ -33,6 +34,9 @@ struct AuthOptions {
   int lock_after_failures = 10;
   std::chrono::seconds lock_duration{15 * 60};
   std::size_t min_password_length = 12;
+  // Before any password check or audit write (see LoginThrottle).
+  int login_attempts_per_address_per_minute = 60;
+  int concurrent_password_checks = 1;
 };
 
 // A new bearer token, shown once.
@@ -139,6 +143,7 @@ class AccountService {
     int failures = 0;
     core::TimePoint until{};
   };
+  LoginThrottle throttle_;
   std::mutex unknownMutex_;
   std::map<std::string, UnknownName> unknownFailures_;
   std::mutex refreshMutex_;

@@ -40,10 +40,17 @@ export function url(path, params) {
   return u.pathname + u.search;
 }
 
+// A 401 means our token is no longer accepted, except when it answers a password the user typed
+// (POST /auth/password with a wrong current password: invalid_credentials): the session is
+// still good then, and dropping it would throw the form and its message away.
+function tokenRefused(status, problem) {
+  return status === 401 && !!token() && !(problem && problem.code === 'invalid_credentials');
+}
+
 async function failure(response) {
   let problem = null;
   try { problem = await response.json(); } catch { /* not JSON */ }
-  if (response.status === 401 && token()) {
+  if (tokenRefused(response.status, problem)) {
     setToken(null);
     for (const listener of signedOutListeners) listener();
   }
@@ -91,7 +98,7 @@ export function upload(method, path, formData, { onProgress, ifMatch } = {}) {
       try { parsed = JSON.parse(xhr.responseText); } catch { /* empty */ }
       if (xhr.status >= 200 && xhr.status < 300) resolve(parsed);
       else {
-        if (xhr.status === 401 && token()) { setToken(null); for (const l of signedOutListeners) l(); }
+        if (tokenRefused(xhr.status, parsed)) { setToken(null); for (const l of signedOutListeners) l(); }
         reject(new ApiError(xhr.status, parsed));
       }
     };

@@ -5,7 +5,7 @@ import { tr, setLanguage, language, label } from './i18n.js';
 import * as api from './api.js';
 import { session, loadSession, signIn, signOut, signedIn, categories, units } from './session.js';
 import { allRoutes, current, navigate, href, route } from './router.js';
-import { field, input, busy, describe, errorBlock } from './ui.js';
+import { field, input, busy, describe, errorBlock, notice } from './ui.js';
 import './views/public.js';
 
 // The screens of signed-in roles are loaded only when someone signs in (or opens one of their
@@ -74,14 +74,27 @@ function navigation(active) {
 
 export async function render() {
   const mine = ++renderCount;
-  if (signedIn() || !current().route) await loadRoleViews();
+  // The role screens are separate files: one that cannot be fetched (the network, or a new
+  // version of the workbench installed meanwhile) must say so rather than leave the old screen.
+  let viewsFailed = null;
+  if (signedIn() || !current().route) {
+    try { await loadRoleViews(); } catch (err) { viewsFailed = err; }
+  }
   if (mine !== renderCount) return;
+  if (viewsFailed) console.warn(viewsFailed);
   const { route: r, params, query } = current();
   const main = h('main', { id: 'main', tabindex: '-1' });
   clear(app,
     h('a', { class: 'skip', href: '#main', onclick: (e) => { e.preventDefault(); main.focus(); } }, tr('跳到正文', 'Skip to content')),
     header(), h('div', { class: 'layout' }, navigation(r), main),
     h('footer', { class: 'foot' }, tr('每一次修改都记录在可校验的审计链中。', 'Every change is recorded in a verifiable audit log.')));
+  const reloadHint = tr('部分页面未能加载（可能是网络中断，或系统刚刚更新），请刷新浏览器后重试。', 'Some screens could not be loaded (the network, or the workbench was just updated); reload the page and try again.');
+  if (!r && viewsFailed) {
+    document.title = tr('页面加载失败', 'Loading failed') + ' · 公开';
+    clear(main, h('h1', null, tr('页面加载失败', 'Loading failed')), h('p', { class: 'form-error', role: 'alert' }, reloadHint));
+    return;
+  }
+  if (viewsFailed) notice(reloadHint, 'error');
   if (!r) {
     document.title = tr('页面不存在', 'Not found') + ' · 公开';
     clear(main, h('h1', null, tr('页面不存在', 'No such page')), h('p', null, h('a', { href: '#/board' }, tr('返回公开栏', 'Back to the board'))));
@@ -110,7 +123,7 @@ export async function render() {
 route({
   path: '/login', title: ['登录', 'Sign in'], group: 'account', nav: false,
   render(main, params, query) {
-    if (signedIn()) { navigate(query.get('next') || '/board'); return; }
+    if (signedIn()) { navigate(inApp(query.get('next')) || '/board'); return; }
     const form = h('form', { class: 'stack narrow', novalidate: true },
       field('username', tr('用户名', 'User name'), input({ autocomplete: 'username', required: true, autofocus: true })),
       field('password', tr('密码', 'Password'), input({ type: 'password', autocomplete: 'current-password', required: true })),
@@ -119,14 +132,21 @@ route({
       e.preventDefault();
       busy(form.querySelector('button'), form, async () => {
         await signIn(form.elements.username.value.trim(), form.elements.password.value);
-        const next = query.get('next');
+        const next = inApp(query.get('next'));
         navigate(next && next !== '/login' ? next.split('?')[0] : landing(), next ? Object.fromEntries(new URLSearchParams(next.split('?')[1] || '')) : undefined);
       });
     });
     clear(main, h('h1', null, tr('登录', 'Sign in')), form,
       h('p', { class: 'muted' }, tr('公众无需登录即可查阅公开栏、检索和提交意见。', 'The public may read the board, search and send feedback without an account.')));
+    // autofocus works only for the first page of a visit; after signing out it would not.
+    form.elements.username.focus();
   },
 });
+
+// `next` after signing in: a screen of this workbench ("/desk?tab=x"), never anything else.
+function inApp(next) {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : null;
+}
 
 // Where a role starts after signing in: the screen of its main task.
 function landing() {

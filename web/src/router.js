@@ -24,10 +24,22 @@ export function current() {
     const m = r.pattern.exec(path);
     if (!m) continue;
     const params = {};
-    r.keys.forEach((key, i) => { params[key] = decodeURIComponent(m[i + 1]); });
+    const values = r.keys.map((key, i) => decodeParam(m[i + 1]));
+    if (values.includes(null)) continue;
+    r.keys.forEach((key, i) => { params[key] = values[i]; });
     return { route: r, params, query, path };
   }
   return { route: null, params: {}, query, path };
+}
+
+// A parameter names one thing (an id, a user name, a unit code). Screens put it into API paths,
+// so a decoded "..", "a/b" or "x?y" would reach another address of the API with the user's
+// token: such an address, or one with a broken %-escape, matches no route.
+function decodeParam(raw) {
+  let value;
+  try { value = decodeURIComponent(raw); } catch { return null; }
+  if (value === '.' || value === '..' || /[/\\?#]/.test(value)) return null;
+  return value;
 }
 
 // navigate('/documents/3', {tab: 'history'})

@@ -12,9 +12,10 @@ export function field(name, text, control, hint) {
   control.id = id;
   if (!control.name && control.tagName !== 'DIV') control.name = name;
   const error = h('div', { class: 'field-error', id: id + '-error', role: 'alert' });
-  control.setAttribute('aria-describedby', id + '-error');
+  // The hint (what to type) is read out with the control, as the error is.
+  control.setAttribute('aria-describedby', hint ? `${id}-hint ${id}-error` : id + '-error');
   return h('div', { class: 'field', dataset: { field: name } },
-    h('label', { for: id }, text), control, hint ? h('div', { class: 'hint' }, hint) : null, error);
+    h('label', { for: id }, text), control, hint ? h('div', { class: 'hint', id: id + '-hint' }, hint) : null, error);
 }
 
 export function input(attrs) { return h('input', { type: 'text', ...attrs }); }
@@ -96,7 +97,7 @@ export function showProblem(form, err) {
 export function describe(err) {
   if (!err) return '';
   if (err.status === 0) return tr('无法连接服务器，请检查网络后重试。', 'Cannot reach the server; check the network and try again.');
-  if (err.status === 412) return tr('该文件已被他人修改，请刷新后再编辑（您填写的内容仍保留在表单中）。', 'Someone else changed this record meanwhile; reload it before editing (what you typed is still in the form).');
+  if (err.status === 412) return tr('该记录已被他人修改，请载入最新版本后再修改（您填写的内容仍保留在表单中）。', 'Someone else changed this record meanwhile; reload it before editing (what you typed is still in the form).');
   if (err.status === 403) return tr('您没有执行此操作的权限。', 'You may not do this.') + (err.message ? ` ${localMessage(err.message)}` : '');
   if (err.status === 429) return tr('操作过于频繁，请稍后再试。', 'Too many attempts; try again later.') + (err.message ? ` ${localMessage(err.message)}` : '');
   return localMessage(err.message) || tr('请求失败', 'Request failed');

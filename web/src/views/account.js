@@ -88,7 +88,16 @@ function passwordForm() {
         });
         throw err;
       }
-      await api.post('/auth/password', { current_password: current.value, new_password: next.value });
+      try {
+        await api.post('/auth/password', { current_password: current.value, new_password: next.value });
+      } catch (err) {
+        // The server answers a wrong current password as a failed sign-in (401); say it beside the field.
+        if (err.code === 'invalid_credentials') {
+          const message = '当前密码不正确 (the current password is wrong)';
+          throw new api.ApiError(err.status, { ...err.problem, detail: message, errors: [{ field: 'current_password', message }] });
+        }
+        throw err;
+      }
       await signedOutAfterPasswordChange();
     });
   });

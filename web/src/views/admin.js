@@ -390,7 +390,7 @@ async function renderUser(main, params) {
   const unitName = (code) => (unitList.find((u) => u.code === code) || {}).name || code;
   const self = session.user && session.user.username === user.username;
   const reload = () => navigate(`/admin/users/${encodeURIComponent(name)}`);
-  document.title = `${user.display_name} · ${tr('账户管理', 'Accounts')}`;
+  if (main.isConnected) document.title = `${user.display_name} · ${tr('账户管理', 'Accounts')}`;
 
   // Name and roles.
   const roles = rolesEditor(user.roles, defs, unitList);

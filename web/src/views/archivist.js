@@ -700,11 +700,14 @@ async function renderEdit(body, doc, ref) {
   const chooser = fileChooser({ takenNames: () => state.doc.files.map((f) => f.name) });
   const uploadButton = h('button', { type: 'submit' }, tr('上传所选文件', 'Upload the chosen files'));
   const showFiles = () => clear(filesBox, fileList(state.doc, { onRemove: removeFile }));
+  // A poll's answer may have been asked for before the latest upload or removal: an older
+  // version must not replace the newer one, whose ETag the next change sends as If-Match.
+  const polled = (later) => { if (later.version >= state.doc.version) { state.doc = later; showFiles(); } };
   const refresh = async () => {
     const fresh = await api.getFresh(`/documents/${doc.id}`);
-    state.doc = { ...fresh };
+    if (fresh.version >= state.doc.version) state.doc = { ...fresh };
     showFiles();
-    pollExtraction(fresh, filesBox, (later) => { state.doc = later; showFiles(); });
+    pollExtraction(fresh, filesBox, polled);
   };
   async function removeFile(file, button) {
     if (!window.confirm(tr(`删除附件“${file.name}”？（旧版本中仍保留记录）`, `Remove ${file.name}? (Earlier versions keep it.)`))) return;
@@ -739,7 +742,7 @@ async function renderEdit(body, doc, ref) {
     });
   });
   showFiles();
-  pollExtraction(doc, filesBox, (later) => { state.doc = later; showFiles(); });
+  pollExtraction(doc, filesBox, polled);
   clear(body,
     section(tr('修改文件信息', 'Edit the details'), form),
     section(tr('附件', 'Files'), filesForm));

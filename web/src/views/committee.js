@@ -317,7 +317,7 @@ async function renderBundle(main, params) {
     return;
   }
   const cat = cats.find((c) => c.code === bundle.category);
-  document.title = `${bundle.name} · ${tr('党务公开档案', 'Disclosure archive')}`;
+  if (main.isConnected) document.title = `${bundle.name} · ${tr('党务公开档案', 'Disclosure archive')}`;
   clear(main,
     h('p', { class: 'crumbs' }, h('a', { href: href('/archives') }, tr('年度归档包', 'Annual bundles')), ' / ', bundle.name),
     h('h1', null, bundle.name),

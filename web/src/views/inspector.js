@@ -43,7 +43,7 @@ const ACTIONS = {
   'catalogue.create': ['新增公开目录条目', 'Catalogue item added'],
   'catalogue.update': ['修改公开目录条目', 'Catalogue item changed'],
   'archive.create': ['生成年度归档包', 'Annual bundle made'],
-  'policy.reload': ['重新加载政策', 'Policies reloaded'],
+  'policy.reload': ['重新加载策略', 'Policies reloaded'],
   'unit.create': ['新建单位', 'Unit created'],
   'unit.update': ['修改单位', 'Unit changed'],
   'user.create': ['新建账户', 'Account created'],
@@ -61,7 +61,7 @@ const ACTIONS = {
 };
 const OBJECTS = {
   document: ['文件', 'Document'], feedback: ['意见', 'Feedback'], disclosure_request: ['公开申请', 'Application'],
-  catalogue_item: ['目录条目', 'Catalogue item'], archive: ['归档包', 'Archive bundle'], policy: ['政策', 'Policies'],
+  catalogue_item: ['目录条目', 'Catalogue item'], archive: ['归档包', 'Archive bundle'], policy: ['策略', 'Policies'],
   unit: ['单位', 'Unit'], user: ['账户', 'Account'],
 };
 const ACTORS = { system: ['系统', 'System'], demo: ['演示数据', 'Demo data'], anonymous: ['匿名', 'Anonymous'], cli: ['命令行', 'Command line'] };
@@ -174,9 +174,15 @@ function verifyControl(entry, describedBy) {
   return { button, out, run: () => button.click() };
 }
 
+// What an entry says, read from its canonical bytes: those are what 校验 checks, so the screen
+// never shows the server's parsed copy (`entry`) beside a check of other bytes.
+function entryOf(item) {
+  try { return JSON.parse(item.canonical); } catch { return item.entry || {}; }
+}
+
 // An audit entry in a timeline.
 function entryItem(item, { showObject = false } = {}) {
-  const e = item.entry || JSON.parse(item.canonical);
+  const e = entryOf(item);
   const headId = `entry-${item.seq}-${++verifyCounter}`;
   const control = verifyControl(item, headId);
   const li = h('li', { class: 'audit-entry', dataset: { seq: item.seq, action: e.action } },
@@ -208,8 +214,9 @@ async function objectEntries(type, id) {
   for (let guard = 0; guard < 1000; guard++) {
     const page = await api.get('/audit', { object_type: type, object_id: id, after, limit: 1000 });
     const entries = page.entries || [];
-    const unfiltered = entries.some((x) => !x.entry || !x.entry.object || x.entry.object.type !== type || String(x.entry.object.id) !== String(id));
-    out.push(...entries.filter((x) => x.entry && x.entry.object && x.entry.object.type === type && String(x.entry.object.id) === String(id)));
+    const about = (x) => { const e = entryOf(x); return !!e.object && e.object.type === type && String(e.object.id) === String(id); };
+    const unfiltered = entries.some((x) => !about(x));
+    out.push(...entries.filter(about));
     if (!entries.length || (!unfiltered && entries.length < 1000) || page.next_after >= page.size) break;
     after = page.next_after;
   }
@@ -218,7 +225,7 @@ async function objectEntries(type, id) {
 
 // The log as a dense table, one row an entry.
 function logTable(items) {
-  const rows = items.map((item) => ({ item, e: item.entry || JSON.parse(item.canonical) }));
+  const rows = items.map((item) => ({ item, e: entryOf(item) }));
   return wide(table([
     { title: tr('序号', 'No.'), class: 'num', render: (r) => String(r.item.seq) },
     { title: tr('时间', 'Time'), render: (r) => h('time', { datetime: r.e.time }, formatTime(r.e.time)) },
@@ -242,6 +249,7 @@ function verifyAllButton(list) {
       button.disabled = true;
       try {
         for (const li of list.querySelectorAll('li.audit-entry')) {
+          if (!list.isConnected) break; // the screen was left: stop asking the server
           li.verify();
           // One at a time: each waits for the one before to finish.
           const control = li.querySelector('button.verify');
@@ -910,7 +918,7 @@ route({
           { title: tr('状态', 'Status'), render: (x) => [tag('request_status', x.status), x.outcome ? [' ', label('outcome', x.outcome)] : null] },
           { title: tr('申请内容', 'Application'), render: (x) => h('a', { href: href(`/handling/requests/${x.id}`) }, excerpt(x.content)) },
           { title: tr('申请人', 'Applicant'), render: (x) => x.applicant },
-          { title: tr('登记期限', 'Acknowledge by'), render: (x) => (x.status === 'received' ? h('span', { class: x.acknowledge_by < today() ? 'overdue' : null }, x.acknowledge_by) : h('span', { class: 'muted' }, tr('已登记', 'done'))) },
+          { title: tr('登记期限', 'Acknowledge by'), render: (x) => (x.status === 'received' ? h('span', { class: x.acknowledge_by < today() ? 'overdue' : null }, x.acknowledge_by, x.acknowledge_by < today() ? tr('（已逾期）', ' (overdue)') : null) : h('span', { class: 'muted' }, tr('已登记', 'done'))) },
           { title: tr('收到时间', 'Received'), render: (x) => formatTime(x.received_at) },
         ], items, { empty: tr('没有符合条件的申请', 'No application matches') })),
         h('p', { class: 'muted' }, tr(`共 ${items.length} 件`, `${items.length} in all`))));

@@ -8,7 +8,7 @@ import { route, navigate, href } from '../router.js';
 import { can, hasRole, categories, units, categoryName, unitName, signedIn } from '../session.js';
 import {
   field, input, textarea, select, enumSelect, busy, notice, table, pager, tag, section,
-  loading, errorBlock, facts,
+  loading, errorBlock, facts, localMessage,
 } from '../ui.js';
 
 // ---------------------------------------------------------------- the board (公开栏)
@@ -39,13 +39,17 @@ route({
     const NUMERALS = '一二三四五六七八九十';
     clear(body,
       h('nav', { class: 'row board-jump', 'aria-label': tr('公开类别', 'Categories') },
-        cats.map((c) => h('a', { href: '#board-' + c.code, onclick: (e) => { e.preventDefault(); document.getElementById('board-' + c.code)?.scrollIntoView(); } },
+        cats.map((c) => h('a', {
+          href: '#board-' + c.code,
+          // The heading takes focus too, so the keyboard goes on from the category chosen.
+          onclick: (e) => { e.preventDefault(); const to = document.getElementById('board-h-' + c.code); to?.focus(); to?.scrollIntoView(); },
+        },
           `${c.name}（${(byCode[c.code] || []).length}）`))),
       board.total === 0 ? h('p', { class: 'empty' }, tr('目前没有公开的事项。', 'Nothing is disclosed at present.')) : null,
       cats.map((c, i) => {
         const docs = byCode[c.code] || [];
         return h('section', { class: 'card board-category', id: 'board-' + c.code, 'aria-labelledby': 'board-h-' + c.code },
-          h('h2', { id: 'board-h-' + c.code }, tr(`${NUMERALS[i] || i + 1}、${c.name}`, c.name)),
+          h('h2', { id: 'board-h-' + c.code, tabindex: '-1' }, tr(`${NUMERALS[i] || i + 1}、${c.name}`, c.name)),
           docs.length ? docs.map((d) => h('article', { class: 'board-item' },
             h('div', null,
               d.period === 'standing' ? h('span', { class: 'standing' }, tr('长期', 'Standing')) : null,
@@ -67,16 +71,18 @@ route({
   path: '/documents/:id', title: ['文件', 'Document'], group: 'public', nav: false,
   async render(main, params, query) {
     loading(main);
-    const version = query.get('version');
+    // A version number only: the value goes into the API path.
+    const version = /^\d+$/.test(query.get('version') || '') ? query.get('version') : null;
     const doc = await api.get(`/documents/${params.id}` + (version ? `/versions/${version}` : ''));
     const [catName, uName] = await Promise.all([categoryName(doc.category), unitName(doc.org_unit)]);
-    document.title = doc.title + ' · 公开';
+    if (main.isConnected) document.title = doc.title + ' · 公开'; // not when another screen replaced this one meanwhile
     const viewer = h('div', { id: 'file-viewer' });
     const d = doc.disclosure || {};
     const step = (what, s) => (s ? [what, `${formatTime(s.at)} · ${s.by}`] : [what, null]);
     const actions = h('div', { class: 'row' },
       can('audit.read') ? h('a', { class: 'button', href: href(`/documents/${doc.id}/audit`) }, tr('审计记录与校验', 'Audit timeline and proofs')) : null,
-      (can('documents.update') || can('documents.review')) && signedIn() ? h('a', { class: 'button', href: href(`/desk/documents/${doc.id}`) }, tr('在工作台中打开', 'Open in the desk')) : null,
+      (can('documents.update') || can('documents.review')) && signedIn()
+        ? h('a', { class: 'button', href: href(can('documents.update') ? `/desk/documents/${doc.id}` : `/review/${doc.id}`) }, tr('在工作台中打开', 'Open in the desk')) : null,
       h('a', { class: 'button', href: href('/feedback', { document: doc.id }) }, tr('对此提意见', 'Comment on this')));
     clear(main,
       h('p', null, h('a', { href: '#/board' }, '← ' + tr('公开栏', 'Board'))),
@@ -104,8 +110,8 @@ route({
       section(tr('附件', 'Files'), doc.files.length
         ? h('ul', { class: 'file-list' }, doc.files.map((f) => h('li', null,
           h('span', null, f.name), h('span', { class: 'muted' }, formatBytes(f.size)),
-          viewable(f) ? h('button', { type: 'button', onclick: () => showFile(viewer, f) }, tr('在线查看', 'View')) : null,
-          h('button', { type: 'button', onclick: (e) => busy(e.currentTarget, null, () => api.download(f.url, f.name)) }, tr('下载', 'Download')))))
+          viewable(f) ? h('button', { type: 'button', 'aria-label': tr(`在线查看 ${f.name}`, `View ${f.name}`), onclick: () => showFile(viewer, f) }, tr('在线查看', 'View')) : null,
+          h('button', { type: 'button', 'aria-label': tr(`下载 ${f.name}`, `Download ${f.name}`), onclick: (e) => busy(e.currentTarget, null, () => api.download(f.url, f.name)) }, tr('下载', 'Download')))))
         : h('p', { class: 'empty' }, tr('无附件', 'No files')), viewer),
       section(tr('公开记录', 'Disclosure record'), facts([
         step(tr('提交审核', 'Submitted'), d.submitted),
@@ -199,7 +205,7 @@ route({
       })));
     };
     clear(results,
-      answer.notice ? h('p', { class: 'muted', role: 'status' }, answer.notice) : null,
+      answer.notice ? h('p', { class: 'muted', role: 'status' }, localMessage(answer.notice)) : null,
       h('p', { class: 'muted', id: 'result-count' }, tr(`共找到 ${answer.total} 条结果`, `${answer.total} results`)),
       h('div', { class: 'search-layout' },
         h('aside', { class: 'facets', 'aria-label': tr('分面筛选', 'Facets') },
@@ -238,7 +244,7 @@ function receiptCard(code, lines) {
   }, tr('复制回执码', 'Copy code'));
   return h('div', { class: 'success', role: 'status', id: 'receipt-result' },
     h('p', null, tr('已提交。请保存回执码，凭它查询办理进度和答复：', 'Sent. Keep this receipt code to follow the case:')),
-    h('p', null, h('span', { class: 'receipt-code' }, code), ' ', copy, ' ',
+    h('p', null, h('span', { class: 'receipt-code', tabindex: '-1' }, code), ' ', copy, ' ',
       h('a', { class: 'button', href: href('/receipt', { code }) }, tr('查询进度', 'Follow it'))),
     lines.map((l) => h('p', null, l)));
 }
@@ -296,8 +302,9 @@ route({
         const made = await api.post('/disclosure-requests', body);
         form.reset();
         clear(result, receiptCard(made.receipt, [
-          tr(`登记期限：${made.acknowledge_by}`, `Acknowledged by ${made.acknowledge_by}`),
-          tr(`答复期限：${made.decide_by}`, `Decided by ${made.decide_by}`)]));
+          tr(`登记期限：${made.acknowledge_by}`, `To be acknowledged by ${made.acknowledge_by}`),
+          tr(`答复期限：${made.decide_by}`, `Decision due by ${made.decide_by}`)]));
+        result.querySelector('.receipt-code')?.focus();
       });
     });
     clear(main, h('h1', null, tr('依申请公开', 'Disclosure on request')), result, form);
@@ -369,7 +376,7 @@ route({
     loading(body);
     const log = await api.get('/disclosure-requests/log', { page, per_page: 20 });
     clear(body,
-      h('p', { class: 'muted' }, tr('只公示承办人同意公开的摘要与答复，不含申请人信息。', 'Only what the handler released, never who applied.')),
+      h('p', { class: 'muted' }, tr('只公示承办人同意公开的摘要和答复结果，不含申请人信息。', 'Only the summary the handler released and the outcome, never who applied.')),
       table([
         { title: tr('收到', 'Received'), render: (r) => formatDate(r.received_at) },
         { title: tr('申请事项', 'Request'), render: (r) => r.content ?? h('span', { class: 'muted' }, tr('（未公开摘要）', '(no summary released)')) },

@@ -111,8 +111,20 @@ export async function render() {
   }
   try {
     await r.render(main, params, query);
+    if (mine !== renderCount) return;
+    // Drawing the screen anew removed what had focus (the link just followed, the button just
+    // pressed): a screen reader then hears nothing. Focus goes to the new screen's heading, so
+    // it is read out and Tab continues from there. A screen that placed focus itself keeps it;
+    // the first screen of a visit starts at the top of the page as usual.
+    if (renderCount > 1 && (!document.activeElement || document.activeElement === document.body)) {
+      const heading = main.querySelector('h1');
+      if (heading) {
+        heading.tabIndex = -1;
+        heading.focus({ preventScroll: true });
+      }
+    }
     // For tests/bench/web_bench.mjs: when this screen, data included, was on the page.
-    if (mine === renderCount) performance.mark('gongkai:rendered', { detail: location.hash });
+    performance.mark('gongkai:rendered', { detail: location.hash });
   } catch (err) {
     if (mine !== renderCount) return;
     console.warn(err);

@@ -62,7 +62,7 @@ export default async function walk({ page, apiAs, screenshot }) {
   assert.equal(bytes.length, listed.size, 'the saved file has the listed size');
   assert.ok(validTarHeader(bytes.subarray(0, 512)), 'the file starts with a valid tar header');
   assert.equal(createHash('sha256').update(bytes).digest('hex'), listed.sha256);
-  await card.getByText('下载完成').waitFor();
+  await card.getByText(/浏览器正在下载/).waitFor();  // the page says where the file went
 
   // The bundle's own page, reached from the job's result, says how to check it offline.
   await resultLink.click();

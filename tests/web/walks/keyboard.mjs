@@ -24,6 +24,8 @@ export default async function walk({ page, users }) {
   await tabTo(page, () => document.activeElement?.dataset?.route === '/board');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: '党务公开栏' }).waitFor();
+  // The link followed is gone with the old screen; focus is on the new one's heading.
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
   await tabTo(page, () => document.activeElement?.closest?.('.board-item') != null);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: '公开记录' }).waitFor();

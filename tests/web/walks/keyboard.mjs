@@ -20,12 +20,15 @@ export default async function walk({ page, users }) {
   await page.keyboard.type(users.inspector.password);
   await page.keyboard.press('Enter');
   await page.getByRole('button', { name: '退出' }).waitFor();
-  // Inspectors land on search; reach the board link by Tab and open it.
+  // Back on the board they signed in from; reach the search link by Tab and follow it.
+  await tabTo(page, () => document.activeElement?.dataset?.route === '/search');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: '全文检索' }).waitFor();
+  // The link followed is gone with the old screen; focus is on the new one's heading.
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1' && document.activeElement.textContent === '全文检索');
   await tabTo(page, () => document.activeElement?.dataset?.route === '/board');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: '党务公开栏' }).waitFor();
-  // The link followed is gone with the old screen; focus is on the new one's heading.
-  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
   await tabTo(page, () => document.activeElement?.closest?.('.board-item') != null);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: '公开记录' }).waitFor();

@@ -434,6 +434,19 @@ TEST_F(ExtractTest, HtmlWithoutCharsetFallsBackLikePlainText) {
   EXPECT_EQ(extract("b.htm", html).text, kSentence);
 }
 
+TEST_F(ExtractTest, HtmlOfManyAmpersandsIsReadInLinearTime) {
+  // Each '&' once looked for its ';' to the end of the text: 2 MiB of them took minutes.
+  const std::string html = "<p>" + std::string(2 << 20, '&') + "&amp;&#x4E2D;</p>";
+  const auto started = std::chrono::steady_clock::now();
+  auto result = extract("amp.html", html);
+  const auto took = std::chrono::steady_clock::now() - started;
+  expectOk(result, "html");
+  EXPECT_EQ(result.text.size(), (std::size_t{2} << 20) + 1 + 3);
+  EXPECT_TRUE(result.text.ends_with("&&中")) << result.text.substr(result.text.size() - 10);
+  // Linear takes milliseconds; quadratic took minutes. The bound is far from both.
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(took).count(), 10);
+}
+
 // ---- DOCX, ODT, OFD ---------------------------------------------------------------------------
 
 TEST_F(ExtractTest, DocxParagraphsTabsAndBreaks) {

@@ -1,6 +1,7 @@
 // Feedback against the real server: an anonymous submission followed by its receipt code, the
 // handling flow by a handler of the unit, contact details kept from members and the public, the
 // rate limit per address, bad submissions storing nothing, and one extension only.
+#include <sys/stat.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
@@ -106,6 +107,48 @@ TEST_F(FeedbackApiTest, AnonymousSubmissionIsFollowedByItsReceiptAndAnswered) {
                              "feedback.answer", "feedback.close"}) {
     EXPECT_NE(audit.find(action), std::string::npos) << action;
   }
+}
+
+TEST_F(FeedbackApiTest, TheAuditLogRecordsThePublicByPseudonymNotByAddress) {
+  // The clients the log records for each submission, in order.
+  const auto clientsOf = [&](const std::string& action) {
+    std::vector<std::string> clients;
+    auto entries = client().get("/api/v1/audit?limit=1000").json()->getArray("entries");
+    for (unsigned i = 0; i < entries->size(); ++i) {
+      auto entry = entries->getObject(i)->getObject("entry");
+      if (entry->getValue<std::string>("action") == action) clients.push_back(entry->getValue<std::string>("client"));
+    }
+    return clients;
+  };
+  const std::string body = R"({"channel":"online","content":"意见"})";
+  ASSERT_EQ(anonymous().postJson("/api/v1/feedback", body).status, 201);
+  ASSERT_EQ(anonymous().postJson("/api/v1/disclosure-requests",
+                                 R"({"applicant":"王五","content":"申请","contact":"x"})").status,
+            201);
+  restart();  // the key is kept: the same address keeps its pseudonym
+  ASSERT_EQ(anonymous().postJson("/api/v1/feedback", body).status, 201);
+  ASSERT_EQ(client().postJson("/api/v1/feedback", R"({"channel":"letter","content":"来信"})").status, 201);
+
+  const auto feedback = clientsOf("feedback.submit");
+  ASSERT_EQ(feedback.size(), 3u);
+  EXPECT_EQ(feedback[0].rfind("anon-", 0), 0u) << feedback[0];
+  EXPECT_EQ(feedback[0].size(), 21u);
+  EXPECT_EQ(feedback[1], feedback[0]);
+  EXPECT_EQ(feedback[2], "127.0.0.1");  // staff entering a letter are no member of the public
+  EXPECT_EQ(clientsOf("request.submit"), std::vector<std::string>{feedback[0]});
+  // Nowhere in the log is the public's address.
+  const auto all = client().get("/api/v1/audit?limit=1000").json()->getArray("entries");
+  for (unsigned i = 0; i < all->size(); ++i) {
+    auto entry = all->getObject(i)->getObject("entry");
+    if (entry->getValue<std::string>("actor") == "anonymous") {
+      EXPECT_NE(entry->getValue<std::string>("client"), "127.0.0.1") << entry->getValue<std::string>("action");
+    }
+  }
+  struct stat info {};
+  ASSERT_EQ(::stat((dataDir() + "/keys/client-pseudonym.key").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  std::string output;
+  EXPECT_EQ(verifyLog(output), 0) << output;
 }
 
 TEST_F(FeedbackApiTest, TheDeadlineIsExtendedOnceAndListsFilter) {

@@ -29,6 +29,7 @@
 #include "gongkai/server/app/listener.h"
 #include "gongkai/server/http/api.h"
 #include "gongkai/server/http/handler_factory.h"
+#include "gongkai/server/service/client_pseudonym.h"
 #include "gongkai/server/store/data_folder_lock.h"
 
 namespace gongkai::server::app {
@@ -189,6 +190,14 @@ int ServerApp::main(const std::vector<std::string>&) {
     std::cerr << "签名密钥错误 (signing key error): " << signer.error().message << std::endl;
     return kExitConfig;
   }
+  // The key that turns the public's addresses into pseudonyms in the audit log.
+  auto pseudonymKey = service::loadOrCreateSecret(
+      (fs::path(config.signingKeyFile()).parent_path() / "client-pseudonym.key").string());
+  if (!pseudonymKey.ok()) {
+    std::cerr << "密钥错误 (key error): " << pseudonymKey.error().message << std::endl;
+    return kExitConfig;
+  }
+  service::setClientPseudonymKey(std::move(pseudonymKey).value());
   service::CheckpointService checkpoints(
       store, config.audit_origin, std::move(signer).value(),
       service::CheckpointPolicy{config.checkpoint_every_entries, config.checkpoint_every_seconds});

@@ -1,5 +1,6 @@
 #include "gongkai/server/service/audit_trail.h"
 
+#include "gongkai/server/service/client_pseudonym.h"
 #include "gongkai/server/store/audit_repository.h"
 
 namespace gongkai::server::service {
@@ -9,7 +10,7 @@ core::AuditEntry appendAudit(store::Transaction& tx, const Subject& subject, std
                              std::optional<std::int64_t> objectVersion, std::string contentSha256) {
   core::AuditEntry draft;
   draft.actor = subject.id;
-  draft.client = subject.address;
+  draft.client = auditClientOf(subject);  // never a member of the public's address
   draft.action = std::move(action);
   draft.object_type = std::move(objectType);
   draft.object_id = std::move(objectId);

@@ -1,6 +1,7 @@
 #include "gongkai/server/service/signing_key.h"
 
 #include <fcntl.h>
+#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -154,6 +155,27 @@ core::Result<std::vector<core::note::VerifierKey>> readVerifierKeys(const std::s
   if (!contents) return Error::make(ErrorCode::kNotFound, "no_verifier_keys",
                                     "没有验证密钥列表 (no verifier key list) " + verifierKeysPath(keyFile));
   return core::note::parseVerifierKeys(*contents);
+}
+
+core::Result<std::string> loadOrCreateSecret(const std::string& path) {
+  if (auto folder = ensureKeyFolder(path); !folder.ok()) return folder.error();
+  if (auto mode = requirePrivateMode(path); !mode.ok()) return mode.error();
+  if (auto existing = readFile(path)) {
+    if (existing->size() != 64 || existing->find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return ioError("密钥文件已损坏 (the secret file is damaged) " + path);
+    }
+    return *existing;
+  }
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return ioError("RAND_bytes failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (const unsigned char b : bytes) {
+    hex += kHex[b >> 4];
+    hex += kHex[b & 15];
+  }
+  if (auto written = writePrivateFile(path, hex); !written.ok()) return written.error();
+  return hex;
 }
 
 }  // namespace gongkai::server::service

@@ -34,4 +34,8 @@ core::Result<CheckpointSigner> rotateSigningKey(const std::string& keyFile, cons
 // Every verifier key listed beside `keyFile`.
 core::Result<std::vector<core::note::VerifierKey>> readVerifierKeys(const std::string& keyFile);
 
+// A secret of 32 random bytes (hex) kept in `path` with mode 0600 beside the signing key: read
+// when it exists (refused when others may read it), made once otherwise.
+core::Result<std::string> loadOrCreateSecret(const std::string& path);
+
 }  // namespace gongkai::server::service

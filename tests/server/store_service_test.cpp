@@ -2,6 +2,7 @@
 // SQLite files in a temporary folder.
 #include <gtest/gtest.h>
 
+#include <Poco/Data/DataException.h>
 #include <Poco/JSON/Object.h>
 
 #include <filesystem>
@@ -124,6 +125,22 @@ TEST(Store, AFailedUnitOfWorkIsUndoneAloneAndTheChainStaysWhole) {
   core::AuditChainVerifier verifier;
   for (const auto& entry : entries) verifier.add(entry.seq, entry.bytes, entry.hash);
   EXPECT_FALSE(verifier.fault());
+}
+
+TEST(Store, AFailureOfTheDatabaseSaysSoWithoutItsDetails) {
+  TempDir dir;
+  auto store = openStore(dir);
+  // What SQLite says of a statement on a table that is not there, thrown where it would be.
+  auto status = store->write([&](store::Transaction&) -> core::Status {
+    throw Poco::Data::DataException("no such table: no_such_table_secret in " + std::string(dir / "store.db"));
+  });
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kIo);
+  EXPECT_EQ(status.error().reason, "storage_error");
+  // The SQL, the table and the path are for the server's log, not for a client's problem.
+  EXPECT_EQ(status.error().message.find("no_such_table_secret"), std::string::npos) << status.error().message;
+  EXPECT_EQ(status.error().message.find(std::string(dir / "")), std::string::npos) << status.error().message;
+  EXPECT_NE(status.error().message.find("日志"), std::string::npos);
 }
 
 TEST(Store, RefusesWritesAfterClose) {

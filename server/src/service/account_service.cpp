@@ -1,3 +1,4 @@
+#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/account_service.h"
 
 #include <Poco/JSON/Array.h>
@@ -29,10 +30,6 @@ using store::UserRole;
 constexpr std::size_t kMaxPasswordBytes = 1024;
 constexpr std::size_t kMaxNameBytes = 200;
 
-Error storageError(const std::exception& e) {
-  return Error::make(ErrorCode::kIo, "storage_error",
-                     std::string("存储出错 (storage error): ") + e.what());
-}
 
 Error invalid(const std::string& reason, const std::string& field, const std::string& message) {
   Error error = Error::make(ErrorCode::kInvalidArgument, reason, message);
@@ -217,7 +214,7 @@ core::Result<std::vector<OrgUnit>> AccountService::units() {
     auto rs = store_.read();
     return AccountRepository::units(*rs);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -356,7 +353,7 @@ core::Result<std::vector<UserRecord>> AccountService::users() {
     auto rs = store_.read();
     return AccountRepository::users(*rs);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -367,7 +364,7 @@ core::Result<UserRecord> AccountService::user(const std::string& username) {
     if (!found) return userNotFound(username);
     return *found;
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -699,7 +696,7 @@ core::Result<Subject> AccountService::authenticate(const std::string& token,
     auto rs = store_.read();
     return subjectOf(*rs, AccountRepository::tokenByDigest(*rs, core::tokenDigest(token)), address);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -709,7 +706,7 @@ core::Result<Subject> AccountService::authenticateSession(std::int64_t tokenId,
     auto rs = store_.read();
     return subjectOf(*rs, AccountRepository::tokenById(*rs, tokenId), address);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -779,7 +776,7 @@ core::Result<std::vector<store::TokenRecord>> AccountService::tokens(const std::
     if (!found) return userNotFound(username);
     return AccountRepository::tokensOf(*rs, found->id);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 

@@ -1,3 +1,4 @@
+#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/archive_service.h"
 
 #include <fcntl.h>
@@ -36,10 +37,6 @@ namespace {
 
 constexpr std::string_view kSoftwareAgent = "gongkai 0.1.0";
 
-Error storeFailure(const std::exception& e) {
-  return Error::make(ErrorCode::kIo, "store_failed",
-                     std::string("数据库读写失败 (the store failed): ") + e.what());
-}
 
 Error cancelled() {
   return Error::make(ErrorCode::kUnavailable, "cancelled", "已取消 (cancelled)");
@@ -204,7 +201,7 @@ core::Result<std::int64_t> ArchiveService::requestBundle(const BundleRequest& re
                          "year)");
     }
   } catch (const std::exception& e) {
-    return storeFailure(e);
+    return store::storageError(e);
   }
   if (request.checkpoint_size) {
     if (auto found = audit_.checkpointAt(*request.checkpoint_size); !found.ok()) {
@@ -293,7 +290,7 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
       }
     });
   } catch (const std::exception& e) {
-    return storeFailure(e);
+    return store::storageError(e);
   }
   // Feedback and applications of this category received in this year (China time), as they
   // stood at the checkpoint: the category their last version before it gave them, so a category
@@ -335,7 +332,7 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
       }
     });
   } catch (const std::exception& e) {
-    return storeFailure(e);
+    return store::storageError(e);
   }
   if (context.cancelRequested()) return cancelled();
   phaseDone("read_records");
@@ -500,7 +497,7 @@ core::Result<std::vector<ArchiveRow>> ArchiveService::list(
     auto session = store_.read();
     return ArchiveRepository::archives(*session, category, year);
   } catch (const std::exception& e) {
-    return storeFailure(e);
+    return store::storageError(e);
   }
 }
 
@@ -514,7 +511,7 @@ core::Result<ArchiveRow> ArchiveService::get(std::int64_t id) {
     }
     return std::move(*found);
   } catch (const std::exception& e) {
-    return storeFailure(e);
+    return store::storageError(e);
   }
 }
 

@@ -1,3 +1,4 @@
+#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/audit_service.h"
 
 #include <algorithm>
@@ -12,9 +13,6 @@ using core::ErrorCode;
 using core::merkle::Hash;
 using core::merkle::NodeId;
 
-Error storageError(const std::exception& e) {
-  return Error::make(ErrorCode::kIo, "storage_error", e.what());
-}
 
 Error badRange(std::string message) {
   return Error::make(ErrorCode::kInvalidArgument, "invalid_range", std::move(message));
@@ -46,7 +44,7 @@ core::Result<T> reading(store::Store& store, Work work) {
     auto session = store.read();
     return work(*session);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 

@@ -1,3 +1,4 @@
+#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/catalogue_service.h"
 
 #include <Poco/JSON/Array.h>
@@ -33,10 +34,6 @@ Error notFound(std::int64_t id) {
                      "目录条目不存在 (no such catalogue item): " + std::to_string(id));
 }
 
-Error storageError(const std::exception& e) {
-  return Error::make(ErrorCode::kIo, "storage_error",
-                     std::string("存储出错 (storage error): ") + e.what());
-}
 
 }  // namespace
 
@@ -232,7 +229,7 @@ core::Result<core::CatalogueItem> CatalogueService::get(std::int64_t id) {
     if (!found) return notFound(id);
     return *found;
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -243,7 +240,7 @@ core::Result<std::vector<core::CatalogueItem>> CatalogueService::versions(std::i
     if (all.empty()) return notFound(id);
     return all;
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -253,7 +250,7 @@ core::Result<std::vector<core::CatalogueItem>> CatalogueService::list(
     auto rs = store_.read();
     return CatalogueRepository::list(*rs, orgUnit, year);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 

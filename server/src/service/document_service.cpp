@@ -1,3 +1,4 @@
+#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/document_service.h"
 
 #include <Poco/Exception.h>
@@ -36,9 +37,6 @@ core::Status editable(const DocumentVersion& v) {
                          "，只有草稿可以修改 (only drafts can be edited)");
 }
 
-Error readFailure(const std::exception& e) {
-  return Error::make(ErrorCode::kIo, "storage_error", std::string("读取失败 (read failed): ") + e.what());
-}
 
 // Checks names and types of incoming files, alone and against `existing`.
 core::Status checkFiles(const std::vector<IncomingFile>& files,
@@ -272,7 +270,7 @@ core::Result<DocumentVersion> DocumentService::get(std::int64_t id) {
     if (!current) return notFound(id);
     return std::move(*current);
   } catch (const std::exception& e) {
-    return readFailure(e);
+    return store::storageError(e);
   }
 }
 
@@ -287,7 +285,7 @@ core::Result<DocumentVersion> DocumentService::getVersion(std::int64_t id, std::
     }
     return std::move(*found);
   } catch (const std::exception& e) {
-    return readFailure(e);
+    return store::storageError(e);
   }
 }
 
@@ -298,7 +296,7 @@ core::Result<std::vector<DocumentVersion>> DocumentService::versions(std::int64_
     if (all.empty()) return notFound(id);
     return all;
   } catch (const std::exception& e) {
-    return readFailure(e);
+    return store::storageError(e);
   }
 }
 
@@ -307,7 +305,7 @@ core::Result<store::DocumentPage> DocumentService::list(const store::DocumentFil
     auto session = store_.read();
     return DocumentRepository::list(*session, filter);
   } catch (const std::exception& e) {
-    return readFailure(e);
+    return store::storageError(e);
   }
 }
 
@@ -321,7 +319,7 @@ core::Result<FileDownload> DocumentService::file(std::int64_t id, std::int64_t f
     }
     return FileDownload{*found, store_.blobs().pathOf(found->sha256)};
   } catch (const std::exception& e) {
-    return readFailure(e);
+    return store::storageError(e);
   }
 }
 

@@ -1,3 +1,4 @@
+#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/feedback_service.h"
 
 #include <algorithm>
@@ -24,10 +25,6 @@ Error notFound(std::int64_t id) {
                      "意见记录不存在 (no such feedback): " + std::to_string(id));
 }
 
-Error storageError(const std::exception& e) {
-  return Error::make(ErrorCode::kIo, "store_failed",
-                     std::string("数据库读写失败 (the store failed): ") + e.what());
-}
 
 // Saves `record` as a new version with the audit entry that makes it.
 void saveWithAudit(store::Transaction& tx, const Subject& subject, const FeedbackRecord& record) {
@@ -126,7 +123,7 @@ core::Result<FeedbackRecord> FeedbackService::get(std::int64_t id) {
     if (!found) return notFound(id);
     return std::move(*found);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -137,7 +134,7 @@ core::Result<std::vector<FeedbackRecord>> FeedbackService::versions(std::int64_t
     if (all.empty()) return notFound(id);
     return all;
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -152,7 +149,7 @@ core::Result<FeedbackRecord> FeedbackService::byReceipt(const std::string& code)
     if (!found) return unknown;
     return std::move(*found);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -161,7 +158,7 @@ core::Result<std::vector<FeedbackRecord>> FeedbackService::list(store::FeedbackF
     auto session = store_.read();
     return FeedbackRepository::list(*session, filter);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 

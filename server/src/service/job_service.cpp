@@ -1,3 +1,4 @@
+#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/job_service.h"
 
 #include "gongkai/core/time.h"
@@ -16,10 +17,6 @@ Error notFound(std::int64_t id) {
                      "任务不存在 (no such job): " + std::to_string(id));
 }
 
-Error storeFailure(const std::exception& e) {
-  return Error::make(ErrorCode::kIo, "store_failed",
-                     std::string("数据库读写失败 (the store failed): ") + e.what());
-}
 
 }  // namespace
 
@@ -88,7 +85,7 @@ core::Result<JobView> JobService::get(std::int64_t id) {
     auto session = store_.read();
     row = ArchiveRepository::job(*session, id);
   } catch (const std::exception& e) {
-    return storeFailure(e);
+    return store::storageError(e);
   }
   if (!row) return notFound(id);
   JobView view{std::move(*row), {}};

@@ -1,3 +1,4 @@
+#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/request_service.h"
 
 #include <Poco/JSON/Array.h>
@@ -23,10 +24,6 @@ Error notFound(std::int64_t id) {
                      "申请不存在 (no such application): " + std::to_string(id));
 }
 
-Error storageError(const std::exception& e) {
-  return Error::make(ErrorCode::kIo, "store_failed",
-                     std::string("数据库读写失败 (the store failed): ") + e.what());
-}
 
 void saveWithAudit(store::Transaction& tx, const Subject& subject, const DisclosureRequest& r) {
   const std::string canonical = core::canonicalRecord(r);
@@ -87,7 +84,7 @@ core::Result<DisclosureRequest> RequestService::get(std::int64_t id) {
     if (!found) return notFound(id);
     return std::move(*found);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -102,7 +99,7 @@ core::Result<DisclosureRequest> RequestService::byReceipt(const std::string& cod
     if (!found) return unknown;
     return std::move(*found);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 
@@ -112,7 +109,7 @@ core::Result<std::vector<DisclosureRequest>> RequestService::list(
     auto session = store_.read();
     return RequestRepository::list(*session, status, 10000);
   } catch (const std::exception& e) {
-    return storageError(e);
+    return store::storageError(e);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "gongkai/server/store/store.h"
 
+#include "gongkai/server/store/storage_error.h"
+
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/DataException.h>
 #include <Poco/Exception.h>
@@ -274,9 +276,6 @@ struct Store::Impl {
     }
   }
 
-  static Error storageError(const Poco::Exception& e) {
-    return Error::make(ErrorCode::kIo, "storage_error", "数据库错误 (database error): " + e.displayText());
-  }
 };
 
 std::string databasePath(const std::string& dataDir) {

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <exception>
+
+#include "gongkai/core/result.h"
+
+namespace gongkai::server::store {
+
+// The one answer to a failure of the store (SQLite, the file system under it): code
+// "storage_error", a message that says only that it failed, and the details (a path, SQL, the
+// database's own words) written to the server's log, never into a problem a client reads.
+core::Error storageError(const std::exception& e);
+
+}  // namespace gongkai::server::store

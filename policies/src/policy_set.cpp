@@ -481,11 +481,21 @@ std::string patternProblem(std::string_view pattern) {
 
 ArchivePolicy loadArchive(const PolicyFile& file) {
   const Checker check(file.name);
-  const JsonValue& root = check.keys(file.root, "", {"fonds_code", "reference_code_pattern"},
-                                     {"source", "organization"});
+  const JsonValue& root =
+      check.keys(file.root, "", {"fonds_code", "reference_code_pattern", "bundle_contents"},
+                 {"source", "organization", "bundle_contents_about"});
   if (const JsonMember* source = root.member("source"))
     check.string(source->value, "source", false);
   ArchivePolicy archive;
+  if (const JsonMember* about = root.member("bundle_contents_about"))
+    check.string(about->value, "bundle_contents_about", false);
+  const JsonValue& contents = Checker::get(root, "bundle_contents");
+  archive.bundle_contents = check.string(contents, "bundle_contents", true);
+  if (archive.bundle_contents != "whole_record") {
+    check.fail(contents.line, "bundle_contents",
+               "归档包只能移交完整档案，须为 \"whole_record\" (bundles hand over the whole record: "
+               "must be \"whole_record\") " + inQuotes(archive.bundle_contents));
+  }
   if (const JsonMember* organization = root.member("organization")) {
     archive.organization = check.string(organization->value, "organization", true, 200);
   }

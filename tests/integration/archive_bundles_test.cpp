@@ -383,6 +383,32 @@ TEST_F(ArchiveBundlesTest, BuildsDownloadsAndVerifiesWithStandardTools) {
   EXPECT_NE(entries.body.find("archive.create"), std::string::npos);
 }
 
+TEST_F(ArchiveBundlesTest, ABundleHandsOverTheWholeRecordAsThePolicySays) {
+  const std::string code = archived("党费收缴情况公示", sampleFiles("党费"));
+  const auto job = build(R"({"category":"ZZ","year":2023})");
+  ASSERT_TRUE(job);
+  const fs::path tar = download(archiveIdOf(job), "whole.tar");
+  // The policy names the decision, for everyone who may read it.
+  HttpClient committee = anonymous().as(userWithRole("clerk", "committee"));
+  const auto policy = committee.get("/api/v1/policies");
+  ASSERT_EQ(policy.status, 200);
+  EXPECT_EQ(policy.json()->getObject("archive")->getValue<std::string>("bundle_contents"), "whole_record");
+  // Through the API the committee sees the archived document but not its draft version...
+  const auto list = committee.get("/api/v1/documents?status=archived").json()->getArray("documents");
+  ASSERT_EQ(list->size(), 1u);
+  const std::string doc = "/api/v1/documents/" + std::to_string(list->getObject(0)->getValue<Poco::Int64>("id"));
+  EXPECT_EQ(committee.get(doc + "/versions/1").status, 404);
+  // ...while the bundle it may download carries every version, the draft one included.
+  bool hasDraft = false;
+  for (const auto& item : readTar(tar)) {
+    if (item.path.ends_with("/data/items/" + code + "/versions/v1.json")) {
+      hasDraft = item.bytes.find("\"status\":\"draft\"") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(hasDraft);
+  EXPECT_EQ(committee.get("/api/v1/archives/" + std::to_string(archiveIdOf(job)) + "/download").status, 200);
+}
+
 TEST_F(ArchiveBundlesTest, TheVerifierCatchesAndNamesEachTampering) {
   archived("党费收缴情况公示", sampleFiles("党费"));
   archived("支部委员会选举结果", sampleFiles("选举"));

@@ -323,6 +323,20 @@ TEST(PolicySet, RefusesABadFondsCodeOrPattern) {
   EXPECT_TRUE(PolicySet::loadFolder(copy.path()).ok());
 }
 
+TEST(PolicySet, BundlesHandOverTheWholeRecordAndThePolicySaysSo) {
+  auto loaded = PolicySet::loadFolder(GONGKAI_POLICY_DIR);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded.value().archive.bundle_contents, "whole_record");
+  // Anything else (filtering by what the committee may see) is not what this system does:
+  // refused at load rather than silently ignored.
+  PolicyCopy copy;
+  const int line = copy.replace("archive.json", "\"whole_record\"", "\"visible_only\"");
+  expectError(copy, "archive.json", line, "bundle_contents", "whole_record");
+  PolicyCopy missing;
+  missing.replace("archive.json", "\"bundle_contents\": \"whole_record\"", "\"x_note\": \"\"");
+  EXPECT_FALSE(PolicySet::loadFolder(missing.path()).ok());
+}
+
 TEST(PolicySet, RefusesBadTimeLimits) {
   const std::tuple<const char*, const char*, const char*, const char*> cases[] = {
       {"\"due_soon_working_days\": 3", "\"due_soon_working_days\": -1", "due_soon_working_days",

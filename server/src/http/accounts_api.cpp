@@ -348,6 +348,7 @@ class AccountRoutes {
     Object::Ptr archive = new Object;
     archive->set("fonds_code", set.archive.fonds_code);
     archive->set("reference_code_pattern", set.archive.reference_code_pattern);
+    archive->set("bundle_contents", set.archive.bundle_contents);
     body->set("archive", archive);
     const auto& limits = set.time_limits;
     Object::Ptr timeLimits = new Object;

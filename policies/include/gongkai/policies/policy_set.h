@@ -82,6 +82,11 @@ struct ArchivePolicy {
   std::string reference_code_pattern;
   // 立档单位: the unit whose archive this is, the bundles' Source-Organization. Optional.
   std::string organization;
+  // What an annual bundle hands over. "whole_record", the only value: every version of each
+  // archived item with its audit entries, restricted and withdrawn material included, whatever
+  // the receiving committee may see through the API. Archives are transferred whole; the policy
+  // says so explicitly, and whoever holds archives.read may download the bundles.
+  std::string bundle_contents = "whole_record";
 };
 
 struct TimeLimits {

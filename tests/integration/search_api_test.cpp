@@ -1,6 +1,8 @@
 // Search through the real server: documents made from the seed texts, Chinese queries of every
 // kind, filters and facets, snippets, history, bad parameters, extraction failures shown on the
 // document, and a kill -9 with updates still queued.
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/URI.h>
 
@@ -245,6 +247,25 @@ TEST_F(SearchApiTest, AWithdrawalHidesTheHitAtOnceThoughTheIndexLagsBehind) {
   // Those who see everything still find it (their view does not depend on the status).
   EXPECT_NE(client().get("/api/v1/search?q=%E6%8D%A2%E5%B1%8A%E9%80%89%E4%B8%BE").body.find("撤回测试"),
             std::string::npos);
+}
+
+TEST_F(SearchApiTest, AnUpdateThatCanNeverBeIndexedIsSetAsideAndHoldsNothingUp) {
+  server().stop();
+  {
+    // A queued version that does not exist: no pass can ever apply it.
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::Session session("SQLite", dataDir() + "/store.db");
+    session << "INSERT INTO search_outbox (document_id, version) VALUES (999999, 1)",
+        Poco::Data::Keywords::now;
+  }
+  restart();
+  create(metadata("队列阻塞测试：党员学习教育安排", "", "SX", "xd-wsy", "2024-04-01", "学习教育"));
+  waitUntilIndexed();  // nothing stays queued
+  EXPECT_EQ(firstTitle(search("党员学习教育安排")), "队列阻塞测试：党员学习教育安排");
+  const auto status = client().get("/api/v1/search/status").json();
+  ASSERT_FALSE(status->isNull("set_aside"));
+  EXPECT_NE(status->getValue<std::string>("set_aside").find("999999"), std::string::npos)
+      << status->getValue<std::string>("set_aside");
 }
 
 TEST_F(SearchApiTest, AKillWithUpdatesQueuedIsCaughtUpAtTheNextStart) {

@@ -269,6 +269,8 @@ class SearchRoutes {
               s.last_rebuild.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.last_rebuild));
     body->set("last_error",
               s.last_error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.last_error));
+    body->set("set_aside",
+              s.set_aside.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.set_aside));
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 

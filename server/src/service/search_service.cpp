@@ -1,5 +1,7 @@
 #include "gongkai/server/service/search_service.h"
 
+#include <Poco/Logger.h>
+
 #include <filesystem>
 #include <set>
 
@@ -218,6 +220,23 @@ core::Result<int> SearchService::applyBatch() {
     auto rs = store_.read();
     const auto entries = SearchRepository::pending(*rs, options_.batch_size);
     if (entries.empty()) return 0;
+    auto applied = applyEntries(*rs, entries);
+    if (!applied.ok()) return applyOneByOne(*rs, entries, applied.error());
+    const std::int64_t lastId = entries.back().id;
+    auto acknowledged = store_.write([lastId](store::Transaction& tx) -> core::Status {
+      SearchRepository::acknowledge(tx, lastId);
+      return core::okStatus();
+    });
+    if (!acknowledged.ok()) return acknowledged.error();
+    return static_cast<int>(entries.size());
+  } catch (const std::exception& e) {
+    return searchError(e.what());
+  }
+}
+
+core::Status SearchService::applyEntries(store::ReadSession& rs,
+                                         const std::vector<store::OutboxEntry>& entries) {
+  try {
     // Each new version, and the one before it, which is no longer current. Feedback and
     // applications are indexed as they are now, one entry each.
     std::set<std::pair<std::int64_t, std::int64_t>> versions;
@@ -234,28 +253,56 @@ core::Result<int> SearchService::applyBatch() {
       versions.insert({entry.document_id, entry.version});
       if (entry.version > 1) versions.insert({entry.document_id, entry.version - 1});
     }
-    putRecords(*rs, *index_, feedback, requests);
+    putRecords(rs, *index_, feedback, requests);
     std::map<std::int64_t, std::int64_t> currentOf;
     for (const auto& [id, version] : versions) {
       if (!currentOf.count(id)) {
-        auto current = store::DocumentRepository::current(*rs, id);
+        auto current = store::DocumentRepository::current(rs, id);
         currentOf[id] = current ? current->version : 0;
       }
-      auto indexed = indexedVersion(*rs, id, version, currentOf[id] == version);
+      auto indexed = indexedVersion(rs, id, version, currentOf[id] == version);
       if (!indexed.ok()) return indexed.error();
       index_->put(indexed.value());
     }
     index_->commit();
-    const std::int64_t lastId = entries.back().id;
-    auto acknowledged = store_.write([lastId](store::Transaction& tx) -> core::Status {
-      SearchRepository::acknowledge(tx, lastId);
-      return core::okStatus();
-    });
-    if (!acknowledged.ok()) return acknowledged.error();
-    return static_cast<int>(entries.size());
+    return core::okStatus();
   } catch (const std::exception& e) {
     return searchError(e.what());
   }
+}
+
+core::Result<int> SearchService::applyOneByOne(store::ReadSession& rs,
+                                               const std::vector<store::OutboxEntry>& entries,
+                                               const core::Error& batchError) {
+  std::vector<std::int64_t> done, failed;
+  std::string firstFailure;
+  for (const auto& entry : entries) {
+    auto applied = applyEntries(rs, {entry});
+    if (applied.ok()) {
+      done.push_back(entry.id);
+    } else {
+      failed.push_back(entry.id);
+      if (firstFailure.empty()) firstFailure = applied.error().message;
+    }
+  }
+  if (done.empty()) return batchError;  // the index or the disk, not the entries: retry later
+  auto acknowledged = store_.write([&](store::Transaction& tx) -> core::Status {
+    for (const std::int64_t id : done) SearchRepository::acknowledgeOne(tx, id);
+    for (const std::int64_t id : failed) SearchRepository::acknowledgeOne(tx, id);
+    return core::okStatus();
+  });
+  if (!acknowledged.ok()) return acknowledged.error();
+  if (!failed.empty()) {
+    // Set aside so the rest is not held up; a rebuild (POST /search/rebuild) indexes the store
+    // afresh once the cause is mended. Said in /search/status and the log.
+    const std::string message = "已跳过 " + std::to_string(failed.size()) +
+                                " 条无法索引的更新 (set aside updates that cannot be indexed): " +
+                                firstFailure;
+    Poco::Logger::get("gongkai.search").error(message);
+    std::lock_guard lock(stateMutex_);
+    lastSetAside_ = message;
+  }
+  return static_cast<int>(entries.size());
 }
 
 core::Result<indexer::IndexedVersion> SearchService::indexedVersion(store::ReadSession& rs,
@@ -310,6 +357,7 @@ core::Result<SearchStatus> SearchService::status() const {
   std::lock_guard lock(stateMutex_);
   status.last_rebuild = lastRebuild_;
   status.last_error = lastError_;
+  status.set_aside = lastSetAside_;
   return status;
 }
 

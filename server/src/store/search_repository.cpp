@@ -53,6 +53,10 @@ void SearchRepository::acknowledge(Transaction& tx, std::int64_t lastId) {
       now;
 }
 
+void SearchRepository::acknowledgeOne(Transaction& tx, std::int64_t id) {
+  tx.session() << "DELETE FROM search_outbox WHERE id = ?", bind(static_cast<Poco::Int64>(id)), now;
+}
+
 std::optional<FileText> SearchRepository::fileText(ReadSession& rs, const std::string& sha256) {
   std::vector<std::string> statuses, formats, codes, messages, texts, times;
   std::vector<int> truncated;

@@ -35,6 +35,7 @@ struct SearchStatus {
   bool rebuilding = false;
   std::string last_rebuild;  // RFC 3339 of the last finished rebuild, "" if none
   std::string last_error;    // of the worker, "" when fine
+  std::string set_aside;     // the last updates set aside as impossible to index, "" if none
 };
 
 // Keeps the Xapian index in step with the store. New versions reach the outbox in their own
@@ -71,6 +72,12 @@ class SearchService {
   core::Status rebuildMarked();
   // Applies one batch; returns how many outbox entries it handled.
   core::Result<int> applyBatch();
+  // Puts what `entries` name into the index and commits it.
+  core::Status applyEntries(store::ReadSession& rs, const std::vector<store::OutboxEntry>& entries);
+  // After a batch failed: each entry alone. Entries that fail while others succeed can never be
+  // applied and are set aside; when every one fails the fault is not theirs and all stay.
+  core::Result<int> applyOneByOne(store::ReadSession& rs, const std::vector<store::OutboxEntry>& entries,
+                                  const core::Error& batchError);
   core::Result<indexer::IndexedVersion> indexedVersion(store::ReadSession& rs,
                                                        std::int64_t documentId,
                                                        std::int64_t version, bool current);
@@ -89,6 +96,7 @@ class SearchService {
   mutable std::mutex stateMutex_;
   std::string lastRebuild_;
   std::string lastError_;
+  std::string lastSetAside_;  // the last updates set aside as impossible to index, if any
 };
 
 // The search document of one stored version.

@@ -40,6 +40,8 @@ class SearchRepository {
   static std::int64_t pendingCount(ReadSession& rs);
   // Removes what has been applied: every entry up to and including `lastId`.
   static void acknowledge(Transaction& tx, std::int64_t lastId);
+  // Removes one entry (after a failed batch, entry by entry).
+  static void acknowledgeOne(Transaction& tx, std::int64_t id);
 
   static std::optional<FileText> fileText(ReadSession& rs, const std::string& sha256);
   // The extraction verdict of every file document `documentId` holds or held that has been

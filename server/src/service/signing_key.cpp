@@ -89,17 +89,9 @@ core::Status listVerifierKey(const std::string& keyFile, const core::note::Verif
   if (contents.find(line + "\n") != std::string::npos) return core::okStatus();
   if (!contents.empty() && contents.back() != '\n') contents += '\n';
   contents += line + "\n";
-  const fs::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << contents;
-    out.flush();
-    if (!out) return ioError("无法写入验证密钥列表 (cannot write verifier keys) " + path.string());
-  }
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) return ioError("无法写入验证密钥列表 (cannot write verifier keys) " + path.string());
-  return core::okStatus();
+  // Durably (fsync of the file and its folder) before the new private key is written: a crash
+  // must never leave a signing key whose verifier key is not on the list.
+  return writePrivateFile(path, contents);
 }
 
 core::Result<CheckpointSigner> makeSigner(const std::string& keyFile, const std::string& name,

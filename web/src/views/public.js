@@ -185,7 +185,8 @@ route({
     });
     const results = h('div', { id: 'results', 'aria-live': 'polite' });
     clear(main, h('h1', null, tr('全文检索', 'Full-text search')), form, results);
-    if (!q && !query.get('category') && !query.get('year') && !query.get('org_unit')) {
+    const filters = ['category', 'year', 'org_unit', 'scope', 'status', 'from', 'to'];
+    if (!q && !filters.some((name) => query.get(name))) {
       clear(results, h('p', { class: 'muted' }, tr('可输入词语、短语（加引号）、文号或日期；支持 AND、OR、NOT 以及 标题:、文号:、摘要: 限定字段。', 'Type words, "phrases", numbers or dates; AND, OR, NOT and title:, number:, summary: work.')));
       return;
     }

@@ -88,6 +88,12 @@ TEST_F(DownloadTicketsTest, BadRequestsGetClearProblems) {
     EXPECT_EQ(refused.json()->getArray("errors")->getObject(0)->getValue<std::string>("field"), "path") << body;
   }
   EXPECT_EQ(client().postJson("/api/v1/auth/download-tickets", "{").status, 400);
+  // Truncated, oversized and not JSON at all.
+  EXPECT_EQ(client().postJson("/api/v1/auth/download-tickets", R"({"path":"/api/v1/au)").status, 400);
+  EXPECT_EQ(client().postJson("/api/v1/auth/download-tickets",
+                              R"({"path":")" + std::string(5000, 'a') + R"("})").status,
+            413);
+  EXPECT_EQ(client().request("POST", "/api/v1/auth/download-tickets", "path=/x", "text/plain").status, 415);
 }
 
 TEST_F(DownloadTicketsTest, TheAccessLogNeverKeepsATicket) {

@@ -113,14 +113,19 @@ export async function fetchBlob(path) {
   return response.blob();
 }
 
-export function saveBlob(blob, fileName) {
-  const href = URL.createObjectURL(blob);
+// Starts the browser's download of `href` under `fileName`.
+function clickDownloadLink(href, fileName) {
   const a = document.createElement('a');
   a.href = href;
   a.download = fileName;
   document.body.append(a);
   a.click();
   a.remove();
+}
+
+export function saveBlob(blob, fileName) {
+  const href = URL.createObjectURL(blob);
+  clickDownloadLink(href, fileName);
   setTimeout(() => URL.revokeObjectURL(href), 60000);
 }
 
@@ -131,19 +136,6 @@ export function saveBlob(blob, fileName) {
 export async function download(path, fileName) {
   let href = url(path);
   if (token()) href = (await post('/auth/download-tickets', { path: href })).url;
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
+  clickDownloadLink(href, fileName);
 }
 
-// A GET past the browser's HTTP cache. GET /documents/{id} answers 304 to If-None-Match as long
-// as the version is the same, although its files' text_extraction status changes meanwhile:
-// whoever polls that status must not revalidate a cached copy.
-export async function getFresh(path, params) {
-  const response = await fetch(url(path, params), { headers: headers(), cache: 'no-store' });
-  if (!response.ok) throw await failure(response);
-  return response.json();
-}

@@ -180,7 +180,7 @@ export function pollExtraction(doc, anchor, update) {
   const tick = async () => {
     if (!anchor.isConnected) return;
     let fresh;
-    try { fresh = await api.getFresh(`/documents/${doc.id}`); } catch { fresh = null; }
+    try { fresh = await api.get(`/documents/${doc.id}`); } catch { fresh = null; }
     if (!anchor.isConnected) return;
     if (fresh) update(fresh);
     if (fresh && !pending(fresh)) return;
@@ -226,7 +226,7 @@ export function staleProblem(form, err, reload, documentId) {
     h('button', { type: 'button', onclick: reload }, tr('载入最新版本（放弃本次填写）', 'Load the latest version (drops what you typed)'))));
   box.scrollIntoView({ block: 'nearest' });
   if (documentId) {
-    api.getFresh(`/documents/${documentId}`).then((latest) => {
+    api.get(`/documents/${documentId}`).then((latest) => {
       who.textContent = tr(`最新为第 ${latest.version} 版（${changeLabel(latest.change)}），由 ${latest.updated_by} 于 ${formatTime(latest.updated_at)} 保存。`,
         `The latest is version ${latest.version}: ${changeLabel(latest.change)} by ${latest.updated_by} at ${formatTime(latest.updated_at)}.`);
     }, () => {});
@@ -538,7 +538,7 @@ async function renderWork(main, params, query) {
   let doc;
   let ref;
   try {
-    [doc, ref] = await Promise.all([api.getFresh(`/documents/${id}`), names()]);
+    [doc, ref] = await Promise.all([api.get(`/documents/${id}`), names()]);
   } catch (err) {
     clear(main, h('h1', null, tr('文件办理', 'Document')), errorBlock(err),
       h('p', null, h('a', { href: href('/desk') }, tr('返回本单位文件', 'Back to the unit\'s documents'))));
@@ -704,7 +704,7 @@ async function renderEdit(body, doc, ref) {
   // version must not replace the newer one, whose ETag the next change sends as If-Match.
   const polled = (later) => { if (later.version >= state.doc.version) { state.doc = later; showFiles(); } };
   const refresh = async () => {
-    const fresh = await api.getFresh(`/documents/${doc.id}`);
+    const fresh = await api.get(`/documents/${doc.id}`);
     if (fresh.version >= state.doc.version) state.doc = { ...fresh };
     showFiles();
     pollExtraction(fresh, filesBox, polled);

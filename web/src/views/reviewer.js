@@ -112,7 +112,7 @@ async function renderReview(main, params) {
   let doc;
   let ref;
   try {
-    [doc, ref] = await Promise.all([api.getFresh(`/documents/${params.id}`), names()]);
+    [doc, ref] = await Promise.all([api.get(`/documents/${params.id}`), names()]);
   } catch (err) {
     clear(main, h('h1', null, tr('审核文件', 'Review a document')), errorBlock(err),
       h('p', null, h('a', { href: href('/review') }, tr('返回审核发布', 'Back to the queue'))));

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -61,6 +62,54 @@ int nestingDepth(std::string_view text) {
     }
   }
   return deepest;
+}
+
+// JSON allows integers of any size, and canonicalJson writes doubles from 2^64 up to 1e21 as
+// integers (RFC 8785 uses no exponent there), but Poco's parser refuses an integer literal that
+// fits neither Int64 nor UInt64. Such literals get a ".0", which Poco reads as the double they are;
+// the text is copied only when it holds one.
+std::string widenHugeIntegers(std::string_view text) {
+  std::string out;
+  std::size_t copied = 0;  // text before this is in out
+  bool inString = false, escaped = false;
+  const auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') inString = false;
+      continue;
+    }
+    if (c == '"') {
+      inString = true;
+      continue;
+    }
+    if (c != '-' && !isDigit(c)) continue;
+    const std::size_t digits = i + (c == '-' ? 1 : 0);
+    std::size_t end = digits;
+    while (end < text.size() && isDigit(text[end])) ++end;
+    const bool integer = end == text.size() || (text[end] != '.' && text[end] != 'e' && text[end] != 'E');
+    // Poco takes -2^63 and up as Int64, and up to 2^64 - 1 as UInt64.
+    std::uint64_t magnitude = 0;
+    const auto parsed = std::from_chars(text.data() + digits, text.data() + end, magnitude);
+    const bool tooLarge = parsed.ec == std::errc::result_out_of_range ||
+                          (c == '-' && parsed.ec == std::errc() && magnitude > (std::uint64_t{1} << 63));
+    if (integer && end > digits && tooLarge) {
+      out.append(text.data() + copied, end - copied);
+      out += ".0";
+      copied = end;
+    }
+    // The rest of the number (fraction, exponent) is no new number.
+    while (end < text.size() && (isDigit(text[end]) || text[end] == '.' || text[end] == 'e' ||
+                                 text[end] == 'E' || text[end] == '+' || text[end] == '-')) {
+      ++end;
+    }
+    i = end - 1;
+  }
+  if (copied == 0) return {};
+  out.append(text.data() + copied, text.size() - copied);
+  return out;
 }
 
 }  // namespace
@@ -158,7 +207,8 @@ Result<Var> parseJson(std::string_view text, int maxDepth) {
   }
   try {
     Poco::JSON::Parser parser;
-    Var value = parser.parse(std::string(text));
+    std::string widened = widenHugeIntegers(text);
+    Var value = parser.parse(widened.empty() ? std::string(text) : std::move(widened));
     if (!allStringsValid(value, 0, maxDepth)) {
       return malformed("invalid_utf8", "JSON 字符串不是有效的 UTF-8 (JSON string is not valid UTF-8)");
     }

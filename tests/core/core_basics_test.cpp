@@ -53,6 +53,18 @@ TEST(CanonicalJson, FormatsNumbersAsEcmaScript) {
   EXPECT_EQ(canonicalOf("[1.0, 10, -7, 1E2]"), "[1,10,-7,100]");
 }
 
+// Found by tests/fuzz/json_fuzz: the canonical form of 1e20 is "100000000000000000000", an integer
+// too large for 64 bits, which Poco's parser refused, so canonical JSON did not read back.
+TEST(ParseJson, ReadsIntegersBeyondSixtyFourBitsAsDoubles) {
+  EXPECT_EQ(canonicalOf("[1e20]"), "[100000000000000000000]");
+  EXPECT_EQ(canonicalOf("[100000000000000000000]"), "[100000000000000000000]");
+  EXPECT_EQ(canonicalOf("[-100000000000000000000]"), "[-100000000000000000000]");
+  EXPECT_EQ(canonicalOf(R"({"n":-9223372036854775809,"s":"18446744073709551616"})"),
+            R"({"n":-9223372036854776000,"s":"18446744073709551616"})");
+  EXPECT_EQ(canonicalOf("[18446744073709551615,-9223372036854775808,1.5e300]"),
+            "[18446744073709551615,-9223372036854775808,1.5e+300]");
+}
+
 TEST(ParseJson, RefusesWhatIsNotOneStrictJsonText) {
   EXPECT_EQ(parseJson("{\"a\":\"\xff\"}").error().reason, "invalid_utf8");
   EXPECT_EQ(parseJson("{\"a\":1").error().reason, "malformed_json");

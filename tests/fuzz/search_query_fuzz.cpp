@@ -1,0 +1,14 @@
+// The search query builder (indexer/src/search_query.h): whatever a user types becomes a Xapian
+// query, with Xapian's parser errors caught inside; it never throws.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "search_query.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const auto query = gongkai::indexer::buildTextQuery(text);
+  (void)query.query.get_description();
+  return 0;
+}

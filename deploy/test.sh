@@ -7,3 +7,6 @@ cd "$(dirname "$0")/.."
 ./deploy/build.sh
 cd build
 ctest --output-on-failure --timeout 900
+# Then the same suite under AddressSanitizer and UBSan, and the fuzz targets (build-asan/).
+cd ..
+./deploy/test-sanitizers.sh

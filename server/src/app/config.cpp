@@ -28,6 +28,11 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.threads = c.getInt("gongkai.server.threads", s.threads);
   s.max_queued = c.getInt("gongkai.server.max_queued", s.max_queued);
   s.shutdown_grace_seconds = c.getInt("gongkai.server.shutdown_grace_seconds", s.shutdown_grace_seconds);
+  s.connections_per_address = c.getInt("gongkai.server.connections_per_address", s.connections_per_address);
+  s.connection_limit_exempt = c.getString("gongkai.server.connection_limit_exempt", s.connection_limit_exempt);
+  s.header_timeout_seconds = c.getInt("gongkai.server.header_timeout_seconds", s.header_timeout_seconds);
+  s.request_timeout_seconds = c.getInt("gongkai.server.request_timeout_seconds", s.request_timeout_seconds);
+  s.min_bytes_per_second = c.getInt64("gongkai.server.min_bytes_per_second", s.min_bytes_per_second);
   s.access_log = c.getString("gongkai.server.access_log", s.access_log);
   s.data_dir = c.getString("gongkai.data.dir", s.data_dir);
   s.policy_dir = c.getString("gongkai.policy.dir", defaultResourceDir("policies"));

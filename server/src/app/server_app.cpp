@@ -9,9 +9,11 @@
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FileChannel.h>
 #include <Poco/FormattingChannel.h>
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/PatternFormatter.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/OptionException.h>
@@ -28,6 +30,7 @@
 #include "gongkai/server/app/demo_data.h"
 #include "gongkai/server/app/listener.h"
 #include "gongkai/server/http/api.h"
+#include "gongkai/server/http/connection_guard.h"
 #include "gongkai/server/http/handler_factory.h"
 #include "gongkai/server/service/client_pseudonym.h"
 #include "gongkai/server/store/data_folder_lock.h"
@@ -160,7 +163,8 @@ int ServerApp::main(const std::vector<std::string>&) {
       config.pbkdf2_iterations < core::kMinimumPbkdf2Iterations || config.pbkdf2_iterations > 10000000 ||
       config.login_slow_after_failures < 1 || config.login_lock_after_failures < 1 ||
       config.login_attempts_per_address_per_minute < 1 ||
-      config.login_lock_minutes < 1) {
+      config.login_lock_minutes < 1 || config.connections_per_address < 0 ||
+      config.header_timeout_seconds < 1 || config.request_timeout_seconds < 1 || config.min_bytes_per_second < 0) {
     std::cerr << "配置错误 (configuration error): port, threads or limits out of range" << std::endl;
     return kExitConfig;
   }
@@ -275,7 +279,7 @@ int ServerApp::main(const std::vector<std::string>&) {
       store, policyService, unitExists,
       [&accounts](const std::string& username) { return accounts.user(username).ok(); },
       publicSubmissions);
-  service::RequestService requests(store, policyService, publicSubmissions);
+  service::RequestService requests(store, policyService, unitExists, publicSubmissions);
 
   if (config.demo) {
     auto loaded = loadDemoData(documents, accounts, catalogue, feedback, requests, store.blobs(),
@@ -335,7 +339,21 @@ int ServerApp::main(const std::vector<std::string>&) {
   params->setTimeout(Poco::Timespan(60, 0));
   params->setServerName("gongkai");
   Poco::ThreadPool pool("http", 2, config.threads);
-  Poco::Net::HTTPServer server(factory, pool, socket, params);
+  http::ConnectionLimits limits;
+  limits.per_address = config.connections_per_address;
+  limits.exempt.clear();
+  for (const auto& address : Poco::StringTokenizer(config.connection_limit_exempt, ",",
+                                                    Poco::StringTokenizer::TOK_TRIM |
+                                                        Poco::StringTokenizer::TOK_IGNORE_EMPTY)) {
+    limits.exempt.insert(address);
+  }
+  limits.head_timeout = std::chrono::seconds(config.header_timeout_seconds);
+  limits.request_timeout = std::chrono::seconds(config.request_timeout_seconds);
+  limits.min_bytes_per_second = config.min_bytes_per_second;
+  http::ConnectionGuard guard(limits, log);
+  // Poco's HTTPServer is a TCPServer with Poco's HTTP connections; ours are guarded (see
+  // ConnectionGuard), and stopping raises the same event HTTPServer::stopAll does.
+  Poco::Net::TCPServer server(guard.connectionFactory(params, factory), pool, socket, params);
   server.start();
 
   const int port = socket.address().port();
@@ -351,7 +369,8 @@ int ServerApp::main(const std::vector<std::string>&) {
   waitForTerminationRequest();
 
   log.information("shutting down: finishing requests in flight");
-  server.stopAll(false);
+  server.stop();
+  factory->announceStop();
   if (!factory->waitIdle(std::chrono::seconds(config.shutdown_grace_seconds))) {
     log.warning("%d requests still in flight after the grace period", factory->inFlight());
   }

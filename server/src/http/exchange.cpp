@@ -236,6 +236,7 @@ void sendBody(const Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServer
   if (request.getMethod() != Poco::Net::HTTPRequest::HTTP_HEAD) {
     out.write(body.data(), static_cast<std::streamsize>(body.size()));
   }
+  out.flush();  // whole on the wire before the handler returns (a lingering close may follow)
 }
 
 }  // namespace gongkai::server::http

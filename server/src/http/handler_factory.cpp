@@ -2,6 +2,7 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "gongkai/core/time.h"
+#include "gongkai/server/http/connection_guard.h"
 
 namespace gongkai::server::http {
 using core::Error;
@@ -38,6 +40,7 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
                      Poco::Net::HTTPServerResponse& response) override {
     const auto started = std::chrono::steady_clock::now();
     ++factory_.inFlight_;
+    ConnectionGuard::requestStarted();
     Exchange exchange{request, response, "", {}, {}, {}};
     exchange.subject.address = request.clientAddress().host().toString();
     try {
@@ -53,19 +56,25 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
                      exchange.path);
       }
     }
-    drainUnreadBody(request, response);
+    if (!drainUnreadBody(request)) {
+      response.setKeepAlive(false);
+      // The answer is complete (problems are written whole, see sendBody); what the client
+      // still sends is read and dropped so that it gets to read the answer.
+      if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) lingeringClose(impl->socket());
+    }
     logAccess(exchange, started);
+    ConnectionGuard::requestFinished();
     --factory_.inFlight_;
   }
 
  private:
   // A request refused before its body was read would otherwise be answered with a reset while
   // the client is still sending, and the client might never see the answer. A modest remainder
-  // is read and dropped; a larger one closes the connection instead.
-  static void drainUnreadBody(Poco::Net::HTTPServerRequest& request,
-                              Poco::Net::HTTPServerResponse& response) {
+  // is read and dropped, keeping the connection; false when more is left (or the body broke
+  // off), and the caller closes the connection gently instead.
+  static bool drainUnreadBody(Poco::Net::HTTPServerRequest& request) {
     constexpr std::streamsize kDrainLimit = 4 * 1024 * 1024;
-    if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return;
+    if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return true;
     std::istream& in = request.stream();
     char buffer[16384];
     std::streamsize drained = 0;
@@ -73,7 +82,7 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
       in.read(buffer, sizeof buffer);
       drained += in.gcount();
     }
-    if (drained > kDrainLimit || in.bad()) response.setKeepAlive(false);
+    return drained <= kDrainLimit && !in.bad();
   }
 
   void route(Exchange& exchange) {

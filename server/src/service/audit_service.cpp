@@ -149,13 +149,19 @@ core::Result<std::vector<store::StoredCheckpoint>> AuditService::checkpoints(std
   });
 }
 
+// Each page is read in a read transaction of its own and written after it ends: a client that
+// reads the export slowly never holds a snapshot, so SQLite can keep checkpointing its WAL. The
+// log is append-only, so pages read at different times still make one consistent prefix.
 void AuditService::writeExport(std::ostream& out, const store::StoredCheckpoint& checkpoint) {
   out << core::audit_export::header(checkpoint.note, static_cast<std::uint64_t>(checkpoint.tree_size));
-  auto session = store_.read();
   std::int64_t after = 0;
   while (after < checkpoint.tree_size) {
-    const auto page = store::AuditRepository::list(
-        *session, after, std::min<std::int64_t>(10000, checkpoint.tree_size - after));
+    std::vector<store::StoredAuditEntry> page;
+    {
+      auto session = store_.read();
+      page = store::AuditRepository::list(*session, after,
+                                          std::min<std::int64_t>(10000, checkpoint.tree_size - after));
+    }
     if (page.empty()) throw std::runtime_error("audit log ends before the checkpoint");
     for (const auto& entry : page) {
       out << entry.bytes << '\n';

@@ -22,6 +22,14 @@ struct ServerConfig {
   int threads = 16;
   int max_queued = 256;
   int shutdown_grace_seconds = 30;
+  // Slow or greedy clients (http::ConnectionLimits): connections on threads per client address
+  // (0 = no limit, e.g. behind a reverse proxy), the time for a request's headers, and how long
+  // a request may go without the client keeping up min_bytes_per_second.
+  int connections_per_address = 8;
+  std::string connection_limit_exempt = "127.0.0.1,::1";  // comma-separated addresses
+  int header_timeout_seconds = 20;
+  int request_timeout_seconds = 60;
+  std::int64_t min_bytes_per_second = 1024;
   std::int64_t max_json_bytes = 1 << 20;
   std::int64_t max_upload_bytes = std::int64_t{8} << 30;  // per request
   int max_files_per_request = 100;

@@ -44,6 +44,9 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
       const Poco::Net::HTTPServerRequest& request) override;
 
   int inFlight() const { return inFlight_.load(); }
+  // Tells Poco's HTTP connections that the server is stopping, as HTTPServer::stopAll does:
+  // each kept-alive connection ends after the request it is serving.
+  void announceStop() { serverStopped(this, false); }
   // Waits until no request is in flight or `timeout` passes; true when none is left.
   bool waitIdle(std::chrono::milliseconds timeout) const;
 

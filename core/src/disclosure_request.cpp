@@ -54,6 +54,7 @@ std::string canonicalRecord(const DisclosureRequest& r) {
   root->set("content", r.content);
   root->set("purpose", r.purpose);
   root->set("category", r.category);
+  if (!r.org_unit.empty()) root->set("org_unit", r.org_unit);
   root->set("received_at", formatRfc3339(r.received_at));
   root->set("status", std::string(toString(r.status)));
   root->set("acknowledge_by", r.acknowledge_by.toString());
@@ -95,6 +96,7 @@ Result<DisclosureRequest> parseDisclosureRequest(std::string_view record) {
     r.content = o->getValue<std::string>("content");
     r.purpose = o->getValue<std::string>("purpose");
     r.category = o->getValue<std::string>("category");
+    if (o->has("org_unit")) r.org_unit = o->getValue<std::string>("org_unit");
     const auto status = parseRequestStatus(o->getValue<std::string>("status"));
     const auto acknowledgeBy = parseDate(o->getValue<std::string>("acknowledge_by"));
     const auto decideBy = parseDate(o->getValue<std::string>("decide_by"));

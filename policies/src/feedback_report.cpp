@@ -37,10 +37,8 @@ std::optional<core::TimePoint> at(const std::optional<core::Step>& step) {
 
 FeedbackReport buildFeedbackReport(const std::vector<core::FeedbackRecord>& feedback,
                                    const std::vector<core::DisclosureRequest>& requests, int year,
-                                   const std::string& orgUnit,
-                                   const std::function<bool(const std::string&)>& inUnit,
-                                   const core::Date& today, const TimeLimits& limits,
-                                   const WorkingCalendar& calendar) {
+                                   const std::string& orgUnit, const core::Date& today,
+                                   const TimeLimits& limits, const WorkingCalendar& calendar) {
   FeedbackReport report;
   report.year = year;
   report.org_unit = orgUnit;
@@ -49,17 +47,14 @@ FeedbackReport buildFeedbackReport(const std::vector<core::FeedbackRecord>& feed
   for (auto it = feedback.rbegin(); it != feedback.rend(); ++it) {
     const auto& r = *it;
     if (core::chinaDate(r.received_at).year != year) continue;
-    if (!orgUnit.empty() && !inUnit(r.org_unit)) continue;
     count(report.feedback, r.id, std::string(core::toString(r.status)), r.channel, r.received_at,
           at(r.answered), timelinessOf(r, today, limits, calendar), calendar, feedbackDays);
   }
-  if (orgUnit.empty()) {
-    for (auto it = requests.rbegin(); it != requests.rend(); ++it) {
-      const auto& r = *it;
-      if (core::chinaDate(r.received_at).year != year) continue;
-      count(report.requests, r.id, std::string(core::toString(r.status)), r.outcome, r.received_at,
-            at(r.decided), timelinessOf(r, today, limits, calendar), calendar, requestDays);
-    }
+  for (auto it = requests.rbegin(); it != requests.rend(); ++it) {
+    const auto& r = *it;
+    if (core::chinaDate(r.received_at).year != year) continue;
+    count(report.requests, r.id, std::string(core::toString(r.status)), r.outcome, r.received_at,
+          at(r.decided), timelinessOf(r, today, limits, calendar), calendar, requestDays);
   }
   finish(report.feedback, feedbackDays);
   finish(report.requests, requestDays);

@@ -226,9 +226,14 @@ TEST_F(FeedbackApiTest, SubmissionsAreRateLimitedPerAddress) {
       visitor.postJson("/api/v1/feedback", R"({"channel":"online","content":"意见"})");
   EXPECT_EQ(limited.status, 429) << limited.body;
   EXPECT_EQ(limited.json()->getValue<std::string>("code"), "too_many_submissions");
-  // A handler entering letters is not limited.
+  // A handler entering letters about its unit is not limited.
   const HttpClient handler = anonymous().as(login("handler1", "pw-handler1-long-enough"));
-  EXPECT_EQ(handler.postJson("/api/v1/feedback", R"({"channel":"letter","content":"来信"})").status,
+  const auto doc = client().postJson("/api/v1/documents", sampleMetadata("一支部文件"));
+  ASSERT_EQ(doc.status, 201);
+  EXPECT_EQ(handler
+                .postJson("/api/v1/feedback", R"({"channel":"letter","content":"来信","document_id":)" +
+                                                  std::to_string(doc.json()->getValue<Poco::Int64>("id")) + "}")
+                .status,
             201);
   EXPECT_EQ(total(), 4);
 }
@@ -240,7 +245,7 @@ TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheAp
             422);
   const auto made = visitor.postJson(
       "/api/v1/disclosure-requests",
-      R"({"applicant":"王五","content":"申请公开党费使用情况","purpose":"了解支部工作","contact":"wangwu@example.cn"})");
+      R"({"applicant":"王五","content":"申请公开党费使用情况","purpose":"了解支部工作","contact":"wangwu@example.cn","org_unit":"branch-1"})");
   ASSERT_EQ(made.status, 201) << made.body;
   const std::string receipt = made.json()->getValue<std::string>("receipt");
   const std::string path =
@@ -292,7 +297,7 @@ TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheAp
   // Decided without a summary, nothing of the text reaches the public log.
   const auto second = visitor.postJson(
       "/api/v1/disclosure-requests",
-      R"({"applicant":"李雷","content":"本人李雷申请公开本人入党材料","contact":"lilei@example.cn"})");
+      R"({"applicant":"李雷","content":"本人李雷申请公开本人入党材料","contact":"lilei@example.cn","org_unit":"branch-1"})");
   ASSERT_EQ(second.status, 201) << second.body;
   const std::string secondPath =
       "/api/v1/disclosure-requests/" + std::to_string(second.json()->getValue<Poco::Int64>("id"));
@@ -392,7 +397,7 @@ TEST_F(FeedbackApiTest, FeedbackAndApplicationsAreSearchableByThoseWhoMaySeeThem
       anonymous()
           .postJson(
               "/api/v1/disclosure-requests",
-              R"({"applicant":"孙八","content":"申请公开食堂采购合同","contact":"sunba@example.cn"})")
+              R"({"applicant":"孙八","content":"申请公开食堂采购合同","contact":"sunba@example.cn","org_unit":"branch-1"})")
           .status,
       201);
   for (int i = 0;
@@ -418,10 +423,11 @@ TEST_F(FeedbackApiTest, FeedbackAndApplicationsAreSearchableByThoseWhoMaySeeThem
   EXPECT_EQ(hits(client(), "13812345678"), 0);
   EXPECT_EQ(hits(client(), "%E9%92%B1%E4%B8%83"), 0);  // 钱七
   EXPECT_EQ(hits(client(), "%E5%AD%99%E5%85%AB"), 0);  // 孙八
-  // Applications: handlers and readers find them, by what was asked.
+  // Applications: their unit's handlers and readers find them, by what was asked.
   const std::string contract = "%E9%87%87%E8%B4%AD%E5%90%88%E5%90%8C";  // 采购合同
   EXPECT_EQ(hits(*handler_, contract), 1);
-  EXPECT_EQ(hits(*otherHandler_, contract), 1);
+  EXPECT_EQ(hits(*inspector_, contract), 1);
+  EXPECT_EQ(hits(*otherHandler_, contract), 0);  // another unit's application
   EXPECT_EQ(hits(*member_, contract), 0);
   // The type tells them apart.
   const auto typed = client().get("/api/v1/search?q=" + q + "&type=feedback");

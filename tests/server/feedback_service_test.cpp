@@ -74,7 +74,7 @@ TEST_F(FeedbackServiceTest, DueSoonAndOverdueFollowTheClockAndTheOverdueListFind
   const auto overdueList = [&] {
     store::FeedbackFilter filter;
     filter.overdue_on = feedback_->today().toString();
-    return feedback_->list(filter).value().size();
+    return feedback_->list(filter).value().items.size();
   };
   const auto at = [&](const char* when) {
     setNow(when);
@@ -143,7 +143,7 @@ TEST_F(FeedbackServiceTest, BadSubmissionsStoreNothing) {
     EXPECT_EQ(refused.error().code, core::ErrorCode::kInvalidArgument) << body;
   }
   EXPECT_EQ(auditSize(), 0);
-  EXPECT_TRUE(feedback_->list({}).value().empty());
+  EXPECT_TRUE(feedback_->list({}).value().items.empty());
   // A handler may date a letter when it arrived, not in the future.
   EXPECT_TRUE(
       submit(R"({"channel":"letter","content":"来信","received_at":"2025-03-03T01:00:00Z"})",

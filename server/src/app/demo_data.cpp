@@ -92,15 +92,16 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
     for (unsigned i = 0; i < list->size(); ++i) {
       const auto item = list->getObject(i);
       Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-      for (const char* field : {"applicant", "content", "purpose", "contact"}) {
+      for (const char* field : {"applicant", "content", "purpose", "contact", "org_unit"}) {
         if (item->has(field)) body->set(field, item->getValue<std::string>(field));
       }
       auto made = requests.submit(demo, body, true);
       if (!made.ok()) return made.error();
       const std::int64_t id = made.value().request.id;
       auto stepped = takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
-        auto next = requests.step(demo, id, step, stepBody,
-                                  [](std::int64_t) { return std::optional<std::string>(); });
+        auto next = requests.step(
+            demo, id, step, stepBody, [](std::int64_t) { return std::optional<std::string>(); },
+            [](const std::string&) { return true; });
         return next.ok() ? core::okStatus() : core::Status(next.error());
       });
       if (!stepped.ok()) return stepped;

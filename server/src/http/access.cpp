@@ -124,24 +124,26 @@ indexer::Viewer Access::viewer(const Exchange& ex) const {
     return viewer;
   }
   if (!may(ex, "feedback.handle")) return viewer;
-  // Handlers: applications, and the feedback of the units their handling roles cover.
-  add(indexer::kTypeRequest, requestStatuses, std::nullopt);
+  // Handlers: the feedback and applications of the units their handling roles cover.
+  const auto units = unitsWhere(ex, "feedback.handle");
+  add(indexer::kTypeFeedback, feedbackStatuses, units);
+  add(indexer::kTypeRequest, requestStatuses, units);
+  return viewer;
+}
+
+std::optional<std::vector<std::string>> Access::unitsWhere(const Exchange& ex,
+                                                           std::string_view permission) const {
   const auto engine = policies_.engine();
   const auto tree = accounts_.unitTree();
   std::set<std::string> units;
   for (const auto& grant : ex.subject.principal.grants) {
     const policies::Role* role = engine->policies().role(grant.role);
-    if (role == nullptr || !role->permissions.count("feedback.handle")) continue;
-    if (!role->unit_bound) {
-      add(indexer::kTypeFeedback, feedbackStatuses, std::nullopt);
-      return viewer;
-    }
+    if (role == nullptr || !role->permissions.count(std::string(permission))) continue;
+    if (!role->unit_bound) return std::nullopt;
     const auto subtree = tree->subtree(grant.unit);
     units.insert(subtree.begin(), subtree.end());
   }
-  add(indexer::kTypeFeedback, feedbackStatuses,
-      std::vector<std::string>(units.begin(), units.end()));
-  return viewer;
+  return std::vector<std::string>(units.begin(), units.end());
 }
 
 Handler Access::guarded(std::string permission, Handler handler) const {

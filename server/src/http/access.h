@@ -1,6 +1,8 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "gongkai/core/catalogue.h"
@@ -38,6 +40,10 @@ class Access {
   // only within its units; "" is no unit, which only roles bound to none cover).
   bool may(const Exchange& ex, std::string_view permission) const;
   bool mayInUnit(const Exchange& ex, std::string_view permission, const std::string& orgUnit) const;
+  // The units where the caller may `permission`: nullopt when a role bound to no unit grants it
+  // (every unit, and cases with none), else the units its unit-bound roles cover with the units
+  // under them (empty when none does).
+  std::optional<std::vector<std::string>> unitsWhere(const Exchange& ex, std::string_view permission) const;
   policies::Visibility visibility(const Exchange& ex) const;
   indexer::Viewer viewer(const Exchange& ex) const;
 

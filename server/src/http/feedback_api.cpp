@@ -64,8 +64,7 @@ class FeedbackRoutes {
 
  private:
   bool mayRead(const Exchange& ex, const core::FeedbackRecord& record) const {
-    return access_.may(ex, "feedback.read") ||
-           access_.mayInUnit(ex, "feedback.handle", record.org_unit);
+    return mayReadCase(access_, ex, record.org_unit);
   }
 
   void submit(Exchange& ex) {
@@ -102,7 +101,9 @@ class FeedbackRoutes {
       if (concerns.category.empty()) concerns.category = item.value().category;
       if (concerns.org_unit.empty()) concerns.org_unit = item.value().org_unit;
     }
-    const bool onBehalf = access_.may(ex, "feedback.handle");
+    // Entering a letter or a call for someone (dated when it came in, not rate-limited) is for
+    // the handlers of the unit the case will belong to.
+    const bool onBehalf = access_.mayInUnit(ex, "feedback.handle", concerns.org_unit);
     auto made = feedback_.submit(ex.subject, json, concerns, onBehalf);
     if (!made.ok()) return ex.sendProblem(made.error());
     const auto& record = made.value().record;
@@ -129,9 +130,10 @@ class FeedbackRoutes {
   }
 
   void list(Exchange& ex) {
-    if (auto allowed = requireFeedbackReader(access_, ex); !allowed.ok())
-      return ex.sendProblem(allowed.error());
+    auto units = readableCaseUnits(access_, ex);
+    if (!units.ok()) return ex.sendProblem(units.error());
     store::FeedbackFilter filter;
+    filter.units = std::move(units).value();
     filter.status = ex.queryValue("status");
     filter.org_unit = ex.queryValue("org_unit");
     filter.channel = ex.queryValue("channel");
@@ -148,28 +150,20 @@ class FeedbackRoutes {
         return ex.sendProblem(badQuery("overdue", "true 或 false"));
       if (*overdue == "true") filter.overdue_on = feedback_.today().toString();
     }
-    auto page = ex.intQuery("page", 1, 100000);
-    auto perPage = ex.intQuery("per_page", 1, 100);
+    auto page = pageQuery(ex);
     if (!page.ok()) return ex.sendProblem(page.error());
-    if (!perPage.ok()) return ex.sendProblem(perPage.error());
+    filter.limit = page.value().per_page;
+    filter.offset = page.value().offset();
     auto found = feedback_.list(filter);
     if (!found.ok()) return ex.sendProblem(found.error());
-    std::vector<const core::FeedbackRecord*> visible;
-    for (const auto& record : found.value()) {
-      if (mayRead(ex, record)) visible.push_back(&record);
-    }
-    const std::int64_t pageNo = page.value().value_or(1), size = perPage.value().value_or(20);
     Array::Ptr items = new Array;
-    for (std::int64_t i = (pageNo - 1) * size;
-         i < std::min<std::int64_t>(pageNo * size, static_cast<std::int64_t>(visible.size()));
-         ++i) {
-      items->add(
-          feedback_.toJson(*visible[static_cast<std::size_t>(i)], FeedbackService::View::kHandler));
+    for (const auto& record : found.value().items) {
+      items->add(feedback_.toJson(record, FeedbackService::View::kHandler));
     }
     Object::Ptr out = new Object;
-    out->set("total", static_cast<Poco::Int64>(visible.size()));
-    out->set("page", static_cast<Poco::Int64>(pageNo));
-    out->set("per_page", static_cast<Poco::Int64>(size));
+    out->set("total", static_cast<Poco::Int64>(found.value().total));
+    out->set("page", static_cast<Poco::Int64>(page.value().page));
+    out->set("per_page", static_cast<Poco::Int64>(page.value().per_page));
     out->set("feedback", items);
     ex.sendJson(HTTPResponse::HTTP_OK, out);
   }
@@ -236,15 +230,37 @@ class FeedbackRoutes {
     if (!unit.empty() && !tree->contains(unit)) {
       return ex.sendProblem(badQuery("org_unit", "已有的单位代码"));
     }
-    auto feedback = feedback_.list({});
+    // A role bound to units reports on those units (and the units under them) only.
+    if (!unit.empty() && !access_.mayInUnit(ex, "reports.read", unit)) {
+      return ex.sendProblem(Error::make(ErrorCode::kForbidden, "unit_forbidden",
+                                        "您无权查看该单位的统计 (your roles do not cover this unit): " + unit));
+    }
+    std::optional<std::vector<std::string>> units = access_.unitsWhere(ex, "reports.read");
+    if (!unit.empty()) {
+      const auto subtree = tree->subtree(unit);
+      units = std::vector<std::string>(subtree.begin(), subtree.end());
+    }
+    // The year's cases only, read in SQL; the bounds are a day wide of the China-time year on
+    // either side, and the report counts each case by its China date.
+    const std::string from = std::to_string(reportYear - 1) + "-12-31T00:00:00Z";
+    const std::string before = std::to_string(reportYear + 1) + "-01-02T00:00:00Z";
+    store::FeedbackFilter feedbackFilter;
+    feedbackFilter.units = units;
+    feedbackFilter.received_from = from;
+    feedbackFilter.received_before = before;
+    feedbackFilter.limit = INT64_MAX;
+    auto feedback = feedback_.list(feedbackFilter);
     if (!feedback.ok()) return ex.sendProblem(feedback.error());
-    auto requests = requests_.list(std::nullopt);
+    store::RequestFilter requestFilter;
+    requestFilter.units = units;
+    requestFilter.received_from = from;
+    requestFilter.received_before = before;
+    requestFilter.limit = INT64_MAX;
+    auto requests = requests_.list(requestFilter);
     if (!requests.ok()) return ex.sendProblem(requests.error());
-    const auto units = unit.empty() ? std::set<std::string>() : tree->subtree(unit);
     const auto engine = access_.engine();
     const auto report = policies::buildFeedbackReport(
-        feedback.value(), requests.value(), reportYear, unit,
-        [&](const std::string& u) { return units.count(u) > 0; }, today,
+        feedback.value().items, requests.value().items, reportYear, unit, today,
         engine->policies().time_limits, engine->policies().calendar);
     if (ex.queryValue("format").value_or("") == "csv" ||
         ex.request.get("Accept", "").find("text/csv") != std::string::npos) {
@@ -333,6 +349,25 @@ class FeedbackRoutes {
 core::Status requireFeedbackReader(const Access& access, const Exchange& ex) {
   if (access.may(ex, "feedback.read")) return core::okStatus();
   return access.require(ex, "feedback.handle");
+}
+
+core::Result<std::optional<std::vector<std::string>>> readableCaseUnits(const Access& access,
+                                                                        const Exchange& ex) {
+  if (auto allowed = requireFeedbackReader(access, ex); !allowed.ok()) return allowed.error();
+  if (access.may(ex, "feedback.read")) return std::optional<std::vector<std::string>>();
+  return access.unitsWhere(ex, "feedback.handle");
+}
+
+bool mayReadCase(const Access& access, const Exchange& ex, const std::string& unit) {
+  return access.may(ex, "feedback.read") || access.mayInUnit(ex, "feedback.handle", unit);
+}
+
+core::Result<PageQuery> pageQuery(Exchange& ex) {
+  auto page = ex.intQuery("page", 1, 100000);
+  if (!page.ok()) return page.error();
+  auto perPage = ex.intQuery("per_page", 1, 100);
+  if (!perPage.ok()) return perPage.error();
+  return PageQuery{page.value().value_or(1), perPage.value().value_or(20)};
 }
 
 void addFeedbackRoutes(Router& router, FeedbackService& feedback, service::RequestService& requests,

@@ -60,23 +60,22 @@ class RequestRoutes {
   }
 
   void log(Exchange& ex) {
-    auto page = ex.intQuery("page", 1, 100000);
-    auto perPage = ex.intQuery("per_page", 1, 100);
+    auto page = pageQuery(ex);
     if (!page.ok()) return ex.sendProblem(page.error());
-    if (!perPage.ok()) return ex.sendProblem(perPage.error());
-    auto decided = requests_.list(std::string("decided"));
+    store::RequestFilter filter;
+    filter.status = "decided";
+    filter.limit = page.value().per_page;
+    filter.offset = page.value().offset();
+    auto decided = requests_.list(filter);
     if (!decided.ok()) return ex.sendProblem(decided.error());
-    const auto& all = decided.value();
-    const std::int64_t pageNo = page.value().value_or(1), size = perPage.value().value_or(20);
     Array::Ptr items = new Array;
-    for (std::int64_t i = (pageNo - 1) * size;
-         i < std::min<std::int64_t>(pageNo * size, static_cast<std::int64_t>(all.size())); ++i) {
-      items->add(requests_.toJson(all[static_cast<std::size_t>(i)], RequestService::View::kLog));
+    for (const auto& r : decided.value().items) {
+      items->add(requests_.toJson(r, RequestService::View::kLog));
     }
     Object::Ptr out = new Object;
-    out->set("total", static_cast<Poco::Int64>(all.size()));
-    out->set("page", static_cast<Poco::Int64>(pageNo));
-    out->set("per_page", static_cast<Poco::Int64>(size));
+    out->set("total", static_cast<Poco::Int64>(decided.value().total));
+    out->set("page", static_cast<Poco::Int64>(page.value().page));
+    out->set("per_page", static_cast<Poco::Int64>(page.value().per_page));
     out->set("requests", items);
     ex.sendJson(HTTPResponse::HTTP_OK, out);
   }
@@ -90,22 +89,30 @@ class RequestRoutes {
   }
 
   void list(Exchange& ex) {
-    if (auto allowed = requireFeedbackReader(access_, ex); !allowed.ok())
-      return ex.sendProblem(allowed.error());
-    const auto status = ex.queryValue("status");
-    if (status && !core::parseRequestStatus(*status)) {
+    auto units = readableCaseUnits(access_, ex);
+    if (!units.ok()) return ex.sendProblem(units.error());
+    store::RequestFilter filter;
+    filter.units = std::move(units).value();
+    filter.status = ex.queryValue("status");
+    if (filter.status && !core::parseRequestStatus(*filter.status)) {
       const std::string message =
           "查询参数 status 须为 received、acknowledged 或 decided (invalid status)";
       return ex.sendProblem(Error{
           ErrorCode::kMalformed, "invalid_query", message, {{"status", "invalid_value", message}}});
     }
-    auto found = requests_.list(status);
+    auto page = pageQuery(ex);
+    if (!page.ok()) return ex.sendProblem(page.error());
+    filter.limit = page.value().per_page;
+    filter.offset = page.value().offset();
+    auto found = requests_.list(filter);
     if (!found.ok()) return ex.sendProblem(found.error());
     Array::Ptr items = new Array;
-    for (const auto& r : found.value())
+    for (const auto& r : found.value().items)
       items->add(requests_.toJson(r, RequestService::View::kHandler));
     Object::Ptr out = new Object;
-    out->set("total", static_cast<Poco::Int64>(found.value().size()));
+    out->set("total", static_cast<Poco::Int64>(found.value().total));
+    out->set("page", static_cast<Poco::Int64>(page.value().page));
+    out->set("per_page", static_cast<Poco::Int64>(page.value().per_page));
     out->set("requests", items);
     ex.sendJson(HTTPResponse::HTTP_OK, out);
   }
@@ -117,6 +124,11 @@ class RequestRoutes {
     if (!id.ok()) return ex.sendProblem(id.error());
     auto found = requests_.get(id.value());
     if (!found.ok()) return ex.sendProblem(found.error());
+    // An application of a unit the caller's roles do not cover is "no such application".
+    if (!mayReadCase(access_, ex, found.value().org_unit)) {
+      return ex.sendProblem(Error::make(ErrorCode::kNotFound, "request_not_found",
+                                        "申请不存在 (no such application): " + std::to_string(id.value())));
+    }
     ex.sendJson(HTTPResponse::HTTP_OK,
                 requests_.toJson(found.value(), RequestService::View::kHandler));
   }
@@ -147,7 +159,10 @@ class RequestRoutes {
       }
       return v.metadata.category;
     };
-    auto updated = requests_.step(ex.subject, id.value(), name, body, releasable);
+    const auto mayHandle = [&](const std::string& unit) {
+      return access_.mayInUnit(ex, "feedback.handle", unit);
+    };
+    auto updated = requests_.step(ex.subject, id.value(), name, body, releasable, mayHandle);
     if (!updated.ok()) return ex.sendProblem(updated.error());
     ex.sendJson(HTTPResponse::HTTP_OK,
                 requests_.toJson(updated.value(), RequestService::View::kHandler));

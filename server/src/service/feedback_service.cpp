@@ -153,10 +153,13 @@ core::Result<FeedbackRecord> FeedbackService::byReceipt(const std::string& code)
   }
 }
 
-core::Result<std::vector<FeedbackRecord>> FeedbackService::list(store::FeedbackFilter filter) {
+core::Result<Page<FeedbackRecord>> FeedbackService::list(const store::FeedbackFilter& filter) {
   try {
     auto session = store_.read();
-    return FeedbackRepository::list(*session, filter);
+    Page<FeedbackRecord> page;
+    page.items = FeedbackRepository::list(*session, filter);
+    page.total = FeedbackRepository::count(*session, filter);
+    return page;
   } catch (const std::exception& e) {
     return store::storageError(e);
   }

@@ -39,19 +39,27 @@ Poco::Dynamic::Var orNull(const std::string& text) {
 
 }  // namespace
 
-RequestService::RequestService(store::Store& store, PolicyService& policies,
+RequestService::RequestService(store::Store& store, PolicyService& policies, NameCheck unitExists,
                                SubmissionLimiter& limiter, Clock clock)
-    : store_(store), policies_(policies), limiter_(limiter), clock_(std::move(clock)) {}
+    : store_(store),
+      policies_(policies),
+      unitExists_(std::move(unitExists)),
+      limiter_(limiter),
+      clock_(std::move(clock)) {}
 
 core::Result<RequestService::Submitted> RequestService::submit(const Subject& subject,
                                                                const Object::Ptr& body,
                                                                bool onBehalf) {
-  BodyReader read(body, {"applicant", "content", "purpose", "contact"});
+  BodyReader read(body, {"applicant", "content", "purpose", "contact", "org_unit"});
   DisclosureRequest r;
   r.applicant = read.text("applicant", true, 200);
   r.content = read.text("content", true, 10000, true);
   r.purpose = read.text("purpose", false, 2000, true);
   r.contact = read.text("contact", true, 200);
+  r.org_unit = read.text("org_unit", false, 64);
+  if (!r.org_unit.empty() && !unitExists_(r.org_unit)) {
+    read.add("org_unit", "unknown_unit", "没有该单位 (no such unit)");
+  }
   if (auto ok = read.result("invalid_request", "申请内容有误 (invalid application)"); !ok.ok()) {
     return ok.error();
   }
@@ -103,11 +111,13 @@ core::Result<DisclosureRequest> RequestService::byReceipt(const std::string& cod
   }
 }
 
-core::Result<std::vector<DisclosureRequest>> RequestService::list(
-    const std::optional<std::string>& status) {
+core::Result<Page<DisclosureRequest>> RequestService::list(const store::RequestFilter& filter) {
   try {
     auto session = store_.read();
-    return RequestRepository::list(*session, status, 10000);
+    Page<DisclosureRequest> page;
+    page.items = RequestRepository::list(*session, filter);
+    page.total = RequestRepository::count(*session, filter);
+    return page;
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
@@ -116,9 +126,10 @@ core::Result<std::vector<DisclosureRequest>> RequestService::list(
 core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std::int64_t id,
                                                      const std::string& name,
                                                      const Object::Ptr& body,
-                                                     const DocumentCheck& releasable) {
+                                                     const DocumentCheck& releasable,
+                                                     const NameCheck& mayHandle) {
   BodyReader read(body, {"notice", "outcome", "reason", "answer", "document_ids", "category",
-                         "public_summary"});
+                         "public_summary", "org_unit"});
   policies::RequestStep step;
   step.name = name;
   step.notice = read.text("notice", false, 2000, true);
@@ -128,6 +139,13 @@ core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std
   step.document_ids = read.ids("document_ids", 100);
   step.category = read.text("category", false, 8);
   step.public_summary = read.text("public_summary", false, 2000, true);
+  // Handing the application to the unit that holds what is asked for is part of acknowledging.
+  const std::string handTo = read.text("org_unit", false, 64);
+  if (!handTo.empty() && name != "acknowledge") {
+    read.add("org_unit", "unknown_field", "只能在受理时指定办理单位 (the unit is named on acknowledgement)");
+  } else if (!handTo.empty() && !unitExists_(handTo)) {
+    read.add("org_unit", "unknown_unit", "没有该单位 (no such unit)");
+  }
   for (std::int64_t document : step.document_ids) {
     const auto category = releasable(document);
     if (!category) {
@@ -149,11 +167,16 @@ core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std
       [&](store::Transaction& tx) -> core::Result<DisclosureRequest> {
         auto current = RequestRepository::current(tx, id);
         if (!current) return notFound(id);
+        if (!mayHandle(current->org_unit) || (!handTo.empty() && !mayHandle(handTo))) {
+          return Error::make(ErrorCode::kForbidden, "unit_forbidden",
+                             "您无权办理该单位的申请 (your roles do not cover this unit)");
+        }
         auto next =
             policies::applyRequestStep(*current, step, subject.id, clock_(),
                                        engine->policies().time_limits, engine->policies().calendar);
         if (!next.ok()) return next.error();
         DisclosureRequest r = std::move(next).value();
+        if (!handTo.empty()) r.org_unit = handTo;
         r.version = current->version + 1;
         r.updated_by = subject.id;
         r.updated_at = clock_();
@@ -181,6 +204,7 @@ Object::Ptr RequestService::toJson(const DisclosureRequest& r, View view) const 
   }
   out->set("status", std::string(core::toString(r.status)));
   out->set("category", orNull(r.category));
+  out->set("org_unit", orNull(r.org_unit));
   out->set("decide_by", r.decide_by.toString());
   out->set("extended", r.extended.has_value());
   out->set("extension_notice", orNull(r.extension_notice));

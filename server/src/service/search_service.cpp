@@ -25,9 +25,11 @@ core::Date dateOf(core::TimePoint time) {
                     static_cast<int>(static_cast<unsigned>(day.day()))};
 }
 
+// The details (index paths, Xapian's own words) go to the log, not to the client.
 core::Error searchError(const std::string& what) {
+  Poco::Logger::get("gongkai.search").error("search failed: %s", what);
   return core::Error::make(core::ErrorCode::kInternal, "search_failed",
-                           "搜索出错 (search failed): " + what);
+                           "搜索出错，详情已记录在服务器日志中 (search failed; details are in the server log)");
 }
 
 }  // namespace
@@ -108,6 +110,7 @@ indexer::IndexedVersion toIndexedRequest(const core::DisclosureRequest& r) {
   out.summary = r.content;
   out.file_texts = {r.answer};
   out.category = r.category;
+  out.org_unit = r.org_unit;
   out.scope = std::string(indexer::kTypeRequest);
   out.status = std::string(core::toString(r.status));
   out.mode = r.outcome;
@@ -141,7 +144,9 @@ void putAllRecords(store::ReadSession& rs, Target& target) {
   for (const auto& record : store::FeedbackRepository::list(rs, all)) {
     target.put(toIndexedFeedback(record));
   }
-  for (const auto& request : store::RequestRepository::list(rs, std::nullopt, INT64_MAX)) {
+  store::RequestFilter allRequests;
+  allRequests.limit = INT64_MAX;
+  for (const auto& request : store::RequestRepository::list(rs, allRequests)) {
     target.put(toIndexedRequest(request));
   }
 }

@@ -37,10 +37,6 @@ std::optional<core::FeedbackRecord> currentIn(Session& session, std::int64_t id)
   return decode(records.front());
 }
 
-Poco::Nullable<std::string> nullable(const std::optional<std::string>& value) {
-  return value ? Poco::Nullable<std::string>(*value) : Poco::Nullable<std::string>();
-}
-
 }  // namespace
 
 std::int64_t FeedbackRepository::nextId(Transaction& tx) {
@@ -90,21 +86,51 @@ std::optional<core::FeedbackRecord> FeedbackRepository::byReceipt(ReadSession& r
   return currentIn(rs.session(), ids.front());
 }
 
+namespace {
+
+// The filter's conditions on `feedback f`, parameters ?1 to ?6 (see bindFilter).
+constexpr const char* kFeedbackWhere =
+    "WHERE (?1 IS NULL OR f.status = ?1) AND (?2 IS NULL OR f.org_unit = ?2) "
+    "AND (?3 IS NULL OR f.channel = ?3) AND (?4 IS NULL OR (f.deadline < ?4 "
+    "AND f.status IN ('received', 'assigned', 'in_progress'))) "
+    "AND (?5 IS NULL OR f.org_unit IN (SELECT value FROM json_each(?5))) "
+    "AND (?6 = '' OR f.received_at >= ?6) AND (?7 = '' OR f.received_at < ?7) ";
+
+struct FeedbackParameters {
+  explicit FeedbackParameters(const FeedbackFilter& filter)
+      : status(nullable(filter.status)),
+        unit(nullable(filter.org_unit)),
+        channel(nullable(filter.channel)),
+        overdue(nullable(filter.overdue_on)),
+        units(unitList(filter.units)),
+        from(filter.received_from),
+        before(filter.received_before) {}
+  Poco::Nullable<std::string> status, unit, channel, overdue, units;
+  std::string from, before;
+};
+
+}  // namespace
+
 std::vector<core::FeedbackRecord> FeedbackRepository::list(ReadSession& rs,
                                                            const FeedbackFilter& filter) {
-  Poco::Nullable<std::string> status = nullable(filter.status), unit = nullable(filter.org_unit),
-                              channel = nullable(filter.channel),
-                              overdue = nullable(filter.overdue_on);
-  Poco::Int64 limit = filter.limit;
+  FeedbackParameters p(filter);
+  Poco::Int64 limit = filter.limit, offset = filter.offset;
   std::vector<std::string> records;
-  rs.session() << "SELECT v.record FROM feedback f JOIN feedback_versions v "
-                  "ON v.feedback_id = f.id AND v.version = f.current_version "
-                  "WHERE (?1 IS NULL OR f.status = ?1) AND (?2 IS NULL OR f.org_unit = ?2) "
-                  "AND (?3 IS NULL OR f.channel = ?3) AND (?4 IS NULL OR (f.deadline < ?4 "
-                  "AND f.status IN ('received', 'assigned', 'in_progress'))) "
-                  "ORDER BY f.id DESC LIMIT ?5",
-      use(status), use(unit), use(channel), use(overdue), use(limit), into(records), now;
+  rs.session() << std::string("SELECT v.record FROM feedback f JOIN feedback_versions v "
+                              "ON v.feedback_id = f.id AND v.version = f.current_version ") +
+                      kFeedbackWhere + "ORDER BY f.id DESC LIMIT ?8 OFFSET ?9",
+      use(p.status), use(p.unit), use(p.channel), use(p.overdue), use(p.units), use(p.from),
+      use(p.before), use(limit), use(offset), into(records), now;
   return decodeAll(records);
+}
+
+std::int64_t FeedbackRepository::count(ReadSession& rs, const FeedbackFilter& filter) {
+  FeedbackParameters p(filter);
+  Poco::Int64 total = 0;
+  rs.session() << std::string("SELECT COUNT(*) FROM feedback f ") + kFeedbackWhere, use(p.status),
+      use(p.unit), use(p.channel), use(p.overdue), use(p.units), use(p.from), use(p.before),
+      into(total), now;
+  return total;
 }
 
 std::vector<core::FeedbackRecord> FeedbackRepository::versions(ReadSession& rs, std::int64_t id) {

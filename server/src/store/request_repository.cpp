@@ -46,13 +46,13 @@ void RequestRepository::saveVersion(Transaction& tx, const core::DisclosureReque
                                                       received = core::formatRfc3339(r.received_at);
   if (r.version == 1) {
     tx.session() << "INSERT INTO disclosure_requests (id, current_version, status, decide_by, "
-                    "received_at, receipt_sha256) VALUES (?, ?, ?, ?, ?, ?)",
+                    "received_at, receipt_sha256, org_unit) VALUES (?, ?, ?, ?, ?, ?, ?)",
         bind(id), bind(version), bind(status), bind(decideBy), bind(received),
-        bind(r.receipt_sha256), now;
+        bind(r.receipt_sha256), bind(r.org_unit), now;
   } else {
     tx.session() << "UPDATE disclosure_requests SET current_version = ?, status = ?, "
-                    "decide_by = ? WHERE id = ?",
-        bind(version), bind(status), bind(decideBy), bind(id), now;
+                    "decide_by = ?, org_unit = ? WHERE id = ?",
+        bind(version), bind(status), bind(decideBy), bind(r.org_unit), bind(id), now;
   }
   tx.session() << "INSERT INTO disclosure_request_versions (request_id, version, record, "
                   "record_sha256, audit_seq) VALUES (?, ?, ?, ?, ?)",
@@ -80,19 +80,40 @@ std::optional<core::DisclosureRequest> RequestRepository::byReceipt(ReadSession&
   return currentIn(rs.session(), ids.front());
 }
 
-std::vector<core::DisclosureRequest> RequestRepository::list(
-    ReadSession& rs, const std::optional<std::string>& status, std::int64_t limit) {
-  Poco::Nullable<std::string> wanted =
-      status ? Poco::Nullable<std::string>(*status) : Poco::Nullable<std::string>();
-  Poco::Int64 count = limit;
+namespace {
+
+// The filter's conditions on `disclosure_requests r`, parameters ?1 to ?4.
+constexpr const char* kRequestWhere =
+    "WHERE (?1 IS NULL OR r.status = ?1) "
+    "AND (?2 IS NULL OR r.org_unit IN (SELECT value FROM json_each(?2))) "
+    "AND (?3 = '' OR r.received_at >= ?3) AND (?4 = '' OR r.received_at < ?4) ";
+
+}  // namespace
+
+std::vector<core::DisclosureRequest> RequestRepository::list(ReadSession& rs,
+                                                             const RequestFilter& filter) {
+  Poco::Nullable<std::string> status = nullable(filter.status), units = unitList(filter.units);
+  std::string from = filter.received_from, before = filter.received_before;
+  Poco::Int64 limit = filter.limit, offset = filter.offset;
   std::vector<std::string> records;
-  rs.session() << "SELECT v.record FROM disclosure_requests r JOIN disclosure_request_versions v "
-                  "ON v.request_id = r.id AND v.version = r.current_version "
-                  "WHERE (?1 IS NULL OR r.status = ?1) ORDER BY r.id DESC LIMIT ?2",
-      use(wanted), use(count), into(records), now;
+  rs.session() << std::string("SELECT v.record FROM disclosure_requests r JOIN "
+                              "disclosure_request_versions v ON v.request_id = r.id AND "
+                              "v.version = r.current_version ") +
+                      kRequestWhere + "ORDER BY r.id DESC LIMIT ?5 OFFSET ?6",
+      use(status), use(units), use(from), use(before), use(limit), use(offset), into(records), now;
   std::vector<core::DisclosureRequest> out;
+  out.reserve(records.size());
   for (const auto& record : records) out.push_back(decode(record));
   return out;
+}
+
+std::int64_t RequestRepository::count(ReadSession& rs, const RequestFilter& filter) {
+  Poco::Nullable<std::string> status = nullable(filter.status), units = unitList(filter.units);
+  std::string from = filter.received_from, before = filter.received_before;
+  Poco::Int64 total = 0;
+  rs.session() << std::string("SELECT COUNT(*) FROM disclosure_requests r ") + kRequestWhere,
+      use(status), use(units), use(from), use(before), into(total), now;
+  return total;
 }
 
 }  // namespace gongkai::server::store

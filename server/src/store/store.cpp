@@ -5,6 +5,7 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/DataException.h>
 #include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
 
 #include <condition_variable>
 #include <deque>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "gongkai/core/audit_entry.h"
+#include "gongkai/core/json.h"
 #include "gongkai/server/store/audit_repository.h"
 #include "gongkai/server/store/merkle_repository.h"
 #include "migrations.h"
@@ -106,6 +108,17 @@ class PooledReadSession : public ReadSession {
 };
 
 }  // namespace
+
+Poco::Nullable<std::string> nullable(const std::optional<std::string>& value) {
+  return value ? Poco::Nullable<std::string>(*value) : Poco::Nullable<std::string>();
+}
+
+Poco::Nullable<std::string> unitList(const std::optional<std::vector<std::string>>& units) {
+  if (!units) return {};
+  Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
+  for (const auto& unit : *units) array->add(unit);
+  return core::canonicalJson(array);
+}
 
 AuditTail loadAuditTail(Session& session) {
   AuditTail tail;

@@ -4,9 +4,12 @@
 // place outside src/store that would need Poco/Data is a future PostgreSQL backend.
 
 #include <Poco/Data/Session.h>
+#include <Poco/Nullable.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "gongkai/core/merkle.h"
 #include "gongkai/core/time.h"
@@ -42,6 +45,12 @@ class BorrowedReadSession : public ReadSession {
  private:
   Poco::Data::Session& session_;
 };
+
+// An optional query parameter as SQL NULL when absent.
+Poco::Nullable<std::string> nullable(const std::optional<std::string>& value);
+// A list of unit codes as one JSON array parameter, for "org_unit IN (SELECT value FROM
+// json_each(?))" (one bound value however many units); NULL when the list is absent.
+Poco::Nullable<std::string> unitList(const std::optional<std::vector<std::string>>& units);
 
 // Reads the end of the chain and the right edge of the Merkle tree as stored (used at open and
 // after a failed commit). The tree may cover fewer entries than the chain in a data folder from

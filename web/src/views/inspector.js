@@ -6,7 +6,7 @@ import { h, clear } from '../dom.js';
 import * as api from '../api.js';
 import { tr, label, formatTime, formatDate, language } from '../i18n.js';
 import { route, requires, navigate, href, allRoutes } from '../router.js';
-import { session, can, units, categories } from '../session.js';
+import { session, can, units, categories, unitName } from '../session.js';
 import {
   field, input, textarea, select, enumSelect, busy, notice, table, tag, section, loading,
   errorBlock, facts, formValues, describe,
@@ -847,15 +847,17 @@ function deadlineNode(date, x, finished, onTime) {
 
 function excerpt(text, n = 40) { const t = String(text || '').replace(/\s+/g, ' '); return t.length > n ? t.slice(0, n) + '…' : t; }
 
-async function allFeedback(params) {
+// Every page of a handler's list (the server pages in SQL, at most 100 a page).
+async function allPages(path, key, params) {
   const out = [];
   for (let page = 1; page <= 50; page++) {
-    const answer = await api.get('/feedback', { ...params, page, per_page: 100 });
-    out.push(...(answer.feedback || []));
-    if (out.length >= answer.total || !(answer.feedback || []).length) break;
+    const answer = await api.get(path, { ...params, page, per_page: 100 });
+    out.push(...(answer[key] || []));
+    if (out.length >= answer.total || !(answer[key] || []).length) break;
   }
   return out;
 }
+const allFeedback = (params) => allPages('/feedback', 'feedback', params);
 
 route({
   path: '/handling', title: ['意见与申请办理', 'Feedback and applications'], group: 'inspector', nav: true,
@@ -909,8 +911,8 @@ route({
         field('status', tr('办理状态', 'Status'), select([['', tr('全部', 'All')], ...STATUS_REQUEST.map((k) => [k, label('request_status', k)])], {}, status)),
         h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary' }, tr('筛选', 'Filter'))));
       form.addEventListener('submit', (e) => { e.preventDefault(); navigate('/handling', { tab: 'requests', status: formValues(form).status }); });
-      const answer = await api.get('/disclosure-requests', { status });
-      const items = (answer.requests || []).sort(byUrgency((x) => x.decide_by, (x) => x.status === 'decided'));
+      const unitNames = new Map((await units()).map((u) => [u.code, u.name]));
+      const items = (await allPages('/disclosure-requests', 'requests', { status })).sort(byUrgency((x) => x.decide_by, (x) => x.status === 'decided'));
       clear(main, pageHead(tr('意见与申请办理', 'Feedback and applications')), tabs, intro,
         section(null, form, wide(table([
           { title: tr('编号', 'No.'), render: (x) => h('a', { href: href(`/handling/requests/${x.id}`) }, '#' + x.id) },
@@ -918,6 +920,7 @@ route({
           { title: tr('状态', 'Status'), render: (x) => [tag('request_status', x.status), x.outcome ? [' ', label('outcome', x.outcome)] : null] },
           { title: tr('申请内容', 'Application'), render: (x) => h('a', { href: href(`/handling/requests/${x.id}`) }, excerpt(x.content)) },
           { title: tr('申请人', 'Applicant'), render: (x) => x.applicant },
+          { title: tr('承办单位', 'Unit'), render: (x) => (x.org_unit ? unitNames.get(x.org_unit) || x.org_unit : h('span', { class: 'muted' }, tr('未指定', 'not named'))) },
           { title: tr('登记期限', 'Acknowledge by'), render: (x) => (x.status === 'received' ? h('span', { class: x.acknowledge_by < today() ? 'overdue' : null }, x.acknowledge_by, x.acknowledge_by < today() ? tr('（已逾期）', ' (overdue)') : null) : h('span', { class: 'muted' }, tr('已登记', 'done'))) },
           { title: tr('收到时间', 'Received'), render: (x) => formatTime(x.received_at) },
         ], items, { empty: tr('没有符合条件的申请', 'No application matches') })),
@@ -1073,6 +1076,7 @@ route({
         [tr('登记期限', 'Acknowledge by'), x.acknowledge_by],
         [tr('延期告知', 'Extension notice'), x.extension_notice],
         [tr('收到时间', 'Received'), formatTime(x.received_at)],
+        [tr('承办单位', 'Unit'), x.org_unit ? await unitName(x.org_unit) : tr('未指定（由不限单位的管理员办理）', 'not named (handled by unit-free administrators)')],
         [tr('申请人', 'Applicant'), x.applicant],
         [tr('联系方式', 'Contact'), x.contact],
         [tr('申请内容', 'Content'), h('div', { class: 'pre-line' }, x.content)],
@@ -1098,7 +1102,12 @@ async function requestSteps(x) {
   const policy = await policies();
   const reasons = (policy && policy.time_limits && policy.time_limits.refusal_reasons) || [];
   const steps = [];
-  if (x.status === 'received') steps.push(stepCard(tr('登记受理', 'Acknowledge'), stepForm(`${base}/acknowledge`, [], tr('登记受理', 'Acknowledge'))));
+  if (x.status === 'received') {
+    const unitChoice = select([['', tr('本单位办理（不转交）', 'Keep it here')], ...(await units()).filter((u) => u.code !== x.org_unit).map((u) => [u.code, u.name])], {}, '');
+    steps.push(stepCard(tr('登记受理', 'Acknowledge'), stepForm(`${base}/acknowledge`,
+      [field('org_unit', tr('转交办理单位（可不选）', 'Hand to another unit (optional)'), unitChoice)], tr('登记受理', 'Acknowledge'),
+      { transform: (body) => (body.org_unit ? body : {}) })));
+  }
 
   const outcome = enumSelect('outcome', { required: true }, '', { blank: tr('请选择', 'Choose') });
   const docs = input({ placeholder: tr('例如 12, 15', 'e.g. 12, 15'), inputmode: 'numeric' });

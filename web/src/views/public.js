@@ -284,8 +284,11 @@ route({
 
 route({
   path: '/apply', title: ['依申请公开', 'Apply for disclosure'], group: 'public', nav: true,
-  render(main) {
+  async render(main) {
+    const unitList = await units();
     const form = h('form', { class: 'card stack', novalidate: true },
+      field('org_unit', tr('向哪个党组织申请（不清楚可不选）', 'Organisation applied to (optional)'),
+        select([['', tr('不清楚，由党委办公室转办', 'Not sure: the committee office forwards it')], ...unitList.map((u) => [u.code, u.name])], {}, '')),
       field('content', tr('申请公开的内容', 'What you ask to be disclosed'), textarea({ rows: 5, maxlength: 3500, required: true })),
       h('div', { class: 'grid-2' },
         field('applicant', tr('申请人', 'Applicant'), input({ maxlength: 100, required: true, autocomplete: 'name' })),
@@ -300,6 +303,7 @@ route({
         const el = form.elements;
         const body = { content: el.content.value, applicant: el.applicant.value.trim(), contact: el.contact.value.trim() };
         if (el.purpose.value.trim()) body.purpose = el.purpose.value.trim();
+        if (el.org_unit.value) body.org_unit = el.org_unit.value;
         const made = await api.post('/disclosure-requests', body);
         form.reset();
         clear(result, receiptCard(made.receipt, [

@@ -41,6 +41,10 @@ struct DisclosureRequest {
   // The disclosure category it belongs to, set by the handler (or taken from the documents
   // released), so the annual bundle of that category and year takes it in; "" until known.
   std::string category;
+  // The unit that handles it, named by the applicant or on acknowledgement; "" until known
+  // (then only roles bound to no unit may handle it). In the record only when set, so records
+  // from before units were kept read back byte for byte.
+  std::string org_unit;
   TimePoint received_at;
   RequestStatus status = RequestStatus::kReceived;
   Date acknowledge_by;  // China time, working days from the policy

@@ -33,12 +33,11 @@ struct FeedbackReport {
   HandlingFigures requests;  // applications have no unit: counted only for the whole organisation
 };
 
-// `inUnit` says whether a feedback record's unit falls under the report's unit.
+// Counts the cases of `year` (by their China date) among those given: the caller chooses the
+// unit's cases; `orgUnit` only names it in the report.
 FeedbackReport buildFeedbackReport(const std::vector<core::FeedbackRecord>& feedback,
                                    const std::vector<core::DisclosureRequest>& requests, int year,
-                                   const std::string& orgUnit,
-                                   const std::function<bool(const std::string&)>& inUnit,
-                                   const core::Date& today, const TimeLimits& limits,
-                                   const WorkingCalendar& calendar);
+                                   const std::string& orgUnit, const core::Date& today,
+                                   const TimeLimits& limits, const WorkingCalendar& calendar);
 
 }  // namespace gongkai::policies

@@ -12,6 +12,7 @@
 #include "gongkai/core/feedback.h"
 #include "gongkai/core/result.h"
 #include "gongkai/policies/feedback_flow.h"
+#include "gongkai/server/service/page.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/service/submission_limiter.h"
@@ -63,7 +64,8 @@ class FeedbackService {
   core::Result<std::vector<core::FeedbackRecord>> versions(std::int64_t id);
   // kNotFound for a code that is malformed or unknown alike.
   core::Result<core::FeedbackRecord> byReceipt(const std::string& code);
-  core::Result<std::vector<core::FeedbackRecord>> list(store::FeedbackFilter filter);
+  // A page of current records, newest first, read and counted in SQL.
+  core::Result<Page<core::FeedbackRecord>> list(const store::FeedbackFilter& filter);
   // One step of the flow (assign, start, answer, close, extend) with its JSON body.
   // `mayHandle`, when given, is asked about the record's unit as it stands in the transaction
   // that changes it (kForbidden when false), so a case reassigned meanwhile is not answered by

@@ -10,6 +10,8 @@
 #include "gongkai/core/disclosure_request.h"
 #include "gongkai/core/result.h"
 #include "gongkai/policies/request_flow.h"
+#include "gongkai/server/service/page.h"
+#include "gongkai/server/store/request_repository.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/service/submission_limiter.h"
@@ -27,25 +29,32 @@ class RequestService {
   // The category of a released document when it exists and is public, nullopt otherwise.
   using DocumentCheck = std::function<std::optional<std::string>(std::int64_t)>;
 
-  RequestService(store::Store& store, PolicyService& policies, SubmissionLimiter& limiter,
-                 Clock clock = core::nowUtc);
+  using NameCheck = std::function<bool(const std::string&)>;
+
+  RequestService(store::Store& store, PolicyService& policies, NameCheck unitExists,
+                 SubmissionLimiter& limiter, Clock clock = core::nowUtc);
 
   struct Submitted {
     core::DisclosureRequest request;
     std::string receipt;
   };
-  // body: applicant, content, purpose, contact. Rate-limited per address unless `onBehalf`.
+  // body: applicant, content, purpose, contact, and org_unit (the unit applied to, optional).
+  // Rate-limited per address unless `onBehalf`.
   core::Result<Submitted> submit(const Subject& subject, const Poco::JSON::Object::Ptr& body,
                                  bool onBehalf);
   core::Result<core::DisclosureRequest> get(std::int64_t id);
   core::Result<core::DisclosureRequest> byReceipt(const std::string& code);
-  core::Result<std::vector<core::DisclosureRequest>> list(const std::optional<std::string>& status);
-  // acknowledge {category?}, extend {notice}, decision {outcome, reason, answer, document_ids,
-  // category?}. Without a category, a release takes that of its first document.
+  // A page of current applications, newest first, read and counted in SQL.
+  core::Result<Page<core::DisclosureRequest>> list(const store::RequestFilter& filter);
+  // acknowledge {category?, org_unit?}, extend {notice}, decision {outcome, reason, answer,
+  // document_ids, category?}. Without a category, a release takes that of its first document.
+  // `mayHandle` is asked about the application's unit as it stands in the transaction that
+  // changes it, and about the unit it is handed to (kForbidden when false).
   core::Result<core::DisclosureRequest> step(const Subject& subject, std::int64_t id,
                                              const std::string& name,
                                              const Poco::JSON::Object::Ptr& body,
-                                             const DocumentCheck& releasable);
+                                             const DocumentCheck& releasable,
+                                             const NameCheck& mayHandle);
 
   policies::Timeliness timeliness(const core::DisclosureRequest& request) const;
 
@@ -57,6 +66,7 @@ class RequestService {
  private:
   store::Store& store_;
   PolicyService& policies_;
+  NameCheck unitExists_;
   SubmissionLimiter& limiter_;
   Clock clock_;
 };

@@ -18,7 +18,12 @@ struct FeedbackFilter {
   std::optional<std::string> channel;
   // Only cases still open whose deadline (YYYY-MM-DD) is before this day.
   std::optional<std::string> overdue_on;
+  // Only cases of these units (the units a handler's roles cover); nullopt for every unit.
+  std::optional<std::vector<std::string>> units;
+  // Only cases received in [received_from, received_before) (RFC 3339 UTC); "" for no bound.
+  std::string received_from, received_before;
   std::int64_t limit = 10000;
+  std::int64_t offset = 0;
 };
 
 // All SQL about feedback records. Throws Poco exceptions on database failure and a
@@ -33,8 +38,10 @@ class FeedbackRepository {
   static std::optional<core::FeedbackRecord> current(Transaction& tx, std::int64_t id);
   static std::optional<core::FeedbackRecord> current(ReadSession& rs, std::int64_t id);
   static std::optional<core::FeedbackRecord> byReceipt(ReadSession& rs, const std::string& sha256);
-  // Current records matching `filter`, newest first.
+  // Current records matching `filter`, newest first, from `offset`, at most `limit`.
   static std::vector<core::FeedbackRecord> list(ReadSession& rs, const FeedbackFilter& filter);
+  // How many current records match `filter` (limit and offset aside).
+  static std::int64_t count(ReadSession& rs, const FeedbackFilter& filter);
   static std::vector<core::FeedbackRecord> versions(ReadSession& rs, std::int64_t id);
 };
 

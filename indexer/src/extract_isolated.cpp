@@ -309,9 +309,11 @@ Extraction extractIsolated(const std::string& extractorBinary, const std::string
   }
   const std::string head = readHead(path, 8192);
   const std::string format = detectFormat(head, mediaType, fileName);
-  // Our own text and HTML readers need no isolation; a zip's real format is decided inside.
+  // Plain text (a copy with its encoding checked) needs no isolation; everything that parses
+  // markup or containers does, HTML included: a parser's worst case then costs the child's time
+  // limit, never the server's CPU or memory. A zip's real format is decided inside.
   const bool zip = head.rfind("PK\x03\x04", 0) == 0;
-  if (!zip && (format.empty() || format == "text" || format == "html")) {
+  if (!zip && (format.empty() || format == "text")) {
     return extractFile(path, mediaType, fileName, limits);
   }
   return runChild(childArguments(extractorBinary, path, mediaType, fileName, limits), format,

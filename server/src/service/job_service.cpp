@@ -1,6 +1,8 @@
 #include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/job_service.h"
 
+#include <Poco/Logger.h>
+
 #include "gongkai/core/time.h"
 
 namespace gongkai::server::service {
@@ -149,8 +151,10 @@ void JobService::run(Pending& job) {
   try {
     result = job.work(*job.context);
   } catch (const std::exception& e) {
+    // What failed (a path, a library's words) goes to the log; the job's record says only that.
+    Poco::Logger::get("gongkai.jobs").error("job %s failed: %s", std::to_string(job.id), std::string(e.what()));
     result = Error::make(ErrorCode::kInternal, "job_failed",
-                         std::string("任务出错 (the job failed): ") + e.what());
+                         "任务出错，详情已记录在服务器日志中 (the job failed; details are in the server log)");
   }
   // When even this write fails the store is closing; the row stays "running" and the next
   // start marks it interrupted.

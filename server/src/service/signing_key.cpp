@@ -61,9 +61,14 @@ Error badOrigin(const std::string& name) {
 core::Status ensureKeyFolder(const fs::path& keyFile) {
   const fs::path folder = keyFile.parent_path().empty() ? fs::path(".") : keyFile.parent_path();
   std::error_code ec;
-  const bool created = fs::create_directories(folder, ec);
+  fs::create_directories(folder, ec);
   if (ec) return ioError("无法创建密钥目录 (cannot create key folder) " + folder.string());
-  if (created) ::chmod(folder.c_str(), 0700);
+  // New or not, the folder is for this account alone: one made by hand with a looser mode (or
+  // by an older version) is tightened, as the key file in it must not be listable by others.
+  struct stat info {};
+  if (::stat(folder.c_str(), &info) == 0 && (info.st_mode & 077) != 0 && ::chmod(folder.c_str(), 0700) != 0) {
+    return ioError("无法收紧密钥目录权限 (cannot make the key folder private) " + folder.string());
+  }
   return core::okStatus();
 }
 

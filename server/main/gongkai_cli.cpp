@@ -300,10 +300,22 @@ int rotateKey(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 // Caps on this process while it extracts: address space, CPU seconds, and an alarm as a last
 // resort should the extractor block without using CPU. Its own deadline normally comes first.
 void limitResources(const gongkai::indexer::ExtractionLimits& limits) {
-  if (limits.max_memory_bytes > 0) {
+  // Not in a build with AddressSanitizer: it has reserved terabytes of address space for its
+  // shadow memory before main, so any cap on the address space makes every later mmap fail.
+  if (limits.max_memory_bytes > 0 && !kAddressSanitizer) {
     const rlimit memory{limits.max_memory_bytes, limits.max_memory_bytes};
     setrlimit(RLIMIT_AS, &memory);
   }

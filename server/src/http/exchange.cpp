@@ -55,6 +55,8 @@ const char* titleFor(HTTPResponse::HTTPStatus status) {
       return "无权进行此操作";
     case HTTPResponse::HTTP_TOO_MANY_REQUESTS:
       return "请求过于频繁";
+    case HTTPResponse::HTTP_INSUFFICIENT_STORAGE:
+      return "存储空间不足";
     default:
       return "服务器内部错误";
   }
@@ -195,6 +197,8 @@ HTTPResponse::HTTPStatus statusFor(ErrorCode code) {
       return HTTPResponse::HTTP_FORBIDDEN;
     case ErrorCode::kTooManyRequests:
       return HTTPResponse::HTTP_TOO_MANY_REQUESTS;
+    case ErrorCode::kInsufficientStorage:
+      return HTTPResponse::HTTP_INSUFFICIENT_STORAGE;
     case ErrorCode::kCorrupt:
     case ErrorCode::kIo:
     case ErrorCode::kInternal:

@@ -1,8 +1,11 @@
 #include "gongkai/server/store/blob_store.h"
+#include "gongkai/server/store/storage_error.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <Poco/Logger.h>
 
 #include <atomic>
 #include <cerrno>
@@ -19,9 +22,14 @@ using core::ErrorCode;
 
 namespace {
 
+// What failed goes to the log (it names paths); the client learns whether the disk is full.
 Error ioError(const std::string& what) {
+  const int error = errno;
+  Poco::Logger::get("gongkai.store").error("blob store: %s: %s", what, std::string(std::strerror(error)));
+  if (error == ENOSPC || error == EDQUOT) return diskFull();
   return Error::make(ErrorCode::kIo, "storage_error",
-                     "存储失败 (storage failure): " + what + ": " + std::strerror(errno));
+                     "文件存储失败，详情已记录在服务器日志中 (storing the file failed; details are in the "
+                     "server log)");
 }
 
 bool fsyncPath(const std::string& path, int flags) {
@@ -125,7 +133,10 @@ core::Status BlobStore::promote(StagedBlob& blob) const {
   const fs::path dir = fs::path(root_) / "blobs" / blob.sha256_.substr(0, 2);
   std::error_code ec;
   const bool created = fs::create_directory(dir, ec);
-  if (ec) return ioError("mkdir " + dir.string());
+  if (ec) {
+    errno = ec.value();
+    return ioError("mkdir " + dir.string());
+  }
   if (created && !fsyncPath(dir.parent_path().string(), O_RDONLY | O_DIRECTORY)) {
     return ioError("fsync " + dir.parent_path().string());
   }

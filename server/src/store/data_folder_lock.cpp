@@ -18,6 +18,12 @@ core::Result<std::unique_ptr<DataFolderLock>> DataFolderLock::acquire(const std:
   std::filesystem::create_directories(dataDir, made);
   const std::string path = (std::filesystem::path(dataDir) / "lock").string();
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == EROFS || errno == EACCES)) {
+    return Error::make(ErrorCode::kUnavailable, "data_folder_read_only",
+                       "数据目录不可写（只读或无权限），服务器须能写入它才能启动 (the data folder is not "
+                       "writable, read-only or not ours; the server must write to it): " +
+                           dataDir + ": " + std::strerror(errno));
+  }
   if (fd < 0) {
     return Error::make(ErrorCode::kUnavailable, "data_folder_unusable",
                        "无法打开数据目录的锁文件 (cannot open the data folder's lock file) " + path +

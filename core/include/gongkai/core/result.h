@@ -25,6 +25,7 @@ enum class ErrorCode {
   kTooManyRequests,     // slowed down or locked out after repeated failures
   kCorrupt,             // stored data does not match what was recorded about it
   kIo,                  // the file system or database failed
+  kInsufficientStorage,  // the disk is full: nothing was written; try again once there is room
   kInternal,            // a bug: anything unexpected
 };
 

@@ -49,12 +49,11 @@ std::string tooManyConnectionsAnswer() {
 
 }  // namespace
 
-void lingeringClose(Poco::Net::StreamSocket& socket) {
-  constexpr auto kLingerFor = std::chrono::seconds(5);
+void lingeringClose(Poco::Net::StreamSocket& socket, std::chrono::milliseconds lingerFor) {
   try {
     socket.shutdownSend();
-    socket.setReceiveTimeout(Poco::Timespan(1, 0));
-    const auto until = Clock::now() + kLingerFor;
+    socket.setReceiveTimeout(Poco::Timespan(std::min<std::chrono::microseconds>(lingerFor, std::chrono::seconds(1)).count()));
+    const auto until = Clock::now() + lingerFor;
     char buffer[65536];
     while (Clock::now() < until) {
       if (socket.receiveBytes(buffer, sizeof buffer) <= 0) break;
@@ -84,7 +83,8 @@ class ConnectionGuard::Connection : public Poco::Net::TCPServerConnection {
         socket().sendBytes(answer.data(), static_cast<int>(answer.size()));
       } catch (const std::exception&) {
       }
-      lingeringClose(socket());
+      // Briefly: a refused client is not worth a thread for long.
+      lingeringClose(socket(), std::chrono::milliseconds(1000));
       return;
     }
     watched.fd = ::dup(socket().impl()->sockfd());

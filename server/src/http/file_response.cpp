@@ -1,7 +1,8 @@
 #include "file_response.h"
 
+#include "byte_range.h"
+
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <optional>
 #include <vector>
@@ -15,50 +16,6 @@ namespace {
 using core::Error;
 using core::ErrorCode;
 using Poco::Net::HTTPResponse;
-
-struct ByteRange {
-  std::int64_t first = 0;
-  std::int64_t last = 0;  // inclusive
-};
-
-// Parses a single "bytes=a-b", "bytes=a-" or "bytes=-n" range against `size`. nullopt with
-// `satisfiable` true means "ignore the header" (several ranges, another unit, bad syntax).
-std::optional<ByteRange> parseRange(const std::string& header, std::int64_t size,
-                                    bool& satisfiable) {
-  satisfiable = true;
-  if (header.rfind("bytes=", 0) != 0) return std::nullopt;
-  const std::string spec = header.substr(6);
-  if (spec.find(',') != std::string::npos) return std::nullopt;
-  const auto dash = spec.find('-');
-  if (dash == std::string::npos) return std::nullopt;
-  const auto number = [](const std::string& text, std::int64_t& out) {
-    if (text.empty()) return false;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && ptr == text.data() + text.size() && out >= 0;
-  };
-  std::int64_t a = 0, b = 0;
-  const std::string left = spec.substr(0, dash), right = spec.substr(dash + 1);
-  ByteRange range;
-  if (left.empty()) {
-    if (!number(right, b)) return std::nullopt;
-    if (b == 0 || size == 0) {
-      satisfiable = false;
-      return std::nullopt;
-    }
-    range.first = std::max<std::int64_t>(0, size - b);
-    range.last = size - 1;
-  } else {
-    if (!number(left, a)) return std::nullopt;
-    if (!right.empty() && (!number(right, b) || b < a)) return std::nullopt;
-    if (a >= size) {
-      satisfiable = false;
-      return std::nullopt;
-    }
-    range.first = a;
-    range.last = right.empty() ? size - 1 : std::min(b, size - 1);
-  }
-  return range;
-}
 
 std::string base64OfHex(const std::string& hex) {
   std::string bytes;

@@ -60,22 +60,6 @@ class LimitedStreamBuf : public std::streambuf {
   std::vector<char> buffer_;
 };
 
-// The file name from a Content-Disposition header: RFC 5987's filename* (UTF-8 only) wins over
-// filename, which browsers send as raw UTF-8.
-std::optional<std::string> fileNameOf(const Poco::Net::NameValueCollection& params) {
-  if (params.has("filename*")) {
-    const std::string& value = params.get("filename*");
-    const auto quote = value.find("''");
-    if (quote != std::string::npos && Poco::icompare(value.substr(0, quote), "utf-8") == 0) {
-      std::string decoded;
-      Poco::URI::decode(value.substr(quote + 2), decoded);
-      return decoded;
-    }
-  }
-  if (params.has("filename")) return params.get("filename");
-  return std::nullopt;
-}
-
 Error tooLarge(const UploadLimits& limits) {
   return Error::make(ErrorCode::kTooLarge, "payload_too_large",
                      "上传内容超过上限 " + std::to_string(limits.max_upload_bytes) +
@@ -84,12 +68,45 @@ Error tooLarge(const UploadLimits& limits) {
 
 }  // namespace
 
+DispositionParameters parseDisposition(const std::string& value) {
+  DispositionParameters out;
+  std::string disposition;
+  Poco::Net::NameValueCollection params;
+  Poco::Net::MessageHeader::splitParameters(value, disposition, params);
+  out.name = params.get("name", "");
+  // RFC 5987's filename* (UTF-8 only) wins over filename, which browsers send as raw UTF-8.
+  if (params.has("filename*")) {
+    const std::string& encoded = params.get("filename*");
+    const auto quote = encoded.find("''");
+    if (quote != std::string::npos && Poco::icompare(encoded.substr(0, quote), "utf-8") == 0) {
+      std::string decoded;
+      Poco::URI::decode(encoded.substr(quote + 2), decoded);
+      out.file_name = decoded;
+    }
+  }
+  if (!out.file_name && params.has("filename")) out.file_name = params.get("filename");
+  return out;
+}
+
 core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& blobs,
                                     const UploadLimits& limits) {
   auto& request = exchange.request;
+  const std::int64_t declared = request.hasContentLength() ? request.getContentLength64() : -1;
+  auto form = parseUpload(request.stream(), request.getContentType(), declared, blobs, limits);
+  // The rest of a body refused for its size or shape is not read: the connection closes after
+  // the answer (see the handler factory's lingering close).
+  if (!form.ok() && (form.error().code == ErrorCode::kTooLarge || form.error().code == ErrorCode::kMalformed)) {
+    exchange.response.setKeepAlive(false);
+  }
+  return form;
+}
+
+core::Result<UploadForm> parseUpload(std::istream& source, const std::string& contentType,
+                                     std::int64_t declared, const store::BlobStore& blobs,
+                                     const UploadLimits& limits) {
   std::string boundary;
   try {
-    Poco::Net::MediaType type(request.getContentType());
+    Poco::Net::MediaType type(contentType);
     if (!type.matches("multipart", "form-data")) {
       return Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
                          "请使用 multipart/form-data 上传 (use multipart/form-data)");
@@ -101,18 +118,13 @@ core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& 
     return Error::make(ErrorCode::kMalformed, "malformed_multipart", "缺少或无效的 boundary 参数 (missing boundary)");
   }
   const std::int64_t bodyLimit = limits.max_upload_bytes + limits.max_json_bytes + 1024 * 1024;
-  if (request.hasContentLength() && request.getContentLength64() > bodyLimit) {
-    exchange.response.setKeepAlive(false);
-    return tooLarge(limits);
-  }
-  LimitedStreamBuf limited(request.stream(), bodyLimit);
+  if (declared > bodyLimit) return tooLarge(limits);
+  LimitedStreamBuf limited(source, bodyLimit);
   std::istream body(&limited);
   UploadForm form;
   std::int64_t budget = limits.max_upload_bytes;
-  const std::int64_t declared = request.hasContentLength() ? request.getContentLength64() : -1;
   const auto cutShort = [&] { return declared >= 0 && limited.endedBefore(declared); };
   const auto malformed = [&](const std::string& why) -> Error {
-    exchange.response.setKeepAlive(false);
     if (limited.exceeded()) return tooLarge(limits);
     return Error::make(ErrorCode::kMalformed, "malformed_multipart",
                        "multipart 请求格式错误或不完整 (malformed or truncated multipart body): " + why);
@@ -122,11 +134,9 @@ core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& 
     while (reader.hasNextPart()) {
       Poco::Net::MessageHeader header;
       reader.nextPart(header);
-      std::string disposition;
-      Poco::Net::NameValueCollection params;
-      Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition, params);
-      const std::string name = params.get("name", "");
-      const auto fileName = fileNameOf(params);
+      const auto disposition = parseDisposition(header.get("Content-Disposition", ""));
+      const std::string& name = disposition.name;
+      const auto& fileName = disposition.file_name;
       if (fileName) {
         if (static_cast<int>(form.files.size()) >= limits.max_files) {
           return Error::make(ErrorCode::kTooLarge, "too_many_files",
@@ -134,10 +144,7 @@ core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& 
         }
         auto staged = blobs.stage(reader.stream(), budget);
         if (!staged.ok()) {
-          if (staged.error().code == ErrorCode::kTooLarge) {
-            exchange.response.setKeepAlive(false);
-            return tooLarge(limits);
-          }
+          if (staged.error().code == ErrorCode::kTooLarge) return tooLarge(limits);
           if (staged.error().code == ErrorCode::kMalformed) return malformed("file part broke off");
           return staged.error();
         }
@@ -154,7 +161,6 @@ core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& 
           part.read(buffer, sizeof buffer);
           text.append(buffer, static_cast<std::size_t>(part.gcount()));
           if (static_cast<std::int64_t>(text.size()) > limits.max_json_bytes) {
-            exchange.response.setKeepAlive(false);
             return Error::make(ErrorCode::kTooLarge, "payload_too_large",
                                "metadata 部分过大 (metadata part exceeds the limit)");
           }

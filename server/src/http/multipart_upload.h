@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,5 +31,21 @@ struct UploadForm {
 // broken, and kInvalidArgument for parts that are not "metadata" or files.
 core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& blobs,
                                     const UploadLimits& limits);
+
+// The same for a body from any stream: its Content-Type header value and its declared length
+// (-1 when chunked). What readUpload runs; on its own for the fuzz target.
+core::Result<UploadForm> parseUpload(std::istream& body, const std::string& contentType,
+                                     std::int64_t declaredLength, const store::BlobStore& blobs,
+                                     const UploadLimits& limits);
+
+// What a part's Content-Disposition says: its form field name, and its file name when it is a
+// file (RFC 5987's filename* in UTF-8 wins over filename, which browsers send as raw UTF-8).
+// Throws Poco::SyntaxException for a broken percent escape in filename*, which makes the whole
+// body malformed.
+struct DispositionParameters {
+  std::string name;
+  std::optional<std::string> file_name;
+};
+DispositionParameters parseDisposition(const std::string& value);
 
 }  // namespace gongkai::server::http

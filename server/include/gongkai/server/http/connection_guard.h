@@ -93,6 +93,7 @@ class ConnectionGuard {
 // and reads and drops what the client still sends, for a few seconds at most, before the
 // socket is closed. Closing with unread data would send RST, and the client's TCP stack would
 // then throw away the answer it had not read yet.
-void lingeringClose(Poco::Net::StreamSocket& socket);
+void lingeringClose(Poco::Net::StreamSocket& socket,
+                    std::chrono::milliseconds lingerFor = std::chrono::seconds(5));
 
 }  // namespace gongkai::server::http

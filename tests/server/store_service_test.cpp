@@ -283,6 +283,34 @@ TEST_F(DocumentServiceTest, ListFiltersAndPages) {
   EXPECT_EQ(service_->list(byYear).value().total, 1);
 }
 
+TEST_F(DocumentServiceTest, ListsOnlyTheDocumentsOfGivenCatalogueItems) {
+  // What the compliance report reads: the documents that disclose its items, not every one.
+  const auto linked = [&](const std::string& title, int item) {
+    auto body = metadata(title);
+    body->set("catalogue_item", item);
+    auto created = service_->create(subject_, body, {});
+    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
+    return created.ok() ? created.value().document_id : 0;
+  };
+  const auto seven = linked("七号事项", 7);
+  linked("九号事项", 9);
+  ASSERT_TRUE(service_->create(subject_, metadata("未关联"), {}).ok());
+  const auto count = [&](std::optional<std::vector<std::int64_t>> items) {
+    store::DocumentFilter filter;
+    filter.catalogue_items = std::move(items);
+    filter.limit = 100;
+    return service_->list(filter).value().total;
+  };
+  EXPECT_EQ(count(std::nullopt), 3);
+  EXPECT_EQ(count(std::vector<std::int64_t>{7}), 1);
+  EXPECT_EQ(count(std::vector<std::int64_t>{7, 9}), 2);
+  EXPECT_EQ(count(std::vector<std::int64_t>{}), 0);
+  // A new version that moves the document to another item moves it in the list too.
+  ASSERT_TRUE(service_->update(subject_, seven, std::nullopt, json(R"({"catalogue_item":9})")).ok());
+  EXPECT_EQ(count(std::vector<std::int64_t>{7}), 0);
+  EXPECT_EQ(count(std::vector<std::int64_t>{9}), 2);
+}
+
 TEST_F(DocumentServiceTest, InvalidMetadataNamesEveryBadField) {
   auto bad = service_->create(subject_, json(R"({"title":"t","category":"XX","org_unit":"分支","scope":"public",)"
                                              R"("mode":"proactive","period":"standing","colour":1,)"

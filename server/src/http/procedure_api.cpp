@@ -199,12 +199,6 @@ class ProcedureRoutes {
     const int reportYear = static_cast<int>(*year.value());
     auto items = catalogue_.list(unit, reportYear);
     if (!items.ok()) return ex.sendProblem(items.error());
-    store::DocumentFilter filter;
-    filter.org_unit = unit;
-    filter.limit = 1000000;
-    auto documents = documents_.list(filter);
-    if (!documents.ok()) return ex.sendProblem(documents.error());
-
     std::map<std::int64_t, std::size_t> indexOf;
     std::vector<policies::CatalogueEntry> entries;
     for (const auto& item : items.value()) {
@@ -214,6 +208,16 @@ class ProcedureRoutes {
                          std::string(core::toString(item.period)),
                          policies::parseRhythm(item.rhythm), item.time_limit_working_days});
     }
+    // Only the documents that disclose these items are read (an index on the item), not every
+    // document of the unit.
+    store::DocumentFilter filter;
+    filter.org_unit = unit;
+    filter.catalogue_items.emplace();
+    for (const auto& [id, at] : indexOf) filter.catalogue_items->push_back(id);
+    filter.limit = INT64_MAX;
+    auto documents = documents_.list(filter);
+    if (!documents.ok()) return ex.sendProblem(documents.error());
+
     std::vector<std::vector<policies::Publication>> publications(entries.size());
     for (const auto& v : documents.value().documents) {
       // A withdrawn publication no longer counts as disclosed.

@@ -96,17 +96,22 @@ void DocumentRepository::saveVersion(Transaction& tx, const DocumentVersion& v,
   const std::string status(core::toString(v.status));
   const std::string visible(core::visibleStatus(v));
   const std::string updatedAt = core::formatRfc3339(v.updated_at);
+  const Poco::Nullable<Poco::Int64> catalogueItem =
+      v.metadata.catalogue_item ? Poco::Nullable<Poco::Int64>(*v.metadata.catalogue_item) : Poco::Nullable<Poco::Int64>();
   if (v.version == 1) {
     s << "INSERT INTO documents (id, current_version, category, org_unit, scope, status, year, "
-         "created_by, created_at, updated_at, visible_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         "created_by, created_at, updated_at, visible_status, catalogue_item) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(id), bind(version), bind(v.metadata.category), bind(v.metadata.org_unit), bind(scope),
         bind(status), bind(year), bind(v.created_by), bind(core::formatRfc3339(v.created_at)),
-        bind(updatedAt), bind(visible), now;
+        bind(updatedAt), bind(visible), bind(catalogueItem), now;
   } else {
     s << "UPDATE documents SET current_version = ?, category = ?, org_unit = ?, scope = ?, "
-         "status = ?, year = ?, updated_at = ?, visible_status = ? WHERE id = ? AND current_version = ?",
+         "status = ?, year = ?, updated_at = ?, visible_status = ?, catalogue_item = ? "
+         "WHERE id = ? AND current_version = ?",
         bind(version), bind(v.metadata.category), bind(v.metadata.org_unit), bind(scope),
-        bind(status), bind(year), bind(updatedAt), bind(visible), bind(id), bind(version - 1), now;
+        bind(status), bind(year), bind(updatedAt), bind(visible), bind(catalogueItem), bind(id),
+        bind(version - 1), now;
   }
   s << "INSERT INTO document_versions (document_id, version, record, record_sha256, audit_seq) "
        "VALUES (?, ?, ?, ?, ?)",
@@ -179,22 +184,30 @@ DocumentPage DocumentRepository::list(ReadSession& rs, const DocumentFilter& f) 
   const std::string kWhere =
       " WHERE (?1 IS NULL OR d.category = ?1) AND (?2 IS NULL OR d.scope = ?2)"
       " AND (?3 IS NULL OR d.status = ?3) AND (?4 IS NULL OR d.org_unit = ?4)"
-      " AND (?5 IS NULL OR d.year = ?5)" + visibilitySql(f.visibility);
+      " AND (?5 IS NULL OR d.year = ?5)"
+      " AND (?6 IS NULL OR d.catalogue_item IN (SELECT value FROM json_each(?6)))" +
+      visibilitySql(f.visibility);
   Poco::Nullable<std::string> category = nullable(f.category), scope = nullable(f.scope),
                               status = nullable(f.status), orgUnit = nullable(f.org_unit);
   Poco::Nullable<int> year = nullable(f.year);
+  Poco::Nullable<std::string> items;
+  if (f.catalogue_items) {
+    std::string list = "[";
+    for (const auto item : *f.catalogue_items) list += (list.size() > 1 ? "," : "") + std::to_string(item);
+    items = list + "]";
+  }
   DocumentPage page;
   Poco::Int64 total = 0;
   rs.session() << "SELECT COUNT(*) FROM documents d" + kWhere, use(category), use(scope),
-      use(status), use(orgUnit), use(year), into(total), now;
+      use(status), use(orgUnit), use(year), use(items), into(total), now;
   page.total = total;
   Poco::Int64 limit = f.limit, offset = f.offset;
   std::vector<std::string> records;
   rs.session() << "SELECT v.record FROM documents d JOIN document_versions v "
                   "ON v.document_id = d.id AND v.version = d.current_version" +
-                      kWhere + " ORDER BY d.id DESC LIMIT ?6 OFFSET ?7",
-      use(category), use(scope), use(status), use(orgUnit), use(year), use(limit), use(offset),
-      into(records), now;
+                      kWhere + " ORDER BY d.id DESC LIMIT ?7 OFFSET ?8",
+      use(category), use(scope), use(status), use(orgUnit), use(year), use(items), use(limit),
+      use(offset), into(records), now;
   for (const auto& record : records) page.documents.push_back(decode(record));
   return page;
 }

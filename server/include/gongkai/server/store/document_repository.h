@@ -19,6 +19,8 @@ struct DocumentFilter {
   std::optional<std::string> status;
   std::optional<std::string> org_unit;
   std::optional<int> year;
+  // Only documents that disclose one of these catalogue items.
+  std::optional<std::vector<std::int64_t>> catalogue_items;
   // What the caller may see; unset: everything. Applied in the query, so totals count only it.
   std::optional<policies::Visibility> visibility;
   std::int64_t limit = 20;

@@ -64,10 +64,14 @@ int nestingDepth(std::string_view text) {
   return deepest;
 }
 
-// JSON allows integers of any size, and canonicalJson writes doubles from 2^64 up to 1e21 as
-// integers (RFC 8785 uses no exponent there), but Poco's parser refuses an integer literal that
-// fits neither Int64 nor UInt64. Such literals get a ".0", which Poco reads as the double they are;
-// the text is copied only when it holds one.
+// RFC 8785 reads every number as an IEEE double, and so must we for the canonical form to be a
+// fixed point. Poco's parser falls short beyond 2^53: it refuses an integer literal that fits
+// neither Int64 nor UInt64 (canonicalJson writes doubles from 2^64 up to 1e21 as integers), and it
+// reads negative integer literals through a double but hands back an Int64 (-9223372036854775807
+// came back as ...808; found by the json fuzz target). Integer literals beyond 2^53 therefore get a
+// ".0", which Poco reads as the double they are; the text is copied only when it holds one.
+constexpr std::uint64_t kLargestExactInteger = std::uint64_t{1} << 53;
+
 std::string widenHugeIntegers(std::string_view text) {
   std::string out;
   std::size_t copied = 0;  // text before this is in out
@@ -90,11 +94,10 @@ std::string widenHugeIntegers(std::string_view text) {
     std::size_t end = digits;
     while (end < text.size() && isDigit(text[end])) ++end;
     const bool integer = end == text.size() || (text[end] != '.' && text[end] != 'e' && text[end] != 'E');
-    // Poco takes -2^63 and up as Int64, and up to 2^64 - 1 as UInt64.
     std::uint64_t magnitude = 0;
     const auto parsed = std::from_chars(text.data() + digits, text.data() + end, magnitude);
     const bool tooLarge = parsed.ec == std::errc::result_out_of_range ||
-                          (c == '-' && parsed.ec == std::errc() && magnitude > (std::uint64_t{1} << 63));
+                          (parsed.ec == std::errc() && magnitude > kLargestExactInteger);
     if (integer && end > digits && tooLarge) {
       out.append(text.data() + copied, end - copied);
       out += ".0";
@@ -110,6 +113,15 @@ std::string widenHugeIntegers(std::string_view text) {
   if (copied == 0) return {};
   out.append(text.data() + copied, text.size() - copied);
   return out;
+}
+
+// Integers a double holds exactly; beyond them RFC 8785 writes the nearest double.
+bool exactInteger(const Poco::Dynamic::Var& value) {
+  if (value.isSigned()) {
+    const auto v = value.convert<Poco::Int64>();
+    return v >= -static_cast<Poco::Int64>(kLargestExactInteger) && v <= static_cast<Poco::Int64>(kLargestExactInteger);
+  }
+  return value.convert<Poco::UInt64>() <= kLargestExactInteger;
 }
 
 }  // namespace
@@ -185,13 +197,13 @@ void writeCanonical(std::string& out, const Var& value) {
     out += value.extract<bool>() ? "true" : "false";
   } else if (value.isString()) {
     writeString(out, value.extract<std::string>());
-  } else if (value.isInteger()) {
+  } else if (value.isInteger() && exactInteger(value)) {
     if (value.isSigned()) {
       out += std::to_string(value.convert<Poco::Int64>());
     } else {
       out += std::to_string(value.convert<Poco::UInt64>());
     }
-  } else if (value.isNumeric()) {
+  } else if (value.isNumeric()) {  // and integers beyond 2^53, which RFC 8785 writes as doubles
     out += formatJsonNumber(value.convert<double>());
   } else {
     throw std::invalid_argument("value of a type JSON cannot hold");

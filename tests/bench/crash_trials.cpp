@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -110,12 +111,13 @@ void write(int port, const Accounts& accounts, int trial, Acknowledged& acked, s
       ++acked.steps;
       return true;
     };
+    std::set<std::int64_t> tried;  // each draft once: a step refused is not tried again
     while (!stop) {
       std::int64_t id = 0;
       {
         std::lock_guard lock(acked.mutex);
         for (const auto& [candidate, document] : acked.documents) {
-          if (document.status_rank == 0) {
+          if (document.status_rank == 0 && tried.insert(candidate).second) {
             id = candidate;
             break;
           }
@@ -161,14 +163,16 @@ void write(int port, const Accounts& accounts, int trial, Acknowledged& acked, s
 std::string check(const ServerProcess& server, const Accounts& accounts, const std::string& dataDir,
                   Acknowledged& acked) {
   const HttpClient admin = HttpClient(server.port()).as(accounts.admin);
-  for (const auto& [id, document] : acked.documents) {
+  for (auto& [id, document] : acked.documents) {
     const auto found = admin.get("/api/v1/documents/" + std::to_string(id));
     if (found.status != 200) return "acknowledged document " + std::to_string(id) + " lost";
     const auto json = found.json();
     if (json->getValue<std::string>("title") != document.title) return "document " + std::to_string(id) + " changed";
-    if (rankOf(json->getValue<std::string>("status")) < document.status_rank) {
-      return "document " + std::to_string(id) + " lost an acknowledged step";
-    }
+    const int rank = rankOf(json->getValue<std::string>("status"));
+    if (rank < document.status_rank) return "document " + std::to_string(id) + " lost an acknowledged step";
+    // A step taken but not acknowledged before the kill may have committed: from here on the
+    // store's status is the one to build on.
+    document.status_rank = rank;
     const auto file = json->getArray("files")->getObject(0);
     if (file->getValue<std::string>("sha256") != document.sha256 ||
         gongkai::core::sha256Hex(admin.get(file->getValue<std::string>("url")).body) != document.sha256) {

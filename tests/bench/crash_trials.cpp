@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_accounts.h"
 #include "bench_stats.h"
 #include "gongkai/core/sha256.h"
 #include "support/http_client.h"
@@ -34,6 +35,7 @@ namespace {
 
 using namespace gongkai::testing;
 using gongkai::bench::Clock;
+using Accounts = gongkai::bench::BenchAccounts;
 using namespace std::chrono_literals;
 
 struct Document {
@@ -49,31 +51,11 @@ struct Acknowledged {
   std::map<std::int64_t, std::string> feedback;
 };
 
-struct Accounts {
-  std::string admin, archivist, reviewer;
-};
-
 int rankOf(const std::string& status) {
   if (status == "submitted") return 1;
   if (status == "approved") return 2;
   if (status == "published") return 3;
   return 0;
-}
-
-Accounts setUp(const ServerProcess& server) {
-  const HttpClient anonymous(server.port());
-  Accounts accounts;
-  accounts.admin = login(anonymous, "admin", firstAdminPassword(server.log()));
-  const HttpClient admin = anonymous.as(accounts.admin);
-  admin.postJson("/api/v1/org-units", R"({"code":"branch-1","name":"第一支部","parent":""})");
-  for (const char* role : {"archivist", "reviewer"}) {
-    admin.postJson("/api/v1/users", std::string(R"({"username":")") + role +
-                                        R"(1","password":"crash-trials-password","roles":[{"role":")" + role +
-                                        R"(","unit":"branch-1"}]})");
-  }
-  accounts.archivist = login(anonymous, "archivist1", "crash-trials-password");
-  accounts.reviewer = login(anonymous, "reviewer1", "crash-trials-password");
-  return accounts;
 }
 
 // Runs the writers until `stop`; only answers that came back count as acknowledged.
@@ -234,7 +216,7 @@ int main(int argc, char** argv) {
     const auto killAfter = std::chrono::milliseconds(std::uniform_int_distribution<int>(300, 2000)(random));
     {
       ServerProcess server(dataDir);
-      if (trial == 1) accounts = setUp(server);
+      if (trial == 1) accounts = gongkai::bench::signInBenchAccounts(server, "crash-trials-password");
       std::atomic<bool> stop{false};
       std::thread writers([&] { write(server.port(), accounts, trial, acked, stop); });
       std::this_thread::sleep_for(killAfter);

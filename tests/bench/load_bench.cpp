@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_accounts.h"
 #include "bench_stats.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -31,6 +32,7 @@ namespace {
 
 using namespace gongkai::testing;
 using gongkai::bench::Clock;
+using Tokens = gongkai::bench::BenchAccounts;
 using namespace std::chrono_literals;
 
 double percentileOf(const std::vector<double>& values, double p) {
@@ -84,26 +86,6 @@ class Recorder {
   int errorsShown_ = 0;
 };
 
-struct Tokens {
-  std::string admin, archivist, reviewer;
-};
-
-Tokens setUp(const ServerProcess& server) {
-  const HttpClient anonymous(server.port());
-  Tokens tokens;
-  tokens.admin = login(anonymous, "admin", firstAdminPassword(server.log()));
-  const HttpClient admin = anonymous.as(tokens.admin);
-  admin.postJson("/api/v1/org-units", R"({"code":"branch-1","name":"第一支部","parent":""})");
-  for (const char* role : {"archivist", "reviewer"}) {
-    admin.postJson("/api/v1/users", std::string(R"({"username":")") + role +
-                                        R"(1","password":"load-bench-password","roles":[{"role":")" + role +
-                                        R"(","unit":"branch-1"}]})");
-  }
-  tokens.archivist = login(anonymous, "archivist1", "load-bench-password");
-  tokens.reviewer = login(anonymous, "reviewer1", "load-bench-password");
-  return tokens;
-}
-
 const std::vector<std::string> kWords = {"党费", "收缴", "组织生活", "民主评议", "发展党员", "三会一课",
                                          "主题党日", "公开", "支部", "整改", "通知", "决定"};
 
@@ -142,7 +124,7 @@ int main(int argc, char** argv) {
   TempDir temp;
   // Anonymous feedback all comes from loopback here: the per-address hourly allowance is lifted.
   ServerProcess server(temp / "data", {"-D", "gongkai.feedback.submissions_per_hour=100000000"});
-  const Tokens tokens = setUp(server);
+  const Tokens tokens = gongkai::bench::signInBenchAccounts(server, "load-bench-password");
   const HttpClient anonymous(server.port());
   const HttpClient archivist = anonymous.as(tokens.archivist), reviewer = anonymous.as(tokens.reviewer);
   const auto published = publish(archivist, reviewer, 60);

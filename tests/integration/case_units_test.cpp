@@ -85,6 +85,12 @@ TEST_F(CaseUnitsTest, AnApplicationIsReadAndDecidedOnlyByItsUnit) {
       list, R"({"applicant":"王五","contact":"x","content":"申请","org_unit":"nowhere"})");
   EXPECT_EQ(unknown.status, 422) << unknown.body;
   EXPECT_NE(unknown.body.find("unknown_unit"), std::string::npos);
+  // Nor a unit that is not a code at all: a number, or text past the length limit.
+  for (const std::string& unit : std::vector<std::string>{"5", "\"" + std::string(65, 'u') + "\""}) {
+    const auto refused = anonymous().postJson(
+        list, R"({"applicant":"王五","contact":"x","content":"申请","org_unit":)" + unit + "}");
+    EXPECT_EQ(refused.status, 422) << refused.body;
+  }
   EXPECT_EQ(total(client(), list), 3);
 }
 

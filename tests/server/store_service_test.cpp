@@ -12,6 +12,7 @@
 #include "gongkai/core/audit_chain.h"
 #include "gongkai/core/json.h"
 #include "gongkai/core/sha256.h"
+#include "gongkai/policies/policy_set.h"
 #include "gongkai/server/service/document_service.h"
 #include "gongkai/server/store/audit_repository.h"
 #include "gongkai/server/store/store.h"
@@ -197,7 +198,21 @@ class DocumentServiceTest : public ::testing::Test {
     ASSERT_TRUE(loaded.ok());
     catalogue_ = std::make_unique<policies::CategoryCatalogue>(std::move(loaded).value());
     store_ = openStore(dir_);
-    service_ = std::make_unique<service::DocumentService>(*store_, *catalogue_);
+    auto policy = policies::PolicySet::loadFolder(GONGKAI_POLICY_DIR);
+    ASSERT_TRUE(policy.ok());
+    engine_ = std::make_shared<policies::PolicyEngine>(std::move(policy).value());
+    units_ = std::make_shared<policies::UnitTree>(
+        std::map<std::string, std::string>{{"branch-1", ""}, {"branch-2", ""}});
+    service_ = std::make_unique<service::DocumentService>(
+        *store_, *catalogue_, [this] { return policies::Authorizer(engine_, units_); });
+    subject_.system = true;  // the store's own tests: no policy decides
+  }
+
+  // An archivist of `unit`, decided on by the policy files in policies/data.
+  static service::Subject archivistOf(const std::string& unit) {
+    service::Subject subject{"档案员-" + unit, "127.0.0.1"};
+    subject.principal = policies::Principal{7, subject.id, {{"archivist", unit}}};
+    return subject;
   }
 
   static Poco::JSON::Object::Ptr json(const std::string& text) {
@@ -225,6 +240,8 @@ class DocumentServiceTest : public ::testing::Test {
 
   service::Subject subject_{"档案员", "127.0.0.1"};
   TempDir dir_;
+  std::shared_ptr<const policies::PolicyEngine> engine_;
+  std::shared_ptr<const policies::UnitTree> units_;
   std::unique_ptr<policies::CategoryCatalogue> catalogue_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<service::DocumentService> service_;
@@ -240,12 +257,12 @@ TEST_F(DocumentServiceTest, VersionsAreImmutableAndConditional) {
   ASSERT_TRUE(updated.ok());
   EXPECT_EQ(updated.value().version, 2);
   EXPECT_EQ(updated.value().updated_by, "档案员");
-  EXPECT_EQ(service_->getVersion(id, 1).value().metadata.title, "初稿");
+  EXPECT_EQ(service_->getVersion(subject_, id, 1).value().metadata.title, "初稿");
 
   auto stale = service_->update(subject_, id, 1, json(R"({"title":"覆盖"})"));
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().code, ErrorCode::kPreconditionFailed);
-  EXPECT_EQ(service_->get(id).value().version, 2);
+  EXPECT_EQ(service_->get(subject_, id).value().version, 2);
 
   auto same = service_->update(subject_, id, std::nullopt, json(R"({"title":"定稿"})"));
   EXPECT_EQ(same.value().version, 2);
@@ -258,10 +275,10 @@ TEST_F(DocumentServiceTest, VersionsAreImmutableAndConditional) {
   auto removed = service_->removeFile(subject_, id, 2, fileId);
   ASSERT_TRUE(removed.ok());
   EXPECT_TRUE(removed.value().files.empty());
-  EXPECT_EQ(service_->file(id, fileId).value().file.name, "表.pdf");  // still held by version 1
+  EXPECT_EQ(service_->file(subject_, id, fileId).value().file.name, "表.pdf");  // still held by version 1
   EXPECT_EQ(service_->removeFile(subject_, id, 3, fileId).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(service_->get(99).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(service_->versions(id).value().size(), 3u);
+  EXPECT_EQ(service_->get(subject_, 99).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(service_->versions(subject_, id).value().versions.size(), 3u);
 }
 
 TEST_F(DocumentServiceTest, ListFiltersAndPages) {
@@ -269,18 +286,18 @@ TEST_F(DocumentServiceTest, ListFiltersAndPages) {
   ASSERT_TRUE(service_->create(subject_, metadata("廉政", "DF", "2021-05-01"), {}).ok());
   store::DocumentFilter filter;
   filter.limit = 2;
-  auto page = service_->list(filter).value();
+  auto page = service_->list(subject_, filter).value();
   EXPECT_EQ(page.total, 5);
   ASSERT_EQ(page.documents.size(), 2u);
   EXPECT_EQ(page.documents[0].metadata.title, "廉政");
   filter.category = "ZZ";
   filter.offset = 2;
-  page = service_->list(filter).value();
+  page = service_->list(subject_, filter).value();
   EXPECT_EQ(page.total, 4);
   EXPECT_EQ(page.documents[0].metadata.title, "组织1");
   store::DocumentFilter byYear;
   byYear.year = 2021;
-  EXPECT_EQ(service_->list(byYear).value().total, 1);
+  EXPECT_EQ(service_->list(subject_, byYear).value().total, 1);
 }
 
 TEST_F(DocumentServiceTest, ListsOnlyTheDocumentsOfGivenCatalogueItems) {
@@ -299,7 +316,7 @@ TEST_F(DocumentServiceTest, ListsOnlyTheDocumentsOfGivenCatalogueItems) {
     store::DocumentFilter filter;
     filter.catalogue_items = std::move(items);
     filter.limit = 100;
-    return service_->list(filter).value().total;
+    return service_->list(subject_, filter).value().total;
   };
   EXPECT_EQ(count(std::nullopt), 3);
   EXPECT_EQ(count(std::vector<std::int64_t>{7}), 1);
@@ -309,6 +326,32 @@ TEST_F(DocumentServiceTest, ListsOnlyTheDocumentsOfGivenCatalogueItems) {
   ASSERT_TRUE(service_->update(subject_, seven, std::nullopt, json(R"({"catalogue_item":9})")).ok());
   EXPECT_EQ(count(std::vector<std::int64_t>{7}), 0);
   EXPECT_EQ(count(std::vector<std::int64_t>{9}), 2);
+}
+
+TEST_F(DocumentServiceTest, EachUseCaseDecidesForItselfWhoMayDoIt) {
+  // The service asks the policy itself: an archivist files and edits documents of its own unit
+  // only, and a draft of another unit is "no such document" to it, read or changed.
+  const service::Subject mine = archivistOf("branch-1"), other = archivistOf("branch-2");
+  auto created = service_->create(mine, metadata("本单位"), {});
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  const auto id = created.value().document_id;
+  EXPECT_EQ(service_->create(other, metadata("他单位"), {}).error().reason, "unit_forbidden");
+  EXPECT_EQ(service_->get(other, id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(service_->update(other, id, std::nullopt, json(R"({"title":"改"})")).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(service_->versions(other, id).error().code, ErrorCode::kNotFound);
+  // Moving it to a unit the archivist does not cover is refused, and nothing changes.
+  EXPECT_EQ(service_->update(mine, id, 1, json(R"({"org_unit":"branch-2"})")).error().reason,
+            "unit_forbidden");
+  // An archivist may submit but not approve: the step's own permission decides.
+  ASSERT_TRUE(service_->step(mine, id, 1, "submit", nullptr).ok());
+  EXPECT_EQ(service_->step(mine, id, 2, "approve", nullptr).error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(service_->get(mine, id).value().version, 2);
+  // Drafts of other units are not counted in lists either.
+  store::DocumentFilter all;
+  EXPECT_EQ(service_->list(mine, all).value().total, 1);
+  EXPECT_EQ(service_->list(other, all).value().total, 0);
+  EXPECT_EQ(service_->list(service::Subject{}, all).value().total, 0);
 }
 
 TEST_F(DocumentServiceTest, InvalidMetadataNamesEveryBadField) {

@@ -119,6 +119,7 @@ core::Status loadDemoAccounts(const Poco::JSON::Object& manifest, service::Accou
   const std::string password = core::newToken().substr(3, 20);
   service::Subject system;
   system.id = "system";
+  system.system = true;
   std::string names;
   for (unsigned i = 0; i < list->size(); ++i) {
     const auto account = list->getObject(i);
@@ -150,7 +151,10 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Acc
                                const std::string& demoDir) {
   using core::Error;
   using core::ErrorCode;
-  auto existing = documents.list(store::DocumentFilter{});
+  service::Subject server;
+  server.id = "system";
+  server.system = true;
+  auto existing = documents.list(server, store::DocumentFilter{});
   if (!existing.ok()) return existing.error();
   if (existing.value().total > 0) return 0;
 
@@ -166,6 +170,7 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Acc
 
   service::Subject demo;
   demo.id = "demo";
+  demo.system = true;
   // The units the demo documents belong to, unless they exist already.
   if (const auto units = manifest.value()->getArray("org_units")) {
     for (unsigned i = 0; i < units->size(); ++i) {
@@ -190,6 +195,7 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Acc
   // own submission, not even in the demo.
   service::Subject reviewer;
   reviewer.id = "system";
+  reviewer.system = true;
   int created = 0;
   std::vector<core::DocumentVersion> createdDocuments;
   for (unsigned i = 0; i < list->size(); ++i) {

@@ -239,7 +239,10 @@ int ServerApp::main(const std::vector<std::string>&) {
     if (!item.ok()) return std::nullopt;
     return item.value().org_unit;
   };
-  service::DocumentService documents(store, categories, std::move(checks));
+  const service::AuthorizerSource authorizer = [&policyService, &accounts] {
+    return policies::Authorizer(policyService.engine(), accounts.unitTree());
+  };
+  service::DocumentService documents(store, categories, authorizer, std::move(checks));
   service::AuditService audit(store);
   service::SearchOptions searchOptions;
   searchOptions.folder = (fs::path(config.data_dir) / "search").string();
@@ -247,7 +250,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   searchOptions.limits.max_input_bytes = static_cast<std::uint64_t>(config.extract_max_file_bytes);
   searchOptions.limits.time_limit = std::chrono::seconds(config.extract_timeout_seconds);
   searchOptions.idle_wait = std::chrono::milliseconds(config.search_poll_milliseconds);
-  service::SearchService search(store, searchOptions);
+  service::SearchService search(store, searchOptions, authorizer);
   if (auto started = search.start(); !started.ok()) {
     std::cerr << "搜索索引无法启动 (search index failed): " << started.error().message << std::endl;
     return kExitUnavailable;
@@ -280,6 +283,8 @@ int ServerApp::main(const std::vector<std::string>&) {
       [&accounts](const std::string& username) { return accounts.user(username).ok(); },
       publicSubmissions);
   service::RequestService requests(store, policyService, unitExists, publicSubmissions);
+  service::ReportService reports(store, catalogue, feedback, requests, policyService, categories,
+                                 authorizer);
 
   if (config.demo) {
     auto loaded = loadDemoData(documents, accounts, catalogue, feedback, requests, store.blobs(),
@@ -312,7 +317,8 @@ int ServerApp::main(const std::vector<std::string>&) {
   };
   const http::Router router = http::buildRouter(
       http::Services{documents, audit, checkpoints, search, accounts, policyService, catalogue,
-                     archives, jobs, feedback, requests, tickets, store.blobs(), categories},
+                     archives, jobs, feedback, requests, reports, tickets, store.blobs(), categories,
+                     authorizer},
       options);
   Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(
       router, [&accounts](const std::string& token, const std::string& address) {

@@ -1,11 +1,13 @@
-// The audit proof endpoints under /api/v1/audit: checkpoints, inclusion and consistency proofs,
+// The audit log under /api/v1/audit: its entries, checkpoints, inclusion and consistency proofs,
 // entries by leaf index, verifier keys and the offline export.
 #include "audit_api.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include "gongkai/core/audit_entry.h"
 #include "gongkai/core/base64.h"
+#include "gongkai/core/json.h"
 #include "gongkai/core/ed25519.h"
 
 namespace gongkai::server::http {
@@ -40,6 +42,7 @@ class AuditRoutes {
     const auto add = [&](const std::string& path, Handler handler) {
       router.add("GET", base + path, access.guarded("audit.read", std::move(handler)));
     };
+    add("", [self](Exchange& ex) { self->listAudit(ex); });
     add("/checkpoint", [self](Exchange& ex) { self->latestCheckpoint(ex); });
     add("/checkpoints", [self](Exchange& ex) { self->listCheckpoints(ex); });
     add("/checkpoints/{size}", [self](Exchange& ex) { self->checkpointAt(ex); });
@@ -52,6 +55,47 @@ class AuditRoutes {
   }
 
  private:
+  void listAudit(Exchange& ex) {
+    auto after = ex.intQuery("after", 0, INT64_MAX);
+    auto limit = ex.intQuery("limit", 1, service::AuditService::kMaxPage);
+    if (!after.ok()) return ex.sendProblem(after.error());
+    if (!limit.ok()) return ex.sendProblem(limit.error());
+    // ?object_type=document&object_id=12 narrows the list to one object's entries.
+    const auto objectType = ex.queryValue("object_type");
+    const auto objectId = ex.queryValue("object_id");
+    if (objectType.has_value() != objectId.has_value()) {
+      core::Error error = core::Error::make(core::ErrorCode::kMalformed, "invalid_query",
+                                "object_type 与 object_id 须同时给出 (give both object_type and object_id)");
+      error.fields.push_back({objectType ? "object_id" : "object_type", "missing_field", error.message});
+      return ex.sendProblem(error);
+    }
+    auto entries = objectType ? audit_.listForObject(*objectType, *objectId, after.value().value_or(0),
+                                                     limit.value().value_or(100))
+                              : audit_.list(after.value().value_or(0), limit.value().value_or(100));
+    auto size = audit_.size();
+    if (!entries.ok()) return ex.sendProblem(entries.error());
+    if (!size.ok()) return ex.sendProblem(size.error());
+    Array::Ptr items = new Array;
+    std::int64_t last = after.value().value_or(0);
+    for (const auto& stored : entries.value()) {
+      Object::Ptr item = new Object;
+      item->set("seq", static_cast<Poco::Int64>(stored.seq));
+      item->set("hash", stored.hash);
+      // The exact stored bytes, as a JSON string: decode it and hash it to check the chain.
+      item->set("canonical", stored.bytes);
+      auto parsed = core::parseJson(stored.bytes);
+      item->set("entry", parsed.ok() ? parsed.value() : Poco::Dynamic::Var());
+      items->add(item);
+      last = stored.seq;
+    }
+    Object::Ptr body = new Object;
+    body->set("size", static_cast<Poco::Int64>(size.value()));
+    body->set("entries", items);
+    body->set("next_after", static_cast<Poco::Int64>(last));
+    body->set("genesis_prev_hash", std::string(core::kGenesisHash));
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
   void latestCheckpoint(Exchange& ex) {
     auto found = audit_.latestCheckpoint();
     if (!found.ok()) return ex.sendProblem(found.error());

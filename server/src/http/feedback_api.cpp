@@ -38,14 +38,12 @@ Error unknownSubject(const std::string& field) {
 
 class FeedbackRoutes {
  public:
-  FeedbackRoutes(FeedbackService& feedback, service::RequestService& requests,
+  FeedbackRoutes(FeedbackService& feedback,
                  service::DocumentService& documents, service::CatalogueService& catalogue,
-                 service::AccountService& accounts, const Access& access)
+                 const Access& access)
       : feedback_(feedback),
-        requests_(requests),
         documents_(documents),
         catalogue_(catalogue),
-        accounts_(accounts),
         access_(access) {}
 
   static void addTo(const std::shared_ptr<FeedbackRoutes>& self, Router& router,
@@ -58,8 +56,6 @@ class FeedbackRoutes {
     router.add("GET", "/api/v1/feedback", [self](Exchange& ex) { self->list(ex); });
     router.add("GET", "/api/v1/feedback/{id}", [self](Exchange& ex) { self->get(ex); });
     router.add("POST", "/api/v1/feedback/{id}/{step}", [self](Exchange& ex) { self->step(ex); });
-    router.add("GET", "/api/v1/reports/feedback",
-               access.guarded("reports.read", [self](Exchange& ex) { self->report(ex); }));
   }
 
  private:
@@ -84,8 +80,8 @@ class FeedbackRoutes {
       }
     };
     if (const auto id = positiveId("document_id")) {
-      auto document = documents_.get(*id);
-      if (!document.ok() || !access_.maySee(ex, document.value())) {
+      auto document = documents_.get(ex.subject, *id);
+      if (!document.ok()) {
         return ex.sendProblem(unknownSubject("document_id"));
       }
       concerns.document_id = *id;
@@ -218,112 +214,6 @@ class FeedbackRoutes {
                 feedback_.toJson(updated.value(), FeedbackService::View::kHandler));
   }
 
-  // Per unit (and the units under it) and year: feedback by channel and status, applications by
-  // status and outcome, on-time rate, average working days, and the overdue list.
-  void report(Exchange& ex) {
-    const core::Date today = feedback_.today();
-    auto year = ex.intQuery("year", 1900, 2999);
-    if (!year.ok()) return ex.sendProblem(year.error());
-    const int reportYear = static_cast<int>(year.value().value_or(today.year));
-    const std::string unit = ex.queryValue("org_unit").value_or("");
-    const auto tree = accounts_.unitTree();
-    if (!unit.empty() && !tree->contains(unit)) {
-      return ex.sendProblem(badQuery("org_unit", "已有的单位代码"));
-    }
-    // A role bound to units reports on those units (and the units under them) only.
-    if (!unit.empty() && !access_.mayInUnit(ex, "reports.read", unit)) {
-      return ex.sendProblem(Error::make(ErrorCode::kForbidden, "unit_forbidden",
-                                        "您无权查看该单位的统计 (your roles do not cover this unit): " + unit));
-    }
-    std::optional<std::vector<std::string>> units = access_.unitsWhere(ex, "reports.read");
-    if (!unit.empty()) {
-      const auto subtree = tree->subtree(unit);
-      units = std::vector<std::string>(subtree.begin(), subtree.end());
-    }
-    // The year's cases only, read in SQL; the bounds are a day wide of the China-time year on
-    // either side, and the report counts each case by its China date.
-    const std::string from = std::to_string(reportYear - 1) + "-12-31T00:00:00Z";
-    const std::string before = std::to_string(reportYear + 1) + "-01-02T00:00:00Z";
-    store::FeedbackFilter feedbackFilter;
-    feedbackFilter.units = units;
-    feedbackFilter.received_from = from;
-    feedbackFilter.received_before = before;
-    feedbackFilter.limit = INT64_MAX;
-    auto feedback = feedback_.list(feedbackFilter);
-    if (!feedback.ok()) return ex.sendProblem(feedback.error());
-    store::RequestFilter requestFilter;
-    requestFilter.units = units;
-    requestFilter.received_from = from;
-    requestFilter.received_before = before;
-    requestFilter.limit = INT64_MAX;
-    auto requests = requests_.list(requestFilter);
-    if (!requests.ok()) return ex.sendProblem(requests.error());
-    const auto engine = access_.engine();
-    const auto report = policies::buildFeedbackReport(
-        feedback.value().items, requests.value().items, reportYear, unit, today,
-        engine->policies().time_limits, engine->policies().calendar);
-    if (ex.queryValue("format").value_or("") == "csv" ||
-        ex.request.get("Accept", "").find("text/csv") != std::string::npos) {
-      return sendReportCsv(ex, report);
-    }
-    Object::Ptr out = new Object;
-    out->set("year", report.year);
-    out->set("org_unit", unit.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(unit));
-    out->set("feedback", figuresJson(report.feedback, "by_channel"));
-    out->set("requests", figuresJson(report.requests, "by_outcome"));
-    ex.sendJson(HTTPResponse::HTTP_OK, out);
-  }
-
-  static Object::Ptr figuresJson(const policies::HandlingFigures& f, const std::string& kindName) {
-    Object::Ptr out = new Object;
-    out->set("total", f.total);
-    Object::Ptr byStatus = new Object, byKind = new Object;
-    for (const auto& [status, n] : f.by_status) byStatus->set(status, n);
-    for (const auto& [kind, n] : f.by_kind) byKind->set(kind, n);
-    out->set("by_status", byStatus);
-    out->set(kindName, byKind);
-    out->set("finished", f.finished);
-    out->set("on_time", f.on_time);
-    out->set("on_time_rate", f.on_time_rate);
-    out->set("average_working_days", f.average_working_days);
-    Array::Ptr overdue = new Array;
-    for (std::int64_t id : f.overdue) overdue->add(static_cast<Poco::Int64>(id));
-    out->set("overdue", overdue);
-    return out;
-  }
-
-  static void sendReportCsv(Exchange& ex, const policies::FeedbackReport& report) {
-    // One row per figure (section, measure, key, value), with a byte-order mark for spreadsheets.
-    std::string csv = "\xEF\xBB\xBFsection,measure,key,value\r\n";
-    const auto row = [&](const std::string& section, const std::string& measure,
-                         const std::string& key, const std::string& value) {
-      csv += core::csvCell(section) + "," + core::csvCell(measure) + "," + core::csvCell(key) +
-             "," + core::csvCell(value) + "\r\n";
-    };
-    const auto figures = [&](const std::string& section, const policies::HandlingFigures& f,
-                             const std::string& kindName) {
-      row(section, "total", "", std::to_string(f.total));
-      for (const auto& [status, n] : f.by_status)
-        row(section, "by_status", status, std::to_string(n));
-      for (const auto& [kind, n] : f.by_kind) row(section, kindName, kind, std::to_string(n));
-      row(section, "finished", "", std::to_string(f.finished));
-      row(section, "on_time", "", std::to_string(f.on_time));
-      char number[32];
-      std::snprintf(number, sizeof number, "%.4f", f.on_time_rate);
-      row(section, "on_time_rate", "", number);
-      std::snprintf(number, sizeof number, "%.2f", f.average_working_days);
-      row(section, "average_working_days", "", number);
-      for (std::int64_t id : f.overdue) row(section, "overdue", std::to_string(id), "");
-    };
-    figures("feedback", report.feedback, "by_channel");
-    figures("requests", report.requests, "by_outcome");
-    ex.response.setStatus(HTTPResponse::HTTP_OK);
-    ex.response.setContentType("text/csv; charset=utf-8");
-    ex.response.set("Content-Disposition",
-                    "attachment; filename=\"feedback-" + std::to_string(report.year) + ".csv\"");
-    sendBody(ex.request, ex.response, csv);
-  }
-
   static Error badQuery(const std::string& name, const std::string& allowed) {
     const std::string message = "查询参数 " + name + " 须为 " + allowed + " (invalid " + name + ")";
     return Error{
@@ -337,29 +227,26 @@ class FeedbackRoutes {
   }
 
   FeedbackService& feedback_;
-  service::RequestService& requests_;
   service::DocumentService& documents_;
   service::CatalogueService& catalogue_;
-  service::AccountService& accounts_;
   const Access& access_;
 };
 
 }  // namespace
 
 core::Status requireFeedbackReader(const Access& access, const Exchange& ex) {
-  if (access.may(ex, "feedback.read")) return core::okStatus();
-  return access.require(ex, "feedback.handle");
+  return access.authorizer().requireCaseReader(ex.subject.principal);
 }
 
 core::Result<std::optional<std::vector<std::string>>> readableCaseUnits(const Access& access,
                                                                         const Exchange& ex) {
-  if (auto allowed = requireFeedbackReader(access, ex); !allowed.ok()) return allowed.error();
-  if (access.may(ex, "feedback.read")) return std::optional<std::vector<std::string>>();
-  return access.unitsWhere(ex, "feedback.handle");
+  auto units = access.authorizer().readableCaseUnits(ex.subject.principal);
+  if (!units.ok()) return units.error();
+  return units.value().filter();
 }
 
 bool mayReadCase(const Access& access, const Exchange& ex, const std::string& unit) {
-  return access.may(ex, "feedback.read") || access.mayInUnit(ex, "feedback.handle", unit);
+  return access.authorizer().mayReadCase(ex.subject.principal, unit);
 }
 
 core::Result<PageQuery> pageQuery(Exchange& ex) {
@@ -370,11 +257,11 @@ core::Result<PageQuery> pageQuery(Exchange& ex) {
   return PageQuery{page.value().value_or(1), perPage.value().value_or(20)};
 }
 
-void addFeedbackRoutes(Router& router, FeedbackService& feedback, service::RequestService& requests,
+void addFeedbackRoutes(Router& router, FeedbackService& feedback,
                        service::DocumentService& documents, service::CatalogueService& catalogue,
-                       service::AccountService& accounts, const Access& access) {
+                       const Access& access) {
   auto routes =
-      std::make_shared<FeedbackRoutes>(feedback, requests, documents, catalogue, accounts, access);
+      std::make_shared<FeedbackRoutes>(feedback, documents, catalogue, access);
   FeedbackRoutes::addTo(routes, router, access);
   router.keepAlive(routes);
 }

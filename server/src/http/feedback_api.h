@@ -33,8 +33,8 @@ core::Result<PageQuery> pageQuery(Exchange& ex);
 // Also the handling report (/api/v1/reports/feedback, JSON or CSV) over feedback and
 // applications. The services and `access` must outlive the router.
 void addFeedbackRoutes(Router& router, service::FeedbackService& feedback,
-                       service::RequestService& requests, service::DocumentService& documents,
-                       service::CatalogueService& catalogue, service::AccountService& accounts,
+                       service::DocumentService& documents,
+                       service::CatalogueService& catalogue,
                        const Access& access);
 
 }  // namespace gongkai::server::http

@@ -149,7 +149,7 @@ class RequestRoutes {
     }
     // Only what the public may already see can be released in answer to an application.
     const auto releasable = [this](std::int64_t document) -> std::optional<std::string> {
-      auto found = documents_.get(document);
+      auto found = documents_.get(service::Subject{}, document);  // as the public sees it
       if (!found.ok()) return std::nullopt;
       const auto& v = found.value();
       const std::string_view status = core::visibleStatus(v);

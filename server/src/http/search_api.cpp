@@ -48,9 +48,8 @@ std::vector<std::string> valuesOf(const Exchange& ex, const std::string& name) {
 
 class SearchRoutes {
  public:
-  SearchRoutes(service::SearchService& search, service::DocumentService& documents,
-               const policies::CategoryCatalogue& categories, const Access& access)
-      : search_(search), documents_(documents), categories_(categories), access_(access) {}
+  SearchRoutes(service::SearchService& search, const policies::CategoryCatalogue& categories)
+      : search_(search), categories_(categories) {}
 
   static void addTo(const std::shared_ptr<SearchRoutes>& self, Router& router,
                     const Access& access) {
@@ -178,18 +177,10 @@ class SearchRoutes {
   void searchDocuments(Exchange& ex) {
     auto request = parseRequest(ex);
     if (!request.ok()) return ex.sendProblem(request.error());
-    // What the caller may see, from the policy engine; the index adds it to every query, so
-    // hits and facet counts leave out the rest alike.
-    const indexer::Viewer viewer = access_.viewer(ex);
-    // Superseded versions are judged by their own scope and status, not the document's current
-    // ones (a withdrawn document's earlier published version, say), so only a caller who sees
-    // everything searches them.
-    const bool historyRefused = request.value().history && !viewer.sees_everything;
-    if (historyRefused) request.value().history = false;
-    auto found = search_.search(request.value(), viewer);
+    auto found = search_.search(ex.subject, request.value());
     if (!found.ok()) return ex.sendProblem(found.error());
-    if (!viewer.sees_everything) dropHitsNoLongerVisible(ex, found.value());
-    const indexer::SearchResult& result = found.value();
+    const bool historyRefused = found.value().history_refused;
+    const indexer::SearchResult& result = found.value().result;
     Object::Ptr body = new Object;
     body->set("query", request.value().query);
     body->set("total", static_cast<Poco::Int64>(result.total));
@@ -238,20 +229,6 @@ class SearchRoutes {
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
-  // The index follows the store a moment behind (the outbox worker), so a document withdrawn or
-  // made internal a moment ago may still be indexed as the public saw it. Each document hit is
-  // checked against the store's current version before it is shown: one the caller may no
-  // longer see is left out, snippet and all. (Totals and facet counts stay the index's until it
-  // catches up; they name no content.) Callers who see everything need no check.
-  void dropHitsNoLongerVisible(const Exchange& ex, indexer::SearchResult& result) {
-    std::erase_if(result.hits, [&](const indexer::SearchHit& hit) {
-      if (hit.type != indexer::kTypeDocument) return false;
-      auto current = documents_.get(hit.document_id);
-      if (!current.ok()) return true;
-      return current.value().version != hit.version && !access_.maySee(ex, current.value());
-    });
-  }
-
   void status(Exchange& ex) {
     auto status = search_.status();
     if (!status.ok()) return ex.sendProblem(status.error());
@@ -286,18 +263,14 @@ class SearchRoutes {
   }
 
   service::SearchService& search_;
-  service::DocumentService& documents_;
   const policies::CategoryCatalogue& categories_;
-  const Access& access_;
 };
 
 }  // namespace
 
 void addSearchRoutes(Router& router, service::SearchService& search,
-                     service::DocumentService& documents,
                      const policies::CategoryCatalogue& categories, const Access& access) {
-  SearchRoutes::addTo(std::make_shared<SearchRoutes>(search, documents, categories, access), router,
-                      access);
+  SearchRoutes::addTo(std::make_shared<SearchRoutes>(search, categories), router, access);
 }
 
 }  // namespace gongkai::server::http

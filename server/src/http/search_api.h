@@ -3,7 +3,6 @@
 #include "access.h"
 #include "gongkai/policies/category_catalogue.h"
 #include "gongkai/server/http/router.h"
-#include "gongkai/server/service/document_service.h"
 #include "gongkai/server/service/search_service.h"
 
 namespace gongkai::server::http {
@@ -12,7 +11,6 @@ namespace gongkai::server::http {
 // GET /api/v1/search/status and POST /api/v1/search/rebuild. The service, the catalogue and
 // `access` must outlive the router.
 void addSearchRoutes(Router& router, service::SearchService& search,
-                     service::DocumentService& documents,
                      const policies::CategoryCatalogue& categories, const Access& access);
 
 }  // namespace gongkai::server::http

@@ -13,6 +13,7 @@
 #include "gongkai/policies/compliance.h"
 #include "gongkai/server/service/audit_trail.h"
 #include "gongkai/server/store/catalogue_repository.h"
+#include "gongkai/server/store/document_repository.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -228,6 +229,18 @@ core::Result<core::CatalogueItem> CatalogueService::get(std::int64_t id) {
     auto found = CatalogueRepository::current(*rs, id);
     if (!found) return notFound(id);
     return *found;
+  } catch (const std::exception& e) {
+    return store::storageError(e);
+  }
+}
+
+core::Result<bool> CatalogueService::answered(std::int64_t id) {
+  try {
+    auto rs = store_.read();
+    store::DocumentFilter filter;
+    filter.catalogue_items = std::vector<std::int64_t>{id};
+    filter.limit = 1;
+    return store::DocumentRepository::list(*rs, filter).total > 0;
   } catch (const std::exception& e) {
     return store::storageError(e);
   }

@@ -78,8 +78,43 @@ void record(Transaction& tx, const Subject& subject, const DocumentVersion& vers
 }  // namespace
 
 DocumentService::DocumentService(store::Store& store, const policies::CategoryCatalogue& categories,
-                                 Checks checks)
-    : store_(store), categories_(categories), codec_(categories), checks_(std::move(checks)) {}
+                                 AuthorizerSource authorizer, Checks checks)
+    : store_(store),
+      categories_(categories),
+      authorizer_(std::move(authorizer)),
+      codec_(categories),
+      checks_(std::move(checks)) {}
+
+core::Status DocumentService::authorize(const Subject& subject, const DocumentVersion& version,
+                                        std::string_view permission) const {
+  if (subject.system) return core::okStatus();
+  return authorizer_().requireOnDocument(subject.principal, version, permission);
+}
+
+bool DocumentService::maySee(const Subject& subject, const DocumentVersion& version) const {
+  return subject.system || authorizer_().maySee(subject.principal, version);
+}
+
+core::Status DocumentService::mayMoveTo(const Subject& subject, const DocumentVersion& current,
+                                        const Poco::JSON::Object::Ptr& patch) const {
+  if (subject.system || !patch->has("org_unit") || !patch->get("org_unit").isString()) {
+    return core::okStatus();
+  }
+  return authorizer_().requireForUnit(subject.principal, "documents.update",
+                                      patch->getValue<std::string>("org_unit"),
+                                      std::string(core::toString(current.metadata.scope)));
+}
+
+core::Status DocumentService::mayCreateAny(const Subject& subject) const {
+  if (subject.system) return core::okStatus();
+  return authorizer_().require(subject.principal, "documents.create");
+}
+
+core::Status DocumentService::mayChange(const Subject& subject, std::int64_t id) {
+  auto current = get(subject, id);
+  if (!current.ok()) return current.error();
+  return authorize(subject, current.value(), "documents.update");
+}
 
 core::Status DocumentService::checkUnit(const core::DocumentMetadata& metadata) const {
   if (checks_.unit_exists && !checks_.unit_exists(metadata.org_unit)) {
@@ -114,6 +149,17 @@ core::Result<std::vector<core::FileRecord>> DocumentService::promote(std::vector
 core::Result<DocumentVersion> DocumentService::create(const Subject& subject,
                                                       const Poco::JSON::Object::Ptr& metadataJson,
                                                       std::vector<IncomingFile> files) {
+  // Decided on the unit and scope the metadata names, before it is checked or a file is kept.
+  if (!subject.system) {
+    const auto text = [&](const char* field, const char* otherwise) {
+      return metadataJson->has(field) && metadataJson->get(field).isString()
+                 ? metadataJson->getValue<std::string>(field)
+                 : std::string(otherwise);
+    };
+    auto allowed = authorizer_().requireForUnit(subject.principal, "documents.create",
+                                                text("org_unit", ""), text("scope", "public"));
+    if (!allowed.ok()) return allowed.error();
+  }
   auto metadata = codec_.parseNew(metadataJson);
   if (!metadata.ok()) return metadata.error();
   if (auto known = checkUnit(metadata.value()); !known.ok()) return known.error();
@@ -141,10 +187,14 @@ core::Result<DocumentVersion> DocumentService::create(const Subject& subject,
 
 core::Result<DocumentVersion> DocumentService::amend(const Subject& subject, std::int64_t id,
                                                      std::optional<std::int64_t> expectedVersion,
-                                                     const std::string& action, Change change) {
+                                                     const std::string& action,
+                                                     std::string_view permission, Change change) {
   return store_.write<DocumentVersion>([&](Transaction& tx) -> core::Result<DocumentVersion> {
     auto current = DocumentRepository::current(tx, id);
     if (!current) return notFound(id);
+    if (auto allowed = authorize(subject, *current, permission); !allowed.ok()) {
+      return allowed.error();
+    }
     if (expectedVersion && *expectedVersion != current->version) {
       return Error::make(ErrorCode::kPreconditionFailed, "version_mismatch",
                          "文档已被修改，当前版本为 " + std::to_string(current->version) +
@@ -172,8 +222,9 @@ core::Result<DocumentVersion> DocumentService::amend(const Subject& subject, std
 core::Result<DocumentVersion> DocumentService::update(const Subject& subject, std::int64_t id,
                                                       std::optional<std::int64_t> expectedVersion,
                                                       const Poco::JSON::Object::Ptr& patch) {
-  return amend(subject, id, expectedVersion, "document.update",
+  return amend(subject, id, expectedVersion, "document.update", "documents.update",
                [&](Transaction&, DocumentVersion v) -> core::Result<DocumentVersion> {
+                 if (auto moved = mayMoveTo(subject, v, patch); !moved.ok()) return moved.error();
                  if (auto open = editable(v); !open.ok()) return open.error();
                  auto metadata = codec_.applyPatch(v.metadata, patch);
                  if (!metadata.ok()) return metadata.error();
@@ -197,7 +248,7 @@ core::Result<DocumentVersion> DocumentService::addFiles(const Subject& subject, 
   if (auto status = checkFiles(files, {}); !status.ok()) return status.error();
   auto fileRecords = promote(files);
   if (!fileRecords.ok()) return fileRecords.error();
-  return amend(subject, id, expectedVersion, "document.add_files",
+  return amend(subject, id, expectedVersion, "document.add_files", "documents.update",
                [&](Transaction& tx, DocumentVersion v) -> core::Result<DocumentVersion> {
                  if (auto open = editable(v); !open.ok()) return open.error();
                  if (auto status = checkFiles(files, v.files); !status.ok()) return status.error();
@@ -215,7 +266,7 @@ core::Result<DocumentVersion> DocumentService::addFiles(const Subject& subject, 
 core::Result<DocumentVersion> DocumentService::removeFile(const Subject& subject, std::int64_t id,
                                                           std::optional<std::int64_t> expectedVersion,
                                                           std::int64_t fileId) {
-  return amend(subject, id, expectedVersion, "document.remove_file",
+  return amend(subject, id, expectedVersion, "document.remove_file", "documents.update",
                [&](Transaction&, DocumentVersion v) -> core::Result<DocumentVersion> {
                  if (auto open = editable(v); !open.ok()) return open.error();
                  const auto it = std::find_if(v.files.begin(), v.files.end(),
@@ -233,10 +284,16 @@ core::Result<DocumentVersion> DocumentService::step(const Subject& subject, std:
                                                     std::optional<std::int64_t> expectedVersion,
                                                     const std::string& stepName,
                                                     const Poco::JSON::Object::Ptr& body) {
-  auto request = core::parseStepRequest(stepName, body, subject.id, core::nowUtc());
-  if (!request.ok()) return request.error();
-  return amend(subject, id, expectedVersion, "document." + stepName,
+  const auto permission = policies::stepPermission(stepName);
+  if (!permission) {
+    return Error::make(ErrorCode::kNotFound, "not_found", "没有这一步骤 (no such step): " + stepName);
+  }
+  // The request is read after the decision (inside amend), so a caller who may not take the
+  // step learns nothing from how its body is judged.
+  return amend(subject, id, expectedVersion, "document." + stepName, *permission,
                [&](Transaction& tx, DocumentVersion v) -> core::Result<DocumentVersion> {
+                 auto request = core::parseStepRequest(stepName, body, subject.id, core::nowUtc());
+                 if (!request.ok()) return request.error();
                  auto next = core::applyStep(v, request.value());
                  if (!next.ok() || next.value().status != core::DocumentStatus::kArchived) return next;
                  return assignReferenceCode(tx, std::move(next).value());
@@ -263,44 +320,58 @@ core::Result<DocumentVersion> DocumentService::assignReferenceCode(Transaction& 
   return v;
 }
 
-core::Result<DocumentVersion> DocumentService::get(std::int64_t id) {
+core::Result<DocumentVersion> DocumentService::get(const Subject& subject, std::int64_t id) {
   try {
     auto session = store_.read();
     auto current = DocumentRepository::current(*session, id);
     if (!current) return notFound(id);
+    if (auto allowed = authorize(subject, *current); !allowed.ok()) return allowed.error();
     return std::move(*current);
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
 }
 
-core::Result<DocumentVersion> DocumentService::getVersion(std::int64_t id, std::int64_t version) {
+core::Result<DocumentVersion> DocumentService::getVersion(const Subject& subject, std::int64_t id,
+                                                          std::int64_t version) {
   try {
     auto session = store_.read();
+    // The current version decides first, so an unseen document's version count stays unknown.
+    auto current = DocumentRepository::current(*session, id);
+    if (!current) return notFound(id);
+    if (auto allowed = authorize(subject, *current); !allowed.ok()) return allowed.error();
     auto found = DocumentRepository::version(*session, id, version);
     if (!found) {
-      if (!DocumentRepository::current(*session, id)) return notFound(id);
       return Error::make(ErrorCode::kNotFound, "version_not_found",
                          "版本不存在 (no such version): " + std::to_string(version));
     }
+    if (auto allowed = authorize(subject, *found); !allowed.ok()) return allowed.error();
     return std::move(*found);
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
 }
 
-core::Result<std::vector<DocumentVersion>> DocumentService::versions(std::int64_t id) {
+core::Result<VersionHistory> DocumentService::versions(const Subject& subject, std::int64_t id) {
   try {
     auto session = store_.read();
     auto all = DocumentRepository::versions(*session, id);
     if (all.empty()) return notFound(id);
-    return all;
+    if (auto allowed = authorize(subject, all.back()); !allowed.ok()) return allowed.error();
+    VersionHistory history;
+    history.current_version = all.back().version;
+    for (auto& v : all) {
+      if (maySee(subject, v)) history.versions.push_back(std::move(v));
+    }
+    return history;
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
 }
 
-core::Result<store::DocumentPage> DocumentService::list(const store::DocumentFilter& filter) {
+core::Result<store::DocumentPage> DocumentService::list(const Subject& subject,
+                                                        store::DocumentFilter filter) {
+  if (!subject.system) filter.visibility = authorizer_().visibility(subject.principal);
   try {
     auto session = store_.read();
     return DocumentRepository::list(*session, filter);
@@ -309,14 +380,23 @@ core::Result<store::DocumentPage> DocumentService::list(const store::DocumentFil
   }
 }
 
-core::Result<FileDownload> DocumentService::file(std::int64_t id, std::int64_t fileId) {
+core::Result<FileDownload> DocumentService::file(const Subject& subject, std::int64_t id,
+                                                 std::int64_t fileId) {
+  const Error noSuchFile =
+      Error::make(ErrorCode::kNotFound, "file_not_found", "文件不存在 (no such file)");
   try {
     auto session = store_.read();
+    auto all = DocumentRepository::versions(*session, id);
+    if (all.empty()) return notFound(id);
+    if (auto allowed = authorize(subject, all.back()); !allowed.ok()) return allowed.error();
+    const bool shown = std::any_of(all.begin(), all.end(), [&](const DocumentVersion& v) {
+      return maySee(subject, v) &&
+             std::any_of(v.files.begin(), v.files.end(),
+                         [&](const core::FileRecord& f) { return f.id == fileId; });
+    });
+    if (!shown) return noSuchFile;
     auto found = DocumentRepository::file(*session, id, fileId);
-    if (!found) {
-      if (!DocumentRepository::current(*session, id)) return notFound(id);
-      return Error::make(ErrorCode::kNotFound, "file_not_found", "文件不存在 (no such file)");
-    }
+    if (!found) return noSuchFile;
     return FileDownload{*found, store_.blobs().pathOf(found->sha256)};
   } catch (const std::exception& e) {
     return store::storageError(e);

@@ -153,8 +153,9 @@ void putAllRecords(store::ReadSession& rs, Target& target) {
 
 }  // namespace
 
-SearchService::SearchService(store::Store& store, SearchOptions options)
-    : store_(store), options_(std::move(options)) {}
+SearchService::SearchService(store::Store& store, SearchOptions options,
+                             AuthorizerSource authorizer)
+    : store_(store), options_(std::move(options)), authorizer_(std::move(authorizer)) {}
 
 SearchService::~SearchService() { stop(); }
 
@@ -344,9 +345,76 @@ std::string SearchService::fileText(store::ReadSession& rs, const core::FileReco
   return extraction.ok ? extraction.text : std::string();
 }
 
-core::Result<indexer::SearchResult> SearchService::search(const indexer::SearchRequest& request,
-                                                          const indexer::Viewer& viewer) const {
-  return index_->search(request, viewer);
+core::Result<SearchAnswer> SearchService::search(const Subject& subject,
+                                                 indexer::SearchRequest request) const {
+  const policies::Authorizer authorizer = authorizer_();
+  indexer::Viewer viewer;
+  viewer.sees_everything = subject.system;
+  if (!subject.system) viewer = viewerOf(authorizer.searchVisibility(subject.principal));
+  // Superseded versions are judged by their own scope and status, not the document's current
+  // ones (a withdrawn document's earlier published version, say), so only a caller who sees
+  // everything searches them.
+  SearchAnswer answer;
+  answer.history_refused = request.history && !viewer.sees_everything;
+  if (answer.history_refused) request.history = false;
+  auto found = index_->search(request, viewer);
+  if (!found.ok()) return found.error();
+  answer.result = std::move(found).value();
+  if (!viewer.sees_everything) dropHitsNoLongerVisible(subject, authorizer, answer.result);
+  return answer;
+}
+
+// The index follows the store a moment behind (the outbox worker), so a document withdrawn or
+// made internal a moment ago may still be indexed as the caller saw it. Each document hit is
+// checked against the store's current version before it is shown: one the caller may no
+// longer see is left out, snippet and all. (Totals and facet counts stay the index's until it
+// catches up; they name no content.)
+void SearchService::dropHitsNoLongerVisible(const Subject& subject,
+                                            const policies::Authorizer& authorizer,
+                                            indexer::SearchResult& result) const {
+  auto rs = store_.read();
+  std::erase_if(result.hits, [&](const indexer::SearchHit& hit) {
+    if (hit.type != indexer::kTypeDocument) return false;
+    const auto current = store::DocumentRepository::current(*rs, hit.document_id);
+    return !current || !authorizer.maySee(subject.principal, *current);
+  });
+}
+
+indexer::Viewer viewerOf(const policies::SearchVisibility& visible) {
+  indexer::Viewer viewer;
+  // Documents as the visibility rules say; feedback and applications as the case rules say.
+  // Seeing every document is not seeing every case.
+  viewer.sees_everything = visible.documents.everything && visible.cases.all;
+  if (viewer.sees_everything) return viewer;
+  if (visible.documents.everything) {
+    indexer::ViewerClause all;
+    all.scopes.assign(std::begin(policies::kScopes), std::end(policies::kScopes));
+    all.statuses.assign(std::begin(policies::kStatuses), std::end(policies::kStatuses));
+    viewer.clauses.push_back(std::move(all));
+  }
+  for (const auto& clause : visible.documents.clauses) {
+    indexer::ViewerClause out;
+    out.scopes.assign(clause.scopes.begin(), clause.scopes.end());
+    out.statuses.assign(clause.statuses.begin(), clause.statuses.end());
+    if (clause.units)
+      out.org_units = std::vector<std::string>(clause.units->begin(), clause.units->end());
+    viewer.clauses.push_back(std::move(out));
+  }
+  if (!visible.cases.all && visible.cases.units.empty()) return viewer;
+  std::vector<std::string> feedbackStatuses, requestStatuses;
+  for (auto status : {core::FeedbackStatus::kReceived, core::FeedbackStatus::kAssigned,
+                      core::FeedbackStatus::kInProgress, core::FeedbackStatus::kAnswered,
+                      core::FeedbackStatus::kClosed}) {
+    feedbackStatuses.emplace_back(core::toString(status));
+  }
+  for (auto status : {core::RequestStatus::kReceived, core::RequestStatus::kAcknowledged,
+                      core::RequestStatus::kDecided}) {
+    requestStatuses.emplace_back(core::toString(status));
+  }
+  const auto units = visible.cases.filter();
+  viewer.clauses.push_back({{std::string(indexer::kTypeFeedback)}, feedbackStatuses, units});
+  viewer.clauses.push_back({{std::string(indexer::kTypeRequest)}, requestStatuses, units});
+  return viewer;
 }
 
 core::Result<SearchStatus> SearchService::status() const {

@@ -11,6 +11,7 @@
 #include "gongkai/server/service/archive_service.h"
 #include "gongkai/server/service/feedback_service.h"
 #include "gongkai/server/service/job_service.h"
+#include "gongkai/server/service/report_service.h"
 #include "gongkai/server/service/request_service.h"
 #include "gongkai/server/service/audit_service.h"
 #include "gongkai/server/service/catalogue_service.h"
@@ -44,9 +45,11 @@ struct Services {
   service::JobService& jobs;
   service::FeedbackService& feedback;
   service::RequestService& requests;
+  service::ReportService& reports;
   const service::DownloadTickets& tickets;
   const store::BlobStore& blobs;
   const policies::CategoryCatalogue& categories;
+  service::AuthorizerSource authorizer;
 };
 
 // The route table of the whole HTTP API (/healthz, /api/v1/...). Every route asks the policy

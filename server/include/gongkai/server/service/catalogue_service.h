@@ -32,6 +32,8 @@ class CatalogueService {
                                            std::optional<std::int64_t> expectedVersion,
                                            const Poco::JSON::Object::Ptr& patch);
   core::Result<core::CatalogueItem> get(std::int64_t id);
+  // True when a document (any version, any status) answers item `id`.
+  core::Result<bool> answered(std::int64_t id);
   // Every version of an item, oldest first; kNotFound when there is no such item.
   core::Result<std::vector<core::CatalogueItem>> versions(std::int64_t id);
   core::Result<std::vector<core::CatalogueItem>> list(const std::optional<std::string>& orgUnit,

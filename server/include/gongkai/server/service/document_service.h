@@ -12,6 +12,7 @@
 #include "gongkai/core/result.h"
 #include "gongkai/policies/category_catalogue.h"
 #include "gongkai/policies/policy_set.h"
+#include "gongkai/server/service/authorization.h"
 #include "gongkai/server/service/metadata_codec.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/store/document_repository.h"
@@ -31,6 +32,12 @@ struct FileDownload {
   std::string path;  // the blob to stream
 };
 
+// The versions of a document a caller may see, and which version is the current one.
+struct VersionHistory {
+  std::int64_t current_version = 0;
+  std::vector<core::DocumentVersion> versions;  // oldest first
+};
+
 // Files, metadata and versions of disclosure documents. Every change writes a new immutable
 // version and its audit entry in one transaction. Thread-safe.
 class DocumentService {
@@ -47,15 +54,27 @@ class DocumentService {
     std::function<std::optional<std::string>(std::int64_t)> catalogue_unit;
   };
 
-  DocumentService(store::Store& store, const policies::CategoryCatalogue& categories, Checks checks = {});
+  DocumentService(store::Store& store, const policies::CategoryCatalogue& categories,
+                  AuthorizerSource authorizer, Checks checks = {});
 
-  // Creates a document (version 1, status draft) with the given files.
+  // Every use case below decides for itself whether `subject` may do it (policies::Authorizer):
+  // a document the subject may not see is kNotFound, as if it did not exist; a change it may not
+  // make is kForbidden (kUnauthenticated for an anonymous caller).
+
+  // Creates a document (version 1, status draft) with the given files, in the unit and scope
+  // its metadata names, which the subject must be allowed to file documents for.
   core::Result<core::DocumentVersion> create(const Subject& subject,
                                              const Poco::JSON::Object::Ptr& metadata,
                                              std::vector<IncomingFile> files);
+  // Whether the subject may create documents anywhere: asked before an upload is read, so a
+  // refusal costs no disk.
+  core::Status mayCreateAny(const Subject& subject) const;
+  // Whether the subject may change document `id` now: asked before an upload is read.
+  core::Status mayChange(const Subject& subject, std::int64_t id);
 
   // Applies a merge patch to the metadata. `expectedVersion`, when given, must be the current
   // version (kPreconditionFailed otherwise). A patch that changes nothing makes no version.
+  // Moving the document to another unit needs the right to file documents there too.
   core::Result<core::DocumentVersion> update(const Subject& subject, std::int64_t id,
                                              std::optional<std::int64_t> expectedVersion,
                                              const Poco::JSON::Object::Ptr& patch);
@@ -70,27 +89,41 @@ class DocumentService {
                                                  std::optional<std::int64_t> expectedVersion,
                                                  std::int64_t fileId);
 
-  // A step of the disclosure procedure (core/workflow.h) as a new version; an archive step also
-  // gives the document its 档号. Metadata and files change only while a document is a draft.
+  // A step of the disclosure procedure (core/workflow.h) as a new version, taken with the
+  // permission the step needs (policies::stepPermission); an archive step also gives the
+  // document its 档号. Metadata and files change only while a document is a draft.
   core::Result<core::DocumentVersion> step(const Subject& subject, std::int64_t id,
                                            std::optional<std::int64_t> expectedVersion,
                                            const std::string& step, const Poco::JSON::Object::Ptr& body);
 
-  core::Result<core::DocumentVersion> get(std::int64_t id);
-  core::Result<core::DocumentVersion> getVersion(std::int64_t id, std::int64_t version);
-  core::Result<std::vector<core::DocumentVersion>> versions(std::int64_t id);
-  core::Result<store::DocumentPage> list(const store::DocumentFilter& filter);
-  // A file of any version of the document.
-  core::Result<FileDownload> file(std::int64_t id, std::int64_t fileId);
+  core::Result<core::DocumentVersion> get(const Subject& subject, std::int64_t id);
+  // A version the subject may see, of a document it may see now.
+  core::Result<core::DocumentVersion> getVersion(const Subject& subject, std::int64_t id,
+                                                 std::int64_t version);
+  // The versions the subject may see; none at all is the same as no document.
+  core::Result<VersionHistory> versions(const Subject& subject, std::int64_t id);
+  // The documents the subject may see, as the filter says (its visibility is the subject's).
+  core::Result<store::DocumentPage> list(const Subject& subject, store::DocumentFilter filter);
+  // A file, shown to a subject who may see the document now and a version that holds the file.
+  core::Result<FileDownload> file(const Subject& subject, std::int64_t id, std::int64_t fileId);
 
  private:
   using Change =
       std::function<core::Result<core::DocumentVersion>(store::Transaction&, core::DocumentVersion)>;
   // Reads the current version inside the write transaction, lets `change` derive the next one,
   // and stores it with its audit entry. `change` may return the same version to make no change.
+  // The subject must be allowed `permission` on the current version, which is decided on in
+  // the same transaction that changes it.
   core::Result<core::DocumentVersion> amend(const Subject& subject, std::int64_t id,
                                             std::optional<std::int64_t> expectedVersion,
-                                            const std::string& action, Change change);
+                                            const std::string& action, std::string_view permission,
+                                            Change change);
+  core::Status authorize(const Subject& subject, const core::DocumentVersion& version,
+                         std::string_view permission = {}) const;
+  bool maySee(const Subject& subject, const core::DocumentVersion& version) const;
+  // Moving a document to another unit needs the right to file documents there too.
+  core::Status mayMoveTo(const Subject& subject, const core::DocumentVersion& current,
+                         const Poco::JSON::Object::Ptr& patch) const;
   core::Result<std::vector<core::FileRecord>> promote(std::vector<IncomingFile>& files);
 
   // The unit exists, and the catalogue item, when named, belongs to it.
@@ -101,6 +134,7 @@ class DocumentService {
 
   store::Store& store_;
   const policies::CategoryCatalogue& categories_;
+  AuthorizerSource authorizer_;
   MetadataCodec codec_;
   Checks checks_;
 };

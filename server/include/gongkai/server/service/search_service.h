@@ -16,6 +16,7 @@
 #include "gongkai/core/result.h"
 #include "gongkai/indexer/extract.h"
 #include "gongkai/indexer/search_index.h"
+#include "gongkai/server/service/authorization.h"
 #include "gongkai/server/store/search_repository.h"
 #include "gongkai/server/store/store.h"
 
@@ -38,13 +39,20 @@ struct SearchStatus {
   std::string set_aside;     // the last updates set aside as impossible to index, "" if none
 };
 
+// What a search found for one caller. History (superseded versions) is searched only for callers
+// who see everything; for others it is refused and said so.
+struct SearchAnswer {
+  indexer::SearchResult result;
+  bool history_refused = false;
+};
+
 // Keeps the Xapian index in step with the store. New versions reach the outbox in their own
 // transaction (store layer); a worker thread applies them in batches, commits the index, then
 // deletes them, so a crash anywhere leaves them to be applied again at the next start (applying
 // is idempotent). Extracted file text is cached by content hash. Thread-safe.
 class SearchService {
  public:
-  SearchService(store::Store& store, SearchOptions options);
+  SearchService(store::Store& store, SearchOptions options, AuthorizerSource authorizer);
   ~SearchService();
 
   // Opens the index (rebuilding it from the store when it is missing or broken) and starts the
@@ -55,8 +63,9 @@ class SearchService {
   // Applies everything queued now; for tests and tools.
   core::Status drain();
 
-  core::Result<indexer::SearchResult> search(const indexer::SearchRequest& request,
-                                             const indexer::Viewer& viewer) const;
+  // Searches what the subject may see (documents by the visibility rules, cases by the case
+  // rules): the index adds it to every query, so hits and facet counts leave out the rest alike.
+  core::Result<SearchAnswer> search(const Subject& subject, indexer::SearchRequest request) const;
   core::Result<SearchStatus> status() const;
   // Starts a rebuild in the background; kConflict while one runs.
   core::Status startRebuild();
@@ -82,9 +91,12 @@ class SearchService {
                                                        std::int64_t documentId,
                                                        std::int64_t version, bool current);
   std::string fileText(store::ReadSession& rs, const core::FileRecord& file);
+  void dropHitsNoLongerVisible(const Subject& subject, const policies::Authorizer& authorizer,
+                               indexer::SearchResult& result) const;
 
   store::Store& store_;
   SearchOptions options_;
+  AuthorizerSource authorizer_;
   std::unique_ptr<indexer::SearchIndex> index_;
   std::mutex applyMutex_;  // one batch or one rebuild swap at a time
   std::mutex wakeMutex_;
@@ -106,5 +118,7 @@ indexer::IndexedVersion toIndexedVersion(const core::DocumentVersion& version, b
 // and answered, never names or contact details.
 indexer::IndexedVersion toIndexedFeedback(const core::FeedbackRecord& record);
 indexer::IndexedVersion toIndexedRequest(const core::DisclosureRequest& request);
+// The index's filter for what a caller may find.
+indexer::Viewer viewerOf(const policies::SearchVisibility& visible);
 
 }  // namespace gongkai::server::service

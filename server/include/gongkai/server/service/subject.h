@@ -14,6 +14,9 @@ struct Subject {
   std::string address;           // the client's IP address, "" for local tools
   policies::Principal principal; // what the policy engine decides on
   std::int64_t token_id = 0;     // the bearer token the request came with, 0 for none
+  // The server itself at work (demo data at start): not a caller, so no policy decides for it.
+  // Requests never carry it; only code that runs without one sets it.
+  bool system = false;
 };
 
 }  // namespace gongkai::server::service

@@ -10,16 +10,11 @@
 #include <map>
 #include <set>
 
-#include "gongkai/archive/bag_writer.h"
-#include "gongkai/archive/bundle_layout.h"
-#include "gongkai/core/base64.h"
-#include "gongkai/core/checkpoint.h"
 #include "gongkai/core/disclosure_request.h"
 #include "gongkai/core/document.h"
 #include "gongkai/core/feedback.h"
 #include "gongkai/core/json.h"
 #include "gongkai/core/signed_note.h"
-#include "gongkai/core/text.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/service/audit_trail.h"
 #include "gongkai/server/store/versioned_records.h"
@@ -27,118 +22,16 @@
 namespace gongkai::server::service {
 
 namespace fs = std::filesystem;
-namespace layout = archive::layout;
 using core::Error;
 using core::ErrorCode;
 using store::ArchiveRepository;
 using store::ArchiveRow;
+using store::VersionedKind;
 
 namespace {
 
-constexpr std::string_view kSoftwareAgent = "gongkai 0.1.0";
-
-
 Error cancelled() {
   return Error::make(ErrorCode::kUnavailable, "cancelled", "已取消 (cancelled)");
-}
-
-// One archived document as it goes into the bundle.
-struct Item {
-  store::ReferenceRow reference;
-  std::vector<store::StoredVersion> versions;
-  core::DocumentVersion current;
-  std::map<std::int64_t, core::FileRecord> files;  // every file any version held, by id
-};
-
-std::string bundleFileName(const core::FileRecord& file) {
-  return layout::bundledFileName(file.id, file.name);
-}
-
-std::string htmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string retentionName(const std::string& retention) {
-  if (retention == "Y") return "永久";
-  if (retention == "D30") return "30年";
-  if (retention == "D10") return "10年";
-  return retention;
-}
-
-std::string indexHtml(const std::vector<Item>& items, const std::string& organization,
-                      const std::string& categoryName, const std::string& category, int year) {
-  const std::string title = htmlEscape(organization) + " " + std::to_string(year) + " 年度" +
-                            htmlEscape(categoryName) + "（" + category + "）党务公开档案目录";
-  std::string html =
-      "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + title +
-      "</title>\n</head>\n<body>\n<h1>" + title + "</h1>\n<p>共 " + std::to_string(items.size()) +
-      " 件 (" + std::to_string(items.size()) +
-      " items)</p>\n<table border=\"1\">\n<thead><tr><th>档号</th><th>题名</th><th>文号</th>"
-      "<th>成文日期</th><th>保管期限</th><th>版本数</th><th>文件</th></tr></thead>\n<tbody>\n";
-  for (const Item& item : items) {
-    const core::DocumentMetadata& m = item.current.metadata;
-    std::string files;
-    for (const auto& [id, file] : item.files) {
-      if (!files.empty()) files += "<br>";
-      files += "<a href=\"items/" + item.reference.code + "/files/" + bundleFileName(file) + "\">" +
-               htmlEscape(file.name) + "</a>";
-    }
-    html += "<tr><td><a href=\"items/" + item.reference.code + "/metadata.json\">" +
-            item.reference.code + "</a></td><td>" + htmlEscape(m.title) + "</td><td>" +
-            htmlEscape(m.doc_number.value_or("")) + "</td><td>" +
-            (m.issued_at ? m.issued_at->toString() : std::string()) + "</td><td>" +
-            retentionName(item.reference.retention) + "</td><td>" +
-            std::to_string(item.versions.size()) + "</td><td>" + files + "</td></tr>\n";
-  }
-  return html + "</tbody>\n</table>\n</body>\n</html>\n";
-}
-
-std::string indexCsv(const std::vector<Item>& items) {
-  // A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
-  std::string csv = "\xEF\xBB\xBF档号,题名,文号,成文日期,保管期限,公开范围,版本数,文件数\r\n";
-  for (const Item& item : items) {
-    const core::DocumentMetadata& m = item.current.metadata;
-    csv += core::csvCell(item.reference.code) + "," + core::csvCell(m.title) + "," +
-           core::csvCell(m.doc_number.value_or("")) + "," +
-           core::csvCell(m.issued_at ? m.issued_at->toString() : "") + "," +
-           core::csvCell(item.reference.retention) + "," + core::csvCell(core::toString(m.scope)) +
-           "," + std::to_string(item.versions.size()) + "," + std::to_string(item.files.size()) +
-           "\r\n";
-  }
-  return csv;
-}
-
-std::string proofLine(std::int64_t seq, std::int64_t size,
-                      const std::vector<core::merkle::Hash>& proof) {
-  std::string line =
-      "{\"seq\":" + std::to_string(seq) + ",\"tree_size\":" + std::to_string(size) + ",\"proof\":[";
-  for (std::size_t i = 0; i < proof.size(); ++i) {
-    if (i > 0) line += ",";
-    line += "\"" + core::base64Encode(core::digestBytes(proof[i])) + "\"";
-  }
-  return line + "]}\n";
 }
 
 // Makes a rename durable: fsync of the folder that holds the new name.
@@ -155,6 +48,161 @@ std::string jsonString(std::string_view text) {
   core::appendJsonString(out, text);
   return out;
 }
+
+// How long each phase of a build took, reported with its result (operators size their machines
+// by it).
+class PhaseTimer {
+ public:
+  void done(std::string phase) { phases_.emplace_back(std::move(phase), Clock::now()); }
+
+  // {"phase":milliseconds,...} without the braces.
+  std::string json() const {
+    std::string timing;
+    auto previous = started_;
+    for (const auto& [phase, at] : phases_) {
+      timing += (timing.empty() ? "" : ",") + jsonString(phase) + ":" +
+                std::to_string(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(at - previous).count());
+      previous = at;
+    }
+    return timing;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point started_ = Clock::now();
+  std::vector<std::pair<std::string, Clock::time_point>> phases_;
+};
+
+std::vector<archive::RecordVersion> recordVersions(std::vector<store::StoredVersion> stored) {
+  std::vector<archive::RecordVersion> versions;
+  versions.reserve(stored.size());
+  for (auto& version : stored) versions.push_back({version.version, std::move(version.record)});
+  return versions;
+}
+
+// The index's columns for a document, from its current metadata.
+void describeForIndex(const core::DocumentMetadata& metadata, archive::BundleItem& item) {
+  item.title = metadata.title;
+  item.doc_number = metadata.doc_number.value_or("");
+  item.issued_at = metadata.issued_at ? metadata.issued_at->toString() : std::string();
+  item.scope = std::string(core::toString(metadata.scope));
+}
+
+// A stored record that does not parse is a damaged store: the build fails with it.
+template <typename Parse>
+auto parse(Parse parseOne, const std::string& record) {
+  auto parsed = parseOne(record);
+  if (!parsed.ok()) throw std::runtime_error(parsed.error().message);
+  return std::move(parsed).value();
+}
+
+// What the versions of one document held between them.
+struct HeldByVersions {
+  std::map<std::int64_t, core::FileRecord> files;  // by id: a file kept by versions is one file
+  std::set<std::int64_t> catalogue_items;          // the catalogue entries any version answered
+};
+
+HeldByVersions heldByVersions(const std::vector<store::StoredVersion>& stored) {
+  HeldByVersions held;
+  for (const auto& each : stored) {
+    const core::DocumentVersion version = parse(core::parseRecord, each.record);
+    for (const auto& file : version.files) held.files.emplace(file.id, file);
+    if (version.metadata.catalogue_item) {
+      held.catalogue_items.insert(*version.metadata.catalogue_item);
+    }
+  }
+  return held;
+}
+
+// Reads what one bundle holds into its contents, inside one read snapshot, as of the
+// checkpoint's tree size: versions and audit entries made after it stay out, so the same records
+// against the same checkpoint give the same bundle. Throws on storage failure or a stored record
+// that does not parse.
+class RecordGatherer {
+ public:
+  RecordGatherer(store::ReadSession& session, const store::BlobStore& blobs, std::int64_t treeSize,
+                 archive::BundleContents& contents)
+      : session_(session), blobs_(blobs), treeSize_(treeSize), contents_(contents) {}
+
+  // The document filed under `reference`, with every version, every file any version held and
+  // the catalogue entries it answers. False when it was archived under that 档号 only after the
+  // checkpoint (or did not exist yet): then it is not in this bundle.
+  bool addDocument(const store::ReferenceRow& reference) {
+    auto stored = versions(VersionedKind::kDocument, reference.document_id);
+    if (stored.empty()) return false;
+    const core::DocumentVersion current = parse(core::parseRecord, stored.back().record);
+    if (current.disclosure.reference_code != reference.code) return false;
+
+    archive::BundleItem item;
+    item.reference_code = reference.code;
+    item.retention = reference.retention;
+    item.item_number = reference.item;
+    describeForIndex(current.metadata, item);
+    const HeldByVersions held = heldByVersions(stored);
+    for (const auto& [id, file] : held.files) {
+      item.files.push_back({id, file.name, blobs_.pathOf(file.sha256)});
+    }
+    item.versions = recordVersions(std::move(stored));
+    takeAuditEntries(VersionedKind::kDocument, reference.document_id);
+    for (std::int64_t id : held.catalogue_items) addCatalogueItem(id);
+    contents_.items.push_back(std::move(item));
+    return true;
+  }
+
+  // Feedback or applications received in the bundle's year (China time) whose category, as
+  // their last version before the checkpoint gave it, is the bundle's: a category set or
+  // changed later does not change a rebuilt bundle.
+  template <typename Parse>
+  void addReceived(VersionedKind kind, Parse parseOne,
+                   const std::vector<std::pair<std::int64_t, std::string>>& received,
+                   archive::VersionedRecords& into) {
+    for (const auto& [id, receivedAt] : received) {
+      const auto at = core::parseRfc3339(receivedAt);
+      if (!at || core::chinaDate(*at).year != contents_.year) continue;
+      auto stored = versions(kind, id);
+      if (stored.empty()) continue;
+      if (parse(parseOne, stored.back().record).category != contents_.category) continue;
+      into[id] = recordVersions(std::move(stored));
+      takeAuditEntries(kind, id);
+    }
+  }
+
+  // The audit entries about everything taken in, by seq, each once.
+  std::vector<store::StoredAuditEntry> auditEntries() {
+    std::sort(entries_.begin(), entries_.end(),
+              [](const auto& a, const auto& b) { return a.seq < b.seq; });
+    entries_.erase(std::unique(entries_.begin(), entries_.end(),
+                               [](const auto& a, const auto& b) { return a.seq == b.seq; }),
+                   entries_.end());
+    return std::move(entries_);
+  }
+
+ private:
+  std::vector<store::StoredVersion> versions(VersionedKind kind, std::int64_t id) {
+    return store::versionsUpTo(session_, kind, id, treeSize_);
+  }
+
+  // Each catalogue entry once, however many documents answer it.
+  void addCatalogueItem(std::int64_t id) {
+    if (contents_.catalogue.count(id)) return;
+    contents_.catalogue[id] = recordVersions(versions(VersionedKind::kCatalogueItem, id));
+    takeAuditEntries(VersionedKind::kCatalogueItem, id);
+  }
+
+  void takeAuditEntries(VersionedKind kind, std::int64_t id) {
+    for (auto& entry : ArchiveRepository::auditEntriesAbout(session_, store::objectTypeOf(kind),
+                                                            std::to_string(id), treeSize_)) {
+      entries_.push_back(std::move(entry));
+    }
+  }
+
+  store::ReadSession& session_;
+  const store::BlobStore& blobs_;
+  std::int64_t treeSize_;
+  archive::BundleContents& contents_;
+  std::vector<store::StoredAuditEntry> entries_;
+};
 
 }  // namespace
 
@@ -220,275 +268,163 @@ core::Result<std::int64_t> ArchiveService::requestBundle(const BundleRequest& re
 
 core::Result<std::string> ArchiveService::build(const BundleRequest& request,
                                                 const Subject& subject, JobContext& context) {
+  PhaseTimer phases;
+  auto described = contentsFor(request);
+  if (!described.ok()) return described.error();
+  archive::BundleContents& contents = described.value();
+  auto entries = readRecords(request, context, contents);
+  if (!entries.ok()) return entries.error();
+  phases.done("read_records");
+  auto proven = prove(std::move(entries).value(), contents.checkpoint.tree_size, context);
+  if (!proven.ok()) return proven.error();
+  contents.audit_entries = std::move(proven).value();
+  phases.done("audit_proofs");
+
+  auto bundle = archive::BundleComposer::compose(contents, {&checkpoints_.signingKey(), sm2_});
+  if (!bundle.ok()) return bundle.error();
+  context.setTotals(static_cast<std::int64_t>(contents.items.size()),
+                    bundle.value().payloadBytes());
+  auto written = keep(bundle.value(), context);
+  phases.done("write_bundle");
+  if (!written.ok()) return written.error();
+
+  const ArchiveRow row =
+      rowFor(request, contents, bundle.value().name(), written.value(), context, subject);
+  auto id = record(row, subject);
+  if (!id.ok()) return id.error();
+  phases.done("record");
+  return "{\"archive_id\":" + std::to_string(id.value()) + ",\"name\":" + jsonString(row.name) +
+         ",\"size\":" + std::to_string(row.size) + ",\"sha256\":" + jsonString(row.sha256) +
+         ",\"item_count\":" + std::to_string(row.item_count) + ",\"timing_ms\":{" + phases.json() +
+         "}}";
+}
+
+core::Result<archive::BundleContents> ArchiveService::contentsFor(const BundleRequest& request) {
   const policies::ArchivePolicy policy = policies_.engine()->policies().archive;
   const policies::Category* category = categories_.find(request.category);
   if (category == nullptr) {
     return Error::make(ErrorCode::kInvalidArgument, "unknown_category",
                        "没有该公开类别 (no such category): " + request.category);
   }
-  // How long each phase took, reported with the result (operators size their machines by it).
-  const auto started = std::chrono::steady_clock::now();
-  std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> phases;
-  const auto phaseDone = [&](std::string name) {
-    phases.emplace_back(std::move(name), std::chrono::steady_clock::now());
-  };
   auto checkpoint = request.checkpoint_size ? audit_.checkpointAt(*request.checkpoint_size)
                                             : checkpoints_.checkpointNow();
   if (!checkpoint.ok()) return checkpoint.error();
-  const store::StoredCheckpoint& cp = checkpoint.value();
-  const auto madeAt = core::parseRfc3339(cp.created_at);
+  const auto madeAt = core::parseRfc3339(checkpoint.value().created_at);
   if (!madeAt) {
     return Error::make(ErrorCode::kCorrupt, "checkpoint_time",
                        "检查点时间无效 (bad checkpoint time)");
   }
+  archive::BundleContents contents;
+  contents.fonds = policy.fonds_code;
+  contents.organization = policy.organization.empty() ? policy.fonds_code : policy.organization;
+  contents.category = request.category;
+  contents.category_name = category->name;
+  contents.year = request.year;
+  contents.checkpoint = {
+      checkpoint.value().tree_size, checkpoint.value().note,
+      std::chrono::duration_cast<std::chrono::seconds>(madeAt->time_since_epoch()).count()};
+  return contents;
+}
 
-  // Everything is read in one snapshot, as of the checkpoint: versions and audit entries made
-  // after it stay out, so the same records against the same checkpoint give the same bundle.
-  std::vector<Item> items;
-  std::map<std::int64_t, std::vector<store::StoredVersion>> catalogue;
+core::Result<std::vector<store::StoredAuditEntry>> ArchiveService::readRecords(
+    const BundleRequest& request, JobContext& context, archive::BundleContents& contents) {
   std::vector<store::StoredAuditEntry> entries;
   try {
     auto session = store_.read();
     store::withSnapshot(*session, [&] {
-      for (auto& reference : ArchiveRepository::referenceCodes(*session, policy.fonds_code,
-                                                               request.year, request.category)) {
+      RecordGatherer gatherer(*session, store_.blobs(), contents.checkpoint.tree_size, contents);
+      for (const auto& reference : ArchiveRepository::referenceCodes(
+               *session, contents.fonds, request.year, request.category)) {
         if (context.cancelRequested()) return;
-        Item item;
-        item.versions = store::versionsUpTo(*session, store::VersionedKind::kDocument,
-                                            reference.document_id, cp.tree_size);
-        if (item.versions.empty()) continue;
-        auto current = core::parseRecord(item.versions.back().record);
-        if (!current.ok()) throw std::runtime_error(current.error().message);
-        item.current = std::move(current).value();
-        // Archived after the checkpoint: its 档号 exists, but not yet as of this bundle.
-        if (item.current.disclosure.reference_code != reference.code) continue;
-        std::set<std::int64_t> catalogueItems;
-        for (const auto& stored : item.versions) {
-          auto version = core::parseRecord(stored.record);
-          if (!version.ok()) throw std::runtime_error(version.error().message);
-          for (const auto& file : version.value().files) item.files.emplace(file.id, file);
-          if (version.value().metadata.catalogue_item) {
-            catalogueItems.insert(*version.value().metadata.catalogue_item);
-          }
-        }
-        for (auto& entry : ArchiveRepository::auditEntriesAbout(
-                 *session, "document", std::to_string(reference.document_id), cp.tree_size)) {
-          entries.push_back(std::move(entry));
-        }
-        for (std::int64_t id : catalogueItems) {
-          if (catalogue.count(id)) continue;
-          catalogue[id] =
-              store::versionsUpTo(*session, store::VersionedKind::kCatalogueItem, id, cp.tree_size);
-          for (auto& entry : ArchiveRepository::auditEntriesAbout(
-                   *session, "catalogue_item", std::to_string(id), cp.tree_size)) {
-            entries.push_back(std::move(entry));
-          }
-        }
-        item.reference = std::move(reference);
-        items.push_back(std::move(item));
-        context.setItemsDone(static_cast<std::int64_t>(items.size()));
+        if (!gatherer.addDocument(reference)) continue;
+        context.setItemsDone(static_cast<std::int64_t>(contents.items.size()));
       }
-    });
-  } catch (const std::exception& e) {
-    return store::storageError(e);
-  }
-  // Feedback and applications of this category received in this year (China time), as they
-  // stood at the checkpoint: the category their last version before it gave them, so a category
-  // set or changed later does not change a rebuilt bundle.
-  std::map<std::int64_t, std::vector<store::StoredVersion>> feedback, requests;
-  const auto takeIn = [&](const char* objectType, std::int64_t id,
-                          std::vector<store::StoredVersion> versions, store::ReadSession& session,
-                          std::map<std::int64_t, std::vector<store::StoredVersion>>& into) {
-    into[id] = std::move(versions);
-    for (auto& entry : ArchiveRepository::auditEntriesAbout(session, objectType, std::to_string(id),
-                                                            cp.tree_size)) {
-      entries.push_back(std::move(entry));
-    }
-  };
-  try {
-    auto session = store_.read();
-    store::withSnapshot(*session, [&] {
-      for (const auto& [id, received] : ArchiveRepository::feedbackReceived(*session)) {
-        const auto at = core::parseRfc3339(received);
-        if (!at || core::chinaDate(*at).year != request.year) continue;
-        auto versions =
-            store::versionsUpTo(*session, store::VersionedKind::kFeedback, id, cp.tree_size);
-        if (versions.empty()) continue;
-        auto then = core::parseFeedbackRecord(versions.back().record);
-        if (!then.ok()) throw std::runtime_error(then.error().message);
-        if (then.value().category != request.category) continue;
-        takeIn("feedback", id, std::move(versions), *session, feedback);
-      }
-      for (const auto& [id, received] : ArchiveRepository::requestsReceived(*session)) {
-        const auto at = core::parseRfc3339(received);
-        if (!at || core::chinaDate(*at).year != request.year) continue;
-        auto versions = store::versionsUpTo(*session, store::VersionedKind::kDisclosureRequest, id,
-                                            cp.tree_size);
-        if (versions.empty()) continue;
-        auto then = core::parseDisclosureRequest(versions.back().record);
-        if (!then.ok()) throw std::runtime_error(then.error().message);
-        if (then.value().category != request.category) continue;
-        takeIn("disclosure_request", id, std::move(versions), *session, requests);
-      }
+      gatherer.addReceived(VersionedKind::kFeedback, core::parseFeedbackRecord,
+                           ArchiveRepository::feedbackReceived(*session), contents.feedback);
+      gatherer.addReceived(VersionedKind::kDisclosureRequest, core::parseDisclosureRequest,
+                           ArchiveRepository::requestsReceived(*session), contents.requests);
+      entries = gatherer.auditEntries();
     });
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
   if (context.cancelRequested()) return cancelled();
-  phaseDone("read_records");
-  if (items.empty()) {
+  if (contents.items.empty()) {
     return Error::make(ErrorCode::kInvalidArgument, "nothing_to_archive",
                        "检查点之前该类别该年度没有已归档的文件 (no archived documents in that "
                        "category and year as of the checkpoint)");
   }
-  std::sort(entries.begin(), entries.end(),
-            [](const auto& a, const auto& b) { return a.seq < b.seq; });
-  entries.erase(std::unique(entries.begin(), entries.end(),
-                            [](const auto& a, const auto& b) { return a.seq == b.seq; }),
-                entries.end());
+  return entries;
+}
 
-  const std::string name = policy.fonds_code + "-" + std::to_string(request.year) + "-" +
-                           request.category + "-T" + std::to_string(cp.tree_size);
-  archive::BagWriter bag(
-      name, std::chrono::duration_cast<std::chrono::seconds>(madeAt->time_since_epoch()).count());
-  const std::string organization =
-      policy.organization.empty() ? policy.fonds_code : policy.organization;
-  bag.addInfo("Source-Organization", organization);
-  bag.addInfo("External-Identifier", name);
-  bag.addInfo("Bag-Software-Agent", std::string(kSoftwareAgent));
-  bag.addInfo(std::string(layout::kInfoFonds), policy.fonds_code);
-  bag.addInfo(std::string(layout::kInfoCategory), request.category);
-  bag.addInfo(std::string(layout::kInfoCategoryName), category->name);
-  bag.addInfo(std::string(layout::kInfoYear), std::to_string(request.year));
-  bag.addInfo(std::string(layout::kInfoItemCount), std::to_string(items.size()));
-  std::map<std::string, std::pair<int, int>>
-      sequences;  // FONDS-YEAR-RETENTION-CATEGORY → first, last
-  for (const Item& item : items) {
-    const std::string key = policy.fonds_code + "-" + std::to_string(request.year) + "-" +
-                            item.reference.retention + "-" + request.category;
-    auto [it, fresh] =
-        sequences.emplace(key, std::make_pair(item.reference.item, item.reference.item));
-    if (!fresh) {
-      it->second.first = std::min(it->second.first, item.reference.item);
-      it->second.second = std::max(it->second.second, item.reference.item);
-    }
-  }
-  for (const auto& [key, range] : sequences) {
-    bag.addInfo(std::string(layout::kInfoSequence),
-                key + " " + std::to_string(range.first) + " " + std::to_string(range.second));
-  }
-  bag.addInfo(std::string(layout::kInfoCheckpointSize), std::to_string(cp.tree_size));
-  bag.addInfo(std::string(layout::kInfoAuditEntryCount), std::to_string(entries.size()));
-  bag.addInfo(std::string(layout::kInfoFeedbackCount), std::to_string(feedback.size()));
-  bag.addInfo(std::string(layout::kInfoRequestCount), std::to_string(requests.size()));
-
-  const std::string items_ = std::string(layout::kItems).substr(layout::kData.size());
-  for (const Item& item : items) {
-    const std::string base = items_ + item.reference.code + "/";
-    bag.addBytes(base + std::string(layout::kMetadataFile), item.versions.back().record);
-    for (const auto& version : item.versions) {
-      bag.addBytes(base + std::string(layout::kVersionsFolder) + "v" +
-                       std::to_string(version.version) + ".json",
-                   version.record);
-    }
-    for (const auto& [id, file] : item.files) {
-      bag.addFile(base + std::string(layout::kFilesFolder) + bundleFileName(file),
-                  store_.blobs().pathOf(file.sha256));
-    }
-  }
-  // Versioned records outside the items: <folder><id>/vN.json.
-  const auto addVersions =
-      [&](std::string_view folder,
-          const std::map<std::int64_t, std::vector<store::StoredVersion>>& all) {
-        const std::string base = std::string(folder).substr(layout::kData.size());
-        for (const auto& [id, versions] : all) {
-          for (const auto& version : versions) {
-            bag.addBytes(
-                base + std::to_string(id) + "/v" + std::to_string(version.version) + ".json",
-                version.record);
-          }
-        }
-      };
-  addVersions(layout::kCatalogue, catalogue);
-  addVersions(layout::kFeedback, feedback);
-  addVersions(layout::kRequests, requests);
-  std::string entryLines, proofLines;
-  for (const auto& entry : entries) {
+core::Result<std::vector<archive::ProvenAuditEntry>> ArchiveService::prove(
+    std::vector<store::StoredAuditEntry> entries, std::int64_t treeSize,
+    const JobContext& context) {
+  std::vector<archive::ProvenAuditEntry> proven;
+  proven.reserve(entries.size());
+  for (auto& entry : entries) {
     if (context.cancelRequested()) return cancelled();
-    auto proof = audit_.inclusionProof(entry.seq - 1, cp.tree_size);
+    auto proof = audit_.inclusionProof(entry.seq - 1, treeSize);
     if (!proof.ok()) return proof.error();
-    entryLines += entry.bytes + "\n";
-    proofLines += proofLine(entry.seq, cp.tree_size, proof.value().proof);
+    proven.push_back({entry.seq, std::move(entry.bytes), std::move(proof.value().proof)});
   }
-  phaseDone("audit_proofs");
-  const auto inData = [](std::string_view path) {
-    return std::string(path.substr(layout::kData.size()));
-  };
-  bag.addBytes(inData(layout::kCheckpoint), cp.note);
-  bag.addBytes(inData(layout::kAuditEntries), entryLines);
-  bag.addBytes(inData(layout::kAuditProofs), proofLines);
-  bag.addBytes(inData(layout::kIndexHtml),
-               indexHtml(items, organization, category->name, request.category, request.year));
-  bag.addBytes(inData(layout::kIndexCsv), indexCsv(items));
-  bag.signWith(checkpoints_.signingKey());
-  if (sm2_ != nullptr) bag.signSm2With(*sm2_);
+  return proven;
+}
 
-  context.setTotals(static_cast<std::int64_t>(items.size()), bag.payloadBytes());
-  bag.onProgress([&context](std::int64_t bytes) {
+core::Result<archive::BagWriter::Written> ArchiveService::keep(archive::BundleComposer& bundle,
+                                                               JobContext& context) {
+  bundle.onProgress([&context](std::int64_t bytes) {
     context.setBytesDone(bytes);
     return !context.cancelRequested();
   });
   std::error_code ec;
   fs::create_directories(folder_, ec);
+  // Written under a name of its own, then renamed to its digest: a bundle under its final name
+  // is always whole.
   const fs::path temporary =
       fs::path(folder_) / ("building-" + std::to_string(context.id()) + ".tar");
-  auto written = bag.writeTo(temporary.string(), /*durable=*/true);
-  phaseDone("write_bundle");
+  auto written = bundle.writeTo(temporary.string(), /*durable=*/true);
   if (!written.ok()) return written.error();
-  const fs::path final = fs::path(folder_) / (written.value().sha256 + ".tar");
-  fs::rename(temporary, final, ec);
+  fs::rename(temporary, fs::path(folder_) / (written.value().sha256 + ".tar"), ec);
   if (ec) {
     fs::remove(temporary, ec);
     return Error::make(ErrorCode::kIo, "bag_write_failed",
                        "归档包无法保存 (cannot keep the bundle): " + ec.message());
   }
   syncFolder(folder_);
+  return written;
+}
 
+ArchiveRow ArchiveService::rowFor(const BundleRequest& request,
+                                  const archive::BundleContents& contents, const std::string& name,
+                                  const archive::BagWriter::Written& written,
+                                  const JobContext& context, const Subject& subject) const {
   ArchiveRow row;
   row.name = name;
-  row.fonds = policy.fonds_code;
+  row.fonds = contents.fonds;
   row.category = request.category;
   row.year = request.year;
-  row.item_count = static_cast<std::int64_t>(items.size());
-  row.audit_entry_count = static_cast<std::int64_t>(entries.size());
-  row.size = written.value().size;
-  row.sha256 = written.value().sha256;
+  row.item_count = static_cast<std::int64_t>(contents.items.size());
+  row.audit_entry_count = static_cast<std::int64_t>(contents.audit_entries.size());
+  row.size = written.size;
+  row.sha256 = written.sha256;
   row.signer_key = checkpoints_.verifierKey().name + "+" +
                    core::note::keyIdHex(checkpoints_.verifierKey().key_id);
   row.sm2_signed = sm2_ != nullptr;
-  row.checkpoint_size = cp.tree_size;
+  row.checkpoint_size = contents.checkpoint.tree_size;
   row.job_id = context.id();
   row.created_by = subject.id;
   row.created_at = core::formatRfc3339(core::nowUtc());
-  auto id = store_.write<std::int64_t>([&](store::Transaction& tx) -> core::Result<std::int64_t> {
+  return row;
+}
+
+core::Result<std::int64_t> ArchiveService::record(const ArchiveRow& row, const Subject& subject) {
+  return store_.write<std::int64_t>([&](store::Transaction& tx) -> core::Result<std::int64_t> {
     const std::int64_t archiveId = ArchiveRepository::insertArchive(tx, row);
     appendAudit(tx, subject, "archive.create", "archive", std::to_string(archiveId), std::nullopt,
                 row.sha256);
     return archiveId;
   });
-  if (!id.ok()) return id.error();
-  phaseDone("record");
-  std::string timing;
-  auto previous = started;
-  for (const auto& [phase, at] : phases) {
-    timing += (timing.empty() ? "" : ",") + jsonString(phase) + ":" +
-              std::to_string(
-                  std::chrono::duration_cast<std::chrono::milliseconds>(at - previous).count());
-    previous = at;
-  }
-  return "{\"archive_id\":" + std::to_string(id.value()) + ",\"name\":" + jsonString(name) +
-         ",\"size\":" + std::to_string(row.size) + ",\"sha256\":" + jsonString(row.sha256) +
-         ",\"item_count\":" + std::to_string(row.item_count) + ",\"timing_ms\":{" + timing + "}}";
 }
 
 core::Result<std::vector<ArchiveRow>> ArchiveService::list(

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "gongkai/archive/bundle_composer.h"
 #include "gongkai/archive/sm2_signer.h"
 #include "gongkai/core/result.h"
 #include "gongkai/policies/category_catalogue.h"
@@ -47,8 +48,28 @@ class ArchiveService {
   std::string sm2PublicKeyPem() const;
 
  private:
+  // The job: gathers the records from the store, has archive::BundleComposer lay them out,
+  // keeps the tar and lists it.
   core::Result<std::string> build(const BundleRequest& request, const Subject& subject,
                                   JobContext& context);
+  // What the bundle is (fonds, category, year) and the checkpoint it is made against.
+  core::Result<archive::BundleContents> contentsFor(const BundleRequest& request);
+  // Reads the items, catalogue entries, feedback and applications into `contents`, as of its
+  // checkpoint; returns the audit entries about them, by seq, each once.
+  core::Result<std::vector<store::StoredAuditEntry>> readRecords(const BundleRequest& request,
+                                                                 JobContext& context,
+                                                                 archive::BundleContents& contents);
+  core::Result<std::vector<archive::ProvenAuditEntry>> prove(
+      std::vector<store::StoredAuditEntry> entries, std::int64_t treeSize,
+      const JobContext& context);
+  // Writes the bundle durably and keeps it as DATA_DIR/archives/<sha256>.tar.
+  core::Result<archive::BagWriter::Written> keep(archive::BundleComposer& bundle,
+                                                 JobContext& context);
+  store::ArchiveRow rowFor(const BundleRequest& request, const archive::BundleContents& contents,
+                           const std::string& name, const archive::BagWriter::Written& written,
+                           const JobContext& context, const Subject& subject) const;
+  // Lists the kept bundle, with its audit entry.
+  core::Result<std::int64_t> record(const store::ArchiveRow& row, const Subject& subject);
 
   store::Store& store_;
   AuditService& audit_;

@@ -34,8 +34,12 @@ class FeedbackServiceTest : public ::testing::Test {
     policies_ = std::make_unique<service::PolicyService>(*store_, GONGKAI_POLICY_DIR,
                                                          std::move(loaded).value());
     limiter_ = std::make_unique<service::SubmissionLimiter>(3, [this] { return now_; });
+    units_ = std::make_shared<policies::UnitTree>(
+        std::map<std::string, std::string>{{"branch-1", ""}, {"branch-2", ""}});
     feedback_ = std::make_unique<FeedbackService>(
-        *store_, *policies_, [](const std::string& unit) { return unit == "branch-1"; },
+        *store_, *policies_,
+        [this] { return policies::Authorizer(policies_->engine(), units_); },
+        [](const std::string& unit) { return unit == "branch-1"; },
         [](const std::string& user) { return user == "handler1"; }, *limiter_,
         service::FeedbackLimits{}, [this] { return now_; });
     setNow("2025-03-07T02:00:00Z");  // a Friday, 10:00 in Beijing
@@ -48,7 +52,8 @@ class FeedbackServiceTest : public ::testing::Test {
                                                   bool onBehalf = false) {
     service::Subject subject;
     subject.address = address;
-    return feedback_->submit(subject, json(body), {}, onBehalf);
+    subject.system = onBehalf;  // the server entering a letter, as a handler would
+    return feedback_->submit(subject, json(body), {});
   }
 
   std::int64_t auditSize() {
@@ -59,6 +64,12 @@ class FeedbackServiceTest : public ::testing::Test {
   TempDir temp_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<service::PolicyService> policies_;
+  std::shared_ptr<const policies::UnitTree> units_;
+  service::Subject server_ = [] {
+    service::Subject s;
+    s.system = true;
+    return s;
+  }();
   std::unique_ptr<service::SubmissionLimiter> limiter_;
   std::unique_ptr<FeedbackService> feedback_;
   core::TimePoint now_;
@@ -74,11 +85,11 @@ TEST_F(FeedbackServiceTest, DueSoonAndOverdueFollowTheClockAndTheOverdueListFind
   const auto overdueList = [&] {
     store::FeedbackFilter filter;
     filter.overdue_on = feedback_->today().toString();
-    return feedback_->list(filter).value().items.size();
+    return feedback_->list(server_, filter).value().items.size();
   };
   const auto at = [&](const char* when) {
     setNow(when);
-    return feedback_->timeliness(feedback_->get(record.id).value());
+    return feedback_->timeliness(feedback_->get(server_, record.id).value());
   };
   EXPECT_FALSE(at("2025-03-17T02:00:00Z").due_soon);
   EXPECT_TRUE(at("2025-03-18T02:00:00Z").due_soon);
@@ -88,22 +99,25 @@ TEST_F(FeedbackServiceTest, DueSoonAndOverdueFollowTheClockAndTheOverdueListFind
   EXPECT_TRUE(at("2025-03-21T16:00:00Z").overdue);  // midnight: the next day has begun
   EXPECT_EQ(overdueList(), 1u);
   const auto shown =
-      feedback_->toJson(feedback_->get(record.id).value(), FeedbackService::View::kHandler);
+      feedback_->toJson(feedback_->get(server_, record.id).value(), FeedbackService::View::kHandler);
   EXPECT_TRUE(shown->getValue<bool>("overdue"));
 
-  // The unit is judged as the record stands in the writing transaction.
-  const auto refused = feedback_->step({}, record.id, "assign",
-                                       json(R"({"org_unit":"branch-1","handler":"handler1"})"),
-                                       [](const std::string&) { return false; });
+  // A handler who reads every case handles only those of its own units.
+  service::Subject otherUnit;
+  otherUnit.id = "handler2";
+  otherUnit.principal = policies::Principal{
+      9, "handler2", {{"inspector", ""}, {"archivist", "branch-2"}}};
+  const auto refused = feedback_->step(otherUnit, record.id, "assign",
+                                       json(R"({"org_unit":"branch-1","handler":"handler1"})"));
   EXPECT_EQ(refused.error().code, core::ErrorCode::kForbidden);
   // Answered late, it leaves the overdue list and says it was not on time.
   ASSERT_TRUE(
       feedback_
-          ->step({}, record.id, "assign", json(R"({"org_unit":"branch-1","handler":"handler1"})"))
+          ->step(server_, record.id, "assign", json(R"({"org_unit":"branch-1","handler":"handler1"})"))
           .ok());
-  ASSERT_TRUE(feedback_->step({}, record.id, "answer", json(R"({"answer":"已公开"})")).ok());
+  ASSERT_TRUE(feedback_->step(server_, record.id, "answer", json(R"({"answer":"已公开"})")).ok());
   EXPECT_EQ(overdueList(), 0u);
-  const auto done = feedback_->timeliness(feedback_->get(record.id).value());
+  const auto done = feedback_->timeliness(feedback_->get(server_, record.id).value());
   EXPECT_TRUE(done.finished);
   EXPECT_FALSE(done.answered_on_time);
   EXPECT_EQ(auditSize(), 3);
@@ -143,7 +157,7 @@ TEST_F(FeedbackServiceTest, BadSubmissionsStoreNothing) {
     EXPECT_EQ(refused.error().code, core::ErrorCode::kInvalidArgument) << body;
   }
   EXPECT_EQ(auditSize(), 0);
-  EXPECT_TRUE(feedback_->list({}).value().items.empty());
+  EXPECT_TRUE(feedback_->list(server_, {}).value().items.empty());
   // A handler may date a letter when it arrived, not in the future.
   EXPECT_TRUE(
       submit(R"({"channel":"letter","content":"来信","received_at":"2025-03-03T01:00:00Z"})",
@@ -174,7 +188,7 @@ TEST_F(FeedbackServiceTest, TheReceiptFindsTheCaseWhateverTheCase) {
   EXPECT_FALSE(view->has("handler"));
   // Steps are checked against units and users that exist.
   EXPECT_EQ(feedback_
-                ->step({}, made.value().record.id, "assign",
+                ->step(server_, made.value().record.id, "assign",
                        json(R"({"org_unit":"nowhere","handler":"nobody"})"))
                 .error()
                 .fields.size(),

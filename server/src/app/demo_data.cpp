@@ -78,7 +78,7 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
         concerns.category = documents[index].metadata.category;
         concerns.org_unit = documents[index].metadata.org_unit;
       }
-      auto made = feedback.submit(demo, body, concerns, true);
+      auto made = feedback.submit(demo, body, concerns);
       if (!made.ok()) return made.error();
       const std::int64_t id = made.value().record.id;
       auto stepped = takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
@@ -95,13 +95,12 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
       for (const char* field : {"applicant", "content", "purpose", "contact", "org_unit"}) {
         if (item->has(field)) body->set(field, item->getValue<std::string>(field));
       }
-      auto made = requests.submit(demo, body, true);
+      auto made = requests.submit(demo, body);
       if (!made.ok()) return made.error();
       const std::int64_t id = made.value().request.id;
       auto stepped = takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
-        auto next = requests.step(
-            demo, id, step, stepBody, [](std::int64_t) { return std::optional<std::string>(); },
-            [](const std::string&) { return true; });
+        auto next = requests.step(demo, id, step, stepBody,
+                                  [](std::int64_t) { return std::optional<std::string>(); });
         return next.ok() ? core::okStatus() : core::Status(next.error());
       });
       if (!stepped.ok()) return stepped;

@@ -279,10 +279,11 @@ int ServerApp::main(const std::vector<std::string>&) {
                                    sm2 ? &*sm2 : nullptr);
   service::SubmissionLimiter publicSubmissions(config.feedback_submissions_per_hour, core::nowUtc);
   service::FeedbackService feedback(
-      store, policyService, unitExists,
+      store, policyService, authorizer, unitExists,
       [&accounts](const std::string& username) { return accounts.user(username).ok(); },
       publicSubmissions);
-  service::RequestService requests(store, policyService, unitExists, publicSubmissions);
+  service::RequestService requests(store, policyService, authorizer, unitExists,
+                                   publicSubmissions);
   service::ReportService reports(store, catalogue, feedback, requests, policyService, categories,
                                  authorizer);
 

@@ -51,7 +51,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addArchiveRoutes(router, services.archives, services.jobs, *access);
   addFeedbackRoutes(router, services.feedback, services.documents,
                     services.catalogue, *access);
-  addRequestRoutes(router, services.requests, services.documents, *access);
+  addRequestRoutes(router, services.requests, services.documents);
   addReportRoutes(router, services.reports, services.categories);
   addDownloadTicketRoutes(router, services.tickets);
   addWebRoutes(router, options.web_dir);

@@ -23,11 +23,6 @@ using service::FeedbackService;
 constexpr std::int64_t kMaxBodyBytes = 64 * 1024;
 constexpr std::string_view kSteps[] = {"assign", "start", "answer", "close", "extend"};
 
-Error notFound(std::int64_t id) {
-  return Error::make(ErrorCode::kNotFound, "feedback_not_found",
-                     "意见记录不存在 (no such feedback): " + std::to_string(id));
-}
-
 Error unknownSubject(const std::string& field) {
   const std::string message = "所涉文件或目录条目不存在 (no such document or catalogue item)";
   return Error{ErrorCode::kInvalidArgument,
@@ -59,10 +54,6 @@ class FeedbackRoutes {
   }
 
  private:
-  bool mayRead(const Exchange& ex, const core::FeedbackRecord& record) const {
-    return mayReadCase(access_, ex, record.org_unit);
-  }
-
   void submit(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
@@ -97,10 +88,7 @@ class FeedbackRoutes {
       if (concerns.category.empty()) concerns.category = item.value().category;
       if (concerns.org_unit.empty()) concerns.org_unit = item.value().org_unit;
     }
-    // Entering a letter or a call for someone (dated when it came in, not rate-limited) is for
-    // the handlers of the unit the case will belong to.
-    const bool onBehalf = access_.mayInUnit(ex, "feedback.handle", concerns.org_unit);
-    auto made = feedback_.submit(ex.subject, json, concerns, onBehalf);
+    auto made = feedback_.submit(ex.subject, json, concerns);
     if (!made.ok()) return ex.sendProblem(made.error());
     const auto& record = made.value().record;
     const std::string url = "/api/v1/feedback/receipt/" + made.value().receipt;
@@ -126,10 +114,7 @@ class FeedbackRoutes {
   }
 
   void list(Exchange& ex) {
-    auto units = readableCaseUnits(access_, ex);
-    if (!units.ok()) return ex.sendProblem(units.error());
     store::FeedbackFilter filter;
-    filter.units = std::move(units).value();
     filter.status = ex.queryValue("status");
     filter.org_unit = ex.queryValue("org_unit");
     filter.channel = ex.queryValue("channel");
@@ -150,7 +135,7 @@ class FeedbackRoutes {
     if (!page.ok()) return ex.sendProblem(page.error());
     filter.limit = page.value().per_page;
     filter.offset = page.value().offset();
-    auto found = feedback_.list(filter);
+    auto found = feedback_.list(ex.subject, filter);
     if (!found.ok()) return ex.sendProblem(found.error());
     Array::Ptr items = new Array;
     for (const auto& record : found.value().items) {
@@ -165,13 +150,10 @@ class FeedbackRoutes {
   }
 
   void get(Exchange& ex) {
-    if (auto allowed = requireFeedbackReader(access_, ex); !allowed.ok())
-      return ex.sendProblem(allowed.error());
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto found = feedback_.get(id.value());
+    auto found = feedback_.get(ex.subject, id.value());
     if (!found.ok()) return ex.sendProblem(found.error());
-    if (!mayRead(ex, found.value())) return ex.sendProblem(notFound(id.value()));
     ex.sendJson(HTTPResponse::HTTP_OK,
                 feedback_.toJson(found.value(), FeedbackService::View::kHandler));
   }
@@ -182,33 +164,15 @@ class FeedbackRoutes {
       return ex.sendProblem(Error::make(ErrorCode::kNotFound, "not_found",
                                         "资源不存在 (no such resource): " + ex.path));
     }
-    if (auto allowed = access_.require(ex, "feedback.handle"); !allowed.ok()) {
-      return ex.sendProblem(allowed.error());
-    }
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto current = feedback_.get(id.value());
-    if (!current.ok()) return ex.sendProblem(current.error());
-    if (!mayRead(ex, current.value())) return ex.sendProblem(notFound(id.value()));
-    if (!access_.mayInUnit(ex, "feedback.handle", current.value().org_unit)) {
-      return ex.sendProblem(unitForbidden(current.value().org_unit));
-    }
     Object::Ptr body = new Object;
     if (ex.request.getContentLength64() > 0 || ex.request.getChunkedTransferEncoding()) {
       auto read = ex.readJsonObject(kMaxBodyBytes);
       if (!read.ok()) return ex.sendProblem(read.error());
       body = read.value();
     }
-    // Handing a case to another unit needs the right to handle cases there too.
-    if (name == "assign" && body->has("org_unit") && body->get("org_unit").isString()) {
-      const std::string unit = body->getValue<std::string>("org_unit");
-      if (!unit.empty() && !access_.mayInUnit(ex, "feedback.handle", unit)) {
-        return ex.sendProblem(unitForbidden(unit));
-      }
-    }
-    auto updated = feedback_.step(ex.subject, id.value(), name, body, [&](const std::string& unit) {
-      return access_.mayInUnit(ex, "feedback.handle", unit);
-    });
+    auto updated = feedback_.step(ex.subject, id.value(), name, body);
     if (!updated.ok()) return ex.sendProblem(updated.error());
     ex.sendJson(HTTPResponse::HTTP_OK,
                 feedback_.toJson(updated.value(), FeedbackService::View::kHandler));
@@ -220,12 +184,6 @@ class FeedbackRoutes {
         ErrorCode::kMalformed, "invalid_query", message, {{name, "invalid_value", message}}};
   }
 
-  static Error unitForbidden(const std::string& unit) {
-    return Error::make(ErrorCode::kForbidden, "unit_forbidden",
-                       "您无权办理该单位的意见 (your roles do not cover this unit): " +
-                           (unit.empty() ? std::string("（未分派 unassigned）") : unit));
-  }
-
   FeedbackService& feedback_;
   service::DocumentService& documents_;
   service::CatalogueService& catalogue_;
@@ -233,21 +191,6 @@ class FeedbackRoutes {
 };
 
 }  // namespace
-
-core::Status requireFeedbackReader(const Access& access, const Exchange& ex) {
-  return access.authorizer().requireCaseReader(ex.subject.principal);
-}
-
-core::Result<std::optional<std::vector<std::string>>> readableCaseUnits(const Access& access,
-                                                                        const Exchange& ex) {
-  auto units = access.authorizer().readableCaseUnits(ex.subject.principal);
-  if (!units.ok()) return units.error();
-  return units.value().filter();
-}
-
-bool mayReadCase(const Access& access, const Exchange& ex, const std::string& unit) {
-  return access.authorizer().mayReadCase(ex.subject.principal, unit);
-}
 
 core::Result<PageQuery> pageQuery(Exchange& ex) {
   auto page = ex.intQuery("page", 1, 100000);

@@ -9,17 +9,6 @@
 
 namespace gongkai::server::http {
 
-// Who may read feedback and applications at all: feedback.read, or feedback.handle (for the
-// records of their units). 401/403 for everyone else.
-core::Status requireFeedbackReader(const Access& access, const Exchange& ex);
-// The units whose cases (feedback and applications) the caller may read: nullopt for every
-// unit (feedback.read, or a handling role bound to no unit), else those its handling roles
-// cover. 401/403 as requireFeedbackReader.
-core::Result<std::optional<std::vector<std::string>>> readableCaseUnits(const Access& access,
-                                                                        const Exchange& ex);
-// May the caller read a case handled by `unit` ("" for none named yet)?
-bool mayReadCase(const Access& access, const Exchange& ex, const std::string& unit);
-
 // ?page= and ?per_page= (at most 100, 20 by default) as a limit and an offset.
 struct PageQuery {
   std::int64_t page = 1, per_page = 20;

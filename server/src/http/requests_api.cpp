@@ -21,28 +21,25 @@ constexpr std::string_view kSteps[] = {"acknowledge", "extend", "decision"};
 
 class RequestRoutes {
  public:
-  RequestRoutes(RequestService& requests, service::DocumentService& documents, const Access& access)
-      : requests_(requests), documents_(documents), access_(access) {}
+  RequestRoutes(RequestService& requests, service::DocumentService& documents)
+      : requests_(requests), documents_(documents) {}
 
-  static void addTo(const std::shared_ptr<RequestRoutes>& self, Router& router,
-                    const Access& access) {
+  static void addTo(const std::shared_ptr<RequestRoutes>& self, Router& router) {
     const std::string base = "/api/v1/disclosure-requests";
-    router.add("POST", base,
-               access.guarded("feedback.submit", [self](Exchange& ex) { self->submit(ex); }));
+    router.add("POST", base, [self](Exchange& ex) { self->submit(ex); });
     // Public: the log of decisions carries no applicant; the receipt code is its own credential.
     router.add("GET", base + "/log", [self](Exchange& ex) { self->log(ex); });
     router.add("GET", base + "/receipt/{code}", [self](Exchange& ex) { self->receipt(ex); });
     router.add("GET", base, [self](Exchange& ex) { self->list(ex); });
     router.add("GET", base + "/{id}", [self](Exchange& ex) { self->get(ex); });
-    router.add("POST", base + "/{id}/{step}",
-               access.guarded("feedback.handle", [self](Exchange& ex) { self->step(ex); }));
+    router.add("POST", base + "/{id}/{step}", [self](Exchange& ex) { self->step(ex); });
   }
 
  private:
   void submit(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto made = requests_.submit(ex.subject, body.value(), access_.may(ex, "feedback.handle"));
+    auto made = requests_.submit(ex.subject, body.value());
     if (!made.ok()) return ex.sendProblem(made.error());
     const auto& r = made.value().request;
     const std::string url = "/api/v1/disclosure-requests/receipt/" + made.value().receipt;
@@ -62,11 +59,7 @@ class RequestRoutes {
   void log(Exchange& ex) {
     auto page = pageQuery(ex);
     if (!page.ok()) return ex.sendProblem(page.error());
-    store::RequestFilter filter;
-    filter.status = "decided";
-    filter.limit = page.value().per_page;
-    filter.offset = page.value().offset();
-    auto decided = requests_.list(filter);
+    auto decided = requests_.decisionLog(page.value().per_page, page.value().offset());
     if (!decided.ok()) return ex.sendProblem(decided.error());
     Array::Ptr items = new Array;
     for (const auto& r : decided.value().items) {
@@ -89,10 +82,7 @@ class RequestRoutes {
   }
 
   void list(Exchange& ex) {
-    auto units = readableCaseUnits(access_, ex);
-    if (!units.ok()) return ex.sendProblem(units.error());
     store::RequestFilter filter;
-    filter.units = std::move(units).value();
     filter.status = ex.queryValue("status");
     if (filter.status && !core::parseRequestStatus(*filter.status)) {
       const std::string message =
@@ -104,7 +94,7 @@ class RequestRoutes {
     if (!page.ok()) return ex.sendProblem(page.error());
     filter.limit = page.value().per_page;
     filter.offset = page.value().offset();
-    auto found = requests_.list(filter);
+    auto found = requests_.list(ex.subject, filter);
     if (!found.ok()) return ex.sendProblem(found.error());
     Array::Ptr items = new Array;
     for (const auto& r : found.value().items)
@@ -118,17 +108,10 @@ class RequestRoutes {
   }
 
   void get(Exchange& ex) {
-    if (auto allowed = requireFeedbackReader(access_, ex); !allowed.ok())
-      return ex.sendProblem(allowed.error());
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto found = requests_.get(id.value());
+    auto found = requests_.get(ex.subject, id.value());
     if (!found.ok()) return ex.sendProblem(found.error());
-    // An application of a unit the caller's roles do not cover is "no such application".
-    if (!mayReadCase(access_, ex, found.value().org_unit)) {
-      return ex.sendProblem(Error::make(ErrorCode::kNotFound, "request_not_found",
-                                        "申请不存在 (no such application): " + std::to_string(id.value())));
-    }
     ex.sendJson(HTTPResponse::HTTP_OK,
                 requests_.toJson(found.value(), RequestService::View::kHandler));
   }
@@ -159,10 +142,7 @@ class RequestRoutes {
       }
       return v.metadata.category;
     };
-    const auto mayHandle = [&](const std::string& unit) {
-      return access_.mayInUnit(ex, "feedback.handle", unit);
-    };
-    auto updated = requests_.step(ex.subject, id.value(), name, body, releasable, mayHandle);
+    auto updated = requests_.step(ex.subject, id.value(), name, body, releasable);
     if (!updated.ok()) return ex.sendProblem(updated.error());
     ex.sendJson(HTTPResponse::HTTP_OK,
                 requests_.toJson(updated.value(), RequestService::View::kHandler));
@@ -170,15 +150,14 @@ class RequestRoutes {
 
   RequestService& requests_;
   service::DocumentService& documents_;
-  const Access& access_;
 };
 
 }  // namespace
 
-void addRequestRoutes(Router& router, RequestService& requests, service::DocumentService& documents,
-                      const Access& access) {
-  auto routes = std::make_shared<RequestRoutes>(requests, documents, access);
-  RequestRoutes::addTo(routes, router, access);
+void addRequestRoutes(Router& router, RequestService& requests,
+                      service::DocumentService& documents) {
+  auto routes = std::make_shared<RequestRoutes>(requests, documents);
+  RequestRoutes::addTo(routes, router);
   router.keepAlive(routes);
 }
 

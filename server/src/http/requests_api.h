@@ -1,6 +1,5 @@
 #pragma once
 
-#include "access.h"
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/document_service.h"
 #include "gongkai/server/service/request_service.h"
@@ -8,9 +7,9 @@
 namespace gongkai::server::http {
 
 // Disclosure on request (/api/v1/disclosure-requests): public application with a receipt code,
-// the public log of decisions (no applicant), and handling by feedback handlers. The services
-// and `access` must outlive the router.
+// the public log of decisions (no applicant), and handling by feedback handlers; the service
+// decides who may do what. The services must outlive the router.
 void addRequestRoutes(Router& router, service::RequestService& requests,
-                      service::DocumentService& documents, const Access& access);
+                      service::DocumentService& documents);
 
 }  // namespace gongkai::server::http

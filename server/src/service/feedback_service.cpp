@@ -41,11 +41,13 @@ Poco::Dynamic::Var orNull(const std::string& text) {
 
 }  // namespace
 
-FeedbackService::FeedbackService(store::Store& store, PolicyService& policies, NameCheck unitExists,
+FeedbackService::FeedbackService(store::Store& store, PolicyService& policies,
+                                 AuthorizerSource authorizer, NameCheck unitExists,
                                  NameCheck userExists, SubmissionLimiter& limiter,
                                  FeedbackLimits limits, Clock clock)
     : store_(store),
       policies_(policies),
+      cases_(std::move(authorizer)),
       unitExists_(std::move(unitExists)),
       userExists_(std::move(userExists)),
       limiter_(limiter),
@@ -54,8 +56,9 @@ FeedbackService::FeedbackService(store::Store& store, PolicyService& policies, N
 
 core::Result<FeedbackService::Submitted> FeedbackService::submit(const Subject& subject,
                                                                  const Object::Ptr& body,
-                                                                 const FeedbackSubject& concerns,
-                                                                 bool onBehalf) {
+                                                                 const FeedbackSubject& concerns) {
+  if (auto allowed = cases_.requireSubmitter(subject); !allowed.ok()) return allowed.error();
+  const bool onBehalf = cases_.handles(subject, concerns.org_unit);
   BodyReader read(body, {"channel", "content", "name", "contact", "document_id", "catalogue_item",
                          "received_at"});
   FeedbackRecord record;
@@ -116,11 +119,15 @@ core::Result<FeedbackService::Submitted> FeedbackService::submit(const Subject& 
   return Submitted{std::move(saved).value(), receipt};
 }
 
-core::Result<FeedbackRecord> FeedbackService::get(std::int64_t id) {
+core::Result<FeedbackRecord> FeedbackService::get(const Subject& subject, std::int64_t id) {
+  // Who may read no case learns nothing, not even whether the id exists.
+  if (auto readable = cases_.readableUnits(subject); !readable.ok()) return readable.error();
   try {
     auto session = store_.read();
     auto found = FeedbackRepository::current(*session, id);
     if (!found) return notFound(id);
+    if (auto allowed = cases_.requireReader(subject, found->org_unit, notFound(id)); !allowed.ok())
+      return allowed.error();
     return std::move(*found);
   } catch (const std::exception& e) {
     return store::storageError(e);
@@ -153,7 +160,11 @@ core::Result<FeedbackRecord> FeedbackService::byReceipt(const std::string& code)
   }
 }
 
-core::Result<Page<FeedbackRecord>> FeedbackService::list(const store::FeedbackFilter& filter) {
+core::Result<Page<FeedbackRecord>> FeedbackService::list(const Subject& subject,
+                                                         store::FeedbackFilter filter) {
+  auto readable = cases_.readableUnits(subject);
+  if (!readable.ok()) return readable.error();
+  if (!subject.system) filter.units = std::move(readable).value();
   try {
     auto session = store_.read();
     Page<FeedbackRecord> page;
@@ -165,9 +176,22 @@ core::Result<Page<FeedbackRecord>> FeedbackService::list(const store::FeedbackFi
   }
 }
 
-core::Result<FeedbackRecord> FeedbackService::step(
-    const Subject& subject, std::int64_t id, const std::string& name, const Object::Ptr& body,
-    const std::function<bool(const std::string&)>& mayHandle) {
+core::Result<FeedbackRecord> FeedbackService::step(const Subject& subject, std::int64_t id,
+                                                   const std::string& name,
+                                                   const Object::Ptr& body) {
+  if (auto allowed = cases_.requireHandler(subject); !allowed.ok()) return allowed.error();
+  auto before = get(subject, id);
+  if (!before.ok()) return before.error();
+  if (auto allowed = cases_.requireHandlerOf(subject, before.value().org_unit); !allowed.ok())
+    return allowed.error();
+  // Handing a case to another unit needs the right to handle cases there too.
+  if (name == "assign" && body && body->has("org_unit") && body->get("org_unit").isString()) {
+    const std::string unit = body->getValue<std::string>("org_unit");
+    if (auto allowed = unit.empty() ? core::okStatus() : cases_.requireHandlerOf(subject, unit);
+        !allowed.ok()) {
+      return allowed.error();
+    }
+  }
   policies::FeedbackStep step;
   step.name = name;
   BodyReader read(body, {"org_unit", "handler", "category", "answer", "rectification",
@@ -195,7 +219,7 @@ core::Result<FeedbackRecord> FeedbackService::step(
   return store_.write<FeedbackRecord>([&](store::Transaction& tx) -> core::Result<FeedbackRecord> {
     auto current = FeedbackRepository::current(tx, id);
     if (!current) return notFound(id);
-    if (mayHandle && !mayHandle(current->org_unit)) {
+    if (!cases_.handles(subject, current->org_unit)) {
       return Error::make(ErrorCode::kForbidden, "unit_forbidden",
                          "您无权办理该单位的意见 (your roles do not cover this unit)");
     }

@@ -174,9 +174,12 @@ core::Result<policies::FeedbackReport> ReportService::feedback(const Subject& su
     filter.limit = INT64_MAX;
     return filter;
   };
-  auto feedback = feedback_.list(receivedThen(store::FeedbackFilter{}));
+  // Read as the server: the units were decided above.
+  Subject server;
+  server.system = true;
+  auto feedback = feedback_.list(server, receivedThen(store::FeedbackFilter{}));
   if (!feedback.ok()) return feedback.error();
-  auto requests = requests_.list(receivedThen(store::RequestFilter{}));
+  auto requests = requests_.list(server, receivedThen(store::RequestFilter{}));
   if (!requests.ok()) return requests.error();
   const policies::PolicySet& policy = authorizer.engine().policies();
   return policies::buildFeedbackReport(feedback.value().items, requests.value().items, reportYear,

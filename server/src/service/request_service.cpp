@@ -39,17 +39,20 @@ Poco::Dynamic::Var orNull(const std::string& text) {
 
 }  // namespace
 
-RequestService::RequestService(store::Store& store, PolicyService& policies, NameCheck unitExists,
+RequestService::RequestService(store::Store& store, PolicyService& policies,
+                               AuthorizerSource authorizer, NameCheck unitExists,
                                SubmissionLimiter& limiter, Clock clock)
     : store_(store),
       policies_(policies),
+      cases_(std::move(authorizer)),
       unitExists_(std::move(unitExists)),
       limiter_(limiter),
       clock_(std::move(clock)) {}
 
 core::Result<RequestService::Submitted> RequestService::submit(const Subject& subject,
-                                                               const Object::Ptr& body,
-                                                               bool onBehalf) {
+                                                               const Object::Ptr& body) {
+  if (auto allowed = cases_.requireSubmitter(subject); !allowed.ok()) return allowed.error();
+  const bool onBehalf = cases_.handlesAnywhere(subject);
   BodyReader read(body, {"applicant", "content", "purpose", "contact", "org_unit"});
   DisclosureRequest r;
   r.applicant = read.text("applicant", true, 200);
@@ -85,11 +88,15 @@ core::Result<RequestService::Submitted> RequestService::submit(const Subject& su
   return Submitted{std::move(saved).value(), receipt};
 }
 
-core::Result<DisclosureRequest> RequestService::get(std::int64_t id) {
+core::Result<DisclosureRequest> RequestService::get(const Subject& subject, std::int64_t id) {
+  // Who may read no application learns nothing, not even whether the id exists.
+  if (auto readable = cases_.readableUnits(subject); !readable.ok()) return readable.error();
   try {
     auto session = store_.read();
     auto found = RequestRepository::current(*session, id);
     if (!found) return notFound(id);
+    if (auto allowed = cases_.requireReader(subject, found->org_unit, notFound(id)); !allowed.ok())
+      return allowed.error();
     return std::move(*found);
   } catch (const std::exception& e) {
     return store::storageError(e);
@@ -111,7 +118,24 @@ core::Result<DisclosureRequest> RequestService::byReceipt(const std::string& cod
   }
 }
 
-core::Result<Page<DisclosureRequest>> RequestService::list(const store::RequestFilter& filter) {
+core::Result<Page<DisclosureRequest>> RequestService::list(const Subject& subject,
+                                                           store::RequestFilter filter) {
+  auto readable = cases_.readableUnits(subject);
+  if (!readable.ok()) return readable.error();
+  if (!subject.system) filter.units = std::move(readable).value();
+  return page(filter);
+}
+
+core::Result<Page<DisclosureRequest>> RequestService::decisionLog(std::int64_t limit,
+                                                                  std::int64_t offset) {
+  store::RequestFilter filter;
+  filter.status = "decided";
+  filter.limit = limit;
+  filter.offset = offset;
+  return page(filter);
+}
+
+core::Result<Page<DisclosureRequest>> RequestService::page(const store::RequestFilter& filter) {
   try {
     auto session = store_.read();
     Page<DisclosureRequest> page;
@@ -126,8 +150,8 @@ core::Result<Page<DisclosureRequest>> RequestService::list(const store::RequestF
 core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std::int64_t id,
                                                      const std::string& name,
                                                      const Object::Ptr& body,
-                                                     const DocumentCheck& releasable,
-                                                     const NameCheck& mayHandle) {
+                                                     const DocumentCheck& releasable) {
+  if (auto allowed = cases_.requireHandler(subject); !allowed.ok()) return allowed.error();
   BodyReader read(body, {"notice", "outcome", "reason", "answer", "document_ids", "category",
                          "public_summary", "org_unit"});
   policies::RequestStep step;
@@ -167,7 +191,8 @@ core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std
       [&](store::Transaction& tx) -> core::Result<DisclosureRequest> {
         auto current = RequestRepository::current(tx, id);
         if (!current) return notFound(id);
-        if (!mayHandle(current->org_unit) || (!handTo.empty() && !mayHandle(handTo))) {
+        if (!cases_.handles(subject, current->org_unit) ||
+            (!handTo.empty() && !cases_.handles(subject, handTo))) {
           return Error::make(ErrorCode::kForbidden, "unit_forbidden",
                              "您无权办理该单位的申请 (your roles do not cover this unit)");
         }

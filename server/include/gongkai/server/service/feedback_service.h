@@ -12,6 +12,7 @@
 #include "gongkai/core/feedback.h"
 #include "gongkai/core/result.h"
 #include "gongkai/policies/feedback_flow.h"
+#include "gongkai/server/service/case_access.h"
 #include "gongkai/server/service/page.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/subject.h"
@@ -46,34 +47,38 @@ class FeedbackService {
   using NameCheck = std::function<bool(const std::string&)>;
 
   // Public submissions count against `limiter`; handlers entering letters do not.
-  FeedbackService(store::Store& store, PolicyService& policies, NameCheck unitExists,
-                  NameCheck userExists, SubmissionLimiter& limiter, FeedbackLimits limits = {},
-                  Clock clock = core::nowUtc);
+  FeedbackService(store::Store& store, PolicyService& policies, AuthorizerSource authorizer,
+                  NameCheck unitExists, NameCheck userExists, SubmissionLimiter& limiter,
+                  FeedbackLimits limits = {}, Clock clock = core::nowUtc);
+
+  // Each use case decides for itself (CaseAccess): handlers (feedback.handle) read and handle
+  // the cases of their units, feedback.read reads every case; a case the subject may not read
+  // is kNotFound.
 
   struct Submitted {
     core::FeedbackRecord record;
     std::string receipt;  // shown once; only its digest is kept
   };
-  // body: channel, content, optional name, contact, document_id, catalogue_item, and — only when
-  // `onBehalf` (a handler entering a letter or a call) — received_at. `concerns` is what the
-  // caller resolved document_id / catalogue_item to. Rate-limited per client address unless
-  // `onBehalf`.
+  // body: channel, content, optional name, contact, document_id, catalogue_item, and — only from
+  // a handler of the case's unit, entering a letter or a call — received_at. `concerns` is what
+  // the caller resolved document_id / catalogue_item to. Rate-limited per client address unless
+  // entered by such a handler.
   core::Result<Submitted> submit(const Subject& subject, const Poco::JSON::Object::Ptr& body,
-                                 const FeedbackSubject& concerns, bool onBehalf);
-  core::Result<core::FeedbackRecord> get(std::int64_t id);
+                                 const FeedbackSubject& concerns);
+  core::Result<core::FeedbackRecord> get(const Subject& subject, std::int64_t id);
   core::Result<std::vector<core::FeedbackRecord>> versions(std::int64_t id);
   // kNotFound for a code that is malformed or unknown alike.
   core::Result<core::FeedbackRecord> byReceipt(const std::string& code);
-  // A page of current records, newest first, read and counted in SQL.
-  core::Result<Page<core::FeedbackRecord>> list(const store::FeedbackFilter& filter);
-  // One step of the flow (assign, start, answer, close, extend) with its JSON body.
-  // `mayHandle`, when given, is asked about the record's unit as it stands in the transaction
-  // that changes it (kForbidden when false), so a case reassigned meanwhile is not answered by
-  // the unit it left.
-  core::Result<core::FeedbackRecord> step(
-      const Subject& subject, std::int64_t id, const std::string& name,
-      const Poco::JSON::Object::Ptr& body,
-      const std::function<bool(const std::string&)>& mayHandle = {});
+  // A page of current records the subject may read, newest first, read and counted in SQL.
+  core::Result<Page<core::FeedbackRecord>> list(const Subject& subject,
+                                                store::FeedbackFilter filter);
+  // One step of the flow (assign, start, answer, close, extend) with its JSON body, by a
+  // handler of the case's unit (and, to assign it elsewhere, of that unit too). The unit is
+  // judged again as the record stands in the transaction that changes it, so a case reassigned
+  // meanwhile is not answered by the unit it left.
+  core::Result<core::FeedbackRecord> step(const Subject& subject, std::int64_t id,
+                                          const std::string& name,
+                                          const Poco::JSON::Object::Ptr& body);
 
   // Where a record stands against its deadline today (China time, by the injected clock).
   policies::Timeliness timeliness(const core::FeedbackRecord& record) const;
@@ -88,6 +93,7 @@ class FeedbackService {
  private:
   store::Store& store_;
   PolicyService& policies_;
+  CaseAccess cases_;
   NameCheck unitExists_, userExists_;
   SubmissionLimiter& limiter_;
   FeedbackLimits limits_;

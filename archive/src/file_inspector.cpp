@@ -4,9 +4,12 @@
 #include <cstring>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <utility>
+
+#include "gongkai/core/zip_directory.h"
 
 namespace gongkai::archive {
 namespace {
@@ -46,10 +49,6 @@ std::uint16_t le16(std::string_view b, std::size_t at) {
 std::uint32_t le32(std::string_view b, std::size_t at) {
   return static_cast<std::uint32_t>(le16(b, at)) | static_cast<std::uint32_t>(le16(b, at + 2))
                                                        << 16;
-}
-std::uint64_t le64(std::string_view b, std::size_t at) {
-  return static_cast<std::uint64_t>(le32(b, at)) | static_cast<std::uint64_t>(le32(b, at + 4))
-                                                       << 32;
 }
 
 bool hasAt(std::string_view b, std::size_t at, std::string_view magic) {
@@ -577,30 +576,35 @@ void noteZipEntry(ZipDirectory& dir, std::string_view name, std::uint16_t flags,
   }
 }
 
-// Reads the end-of-central-directory record (and its ZIP64 form) from `tail`, the last bytes of a
-// file of `total` bytes, and walks the central directory. Every length is checked against `tail`.
-ZipDirectory readZipDirectory(std::string_view tail, std::uint64_t total) {
-  using namespace std::string_view_literals;
-  constexpr std::size_t kEndSize = 22;
-  std::optional<std::size_t> end;
-  if (tail.size() >= kEndSize) {
-    // The record ends the file; trailing bytes past its comment are tolerated only when no
-    // record fits exactly, since a comment may itself contain the signature.
-    std::optional<std::size_t> loose;
-    const std::size_t lowest =
-        tail.size() - kEndSize > 0xFFFF ? tail.size() - kEndSize - 0xFFFF : 0;
-    for (std::size_t pos = tail.size() - kEndSize + 1; pos-- > lowest;) {
-      if (!hasAt(tail, pos, "PK\x05\x06"sv)) continue;
-      const std::size_t after = pos + kEndSize + le16(tail, pos + 20);
-      if (after == tail.size()) {
-        end = pos;
-        break;
-      }
-      if (after < tail.size() && !loose) loose = pos;
-    }
-    if (!end) end = loose;
+// The inspector's message for what the shared reader finds wrong with a directory.
+std::string unreadableMessage(core::ZipProblem problem) {
+  switch (problem) {
+    case core::ZipProblem::kZip64RecordOutOfRange:
+      return "ZIP64 目录结尾记录不在可检查范围内 (ZIP64 end of central directory record is out of "
+             "range)";
+    case core::ZipProblem::kZip64RecordDamaged:
+      return "ZIP64 目录结尾记录损坏 (ZIP64 end of central directory record is damaged)";
+    case core::ZipProblem::kDirectoryOutsideFile:
+      return "ZIP 中央目录位置超出文件范围 (ZIP central directory lies outside the file)";
+    case core::ZipProblem::kDirectoryBeforeWindow:
+      return "ZIP 中央目录过大，超出可检查的末尾 1 MiB (ZIP central directory is larger than the "
+             "last 1 MiB that can be checked)";
+    case core::ZipProblem::kEntryOverrun:
+      return "ZIP 中央目录条目越界 (ZIP central directory entry overruns the directory)";
+    case core::ZipProblem::kEntryCountMismatch:
+      return "ZIP 中央目录条目数与结尾记录不符 (ZIP central directory entry count does not match "
+             "its end record)";
+    default:  // a damaged entry or ZIP64 extra field
+      return "ZIP 中央目录条目损坏 (ZIP central directory entry is damaged)";
   }
-  if (!end) {
+}
+
+// Reads the central directory from `tail`, the last bytes of a file of `total` bytes, and notes
+// what the checks need. No entry limit: the directory must fit in the tail, which bounds the walk.
+ZipDirectory readZipDirectory(std::string_view tail, std::uint64_t total) {
+  core::ZipEndRecord end;
+  const core::ZipProblem endProblem = core::findZipEndRecord(tail, total, end);
+  if (endProblem == core::ZipProblem::kNoEndRecord) {
     ZipDirectory dir;
     dir.problemCode = "truncated";
     dir.problemMessage =
@@ -608,74 +612,17 @@ ZipDirectory readZipDirectory(std::string_view tail, std::uint64_t total) {
         "file may be truncated)";
     return dir;
   }
-
-  const std::uint64_t tailStart = total - tail.size();
-  std::uint64_t disk = le16(tail, *end + 4);
-  std::uint64_t directoryDisk = le16(tail, *end + 6);
-  std::uint64_t entries = le16(tail, *end + 10);
-  std::uint64_t directorySize = le32(tail, *end + 12);
-  std::uint64_t directoryOffset = le32(tail, *end + 16);
-  std::uint64_t directoryEnd = tailStart + *end;  // where the directory must stop
-  const bool zip64 =
-      entries == 0xFFFF || directorySize == 0xFFFFFFFF || directoryOffset == 0xFFFFFFFF;
-  if (zip64 && *end >= 20 && hasAt(tail, *end - 20, "PK\x06\x07"sv)) {
-    const std::uint64_t recordOffset = le64(tail, *end - 20 + 8);
-    constexpr std::size_t kZip64EndSize = 56;
-    if (recordOffset < tailStart || recordOffset > tailStart + *end - 20 ||
-        tailStart + *end - 20 - recordOffset < kZip64EndSize) {
-      return unreadable(
-          "ZIP64 目录结尾记录不在可检查范围内 (ZIP64 end of central directory record is out of "
-          "range)");
-    }
-    const std::size_t record = static_cast<std::size_t>(recordOffset - tailStart);
-    if (!hasAt(tail, record, "PK\x06\x06"sv)) {
-      return unreadable(
-          "ZIP64 目录结尾记录损坏 (ZIP64 end of central directory record is damaged)");
-    }
-    disk = le32(tail, record + 16);
-    directoryDisk = le32(tail, record + 20);
-    entries = le64(tail, record + 32);
-    directorySize = le64(tail, record + 40);
-    directoryOffset = le64(tail, record + 48);
-    directoryEnd = recordOffset;
+  if (endProblem != core::ZipProblem::kNone) return unreadable(unreadableMessage(endProblem));
+  if (end.multiVolume()) return unreadable("不支持分卷 ZIP (multi-volume ZIP is not supported)");
+  std::vector<core::ZipDirectoryEntry> entries;
+  const core::ZipReadLimits limits{std::numeric_limits<std::uint64_t>::max()};
+  if (const core::ZipProblem problem = core::readZipDirectory(tail, total, end, limits, entries);
+      problem != core::ZipProblem::kNone) {
+    return unreadable(unreadableMessage(problem));
   }
-  if (disk != 0 || directoryDisk != 0) {
-    return unreadable("不支持分卷 ZIP (multi-volume ZIP is not supported)");
-  }
-  if (directoryOffset > directoryEnd || directorySize > directoryEnd - directoryOffset) {
-    return unreadable("ZIP 中央目录位置超出文件范围 (ZIP central directory lies outside the file)");
-  }
-  if (directoryOffset < tailStart) {
-    return unreadable(
-        "ZIP 中央目录过大，超出可检查的末尾 1 MiB (ZIP central directory is larger than the last "
-        "1 MiB that can be checked)");
-  }
-
   ZipDirectory dir;
-  const std::string_view directory =
-      tail.substr(static_cast<std::size_t>(directoryOffset - tailStart),
-                  static_cast<std::size_t>(directorySize));
-  constexpr std::size_t kEntrySize = 46;
-  std::uint64_t seen = 0;
-  for (std::size_t pos = 0; pos < directory.size();) {
-    if (directory.size() - pos < kEntrySize || !hasAt(directory, pos, "PK\x01\x02"sv)) {
-      return unreadable("ZIP 中央目录条目损坏 (ZIP central directory entry is damaged)");
-    }
-    const std::size_t variable = std::size_t{le16(directory, pos + 28)} +
-                                 le16(directory, pos + 30) + le16(directory, pos + 32);
-    if (directory.size() - pos - kEntrySize < variable) {
-      return unreadable(
-          "ZIP 中央目录条目越界 (ZIP central directory entry overruns the directory)");
-    }
-    noteZipEntry(dir, directory.substr(pos + kEntrySize, le16(directory, pos + 28)),
-                 le16(directory, pos + 8), le16(directory, pos + 10));
-    pos += kEntrySize + variable;
-    ++seen;
-  }
-  if (seen != entries) {
-    return unreadable(
-        "ZIP 中央目录条目数与结尾记录不符 (ZIP central directory entry count does not match its "
-        "end record)");
+  for (const core::ZipDirectoryEntry& entry : entries) {
+    noteZipEntry(dir, entry.name, entry.flags, entry.method);
   }
   dir.read = true;
   return dir;

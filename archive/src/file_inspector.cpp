@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
-#include <span>
 #include <utility>
 
+#include "gongkai/core/media_types.h"
 #include "gongkai/core/zip_directory.h"
 
 namespace gongkai::archive {
@@ -55,65 +55,11 @@ bool hasAt(std::string_view b, std::size_t at, std::string_view magic) {
   return at <= b.size() && b.size() - at >= magic.size() && b.substr(at, magic.size()) == magic;
 }
 
-struct NamedFormat {
-  std::string_view key;
-  std::string_view format;
-};
-
-constexpr NamedFormat kMediaTypes[] = {
-    {"application/pdf", "pdf"},
-    {"application/ofd", "ofd"},
-    {"application/vnd.ofd", "ofd"},
-    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"},
-    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
-    {"application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"},
-    {"application/vnd.oasis.opendocument.text", "odt"},
-    {"application/vnd.oasis.opendocument.spreadsheet", "ods"},
-    {"application/vnd.oasis.opendocument.presentation", "odp"},
-    {"application/zip", "zip"},
-    {"application/x-zip-compressed", "zip"},
-    {"image/png", "png"},
-    {"image/jpeg", "jpeg"},
-    {"image/gif", "gif"},
-    {"image/tiff", "tiff"},
-    {"image/bmp", "bmp"},
-    {"image/x-ms-bmp", "bmp"},
-    {"image/webp", "webp"},
-    {"text/plain", "text"},
-    {"text/csv", "text"},
-    {"text/markdown", "text"},
-    {"application/json", "text"},
-    {"text/html", "html"},
-    {"application/xhtml+xml", "html"},
-    {"application/xml", "xml"},
-    {"text/xml", "xml"},
-    {"image/svg+xml", "xml"},
-    {"application/msword", "ole"},
-    {"application/vnd.ms-excel", "ole"},
-    {"application/vnd.ms-powerpoint", "ole"},
-};
-
-constexpr NamedFormat kExtensions[] = {
-    {"pdf", "pdf"},   {"ofd", "ofd"},   {"docx", "docx"}, {"xlsx", "xlsx"},  {"pptx", "pptx"},
-    {"odt", "odt"},   {"ods", "ods"},   {"odp", "odp"},   {"zip", "zip"},    {"png", "png"},
-    {"jpg", "jpeg"},  {"jpeg", "jpeg"}, {"gif", "gif"},   {"tif", "tiff"},   {"tiff", "tiff"},
-    {"bmp", "bmp"},   {"webp", "webp"}, {"txt", "text"},  {"csv", "text"},   {"md", "text"},
-    {"json", "text"}, {"html", "html"}, {"htm", "html"},  {"xhtml", "html"}, {"xml", "xml"},
-    {"svg", "xml"},   {"doc", "ole"},   {"xls", "ole"},   {"ppt", "ole"},
-};
-
 constexpr std::string_view kExecutableExtensions[] = {"exe", "dll", "com", "scr",   "msi",
                                                       "jar", "apk", "so",  "dylib", "lnk"};
 constexpr std::string_view kScriptExtensions[] = {"bat", "cmd", "ps1", "vbs", "vbe",
                                                   "js",  "jse", "wsf", "wsh", "hta",
                                                   "sh",  "py",  "pl",  "php", "rb"};
-
-std::string_view lookUp(std::span<const NamedFormat> table, std::string_view key) {
-  for (const NamedFormat& entry : table) {
-    if (equalsIgnoreCase(entry.key, key)) return entry.format;
-  }
-  return {};
-}
 
 // The lower-case extension of the last path segment. Trailing dots and spaces are dropped because
 // Windows drops them too, so "a.exe." still runs as an executable.
@@ -661,15 +607,7 @@ std::string_view textFormatFromHead(std::string_view head, std::string_view expe
 }  // namespace
 
 std::string_view formatForMediaType(std::string_view mediaType) {
-  const std::size_t semicolon = mediaType.find(';');
-  if (semicolon != std::string_view::npos) mediaType = mediaType.substr(0, semicolon);
-  while (!mediaType.empty() && isSpace(static_cast<unsigned char>(mediaType.front()))) {
-    mediaType.remove_prefix(1);
-  }
-  while (!mediaType.empty() && isSpace(static_cast<unsigned char>(mediaType.back()))) {
-    mediaType.remove_suffix(1);
-  }
-  return lookUp(kMediaTypes, mediaType);
+  return core::formatForMediaType(mediaType);
 }
 
 struct FileInspector::State {
@@ -782,7 +720,7 @@ FileFindings FileInspector::State::inspect() {
   // The expected format: the declared media type, else the extension.
   std::string_view expected = formatForMediaType(mediaType);
   const bool fromMediaType = !expected.empty();
-  if (!fromMediaType) expected = lookUp(kExtensions, extension);
+  if (!fromMediaType) expected = core::formatForExtension(extension);
 
   out.format = formatOfMagic(*magic);
   bool formatKnownForSure = true;  // false when a ZIP's directory could not be read

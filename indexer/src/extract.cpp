@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "extract_detail.h"
+#include "gongkai/core/media_types.h"
 
 namespace gongkai::indexer {
 namespace detail {
@@ -63,28 +64,24 @@ std::string zipFormatFromHead(std::string_view head) {
   return "";
 }
 
-std::string formatFromMediaType(std::string_view mediaType) {
-  std::string type = detail::asciiLower(mediaType.substr(0, mediaType.find(';')));
-  type.erase(type.find_last_not_of(" \t") + 1);
-  if (type == "text/plain") return "text";
-  if (type == "text/html" || type == "application/xhtml+xml") return "html";
-  if (type == "application/pdf") return "pdf";
-  if (type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document") {
-    return "docx";
+// The formats extractAs reads; core's table knows more (images, spreadsheets) that have no text
+// to extract here, and those fall through to the name and to sniffing.
+std::string extractable(std::string_view format) {
+  constexpr std::string_view kExtracted[] = {"text", "html", "pdf", "docx", "odt", "ofd"};
+  for (std::string_view known : kExtracted) {
+    if (format == known) return std::string(format);
   }
-  if (type == "application/vnd.oasis.opendocument.text") return "odt";
-  if (type == "application/ofd") return "ofd";
   return "";
+}
+
+std::string formatFromMediaType(std::string_view mediaType) {
+  return extractable(core::formatForMediaType(mediaType));
 }
 
 std::string formatFromName(std::string_view fileName) {
   const std::size_t dot = fileName.rfind('.');
   if (dot == std::string_view::npos) return "";
-  const std::string ext = detail::asciiLower(fileName.substr(dot + 1));
-  if (ext == "txt" || ext == "text") return "text";
-  if (ext == "htm" || ext == "html" || ext == "xhtml") return "html";
-  if (ext == "pdf" || ext == "docx" || ext == "odt" || ext == "ofd") return ext;
-  return "";
+  return extractable(core::formatForExtension(fileName.substr(dot + 1)));
 }
 
 bool hasUtf16Bom(std::string_view head) {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "gongkai/core/media_types.h"
+#include "gongkai/core/text.h"
 #include "gongkai/core/zip_directory.h"
 
 namespace gongkai::archive {
@@ -170,66 +171,21 @@ std::string_view formatOfMagic(Magic magic) {
   return "unknown";
 }
 
-// Streaming UTF-8 validation (RFC 3629: no overlongs, surrogates or code points past U+10FFFF),
-// carrying a partial sequence from one chunk to the next.
-class Utf8Validator {
+// Whether a stream can be text: well-formed UTF-8 without NUL. Checking stops at the first NUL,
+// which already rules text out.
+class TextCheck {
  public:
-  void feed(const unsigned char* p, std::size_t n) {
-    std::size_t i = 0;
-    while (i < n && !failed()) {
-      // Runs of ASCII without NUL, eight bytes at a time: most text is mostly ASCII.
-      while (pending_ == 0 && i + 8 <= n) {
-        std::uint64_t word;
-        std::memcpy(&word, p + i, 8);
-        const bool highBit = (word & 0x8080808080808080ULL) != 0;
-        const bool zeroByte = ((word - 0x0101010101010101ULL) & ~word & 0x8080808080808080ULL) != 0;
-        if (highBit || zeroByte) break;
-        i += 8;
-      }
-      if (i < n) feedByte(p[i++]);
-    }
+  void feed(std::string_view piece) {
+    if (sawNul_) return;
+    const std::size_t nul = piece.find('\0');
+    sawNul_ = nul != std::string_view::npos;
+    utf8_.feed(piece.substr(0, nul));
   }
-  bool valid() const { return !invalid_ && pending_ == 0; }
+  bool valid() const { return utf8_.valid(); }
   bool sawNul() const { return sawNul_; }
 
  private:
-  bool failed() const { return invalid_ || sawNul_; }
-  void feedByte(unsigned char b) {
-    if (pending_ > 0) {
-      if (b < low_ || b > high_) {
-        invalid_ = true;
-        return;
-      }
-      --pending_;
-      low_ = 0x80;
-      high_ = 0xBF;
-      return;
-    }
-    if (b < 0x80) {
-      if (b == 0) sawNul_ = true;
-      return;
-    }
-    low_ = 0x80;
-    high_ = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-      pending_ = 1;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      pending_ = 2;
-      if (b == 0xE0) low_ = 0xA0;   // overlong
-      if (b == 0xED) high_ = 0x9F;  // surrogates
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      pending_ = 3;
-      if (b == 0xF0) low_ = 0x90;   // overlong
-      if (b == 0xF4) high_ = 0x8F;  // past U+10FFFF
-    } else {
-      invalid_ = true;
-    }
-  }
-
-  int pending_ = 0;
-  unsigned char low_ = 0x80;
-  unsigned char high_ = 0xBF;
-  bool invalid_ = false;
+  core::Utf8StreamValidator utf8_;
   bool sawNul_ = false;
 };
 
@@ -437,12 +393,9 @@ class PdfNameScanner {
 // characters), and reports must stay valid UTF-8 and one line.
 std::string printableName(std::string_view name) {
   constexpr std::size_t kMaxLength = 200;
-  Utf8Validator utf8;
-  utf8.feed(reinterpret_cast<const unsigned char*>(name.data()), name.size());
-  const bool plain =
-      utf8.valid() && !utf8.sawNul() && std::none_of(name.begin(), name.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-      });
+  // NUL is among the control characters refused here.
+  const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+  const bool plain = core::isValidUtf8(name) && std::none_of(name.begin(), name.end(), control);
   std::string out;
   for (char c : name) {
     const auto b = static_cast<unsigned char>(c);
@@ -620,7 +573,7 @@ struct FileInspector::State {
   std::optional<Magic> magic;
   bool scanText = true;
   bool scanPdf = true;
-  Utf8Validator utf8;
+  TextCheck utf8;
   MarkupScanner markup;
   PdfNameScanner pdf;
   std::optional<FileFindings> findings;
@@ -676,7 +629,7 @@ void FileInspector::update(const char* data, std::size_t size) {
   if (!s.magic && s.head.size() >= kSniffSize) s.decideScanners();
   const auto* bytes = reinterpret_cast<const unsigned char*>(data);
   if (s.scanText) {
-    s.utf8.feed(bytes, size);
+    s.utf8.feed(std::string_view(data, size));
     s.markup.feed(bytes, size);
   }
   if (s.scanPdf) s.pdf.feed(bytes, size);

@@ -54,31 +54,7 @@ std::string bundleFileName(const core::FileRecord& file) {
   return layout::bundledFileName(file.id, file.name);
 }
 
-std::string htmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+using core::htmlEscape;
 
 std::string retentionName(const std::string& retention) {
   if (retention == "Y") return "永久";

@@ -24,31 +24,7 @@ constexpr std::string_view kSoftwareAgent = "gongkai 0.1.0";
 // A layout path ("data/items/") as BagWriter takes it: relative to data/.
 std::string inData(std::string_view path) { return std::string(path.substr(layout::kData.size())); }
 
-std::string htmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+using core::htmlEscape;
 
 std::string retentionName(const std::string& retention) {
   if (retention == "Y") return "永久";

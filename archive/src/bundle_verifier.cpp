@@ -22,6 +22,7 @@
 #include "gongkai/core/merkle.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/signed_note.h"
+#include "gongkai/core/text.h"
 
 namespace gongkai::archive {
 namespace {
@@ -931,35 +932,9 @@ class Verifier {
 };
 
 std::string jsonString(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  core::appendJsonString(out, text);
+  return out;
 }
 
 }  // namespace

@@ -4,9 +4,13 @@
 #include <cstring>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
-#include <span>
 #include <utility>
+
+#include "gongkai/core/media_types.h"
+#include "gongkai/core/text.h"
+#include "gongkai/core/zip_directory.h"
 
 namespace gongkai::archive {
 namespace {
@@ -47,74 +51,16 @@ std::uint32_t le32(std::string_view b, std::size_t at) {
   return static_cast<std::uint32_t>(le16(b, at)) | static_cast<std::uint32_t>(le16(b, at + 2))
                                                        << 16;
 }
-std::uint64_t le64(std::string_view b, std::size_t at) {
-  return static_cast<std::uint64_t>(le32(b, at)) | static_cast<std::uint64_t>(le32(b, at + 4))
-                                                       << 32;
-}
 
 bool hasAt(std::string_view b, std::size_t at, std::string_view magic) {
   return at <= b.size() && b.size() - at >= magic.size() && b.substr(at, magic.size()) == magic;
 }
-
-struct NamedFormat {
-  std::string_view key;
-  std::string_view format;
-};
-
-constexpr NamedFormat kMediaTypes[] = {
-    {"application/pdf", "pdf"},
-    {"application/ofd", "ofd"},
-    {"application/vnd.ofd", "ofd"},
-    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"},
-    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
-    {"application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"},
-    {"application/vnd.oasis.opendocument.text", "odt"},
-    {"application/vnd.oasis.opendocument.spreadsheet", "ods"},
-    {"application/vnd.oasis.opendocument.presentation", "odp"},
-    {"application/zip", "zip"},
-    {"application/x-zip-compressed", "zip"},
-    {"image/png", "png"},
-    {"image/jpeg", "jpeg"},
-    {"image/gif", "gif"},
-    {"image/tiff", "tiff"},
-    {"image/bmp", "bmp"},
-    {"image/x-ms-bmp", "bmp"},
-    {"image/webp", "webp"},
-    {"text/plain", "text"},
-    {"text/csv", "text"},
-    {"text/markdown", "text"},
-    {"application/json", "text"},
-    {"text/html", "html"},
-    {"application/xhtml+xml", "html"},
-    {"application/xml", "xml"},
-    {"text/xml", "xml"},
-    {"image/svg+xml", "xml"},
-    {"application/msword", "ole"},
-    {"application/vnd.ms-excel", "ole"},
-    {"application/vnd.ms-powerpoint", "ole"},
-};
-
-constexpr NamedFormat kExtensions[] = {
-    {"pdf", "pdf"},   {"ofd", "ofd"},   {"docx", "docx"}, {"xlsx", "xlsx"},  {"pptx", "pptx"},
-    {"odt", "odt"},   {"ods", "ods"},   {"odp", "odp"},   {"zip", "zip"},    {"png", "png"},
-    {"jpg", "jpeg"},  {"jpeg", "jpeg"}, {"gif", "gif"},   {"tif", "tiff"},   {"tiff", "tiff"},
-    {"bmp", "bmp"},   {"webp", "webp"}, {"txt", "text"},  {"csv", "text"},   {"md", "text"},
-    {"json", "text"}, {"html", "html"}, {"htm", "html"},  {"xhtml", "html"}, {"xml", "xml"},
-    {"svg", "xml"},   {"doc", "ole"},   {"xls", "ole"},   {"ppt", "ole"},
-};
 
 constexpr std::string_view kExecutableExtensions[] = {"exe", "dll", "com", "scr",   "msi",
                                                       "jar", "apk", "so",  "dylib", "lnk"};
 constexpr std::string_view kScriptExtensions[] = {"bat", "cmd", "ps1", "vbs", "vbe",
                                                   "js",  "jse", "wsf", "wsh", "hta",
                                                   "sh",  "py",  "pl",  "php", "rb"};
-
-std::string_view lookUp(std::span<const NamedFormat> table, std::string_view key) {
-  for (const NamedFormat& entry : table) {
-    if (equalsIgnoreCase(entry.key, key)) return entry.format;
-  }
-  return {};
-}
 
 // The lower-case extension of the last path segment. Trailing dots and spaces are dropped because
 // Windows drops them too, so "a.exe." still runs as an executable.
@@ -225,66 +171,21 @@ std::string_view formatOfMagic(Magic magic) {
   return "unknown";
 }
 
-// Streaming UTF-8 validation (RFC 3629: no overlongs, surrogates or code points past U+10FFFF),
-// carrying a partial sequence from one chunk to the next.
-class Utf8Validator {
+// Whether a stream can be text: well-formed UTF-8 without NUL. Checking stops at the first NUL,
+// which already rules text out.
+class TextCheck {
  public:
-  void feed(const unsigned char* p, std::size_t n) {
-    std::size_t i = 0;
-    while (i < n && !failed()) {
-      // Runs of ASCII without NUL, eight bytes at a time: most text is mostly ASCII.
-      while (pending_ == 0 && i + 8 <= n) {
-        std::uint64_t word;
-        std::memcpy(&word, p + i, 8);
-        const bool highBit = (word & 0x8080808080808080ULL) != 0;
-        const bool zeroByte = ((word - 0x0101010101010101ULL) & ~word & 0x8080808080808080ULL) != 0;
-        if (highBit || zeroByte) break;
-        i += 8;
-      }
-      if (i < n) feedByte(p[i++]);
-    }
+  void feed(std::string_view piece) {
+    if (sawNul_) return;
+    const std::size_t nul = piece.find('\0');
+    sawNul_ = nul != std::string_view::npos;
+    utf8_.feed(piece.substr(0, nul));
   }
-  bool valid() const { return !invalid_ && pending_ == 0; }
+  bool valid() const { return utf8_.valid(); }
   bool sawNul() const { return sawNul_; }
 
  private:
-  bool failed() const { return invalid_ || sawNul_; }
-  void feedByte(unsigned char b) {
-    if (pending_ > 0) {
-      if (b < low_ || b > high_) {
-        invalid_ = true;
-        return;
-      }
-      --pending_;
-      low_ = 0x80;
-      high_ = 0xBF;
-      return;
-    }
-    if (b < 0x80) {
-      if (b == 0) sawNul_ = true;
-      return;
-    }
-    low_ = 0x80;
-    high_ = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-      pending_ = 1;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      pending_ = 2;
-      if (b == 0xE0) low_ = 0xA0;   // overlong
-      if (b == 0xED) high_ = 0x9F;  // surrogates
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      pending_ = 3;
-      if (b == 0xF0) low_ = 0x90;   // overlong
-      if (b == 0xF4) high_ = 0x8F;  // past U+10FFFF
-    } else {
-      invalid_ = true;
-    }
-  }
-
-  int pending_ = 0;
-  unsigned char low_ = 0x80;
-  unsigned char high_ = 0xBF;
-  bool invalid_ = false;
+  core::Utf8StreamValidator utf8_;
   bool sawNul_ = false;
 };
 
@@ -492,12 +393,9 @@ class PdfNameScanner {
 // characters), and reports must stay valid UTF-8 and one line.
 std::string printableName(std::string_view name) {
   constexpr std::size_t kMaxLength = 200;
-  Utf8Validator utf8;
-  utf8.feed(reinterpret_cast<const unsigned char*>(name.data()), name.size());
-  const bool plain =
-      utf8.valid() && !utf8.sawNul() && std::none_of(name.begin(), name.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-      });
+  // NUL is among the control characters refused here.
+  const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+  const bool plain = core::isValidUtf8(name) && std::none_of(name.begin(), name.end(), control);
   std::string out;
   for (char c : name) {
     const auto b = static_cast<unsigned char>(c);
@@ -577,30 +475,35 @@ void noteZipEntry(ZipDirectory& dir, std::string_view name, std::uint16_t flags,
   }
 }
 
-// Reads the end-of-central-directory record (and its ZIP64 form) from `tail`, the last bytes of a
-// file of `total` bytes, and walks the central directory. Every length is checked against `tail`.
-ZipDirectory readZipDirectory(std::string_view tail, std::uint64_t total) {
-  using namespace std::string_view_literals;
-  constexpr std::size_t kEndSize = 22;
-  std::optional<std::size_t> end;
-  if (tail.size() >= kEndSize) {
-    // The record ends the file; trailing bytes past its comment are tolerated only when no
-    // record fits exactly, since a comment may itself contain the signature.
-    std::optional<std::size_t> loose;
-    const std::size_t lowest =
-        tail.size() - kEndSize > 0xFFFF ? tail.size() - kEndSize - 0xFFFF : 0;
-    for (std::size_t pos = tail.size() - kEndSize + 1; pos-- > lowest;) {
-      if (!hasAt(tail, pos, "PK\x05\x06"sv)) continue;
-      const std::size_t after = pos + kEndSize + le16(tail, pos + 20);
-      if (after == tail.size()) {
-        end = pos;
-        break;
-      }
-      if (after < tail.size() && !loose) loose = pos;
-    }
-    if (!end) end = loose;
+// The inspector's message for what the shared reader finds wrong with a directory.
+std::string unreadableMessage(core::ZipProblem problem) {
+  switch (problem) {
+    case core::ZipProblem::kZip64RecordOutOfRange:
+      return "ZIP64 目录结尾记录不在可检查范围内 (ZIP64 end of central directory record is out of "
+             "range)";
+    case core::ZipProblem::kZip64RecordDamaged:
+      return "ZIP64 目录结尾记录损坏 (ZIP64 end of central directory record is damaged)";
+    case core::ZipProblem::kDirectoryOutsideFile:
+      return "ZIP 中央目录位置超出文件范围 (ZIP central directory lies outside the file)";
+    case core::ZipProblem::kDirectoryBeforeWindow:
+      return "ZIP 中央目录过大，超出可检查的末尾 1 MiB (ZIP central directory is larger than the "
+             "last 1 MiB that can be checked)";
+    case core::ZipProblem::kEntryOverrun:
+      return "ZIP 中央目录条目越界 (ZIP central directory entry overruns the directory)";
+    case core::ZipProblem::kEntryCountMismatch:
+      return "ZIP 中央目录条目数与结尾记录不符 (ZIP central directory entry count does not match "
+             "its end record)";
+    default:  // a damaged entry or ZIP64 extra field
+      return "ZIP 中央目录条目损坏 (ZIP central directory entry is damaged)";
   }
-  if (!end) {
+}
+
+// Reads the central directory from `tail`, the last bytes of a file of `total` bytes, and notes
+// what the checks need. No entry limit: the directory must fit in the tail, which bounds the walk.
+ZipDirectory readZipDirectory(std::string_view tail, std::uint64_t total) {
+  core::ZipEndRecord end;
+  const core::ZipProblem endProblem = core::findZipEndRecord(tail, total, end);
+  if (endProblem == core::ZipProblem::kNoEndRecord) {
     ZipDirectory dir;
     dir.problemCode = "truncated";
     dir.problemMessage =
@@ -608,74 +511,17 @@ ZipDirectory readZipDirectory(std::string_view tail, std::uint64_t total) {
         "file may be truncated)";
     return dir;
   }
-
-  const std::uint64_t tailStart = total - tail.size();
-  std::uint64_t disk = le16(tail, *end + 4);
-  std::uint64_t directoryDisk = le16(tail, *end + 6);
-  std::uint64_t entries = le16(tail, *end + 10);
-  std::uint64_t directorySize = le32(tail, *end + 12);
-  std::uint64_t directoryOffset = le32(tail, *end + 16);
-  std::uint64_t directoryEnd = tailStart + *end;  // where the directory must stop
-  const bool zip64 =
-      entries == 0xFFFF || directorySize == 0xFFFFFFFF || directoryOffset == 0xFFFFFFFF;
-  if (zip64 && *end >= 20 && hasAt(tail, *end - 20, "PK\x06\x07"sv)) {
-    const std::uint64_t recordOffset = le64(tail, *end - 20 + 8);
-    constexpr std::size_t kZip64EndSize = 56;
-    if (recordOffset < tailStart || recordOffset > tailStart + *end - 20 ||
-        tailStart + *end - 20 - recordOffset < kZip64EndSize) {
-      return unreadable(
-          "ZIP64 目录结尾记录不在可检查范围内 (ZIP64 end of central directory record is out of "
-          "range)");
-    }
-    const std::size_t record = static_cast<std::size_t>(recordOffset - tailStart);
-    if (!hasAt(tail, record, "PK\x06\x06"sv)) {
-      return unreadable(
-          "ZIP64 目录结尾记录损坏 (ZIP64 end of central directory record is damaged)");
-    }
-    disk = le32(tail, record + 16);
-    directoryDisk = le32(tail, record + 20);
-    entries = le64(tail, record + 32);
-    directorySize = le64(tail, record + 40);
-    directoryOffset = le64(tail, record + 48);
-    directoryEnd = recordOffset;
+  if (endProblem != core::ZipProblem::kNone) return unreadable(unreadableMessage(endProblem));
+  if (end.multiVolume()) return unreadable("不支持分卷 ZIP (multi-volume ZIP is not supported)");
+  std::vector<core::ZipDirectoryEntry> entries;
+  const core::ZipReadLimits limits{std::numeric_limits<std::uint64_t>::max()};
+  if (const core::ZipProblem problem = core::readZipDirectory(tail, total, end, limits, entries);
+      problem != core::ZipProblem::kNone) {
+    return unreadable(unreadableMessage(problem));
   }
-  if (disk != 0 || directoryDisk != 0) {
-    return unreadable("不支持分卷 ZIP (multi-volume ZIP is not supported)");
-  }
-  if (directoryOffset > directoryEnd || directorySize > directoryEnd - directoryOffset) {
-    return unreadable("ZIP 中央目录位置超出文件范围 (ZIP central directory lies outside the file)");
-  }
-  if (directoryOffset < tailStart) {
-    return unreadable(
-        "ZIP 中央目录过大，超出可检查的末尾 1 MiB (ZIP central directory is larger than the last "
-        "1 MiB that can be checked)");
-  }
-
   ZipDirectory dir;
-  const std::string_view directory =
-      tail.substr(static_cast<std::size_t>(directoryOffset - tailStart),
-                  static_cast<std::size_t>(directorySize));
-  constexpr std::size_t kEntrySize = 46;
-  std::uint64_t seen = 0;
-  for (std::size_t pos = 0; pos < directory.size();) {
-    if (directory.size() - pos < kEntrySize || !hasAt(directory, pos, "PK\x01\x02"sv)) {
-      return unreadable("ZIP 中央目录条目损坏 (ZIP central directory entry is damaged)");
-    }
-    const std::size_t variable = std::size_t{le16(directory, pos + 28)} +
-                                 le16(directory, pos + 30) + le16(directory, pos + 32);
-    if (directory.size() - pos - kEntrySize < variable) {
-      return unreadable(
-          "ZIP 中央目录条目越界 (ZIP central directory entry overruns the directory)");
-    }
-    noteZipEntry(dir, directory.substr(pos + kEntrySize, le16(directory, pos + 28)),
-                 le16(directory, pos + 8), le16(directory, pos + 10));
-    pos += kEntrySize + variable;
-    ++seen;
-  }
-  if (seen != entries) {
-    return unreadable(
-        "ZIP 中央目录条目数与结尾记录不符 (ZIP central directory entry count does not match its "
-        "end record)");
+  for (const core::ZipDirectoryEntry& entry : entries) {
+    noteZipEntry(dir, entry.name, entry.flags, entry.method);
   }
   dir.read = true;
   return dir;
@@ -714,15 +560,7 @@ std::string_view textFormatFromHead(std::string_view head, std::string_view expe
 }  // namespace
 
 std::string_view formatForMediaType(std::string_view mediaType) {
-  const std::size_t semicolon = mediaType.find(';');
-  if (semicolon != std::string_view::npos) mediaType = mediaType.substr(0, semicolon);
-  while (!mediaType.empty() && isSpace(static_cast<unsigned char>(mediaType.front()))) {
-    mediaType.remove_prefix(1);
-  }
-  while (!mediaType.empty() && isSpace(static_cast<unsigned char>(mediaType.back()))) {
-    mediaType.remove_suffix(1);
-  }
-  return lookUp(kMediaTypes, mediaType);
+  return core::formatForMediaType(mediaType);
 }
 
 struct FileInspector::State {
@@ -735,7 +573,7 @@ struct FileInspector::State {
   std::optional<Magic> magic;
   bool scanText = true;
   bool scanPdf = true;
-  Utf8Validator utf8;
+  TextCheck utf8;
   MarkupScanner markup;
   PdfNameScanner pdf;
   std::optional<FileFindings> findings;
@@ -791,7 +629,7 @@ void FileInspector::update(const char* data, std::size_t size) {
   if (!s.magic && s.head.size() >= kSniffSize) s.decideScanners();
   const auto* bytes = reinterpret_cast<const unsigned char*>(data);
   if (s.scanText) {
-    s.utf8.feed(bytes, size);
+    s.utf8.feed(std::string_view(data, size));
     s.markup.feed(bytes, size);
   }
   if (s.scanPdf) s.pdf.feed(bytes, size);
@@ -835,7 +673,7 @@ FileFindings FileInspector::State::inspect() {
   // The expected format: the declared media type, else the extension.
   std::string_view expected = formatForMediaType(mediaType);
   const bool fromMediaType = !expected.empty();
-  if (!fromMediaType) expected = lookUp(kExtensions, extension);
+  if (!fromMediaType) expected = core::formatForExtension(extension);
 
   out.format = formatOfMagic(*magic);
   bool formatKnownForSure = true;  // false when a ZIP's directory could not be read

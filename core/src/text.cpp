@@ -1,8 +1,8 @@
 #include "gongkai/core/text.h"
 
-#include <cstring>
-
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 namespace gongkai::core {
 namespace {
@@ -41,7 +41,50 @@ std::size_t decodeOne(std::string_view text, std::size_t i, char32_t& out) {
   return length;
 }
 
+// The length of the character a lead byte starts, or 1 for a byte that starts none.
+std::size_t sequenceLength(std::uint8_t lead) {
+  if (lead >= 0xC2 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  return 1;
+}
+
+bool isContinuation(char c) { return (static_cast<std::uint8_t>(c) & 0xC0) == 0x80; }
+
+// How many bytes at the end of `piece` start a character that the piece cuts short.
+std::size_t incompleteTail(std::string_view piece) {
+  for (std::size_t back = 1; back <= 4 && back <= piece.size(); ++back) {
+    const char c = piece[piece.size() - back];
+    if (isContinuation(c)) continue;
+    return sequenceLength(static_cast<std::uint8_t>(c)) > back ? back : 0;
+  }
+  return 0;
+}
+
 }  // namespace
+
+void Utf8StreamValidator::completePending(std::string_view& piece) {
+  const std::size_t length = sequenceLength(static_cast<std::uint8_t>(pending_[0]));
+  const std::size_t take = std::min(length - pendingSize_, piece.size());
+  std::copy_n(piece.data(), take, pending_ + pendingSize_);
+  pendingSize_ += take;
+  piece.remove_prefix(take);
+  if (pendingSize_ < length) return;
+  invalid_ = firstInvalidUtf8(std::string_view(pending_, pendingSize_)) != std::string_view::npos;
+  pendingSize_ = 0;
+}
+
+void Utf8StreamValidator::feed(std::string_view piece) {
+  if (!invalid_ && pendingSize_ > 0) completePending(piece);
+  if (invalid_ || pendingSize_ > 0 || piece.empty()) return;
+  const std::size_t held = incompleteTail(piece);
+  if (firstInvalidUtf8(piece.substr(0, piece.size() - held)) != std::string_view::npos) {
+    invalid_ = true;
+    return;
+  }
+  std::copy_n(piece.data() + piece.size() - held, held, pending_);
+  pendingSize_ = held;
+}
 
 std::size_t firstInvalidUtf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
@@ -165,6 +208,52 @@ std::string csvCell(std::string_view text) {
   std::string out = "\"";
   for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
+}
+
+void appendJsonString(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t plain = 0;  // start of the run of characters copied as they are
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x20 && b != '"' && b != '\\') continue;
+    out.append(text.data() + plain, i - plain);
+    plain = i + 1;
+    switch (b) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[b >> 4]);
+        out.push_back(kHex[b & 0x0F]);
+    }
+  }
+  out.append(text.data() + plain, text.size() - plain);
+  out.push_back('"');
+}
+
+void appendHtmlEscaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+}
+
+std::string htmlEscape(std::string_view text) {
+  std::string out;
+  appendHtmlEscaped(out, text);
+  return out;
 }
 
 }  // namespace gongkai::core

@@ -9,6 +9,8 @@
 #include <system_error>
 
 #include "extract_detail.h"
+#include "gongkai/core/media_types.h"
+#include "gongkai/core/text.h"
 
 namespace gongkai::indexer {
 namespace detail {
@@ -63,28 +65,24 @@ std::string zipFormatFromHead(std::string_view head) {
   return "";
 }
 
-std::string formatFromMediaType(std::string_view mediaType) {
-  std::string type = detail::asciiLower(mediaType.substr(0, mediaType.find(';')));
-  type.erase(type.find_last_not_of(" \t") + 1);
-  if (type == "text/plain") return "text";
-  if (type == "text/html" || type == "application/xhtml+xml") return "html";
-  if (type == "application/pdf") return "pdf";
-  if (type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document") {
-    return "docx";
+// The formats extractAs reads; core's table knows more (images, spreadsheets) that have no text
+// to extract here, and those fall through to the name and to sniffing.
+std::string extractable(std::string_view format) {
+  constexpr std::string_view kExtracted[] = {"text", "html", "pdf", "docx", "odt", "ofd"};
+  for (std::string_view known : kExtracted) {
+    if (format == known) return std::string(format);
   }
-  if (type == "application/vnd.oasis.opendocument.text") return "odt";
-  if (type == "application/ofd") return "ofd";
   return "";
+}
+
+std::string formatFromMediaType(std::string_view mediaType) {
+  return extractable(core::formatForMediaType(mediaType));
 }
 
 std::string formatFromName(std::string_view fileName) {
   const std::size_t dot = fileName.rfind('.');
   if (dot == std::string_view::npos) return "";
-  const std::string ext = detail::asciiLower(fileName.substr(dot + 1));
-  if (ext == "txt" || ext == "text") return "text";
-  if (ext == "htm" || ext == "html" || ext == "xhtml") return "html";
-  if (ext == "pdf" || ext == "docx" || ext == "odt" || ext == "ofd") return ext;
-  return "";
+  return extractable(core::formatForExtension(fileName.substr(dot + 1)));
 }
 
 bool hasUtf16Bom(std::string_view head) {
@@ -98,31 +96,6 @@ bool looksLikeText(std::string_view head) {
     const auto u = static_cast<unsigned char>(c);
     return u < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B;
   });
-}
-
-// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF.
-bool isValidUtf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    const std::size_t length = c >= 0xC2 && c <= 0xDF   ? 2
-                               : c >= 0xE0 && c <= 0xEF ? 3
-                               : c >= 0xF0 && c <= 0xF4 ? 4
-                                                        : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    const auto second = static_cast<unsigned char>(text[i + 1]);
-    const unsigned char low = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
-    const unsigned char high = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-    if (second < low || second > high) return false;
-    for (std::size_t k = 2; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += length;
-  }
-  return true;
 }
 
 std::string readWholeFile(const std::string& path, const ExtractionLimits& limits) {
@@ -170,7 +143,8 @@ std::string extractAs(const std::string& format, std::string_view bytes,
 // Messages can quote libraries (libarchive's carry newlines) and file names: one line of valid
 // UTF-8, as the isolated runner's status line and JSON answers need.
 std::string cleanMessage(const std::string& message) {
-  std::string clean = isValidUtf8(message) ? message : detail::decodeCharset(message, "UTF-8");
+  std::string clean =
+      core::isValidUtf8(message) ? message : detail::decodeCharset(message, "UTF-8");
   std::replace_if(
       clean.begin(), clean.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
   return clean;
@@ -232,7 +206,7 @@ Extraction extractFile(const std::string& path, std::string_view mediaType,
     Extraction result;
     result.format = format;
     result.text = extractAs(format, bytes, limits, deadline);
-    if (!isValidUtf8(result.text)) result.text = detail::decodeCharset(result.text, "UTF-8");
+    if (!core::isValidUtf8(result.text)) result.text = detail::decodeCharset(result.text, "UTF-8");
     // Cut before trimming: trimming first could make a cut text look complete.
     result.truncated = detail::truncateUtf8(result.text, limits.max_text_bytes);
     while (!result.text.empty() && (result.text.back() == '\n' || result.text.back() == ' ')) {

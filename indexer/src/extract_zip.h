@@ -1,5 +1,5 @@
 #pragma once
-// Reading entries of a zip file (DOCX, ODT, OFD) within the extraction limits. Our own reading of
+// Reading entries of a zip file (DOCX, ODT, OFD) within the extraction limits. core's reading of
 // the central directory gives the declared sizes; libarchive inflates.
 
 #include <cstdint>

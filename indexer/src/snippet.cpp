@@ -4,6 +4,7 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "gongkai/core/text.h"
 #include "gongkai/indexer/text_normalizer.h"
 #include "search_terms.h"
 
@@ -88,29 +89,12 @@ std::vector<Span> findMatches(const NormalizedText& normalized,
   return spans;
 }
 
-void appendEscaped(std::string_view text, std::string& out) {
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\n':
-      case '\r':
-      case '\t':
-        out += ' ';
-        break;
-      default:
-        out += c;
-    }
+// One character of the snippet, escaped; line breaks and tabs become spaces, for one line.
+void appendEscaped(std::string_view character, std::string& out) {
+  if (character == "\n" || character == "\r" || character == "\t") {
+    out += ' ';
+  } else {
+    core::appendHtmlEscaped(out, character);
   }
 }
 

@@ -7,6 +7,7 @@ entries and records (a document, a draft, feedback, a catalogue item, an applica
 with a throwaway program; replace them the same way when a record format changes."""
 import io
 import os
+import struct
 import tarfile
 import zipfile
 
@@ -33,6 +34,16 @@ def zip_of(entries, stored=()):
             method = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
             z.writestr(zipfile.ZipInfo(name, (2023, 1, 6, 8, 0, 0)), content, method)
     return out.getvalue()
+
+
+def zip64(data):
+    """The same zip with a ZIP64 end record and locator before a saturated classic end record."""
+    end = len(data) - 22
+    entries, size, offset = struct.unpack("<HII", data[end + 10:end + 20])
+    record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, size, offset)
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, end, 1)
+    classic = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return data[:end] + record + locator + classic
 
 
 def docx():
@@ -212,6 +223,10 @@ def main():
         write(target, "sample.odt", odt_zip)
         write(target, "sample.ofd", ofd_zip)
     write("extract_zip", "stored.zip", zip_of([("a.txt", "x" * 40), ("b/", "")], stored=("a.txt", "b/")))
+    # zip_directory: the first byte chooses the window (0: the whole file; see the target).
+    write("zip_directory", "docx", b"\0" + docx_zip)
+    write("zip_directory", "ofd_tail", b"\x80" + ofd_zip)
+    write("zip_directory", "zip64", b"\0" + zip64(docx_zip))
     write("extract_pdf", "sample.pdf", pdf([TITLE, SENTENCE, DUTY]))
     with open(os.path.join(ROOT, "tests", "data", "extract", "encrypted.pdf"), "rb") as f:
         write("extract_pdf", "encrypted.pdf", f.read())

@@ -9,6 +9,7 @@
 
 #include "gongkai/archive/reference_code.h"
 #include "gongkai/core/audit_entry.h"
+#include "gongkai/core/media_types.h"
 #include "gongkai/core/workflow.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
@@ -404,33 +405,10 @@ core::Result<FileDownload> DocumentService::file(const Subject& subject, std::in
 }
 
 std::string guessMediaType(const std::string& fileName) {
-  static const std::pair<const char*, const char*> kTypes[] = {
-      {"pdf", "application/pdf"},
-      {"ofd", "application/ofd"},
-      {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-      {"doc", "application/msword"},
-      {"wps", "application/vnd.ms-works"},
-      {"odt", "application/vnd.oasis.opendocument.text"},
-      {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-      {"txt", "text/plain; charset=utf-8"},
-      {"html", "text/html"},
-      {"htm", "text/html"},
-      {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},
-      {"png", "image/png"},
-      {"tif", "image/tiff"},
-      {"tiff", "image/tiff"},
-      {"zip", "application/zip"},
-  };
   const auto dot = fileName.rfind('.');
   if (dot == std::string::npos) return "application/octet-stream";
-  std::string extension = fileName.substr(dot + 1);
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (const auto& [ext, type] : kTypes) {
-    if (extension == ext) return type;
-  }
-  return "application/octet-stream";
+  const std::string_view assigned = core::mediaTypeAssignedTo(fileName.substr(dot + 1));
+  return assigned.empty() ? "application/octet-stream" : std::string(assigned);
 }
 
 bool isValidMediaType(const std::string& mediaType) {

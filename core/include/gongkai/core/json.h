@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "gongkai/core/result.h"
+#include "gongkai/core/text.h"  // appendJsonString, for the strings of canonical JSON
 
 namespace gongkai::core {
 
@@ -23,10 +24,6 @@ Result<Poco::JSON::Object::Ptr> parseJsonObject(std::string_view text, int maxDe
 // minimal string escaping, numbers as ECMAScript prints them. Throws std::invalid_argument for
 // values JSON cannot hold (NaN, infinities) or types it does not know.
 std::string canonicalJson(const Poco::Dynamic::Var& value);
-
-// Appends `text` as an RFC 8785 JSON string: quotes, and escapes for '"', '\\' and control
-// characters only (\b \f \n \r \t, else \u00xx); everything else as the UTF-8 it is.
-void appendJsonString(std::string& out, std::string_view text);
 
 // ECMAScript Number::toString for a finite double, as RFC 8785 requires.
 std::string formatJsonNumber(double value);

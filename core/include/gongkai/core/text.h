@@ -13,6 +13,22 @@ std::size_t firstInvalidUtf8(std::string_view text);
 // Appends the UTF-8 encoding of a code point (the caller has checked it is one).
 void appendUtf8(std::string& out, char32_t cp);
 
+// Checks UTF-8 that arrives in pieces (a file as it streams): a character may be split between
+// two pieces. The same rules as isValidUtf8; checking stops at the first ill-formed byte.
+class Utf8StreamValidator {
+ public:
+  void feed(std::string_view piece);
+  // True when everything fed so far is well-formed and ends on a whole character.
+  bool valid() const { return !invalid_ && pendingSize_ == 0; }
+
+ private:
+  void completePending(std::string_view& piece);
+
+  char pending_[4] = {};  // the start of a character the last piece ended inside
+  std::size_t pendingSize_ = 0;
+  bool invalid_ = false;
+};
+
 // Number of code points in valid UTF-8 text.
 std::size_t codePointCount(std::string_view text);
 
@@ -34,5 +50,14 @@ std::string asciiFallback(std::string_view text);
 // A CSV cell (RFC 4180), quoted when it must be. Text a spreadsheet would run as a formula (= +
 // - @ tab or CR at the start) gets a leading apostrophe: titles and contents come from users.
 std::string csvCell(std::string_view text);
+
+// Appends `text` as an RFC 8785 JSON string: quotes, and escapes for '"', '\\' and control
+// characters only (\b \f \n \r \t, else \u00xx); everything else as the UTF-8 it is.
+void appendJsonString(std::string& out, std::string_view text);
+
+// Appends `text` with the five characters HTML gives meaning to (& < > " ') as references, so it
+// is safe in element content and in quoted attribute values.
+void appendHtmlEscaped(std::string& out, std::string_view text);
+std::string htmlEscape(std::string_view text);
 
 }  // namespace gongkai::core

@@ -20,7 +20,7 @@
 #include "gongkai/server/admin/verify_log.h"
 #include "gongkai/policies/policy_set.h"
 #include "gongkai/server/app/config.h"
-#include "gongkai/server/service/account_service.h"
+#include "gongkai/server/service/user_service.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/store/data_folder_lock.h"
 #include "gongkai/server/store/store.h"
@@ -246,10 +246,11 @@ int userAdd(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   gongkai::server::service::PolicyService policies(*store.value(), policyDir, std::move(policySet).value());
-  gongkai::server::service::AccountService accounts(*store.value(), policies, auth);
+  gongkai::server::service::UnitService units(*store.value());
+  gongkai::server::service::UserService users(*store.value(), policies, units, auth);
   gongkai::server::service::Subject cli;
   cli.id = "cli";
-  auto made = accounts.addUser(cli, name, password, {{role, unit}});
+  auto made = users.addUser(cli, name, password, {{role, unit}});
   store.value()->close();
   if (!made.ok()) {
     std::cerr << "错误 (error): " << made.error().message << "\n";

@@ -112,7 +112,7 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
 // One account per role of the workbench (demo.json's "accounts"), so whoever tries the demo can
 // sign in as an archivist, a reviewer, an inspector or a committee clerk. They share one random
 // password, printed once like the first admin's; there are no default passwords, even here.
-core::Status loadDemoAccounts(const Poco::JSON::Object& manifest, service::AccountService& accounts) {
+core::Status loadDemoAccounts(const Poco::JSON::Object& manifest, service::UserService& users) {
   const auto list = manifest.getArray("accounts");
   if (!list || list->size() == 0) return core::okStatus();
   const std::string password = core::newToken().substr(3, 20);
@@ -123,15 +123,15 @@ core::Status loadDemoAccounts(const Poco::JSON::Object& manifest, service::Accou
   for (unsigned i = 0; i < list->size(); ++i) {
     const auto account = list->getObject(i);
     const std::string username = account->getValue<std::string>("username");
-    if (accounts.user(username).ok()) continue;  // kept from an earlier start
+    if (users.user(username).ok()) continue;  // kept from an earlier start
     std::vector<store::UserRole> roles;
     const auto roleList = account->getArray("roles");
     for (unsigned k = 0; roleList && k < roleList->size(); ++k) {
       const auto role = roleList->getObject(k);
       roles.push_back({role->getValue<std::string>("role"), role->optValue<std::string>("unit", "")});
     }
-    auto made = accounts.addUser(system, username, password, roles,
-                                 account->optValue<std::string>("display_name", ""));
+    auto made = users.addUser(system, username, password, roles,
+                              account->optValue<std::string>("display_name", ""));
     if (!made.ok()) return made.error();
     names += (names.empty() ? "" : ", ") + username;
   }
@@ -144,7 +144,8 @@ core::Status loadDemoAccounts(const Poco::JSON::Object& manifest, service::Accou
 
 }  // namespace
 
-core::Result<int> loadDemoData(service::DocumentService& documents, service::AccountService& accounts,
+core::Result<int> loadDemoData(service::DocumentService& documents, service::UnitService& units,
+                               service::UserService& users,
                                service::CatalogueService& catalogue, service::FeedbackService& feedback,
                                service::RequestService& requests, const store::BlobStore& blobs,
                                const std::string& demoDir) {
@@ -171,11 +172,11 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Acc
   demo.id = "demo";
   demo.system = true;
   // The units the demo documents belong to, unless they exist already.
-  if (const auto units = manifest.value()->getArray("org_units")) {
-    for (unsigned i = 0; i < units->size(); ++i) {
-      const auto unit = units->getObject(i);
-      if (accounts.unitTree()->contains(unit->getValue<std::string>("code"))) continue;
-      auto made = accounts.createUnit(demo, unit);
+  if (const auto unitList = manifest.value()->getArray("org_units")) {
+    for (unsigned i = 0; i < unitList->size(); ++i) {
+      const auto unit = unitList->getObject(i);
+      if (units.unitTree()->contains(unit->getValue<std::string>("code"))) continue;
+      auto made = units.createUnit(demo, unit);
       if (!made.ok()) return made.error();
     }
   }
@@ -234,7 +235,7 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Acc
       !loaded.ok()) {
     return loaded.error();
   }
-  if (auto made = loadDemoAccounts(*manifest.value(), accounts); !made.ok()) return made.error();
+  if (auto made = loadDemoAccounts(*manifest.value(), users); !made.ok()) return made.error();
   return created;
 }
 

@@ -79,14 +79,14 @@ Poco::Logger& setUpAccessLog(const ServerConfig& config) {
 
 // With no account at all, makes `admin` with a random password and prints it once: there are no
 // default passwords, and `gongkai user add` is the other way in.
-core::Status createFirstAdmin(service::AccountService& accounts) {
-  auto none = accounts.noUsers();
+core::Status createFirstAdmin(service::UserService& users) {
+  auto none = users.noUsers();
   if (!none.ok()) return none.error();
   if (!none.value()) return core::okStatus();
   const std::string password = core::newToken().substr(3, 20);
   service::Subject system;
   system.id = "system";
-  auto made = accounts.addUser(system, "admin", password, {{"admin", ""}});
+  auto made = users.addUser(system, "admin", password, {{"admin", ""}});
   if (!made.ok()) return made.error();
   std::cout << "首次启动：已创建管理员账户 admin，一次性密码 (first start: account admin, password): "
             << password << "\n请登录后立即修改密码 (change it after signing in: POST /api/v1/auth/password)"
@@ -224,12 +224,15 @@ int ServerApp::main(const std::vector<std::string>&) {
   if (config.pbkdf2_iterations < core::kDefaultPbkdf2Iterations) {
     log.warning("gongkai.auth.pbkdf2_iterations is below OWASP's 600000: for tests only");
   }
-  service::AccountService accounts(store, policyService, auth);
-  if (auto created = createFirstAdmin(accounts); !created.ok()) {
+  service::UnitService units(store);
+  service::UserService users(store, policyService, units, auth);
+  service::TokenService tokens(store, auth);
+  service::SignInService signIn(store, users, tokens, auth);
+  if (auto created = createFirstAdmin(users); !created.ok()) {
     std::cerr << "无法创建管理员账户 (cannot create the first admin): " << created.error().message << std::endl;
     return kExitUnavailable;
   }
-  const auto unitExists = [&accounts](const std::string& unit) { return accounts.unitTree()->contains(unit); };
+  const auto unitExists = [&units](const std::string& unit) { return units.unitTree()->contains(unit); };
   service::CatalogueService catalogue(store, categories, unitExists);
   service::DocumentService::Checks checks;
   checks.unit_exists = unitExists;
@@ -239,8 +242,8 @@ int ServerApp::main(const std::vector<std::string>&) {
     if (!item.ok()) return std::nullopt;
     return item.value().org_unit;
   };
-  const service::AuthorizerSource authorizer = [&policyService, &accounts] {
-    return policies::Authorizer(policyService.engine(), accounts.unitTree());
+  const service::AuthorizerSource authorizer = [&policyService, &units] {
+    return policies::Authorizer(policyService.engine(), units.unitTree());
   };
   service::DocumentService documents(store, categories, authorizer, std::move(checks));
   service::AuditService audit(store);
@@ -280,7 +283,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   service::SubmissionLimiter publicSubmissions(config.feedback_submissions_per_hour, core::nowUtc);
   service::FeedbackService feedback(
       store, policyService, authorizer, unitExists,
-      [&accounts](const std::string& username) { return accounts.user(username).ok(); },
+      [&users](const std::string& username) { return users.user(username).ok(); },
       publicSubmissions);
   service::RequestService requests(store, policyService, authorizer, unitExists,
                                    publicSubmissions);
@@ -288,7 +291,7 @@ int ServerApp::main(const std::vector<std::string>&) {
                                  authorizer);
 
   if (config.demo) {
-    auto loaded = loadDemoData(documents, accounts, catalogue, feedback, requests, store.blobs(),
+    auto loaded = loadDemoData(documents, units, users, catalogue, feedback, requests, store.blobs(),
                                config.demo_dir);
     if (!loaded.ok()) {
       std::cerr << "示例数据载入失败 (demo data failed): " << loaded.error().message << std::endl;
@@ -300,7 +303,7 @@ int ServerApp::main(const std::vector<std::string>&) {
     }
   }
 
-  const service::DownloadTickets tickets(accounts);
+  const service::DownloadTickets tickets(tokens);
   Poco::Logger& access = setUpAccessLog(config);
   http::ApiOptions options;
   options.max_json_bytes = config.max_json_bytes;
@@ -317,13 +320,13 @@ int ServerApp::main(const std::vector<std::string>&) {
     return body;
   };
   const http::Router router = http::buildRouter(
-      http::Services{documents, audit, checkpoints, search, accounts, policyService, catalogue,
-                     archives, jobs, feedback, requests, reports, tickets, store.blobs(), categories,
-                     authorizer},
+      http::Services{documents, audit, checkpoints, search, units, users, signIn, tokens,
+                     policyService, catalogue, archives, jobs, feedback, requests, reports,
+                     tickets, store.blobs(), categories, authorizer},
       options);
   Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(
-      router, [&accounts](const std::string& token, const std::string& address) {
-        return accounts.authenticate(token, address);
+      router, [&tokens](const std::string& token, const std::string& address) {
+        return tokens.authenticate(token, address);
       },
       access, log,
       [&tickets](const std::string& ticket, const std::string& path, const std::string& address) {

@@ -45,7 +45,11 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
                                        options.max_files_per_request});
   addAuditRoutes(router, services.audit, services.checkpoints, *access);
   addSearchRoutes(router, services.search, services.categories, *access);
-  addAccountRoutes(router, services.accounts, services.policies, *access);
+  addSignInRoutes(router, services.signIn, services.tokens, services.users, services.policies,
+                  *access);
+  addUserRoutes(router, services.users, *access);
+  addUnitRoutes(router, services.units, *access);
+  addPolicyRoutes(router, services.policies, services.users, services.units, *access);
   addProcedureRoutes(router, services.catalogue, services.documents, services.policies,
                      services.categories, *access);
   addArchiveRoutes(router, services.archives, services.jobs, *access);

@@ -39,7 +39,7 @@ bool parseInt(std::string_view text, std::int64_t& out) {
 
 }  // namespace
 
-DownloadTickets::DownloadTickets(AccountService& accounts) : accounts_(accounts) {
+DownloadTickets::DownloadTickets(TokenService& tokens) : tokens_(tokens) {
   if (RAND_bytes(key_.data(), static_cast<int>(key_.size())) != 1) {
     throw std::runtime_error("RAND_bytes failed for the download ticket key");
   }
@@ -97,7 +97,7 @@ core::Result<Subject> DownloadTickets::authenticate(const std::string& ticket,
   }
   if (expiresAt < unixSeconds(core::nowUtc())) return badTicket();
   // The session must still be good: not revoked, not expired, its account not disabled.
-  auto subject = accounts_.authenticateSession(tokenId, address);
+  auto subject = tokens_.authenticateSession(tokenId, address);
   if (!subject.ok()) return badTicket();
   return subject;
 }

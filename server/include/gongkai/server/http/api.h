@@ -7,7 +7,6 @@
 #include <string>
 
 #include "gongkai/server/http/router.h"
-#include "gongkai/server/service/account_service.h"
 #include "gongkai/server/service/archive_service.h"
 #include "gongkai/server/service/feedback_service.h"
 #include "gongkai/server/service/job_service.h"
@@ -17,6 +16,10 @@
 #include "gongkai/server/service/catalogue_service.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/search_service.h"
+#include "gongkai/server/service/sign_in_service.h"
+#include "gongkai/server/service/token_service.h"
+#include "gongkai/server/service/unit_service.h"
+#include "gongkai/server/service/user_service.h"
 #include "gongkai/server/service/checkpoint_service.h"
 #include "gongkai/server/service/document_service.h"
 #include "gongkai/server/service/download_tickets.h"
@@ -38,7 +41,10 @@ struct Services {
   service::AuditService& audit;
   service::CheckpointService& checkpoints;
   service::SearchService& search;
-  service::AccountService& accounts;
+  service::UnitService& units;
+  service::UserService& users;
+  service::SignInService& signIn;
+  service::TokenService& tokens;
   service::PolicyService& policies;
   service::CatalogueService& catalogue;
   service::ArchiveService& archives;

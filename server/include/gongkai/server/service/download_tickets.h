@@ -6,7 +6,7 @@
 
 #include "gongkai/core/result.h"
 #include "gongkai/core/time.h"
-#include "gongkai/server/service/account_service.h"
+#include "gongkai/server/service/token_service.h"
 #include "gongkai/server/service/subject.h"
 
 namespace gongkai::server::service {
@@ -21,7 +21,7 @@ class DownloadTickets {
  public:
   static constexpr std::chrono::seconds kLifetime{60};
 
-  explicit DownloadTickets(AccountService& accounts);
+  explicit DownloadTickets(TokenService& tokens);
 
   struct Ticket {
     std::string value;
@@ -37,7 +37,7 @@ class DownloadTickets {
  private:
   std::string mac(std::int64_t tokenId, std::int64_t expires, const std::string& path) const;
 
-  AccountService& accounts_;
+  TokenService& tokens_;
   std::array<unsigned char, 32> key_{};
 };
 

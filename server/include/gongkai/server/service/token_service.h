@@ -1,0 +1,62 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gongkai/core/result.h"
+#include "gongkai/server/service/auth_options.h"
+#include "gongkai/server/service/subject.h"
+#include "gongkai/server/store/account_repository.h"
+#include "gongkai/server/store/store.h"
+
+namespace gongkai::server::service {
+
+// A new bearer token, shown once.
+struct IssuedToken {
+  std::string token;
+  std::int64_t token_id = 0;
+  std::string expires_at;
+  store::UserRecord user;
+};
+
+// Bearer tokens, sessions and API tokens alike: which account a token stands for, and making,
+// listing and revoking them. Only a token's digest is stored. Every new or revoked token is an
+// audit entry. Thread-safe.
+class TokenService {
+ public:
+  TokenService(store::Store& store, AuthOptions options);
+
+  // The principal a bearer token stands for; kUnauthenticated when it is malformed, unknown,
+  // expired or revoked, or its account is disabled.
+  core::Result<Subject> authenticate(const std::string& token, const std::string& address);
+  // The same for a token known by its id (a download ticket names its session so).
+  core::Result<Subject> authenticateSession(std::int64_t tokenId, const std::string& address);
+
+  // An API token for `username` (the caller's own unless given), valid for `days`.
+  core::Result<IssuedToken> createApiToken(const Subject& subject, const std::string& username,
+                                           const std::string& name, int days);
+  core::Result<std::vector<store::TokenRecord>> tokens(const std::string& username);
+  // Revokes a token of `ownerId` (the caller's own, or anyone's for an admin: checked above).
+  core::Status revokeToken(const Subject& subject, std::int64_t tokenId,
+                           std::optional<std::int64_t> ownerId);
+
+  // Stores, inside `tx`, a new token of `kind` ("session" or "api") for `user`, valid for
+  // `lifetime`; the caller audits it.
+  static IssuedToken issue(store::Transaction& tx, const store::UserRecord& user,
+                           const std::string& kind, const std::string& name,
+                           std::chrono::seconds lifetime);
+
+ private:
+  // The subject a token record stands for, when it is still good.
+  core::Result<Subject> subjectOf(store::ReadSession& rs,
+                                  const std::optional<store::TokenRecord>& record,
+                                  const std::string& address);
+
+  store::Store& store_;
+  AuthOptions options_;
+};
+
+}  // namespace gongkai::server::service

@@ -1,0 +1,76 @@
+// The organisation units, over HTTP.
+
+#include <Poco/JSON/Object.h>
+
+#include "accounts_api.h"
+
+namespace gongkai::server::http {
+namespace {
+
+using Poco::JSON::Object;
+using Poco::Net::HTTPResponse;
+
+Object::Ptr unitJson(const store::OrgUnit& unit) {
+  Object::Ptr out = new Object;
+  out->set("code", unit.code);
+  out->set("name", unit.name);
+  if (unit.parent_code.empty()) {
+    out->set("parent", Poco::Dynamic::Var());
+  } else {
+    out->set("parent", unit.parent_code);
+  }
+  out->set("created_at", unit.created_at);
+  return out;
+}
+
+class UnitRoutes {
+ public:
+  UnitRoutes(service::UnitService& units, const Access& access) : units_(units), access_(access) {}
+
+  static void addTo(const std::shared_ptr<UnitRoutes>& self, Router& router) {
+    const Access& access = self->access_;
+    const std::string units = "/api/v1/org-units";
+    router.add("GET", units, [self](Exchange& ex) { self->listUnits(ex); });
+    router.add("POST", units,
+               access.guarded("units.manage", [self](Exchange& ex) { self->createUnit(ex); }));
+    router.add("PATCH", units + "/{code}",
+               access.guarded("units.manage", [self](Exchange& ex) { self->patchUnit(ex); }));
+  }
+
+ private:
+  void listUnits(Exchange& ex) {
+    auto units = units_.units();
+    if (!units.ok()) return ex.sendProblem(units.error());
+    Object::Ptr body = new Object;
+    body->set("org_units", jsonArrayOf(units.value(), &unitJson));
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  void createUnit(Exchange& ex) {
+    auto body = ex.readJsonObject(kMaxAccountBodyBytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
+    auto made = units_.createUnit(ex.subject, body.value());
+    if (!made.ok()) return ex.sendProblem(made.error());
+    ex.response.set("Location", "/api/v1/org-units/" + made.value().code);
+    ex.sendJson(HTTPResponse::HTTP_CREATED, unitJson(made.value()));
+  }
+
+  void patchUnit(Exchange& ex) {
+    auto body = ex.readJsonObject(kMaxAccountBodyBytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
+    auto updated = units_.updateUnit(ex.subject, ex.params["code"], body.value());
+    if (!updated.ok()) return ex.sendProblem(updated.error());
+    ex.sendJson(HTTPResponse::HTTP_OK, unitJson(updated.value()));
+  }
+
+  service::UnitService& units_;
+  const Access& access_;
+};
+
+}  // namespace
+
+void addUnitRoutes(Router& router, service::UnitService& units, const Access& access) {
+  UnitRoutes::addTo(std::make_shared<UnitRoutes>(units, access), router);
+}
+
+}  // namespace gongkai::server::http

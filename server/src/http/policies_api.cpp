@@ -1,0 +1,157 @@
+// The policy in force, over HTTP.
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+
+#include "accounts_api.h"
+
+namespace gongkai::server::http {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using Poco::Net::HTTPResponse;
+
+template <typename Strings>
+Array::Ptr stringArray(const Strings& strings) {
+  Array::Ptr out = new Array;
+  for (const auto& text : strings) out->add(text);
+  return out;
+}
+
+class PolicyRoutes {
+ public:
+  PolicyRoutes(service::PolicyService& policies, service::UserService& users,
+               const service::UnitService& units, const Access& access)
+      : policies_(policies), users_(users), units_(units), access_(access) {}
+
+  static void addTo(const std::shared_ptr<PolicyRoutes>& self, Router& router) {
+    const Access& access = self->access_;
+    router.add("GET", "/api/v1/policies",
+               access.guarded("policies.read", [self](Exchange& ex) { self->showPolicies(ex); }));
+    router.add("GET", "/api/v1/policies/explain",
+               access.guarded("policies.read", [self](Exchange& ex) { self->explain(ex); }));
+    router.add(
+        "POST", "/api/v1/policies/reload",
+        access.guarded("policies.reload", [self](Exchange& ex) { self->reloadPolicies(ex); }));
+  }
+
+ private:
+  void showPolicies(Exchange& ex) {
+    const auto engine = policies_.engine();
+    const policies::PolicySet& set = engine->policies();
+    Object::Ptr body = new Object;
+    body->set("folder", set.folder);
+    body->set("digest", service::policyDigest(set.folder));
+    Object::Ptr roles = new Object;
+    for (const auto& [code, role] : set.roles) {
+      Object::Ptr item = new Object;
+      item->set("name", role.name);
+      item->set("unit_bound", role.unit_bound);
+      item->set("permissions", stringArray(role.permissions));
+      roles->set(code, item);
+    }
+    body->set("roles", roles);
+    Array::Ptr rules = new Array;
+    for (const auto& rule : set.visibility) {
+      Object::Ptr item = new Object;
+      item->set("roles", stringArray(rule.roles));
+      item->set("scopes", stringArray(rule.scopes));
+      item->set("statuses", stringArray(rule.statuses));
+      item->set("units", rule.units_own ? "own" : "any");
+      rules->add(item);
+    }
+    body->set("visibility", rules);
+    Array::Ptr categories = new Array;
+    for (const auto& category : set.categories.all()) {
+      Object::Ptr item = new Object;
+      item->set("code", category.code);
+      item->set("name", category.name);
+      item->set("default_retention", category.default_retention);
+      item->set("items", stringArray(category.items));
+      categories->add(item);
+    }
+    body->set("categories", categories);
+    Object::Ptr archive = new Object;
+    archive->set("fonds_code", set.archive.fonds_code);
+    archive->set("reference_code_pattern", set.archive.reference_code_pattern);
+    archive->set("bundle_contents", set.archive.bundle_contents);
+    body->set("archive", archive);
+    const auto& limits = set.time_limits;
+    Object::Ptr timeLimits = new Object;
+    timeLimits->set("feedback_working_days", limits.feedback_working_days);
+    timeLimits->set("feedback_extension_working_days", limits.feedback_extension_working_days);
+    timeLimits->set("request_acknowledge_working_days", limits.request_acknowledge_working_days);
+    timeLimits->set("request_working_days", limits.request_working_days);
+    timeLimits->set("request_extension_working_days", limits.request_extension_working_days);
+    timeLimits->set("due_soon_working_days", limits.due_soon_working_days);
+    timeLimits->set("refusal_reasons", stringArray(limits.refusal_reasons));
+    body->set("time_limits", timeLimits);
+    Object::Ptr calendar = new Object;
+    calendar->set("first_year", set.calendar.firstYear());
+    calendar->set("last_year", set.calendar.lastYear());
+    body->set("calendar", calendar);
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  // Why the caller (or, for users.manage, ?username=) may or may not do ?permission=: the roles
+  // consulted and which of them grant it.
+  void explain(Exchange& ex) {
+    const std::string permission = ex.queryValue("permission").value_or("");
+    const bool known =
+        std::find(std::begin(policies::kPermissions), std::end(policies::kPermissions),
+                  permission) != std::end(policies::kPermissions);
+    if (!known) {
+      Error error = Error::make(ErrorCode::kInvalidArgument, "unknown_permission",
+                                "没有这项权限 (no such permission): " + permission);
+      error.fields.push_back({"permission", "unknown_permission", error.message});
+      return ex.sendProblem(error);
+    }
+    policies::Principal principal = ex.subject.principal;
+    const std::string username = ex.queryValue("username").value_or(ex.subject.id);
+    if (username != ex.subject.id) {
+      if (auto ok = access_.require(ex, "users.manage"); !ok.ok())
+        return ex.sendProblem(ok.error());
+      auto user = users_.user(username);
+      if (!user.ok()) return ex.sendProblem(user.error());
+      principal = policies::Principal{user.value().id, user.value().username, {}};
+      for (const auto& role : user.value().roles)
+        principal.grants.push_back({role.role, role.unit});
+    }
+    const auto engine = policies_.engine();
+    Object::Ptr body = new Object;
+    body->set("username", username);
+    body->set("permission", permission);
+    body->set("allowed", engine->may(principal, permission));
+    body->set("explanation",
+              engine->explain(principal, permission, std::nullopt, *units_.unitTree()));
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  void reloadPolicies(Exchange& ex) {
+    if (auto reloaded = policies_.reload(ex.subject); !reloaded.ok())
+      return ex.sendProblem(reloaded.error());
+    Object::Ptr body = new Object;
+    body->set("status", "reloaded");
+    body->set("digest", service::policyDigest(policies_.folder()));
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  service::PolicyService& policies_;
+  service::UserService& users_;
+  const service::UnitService& units_;
+  const Access& access_;
+};
+
+}  // namespace
+
+void addPolicyRoutes(Router& router, service::PolicyService& policies, service::UserService& users,
+                     const service::UnitService& units, const Access& access) {
+  PolicyRoutes::addTo(std::make_shared<PolicyRoutes>(policies, users, units, access), router);
+}
+
+}  // namespace gongkai::server::http

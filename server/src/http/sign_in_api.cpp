@@ -1,0 +1,215 @@
+// Signing in and out, the caller's own account, and bearer tokens, over HTTP.
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include "accounts_api.h"
+
+namespace gongkai::server::http {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using Poco::Net::HTTPResponse;
+
+std::string stringField(const Object::Ptr& body, const std::string& name) {
+  return body->has(name) && body->get(name).isString() ? body->getValue<std::string>(name) : "";
+}
+
+Object::Ptr tokenJson(const store::TokenRecord& token) {
+  Object::Ptr out = new Object;
+  out->set("id", static_cast<Poco::Int64>(token.id));
+  out->set("kind", token.kind);
+  out->set("name", token.name);
+  out->set("created_at", token.created_at);
+  out->set("expires_at", token.expires_at);
+  if (token.revoked_at.empty()) {
+    out->set("revoked_at", Poco::Dynamic::Var());
+  } else {
+    out->set("revoked_at", token.revoked_at);
+  }
+  return out;
+}
+
+Object::Ptr issuedJson(const service::IssuedToken& issued) {
+  Object::Ptr out = new Object;
+  out->set("token", issued.token);
+  out->set("token_type", "Bearer");
+  out->set("token_id", static_cast<Poco::Int64>(issued.token_id));
+  out->set("expires_at", issued.expires_at);
+  out->set("user", service::UserService::userJson(issued.user));
+  return out;
+}
+
+void sendNoContent(Exchange& ex) {
+  ex.response.setStatusAndReason(HTTPResponse::HTTP_NO_CONTENT);
+  ex.response.setContentLength(0);
+  ex.response.send().flush();
+}
+
+class SignInRoutes {
+ public:
+  SignInRoutes(service::SignInService& signIn, service::TokenService& tokens,
+               service::UserService& users, service::PolicyService& policies, const Access& access)
+      : signIn_(signIn), tokens_(tokens), users_(users), policies_(policies), access_(access) {}
+
+  static void addTo(const std::shared_ptr<SignInRoutes>& self, Router& router) {
+    const std::string auth = "/api/v1/auth";
+    router.add("POST", auth + "/login", [self](Exchange& ex) { self->login(ex); });
+    router.add("POST", auth + "/logout", [self](Exchange& ex) { self->logout(ex); });
+    router.add("GET", auth + "/me", [self](Exchange& ex) { self->me(ex); });
+    router.add("POST", auth + "/password", [self](Exchange& ex) { self->changePassword(ex); });
+    router.add("GET", auth + "/tokens", [self](Exchange& ex) { self->listTokens(ex); });
+    router.add("POST", auth + "/tokens", [self](Exchange& ex) { self->createToken(ex); });
+    router.add("DELETE", auth + "/tokens/{id}", [self](Exchange& ex) { self->revokeToken(ex); });
+  }
+
+ private:
+  core::Status signedIn(const Exchange& ex) const {
+    if (!ex.subject.principal.anonymous()) return core::okStatus();
+    return Error::make(ErrorCode::kUnauthenticated, "authentication_required",
+                       "请先登录 (sign in first)");
+  }
+
+  void login(Exchange& ex) {
+    auto body = ex.readJsonObject(kMaxAccountBodyBytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
+    const std::string username = stringField(body.value(), "username");
+    const std::string password = stringField(body.value(), "password");
+    if (username.empty() || password.empty()) {
+      Error error = Error::make(ErrorCode::kInvalidArgument, "missing_credentials",
+                                "请提供用户名和密码 (username and password are required)");
+      if (username.empty())
+        error.fields.push_back({"username", "missing_field", "缺少用户名 (username missing)"});
+      if (password.empty())
+        error.fields.push_back({"password", "missing_field", "缺少密码 (password missing)"});
+      return ex.sendProblem(error);
+    }
+    auto outcome = signIn_.login(ex.subject.address, username, password);
+    if (auto* refusal = std::get_if<service::LoginRefusal>(&outcome)) {
+      if (refusal->retry_after_seconds > 0) {
+        ex.response.set("Retry-After", std::to_string(refusal->retry_after_seconds));
+      }
+      return ex.sendProblem(refusal->error);
+    }
+    ex.response.set("Cache-Control", "no-store");
+    ex.sendJson(HTTPResponse::HTTP_OK, issuedJson(std::get<service::IssuedToken>(outcome)));
+  }
+
+  void logout(Exchange& ex) {
+    if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
+    if (auto done = signIn_.logout(ex.subject); !done.ok()) return ex.sendProblem(done.error());
+    sendNoContent(ex);
+  }
+
+  void me(Exchange& ex) {
+    if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
+    auto user = users_.user(ex.subject.id);
+    if (!user.ok()) return ex.sendProblem(user.error());
+    Object::Ptr body = service::UserService::userJson(user.value());
+    Array::Ptr permissions = new Array;
+    const auto engine = policies_.engine();
+    for (const auto permission : policies::kPermissions) {
+      if (engine->may(ex.subject.principal, permission)) permissions->add(std::string(permission));
+    }
+    body->set("permissions", permissions);
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  void changePassword(Exchange& ex) {
+    if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
+    auto body = ex.readJsonObject(kMaxAccountBodyBytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
+    auto changed =
+        signIn_.changeOwnPassword(ex.subject, stringField(body.value(), "current_password"),
+                                  stringField(body.value(), "new_password"));
+    if (!changed.ok()) return ex.sendProblem(changed.error());
+    sendNoContent(ex);
+  }
+
+  // The account a token request is about: the caller's own, or (for users.manage) ?username=.
+  core::Result<std::string> tokenOwner(const Exchange& ex, const std::string& asked) {
+    if (auto ok = signedIn(ex); !ok.ok()) return ok.error();
+    if (asked.empty() || asked == ex.subject.id) return ex.subject.id;
+    if (auto ok = access_.require(ex, "users.manage"); !ok.ok()) return ok.error();
+    return asked;
+  }
+
+  void listTokens(Exchange& ex) {
+    auto owner = tokenOwner(ex, ex.queryValue("username").value_or(""));
+    if (!owner.ok()) return ex.sendProblem(owner.error());
+    auto tokens = tokens_.tokens(owner.value());
+    if (!tokens.ok()) return ex.sendProblem(tokens.error());
+    Object::Ptr body = new Object;
+    body->set("username", owner.value());
+    body->set("tokens", jsonArrayOf(tokens.value(), &tokenJson));
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  void createToken(Exchange& ex) {
+    if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
+    auto body = ex.readJsonObject(kMaxAccountBodyBytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
+    // A token acts as its account, so each account makes its own: an admin who needs one for a
+    // script makes a service account rather than a token in someone else's name.
+    const std::string asked = stringField(body.value(), "username");
+    if (!asked.empty() && asked != ex.subject.id) {
+      return ex.sendProblem(
+          Error::make(ErrorCode::kForbidden, "token_for_other_user",
+                      "令牌只能为自己的账户创建 (tokens are made by their own account)"));
+    }
+    int days = 365;
+    if (body.value()->has("expires_in_days")) {
+      const auto value = body.value()->get("expires_in_days");
+      Poco::Int64 wide = -1;
+      try {
+        if (value.isInteger() && !value.isBoolean()) wide = value.convert<Poco::Int64>();
+      } catch (const Poco::Exception&) {
+        wide = -1;  // beyond 64 bits signed: out of range below
+      }
+      if (!value.isInteger() || value.isBoolean()) {
+        Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_lifetime",
+                                  "有效期须为整数天 (days must be an integer)");
+        error.fields.push_back({"expires_in_days", "invalid_type", error.message});
+        return ex.sendProblem(error);
+      }
+      days = wide < 0 || wide > 100000 ? -1 : static_cast<int>(wide);
+    }
+    auto issued =
+        tokens_.createApiToken(ex.subject, ex.subject.id, stringField(body.value(), "name"), days);
+    if (!issued.ok()) return ex.sendProblem(issued.error());
+    ex.response.set("Cache-Control", "no-store");
+    ex.sendJson(HTTPResponse::HTTP_CREATED, issuedJson(issued.value()));
+  }
+
+  void revokeToken(Exchange& ex) {
+    if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    // Anyone may revoke their own tokens; users.manage may revoke anyone's.
+    std::optional<std::int64_t> owner = ex.subject.principal.user_id;
+    if (access_.require(ex, "users.manage").ok()) owner.reset();
+    auto revoked = tokens_.revokeToken(ex.subject, id.value(), owner);
+    if (!revoked.ok()) return ex.sendProblem(revoked.error());
+    sendNoContent(ex);
+  }
+
+  service::SignInService& signIn_;
+  service::TokenService& tokens_;
+  service::UserService& users_;
+  service::PolicyService& policies_;
+  const Access& access_;
+};
+
+}  // namespace
+
+void addSignInRoutes(Router& router, service::SignInService& signIn, service::TokenService& tokens,
+                     service::UserService& users, service::PolicyService& policies,
+                     const Access& access) {
+  SignInRoutes::addTo(std::make_shared<SignInRoutes>(signIn, tokens, users, policies, access),
+                      router);
+}
+
+}  // namespace gongkai::server::http

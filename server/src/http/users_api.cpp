@@ -1,0 +1,76 @@
+// Accounts and their roles, over HTTP.
+
+#include <Poco/JSON/Object.h>
+
+#include "accounts_api.h"
+
+namespace gongkai::server::http {
+namespace {
+
+using Poco::JSON::Object;
+using Poco::Net::HTTPResponse;
+
+class UserRoutes {
+ public:
+  UserRoutes(service::UserService& users, const Access& access) : users_(users), access_(access) {}
+
+  static void addTo(const std::shared_ptr<UserRoutes>& self, Router& router) {
+    const Access& access = self->access_;
+    const std::string users = "/api/v1/users";
+    router.add("GET", users,
+               access.guarded("users.manage", [self](Exchange& ex) { self->listUsers(ex); }));
+    router.add("POST", users,
+               access.guarded("users.manage", [self](Exchange& ex) { self->createUser(ex); }));
+    router.add("GET", users + "/{username}", [self](Exchange& ex) { self->getUser(ex); });
+    router.add("PATCH", users + "/{username}",
+               access.guarded("users.manage", [self](Exchange& ex) { self->patchUser(ex); }));
+  }
+
+ private:
+  void listUsers(Exchange& ex) {
+    auto users = users_.users();
+    if (!users.ok()) return ex.sendProblem(users.error());
+    Object::Ptr body = new Object;
+    body->set("users", jsonArrayOf(users.value(), &service::UserService::userJson));
+    ex.sendJson(HTTPResponse::HTTP_OK, body);
+  }
+
+  void createUser(Exchange& ex) {
+    auto body = ex.readJsonObject(kMaxAccountBodyBytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
+    auto made = users_.createUser(ex.subject, body.value());
+    if (!made.ok()) return ex.sendProblem(made.error());
+    ex.response.set("Location", "/api/v1/users/" + made.value().username);
+    ex.sendJson(HTTPResponse::HTTP_CREATED, service::UserService::userJson(made.value()));
+  }
+
+  void getUser(Exchange& ex) {
+    const std::string username = ex.params["username"];
+    if (username != ex.subject.id) {
+      if (auto ok = access_.require(ex, "users.manage"); !ok.ok())
+        return ex.sendProblem(ok.error());
+    }
+    auto user = users_.user(username);
+    if (!user.ok()) return ex.sendProblem(user.error());
+    ex.sendJson(HTTPResponse::HTTP_OK, service::UserService::userJson(user.value()));
+  }
+
+  void patchUser(Exchange& ex) {
+    auto body = ex.readJsonObject(kMaxAccountBodyBytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
+    auto updated = users_.updateUser(ex.subject, ex.params["username"], body.value());
+    if (!updated.ok()) return ex.sendProblem(updated.error());
+    ex.sendJson(HTTPResponse::HTTP_OK, service::UserService::userJson(updated.value()));
+  }
+
+  service::UserService& users_;
+  const Access& access_;
+};
+
+}  // namespace
+
+void addUserRoutes(Router& router, service::UserService& users, const Access& access) {
+  UserRoutes::addTo(std::make_shared<UserRoutes>(users, access), router);
+}
+
+}  // namespace gongkai::server::http

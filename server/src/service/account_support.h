@@ -1,0 +1,53 @@
+// What the unit, user, sign-in and token services share: their error answers, how a JSON body's
+// members are read, and how their changes are audited. Private to those services.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <cstddef>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gongkai/core/result.h"
+#include "gongkai/server/service/subject.h"
+
+namespace gongkai::server::store {
+class Transaction;
+}
+
+namespace gongkai::server::service::account_support {
+
+inline constexpr std::size_t kMaxNameBytes = 200;
+
+// A unit, user, display or token name: 1-200 bytes of UTF-8.
+bool isValidName(const std::string& name);
+
+// kInvalidArgument about one field.
+core::Error invalid(const std::string& reason, const std::string& field,
+                    const std::string& message);
+// kInvalidArgument carrying every field error at once.
+core::Error withFields(const std::string& reason, const std::string& message,
+                       std::vector<core::FieldError> errors);
+core::Error userNotFound(const std::string& username);
+// The same answer for a wrong password, an unknown name and a disabled account.
+core::Error badCredentials();
+core::Error badToken();
+
+// The string member `name` of `body`, if present; a field error when it is not a string.
+std::optional<std::string> optionalString(const Poco::JSON::Object::Ptr& body,
+                                          const std::string& name,
+                                          std::vector<core::FieldError>& errors);
+// A field error for each member of `json` not among `allowed`: typos must not pass silently.
+void refuseUnknownFields(const Poco::JSON::Object::Ptr& json,
+                         std::initializer_list<std::string_view> allowed,
+                         std::vector<core::FieldError>& errors);
+
+// Appends an audit entry whose content hash is that of `record`'s canonical JSON.
+void audit(store::Transaction& tx, const Subject& subject, const std::string& action,
+           const std::string& objectType, const std::string& objectId,
+           const Poco::JSON::Object::Ptr& record);
+
+}  // namespace gongkai::server::service::account_support

@@ -1,0 +1,156 @@
+#include "gongkai/server/service/unit_service.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "account_support.h"
+#include "gongkai/core/time.h"
+#include "gongkai/server/store/storage_error.h"
+
+namespace gongkai::server::service {
+namespace {
+
+using account_support::audit;
+using account_support::invalid;
+using account_support::isValidName;
+using account_support::optionalString;
+using account_support::refuseUnknownFields;
+using account_support::withFields;
+using core::Error;
+using core::ErrorCode;
+using Poco::JSON::Object;
+using store::AccountRepository;
+using store::OrgUnit;
+using store::Transaction;
+
+// What an audit entry about a unit covers.
+Object::Ptr unitRecord(const OrgUnit& unit) {
+  Object::Ptr record = new Object;
+  record->set("code", unit.code);
+  record->set("name", unit.name);
+  record->set("parent", unit.parent_code);
+  return record;
+}
+
+Error invalidUnit(std::vector<core::FieldError> errors) {
+  return withFields("invalid_unit", "单位信息有误 (invalid unit)", std::move(errors));
+}
+
+const core::FieldError kInvalidUnitName{
+    "name", "invalid_name", "单位名称须为 1-200 字节的文字 (name: 1-200 bytes of text)"};
+
+}  // namespace
+
+bool isUnitCode(const std::string& code) {
+  if (code.empty() || code.size() > 64) return false;
+  return std::all_of(code.begin(), code.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+UnitService::UnitService(store::Store& store) : store_(store) { refreshTree(); }
+
+void UnitService::refreshTree() {
+  // One refresh at a time, each reading after the change it follows: the newest tree wins.
+  std::lock_guard refreshing(refreshMutex_);
+  std::map<std::string, std::string> parents;
+  auto rs = store_.read();
+  for (const auto& unit : AccountRepository::units(*rs)) parents[unit.code] = unit.parent_code;
+  auto tree = std::make_shared<const policies::UnitTree>(parents);
+  std::lock_guard lock(treeMutex_);
+  tree_ = std::move(tree);
+}
+
+std::shared_ptr<const policies::UnitTree> UnitService::unitTree() const {
+  std::lock_guard lock(treeMutex_);
+  return tree_;
+}
+
+core::Result<std::vector<OrgUnit>> UnitService::units() {
+  try {
+    auto rs = store_.read();
+    return AccountRepository::units(*rs);
+  } catch (const std::exception& e) {
+    return store::storageError(e);
+  }
+}
+
+core::Result<OrgUnit> UnitService::createUnit(const Subject& subject, const Object::Ptr& body) {
+  std::vector<core::FieldError> errors;
+  refuseUnknownFields(body, {"code", "name", "parent"}, errors);
+  OrgUnit unit;
+  unit.code = optionalString(body, "code", errors).value_or("");
+  unit.name = optionalString(body, "name", errors).value_or("");
+  unit.parent_code = optionalString(body, "parent", errors).value_or("");
+  if (!isUnitCode(unit.code)) {
+    errors.push_back(
+        {"code", "invalid_unit_code",
+         "单位代码须为 1-64 个字母、数字或 - _ . (unit code: 1-64 letters, digits, - _ .)"});
+  }
+  if (!isValidName(unit.name)) errors.push_back(kInvalidUnitName);
+  if (!errors.empty()) return invalidUnit(std::move(errors));
+  unit.created_at = core::formatRfc3339(core::nowUtc());
+  auto stored = store_.write<OrgUnit>([&](Transaction& tx) -> core::Result<OrgUnit> {
+    bool exists = false, parentExists = unit.parent_code.empty();
+    for (const auto& known : AccountRepository::units(tx)) {
+      exists = exists || known.code == unit.code;
+      parentExists = parentExists || known.code == unit.parent_code;
+    }
+    if (exists) {
+      return Error::make(ErrorCode::kConflict, "unit_exists",
+                         "单位代码已存在 (unit code already exists): " + unit.code);
+    }
+    if (!parentExists)
+      return invalid("unknown_unit", "parent",
+                     "上级单位不存在 (no such parent unit): " + unit.parent_code);
+    AccountRepository::insertUnit(tx, unit);
+    audit(tx, subject, "unit.create", "unit", unit.code, unitRecord(unit));
+    return unit;
+  });
+  if (stored.ok()) refreshTree();
+  return stored;
+}
+
+core::Result<OrgUnit> UnitService::updateUnit(const Subject& subject, const std::string& code,
+                                              const Object::Ptr& patch) {
+  std::vector<core::FieldError> errors;
+  refuseUnknownFields(patch, {"name", "parent"}, errors);
+  const auto name = optionalString(patch, "name", errors);
+  const auto parent = optionalString(patch, "parent", errors);
+  if (name && !isValidName(*name)) errors.push_back(kInvalidUnitName);
+  if (!errors.empty()) return invalidUnit(std::move(errors));
+  auto stored = store_.write<OrgUnit>([&](Transaction& tx) -> core::Result<OrgUnit> {
+    std::map<std::string, std::string> parents;
+    std::optional<OrgUnit> found;
+    for (auto& known : AccountRepository::units(tx)) {
+      parents[known.code] = known.parent_code;
+      if (known.code == code) found = known;
+    }
+    if (!found)
+      return Error::make(ErrorCode::kNotFound, "unit_not_found",
+                         "单位不存在 (no such unit): " + code);
+    OrgUnit unit = *found;
+    if (name) unit.name = *name;
+    if (parent) {
+      if (!parent->empty() && !parents.count(*parent)) {
+        return invalid("unknown_unit", "parent",
+                       "上级单位不存在 (no such parent unit): " + *parent);
+      }
+      // A unit may not move below itself.
+      if (!parent->empty() && policies::UnitTree(parents).within(*parent, code)) {
+        return invalid("unit_cycle", "parent",
+                       "上级单位不能是本单位或其下级 (a unit cannot be placed below itself)");
+      }
+      unit.parent_code = *parent;
+    }
+    if (unit.name == found->name && unit.parent_code == found->parent_code) return unit;
+    AccountRepository::updateUnit(tx, unit);
+    audit(tx, subject, "unit.update", "unit", unit.code, unitRecord(unit));
+    return unit;
+  });
+  if (stored.ok()) refreshTree();
+  return stored;
+}
+
+}  // namespace gongkai::server::service

@@ -233,17 +233,19 @@ int ServerApp::main(const std::vector<std::string>&) {
     return kExitUnavailable;
   }
   const auto unitExists = [&units](const std::string& unit) { return units.unitTree()->contains(unit); };
-  service::CatalogueService catalogue(store, categories, unitExists);
+  const service::AuthorizerSource authorizer = [&policyService, &units] {
+    return policies::Authorizer(policyService.engine(), units.unitTree());
+  };
+  service::CatalogueService catalogue(store, categories, authorizer, unitExists);
   service::DocumentService::Checks checks;
   checks.unit_exists = unitExists;
   checks.archive = [&policyService] { return policyService.engine()->policies().archive; };
   checks.catalogue_unit = [&catalogue](std::int64_t id) -> std::optional<std::string> {
-    auto item = catalogue.get(id);
+    service::Subject server;
+    server.system = true;
+    auto item = catalogue.get(server, id);
     if (!item.ok()) return std::nullopt;
     return item.value().org_unit;
-  };
-  const service::AuthorizerSource authorizer = [&policyService, &units] {
-    return policies::Authorizer(policyService.engine(), units.unitTree());
   };
   service::DocumentService documents(store, categories, authorizer, std::move(checks));
   service::AuditService audit(store);

@@ -4,10 +4,10 @@
 #include "accounts_api.h"
 #include "archives_api.h"
 #include "audit_api.h"
+#include "catalogue_api.h"
 #include "documents_api.h"
 #include "download_tickets_api.h"
 #include "feedback_api.h"
-#include "procedure_api.h"
 #include "reports_api.h"
 #include "requests_api.h"
 #include "search_api.h"
@@ -50,11 +50,9 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addUserRoutes(router, services.users, *access);
   addUnitRoutes(router, services.units, *access);
   addPolicyRoutes(router, services.policies, services.users, services.units, *access);
-  addProcedureRoutes(router, services.catalogue, services.documents, services.policies,
-                     services.categories, *access);
+  addCatalogueRoutes(router, services.catalogue, services.categories);
   addArchiveRoutes(router, services.archives, services.jobs, *access);
-  addFeedbackRoutes(router, services.feedback, services.documents,
-                    services.catalogue, *access);
+  addFeedbackRoutes(router, services.feedback, services.documents, services.catalogue);
   addRequestRoutes(router, services.requests, services.documents);
   addReportRoutes(router, services.reports, services.categories);
   addDownloadTicketRoutes(router, services.tickets);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "access.h"
+#include "gongkai/server/http/exchange.h"
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/catalogue_service.h"
 #include "gongkai/server/service/document_service.h"
@@ -19,11 +19,9 @@ core::Result<PageQuery> pageQuery(Exchange& ex);
 // Feedback (/api/v1/feedback): public submission with a receipt code, following a case by that
 // code without an account, and the handling flow. Handlers (feedback.handle) see and handle the
 // cases of their units; feedback.read sees every case. Only they see names and contact details.
-// Also the handling report (/api/v1/reports/feedback, JSON or CSV) over feedback and
-// applications. The services and `access` must outlive the router.
+// The services decide who may do what; they must outlive the router.
 void addFeedbackRoutes(Router& router, service::FeedbackService& feedback,
                        service::DocumentService& documents,
-                       service::CatalogueService& catalogue,
-                       const Access& access);
+                       service::CatalogueService& catalogue);
 
 }  // namespace gongkai::server::http

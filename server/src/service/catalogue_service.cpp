@@ -35,13 +35,51 @@ Error notFound(std::int64_t id) {
                      "目录条目不存在 (no such catalogue item): " + std::to_string(id));
 }
 
+// What a caller who may not see an item is told: the same as when there is none.
+Error unseen() {
+  return Error::make(ErrorCode::kNotFound, "catalogue_item_not_found",
+                     "目录条目不存在 (no such catalogue item)");
+}
+
+std::string textField(const Object::Ptr& json, const char* field) {
+  return json->has(field) && json->get(field).isString() ? json->getValue<std::string>(field) : "";
+}
+
+// Whether the patch moves the item to another unit or year.
+bool movesUnitOrYear(const core::CatalogueItem& current, const Object::Ptr& patch) {
+  const bool unitChanges = patch->has("org_unit") && patch->get("org_unit").isString() &&
+                           patch->getValue<std::string>("org_unit") != current.org_unit;
+  bool yearChanges = patch->has("year");
+  try {
+    if (patch->get("year").isInteger()) {
+      yearChanges = patch->get("year").convert<Poco::Int64>() != current.year;
+    }
+  } catch (const Poco::Exception&) {
+    // beyond 64 bits: a change, and the validation refuses it anyway
+  }
+  return unitChanges || yearChanges;
+}
+
 
 }  // namespace
 
 CatalogueService::CatalogueService(store::Store& store,
                                    const policies::CategoryCatalogue& categories,
-                                   UnitCheck unitExists)
-    : store_(store), categories_(categories), unitExists_(std::move(unitExists)) {}
+                                   AuthorizerSource authorizer, UnitCheck unitExists)
+    : store_(store),
+      categories_(categories),
+      authorizer_(std::move(authorizer)),
+      unitExists_(std::move(unitExists)) {}
+
+bool CatalogueService::maySee(const Subject& subject, const core::CatalogueItem& item) const {
+  return subject.system || authorizer_().maySee(subject.principal, item);
+}
+
+core::Status CatalogueService::mayFileFor(const Subject& subject, std::string_view permission,
+                                          const std::string& unit) const {
+  if (subject.system) return core::okStatus();
+  return authorizer_().requireForUnit(subject.principal, permission, unit, "public");
+}
 
 core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Ptr& json,
                                      bool requireAll) const {
@@ -182,6 +220,15 @@ void saveWithAudit(store::Transaction& tx, const Subject& subject,
 
 core::Result<core::CatalogueItem> CatalogueService::create(const Subject& subject,
                                                            const Object::Ptr& body) {
+  if (!subject.system) {
+    if (auto allowed = authorizer_().require(subject.principal, "documents.create"); !allowed.ok())
+      return allowed.error();
+  }
+  // Without a unit the validation below refuses it (422).
+  if (const std::string unit = textField(body, "org_unit"); !unit.empty()) {
+    if (auto allowed = mayFileFor(subject, "documents.create", unit); !allowed.ok())
+      return allowed.error();
+  }
   core::CatalogueItem item;
   if (auto ok = apply(item, body, true); !ok.ok()) return ok.error();
   item.version = 1;
@@ -199,8 +246,27 @@ core::Result<core::CatalogueItem> CatalogueService::create(const Subject& subjec
 core::Result<core::CatalogueItem> CatalogueService::update(
     const Subject& subject, std::int64_t id, std::optional<std::int64_t> expectedVersion,
     const Object::Ptr& patch) {
-  auto current = get(id);
+  auto current = get(subject, id);
   if (!current.ok()) return current.error();
+  // The unit it is in and the unit it moves to must both be the subject's to manage.
+  std::set<std::string> units{current.value().org_unit};
+  if (patch->has("org_unit") && patch->get("org_unit").isString()) {
+    units.insert(textField(patch, "org_unit"));
+  }
+  for (const auto& unit : units) {
+    if (auto allowed = mayFileFor(subject, "documents.update", unit); !allowed.ok())
+      return allowed.error();
+  }
+  // An item documents already answer keeps its unit and year: the answers would lose it.
+  if (movesUnitOrYear(current.value(), patch)) {
+    auto inUse = answered(id);
+    if (!inUse.ok()) return inUse.error();
+    if (inUse.value()) {
+      return Error::make(ErrorCode::kConflict, "catalogue_item_in_use",
+                         "已有文件回应该目录条目，不能改变其单位或年份 "
+                         "(documents answer this item; its unit and year stay)");
+    }
+  }
   core::CatalogueItem item = current.value();
   if (auto ok = apply(item, patch, false); !ok.ok()) return ok.error();
   if (item.sameContent(current.value())) return current;
@@ -223,11 +289,12 @@ core::Result<core::CatalogueItem> CatalogueService::update(
       });
 }
 
-core::Result<core::CatalogueItem> CatalogueService::get(std::int64_t id) {
+core::Result<core::CatalogueItem> CatalogueService::get(const Subject& subject, std::int64_t id) {
   try {
     auto rs = store_.read();
     auto found = CatalogueRepository::current(*rs, id);
-    if (!found) return notFound(id);
+    if (!found) return subject.system ? notFound(id) : unseen();
+    if (!maySee(subject, *found)) return unseen();
     return *found;
   } catch (const std::exception& e) {
     return store::storageError(e);
@@ -246,11 +313,16 @@ core::Result<bool> CatalogueService::answered(std::int64_t id) {
   }
 }
 
-core::Result<std::vector<core::CatalogueItem>> CatalogueService::versions(std::int64_t id) {
+core::Result<std::vector<core::CatalogueItem>> CatalogueService::versions(const Subject& subject,
+                                                                         std::int64_t id) {
+  if (auto current = get(subject, id); !current.ok()) return current.error();
   try {
     auto rs = store_.read();
     auto all = CatalogueRepository::versions(*rs, id);
     if (all.empty()) return notFound(id);
+    // Each version is judged by its own unit and scope, as document versions are: an item that
+    // was restricted once keeps that version to those who may see it.
+    std::erase_if(all, [&](const core::CatalogueItem& v) { return !maySee(subject, v); });
     return all;
   } catch (const std::exception& e) {
     return store::storageError(e);
@@ -258,10 +330,13 @@ core::Result<std::vector<core::CatalogueItem>> CatalogueService::versions(std::i
 }
 
 core::Result<std::vector<core::CatalogueItem>> CatalogueService::list(
-    const std::optional<std::string>& orgUnit, const std::optional<int>& year) {
+    const Subject& subject, const std::optional<std::string>& orgUnit,
+    const std::optional<int>& year) {
   try {
     auto rs = store_.read();
-    return CatalogueRepository::list(*rs, orgUnit, year);
+    auto items = CatalogueRepository::list(*rs, orgUnit, year);
+    std::erase_if(items, [&](const core::CatalogueItem& item) { return !maySee(subject, item); });
+    return items;
   } catch (const std::exception& e) {
     return store::storageError(e);
   }

@@ -10,7 +10,7 @@
 #include "gongkai/core/catalogue.h"
 #include "gongkai/core/result.h"
 #include "gongkai/policies/category_catalogue.h"
-#include "gongkai/server/service/subject.h"
+#include "gongkai/server/service/authorization.h"
 #include "gongkai/server/store/store.h"
 
 namespace gongkai::server::service {
@@ -21,33 +21,45 @@ class CatalogueService {
  public:
   using UnitCheck = std::function<bool(const std::string&)>;
   CatalogueService(store::Store& store, const policies::CategoryCatalogue& categories,
-                   UnitCheck unitExists);
+                   AuthorizerSource authorizer, UnitCheck unitExists);
+
+  // Each use case decides for itself: an item is seen by whoever may see a published document of
+  // its unit and scope (kNotFound otherwise, as if there were none); archivists (documents.create
+  // and documents.update) manage the items of their units.
 
   // body: org_unit, year, category, sub_item, content, scope, mode, period, rhythm (periodic),
   // time_limit_working_days, channels, responsible.
   core::Result<core::CatalogueItem> create(const Subject& subject,
                                            const Poco::JSON::Object::Ptr& body);
-  // A merge patch of the same fields; `expectedVersion` as for documents.
+  // A merge patch of the same fields; `expectedVersion` as for documents. An item documents
+  // answer keeps its unit and year (kConflict).
   core::Result<core::CatalogueItem> update(const Subject& subject, std::int64_t id,
                                            std::optional<std::int64_t> expectedVersion,
                                            const Poco::JSON::Object::Ptr& patch);
-  core::Result<core::CatalogueItem> get(std::int64_t id);
+  core::Result<core::CatalogueItem> get(const Subject& subject, std::int64_t id);
   // True when a document (any version, any status) answers item `id`.
   core::Result<bool> answered(std::int64_t id);
   // Every version of an item, oldest first; kNotFound when there is no such item.
-  core::Result<std::vector<core::CatalogueItem>> versions(std::int64_t id);
-  core::Result<std::vector<core::CatalogueItem>> list(const std::optional<std::string>& orgUnit,
+  // The versions the subject may see, oldest first.
+  core::Result<std::vector<core::CatalogueItem>> versions(const Subject& subject, std::int64_t id);
+  core::Result<std::vector<core::CatalogueItem>> list(const Subject& subject,
+                                                      const std::optional<std::string>& orgUnit,
                                                       const std::optional<int>& year);
 
   static Poco::JSON::Object::Ptr toJson(const core::CatalogueItem& item);
 
  private:
+  bool maySee(const Subject& subject, const core::CatalogueItem& item) const;
+  // kForbidden (unit_forbidden) unless the subject may `permission` for items of `unit`.
+  core::Status mayFileFor(const Subject& subject, std::string_view permission,
+                          const std::string& unit) const;
   // Applies the JSON members to `item`; with `requireAll` every required field must be there.
   core::Status apply(core::CatalogueItem& item, const Poco::JSON::Object::Ptr& json,
                      bool requireAll) const;
 
   store::Store& store_;
   const policies::CategoryCatalogue& categories_;
+  AuthorizerSource authorizer_;
   UnitCheck unitExists_;
 };
 

@@ -225,17 +225,17 @@ int ServerApp::main(const std::vector<std::string>&) {
     log.warning("gongkai.auth.pbkdf2_iterations is below OWASP's 600000: for tests only");
   }
   service::UnitService units(store);
+  const service::AuthorizerSource authorizer = [&policyService, &units] {
+    return policies::Authorizer(policyService.engine(), units.unitTree());
+  };
   service::UserService users(store, policyService, units, auth);
-  service::TokenService tokens(store, auth);
+  service::TokenService tokens(store, auth, authorizer);
   service::SignInService signIn(store, users, tokens, auth);
   if (auto created = createFirstAdmin(users); !created.ok()) {
     std::cerr << "无法创建管理员账户 (cannot create the first admin): " << created.error().message << std::endl;
     return kExitUnavailable;
   }
   const auto unitExists = [&units](const std::string& unit) { return units.unitTree()->contains(unit); };
-  const service::AuthorizerSource authorizer = [&policyService, &units] {
-    return policies::Authorizer(policyService.engine(), units.unitTree());
-  };
   service::CatalogueService catalogue(store, categories, authorizer, unitExists);
   service::DocumentService::Checks checks;
   checks.unit_exists = unitExists;

@@ -21,8 +21,7 @@ namespace gongkai::server::http {
 
 // /api/v1/auth/*: login, logout, me, password, tokens.
 void addSignInRoutes(Router& router, service::SignInService& signIn, service::TokenService& tokens,
-                     service::UserService& users, service::PolicyService& policies,
-                     const Access& access);
+                     service::UserService& users, service::PolicyService& policies);
 // /api/v1/users.
 void addUserRoutes(Router& router, service::UserService& users, const Access& access);
 // /api/v1/org-units.

@@ -45,8 +45,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
                                        options.max_files_per_request});
   addAuditRoutes(router, services.audit, services.checkpoints, *access);
   addSearchRoutes(router, services.search, services.categories, *access);
-  addSignInRoutes(router, services.signIn, services.tokens, services.users, services.policies,
-                  *access);
+  addSignInRoutes(router, services.signIn, services.tokens, services.users, services.policies);
   addUserRoutes(router, services.users, *access);
   addUnitRoutes(router, services.units, *access);
   addPolicyRoutes(router, services.policies, services.users, services.units, *access);

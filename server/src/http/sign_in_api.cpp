@@ -52,8 +52,8 @@ void sendNoContent(Exchange& ex) {
 class SignInRoutes {
  public:
   SignInRoutes(service::SignInService& signIn, service::TokenService& tokens,
-               service::UserService& users, service::PolicyService& policies, const Access& access)
-      : signIn_(signIn), tokens_(tokens), users_(users), policies_(policies), access_(access) {}
+               service::UserService& users, service::PolicyService& policies)
+      : signIn_(signIn), tokens_(tokens), users_(users), policies_(policies) {}
 
   static void addTo(const std::shared_ptr<SignInRoutes>& self, Router& router) {
     const std::string auth = "/api/v1/auth";
@@ -129,22 +129,12 @@ class SignInRoutes {
     sendNoContent(ex);
   }
 
-  // The account a token request is about: the caller's own, or (for users.manage) ?username=.
-  core::Result<std::string> tokenOwner(const Exchange& ex, const std::string& asked) {
-    if (auto ok = signedIn(ex); !ok.ok()) return ok.error();
-    if (asked.empty() || asked == ex.subject.id) return ex.subject.id;
-    if (auto ok = access_.require(ex, "users.manage"); !ok.ok()) return ok.error();
-    return asked;
-  }
-
   void listTokens(Exchange& ex) {
-    auto owner = tokenOwner(ex, ex.queryValue("username").value_or(""));
-    if (!owner.ok()) return ex.sendProblem(owner.error());
-    auto tokens = tokens_.tokens(owner.value());
+    auto tokens = tokens_.tokens(ex.subject, ex.queryValue("username").value_or(""));
     if (!tokens.ok()) return ex.sendProblem(tokens.error());
     Object::Ptr body = new Object;
-    body->set("username", owner.value());
-    body->set("tokens", jsonArrayOf(tokens.value(), &tokenJson));
+    body->set("username", tokens.value().username);
+    body->set("tokens", jsonArrayOf(tokens.value().tokens, &tokenJson));
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
@@ -185,13 +175,9 @@ class SignInRoutes {
   }
 
   void revokeToken(Exchange& ex) {
-    if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    // Anyone may revoke their own tokens; users.manage may revoke anyone's.
-    std::optional<std::int64_t> owner = ex.subject.principal.user_id;
-    if (access_.require(ex, "users.manage").ok()) owner.reset();
-    auto revoked = tokens_.revokeToken(ex.subject, id.value(), owner);
+    auto revoked = tokens_.revoke(ex.subject, id.value());
     if (!revoked.ok()) return ex.sendProblem(revoked.error());
     sendNoContent(ex);
   }
@@ -200,16 +186,13 @@ class SignInRoutes {
   service::TokenService& tokens_;
   service::UserService& users_;
   service::PolicyService& policies_;
-  const Access& access_;
 };
 
 }  // namespace
 
 void addSignInRoutes(Router& router, service::SignInService& signIn, service::TokenService& tokens,
-                     service::UserService& users, service::PolicyService& policies,
-                     const Access& access) {
-  SignInRoutes::addTo(std::make_shared<SignInRoutes>(signIn, tokens, users, policies, access),
-                      router);
+                     service::UserService& users, service::PolicyService& policies) {
+  SignInRoutes::addTo(std::make_shared<SignInRoutes>(signIn, tokens, users, policies), router);
 }
 
 }  // namespace gongkai::server::http

@@ -23,8 +23,22 @@ using store::Transaction;
 
 }  // namespace
 
-TokenService::TokenService(store::Store& store, AuthOptions options)
-    : store_(store), options_(options) {}
+TokenService::TokenService(store::Store& store, AuthOptions options, AuthorizerSource authorizer)
+    : store_(store), options_(options), authorizer_(std::move(authorizer)) {}
+
+core::Result<std::string> TokenService::ownerFor(const Subject& subject,
+                                                 const std::string& asked) const {
+  if (subject.principal.anonymous() && !subject.system) {
+    return Error::make(ErrorCode::kUnauthenticated, "authentication_required",
+                       "请先登录 (sign in first)");
+  }
+  if (asked.empty() || asked == subject.id) return subject.id;
+  if (!subject.system) {
+    if (auto ok = authorizer_().require(subject.principal, "users.manage"); !ok.ok())
+      return ok.error();
+  }
+  return asked;
+}
 
 IssuedToken TokenService::issue(Transaction& tx, const store::UserRecord& user,
                                 const std::string& kind, const std::string& name,
@@ -105,15 +119,25 @@ core::Result<IssuedToken> TokenService::createApiToken(const Subject& subject,
   });
 }
 
-core::Result<std::vector<store::TokenRecord>> TokenService::tokens(const std::string& username) {
+core::Result<TokenList> TokenService::tokens(const Subject& subject, const std::string& username) {
+  auto owner = ownerFor(subject, username);
+  if (!owner.ok()) return owner.error();
   try {
     auto rs = store_.read();
-    const auto found = AccountRepository::userByName(*rs, username);
-    if (!found) return userNotFound(username);
-    return AccountRepository::tokensOf(*rs, found->id);
+    const auto found = AccountRepository::userByName(*rs, owner.value());
+    if (!found) return userNotFound(owner.value());
+    return TokenList{owner.value(), AccountRepository::tokensOf(*rs, found->id)};
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
+}
+
+core::Status TokenService::revoke(const Subject& subject, std::int64_t tokenId) {
+  if (auto own = ownerFor(subject, ""); !own.ok()) return own.error();
+  // Anyone may revoke their own tokens; users.manage may revoke anyone's.
+  std::optional<std::int64_t> owner = subject.principal.user_id;
+  if (subject.system || authorizer_().may(subject.principal, "users.manage")) owner.reset();
+  return revokeToken(subject, tokenId, owner);
 }
 
 core::Status TokenService::revokeToken(const Subject& subject, std::int64_t tokenId,

@@ -8,13 +8,19 @@
 
 #include "gongkai/core/result.h"
 #include "gongkai/server/service/auth_options.h"
-#include "gongkai/server/service/subject.h"
+#include "gongkai/server/service/authorization.h"
 #include "gongkai/server/store/account_repository.h"
 #include "gongkai/server/store/store.h"
 
 namespace gongkai::server::service {
 
 // A new bearer token, shown once.
+// The tokens of one account.
+struct TokenList {
+  std::string username;
+  std::vector<store::TokenRecord> tokens;
+};
+
 struct IssuedToken {
   std::string token;
   std::int64_t token_id = 0;
@@ -27,7 +33,7 @@ struct IssuedToken {
 // audit entry. Thread-safe.
 class TokenService {
  public:
-  TokenService(store::Store& store, AuthOptions options);
+  TokenService(store::Store& store, AuthOptions options, AuthorizerSource authorizer);
 
   // The principal a bearer token stands for; kUnauthenticated when it is malformed, unknown,
   // expired or revoked, or its account is disabled.
@@ -38,8 +44,12 @@ class TokenService {
   // An API token for `username` (the caller's own unless given), valid for `days`.
   core::Result<IssuedToken> createApiToken(const Subject& subject, const std::string& username,
                                            const std::string& name, int days);
-  core::Result<std::vector<store::TokenRecord>> tokens(const std::string& username);
-  // Revokes a token of `ownerId` (the caller's own, or anyone's for an admin: checked above).
+  // The tokens of `username` ("" for the subject's own): a signed-in subject's own, or any
+  // account's for users.manage.
+  core::Result<TokenList> tokens(const Subject& subject, const std::string& username);
+  // Revokes a token: the subject's own, or anyone's for users.manage (kNotFound otherwise).
+  core::Status revoke(const Subject& subject, std::int64_t tokenId);
+  // Revokes a token of `ownerId` (any owner when nullopt), as decided by the caller.
   core::Status revokeToken(const Subject& subject, std::int64_t tokenId,
                            std::optional<std::int64_t> ownerId);
 
@@ -55,8 +65,12 @@ class TokenService {
                                   const std::optional<store::TokenRecord>& record,
                                   const std::string& address);
 
+  // The account a token request is about: the subject's own, or another for users.manage.
+  core::Result<std::string> ownerFor(const Subject& subject, const std::string& asked) const;
+
   store::Store& store_;
   AuthOptions options_;
+  AuthorizerSource authorizer_;
 };
 
 }  // namespace gongkai::server::service

@@ -247,9 +247,13 @@ int userAdd(const std::vector<std::string>& args) {
   }
   gongkai::server::service::PolicyService policies(*store.value(), policyDir, std::move(policySet).value());
   gongkai::server::service::UnitService units(*store.value());
-  gongkai::server::service::UserService users(*store.value(), policies, units, auth);
+  gongkai::server::service::UserService users(*store.value(), policies, units, auth, [&] {
+    return gongkai::policies::Authorizer(policies.engine(), units.unitTree());
+  });
+  // The operator at the machine acts with the data folder's own authority.
   gongkai::server::service::Subject cli;
   cli.id = "cli";
+  cli.system = true;
   auto made = users.addUser(cli, name, password, {{role, unit}});
   store.value()->close();
   if (!made.ok()) {

@@ -123,7 +123,7 @@ core::Status loadDemoAccounts(const Poco::JSON::Object& manifest, service::UserS
   for (unsigned i = 0; i < list->size(); ++i) {
     const auto account = list->getObject(i);
     const std::string username = account->getValue<std::string>("username");
-    if (users.user(username).ok()) continue;  // kept from an earlier start
+    if (users.find(username).ok()) continue;  // kept from an earlier start
     std::vector<store::UserRole> roles;
     const auto roleList = account->getArray("roles");
     for (unsigned k = 0; roleList && k < roleList->size(); ++k) {

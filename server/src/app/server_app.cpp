@@ -228,7 +228,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   const service::AuthorizerSource authorizer = [&policyService, &units] {
     return policies::Authorizer(policyService.engine(), units.unitTree());
   };
-  service::UserService users(store, policyService, units, auth);
+  service::UserService users(store, policyService, units, auth, authorizer);
   service::TokenService tokens(store, auth, authorizer);
   service::SignInService signIn(store, users, tokens, auth);
   if (auto created = createFirstAdmin(users); !created.ok()) {
@@ -285,7 +285,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   service::SubmissionLimiter publicSubmissions(config.feedback_submissions_per_hour, core::nowUtc);
   service::FeedbackService feedback(
       store, policyService, authorizer, unitExists,
-      [&users](const std::string& username) { return users.user(username).ok(); },
+      [&users](const std::string& username) { return users.find(username).ok(); },
       publicSubmissions);
   service::RequestService requests(store, policyService, authorizer, unitExists,
                                    publicSubmissions);

@@ -23,12 +23,12 @@ namespace gongkai::server::http {
 void addSignInRoutes(Router& router, service::SignInService& signIn, service::TokenService& tokens,
                      service::UserService& users, service::PolicyService& policies);
 // /api/v1/users.
-void addUserRoutes(Router& router, service::UserService& users, const Access& access);
+void addUserRoutes(Router& router, service::UserService& users);
 // /api/v1/org-units.
 void addUnitRoutes(Router& router, service::UnitService& units, const Access& access);
 // /api/v1/policies: the policy in force, why a caller may do something, reloading it.
 void addPolicyRoutes(Router& router, service::PolicyService& policies, service::UserService& users,
-                     const service::UnitService& units, const Access& access);
+                     const Access& access);
 
 // The largest request body these routes read.
 inline constexpr std::int64_t kMaxAccountBodyBytes = 64 * 1024;

@@ -46,9 +46,9 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addAuditRoutes(router, services.audit, services.checkpoints, *access);
   addSearchRoutes(router, services.search, services.categories, *access);
   addSignInRoutes(router, services.signIn, services.tokens, services.users, services.policies);
-  addUserRoutes(router, services.users, *access);
+  addUserRoutes(router, services.users);
   addUnitRoutes(router, services.units, *access);
-  addPolicyRoutes(router, services.policies, services.users, services.units, *access);
+  addPolicyRoutes(router, services.policies, services.users, *access);
   addCatalogueRoutes(router, services.catalogue, services.categories);
   addArchiveRoutes(router, services.archives, services.jobs, *access);
   addFeedbackRoutes(router, services.feedback, services.documents, services.catalogue);

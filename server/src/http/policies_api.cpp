@@ -26,8 +26,8 @@ Array::Ptr stringArray(const Strings& strings) {
 class PolicyRoutes {
  public:
   PolicyRoutes(service::PolicyService& policies, service::UserService& users,
-               const service::UnitService& units, const Access& access)
-      : policies_(policies), users_(users), units_(units), access_(access) {}
+               const Access& access)
+      : policies_(policies), users_(users), access_(access) {}
 
   static void addTo(const std::shared_ptr<PolicyRoutes>& self, Router& router) {
     const Access& access = self->access_;
@@ -111,24 +111,14 @@ class PolicyRoutes {
       error.fields.push_back({"permission", "unknown_permission", error.message});
       return ex.sendProblem(error);
     }
-    policies::Principal principal = ex.subject.principal;
-    const std::string username = ex.queryValue("username").value_or(ex.subject.id);
-    if (username != ex.subject.id) {
-      if (auto ok = access_.require(ex, "users.manage"); !ok.ok())
-        return ex.sendProblem(ok.error());
-      auto user = users_.user(username);
-      if (!user.ok()) return ex.sendProblem(user.error());
-      principal = policies::Principal{user.value().id, user.value().username, {}};
-      for (const auto& role : user.value().roles)
-        principal.grants.push_back({role.role, role.unit});
-    }
-    const auto engine = policies_.engine();
+    auto explained =
+        users_.explain(ex.subject, ex.queryValue("username").value_or(""), permission);
+    if (!explained.ok()) return ex.sendProblem(explained.error());
     Object::Ptr body = new Object;
-    body->set("username", username);
+    body->set("username", explained.value().username);
     body->set("permission", permission);
-    body->set("allowed", engine->may(principal, permission));
-    body->set("explanation",
-              engine->explain(principal, permission, std::nullopt, *units_.unitTree()));
+    body->set("allowed", explained.value().allowed);
+    body->set("explanation", explained.value().text);
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
@@ -143,15 +133,14 @@ class PolicyRoutes {
 
   service::PolicyService& policies_;
   service::UserService& users_;
-  const service::UnitService& units_;
   const Access& access_;
 };
 
 }  // namespace
 
 void addPolicyRoutes(Router& router, service::PolicyService& policies, service::UserService& users,
-                     const service::UnitService& units, const Access& access) {
-  PolicyRoutes::addTo(std::make_shared<PolicyRoutes>(policies, users, units, access), router);
+                     const Access& access) {
+  PolicyRoutes::addTo(std::make_shared<PolicyRoutes>(policies, users, access), router);
 }
 
 }  // namespace gongkai::server::http

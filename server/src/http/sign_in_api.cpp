@@ -106,7 +106,7 @@ class SignInRoutes {
 
   void me(Exchange& ex) {
     if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
-    auto user = users_.user(ex.subject.id);
+    auto user = users_.user(ex.subject, ex.subject.id);
     if (!user.ok()) return ex.sendProblem(user.error());
     Object::Ptr body = service::UserService::userJson(user.value());
     Array::Ptr permissions = new Array;

@@ -96,9 +96,7 @@ core::Status SignInService::changeOwnPassword(const Subject& subject, const std:
     }
     return core::okStatus();
   });
-  Object::Ptr patch = new Object;
-  patch->set("password", replacement);
-  auto updated = users_.updateUser(subject, subject.id, patch);
+  auto updated = users_.replaceOwnPassword(subject, replacement);
   if (!updated.ok()) return updated.error();
   return core::okStatus();
 }

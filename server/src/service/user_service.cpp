@@ -61,8 +61,17 @@ bool isUsername(const std::string& name) {
 }
 
 UserService::UserService(store::Store& store, PolicyService& policies, const UnitService& units,
-                         AuthOptions options)
-    : store_(store), policies_(policies), units_(units), options_(options) {}
+                         AuthOptions options, AuthorizerSource authorizer)
+    : store_(store),
+      policies_(policies),
+      units_(units),
+      options_(options),
+      authorizer_(std::move(authorizer)) {}
+
+core::Status UserService::mayManage(const Subject& subject) const {
+  if (subject.system) return core::okStatus();
+  return authorizer_().require(subject.principal, "users.manage");
+}
 
 core::Status UserService::validateRoles(const std::vector<UserRole>& roles) const {
   return user_roles::check(roles, *policies_.engine(), *units_.unitTree(), "roles");
@@ -85,7 +94,8 @@ core::Status UserService::validatePassword(const std::string& password, const st
   return core::okStatus();
 }
 
-core::Result<std::vector<UserRecord>> UserService::users() {
+core::Result<std::vector<UserRecord>> UserService::users(const Subject& subject) {
+  if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
   try {
     auto rs = store_.read();
     return AccountRepository::users(*rs);
@@ -94,7 +104,31 @@ core::Result<std::vector<UserRecord>> UserService::users() {
   }
 }
 
-core::Result<UserRecord> UserService::user(const std::string& username) {
+core::Result<UserRecord> UserService::user(const Subject& subject, const std::string& username) {
+  if (username != subject.id) {
+    if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
+  }
+  return find(username);
+}
+
+core::Result<UserService::Explanation> UserService::explain(const Subject& subject,
+                                                            const std::string& username,
+                                                            const std::string& permission) {
+  policies::Principal principal = subject.principal;
+  const std::string who = username.empty() ? subject.id : username;
+  if (who != subject.id) {
+    auto user = this->user(subject, who);
+    if (!user.ok()) return user.error();
+    principal = policies::Principal{user.value().id, user.value().username, {}};
+    for (const auto& role : user.value().roles) principal.grants.push_back({role.role, role.unit});
+  }
+  const policies::Authorizer authorizer = authorizer_();
+  return Explanation{who, authorizer.may(principal, permission),
+                     authorizer.engine().explain(principal, permission, std::nullopt,
+                                                 authorizer.units())};
+}
+
+core::Result<UserRecord> UserService::find(const std::string& username) {
   try {
     auto rs = store_.read();
     auto found = AccountRepository::userByName(*rs, username);
@@ -144,6 +178,7 @@ core::Result<UserRecord> UserService::addUser(const Subject& subject, const std:
 }
 
 core::Result<UserRecord> UserService::createUser(const Subject& subject, const Object::Ptr& body) {
+  if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
   std::vector<core::FieldError> errors;
   refuseUnknownFields(body, {"username", "password", "display_name", "roles"}, errors);
   const auto username = optionalString(body, "username", errors);
@@ -170,6 +205,20 @@ core::Result<UserRecord> UserService::createUser(const Subject& subject, const O
 core::Result<UserRecord> UserService::updateUser(const Subject& subject,
                                                  const std::string& username,
                                                  const Object::Ptr& patch) {
+  if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
+  return applyUpdate(subject, username, patch);
+}
+
+core::Result<UserRecord> UserService::replaceOwnPassword(const Subject& subject,
+                                                         const std::string& password) {
+  Object::Ptr patch = new Object;
+  patch->set("password", password);
+  return applyUpdate(subject, subject.id, patch);
+}
+
+core::Result<UserRecord> UserService::applyUpdate(const Subject& subject,
+                                                  const std::string& username,
+                                                  const Object::Ptr& patch) {
   std::vector<core::FieldError> errors;
   refuseUnknownFields(patch, {"display_name", "roles", "disabled", "password"}, errors);
   const auto display = optionalString(patch, "display_name", errors);

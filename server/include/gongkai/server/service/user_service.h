@@ -8,7 +8,7 @@
 #include "gongkai/core/result.h"
 #include "gongkai/server/service/auth_options.h"
 #include "gongkai/server/service/policy_service.h"
-#include "gongkai/server/service/subject.h"
+#include "gongkai/server/service/authorization.h"
 #include "gongkai/server/service/unit_service.h"
 #include "gongkai/server/store/account_repository.h"
 #include "gongkai/server/store/store.h"
@@ -21,10 +21,23 @@ class UserService {
  public:
   // `units` checks the units roles are held for; it must outlive this.
   UserService(store::Store& store, PolicyService& policies, const UnitService& units,
-              AuthOptions options);
+              AuthOptions options, AuthorizerSource authorizer);
 
-  core::Result<std::vector<store::UserRecord>> users();
-  core::Result<store::UserRecord> user(const std::string& username);
+  // The use cases decide for themselves: managing accounts needs users.manage; anyone signed in
+  // reads their own account and why they may or may not do something.
+  core::Result<std::vector<store::UserRecord>> users(const Subject& subject);
+  core::Result<store::UserRecord> user(const Subject& subject, const std::string& username);
+  // The account of that name, for the server's own checks (no decision: not a use case).
+  core::Result<store::UserRecord> find(const std::string& username);
+  // Why `username` ("" for the subject) may or may not do `permission`: the roles consulted and
+  // which grant it, Chinese first.
+  struct Explanation {
+    std::string username;
+    bool allowed = false;
+    std::string text;
+  };
+  core::Result<Explanation> explain(const Subject& subject, const std::string& username,
+                                    const std::string& permission);
   // body: username, password, optional display_name and roles [{role, unit}].
   core::Result<store::UserRecord> createUser(const Subject& subject,
                                              const Poco::JSON::Object::Ptr& body);
@@ -32,6 +45,9 @@ class UserService {
   // user's tokens.
   core::Result<store::UserRecord> updateUser(const Subject& subject, const std::string& username,
                                              const Poco::JSON::Object::Ptr& patch);
+  // The subject's own new password, once the sign-in service has checked the current one.
+  core::Result<store::UserRecord> replaceOwnPassword(const Subject& subject,
+                                                     const std::string& password);
   // An account with the given roles (display name: the username unless given); also for
   // `gongkai user add` and the first start.
   core::Result<store::UserRecord> addUser(const Subject& subject, const std::string& username,
@@ -45,6 +61,9 @@ class UserService {
   static Poco::JSON::Object::Ptr userJson(const store::UserRecord& user);
 
  private:
+  core::Status mayManage(const Subject& subject) const;
+  core::Result<store::UserRecord> applyUpdate(const Subject& subject, const std::string& username,
+                                              const Poco::JSON::Object::Ptr& patch);
   // Against the policy in force and the unit tree, for the "roles" field.
   core::Status validateRoles(const std::vector<store::UserRole>& roles) const;
   core::Status validatePassword(const std::string& password, const std::string& username,
@@ -55,6 +74,7 @@ class UserService {
   PolicyService& policies_;
   const UnitService& units_;
   AuthOptions options_;
+  AuthorizerSource authorizer_;
 };
 
 // True for a username: 1-64 of lower-case letters, digits, '-', '_', '.', starting with a letter

@@ -39,7 +39,9 @@ Authorizer::Authorizer(std::shared_ptr<const PolicyEngine> engine,
                        std::shared_ptr<const UnitTree> units)
     : engine_(std::move(engine)), units_(std::move(units)) {}
 
-Error Authorizer::denied(const Principal& who, std::string_view permission) const {
+namespace {
+
+Error denied(const Principal& who, std::string_view permission) {
   if (who.anonymous()) {
     return Error::make(ErrorCode::kUnauthenticated, "authentication_required",
                        "请先登录 (sign in first)");
@@ -49,13 +51,20 @@ Error Authorizer::denied(const Principal& who, std::string_view permission) cons
       "您的角色无权进行此操作 (your roles do not allow this): " + std::string(permission));
 }
 
+}  // namespace
+
+core::Status requirePermission(const PolicyEngine& engine, const Principal& who,
+                               std::string_view permission) {
+  if (engine.may(who, permission)) return core::okStatus();
+  return denied(who, permission);
+}
+
 bool Authorizer::may(const Principal& who, std::string_view permission) const {
   return engine_->may(who, permission);
 }
 
 core::Status Authorizer::require(const Principal& who, std::string_view permission) const {
-  if (may(who, permission)) return core::okStatus();
-  return denied(who, permission);
+  return requirePermission(*engine_, who, permission);
 }
 
 bool Authorizer::mayInUnit(const Principal& who, std::string_view permission,

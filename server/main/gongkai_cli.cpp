@@ -246,7 +246,7 @@ int userAdd(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   gongkai::server::service::PolicyService policies(*store.value(), policyDir, std::move(policySet).value());
-  gongkai::server::service::UnitService units(*store.value());
+  gongkai::server::service::UnitService units(*store.value(), policies);
   gongkai::server::service::UserService users(*store.value(), policies, units, auth, [&] {
     return gongkai::policies::Authorizer(policies.engine(), units.unitTree());
   });

@@ -224,7 +224,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   if (config.pbkdf2_iterations < core::kDefaultPbkdf2Iterations) {
     log.warning("gongkai.auth.pbkdf2_iterations is below OWASP's 600000: for tests only");
   }
-  service::UnitService units(store);
+  service::UnitService units(store, policyService);
   const service::AuthorizerSource authorizer = [&policyService, &units] {
     return policies::Authorizer(policyService.engine(), units.unitTree());
   };

@@ -25,10 +25,10 @@ void addSignInRoutes(Router& router, service::SignInService& signIn, service::To
 // /api/v1/users.
 void addUserRoutes(Router& router, service::UserService& users);
 // /api/v1/org-units.
-void addUnitRoutes(Router& router, service::UnitService& units, const Access& access);
+void addUnitRoutes(Router& router, service::UnitService& units);
 // /api/v1/policies: the policy in force, why a caller may do something, reloading it.
-void addPolicyRoutes(Router& router, service::PolicyService& policies, service::UserService& users,
-                     const Access& access);
+void addPolicyRoutes(Router& router, service::PolicyService& policies,
+                     service::UserService& users);
 
 // The largest request body these routes read.
 inline constexpr std::int64_t kMaxAccountBodyBytes = 64 * 1024;

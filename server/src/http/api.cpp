@@ -44,11 +44,11 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
                     DocumentApiOptions{options.max_json_bytes, options.max_upload_bytes,
                                        options.max_files_per_request});
   addAuditRoutes(router, services.audit, services.checkpoints, *access);
-  addSearchRoutes(router, services.search, services.categories, *access);
+  addSearchRoutes(router, services.search, services.categories);
   addSignInRoutes(router, services.signIn, services.tokens, services.users, services.policies);
   addUserRoutes(router, services.users);
-  addUnitRoutes(router, services.units, *access);
-  addPolicyRoutes(router, services.policies, services.users, *access);
+  addUnitRoutes(router, services.units);
+  addPolicyRoutes(router, services.policies, services.users);
   addCatalogueRoutes(router, services.catalogue, services.categories);
   addArchiveRoutes(router, services.archives, services.jobs, *access);
   addFeedbackRoutes(router, services.feedback, services.documents, services.catalogue);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "gongkai/core/sha256.h"
+#include "gongkai/policies/authorizer.h"
 #include "gongkai/server/service/audit_trail.h"
 
 namespace gongkai::server::service {
@@ -39,7 +40,25 @@ std::shared_ptr<const policies::PolicyEngine> PolicyService::engine() const {
   return engine_;
 }
 
+core::Result<std::shared_ptr<const policies::PolicyEngine>> PolicyService::read(
+    const Subject& subject) const {
+  auto current = engine();
+  if (!subject.system) {
+    if (auto allowed = policies::requirePermission(*current, subject.principal, "policies.read");
+        !allowed.ok()) {
+      return allowed.error();
+    }
+  }
+  return current;
+}
+
 core::Status PolicyService::reload(const Subject& subject) {
+  if (!subject.system) {
+    if (auto allowed = policies::requirePermission(*engine(), subject.principal, "policies.reload");
+        !allowed.ok()) {
+      return allowed;
+    }
+  }
   // One reload at a time, so the audit log's order is the order policies came into force.
   std::lock_guard reloading(reloadMutex_);
   auto loaded = policies::PolicySet::loadFolder(folder_);

@@ -417,6 +417,21 @@ indexer::Viewer viewerOf(const policies::SearchVisibility& visible) {
   return viewer;
 }
 
+core::Result<SearchStatus> SearchService::status(const Subject& subject) const {
+  if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
+  return status();
+}
+
+core::Status SearchService::startRebuild(const Subject& subject) {
+  if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
+  return startRebuild();
+}
+
+core::Status SearchService::mayManage(const Subject& subject) const {
+  if (subject.system) return core::okStatus();
+  return authorizer_().require(subject.principal, "search.manage");
+}
+
 core::Result<SearchStatus> SearchService::status() const {
   SearchStatus status;
   try {

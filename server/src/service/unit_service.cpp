@@ -1,5 +1,7 @@
 #include "gongkai/server/service/unit_service.h"
 
+#include "gongkai/policies/authorizer.h"
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -49,7 +51,15 @@ bool isUnitCode(const std::string& code) {
   });
 }
 
-UnitService::UnitService(store::Store& store) : store_(store) { refreshTree(); }
+UnitService::UnitService(store::Store& store, const PolicyService& policies)
+    : store_(store), policies_(policies) {
+  refreshTree();
+}
+
+core::Status UnitService::mayManage(const Subject& subject) const {
+  if (subject.system) return core::okStatus();
+  return policies::requirePermission(*policies_.engine(), subject.principal, "units.manage");
+}
 
 void UnitService::refreshTree() {
   // One refresh at a time, each reading after the change it follows: the newest tree wins.
@@ -77,6 +87,7 @@ core::Result<std::vector<OrgUnit>> UnitService::units() {
 }
 
 core::Result<OrgUnit> UnitService::createUnit(const Subject& subject, const Object::Ptr& body) {
+  if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
   std::vector<core::FieldError> errors;
   refuseUnknownFields(body, {"code", "name", "parent"}, errors);
   OrgUnit unit;
@@ -114,6 +125,7 @@ core::Result<OrgUnit> UnitService::createUnit(const Subject& subject, const Obje
 
 core::Result<OrgUnit> UnitService::updateUnit(const Subject& subject, const std::string& code,
                                               const Object::Ptr& patch) {
+  if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
   std::vector<core::FieldError> errors;
   refuseUnknownFields(patch, {"name", "parent"}, errors);
   const auto name = optionalString(patch, "name", errors);

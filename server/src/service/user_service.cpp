@@ -114,6 +114,19 @@ core::Result<UserRecord> UserService::user(const Subject& subject, const std::st
 core::Result<UserService::Explanation> UserService::explain(const Subject& subject,
                                                             const std::string& username,
                                                             const std::string& permission) {
+  const policies::Authorizer authorizer = authorizer_();
+  if (!subject.system) {
+    if (auto allowed = authorizer.require(subject.principal, "policies.read"); !allowed.ok())
+      return allowed.error();
+  }
+  const bool known = std::find(std::begin(policies::kPermissions), std::end(policies::kPermissions),
+                               permission) != std::end(policies::kPermissions);
+  if (!known) {
+    core::Error error = core::Error::make(core::ErrorCode::kInvalidArgument, "unknown_permission",
+                                          "没有这项权限 (no such permission): " + permission);
+    error.fields.push_back({"permission", "unknown_permission", error.message});
+    return error;
+  }
   policies::Principal principal = subject.principal;
   const std::string who = username.empty() ? subject.id : username;
   if (who != subject.id) {
@@ -122,7 +135,6 @@ core::Result<UserService::Explanation> UserService::explain(const Subject& subje
     principal = policies::Principal{user.value().id, user.value().username, {}};
     for (const auto& role : user.value().roles) principal.grants.push_back({role.role, role.unit});
   }
-  const policies::Authorizer authorizer = authorizer_();
   return Explanation{who, authorizer.may(principal, permission),
                      authorizer.engine().explain(principal, permission, std::nullopt,
                                                  authorizer.units())};

@@ -18,6 +18,10 @@
 // kNotFound wherever a caller who may not see a record must not learn that it exists.
 namespace gongkai::policies {
 
+// kUnauthenticated (anonymous) or kForbidden unless the principal may `permission` at all.
+core::Status requirePermission(const PolicyEngine& engine, const Principal& who,
+                               std::string_view permission);
+
 // The facts the policy decides on for one document version.
 DocumentFacts factsOf(const core::DocumentVersion& version);
 
@@ -90,8 +94,6 @@ class Authorizer {
   SearchVisibility searchVisibility(const Principal& who) const;
 
  private:
-  core::Error denied(const Principal& who, std::string_view permission) const;
-
   std::shared_ptr<const PolicyEngine> engine_;
   std::shared_ptr<const UnitTree> units_;
 };

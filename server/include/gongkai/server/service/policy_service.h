@@ -19,8 +19,10 @@ class PolicyService {
   PolicyService(store::Store& store, std::string folder, policies::PolicySet initial);
 
   std::shared_ptr<const policies::PolicyEngine> engine() const;
-  // Reads the folder again; on success the new policy is in force and the reload is audited
-  // with the digest of every file.
+  // The policy in force as a use case: policies.read only.
+  core::Result<std::shared_ptr<const policies::PolicyEngine>> read(const Subject& subject) const;
+  // Reads the folder again (policies.reload only); on success the new policy is in force and the
+  // reload is audited with the digest of every file.
   core::Status reload(const Subject& subject);
   const std::string& folder() const { return folder_; }
 

@@ -67,6 +67,9 @@ class SearchService {
   // rules): the index adds it to every query, so hits and facet counts leave out the rest alike.
   core::Result<SearchAnswer> search(const Subject& subject, indexer::SearchRequest request) const;
   core::Result<SearchStatus> status() const;
+  // The same, as use cases: search.manage only.
+  core::Result<SearchStatus> status(const Subject& subject) const;
+  core::Status startRebuild(const Subject& subject);
   // Starts a rebuild in the background; kConflict while one runs.
   core::Status startRebuild();
   // Builds a fresh index from the store and swaps it in, in this thread.
@@ -76,6 +79,7 @@ class SearchService {
   core::Result<std::vector<store::FileText>> extractionStatus(std::int64_t documentId) const;
 
  private:
+  core::Status mayManage(const Subject& subject) const;
   void workerLoop();
   // The rebuild itself, once rebuilding_ has been set; clears it when done.
   core::Status rebuildMarked();

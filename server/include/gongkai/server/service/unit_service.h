@@ -9,6 +9,7 @@
 
 #include "gongkai/core/result.h"
 #include "gongkai/policies/policy_engine.h"
+#include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/store/account_repository.h"
 #include "gongkai/server/store/store.h"
@@ -18,7 +19,8 @@ namespace gongkai::server::service {
 // The organisation units and the tree they form. Every change is an audit entry. Thread-safe.
 class UnitService {
  public:
-  explicit UnitService(store::Store& store);
+  // Creating and changing units needs units.manage, decided on `policies` in force.
+  UnitService(store::Store& store, const PolicyService& policies);
 
   core::Result<std::vector<store::OrgUnit>> units();
   // body: code, name, optional parent.
@@ -31,9 +33,11 @@ class UnitService {
   std::shared_ptr<const policies::UnitTree> unitTree() const;
 
  private:
+  core::Status mayManage(const Subject& subject) const;
   void refreshTree();
 
   store::Store& store_;
+  const PolicyService& policies_;
   std::mutex refreshMutex_;
   mutable std::mutex treeMutex_;
   std::shared_ptr<const policies::UnitTree> tree_;

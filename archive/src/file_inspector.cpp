@@ -1,9 +1,9 @@
 #include "gongkai/archive/file_inspector.h"
 
 #include <algorithm>
-#include <cstring>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <utility>

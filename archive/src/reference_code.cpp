@@ -43,7 +43,8 @@ std::string formatReferenceCode(std::string_view pattern, const ReferenceCode& c
       out += code.retention;
     } else if (name == "category") {
       out += code.category;
-    } else if (name == "item" || (name.size() == 6 && name.substr(0, 5) == "item:" && isDigit(name[5]))) {
+    } else if (name == "item" ||
+               (name.size() == 6 && name.substr(0, 5) == "item:" && isDigit(name[5]))) {
       std::string digits = std::to_string(code.item);
       const std::size_t width = name.size() == 6 ? static_cast<std::size_t>(name[5] - '0') : 0;
       if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
@@ -66,7 +67,8 @@ std::optional<ReferenceCode> parseReferenceCode(std::string_view text) {
   }
   if (parts.size() != 5) return std::nullopt;
   ReferenceCode code;
-  if (parts[0].empty() || parts[0].size() > 16 || !allOf(parts[0], isUpperOrDigit)) return std::nullopt;
+  if (parts[0].empty() || parts[0].size() > 16 || !allOf(parts[0], isUpperOrDigit))
+    return std::nullopt;
   code.fonds = parts[0];
   if (parts[1].size() != 4 || !allOf(parts[1], isDigit)) return std::nullopt;
   code.year = std::stoi(std::string(parts[1]));

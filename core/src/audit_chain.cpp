@@ -10,7 +10,8 @@ bool hexEquals(std::string_view hex, const Digest& digest) {
   static constexpr char kHex[] = "0123456789abcdef";
   if (hex.size() != 2 * digest.size()) return false;
   for (std::size_t i = 0; i < digest.size(); ++i) {
-    if (hex[2 * i] != kHex[digest[i] >> 4] || hex[2 * i + 1] != kHex[digest[i] & 0x0f]) return false;
+    if (hex[2 * i] != kHex[digest[i] >> 4] || hex[2 * i + 1] != kHex[digest[i] & 0x0f])
+      return false;
   }
   return true;
 }
@@ -55,9 +56,11 @@ bool AuditChainVerifier::addPrepared(std::int64_t rowSeq, Prepared prepared,
   lastEntry_ = std::move(*prepared.entry);
   const AuditEntry& entry = lastEntry_;
   if (entry.seq != rowSeq) {
-    return fail("seq_mismatch", "记录内序号与存储序号不符 (sequence number inside the entry differs)");
+    return fail("seq_mismatch",
+                "记录内序号与存储序号不符 (sequence number inside the entry differs)");
   }
-  const bool linked = count_ == 0 ? entry.prev_hash == kGenesisHash : hexEquals(entry.prev_hash, lastHash_);
+  const bool linked =
+      count_ == 0 ? entry.prev_hash == kGenesisHash : hexEquals(entry.prev_hash, lastHash_);
   if (!linked) {
     return fail("broken_link", "前一记录哈希不符 (prev_hash does not match the previous entry)");
   }

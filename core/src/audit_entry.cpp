@@ -55,19 +55,35 @@ class Cursor {
       if (static_cast<unsigned char>(c) < 0x20) break;
       if (at_ >= text_.size()) break;
       switch (text_[at_++]) {
-        case '"': out.push_back('"'); continue;
-        case '\\': out.push_back('\\'); continue;
-        case 'b': out.push_back('\b'); continue;
-        case 'f': out.push_back('\f'); continue;
-        case 'n': out.push_back('\n'); continue;
-        case 'r': out.push_back('\r'); continue;
-        case 't': out.push_back('\t'); continue;
+        case '"':
+          out.push_back('"');
+          continue;
+        case '\\':
+          out.push_back('\\');
+          continue;
+        case 'b':
+          out.push_back('\b');
+          continue;
+        case 'f':
+          out.push_back('\f');
+          continue;
+        case 'n':
+          out.push_back('\n');
+          continue;
+        case 'r':
+          out.push_back('\r');
+          continue;
+        case 't':
+          out.push_back('\t');
+          continue;
         case 'u': {
           if (at_ + 4 > text_.size() || text_.substr(at_, 2) != "00") break;
           int value = 0;
           for (int i = 2; i < 4; ++i) {
             const char h = text_[at_ + i];
-            value = value * 16 + (h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : 99);
+            value = value * 16 + (h >= '0' && h <= '9'   ? h - '0'
+                                  : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                                         : 99);
           }
           // Only characters without a short escape are written as \u00xx.
           if (value >= 0x20 || value == '\b' || value == '\t' || value == '\n' || value == '\f' ||
@@ -108,7 +124,8 @@ class Cursor {
     const char* limit = text_.data() + text_.size();
     const auto [end, error] = std::from_chars(begin, limit, value);
     const char* digits = begin < limit && *begin == '-' ? begin + 1 : begin;
-    const bool canonical = end > digits && (*digits != '0' || (end == digits + 1 && digits == begin));
+    const bool canonical =
+        end > digits && (*digits != '0' || (end == digits + 1 && digits == begin));
     if (!ok_ || error != std::errc() || !canonical) {
       ok_ = false;
       return 0;

@@ -84,8 +84,8 @@ Status Reader::start() {
     return malformed("不是审计日志导出文件 (not an audit log export)");
   }
   std::uint64_t noteBytes = 0;
-  if (!readLine(line, 64, newline, tooLong) || !newline || !parseCountLine(line, "checkpoint", noteBytes) ||
-      noteBytes > kMaxNoteBytes) {
+  if (!readLine(line, 64, newline, tooLong) || !newline ||
+      !parseCountLine(line, "checkpoint", noteBytes) || noteBytes > kMaxNoteBytes) {
     return malformed("检查点长度行错误 (bad checkpoint length line)");
   }
   while (buffer_.size() - at_ < noteBytes) {
@@ -93,7 +93,8 @@ Status Reader::start() {
   }
   note_ = buffer_.substr(at_, noteBytes);
   at_ += noteBytes;
-  if (!readLine(line, 64, newline, tooLong) || !newline || !parseCountLine(line, "entries", count_)) {
+  if (!readLine(line, 64, newline, tooLong) || !newline ||
+      !parseCountLine(line, "entries", count_)) {
     return malformed("记录数行错误 (bad entry count line)");
   }
   return okStatus();
@@ -109,14 +110,17 @@ bool Reader::next(std::string& entry) {
   }
   if (read_ == count_) {
     if (!gotLine || !newline || entry + "\n" != kEnd) {
-      return fail("缺少结束行 (missing end line): 文件被截断或有多余内容 (file cut short or has extra data)");
+      return fail(
+          "缺少结束行 (missing end line): 文件被截断或有多余内容 (file cut short or has extra "
+          "data)");
     }
-    if (at_ < buffer_.size() || refill()) return fail("结束行之后还有内容 (data after the end line)");
+    if (at_ < buffer_.size() || refill())
+      return fail("结束行之后还有内容 (data after the end line)");
     return false;
   }
   if (!gotLine || !newline) {
-    return fail("文件在第 " + std::to_string(read_ + 1) + " 条记录处被截断 (file cut short at entry " +
-                std::to_string(read_ + 1) + ")");
+    return fail("文件在第 " + std::to_string(read_ + 1) +
+                " 条记录处被截断 (file cut short at entry " + std::to_string(read_ + 1) + ")");
   }
   ++read_;
   return true;

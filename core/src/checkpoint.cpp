@@ -24,7 +24,8 @@ Result<Checkpoint> parseCheckpoint(std::string_view text) {
   std::vector<std::string_view> lines;
   while (!text.empty()) {
     const auto end = text.find('\n');
-    if (end == std::string_view::npos) return malformed("检查点应以换行结束 (checkpoint must end with a newline)");
+    if (end == std::string_view::npos)
+      return malformed("检查点应以换行结束 (checkpoint must end with a newline)");
     lines.push_back(text.substr(0, end));
     text = text.substr(end + 1);
   }
@@ -33,7 +34,8 @@ Result<Checkpoint> parseCheckpoint(std::string_view text) {
   checkpoint.origin = std::string(lines[0]);
   if (checkpoint.origin.empty()) return malformed("检查点来源为空 (empty origin)");
   const std::string_view size = lines[1];
-  const auto [end, error] = std::from_chars(size.data(), size.data() + size.size(), checkpoint.size);
+  const auto [end, error] =
+      std::from_chars(size.data(), size.data() + size.size(), checkpoint.size);
   if (size.empty() || error != std::errc() || end != size.data() + size.size() ||
       (size.size() > 1 && size[0] == '0')) {
     return malformed("树大小应为十进制整数 (tree size must be a decimal number)");

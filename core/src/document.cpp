@@ -14,10 +14,12 @@ namespace {
 template <typename Enum, std::size_t N>
 using Names = std::array<std::pair<Enum, std::string_view>, N>;
 
-constexpr Names<Scope, 3> kScopes{{
-    {Scope::kPublic, "public"}, {Scope::kInternal, "internal"}, {Scope::kRestricted, "restricted"}}};
-constexpr Names<Mode, 3> kModes{{
-    {Mode::kStatutory, "statutory"}, {Mode::kProactive, "proactive"}, {Mode::kOnRequest, "on_request"}}};
+constexpr Names<Scope, 3> kScopes{{{Scope::kPublic, "public"},
+                                   {Scope::kInternal, "internal"},
+                                   {Scope::kRestricted, "restricted"}}};
+constexpr Names<Mode, 3> kModes{{{Mode::kStatutory, "statutory"},
+                                 {Mode::kProactive, "proactive"},
+                                 {Mode::kOnRequest, "on_request"}}};
 constexpr Names<Period, 4> kPeriods{{{Period::kStanding, "standing"},
                                      {Period::kPeriodic, "periodic"},
                                      {Period::kStaged, "staged"},
@@ -54,7 +56,9 @@ std::string_view toString(DocumentStatus value) { return nameOf(kStatuses, value
 std::optional<Scope> parseScope(std::string_view text) { return valueOf(kScopes, text); }
 std::optional<Mode> parseMode(std::string_view text) { return valueOf(kModes, text); }
 std::optional<Period> parsePeriod(std::string_view text) { return valueOf(kPeriods, text); }
-std::optional<DocumentStatus> parseStatus(std::string_view text) { return valueOf(kStatuses, text); }
+std::optional<DocumentStatus> parseStatus(std::string_view text) {
+  return valueOf(kStatuses, text);
+}
 
 int disclosureYear(const DocumentMetadata& metadata, TimePoint createdAt) {
   return metadata.issued_at ? metadata.issued_at->year : yearOf(createdAt);
@@ -66,7 +70,8 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 Error corruptRecord(const std::string& what) {
-  return Error::make(ErrorCode::kCorrupt, "corrupt_record", "版本记录损坏 (corrupt version record): " + what);
+  return Error::make(ErrorCode::kCorrupt, "corrupt_record",
+                     "版本记录损坏 (corrupt version record): " + what);
 }
 
 template <typename T>
@@ -101,7 +106,8 @@ Disclosure parseDisclosure(const Object::Ptr& o) {
   d.published = parseStep(o, "published");
   const Array::Ptr channels = o->getArray("channels");
   if (!channels) throw Poco::DataFormatException("channels");
-  for (unsigned i = 0; i < channels->size(); ++i) d.channels.push_back(channels->getElement<std::string>(i));
+  for (unsigned i = 0; i < channels->size(); ++i)
+    d.channels.push_back(channels->getElement<std::string>(i));
   d.withdrawn = parseStep(o, "withdrawn");
   d.withdrawal_reason = o->getValue<std::string>("withdrawal_reason");
   d.archived = parseStep(o, "archived");
@@ -112,7 +118,9 @@ Disclosure parseDisclosure(const Object::Ptr& o) {
 
 }  // namespace
 
-Poco::JSON::Object::Ptr disclosureJson(const Disclosure& disclosure) { return disclosureObject(disclosure); }
+Poco::JSON::Object::Ptr disclosureJson(const Disclosure& disclosure) {
+  return disclosureObject(disclosure);
+}
 
 Poco::Dynamic::Var stepJson(const std::optional<Step>& step) {
   if (!step) return Poco::Dynamic::Var();
@@ -146,7 +154,8 @@ std::string canonicalRecord(const DocumentVersion& v) {
                                               : Poco::Dynamic::Var());
   root->set("summary", orNull(v.metadata.summary));
   // Only when set, so records from before the catalogue keep their bytes.
-  if (v.metadata.catalogue_item) root->set("catalogue_item", static_cast<Poco::Int64>(*v.metadata.catalogue_item));
+  if (v.metadata.catalogue_item)
+    root->set("catalogue_item", static_cast<Poco::Int64>(*v.metadata.catalogue_item));
   root->set("status", std::string(toString(v.status)));
   // Left out while empty, so the records of versions from before the procedure existed keep
   // exactly the bytes their audit entries hashed.
@@ -201,7 +210,8 @@ Result<DocumentVersion> parseRecord(std::string_view record) {
       if (!v.metadata.issued_at) return corruptRecord("issued_at");
     }
     if (!o->isNull("summary")) v.metadata.summary = o->getValue<std::string>("summary");
-    if (o->has("catalogue_item")) v.metadata.catalogue_item = o->getValue<Poco::Int64>("catalogue_item");
+    if (o->has("catalogue_item"))
+      v.metadata.catalogue_item = o->getValue<Poco::Int64>("catalogue_item");
     const Array::Ptr files = o->getArray("files");
     if (!files) return corruptRecord("files");
     for (unsigned i = 0; i < files->size(); ++i) {
@@ -209,7 +219,8 @@ Result<DocumentVersion> parseRecord(std::string_view record) {
       if (!f) return corruptRecord("files[" + std::to_string(i) + "]");
       v.files.push_back(FileRecord{f->getValue<Poco::Int64>("id"), f->getValue<std::string>("name"),
                                    f->getValue<std::string>("media_type"),
-                                   f->getValue<Poco::Int64>("size"), f->getValue<std::string>("sha256")});
+                                   f->getValue<Poco::Int64>("size"),
+                                   f->getValue<std::string>("sha256")});
     }
     v.created_by = o->getValue<std::string>("created_by");
     v.updated_by = o->getValue<std::string>("updated_by");

@@ -50,9 +50,12 @@ int nestingDepth(std::string_view text) {
   bool inString = false, escaped = false;
   for (char c : text) {
     if (inString) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') inString = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        inString = false;
     } else if (c == '"') {
       inString = true;
     } else if (c == '{' || c == '[') {
@@ -80,9 +83,12 @@ std::string widenHugeIntegers(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (inString) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') inString = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        inString = false;
       continue;
     }
     if (c == '"') {
@@ -93,7 +99,8 @@ std::string widenHugeIntegers(std::string_view text) {
     const std::size_t digits = i + (c == '-' ? 1 : 0);
     std::size_t end = digits;
     while (end < text.size() && isDigit(text[end])) ++end;
-    const bool integer = end == text.size() || (text[end] != '.' && text[end] != 'e' && text[end] != 'E');
+    const bool integer =
+        end == text.size() || (text[end] != '.' && text[end] != 'e' && text[end] != 'E');
     std::uint64_t magnitude = 0;
     const auto parsed = std::from_chars(text.data() + digits, text.data() + end, magnitude);
     const bool tooLarge = parsed.ec == std::errc::result_out_of_range ||
@@ -119,7 +126,8 @@ std::string widenHugeIntegers(std::string_view text) {
 bool exactInteger(const Poco::Dynamic::Var& value) {
   if (value.isSigned()) {
     const auto v = value.convert<Poco::Int64>();
-    return v >= -static_cast<Poco::Int64>(kLargestExactInteger) && v <= static_cast<Poco::Int64>(kLargestExactInteger);
+    return v >= -static_cast<Poco::Int64>(kLargestExactInteger) &&
+           v <= static_cast<Poco::Int64>(kLargestExactInteger);
   }
   return value.convert<Poco::UInt64>() <= kLargestExactInteger;
 }
@@ -182,7 +190,8 @@ void writeCanonical(std::string& out, const Var& value) {
 }  // namespace
 
 Result<Var> parseJson(std::string_view text, int maxDepth) {
-  if (!isValidUtf8(text)) return malformed("invalid_utf8", "请求内容不是有效的 UTF-8 (body is not valid UTF-8)");
+  if (!isValidUtf8(text))
+    return malformed("invalid_utf8", "请求内容不是有效的 UTF-8 (body is not valid UTF-8)");
   if (nestingDepth(text) > maxDepth) {
     return malformed("malformed_json", "JSON 嵌套过深 (JSON nested too deeply)");
   }
@@ -191,7 +200,8 @@ Result<Var> parseJson(std::string_view text, int maxDepth) {
     std::string widened = widenHugeIntegers(text);
     Var value = parser.parse(widened.empty() ? std::string(text) : std::move(widened));
     if (!allStringsValid(value, 0, maxDepth)) {
-      return malformed("invalid_utf8", "JSON 字符串不是有效的 UTF-8 (JSON string is not valid UTF-8)");
+      return malformed("invalid_utf8",
+                       "JSON 字符串不是有效的 UTF-8 (JSON string is not valid UTF-8)");
     }
     return value;
   } catch (const Poco::Exception& e) {
@@ -205,7 +215,8 @@ Result<Object::Ptr> parseJsonObject(std::string_view text, int maxDepth) {
   auto parsed = parseJson(text, maxDepth);
   if (!parsed.ok()) return parsed.error();
   if (parsed.value().type() != typeid(Object::Ptr)) {
-    return malformed("malformed_json", "JSON 顶层必须是对象 (top-level JSON value must be an object)");
+    return malformed("malformed_json",
+                     "JSON 顶层必须是对象 (top-level JSON value must be an object)");
   }
   return parsed.value().extract<Object::Ptr>();
 }
@@ -221,8 +232,8 @@ std::string formatJsonNumber(double value) {
   if (value == 0) return "0";
   // Shortest round-tripping digits and decimal exponent, then ECMAScript's layout rules.
   char buffer[64];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, std::abs(value),
-                                 std::chars_format::scientific);
+  auto [end, ec] =
+      std::to_chars(buffer, buffer + sizeof buffer, std::abs(value), std::chars_format::scientific);
   std::string scientific(buffer, end);
   const auto ePos = scientific.find('e');
   std::string digits = scientific.substr(0, ePos);
@@ -246,6 +257,5 @@ std::string formatJsonNumber(double value) {
   }
   return out;
 }
-
 
 }  // namespace gongkai::core

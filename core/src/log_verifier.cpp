@@ -31,8 +31,9 @@ bool LogVerifier::addCheckpoint(std::string_view signedNote, const std::string& 
     case note::Verdict::kVerified:
       break;
     case note::Verdict::kNoKnownKey:
-      return fail(size, "checkpoint_unknown_key",
-                  source + ": 检查点没有受信任密钥的签名 (checkpoint is not signed by a trusted key)");
+      return fail(
+          size, "checkpoint_unknown_key",
+          source + ": 检查点没有受信任密钥的签名 (checkpoint is not signed by a trusted key)");
     case note::Verdict::kBadSignature:
       return fail(size, "checkpoint_bad_signature",
                   source + ": 检查点签名无效 (checkpoint signature does not verify)");
@@ -86,15 +87,17 @@ bool LogVerifier::addEntries(const std::vector<Input>& batch,
     }
   };
   const std::size_t helpers =
-      batch.size() < 4 * kChunk ? 0 : std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 8) - 1;
+      batch.size() < 4 * kChunk
+          ? 0
+          : std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 8) - 1;
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < helpers; ++t) threads.emplace_back(work);
   work();
   for (auto& thread : threads) thread.join();
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Input& input = batch[i];
-    const auto storedHash = input.stored_hash ? std::optional<std::string_view>(*input.stored_hash)
-                                              : std::nullopt;
+    const auto storedHash =
+        input.stored_hash ? std::optional<std::string_view>(*input.stored_hash) : std::nullopt;
     if (!link(input.row_seq, std::move(prepared[i]), leaves[i], storedHash, input.stored_leaf)) {
       return false;
     }
@@ -130,10 +133,10 @@ bool LogVerifier::finish() {
   if (!pending_.empty()) {
     const auto& [size, pending] = *pending_.begin();
     return fail(entries() + 1, "truncated",
-                pending.source + ": 日志只有 " + std::to_string(entries()) + " 条记录，但检查点签署了 " +
-                    std::to_string(size) + " 条 (the log ends at " + std::to_string(entries()) +
-                    " entries but a signed checkpoint covers " + std::to_string(size) +
-                    "; entries were removed from the end)");
+                pending.source + ": 日志只有 " + std::to_string(entries()) +
+                    " 条记录，但检查点签署了 " + std::to_string(size) + " 条 (the log ends at " +
+                    std::to_string(entries()) + " entries but a signed checkpoint covers " +
+                    std::to_string(size) + "; entries were removed from the end)");
   }
   return true;
 }

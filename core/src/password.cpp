@@ -138,7 +138,8 @@ std::optional<std::string> receiptDigest(std::string_view typed) {
 bool isWellFormedReceiptCode(std::string_view code) {
   if (code.size() != 19) return false;
   for (std::size_t i = 0; i < code.size(); ++i) {
-    const bool ok = i % 5 == 4 ? code[i] == '-' : kCrockford.find(code[i]) != std::string_view::npos;
+    const bool ok =
+        i % 5 == 4 ? code[i] == '-' : kCrockford.find(code[i]) != std::string_view::npos;
     if (!ok) return false;
   }
   return true;

@@ -41,9 +41,9 @@ bool isValidKeyName(std::string_view name) {
 
 std::uint32_t keyId(std::string_view name, const Ed25519PublicKey& key) {
   const char alg = static_cast<char>(kAlgEd25519);
-  const Digest digest = sha256Of(
-      {name, "\n", std::string_view(&alg, 1),
-       std::string_view(reinterpret_cast<const char*>(key.data()), key.size())});
+  const Digest digest =
+      sha256Of({name, "\n", std::string_view(&alg, 1),
+                std::string_view(reinterpret_cast<const char*>(key.data()), key.size())});
   return readU32BigEndian(digestBytes(digest));
 }
 
@@ -67,8 +67,8 @@ std::string formatVerifierKey(const VerifierKey& key) {
 
 Result<VerifierKey> parseVerifierKey(std::string_view text) {
   const auto firstPlus = text.find('+');
-  const auto secondPlus = firstPlus == std::string_view::npos ? firstPlus
-                                                              : text.find('+', firstPlus + 1);
+  const auto secondPlus =
+      firstPlus == std::string_view::npos ? firstPlus : text.find('+', firstPlus + 1);
   if (secondPlus == std::string_view::npos) {
     return malformed("验证密钥应为 名称+密钥ID+base64 (verifier key must be name+keyid+base64)");
   }
@@ -79,13 +79,15 @@ Result<VerifierKey> parseVerifierKey(std::string_view text) {
     return malformed("密钥ID应为 8 位十六进制 (key ID must be 8 lowercase hex digits)");
   }
   const auto material = base64Decode(text.substr(secondPlus + 1));
-  if (!material || material->size() != 33 || static_cast<std::uint8_t>((*material)[0]) != kAlgEd25519) {
+  if (!material || material->size() != 33 ||
+      static_cast<std::uint8_t>((*material)[0]) != kAlgEd25519) {
     return malformed("不是 Ed25519 验证密钥 (not an Ed25519 verifier key)");
   }
   Ed25519PublicKey key{};
   std::copy(material->begin() + 1, material->end(), key.begin());
   VerifierKey out = makeVerifierKey(std::string(name), key);
-  if (keyIdHex(out.key_id) != idHex) return malformed("密钥ID与公钥不符 (key ID does not match the key)");
+  if (keyIdHex(out.key_id) != idHex)
+    return malformed("密钥ID与公钥不符 (key ID does not match the key)");
   return out;
 }
 
@@ -101,8 +103,8 @@ Result<std::vector<VerifierKey>> parseVerifierKeys(std::string_view text) {
     if (line.empty() || line.front() == '#') continue;
     auto key = parseVerifierKey(line);
     if (!key.ok()) {
-      return malformed("第 " + std::to_string(lineNumber) + " 行 (line " + std::to_string(lineNumber) +
-                       "): " + key.error().message);
+      return malformed("第 " + std::to_string(lineNumber) + " 行 (line " +
+                       std::to_string(lineNumber) + "): " + key.error().message);
     }
     keys.push_back(std::move(key).value());
   }
@@ -112,9 +114,11 @@ Result<std::vector<VerifierKey>> parseVerifierKeys(std::string_view text) {
 
 Result<Note> parseNote(std::string_view bytes) {
   if (!isValidUtf8(bytes)) return malformed("签名注记不是有效的 UTF-8 (note is not valid UTF-8)");
-  if (bytes.empty() || bytes.back() != '\n') return malformed("签名注记应以换行结束 (note must end with a newline)");
+  if (bytes.empty() || bytes.back() != '\n')
+    return malformed("签名注记应以换行结束 (note must end with a newline)");
   const auto split = bytes.rfind("\n\n");
-  if (split == std::string_view::npos) return malformed("签名注记缺少签名 (note has no signatures)");
+  if (split == std::string_view::npos)
+    return malformed("签名注记缺少签名 (note has no signatures)");
   Note note;
   note.text = std::string(bytes.substr(0, split + 1));
   std::string_view block = bytes.substr(split + 2);
@@ -122,15 +126,18 @@ Result<Note> parseNote(std::string_view bytes) {
     const auto end = block.find('\n');
     const std::string_view line = block.substr(0, end);
     block = block.substr(end + 1);
-    if (!line.starts_with(kDash)) return malformed("签名行应以“— ”开头 (signature line must start with an em dash)");
+    if (!line.starts_with(kDash))
+      return malformed("签名行应以“— ”开头 (signature line must start with an em dash)");
     const std::string_view rest = line.substr(kDash.size());
     const auto space = rest.find(' ');
-    if (space == std::string_view::npos) return malformed("签名行缺少签名 (signature line has no signature)");
+    if (space == std::string_view::npos)
+      return malformed("签名行缺少签名 (signature line has no signature)");
     Signature signature;
     signature.name = std::string(rest.substr(0, space));
     if (!isValidKeyName(signature.name)) return malformed("签名者名称无效 (bad signer name)");
     const auto material = base64Decode(rest.substr(space + 1));
-    if (!material || material->size() < 5) return malformed("签名不是有效的 base64 (signature is not valid base64)");
+    if (!material || material->size() < 5)
+      return malformed("签名不是有效的 base64 (signature is not valid base64)");
     signature.key_id = readU32BigEndian(*material);
     signature.signature = material->substr(4);
     note.signatures.push_back(std::move(signature));
@@ -138,7 +145,8 @@ Result<Note> parseNote(std::string_view bytes) {
   }
   if (note.signatures.empty()) return malformed("签名注记缺少签名 (note has no signatures)");
   for (char c : std::string_view(note.text).substr(0, note.text.size() - 1)) {
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\n') return malformed("正文含控制字符 (text has control characters)");
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\n')
+      return malformed("正文含控制字符 (text has control characters)");
   }
   return note;
 }
@@ -158,7 +166,8 @@ std::string signNote(std::string_view text, std::string_view name, const Ed25519
 std::string formatNote(const Note& note) {
   std::string out = note.text + "\n";
   for (const Signature& s : note.signatures) {
-    out += std::string(kDash) + s.name + " " + base64Encode(u32BigEndian(s.key_id) + s.signature) + "\n";
+    out += std::string(kDash) + s.name + " " + base64Encode(u32BigEndian(s.key_id) + s.signature) +
+           "\n";
   }
   return out;
 }
@@ -168,7 +177,8 @@ Verdict verifyNote(const Note& note, const std::vector<VerifierKey>& keys) {
   for (const Signature& signature : note.signatures) {
     for (const VerifierKey& key : keys) {
       if (key.name != signature.name || key.key_id != signature.key_id) continue;
-      if (!ed25519Verify(key.public_key, note.text, signature.signature)) return Verdict::kBadSignature;
+      if (!ed25519Verify(key.public_key, note.text, signature.signature))
+        return Verdict::kBadSignature;
       verified = true;
     }
   }

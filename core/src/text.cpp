@@ -172,9 +172,9 @@ std::string percentEncodeRfc5987(std::string_view text) {
   for (char c : text) {
     const auto b = static_cast<std::uint8_t>(c);
     const bool attrChar = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
-                          (b >= '0' && b <= '9') || b == '!' || b == '#' || b == '$' ||
-                          b == '&' || b == '+' || b == '-' || b == '.' || b == '^' ||
-                          b == '_' || b == '`' || b == '|' || b == '~';
+                          (b >= '0' && b <= '9') || b == '!' || b == '#' || b == '$' || b == '&' ||
+                          b == '+' || b == '-' || b == '.' || b == '^' || b == '_' || b == '`' ||
+                          b == '|' || b == '~';
     if (attrChar) {
       out.push_back(c);
     } else {
@@ -201,7 +201,8 @@ std::string asciiFallback(std::string_view text) {
 
 std::string csvCell(std::string_view text) {
   std::string value(text);
-  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) {
+  if (!value.empty() &&
+      std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) {
     value.insert(0, "'");
   }
   if (value.find_first_of(",\"\r\n'") == std::string::npos) return value;
@@ -220,13 +221,27 @@ void appendJsonString(std::string& out, std::string_view text) {
     out.append(text.data() + plain, i - plain);
     plain = i + 1;
     switch (b) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         out += "\\u00";
         out.push_back(kHex[b >> 4]);
@@ -240,12 +255,23 @@ void appendJsonString(std::string& out, std::string_view text) {
 void appendHtmlEscaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
 }

@@ -49,7 +49,8 @@ std::string formatRfc3339(TimePoint time) {
   }
   const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{days}}};
   const int year = static_cast<int>(date.year());
-  const unsigned month = static_cast<unsigned>(date.month()), day = static_cast<unsigned>(date.day());
+  const unsigned month = static_cast<unsigned>(date.month()),
+                 day = static_cast<unsigned>(date.day());
   char buffer[24];
   auto put = [&](int at, int width, std::int64_t value) {
     for (int i = width - 1; i >= 0; --i) {
@@ -78,9 +79,8 @@ std::optional<TimePoint> parseRfc3339(std::string_view text) {
   int year, month, day, hour, minute, second;
   if (text.size() < 20 || !readDigits(text, 0, 4, year) || text[4] != '-' ||
       !readDigits(text, 5, 2, month) || text[7] != '-' || !readDigits(text, 8, 2, day) ||
-      (text[10] != 'T' && text[10] != 't') || !readDigits(text, 11, 2, hour) ||
-      text[13] != ':' || !readDigits(text, 14, 2, minute) || text[16] != ':' ||
-      !readDigits(text, 17, 2, second)) {
+      (text[10] != 'T' && text[10] != 't') || !readDigits(text, 11, 2, hour) || text[13] != ':' ||
+      !readDigits(text, 14, 2, minute) || text[16] != ':' || !readDigits(text, 17, 2, second)) {
     return std::nullopt;
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 ||

@@ -258,8 +258,7 @@ core::Result<std::unique_ptr<SearchIndex>> SearchIndex::open(const std::string& 
 void SearchIndex::put(const IndexedVersion& version) {
   std::lock_guard lock(mutex_);
   try {
-    writer_->replace_document(terms::uniqueTerm(version),
-                              terms::makeDocument(version));
+    writer_->replace_document(terms::uniqueTerm(version), terms::makeDocument(version));
   } catch (const Xapian::Error& error) {
     rethrowXapian(error);
   }
@@ -373,8 +372,7 @@ void SearchIndex::Rebuild::put(const IndexedVersion& version) {
     return;
   }
   try {
-    db_->replace_document(terms::uniqueTerm(version),
-                          terms::makeDocument(version));
+    db_->replace_document(terms::uniqueTerm(version), terms::makeDocument(version));
   } catch (const Xapian::Error& error) {
     rethrowXapian(error);
   }

@@ -185,8 +185,8 @@ Xapian::Document makeDocument(const IndexedVersion& v) {
 
   const std::string date = dateValue(v.date);
   doc.add_value(kDateSlot, date);
-  doc.add_value(kFacetSlot, v.category + kFacetSeparator + std::to_string(v.year) + kFacetSeparator + v.scope +
-                                kFacetSeparator + v.org_unit);
+  doc.add_value(kFacetSlot, v.category + kFacetSeparator + std::to_string(v.year) +
+                                kFacetSeparator + v.scope + kFacetSeparator + v.org_unit);
 
   std::string data;
   appendField(data, std::to_string(v.document_id));

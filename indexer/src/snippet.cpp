@@ -51,7 +51,8 @@ struct NormalizedText {
   // The original byte just past the code point normalised byte `at` came from.
   std::size_t originEnd(std::size_t at) const {
     const std::size_t begin = origin[at];
-    return std::min(begin + sequenceLength(static_cast<unsigned char>(original[begin])), original.size());
+    return std::min(begin + sequenceLength(static_cast<unsigned char>(original[begin])),
+                    original.size());
   }
 };
 
@@ -66,7 +67,8 @@ NormalizedText normalizeWithMap(std::string_view text) {
     const std::size_t length =
         std::min(sequenceLength(static_cast<unsigned char>(text[at])), text.size() - at);
     appendNormalized(text.substr(at, length), out.text);
-    while (out.origin.size() < out.text.size()) out.origin.push_back(static_cast<std::uint32_t>(at));
+    while (out.origin.size() < out.text.size())
+      out.origin.push_back(static_cast<std::uint32_t>(at));
     at += length;
   }
   return out;

@@ -24,7 +24,8 @@ constexpr std::string_view kCaseHandle = "feedback.handle";
 }  // namespace
 
 DocumentFacts factsOf(const core::DocumentVersion& version) {
-  return DocumentFacts{version.metadata.org_unit, std::string(core::toString(version.metadata.scope)),
+  return DocumentFacts{version.metadata.org_unit,
+                       std::string(core::toString(version.metadata.scope)),
                        std::string(core::visibleStatus(version))};
 }
 

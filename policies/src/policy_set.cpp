@@ -494,7 +494,8 @@ ArchivePolicy loadArchive(const PolicyFile& file) {
   if (archive.bundle_contents != "whole_record") {
     check.fail(contents.line, "bundle_contents",
                "归档包只能移交完整档案，须为 \"whole_record\" (bundles hand over the whole record: "
-               "must be \"whole_record\") " + inQuotes(archive.bundle_contents));
+               "must be \"whole_record\") " +
+                   inQuotes(archive.bundle_contents));
   }
   if (const JsonMember* organization = root.member("organization")) {
     archive.organization = check.string(organization->value, "organization", true, 200);

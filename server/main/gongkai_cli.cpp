@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -17,14 +17,14 @@
 
 #include "gongkai/core/signed_note.h"
 #include "gongkai/indexer/extract.h"
-#include "gongkai/server/admin/verify_log.h"
 #include "gongkai/policies/policy_set.h"
+#include "gongkai/server/admin/verify_log.h"
 #include "gongkai/server/app/config.h"
-#include "gongkai/server/service/user_service.h"
 #include "gongkai/server/service/policy_service.h"
+#include "gongkai/server/service/signing_key.h"
+#include "gongkai/server/service/user_service.h"
 #include "gongkai/server/store/data_folder_lock.h"
 #include "gongkai/server/store/store.h"
-#include "gongkai/server/service/signing_key.h"
 
 namespace {
 
@@ -40,17 +40,20 @@ int usage() {
   std::cerr
       << "用法 (usage):\n"
          "  gongkai verify-log --data-dir DIR [--key FILE] [--since FILE]... [--hash-blobs]\n"
-         "      校验数据目录：审计哈希链、默克尔树、签名检查点，以及库中文档和文件与审计记录是否一致\n"
+         "      "
+         "校验数据目录：审计哈希链、默克尔树、签名检查点，以及库中文档和文件与审计记录是否一致\n"
          "      (verify a data folder: chain, Merkle tree, signed checkpoints, and that stored\n"
          "       documents and files match the audit log)\n"
          "  gongkai verify-log --url URL [--token TOKEN] [--key FILE] [--since FILE]...\n"
          "      校验运行中的服务器；令牌须有 audit.read 权限，也可放在环境变量 GONGKAI_TOKEN 中\n"
-         "      (verify a running server's log over HTTP; the token needs audit.read, or set GONGKAI_TOKEN)\n"
+         "      (verify a running server's log over HTTP; the token needs audit.read, or set "
+         "GONGKAI_TOKEN)\n"
          "  gongkai verify-log --export FILE --key FILE [--since FILE]...\n"
          "      离线校验导出的审计日志 (verify an exported log offline)\n"
          "  gongkai rotate-key --data-dir DIR [--key-file FILE] [--origin NAME]\n"
          "      更换检查点签名密钥；旧检查点仍可验证；之后重启服务器\n"
-         "      (replace the checkpoint signing key; old checkpoints stay verifiable; restart the server)\n"
+         "      (replace the checkpoint signing key; old checkpoints stay verifiable; restart the "
+         "server)\n"
          "  gongkai user add NAME --role ROLE [--unit UNIT] --data-dir DIR [--policy-dir DIR]\n"
          "      新建账户，密码从标准输入读取一行；服务器须已停止（运行中请用 POST /api/v1/users）\n"
          "      (add an account; the password is read as one line from standard input; stop the\n"
@@ -63,9 +66,12 @@ int usage() {
          "      (write the file's text to stdout; the last stderr line is \"ok<TAB>format<TAB>\n"
          "       truncated|complete\" or \"code<TAB>message\"; memory and CPU limits apply)\n"
          "\n"
-         "  --key FILE    受信任的验证密钥，每行一个 name+keyid+base64 (trusted verifier keys, one a line)\n"
-         "  --since FILE  之前保存的签名检查点 (a signed checkpoint saved earlier): 日志必须与之一致\n"
-         "退出码 (exit codes): 0 完好 (intact), 1 发现问题 (fault found), 2 用法或读取错误 (usage or I/O error),\n"
+         "  --key FILE    受信任的验证密钥，每行一个 name+keyid+base64 (trusted verifier keys, one "
+         "a line)\n"
+         "  --since FILE  之前保存的签名检查点 (a signed checkpoint saved earlier): "
+         "日志必须与之一致\n"
+         "退出码 (exit codes): 0 完好 (intact), 1 发现问题 (fault found), 2 用法或读取错误 (usage "
+         "or I/O error),\n"
          "  3 无法提取文本 (extract-text failed)\n";
   return kExitUsage;
 }
@@ -112,8 +118,8 @@ void printReport(const admin::VerifyReport& r) {
                  "(the keys came from what was verified; pass --key with a key kept elsewhere)\n";
   }
   if (r.chain_fault) {
-    std::cout << "第一个问题 (first fault) at entry " << r.chain_fault->seq << " [" << r.chain_fault->kind
-              << "]: " << r.chain_fault->message << "\n";
+    std::cout << "第一个问题 (first fault) at entry " << r.chain_fault->seq << " ["
+              << r.chain_fault->kind << "]: " << r.chain_fault->message << "\n";
   }
   for (const auto& fault : r.state_faults) {
     std::cout << "状态不符 (state mismatch) " << fault.object << " [" << fault.kind
@@ -145,7 +151,8 @@ int verifyLog(const std::vector<std::string>& args) {
     }
   }
   if ((!dataDir.empty()) + (!url.empty()) + (!exportFile.empty()) != 1) return usage();
-  if (options.token.empty() && std::getenv("GONGKAI_TOKEN")) options.token = std::getenv("GONGKAI_TOKEN");
+  if (options.token.empty() && std::getenv("GONGKAI_TOKEN"))
+    options.token = std::getenv("GONGKAI_TOKEN");
   if (!keyFile.empty()) {
     std::string text;
     if (!readFile(keyFile, text)) {
@@ -194,7 +201,8 @@ int userAdd(const std::vector<std::string>& args) {
   std::string policyDir = gongkai::server::app::defaultResourceDir("policies");
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (takeValue(args, i, "--role", role) || takeValue(args, i, "--unit", unit) ||
-        takeValue(args, i, "--data-dir", dataDir) || takeValue(args, i, "--policy-dir", policyDir) ||
+        takeValue(args, i, "--data-dir", dataDir) ||
+        takeValue(args, i, "--policy-dir", policyDir) ||
         takeValue(args, i, "--pbkdf2-iterations", iterations)) {
       continue;
     }
@@ -205,7 +213,8 @@ int userAdd(const std::vector<std::string>& args) {
     std::cerr << "未知参数 (unknown argument): " << args[i] << "\n";
     return usage();
   }
-  if (args.empty() || args[0] != "add" || name.empty() || role.empty() || dataDir.empty()) return usage();
+  if (args.empty() || args[0] != "add" || name.empty() || role.empty() || dataDir.empty())
+    return usage();
   gongkai::server::service::AuthOptions auth;
   if (!iterations.empty()) {
     try {
@@ -245,7 +254,8 @@ int userAdd(const std::vector<std::string>& args) {
     std::cerr << store.error().message << "\n";
     return kExitUsage;
   }
-  gongkai::server::service::PolicyService policies(*store.value(), policyDir, std::move(policySet).value());
+  gongkai::server::service::PolicyService policies(*store.value(), policyDir,
+                                                   std::move(policySet).value());
   gongkai::server::service::UnitService units(*store.value(), policies);
   gongkai::server::service::UserService users(*store.value(), policies, units, auth, [&] {
     return gongkai::policies::Authorizer(policies.engine(), units.unitTree());
@@ -258,10 +268,12 @@ int userAdd(const std::vector<std::string>& args) {
   store.value()->close();
   if (!made.ok()) {
     std::cerr << "错误 (error): " << made.error().message << "\n";
-    for (const auto& field : made.error().fields) std::cerr << "  " << field.field << ": " << field.message << "\n";
+    for (const auto& field : made.error().fields)
+      std::cerr << "  " << field.field << ": " << field.message << "\n";
     return kExitFault;
   }
-  std::cout << "已创建账户 (account created): " << name << " (" << role << (unit.empty() ? "" : "@" + unit) << ")\n";
+  std::cout << "已创建账户 (account created): " << name << " (" << role
+            << (unit.empty() ? "" : "@" + unit) << ")\n";
   return kExitOk;
 }
 
@@ -300,7 +312,8 @@ int rotateKey(const std::vector<std::string>& args) {
     std::cerr << "错误 (error): " << signer.error().message << "\n";
     return kExitUsage;
   }
-  std::cout << "新的验证密钥 (new verifier key): " << note::formatVerifierKey(signer.value().verifier)
+  std::cout << "新的验证密钥 (new verifier key): "
+            << note::formatVerifierKey(signer.value().verifier)
             << "\n重启服务器后生效 (takes effect when the server restarts)\n";
   return kExitOk;
 }

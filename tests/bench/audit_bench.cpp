@@ -48,9 +48,10 @@ core::AuditEntry draft(std::int64_t i) {
 }
 
 std::unique_ptr<service::CheckpointService> checkpointer(store::Store& db, const std::string& dir) {
-  auto signer = service::loadOrCreateSigningKey(dir + "/keys/checkpoint-signing.pem", "bench/audit");
-  auto service = std::make_unique<service::CheckpointService>(db, "bench/audit", std::move(signer).value(),
-                                                              service::CheckpointPolicy{1000, 60});
+  auto signer =
+      service::loadOrCreateSigningKey(dir + "/keys/checkpoint-signing.pem", "bench/audit");
+  auto service = std::make_unique<service::CheckpointService>(
+      db, "bench/audit", std::move(signer).value(), service::CheckpointPolicy{1000, 60});
   if (!service->start().ok()) std::abort();
   return service;
 }
@@ -127,8 +128,8 @@ int main(int argc, char** argv) {
   std::vector<double> appendRates;
   for (int r = 0; r < runs; ++r) {
     appendRates.push_back(appendsPerSecond(writers, appends));
-    std::printf("run %d: %.0f appends/s (%d writers, %lld appends)\n", r + 1, appendRates.back(), writers,
-                static_cast<long long>(appends));
+    std::printf("run %d: %.0f appends/s (%d writers, %lld appends)\n", r + 1, appendRates.back(),
+                writers, static_cast<long long>(appends));
   }
 
   gongkai::testing::TempDir temporary;
@@ -136,7 +137,8 @@ int main(int argc, char** argv) {
   const std::string dataDir = (dir / "data").string();
   auto buildStart = Clock::now();
   buildLog(dataDir, entries);
-  std::printf("built a log of %lld entries in %.1f s\n", static_cast<long long>(entries), seconds(buildStart));
+  std::printf("built a log of %lld entries in %.1f s\n", static_cast<long long>(entries),
+              seconds(buildStart));
 
   const std::string exportFile = (dir / "export.log").string();
   const std::string keysFile = dataDir + "/keys/verifier-keys.txt";
@@ -188,13 +190,15 @@ int main(int argc, char** argv) {
       auto from = static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(entries - 1)) + 1;
       if (!audit.consistencyProof(from, entries).ok()) std::abort();
     }));
-    std::printf("run %d: inclusion proof %.0f us, consistency proof %.0f us (median of 1000)\n", r + 1,
-                inclusionTimes.back(), consistencyTimes.back());
+    std::printf("run %d: inclusion proof %.0f us, consistency proof %.0f us (median of 1000)\n",
+                r + 1, inclusionTimes.back(), consistencyTimes.back());
   }
 
-  std::printf("\nmedian of %d runs: %.0f appends/s with %d writers; verify %.0f entries/s (data folder), "
-              "%.0f entries/s (export); at %lld entries: inclusion proof %.0f us, consistency proof %.0f us\n",
-              runs, median(appendRates), writers, median(dataDirRates), median(exportRates),
-              static_cast<long long>(entries), median(inclusionTimes), median(consistencyTimes));
+  std::printf(
+      "\nmedian of %d runs: %.0f appends/s with %d writers; verify %.0f entries/s (data folder), "
+      "%.0f entries/s (export); at %lld entries: inclusion proof %.0f us, consistency proof %.0f "
+      "us\n",
+      runs, median(appendRates), writers, median(dataDirRates), median(exportRates),
+      static_cast<long long>(entries), median(inclusionTimes), median(consistencyTimes));
   return 0;
 }

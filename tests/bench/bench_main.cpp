@@ -55,7 +55,8 @@ double createDocuments(int port, const std::string& token, int clients, int tota
       session.setKeepAlive(true);
       for (int i; (i = next++) < total;) {
         const std::string body = sampleMetadata("基准文档" + std::to_string(i));
-        Poco::Net::HTTPRequest request("POST", "/api/v1/documents", Poco::Net::HTTPMessage::HTTP_1_1);
+        Poco::Net::HTTPRequest request("POST", "/api/v1/documents",
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
         request.setKeepAlive(true);
         request.set("Authorization", "Bearer " + token);
         request.setContentType("application/json");
@@ -77,11 +78,11 @@ double createDocuments(int port, const std::string& token, int clients, int tota
 // Streams a multipart body of `mib` MiB from a small buffer, so the client holds no copy either.
 double uploadMib(int port, const std::string& token, int mib) {
   const std::string boundary = "benchBoundary7MA4YWxkTrZu0gW";
-  const std::string head = "--" + boundary +
-                           "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n" +
-                           sampleMetadata("大文件上传") + "\r\n--" + boundary +
-                           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
-                           "Content-Type: application/octet-stream\r\n\r\n";
+  const std::string head =
+      "--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n" +
+      sampleMetadata("大文件上传") + "\r\n--" + boundary +
+      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
+      "Content-Type: application/octet-stream\r\n\r\n";
   const std::string tail = "\r\n--" + boundary + "--\r\n";
   const std::int64_t payload = std::int64_t{mib} << 20;
   Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
@@ -115,10 +116,14 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const int value = std::stoi(argv[i + 1]);
-    if (flag == "--runs") runs = value;
-    else if (flag == "--documents") documents = value;
-    else if (flag == "--clients") clients = value;
-    else if (flag == "--upload-mib") uploadSize = value;
+    if (flag == "--runs")
+      runs = value;
+    else if (flag == "--documents")
+      documents = value;
+    else if (flag == "--clients")
+      clients = value;
+    else if (flag == "--upload-mib")
+      uploadSize = value;
   }
   std::vector<double> rates, throughputs, rss;
   for (int run = 0; run < runs; ++run) {
@@ -130,17 +135,18 @@ int main(int argc, char** argv) {
       return 1;
     }
     rates.push_back(createDocuments(server.port(), token, clients, documents));
-    std::printf("run %d: %.0f documents/s (%d clients, %d documents)\n", run + 1, rates.back(), clients,
-                documents);
+    std::printf("run %d: %.0f documents/s (%d clients, %d documents)\n", run + 1, rates.back(),
+                clients, documents);
     std::fflush(stdout);
     throughputs.push_back(uploadMib(server.port(), token, uploadSize));
     rss.push_back(peakRssKib(server.pid()) / 1024.0);
-    std::printf("run %d: upload %d MiB at %.0f MiB/s, server peak RSS %.1f MiB\n", run + 1, uploadSize,
-                throughputs.back(), rss.back());
+    std::printf("run %d: upload %d MiB at %.0f MiB/s, server peak RSS %.1f MiB\n", run + 1,
+                uploadSize, throughputs.back(), rss.back());
     std::fflush(stdout);
   }
-  std::printf("median of %d runs: %.0f documents/s with %d clients; %d MiB upload at %.0f MiB/s; "
-              "server peak RSS %.1f MiB\n",
-              runs, median(rates), clients, uploadSize, median(throughputs), median(rss));
+  std::printf(
+      "median of %d runs: %.0f documents/s with %d clients; %d MiB upload at %.0f MiB/s; "
+      "server peak RSS %.1f MiB\n",
+      runs, median(rates), clients, uploadSize, median(throughputs), median(rss));
   return 0;
 }

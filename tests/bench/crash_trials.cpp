@@ -59,23 +59,26 @@ int rankOf(const std::string& status) {
 }
 
 // Runs the writers until `stop`; only answers that came back count as acknowledged.
-void write(int port, const Accounts& accounts, int trial, Acknowledged& acked, std::atomic<bool>& stop) {
+void write(int port, const Accounts& accounts, int trial, Acknowledged& acked,
+           std::atomic<bool>& stop) {
   std::vector<std::thread> writers;
   const HttpClient anonymous(port);
-  const HttpClient archivist = anonymous.as(accounts.archivist), reviewer = anonymous.as(accounts.reviewer),
-                   admin = anonymous.as(accounts.admin);
+  const HttpClient archivist = anonymous.as(accounts.archivist),
+                   reviewer = anonymous.as(accounts.reviewer), admin = anonymous.as(accounts.admin);
   for (int w = 0; w < 2; ++w) {
     writers.emplace_back([&, w] {
       for (int i = 0; !stop; ++i) {
-        const std::string title = "试验" + std::to_string(trial) + "-" + std::to_string(w) + "-" + std::to_string(i);
+        const std::string title =
+            "试验" + std::to_string(trial) + "-" + std::to_string(w) + "-" + std::to_string(i);
         const std::string body = title + std::string(1000 + 97 * i, 'k');
         try {
-          const auto made = archivist.postMultipart("/api/v1/documents",
-                                                    {{"metadata", "", "", sampleMetadata(title), ""},
-                                                     {"file", title + ".txt", "text/plain", body, ""}});
+          const auto made = archivist.postMultipart(
+              "/api/v1/documents", {{"metadata", "", "", sampleMetadata(title), ""},
+                                    {"file", title + ".txt", "text/plain", body, ""}});
           if (made.status != 201) continue;
           std::lock_guard lock(acked.mutex);
-          acked.documents[made.json()->getValue<Poco::Int64>("id")] = {title, gongkai::core::sha256Hex(body), 0};
+          acked.documents[made.json()->getValue<Poco::Int64>("id")] = {
+              title, gongkai::core::sha256Hex(body), 0};
         } catch (const std::exception&) {
           return;  // the server is gone
         }
@@ -84,9 +87,10 @@ void write(int port, const Accounts& accounts, int trial, Acknowledged& acked, s
   }
   writers.emplace_back([&] {
     // The procedure: the oldest drafts of this run, one step at a time.
-    const auto take = [&](const HttpClient& as, std::int64_t id, const std::string& step, const std::string& body) {
-      const auto answer = as.request("POST", "/api/v1/documents/" + std::to_string(id) + "/" + step, body,
-                                     body.empty() ? "" : "application/json");
+    const auto take = [&](const HttpClient& as, std::int64_t id, const std::string& step,
+                          const std::string& body) {
+      const auto answer = as.request("POST", "/api/v1/documents/" + std::to_string(id) + "/" + step,
+                                     body, body.empty() ? "" : "application/json");
       if (answer.status != 200) return false;
       std::lock_guard lock(acked.mutex);
       acked.documents[id].status_rank = rankOf(answer.json()->getValue<std::string>("status"));
@@ -111,7 +115,8 @@ void write(int port, const Accounts& accounts, int trial, Acknowledged& acked, s
       }
       try {
         if (take(archivist, id, "submit", "") &&
-            take(reviewer, id, "approve", R"({"confidentiality_reviewed":true,"opinion":"同意"})")) {
+            take(reviewer, id, "approve",
+                 R"({"confidentiality_reviewed":true,"opinion":"同意"})")) {
           take(reviewer, id, "publish", R"({"channels":["bulletin_board"]})");
         }
       } catch (const std::exception&) {
@@ -123,7 +128,8 @@ void write(int port, const Accounts& accounts, int trial, Acknowledged& acked, s
     for (int i = 0; !stop; ++i) {
       const std::string content = "试验意见" + std::to_string(trial) + "-" + std::to_string(i);
       try {
-        const auto made = admin.postJson("/api/v1/feedback", R"({"channel":"letter","content":")" + content + "\"}");
+        const auto made = admin.postJson("/api/v1/feedback",
+                                         R"({"channel":"letter","content":")" + content + "\"}");
         if (made.status != 201) continue;
         std::lock_guard lock(acked.mutex);
         acked.feedback[made.json()->getValue<Poco::Int64>("id")] = content;
@@ -149,15 +155,18 @@ std::string check(const ServerProcess& server, const Accounts& accounts, const s
     const auto found = admin.get("/api/v1/documents/" + std::to_string(id));
     if (found.status != 200) return "acknowledged document " + std::to_string(id) + " lost";
     const auto json = found.json();
-    if (json->getValue<std::string>("title") != document.title) return "document " + std::to_string(id) + " changed";
+    if (json->getValue<std::string>("title") != document.title)
+      return "document " + std::to_string(id) + " changed";
     const int rank = rankOf(json->getValue<std::string>("status"));
-    if (rank < document.status_rank) return "document " + std::to_string(id) + " lost an acknowledged step";
+    if (rank < document.status_rank)
+      return "document " + std::to_string(id) + " lost an acknowledged step";
     // A step taken but not acknowledged before the kill may have committed: from here on the
     // store's status is the one to build on.
     document.status_rank = rank;
     const auto file = json->getArray("files")->getObject(0);
     if (file->getValue<std::string>("sha256") != document.sha256 ||
-        gongkai::core::sha256Hex(admin.get(file->getValue<std::string>("url")).body) != document.sha256) {
+        gongkai::core::sha256Hex(admin.get(file->getValue<std::string>("url")).body) !=
+            document.sha256) {
       return "the file of document " + std::to_string(id) + " is not what was sent";
     }
   }
@@ -168,21 +177,28 @@ std::string check(const ServerProcess& server, const Accounts& accounts, const s
     }
   }
   std::string output;
-  if (runCommand({GONGKAI_CLI_BINARY, "verify-log", "--data-dir", dataDir, "--hash-blobs"}, output) != 0) {
+  if (runCommand({GONGKAI_CLI_BINARY, "verify-log", "--data-dir", dataDir, "--hash-blobs"},
+                 output) != 0) {
     return "verify-log failed: " + output;
   }
   // Search agrees with the store once the index has caught up.
   for (int i = 0; i < 600; ++i) {
     const auto status = admin.get("/api/v1/search/status").json();
-    if (status->getValue<Poco::Int64>("pending_updates") == 0 && !status->getValue<bool>("rebuilding")) break;
+    if (status->getValue<Poco::Int64>("pending_updates") == 0 &&
+        !status->getValue<bool>("rebuilding"))
+      break;
     std::this_thread::sleep_for(100ms);
   }
-  const auto stored = admin.get("/api/v1/documents?per_page=1").json()->getValue<Poco::Int64>("total");
-  const auto found = admin.get("/api/v1/search?q=%E5%85%9A%E5%8A%A1%E5%85%AC%E5%BC%80&type=document")  // 党务公开
-                         .json()
-                         ->getValue<Poco::Int64>("total");
+  const auto stored =
+      admin.get("/api/v1/documents?per_page=1").json()->getValue<Poco::Int64>("total");
+  const auto found =
+      admin
+          .get("/api/v1/search?q=%E5%85%9A%E5%8A%A1%E5%85%AC%E5%BC%80&type=document")  // 党务公开
+          .json()
+          ->getValue<Poco::Int64>("total");
   if (stored != found) {
-    return "search finds " + std::to_string(found) + " documents, the store has " + std::to_string(stored);
+    return "search finds " + std::to_string(found) + " documents, the store has " +
+           std::to_string(stored);
   }
   return "";
 }
@@ -194,8 +210,10 @@ int main(int argc, char** argv) {
   unsigned seed = std::random_device{}();
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
-    if (name == "--trials") trials = std::atoi(argv[i + 1]);
-    else if (name == "--seed") seed = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
+    if (name == "--trials")
+      trials = std::atoi(argv[i + 1]);
+    else if (name == "--seed")
+      seed = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
   }
   std::cout << "gongkai_crash_trials: " << trials << " trials, seed " << seed << std::endl;
   std::mt19937 random(seed);
@@ -213,10 +231,12 @@ int main(int argc, char** argv) {
       feedbackBefore = acked.feedback.size();
       stepsBefore = acked.steps;
     }
-    const auto killAfter = std::chrono::milliseconds(std::uniform_int_distribution<int>(300, 2000)(random));
+    const auto killAfter =
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(300, 2000)(random));
     {
       ServerProcess server(dataDir);
-      if (trial == 1) accounts = gongkai::bench::signInBenchAccounts(server, "crash-trials-password");
+      if (trial == 1)
+        accounts = gongkai::bench::signInBenchAccounts(server, "crash-trials-password");
       std::atomic<bool> stop{false};
       std::thread writers([&] { write(server.port(), accounts, trial, acked, stop); });
       std::this_thread::sleep_for(killAfter);
@@ -228,14 +248,15 @@ int main(int argc, char** argv) {
     const std::string broken = check(restarted, accounts, dataDir, acked);
     std::lock_guard lock(acked.mutex);
     std::cout << "trial " << trial << ": killed after " << killAfter.count() << " ms; acknowledged "
-              << acked.documents.size() - documentsBefore << " documents, " << acked.steps - stepsBefore
-              << " procedure steps, " << acked.feedback.size() - feedbackBefore << " feedback; "
-              << (broken.empty() ? "all present, log verified, search agrees" : "FAILED: " + broken) << " ("
-              << gongkai::bench::seconds(started) << " s)" << std::endl;
+              << acked.documents.size() - documentsBefore << " documents, "
+              << acked.steps - stepsBefore << " procedure steps, "
+              << acked.feedback.size() - feedbackBefore << " feedback; "
+              << (broken.empty() ? "all present, log verified, search agrees" : "FAILED: " + broken)
+              << " (" << gongkai::bench::seconds(started) << " s)" << std::endl;
     if (!broken.empty()) return 1;
   }
-  std::cout << "all " << trials << " trials passed: " << acked.documents.size() << " documents, " << acked.steps
-            << " procedure steps and " << acked.feedback.size() << " feedback records acknowledged, none lost"
-            << std::endl;
+  std::cout << "all " << trials << " trials passed: " << acked.documents.size() << " documents, "
+            << acked.steps << " procedure steps and " << acked.feedback.size()
+            << " feedback records acknowledged, none lost" << std::endl;
   return 0;
 }

@@ -53,7 +53,8 @@ class Recorder {
  public:
   explicit Recorder(Clock::time_point start) : start_(start) {}
   void record(const std::string& kind, double millis, bool ok, const std::string& what) {
-    const auto minute = static_cast<std::size_t>(std::chrono::duration_cast<std::chrono::minutes>(Clock::now() - start_).count());
+    const auto minute = static_cast<std::size_t>(
+        std::chrono::duration_cast<std::chrono::minutes>(Clock::now() - start_).count());
     std::lock_guard lock(mutex_);
     if (minutes_.size() <= minute) minutes_.resize(minute + 1);
     minutes_[minute].latencies.push_back(millis);
@@ -86,17 +87,21 @@ class Recorder {
   int errorsShown_ = 0;
 };
 
-const std::vector<std::string> kWords = {"党费", "收缴", "组织生活", "民主评议", "发展党员", "三会一课",
-                                         "主题党日", "公开", "支部", "整改", "通知", "决定"};
+const std::vector<std::string> kWords = {"党费",     "收缴",     "组织生活", "民主评议",
+                                         "发展党员", "三会一课", "主题党日", "公开",
+                                         "支部",     "整改",     "通知",     "决定"};
 
 // Files and publishes `count` public documents, so readers and searchers have something to find.
-std::vector<std::int64_t> publish(const HttpClient& archivist, const HttpClient& reviewer, int count) {
+std::vector<std::int64_t> publish(const HttpClient& archivist, const HttpClient& reviewer,
+                                  int count) {
   std::vector<std::int64_t> ids;
   for (int i = 0; i < count; ++i) {
-    std::string metadata = sampleMetadata(kWords[i % kWords.size()] + "情况公示" + std::to_string(i));
+    std::string metadata =
+        sampleMetadata(kWords[i % kWords.size()] + "情况公示" + std::to_string(i));
     const auto made = archivist.postJson("/api/v1/documents", metadata);
     if (made.status != 201) continue;
-    const std::string path = "/api/v1/documents/" + std::to_string(made.json()->getValue<Poco::Int64>("id"));
+    const std::string path =
+        "/api/v1/documents/" + std::to_string(made.json()->getValue<Poco::Int64>("id"));
     archivist.request("POST", path + "/submit", "", "");
     reviewer.postJson(path + "/approve", R"({"confidentiality_reviewed":true,"opinion":"同意"})");
     if (reviewer.postJson(path + "/publish", R"({"channels":["bulletin_board"]})").status == 200) {
@@ -115,28 +120,35 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
     const int value = std::atoi(argv[i + 1]);
-    if (name == "--minutes") minutes = value;
-    else if (name == "--readers") readers = value;
-    else if (name == "--searchers") searchers = value;
-    else if (name == "--archivists") archivists = value;
-    else if (name == "--archivist-pause-ms") archivistPauseMs = value;
+    if (name == "--minutes")
+      minutes = value;
+    else if (name == "--readers")
+      readers = value;
+    else if (name == "--searchers")
+      searchers = value;
+    else if (name == "--archivists")
+      archivists = value;
+    else if (name == "--archivist-pause-ms")
+      archivistPauseMs = value;
   }
   TempDir temp;
   // Anonymous feedback all comes from loopback here: the per-address hourly allowance is lifted.
   ServerProcess server(temp / "data", {"-D", "gongkai.feedback.submissions_per_hour=100000000"});
   const Tokens tokens = gongkai::bench::signInBenchAccounts(server, "load-bench-password");
   const HttpClient anonymous(server.port());
-  const HttpClient archivist = anonymous.as(tokens.archivist), reviewer = anonymous.as(tokens.reviewer);
+  const HttpClient archivist = anonymous.as(tokens.archivist),
+                   reviewer = anonymous.as(tokens.reviewer);
   const auto published = publish(archivist, reviewer, 60);
   std::cout << "gongkai_load_bench: " << minutes << " min; " << readers << " readers, " << searchers
-            << " searchers, " << archivists << " archivists (a document each every " << archivistPauseMs
-            << " ms and its answer), 1 anonymous feedback writer; " << published.size()
-            << " published documents to start with" << std::endl;
+            << " searchers, " << archivists << " archivists (a document each every "
+            << archivistPauseMs << " ms and its answer), 1 anonymous feedback writer; "
+            << published.size() << " published documents to start with" << std::endl;
 
   const auto start = Clock::now();
   const auto until = start + std::chrono::minutes(minutes);
   Recorder recorder(start);
-  const auto timed = [&](const std::string& what, const std::function<HttpResponse()>& call, int expected) {
+  const auto timed = [&](const std::string& what, const std::function<HttpResponse()>& call,
+                         int expected) {
     const auto t0 = Clock::now();
     HttpResponse answer;
     try {
@@ -146,8 +158,9 @@ int main(int argc, char** argv) {
       answer.body = e.what();
     }
     const double millis = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    recorder.record(what, millis, answer.status == expected,
-                    what + " → " + std::to_string(answer.status) + " " + answer.body.substr(0, 200));
+    recorder.record(
+        what, millis, answer.status == expected,
+        what + " → " + std::to_string(answer.status) + " " + answer.body.substr(0, 200));
   };
   std::vector<std::thread> threads;
   for (int r = 0; r < readers; ++r) {
@@ -155,10 +168,13 @@ int main(int argc, char** argv) {
       std::mt19937 random(r);
       for (int i = 0; Clock::now() < until; ++i) {
         if (i % 4 == 0) {
-          timed("GET /board", [&] { return anonymous.get("/api/v1/board"); }, 200);
+          timed(
+              "GET /board", [&] { return anonymous.get("/api/v1/board"); }, 200);
         } else {
           const auto id = published[random() % published.size()];
-          timed("GET document", [&] { return anonymous.get("/api/v1/documents/" + std::to_string(id)); }, 200);
+          timed(
+              "GET document",
+              [&] { return anonymous.get("/api/v1/documents/" + std::to_string(id)); }, 200);
         }
       }
     });
@@ -169,29 +185,39 @@ int main(int argc, char** argv) {
       while (Clock::now() < until) {
         std::string query;
         Poco::URI::encode(kWords[random() % kWords.size()], "", query);
-        timed("search", [&] { return anonymous.get("/api/v1/search?q=" + query); }, 200);
+        timed(
+            "search", [&] { return anonymous.get("/api/v1/search?q=" + query); }, 200);
       }
     });
   }
   for (int a = 0; a < archivists; ++a) {
     threads.emplace_back([&, a] {
       for (int i = 0; Clock::now() < until; ++i) {
-        const std::string title = kWords[i % kWords.size()] + "记录" + std::to_string(a) + "-" + std::to_string(i);
-        timed("POST document", [&] {
-          return archivist.postMultipart("/api/v1/documents",
-                                         {{"metadata", "", "", sampleMetadata(title), ""},
-                                          {"file", title + ".txt", "text/plain", title + std::string(4000, 'x'), ""}});
-        }, 201);
+        const std::string title =
+            kWords[i % kWords.size()] + "记录" + std::to_string(a) + "-" + std::to_string(i);
+        timed(
+            "POST document",
+            [&] {
+              return archivist.postMultipart(
+                  "/api/v1/documents",
+                  {{"metadata", "", "", sampleMetadata(title), ""},
+                   {"file", title + ".txt", "text/plain", title + std::string(4000, 'x'), ""}});
+            },
+            201);
         std::this_thread::sleep_for(std::chrono::milliseconds(archivistPauseMs));
       }
     });
   }
   threads.emplace_back([&] {
     for (int i = 0; Clock::now() < until; ++i) {
-      timed("POST feedback", [&] {
-        return anonymous.postJson("/api/v1/feedback",
-                                  R"({"channel":"online","content":"建议公开)" + kWords[i % kWords.size()] + R"(情况"})");
-      }, 201);
+      timed(
+          "POST feedback",
+          [&] {
+            return anonymous.postJson("/api/v1/feedback",
+                                      R"({"channel":"online","content":"建议公开)" +
+                                          kWords[i % kWords.size()] + R"(情况"})");
+          },
+          201);
       std::this_thread::sleep_for(50ms);
     }
   });
@@ -203,26 +229,30 @@ int main(int argc, char** argv) {
 
   const auto table = recorder.take();
   long errors = 0;
-  std::cout << "minute  requests  errors  p50_ms  p99_ms  rss_mib" << std::fixed << std::setprecision(1) << std::endl;
+  std::cout << "minute  requests  errors  p50_ms  p99_ms  rss_mib" << std::fixed
+            << std::setprecision(1) << std::endl;
   for (std::size_t m = 0; m < table.size() && m < static_cast<std::size_t>(minutes); ++m) {
     const auto& row = table[m];
     errors += row.errors;
-    std::cout << std::setw(6) << m + 1 << std::setw(10) << row.latencies.size() << std::setw(8) << row.errors
-              << std::setw(8) << percentileOf(row.latencies, 0.5) << std::setw(8)
-              << percentileOf(row.latencies, 0.99) << std::setw(9) << row.rss_kib / 1024.0 << std::endl;
+    std::cout << std::setw(6) << m + 1 << std::setw(10) << row.latencies.size() << std::setw(8)
+              << row.errors << std::setw(8) << percentileOf(row.latencies, 0.5) << std::setw(8)
+              << percentileOf(row.latencies, 0.99) << std::setw(9) << row.rss_kib / 1024.0
+              << std::endl;
   }
   if (table.size() >= 2) {
     const auto& first = table.front();
-    const auto& last = table[std::min<std::size_t>(table.size(), static_cast<std::size_t>(minutes)) - 1];
+    const auto& last =
+        table[std::min<std::size_t>(table.size(), static_cast<std::size_t>(minutes)) - 1];
     std::cout << "first minute against last: p99 " << percentileOf(first.latencies, 0.99) << " → "
-              << percentileOf(last.latencies, 0.99) << " ms, RSS " << first.rss_kib / 1024.0 << " → "
-              << last.rss_kib / 1024.0 << " MiB" << std::endl;
+              << percentileOf(last.latencies, 0.99) << " ms, RSS " << first.rss_kib / 1024.0
+              << " → " << last.rss_kib / 1024.0 << " MiB" << std::endl;
     for (const auto& [kind, latencies] : first.by_kind) {
       const auto later = last.by_kind.find(kind);
       std::cout << "  " << kind << ": " << latencies.size() << " → "
                 << (later == last.by_kind.end() ? 0 : later->second.size()) << " a minute, p99 "
                 << percentileOf(latencies, 0.99) << " → "
-                << (later == last.by_kind.end() ? 0.0 : percentileOf(later->second, 0.99)) << " ms" << std::endl;
+                << (later == last.by_kind.end() ? 0.0 : percentileOf(later->second, 0.99)) << " ms"
+                << std::endl;
     }
   }
   std::cout << (errors == 0 ? "0 errors" : std::to_string(errors) + " errors") << std::endl;

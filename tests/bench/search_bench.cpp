@@ -48,7 +48,7 @@ struct Options {
   std::size_t queries = 1000;
   int runs = 3;
   std::string keep;
-  std::string only;  // "xapian" or "fts5": run one engine alone
+  std::string only;               // "xapian" or "fts5": run one engine alone
   std::uint64_t seed = 20230106;  // the date of seed 001
 };
 
@@ -277,8 +277,8 @@ EngineFigures runXapian(const Options& options, const std::vector<Query>& querie
                   query.category.c_str(), static_cast<long long>(result.value().total));
       for (std::size_t i = 0; i < std::min<std::size_t>(3, result.value().hits.size()); ++i) {
         const auto& hit = result.value().hits[i];
-        std::printf("    #%lld %.2f %s\n      %s\n", static_cast<long long>(hit.document_id), hit.score,
-                    hit.title.c_str(), hit.snippet.c_str());
+        std::printf("    #%lld %.2f %s\n      %s\n", static_cast<long long>(hit.document_id),
+                    hit.score, hit.title.c_str(), hit.snippet.c_str());
       }
     }
   }

@@ -1,9 +1,10 @@
 // The hand-written audit entry codec must produce exactly what RFC 8785 canonicalisation of the
 // same JSON object produces, and must accept nothing else.
+#include "gongkai/core/audit_entry.h"
+
 #include <Poco/JSON/Object.h>
 #include <gtest/gtest.h>
 
-#include "gongkai/core/audit_entry.h"
 #include "gongkai/core/json.h"
 
 namespace gongkai::core {
@@ -80,22 +81,41 @@ TEST(AuditEntryCodec, RejectsEverythingButTheCanonicalBytes) {
     text.replace(text.find(from), from.size(), to);
     return text;
   };
-  for (const std::string& bad :
-       {std::string(""), good + " ", " " + good, good.substr(0, good.size() - 1),
-        replaced("\"seq\":12345", "\"seq\":012345"), replaced("\"seq\":12345", "\"seq\":1.2345e4"),
-        replaced("\"seq\":12345", "\"seq\":\"12345\""), replaced("\"v\":1", "\"v\":2"),
-        replaced("{\"action\"", "{ \"action\""), replaced("档案员", "\\u6863案员"),
-        replaced("档案员", "\xff\xfe"), replaced("2026-11-23T05:27:15.434Z", "2026-11-23T05:27:15Z"),
-        replaced("2026-11-23T05:27:15.434Z", "yesterday"), replaced("\"version\":3", "\"version\":3.0"),
-        replaced("\"id\":\"42\"", "\"id\":42"), replaced("document.update", "document\\/update"),
-        replaced(",\"client\"", ",\"extra\":1,\"client\""), std::string("null"), std::string("[]"),
-        replaced("\"seq\":12345", "\"seq\":-0"), replaced("\"seq\":12345", "\"seq\":+12345"),
-        replaced("\"version\":3", "\"version\":03"), replaced("\"version\":3", "\"version\":-03"),
-        replaced("档案员", "\\u000a"), replaced("档案员", "\\u0009"), replaced("档案员", "\\u001F"),
-        replaced("档案员", "\\u0020"), replaced("档案员", "\\q"), replaced("档案员", "\t"),
-        replaced("T05:27:15.434Z", "t05:27:15.434Z"), replaced("T05:27:15.434Z", "T05:27:60.434Z"),
-        replaced("T05:27:15.434Z", "T05:27:15.434+00:00"), replaced("T05:27:15.434Z", "T05:27:15.4340Z"),
-        replaced("2026-11-23", "2026-02-30"), replaced("\"v\":1", "\"v\":01")}) {
+  for (const std::string& bad : {std::string(""),
+                                 good + " ",
+                                 " " + good,
+                                 good.substr(0, good.size() - 1),
+                                 replaced("\"seq\":12345", "\"seq\":012345"),
+                                 replaced("\"seq\":12345", "\"seq\":1.2345e4"),
+                                 replaced("\"seq\":12345", "\"seq\":\"12345\""),
+                                 replaced("\"v\":1", "\"v\":2"),
+                                 replaced("{\"action\"", "{ \"action\""),
+                                 replaced("档案员", "\\u6863案员"),
+                                 replaced("档案员", "\xff\xfe"),
+                                 replaced("2026-11-23T05:27:15.434Z", "2026-11-23T05:27:15Z"),
+                                 replaced("2026-11-23T05:27:15.434Z", "yesterday"),
+                                 replaced("\"version\":3", "\"version\":3.0"),
+                                 replaced("\"id\":\"42\"", "\"id\":42"),
+                                 replaced("document.update", "document\\/update"),
+                                 replaced(",\"client\"", ",\"extra\":1,\"client\""),
+                                 std::string("null"),
+                                 std::string("[]"),
+                                 replaced("\"seq\":12345", "\"seq\":-0"),
+                                 replaced("\"seq\":12345", "\"seq\":+12345"),
+                                 replaced("\"version\":3", "\"version\":03"),
+                                 replaced("\"version\":3", "\"version\":-03"),
+                                 replaced("档案员", "\\u000a"),
+                                 replaced("档案员", "\\u0009"),
+                                 replaced("档案员", "\\u001F"),
+                                 replaced("档案员", "\\u0020"),
+                                 replaced("档案员", "\\q"),
+                                 replaced("档案员", "\t"),
+                                 replaced("T05:27:15.434Z", "t05:27:15.434Z"),
+                                 replaced("T05:27:15.434Z", "T05:27:60.434Z"),
+                                 replaced("T05:27:15.434Z", "T05:27:15.434+00:00"),
+                                 replaced("T05:27:15.434Z", "T05:27:15.4340Z"),
+                                 replaced("2026-11-23", "2026-02-30"),
+                                 replaced("\"v\":1", "\"v\":01")}) {
     EXPECT_FALSE(parseAuditEntry(bad).ok()) << bad;
   }
 }

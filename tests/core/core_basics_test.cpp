@@ -1,7 +1,6 @@
 // Canonical JSON, UTF-8 rules, time and the audit chain: the pure code everything else trusts.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Object.h>
+#include <gtest/gtest.h>
 
 #include "gongkai/core/audit_chain.h"
 #include "gongkai/core/audit_entry.h"
@@ -25,9 +24,11 @@ TEST(CanonicalJson, SortsKeysByUtf16CodeUnitsAsRfc8785Requires) {
   const std::string input =
       R"({"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew","1":"One",)"
       R"("\ud83d\ude00":"Emoji","\u0080":"Control","\u00f6":"o umlaut"})";
-  EXPECT_EQ(canonicalOf(input),
-            "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\xc2\x80\":\"Control\",\"\xc3\xb6\":\"o umlaut\","
-            "\"\xe2\x82\xac\":\"Euro Sign\",\"\xf0\x9f\x98\x80\":\"Emoji\",\"\xef\xac\xb3\":\"Hebrew\"}");
+  EXPECT_EQ(
+      canonicalOf(input),
+      "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\xc2\x80\":\"Control\",\"\xc3\xb6\":\"o "
+      "umlaut\","
+      "\"\xe2\x82\xac\":\"Euro Sign\",\"\xf0\x9f\x98\x80\":\"Emoji\",\"\xef\xac\xb3\":\"Hebrew\"}");
 }
 
 TEST(CanonicalJson, EscapesOnlyWhatItMust) {
@@ -64,14 +65,16 @@ TEST(ParseJson, ReadsIntegersBeyondSixtyFourBitsAsDoubles) {
   // RFC 8785 numbers are doubles: integers beyond 2^53 are written as the double they read as.
   EXPECT_EQ(canonicalOf("[18446744073709551615,-9223372036854775808,1.5e300]"),
             "[18446744073709552000,-9223372036854776000,1.5e+300]");
-  EXPECT_EQ(canonicalOf("[9007199254740992,-9007199254740992]"), "[9007199254740992,-9007199254740992]");
+  EXPECT_EQ(canonicalOf("[9007199254740992,-9007199254740992]"),
+            "[9007199254740992,-9007199254740992]");
 }
 
 TEST(ParseJson, NegativeIntegersBeyondTwoToTheFiftyThirdAreAFixedPoint) {
   // Poco read -33333333366666630 through a double but handed back an Int64 (…632), which then
   // wrote differently from the double it came from (found by the json fuzz target).
-  for (const char* text : {"[-333333333666666333333333e-7]", "[-33333333366666630]", "[-9223372036854775807]",
-                           "[33333333366666630]", "[-9007199254740993]"}) {
+  for (const char* text :
+       {"[-333333333666666333333333e-7]", "[-33333333366666630]", "[-9223372036854775807]",
+        "[33333333366666630]", "[-9007199254740993]"}) {
     const std::string once = canonicalOf(text);
     EXPECT_EQ(canonicalOf(once), once) << text;
   }
@@ -82,7 +85,8 @@ TEST(ParseJson, RefusesWhatIsNotOneStrictJsonText) {
   EXPECT_EQ(parseJson("{\"a\":\"\xff\"}").error().reason, "invalid_utf8");
   EXPECT_EQ(parseJson("{\"a\":1").error().reason, "malformed_json");
   EXPECT_EQ(parseJson("{\"a\":1} x").error().reason, "malformed_json");
-  EXPECT_EQ(parseJson(std::string(40, '[') + std::string(40, ']')).error().reason, "malformed_json");
+  EXPECT_EQ(parseJson(std::string(40, '[') + std::string(40, ']')).error().reason,
+            "malformed_json");
   EXPECT_TRUE(parseJson(std::string(10, '[') + std::string(10, ']')).ok());
   EXPECT_FALSE(parseJsonObject("[1]").ok());
   EXPECT_FALSE(parseJson(R"(["\ud800"])").ok());
@@ -103,10 +107,10 @@ TEST(Utf8, RefusesOverlongsSurrogatesAndTruncation) {
 TEST(FileNames, AcceptsOrdinaryChineseNamesAndRefusesPathsAndControls) {
   EXPECT_EQ(fileNameProblem("党务公开方案（2023）.pdf"), nullptr);
   EXPECT_EQ(fileNameProblem("a b.txt"), nullptr);
-  for (const std::string bad : {std::string(), std::string(256, 'a'), std::string("../x"),
-                                std::string("a/b"), std::string("a\\b"), std::string("a..b"),
-                                std::string("a\0b", 3), std::string("\x01"), std::string("\x7f"),
-                                std::string("\xff.pdf")}) {
+  for (const std::string bad :
+       {std::string(), std::string(256, 'a'), std::string("../x"), std::string("a/b"),
+        std::string("a\\b"), std::string("a..b"), std::string("a\0b", 3), std::string("\x01"),
+        std::string("\x7f"), std::string("\xff.pdf")}) {
     EXPECT_NE(fileNameProblem(bad), nullptr) << bad;
   }
   EXPECT_EQ(percentEncodeRfc5987("报告 1.pdf"), "%E6%8A%A5%E5%91%8A%201.pdf");

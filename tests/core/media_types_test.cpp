@@ -1,12 +1,12 @@
 // The one table of known formats: each type and extension is listed once, and the lookups the
 // inspector, the extractor and the upload service derive from it answer as they did before.
+#include "gongkai/core/media_types.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string_view>
 #include <utility>
-
-#include "gongkai/core/media_types.h"
 
 namespace gongkai::core {
 namespace {

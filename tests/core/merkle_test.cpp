@@ -1,5 +1,7 @@
 // RFC 6962 / RFC 9162 Merkle tree: the shared conformance vectors, the roots for 0..8 leaves,
 // and proofs we build from stored subtrees checked by our own and the vectors' verifier.
+#include "gongkai/core/merkle.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -11,7 +13,6 @@
 #include <sstream>
 
 #include "gongkai/core/base64.h"
-#include "gongkai/core/merkle.h"
 
 namespace gongkai::core::merkle {
 namespace {
@@ -97,16 +98,15 @@ NodeSource sourceOver(const std::vector<Hash>& leaves) {
 }
 
 TEST(Merkle, RootsForZeroToEightLeavesMatchTheVectors) {
-  const char* expected[] = {
-      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-      "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-      "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-      "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-      "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-      "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-      "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-      "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-      "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
+  const char* expected[] = {"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                            "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+                            "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+                            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                            "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+                            "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+                            "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+                            "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
   const auto leaves = vectorLeaves();
   TreeBuilder builder;
   EXPECT_EQ(toHex(builder.root()), expected[0]);
@@ -148,8 +148,9 @@ TEST(Merkle, ConsistencyVectorsHappyPathsVerifyAndMutationsAreRejected) {
     auto proof = vectorProof(v);
     bool ok = root1.ok() && root2.ok() && proof.ok();
     if (ok) {
-      ok = verifyConsistency(v->getValue<std::uint64_t>("size1"), v->getValue<std::uint64_t>("size2"),
-                             proof.value(), root1.value(), root2.value())
+      ok = verifyConsistency(v->getValue<std::uint64_t>("size1"),
+                             v->getValue<std::uint64_t>("size2"), proof.value(), root1.value(),
+                             root2.value())
                .ok();
     }
     EXPECT_EQ(ok, !wantErr) << file << ": " << v->getValue<std::string>("desc");

@@ -1,10 +1,11 @@
 // C2SP signed notes and tlog checkpoints: the golang.org/x/mod vector, our own signatures,
 // strict parsing of hostile notes, and base64.
+#include "gongkai/core/signed_note.h"
+
 #include <gtest/gtest.h>
 
 #include "gongkai/core/base64.h"
 #include "gongkai/core/checkpoint.h"
-#include "gongkai/core/signed_note.h"
 
 namespace gongkai::core {
 namespace {
@@ -16,9 +17,12 @@ constexpr std::string_view kVectorText =
     "then you don't know what your problem is.\n";
 constexpr std::string_view kVectorSignatureLine =
     "\xE2\x80\x94 PeterNeumann "
-    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    "x08go/ZJkuBS9UG/"
+    "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 
-std::string vectorNote() { return std::string(kVectorText) + "\n" + std::string(kVectorSignatureLine); }
+std::string vectorNote() {
+  return std::string(kVectorText) + "\n" + std::string(kVectorSignatureLine);
+}
 
 TEST(SignedNote, TheGoVectorVerifies) {
   auto key = note::parseVerifierKey(kVectorKey);
@@ -52,7 +56,8 @@ TEST(SignedNote, AlteredTextOrSignatureFailsAndUnknownKeysAreNotEnough) {
 
 TEST(SignedNote, OurSignaturesVerifyAndRoundTrip) {
   auto signer = Ed25519Signer::generate().value();
-  const std::string text = "gongkai.example/审计\n3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+  const std::string text =
+      "gongkai.example/审计\n3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
   const std::string signedNote = note::signNote(text, "gongkai.example/审计", signer);
   auto parsed = note::parseNote(signedNote);
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
@@ -69,18 +74,19 @@ TEST(SignedNote, OurSignaturesVerifyAndRoundTrip) {
 }
 
 TEST(SignedNote, MalformedNotesAndKeysAreRejected) {
-  for (std::string bad : {std::string(""), std::string("no newline"), std::string("text\n"),
-                          std::string(kVectorText) + "\n",
-                          std::string(kVectorText) + "\n- PeterNeumann AAAA\n",
-                          std::string(kVectorText) + "\n\xE2\x80\x94 PeterNeumann !!!!\n",
-                          std::string(kVectorText) + "\n\xE2\x80\x94 PeterNeumann\n",
-                          std::string(kVectorText) + "\n\xE2\x80\x94 PeterNeumann AAA=\n",
-                          std::string("\xff\xfe\n\n") + std::string(kVectorSignatureLine),
-                          std::string("a\x01\n\n") + std::string(kVectorSignatureLine)}) {
+  for (std::string bad :
+       {std::string(""), std::string("no newline"), std::string("text\n"),
+        std::string(kVectorText) + "\n", std::string(kVectorText) + "\n- PeterNeumann AAAA\n",
+        std::string(kVectorText) + "\n\xE2\x80\x94 PeterNeumann !!!!\n",
+        std::string(kVectorText) + "\n\xE2\x80\x94 PeterNeumann\n",
+        std::string(kVectorText) + "\n\xE2\x80\x94 PeterNeumann AAA=\n",
+        std::string("\xff\xfe\n\n") + std::string(kVectorSignatureLine),
+        std::string("a\x01\n\n") + std::string(kVectorSignatureLine)}) {
     EXPECT_FALSE(note::parseNote(bad).ok()) << bad;
   }
   for (std::string_view bad :
-       {"", "PeterNeumann", "PeterNeumann+c74f20a3", "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+       {"", "PeterNeumann", "PeterNeumann+c74f20a3",
+        "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
         "PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
         "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
         "PeterNeumann+c74f20a3+AhpcAQcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
@@ -91,7 +97,9 @@ TEST(SignedNote, MalformedNotesAndKeysAreRejected) {
   ASSERT_TRUE(keys.ok());
   EXPECT_EQ(keys.value().size(), 1u);
   EXPECT_FALSE(note::parseVerifierKeys("# nothing\n").ok());
-  EXPECT_FALSE(Ed25519Signer::fromPem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").ok());
+  EXPECT_FALSE(
+      Ed25519Signer::fromPem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+          .ok());
 }
 
 TEST(Checkpoint, FormatsAndParsesStrictly) {
@@ -103,19 +111,21 @@ TEST(Checkpoint, FormatsAndParsesStrictly) {
   EXPECT_EQ(parsed.value().size, 1234u);
   EXPECT_EQ(parsed.value().root, checkpoint.root);
   EXPECT_EQ(parsed.value().extensions, checkpoint.extensions);
-  for (std::string bad : {std::string(""), std::string("origin\n12\n"), std::string("origin\n012\nAAAA\n"),
-                          std::string("origin\n-1\n") + base64Encode(std::string(32, 'a')) + "\n",
-                          std::string("origin\n1\nAAAA\n"),
-                          std::string("\n1\n") + base64Encode(std::string(32, 'a')) + "\n",
-                          std::string("origin\n1\n") + base64Encode(std::string(32, 'a')),
-                          std::string("origin\n1\n") + base64Encode(std::string(32, 'a')) + "\n\n"}) {
+  for (std::string bad :
+       {std::string(""), std::string("origin\n12\n"), std::string("origin\n012\nAAAA\n"),
+        std::string("origin\n-1\n") + base64Encode(std::string(32, 'a')) + "\n",
+        std::string("origin\n1\nAAAA\n"),
+        std::string("\n1\n") + base64Encode(std::string(32, 'a')) + "\n",
+        std::string("origin\n1\n") + base64Encode(std::string(32, 'a')),
+        std::string("origin\n1\n") + base64Encode(std::string(32, 'a')) + "\n\n"}) {
     EXPECT_FALSE(parseCheckpoint(bad).ok()) << bad;
   }
 }
 
 TEST(Base64, RoundTripsAndRejectsNonCanonicalText) {
-  for (std::string bytes : {std::string(""), std::string("f"), std::string("fo"), std::string("foo"),
-                            std::string("foob"), std::string("\0\xff\x10", 3)}) {
+  for (std::string bytes :
+       {std::string(""), std::string("f"), std::string("fo"), std::string("foo"),
+        std::string("foob"), std::string("\0\xff\x10", 3)}) {
     EXPECT_EQ(base64Decode(base64Encode(bytes)), bytes);
   }
   EXPECT_EQ(base64Encode("foobar"), "Zm9vYmFy");

@@ -1,12 +1,12 @@
 // The shared text helpers that more than one module uses: streamed UTF-8 checking, and the JSON
 // and HTML escapers.
+#include "gongkai/core/text.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <string>
 #include <vector>
-
-#include "gongkai/core/text.h"
 
 namespace gongkai::core {
 namespace {

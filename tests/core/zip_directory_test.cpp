@@ -1,12 +1,12 @@
 // The shared ZIP central directory reader: well-formed directories (plain, with comments, ZIP64,
 // read from a tail), and every way a hostile or cut file is refused, each with its own reason.
+#include "gongkai/core/zip_directory.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "gongkai/core/zip_directory.h"
 
 namespace gongkai::core {
 namespace {

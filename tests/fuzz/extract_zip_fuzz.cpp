@@ -26,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     std::uint64_t total = 0;
-    for (const auto& [name, content] :
-         readZipEntries(bytes, [](const std::string&) { return true; }, limits, deadline)) {
+    for (const auto& [name, content] : readZipEntries(
+             bytes, [](const std::string&) { return true; }, limits, deadline)) {
       total += content.size();
     }
     FUZZ_CHECK(total <= limits.max_expanded_bytes, "expansion limit holds");

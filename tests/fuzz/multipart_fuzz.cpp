@@ -48,16 +48,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_files = 3;
   for (const std::int64_t declared : {static_cast<std::int64_t>(size), std::int64_t{-1}}) {
     std::istringstream in(body);
-    auto form = gongkai::server::http::parseUpload(in, "multipart/form-data; boundary=B", declared, blobs(),
-                                                   limits);
+    auto form = gongkai::server::http::parseUpload(in, "multipart/form-data; boundary=B", declared,
+                                                   blobs(), limits);
     if (form.ok()) {
-      FUZZ_CHECK(static_cast<int>(form.value().files.size()) <= limits.max_files, "at most max_files files");
+      FUZZ_CHECK(static_cast<int>(form.value().files.size()) <= limits.max_files,
+                 "at most max_files files");
       std::int64_t total = 0;
       for (const auto& file : form.value().files) total += file.blob.size();
       FUZZ_CHECK(total <= limits.max_upload_bytes, "files within max_upload_bytes");
-      FUZZ_CHECK(!form.value().metadata || static_cast<std::int64_t>(form.value().metadata->size()) <=
-                                               limits.max_json_bytes,
-                 "metadata within max_json_bytes");
+      FUZZ_CHECK(
+          !form.value().metadata ||
+              static_cast<std::int64_t>(form.value().metadata->size()) <= limits.max_json_bytes,
+          "metadata within max_json_bytes");
     }
   }
   // Staged files are temporary: whatever the outcome, none is left once the form is gone.

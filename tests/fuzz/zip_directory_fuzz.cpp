@@ -29,9 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(end.directoryOffset + end.directorySize <= end.directoryEnd,
              "the directory ends before its end record");
   for (const ZipDirectoryEntry& entry : entries) {
-    FUZZ_CHECK(entry.name.empty() || (entry.name.data() >= window.data() &&
-                                      entry.name.data() + entry.name.size() <=
-                                          window.data() + window.size()),
+    FUZZ_CHECK(entry.name.empty() ||
+                   (entry.name.data() >= window.data() &&
+                    entry.name.data() + entry.name.size() <= window.data() + window.size()),
                "names are views into the window");
   }
   return 0;

@@ -749,14 +749,16 @@ TEST_F(ExtractTest, IsolatedParsesHtmlInTheChild) {
   // HTML is markup to parse, so it goes to the child like the other formats: a missing
   // extractor is a crash, and the real one gives the same text as in process.
   const std::string page = "<html><body><p>" + std::string(kTitle) + "</p></body></html>";
-  expectError(extractIsolated("/nonexistent/gongkai", file("a.html", page), "", "a.html"), "crashed");
+  expectError(extractIsolated("/nonexistent/gongkai", file("a.html", page), "", "a.html"),
+              "crashed");
   auto result = extractIsolated(GONGKAI_CLI_BINARY, file("b.html", page), "", "b.html");
   expectOk(result, "html");
   EXPECT_EQ(result.text, extractFile(file("c.html", page), "", "c.html").text);
   // A page of ampersands is hard work for an entity decoder; here it costs only the child.
   ExtractionLimits limits;
   limits.time_limit = std::chrono::seconds(20);
-  auto amps = extractIsolated(GONGKAI_CLI_BINARY, file("d.html", "<p>" + std::string(4 << 20, '&') + "</p>"), "",
+  auto amps = extractIsolated(GONGKAI_CLI_BINARY,
+                              file("d.html", "<p>" + std::string(4 << 20, '&') + "</p>"), "",
                               "d.html", limits);
   EXPECT_TRUE(amps.ok || amps.error_code == "timeout") << amps.error_code << ": " << amps.message;
   expectNoChildren();

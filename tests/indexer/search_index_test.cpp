@@ -176,8 +176,9 @@ TEST_F(SearchIndexTest, AViewerSeesOnlyWhatItsClausesAdmitInHitsAndFacets) {
   EXPECT_EQ(seen(Viewer{}), (std::vector<std::int64_t>{4, 6, 7}));
   Viewer publicViewer{false, {{{"public"}, {"published"}, std::nullopt}}};
   EXPECT_EQ(seen(publicViewer), std::vector<std::int64_t>{7});
-  Viewer branchA{false, {{{"public", "internal"}, {"draft"}, std::vector<std::string>{"branch-a"}},
-                         {{"public"}, {"published"}, std::nullopt}}};
+  Viewer branchA{false,
+                 {{{"public", "internal"}, {"draft"}, std::vector<std::string>{"branch-a"}},
+                  {{"public"}, {"published"}, std::nullopt}}};
   EXPECT_EQ(seen(branchA), (std::vector<std::int64_t>{6, 7}));
   EXPECT_TRUE(seen(Viewer{false, {}}).empty());
 }

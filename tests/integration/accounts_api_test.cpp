@@ -629,7 +629,8 @@ TEST(PolicyAtStart, AServerWithABrokenPolicyRefusesToStartAndSaysWhere) {
   {
     std::ofstream out(policies + "/archive.json", std::ios::trunc);
     out << "{\n  \"fonds_code\": \"j001\",\n  \"reference_code_pattern\": "
-           "\"{fonds}-{year}-{retention}-{category}-{item:4}\",\n  \"bundle_contents\": \"whole_record\"\n}\n";
+           "\"{fonds}-{year}-{retention}-{category}-{item:4}\",\n  \"bundle_contents\": "
+           "\"whole_record\"\n}\n";
   }
   std::string output;
   const int code = runCommand({GONGKAI_SERVER_BINARY, "--data-dir", temp / "data", "--port", "0",

@@ -392,11 +392,14 @@ TEST_F(ArchiveBundlesTest, ABundleHandsOverTheWholeRecordAsThePolicySays) {
   HttpClient committee = anonymous().as(userWithRole("clerk", "committee"));
   const auto policy = committee.get("/api/v1/policies");
   ASSERT_EQ(policy.status, 200);
-  EXPECT_EQ(policy.json()->getObject("archive")->getValue<std::string>("bundle_contents"), "whole_record");
+  EXPECT_EQ(policy.json()->getObject("archive")->getValue<std::string>("bundle_contents"),
+            "whole_record");
   // Through the API the committee sees the archived document but not its draft version...
-  const auto list = committee.get("/api/v1/documents?status=archived").json()->getArray("documents");
+  const auto list =
+      committee.get("/api/v1/documents?status=archived").json()->getArray("documents");
   ASSERT_EQ(list->size(), 1u);
-  const std::string doc = "/api/v1/documents/" + std::to_string(list->getObject(0)->getValue<Poco::Int64>("id"));
+  const std::string doc =
+      "/api/v1/documents/" + std::to_string(list->getObject(0)->getValue<Poco::Int64>("id"));
   EXPECT_EQ(committee.get(doc + "/versions/1").status, 404);
   // ...while the bundle it may download carries every version, the draft one included.
   bool hasDraft = false;
@@ -406,7 +409,9 @@ TEST_F(ArchiveBundlesTest, ABundleHandsOverTheWholeRecordAsThePolicySays) {
     }
   }
   EXPECT_TRUE(hasDraft);
-  EXPECT_EQ(committee.get("/api/v1/archives/" + std::to_string(archiveIdOf(job)) + "/download").status, 200);
+  EXPECT_EQ(
+      committee.get("/api/v1/archives/" + std::to_string(archiveIdOf(job)) + "/download").status,
+      200);
 }
 
 TEST_F(ArchiveBundlesTest, TheVerifierCatchesAndNamesEachTampering) {
@@ -699,8 +704,8 @@ TEST(GongkaiVerify, LinksOnlyLibarchiveAndOpenSsl) {
     const auto start = at + 17;
     needed.insert(output.substr(start, output.find(']', start) - start));
   }
-  std::set<std::string> expected{"libarchive.so.13", "libcrypto.so.3", "libstdc++.so.6", "libgcc_s.so.1",
-                                 "libc.so.6"};
+  std::set<std::string> expected{"libarchive.so.13", "libcrypto.so.3", "libstdc++.so.6",
+                                 "libgcc_s.so.1", "libc.so.6"};
 #ifdef GONGKAI_SANITIZED
   expected.insert("libm.so.6");  // the sanitizer runtime's own need
 #endif

@@ -54,7 +54,9 @@ class AuditProofsTest : public ServerTest {
 
   void createDocuments(int count, const std::string& prefix = "公开") {
     for (int i = 0; i < count; ++i) {
-      ASSERT_EQ(client().postJson("/api/v1/documents", sampleMetadata(prefix + std::to_string(i))).status, 201);
+      ASSERT_EQ(
+          client().postJson("/api/v1/documents", sampleMetadata(prefix + std::to_string(i))).status,
+          201);
     }
   }
 
@@ -91,7 +93,8 @@ class AuditProofsTest : public ServerTest {
   static std::vector<merkle::Hash> proofOf(const Poco::JSON::Object::Ptr& body) {
     std::vector<merkle::Hash> proof;
     auto array = body->getArray("proof");
-    for (std::size_t i = 0; i < array->size(); ++i) proof.push_back(hashOf(array->getElement<std::string>(i)));
+    for (std::size_t i = 0; i < array->size(); ++i)
+      proof.push_back(hashOf(array->getElement<std::string>(i)));
     return proof;
   }
 
@@ -121,7 +124,8 @@ class AuditProofsTest : public ServerTest {
     std::vector<Poco::Int64> seqs;
     std::vector<std::string> entries;
     *session << "SELECT seq, entry FROM audit_log ORDER BY seq", into(seqs), into(entries), now;
-    std::string prevHash = seq > 1 ? core::entryHash(entries[seq - 2]) : std::string(core::kGenesisHash);
+    std::string prevHash =
+        seq > 1 ? core::entryHash(entries[seq - 2]) : std::string(core::kGenesisHash);
     for (std::size_t i = static_cast<std::size_t>(seq - 1); i < entries.size(); ++i) {
       auto entry = core::parseAuditEntry(entries[i]).value();
       if (entry.seq == seq) edit(entry);
@@ -129,8 +133,8 @@ class AuditProofsTest : public ServerTest {
       std::string bytes = core::canonicalBytes(entry);
       prevHash = core::entryHash(bytes);
       Poco::Int64 s = seqs[i];
-      *session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = ?", use(bytes), use(prevHash),
-          use(s), now;
+      *session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = ?", use(bytes),
+          use(prevHash), use(s), now;
     }
   }
 };
@@ -141,12 +145,16 @@ TEST_F(AuditProofsTest, SignedCheckpointsAndProofsVerifyForEveryEntry) {
   // empty log.
   auto list = client().get("/api/v1/audit/checkpoints").json()->getArray("checkpoints");
   std::vector<std::int64_t> sizes, expected;
-  for (std::size_t i = 0; i < list->size(); ++i) sizes.push_back(list->getObject(i)->getValue<Poco::Int64>("tree_size"));
+  for (std::size_t i = 0; i < list->size(); ++i)
+    sizes.push_back(list->getObject(i)->getValue<Poco::Int64>("tree_size"));
   for (std::int64_t size = 0; size <= entryAt(7); size += 3) expected.push_back(size);
   ASSERT_EQ(expected.back(), entryAt(6));
   EXPECT_EQ(sizes, expected);
 
-  auto key = core::note::parseVerifierKey(client().get("/api/v1/audit/key").body.substr(0, client().get("/api/v1/audit/key").body.size() - 1));
+  auto key = core::note::parseVerifierKey(
+      client()
+          .get("/api/v1/audit/key")
+          .body.substr(0, client().get("/api/v1/audit/key").body.size() - 1));
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(key.value().name, "gongkai.local/audit");
   auto latest = client().get("/api/v1/audit/checkpoint");
@@ -159,11 +167,13 @@ TEST_F(AuditProofsTest, SignedCheckpointsAndProofsVerifyForEveryEntry) {
   EXPECT_EQ(six.origin, "gongkai.local/audit");
 
   // Every entry, the setup's too.
-  auto entries = client().get("/api/v1/audit/entries?start=0&end=" + at(6)).json()->getArray("entries");
+  auto entries =
+      client().get("/api/v1/audit/entries?start=0&end=" + at(6)).json()->getArray("entries");
   ASSERT_EQ(entries->size(), treeAt(7));
   for (std::size_t i = 0; i < treeAt(6); ++i) {
     auto body = client().get("/api/v1/audit/proof/inclusion?index=" + std::to_string(i)).json();
-    EXPECT_EQ(body->getValue<Poco::Int64>("tree_size"), entryAt(6));  // defaults to the latest checkpoint
+    EXPECT_EQ(body->getValue<Poco::Int64>("tree_size"),
+              entryAt(6));  // defaults to the latest checkpoint
     EXPECT_EQ(body->getValue<std::string>("checkpoint"), latest.body);
     const auto leaf = merkle::leafHash(entries->getObject(i)->getValue<std::string>("canonical"));
     EXPECT_EQ(hashOf(body->getValue<std::string>("leaf_hash")), leaf);
@@ -171,21 +181,34 @@ TEST_F(AuditProofsTest, SignedCheckpointsAndProofsVerifyForEveryEntry) {
   }
   for (std::size_t size = 1; size <= treeAt(7); ++size) {
     for (std::size_t i = 0; i < size; ++i) {
-      auto body = client().get("/api/v1/audit/proof/inclusion?index=" + std::to_string(i) + "&size=" + std::to_string(size)).json();
+      auto body = client()
+                      .get("/api/v1/audit/proof/inclusion?index=" + std::to_string(i) +
+                           "&size=" + std::to_string(size))
+                      .json();
       merkle::TreeBuilder tree;
-      for (std::size_t j = 0; j < size; ++j) tree.add(merkle::leafHash(entries->getObject(j)->getValue<std::string>("canonical")));
+      for (std::size_t j = 0; j < size; ++j)
+        tree.add(merkle::leafHash(entries->getObject(j)->getValue<std::string>("canonical")));
       EXPECT_EQ(hashOf(body->getValue<std::string>("root_hash")), tree.root());
-      EXPECT_TRUE(merkle::verifyInclusion(i, size, hashOf(body->getValue<std::string>("leaf_hash")), proofOf(body), tree.root()).ok());
+      EXPECT_TRUE(merkle::verifyInclusion(i, size, hashOf(body->getValue<std::string>("leaf_hash")),
+                                          proofOf(body), tree.root())
+                      .ok());
     }
   }
-  const core::Checkpoint three = checkpointOf(client().get("/api/v1/audit/checkpoints/" + at(3)).body);
-  auto consistency = client().get("/api/v1/audit/proof/consistency?from=" + at(3) + "&to=" + at(6)).json();
-  EXPECT_TRUE(merkle::verifyConsistency(treeAt(3), treeAt(6), proofOf(consistency), three.root, six.root).ok());
-  EXPECT_FALSE(merkle::verifyConsistency(treeAt(3), treeAt(6), proofOf(consistency), six.root, three.root).ok());
+  const core::Checkpoint three =
+      checkpointOf(client().get("/api/v1/audit/checkpoints/" + at(3)).body);
+  auto consistency =
+      client().get("/api/v1/audit/proof/consistency?from=" + at(3) + "&to=" + at(6)).json();
+  EXPECT_TRUE(
+      merkle::verifyConsistency(treeAt(3), treeAt(6), proofOf(consistency), three.root, six.root)
+          .ok());
+  EXPECT_FALSE(
+      merkle::verifyConsistency(treeAt(3), treeAt(6), proofOf(consistency), six.root, three.root)
+          .ok());
 }
 
 TEST_F(AuditProofsTest, CheckpointsFollowTheTimerAndTheExport) {
-  restart({"-D", "gongkai.audit.checkpoint_every_entries=1000", "-D", "gongkai.audit.checkpoint_every_seconds=1"});
+  restart({"-D", "gongkai.audit.checkpoint_every_entries=1000", "-D",
+           "gongkai.audit.checkpoint_every_seconds=1"});
   createDocuments(2);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (checkpointOf(client().get("/api/v1/audit/checkpoint").body).size != treeAt(2) &&
@@ -204,16 +227,19 @@ TEST_F(AuditProofsTest, CheckpointsFollowTheTimerAndTheExport) {
 TEST_F(AuditProofsTest, BadProofRequestsGetProblemsNotPages) {
   createDocuments(4);  // the log holds entryAt(4) entries
   for (const std::string& bad : std::vector<std::string>{
-        "/api/v1/audit/proof/inclusion?index=" + at(4) + "&size=" + at(4),
-        "/api/v1/audit/proof/inclusion?index=0&size=" + at(5),
-        "/api/v1/audit/proof/inclusion?index=-1&size=3", "/api/v1/audit/proof/inclusion?index=abc",
-        "/api/v1/audit/proof/inclusion", "/api/v1/audit/proof/inclusion?index=0&size=0",
-        "/api/v1/audit/proof/inclusion?index=99999999999999999999999",
-        "/api/v1/audit/proof/consistency?from=0&to=3", "/api/v1/audit/proof/consistency?from=3&to=2",
-        "/api/v1/audit/proof/consistency?from=1&to=" + at(5), "/api/v1/audit/proof/consistency",
-        "/api/v1/audit/entries?start=3&end=1", "/api/v1/audit/entries?start=x&end=1",
-        "/api/v1/audit/entries", "/api/v1/audit/checkpoints/999", "/api/v1/audit/checkpoints/abc",
-        "/api/v1/audit/checkpoints/-1", "/api/v1/audit/checkpoints?limit=0"}) {
+           "/api/v1/audit/proof/inclusion?index=" + at(4) + "&size=" + at(4),
+           "/api/v1/audit/proof/inclusion?index=0&size=" + at(5),
+           "/api/v1/audit/proof/inclusion?index=-1&size=3",
+           "/api/v1/audit/proof/inclusion?index=abc", "/api/v1/audit/proof/inclusion",
+           "/api/v1/audit/proof/inclusion?index=0&size=0",
+           "/api/v1/audit/proof/inclusion?index=99999999999999999999999",
+           "/api/v1/audit/proof/consistency?from=0&to=3",
+           "/api/v1/audit/proof/consistency?from=3&to=2",
+           "/api/v1/audit/proof/consistency?from=1&to=" + at(5), "/api/v1/audit/proof/consistency",
+           "/api/v1/audit/entries?start=3&end=1", "/api/v1/audit/entries?start=x&end=1",
+           "/api/v1/audit/entries", "/api/v1/audit/checkpoints/999",
+           "/api/v1/audit/checkpoints/abc", "/api/v1/audit/checkpoints/-1",
+           "/api/v1/audit/checkpoints?limit=0"}) {
     auto response = client().get(bad);
     EXPECT_GE(response.status, 400) << bad;
     EXPECT_LT(response.status, 500) << bad;
@@ -221,12 +247,23 @@ TEST_F(AuditProofsTest, BadProofRequestsGetProblemsNotPages) {
     EXPECT_FALSE(response.json()->getValue<std::string>("code").empty()) << bad;
   }
   // Entries past the end are simply not there; a range is capped, never an error.
-  auto past = client().get("/api/v1/audit/entries?start=" + at(2) + "&end=" + at(100)).json()->getArray("entries");
+  auto past = client()
+                  .get("/api/v1/audit/entries?start=" + at(2) + "&end=" + at(100))
+                  .json()
+                  ->getArray("entries");
   EXPECT_EQ(past->size(), 2u);
   // The widest range there is: capped at the page size, never an overflow.
-  auto widest = client().get("/api/v1/audit/entries?start=0&end=9223372036854775807").json()->getArray("entries");
+  auto widest = client()
+                    .get("/api/v1/audit/entries?start=0&end=9223372036854775807")
+                    .json()
+                    ->getArray("entries");
   EXPECT_EQ(static_cast<std::int64_t>(widest->size()), entryAt(4));
-  EXPECT_EQ(client().get("/api/v1/audit/proof/consistency?from=" + at(4) + "&to=" + at(4)).json()->getArray("proof")->size(), 0u);
+  EXPECT_EQ(client()
+                .get("/api/v1/audit/proof/consistency?from=" + at(4) + "&to=" + at(4))
+                .json()
+                ->getArray("proof")
+                ->size(),
+            0u);
 }
 
 TEST_F(AuditProofsTest, OneObjectsTimelineListsOnlyItsEntriesInOrder) {
@@ -252,9 +289,18 @@ TEST_F(AuditProofsTest, OneObjectsTimelineListsOnlyItsEntriesInOrder) {
   }
   // Paging after the first entry leaves the second.
   const auto after = std::to_string(entries->getObject(0)->getValue<Poco::Int64>("seq"));
-  EXPECT_EQ(client().get("/api/v1/audit?object_type=document&object_id=" + id + "&after=" + after)
-                .json()->getArray("entries")->size(), 1u);
-  EXPECT_EQ(client().get("/api/v1/audit?object_type=document&object_id=999999").json()->getArray("entries")->size(), 0u);
+  EXPECT_EQ(client()
+                .get("/api/v1/audit?object_type=document&object_id=" + id + "&after=" + after)
+                .json()
+                ->getArray("entries")
+                ->size(),
+            1u);
+  EXPECT_EQ(client()
+                .get("/api/v1/audit?object_type=document&object_id=999999")
+                .json()
+                ->getArray("entries")
+                ->size(),
+            0u);
   // Half a filter is refused, not ignored.
   for (const std::string& bad : std::vector<std::string>{"/api/v1/audit?object_type=document",
                                                          "/api/v1/audit?object_id=" + id}) {
@@ -287,7 +333,8 @@ TEST_F(AuditProofsTest, TheOpensslCommandLineVerifiesTheCheckpointSignature) {
 }
 
 TEST_F(AuditProofsTest, TheSigningKeyIsPrivateAndOutsideTheDatabase) {
-  struct stat keyStat {}, folderStat{};
+  struct stat keyStat {
+  }, folderStat{};
   ASSERT_EQ(::stat((dataDir() + "/keys/checkpoint-signing.pem").c_str(), &keyStat), 0);
   ASSERT_EQ(::stat((dataDir() + "/keys").c_str(), &folderStat), 0);
   EXPECT_EQ(keyStat.st_mode & 0777, 0600u);
@@ -297,19 +344,24 @@ TEST_F(AuditProofsTest, TheSigningKeyIsPrivateAndOutsideTheDatabase) {
   EXPECT_EQ(readFile(dataDir() + "/store.db").find("PRIVATE KEY"), std::string::npos);
   // What the server writes is its own alone, whatever umask it was started with (the tests run
   // with 022): the store with its password hashes and contacts, the logs, the blobs.
-  ASSERT_EQ(client().postMultipart("/api/v1/documents",
-                                   {{"metadata", "", "application/json", sampleMetadata("权限"), ""},
-                                    {"file", "a.txt", "text/plain", "党务公开", ""}}).status, 201);
+  ASSERT_EQ(client()
+                .postMultipart("/api/v1/documents",
+                               {{"metadata", "", "application/json", sampleMetadata("权限"), ""},
+                                {"file", "a.txt", "text/plain", "党务公开", ""}})
+                .status,
+            201);
   server().stop();  // the access log is written
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dataDir())) {
     struct stat info {};
     ASSERT_EQ(::lstat(entry.path().c_str(), &info), 0);
-    EXPECT_EQ(info.st_mode & 077, 0u) << entry.path() << " mode " << std::oct << (info.st_mode & 0777);
+    EXPECT_EQ(info.st_mode & 077, 0u)
+        << entry.path() << " mode " << std::oct << (info.st_mode & 0777);
   }
   // A signing key that others may read is refused, as ssh refuses one.
   ::chmod((dataDir() + "/keys/checkpoint-signing.pem").c_str(), 0644);
   std::string output;
-  EXPECT_EQ(runCommand({GONGKAI_SERVER_BINARY, "--data-dir", dataDir(), "--port", "0"}, output), 78) << output;
+  EXPECT_EQ(runCommand({GONGKAI_SERVER_BINARY, "--data-dir", dataDir(), "--port", "0"}, output), 78)
+      << output;
   EXPECT_NE(output.find("chmod 600"), std::string::npos) << output;
   ::chmod((dataDir() + "/keys/checkpoint-signing.pem").c_str(), 0600);
   restart();
@@ -323,12 +375,14 @@ TEST_F(AuditProofsTest, AnExportVerifiesOfflineAndEveryTamperIsNamed) {
   writeFile(path("export.log"), original);
   std::string output;
   ASSERT_EQ(verify({"--export", path("export.log"), "--key", keys}, output), 0) << output;
-  EXPECT_NE(output.find("审计记录 (audit entries verified): " + at(6)), std::string::npos) << output;
+  EXPECT_NE(output.find("审计记录 (audit entries verified): " + at(6)), std::string::npos)
+      << output;
 
   const auto parts = lines(original);
   const std::size_t first = firstEntryLine(parts);  // line index of entry 1
   ASSERT_GT(first, 0u);
-  const std::size_t mine = first + static_cast<std::size_t>(setupAudit_);  // of entryAt(1), after the setup's
+  const std::size_t mine =
+      first + static_cast<std::size_t>(setupAudit_);  // of entryAt(1), after the setup's
   // Renames the actor of an entry's line, keeping the line's length.
   auto renameActor = [](std::string& line) {
     const auto actor = line.find("\"actor\":\"admin\"");
@@ -352,7 +406,8 @@ TEST_F(AuditProofsTest, AnExportVerifiesOfflineAndEveryTamperIsNamed) {
   edited = parts;
   const auto hashAt = edited[mine + 1].find("\"content_sha256\":\"") + 18;
   edited[mine + 1][hashAt] = edited[mine + 1][hashAt] == '0' ? '1' : '0';
-  expectFault("changed-content-hash.log", joinLines(edited), "at entry " + at(3) + " [broken_link]");
+  expectFault("changed-content-hash.log", joinLines(edited),
+              "at entry " + at(3) + " [broken_link]");
 
   edited = parts;
   renameActor(edited[mine + 5]);
@@ -388,7 +443,8 @@ TEST_F(AuditProofsTest, AnExportVerifiesOfflineAndEveryTamperIsNamed) {
   std::string resigned = original;
   resigned.replace(resigned.find(ownNote), ownNote.size(), otherNote);
   resigned.replace(resigned.find("checkpoint " + std::to_string(ownNote.size())),
-                   11 + std::to_string(ownNote.size()).size(), "checkpoint " + std::to_string(otherNote.size()));
+                   11 + std::to_string(ownNote.size()).size(),
+                   "checkpoint " + std::to_string(otherNote.size()));
   expectFault("other-key.log", resigned, "[checkpoint_unknown_key]");
 
   // A genuine but older checkpoint in the file leaves the entries after it signed by nobody.
@@ -408,14 +464,19 @@ TEST_F(AuditProofsTest, AnExportVerifiesOfflineAndEveryTamperIsNamed) {
 
 TEST_F(AuditProofsTest, TamperingWithTheDataFolderIsNamed) {
   createDocuments(6);
-  const std::string saved = save("/api/v1/audit/checkpoint", "saved-checkpoint.txt");  // size entryAt(6)
+  const std::string saved =
+      save("/api/v1/audit/checkpoint", "saved-checkpoint.txt");  // size entryAt(6)
   const std::string keys = save("/api/v1/audit/keys", "keys.txt");
   std::string output;
-  ASSERT_EQ(verify({"--data-dir", dataDir(), "--since", saved, "--key", keys}, output), 0) << output;
+  ASSERT_EQ(verify({"--data-dir", dataDir(), "--since", saved, "--key", keys}, output), 0)
+      << output;
   server().stop();
   const std::string backup = temp_ / "backup.db";
   std::filesystem::copy_file(dataDir() + "/store.db", backup);
-  auto reset = [&] { std::filesystem::copy_file(backup, dataDir() + "/store.db", std::filesystem::copy_options::overwrite_existing); };
+  auto reset = [&] {
+    std::filesystem::copy_file(backup, dataDir() + "/store.db",
+                               std::filesystem::copy_options::overwrite_existing);
+  };
   auto expectFault = [&](const std::string& where, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"--data-dir", dataDir()};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -432,7 +493,8 @@ TEST_F(AuditProofsTest, TamperingWithTheDataFolderIsNamed) {
     auto parsed = core::parseAuditEntry(entry).value();
     parsed.content_sha256 = std::string(64, 'a');
     std::string bytes = core::canonicalBytes(parsed), hash = core::entryHash(bytes);
-    *session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = " + at(4), use(bytes), use(hash), now;
+    *session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = " + at(4), use(bytes),
+        use(hash), now;
   }
   expectFault("at entry " + at(4) + " [leaf_mismatch]");
   reset();
@@ -452,11 +514,14 @@ TEST_F(AuditProofsTest, TamperingWithTheDataFolderIsNamed) {
 
   // A forged checkpoint, and a key that is not the log's.
   db()->operator<<("UPDATE checkpoints SET note = replace(note, '\n" + at(6) + "\n', '\n" + at(5) +
-                   "\n') WHERE tree_size = " + at(6)), now;
+                   "\n') WHERE tree_size = " + at(6)),
+      now;
   expectFault("[checkpoint_bad_signature]");
   reset();
   auto other = core::Ed25519Signer::generate().value();
-  writeFile(path("other-key.txt"), core::note::formatVerifierKey(core::note::makeVerifierKey("gongkai.local/audit", other.publicKey())) + "\n");
+  writeFile(path("other-key.txt"), core::note::formatVerifierKey(core::note::makeVerifierKey(
+                                       "gongkai.local/audit", other.publicKey())) +
+                                       "\n");
   expectFault("[checkpoint_unknown_key]", {"--key", path("other-key.txt")});
 
   // The whole log rewritten from the test's entry 2 with every hash recomputed and the tree
@@ -472,7 +537,9 @@ TEST_F(AuditProofsTest, TamperingWithTheDataFolderIsNamed) {
   restart(kEveryThree);
   server().stop();
   std::string out;
-  EXPECT_EQ(verify({"--data-dir", dataDir()}, out), 0) << "a forger with the key fools a check without a saved checkpoint\n" << out;
+  EXPECT_EQ(verify({"--data-dir", dataDir()}, out), 0)
+      << "a forger with the key fools a check without a saved checkpoint\n"
+      << out;
   expectFault("at entry " + at(6) + " [root_mismatch]", {"--since", saved});
 }
 
@@ -494,7 +561,10 @@ TEST_F(AuditProofsTest, HostileFilesGiveTheVerifierClearAnswers) {
   EXPECT_EQ(run(exported.substr(0, exported.size() / 2), keyText), 1) << output;
   EXPECT_NE(output.find("[export_malformed]"), std::string::npos) << output;
   EXPECT_EQ(run(exported + "more\n", keyText), 1) << output;
-  EXPECT_EQ(run(exported.substr(0, exported.size() - 4) + std::string(3 << 20, 'y') + "\nend\n", keyText), 1) << output;
+  EXPECT_EQ(
+      run(exported.substr(0, exported.size() - 4) + std::string(3 << 20, 'y') + "\nend\n", keyText),
+      1)
+      << output;
   // Unusable keys or options are a usage error, not a verdict on the log.
   EXPECT_EQ(run(exported, "not a key\n"), 2) << output;
   EXPECT_EQ(run(exported, ""), 2) << output;
@@ -504,15 +574,21 @@ TEST_F(AuditProofsTest, HostileFilesGiveTheVerifierClearAnswers) {
   EXPECT_EQ(verify({"--data-dir", dataDir(), "--bogus"}, output), 2) << output;
   // A saved checkpoint that is not one is a fault of what was handed in, and says so.
   writeFile(path("not-a-checkpoint.txt"), "hello\n");
-  EXPECT_EQ(verify({"--data-dir", dataDir(), "--since", path("not-a-checkpoint.txt")}, output), 1) << output;
+  EXPECT_EQ(verify({"--data-dir", dataDir(), "--since", path("not-a-checkpoint.txt")}, output), 1)
+      << output;
   EXPECT_NE(output.find("[checkpoint_malformed]"), std::string::npos) << output;
   server().stop();  // rotate-key writes the folder, so it runs while the server is stopped
-  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "rotate-key", "--data-dir", dataDir(), "--origin", "bad origin"}, output), 2) << output;
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "rotate-key", "--data-dir", dataDir(), "--origin",
+                        "bad origin"},
+                       output),
+            2)
+      << output;
 }
 
 TEST_F(AuditProofsTest, TruncatingTheTailIsCaughtByASavedCheckpoint) {
   createDocuments(6);
-  const std::string saved = save("/api/v1/audit/checkpoint", "saved-checkpoint.txt");  // size entryAt(6)
+  const std::string saved =
+      save("/api/v1/audit/checkpoint", "saved-checkpoint.txt");  // size entryAt(6)
   server().stop();
   {
     // Remove the last two entries and everything that would give them away, then let the
@@ -536,8 +612,11 @@ TEST_F(AuditProofsTest, VerifyingARunningServerChecksItsConsistencyProof) {
   createDocuments(5);
   const std::string url = "http://127.0.0.1:" + std::to_string(server().port());
   std::string output;
-  EXPECT_EQ(verify({"--url", url, "--token", adminToken_, "--key", keys, "--since", saved}, output), 0) << output;
-  EXPECT_NE(output.find("审计记录 (audit entries verified): " + at(9)), std::string::npos) << output;
+  EXPECT_EQ(verify({"--url", url, "--token", adminToken_, "--key", keys, "--since", saved}, output),
+            0)
+      << output;
+  EXPECT_NE(output.find("审计记录 (audit entries verified): " + at(9)), std::string::npos)
+      << output;
   EXPECT_EQ(verify({"--url", url, "--token", adminToken_}, output), 0) << output;
   EXPECT_NE(output.find("--key"), std::string::npos) << "warns that the keys came from the server";
   EXPECT_EQ(verify({"--url", "http://127.0.0.1:1", "--token", adminToken_}, output), 2) << output;
@@ -550,17 +629,21 @@ TEST_F(AuditProofsTest, RotatedKeysSignNewCheckpointsAndOldOnesStayVerifiable) {
   const std::string oldCheckpoint = client().get("/api/v1/audit/checkpoints/" + at(3)).body;
   server().stop();
   std::string output;
-  ASSERT_EQ(runCommand({GONGKAI_CLI_BINARY, "rotate-key", "--data-dir", dataDir()}, output), 0) << output;
+  ASSERT_EQ(runCommand({GONGKAI_CLI_BINARY, "rotate-key", "--data-dir", dataDir()}, output), 0)
+      << output;
   restart(kEveryThree);
   createDocuments(3);
   const std::string newKey = client().get("/api/v1/audit/key").body;
   EXPECT_NE(newKey, oldKey);
   EXPECT_EQ(client().get("/api/v1/audit/keys").body, oldKey + newKey);
-  auto parseKey = [](const std::string& line) { return core::note::parseVerifierKey(line.substr(0, line.size() - 1)).value(); };
+  auto parseKey = [](const std::string& line) {
+    return core::note::parseVerifierKey(line.substr(0, line.size() - 1)).value();
+  };
   auto oldNote = core::note::parseNote(oldCheckpoint).value();
   EXPECT_EQ(core::note::verifyNote(oldNote, {parseKey(oldKey)}), core::note::Verdict::kVerified);
   EXPECT_EQ(core::note::verifyNote(oldNote, {parseKey(newKey)}), core::note::Verdict::kNoKnownKey);
-  auto newNote = core::note::parseNote(client().get("/api/v1/audit/checkpoints/" + at(6)).body).value();
+  auto newNote =
+      core::note::parseNote(client().get("/api/v1/audit/checkpoints/" + at(6)).body).value();
   EXPECT_EQ(core::note::verifyNote(newNote, {parseKey(newKey)}), core::note::Verdict::kVerified);
   EXPECT_EQ(verifyLog(output), 0) << output;
   writeFile(path("both.txt"), oldKey + newKey);

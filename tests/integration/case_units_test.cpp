@@ -15,10 +15,14 @@ class CaseUnitsTest : public ServerTest {
  protected:
   void SetUp() override {
     ServerTest::SetUp();
-    branch1_ = std::make_unique<HttpClient>(anonymous().as(userWithRole("handler1", "archivist", "branch-1")));
-    branch2_ = std::make_unique<HttpClient>(anonymous().as(userWithRole("handler2", "archivist", "branch-2")));
-    committee_ = std::make_unique<HttpClient>(anonymous().as(userWithRole("handler0", "reviewer", "committee")));
-    inspector_ = std::make_unique<HttpClient>(anonymous().as(userWithRole("inspector1", "inspector")));
+    branch1_ = std::make_unique<HttpClient>(
+        anonymous().as(userWithRole("handler1", "archivist", "branch-1")));
+    branch2_ = std::make_unique<HttpClient>(
+        anonymous().as(userWithRole("handler2", "archivist", "branch-2")));
+    committee_ = std::make_unique<HttpClient>(
+        anonymous().as(userWithRole("handler0", "reviewer", "committee")));
+    inspector_ =
+        std::make_unique<HttpClient>(anonymous().as(userWithRole("inspector1", "inspector")));
   }
 
   // Filed by the admin (a handler of every unit), so that many are not held up by the limit on
@@ -26,7 +30,8 @@ class CaseUnitsTest : public ServerTest {
   std::int64_t apply(const std::string& unitField) {
     const auto made = client().postJson(
         "/api/v1/disclosure-requests",
-        R"({"applicant":"王五","contact":"13800000000","content":"申请公开党费收缴情况")" + unitField + "}");
+        R"({"applicant":"王五","contact":"13800000000","content":"申请公开党费收缴情况")" +
+            unitField + "}");
     EXPECT_EQ(made.status, 201) << made.body;
     return made.json()->getValue<Poco::Int64>("id");
   }
@@ -37,7 +42,8 @@ class CaseUnitsTest : public ServerTest {
     return listed.status == 200 ? listed.json()->getValue<Poco::Int64>("total") : -1;
   }
 
-  static HttpResponse step(const HttpClient& as, std::int64_t id, const std::string& name, const std::string& body = "{}") {
+  static HttpResponse step(const HttpClient& as, std::int64_t id, const std::string& name,
+                           const std::string& body = "{}") {
     return as.postJson("/api/v1/disclosure-requests/" + std::to_string(id) + "/" + name, body);
   }
 
@@ -78,7 +84,9 @@ TEST_F(CaseUnitsTest, AnApplicationIsReadAndDecidedOnlyByItsUnit) {
   ASSERT_EQ(handed.status, 200) << handed.body;
   EXPECT_EQ(handed.json()->getValue<std::string>("org_unit"), "branch-2");
   EXPECT_EQ(branch2_->get(list + "/" + std::to_string(unnamed)).status, 200);
-  EXPECT_EQ(step(client(), unnamed, "extend", R"({"notice":"需要时间","org_unit":"branch-1"})").status, 422);
+  EXPECT_EQ(
+      step(client(), unnamed, "extend", R"({"notice":"需要时间","org_unit":"branch-1"})").status,
+      422);
 
   // An application to a unit that does not exist is refused, and nothing is filed.
   const auto unknown = anonymous().postJson(
@@ -86,7 +94,8 @@ TEST_F(CaseUnitsTest, AnApplicationIsReadAndDecidedOnlyByItsUnit) {
   EXPECT_EQ(unknown.status, 422) << unknown.body;
   EXPECT_NE(unknown.body.find("unknown_unit"), std::string::npos);
   // Nor a unit that is not a code at all: a number, or text past the length limit.
-  for (const std::string& unit : std::vector<std::string>{"5", "\"" + std::string(65, 'u') + "\""}) {
+  for (const std::string& unit :
+       std::vector<std::string>{"5", "\"" + std::string(65, 'u') + "\""}) {
     const auto refused = anonymous().postJson(
         list, R"({"applicant":"王五","contact":"x","content":"申请","org_unit":)" + unit + "}");
     EXPECT_EQ(refused.status, 422) << refused.body;
@@ -96,7 +105,8 @@ TEST_F(CaseUnitsTest, AnApplicationIsReadAndDecidedOnlyByItsUnit) {
 
 TEST_F(CaseUnitsTest, SearchShowsHandlersOnlyTheApplicationsOfTheirUnits) {
   apply(R"(,"org_unit":"branch-1")");
-  const std::string query = "/api/v1/search?q=" + std::string("%E5%85%9A%E8%B4%B9%E6%94%B6%E7%BC%B4");  // 党费收缴
+  const std::string query =
+      "/api/v1/search?q=" + std::string("%E5%85%9A%E8%B4%B9%E6%94%B6%E7%BC%B4");  // 党费收缴
   // The index catches up in the background; the unit's handler finds it once it has.
   std::int64_t found = 0;
   for (int i = 0; i < 100 && found == 0; ++i) {
@@ -111,11 +121,14 @@ TEST_F(CaseUnitsTest, TheHandlingReportKeepsToTheCallersUnits) {
   apply(R"(,"org_unit":"branch-1")");
   apply(R"(,"org_unit":"branch-2")");
   for (const char* unit : {"branch-1", "branch-2", "branch-2"}) {
-    const auto made = anonymous().postJson("/api/v1/feedback", R"({"channel":"online","content":"意见"})");
+    const auto made =
+        anonymous().postJson("/api/v1/feedback", R"({"channel":"online","content":"意见"})");
     ASSERT_EQ(made.status, 201);
     const auto id = made.json()->getValue<Poco::Int64>("id");
-    ASSERT_EQ(client().postJson("/api/v1/feedback/" + std::to_string(id) + "/assign",
-                                std::string(R"({"org_unit":")") + unit + R"(","handler":"handler)" + unit[7] + "\"}")
+    ASSERT_EQ(client()
+                  .postJson("/api/v1/feedback/" + std::to_string(id) + "/assign",
+                            std::string(R"({"org_unit":")") + unit + R"(","handler":"handler)" +
+                                unit[7] + "\"}")
                   .status,
               200);
   }
@@ -141,13 +154,17 @@ TEST_F(CaseUnitsTest, OnlyAUnitsHandlerBackDatesALetterForIt) {
   auto doc = client().postJson("/api/v1/documents", sampleMetadata("一支部文件"));
   ASSERT_EQ(doc.status, 201);
   const auto docId = doc.json()->getValue<Poco::Int64>("id");
-  const std::string backDated = R"({"channel":"letter","content":"来信","received_at":"2025-03-03T01:00:00Z")";
+  const std::string backDated =
+      R"({"channel":"letter","content":"来信","received_at":"2025-03-03T01:00:00Z")";
   // About its own unit's document: entered as received on that day.
-  const auto own = branch1_->postJson("/api/v1/feedback", backDated + R"(,"document_id":)" + std::to_string(docId) + "}");
+  const auto own = branch1_->postJson(
+      "/api/v1/feedback", backDated + R"(,"document_id":)" + std::to_string(docId) + "}");
   ASSERT_EQ(own.status, 201) << own.body;
-  EXPECT_EQ(branch1_->get("/api/v1/feedback/" + std::to_string(own.json()->getValue<Poco::Int64>("id")))
-                .json()->getValue<std::string>("received_at"),
-            "2025-03-03T01:00:00.000Z");
+  EXPECT_EQ(
+      branch1_->get("/api/v1/feedback/" + std::to_string(own.json()->getValue<Poco::Int64>("id")))
+          .json()
+          ->getValue<std::string>("received_at"),
+      "2025-03-03T01:00:00.000Z");
   // About nothing of its units (the case would belong to no unit it handles): a handler bound
   // to units may submit it as anyone may, but not back-date it.
   const auto unbound = branch1_->postJson("/api/v1/feedback", backDated + "}");
@@ -167,7 +184,8 @@ TEST_F(CaseUnitsTest, ListsArePagedAndCountedInTheStore) {
   const auto last = branch1_->get("/api/v1/disclosure-requests?per_page=10&page=3");
   EXPECT_EQ(last.json()->getArray("requests")->size(), 5u);
   // Newest first, and the pages do not overlap.
-  const auto firstId = first.json()->getArray("requests")->getObject(0)->getValue<Poco::Int64>("id");
+  const auto firstId =
+      first.json()->getArray("requests")->getObject(0)->getValue<Poco::Int64>("id");
   const auto lastId = last.json()->getArray("requests")->getObject(4)->getValue<Poco::Int64>("id");
   EXPECT_GT(firstId, lastId);
   EXPECT_EQ(branch1_->get("/api/v1/disclosure-requests?per_page=101").status, 400);

@@ -18,7 +18,8 @@ class DiskFullTest : public ServerTest {
   void SetUp() override {
     std::filesystem::create_directories(dataDir());
     std::string output;
-    if (runCommand({"mount", "-t", "tmpfs", "-o", "size=24m,mode=0700", "tmpfs", dataDir()}, output) != 0) {
+    if (runCommand({"mount", "-t", "tmpfs", "-o", "size=24m,mode=0700", "tmpfs", dataDir()},
+                   output) != 0) {
       GTEST_SKIP() << "a tmpfs data folder needs root and mount: " << output;
     }
     mounted_ = true;
@@ -39,9 +40,10 @@ class DiskFullTest : public ServerTest {
   HttpResponse upload(int i) {
     std::string content(1 << 20, static_cast<char>('a' + i % 26));
     content += std::to_string(i);  // each file its own blob
-    return client().postMultipart("/api/v1/documents",
-                                  {{"metadata", "", "application/json", sampleMetadata("满盘" + std::to_string(i)), ""},
-                                   {"file", "f" + std::to_string(i) + ".bin", "application/octet-stream", content, ""}});
+    return client().postMultipart(
+        "/api/v1/documents",
+        {{"metadata", "", "application/json", sampleMetadata("满盘" + std::to_string(i)), ""},
+         {"file", "f" + std::to_string(i) + ".bin", "application/octet-stream", content, ""}});
   }
 
   bool mounted_ = false;
@@ -53,12 +55,14 @@ TEST_F(DiskFullTest, AFullDiskAnswers507AndRecoversWhenRoomReturns) {
   for (int i = 0; i < 60 && refused < 3; ++i) {
     const auto answer = upload(i);
     if (answer.status == 201) {
-      stored.emplace_back(answer.json()->getValue<Poco::Int64>("id"), (1u << 20) + std::to_string(i).size());
+      stored.emplace_back(answer.json()->getValue<Poco::Int64>("id"),
+                          (1u << 20) + std::to_string(i).size());
       continue;
     }
     ASSERT_EQ(answer.status, 507) << answer.body;
     EXPECT_EQ(answer.json()->getValue<std::string>("code"), "insufficient_storage");
-    EXPECT_EQ(answer.body.find(dataDir()), std::string::npos) << "no path in the answer: " << answer.body;
+    EXPECT_EQ(answer.body.find(dataDir()), std::string::npos)
+        << "no path in the answer: " << answer.body;
     ++refused;
   }
   ASSERT_EQ(refused, 3) << "the disk never filled";
@@ -69,7 +73,8 @@ TEST_F(DiskFullTest, AFullDiskAnswers507AndRecoversWhenRoomReturns) {
     const auto doc = client().get("/api/v1/documents/" + std::to_string(id));
     ASSERT_EQ(doc.status, 200);
     const auto file = doc.json()->getArray("files")->getObject(0);
-    EXPECT_EQ(client().get(file->getValue<std::string>("url")).body.size(), size) << "document " << id;
+    EXPECT_EQ(client().get(file->getValue<std::string>("url")).body.size(), size)
+        << "document " << id;
   }
   // A small write may still fit or not; either way it is all or nothing.
   const auto small = client().postJson("/api/v1/documents", sampleMetadata("满盘时的小文档"));

@@ -41,7 +41,8 @@ TEST_F(DocumentsApiTest, CategoriesComeFromThePolicyFileAndTheIndexPageIsServed)
   ASSERT_EQ(categories->size(), 8u);
   EXPECT_EQ(categories->getObject(2)->getValue<std::string>("code"), "ZZ");
   EXPECT_EQ(categories->getObject(2)->getValue<std::string>("name"), "党的组织管理");
-  EXPECT_EQ(categories->getObject(2)->getArray("items")->getElement<std::string>(4), "党费收缴、登记情况");
+  EXPECT_EQ(categories->getObject(2)->getArray("items")->getElement<std::string>(4),
+            "党费收缴、登记情况");
 
   auto page = client().get("/");
   ASSERT_EQ(page.status, 200);
@@ -115,7 +116,8 @@ TEST_F(DocumentsApiTest, JsonOnlyCreateAnswers201WithLocation) {
 
 TEST_F(DocumentsApiTest, EveryChangeMakesAnImmutableVersion) {
   auto created = createWithFile("初稿", "v1.pdf", "first contents");
-  const std::string base = "/api/v1/documents/" + std::to_string(created->getValue<Poco::Int64>("id"));
+  const std::string base =
+      "/api/v1/documents/" + std::to_string(created->getValue<Poco::Int64>("id"));
 
   auto patched = client().request("PATCH", base, R"({"title":"定稿","summary":null})",
                                   "application/merge-patch+json", {{"If-Match", "\"v1\""}});
@@ -124,7 +126,8 @@ TEST_F(DocumentsApiTest, EveryChangeMakesAnImmutableVersion) {
   EXPECT_TRUE(patched.json()->isNull("summary"));
   EXPECT_EQ(patched.header("ETag"), "\"v2\"");
 
-  auto added = client().postMultipart(base + "/files", {{"file", "附件.txt", "text/plain", "附件内容", ""}});
+  auto added =
+      client().postMultipart(base + "/files", {{"file", "附件.txt", "text/plain", "附件内容", ""}});
   ASSERT_EQ(added.status, 201) << added.body;
   EXPECT_EQ(added.json()->getValue<int>("version"), 3);
   EXPECT_EQ(added.json()->getArray("files")->size(), 2u);
@@ -159,9 +162,13 @@ TEST_F(DocumentsApiTest, EveryChangeMakesAnImmutableVersion) {
 
 TEST_F(DocumentsApiTest, StaleIfMatchGets412AndMissingIfMatchGets428) {
   auto created = client().postJson("/api/v1/documents", sampleMetadata("公示"));
-  const std::string path = "/api/v1/documents/" + std::to_string(created.json()->getValue<Poco::Int64>("id"));
-  ASSERT_EQ(client().request("PATCH", path, R"({"title":"第二版"})", "application/json",
-                             {{"If-Match", "\"v1\""}}).status, 200);
+  const std::string path =
+      "/api/v1/documents/" + std::to_string(created.json()->getValue<Poco::Int64>("id"));
+  ASSERT_EQ(client()
+                .request("PATCH", path, R"({"title":"第二版"})", "application/json",
+                         {{"If-Match", "\"v1\""}})
+                .status,
+            200);
   const auto before = auditSize();
 
   auto stale = client().request("PATCH", path, R"({"title":"覆盖"})", "application/json",
@@ -194,19 +201,29 @@ TEST_F(DocumentsApiTest, ADocumentWhoseFilesAwaitExtractionIsNeverAnswered304) {
   // The indexing worker looks for work once an hour here, so the file stays pending.
   restart({"-D", "gongkai.search.poll_milliseconds=3600000"});
   auto created = createWithFile("待提取", "通知.txt", "党务公开通知正文");
-  const std::string path = "/api/v1/documents/" + std::to_string(created->getValue<Poco::Int64>("id"));
+  const std::string path =
+      "/api/v1/documents/" + std::to_string(created->getValue<Poco::Int64>("id"));
   auto pending = client().get(path, {{"If-None-Match", "\"v1\""}});
   ASSERT_EQ(pending.status, 200);
   EXPECT_EQ(pending.header("Cache-Control"), "no-store");
-  EXPECT_EQ(pending.json()->getArray("files")->getObject(0)->getObject("text_extraction")->getValue<std::string>("status"),
+  EXPECT_EQ(pending.json()
+                ->getArray("files")
+                ->getObject(0)
+                ->getObject("text_extraction")
+                ->getValue<std::string>("status"),
             "pending");
   // Settled (the worker runs at start), the version's ETag answers for the whole answer again.
   restart();
   for (int i = 0; i < 100 && client().get(path).header("Cache-Control") == "no-store"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  auto settled = client().get(path);  // (createWithFile says application/pdf: it fails, and settles)
-  EXPECT_NE(settled.json()->getArray("files")->getObject(0)->getObject("text_extraction")->getValue<std::string>("status"),
+  auto settled =
+      client().get(path);  // (createWithFile says application/pdf: it fails, and settles)
+  EXPECT_NE(settled.json()
+                ->getArray("files")
+                ->getObject(0)
+                ->getObject("text_extraction")
+                ->getValue<std::string>("status"),
             "pending");
   EXPECT_EQ(client().get(path, {{"If-None-Match", "\"v1\""}}).status, 304);
 }
@@ -254,12 +271,17 @@ TEST_F(DocumentsApiTest, RangeHeadAndConditionalDownloads) {
 
 TEST_F(DocumentsApiTest, HeadSendsNoBodySoKeepAliveFramingHolds) {
   auto created = client().postJson("/api/v1/documents", sampleMetadata("头"));
-  const std::string path = "/api/v1/documents/" + std::to_string(created.json()->getValue<Poco::Int64>("id"));
+  const std::string path =
+      "/api/v1/documents/" + std::to_string(created.json()->getValue<Poco::Int64>("id"));
   // Two requests on one connection: if HEAD leaked a body, the second status line would be
   // preceded by JSON.
-  const std::string reply = client().raw("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n" + authLine() + "\r\n"
-                                         "HEAD /api/v1/documents/999 HTTP/1.1\r\nHost: x\r\n" + authLine() + "\r\n"
-                                         "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string reply =
+      client().raw("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n" + authLine() +
+                   "\r\n"
+                   "HEAD /api/v1/documents/999 HTTP/1.1\r\nHost: x\r\n" +
+                   authLine() +
+                   "\r\n"
+                   "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   const auto second = reply.find("HTTP/1.1 404");
   const auto third = reply.find("HTTP/1.1 200", 1);
   ASSERT_NE(second, std::string::npos) << reply;
@@ -270,8 +292,10 @@ TEST_F(DocumentsApiTest, HeadSendsNoBodySoKeepAliveFramingHolds) {
 }
 
 TEST_F(DocumentsApiTest, ListFiltersPagesAndCounts) {
-  for (int i = 0; i < 5; ++i) client().postJson("/api/v1/documents", sampleMetadata("组织" + std::to_string(i), "ZZ"));
-  for (int i = 0; i < 3; ++i) client().postJson("/api/v1/documents", sampleMetadata("廉政" + std::to_string(i), "DF"));
+  for (int i = 0; i < 5; ++i)
+    client().postJson("/api/v1/documents", sampleMetadata("组织" + std::to_string(i), "ZZ"));
+  for (int i = 0; i < 3; ++i)
+    client().postJson("/api/v1/documents", sampleMetadata("廉政" + std::to_string(i), "DF"));
   auto internal = client().postJson(
       "/api/v1/documents",
       R"({"title":"内部","category":"DF","org_unit":"branch-2","scope":"internal","mode":"statutory","period":"standing","issued_at":"2021-07-01"})");
@@ -282,10 +306,12 @@ TEST_F(DocumentsApiTest, ListFiltersPagesAndCounts) {
   EXPECT_EQ(all.json()->getValue<int>("total"), 9);
   EXPECT_EQ(all.json()->getArray("documents")->size(), 4u);
   // Newest first: page 2 of 4 starts with the fifth newest.
-  EXPECT_EQ(all.json()->getArray("documents")->getObject(0)->getValue<std::string>("title"), "组织4");
+  EXPECT_EQ(all.json()->getArray("documents")->getObject(0)->getValue<std::string>("title"),
+            "组织4");
 
   EXPECT_EQ(client().get("/api/v1/documents?category=DF").json()->getValue<int>("total"), 4);
-  EXPECT_EQ(client().get("/api/v1/documents?category=DF&year=2023").json()->getValue<int>("total"), 3);
+  EXPECT_EQ(client().get("/api/v1/documents?category=DF&year=2023").json()->getValue<int>("total"),
+            3);
   EXPECT_EQ(client().get("/api/v1/documents?year=2021").json()->getValue<int>("total"), 1);
   EXPECT_EQ(client().get("/api/v1/documents?scope=internal").json()->getValue<int>("total"), 1);
   EXPECT_EQ(client().get("/api/v1/documents?org_unit=branch-2").json()->getValue<int>("total"), 1);
@@ -293,7 +319,8 @@ TEST_F(DocumentsApiTest, ListFiltersPagesAndCounts) {
   EXPECT_EQ(client().get("/api/v1/documents?category=%E5%85%9A").json()->getValue<int>("total"), 0);
   EXPECT_EQ(client().get("/api/v1/documents?page=0").status, 400);
   EXPECT_EQ(client().get("/api/v1/documents?per_page=100000").status, 400);
-  EXPECT_EQ(client().get("/api/v1/documents?year=abc").json()->getValue<std::string>("code"), "invalid_query");
+  EXPECT_EQ(client().get("/api/v1/documents?year=abc").json()->getValue<std::string>("code"),
+            "invalid_query");
 }
 
 TEST_F(DocumentsApiTest, AuditEntriesCarryTheirCanonicalBytesAndChain) {
@@ -307,7 +334,8 @@ TEST_F(DocumentsApiTest, AuditEntriesCarryTheirCanonicalBytesAndChain) {
   auto entries = response.json()->getArray("entries");
   ASSERT_EQ(entries->size(), 2u);
   auto before = client().get("/api/v1/audit?after=" + std::to_string(setupAudit_ - 1) + "&limit=1");
-  std::string prev = before.json()->getArray("entries")->getObject(0)->getValue<std::string>("hash");
+  std::string prev =
+      before.json()->getArray("entries")->getObject(0)->getValue<std::string>("hash");
   for (unsigned i = 0; i < entries->size(); ++i) {
     auto item = entries->getObject(i);
     const std::string bytes = item->getValue<std::string>("canonical");
@@ -318,13 +346,21 @@ TEST_F(DocumentsApiTest, AuditEntriesCarryTheirCanonicalBytesAndChain) {
     EXPECT_EQ(entry->getObject("object")->getValue<std::string>("id"), std::to_string(id));
     prev = item->getValue<std::string>("hash");
   }
-  EXPECT_EQ(entries->getObject(0)->getObject("entry")->getValue<std::string>("action"), "document.create");
-  EXPECT_EQ(entries->getObject(1)->getObject("entry")->getValue<std::string>("action"), "document.update");
+  EXPECT_EQ(entries->getObject(0)->getObject("entry")->getValue<std::string>("action"),
+            "document.create");
+  EXPECT_EQ(entries->getObject(1)->getObject("entry")->getValue<std::string>("action"),
+            "document.update");
   // The version record the entry hashes is what the store holds.
-  EXPECT_EQ(client().get("/api/v1/audit?after=" + std::to_string(entryAt(1))).json()->getArray("entries")->size(), 1u);
+  EXPECT_EQ(client()
+                .get("/api/v1/audit?after=" + std::to_string(entryAt(1)))
+                .json()
+                ->getArray("entries")
+                ->size(),
+            1u);
   // The chain still starts from the genesis hash (the setup's first entry).
   auto genesis = client().get("/api/v1/audit?after=0&limit=1").json();
-  EXPECT_EQ(genesis->getArray("entries")->getObject(0)->getObject("entry")->getValue<std::string>("prev_hash"),
+  EXPECT_EQ(genesis->getArray("entries")->getObject(0)->getObject("entry")->getValue<std::string>(
+                "prev_hash"),
             genesis->getValue<std::string>("genesis_prev_hash"));
   EXPECT_EQ(client().get("/api/v1/audit?limit=0").status, 400);
 }

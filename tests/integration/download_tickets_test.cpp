@@ -17,7 +17,8 @@ class DownloadTicketsTest : public ServerTest {
   }
   // The link a ticket request answers with, or "" (and a test failure) when refused.
   std::string linkFor(const HttpClient& caller, const std::string& path) {
-    const auto made = caller.postJson("/api/v1/auth/download-tickets", R"({"path":")" + path + R"("})");
+    const auto made =
+        caller.postJson("/api/v1/auth/download-tickets", R"({"path":")" + path + R"("})");
     EXPECT_EQ(made.status, 201) << made.body;
     if (made.status != 201) return "";
     EXPECT_EQ(made.header("Cache-Control"), "no-store");
@@ -43,8 +44,9 @@ TEST_F(DownloadTicketsTest, ATicketOpensNothingButItsOwnPathAndOnlyForReading) {
   const std::string token = userWithRole("clerk2", "committee");
   const std::string link = linkFor(as(token), "/api/v1/audit/keys");
   const std::string ticket = link.substr(link.find("ticket=") + 7);
-  for (const std::string other : {std::string("/api/v1/audit/key"), std::string("/api/v1/audit/keys/"),
-                                  std::string("/api/v1/users")}) {
+  for (const std::string other :
+       {std::string("/api/v1/audit/key"), std::string("/api/v1/audit/keys/"),
+        std::string("/api/v1/users")}) {
     const auto refused = anonymous().get(other + "?ticket=" + ticket);
     EXPECT_EQ(refused.status, 401) << other;
     EXPECT_EQ(refused.json()->getValue<std::string>("code"), "invalid_ticket") << other;
@@ -54,8 +56,8 @@ TEST_F(DownloadTicketsTest, ATicketOpensNothingButItsOwnPathAndOnlyForReading) {
   std::string flipped = ticket;
   flipped.back() = flipped.back() == '0' ? '1' : '0';
   for (const std::string bad :
-       {ticket.substr(0, dash1 + 1) + "9999999999" + ticket.substr(dash2),
-        "1" + ticket, flipped, std::string("x-y-z"), std::string(""), std::string(5000, 'a')}) {
+       {ticket.substr(0, dash1 + 1) + "9999999999" + ticket.substr(dash2), "1" + ticket, flipped,
+        std::string("x-y-z"), std::string(""), std::string(5000, 'a')}) {
     EXPECT_EQ(anonymous().get("/api/v1/audit/keys?ticket=" + bad).status, 401) << bad.substr(0, 80);
   }
   // Never for a change.
@@ -79,21 +81,33 @@ TEST_F(DownloadTicketsTest, TheSessionsEndVoidsItsTickets) {
 }
 
 TEST_F(DownloadTicketsTest, BadRequestsGetClearProblems) {
-  EXPECT_EQ(anonymous().postJson("/api/v1/auth/download-tickets", R"({"path":"/api/v1/audit/keys"})").status, 401);
-  for (const std::string body : {std::string(R"({"path":"/etc/passwd"})"), std::string(R"({"path":"/api/v1/audit/keys?x=1"})"),
-                                 std::string(R"({"path":"/api/v1/../store.db"})"), std::string(R"({"path":""})"),
-                                 std::string(R"({"path":7})"), std::string("{}")}) {
+  EXPECT_EQ(anonymous()
+                .postJson("/api/v1/auth/download-tickets", R"({"path":"/api/v1/audit/keys"})")
+                .status,
+            401);
+  for (const std::string body :
+       {std::string(R"({"path":"/etc/passwd"})"),
+        std::string(R"({"path":"/api/v1/audit/keys?x=1"})"),
+        std::string(R"({"path":"/api/v1/../store.db"})"), std::string(R"({"path":""})"),
+        std::string(R"({"path":7})"), std::string("{}")}) {
     const auto refused = client().postJson("/api/v1/auth/download-tickets", body);
     EXPECT_EQ(refused.status, 422) << body;
-    EXPECT_EQ(refused.json()->getArray("errors")->getObject(0)->getValue<std::string>("field"), "path") << body;
+    EXPECT_EQ(refused.json()->getArray("errors")->getObject(0)->getValue<std::string>("field"),
+              "path")
+        << body;
   }
   EXPECT_EQ(client().postJson("/api/v1/auth/download-tickets", "{").status, 400);
   // Truncated, oversized and not JSON at all.
-  EXPECT_EQ(client().postJson("/api/v1/auth/download-tickets", R"({"path":"/api/v1/au)").status, 400);
-  EXPECT_EQ(client().postJson("/api/v1/auth/download-tickets",
-                              R"({"path":")" + std::string(5000, 'a') + R"("})").status,
+  EXPECT_EQ(client().postJson("/api/v1/auth/download-tickets", R"({"path":"/api/v1/au)").status,
+            400);
+  EXPECT_EQ(client()
+                .postJson("/api/v1/auth/download-tickets",
+                          R"({"path":")" + std::string(5000, 'a') + R"("})")
+                .status,
             413);
-  EXPECT_EQ(client().request("POST", "/api/v1/auth/download-tickets", "path=/x", "text/plain").status, 415);
+  EXPECT_EQ(
+      client().request("POST", "/api/v1/auth/download-tickets", "path=/x", "text/plain").status,
+      415);
 }
 
 TEST_F(DownloadTicketsTest, TheAccessLogNeverKeepsATicket) {

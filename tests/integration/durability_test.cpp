@@ -6,8 +6,8 @@
 
 #include <atomic>
 #include <filesystem>
-#include <set>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "fixture.h"
@@ -28,7 +28,8 @@ class DurabilityTest : public ServerTest {
   }
 
   std::string uploadBody(int i) {
-    return "第" + std::to_string(i) + "份上传 " + std::string(64 * 1024 + i, static_cast<char>('a' + i % 26));
+    return "第" + std::to_string(i) + "份上传 " +
+           std::string(64 * 1024 + i, static_cast<char>('a' + i % 26));
   }
 };
 
@@ -41,8 +42,9 @@ TEST_F(DurabilityTest, FiftyConcurrentUploadsAreAllStoredWithAValidChain) {
     threads.emplace_back([&, i] {
       HttpClient own = admin;  // its own copy, signed in as the admin
       responses[i] = own.postMultipart(
-          "/api/v1/documents", {{"metadata", "", "application/json", sampleMetadata("并发" + std::to_string(i)), ""},
-                                {"file", "上传" + std::to_string(i) + ".txt", "text/plain", uploadBody(i), ""}});
+          "/api/v1/documents",
+          {{"metadata", "", "application/json", sampleMetadata("并发" + std::to_string(i)), ""},
+           {"file", "上传" + std::to_string(i) + ".txt", "text/plain", uploadBody(i), ""}});
     });
   }
   for (auto& thread : threads) thread.join();
@@ -60,15 +62,19 @@ TEST_F(DurabilityTest, FiftyConcurrentUploadsAreAllStoredWithAValidChain) {
   EXPECT_EQ(auditSize(), entryAt(kUploads));
   std::string output;
   EXPECT_EQ(verifyLog(output), 0) << output;
-  EXPECT_NE(output.find("审计记录 (audit entries verified): " + std::to_string(entryAt(kUploads))), std::string::npos)
+  EXPECT_NE(output.find("审计记录 (audit entries verified): " + std::to_string(entryAt(kUploads))),
+            std::string::npos)
       << output;
-  EXPECT_NE(output.find("文档版本 (document versions checked): " + std::to_string(kUploads)), std::string::npos)
+  EXPECT_NE(output.find("文档版本 (document versions checked): " + std::to_string(kUploads)),
+            std::string::npos)
       << output;
 }
 
 TEST_F(DurabilityTest, VerifyLogNamesATamperedAuditEntry) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(client().postJson("/api/v1/documents", sampleMetadata("条目" + std::to_string(i))).status, 201);
+    ASSERT_EQ(
+        client().postJson("/api/v1/documents", sampleMetadata("条目" + std::to_string(i))).status,
+        201);
   }
   std::string output;
   ASSERT_EQ(verifyLog(output), 0) << output;
@@ -76,14 +82,18 @@ TEST_F(DurabilityTest, VerifyLogNamesATamperedAuditEntry) {
 
   // Rewrite who did it in the test's entry 3, keeping the stored hash.
   const std::string seq = std::to_string(entryAt(3));
-  tamper("UPDATE audit_log SET entry = replace(entry, '\"actor\":\"admin\"', '\"actor\":\"eve99\"') WHERE seq = " + seq);
+  tamper(
+      "UPDATE audit_log SET entry = replace(entry, '\"actor\":\"admin\"', '\"actor\":\"eve99\"') "
+      "WHERE seq = " +
+      seq);
   EXPECT_EQ(verifyLog(output), 1) << output;
   EXPECT_NE(output.find("at entry " + seq), std::string::npos) << output;
   EXPECT_NE(output.find("hash_mismatch"), std::string::npos) << output;
 }
 
 TEST_F(DurabilityTest, VerifyLogFindsARecomputedHashByItsMerkleLeaf) {
-  for (int i = 0; i < 4; ++i) client().postJson("/api/v1/documents", sampleMetadata("链" + std::to_string(i)));
+  for (int i = 0; i < 4; ++i)
+    client().postJson("/api/v1/documents", sampleMetadata("链" + std::to_string(i)));
   server().stop();
   // A careful forger also recomputes the stored hash; the Merkle leaf the tree keeps for the
   // entry still gives it away, and names it (the next entry's link would only say "2 or 3").
@@ -96,7 +106,8 @@ TEST_F(DurabilityTest, VerifyLogFindsARecomputedHashByItsMerkleLeaf) {
   ASSERT_NE(actor, std::string::npos) << entry;
   std::string forged = entry.replace(actor + 9, 5, "forge");
   std::string hash = core::sha256Hex(forged);
-  session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = " + seq, use(forged), use(hash), now;
+  session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = " + seq, use(forged),
+      use(hash), now;
   std::string output;
   EXPECT_EQ(verifyLog(output), 1) << output;
   EXPECT_NE(output.find("at entry " + seq + " [leaf_mismatch]"), std::string::npos) << output;
@@ -104,17 +115,23 @@ TEST_F(DurabilityTest, VerifyLogFindsARecomputedHashByItsMerkleLeaf) {
 
 TEST_F(DurabilityTest, VerifyLogCatchesStateChangedBehindTheServersBack) {
   auto created = client().postMultipart(
-      "/api/v1/documents", {{"metadata", "", "", sampleMetadata("状态"), ""}, {"file", "f.txt", "", "原始内容", ""}});
+      "/api/v1/documents",
+      {{"metadata", "", "", sampleMetadata("状态"), ""}, {"file", "f.txt", "", "原始内容", ""}});
   ASSERT_EQ(created.status, 201);
-  const std::string sha = created.json()->getArray("files")->getObject(0)->getValue<std::string>("sha256");
+  const std::string sha =
+      created.json()->getArray("files")->getObject(0)->getValue<std::string>("sha256");
   server().stop();
 
-  tamper("UPDATE document_versions SET record = replace(record, '状态', '篡改') WHERE document_id = 1");
+  tamper(
+      "UPDATE document_versions SET record = replace(record, '状态', '篡改') WHERE document_id = "
+      "1");
   std::string output;
   EXPECT_EQ(verifyLog(output), 1) << output;
   EXPECT_NE(output.find("record_hash_mismatch"), std::string::npos) << output;
 
-  tamper("UPDATE document_versions SET record = replace(record, '篡改', '状态') WHERE document_id = 1");
+  tamper(
+      "UPDATE document_versions SET record = replace(record, '篡改', '状态') WHERE document_id = "
+      "1");
   ASSERT_EQ(verifyLog(output), 0) << output;
   tamper("UPDATE documents SET scope = 'internal' WHERE id = 1");
   EXPECT_EQ(verifyLog(output), 1) << output;
@@ -152,12 +169,13 @@ TEST_F(DurabilityTest, KillNineDuringAWriteBurstLosesNoAcknowledgedWrite) {
         const std::string body = title + std::string(2000 + i, 'k');
         ++attempts;
         try {
-          auto response = own.postMultipart(
-              "/api/v1/documents", {{"metadata", "", "", sampleMetadata(title), ""},
-                                    {"file", title + ".txt", "text/plain", body, ""}});
+          auto response = own.postMultipart("/api/v1/documents",
+                                            {{"metadata", "", "", sampleMetadata(title), ""},
+                                             {"file", title + ".txt", "text/plain", body, ""}});
           if (response.status != 201) continue;
           std::lock_guard lock(mutex);
-          acknowledged.push_back({response.json()->getValue<Poco::Int64>("id"), title, core::sha256Hex(body)});
+          acknowledged.push_back(
+              {response.json()->getValue<Poco::Int64>("id"), title, core::sha256Hex(body)});
         } catch (const std::exception&) {
           return;  // the server is gone
         }
@@ -189,12 +207,15 @@ TEST_F(DurabilityTest, KillNineDuringAWriteBurstLosesNoAcknowledgedWrite) {
 
 TEST_F(DurabilityTest, SigtermFinishesTheRequestInFlight) {
   std::string body;
-  const std::string type = buildMultipart({{"metadata", "", "application/json", sampleMetadata("关闭中"), ""},
-                                           {"file", "slow.txt", "text/plain", std::string(300000, 's'), ""}},
-                                          body);
-  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server().port())));
-  const std::string head = "POST /api/v1/documents HTTP/1.1\r\nHost: x\r\n" + authLine() + "Connection: close\r\nContent-Type: " +
-                           type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  const std::string type =
+      buildMultipart({{"metadata", "", "application/json", sampleMetadata("关闭中"), ""},
+                      {"file", "slow.txt", "text/plain", std::string(300000, 's'), ""}},
+                     body);
+  Poco::Net::StreamSocket socket(
+      Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server().port())));
+  const std::string head = "POST /api/v1/documents HTTP/1.1\r\nHost: x\r\n" + authLine() +
+                           "Connection: close\r\nContent-Type: " + type +
+                           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   socket.sendBytes(head.data(), static_cast<int>(head.size()));
   socket.sendBytes(body.data(), static_cast<int>(body.size() / 2));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the request is being handled now
@@ -220,20 +241,23 @@ TEST_F(DurabilityTest, CommandLineOverridesTheConfigFileAndRequestsAreLogged) {
   writeFile(temp_ / "other.properties",
             "gongkai.server.port = 1\n"
             "gongkai.data.dir = /nonexistent/gongkai\n"
-            "gongkai.server.access_log = " + (temp_ / "access.log") + "\n");
+            "gongkai.server.access_log = " +
+                (temp_ / "access.log") + "\n");
   // --data-dir and --port 0 come first, the file after: the command line still wins.
   start({"--config", temp_ / "other.properties", "--define", "gongkai.limits.max_json_bytes=2048"});
   ASSERT_EQ(client().get("/healthz?probe=1").status, 200);
   std::string big = sampleMetadata("限额");
   big.insert(big.size() - 1, ",\"x\":\"" + std::string(2100, 'a') + "\"");
   EXPECT_EQ(client().postJson("/api/v1/documents", big).status, 413);
-  const auto made = anonymous().postJson("/api/v1/feedback", R"({"channel":"online","content":"意见"})");
+  const auto made =
+      anonymous().postJson("/api/v1/feedback", R"({"channel":"online","content":"意见"})");
   ASSERT_EQ(made.status, 201);
   const std::string receipt = made.json()->getValue<std::string>("receipt");
   EXPECT_EQ(anonymous().get("/api/v1/feedback/receipt/" + receipt + "?x=1").status, 200);
   // Percent-encoded, the path and the query name are the same to the router: the log too.
   EXPECT_EQ(anonymous().get("/api/v1/feedback/receipt%2F" + receipt).status, 200);
-  const auto ticket = client().postJson("/api/v1/auth/download-tickets", R"({"path":"/api/v1/audit/keys"})");
+  const auto ticket =
+      client().postJson("/api/v1/auth/download-tickets", R"({"path":"/api/v1/audit/keys"})");
   ASSERT_EQ(ticket.status, 201);
   const std::string url = ticket.json()->getValue<std::string>("url");
   const std::string ticketValue = url.substr(url.find("ticket=") + 7);
@@ -259,13 +283,15 @@ TEST_F(DurabilityTest, ASecondWriterOnALiveDataFolderIsRefusedAndTheFirstCarries
   EXPECT_NE(output.find("正由另一个进程使用"), std::string::npos) << output;
   EXPECT_NE(output.find("pid " + std::to_string(server().pid())), std::string::npos) << output;
   // An account made behind the running server's back.
-  EXPECT_EQ(runCommand({"sh", "-c", "echo a-long-enough-password | " + std::string(GONGKAI_CLI_BINARY) +
-                                        " user add sneaky --role admin --data-dir " + dataDir()},
+  EXPECT_EQ(runCommand({"sh", "-c",
+                        "echo a-long-enough-password | " + std::string(GONGKAI_CLI_BINARY) +
+                            " user add sneaky --role admin --data-dir " + dataDir()},
                        output),
             1)
       << output;
   EXPECT_NE(output.find("通过 API"), std::string::npos) << output;
-  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "rotate-key", "--data-dir", dataDir()}, output), 1) << output;
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "rotate-key", "--data-dir", dataDir()}, output), 1)
+      << output;
   // The first server never noticed: it still writes, its port file is there, the log verifies.
   ASSERT_EQ(client().postJson("/api/v1/documents", sampleMetadata("锁后")).status, 201);
   EXPECT_TRUE(std::filesystem::exists(dataDir() + "/server.port"));
@@ -287,15 +313,18 @@ TEST_F(DurabilityTest, DemoDataLoadsOnceFromTheSeeds) {
   // a catalogue of the eight categories, and a public board.
   std::set<std::string> statuses;
   auto all = client().get("/api/v1/documents?per_page=100").json()->getArray("documents");
-  for (unsigned i = 0; i < all->size(); ++i) statuses.insert(all->getObject(i)->getValue<std::string>("status"));
-  EXPECT_EQ(statuses, (std::set<std::string>{"draft", "submitted", "approved", "published", "withdrawn", "archived"}));
+  for (unsigned i = 0; i < all->size(); ++i)
+    statuses.insert(all->getObject(i)->getValue<std::string>("status"));
+  EXPECT_EQ(statuses, (std::set<std::string>{"draft", "submitted", "approved", "published",
+                                             "withdrawn", "archived"}));
   auto units = client().get("/api/v1/org-units").json()->getArray("org_units");
   int branches = 0;
   for (unsigned i = 0; i < units->size(); ++i) {
     if (units->getObject(i)->getValue<std::string>("code").rfind("lyg-fybjy-", 0) == 0) ++branches;
   }
   EXPECT_EQ(branches, 6);
-  EXPECT_EQ(client().get("/api/v1/catalogue?org_unit=xiaode-wsy").json()->getValue<int>("total"), 8);
+  EXPECT_EQ(client().get("/api/v1/catalogue?org_unit=xiaode-wsy").json()->getValue<int>("total"),
+            8);
   EXPECT_GE(anonymous().get("/api/v1/board").json()->getValue<int>("total"), 1);
   // Feedback in several states of handling, and a decided application in the public log.
   std::set<std::string> feedbackStatuses;
@@ -304,7 +333,8 @@ TEST_F(DurabilityTest, DemoDataLoadsOnceFromTheSeeds) {
     feedbackStatuses.insert(feedback->getObject(i)->getValue<std::string>("status"));
   }
   EXPECT_EQ(feedbackStatuses, (std::set<std::string>{"received", "in_progress", "closed"}));
-  EXPECT_EQ(anonymous().get("/api/v1/disclosure-requests/log").json()->getArray("requests")->size(), 1u);
+  EXPECT_EQ(anonymous().get("/api/v1/disclosure-requests/log").json()->getArray("requests")->size(),
+            1u);
   // One account per role, sharing the password printed once.
   const std::string serverLog = server().log();
   const std::string marker = "(shared password): ";
@@ -314,7 +344,12 @@ TEST_F(DurabilityTest, DemoDataLoadsOnceFromTheSeeds) {
   for (const char* name : {"archivist", "reviewer", "inspector", "committee", "member"}) {
     EXPECT_FALSE(login(name, demoPassword).empty()) << name;
   }
-  EXPECT_EQ(client().get("/api/v1/users/archivist").json()->getArray("roles")->getObject(0)->getValue<std::string>("unit"),
+  EXPECT_EQ(client()
+                .get("/api/v1/users/archivist")
+                .json()
+                ->getArray("roles")
+                ->getObject(0)
+                ->getValue<std::string>("unit"),
             "xiaode-wsy");
   restart({"--demo"});
   EXPECT_EQ(server().log().find(marker), std::string::npos);  // made once, never again

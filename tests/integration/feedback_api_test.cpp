@@ -1,10 +1,10 @@
 // Feedback against the real server: an anonymous submission followed by its receipt code, the
 // handling flow by a handler of the unit, contact details kept from members and the public, the
 // rate limit per address, bad submissions storing nothing, and one extension only.
-#include <sys/stat.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <thread>
@@ -116,18 +116,23 @@ TEST_F(FeedbackApiTest, TheAuditLogRecordsThePublicByPseudonymNotByAddress) {
     auto entries = client().get("/api/v1/audit?limit=1000").json()->getArray("entries");
     for (unsigned i = 0; i < entries->size(); ++i) {
       auto entry = entries->getObject(i)->getObject("entry");
-      if (entry->getValue<std::string>("action") == action) clients.push_back(entry->getValue<std::string>("client"));
+      if (entry->getValue<std::string>("action") == action)
+        clients.push_back(entry->getValue<std::string>("client"));
     }
     return clients;
   };
   const std::string body = R"({"channel":"online","content":"意见"})";
   ASSERT_EQ(anonymous().postJson("/api/v1/feedback", body).status, 201);
-  ASSERT_EQ(anonymous().postJson("/api/v1/disclosure-requests",
-                                 R"({"applicant":"王五","content":"申请","contact":"x"})").status,
+  ASSERT_EQ(anonymous()
+                .postJson("/api/v1/disclosure-requests",
+                          R"({"applicant":"王五","content":"申请","contact":"x"})")
+                .status,
             201);
   restart();  // the key is kept: the same address keeps its pseudonym
   ASSERT_EQ(anonymous().postJson("/api/v1/feedback", body).status, 201);
-  ASSERT_EQ(client().postJson("/api/v1/feedback", R"({"channel":"letter","content":"来信"})").status, 201);
+  ASSERT_EQ(
+      client().postJson("/api/v1/feedback", R"({"channel":"letter","content":"来信"})").status,
+      201);
 
   const auto feedback = clientsOf("feedback.submit");
   ASSERT_EQ(feedback.size(), 3u);
@@ -141,7 +146,8 @@ TEST_F(FeedbackApiTest, TheAuditLogRecordsThePublicByPseudonymNotByAddress) {
   for (unsigned i = 0; i < all->size(); ++i) {
     auto entry = all->getObject(i)->getObject("entry");
     if (entry->getValue<std::string>("actor") == "anonymous") {
-      EXPECT_NE(entry->getValue<std::string>("client"), "127.0.0.1") << entry->getValue<std::string>("action");
+      EXPECT_NE(entry->getValue<std::string>("client"), "127.0.0.1")
+          << entry->getValue<std::string>("action");
     }
   }
   struct stat info {};
@@ -231,8 +237,9 @@ TEST_F(FeedbackApiTest, SubmissionsAreRateLimitedPerAddress) {
   const auto doc = client().postJson("/api/v1/documents", sampleMetadata("一支部文件"));
   ASSERT_EQ(doc.status, 201);
   EXPECT_EQ(handler
-                .postJson("/api/v1/feedback", R"({"channel":"letter","content":"来信","document_id":)" +
-                                                  std::to_string(doc.json()->getValue<Poco::Int64>("id")) + "}")
+                .postJson("/api/v1/feedback",
+                          R"({"channel":"letter","content":"来信","document_id":)" +
+                              std::to_string(doc.json()->getValue<Poco::Int64>("id")) + "}")
                 .status,
             201);
   EXPECT_EQ(total(), 4);
@@ -301,10 +308,13 @@ TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheAp
   ASSERT_EQ(second.status, 201) << second.body;
   const std::string secondPath =
       "/api/v1/disclosure-requests/" + std::to_string(second.json()->getValue<Poco::Int64>("id"));
-  ASSERT_EQ(handler_->postJson(secondPath + "/decision",
-                               R"({"outcome":"not_disclosed","reason":"涉及个人隐私","answer":"李雷同志：不予公开"})")
-                .status,
-            200);
+  ASSERT_EQ(
+      handler_
+          ->postJson(
+              secondPath + "/decision",
+              R"({"outcome":"not_disclosed","reason":"涉及个人隐私","answer":"李雷同志：不予公开"})")
+          .status,
+      200);
   const auto after = visitor.get("/api/v1/disclosure-requests/log");
   EXPECT_EQ(after.json()->getValue<Poco::Int64>("total"), 2);
   EXPECT_EQ(after.body.find("李雷"), std::string::npos) << after.body;

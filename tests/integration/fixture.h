@@ -43,8 +43,9 @@ class ServerTest : public ::testing::Test {
   }
 
   void addUnit(const std::string& code, const std::string& name, const std::string& parent) {
-    const auto response = client().postJson(
-        "/api/v1/org-units", R"({"code":")" + code + R"(","name":")" + name + R"(","parent":")" + parent + R"("})");
+    const auto response =
+        client().postJson("/api/v1/org-units", R"({"code":")" + code + R"(","name":")" + name +
+                                                   R"(","parent":")" + parent + R"("})");
     ASSERT_EQ(response.status, 201) << response.body;
   }
 
@@ -52,10 +53,11 @@ class ServerTest : public ::testing::Test {
   std::string userWithRole(const std::string& username, const std::string& role,
                            const std::string& unit = "") {
     const std::string password = "pw-" + username + "-long-enough";
-    std::string roles = R"({"role":")" + role + "\"" + (unit.empty() ? "" : R"(,"unit":")" + unit + "\"") + "}";
-    const auto made = client().postJson("/api/v1/users", R"({"username":")" + username +
-                                                             R"(","password":")" + password +
-                                                             R"(","roles":[)" + roles + "]}");
+    std::string roles =
+        R"({"role":")" + role + "\"" + (unit.empty() ? "" : R"(,"unit":")" + unit + "\"") + "}";
+    const auto made =
+        client().postJson("/api/v1/users", R"({"username":")" + username + R"(","password":")" +
+                                               password + R"(","roles":[)" + roles + "]}");
     EXPECT_EQ(made.status, 201) << made.body;
     return login(username, password);
   }

@@ -191,8 +191,11 @@ TEST_F(ProcedureApiTest, AnItemOnceRestrictedKeepsThatVersionFromThePublic) {
       R"("channels":["meeting"],"responsible":"纪检委员"})");
   const std::string path = "/api/v1/catalogue/" + std::to_string(id);
   EXPECT_EQ(anonymous().get(path + "/versions").status, 404);
-  ASSERT_EQ(archivist_->request("PATCH", path, R"({"scope":"public","content":"查处违纪党员情况"})",
-                                "application/json", {{"If-Match", "\"v1\""}}).status, 200);
+  ASSERT_EQ(archivist_
+                ->request("PATCH", path, R"({"scope":"public","content":"查处违纪党员情况"})",
+                          "application/json", {{"If-Match", "\"v1\""}})
+                .status,
+            200);
   const auto seen = anonymous().get(path + "/versions");
   ASSERT_EQ(seen.status, 200);
   const auto versions = seen.json()->getArray("versions");

@@ -223,13 +223,14 @@ TEST_F(SearchApiTest, AnUnreadableFileIsStoredAndItsFailureShownOnTheDocument) {
 }
 
 TEST_F(SearchApiTest, AWithdrawalHidesTheHitAtOnceThoughTheIndexLagsBehind) {
-  const std::int64_t id = create(metadata("撤回测试：支部换届选举结果公示", "孝卫党发[2024]9号", "ZZ",
-                                          "xd-wsy", "2024-03-01", "换届选举结果"));
+  const std::int64_t id = create(metadata("撤回测试：支部换届选举结果公示", "孝卫党发[2024]9号",
+                                          "ZZ", "xd-wsy", "2024-03-01", "换届选举结果"));
   const std::string path = "/api/v1/documents/" + std::to_string(id);
   const std::string reviewerToken = userWithRole("reviewer9", "reviewer", "xd-wsy");
   HttpClient reviewer = anonymous().as(reviewerToken);
   ASSERT_EQ(client().request("POST", path + "/submit").status, 200);
-  ASSERT_EQ(reviewer.postJson(path + "/approve", R"({"confidentiality_reviewed":true})").status, 200);
+  ASSERT_EQ(reviewer.postJson(path + "/approve", R"({"confidentiality_reviewed":true})").status,
+            200);
   ASSERT_EQ(reviewer.postJson(path + "/publish", R"({"channels":["website"]})").status, 200);
   waitUntilIndexed();
   const auto seenBefore = anonymous().get("/api/v1/search?q=%E6%8D%A2%E5%B1%8A%E9%80%89%E4%B8%BE");
@@ -239,14 +240,16 @@ TEST_F(SearchApiTest, AWithdrawalHidesTheHitAtOnceThoughTheIndexLagsBehind) {
   restart({"-D", "gongkai.search.poll_milliseconds=3600000"});
   reviewer = anonymous().as(reviewerToken);  // the same session, on the new port
   ASSERT_EQ(reviewer.postJson(path + "/withdraw", R"({"reason":"内容有误"})").status, 200);
-  ASSERT_EQ(client().get("/api/v1/search/status").json()->getValue<Poco::Int64>("pending_updates"), 1);
+  ASSERT_EQ(client().get("/api/v1/search/status").json()->getValue<Poco::Int64>("pending_updates"),
+            1);
   const auto seenAfter = anonymous().get("/api/v1/search?q=%E6%8D%A2%E5%B1%8A%E9%80%89%E4%B8%BE");
   ASSERT_EQ(seenAfter.status, 200);
   EXPECT_EQ(seenAfter.body.find("撤回测试"), std::string::npos) << seenAfter.body;
   EXPECT_EQ(seenAfter.body.find("换届选举结果"), std::string::npos) << seenAfter.body;
   // Those who see everything still find it (their view does not depend on the status).
-  EXPECT_NE(client().get("/api/v1/search?q=%E6%8D%A2%E5%B1%8A%E9%80%89%E4%B8%BE").body.find("撤回测试"),
-            std::string::npos);
+  EXPECT_NE(
+      client().get("/api/v1/search?q=%E6%8D%A2%E5%B1%8A%E9%80%89%E4%B8%BE").body.find("撤回测试"),
+      std::string::npos);
 }
 
 TEST_F(SearchApiTest, AnUpdateThatCanNeverBeIndexedIsSetAsideAndHoldsNothingUp) {

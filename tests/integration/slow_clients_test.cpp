@@ -37,7 +37,8 @@ class SlowClientsTest : public ServerTest {
 
   // Sends `pieces` one at a time, `pause` apart, until the server closes the connection (or
   // all are sent); returns how long the server let it go on.
-  static Clock::duration trickleUntilClosed(Poco::Net::StreamSocket& socket, const std::string& head,
+  static Clock::duration trickleUntilClosed(Poco::Net::StreamSocket& socket,
+                                            const std::string& head,
                                             std::chrono::milliseconds pause) {
     const auto started = Clock::now();
     try {
@@ -78,8 +79,8 @@ TEST_F(SlowClientsTest, BodiesFarOverTheLimitGetTheir413NotAReset) {
           "POST /api/v1/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
           "Content-Length: " +
           std::to_string(body.size()) + "\r\n\r\n" + body);
-      ASSERT_EQ(reply.substr(0, 12), "HTTP/1.1 413") << size << " bytes, attempt " << attempt << ": "
-                                                     << reply.substr(0, 200);
+      ASSERT_EQ(reply.substr(0, 12), "HTTP/1.1 413")
+          << size << " bytes, attempt " << attempt << ": " << reply.substr(0, 200);
       EXPECT_NE(reply.find("payload_too_large"), std::string::npos);
     }
   }
@@ -108,7 +109,8 @@ TEST_F(SlowClientsTest, OneAddressHoldsAtMostItsShareOfConnections) {
 TEST_F(SlowClientsTest, TrickledHeadersAreCutOffAtTheDeadline) {
   auto socket = connect();
   std::thread slow([&] {
-    const auto lasted = trickleUntilClosed(socket, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ", 200ms);
+    const auto lasted =
+        trickleUntilClosed(socket, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ", 200ms);
     EXPECT_GE(lasted, 1500ms);
     EXPECT_LT(lasted, 8s) << "the trickling client was never cut off";
   });
@@ -116,7 +118,8 @@ TEST_F(SlowClientsTest, TrickledHeadersAreCutOffAtTheDeadline) {
   EXPECT_EQ(anonymous().get("/healthz").status, 200);
   slow.join();
   EXPECT_TRUE(closedByServer(socket));
-  EXPECT_NE(server().log().find("the request headers took too long"), std::string::npos) << server().log();
+  EXPECT_NE(server().log().find("the request headers took too long"), std::string::npos)
+      << server().log();
 }
 
 TEST_F(SlowClientsTest, TrickledBodiesAreCutOffAndNothingIsFiled) {
@@ -145,8 +148,9 @@ TEST_F(SlowClientsTest, ASlowButSteadyReaderGetsTheWholeAnswer) {
 
   auto socket = connect();
   socket.setReceiveBufferSize(16384);
-  const std::string get = "GET /api/v1/documents/" + std::to_string(id) + "/files/" + std::to_string(fileId) +
-                          " HTTP/1.1\r\nHost: x\r\n" + authLine() + "Connection: close\r\n\r\n";
+  const std::string get = "GET /api/v1/documents/" + std::to_string(id) + "/files/" +
+                          std::to_string(fileId) + " HTTP/1.1\r\nHost: x\r\n" + authLine() +
+                          "Connection: close\r\n\r\n";
   socket.sendBytes(get.data(), static_cast<int>(get.size()));
   std::string reply;
   char buffer[16384];

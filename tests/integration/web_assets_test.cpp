@@ -37,7 +37,8 @@ TEST_F(WebAssetsTest, ThePageNamesAScriptAndAStyleSheetWithContentHashes) {
   const auto names = assetsOfPage();  // the script, the style sheet, chunks preloaded
   ASSERT_GE(names.size(), 2u) << page.body;
   for (const auto& name : names) {
-    EXPECT_TRUE(std::regex_match(name, std::regex("(app|style|chunk)-[A-Z0-9]{8}\\.(js|css)"))) << name;
+    EXPECT_TRUE(std::regex_match(name, std::regex("(app|style|chunk)-[A-Z0-9]{8}\\.(js|css)")))
+        << name;
   }
 }
 
@@ -46,8 +47,8 @@ TEST_F(WebAssetsTest, AssetsAreCachedForAYearRevalidatedByETagAndGzippedOnReques
     const auto plain = anonymous().get("/assets/" + name);
     ASSERT_EQ(plain.status, 200) << name;
     EXPECT_EQ(plain.header("Cache-Control"), "public, max-age=31536000, immutable");
-    EXPECT_EQ(plain.header("Content-Type"), name.ends_with(".js") ? "text/javascript; charset=utf-8"
-                                                                  : "text/css; charset=utf-8");
+    EXPECT_EQ(plain.header("Content-Type"),
+              name.ends_with(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
     EXPECT_EQ(plain.header("Content-Encoding"), "");
     const std::string etag = plain.header("ETag");
     ASSERT_FALSE(etag.empty());
@@ -67,7 +68,7 @@ TEST_F(WebAssetsTest, AssetsAreCachedForAYearRevalidatedByETagAndGzippedOnReques
 TEST_F(WebAssetsTest, NamesThatCouldLeaveTheAssetsFolderAreNotFound) {
   for (const std::string& path : std::vector<std::string>{
            "/assets/..%2Findex.html", "/assets/.hidden", "/assets/%2e%2e", "/assets/a%00b.js",
-        "/assets/nope-12345678.js", "/assets/" + std::string(300, 'a') + ".js"}) {
+           "/assets/nope-12345678.js", "/assets/" + std::string(300, 'a') + ".js"}) {
     const auto response = anonymous().get(path);
     EXPECT_EQ(response.status, 404) << path;
     EXPECT_EQ(response.header("Content-Type").rfind("application/problem+json", 0), 0u) << path;

@@ -15,10 +15,10 @@ class AuthorizerTest : public ::testing::Test {
   void SetUp() override {
     auto loaded = PolicySet::loadFolder(GONGKAI_POLICY_DIR);
     ASSERT_TRUE(loaded.ok()) << loaded.error().message;
-    authorizer_.emplace(std::make_shared<PolicyEngine>(std::move(loaded).value()),
-                        std::make_shared<UnitTree>(std::map<std::string, std::string>{
-                            {"committee", ""}, {"b1", "committee"}, {"b1a", "b1"},
-                            {"b2", "committee"}}));
+    authorizer_.emplace(
+        std::make_shared<PolicyEngine>(std::move(loaded).value()),
+        std::make_shared<UnitTree>(std::map<std::string, std::string>{
+            {"committee", ""}, {"b1", "committee"}, {"b1a", "b1"}, {"b2", "committee"}}));
   }
 
   static Principal as(std::vector<RoleGrant> grants) {
@@ -50,17 +50,15 @@ TEST_F(AuthorizerTest, AnUnseenDocumentIsNotFoundAndASeenOneForbiddenWithoutTheP
   const auto unseen = authorizer_->requireOnDocument(archivist, draftIn("b2"), "documents.update");
   EXPECT_EQ(unseen.error().code, ErrorCode::kNotFound);
   EXPECT_EQ(unseen.error().reason, "document_not_found");
-  EXPECT_EQ(authorizer_->requireOnDocument(archivist, draftIn("b1"), "documents.publish")
-                .error()
-                .code,
-            ErrorCode::kForbidden);
+  EXPECT_EQ(
+      authorizer_->requireOnDocument(archivist, draftIn("b1"), "documents.publish").error().code,
+      ErrorCode::kForbidden);
   // Anonymous callers are asked to sign in rather than told they are forbidden.
   EXPECT_EQ(authorizer_->require(Principal{}, "documents.create").error().code,
             ErrorCode::kUnauthenticated);
-  EXPECT_EQ(authorizer_->requireForUnit(archivist, "documents.create", "b2", "public")
-                .error()
-                .reason,
-            "unit_forbidden");
+  EXPECT_EQ(
+      authorizer_->requireForUnit(archivist, "documents.create", "b2", "public").error().reason,
+      "unit_forbidden");
 }
 
 TEST_F(AuthorizerTest, CasesAreReadByTheHandlersOfTheirUnitsAndAboveOnly) {
@@ -74,8 +72,7 @@ TEST_F(AuthorizerTest, CasesAreReadByTheHandlersOfTheirUnitsAndAboveOnly) {
   EXPECT_FALSE(authorizer_->mayReadCase(handler, ""));  // no unit: roles bound to none only
   EXPECT_EQ(authorizer_->requireCaseHandler(handler, "b2").error().reason, "unit_forbidden");
   // The public reads no case: 401, and the search filter holds none.
-  EXPECT_EQ(authorizer_->readableCaseUnits(Principal{}).error().code,
-            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(authorizer_->readableCaseUnits(Principal{}).error().code, ErrorCode::kUnauthenticated);
   const SearchVisibility visible = authorizer_->searchVisibility(Principal{});
   EXPECT_FALSE(visible.cases.all);
   EXPECT_TRUE(visible.cases.units.empty());

@@ -6,7 +6,8 @@ namespace gongkai::policies {
 namespace {
 
 TEST(CategoryCatalogue, LoadsTheEightCategoriesOfSeed001) {
-  auto catalogue = CategoryCatalogue::loadFile(std::string(GONGKAI_POLICY_DIR) + "/categories.json");
+  auto catalogue =
+      CategoryCatalogue::loadFile(std::string(GONGKAI_POLICY_DIR) + "/categories.json");
   ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
   std::string codes;
   for (const auto& category : catalogue.value().all()) codes += category.code + " ";
@@ -26,16 +27,24 @@ TEST(CategoryCatalogue, ErrorsNameTheFileAndTheField) {
     return result.ok() ? std::string() : result.error().message;
   };
   EXPECT_NE(error(R"({"categories":[{"code":"zz","name":"x","default_retention":"Y"}]})")
-                .find("cats.json: categories[0].code"), std::string::npos);
-  EXPECT_NE(error(R"({"categories":[{"code":"ZZ","name":"x","default_retention":"Y"},{"code":"ZZ","name":"y","default_retention":"Y"}]})")
-                .find("categories[1].code"), std::string::npos);
+                .find("cats.json: categories[0].code"),
+            std::string::npos);
+  EXPECT_NE(
+      error(
+          R"({"categories":[{"code":"ZZ","name":"x","default_retention":"Y"},{"code":"ZZ","name":"y","default_retention":"Y"}]})")
+          .find("categories[1].code"),
+      std::string::npos);
   EXPECT_NE(error(R"({"categories":[{"code":"ZZ","name":"x","default_retention":"X"}]})")
-                .find("default_retention"), std::string::npos);
-  EXPECT_NE(error(R"({"categories":[{"code":"ZZ","name":"x","default_retention":"Y","items":[1]}]})")
-                .find("items[0]"), std::string::npos);
+                .find("default_retention"),
+            std::string::npos);
+  EXPECT_NE(
+      error(R"({"categories":[{"code":"ZZ","name":"x","default_retention":"Y","items":[1]}]})")
+          .find("items[0]"),
+      std::string::npos);
   EXPECT_NE(error(R"({"categories":[]})").find("categories"), std::string::npos);
   EXPECT_NE(error("{").find("cats.json"), std::string::npos);
-  EXPECT_EQ(CategoryCatalogue::loadFile("/nonexistent/cats.json").error().code, core::ErrorCode::kIo);
+  EXPECT_EQ(CategoryCatalogue::loadFile("/nonexistent/cats.json").error().code,
+            core::ErrorCode::kIo);
 }
 
 }  // namespace

@@ -89,12 +89,15 @@ TEST(AuditTree, ProofsFromStoredNodesVerifyForEverySizeAndFailedUnitsLeaveNoNode
       ASSERT_TRUE(proof.ok()) << proof.error().message;
       EXPECT_EQ(proof.value().root, roots[n]);
       EXPECT_EQ(proof.value().leaf_hash, merkle::leafHash(entries[i].bytes));
-      ASSERT_TRUE(merkle::verifyInclusion(i, n, proof.value().leaf_hash, proof.value().proof, roots[n]).ok());
+      ASSERT_TRUE(
+          merkle::verifyInclusion(i, n, proof.value().leaf_hash, proof.value().proof, roots[n])
+              .ok());
     }
     for (std::int64_t m = 1; m <= n; ++m) {
       auto proof = audit.consistencyProof(m, n);
       ASSERT_TRUE(proof.ok());
-      ASSERT_TRUE(merkle::verifyConsistency(m, n, proof.value().proof, roots[m], roots[n]).ok()) << m << "->" << n;
+      ASSERT_TRUE(merkle::verifyConsistency(m, n, proof.value().proof, roots[m], roots[n]).ok())
+          << m << "->" << n;
     }
   }
   EXPECT_FALSE(audit.inclusionProof(0, size + 1).ok());
@@ -150,7 +153,8 @@ TEST(CheckpointService, SignsEveryNEntriesAndOnRequest) {
   auto signer = service::loadOrCreateSigningKey(dir / "keys/signing.pem", "test.example/log");
   ASSERT_TRUE(signer.ok()) << signer.error().message;
   const auto key = signer.value().verifier;
-  service::CheckpointService checkpoints(*store, "test.example/log", std::move(signer).value(), {5, 3600});
+  service::CheckpointService checkpoints(*store, "test.example/log", std::move(signer).value(),
+                                         {5, 3600});
   ASSERT_TRUE(checkpoints.start().ok());
   for (int i = 0; i < 12; ++i) ASSERT_TRUE(appendUnit(*store, 1).ok());
   service::AuditService audit(*store);
@@ -163,7 +167,8 @@ TEST(CheckpointService, SignsEveryNEntriesAndOnRequest) {
   auto now = checkpoints.checkpointNow();
   ASSERT_TRUE(now.ok());
   EXPECT_EQ(now.value().tree_size, 12);
-  EXPECT_EQ(checkpoints.checkpointNow().value().note, now.value().note);  // nothing new: the same one
+  EXPECT_EQ(checkpoints.checkpointNow().value().note,
+            now.value().note);  // nothing new: the same one
   const auto roots = prefixRoots(*store);
   const auto all = audit.checkpoints(-1, 100).value();
   for (const auto& c : all) {

@@ -37,8 +37,7 @@ class FeedbackServiceTest : public ::testing::Test {
     units_ = std::make_shared<policies::UnitTree>(
         std::map<std::string, std::string>{{"branch-1", ""}, {"branch-2", ""}});
     feedback_ = std::make_unique<FeedbackService>(
-        *store_, *policies_,
-        [this] { return policies::Authorizer(policies_->engine(), units_); },
+        *store_, *policies_, [this] { return policies::Authorizer(policies_->engine(), units_); },
         [](const std::string& unit) { return unit == "branch-1"; },
         [](const std::string& user) { return user == "handler1"; }, *limiter_,
         service::FeedbackLimits{}, [this] { return now_; });
@@ -98,23 +97,23 @@ TEST_F(FeedbackServiceTest, DueSoonAndOverdueFollowTheClockAndTheOverdueListFind
   EXPECT_EQ(overdueList(), 0u);
   EXPECT_TRUE(at("2025-03-21T16:00:00Z").overdue);  // midnight: the next day has begun
   EXPECT_EQ(overdueList(), 1u);
-  const auto shown =
-      feedback_->toJson(feedback_->get(server_, record.id).value(), FeedbackService::View::kHandler);
+  const auto shown = feedback_->toJson(feedback_->get(server_, record.id).value(),
+                                       FeedbackService::View::kHandler);
   EXPECT_TRUE(shown->getValue<bool>("overdue"));
 
   // A handler who reads every case handles only those of its own units.
   service::Subject otherUnit;
   otherUnit.id = "handler2";
-  otherUnit.principal = policies::Principal{
-      9, "handler2", {{"inspector", ""}, {"archivist", "branch-2"}}};
+  otherUnit.principal =
+      policies::Principal{9, "handler2", {{"inspector", ""}, {"archivist", "branch-2"}}};
   const auto refused = feedback_->step(otherUnit, record.id, "assign",
                                        json(R"({"org_unit":"branch-1","handler":"handler1"})"));
   EXPECT_EQ(refused.error().code, core::ErrorCode::kForbidden);
   // Answered late, it leaves the overdue list and says it was not on time.
-  ASSERT_TRUE(
-      feedback_
-          ->step(server_, record.id, "assign", json(R"({"org_unit":"branch-1","handler":"handler1"})"))
-          .ok());
+  ASSERT_TRUE(feedback_
+                  ->step(server_, record.id, "assign",
+                         json(R"({"org_unit":"branch-1","handler":"handler1"})"))
+                  .ok());
   ASSERT_TRUE(feedback_->step(server_, record.id, "answer", json(R"({"answer":"已公开"})")).ok());
   EXPECT_EQ(overdueList(), 0u);
   const auto done = feedback_->timeliness(feedback_->get(server_, record.id).value());

@@ -1,9 +1,8 @@
 // The store (group-commit writer, savepoints, blob store) and the document service over real
 // SQLite files in a temporary folder.
-#include <gtest/gtest.h>
-
 #include <Poco/Data/DataException.h>
 #include <Poco/JSON/Object.h>
+#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <sstream>
@@ -54,17 +53,21 @@ TEST(Store, CreatesTheSchemaOnceAndReopens) {
     EXPECT_EQ(store->schemaVersion(), store::latestSchemaVersion());
     EXPECT_GE(store::latestSchemaVersion(), 7);
     EXPECT_TRUE(std::filesystem::exists(dir / "data/store.db"));
-    ASSERT_TRUE(store->write([](store::Transaction& tx) -> core::Status {
-      AuditRepository::append(tx, draft("a"));
-      return core::okStatus();
-    }).ok());
+    ASSERT_TRUE(store
+                    ->write([](store::Transaction& tx) -> core::Status {
+                      AuditRepository::append(tx, draft("a"));
+                      return core::okStatus();
+                    })
+                    .ok());
   }
   auto reopened = openStore(dir);
   EXPECT_EQ(reopened->schemaVersion(), store::latestSchemaVersion());
-  ASSERT_TRUE(reopened->write([](store::Transaction& tx) -> core::Status {
-    AuditRepository::append(tx, draft("b"));
-    return core::okStatus();
-  }).ok());
+  ASSERT_TRUE(reopened
+                  ->write([](store::Transaction& tx) -> core::Status {
+                    AuditRepository::append(tx, draft("b"));
+                    return core::okStatus();
+                  })
+                  .ok());
   const auto entries = readAll(*reopened);
   ASSERT_EQ(entries.size(), 2u);
   // The chain goes on across the reopen.
@@ -112,9 +115,12 @@ TEST(Store, AFailedUnitOfWorkIsUndoneAloneAndTheChainStaysWhole) {
           if (kind == 2) throw std::runtime_error("boom");
           return core::okStatus();
         });
-        if (status.ok()) ++committed;
-        else if (status.error().code == ErrorCode::kConflict) ++refused;
-        else if (status.error().code == ErrorCode::kInternal) ++thrown;
+        if (status.ok())
+          ++committed;
+        else if (status.error().code == ErrorCode::kConflict)
+          ++refused;
+        else if (status.error().code == ErrorCode::kInternal)
+          ++thrown;
       }
     });
   }
@@ -133,14 +139,17 @@ TEST(Store, AFailureOfTheDatabaseSaysSoWithoutItsDetails) {
   auto store = openStore(dir);
   // What SQLite says of a statement on a table that is not there, thrown where it would be.
   auto status = store->write([&](store::Transaction&) -> core::Status {
-    throw Poco::Data::DataException("no such table: no_such_table_secret in " + std::string(dir / "store.db"));
+    throw Poco::Data::DataException("no such table: no_such_table_secret in " +
+                                    std::string(dir / "store.db"));
   });
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().code, ErrorCode::kIo);
   EXPECT_EQ(status.error().reason, "storage_error");
   // The SQL, the table and the path are for the server's log, not for a client's problem.
-  EXPECT_EQ(status.error().message.find("no_such_table_secret"), std::string::npos) << status.error().message;
-  EXPECT_EQ(status.error().message.find(std::string(dir / "")), std::string::npos) << status.error().message;
+  EXPECT_EQ(status.error().message.find("no_such_table_secret"), std::string::npos)
+      << status.error().message;
+  EXPECT_EQ(status.error().message.find(std::string(dir / "")), std::string::npos)
+      << status.error().message;
   EXPECT_NE(status.error().message.find("日志"), std::string::npos);
 }
 
@@ -194,7 +203,8 @@ TEST(BlobStore, DropsUnpromotedAndOversizedUploads) {
 class DocumentServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto loaded = policies::CategoryCatalogue::loadFile(std::string(GONGKAI_POLICY_DIR) + "/categories.json");
+    auto loaded =
+        policies::CategoryCatalogue::loadFile(std::string(GONGKAI_POLICY_DIR) + "/categories.json");
     ASSERT_TRUE(loaded.ok());
     catalogue_ = std::make_unique<policies::CategoryCatalogue>(std::move(loaded).value());
     store_ = openStore(dir_);
@@ -218,13 +228,16 @@ class DocumentServiceTest : public ::testing::Test {
   static Poco::JSON::Object::Ptr json(const std::string& text) {
     return core::parseJsonObject(text).value();
   }
-  static Poco::JSON::Object::Ptr metadata(const std::string& title, const std::string& category = "ZZ",
+  static Poco::JSON::Object::Ptr metadata(const std::string& title,
+                                          const std::string& category = "ZZ",
                                           const std::string& issued = "2023-01-06") {
-    return json(R"({"title":")" + title + R"(","category":")" + category +
-                R"(","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing","issued_at":")" +
-                issued + R"("})");
+    return json(
+        R"({"title":")" + title + R"(","category":")" + category +
+        R"(","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing","issued_at":")" +
+        issued + R"("})");
   }
-  std::vector<service::IncomingFile> files(const std::vector<std::pair<std::string, std::string>>& named) {
+  std::vector<service::IncomingFile> files(
+      const std::vector<std::pair<std::string, std::string>>& named) {
     std::vector<service::IncomingFile> out;
     for (const auto& [name, contents] : named) {
       std::istringstream in(contents);
@@ -269,20 +282,23 @@ TEST_F(DocumentServiceTest, VersionsAreImmutableAndConditional) {
 
   auto duplicate = service_->addFiles(subject_, id, std::nullopt, files({{"表.pdf", "other"}}));
   ASSERT_FALSE(duplicate.ok());
-  EXPECT_EQ(fieldCodes(duplicate.error()), std::vector<std::string>{"files[0].name:duplicate_file_name"});
+  EXPECT_EQ(fieldCodes(duplicate.error()),
+            std::vector<std::string>{"files[0].name:duplicate_file_name"});
 
   const auto fileId = created.value().files[0].id;
   auto removed = service_->removeFile(subject_, id, 2, fileId);
   ASSERT_TRUE(removed.ok());
   EXPECT_TRUE(removed.value().files.empty());
-  EXPECT_EQ(service_->file(subject_, id, fileId).value().file.name, "表.pdf");  // still held by version 1
+  EXPECT_EQ(service_->file(subject_, id, fileId).value().file.name,
+            "表.pdf");  // still held by version 1
   EXPECT_EQ(service_->removeFile(subject_, id, 3, fileId).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(service_->get(subject_, 99).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(service_->versions(subject_, id).value().versions.size(), 3u);
 }
 
 TEST_F(DocumentServiceTest, ListFiltersAndPages) {
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(service_->create(subject_, metadata("组织" + std::to_string(i)), {}).ok());
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(service_->create(subject_, metadata("组织" + std::to_string(i)), {}).ok());
   ASSERT_TRUE(service_->create(subject_, metadata("廉政", "DF", "2021-05-01"), {}).ok());
   store::DocumentFilter filter;
   filter.limit = 2;
@@ -323,7 +339,8 @@ TEST_F(DocumentServiceTest, ListsOnlyTheDocumentsOfGivenCatalogueItems) {
   EXPECT_EQ(count(std::vector<std::int64_t>{7, 9}), 2);
   EXPECT_EQ(count(std::vector<std::int64_t>{}), 0);
   // A new version that moves the document to another item moves it in the list too.
-  ASSERT_TRUE(service_->update(subject_, seven, std::nullopt, json(R"({"catalogue_item":9})")).ok());
+  ASSERT_TRUE(
+      service_->update(subject_, seven, std::nullopt, json(R"({"catalogue_item":9})")).ok());
   EXPECT_EQ(count(std::vector<std::int64_t>{7}), 0);
   EXPECT_EQ(count(std::vector<std::int64_t>{9}), 2);
 }
@@ -355,15 +372,18 @@ TEST_F(DocumentServiceTest, EachUseCaseDecidesForItselfWhoMayDoIt) {
 }
 
 TEST_F(DocumentServiceTest, InvalidMetadataNamesEveryBadField) {
-  auto bad = service_->create(subject_, json(R"({"title":"t","category":"XX","org_unit":"分支","scope":"public",)"
-                                             R"("mode":"proactive","period":"standing","colour":1,)"
-                                             R"("issued_at":"2023-02-30","doc_number":"a\u0001"})"), {});
+  auto bad =
+      service_->create(subject_,
+                       json(R"({"title":"t","category":"XX","org_unit":"分支","scope":"public",)"
+                            R"("mode":"proactive","period":"standing","colour":1,)"
+                            R"("issued_at":"2023-02-30","doc_number":"a\u0001"})"),
+                       {});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
   const auto codes = fieldCodes(bad.error());
-  for (const char* expected : {"colour:unknown_field", "category:unknown_category",
-                               "org_unit:invalid_value", "issued_at:invalid_value",
-                               "doc_number:control_characters"}) {
+  for (const char* expected :
+       {"colour:unknown_field", "category:unknown_category", "org_unit:invalid_value",
+        "issued_at:invalid_value", "doc_number:control_characters"}) {
     EXPECT_NE(std::find(codes.begin(), codes.end(), expected), codes.end()) << expected;
   }
   auto longSummary = metadata("t");
@@ -373,7 +393,8 @@ TEST_F(DocumentServiceTest, InvalidMetadataNamesEveryBadField) {
   auto missing = service_->create(subject_, json(R"({"title":"t"})"), {});
   EXPECT_EQ(fieldCodes(missing.error()).size(), 5u);
   auto created = service_->create(subject_, metadata("t"), {});
-  auto nullTitle = service_->update(subject_, created.value().document_id, std::nullopt, json(R"({"title":null})"));
+  auto nullTitle = service_->update(subject_, created.value().document_id, std::nullopt,
+                                    json(R"({"title":null})"));
   EXPECT_EQ(fieldCodes(nullTitle.error()), std::vector<std::string>{"title:missing_field"});
   // Nothing of the refused requests reached the log.
   auto session = store_->read();

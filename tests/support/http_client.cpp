@@ -76,7 +76,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
   return out;
 }
 
-HttpResponse HttpClient::postMultipart(const std::string& path, const std::vector<MultipartPart>& parts,
+HttpResponse HttpClient::postMultipart(const std::string& path,
+                                       const std::vector<MultipartPart>& parts,
                                        const std::map<std::string, std::string>& headers) const {
   std::string body;
   const std::string type = buildMultipart(parts, body);
@@ -84,7 +85,8 @@ HttpResponse HttpClient::postMultipart(const std::string& path, const std::vecto
 }
 
 std::string HttpClient::raw(const std::string& bytes) const {
-  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port_)));
+  Poco::Net::StreamSocket socket(
+      Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port_)));
   socket.setReceiveTimeout(Poco::Timespan(30, 0));
   std::string reply;
   try {
@@ -121,8 +123,9 @@ std::string firstAdminPassword(const std::string& serverLog) {
 
 std::string login(const HttpClient& anonymous, const std::string& username,
                   const std::string& password) {
-  const auto response = anonymous.postJson(
-      "/api/v1/auth/login", R"({"username":")" + username + R"(","password":")" + password + R"("})");
+  const auto response =
+      anonymous.postJson("/api/v1/auth/login",
+                         R"({"username":")" + username + R"(","password":")" + password + R"("})");
   if (response.status != 200) return "";
   return response.json()->getValue<std::string>("token");
 }

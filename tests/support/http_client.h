@@ -36,7 +36,8 @@ class HttpClient {
   HttpResponse request(const std::string& method, const std::string& path,
                        const std::string& body = "", const std::string& contentType = "",
                        const std::map<std::string, std::string>& headers = {}) const;
-  HttpResponse get(const std::string& path, const std::map<std::string, std::string>& headers = {}) const {
+  HttpResponse get(const std::string& path,
+                   const std::map<std::string, std::string>& headers = {}) const {
     return request("GET", path, "", "", headers);
   }
   HttpResponse postJson(const std::string& path, const std::string& json) const {
@@ -48,7 +49,9 @@ class HttpClient {
   std::string raw(const std::string& bytes) const;
   int port() const { return port_; }
   // Sent with every request unless the request gives its own value (e.g. Authorization).
-  void setDefaultHeader(const std::string& name, const std::string& value) { defaults_[name] = value; }
+  void setDefaultHeader(const std::string& name, const std::string& value) {
+    defaults_[name] = value;
+  }
   // The same client as a bearer token's account.
   HttpClient as(const std::string& token) const {
     HttpClient client(port_);

@@ -60,15 +60,21 @@ ServerProcess::ServerProcess(std::string dataDir, std::vector<std::string> extra
     : dataDir_(std::move(dataDir)) {
   static std::atomic<int> counter{0};
   logPath_ = (std::filesystem::path(dataDir_).parent_path() /
-              ("server-" + std::to_string(counter++) + ".log")).string();
+              ("server-" + std::to_string(counter++) + ".log"))
+                 .string();
   std::filesystem::create_directories(dataDir_);
   const std::string portFile = dataDir_ + "/server.port";
   std::error_code ignored;  // a read-only data folder is for the server to refuse, not for us
   std::filesystem::remove(portFile, ignored);
   // Password hashing at OWASP strength costs a third of a second a login; tests use a fast
   // setting (the strength itself is tested in core).
-  std::vector<std::string> argv = {GONGKAI_SERVER_BINARY, "--data-dir", dataDir_, "--port", "0",
-                                   "-D", "gongkai.auth.pbkdf2_iterations=1000"};
+  std::vector<std::string> argv = {GONGKAI_SERVER_BINARY,
+                                   "--data-dir",
+                                   dataDir_,
+                                   "--port",
+                                   "0",
+                                   "-D",
+                                   "gongkai.auth.pbkdf2_iterations=1000"};
   argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
   pid_ = spawn(argv, logPath_);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

@@ -13,10 +13,10 @@
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/service/signing_key.h"
 #include "gongkai/server/store/audit_repository.h"
-#include "gongkai/server/store/versioned_records.h"
 #include "gongkai/server/store/document_repository.h"
 #include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/server/store/store.h"
+#include "gongkai/server/store/versioned_records.h"
 #include "read_ahead.h"
 
 namespace gongkai::server::admin {
@@ -172,10 +172,12 @@ class Checker {
         const std::string name = objectName(row.owner_id, row.version, type.c_str());
         const auto found = audited.find({row.owner_id, row.version});
         if (core::sha256Hex(row.record) != row.record_sha256) {
-          fault("record_hash_mismatch", name, "记录内容与其哈希不符 (record does not match its stored hash)");
+          fault("record_hash_mismatch", name,
+                "记录内容与其哈希不符 (record does not match its stored hash)");
         } else if (found == audited.end() || found->second.second != row.audit_seq) {
           if (!report_.chain_fault) {
-            fault("unaudited_version", name, "没有审计记录对应该版本 (no audit entry made this version)");
+            fault("unaudited_version", name,
+                  "没有审计记录对应该版本 (no audit entry made this version)");
           }
         } else if (found->second.first != row.record_sha256) {
           fault("record_hash_mismatch", name,

@@ -35,10 +35,10 @@ Poco::JSON::Object::Ptr demoStepBody(const std::string& step) {
 }
 
 int currentBeijingYear() {
-  const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(core::nowUtc() + std::chrono::hours(8))};
+  const std::chrono::year_month_day day{
+      std::chrono::floor<std::chrono::days>(core::nowUtc() + std::chrono::hours(8))};
   return static_cast<int>(day.year());
 }
-
 
 // Each step of a demo record: {"step": name, "body": {...}} (body optional).
 template <typename Apply>
@@ -47,8 +47,9 @@ core::Status takeSteps(const Poco::JSON::Object& item, Apply apply) {
   if (!steps) return core::okStatus();
   for (unsigned k = 0; k < steps->size(); ++k) {
     const auto step = steps->getObject(k);
-    Poco::JSON::Object::Ptr body =
-        step->has("body") ? step->getObject("body") : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+    Poco::JSON::Object::Ptr body = step->has("body")
+                                       ? step->getObject("body")
+                                       : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
     if (auto done = apply(step->getValue<std::string>("step"), body); !done.ok()) return done;
   }
   return core::okStatus();
@@ -58,7 +59,8 @@ core::Status takeSteps(const Poco::JSON::Object& item, Apply apply) {
 // through the steps listed. "document" is an index into the demo's documents.
 core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service::Subject& demo,
                               const std::vector<core::DocumentVersion>& documents,
-                              service::FeedbackService& feedback, service::RequestService& requests) {
+                              service::FeedbackService& feedback,
+                              service::RequestService& requests) {
   using core::Error;
   using core::ErrorCode;
   if (const auto list = manifest.getArray("feedback")) {
@@ -72,7 +74,8 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
       if (item->has("document")) {
         const auto index = item->getValue<unsigned>("document");
         if (index >= documents.size()) {
-          return Error::make(ErrorCode::kInvalidArgument, "demo_invalid", "demo.json: feedback.document");
+          return Error::make(ErrorCode::kInvalidArgument, "demo_invalid",
+                             "demo.json: feedback.document");
         }
         concerns.document_id = documents[index].document_id;
         concerns.category = documents[index].metadata.category;
@@ -81,10 +84,11 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
       auto made = feedback.submit(demo, body, concerns);
       if (!made.ok()) return made.error();
       const std::int64_t id = made.value().record.id;
-      auto stepped = takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
-        auto next = feedback.step(demo, id, step, stepBody);
-        return next.ok() ? core::okStatus() : core::Status(next.error());
-      });
+      auto stepped =
+          takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
+            auto next = feedback.step(demo, id, step, stepBody);
+            return next.ok() ? core::okStatus() : core::Status(next.error());
+          });
       if (!stepped.ok()) return stepped;
     }
   }
@@ -98,11 +102,12 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
       auto made = requests.submit(demo, body);
       if (!made.ok()) return made.error();
       const std::int64_t id = made.value().request.id;
-      auto stepped = takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
-        auto next = requests.step(demo, id, step, stepBody,
-                                  [](std::int64_t) { return std::optional<std::string>(); });
-        return next.ok() ? core::okStatus() : core::Status(next.error());
-      });
+      auto stepped =
+          takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
+            auto next = requests.step(demo, id, step, stepBody,
+                                      [](std::int64_t) { return std::optional<std::string>(); });
+            return next.ok() ? core::okStatus() : core::Status(next.error());
+          });
       if (!stepped.ok()) return stepped;
     }
   }
@@ -128,7 +133,8 @@ core::Status loadDemoAccounts(const Poco::JSON::Object& manifest, service::UserS
     const auto roleList = account->getArray("roles");
     for (unsigned k = 0; roleList && k < roleList->size(); ++k) {
       const auto role = roleList->getObject(k);
-      roles.push_back({role->getValue<std::string>("role"), role->optValue<std::string>("unit", "")});
+      roles.push_back(
+          {role->getValue<std::string>("role"), role->optValue<std::string>("unit", "")});
     }
     auto made = users.addUser(system, username, password, roles,
                               account->optValue<std::string>("display_name", ""));
@@ -145,8 +151,8 @@ core::Status loadDemoAccounts(const Poco::JSON::Object& manifest, service::UserS
 }  // namespace
 
 core::Result<int> loadDemoData(service::DocumentService& documents, service::UnitService& units,
-                               service::UserService& users,
-                               service::CatalogueService& catalogue, service::FeedbackService& feedback,
+                               service::UserService& users, service::CatalogueService& catalogue,
+                               service::FeedbackService& feedback,
                                service::RequestService& requests, const store::BlobStore& blobs,
                                const std::string& demoDir) {
   using core::Error;
@@ -160,13 +166,15 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Uni
 
   const auto manifestPath = std::filesystem::path(demoDir) / "demo.json";
   std::ifstream in(manifestPath, std::ios::binary);
-  if (!in) return Error::make(ErrorCode::kIo, "demo_unreadable", "无法读取 " + manifestPath.string());
+  if (!in)
+    return Error::make(ErrorCode::kIo, "demo_unreadable", "无法读取 " + manifestPath.string());
   std::ostringstream text;
   text << in.rdbuf();
   auto manifest = core::parseJsonObject(text.str());
   if (!manifest.ok()) return manifest.error();
   const auto list = manifest.value()->getArray("documents");
-  if (!list) return Error::make(ErrorCode::kInvalidArgument, "demo_invalid", "demo.json: documents");
+  if (!list)
+    return Error::make(ErrorCode::kInvalidArgument, "demo_invalid", "demo.json: documents");
 
   service::Subject demo;
   demo.id = "demo";
@@ -203,7 +211,8 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Uni
     auto metadata = item->getObject("metadata");
     if (item->has("catalogue")) {
       const auto index = item->getValue<unsigned>("catalogue");
-      if (index >= itemIds.size()) return Error::make(ErrorCode::kInvalidArgument, "demo_invalid", "demo.json: catalogue");
+      if (index >= itemIds.size())
+        return Error::make(ErrorCode::kInvalidArgument, "demo_invalid", "demo.json: catalogue");
       metadata->set("catalogue_item", static_cast<Poco::Int64>(itemIds[index]));
     }
     std::vector<service::IncomingFile> files;
@@ -211,7 +220,8 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Uni
       for (unsigned k = 0; k < names->size(); ++k) {
         const std::string name = names->getElement<std::string>(k);
         std::ifstream file(std::filesystem::path(demoDir) / "files" / name, std::ios::binary);
-        if (!file) return Error::make(ErrorCode::kIo, "demo_unreadable", "无法读取 demo 文件 " + name);
+        if (!file)
+          return Error::make(ErrorCode::kIo, "demo_unreadable", "无法读取 demo 文件 " + name);
         auto staged = blobs.stage(file, std::int64_t{1} << 30);
         if (!staged.ok()) return staged.error();
         files.push_back(service::IncomingFile{name, "", std::move(staged).value()});
@@ -222,9 +232,10 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Uni
     if (const auto steps = item->getArray("steps")) {
       for (unsigned k = 0; k < steps->size(); ++k) {
         const std::string step = steps->getElement<std::string>(k);
-        const bool byReviewer = step == "approve" || step == "reject" || step == "publish" || step == "withdraw";
-        auto next = documents.step(byReviewer ? reviewer : demo, document.value().document_id, std::nullopt, step,
-                                   demoStepBody(step));
+        const bool byReviewer =
+            step == "approve" || step == "reject" || step == "publish" || step == "withdraw";
+        auto next = documents.step(byReviewer ? reviewer : demo, document.value().document_id,
+                                   std::nullopt, step, demoStepBody(step));
         if (!next.ok()) return next.error();
       }
     }

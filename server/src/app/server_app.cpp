@@ -1,30 +1,28 @@
 #include "gongkai/server/app/server_app.h"
 
-#include <sys/stat.h>
-
-#include <algorithm>
-#include <thread>
-
 #include <Poco/AsyncChannel.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FileChannel.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/PatternFormatter.h>
 #include <Poco/StringTokenizer.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
-#include <Poco/Util/OptionException.h>
 #include <Poco/Util/Option.h>
+#include <Poco/Util/OptionException.h>
 #include <Poco/Util/OptionSet.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/app/demo_data.h"
@@ -88,9 +86,11 @@ core::Status createFirstAdmin(service::UserService& users) {
   system.id = "system";
   auto made = users.addUser(system, "admin", password, {{"admin", ""}});
   if (!made.ok()) return made.error();
-  std::cout << "首次启动：已创建管理员账户 admin，一次性密码 (first start: account admin, password): "
-            << password << "\n请登录后立即修改密码 (change it after signing in: POST /api/v1/auth/password)"
-            << std::endl;
+  std::cout
+      << "首次启动：已创建管理员账户 admin，一次性密码 (first start: account admin, password): "
+      << password
+      << "\n请登录后立即修改密码 (change it after signing in: POST /api/v1/auth/password)"
+      << std::endl;
   return core::okStatus();
 }
 
@@ -102,20 +102,30 @@ void ServerApp::defineOptions(Poco::Util::OptionSet& options) {
                           const std::string& help) {
     return Option(name, "", help).required(false).repeatable(false).argument(arg).binding(key);
   };
-  options.addOption(Option("config", "c", "配置文件 (properties file), see deploy/gongkai.properties")
-                        .required(false).repeatable(true).argument("FILE")
-                        .callback(OptionCallback<ServerApp>(this, &ServerApp::onOption)));
+  options.addOption(
+      Option("config", "c", "配置文件 (properties file), see deploy/gongkai.properties")
+          .required(false)
+          .repeatable(true)
+          .argument("FILE")
+          .callback(OptionCallback<ServerApp>(this, &ServerApp::onOption)));
   options.addOption(set("data-dir", "gongkai.data.dir", "DIR", "数据目录 (data folder)"));
-  options.addOption(set("port", "gongkai.server.port", "N", "监听端口，0 为任选 (port; 0 picks a free one)"));
+  options.addOption(
+      set("port", "gongkai.server.port", "N", "监听端口，0 为任选 (port; 0 picks a free one)"));
   options.addOption(set("address", "gongkai.server.address", "ADDR", "监听地址 (listen address)"));
-  options.addOption(Option("define", "D", "覆盖任一配置项，如 limits (override any key, e.g. "
+  options.addOption(Option("define", "D",
+                           "覆盖任一配置项，如 limits (override any key, e.g. "
                            "-D gongkai.limits.max_json_bytes=65536)")
-                        .required(false).repeatable(true).argument("KEY=VALUE")
+                        .required(false)
+                        .repeatable(true)
+                        .argument("KEY=VALUE")
                         .callback(OptionCallback<ServerApp>(this, &ServerApp::onOption)));
   options.addOption(Option("demo", "", "空库时载入示例数据 (load demo data into an empty store)")
-                        .required(false).repeatable(false)
+                        .required(false)
+                        .repeatable(false)
                         .callback(OptionCallback<ServerApp>(this, &ServerApp::onOption)));
-  options.addOption(Option("help", "h", "显示帮助 (show help)").required(false).repeatable(false)
+  options.addOption(Option("help", "h", "显示帮助 (show help)")
+                        .required(false)
+                        .repeatable(false)
                         .callback(OptionCallback<ServerApp>(this, &ServerApp::onOption)));
 }
 
@@ -124,7 +134,9 @@ void ServerApp::onOption(const std::string& name, const std::string& value) {
     helpRequested_ = true;
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
-    help.setUsage("[--config FILE] [--data-dir DIR] [--port N] [--address ADDR] [--define KEY=VALUE] [--demo]");
+    help.setUsage(
+        "[--config FILE] [--data-dir DIR] [--port N] [--address ADDR] [--define KEY=VALUE] "
+        "[--demo]");
     help.setHeader("Gongkai 党务公开档案服务器 (party-affairs disclosure archive server)");
     help.format(std::cout);
     stopOptionsProcessing();
@@ -155,17 +167,20 @@ int ServerApp::main(const std::vector<std::string>&) {
     std::cerr << "配置错误 (configuration error): " << e.displayText() << std::endl;
     return kExitConfig;
   }
-  if (config.port < 0 || config.port > 65535 || config.threads < 1 || config.max_json_bytes < 1024 ||
-      config.max_upload_bytes < 1 || config.max_files_per_request < 1 ||
-      config.checkpoint_every_entries < 1 || config.checkpoint_every_seconds < 1 ||
-      config.extract_max_file_bytes < 1 || config.extract_timeout_seconds < 1 ||
-      config.search_poll_milliseconds < 1 || config.session_hours < 1 || config.api_token_max_days < 1 ||
-      config.pbkdf2_iterations < core::kMinimumPbkdf2Iterations || config.pbkdf2_iterations > 10000000 ||
-      config.login_slow_after_failures < 1 || config.login_lock_after_failures < 1 ||
-      config.login_attempts_per_address_per_minute < 1 ||
+  if (config.port < 0 || config.port > 65535 || config.threads < 1 ||
+      config.max_json_bytes < 1024 || config.max_upload_bytes < 1 ||
+      config.max_files_per_request < 1 || config.checkpoint_every_entries < 1 ||
+      config.checkpoint_every_seconds < 1 || config.extract_max_file_bytes < 1 ||
+      config.extract_timeout_seconds < 1 || config.search_poll_milliseconds < 1 ||
+      config.session_hours < 1 || config.api_token_max_days < 1 ||
+      config.pbkdf2_iterations < core::kMinimumPbkdf2Iterations ||
+      config.pbkdf2_iterations > 10000000 || config.login_slow_after_failures < 1 ||
+      config.login_lock_after_failures < 1 || config.login_attempts_per_address_per_minute < 1 ||
       config.login_lock_minutes < 1 || config.connections_per_address < 0 ||
-      config.header_timeout_seconds < 1 || config.request_timeout_seconds < 1 || config.min_bytes_per_second < 0) {
-    std::cerr << "配置错误 (configuration error): port, threads or limits out of range" << std::endl;
+      config.header_timeout_seconds < 1 || config.request_timeout_seconds < 1 ||
+      config.min_bytes_per_second < 0) {
+    std::cerr << "配置错误 (configuration error): port, threads or limits out of range"
+              << std::endl;
     return kExitConfig;
   }
 
@@ -209,7 +224,8 @@ int ServerApp::main(const std::vector<std::string>&) {
     std::cerr << "检查点失败 (checkpoint failed): " << started.error().message << std::endl;
     return kExitUnavailable;
   }
-  log.information("audit checkpoints signed by %s", core::note::formatVerifierKey(checkpoints.verifierKey()));
+  log.information("audit checkpoints signed by %s",
+                  core::note::formatVerifierKey(checkpoints.verifierKey()));
   service::PolicyService policyService(store, config.policy_dir, std::move(policySet).value());
   service::AuthOptions auth;
   auth.session_lifetime = std::chrono::hours(config.session_hours);
@@ -218,7 +234,8 @@ int ServerApp::main(const std::vector<std::string>&) {
   auth.slow_after_failures = config.login_slow_after_failures;
   auth.login_attempts_per_address_per_minute = config.login_attempts_per_address_per_minute;
   // Password checks never take every core: the other half (at least one) serves the rest.
-  auth.concurrent_password_checks = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
+  auth.concurrent_password_checks =
+      std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
   auth.lock_after_failures = config.login_lock_after_failures;
   auth.lock_duration = std::chrono::minutes(config.login_lock_minutes);
   if (config.pbkdf2_iterations < core::kDefaultPbkdf2Iterations) {
@@ -232,10 +249,13 @@ int ServerApp::main(const std::vector<std::string>&) {
   service::TokenService tokens(store, auth, authorizer);
   service::SignInService signIn(store, users, tokens, auth);
   if (auto created = createFirstAdmin(users); !created.ok()) {
-    std::cerr << "无法创建管理员账户 (cannot create the first admin): " << created.error().message << std::endl;
+    std::cerr << "无法创建管理员账户 (cannot create the first admin): " << created.error().message
+              << std::endl;
     return kExitUnavailable;
   }
-  const auto unitExists = [&units](const std::string& unit) { return units.unitTree()->contains(unit); };
+  const auto unitExists = [&units](const std::string& unit) {
+    return units.unitTree()->contains(unit);
+  };
   service::CatalogueService catalogue(store, categories, authorizer, unitExists);
   service::DocumentService::Checks checks;
   checks.unit_exists = unitExists;
@@ -251,7 +271,8 @@ int ServerApp::main(const std::vector<std::string>&) {
   service::AuditService audit(store);
   service::SearchOptions searchOptions;
   searchOptions.folder = (fs::path(config.data_dir) / "search").string();
-  searchOptions.extractor_binary = config.extractor.empty() ? siblingExecutable("gongkai") : config.extractor;
+  searchOptions.extractor_binary =
+      config.extractor.empty() ? siblingExecutable("gongkai") : config.extractor;
   searchOptions.limits.max_input_bytes = static_cast<std::uint64_t>(config.extract_max_file_bytes);
   searchOptions.limits.time_limit = std::chrono::seconds(config.extract_timeout_seconds);
   searchOptions.idle_wait = std::chrono::milliseconds(config.search_poll_milliseconds);
@@ -263,7 +284,8 @@ int ServerApp::main(const std::vector<std::string>&) {
 
   service::JobService jobs(store);
   if (auto started = jobs.start(); !started.ok()) {
-    std::cerr << "后台任务无法启动 (background jobs failed): " << started.error().message << std::endl;
+    std::cerr << "后台任务无法启动 (background jobs failed): " << started.error().message
+              << std::endl;
     return kExitUnavailable;
   }
   std::optional<archive::Sm2Signer> sm2;
@@ -287,14 +309,13 @@ int ServerApp::main(const std::vector<std::string>&) {
       store, policyService, authorizer, unitExists,
       [&users](const std::string& username) { return users.find(username).ok(); },
       publicSubmissions);
-  service::RequestService requests(store, policyService, authorizer, unitExists,
-                                   publicSubmissions);
+  service::RequestService requests(store, policyService, authorizer, unitExists, publicSubmissions);
   service::ReportService reports(store, catalogue, feedback, requests, policyService, categories,
                                  authorizer);
 
   if (config.demo) {
-    auto loaded = loadDemoData(documents, units, users, catalogue, feedback, requests, store.blobs(),
-                               config.demo_dir);
+    auto loaded = loadDemoData(documents, units, users, catalogue, feedback, requests,
+                               store.blobs(), config.demo_dir);
     if (!loaded.ok()) {
       std::cerr << "示例数据载入失败 (demo data failed): " << loaded.error().message << std::endl;
       return kExitUnavailable;
@@ -323,11 +344,12 @@ int ServerApp::main(const std::vector<std::string>&) {
   };
   const http::Router router = http::buildRouter(
       http::Services{documents, audit, checkpoints, search, units, users, signIn, tokens,
-                     policyService, catalogue, archives, jobs, feedback, requests, reports,
-                     tickets, store.blobs(), categories, authorizer},
+                     policyService, catalogue, archives, jobs, feedback, requests, reports, tickets,
+                     store.blobs(), categories, authorizer},
       options);
   Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(
-      router, [&tokens](const std::string& token, const std::string& address) {
+      router,
+      [&tokens](const std::string& token, const std::string& address) {
         return tokens.authenticate(token, address);
       },
       access, log,
@@ -340,7 +362,8 @@ int ServerApp::main(const std::vector<std::string>&) {
                                               config.tls_ca_chain, config.allow_plain_http});
   if (!listener.ok()) {
     std::cerr << listener.error().message << std::endl;
-    return listener.error().code == core::ErrorCode::kInvalidArgument ? kExitConfig : kExitUnavailable;
+    return listener.error().code == core::ErrorCode::kInvalidArgument ? kExitConfig
+                                                                      : kExitUnavailable;
   }
   Poco::Net::ServerSocket& socket = *listener.value().socket;
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
@@ -354,9 +377,9 @@ int ServerApp::main(const std::vector<std::string>&) {
   http::ConnectionLimits limits;
   limits.per_address = config.connections_per_address;
   limits.exempt.clear();
-  for (const auto& address : Poco::StringTokenizer(config.connection_limit_exempt, ",",
-                                                    Poco::StringTokenizer::TOK_TRIM |
-                                                        Poco::StringTokenizer::TOK_IGNORE_EMPTY)) {
+  for (const auto& address : Poco::StringTokenizer(
+           config.connection_limit_exempt, ",",
+           Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY)) {
     limits.exempt.insert(address);
   }
   limits.head_timeout = std::chrono::seconds(config.header_timeout_seconds);
@@ -376,7 +399,8 @@ int ServerApp::main(const std::vector<std::string>&) {
   }
   fs::rename(portFile.string() + ".tmp", portFile);
   log.information("gongkai-server listening on %s://%s:%d (data: %s)",
-                  std::string(listener.value().tls ? "https" : "http"), config.address, port, config.data_dir);
+                  std::string(listener.value().tls ? "https" : "http"), config.address, port,
+                  config.data_dir);
 
   waitForTerminationRequest();
 
@@ -391,7 +415,8 @@ int ServerApp::main(const std::vector<std::string>&) {
   checkpoints.stop();
   search.stop();  // what it has not applied stays queued for the next start
   // One last checkpoint, so a clean stop leaves the whole log signed.
-  if (auto last = checkpoints.checkpointNow(); !last.ok()) log.warning("last checkpoint failed: " + last.error().message);
+  if (auto last = checkpoints.checkpointNow(); !last.ok())
+    log.warning("last checkpoint failed: " + last.error().message);
   store.close();
   std::error_code ignored;
   fs::remove(portFile, ignored);

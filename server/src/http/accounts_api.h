@@ -27,8 +27,7 @@ void addUserRoutes(Router& router, service::UserService& users);
 // /api/v1/org-units.
 void addUnitRoutes(Router& router, service::UnitService& units);
 // /api/v1/policies: the policy in force, why a caller may do something, reloading it.
-void addPolicyRoutes(Router& router, service::PolicyService& policies,
-                     service::UserService& users);
+void addPolicyRoutes(Router& router, service::PolicyService& policies, service::UserService& users);
 
 // The largest request body these routes read.
 inline constexpr std::int64_t kMaxAccountBodyBytes = 64 * 1024;

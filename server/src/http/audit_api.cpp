@@ -7,8 +7,8 @@
 
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/base64.h"
-#include "gongkai/core/json.h"
 #include "gongkai/core/ed25519.h"
+#include "gongkai/core/json.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -17,7 +17,9 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
-std::string b64(const core::merkle::Hash& hash) { return core::base64Encode(core::digestBytes(hash)); }
+std::string b64(const core::merkle::Hash& hash) {
+  return core::base64Encode(core::digestBytes(hash));
+}
 
 Array::Ptr b64List(const std::vector<core::merkle::Hash>& hashes) {
   Array::Ptr out = new Array;
@@ -37,7 +39,8 @@ class AuditRoutes {
       : audit_(audit), checkpoints_(checkpoints) {}
 
   // Every audit endpoint needs audit.read: entries name who did what to which document.
-  static void addTo(const std::shared_ptr<AuditRoutes>& self, Router& router, const Access& access) {
+  static void addTo(const std::shared_ptr<AuditRoutes>& self, Router& router,
+                    const Access& access) {
     const std::string base = "/api/v1/audit";
     const auto add = [&](const std::string& path, Handler handler) {
       router.add("GET", base + path, access.guarded("audit.read", std::move(handler)));
@@ -64,14 +67,17 @@ class AuditRoutes {
     const auto objectType = ex.queryValue("object_type");
     const auto objectId = ex.queryValue("object_id");
     if (objectType.has_value() != objectId.has_value()) {
-      core::Error error = core::Error::make(core::ErrorCode::kMalformed, "invalid_query",
-                                "object_type 与 object_id 须同时给出 (give both object_type and object_id)");
-      error.fields.push_back({objectType ? "object_id" : "object_type", "missing_field", error.message});
+      core::Error error = core::Error::make(
+          core::ErrorCode::kMalformed, "invalid_query",
+          "object_type 与 object_id 须同时给出 (give both object_type and object_id)");
+      error.fields.push_back(
+          {objectType ? "object_id" : "object_type", "missing_field", error.message});
       return ex.sendProblem(error);
     }
-    auto entries = objectType ? audit_.listForObject(*objectType, *objectId, after.value().value_or(0),
-                                                     limit.value().value_or(100))
-                              : audit_.list(after.value().value_or(0), limit.value().value_or(100));
+    auto entries = objectType
+                       ? audit_.listForObject(*objectType, *objectId, after.value().value_or(0),
+                                              limit.value().value_or(100))
+                       : audit_.list(after.value().value_or(0), limit.value().value_or(100));
     auto size = audit_.size();
     if (!entries.ok()) return ex.sendProblem(entries.error());
     if (!size.ok()) return ex.sendProblem(size.error());
@@ -105,7 +111,8 @@ class AuditRoutes {
 
   void checkpointAt(Exchange& ex) {
     const std::string& text = ex.params.at("size");
-    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    if (text.empty() || text.size() > 18 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
       return ex.sendProblem(core::Error::make(core::ErrorCode::kNotFound, "checkpoint_not_found",
                                               "没有该大小的检查点 (no checkpoint of that size)"));
     }
@@ -151,7 +158,8 @@ class AuditRoutes {
   // The signed checkpoint of exactly `size` entries, when there is one.
   void addCheckpoint(Object::Ptr& body, std::int64_t size) {
     auto found = audit_.checkpointAt(size);
-    body->set("checkpoint", found.ok() ? Poco::Dynamic::Var(found.value().note) : Poco::Dynamic::Var());
+    body->set("checkpoint",
+              found.ok() ? Poco::Dynamic::Var(found.value().note) : Poco::Dynamic::Var());
   }
 
   void inclusion(Exchange& ex) {
@@ -204,8 +212,9 @@ class AuditRoutes {
     if (!start.ok()) return ex.sendProblem(start.error());
     if (!end.ok()) return ex.sendProblem(end.error());
     if (!start.value() || !end.value()) {
-      return ex.sendProblem(core::Error::make(core::ErrorCode::kMalformed, "missing_parameter",
-                                              "需要 start 和 end 参数 (start and end are required)"));
+      return ex.sendProblem(
+          core::Error::make(core::ErrorCode::kMalformed, "missing_parameter",
+                            "需要 start 和 end 参数 (start and end are required)"));
     }
     auto found = audit_.entries(*start.value(), *end.value());
     if (!found.ok()) return ex.sendProblem(found.error());

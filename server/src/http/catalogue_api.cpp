@@ -5,7 +5,6 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
-
 namespace gongkai::server::http {
 namespace {
 

@@ -52,7 +52,8 @@ std::string tooManyConnectionsAnswer() {
 void lingeringClose(Poco::Net::StreamSocket& socket, std::chrono::milliseconds lingerFor) {
   try {
     socket.shutdownSend();
-    socket.setReceiveTimeout(Poco::Timespan(std::min<std::chrono::microseconds>(lingerFor, std::chrono::seconds(1)).count()));
+    socket.setReceiveTimeout(Poco::Timespan(
+        std::min<std::chrono::microseconds>(lingerFor, std::chrono::seconds(1)).count()));
     const auto until = Clock::now() + lingerFor;
     char buffer[65536];
     while (Clock::now() < until) {
@@ -67,8 +68,12 @@ void lingeringClose(Poco::Net::StreamSocket& socket, std::chrono::milliseconds l
 class ConnectionGuard::Connection : public Poco::Net::TCPServerConnection {
  public:
   Connection(const Poco::Net::StreamSocket& socket, ConnectionGuard& guard,
-             Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr handlers)
-      : TCPServerConnection(socket), guard_(guard), params_(std::move(params)), handlers_(std::move(handlers)) {}
+             Poco::Net::HTTPServerParams::Ptr params,
+             Poco::Net::HTTPRequestHandlerFactory::Ptr handlers)
+      : TCPServerConnection(socket),
+        guard_(guard),
+        params_(std::move(params)),
+        handlers_(std::move(handlers)) {}
 
   void run() override {
     Watched watched;
@@ -204,7 +209,8 @@ void ConnectionGuard::checkLocked(Watched& watched, Clock::time_point now) {
   if (watched.inRequest) {
     const std::uint64_t moved = tcpBytesMoved(watched.fd);
     const double seconds = std::chrono::duration<double>(now - watched.markTime).count();
-    const double needed = std::max(1.0, seconds * static_cast<double>(limits_.min_bytes_per_second));
+    const double needed =
+        std::max(1.0, seconds * static_cast<double>(limits_.min_bytes_per_second));
     if (moved > watched.bytesAtMark && static_cast<double>(moved - watched.bytesAtMark) >= needed) {
       watched.bytesAtMark = moved;
       watched.markTime = now;

@@ -11,7 +11,8 @@ Poco::Dynamic::Var orNull(const std::optional<std::string>& value) {
 
 std::string documentPath(std::int64_t id) { return "/api/v1/documents/" + std::to_string(id); }
 
-Poco::JSON::Object::Ptr extractionJson(const ExtractionByHash& extraction, const std::string& sha256) {
+Poco::JSON::Object::Ptr extractionJson(const ExtractionByHash& extraction,
+                                       const std::string& sha256) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
   const auto found = extraction.find(sha256);
   if (found == extraction.end()) {
@@ -35,7 +36,8 @@ Poco::JSON::Object::Ptr extractionJson(const ExtractionByHash& extraction, const
 
 std::string versionEtag(std::int64_t version) { return "\"v" + std::to_string(version) + "\""; }
 
-Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v, const ExtractionByHash* extraction) {
+Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v,
+                                     const ExtractionByHash* extraction) {
   const auto& m = v.metadata;
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
   o->set("id", static_cast<Poco::Int64>(v.document_id));
@@ -47,14 +49,17 @@ Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v, const Extra
   o->set("scope", std::string(core::toString(m.scope)));
   o->set("mode", std::string(core::toString(m.mode)));
   o->set("period", std::string(core::toString(m.period)));
-  o->set("issued_at", m.issued_at ? Poco::Dynamic::Var(m.issued_at->toString()) : Poco::Dynamic::Var());
+  o->set("issued_at",
+         m.issued_at ? Poco::Dynamic::Var(m.issued_at->toString()) : Poco::Dynamic::Var());
   o->set("year", core::disclosureYear(m, v.created_at));
   o->set("summary", orNull(m.summary));
-  o->set("catalogue_item", m.catalogue_item ? Poco::Dynamic::Var(static_cast<Poco::Int64>(*m.catalogue_item))
-                                            : Poco::Dynamic::Var());
+  o->set("catalogue_item", m.catalogue_item
+                               ? Poco::Dynamic::Var(static_cast<Poco::Int64>(*m.catalogue_item))
+                               : Poco::Dynamic::Var());
   o->set("status", std::string(core::toString(v.status)));
-  o->set("reference_code", v.disclosure.reference_code.empty() ? Poco::Dynamic::Var()
-                                                                : Poco::Dynamic::Var(v.disclosure.reference_code));
+  o->set("reference_code", v.disclosure.reference_code.empty()
+                               ? Poco::Dynamic::Var()
+                               : Poco::Dynamic::Var(v.disclosure.reference_code));
   o->set("disclosure", core::disclosureJson(v.disclosure));
   o->set("created_by", v.created_by);
   o->set("created_at", core::formatRfc3339(v.created_at));

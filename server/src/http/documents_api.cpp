@@ -212,8 +212,7 @@ class DocumentRoutes {
       return ex.sendProblem(Error::make(ErrorCode::kPreconditionRequired, "if_match_required",
                                         "删除文件须带 If-Match 头 (DELETE needs If-Match)"));
     }
-    auto updated =
-        documents_.removeFile(ex.subject, id.value(), ifMatch.version, fileId.value());
+    auto updated = documents_.removeFile(ex.subject, id.value(), ifMatch.version, fileId.value());
     if (!updated.ok()) return ex.sendProblem(updated.error());
     sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
   }

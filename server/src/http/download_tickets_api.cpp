@@ -9,8 +9,9 @@ void addDownloadTicketRoutes(Router& router, const service::DownloadTickets& tic
     auto body = ex.readJsonObject(4096);
     if (!body.ok()) return ex.sendProblem(body.error());
     const auto& json = body.value();
-    const std::string path =
-        json->has("path") && json->get("path").isString() ? json->getValue<std::string>("path") : "";
+    const std::string path = json->has("path") && json->get("path").isString()
+                                 ? json->getValue<std::string>("path")
+                                 : "";
     auto ticket = tickets.issue(ex.subject, path);
     if (!ticket.ok()) return ex.sendProblem(ticket.error());
     Poco::JSON::Object::Ptr out = new Poco::JSON::Object;

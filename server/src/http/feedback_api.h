@@ -21,7 +21,6 @@ core::Result<PageQuery> pageQuery(Exchange& ex);
 // cases of their units; feedback.read sees every case. Only they see names and contact details.
 // The services decide who may do what; they must outlive the router.
 void addFeedbackRoutes(Router& router, service::FeedbackService& feedback,
-                       service::DocumentService& documents,
-                       service::CatalogueService& catalogue);
+                       service::DocumentService& documents, service::CatalogueService& catalogue);
 
 }  // namespace gongkai::server::http

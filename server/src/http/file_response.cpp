@@ -1,12 +1,11 @@
 #include "file_response.h"
 
-#include "byte_range.h"
-
 #include <algorithm>
 #include <fstream>
 #include <optional>
 #include <vector>
 
+#include "byte_range.h"
 #include "gongkai/core/base64.h"
 #include "gongkai/core/text.h"
 

@@ -46,21 +46,24 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
     try {
       route(exchange);
     } catch (const std::exception& e) {
-      factory_.errorLog_.error("unhandled error on %s %s: %s", request.getMethod(), loggableUri(exchange),
-                               std::string(e.what()));
+      factory_.errorLog_.error("unhandled error on %s %s: %s", request.getMethod(),
+                               loggableUri(exchange), std::string(e.what()));
       if (!response.sent()) {
         response.setKeepAlive(false);
-        writeProblem(request, response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
-                     Error::make(ErrorCode::kInternal, "internal_error",
-                                 "服务器内部错误，详情已记录在日志中 (internal error; details are in the log)"),
-                     exchange.path);
+        writeProblem(
+            request, response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+            Error::make(
+                ErrorCode::kInternal, "internal_error",
+                "服务器内部错误，详情已记录在日志中 (internal error; details are in the log)"),
+            exchange.path);
       }
     }
     if (!drainUnreadBody(request)) {
       response.setKeepAlive(false);
       // The answer is complete (problems are written whole, see sendBody); what the client
       // still sends is read and dropped so that it gets to read the answer.
-      if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) lingeringClose(impl->socket());
+      if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request))
+        lingeringClose(impl->socket());
     }
     logAccess(exchange, started);
     ConnectionGuard::requestFinished();
@@ -110,10 +113,11 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
       std::string allow;
       for (const auto& method : match.allowed) allow += (allow.empty() ? "" : ", ") + method;
       exchange.response.set("Allow", allow);
-      return writeProblem(request, exchange.response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
-                          Error::make(ErrorCode::kMalformed, "method_not_allowed",
-                                      "该地址不支持 " + request.getMethod() + " 方法 (method not allowed)"),
-                          exchange.path);
+      return writeProblem(
+          request, exchange.response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
+          Error::make(ErrorCode::kMalformed, "method_not_allowed",
+                      "该地址不支持 " + request.getMethod() + " 方法 (method not allowed)"),
+          exchange.path);
     }
     exchange.sendProblem(Error::make(ErrorCode::kNotFound, "not_found",
                                      "资源不存在 (no such resource): " + exchange.path));
@@ -139,11 +143,14 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
     }
     const std::string header = exchange.request.get("Authorization");
     constexpr std::string_view kScheme = "Bearer ";
-    if (header.size() <= kScheme.size() || Poco::icompare(header.substr(0, kScheme.size()), std::string(kScheme)) != 0) {
-      return Error::make(ErrorCode::kUnauthenticated, "invalid_authorization",
-                         "Authorization 头须为 \"Bearer 令牌\" (Authorization must be \"Bearer <token>\")");
+    if (header.size() <= kScheme.size() ||
+        Poco::icompare(header.substr(0, kScheme.size()), std::string(kScheme)) != 0) {
+      return Error::make(
+          ErrorCode::kUnauthenticated, "invalid_authorization",
+          "Authorization 头须为 \"Bearer 令牌\" (Authorization must be \"Bearer <token>\")");
     }
-    auto subject = factory_.authenticate_(Poco::trim(header.substr(kScheme.size())), exchange.subject.address);
+    auto subject =
+        factory_.authenticate_(Poco::trim(header.substr(kScheme.size())), exchange.subject.address);
     if (!subject.ok()) return subject.error();
     exchange.subject = std::move(subject).value();
     return core::okStatus();
@@ -166,19 +173,20 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
       std::string encodedName, encodedValue;
       Poco::URI::encode(name, "&=+#%?", encodedName);
       Poco::URI::encode(value, "&=+#%?", encodedValue);
-      query += (query.empty() ? "?" : "&") + encodedName + "=" + (name == "ticket" ? "…" : encodedValue);
+      query +=
+          (query.empty() ? "?" : "&") + encodedName + "=" + (name == "ticket" ? "…" : encodedValue);
     }
     return path + query;
   }
 
   void logAccess(const Exchange& exchange, std::chrono::steady_clock::time_point started) {
     const double millis =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     std::ostringstream line;
     line << exchange.subject.address << " " << exchange.subject.id << " ["
          << core::formatRfc3339(core::nowUtc()) << "] \"" << exchange.request.getMethod() << " "
-         << loggableUri(exchange) << " " << exchange.request.getVersion()
-         << "\" "
+         << loggableUri(exchange) << " " << exchange.request.getVersion() << "\" "
          << static_cast<int>(exchange.response.getStatus()) << " "
          << (exchange.response.hasContentLength() ? exchange.response.getContentLength64() : -1)
          << " " << std::fixed << std::setprecision(1) << millis << "ms";

@@ -5,9 +5,8 @@
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/MultipartReader.h>
 #include <Poco/Net/NameValueCollection.h>
-#include <Poco/URI.h>
-
 #include <Poco/String.h>
+#include <Poco/URI.h>
 
 #include <algorithm>
 #include <istream>
@@ -95,7 +94,8 @@ core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& 
   auto form = parseUpload(request.stream(), request.getContentType(), declared, blobs, limits);
   // The rest of a body refused for its size or shape is not read: the connection closes after
   // the answer (see the handler factory's lingering close).
-  if (!form.ok() && (form.error().code == ErrorCode::kTooLarge || form.error().code == ErrorCode::kMalformed)) {
+  if (!form.ok() &&
+      (form.error().code == ErrorCode::kTooLarge || form.error().code == ErrorCode::kMalformed)) {
     exchange.response.setKeepAlive(false);
   }
   return form;
@@ -115,7 +115,8 @@ core::Result<UploadForm> parseUpload(std::istream& source, const std::string& co
   } catch (const Poco::Exception&) {
   }
   if (boundary.empty() || boundary.size() > 200) {
-    return Error::make(ErrorCode::kMalformed, "malformed_multipart", "缺少或无效的 boundary 参数 (missing boundary)");
+    return Error::make(ErrorCode::kMalformed, "malformed_multipart",
+                       "缺少或无效的 boundary 参数 (missing boundary)");
   }
   const std::int64_t bodyLimit = limits.max_upload_bytes + limits.max_json_bytes + 1024 * 1024;
   if (declared > bodyLimit) return tooLarge(limits);
@@ -126,8 +127,9 @@ core::Result<UploadForm> parseUpload(std::istream& source, const std::string& co
   const auto cutShort = [&] { return declared >= 0 && limited.endedBefore(declared); };
   const auto malformed = [&](const std::string& why) -> Error {
     if (limited.exceeded()) return tooLarge(limits);
-    return Error::make(ErrorCode::kMalformed, "malformed_multipart",
-                       "multipart 请求格式错误或不完整 (malformed or truncated multipart body): " + why);
+    return Error::make(
+        ErrorCode::kMalformed, "malformed_multipart",
+        "multipart 请求格式错误或不完整 (malformed or truncated multipart body): " + why);
   };
   try {
     Poco::Net::MultipartReader reader(body, boundary);
@@ -139,8 +141,9 @@ core::Result<UploadForm> parseUpload(std::istream& source, const std::string& co
       const auto& fileName = disposition.file_name;
       if (fileName) {
         if (static_cast<int>(form.files.size()) >= limits.max_files) {
-          return Error::make(ErrorCode::kTooLarge, "too_many_files",
-                             "一次最多上传 " + std::to_string(limits.max_files) + " 个文件 (too many files)");
+          return Error::make(
+              ErrorCode::kTooLarge, "too_many_files",
+              "一次最多上传 " + std::to_string(limits.max_files) + " 个文件 (too many files)");
         }
         auto staged = blobs.stage(reader.stream(), budget);
         if (!staged.ok()) {

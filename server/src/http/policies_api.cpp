@@ -98,8 +98,7 @@ class PolicyRoutes {
   // consulted and which of them grant it.
   void explain(Exchange& ex) {
     const std::string permission = ex.queryValue("permission").value_or("");
-    auto explained =
-        users_.explain(ex.subject, ex.queryValue("username").value_or(""), permission);
+    auto explained = users_.explain(ex.subject, ex.queryValue("username").value_or(""), permission);
     if (!explained.ok()) return ex.sendProblem(explained.error());
     Object::Ptr body = new Object;
     body->set("username", explained.value().username);

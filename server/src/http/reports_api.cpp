@@ -190,7 +190,6 @@ class ReportRoutes {
     sendBody(ex.request, ex.response, csv);
   }
 
-
   void sendCsv(Exchange& ex, const std::vector<policies::ItemCompliance>& report) {
     // With a byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
     std::string csv =

@@ -1,4 +1,3 @@
-#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/archive_service.h"
 
 #include <fcntl.h>
@@ -17,6 +16,7 @@
 #include "gongkai/core/signed_note.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/service/audit_trail.h"
+#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/store/versioned_records.h"
 
 namespace gongkai::server::service {

@@ -1,9 +1,9 @@
-#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/audit_service.h"
 
 #include <algorithm>
 
 #include "gongkai/core/audit_export.h"
+#include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -12,7 +12,6 @@ using core::Error;
 using core::ErrorCode;
 using core::merkle::Hash;
 using core::merkle::NodeId;
-
 
 Error badRange(std::string message) {
   return Error::make(ErrorCode::kInvalidArgument, "invalid_range", std::move(message));
@@ -51,7 +50,7 @@ core::Result<T> reading(store::Store& store, Work work) {
 }  // namespace
 
 core::Result<std::vector<store::StoredAuditEntry>> AuditService::list(std::int64_t after,
-                                                                       std::int64_t limit) {
+                                                                      std::int64_t limit) {
   return reading<std::vector<store::StoredAuditEntry>>(store_, [&](store::ReadSession& rs) {
     return store::AuditRepository::list(rs, std::max<std::int64_t>(after, 0),
                                         std::clamp<std::int64_t>(limit, 1, kMaxPage));
@@ -69,13 +68,12 @@ core::Result<std::vector<store::StoredAuditEntry>> AuditService::listForObject(
 }
 
 core::Result<std::int64_t> AuditService::size() {
-  return reading<std::int64_t>(store_, [](store::ReadSession& rs) {
-    return store::AuditRepository::size(rs);
-  });
+  return reading<std::int64_t>(
+      store_, [](store::ReadSession& rs) { return store::AuditRepository::size(rs); });
 }
 
 core::Result<std::vector<store::StoredAuditEntry>> AuditService::entries(std::int64_t start,
-                                                                          std::int64_t end) {
+                                                                         std::int64_t end) {
   if (start < 0 || end < start) return badRange("需要 0 <= start <= end (need 0 <= start <= end)");
   // end - start cannot overflow (both are >= 0); end - start + 1 could, for end = INT64_MAX.
   const std::int64_t count = std::min(end - start, kMaxPage - 1) + 1;
@@ -83,69 +81,79 @@ core::Result<std::vector<store::StoredAuditEntry>> AuditService::entries(std::in
 }
 
 core::Result<InclusionProof> AuditService::inclusionProof(std::int64_t index, std::int64_t size) {
-  return reading<InclusionProof>(store_, [&](store::ReadSession& rs) -> core::Result<InclusionProof> {
-    const std::int64_t current = store::AuditRepository::size(rs);
-    if (size < 1 || size > current) {
-      return badRange("size 应在 1 到 " + std::to_string(current) + " 之间 (size must be in 1.." +
-                      std::to_string(current) + ")");
-    }
-    if (index < 0 || index >= size) return badRange("index 应小于 size (index must be below size)");
-    const auto u = static_cast<std::uint64_t>(index), n = static_cast<std::uint64_t>(size);
-    auto ids = core::merkle::nodesForInclusion(u, n);
-    const auto rootIds = core::merkle::nodesForRoot(n);
-    ids.insert(ids.end(), rootIds.begin(), rootIds.end());
-    ids.push_back(NodeId{0, u});
-    const StoredNodes nodes(rs, ids);
-    const auto source = nodes.source();
-    return InclusionProof{index, size, source(NodeId{0, u}), core::merkle::rootAt(n, source),
-                          core::merkle::inclusionProof(u, n, source)};
-  });
+  return reading<InclusionProof>(
+      store_, [&](store::ReadSession& rs) -> core::Result<InclusionProof> {
+        const std::int64_t current = store::AuditRepository::size(rs);
+        if (size < 1 || size > current) {
+          return badRange("size 应在 1 到 " + std::to_string(current) +
+                          " 之间 (size must be in 1.." + std::to_string(current) + ")");
+        }
+        if (index < 0 || index >= size)
+          return badRange("index 应小于 size (index must be below size)");
+        const auto u = static_cast<std::uint64_t>(index), n = static_cast<std::uint64_t>(size);
+        auto ids = core::merkle::nodesForInclusion(u, n);
+        const auto rootIds = core::merkle::nodesForRoot(n);
+        ids.insert(ids.end(), rootIds.begin(), rootIds.end());
+        ids.push_back(NodeId{0, u});
+        const StoredNodes nodes(rs, ids);
+        const auto source = nodes.source();
+        return InclusionProof{index, size, source(NodeId{0, u}), core::merkle::rootAt(n, source),
+                              core::merkle::inclusionProof(u, n, source)};
+      });
 }
 
 core::Result<ConsistencyProof> AuditService::consistencyProof(std::int64_t from, std::int64_t to) {
-  return reading<ConsistencyProof>(store_, [&](store::ReadSession& rs) -> core::Result<ConsistencyProof> {
-    const std::int64_t current = store::AuditRepository::size(rs);
-    if (to > current) {
-      return badRange("to 不能超过当前大小 " + std::to_string(current) + " (to must not exceed " +
-                      std::to_string(current) + ")");
-    }
-    if (from < 1 || from > to) return badRange("需要 1 <= from <= to (need 1 <= from <= to)");
-    const auto m = static_cast<std::uint64_t>(from), n = static_cast<std::uint64_t>(to);
-    auto ids = core::merkle::nodesForConsistency(m, n);
-    for (auto size : {m, n}) {
-      const auto rootIds = core::merkle::nodesForRoot(size);
-      ids.insert(ids.end(), rootIds.begin(), rootIds.end());
-    }
-    const StoredNodes nodes(rs, ids);
-    const auto source = nodes.source();
-    return ConsistencyProof{from, to, core::merkle::rootAt(m, source), core::merkle::rootAt(n, source),
-                            core::merkle::consistencyProof(m, n, source)};
-  });
+  return reading<ConsistencyProof>(
+      store_, [&](store::ReadSession& rs) -> core::Result<ConsistencyProof> {
+        const std::int64_t current = store::AuditRepository::size(rs);
+        if (to > current) {
+          return badRange("to 不能超过当前大小 " + std::to_string(current) +
+                          " (to must not exceed " + std::to_string(current) + ")");
+        }
+        if (from < 1 || from > to) return badRange("需要 1 <= from <= to (need 1 <= from <= to)");
+        const auto m = static_cast<std::uint64_t>(from), n = static_cast<std::uint64_t>(to);
+        auto ids = core::merkle::nodesForConsistency(m, n);
+        for (auto size : {m, n}) {
+          const auto rootIds = core::merkle::nodesForRoot(size);
+          ids.insert(ids.end(), rootIds.begin(), rootIds.end());
+        }
+        const StoredNodes nodes(rs, ids);
+        const auto source = nodes.source();
+        return ConsistencyProof{from, to, core::merkle::rootAt(m, source),
+                                core::merkle::rootAt(n, source),
+                                core::merkle::consistencyProof(m, n, source)};
+      });
 }
 
 core::Result<store::StoredCheckpoint> AuditService::latestCheckpoint() {
-  return reading<store::StoredCheckpoint>(store_, [](store::ReadSession& rs) -> core::Result<store::StoredCheckpoint> {
-    auto found = store::CheckpointRepository::latest(rs);
-    if (!found) return Error::make(ErrorCode::kNotFound, "no_checkpoint", "还没有检查点 (no checkpoint yet)");
-    return std::move(*found);
-  });
+  return reading<store::StoredCheckpoint>(
+      store_, [](store::ReadSession& rs) -> core::Result<store::StoredCheckpoint> {
+        auto found = store::CheckpointRepository::latest(rs);
+        if (!found)
+          return Error::make(ErrorCode::kNotFound, "no_checkpoint",
+                             "还没有检查点 (no checkpoint yet)");
+        return std::move(*found);
+      });
 }
 
 core::Result<store::StoredCheckpoint> AuditService::checkpointAt(std::int64_t size) {
-  return reading<store::StoredCheckpoint>(store_, [&](store::ReadSession& rs) -> core::Result<store::StoredCheckpoint> {
-    auto found = store::CheckpointRepository::atSize(rs, size);
-    if (!found) {
-      return Error::make(ErrorCode::kNotFound, "checkpoint_not_found",
-                         "没有该大小的检查点 (no checkpoint of that size): " + std::to_string(size));
-    }
-    return std::move(*found);
-  });
+  return reading<store::StoredCheckpoint>(
+      store_, [&](store::ReadSession& rs) -> core::Result<store::StoredCheckpoint> {
+        auto found = store::CheckpointRepository::atSize(rs, size);
+        if (!found) {
+          return Error::make(
+              ErrorCode::kNotFound, "checkpoint_not_found",
+              "没有该大小的检查点 (no checkpoint of that size): " + std::to_string(size));
+        }
+        return std::move(*found);
+      });
 }
 
 core::Result<std::vector<store::StoredCheckpoint>> AuditService::checkpoints(std::int64_t after,
-                                                                            std::int64_t limit) {
+                                                                             std::int64_t limit) {
   return reading<std::vector<store::StoredCheckpoint>>(store_, [&](store::ReadSession& rs) {
-    return store::CheckpointRepository::list(rs, after, std::clamp<std::int64_t>(limit, 1, kMaxPage));
+    return store::CheckpointRepository::list(rs, after,
+                                             std::clamp<std::int64_t>(limit, 1, kMaxPage));
   });
 }
 
@@ -153,14 +161,15 @@ core::Result<std::vector<store::StoredCheckpoint>> AuditService::checkpoints(std
 // reads the export slowly never holds a snapshot, so SQLite can keep checkpointing its WAL. The
 // log is append-only, so pages read at different times still make one consistent prefix.
 void AuditService::writeExport(std::ostream& out, const store::StoredCheckpoint& checkpoint) {
-  out << core::audit_export::header(checkpoint.note, static_cast<std::uint64_t>(checkpoint.tree_size));
+  out << core::audit_export::header(checkpoint.note,
+                                    static_cast<std::uint64_t>(checkpoint.tree_size));
   std::int64_t after = 0;
   while (after < checkpoint.tree_size) {
     std::vector<store::StoredAuditEntry> page;
     {
       auto session = store_.read();
-      page = store::AuditRepository::list(*session, after,
-                                          std::min<std::int64_t>(10000, checkpoint.tree_size - after));
+      page = store::AuditRepository::list(
+          *session, after, std::min<std::int64_t>(10000, checkpoint.tree_size - after));
     }
     if (page.empty()) throw std::runtime_error("audit log ends before the checkpoint");
     for (const auto& entry : page) {

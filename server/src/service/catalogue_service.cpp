@@ -1,4 +1,3 @@
-#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/catalogue_service.h"
 
 #include <Poco/JSON/Array.h>
@@ -14,6 +13,7 @@
 #include "gongkai/server/service/audit_trail.h"
 #include "gongkai/server/store/catalogue_repository.h"
 #include "gongkai/server/store/document_repository.h"
+#include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -59,7 +59,6 @@ bool movesUnitOrYear(const core::CatalogueItem& current, const Object::Ptr& patc
   }
   return unitChanges || yearChanges;
 }
-
 
 }  // namespace
 
@@ -314,7 +313,7 @@ core::Result<bool> CatalogueService::answered(std::int64_t id) {
 }
 
 core::Result<std::vector<core::CatalogueItem>> CatalogueService::versions(const Subject& subject,
-                                                                         std::int64_t id) {
+                                                                          std::int64_t id) {
   if (auto current = get(subject, id); !current.ok()) return current.error();
   try {
     auto rs = store_.read();

@@ -18,10 +18,9 @@ store::StoredCheckpoint CheckpointService::signIn(store::Transaction& tx) {
   const auto [size, root] = store::AuditRepository::treeHead(tx);
   const std::string text =
       core::formatCheckpoint(core::Checkpoint{origin_, static_cast<std::uint64_t>(size), root, {}});
-  store::StoredCheckpoint checkpoint{size, core::toHex(root),
-                                     signer_.name + "+" + core::note::keyIdHex(signer_.verifier.key_id),
-                                     core::note::signNote(text, signer_.name, signer_.key),
-                                     core::formatRfc3339(core::nowUtc())};
+  store::StoredCheckpoint checkpoint{
+      size, core::toHex(root), signer_.name + "+" + core::note::keyIdHex(signer_.verifier.key_id),
+      core::note::signNote(text, signer_.name, signer_.key), core::formatRfc3339(core::nowUtc())};
   auto stored = store::CheckpointRepository::insertIfAbsent(tx, checkpoint);
   lastSize_ = size;
   return stored;
@@ -29,7 +28,9 @@ store::StoredCheckpoint CheckpointService::signIn(store::Transaction& tx) {
 
 core::Result<store::StoredCheckpoint> CheckpointService::checkpointNow() {
   return store_.write<store::StoredCheckpoint>(
-      [this](store::Transaction& tx) -> core::Result<store::StoredCheckpoint> { return signIn(tx); });
+      [this](store::Transaction& tx) -> core::Result<store::StoredCheckpoint> {
+        return signIn(tx);
+      });
 }
 
 core::Status CheckpointService::start() {

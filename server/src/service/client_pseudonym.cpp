@@ -29,8 +29,8 @@ std::string auditClientOf(const Subject& subject) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(subject.address.data()), subject.address.size(), digest,
-       &length);
+       reinterpret_cast<const unsigned char*>(subject.address.data()), subject.address.size(),
+       digest, &length);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "anon-";
   for (unsigned int i = 0; i < 8 && i < length; ++i) {

@@ -1,4 +1,3 @@
-#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/document_service.h"
 
 #include <Poco/Exception.h>
@@ -10,10 +9,11 @@
 #include "gongkai/archive/reference_code.h"
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/media_types.h"
-#include "gongkai/core/workflow.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
+#include "gongkai/core/workflow.h"
 #include "gongkai/server/service/audit_trail.h"
+#include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -38,7 +38,6 @@ core::Status editable(const DocumentVersion& v) {
                          "，只有草稿可以修改 (only drafts can be edited)");
 }
 
-
 // Checks names and types of incoming files, alone and against `existing`.
 core::Status checkFiles(const std::vector<IncomingFile>& files,
                         const std::vector<core::FileRecord>& existing) {
@@ -54,14 +53,16 @@ core::Status checkFiles(const std::vector<IncomingFile>& files,
                         "同名文件已存在 (a file of this name is already there): " + files[i].name});
     }
     if (!files[i].media_type.empty() && !isValidMediaType(files[i].media_type)) {
-      errors.push_back({field + ".media_type", "invalid_value", "媒体类型无效 (invalid media type)"});
+      errors.push_back(
+          {field + ".media_type", "invalid_value", "媒体类型无效 (invalid media type)"});
     }
   }
   if (existing.size() + files.size() > DocumentService::kMaxFilesPerDocument) {
     errors.push_back({"files", "too_many_files", "文件数量超过上限 (too many files)"});
   }
   if (errors.empty()) return core::okStatus();
-  Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_files", "上传的文件有误 (invalid files)");
+  Error error =
+      Error::make(ErrorCode::kInvalidArgument, "invalid_files", "上传的文件有误 (invalid files)");
   error.fields = std::move(errors);
   return error;
 }
@@ -70,9 +71,9 @@ core::Status checkFiles(const std::vector<IncomingFile>& files,
 void record(Transaction& tx, const Subject& subject, const DocumentVersion& version) {
   const std::string bytes = core::canonicalRecord(version);
   const std::string digest = core::sha256Hex(bytes);
-  const core::AuditEntry entry = appendAudit(tx, subject, version.change, "document",
-                                             std::to_string(version.document_id), version.version,
-                                             digest);
+  const core::AuditEntry entry =
+      appendAudit(tx, subject, version.change, "document", std::to_string(version.document_id),
+                  version.version, digest);
   DocumentRepository::saveVersion(tx, version, bytes, digest, entry.seq);
 }
 
@@ -119,16 +120,18 @@ core::Status DocumentService::mayChange(const Subject& subject, std::int64_t id)
 
 core::Status DocumentService::checkUnit(const core::DocumentMetadata& metadata) const {
   if (checks_.unit_exists && !checks_.unit_exists(metadata.org_unit)) {
-    Error error = Error::make(ErrorCode::kInvalidArgument, "unknown_unit",
-                              "单位不存在，请先在单位管理中添加 (no such organisation unit): " + metadata.org_unit);
+    Error error = Error::make(
+        ErrorCode::kInvalidArgument, "unknown_unit",
+        "单位不存在，请先在单位管理中添加 (no such organisation unit): " + metadata.org_unit);
     error.fields.push_back({"org_unit", "unknown_unit", error.message});
     return error;
   }
   if (metadata.catalogue_item && checks_.catalogue_unit) {
     const auto unit = checks_.catalogue_unit(*metadata.catalogue_item);
     if (!unit || *unit != metadata.org_unit) {
-      Error error = Error::make(ErrorCode::kInvalidArgument, "unknown_catalogue_item",
-                                "目录条目不存在或不属于本单位 (no such catalogue item in this unit)");
+      Error error =
+          Error::make(ErrorCode::kInvalidArgument, "unknown_catalogue_item",
+                      "目录条目不存在或不属于本单位 (no such catalogue item in this unit)");
       error.fields.push_back({"catalogue_item", "unknown_catalogue_item", error.message});
       return error;
     }
@@ -136,12 +139,14 @@ core::Status DocumentService::checkUnit(const core::DocumentMetadata& metadata) 
   return core::okStatus();
 }
 
-core::Result<std::vector<core::FileRecord>> DocumentService::promote(std::vector<IncomingFile>& files) {
+core::Result<std::vector<core::FileRecord>> DocumentService::promote(
+    std::vector<IncomingFile>& files) {
   std::vector<core::FileRecord> records;
   for (auto& file : files) {
     if (auto status = store_.blobs().promote(file.blob); !status.ok()) return status.error();
     const bool untyped = file.media_type.empty() || file.media_type == "application/octet-stream";
-    records.push_back(core::FileRecord{0, file.name, untyped ? guessMediaType(file.name) : file.media_type,
+    records.push_back(core::FileRecord{0, file.name,
+                                       untyped ? guessMediaType(file.name) : file.media_type,
                                        file.blob.size(), file.blob.sha256()});
   }
   return records;
@@ -181,7 +186,8 @@ core::Result<DocumentVersion> DocumentService::create(const Subject& subject,
     std::int64_t fileId = DocumentRepository::nextFileId(tx);
     for (auto& file : v.files) file.id = fileId++;
     record(tx, subject, v);  // creates the documents row the file rows refer to
-    for (const auto& file : v.files) DocumentRepository::insertFile(tx, v.document_id, file, v.created_at);
+    for (const auto& file : v.files)
+      DocumentRepository::insertFile(tx, v.document_id, file, v.created_at);
     return v;
   });
 }
@@ -242,7 +248,8 @@ core::Result<DocumentVersion> DocumentService::addFiles(const Subject& subject, 
                                                         std::optional<std::int64_t> expectedVersion,
                                                         std::vector<IncomingFile> files) {
   if (files.empty()) {
-    return Error::make(ErrorCode::kInvalidArgument, "no_files", "请求中没有文件 (no files in the request)");
+    return Error::make(ErrorCode::kInvalidArgument, "no_files",
+                       "请求中没有文件 (no files in the request)");
   }
   // Names are checked alone here, before anything reaches the blob store, and against the
   // document's files inside the transaction.
@@ -264,9 +271,9 @@ core::Result<DocumentVersion> DocumentService::addFiles(const Subject& subject, 
                });
 }
 
-core::Result<DocumentVersion> DocumentService::removeFile(const Subject& subject, std::int64_t id,
-                                                          std::optional<std::int64_t> expectedVersion,
-                                                          std::int64_t fileId) {
+core::Result<DocumentVersion> DocumentService::removeFile(
+    const Subject& subject, std::int64_t id, std::optional<std::int64_t> expectedVersion,
+    std::int64_t fileId) {
   return amend(subject, id, expectedVersion, "document.remove_file", "documents.update",
                [&](Transaction&, DocumentVersion v) -> core::Result<DocumentVersion> {
                  if (auto open = editable(v); !open.ok()) return open.error();
@@ -287,7 +294,8 @@ core::Result<DocumentVersion> DocumentService::step(const Subject& subject, std:
                                                     const Poco::JSON::Object::Ptr& body) {
   const auto permission = policies::stepPermission(stepName);
   if (!permission) {
-    return Error::make(ErrorCode::kNotFound, "not_found", "没有这一步骤 (no such step): " + stepName);
+    return Error::make(ErrorCode::kNotFound, "not_found",
+                       "没有这一步骤 (no such step): " + stepName);
   }
   // The request is read after the decision (inside amend), so a caller who may not take the
   // step learns nothing from how its body is judged.
@@ -296,12 +304,14 @@ core::Result<DocumentVersion> DocumentService::step(const Subject& subject, std:
                  auto request = core::parseStepRequest(stepName, body, subject.id, core::nowUtc());
                  if (!request.ok()) return request.error();
                  auto next = core::applyStep(v, request.value());
-                 if (!next.ok() || next.value().status != core::DocumentStatus::kArchived) return next;
+                 if (!next.ok() || next.value().status != core::DocumentStatus::kArchived)
+                   return next;
                  return assignReferenceCode(tx, std::move(next).value());
                });
 }
 
-core::Result<DocumentVersion> DocumentService::assignReferenceCode(Transaction& tx, DocumentVersion v) {
+core::Result<DocumentVersion> DocumentService::assignReferenceCode(Transaction& tx,
+                                                                   DocumentVersion v) {
   policies::ArchivePolicy archive{"J001", "{fonds}-{year}-{retention}-{category}-{item:4}"};
   if (checks_.archive) archive = checks_.archive();
   core::Disclosure& d = v.disclosure;
@@ -314,10 +324,11 @@ core::Result<DocumentVersion> DocumentService::assignReferenceCode(Transaction& 
   code.year = core::disclosureYear(v.metadata, v.created_at);
   code.retention = d.retention;
   code.category = v.metadata.category;
-  code.item = DocumentRepository::takeReferenceItem(tx, code.fonds, code.year, code.retention, code.category);
+  code.item = DocumentRepository::takeReferenceItem(tx, code.fonds, code.year, code.retention,
+                                                    code.category);
   d.reference_code = archive::formatReferenceCode(archive.reference_code_pattern, code);
-  DocumentRepository::recordReferenceCode(tx, d.reference_code, v.document_id, code.fonds, code.year,
-                                          code.retention, code.category, code.item);
+  DocumentRepository::recordReferenceCode(tx, d.reference_code, v.document_id, code.fonds,
+                                          code.year, code.retention, code.category, code.item);
   return v;
 }
 
@@ -414,12 +425,14 @@ std::string guessMediaType(const std::string& fileName) {
 bool isValidMediaType(const std::string& mediaType) {
   // type "/" subtype, each an RFC 9110 token, optionally followed by parameters.
   const auto isToken = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$&-^_.+").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("!#$&-^_.+").find(c) != std::string_view::npos;
   };
   const auto semicolon = mediaType.find(';');
   const std::string bare = mediaType.substr(0, semicolon);
   const auto slash = bare.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == bare.size() || bare.size() > 127) return false;
+  if (slash == std::string::npos || slash == 0 || slash + 1 == bare.size() || bare.size() > 127)
+    return false;
   if (mediaType.size() > 255 || core::hasControlCharacters(mediaType, false)) return false;
   return std::all_of(bare.begin(), bare.begin() + slash, isToken) &&
          std::all_of(bare.begin() + slash + 1, bare.end(), isToken);

@@ -18,13 +18,15 @@ using core::ErrorCode;
 constexpr std::size_t kMaxPathBytes = 512;
 
 Error badTicket() {
-  return Error::make(ErrorCode::kUnauthenticated, "invalid_ticket",
-                     "下载凭据无效或已过期，请重新下载 (the download ticket is invalid or expired)");
+  return Error::make(
+      ErrorCode::kUnauthenticated, "invalid_ticket",
+      "下载凭据无效或已过期，请重新下载 (the download ticket is invalid or expired)");
 }
 
 bool isTicketPath(const std::string& path) {
   if (path.size() > kMaxPathBytes || path.rfind("/api/v1/", 0) != 0) return false;
-  return path.find_first_of("?#\\ \r\n") == std::string::npos && path.find("/..") == std::string::npos;
+  return path.find_first_of("?#\\ \r\n") == std::string::npos &&
+         path.find("/..") == std::string::npos;
 }
 
 std::int64_t unixSeconds(core::TimePoint t) {
@@ -47,7 +49,8 @@ DownloadTickets::DownloadTickets(TokenService& tokens) : tokens_(tokens) {
 
 std::string DownloadTickets::mac(std::int64_t tokenId, std::int64_t expires,
                                  const std::string& path) const {
-  const std::string message = std::to_string(tokenId) + "\n" + std::to_string(expires) + "\n" + path;
+  const std::string message =
+      std::to_string(tokenId) + "\n" + std::to_string(expires) + "\n" + path;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
@@ -64,8 +67,7 @@ std::string DownloadTickets::mac(std::int64_t tokenId, std::int64_t expires,
 core::Result<DownloadTickets::Ticket> DownloadTickets::issue(const Subject& subject,
                                                              const std::string& path) const {
   if (subject.token_id == 0) {
-    return Error::make(ErrorCode::kUnauthenticated, "not_signed_in",
-                       "请先登录 (sign in first)");
+    return Error::make(ErrorCode::kUnauthenticated, "not_signed_in", "请先登录 (sign in first)");
   }
   if (!isTicketPath(path)) {
     Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_path",

@@ -1,4 +1,3 @@
-#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/feedback_service.h"
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
 #include "gongkai/server/service/audit_trail.h"
+#include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::service {
 
@@ -24,7 +24,6 @@ Error notFound(std::int64_t id) {
   return Error::make(ErrorCode::kNotFound, "feedback_not_found",
                      "意见记录不存在 (no such feedback): " + std::to_string(id));
 }
-
 
 // Saves `record` as a new version with the audit entry that makes it.
 void saveWithAudit(store::Transaction& tx, const Subject& subject, const FeedbackRecord& record) {

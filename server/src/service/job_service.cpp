@@ -1,9 +1,9 @@
-#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/job_service.h"
 
 #include <Poco/Logger.h>
 
 #include "gongkai/core/time.h"
+#include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::service {
 
@@ -18,7 +18,6 @@ Error notFound(std::int64_t id) {
   return Error::make(ErrorCode::kNotFound, "job_not_found",
                      "任务不存在 (no such job): " + std::to_string(id));
 }
-
 
 }  // namespace
 
@@ -152,9 +151,11 @@ void JobService::run(Pending& job) {
     result = job.work(*job.context);
   } catch (const std::exception& e) {
     // What failed (a path, a library's words) goes to the log; the job's record says only that.
-    Poco::Logger::get("gongkai.jobs").error("job %s failed: %s", std::to_string(job.id), std::string(e.what()));
-    result = Error::make(ErrorCode::kInternal, "job_failed",
-                         "任务出错，详情已记录在服务器日志中 (the job failed; details are in the server log)");
+    Poco::Logger::get("gongkai.jobs")
+        .error("job %s failed: %s", std::to_string(job.id), std::string(e.what()));
+    result = Error::make(
+        ErrorCode::kInternal, "job_failed",
+        "任务出错，详情已记录在服务器日志中 (the job failed; details are in the server log)");
   }
   // When even this write fails the store is closing; the row stays "running" and the next
   // start marks it interrupted.

@@ -27,9 +27,8 @@ std::optional<int> LoginThrottle::admit(const std::string& address, core::TimePo
 
 LoginThrottle::Slot::Slot(LoginThrottle& throttle) : throttle_(throttle) {
   std::unique_lock lock(throttle_.slotsMutex_);
-  acquired_ = throttle_.slotFreed_.wait_for(lock, kSlotWait, [&] {
-    return throttle_.busy_ < throttle_.options_.concurrent_checks;
-  });
+  acquired_ = throttle_.slotFreed_.wait_for(
+      lock, kSlotWait, [&] { return throttle_.busy_ < throttle_.options_.concurrent_checks; });
   if (acquired_) ++throttle_.busy_;
 }
 

@@ -26,8 +26,8 @@ bool boardOrder(const DocumentVersion& a, const DocumentVersion& b) {
 
 Error badUnit() {
   const std::string message = "查询参数 org_unit 须为 已有的单位代码 (invalid org_unit)";
-  return Error{ErrorCode::kMalformed, "invalid_query", message,
-               {{"org_unit", "invalid_value", message}}};
+  return Error{
+      ErrorCode::kMalformed, "invalid_query", message, {{"org_unit", "invalid_value", message}}};
 }
 
 }  // namespace
@@ -98,8 +98,8 @@ core::Result<ComplianceReport> ReportService::compliance(const Subject& subject,
   for (const auto& item : items.value()) {
     indexOf[item.id] = entries.size();
     entries.push_back({item.id, item.category, item.content,
-                       std::string(core::toString(item.period)),
-                       policies::parseRhythm(item.rhythm), item.time_limit_working_days});
+                       std::string(core::toString(item.period)), policies::parseRhythm(item.rhythm),
+                       item.time_limit_working_days});
   }
   // Only the documents that disclose these items are read (an index on the item), not every
   // document of the unit; all of them, since every publication counts.
@@ -134,9 +134,8 @@ core::Result<ComplianceReport> ReportService::compliance(const Subject& subject,
   report.org_unit = unit;
   report.year = *year;
   report.as_of = core::chinaDate(core::nowUtc());
-  report.items = policies::evaluateCompliance(entries, publications, *year,
-                                              policies_.engine()->policies().calendar,
-                                              report.as_of);
+  report.items = policies::evaluateCompliance(
+      entries, publications, *year, policies_.engine()->policies().calendar, report.as_of);
   report.summary = policies::summarise(report.items, *year);
   return report;
 }

@@ -1,4 +1,3 @@
-#include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/service/request_service.h"
 
 #include <Poco/JSON/Array.h>
@@ -8,6 +7,7 @@
 #include "gongkai/core/sha256.h"
 #include "gongkai/server/service/audit_trail.h"
 #include "gongkai/server/store/request_repository.h"
+#include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::service {
 
@@ -23,7 +23,6 @@ Error notFound(std::int64_t id) {
   return Error::make(ErrorCode::kNotFound, "request_not_found",
                      "申请不存在 (no such application): " + std::to_string(id));
 }
-
 
 void saveWithAudit(store::Transaction& tx, const Subject& subject, const DisclosureRequest& r) {
   const std::string canonical = core::canonicalRecord(r);
@@ -166,7 +165,8 @@ core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std
   // Handing the application to the unit that holds what is asked for is part of acknowledging.
   const std::string handTo = read.text("org_unit", false, 64);
   if (!handTo.empty() && name != "acknowledge") {
-    read.add("org_unit", "unknown_field", "只能在受理时指定办理单位 (the unit is named on acknowledgement)");
+    read.add("org_unit", "unknown_field",
+             "只能在受理时指定办理单位 (the unit is named on acknowledgement)");
   } else if (!handTo.empty() && !unitExists_(handTo)) {
     read.add("org_unit", "unknown_unit", "没有该单位 (no such unit)");
   }
@@ -223,7 +223,8 @@ Object::Ptr RequestService::toJson(const DisclosureRequest& r, View view) const 
   // The public log shows only what a handler released, the summary (null without one): the
   // application's text and the answer to it may name the applicant.
   if (view == View::kLog) {
-    out->set("content", r.public_summary.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(r.public_summary));
+    out->set("content", r.public_summary.empty() ? Poco::Dynamic::Var()
+                                                 : Poco::Dynamic::Var(r.public_summary));
   } else {
     out->set("content", r.content);
   }

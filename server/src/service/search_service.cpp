@@ -28,8 +28,9 @@ core::Date dateOf(core::TimePoint time) {
 // The details (index paths, Xapian's own words) go to the log, not to the client.
 core::Error searchError(const std::string& what) {
   Poco::Logger::get("gongkai.search").error("search failed: %s", what);
-  return core::Error::make(core::ErrorCode::kInternal, "search_failed",
-                           "搜索出错，详情已记录在服务器日志中 (search failed; details are in the server log)");
+  return core::Error::make(
+      core::ErrorCode::kInternal, "search_failed",
+      "搜索出错，详情已记录在服务器日志中 (search failed; details are in the server log)");
 }
 
 }  // namespace
@@ -301,9 +302,9 @@ core::Result<int> SearchService::applyOneByOne(store::ReadSession& rs,
   if (!failed.empty()) {
     // Set aside so the rest is not held up; a rebuild (POST /search/rebuild) indexes the store
     // afresh once the cause is mended. Said in /search/status and the log.
-    const std::string message = "已跳过 " + std::to_string(failed.size()) +
-                                " 条无法索引的更新 (set aside updates that cannot be indexed): " +
-                                firstFailure;
+    const std::string message =
+        "已跳过 " + std::to_string(failed.size()) +
+        " 条无法索引的更新 (set aside updates that cannot be indexed): " + firstFailure;
     Poco::Logger::get("gongkai.search").error(message);
     std::lock_guard lock(stateMutex_);
     lastSetAside_ = message;

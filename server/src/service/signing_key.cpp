@@ -36,9 +36,9 @@ core::Status writePrivateFile(const fs::path& path, const std::string& contents)
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return ioError("无法写入密钥文件 (cannot write key file) " + temporary.string());
   ::fchmod(fd, 0600);
-  const bool written = ::write(fd, contents.data(), contents.size()) ==
-                           static_cast<ssize_t>(contents.size()) &&
-                       ::fsync(fd) == 0;
+  const bool written =
+      ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size()) &&
+      ::fsync(fd) == 0;
   ::close(fd);
   if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
     ::unlink(temporary.c_str());
@@ -53,9 +53,11 @@ core::Status writePrivateFile(const fs::path& path, const std::string& contents)
 }
 
 Error badOrigin(const std::string& name) {
-  return Error::make(ErrorCode::kInvalidArgument, "bad_origin",
-                     "审计日志来源名称无效，不能为空或含空格、“+” (the audit origin must be non-empty "
-                     "without spaces or '+'): " + name);
+  return Error::make(
+      ErrorCode::kInvalidArgument, "bad_origin",
+      "审计日志来源名称无效，不能为空或含空格、“+” (the audit origin must be non-empty "
+      "without spaces or '+'): " +
+          name);
 }
 
 core::Status ensureKeyFolder(const fs::path& keyFile) {
@@ -66,7 +68,8 @@ core::Status ensureKeyFolder(const fs::path& keyFile) {
   // New or not, the folder is for this account alone: one made by hand with a looser mode (or
   // by an older version) is tightened, as the key file in it must not be listable by others.
   struct stat info {};
-  if (::stat(folder.c_str(), &info) == 0 && (info.st_mode & 077) != 0 && ::chmod(folder.c_str(), 0700) != 0) {
+  if (::stat(folder.c_str(), &info) == 0 && (info.st_mode & 077) != 0 &&
+      ::chmod(folder.c_str(), 0700) != 0) {
     return ioError("无法收紧密钥目录权限 (cannot make the key folder private) " + folder.string());
   }
   return core::okStatus();
@@ -81,7 +84,8 @@ core::Status requirePrivateMode(const std::string& keyFile) {
   char mode[8];
   std::snprintf(mode, sizeof mode, "%03o", static_cast<unsigned>(info.st_mode & 0777));
   return ioError("签名密钥文件 " + keyFile + " 的权限为 " + mode +
-                 "，其他用户可读：请执行 chmod 600 后重启，或更换密钥 (the signing key is readable by others, mode " +
+                 "，其他用户可读：请执行 chmod 600 后重启，或更换密钥 (the signing key is readable "
+                 "by others, mode " +
                  mode + ": chmod 600 it, or rotate the key)");
 }
 
@@ -120,10 +124,13 @@ core::Result<CheckpointSigner> loadOrCreateSigningKey(const std::string& keyFile
   if (auto mode = requirePrivateMode(keyFile); !mode.ok()) return mode.error();
   if (auto pem = readFile(keyFile)) {
     auto key = core::Ed25519Signer::fromPem(*pem);
-    if (!key.ok()) return ioError("签名密钥文件无法读取 (cannot read signing key) " + keyFile + ": " + key.error().message);
+    if (!key.ok())
+      return ioError("签名密钥文件无法读取 (cannot read signing key) " + keyFile + ": " +
+                     key.error().message);
     return makeSigner(keyFile, name, std::move(key).value());
   }
-  if (fs::exists(keyFile)) return ioError("签名密钥文件无法打开 (cannot open signing key) " + keyFile);
+  if (fs::exists(keyFile))
+    return ioError("签名密钥文件无法打开 (cannot open signing key) " + keyFile);
   auto key = core::Ed25519Signer::generate();
   if (!key.ok()) return key.error();
   if (auto written = writePrivateFile(keyFile, key.value().privateKeyPem()); !written.ok()) {
@@ -132,7 +139,8 @@ core::Result<CheckpointSigner> loadOrCreateSigningKey(const std::string& keyFile
   return makeSigner(keyFile, name, std::move(key).value());
 }
 
-core::Result<CheckpointSigner> rotateSigningKey(const std::string& keyFile, const std::string& name) {
+core::Result<CheckpointSigner> rotateSigningKey(const std::string& keyFile,
+                                                const std::string& name) {
   if (!core::note::isValidKeyName(name)) return badOrigin(name);
   if (auto folder = ensureKeyFolder(keyFile); !folder.ok()) return folder.error();
   auto key = core::Ed25519Signer::generate();
@@ -149,8 +157,9 @@ core::Result<CheckpointSigner> rotateSigningKey(const std::string& keyFile, cons
 
 core::Result<std::vector<core::note::VerifierKey>> readVerifierKeys(const std::string& keyFile) {
   const auto contents = readFile(verifierKeysPath(keyFile));
-  if (!contents) return Error::make(ErrorCode::kNotFound, "no_verifier_keys",
-                                    "没有验证密钥列表 (no verifier key list) " + verifierKeysPath(keyFile));
+  if (!contents)
+    return Error::make(ErrorCode::kNotFound, "no_verifier_keys",
+                       "没有验证密钥列表 (no verifier key list) " + verifierKeysPath(keyFile));
   return core::note::parseVerifierKeys(*contents);
 }
 
@@ -158,7 +167,8 @@ core::Result<std::string> loadOrCreateSecret(const std::string& path) {
   if (auto folder = ensureKeyFolder(path); !folder.ok()) return folder.error();
   if (auto mode = requirePrivateMode(path); !mode.ok()) return mode.error();
   if (auto existing = readFile(path)) {
-    if (existing->size() != 64 || existing->find_first_not_of("0123456789abcdef") != std::string::npos) {
+    if (existing->size() != 64 ||
+        existing->find_first_not_of("0123456789abcdef") != std::string::npos) {
       return ioError("密钥文件已损坏 (the secret file is damaged) " + path);
     }
     return *existing;

@@ -1,13 +1,12 @@
 #include "gongkai/server/service/unit_service.h"
 
-#include "gongkai/policies/authorizer.h"
-
 #include <algorithm>
 #include <map>
 #include <optional>
 
 #include "account_support.h"
 #include "gongkai/core/time.h"
+#include "gongkai/policies/authorizer.h"
 #include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::service {

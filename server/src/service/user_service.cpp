@@ -135,9 +135,9 @@ core::Result<UserService::Explanation> UserService::explain(const Subject& subje
     principal = policies::Principal{user.value().id, user.value().username, {}};
     for (const auto& role : user.value().roles) principal.grants.push_back({role.role, role.unit});
   }
-  return Explanation{who, authorizer.may(principal, permission),
-                     authorizer.engine().explain(principal, permission, std::nullopt,
-                                                 authorizer.units())};
+  return Explanation{
+      who, authorizer.may(principal, permission),
+      authorizer.engine().explain(principal, permission, std::nullopt, authorizer.units())};
 }
 
 core::Result<UserRecord> UserService::find(const std::string& username) {

@@ -50,7 +50,8 @@ std::vector<StoredAuditEntry> AuditRepository::list(ReadSession& rs, std::int64_
 std::vector<StoredAuditEntry> AuditRepository::listForObject(ReadSession& rs,
                                                              const std::string& objectType,
                                                              const std::string& objectId,
-                                                             std::int64_t after, std::int64_t limit) {
+                                                             std::int64_t after,
+                                                             std::int64_t limit) {
   std::vector<Poco::Int64> seqs;
   std::vector<std::string> entries, hashes;
   std::string type = objectType, id = objectId;

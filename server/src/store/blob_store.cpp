@@ -1,11 +1,9 @@
 #include "gongkai/server/store/blob_store.h"
-#include "gongkai/server/store/storage_error.h"
 
+#include <Poco/Logger.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <Poco/Logger.h>
 
 #include <atomic>
 #include <cerrno>
@@ -14,6 +12,7 @@
 #include <vector>
 
 #include "gongkai/core/sha256.h"
+#include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::store {
 namespace fs = std::filesystem;
@@ -25,11 +24,13 @@ namespace {
 // What failed goes to the log (it names paths); the client learns whether the disk is full.
 Error ioError(const std::string& what) {
   const int error = errno;
-  Poco::Logger::get("gongkai.store").error("blob store: %s: %s", what, std::string(std::strerror(error)));
+  Poco::Logger::get("gongkai.store")
+      .error("blob store: %s: %s", what, std::string(std::strerror(error)));
   if (error == ENOSPC || error == EDQUOT) return diskFull();
-  return Error::make(ErrorCode::kIo, "storage_error",
-                     "文件存储失败，详情已记录在服务器日志中 (storing the file failed; details are in the "
-                     "server log)");
+  return Error::make(
+      ErrorCode::kIo, "storage_error",
+      "文件存储失败，详情已记录在服务器日志中 (storing the file failed; details are in the "
+      "server log)");
 }
 
 bool fsyncPath(const std::string& path, int flags) {
@@ -73,10 +74,14 @@ StagedBlob::~StagedBlob() {
 core::Result<BlobStore> BlobStore::open(const std::string& root) {
   std::error_code ec;
   fs::create_directories(fs::path(root) / "blobs", ec);
-  if (ec) return Error::make(ErrorCode::kIo, "storage_error", "无法创建 (cannot create) " + root + ": " + ec.message());
+  if (ec)
+    return Error::make(ErrorCode::kIo, "storage_error",
+                       "无法创建 (cannot create) " + root + ": " + ec.message());
   const fs::path tmp = fs::path(root) / "tmp";
   fs::create_directories(tmp, ec);
-  if (ec) return Error::make(ErrorCode::kIo, "storage_error", "无法创建 (cannot create) " + tmp.string() + ": " + ec.message());
+  if (ec)
+    return Error::make(ErrorCode::kIo, "storage_error",
+                       "无法创建 (cannot create) " + tmp.string() + ": " + ec.message());
   // Partial uploads of an earlier run can never be promoted; they are only garbage now.
   for (const auto& entry : fs::directory_iterator(tmp, ec)) fs::remove(entry.path(), ec);
   return BlobStore(root);
@@ -103,11 +108,13 @@ core::Result<StagedBlob> BlobStore::stage(std::istream& in, std::int64_t maxByte
       if (total > maxBytes) {
         return fail(Error::make(ErrorCode::kTooLarge, "payload_too_large",
                                 "文件超过上限 " + std::to_string(maxBytes) +
-                                    " 字节 (file exceeds the limit of " + std::to_string(maxBytes) + " bytes)"));
+                                    " 字节 (file exceeds the limit of " + std::to_string(maxBytes) +
+                                    " bytes)"));
       }
       hasher.update(buffer.data(), static_cast<std::size_t>(got));
       for (std::streamsize written = 0; written < got;) {
-        const ssize_t n = ::write(fd, buffer.data() + written, static_cast<std::size_t>(got - written));
+        const ssize_t n =
+            ::write(fd, buffer.data() + written, static_cast<std::size_t>(got - written));
         if (n < 0) {
           if (errno == EINTR) continue;
           return fail(ioError("write " + tempPath));
@@ -144,7 +151,8 @@ core::Status BlobStore::promote(StagedBlob& blob) const {
   if (fs::exists(target, ec)) {
     ::unlink(blob.tempPath_.c_str());  // identical contents are already stored
   } else {
-    if (::rename(blob.tempPath_.c_str(), target.c_str()) != 0) return ioError("rename " + target.string());
+    if (::rename(blob.tempPath_.c_str(), target.c_str()) != 0)
+      return ioError("rename " + target.string());
     if (!fsyncPath(dir.string(), O_RDONLY | O_DIRECTORY)) return ioError("fsync " + dir.string());
   }
   blob.tempPath_.clear();

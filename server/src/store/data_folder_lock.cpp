@@ -19,15 +19,16 @@ core::Result<std::unique_ptr<DataFolderLock>> DataFolderLock::acquire(const std:
   const std::string path = (std::filesystem::path(dataDir) / "lock").string();
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0 && (errno == EROFS || errno == EACCES)) {
-    return Error::make(ErrorCode::kUnavailable, "data_folder_read_only",
-                       "数据目录不可写（只读或无权限），服务器须能写入它才能启动 (the data folder is not "
-                       "writable, read-only or not ours; the server must write to it): " +
-                           dataDir + ": " + std::strerror(errno));
+    return Error::make(
+        ErrorCode::kUnavailable, "data_folder_read_only",
+        "数据目录不可写（只读或无权限），服务器须能写入它才能启动 (the data folder is not "
+        "writable, read-only or not ours; the server must write to it): " +
+            dataDir + ": " + std::strerror(errno));
   }
   if (fd < 0) {
     return Error::make(ErrorCode::kUnavailable, "data_folder_unusable",
-                       "无法打开数据目录的锁文件 (cannot open the data folder's lock file) " + path +
-                           ": " + std::strerror(errno));
+                       "无法打开数据目录的锁文件 (cannot open the data folder's lock file) " +
+                           path + ": " + std::strerror(errno));
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
@@ -41,12 +42,13 @@ core::Result<std::unique_ptr<DataFolderLock>> DataFolderLock::acquire(const std:
                          "无法锁定数据目录 (cannot lock the data folder) " + dataDir + ": " +
                              std::strerror(error));
     }
-    return Error::make(ErrorCode::kUnavailable, "data_folder_in_use",
-                       "数据目录 " + dataDir + " 正由另一个进程使用" +
-                           (pid.empty() ? "" : "（pid " + pid + "）") +
-                           "：请先停止它；服务器运行时请通过 API 管理账户 (the data folder is in use by "
-                           "another process" + (pid.empty() ? "" : ", pid " + pid) +
-                           ": stop it first; while the server runs, manage accounts through the API)");
+    return Error::make(
+        ErrorCode::kUnavailable, "data_folder_in_use",
+        "数据目录 " + dataDir + " 正由另一个进程使用" + (pid.empty() ? "" : "（pid " + pid + "）") +
+            "：请先停止它；服务器运行时请通过 API 管理账户 (the data folder is in use by "
+            "another process" +
+            (pid.empty() ? "" : ", pid " + pid) +
+            ": stop it first; while the server runs, manage accounts through the API)");
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {

@@ -1,6 +1,5 @@
 #include "gongkai/server/store/document_repository.h"
 
-
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
@@ -54,7 +53,8 @@ std::int64_t DocumentRepository::nextFileId(Transaction& tx) {
 }
 
 int DocumentRepository::takeReferenceItem(Transaction& tx, const std::string& fonds, int year,
-                                          const std::string& retention, const std::string& category) {
+                                          const std::string& retention,
+                                          const std::string& category) {
   tx.session() << "INSERT INTO reference_sequences (fonds, year, retention, category, last_item) "
                   "VALUES (?, ?, ?, ?, 1) ON CONFLICT (fonds, year, retention, category) "
                   "DO UPDATE SET last_item = last_item + 1",
@@ -70,8 +70,9 @@ void DocumentRepository::recordReferenceCode(Transaction& tx, const std::string&
                                              std::int64_t documentId, const std::string& fonds,
                                              int year, const std::string& retention,
                                              const std::string& category, int item) {
-  tx.session() << "INSERT INTO reference_codes (code, document_id, fonds, year, retention, category, "
-                  "item) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  tx.session()
+      << "INSERT INTO reference_codes (code, document_id, fonds, year, retention, category, "
+         "item) VALUES (?, ?, ?, ?, ?, ?, ?)",
       bind(code), bind(static_cast<Poco::Int64>(documentId)), bind(fonds), bind(year),
       bind(retention), bind(category), bind(item), now;
 }
@@ -97,7 +98,8 @@ void DocumentRepository::saveVersion(Transaction& tx, const DocumentVersion& v,
   const std::string visible(core::visibleStatus(v));
   const std::string updatedAt = core::formatRfc3339(v.updated_at);
   const Poco::Nullable<Poco::Int64> catalogueItem =
-      v.metadata.catalogue_item ? Poco::Nullable<Poco::Int64>(*v.metadata.catalogue_item) : Poco::Nullable<Poco::Int64>();
+      v.metadata.catalogue_item ? Poco::Nullable<Poco::Int64>(*v.metadata.catalogue_item)
+                                : Poco::Nullable<Poco::Int64>();
   if (v.version == 1) {
     s << "INSERT INTO documents (id, current_version, category, org_unit, scope, status, year, "
          "created_by, created_at, updated_at, visible_status, catalogue_item) "
@@ -170,7 +172,8 @@ std::string visibilitySql(const std::optional<policies::Visibility>& visibility)
   if (!visibility || visibility->everything) return "";
   std::string any;
   for (const auto& clause : visibility->clauses) {
-    std::string part = "(d.scope IN " + sqlList(clause.scopes) + " AND d.visible_status IN " + sqlList(clause.statuses);
+    std::string part = "(d.scope IN " + sqlList(clause.scopes) + " AND d.visible_status IN " +
+                       sqlList(clause.statuses);
     if (clause.units) part += " AND d.org_unit IN " + sqlList(*clause.units);
     any += (any.empty() ? "" : " OR ") + part + ")";
   }
@@ -193,7 +196,8 @@ DocumentPage DocumentRepository::list(ReadSession& rs, const DocumentFilter& f) 
   Poco::Nullable<std::string> items;
   if (f.catalogue_items) {
     std::string list = "[";
-    for (const auto item : *f.catalogue_items) list += (list.size() > 1 ? "," : "") + std::to_string(item);
+    for (const auto item : *f.catalogue_items)
+      list += (list.size() > 1 ? "," : "") + std::to_string(item);
     items = list + "]";
   }
   DocumentPage page;
@@ -213,19 +217,19 @@ DocumentPage DocumentRepository::list(ReadSession& rs, const DocumentFilter& f) 
 }
 
 std::optional<core::FileRecord> DocumentRepository::file(ReadSession& rs, std::int64_t id,
-                                                        std::int64_t fileId) {
+                                                         std::int64_t fileId) {
   std::vector<std::string> names, types, hashes;
   std::vector<Poco::Int64> sizes;
   Poco::Int64 documentKey = id, fileKey = fileId;
-  rs.session() << "SELECT name, media_type, size, sha256 FROM files WHERE id = ? AND document_id = ?",
+  rs.session()
+      << "SELECT name, media_type, size, sha256 FROM files WHERE id = ? AND document_id = ?",
       use(fileKey), use(documentKey), into(names), into(types), into(sizes), into(hashes), now;
   if (names.empty()) return std::nullopt;
   return core::FileRecord{fileId, names[0], types[0], sizes[0], hashes[0]};
 }
 
-std::vector<DocumentRepository::StoredRecord> DocumentRepository::records(ReadSession& rs,
-                                                                          std::int64_t afterDocument,
-                                                                          std::int64_t limit) {
+std::vector<DocumentRepository::StoredRecord> DocumentRepository::records(
+    ReadSession& rs, std::int64_t afterDocument, std::int64_t limit) {
   std::vector<Poco::Int64> ids, versions, seqs;
   std::vector<std::string> records, hashes;
   Poco::Int64 after = afterDocument, count = limit;
@@ -243,9 +247,8 @@ std::vector<DocumentRepository::StoredRecord> DocumentRepository::records(ReadSe
   return out;
 }
 
-std::vector<DocumentRepository::Projection> DocumentRepository::projections(ReadSession& rs,
-                                                                           std::int64_t afterDocument,
-                                                                           std::int64_t limit) {
+std::vector<DocumentRepository::Projection> DocumentRepository::projections(
+    ReadSession& rs, std::int64_t afterDocument, std::int64_t limit) {
   std::vector<Poco::Int64> ids, versions;
   std::vector<std::string> categories, orgUnits, scopes, statuses;
   std::vector<int> years;
@@ -256,8 +259,8 @@ std::vector<DocumentRepository::Projection> DocumentRepository::projections(Read
       into(scopes), into(statuses), into(years), now;
   std::vector<Projection> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    out.push_back(Projection{ids[i], versions[i], categories[i], orgUnits[i], scopes[i], statuses[i],
-                             years[i]});
+    out.push_back(Projection{ids[i], versions[i], categories[i], orgUnits[i], scopes[i],
+                             statuses[i], years[i]});
   }
   return out;
 }

@@ -116,8 +116,9 @@ std::vector<core::FeedbackRecord> FeedbackRepository::list(ReadSession& rs,
   FeedbackParameters p(filter);
   Poco::Int64 limit = filter.limit, offset = filter.offset;
   std::vector<std::string> records;
-  rs.session() << std::string("SELECT v.record FROM feedback f JOIN feedback_versions v "
-                              "ON v.feedback_id = f.id AND v.version = f.current_version ") +
+  rs.session() << std::string(
+                      "SELECT v.record FROM feedback f JOIN feedback_versions v "
+                      "ON v.feedback_id = f.id AND v.version = f.current_version ") +
                       kFeedbackWhere + "ORDER BY f.id DESC LIMIT ?8 OFFSET ?9",
       use(p.status), use(p.unit), use(p.channel), use(p.overdue), use(p.units), use(p.from),
       use(p.before), use(limit), use(offset), into(records), now;

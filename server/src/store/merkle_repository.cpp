@@ -30,7 +30,8 @@ std::vector<StoredCheckpoint> selectCheckpoints(ReadSession& rs, const std::stri
                                                 Poco::Int64 a, Poco::Int64 b) {
   std::vector<Poco::Int64> sizes;
   std::vector<std::string> roots, keys, notes, times;
-  rs.session() << "SELECT tree_size, root_hash, signer_key, note, created_at FROM checkpoints " + where,
+  rs.session() << "SELECT tree_size, root_hash, signer_key, note, created_at FROM checkpoints " +
+                      where,
       use(a), use(b), into(sizes), into(roots), into(keys), into(notes), into(times), now;
   std::vector<StoredCheckpoint> out;
   for (std::size_t i = 0; i < sizes.size(); ++i) {
@@ -79,9 +80,11 @@ std::uint64_t MerkleRepository::leafCount(ReadSession& rs) {
   return static_cast<std::uint64_t>(last + 1);
 }
 
-std::vector<Hash> MerkleRepository::leaves(ReadSession& rs, std::uint64_t begin, std::uint64_t limit) {
+std::vector<Hash> MerkleRepository::leaves(ReadSession& rs, std::uint64_t begin,
+                                           std::uint64_t limit) {
   Poco::Int64 from = static_cast<Poco::Int64>(begin);
-  Poco::Int64 to = static_cast<Poco::Int64>(std::min(begin + limit, std::uint64_t{1} << kLevelShift));
+  Poco::Int64 to =
+      static_cast<Poco::Int64>(std::min(begin + limit, std::uint64_t{1} << kLevelShift));
   std::vector<Poco::Data::BLOB> hashes;
   rs.session() << "SELECT hash FROM merkle_nodes WHERE id >= ? AND id < ? ORDER BY id", use(from),
       use(to), into(hashes), now;
@@ -94,8 +97,9 @@ std::vector<Hash> MerkleRepository::leaves(ReadSession& rs, std::uint64_t begin,
 StoredCheckpoint CheckpointRepository::insertIfAbsent(Transaction& tx, const StoredCheckpoint& c) {
   Poco::Int64 size = c.tree_size;
   std::string root = c.root_hash, key = c.signer_key, note = c.note, time = c.created_at;
-  tx.session() << "INSERT OR IGNORE INTO checkpoints (tree_size, root_hash, signer_key, note, created_at) "
-                  "VALUES (?, ?, ?, ?, ?)",
+  tx.session()
+      << "INSERT OR IGNORE INTO checkpoints (tree_size, root_hash, signer_key, note, created_at) "
+         "VALUES (?, ?, ?, ?, ?)",
       use(size), use(root), use(key), use(note), use(time), now;
   std::vector<Poco::Int64> sizes;
   std::vector<std::string> roots, keys, notes, times;

@@ -96,9 +96,10 @@ std::vector<core::DisclosureRequest> RequestRepository::list(ReadSession& rs,
   std::string from = filter.received_from, before = filter.received_before;
   Poco::Int64 limit = filter.limit, offset = filter.offset;
   std::vector<std::string> records;
-  rs.session() << std::string("SELECT v.record FROM disclosure_requests r JOIN "
-                              "disclosure_request_versions v ON v.request_id = r.id AND "
-                              "v.version = r.current_version ") +
+  rs.session() << std::string(
+                      "SELECT v.record FROM disclosure_requests r JOIN "
+                      "disclosure_request_versions v ON v.request_id = r.id AND "
+                      "v.version = r.current_version ") +
                       kRequestWhere + "ORDER BY r.id DESC LIMIT ?5 OFFSET ?6",
       use(status), use(units), use(from), use(before), use(limit), use(offset), into(records), now;
   std::vector<core::DisclosureRequest> out;

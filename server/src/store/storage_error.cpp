@@ -11,9 +11,10 @@
 namespace gongkai::server::store {
 
 core::Error diskFull() {
-  return core::Error::make(core::ErrorCode::kInsufficientStorage, "insufficient_storage",
-                           "服务器存储空间不足，未保存任何内容，请稍后再试 (the server is out of disk space; "
-                           "nothing was saved, try again later)");
+  return core::Error::make(
+      core::ErrorCode::kInsufficientStorage, "insufficient_storage",
+      "服务器存储空间不足，未保存任何内容，请稍后再试 (the server is out of disk space; "
+      "nothing was saved, try again later)");
 }
 
 bool isDiskFull(const std::exception& e) {
@@ -33,9 +34,10 @@ core::Error storageError(const std::exception& e) {
     return diskFull();
   }
   Poco::Logger::get("gongkai.store").error("store failed: %s", what);
-  return core::Error::make(core::ErrorCode::kIo, "storage_error",
-                           "存储读写失败，详情已记录在服务器日志中 (the store failed; details are in "
-                           "the server log)");
+  return core::Error::make(
+      core::ErrorCode::kIo, "storage_error",
+      "存储读写失败，详情已记录在服务器日志中 (the store failed; details are in "
+      "the server log)");
 }
 
 }  // namespace gongkai::server::store

@@ -1,9 +1,7 @@
 #include "gongkai/server/store/store.h"
 
-#include "gongkai/server/store/storage_error.h"
-
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/DataException.h>
+#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 
@@ -19,6 +17,7 @@
 #include "gongkai/core/json.h"
 #include "gongkai/server/store/audit_repository.h"
 #include "gongkai/server/store/merkle_repository.h"
+#include "gongkai/server/store/storage_error.h"
 #include "migrations.h"
 #include "store_internal.h"
 
@@ -52,8 +51,8 @@ void applyMigrations(Session& session, int& schemaVersion) {
     try {
       for (const std::string& statement : migration.statements) session << statement, now;
       session << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-          bind(migration.version), bind(migration.name),
-          bind(core::formatRfc3339(core::nowUtc())), now;
+          bind(migration.version), bind(migration.name), bind(core::formatRfc3339(core::nowUtc())),
+          now;
       session << "COMMIT", now;
     } catch (...) {
       session << "ROLLBACK", now;
@@ -155,16 +154,19 @@ AuditTail loadAuditTail(Session& session) {
 core::Status catchUpMerkleTree(Transaction& tx) {
   AuditTail& tail = tx.auditTail();
   if (tail.tree.size() > static_cast<std::uint64_t>(tail.seq)) {
-    return Error::make(ErrorCode::kCorrupt, "merkle_tree_ahead",
-                       "默克尔树的叶子多于审计记录 (the Merkle tree has more leaves than the audit log)");
+    return Error::make(
+        ErrorCode::kCorrupt, "merkle_tree_ahead",
+        "默克尔树的叶子多于审计记录 (the Merkle tree has more leaves than the audit log)");
   }
   BorrowedReadSession rs(tx.session());
   while (tail.tree.size() < static_cast<std::uint64_t>(tail.seq)) {
-    const auto entries = AuditRepository::list(rs, static_cast<std::int64_t>(tail.tree.size()), 10000);
+    const auto entries =
+        AuditRepository::list(rs, static_cast<std::int64_t>(tail.tree.size()), 10000);
     for (const auto& entry : entries) {
       if (entry.seq != static_cast<std::int64_t>(tail.tree.size()) + 1) {
-        return Error::make(ErrorCode::kCorrupt, "sequence_gap",
-                           "审计记录序号不连续 (audit log has a gap) at " + std::to_string(entry.seq));
+        return Error::make(
+            ErrorCode::kCorrupt, "sequence_gap",
+            "审计记录序号不连续 (audit log has a gap) at " + std::to_string(entry.seq));
       }
       MerkleRepository::insertNodes(tx, tail.tree.add(core::merkle::leafHash(entry.bytes)));
     }
@@ -191,8 +193,11 @@ struct Store::Impl {
   ReaderPool readers;
 
   Impl(std::string dir, StoreOptions opts, BlobStore blobStore)
-      : dataDir(std::move(dir)), dbPath(databasePath(dataDir)), options(opts),
-        blobs(std::move(blobStore)), readers(dbPath, opts.max_readers) {}
+      : dataDir(std::move(dir)),
+        dbPath(databasePath(dataDir)),
+        options(opts),
+        blobs(std::move(blobStore)),
+        readers(dbPath, opts.max_readers) {}
 
   void writerLoop() {
     while (true) {
@@ -288,7 +293,6 @@ struct Store::Impl {
       batch[i].done.set_value(ownFailure ? std::move(results[i]) : core::Status(error));
     }
   }
-
 };
 
 std::string databasePath(const std::string& dataDir) {
@@ -318,12 +322,14 @@ core::Result<std::unique_ptr<ReadSession>> openReader(const std::string& dataDir
   const std::string path = databasePath(dataDir);
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
-    return Error::make(ErrorCode::kNotFound, "no_database", "数据目录中没有数据库 (no database in) " + dataDir);
+    return Error::make(ErrorCode::kNotFound, "no_database",
+                       "数据目录中没有数据库 (no database in) " + dataDir);
   }
   try {
     return std::unique_ptr<ReadSession>(new StandaloneReadSession(openSession(path)));
   } catch (const Poco::Exception& e) {
-    return Error::make(ErrorCode::kIo, "storage_error", "无法打开数据库 (cannot open database): " + e.displayText());
+    return Error::make(ErrorCode::kIo, "storage_error",
+                       "无法打开数据库 (cannot open database): " + e.displayText());
   }
 }
 
@@ -347,8 +353,9 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, Sto
   std::error_code ec;
   fs::create_directories(dataDir, ec);
   if (ec) {
-    return Error::make(ErrorCode::kIo, "storage_error",
-                       "无法创建数据目录 (cannot create data folder) " + dataDir + ": " + ec.message());
+    return Error::make(
+        ErrorCode::kIo, "storage_error",
+        "无法创建数据目录 (cannot create data folder) " + dataDir + ": " + ec.message());
   }
   auto blobs = BlobStore::open(dataDir);
   if (!blobs.ok()) return blobs.error();
@@ -358,7 +365,8 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, Sto
     std::string journalMode;
     *impl->writer << "PRAGMA journal_mode = WAL", into(journalMode), now;
     if (journalMode != "wal") {
-      return Error::make(ErrorCode::kIo, "storage_error", "无法启用 WAL (cannot enable WAL): " + journalMode);
+      return Error::make(ErrorCode::kIo, "storage_error",
+                         "无法启用 WAL (cannot enable WAL): " + journalMode);
     }
     applyMigrations(*impl->writer, impl->schemaVersion);
     impl->tail = loadAuditTail(*impl->writer);
@@ -368,8 +376,9 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, Sto
     *impl->writer << (caughtUp.ok() ? "COMMIT" : "ROLLBACK"), now;
     if (!caughtUp.ok()) return caughtUp.error();
   } catch (const Poco::Exception& e) {
-    return Error::make(ErrorCode::kIo, "storage_error",
-                       "无法打开数据库 (cannot open database) " + impl->dbPath + ": " + e.displayText());
+    return Error::make(
+        ErrorCode::kIo, "storage_error",
+        "无法打开数据库 (cannot open database) " + impl->dbPath + ": " + e.displayText());
   }
   Impl* raw = impl.get();
   impl->writerThread = std::thread([raw] { raw->writerLoop(); });
@@ -382,7 +391,8 @@ core::Status Store::write(std::function<core::Status(Transaction&)> work) {
   {
     std::lock_guard lock(impl_->queueMutex);
     if (impl_->closing) {
-      return Error::make(ErrorCode::kUnavailable, "shutting_down", "服务正在关闭 (server is shutting down)");
+      return Error::make(ErrorCode::kUnavailable, "shutting_down",
+                         "服务正在关闭 (server is shutting down)");
     }
     impl_->queue.push_back(std::move(job));
   }
@@ -390,7 +400,9 @@ core::Status Store::write(std::function<core::Status(Transaction&)> work) {
   return done.get();
 }
 
-void Store::setUnitHook(std::function<void(Transaction&)> hook) { impl_->unitHook = std::move(hook); }
+void Store::setUnitHook(std::function<void(Transaction&)> hook) {
+  impl_->unitHook = std::move(hook);
+}
 
 std::unique_ptr<ReadSession> Store::read() {
   return std::make_unique<PooledReadSession>(impl_->readers);

@@ -20,8 +20,8 @@ namespace gongkai::server::store {
 // Where the audit chain ends, as of the changes made so far in the current transaction.
 struct AuditTail {
   std::int64_t seq = 0;
-  std::string hash;       // entry hash of `seq`, or the genesis hash when seq == 0
-  core::TimePoint time{};  // time of `seq`; later entries never carry an earlier time
+  std::string hash;                // entry hash of `seq`, or the genesis hash when seq == 0
+  core::TimePoint time{};          // time of `seq`; later entries never carry an earlier time
   core::merkle::TreeBuilder tree;  // the Merkle tree over entries 1..seq (its right edge)
 };
 

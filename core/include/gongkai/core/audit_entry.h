@@ -20,10 +20,10 @@ inline constexpr std::string_view kGenesisHash =
 struct AuditEntry {
   std::int64_t seq = 0;  // 1, 2, 3, ... with no gaps; Merkle leaf index = seq - 1
   TimePoint time;
-  std::string actor;         // who acted, e.g. "anonymous" until accounts exist
-  std::string client;        // the client address the request came from, "" for local tools
-  std::string action;        // e.g. "document.create"
-  std::string object_type;   // e.g. "document"
+  std::string actor;        // who acted, e.g. "anonymous" until accounts exist
+  std::string client;       // the client address the request came from, "" for local tools
+  std::string action;       // e.g. "document.create"
+  std::string object_type;  // e.g. "document"
   std::string object_id;
   std::optional<std::int64_t> object_version;
   std::string content_sha256;  // SHA-256 of the canonical record the change produced

@@ -50,10 +50,10 @@ struct DocumentMetadata {
 
 struct FileRecord {
   std::int64_t id = 0;
-  std::string name;        // exactly as uploaded, UTF-8
+  std::string name;  // exactly as uploaded, UTF-8
   std::string media_type;
   std::int64_t size = 0;
-  std::string sha256;      // lowercase hex; also the blob's name
+  std::string sha256;  // lowercase hex; also the blob's name
 };
 
 // Who took a step of the procedure, and when.
@@ -68,11 +68,11 @@ struct Step {
 // records do not carry it at all.
 struct Disclosure {
   std::optional<Step> submitted;
-  std::optional<Step> reviewed;          // the last approval or rejection
-  bool confidentiality_reviewed = false; // 保密审查, confirmed by the approving reviewer
-  std::string opinion;                   // the reviewer's opinion
+  std::optional<Step> reviewed;           // the last approval or rejection
+  bool confidentiality_reviewed = false;  // 保密审查, confirmed by the approving reviewer
+  std::string opinion;                    // the reviewer's opinion
   std::optional<Step> published;
-  std::vector<std::string> channels;     // where it went out: website, intranet, meeting, ...
+  std::vector<std::string> channels;  // where it went out: website, intranet, meeting, ...
   std::optional<Step> withdrawn;
   std::string withdrawal_reason;
   std::optional<Step> archived;
@@ -95,7 +95,7 @@ struct DocumentVersion {
   TimePoint created_at;
   std::string updated_by;  // who made this version
   TimePoint updated_at;
-  std::string change;      // the audit action that made this version, e.g. "document.update"
+  std::string change;  // the audit action that made this version, e.g. "document.update"
 };
 
 // The canonical JSON record of a version (RFC 8785): what the store keeps and what the audit

@@ -70,7 +70,8 @@ class LogVerifier {
   };
   bool fail(std::int64_t seq, std::string kind, std::string message);
   bool link(std::int64_t rowSeq, AuditChainVerifier::Prepared prepared, const merkle::Hash& leaf,
-            std::optional<std::string_view> storedHash, const std::optional<merkle::Hash>& storedLeaf);
+            std::optional<std::string_view> storedHash,
+            const std::optional<merkle::Hash>& storedLeaf);
   bool checkRootsAtCurrentSize();
 
   std::vector<note::VerifierKey> keys_;

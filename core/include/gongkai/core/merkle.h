@@ -14,9 +14,9 @@ namespace gongkai::core::merkle {
 
 using Hash = Digest;
 
-Hash leafHash(std::string_view entryBytes);             // SHA-256(0x00 || entry bytes)
-Hash nodeHash(const Hash& left, const Hash& right);     // SHA-256(0x01 || left || right)
-Hash emptyRoot();                                       // SHA-256("")
+Hash leafHash(std::string_view entryBytes);          // SHA-256(0x00 || entry bytes)
+Hash nodeHash(const Hash& left, const Hash& right);  // SHA-256(0x01 || left || right)
+Hash emptyRoot();                                    // SHA-256("")
 
 // The root of a complete subtree: 2^level leaves starting at leaf index << level. These are the
 // nodes the store keeps; every root and proof is built from at most O(log n) of them.

@@ -17,16 +17,16 @@ enum class ErrorCode {
   kConflict,            // the request contradicts the object's current state
   kPreconditionFailed,  // an If-Match or similar condition did not hold
   kPreconditionRequired,
-  kTooLarge,            // a configured size limit was exceeded
-  kUnsupported,         // a media type or feature that is not supported
-  kUnavailable,         // the service is shutting down or overloaded
-  kUnauthenticated,     // no credentials, or credentials that are wrong, expired or revoked
-  kForbidden,           // the caller is known but the policy does not allow the action
-  kTooManyRequests,     // slowed down or locked out after repeated failures
-  kCorrupt,             // stored data does not match what was recorded about it
-  kIo,                  // the file system or database failed
+  kTooLarge,             // a configured size limit was exceeded
+  kUnsupported,          // a media type or feature that is not supported
+  kUnavailable,          // the service is shutting down or overloaded
+  kUnauthenticated,      // no credentials, or credentials that are wrong, expired or revoked
+  kForbidden,            // the caller is known but the policy does not allow the action
+  kTooManyRequests,      // slowed down or locked out after repeated failures
+  kCorrupt,              // stored data does not match what was recorded about it
+  kIo,                   // the file system or database failed
   kInsufficientStorage,  // the disk is full: nothing was written; try again once there is room
-  kInternal,            // a bug: anything unexpected
+  kInternal,             // a bug: anything unexpected
 };
 
 // A field-level complaint, so a client can point at the offending field.
@@ -51,16 +51,28 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : data_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return data_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { assert(ok()); return std::get<0>(data_); }
-  const T& value() const& { assert(ok()); return std::get<0>(data_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(data_)); }
-  const Error& error() const { assert(!ok()); return std::get<1>(data_); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(data_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(data_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(data_));
+  }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<1>(data_);
+  }
 
  private:
   std::variant<T, Error> data_;

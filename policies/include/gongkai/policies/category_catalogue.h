@@ -13,10 +13,10 @@ inline constexpr std::string_view kRetentionCodes[] = {"Y", "D30", "D10"};
 
 // One disclosure content category (公开内容) with its numbered sub-items.
 struct Category {
-  std::string code;               // two upper-case letters, e.g. "ZZ"
-  std::string name;               // e.g. 党的组织管理
-  std::string default_retention;  // "Y", "D30" or "D10"
-  std::vector<std::string> items; // sub-item 1 is items[0]
+  std::string code;                // two upper-case letters, e.g. "ZZ"
+  std::string name;                // e.g. 党的组织管理
+  std::string default_retention;   // "Y", "D30" or "D10"
+  std::vector<std::string> items;  // sub-item 1 is items[0]
 };
 
 // The categories in force, read from a policy file. Immutable once loaded; safe to share.

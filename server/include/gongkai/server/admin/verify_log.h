@@ -15,28 +15,28 @@ namespace gongkai::server::admin {
 
 // A stored document version, file or row that does not match what the audit log says of it.
 struct StateFault {
-  std::string kind;  // stable: "record_hash_mismatch", "unaudited_version", "version_missing",
-                     // "corrupt_record", "projection_mismatch", "file_row_mismatch",
-                     // "blob_missing", "blob_mismatch"
+  std::string kind;     // stable: "record_hash_mismatch", "unaudited_version", "version_missing",
+                        // "corrupt_record", "projection_mismatch", "file_row_mismatch",
+                        // "blob_missing", "blob_mismatch"
   std::string object;   // e.g. "document/7 v2"
   std::string message;  // for people, Chinese first
 };
 
 struct VerifyReport {
-  std::int64_t entries = 0;             // audit entries that verified
-  std::string root_hash;                // hex Merkle root over the verified entries
-  std::int64_t checkpoints = 0;         // signed checkpoints checked against the entries
+  std::int64_t entries = 0;                 // audit entries that verified
+  std::string root_hash;                    // hex Merkle root over the verified entries
+  std::int64_t checkpoints = 0;             // signed checkpoints checked against the entries
   std::optional<std::int64_t> signed_size;  // the largest of them
-  bool keys_from_data = false;          // the trusted keys came from what is being verified
-  std::int64_t versions = 0;            // document versions checked
+  bool keys_from_data = false;              // the trusted keys came from what is being verified
+  std::int64_t versions = 0;                // document versions checked
   // Versions of other audited records checked, by object type (catalogue_item, feedback,
   // disclosure_request).
   std::map<std::string, std::int64_t> record_versions;
-  std::int64_t files = 0;               // file references checked
-  std::string head_hash;                // hash of the last verified entry
+  std::int64_t files = 0;  // file references checked
+  std::string head_hash;   // hash of the last verified entry
   // The first entry that does not fit: chain, Merkle tree or a signed checkpoint.
   std::optional<core::ChainFault> chain_fault;
-  std::vector<StateFault> state_faults; // at most kMaxStateFaults
+  std::vector<StateFault> state_faults;  // at most kMaxStateFaults
   bool ok() const { return !chain_fault && state_faults.empty(); }
 };
 

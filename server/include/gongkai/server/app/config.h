@@ -16,8 +16,8 @@ struct ServerConfig {
   std::string data_dir = "data";
   // The read-only resources, by default found beside the binary (see defaultResourceDir).
   std::string policy_dir;
-  std::string web_dir;   // the built workbench (web/dist), served at "/"
-  std::string demo_dir;  // the demo data that --demo loads
+  std::string web_dir;     // the built workbench (web/dist), served at "/"
+  std::string demo_dir;    // the demo data that --demo loads
   std::string access_log;  // a file path, "-" for standard output, "" for data_dir/logs/access.log
   int threads = 16;
   int max_queued = 256;

@@ -18,8 +18,8 @@ namespace gongkai::server::app {
 // procedure to every state, then feedback and an application in several states of handling.
 // Returns how many documents were created.
 core::Result<int> loadDemoData(service::DocumentService& documents, service::UnitService& units,
-                               service::UserService& users,
-                               service::CatalogueService& catalogue, service::FeedbackService& feedback,
+                               service::UserService& users, service::CatalogueService& catalogue,
+                               service::FeedbackService& feedback,
                                service::RequestService& requests, const store::BlobStore& blobs,
                                const std::string& demoDir);
 

@@ -8,21 +8,21 @@
 
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/archive_service.h"
-#include "gongkai/server/service/feedback_service.h"
-#include "gongkai/server/service/job_service.h"
-#include "gongkai/server/service/report_service.h"
-#include "gongkai/server/service/request_service.h"
 #include "gongkai/server/service/audit_service.h"
 #include "gongkai/server/service/catalogue_service.h"
+#include "gongkai/server/service/checkpoint_service.h"
+#include "gongkai/server/service/document_service.h"
+#include "gongkai/server/service/download_tickets.h"
+#include "gongkai/server/service/feedback_service.h"
+#include "gongkai/server/service/job_service.h"
 #include "gongkai/server/service/policy_service.h"
+#include "gongkai/server/service/report_service.h"
+#include "gongkai/server/service/request_service.h"
 #include "gongkai/server/service/search_service.h"
 #include "gongkai/server/service/sign_in_service.h"
 #include "gongkai/server/service/token_service.h"
 #include "gongkai/server/service/unit_service.h"
 #include "gongkai/server/service/user_service.h"
-#include "gongkai/server/service/checkpoint_service.h"
-#include "gongkai/server/service/document_service.h"
-#include "gongkai/server/service/download_tickets.h"
 
 namespace gongkai::server::http {
 

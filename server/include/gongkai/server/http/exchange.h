@@ -62,8 +62,9 @@ Poco::Net::HTTPResponse::HTTPStatus statusFor(core::ErrorCode code);
 // Writes an RFC 9457 problem: type urn:gongkai:problem:<reason>, a Chinese title, the detail,
 // the stable `code`, and field errors when there are any. The body is left out for HEAD.
 void writeProblem(const Poco::Net::HTTPServerRequest& request,
-                  Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
-                  const core::Error& error, const std::string& instance);
+                  Poco::Net::HTTPServerResponse& response,
+                  Poco::Net::HTTPResponse::HTTPStatus status, const core::Error& error,
+                  const std::string& instance);
 
 // Sends `body` with its Content-Length; for HEAD only the headers go out, since Poco's response
 // stream would put the bytes on the wire.

@@ -18,8 +18,8 @@ namespace gongkai::server::http {
 inline constexpr const char* kHstsHeader = "max-age=31536000; includeSubDomains";
 
 // Turns a bearer token (and the client address) into the subject a request acts as.
-using Authenticator =
-    std::function<core::Result<service::Subject>(const std::string& token, const std::string& address)>;
+using Authenticator = std::function<core::Result<service::Subject>(const std::string& token,
+                                                                   const std::string& address)>;
 
 // Turns a download ticket for the request's path into the subject it was issued to.
 using TicketAuthenticator = std::function<core::Result<service::Subject>(

@@ -19,9 +19,9 @@ class Router {
   void add(const std::string& method, const std::string& pattern, Handler handler);
 
   struct Match {
-    const Handler* handler = nullptr;       // nullptr: no route for this method
+    const Handler* handler = nullptr;  // nullptr: no route for this method
     std::map<std::string, std::string> params;
-    std::vector<std::string> allowed;        // methods the path does accept, for 405
+    std::vector<std::string> allowed;  // methods the path does accept, for 405
   };
   Match match(const std::string& method, const std::string& path) const;
   // Keeps `object` alive as long as the router (something its handlers refer to).

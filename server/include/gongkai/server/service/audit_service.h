@@ -52,7 +52,8 @@ class AuditService {
 
   core::Result<store::StoredCheckpoint> latestCheckpoint();
   core::Result<store::StoredCheckpoint> checkpointAt(std::int64_t size);
-  core::Result<std::vector<store::StoredCheckpoint>> checkpoints(std::int64_t after, std::int64_t limit);
+  core::Result<std::vector<store::StoredCheckpoint>> checkpoints(std::int64_t after,
+                                                                 std::int64_t limit);
 
   // Writes the export file (core/audit_export.h) of entries 1..checkpoint.tree_size, reading
   // them page by page. Throws when the stream or the store fails part way.

@@ -94,7 +94,8 @@ class DocumentService {
   // document its 档号. Metadata and files change only while a document is a draft.
   core::Result<core::DocumentVersion> step(const Subject& subject, std::int64_t id,
                                            std::optional<std::int64_t> expectedVersion,
-                                           const std::string& step, const Poco::JSON::Object::Ptr& body);
+                                           const std::string& step,
+                                           const Poco::JSON::Object::Ptr& body);
 
   core::Result<core::DocumentVersion> get(const Subject& subject, std::int64_t id);
   // A version the subject may see, of a document it may see now.
@@ -108,8 +109,8 @@ class DocumentService {
   core::Result<FileDownload> file(const Subject& subject, std::int64_t id, std::int64_t fileId);
 
  private:
-  using Change =
-      std::function<core::Result<core::DocumentVersion>(store::Transaction&, core::DocumentVersion)>;
+  using Change = std::function<core::Result<core::DocumentVersion>(store::Transaction&,
+                                                                   core::DocumentVersion)>;
   // Reads the current version inside the write transaction, lets `change` derive the next one,
   // and stores it with its audit entry. `change` may return the same version to make no change.
   // The subject must be allowed `permission` on the current version, which is decided on in
@@ -130,7 +131,8 @@ class DocumentService {
   core::Status checkUnit(const core::DocumentMetadata& metadata) const;
   // Gives an archived version its retention (the category's default unless the step named one)
   // and the next 档号 of its sequence.
-  core::Result<core::DocumentVersion> assignReferenceCode(store::Transaction& tx, core::DocumentVersion v);
+  core::Result<core::DocumentVersion> assignReferenceCode(store::Transaction& tx,
+                                                          core::DocumentVersion v);
 
   store::Store& store_;
   const policies::CategoryCatalogue& categories_;

@@ -6,8 +6,8 @@
 
 #include "gongkai/core/result.h"
 #include "gongkai/core/time.h"
-#include "gongkai/server/service/token_service.h"
 #include "gongkai/server/service/subject.h"
+#include "gongkai/server/service/token_service.h"
 
 namespace gongkai::server::service {
 

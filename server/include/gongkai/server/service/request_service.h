@@ -12,10 +12,10 @@
 #include "gongkai/policies/request_flow.h"
 #include "gongkai/server/service/case_access.h"
 #include "gongkai/server/service/page.h"
-#include "gongkai/server/store/request_repository.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/service/submission_limiter.h"
+#include "gongkai/server/store/request_repository.h"
 #include "gongkai/server/store/store.h"
 
 namespace gongkai::server::service {

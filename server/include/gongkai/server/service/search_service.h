@@ -89,7 +89,8 @@ class SearchService {
   core::Status applyEntries(store::ReadSession& rs, const std::vector<store::OutboxEntry>& entries);
   // After a batch failed: each entry alone. Entries that fail while others succeed can never be
   // applied and are set aside; when every one fails the fault is not theirs and all stay.
-  core::Result<int> applyOneByOne(store::ReadSession& rs, const std::vector<store::OutboxEntry>& entries,
+  core::Result<int> applyOneByOne(store::ReadSession& rs,
+                                  const std::vector<store::OutboxEntry>& entries,
                                   const core::Error& batchError);
   core::Result<indexer::IndexedVersion> indexedVersion(store::ReadSession& rs,
                                                        std::int64_t documentId,

@@ -29,7 +29,8 @@ core::Result<CheckpointSigner> loadOrCreateSigningKey(const std::string& keyFile
 
 // Replaces the key with a new one (the old private key is destroyed; its verifier key stays
 // listed) and returns the new signer. A running server picks it up when restarted.
-core::Result<CheckpointSigner> rotateSigningKey(const std::string& keyFile, const std::string& name);
+core::Result<CheckpointSigner> rotateSigningKey(const std::string& keyFile,
+                                                const std::string& name);
 
 // Every verifier key listed beside `keyFile`.
 core::Result<std::vector<core::note::VerifierKey>> readVerifierKeys(const std::string& keyFile);

@@ -7,8 +7,8 @@
 
 #include "gongkai/core/result.h"
 #include "gongkai/server/service/auth_options.h"
-#include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/authorization.h"
+#include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/unit_service.h"
 #include "gongkai/server/store/account_repository.h"
 #include "gongkai/server/store/store.h"

@@ -31,11 +31,12 @@ class AuditRepository {
   static std::pair<std::int64_t, core::merkle::Hash> treeHead(Transaction& tx);
 
   // Entries with seq > `after`, in order, at most `limit`.
-  static std::vector<StoredAuditEntry> list(ReadSession& rs, std::int64_t after, std::int64_t limit);
+  static std::vector<StoredAuditEntry> list(ReadSession& rs, std::int64_t after,
+                                            std::int64_t limit);
   // The entries about one object (e.g. "document", "12") with seq > `after`, in order.
   static std::vector<StoredAuditEntry> listForObject(ReadSession& rs, const std::string& objectType,
-                                                     const std::string& objectId, std::int64_t after,
-                                                     std::int64_t limit);
+                                                     const std::string& objectId,
+                                                     std::int64_t after, std::int64_t limit);
   static std::int64_t size(ReadSession& rs);
   static std::optional<StoredAuditEntry> at(ReadSession& rs, std::int64_t seq);
 };

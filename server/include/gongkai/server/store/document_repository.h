@@ -64,7 +64,8 @@ class DocumentRepository {
   static std::vector<core::DocumentVersion> versions(ReadSession& rs, std::int64_t id);
   static DocumentPage list(ReadSession& rs, const DocumentFilter& filter);
   // A file that any version of document `id` holds or held.
-  static std::optional<core::FileRecord> file(ReadSession& rs, std::int64_t id, std::int64_t fileId);
+  static std::optional<core::FileRecord> file(ReadSession& rs, std::int64_t id,
+                                              std::int64_t fileId);
 
   // Every stored version's record and hash, for the state check of `gongkai verify-log`.
   struct StoredRecord {

@@ -44,7 +44,8 @@ class CheckpointRepository {
   static std::optional<StoredCheckpoint> latest(ReadSession& rs);
   static std::optional<StoredCheckpoint> atSize(ReadSession& rs, std::int64_t size);
   // Checkpoints with tree_size > after, in order, at most `limit`.
-  static std::vector<StoredCheckpoint> list(ReadSession& rs, std::int64_t after, std::int64_t limit);
+  static std::vector<StoredCheckpoint> list(ReadSession& rs, std::int64_t after,
+                                            std::int64_t limit);
 };
 
 }  // namespace gongkai::server::store

@@ -50,7 +50,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addUnitRoutes(router, services.units);
   addPolicyRoutes(router, services.policies, services.users);
   addCatalogueRoutes(router, services.catalogue, services.categories);
-  addArchiveRoutes(router, services.archives, services.jobs, *access);
+  addArchiveRoutes(router, services.archives);
   addFeedbackRoutes(router, services.feedback, services.documents, services.catalogue);
   addRequestRoutes(router, services.requests, services.documents);
   addReportRoutes(router, services.reports, services.categories);

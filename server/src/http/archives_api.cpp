@@ -120,24 +120,17 @@ core::Result<service::BundleRequest> parseBundleRequest(const Object::Ptr& json)
 
 class ArchiveRoutes {
  public:
-  ArchiveRoutes(service::ArchiveService& archives, service::JobService& jobs)
-      : archives_(archives), jobs_(jobs) {}
+  explicit ArchiveRoutes(service::ArchiveService& archives) : archives_(archives) {}
 
-  static void addTo(const std::shared_ptr<ArchiveRoutes>& self, Router& router,
-                    const Access& access) {
-    const auto read = [&](std::string method, const std::string& path, Handler handler) {
-      router.add(method, path, access.guarded("archives.read", std::move(handler)));
-    };
-    const auto build = [&](std::string method, const std::string& path, Handler handler) {
-      router.add(method, path, access.guarded("archives.build", std::move(handler)));
-    };
-    build("POST", "/api/v1/archives", [self](Exchange& ex) { self->create(ex); });
-    read("GET", "/api/v1/archives", [self](Exchange& ex) { self->list(ex); });
-    read("GET", "/api/v1/archives/signing-keys", [self](Exchange& ex) { self->keys(ex); });
-    read("GET", "/api/v1/archives/{id}", [self](Exchange& ex) { self->get(ex); });
-    read("GET", "/api/v1/archives/{id}/download", [self](Exchange& ex) { self->download(ex); });
-    read("GET", "/api/v1/jobs/{id}", [self](Exchange& ex) { self->job(ex); });
-    build("POST", "/api/v1/jobs/{id}/cancel", [self](Exchange& ex) { self->cancel(ex); });
+  static void addTo(const std::shared_ptr<ArchiveRoutes>& self, Router& router) {
+    router.add("POST", "/api/v1/archives", [self](Exchange& ex) { self->create(ex); });
+    router.add("GET", "/api/v1/archives", [self](Exchange& ex) { self->list(ex); });
+    router.add("GET", "/api/v1/archives/signing-keys", [self](Exchange& ex) { self->keys(ex); });
+    router.add("GET", "/api/v1/archives/{id}", [self](Exchange& ex) { self->get(ex); });
+    router.add("GET", "/api/v1/archives/{id}/download",
+               [self](Exchange& ex) { self->download(ex); });
+    router.add("GET", "/api/v1/jobs/{id}", [self](Exchange& ex) { self->job(ex); });
+    router.add("POST", "/api/v1/jobs/{id}/cancel", [self](Exchange& ex) { self->cancel(ex); });
   }
 
  private:
@@ -161,7 +154,7 @@ class ArchiveRoutes {
     if (!year.ok()) return ex.sendProblem(year.error());
     std::optional<int> wantedYear;
     if (year.value()) wantedYear = static_cast<int>(*year.value());
-    auto found = archives_.list(ex.queryValue("category"), wantedYear);
+    auto found = archives_.list(ex.subject, ex.queryValue("category"), wantedYear);
     if (!found.ok()) return ex.sendProblem(found.error());
     Array::Ptr items = new Array;
     for (const auto& row : found.value()) items->add(archiveJson(row));
@@ -171,18 +164,22 @@ class ArchiveRoutes {
   }
 
   void get(Exchange& ex) {
-    auto found = find(ex);
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto found = archives_.get(ex.subject, id.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     ex.response.set("ETag", "\"" + found.value().sha256 + "\"");
     ex.sendJson(HTTPResponse::HTTP_OK, archiveJson(found.value()));
   }
 
   void download(Exchange& ex) {
-    auto found = find(ex);
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto found = archives_.download(ex.subject, id.value());
     if (!found.ok()) return ex.sendProblem(found.error());
-    const store::ArchiveRow& row = found.value();
+    const store::ArchiveRow& row = found.value().row;
     StoredFile file;
-    file.path = archives_.pathOf(row);
+    file.path = found.value().path;
     file.size = row.size;
     file.etag = "\"" + row.sha256 + "\"";
     file.media_type = "application/x-tar";
@@ -194,9 +191,11 @@ class ArchiveRoutes {
   }
 
   void keys(Exchange& ex) {
+    auto keys = archives_.signingKeys(ex.subject);
+    if (!keys.ok()) return ex.sendProblem(keys.error());
     Object::Ptr out = new Object;
-    out->set("ed25519_public_key_pem", archives_.ed25519PublicKeyPem());
-    const std::string sm2 = archives_.sm2PublicKeyPem();
+    out->set("ed25519_public_key_pem", keys.value().ed25519_pem);
+    const std::string& sm2 = keys.value().sm2_pem;
     out->set("sm2_public_key_pem", sm2.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(sm2));
     ex.sendJson(HTTPResponse::HTTP_OK, out);
   }
@@ -204,7 +203,7 @@ class ArchiveRoutes {
   void job(Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto view = jobs_.get(id.value());
+    auto view = archives_.job(ex.subject, id.value());
     if (!view.ok()) return ex.sendProblem(view.error());
     ex.sendJson(HTTPResponse::HTTP_OK, jobJson(view.value()));
   }
@@ -212,27 +211,19 @@ class ArchiveRoutes {
   void cancel(Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto view = jobs_.cancel(id.value());
+    auto view = archives_.cancelJob(ex.subject, id.value());
     if (!view.ok()) return ex.sendProblem(view.error());
     ex.sendJson(HTTPResponse::HTTP_OK, jobJson(view.value()));
   }
 
-  core::Result<store::ArchiveRow> find(Exchange& ex) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return id.error();
-    return archives_.get(id.value());
-  }
-
   service::ArchiveService& archives_;
-  service::JobService& jobs_;
 };
 
 }  // namespace
 
-void addArchiveRoutes(Router& router, service::ArchiveService& archives, service::JobService& jobs,
-                      const Access& access) {
-  auto routes = std::make_shared<ArchiveRoutes>(archives, jobs);
-  ArchiveRoutes::addTo(routes, router, access);
+void addArchiveRoutes(Router& router, service::ArchiveService& archives) {
+  auto routes = std::make_shared<ArchiveRoutes>(archives);
+  ArchiveRoutes::addTo(routes, router);
   router.keepAlive(routes);
 }
 

@@ -15,6 +15,7 @@
 #include "gongkai/core/json.h"
 #include "gongkai/core/signed_note.h"
 #include "gongkai/core/time.h"
+#include "gongkai/policies/authorizer.h"
 #include "gongkai/server/service/audit_trail.h"
 #include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/store/versioned_records.h"
@@ -225,8 +226,14 @@ ArchiveService::ArchiveService(store::Store& store, AuditService& audit,
   }
 }
 
+core::Status ArchiveService::require(const Subject& subject, std::string_view permission) const {
+  if (subject.system) return core::okStatus();
+  return policies::requirePermission(*policies_.engine(), subject.principal, permission);
+}
+
 core::Result<std::int64_t> ArchiveService::requestBundle(const BundleRequest& request,
                                                          const Subject& subject) {
+  if (auto allowed = require(subject, "archives.build"); !allowed.ok()) return allowed.error();
   if (categories_.find(request.category) == nullptr) {
     return Error{ErrorCode::kInvalidArgument,
                  "unknown_category",
@@ -428,7 +435,9 @@ core::Result<std::int64_t> ArchiveService::record(const ArchiveRow& row, const S
 }
 
 core::Result<std::vector<ArchiveRow>> ArchiveService::list(
-    const std::optional<std::string>& category, const std::optional<int>& year) {
+    const Subject& subject, const std::optional<std::string>& category,
+    const std::optional<int>& year) {
+  if (auto allowed = require(subject, "archives.read"); !allowed.ok()) return allowed.error();
   try {
     auto session = store_.read();
     return ArchiveRepository::archives(*session, category, year);
@@ -437,7 +446,8 @@ core::Result<std::vector<ArchiveRow>> ArchiveService::list(
   }
 }
 
-core::Result<ArchiveRow> ArchiveService::get(std::int64_t id) {
+core::Result<ArchiveRow> ArchiveService::get(const Subject& subject, std::int64_t id) {
+  if (auto allowed = require(subject, "archives.read"); !allowed.ok()) return allowed.error();
   try {
     auto session = store_.read();
     auto found = ArchiveRepository::archive(*session, id);
@@ -455,12 +465,29 @@ std::string ArchiveService::pathOf(const ArchiveRow& archive) const {
   return (fs::path(folder_) / (archive.sha256 + ".tar")).string();
 }
 
-std::string ArchiveService::ed25519PublicKeyPem() const {
-  return core::ed25519PublicKeyPem(checkpoints_.signingKey().publicKey());
+core::Result<ArchiveService::Download> ArchiveService::download(const Subject& subject,
+                                                                std::int64_t id) {
+  auto found = get(subject, id);
+  if (!found.ok()) return found.error();
+  const std::string path = pathOf(found.value());
+  return Download{std::move(found).value(), path};
 }
 
-std::string ArchiveService::sm2PublicKeyPem() const {
-  return sm2_ != nullptr ? sm2_->publicKeyPem() : std::string();
+core::Result<ArchiveService::SigningKeys> ArchiveService::signingKeys(
+    const Subject& subject) const {
+  if (auto allowed = require(subject, "archives.read"); !allowed.ok()) return allowed.error();
+  return SigningKeys{core::ed25519PublicKeyPem(checkpoints_.signingKey().publicKey()),
+                     sm2_ != nullptr ? sm2_->publicKeyPem() : std::string()};
+}
+
+core::Result<JobView> ArchiveService::job(const Subject& subject, std::int64_t id) {
+  if (auto allowed = require(subject, "archives.read"); !allowed.ok()) return allowed.error();
+  return jobs_.get(id);
+}
+
+core::Result<JobView> ArchiveService::cancelJob(const Subject& subject, std::int64_t id) {
+  if (auto allowed = require(subject, "archives.build"); !allowed.ok()) return allowed.error();
+  return jobs_.cancel(id);
 }
 
 }  // namespace gongkai::server::service

@@ -35,19 +35,35 @@ class ArchiveService {
                  PolicyService& policies, const policies::CategoryCatalogue& categories,
                  JobService& jobs, std::string folder, const archive::Sm2Signer* sm2 = nullptr);
 
+  // Each use case decides for itself: building and cancelling need archives.build; listing,
+  // reading, downloading, the signing keys and following a build need archives.read.
+
   // Checks the request (a category in force, a plausible year, at least one archived document,
   // an existing checkpoint when one is named) and queues the build. Returns the job id.
   core::Result<std::int64_t> requestBundle(const BundleRequest& request, const Subject& subject);
 
-  core::Result<std::vector<store::ArchiveRow>> list(const std::optional<std::string>& category,
+  core::Result<std::vector<store::ArchiveRow>> list(const Subject& subject,
+                                                    const std::optional<std::string>& category,
                                                     const std::optional<int>& year);
-  core::Result<store::ArchiveRow> get(std::int64_t id);
-  std::string pathOf(const store::ArchiveRow& archive) const;
-  // The public keys a committee checks bundles with (PEM): Ed25519, and SM2 when configured.
-  std::string ed25519PublicKeyPem() const;
-  std::string sm2PublicKeyPem() const;
+  core::Result<store::ArchiveRow> get(const Subject& subject, std::int64_t id);
+  // A bundle and the file that holds it.
+  struct Download {
+    store::ArchiveRow row;
+    std::string path;
+  };
+  core::Result<Download> download(const Subject& subject, std::int64_t id);
+  // The public keys a committee checks bundles with (PEM): Ed25519, and SM2 ("" when none).
+  struct SigningKeys {
+    std::string ed25519_pem, sm2_pem;
+  };
+  core::Result<SigningKeys> signingKeys(const Subject& subject) const;
+  // A build job as it stands, and cancelling it.
+  core::Result<JobView> job(const Subject& subject, std::int64_t id);
+  core::Result<JobView> cancelJob(const Subject& subject, std::int64_t id);
 
  private:
+  core::Status require(const Subject& subject, std::string_view permission) const;
+  std::string pathOf(const store::ArchiveRow& archive) const;
   // The job: gathers the records from the store, has archive::BundleComposer lay them out,
   // keeps the tar and lists it.
   core::Result<std::string> build(const BundleRequest& request, const Subject& subject,

@@ -14,6 +14,7 @@
 #include "gongkai/core/json.h"
 #include "gongkai/core/workflow.h"
 #include "multipart_upload.h"
+#include "paging.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -127,12 +128,7 @@ class DocumentRoutes {
     if (!result.ok()) return ex.sendProblem(result.error());
     Array::Ptr items = new Array;
     for (const auto& v : result.value().documents) items->add(documentJson(v));
-    Object::Ptr body = new Object;
-    body->set("total", static_cast<Poco::Int64>(result.value().total));
-    body->set("page", static_cast<Poco::Int64>(pageNumber));
-    body->set("per_page", static_cast<Poco::Int64>(filter.limit));
-    body->set("documents", items);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    sendPage(ex, "documents", result.value().total, PageQuery{pageNumber, filter.limit}, items);
   }
 
   void getDocument(Exchange& ex) {

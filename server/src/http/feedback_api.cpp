@@ -7,7 +7,7 @@
 #include <set>
 
 #include "gongkai/core/text.h"
-#include "gongkai/policies/feedback_report.h"
+#include "paging.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -135,12 +135,7 @@ class FeedbackRoutes {
     for (const auto& record : found.value().items) {
       items->add(feedback_.toJson(record, FeedbackService::View::kHandler));
     }
-    Object::Ptr out = new Object;
-    out->set("total", static_cast<Poco::Int64>(found.value().total));
-    out->set("page", static_cast<Poco::Int64>(page.value().page));
-    out->set("per_page", static_cast<Poco::Int64>(page.value().per_page));
-    out->set("feedback", items);
-    ex.sendJson(HTTPResponse::HTTP_OK, out);
+    sendPage(ex, "feedback", found.value().total, page.value(), items);
   }
 
   void get(Exchange& ex) {
@@ -184,14 +179,6 @@ class FeedbackRoutes {
 };
 
 }  // namespace
-
-core::Result<PageQuery> pageQuery(Exchange& ex) {
-  auto page = ex.intQuery("page", 1, 100000);
-  if (!page.ok()) return page.error();
-  auto perPage = ex.intQuery("per_page", 1, 100);
-  if (!perPage.ok()) return perPage.error();
-  return PageQuery{page.value().value_or(1), perPage.value().value_or(20)};
-}
 
 void addFeedbackRoutes(Router& router, FeedbackService& feedback,
                        service::DocumentService& documents, service::CatalogueService& catalogue) {

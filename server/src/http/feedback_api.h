@@ -9,13 +9,6 @@
 
 namespace gongkai::server::http {
 
-// ?page= and ?per_page= (at most 100, 20 by default) as a limit and an offset.
-struct PageQuery {
-  std::int64_t page = 1, per_page = 20;
-  std::int64_t offset() const { return (page - 1) * per_page; }
-};
-core::Result<PageQuery> pageQuery(Exchange& ex);
-
 // Feedback (/api/v1/feedback): public submission with a receipt code, following a case by that
 // code without an account, and the handling flow. Handlers (feedback.handle) see and handle the
 // cases of their units; feedback.read sees every case. Only they see names and contact details.

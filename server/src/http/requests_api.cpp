@@ -3,8 +3,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
-#include "feedback_api.h"
 #include "gongkai/core/workflow.h"
+#include "paging.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -65,12 +65,7 @@ class RequestRoutes {
     for (const auto& r : decided.value().items) {
       items->add(requests_.toJson(r, RequestService::View::kLog));
     }
-    Object::Ptr out = new Object;
-    out->set("total", static_cast<Poco::Int64>(decided.value().total));
-    out->set("page", static_cast<Poco::Int64>(page.value().page));
-    out->set("per_page", static_cast<Poco::Int64>(page.value().per_page));
-    out->set("requests", items);
-    ex.sendJson(HTTPResponse::HTTP_OK, out);
+    sendPage(ex, "requests", decided.value().total, page.value(), items);
   }
 
   void receipt(Exchange& ex) {
@@ -99,12 +94,7 @@ class RequestRoutes {
     Array::Ptr items = new Array;
     for (const auto& r : found.value().items)
       items->add(requests_.toJson(r, RequestService::View::kHandler));
-    Object::Ptr out = new Object;
-    out->set("total", static_cast<Poco::Int64>(found.value().total));
-    out->set("page", static_cast<Poco::Int64>(page.value().page));
-    out->set("per_page", static_cast<Poco::Int64>(page.value().per_page));
-    out->set("requests", items);
-    ex.sendJson(HTTPResponse::HTTP_OK, out);
+    sendPage(ex, "requests", found.value().total, page.value(), items);
   }
 
   void get(Exchange& ex) {

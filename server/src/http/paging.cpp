@@ -1,0 +1,25 @@
+#include "paging.h"
+
+#include <Poco/JSON/Object.h>
+
+namespace gongkai::server::http {
+
+core::Result<PageQuery> pageQuery(Exchange& ex) {
+  auto page = ex.intQuery("page", 1, 100000);
+  if (!page.ok()) return page.error();
+  auto perPage = ex.intQuery("per_page", 1, 100);
+  if (!perPage.ok()) return perPage.error();
+  return PageQuery{page.value().value_or(1), perPage.value().value_or(20)};
+}
+
+void sendPage(Exchange& ex, const std::string& key, std::int64_t total, const PageQuery& page,
+              const Poco::JSON::Array::Ptr& items) {
+  Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
+  out->set("total", static_cast<Poco::Int64>(total));
+  out->set("page", static_cast<Poco::Int64>(page.page));
+  out->set("per_page", static_cast<Poco::Int64>(page.per_page));
+  out->set(key, items);
+  ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, out);
+}
+
+}  // namespace gongkai::server::http

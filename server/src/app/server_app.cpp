@@ -268,7 +268,7 @@ int ServerApp::main(const std::vector<std::string>&) {
     return item.value().org_unit;
   };
   service::DocumentService documents(store, categories, authorizer, std::move(checks));
-  service::AuditService audit(store);
+  service::AuditService audit(store, policyService);
   service::SearchOptions searchOptions;
   searchOptions.folder = (fs::path(config.data_dir) / "search").string();
   searchOptions.extractor_binary =
@@ -342,11 +342,11 @@ int ServerApp::main(const std::vector<std::string>&) {
     body->set("audit_size", static_cast<Poco::Int64>(size.value()));
     return body;
   };
-  const http::Router router = http::buildRouter(
-      http::Services{documents, audit, checkpoints, search, units, users, signIn, tokens,
-                     policyService, catalogue, archives, jobs, feedback, requests, reports, tickets,
-                     store.blobs(), categories, authorizer},
-      options);
+  const http::Router router =
+      http::buildRouter(http::Services{documents, audit, checkpoints, search, units, users, signIn,
+                                       tokens, policyService, catalogue, archives, jobs, feedback,
+                                       requests, reports, tickets, store.blobs(), categories},
+                        options);
   Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(
       router,
       [&tokens](const std::string& token, const std::string& address) {

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "access.h"
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/sign_in_service.h"
@@ -16,8 +15,8 @@
 
 namespace gongkai::server::http {
 
-// The routes of units, users, sign-in and tokens, and the policy in force. The services and
-// `access` must outlive the router.
+// The routes of units, users, sign-in and tokens, and the policy in force. The services decide
+// who may do what; they must outlive the router.
 
 // /api/v1/auth/*: login, logout, me, password, tokens.
 void addSignInRoutes(Router& router, service::SignInService& signIn, service::TokenService& tokens,

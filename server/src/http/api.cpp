@@ -1,6 +1,5 @@
 #include "gongkai/server/http/api.h"
 
-#include "access.h"
 #include "accounts_api.h"
 #include "archives_api.h"
 #include "audit_api.h"
@@ -35,15 +34,12 @@ void addHealthRoute(Router& router, std::function<Object::Ptr()> healthOf) {
 
 Router buildRouter(const Services& services, const ApiOptions& options) {
   Router router;
-  // The access checks, like every handler's routes object, live as long as the router.
-  auto access = std::make_shared<Access>(services.authorizer);
-  router.keepAlive(access);
   addHealthRoute(router, options.health);
   addDocumentRoutes(router, services.documents, services.search, services.blobs,
                     services.categories,
                     DocumentApiOptions{options.max_json_bytes, options.max_upload_bytes,
                                        options.max_files_per_request});
-  addAuditRoutes(router, services.audit, services.checkpoints, *access);
+  addAuditRoutes(router, services.audit, services.checkpoints);
   addSearchRoutes(router, services.search, services.categories);
   addSignInRoutes(router, services.signIn, services.tokens, services.users, services.policies);
   addUserRoutes(router, services.users);

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "access.h"
 #include "gongkai/server/http/exchange.h"
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/audit_service.h"
@@ -10,8 +9,8 @@ namespace gongkai::server::http {
 
 // GET /api/v1/audit/{checkpoint, checkpoints, checkpoints/{size}, proof/inclusion,
 // proof/consistency, entries, key, keys, export}, all for callers with audit.read. The services
-// and `access` must outlive the router.
+// must outlive the router.
 void addAuditRoutes(Router& router, service::AuditService& audit,
-                    service::CheckpointService& checkpoints, const Access& access);
+                    service::CheckpointService& checkpoints);
 
 }  // namespace gongkai::server::http

@@ -3,9 +3,19 @@
 #include <algorithm>
 
 #include "gongkai/core/audit_export.h"
+#include "gongkai/policies/authorizer.h"
 #include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::service {
+
+core::Status AuditService::mayRead(const Subject& subject) const {
+  if (subject.system) return core::okStatus();
+  if (policies_ == nullptr) {
+    return core::Error::make(core::ErrorCode::kInternal, "no_policy",
+                             "审计日志的读取者无法判定 (no policy to decide readers by)");
+  }
+  return policies::requirePermission(*policies_->engine(), subject.principal, "audit.read");
+}
 namespace {
 
 using core::Error;

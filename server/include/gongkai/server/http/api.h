@@ -55,11 +55,11 @@ struct Services {
   const service::DownloadTickets& tickets;
   const store::BlobStore& blobs;
   const policies::CategoryCatalogue& categories;
-  service::AuthorizerSource authorizer;
 };
 
-// The route table of the whole HTTP API (/healthz, /api/v1/...). Every route asks the policy
-// engine, through one Access object, whether the caller may do what it asks.
+// The route table of the whole HTTP API (/healthz, /api/v1/...). Each route parses the request,
+// calls one service method, which decides through the policies::Authorizer whether the caller
+// may, and renders the answer.
 Router buildRouter(const Services& services, const ApiOptions& options);
 
 }  // namespace gongkai::server::http

@@ -6,6 +6,7 @@
 
 #include "gongkai/core/merkle.h"
 #include "gongkai/core/result.h"
+#include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/store/audit_repository.h"
 #include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/server/store/store.h"
@@ -34,6 +35,13 @@ class AuditService {
  public:
   static constexpr std::int64_t kMaxPage = 1000;
   explicit AuditService(store::Store& store) : store_(store) {}
+  // With the policy in force, readers are decided on (mayRead); tools and tests leave it out.
+  AuditService(store::Store& store, const PolicyService& policies)
+      : store_(store), policies_(&policies) {}
+
+  // Whether the subject may read the log, proofs, checkpoints and exports: audit.read, since
+  // entries name who did what to which document. Every reading use case asks this first.
+  core::Status mayRead(const Subject& subject) const;
 
   // Entries with seq > after, in order; `limit` is clamped to 1..kMaxPage.
   core::Result<std::vector<store::StoredAuditEntry>> list(std::int64_t after, std::int64_t limit);
@@ -61,6 +69,7 @@ class AuditService {
 
  private:
   store::Store& store_;
+  const PolicyService* policies_ = nullptr;
 };
 
 }  // namespace gongkai::server::service

@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages Gongkai builds with, when any is missing. Idempotent and
 # non-interactive; uses sudo when not run as root. `--test` adds what the tests need besides:
 # Debian's Chromium and CJK fonts for the browser tests, and clang 14 with its sanitizer and
-# libFuzzer runtimes and llvm-symbolizer for the sanitizer stage (deploy/test-sanitizers.sh).
+# libFuzzer runtimes and llvm-symbolizer for the sanitizer stage (deploy/test-sanitizers.sh),
+# and clang-format (14) and python3 for the format check (deploy/check-format.sh).
 set -euo pipefail
 
 packages=(
@@ -17,7 +18,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)
 fi
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium fonts-noto-cjk clang libclang-rt-14-dev llvm)
+  packages+=(chromium fonts-noto-cjk clang clang-format python3 libclang-rt-14-dev llvm)
 fi
 
 missing=()

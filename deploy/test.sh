@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to the whole test suite: installs what is
-# missing, builds, and runs every test with ctest.
+# missing, checks the C++ formatting (deploy/check-format.sh), builds, and runs every test with
+# ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./deploy/install-deps.sh --test
+# The format check first, before the build, so that a style slip fails fast.
+./deploy/check-format.sh
 ./deploy/build.sh
 cd build
 ctest --output-on-failure --timeout 900

@@ -226,7 +226,8 @@ bool fileDocuments(Unit& unit, const std::vector<fs::path>& files) {
     std::vector<MultipartPart> parts{
         {"metadata", "", "application/json",
          R"({"title":"基准文件 )" + std::to_string(n) +
-             R"(","category":"ZZ","org_unit":"b1","scope":"public","mode":"proactive","period":"standing","issued_at":"2023-06-01"})",
+             R"(","category":"ZZ","org_unit":"b1","scope":"public","mode":"proactive",)"
+             R"("period":"standing","issued_at":"2023-06-01"})",
          ""}};
     for (std::size_t i = first; i < std::min(first + 4, files.size()); ++i) {
       parts.push_back(

@@ -31,8 +31,9 @@ bool mentions(const std::string& message, std::string_view part) {
 }
 
 TEST(JsonReader, ReadsEveryKind) {
-  const JsonValue doc = parsed(
-      R"( {"n":null,"t":true,"f":false,"i":-42,"d":0.5,"e":1E+3,"s":"x","a":[1,[],{}],"o":{"k":"v"}} )");
+  const JsonValue doc =
+      parsed(R"( {"n":null,"t":true,"f":false,"i":-42,"d":0.5,"e":1E+3,"s":"x","a":[1,[],{}],)"
+             R"("o":{"k":"v"}} )");
   ASSERT_TRUE(doc.isObject());
   EXPECT_TRUE(doc.valueAt("n")->isNull());
   EXPECT_EQ(doc.valueAt("t")->kind, JsonValue::Kind::kBool);

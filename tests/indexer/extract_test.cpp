@@ -118,9 +118,17 @@ std::string docxDocument(const std::string& body) {
 std::string makeDocx(const std::string& documentXml) {
   return makeZip({
       {"[Content_Types].xml",
-       R"(<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>)"},
+       R"(<?xml version="1.0" encoding="UTF-8"?><Types )"
+       R"(xmlns="http://schemas.openxmlformats.org/package/2006/content-types">)"
+       R"(<Override PartName="/word/document.xml" )"
+       R"(ContentType="application/vnd.openxmlformats-officedocument.)"
+       R"(wordprocessingml.document.main+xml"/></Types>)"},
       {"_rels/.rels",
-       R"(<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>)"},
+       R"(<?xml version="1.0" encoding="UTF-8"?><Relationships )"
+       R"(xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)"
+       R"(<Relationship Id="rId1" )"
+       R"(Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/)"
+       R"(officeDocument" Target="word/document.xml"/></Relationships>)"},
       {"word/document.xml", documentXml},
   });
 }
@@ -144,7 +152,9 @@ std::string sampleDocx() {
 std::string sampleOdt() {
   const std::string content =
       R"(<?xml version="1.0" encoding="UTF-8"?>
-<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:text>)"
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" )"
+      R"(xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">)"
+      R"(<office:body><office:text>)"
       "<text:h text:outline-level=\"1\">" +
       kTitle +
       "</text:h>"
@@ -158,7 +168,8 @@ std::string sampleOdt() {
   return makeZip({
       {"mimetype", "application/vnd.oasis.opendocument.text", true},
       {"META-INF/manifest.xml",
-       R"(<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>)"},
+       R"(<?xml version="1.0" encoding="UTF-8"?><manifest:manifest )"
+       R"(xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>)"},
       {"content.xml", content},
   });
 }
@@ -166,7 +177,8 @@ std::string sampleOdt() {
 // One OFD page: each line one TextObject at its own height.
 std::string ofdPage(const std::vector<std::string>& lines) {
   std::string xml =
-      R"(<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="2">)";
+      R"(<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="http://www.ofdspec.org/2016">)"
+      R"(<ofd:Content><ofd:Layer ID="2">)";
   int id = 10;
   double y = 20;
   for (const auto& line : lines) {
@@ -190,9 +202,13 @@ std::string ofdPage(const std::vector<std::string>& lines) {
 std::string sampleOfd() {
   std::vector<ZipEntry> entries = {
       {"OFD.xml",
-       R"(<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>1</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>)"},
+       R"(<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" )"
+       R"(Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>1</ofd:DocID>)"
+       R"(</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>)"},
       {"Doc_0/Document.xml",
-       R"(<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>)"},
+       R"(<?xml version="1.0" encoding="UTF-8"?><ofd:Document )"
+       R"(xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages><ofd:Page ID="1" )"
+       R"(BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>)"},
   };
   for (int page : {10, 11, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
     std::vector<std::string> lines = {"第" + std::to_string(page + 1) + "页"};
@@ -571,8 +587,10 @@ TEST_F(ExtractTest, TextIsAlwaysWellFormedUtf8) {
 
 TEST_F(ExtractTest, HostileXml) {
   const std::string laughs =
-      R"(<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>)"
-      R"(<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>)";
+      R"(<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">)"
+      R"(<!ENTITY lol2 "&lol;&lol;&lol;">]>)"
+      R"(<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body>)"
+      R"(</w:document>)";
   expectError(extract("laughs.docx", makeDocx(laughs)), "malformed");
   std::string deep;
   for (int i = 0; i < 100000; ++i) deep += "<w:p>";

@@ -78,7 +78,8 @@ TEST_F(AccountsApiTest, EveryEndpointAnswersEveryRoleAsTheTableSays) {
   auto doc = client().postMultipart(
       "/api/v1/documents",
       {{"metadata", "", "application/json",
-        R"({"title":"党务公开内部通报","category":"ZZ","mode":"proactive","period":"standing","org_unit":"branch-1","scope":"internal"})",
+        R"({"title":"党务公开内部通报","category":"ZZ","mode":"proactive","period":"standing",)"
+        R"("org_unit":"branch-1","scope":"internal"})",
         ""},
        {"file", "通报.txt", "text/plain", "党务公开内部通报全文", ""}});
   ASSERT_EQ(doc.status, 201) << doc.body;
@@ -87,7 +88,8 @@ TEST_F(AccountsApiTest, EveryEndpointAnswersEveryRoleAsTheTableSays) {
       std::to_string(doc.json()->getArray("files")->getObject(0)->getValue<Poco::Int64>("id"));
   auto other = client().postJson(
       "/api/v1/documents",
-      R"({"title":"第二支部党务公开","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"branch-2"})");
+      R"({"title":"第二支部党务公开","category":"ZZ","mode":"proactive","period":"standing",)"
+      R"("scope":"public","org_unit":"branch-2"})");
   ASSERT_EQ(other.status, 201) << other.body;
   const std::string otherId = std::to_string(other.json()->getValue<Poco::Int64>("id"));
 
@@ -370,7 +372,8 @@ TEST_F(AccountsApiTest, GuardsAroundAccountsAndTokens) {
 TEST_F(AccountsApiTest, AHiddenDocumentsVersionsAndHistoryStayHidden) {
   auto hidden = client().postJson(
       "/api/v1/documents",
-      R"({"title":"内部草稿","category":"ZZ","mode":"proactive","period":"standing","scope":"internal","org_unit":"branch-2"})");
+      R"({"title":"内部草稿","category":"ZZ","mode":"proactive","period":"standing",)"
+      R"("scope":"internal","org_unit":"branch-2"})");
   ASSERT_EQ(hidden.status, 201);
   const std::string path =
       "/api/v1/documents/" + std::to_string(hidden.json()->getValue<Poco::Int64>("id"));
@@ -403,23 +406,22 @@ TEST_F(AccountsApiTest, UsersAndUnitsAreValidatedAndAudited) {
       create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"archivist"}]})")
           .status,
       422);
-  EXPECT_EQ(
-      create(
-          R"({"username":"x","password":"a-long-password-1","roles":[{"role":"archivist","unit":"nowhere"}]})")
-          .status,
-      422);
-  EXPECT_EQ(
-      create(
-          R"({"username":"x","password":"a-long-password-1","roles":[{"role":"inspector","unit":"b"}]})")
-          .status,
-      422);
+  EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"archivist",)"
+                   R"("unit":"nowhere"}]})")
+                .status,
+            422);
+  EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"inspector",)"
+                   R"("unit":"b"}]})")
+                .status,
+            422);
   EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","roles":[{"role":"public"}]})")
                 .status,
             422);
   EXPECT_EQ(create(R"({"username":"x","password":"a-long-password-1","is_admin":true})").status,
             422);
-  const auto made = create(
-      R"({"username":"archivist5","display_name":"档案员甲","password":"a-long-password-1","roles":[{"role":"archivist","unit":"b"}]})");
+  const auto made =
+      create(R"({"username":"archivist5","display_name":"档案员甲","password":"a-long-password-1",)"
+             R"("roles":[{"role":"archivist","unit":"b"}]})");
   ASSERT_EQ(made.status, 201) << made.body;
   EXPECT_FALSE(made.json()->has("password_hash"));
   EXPECT_EQ(made.json()->getValue<std::string>("display_name"), "档案员甲");
@@ -460,7 +462,8 @@ TEST_F(AccountsApiTest, UsersAndUnitsAreValidatedAndAudited) {
   // A document may only name a unit that exists.
   auto orphan = client().postJson(
       "/api/v1/documents",
-      R"({"title":"无主","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"nowhere"})");
+      R"({"title":"无主","category":"ZZ","mode":"proactive","period":"standing","scope":"public",)"
+      R"("org_unit":"nowhere"})");
   EXPECT_EQ(orphan.status, 422) << orphan.body;
 }
 
@@ -469,12 +472,14 @@ TEST_F(AccountsApiTest, AUnitBoundArchivistWorksInTheirUnitsAndBelowOnly) {
   const HttpClient archivist = anonymous().as(userWithRole("archivist6", "archivist", "b"));
   const auto mine = archivist.postJson(
       "/api/v1/documents",
-      R"({"title":"本支部","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"b-1"})");
+      R"({"title":"本支部","category":"ZZ","mode":"proactive","period":"standing",)"
+      R"("scope":"public","org_unit":"b-1"})");
   ASSERT_EQ(mine.status, 201) << mine.body;
   EXPECT_EQ(mine.json()->getValue<std::string>("created_by"), "archivist6");
   const auto theirs = client().postJson(
       "/api/v1/documents",
-      R"({"title":"他支部","category":"ZZ","mode":"proactive","period":"standing","scope":"public","org_unit":"branch-2"})");
+      R"({"title":"他支部","category":"ZZ","mode":"proactive","period":"standing",)"
+      R"("scope":"public","org_unit":"branch-2"})");
   const std::string theirsPath =
       "/api/v1/documents/" + std::to_string(theirs.json()->getValue<Poco::Int64>("id"));
   EXPECT_EQ(archivist.get(theirsPath).status, 404);
@@ -528,7 +533,8 @@ TEST_F(VisibilityPolicyTest, ThePublicNeverSeesInternalOrRestrictedDocumentsAnyw
         "/api/v1/documents",
         {{"metadata", "", "application/json",
           R"({"title":"党务公开)" + scope +
-              R"(文件","category":"ZZ","mode":"proactive","period":"standing","org_unit":"branch-1","scope":")" +
+              R"(文件","category":"ZZ","mode":"proactive","period":"standing",)"
+              R"("org_unit":"branch-1","scope":")" +
               scope + R"("})",
           ""},
          {"file", scope + ".txt", "text/plain", "党务公开正文" + scope, ""}});

@@ -168,7 +168,8 @@ class ArchiveBundlesTest : public ServerTest {
     std::vector<MultipartPart> parts{
         {"metadata", "", "application/json",
          R"({"title":")" + title + R"(","category":")" + category +
-             R"(","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing","issued_at":")" +
+             R"(","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing",)"
+             R"("issued_at":")" +
              issued + R"("})",
          ""}};
     for (auto& file : files) parts.push_back(std::move(file));

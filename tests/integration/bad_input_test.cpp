@@ -80,7 +80,8 @@ TEST_F(BadInputTest, InvalidUtf8IsRefused) {
 TEST_F(BadInputTest, WrongTypesMissingUnknownAndReadOnlyFields) {
   auto wrong = client().postJson(
       "/api/v1/documents",
-      R"({"title":42,"category":"ZZ","org_unit":"b","scope":"public","mode":"proactive","period":"standing"})");
+      R"({"title":42,"category":"ZZ","org_unit":"b","scope":"public","mode":"proactive",)"
+      R"("period":"standing"})");
   expectRefused(wrong, 422, "invalid_metadata");
   EXPECT_EQ(fieldCode(wrong, "title"), "wrong_type");
 
@@ -105,7 +106,8 @@ TEST_F(BadInputTest, WrongTypesMissingUnknownAndReadOnlyFields) {
 
   auto badEnum = client().postJson(
       "/api/v1/documents",
-      R"({"title":"t","category":"ZZ","org_unit":"b","scope":"secret","mode":"proactive","period":"standing","issued_at":"2023-02-30"})");
+      R"({"title":"t","category":"ZZ","org_unit":"b","scope":"secret","mode":"proactive",)"
+      R"("period":"standing","issued_at":"2023-02-30"})");
   expectRefused(badEnum, 422, "invalid_metadata");
   EXPECT_EQ(fieldCode(badEnum, "scope"), "invalid_value");
   EXPECT_EQ(fieldCode(badEnum, "issued_at"), "invalid_value");

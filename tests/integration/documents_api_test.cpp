@@ -298,7 +298,8 @@ TEST_F(DocumentsApiTest, ListFiltersPagesAndCounts) {
     client().postJson("/api/v1/documents", sampleMetadata("廉政" + std::to_string(i), "DF"));
   auto internal = client().postJson(
       "/api/v1/documents",
-      R"({"title":"内部","category":"DF","org_unit":"branch-2","scope":"internal","mode":"statutory","period":"standing","issued_at":"2021-07-01"})");
+      R"({"title":"内部","category":"DF","org_unit":"branch-2","scope":"internal",)"
+      R"("mode":"statutory","period":"standing","issued_at":"2021-07-01"})");
   ASSERT_EQ(internal.status, 201) << internal.body;
 
   auto all = client().get("/api/v1/documents?per_page=4&page=2");

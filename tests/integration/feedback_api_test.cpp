@@ -44,7 +44,8 @@ TEST_F(FeedbackApiTest, AnonymousSubmissionIsFollowedByItsReceiptAndAnswered) {
   const HttpClient visitor = anonymous();
   const auto made = visitor.postJson(
       "/api/v1/feedback",
-      R"({"channel":"online","content":"建议把党费使用情况<b>按季度</b>公开","name":"李四","contact":"lisi@example.cn"})");
+      R"({"channel":"online","content":"建议把党费使用情况<b>按季度</b>公开","name":"李四",)"
+      R"("contact":"lisi@example.cn"})");
   ASSERT_EQ(made.status, 201) << made.body;
   const auto receipt = made.json()->getValue<std::string>("receipt");
   const auto id = made.json()->getValue<Poco::Int64>("id");
@@ -212,7 +213,8 @@ TEST_F(FeedbackApiTest, BadSubmissionsAreRefusedAndStoreNothing) {
   // A draft the visitor may not see is "no such document", not a hint that it exists.
   const auto draft = handler_->postJson(
       "/api/v1/documents",
-      R"({"title":"内部草稿","category":"ZZ","org_unit":"branch-1","scope":"internal","mode":"proactive","period":"standing"})");
+      R"({"title":"内部草稿","category":"ZZ","org_unit":"branch-1","scope":"internal",)"
+      R"("mode":"proactive","period":"standing"})");
   ASSERT_EQ(draft.status, 201);
   refuse(R"({"channel":"online","content":"x","document_id":)" +
              std::to_string(draft.json()->getValue<Poco::Int64>("id")) + "}",
@@ -252,7 +254,8 @@ TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheAp
             422);
   const auto made = visitor.postJson(
       "/api/v1/disclosure-requests",
-      R"({"applicant":"王五","content":"申请公开党费使用情况","purpose":"了解支部工作","contact":"wangwu@example.cn","org_unit":"branch-1"})");
+      R"({"applicant":"王五","content":"申请公开党费使用情况","purpose":"了解支部工作",)"
+      R"("contact":"wangwu@example.cn","org_unit":"branch-1"})");
   ASSERT_EQ(made.status, 201) << made.body;
   const std::string receipt = made.json()->getValue<std::string>("receipt");
   const std::string path =
@@ -273,7 +276,8 @@ TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheAp
   // Only a published public document can be released.
   const auto draft = handler_->postJson(
       "/api/v1/documents",
-      R"({"title":"党费使用情况","category":"ZZ","org_unit":"branch-1","scope":"public","mode":"on_request","period":"immediate"})");
+      R"({"title":"党费使用情况","category":"ZZ","org_unit":"branch-1","scope":"public",)"
+      R"("mode":"on_request","period":"immediate"})");
   ASSERT_EQ(draft.status, 201);
   const auto draftId = std::to_string(draft.json()->getValue<Poco::Int64>("id"));
   const auto refused = handler_->postJson(
@@ -284,7 +288,8 @@ TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheAp
             422);
   const auto decided = handler_->postJson(
       path + "/decision",
-      R"({"outcome":"not_disclosed","reason":"涉及个人隐私","answer":"该信息涉及个人隐私，不予公开","public_summary":"申请公开党费使用明细"})");
+      R"({"outcome":"not_disclosed","reason":"涉及个人隐私",)"
+      R"("answer":"该信息涉及个人隐私，不予公开","public_summary":"申请公开党费使用明细"})");
   ASSERT_EQ(decided.status, 200) << decided.body;
   EXPECT_EQ(decided.json()->getValue<std::string>("status"), "decided");
 
@@ -302,19 +307,19 @@ TEST_F(FeedbackApiTest, ApplicationsForDisclosureAreDecidedAndLoggedWithoutTheAp
   EXPECT_FALSE(entry->has("answer"));  // written to the applicant, not released
 
   // Decided without a summary, nothing of the text reaches the public log.
-  const auto second = visitor.postJson(
-      "/api/v1/disclosure-requests",
-      R"({"applicant":"李雷","content":"本人李雷申请公开本人入党材料","contact":"lilei@example.cn","org_unit":"branch-1"})");
+  const auto second =
+      visitor.postJson("/api/v1/disclosure-requests",
+                       R"({"applicant":"李雷","content":"本人李雷申请公开本人入党材料",)"
+                       R"("contact":"lilei@example.cn","org_unit":"branch-1"})");
   ASSERT_EQ(second.status, 201) << second.body;
   const std::string secondPath =
       "/api/v1/disclosure-requests/" + std::to_string(second.json()->getValue<Poco::Int64>("id"));
-  ASSERT_EQ(
-      handler_
-          ->postJson(
-              secondPath + "/decision",
-              R"({"outcome":"not_disclosed","reason":"涉及个人隐私","answer":"李雷同志：不予公开"})")
-          .status,
-      200);
+  ASSERT_EQ(handler_
+                ->postJson(secondPath + "/decision",
+                           R"({"outcome":"not_disclosed","reason":"涉及个人隐私",)"
+                           R"("answer":"李雷同志：不予公开"})")
+                .status,
+            200);
   const auto after = visitor.get("/api/v1/disclosure-requests/log");
   EXPECT_EQ(after.json()->getValue<Poco::Int64>("total"), 2);
   EXPECT_EQ(after.body.find("李雷"), std::string::npos) << after.body;
@@ -395,21 +400,20 @@ TEST_F(FeedbackApiTest, TheReportCountsWhatWasRecordedInJsonAndCsv) {
 
 TEST_F(FeedbackApiTest, FeedbackAndApplicationsAreSearchableByThoseWhoMaySeeThem) {
   const auto made = anonymous().postJson(
-      "/api/v1/feedback",
-      R"({"channel":"online","content":"建议公开电梯维修经费","name":"钱七","contact":"13812345678"})");
+      "/api/v1/feedback", R"({"channel":"online","content":"建议公开电梯维修经费","name":"钱七",)"
+                          R"("contact":"13812345678"})");
   ASSERT_EQ(made.status, 201);
   const auto id = made.json()->getValue<Poco::Int64>("id");
   ASSERT_EQ(step(client(), id, "assign", R"({"org_unit":"branch-1","handler":"handler1"})").status,
             200);
   ASSERT_EQ(step(*handler_, id, "answer", R"({"answer":"维修经费明细已在公开栏张贴"})").status,
             200);
-  ASSERT_EQ(
-      anonymous()
-          .postJson(
-              "/api/v1/disclosure-requests",
-              R"({"applicant":"孙八","content":"申请公开食堂采购合同","contact":"sunba@example.cn","org_unit":"branch-1"})")
-          .status,
-      201);
+  ASSERT_EQ(anonymous()
+                .postJson("/api/v1/disclosure-requests",
+                          R"({"applicant":"孙八","content":"申请公开食堂采购合同",)"
+                          R"("contact":"sunba@example.cn","org_unit":"branch-1"})")
+                .status,
+            201);
   for (int i = 0;
        i < 200 &&
        client().get("/api/v1/search/status").json()->getValue<Poco::Int64>("pending_updates") > 0;

@@ -58,20 +58,21 @@ class ProcedureApiTest : public ServerTest {
 TEST_F(ProcedureApiTest, HostileCatalogueBodiesAreRefusedWithNothingStored) {
   const std::int64_t before = auditSize();
   const std::string base =
-      R"("org_unit":"branch-1","category":"ZZ","content":"x","scope":"public","mode":"proactive","period":"standing")";
-  for (
-      const std::string& body : std::vector<std::string>{
-          "{" + base + R"(,"year":"2025"})",                // year as text
-          "{" + base + R"(,"year":18446744073709551615})",  // beyond 64 bits
-          "{" + base + R"(,"year":true})",                  // a boolean is no year
-          "{" + base + R"(,"year":2025,"time_limit_working_days":-1})",
-          "{" + base + R"(,"year":2025,"sub_item":1.5})",
-          "{" + base + R"(,"year":2025,"channels":"website"})",
-          "{" + base + R"(,"year":2025,"responsible":[]})",
-          "{" + base + R"(,"year":2025,"extra":1})",
-          R"({"org_unit":"branch-1","year":2025,"category":"ZZ","scope":"public","mode":"proactive","period":"standing","content":")" +
-              std::string(3000, 'x') + R"("})",
-      }) {
+      R"("org_unit":"branch-1","category":"ZZ","content":"x","scope":"public","mode":"proactive",)"
+      R"("period":"standing")";
+  for (const std::string& body : std::vector<std::string>{
+           "{" + base + R"(,"year":"2025"})",                // year as text
+           "{" + base + R"(,"year":18446744073709551615})",  // beyond 64 bits
+           "{" + base + R"(,"year":true})",                  // a boolean is no year
+           "{" + base + R"(,"year":2025,"time_limit_working_days":-1})",
+           "{" + base + R"(,"year":2025,"sub_item":1.5})",
+           "{" + base + R"(,"year":2025,"channels":"website"})",
+           "{" + base + R"(,"year":2025,"responsible":[]})",
+           "{" + base + R"(,"year":2025,"extra":1})",
+           R"({"org_unit":"branch-1","year":2025,"category":"ZZ","scope":"public",)"
+           R"("mode":"proactive","period":"standing","content":")" +
+               std::string(3000, 'x') + R"("})",
+       }) {
     const auto refused = archivist_->postJson("/api/v1/catalogue", body);
     EXPECT_EQ(refused.status, 422) << body.substr(0, 120) << " " << refused.body;
   }
@@ -89,43 +90,42 @@ TEST_F(ProcedureApiTest, CatalogueItemsAreValidatedVersionedAndAudited) {
   // Periodic items need a rhythm; only periodic items have one; sub-items must exist.
   EXPECT_EQ(
       archivist_
-          ->postJson(
-              "/api/v1/catalogue",
-              R"({"org_unit":"branch-1","year":)" + year +
-                  R"(,"category":"ZZ","content":"党费","scope":"public","mode":"proactive","period":"periodic"})")
+          ->postJson("/api/v1/catalogue",
+                     R"({"org_unit":"branch-1","year":)" + year +
+                         R"(,"category":"ZZ","content":"党费","scope":"public","mode":"proactive",)"
+                         R"("period":"periodic"})")
           .status,
       422);
   EXPECT_EQ(
       archivist_
-          ->postJson(
-              "/api/v1/catalogue",
-              R"({"org_unit":"branch-1","year":)" + year +
-                  R"(,"category":"ZZ","content":"党费","scope":"public","mode":"proactive","period":"standing","rhythm":"monthly"})")
+          ->postJson("/api/v1/catalogue",
+                     R"({"org_unit":"branch-1","year":)" + year +
+                         R"(,"category":"ZZ","content":"党费","scope":"public","mode":"proactive",)"
+                         R"("period":"standing","rhythm":"monthly"})")
           .status,
       422);
+  EXPECT_EQ(archivist_
+                ->postJson("/api/v1/catalogue",
+                           R"({"org_unit":"branch-1","year":)" + year +
+                               R"(,"category":"ZZ","sub_item":99,"content":"x","scope":"public",)"
+                               R"("mode":"proactive","period":"standing"})")
+                .status,
+            422);
   EXPECT_EQ(
       archivist_
-          ->postJson(
-              "/api/v1/catalogue",
-              R"({"org_unit":"branch-1","year":)" + year +
-                  R"(,"category":"ZZ","sub_item":99,"content":"x","scope":"public","mode":"proactive","period":"standing"})")
-          .status,
-      422);
-  EXPECT_EQ(
-      archivist_
-          ->postJson(
-              "/api/v1/catalogue",
-              R"({"org_unit":"branch-1","year":)" + year +
-                  R"(,"category":"ZZ","content":"x","scope":"public","mode":"proactive","period":"standing","channels":["tv"]})")
+          ->postJson("/api/v1/catalogue",
+                     R"({"org_unit":"branch-1","year":)" + year +
+                         R"(,"category":"ZZ","content":"x","scope":"public","mode":"proactive",)"
+                         R"("period":"standing","channels":["tv"]})")
           .status,
       422);
   // Another unit's catalogue is not the archivist's to write.
   EXPECT_EQ(
       archivist_
-          ->postJson(
-              "/api/v1/catalogue",
-              R"({"org_unit":"branch-2","year":)" + year +
-                  R"(,"category":"ZZ","content":"x","scope":"public","mode":"proactive","period":"standing"})")
+          ->postJson("/api/v1/catalogue",
+                     R"({"org_unit":"branch-2","year":)" + year +
+                         R"(,"category":"ZZ","content":"x","scope":"public","mode":"proactive",)"
+                         R"("period":"standing"})")
           .status,
       403);
   const std::int64_t id = item(
@@ -155,7 +155,8 @@ TEST_F(ProcedureApiTest, CatalogueItemsAreValidatedVersionedAndAudited) {
   // A document may answer only an item of its own unit.
   const auto wrong = archivist_->postJson(
       "/api/v1/documents",
-      R"({"title":"x","category":"ZZ","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing","catalogue_item":999})");
+      R"({"title":"x","category":"ZZ","org_unit":"branch-1","scope":"public","mode":"proactive",)"
+      R"("period":"standing","catalogue_item":999})");
   EXPECT_EQ(wrong.status, 422) << wrong.body;
   // verify-log checks catalogue versions against their audit entries, and names a changed one.
   std::string output;
@@ -214,10 +215,10 @@ TEST_F(ProcedureApiTest, TheComplianceReportSetsPublicationsAgainstTheirWindows)
            R"(,"category":"DF","content":"违纪处理结果","scope":"public","mode":"proactive",)"
            R"("period":"immediate","time_limit_working_days":5})");
   // A content a spreadsheet would run as a formula comes out inert.
-  item(
-      R"({"org_unit":"branch-1","year":)" + twoYearsAgo +
-      R"(,"category":"ZZ","content":"=1+2","scope":"public","mode":"proactive","period":"periodic",)"
-      R"("rhythm":"quarterly","time_limit_working_days":10})");
+  item(R"({"org_unit":"branch-1","year":)" + twoYearsAgo +
+       R"(,"category":"ZZ","content":"=1+2","scope":"public","mode":"proactive",)"
+       R"("period":"periodic",)"
+       R"("rhythm":"quarterly","time_limit_working_days":10})");
   publishAnswer(immediate, "关于某某违纪处理结果的公示");
   // Answered now: the item keeps its unit and year, other changes make versions.
   const std::string itemPath = "/api/v1/catalogue/" + std::to_string(immediate);

@@ -185,17 +185,17 @@ TEST_F(WorkflowApiTest, ReferenceCodesRunWithoutGapsPerSequence) {
 TEST_F(WorkflowApiTest, GuardsRefuseSelfApprovalRestrictedPublicationAndStepsOutOfTurn) {
   // A reviewer who is also the archivist cannot approve their own submission.
   const HttpClient both = anonymous().as(userWithRole("both1", "archivist", "branch-1"));
-  ASSERT_EQ(
-      client()
-          .request(
-              "PATCH", "/api/v1/users/both1",
-              R"({"roles":[{"role":"archivist","unit":"branch-1"},{"role":"reviewer","unit":"branch-1"}]})",
-              "application/json")
-          .status,
-      200);
-  const auto own = both.postJson(
-      "/api/v1/documents",
-      R"({"title":"自审","category":"ZZ","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing"})");
+  ASSERT_EQ(client()
+                .request("PATCH", "/api/v1/users/both1",
+                         R"({"roles":[{"role":"archivist","unit":"branch-1"},{"role":"reviewer",)"
+                         R"("unit":"branch-1"}]})",
+                         "application/json")
+                .status,
+            200);
+  const auto own =
+      both.postJson("/api/v1/documents",
+                    R"({"title":"自审","category":"ZZ","org_unit":"branch-1","scope":"public",)"
+                    R"("mode":"proactive","period":"standing"})");
   ASSERT_EQ(own.status, 201) << own.body;
   const std::string ownPath =
       "/api/v1/documents/" + std::to_string(own.json()->getValue<Poco::Int64>("id"));

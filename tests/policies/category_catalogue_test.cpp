@@ -29,11 +29,10 @@ TEST(CategoryCatalogue, ErrorsNameTheFileAndTheField) {
   EXPECT_NE(error(R"({"categories":[{"code":"zz","name":"x","default_retention":"Y"}]})")
                 .find("cats.json: categories[0].code"),
             std::string::npos);
-  EXPECT_NE(
-      error(
-          R"({"categories":[{"code":"ZZ","name":"x","default_retention":"Y"},{"code":"ZZ","name":"y","default_retention":"Y"}]})")
-          .find("categories[1].code"),
-      std::string::npos);
+  EXPECT_NE(error(R"({"categories":[{"code":"ZZ","name":"x","default_retention":"Y"},{"code":"ZZ",)"
+                  R"("name":"y","default_retention":"Y"}]})")
+                .find("categories[1].code"),
+            std::string::npos);
   EXPECT_NE(error(R"({"categories":[{"code":"ZZ","name":"x","default_retention":"X"}]})")
                 .find("default_retention"),
             std::string::npos);

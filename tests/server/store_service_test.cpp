@@ -233,7 +233,8 @@ class DocumentServiceTest : public ::testing::Test {
                                           const std::string& issued = "2023-01-06") {
     return json(
         R"({"title":")" + title + R"(","category":")" + category +
-        R"(","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing","issued_at":")" +
+        R"(","org_unit":"branch-1","scope":"public","mode":"proactive","period":"standing",)"
+        R"("issued_at":")" +
         issued + R"("})");
   }
   std::vector<service::IncomingFile> files(

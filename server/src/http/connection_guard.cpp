@@ -41,7 +41,8 @@ constexpr const char* kTooManyConnections =
 std::string tooManyConnectionsAnswer() {
   const std::string body =
       R"json({"code":"too_many_connections","status":503,"title":"Service Unavailable",)json"
-      R"json("detail":"来自同一地址的连接过多，请稍后再试 (too many connections from your address; try again shortly)"})json";
+      R"json("detail":"来自同一地址的连接过多，请稍后再试 (too many connections from your )json"
+      R"json(address; try again shortly)"})json";
   std::string head = kTooManyConnections;
   head.replace(head.find("%LENGTH%"), 8, std::to_string(body.size()));
   return head + body;

@@ -21,6 +21,17 @@ constexpr std::pair<std::string_view, std::string_view> kStepPermissions[] = {
 constexpr std::string_view kCaseReadEverywhere = "feedback.read";
 constexpr std::string_view kCaseHandle = "feedback.handle";
 
+// 401 for an anonymous caller (signing in may help), 403 for a known one.
+Error denied(const Principal& who, std::string_view permission) {
+  if (who.anonymous()) {
+    return Error::make(ErrorCode::kUnauthenticated, "authentication_required",
+                       "请先登录 (sign in first)");
+  }
+  return Error::make(
+      ErrorCode::kForbidden, "forbidden",
+      "您的角色无权进行此操作 (your roles do not allow this): " + std::string(permission));
+}
+
 }  // namespace
 
 DocumentFacts factsOf(const core::DocumentVersion& version) {
@@ -39,20 +50,6 @@ std::optional<std::string_view> stepPermission(std::string_view step) {
 Authorizer::Authorizer(std::shared_ptr<const PolicyEngine> engine,
                        std::shared_ptr<const UnitTree> units)
     : engine_(std::move(engine)), units_(std::move(units)) {}
-
-namespace {
-
-Error denied(const Principal& who, std::string_view permission) {
-  if (who.anonymous()) {
-    return Error::make(ErrorCode::kUnauthenticated, "authentication_required",
-                       "请先登录 (sign in first)");
-  }
-  return Error::make(
-      ErrorCode::kForbidden, "forbidden",
-      "您的角色无权进行此操作 (your roles do not allow this): " + std::string(permission));
-}
-
-}  // namespace
 
 core::Status requirePermission(const PolicyEngine& engine, const Principal& who,
                                std::string_view permission) {

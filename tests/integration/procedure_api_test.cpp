@@ -282,6 +282,10 @@ TEST_F(ProcedureApiTest, TheComplianceReportSetsPublicationsAgainstTheirWindows)
             403);
   EXPECT_EQ(archivist_->get("/api/v1/reports/compliance?org_unit=branch-1").status, 422);
   EXPECT_EQ(archivist_->get("/api/v1/reports/compliance?org_unit=branch-1&year=abc").status, 400);
+  // The catalogue reads ?year= the same way: malformed or out of range is a 400, not every year.
+  for (const char* bad : {"abc", "1899", "3000", "2024x", "99999999999999999999"}) {
+    EXPECT_EQ(anonymous().get(std::string("/api/v1/catalogue?year=") + bad).status, 400) << bad;
+  }
 }
 
 }  // namespace

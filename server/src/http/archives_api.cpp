@@ -150,11 +150,9 @@ class ArchiveRoutes {
   }
 
   void list(Exchange& ex) {
-    auto year = ex.intQuery("year", 1900, 2999);
+    auto year = ex.yearQuery();
     if (!year.ok()) return ex.sendProblem(year.error());
-    std::optional<int> wantedYear;
-    if (year.value()) wantedYear = static_cast<int>(*year.value());
-    auto found = archives_.list(ex.subject, ex.queryValue("category"), wantedYear);
+    auto found = archives_.list(ex.subject, ex.queryValue("category"), year.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     Array::Ptr items = new Array;
     for (const auto& row : found.value()) items->add(archiveJson(row));

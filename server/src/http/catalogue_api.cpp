@@ -51,11 +51,9 @@ class CatalogueRoutes {
   }
 
   void list(Exchange& ex) {
-    auto year = ex.intQuery("year", 1900, 2999);
+    auto year = ex.yearQuery();
     if (!year.ok()) return ex.sendProblem(year.error());
-    std::optional<int> wanted;
-    if (year.value()) wanted = static_cast<int>(*year.value());
-    auto items = catalogue_.list(ex.subject, ex.queryValue("org_unit"), wanted);
+    auto items = catalogue_.list(ex.subject, ex.queryValue("org_unit"), year.value());
     if (!items.ok()) return ex.sendProblem(items.error());
     Array::Ptr out = new Array;
     for (const auto& item : items.value()) out->add(service::CatalogueService::toJson(item));

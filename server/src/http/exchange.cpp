@@ -79,6 +79,13 @@ core::Result<std::int64_t> Exchange::idParam(const std::string& name) const {
   return *value;
 }
 
+core::Result<std::optional<int>> Exchange::yearQuery() const {
+  auto year = intQuery("year", 1900, 2999);
+  if (!year.ok()) return year.error();
+  if (!year.value()) return std::optional<int>();
+  return std::optional<int>(static_cast<int>(*year.value()));
+}
+
 core::Result<std::optional<std::int64_t>> Exchange::intQuery(const std::string& name,
                                                              std::int64_t min,
                                                              std::int64_t max) const {

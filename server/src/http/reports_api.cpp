@@ -54,10 +54,9 @@ class ReportRoutes {
   }
 
   void compliance(Exchange& ex) {
-    auto year = ex.intQuery("year", 1900, 2999);
+    auto year = ex.yearQuery();
     if (!year.ok()) return ex.sendProblem(year.error());
-    std::optional<int> reportYear;
-    if (year.value()) reportYear = static_cast<int>(*year.value());
+    const std::optional<int> reportYear = year.value();
     auto found =
         reports_.compliance(ex.subject, ex.queryValue("org_unit").value_or(""), reportYear);
     if (!found.ok()) return ex.sendProblem(found.error());
@@ -123,10 +122,9 @@ class ReportRoutes {
   // Per unit (and the units under it) and year: feedback by channel and status, applications by
   // status and outcome, on-time rate, average working days, and the overdue list.
   void feedback(Exchange& ex) {
-    auto year = ex.intQuery("year", 1900, 2999);
+    auto year = ex.yearQuery();
     if (!year.ok()) return ex.sendProblem(year.error());
-    std::optional<int> reportYear;
-    if (year.value()) reportYear = static_cast<int>(*year.value());
+    const std::optional<int> reportYear = year.value();
     const std::string unit = ex.queryValue("org_unit").value_or("");
     auto found = reports_.feedback(ex.subject, unit, reportYear);
     if (!found.ok()) return ex.sendProblem(found.error());

@@ -70,8 +70,12 @@ CatalogueService::CatalogueService(store::Store& store,
       authorizer_(std::move(authorizer)),
       unitExists_(std::move(unitExists)) {}
 
-bool CatalogueService::maySee(const Subject& subject, const core::CatalogueItem& item) const {
-  return subject.system || authorizer_().maySee(subject.principal, item);
+std::function<bool(const core::CatalogueItem&)> CatalogueService::seenBy(
+    const Subject& subject) const {
+  if (subject.system) return [](const core::CatalogueItem&) { return true; };
+  // One authorizer for every item the use case judges: one policy, one unit tree.
+  return [authorizer = authorizer_(), &principal = subject.principal](
+             const core::CatalogueItem& i) { return authorizer.maySee(principal, i); };
 }
 
 core::Status CatalogueService::mayFileFor(const Subject& subject, std::string_view permission,
@@ -293,7 +297,7 @@ core::Result<core::CatalogueItem> CatalogueService::get(const Subject& subject, 
     auto rs = store_.read();
     auto found = CatalogueRepository::current(*rs, id);
     if (!found) return subject.system ? notFound(id) : unseen();
-    if (!maySee(subject, *found)) return unseen();
+    if (!seenBy(subject)(*found)) return unseen();
     return *found;
   } catch (const std::exception& e) {
     return store::storageError(e);
@@ -321,7 +325,8 @@ core::Result<std::vector<core::CatalogueItem>> CatalogueService::versions(const 
     if (all.empty()) return notFound(id);
     // Each version is judged by its own unit and scope, as document versions are: an item that
     // was restricted once keeps that version to those who may see it.
-    std::erase_if(all, [&](const core::CatalogueItem& v) { return !maySee(subject, v); });
+    const auto seen = seenBy(subject);
+    std::erase_if(all, [&](const core::CatalogueItem& v) { return !seen(v); });
     return all;
   } catch (const std::exception& e) {
     return store::storageError(e);
@@ -334,7 +339,8 @@ core::Result<std::vector<core::CatalogueItem>> CatalogueService::list(
   try {
     auto rs = store_.read();
     auto items = CatalogueRepository::list(*rs, orgUnit, year);
-    std::erase_if(items, [&](const core::CatalogueItem& item) { return !maySee(subject, item); });
+    const auto seen = seenBy(subject);
+    std::erase_if(items, [&](const core::CatalogueItem& item) { return !seen(item); });
     return items;
   } catch (const std::exception& e) {
     return store::storageError(e);

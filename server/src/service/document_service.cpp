@@ -93,8 +93,12 @@ core::Status DocumentService::authorize(const Subject& subject, const DocumentVe
   return authorizer_().requireOnDocument(subject.principal, version, permission);
 }
 
-bool DocumentService::maySee(const Subject& subject, const DocumentVersion& version) const {
-  return subject.system || authorizer_().maySee(subject.principal, version);
+std::function<bool(const DocumentVersion&)> DocumentService::seenBy(const Subject& subject) const {
+  if (subject.system) return [](const DocumentVersion&) { return true; };
+  // One authorizer for every version the use case judges: one policy, one unit tree.
+  return [authorizer = authorizer_(), &principal = subject.principal](const DocumentVersion& v) {
+    return authorizer.maySee(principal, v);
+  };
 }
 
 core::Status DocumentService::mayMoveTo(const Subject& subject, const DocumentVersion& current,
@@ -372,8 +376,9 @@ core::Result<VersionHistory> DocumentService::versions(const Subject& subject, s
     if (auto allowed = authorize(subject, all.back()); !allowed.ok()) return allowed.error();
     VersionHistory history;
     history.current_version = all.back().version;
+    const auto seen = seenBy(subject);
     for (auto& v : all) {
-      if (maySee(subject, v)) history.versions.push_back(std::move(v));
+      if (seen(v)) history.versions.push_back(std::move(v));
     }
     return history;
   } catch (const std::exception& e) {
@@ -401,10 +406,10 @@ core::Result<FileDownload> DocumentService::file(const Subject& subject, std::in
     auto all = DocumentRepository::versions(*session, id);
     if (all.empty()) return notFound(id);
     if (auto allowed = authorize(subject, all.back()); !allowed.ok()) return allowed.error();
+    const auto seen = seenBy(subject);
     const bool shown = std::any_of(all.begin(), all.end(), [&](const DocumentVersion& v) {
-      return maySee(subject, v) &&
-             std::any_of(v.files.begin(), v.files.end(),
-                         [&](const core::FileRecord& f) { return f.id == fileId; });
+      return seen(v) && std::any_of(v.files.begin(), v.files.end(),
+                                    [&](const core::FileRecord& f) { return f.id == fileId; });
     });
     if (!shown) return noSuchFile;
     auto found = DocumentRepository::file(*session, id, fileId);

@@ -40,6 +40,8 @@ struct Exchange {
   // A query parameter that must be an integer in [min, max]; kMalformed otherwise.
   core::Result<std::optional<std::int64_t>> intQuery(const std::string& name, std::int64_t min,
                                                      std::int64_t max) const;
+  // ?year= (1900-2999) when given: the year filters and reports take.
+  core::Result<std::optional<int>> yearQuery() const;
 
   // The whole body, refused with kTooLarge beyond `limit` bytes and kMalformed when it breaks off
   // before its declared length.

@@ -49,7 +49,8 @@ class CatalogueService {
   static Poco::JSON::Object::Ptr toJson(const core::CatalogueItem& item);
 
  private:
-  bool maySee(const Subject& subject, const core::CatalogueItem& item) const;
+  // Whether the subject may see an item: every item of one use case judged on one authorizer.
+  std::function<bool(const core::CatalogueItem&)> seenBy(const Subject& subject) const;
   // kForbidden (unit_forbidden) unless the subject may `permission` for items of `unit`.
   core::Status mayFileFor(const Subject& subject, std::string_view permission,
                           const std::string& unit) const;

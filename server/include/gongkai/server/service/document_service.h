@@ -121,7 +121,9 @@ class DocumentService {
                                             Change change);
   core::Status authorize(const Subject& subject, const core::DocumentVersion& version,
                          std::string_view permission = {}) const;
-  bool maySee(const Subject& subject, const core::DocumentVersion& version) const;
+  // Whether the subject may see a version: every version of one use case judged on one
+  // authorizer.
+  std::function<bool(const core::DocumentVersion&)> seenBy(const Subject& subject) const;
   // Moving a document to another unit needs the right to file documents there too.
   core::Status mayMoveTo(const Subject& subject, const core::DocumentVersion& current,
                          const Poco::JSON::Object::Ptr& patch) const;

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "gongkai/server/http/handler_factory.h"
+#include "gongkai/server/net/handler_factory.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 
@@ -36,7 +36,7 @@ class OkHandler : public Poco::Net::HTTPRequestHandler {
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
     if (request.secure())
-      response.set("Strict-Transport-Security", gongkai::server::http::kHstsHeader);
+      response.set("Strict-Transport-Security", gongkai::server::net::kHstsHeader);
     response.set("X-Secure", request.secure() ? "yes" : "no");
     response.setContentType("text/plain");
     response.send() << "ok";
@@ -153,7 +153,7 @@ TEST_F(ListenerTest, ServesHttpsToARealClient) {
     ASSERT_EQ(run({"curl", "-sk", "--max-time", "30", "-D", "-", "-o", "/dev/null", url}, out), 0)
         << out;
     EXPECT_NE(
-        out.find(std::string("Strict-Transport-Security: ") + gongkai::server::http::kHstsHeader),
+        out.find(std::string("Strict-Transport-Security: ") + gongkai::server::net::kHstsHeader),
         std::string::npos)
         << out;
     EXPECT_NE(out.find("X-Secure: yes"), std::string::npos) << out;
@@ -176,7 +176,7 @@ TEST_F(ListenerTest, ServesHttpsToARealClient) {
     Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
     EXPECT_EQ(response.getStatus(), Poco::Net::HTTPResponse::HTTP_OK);
     EXPECT_EQ(body, "ok");
-    EXPECT_EQ(response.get("Strict-Transport-Security", ""), gongkai::server::http::kHstsHeader);
+    EXPECT_EQ(response.get("Strict-Transport-Security", ""), gongkai::server::net::kHstsHeader);
   }
 }
 

@@ -28,8 +28,8 @@
 #include "gongkai/server/app/demo_data.h"
 #include "gongkai/server/app/listener.h"
 #include "gongkai/server/http/api.h"
-#include "gongkai/server/http/connection_guard.h"
-#include "gongkai/server/http/handler_factory.h"
+#include "gongkai/server/net/connection_guard.h"
+#include "gongkai/server/net/handler_factory.h"
 #include "gongkai/server/service/client_pseudonym.h"
 #include "gongkai/server/store/data_folder_lock.h"
 
@@ -347,7 +347,7 @@ int ServerApp::main(const std::vector<std::string>&) {
                                        tokens, policyService, catalogue, archives, jobs, feedback,
                                        requests, reports, tickets, store.blobs(), categories},
                         options);
-  Poco::SharedPtr<http::HandlerFactory> factory = new http::HandlerFactory(
+  Poco::SharedPtr<net::HandlerFactory> factory = new net::HandlerFactory(
       router,
       [&tokens](const std::string& token, const std::string& address) {
         return tokens.authenticate(token, address);
@@ -374,7 +374,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   params->setTimeout(Poco::Timespan(60, 0));
   params->setServerName("gongkai");
   Poco::ThreadPool pool("http", 2, config.threads);
-  http::ConnectionLimits limits;
+  net::ConnectionLimits limits;
   limits.per_address = config.connections_per_address;
   limits.exempt.clear();
   for (const auto& address : Poco::StringTokenizer(
@@ -385,7 +385,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   limits.head_timeout = std::chrono::seconds(config.header_timeout_seconds);
   limits.request_timeout = std::chrono::seconds(config.request_timeout_seconds);
   limits.min_bytes_per_second = config.min_bytes_per_second;
-  http::ConnectionGuard guard(limits, log);
+  net::ConnectionGuard guard(limits, log);
   // Poco's HTTPServer is a TCPServer with Poco's HTTP connections; ours are guarded (see
   // ConnectionGuard), and stopping raises the same event HTTPServer::stopAll does.
   Poco::Net::TCPServer server(guard.connectionFactory(params, factory), pool, socket, params);

@@ -4,7 +4,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 
 std::uint64_t tcpBytesMoved(int fd) {
   tcp_info info{};
@@ -13,4 +13,4 @@ std::uint64_t tcpBytesMoved(int fd) {
   return info.tcpi_bytes_received + info.tcpi_bytes_acked;
 }
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

@@ -16,7 +16,7 @@
 #include <string>
 #include <thread>
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 
 // What one client may hold of the server's connection threads. Poco serves each connection on
 // a thread of its own, so a client that trickles its request (or reads the answer a byte at a
@@ -96,4 +96,4 @@ class ConnectionGuard {
 void lingeringClose(Poco::Net::StreamSocket& socket,
                     std::chrono::milliseconds lingerFor = std::chrono::seconds(5));
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

@@ -11,7 +11,7 @@
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/subject.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 
 // The Strict-Transport-Security value sent on every HTTPS response: browsers that reached us over
 // HTTPS keep to it for a year.
@@ -25,14 +25,14 @@ using Authenticator = std::function<core::Result<service::Subject>(const std::st
 using TicketAuthenticator = std::function<core::Result<service::Subject>(
     const std::string& ticket, const std::string& path, const std::string& address)>;
 
-// Hands every request to the router inside one catch-all: anything unexpected becomes a 500
-// problem with the details in the log, never in the response. Authenticates the caller first
+// Hands every request to the HTTP layer's router inside one catch-all: anything unexpected becomes
+// a 500 problem with the details in the log, never in the response. Authenticates the caller first
 // (no Authorization header: anonymous; a bad one: 401 before any handler runs), sends HSTS on
 // HTTPS, writes one access log line per request and counts requests in flight so shutdown can
 // wait for them.
 class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  HandlerFactory(const Router& router, Authenticator authenticate, Poco::Logger& accessLog,
+  HandlerFactory(const http::Router& router, Authenticator authenticate, Poco::Logger& accessLog,
                  Poco::Logger& errorLog, TicketAuthenticator authenticateTicket = nullptr)
       : router_(router),
         authenticate_(std::move(authenticate)),
@@ -52,7 +52,7 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 
  private:
   friend class RoutingHandler;
-  const Router& router_;
+  const http::Router& router_;
   Authenticator authenticate_;
   TicketAuthenticator authenticateTicket_;
   Poco::Logger& accessLog_;
@@ -60,4 +60,4 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   std::atomic<int> inFlight_{0};
 };
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

@@ -1,4 +1,4 @@
-#include "gongkai/server/http/connection_guard.h"
+#include "gongkai/server/net/connection_guard.h"
 
 #include <Poco/Net/HTTPServerConnection.h>
 #include <Poco/Net/TCPServerConnection.h>
@@ -7,7 +7,7 @@
 
 #include "tcp_bytes.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 
 using Clock = std::chrono::steady_clock;
 
@@ -235,4 +235,4 @@ void ConnectionGuard::watchdog() {
   }
 }
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

@@ -1,4 +1,4 @@
-#include "gongkai/server/http/handler_factory.h"
+#include "gongkai/server/net/handler_factory.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -11,11 +11,14 @@
 #include <thread>
 
 #include "gongkai/core/time.h"
-#include "gongkai/server/http/connection_guard.h"
+#include "gongkai/server/http/exchange.h"
+#include "gongkai/server/net/connection_guard.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 using core::Error;
 using core::ErrorCode;
+using http::Exchange;
+using http::writeProblem;
 using Poco::Net::HTTPResponse;
 
 namespace {
@@ -210,4 +213,4 @@ bool HandlerFactory::waitIdle(std::chrono::milliseconds timeout) const {
   return true;
 }
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

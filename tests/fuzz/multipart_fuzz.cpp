@@ -11,6 +11,7 @@
 #include <string>
 
 #include "fuzz_check.h"
+#include "gongkai/server/store/blob_store.h"
 #include "multipart_upload.h"
 
 namespace {
@@ -38,6 +39,17 @@ const BlobStore& blobs() {
   return store;
 }
 
+// Stages a file part into the blob store, as DocumentService::stageFile does for the server.
+gongkai::core::Result<gongkai::server::service::IncomingFile> stage(std::istream& in,
+                                                                    std::int64_t maxBytes,
+                                                                    std::string name,
+                                                                    std::string mediaType) {
+  auto staged = blobs().stage(in, maxBytes);
+  if (!staged.ok()) return staged.error();
+  return gongkai::server::service::IncomingFile{std::move(name), std::move(mediaType),
+                                                std::move(staged).value()};
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -49,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const std::int64_t declared : {static_cast<std::int64_t>(size), std::int64_t{-1}}) {
     std::istringstream in(body);
     auto form = gongkai::server::http::parseUpload(in, "multipart/form-data; boundary=B", declared,
-                                                   blobs(), limits);
+                                                   stage, limits);
     if (form.ok()) {
       FUZZ_CHECK(static_cast<int>(form.value().files.size()) <= limits.max_files,
                  "at most max_files files");

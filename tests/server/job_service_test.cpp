@@ -24,7 +24,7 @@ using service::JobService;
 service::JobView waitForEnd(JobService& jobs, std::int64_t id) {
   for (int i = 0; i < 2000; ++i) {
     auto view = jobs.get(id);
-    if (view.ok() && view.value().row.state != "queued" && view.value().row.state != "running") {
+    if (view.ok() && view.value().state != "queued" && view.value().state != "running") {
       return view.value();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -90,10 +90,10 @@ TEST_F(JobServiceTest, RunsJobsInOrderAndKeepsTheirResultsAndProgress) {
   }
   for (std::size_t n = 0; n < ids.size(); ++n) {
     const auto view = waitForEnd(jobs, ids[n]);
-    EXPECT_EQ(view.row.state, "done");
-    EXPECT_EQ(view.row.result, "{\"made\":" + std::to_string(n) + "}");
-    EXPECT_EQ(view.row.params, "{\"n\":" + std::to_string(n) + "}");
-    EXPECT_EQ(view.row.created_by, "archivist");
+    EXPECT_EQ(view.state, "done");
+    EXPECT_EQ(view.result, "{\"made\":" + std::to_string(n) + "}");
+    EXPECT_EQ(view.params, "{\"n\":" + std::to_string(n) + "}");
+    EXPECT_EQ(view.created_by, "archivist");
     EXPECT_EQ(view.progress.items_done, 10);
     EXPECT_EQ(view.progress.bytes_total, 1000);
   }
@@ -111,14 +111,14 @@ TEST_F(JobServiceTest, AFailureOrAnExceptionFailsTheJobWithItsReason) {
     throw std::runtime_error("disk on fire");
   });
   const auto failed = waitForEnd(jobs, failing.value());
-  EXPECT_EQ(failed.row.state, "failed");
-  EXPECT_EQ(failed.row.error_code, "nothing_to_archive");
+  EXPECT_EQ(failed.state, "failed");
+  EXPECT_EQ(failed.error_code, "nothing_to_archive");
   const auto thrown = waitForEnd(jobs, throwing.value());
-  EXPECT_EQ(thrown.row.state, "failed");
-  EXPECT_EQ(thrown.row.error_code, "job_failed");
+  EXPECT_EQ(thrown.state, "failed");
+  EXPECT_EQ(thrown.error_code, "job_failed");
   // What broke (a path, a library's words) is for the server log, not for whoever reads the job.
-  EXPECT_EQ(thrown.row.error_message.find("disk on fire"), std::string::npos);
-  EXPECT_NE(thrown.row.error_message.find("server log"), std::string::npos);
+  EXPECT_EQ(thrown.error_message.find("disk on fire"), std::string::npos);
+  EXPECT_NE(thrown.error_message.find("server log"), std::string::npos);
   // A job that ended cannot be cancelled.
   EXPECT_EQ(jobs.cancel(failing.value()).error().reason, "job_finished");
 }
@@ -142,17 +142,17 @@ TEST_F(JobServiceTest, CancelsQueuedJobsAtOnceAndRunningOnesWhenTheyNotice) {
     return std::string("{}");
   });
   gate.waitUntilReached();
-  EXPECT_EQ(jobs.get(running.value()).value().row.state, "running");
-  EXPECT_EQ(jobs.get(queued.value()).value().row.state, "queued");
+  EXPECT_EQ(jobs.get(running.value()).value().state, "running");
+  EXPECT_EQ(jobs.get(queued.value()).value().state, "queued");
 
   auto cancelledQueued = jobs.cancel(queued.value());
   ASSERT_TRUE(cancelledQueued.ok());
-  EXPECT_EQ(cancelledQueued.value().row.state, "cancelled");
+  EXPECT_EQ(cancelledQueued.value().state, "cancelled");
   auto asked = jobs.cancel(running.value());
   ASSERT_TRUE(asked.ok());
-  EXPECT_EQ(asked.value().row.state, "running");  // until its work notices
+  EXPECT_EQ(asked.value().state, "running");  // until its work notices
   gate.release();
-  EXPECT_EQ(waitForEnd(jobs, running.value()).row.state, "cancelled");
+  EXPECT_EQ(waitForEnd(jobs, running.value()).state, "cancelled");
   EXPECT_TRUE(jobs.cancel(queued.value()).ok());  // cancelling again is harmless
   jobs.stop();
   EXPECT_FALSE(queuedRan);
@@ -180,8 +180,8 @@ TEST_F(JobServiceTest, JobsAStoppedServerLeftUnfinishedAreMarkedInterruptedAtSta
   for (std::int64_t id : {runningId, queuedId}) {
     const auto view = jobs.get(id);
     ASSERT_TRUE(view.ok());
-    EXPECT_EQ(view.value().row.state, "failed");
-    EXPECT_EQ(view.value().row.error_code, "interrupted");
+    EXPECT_EQ(view.value().state, "failed");
+    EXPECT_EQ(view.value().error_code, "interrupted");
   }
 }
 

@@ -10,6 +10,8 @@
 
 #include "gongkai/core/json.h"
 #include "gongkai/core/password.h"
+#include "http/catalogue_json.h"
+#include "http/document_json.h"
 
 namespace gongkai::server::app {
 
@@ -153,14 +155,13 @@ core::Status loadDemoAccounts(const Poco::JSON::Object& manifest, service::UserS
 core::Result<int> loadDemoData(service::DocumentService& documents, service::UnitService& units,
                                service::UserService& users, service::CatalogueService& catalogue,
                                service::FeedbackService& feedback,
-                               service::RequestService& requests, const store::BlobStore& blobs,
-                               const std::string& demoDir) {
+                               service::RequestService& requests, const std::string& demoDir) {
   using core::Error;
   using core::ErrorCode;
   service::Subject server;
   server.id = "system";
   server.system = true;
-  auto existing = documents.list(server, store::DocumentFilter{});
+  auto existing = documents.list(server, service::DocumentQuery{});
   if (!existing.ok()) return existing.error();
   if (existing.value().total > 0) return 0;
 
@@ -184,7 +185,10 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Uni
     for (unsigned i = 0; i < unitList->size(); ++i) {
       const auto unit = unitList->getObject(i);
       if (units.unitTree()->contains(unit->getValue<std::string>("code"))) continue;
-      auto made = units.createUnit(demo, unit);
+      auto made = units.createUnit(demo, service::NewUnit{unit->getValue<std::string>("code"),
+                                                          unit->getValue<std::string>("name"),
+                                                          unit->optValue<std::string>("parent", ""),
+                                                          {}});
       if (!made.ok()) return made.error();
     }
   }
@@ -194,7 +198,7 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Uni
     for (unsigned i = 0; i < items->size(); ++i) {
       Poco::JSON::Object::Ptr item = new Poco::JSON::Object(*items->getObject(i));
       if (item->getValue<int>("year") == 0) item->set("year", currentBeijingYear());
-      auto made = catalogue.create(demo, item);
+      auto made = catalogue.create(demo, http::readCatalogueItemFields(item));
       if (!made.ok()) return made.error();
       itemIds.push_back(made.value().id);
     }
@@ -222,20 +226,21 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Uni
         std::ifstream file(std::filesystem::path(demoDir) / "files" / name, std::ios::binary);
         if (!file)
           return Error::make(ErrorCode::kIo, "demo_unreadable", "无法读取 demo 文件 " + name);
-        auto staged = blobs.stage(file, std::int64_t{1} << 30);
+        auto staged = documents.stageFile(file, std::int64_t{1} << 30, name, "");
         if (!staged.ok()) return staged.error();
-        files.push_back(service::IncomingFile{name, "", std::move(staged).value()});
+        files.push_back(std::move(staged).value());
       }
     }
-    auto document = documents.create(demo, metadata, std::move(files));
+    auto document = documents.create(demo, http::readMetadataFields(metadata), std::move(files));
     if (!document.ok()) return document.error();
     if (const auto steps = item->getArray("steps")) {
       for (unsigned k = 0; k < steps->size(); ++k) {
         const std::string step = steps->getElement<std::string>(k);
         const bool byReviewer =
             step == "approve" || step == "reject" || step == "publish" || step == "withdraw";
-        auto next = documents.step(byReviewer ? reviewer : demo, document.value().document_id,
-                                   std::nullopt, step, demoStepBody(step));
+        auto next =
+            documents.step(byReviewer ? reviewer : demo, document.value().document_id, std::nullopt,
+                           step, core::parseStepRequest(step, demoStepBody(step), "", {}));
         if (!next.ok()) return next.error();
       }
     }

@@ -314,8 +314,8 @@ int ServerApp::main(const std::vector<std::string>&) {
                                  authorizer);
 
   if (config.demo) {
-    auto loaded = loadDemoData(documents, units, users, catalogue, feedback, requests,
-                               store.blobs(), config.demo_dir);
+    auto loaded =
+        loadDemoData(documents, units, users, catalogue, feedback, requests, config.demo_dir);
     if (!loaded.ok()) {
       std::cerr << "示例数据载入失败 (demo data failed): " << loaded.error().message << std::endl;
       return kExitUnavailable;
@@ -345,7 +345,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   const http::Router router =
       http::buildRouter(http::Services{documents, audit, checkpoints, search, units, users, signIn,
                                        tokens, policyService, catalogue, archives, jobs, feedback,
-                                       requests, reports, tickets, store.blobs(), categories},
+                                       requests, reports, tickets, categories},
                         options);
   Poco::SharedPtr<net::HandlerFactory> factory = new net::HandlerFactory(
       router,

@@ -20,7 +20,7 @@ namespace gongkai::server::http {
 
 // /api/v1/auth/*: login, logout, me, password, tokens.
 void addSignInRoutes(Router& router, service::SignInService& signIn, service::TokenService& tokens,
-                     service::UserService& users, service::PolicyService& policies);
+                     service::UserService& users);
 // /api/v1/users.
 void addUserRoutes(Router& router, service::UserService& users);
 // /api/v1/org-units.

@@ -35,17 +35,16 @@ void addHealthRoute(Router& router, std::function<Object::Ptr()> healthOf) {
 Router buildRouter(const Services& services, const ApiOptions& options) {
   Router router;
   addHealthRoute(router, options.health);
-  addDocumentRoutes(router, services.documents, services.search, services.blobs,
-                    services.categories,
+  addDocumentRoutes(router, services.documents, services.search,
                     DocumentApiOptions{options.max_json_bytes, options.max_upload_bytes,
                                        options.max_files_per_request});
   addAuditRoutes(router, services.audit, services.checkpoints);
-  addSearchRoutes(router, services.search, services.categories);
-  addSignInRoutes(router, services.signIn, services.tokens, services.users, services.policies);
+  addSearchRoutes(router, services.search, services.catalogue);
+  addSignInRoutes(router, services.signIn, services.tokens, services.users);
   addUserRoutes(router, services.users);
   addUnitRoutes(router, services.units);
   addPolicyRoutes(router, services.policies, services.users);
-  addCatalogueRoutes(router, services.catalogue, services.categories);
+  addCatalogueRoutes(router, services.catalogue);
   addArchiveRoutes(router, services.archives);
   addFeedbackRoutes(router, services.feedback, services.documents, services.catalogue);
   addRequestRoutes(router, services.requests, services.documents);

@@ -27,35 +27,34 @@ Poco::Dynamic::Var parsedOrNull(const std::string& text) {
   }
 }
 
-Object::Ptr jobJson(const service::JobView& view) {
-  const store::JobRow& row = view.row;
+Object::Ptr jobJson(const service::JobView& job) {
   Object::Ptr out = new Object;
-  out->set("job_id", static_cast<Poco::Int64>(row.id));
-  out->set("kind", row.kind);
-  out->set("state", row.state);
-  out->set("params", parsedOrNull(row.params));
+  out->set("job_id", static_cast<Poco::Int64>(job.id));
+  out->set("kind", job.kind);
+  out->set("state", job.state);
+  out->set("params", parsedOrNull(job.params));
   Object::Ptr progress = new Object;
-  progress->set("items_done", static_cast<Poco::Int64>(view.progress.items_done));
-  progress->set("items_total", static_cast<Poco::Int64>(view.progress.items_total));
-  progress->set("bytes_done", static_cast<Poco::Int64>(view.progress.bytes_done));
-  progress->set("bytes_total", static_cast<Poco::Int64>(view.progress.bytes_total));
+  progress->set("items_done", static_cast<Poco::Int64>(job.progress.items_done));
+  progress->set("items_total", static_cast<Poco::Int64>(job.progress.items_total));
+  progress->set("bytes_done", static_cast<Poco::Int64>(job.progress.bytes_done));
+  progress->set("bytes_total", static_cast<Poco::Int64>(job.progress.bytes_total));
   out->set("progress", progress);
-  out->set("result", parsedOrNull(row.result));
-  if (row.error_code.empty()) {
+  out->set("result", parsedOrNull(job.result));
+  if (job.error_code.empty()) {
     out->set("error", Poco::Dynamic::Var());
   } else {
     Object::Ptr error = new Object;
-    error->set("code", row.error_code);
-    error->set("message", row.error_message);
+    error->set("code", job.error_code);
+    error->set("message", job.error_message);
     out->set("error", error);
   }
-  out->set("created_by", row.created_by);
-  out->set("created_at", row.created_at);
-  out->set("updated_at", row.updated_at);
+  out->set("created_by", job.created_by);
+  out->set("created_at", job.created_at);
+  out->set("updated_at", job.updated_at);
   return out;
 }
 
-Object::Ptr archiveJson(const store::ArchiveRow& a) {
+Object::Ptr archiveJson(const service::BundleRecord& a) {
   Object::Ptr out = new Object;
   out->set("id", static_cast<Poco::Int64>(a.id));
   out->set("name", a.name);
@@ -175,7 +174,7 @@ class ArchiveRoutes {
     if (!id.ok()) return ex.sendProblem(id.error());
     auto found = archives_.download(ex.subject, id.value());
     if (!found.ok()) return ex.sendProblem(found.error());
-    const store::ArchiveRow& row = found.value().row;
+    const service::BundleRecord& row = found.value().bundle;
     StoredFile file;
     file.path = found.value().path;
     file.size = row.size;

@@ -5,6 +5,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include "catalogue_json.h"
+#include "document_json.h"
+
 namespace gongkai::server::http {
 namespace {
 
@@ -17,9 +20,7 @@ using Poco::Net::HTTPResponse;
 constexpr std::int64_t kMaxBodyBytes = 64 * 1024;
 class CatalogueRoutes {
  public:
-  CatalogueRoutes(service::CatalogueService& catalogue,
-                  const policies::CategoryCatalogue& categories)
-      : catalogue_(catalogue), categories_(categories) {}
+  explicit CatalogueRoutes(service::CatalogueService& catalogue) : catalogue_(catalogue) {}
 
   static void addTo(const std::shared_ptr<CatalogueRoutes>& self, Router& router) {
     router.add("GET", "/api/v1/categories", [self](Exchange& ex) { self->listCategories(ex); });
@@ -35,7 +36,7 @@ class CatalogueRoutes {
   // The categories of disclosure (policies/categories.json) with their standing items.
   void listCategories(Exchange& ex) {
     Array::Ptr items = new Array;
-    for (const auto& category : categories_.all()) {
+    for (const auto& category : catalogue_.categories()) {
       Object::Ptr item = new Object;
       item->set("code", category.code);
       item->set("name", category.name);
@@ -56,7 +57,7 @@ class CatalogueRoutes {
     auto items = catalogue_.list(ex.subject, ex.queryValue("org_unit"), year.value());
     if (!items.ok()) return ex.sendProblem(items.error());
     Array::Ptr out = new Array;
-    for (const auto& item : items.value()) out->add(service::CatalogueService::toJson(item));
+    for (const auto& item : items.value()) out->add(catalogueItemJson(item));
     Object::Ptr body = new Object;
     body->set("total", static_cast<Poco::Int64>(out->size()));
     body->set("items", out);
@@ -68,8 +69,8 @@ class CatalogueRoutes {
     if (!id.ok()) return ex.sendProblem(id.error());
     auto item = catalogue_.get(ex.subject, id.value());
     if (!item.ok()) return ex.sendProblem(item.error());
-    ex.response.set("ETag", "\"v" + std::to_string(item.value().version) + "\"");
-    ex.sendJson(HTTPResponse::HTTP_OK, service::CatalogueService::toJson(item.value()));
+    ex.response.set("ETag", versionEtag(item.value().version));
+    ex.sendJson(HTTPResponse::HTTP_OK, catalogueItemJson(item.value()));
   }
 
   void versions(Exchange& ex) {
@@ -78,7 +79,7 @@ class CatalogueRoutes {
     auto all = catalogue_.versions(ex.subject, id.value());
     if (!all.ok()) return ex.sendProblem(all.error());
     Array::Ptr items = new Array;
-    for (const auto& version : all.value()) items->add(service::CatalogueService::toJson(version));
+    for (const auto& version : all.value()) items->add(catalogueItemJson(version));
     Object::Ptr body = new Object;
     body->set("id", static_cast<Poco::Int64>(id.value()));
     body->set("versions", items);
@@ -88,11 +89,11 @@ class CatalogueRoutes {
   void create(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto made = catalogue_.create(ex.subject, body.value());
+    auto made = catalogue_.create(ex.subject, readCatalogueItemFields(body.value()));
     if (!made.ok()) return ex.sendProblem(made.error());
     ex.response.set("Location", "/api/v1/catalogue/" + std::to_string(made.value().id));
-    ex.response.set("ETag", "\"v1\"");
-    ex.sendJson(HTTPResponse::HTTP_CREATED, service::CatalogueService::toJson(made.value()));
+    ex.response.set("ETag", versionEtag(made.value().version));
+    ex.sendJson(HTTPResponse::HTTP_CREATED, catalogueItemJson(made.value()));
   }
 
   void patch(Exchange& ex) {
@@ -100,21 +101,20 @@ class CatalogueRoutes {
     if (!id.ok()) return ex.sendProblem(id.error());
     auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto updated = catalogue_.update(ex.subject, id.value(), ex.ifMatch().version, body.value());
+    auto updated = catalogue_.update(ex.subject, id.value(), ex.ifMatch().version,
+                                     readCatalogueItemFields(body.value()));
     if (!updated.ok()) return ex.sendProblem(updated.error());
-    ex.response.set("ETag", "\"v" + std::to_string(updated.value().version) + "\"");
-    ex.sendJson(HTTPResponse::HTTP_OK, service::CatalogueService::toJson(updated.value()));
+    ex.response.set("ETag", versionEtag(updated.value().version));
+    ex.sendJson(HTTPResponse::HTTP_OK, catalogueItemJson(updated.value()));
   }
 
   service::CatalogueService& catalogue_;
-  const policies::CategoryCatalogue& categories_;
 };
 
 }  // namespace
 
-void addCatalogueRoutes(Router& router, service::CatalogueService& catalogue,
-                        const policies::CategoryCatalogue& categories) {
-  CatalogueRoutes::addTo(std::make_shared<CatalogueRoutes>(catalogue, categories), router);
+void addCatalogueRoutes(Router& router, service::CatalogueService& catalogue) {
+  CatalogueRoutes::addTo(std::make_shared<CatalogueRoutes>(catalogue), router);
 }
 
 }  // namespace gongkai::server::http

@@ -2,12 +2,25 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include "json_fields.h"
+
 namespace gongkai::server::http {
 namespace {
 
 Poco::Dynamic::Var orNull(const std::optional<std::string>& value) {
   return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
 }
+
+constexpr std::array<std::string_view, 10> kEditable = {
+    "title", "doc_number", "category",  "org_unit", "scope",
+    "mode",  "period",     "issued_at", "summary",  "catalogue_item"};
+constexpr std::array<std::string_view, 9> kReadOnly = {"id",         "version",    "status",
+                                                       "files",      "created_by", "created_at",
+                                                       "updated_by", "updated_at", "change"};
 
 std::string documentPath(std::int64_t id) { return "/api/v1/documents/" + std::to_string(id); }
 
@@ -19,7 +32,7 @@ Poco::JSON::Object::Ptr extractionJson(const ExtractionByHash& extraction,
     o->set("status", "pending");
     return o;
   }
-  const store::FileText& text = found->second;
+  const service::TextExtraction& text = found->second;
   o->set("status", text.ok ? "ok" : "failed");
   o->set("format", text.format.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(text.format));
   if (text.ok) {
@@ -81,6 +94,30 @@ Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v,
   }
   o->set("files", files);
   return o;
+}
+
+service::DocumentMetadataFields readMetadataFields(const Poco::JSON::Object::Ptr& json) {
+  service::DocumentMetadataFields fields;
+  for (const auto& [key, value] : *json) {
+    if (std::find(kReadOnly.begin(), kReadOnly.end(), key) != kReadOnly.end()) {
+      fields.form_errors.push_back(
+          {key, "read_only_field",
+           "该字段由服务器维护，不能设置 (field is maintained by the server)"});
+    } else if (std::find(kEditable.begin(), kEditable.end(), key) == kEditable.end()) {
+      fields.form_errors.push_back({key, "unknown_field", "未知字段 (unknown field)"});
+    }
+  }
+  fields.title = textField(json, "title");
+  fields.doc_number = textField(json, "doc_number");
+  fields.category = textField(json, "category");
+  fields.org_unit = textField(json, "org_unit");
+  fields.scope = textField(json, "scope");
+  fields.mode = textField(json, "mode");
+  fields.period = textField(json, "period");
+  fields.issued_at = textField(json, "issued_at");
+  fields.summary = textField(json, "summary");
+  fields.catalogue_item = integerField(json, "catalogue_item");
+  return fields;
 }
 
 Poco::JSON::Object::Ptr versionSummaryJson(const core::DocumentVersion& v) {

@@ -46,13 +46,8 @@ void sendDocument(Exchange& ex, HTTPResponse::HTTPStatus status, const core::Doc
 class DocumentRoutes {
  public:
   DocumentRoutes(service::DocumentService& documents, service::SearchService& search,
-                 const store::BlobStore& blobs, const policies::CategoryCatalogue& categories,
                  const DocumentApiOptions& options)
-      : documents_(documents),
-        search_(search),
-        blobs_(blobs),
-        categories_(categories),
-        options_(options) {}
+      : documents_(documents), search_(search), options_(options) {}
 
   static void addTo(const std::shared_ptr<DocumentRoutes>& self, Router& router) {
     const std::string docs = "/api/v1/documents";
@@ -73,9 +68,14 @@ class DocumentRoutes {
   }
 
  private:
-  UploadLimits uploadLimits() const {
-    return UploadLimits{options_.max_json_bytes, options_.max_upload_bytes,
-                        options_.max_files_per_request};
+  core::Result<UploadForm> readFiles(Exchange& ex) const {
+    const auto stage = [this](std::istream& in, std::int64_t maxBytes, std::string name,
+                              std::string mediaType) {
+      return documents_.stageFile(in, maxBytes, std::move(name), std::move(mediaType));
+    };
+    return readUpload(ex, stage,
+                      UploadLimits{options_.max_json_bytes, options_.max_upload_bytes,
+                                   options_.max_files_per_request});
   }
 
   void createDocument(Exchange& ex) {
@@ -89,9 +89,9 @@ class DocumentRoutes {
     if (isJsonMediaType(type)) {
       auto json = ex.readJsonObject(options_.max_json_bytes);
       if (!json.ok()) return ex.sendProblem(json.error());
-      created = documents_.create(ex.subject, json.value(), {});
+      created = documents_.create(ex.subject, readMetadataFields(json.value()), {});
     } else if (isMultipart(type)) {
-      auto form = readUpload(ex, blobs_, uploadLimits());
+      auto form = readFiles(ex);
       if (!form.ok()) return ex.sendProblem(form.error());
       if (!form.value().metadata) {
         Error error = Error::make(ErrorCode::kInvalidArgument, "missing_metadata",
@@ -101,7 +101,8 @@ class DocumentRoutes {
       }
       auto json = core::parseJsonObject(*form.value().metadata);
       if (!json.ok()) return ex.sendProblem(json.error());
-      created = documents_.create(ex.subject, json.value(), std::move(form.value().files));
+      created = documents_.create(ex.subject, readMetadataFields(json.value()),
+                                  std::move(form.value().files));
     }
     if (!created.ok()) return ex.sendProblem(created.error());
     ex.response.set("Location", "/api/v1/documents/" + std::to_string(created.value().document_id));
@@ -109,7 +110,7 @@ class DocumentRoutes {
   }
 
   void listDocuments(Exchange& ex) {
-    store::DocumentFilter filter;
+    service::DocumentQuery filter;
     filter.category = ex.queryValue("category");
     filter.scope = ex.queryValue("scope");
     filter.status = ex.queryValue("status");
@@ -165,7 +166,8 @@ class DocumentRoutes {
     }
     auto patch = ex.readJsonObject(options_.max_json_bytes);
     if (!patch.ok()) return ex.sendProblem(patch.error());
-    auto updated = documents_.update(ex.subject, id.value(), ifMatch.version, patch.value());
+    auto updated = documents_.update(ex.subject, id.value(), ifMatch.version,
+                                     readMetadataFields(patch.value()));
     if (!updated.ok()) return ex.sendProblem(updated.error());
     sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
   }
@@ -183,7 +185,7 @@ class DocumentRoutes {
       ex.response.setKeepAlive(false);
       return ex.sendProblem(checked.error());
     }
-    auto form = readUpload(ex, blobs_, uploadLimits());
+    auto form = readFiles(ex);
     if (!form.ok()) return ex.sendProblem(form.error());
     if (form.value().metadata) {
       return ex.sendProblem(Error::make(ErrorCode::kInvalidArgument, "unknown_part",
@@ -268,7 +270,9 @@ class DocumentRoutes {
       if (!json.ok()) return ex.sendProblem(json.error());
       body = json.value();
     }
-    auto next = documents_.step(ex.subject, id.value(), ex.ifMatch().version, step, body);
+    // Actor and time are the service's to set.
+    auto next = documents_.step(ex.subject, id.value(), ex.ifMatch().version, step,
+                                core::parseStepRequest(step, body, "", {}));
     if (!next.ok()) return ex.sendProblem(next.error());
     sendDocument(ex, HTTPResponse::HTTP_OK, next.value());
   }
@@ -285,18 +289,14 @@ class DocumentRoutes {
 
   service::DocumentService& documents_;
   service::SearchService& search_;
-  const store::BlobStore& blobs_;
-  const policies::CategoryCatalogue& categories_;
   DocumentApiOptions options_;
 };
 
 }  // namespace
 
 void addDocumentRoutes(Router& router, service::DocumentService& documents,
-                       service::SearchService& search, const store::BlobStore& blobs,
-                       const policies::CategoryCatalogue& categories,
-                       const DocumentApiOptions& options) {
-  auto routes = std::make_shared<DocumentRoutes>(documents, search, blobs, categories, options);
+                       service::SearchService& search, const DocumentApiOptions& options) {
+  auto routes = std::make_shared<DocumentRoutes>(documents, search, options);
   DocumentRoutes::addTo(routes, router);
   router.keepAlive(routes);
 }

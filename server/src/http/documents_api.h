@@ -17,8 +17,6 @@ struct DocumentApiOptions {
 // /api/v1/documents (filing, changes while a draft, the procedure's steps, versions, files) and
 // the public board /api/v1/board. The services must outlive the router.
 void addDocumentRoutes(Router& router, service::DocumentService& documents,
-                       service::SearchService& search, const store::BlobStore& blobs,
-                       const policies::CategoryCatalogue& categories,
-                       const DocumentApiOptions& options);
+                       service::SearchService& search, const DocumentApiOptions& options);
 
 }  // namespace gongkai::server::http

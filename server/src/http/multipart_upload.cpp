@@ -87,11 +87,11 @@ DispositionParameters parseDisposition(const std::string& value) {
   return out;
 }
 
-core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& blobs,
+core::Result<UploadForm> readUpload(Exchange& exchange, const FileStager& stage,
                                     const UploadLimits& limits) {
   auto& request = exchange.request;
   const std::int64_t declared = request.hasContentLength() ? request.getContentLength64() : -1;
-  auto form = parseUpload(request.stream(), request.getContentType(), declared, blobs, limits);
+  auto form = parseUpload(request.stream(), request.getContentType(), declared, stage, limits);
   // The rest of a body refused for its size or shape is not read: the connection closes after
   // the answer (see the handler factory's lingering close).
   if (!form.ok() &&
@@ -102,7 +102,7 @@ core::Result<UploadForm> readUpload(Exchange& exchange, const store::BlobStore& 
 }
 
 core::Result<UploadForm> parseUpload(std::istream& source, const std::string& contentType,
-                                     std::int64_t declared, const store::BlobStore& blobs,
+                                     std::int64_t declared, const FileStager& stage,
                                      const UploadLimits& limits) {
   std::string boundary;
   try {
@@ -145,7 +145,7 @@ core::Result<UploadForm> parseUpload(std::istream& source, const std::string& co
               ErrorCode::kTooLarge, "too_many_files",
               "一次最多上传 " + std::to_string(limits.max_files) + " 个文件 (too many files)");
         }
-        auto staged = blobs.stage(reader.stream(), budget);
+        auto staged = stage(reader.stream(), budget, *fileName, header.get("Content-Type", ""));
         if (!staged.ok()) {
           if (staged.error().code == ErrorCode::kTooLarge) return tooLarge(limits);
           if (staged.error().code == ErrorCode::kMalformed) return malformed("file part broke off");
@@ -153,9 +153,8 @@ core::Result<UploadForm> parseUpload(std::istream& source, const std::string& co
         }
         // A part that ends because the body ended is a truncated upload, not a short file.
         if (cutShort()) return malformed("body ended before its declared length");
-        budget -= staged.value().size();
-        form.files.push_back(service::IncomingFile{*fileName, header.get("Content-Type", ""),
-                                                   std::move(staged).value()});
+        budget -= staged.value().blob.size();
+        form.files.push_back(std::move(staged).value());
       } else if (name == "metadata" && !form.metadata) {
         std::string text;
         char buffer[8192];

@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "account_form.h"
 #include "accounts_api.h"
 
 namespace gongkai::server::http {
@@ -10,7 +11,7 @@ namespace {
 using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
-Object::Ptr unitJson(const store::OrgUnit& unit) {
+Object::Ptr unitJson(const service::Unit& unit) {
   Object::Ptr out = new Object;
   out->set("code", unit.code);
   out->set("name", unit.name);
@@ -46,7 +47,7 @@ class UnitRoutes {
   void createUnit(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto made = units_.createUnit(ex.subject, body.value());
+    auto made = units_.createUnit(ex.subject, readNewUnit(body.value()));
     if (!made.ok()) return ex.sendProblem(made.error());
     ex.response.set("Location", "/api/v1/org-units/" + made.value().code);
     ex.sendJson(HTTPResponse::HTTP_CREATED, unitJson(made.value()));
@@ -55,7 +56,7 @@ class UnitRoutes {
   void patchUnit(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto updated = units_.updateUnit(ex.subject, ex.params["code"], body.value());
+    auto updated = units_.updateUnit(ex.subject, ex.params["code"], readUnitChange(body.value()));
     if (!updated.ok()) return ex.sendProblem(updated.error());
     ex.sendJson(HTTPResponse::HTTP_OK, unitJson(updated.value()));
   }

@@ -48,8 +48,8 @@ std::vector<std::string> valuesOf(const Exchange& ex, const std::string& name) {
 
 class SearchRoutes {
  public:
-  SearchRoutes(service::SearchService& search, const policies::CategoryCatalogue& categories)
-      : search_(search), categories_(categories) {}
+  SearchRoutes(service::SearchService& search, const service::CatalogueService& catalogue)
+      : search_(search), catalogue_(catalogue) {}
 
   static void addTo(const std::shared_ptr<SearchRoutes>& self, Router& router) {
     router.add("GET", "/api/v1/search", [self](Exchange& ex) { self->searchDocuments(ex); });
@@ -85,7 +85,8 @@ class SearchRoutes {
     };
     for (auto status :
          {take(
-              "category", [&](const std::string& v) { return categories_.find(v) != nullptr; },
+              "category",
+              [&](const std::string& v) { return catalogue_.categoryName(v).has_value(); },
               request.categories),
           take(
               "scope", [](const std::string& v) { return core::parseScope(v).has_value(); },
@@ -164,7 +165,7 @@ class SearchRoutes {
       item->set("value", value);
       item->set("count", static_cast<Poco::Int64>(count));
       if (field == "category") {
-        if (const auto* category = categories_.find(value)) item->set("name", category->name);
+        if (auto name = catalogue_.categoryName(value)) item->set("name", *name);
       }
       out->add(item);
     }
@@ -260,14 +261,14 @@ class SearchRoutes {
   }
 
   service::SearchService& search_;
-  const policies::CategoryCatalogue& categories_;
+  const service::CatalogueService& catalogue_;
 };
 
 }  // namespace
 
 void addSearchRoutes(Router& router, service::SearchService& search,
-                     const policies::CategoryCatalogue& categories) {
-  SearchRoutes::addTo(std::make_shared<SearchRoutes>(search, categories), router);
+                     const service::CatalogueService& catalogue) {
+  SearchRoutes::addTo(std::make_shared<SearchRoutes>(search, catalogue), router);
 }
 
 }  // namespace gongkai::server::http

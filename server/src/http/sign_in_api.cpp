@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "accounts_api.h"
+#include "user_json.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -18,28 +19,13 @@ std::string stringField(const Object::Ptr& body, const std::string& name) {
   return body->has(name) && body->get(name).isString() ? body->getValue<std::string>(name) : "";
 }
 
-Object::Ptr tokenJson(const store::TokenRecord& token) {
-  Object::Ptr out = new Object;
-  out->set("id", static_cast<Poco::Int64>(token.id));
-  out->set("kind", token.kind);
-  out->set("name", token.name);
-  out->set("created_at", token.created_at);
-  out->set("expires_at", token.expires_at);
-  if (token.revoked_at.empty()) {
-    out->set("revoked_at", Poco::Dynamic::Var());
-  } else {
-    out->set("revoked_at", token.revoked_at);
-  }
-  return out;
-}
-
 Object::Ptr issuedJson(const service::IssuedToken& issued) {
   Object::Ptr out = new Object;
   out->set("token", issued.token);
   out->set("token_type", "Bearer");
   out->set("token_id", static_cast<Poco::Int64>(issued.token_id));
   out->set("expires_at", issued.expires_at);
-  out->set("user", service::UserService::userJson(issued.user));
+  out->set("user", userJson(issued.user));
   return out;
 }
 
@@ -52,8 +38,8 @@ void sendNoContent(Exchange& ex) {
 class SignInRoutes {
  public:
   SignInRoutes(service::SignInService& signIn, service::TokenService& tokens,
-               service::UserService& users, service::PolicyService& policies)
-      : signIn_(signIn), tokens_(tokens), users_(users), policies_(policies) {}
+               service::UserService& users)
+      : signIn_(signIn), tokens_(tokens), users_(users) {}
 
   static void addTo(const std::shared_ptr<SignInRoutes>& self, Router& router) {
     const std::string auth = "/api/v1/auth";
@@ -108,12 +94,9 @@ class SignInRoutes {
     if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
     auto user = users_.user(ex.subject, ex.subject.id);
     if (!user.ok()) return ex.sendProblem(user.error());
-    Object::Ptr body = service::UserService::userJson(user.value());
+    Object::Ptr body = userJson(user.value());
     Array::Ptr permissions = new Array;
-    const auto engine = policies_.engine();
-    for (const auto permission : policies::kPermissions) {
-      if (engine->may(ex.subject.principal, permission)) permissions->add(std::string(permission));
-    }
+    for (const auto& permission : users_.permissionsOf(ex.subject)) permissions->add(permission);
     body->set("permissions", permissions);
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
@@ -185,14 +168,13 @@ class SignInRoutes {
   service::SignInService& signIn_;
   service::TokenService& tokens_;
   service::UserService& users_;
-  service::PolicyService& policies_;
 };
 
 }  // namespace
 
 void addSignInRoutes(Router& router, service::SignInService& signIn, service::TokenService& tokens,
-                     service::UserService& users, service::PolicyService& policies) {
-  SignInRoutes::addTo(std::make_shared<SignInRoutes>(signIn, tokens, users, policies), router);
+                     service::UserService& users) {
+  SignInRoutes::addTo(std::make_shared<SignInRoutes>(signIn, tokens, users), router);
 }
 
 }  // namespace gongkai::server::http

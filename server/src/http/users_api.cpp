@@ -2,7 +2,9 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "account_form.h"
 #include "accounts_api.h"
+#include "user_json.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -27,31 +29,32 @@ class UserRoutes {
     auto users = users_.users(ex.subject);
     if (!users.ok()) return ex.sendProblem(users.error());
     Object::Ptr body = new Object;
-    body->set("users", jsonArrayOf(users.value(), &service::UserService::userJson));
+    body->set("users", jsonArrayOf(users.value(), &userJson));
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
   void createUser(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto made = users_.createUser(ex.subject, body.value());
+    auto made = users_.createUser(ex.subject, readNewAccount(body.value()));
     if (!made.ok()) return ex.sendProblem(made.error());
     ex.response.set("Location", "/api/v1/users/" + made.value().username);
-    ex.sendJson(HTTPResponse::HTTP_CREATED, service::UserService::userJson(made.value()));
+    ex.sendJson(HTTPResponse::HTTP_CREATED, userJson(made.value()));
   }
 
   void getUser(Exchange& ex) {
     auto user = users_.user(ex.subject, ex.params["username"]);
     if (!user.ok()) return ex.sendProblem(user.error());
-    ex.sendJson(HTTPResponse::HTTP_OK, service::UserService::userJson(user.value()));
+    ex.sendJson(HTTPResponse::HTTP_OK, userJson(user.value()));
   }
 
   void patchUser(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto updated = users_.updateUser(ex.subject, ex.params["username"], body.value());
+    auto updated =
+        users_.updateUser(ex.subject, ex.params["username"], readAccountChange(body.value()));
     if (!updated.ok()) return ex.sendProblem(updated.error());
-    ex.sendJson(HTTPResponse::HTTP_OK, service::UserService::userJson(updated.value()));
+    ex.sendJson(HTTPResponse::HTTP_OK, userJson(updated.value()));
   }
 
   service::UserService& users_;

@@ -30,6 +30,24 @@ Error withFields(const std::string& reason, const std::string& message,
   return error;
 }
 
+Account accountOf(const store::UserRecord& user) {
+  Account account{user.id,
+                  user.username,
+                  user.display_name,
+                  user.disabled,
+                  user.failed_logins,
+                  user.locked_until,
+                  user.created_at,
+                  {}};
+  for (const auto& role : user.roles) account.roles.push_back({role.role, role.unit});
+  return account;
+}
+
+TokenInfo tokenInfoOf(const store::TokenRecord& token) {
+  return TokenInfo{token.id,         token.kind,       token.name,
+                   token.created_at, token.expires_at, token.revoked_at};
+}
+
 Error userNotFound(const std::string& username) {
   return Error::make(ErrorCode::kNotFound, "user_not_found",
                      "用户不存在 (no such user): " + username);

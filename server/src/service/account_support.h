@@ -12,11 +12,9 @@
 #include <vector>
 
 #include "gongkai/core/result.h"
+#include "gongkai/server/service/account.h"
 #include "gongkai/server/service/subject.h"
-
-namespace gongkai::server::store {
-class Transaction;
-}
+#include "gongkai/server/store/account_repository.h"
 
 namespace gongkai::server::service::account_support {
 
@@ -24,6 +22,10 @@ inline constexpr std::size_t kMaxNameBytes = 200;
 
 // A unit, user, display or token name: 1-200 bytes of UTF-8.
 bool isValidName(const std::string& name);
+
+// What callers are shown of an account and of a token.
+Account accountOf(const store::UserRecord& user);
+TokenInfo tokenInfoOf(const store::TokenRecord& token);
 
 // kInvalidArgument about one field.
 core::Error invalid(const std::string& reason, const std::string& field,

@@ -434,19 +434,44 @@ core::Result<std::int64_t> ArchiveService::record(const ArchiveRow& row, const S
   });
 }
 
-core::Result<std::vector<ArchiveRow>> ArchiveService::list(
+namespace {
+
+BundleRecord bundleOf(ArchiveRow row) {
+  return BundleRecord{row.id,
+                      std::move(row.name),
+                      std::move(row.fonds),
+                      std::move(row.category),
+                      row.year,
+                      row.item_count,
+                      row.audit_entry_count,
+                      row.size,
+                      std::move(row.sha256),
+                      std::move(row.signer_key),
+                      row.sm2_signed,
+                      row.checkpoint_size,
+                      row.job_id,
+                      std::move(row.created_by),
+                      std::move(row.created_at)};
+}
+
+}  // namespace
+
+core::Result<std::vector<BundleRecord>> ArchiveService::list(
     const Subject& subject, const std::optional<std::string>& category,
     const std::optional<int>& year) {
   if (auto allowed = require(subject, "archives.read"); !allowed.ok()) return allowed.error();
   try {
     auto session = store_.read();
-    return ArchiveRepository::archives(*session, category, year);
+    std::vector<BundleRecord> out;
+    for (auto& row : ArchiveRepository::archives(*session, category, year))
+      out.push_back(bundleOf(std::move(row)));
+    return out;
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
 }
 
-core::Result<ArchiveRow> ArchiveService::get(const Subject& subject, std::int64_t id) {
+core::Result<BundleRecord> ArchiveService::get(const Subject& subject, std::int64_t id) {
   if (auto allowed = require(subject, "archives.read"); !allowed.ok()) return allowed.error();
   try {
     auto session = store_.read();
@@ -455,14 +480,14 @@ core::Result<ArchiveRow> ArchiveService::get(const Subject& subject, std::int64_
       return Error::make(ErrorCode::kNotFound, "archive_not_found",
                          "归档包不存在 (no such bundle): " + std::to_string(id));
     }
-    return std::move(*found);
+    return bundleOf(std::move(*found));
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
 }
 
-std::string ArchiveService::pathOf(const ArchiveRow& archive) const {
-  return (fs::path(folder_) / (archive.sha256 + ".tar")).string();
+std::string ArchiveService::pathOf(const BundleRecord& bundle) const {
+  return (fs::path(folder_) / (bundle.sha256 + ".tar")).string();
 }
 
 core::Result<ArchiveService::Download> ArchiveService::download(const Subject& subject,

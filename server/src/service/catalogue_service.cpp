@@ -1,7 +1,5 @@
 #include "gongkai/server/service/catalogue_service.h"
 
-#include <Poco/JSON/Array.h>
-
 #include <algorithm>
 #include <set>
 
@@ -21,14 +19,7 @@ namespace {
 using core::Error;
 using core::ErrorCode;
 using core::FieldError;
-using Poco::JSON::Array;
-using Poco::JSON::Object;
 using store::CatalogueRepository;
-
-constexpr std::string_view kFields[] = {
-    "org_unit", "year",       "category", "sub_item", "content",
-    "scope",    "mode",       "period",   "rhythm",   "time_limit_working_days",
-    "channels", "responsible"};
 
 Error notFound(std::int64_t id) {
   return Error::make(ErrorCode::kNotFound, "catalogue_item_not_found",
@@ -41,22 +32,12 @@ Error unseen() {
                      "目录条目不存在 (no such catalogue item)");
 }
 
-std::string textField(const Object::Ptr& json, const char* field) {
-  return json->has(field) && json->get(field).isString() ? json->getValue<std::string>(field) : "";
-}
-
-// Whether the patch moves the item to another unit or year.
-bool movesUnitOrYear(const core::CatalogueItem& current, const Object::Ptr& patch) {
-  const bool unitChanges = patch->has("org_unit") && patch->get("org_unit").isString() &&
-                           patch->getValue<std::string>("org_unit") != current.org_unit;
-  bool yearChanges = patch->has("year");
-  try {
-    if (patch->get("year").isInteger()) {
-      yearChanges = patch->get("year").convert<Poco::Int64>() != current.year;
-    }
-  } catch (const Poco::Exception&) {
-    // beyond 64 bits: a change, and the validation refuses it anyway
-  }
+// Whether the patch moves the item to another unit or year (a year of the wrong type counts as a
+// move: the validation refuses it anyway).
+bool movesUnitOrYear(const core::CatalogueItem& current, const CatalogueItemFields& patch) {
+  const bool unitChanges = patch.org_unit.hasValue() && patch.org_unit.value != current.org_unit;
+  const bool yearChanges =
+      patch.year.given() && !(patch.year.hasValue() && patch.year.value == current.year);
   return unitChanges || yearChanges;
 }
 
@@ -84,106 +65,99 @@ core::Status CatalogueService::mayFileFor(const Subject& subject, std::string_vi
   return authorizer_().requireForUnit(subject.principal, permission, unit, "public");
 }
 
-core::Status CatalogueService::apply(core::CatalogueItem& item, const Object::Ptr& json,
+core::Status CatalogueService::apply(core::CatalogueItem& item, const CatalogueItemFields& fields,
                                      bool requireAll) const {
-  std::vector<FieldError> errors;
+  std::vector<FieldError> errors = fields.form_errors;
   const auto add = [&](const std::string& field, const std::string& code,
                        const std::string& message) {
     errors.push_back({field, code, message});
   };
-  for (const auto& [key, ignored] : *json) {
-    if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) {
-      add(key, "unknown_field", "未知字段 (unknown field)");
-    }
-  }
-  const auto present = [&](const std::string& field, bool required) {
-    if (json->has(field) && !json->get(field).isEmpty()) return true;
-    if (required && (requireAll || json->has(field)))
-      add(field, "missing_field", "必填字段 (required field)");
+  const auto present = [&](const std::string& name, const auto& field, bool required) {
+    if (field.filled()) return true;
+    if (required && (requireAll || field.given()))
+      add(name, "missing_field", "必填字段 (required field)");
     return false;
   };
-  const auto text = [&](const std::string& field, bool required, std::size_t max,
-                        std::string& out) {
-    if (!present(field, required)) {
-      if (json->has(field) && !required) out.clear();  // null clears an optional field
+  const auto text = [&](const std::string& name, const Field<std::string>& field, bool required,
+                        std::size_t max, std::string& out) {
+    if (!present(name, field, required)) {
+      if (field.given() && !required) out.clear();  // null clears an optional field
       return;
     }
-    const auto value = json->get(field);
-    if (!value.isString()) return add(field, "wrong_type", "必须是字符串 (must be a string)");
-    const std::string got = value.extract<std::string>();
+    if (!field.hasValue()) return add(name, "wrong_type", "必须是字符串 (must be a string)");
+    const std::string& got = field.value;
     if (!core::isValidUtf8(got) || core::hasControlCharacters(got, true) ||
         core::codePointCount(got) > max) {
-      return add(field, "invalid_value", "文字无效或过长 (invalid or too long)");
+      return add(name, "invalid_value", "文字无效或过长 (invalid or too long)");
     }
     if (required && got.find_first_not_of(" \t\r\n") == std::string::npos) {
-      return add(field, "invalid_value", "不能为空 (must not be blank)");
+      return add(name, "invalid_value", "不能为空 (must not be blank)");
     }
     out = got;
   };
-  const auto integer = [&](const std::string& field, bool required, int low, int high, int& out) {
-    if (!present(field, required)) return;
-    const auto value = json->get(field);
-    Poco::Int64 got = low - 1;
-    try {
-      if (value.isInteger() && !value.isBoolean()) got = value.convert<Poco::Int64>();
-    } catch (const Poco::Exception&) {
-    }
-    if (!value.isInteger() || value.isBoolean() || got < low || got > high) {
-      return add(field, "invalid_value",
+  const auto integer = [&](const std::string& name, const Field<std::int64_t>& field, bool required,
+                           int low, int high, int& out) {
+    if (!present(name, field, required)) return;
+    if (!field.hasValue() || field.value < low || field.value > high) {
+      return add(name, "invalid_value",
                  "须为 " + std::to_string(low) + "-" + std::to_string(high) + " 的整数");
     }
-    out = static_cast<int>(got);
+    out = static_cast<int>(field.value);
   };
 
   std::string unit = item.org_unit, category = item.category;
-  text("org_unit", true, 64, unit);
-  if (json->has("org_unit") && unitExists_ && !unit.empty() && !unitExists_(unit)) {
+  text("org_unit", fields.org_unit, true, 64, unit);
+  if (fields.org_unit.given() && unitExists_ && !unit.empty() && !unitExists_(unit)) {
     add("org_unit", "unknown_unit", "单位不存在 (no such organisation unit): " + unit);
   } else {
     item.org_unit = unit;
   }
-  integer("year", true, 1900, 2999, item.year);
-  text("category", true, 16, category);
+  integer("year", fields.year, true, 1900, 2999, item.year);
+  text("category", fields.category, true, 16, category);
   const policies::Category* known = categories_.find(category);
-  if (json->has("category") && !known)
+  if (fields.category.given() && !known)
     add("category", "unknown_category", "未知的公开类别代码 (unknown category code)");
   else
     item.category = category;
-  if (known) integer("sub_item", false, 0, static_cast<int>(known->items.size()), item.sub_item);
-  text("content", true, 2000, item.content);
+  if (known) {
+    integer("sub_item", fields.sub_item, false, 0, static_cast<int>(known->items.size()),
+            item.sub_item);
+  }
+  text("content", fields.content, true, 2000, item.content);
   // An enumeration member: kept as it is unless the JSON names a valid value.
-  const auto enumeration = [&](const std::string& field, auto& target, auto parse,
-                               const char* allowed) {
-    std::string name(core::toString(target));
-    text(field, true, 32, name);
-    if (auto parsed = parse(name))
+  const auto enumeration = [&](const std::string& name, const Field<std::string>& field,
+                               auto& target, auto parse, const char* allowed) {
+    std::string value(core::toString(target));
+    text(name, field, true, 32, value);
+    if (auto parsed = parse(value))
       target = *parsed;
     else
-      add(field, "invalid_value", std::string("必须是 ") + allowed);
+      add(name, "invalid_value", std::string("必须是 ") + allowed);
   };
-  enumeration("scope", item.scope, core::parseScope, "public、internal 或 restricted");
-  enumeration("mode", item.mode, core::parseMode, "statutory、proactive 或 on_request");
-  enumeration("period", item.period, core::parsePeriod, "standing、periodic、staged 或 immediate");
-  text("rhythm", false, 32, item.rhythm);
-  integer("time_limit_working_days", false, 0, 365, item.time_limit_working_days);
-  text("responsible", false, 100, item.responsible);
-  if (present("channels", false)) {
-    const auto value = json->get("channels");
-    if (value.type() != typeid(Array::Ptr)) {
+  enumeration("scope", fields.scope, item.scope, core::parseScope,
+              "public、internal 或 restricted");
+  enumeration("mode", fields.mode, item.mode, core::parseMode,
+              "statutory、proactive 或 on_request");
+  enumeration("period", fields.period, item.period, core::parsePeriod,
+              "standing、periodic、staged 或 immediate");
+  text("rhythm", fields.rhythm, false, 32, item.rhythm);
+  integer("time_limit_working_days", fields.time_limit_working_days, false, 0, 365,
+          item.time_limit_working_days);
+  text("responsible", fields.responsible, false, 100, item.responsible);
+  if (present("channels", fields.channels, false)) {
+    if (!fields.channels.hasValue()) {
       add("channels", "wrong_type", "须为数组 (must be a list)");
     } else {
       std::vector<std::string> channels;
-      const auto array = value.extract<Array::Ptr>();
-      for (unsigned i = 0; i < array->size(); ++i) {
-        const auto channel = array->get(i);
-        if (!channel.isString() ||
-            std::find(std::begin(core::kChannels), std::end(core::kChannels),
-                      channel.extract<std::string>()) == std::end(core::kChannels)) {
+      const auto& asked = fields.channels.value;
+      for (std::size_t i = 0; i < asked.size(); ++i) {
+        const auto& channel = asked[i];
+        if (!channel || std::find(std::begin(core::kChannels), std::end(core::kChannels),
+                                  *channel) == std::end(core::kChannels)) {
           add("channels[" + std::to_string(i) + "]", "unknown_channel",
               "未知的公开渠道 (unknown channel)");
-        } else if (std::find(channels.begin(), channels.end(), channel.extract<std::string>()) ==
-                   channels.end()) {
-          channels.push_back(channel.extract<std::string>());
+        } else if (std::find(channels.begin(), channels.end(), *channel) == channels.end()) {
+          channels.push_back(*channel);
         }
       }
       item.channels = channels;
@@ -222,18 +196,19 @@ void saveWithAudit(store::Transaction& tx, const Subject& subject,
 }  // namespace
 
 core::Result<core::CatalogueItem> CatalogueService::create(const Subject& subject,
-                                                           const Object::Ptr& body) {
+                                                           const CatalogueItemFields& fields) {
   if (!subject.system) {
     if (auto allowed = authorizer_().require(subject.principal, "documents.create"); !allowed.ok())
       return allowed.error();
   }
   // Without a unit the validation below refuses it (422).
-  if (const std::string unit = textField(body, "org_unit"); !unit.empty()) {
+  if (const std::string& unit = fields.org_unit.value;
+      fields.org_unit.hasValue() && !unit.empty()) {
     if (auto allowed = mayFileFor(subject, "documents.create", unit); !allowed.ok())
       return allowed.error();
   }
   core::CatalogueItem item;
-  if (auto ok = apply(item, body, true); !ok.ok()) return ok.error();
+  if (auto ok = apply(item, fields, true); !ok.ok()) return ok.error();
   item.version = 1;
   item.created_by = item.updated_by = subject.id;
   item.created_at = item.updated_at = core::nowUtc();
@@ -248,14 +223,12 @@ core::Result<core::CatalogueItem> CatalogueService::create(const Subject& subjec
 
 core::Result<core::CatalogueItem> CatalogueService::update(
     const Subject& subject, std::int64_t id, std::optional<std::int64_t> expectedVersion,
-    const Object::Ptr& patch) {
+    const CatalogueItemFields& patch) {
   auto current = get(subject, id);
   if (!current.ok()) return current.error();
   // The unit it is in and the unit it moves to must both be the subject's to manage.
   std::set<std::string> units{current.value().org_unit};
-  if (patch->has("org_unit") && patch->get("org_unit").isString()) {
-    units.insert(textField(patch, "org_unit"));
-  }
+  if (patch.org_unit.hasValue()) units.insert(patch.org_unit.value);
   for (const auto& unit : units) {
     if (auto allowed = mayFileFor(subject, "documents.update", unit); !allowed.ok())
       return allowed.error();
@@ -347,30 +320,10 @@ core::Result<std::vector<core::CatalogueItem>> CatalogueService::list(
   }
 }
 
-Object::Ptr CatalogueService::toJson(const core::CatalogueItem& item) {
-  Object::Ptr out = new Object;
-  out->set("id", static_cast<Poco::Int64>(item.id));
-  out->set("version", static_cast<Poco::Int64>(item.version));
-  out->set("org_unit", item.org_unit);
-  out->set("year", item.year);
-  out->set("category", item.category);
-  out->set("sub_item", item.sub_item);
-  out->set("content", item.content);
-  out->set("scope", std::string(core::toString(item.scope)));
-  out->set("mode", std::string(core::toString(item.mode)));
-  out->set("period", std::string(core::toString(item.period)));
-  out->set("rhythm", item.rhythm.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(item.rhythm));
-  out->set("time_limit_working_days", item.time_limit_working_days);
-  Array::Ptr channels = new Array;
-  for (const auto& channel : item.channels) channels->add(channel);
-  out->set("channels", channels);
-  out->set("responsible", item.responsible);
-  out->set("created_by", item.created_by);
-  out->set("created_at", core::formatRfc3339(item.created_at));
-  out->set("updated_by", item.updated_by);
-  out->set("updated_at", core::formatRfc3339(item.updated_at));
-  out->set("etag", "\"v" + std::to_string(item.version) + "\"");
-  return out;
+std::optional<std::string> CatalogueService::categoryName(std::string_view code) const {
+  const auto* category = categories_.find(code);
+  if (category == nullptr) return std::nullopt;
+  return category->name;
 }
 
 }  // namespace gongkai::server::service

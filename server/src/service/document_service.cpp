@@ -84,7 +84,7 @@ DocumentService::DocumentService(store::Store& store, const policies::CategoryCa
     : store_(store),
       categories_(categories),
       authorizer_(std::move(authorizer)),
-      codec_(categories),
+      validator_(categories),
       checks_(std::move(checks)) {}
 
 core::Status DocumentService::authorize(const Subject& subject, const DocumentVersion& version,
@@ -102,12 +102,9 @@ std::function<bool(const DocumentVersion&)> DocumentService::seenBy(const Subjec
 }
 
 core::Status DocumentService::mayMoveTo(const Subject& subject, const DocumentVersion& current,
-                                        const Poco::JSON::Object::Ptr& patch) const {
-  if (subject.system || !patch->has("org_unit") || !patch->get("org_unit").isString()) {
-    return core::okStatus();
-  }
-  return authorizer_().requireForUnit(subject.principal, "documents.update",
-                                      patch->getValue<std::string>("org_unit"),
+                                        const DocumentMetadataFields& patch) const {
+  if (subject.system || !patch.org_unit.hasValue()) return core::okStatus();
+  return authorizer_().requireForUnit(subject.principal, "documents.update", patch.org_unit.value,
                                       std::string(core::toString(current.metadata.scope)));
 }
 
@@ -157,20 +154,19 @@ core::Result<std::vector<core::FileRecord>> DocumentService::promote(
 }
 
 core::Result<DocumentVersion> DocumentService::create(const Subject& subject,
-                                                      const Poco::JSON::Object::Ptr& metadataJson,
+                                                      const DocumentMetadataFields& fields,
                                                       std::vector<IncomingFile> files) {
   // Decided on the unit and scope the metadata names, before it is checked or a file is kept.
   if (!subject.system) {
-    const auto text = [&](const char* field, const char* otherwise) {
-      return metadataJson->has(field) && metadataJson->get(field).isString()
-                 ? metadataJson->getValue<std::string>(field)
-                 : std::string(otherwise);
+    const auto text = [](const Field<std::string>& field, const char* otherwise) {
+      return field.hasValue() ? field.value : std::string(otherwise);
     };
-    auto allowed = authorizer_().requireForUnit(subject.principal, "documents.create",
-                                                text("org_unit", ""), text("scope", "public"));
+    auto allowed =
+        authorizer_().requireForUnit(subject.principal, "documents.create",
+                                     text(fields.org_unit, ""), text(fields.scope, "public"));
     if (!allowed.ok()) return allowed.error();
   }
-  auto metadata = codec_.parseNew(metadataJson);
+  auto metadata = validator_.validateNew(fields);
   if (!metadata.ok()) return metadata.error();
   if (auto known = checkUnit(metadata.value()); !known.ok()) return known.error();
   if (auto status = checkFiles(files, {}); !status.ok()) return status.error();
@@ -232,12 +228,12 @@ core::Result<DocumentVersion> DocumentService::amend(const Subject& subject, std
 
 core::Result<DocumentVersion> DocumentService::update(const Subject& subject, std::int64_t id,
                                                       std::optional<std::int64_t> expectedVersion,
-                                                      const Poco::JSON::Object::Ptr& patch) {
+                                                      const DocumentMetadataFields& patch) {
   return amend(subject, id, expectedVersion, "document.update", "documents.update",
                [&](Transaction&, DocumentVersion v) -> core::Result<DocumentVersion> {
                  if (auto moved = mayMoveTo(subject, v, patch); !moved.ok()) return moved.error();
                  if (auto open = editable(v); !open.ok()) return open.error();
-                 auto metadata = codec_.applyPatch(v.metadata, patch);
+                 auto metadata = validator_.applyPatch(v.metadata, patch);
                  if (!metadata.ok()) return metadata.error();
                  if (metadata.value().org_unit != v.metadata.org_unit ||
                      metadata.value().catalogue_item != v.metadata.catalogue_item) {
@@ -295,7 +291,7 @@ core::Result<DocumentVersion> DocumentService::removeFile(
 core::Result<DocumentVersion> DocumentService::step(const Subject& subject, std::int64_t id,
                                                     std::optional<std::int64_t> expectedVersion,
                                                     const std::string& stepName,
-                                                    const Poco::JSON::Object::Ptr& body) {
+                                                    const core::Result<core::StepRequest>& asked) {
   const auto permission = policies::stepPermission(stepName);
   if (!permission) {
     return Error::make(ErrorCode::kNotFound, "not_found",
@@ -305,9 +301,11 @@ core::Result<DocumentVersion> DocumentService::step(const Subject& subject, std:
   // step learns nothing from how its body is judged.
   return amend(subject, id, expectedVersion, "document." + stepName, *permission,
                [&](Transaction& tx, DocumentVersion v) -> core::Result<DocumentVersion> {
-                 auto request = core::parseStepRequest(stepName, body, subject.id, core::nowUtc());
-                 if (!request.ok()) return request.error();
-                 auto next = core::applyStep(v, request.value());
+                 if (!asked.ok()) return asked.error();
+                 core::StepRequest request = asked.value();
+                 request.actor = subject.id;
+                 request.at = core::nowUtc();
+                 auto next = core::applyStep(v, request);
                  if (!next.ok() || next.value().status != core::DocumentStatus::kArchived)
                    return next;
                  return assignReferenceCode(tx, std::move(next).value());
@@ -386,12 +384,30 @@ core::Result<VersionHistory> DocumentService::versions(const Subject& subject, s
   }
 }
 
-core::Result<store::DocumentPage> DocumentService::list(const Subject& subject,
-                                                        store::DocumentFilter filter) {
+core::Result<IncomingFile> DocumentService::stageFile(std::istream& in, std::int64_t maxBytes,
+                                                      std::string name,
+                                                      std::string mediaType) const {
+  auto staged = store_.blobs().stage(in, maxBytes);
+  if (!staged.ok()) return staged.error();
+  return IncomingFile{std::move(name), std::move(mediaType), std::move(staged).value()};
+}
+
+core::Result<DocumentList> DocumentService::list(const Subject& subject,
+                                                 const DocumentQuery& query) {
+  store::DocumentFilter filter;
+  filter.category = query.category;
+  filter.scope = query.scope;
+  filter.status = query.status;
+  filter.org_unit = query.org_unit;
+  filter.year = query.year;
+  filter.catalogue_items = query.catalogue_items;
+  filter.limit = query.limit;
+  filter.offset = query.offset;
   if (!subject.system) filter.visibility = authorizer_().visibility(subject.principal);
   try {
     auto session = store_.read();
-    return DocumentRepository::list(*session, filter);
+    auto page = DocumentRepository::list(*session, filter);
+    return DocumentList{page.total, std::move(page.documents)};
   } catch (const std::exception& e) {
     return store::storageError(e);
   }

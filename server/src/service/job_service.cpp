@@ -89,9 +89,17 @@ core::Result<JobView> JobService::get(std::int64_t id) {
     return store::storageError(e);
   }
   if (!row) return notFound(id);
-  JobView view{std::move(*row), {}};
-  view.progress = {view.row.items_done, view.row.items_total, view.row.bytes_done,
-                   view.row.bytes_total};
+  JobView view{row->id,
+               std::move(row->kind),
+               std::move(row->state),
+               std::move(row->params),
+               std::move(row->created_by),
+               std::move(row->created_at),
+               std::move(row->updated_at),
+               std::move(row->result),
+               std::move(row->error_code),
+               std::move(row->error_message),
+               {row->items_done, row->items_total, row->bytes_done, row->bytes_total}};
   std::lock_guard lock(mutex_);
   if (auto live = live_.find(id); live != live_.end()) view.progress = live->second->progress();
   return view;
@@ -119,7 +127,7 @@ core::Result<JobView> JobService::cancel(std::int64_t id) {
   }
   auto view = get(id);
   if (!view.ok()) return view;
-  const std::string& state = view.value().row.state;
+  const std::string& state = view.value().state;
   // Cancelling a cancelled job again is harmless; one that finished cannot be undone.
   if (!wasLive && (state == "done" || state == "failed")) {
     return Error::make(ErrorCode::kConflict, "job_finished",

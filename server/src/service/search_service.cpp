@@ -522,11 +522,17 @@ core::Status SearchService::rebuildMarked() {
   return core::okStatus();
 }
 
-core::Result<std::vector<store::FileText>> SearchService::extractionStatus(
+core::Result<std::vector<TextExtraction>> SearchService::extractionStatus(
     std::int64_t documentId) const {
   try {
     auto rs = store_.read();
-    return SearchRepository::fileTextStatus(*rs, documentId);
+    std::vector<TextExtraction> out;
+    for (auto& t : SearchRepository::fileTextStatus(*rs, documentId)) {
+      out.push_back(TextExtraction{std::move(t.sha256), t.ok, std::move(t.format),
+                                   std::move(t.error_code), std::move(t.message), t.truncated,
+                                   std::move(t.extracted_at)});
+    }
+    return out;
   } catch (const std::exception& e) {
     return searchError(e.what());
   }

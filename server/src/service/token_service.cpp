@@ -47,7 +47,7 @@ IssuedToken TokenService::issue(Transaction& tx, const store::UserRecord& user,
   IssuedToken issued;
   issued.token = core::newToken();
   issued.expires_at = core::formatRfc3339(now + lifetime);
-  issued.user = user;
+  issued.user = account_support::accountOf(user);
   const store::TokenRecord token{
       0, user.id, kind, name, core::formatRfc3339(now), issued.expires_at, ""};
   issued.token_id = AccountRepository::insertToken(tx, core::tokenDigest(issued.token), token);
@@ -126,7 +126,10 @@ core::Result<TokenList> TokenService::tokens(const Subject& subject, const std::
     auto rs = store_.read();
     const auto found = AccountRepository::userByName(*rs, owner.value());
     if (!found) return userNotFound(owner.value());
-    return TokenList{owner.value(), AccountRepository::tokensOf(*rs, found->id)};
+    TokenList list{owner.value(), {}};
+    for (const auto& token : AccountRepository::tokensOf(*rs, found->id))
+      list.tokens.push_back(account_support::tokenInfoOf(token));
+    return list;
   } catch (const std::exception& e) {
     return store::storageError(e);
   }

@@ -15,8 +15,6 @@ namespace {
 using account_support::audit;
 using account_support::invalid;
 using account_support::isValidName;
-using account_support::optionalString;
-using account_support::refuseUnknownFields;
 using account_support::withFields;
 using core::Error;
 using core::ErrorCode;
@@ -32,6 +30,10 @@ Object::Ptr unitRecord(const OrgUnit& unit) {
   record->set("name", unit.name);
   record->set("parent", unit.parent_code);
   return record;
+}
+
+Unit unitOf(const OrgUnit& unit) {
+  return Unit{unit.code, unit.name, unit.parent_code, unit.created_at};
 }
 
 Error invalidUnit(std::vector<core::FieldError> errors) {
@@ -76,23 +78,21 @@ std::shared_ptr<const policies::UnitTree> UnitService::unitTree() const {
   return tree_;
 }
 
-core::Result<std::vector<OrgUnit>> UnitService::units() {
+core::Result<std::vector<Unit>> UnitService::units() {
   try {
     auto rs = store_.read();
-    return AccountRepository::units(*rs);
+    std::vector<Unit> out;
+    for (const auto& unit : AccountRepository::units(*rs)) out.push_back(unitOf(unit));
+    return out;
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
 }
 
-core::Result<OrgUnit> UnitService::createUnit(const Subject& subject, const Object::Ptr& body) {
+core::Result<Unit> UnitService::createUnit(const Subject& subject, const NewUnit& asked) {
   if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
-  std::vector<core::FieldError> errors;
-  refuseUnknownFields(body, {"code", "name", "parent"}, errors);
-  OrgUnit unit;
-  unit.code = optionalString(body, "code", errors).value_or("");
-  unit.name = optionalString(body, "name", errors).value_or("");
-  unit.parent_code = optionalString(body, "parent", errors).value_or("");
+  std::vector<core::FieldError> errors = asked.form_errors;
+  OrgUnit unit{asked.code, asked.name, asked.parent_code, ""};
   if (!isUnitCode(unit.code)) {
     errors.push_back(
         {"code", "invalid_unit_code",
@@ -118,17 +118,17 @@ core::Result<OrgUnit> UnitService::createUnit(const Subject& subject, const Obje
     audit(tx, subject, "unit.create", "unit", unit.code, unitRecord(unit));
     return unit;
   });
-  if (stored.ok()) refreshTree();
-  return stored;
+  if (!stored.ok()) return stored.error();
+  refreshTree();
+  return unitOf(stored.value());
 }
 
-core::Result<OrgUnit> UnitService::updateUnit(const Subject& subject, const std::string& code,
-                                              const Object::Ptr& patch) {
+core::Result<Unit> UnitService::updateUnit(const Subject& subject, const std::string& code,
+                                           const UnitChange& change) {
   if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
-  std::vector<core::FieldError> errors;
-  refuseUnknownFields(patch, {"name", "parent"}, errors);
-  const auto name = optionalString(patch, "name", errors);
-  const auto parent = optionalString(patch, "parent", errors);
+  std::vector<core::FieldError> errors = change.form_errors;
+  const auto& name = change.name;
+  const auto& parent = change.parent_code;
   if (name && !isValidName(*name)) errors.push_back(kInvalidUnitName);
   if (!errors.empty()) return invalidUnit(std::move(errors));
   auto stored = store_.write<OrgUnit>([&](Transaction& tx) -> core::Result<OrgUnit> {
@@ -160,8 +160,9 @@ core::Result<OrgUnit> UnitService::updateUnit(const Subject& subject, const std:
     audit(tx, subject, "unit.update", "unit", unit.code, unitRecord(unit));
     return unit;
   });
-  if (stored.ok()) refreshTree();
-  return stored;
+  if (!stored.ok()) return stored.error();
+  refreshTree();
+  return unitOf(stored.value());
 }
 
 }  // namespace gongkai::server::service

@@ -13,36 +13,9 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using store::UserRole;
 
-core::Result<std::vector<UserRole>> parse(const Poco::Dynamic::Var& value) {
-  const std::string field = "roles";
-  if (value.type() != typeid(Array::Ptr)) {
-    return invalid("invalid_type", field, "roles 须为数组 (roles must be an array)");
-  }
-  const auto array = value.extract<Array::Ptr>();
-  if (array->size() > 100) return invalid("too_many_roles", field, "角色过多 (too many roles)");
+std::vector<UserRole> fromAccount(const std::vector<AccountRole>& asked) {
   std::vector<UserRole> roles;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    const std::string at = field + "[" + std::to_string(i) + "]";
-    const auto item = array->get(static_cast<unsigned>(i));
-    if (item.type() != typeid(Object::Ptr)) {
-      return invalid("invalid_type", at, "角色须为对象 {role, unit} (a role must be an object)");
-    }
-    const auto object = item.extract<Object::Ptr>();
-    for (const auto& [key, ignored] : *object) {
-      if (key != "role" && key != "unit")
-        return invalid("unknown_field", at + "." + key, "未知字段 (unknown field): " + key);
-    }
-    if (!object->has("role") || !object->get("role").isString()) {
-      return invalid("missing_field", at + ".role", "缺少角色 (role missing)");
-    }
-    UserRole role{object->getValue<std::string>("role"), ""};
-    if (object->has("unit")) {
-      if (!object->get("unit").isString())
-        return invalid("invalid_type", at + ".unit", "unit 须为字符串 (unit must be a string)");
-      role.unit = object->getValue<std::string>("unit");
-    }
-    roles.push_back(std::move(role));
-  }
+  for (const auto& role : asked) roles.push_back({role.role, role.unit});
   std::sort(roles.begin(), roles.end());
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
   return roles;

@@ -1,8 +1,7 @@
-// The roles an account holds: read from a request, checked against the policy in force and the
+// The roles an account holds: taken from a request, checked against the policy in force and the
 // unit tree, and written out. Private to the user service.
 #pragma once
 
-#include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
 
 #include <string>
@@ -10,12 +9,13 @@
 
 #include "gongkai/core/result.h"
 #include "gongkai/policies/policy_engine.h"
+#include "gongkai/server/service/account.h"
 #include "gongkai/server/store/account_repository.h"
 
 namespace gongkai::server::service::user_roles {
 
-// The "roles" member of a request, [{role, unit}], sorted and without repeats.
-core::Result<std::vector<store::UserRole>> parse(const Poco::Dynamic::Var& value);
+// The roles a request names, sorted and without repeats.
+std::vector<store::UserRole> fromAccount(const std::vector<AccountRole>& asked);
 
 // Each role must be one of the policy's (not the public's), bound to an existing unit exactly
 // when the policy says it is unit-bound.

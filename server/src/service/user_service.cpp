@@ -16,12 +16,11 @@
 namespace gongkai::server::service {
 namespace {
 
+using account_support::accountOf;
 using account_support::audit;
 using account_support::invalid;
 using account_support::isValidName;
 using account_support::kMaxNameBytes;
-using account_support::optionalString;
-using account_support::refuseUnknownFields;
 using account_support::userNotFound;
 using account_support::withFields;
 using core::Error;
@@ -43,6 +42,12 @@ Object::Ptr userRecord(const UserRecord& user) {
   record->set("disabled", user.disabled);
   record->set("roles", user_roles::toJson(user.roles));
   return record;
+}
+
+// What the caller is shown of the account a use case read or changed.
+core::Result<Account> shown(const core::Result<UserRecord>& user) {
+  if (!user.ok()) return user.error();
+  return accountOf(user.value());
 }
 
 }  // namespace
@@ -94,21 +99,32 @@ core::Status UserService::validatePassword(const std::string& password, const st
   return core::okStatus();
 }
 
-core::Result<std::vector<UserRecord>> UserService::users(const Subject& subject) {
+core::Result<std::vector<Account>> UserService::users(const Subject& subject) {
   if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
   try {
     auto rs = store_.read();
-    return AccountRepository::users(*rs);
+    std::vector<Account> out;
+    for (const auto& user : AccountRepository::users(*rs)) out.push_back(accountOf(user));
+    return out;
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
 }
 
-core::Result<UserRecord> UserService::user(const Subject& subject, const std::string& username) {
+core::Result<Account> UserService::user(const Subject& subject, const std::string& username) {
   if (username != subject.id) {
     if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
   }
-  return find(username);
+  return shown(find(username));
+}
+
+std::vector<std::string> UserService::permissionsOf(const Subject& subject) const {
+  const auto engine = policies_.engine();
+  std::vector<std::string> held;
+  for (const auto permission : policies::kPermissions) {
+    if (engine->may(subject.principal, permission)) held.emplace_back(permission);
+  }
+  return held;
 }
 
 core::Result<UserService::Explanation> UserService::explain(const Subject& subject,
@@ -189,70 +205,54 @@ core::Result<UserRecord> UserService::addUser(const Subject& subject, const std:
   return storeNewUser(subject, std::move(user));
 }
 
-core::Result<UserRecord> UserService::createUser(const Subject& subject, const Object::Ptr& body) {
+core::Result<Account> UserService::createUser(const Subject& subject, const NewAccount& asked) {
   if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
-  std::vector<core::FieldError> errors;
-  refuseUnknownFields(body, {"username", "password", "display_name", "roles"}, errors);
-  const auto username = optionalString(body, "username", errors);
-  const auto password = optionalString(body, "password", errors);
-  const auto display = optionalString(body, "display_name", errors);
-  if (!errors.empty()) {
-    return withFields("invalid_user", "用户信息有误 (invalid user)", std::move(errors));
-  }
+  if (!asked.form_errors.empty())
+    return withFields("invalid_user", "用户信息有误 (invalid user)", asked.form_errors);
+  const auto& username = asked.username;
+  const auto& password = asked.password;
+  const auto& display = asked.display_name;
   if (!username) return invalid("missing_field", "username", "缺少用户名 (username missing)");
   if (!password) return invalid("missing_field", "password", "缺少密码 (password missing)");
   std::vector<UserRole> roles;
-  if (body->has("roles")) {
-    auto parsed = user_roles::parse(body->get("roles"));
-    if (!parsed.ok()) return parsed.error();
-    roles = std::move(parsed).value();
+  if (asked.roles) {
+    if (!asked.roles->ok()) return asked.roles->error();
+    roles = user_roles::fromAccount(asked.roles->value());
   }
   if (display && (display->size() > kMaxNameBytes || !core::isValidUtf8(*display))) {
     return invalid("invalid_name", "display_name",
                    "姓名须为不超过 200 字节的文字 (display name: at most 200 bytes of text)");
   }
-  return addUser(subject, *username, *password, roles, display.value_or(""));
+  return shown(addUser(subject, *username, *password, roles, display.value_or("")));
 }
 
-core::Result<UserRecord> UserService::updateUser(const Subject& subject,
-                                                 const std::string& username,
-                                                 const Object::Ptr& patch) {
+core::Result<Account> UserService::updateUser(const Subject& subject, const std::string& username,
+                                              const AccountChange& change) {
   if (auto allowed = mayManage(subject); !allowed.ok()) return allowed.error();
-  return applyUpdate(subject, username, patch);
+  return shown(applyUpdate(subject, username, change));
 }
 
-core::Result<UserRecord> UserService::replaceOwnPassword(const Subject& subject,
-                                                         const std::string& password) {
-  Object::Ptr patch = new Object;
-  patch->set("password", password);
-  return applyUpdate(subject, subject.id, patch);
+core::Result<Account> UserService::replaceOwnPassword(const Subject& subject,
+                                                      const std::string& password) {
+  AccountChange change;
+  change.password = password;
+  return shown(applyUpdate(subject, subject.id, change));
 }
 
 core::Result<UserRecord> UserService::applyUpdate(const Subject& subject,
                                                   const std::string& username,
-                                                  const Object::Ptr& patch) {
-  std::vector<core::FieldError> errors;
-  refuseUnknownFields(patch, {"display_name", "roles", "disabled", "password"}, errors);
-  const auto display = optionalString(patch, "display_name", errors);
-  const auto password = optionalString(patch, "password", errors);
-  std::optional<bool> disabled;
-  if (patch->has("disabled")) {
-    if (patch->get("disabled").type() != typeid(bool)) {
-      errors.push_back(
-          {"disabled", "invalid_type", "disabled 须为 true 或 false (must be a boolean)"});
-    } else {
-      disabled = patch->getValue<bool>("disabled");
-    }
-  }
-  if (!errors.empty()) {
-    return withFields("invalid_user", "用户信息有误 (invalid user)", std::move(errors));
-  }
+                                                  const AccountChange& change) {
+  if (!change.form_errors.empty())
+    return withFields("invalid_user", "用户信息有误 (invalid user)", change.form_errors);
+  const auto& display = change.display_name;
+  const auto& password = change.password;
+  const auto& disabled = change.disabled;
   std::optional<std::vector<UserRole>> roles;
-  if (patch->has("roles")) {
-    auto parsed = user_roles::parse(patch->get("roles"));
-    if (!parsed.ok()) return parsed.error();
-    if (auto ok = validateRoles(parsed.value()); !ok.ok()) return ok.error();
-    roles = std::move(parsed).value();
+  if (change.roles) {
+    if (!change.roles->ok()) return change.roles->error();
+    auto asked = user_roles::fromAccount(change.roles->value());
+    if (auto ok = validateRoles(asked); !ok.ok()) return ok.error();
+    roles = std::move(asked);
   }
   if (display && !isValidName(*display)) {
     return invalid("invalid_name", "display_name",
@@ -304,18 +304,6 @@ core::Result<UserRecord> UserService::applyUpdate(const Subject& subject,
     if (newHash) audit(tx, subject, "user.password", "user", user.username, userRecord(user));
     return user;
   });
-}
-
-Object::Ptr UserService::userJson(const UserRecord& user) {
-  Object::Ptr out = new Object;
-  out->set("username", user.username);
-  out->set("display_name", user.display_name);
-  out->set("disabled", user.disabled);
-  out->set("roles", user_roles::toJson(user.roles));
-  out->set("created_at", user.created_at);
-  if (!user.locked_until.empty()) out->set("locked_until", user.locked_until);
-  out->set("failed_logins", user.failed_logins);
-  return out;
 }
 
 }  // namespace gongkai::server::service

@@ -20,7 +20,6 @@ namespace gongkai::server::app {
 core::Result<int> loadDemoData(service::DocumentService& documents, service::UnitService& units,
                                service::UserService& users, service::CatalogueService& catalogue,
                                service::FeedbackService& feedback,
-                               service::RequestService& requests, const store::BlobStore& blobs,
-                               const std::string& demoDir);
+                               service::RequestService& requests, const std::string& demoDir);
 
 }  // namespace gongkai::server::app

@@ -53,8 +53,7 @@ struct Services {
   service::RequestService& requests;
   service::ReportService& reports;
   const service::DownloadTickets& tickets;
-  const store::BlobStore& blobs;
-  const policies::CategoryCatalogue& categories;
+  const policies::CategoryCatalogue& categories;  // for the reports' category names
 };
 
 // The route table of the whole HTTP API (/healthz, /api/v1/...). Each route parses the request,

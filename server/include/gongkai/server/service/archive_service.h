@@ -25,6 +25,25 @@ struct BundleRequest {
   std::optional<std::int64_t> checkpoint_size;
 };
 
+// A bundle that was built, as the service shows it. Its tar never changes once recorded.
+struct BundleRecord {
+  std::int64_t id = 0;
+  std::string name;  // the bag's top-level folder
+  std::string fonds;
+  std::string category;
+  int year = 0;
+  std::int64_t item_count = 0;
+  std::int64_t audit_entry_count = 0;
+  std::int64_t size = 0;
+  std::string sha256;
+  std::string signer_key;  // the verifier key name+id that signed it
+  bool sm2_signed = false;
+  std::int64_t checkpoint_size = 0;
+  std::int64_t job_id = 0;
+  std::string created_by;
+  std::string created_at;  // RFC 3339
+};
+
 // Builds the signed annual archive bundles (archive/bundle_layout.h) in background jobs and keeps
 // them: DATA_DIR/archives/<sha256>.tar, never changed once written, listed in the archives table.
 // The bundle is signed with the audit log's Ed25519 key (so one public key checks both the
@@ -42,13 +61,13 @@ class ArchiveService {
   // an existing checkpoint when one is named) and queues the build. Returns the job id.
   core::Result<std::int64_t> requestBundle(const BundleRequest& request, const Subject& subject);
 
-  core::Result<std::vector<store::ArchiveRow>> list(const Subject& subject,
-                                                    const std::optional<std::string>& category,
-                                                    const std::optional<int>& year);
-  core::Result<store::ArchiveRow> get(const Subject& subject, std::int64_t id);
+  core::Result<std::vector<BundleRecord>> list(const Subject& subject,
+                                               const std::optional<std::string>& category,
+                                               const std::optional<int>& year);
+  core::Result<BundleRecord> get(const Subject& subject, std::int64_t id);
   // A bundle and the file that holds it.
   struct Download {
-    store::ArchiveRow row;
+    BundleRecord bundle;
     std::string path;
   };
   core::Result<Download> download(const Subject& subject, std::int64_t id);
@@ -63,7 +82,7 @@ class ArchiveService {
 
  private:
   core::Status require(const Subject& subject, std::string_view permission) const;
-  std::string pathOf(const store::ArchiveRow& archive) const;
+  std::string pathOf(const BundleRecord& bundle) const;
   // The job: gathers the records from the store, has archive::BundleComposer lay them out,
   // keeps the tar and lists it.
   core::Result<std::string> build(const BundleRequest& request, const Subject& subject,

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
 #include <functional>
 #include <optional>
 #include <string>
@@ -11,9 +9,21 @@
 #include "gongkai/core/result.h"
 #include "gongkai/policies/category_catalogue.h"
 #include "gongkai/server/service/authorization.h"
+#include "gongkai/server/service/field.h"
 #include "gongkai/server/store/store.h"
 
 namespace gongkai::server::service {
+
+// The members of a catalogue item a request gives, to create one (every required member) or as a
+// merge patch. `form_errors`: members that are no field of an item, reported with the service's
+// own findings.
+struct CatalogueItemFields {
+  Field<std::string> org_unit, category, content, scope, mode, period, rhythm, responsible;
+  Field<std::int64_t> year, sub_item, time_limit_working_days;
+  // Each channel, nullopt for a member of the list that is not a string.
+  Field<std::vector<std::optional<std::string>>> channels;
+  std::vector<core::FieldError> form_errors;
+};
 
 // The disclosure catalogue (公开目录): items per unit and year, each change a new version with its
 // audit entry (object type "catalogue_item"). Thread-safe.
@@ -27,15 +37,15 @@ class CatalogueService {
   // its unit and scope (kNotFound otherwise, as if there were none); archivists (documents.create
   // and documents.update) manage the items of their units.
 
-  // body: org_unit, year, category, sub_item, content, scope, mode, period, rhythm (periodic),
+  // org_unit, year, category, sub_item, content, scope, mode, period, rhythm (periodic),
   // time_limit_working_days, channels, responsible.
   core::Result<core::CatalogueItem> create(const Subject& subject,
-                                           const Poco::JSON::Object::Ptr& body);
+                                           const CatalogueItemFields& fields);
   // A merge patch of the same fields; `expectedVersion` as for documents. An item documents
   // answer keeps its unit and year (kConflict).
   core::Result<core::CatalogueItem> update(const Subject& subject, std::int64_t id,
                                            std::optional<std::int64_t> expectedVersion,
-                                           const Poco::JSON::Object::Ptr& patch);
+                                           const CatalogueItemFields& patch);
   core::Result<core::CatalogueItem> get(const Subject& subject, std::int64_t id);
   // True when a document (any version, any status) answers item `id`.
   core::Result<bool> answered(std::int64_t id);
@@ -46,7 +56,10 @@ class CatalogueService {
                                                       const std::optional<std::string>& orgUnit,
                                                       const std::optional<int>& year);
 
-  static Poco::JSON::Object::Ptr toJson(const core::CatalogueItem& item);
+  // The categories of disclosure in force (policies/categories.json), for anyone to read.
+  const std::vector<policies::Category>& categories() const { return categories_.all(); }
+  // A category's name; nullopt for a code that names no category.
+  std::optional<std::string> categoryName(std::string_view code) const;
 
  private:
   // Whether the subject may see an item: every item of one use case judged on one authorizer.
@@ -55,7 +68,7 @@ class CatalogueService {
   core::Status mayFileFor(const Subject& subject, std::string_view permission,
                           const std::string& unit) const;
   // Applies the JSON members to `item`; with `requireAll` every required field must be there.
-  core::Status apply(core::CatalogueItem& item, const Poco::JSON::Object::Ptr& json,
+  core::Status apply(core::CatalogueItem& item, const CatalogueItemFields& fields,
                      bool requireAll) const;
 
   store::Store& store_;

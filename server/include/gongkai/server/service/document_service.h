@@ -1,19 +1,19 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "gongkai/core/document.h"
 #include "gongkai/core/result.h"
+#include "gongkai/core/workflow.h"
 #include "gongkai/policies/category_catalogue.h"
 #include "gongkai/policies/policy_set.h"
 #include "gongkai/server/service/authorization.h"
-#include "gongkai/server/service/metadata_codec.h"
+#include "gongkai/server/service/metadata_validator.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/store/document_repository.h"
 #include "gongkai/server/store/store.h"
@@ -25,6 +25,26 @@ struct IncomingFile {
   std::string name;
   std::string media_type;  // "" or application/octet-stream: guessed from the name's extension
   store::StagedBlob blob;
+};
+
+// Which documents to list: each filter given narrows the list (catalogue_items: documents that
+// disclose one of these items); `limit` and `offset` page it. What the caller may see is the
+// service's to add.
+struct DocumentQuery {
+  std::optional<std::string> category;
+  std::optional<std::string> scope;
+  std::optional<std::string> status;
+  std::optional<std::string> org_unit;
+  std::optional<int> year;
+  std::optional<std::vector<std::int64_t>> catalogue_items;
+  std::int64_t limit = 20;
+  std::int64_t offset = 0;
+};
+
+// One page of documents and how many the whole list holds.
+struct DocumentList {
+  std::int64_t total = 0;
+  std::vector<core::DocumentVersion> documents;  // current versions, newest document first
 };
 
 struct FileDownload {
@@ -64,8 +84,12 @@ class DocumentService {
   // Creates a document (version 1, status draft) with the given files, in the unit and scope
   // its metadata names, which the subject must be allowed to file documents for.
   core::Result<core::DocumentVersion> create(const Subject& subject,
-                                             const Poco::JSON::Object::Ptr& metadata,
+                                             const DocumentMetadataFields& metadata,
                                              std::vector<IncomingFile> files);
+  // Streams one uploaded file into the blob store's staging area: kTooLarge past `maxBytes`,
+  // kMalformed when the stream breaks off. Nothing is kept unless a change then takes it in.
+  core::Result<IncomingFile> stageFile(std::istream& in, std::int64_t maxBytes, std::string name,
+                                       std::string mediaType) const;
   // Whether the subject may create documents anywhere: asked before an upload is read, so a
   // refusal costs no disk.
   core::Status mayCreateAny(const Subject& subject) const;
@@ -77,7 +101,7 @@ class DocumentService {
   // Moving the document to another unit needs the right to file documents there too.
   core::Result<core::DocumentVersion> update(const Subject& subject, std::int64_t id,
                                              std::optional<std::int64_t> expectedVersion,
-                                             const Poco::JSON::Object::Ptr& patch);
+                                             const DocumentMetadataFields& patch);
 
   // Adds files as a new version. Names must differ from the files already there (kConflict).
   core::Result<core::DocumentVersion> addFiles(const Subject& subject, std::int64_t id,
@@ -91,11 +115,13 @@ class DocumentService {
 
   // A step of the disclosure procedure (core/workflow.h) as a new version, taken with the
   // permission the step needs (policies::stepPermission); an archive step also gives the
-  // document its 档号. Metadata and files change only while a document is a draft.
+  // document its 档号. Metadata and files change only while a document is a draft. `request` is
+  // the step's body as read (core::parseStepRequest), or why it could not be: that is reported
+  // only to a caller who may take the step. The step's actor and time are the service's.
   core::Result<core::DocumentVersion> step(const Subject& subject, std::int64_t id,
                                            std::optional<std::int64_t> expectedVersion,
                                            const std::string& step,
-                                           const Poco::JSON::Object::Ptr& body);
+                                           const core::Result<core::StepRequest>& request);
 
   core::Result<core::DocumentVersion> get(const Subject& subject, std::int64_t id);
   // A version the subject may see, of a document it may see now.
@@ -104,7 +130,7 @@ class DocumentService {
   // The versions the subject may see; none at all is the same as no document.
   core::Result<VersionHistory> versions(const Subject& subject, std::int64_t id);
   // The documents the subject may see, as the filter says (its visibility is the subject's).
-  core::Result<store::DocumentPage> list(const Subject& subject, store::DocumentFilter filter);
+  core::Result<DocumentList> list(const Subject& subject, const DocumentQuery& query);
   // A file, shown to a subject who may see the document now and a version that holds the file.
   core::Result<FileDownload> file(const Subject& subject, std::int64_t id, std::int64_t fileId);
 
@@ -126,7 +152,7 @@ class DocumentService {
   std::function<bool(const core::DocumentVersion&)> seenBy(const Subject& subject) const;
   // Moving a document to another unit needs the right to file documents there too.
   core::Status mayMoveTo(const Subject& subject, const core::DocumentVersion& current,
-                         const Poco::JSON::Object::Ptr& patch) const;
+                         const DocumentMetadataFields& patch) const;
   core::Result<std::vector<core::FileRecord>> promote(std::vector<IncomingFile>& files);
 
   // The unit exists, and the catalogue item, when named, belongs to it.
@@ -139,7 +165,7 @@ class DocumentService {
   store::Store& store_;
   const policies::CategoryCatalogue& categories_;
   AuthorizerSource authorizer_;
-  MetadataCodec codec_;
+  MetadataValidator validator_;
   Checks checks_;
 };
 

@@ -49,8 +49,17 @@ class JobContext {
 
 // A job as the API shows it.
 struct JobView {
-  store::JobRow row;
-  JobProgress progress;
+  std::int64_t id = 0;
+  std::string kind;    // "archive.build"
+  std::string state;   // queued, running, done, failed, cancelled
+  std::string params;  // JSON
+  std::string created_by;
+  std::string created_at;  // RFC 3339
+  std::string updated_at;
+  std::string result;  // JSON, "" until done
+  std::string error_code;
+  std::string error_message;
+  JobProgress progress;  // live while it runs, else as of the last state change
 };
 
 // The work of a job: returns the result as a JSON text, or the error that failed it (reason

@@ -39,6 +39,18 @@ struct SearchStatus {
   std::string set_aside;     // the last updates set aside as impossible to index, "" if none
 };
 
+// How far one file's text extraction got: extracted (`ok`, maybe truncated) or failed with a
+// code and message.
+struct TextExtraction {
+  std::string sha256;
+  bool ok = false;
+  std::string format;
+  std::string error_code;
+  std::string message;
+  bool truncated = false;
+  std::string extracted_at;  // RFC 3339
+};
+
 // What a search found for one caller. History (superseded versions) is searched only for callers
 // who see everything; for others it is refused and said so.
 struct SearchAnswer {
@@ -76,7 +88,7 @@ class SearchService {
   core::Status rebuildNow();
 
   // Extraction verdicts of the document's files already processed, by content hash.
-  core::Result<std::vector<store::FileText>> extractionStatus(std::int64_t documentId) const;
+  core::Result<std::vector<TextExtraction>> extractionStatus(std::int64_t documentId) const;
 
  private:
   core::Status mayManage(const Subject& subject) const;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gongkai/core/result.h"
+#include "gongkai/server/service/account.h"
 #include "gongkai/server/service/auth_options.h"
 #include "gongkai/server/service/authorization.h"
 #include "gongkai/server/store/account_repository.h"
@@ -18,14 +19,14 @@ namespace gongkai::server::service {
 // The tokens of one account.
 struct TokenList {
   std::string username;
-  std::vector<store::TokenRecord> tokens;
+  std::vector<TokenInfo> tokens;
 };
 
 struct IssuedToken {
   std::string token;
   std::int64_t token_id = 0;
   std::string expires_at;
-  store::UserRecord user;
+  Account user;
 };
 
 // Bearer tokens, sessions and API tokens alike: which account a token stands for, and making,

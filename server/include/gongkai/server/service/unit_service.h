@@ -1,9 +1,8 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,19 +15,43 @@
 
 namespace gongkai::server::service {
 
+// An organisation unit as the service shows it.
+struct Unit {
+  std::string code;         // ASCII: letters, digits, '-', '_', '.'; documents name it in org_unit
+  std::string name;         // e.g. 孝德镇卫生院党支部
+  std::string parent_code;  // "" for a root
+  std::string created_at;   // RFC 3339
+};
+
+// A unit to create, as the caller asked for it. `form_errors` is what the transport found wrong
+// with the request's form (unknown or mistyped members): the service reports them with its own
+// once it has decided that the caller may act at all.
+struct NewUnit {
+  std::string code;
+  std::string name;
+  std::string parent_code;  // "" for a root
+  std::vector<core::FieldError> form_errors;
+};
+
+// A change to a unit: only what is given changes. `form_errors` as for NewUnit.
+struct UnitChange {
+  std::optional<std::string> name;
+  std::optional<std::string> parent_code;  // "" for a root
+  std::vector<core::FieldError> form_errors;
+};
+
 // The organisation units and the tree they form. Every change is an audit entry. Thread-safe.
 class UnitService {
  public:
   // Creating and changing units needs units.manage, decided on `policies` in force.
   UnitService(store::Store& store, const PolicyService& policies);
 
-  core::Result<std::vector<store::OrgUnit>> units();
-  // body: code, name, optional parent.
-  core::Result<store::OrgUnit> createUnit(const Subject& subject,
-                                          const Poco::JSON::Object::Ptr& body);
-  // patch: name, parent ("" for a root); a unit cannot move below itself.
-  core::Result<store::OrgUnit> updateUnit(const Subject& subject, const std::string& code,
-                                          const Poco::JSON::Object::Ptr& patch);
+  core::Result<std::vector<Unit>> units();
+  // A unit below an existing parent (or a root); its code must be new.
+  core::Result<Unit> createUnit(const Subject& subject, const NewUnit& unit);
+  // A new name or parent; a unit cannot move below itself.
+  core::Result<Unit> updateUnit(const Subject& subject, const std::string& code,
+                                const UnitChange& change);
   // The tree as of the last change; cheap to call on every request.
   std::shared_ptr<const policies::UnitTree> unitTree() const;
 

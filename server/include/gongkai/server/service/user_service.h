@@ -1,11 +1,10 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
 #include <string>
 #include <vector>
 
 #include "gongkai/core/result.h"
+#include "gongkai/server/service/account.h"
 #include "gongkai/server/service/auth_options.h"
 #include "gongkai/server/service/authorization.h"
 #include "gongkai/server/service/policy_service.h"
@@ -25,10 +24,12 @@ class UserService {
 
   // The use cases decide for themselves: managing accounts needs users.manage; anyone signed in
   // reads their own account and why they may or may not do something.
-  core::Result<std::vector<store::UserRecord>> users(const Subject& subject);
-  core::Result<store::UserRecord> user(const Subject& subject, const std::string& username);
+  core::Result<std::vector<Account>> users(const Subject& subject);
+  core::Result<Account> user(const Subject& subject, const std::string& username);
   // The account of that name, for the server's own checks (no decision: not a use case).
   core::Result<store::UserRecord> find(const std::string& username);
+  // The permissions the subject holds under the policy in force, in the policy's order.
+  std::vector<std::string> permissionsOf(const Subject& subject) const;
   // Why `username` ("" for the subject) may or may not do `permission`: the roles consulted and
   // which grant it, Chinese first.
   struct Explanation {
@@ -38,16 +39,13 @@ class UserService {
   };
   core::Result<Explanation> explain(const Subject& subject, const std::string& username,
                                     const std::string& permission);
-  // body: username, password, optional display_name and roles [{role, unit}].
-  core::Result<store::UserRecord> createUser(const Subject& subject,
-                                             const Poco::JSON::Object::Ptr& body);
-  // patch: display_name, roles, disabled, password. Disabling or a new password revokes the
-  // user's tokens.
-  core::Result<store::UserRecord> updateUser(const Subject& subject, const std::string& username,
-                                             const Poco::JSON::Object::Ptr& patch);
+  // An account with a password, and a display name and roles when given.
+  core::Result<Account> createUser(const Subject& subject, const NewAccount& asked);
+  // Disabling or a new password revokes the user's tokens.
+  core::Result<Account> updateUser(const Subject& subject, const std::string& username,
+                                   const AccountChange& change);
   // The subject's own new password, once the sign-in service has checked the current one.
-  core::Result<store::UserRecord> replaceOwnPassword(const Subject& subject,
-                                                     const std::string& password);
+  core::Result<Account> replaceOwnPassword(const Subject& subject, const std::string& password);
   // An account with the given roles (display name: the username unless given); also for
   // `gongkai user add` and the first start.
   core::Result<store::UserRecord> addUser(const Subject& subject, const std::string& username,
@@ -57,13 +55,10 @@ class UserService {
   // True when no account exists yet.
   core::Result<bool> noUsers();
 
-  // The JSON form of a user (never the password hash).
-  static Poco::JSON::Object::Ptr userJson(const store::UserRecord& user);
-
  private:
   core::Status mayManage(const Subject& subject) const;
   core::Result<store::UserRecord> applyUpdate(const Subject& subject, const std::string& username,
-                                              const Poco::JSON::Object::Ptr& patch);
+                                              const AccountChange& change);
   // Against the policy in force and the unit tree, for the "roles" field.
   core::Status validateRoles(const std::vector<store::UserRole>& roles) const;
   core::Status validatePassword(const std::string& password, const std::string& username,

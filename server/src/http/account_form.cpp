@@ -1,0 +1,130 @@
+#include "account_form.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <initializer_list>
+#include <string_view>
+
+#include "json_fields.h"
+
+namespace gongkai::server::http {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using core::FieldError;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+Error invalid(const std::string& reason, const std::string& field, const std::string& message) {
+  Error error = Error::make(ErrorCode::kInvalidArgument, reason, message);
+  error.fields.push_back({field, reason, message});
+  return error;
+}
+
+// A field error for each member not among `allowed`: typos must not pass silently.
+std::vector<FieldError> unknownFields(const Object::Ptr& body,
+                                      std::initializer_list<std::string_view> allowed) {
+  auto errors = http::unknownMembers(body, allowed, "未知字段 (unknown field): ");
+  for (auto& error : errors) error.message += error.field;
+  return errors;
+}
+
+// The string member `name`, if present; a field error when it is not a string (null included).
+std::optional<std::string> text(const Object::Ptr& body, const std::string& name,
+                                std::vector<FieldError>& errors) {
+  auto field = textField(body, name);
+  if (!field.given()) return std::nullopt;
+  if (!field.hasValue()) {
+    errors.push_back({name, "invalid_type", "须为字符串 (must be a string): " + name});
+    return std::nullopt;
+  }
+  return std::move(field.value);
+}
+
+// The "roles" member, [{role, unit}]; the first thing wrong with it as one field error.
+core::Result<std::vector<service::AccountRole>> readRoles(const Poco::Dynamic::Var& value) {
+  const std::string field = "roles";
+  if (value.type() != typeid(Array::Ptr)) {
+    return invalid("invalid_type", field, "roles 须为数组 (roles must be an array)");
+  }
+  const auto array = value.extract<Array::Ptr>();
+  if (array->size() > 100) return invalid("too_many_roles", field, "角色过多 (too many roles)");
+  std::vector<service::AccountRole> roles;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string at = field + "[" + std::to_string(i) + "]";
+    const auto item = array->get(static_cast<unsigned>(i));
+    if (item.type() != typeid(Object::Ptr)) {
+      return invalid("invalid_type", at, "角色须为对象 {role, unit} (a role must be an object)");
+    }
+    const auto object = item.extract<Object::Ptr>();
+    for (const auto& [key, ignored] : *object) {
+      if (key != "role" && key != "unit")
+        return invalid("unknown_field", at + "." + key, "未知字段 (unknown field): " + key);
+    }
+    if (!object->has("role") || !object->get("role").isString()) {
+      return invalid("missing_field", at + ".role", "缺少角色 (role missing)");
+    }
+    service::AccountRole role{object->getValue<std::string>("role"), ""};
+    if (object->has("unit")) {
+      if (!object->get("unit").isString())
+        return invalid("invalid_type", at + ".unit", "unit 须为字符串 (unit must be a string)");
+      role.unit = object->getValue<std::string>("unit");
+    }
+    roles.push_back(std::move(role));
+  }
+  return roles;
+}
+
+service::RolesAsRead roles(const Object::Ptr& body) {
+  if (!body->has("roles")) return std::nullopt;
+  return readRoles(body->get("roles"));
+}
+
+}  // namespace
+
+service::NewUnit readNewUnit(const Object::Ptr& body) {
+  service::NewUnit unit;
+  unit.form_errors = unknownFields(body, {"code", "name", "parent"});
+  unit.code = text(body, "code", unit.form_errors).value_or("");
+  unit.name = text(body, "name", unit.form_errors).value_or("");
+  unit.parent_code = text(body, "parent", unit.form_errors).value_or("");
+  return unit;
+}
+
+service::UnitChange readUnitChange(const Object::Ptr& body) {
+  service::UnitChange change;
+  change.form_errors = unknownFields(body, {"name", "parent"});
+  change.name = text(body, "name", change.form_errors);
+  change.parent_code = text(body, "parent", change.form_errors);
+  return change;
+}
+
+service::NewAccount readNewAccount(const Object::Ptr& body) {
+  service::NewAccount account;
+  account.form_errors = unknownFields(body, {"username", "password", "display_name", "roles"});
+  account.username = text(body, "username", account.form_errors);
+  account.password = text(body, "password", account.form_errors);
+  account.display_name = text(body, "display_name", account.form_errors);
+  account.roles = roles(body);
+  return account;
+}
+
+service::AccountChange readAccountChange(const Object::Ptr& body) {
+  service::AccountChange change;
+  change.form_errors = unknownFields(body, {"display_name", "roles", "disabled", "password"});
+  change.display_name = text(body, "display_name", change.form_errors);
+  change.password = text(body, "password", change.form_errors);
+  if (body->has("disabled")) {
+    if (body->get("disabled").type() != typeid(bool)) {
+      change.form_errors.push_back(
+          {"disabled", "invalid_type", "disabled 须为 true 或 false (must be a boolean)"});
+    } else {
+      change.disabled = body->getValue<bool>("disabled");
+    }
+  }
+  change.roles = roles(body);
+  return change;
+}
+
+}  // namespace gongkai::server::http

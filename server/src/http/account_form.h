@@ -1,0 +1,18 @@
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include "gongkai/server/service/account.h"
+#include "gongkai/server/service/unit_service.h"
+
+namespace gongkai::server::http {
+
+// The commands of the account and unit routes, read from their JSON bodies. A member the command
+// does not know or of the wrong type becomes one of its form errors (the service reports them);
+// an unreadable "roles" member is kept as the error it is.
+service::NewUnit readNewUnit(const Poco::JSON::Object::Ptr& body);
+service::UnitChange readUnitChange(const Poco::JSON::Object::Ptr& body);
+service::NewAccount readNewAccount(const Poco::JSON::Object::Ptr& body);
+service::AccountChange readAccountChange(const Poco::JSON::Object::Ptr& body);
+
+}  // namespace gongkai::server::http

@@ -35,19 +35,8 @@ class CatalogueRoutes {
  private:
   // The categories of disclosure (policies/categories.json) with their standing items.
   void listCategories(Exchange& ex) {
-    Array::Ptr items = new Array;
-    for (const auto& category : catalogue_.categories()) {
-      Object::Ptr item = new Object;
-      item->set("code", category.code);
-      item->set("name", category.name);
-      item->set("default_retention", category.default_retention);
-      Array::Ptr subItems = new Array;
-      for (const auto& text : category.items) subItems->add(text);
-      item->set("items", subItems);
-      items->add(item);
-    }
     Object::Ptr body = new Object;
-    body->set("categories", items);
+    body->set("categories", categoriesJson(catalogue_.categories()));
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 

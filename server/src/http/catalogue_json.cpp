@@ -34,6 +34,21 @@ Poco::JSON::Object::Ptr catalogueItemJson(const core::CatalogueItem& item) {
   return out;
 }
 
+Poco::JSON::Array::Ptr categoriesJson(const std::vector<policies::Category>& categories) {
+  Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+  for (const auto& category : categories) {
+    Poco::JSON::Object::Ptr item = new Poco::JSON::Object;
+    item->set("code", category.code);
+    item->set("name", category.name);
+    item->set("default_retention", category.default_retention);
+    Poco::JSON::Array::Ptr subItems = new Poco::JSON::Array;
+    for (const auto& text : category.items) subItems->add(text);
+    item->set("items", subItems);
+    out->add(item);
+  }
+  return out;
+}
+
 service::CatalogueItemFields readCatalogueItemFields(const Poco::JSON::Object::Ptr& json) {
   service::CatalogueItemFields fields;
   fields.form_errors =

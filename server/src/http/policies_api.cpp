@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "accounts_api.h"
+#include "catalogue_json.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -62,16 +63,7 @@ class PolicyRoutes {
       rules->add(item);
     }
     body->set("visibility", rules);
-    Array::Ptr categories = new Array;
-    for (const auto& category : set.categories.all()) {
-      Object::Ptr item = new Object;
-      item->set("code", category.code);
-      item->set("name", category.name);
-      item->set("default_retention", category.default_retention);
-      item->set("items", stringArray(category.items));
-      categories->add(item);
-    }
-    body->set("categories", categories);
+    body->set("categories", categoriesJson(set.categories.all()));
     Object::Ptr archive = new Object;
     archive->set("fonds_code", set.archive.fonds_code);
     archive->set("reference_code_pattern", set.archive.reference_code_pattern);

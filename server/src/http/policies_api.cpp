@@ -38,12 +38,12 @@ class PolicyRoutes {
 
  private:
   void showPolicies(Exchange& ex) {
-    auto engine = policies_.read(ex.subject);
-    if (!engine.ok()) return ex.sendProblem(engine.error());
-    const policies::PolicySet& set = engine.value()->policies();
+    auto inForce = policies_.read(ex.subject);
+    if (!inForce.ok()) return ex.sendProblem(inForce.error());
+    const auto& set = inForce.value().engine->policies();
     Object::Ptr body = new Object;
     body->set("folder", set.folder);
-    body->set("digest", service::policyDigest(set.folder));
+    body->set("digest", inForce.value().digest);
     Object::Ptr roles = new Object;
     for (const auto& [code, role] : set.roles) {
       Object::Ptr item = new Object;
@@ -101,11 +101,11 @@ class PolicyRoutes {
   }
 
   void reloadPolicies(Exchange& ex) {
-    if (auto reloaded = policies_.reload(ex.subject); !reloaded.ok())
-      return ex.sendProblem(reloaded.error());
+    auto reloaded = policies_.reload(ex.subject);
+    if (!reloaded.ok()) return ex.sendProblem(reloaded.error());
     Object::Ptr body = new Object;
     body->set("status", "reloaded");
-    body->set("digest", service::policyDigest(policies_.folder()));
+    body->set("digest", reloaded.value());
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 

@@ -40,8 +40,7 @@ std::shared_ptr<const policies::PolicyEngine> PolicyService::engine() const {
   return engine_;
 }
 
-core::Result<std::shared_ptr<const policies::PolicyEngine>> PolicyService::read(
-    const Subject& subject) const {
+core::Result<PolicyInForce> PolicyService::read(const Subject& subject) const {
   auto current = engine();
   if (!subject.system) {
     if (auto allowed = policies::requirePermission(*current, subject.principal, "policies.read");
@@ -49,14 +48,14 @@ core::Result<std::shared_ptr<const policies::PolicyEngine>> PolicyService::read(
       return allowed.error();
     }
   }
-  return current;
+  return PolicyInForce{current, policyDigest(current->policies().folder)};
 }
 
-core::Status PolicyService::reload(const Subject& subject) {
+core::Result<std::string> PolicyService::reload(const Subject& subject) {
   if (!subject.system) {
     if (auto allowed = policies::requirePermission(*engine(), subject.principal, "policies.reload");
         !allowed.ok()) {
-      return allowed;
+      return allowed.error();
     }
   }
   // One reload at a time, so the audit log's order is the order policies came into force.
@@ -71,7 +70,7 @@ core::Status PolicyService::reload(const Subject& subject) {
   if (!recorded.ok()) return recorded.error();
   std::lock_guard lock(mutex_);
   engine_ = std::make_shared<const policies::PolicyEngine>(std::move(loaded).value());
-  return core::okStatus();
+  return digest;
 }
 
 }  // namespace gongkai::server::service

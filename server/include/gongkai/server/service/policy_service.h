@@ -11,6 +11,12 @@
 
 namespace gongkai::server::service {
 
+// The policy in force as a reader sees it: its rules and the digest of its files.
+struct PolicyInForce {
+  std::shared_ptr<const policies::PolicyEngine> engine;
+  std::string digest;  // policyDigest of the policy folder
+};
+
 // The policy in force. Loaded from the policy folder at start and again on reload; a reload that
 // fails validation keeps the policy in force and says where the files are wrong. Thread-safe:
 // each request takes the engine once and decides everything on that one.
@@ -20,11 +26,10 @@ class PolicyService {
 
   std::shared_ptr<const policies::PolicyEngine> engine() const;
   // The policy in force as a use case: policies.read only.
-  core::Result<std::shared_ptr<const policies::PolicyEngine>> read(const Subject& subject) const;
+  core::Result<PolicyInForce> read(const Subject& subject) const;
   // Reads the folder again (policies.reload only); on success the new policy is in force and the
-  // reload is audited with the digest of every file.
-  core::Status reload(const Subject& subject);
-  const std::string& folder() const { return folder_; }
+  // reload is audited with the digest of every file, which is returned.
+  core::Result<std::string> reload(const Subject& subject);
 
  private:
   store::Store& store_;

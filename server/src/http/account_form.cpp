@@ -16,12 +16,6 @@ using core::FieldError;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-Error invalid(const std::string& reason, const std::string& field, const std::string& message) {
-  Error error = Error::make(ErrorCode::kInvalidArgument, reason, message);
-  error.fields.push_back({field, reason, message});
-  return error;
-}
-
 // A field error for each member not among `allowed`: typos must not pass silently.
 std::vector<FieldError> unknownFields(const Object::Ptr& body,
                                       std::initializer_list<std::string_view> allowed) {
@@ -46,29 +40,29 @@ std::optional<std::string> text(const Object::Ptr& body, const std::string& name
 core::Result<std::vector<service::AccountRole>> readRoles(const Poco::Dynamic::Var& value) {
   const std::string field = "roles";
   if (value.type() != typeid(Array::Ptr)) {
-    return invalid("invalid_type", field, "roles 须为数组 (roles must be an array)");
+    return fieldError(field, "invalid_type", "roles 须为数组 (roles must be an array)");
   }
   const auto array = value.extract<Array::Ptr>();
-  if (array->size() > 100) return invalid("too_many_roles", field, "角色过多 (too many roles)");
+  if (array->size() > 100) return fieldError(field, "too_many_roles", "角色过多 (too many roles)");
   std::vector<service::AccountRole> roles;
   for (std::size_t i = 0; i < array->size(); ++i) {
     const std::string at = field + "[" + std::to_string(i) + "]";
     const auto item = array->get(static_cast<unsigned>(i));
     if (item.type() != typeid(Object::Ptr)) {
-      return invalid("invalid_type", at, "角色须为对象 {role, unit} (a role must be an object)");
+      return fieldError(at, "invalid_type", "角色须为对象 {role, unit} (a role must be an object)");
     }
     const auto object = item.extract<Object::Ptr>();
     for (const auto& [key, ignored] : *object) {
       if (key != "role" && key != "unit")
-        return invalid("unknown_field", at + "." + key, "未知字段 (unknown field): " + key);
+        return fieldError(at + "." + key, "unknown_field", "未知字段 (unknown field): " + key);
     }
     if (!object->has("role") || !object->get("role").isString()) {
-      return invalid("missing_field", at + ".role", "缺少角色 (role missing)");
+      return fieldError(at + ".role", "missing_field", "缺少角色 (role missing)");
     }
     service::AccountRole role{object->getValue<std::string>("role"), ""};
     if (object->has("unit")) {
       if (!object->get("unit").isString())
-        return invalid("invalid_type", at + ".unit", "unit 须为字符串 (unit must be a string)");
+        return fieldError(at + ".unit", "invalid_type", "unit 须为字符串 (unit must be a string)");
       role.unit = object->getValue<std::string>("unit");
     }
     roles.push_back(std::move(role));

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include "file_response.h"
+#include "json_fields.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -73,10 +74,6 @@ Object::Ptr archiveJson(const service::BundleRecord& a) {
   out->set("created_at", a.created_at);
   out->set("download_url", "/api/v1/archives/" + std::to_string(a.id) + "/download");
   return out;
-}
-
-Error fieldError(const std::string& field, const std::string& code, const std::string& message) {
-  return Error{ErrorCode::kInvalidArgument, code, message, {{field, code, message}}};
 }
 
 // {"category": "ZZ", "year": 2023, "checkpoint_size": N (optional)}, nothing else.

@@ -56,6 +56,11 @@ service::Field<std::int64_t> integerField(const Poco::JSON::Object::Ptr& json,
   return field;
 }
 
+core::Error fieldError(const std::string& field, const std::string& code,
+                       const std::string& message) {
+  return core::Error{core::ErrorCode::kInvalidArgument, code, message, {{field, code, message}}};
+}
+
 std::vector<core::FieldError> unknownMembers(const Poco::JSON::Object::Ptr& json,
                                              std::initializer_list<std::string_view> known,
                                              const std::string& message) {

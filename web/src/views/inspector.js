@@ -113,6 +113,7 @@ const FAILURES = {
   proof_too_long: ['包含证明过长', 'the inclusion proof is too long'],
   proof_too_short: ['包含证明过短', 'the inclusion proof is too short'],
   root_mismatch: ['由包含证明推算的根哈希与签名检查点不一致', 'the inclusion proof does not lead to the signed root'],
+  wrong_origin: ['检查点属于另一份审计日志（来源名称与验证密钥不符）', 'the checkpoint is for another log (its origin names no verifier key)'],
   unknown_key: ['检查点不是由已知的验证密钥签署', 'the checkpoint is not signed by a known verifier key'],
   bad_signature: ['检查点签名无效', 'the checkpoint signature is not valid'],
   bad_checkpoint: ['检查点格式有误', 'the checkpoint is malformed'],

@@ -90,7 +90,7 @@ policies::HandlingCounts countCases(ReadSession& rs, const CaseTables& tables,
   counts.by_status = countedBy(rs, tables, "c.status", where);
   counts.by_kind = countedBy(rs, tables, tables.kind, where);
 
-  // By day pairs, not by case: at most a few hundred rows per received day.
+  // One row per (day received, day finished), however many cases.
   const std::string finishedDay = std::string("date(") + tables.finished_at + ", '+8 hours')";
   std::vector<std::string> received, finished;
   std::vector<Poco::Int64> finishedCounts, onTime;

@@ -58,12 +58,7 @@ class BodyReader {
 
   std::optional<std::int64_t> id(const std::string& field) {
     if (!has(field)) return std::nullopt;
-    const auto value = body_->get(field);
-    std::int64_t out = 0;
-    try {
-      if (value.isInteger()) out = value.convert<Poco::Int64>();
-    } catch (const std::exception&) {
-    }
+    const std::int64_t out = positive(body_->get(field));
     if (out <= 0) {
       add(field, "wrong_type", "必须是正整数 (must be a positive integer)");
       return std::nullopt;
@@ -84,12 +79,7 @@ class BodyReader {
       return out;
     }
     for (unsigned i = 0; i < array->size(); ++i) {
-      const auto value = array->get(i);
-      std::int64_t id = 0;
-      try {
-        if (value.isInteger()) id = value.convert<Poco::Int64>();
-      } catch (const std::exception&) {
-      }
+      const std::int64_t id = positive(array->get(i));
       if (id <= 0) {
         add(field, "wrong_type", "必须是正整数 (must be positive integers)");
         return {};
@@ -110,6 +100,15 @@ class BodyReader {
   }
 
  private:
+  // The value as an integer when it is one that fits, else 0 (which no id is).
+  static std::int64_t positive(const Poco::Dynamic::Var& value) {
+    try {
+      if (value.isInteger()) return value.convert<Poco::Int64>();
+    } catch (const std::exception&) {
+    }
+    return 0;
+  }
+
   const Poco::JSON::Object::Ptr& body_;
   service::FieldErrors errors_;
 };

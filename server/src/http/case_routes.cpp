@@ -47,11 +47,6 @@ core::Result<PageQuery> listQuery(Exchange& ex, service::CaseQuery& query,
   return page;
 }
 
-void sendReceiptView(Exchange& ex, const Poco::JSON::Object::Ptr& view) {
-  ex.response.set("Cache-Control", "no-store");
-  ex.sendJson(HTTPResponse::HTTP_OK, view);
-}
-
 void sendFiled(Exchange& ex, const std::string& base, std::int64_t id, const std::string& receipt,
                Poco::JSON::Object::Ptr out) {
   const std::string url = base + "/receipt/" + receipt;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "gongkai/server/http/exchange.h"
+#include "gongkai/server/http/router.h"
 #include "gongkai/server/service/case_flow.h"
 #include "paging.h"
 
@@ -51,9 +52,46 @@ void sendCases(Exchange& ex, const std::string& key,
   sendPage(ex, key, found.value().total, page, items);
 }
 
-// Answers what whoever holds the receipt code may follow; never cached, the code being the
-// credential.
-void sendReceiptView(Exchange& ex, const Poco::JSON::Object::Ptr& view);
+// Adds the routes every kind of case has under `base`, served by `routes`, which the router
+// keeps alive: POST base (submit), GET base/receipt/{code} (receipt), GET base (list),
+// GET base/{id} (get) and POST base/{id}/{step} (step). Routes a kind adds besides go first.
+template <typename Routes>
+void addCaseRoutes(Router& router, const std::string& base, std::shared_ptr<Routes> routes) {
+  router.add("POST", base, [routes](Exchange& ex) { routes->submit(ex); });
+  // Anyone holding the code may follow the case: the code is the credential.
+  router.add("GET", base + "/receipt/{code}", [routes](Exchange& ex) { routes->receipt(ex); });
+  router.add("GET", base, [routes](Exchange& ex) { routes->list(ex); });
+  router.add("GET", base + "/{id}", [routes](Exchange& ex) { routes->get(ex); });
+  router.add("POST", base + "/{id}/{step}", [routes](Exchange& ex) { routes->step(ex); });
+  router.keepAlive(std::move(routes));
+}
+
+// GET …/receipt/{code}: the case `find` finds by the code, as `render` shows it; never cached,
+// the code being the credential.
+template <typename Find, typename Render>
+void sendByReceipt(Exchange& ex, Find find, Render render) {
+  auto found = find(ex.params.at("code"));
+  if (!found.ok()) return ex.sendProblem(found.error());
+  ex.response.set("Cache-Control", "no-store");
+  ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, render(found.value()));
+}
+
+// GET …/{id}: the case `find` finds by the id, as `render` shows it.
+template <typename Find, typename Render>
+void sendById(Exchange& ex, Find find, Render render) {
+  auto id = ex.idParam("id");
+  if (!id.ok()) return ex.sendProblem(id.error());
+  auto found = find(id.value());
+  if (!found.ok()) return ex.sendProblem(found.error());
+  ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, render(found.value()));
+}
+
+// Answers a case a step just changed, as `render` shows it, or why it was not changed.
+template <typename Record, typename Render>
+void sendStepped(Exchange& ex, const core::Result<Record>& updated, Render render) {
+  if (!updated.ok()) return ex.sendProblem(updated.error());
+  ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, render(updated.value()));
+}
 
 // 201 for a case just filed: its id and receipt code (shown this once), the receipt's URL under
 // `base` as Location, and what `out` says besides.

@@ -2,6 +2,8 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <functional>
+
 #include "case_routes.h"
 #include "gongkai/server/http/case_json.h"
 
@@ -11,7 +13,6 @@ namespace {
 using core::Error;
 using core::ErrorCode;
 using Poco::JSON::Object;
-using Poco::Net::HTTPResponse;
 using service::FeedbackService;
 
 const std::string kBase = "/api/v1/feedback";
@@ -26,22 +27,13 @@ Error unknownSubject(const std::string& field) {
 
 bool isFeedbackStatus(std::string_view text) { return core::parseFeedbackStatus(text).has_value(); }
 
+// The routes case_routes::addCaseRoutes adds for feedback.
 class FeedbackRoutes {
  public:
   FeedbackRoutes(FeedbackService& feedback, service::DocumentService& documents,
                  service::CatalogueService& catalogue)
       : feedback_(feedback), documents_(documents), catalogue_(catalogue) {}
 
-  static void addTo(const std::shared_ptr<FeedbackRoutes>& self, Router& router) {
-    router.add("POST", kBase, [self](Exchange& ex) { self->submit(ex); });
-    // Anyone holding the code may follow the case: the code is the credential.
-    router.add("GET", kBase + "/receipt/{code}", [self](Exchange& ex) { self->receipt(ex); });
-    router.add("GET", kBase, [self](Exchange& ex) { self->list(ex); });
-    router.add("GET", kBase + "/{id}", [self](Exchange& ex) { self->get(ex); });
-    router.add("POST", kBase + "/{id}/{step}", [self](Exchange& ex) { self->step(ex); });
-  }
-
- private:
   void submit(Exchange& ex) {
     auto body = case_routes::readSubmission(ex);
     if (!body.ok()) return ex.sendProblem(body.error());
@@ -63,28 +55,10 @@ class FeedbackRoutes {
     case_routes::sendFiled(ex, kBase, record.id, made.value().receipt, out);
   }
 
-  // What a submission concerns must be something the submitter may see; otherwise it is "no
-  // such". The category and unit of what it concerns become the case's.
-  core::Status resolveConcerns(Exchange& ex, service::FeedbackSubject& concerns) {
-    if (concerns.document_id) {
-      auto document = documents_.get(ex.subject, *concerns.document_id);
-      if (!document.ok()) return unknownSubject("document_id");
-      concerns.category = document.value().metadata.category;
-      concerns.org_unit = document.value().metadata.org_unit;
-    }
-    if (concerns.catalogue_item) {
-      auto item = catalogue_.get(ex.subject, *concerns.catalogue_item);
-      if (!item.ok()) return unknownSubject("catalogue_item");
-      if (concerns.category.empty()) concerns.category = item.value().category;
-      if (concerns.org_unit.empty()) concerns.org_unit = item.value().org_unit;
-    }
-    return core::okStatus();
-  }
-
   void receipt(Exchange& ex) {
-    auto found = feedback_.byReceipt(ex.params.at("code"));
-    if (!found.ok()) return ex.sendProblem(found.error());
-    case_routes::sendReceiptView(ex, render(found.value(), FeedbackView::kReceipt));
+    case_routes::sendByReceipt(
+        ex, [this](const std::string& code) { return feedback_.byReceipt(code); },
+        render(FeedbackView::kReceipt));
   }
 
   void list(Exchange& ex) {
@@ -104,17 +78,13 @@ class FeedbackRoutes {
       query.overdue = *overdue == "true";
     }
     case_routes::sendCases(ex, "feedback", feedback_.list(ex.subject, query), page.value(),
-                           [this](const core::FeedbackRecord& record) {
-                             return render(record, FeedbackView::kHandler);
-                           });
+                           render(FeedbackView::kHandler));
   }
 
   void get(Exchange& ex) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    auto found = feedback_.get(ex.subject, id.value());
-    if (!found.ok()) return ex.sendProblem(found.error());
-    ex.sendJson(HTTPResponse::HTTP_OK, render(found.value(), FeedbackView::kHandler));
+    case_routes::sendById(
+        ex, [&](std::int64_t id) { return feedback_.get(ex.subject, id); },
+        render(FeedbackView::kHandler));
   }
 
   void step(Exchange& ex) {
@@ -122,13 +92,34 @@ class FeedbackRoutes {
     if (!call.ok()) return ex.sendProblem(call.error());
     auto step = parseFeedbackStep(call.value().name, call.value().body);
     if (!step.ok()) return ex.sendProblem(step.error());
-    auto updated = feedback_.step(ex.subject, call.value().id, step.value());
-    if (!updated.ok()) return ex.sendProblem(updated.error());
-    ex.sendJson(HTTPResponse::HTTP_OK, render(updated.value(), FeedbackView::kHandler));
+    case_routes::sendStepped(ex, feedback_.step(ex.subject, call.value().id, step.value()),
+                             render(FeedbackView::kHandler));
   }
 
-  Object::Ptr render(const core::FeedbackRecord& record, FeedbackView view) const {
-    return feedbackJson(record, feedback_.timeliness(record), view);
+ private:
+  // What a submission concerns must be something the submitter may see; otherwise it is "no
+  // such". The category and unit of what it concerns become the case's.
+  core::Status resolveConcerns(Exchange& ex, service::FeedbackSubject& concerns) {
+    if (concerns.document_id) {
+      auto document = documents_.get(ex.subject, *concerns.document_id);
+      if (!document.ok()) return unknownSubject("document_id");
+      concerns.category = document.value().metadata.category;
+      concerns.org_unit = document.value().metadata.org_unit;
+    }
+    if (concerns.catalogue_item) {
+      auto item = catalogue_.get(ex.subject, *concerns.catalogue_item);
+      if (!item.ok()) return unknownSubject("catalogue_item");
+      if (concerns.category.empty()) concerns.category = item.value().category;
+      if (concerns.org_unit.empty()) concerns.org_unit = item.value().org_unit;
+    }
+    return core::okStatus();
+  }
+
+  // Shows a record in `view`, with where it stands against its deadline today.
+  std::function<Object::Ptr(const core::FeedbackRecord&)> render(FeedbackView view) const {
+    return [this, view](const core::FeedbackRecord& record) {
+      return feedbackJson(record, feedback_.timeliness(record), view);
+    };
   }
 
   FeedbackService& feedback_;
@@ -140,9 +131,8 @@ class FeedbackRoutes {
 
 void addFeedbackRoutes(Router& router, FeedbackService& feedback,
                        service::DocumentService& documents, service::CatalogueService& catalogue) {
-  auto routes = std::make_shared<FeedbackRoutes>(feedback, documents, catalogue);
-  FeedbackRoutes::addTo(routes, router);
-  router.keepAlive(routes);
+  case_routes::addCaseRoutes(router, kBase,
+                             std::make_shared<FeedbackRoutes>(feedback, documents, catalogue));
 }
 
 }  // namespace gongkai::server::http

@@ -2,6 +2,8 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <functional>
+
 #include "case_routes.h"
 #include "gongkai/core/workflow.h"
 #include "gongkai/server/http/case_json.h"
@@ -10,29 +12,18 @@ namespace gongkai::server::http {
 namespace {
 
 using Poco::JSON::Object;
-using Poco::Net::HTTPResponse;
 using service::RequestService;
 
 const std::string kBase = "/api/v1/disclosure-requests";
 
 bool isRequestStatus(std::string_view text) { return core::parseRequestStatus(text).has_value(); }
 
+// The routes case_routes::addCaseRoutes adds for applications, and the public log.
 class RequestRoutes {
  public:
   RequestRoutes(RequestService& requests, service::DocumentService& documents)
       : requests_(requests), documents_(documents) {}
 
-  static void addTo(const std::shared_ptr<RequestRoutes>& self, Router& router) {
-    router.add("POST", kBase, [self](Exchange& ex) { self->submit(ex); });
-    // Public: the log of decisions carries no applicant; the receipt code is its own credential.
-    router.add("GET", kBase + "/log", [self](Exchange& ex) { self->log(ex); });
-    router.add("GET", kBase + "/receipt/{code}", [self](Exchange& ex) { self->receipt(ex); });
-    router.add("GET", kBase, [self](Exchange& ex) { self->list(ex); });
-    router.add("GET", kBase + "/{id}", [self](Exchange& ex) { self->get(ex); });
-    router.add("POST", kBase + "/{id}/{step}", [self](Exchange& ex) { self->step(ex); });
-  }
-
- private:
   void submit(Exchange& ex) {
     auto body = case_routes::readSubmission(ex);
     if (!body.ok()) return ex.sendProblem(body.error());
@@ -50,19 +41,19 @@ class RequestRoutes {
     case_routes::sendFiled(ex, kBase, r.id, made.value().receipt, out);
   }
 
+  // Public: the log of decisions carries no applicant.
   void log(Exchange& ex) {
     auto page = pageQuery(ex);
     if (!page.ok()) return ex.sendProblem(page.error());
-    case_routes::sendCases(
-        ex, "requests", requests_.decisionLog(page.value().per_page, page.value().offset()),
-        page.value(),
-        [this](const core::DisclosureRequest& r) { return render(r, ApplicationView::kLog); });
+    case_routes::sendCases(ex, "requests",
+                           requests_.decisionLog(page.value().per_page, page.value().offset()),
+                           page.value(), render(ApplicationView::kLog));
   }
 
   void receipt(Exchange& ex) {
-    auto found = requests_.byReceipt(ex.params.at("code"));
-    if (!found.ok()) return ex.sendProblem(found.error());
-    case_routes::sendReceiptView(ex, render(found.value(), ApplicationView::kReceipt));
+    case_routes::sendByReceipt(
+        ex, [this](const std::string& code) { return requests_.byReceipt(code); },
+        render(ApplicationView::kReceipt));
   }
 
   void list(Exchange& ex) {
@@ -70,17 +61,14 @@ class RequestRoutes {
     auto page =
         case_routes::listQuery(ex, query, isRequestStatus, "received、acknowledged 或 decided");
     if (!page.ok()) return ex.sendProblem(page.error());
-    case_routes::sendCases(
-        ex, "requests", requests_.list(ex.subject, query), page.value(),
-        [this](const core::DisclosureRequest& r) { return render(r, ApplicationView::kHandler); });
+    case_routes::sendCases(ex, "requests", requests_.list(ex.subject, query), page.value(),
+                           render(ApplicationView::kHandler));
   }
 
   void get(Exchange& ex) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    auto found = requests_.get(ex.subject, id.value());
-    if (!found.ok()) return ex.sendProblem(found.error());
-    ex.sendJson(HTTPResponse::HTTP_OK, render(found.value(), ApplicationView::kHandler));
+    case_routes::sendById(
+        ex, [&](std::int64_t id) { return requests_.get(ex.subject, id); },
+        render(ApplicationView::kHandler));
   }
 
   void step(Exchange& ex) {
@@ -88,8 +76,15 @@ class RequestRoutes {
     if (!call.ok()) return ex.sendProblem(call.error());
     auto step = parseApplicationStep(call.value().name, call.value().body);
     if (!step.ok()) return ex.sendProblem(step.error());
-    // Only what the public may already see can be released in answer to an application.
-    const auto releasable = [this](std::int64_t document) -> std::optional<std::string> {
+    case_routes::sendStepped(
+        ex, requests_.step(ex.subject, call.value().id, step.value(), releasable()),
+        render(ApplicationView::kHandler));
+  }
+
+ private:
+  // Only what the public may already see can be released in answer to an application.
+  RequestService::DocumentCheck releasable() const {
+    return [this](std::int64_t document) -> std::optional<std::string> {
       auto found = documents_.get(service::Subject{}, document);  // as the public sees it
       if (!found.ok()) return std::nullopt;
       const auto& v = found.value();
@@ -100,13 +95,13 @@ class RequestRoutes {
       }
       return v.metadata.category;
     };
-    auto updated = requests_.step(ex.subject, call.value().id, step.value(), releasable);
-    if (!updated.ok()) return ex.sendProblem(updated.error());
-    ex.sendJson(HTTPResponse::HTTP_OK, render(updated.value(), ApplicationView::kHandler));
   }
 
-  Object::Ptr render(const core::DisclosureRequest& request, ApplicationView view) const {
-    return applicationJson(request, requests_.timeliness(request), view);
+  // Shows an application in `view`, with where it stands against its deadline today.
+  std::function<Object::Ptr(const core::DisclosureRequest&)> render(ApplicationView view) const {
+    return [this, view](const core::DisclosureRequest& request) {
+      return applicationJson(request, requests_.timeliness(request), view);
+    };
   }
 
   RequestService& requests_;
@@ -118,8 +113,8 @@ class RequestRoutes {
 void addRequestRoutes(Router& router, RequestService& requests,
                       service::DocumentService& documents) {
   auto routes = std::make_shared<RequestRoutes>(requests, documents);
-  RequestRoutes::addTo(routes, router);
-  router.keepAlive(routes);
+  router.add("GET", kBase + "/log", [routes](Exchange& ex) { routes->log(ex); });
+  case_routes::addCaseRoutes(router, kBase, routes);
 }
 
 }  // namespace gongkai::server::http

@@ -15,41 +15,41 @@ using core::ErrorCode;
 namespace {
 
 // How each kind is named in the audit log and in what the services answer.
+struct KindNames {
+  const char* object_type;
+  const char* not_found_reason;
+  const char* not_found;  // followed by the id
+  const char* unknown_receipt;
+  const char* unit_forbidden;
+};
+
 template <typename Record>
-struct Kind;
+constexpr KindNames kNames{};
 
 template <>
-struct Kind<core::FeedbackRecord> {
-  static constexpr const char* kObjectType = "feedback";
-  static Error notFound(std::int64_t id) {
-    return Error::make(ErrorCode::kNotFound, "feedback_not_found",
-                       "意见记录不存在 (no such feedback): " + std::to_string(id));
-  }
-  static constexpr const char* kUnknownReceipt =
-      "回执码无效或不存在 (no case with that receipt code)";
-  static constexpr const char* kUnitForbidden =
-      "您无权办理该单位的意见 (your roles do not cover this unit)";
-};
+constexpr KindNames kNames<core::FeedbackRecord>{
+    "feedback", "feedback_not_found",
+    "意见记录不存在 (no such feedback): ", "回执码无效或不存在 (no case with that receipt code)",
+    "您无权办理该单位的意见 (your roles do not cover this unit)"};
 
 template <>
-struct Kind<core::DisclosureRequest> {
-  static constexpr const char* kObjectType = "disclosure_request";
-  static Error notFound(std::int64_t id) {
-    return Error::make(ErrorCode::kNotFound, "request_not_found",
-                       "申请不存在 (no such application): " + std::to_string(id));
-  }
-  static constexpr const char* kUnknownReceipt =
-      "回执码无效或不存在 (no application with that receipt code)";
-  static constexpr const char* kUnitForbidden =
-      "您无权办理该单位的申请 (your roles do not cover this unit)";
-};
+constexpr KindNames kNames<core::DisclosureRequest>{
+    "disclosure_request", "request_not_found", "申请不存在 (no such application): ",
+    "回执码无效或不存在 (no application with that receipt code)",
+    "您无权办理该单位的申请 (your roles do not cover this unit)"};
+
+template <typename Record>
+Error notFound(std::int64_t id) {
+  return Error::make(ErrorCode::kNotFound, kNames<Record>.not_found_reason,
+                     kNames<Record>.not_found + std::to_string(id));
+}
 
 // Saves `record` as a new version with the audit entry that makes it.
 template <typename Record>
 void saveWithAudit(store::Transaction& tx, const Subject& subject, const Record& record) {
   const std::string canonical = core::canonicalRecord(record);
   const std::string digest = core::sha256Hex(canonical);
-  const auto entry = appendAudit(tx, subject, record.change, Kind<Record>::kObjectType,
+  const auto entry = appendAudit(tx, subject, record.change, kNames<Record>.object_type,
                                  std::to_string(record.id), record.version, digest);
   store::CaseRepository<Record>::saveVersion(tx, record, canonical, digest, entry.seq);
 }
@@ -100,8 +100,8 @@ core::Result<Record> CaseFlow<Record>::get(const Subject& subject, std::int64_t 
   try {
     auto session = store_.read();
     auto found = store::CaseRepository<Record>::current(*session, id);
-    if (!found) return Kind<Record>::notFound(id);
-    if (auto allowed = access_.requireReader(subject, found->org_unit, Kind<Record>::notFound(id));
+    if (!found) return notFound<Record>(id);
+    if (auto allowed = access_.requireReader(subject, found->org_unit, notFound<Record>(id));
         !allowed.ok())
       return allowed.error();
     return std::move(*found);
@@ -115,7 +115,7 @@ core::Result<std::vector<Record>> CaseFlow<Record>::versions(std::int64_t id) {
   try {
     auto session = store_.read();
     auto all = store::CaseRepository<Record>::versions(*session, id);
-    if (all.empty()) return Kind<Record>::notFound(id);
+    if (all.empty()) return notFound<Record>(id);
     return all;
   } catch (const std::exception& e) {
     return store::storageError(e);
@@ -125,7 +125,7 @@ core::Result<std::vector<Record>> CaseFlow<Record>::versions(std::int64_t id) {
 template <typename Record>
 core::Result<Record> CaseFlow<Record>::byReceipt(const std::string& code) {
   const Error unknown =
-      Error::make(ErrorCode::kNotFound, "receipt_not_found", Kind<Record>::kUnknownReceipt);
+      Error::make(ErrorCode::kNotFound, "receipt_not_found", kNames<Record>.unknown_receipt);
   const auto digest = core::receiptDigest(code);
   if (!digest) return unknown;
   try {
@@ -195,10 +195,10 @@ core::Result<Record> CaseFlow<Record>::update(const Subject& subject, std::int64
   const auto policy = engine();
   return store_.write<Record>([&](store::Transaction& tx) -> core::Result<Record> {
     auto current = store::CaseRepository<Record>::current(tx, id);
-    if (!current) return Kind<Record>::notFound(id);
+    if (!current) return notFound<Record>(id);
     if (!access_.handles(subject, current->org_unit) ||
         (!handTo.empty() && !access_.handles(subject, handTo))) {
-      return Error::make(ErrorCode::kForbidden, "unit_forbidden", Kind<Record>::kUnitForbidden);
+      return Error::make(ErrorCode::kForbidden, "unit_forbidden", kNames<Record>.unit_forbidden);
     }
     auto made = next(*current, policy->policies());
     if (!made.ok()) return made.error();

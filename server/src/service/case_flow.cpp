@@ -145,20 +145,11 @@ core::Result<Page<Record>> CaseFlow<Record>::list(const Subject& subject, const 
   filter.org_unit = query.org_unit;
   filter.channel = query.channel;
   if (query.overdue) filter.overdue_on = today().toString();
-  filter.units = query.units;
-  filter.received_from = query.received_from;
-  filter.received_before = query.received_before;
   filter.limit = query.limit;
   filter.offset = query.offset;
-  return list(subject, std::move(filter));
-}
-
-template <typename Record>
-core::Result<Page<Record>> CaseFlow<Record>::list(const Subject& subject,
-                                                  store::CaseFilter filter) {
   auto readable = access_.readableUnits(subject);
   if (!readable.ok()) return readable.error();
-  if (!subject.system) filter.units = std::move(readable).value();
+  filter.units = std::move(readable).value();
   return page(filter);
 }
 

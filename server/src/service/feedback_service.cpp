@@ -69,11 +69,6 @@ core::Result<Page<FeedbackRecord>> FeedbackService::list(const Subject& subject,
   return flow_.list(subject, query);
 }
 
-core::Result<Page<FeedbackRecord>> FeedbackService::list(const Subject& subject,
-                                                         const store::CaseFilter& filter) {
-  return flow_.list(subject, filter);
-}
-
 core::Result<FeedbackRecord> FeedbackService::step(const Subject& subject, std::int64_t id,
                                                    const policies::FeedbackStep& step) {
   const CaseAccess& access = flow_.access();

@@ -45,11 +45,6 @@ core::Result<Page<DisclosureRequest>> RequestService::list(const Subject& subjec
   return flow_.list(subject, query);
 }
 
-core::Result<Page<DisclosureRequest>> RequestService::list(const Subject& subject,
-                                                           const store::CaseFilter& filter) {
-  return flow_.list(subject, filter);
-}
-
 core::Result<Page<DisclosureRequest>> RequestService::decisionLog(std::int64_t limit,
                                                                   std::int64_t offset) {
   store::CaseFilter filter;

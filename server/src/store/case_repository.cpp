@@ -133,14 +133,13 @@ void saveRow(Session& session, const CaseTables& t, Poco::Int64 id, Poco::Int64 
   statement.execute();
 }
 
-// The filter's conditions on the records table `c`, parameters ?1 to ?7 (FilterParameters).
+// The filter's conditions on the records table `c`, parameters ?1 to ?5 (FilterParameters).
 std::string whereOf(const CaseTables& t) {
   return std::string(
              "WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.org_unit = ?2) AND ") +
          t.channel + " AND (?4 IS NULL OR (c." + t.deadline + " < ?4 AND c.status IN (" +
          t.open_statuses +
-         "))) AND (?5 IS NULL OR c.org_unit IN (SELECT value FROM json_each(?5))) "
-         "AND (?6 = '' OR c.received_at >= ?6) AND (?7 = '' OR c.received_at < ?7) ";
+         "))) AND (?5 IS NULL OR c.org_unit IN (SELECT value FROM json_each(?5))) ";
 }
 
 struct FilterParameters {
@@ -149,11 +148,8 @@ struct FilterParameters {
         unit(nullable(filter.org_unit)),
         channel(nullable(filter.channel)),
         overdue(nullable(filter.overdue_on)),
-        units(unitList(filter.units)),
-        from(filter.received_from),
-        before(filter.received_before) {}
+        units(unitList(filter.units)) {}
   Poco::Nullable<std::string> status, unit, channel, overdue, units;
-  std::string from, before;
 };
 
 }  // namespace
@@ -210,9 +206,9 @@ std::vector<Record> CaseRepository<Record>::list(ReadSession& rs, const CaseFilt
   std::vector<std::string> records;
   rs.session() << std::string("SELECT v.record FROM ") + t.records + " c JOIN " + t.versions +
                       " v ON v." + t.owner + " = c.id AND v.version = c.current_version " +
-                      whereOf(t) + "ORDER BY c.id DESC LIMIT ?8 OFFSET ?9",
-      use(p.status), use(p.unit), use(p.channel), use(p.overdue), use(p.units), use(p.from),
-      use(p.before), use(limit), use(offset), into(records), now;
+                      whereOf(t) + "ORDER BY c.id DESC LIMIT ?6 OFFSET ?7",
+      use(p.status), use(p.unit), use(p.channel), use(p.overdue), use(p.units), use(limit),
+      use(offset), into(records), now;
   return decodeAll<Record>(records);
 }
 
@@ -222,8 +218,7 @@ std::int64_t CaseRepository<Record>::count(ReadSession& rs, const CaseFilter& fi
   FilterParameters p(filter);
   Poco::Int64 total = 0;
   rs.session() << std::string("SELECT COUNT(*) FROM ") + t.records + " c " + whereOf(t),
-      use(p.status), use(p.unit), use(p.channel), use(p.overdue), use(p.units), use(p.from),
-      use(p.before), into(total), now;
+      use(p.status), use(p.unit), use(p.channel), use(p.overdue), use(p.units), into(total), now;
   return total;
 }
 

@@ -28,11 +28,6 @@ struct CaseQuery {
   std::optional<std::string> org_unit;  // only the cases of this unit
   std::optional<std::string> channel;   // only feedback that came in this way
   bool overdue = false;  // only cases still open whose deadline passed before today (China time)
-  // Only the cases of these units. Honoured for the server's own reads (reports); anyone else
-  // lists the units they may read.
-  std::optional<std::vector<std::string>> units;
-  // Only cases received in [received_from, received_before) (RFC 3339 UTC); "" for no bound.
-  std::string received_from, received_before;
   std::int64_t limit = 10000;
   std::int64_t offset = 0;
 };
@@ -77,9 +72,6 @@ class CaseFlow {
   core::Result<Record> byReceipt(const std::string& code);
   // A page of current cases the subject may read, newest first, read and counted in SQL.
   core::Result<Page<Record>> list(const Subject& subject, const CaseQuery& query);
-  // The same for a store filter. Only ReportService still asks this way; it goes once reports
-  // ask with a CaseQuery.
-  core::Result<Page<Record>> list(const Subject& subject, store::CaseFilter filter);
   // A page of every case matching `filter`, whoever asks: for what is public anyway.
   core::Result<Page<Record>> page(const store::CaseFilter& filter);
 

@@ -61,9 +61,6 @@ class FeedbackService {
   core::Result<core::FeedbackRecord> byReceipt(const std::string& code);
   // A page of current records the subject may read, newest first, read and counted in SQL.
   core::Result<Page<core::FeedbackRecord>> list(const Subject& subject, const CaseQuery& query);
-  // The same for a store filter, as ReportService still asks (CaseFlow::list).
-  core::Result<Page<core::FeedbackRecord>> list(const Subject& subject,
-                                                const store::CaseFilter& filter);
   // One step of the flow (assign, start, answer, close, extend), by a handler of the case's
   // unit (and, to assign it elsewhere, of that unit too). The unit is judged again as the record
   // stands in the transaction that changes it, so a case reassigned meanwhile is not answered by

@@ -47,9 +47,6 @@ class RequestService {
   core::Result<core::DisclosureRequest> byReceipt(const std::string& code);
   // A page of current applications the subject may read, newest first, read and counted in SQL.
   core::Result<Page<core::DisclosureRequest>> list(const Subject& subject, const CaseQuery& query);
-  // The same for a store filter, as ReportService still asks (CaseFlow::list).
-  core::Result<Page<core::DisclosureRequest>> list(const Subject& subject,
-                                                   const store::CaseFilter& filter);
   // The public log: a page of decided applications, for anyone.
   core::Result<Page<core::DisclosureRequest>> decisionLog(std::int64_t limit, std::int64_t offset);
   // acknowledge {category?, org_unit?}, extend {notice}, decision {outcome, reason, answer,

@@ -23,13 +23,9 @@ struct CaseFilter {
   std::optional<std::string> overdue_on;
   // Only cases of these units (the units a handler's roles cover); nullopt for every unit.
   std::optional<std::vector<std::string>> units;
-  // Only cases received in [received_from, received_before) (RFC 3339 UTC); "" for no bound.
-  std::string received_from, received_before;
   std::int64_t limit = 10000;
   std::int64_t offset = 0;
 };
-using FeedbackFilter = CaseFilter;
-using RequestFilter = CaseFilter;
 
 // All SQL about the cases of one kind, `Record` being core::FeedbackRecord (tables feedback and
 // feedback_versions) or core::DisclosureRequest (disclosure_requests and their versions). Throws

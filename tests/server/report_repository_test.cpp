@@ -13,9 +13,8 @@
 #include "gongkai/core/feedback.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/policies/policy_set.h"
+#include "gongkai/server/store/case_repository.h"
 #include "gongkai/server/store/document_repository.h"
-#include "gongkai/server/store/feedback_repository.h"
-#include "gongkai/server/store/request_repository.h"
 #include "gongkai/server/store/store.h"
 #include "support/temp_dir.h"
 

@@ -104,21 +104,40 @@ Xapian::Query dropCoveredUnigrams(const Xapian::Query& query) {
   return Xapian::Query(type, children.begin(), children.end());
 }
 
+bool isOperator(std::string_view token) {
+  return token == "AND" || token == "OR" || token == "NOT" || token == "XOR" || token == "NEAR";
+}
+
+// AND, OR, XOR and NEAR join what stands on both sides of them.
+bool isBinaryOperator(std::string_view token) { return isOperator(token) && token != "NOT"; }
+
 // Normalises the text but keeps the operators AND, OR, NOT, XOR and NEAR as typed: case folding
-// would turn them into plain words.
+// would turn them into plain words. A binary operator with nothing before it joins nothing and
+// is dropped: Xapian's parser refuses such a query, and Xapian 1.4.22 leaks a node of its own
+// each time it refuses "OR a 于x" and its like (search_query_fuzz found it), which a stream of
+// such queries would turn into memory the server never gets back.
 std::string normalizeQuery(std::string_view text) {
-  std::string out;
+  std::vector<std::string_view> tokens;
   std::size_t at = 0;
   while (at < text.size()) {
     const std::size_t space = std::min(text.find_first_of(" \t\r\n", at), text.size());
-    const std::string_view token = text.substr(at, space - at);
-    if (token == "AND" || token == "OR" || token == "NOT" || token == "XOR" || token == "NEAR") {
-      out.append(token);
-    } else {
-      out += normalizeForSearch(token);
-    }
-    if (space < text.size()) out += ' ';
+    tokens.push_back(text.substr(at, space - at));
     at = space + 1;
+  }
+  std::size_t first = 0;
+  const auto blankOrJoiner = [&](std::size_t i) {
+    return tokens[i].empty() || isBinaryOperator(tokens[i]);
+  };
+  while (first < tokens.size() && blankOrJoiner(first)) ++first;
+  if (first == tokens.size()) first = 0;  // operators alone: left to the parser as typed
+  std::string out;
+  for (std::size_t i = first; i < tokens.size(); ++i) {
+    if (i > first) out += ' ';
+    if (isOperator(tokens[i])) {
+      out.append(tokens[i]);
+    } else {
+      out += normalizeForSearch(tokens[i]);
+    }
   }
   return out;
 }

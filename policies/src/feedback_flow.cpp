@@ -14,14 +14,11 @@ constexpr std::size_t kMaxAnswerBytes = 20000;
 constexpr std::size_t kMaxReasonBytes = 2000;
 
 Error invalidTransition(const core::FeedbackRecord& record, const std::string& step) {
-  return Error::make(ErrorCode::kConflict, "invalid_transition",
-                     "当前状态 " + std::string(core::toString(record.status)) + " 下不能执行 " +
-                         step + " (step not allowed in this state)");
+  return policies::invalidTransition(core::toString(record.status), step);
 }
 
 Error missing(const std::string& field, const std::string& message) {
-  return Error{
-      ErrorCode::kInvalidArgument, "invalid_step", message, {{field, "required", message}}};
+  return invalidStep(field, "required", message);
 }
 
 bool oneOf(FeedbackStatus status, std::initializer_list<FeedbackStatus> allowed) {
@@ -32,7 +29,7 @@ bool oneOf(FeedbackStatus status, std::initializer_list<FeedbackStatus> allowed)
 
 core::Date feedbackDeadline(core::TimePoint receivedAt, const TimeLimits& limits,
                             const WorkingCalendar& calendar) {
-  return calendar.addWorkingDays(core::chinaDate(receivedAt), limits.feedback_working_days);
+  return workingDaysAfter(receivedAt, limits.feedback_working_days, calendar);
 }
 
 core::Result<core::FeedbackRecord> applyFeedbackStep(core::FeedbackRecord record,
@@ -93,34 +90,19 @@ core::Result<core::FeedbackRecord> applyFeedbackStep(core::FeedbackRecord record
                                FeedbackStatus::kInProgress})) {
       return invalidTransition(record, step.name);
     }
-    if (record.extended) {
-      return Error::make(ErrorCode::kConflict, "already_extended",
-                         "办理期限只能延长一次 (the deadline can be extended only once)");
-    }
-    // Extending an overdue case would rewrite its lateness after the fact.
-    if (core::chinaDate(now) > record.deadline) {
-      return Error::make(
-          ErrorCode::kConflict, "deadline_passed",
-          "办理期限已过，不能再延期 (the deadline has passed; it cannot be extended)");
-    }
-    if (limits.feedback_extension_working_days <= 0) {
-      return Error::make(ErrorCode::kConflict, "extension_not_allowed",
-                         "政策不允许延长办理期限 (the policy allows no extension)");
-    }
-    if (step.reason.empty()) return missing("reason", "延期须说明理由 (reason is required)");
+    const Extension extension{"办理期限", limits.feedback_extension_working_days, "reason",
+                              step.reason, "延期须说明理由 (reason is required)"};
+    if (auto ok = extendOnce(record, record.deadline, extension, by, calendar); !ok.ok())
+      return ok.error();
     if (step.reason.size() > kMaxReasonBytes) {
       return Error{ErrorCode::kInvalidArgument,
                    "invalid_step",
                    "理由过长 (reason too long)",
                    {{"reason", "too_long", "理由不超过 2000 字节 (at most 2000 bytes)"}}};
     }
-    record.deadline =
-        calendar.addWorkingDays(record.deadline, limits.feedback_extension_working_days);
-    record.extended = by;
     record.extension_reason = step.reason;
   } else {
-    return Error::make(ErrorCode::kNotFound, "unknown_step",
-                       "没有该办理步骤 (no such step): " + step.name);
+    return unknownStep(step.name);
   }
   record.change = "feedback." + step.name;
   return record;
@@ -128,17 +110,9 @@ core::Result<core::FeedbackRecord> applyFeedbackStep(core::FeedbackRecord record
 
 Timeliness timelinessOf(const core::FeedbackRecord& record, const core::Date& today,
                         const TimeLimits& limits, const WorkingCalendar& calendar) {
-  Timeliness t;
-  t.finished =
+  const bool finished =
       record.status == FeedbackStatus::kAnswered || record.status == FeedbackStatus::kClosed;
-  if (t.finished) {
-    t.answered_on_time = record.answered && core::chinaDate(record.answered->at) <= record.deadline;
-    return t;
-  }
-  t.working_days_left = calendar.workingDaysBetween(today, record.deadline);
-  t.overdue = today > record.deadline;
-  t.due_soon = !t.overdue && t.working_days_left <= limits.due_soon_working_days;
-  return t;
+  return timelinessAgainst(record.deadline, finished, record.answered, today, limits, calendar);
 }
 
 }  // namespace gongkai::policies

@@ -107,6 +107,12 @@ TEST_F(SearchIndexTest, MixedChineseAndLatinQueriesNeverFail) {
   EXPECT_TRUE(fallback.fallback_query);
   EXPECT_EQ(ids(fallback), std::vector<std::int64_t>{3});
   EXPECT_FALSE(search("oa 党建平台").fallback_query);
+  // A joiner with nothing before it joins nothing and is dropped. Xapian 1.4.22 leaks a node
+  // each time it refuses this shape, so the sanitizer build (which suppresses no Xapian leak)
+  // fails here without the drop.
+  EXPECT_EQ(ids(search("OR oa 党建平台 oa")), std::vector<std::int64_t>{3});
+  EXPECT_EQ(ids(search("AND OR OA系统")), std::vector<std::int64_t>{3});
+  EXPECT_EQ(search("OR").total, 0);  // operators alone still search for nothing
   for (const char* query :
        {"abc党建def", "党建 AND oa", "C++党支部", "title:党务abc", "OA系统\"党建", "(党建 OR oa",
         "党建 NOT", "NOT NOT", "AND", "\"\"", "title:", "*党*", "党~2", "-党建 +oa", "党建 NEAR oa",

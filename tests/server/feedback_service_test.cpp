@@ -8,6 +8,7 @@
 
 #include "gongkai/core/json.h"
 #include "gongkai/core/password.h"
+#include "gongkai/server/http/case_json.h"
 #include "gongkai/server/store/audit_repository.h"
 #include "support/temp_dir.h"
 
@@ -40,7 +41,7 @@ class FeedbackServiceTest : public ::testing::Test {
         *store_, *policies_, [this] { return policies::Authorizer(policies_->engine(), units_); },
         [](const std::string& unit) { return unit == "branch-1"; },
         [](const std::string& user) { return user == "handler1"; }, *limiter_,
-        service::FeedbackLimits{}, [this] { return now_; });
+        [this] { return now_; });
     setNow("2025-03-07T02:00:00Z");  // a Friday, 10:00 in Beijing
   }
 
@@ -52,7 +53,17 @@ class FeedbackServiceTest : public ::testing::Test {
     service::Subject subject;
     subject.address = address;
     subject.system = onBehalf;  // the server entering a letter, as a handler would
-    return feedback_->submit(subject, json(body), {});
+    // Read as the API reads it, so what it refuses is refused here too.
+    auto submission = http::parseFeedbackSubmission(json(body));
+    if (!submission.ok()) return submission.error();
+    return feedback_->submit(subject, submission.value());
+  }
+
+  core::Result<core::FeedbackRecord> step(const service::Subject& subject, std::int64_t id,
+                                          const std::string& name, const std::string& body) {
+    auto step = http::parseFeedbackStep(name, json(body));
+    if (!step.ok()) return step.error();
+    return feedback_->step(subject, id, step.value());
   }
 
   std::int64_t auditSize() {
@@ -82,9 +93,9 @@ TEST_F(FeedbackServiceTest, DueSoonAndOverdueFollowTheClockAndTheOverdueListFind
   EXPECT_EQ(auditSize(), 1);
 
   const auto overdueList = [&] {
-    store::FeedbackFilter filter;
-    filter.overdue_on = feedback_->today().toString();
-    return feedback_->list(server_, filter).value().items.size();
+    service::CaseQuery overdue;
+    overdue.overdue = true;
+    return feedback_->list(server_, overdue).value().items.size();
   };
   const auto at = [&](const char* when) {
     setNow(when);
@@ -97,8 +108,9 @@ TEST_F(FeedbackServiceTest, DueSoonAndOverdueFollowTheClockAndTheOverdueListFind
   EXPECT_EQ(overdueList(), 0u);
   EXPECT_TRUE(at("2025-03-21T16:00:00Z").overdue);  // midnight: the next day has begun
   EXPECT_EQ(overdueList(), 1u);
-  const auto shown = feedback_->toJson(feedback_->get(server_, record.id).value(),
-                                       FeedbackService::View::kHandler);
+  const auto current = feedback_->get(server_, record.id).value();
+  const auto shown =
+      http::feedbackJson(current, feedback_->timeliness(current), http::FeedbackView::kHandler);
   EXPECT_TRUE(shown->getValue<bool>("overdue"));
 
   // A handler who reads every case handles only those of its own units.
@@ -106,15 +118,13 @@ TEST_F(FeedbackServiceTest, DueSoonAndOverdueFollowTheClockAndTheOverdueListFind
   otherUnit.id = "handler2";
   otherUnit.principal =
       policies::Principal{9, "handler2", {{"inspector", ""}, {"archivist", "branch-2"}}};
-  const auto refused = feedback_->step(otherUnit, record.id, "assign",
-                                       json(R"({"org_unit":"branch-1","handler":"handler1"})"));
+  const auto refused =
+      step(otherUnit, record.id, "assign", R"({"org_unit":"branch-1","handler":"handler1"})");
   EXPECT_EQ(refused.error().code, core::ErrorCode::kForbidden);
   // Answered late, it leaves the overdue list and says it was not on time.
-  ASSERT_TRUE(feedback_
-                  ->step(server_, record.id, "assign",
-                         json(R"({"org_unit":"branch-1","handler":"handler1"})"))
-                  .ok());
-  ASSERT_TRUE(feedback_->step(server_, record.id, "answer", json(R"({"answer":"已公开"})")).ok());
+  ASSERT_TRUE(
+      step(server_, record.id, "assign", R"({"org_unit":"branch-1","handler":"handler1"})").ok());
+  ASSERT_TRUE(step(server_, record.id, "answer", R"({"answer":"已公开"})").ok());
   EXPECT_EQ(overdueList(), 0u);
   const auto done = feedback_->timeliness(feedback_->get(server_, record.id).value());
   EXPECT_TRUE(done.finished);
@@ -156,7 +166,7 @@ TEST_F(FeedbackServiceTest, BadSubmissionsStoreNothing) {
     EXPECT_EQ(refused.error().code, core::ErrorCode::kInvalidArgument) << body;
   }
   EXPECT_EQ(auditSize(), 0);
-  EXPECT_TRUE(feedback_->list(server_, {}).value().items.empty());
+  EXPECT_TRUE(feedback_->list(server_, service::CaseQuery{}).value().items.empty());
   // A handler may date a letter when it arrived, not in the future.
   EXPECT_TRUE(
       submit(R"({"channel":"letter","content":"来信","received_at":"2025-03-03T01:00:00Z"})",
@@ -181,14 +191,14 @@ TEST_F(FeedbackServiceTest, TheReceiptFindsTheCaseWhateverTheCase) {
   EXPECT_EQ(feedback_->byReceipt("0000-0000-0000-0000").error().reason, "receipt_not_found");
   EXPECT_EQ(feedback_->byReceipt("../../etc").error().reason, "receipt_not_found");
   // The receipt view leaves out who raised it and who handles it.
-  const auto view = feedback_->toJson(made.value().record, FeedbackService::View::kReceipt);
+  const auto& record = made.value().record;
+  const auto view =
+      http::feedbackJson(record, feedback_->timeliness(record), http::FeedbackView::kReceipt);
   EXPECT_FALSE(view->has("contact"));
   EXPECT_FALSE(view->has("name"));
   EXPECT_FALSE(view->has("handler"));
   // Steps are checked against units and users that exist.
-  EXPECT_EQ(feedback_
-                ->step(server_, made.value().record.id, "assign",
-                       json(R"({"org_unit":"nowhere","handler":"nobody"})"))
+  EXPECT_EQ(step(server_, record.id, "assign", R"({"org_unit":"nowhere","handler":"nobody"})")
                 .error()
                 .fields.size(),
             2u);

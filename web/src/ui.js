@@ -1,7 +1,7 @@
 // Shared pieces of every screen: fields with their error slots, problem messages, tables,
 // pagers, tags, progress bars and notices.
 import { h, clear } from './dom.js';
-import { tr, label, language } from './i18n.js';
+import { tr, label, language, formatTime, formatDate } from './i18n.js';
 
 let fieldCounter = 0;
 
@@ -124,6 +124,18 @@ export function notice(message, kind = 'info') {
   const item = h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, message);
   area.append(item);
   setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
+}
+
+// A time in a table cell: the date and the clock each kept whole, so a narrow column (a phone's
+// 375 px) breaks between them and never inside "2026-12-05".
+export function when(value) {
+  const [day, clock] = formatTime(value).split(' ');
+  return h('time', { datetime: value }, h('span', { class: 'nowrap' }, day),
+    clock ? [' ', h('span', { class: 'nowrap' }, clock)] : null);
+}
+// A date alone in a table cell, kept whole.
+export function whenDay(value) {
+  return h('time', { datetime: value }, h('span', { class: 'nowrap' }, formatDate(value)));
 }
 
 // columns: [{title, render(row) → node|string, class?}]

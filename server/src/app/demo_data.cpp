@@ -10,6 +10,7 @@
 
 #include "gongkai/core/json.h"
 #include "gongkai/core/password.h"
+#include "gongkai/server/http/case_json.h"
 #include "http/catalogue_json.h"
 #include "http/document_json.h"
 
@@ -72,7 +73,9 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
       for (const char* field : {"channel", "content", "name", "contact"}) {
         if (item->has(field)) body->set(field, item->getValue<std::string>(field));
       }
-      service::FeedbackSubject concerns;
+      auto submission = http::parseFeedbackSubmission(body);
+      if (!submission.ok()) return submission.error();
+      service::FeedbackSubject& concerns = submission.value().concerns;
       if (item->has("document")) {
         const auto index = item->getValue<unsigned>("document");
         if (index >= documents.size()) {
@@ -83,12 +86,14 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
         concerns.category = documents[index].metadata.category;
         concerns.org_unit = documents[index].metadata.org_unit;
       }
-      auto made = feedback.submit(demo, body, concerns);
+      auto made = feedback.submit(demo, submission.value());
       if (!made.ok()) return made.error();
       const std::int64_t id = made.value().record.id;
       auto stepped =
           takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
-            auto next = feedback.step(demo, id, step, stepBody);
+            auto parsed = http::parseFeedbackStep(step, stepBody);
+            if (!parsed.ok()) return core::Status(parsed.error());
+            auto next = feedback.step(demo, id, parsed.value());
             return next.ok() ? core::okStatus() : core::Status(next.error());
           });
       if (!stepped.ok()) return stepped;
@@ -101,12 +106,16 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
       for (const char* field : {"applicant", "content", "purpose", "contact", "org_unit"}) {
         if (item->has(field)) body->set(field, item->getValue<std::string>(field));
       }
-      auto made = requests.submit(demo, body);
+      auto submission = http::parseApplicationSubmission(body);
+      if (!submission.ok()) return submission.error();
+      auto made = requests.submit(demo, submission.value());
       if (!made.ok()) return made.error();
-      const std::int64_t id = made.value().request.id;
+      const std::int64_t id = made.value().record.id;
       auto stepped =
           takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
-            auto next = requests.step(demo, id, step, stepBody,
+            auto parsed = http::parseApplicationStep(step, stepBody);
+            if (!parsed.ok()) return core::Status(parsed.error());
+            auto next = requests.step(demo, id, parsed.value(),
                                       [](std::int64_t) { return std::optional<std::string>(); });
             return next.ok() ? core::okStatus() : core::Status(next.error());
           });

@@ -310,8 +310,7 @@ int ServerApp::main(const std::vector<std::string>&) {
       [&users](const std::string& username) { return users.find(username).ok(); },
       publicSubmissions);
   service::RequestService requests(store, policyService, authorizer, unitExists, publicSubmissions);
-  service::ReportService reports(store, catalogue, feedback, requests, policyService, categories,
-                                 authorizer);
+  service::ReportService reports(store, catalogue, feedback, policyService, categories, authorizer);
 
   if (config.demo) {
     auto loaded =

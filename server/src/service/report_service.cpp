@@ -4,6 +4,7 @@
 #include <map>
 
 #include "gongkai/server/store/document_repository.h"
+#include "gongkai/server/store/report_repository.h"
 #include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::service {
@@ -33,13 +34,12 @@ Error badUnit() {
 }  // namespace
 
 ReportService::ReportService(store::Store& store, CatalogueService& catalogue,
-                             FeedbackService& feedback, RequestService& requests,
-                             PolicyService& policies, const policies::CategoryCatalogue& categories,
+                             FeedbackService& feedback, PolicyService& policies,
+                             const policies::CategoryCatalogue& categories,
                              AuthorizerSource authorizer)
     : store_(store),
       catalogue_(catalogue),
       feedback_(feedback),
-      requests_(requests),
       policies_(policies),
       categories_(categories),
       authorizer_(std::move(authorizer)) {}
@@ -101,34 +101,25 @@ core::Result<ComplianceReport> ReportService::compliance(const Subject& subject,
                        std::string(core::toString(item.period)), policies::parseRhythm(item.rhythm),
                        item.time_limit_working_days});
   }
-  // Only the documents that disclose these items are read (an index on the item), not every
-  // document of the unit; all of them, since every publication counts.
-  store::DocumentFilter filter;
-  filter.org_unit = unit;
-  filter.catalogue_items.emplace();
-  for (const auto& [id, at] : indexOf) filter.catalogue_items->push_back(id);
-  filter.limit = INT64_MAX;
-  store::DocumentPage documents;
+  // Only the publications that still count, of these items, and only what the report shows of
+  // them.
+  std::vector<std::int64_t> itemIds;
+  for (const auto& [id, at] : indexOf) itemIds.push_back(id);
+  std::vector<store::ReportRepository::Publication> found;
   try {
     auto session = store_.read();
-    documents = store::DocumentRepository::list(*session, filter);
+    found = store::ReportRepository::publications(*session, unit, itemIds,
+                                                  authorizer.visibility(subject.principal));
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
   std::vector<std::vector<policies::Publication>> publications(entries.size());
-  for (const auto& v : documents.documents) {
-    // A withdrawn publication no longer counts as disclosed.
-    if (!v.metadata.catalogue_item || !v.disclosure.published || v.disclosure.withdrawn) continue;
-    const auto at = indexOf.find(*v.metadata.catalogue_item);
-    if (at == indexOf.end()) continue;
+  for (const auto& p : found) {
     // Counted for everyone; named only to those who may see the document.
-    const bool visible = authorizer.maySee(subject.principal, v);
-    policies::Publication publication{visible ? v.document_id : 0, visible ? v.metadata.title : "",
-                                      core::chinaDate(v.disclosure.published->at), std::nullopt};
-    if (v.disclosure.reviewed && v.disclosure.confidentiality_reviewed) {
-      publication.approved = core::chinaDate(v.disclosure.reviewed->at);
-    }
-    publications[at->second].push_back(publication);
+    policies::Publication publication{p.visible ? p.document_id : 0, p.visible ? p.title : "",
+                                      core::chinaDate(p.published_at), std::nullopt};
+    if (p.approved_at) publication.approved = core::chinaDate(*p.approved_at);
+    publications[indexOf.at(p.catalogue_item)].push_back(publication);
   }
   ComplianceReport report;
   report.org_unit = unit;
@@ -161,27 +152,18 @@ core::Result<policies::FeedbackReport> ReportService::feedback(const Subject& su
     const auto subtree = authorizer.units().subtree(unit);
     units = std::vector<std::string>(subtree.begin(), subtree.end());
   }
-  // The year's cases only, read in SQL; the bounds are a day wide of the China-time year on
-  // either side, and the report counts each case by its China date.
-  const std::string from = std::to_string(reportYear - 1) + "-12-31T00:00:00Z";
-  const std::string before = std::to_string(reportYear + 1) + "-01-02T00:00:00Z";
-  const auto receivedThen = [&](auto filter) {
-    filter.units = units;
-    filter.received_from = from;
-    filter.received_before = before;
-    filter.limit = INT64_MAX;
-    return filter;
-  };
-  // Read as the server: the units were decided above.
-  Subject server;
-  server.system = true;
-  auto feedback = feedback_.list(server, receivedThen(store::FeedbackFilter{}));
-  if (!feedback.ok()) return feedback.error();
-  auto requests = requests_.list(server, receivedThen(store::RequestFilter{}));
-  if (!requests.ok()) return requests.error();
-  const policies::PolicySet& policy = authorizer.engine().policies();
-  return policies::buildFeedbackReport(feedback.value().items, requests.value().items, reportYear,
-                                       unit, today, policy.time_limits, policy.calendar);
+  // Counted in SQL, as the server: the units were decided above.
+  const store::ReportRepository::CaseQuery query{units, reportYear, today};
+  policies::HandlingCounts feedback, requests;
+  try {
+    auto session = store_.read();
+    feedback = store::ReportRepository::feedbackCounts(*session, query);
+    requests = store::ReportRepository::requestCounts(*session, query);
+  } catch (const std::exception& e) {
+    return store::storageError(e);
+  }
+  return policies::buildFeedbackReport(feedback, requests, reportYear, unit,
+                                       authorizer.engine().policies().calendar);
 }
 
 }  // namespace gongkai::server::service

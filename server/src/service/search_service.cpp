@@ -6,9 +6,8 @@
 #include <set>
 
 #include "gongkai/core/workflow.h"
+#include "gongkai/server/store/case_repository.h"
 #include "gongkai/server/store/document_repository.h"
-#include "gongkai/server/store/feedback_repository.h"
-#include "gongkai/server/store/request_repository.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -140,14 +139,12 @@ void putRecords(store::ReadSession& rs, Target& target, const std::set<std::int6
 
 template <typename Target>
 void putAllRecords(store::ReadSession& rs, Target& target) {
-  store::FeedbackFilter all;
+  store::CaseFilter all;
   all.limit = INT64_MAX;
   for (const auto& record : store::FeedbackRepository::list(rs, all)) {
     target.put(toIndexedFeedback(record));
   }
-  store::RequestFilter allRequests;
-  allRequests.limit = INT64_MAX;
-  for (const auto& request : store::RequestRepository::list(rs, allRequests)) {
+  for (const auto& request : store::RequestRepository::list(rs, all)) {
     target.put(toIndexedRequest(request));
   }
 }

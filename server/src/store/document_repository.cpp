@@ -3,11 +3,11 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
-#include <set>
 #include <stdexcept>
 
 #include "gongkai/core/workflow.h"
 #include "gongkai/server/store/search_repository.h"
+#include "sql_conditions.h"
 #include "store_internal.h"
 
 namespace gongkai::server::store {
@@ -31,11 +31,6 @@ std::optional<DocumentVersion> currentOf(Session& session, std::int64_t id) {
       use(key), into(records), now;
   if (records.empty()) return std::nullopt;
   return decode(records[0]);
-}
-
-template <typename T>
-Poco::Nullable<T> nullable(const std::optional<T>& value) {
-  return value ? Poco::Nullable<T>(*value) : Poco::Nullable<T>();
 }
 
 }  // namespace
@@ -154,64 +149,40 @@ std::vector<DocumentVersion> DocumentRepository::versions(ReadSession& rs, std::
 
 namespace {
 
-std::string sqlQuoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string sqlList(const std::set<std::string>& values) {
-  std::string out;
-  for (const auto& value : values) out += (out.empty() ? "" : ", ") + sqlQuoted(value);
-  return "(" + out + ")";
-}
-
-// The visibility clauses as SQL over the documents table: few, short, and only policy words and
-// unit codes, which are quoted all the same.
-std::string visibilitySql(const std::optional<policies::Visibility>& visibility) {
-  if (!visibility || visibility->everything) return "";
-  std::string any;
-  for (const auto& clause : visibility->clauses) {
-    std::string part = "(d.scope IN " + sqlList(clause.scopes) + " AND d.visible_status IN " +
-                       sqlList(clause.statuses);
-    if (clause.units) part += " AND d.org_unit IN " + sqlList(*clause.units);
-    any += (any.empty() ? "" : " OR ") + part + ")";
-  }
-  return " AND (" + (any.empty() ? std::string("0") : any) + ")";
+// The filters given, and only those (see sql_conditions.h).
+SqlPart documentConditions(const DocumentFilter& f) {
+  SqlConditions conditions;
+  if (f.category) conditions.add("d.category = ?", {*f.category});
+  if (f.scope) conditions.add("d.scope = ?", {*f.scope});
+  if (f.status) conditions.add("d.status = ?", {*f.status});
+  if (f.org_unit) conditions.add("d.org_unit = ?", {*f.org_unit});
+  if (f.year) conditions.add("d.year = ?", {Poco::Int64{*f.year}});
+  if (f.catalogue_items) conditions.add(inIds("d.catalogue_item", *f.catalogue_items));
+  if (f.visibility) conditions.add(visibleDocuments(*f.visibility));
+  return conditions.where();
 }
 
 }  // namespace
 
 DocumentPage DocumentRepository::list(ReadSession& rs, const DocumentFilter& f) {
-  // Each filter is bound once and ignored when NULL; only the visibility part varies, by role.
-  const std::string kWhere =
-      " WHERE (?1 IS NULL OR d.category = ?1) AND (?2 IS NULL OR d.scope = ?2)"
-      " AND (?3 IS NULL OR d.status = ?3) AND (?4 IS NULL OR d.org_unit = ?4)"
-      " AND (?5 IS NULL OR d.year = ?5)"
-      " AND (?6 IS NULL OR d.catalogue_item IN (SELECT value FROM json_each(?6)))" +
-      visibilitySql(f.visibility);
-  Poco::Nullable<std::string> category = nullable(f.category), scope = nullable(f.scope),
-                              status = nullable(f.status), orgUnit = nullable(f.org_unit);
-  Poco::Nullable<int> year = nullable(f.year);
-  Poco::Nullable<std::string> items;
-  if (f.catalogue_items) {
-    std::string list = "[";
-    for (const auto item : *f.catalogue_items)
-      list += (list.size() > 1 ? "," : "") + std::to_string(item);
-    items = list + "]";
-  }
+  const SqlPart where = documentConditions(f);
   DocumentPage page;
   Poco::Int64 total = 0;
-  rs.session() << "SELECT COUNT(*) FROM documents d" + kWhere, use(category), use(scope),
-      use(status), use(orgUnit), use(year), use(items), into(total), now;
+  Poco::Data::Statement count(rs.session());
+  count << "SELECT COUNT(*) FROM documents d" + where.sql;
+  bindValues(count, where.values);
+  count, into(total);
+  count.execute();
   page.total = total;
-  Poco::Int64 limit = f.limit, offset = f.offset;
   std::vector<std::string> records;
-  rs.session() << "SELECT v.record FROM documents d JOIN document_versions v "
-                  "ON v.document_id = d.id AND v.version = d.current_version" +
-                      kWhere + " ORDER BY d.id DESC LIMIT ?7 OFFSET ?8",
-      use(category), use(scope), use(status), use(orgUnit), use(year), use(items), use(limit),
-      use(offset), into(records), now;
+  Poco::Data::Statement select(rs.session());
+  select << "SELECT v.record FROM documents d JOIN document_versions v "
+            "ON v.document_id = d.id AND v.version = d.current_version" +
+                where.sql + " ORDER BY d.id DESC LIMIT ? OFFSET ?";
+  bindValues(select, where.values);
+  bindValues(select, {Poco::Int64{f.limit}, Poco::Int64{f.offset}});
+  select, into(records);
+  select.execute();
   for (const auto& record : records) page.documents.push_back(decode(record));
   return page;
 }

@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { tr, label, formatTime } from '../i18n.js';
 import {
   field, input, select, busy, showProblem, notice, table, tag, section, loading, errorBlock, facts,
-  localMessage,
+  localMessage, when,
 } from '../ui.js';
 import { session, can, units, forgetUnits } from '../session.js';
 import { route, requires, navigate, href } from '../router.js';
@@ -304,7 +304,7 @@ async function renderUsers(main, params, query) {
     { title: tr('姓名', 'Name'), render: (u) => u.display_name },
     { title: tr('角色', 'Roles'), render: (u) => (u.roles.length ? h('ul', { class: 'plain' }, u.roles.map((r) => h('li', null, roleText(r, unitName)))) : h('span', { class: 'muted' }, tr('无角色', 'No role'))) },
     { title: tr('状态', 'State'), render: (u) => [statusTag(u), u.failed_logins && !isLocked(u) ? h('div', { class: 'muted' }, tr(`连续登录失败 ${u.failed_logins} 次`, `${u.failed_logins} failed sign-ins`)) : null] },
-    { title: tr('创建时间', 'Created'), render: (u) => h('span', { class: 'nowrap' }, formatTime(u.created_at)) },
+    { title: tr('创建时间', 'Created'), render: (u) => when(u.created_at) },
   ];
   const list = cardTable(columns, shown, { empty: filterText ? tr('没有符合条件的账户。', 'No account matches.') : tr('还没有账户。', 'No accounts yet.') });
   for (const row of list.querySelectorAll?.('tbody tr') || []) {
@@ -493,8 +493,8 @@ export function tokenTable(tokens, { reload, self }) {
     cardTable([
       { title: tr('名称', 'Name'), render: (t) => (t.kind === 'session' ? tr('网页登录', 'Sign-in') : t.name) },
       { title: tr('类型', 'Kind'), render: (t) => (t.kind === 'api' ? tr('API 令牌', 'API token') : tr('登录会话', 'Session')) },
-      { title: tr('创建时间', 'Created'), render: (t) => h('span', { class: 'nowrap' }, formatTime(t.created_at)) },
-      { title: tr('到期时间', 'Expires'), render: (t) => h('span', { class: 'nowrap' }, formatTime(t.expires_at)) },
+      { title: tr('创建时间', 'Created'), render: (t) => when(t.created_at) },
+      { title: tr('到期时间', 'Expires'), render: (t) => when(t.expires_at) },
       { title: tr('状态', 'State'), render: state },
       { title: tr('操作', 'Action'), render: revoke },
     ], sorted, { empty: tr('没有登录会话或令牌。', 'No sessions or tokens.') })];

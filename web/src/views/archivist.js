@@ -8,7 +8,7 @@ import * as api from '../api.js';
 import { tr, label, formatTime, formatDate, formatBytes } from '../i18n.js';
 import {
   field, input, textarea, select, enumSelect, busy, showProblem, notice, table, pager,
-  tag, progressBar, section, loading, errorBlock, facts, localMessage,
+  tag, progressBar, section, loading, errorBlock, facts, localMessage, when,
 } from '../ui.js';
 import { can, unitsFor, hasRole, categories, units } from '../session.js';
 import { route, requires, navigate, href } from '../router.js';
@@ -295,7 +295,7 @@ async function renderDesk(main, params, query) {
     { title: tr('状态', 'Status'), render: (d) => tag('status', d.status) },
     { title: tr('范围', 'Scope'), render: (d) => tag('scope', d.scope) },
     { title: tr('文件', 'Files'), class: 'num', render: (d) => String(d.files.length) },
-    { title: tr('最后修改', 'Last change'), render: (d) => h('span', { class: 'nowrap' }, formatTime(d.updated_at)) },
+    { title: tr('最后修改', 'Last change'), render: (d) => when(d.updated_at) },
   ], rows, { empty: status ? tr(`没有“${label('status', status)}”的文件。`, `No ${label('status', status)} documents.`) : tr('本单位还没有文件。', 'No documents yet.') });
 
   clear(main,
@@ -767,7 +767,7 @@ async function renderHistory(body, doc, ref, query) {
     { title: tr('标题', 'Title'), render: (v) => v.title },
     { title: tr('文件数', 'Files'), class: 'num', render: (v) => String(v.file_count) },
     { title: tr('操作人', 'By'), render: (v) => v.updated_by },
-    { title: tr('时间', 'When'), render: (v) => h('span', { class: 'nowrap' }, formatTime(v.updated_at)) },
+    { title: tr('时间', 'When'), render: (v) => when(v.updated_at) },
     {
       title: tr('比较', 'Compare'),
       render: (v) => {

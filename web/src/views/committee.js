@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { tr, label, formatTime, formatBytes } from '../i18n.js';
 import {
   field, input, select, busy, notice, describe, localMessage, progressBar, section, loading,
-  errorBlock, facts,
+  errorBlock, facts, when,
 } from '../ui.js';
 import { can, categories } from '../session.js';
 import { route, requires, navigate, href } from '../router.js';
@@ -477,7 +477,7 @@ async function fillCheckpoints(list, latestNote, verifierKeys, query) {
       }
       return h('tr', null,
         h('td', { class: 'num', dataset: { label: tr('树大小', 'Tree size') } }, String(c.tree_size)),
-        h('td', { class: 'nowrap', dataset: { label: tr('签署时间', 'Signed') } }, formatTime(c.created_at)),
+        h('td', { dataset: { label: tr('签署时间', 'Signed') } }, when(c.created_at)),
         h('td', { dataset: { label: tr('根哈希', 'Root hash') } }, h('code', { class: 'hash' }, c.root_hash)),
         h('td', { dataset: { label: tr('签名密钥', 'Key') } }, h('code', null, c.signer_key)),
         h('td', { dataset: { label: tr('签名', 'Signature') } }, verdict),

@@ -9,7 +9,7 @@ import { route, requires, navigate, href, allRoutes } from '../router.js';
 import { session, can, units, categories, unitName } from '../session.js';
 import {
   field, input, textarea, select, enumSelect, busy, notice, table, tag, section, loading,
-  errorBlock, facts, formValues, describe,
+  errorBlock, facts, formValues, describe, when,
 } from '../ui.js';
 import {
   parseVerifierKeys, parseCheckpointNote, verifyEntry, verifyCheckpointSignature,
@@ -113,6 +113,7 @@ const FAILURES = {
   proof_too_long: ['包含证明过长', 'the inclusion proof is too long'],
   proof_too_short: ['包含证明过短', 'the inclusion proof is too short'],
   root_mismatch: ['由包含证明推算的根哈希与签名检查点不一致', 'the inclusion proof does not lead to the signed root'],
+  wrong_origin: ['检查点属于另一份审计日志（来源名称与验证密钥不符）', 'the checkpoint is for another log (its origin names no verifier key)'],
   unknown_key: ['检查点不是由已知的验证密钥签署', 'the checkpoint is not signed by a known verifier key'],
   bad_signature: ['检查点签名无效', 'the checkpoint signature is not valid'],
   bad_checkpoint: ['检查点格式有误', 'the checkpoint is malformed'],
@@ -228,7 +229,7 @@ function logTable(items) {
   const rows = items.map((item) => ({ item, e: entryOf(item) }));
   return wide(table([
     { title: tr('序号', 'No.'), class: 'num', render: (r) => String(r.item.seq) },
-    { title: tr('时间', 'Time'), render: (r) => h('time', { datetime: r.e.time }, formatTime(r.e.time)) },
+    { title: tr('时间', 'Time'), render: (r) => when(r.e.time) },
     { title: tr('操作', 'Action'), render: (r) => h('span', { id: `log-${r.item.seq}` }, actionLabel(r.e.action)) },
     { title: tr('对象', 'Object'), render: (r) => [objectLink(r.e.object), r.e.object && r.e.object.version ? h('span', { class: 'muted' }, tr(`（第 ${r.e.object.version} 版）`, ` (v${r.e.object.version})`)) : null] },
     { title: tr('操作人', 'By'), render: (r) => [actorLabel(r.e.actor), r.e.client ? h('div', { class: 'muted' }, r.e.client) : null] },
@@ -902,7 +903,7 @@ route({
           { title: tr('内容', 'Content'), render: (x) => h('a', { href: href(`/handling/feedback/${x.id}`) }, excerpt(x.content)) },
           { title: tr('渠道', 'Channel'), render: (x) => label('feedback_channel', x.channel) },
           { title: tr('承办单位', 'Unit'), render: (x) => (x.org_unit ? unitNames.get(x.org_unit) || x.org_unit : h('span', { class: 'muted' }, tr('未交办', 'unassigned'))) },
-          { title: tr('收到时间', 'Received'), render: (x) => formatTime(x.received_at) },
+          { title: tr('收到时间', 'Received'), render: (x) => when(x.received_at) },
         ], items, { empty: tr('没有符合条件的意见', 'No feedback matches') })),
         h('p', { class: 'muted' }, tr(`共 ${items.length} 件`, `${items.length} in all`))));
     } else {
@@ -922,7 +923,7 @@ route({
           { title: tr('申请人', 'Applicant'), render: (x) => x.applicant },
           { title: tr('承办单位', 'Unit'), render: (x) => (x.org_unit ? unitNames.get(x.org_unit) || x.org_unit : h('span', { class: 'muted' }, tr('未指定', 'not named'))) },
           { title: tr('登记期限', 'Acknowledge by'), render: (x) => (x.status === 'received' ? h('span', { class: x.acknowledge_by < today() ? 'overdue' : null }, x.acknowledge_by, x.acknowledge_by < today() ? tr('（已逾期）', ' (overdue)') : null) : h('span', { class: 'muted' }, tr('已登记', 'done'))) },
-          { title: tr('收到时间', 'Received'), render: (x) => formatTime(x.received_at) },
+          { title: tr('收到时间', 'Received'), render: (x) => when(x.received_at) },
         ], items, { empty: tr('没有符合条件的申请', 'No application matches') })),
         h('p', { class: 'muted' }, tr(`共 ${items.length} 件`, `${items.length} in all`))));
     }

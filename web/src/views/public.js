@@ -8,7 +8,7 @@ import { route, navigate, href } from '../router.js';
 import { can, hasRole, categories, units, categoryName, unitName, signedIn } from '../session.js';
 import {
   field, input, textarea, select, enumSelect, busy, notice, table, pager, tag, section,
-  loading, errorBlock, facts, localMessage,
+  loading, errorBlock, facts, localMessage, when, whenDay,
 } from '../ui.js';
 
 // ---------------------------------------------------------------- the board (公开栏)
@@ -383,10 +383,10 @@ route({
     clear(body,
       h('p', { class: 'muted' }, tr('只公示承办人同意公开的摘要和答复结果，不含申请人信息。', 'Only the summary the handler released and the outcome, never who applied.')),
       table([
-        { title: tr('收到', 'Received'), render: (r) => formatDate(r.received_at) },
+        { title: tr('收到', 'Received'), render: (r) => whenDay(r.received_at) },
         { title: tr('申请事项', 'Request'), render: (r) => r.content ?? h('span', { class: 'muted' }, tr('（未公开摘要）', '(no summary released)')) },
         { title: tr('答复结果', 'Outcome'), render: (r) => label('outcome', r.outcome) },
-        { title: tr('答复时间', 'Decided'), render: (r) => [formatDate(r.decided_at), r.decided_on_time === false ? h('span', { class: 'overdue' }, ' ' + tr('逾期', 'late')) : null] },
+        { title: tr('答复时间', 'Decided'), render: (r) => [whenDay(r.decided_at), r.decided_on_time === false ? h('span', { class: 'overdue' }, ' ' + tr('逾期', 'late')) : null] },
         { title: tr('公开的文件', 'Documents'), render: (r) => (r.document_ids || []).map((id) => h('a', { href: href('/documents/' + id) }, `#${id} `)) },
       ], log.requests, { empty: tr('暂无答复', 'No decisions yet') }),
       pager(log.total, page, log.per_page, (p) => navigate('/decisions', { page: p })));

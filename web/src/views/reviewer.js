@@ -3,8 +3,8 @@
 // confidentiality review (保密审查), returned, published on chosen channels or withdrawn.
 import { h, clear } from '../dom.js';
 import * as api from '../api.js';
-import { tr, label, formatTime } from '../i18n.js';
-import { field, textarea, busy, notice, tag, section, loading, errorBlock, showProblem } from '../ui.js';
+import { tr, label } from '../i18n.js';
+import { field, textarea, busy, notice, tag, section, loading, errorBlock, showProblem, when } from '../ui.js';
 import { can, session } from '../session.js';
 import { route, requires, navigate, href } from '../router.js';
 import {
@@ -69,16 +69,16 @@ async function renderQueue(main, params, query) {
   ].filter(Boolean);
   const submittedTable = cardTable([...common,
     { title: tr('提交人', 'Submitted by'), render: (d) => [submitter(d) || '—', selfSubmitted(d) ? h('span', { class: 'self-note' }, tr('（本人提交，不能审批）', ' (yours: cannot approve)')) : null] },
-    { title: tr('提交时间', 'Submitted'), render: (d) => h('span', { class: 'nowrap' }, formatTime(stepAt(d, 'submitted'))) },
+    { title: tr('提交时间', 'Submitted'), render: (d) => when(stepAt(d, 'submitted')) },
   ], submitted.documents, { empty: tr('没有待审核的文件。', 'Nothing waits for review.') });
   const approvedTable = cardTable([...common,
     { title: tr('审核人', 'Reviewed by'), render: (d) => (d.disclosure.reviewed ? d.disclosure.reviewed.by : '—') },
-    { title: tr('审核时间', 'Approved'), render: (d) => h('span', { class: 'nowrap' }, formatTime(stepAt(d, 'reviewed'))) },
+    { title: tr('审核时间', 'Approved'), render: (d) => when(stepAt(d, 'reviewed')) },
     { title: tr('说明', 'Note'), render: (d) => (d.scope === 'restricted' ? tr('不宜公开，不发布，由档案员归档', 'Restricted: archived, not published') : tr('待发布', 'To publish')) },
   ], approved.documents, { empty: tr('没有待发布的文件。', 'Nothing waits to be published.') });
   const publishedTable = cardTable([...common,
     { title: tr('公开渠道', 'Channels'), render: (d) => (d.disclosure.channels || []).map((c) => label('channel', c)).join('、') },
-    { title: tr('发布时间', 'Published'), render: (d) => h('span', { class: 'nowrap' }, formatTime(stepAt(d, 'published'))) },
+    { title: tr('发布时间', 'Published'), render: (d) => when(stepAt(d, 'published')) },
   ], published.documents, { empty: tr('没有已公开的文件。', 'Nothing is published.') });
 
   const unitSelect = h('select', null, h('option', { value: '' }, tr('全部所辖单位', 'All my units')),

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gongkai/core/document.h"
+#include "gongkai/core/case.h"
 #include "gongkai/core/result.h"
 #include "gongkai/core/time.h"
 
@@ -31,36 +31,24 @@ bool outcomeWithholds(std::string_view outcome);
 // The outcomes that release documents, which must then be named.
 bool outcomeReleases(std::string_view outcome);
 
-struct DisclosureRequest {
-  std::int64_t id = 0;
-  std::int64_t version = 0;
+// The case part (case.h) with what an application adds: the applicant and purpose, the two
+// deadlines, and the decision. Its unit is named by the applicant or on acknowledgement; while it
+// has none only roles bound to no unit may handle it, and the record carries org_unit only when
+// set, so records from before units were kept read back byte for byte.
+struct DisclosureRequest : Case {
   std::string applicant;  // never shown in the public log
-  std::string contact;
-  std::string content;  // what is asked for
   std::string purpose;
-  // The disclosure category it belongs to, set by the handler (or taken from the documents
-  // released), so the annual bundle of that category and year takes it in; "" until known.
-  std::string category;
-  // The unit that handles it, named by the applicant or on acknowledgement; "" until known
-  // (then only roles bound to no unit may handle it). In the record only when set, so records
-  // from before units were kept read back byte for byte.
-  std::string org_unit;
-  TimePoint received_at;
   RequestStatus status = RequestStatus::kReceived;
   Date acknowledge_by;  // China time, working days from the policy
   Date decide_by;
-  std::optional<Step> acknowledged, extended, decided;
+  std::optional<Step> acknowledged, decided;
   std::string extension_notice;  // why more time is needed, as told to the applicant
   std::string outcome;
   std::string reason;  // one of the policy's refusal reasons, where the outcome withholds
-  std::string answer;
   // What the public log shows of the application instead of its text, when the handler writes
   // one (the text may name the applicant).
   std::string public_summary;
   std::vector<std::int64_t> document_ids;  // released
-  std::string receipt_sha256;
-  std::string created_by, updated_by, change;
-  TimePoint created_at, updated_at;
 };
 
 std::string canonicalRecord(const DisclosureRequest& request);

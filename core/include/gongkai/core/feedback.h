@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "gongkai/core/document.h"
+#include "gongkai/core/case.h"
 #include "gongkai/core/result.h"
 #include "gongkai/core/time.h"
 
@@ -29,29 +29,20 @@ bool isFeedbackChannel(std::string_view channel);
 inline constexpr std::array<std::string_view, 3> kSatisfaction = {
     "satisfied", "basically_satisfied", "dissatisfied"};
 
-struct FeedbackRecord {
-  std::int64_t id = 0;
-  std::int64_t version = 0;
+// The case part (case.h) with what feedback adds: how it came in, who raised it, what it
+// concerns, who handles it, and how it was answered and closed.
+struct FeedbackRecord : Case {
   std::string channel;
-  TimePoint received_at;
-  std::string name;     // who raised it, "" when anonymous
-  std::string contact;  // how to reach them; shown only to handlers and inspectors
+  std::string name;                            // who raised it, "" when anonymous
   std::optional<std::int64_t> document_id;     // the document it concerns, if any
   std::optional<std::int64_t> catalogue_item;  // the catalogue item it concerns, if any
-  std::string category;  // that of the document or item, else set by the handler
-  std::string content;   // exactly as typed
-  std::string org_unit;  // the unit handling it ("" until known)
-  std::string handler;   // the username handling it ("" until assigned)
+  std::string handler;                         // the username handling it ("" until assigned)
   FeedbackStatus status = FeedbackStatus::kReceived;
   Date deadline;  // answer by this day (China time), working days from the policy
-  std::optional<Step> assigned, started, answered, closed, extended;
+  std::optional<Step> assigned, started, answered, closed;
   std::string extension_reason;
-  std::string answer;
   std::string rectification;  // what was put right, if anything
   std::string satisfaction;
-  std::string receipt_sha256;  // SHA-256 of the receipt code; the code itself is never stored
-  std::string created_by, updated_by, change;
-  TimePoint created_at, updated_at;
 };
 
 // The canonical JSON record (RFC 8785) the store keeps and the audit entry hashes.

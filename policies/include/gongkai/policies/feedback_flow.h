@@ -4,6 +4,7 @@
 
 #include "gongkai/core/feedback.h"
 #include "gongkai/core/result.h"
+#include "gongkai/policies/case_flow.h"
 #include "gongkai/policies/policy_set.h"
 
 namespace gongkai::policies {
@@ -20,8 +21,7 @@ struct FeedbackStep {
   std::string reason;         // extend
 };
 
-// The day an answer is due: the policy's working days after the day it was received (China
-// time; that day itself does not count), across weekends, holidays and adjusted working days.
+// The day an answer is due: the policy's working days after the day it was received.
 core::Date feedbackDeadline(core::TimePoint receivedAt, const TimeLimits& limits,
                             const WorkingCalendar& calendar);
 
@@ -36,14 +36,7 @@ core::Result<core::FeedbackRecord> applyFeedbackStep(core::FeedbackRecord record
                                                      const TimeLimits& limits,
                                                      const WorkingCalendar& calendar);
 
-// Where a case stands against its deadline on `today` (China time).
-struct Timeliness {
-  bool finished = false;          // answered or closed
-  bool overdue = false;           // not finished and the deadline has passed
-  bool due_soon = false;          // not finished, not overdue, and few working days are left
-  int working_days_left = 0;      // after today up to the deadline; negative once overdue
-  bool answered_on_time = false;  // finished: answered on or before the deadline
-};
+// Against the deadline: finished once answered or closed (on time: answered by then).
 Timeliness timelinessOf(const core::FeedbackRecord& record, const core::Date& today,
                         const TimeLimits& limits, const WorkingCalendar& calendar);
 

@@ -1,13 +1,11 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "gongkai/core/disclosure_request.h"
-#include "gongkai/core/feedback.h"
+#include "gongkai/core/time.h"
 #include "gongkai/policies/policy_set.h"
 
 namespace gongkai::policies {
@@ -33,11 +31,26 @@ struct FeedbackReport {
   HandlingFigures requests;  // applications have no unit: counted only for the whole organisation
 };
 
-// Counts the cases of `year` (by their China date) among those given: the caller chooses the
-// unit's cases; `orgUnit` only names it in the report.
-FeedbackReport buildFeedbackReport(const std::vector<core::FeedbackRecord>& feedback,
-                                   const std::vector<core::DisclosureRequest>& requests, int year,
-                                   const std::string& orgUnit, const core::Date& today,
-                                   const TimeLimits& limits, const WorkingCalendar& calendar);
+// What the store counted of one kind of case received in the report's year: no more than the
+// report shows, whatever the number of cases.
+struct HandlingCounts {
+  std::map<std::string, int> by_status;
+  std::map<std::string, int> by_kind;  // cases with no kind are left out
+  // The finished cases that carry when they were finished, by the China dates received and
+  // finished (their working days apart is the handling time).
+  struct Finished {
+    core::Date received, finished;
+    int count = 0;
+    int on_time = 0;  // finished on or before the deadline
+  };
+  std::vector<Finished> finished;
+  std::vector<std::int64_t> overdue;  // still open past their deadline, oldest first
+};
+
+// The report of `year` from the counts the caller made of the unit's cases; `orgUnit` only names
+// it in the report.
+FeedbackReport buildFeedbackReport(const HandlingCounts& feedback, const HandlingCounts& requests,
+                                   int year, const std::string& orgUnit,
+                                   const WorkingCalendar& calendar);
 
 }  // namespace gongkai::policies

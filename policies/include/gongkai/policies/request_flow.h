@@ -6,7 +6,7 @@
 
 #include "gongkai/core/disclosure_request.h"
 #include "gongkai/core/result.h"
-#include "gongkai/policies/feedback_flow.h"
+#include "gongkai/policies/case_flow.h"
 #include "gongkai/policies/policy_set.h"
 
 namespace gongkai::policies {
@@ -21,13 +21,15 @@ struct RequestStep {
   std::vector<std::int64_t> document_ids;  // decision: released documents
   std::string category;        // acknowledge or decision: the category it belongs to, if given
   std::string public_summary;  // decision: what the public log shows instead of the text
+  std::string org_unit;        // acknowledge: the unit it is handed to, if given
 };
 
 // Sets the acknowledge-by and decide-by days (China time, working days from the policy).
 void setRequestDeadlines(core::DisclosureRequest& request, const TimeLimits& limits,
                          const WorkingCalendar& calendar);
 
-// Applies `step` as `actor` at `now`: acknowledge (received → acknowledged), extend (once, with a
+// Applies `step` as `actor` at `now`: acknowledge (received → acknowledged; handed to a unit
+// when one is given), extend (once, with a
 // notice, before the decision), decision (→ decided; a reason from the policy's list where the
 // outcome withholds, documents where it releases). kConflict or kInvalidArgument as for feedback.
 // The caller checks that the documents exist and are public.

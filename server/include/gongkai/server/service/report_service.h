@@ -14,7 +14,6 @@
 #include "gongkai/server/service/catalogue_service.h"
 #include "gongkai/server/service/feedback_service.h"
 #include "gongkai/server/service/policy_service.h"
-#include "gongkai/server/service/request_service.h"
 #include "gongkai/server/store/store.h"
 
 namespace gongkai::server::service {
@@ -44,8 +43,8 @@ struct ComplianceReport {
 class ReportService {
  public:
   ReportService(store::Store& store, CatalogueService& catalogue, FeedbackService& feedback,
-                RequestService& requests, PolicyService& policies,
-                const policies::CategoryCatalogue& categories, AuthorizerSource authorizer);
+                PolicyService& policies, const policies::CategoryCatalogue& categories,
+                AuthorizerSource authorizer);
 
   // The published documents of `unit` (every unit when nullopt) the subject may see.
   core::Result<Board> board(const Subject& subject, const std::optional<std::string>& unit);
@@ -63,7 +62,6 @@ class ReportService {
   store::Store& store_;
   CatalogueService& catalogue_;
   FeedbackService& feedback_;
-  RequestService& requests_;
   PolicyService& policies_;
   const policies::CategoryCatalogue& categories_;
   AuthorizerSource authorizer_;

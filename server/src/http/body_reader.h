@@ -13,11 +13,13 @@
 
 #include "gongkai/core/result.h"
 #include "gongkai/core/text.h"
+#include "gongkai/server/service/field_errors.h"
 
-namespace gongkai::server::service {
+namespace gongkai::server::http {
 
 // Reads the members of a JSON body one by one, collecting field errors: unknown members,
-// wrong types, text that is not clean UTF-8 or is too long.
+// wrong types, text that is not clean UTF-8 or is too long. What a body says, not whether it
+// makes sense: that is the service's to judge.
 class BodyReader {
  public:
   BodyReader(const Poco::JSON::Object::Ptr& body, std::initializer_list<std::string_view> known)
@@ -32,7 +34,7 @@ class BodyReader {
   // A string member; "" when absent or null. Newlines and tabs are allowed in `multiline` text.
   std::string text(const std::string& field, bool required, std::size_t maxBytes,
                    bool multiline = false) {
-    if (!body_->has(field) || body_->isNull(field)) {
+    if (!has(field)) {
       if (required) add(field, "missing_field", "必填字段 (required field)");
       return "";
     }
@@ -55,13 +57,8 @@ class BodyReader {
   }
 
   std::optional<std::int64_t> id(const std::string& field) {
-    if (!body_->has(field) || body_->isNull(field)) return std::nullopt;
-    const auto value = body_->get(field);
-    std::int64_t out = 0;
-    try {
-      if (value.isInteger()) out = value.convert<Poco::Int64>();
-    } catch (const std::exception&) {
-    }
+    if (!has(field)) return std::nullopt;
+    const std::int64_t out = positive(body_->get(field));
     if (out <= 0) {
       add(field, "wrong_type", "必须是正整数 (must be a positive integer)");
       return std::nullopt;
@@ -72,7 +69,7 @@ class BodyReader {
   // An array of positive integer ids, at most `maxCount`; empty when absent or null.
   std::vector<std::int64_t> ids(const std::string& field, std::size_t maxCount) {
     std::vector<std::int64_t> out;
-    if (!body_->has(field) || body_->isNull(field)) return out;
+    if (!has(field)) return out;
     const auto array = body_->getArray(field);
     if (!array || array->size() > maxCount) {
       add(field, "wrong_type",
@@ -82,12 +79,7 @@ class BodyReader {
       return out;
     }
     for (unsigned i = 0; i < array->size(); ++i) {
-      const auto value = array->get(i);
-      std::int64_t id = 0;
-      try {
-        if (value.isInteger()) id = value.convert<Poco::Int64>();
-      } catch (const std::exception&) {
-      }
+      const std::int64_t id = positive(array->get(i));
       if (id <= 0) {
         add(field, "wrong_type", "必须是正整数 (must be positive integers)");
         return {};
@@ -97,20 +89,28 @@ class BodyReader {
     return out;
   }
 
+  bool has(const std::string& field) const { return body_->has(field) && !body_->isNull(field); }
+
   void add(const std::string& field, const std::string& code, const std::string& message) {
-    errors_.push_back({field, code, message});
+    errors_.add(field, code, message);
   }
 
   core::Status result(const std::string& reason, const std::string& message) {
-    if (errors_.empty()) return core::okStatus();
-    core::Error error = core::Error::make(core::ErrorCode::kInvalidArgument, reason, message);
-    error.fields = std::move(errors_);
-    return error;
+    return errors_.result(reason, message);
   }
 
  private:
+  // The value as an integer when it is one that fits, else 0 (which no id is).
+  static std::int64_t positive(const Poco::Dynamic::Var& value) {
+    try {
+      if (value.isInteger()) return value.convert<Poco::Int64>();
+    } catch (const std::exception&) {
+    }
+    return 0;
+  }
+
   const Poco::JSON::Object::Ptr& body_;
-  std::vector<core::FieldError> errors_;
+  service::FieldErrors errors_;
 };
 
-}  // namespace gongkai::server::service
+}  // namespace gongkai::server::http

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "gongkai/server/http/exchange.h"
+#include "gongkai/server/http/router.h"
+#include "gongkai/server/service/case_flow.h"
+#include "paging.h"
+
+// What the routes of feedback (feedback_api.cpp) and of applications (requests_api.cpp) do
+// alike: read a submission or a step, read a list's query, send a page, a receipt view or a case
+// just filed.
+namespace gongkai::server::http::case_routes {
+
+// A submission is a few paragraphs; anything much larger is not one.
+constexpr std::int64_t kMaxBodyBytes = 64 * 1024;
+
+core::Result<Poco::JSON::Object::Ptr> readSubmission(Exchange& ex);
+
+// POST …/{id}/{step}: the step's name, the case's id and the body, an empty object when none
+// was sent (a step without fields, as `curl -X POST` sends it). kNotFound for a step not among
+// `steps`, as for any path that names nothing.
+struct StepCall {
+  std::string name;
+  std::int64_t id = 0;
+  Poco::JSON::Object::Ptr body;
+};
+core::Result<StepCall> readStep(Exchange& ex, std::initializer_list<std::string_view> steps);
+
+// kMalformed "invalid_query" naming the query parameter and what it may be.
+core::Error badQuery(const std::string& name, const std::string& allowed);
+
+// ?status= (checked by `isStatus`, `statuses` saying which there are), ?page= and ?per_page=
+// into `query`; the page asked for.
+core::Result<PageQuery> listQuery(Exchange& ex, service::CaseQuery& query,
+                                  bool (*isStatus)(std::string_view), const std::string& statuses);
+
+// Answers a page of cases, each as `render` shows it, under `key`.
+template <typename Record, typename Render>
+void sendCases(Exchange& ex, const std::string& key,
+               const core::Result<service::Page<Record>>& found, const PageQuery& page,
+               Render render) {
+  if (!found.ok()) return ex.sendProblem(found.error());
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  for (const auto& record : found.value().items) items->add(render(record));
+  sendPage(ex, key, found.value().total, page, items);
+}
+
+// Adds the routes every kind of case has under `base`, served by `routes`, which the router
+// keeps alive: POST base (submit), GET base/receipt/{code} (receipt), GET base (list),
+// GET base/{id} (get) and POST base/{id}/{step} (step). Routes a kind adds besides go first.
+template <typename Routes>
+void addCaseRoutes(Router& router, const std::string& base, std::shared_ptr<Routes> routes) {
+  router.add("POST", base, [routes](Exchange& ex) { routes->submit(ex); });
+  // Anyone holding the code may follow the case: the code is the credential.
+  router.add("GET", base + "/receipt/{code}", [routes](Exchange& ex) { routes->receipt(ex); });
+  router.add("GET", base, [routes](Exchange& ex) { routes->list(ex); });
+  router.add("GET", base + "/{id}", [routes](Exchange& ex) { routes->get(ex); });
+  router.add("POST", base + "/{id}/{step}", [routes](Exchange& ex) { routes->step(ex); });
+  router.keepAlive(std::move(routes));
+}
+
+// GET …/receipt/{code}: the case `find` finds by the code, as `render` shows it; never cached,
+// the code being the credential.
+template <typename Find, typename Render>
+void sendByReceipt(Exchange& ex, Find find, Render render) {
+  auto found = find(ex.params.at("code"));
+  if (!found.ok()) return ex.sendProblem(found.error());
+  ex.response.set("Cache-Control", "no-store");
+  ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, render(found.value()));
+}
+
+// GET …/{id}: the case `find` finds by the id, as `render` shows it.
+template <typename Find, typename Render>
+void sendById(Exchange& ex, Find find, Render render) {
+  auto id = ex.idParam("id");
+  if (!id.ok()) return ex.sendProblem(id.error());
+  auto found = find(id.value());
+  if (!found.ok()) return ex.sendProblem(found.error());
+  ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, render(found.value()));
+}
+
+// Answers a case a step just changed, as `render` shows it, or why it was not changed.
+template <typename Record, typename Render>
+void sendStepped(Exchange& ex, const core::Result<Record>& updated, Render render) {
+  if (!updated.ok()) return ex.sendProblem(updated.error());
+  ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, render(updated.value()));
+}
+
+// 201 for a case just filed: its id and receipt code (shown this once), the receipt's URL under
+// `base` as Location, and what `out` says besides.
+void sendFiled(Exchange& ex, const std::string& base, std::int64_t id, const std::string& receipt,
+               Poco::JSON::Object::Ptr out);
+
+}  // namespace gongkai::server::http::case_routes

@@ -1,0 +1,239 @@
+#include "gongkai/server/store/case_repository.h"
+
+#include <Poco/Data/Statement.h>
+#include <Poco/Nullable.h>
+
+#include <stdexcept>
+
+#include "gongkai/server/store/search_repository.h"
+#include "store_internal.h"
+
+namespace gongkai::server::store {
+using namespace Poco::Data::Keywords;
+using Poco::Data::Session;
+
+namespace {
+
+// Where a kind of case is kept. Every name here is a constant of this file, never input.
+struct CaseTables {
+  const char* records;        // one row a case: its current version and the columns lists read
+  const char* versions;       // one row a version: the canonical record, its hash, its audit entry
+  const char* owner;          // the versions table's column naming the case
+  const char* deadline;       // the records table's column of the day it is due
+  const char* open_statuses;  // the statuses of a case not finished yet, as an SQL list
+  const char* channel;        // the condition on ?3, the channel asked for
+  const char* search_kind;    // what the search outbox calls it
+};
+
+// A column of the records table a list filters on, with its value; `on_insert_only` for what
+// never changes after the case is received.
+struct Column {
+  const char* name;
+  std::string value;
+  bool on_insert_only = false;
+};
+
+template <typename Record>
+struct Kind;
+
+template <>
+struct Kind<core::FeedbackRecord> {
+  static constexpr CaseTables kTables{"feedback",
+                                      "feedback_versions",
+                                      "feedback_id",
+                                      "deadline",
+                                      "'received', 'assigned', 'in_progress'",
+                                      "(?3 IS NULL OR c.channel = ?3)",
+                                      "feedback"};
+  static core::Result<core::FeedbackRecord> parse(std::string_view record) {
+    return core::parseFeedbackRecord(record);
+  }
+  static std::vector<Column> columns(const core::FeedbackRecord& r) {
+    return {{"status", std::string(core::toString(r.status))},
+            {"org_unit", r.org_unit},
+            {"category", r.category},
+            {"deadline", r.deadline.toString()},
+            {"channel", r.channel, true},
+            {"received_at", core::formatRfc3339(r.received_at), true},
+            {"receipt_sha256", r.receipt_sha256, true}};
+  }
+};
+
+template <>
+struct Kind<core::DisclosureRequest> {
+  static constexpr CaseTables kTables{"disclosure_requests",
+                                      "disclosure_request_versions",
+                                      "request_id",
+                                      "decide_by",
+                                      "'received', 'acknowledged'",
+                                      "?3 IS NULL",
+                                      "request"};
+  static core::Result<core::DisclosureRequest> parse(std::string_view record) {
+    return core::parseDisclosureRequest(record);
+  }
+  static std::vector<Column> columns(const core::DisclosureRequest& r) {
+    return {{"status", std::string(core::toString(r.status))},
+            {"org_unit", r.org_unit},
+            {"decide_by", r.decide_by.toString()},
+            {"received_at", core::formatRfc3339(r.received_at), true},
+            {"receipt_sha256", r.receipt_sha256, true}};
+  }
+};
+
+template <typename Record>
+std::vector<Record> decodeAll(const std::vector<std::string>& records) {
+  std::vector<Record> out;
+  out.reserve(records.size());
+  for (const auto& record : records) {
+    auto parsed = Kind<Record>::parse(record);
+    if (!parsed.ok()) throw std::runtime_error(parsed.error().message);
+    out.push_back(std::move(parsed).value());
+  }
+  return out;
+}
+
+template <typename Record>
+std::optional<Record> currentIn(Session& session, std::int64_t id) {
+  const CaseTables& t = Kind<Record>::kTables;
+  std::vector<std::string> records;
+  Poco::Int64 key = id;
+  session << std::string("SELECT v.record FROM ") + t.records + " c JOIN " + t.versions +
+                 " v ON v." + t.owner + " = c.id AND v.version = c.current_version WHERE c.id = ?",
+      use(key), into(records), now;
+  if (records.empty()) return std::nullopt;
+  return std::move(decodeAll<Record>(records).front());
+}
+
+// Inserts the case's row at its first version, or moves the row to a later one.
+void saveRow(Session& session, const CaseTables& t, Poco::Int64 id, Poco::Int64 version,
+             const std::vector<Column>& columns) {
+  Poco::Data::Statement statement(session);
+  if (version == 1) {
+    std::string names = "id, current_version", marks = "?, ?";
+    for (const auto& column : columns) {
+      names += std::string(", ") + column.name;
+      marks += ", ?";
+    }
+    statement << std::string("INSERT INTO ") + t.records + " (" + names + ") VALUES (" + marks +
+                     ")",
+        bind(id), bind(version);
+    for (const auto& column : columns) statement.addBind(bind(column.value));
+  } else {
+    std::string sets = "current_version = ?";
+    for (const auto& column : columns) {
+      if (!column.on_insert_only) sets += std::string(", ") + column.name + " = ?";
+    }
+    statement << std::string("UPDATE ") + t.records + " SET " + sets + " WHERE id = ?",
+        bind(version);
+    for (const auto& column : columns) {
+      if (!column.on_insert_only) statement.addBind(bind(column.value));
+    }
+    statement.addBind(bind(id));
+  }
+  statement.execute();
+}
+
+// The filter's conditions on the records table `c`, parameters ?1 to ?5 (FilterParameters).
+std::string whereOf(const CaseTables& t) {
+  return std::string(
+             "WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.org_unit = ?2) AND ") +
+         t.channel + " AND (?4 IS NULL OR (c." + t.deadline + " < ?4 AND c.status IN (" +
+         t.open_statuses +
+         "))) AND (?5 IS NULL OR c.org_unit IN (SELECT value FROM json_each(?5))) ";
+}
+
+struct FilterParameters {
+  explicit FilterParameters(const CaseFilter& filter)
+      : status(nullable(filter.status)),
+        unit(nullable(filter.org_unit)),
+        channel(nullable(filter.channel)),
+        overdue(nullable(filter.overdue_on)),
+        units(unitList(filter.units)) {}
+  Poco::Nullable<std::string> status, unit, channel, overdue, units;
+};
+
+}  // namespace
+
+template <typename Record>
+std::int64_t CaseRepository<Record>::nextId(Transaction& tx) {
+  Poco::Int64 next = 0;
+  tx.session() << std::string("SELECT COALESCE(MAX(id), 0) + 1 FROM ") +
+                      Kind<Record>::kTables.records,
+      into(next), now;
+  return next;
+}
+
+template <typename Record>
+void CaseRepository<Record>::saveVersion(Transaction& tx, const Record& r,
+                                         const std::string& canonical, const std::string& sha256,
+                                         std::int64_t auditSeq) {
+  const CaseTables& t = Kind<Record>::kTables;
+  const Poco::Int64 id = r.id, version = r.version, seq = auditSeq;
+  saveRow(tx.session(), t, id, version, Kind<Record>::columns(r));
+  tx.session() << std::string("INSERT INTO ") + t.versions + " (" + t.owner +
+                      ", version, record, record_sha256, audit_seq) VALUES (?, ?, ?, ?, ?)",
+      bind(id), bind(version), bind(canonical), bind(sha256), bind(seq), now;
+  SearchRepository::enqueue(tx, r.id, r.version, t.search_kind);
+}
+
+template <typename Record>
+std::optional<Record> CaseRepository<Record>::current(Transaction& tx, std::int64_t id) {
+  return currentIn<Record>(tx.session(), id);
+}
+
+template <typename Record>
+std::optional<Record> CaseRepository<Record>::current(ReadSession& rs, std::int64_t id) {
+  return currentIn<Record>(rs.session(), id);
+}
+
+template <typename Record>
+std::optional<Record> CaseRepository<Record>::byReceipt(ReadSession& rs,
+                                                        const std::string& sha256) {
+  std::vector<Poco::Int64> ids;
+  std::string key = sha256;
+  rs.session() << std::string("SELECT id FROM ") + Kind<Record>::kTables.records +
+                      " WHERE receipt_sha256 = ?",
+      use(key), into(ids), now;
+  if (ids.empty()) return std::nullopt;
+  return currentIn<Record>(rs.session(), ids.front());
+}
+
+template <typename Record>
+std::vector<Record> CaseRepository<Record>::list(ReadSession& rs, const CaseFilter& filter) {
+  const CaseTables& t = Kind<Record>::kTables;
+  FilterParameters p(filter);
+  Poco::Int64 limit = filter.limit, offset = filter.offset;
+  std::vector<std::string> records;
+  rs.session() << std::string("SELECT v.record FROM ") + t.records + " c JOIN " + t.versions +
+                      " v ON v." + t.owner + " = c.id AND v.version = c.current_version " +
+                      whereOf(t) + "ORDER BY c.id DESC LIMIT ?6 OFFSET ?7",
+      use(p.status), use(p.unit), use(p.channel), use(p.overdue), use(p.units), use(limit),
+      use(offset), into(records), now;
+  return decodeAll<Record>(records);
+}
+
+template <typename Record>
+std::int64_t CaseRepository<Record>::count(ReadSession& rs, const CaseFilter& filter) {
+  const CaseTables& t = Kind<Record>::kTables;
+  FilterParameters p(filter);
+  Poco::Int64 total = 0;
+  rs.session() << std::string("SELECT COUNT(*) FROM ") + t.records + " c " + whereOf(t),
+      use(p.status), use(p.unit), use(p.channel), use(p.overdue), use(p.units), into(total), now;
+  return total;
+}
+
+template <typename Record>
+std::vector<Record> CaseRepository<Record>::versions(ReadSession& rs, std::int64_t id) {
+  const CaseTables& t = Kind<Record>::kTables;
+  std::vector<std::string> records;
+  Poco::Int64 key = id;
+  rs.session() << std::string("SELECT record FROM ") + t.versions + " WHERE " + t.owner +
+                      " = ? ORDER BY version",
+      use(key), into(records), now;
+  return decodeAll<Record>(records);
+}
+
+template class CaseRepository<core::FeedbackRecord>;
+template class CaseRepository<core::DisclosureRequest>;
+
+}  // namespace gongkai::server::store

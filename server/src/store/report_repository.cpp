@@ -1,0 +1,172 @@
+#include "gongkai/server/store/report_repository.h"
+
+#include <Poco/Data/Statement.h>
+
+#include <stdexcept>
+
+#include "sql_conditions.h"
+#include "store_internal.h"
+
+namespace gongkai::server::store {
+using namespace Poco::Data::Keywords;
+using Poco::Data::Statement;
+
+namespace {
+
+core::TimePoint timeOf(const std::string& text) {
+  auto parsed = core::parseRfc3339(text);
+  if (!parsed) throw std::runtime_error("stored record with a bad time: " + text);
+  return *parsed;
+}
+
+core::Date dateOf(const std::string& text) {
+  auto parsed = core::parseDate(text);
+  if (!parsed) throw std::runtime_error("stored record with a bad date: " + text);
+  return *parsed;
+}
+
+// A kind of case as its tables store it: fixed SQL only. The current version's record is `v`.
+struct CaseTables {
+  const char* from;         // the case table `c` joined to its current version `v`
+  const char* kind;         // what the report counts cases by besides their status
+  const char* finished;     // the case is finished (answered, closed or decided)
+  const char* finished_at;  // when it was finished, from the record (NULL when not recorded)
+  const char* deadline;
+};
+
+const CaseTables kFeedback{
+    "feedback c JOIN feedback_versions v ON v.feedback_id = c.id AND v.version = "
+    "c.current_version",
+    "c.channel", "c.status IN ('answered', 'closed')", "json_extract(v.record, '$.answered.at')",
+    "c.deadline"};
+const CaseTables kRequests{
+    "disclosure_requests c JOIN disclosure_request_versions v ON v.request_id = c.id AND "
+    "v.version = c.current_version",
+    "json_extract(v.record, '$.outcome')", "c.status = 'decided'",
+    "json_extract(v.record, '$.decided.at')", "c.decide_by"};
+
+SqlPart caseConditions(const ReportRepository::CaseQuery& query) {
+  SqlConditions conditions;
+  // The bounds, a day wide of the China-time year on either side, keep the scan to the year;
+  // the China date then decides.
+  conditions.add("c.received_at >= ? AND c.received_at < ?",
+                 {std::to_string(query.year - 1) + "-12-31T00:00:00Z",
+                  std::to_string(query.year + 1) + "-01-02T00:00:00Z"});
+  conditions.add("CAST(strftime('%Y', c.received_at, '+8 hours') AS INTEGER) = ?",
+                 {Poco::Int64{query.year}});
+  if (query.units) conditions.add(inList("c.org_unit", *query.units));
+  return conditions.all();
+}
+
+// Runs `sql` with `values` bound, the result columns going into `columns`.
+template <typename... Columns>
+void runQuery(ReadSession& rs, const std::string& sql, const std::vector<SqlValue>& values,
+              Columns&... columns) {
+  Statement statement(rs.session());
+  statement << sql;
+  bindValues(statement, values);
+  (statement, ..., into(columns));
+  statement.execute();
+}
+
+// Cases with an empty or missing `column` are left out.
+std::map<std::string, int> countedBy(ReadSession& rs, const CaseTables& tables,
+                                     const std::string& column, const SqlPart& where) {
+  std::vector<std::string> keys;
+  std::vector<Poco::Int64> counts;
+  runQuery(rs,
+           "SELECT " + column + ", COUNT(*) FROM " + tables.from + " WHERE " + where.sql + " AND " +
+               column + " <> '' GROUP BY 1",
+           where.values, keys, counts);
+  std::map<std::string, int> out;
+  for (std::size_t i = 0; i < keys.size(); ++i) out[keys[i]] = static_cast<int>(counts[i]);
+  return out;
+}
+
+policies::HandlingCounts countCases(ReadSession& rs, const CaseTables& tables,
+                                    const ReportRepository::CaseQuery& query) {
+  const SqlPart where = caseConditions(query);
+  policies::HandlingCounts counts;
+  counts.by_status = countedBy(rs, tables, "c.status", where);
+  counts.by_kind = countedBy(rs, tables, tables.kind, where);
+
+  // One row per (day received, day finished), however many cases.
+  const std::string finishedDay = std::string("date(") + tables.finished_at + ", '+8 hours')";
+  std::vector<std::string> received, finished;
+  std::vector<Poco::Int64> finishedCounts, onTime;
+  runQuery(rs,
+           "SELECT date(c.received_at, '+8 hours'), " + finishedDay + ", COUNT(*), SUM(" +
+               finishedDay + " <= " + tables.deadline + ") FROM " + tables.from + " WHERE " +
+               where.sql + " AND " + tables.finished + " AND " + tables.finished_at +
+               " IS NOT NULL GROUP BY 1, 2",
+           where.values, received, finished, finishedCounts, onTime);
+  for (std::size_t i = 0; i < received.size(); ++i) {
+    counts.finished.push_back({dateOf(received[i]), dateOf(finished[i]),
+                               static_cast<int>(finishedCounts[i]), static_cast<int>(onTime[i])});
+  }
+
+  std::vector<SqlValue> overdueValues = where.values;
+  overdueValues.push_back(query.today.toString());
+  std::vector<Poco::Int64> overdue;
+  runQuery(rs,
+           "SELECT c.id FROM " + std::string(tables.from) + " WHERE " + where.sql + " AND NOT " +
+               tables.finished + " AND " + tables.deadline + " < ? ORDER BY c.id",
+           overdueValues, overdue);
+  counts.overdue.assign(overdue.begin(), overdue.end());
+  return counts;
+}
+
+}  // namespace
+
+std::vector<ReportRepository::Publication> ReportRepository::publications(
+    ReadSession& rs, const std::string& unit, const std::vector<std::int64_t>& items,
+    const policies::Visibility& viewer) {
+  const SqlPart visible = visibleDocuments(viewer);
+  const SqlPart answering = inIds("d.catalogue_item", items);
+  std::vector<SqlValue> values = visible.values;
+  values.push_back(unit);
+  values.insert(values.end(), answering.values.begin(), answering.values.end());
+  std::vector<Poco::Int64> catalogueItems, ids, visibleFlags;
+  std::vector<std::string> titles, published, approved;
+  // A withdrawn publication no longer counts as disclosed.
+  runQuery(rs,
+           "SELECT d.catalogue_item, d.id, json_extract(v.record, '$.title'), "
+           "json_extract(v.record, '$.disclosure.published.at'), "
+           "COALESCE(CASE WHEN json_extract(v.record, '$.disclosure.confidentiality_reviewed') "
+           "THEN json_extract(v.record, '$.disclosure.reviewed.at') END, ''), "
+           "CASE WHEN " +
+               visible.sql +
+               " THEN 1 ELSE 0 END "
+               "FROM documents d JOIN document_versions v "
+               "ON v.document_id = d.id AND v.version = d.current_version "
+               "WHERE d.org_unit = ? AND " +
+               answering.sql +
+               " "
+               "AND json_extract(v.record, '$.disclosure.published') IS NOT NULL "
+               "AND json_extract(v.record, '$.disclosure.withdrawn') IS NULL "
+               "ORDER BY d.id DESC",
+           values, catalogueItems, ids, titles, published, approved, visibleFlags);
+  std::vector<Publication> out;
+  out.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    Publication p;
+    p.catalogue_item = catalogueItems[i];
+    p.document_id = ids[i];
+    p.title = titles[i];
+    p.published_at = timeOf(published[i]);
+    if (!approved[i].empty()) p.approved_at = timeOf(approved[i]);
+    p.visible = visibleFlags[i] != 0;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+policies::HandlingCounts ReportRepository::feedbackCounts(ReadSession& rs, const CaseQuery& query) {
+  return countCases(rs, kFeedback, query);
+}
+
+policies::HandlingCounts ReportRepository::requestCounts(ReadSession& rs, const CaseQuery& query) {
+  return countCases(rs, kRequests, query);
+}
+
+}  // namespace gongkai::server::store

@@ -467,6 +467,66 @@ TEST_F(AccountsApiTest, UsersAndUnitsAreValidatedAndAudited) {
   EXPECT_EQ(orphan.status, 422) << orphan.body;
 }
 
+// Two admins editing one account or unit: the second change, made against what the first one
+// replaced, is refused (412) instead of silently undoing it. If-Match names the ETag the
+// account or unit was read with; without it a change is unconditional, as before.
+TEST_F(AccountsApiTest, AChangeMadeAgainstAStaleAccountOrUnitIsRefused) {
+  ASSERT_EQ(client()
+                .postJson("/api/v1/users", R"({"username":"clerk1","password":"a-long-password-1",)"
+                                           R"("roles":[{"role":"archivist","unit":"b"}]})")
+                .status,
+            201);
+  const std::string path = "/api/v1/users/clerk1";
+  const auto read = client().get(path);
+  ASSERT_EQ(read.status, 200);
+  const std::string seen = read.header("ETag");
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(read.json()->getValue<std::string>("etag"), seen);
+  // A failed sign-in changes no revision: an editor's copy stays current.
+  EXPECT_EQ(
+      anonymous().postJson("/api/v1/auth/login", R"({"username":"clerk1","password":"no"})").status,
+      401);
+  EXPECT_EQ(client().get(path).header("ETag"), seen);
+
+  const auto patch = [&](const std::string& target, const std::string& body,
+                         const std::string& etag) {
+    std::map<std::string, std::string> headers;
+    if (!etag.empty()) headers["If-Match"] = etag;
+    return client().request("PATCH", target, body, "application/json", headers);
+  };
+  const auto first = patch(path, R"({"display_name":"甲"})", seen);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_NE(first.header("ETag"), seen);
+  const std::int64_t before = auditSize();
+  const auto stale = patch(path, R"({"roles":[{"role":"reviewer","unit":"b"}]})", seen);
+  EXPECT_EQ(stale.status, 412) << stale.body;
+  EXPECT_EQ(stale.json()->getValue<std::string>("code"), "version_mismatch");
+  EXPECT_EQ(patch(path, R"({"display_name":"乙"})", "\"garbage\"").status, 412);
+  EXPECT_EQ(auditSize(), before);
+  const auto now = client().get(path);
+  EXPECT_EQ(now.json()->getValue<std::string>("display_name"), "甲");
+  EXPECT_EQ(now.json()->getArray("roles")->getObject(0)->getValue<std::string>("role"),
+            "archivist");
+  EXPECT_EQ(patch(path, R"({"display_name":"乙"})", now.header("ETag")).status, 200);
+  EXPECT_EQ(patch(path, R"({"display_name":"丙"})", "").status, 200);  // unconditional
+  EXPECT_EQ(patch(path, R"({"display_name":"丁"})", "*").status, 200);
+
+  // Units: the list carries each unit's etag.
+  const auto units = client().get("/api/v1/org-units").json()->getArray("org_units");
+  std::string unitTag;
+  for (std::size_t i = 0; i < units->size(); ++i) {
+    if (units->getObject(i)->getValue<std::string>("code") == "b")
+      unitTag = units->getObject(i)->getValue<std::string>("etag");
+  }
+  ASSERT_FALSE(unitTag.empty());
+  const auto renamed = patch("/api/v1/org-units/b", R"({"name":"改名一"})", unitTag);
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(renamed.json()->getValue<std::string>("etag"), renamed.header("ETag"));
+  EXPECT_EQ(patch("/api/v1/org-units/b", R"({"name":"改名二"})", unitTag).status, 412);
+  EXPECT_EQ(patch("/api/v1/org-units/b", R"({"name":"改名二"})", renamed.header("ETag")).status,
+            200);
+}
+
 TEST_F(AccountsApiTest, AUnitBoundArchivistWorksInTheirUnitsAndBelowOnly) {
   addUnit("b-1", "小组", "b");
   const HttpClient archivist = anonymous().as(userWithRole("archivist6", "archivist", "b"));

@@ -154,12 +154,16 @@ core::Result<Poco::JSON::Object::Ptr> Exchange::readJsonObject(std::int64_t limi
   return core::parseJsonObject(body.value());
 }
 
+std::string revisionEtag(const std::string& revision) { return "\"" + revision + "\""; }
+
 IfMatch Exchange::ifMatch() const {
   IfMatch result;
   if (!request.has("If-Match")) return result;
   result.present = true;
   const std::string value = Poco::trim(request.get("If-Match"));
   if (value == "*") return result;
+  const bool quoted = value.size() > 2 && value.front() == '"' && value.back() == '"';
+  result.tag = quoted ? value.substr(1, value.size() - 2) : value;
   std::int64_t version = 0;
   if (value.size() > 3 && value.front() == '"' && value[1] == 'v' && value.back() == '"') {
     const char* begin = value.data() + 2;

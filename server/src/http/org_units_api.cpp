@@ -21,6 +21,7 @@ Object::Ptr unitJson(const service::Unit& unit) {
     out->set("parent", unit.parent_code);
   }
   out->set("created_at", unit.created_at);
+  out->set("etag", revisionEtag(unit.revision));
   return out;
 }
 
@@ -56,8 +57,11 @@ class UnitRoutes {
   void patchUnit(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto updated = units_.updateUnit(ex.subject, ex.params["code"], readUnitChange(body.value()));
+    auto change = readUnitChange(body.value());
+    change.expected_revision = ex.ifMatch().tag;
+    auto updated = units_.updateUnit(ex.subject, ex.params["code"], change);
     if (!updated.ok()) return ex.sendProblem(updated.error());
+    ex.response.set("ETag", revisionEtag(updated.value().revision));
     ex.sendJson(HTTPResponse::HTTP_OK, unitJson(updated.value()));
   }
 

@@ -2,6 +2,8 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "gongkai/server/http/exchange.h"
+
 namespace gongkai::server::http {
 
 using Poco::JSON::Array;
@@ -23,6 +25,7 @@ Object::Ptr userJson(const service::Account& user) {
   out->set("created_at", user.created_at);
   if (!user.locked_until.empty()) out->set("locked_until", user.locked_until);
   out->set("failed_logins", user.failed_logins);
+  out->set("etag", revisionEtag(user.revision));
   return out;
 }
 

@@ -39,22 +39,30 @@ class UserRoutes {
     auto made = users_.createUser(ex.subject, readNewAccount(body.value()));
     if (!made.ok()) return ex.sendProblem(made.error());
     ex.response.set("Location", "/api/v1/users/" + made.value().username);
-    ex.sendJson(HTTPResponse::HTTP_CREATED, userJson(made.value()));
+    sendAccount(ex, HTTPResponse::HTTP_CREATED, made.value());
   }
 
   void getUser(Exchange& ex) {
     auto user = users_.user(ex.subject, ex.params["username"]);
     if (!user.ok()) return ex.sendProblem(user.error());
-    ex.sendJson(HTTPResponse::HTTP_OK, userJson(user.value()));
+    sendAccount(ex, HTTPResponse::HTTP_OK, user.value());
   }
 
   void patchUser(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto updated =
-        users_.updateUser(ex.subject, ex.params["username"], readAccountChange(body.value()));
+    auto change = readAccountChange(body.value());
+    change.expected_revision = ex.ifMatch().tag;
+    auto updated = users_.updateUser(ex.subject, ex.params["username"], change);
     if (!updated.ok()) return ex.sendProblem(updated.error());
-    ex.sendJson(HTTPResponse::HTTP_OK, userJson(updated.value()));
+    sendAccount(ex, HTTPResponse::HTTP_OK, updated.value());
+  }
+
+  // One account, with its revision as the ETag an editor sends back as If-Match.
+  static void sendAccount(Exchange& ex, HTTPResponse::HTTPStatus status,
+                          const service::Account& account) {
+    ex.response.set("ETag", revisionEtag(account.revision));
+    ex.sendJson(status, userJson(account));
   }
 
   service::UserService& users_;

@@ -6,6 +6,7 @@
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
 #include "gongkai/server/service/audit_trail.h"
+#include "user_roles.h"
 
 namespace gongkai::server::service::account_support {
 
@@ -30,6 +31,24 @@ Error withFields(const std::string& reason, const std::string& message,
   return error;
 }
 
+Object::Ptr auditedUser(const store::UserRecord& user) {
+  Object::Ptr record = new Object;
+  record->set("username", user.username);
+  record->set("display_name", user.display_name);
+  record->set("disabled", user.disabled);
+  record->set("roles", user_roles::toJson(user.roles));
+  return record;
+}
+
+std::string revisionOf(const Object::Ptr& auditedState) {
+  return "r" + core::sha256Hex(core::canonicalJson(Poco::Dynamic::Var(auditedState))).substr(0, 16);
+}
+
+Error staleRevision(const std::string& what) {
+  return Error::make(ErrorCode::kPreconditionFailed, "version_mismatch",
+                     what + "已被他人修改，请刷新后再改 (changed meanwhile; reload and try again)");
+}
+
 Account accountOf(const store::UserRecord& user) {
   Account account{user.id,
                   user.username,
@@ -38,7 +57,8 @@ Account accountOf(const store::UserRecord& user) {
                   user.failed_logins,
                   user.locked_until,
                   user.created_at,
-                  {}};
+                  {},
+                  revisionOf(auditedUser(user))};
   for (const auto& role : user.roles) account.roles.push_back({role.role, role.unit});
   return account;
 }

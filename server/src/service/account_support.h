@@ -23,6 +23,15 @@ inline constexpr std::size_t kMaxNameBytes = 200;
 // A unit, user, display or token name: 1-200 bytes of UTF-8.
 bool isValidName(const std::string& name);
 
+// What an audit entry about a user covers: everything but secrets and counters.
+Poco::JSON::Object::Ptr auditedUser(const store::UserRecord& user);
+// The revision of an account or unit, whose versions are not numbered: a digest of what the
+// audit log records of it (`auditedState`), so it changes with every audited change and with
+// nothing else (a failed sign-in does not make an editor's copy stale).
+std::string revisionOf(const Poco::JSON::Object::Ptr& auditedState);
+// The refusal of a change made against a revision that is no longer current (412).
+core::Error staleRevision(const std::string& what);
+
 // What callers are shown of an account and of a token.
 Account accountOf(const store::UserRecord& user);
 TokenInfo tokenInfoOf(const store::TokenRecord& token);

@@ -15,6 +15,8 @@ namespace {
 using account_support::audit;
 using account_support::invalid;
 using account_support::isValidName;
+using account_support::revisionOf;
+using account_support::staleRevision;
 using account_support::withFields;
 using core::Error;
 using core::ErrorCode;
@@ -33,7 +35,8 @@ Object::Ptr unitRecord(const OrgUnit& unit) {
 }
 
 Unit unitOf(const OrgUnit& unit) {
-  return Unit{unit.code, unit.name, unit.parent_code, unit.created_at};
+  return Unit{unit.code, unit.name, unit.parent_code, unit.created_at,
+              revisionOf(unitRecord(unit))};
 }
 
 Error invalidUnit(std::vector<core::FieldError> errors) {
@@ -141,6 +144,8 @@ core::Result<Unit> UnitService::updateUnit(const Subject& subject, const std::st
     if (!found)
       return Error::make(ErrorCode::kNotFound, "unit_not_found",
                          "单位不存在 (no such unit): " + code);
+    if (change.expected_revision && *change.expected_revision != revisionOf(unitRecord(*found)))
+      return staleRevision("单位");
     OrgUnit unit = *found;
     if (name) unit.name = *name;
     if (parent) {

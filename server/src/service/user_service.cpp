@@ -18,9 +18,12 @@ namespace {
 
 using account_support::accountOf;
 using account_support::audit;
+using account_support::auditedUser;
 using account_support::invalid;
 using account_support::isValidName;
 using account_support::kMaxNameBytes;
+using account_support::revisionOf;
+using account_support::staleRevision;
 using account_support::userNotFound;
 using account_support::withFields;
 using core::Error;
@@ -33,16 +36,6 @@ using store::UserRecord;
 using store::UserRole;
 
 constexpr std::size_t kMaxPasswordBytes = 1024;
-
-// What an audit entry about a user covers: everything but secrets and counters.
-Object::Ptr userRecord(const UserRecord& user) {
-  Object::Ptr record = new Object;
-  record->set("username", user.username);
-  record->set("display_name", user.display_name);
-  record->set("disabled", user.disabled);
-  record->set("roles", user_roles::toJson(user.roles));
-  return record;
-}
 
 // What the caller is shown of the account a use case read or changed.
 core::Result<Account> shown(const core::Result<UserRecord>& user) {
@@ -180,7 +173,7 @@ core::Result<UserRecord> UserService::storeNewUser(const Subject& subject, UserR
                          "用户名已存在 (username taken): " + user.username);
     }
     user.id = AccountRepository::insertUser(tx, user);
-    audit(tx, subject, "user.create", "user", user.username, userRecord(user));
+    audit(tx, subject, "user.create", "user", user.username, auditedUser(user));
     return user;
   });
 }
@@ -266,6 +259,8 @@ core::Result<UserRecord> UserService::applyUpdate(const Subject& subject,
   return store_.write<UserRecord>([&](Transaction& tx) -> core::Result<UserRecord> {
     auto found = AccountRepository::userByName(tx, username);
     if (!found) return userNotFound(username);
+    if (change.expected_revision && *change.expected_revision != revisionOf(auditedUser(*found)))
+      return staleRevision("账户");
     UserRecord user = *found;
     if (display) user.display_name = *display;
     if (roles) user.roles = *roles;
@@ -275,8 +270,8 @@ core::Result<UserRecord> UserService::applyUpdate(const Subject& subject,
       user.failed_logins = 0;
       user.locked_until.clear();
     }
-    const bool changed = core::canonicalJson(Poco::Dynamic::Var(userRecord(user))) !=
-                         core::canonicalJson(Poco::Dynamic::Var(userRecord(*found)));
+    const bool changed = core::canonicalJson(Poco::Dynamic::Var(auditedUser(user))) !=
+                         core::canonicalJson(Poco::Dynamic::Var(auditedUser(*found)));
     if (!changed && !newHash) return user;
     // Someone must always be able to manage accounts without the command line.
     const auto isAdmin = [](const UserRecord& u) {
@@ -294,14 +289,14 @@ core::Result<UserRecord> UserService::applyUpdate(const Subject& subject,
     if (newHash || (user.disabled && !found->disabled))
       AccountRepository::revokeTokensOf(tx, user.id, now);
     if (roles && *roles != found->roles)
-      audit(tx, subject, "user.roles", "user", user.username, userRecord(user));
+      audit(tx, subject, "user.roles", "user", user.username, auditedUser(user));
     if (disabled && *disabled != found->disabled) {
       audit(tx, subject, *disabled ? "user.disable" : "user.enable", "user", user.username,
-            userRecord(user));
+            auditedUser(user));
     }
     if (display && *display != found->display_name)
-      audit(tx, subject, "user.update", "user", user.username, userRecord(user));
-    if (newHash) audit(tx, subject, "user.password", "user", user.username, userRecord(user));
+      audit(tx, subject, "user.update", "user", user.username, auditedUser(user));
+    if (newHash) audit(tx, subject, "user.password", "user", user.username, auditedUser(user));
     return user;
   });
 }

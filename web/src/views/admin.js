@@ -270,7 +270,7 @@ function editForm(unit, parentChoices) {
       if (nameInput.value.trim() !== unit.name) patch.name = nameInput.value.trim();
       if (parentSelect.value !== (unit.parent || '')) patch.parent = parentSelect.value;
       if (!Object.keys(patch).length) { form.remove(); return; }
-      const updated = await api.patch(`/org-units/${encodeURIComponent(unit.code)}`, patch);
+      const updated = await api.patch(`/org-units/${encodeURIComponent(unit.code)}`, patch, { ifMatch: unit.etag });
       forgetUnits();
       notice(tr(`已保存：${updated.name}`, `Saved: ${updated.name}`), 'success');
       navigate('/admin/units', { added: updated.code });
@@ -403,7 +403,8 @@ async function renderUser(main, params) {
   editForm.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(save, editForm, async () => {
-      await api.patch(`/users/${encodeURIComponent(name)}`, { display_name: editForm.elements.display_name.value.trim(), roles: roles.values() });
+      // If-Match: a change another administrator made since this page was read is not overwritten.
+      await api.patch(`/users/${encodeURIComponent(name)}`, { display_name: editForm.elements.display_name.value.trim(), roles: roles.values() }, { ifMatch: user.etag });
       notice(tr('已保存', 'Saved'), 'success');
       reload();
     });
@@ -423,7 +424,7 @@ async function renderUser(main, params) {
     stateForm.addEventListener('submit', (e) => {
       e.preventDefault();
       busy(toggle, stateForm, async () => {
-        await api.patch(`/users/${encodeURIComponent(name)}`, { disabled: !user.disabled });
+        await api.patch(`/users/${encodeURIComponent(name)}`, { disabled: !user.disabled }, { ifMatch: user.etag });
         notice(user.disabled ? tr('账户已启用', 'Account enabled') : tr('账户已停用', 'Account disabled'), 'success');
         reload();
       });

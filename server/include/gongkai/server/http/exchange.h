@@ -21,7 +21,14 @@ namespace gongkai::server::http {
 struct IfMatch {
   bool present = false;
   std::optional<std::int64_t> version;
+  // The entity tag named, without its quotes (a value that is no quoted tag is kept as sent, so
+  // it matches nothing); nullopt for no header and for "*". For what has revisions, not versions.
+  std::optional<std::string> tag;
 };
+
+// The ETag of what has revisions rather than numbered versions (accounts, units): the revision
+// quoted, which IfMatch::tag gives back unquoted.
+std::string revisionEtag(const std::string& revision);
 
 // One request on its way through a handler: the request, the response, the path parameters the
 // router matched, the query string, and who is asking.

@@ -26,6 +26,9 @@ struct Account {
   std::string locked_until;  // RFC 3339, "" when not locked
   std::string created_at;
   std::vector<AccountRole> roles;  // sorted
+  // Changes exactly when an audited change is made (see account_support::revisionOf): what an
+  // editor sends back (If-Match) so a change made meanwhile is not overwritten.
+  std::string revision;
 };
 
 // The roles a request names: absent, a list, or why the member is not one (reported when the
@@ -50,6 +53,8 @@ struct AccountChange {
   std::optional<bool> disabled;
   RolesAsRead roles;
   std::vector<core::FieldError> form_errors;
+  // The revision the caller last saw; nullopt for an unconditional change.
+  std::optional<std::string> expected_revision;
 };
 
 // A bearer token as its owner sees it: never the token itself.

@@ -21,6 +21,7 @@ struct Unit {
   std::string name;         // e.g. 孝德镇卫生院党支部
   std::string parent_code;  // "" for a root
   std::string created_at;   // RFC 3339
+  std::string revision;     // as Account::revision
 };
 
 // A unit to create, as the caller asked for it. `form_errors` is what the transport found wrong
@@ -38,6 +39,8 @@ struct UnitChange {
   std::optional<std::string> name;
   std::optional<std::string> parent_code;  // "" for a root
   std::vector<core::FieldError> form_errors;
+  // The revision the caller last saw; nullopt for an unconditional change.
+  std::optional<std::string> expected_revision;
 };
 
 // The organisation units and the tree they form. Every change is an audit entry. Thread-safe.

@@ -220,6 +220,41 @@ TEST_F(BackupRestoreTest, ABlobAlteredWithItsManifestLineFailsVerification) {
   expectRefused(backup, "blob_mismatch");
 }
 
+TEST_F(BackupRestoreTest, AnnualBundlesAreBackedUpAndAMissingOneIsNamed) {
+  const HttpClient archivist = anonymous().as(userWithRole("archivist1", "archivist", "branch-1"));
+  const HttpClient reviewer = anonymous().as(userWithRole("reviewer1", "reviewer", "branch-1"));
+  std::map<std::int64_t, std::string> files;
+  const std::string doc = "/api/v1/documents/" + std::to_string(fileDocument(archivist, 1, files));
+  ASSERT_EQ(archivist.request("POST", doc + "/submit").status, 200);
+  ASSERT_EQ(
+      reviewer.postJson(doc + "/approve", R"({"confidentiality_reviewed":true,"opinion":"同意"})")
+          .status,
+      200);
+  ASSERT_EQ(reviewer.postJson(doc + "/publish", R"({"channels":["website"]})").status, 200);
+  ASSERT_EQ(archivist.request("POST", doc + "/archive").status, 200);
+  const auto accepted = client().postJson("/api/v1/archives", R"({"category":"ZZ","year":2023})");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const std::string job = accepted.json()->getValue<std::string>("status_url");
+  for (int i = 0; i < 200 && client().get(job).json()->getValue<std::string>("state") != "done";
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const auto bundles = client().get("/api/v1/archives").json()->getArray("archives");
+  ASSERT_EQ(bundles->size(), 1u);
+  const std::string tar =
+      "archives/" + bundles->getObject(0)->getValue<std::string>("sha256") + ".tar";
+
+  const std::string backup = temp_ / "backup";
+  std::string output;
+  ASSERT_EQ(cli({"backup", "--data-dir", dataDir(), "--to", backup}, output), 0) << output;
+  EXPECT_EQ(readFile(backup + "/" + tar), readFile(dataDir() + "/" + tar));
+  EXPECT_NE(readFile(backup + "/manifest").find("\t" + tar + "\n"), std::string::npos);
+  EXPECT_EQ(cli({"restore", "--from", backup, "--check"}, output), 0) << output;
+  const std::string missing = copyOf(backup, "missing-bundle");
+  fs::remove(missing + "/" + tar);
+  expectRefused(missing, tar);
+}
+
 TEST_F(BackupRestoreTest, RestoreAndBackupRefuseAFolderThatIsNotEmpty) {
   const std::string backup = smallBackup();
   const std::string occupied = temp_ / "occupied";

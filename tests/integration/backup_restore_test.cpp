@@ -1,5 +1,7 @@
 // gongkai backup beside a live server that keeps writing, gongkai restore into a new folder, a
 // server on the restored folder; and backups that were altered, cut short or padded, refused.
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <sys/stat.h>
 
@@ -170,6 +172,38 @@ TEST_F(BackupRestoreTest, OnlineBackupDuringWritesRestoresEveryAcknowledgedDocum
   EXPECT_EQ(found.json()->getValue<Poco::Int64>("total"), restoredTotal) << found.body;
 }
 
+// The server decided whether to rebuild a missing index by counts: index versions plus pending
+// outbox rows against stored versions. A backup taken while the index lagged carries outbox rows
+// (feedback among them) that outnumbered the documents, so the restored server indexed only
+// those rows and search missed the documents the old index had already taken.
+TEST_F(BackupRestoreTest, ARestoredServerRebuildsSearchEvenWhenTheOutboxWasLong) {
+  std::map<std::int64_t, std::string> files;
+  for (int n = 0; n < 3; ++n) ASSERT_GT(fileDocument(client(), n, files), 0);
+  ASSERT_TRUE(sendFeedback(1));
+  const std::string backup = temp_ / "backup";
+  std::string output;
+  ASSERT_EQ(cli({"backup", "--data-dir", dataDir(), "--to", backup}, output), 0) << output;
+  const std::string restored = temp_ / "restored";
+  ASSERT_EQ(cli({"restore", "--from", backup, "--data-dir", restored}, output), 0) << output;
+  {
+    // As a snapshot taken while the indexing worker was 50 feedback changes behind.
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::Session session("SQLite", restored + "/store.db");
+    for (int i = 0; i < 50; ++i) {
+      session << "INSERT INTO search_outbox (document_id, version, kind) "
+                 "SELECT id, 1, 'feedback' FROM feedback LIMIT 1",
+          Poco::Data::Keywords::now;
+    }
+  }
+  ServerProcess second(restored);
+  HttpClient admin =
+      HttpClient(second.port())
+          .as(gongkai::testing::login(HttpClient(second.port()), "admin", adminPassword_));
+  const auto found = admin.get("/api/v1/search?q=quokka");
+  ASSERT_EQ(found.status, 200) << found.body;
+  EXPECT_EQ(found.json()->getValue<Poco::Int64>("total"), 3) << found.body;
+}
+
 TEST_F(BackupRestoreTest, AnAlteredBlobIsRefusedByName) {
   const std::string backup = copyOf(smallBackup(), "altered-blob");
   const std::string blob = firstBlob(backup);
@@ -203,6 +237,20 @@ TEST_F(BackupRestoreTest, AnExtraOrMissingFileIsRefusedByName) {
   const std::string blob = firstBlob(missing);
   fs::remove(missing + "/" + blob);
   expectRefused(missing, blob);
+}
+
+TEST_F(BackupRestoreTest, AManifestThatIsCutOffOrPointsOutsideTheBackupIsRefused) {
+  const std::string original = smallBackup();
+  const std::string manifest = readFile(original + "/manifest");
+  const std::string cut = copyOf(original, "cut-manifest");
+  writeFile(cut + "/manifest", manifest.substr(0, manifest.rfind("end ")));
+  expectRefused(cut, "no end line");
+  // A restore writes only what a backup holds: no path climbs out of the folder it makes.
+  const std::string climbing = copyOf(original, "climbing-manifest");
+  std::string forged = manifest;
+  forged.insert(forged.rfind("end "), std::string(64, 'a') + "\t1\tkeys/../../outside\n");
+  writeFile(climbing + "/manifest", forged);
+  expectRefused(climbing, "keys/../../outside");
 }
 
 TEST_F(BackupRestoreTest, ABlobAlteredWithItsManifestLineFailsVerification) {
@@ -253,6 +301,22 @@ TEST_F(BackupRestoreTest, AnnualBundlesAreBackedUpAndAMissingOneIsNamed) {
   const std::string missing = copyOf(backup, "missing-bundle");
   fs::remove(missing + "/" + tar);
   expectRefused(missing, tar);
+}
+
+TEST_F(BackupRestoreTest, ADamagedFileInTheDataFolderFailsTheBackupByName) {
+  // A backup copies what the store's own hashes vouch for, or nothing: a damaged blob is named,
+  // and no backup that looks whole is left behind.
+  std::map<std::int64_t, std::string> files;
+  ASSERT_GT(fileDocument(client(), 1, files), 0);
+  const std::string blob = firstBlob(dataDir());
+  std::string contents = readFile(dataDir() + "/" + blob);
+  contents[5] ^= 1;
+  writeFile(dataDir() + "/" + blob, contents);
+  const std::string backup = temp_ / "backup";
+  std::string output;
+  EXPECT_EQ(cli({"backup", "--data-dir", dataDir(), "--to", backup}, output), 1) << output;
+  EXPECT_NE(output.find(blob), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(backup));
 }
 
 TEST_F(BackupRestoreTest, RestoreAndBackupRefuseAFolderThatIsNotEmpty) {

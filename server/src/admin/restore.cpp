@@ -64,9 +64,7 @@ core::Status checkListing(const fs::path& backup, const BackupManifest& manifest
     }
     if (static_cast<std::int64_t>(it->file_size(error)) != found->second) {
       return refused("backup_item_altered",
-                     "备份中的文件大小与清单不符 (an item's size differs "
-                     "from the manifest)",
-                     path);
+                     "备份中的文件大小与清单不符 (an item's size differs from the manifest)", path);
     }
     seen.insert(path);
   }
@@ -78,9 +76,7 @@ core::Status checkListing(const fs::path& backup, const BackupManifest& manifest
   for (const auto& item : manifest.items) {
     if (!seen.count(item.path)) {
       return refused("backup_item_missing",
-                     "备份缺少清单所列的文件 (an item the manifest lists "
-                     "is missing)",
-                     item.path);
+                     "备份缺少清单所列的文件 (an item the manifest lists is missing)", item.path);
     }
   }
   return core::okStatus();

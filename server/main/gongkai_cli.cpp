@@ -1,8 +1,10 @@
 // gongkai: administrative commands: verify the audit log, rotate the checkpoint signing key,
-// extract the text of a file (the server runs that one as its isolated extractor).
+// back up and restore a data folder, extract the text of a file (the server runs that one as its
+// isolated extractor).
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -18,6 +20,8 @@
 #include "gongkai/core/signed_note.h"
 #include "gongkai/indexer/extract.h"
 #include "gongkai/policies/policy_set.h"
+#include "gongkai/server/admin/backup.h"
+#include "gongkai/server/admin/restore.h"
 #include "gongkai/server/admin/verify_log.h"
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/service/policy_service.h"
@@ -54,6 +58,16 @@ int usage() {
          "      更换检查点签名密钥；旧检查点仍可验证；之后重启服务器\n"
          "      (replace the checkpoint signing key; old checkpoints stay verifiable; restart the "
          "server)\n"
+         "  gongkai backup --data-dir DIR --to BACKUP_DIR\n"
+         "      "
+         "服务器运行时也可备份：数据库快照、其引用的文件、归档包、密钥和清单；搜索索引恢复后重建\n"
+         "      (an online backup: database snapshot, the files it refers to, bundles, keys and a\n"
+         "       manifest; the search index is rebuilt after a restore)\n"
+         "  gongkai restore --from BACKUP_DIR (--data-dir NEW_DIR | --check) [--key FILE]\n"
+         "      按清单核对每个文件，恢复到新的空目录，并像 verify-log --hash-blobs 一样校验；\n"
+         "      --check 只核对不保留 (check every item against the manifest, restore into a new\n"
+         "       or empty folder and verify it as verify-log --hash-blobs does; --check only "
+         "checks)\n"
          "  gongkai user add NAME --role ROLE [--unit UNIT] --data-dir DIR [--policy-dir DIR]\n"
          "      新建账户，密码从标准输入读取一行；服务器须已停止（运行中请用 POST /api/v1/users）\n"
          "      (add an account; the password is read as one line from standard input; stop the\n"
@@ -70,8 +84,9 @@ int usage() {
          "a line)\n"
          "  --since FILE  之前保存的签名检查点 (a signed checkpoint saved earlier): "
          "日志必须与之一致\n"
-         "退出码 (exit codes): 0 完好 (intact), 1 发现问题 (fault found), 2 用法或读取错误 (usage "
-         "or I/O error),\n"
+         "退出码 (exit codes): 0 完好 (intact), 1 发现问题 (fault found; for backup and restore: "
+         "a\n"
+         "  file altered, missing or extra, named), 2 用法或读取错误 (usage or I/O error),\n"
          "  3 无法提取文本 (extract-text failed)\n";
   return kExitUsage;
 }
@@ -97,6 +112,22 @@ bool takeValue(const std::vector<std::string>& args, std::size_t& i, const std::
     return true;
   }
   return false;
+}
+
+// Reads trusted verifier keys (--key FILE), saying on standard error why when it cannot.
+bool readVerifierKeyFile(const std::string& keyFile, std::vector<note::VerifierKey>& keys) {
+  std::string text;
+  if (!readFile(keyFile, text)) {
+    std::cerr << "无法读取 (cannot read) " << keyFile << "\n";
+    return false;
+  }
+  auto parsed = note::parseVerifierKeys(text);
+  if (!parsed.ok()) {
+    std::cerr << keyFile << ": " << parsed.error().message << "\n";
+    return false;
+  }
+  keys = std::move(parsed).value();
+  return true;
 }
 
 void printReport(const admin::VerifyReport& r) {
@@ -153,19 +184,7 @@ int verifyLog(const std::vector<std::string>& args) {
   if ((!dataDir.empty()) + (!url.empty()) + (!exportFile.empty()) != 1) return usage();
   if (options.token.empty() && std::getenv("GONGKAI_TOKEN"))
     options.token = std::getenv("GONGKAI_TOKEN");
-  if (!keyFile.empty()) {
-    std::string text;
-    if (!readFile(keyFile, text)) {
-      std::cerr << "无法读取 (cannot read) " << keyFile << "\n";
-      return kExitUsage;
-    }
-    auto keys = note::parseVerifierKeys(text);
-    if (!keys.ok()) {
-      std::cerr << keyFile << ": " << keys.error().message << "\n";
-      return kExitUsage;
-    }
-    options.keys = std::move(keys).value();
-  }
+  if (!keyFile.empty() && !readVerifierKeyFile(keyFile, options.keys)) return kExitUsage;
 
   gongkai::core::Result<admin::VerifyReport> report = admin::VerifyReport{};
   if (!dataDir.empty()) {
@@ -191,6 +210,85 @@ int verifyLog(const std::vector<std::string>& args) {
   }
   std::cout << "结果 (result): 发现问题 (FAULT)\n";
   return kExitFault;
+}
+
+double secondsSince(const timespec& start) {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<double>(now.tv_sec - start.tv_sec) +
+         static_cast<double>(now.tv_nsec - start.tv_nsec) / 1e9;
+}
+
+// A backup beside a running server: it reads the database through a snapshot and takes no
+// data-folder lock, so the server goes on serving and writing.
+int backup(const std::vector<std::string>& args) {
+  std::string dataDir, backupDir;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (takeValue(args, i, "--data-dir", dataDir) || takeValue(args, i, "--to", backupDir)) {
+      continue;
+    }
+    std::cerr << "未知参数 (unknown argument): " << args[i] << "\n";
+    return usage();
+  }
+  if (dataDir.empty() || backupDir.empty()) return usage();
+  timespec start{};
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  auto made = admin::createBackup(dataDir, backupDir);
+  if (!made.ok()) {
+    std::cerr << "错误 (error): " << made.error().message << "\n";
+    return made.error().code == gongkai::core::ErrorCode::kCorrupt ? kExitFault : kExitUsage;
+  }
+  const auto& r = made.value();
+  std::cout << "备份完成 (backup written): " << backupDir << "\n"
+            << "审计记录 (audit entries): " << r.audit_size << "\n"
+            << "文件 (files): " << r.blobs << ", 归档包 (bundles): " << r.bundles
+            << ", 密钥文件 (key files): " << r.keys << "\n"
+            << "字节 (bytes): " << r.bytes << ", 用时 (seconds): " << secondsSince(start) << "\n"
+            << "搜索索引未备份，恢复后服务器首次启动时重建 (the search index is not in the backup: "
+               "the restored server rebuilds it when it first starts)\n";
+  return kExitOk;
+}
+
+int restore(const std::vector<std::string>& args) {
+  std::string backupDir, dataDir, keyFile;
+  admin::RestoreOptions options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (takeValue(args, i, "--from", backupDir) || takeValue(args, i, "--data-dir", dataDir) ||
+        takeValue(args, i, "--key", keyFile)) {
+      continue;
+    }
+    if (args[i] == "--check") {
+      options.check_only = true;
+      continue;
+    }
+    std::cerr << "未知参数 (unknown argument): " << args[i] << "\n";
+    return usage();
+  }
+  if (backupDir.empty() || (dataDir.empty() && !options.check_only)) return usage();
+  // A check restores beside the backup and removes what it restored.
+  if (dataDir.empty()) dataDir = backupDir + ".check";
+  if (!keyFile.empty() && !readVerifierKeyFile(keyFile, options.keys)) return kExitUsage;
+  auto restored = admin::restoreBackup(backupDir, dataDir, options);
+  if (!restored.ok()) {
+    std::cerr << "错误 (error): " << restored.error().message << "\n";
+    return restored.error().code == gongkai::core::ErrorCode::kCorrupt ? kExitFault : kExitUsage;
+  }
+  const auto& r = restored.value();
+  std::cout << "核对文件 (items checked against the manifest): " << r.items
+            << ", 字节 (bytes): " << r.bytes << "\n";
+  printReport(r.verify);
+  if (!r.verify.ok()) {
+    std::cout << "结果 (result): 发现问题，未恢复 (FAULT: nothing restored)\n";
+    return kExitFault;
+  }
+  if (options.check_only) {
+    std::cout << "结果 (result): 备份完好，可以恢复 (OK: the backup restores and verifies)\n";
+  } else {
+    std::cout << "结果 (result): 已恢复并校验 (OK: restored and verified) " << dataDir << "\n"
+              << "搜索索引将在服务器首次启动时重建 (the server rebuilds the search index when it "
+                 "first starts)\n";
+  }
+  return kExitOk;
 }
 
 // gongkai user add NAME --role ROLE [--unit UNIT] --data-dir DIR: the way in for the first admin
@@ -427,6 +525,8 @@ int main(int argc, char** argv) {
   if (command == "verify-log") return verifyLog(args);
   if (command == "rotate-key") return rotateKey(args);
   if (command == "user") return userAdd(args);
+  if (command == "backup") return backup(args);
+  if (command == "restore") return restore(args);
   if (command == "extract-text") return extractText(args);
   std::cerr << "未知命令 (unknown command): " << command << "\n";
   return usage();

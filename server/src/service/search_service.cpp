@@ -158,11 +158,14 @@ SearchService::SearchService(store::Store& store, SearchOptions options,
 SearchService::~SearchService() { stop(); }
 
 core::Status SearchService::start() {
+  std::error_code missing;
+  bool fresh = !fs::exists(options_.folder, missing);
   auto opened = indexer::SearchIndex::open(options_.folder);
   if (!opened.ok()) {
     // A broken index is only a cache of the store: start a fresh one and rebuild it.
     std::error_code error;
     fs::remove_all(options_.folder, error);
+    fresh = true;
     opened = indexer::SearchIndex::open(options_.folder);
     if (!opened.ok()) return opened.error();
   }
@@ -173,7 +176,12 @@ core::Status SearchService::start() {
     const std::int64_t pending = SearchRepository::pendingCount(*rs);
     // An index missing what neither it nor the outbox holds (deleted, or a fresh folder beside an
     // old store), or one written in an older layout, is rebuilt before the server takes searches.
-    if (index_->stats().versions + pending < stored || !index_->hasCurrentFormat()) {
+    // The counts alone do not tell a new index beside a store with content (a restored backup,
+    // whose outbox still lists what the old index lagged behind, feedback included): that one
+    // is rebuilt whatever they say.
+    const bool storeHasContent = SearchRepository::lastAuditSeq(*rs) > 0;
+    if (index_->stats().versions + pending < stored || !index_->hasCurrentFormat() ||
+        (fresh && storeHasContent)) {
       if (auto rebuilt = rebuildNow(); !rebuilt.ok()) return rebuilt;
     }
   } catch (const std::exception& e) {

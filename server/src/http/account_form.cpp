@@ -2,16 +2,11 @@
 
 #include <Poco/JSON/Array.h>
 
-#include <initializer_list>
-#include <string_view>
-
 #include "body_reader.h"
 
 namespace gongkai::server::http {
 namespace {
 
-using core::Error;
-using core::ErrorCode;
 using core::FieldError;
 using Poco::JSON::Array;
 using Poco::JSON::Object;

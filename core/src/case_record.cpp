@@ -1,5 +1,7 @@
 #include "case_record.h"
 
+#include "step_record.h"
+
 namespace gongkai::core::case_record {
 
 Poco::JSON::Object::Ptr write(const Case& c, const Spelling& spelling) {

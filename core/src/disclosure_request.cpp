@@ -7,6 +7,7 @@
 
 #include "case_record.h"
 #include "gongkai/core/json.h"
+#include "step_record.h"
 
 namespace gongkai::core {
 namespace {

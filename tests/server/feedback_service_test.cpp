@@ -178,6 +178,16 @@ TEST_F(FeedbackServiceTest, BadSubmissionsStoreNothing) {
           .ok());
 }
 
+// The case reader once took `true` for the id 1, so feedback could concern document 1 unasked.
+TEST_F(FeedbackServiceTest, ABooleanIsNoDocumentId) {
+  auto refused = http::parseFeedbackSubmission(
+      json(R"({"channel":"online","content":"x","document_id":true})"));
+  ASSERT_FALSE(refused.ok());
+  ASSERT_EQ(refused.error().fields.size(), 1u);
+  EXPECT_EQ(refused.error().fields[0].field, "document_id");
+  EXPECT_EQ(refused.error().fields[0].code, "wrong_type");
+}
+
 TEST_F(FeedbackServiceTest, TheReceiptFindsTheCaseWhateverTheCase) {
   auto made =
       submit(R"({"channel":"hotline","content":"热线意见","name":"张三","contact":"13800000000"})");

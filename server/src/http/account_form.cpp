@@ -2,27 +2,14 @@
 
 #include <Poco/JSON/Array.h>
 
-#include <initializer_list>
-#include <string_view>
-
-#include "json_fields.h"
+#include "body_reader.h"
 
 namespace gongkai::server::http {
 namespace {
 
-using core::Error;
-using core::ErrorCode;
 using core::FieldError;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-// A field error for each member not among `allowed`: typos must not pass silently.
-std::vector<FieldError> unknownFields(const Object::Ptr& body,
-                                      std::initializer_list<std::string_view> allowed) {
-  auto errors = http::unknownMembers(body, allowed, "未知字段 (unknown field): ");
-  for (auto& error : errors) error.message += error.field;
-  return errors;
-}
 
 // The string member `name`, if present; a field error when it is not a string (null included).
 std::optional<std::string> text(const Object::Ptr& body, const std::string& name,
@@ -37,12 +24,8 @@ std::optional<std::string> text(const Object::Ptr& body, const std::string& name
 }
 
 // The "roles" member, [{role, unit}]; the first thing wrong with it as one field error.
-core::Result<std::vector<service::AccountRole>> readRoles(const Poco::Dynamic::Var& value) {
+core::Result<std::vector<service::AccountRole>> readRoles(const Array::Ptr& array) {
   const std::string field = "roles";
-  if (value.type() != typeid(Array::Ptr)) {
-    return fieldError(field, "invalid_type", "roles 须为数组 (roles must be an array)");
-  }
-  const auto array = value.extract<Array::Ptr>();
   if (array->size() > 100) return fieldError(field, "too_many_roles", "角色过多 (too many roles)");
   std::vector<service::AccountRole> roles;
   for (std::size_t i = 0; i < array->size(); ++i) {
@@ -52,34 +35,35 @@ core::Result<std::vector<service::AccountRole>> readRoles(const Poco::Dynamic::V
       return fieldError(at, "invalid_type", "角色须为对象 {role, unit} (a role must be an object)");
     }
     const auto object = item.extract<Object::Ptr>();
-    for (const auto& [key, ignored] : *object) {
-      if (key != "role" && key != "unit")
-        return fieldError(at + "." + key, "unknown_field", "未知字段 (unknown field): " + key);
+    if (const auto unknown = unknownMembersNamed(object, {"role", "unit"}); !unknown.empty()) {
+      return fieldError(at + "." + unknown.front().field, "unknown_field", unknown.front().message);
     }
-    if (!object->has("role") || !object->get("role").isString()) {
+    auto role = textField(object, "role");
+    if (!role.hasValue())
       return fieldError(at + ".role", "missing_field", "缺少角色 (role missing)");
+    auto unit = textField(object, "unit");
+    if (unit.given() && !unit.hasValue()) {
+      return fieldError(at + ".unit", "invalid_type", "unit 须为字符串 (unit must be a string)");
     }
-    service::AccountRole role{object->getValue<std::string>("role"), ""};
-    if (object->has("unit")) {
-      if (!object->get("unit").isString())
-        return fieldError(at + ".unit", "invalid_type", "unit 须为字符串 (unit must be a string)");
-      role.unit = object->getValue<std::string>("unit");
-    }
-    roles.push_back(std::move(role));
+    roles.push_back({std::move(role.value), std::move(unit.value)});
   }
   return roles;
 }
 
 service::RolesAsRead roles(const Object::Ptr& body) {
-  if (!body->has("roles")) return std::nullopt;
-  return readRoles(body->get("roles"));
+  const auto field = arrayField(body, "roles");
+  if (!field.given()) return std::nullopt;
+  if (!field.hasValue()) {
+    return fieldError("roles", "invalid_type", "roles 须为数组 (roles must be an array)");
+  }
+  return readRoles(field.value);
 }
 
 }  // namespace
 
 service::NewUnit readNewUnit(const Object::Ptr& body) {
   service::NewUnit unit;
-  unit.form_errors = unknownFields(body, {"code", "name", "parent"});
+  unit.form_errors = unknownMembersNamed(body, {"code", "name", "parent"});
   unit.code = text(body, "code", unit.form_errors).value_or("");
   unit.name = text(body, "name", unit.form_errors).value_or("");
   unit.parent_code = text(body, "parent", unit.form_errors).value_or("");
@@ -88,7 +72,7 @@ service::NewUnit readNewUnit(const Object::Ptr& body) {
 
 service::UnitChange readUnitChange(const Object::Ptr& body) {
   service::UnitChange change;
-  change.form_errors = unknownFields(body, {"name", "parent"});
+  change.form_errors = unknownMembersNamed(body, {"name", "parent"});
   change.name = text(body, "name", change.form_errors);
   change.parent_code = text(body, "parent", change.form_errors);
   return change;
@@ -96,7 +80,8 @@ service::UnitChange readUnitChange(const Object::Ptr& body) {
 
 service::NewAccount readNewAccount(const Object::Ptr& body) {
   service::NewAccount account;
-  account.form_errors = unknownFields(body, {"username", "password", "display_name", "roles"});
+  account.form_errors =
+      unknownMembersNamed(body, {"username", "password", "display_name", "roles"});
   account.username = text(body, "username", account.form_errors);
   account.password = text(body, "password", account.form_errors);
   account.display_name = text(body, "display_name", account.form_errors);
@@ -106,16 +91,15 @@ service::NewAccount readNewAccount(const Object::Ptr& body) {
 
 service::AccountChange readAccountChange(const Object::Ptr& body) {
   service::AccountChange change;
-  change.form_errors = unknownFields(body, {"display_name", "roles", "disabled", "password"});
+  change.form_errors = unknownMembersNamed(body, {"display_name", "roles", "disabled", "password"});
   change.display_name = text(body, "display_name", change.form_errors);
   change.password = text(body, "password", change.form_errors);
-  if (body->has("disabled")) {
-    if (body->get("disabled").type() != typeid(bool)) {
-      change.form_errors.push_back(
-          {"disabled", "invalid_type", "disabled 须为 true 或 false (must be a boolean)"});
-    } else {
-      change.disabled = body->getValue<bool>("disabled");
-    }
+  const auto disabled = booleanField(body, "disabled");
+  if (disabled.hasValue()) {
+    change.disabled = disabled.value;
+  } else if (disabled.given()) {
+    change.form_errors.push_back(
+        {"disabled", "invalid_type", "disabled 须为 true 或 false (must be a boolean)"});
   }
   change.roles = roles(body);
   return change;

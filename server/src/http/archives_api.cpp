@@ -4,8 +4,8 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include "body_reader.h"
 #include "file_response.h"
-#include "json_fields.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -78,38 +78,28 @@ Object::Ptr archiveJson(const service::BundleRecord& a) {
 
 // {"category": "ZZ", "year": 2023, "checkpoint_size": N (optional)}, nothing else.
 core::Result<service::BundleRequest> parseBundleRequest(const Object::Ptr& json) {
-  for (const auto& [key, value] : *json) {
-    if (key != "category" && key != "year" && key != "checkpoint_size") {
-      return fieldError(key, "unknown_field", "未知字段 (unknown field): " + key);
-    }
+  const auto unknown = unknownMembersNamed(json, {"category", "year", "checkpoint_size"});
+  if (!unknown.empty()) {
+    return fieldError(unknown.front().field, "unknown_field", unknown.front().message);
   }
   service::BundleRequest request;
-  if (!json->has("category") || !json->get("category").isString()) {
+  auto category = textField(json, "category");
+  if (!category.hasValue()) {
     return fieldError("category", "required", "须给出公开类别代码 (category is required)");
   }
-  request.category = json->getValue<std::string>("category");
-  const auto integer = [&](const std::string& name) -> std::optional<std::int64_t> {
-    const Poco::Dynamic::Var value = json->get(name);
-    if (!value.isInteger()) return std::nullopt;
-    try {
-      return value.convert<Poco::Int64>();
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
-  };
-  const auto year = integer("year");
-  if (!year || *year < 1900 || *year > 2999) {
+  request.category = std::move(category.value);
+  const auto year = integerField(json, "year");
+  if (!year.hasValue() || year.value < 1900 || year.value > 2999) {
     return fieldError("year", "invalid_year",
                       "年度须为 1900-2999 的整数 (year must be an integer 1900-2999)");
   }
-  request.year = static_cast<int>(*year);
-  if (json->has("checkpoint_size")) {
-    const auto size = integer("checkpoint_size");
-    if (!size || *size < 1) {
+  request.year = static_cast<int>(year.value);
+  if (const auto size = integerField(json, "checkpoint_size"); size.given()) {
+    if (!size.hasValue() || size.value < 1) {
       return fieldError("checkpoint_size", "invalid_checkpoint_size",
                         "检查点大小须为正整数 (checkpoint_size must be a positive integer)");
     }
-    request.checkpoint_size = *size;
+    request.checkpoint_size = size.value;
   }
   return request;
 }

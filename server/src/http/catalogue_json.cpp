@@ -2,9 +2,9 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "body_reader.h"
 #include "document_json.h"
 #include "gongkai/core/time.h"
-#include "json_fields.h"
 
 namespace gongkai::server::http {
 
@@ -51,11 +51,9 @@ Poco::JSON::Array::Ptr categoriesJson(const std::vector<policies::Category>& cat
 
 service::CatalogueItemFields readCatalogueItemFields(const Poco::JSON::Object::Ptr& json) {
   service::CatalogueItemFields fields;
-  fields.form_errors =
-      unknownMembers(json,
-                     {"org_unit", "year", "category", "sub_item", "content", "scope", "mode",
-                      "period", "rhythm", "time_limit_working_days", "channels", "responsible"},
-                     "未知字段 (unknown field)");
+  fields.form_errors = unknownMembers(
+      json, {"org_unit", "year", "category", "sub_item", "content", "scope", "mode", "period",
+             "rhythm", "time_limit_working_days", "channels", "responsible"});
   fields.org_unit = textField(json, "org_unit");
   fields.category = textField(json, "category");
   fields.content = textField(json, "content");
@@ -67,22 +65,20 @@ service::CatalogueItemFields readCatalogueItemFields(const Poco::JSON::Object::P
   fields.year = integerField(json, "year");
   fields.sub_item = integerField(json, "sub_item");
   fields.time_limit_working_days = integerField(json, "time_limit_working_days");
-  using State = decltype(fields.channels)::State;
-  if (!json->has("channels")) return fields;
-  const auto channels = json->get("channels");
-  if (channels.isEmpty()) {
-    fields.channels.state = State::kNull;
-  } else if (channels.type() != typeid(Poco::JSON::Array::Ptr)) {
-    fields.channels.state = State::kWrongType;
-  } else {
-    fields.channels.state = State::kValue;
-    const auto array = channels.extract<Poco::JSON::Array::Ptr>();
+  // A channel that is not a string is the service's to name, so each is kept in its place.
+  using Channels = std::vector<std::optional<std::string>>;
+  fields.channels = memberField<Channels>(json, "channels", [](const Poco::Dynamic::Var& value) {
+    std::optional<Channels> channels;
+    if (value.type() != typeid(Poco::JSON::Array::Ptr)) return channels;
+    const auto array = value.extract<Poco::JSON::Array::Ptr>();
+    channels.emplace();
     for (unsigned i = 0; i < array->size(); ++i) {
       const auto channel = array->get(i);
-      fields.channels.value.push_back(
-          channel.isString() ? std::optional(channel.extract<std::string>()) : std::nullopt);
+      channels->push_back(channel.isString() ? std::optional(channel.extract<std::string>())
+                                             : std::nullopt);
     }
-  }
+    return channels;
+  });
   return fields;
 }
 

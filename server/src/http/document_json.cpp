@@ -6,7 +6,7 @@
 #include <array>
 #include <string_view>
 
-#include "json_fields.h"
+#include "body_reader.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -104,7 +104,7 @@ service::DocumentMetadataFields readMetadataFields(const Poco::JSON::Object::Ptr
           {key, "read_only_field",
            "该字段由服务器维护，不能设置 (field is maintained by the server)"});
     } else if (std::find(kEditable.begin(), kEditable.end(), key) == kEditable.end()) {
-      fields.form_errors.push_back({key, "unknown_field", "未知字段 (unknown field)"});
+      fields.form_errors.push_back({key, "unknown_field", kUnknownField});
     }
   }
   fields.title = textField(json, "title");

@@ -104,11 +104,6 @@ std::string canonicalRecord(const DocumentVersion& version);
 // The disclosure record as JSON, as records and the API show it: each step {by, at} or null.
 Poco::JSON::Object::Ptr disclosureJson(const Disclosure& disclosure);
 
-// A step as records write it, {by, at} or null, and read back (throws
-// Poco::DataFormatException when it is malformed). Shared by every versioned record.
-Poco::Dynamic::Var stepJson(const std::optional<Step>& step);
-std::optional<Step> parseStep(const Poco::JSON::Object::Ptr& o, const std::string& name);
-
 // Parses a stored record; kCorrupt when it is not one.
 Result<DocumentVersion> parseRecord(std::string_view record);
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -266,7 +267,13 @@ int restore(const std::vector<std::string>& args) {
   }
   if (backupDir.empty() || (dataDir.empty() && !options.check_only)) return usage();
   // A check restores beside the backup and removes what it restored.
-  if (dataDir.empty()) dataDir = backupDir + ".check";
+  if (dataDir.empty()) {
+    // "bk/" must give "bk.check", not "bk/.check" inside the backup, where a leftover would
+    // make the backup's listing check fail.
+    std::filesystem::path backup = std::filesystem::path(backupDir).lexically_normal();
+    if (!backup.has_filename()) backup = backup.parent_path();
+    dataDir = backup.string() + ".check";
+  }
   if (!keyFile.empty() && !readVerifierKeyFile(keyFile, options.keys)) return kExitUsage;
   auto restored = admin::restoreBackup(backupDir, dataDir, options);
   if (!restored.ok()) {

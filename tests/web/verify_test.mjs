@@ -61,6 +61,16 @@ test('a checkpoint of another origin, though signed by the known key, is refused
   assert.equal(result.code, 'wrong_origin');
 });
 
+test('a checkpoint signed only by the key of another trusted log is refused', async () => {
+  const ours = await signer('gongkai.example');
+  const theirs = await signer('another.log');
+  const keys = await parseVerifierKeys(`${ours.line}\n${theirs.line}\n`);
+  const { entry, proof } = await firstEntry('gongkai.example', theirs);
+  const result = await verifyEntry(entry, proof, keys);
+  assert.equal(result.status, 'failed');
+  assert.equal(result.code, 'unknown_key');
+});
+
 test('a checkpoint signed by a key the inspector does not hold is refused', async () => {
   const known = await signer('gongkai.example');
   const impostor = await signer('gongkai.example');

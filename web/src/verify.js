@@ -167,19 +167,20 @@ export async function ed25519Verify(publicKey, signature, message) {
   return subtle().verify({ name: 'Ed25519' }, key, signature, message);
 }
 
-// The checkpoint's signatures against `keys`: 'verified' when its origin names a known key, at
-// least one known key signed it and every known key's signature holds; throws VerifyError for
-// another log's checkpoint or a bad or unknown signature; 'unsupported' when the browser lacks
-// Ed25519.
+// The checkpoint's signatures against `keys`: 'verified' when a key named after its origin signed
+// it and every such signature holds; throws VerifyError for another log's checkpoint or a bad or
+// unknown signature; 'unsupported' when the browser lacks Ed25519.
 export async function verifyCheckpointSignature(checkpoint, keys) {
-  // A log's key is named after its origin (the server names its key gongkai.audit.origin), so a
-  // note signed by a known key over another origin is some other log's checkpoint, not this one.
-  if (!keys.some((k) => k.name === checkpoint.origin)) {
+  // A log's key is named after its origin (the server names its key gongkai.audit.origin). Only
+  // those keys speak for this log: a note over another origin, or one signed by a key of another
+  // log that the inspector also trusts, is not this log's checkpoint.
+  const own = keys.filter((k) => k.name === checkpoint.origin);
+  if (!own.length) {
     throw new VerifyError('wrong_origin', 'the checkpoint is for another log: ' + checkpoint.origin);
   }
   const known = [];
   for (const s of checkpoint.signatures) {
-    for (const k of keys) if (k.name === s.name && k.keyId === s.keyId) known.push([s, k]);
+    for (const k of own) if (k.name === s.name && k.keyId === s.keyId) known.push([s, k]);
   }
   if (!known.length) throw new VerifyError('unknown_key', 'the checkpoint is signed by no known key');
   if (!(await ed25519Supported())) return 'unsupported';

@@ -6,6 +6,7 @@
 
 #include "backup_manifest.h"
 #include "durable_files.h"
+#include "gongkai/core/sha256.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/store/database_snapshot.h"
@@ -28,6 +29,10 @@ class BackupWriter {
     const std::string database = (target_ / "store.db").string();
     auto snapshot = store::snapshotDatabase(source_.string(), database);
     if (!snapshot.ok()) return snapshot.error();
+    // VACUUM INTO makes the file with SQLite's default mode; it holds what every other item does.
+    std::error_code modeError;
+    fs::permissions(database, fs::perms::owner_read | fs::perms::owner_write, modeError);
+    if (modeError) return ioError("无法设置文件权限 (cannot set the file's mode) " + database);
     auto digest = hashFile(database);
     if (!digest.ok()) return digest.error();
     add("store.db", digest.value());
@@ -61,6 +66,12 @@ class BackupWriter {
 
   // Copies a content-named file, which must still be what its name and the database say.
   core::Status copyContent(const std::string& path, const store::ReferencedFile& expected) {
+    // The name comes from the database: one that is no content hash must not lead outside.
+    if (!core::isSha256Hex(expected.sha256) || !isBackupItemPath(path)) {
+      return Error::make(
+          ErrorCode::kCorrupt, "bad_file_reference",
+          "数据库引用了无效的文件名 (the database refers to an invalid file name): " + path);
+    }
     if (auto folder = folderFor(path); !folder.ok()) return folder;
     auto digest = copyHashed((source_ / path).string(), (target_ / path).string(), 0600);
     if (!digest.ok()) {
@@ -118,13 +129,11 @@ class BackupWriter {
     return makePrivateFolder(folder.string());
   }
 
-  // Every copied file was fsynced; their names become durable with their folders, and the
-  // manifest, last, under its final name only once it is whole.
+  // Every copied file was fsynced; their names become durable with their folders (and those
+  // folders' names with theirs), and the manifest, last, under its final name once it is whole.
   core::Status writeManifest() {
-    folders_.insert(target_.string());
-    for (const auto& folder : folders_) {
-      if (!syncFolder(folder)) return ioError("无法写入 (cannot sync) " + folder);
-    }
+    if (const auto failed = syncFoldersUpTo(folders_, target_.string()); !failed.empty())
+      return ioError("无法写入 (cannot sync) " + failed);
     const fs::path partial = target_ / (std::string(kManifestName) + ".partial");
     {
       std::ofstream out(partial, std::ios::binary | std::ios::trunc);

@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <vector>
 
 #include "gongkai/core/sha256.h"
@@ -88,6 +90,25 @@ bool syncFile(const std::string& path) {
 bool syncFolder(const std::string& folder) {
   Fd fd(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   return fd.get() >= 0 && ::fsync(fd.get()) == 0;
+}
+
+std::string syncFoldersUpTo(const std::set<std::string>& folders, const std::string& root) {
+  const std::filesystem::path top = std::filesystem::path(root).lexically_normal();
+  std::set<std::string> all{top.string()};
+  for (const auto& folder : folders) {
+    for (auto p = std::filesystem::path(folder).lexically_normal();
+         p != top && p.has_relative_path() && p != p.parent_path(); p = p.parent_path()) {
+      all.insert(p.string());
+    }
+  }
+  // Deepest first: a folder's entries before the entry naming it.
+  std::vector<std::string> order(all.begin(), all.end());
+  std::sort(order.begin(), order.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const auto& folder : order) {
+    if (!syncFolder(folder)) return folder;
+  }
+  return "";
 }
 
 }  // namespace gongkai::server::admin

@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <set>
 #include <string>
 
 #include "gongkai/core/result.h"
@@ -28,5 +29,10 @@ bool syncFile(const std::string& path);
 
 // Makes the names in `folder` durable (fsync of the folder itself); false on failure.
 bool syncFolder(const std::string& folder);
+
+// Makes durable the names in each of `folders` and in every folder between them and `root`
+// (root included): a new file's name needs each new folder's own name in its parent too.
+// Returns the first folder that could not be synced, or "" when all were.
+std::string syncFoldersUpTo(const std::set<std::string>& folders, const std::string& root);
 
 }  // namespace gongkai::server::admin

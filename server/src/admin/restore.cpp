@@ -123,11 +123,8 @@ core::Result<std::int64_t> copyItems(const fs::path& backup, const fs::path& sta
     }
     bytes += item.size;
   }
-  for (const auto& folder : folders) {
-    if (!syncFolder(folder)) {
-      return Error::make(ErrorCode::kIo, "io_error", "无法写入 (cannot sync) " + folder);
-    }
-  }
+  if (const auto failed = syncFoldersUpTo(folders, staging.string()); !failed.empty())
+    return Error::make(ErrorCode::kIo, "io_error", "无法写入 (cannot sync) " + failed);
   return bytes;
 }
 
@@ -180,7 +177,13 @@ core::Result<RestoreReport> restoreBackup(const std::string& backupDir, const st
             target.string() + ": " + error.message());
   }
   staging.keep();
-  syncFolder(target.parent_path().string());
+  if (!syncFolder(target.parent_path().string())) {
+    return Error::make(
+        ErrorCode::kIo, "io_error",
+        "已恢复，但无法把目录名写入磁盘，请再运行 verify-log 核对 (restored, but the "
+        "folder's name could not be synced; run verify-log on it) " +
+            target.string());
+  }
   report.restored = true;
   return report;
 }

@@ -26,8 +26,10 @@ bool isValidName(const std::string& name);
 // What an audit entry about a user covers: everything but secrets and counters.
 Poco::JSON::Object::Ptr auditedUser(const store::UserRecord& user);
 // The revision of an account or unit, whose versions are not numbered: a digest of what the
-// audit log records of it (`auditedState`), so it changes with every audited change and with
-// nothing else (a failed sign-in does not make an editor's copy stale).
+// audit log records of it (`auditedState`: names, roles, disabled; never a password or a
+// counter), so it follows what an editor sees and edits. A failed sign-in or a new password
+// does not make an editor's copy stale, and a change undone again brings its revision back,
+// which is right: the editor's copy is then the current state.
 std::string revisionOf(const Poco::JSON::Object::Ptr& auditedState);
 // The refusal of a change made against a revision that is no longer current (412).
 core::Error staleRevision(const std::string& what);

@@ -178,7 +178,8 @@ core::Status SearchService::start() {
     // old store), or one written in an older layout, is rebuilt before the server takes searches.
     // The counts alone do not tell a new index beside a store with content (a restored backup,
     // whose outbox still lists what the old index lagged behind, feedback included): that one
-    // is rebuilt whatever they say.
+    // is rebuilt whatever they say. Any audit entry counts as content; a store with accounts
+    // only rebuilds an empty index, which costs nothing.
     const bool storeHasContent = SearchRepository::lastAuditSeq(*rs) > 0;
     if (index_->stats().versions + pending < stored || !index_->hasCurrentFormat() ||
         (fresh && storeHasContent)) {

@@ -54,6 +54,7 @@ gongkai::core::Result<gongkai::server::service::IncomingFile> stage(std::istream
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string body(reinterpret_cast<const char*>(data), size);
+  (void)blobs();  // opened before the first input, which may stage nothing (the check below)
   UploadLimits limits;
   limits.max_json_bytes = 4096;
   limits.max_upload_bytes = 65536;

@@ -3,7 +3,8 @@
 # non-interactive; uses sudo when not run as root. `--test` adds what the tests need besides:
 # Debian's Chromium and CJK fonts for the browser tests, and clang 14 with its sanitizer and
 # libFuzzer runtimes and llvm-symbolizer for the sanitizer stage (deploy/test-sanitizers.sh),
-# and clang-format (14) and python3 for the format check (deploy/check-format.sh).
+# and clang-format (14) and python3 for the format check (deploy/check-format.sh); systemd (for
+# systemd-analyze) and nginx-light for the installed-service test (tests/deploy/install_test.sh).
 set -euo pipefail
 
 packages=(
@@ -19,6 +20,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium fonts-noto-cjk clang clang-format python3 libclang-rt-14-dev llvm)
+  packages+=(systemd nginx-light)
 fi
 
 missing=()

@@ -798,6 +798,66 @@ TEST_F(ArchiveBundlesTest, RequestsAreCheckedAndNothingIsQueuedForBadOnes) {
   EXPECT_EQ(inspector_->get("/api/v1/archives").json()->getArray("archives")->size(), 1u);
 }
 
+// A clerk who left the bundle page finds the build again: GET /jobs lists builds newest first,
+// narrowed by state and to one's own, paged by id.
+TEST_F(ArchiveBundlesTest, RecentJobsAreListedNewestFirstAndFiltered) {
+  archived("列入任务清单的文件", {});
+  HttpClient clerk = anonymous().as(userWithRole("clerk1", "committee"));
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    const auto job = build(R"({"category":"ZZ","year":2023})");
+    ASSERT_TRUE(job);
+    ids.push_back(job->getValue<Poco::Int64>("job_id"));
+  }
+  const auto mine = clerk.postJson("/api/v1/archives", R"({"category":"ZZ","year":2023})");
+  ASSERT_EQ(mine.status, 202) << mine.body;
+  const std::int64_t clerkJob = mine.json()->getValue<Poco::Int64>("job_id");
+
+  const auto idsOf = [](const HttpResponse& response) {
+    EXPECT_EQ(response.status, 200) << response.body;
+    std::vector<std::int64_t> out;
+    const auto jobs = response.json()->getArray("jobs");
+    for (std::size_t i = 0; i < jobs->size(); ++i)
+      out.push_back(jobs->getObject(static_cast<unsigned>(i))->getValue<Poco::Int64>("job_id"));
+    return out;
+  };
+  const std::vector<std::int64_t> all{clerkJob, ids[2], ids[1], ids[0]};
+  EXPECT_EQ(idsOf(inspector_->get("/api/v1/jobs")), all);
+  EXPECT_EQ(idsOf(clerk.get("/api/v1/jobs?mine=1")), std::vector<std::int64_t>{clerkJob});
+  const auto clerkView = clerk.get("/api/v1/jobs?mine=1").json()->getArray("jobs")->getObject(0);
+  EXPECT_EQ(clerkView->getValue<std::string>("created_by"), "clerk1");
+  EXPECT_EQ(clerkView->getValue<std::string>("kind"), "archive.build");
+  EXPECT_EQ(clerkView->getObject("params")->getValue<std::string>("category"), "ZZ");
+  EXPECT_EQ(idsOf(inspector_->get("/api/v1/jobs?mine=1")), std::vector<std::int64_t>{});
+  EXPECT_EQ(idsOf(inspector_->get("/api/v1/jobs?state=done&before=" + std::to_string(clerkJob))),
+            (std::vector<std::int64_t>{ids[2], ids[1], ids[0]}));
+  EXPECT_EQ(idsOf(inspector_->get("/api/v1/jobs?state=failed,cancelled")),
+            std::vector<std::int64_t>{});
+
+  // Pages of two: next_before leads on, and is null on the last page.
+  const auto first = inspector_->get("/api/v1/jobs?limit=2");
+  EXPECT_EQ(idsOf(first), (std::vector<std::int64_t>{clerkJob, ids[2]}));
+  const auto next = first.json()->getValue<Poco::Int64>("next_before");
+  EXPECT_EQ(next, ids[2]);
+  const auto second = inspector_->get("/api/v1/jobs?limit=3&before=" + std::to_string(next));
+  EXPECT_EQ(idsOf(second), (std::vector<std::int64_t>{ids[1], ids[0]}));
+  EXPECT_TRUE(second.json()->isNull("next_before"));
+
+  const auto expectProblem = [](const HttpResponse& r, int status, const std::string& code) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.header("content-type").rfind("application/problem+json", 0), 0u) << r.body;
+    EXPECT_EQ(r.json()->getValue<std::string>("code"), code) << r.body;
+  };
+  expectProblem(inspector_->get("/api/v1/jobs?state=running,bogus"), 400, "invalid_query");
+  expectProblem(inspector_->get("/api/v1/jobs?state=,"), 400, "invalid_query");
+  expectProblem(inspector_->get("/api/v1/jobs?limit=0"), 400, "invalid_query");
+  expectProblem(inspector_->get("/api/v1/jobs?limit=101"), 400, "invalid_query");
+  expectProblem(inspector_->get("/api/v1/jobs?before=abc"), 400, "invalid_query");
+  expectProblem(inspector_->get("/api/v1/jobs?mine=yes"), 400, "invalid_query");
+  expectProblem(archivist_->get("/api/v1/jobs"), 403, "forbidden");
+  expectProblem(anonymous().get("/api/v1/jobs"), 401, "authentication_required");
+}
+
 TEST_F(ArchiveBundlesTest, ABuiltBundleSurvivesAKill) {
   archived("党费收缴情况公示", sampleFiles("党费"));
   const auto job = build(R"({"category":"ZZ","year":2023})");

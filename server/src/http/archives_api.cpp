@@ -4,6 +4,8 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
+
 #include "body_reader.h"
 #include "file_response.h"
 
@@ -115,6 +117,7 @@ class ArchiveRoutes {
     router.add("GET", "/api/v1/archives/{id}", [self](Exchange& ex) { self->get(ex); });
     router.add("GET", "/api/v1/archives/{id}/download",
                [self](Exchange& ex) { self->download(ex); });
+    router.add("GET", "/api/v1/jobs", [self](Exchange& ex) { self->jobs(ex); });
     router.add("GET", "/api/v1/jobs/{id}", [self](Exchange& ex) { self->job(ex); });
     router.add("POST", "/api/v1/jobs/{id}/cancel", [self](Exchange& ex) { self->cancel(ex); });
   }
@@ -190,6 +193,38 @@ class ArchiveRoutes {
     auto view = archives_.job(ex.subject, id.value());
     if (!view.ok()) return ex.sendProblem(view.error());
     ex.sendJson(HTTPResponse::HTTP_OK, jobJson(view.value()));
+  }
+
+  // ?state=queued,running&mine=1&before=<id>&limit=<n>: newest first; next_before pages on.
+  void jobs(Exchange& ex) {
+    service::ArchiveService::JobListing listing;
+    auto before = ex.intQuery("before", 1, INT64_MAX);
+    auto limit = ex.intQuery("limit", 1, service::ArchiveService::kMaxJobPage);
+    auto mine = ex.intQuery("mine", 0, 1);
+    if (!before.ok()) return ex.sendProblem(before.error());
+    if (!limit.ok()) return ex.sendProblem(limit.error());
+    if (!mine.ok()) return ex.sendProblem(mine.error());
+    listing.before = before.value();
+    listing.limit = limit.value().value_or(listing.limit);
+    listing.mine = mine.value().value_or(0) == 1;
+    if (auto states = ex.queryValue("state"); states && !states->empty()) {
+      for (std::size_t start = 0; start <= states->size();) {
+        const std::size_t comma = std::min(states->find(',', start), states->size());
+        listing.states.push_back(states->substr(start, comma - start));
+        start = comma + 1;
+      }
+    }
+    auto found = archives_.jobs(ex.subject, listing);
+    if (!found.ok()) return ex.sendProblem(found.error());
+    Array::Ptr items = new Array;
+    for (const auto& view : found.value()) items->add(jobJson(view));
+    Object::Ptr out = new Object;
+    out->set("jobs", items);
+    const bool full = static_cast<std::int64_t>(found.value().size()) == listing.limit;
+    out->set("next_before",
+             full ? Poco::Dynamic::Var(static_cast<Poco::Int64>(found.value().back().id))
+                  : Poco::Dynamic::Var());
+    ex.sendJson(HTTPResponse::HTTP_OK, out);
   }
 
   void cancel(Exchange& ex) {

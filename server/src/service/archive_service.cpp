@@ -510,6 +510,27 @@ core::Result<JobView> ArchiveService::job(const Subject& subject, std::int64_t i
   return jobs_.get(id);
 }
 
+core::Result<std::vector<JobView>> ArchiveService::jobs(const Subject& subject,
+                                                        const JobListing& listing) {
+  if (auto allowed = require(subject, "archives.read"); !allowed.ok()) return allowed.error();
+  static const std::set<std::string, std::less<>> kStates = {"queued", "running", "done", "failed",
+                                                             "cancelled"};
+  for (const auto& state : listing.states) {
+    if (!kStates.contains(state)) {
+      core::Error error =
+          core::Error::make(core::ErrorCode::kMalformed, "invalid_query",
+                            "任务状态只能是 queued、running、done、failed 或 cancelled "
+                            "(state is one of queued, running, done, failed, cancelled)");
+      error.fields.push_back({"state", "invalid_value", error.message});
+      return error;
+    }
+  }
+  store::JobQuery query{listing.states, std::nullopt, listing.before,
+                        std::clamp<std::int64_t>(listing.limit, 1, kMaxJobPage)};
+  if (listing.mine) query.created_by = subject.id;
+  return jobs_.list(query);
+}
+
 core::Result<JobView> ArchiveService::cancelJob(const Subject& subject, std::int64_t id) {
   if (auto allowed = require(subject, "archives.build"); !allowed.ok()) return allowed.error();
   return jobs_.cancel(id);

@@ -89,19 +89,38 @@ core::Result<JobView> JobService::get(std::int64_t id) {
     return store::storageError(e);
   }
   if (!row) return notFound(id);
-  JobView view{row->id,
-               std::move(row->kind),
-               std::move(row->state),
-               std::move(row->params),
-               std::move(row->created_by),
-               std::move(row->created_at),
-               std::move(row->updated_at),
-               std::move(row->result),
-               std::move(row->error_code),
-               std::move(row->error_message),
-               {row->items_done, row->items_total, row->bytes_done, row->bytes_total}};
+  return viewOf(std::move(*row));
+}
+
+core::Result<std::vector<JobView>> JobService::list(const store::JobQuery& query) {
+  std::vector<JobRow> rows;
+  try {
+    auto session = store_.read();
+    rows = ArchiveRepository::jobs(*session, query);
+  } catch (const std::exception& e) {
+    return store::storageError(e);
+  }
+  std::vector<JobView> views;
+  views.reserve(rows.size());
+  for (auto& row : rows) views.push_back(viewOf(std::move(row)));
+  return views;
+}
+
+JobView JobService::viewOf(JobRow&& row) {
+  JobView view{row.id,
+               std::move(row.kind),
+               std::move(row.state),
+               std::move(row.params),
+               std::move(row.created_by),
+               std::move(row.created_at),
+               std::move(row.updated_at),
+               std::move(row.result),
+               std::move(row.error_code),
+               std::move(row.error_message),
+               {row.items_done, row.items_total, row.bytes_done, row.bytes_total}};
   std::lock_guard lock(mutex_);
-  if (auto live = live_.find(id); live != live_.end()) view.progress = live->second->progress();
+  if (auto live = live_.find(view.id); live != live_.end())
+    view.progress = live->second->progress();
   return view;
 }
 

@@ -3,11 +3,13 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
+#include "sql_conditions.h"
 #include "store_internal.h"
 
 namespace gongkai::server::store {
 using namespace Poco::Data::Keywords;
 using Poco::Data::Session;
+using Poco::Data::Statement;
 
 namespace {
 
@@ -15,16 +17,21 @@ std::string orEmpty(const Poco::Nullable<std::string>& value) {
   return value.isNull() ? std::string() : value.value();
 }
 
-std::vector<JobRow> selectJobs(Session& session, Poco::Int64 id) {
+// The jobs `where` admits, newest first, at most `limit`.
+std::vector<JobRow> selectJobs(Session& session, const SqlPart& where, Poco::Int64 limit) {
   std::vector<Poco::Int64> ids, itemsDone, itemsTotal, bytesDone, bytesTotal;
   std::vector<std::string> kinds, states, params, by, created, updated;
   std::vector<Poco::Nullable<std::string>> results, codes, messages;
-  session << "SELECT id, kind, state, params, created_by, created_at, updated_at, items_done, "
-             "items_total, bytes_done, bytes_total, result, error_code, error_message "
-             "FROM jobs WHERE id = ?",
-      use(id), into(ids), into(kinds), into(states), into(params), into(by), into(created),
-      into(updated), into(itemsDone), into(itemsTotal), into(bytesDone), into(bytesTotal),
-      into(results), into(codes), into(messages), now;
+  Statement statement(session);
+  statement << "SELECT id, kind, state, params, created_by, created_at, updated_at, items_done, "
+               "items_total, bytes_done, bytes_total, result, error_code, error_message "
+               "FROM jobs" +
+                   where.sql + " ORDER BY id DESC LIMIT ?";
+  bindValues(statement, where.values);
+  statement, use(limit), into(ids), into(kinds), into(states), into(params), into(by),
+      into(created), into(updated), into(itemsDone), into(itemsTotal), into(bytesDone),
+      into(bytesTotal), into(results), into(codes), into(messages);
+  statement.execute();
   std::vector<JobRow> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     out.push_back({ids[i], kinds[i], states[i], params[i], by[i], created[i], updated[i],
@@ -84,9 +91,19 @@ void ArchiveRepository::updateJob(Transaction& tx, const JobRow& job) {
 }
 
 std::optional<JobRow> ArchiveRepository::job(ReadSession& rs, std::int64_t id) {
-  auto rows = selectJobs(rs.session(), id);
+  SqlConditions byId;
+  byId.add("id = ?", {Poco::Int64{id}});
+  auto rows = selectJobs(rs.session(), byId.where(), 1);
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
+}
+
+std::vector<JobRow> ArchiveRepository::jobs(ReadSession& rs, const JobQuery& query) {
+  SqlConditions conditions;
+  if (!query.states.empty()) conditions.add(inList("state", query.states));
+  if (query.created_by) conditions.add("created_by = ?", {*query.created_by});
+  if (query.before) conditions.add("id < ?", {Poco::Int64{*query.before}});
+  return selectJobs(rs.session(), conditions.where(), query.limit);
 }
 
 std::int64_t ArchiveRepository::failUnfinishedJobs(Transaction& tx, const std::string& now_) {

@@ -65,8 +65,20 @@ export default async function walk({ page, apiAs, screenshot }) {
   await card.getByText(/浏览器正在下载/).waitFor();  // the page says where the file went
 
   // The bundle's own page, reached from the job's result, says how to check it offline.
+  const jobId = await job.getAttribute('data-job');
   await resultLink.click();
   await page.getByRole('heading', { name, level: 1 }).waitFor();
   await page.getByText(`gongkai-verify ${name}.tar --key ed25519-public.pem`).waitFor();
   await screenshot('bundle');
+
+  // Back on the bundles page without the job in the address, the build is listed among the
+  // recent ones, with its state and a link that watches it again.
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '年度归档包' }).click();
+  const recent = page.locator('#recent-jobs');
+  const row = recent.locator('tr', { has: page.getByRole('link', { name: `#${jobId}`, exact: true }) });
+  await row.waitFor();
+  assert.ok((await row.innerText()).includes('已完成'), 'the recent build shows its state');
+  assert.ok((await row.innerText()).includes(`${category} ${year}`), 'and its category and year');
+  await row.getByRole('link', { name: `#${jobId}` }).click();
+  await page.locator(`#job-status[data-job="${jobId}"] .job-state[data-state="done"]`).waitFor();
 }

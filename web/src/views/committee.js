@@ -7,9 +7,9 @@ import * as api from '../api.js';
 import { tr, label, formatTime, formatBytes } from '../i18n.js';
 import {
   field, input, select, busy, notice, describe, localMessage, progressBar, section, loading,
-  errorBlock, facts, when,
+  errorBlock, facts, when, table,
 } from '../ui.js';
-import { can, categories } from '../session.js';
+import { can, categories, session } from '../session.js';
 import { route, requires, navigate, href } from '../router.js';
 import { parseCheckpointNote, parseVerifierKeys, verifyCheckpointSignature, cryptoAvailable } from '../verify.js';
 
@@ -185,9 +185,32 @@ function buildSection(cats, query, onBuilt) {
       watchJob(started.job_id, jobArea, onBuilt);
     });
   });
+  const recent = h('div', { class: 'recent-jobs', id: 'recent-jobs' });
   const resume = /^\d+$/.test(query.get('job') || '') ? Number(query.get('job')) : null;
   if (resume) watchJob(resume, jobArea, onBuilt, { quiet: true });
-  return h('section', { class: 'card', id: 'build' }, h('h2', null, tr('申请生成归档包', 'Build a bundle')), form, jobArea);
+  showRecentJobs(recent, resume ? null : (id) => watchJob(id, jobArea, onBuilt, { quiet: true }));
+  return h('section', { class: 'card', id: 'build' }, h('h2', null, tr('申请生成归档包', 'Build a bundle')), form, jobArea, recent);
+}
+
+// The latest builds, so one started earlier (here or elsewhere) can be found again; when no job
+// is being watched, the caller's own newest unfinished build is picked up at once (`resume`).
+async function showRecentJobs(area, resume) {
+  let jobs;
+  try {
+    jobs = (await api.get('/jobs', { limit: 10 })).jobs || [];
+  } catch (err) {
+    clear(area, h('p', { class: 'form-error' }, describe(err)));
+    return;
+  }
+  const mineRunning = jobs.find((j) => !FINAL_STATES.has(j.state) && j.created_by === session.user?.username);
+  if (resume && mineRunning) resume(mineRunning.job_id);
+  clear(area, h('h3', null, tr('最近的生成任务', 'Recent builds')), table([
+    { title: tr('任务', 'Job'), render: (j) => h('a', { href: href('/archives', { job: j.job_id }) }, `#${j.job_id}`) },
+    { title: tr('类别与年度', 'Category and year'), render: (j) => `${(j.params || {}).category || ''} ${(j.params || {}).year || ''}` },
+    { title: tr('状态', 'State'), render: (j) => h('span', { class: `tag tag-job-${j.state}` }, label('job_state', j.state)) },
+    { title: tr('发起人', 'Started by'), render: (j) => j.created_by },
+    { title: tr('开始时间', 'Started'), render: (j) => when(j.created_at) },
+  ], jobs, { empty: tr('还没有生成任务。', 'No build yet.') }));
 }
 
 // Polls GET /jobs/{id} until the job ends, showing its state and progress.
@@ -260,7 +283,9 @@ function watchJob(id, area, onBuilt, { quiet } = {}) {
     }
   };
   bar.set(0, 0, tr('正在提交…', 'Submitting…'));
-  tick();
+  // After this task: a job resumed while the page is being built is not in the document yet,
+  // and the first tick would take the box for one the reader has left.
+  setTimeout(tick, 0);
 }
 
 // How to check a bundle offline: gongkai-verify, or nothing but standard tools.

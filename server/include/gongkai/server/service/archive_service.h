@@ -78,6 +78,16 @@ class ArchiveService {
   core::Result<SigningKeys> signingKeys(const Subject& subject) const;
   // A build job as it stands, and cancelling it.
   core::Result<JobView> job(const Subject& subject, std::int64_t id);
+  // Recent build jobs, newest first: so a clerk who left the page finds a running build again.
+  struct JobListing {
+    std::vector<std::string> states;     // any of these (queued, running, done, failed,
+                                         // cancelled); all when empty
+    bool mine = false;                   // only those the subject started
+    std::optional<std::int64_t> before;  // ids below this one (the next page)
+    std::int64_t limit = 20;
+  };
+  static constexpr std::int64_t kMaxJobPage = 100;
+  core::Result<std::vector<JobView>> jobs(const Subject& subject, const JobListing& listing);
   core::Result<JobView> cancelJob(const Subject& subject, std::int64_t id);
 
  private:

@@ -84,6 +84,8 @@ class JobService {
   core::Result<std::int64_t> submit(const std::string& kind, const std::string& paramsJson,
                                     const Subject& subject, JobWork work);
   core::Result<JobView> get(std::int64_t id);
+  // Newest first, as `query` narrows them; live progress for those still running.
+  core::Result<std::vector<JobView>> list(const store::JobQuery& query);
   // A queued job is cancelled at once; a running one is asked to stop and ends "cancelled" when
   // its work notices. kConflict for a job that has already ended.
   core::Result<JobView> cancel(std::int64_t id);
@@ -94,6 +96,8 @@ class JobService {
     JobWork work;
     std::shared_ptr<JobContext> context;
   };
+  // The row as the API shows it, with the live progress of a job still queued or running.
+  JobView viewOf(store::JobRow&& row);
   void workerLoop();
   void run(Pending& job);
   core::Status setState(std::int64_t id, const std::string& state, const std::string& result,

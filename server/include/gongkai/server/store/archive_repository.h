@@ -28,6 +28,14 @@ struct JobRow {
   std::string error_message;
 };
 
+// Which jobs to list: any of `states` (all when empty), of one creator, with an id below `before`.
+struct JobQuery {
+  std::vector<std::string> states;
+  std::optional<std::string> created_by;
+  std::optional<std::int64_t> before;
+  std::int64_t limit = 20;
+};
+
 // A bundle that was built. Its tar never changes once recorded.
 struct ArchiveRow {
   std::int64_t id = 0;
@@ -62,6 +70,8 @@ class ArchiveRepository {
   static std::int64_t insertJob(Transaction& tx, const JobRow& job);
   static void updateJob(Transaction& tx, const JobRow& job);
   static std::optional<JobRow> job(ReadSession& rs, std::int64_t id);
+  // Newest first, as `query` narrows them.
+  static std::vector<JobRow> jobs(ReadSession& rs, const JobQuery& query);
   // Jobs left queued or running by a server that stopped: marks them failed, returns how many.
   static std::int64_t failUnfinishedJobs(Transaction& tx, const std::string& now);
 

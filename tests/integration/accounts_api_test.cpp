@@ -303,6 +303,42 @@ TEST_F(AccountsApiTest, AFloodOfMadeUpNamesCostsNeitherHashesPastTheLimitNorAudi
   EXPECT_EQ(auditSize(), before);
 }
 
+// Behind a reverse proxy named in trusted_proxies, each client has its own allowance of login
+// attempts; without that setting X-Forwarded-For is ignored, so a client cannot pick a fresh
+// address for each attempt. A bad proxy list stops the server at start.
+TEST_F(AccountsApiTest, ClientsBehindATrustedProxyAreToldApart) {
+  const auto attempt = [&](const std::string& forwardedFor) {
+    return anonymous()
+        .request("POST", "/api/v1/auth/login", R"({"username":"nobody","password":"x"})",
+                 "application/json", {{"X-Forwarded-For", forwardedFor}})
+        .status;
+  };
+  restart({"-D", "gongkai.auth.attempts_per_address_per_minute=2", "-D",
+           "gongkai.server.trusted_proxies=127.0.0.1,::1"});
+  EXPECT_EQ(attempt("203.0.113.1"), 401);
+  EXPECT_EQ(attempt("203.0.113.1"), 401);
+  EXPECT_EQ(attempt("203.0.113.1"), 429);
+  EXPECT_EQ(attempt("203.0.113.2"), 401);  // another client behind the same proxy
+  // What the client wrote before the proxy's own entry does not count.
+  EXPECT_EQ(attempt("198.51.100.1, 203.0.113.1"), 429);
+
+  restart({"-D", "gongkai.auth.attempts_per_address_per_minute=2"});
+  // The access log (complete once that server stopped) names the client, not the proxy.
+  const std::string accessLog = readFile(dataDir() + "/logs/access.log");
+  EXPECT_NE(accessLog.find("\n203.0.113.2 anonymous "), std::string::npos) << accessLog;
+  EXPECT_EQ(attempt("203.0.113.3"), 401);
+  EXPECT_EQ(attempt("203.0.113.4"), 401);
+  EXPECT_EQ(attempt("203.0.113.5"), 429);  // all are the one connection's address
+
+  std::string output;
+  EXPECT_EQ(runCommand({GONGKAI_SERVER_BINARY, "--data-dir", dataDir() + "-2", "--port", "0", "-D",
+                        "gongkai.server.trusted_proxies=127.0.0.1,proxy.example"},
+                       output),
+            78)
+      << output;
+  EXPECT_NE(output.find("trusted_proxies"), std::string::npos) << output;
+}
+
 TEST_F(AccountsApiTest, OwnPasswordChangeIsCheckedLikeALoginAndEndsEverySession) {
   const std::string token = userWithRole("member9", "member");
   const HttpClient member = anonymous().as(token);

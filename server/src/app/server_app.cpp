@@ -22,6 +22,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "gongkai/server/app/config.h"
@@ -180,6 +181,15 @@ int ServerApp::main(const std::vector<std::string>&) {
       config.header_timeout_seconds < 1 || config.request_timeout_seconds < 1 ||
       config.min_bytes_per_second < 0) {
     std::cerr << "配置错误 (configuration error): port, threads or limits out of range"
+              << std::endl;
+    return kExitConfig;
+  }
+
+  std::optional<net::ClientAddressResolver> clientAddress;
+  try {
+    clientAddress.emplace(config.trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "配置错误 (configuration error): gongkai.server.trusted_proxies: " << e.what()
               << std::endl;
     return kExitConfig;
   }
@@ -354,7 +364,8 @@ int ServerApp::main(const std::vector<std::string>&) {
       access, log,
       [&tickets](const std::string& ticket, const std::string& path, const std::string& address) {
         return tickets.authenticate(ticket, path, address);
-      });
+      },
+      *clientAddress);
 
   auto listener = openListener(ListenerConfig{config.address, config.port, config.max_queued,
                                               config.tls_certificate, config.tls_private_key,

@@ -45,7 +45,7 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
     ++factory_.inFlight_;
     ConnectionGuard::requestStarted();
     Exchange exchange{request, response, "", {}, {}, {}};
-    exchange.subject.address = request.clientAddress().host().toString();
+    exchange.subject.address = clientAddressOf(request);
     try {
       route(exchange);
     } catch (const std::exception& e) {
@@ -89,6 +89,15 @@ class RoutingHandler : public Poco::Net::HTTPRequestHandler {
       drained += in.gcount();
     }
     return drained <= kDrainLimit && !in.bad();
+  }
+
+  std::string clientAddressOf(const Poco::Net::HTTPServerRequest& request) const {
+    std::vector<std::string> forwardedFor;
+    for (auto it = request.find("X-Forwarded-For");
+         it != request.end() && Poco::icompare(it->first, "X-Forwarded-For") == 0; ++it) {
+      forwardedFor.push_back(it->second);
+    }
+    return factory_.clientAddress_.resolve(request.clientAddress().host().toString(), forwardedFor);
   }
 
   void route(Exchange& exchange) {

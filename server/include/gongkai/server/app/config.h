@@ -27,6 +27,9 @@ struct ServerConfig {
   // a request may go without the client keeping up min_bytes_per_second.
   int connections_per_address = 8;
   std::string connection_limit_exempt = "127.0.0.1,::1";  // comma-separated addresses
+  // Reverse proxies whose X-Forwarded-For names the client (net::ClientAddressResolver);
+  // comma-separated addresses, none by default.
+  std::string trusted_proxies;
   int header_timeout_seconds = 20;
   int request_timeout_seconds = 60;
   std::int64_t min_bytes_per_second = 1024;

@@ -9,6 +9,7 @@
 
 #include "gongkai/core/result.h"
 #include "gongkai/server/http/router.h"
+#include "gongkai/server/net/client_address.h"
 #include "gongkai/server/service/subject.h"
 
 namespace gongkai::server::net {
@@ -33,10 +34,12 @@ using TicketAuthenticator = std::function<core::Result<service::Subject>(
 class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   HandlerFactory(const http::Router& router, Authenticator authenticate, Poco::Logger& accessLog,
-                 Poco::Logger& errorLog, TicketAuthenticator authenticateTicket = nullptr)
+                 Poco::Logger& errorLog, TicketAuthenticator authenticateTicket = nullptr,
+                 ClientAddressResolver clientAddress = ClientAddressResolver())
       : router_(router),
         authenticate_(std::move(authenticate)),
         authenticateTicket_(std::move(authenticateTicket)),
+        clientAddress_(std::move(clientAddress)),
         accessLog_(accessLog),
         errorLog_(errorLog) {}
 
@@ -55,6 +58,7 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   const http::Router& router_;
   Authenticator authenticate_;
   TicketAuthenticator authenticateTicket_;
+  ClientAddressResolver clientAddress_;
   Poco::Logger& accessLog_;
   Poco::Logger& errorLog_;
   std::atomic<int> inFlight_{0};

@@ -768,14 +768,20 @@ TEST(UserCommand, AddsTheFirstAdminWithAPasswordFromStandardInput) {
             1)
       << output;  // taken
   EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "user", "add", "x", "--data-dir", dataDir}, output), 2);
-  // The server starts without printing a one-time password, and the account works.
-  ServerProcess server(dataDir);
-  EXPECT_EQ(server.log().find("password):"), std::string::npos);
-  const auto response =
-      HttpClient(server.port())
-          .postJson("/api/v1/auth/login",
-                    R"({"username":"chief","password":"a-long-enough-password"})");
-  EXPECT_EQ(response.status, 200) << response.body;
+  {
+    // The server starts without printing a one-time password, and the account works.
+    ServerProcess server(dataDir);
+    EXPECT_EQ(server.log().find("password):"), std::string::npos);
+    const auto response =
+        HttpClient(server.port())
+            .postJson("/api/v1/auth/login",
+                      R"({"username":"chief","password":"a-long-enough-password"})");
+    EXPECT_EQ(response.status, 200) << response.body;
+  }
+  // The demo data loads into such a folder too: its cases go to demo accounts, not to an
+  // `admin` that only the server's own first start makes.
+  ServerProcess demo(dataDir, {"--demo"});
+  EXPECT_NE(demo.log().find("loaded 10 demo documents"), std::string::npos) << demo.log();
 }
 
 }  // namespace

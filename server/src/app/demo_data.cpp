@@ -256,11 +256,12 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Uni
     createdDocuments.push_back(document.value());
     ++created;
   }
+  // The accounts before the cases, which are handed to one of them.
+  if (auto made = loadDemoAccounts(*manifest.value(), users); !made.ok()) return made.error();
   if (auto loaded = loadDemoFeedback(*manifest.value(), demo, createdDocuments, feedback, requests);
       !loaded.ok()) {
     return loaded.error();
   }
-  if (auto made = loadDemoAccounts(*manifest.value(), users); !made.ok()) return made.error();
   return created;
 }
 

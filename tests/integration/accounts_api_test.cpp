@@ -678,6 +678,8 @@ TEST_F(VisibilityPolicyTest, ThePublicNeverSeesInternalOrRestrictedDocumentsAnyw
 TEST_F(VisibilityPolicyTest, AReloadPutsANewPolicyInForceAndABrokenOneIsRefused) {
   const HttpClient member = anonymous().as(userWithRole("member7", "member"));
   EXPECT_EQ(member.get("/api/v1/audit").status, 403);
+  const std::string digestInForce =
+      client().get("/api/v1/policies").json()->getValue<std::string>("digest");
   // Grant members audit.read by editing their permission list.
   {
     const std::string path = policyDir_ + "/roles.json";
@@ -692,11 +694,18 @@ TEST_F(VisibilityPolicyTest, AReloadPutsANewPolicyInForceAndABrokenOneIsRefused)
     content.insert(list + std::string("\"permissions\": [").size(), "\"audit.read\", ");
     std::ofstream(path, std::ios::trunc) << content;
   }
+  // Edited but not reloaded: the digest shown is still that of the rules in force.
+  EXPECT_EQ(client().get("/api/v1/policies").json()->getValue<std::string>("digest"),
+            digestInForce);
   const std::int64_t before = auditSize();
   auto reloaded = client().request("POST", "/api/v1/policies/reload");
   ASSERT_EQ(reloaded.status, 200) << reloaded.body;
   EXPECT_EQ(member.get("/api/v1/audit").status, 200);
   EXPECT_EQ(auditActionsAfter(before), std::vector<std::string>{"policy.reload"});
+  const std::string reloadedDigest = reloaded.json()->getValue<std::string>("digest");
+  EXPECT_NE(reloadedDigest, digestInForce);
+  EXPECT_EQ(client().get("/api/v1/policies").json()->getValue<std::string>("digest"),
+            reloadedDigest);
 
   // A broken file: refused with the file and line, and the policy in force stays.
   rewrite("roles.json", "\"audit.read\", ", "\"audit.fly\", ", 1);
@@ -709,6 +718,7 @@ TEST_F(VisibilityPolicyTest, AReloadPutsANewPolicyInForceAndABrokenOneIsRefused)
   EXPECT_EQ(member.get("/api/v1/audit").status, 200);
   const auto shown = client().get("/api/v1/policies");
   ASSERT_EQ(shown.status, 200);
+  EXPECT_EQ(shown.json()->getValue<std::string>("digest"), reloadedDigest);  // not the broken one
   EXPECT_TRUE(shown.json()->getObject("roles")->has("archivist"));
   // Why a member may read the audit log now, in the policy's own terms.
   const auto why = member.get("/api/v1/policies/explain?permission=audit.read");

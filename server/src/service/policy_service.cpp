@@ -33,7 +33,8 @@ std::string policyDigest(const std::string& folder) {
 PolicyService::PolicyService(store::Store& store, std::string folder, policies::PolicySet initial)
     : store_(store),
       folder_(std::move(folder)),
-      engine_(std::make_shared<const policies::PolicyEngine>(std::move(initial))) {}
+      engine_(std::make_shared<const policies::PolicyEngine>(std::move(initial))),
+      digest_(policyDigest(engine_->policies().folder)) {}
 
 std::shared_ptr<const policies::PolicyEngine> PolicyService::engine() const {
   std::lock_guard lock(mutex_);
@@ -41,14 +42,20 @@ std::shared_ptr<const policies::PolicyEngine> PolicyService::engine() const {
 }
 
 core::Result<PolicyInForce> PolicyService::read(const Subject& subject) const {
-  auto current = engine();
+  std::shared_ptr<const policies::PolicyEngine> current;
+  std::string digest;
+  {
+    std::lock_guard lock(mutex_);
+    current = engine_;
+    digest = digest_;
+  }
   if (!subject.system) {
     if (auto allowed = policies::requirePermission(*current, subject.principal, "policies.read");
         !allowed.ok()) {
       return allowed.error();
     }
   }
-  return PolicyInForce{current, policyDigest(current->policies().folder)};
+  return PolicyInForce{current, digest};
 }
 
 core::Result<std::string> PolicyService::reload(const Subject& subject) {
@@ -60,9 +67,16 @@ core::Result<std::string> PolicyService::reload(const Subject& subject) {
   }
   // One reload at a time, so the audit log's order is the order policies came into force.
   std::lock_guard reloading(reloadMutex_);
+  // The digest of the files before and after reading them: equal, it is the digest of what was
+  // read, which is what the audit entry must name.
+  const std::string digest = policyDigest(folder_);
   auto loaded = policies::PolicySet::loadFolder(folder_);
   if (!loaded.ok()) return loaded.error();
-  const std::string digest = policyDigest(folder_);
+  if (policyDigest(folder_) != digest) {
+    return core::Error::make(core::ErrorCode::kConflict, "policy_changed_while_loading",
+                             "策略文件在载入时被修改，请再试一次 (the policy files changed while "
+                             "they were read; try again)");
+  }
   auto recorded = store_.write([&](store::Transaction& tx) -> core::Status {
     appendAudit(tx, subject, "policy.reload", "policy", "policies", std::nullopt, digest);
     return core::okStatus();
@@ -70,6 +84,7 @@ core::Result<std::string> PolicyService::reload(const Subject& subject) {
   if (!recorded.ok()) return recorded.error();
   std::lock_guard lock(mutex_);
   engine_ = std::make_shared<const policies::PolicyEngine>(std::move(loaded).value());
+  digest_ = digest;
   return digest;
 }
 

@@ -14,7 +14,7 @@ namespace gongkai::server::service {
 // The policy in force as a reader sees it: its rules and the digest of its files.
 struct PolicyInForce {
   std::shared_ptr<const policies::PolicyEngine> engine;
-  std::string digest;  // policyDigest of the policy folder
+  std::string digest;  // policyDigest of the files it was loaded from
 };
 
 // The policy in force. Loaded from the policy folder at start and again on reload; a reload that
@@ -28,7 +28,8 @@ class PolicyService {
   // The policy in force as a use case: policies.read only.
   core::Result<PolicyInForce> read(const Subject& subject) const;
   // Reads the folder again (policies.reload only); on success the new policy is in force and the
-  // reload is audited with the digest of every file, which is returned.
+  // reload is audited with the digest of every file, which is returned. Files changed while they
+  // were read are refused (kConflict), so the digest is always that of the rules in force.
   core::Result<std::string> reload(const Subject& subject);
 
  private:
@@ -37,6 +38,7 @@ class PolicyService {
   std::mutex reloadMutex_;
   mutable std::mutex mutex_;
   std::shared_ptr<const policies::PolicyEngine> engine_;
+  std::string digest_;  // of the files engine_ was loaded from; a later edit does not change it
 };
 
 // SHA-256 over the policy files of `folder` (name and bytes of each, in name order): what a

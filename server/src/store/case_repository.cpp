@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "gongkai/server/store/search_repository.h"
+#include "gongkai/server/store/versioned_records.h"
 #include "store_internal.h"
 
 namespace gongkai::server::store {
@@ -38,6 +39,7 @@ struct Kind;
 
 template <>
 struct Kind<core::FeedbackRecord> {
+  static constexpr VersionedKind kVersioned = VersionedKind::kFeedback;
   static constexpr CaseTables kTables{"feedback",
                                       "feedback_versions",
                                       "feedback_id",
@@ -61,6 +63,7 @@ struct Kind<core::FeedbackRecord> {
 
 template <>
 struct Kind<core::DisclosureRequest> {
+  static constexpr VersionedKind kVersioned = VersionedKind::kDisclosureRequest;
   static constexpr CaseTables kTables{"disclosure_requests",
                                       "disclosure_request_versions",
                                       "request_id",
@@ -168,11 +171,9 @@ void CaseRepository<Record>::saveVersion(Transaction& tx, const Record& r,
                                          const std::string& canonical, const std::string& sha256,
                                          std::int64_t auditSeq) {
   const CaseTables& t = Kind<Record>::kTables;
-  const Poco::Int64 id = r.id, version = r.version, seq = auditSeq;
+  const Poco::Int64 id = r.id, version = r.version;
   saveRow(tx.session(), t, id, version, Kind<Record>::columns(r));
-  tx.session() << std::string("INSERT INTO ") + t.versions + " (" + t.owner +
-                      ", version, record, record_sha256, audit_seq) VALUES (?, ?, ?, ?, ?)",
-      bind(id), bind(version), bind(canonical), bind(sha256), bind(seq), now;
+  insertVersion(tx, Kind<Record>::kVersioned, id, version, canonical, sha256, auditSeq);
   SearchRepository::enqueue(tx, r.id, r.version, t.search_kind);
 }
 

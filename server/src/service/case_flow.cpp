@@ -99,11 +99,16 @@ core::Result<Record> CaseFlow<Record>::get(const Subject& subject, std::int64_t 
 }
 
 template <typename Record>
-core::Result<std::vector<Record>> CaseFlow<Record>::versions(std::int64_t id) {
+core::Result<std::vector<Record>> CaseFlow<Record>::versions(const Subject& subject,
+                                                             std::int64_t id) {
+  if (auto readable = access_.readableUnits(subject); !readable.ok()) return readable.error();
   try {
     auto session = store_.read();
     auto all = store::CaseRepository<Record>::versions(*session, id);
     if (all.empty()) return notFound<Record>(id);
+    if (auto allowed = access_.requireReader(subject, all.back().org_unit, notFound<Record>(id));
+        !allowed.ok())
+      return allowed.error();
     return all;
   } catch (const std::exception& e) {
     return store::storageError(e);
@@ -138,6 +143,16 @@ core::Result<Page<Record>> CaseFlow<Record>::list(const Subject& subject, const 
   auto readable = access_.readableUnits(subject);
   if (!readable.ok()) return readable.error();
   filter.units = std::move(readable).value();
+  return page(filter);
+}
+
+template <typename Record>
+core::Result<Page<Record>> CaseFlow<Record>::publicPage(std::string_view status, std::int64_t limit,
+                                                        std::int64_t offset) {
+  store::CaseFilter filter;
+  filter.status = std::string(status);
+  filter.limit = limit;
+  filter.offset = offset;
   return page(filter);
 }
 

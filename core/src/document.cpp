@@ -119,10 +119,6 @@ Disclosure parseDisclosure(const Object::Ptr& o) {
 
 }  // namespace
 
-Poco::JSON::Object::Ptr disclosureJson(const Disclosure& disclosure) {
-  return disclosureObject(disclosure);
-}
-
 std::string canonicalRecord(const DocumentVersion& v) {
   Object::Ptr root = new Object;
   root->set("document_id", static_cast<Poco::Int64>(v.document_id));

@@ -1,7 +1,5 @@
 #include "gongkai/core/workflow.h"
 
-#include <Poco/JSON/Array.h>
-
 #include <algorithm>
 #include <set>
 
@@ -34,16 +32,15 @@ std::set<std::string> fieldsOf(std::string_view step) {
   return {};
 }
 
-Result<std::string> text(const Poco::JSON::Object::Ptr& body, const std::string& field,
+Result<std::string> text(const Field<std::string>& member, const std::string& field,
                          bool required) {
-  if (!body || !body->has(field) || body->isNull(field)) {
+  if (!member.filled()) {
     if (required) return fieldError(field, "missing_field", "必填字段 (required field): " + field);
     return std::string();
   }
-  const auto value = body->get(field);
-  if (!value.isString())
+  if (!member.hasValue())
     return fieldError(field, "invalid_type", "须为字符串 (must be a string): " + field);
-  std::string out = value.extract<std::string>();
+  const std::string& out = member.value;
   if (!isValidUtf8(out) || out.size() > kMaxTextBytes) {
     return fieldError(field, "invalid_text",
                       "须为不超过 4000 字节的文字 (text of at most 4000 bytes): " + field);
@@ -64,51 +61,42 @@ std::string_view visibleStatus(const DocumentVersion& v) {
   return toString(v.status);
 }
 
-Result<StepRequest> parseStepRequest(std::string_view step, const Poco::JSON::Object::Ptr& body,
-                                     const std::string& actor, TimePoint at) {
+Result<StepRequest> readStepRequest(std::string_view step, const StepBody& body) {
   if (std::find(std::begin(kSteps), std::end(kSteps), step) == std::end(kSteps)) {
     return Error::make(ErrorCode::kNotFound, "no_such_step",
                        "没有这个步骤 (no such step): " + std::string(step));
   }
   StepRequest request;
   request.step = std::string(step);
-  request.actor = actor;
-  request.at = at;
   const auto allowed = fieldsOf(step);
-  if (body) {
-    for (const auto& [key, ignored] : *body) {
-      if (!allowed.count(key))
-        return fieldError(key, "unknown_field",
-                          "此步骤不接受该字段 (unknown field for this step): " + key);
-    }
+  for (const auto& key : body.members) {
+    if (!allowed.count(key))
+      return fieldError(key, "unknown_field",
+                        "此步骤不接受该字段 (unknown field for this step): " + key);
   }
   if (step == "approve") {
-    if (!body || !body->has("confidentiality_reviewed") ||
-        body->get("confidentiality_reviewed").type() != typeid(bool)) {
+    if (!body.confidentiality_reviewed.hasValue()) {
       return fieldError("confidentiality_reviewed", "missing_field",
                         "须确认已做保密审查 (confirm the confidentiality review: true)");
     }
-    request.confidentiality_reviewed = body->getValue<bool>("confidentiality_reviewed");
-    auto opinion = text(body, "opinion", false);
+    request.confidentiality_reviewed = body.confidentiality_reviewed.value;
+    auto opinion = text(body.opinion, "opinion", false);
     if (!opinion.ok()) return opinion.error();
     request.opinion = std::move(opinion).value();
   } else if (step == "reject") {
-    auto opinion = text(body, "opinion", true);
+    auto opinion = text(body.opinion, "opinion", true);
     if (!opinion.ok()) return opinion.error();
     request.opinion = std::move(opinion).value();
   } else if (step == "publish") {
-    if (!body || !body->has("channels") ||
-        body->get("channels").type() != typeid(Poco::JSON::Array::Ptr)) {
+    if (!body.channels.hasValue()) {
       return fieldError("channels", "missing_field", "须列出公开渠道 (channels: a list)");
     }
-    const auto channels = body->getArray("channels");
+    const auto& channels = body.channels.value;
     std::set<std::string> seen;
-    for (unsigned i = 0; i < channels->size(); ++i) {
-      const auto value = channels->get(i);
+    for (std::size_t i = 0; i < channels.size(); ++i) {
       const std::string field = "channels[" + std::to_string(i) + "]";
-      if (!value.isString())
-        return fieldError(field, "invalid_type", "须为字符串 (must be a string)");
-      const std::string channel = value.extract<std::string>();
+      if (!channels[i]) return fieldError(field, "invalid_type", "须为字符串 (must be a string)");
+      const std::string& channel = *channels[i];
       if (std::find(std::begin(kChannels), std::end(kChannels), channel) == std::end(kChannels)) {
         return fieldError(field, "unknown_channel",
                           "未知的公开渠道 (unknown channel): " + channel.substr(0, 64));
@@ -118,11 +106,11 @@ Result<StepRequest> parseStepRequest(std::string_view step, const Poco::JSON::Ob
     if (request.channels.empty())
       return fieldError("channels", "missing_field", "至少一个公开渠道 (at least one channel)");
   } else if (step == "withdraw") {
-    auto reason = text(body, "reason", true);
+    auto reason = text(body.reason, "reason", true);
     if (!reason.ok()) return reason.error();
     request.reason = std::move(reason).value();
   } else if (step == "archive") {
-    auto retention = text(body, "retention", false);
+    auto retention = text(body.retention, "retention", false);
     if (!retention.ok()) return retention.error();
     request.retention = std::move(retention).value();
     if (!request.retention.empty() && request.retention != "Y" && request.retention != "D30" &&

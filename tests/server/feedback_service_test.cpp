@@ -130,7 +130,12 @@ TEST_F(FeedbackServiceTest, DueSoonAndOverdueFollowTheClockAndTheOverdueListFind
   EXPECT_TRUE(done.finished);
   EXPECT_FALSE(done.answered_on_time);
   EXPECT_EQ(auditSize(), 3);
-  EXPECT_EQ(feedback_->versions(record.id).value().size(), 3u);
+  EXPECT_EQ(feedback_->versions(server_, record.id).value().size(), 3u);
+  // Versions are the case's too: a handler of another unit learns nothing of them.
+  service::Subject branch2;
+  branch2.id = "archivist2";
+  branch2.principal = policies::Principal{10, "archivist2", {{"archivist", "branch-2"}}};
+  EXPECT_EQ(feedback_->versions(branch2, record.id).error().code, core::ErrorCode::kNotFound);
 }
 
 TEST_F(FeedbackServiceTest, SubmissionsAreRateLimitedPerAddressForAnHour) {
@@ -165,6 +170,26 @@ TEST_F(FeedbackServiceTest, BadSubmissionsStoreNothing) {
     ASSERT_FALSE(refused.ok()) << body;
     EXPECT_EQ(refused.error().code, core::ErrorCode::kInvalidArgument) << body;
   }
+  // Which channels exist is the service's rule: a submission made without http is held to it.
+  service::FeedbackSubmission direct;
+  direct.channel = "pigeon";
+  direct.content = "x";
+  service::Subject anyone;
+  anyone.address = "192.0.2.2";
+  const auto pigeon = feedback_->submit(anyone, direct);
+  ASSERT_FALSE(pigeon.ok());
+  ASSERT_EQ(pigeon.error().fields.size(), 1u);
+  EXPECT_EQ(pigeon.error().reason, "invalid_feedback");
+  EXPECT_EQ(pigeon.error().fields[0].field, "channel");
+  EXPECT_EQ(pigeon.error().fields[0].code, "invalid_value");
+  // So are the limits of its text.
+  direct.channel = "online";
+  direct.content = big;
+  const auto tooLong = feedback_->submit(anyone, direct);
+  ASSERT_FALSE(tooLong.ok());
+  ASSERT_EQ(tooLong.error().fields.size(), 1u);
+  EXPECT_EQ(tooLong.error().fields[0].field, "content");
+  EXPECT_EQ(tooLong.error().fields[0].code, "too_long");
   EXPECT_EQ(auditSize(), 0);
   EXPECT_TRUE(feedback_->list(server_, service::CaseQuery{}).value().items.empty());
   // A handler may date a letter when it arrived, not in the future.

@@ -372,9 +372,7 @@ TEST_F(DocumentServiceTest, EachUseCaseDecidesForItselfWhoMayDoIt) {
   EXPECT_EQ(service_->update(mine, id, 1, json(R"({"org_unit":"branch-2"})")).error().reason,
             "unit_forbidden");
   // An archivist may submit but not approve: the step's own permission decides.
-  const auto bodiless = [](const char* step) {
-    return core::parseStepRequest(step, nullptr, "", {});
-  };
+  const auto bodiless = [](const char* step) { return core::readStepRequest(step, {}); };
   ASSERT_TRUE(service_->step(mine, id, 1, "submit", bodiless("submit")).ok());
   EXPECT_EQ(service_->step(mine, id, 2, "approve", bodiless("approve")).error().code,
             ErrorCode::kForbidden);

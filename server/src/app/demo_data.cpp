@@ -247,9 +247,9 @@ core::Result<int> loadDemoData(service::DocumentService& documents, service::Uni
         const std::string step = steps->getElement<std::string>(k);
         const bool byReviewer =
             step == "approve" || step == "reject" || step == "publish" || step == "withdraw";
-        auto next =
-            documents.step(byReviewer ? reviewer : demo, document.value().document_id, std::nullopt,
-                           step, core::parseStepRequest(step, demoStepBody(step), "", {}));
+        auto next = documents.step(
+            byReviewer ? reviewer : demo, document.value().document_id, std::nullopt, step,
+            core::readStepRequest(step, http::readStepBody(demoStepBody(step))));
         if (!next.ok()) return next.error();
       }
     }

@@ -81,26 +81,22 @@ BodyReader::BodyReader(const Object::Ptr& body, std::initializer_list<std::strin
 
 std::string BodyReader::text(const std::string& field, bool required, std::size_t maxBytes,
                              bool multiline) {
-  auto read = textField(body_, field);
-  if (!read.filled()) {
-    if (required) add(field, "missing_field", "必填字段 (required field)");
-    return "";
-  }
-  if (!read.hasValue()) {
+  auto read = textField(body_, field);  // "" when absent or null
+  if (read.state == service::Field<std::string>::State::kWrongType) {
     add(field, "wrong_type", "必须是字符串 (must be a string)");
     return "";
   }
   const std::string& out = read.value;
   if (!core::isValidUtf8(out) || core::hasControlCharacters(out, multiline)) {
     add(field, "invalid_text", "含有控制字符或无效 UTF-8 (control characters or invalid UTF-8)");
-  } else if (out.size() > maxBytes) {
-    add(field, "too_long",
-        "不超过 " + std::to_string(maxBytes) + " 字节 (at most " + std::to_string(maxBytes) +
-            " bytes)");
-  } else if (required && out.find_first_not_of(" \t\r\n") == std::string::npos) {
-    add(field, "missing_field", "必填字段 (required field)");
+  } else {
+    errors_.checkText(field, out, maxBytes, required);
   }
   return std::move(read.value);
+}
+
+std::string BodyReader::anyText(const std::string& field, bool multiline) {
+  return text(field, false, std::string::npos, multiline);
 }
 
 std::optional<std::int64_t> BodyReader::id(const std::string& field) {

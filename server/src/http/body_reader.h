@@ -80,6 +80,9 @@ class BodyReader {
   // A string member; "" when absent or null. Newlines and tabs are allowed in `multiline` text.
   std::string text(const std::string& field, bool required, std::size_t maxBytes,
                    bool multiline = false);
+  // A string member as given ("" when absent or null), for a service that judges its length and
+  // whether it may be blank itself.
+  std::string anyText(const std::string& field, bool multiline = false);
   // A positive integer member; nullopt when absent, null or wrong.
   std::optional<std::int64_t> id(const std::string& field);
   // An array of positive integer ids, at most `maxCount`; empty when absent, null or wrong.

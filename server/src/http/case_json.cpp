@@ -10,13 +10,7 @@ namespace {
 using Poco::Dynamic::Var;
 using Poco::JSON::Object;
 
-// The limits of what a case's fields may hold, in bytes.
-constexpr std::size_t kMaxContentBytes = 10000;
-constexpr std::size_t kMaxPersonBytes = 200;  // a name, an applicant, a contact
-constexpr std::size_t kMaxNoteBytes = 2000;   // a purpose, a reason, a notice, a summary
-constexpr std::size_t kMaxAnswerBytes = 20000;
-constexpr std::size_t kMaxUnitBytes = 64;
-constexpr std::size_t kMaxCategoryBytes = 8;
+// Text fields are read as given: their limits are the services' (service/case_limits.h).
 constexpr std::size_t kMaxReleasedDocuments = 100;
 constexpr const char* kInvalidStep = "办理内容有误 (invalid step)";
 
@@ -61,18 +55,13 @@ core::Result<service::FeedbackSubmission> parseFeedbackSubmission(const Object::
   BodyReader read(body, {"channel", "content", "name", "contact", "document_id", "catalogue_item",
                          "received_at"});
   service::FeedbackSubmission s;
-  s.channel = read.text("channel", true, 32);
-  if (!s.channel.empty() && !core::isFeedbackChannel(s.channel)) {
-    read.add("channel", "invalid_value",
-             "渠道须为 hotline、suggestion_box、letter、reception_day、meeting 或 online "
-             "(unknown channel)");
-  }
-  s.content = read.text("content", true, kMaxContentBytes, true);
-  s.name = read.text("name", false, kMaxPersonBytes);
-  s.contact = read.text("contact", false, kMaxPersonBytes);
+  s.channel = read.anyText("channel");
+  s.content = read.anyText("content", true);
+  s.name = read.anyText("name");
+  s.contact = read.anyText("contact");
   s.concerns.document_id = read.id("document_id");
   s.concerns.catalogue_item = read.id("catalogue_item");
-  if (read.has("received_at")) s.received_at = read.text("received_at", false, 40);
+  if (read.has("received_at")) s.received_at = read.anyText("received_at");
   if (auto ok = read.result("invalid_feedback", "意见内容有误 (invalid feedback)"); !ok.ok()) {
     return ok.error();
   }
@@ -85,13 +74,13 @@ core::Result<policies::FeedbackStep> parseFeedbackStep(const std::string& name,
                          "satisfaction", "reason"});
   policies::FeedbackStep step;
   step.name = name;
-  step.org_unit = read.text("org_unit", false, kMaxUnitBytes);
-  step.handler = read.text("handler", false, 64);
-  step.category = read.text("category", false, kMaxCategoryBytes);
-  step.answer = read.text("answer", false, kMaxAnswerBytes, true);
-  step.rectification = read.text("rectification", false, kMaxAnswerBytes, true);
-  step.satisfaction = read.text("satisfaction", false, 32);
-  step.reason = read.text("reason", false, kMaxNoteBytes, true);
+  step.org_unit = read.anyText("org_unit");
+  step.handler = read.anyText("handler");
+  step.category = read.anyText("category");
+  step.answer = read.anyText("answer", true);
+  step.rectification = read.anyText("rectification", true);
+  step.satisfaction = read.anyText("satisfaction");
+  step.reason = read.anyText("reason", true);
   if (auto ok = read.result("invalid_step", kInvalidStep); !ok.ok()) return ok.error();
   return step;
 }
@@ -99,11 +88,11 @@ core::Result<policies::FeedbackStep> parseFeedbackStep(const std::string& name,
 core::Result<service::ApplicationSubmission> parseApplicationSubmission(const Object::Ptr& body) {
   BodyReader read(body, {"applicant", "content", "purpose", "contact", "org_unit"});
   service::ApplicationSubmission s;
-  s.applicant = read.text("applicant", true, kMaxPersonBytes);
-  s.content = read.text("content", true, kMaxContentBytes, true);
-  s.purpose = read.text("purpose", false, kMaxNoteBytes, true);
-  s.contact = read.text("contact", true, kMaxPersonBytes);
-  s.org_unit = read.text("org_unit", false, kMaxUnitBytes);
+  s.applicant = read.anyText("applicant");
+  s.content = read.anyText("content", true);
+  s.purpose = read.anyText("purpose", true);
+  s.contact = read.anyText("contact");
+  s.org_unit = read.anyText("org_unit");
   if (auto ok = read.result("invalid_request", "申请内容有误 (invalid application)"); !ok.ok()) {
     return ok.error();
   }
@@ -116,19 +105,15 @@ core::Result<policies::RequestStep> parseApplicationStep(const std::string& name
                          "public_summary", "org_unit"});
   policies::RequestStep step;
   step.name = name;
-  step.notice = read.text("notice", false, kMaxNoteBytes, true);
-  step.outcome = read.text("outcome", false, 32);
-  step.reason = read.text("reason", false, kMaxPersonBytes);
-  step.answer = read.text("answer", false, kMaxAnswerBytes, true);
+  step.notice = read.anyText("notice", true);
+  step.outcome = read.anyText("outcome");
+  step.reason = read.anyText("reason");
+  step.answer = read.anyText("answer", true);
   step.document_ids = read.ids("document_ids", kMaxReleasedDocuments);
-  step.category = read.text("category", false, kMaxCategoryBytes);
-  step.public_summary = read.text("public_summary", false, kMaxNoteBytes, true);
-  // Handing the application to the unit that holds what is asked for is part of acknowledging.
-  step.org_unit = read.text("org_unit", false, kMaxUnitBytes);
-  if (!step.org_unit.empty() && name != "acknowledge") {
-    read.add("org_unit", "unknown_field",
-             "只能在受理时指定办理单位 (the unit is named on acknowledgement)");
-  }
+  step.category = read.anyText("category");
+  step.public_summary = read.anyText("public_summary", true);
+  // Only acknowledging takes a unit: the service refuses it on any other step.
+  step.org_unit = read.anyText("org_unit");
   if (auto ok = read.result("invalid_step", kInvalidStep); !ok.ok()) return ok.error();
   return step;
 }

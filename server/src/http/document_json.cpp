@@ -22,6 +22,34 @@ constexpr std::array<std::string_view, 9> kReadOnly = {"id",         "version", 
                                                        "files",      "created_by", "created_at",
                                                        "updated_by", "updated_at", "change"};
 
+// Each step {by, at}, or null when not taken.
+Poco::Dynamic::Var stepJson(const std::optional<core::Step>& step) {
+  if (!step) return Poco::Dynamic::Var();
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("by", step->by);
+  o->set("at", core::formatRfc3339(step->at));
+  return o;
+}
+
+// The disclosure record with the same members as the stored record's, which the API shows.
+Poco::JSON::Object::Ptr disclosureJson(const core::Disclosure& d) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("submitted", stepJson(d.submitted));
+  o->set("reviewed", stepJson(d.reviewed));
+  o->set("confidentiality_reviewed", d.confidentiality_reviewed);
+  o->set("opinion", d.opinion);
+  o->set("published", stepJson(d.published));
+  Poco::JSON::Array::Ptr channels = new Poco::JSON::Array;
+  for (const auto& channel : d.channels) channels->add(channel);
+  o->set("channels", channels);
+  o->set("withdrawn", stepJson(d.withdrawn));
+  o->set("withdrawal_reason", d.withdrawal_reason);
+  o->set("archived", stepJson(d.archived));
+  o->set("retention", d.retention);
+  o->set("reference_code", d.reference_code);
+  return o;
+}
+
 std::string documentPath(std::int64_t id) { return "/api/v1/documents/" + std::to_string(id); }
 
 Poco::JSON::Object::Ptr extractionJson(const ExtractionByHash& extraction,
@@ -73,7 +101,7 @@ Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v,
   o->set("reference_code", v.disclosure.reference_code.empty()
                                ? Poco::Dynamic::Var()
                                : Poco::Dynamic::Var(v.disclosure.reference_code));
-  o->set("disclosure", core::disclosureJson(v.disclosure));
+  o->set("disclosure", disclosureJson(v.disclosure));
   o->set("created_by", v.created_by);
   o->set("created_at", core::formatRfc3339(v.created_at));
   o->set("updated_by", v.updated_by);
@@ -118,6 +146,30 @@ service::DocumentMetadataFields readMetadataFields(const Poco::JSON::Object::Ptr
   fields.summary = textField(json, "summary");
   fields.catalogue_item = integerField(json, "catalogue_item");
   return fields;
+}
+
+core::StepBody readStepBody(const Poco::JSON::Object::Ptr& body) {
+  core::StepBody out;
+  if (!body) return out;
+  for (const auto& [key, ignored] : *body) out.members.push_back(key);
+  out.confidentiality_reviewed = booleanField(body, "confidentiality_reviewed");
+  out.opinion = textField(body, "opinion");
+  out.reason = textField(body, "reason");
+  out.retention = textField(body, "retention");
+  using Elements = std::vector<std::optional<std::string>>;
+  out.channels = memberField<Elements>(body, "channels", [](const Poco::Dynamic::Var& value) {
+    std::optional<Elements> elements;
+    if (value.type() != typeid(Poco::JSON::Array::Ptr)) return elements;
+    const auto array = value.extract<Poco::JSON::Array::Ptr>();
+    elements.emplace();
+    for (unsigned i = 0; i < array->size(); ++i) {
+      const Poco::Dynamic::Var element = array->get(i);
+      elements->push_back(element.isString() ? std::optional(element.extract<std::string>())
+                                             : std::nullopt);
+    }
+    return elements;
+  });
+  return out;
 }
 
 Poco::JSON::Object::Ptr versionSummaryJson(const core::DocumentVersion& v) {

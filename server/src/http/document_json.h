@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gongkai/core/document.h"
+#include "gongkai/core/workflow.h"
 #include "gongkai/server/service/metadata_validator.h"
 #include "gongkai/server/service/search_service.h"
 
@@ -23,6 +24,9 @@ Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& version,
 // The metadata members of a request body (a new document's metadata, or a merge patch); members
 // that are no editable field are its form errors.
 service::DocumentMetadataFields readMetadataFields(const Poco::JSON::Object::Ptr& json);
+// A step's body (POST /documents/{id}/{step}) as core judges it: its members' names and what
+// each holds; a null body is no body.
+core::StepBody readStepBody(const Poco::JSON::Object::Ptr& body);
 // One line of a version history.
 Poco::JSON::Object::Ptr versionSummaryJson(const core::DocumentVersion& version);
 

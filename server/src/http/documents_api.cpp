@@ -272,7 +272,7 @@ class DocumentRoutes {
     }
     // Actor and time are the service's to set.
     auto next = documents_.step(ex.subject, id.value(), ex.ifMatch().version, step,
-                                core::parseStepRequest(step, body, "", {}));
+                                core::readStepRequest(step, readStepBody(body)));
     if (!next.ok()) return ex.sendProblem(next.error());
     sendDocument(ex, HTTPResponse::HTTP_OK, next.value());
   }

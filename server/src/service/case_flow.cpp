@@ -1,11 +1,10 @@
 #include "gongkai/server/service/case_flow.h"
 
 #include "gongkai/core/password.h"
-#include "gongkai/core/sha256.h"
 #include "gongkai/policies/feedback_flow.h"
 #include "gongkai/policies/request_flow.h"
-#include "gongkai/server/service/audit_trail.h"
 #include "gongkai/server/store/storage_error.h"
+#include "versioned_save.h"
 
 namespace gongkai::server::service {
 
@@ -14,9 +13,8 @@ using core::ErrorCode;
 
 namespace {
 
-// How each kind is named in the audit log and in what the services answer.
+// How each kind is named in what the services answer.
 struct KindNames {
-  const char* object_type;
   const char* not_found_reason;
   const char* not_found;  // followed by the id
   const char* unknown_receipt;
@@ -28,13 +26,13 @@ constexpr KindNames kNames{};
 
 template <>
 constexpr KindNames kNames<core::FeedbackRecord>{
-    "feedback", "feedback_not_found",
+    "feedback_not_found",
     "意见记录不存在 (no such feedback): ", "回执码无效或不存在 (no case with that receipt code)",
     "您无权办理该单位的意见 (your roles do not cover this unit)"};
 
 template <>
 constexpr KindNames kNames<core::DisclosureRequest>{
-    "disclosure_request", "request_not_found", "申请不存在 (no such application): ",
+    "request_not_found", "申请不存在 (no such application): ",
     "回执码无效或不存在 (no application with that receipt code)",
     "您无权办理该单位的申请 (your roles do not cover this unit)"};
 
@@ -42,16 +40,6 @@ template <typename Record>
 Error notFound(std::int64_t id) {
   return Error::make(ErrorCode::kNotFound, kNames<Record>.not_found_reason,
                      kNames<Record>.not_found + std::to_string(id));
-}
-
-// Saves `record` as a new version with the audit entry that makes it.
-template <typename Record>
-void saveWithAudit(store::Transaction& tx, const Subject& subject, const Record& record) {
-  const std::string canonical = core::canonicalRecord(record);
-  const std::string digest = core::sha256Hex(canonical);
-  const auto entry = appendAudit(tx, subject, record.change, kNames<Record>.object_type,
-                                 std::to_string(record.id), record.version, digest);
-  store::CaseRepository<Record>::saveVersion(tx, record, canonical, digest, entry.seq);
 }
 
 }  // namespace
@@ -111,11 +99,16 @@ core::Result<Record> CaseFlow<Record>::get(const Subject& subject, std::int64_t 
 }
 
 template <typename Record>
-core::Result<std::vector<Record>> CaseFlow<Record>::versions(std::int64_t id) {
+core::Result<std::vector<Record>> CaseFlow<Record>::versions(const Subject& subject,
+                                                             std::int64_t id) {
+  if (auto readable = access_.readableUnits(subject); !readable.ok()) return readable.error();
   try {
     auto session = store_.read();
     auto all = store::CaseRepository<Record>::versions(*session, id);
     if (all.empty()) return notFound<Record>(id);
+    if (auto allowed = access_.requireReader(subject, all.back().org_unit, notFound<Record>(id));
+        !allowed.ok())
+      return allowed.error();
     return all;
   } catch (const std::exception& e) {
     return store::storageError(e);
@@ -150,6 +143,16 @@ core::Result<Page<Record>> CaseFlow<Record>::list(const Subject& subject, const 
   auto readable = access_.readableUnits(subject);
   if (!readable.ok()) return readable.error();
   filter.units = std::move(readable).value();
+  return page(filter);
+}
+
+template <typename Record>
+core::Result<Page<Record>> CaseFlow<Record>::publicPage(std::string_view status, std::int64_t limit,
+                                                        std::int64_t offset) {
+  store::CaseFilter filter;
+  filter.status = std::string(status);
+  filter.limit = limit;
+  filter.offset = offset;
   return page(filter);
 }
 

@@ -4,14 +4,13 @@
 #include <set>
 
 #include "gongkai/core/audit_entry.h"
-#include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
 #include "gongkai/core/workflow.h"
 #include "gongkai/policies/compliance.h"
-#include "gongkai/server/service/audit_trail.h"
 #include "gongkai/server/store/catalogue_repository.h"
 #include "gongkai/server/store/document_repository.h"
 #include "gongkai/server/store/storage_error.h"
+#include "versioned_save.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -180,20 +179,6 @@ core::Status CatalogueService::apply(core::CatalogueItem& item, const CatalogueI
   }
   return core::okStatus();
 }
-
-namespace {
-
-// Stores `item` as a new version with the audit entry that makes it.
-void saveWithAudit(store::Transaction& tx, const Subject& subject,
-                   const core::CatalogueItem& item) {
-  const std::string record = core::canonicalRecord(item);
-  const std::string digest = core::sha256Hex(record);
-  const auto entry = appendAudit(tx, subject, item.change, "catalogue_item",
-                                 std::to_string(item.id), item.version, digest);
-  CatalogueRepository::saveVersion(tx, item, record, digest, entry.seq);
-}
-
-}  // namespace
 
 core::Result<core::CatalogueItem> CatalogueService::create(const Subject& subject,
                                                            const CatalogueItemFields& fields) {

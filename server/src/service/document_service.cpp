@@ -9,11 +9,10 @@
 #include "gongkai/archive/reference_code.h"
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/media_types.h"
-#include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
 #include "gongkai/core/workflow.h"
-#include "gongkai/server/service/audit_trail.h"
 #include "gongkai/server/store/storage_error.h"
+#include "versioned_save.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -65,16 +64,6 @@ core::Status checkFiles(const std::vector<IncomingFile>& files,
       Error::make(ErrorCode::kInvalidArgument, "invalid_files", "上传的文件有误 (invalid files)");
   error.fields = std::move(errors);
   return error;
-}
-
-// Appends the audit entry for a new version and stores the version with it.
-void record(Transaction& tx, const Subject& subject, const DocumentVersion& version) {
-  const std::string bytes = core::canonicalRecord(version);
-  const std::string digest = core::sha256Hex(bytes);
-  const core::AuditEntry entry =
-      appendAudit(tx, subject, version.change, "document", std::to_string(version.document_id),
-                  version.version, digest);
-  DocumentRepository::saveVersion(tx, version, bytes, digest, entry.seq);
 }
 
 }  // namespace
@@ -185,7 +174,7 @@ core::Result<DocumentVersion> DocumentService::create(const Subject& subject,
     v.files = fileRecords.value();
     std::int64_t fileId = DocumentRepository::nextFileId(tx);
     for (auto& file : v.files) file.id = fileId++;
-    record(tx, subject, v);  // creates the documents row the file rows refer to
+    saveWithAudit(tx, subject, v);  // creates the documents row the file rows refer to
     for (const auto& file : v.files)
       DocumentRepository::insertFile(tx, v.document_id, file, v.created_at);
     return v;
@@ -221,7 +210,7 @@ core::Result<DocumentVersion> DocumentService::amend(const Subject& subject, std
     v.updated_by = subject.id;
     v.updated_at = core::nowUtc();
     v.change = action;
-    record(tx, subject, v);
+    saveWithAudit(tx, subject, v);
     return std::move(v);
   });
 }

@@ -1,8 +1,45 @@
 #include "gongkai/server/service/feedback_service.h"
 
+#include "gongkai/server/service/case_limits.h"
+
 namespace gongkai::server::service {
 
 using core::FeedbackRecord;
+
+namespace {
+
+namespace limit = case_limits;
+
+// A submission's text against the case limits and the list of channels: judged before anything
+// else, as a body is, so what is refused does not depend on who asks.
+core::Status checkTexts(const FeedbackSubmission& s) {
+  FieldErrors errors;
+  errors.checkText("channel", s.channel, limit::kWord, true);
+  if (!s.channel.empty() && !core::isFeedbackChannel(s.channel)) {
+    errors.add("channel", "invalid_value",
+               "渠道须为 hotline、suggestion_box、letter、reception_day、meeting 或 online "
+               "(unknown channel)");
+  }
+  limit::checkTexts(errors, {{"content", s.content, limit::kContent, true},
+                             {"name", s.name, limit::kPerson},
+                             {"contact", s.contact, limit::kPerson}});
+  if (s.received_at) errors.checkText("received_at", *s.received_at, limit::kTime);
+  return errors.result("invalid_feedback", "意见内容有误 (invalid feedback)");
+}
+
+core::Status checkTexts(const policies::FeedbackStep& step) {
+  FieldErrors errors;
+  limit::checkTexts(errors, {{"org_unit", step.org_unit, limit::kUnit},
+                             {"handler", step.handler, limit::kUser},
+                             {"category", step.category, limit::kCategory},
+                             {"answer", step.answer, limit::kAnswer},
+                             {"rectification", step.rectification, limit::kAnswer},
+                             {"satisfaction", step.satisfaction, limit::kWord},
+                             {"reason", step.reason, limit::kNote}});
+  return errors.result("invalid_step", "办理内容有误 (invalid step)");
+}
+
+}  // namespace
 
 FeedbackService::FeedbackService(store::Store& store, PolicyService& policies,
                                  AuthorizerSource authorizer, NameCheck unitExists,
@@ -13,6 +50,7 @@ FeedbackService::FeedbackService(store::Store& store, PolicyService& policies,
 
 core::Result<FeedbackService::Submitted> FeedbackService::submit(const Subject& subject,
                                                                  const FeedbackSubmission& s) {
+  if (auto ok = checkTexts(s); !ok.ok()) return ok.error();
   if (auto allowed = flow_.access().requireSubmitter(subject); !allowed.ok())
     return allowed.error();
   const bool onBehalf = flow_.access().handles(subject, s.concerns.org_unit);
@@ -56,8 +94,9 @@ core::Result<FeedbackRecord> FeedbackService::get(const Subject& subject, std::i
   return flow_.get(subject, id);
 }
 
-core::Result<std::vector<FeedbackRecord>> FeedbackService::versions(std::int64_t id) {
-  return flow_.versions(id);
+core::Result<std::vector<FeedbackRecord>> FeedbackService::versions(const Subject& subject,
+                                                                    std::int64_t id) {
+  return flow_.versions(subject, id);
 }
 
 core::Result<FeedbackRecord> FeedbackService::byReceipt(const std::string& code) {
@@ -71,6 +110,7 @@ core::Result<Page<FeedbackRecord>> FeedbackService::list(const Subject& subject,
 
 core::Result<FeedbackRecord> FeedbackService::step(const Subject& subject, std::int64_t id,
                                                    const policies::FeedbackStep& step) {
+  if (auto ok = checkTexts(step); !ok.ok()) return ok.error();
   const CaseAccess& access = flow_.access();
   if (auto allowed = access.requireHandler(subject); !allowed.ok()) return allowed.error();
   // A case the handler may not read is not found, before anything is said about the step.

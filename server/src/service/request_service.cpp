@@ -1,8 +1,46 @@
 #include "gongkai/server/service/request_service.h"
 
+#include "gongkai/server/service/case_limits.h"
+
 namespace gongkai::server::service {
 
 using core::DisclosureRequest;
+
+namespace {
+
+namespace limit = case_limits;
+
+// An application's text against the case limits: judged before anything else, as a body is, so
+// what is refused does not depend on who asks.
+core::Status checkTexts(const ApplicationSubmission& s) {
+  FieldErrors errors;
+  limit::checkTexts(errors, {{"applicant", s.applicant, limit::kPerson, true},
+                             {"content", s.content, limit::kContent, true},
+                             {"purpose", s.purpose, limit::kNote},
+                             {"contact", s.contact, limit::kPerson, true},
+                             {"org_unit", s.org_unit, limit::kUnit}});
+  return errors.result("invalid_request", "申请内容有误 (invalid application)");
+}
+
+core::Status checkTexts(const policies::RequestStep& step) {
+  FieldErrors errors;
+  limit::checkTexts(errors, {{"notice", step.notice, limit::kNote},
+                             {"outcome", step.outcome, limit::kWord},
+                             {"reason", step.reason, limit::kPerson},
+                             {"answer", step.answer, limit::kAnswer},
+                             {"category", step.category, limit::kCategory},
+                             {"public_summary", step.public_summary, limit::kNote},
+                             {"org_unit", step.org_unit, limit::kUnit}});
+  // Handing the application to the unit that holds what is asked for is part of acknowledging;
+  // any other step would check the unit and then ignore it.
+  if (!step.org_unit.empty() && step.name != "acknowledge") {
+    errors.add("org_unit", "unknown_field",
+               "只能在受理时指定办理单位 (the unit is named on acknowledgement)");
+  }
+  return errors.result("invalid_step", "办理内容有误 (invalid step)");
+}
+
+}  // namespace
 
 RequestService::RequestService(store::Store& store, PolicyService& policies,
                                AuthorizerSource authorizer, NameCheck unitExists,
@@ -12,6 +50,7 @@ RequestService::RequestService(store::Store& store, PolicyService& policies,
 
 core::Result<RequestService::Submitted> RequestService::submit(const Subject& subject,
                                                                const ApplicationSubmission& s) {
+  if (auto ok = checkTexts(s); !ok.ok()) return ok.error();
   if (auto allowed = flow_.access().requireSubmitter(subject); !allowed.ok())
     return allowed.error();
   FieldErrors errors;
@@ -47,16 +86,13 @@ core::Result<Page<DisclosureRequest>> RequestService::list(const Subject& subjec
 
 core::Result<Page<DisclosureRequest>> RequestService::decisionLog(std::int64_t limit,
                                                                   std::int64_t offset) {
-  store::CaseFilter filter;
-  filter.status = std::string(core::toString(core::RequestStatus::kDecided));
-  filter.limit = limit;
-  filter.offset = offset;
-  return flow_.page(filter);
+  return flow_.publicPage(core::toString(core::RequestStatus::kDecided), limit, offset);
 }
 
 core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std::int64_t id,
                                                      policies::RequestStep step,
                                                      const DocumentCheck& releasable) {
+  if (auto ok = checkTexts(step); !ok.ok()) return ok.error();
   if (auto allowed = flow_.access().requireHandler(subject); !allowed.ok()) return allowed.error();
   FieldErrors errors;
   flow_.checkUnit(errors, step.org_unit);

@@ -1,29 +1,21 @@
 #include "gongkai/server/store/case_repository.h"
 
 #include <Poco/Data/Statement.h>
-#include <Poco/Nullable.h>
 
 #include <stdexcept>
 
+#include "case_tables.h"
 #include "gongkai/server/store/search_repository.h"
+#include "gongkai/server/store/versioned_records.h"
+#include "sql_conditions.h"
 #include "store_internal.h"
 
 namespace gongkai::server::store {
 using namespace Poco::Data::Keywords;
 using Poco::Data::Session;
+using Poco::Data::Statement;
 
 namespace {
-
-// Where a kind of case is kept. Every name here is a constant of this file, never input.
-struct CaseTables {
-  const char* records;        // one row a case: its current version and the columns lists read
-  const char* versions;       // one row a version: the canonical record, its hash, its audit entry
-  const char* owner;          // the versions table's column naming the case
-  const char* deadline;       // the records table's column of the day it is due
-  const char* open_statuses;  // the statuses of a case not finished yet, as an SQL list
-  const char* channel;        // the condition on ?3, the channel asked for
-  const char* search_kind;    // what the search outbox calls it
-};
 
 // A column of the records table a list filters on, with its value; `on_insert_only` for what
 // never changes after the case is received.
@@ -38,13 +30,8 @@ struct Kind;
 
 template <>
 struct Kind<core::FeedbackRecord> {
-  static constexpr CaseTables kTables{"feedback",
-                                      "feedback_versions",
-                                      "feedback_id",
-                                      "deadline",
-                                      "'received', 'assigned', 'in_progress'",
-                                      "(?3 IS NULL OR c.channel = ?3)",
-                                      "feedback"};
+  static constexpr VersionedKind kVersioned = VersionedKind::kFeedback;
+  static constexpr const CaseTables& kTables = kFeedbackTables;
   static core::Result<core::FeedbackRecord> parse(std::string_view record) {
     return core::parseFeedbackRecord(record);
   }
@@ -61,13 +48,8 @@ struct Kind<core::FeedbackRecord> {
 
 template <>
 struct Kind<core::DisclosureRequest> {
-  static constexpr CaseTables kTables{"disclosure_requests",
-                                      "disclosure_request_versions",
-                                      "request_id",
-                                      "decide_by",
-                                      "'received', 'acknowledged'",
-                                      "?3 IS NULL",
-                                      "request"};
+  static constexpr VersionedKind kVersioned = VersionedKind::kDisclosureRequest;
+  static constexpr const CaseTables& kTables = kRequestTables;
   static core::Result<core::DisclosureRequest> parse(std::string_view record) {
     return core::parseDisclosureRequest(record);
   }
@@ -97,9 +79,8 @@ std::optional<Record> currentIn(Session& session, std::int64_t id) {
   const CaseTables& t = Kind<Record>::kTables;
   std::vector<std::string> records;
   Poco::Int64 key = id;
-  session << std::string("SELECT v.record FROM ") + t.records + " c JOIN " + t.versions +
-                 " v ON v." + t.owner + " = c.id AND v.version = c.current_version WHERE c.id = ?",
-      use(key), into(records), now;
+  session << std::string("SELECT v.record FROM ") + t.current + " WHERE c.id = ?", use(key),
+      into(records), now;
   if (records.empty()) return std::nullopt;
   return std::move(decodeAll<Record>(records).front());
 }
@@ -133,24 +114,24 @@ void saveRow(Session& session, const CaseTables& t, Poco::Int64 id, Poco::Int64 
   statement.execute();
 }
 
-// The filter's conditions on the records table `c`, parameters ?1 to ?5 (FilterParameters).
-std::string whereOf(const CaseTables& t) {
-  return std::string(
-             "WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.org_unit = ?2) AND ") +
-         t.channel + " AND (?4 IS NULL OR (c." + t.deadline + " < ?4 AND c.status IN (" +
-         t.open_statuses +
-         "))) AND (?5 IS NULL OR c.org_unit IN (SELECT value FROM json_each(?5))) ";
+// The filter's conditions on the records table `c`, only those the filter gives.
+SqlPart whereOf(const CaseTables& t, const CaseFilter& filter) {
+  SqlConditions conditions;
+  if (filter.status) conditions.add("c.status = ?", {*filter.status});
+  if (filter.org_unit) conditions.add("c.org_unit = ?", {*filter.org_unit});
+  if (filter.channel) {
+    // A kind that records no channel has no case that came in by one.
+    if (t.channel)
+      conditions.add(std::string(t.channel) + " = ?", {*filter.channel});
+    else
+      conditions.add("0");
+  }
+  if (filter.overdue_on) {
+    conditions.add(std::string(t.deadline) + " < ? AND " + t.open, {*filter.overdue_on});
+  }
+  if (filter.units) conditions.add(inList("c.org_unit", *filter.units));
+  return conditions.where();
 }
-
-struct FilterParameters {
-  explicit FilterParameters(const CaseFilter& filter)
-      : status(nullable(filter.status)),
-        unit(nullable(filter.org_unit)),
-        channel(nullable(filter.channel)),
-        overdue(nullable(filter.overdue_on)),
-        units(unitList(filter.units)) {}
-  Poco::Nullable<std::string> status, unit, channel, overdue, units;
-};
 
 }  // namespace
 
@@ -168,11 +149,9 @@ void CaseRepository<Record>::saveVersion(Transaction& tx, const Record& r,
                                          const std::string& canonical, const std::string& sha256,
                                          std::int64_t auditSeq) {
   const CaseTables& t = Kind<Record>::kTables;
-  const Poco::Int64 id = r.id, version = r.version, seq = auditSeq;
+  const Poco::Int64 id = r.id, version = r.version;
   saveRow(tx.session(), t, id, version, Kind<Record>::columns(r));
-  tx.session() << std::string("INSERT INTO ") + t.versions + " (" + t.owner +
-                      ", version, record, record_sha256, audit_seq) VALUES (?, ?, ?, ?, ?)",
-      bind(id), bind(version), bind(canonical), bind(sha256), bind(seq), now;
+  insertVersion(tx, Kind<Record>::kVersioned, id, version, canonical, sha256, auditSeq);
   SearchRepository::enqueue(tx, r.id, r.version, t.search_kind);
 }
 
@@ -201,24 +180,29 @@ std::optional<Record> CaseRepository<Record>::byReceipt(ReadSession& rs,
 template <typename Record>
 std::vector<Record> CaseRepository<Record>::list(ReadSession& rs, const CaseFilter& filter) {
   const CaseTables& t = Kind<Record>::kTables;
-  FilterParameters p(filter);
-  Poco::Int64 limit = filter.limit, offset = filter.offset;
+  SqlPart where = whereOf(t, filter);
+  where.values.push_back(Poco::Int64{filter.limit});
+  where.values.push_back(Poco::Int64{filter.offset});
   std::vector<std::string> records;
-  rs.session() << std::string("SELECT v.record FROM ") + t.records + " c JOIN " + t.versions +
-                      " v ON v." + t.owner + " = c.id AND v.version = c.current_version " +
-                      whereOf(t) + "ORDER BY c.id DESC LIMIT ?6 OFFSET ?7",
-      use(p.status), use(p.unit), use(p.channel), use(p.overdue), use(p.units), use(limit),
-      use(offset), into(records), now;
+  Statement statement(rs.session());
+  statement << std::string("SELECT v.record FROM ") + t.current + where.sql +
+                   " ORDER BY c.id DESC LIMIT ? OFFSET ?";
+  bindValues(statement, where.values);
+  statement, into(records);
+  statement.execute();
   return decodeAll<Record>(records);
 }
 
 template <typename Record>
 std::int64_t CaseRepository<Record>::count(ReadSession& rs, const CaseFilter& filter) {
   const CaseTables& t = Kind<Record>::kTables;
-  FilterParameters p(filter);
+  const SqlPart where = whereOf(t, filter);
   Poco::Int64 total = 0;
-  rs.session() << std::string("SELECT COUNT(*) FROM ") + t.records + " c " + whereOf(t),
-      use(p.status), use(p.unit), use(p.channel), use(p.overdue), use(p.units), into(total), now;
+  Statement statement(rs.session());
+  statement << std::string("SELECT COUNT(*) FROM ") + t.records + " c" + where.sql;
+  bindValues(statement, where.values);
+  statement, into(total);
+  statement.execute();
   return total;
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "gongkai/server/store/versioned_records.h"
 #include "store_internal.h"
 
 namespace gongkai::server::store {
@@ -40,7 +41,7 @@ std::int64_t CatalogueRepository::nextId(Transaction& tx) {
 void CatalogueRepository::saveVersion(Transaction& tx, const core::CatalogueItem& item,
                                       const std::string& record, const std::string& recordSha256,
                                       std::int64_t auditSeq) {
-  const Poco::Int64 id = item.id, version = item.version, seq = auditSeq;
+  const Poco::Int64 id = item.id, version = item.version;
   if (item.version == 1) {
     tx.session() << "INSERT INTO catalogue_items (id, current_version, org_unit, year, category) "
                     "VALUES (?, ?, ?, ?, ?)",
@@ -51,10 +52,7 @@ void CatalogueRepository::saveVersion(Transaction& tx, const core::CatalogueItem
            "WHERE id = ?",
         bind(version), bind(item.org_unit), bind(item.year), bind(item.category), bind(id), now;
   }
-  tx.session()
-      << "INSERT INTO catalogue_item_versions (item_id, version, record, record_sha256, audit_seq) "
-         "VALUES (?, ?, ?, ?, ?)",
-      bind(id), bind(version), bind(record), bind(recordSha256), bind(seq), now;
+  insertVersion(tx, VersionedKind::kCatalogueItem, id, version, record, recordSha256, auditSeq);
 }
 
 std::optional<core::CatalogueItem> CatalogueRepository::current(Transaction& tx, std::int64_t id) {

@@ -7,6 +7,7 @@
 
 #include "gongkai/core/workflow.h"
 #include "gongkai/server/store/search_repository.h"
+#include "gongkai/server/store/versioned_records.h"
 #include "sql_conditions.h"
 #include "store_internal.h"
 
@@ -110,10 +111,7 @@ void DocumentRepository::saveVersion(Transaction& tx, const DocumentVersion& v,
         bind(status), bind(year), bind(updatedAt), bind(visible), bind(catalogueItem), bind(id),
         bind(version - 1), now;
   }
-  s << "INSERT INTO document_versions (document_id, version, record, record_sha256, audit_seq) "
-       "VALUES (?, ?, ?, ?, ?)",
-      bind(id), bind(version), bind(record), bind(recordSha256),
-      bind(static_cast<Poco::Int64>(auditSeq)), now;
+  insertVersion(tx, VersionedKind::kDocument, id, version, record, recordSha256, auditSeq);
   // Same transaction: the version and its way into the search index commit together.
   SearchRepository::enqueue(tx, v.document_id, v.version);
 }

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "case_tables.h"
 #include "sql_conditions.h"
 #include "store_internal.h"
 
@@ -25,25 +26,16 @@ core::Date dateOf(const std::string& text) {
   return *parsed;
 }
 
-// A kind of case as its tables store it: fixed SQL only. The current version's record is `v`.
-struct CaseTables {
-  const char* from;         // the case table `c` joined to its current version `v`
+// A kind of case as the report counts it: its tables, and fixed SQL over the current version `v`.
+struct CaseReport {
+  const CaseTables& tables;
   const char* kind;         // what the report counts cases by besides their status
-  const char* finished;     // the case is finished (answered, closed or decided)
   const char* finished_at;  // when it was finished, from the record (NULL when not recorded)
-  const char* deadline;
 };
 
-const CaseTables kFeedback{
-    "feedback c JOIN feedback_versions v ON v.feedback_id = c.id AND v.version = "
-    "c.current_version",
-    "c.channel", "c.status IN ('answered', 'closed')", "json_extract(v.record, '$.answered.at')",
-    "c.deadline"};
-const CaseTables kRequests{
-    "disclosure_requests c JOIN disclosure_request_versions v ON v.request_id = c.id AND "
-    "v.version = c.current_version",
-    "json_extract(v.record, '$.outcome')", "c.status = 'decided'",
-    "json_extract(v.record, '$.decided.at')", "c.decide_by"};
+const CaseReport kFeedback{kFeedbackTables, "c.channel", "json_extract(v.record, '$.answered.at')"};
+const CaseReport kRequests{kRequestTables, "json_extract(v.record, '$.outcome')",
+                           "json_extract(v.record, '$.decided.at')"};
 
 SqlPart caseConditions(const ReportRepository::CaseQuery& query) {
   SqlConditions conditions;
@@ -75,29 +67,30 @@ std::map<std::string, int> countedBy(ReadSession& rs, const CaseTables& tables,
   std::vector<std::string> keys;
   std::vector<Poco::Int64> counts;
   runQuery(rs,
-           "SELECT " + column + ", COUNT(*) FROM " + tables.from + " WHERE " + where.sql + " AND " +
-               column + " <> '' GROUP BY 1",
+           "SELECT " + column + ", COUNT(*) FROM " + tables.current + " WHERE " + where.sql +
+               " AND " + column + " <> '' GROUP BY 1",
            where.values, keys, counts);
   std::map<std::string, int> out;
   for (std::size_t i = 0; i < keys.size(); ++i) out[keys[i]] = static_cast<int>(counts[i]);
   return out;
 }
 
-policies::HandlingCounts countCases(ReadSession& rs, const CaseTables& tables,
+policies::HandlingCounts countCases(ReadSession& rs, const CaseReport& report,
                                     const ReportRepository::CaseQuery& query) {
+  const CaseTables& tables = report.tables;
   const SqlPart where = caseConditions(query);
   policies::HandlingCounts counts;
   counts.by_status = countedBy(rs, tables, "c.status", where);
-  counts.by_kind = countedBy(rs, tables, tables.kind, where);
+  counts.by_kind = countedBy(rs, tables, report.kind, where);
 
   // One row per (day received, day finished), however many cases.
-  const std::string finishedDay = std::string("date(") + tables.finished_at + ", '+8 hours')";
+  const std::string finishedDay = std::string("date(") + report.finished_at + ", '+8 hours')";
   std::vector<std::string> received, finished;
   std::vector<Poco::Int64> finishedCounts, onTime;
   runQuery(rs,
            "SELECT date(c.received_at, '+8 hours'), " + finishedDay + ", COUNT(*), SUM(" +
-               finishedDay + " <= " + tables.deadline + ") FROM " + tables.from + " WHERE " +
-               where.sql + " AND " + tables.finished + " AND " + tables.finished_at +
+               finishedDay + " <= " + tables.deadline + ") FROM " + tables.current + " WHERE " +
+               where.sql + " AND " + tables.finished + " AND " + report.finished_at +
                " IS NOT NULL GROUP BY 1, 2",
            where.values, received, finished, finishedCounts, onTime);
   for (std::size_t i = 0; i < received.size(); ++i) {
@@ -109,7 +102,7 @@ policies::HandlingCounts countCases(ReadSession& rs, const CaseTables& tables,
   overdueValues.push_back(query.today.toString());
   std::vector<Poco::Int64> overdue;
   runQuery(rs,
-           "SELECT c.id FROM " + std::string(tables.from) + " WHERE " + where.sql + " AND NOT " +
+           "SELECT c.id FROM " + std::string(tables.current) + " WHERE " + where.sql + " AND NOT " +
                tables.finished + " AND " + tables.deadline + " < ? ORDER BY c.id",
            overdueValues, overdue);
   counts.overdue.assign(overdue.begin(), overdue.end());

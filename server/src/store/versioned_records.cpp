@@ -45,6 +45,16 @@ const char* objectTypeOf(VersionedKind kind) {
   return "";
 }
 
+void insertVersion(Transaction& tx, VersionedKind kind, std::int64_t ownerId, std::int64_t version,
+                   const std::string& record, const std::string& recordSha256,
+                   std::int64_t auditSeq) {
+  const Tables t = tablesOf(kind);
+  const Poco::Int64 owner = ownerId, number = version, seq = auditSeq;
+  tx.session() << std::string("INSERT INTO ") + t.versions + " (" + t.owner +
+                      ", version, record, record_sha256, audit_seq) VALUES (?, ?, ?, ?, ?)",
+      bind(owner), bind(number), bind(record), bind(recordSha256), bind(seq), now;
+}
+
 std::vector<StoredVersion> storedVersions(ReadSession& rs, VersionedKind kind,
                                           std::int64_t afterOwner, std::int64_t ownerLimit) {
   const Tables t = tablesOf(kind);

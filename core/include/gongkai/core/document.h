@@ -1,7 +1,5 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -101,8 +99,6 @@ struct DocumentVersion {
 // The canonical JSON record of a version (RFC 8785): what the store keeps and what the audit
 // entry that made the version hashes, so a version changed behind the server's back is caught.
 std::string canonicalRecord(const DocumentVersion& version);
-// The disclosure record as JSON, as records and the API show it: each step {by, at} or null.
-Poco::JSON::Object::Ptr disclosureJson(const Disclosure& disclosure);
 
 // Parses a stored record; kCorrupt when it is not one.
 Result<DocumentVersion> parseRecord(std::string_view record);

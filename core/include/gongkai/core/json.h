@@ -1,5 +1,13 @@
 #pragma once
 
+// The one deliberate exception to "no Poco in core's public headers": Poco Foundation's
+// Dynamic::Var (with JSON::Object and Array) is core's JSON value type. Every record codec in
+// core, the policy files and the server build and read records as Var trees, and canonicalJson
+// over them makes the bytes that audit entries hash; a value type of core's own would mean
+// rewriting every codec and the server's request and response bodies at once, with the canonical
+// bytes of every stored record at stake. So this header, and only it, names Poco: other public
+// headers take core's plain types (Field, StepBody, Disclosure) and leave JSON to their callers.
+// Code that must not link Poco (core_base, the standalone verifier) reads JSON with json_reader.h.
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
 

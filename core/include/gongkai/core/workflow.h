@@ -1,12 +1,12 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gongkai/core/document.h"
+#include "gongkai/core/field.h"
 #include "gongkai/core/result.h"
 
 // The disclosure procedure (提出 → 审核/保密审查 → 审批 → 实施公开 → 撤回 → 归档) as pure rules:
@@ -32,10 +32,24 @@ struct StepRequest {
   std::string retention;                  // archive: Y, D30 or D10; "" for the category default
 };
 
-// Reads a step's JSON body (may be null for steps without fields); kInvalidArgument naming the
-// field for anything missing, unknown or of the wrong type.
-Result<StepRequest> parseStepRequest(std::string_view step, const Poco::JSON::Object::Ptr& body,
-                                     const std::string& actor, TimePoint at);
+// A step's body as the transport read it, before anything is judged: the names of its members in
+// the body's order, and each member a step knows. An element of `channels` that is no string is
+// nullopt. No body at all reads as the default.
+struct StepBody {
+  std::vector<std::string> members;
+  Field<bool> confidentiality_reviewed;
+  Field<std::string> opinion;
+  Field<std::vector<std::optional<std::string>>> channels;
+  Field<std::string> reason;
+  Field<std::string> retention;
+};
+
+// Judges a step's body: kNotFound for an unknown step; kInvalidArgument (reason "invalid_step")
+// naming the field for a member the step does not take, one missing or of the wrong type, text
+// that is not clean UTF-8 of at most 4000 bytes, an unknown channel or retention. Members are
+// judged in a fixed order, so the first refusal is always the same one. Actor and time are left
+// for the caller to set.
+Result<StepRequest> readStepRequest(std::string_view step, const StepBody& body);
 
 // The next version's status and disclosure record after `request` on `current`. kConflict when
 // the document's status does not allow the step; kInvalidArgument when a guard refuses it (a

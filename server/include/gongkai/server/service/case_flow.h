@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gongkai/core/disclosure_request.h"
@@ -67,13 +68,17 @@ class CaseFlow {
   // kNotFound for a case that does not exist or that the subject may not read; who may read no
   // case at all learns nothing, not even whether the id exists.
   core::Result<Record> get(const Subject& subject, std::int64_t id);
-  core::Result<std::vector<Record>> versions(std::int64_t id);
+  // Every version of a case, oldest first, to a subject who may read the case as it stands now;
+  // kNotFound otherwise, as get().
+  core::Result<std::vector<Record>> versions(const Subject& subject, std::int64_t id);
   // kNotFound for a code that is malformed or unknown alike.
   core::Result<Record> byReceipt(const std::string& code);
   // A page of current cases the subject may read, newest first, read and counted in SQL.
   core::Result<Page<Record>> list(const Subject& subject, const CaseQuery& query);
-  // A page of every case matching `filter`, whoever asks: for what is public anyway.
-  core::Result<Page<Record>> page(const store::CaseFilter& filter);
+  // A page of every case in `status`, whoever asks, newest first: only for what is public about
+  // a case anyway (the decision log). It takes no other filter, so it cannot stand in for list().
+  core::Result<Page<Record>> publicPage(std::string_view status, std::int64_t limit,
+                                        std::int64_t offset);
 
   // Adds a field error to `errors` for a unit or a category named that does not exist ("" is
   // none named).
@@ -91,6 +96,9 @@ class CaseFlow {
                               const Next& next);
 
  private:
+  // The cases `filter` takes; who may read them is the caller's to have decided.
+  core::Result<Page<Record>> page(const store::CaseFilter& filter);
+
   store::Store& store_;
   PolicyService& policies_;
   CaseAccess access_;

@@ -116,7 +116,7 @@ class DocumentService {
   // A step of the disclosure procedure (core/workflow.h) as a new version, taken with the
   // permission the step needs (policies::stepPermission); an archive step also gives the
   // document its 档号. Metadata and files change only while a document is a draft. `request` is
-  // the step's body as read (core::parseStepRequest), or why it could not be: that is reported
+  // the step's body as read (core::readStepRequest), or why it could not be: that is reported
   // only to a caller who may take the step. The step's actor and time are the service's.
   core::Result<core::DocumentVersion> step(const Subject& subject, std::int64_t id,
                                            std::optional<std::int64_t> expectedVersion,

@@ -56,7 +56,8 @@ class FeedbackService {
   // the future. Rate-limited per client address unless entered by such a handler.
   core::Result<Submitted> submit(const Subject& subject, const FeedbackSubmission& submission);
   core::Result<core::FeedbackRecord> get(const Subject& subject, std::int64_t id);
-  core::Result<std::vector<core::FeedbackRecord>> versions(std::int64_t id);
+  // Every version of a case the subject may read, oldest first.
+  core::Result<std::vector<core::FeedbackRecord>> versions(const Subject& subject, std::int64_t id);
   // kNotFound for a code that is malformed or unknown alike.
   core::Result<core::FeedbackRecord> byReceipt(const std::string& code);
   // A page of current records the subject may read, newest first, read and counted in SQL.

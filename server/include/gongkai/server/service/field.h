@@ -1,20 +1,11 @@
 #pragma once
 
+#include "gongkai/core/field.h"
+
 namespace gongkai::server::service {
 
-// One member of a request as the transport read it, for a service that judges it in its own
-// words: absent (leave as is), null (clear it), a value of the expected type, or something of
-// another type (`value` then left default). A JSON merge patch needs all four apart.
+// Services judge request members as core::Field; the name stays for the services' callers.
 template <typename T>
-struct Field {
-  enum class State { kAbsent, kNull, kValue, kWrongType };
-  State state = State::kAbsent;
-  T value{};
-
-  bool given() const { return state != State::kAbsent; }
-  // Given, and not null.
-  bool filled() const { return state == State::kValue || state == State::kWrongType; }
-  bool hasValue() const { return state == State::kValue; }
-};
+using Field = core::Field<T>;
 
 }  // namespace gongkai::server::service

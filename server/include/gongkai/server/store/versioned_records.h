@@ -7,6 +7,7 @@
 namespace gongkai::server::store {
 
 class ReadSession;
+class Transaction;
 
 // Record kinds kept version by version: each version the canonical record, its hash, and the
 // audit entry that made it.
@@ -23,6 +24,13 @@ struct StoredVersion {
   std::string record_sha256;
   std::int64_t audit_seq = 0;
 };
+
+// Inserts the row of one version: the canonical record, its hash and the audit entry that made
+// it. The kind's repository keeps its current row beside it. Throws Poco exceptions on database
+// failure (a version stored twice among them).
+void insertVersion(Transaction& tx, VersionedKind kind, std::int64_t ownerId, std::int64_t version,
+                   const std::string& record, const std::string& recordSha256,
+                   std::int64_t auditSeq);
 
 // Every stored version of the records with id > `afterOwner`, at most `ownerLimit` records'
 // worth, by id then version: for the state check of `gongkai verify-log`. Throws Poco exceptions

@@ -7,10 +7,10 @@
 #include "documents_api.h"
 #include "download_tickets_api.h"
 #include "feedback_api.h"
+#include "net/web_assets.h"
 #include "reports_api.h"
 #include "requests_api.h"
 #include "search_api.h"
-#include "web_assets.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -50,7 +50,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addRequestRoutes(router, services.requests, services.documents);
   addReportRoutes(router, services.reports, services.categories);
   addDownloadTicketRoutes(router, services.tickets);
-  addWebRoutes(router, options.web_dir);
+  net::addWebRoutes(router, options.web_dir);
   return router;
 }
 

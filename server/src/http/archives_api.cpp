@@ -5,7 +5,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include "body_reader.h"
-#include "file_response.h"
+#include "net/file_response.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -162,7 +162,7 @@ class ArchiveRoutes {
     auto found = archives_.download(ex.subject, id.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     const service::BundleRecord& row = found.value().bundle;
-    StoredFile file;
+    net::StoredFile file;
     file.path = found.value().path;
     file.size = row.size;
     file.etag = "\"" + row.sha256 + "\"";
@@ -171,7 +171,7 @@ class ArchiveRoutes {
     file.sha256_hex = row.sha256;
     // A bundle never changes once built.
     file.cache_control = "private, max-age=31536000, immutable";
-    sendStoredFile(ex, file);
+    net::sendStoredFile(ex, file);
   }
 
   void keys(Exchange& ex) {

@@ -10,10 +10,10 @@
 #include <map>
 
 #include "document_json.h"
-#include "file_response.h"
 #include "gongkai/core/json.h"
 #include "gongkai/core/workflow.h"
-#include "multipart_upload.h"
+#include "net/file_response.h"
+#include "net/multipart_upload.h"
 #include "paging.h"
 
 namespace gongkai::server::http {
@@ -68,14 +68,14 @@ class DocumentRoutes {
   }
 
  private:
-  core::Result<UploadForm> readFiles(Exchange& ex) const {
+  core::Result<net::UploadForm> readFiles(Exchange& ex) const {
     const auto stage = [this](std::istream& in, std::int64_t maxBytes, std::string name,
                               std::string mediaType) {
       return documents_.stageFile(in, maxBytes, std::move(name), std::move(mediaType));
     };
-    return readUpload(ex, stage,
-                      UploadLimits{options_.max_json_bytes, options_.max_upload_bytes,
-                                   options_.max_files_per_request});
+    return net::readUpload(ex, stage,
+                           net::UploadLimits{options_.max_json_bytes, options_.max_upload_bytes,
+                                             options_.max_files_per_request});
   }
 
   void createDocument(Exchange& ex) {
@@ -223,7 +223,7 @@ class DocumentRoutes {
     auto found = documents_.file(ex.subject, id.value(), fileId.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     const core::FileRecord& file = found.value().file;
-    StoredFile stored;
+    net::StoredFile stored;
     stored.path = found.value().path;
     stored.size = file.size;
     stored.etag = "\"" + file.sha256 + "\"";
@@ -231,7 +231,7 @@ class DocumentRoutes {
     stored.file_name = file.name;
     stored.sha256_hex = file.sha256;
     stored.cache_control = "private, max-age=0, must-revalidate";
-    sendStoredFile(ex, stored);
+    net::sendStoredFile(ex, stored);
   }
 
   void listVersions(Exchange& ex) {

@@ -1,4 +1,4 @@
-// The request headers the server parses itself (server/src/http): a Range header against a file
+// The request headers the server parses itself (server/src/net): a Range header against a file
 // size, and a multipart part's Content-Disposition. The input's first 8 bytes are the file size,
 // the rest the header value. A range returned lies inside the file; a disposition never crashes.
 #include <Poco/Exception.h>
@@ -18,14 +18,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::memcpy(&fileSize, data, 8);
   const std::string header(reinterpret_cast<const char*>(data) + 8, size - 8);
   bool satisfiable = true;
-  const auto range = gongkai::server::http::parseRange(header, fileSize, satisfiable);
+  const auto range = gongkai::server::net::parseRange(header, fileSize, satisfiable);
   if (range) {
     FUZZ_CHECK(satisfiable, "a range is returned only when satisfiable");
     FUZZ_CHECK(0 <= range->first && range->first <= range->last && range->last < fileSize,
                "a range lies inside the file");
   }
   try {
-    const auto disposition = gongkai::server::http::parseDisposition(header);
+    const auto disposition = gongkai::server::net::parseDisposition(header);
     (void)disposition;
   } catch (const Poco::SyntaxException&) {
     // documented: a broken percent escape in filename*

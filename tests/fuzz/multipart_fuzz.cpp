@@ -1,4 +1,4 @@
-// The multipart/form-data reader (server/src/http/multipart_upload.h) with a real blob store in
+// The multipart/form-data reader (server/src/net/multipart_upload.h) with a real blob store in
 // a temporary folder: the input is the body (boundary "B"), read with and without a declared
 // length. It never crashes, keeps to its limits, and leaves no staged file behind.
 #include <unistd.h>
@@ -16,7 +16,7 @@
 
 namespace {
 
-using gongkai::server::http::UploadLimits;
+using gongkai::server::net::UploadLimits;
 using gongkai::server::store::BlobStore;
 
 const std::filesystem::path& folder() {
@@ -61,8 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_files = 3;
   for (const std::int64_t declared : {static_cast<std::int64_t>(size), std::int64_t{-1}}) {
     std::istringstream in(body);
-    auto form = gongkai::server::http::parseUpload(in, "multipart/form-data; boundary=B", declared,
-                                                   stage, limits);
+    auto form = gongkai::server::net::parseUpload(in, "multipart/form-data; boundary=B", declared,
+                                                  stage, limits);
     if (form.ok()) {
       FUZZ_CHECK(static_cast<int>(form.value().files.size()) <= limits.max_files,
                  "at most max_files files");

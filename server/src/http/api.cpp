@@ -1,32 +1,20 @@
 #include "gongkai/server/http/api.h"
 
-#include "accounts_api.h"
-#include "archives_api.h"
-#include "audit_api.h"
-#include "catalogue_api.h"
-#include "documents_api.h"
-#include "download_tickets_api.h"
-#include "feedback_api.h"
-#include "reports_api.h"
-#include "requests_api.h"
-#include "search_api.h"
-#include "web_assets.h"
+#include "net/web_assets.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 namespace {
 
-using Poco::JSON::Object;
-using Poco::Net::HTTPResponse;
-
-void addHealthRoute(Router& router, std::function<Object::Ptr()> healthOf) {
+void addHealthRoute(Router& router, std::function<Poco::JSON::Object::Ptr()> healthOf) {
   router.add("GET", "/healthz", [healthOf = std::move(healthOf)](Exchange& ex) {
-    Object::Ptr body = healthOf ? healthOf() : nullptr;
+    Poco::JSON::Object::Ptr body = healthOf ? healthOf() : nullptr;
     if (!body) {
       return ex.sendProblem(core::Error::make(core::ErrorCode::kUnavailable, "unhealthy",
                                               "服务不可用 (not healthy)"));
     }
     ex.response.set("Cache-Control", "no-store");
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, body);
   });
 }
 
@@ -50,7 +38,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addRequestRoutes(router, services.requests, services.documents);
   addReportRoutes(router, services.reports, services.categories);
   addDownloadTicketRoutes(router, services.tickets);
-  addWebRoutes(router, options.web_dir);
+  net::addWebRoutes(router, options.web_dir);
   return router;
 }
 

@@ -1,20 +1,15 @@
-#include "archives_api.h"
-
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 
 #include "body_reader.h"
-#include "file_response.h"
+#include "json_build.h"
+#include "net/file_response.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 namespace {
 
-using core::Error;
-using core::ErrorCode;
-using Poco::JSON::Array;
 using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
@@ -31,51 +26,28 @@ Poco::Dynamic::Var parsedOrNull(const std::string& text) {
 }
 
 Object::Ptr jobJson(const service::JobView& job) {
-  Object::Ptr out = new Object;
-  out->set("job_id", static_cast<Poco::Int64>(job.id));
-  out->set("kind", job.kind);
-  out->set("state", job.state);
-  out->set("params", parsedOrNull(job.params));
-  Object::Ptr progress = new Object;
-  progress->set("items_done", static_cast<Poco::Int64>(job.progress.items_done));
-  progress->set("items_total", static_cast<Poco::Int64>(job.progress.items_total));
-  progress->set("bytes_done", static_cast<Poco::Int64>(job.progress.bytes_done));
-  progress->set("bytes_total", static_cast<Poco::Int64>(job.progress.bytes_total));
-  out->set("progress", progress);
-  out->set("result", parsedOrNull(job.result));
-  if (job.error_code.empty()) {
-    out->set("error", Poco::Dynamic::Var());
-  } else {
-    Object::Ptr error = new Object;
-    error->set("code", job.error_code);
-    error->set("message", job.error_message);
-    out->set("error", error);
-  }
-  out->set("created_by", job.created_by);
-  out->set("created_at", job.created_at);
-  out->set("updated_at", job.updated_at);
-  return out;
+  const auto& p = job.progress;
+  const auto error = json::object({"code"_f = job.error_code, "message"_f = job.error_message});
+  return json::object(
+      {"job_id"_f = job.id, "kind"_f = job.kind, "state"_f = job.state,
+       "params"_f = parsedOrNull(job.params), "result"_f = parsedOrNull(job.result),
+       "progress"_f =
+           json::object({"items_done"_f = p.items_done, "items_total"_f = p.items_total,
+                         "bytes_done"_f = p.bytes_done, "bytes_total"_f = p.bytes_total}),
+       "error"_f = job.error_code.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(error),
+       "created_by"_f = job.created_by, "created_at"_f = job.created_at,
+       "updated_at"_f = job.updated_at});
 }
 
 Object::Ptr archiveJson(const service::BundleRecord& a) {
-  Object::Ptr out = new Object;
-  out->set("id", static_cast<Poco::Int64>(a.id));
-  out->set("name", a.name);
-  out->set("fonds", a.fonds);
-  out->set("category", a.category);
-  out->set("year", a.year);
-  out->set("item_count", static_cast<Poco::Int64>(a.item_count));
-  out->set("audit_entry_count", static_cast<Poco::Int64>(a.audit_entry_count));
-  out->set("size", static_cast<Poco::Int64>(a.size));
-  out->set("sha256", a.sha256);
-  out->set("signer_key", a.signer_key);
-  out->set("sm2_signed", a.sm2_signed);
-  out->set("checkpoint_size", static_cast<Poco::Int64>(a.checkpoint_size));
-  out->set("job_id", static_cast<Poco::Int64>(a.job_id));
-  out->set("created_by", a.created_by);
-  out->set("created_at", a.created_at);
-  out->set("download_url", "/api/v1/archives/" + std::to_string(a.id) + "/download");
-  return out;
+  return json::object(
+      {"id"_f = a.id, "name"_f = a.name, "fonds"_f = a.fonds, "category"_f = a.category,
+       "year"_f = a.year, "item_count"_f = a.item_count,
+       "audit_entry_count"_f = a.audit_entry_count, "size"_f = a.size, "sha256"_f = a.sha256,
+       "signer_key"_f = a.signer_key, "sm2_signed"_f = a.sm2_signed,
+       "checkpoint_size"_f = a.checkpoint_size, "job_id"_f = a.job_id,
+       "created_by"_f = a.created_by, "created_at"_f = a.created_at,
+       "download_url"_f = "/api/v1/archives/" + std::to_string(a.id) + "/download"});
 }
 
 // {"category": "ZZ", "year": 2023, "checkpoint_size": N (optional)}, nothing else.
@@ -118,8 +90,8 @@ class ArchiveRoutes {
     router.add("GET", "/api/v1/archives/{id}/download",
                [self](Exchange& ex) { self->download(ex); });
     router.add("GET", "/api/v1/jobs", [self](Exchange& ex) { self->jobs(ex); });
-    router.add("GET", "/api/v1/jobs/{id}", [self](Exchange& ex) { self->job(ex); });
-    router.add("POST", "/api/v1/jobs/{id}/cancel", [self](Exchange& ex) { self->cancel(ex); });
+    router.add("GET", "/api/v1/jobs/{id}", [self](Exchange& ex) { self->job(ex, false); });
+    router.add("POST", "/api/v1/jobs/{id}/cancel", [self](Exchange& ex) { self->job(ex, true); });
   }
 
  private:
@@ -128,35 +100,31 @@ class ArchiveRoutes {
     if (!body.ok()) return ex.sendProblem(body.error());
     auto request = parseBundleRequest(body.value());
     if (!request.ok()) return ex.sendProblem(request.error());
-    auto job = archives_.requestBundle(request.value(), ex.subject);
-    if (!job.ok()) return ex.sendProblem(job.error());
-    const std::string url = "/api/v1/jobs/" + std::to_string(job.value());
-    ex.response.set("Location", url);
-    Object::Ptr out = new Object;
-    out->set("job_id", static_cast<Poco::Int64>(job.value()));
-    out->set("status_url", url);
-    ex.sendJson(HTTPResponse::HTTP_ACCEPTED, out);
+    const auto render = [&](std::int64_t job) {
+      const std::string url = "/api/v1/jobs/" + std::to_string(job);
+      ex.response.set("Location", url);
+      return json::object({"job_id"_f = job, "status_url"_f = url});
+    };
+    ex.reply(archives_.requestBundle(request.value(), ex.subject), render,
+             HTTPResponse::HTTP_ACCEPTED);
   }
 
   void list(Exchange& ex) {
     auto year = ex.yearQuery();
     if (!year.ok()) return ex.sendProblem(year.error());
-    auto found = archives_.list(ex.subject, ex.queryValue("category"), year.value());
-    if (!found.ok()) return ex.sendProblem(found.error());
-    Array::Ptr items = new Array;
-    for (const auto& row : found.value()) items->add(archiveJson(row));
-    Object::Ptr out = new Object;
-    out->set("archives", items);
-    ex.sendJson(HTTPResponse::HTTP_OK, out);
+    ex.reply(archives_.list(ex.subject, ex.queryValue("category"), year.value()),
+             [](const auto& all) {
+               return json::object({"archives"_f = json::array(all, archiveJson)});
+             });
   }
 
   void get(Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto found = archives_.get(ex.subject, id.value());
-    if (!found.ok()) return ex.sendProblem(found.error());
-    ex.response.set("ETag", "\"" + found.value().sha256 + "\"");
-    ex.sendJson(HTTPResponse::HTTP_OK, archiveJson(found.value()));
+    ex.reply(archives_.get(ex.subject, id.value()), [&](const service::BundleRecord& a) {
+      ex.response.set("ETag", "\"" + a.sha256 + "\"");
+      return archiveJson(a);
+    });
   }
 
   void download(Exchange& ex) {
@@ -165,45 +133,34 @@ class ArchiveRoutes {
     auto found = archives_.download(ex.subject, id.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     const service::BundleRecord& row = found.value().bundle;
-    StoredFile file;
-    file.path = found.value().path;
-    file.size = row.size;
-    file.etag = "\"" + row.sha256 + "\"";
-    file.media_type = "application/x-tar";
-    file.file_name = row.name + ".tar";
-    file.sha256_hex = row.sha256;
     // A bundle never changes once built.
-    file.cache_control = "private, max-age=31536000, immutable";
-    sendStoredFile(ex, file);
+    net::sendStoredFile(
+        ex, {found.value().path, row.size, "\"" + row.sha256 + "\"", "application/x-tar",
+             row.name + ".tar", row.sha256, "private, max-age=31536000, immutable"});
   }
 
   void keys(Exchange& ex) {
-    auto keys = archives_.signingKeys(ex.subject);
-    if (!keys.ok()) return ex.sendProblem(keys.error());
-    Object::Ptr out = new Object;
-    out->set("ed25519_public_key_pem", keys.value().ed25519_pem);
-    const std::string& sm2 = keys.value().sm2_pem;
-    out->set("sm2_public_key_pem", sm2.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(sm2));
-    ex.sendJson(HTTPResponse::HTTP_OK, out);
+    ex.reply(archives_.signingKeys(ex.subject), [](const auto& keys) {
+      return json::object({"ed25519_public_key_pem"_f = keys.ed25519_pem,
+                           "sm2_public_key_pem"_f = json::textOrNull(keys.sm2_pem)});
+    });
   }
 
-  void job(Exchange& ex) {
+  void job(Exchange& ex, bool cancel) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto view = archives_.job(ex.subject, id.value());
-    if (!view.ok()) return ex.sendProblem(view.error());
-    ex.sendJson(HTTPResponse::HTTP_OK, jobJson(view.value()));
+    ex.reply(cancel ? archives_.cancelJob(ex.subject, id.value())
+                    : archives_.job(ex.subject, id.value()),
+             jobJson);
   }
 
   // ?state=queued,running&mine=1&before=<id>&limit=<n>: newest first; next_before pages on.
   void jobs(Exchange& ex) {
-    service::ArchiveService::JobListing listing;
     auto before = ex.intQuery("before", 1, INT64_MAX);
     auto limit = ex.intQuery("limit", 1, service::ArchiveService::kMaxJobPage);
     auto mine = ex.intQuery("mine", 0, 1);
-    if (!before.ok()) return ex.sendProblem(before.error());
-    if (!limit.ok()) return ex.sendProblem(limit.error());
-    if (!mine.ok()) return ex.sendProblem(mine.error());
+    if (const auto* error = firstError(before, limit, mine)) return ex.sendProblem(*error);
+    service::ArchiveService::JobListing listing;
     listing.before = before.value();
     listing.limit = limit.value().value_or(listing.limit);
     listing.mine = mine.value().value_or(0) == 1;
@@ -214,25 +171,11 @@ class ArchiveRoutes {
         start = comma + 1;
       }
     }
-    auto found = archives_.jobs(ex.subject, listing);
-    if (!found.ok()) return ex.sendProblem(found.error());
-    Array::Ptr items = new Array;
-    for (const auto& view : found.value()) items->add(jobJson(view));
-    Object::Ptr out = new Object;
-    out->set("jobs", items);
-    const bool full = static_cast<std::int64_t>(found.value().size()) == listing.limit;
-    out->set("next_before",
-             full ? Poco::Dynamic::Var(static_cast<Poco::Int64>(found.value().back().id))
-                  : Poco::Dynamic::Var());
-    ex.sendJson(HTTPResponse::HTTP_OK, out);
-  }
-
-  void cancel(Exchange& ex) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    auto view = archives_.cancelJob(ex.subject, id.value());
-    if (!view.ok()) return ex.sendProblem(view.error());
-    ex.sendJson(HTTPResponse::HTTP_OK, jobJson(view.value()));
+    ex.reply(archives_.jobs(ex.subject, listing), [&](const auto& jobs) {
+      const bool full = static_cast<std::int64_t>(jobs.size()) == listing.limit;
+      return json::object({"jobs"_f = json::array(jobs, jobJson),
+                           "next_before"_f = full ? std::optional(jobs.back().id) : std::nullopt});
+    });
   }
 
   service::ArchiveService& archives_;
@@ -241,9 +184,7 @@ class ArchiveRoutes {
 }  // namespace
 
 void addArchiveRoutes(Router& router, service::ArchiveService& archives) {
-  auto routes = std::make_shared<ArchiveRoutes>(archives);
-  ArchiveRoutes::addTo(routes, router);
-  router.keepAlive(routes);
+  ArchiveRoutes::addTo(std::make_shared<ArchiveRoutes>(archives), router);
 }
 
 }  // namespace gongkai::server::http

@@ -1,30 +1,21 @@
 // The audit log under /api/v1/audit: its entries, checkpoints, inclusion and consistency proofs,
 // entries by leaf index, verifier keys and the offline export.
-#include "audit_api.h"
-
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/base64.h"
 #include "gongkai/core/ed25519.h"
 #include "gongkai/core/json.h"
+#include "json_build.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 namespace {
 
-using Poco::JSON::Array;
+using Poco::Dynamic::Var;
 using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
 std::string b64(const core::merkle::Hash& hash) {
   return core::base64Encode(core::digestBytes(hash));
-}
-
-Array::Ptr b64List(const std::vector<core::merkle::Hash>& hashes) {
-  Array::Ptr out = new Array;
-  for (const auto& hash : hashes) out->add(b64(hash));
-  return out;
 }
 
 void sendText(Exchange& ex, const std::string& text) {
@@ -64,8 +55,7 @@ class AuditRoutes {
   void listAudit(Exchange& ex) {
     auto after = ex.intQuery("after", 0, INT64_MAX);
     auto limit = ex.intQuery("limit", 1, service::AuditService::kMaxPage);
-    if (!after.ok()) return ex.sendProblem(after.error());
-    if (!limit.ok()) return ex.sendProblem(limit.error());
+    if (auto* error = firstError(after, limit)) return ex.sendProblem(*error);
     // ?object_type=document&object_id=12 narrows the list to one object's entries.
     const auto objectType = ex.queryValue("object_type");
     const auto objectId = ex.queryValue("object_id");
@@ -77,32 +67,25 @@ class AuditRoutes {
           {objectType ? "object_id" : "object_type", "missing_field", error.message});
       return ex.sendProblem(error);
     }
-    auto entries = objectType
-                       ? audit_.listForObject(*objectType, *objectId, after.value().value_or(0),
-                                              limit.value().value_or(100))
-                       : audit_.list(after.value().value_or(0), limit.value().value_or(100));
+    const std::int64_t from = after.value().value_or(0);
+    auto entries =
+        objectType ? audit_.listForObject(*objectType, *objectId, from, limit.value().value_or(100))
+                   : audit_.list(from, limit.value().value_or(100));
     auto size = audit_.size();
-    if (!entries.ok()) return ex.sendProblem(entries.error());
-    if (!size.ok()) return ex.sendProblem(size.error());
-    Array::Ptr items = new Array;
-    std::int64_t last = after.value().value_or(0);
-    for (const auto& stored : entries.value()) {
-      Object::Ptr item = new Object;
-      item->set("seq", static_cast<Poco::Int64>(stored.seq));
-      item->set("hash", stored.hash);
-      // The exact stored bytes, as a JSON string: decode it and hash it to check the chain.
-      item->set("canonical", stored.bytes);
+    if (auto* error = firstError(entries, size)) return ex.sendProblem(*error);
+    const auto entry = [](const auto& stored) {
       auto parsed = core::parseJson(stored.bytes);
-      item->set("entry", parsed.ok() ? parsed.value() : Poco::Dynamic::Var());
-      items->add(item);
-      last = stored.seq;
-    }
-    Object::Ptr body = new Object;
-    body->set("size", static_cast<Poco::Int64>(size.value()));
-    body->set("entries", items);
-    body->set("next_after", static_cast<Poco::Int64>(last));
-    body->set("genesis_prev_hash", std::string(core::kGenesisHash));
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+      // "canonical": the exact stored bytes, as a JSON string: decode and hash it to check the
+      // chain.
+      return json::object({"seq"_f = stored.seq, "hash"_f = stored.hash,
+                           "canonical"_f = stored.bytes,
+                           "entry"_f = parsed.ok() ? parsed.value() : Var()});
+    };
+    ex.sendJson(
+        HTTPResponse::HTTP_OK,
+        json::object({"size"_f = size.value(), "entries"_f = json::array(entries.value(), entry),
+                      "next_after"_f = entries.value().empty() ? from : entries.value().back().seq,
+                      "genesis_prev_hash"_f = core::kGenesisHash}));
   }
 
   void latestCheckpoint(Exchange& ex) {
@@ -128,23 +111,16 @@ class AuditRoutes {
   void listCheckpoints(Exchange& ex) {
     auto after = ex.intQuery("after", -1, INT64_MAX);
     auto limit = ex.intQuery("limit", 1, service::AuditService::kMaxPage);
-    if (!after.ok()) return ex.sendProblem(after.error());
-    if (!limit.ok()) return ex.sendProblem(limit.error());
-    auto found = audit_.checkpoints(after.value().value_or(-1), limit.value().value_or(100));
-    if (!found.ok()) return ex.sendProblem(found.error());
-    Array::Ptr items = new Array;
-    for (const auto& c : found.value()) {
-      Object::Ptr item = new Object;
-      item->set("tree_size", static_cast<Poco::Int64>(c.tree_size));
-      item->set("root_hash", c.root_hash);
-      item->set("signer_key", c.signer_key);
-      item->set("created_at", c.created_at);
-      item->set("note", c.note);
-      items->add(item);
-    }
-    Object::Ptr body = new Object;
-    body->set("checkpoints", items);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    if (auto* error = firstError(after, limit)) return ex.sendProblem(*error);
+    const auto checkpoint = [](const auto& c) {
+      return json::object({"tree_size"_f = c.tree_size, "root_hash"_f = c.root_hash,
+                           "signer_key"_f = c.signer_key, "created_at"_f = c.created_at,
+                           "note"_f = c.note});
+    };
+    ex.reply(audit_.checkpoints(after.value().value_or(-1), limit.value().value_or(100)),
+             [&](const auto& all) {
+               return json::object({"checkpoints"_f = json::array(all, checkpoint)});
+             });
   }
 
   // The size a proof is made against: as asked, or else that of the latest checkpoint, so that
@@ -159,80 +135,61 @@ class AuditRoutes {
   }
 
   // The signed checkpoint of exactly `size` entries, when there is one.
-  void addCheckpoint(Object::Ptr& body, std::int64_t size) {
+  Var checkpointNote(std::int64_t size) {
     auto found = audit_.checkpointAt(size);
-    body->set("checkpoint",
-              found.ok() ? Poco::Dynamic::Var(found.value().note) : Poco::Dynamic::Var());
+    return found.ok() ? Var(found.value().note) : Var();
+  }
+
+  // ?`name`=, which the proof needs.
+  static core::Result<std::int64_t> required(Exchange& ex, const std::string& name) {
+    auto value = ex.intQuery(name, 0, INT64_MAX);
+    if (!value.ok()) return value.error();
+    if (value.value()) return *value.value();
+    return core::Error::make(core::ErrorCode::kMalformed, "missing_parameter",
+                             "缺少 " + name + " 参数 (" + name + " is required)");
   }
 
   void inclusion(Exchange& ex) {
-    auto index = ex.intQuery("index", 0, INT64_MAX);
+    auto index = required(ex, "index");
     if (!index.ok()) return ex.sendProblem(index.error());
-    if (!index.value()) {
-      return ex.sendProblem(core::Error::make(core::ErrorCode::kMalformed, "missing_parameter",
-                                              "缺少 index 参数 (index is required)"));
-    }
     auto size = sizeOrLatestCheckpoint(ex, "size");
     if (!size.ok()) return ex.sendProblem(size.error());
-    auto proof = audit_.inclusionProof(*index.value(), size.value());
-    if (!proof.ok()) return ex.sendProblem(proof.error());
-    const auto& p = proof.value();
-    Object::Ptr body = new Object;
-    body->set("leaf_index", static_cast<Poco::Int64>(p.index));
-    body->set("tree_size", static_cast<Poco::Int64>(p.size));
-    body->set("leaf_hash", b64(p.leaf_hash));
-    body->set("root_hash", b64(p.root));
-    body->set("proof", b64List(p.proof));
-    addCheckpoint(body, p.size);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(audit_.inclusionProof(index.value(), size.value()), [&](const auto& p) {
+      return json::object({"leaf_index"_f = p.index, "tree_size"_f = p.size,
+                           "leaf_hash"_f = b64(p.leaf_hash), "root_hash"_f = b64(p.root),
+                           "proof"_f = json::array(p.proof, b64),
+                           "checkpoint"_f = checkpointNote(p.size)});
+    });
   }
 
   void consistency(Exchange& ex) {
-    auto from = ex.intQuery("from", 0, INT64_MAX);
+    auto from = required(ex, "from");
     if (!from.ok()) return ex.sendProblem(from.error());
-    if (!from.value()) {
-      return ex.sendProblem(core::Error::make(core::ErrorCode::kMalformed, "missing_parameter",
-                                              "缺少 from 参数 (from is required)"));
-    }
     auto to = sizeOrLatestCheckpoint(ex, "to");
     if (!to.ok()) return ex.sendProblem(to.error());
-    auto proof = audit_.consistencyProof(*from.value(), to.value());
-    if (!proof.ok()) return ex.sendProblem(proof.error());
-    const auto& p = proof.value();
-    Object::Ptr body = new Object;
-    body->set("from", static_cast<Poco::Int64>(p.from));
-    body->set("to", static_cast<Poco::Int64>(p.to));
-    body->set("root1", b64(p.root1));
-    body->set("root2", b64(p.root2));
-    body->set("proof", b64List(p.proof));
-    addCheckpoint(body, p.to);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(audit_.consistencyProof(from.value(), to.value()), [&](const auto& p) {
+      return json::object({"from"_f = p.from, "to"_f = p.to, "root1"_f = b64(p.root1),
+                           "root2"_f = b64(p.root2), "proof"_f = json::array(p.proof, b64),
+                           "checkpoint"_f = checkpointNote(p.to)});
+    });
   }
 
   void entries(Exchange& ex) {
     auto start = ex.intQuery("start", 0, INT64_MAX);
     auto end = ex.intQuery("end", 0, INT64_MAX);
-    if (!start.ok()) return ex.sendProblem(start.error());
-    if (!end.ok()) return ex.sendProblem(end.error());
+    if (auto* error = firstError(start, end)) return ex.sendProblem(*error);
     if (!start.value() || !end.value()) {
       return ex.sendProblem(
           core::Error::make(core::ErrorCode::kMalformed, "missing_parameter",
                             "需要 start 和 end 参数 (start and end are required)"));
     }
-    auto found = audit_.entries(*start.value(), *end.value());
-    if (!found.ok()) return ex.sendProblem(found.error());
-    Array::Ptr items = new Array;
-    for (const auto& entry : found.value()) {
-      Object::Ptr item = new Object;
-      item->set("leaf_index", static_cast<Poco::Int64>(entry.seq - 1));
-      item->set("seq", static_cast<Poco::Int64>(entry.seq));
-      // The exact stored bytes: leaf hash = SHA-256(0x00 || these bytes in UTF-8).
-      item->set("canonical", entry.bytes);
-      items->add(item);
-    }
-    Object::Ptr body = new Object;
-    body->set("entries", items);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    // "canonical": the exact stored bytes: leaf hash = SHA-256(0x00 || these bytes in UTF-8).
+    const auto entry = [](const auto& e) {
+      return json::object({"leaf_index"_f = e.seq - 1, "seq"_f = e.seq, "canonical"_f = e.bytes});
+    };
+    ex.reply(audit_.entries(*start.value(), *end.value()), [&](const auto& all) {
+      return json::object({"entries"_f = json::array(all, entry)});
+    });
   }
 
   void key(Exchange& ex) {

@@ -1,8 +1,7 @@
 #include "gongkai/server/http/case_json.h"
 
-#include <Poco/JSON/Array.h>
-
 #include "body_reader.h"
+#include "json_build.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -14,15 +13,7 @@ using Poco::JSON::Object;
 constexpr std::size_t kMaxReleasedDocuments = 100;
 constexpr const char* kInvalidStep = "办理内容有误 (invalid step)";
 
-Var orNull(const std::string& text) { return text.empty() ? Var() : Var(text); }
-
-Var idOrNull(const std::optional<std::int64_t>& id) {
-  return id ? Var(static_cast<Poco::Int64>(*id)) : Var();
-}
-
-Var timeOf(const std::optional<core::Step>& step) {
-  return step ? Var(core::formatRfc3339(step->at)) : Var();
-}
+Var timeOf(const std::optional<core::Step>& step) { return step ? json::toVar(step->at) : Var(); }
 
 // A result only a finished case has, null before.
 Var onceFinished(const policies::Timeliness& t, const Var& value) {
@@ -31,22 +22,17 @@ Var onceFinished(const policies::Timeliness& t, const Var& value) {
 
 // What every view of a case shows alike.
 Object::Ptr caseJson(const core::Case& c) {
-  Object::Ptr out = new Object;
-  out->set("id", static_cast<Poco::Int64>(c.id));
-  out->set("received_at", core::formatRfc3339(c.received_at));
-  out->set("extended", c.extended.has_value());
-  return out;
+  return json::object(
+      {"id"_f = c.id, "received_at"_f = c.received_at, "extended"_f = c.extended.has_value()});
 }
 
 void setDeadlineState(Object::Ptr out, const policies::Timeliness& t) {
-  out->set("due_soon", t.due_soon);
-  out->set("overdue", t.overdue);
+  json::set(out, {"due_soon"_f = t.due_soon, "overdue"_f = t.overdue});
 }
 
 void setWhoChanged(Object::Ptr out, const core::Case& c) {
-  out->set("version", static_cast<Poco::Int64>(c.version));
-  out->set("updated_by", c.updated_by);
-  out->set("updated_at", core::formatRfc3339(c.updated_at));
+  json::set(
+      out, {"version"_f = c.version, "updated_by"_f = c.updated_by, "updated_at"_f = c.updated_at});
 }
 
 }  // namespace
@@ -120,62 +106,50 @@ core::Result<policies::RequestStep> parseApplicationStep(const std::string& name
 
 Object::Ptr feedbackJson(const core::FeedbackRecord& r, const policies::Timeliness& t,
                          FeedbackView view) {
+  using json::textOrNull;
   Object::Ptr out = caseJson(r);
-  out->set("channel", r.channel);
-  out->set("content", r.content);
-  out->set("status", std::string(core::toString(r.status)));
-  out->set("deadline", r.deadline.toString());
+  json::set(
+      out,
+      {"channel"_f = r.channel, "content"_f = r.content, "status"_f = core::toString(r.status),
+       "deadline"_f = r.deadline,
+       "working_days_left"_f = t.finished ? Var() : Var(t.working_days_left),
+       "answered_on_time"_f = onceFinished(t, t.answered_on_time),
+       "extension_reason"_f = textOrNull(r.extension_reason), "answer"_f = textOrNull(r.answer),
+       "rectification"_f = textOrNull(r.rectification), "answered_at"_f = timeOf(r.answered),
+       "closed_at"_f = timeOf(r.closed), "satisfaction"_f = textOrNull(r.satisfaction)});
   setDeadlineState(out, t);
-  out->set("working_days_left", t.finished ? Var() : Var(t.working_days_left));
-  out->set("answered_on_time", onceFinished(t, t.answered_on_time));
-  out->set("extension_reason", orNull(r.extension_reason));
-  out->set("answer", orNull(r.answer));
-  out->set("rectification", orNull(r.rectification));
-  out->set("answered_at", timeOf(r.answered));
-  out->set("closed_at", timeOf(r.closed));
-  out->set("satisfaction", orNull(r.satisfaction));
   if (view == FeedbackView::kReceipt) return out;
   setWhoChanged(out, r);
-  out->set("name", orNull(r.name));
-  out->set("contact", orNull(r.contact));
-  out->set("document_id", idOrNull(r.document_id));
-  out->set("catalogue_item", idOrNull(r.catalogue_item));
-  out->set("category", orNull(r.category));
-  out->set("org_unit", orNull(r.org_unit));
-  out->set("handler", orNull(r.handler));
-  out->set("created_by", r.created_by);
+  json::set(out, {"name"_f = textOrNull(r.name), "contact"_f = textOrNull(r.contact),
+                  "document_id"_f = r.document_id, "catalogue_item"_f = r.catalogue_item,
+                  "category"_f = textOrNull(r.category), "org_unit"_f = textOrNull(r.org_unit),
+                  "handler"_f = textOrNull(r.handler), "created_by"_f = r.created_by});
   return out;
 }
 
 Object::Ptr applicationJson(const core::DisclosureRequest& r, const policies::Timeliness& t,
                             ApplicationView view) {
+  using json::textOrNull;
   Object::Ptr out = caseJson(r);
   // The public log shows only what a handler released, the summary (null without one): the
   // application's text and the answer to it may name the applicant.
-  out->set("content", view == ApplicationView::kLog ? orNull(r.public_summary) : Var(r.content));
-  out->set("status", std::string(core::toString(r.status)));
-  out->set("category", orNull(r.category));
-  out->set("org_unit", orNull(r.org_unit));
-  out->set("decide_by", r.decide_by.toString());
-  out->set("extension_notice", orNull(r.extension_notice));
-  out->set("outcome", orNull(r.outcome));
-  out->set("reason", orNull(r.reason));
-  if (view != ApplicationView::kLog) out->set("answer", orNull(r.answer));
-  Poco::JSON::Array::Ptr documents = new Poco::JSON::Array;
-  for (std::int64_t id : r.document_ids) documents->add(static_cast<Poco::Int64>(id));
-  out->set("document_ids", documents);
-  out->set("decided_at", timeOf(r.decided));
-  out->set("decided_on_time", onceFinished(t, t.answered_on_time));
+  json::set(
+      out,
+      {"content"_f = view == ApplicationView::kLog ? textOrNull(r.public_summary) : Var(r.content),
+       "status"_f = core::toString(r.status), "category"_f = textOrNull(r.category),
+       "org_unit"_f = textOrNull(r.org_unit), "decide_by"_f = r.decide_by,
+       "extension_notice"_f = textOrNull(r.extension_notice), "outcome"_f = textOrNull(r.outcome),
+       "reason"_f = textOrNull(r.reason), "document_ids"_f = json::array(r.document_ids),
+       "decided_at"_f = timeOf(r.decided),
+       "decided_on_time"_f = onceFinished(t, t.answered_on_time)});
   if (view == ApplicationView::kLog) return out;
-  out->set("acknowledge_by", r.acknowledge_by.toString());
-  out->set("acknowledged_at", timeOf(r.acknowledged));
+  json::set(out, {"answer"_f = textOrNull(r.answer), "acknowledge_by"_f = r.acknowledge_by,
+                  "acknowledged_at"_f = timeOf(r.acknowledged)});
   setDeadlineState(out, t);
   if (view == ApplicationView::kReceipt) return out;
-  out->set("public_summary", orNull(r.public_summary));
   setWhoChanged(out, r);
-  out->set("applicant", r.applicant);
-  out->set("contact", r.contact);
-  out->set("purpose", orNull(r.purpose));
+  json::set(out, {"public_summary"_f = textOrNull(r.public_summary), "applicant"_f = r.applicant,
+                  "contact"_f = r.contact, "purpose"_f = textOrNull(r.purpose)});
   return out;
 }
 

@@ -48,12 +48,11 @@ core::Result<PageQuery> listQuery(Exchange& ex, service::CaseQuery& query,
 }
 
 void sendFiled(Exchange& ex, const std::string& base, std::int64_t id, const std::string& receipt,
-               Poco::JSON::Object::Ptr out) {
+               json::Members more) {
   const std::string url = base + "/receipt/" + receipt;
   ex.response.set("Location", url);
-  out->set("id", static_cast<Poco::Int64>(id));
-  out->set("receipt", receipt);
-  out->set("receipt_url", url);
+  auto out = json::object({"id"_f = id, "receipt"_f = receipt, "receipt_url"_f = url});
+  json::set(out, more);
   ex.sendJson(HTTPResponse::HTTP_CREATED, out);
 }
 

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
@@ -11,6 +10,7 @@
 #include "gongkai/server/http/exchange.h"
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/service/case_flow.h"
+#include "json_build.h"
 #include "paging.h"
 
 // What the routes of feedback (feedback_api.cpp) and of applications (requests_api.cpp) do
@@ -47,9 +47,7 @@ void sendCases(Exchange& ex, const std::string& key,
                const core::Result<service::Page<Record>>& found, const PageQuery& page,
                Render render) {
   if (!found.ok()) return ex.sendProblem(found.error());
-  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-  for (const auto& record : found.value().items) items->add(render(record));
-  sendPage(ex, key, found.value().total, page, items);
+  sendPage(ex, key, found.value().total, page, json::array(found.value().items, render));
 }
 
 // Adds the routes every kind of case has under `base`, served by `routes`, which the router
@@ -71,9 +69,8 @@ void addCaseRoutes(Router& router, const std::string& base, std::shared_ptr<Rout
 template <typename Find, typename Render>
 void sendByReceipt(Exchange& ex, Find find, Render render) {
   auto found = find(ex.params.at("code"));
-  if (!found.ok()) return ex.sendProblem(found.error());
-  ex.response.set("Cache-Control", "no-store");
-  ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, render(found.value()));
+  if (found.ok()) ex.response.set("Cache-Control", "no-store");
+  ex.reply(found, render);
 }
 
 // GET …/{id}: the case `find` finds by the id, as `render` shows it.
@@ -81,21 +78,12 @@ template <typename Find, typename Render>
 void sendById(Exchange& ex, Find find, Render render) {
   auto id = ex.idParam("id");
   if (!id.ok()) return ex.sendProblem(id.error());
-  auto found = find(id.value());
-  if (!found.ok()) return ex.sendProblem(found.error());
-  ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, render(found.value()));
-}
-
-// Answers a case a step just changed, as `render` shows it, or why it was not changed.
-template <typename Record, typename Render>
-void sendStepped(Exchange& ex, const core::Result<Record>& updated, Render render) {
-  if (!updated.ok()) return ex.sendProblem(updated.error());
-  ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, render(updated.value()));
+  ex.reply(find(id.value()), render);
 }
 
 // 201 for a case just filed: its id and receipt code (shown this once), the receipt's URL under
-// `base` as Location, and what `out` says besides.
+// `base` as Location, and `more` besides.
 void sendFiled(Exchange& ex, const std::string& base, std::int64_t id, const std::string& receipt,
-               Poco::JSON::Object::Ptr out);
+               json::Members more);
 
 }  // namespace gongkai::server::http::case_routes

@@ -1,23 +1,29 @@
 // The disclosure catalogue (公开目录) and the categories of disclosure over HTTP; the catalogue
 // service decides who may see and change what.
-#include "catalogue_api.h"
-
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-
 #include "catalogue_json.h"
 #include "document_json.h"
+#include "json_build.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 namespace {
 
-using core::Error;
-using core::ErrorCode;
-using Poco::JSON::Array;
-using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
 constexpr std::int64_t kMaxBodyBytes = 64 * 1024;
+
+// An item as `result` holds it, with its version as the ETag; or the problem.
+void sendItem(Exchange& ex, const core::Result<core::CatalogueItem>& result,
+              HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_OK) {
+  ex.reply(
+      result,
+      [&](const core::CatalogueItem& item) {
+        ex.response.set("ETag", versionEtag(item.version));
+        return catalogueItemJson(item);
+      },
+      status);
+}
+
 class CatalogueRoutes {
  public:
   explicit CatalogueRoutes(service::CatalogueService& catalogue) : catalogue_(catalogue) {}
@@ -35,54 +41,42 @@ class CatalogueRoutes {
  private:
   // The categories of disclosure (policies/categories.json) with their standing items.
   void listCategories(Exchange& ex) {
-    Object::Ptr body = new Object;
-    body->set("categories", categoriesJson(catalogue_.categories()));
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.sendJson(HTTPResponse::HTTP_OK,
+                json::object({"categories"_f = categoriesJson(catalogue_.categories())}));
   }
 
   void list(Exchange& ex) {
     auto year = ex.yearQuery();
     if (!year.ok()) return ex.sendProblem(year.error());
-    auto items = catalogue_.list(ex.subject, ex.queryValue("org_unit"), year.value());
-    if (!items.ok()) return ex.sendProblem(items.error());
-    Array::Ptr out = new Array;
-    for (const auto& item : items.value()) out->add(catalogueItemJson(item));
-    Object::Ptr body = new Object;
-    body->set("total", static_cast<Poco::Int64>(out->size()));
-    body->set("items", out);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(catalogue_.list(ex.subject, ex.queryValue("org_unit"), year.value()),
+             [](const auto& items) {
+               return json::object(
+                   {"total"_f = items.size(), "items"_f = json::array(items, catalogueItemJson)});
+             });
   }
 
   void get(Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto item = catalogue_.get(ex.subject, id.value());
-    if (!item.ok()) return ex.sendProblem(item.error());
-    ex.response.set("ETag", versionEtag(item.value().version));
-    ex.sendJson(HTTPResponse::HTTP_OK, catalogueItemJson(item.value()));
+    sendItem(ex, catalogue_.get(ex.subject, id.value()));
   }
 
   void versions(Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto all = catalogue_.versions(ex.subject, id.value());
-    if (!all.ok()) return ex.sendProblem(all.error());
-    Array::Ptr items = new Array;
-    for (const auto& version : all.value()) items->add(catalogueItemJson(version));
-    Object::Ptr body = new Object;
-    body->set("id", static_cast<Poco::Int64>(id.value()));
-    body->set("versions", items);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(catalogue_.versions(ex.subject, id.value()), [&](const auto& all) {
+      return json::object(
+          {"id"_f = id.value(), "versions"_f = json::array(all, catalogueItemJson)});
+    });
   }
 
   void create(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto made = catalogue_.create(ex.subject, readCatalogueItemFields(body.value()));
-    if (!made.ok()) return ex.sendProblem(made.error());
-    ex.response.set("Location", "/api/v1/catalogue/" + std::to_string(made.value().id));
-    ex.response.set("ETag", versionEtag(made.value().version));
-    ex.sendJson(HTTPResponse::HTTP_CREATED, catalogueItemJson(made.value()));
+    if (made.ok())
+      ex.response.set("Location", "/api/v1/catalogue/" + std::to_string(made.value().id));
+    sendItem(ex, made, HTTPResponse::HTTP_CREATED);
   }
 
   void patch(Exchange& ex) {
@@ -90,11 +84,8 @@ class CatalogueRoutes {
     if (!id.ok()) return ex.sendProblem(id.error());
     auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto updated = catalogue_.update(ex.subject, id.value(), ex.ifMatch().version,
-                                     readCatalogueItemFields(body.value()));
-    if (!updated.ok()) return ex.sendProblem(updated.error());
-    ex.response.set("ETag", versionEtag(updated.value().version));
-    ex.sendJson(HTTPResponse::HTTP_OK, catalogueItemJson(updated.value()));
+    sendItem(ex, catalogue_.update(ex.subject, id.value(), ex.ifMatch().version,
+                                   readCatalogueItemFields(body.value())));
   }
 
   service::CatalogueService& catalogue_;

@@ -1,52 +1,31 @@
 #include "catalogue_json.h"
 
-#include <Poco/JSON/Array.h>
-
 #include "body_reader.h"
 #include "document_json.h"
-#include "gongkai/core/time.h"
+#include "json_build.h"
 
 namespace gongkai::server::http {
 
 Poco::JSON::Object::Ptr catalogueItemJson(const core::CatalogueItem& item) {
-  Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-  out->set("id", static_cast<Poco::Int64>(item.id));
-  out->set("version", static_cast<Poco::Int64>(item.version));
-  out->set("org_unit", item.org_unit);
-  out->set("year", item.year);
-  out->set("category", item.category);
-  out->set("sub_item", item.sub_item);
-  out->set("content", item.content);
-  out->set("scope", std::string(core::toString(item.scope)));
-  out->set("mode", std::string(core::toString(item.mode)));
-  out->set("period", std::string(core::toString(item.period)));
-  out->set("rhythm", item.rhythm.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(item.rhythm));
-  out->set("time_limit_working_days", item.time_limit_working_days);
-  Poco::JSON::Array::Ptr channels = new Poco::JSON::Array;
-  for (const auto& channel : item.channels) channels->add(channel);
-  out->set("channels", channels);
-  out->set("responsible", item.responsible);
-  out->set("created_by", item.created_by);
-  out->set("created_at", core::formatRfc3339(item.created_at));
-  out->set("updated_by", item.updated_by);
-  out->set("updated_at", core::formatRfc3339(item.updated_at));
-  out->set("etag", versionEtag(item.version));
-  return out;
+  return json::object({"id"_f = item.id, "version"_f = item.version, "org_unit"_f = item.org_unit,
+                       "year"_f = item.year, "category"_f = item.category,
+                       "sub_item"_f = item.sub_item, "content"_f = item.content,
+                       "scope"_f = core::toString(item.scope), "mode"_f = core::toString(item.mode),
+                       "period"_f = core::toString(item.period),
+                       "rhythm"_f = json::textOrNull(item.rhythm),
+                       "time_limit_working_days"_f = item.time_limit_working_days,
+                       "channels"_f = json::array(item.channels),
+                       "responsible"_f = item.responsible, "created_by"_f = item.created_by,
+                       "created_at"_f = item.created_at, "updated_by"_f = item.updated_by,
+                       "updated_at"_f = item.updated_at, "etag"_f = versionEtag(item.version)});
 }
 
 Poco::JSON::Array::Ptr categoriesJson(const std::vector<policies::Category>& categories) {
-  Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-  for (const auto& category : categories) {
-    Poco::JSON::Object::Ptr item = new Poco::JSON::Object;
-    item->set("code", category.code);
-    item->set("name", category.name);
-    item->set("default_retention", category.default_retention);
-    Poco::JSON::Array::Ptr subItems = new Poco::JSON::Array;
-    for (const auto& text : category.items) subItems->add(text);
-    item->set("items", subItems);
-    out->add(item);
-  }
-  return out;
+  return json::array(categories, [](const policies::Category& category) {
+    return json::object({"code"_f = category.code, "name"_f = category.name,
+                         "default_retention"_f = category.default_retention,
+                         "items"_f = json::array(category.items)});
+  });
 }
 
 service::CatalogueItemFields readCatalogueItemFields(const Poco::JSON::Object::Ptr& json) {

@@ -1,19 +1,14 @@
 #include "document_json.h"
 
-#include <Poco/JSON/Array.h>
-
 #include <algorithm>
 #include <array>
 #include <string_view>
 
 #include "body_reader.h"
+#include "json_build.h"
 
 namespace gongkai::server::http {
 namespace {
-
-Poco::Dynamic::Var orNull(const std::optional<std::string>& value) {
-  return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
-}
 
 constexpr std::array<std::string_view, 10> kEditable = {
     "title", "doc_number", "category",  "org_unit", "scope",
@@ -25,52 +20,36 @@ constexpr std::array<std::string_view, 9> kReadOnly = {"id",         "version", 
 // Each step {by, at}, or null when not taken.
 Poco::Dynamic::Var stepJson(const std::optional<core::Step>& step) {
   if (!step) return Poco::Dynamic::Var();
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-  o->set("by", step->by);
-  o->set("at", core::formatRfc3339(step->at));
-  return o;
+  return json::object({"by"_f = step->by, "at"_f = step->at});
 }
 
 // The disclosure record with the same members as the stored record's, which the API shows.
 Poco::JSON::Object::Ptr disclosureJson(const core::Disclosure& d) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-  o->set("submitted", stepJson(d.submitted));
-  o->set("reviewed", stepJson(d.reviewed));
-  o->set("confidentiality_reviewed", d.confidentiality_reviewed);
-  o->set("opinion", d.opinion);
-  o->set("published", stepJson(d.published));
-  Poco::JSON::Array::Ptr channels = new Poco::JSON::Array;
-  for (const auto& channel : d.channels) channels->add(channel);
-  o->set("channels", channels);
-  o->set("withdrawn", stepJson(d.withdrawn));
-  o->set("withdrawal_reason", d.withdrawal_reason);
-  o->set("archived", stepJson(d.archived));
-  o->set("retention", d.retention);
-  o->set("reference_code", d.reference_code);
-  return o;
+  return json::object(
+      {"submitted"_f = stepJson(d.submitted), "reviewed"_f = stepJson(d.reviewed),
+       "confidentiality_reviewed"_f = d.confidentiality_reviewed, "opinion"_f = d.opinion,
+       "published"_f = stepJson(d.published), "channels"_f = json::array(d.channels),
+       "withdrawn"_f = stepJson(d.withdrawn), "withdrawal_reason"_f = d.withdrawal_reason,
+       "archived"_f = stepJson(d.archived), "retention"_f = d.retention,
+       "reference_code"_f = d.reference_code});
 }
 
 std::string documentPath(std::int64_t id) { return "/api/v1/documents/" + std::to_string(id); }
 
 Poco::JSON::Object::Ptr extractionJson(const ExtractionByHash& extraction,
                                        const std::string& sha256) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
   const auto found = extraction.find(sha256);
-  if (found == extraction.end()) {
-    o->set("status", "pending");
-    return o;
-  }
+  if (found == extraction.end()) return json::object({"status"_f = "pending"});
   const service::TextExtraction& text = found->second;
-  o->set("status", text.ok ? "ok" : "failed");
-  o->set("format", text.format.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(text.format));
+  auto out = json::object({"status"_f = text.ok ? "ok" : "failed",
+                           "format"_f = json::textOrNull(text.format),
+                           "extracted_at"_f = text.extracted_at});
   if (text.ok) {
-    o->set("truncated", text.truncated);
+    out->set("truncated", text.truncated);
   } else {
-    o->set("code", text.error_code);
-    o->set("message", text.message);
+    json::set(out, {"code"_f = text.error_code, "message"_f = text.message});
   }
-  o->set("extracted_at", text.extracted_at);
-  return o;
+  return out;
 }
 
 }  // namespace
@@ -80,47 +59,37 @@ std::string versionEtag(std::int64_t version) { return "\"v" + std::to_string(ve
 Poco::JSON::Object::Ptr documentJson(const core::DocumentVersion& v,
                                      const ExtractionByHash* extraction) {
   const auto& m = v.metadata;
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-  o->set("id", static_cast<Poco::Int64>(v.document_id));
-  o->set("version", static_cast<Poco::Int64>(v.version));
-  o->set("title", m.title);
-  o->set("doc_number", orNull(m.doc_number));
-  o->set("category", m.category);
-  o->set("org_unit", m.org_unit);
-  o->set("scope", std::string(core::toString(m.scope)));
-  o->set("mode", std::string(core::toString(m.mode)));
-  o->set("period", std::string(core::toString(m.period)));
-  o->set("issued_at",
-         m.issued_at ? Poco::Dynamic::Var(m.issued_at->toString()) : Poco::Dynamic::Var());
-  o->set("year", core::disclosureYear(m, v.created_at));
-  o->set("summary", orNull(m.summary));
-  o->set("catalogue_item", m.catalogue_item
-                               ? Poco::Dynamic::Var(static_cast<Poco::Int64>(*m.catalogue_item))
-                               : Poco::Dynamic::Var());
-  o->set("status", std::string(core::toString(v.status)));
-  o->set("reference_code", v.disclosure.reference_code.empty()
-                               ? Poco::Dynamic::Var()
-                               : Poco::Dynamic::Var(v.disclosure.reference_code));
+  const auto file = [&](const core::FileRecord& f) {
+    auto out =
+        json::object({"id"_f = f.id, "name"_f = f.name, "media_type"_f = f.media_type,
+                      "size"_f = f.size, "sha256"_f = f.sha256,
+                      "url"_f = documentPath(v.document_id) + "/files/" + std::to_string(f.id)});
+    if (extraction != nullptr) out->set("text_extraction", extractionJson(*extraction, f.sha256));
+    return out;
+  };
+  auto o = json::object({"id"_f = v.document_id,
+                         "version"_f = v.version,
+                         "title"_f = m.title,
+                         "doc_number"_f = m.doc_number,
+                         "category"_f = m.category,
+                         "org_unit"_f = m.org_unit,
+                         "scope"_f = core::toString(m.scope),
+                         "mode"_f = core::toString(m.mode),
+                         "period"_f = core::toString(m.period),
+                         "issued_at"_f = m.issued_at,
+                         "year"_f = core::disclosureYear(m, v.created_at),
+                         "summary"_f = m.summary,
+                         "catalogue_item"_f = m.catalogue_item,
+                         "status"_f = core::toString(v.status),
+                         "reference_code"_f = json::textOrNull(v.disclosure.reference_code),
+                         "created_by"_f = v.created_by,
+                         "created_at"_f = v.created_at,
+                         "updated_by"_f = v.updated_by,
+                         "updated_at"_f = v.updated_at,
+                         "change"_f = v.change,
+                         "etag"_f = versionEtag(v.version),
+                         "files"_f = json::array(v.files, file)});
   o->set("disclosure", disclosureJson(v.disclosure));
-  o->set("created_by", v.created_by);
-  o->set("created_at", core::formatRfc3339(v.created_at));
-  o->set("updated_by", v.updated_by);
-  o->set("updated_at", core::formatRfc3339(v.updated_at));
-  o->set("change", v.change);
-  o->set("etag", versionEtag(v.version));
-  Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
-  for (const auto& f : v.files) {
-    Poco::JSON::Object::Ptr file = new Poco::JSON::Object;
-    file->set("id", static_cast<Poco::Int64>(f.id));
-    file->set("name", f.name);
-    file->set("media_type", f.media_type);
-    file->set("size", static_cast<Poco::Int64>(f.size));
-    file->set("sha256", f.sha256);
-    file->set("url", documentPath(v.document_id) + "/files/" + std::to_string(f.id));
-    if (extraction != nullptr) file->set("text_extraction", extractionJson(*extraction, f.sha256));
-    files->add(file);
-  }
-  o->set("files", files);
   return o;
 }
 
@@ -173,16 +142,11 @@ core::StepBody readStepBody(const Poco::JSON::Object::Ptr& body) {
 }
 
 Poco::JSON::Object::Ptr versionSummaryJson(const core::DocumentVersion& v) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-  o->set("version", static_cast<Poco::Int64>(v.version));
-  o->set("change", v.change);
-  o->set("status", std::string(core::toString(v.status)));
-  o->set("title", v.metadata.title);
-  o->set("file_count", static_cast<Poco::Int64>(v.files.size()));
-  o->set("updated_by", v.updated_by);
-  o->set("updated_at", core::formatRfc3339(v.updated_at));
-  o->set("url", documentPath(v.document_id) + "/versions/" + std::to_string(v.version));
-  return o;
+  return json::object(
+      {"version"_f = v.version, "change"_f = v.change, "status"_f = core::toString(v.status),
+       "title"_f = v.metadata.title, "file_count"_f = v.files.size(), "updated_by"_f = v.updated_by,
+       "updated_at"_f = v.updated_at,
+       "url"_f = documentPath(v.document_id) + "/versions/" + std::to_string(v.version)});
 }
 
 }  // namespace gongkai::server::http

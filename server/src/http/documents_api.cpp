@@ -1,28 +1,25 @@
 // Disclosure documents under /api/v1/documents: filing, metadata and files while a draft, the
 // steps of the disclosure procedure, versions and file downloads; and the public board. Every
 // decision is the document service's; this file reads requests and writes answers.
-#include "documents_api.h"
-
-#include <Poco/JSON/Array.h>
 #include <Poco/String.h>
 
 #include <algorithm>
 #include <map>
 
 #include "document_json.h"
-#include "file_response.h"
 #include "gongkai/core/json.h"
 #include "gongkai/core/workflow.h"
-#include "multipart_upload.h"
+#include "json_build.h"
+#include "net/file_response.h"
+#include "net/multipart_upload.h"
 #include "paging.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 namespace {
 
 using core::Error;
 using core::ErrorCode;
-using Poco::JSON::Array;
-using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
 constexpr std::int64_t kMaxPerPage = 200;
@@ -37,10 +34,17 @@ Error unsupportedBody() {
                      "(body must be application/json or multipart/form-data)");
 }
 
-void sendDocument(Exchange& ex, HTTPResponse::HTTPStatus status, const core::DocumentVersion& v,
+// The document as `result` holds it, with its version as the ETag; or the problem.
+void sendDocument(Exchange& ex, const core::Result<core::DocumentVersion>& result,
+                  HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_OK,
                   const ExtractionByHash* extraction = nullptr) {
-  ex.response.set("ETag", versionEtag(v.version));
-  ex.sendJson(status, documentJson(v, extraction));
+  ex.reply(
+      result,
+      [&](const core::DocumentVersion& v) {
+        ex.response.set("ETag", versionEtag(v.version));
+        return documentJson(v, extraction);
+      },
+      status);
 }
 
 class DocumentRoutes {
@@ -68,14 +72,14 @@ class DocumentRoutes {
   }
 
  private:
-  core::Result<UploadForm> readFiles(Exchange& ex) const {
+  core::Result<net::UploadForm> readFiles(Exchange& ex) const {
     const auto stage = [this](std::istream& in, std::int64_t maxBytes, std::string name,
                               std::string mediaType) {
       return documents_.stageFile(in, maxBytes, std::move(name), std::move(mediaType));
     };
-    return readUpload(ex, stage,
-                      UploadLimits{options_.max_json_bytes, options_.max_upload_bytes,
-                                   options_.max_files_per_request});
+    return net::readUpload(ex, stage,
+                           net::UploadLimits{options_.max_json_bytes, options_.max_upload_bytes,
+                                             options_.max_files_per_request});
   }
 
   void createDocument(Exchange& ex) {
@@ -104,9 +108,11 @@ class DocumentRoutes {
       created = documents_.create(ex.subject, readMetadataFields(json.value()),
                                   std::move(form.value().files));
     }
-    if (!created.ok()) return ex.sendProblem(created.error());
-    ex.response.set("Location", "/api/v1/documents/" + std::to_string(created.value().document_id));
-    sendDocument(ex, HTTPResponse::HTTP_CREATED, created.value());
+    if (created.ok()) {
+      ex.response.set("Location",
+                      "/api/v1/documents/" + std::to_string(created.value().document_id));
+    }
+    sendDocument(ex, created, HTTPResponse::HTTP_CREATED);
   }
 
   void listDocuments(Exchange& ex) {
@@ -115,21 +121,18 @@ class DocumentRoutes {
     filter.scope = ex.queryValue("scope");
     filter.status = ex.queryValue("status");
     filter.org_unit = ex.queryValue("org_unit");
-    auto year = ex.intQuery("year", 1900, 2999);
+    auto year = ex.yearQuery();
     auto page = ex.intQuery("page", 1, 1000000);
     auto perPage = ex.intQuery("per_page", 1, kMaxPerPage);
-    for (const auto* query : {&year, &page, &perPage}) {
-      if (!query->ok()) return ex.sendProblem(query->error());
-    }
-    if (year.value()) filter.year = static_cast<int>(*year.value());
-    const std::int64_t pageNumber = page.value().value_or(1);
-    filter.limit = perPage.value().value_or(20);
-    filter.offset = (pageNumber - 1) * filter.limit;
+    if (auto* error = firstError(year, page, perPage)) return ex.sendProblem(*error);
+    filter.year = year.value();
+    const PageQuery asked{page.value().value_or(1), perPage.value().value_or(20)};
+    filter.limit = asked.per_page;
+    filter.offset = asked.offset();
     auto result = documents_.list(ex.subject, filter);
     if (!result.ok()) return ex.sendProblem(result.error());
-    Array::Ptr items = new Array;
-    for (const auto& v : result.value().documents) items->add(documentJson(v));
-    sendPage(ex, "documents", result.value().total, PageQuery{pageNumber, filter.limit}, items);
+    sendPage(ex, "documents", result.value().total, asked,
+             json::array(result.value().documents, [](const auto& v) { return documentJson(v); }));
   }
 
   void getDocument(Exchange& ex) {
@@ -152,7 +155,7 @@ class DocumentRoutes {
       ex.response.send().flush();
       return;
     }
-    sendDocument(ex, HTTPResponse::HTTP_OK, found.value(), &extraction);
+    sendDocument(ex, found, HTTPResponse::HTTP_OK, &extraction);
   }
 
   void patchDocument(Exchange& ex) {
@@ -166,10 +169,8 @@ class DocumentRoutes {
     }
     auto patch = ex.readJsonObject(options_.max_json_bytes);
     if (!patch.ok()) return ex.sendProblem(patch.error());
-    auto updated = documents_.update(ex.subject, id.value(), ifMatch.version,
-                                     readMetadataFields(patch.value()));
-    if (!updated.ok()) return ex.sendProblem(updated.error());
-    sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
+    sendDocument(ex, documents_.update(ex.subject, id.value(), ifMatch.version,
+                                       readMetadataFields(patch.value())));
   }
 
   void addFiles(Exchange& ex) {
@@ -194,77 +195,65 @@ class DocumentRoutes {
     }
     auto updated = documents_.addFiles(ex.subject, id.value(), ex.ifMatch().version,
                                        std::move(form.value().files));
-    if (!updated.ok()) return ex.sendProblem(updated.error());
-    ex.response.set("Location", "/api/v1/documents/" + std::to_string(id.value()) + "/versions/" +
-                                    std::to_string(updated.value().version));
-    sendDocument(ex, HTTPResponse::HTTP_CREATED, updated.value());
+    if (updated.ok()) {
+      ex.response.set("Location", "/api/v1/documents/" + std::to_string(id.value()) + "/versions/" +
+                                      std::to_string(updated.value().version));
+    }
+    sendDocument(ex, updated, HTTPResponse::HTTP_CREATED);
   }
 
   void removeFile(Exchange& ex) {
     auto id = ex.idParam("id");
     auto fileId = ex.idParam("file_id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    if (!fileId.ok()) return ex.sendProblem(fileId.error());
+    if (auto* error = firstError(id, fileId)) return ex.sendProblem(*error);
     const IfMatch ifMatch = ex.ifMatch();
     if (!ifMatch.present) {
       return ex.sendProblem(Error::make(ErrorCode::kPreconditionRequired, "if_match_required",
                                         "删除文件须带 If-Match 头 (DELETE needs If-Match)"));
     }
-    auto updated = documents_.removeFile(ex.subject, id.value(), ifMatch.version, fileId.value());
-    if (!updated.ok()) return ex.sendProblem(updated.error());
-    sendDocument(ex, HTTPResponse::HTTP_OK, updated.value());
+    sendDocument(ex,
+                 documents_.removeFile(ex.subject, id.value(), ifMatch.version, fileId.value()));
   }
 
   void download(Exchange& ex) {
     auto id = ex.idParam("id");
     auto fileId = ex.idParam("file_id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    if (!fileId.ok()) return ex.sendProblem(fileId.error());
+    if (auto* error = firstError(id, fileId)) return ex.sendProblem(*error);
     auto found = documents_.file(ex.subject, id.value(), fileId.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     const core::FileRecord& file = found.value().file;
-    StoredFile stored;
-    stored.path = found.value().path;
-    stored.size = file.size;
-    stored.etag = "\"" + file.sha256 + "\"";
-    stored.media_type = file.media_type;
-    stored.file_name = file.name;
-    stored.sha256_hex = file.sha256;
-    stored.cache_control = "private, max-age=0, must-revalidate";
-    sendStoredFile(ex, stored);
+    net::sendStoredFile(
+        ex, {found.value().path, file.size, "\"" + file.sha256 + "\"", file.media_type, file.name,
+             file.sha256, "private, max-age=0, must-revalidate"});
   }
 
   void listVersions(Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto history = documents_.versions(ex.subject, id.value());
-    if (!history.ok()) return ex.sendProblem(history.error());
-    Array::Ptr items = new Array;
-    for (const auto& v : history.value().versions) items->add(versionSummaryJson(v));
-    Object::Ptr body = new Object;
-    body->set("document_id", static_cast<Poco::Int64>(id.value()));
-    body->set("current_version", static_cast<Poco::Int64>(history.value().current_version));
-    body->set("versions", items);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(documents_.versions(ex.subject, id.value()), [&](const auto& history) {
+      return json::object({"document_id"_f = id.value(),
+                           "current_version"_f = history.current_version,
+                           "versions"_f = json::array(history.versions, versionSummaryJson)});
+    });
   }
 
   void getVersion(Exchange& ex) {
     auto id = ex.idParam("id");
     auto number = ex.idParam("n");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    if (!number.ok()) return ex.sendProblem(number.error());
+    if (auto* error = firstError(id, number)) return ex.sendProblem(*error);
     auto found = documents_.getVersion(ex.subject, id.value(), number.value());
-    if (!found.ok()) return ex.sendProblem(found.error());
-    // The content never changes, but who may see it does: revalidate, and per caller.
-    ex.response.set("Cache-Control", "private, no-cache");
-    ex.response.set("Vary", "Authorization");
-    sendDocument(ex, HTTPResponse::HTTP_OK, found.value());
+    if (found.ok()) {
+      // The content never changes, but who may see it does: revalidate, and per caller.
+      ex.response.set("Cache-Control", "private, no-cache");
+      ex.response.set("Vary", "Authorization");
+    }
+    sendDocument(ex, found);
   }
 
   void takeStep(Exchange& ex, const std::string& step) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    Object::Ptr body;
+    Poco::JSON::Object::Ptr body;
     if (ex.request.getContentLength64() > 0 || ex.request.getChunkedTransferEncoding()) {
       auto json = ex.readJsonObject(options_.max_json_bytes);
       if (!json.ok()) return ex.sendProblem(json.error());
@@ -273,8 +262,7 @@ class DocumentRoutes {
     // Actor and time are the service's to set.
     auto next = documents_.step(ex.subject, id.value(), ex.ifMatch().version, step,
                                 core::readStepRequest(step, readStepBody(body)));
-    if (!next.ok()) return ex.sendProblem(next.error());
-    sendDocument(ex, HTTPResponse::HTTP_OK, next.value());
+    sendDocument(ex, next);
   }
 
   // Whether each file's text could be extracted for search; empty if that cannot be read now.
@@ -296,9 +284,7 @@ class DocumentRoutes {
 
 void addDocumentRoutes(Router& router, service::DocumentService& documents,
                        service::SearchService& search, const DocumentApiOptions& options) {
-  auto routes = std::make_shared<DocumentRoutes>(documents, search, options);
-  DocumentRoutes::addTo(routes, router);
-  router.keepAlive(routes);
+  DocumentRoutes::addTo(std::make_shared<DocumentRoutes>(documents, search, options), router);
 }
 
 }  // namespace gongkai::server::http

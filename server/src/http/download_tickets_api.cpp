@@ -1,6 +1,5 @@
-#include "download_tickets_api.h"
-
-#include <Poco/JSON/Object.h>
+#include "json_build.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 
@@ -13,12 +12,13 @@ void addDownloadTicketRoutes(Router& router, const service::DownloadTickets& tic
                                  ? json->getValue<std::string>("path")
                                  : "";
     auto ticket = tickets.issue(ex.subject, path);
-    if (!ticket.ok()) return ex.sendProblem(ticket.error());
-    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-    out->set("url", path + "?ticket=" + ticket.value().value);
-    out->set("expires_at", core::formatRfc3339(ticket.value().expires));
-    ex.response.set("Cache-Control", "no-store");
-    ex.sendJson(Poco::Net::HTTPResponse::HTTP_CREATED, out);
+    if (ticket.ok()) ex.response.set("Cache-Control", "no-store");
+    ex.reply(
+        ticket,
+        [&](const auto& t) {
+          return json::object({"url"_f = path + "?ticket=" + t.value, "expires_at"_f = t.expires});
+        },
+        Poco::Net::HTTPResponse::HTTP_CREATED);
   });
 }
 

@@ -1,7 +1,5 @@
 #include "gongkai/server/http/exchange.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
 #include <Poco/Net/MediaType.h>
 #include <Poco/String.h>
 
@@ -9,6 +7,7 @@
 #include <istream>
 
 #include "gongkai/core/json.h"
+#include "json_build.h"
 
 namespace gongkai::server::http {
 using core::Error;
@@ -25,41 +24,42 @@ std::optional<std::int64_t> parseInteger(const std::string& text) {
   return value;
 }
 
+// The one table from error codes to HTTP statuses, each with the Chinese title of its problems.
+struct StatusOfCode {
+  ErrorCode code;
+  HTTPResponse::HTTPStatus status;
+  const char* title;
+};
+constexpr StatusOfCode kStatusOfCode[] = {
+    {ErrorCode::kInvalidArgument, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, "请求内容无效"},
+    {ErrorCode::kMalformed, HTTPResponse::HTTP_BAD_REQUEST, "请求格式错误"},
+    {ErrorCode::kNotFound, HTTPResponse::HTTP_NOT_FOUND, "资源不存在"},
+    {ErrorCode::kConflict, HTTPResponse::HTTP_CONFLICT, "与当前状态冲突"},
+    {ErrorCode::kPreconditionFailed, HTTPResponse::HTTP_PRECONDITION_FAILED, "前提条件不成立"},
+    {ErrorCode::kPreconditionRequired, HTTPResponse::HTTP_PRECONDITION_REQUIRED, "缺少前提条件"},
+    {ErrorCode::kTooLarge, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "请求内容过大"},
+    {ErrorCode::kUnsupported, HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE, "不支持的媒体类型"},
+    {ErrorCode::kUnavailable, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "服务暂不可用"},
+    {ErrorCode::kUnauthenticated, HTTPResponse::HTTP_UNAUTHORIZED, "需要登录"},
+    {ErrorCode::kForbidden, HTTPResponse::HTTP_FORBIDDEN, "无权进行此操作"},
+    {ErrorCode::kTooManyRequests, HTTPResponse::HTTP_TOO_MANY_REQUESTS, "请求过于频繁"},
+    {ErrorCode::kInsufficientStorage, HTTPResponse::HTTP_INSUFFICIENT_STORAGE, "存储空间不足"},
+};
+
+// Statuses only the transport answers with, no error code standing for them.
+constexpr std::pair<HTTPResponse::HTTPStatus, const char*> kTransportTitles[] = {
+    {HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "不支持的请求方法"},
+    {HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE, "请求范围无法满足"},
+};
+
 const char* titleFor(HTTPResponse::HTTPStatus status) {
-  switch (status) {
-    case HTTPResponse::HTTP_BAD_REQUEST:
-      return "请求格式错误";
-    case HTTPResponse::HTTP_NOT_FOUND:
-      return "资源不存在";
-    case HTTPResponse::HTTP_METHOD_NOT_ALLOWED:
-      return "不支持的请求方法";
-    case HTTPResponse::HTTP_CONFLICT:
-      return "与当前状态冲突";
-    case HTTPResponse::HTTP_PRECONDITION_FAILED:
-      return "前提条件不成立";
-    case HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE:
-      return "请求内容过大";
-    case HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE:
-      return "不支持的媒体类型";
-    case HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE:
-      return "请求范围无法满足";
-    case HTTPResponse::HTTP_UNPROCESSABLE_ENTITY:
-      return "请求内容无效";
-    case HTTPResponse::HTTP_PRECONDITION_REQUIRED:
-      return "缺少前提条件";
-    case HTTPResponse::HTTP_SERVICE_UNAVAILABLE:
-      return "服务暂不可用";
-    case HTTPResponse::HTTP_UNAUTHORIZED:
-      return "需要登录";
-    case HTTPResponse::HTTP_FORBIDDEN:
-      return "无权进行此操作";
-    case HTTPResponse::HTTP_TOO_MANY_REQUESTS:
-      return "请求过于频繁";
-    case HTTPResponse::HTTP_INSUFFICIENT_STORAGE:
-      return "存储空间不足";
-    default:
-      return "服务器内部错误";
+  for (const auto& row : kStatusOfCode) {
+    if (row.status == status) return row.title;
   }
+  for (const auto& [known, title] : kTransportTitles) {
+    if (known == status) return title;
+  }
+  return "服务器内部错误";
 }
 
 }  // namespace
@@ -183,61 +183,24 @@ void Exchange::sendProblem(const Error& error) {
 }
 
 HTTPResponse::HTTPStatus statusFor(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-      return HTTPResponse::HTTP_UNPROCESSABLE_ENTITY;
-    case ErrorCode::kMalformed:
-      return HTTPResponse::HTTP_BAD_REQUEST;
-    case ErrorCode::kNotFound:
-      return HTTPResponse::HTTP_NOT_FOUND;
-    case ErrorCode::kConflict:
-      return HTTPResponse::HTTP_CONFLICT;
-    case ErrorCode::kPreconditionFailed:
-      return HTTPResponse::HTTP_PRECONDITION_FAILED;
-    case ErrorCode::kPreconditionRequired:
-      return HTTPResponse::HTTP_PRECONDITION_REQUIRED;
-    case ErrorCode::kTooLarge:
-      return HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
-    case ErrorCode::kUnsupported:
-      return HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE;
-    case ErrorCode::kUnavailable:
-      return HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
-    case ErrorCode::kUnauthenticated:
-      return HTTPResponse::HTTP_UNAUTHORIZED;
-    case ErrorCode::kForbidden:
-      return HTTPResponse::HTTP_FORBIDDEN;
-    case ErrorCode::kTooManyRequests:
-      return HTTPResponse::HTTP_TOO_MANY_REQUESTS;
-    case ErrorCode::kInsufficientStorage:
-      return HTTPResponse::HTTP_INSUFFICIENT_STORAGE;
-    case ErrorCode::kCorrupt:
-    case ErrorCode::kIo:
-    case ErrorCode::kInternal:
-      return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
+  for (const auto& row : kStatusOfCode) {
+    if (row.code == code) return row.status;
   }
-  return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
+  return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;  // kCorrupt, kIo, kInternal
 }
 
 void writeProblem(const Poco::Net::HTTPServerRequest& request,
                   Poco::Net::HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
                   const Error& error, const std::string& instance) {
-  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-  body->set("type", "urn:gongkai:problem:" + error.reason);
-  body->set("title", std::string(titleFor(status)));
-  body->set("status", static_cast<int>(status));
-  body->set("detail", error.message);
-  body->set("code", error.reason);
-  body->set("instance", instance);
+  auto body =
+      json::object({"type"_f = "urn:gongkai:problem:" + error.reason, "title"_f = titleFor(status),
+                    "status"_f = static_cast<int>(status), "detail"_f = error.message,
+                    "code"_f = error.reason, "instance"_f = instance});
   if (!error.fields.empty()) {
-    Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
-    for (const auto& field : error.fields) {
-      Poco::JSON::Object::Ptr item = new Poco::JSON::Object;
-      item->set("field", field.field);
-      item->set("code", field.code);
-      item->set("message", field.message);
-      errors->add(item);
-    }
-    body->set("errors", errors);
+    body->set("errors", json::array(error.fields, [](const core::FieldError& field) {
+                return json::object(
+                    {"field"_f = field.field, "code"_f = field.code, "message"_f = field.message});
+              }));
   }
   response.setStatusAndReason(status);
   response.setContentType("application/problem+json; charset=utf-8");

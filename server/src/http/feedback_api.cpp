@@ -1,11 +1,10 @@
-#include "feedback_api.h"
-
 #include <Poco/JSON/Object.h>
 
 #include <functional>
 
 #include "case_routes.h"
 #include "gongkai/server/http/case_json.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -46,13 +45,12 @@ class FeedbackRoutes {
     auto made = feedback_.submit(ex.subject, s);
     if (!made.ok()) return ex.sendProblem(made.error());
     const auto& record = made.value().record;
-    Object::Ptr out = new Object;
-    out->set("status", std::string(core::toString(record.status)));
-    out->set("deadline", record.deadline.toString());
-    out->set("message",
-             "已收到您的意见，请保存回执码以查询办理进度和答复 (received: keep the receipt "
-             "code to follow your case and read the answer)");
-    case_routes::sendFiled(ex, kBase, record.id, made.value().receipt, out);
+    case_routes::sendFiled(
+        ex, kBase, record.id, made.value().receipt,
+        {"status"_f = core::toString(record.status), "deadline"_f = record.deadline,
+         "message"_f = "已收到您的意见，请保存回执码以查询办理进度和答复 "
+                       "(received: keep the receipt code to follow your case "
+                       "and read the answer)"});
   }
 
   void receipt(Exchange& ex) {
@@ -92,8 +90,8 @@ class FeedbackRoutes {
     if (!call.ok()) return ex.sendProblem(call.error());
     auto step = parseFeedbackStep(call.value().name, call.value().body);
     if (!step.ok()) return ex.sendProblem(step.error());
-    case_routes::sendStepped(ex, feedback_.step(ex.subject, call.value().id, step.value()),
-                             render(FeedbackView::kHandler));
+    ex.reply(feedback_.step(ex.subject, call.value().id, step.value()),
+             render(FeedbackView::kHandler));
   }
 
  private:

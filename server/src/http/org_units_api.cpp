@@ -1,9 +1,8 @@
 // The organisation units, over HTTP.
 
-#include <Poco/JSON/Object.h>
-
 #include "account_form.h"
-#include "accounts_api.h"
+#include "json_build.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -12,17 +11,9 @@ using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
 Object::Ptr unitJson(const service::Unit& unit) {
-  Object::Ptr out = new Object;
-  out->set("code", unit.code);
-  out->set("name", unit.name);
-  if (unit.parent_code.empty()) {
-    out->set("parent", Poco::Dynamic::Var());
-  } else {
-    out->set("parent", unit.parent_code);
-  }
-  out->set("created_at", unit.created_at);
-  out->set("etag", revisionEtag(unit.revision));
-  return out;
+  return json::object({"code"_f = unit.code, "name"_f = unit.name,
+                       "parent"_f = json::textOrNull(unit.parent_code),
+                       "created_at"_f = unit.created_at, "etag"_f = revisionEtag(unit.revision)});
 }
 
 class UnitRoutes {
@@ -38,20 +29,17 @@ class UnitRoutes {
 
  private:
   void listUnits(Exchange& ex) {
-    auto units = units_.units();
-    if (!units.ok()) return ex.sendProblem(units.error());
-    Object::Ptr body = new Object;
-    body->set("org_units", jsonArrayOf(units.value(), &unitJson));
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(units_.units(), [](const auto& all) {
+      return json::object({"org_units"_f = json::array(all, unitJson)});
+    });
   }
 
   void createUnit(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto made = units_.createUnit(ex.subject, readNewUnit(body.value()));
-    if (!made.ok()) return ex.sendProblem(made.error());
-    ex.response.set("Location", "/api/v1/org-units/" + made.value().code);
-    ex.sendJson(HTTPResponse::HTTP_CREATED, unitJson(made.value()));
+    if (made.ok()) ex.response.set("Location", "/api/v1/org-units/" + made.value().code);
+    ex.reply(made, unitJson, HTTPResponse::HTTP_CREATED);
   }
 
   void patchUnit(Exchange& ex) {
@@ -60,9 +48,8 @@ class UnitRoutes {
     auto change = readUnitChange(body.value());
     change.expected_revision = ex.ifMatch().tag;
     auto updated = units_.updateUnit(ex.subject, ex.params["code"], change);
-    if (!updated.ok()) return ex.sendProblem(updated.error());
-    ex.response.set("ETag", revisionEtag(updated.value().revision));
-    ex.sendJson(HTTPResponse::HTTP_OK, unitJson(updated.value()));
+    if (updated.ok()) ex.response.set("ETag", revisionEtag(updated.value().revision));
+    ex.reply(updated, unitJson);
   }
 
   service::UnitService& units_;

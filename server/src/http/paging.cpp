@@ -1,6 +1,6 @@
 #include "paging.h"
 
-#include <Poco/JSON/Object.h>
+#include "json_build.h"
 
 namespace gongkai::server::http {
 
@@ -14,10 +14,7 @@ core::Result<PageQuery> pageQuery(Exchange& ex) {
 
 void sendPage(Exchange& ex, const std::string& key, std::int64_t total, const PageQuery& page,
               const Poco::JSON::Array::Ptr& items) {
-  Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-  out->set("total", static_cast<Poco::Int64>(total));
-  out->set("page", static_cast<Poco::Int64>(page.page));
-  out->set("per_page", static_cast<Poco::Int64>(page.per_page));
+  auto out = json::object({"total"_f = total, "page"_f = page.page, "per_page"_f = page.per_page});
   out->set(key, items);
   ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK, out);
 }

@@ -1,28 +1,14 @@
 // The policy in force, over HTTP.
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-
-#include <algorithm>
-
-#include "accounts_api.h"
 #include "catalogue_json.h"
+#include "json_build.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 namespace {
 
-using core::Error;
-using core::ErrorCode;
-using Poco::JSON::Array;
 using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
-
-template <typename Strings>
-Array::Ptr stringArray(const Strings& strings) {
-  Array::Ptr out = new Array;
-  for (const auto& text : strings) out->add(text);
-  return out;
-}
 
 class PolicyRoutes {
  public:
@@ -41,72 +27,56 @@ class PolicyRoutes {
     auto inForce = policies_.read(ex.subject);
     if (!inForce.ok()) return ex.sendProblem(inForce.error());
     const auto& set = inForce.value().engine->policies();
-    Object::Ptr body = new Object;
-    body->set("folder", set.folder);
-    body->set("digest", inForce.value().digest);
     Object::Ptr roles = new Object;
     for (const auto& [code, role] : set.roles) {
-      Object::Ptr item = new Object;
-      item->set("name", role.name);
-      item->set("unit_bound", role.unit_bound);
-      item->set("permissions", stringArray(role.permissions));
-      roles->set(code, item);
+      roles->set(code, json::object({"name"_f = role.name, "unit_bound"_f = role.unit_bound,
+                                     "permissions"_f = json::array(role.permissions)}));
     }
-    body->set("roles", roles);
-    Array::Ptr rules = new Array;
-    for (const auto& rule : set.visibility) {
-      Object::Ptr item = new Object;
-      item->set("roles", stringArray(rule.roles));
-      item->set("scopes", stringArray(rule.scopes));
-      item->set("statuses", stringArray(rule.statuses));
-      item->set("units", rule.units_own ? "own" : "any");
-      rules->add(item);
-    }
-    body->set("visibility", rules);
-    body->set("categories", categoriesJson(set.categories.all()));
-    Object::Ptr archive = new Object;
-    archive->set("fonds_code", set.archive.fonds_code);
-    archive->set("reference_code_pattern", set.archive.reference_code_pattern);
-    archive->set("bundle_contents", set.archive.bundle_contents);
-    body->set("archive", archive);
+    const auto rule = [](const auto& rule) {
+      return json::object(
+          {"roles"_f = json::array(rule.roles), "scopes"_f = json::array(rule.scopes),
+           "statuses"_f = json::array(rule.statuses), "units"_f = rule.units_own ? "own" : "any"});
+    };
+    const auto& archive = set.archive;
     const auto& limits = set.time_limits;
-    Object::Ptr timeLimits = new Object;
-    timeLimits->set("feedback_working_days", limits.feedback_working_days);
-    timeLimits->set("feedback_extension_working_days", limits.feedback_extension_working_days);
-    timeLimits->set("request_acknowledge_working_days", limits.request_acknowledge_working_days);
-    timeLimits->set("request_working_days", limits.request_working_days);
-    timeLimits->set("request_extension_working_days", limits.request_extension_working_days);
-    timeLimits->set("due_soon_working_days", limits.due_soon_working_days);
-    timeLimits->set("refusal_reasons", stringArray(limits.refusal_reasons));
-    body->set("time_limits", timeLimits);
-    Object::Ptr calendar = new Object;
-    calendar->set("first_year", set.calendar.firstYear());
-    calendar->set("last_year", set.calendar.lastYear());
-    body->set("calendar", calendar);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.sendJson(
+        HTTPResponse::HTTP_OK,
+        json::object(
+            {"folder"_f = set.folder, "digest"_f = inForce.value().digest, "roles"_f = roles,
+             "visibility"_f = json::array(set.visibility, rule),
+             "categories"_f = categoriesJson(set.categories.all()),
+             "archive"_f =
+                 json::object({"fonds_code"_f = archive.fonds_code,
+                               "reference_code_pattern"_f = archive.reference_code_pattern,
+                               "bundle_contents"_f = archive.bundle_contents}),
+             "time_limits"_f = json::object(
+                 {"feedback_working_days"_f = limits.feedback_working_days,
+                  "feedback_extension_working_days"_f = limits.feedback_extension_working_days,
+                  "request_acknowledge_working_days"_f = limits.request_acknowledge_working_days,
+                  "request_working_days"_f = limits.request_working_days,
+                  "request_extension_working_days"_f = limits.request_extension_working_days,
+                  "due_soon_working_days"_f = limits.due_soon_working_days,
+                  "refusal_reasons"_f = json::array(limits.refusal_reasons)}),
+             "calendar"_f = json::object({"first_year"_f = set.calendar.firstYear(),
+                                          "last_year"_f = set.calendar.lastYear()})}));
   }
 
   // Why the caller (or, for users.manage, ?username=) may or may not do ?permission=: the roles
   // consulted and which of them grant it.
   void explain(Exchange& ex) {
     const std::string permission = ex.queryValue("permission").value_or("");
-    auto explained = users_.explain(ex.subject, ex.queryValue("username").value_or(""), permission);
-    if (!explained.ok()) return ex.sendProblem(explained.error());
-    Object::Ptr body = new Object;
-    body->set("username", explained.value().username);
-    body->set("permission", permission);
-    body->set("allowed", explained.value().allowed);
-    body->set("explanation", explained.value().text);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(
+        users_.explain(ex.subject, ex.queryValue("username").value_or(""), permission),
+        [&](const auto& explained) {
+          return json::object({"username"_f = explained.username, "permission"_f = permission,
+                               "allowed"_f = explained.allowed, "explanation"_f = explained.text});
+        });
   }
 
   void reloadPolicies(Exchange& ex) {
-    auto reloaded = policies_.reload(ex.subject);
-    if (!reloaded.ok()) return ex.sendProblem(reloaded.error());
-    Object::Ptr body = new Object;
-    body->set("status", "reloaded");
-    body->set("digest", reloaded.value());
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(policies_.reload(ex.subject), [](const auto& digest) {
+      return json::object({"status"_f = "reloaded", "digest"_f = digest});
+    });
   }
 
   service::PolicyService& policies_;

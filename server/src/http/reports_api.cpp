@@ -1,19 +1,16 @@
 // The reports under /api/v1/reports and the public board /api/v1/board: each asks the report
 // service, which decides who may read it, and renders the answer as JSON (or CSV).
-#include "reports_api.h"
-
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-
 #include <cstdio>
 
 #include "document_json.h"
 #include "gongkai/core/text.h"
+#include "json_build.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 namespace {
 
-using Poco::JSON::Array;
+using Poco::Dynamic::Var;
 using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
@@ -35,88 +32,61 @@ class ReportRoutes {
 
  private:
   void board(Exchange& ex) {
-    auto found = reports_.board(ex.subject, ex.queryValue("org_unit"));
-    if (!found.ok()) return ex.sendProblem(found.error());
-    Array::Ptr categories = new Array;
-    for (const auto& category : found.value().categories) {
-      Array::Ptr items = new Array;
-      for (const auto& v : category.documents) items->add(documentJson(v));
-      Object::Ptr item = new Object;
-      item->set("code", category.code);
-      item->set("name", category.name);
-      item->set("documents", items);
-      categories->add(item);
-    }
-    Object::Ptr body = new Object;
-    body->set("total", static_cast<Poco::Int64>(found.value().total));
-    body->set("categories", categories);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(reports_.board(ex.subject, ex.queryValue("org_unit")), [](const auto& board) {
+      const auto category = [](const auto& c) {
+        return json::object({"code"_f = c.code, "name"_f = c.name,
+                             "documents"_f = json::array(
+                                 c.documents, [](const auto& v) { return documentJson(v); })});
+      };
+      return json::object(
+          {"total"_f = board.total, "categories"_f = json::array(board.categories, category)});
+    });
   }
 
   void compliance(Exchange& ex) {
     auto year = ex.yearQuery();
     if (!year.ok()) return ex.sendProblem(year.error());
-    const std::optional<int> reportYear = year.value();
     auto found =
-        reports_.compliance(ex.subject, ex.queryValue("org_unit").value_or(""), reportYear);
+        reports_.compliance(ex.subject, ex.queryValue("org_unit").value_or(""), year.value());
     if (!found.ok()) return ex.sendProblem(found.error());
-    const auto& report = found.value().items;
-    const auto& summary = found.value().summary;
+    const auto& report = found.value();
     if (ex.request.get("Accept", "").find("text/csv") != std::string::npos)
-      return sendCsv(ex, report);
-    Array::Ptr itemsJson = new Array;
-    for (const auto& item : report) {
-      Object::Ptr entry = new Object;
-      entry->set("item_id", static_cast<Poco::Int64>(item.item.id));
-      entry->set("category", item.item.category);
-      entry->set("content", item.item.content);
-      entry->set("period", item.item.period);
-      entry->set("rhythm",
-                 item.item.rhythm
-                     ? Poco::Dynamic::Var(std::string(policies::toString(*item.item.rhythm)))
-                     : Poco::Dynamic::Var());
-      Array::Ptr windows = new Array;
-      for (const auto& window : item.windows) {
-        Object::Ptr w = new Object;
-        w->set("label", window.label);
-        w->set("start", window.start.toString());
-        w->set("end", window.end.toString());
-        w->set("due", window.due.toString());
-        w->set("outcome", std::string(policies::toString(window.outcome)));
-        w->set("working_days_late", window.working_days_late);
-        if (window.publication && window.publication->document_id != 0) {
-          w->set("document_id", static_cast<Poco::Int64>(window.publication->document_id));
-          w->set("title", window.publication->title);
-          w->set("published", window.publication->published.toString());
-        }
-        windows->add(w);
+      return sendCsv(ex, report.items);
+    ex.sendJson(
+        HTTPResponse::HTTP_OK,
+        json::object({"org_unit"_f = report.org_unit, "year"_f = report.year,
+                      "as_of"_f = report.as_of, "items"_f = json::array(report.items, itemJson),
+                      "summary"_f = json::array(
+                          report.summary, [this](const auto& c) { return summaryJson(c); })}));
+  }
+
+  static Object::Ptr itemJson(const policies::ItemCompliance& item) {
+    const auto window = [](const auto& w) {
+      auto out = json::object({"label"_f = w.label, "start"_f = w.start, "end"_f = w.end,
+                               "due"_f = w.due, "outcome"_f = policies::toString(w.outcome),
+                               "working_days_late"_f = w.working_days_late});
+      if (const auto& p = w.publication; p && p->document_id != 0) {
+        json::set(out, {"document_id"_f = p->document_id, "title"_f = p->title,
+                        "published"_f = p->published});
       }
-      entry->set("windows", windows);
-      itemsJson->add(entry);
-    }
-    Array::Ptr summaryJson = new Array;
-    for (const auto& category : summary) {
-      Object::Ptr s = new Object;
-      s->set("category", category.category);
-      if (const auto* known = categories_.find(category.category)) s->set("name", known->name);
-      Array::Ptr quarters = new Array;
-      for (int count : category.disclosed_by_quarter) quarters->add(count);
-      s->set("disclosed_by_quarter", quarters);
-      s->set("windows_due", category.windows_due);
-      s->set("on_time", category.on_time);
-      s->set("on_time_rate", category.windows_due == 0
-                                 ? Poco::Dynamic::Var()
-                                 : Poco::Dynamic::Var(static_cast<double>(category.on_time) /
-                                                      category.windows_due));
-      summaryJson->add(s);
-    }
-    Object::Ptr body = new Object;
-    body->set("org_unit", found.value().org_unit);
-    body->set("year", found.value().year);
-    body->set("as_of", found.value().as_of.toString());
-    body->set("items", itemsJson);
-    body->set("summary", summaryJson);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+      return out;
+    };
+    const auto& i = item.item;
+    return json::object(
+        {"item_id"_f = i.id, "category"_f = i.category, "content"_f = i.content,
+         "period"_f = i.period,
+         "rhythm"_f = i.rhythm ? Var(std::string(policies::toString(*i.rhythm))) : Var(),
+         "windows"_f = json::array(item.windows, window)});
+  }
+
+  Object::Ptr summaryJson(const policies::CategorySummary& c) const {
+    auto out = json::object(
+        {"category"_f = c.category, "disclosed_by_quarter"_f = json::array(c.disclosed_by_quarter),
+         "windows_due"_f = c.windows_due, "on_time"_f = c.on_time,
+         "on_time_rate"_f =
+             c.windows_due == 0 ? Var() : Var(static_cast<double>(c.on_time) / c.windows_due)});
+    if (const auto* known = categories_.find(c.category)) out->set("name", known->name);
+    return out;
   }
 
   // Per unit (and the units under it) and year: feedback by channel and status, applications by
@@ -124,35 +94,26 @@ class ReportRoutes {
   void feedback(Exchange& ex) {
     auto year = ex.yearQuery();
     if (!year.ok()) return ex.sendProblem(year.error());
-    const std::optional<int> reportYear = year.value();
     const std::string unit = ex.queryValue("org_unit").value_or("");
-    auto found = reports_.feedback(ex.subject, unit, reportYear);
+    auto found = reports_.feedback(ex.subject, unit, year.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     const auto& report = found.value();
     if (wantsCsv(ex)) return sendReportCsv(ex, report);
-    Object::Ptr out = new Object;
-    out->set("year", report.year);
-    out->set("org_unit", unit.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(unit));
-    out->set("feedback", figuresJson(report.feedback, "by_channel"));
-    out->set("requests", figuresJson(report.requests, "by_outcome"));
-    ex.sendJson(HTTPResponse::HTTP_OK, out);
+    ex.sendJson(HTTPResponse::HTTP_OK,
+                json::object({"year"_f = report.year, "org_unit"_f = json::textOrNull(unit),
+                              "feedback"_f = figuresJson(report.feedback, "by_channel"),
+                              "requests"_f = figuresJson(report.requests, "by_outcome")}));
   }
 
   static Object::Ptr figuresJson(const policies::HandlingFigures& f, const std::string& kindName) {
-    Object::Ptr out = new Object;
-    out->set("total", f.total);
     Object::Ptr byStatus = new Object, byKind = new Object;
     for (const auto& [status, n] : f.by_status) byStatus->set(status, n);
     for (const auto& [kind, n] : f.by_kind) byKind->set(kind, n);
-    out->set("by_status", byStatus);
+    auto out = json::object(
+        {"total"_f = f.total, "by_status"_f = byStatus, "finished"_f = f.finished,
+         "on_time"_f = f.on_time, "on_time_rate"_f = f.on_time_rate,
+         "average_working_days"_f = f.average_working_days, "overdue"_f = json::array(f.overdue)});
     out->set(kindName, byKind);
-    out->set("finished", f.finished);
-    out->set("on_time", f.on_time);
-    out->set("on_time_rate", f.on_time_rate);
-    out->set("average_working_days", f.average_working_days);
-    Array::Ptr overdue = new Array;
-    for (std::int64_t id : f.overdue) overdue->add(static_cast<Poco::Int64>(id));
-    out->set("overdue", overdue);
     return out;
   }
 
@@ -223,9 +184,7 @@ class ReportRoutes {
 
 void addReportRoutes(Router& router, service::ReportService& reports,
                      const policies::CategoryCatalogue& categories) {
-  auto routes = std::make_shared<ReportRoutes>(reports, categories);
-  ReportRoutes::addTo(routes, router);
-  router.keepAlive(routes);
+  ReportRoutes::addTo(std::make_shared<ReportRoutes>(reports, categories), router);
 }
 
 }  // namespace gongkai::server::http

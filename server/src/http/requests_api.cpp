@@ -1,5 +1,3 @@
-#include "requests_api.h"
-
 #include <Poco/JSON/Object.h>
 
 #include <functional>
@@ -7,6 +5,7 @@
 #include "case_routes.h"
 #include "gongkai/core/workflow.h"
 #include "gongkai/server/http/case_json.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -32,13 +31,11 @@ class RequestRoutes {
     auto made = requests_.submit(ex.subject, submission.value());
     if (!made.ok()) return ex.sendProblem(made.error());
     const auto& r = made.value().record;
-    Object::Ptr out = new Object;
-    out->set("acknowledge_by", r.acknowledge_by.toString());
-    out->set("decide_by", r.decide_by.toString());
-    out->set("message",
-             "已收到您的公开申请，请保存回执码以查询办理进度和决定 (received: keep the "
-             "receipt code to follow the application)");
-    case_routes::sendFiled(ex, kBase, r.id, made.value().receipt, out);
+    case_routes::sendFiled(ex, kBase, r.id, made.value().receipt,
+                           {"acknowledge_by"_f = r.acknowledge_by, "decide_by"_f = r.decide_by,
+                            "message"_f = "已收到您的公开申请，请保存回执码以查询办理进度和决定 "
+                                          "(received: keep the receipt code to follow the "
+                                          "application)"});
   }
 
   // Public: the log of decisions carries no applicant.
@@ -76,9 +73,8 @@ class RequestRoutes {
     if (!call.ok()) return ex.sendProblem(call.error());
     auto step = parseApplicationStep(call.value().name, call.value().body);
     if (!step.ok()) return ex.sendProblem(step.error());
-    case_routes::sendStepped(
-        ex, requests_.step(ex.subject, call.value().id, step.value(), releasable()),
-        render(ApplicationView::kHandler));
+    ex.reply(requests_.step(ex.subject, call.value().id, step.value(), releasable()),
+             render(ApplicationView::kHandler));
   }
 
  private:

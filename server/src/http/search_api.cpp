@@ -1,19 +1,15 @@
 // The search endpoints: full-text search with filters, facets and snippets, the index status,
 // and a rebuild.
-#include "search_api.h"
-
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-
 #include <algorithm>
 
 #include "gongkai/core/document.h"
 #include "gongkai/core/text.h"
+#include "json_build.h"
+#include "routes.h"
 
 namespace gongkai::server::http {
 namespace {
 
-using Poco::JSON::Array;
 using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
@@ -154,22 +150,27 @@ class SearchRoutes {
     return request;
   }
 
-  Array::Ptr facetList(const std::string& field,
-                       const std::map<std::string, std::int64_t>& counts) const {
+  Poco::JSON::Array::Ptr facetList(const std::string& field,
+                                   const std::map<std::string, std::int64_t>& counts) const {
     std::vector<std::pair<std::string, std::int64_t>> sorted(counts.begin(), counts.end());
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
-    Array::Ptr out = new Array;
-    for (const auto& [value, count] : sorted) {
-      Object::Ptr item = new Object;
-      item->set("value", value);
-      item->set("count", static_cast<Poco::Int64>(count));
+    return json::array(sorted, [&](const auto& facet) {
+      auto item = json::object({"value"_f = facet.first, "count"_f = facet.second});
       if (field == "category") {
-        if (auto name = catalogue_.categoryName(value)) item->set("name", *name);
+        if (auto name = catalogue_.categoryName(facet.first)) item->set("name", *name);
       }
-      out->add(item);
-    }
-    return out;
+      return item;
+    });
+  }
+
+  static Object::Ptr hitJson(const indexer::SearchHit& hit) {
+    return json::object({"type"_f = hit.type, "id"_f = hit.document_id, "version"_f = hit.version,
+                         "current"_f = hit.current, "title"_f = hit.title,
+                         "doc_number"_f = json::textOrNull(hit.doc_number),
+                         "category"_f = hit.category, "org_unit"_f = hit.org_unit,
+                         "scope"_f = hit.scope, "status"_f = hit.status, "date"_f = hit.date,
+                         "score"_f = hit.score, "snippet"_f = hit.snippet});
   }
 
   void searchDocuments(Exchange& ex) {
@@ -177,33 +178,8 @@ class SearchRoutes {
     if (!request.ok()) return ex.sendProblem(request.error());
     auto found = search_.search(ex.subject, request.value());
     if (!found.ok()) return ex.sendProblem(found.error());
-    const bool historyRefused = found.value().history_refused;
     const indexer::SearchResult& result = found.value().result;
-    Object::Ptr body = new Object;
-    body->set("query", request.value().query);
-    body->set("total", static_cast<Poco::Int64>(result.total));
-    body->set("page", request.value().offset / request.value().limit + 1);
-    body->set("per_page", request.value().limit);
-    Array::Ptr hits = new Array;
-    for (const auto& hit : result.hits) {
-      Object::Ptr item = new Object;
-      item->set("type", hit.type);
-      item->set("id", static_cast<Poco::Int64>(hit.document_id));
-      item->set("version", static_cast<Poco::Int64>(hit.version));
-      item->set("current", hit.current);
-      item->set("title", hit.title);
-      item->set("doc_number",
-                hit.doc_number.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(hit.doc_number));
-      item->set("category", hit.category);
-      item->set("org_unit", hit.org_unit);
-      item->set("scope", hit.scope);
-      item->set("status", hit.status);
-      item->set("date", hit.date.toString());
-      item->set("score", hit.score);
-      item->set("snippet", hit.snippet);
-      hits->add(item);
-    }
-    body->set("hits", hits);
+    const auto& asked = request.value();
     Object::Ptr facets = new Object;
     for (const char* field : {"category", "year", "scope", "org_unit"}) {
       const auto it = result.facets.find(field);
@@ -211,8 +187,10 @@ class SearchRoutes {
                   facetList(field, it == result.facets.end() ? std::map<std::string, std::int64_t>{}
                                                              : it->second));
     }
-    body->set("facets", facets);
-    if (historyRefused) {
+    auto body = json::object({"query"_f = asked.query, "total"_f = result.total,
+                              "page"_f = asked.offset / asked.limit + 1, "per_page"_f = asked.limit,
+                              "hits"_f = json::array(result.hits, hitJson), "facets"_f = facets});
+    if (found.value().history_refused) {
       body->set("notice",
                 "历史版本仅供可查看全部文件的角色检索，以下只含当前版本 "
                 "(history is searched only for roles that see everything; current versions only)");
@@ -220,44 +198,35 @@ class SearchRoutes {
       body->set("notice",
                 "搜索语法无法解析，已按普通词语搜索 (the query syntax could not be parsed; "
                 "searched word by word)");
-    } else if (result.total == 0 &&
-               request.value().query.find_first_not_of(" \t") != std::string::npos) {
+    } else if (result.total == 0 && asked.query.find_first_not_of(" \t") != std::string::npos) {
       body->set("notice", "没有找到匹配的文档 (no matching documents)");
     }
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 
   void status(Exchange& ex) {
-    auto status = search_.status(ex.subject);
-    if (!status.ok()) return ex.sendProblem(status.error());
-    const auto& s = status.value();
-    Object::Ptr body = new Object;
-    body->set("documents_indexed", static_cast<Poco::Int64>(s.index.documents));
-    body->set("versions_indexed", static_cast<Poco::Int64>(s.index.versions));
-    body->set("pending_updates", static_cast<Poco::Int64>(s.pending));
-    body->set("last_commit", s.index.last_commit.empty() ? Poco::Dynamic::Var()
-                                                         : Poco::Dynamic::Var(s.index.last_commit));
-    body->set("index_generation", static_cast<Poco::Int64>(s.index.generation));
-    body->set("index_bytes", static_cast<Poco::UInt64>(s.index.bytes));
-    body->set("rebuilding", s.rebuilding);
-    body->set("last_rebuild",
-              s.last_rebuild.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.last_rebuild));
-    body->set("last_error",
-              s.last_error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.last_error));
-    body->set("set_aside",
-              s.set_aside.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.set_aside));
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(search_.status(ex.subject), [](const auto& s) {
+      return json::object(
+          {"documents_indexed"_f = s.index.documents, "versions_indexed"_f = s.index.versions,
+           "pending_updates"_f = s.pending, "last_commit"_f = json::textOrNull(s.index.last_commit),
+           "index_generation"_f = s.index.generation, "index_bytes"_f = s.index.bytes,
+           "rebuilding"_f = s.rebuilding, "last_rebuild"_f = json::textOrNull(s.last_rebuild),
+           "last_error"_f = json::textOrNull(s.last_error),
+           "set_aside"_f = json::textOrNull(s.set_aside)});
+    });
   }
 
   void rebuild(Exchange& ex) {
-    auto started = search_.startRebuild(ex.subject);
-    if (!started.ok()) return ex.sendProblem(started.error());
-    Object::Ptr body = new Object;
-    body->set("status", "rebuilding");
-    body->set("message",
-              "索引重建已开始，完成后自动切换 (rebuild started; it is swapped in when done)");
-    ex.response.set("Location", "/api/v1/search/status");
-    ex.sendJson(HTTPResponse::HTTP_ACCEPTED, body);
+    ex.reply(
+        search_.startRebuild(ex.subject),
+        [&](const auto&) {
+          ex.response.set("Location", "/api/v1/search/status");
+          return json::object(
+              {"status"_f = "rebuilding",
+               "message"_f =
+                   "索引重建已开始，完成后自动切换 (rebuild started; it is swapped in when done)"});
+        },
+        HTTPResponse::HTTP_ACCEPTED);
   }
 
   service::SearchService& search_;

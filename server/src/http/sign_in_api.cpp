@@ -1,9 +1,7 @@
 // Signing in and out, the caller's own account, and bearer tokens, over HTTP.
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-
-#include "accounts_api.h"
+#include "json_build.h"
+#include "routes.h"
 #include "user_json.h"
 
 namespace gongkai::server::http {
@@ -11,7 +9,6 @@ namespace {
 
 using core::Error;
 using core::ErrorCode;
-using Poco::JSON::Array;
 using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
@@ -20,16 +17,14 @@ std::string stringField(const Object::Ptr& body, const std::string& name) {
 }
 
 Object::Ptr issuedJson(const service::IssuedToken& issued) {
-  Object::Ptr out = new Object;
-  out->set("token", issued.token);
-  out->set("token_type", "Bearer");
-  out->set("token_id", static_cast<Poco::Int64>(issued.token_id));
-  out->set("expires_at", issued.expires_at);
-  out->set("user", userJson(issued.user));
-  return out;
+  return json::object({"token"_f = issued.token, "token_type"_f = "Bearer",
+                       "token_id"_f = issued.token_id, "expires_at"_f = issued.expires_at,
+                       "user"_f = userJson(issued.user)});
 }
 
-void sendNoContent(Exchange& ex) {
+// 204, or the problem `done` holds.
+void sendNoContent(Exchange& ex, const core::Status& done) {
+  if (!done.ok()) return ex.sendProblem(done.error());
   ex.response.setStatusAndReason(HTTPResponse::HTTP_NO_CONTENT);
   ex.response.setContentLength(0);
   ex.response.send().flush();
@@ -86,39 +81,33 @@ class SignInRoutes {
 
   void logout(Exchange& ex) {
     if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
-    if (auto done = signIn_.logout(ex.subject); !done.ok()) return ex.sendProblem(done.error());
-    sendNoContent(ex);
+    sendNoContent(ex, signIn_.logout(ex.subject));
   }
 
   void me(Exchange& ex) {
     if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
-    auto user = users_.user(ex.subject, ex.subject.id);
-    if (!user.ok()) return ex.sendProblem(user.error());
-    Object::Ptr body = userJson(user.value());
-    Array::Ptr permissions = new Array;
-    for (const auto& permission : users_.permissionsOf(ex.subject)) permissions->add(permission);
-    body->set("permissions", permissions);
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(users_.user(ex.subject, ex.subject.id), [&](const service::Account& user) {
+      auto body = userJson(user);
+      body->set("permissions", json::array(users_.permissionsOf(ex.subject)));
+      return body;
+    });
   }
 
   void changePassword(Exchange& ex) {
     if (auto ok = signedIn(ex); !ok.ok()) return ex.sendProblem(ok.error());
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto changed =
-        signIn_.changeOwnPassword(ex.subject, stringField(body.value(), "current_password"),
-                                  stringField(body.value(), "new_password"));
-    if (!changed.ok()) return ex.sendProblem(changed.error());
-    sendNoContent(ex);
+    sendNoContent(
+        ex, signIn_.changeOwnPassword(ex.subject, stringField(body.value(), "current_password"),
+                                      stringField(body.value(), "new_password")));
   }
 
   void listTokens(Exchange& ex) {
-    auto tokens = tokens_.tokens(ex.subject, ex.queryValue("username").value_or(""));
-    if (!tokens.ok()) return ex.sendProblem(tokens.error());
-    Object::Ptr body = new Object;
-    body->set("username", tokens.value().username);
-    body->set("tokens", jsonArrayOf(tokens.value().tokens, &tokenJson));
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(
+        tokens_.tokens(ex.subject, ex.queryValue("username").value_or("")), [](const auto& found) {
+          return json::object(
+              {"username"_f = found.username, "tokens"_f = json::array(found.tokens, tokenJson)});
+        });
   }
 
   void createToken(Exchange& ex) {
@@ -152,17 +141,14 @@ class SignInRoutes {
     }
     auto issued =
         tokens_.createApiToken(ex.subject, ex.subject.id, stringField(body.value(), "name"), days);
-    if (!issued.ok()) return ex.sendProblem(issued.error());
-    ex.response.set("Cache-Control", "no-store");
-    ex.sendJson(HTTPResponse::HTTP_CREATED, issuedJson(issued.value()));
+    if (issued.ok()) ex.response.set("Cache-Control", "no-store");
+    ex.reply(issued, issuedJson, HTTPResponse::HTTP_CREATED);
   }
 
   void revokeToken(Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto revoked = tokens_.revoke(ex.subject, id.value());
-    if (!revoked.ok()) return ex.sendProblem(revoked.error());
-    sendNoContent(ex);
+    sendNoContent(ex, tokens_.revoke(ex.subject, id.value()));
   }
 
   service::SignInService& signIn_;

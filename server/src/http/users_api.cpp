@@ -1,15 +1,13 @@
 // Accounts and their roles, over HTTP.
 
-#include <Poco/JSON/Object.h>
-
 #include "account_form.h"
-#include "accounts_api.h"
+#include "json_build.h"
+#include "routes.h"
 #include "user_json.h"
 
 namespace gongkai::server::http {
 namespace {
 
-using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
 class UserRoutes {
@@ -26,43 +24,39 @@ class UserRoutes {
 
  private:
   void listUsers(Exchange& ex) {
-    auto users = users_.users(ex.subject);
-    if (!users.ok()) return ex.sendProblem(users.error());
-    Object::Ptr body = new Object;
-    body->set("users", jsonArrayOf(users.value(), &userJson));
-    ex.sendJson(HTTPResponse::HTTP_OK, body);
+    ex.reply(users_.users(ex.subject), [](const auto& all) {
+      return json::object({"users"_f = json::array(all, userJson)});
+    });
   }
 
   void createUser(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto made = users_.createUser(ex.subject, readNewAccount(body.value()));
-    if (!made.ok()) return ex.sendProblem(made.error());
-    ex.response.set("Location", "/api/v1/users/" + made.value().username);
-    sendAccount(ex, HTTPResponse::HTTP_CREATED, made.value());
+    if (made.ok()) ex.response.set("Location", "/api/v1/users/" + made.value().username);
+    sendAccount(ex, made, HTTPResponse::HTTP_CREATED);
   }
 
-  void getUser(Exchange& ex) {
-    auto user = users_.user(ex.subject, ex.params["username"]);
-    if (!user.ok()) return ex.sendProblem(user.error());
-    sendAccount(ex, HTTPResponse::HTTP_OK, user.value());
-  }
+  void getUser(Exchange& ex) { sendAccount(ex, users_.user(ex.subject, ex.params["username"])); }
 
   void patchUser(Exchange& ex) {
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto change = readAccountChange(body.value());
     change.expected_revision = ex.ifMatch().tag;
-    auto updated = users_.updateUser(ex.subject, ex.params["username"], change);
-    if (!updated.ok()) return ex.sendProblem(updated.error());
-    sendAccount(ex, HTTPResponse::HTTP_OK, updated.value());
+    sendAccount(ex, users_.updateUser(ex.subject, ex.params["username"], change));
   }
 
   // One account, with its revision as the ETag an editor sends back as If-Match.
-  static void sendAccount(Exchange& ex, HTTPResponse::HTTPStatus status,
-                          const service::Account& account) {
-    ex.response.set("ETag", revisionEtag(account.revision));
-    ex.sendJson(status, userJson(account));
+  static void sendAccount(Exchange& ex, const core::Result<service::Account>& result,
+                          HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_OK) {
+    ex.reply(
+        result,
+        [&](const service::Account& account) {
+          ex.response.set("ETag", revisionEtag(account.revision));
+          return userJson(account);
+        },
+        status);
   }
 
   service::UserService& users_;

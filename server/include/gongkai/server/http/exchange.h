@@ -60,7 +60,23 @@ struct Exchange {
 
   void sendJson(Poco::Net::HTTPResponse::HTTPStatus status, const Poco::Dynamic::Var& body);
   void sendProblem(const core::Error& error);
+  // The problem `result` holds, or else `render` of its value with `status`: the last step of
+  // nearly every handler.
+  template <typename T, typename Render>
+  void reply(const core::Result<T>& result, Render render,
+             Poco::Net::HTTPResponse::HTTPStatus status = Poco::Net::HTTPResponse::HTTP_OK) {
+    if (!result.ok()) return sendProblem(result.error());
+    sendJson(status, render(result.value()));
+  }
 };
+
+// The first error among `results` (parsed parameters, say), nullptr when all hold values.
+template <typename... Results>
+const core::Error* firstError(const Results&... results) {
+  const core::Error* error = nullptr;
+  ((error = error || results.ok() ? error : &results.error()), ...);
+  return error;
+}
 
 // application/json or application/merge-patch+json.
 bool isJsonMediaType(const std::string& contentType);

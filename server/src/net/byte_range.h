@@ -4,7 +4,7 @@
 #include <optional>
 #include <string_view>
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 
 struct ByteRange {
   std::int64_t first = 0;
@@ -17,4 +17,4 @@ struct ByteRange {
 // A range it returns always lies inside the file: 0 <= first <= last < size.
 std::optional<ByteRange> parseRange(std::string_view header, std::int64_t size, bool& satisfiable);
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

@@ -5,7 +5,7 @@
 
 #include "gongkai/server/http/exchange.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 
 // A file on disk that never changes under its name (a blob, a bundle), as a download sends it.
 struct StoredFile {
@@ -22,6 +22,6 @@ struct StoredFile {
 // outside the file; If-Range honoured), Repr-Digest and Digest of the whole file, and
 // Content-Disposition. Streams in blocks, so a bundle of any size needs little memory. A file
 // missing from disk is a kCorrupt problem.
-void sendStoredFile(Exchange& ex, const StoredFile& file);
+void sendStoredFile(http::Exchange& ex, const StoredFile& file);
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

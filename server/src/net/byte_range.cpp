@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 namespace {
 
 bool number(std::string_view text, std::int64_t& out) {
@@ -45,4 +45,4 @@ std::optional<ByteRange> parseRange(std::string_view header, std::int64_t size, 
   return range;
 }
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

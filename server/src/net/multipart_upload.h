@@ -11,7 +11,7 @@
 #include "gongkai/server/http/exchange.h"
 #include "gongkai/server/service/document_service.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 
 struct UploadLimits {
   std::int64_t max_json_bytes = 0;
@@ -34,7 +34,7 @@ struct UploadForm {
 // Reads the request body as multipart/form-data. Fails with kUnsupported for another media type,
 // kTooLarge over the limits, kMalformed ("malformed_multipart") for a body that is cut short or
 // broken, and kInvalidArgument for parts that are not "metadata" or files.
-core::Result<UploadForm> readUpload(Exchange& exchange, const FileStager& stage,
+core::Result<UploadForm> readUpload(http::Exchange& exchange, const FileStager& stage,
                                     const UploadLimits& limits);
 
 // The same for a body from any stream: its Content-Type header value and its declared length
@@ -53,4 +53,4 @@ struct DispositionParameters {
 };
 DispositionParameters parseDisposition(const std::string& value);
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

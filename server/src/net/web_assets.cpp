@@ -13,11 +13,12 @@
 #include "gongkai/core/sha256.h"
 #include "gongkai/server/http/exchange.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 namespace {
 
 using core::Error;
 using core::ErrorCode;
+using http::Exchange;
 using Poco::Net::HTTPResponse;
 
 std::optional<std::string> readFile(const std::filesystem::path& path) {
@@ -75,7 +76,7 @@ void sendCached(Exchange& ex, const std::string& body, const std::string& mediaT
   }
   if (!encoding.empty()) ex.response.set("Content-Encoding", encoding);
   ex.response.setContentType(mediaType);
-  sendBody(ex.request, ex.response, body);
+  http::sendBody(ex.request, ex.response, body);
 }
 
 void page(Exchange& ex, const std::string& webDir) {
@@ -103,10 +104,10 @@ void asset(Exchange& ex, const std::string& webDir) {
 
 }  // namespace
 
-void addWebRoutes(Router& router, const std::string& webDir) {
+void addWebRoutes(http::Router& router, const std::string& webDir) {
   router.add("GET", "/", [webDir](Exchange& ex) { page(ex, webDir); });
   router.add("GET", "/index.html", [webDir](Exchange& ex) { page(ex, webDir); });
   router.add("GET", "/assets/{name}", [webDir](Exchange& ex) { asset(ex, webDir); });
 }
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

@@ -9,11 +9,12 @@
 #include "gongkai/core/base64.h"
 #include "gongkai/core/text.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 namespace {
 
 using core::Error;
 using core::ErrorCode;
+using http::Exchange;
 using Poco::Net::HTTPResponse;
 
 std::string base64OfHex(const std::string& hex) {
@@ -26,7 +27,7 @@ std::string base64OfHex(const std::string& hex) {
 
 }  // namespace
 
-void sendStoredFile(Exchange& ex, const StoredFile& file) {
+void sendStoredFile(http::Exchange& ex, const StoredFile& file) {
   std::ifstream in(file.path, std::ios::binary);
   if (!in) {
     return ex.sendProblem(Error::make(ErrorCode::kCorrupt, "blob_missing",
@@ -59,10 +60,11 @@ void sendStoredFile(Exchange& ex, const StoredFile& file) {
     const auto range = parseRange(ex.request.get("Range"), file.size, satisfiable);
     if (!satisfiable) {
       response.set("Content-Range", "bytes */" + std::to_string(file.size));
-      return writeProblem(ex.request, response, HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE,
-                          Error::make(ErrorCode::kInvalidArgument, "range_not_satisfiable",
-                                      "请求的范围超出文件大小 (range lies outside the file)"),
-                          ex.path);
+      return http::writeProblem(ex.request, response,
+                                HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE,
+                                Error::make(ErrorCode::kInvalidArgument, "range_not_satisfiable",
+                                            "请求的范围超出文件大小 (range lies outside the file)"),
+                                ex.path);
     }
     if (range) {
       first = range->first;
@@ -88,4 +90,4 @@ void sendStoredFile(Exchange& ex, const StoredFile& file) {
   }
 }
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

@@ -13,7 +13,7 @@
 #include <streambuf>
 #include <vector>
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 namespace {
 
 using core::Error;
@@ -87,7 +87,7 @@ DispositionParameters parseDisposition(const std::string& value) {
   return out;
 }
 
-core::Result<UploadForm> readUpload(Exchange& exchange, const FileStager& stage,
+core::Result<UploadForm> readUpload(http::Exchange& exchange, const FileStager& stage,
                                     const UploadLimits& limits) {
   auto& request = exchange.request;
   const std::int64_t declared = request.hasContentLength() ? request.getContentLength64() : -1;
@@ -187,4 +187,4 @@ core::Result<UploadForm> parseUpload(std::istream& source, const std::string& co
   return form;
 }
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

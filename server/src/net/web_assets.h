@@ -4,7 +4,7 @@
 
 #include "gongkai/server/http/router.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 
 // The policy the workbench page runs under: scripts, styles and requests from this origin only,
 // nothing inline, never framed. Blobs are allowed for files the page fetched itself (a PDF
@@ -18,6 +18,6 @@ inline constexpr const char* kPageContentSecurityPolicy =
 // (revalidated on every visit) and its assets under "/assets/", whose names carry a hash of
 // their content and so are cached for a year. A `.gz` beside an asset is sent to clients that
 // accept gzip.
-void addWebRoutes(Router& router, const std::string& webDir);
+void addWebRoutes(http::Router& router, const std::string& webDir);
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

@@ -344,7 +344,7 @@ int userAdd(const std::vector<std::string>& args) {
     std::getline(std::cin, password);
   }
   if (!password.empty() && password.back() == '\r') password.pop_back();
-  auto policySet = gongkai::policies::PolicySet::loadFolder(policyDir);
+  auto policySet = gongkai::server::service::loadPolicyFolder(policyDir);
   if (!policySet.ok()) {
     std::cerr << policySet.error().message << "\n";
     return kExitUsage;

@@ -180,8 +180,10 @@ wait_for "$!" "${tls[@]}" "$proxied/healthz"
 curl -fsS "${tls[@]}" -D "$ng/headers" "$proxied/" -o "$ng/page.html" || fail "GET / via nginx"
 cmp -s "$ng/page.html" "$prefix/share/gongkai/web/index.html" || fail "/ via nginx"
 grep -qi '^Strict-Transport-Security: max-age=' "$ng/headers" || fail "no HSTS via nginx"
-redirect=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$http_port/healthz")
-[ "$redirect" = "301 https://127.0.0.1/healthz" ] || fail "plain HTTP answered '$redirect'"
+# To the site's own name, whatever Host the client sent (no open redirect).
+redirect=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: evil.example' \
+  "http://127.0.0.1:$http_port/healthz")
+[ "$redirect" = "301 https://gongkai.example.cn/healthz" ] || fail "plain HTTP answered '$redirect'"
 token=$(curl -fsS "${tls[@]}" -H 'Content-Type: application/json' -d "$login" \
   "$proxied/api/v1/auth/login" | json_field token) || fail "login via nginx"
 folder=$(curl -fsS "${tls[@]}" -H "Authorization: Bearer $token" "$proxied/api/v1/policies" |

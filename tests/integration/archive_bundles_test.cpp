@@ -842,6 +842,10 @@ TEST_F(ArchiveBundlesTest, RecentJobsAreListedNewestFirstAndFiltered) {
   const auto second = inspector_->get("/api/v1/jobs?limit=3&before=" + std::to_string(next));
   EXPECT_EQ(idsOf(second), (std::vector<std::int64_t>{ids[1], ids[0]}));
   EXPECT_TRUE(second.json()->isNull("next_before"));
+  // A last page that is exactly full says so too.
+  const auto exact = inspector_->get("/api/v1/jobs?limit=2&before=" + std::to_string(next));
+  EXPECT_EQ(idsOf(exact), (std::vector<std::int64_t>{ids[1], ids[0]}));
+  EXPECT_TRUE(exact.json()->isNull("next_before"));
 
   const auto expectProblem = [](const HttpResponse& r, int status, const std::string& code) {
     EXPECT_EQ(r.status, status) << r.body;

@@ -46,6 +46,19 @@ TEST(ClientAddressResolver, MalformedHopsStopTheWalk) {
   EXPECT_EQ(proxy.resolve("127.0.0.1", {"2001:DB8:0:0::5"}), "2001:db8::5");
 }
 
+TEST(ClientAddressResolver, IPv4MappedAddressesArePlainIPv4) {
+  // A listener on "::" takes IPv4 connections too and reports them as ::ffff:a.b.c.d.
+  const ClientAddressResolver proxy("127.0.0.1");
+  EXPECT_EQ(proxy.resolve("::ffff:127.0.0.1", {"203.0.113.9"}), "203.0.113.9");
+  EXPECT_EQ(proxy.resolve("::ffff:198.51.100.7", {"203.0.113.9"}), "198.51.100.7");
+  EXPECT_EQ(proxy.resolve("127.0.0.1", {"::ffff:203.0.113.9"}), "203.0.113.9");
+  EXPECT_EQ(ClientAddressResolver("::ffff:127.0.0.1").resolve("127.0.0.1", {"203.0.113.9"}),
+            "203.0.113.9");
+  EXPECT_EQ(canonicalAddress("::ffff:10.1.2.3"), "10.1.2.3");
+  EXPECT_EQ(canonicalAddress("1.2.3.4 junk"), std::nullopt);
+  EXPECT_EQ(canonicalAddress(""), std::nullopt);
+}
+
 TEST(ClientAddressResolver, AProxyListThatIsNotAddressesIsRefused) {
   EXPECT_THROW(ClientAddressResolver("127.0.0.1, localhost"), std::invalid_argument);
   EXPECT_THROW(ClientAddressResolver("10.0.0.0/8"), std::invalid_argument);

@@ -30,7 +30,7 @@ class FeedbackServiceTest : public ::testing::Test {
     auto opened = store::Store::open(temp_ / "data");
     ASSERT_TRUE(opened.ok());
     store_ = std::move(opened).value();
-    auto loaded = policies::PolicySet::loadFolder(GONGKAI_POLICY_DIR);
+    auto loaded = service::loadPolicyFolder(GONGKAI_POLICY_DIR);
     ASSERT_TRUE(loaded.ok());
     policies_ = std::make_unique<service::PolicyService>(*store_, GONGKAI_POLICY_DIR,
                                                          std::move(loaded).value());

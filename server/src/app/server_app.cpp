@@ -29,6 +29,7 @@
 #include "gongkai/server/app/demo_data.h"
 #include "gongkai/server/app/listener.h"
 #include "gongkai/server/http/api.h"
+#include "gongkai/server/net/client_address.h"
 #include "gongkai/server/net/connection_guard.h"
 #include "gongkai/server/net/handler_factory.h"
 #include "gongkai/server/service/client_pseudonym.h"
@@ -194,14 +195,14 @@ int ServerApp::main(const std::vector<std::string>&) {
     return kExitConfig;
   }
 
-  auto policySet = policies::PolicySet::loadFolder(config.policy_dir);
+  auto policySet = service::loadPolicyFolder(config.policy_dir);
   if (!policySet.ok()) {
     std::cerr << policySet.error().message << std::endl;
     return kExitConfig;
   }
   // Documents are checked against the categories read at start; a reload changes who may see
   // and do what, a changed category list takes a restart.
-  const policies::CategoryCatalogue categories = policySet.value().categories;
+  const policies::CategoryCatalogue categories = policySet.value().set.categories;
   // Before anything in the folder is touched: one writer at a time.
   auto claimed = store::DataFolderLock::acquire(config.data_dir);
   if (!claimed.ok()) {
@@ -390,7 +391,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   for (const auto& address : Poco::StringTokenizer(
            config.connection_limit_exempt, ",",
            Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY)) {
-    limits.exempt.insert(address);
+    limits.exempt.insert(net::canonicalAddress(address).value_or(address));
   }
   limits.head_timeout = std::chrono::seconds(config.header_timeout_seconds);
   limits.request_timeout = std::chrono::seconds(config.request_timeout_seconds);

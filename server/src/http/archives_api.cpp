@@ -171,10 +171,9 @@ class ArchiveRoutes {
         start = comma + 1;
       }
     }
-    ex.reply(archives_.jobs(ex.subject, listing), [&](const auto& jobs) {
-      const bool full = static_cast<std::int64_t>(jobs.size()) == listing.limit;
-      return json::object({"jobs"_f = json::array(jobs, jobJson),
-                           "next_before"_f = full ? std::optional(jobs.back().id) : std::nullopt});
+    ex.reply(archives_.jobs(ex.subject, listing), [](const auto& page) {
+      return json::object(
+          {"jobs"_f = json::array(page.jobs, jobJson), "next_before"_f = page.next_before});
     });
   }
 

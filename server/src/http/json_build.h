@@ -28,8 +28,12 @@ inline Var toVar(const char* text) { return std::string(text); }
 inline Var toVar(std::string_view text) { return std::string(text); }
 inline Var toVar(bool value) { return value; }
 inline Var toVar(double value) { return value; }
+// Integers, not characters: a char member is a mistake to catch at compile time, not a number.
 template <std::integral Integer>
-requires(!std::same_as<Integer, bool>) Var toVar(Integer value) {
+requires(!std::same_as<Integer, bool> && !std::same_as<Integer, char> &&
+         !std::same_as<Integer, char8_t> && !std::same_as<Integer, char16_t> &&
+         !std::same_as<Integer, char32_t> && !std::same_as<Integer, wchar_t>) Var
+    toVar(Integer value) {
   if constexpr (std::is_signed_v<Integer>) return static_cast<Poco::Int64>(value);
   return static_cast<Poco::UInt64>(value);
 }

@@ -65,8 +65,8 @@ inline constexpr std::int64_t kMaxAccountBodyBytes = 64 * 1024;
 void addCatalogueRoutes(Router& router, service::CatalogueService& catalogue);
 
 // Annual archive bundles (/api/v1/archives: build, list, download, signing keys) and the jobs
-// that build them (/api/v1/jobs/{id}, cancel). Building and cancelling need archives.build,
-// everything else archives.read.
+// that build them (/api/v1/jobs: the recent ones; /api/v1/jobs/{id}, cancel). Building and
+// cancelling need archives.build, everything else archives.read.
 void addArchiveRoutes(Router& router, service::ArchiveService& archives);
 
 // Feedback (/api/v1/feedback): public submission with a receipt code, following a case by that

@@ -12,19 +12,28 @@ namespace {
 constexpr int kTokenFlags =
     Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY;
 
-// The address in one canonical text form ("::ffff:…" and upper-case hex written alike), or
-// nothing when `text` is no IP address.
-std::optional<std::string> canonical(const std::string& text) {
+}  // namespace
+
+std::optional<std::string> canonicalAddress(const std::string& text) {
   Poco::Net::IPAddress address;
-  if (text.size() > 64 || !Poco::Net::IPAddress::tryParse(text, address)) return std::nullopt;
+  // Digits, hex, dots and colons only: the parser (inet_aton underneath) would take
+  // "1.2.3.4 junk" as 1.2.3.4.
+  if (text.empty() || text.size() > 64 ||
+      text.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos ||
+      !Poco::Net::IPAddress::tryParse(text, address)) {
+    return std::nullopt;
+  }
+  if (address.family() == Poco::Net::IPAddress::IPv6 && address.isIPv4Mapped()) {
+    const auto* bytes = static_cast<const unsigned char*>(address.addr());
+    return std::to_string(bytes[12]) + "." + std::to_string(bytes[13]) + "." +
+           std::to_string(bytes[14]) + "." + std::to_string(bytes[15]);
+  }
   return address.toString();
 }
 
-}  // namespace
-
 ClientAddressResolver::ClientAddressResolver(const std::string& trustedProxies) {
   for (const auto& item : Poco::StringTokenizer(trustedProxies, ",", kTokenFlags)) {
-    const auto address = canonical(item);
+    const auto address = canonicalAddress(item);
     if (!address) throw std::invalid_argument("not an IP address: " + item);
     trusted_.insert(*address);
   }
@@ -32,7 +41,7 @@ ClientAddressResolver::ClientAddressResolver(const std::string& trustedProxies) 
 
 std::string ClientAddressResolver::resolve(const std::string& peer,
                                            const std::vector<std::string>& forwardedFor) const {
-  std::string client = peer;
+  std::string client = canonicalAddress(peer).value_or(peer);
   if (!trusts(client)) return client;
   // The hops, nearest last: each header's list in order, the headers in the order received.
   std::vector<std::string> hops;
@@ -40,7 +49,7 @@ std::string ClientAddressResolver::resolve(const std::string& peer,
     for (const auto& item : Poco::StringTokenizer(header, ",", kTokenFlags)) hops.push_back(item);
   }
   for (auto hop = hops.rbegin(); hop != hops.rend() && trusts(client); ++hop) {
-    const auto address = canonical(*hop);
+    const auto address = canonicalAddress(*hop);
     if (!address) break;  // a malformed hop: the last trusted proxy's view is all we know
     client = *address;
   }

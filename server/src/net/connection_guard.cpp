@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "gongkai/server/net/client_address.h"
 #include "tcp_bytes.h"
 
 namespace gongkai::server::net {
@@ -79,7 +80,8 @@ class ConnectionGuard::Connection : public Poco::Net::TCPServerConnection {
   void run() override {
     Watched watched;
     try {
-      watched.address = socket().peerAddress().host().toString();
+      const std::string peer = socket().peerAddress().host().toString();
+      watched.address = canonicalAddress(peer).value_or(peer);
     } catch (const std::exception&) {
       return;  // the client is already gone
     }

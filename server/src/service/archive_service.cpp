@@ -510,8 +510,8 @@ core::Result<JobView> ArchiveService::job(const Subject& subject, std::int64_t i
   return jobs_.get(id);
 }
 
-core::Result<std::vector<JobView>> ArchiveService::jobs(const Subject& subject,
-                                                        const JobListing& listing) {
+core::Result<ArchiveService::JobPage> ArchiveService::jobs(const Subject& subject,
+                                                           const JobListing& listing) {
   if (auto allowed = require(subject, "archives.read"); !allowed.ok()) return allowed.error();
   static const std::set<std::string, std::less<>> kStates = {"queued", "running", "done", "failed",
                                                              "cancelled"};
@@ -525,10 +525,18 @@ core::Result<std::vector<JobView>> ArchiveService::jobs(const Subject& subject,
       return error;
     }
   }
-  store::JobQuery query{listing.states, std::nullopt, listing.before,
-                        std::clamp<std::int64_t>(listing.limit, 1, kMaxJobPage)};
+  const std::int64_t limit = std::clamp<std::int64_t>(listing.limit, 1, kMaxJobPage);
+  // One more than asked: whether older jobs follow, so the last page says it is the last.
+  store::JobQuery query{listing.states, std::nullopt, listing.before, limit + 1};
   if (listing.mine) query.created_by = subject.id;
-  return jobs_.list(query);
+  auto found = jobs_.list(query);
+  if (!found.ok()) return found.error();
+  JobPage page{std::move(found).value(), std::nullopt};
+  if (static_cast<std::int64_t>(page.jobs.size()) > limit) {
+    page.jobs.pop_back();
+    page.next_before = page.jobs.back().id;
+  }
+  return page;
 }
 
 core::Result<JobView> ArchiveService::cancelJob(const Subject& subject, std::int64_t id) {

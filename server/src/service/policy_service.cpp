@@ -30,11 +30,24 @@ std::string policyDigest(const std::string& folder) {
   return core::sha256Hex(all);
 }
 
-PolicyService::PolicyService(store::Store& store, std::string folder, policies::PolicySet initial)
+core::Result<LoadedPolicy> loadPolicyFolder(const std::string& folder) {
+  // The digest before and after reading: equal, it is the digest of what was read.
+  const std::string digest = policyDigest(folder);
+  auto loaded = policies::PolicySet::loadFolder(folder);
+  if (!loaded.ok()) return loaded.error();
+  if (policyDigest(folder) != digest) {
+    return core::Error::make(core::ErrorCode::kConflict, "policy_changed_while_loading",
+                             "策略文件在载入时被修改，请再试一次 (the policy files changed while "
+                             "they were read; try again)");
+  }
+  return LoadedPolicy{std::move(loaded).value(), digest};
+}
+
+PolicyService::PolicyService(store::Store& store, std::string folder, LoadedPolicy initial)
     : store_(store),
       folder_(std::move(folder)),
-      engine_(std::make_shared<const policies::PolicyEngine>(std::move(initial))),
-      digest_(policyDigest(engine_->policies().folder)) {}
+      engine_(std::make_shared<const policies::PolicyEngine>(std::move(initial.set))),
+      digest_(std::move(initial.digest)) {}
 
 std::shared_ptr<const policies::PolicyEngine> PolicyService::engine() const {
   std::lock_guard lock(mutex_);
@@ -67,23 +80,16 @@ core::Result<std::string> PolicyService::reload(const Subject& subject) {
   }
   // One reload at a time, so the audit log's order is the order policies came into force.
   std::lock_guard reloading(reloadMutex_);
-  // The digest of the files before and after reading them: equal, it is the digest of what was
-  // read, which is what the audit entry must name.
-  const std::string digest = policyDigest(folder_);
-  auto loaded = policies::PolicySet::loadFolder(folder_);
+  auto loaded = loadPolicyFolder(folder_);
   if (!loaded.ok()) return loaded.error();
-  if (policyDigest(folder_) != digest) {
-    return core::Error::make(core::ErrorCode::kConflict, "policy_changed_while_loading",
-                             "策略文件在载入时被修改，请再试一次 (the policy files changed while "
-                             "they were read; try again)");
-  }
+  const std::string digest = loaded.value().digest;
   auto recorded = store_.write([&](store::Transaction& tx) -> core::Status {
     appendAudit(tx, subject, "policy.reload", "policy", "policies", std::nullopt, digest);
     return core::okStatus();
   });
   if (!recorded.ok()) return recorded.error();
   std::lock_guard lock(mutex_);
-  engine_ = std::make_shared<const policies::PolicyEngine>(std::move(loaded).value());
+  engine_ = std::make_shared<const policies::PolicyEngine>(std::move(loaded).value().set);
   digest_ = digest;
   return digest;
 }

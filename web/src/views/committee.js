@@ -174,6 +174,9 @@ function buildSection(cats, query, onBuilt) {
     h('p', { class: 'muted' }, tr(
       '归档包收入该类别该年度所有已编档号的文件。生成时服务器先签署一个新的审计检查点；文件多时需要几分钟，可在下方查看进度，离开本页不影响生成。',
       'A bundle holds every document of the category and year that has a 档号. The server first signs a fresh checkpoint; with many files this takes minutes. Leaving this page does not stop it.')));
+  const recent = h('div', { class: 'recent-jobs', id: 'recent-jobs' });
+  // A finished build also changes the list of recent ones.
+  const built = async () => { await onBuilt(); await showRecentJobs(recent, null); };
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(submit, form, async () => {
@@ -182,13 +185,15 @@ function buildSection(cats, query, onBuilt) {
       const started = await api.post('/archives', body);
       // Keep the job in the address, so a reload goes on watching it.
       history.replaceState(null, '', href('/archives', { ...Object.fromEntries(query), job: started.job_id }));
-      watchJob(started.job_id, jobArea, onBuilt);
+      watchJob(started.job_id, jobArea, built);
     });
   });
-  const recent = h('div', { class: 'recent-jobs', id: 'recent-jobs' });
   const resume = /^\d+$/.test(query.get('job') || '') ? Number(query.get('job')) : null;
-  if (resume) watchJob(resume, jobArea, onBuilt, { quiet: true });
-  showRecentJobs(recent, resume ? null : (id) => watchJob(id, jobArea, onBuilt, { quiet: true }));
+  if (resume) watchJob(resume, jobArea, built, { quiet: true });
+  // Picked up only while nothing is watched yet: the list may arrive after a new build started.
+  showRecentJobs(recent, resume ? null : (id) => {
+    if (!jobArea.firstChild) watchJob(id, jobArea, built, { quiet: true });
+  });
   return h('section', { class: 'card', id: 'build' }, h('h2', null, tr('申请生成归档包', 'Build a bundle')), form, jobArea, recent);
 }
 

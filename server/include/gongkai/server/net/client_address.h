@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,6 +14,11 @@ namespace gongkai::server::net {
 // read, from the right, skipping further trusted proxies: the first address no trusted proxy
 // vouches for is the client. Anything before it was written by the client and may be forged.
 // Without trusted proxies (the default) the header is ignored.
+// `text` as one canonical IP address text: an IPv4-mapped IPv6 address (::ffff:127.0.0.1, as a
+// dual-stack listener reports IPv4 clients) as plain IPv4, IPv6 in Poco's compressed lower-case
+// form. Text that is no IP address comes back as nothing.
+std::optional<std::string> canonicalAddress(const std::string& text);
+
 class ClientAddressResolver {
  public:
   // Addresses as text ("127.0.0.1, ::1"); throws std::invalid_argument naming one that is not an
@@ -22,6 +28,7 @@ class ClientAddressResolver {
   // `peer` is the connection's address; `forwardedFor` every X-Forwarded-For value in order.
   std::string resolve(const std::string& peer, const std::vector<std::string>& forwardedFor) const;
 
+  // `address` in canonical form (canonicalAddress).
   bool trusts(const std::string& address) const { return trusted_.contains(address); }
 
  private:

@@ -87,7 +87,11 @@ class ArchiveService {
     std::int64_t limit = 20;
   };
   static constexpr std::int64_t kMaxJobPage = 100;
-  core::Result<std::vector<JobView>> jobs(const Subject& subject, const JobListing& listing);
+  struct JobPage {
+    std::vector<JobView> jobs;
+    std::optional<std::int64_t> next_before;  // set when older jobs follow
+  };
+  core::Result<JobPage> jobs(const Subject& subject, const JobListing& listing);
   core::Result<JobView> cancelJob(const Subject& subject, std::int64_t id);
 
  private:

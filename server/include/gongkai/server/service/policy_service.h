@@ -17,12 +17,21 @@ struct PolicyInForce {
   std::string digest;  // policyDigest of the files it was loaded from
 };
 
+// The rules of a policy folder and the digest (policyDigest) of exactly the files they were read
+// from: files changed while they were read are refused (kConflict) rather than paired with a
+// digest of other bytes.
+struct LoadedPolicy {
+  policies::PolicySet set;
+  std::string digest;
+};
+core::Result<LoadedPolicy> loadPolicyFolder(const std::string& folder);
+
 // The policy in force. Loaded from the policy folder at start and again on reload; a reload that
 // fails validation keeps the policy in force and says where the files are wrong. Thread-safe:
 // each request takes the engine once and decides everything on that one.
 class PolicyService {
  public:
-  PolicyService(store::Store& store, std::string folder, policies::PolicySet initial);
+  PolicyService(store::Store& store, std::string folder, LoadedPolicy initial);
 
   std::shared_ptr<const policies::PolicyEngine> engine() const;
   // The policy in force as a use case: policies.read only.

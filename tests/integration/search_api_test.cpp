@@ -280,7 +280,9 @@ TEST_F(SearchApiTest, AKillWithUpdatesQueuedIsCaughtUpAtTheNextStart) {
                     "民主评议"));
   }
   auto status = client().get("/api/v1/search/status").json();
-  EXPECT_EQ(status->getValue<Poco::Int64>("pending_updates"), 20);
+  // The worker's one pass at start may come after the first write on a loaded machine (it did in
+  // a sanitized run beside builds), so one of them may be indexed already; the rest stay queued.
+  EXPECT_GE(status->getValue<Poco::Int64>("pending_updates"), 19);
   server().kill();
   restart();
   waitUntilIndexed();

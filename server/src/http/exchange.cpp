@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <istream>
+#include <iterator>
 
 #include "gongkai/core/json.h"
 #include "json_build.h"
@@ -45,6 +46,12 @@ constexpr StatusOfCode kStatusOfCode[] = {
     {ErrorCode::kTooManyRequests, HTTPResponse::HTTP_TOO_MANY_REQUESTS, "请求过于频繁"},
     {ErrorCode::kInsufficientStorage, HTTPResponse::HTTP_INSUFFICIENT_STORAGE, "存储空间不足"},
 };
+
+// Every code has its row but the three that are the server's own fault (kCorrupt, kIo, kInternal:
+// 500). A code added to core/result.h without a row here stops the build instead of turning into
+// a 500 unnoticed (kInternal is the enum's last member).
+static_assert(std::size(kStatusOfCode) == static_cast<std::size_t>(ErrorCode::kInternal) + 1 - 3,
+              "an ErrorCode has no HTTP status in kStatusOfCode");
 
 // Statuses only the transport answers with, no error code standing for them.
 constexpr std::pair<HTTPResponse::HTTPStatus, const char*> kTransportTitles[] = {

@@ -10,7 +10,6 @@
 
 namespace gongkai::server::store {
 using namespace Poco::Data::Keywords;
-using Poco::Data::Session;
 
 namespace {
 
@@ -20,7 +19,7 @@ core::CatalogueItem decode(const std::string& record) {
   return std::move(item).value();
 }
 
-std::optional<core::CatalogueItem> currentIn(Session& session, std::int64_t id) {
+std::optional<core::CatalogueItem> currentIn(SqlSession& session, std::int64_t id) {
   std::vector<std::string> records;
   Poco::Int64 key = id;
   session << "SELECT v.record FROM catalogue_items i JOIN catalogue_item_versions v "

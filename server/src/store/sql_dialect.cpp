@@ -8,7 +8,7 @@ namespace gongkai::server::store {
 namespace {
 
 // The key of the advisory lock PostgreSQL writers take turns by ("gongkai" in ASCII).
-constexpr const char* kWriterLockKey = "0x676f6e676b6169";
+constexpr const char* kWriterLockKey = "29114442573373801";
 
 std::string numberedMarks(const std::string& sql) {
   std::string out;

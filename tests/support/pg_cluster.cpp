@@ -70,7 +70,11 @@ std::string postgresBinDir() {
   return newest;
 }
 
-PgCluster::PgCluster() : binDir_(postgresBinDir()) {
+PgCluster::PgCluster(Durability durability)
+    : binDir_(postgresBinDir()),
+      // A throwaway cluster need not survive a power cut: without fsync its tests and its
+      // shutdown checkpoint do not wait for the disk.
+      serverOptions_(durability == Durability::kThrowaway ? " -c fsync=off" : "") {
   if (binDir_.empty()) {
     throw std::runtime_error("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb)");
   }
@@ -84,7 +88,8 @@ PgCluster::PgCluster() : binDir_(postgresBinDir()) {
       try {
         run("pg_ctl",
             {"start", "-w", "-t", "60", "-D", dir_ + "/data", "-l", dir_ + "/server.log", "-o",
-             "-p " + std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1"});
+             "-p " + std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1" +
+                 serverOptions_});
         started_ = true;
       } catch (const std::runtime_error&) {
         if (attempt == 2) throw;

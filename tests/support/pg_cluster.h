@@ -12,7 +12,9 @@ namespace gongkai::testing {
 // constructor throws std::runtime_error with the programs' output when a step fails.
 class PgCluster {
  public:
-  PgCluster();
+  enum class Durability { kThrowaway, kFsync };
+  // kFsync keeps PostgreSQL's default fsync = on (for measurements); tests need not wait for it.
+  explicit PgCluster(Durability durability = Durability::kThrowaway);
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
@@ -30,6 +32,7 @@ class PgCluster {
   std::string run(const std::string& program, const std::vector<std::string>& args);
   std::string dir_;
   std::string binDir_;
+  std::string serverOptions_;
   int port_ = 0;
   bool started_ = false;
 };

@@ -30,7 +30,13 @@ std::string testStoreUrl(const std::string& dataDir) {
   std::lock_guard lock(mutex);
   const std::string key = std::filesystem::weakly_canonical(dataDir).string();
   if (const auto found = urls.find(key); found != urls.end()) return found->second;
-  if (!cluster) cluster = std::make_unique<PgCluster>();
+  if (!cluster) {
+    // Measurements (tests/bench) ask for PostgreSQL's default durability; tests do without.
+    const char* fsync = std::getenv("GONGKAI_TEST_PG_FSYNC");
+    cluster = std::make_unique<PgCluster>(fsync && std::string(fsync) == "1"
+                                              ? PgCluster::Durability::kFsync
+                                              : PgCluster::Durability::kThrowaway);
+  }
   const std::string url = cluster->createDatabase("test_" + std::to_string(urls.size() + 1));
   urls[key] = url;
   return url;

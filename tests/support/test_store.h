@@ -12,7 +12,7 @@ namespace gongkai::testing {
 // Which database the tests' stores and servers use: SQLite in the data folder unless the
 // environment says GONGKAI_TEST_STORE=postgresql. Then each data folder gets its own database
 // in one PostgreSQL cluster (PgCluster) that the test process starts on first use and stops when
-// it exits.
+// it exits (with fsync off, unless GONGKAI_TEST_PG_FSYNC=1).
 bool testingPostgresql();
 
 // The gongkai.store.url for `dataDir`: "" for SQLite; for PostgreSQL the same database each time

@@ -52,7 +52,7 @@ int DocumentRepository::takeReferenceItem(Transaction& tx, const std::string& fo
                                           const std::string& category) {
   tx.session() << "INSERT INTO reference_sequences (fonds, year, retention, category, last_item) "
                   "VALUES (?, ?, ?, ?, 1) ON CONFLICT (fonds, year, retention, category) "
-                  "DO UPDATE SET last_item = last_item + 1",
+                  "DO UPDATE SET last_item = reference_sequences.last_item + 1",
       bind(fonds), bind(year), bind(retention), bind(category), now;
   int item = 0;
   tx.session() << "SELECT last_item FROM reference_sequences WHERE fonds = ? AND year = ? AND "

@@ -22,16 +22,14 @@ std::vector<JobRow> selectJobs(SqlSession& session, const SqlPart& where, Poco::
   std::vector<Poco::Int64> ids, itemsDone, itemsTotal, bytesDone, bytesTotal;
   std::vector<std::string> kinds, states, params, by, created, updated;
   std::vector<Poco::Nullable<std::string>> results, codes, messages;
-  Statement statement =
-      session << "SELECT id, kind, state, params, created_by, created_at, updated_at, items_done, "
-                 "items_total, bytes_done, bytes_total, result, error_code, error_message "
-                 "FROM jobs" +
-                     where.sql + " ORDER BY id DESC LIMIT ?";
-  bindValues(statement, where.values);
-  statement, use(limit), into(ids), into(kinds), into(states), into(params), into(by),
-      into(created), into(updated), into(itemsDone), into(itemsTotal), into(bytesDone),
-      into(bytesTotal), into(results), into(codes), into(messages);
-  statement.execute();
+  std::vector<SqlValue> values = where.values;
+  values.push_back(limit);
+  runSelect(session,
+            "SELECT id, kind, state, params, created_by, created_at, updated_at, items_done, "
+            "items_total, bytes_done, bytes_total, result, error_code, error_message FROM jobs" +
+                where.sql + " ORDER BY id DESC LIMIT ?",
+            values, ids, kinds, states, params, by, created, updated, itemsDone, itemsTotal,
+            bytesDone, bytesTotal, results, codes, messages);
   std::vector<JobRow> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     out.push_back({ids[i], kinds[i], states[i], params[i], by[i], created[i], updated[i],
@@ -46,16 +44,13 @@ std::vector<ArchiveRow> selectArchives(SqlSession& session, const SqlPart& where
   std::vector<Poco::Int64> ids, items, entries, sizes, checkpoints, jobs;
   std::vector<std::string> names, fonds, categories, hashes, signers, by, created;
   std::vector<int> years, sm2;
-  Statement statement =
-      session << "SELECT id, name, fonds, category, year, item_count, audit_entry_count, size, "
-                 "sha256, signer_key, sm2_signed, checkpoint_size, job_id, created_by, created_at "
-                 "FROM archives" +
-                     where.sql + " ORDER BY id DESC";
-  bindValues(statement, where.values);
-  statement, into(ids), into(names), into(fonds), into(categories), into(years), into(items),
-      into(entries), into(sizes), into(hashes), into(signers), into(sm2), into(checkpoints),
-      into(jobs), into(by), into(created);
-  statement.execute();
+  runSelect(
+      session,
+      "SELECT id, name, fonds, category, year, item_count, audit_entry_count, size, sha256, "
+      "signer_key, sm2_signed, checkpoint_size, job_id, created_by, created_at FROM archives" +
+          where.sql + " ORDER BY id DESC",
+      where.values, ids, names, fonds, categories, years, items, entries, sizes, hashes, signers,
+      sm2, checkpoints, jobs, by, created);
   std::vector<ArchiveRow> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     out.push_back({ids[i], names[i], fonds[i], categories[i], years[i], items[i], entries[i],

@@ -54,25 +54,15 @@ SqlPart caseConditions(const SqlDialect& dialect, const ReportRepository::CaseQu
   return conditions.all();
 }
 
-// Runs `sql` with `values` bound, the result columns going into `columns`.
-template <typename... Columns>
-void runQuery(ReadSession& rs, const std::string& sql, const std::vector<SqlValue>& values,
-              Columns&... columns) {
-  Statement statement = rs.session() << sql;
-  bindValues(statement, values);
-  (statement, ..., into(columns));
-  statement.execute();
-}
-
 // Cases with an empty or missing `column` are left out.
 std::map<std::string, int> countedBy(ReadSession& rs, const CaseTables& tables,
                                      const std::string& column, const SqlPart& where) {
   std::vector<std::string> keys;
   std::vector<Poco::Int64> counts;
-  runQuery(rs,
-           "SELECT " + column + ", COUNT(*) FROM " + tables.current + " WHERE " + where.sql +
-               " AND " + column + " <> '' GROUP BY 1",
-           where.values, keys, counts);
+  runSelect(rs.session(),
+            "SELECT " + column + ", COUNT(*) FROM " + tables.current + " WHERE " + where.sql +
+                " AND " + column + " <> '' GROUP BY 1",
+            where.values, keys, counts);
   std::map<std::string, int> out;
   for (std::size_t i = 0; i < keys.size(); ++i) out[keys[i]] = static_cast<int>(counts[i]);
   return out;
@@ -92,12 +82,12 @@ policies::HandlingCounts countCases(ReadSession& rs, const CaseReport& report,
   const std::string finishedDay = dialect.chinaDate(finishedAt);
   std::vector<std::string> received, finished;
   std::vector<Poco::Int64> finishedCounts, onTime;
-  runQuery(rs,
-           "SELECT " + dialect.chinaDate("c.received_at") + ", " + finishedDay +
-               ", COUNT(*), SUM(CASE WHEN " + finishedDay + " <= " + tables.deadline +
-               " THEN 1 ELSE 0 END) FROM " + tables.current + " WHERE " + where.sql + " AND " +
-               tables.finished + " AND " + finishedAt + " IS NOT NULL GROUP BY 1, 2",
-           where.values, received, finished, finishedCounts, onTime);
+  runSelect(rs.session(),
+            "SELECT " + dialect.chinaDate("c.received_at") + ", " + finishedDay +
+                ", COUNT(*), SUM(CASE WHEN " + finishedDay + " <= " + tables.deadline +
+                " THEN 1 ELSE 0 END) FROM " + tables.current + " WHERE " + where.sql + " AND " +
+                tables.finished + " AND " + finishedAt + " IS NOT NULL GROUP BY 1, 2",
+            where.values, received, finished, finishedCounts, onTime);
   for (std::size_t i = 0; i < received.size(); ++i) {
     counts.finished.push_back({dateOf(received[i]), dateOf(finished[i]),
                                static_cast<int>(finishedCounts[i]), static_cast<int>(onTime[i])});
@@ -106,10 +96,10 @@ policies::HandlingCounts countCases(ReadSession& rs, const CaseReport& report,
   std::vector<SqlValue> overdueValues = where.values;
   overdueValues.push_back(query.today.toString());
   std::vector<Poco::Int64> overdue;
-  runQuery(rs,
-           "SELECT c.id FROM " + std::string(tables.current) + " WHERE " + where.sql + " AND NOT " +
-               tables.finished + " AND " + tables.deadline + " < ? ORDER BY c.id",
-           overdueValues, overdue);
+  runSelect(rs.session(),
+            "SELECT c.id FROM " + std::string(tables.current) + " WHERE " + where.sql +
+                " AND NOT " + tables.finished + " AND " + tables.deadline + " < ? ORDER BY c.id",
+            overdueValues, overdue);
   counts.overdue.assign(overdue.begin(), overdue.end());
   return counts;
 }
@@ -129,17 +119,17 @@ std::vector<ReportRepository::Publication> ReportRepository::publications(
   std::vector<Poco::Int64> catalogueItems, ids, visibleFlags;
   std::vector<std::string> titles, published, approved;
   // A withdrawn publication no longer counts as disclosed.
-  runQuery(rs,
-           "SELECT d.catalogue_item, d.id, " + record("title") + ", " +
-               record("disclosure.published.at") + ", COALESCE(CASE WHEN " +
-               dialect.jsonTrue("v.record", "disclosure.confidentiality_reviewed") + " THEN " +
-               record("disclosure.reviewed.at") + " END, ''), CASE WHEN " + visible.sql +
-               " THEN 1 ELSE 0 END FROM documents d JOIN document_versions v "
-               "ON v.document_id = d.id AND v.version = d.current_version "
-               "WHERE d.org_unit = ? AND " +
-               answering.sql + " AND " + record("disclosure.published") + " IS NOT NULL AND " +
-               record("disclosure.withdrawn") + " IS NULL ORDER BY d.id DESC",
-           values, catalogueItems, ids, titles, published, approved, visibleFlags);
+  runSelect(rs.session(),
+            "SELECT d.catalogue_item, d.id, " + record("title") + ", " +
+                record("disclosure.published.at") + ", COALESCE(CASE WHEN " +
+                dialect.jsonTrue("v.record", "disclosure.confidentiality_reviewed") + " THEN " +
+                record("disclosure.reviewed.at") + " END, ''), CASE WHEN " + visible.sql +
+                " THEN 1 ELSE 0 END FROM documents d JOIN document_versions v "
+                "ON v.document_id = d.id AND v.version = d.current_version "
+                "WHERE d.org_unit = ? AND " +
+                answering.sql + " AND " + record("disclosure.published") + " IS NOT NULL AND " +
+                record("disclosure.withdrawn") + " IS NULL ORDER BY d.id DESC",
+            values, catalogueItems, ids, titles, published, approved, visibleFlags);
   std::vector<Publication> out;
   out.reserve(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {

@@ -54,4 +54,14 @@ SqlPart inIds(const SqlDialect& dialect, const std::string& column,
 // Binds `values` to `statement` in order (copies: the statement may outlive them).
 void bindValues(Poco::Data::Statement& statement, const std::vector<SqlValue>& values);
 
+// Runs `sql` with `values` bound, the result columns going into `columns` (vectors).
+template <typename Session, typename... Columns>
+void runSelect(Session& session, const std::string& sql, const std::vector<SqlValue>& values,
+               Columns&... columns) {
+  Poco::Data::Statement statement = session << sql;
+  bindValues(statement, values);
+  (statement, ..., Poco::Data::Keywords::into(columns));
+  statement.execute();
+}
+
 }  // namespace gongkai::server::store

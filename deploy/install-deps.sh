@@ -4,12 +4,14 @@
 # Debian's Chromium and CJK fonts for the browser tests, and clang 14 with its sanitizer and
 # libFuzzer runtimes and llvm-symbolizer for the sanitizer stage (deploy/test-sanitizers.sh),
 # and clang-format (14) and python3 for the format check (deploy/check-format.sh); systemd (for
-# systemd-analyze) and nginx-light for the installed-service test (tests/deploy/install_test.sh).
+# systemd-analyze) and nginx-light for the installed-service test (tests/deploy/install_test.sh);
+# PostgreSQL 15 for the store tests that run against it in a temporary cluster
+# (tests/support/pg_cluster.h). libpq-dev always: Poco's PostgreSQL connector links libpq.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libpoco-dev libxapian-dev libarchive-dev libssl-dev libicu-dev libsqlite3-dev
+  libpoco-dev libxapian-dev libarchive-dev libssl-dev libicu-dev libsqlite3-dev libpq-dev
   libgtest-dev libgmock-dev openssl libpoppler-cpp-dev poppler-data libjemalloc-dev
   curl  # the HTTPS test talks to the server with it, as the README does
 )
@@ -20,7 +22,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium fonts-noto-cjk clang clang-format python3 libclang-rt-14-dev llvm)
-  packages+=(systemd nginx-light)
+  packages+=(systemd nginx-light postgresql)
 fi
 
 missing=()

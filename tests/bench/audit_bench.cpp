@@ -26,6 +26,7 @@
 #include "gongkai/server/store/audit_repository.h"
 #include "gongkai/server/store/store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace {
 
@@ -60,7 +61,8 @@ std::unique_ptr<service::CheckpointService> checkpointer(store::Store& db, const
 double appendsPerSecond(int writers, std::int64_t appends) {
   gongkai::testing::TempDir dir;
   const std::string dataDir = dir / "data";
-  auto db = store::Store::open(dataDir).value();
+  // GONGKAI_TEST_STORE=postgresql measures PostgreSQL (support/test_store.h).
+  auto db = store::Store::open(dataDir, gongkai::testing::testStoreOptions(dataDir)).value();
   auto checkpoints = checkpointer(*db, dataDir);
   std::atomic<std::int64_t> next{0};
   const auto start = Clock::now();
@@ -84,7 +86,8 @@ double appendsPerSecond(int writers, std::int64_t appends) {
 
 // Fills a data folder with `entries` entries quickly (many per unit of work).
 void buildLog(const std::string& dataDir, std::int64_t entries) {
-  auto db = store::Store::open(dataDir).value();
+  // GONGKAI_TEST_STORE=postgresql measures PostgreSQL (support/test_store.h).
+  auto db = store::Store::open(dataDir, gongkai::testing::testStoreOptions(dataDir)).value();
   auto checkpoints = checkpointer(*db, dataDir);
   constexpr std::int64_t kPerUnit = 2000;
   for (std::int64_t done = 0; done < entries; done += kPerUnit) {
@@ -143,7 +146,8 @@ int main(int argc, char** argv) {
   const std::string exportFile = (dir / "export.log").string();
   const std::string keysFile = dataDir + "/keys/verifier-keys.txt";
   {
-    auto db = store::Store::open(dataDir).value();
+    // GONGKAI_TEST_STORE=postgresql measures PostgreSQL (support/test_store.h).
+    auto db = store::Store::open(dataDir, gongkai::testing::testStoreOptions(dataDir)).value();
     service::AuditService audit(*db);
     std::ofstream out(exportFile, std::ios::binary);
     audit.writeExport(out, audit.latestCheckpoint().value());
@@ -177,7 +181,8 @@ int main(int argc, char** argv) {
                 dataDirRates.back(), exportRates.back());
   }
 
-  auto db = store::Store::open(dataDir).value();
+  // GONGKAI_TEST_STORE=postgresql measures PostgreSQL (support/test_store.h).
+  auto db = store::Store::open(dataDir, gongkai::testing::testStoreOptions(dataDir)).value();
   service::AuditService audit(*db);
   std::mt19937_64 random(42);
   std::vector<double> inclusionTimes, consistencyTimes;

@@ -1,6 +1,6 @@
 // The Merkle tree the store keeps beside the audit log, the proofs built from it, the checkpoint
-// service and the signing key files, over real SQLite files in a temporary folder.
-#include <Poco/Data/SQLite/Connector.h>
+// service and the signing key files, over real SQLite files in a temporary folder (or PostgreSQL
+// databases: support/test_store.h).
 #include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 
@@ -17,6 +17,7 @@
 #include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/server/store/store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace gongkai::server {
 namespace {
@@ -37,7 +38,7 @@ core::AuditEntry draft(int i) {
 }
 
 std::unique_ptr<Store> openStore(const TempDir& dir) {
-  auto store = Store::open(dir / "data");
+  auto store = Store::open(dir / "data", gongkai::testing::testStoreOptions(dir / "data"));
   EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
   return std::move(store).value();
 }
@@ -115,11 +116,8 @@ TEST(AuditTree, ReopeningRebuildsATreeThatIsBehindTheLog) {
     before = prefixRoots(*store).back();
   }
   // A data folder from before the tree existed has entries but no nodes.
-  Poco::Data::SQLite::Connector::registerConnector();
-  {
-    Poco::Data::Session session("SQLite", dir / "data/store.db");
-    session << "DELETE FROM merkle_nodes", Poco::Data::Keywords::now;
-  }
+  *gongkai::testing::openTestDatabase(dir / "data") << "DELETE FROM merkle_nodes",
+      Poco::Data::Keywords::now;
   auto store = openStore(dir);
   EXPECT_EQ(leafCount(*store), 25u);
   service::AuditService audit(*store);
@@ -137,12 +135,9 @@ TEST(AuditTree, ATreeAheadOfTheLogRefusesToOpen) {
     auto store = openStore(dir);
     ASSERT_TRUE(appendUnit(*store, 4).ok());
   }
-  Poco::Data::SQLite::Connector::registerConnector();
-  {
-    Poco::Data::Session session("SQLite", dir / "data/store.db");
-    session << "DELETE FROM audit_log WHERE seq = 4", Poco::Data::Keywords::now;
-  }
-  auto store = Store::open(dir / "data");
+  *gongkai::testing::openTestDatabase(dir / "data") << "DELETE FROM audit_log WHERE seq = 4",
+      Poco::Data::Keywords::now;
+  auto store = Store::open(dir / "data", gongkai::testing::testStoreOptions(dir / "data"));
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code, core::ErrorCode::kCorrupt);
 }

@@ -11,6 +11,7 @@
 #include "gongkai/server/http/case_json.h"
 #include "gongkai/server/store/audit_repository.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace gongkai::server {
 namespace {
@@ -27,7 +28,8 @@ Poco::JSON::Object::Ptr json(const std::string& text) {
 class FeedbackServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = store::Store::open(temp_ / "data");
+    auto opened =
+        store::Store::open(temp_ / "data", gongkai::testing::testStoreOptions(temp_ / "data"));
     ASSERT_TRUE(opened.ok());
     store_ = std::move(opened).value();
     auto loaded = service::loadPolicyFolder(GONGKAI_POLICY_DIR);

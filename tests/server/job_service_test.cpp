@@ -12,6 +12,7 @@
 #include "gongkai/server/store/archive_repository.h"
 #include "gongkai/server/store/store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace gongkai::server {
 namespace {
@@ -60,7 +61,8 @@ struct Gate {
 class JobServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = store::Store::open(temp_ / "data");
+    auto opened =
+        store::Store::open(temp_ / "data", gongkai::testing::testStoreOptions(temp_ / "data"));
     ASSERT_TRUE(opened.ok());
     store_ = std::move(opened).value();
   }

@@ -17,6 +17,7 @@
 #include "gongkai/server/store/audit_repository.h"
 #include "gongkai/server/store/store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace gongkai::server {
 namespace {
@@ -42,7 +43,7 @@ std::vector<store::StoredAuditEntry> readAll(Store& store) {
 }
 
 std::unique_ptr<Store> openStore(const TempDir& dir) {
-  auto store = Store::open(dir / "data");
+  auto store = Store::open(dir / "data", gongkai::testing::testStoreOptions(dir / "data"));
   EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
   return std::move(store).value();
 }
@@ -53,7 +54,9 @@ TEST(Store, CreatesTheSchemaOnceAndReopens) {
     auto store = openStore(dir);
     EXPECT_EQ(store->schemaVersion(), store::latestSchemaVersion());
     EXPECT_GE(store::latestSchemaVersion(), 7);
-    EXPECT_TRUE(std::filesystem::exists(dir / "data/store.db"));
+    // The embedded default keeps its records in the data folder; PostgreSQL elsewhere.
+    EXPECT_EQ(std::filesystem::exists(dir / "data/store.db"),
+              !gongkai::testing::testingPostgresql());
     ASSERT_TRUE(store
                     ->write([](store::Transaction& tx) -> core::Status {
                       AuditRepository::append(tx, draft("a"));

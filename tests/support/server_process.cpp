@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace gongkai::testing {
 namespace {
@@ -75,6 +76,9 @@ ServerProcess::ServerProcess(std::string dataDir, std::vector<std::string> extra
                                    "0",
                                    "-D",
                                    "gongkai.auth.pbkdf2_iterations=1000"};
+  if (const std::string url = testStoreUrl(dataDir_); !url.empty()) {
+    argv.insert(argv.end(), {"-D", "gongkai.store.url=" + url});
+  }
   argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
   pid_ = spawn(argv, logPath_);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

@@ -209,7 +209,9 @@ int ServerApp::main(const std::vector<std::string>&) {
     std::cerr << claimed.error().message << std::endl;
     return kExitUnavailable;
   }
-  auto opened = store::Store::open(config.data_dir);
+  store::StoreOptions storeOptions;
+  storeOptions.url = config.store_url;
+  auto opened = store::Store::open(config.data_dir, storeOptions);
   if (!opened.ok()) {
     std::cerr << opened.error().message << std::endl;
     return kExitUnavailable;

@@ -8,11 +8,10 @@
 
 namespace gongkai::server::store {
 using namespace Poco::Data::Keywords;
-using Poco::Data::Session;
 
 namespace {
 
-std::vector<OrgUnit> selectUnits(Session& session) {
+std::vector<OrgUnit> selectUnits(SqlSession& session) {
   std::vector<std::string> codes, names, parents, created;
   session << "SELECT code, name, parent_code, created_at FROM org_units ORDER BY code", into(codes),
       into(names), into(parents), into(created), now;
@@ -23,7 +22,7 @@ std::vector<OrgUnit> selectUnits(Session& session) {
   return out;
 }
 
-std::vector<UserRole> selectRoles(Session& session, std::int64_t userId) {
+std::vector<UserRole> selectRoles(SqlSession& session, std::int64_t userId) {
   std::vector<std::string> roles, units;
   Poco::Int64 id = userId;
   session << "SELECT role, unit_code FROM user_roles WHERE user_id = ? ORDER BY role, unit_code",
@@ -35,7 +34,7 @@ std::vector<UserRole> selectRoles(Session& session, std::int64_t userId) {
 
 // Users matching `where` (a fixed SQL condition with one parameter bound from `key`).
 template <typename Key>
-std::vector<UserRecord> selectUsers(Session& session, const std::string& where, Key key) {
+std::vector<UserRecord> selectUsers(SqlSession& session, const std::string& where, Key key) {
   std::vector<Poco::Int64> ids;
   std::vector<std::string> names, displays, hashes, locked, created;
   std::vector<int> disabled, failed;
@@ -59,7 +58,7 @@ std::optional<UserRecord> firstOf(std::vector<UserRecord> users) {
   return std::move(users.front());
 }
 
-void insertRoles(Session& session, std::int64_t userId, std::vector<UserRole> roles) {
+void insertRoles(SqlSession& session, std::int64_t userId, std::vector<UserRole> roles) {
   std::sort(roles.begin(), roles.end());
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
   for (const auto& role : roles) {
@@ -69,7 +68,7 @@ void insertRoles(Session& session, std::int64_t userId, std::vector<UserRole> ro
 }
 
 template <typename Key>
-std::vector<TokenRecord> selectTokens(Session& session, const std::string& where, Key key) {
+std::vector<TokenRecord> selectTokens(SqlSession& session, const std::string& where, Key key) {
   std::vector<Poco::Int64> ids, users;
   std::vector<std::string> kinds, names, created, expires, revoked;
   session << "SELECT id, user_id, kind, name, created_at, expires_at, revoked_at FROM tokens " +
@@ -138,13 +137,13 @@ std::vector<UserRecord> AccountRepository::users(ReadSession& rs) {
 }
 
 std::int64_t AccountRepository::insertUser(Transaction& tx, const UserRecord& user) {
-  tx.session() << "INSERT INTO users (username, display_name, password_hash, disabled, "
-                  "failed_logins, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  Poco::Int64 id = 0;
+  tx.session()
+      << "INSERT INTO users (username, display_name, password_hash, disabled, "
+         "failed_logins, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
       bind(user.username), bind(user.display_name), bind(user.password_hash),
       bind(user.disabled ? 1 : 0), bind(user.failed_logins), bind(user.locked_until),
-      bind(user.created_at), now;
-  Poco::Int64 id = 0;
-  tx.session() << "SELECT last_insert_rowid()", into(id), now;
+      bind(user.created_at), into(id), now;
   insertRoles(tx.session(), id, user.roles);
   return id;
 }
@@ -161,12 +160,12 @@ void AccountRepository::updateUser(Transaction& tx, const UserRecord& user) {
 
 std::int64_t AccountRepository::insertToken(Transaction& tx, const std::string& digest,
                                             const TokenRecord& token) {
-  tx.session() << "INSERT INTO tokens (digest, user_id, kind, name, created_at, expires_at, "
-                  "revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      bind(digest), bind(static_cast<Poco::Int64>(token.user_id)), bind(token.kind),
-      bind(token.name), bind(token.created_at), bind(token.expires_at), bind(token.revoked_at), now;
   Poco::Int64 id = 0;
-  tx.session() << "SELECT last_insert_rowid()", into(id), now;
+  tx.session() << "INSERT INTO tokens (digest, user_id, kind, name, created_at, expires_at, "
+                  "revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      bind(digest), bind(static_cast<Poco::Int64>(token.user_id)), bind(token.kind),
+      bind(token.name), bind(token.created_at), bind(token.expires_at), bind(token.revoked_at),
+      into(id), now;
   return id;
 }
 

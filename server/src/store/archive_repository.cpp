@@ -8,7 +8,7 @@
 
 namespace gongkai::server::store {
 using namespace Poco::Data::Keywords;
-using Poco::Data::Session;
+
 using Poco::Data::Statement;
 
 namespace {
@@ -18,20 +18,18 @@ std::string orEmpty(const Poco::Nullable<std::string>& value) {
 }
 
 // The jobs `where` admits, newest first, at most `limit`.
-std::vector<JobRow> selectJobs(Session& session, const SqlPart& where, Poco::Int64 limit) {
+std::vector<JobRow> selectJobs(SqlSession& session, const SqlPart& where, Poco::Int64 limit) {
   std::vector<Poco::Int64> ids, itemsDone, itemsTotal, bytesDone, bytesTotal;
   std::vector<std::string> kinds, states, params, by, created, updated;
   std::vector<Poco::Nullable<std::string>> results, codes, messages;
-  Statement statement(session);
-  statement << "SELECT id, kind, state, params, created_by, created_at, updated_at, items_done, "
-               "items_total, bytes_done, bytes_total, result, error_code, error_message "
-               "FROM jobs" +
-                   where.sql + " ORDER BY id DESC LIMIT ?";
-  bindValues(statement, where.values);
-  statement, use(limit), into(ids), into(kinds), into(states), into(params), into(by),
-      into(created), into(updated), into(itemsDone), into(itemsTotal), into(bytesDone),
-      into(bytesTotal), into(results), into(codes), into(messages);
-  statement.execute();
+  std::vector<SqlValue> values = where.values;
+  values.push_back(limit);
+  runSelect(session,
+            "SELECT id, kind, state, params, created_by, created_at, updated_at, items_done, "
+            "items_total, bytes_done, bytes_total, result, error_code, error_message FROM jobs" +
+                where.sql + " ORDER BY id DESC LIMIT ?",
+            values, ids, kinds, states, params, by, created, updated, itemsDone, itemsTotal,
+            bytesDone, bytesTotal, results, codes, messages);
   std::vector<JobRow> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     out.push_back({ids[i], kinds[i], states[i], params[i], by[i], created[i], updated[i],
@@ -41,20 +39,18 @@ std::vector<JobRow> selectJobs(Session& session, const SqlPart& where, Poco::Int
   return out;
 }
 
-std::vector<ArchiveRow> selectArchives(Session& session, const std::string& where,
-                                       Poco::Nullable<Poco::Int64> id,
-                                       Poco::Nullable<std::string> category,
-                                       Poco::Nullable<int> year) {
+// The archives `where` admits (only the filters given, see sql_conditions.h), newest first.
+std::vector<ArchiveRow> selectArchives(SqlSession& session, const SqlPart& where) {
   std::vector<Poco::Int64> ids, items, entries, sizes, checkpoints, jobs;
   std::vector<std::string> names, fonds, categories, hashes, signers, by, created;
   std::vector<int> years, sm2;
-  session << "SELECT id, name, fonds, category, year, item_count, audit_entry_count, size, "
-             "sha256, signer_key, sm2_signed, checkpoint_size, job_id, created_by, created_at "
-             "FROM archives WHERE " +
-                 where + " ORDER BY id DESC",
-      use(id), use(category), use(year), into(ids), into(names), into(fonds), into(categories),
-      into(years), into(items), into(entries), into(sizes), into(hashes), into(signers), into(sm2),
-      into(checkpoints), into(jobs), into(by), into(created), now;
+  runSelect(
+      session,
+      "SELECT id, name, fonds, category, year, item_count, audit_entry_count, size, sha256, "
+      "signer_key, sm2_signed, checkpoint_size, job_id, created_by, created_at FROM archives" +
+          where.sql + " ORDER BY id DESC",
+      where.values, ids, names, fonds, categories, years, items, entries, sizes, hashes, signers,
+      sm2, checkpoints, jobs, by, created);
   std::vector<ArchiveRow> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     out.push_back({ids[i], names[i], fonds[i], categories[i], years[i], items[i], entries[i],
@@ -67,12 +63,11 @@ std::vector<ArchiveRow> selectArchives(Session& session, const std::string& wher
 }  // namespace
 
 std::int64_t ArchiveRepository::insertJob(Transaction& tx, const JobRow& job) {
-  tx.session() << "INSERT INTO jobs (kind, state, params, created_by, created_at, updated_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?)",
-      bind(job.kind), bind(job.state), bind(job.params), bind(job.created_by), bind(job.created_at),
-      bind(job.updated_at), now;
   Poco::Int64 id = 0;
-  tx.session() << "SELECT last_insert_rowid()", into(id), now;
+  tx.session() << "INSERT INTO jobs (kind, state, params, created_by, created_at, updated_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+      bind(job.kind), bind(job.state), bind(job.params), bind(job.created_by), bind(job.created_at),
+      bind(job.updated_at), into(id), now;
   return id;
 }
 
@@ -100,41 +95,41 @@ std::optional<JobRow> ArchiveRepository::job(ReadSession& rs, std::int64_t id) {
 
 std::vector<JobRow> ArchiveRepository::jobs(ReadSession& rs, const JobQuery& query) {
   SqlConditions conditions;
-  if (!query.states.empty()) conditions.add(inList("state", query.states));
+  if (!query.states.empty()) conditions.add(inList(rs.session().dialect(), "state", query.states));
   if (query.created_by) conditions.add("created_by = ?", {*query.created_by});
   if (query.before) conditions.add("id < ?", {Poco::Int64{*query.before}});
   return selectJobs(rs.session(), conditions.where(), query.limit);
 }
 
 std::int64_t ArchiveRepository::failUnfinishedJobs(Transaction& tx, const std::string& now_) {
+  std::vector<Poco::Int64> failed;
   tx.session() << "UPDATE jobs SET state = 'failed', updated_at = ?, error_code = 'interrupted', "
                   "error_message = '服务重启，任务中断，请重新提交 (the server restarted; submit "
-                  "the job again)' WHERE state IN ('queued', 'running')",
-      bind(now_), now;
-  Poco::Int64 changed = 0;
-  tx.session() << "SELECT changes()", into(changed), now;
-  return changed;
+                  "the job again)' WHERE state IN ('queued', 'running') RETURNING id",
+      bind(now_), into(failed), now;
+  return static_cast<std::int64_t>(failed.size());
 }
 
 std::int64_t ArchiveRepository::insertArchive(Transaction& tx, const ArchiveRow& a) {
   const Poco::Int64 items = a.item_count, entries = a.audit_entry_count, size = a.size,
                     checkpoint = a.checkpoint_size, job = a.job_id;
   const int sm2 = a.sm2_signed ? 1 : 0;
+  Poco::Int64 id = 0;
   tx.session()
       << "INSERT INTO archives (name, fonds, category, year, item_count, "
          "audit_entry_count, size, sha256, signer_key, sm2_signed, checkpoint_size, "
-         "job_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         "job_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+         "RETURNING id",
       bind(a.name), bind(a.fonds), bind(a.category), bind(a.year), bind(items), bind(entries),
       bind(size), bind(a.sha256), bind(a.signer_key), bind(sm2), bind(checkpoint), bind(job),
-      bind(a.created_by), bind(a.created_at), now;
-  Poco::Int64 id = 0;
-  tx.session() << "SELECT last_insert_rowid()", into(id), now;
+      bind(a.created_by), bind(a.created_at), into(id), now;
   return id;
 }
 
 std::optional<ArchiveRow> ArchiveRepository::archive(ReadSession& rs, std::int64_t id) {
-  auto rows = selectArchives(rs.session(), "id = ?1 AND ?2 IS NULL AND ?3 IS NULL",
-                             Poco::Nullable<Poco::Int64>(id), {}, {});
+  SqlConditions byId;
+  byId.add("id = ?", {Poco::Int64{id}});
+  auto rows = selectArchives(rs.session(), byId.where());
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
 }
@@ -142,10 +137,10 @@ std::optional<ArchiveRow> ArchiveRepository::archive(ReadSession& rs, std::int64
 std::vector<ArchiveRow> ArchiveRepository::archives(ReadSession& rs,
                                                     const std::optional<std::string>& category,
                                                     const std::optional<int>& year) {
-  return selectArchives(
-      rs.session(), "?1 IS NULL AND (?2 IS NULL OR category = ?2) AND (?3 IS NULL OR year = ?3)",
-      {}, category ? Poco::Nullable<std::string>(*category) : Poco::Nullable<std::string>(),
-      year ? Poco::Nullable<int>(*year) : Poco::Nullable<int>());
+  SqlConditions conditions;
+  if (category) conditions.add("category = ?", {*category});
+  if (year) conditions.add("year = ?", {Poco::Int64{*year}});
+  return selectArchives(rs.session(), conditions.where());
 }
 
 std::vector<ReferenceRow> ArchiveRepository::referenceCodes(ReadSession& rs,
@@ -168,7 +163,7 @@ std::vector<ReferenceRow> ArchiveRepository::referenceCodes(ReadSession& rs,
 
 namespace {
 
-std::vector<std::pair<std::int64_t, std::string>> receivedIn(Session& session,
+std::vector<std::pair<std::int64_t, std::string>> receivedIn(SqlSession& session,
                                                              const std::string& table) {
   std::vector<Poco::Int64> ids;
   std::vector<std::string> received;

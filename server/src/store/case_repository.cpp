@@ -12,7 +12,7 @@
 
 namespace gongkai::server::store {
 using namespace Poco::Data::Keywords;
-using Poco::Data::Session;
+
 using Poco::Data::Statement;
 
 namespace {
@@ -75,7 +75,7 @@ std::vector<Record> decodeAll(const std::vector<std::string>& records) {
 }
 
 template <typename Record>
-std::optional<Record> currentIn(Session& session, std::int64_t id) {
+std::optional<Record> currentIn(SqlSession& session, std::int64_t id) {
   const CaseTables& t = Kind<Record>::kTables;
   std::vector<std::string> records;
   Poco::Int64 key = id;
@@ -86,36 +86,37 @@ std::optional<Record> currentIn(Session& session, std::int64_t id) {
 }
 
 // Inserts the case's row at its first version, or moves the row to a later one.
-void saveRow(Session& session, const CaseTables& t, Poco::Int64 id, Poco::Int64 version,
+void saveRow(SqlSession& session, const CaseTables& t, Poco::Int64 id, Poco::Int64 version,
              const std::vector<Column>& columns) {
-  Poco::Data::Statement statement(session);
+  std::string sql;
+  std::vector<SqlValue> values;
   if (version == 1) {
     std::string names = "id, current_version", marks = "?, ?";
+    values = {id, version};
     for (const auto& column : columns) {
       names += std::string(", ") + column.name;
       marks += ", ?";
+      values.push_back(column.value);
     }
-    statement << std::string("INSERT INTO ") + t.records + " (" + names + ") VALUES (" + marks +
-                     ")",
-        bind(id), bind(version);
-    for (const auto& column : columns) statement.addBind(bind(column.value));
+    sql = std::string("INSERT INTO ") + t.records + " (" + names + ") VALUES (" + marks + ")";
   } else {
     std::string sets = "current_version = ?";
+    values = {version};
     for (const auto& column : columns) {
-      if (!column.on_insert_only) sets += std::string(", ") + column.name + " = ?";
+      if (column.on_insert_only) continue;
+      sets += std::string(", ") + column.name + " = ?";
+      values.push_back(column.value);
     }
-    statement << std::string("UPDATE ") + t.records + " SET " + sets + " WHERE id = ?",
-        bind(version);
-    for (const auto& column : columns) {
-      if (!column.on_insert_only) statement.addBind(bind(column.value));
-    }
-    statement.addBind(bind(id));
+    values.push_back(id);
+    sql = std::string("UPDATE ") + t.records + " SET " + sets + " WHERE id = ?";
   }
+  Statement statement = session << sql;
+  bindValues(statement, values);
   statement.execute();
 }
 
 // The filter's conditions on the records table `c`, only those the filter gives.
-SqlPart whereOf(const CaseTables& t, const CaseFilter& filter) {
+SqlPart whereOf(const SqlDialect& dialect, const CaseTables& t, const CaseFilter& filter) {
   SqlConditions conditions;
   if (filter.status) conditions.add("c.status = ?", {*filter.status});
   if (filter.org_unit) conditions.add("c.org_unit = ?", {*filter.org_unit});
@@ -124,12 +125,12 @@ SqlPart whereOf(const CaseTables& t, const CaseFilter& filter) {
     if (t.channel)
       conditions.add(std::string(t.channel) + " = ?", {*filter.channel});
     else
-      conditions.add("0");
+      conditions.add("1 = 0");
   }
   if (filter.overdue_on) {
     conditions.add(std::string(t.deadline) + " < ? AND " + t.open, {*filter.overdue_on});
   }
-  if (filter.units) conditions.add(inList("c.org_unit", *filter.units));
+  if (filter.units) conditions.add(inList(dialect, "c.org_unit", *filter.units));
   return conditions.where();
 }
 
@@ -180,13 +181,12 @@ std::optional<Record> CaseRepository<Record>::byReceipt(ReadSession& rs,
 template <typename Record>
 std::vector<Record> CaseRepository<Record>::list(ReadSession& rs, const CaseFilter& filter) {
   const CaseTables& t = Kind<Record>::kTables;
-  SqlPart where = whereOf(t, filter);
+  SqlPart where = whereOf(rs.session().dialect(), t, filter);
   where.values.push_back(Poco::Int64{filter.limit});
   where.values.push_back(Poco::Int64{filter.offset});
   std::vector<std::string> records;
-  Statement statement(rs.session());
-  statement << std::string("SELECT v.record FROM ") + t.current + where.sql +
-                   " ORDER BY c.id DESC LIMIT ? OFFSET ?";
+  Statement statement = rs.session() << std::string("SELECT v.record FROM ") + t.current +
+                                            where.sql + " ORDER BY c.id DESC LIMIT ? OFFSET ?";
   bindValues(statement, where.values);
   statement, into(records);
   statement.execute();
@@ -196,10 +196,10 @@ std::vector<Record> CaseRepository<Record>::list(ReadSession& rs, const CaseFilt
 template <typename Record>
 std::int64_t CaseRepository<Record>::count(ReadSession& rs, const CaseFilter& filter) {
   const CaseTables& t = Kind<Record>::kTables;
-  const SqlPart where = whereOf(t, filter);
+  const SqlPart where = whereOf(rs.session().dialect(), t, filter);
   Poco::Int64 total = 0;
-  Statement statement(rs.session());
-  statement << std::string("SELECT COUNT(*) FROM ") + t.records + " c" + where.sql;
+  Statement statement = rs.session()
+                        << std::string("SELECT COUNT(*) FROM ") + t.records + " c" + where.sql;
   bindValues(statement, where.values);
   statement, into(total);
   statement.execute();

@@ -6,11 +6,11 @@
 #include <stdexcept>
 
 #include "gongkai/server/store/versioned_records.h"
+#include "sql_conditions.h"
 #include "store_internal.h"
 
 namespace gongkai::server::store {
 using namespace Poco::Data::Keywords;
-using Poco::Data::Session;
 
 namespace {
 
@@ -20,7 +20,7 @@ core::CatalogueItem decode(const std::string& record) {
   return std::move(item).value();
 }
 
-std::optional<core::CatalogueItem> currentIn(Session& session, std::int64_t id) {
+std::optional<core::CatalogueItem> currentIn(SqlSession& session, std::int64_t id) {
   std::vector<std::string> records;
   Poco::Int64 key = id;
   session << "SELECT v.record FROM catalogue_items i JOIN catalogue_item_versions v "
@@ -75,15 +75,19 @@ std::vector<core::CatalogueItem> CatalogueRepository::versions(ReadSession& rs, 
 
 std::vector<core::CatalogueItem> CatalogueRepository::list(
     ReadSession& rs, const std::optional<std::string>& orgUnit, const std::optional<int>& year) {
-  Poco::Nullable<std::string> unit =
-      orgUnit ? Poco::Nullable<std::string>(*orgUnit) : Poco::Nullable<std::string>();
-  Poco::Nullable<int> wanted = year ? Poco::Nullable<int>(*year) : Poco::Nullable<int>();
+  // Only the filters given (see sql_conditions.h).
+  SqlConditions conditions;
+  if (orgUnit) conditions.add("i.org_unit = ?", {*orgUnit});
+  if (year) conditions.add("i.year = ?", {Poco::Int64{*year}});
+  const SqlPart where = conditions.where();
   std::vector<std::string> records;
-  rs.session()
-      << "SELECT v.record FROM catalogue_items i JOIN catalogue_item_versions v "
-         "ON v.item_id = i.id AND v.version = i.current_version "
-         "WHERE (?1 IS NULL OR i.org_unit = ?1) AND (?2 IS NULL OR i.year = ?2) ORDER BY i.id",
-      use(unit), use(wanted), into(records), now;
+  Poco::Data::Statement statement =
+      rs.session() << "SELECT v.record FROM catalogue_items i JOIN catalogue_item_versions v "
+                      "ON v.item_id = i.id AND v.version = i.current_version" +
+                          where.sql + " ORDER BY i.id";
+  bindValues(statement, where.values);
+  statement, into(records);
+  statement.execute();
   std::vector<core::CatalogueItem> out;
   for (const auto& record : records) out.push_back(decode(record));
   return out;

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "gongkai/server/store/store.h"
+#include "store_internal.h"
 
 namespace gongkai::server::store {
 namespace {

@@ -14,7 +14,6 @@
 namespace gongkai::server::store {
 using namespace Poco::Data::Keywords;
 using core::DocumentVersion;
-using Poco::Data::Session;
 
 namespace {
 
@@ -24,7 +23,7 @@ DocumentVersion decode(const std::string& record) {
   return std::move(parsed).value();
 }
 
-std::optional<DocumentVersion> currentOf(Session& session, std::int64_t id) {
+std::optional<DocumentVersion> currentOf(SqlSession& session, std::int64_t id) {
   std::vector<std::string> records;
   Poco::Int64 key = id;
   session << "SELECT v.record FROM documents d JOIN document_versions v "
@@ -53,7 +52,7 @@ int DocumentRepository::takeReferenceItem(Transaction& tx, const std::string& fo
                                           const std::string& category) {
   tx.session() << "INSERT INTO reference_sequences (fonds, year, retention, category, last_item) "
                   "VALUES (?, ?, ?, ?, 1) ON CONFLICT (fonds, year, retention, category) "
-                  "DO UPDATE SET last_item = last_item + 1",
+                  "DO UPDATE SET last_item = reference_sequences.last_item + 1",
       bind(fonds), bind(year), bind(retention), bind(category), now;
   int item = 0;
   tx.session() << "SELECT last_item FROM reference_sequences WHERE fonds = ? AND year = ? AND "
@@ -85,7 +84,7 @@ void DocumentRepository::insertFile(Transaction& tx, std::int64_t documentId,
 void DocumentRepository::saveVersion(Transaction& tx, const DocumentVersion& v,
                                      const std::string& record, const std::string& recordSha256,
                                      std::int64_t auditSeq) {
-  Session& s = tx.session();
+  SqlSession& s = tx.session();
   const Poco::Int64 id = v.document_id;
   const Poco::Int64 version = v.version;
   const int year = core::disclosureYear(v.metadata, v.created_at);
@@ -148,35 +147,34 @@ std::vector<DocumentVersion> DocumentRepository::versions(ReadSession& rs, std::
 namespace {
 
 // The filters given, and only those (see sql_conditions.h).
-SqlPart documentConditions(const DocumentFilter& f) {
+SqlPart documentConditions(const SqlDialect& dialect, const DocumentFilter& f) {
   SqlConditions conditions;
   if (f.category) conditions.add("d.category = ?", {*f.category});
   if (f.scope) conditions.add("d.scope = ?", {*f.scope});
   if (f.status) conditions.add("d.status = ?", {*f.status});
   if (f.org_unit) conditions.add("d.org_unit = ?", {*f.org_unit});
   if (f.year) conditions.add("d.year = ?", {Poco::Int64{*f.year}});
-  if (f.catalogue_items) conditions.add(inIds("d.catalogue_item", *f.catalogue_items));
-  if (f.visibility) conditions.add(visibleDocuments(*f.visibility));
+  if (f.catalogue_items) conditions.add(inIds(dialect, "d.catalogue_item", *f.catalogue_items));
+  if (f.visibility) conditions.add(visibleDocuments(dialect, *f.visibility));
   return conditions.where();
 }
 
 }  // namespace
 
 DocumentPage DocumentRepository::list(ReadSession& rs, const DocumentFilter& f) {
-  const SqlPart where = documentConditions(f);
+  const SqlPart where = documentConditions(rs.session().dialect(), f);
   DocumentPage page;
   Poco::Int64 total = 0;
-  Poco::Data::Statement count(rs.session());
-  count << "SELECT COUNT(*) FROM documents d" + where.sql;
+  Poco::Data::Statement count = rs.session() << "SELECT COUNT(*) FROM documents d" + where.sql;
   bindValues(count, where.values);
   count, into(total);
   count.execute();
   page.total = total;
   std::vector<std::string> records;
-  Poco::Data::Statement select(rs.session());
-  select << "SELECT v.record FROM documents d JOIN document_versions v "
-            "ON v.document_id = d.id AND v.version = d.current_version" +
-                where.sql + " ORDER BY d.id DESC LIMIT ? OFFSET ?";
+  Poco::Data::Statement select = rs.session()
+                                 << "SELECT v.record FROM documents d JOIN document_versions v "
+                                    "ON v.document_id = d.id AND v.version = d.current_version" +
+                                        where.sql + " ORDER BY d.id DESC LIMIT ? OFFSET ?";
   bindValues(select, where.values);
   bindValues(select, {Poco::Int64{f.limit}, Poco::Int64{f.offset}});
   select, into(records);

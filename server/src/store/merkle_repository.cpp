@@ -97,9 +97,8 @@ std::vector<Hash> MerkleRepository::leaves(ReadSession& rs, std::uint64_t begin,
 StoredCheckpoint CheckpointRepository::insertIfAbsent(Transaction& tx, const StoredCheckpoint& c) {
   Poco::Int64 size = c.tree_size;
   std::string root = c.root_hash, key = c.signer_key, note = c.note, time = c.created_at;
-  tx.session()
-      << "INSERT OR IGNORE INTO checkpoints (tree_size, root_hash, signer_key, note, created_at) "
-         "VALUES (?, ?, ?, ?, ?)",
+  tx.session() << "INSERT INTO checkpoints (tree_size, root_hash, signer_key, note, created_at) "
+                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tree_size) DO NOTHING",
       use(size), use(root), use(key), use(note), use(time), now;
   std::vector<Poco::Int64> sizes;
   std::vector<std::string> roots, keys, notes, times;

@@ -14,5 +14,8 @@ struct Migration {
 
 // All migrations in ascending version order.
 const std::vector<Migration>& migrations();
+// The same for PostgreSQL: each from server/migrations/postgresql/ where there is one of its
+// number there, else the common one (whose column types SqlDialect::migrationStatement maps).
+const std::vector<Migration>& postgresqlMigrations();
 
 }  // namespace gongkai::server::store

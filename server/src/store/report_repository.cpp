@@ -26,39 +26,32 @@ core::Date dateOf(const std::string& text) {
   return *parsed;
 }
 
-// A kind of case as the report counts it: its tables, and fixed SQL over the current version `v`.
+// A kind of case as the report counts it: its tables, and where in the current version `v` (or
+// its row `c`) the report finds what it counts by.
 struct CaseReport {
   const CaseTables& tables;
-  const char* kind;         // what the report counts cases by besides their status
-  const char* finished_at;  // when it was finished, from the record (NULL when not recorded)
+  const char* kind_column;  // what the report counts cases by besides their status: a column,
+  const char* kind_path;    // or else a path in the record
+  const char* finished_at;  // path in the record to when it was finished (absent: not recorded)
 };
 
-const CaseReport kFeedback{kFeedbackTables, "c.channel", "json_extract(v.record, '$.answered.at')"};
-const CaseReport kRequests{kRequestTables, "json_extract(v.record, '$.outcome')",
-                           "json_extract(v.record, '$.decided.at')"};
+const CaseReport kFeedback{kFeedbackTables, "c.channel", nullptr, "answered.at"};
+const CaseReport kRequests{kRequestTables, nullptr, "outcome", "decided.at"};
 
-SqlPart caseConditions(const ReportRepository::CaseQuery& query) {
+std::string kindOf(const SqlDialect& dialect, const CaseReport& report) {
+  return report.kind_column ? report.kind_column : dialect.jsonText("v.record", report.kind_path);
+}
+
+SqlPart caseConditions(const SqlDialect& dialect, const ReportRepository::CaseQuery& query) {
   SqlConditions conditions;
   // The bounds, a day wide of the China-time year on either side, keep the scan to the year;
   // the China date then decides.
   conditions.add("c.received_at >= ? AND c.received_at < ?",
                  {std::to_string(query.year - 1) + "-12-31T00:00:00Z",
                   std::to_string(query.year + 1) + "-01-02T00:00:00Z"});
-  conditions.add("CAST(strftime('%Y', c.received_at, '+8 hours') AS INTEGER) = ?",
-                 {Poco::Int64{query.year}});
-  if (query.units) conditions.add(inList("c.org_unit", *query.units));
+  conditions.add(dialect.chinaYear("c.received_at") + " = ?", {Poco::Int64{query.year}});
+  if (query.units) conditions.add(inList(dialect, "c.org_unit", *query.units));
   return conditions.all();
-}
-
-// Runs `sql` with `values` bound, the result columns going into `columns`.
-template <typename... Columns>
-void runQuery(ReadSession& rs, const std::string& sql, const std::vector<SqlValue>& values,
-              Columns&... columns) {
-  Statement statement(rs.session());
-  statement << sql;
-  bindValues(statement, values);
-  (statement, ..., into(columns));
-  statement.execute();
 }
 
 // Cases with an empty or missing `column` are left out.
@@ -66,10 +59,10 @@ std::map<std::string, int> countedBy(ReadSession& rs, const CaseTables& tables,
                                      const std::string& column, const SqlPart& where) {
   std::vector<std::string> keys;
   std::vector<Poco::Int64> counts;
-  runQuery(rs,
-           "SELECT " + column + ", COUNT(*) FROM " + tables.current + " WHERE " + where.sql +
-               " AND " + column + " <> '' GROUP BY 1",
-           where.values, keys, counts);
+  runSelect(rs.session(),
+            "SELECT " + column + ", COUNT(*) FROM " + tables.current + " WHERE " + where.sql +
+                " AND " + column + " <> '' GROUP BY 1",
+            where.values, keys, counts);
   std::map<std::string, int> out;
   for (std::size_t i = 0; i < keys.size(); ++i) out[keys[i]] = static_cast<int>(counts[i]);
   return out;
@@ -78,21 +71,23 @@ std::map<std::string, int> countedBy(ReadSession& rs, const CaseTables& tables,
 policies::HandlingCounts countCases(ReadSession& rs, const CaseReport& report,
                                     const ReportRepository::CaseQuery& query) {
   const CaseTables& tables = report.tables;
-  const SqlPart where = caseConditions(query);
+  const SqlDialect& dialect = rs.session().dialect();
+  const SqlPart where = caseConditions(dialect, query);
   policies::HandlingCounts counts;
   counts.by_status = countedBy(rs, tables, "c.status", where);
-  counts.by_kind = countedBy(rs, tables, report.kind, where);
+  counts.by_kind = countedBy(rs, tables, kindOf(dialect, report), where);
 
   // One row per (day received, day finished), however many cases.
-  const std::string finishedDay = std::string("date(") + report.finished_at + ", '+8 hours')";
+  const std::string finishedAt = dialect.jsonText("v.record", report.finished_at);
+  const std::string finishedDay = dialect.chinaDate(finishedAt);
   std::vector<std::string> received, finished;
   std::vector<Poco::Int64> finishedCounts, onTime;
-  runQuery(rs,
-           "SELECT date(c.received_at, '+8 hours'), " + finishedDay + ", COUNT(*), SUM(" +
-               finishedDay + " <= " + tables.deadline + ") FROM " + tables.current + " WHERE " +
-               where.sql + " AND " + tables.finished + " AND " + report.finished_at +
-               " IS NOT NULL GROUP BY 1, 2",
-           where.values, received, finished, finishedCounts, onTime);
+  runSelect(rs.session(),
+            "SELECT " + dialect.chinaDate("c.received_at") + ", " + finishedDay +
+                ", COUNT(*), SUM(CASE WHEN " + finishedDay + " <= " + tables.deadline +
+                " THEN 1 ELSE 0 END) FROM " + tables.current + " WHERE " + where.sql + " AND " +
+                tables.finished + " AND " + finishedAt + " IS NOT NULL GROUP BY 1, 2",
+            where.values, received, finished, finishedCounts, onTime);
   for (std::size_t i = 0; i < received.size(); ++i) {
     counts.finished.push_back({dateOf(received[i]), dateOf(finished[i]),
                                static_cast<int>(finishedCounts[i]), static_cast<int>(onTime[i])});
@@ -101,10 +96,10 @@ policies::HandlingCounts countCases(ReadSession& rs, const CaseReport& report,
   std::vector<SqlValue> overdueValues = where.values;
   overdueValues.push_back(query.today.toString());
   std::vector<Poco::Int64> overdue;
-  runQuery(rs,
-           "SELECT c.id FROM " + std::string(tables.current) + " WHERE " + where.sql + " AND NOT " +
-               tables.finished + " AND " + tables.deadline + " < ? ORDER BY c.id",
-           overdueValues, overdue);
+  runSelect(rs.session(),
+            "SELECT c.id FROM " + std::string(tables.current) + " WHERE " + where.sql +
+                " AND NOT " + tables.finished + " AND " + tables.deadline + " < ? ORDER BY c.id",
+            overdueValues, overdue);
   counts.overdue.assign(overdue.begin(), overdue.end());
   return counts;
 }
@@ -114,31 +109,27 @@ policies::HandlingCounts countCases(ReadSession& rs, const CaseReport& report,
 std::vector<ReportRepository::Publication> ReportRepository::publications(
     ReadSession& rs, const std::string& unit, const std::vector<std::int64_t>& items,
     const policies::Visibility& viewer) {
-  const SqlPart visible = visibleDocuments(viewer);
-  const SqlPart answering = inIds("d.catalogue_item", items);
+  const SqlDialect& dialect = rs.session().dialect();
+  const auto record = [&](const char* path) { return dialect.jsonText("v.record", path); };
+  const SqlPart visible = visibleDocuments(dialect, viewer);
+  const SqlPart answering = inIds(dialect, "d.catalogue_item", items);
   std::vector<SqlValue> values = visible.values;
   values.push_back(unit);
   values.insert(values.end(), answering.values.begin(), answering.values.end());
   std::vector<Poco::Int64> catalogueItems, ids, visibleFlags;
   std::vector<std::string> titles, published, approved;
   // A withdrawn publication no longer counts as disclosed.
-  runQuery(rs,
-           "SELECT d.catalogue_item, d.id, json_extract(v.record, '$.title'), "
-           "json_extract(v.record, '$.disclosure.published.at'), "
-           "COALESCE(CASE WHEN json_extract(v.record, '$.disclosure.confidentiality_reviewed') "
-           "THEN json_extract(v.record, '$.disclosure.reviewed.at') END, ''), "
-           "CASE WHEN " +
-               visible.sql +
-               " THEN 1 ELSE 0 END "
-               "FROM documents d JOIN document_versions v "
-               "ON v.document_id = d.id AND v.version = d.current_version "
-               "WHERE d.org_unit = ? AND " +
-               answering.sql +
-               " "
-               "AND json_extract(v.record, '$.disclosure.published') IS NOT NULL "
-               "AND json_extract(v.record, '$.disclosure.withdrawn') IS NULL "
-               "ORDER BY d.id DESC",
-           values, catalogueItems, ids, titles, published, approved, visibleFlags);
+  runSelect(rs.session(),
+            "SELECT d.catalogue_item, d.id, " + record("title") + ", " +
+                record("disclosure.published.at") + ", COALESCE(CASE WHEN " +
+                dialect.jsonTrue("v.record", "disclosure.confidentiality_reviewed") + " THEN " +
+                record("disclosure.reviewed.at") + " END, ''), CASE WHEN " + visible.sql +
+                " THEN 1 ELSE 0 END FROM documents d JOIN document_versions v "
+                "ON v.document_id = d.id AND v.version = d.current_version "
+                "WHERE d.org_unit = ? AND " +
+                answering.sql + " AND " + record("disclosure.published") + " IS NOT NULL AND " +
+                record("disclosure.withdrawn") + " IS NULL ORDER BY d.id DESC",
+            values, catalogueItems, ids, titles, published, approved, visibleFlags);
   std::vector<Publication> out;
   out.reserve(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {

@@ -89,8 +89,12 @@ std::vector<FileText> SearchRepository::fileTextStatus(ReadSession& rs, std::int
 }
 
 void SearchRepository::saveFileText(Transaction& tx, const FileText& t) {
-  tx.session() << "INSERT OR REPLACE INTO file_texts (sha256, status, format, error_code, message, "
-                  "truncated, text, extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  tx.session() << "INSERT INTO file_texts (sha256, status, format, error_code, message, "
+                  "truncated, text, extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT (sha256) DO UPDATE SET status = excluded.status, "
+                  "format = excluded.format, error_code = excluded.error_code, "
+                  "message = excluded.message, truncated = excluded.truncated, "
+                  "text = excluded.text, extracted_at = excluded.extracted_at",
       bind(t.sha256), bind(std::string(t.ok ? "ok" : "failed")), bind(t.format), bind(t.error_code),
       bind(t.message), bind(t.truncated ? 1 : 0), bind(t.text), bind(t.extracted_at), now;
 }

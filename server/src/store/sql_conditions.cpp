@@ -11,7 +11,7 @@ void SqlConditions::add(std::string fragment, std::vector<SqlValue> values) {
 void SqlConditions::add(SqlPart part) { parts_.push_back(std::move(part)); }
 
 SqlPart SqlConditions::all() const {
-  if (parts_.empty()) return {"1", {}};
+  if (parts_.empty()) return {"1 = 1", {}};
   SqlPart out;
   for (const auto& part : parts_) {
     out.sql += (out.sql.empty() ? "" : " AND ") + part.sql;
@@ -27,29 +27,33 @@ SqlPart SqlConditions::where() const {
   return out;
 }
 
-SqlPart inList(const std::string& column, const std::vector<std::string>& values) {
-  return {column + " IN (SELECT value FROM json_each(?))", {unitList(values).value()}};
+SqlPart inList(const SqlDialect& dialect, const std::string& column,
+               const std::vector<std::string>& values) {
+  return {dialect.inJsonTexts(column), {unitList(values).value()}};
 }
 
-SqlPart inIds(const std::string& column, const std::vector<std::int64_t>& ids) {
+SqlPart inIds(const SqlDialect& dialect, const std::string& column,
+              const std::vector<std::int64_t>& ids) {
   std::string list = "[";
   for (const auto id : ids) list += (list.size() > 1 ? "," : "") + std::to_string(id);
-  return {column + " IN (SELECT value FROM json_each(?))", {list + "]"}};
+  return {dialect.inJsonIds(column), {list + "]"}};
 }
 
-SqlPart visibleDocuments(const policies::Visibility& visibility) {
-  if (visibility.everything) return {"1", {}};
+SqlPart visibleDocuments(const SqlDialect& dialect, const policies::Visibility& visibility) {
+  if (visibility.everything) return {"1 = 1", {}};
   SqlPart out;
   for (const auto& clause : visibility.clauses) {
     SqlConditions each;
-    each.add(inList("d.scope", {clause.scopes.begin(), clause.scopes.end()}));
-    each.add(inList("d.visible_status", {clause.statuses.begin(), clause.statuses.end()}));
-    if (clause.units) each.add(inList("d.org_unit", {clause.units->begin(), clause.units->end()}));
+    each.add(inList(dialect, "d.scope", {clause.scopes.begin(), clause.scopes.end()}));
+    each.add(inList(dialect, "d.visible_status", {clause.statuses.begin(), clause.statuses.end()}));
+    if (clause.units) {
+      each.add(inList(dialect, "d.org_unit", {clause.units->begin(), clause.units->end()}));
+    }
     SqlPart part = each.all();
     out.sql += (out.sql.empty() ? "(" : " OR (") + part.sql + ")";
     out.values.insert(out.values.end(), part.values.begin(), part.values.end());
   }
-  if (out.sql.empty()) return {"0", {}};
+  if (out.sql.empty()) return {"1 = 0", {}};
   out.sql = "(" + out.sql + ")";
   return out;
 }

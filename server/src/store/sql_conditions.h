@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gongkai/policies/policy_engine.h"
+#include "sql_dialect.h"
 
 namespace gongkai::server::store {
 
@@ -31,7 +32,7 @@ class SqlConditions {
   // `fragment` is fixed SQL (no caller text) with one ? per value.
   void add(std::string fragment, std::vector<SqlValue> values = {});
   void add(SqlPart part);
-  // "a AND b ..." ("1" when there is no condition).
+  // "a AND b ..." ("1 = 1" when there is no condition: PostgreSQL takes no integer as a truth).
   SqlPart all() const;
   // " WHERE a AND b ..." or "" when there is no condition.
   SqlPart where() const;
@@ -41,14 +42,26 @@ class SqlConditions {
 };
 
 // The documents (table alias `d`) that `visibility` admits, as one parenthesised condition.
-SqlPart visibleDocuments(const policies::Visibility& visibility);
+SqlPart visibleDocuments(const SqlDialect& dialect, const policies::Visibility& visibility);
 // `column IN (...)` over a list given as one bound JSON array, so the statement's text does not
 // depend on the list's length.
-SqlPart inList(const std::string& column, const std::vector<std::string>& values);
+SqlPart inList(const SqlDialect& dialect, const std::string& column,
+               const std::vector<std::string>& values);
 // `column IN (...)` over ids, likewise one bound JSON array.
-SqlPart inIds(const std::string& column, const std::vector<std::int64_t>& ids);
+SqlPart inIds(const SqlDialect& dialect, const std::string& column,
+              const std::vector<std::int64_t>& ids);
 
 // Binds `values` to `statement` in order (copies: the statement may outlive them).
 void bindValues(Poco::Data::Statement& statement, const std::vector<SqlValue>& values);
+
+// Runs `sql` with `values` bound, the result columns going into `columns` (vectors).
+template <typename Session, typename... Columns>
+void runSelect(Session& session, const std::string& sql, const std::vector<SqlValue>& values,
+               Columns&... columns) {
+  Poco::Data::Statement statement = session << sql;
+  bindValues(statement, values);
+  (statement, ..., Poco::Data::Keywords::into(columns));
+  statement.execute();
+}
 
 }  // namespace gongkai::server::store

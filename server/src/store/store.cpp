@@ -4,6 +4,10 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
+#include <Poco/URI.h>
+#ifdef GONGKAI_WITH_POSTGRESQL
+#include <Poco/Data/PostgreSQL/Connector.h>
+#endif
 
 #include <condition_variable>
 #include <deque>
@@ -30,26 +34,58 @@ using Poco::Data::Session;
 
 namespace {
 
-std::unique_ptr<Session> openSession(const std::string& path) {
-  auto session = std::make_unique<Session>("SQLite", path);
-  *session << "PRAGMA busy_timeout = 10000", now;
-  *session << "PRAGMA foreign_keys = ON", now;
-  // FULL: each commit is on disk before it is acknowledged, even across power loss.
-  *session << "PRAGMA synchronous = FULL", now;
-  return session;
+// The database a store keeps its records in: a backend and what its connector opens.
+struct Database {
+  const SqlDialect* dialect;
+  std::string connection;  // SQLite: the file; PostgreSQL: libpq's key=value connection string
+  std::string name;        // for messages: the file, or the URL without its password
+};
+
+std::unique_ptr<SqlSession> openSession(const Database& database) {
+  auto session = std::make_unique<Session>(database.dialect->connector(), database.connection);
+  if (database.dialect->backend() == SqlBackend::kSqlite) {
+    *session << "PRAGMA busy_timeout = 10000", now;
+    *session << "PRAGMA foreign_keys = ON", now;
+    // FULL: each commit is on disk before it is acknowledged, even across power loss.
+    *session << "PRAGMA synchronous = FULL", now;
+  }
+  return std::make_unique<SqlSession>(std::move(session), *database.dialect);
 }
 
-void applyMigrations(Session& session, int& schemaVersion) {
-  session << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-             "name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+// Opens a write transaction; with PostgreSQL it waits for the writers' turn (SqlDialect).
+void beginWrite(SqlSession& session) {
+  session << session.dialect().beginWrite(), now;
+  const std::string turn = session.dialect().writerTurn();
+  if (turn.empty()) return;
+  Poco::Int64 taken = 0;
+  session << turn, into(taken), now;
+}
+
+void applyMigrations(SqlSession& session, int& schemaVersion) {
+  const SqlDialect& dialect = session.dialect();
+  session << dialect.migrationStatement(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "name TEXT NOT NULL, applied_at TEXT NOT NULL)"),
       now;
   int current = 0;
   session << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;
-  for (const Migration& migration : migrations()) {
+  const bool postgresql = dialect.backend() == SqlBackend::kPostgresql;
+  for (const Migration& migration : postgresql ? postgresqlMigrations() : migrations()) {
     if (migration.version <= current) continue;
-    session << "BEGIN IMMEDIATE", now;
+    beginWrite(session);
     try {
-      for (const std::string& statement : migration.statements) session << statement, now;
+      // Another server sharing the database may have applied it while this one waited.
+      int applied = 0;
+      session << "SELECT COUNT(*) FROM schema_migrations WHERE version = ?",
+          bind(migration.version), into(applied), now;
+      if (applied > 0) {
+        session << "COMMIT", now;
+        current = migration.version;
+        continue;
+      }
+      for (const std::string& statement : migration.statements) {
+        session << dialect.migrationStatement(statement), now;
+      }
       session << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
           bind(migration.version), bind(migration.name), bind(core::formatRfc3339(core::nowUtc())),
           now;
@@ -71,8 +107,8 @@ struct Job {
 // Idle reader connections, reused so a request does not pay for opening the database.
 class ReaderPool {
  public:
-  ReaderPool(std::string path, int maxIdle) : path_(std::move(path)), maxIdle_(maxIdle) {}
-  std::unique_ptr<Session> take() {
+  ReaderPool(Database database, int maxIdle) : database_(std::move(database)), maxIdle_(maxIdle) {}
+  std::unique_ptr<SqlSession> take() {
     {
       std::lock_guard lock(mutex_);
       if (!idle_.empty()) {
@@ -81,29 +117,29 @@ class ReaderPool {
         return session;
       }
     }
-    return openSession(path_);
+    return openSession(database_);
   }
-  void giveBack(std::unique_ptr<Session> session) {
+  void giveBack(std::unique_ptr<SqlSession> session) {
     std::lock_guard lock(mutex_);
     if (static_cast<int>(idle_.size()) < maxIdle_) idle_.push_back(std::move(session));
   }
 
  private:
-  std::string path_;
+  Database database_;
   int maxIdle_;
   std::mutex mutex_;
-  std::vector<std::unique_ptr<Session>> idle_;
+  std::vector<std::unique_ptr<SqlSession>> idle_;
 };
 
 class PooledReadSession : public ReadSession {
  public:
   PooledReadSession(ReaderPool& pool) : pool_(pool), session_(pool.take()) {}
   ~PooledReadSession() override { pool_.giveBack(std::move(session_)); }
-  Session& session() override { return *session_; }
+  SqlSession& session() override { return *session_; }
 
  private:
   ReaderPool& pool_;
-  std::unique_ptr<Session> session_;
+  std::unique_ptr<SqlSession> session_;
 };
 
 }  // namespace
@@ -119,7 +155,7 @@ Poco::Nullable<std::string> unitList(const std::optional<std::vector<std::string
   return core::canonicalJson(array);
 }
 
-AuditTail loadAuditTail(Session& session) {
+AuditTail loadAuditTail(SqlSession& session) {
   AuditTail tail;
   tail.hash = std::string(core::kGenesisHash);
   std::vector<Poco::Int64> seqs;
@@ -176,12 +212,12 @@ core::Status catchUpMerkleTree(Transaction& tx) {
 
 struct Store::Impl {
   std::string dataDir;
-  std::string dbPath;
+  Database database;
   StoreOptions options;
   BlobStore blobs;
   int schemaVersion = 0;
 
-  std::unique_ptr<Session> writer;
+  std::unique_ptr<SqlSession> writer;
   AuditTail tail;
   std::function<void(Transaction&)> unitHook;
   std::mutex queueMutex;
@@ -192,12 +228,12 @@ struct Store::Impl {
 
   ReaderPool readers;
 
-  Impl(std::string dir, StoreOptions opts, BlobStore blobStore)
+  Impl(std::string dir, Database db, StoreOptions opts, BlobStore blobStore)
       : dataDir(std::move(dir)),
-        dbPath(databasePath(dataDir)),
+        database(std::move(db)),
         options(opts),
         blobs(std::move(blobStore)),
-        readers(dbPath, opts.max_readers) {}
+        readers(database, opts.max_readers) {}
 
   void writerLoop() {
     while (true) {
@@ -217,10 +253,17 @@ struct Store::Impl {
 
   void runBatch(std::vector<Job>& batch) {
     std::vector<core::Status> results(batch.size(), core::okStatus());
-    Session& session = *writer;
+    SqlSession& session = *writer;
     try {
-      session << "BEGIN IMMEDIATE", now;
+      beginWrite(session);
+      // Other servers sharing a PostgreSQL database may have written since this one last did.
+      if (database.dialect->backend() == SqlBackend::kPostgresql) refreshAuditTail(session);
     } catch (const Poco::Exception& e) {
+      try {
+        session << "ROLLBACK", now;
+      } catch (const Poco::Exception&) {
+        // No transaction was opened.
+      }
       for (auto& job : batch) job.done.set_value(storageError(e));
       return;
     }
@@ -258,6 +301,13 @@ struct Store::Impl {
       return abortBatch(batch, results, storageError(e));
     }
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(results[i]));
+  }
+
+  // Reads the tail again when the log grew under another writer (the turn is ours meanwhile).
+  void refreshAuditTail(SqlSession& session) {
+    Poco::Int64 last = 0;
+    session << "SELECT COALESCE(MAX(seq), 0) FROM audit_log", into(last), now;
+    if (last != tail.seq) tail = loadAuditTail(session);
   }
 
   void runUnitHook(Transaction& tx) {
@@ -303,22 +353,82 @@ namespace {
 
 class StandaloneReadSession : public ReadSession {
  public:
-  explicit StandaloneReadSession(std::unique_ptr<Session> session) : session_(std::move(session)) {}
-  Session& session() override { return *session_; }
+  explicit StandaloneReadSession(std::unique_ptr<SqlSession> session)
+      : session_(std::move(session)) {}
+  SqlSession& session() override { return *session_; }
 
  private:
-  std::unique_ptr<Session> session_;
+  std::unique_ptr<SqlSession> session_;
 };
 
-void registerSqlite() {
+void registerConnectors() {
   static std::once_flag registered;
-  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  std::call_once(registered, [] {
+    Poco::Data::SQLite::Connector::registerConnector();
+#ifdef GONGKAI_WITH_POSTGRESQL
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+#endif
+  });
+}
+
+Database sqliteDatabase(const std::string& dataDir) {
+  const std::string path = databasePath(dataDir);
+  return {&SqlDialect::sqlite(), path, path};
+}
+
+// postgresql://[user[:password]@]host[:port]/dbname[?key=value&...] as libpq's key=value string
+// (Poco's connector adds its own connect_timeout to the string, which a URL would not take).
+core::Result<Database> postgresqlDatabase(const std::string& url) {
+#ifndef GONGKAI_WITH_POSTGRESQL
+  return Error::make(ErrorCode::kUnsupported, "postgresql_not_built",
+                     "此版本未包含 PostgreSQL 支持 (this build has no PostgreSQL backend)");
+#else
+  Poco::URI uri;
+  try {
+    uri = Poco::URI(url);
+  } catch (const Poco::Exception& e) {
+    return Error::make(ErrorCode::kInvalidArgument, "bad_store_url",
+                       "数据库地址无效 (bad store URL): " + e.displayText());
+  }
+  const auto quoted = [](const std::string& value) {
+    std::string out = "'";
+    for (char c : value)
+      out += (c == '\'' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    return out + "'";
+  };
+  std::string connection;
+  const auto add = [&](const std::string& key, const std::string& value) {
+    if (!value.empty()) connection += (connection.empty() ? "" : " ") + key + "=" + quoted(value);
+  };
+  add("host", uri.getHost());
+  if (uri.getPort() != 0) add("port", std::to_string(uri.getPort()));
+  const std::string& userInfo = uri.getUserInfo();
+  const auto colon = userInfo.find(':');
+  add("user", userInfo.substr(0, colon));
+  if (colon != std::string::npos) add("password", userInfo.substr(colon + 1));
+  add("dbname", uri.getPath().empty() ? "" : uri.getPath().substr(1));
+  for (const auto& [key, value] : uri.getQueryParameters()) add(key, value);
+  Poco::URI shown(uri);
+  shown.setUserInfo(userInfo.substr(0, colon));
+  return Database{&SqlDialect::postgresql(), connection, shown.toString()};
+#endif
+}
+
+core::Result<Database> databaseOf(const std::string& dataDir, const std::string& url) {
+  if (url.empty()) return sqliteDatabase(dataDir);
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    return postgresqlDatabase(url);
+  }
+  return Error::make(ErrorCode::kInvalidArgument, "bad_store_url",
+                     "数据库地址须为空或 postgresql://... (the store URL must be empty or "
+                     "postgresql://...): " +
+                         url);
 }
 
 }  // namespace
 
 core::Result<std::unique_ptr<ReadSession>> openReader(const std::string& dataDir) {
-  registerSqlite();
+  registerConnectors();
   const std::string path = databasePath(dataDir);
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
@@ -326,7 +436,8 @@ core::Result<std::unique_ptr<ReadSession>> openReader(const std::string& dataDir
                        "数据目录中没有数据库 (no database in) " + dataDir);
   }
   try {
-    return std::unique_ptr<ReadSession>(new StandaloneReadSession(openSession(path)));
+    return std::unique_ptr<ReadSession>(
+        new StandaloneReadSession(openSession(sqliteDatabase(dataDir))));
   } catch (const Poco::Exception& e) {
     return Error::make(ErrorCode::kIo, "storage_error",
                        "无法打开数据库 (cannot open database): " + e.displayText());
@@ -334,7 +445,7 @@ core::Result<std::unique_ptr<ReadSession>> openReader(const std::string& dataDir
 }
 
 void withSnapshot(ReadSession& session, const std::function<void()>& reads) {
-  session.session() << "BEGIN", now;
+  session.session() << session.session().dialect().beginSnapshot(), now;
   try {
     reads();
   } catch (...) {
@@ -349,7 +460,9 @@ Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() { close(); }
 
 core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, StoreOptions options) {
-  registerSqlite();
+  registerConnectors();
+  auto database = databaseOf(dataDir, options.url);
+  if (!database.ok()) return database.error();
   std::error_code ec;
   fs::create_directories(dataDir, ec);
   if (ec) {
@@ -359,18 +472,21 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, Sto
   }
   auto blobs = BlobStore::open(dataDir);
   if (!blobs.ok()) return blobs.error();
-  auto impl = std::make_unique<Impl>(dataDir, options, std::move(blobs).value());
+  auto impl = std::make_unique<Impl>(dataDir, std::move(database).value(), options,
+                                     std::move(blobs).value());
   try {
-    impl->writer = openSession(impl->dbPath);
-    std::string journalMode;
-    *impl->writer << "PRAGMA journal_mode = WAL", into(journalMode), now;
-    if (journalMode != "wal") {
-      return Error::make(ErrorCode::kIo, "storage_error",
-                         "无法启用 WAL (cannot enable WAL): " + journalMode);
+    impl->writer = openSession(impl->database);
+    if (impl->database.dialect->backend() == SqlBackend::kSqlite) {
+      std::string journalMode;
+      *impl->writer << "PRAGMA journal_mode = WAL", into(journalMode), now;
+      if (journalMode != "wal") {
+        return Error::make(ErrorCode::kIo, "storage_error",
+                           "无法启用 WAL (cannot enable WAL): " + journalMode);
+      }
     }
     applyMigrations(*impl->writer, impl->schemaVersion);
+    beginWrite(*impl->writer);
     impl->tail = loadAuditTail(*impl->writer);
-    *impl->writer << "BEGIN IMMEDIATE", now;
     Transaction tx(*impl->writer, impl->tail);
     const core::Status caughtUp = catchUpMerkleTree(tx);
     *impl->writer << (caughtUp.ok() ? "COMMIT" : "ROLLBACK"), now;
@@ -378,7 +494,7 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, Sto
   } catch (const Poco::Exception& e) {
     return Error::make(
         ErrorCode::kIo, "storage_error",
-        "无法打开数据库 (cannot open database) " + impl->dbPath + ": " + e.displayText());
+        "无法打开数据库 (cannot open database) " + impl->database.name + ": " + e.displayText());
   }
   Impl* raw = impl.get();
   impl->writerThread = std::thread([raw] { raw->writerLoop(); });

@@ -4,9 +4,11 @@
 // place outside src/store that would need Poco/Data is a future PostgreSQL backend.
 
 #include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,8 +16,25 @@
 #include "gongkai/core/merkle.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/store/store.h"
+#include "sql_dialect.h"
 
 namespace gongkai::server::store {
+
+// A connection as the repositories use it: `session << "SQL with ? marks", use(x), now` as with
+// a Poco::Data::Session, the text first put in the backend's dialect (its parameter marks).
+class SqlSession {
+ public:
+  SqlSession(std::unique_ptr<Poco::Data::Session> session, const SqlDialect& dialect)
+      : session_(std::move(session)), dialect_(dialect) {}
+  Poco::Data::Statement operator<<(const std::string& sql) {
+    return *session_ << dialect_.statement(sql);
+  }
+  const SqlDialect& dialect() const { return dialect_; }
+
+ private:
+  std::unique_ptr<Poco::Data::Session> session_;
+  const SqlDialect& dialect_;
+};
 
 // Where the audit chain ends, as of the changes made so far in the current transaction.
 struct AuditTail {
@@ -27,35 +46,35 @@ struct AuditTail {
 
 class Transaction {
  public:
-  Transaction(Poco::Data::Session& session, AuditTail& tail) : session_(session), tail_(tail) {}
-  Poco::Data::Session& session() { return session_; }
+  Transaction(SqlSession& session, AuditTail& tail) : session_(session), tail_(tail) {}
+  SqlSession& session() { return session_; }
   AuditTail& auditTail() { return tail_; }
 
  private:
-  Poco::Data::Session& session_;
+  SqlSession& session_;
   AuditTail& tail_;
 };
 
 // A ReadSession over a session owned elsewhere (the writer's, inside the store).
 class BorrowedReadSession : public ReadSession {
  public:
-  explicit BorrowedReadSession(Poco::Data::Session& session) : session_(session) {}
-  Poco::Data::Session& session() override { return session_; }
+  explicit BorrowedReadSession(SqlSession& session) : session_(session) {}
+  SqlSession& session() override { return session_; }
 
  private:
-  Poco::Data::Session& session_;
+  SqlSession& session_;
 };
 
 // An optional query parameter as SQL NULL when absent.
 Poco::Nullable<std::string> nullable(const std::optional<std::string>& value);
-// A list of unit codes as one JSON array parameter, for "org_unit IN (SELECT value FROM
-// json_each(?))" (one bound value however many units); NULL when the list is absent.
+// A list of unit codes as one JSON array parameter, for SqlDialect::inJsonTexts (one bound value
+// however many units); NULL when the list is absent.
 Poco::Nullable<std::string> unitList(const std::optional<std::vector<std::string>>& units);
 
 // Reads the end of the chain and the right edge of the Merkle tree as stored (used at open and
 // after a failed commit). The tree may cover fewer entries than the chain in a data folder from
 // before the tree existed; catchUpMerkleTree() closes that gap.
-AuditTail loadAuditTail(Poco::Data::Session& session);
+AuditTail loadAuditTail(SqlSession& session);
 
 // Adds the entries the stored tree does not cover yet, inside `tx`. Fails with kCorrupt when the
 // tree covers more entries than the log holds.

@@ -14,6 +14,8 @@ struct ServerConfig {
   std::string address = "127.0.0.1";
   int port = 8080;
   std::string data_dir = "data";
+  // Empty: the records in SQLite in data_dir; postgresql://... : in that PostgreSQL database.
+  std::string store_url;
   // The read-only resources, by default found beside the binary (see defaultResourceDir).
   std::string policy_dir;
   std::string web_dir;     // the built workbench (web/dist), served at "/"

@@ -9,20 +9,18 @@
 #include "gongkai/core/result.h"
 #include "gongkai/server/store/blob_store.h"
 
-namespace Poco::Data {
-class Session;
-}
-
 namespace gongkai::server::store {
 
 // A write transaction handed to one unit of work. Only the repositories look inside.
 class Transaction;
+// A database connection with the SQL dialect of its backend. Only the repositories look inside.
+class SqlSession;
 
 // A connection for reads. Only the repositories use session(); everyone else just holds it.
 class ReadSession {
  public:
   virtual ~ReadSession() = default;
-  virtual Poco::Data::Session& session() = 0;
+  virtual SqlSession& session() = 0;
 };
 
 struct StoreOptions {
@@ -30,12 +28,16 @@ struct StoreOptions {
   int max_batch = 256;
   // Reader connections kept open.
   int max_readers = 32;
+  // Where the records are kept: empty for the embedded SQLite database in the data folder;
+  // postgresql://[user[:password]@]host[:port]/dbname[?key=value...] for a PostgreSQL database
+  // (the blobs and bundles stay in the data folder, which servers sharing that database share).
+  std::string url;
 };
 
-// The embedded store: one SQLite database in WAL mode (store.db) and a content-addressed blob
-// store under one data folder. Writes go through a single writer thread that commits queued
-// units of work together, so one fsync acknowledges many writes; readers run concurrently.
-// Thread-safe.
+// The store: by default one embedded SQLite database in WAL mode (store.db), or a PostgreSQL
+// database (StoreOptions::url), and a content-addressed blob store under one data folder. Writes go
+// through a single writer thread that commits queued units of work together, so one fsync
+// acknowledges many writes; readers run concurrently. Thread-safe.
 class Store {
  public:
   // Opens or creates the data folder and brings the schema up to date (numbered migrations).

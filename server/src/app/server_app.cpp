@@ -33,6 +33,7 @@
 #include "gongkai/server/net/connection_guard.h"
 #include "gongkai/server/net/handler_factory.h"
 #include "gongkai/server/service/client_pseudonym.h"
+#include "gongkai/server/service/lease_keeper.h"
 #include "gongkai/server/store/data_folder_lock.h"
 
 namespace gongkai::server::app {
@@ -203,11 +204,17 @@ int ServerApp::main(const std::vector<std::string>&) {
   // Documents are checked against the categories read at start; a reload changes who may see
   // and do what, a changed category list takes a restart.
   const policies::CategoryCatalogue categories = policySet.value().set.categories;
-  // Before anything in the folder is touched: one writer at a time.
-  auto claimed = store::DataFolderLock::acquire(config.data_dir);
-  if (!claimed.ok()) {
-    std::cerr << claimed.error().message << std::endl;
-    return kExitUnavailable;
+  // With SQLite, before anything in the folder is touched: one server at a time. Servers sharing
+  // a PostgreSQL database share the folder too (blobs, bundles, keys) and take turns by leases.
+  const bool alone = config.store_url.empty();
+  std::unique_ptr<store::DataFolderLock> claimed;
+  if (alone) {
+    auto lock = store::DataFolderLock::acquire(config.data_dir);
+    if (!lock.ok()) {
+      std::cerr << lock.error().message << std::endl;
+      return kExitUnavailable;
+    }
+    claimed = std::move(lock).value();
   }
   store::StoreOptions storeOptions;
   storeOptions.url = config.store_url;
@@ -217,6 +224,14 @@ int ServerApp::main(const std::vector<std::string>&) {
     return kExitUnavailable;
   }
   store::Store& store = *opened.value();
+  service::LeaseKeeper leases(store, service::newServerId(config.port), "", service::LeaseTiming{},
+                              alone);
+  if (auto started = leases.start(); !started.ok()) {
+    std::cerr << "租约无法登记 (cannot register the server's lease): " << started.error().message
+              << std::endl;
+    return kExitUnavailable;
+  }
+  log.information("server id %s", leases.serverId());
   auto signer = service::loadOrCreateSigningKey(config.signingKeyFile(), config.audit_origin);
   if (!signer.ok()) {
     std::cerr << "签名密钥错误 (signing key error): " << signer.error().message << std::endl;
@@ -295,12 +310,7 @@ int ServerApp::main(const std::vector<std::string>&) {
     return kExitUnavailable;
   }
 
-  service::JobService jobs(store);
-  if (auto started = jobs.start(); !started.ok()) {
-    std::cerr << "后台任务无法启动 (background jobs failed): " << started.error().message
-              << std::endl;
-    return kExitUnavailable;
-  }
+  service::JobService jobs(store, leases.serverId());
   std::optional<archive::Sm2Signer> sm2;
   if (!config.archive_sm2_key_file.empty()) {
     std::ifstream keyFile(config.archive_sm2_key_file);
@@ -317,6 +327,12 @@ int ServerApp::main(const std::vector<std::string>&) {
   service::ArchiveService archives(store, audit, checkpoints, policyService, categories, jobs,
                                    (fs::path(config.data_dir) / "archives").string(),
                                    sm2 ? &*sm2 : nullptr);
+  // Once every kind of job knows how to resume: what a stopped server left is adopted now.
+  if (auto started = jobs.start(); !started.ok()) {
+    std::cerr << "后台任务无法启动 (background jobs failed): " << started.error().message
+              << std::endl;
+    return kExitUnavailable;
+  }
   service::SubmissionLimiter publicSubmissions(config.feedback_submissions_per_hour, core::nowUtc);
   service::FeedbackService feedback(
       store, policyService, authorizer, unitExists,
@@ -424,9 +440,10 @@ int ServerApp::main(const std::vector<std::string>&) {
     log.warning("%d requests still in flight after the grace period", factory->inFlight());
   }
   pool.joinAll();
-  jobs.stop();  // a bundle half built is cancelled and its job marked so
+  jobs.stop();  // a bundle half built is handed over, to be built again by the next server
   checkpoints.stop();
   search.stop();  // what it has not applied stays queued for the next start
+  leases.stop();  // the others need not wait for this server's leases to expire
   // One last checkpoint, so a clean stop leaves the whole log signed.
   if (auto last = checkpoints.checkpointNow(); !last.ok())
     log.warning("last checkpoint failed: " + last.error().message);

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -219,11 +222,48 @@ ArchiveService::ArchiveService(store::Store& store, AuditService& audit,
       jobs_(jobs),
       folder_(std::move(folder)),
       sm2_(sm2) {
-  // A bundle half written when the server stopped is of no use: its job was marked interrupted.
+  // A bundle half written by a server that stopped is of no use; the job, if it is still
+  // unfinished, is built again by whichever server adopts it (into the same name, so a building
+  // file of a job still queued or running is left alone: another server may be writing it).
+  std::set<std::int64_t> unfinished;
+  try {
+    auto session = store_.read();
+    store::JobQuery query;
+    query.states = {"queued", "running"};
+    query.limit = INT64_MAX;
+    for (const auto& job : ArchiveRepository::jobs(*session, query)) unfinished.insert(job.id);
+  } catch (const std::exception&) {
+    // Unknown: leave every building file; a later build of the same job replaces its own.
+    return;
+  }
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(folder_, ec)) {
-    if (entry.path().filename().string().rfind("building-", 0) == 0) fs::remove(entry.path(), ec);
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("building-", 0) != 0) continue;
+    const std::int64_t job = std::atoll(name.c_str() + std::strlen("building-"));
+    if (!unfinished.count(job)) fs::remove(entry.path(), ec);
   }
+  jobs_.resumeWith("archive.build", [this](const store::JobRow& row) { return resumeBuild(row); });
+}
+
+core::Result<JobWork> ArchiveService::resumeBuild(const store::JobRow& row) {
+  auto params = core::parseJsonObject(row.params);
+  if (!params.ok()) return params.error();
+  BundleRequest request;
+  try {
+    request.category = params.value()->getValue<std::string>("category");
+    request.year = params.value()->getValue<int>("year");
+    if (params.value()->has("checkpoint_size"))
+      request.checkpoint_size = params.value()->getValue<std::int64_t>("checkpoint_size");
+  } catch (const Poco::Exception& e) {
+    return Error::make(ErrorCode::kCorrupt, "job_params",
+                       "任务参数无效 (bad job parameters): " + e.displayText());
+  }
+  // Whoever asked was allowed to then; the bundle and its audit entry still name them.
+  Subject subject;
+  subject.id = row.created_by;
+  return JobWork(
+      [this, request, subject](JobContext& context) { return build(request, subject, context); });
 }
 
 core::Status ArchiveService::require(const Subject& subject, std::string_view permission) const {

@@ -36,6 +36,10 @@ core::Result<store::StoredCheckpoint> CheckpointService::checkpointNow() {
 core::Status CheckpointService::start() {
   store_.setUnitHook([this](store::Transaction& tx) {
     const auto [size, root] = store::AuditRepository::treeHead(tx);
+    if (lastSize_ >= 0 && size - lastSize_ < policy_.every_entries) return;
+    // Other servers sharing the database sign too: what counts is the last checkpoint stored
+    // (read under the writers' turn), so each size is signed once, whichever server gets there.
+    lastSize_ = store::CheckpointRepository::latestSize(tx);
     if (lastSize_ < 0 || size - lastSize_ >= policy_.every_entries) signIn(tx);
   });
   // The first write also catches up after a crash between entries and their checkpoint.

@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include "gongkai/core/time.h"
+#include "gongkai/server/service/lease_keeper.h"
 #include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::service {
@@ -21,19 +22,77 @@ Error notFound(std::int64_t id) {
 
 }  // namespace
 
-JobService::JobService(store::Store& store) : store_(store) {}
+JobService::JobService(store::Store& store, std::string owner)
+    : store_(store), owner_(std::move(owner)) {}
 
 JobService::~JobService() { stop(); }
 
-core::Status JobService::start() {
-  const std::string now = core::formatRfc3339(core::nowUtc());
-  core::Status marked = store_.write([&](store::Transaction& tx) -> core::Status {
-    ArchiveRepository::failUnfinishedJobs(tx, now);
-    return core::okStatus();
-  });
-  if (!marked.ok()) return marked;
+void JobService::resumeWith(const std::string& kind, JobResume resume) {
+  resumes_[kind] = std::move(resume);
+}
+
+core::Status JobService::start(std::chrono::milliseconds adoptEvery) {
+  adoptEvery_ = adoptEvery;
+  if (auto adopted = adoptOrphans(); !adopted.ok()) return adopted.error();
   worker_ = std::thread([this] { workerLoop(); });
   return core::okStatus();
+}
+
+core::Result<int> JobService::adoptOrphans() {
+  const std::string now = core::formatRfc3339(core::nowUtc());
+  auto adopted = store_.write<std::vector<JobRow>>(
+      [&](store::Transaction& tx) -> core::Result<std::vector<JobRow>> {
+        return ArchiveRepository::adoptOrphanedJobs(tx, owner_, nowMs(), now);
+      });
+  if (!adopted.ok()) return adopted.error();
+  for (const JobRow& row : adopted.value()) {
+    const auto resume = resumes_.find(row.kind);
+    core::Result<JobWork> work =
+        Error::make(ErrorCode::kUnavailable, "interrupted",
+                    "服务重启，任务中断，请重新提交 (the server restarted; submit the job again)");
+    if (row.attempts > kMaxAttempts) {
+      work = Error::make(ErrorCode::kUnavailable, "interrupted",
+                         "任务已被中断 " + std::to_string(row.attempts - 1) +
+                             " 次，不再重试，请检查服务器日志后重新提交 (the job was interrupted " +
+                             std::to_string(row.attempts - 1) +
+                             " times and is not retried; check the server log, then submit it "
+                             "again)");
+    } else if (resume != resumes_.end()) {
+      work = resume->second(row);
+    }
+    if (!work.ok()) {
+      (void)setState(row.id, "failed", "", &work.error());  // failing: adopted again later
+      continue;
+    }
+    Poco::Logger::get("gongkai.jobs")
+        .information("job %s (%s) adopted, attempt %s", std::to_string(row.id), row.kind,
+                     std::to_string(row.attempts));
+    enqueue({row.id, std::move(work).value(), std::make_shared<JobContext>(row.id), true});
+  }
+  return static_cast<int>(adopted.value().size());
+}
+
+void JobService::enqueue(Pending job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return leave(job);
+    live_[job.id] = job.context;
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+void JobService::leave(const Pending& job) {
+  if (job.resumable) {
+    const std::string now = core::formatRfc3339(core::nowUtc());
+    (void)store_.write([&](store::Transaction& tx) -> core::Status {
+      ArchiveRepository::handOverJob(tx, job.id, now);
+      return core::okStatus();
+    });  // failing: still ours, adopted once this server's lease has expired
+    return;
+  }
+  const Error cancelled = Error::make(ErrorCode::kUnavailable, "cancelled", "已取消 (cancelled)");
+  (void)setState(job.id, "cancelled", "", &cancelled);  // failing: adopted and marked later
 }
 
 void JobService::stop() {
@@ -45,11 +104,8 @@ void JobService::stop() {
   }
   wake_.notify_all();
   if (worker_.joinable()) worker_.join();
-  // Whatever never started is cancelled, so its row does not wait for a worker that is gone.
-  for (const Pending& job : queue_) {
-    const Error cancelled = Error::make(ErrorCode::kUnavailable, "cancelled", "已取消 (cancelled)");
-    (void)setState(job.id, "cancelled", "", &cancelled);  // failing: marked interrupted at start
-  }
+  // Whatever never started is left for the next server, or cancelled.
+  for (const Pending& job : queue_) leave(job);
   queue_.clear();
 }
 
@@ -62,6 +118,7 @@ core::Result<std::int64_t> JobService::submit(const std::string& kind,
   row.params = paramsJson;
   row.created_by = subject.id;
   row.created_at = row.updated_at = core::formatRfc3339(core::nowUtc());
+  row.owner = owner_;
   auto id = store_.write<std::int64_t>([&](store::Transaction& tx) -> core::Result<std::int64_t> {
     return ArchiveRepository::insertJob(tx, row);
   });
@@ -74,7 +131,7 @@ core::Result<std::int64_t> JobService::submit(const std::string& kind,
     }
     auto context = std::make_shared<JobContext>(id.value());
     live_[id.value()] = context;
-    queue_.push_back({id.value(), std::move(work), context});
+    queue_.push_back({id.value(), std::move(work), context, resumes_.count(kind) > 0});
   }
   wake_.notify_one();
   return id.value();
@@ -131,10 +188,12 @@ core::Result<JobView> JobService::cancel(std::int64_t id) {
     if (auto live = live_.find(id); live != live_.end()) {
       wasLive = true;
       live->second->requestCancel();
+      cancelledByUser_.insert(id);
       for (auto it = queue_.begin(); it != queue_.end(); ++it) {
         if (it->id != id) continue;
         queue_.erase(it);
         live_.erase(live);
+        cancelledByUser_.erase(id);
         wasQueued = true;
         break;
       }
@@ -156,18 +215,29 @@ core::Result<JobView> JobService::cancel(std::int64_t id) {
 }
 
 void JobService::workerLoop() {
+  auto nextAdoption = std::chrono::steady_clock::now() + adoptEvery_;
   while (true) {
     Pending job;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      wake_.wait_until(lock, nextAdoption, [&] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
+      if (queue_.empty()) {
+        lock.unlock();
+        if (auto adopted = adoptOrphans(); !adopted.ok()) {
+          Poco::Logger::get("gongkai.jobs")
+              .warning("adopting jobs failed: " + adopted.error().message);
+        }
+        nextAdoption = std::chrono::steady_clock::now() + adoptEvery_;
+        continue;
+      }
       job = std::move(queue_.front());
       queue_.pop_front();
     }
     run(job);
     std::lock_guard lock(mutex_);
     live_.erase(job.id);
+    cancelledByUser_.erase(job.id);
   }
 }
 
@@ -185,11 +255,18 @@ void JobService::run(Pending& job) {
         "任务出错，详情已记录在服务器日志中 (the job failed; details are in the server log)");
   }
   // When even this write fails the store is closing; the row stays "running" and the next
-  // start marks it interrupted.
+  // server to look adopts it once this one's lease has expired.
   const JobProgress progress = job.context->progress();
+  // Stopped because this server stops, not by its user: the next server takes it on.
+  const auto stoppedByServer = [&] {
+    std::lock_guard lock(mutex_);
+    return stopping_ && cancelledByUser_.count(job.id) == 0;
+  };
   core::Status recorded = core::okStatus();
   if (result.ok()) {
     recorded = setState(job.id, "done", result.value(), nullptr, progress);
+  } else if (result.error().reason == "cancelled" && stoppedByServer()) {
+    leave(job);
   } else if (result.error().reason == "cancelled") {
     recorded = setState(job.id, "cancelled", "", &result.error(), progress);
   } else {

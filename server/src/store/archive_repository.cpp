@@ -3,6 +3,9 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
+#include <algorithm>
+#include <climits>
+
 #include "sql_conditions.h"
 #include "store_internal.h"
 
@@ -19,22 +22,23 @@ std::string orEmpty(const Poco::Nullable<std::string>& value) {
 
 // The jobs `where` admits, newest first, at most `limit`.
 std::vector<JobRow> selectJobs(SqlSession& session, const SqlPart& where, Poco::Int64 limit) {
-  std::vector<Poco::Int64> ids, itemsDone, itemsTotal, bytesDone, bytesTotal;
+  std::vector<Poco::Int64> ids, itemsDone, itemsTotal, bytesDone, bytesTotal, attempts;
   std::vector<std::string> kinds, states, params, by, created, updated;
-  std::vector<Poco::Nullable<std::string>> results, codes, messages;
+  std::vector<Poco::Nullable<std::string>> results, codes, messages, owners;
   std::vector<SqlValue> values = where.values;
   values.push_back(limit);
   runSelect(session,
             "SELECT id, kind, state, params, created_by, created_at, updated_at, items_done, "
-            "items_total, bytes_done, bytes_total, result, error_code, error_message FROM jobs" +
+            "items_total, bytes_done, bytes_total, result, error_code, error_message, owner, "
+            "attempts FROM jobs" +
                 where.sql + " ORDER BY id DESC LIMIT ?",
             values, ids, kinds, states, params, by, created, updated, itemsDone, itemsTotal,
-            bytesDone, bytesTotal, results, codes, messages);
+            bytesDone, bytesTotal, results, codes, messages, owners, attempts);
   std::vector<JobRow> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     out.push_back({ids[i], kinds[i], states[i], params[i], by[i], created[i], updated[i],
                    itemsDone[i], itemsTotal[i], bytesDone[i], bytesTotal[i], orEmpty(results[i]),
-                   orEmpty(codes[i]), orEmpty(messages[i])});
+                   orEmpty(codes[i]), orEmpty(messages[i]), orEmpty(owners[i]), attempts[i]});
   }
   return out;
 }
@@ -64,10 +68,12 @@ std::vector<ArchiveRow> selectArchives(SqlSession& session, const SqlPart& where
 
 std::int64_t ArchiveRepository::insertJob(Transaction& tx, const JobRow& job) {
   Poco::Int64 id = 0;
-  tx.session() << "INSERT INTO jobs (kind, state, params, created_by, created_at, updated_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+  const auto owner =
+      job.owner.empty() ? Poco::Nullable<std::string>() : Poco::Nullable<std::string>(job.owner);
+  tx.session() << "INSERT INTO jobs (kind, state, params, created_by, created_at, updated_at, "
+                  "owner) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
       bind(job.kind), bind(job.state), bind(job.params), bind(job.created_by), bind(job.created_at),
-      bind(job.updated_at), into(id), now;
+      bind(job.updated_at), bind(owner), into(id), now;
   return id;
 }
 
@@ -101,13 +107,34 @@ std::vector<JobRow> ArchiveRepository::jobs(ReadSession& rs, const JobQuery& que
   return selectJobs(rs.session(), conditions.where(), query.limit);
 }
 
-std::int64_t ArchiveRepository::failUnfinishedJobs(Transaction& tx, const std::string& now_) {
-  std::vector<Poco::Int64> failed;
-  tx.session() << "UPDATE jobs SET state = 'failed', updated_at = ?, error_code = 'interrupted', "
-                  "error_message = '服务重启，任务中断，请重新提交 (the server restarted; submit "
-                  "the job again)' WHERE state IN ('queued', 'running') RETURNING id",
-      bind(now_), into(failed), now;
-  return static_cast<std::int64_t>(failed.size());
+std::vector<JobRow> ArchiveRepository::adoptOrphanedJobs(Transaction& tx, const std::string& owner,
+                                                         std::int64_t nowMs,
+                                                         const std::string& now_) {
+  SqlConditions orphaned;
+  orphaned.add("state IN ('queued', 'running')");
+  orphaned.add(
+      "(owner IS NULL OR (owner <> ? AND NOT EXISTS (SELECT 1 FROM leases WHERE leases.name = "
+      "'server:' || jobs.owner AND leases.expires_at_ms > ?)))",
+      {owner, Poco::Int64{nowMs}});
+  std::vector<JobRow> jobs = selectJobs(tx.session(), orphaned.where(), INT64_MAX);
+  for (JobRow& job : jobs) {
+    Poco::Int64 id = job.id;
+    tx.session() << "UPDATE jobs SET owner = ?, state = 'queued', attempts = attempts + 1, "
+                    "updated_at = ? WHERE id = ?",
+        bind(owner), bind(now_), use(id), now;
+    job.owner = owner;
+    job.state = "queued";
+    job.attempts += 1;
+    job.updated_at = now_;
+  }
+  std::reverse(jobs.begin(), jobs.end());  // oldest first, the order they were submitted in
+  return jobs;
+}
+
+void ArchiveRepository::handOverJob(Transaction& tx, std::int64_t id, const std::string& now_) {
+  Poco::Int64 jobId = id;
+  tx.session() << "UPDATE jobs SET owner = NULL, state = 'queued', updated_at = ? WHERE id = ?",
+      bind(now_), use(jobId), now;
 }
 
 std::int64_t ArchiveRepository::insertArchive(Transaction& tx, const ArchiveRow& a) {

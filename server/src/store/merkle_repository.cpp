@@ -114,6 +114,12 @@ std::optional<StoredCheckpoint> CheckpointRepository::latest(ReadSession& rs) {
   return std::move(found[0]);
 }
 
+std::int64_t CheckpointRepository::latestSize(Transaction& tx) {
+  Poco::Int64 size = -1;
+  tx.session() << "SELECT COALESCE(MAX(tree_size), -1) FROM checkpoints", into(size), now;
+  return size;
+}
+
 std::optional<StoredCheckpoint> CheckpointRepository::atSize(ReadSession& rs, std::int64_t size) {
   auto found = selectCheckpoints(rs, "WHERE tree_size = ? LIMIT ?", size, 1);
   if (found.empty()) return std::nullopt;

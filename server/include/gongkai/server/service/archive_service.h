@@ -95,6 +95,8 @@ class ArchiveService {
   core::Result<JobView> cancelJob(const Subject& subject, std::int64_t id);
 
  private:
+  // The work of an archive.build job another server left unfinished.
+  core::Result<JobWork> resumeBuild(const store::JobRow& row);
   core::Status require(const Subject& subject, std::string_view permission) const;
   std::string pathOf(const BundleRecord& bundle) const;
   // The job: gathers the records from the store, has archive::BundleComposer lay them out,

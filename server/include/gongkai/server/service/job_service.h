@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -8,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -65,21 +67,37 @@ struct JobView {
 // The work of a job: returns the result as a JSON text, or the error that failed it (reason
 // "cancelled" when it stopped because cancelRequested()).
 using JobWork = std::function<core::Result<std::string>(JobContext&)>;
+// The work of a job of one kind again, from its row (its params and who asked), for a server that
+// takes over a job another one left unfinished.
+using JobResume = std::function<core::Result<JobWork>(const store::JobRow& row)>;
 
 // Runs background jobs one at a time, in the order submitted, on one worker thread (bundles are
-// disk-bound; two at once would only halve each). The jobs table keeps each job's state, so a job
-// can be looked up after it ends and after a restart; one left unfinished by a stopped server is
-// marked failed ("interrupted") at start.
+// disk-bound; two at once would only halve each). The jobs table keeps each job's state and the
+// server that owns it, so a job can be looked up after it ends and after a restart. A job left
+// unfinished by a server that is gone (stopped, killed, or whose "server:" lease expired, see
+// LeaseKeeper) is adopted by a live one and run again from the start, at most kMaxAttempts times
+// in all; one of a kind no server knows how to resume is marked failed ("interrupted").
 class JobService {
  public:
-  explicit JobService(store::Store& store);
+  static constexpr std::int64_t kMaxAttempts = 3;
+
+  // `owner`: this server's id among those sharing the store ("" for a lone server in tests).
+  explicit JobService(store::Store& store, std::string owner = "");
   ~JobService();
   JobService(const JobService&) = delete;
   JobService& operator=(const JobService&) = delete;
 
-  core::Status start();
-  // Cancels what is queued, asks the running job to stop, and waits for it.
+  // How to run jobs of `kind` again after another server left them; before start().
+  void resumeWith(const std::string& kind, JobResume resume);
+  // Adopts what a stopped server left, then starts the worker, which looks again every
+  // `adopt_every`.
+  core::Status start(std::chrono::milliseconds adoptEvery = std::chrono::seconds(5));
+  // Stops the worker: the running job is asked to stop and waited for. Jobs of a resumable kind
+  // (queued, or stopped midway) are handed over, unowned, to the next server to look; the rest
+  // are cancelled.
   void stop();
+  // Takes the jobs of servers that are gone; returns how many.
+  core::Result<int> adoptOrphans();
 
   core::Result<std::int64_t> submit(const std::string& kind, const std::string& paramsJson,
                                     const Subject& subject, JobWork work);
@@ -95,7 +113,11 @@ class JobService {
     std::int64_t id = 0;
     JobWork work;
     std::shared_ptr<JobContext> context;
+    bool resumable = false;
   };
+  void enqueue(Pending job);
+  // Leaves the job queued and unowned (resumable kinds) or marks it cancelled.
+  void leave(const Pending& job);
   // The row as the API shows it, with the live progress of a job still queued or running.
   JobView viewOf(store::JobRow&& row);
   void workerLoop();
@@ -104,10 +126,14 @@ class JobService {
                         const core::Error* error, const JobProgress& progress = {});
 
   store::Store& store_;
+  const std::string owner_;
+  std::map<std::string, JobResume> resumes_;  // set before start(), read-only after
+  std::chrono::milliseconds adoptEvery_{5000};
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   std::map<std::int64_t, std::shared_ptr<JobContext>> live_;  // queued or running
+  std::set<std::int64_t> cancelledByUser_;                    // of those in live_
   bool stopping_ = false;
   std::thread worker_;
 };

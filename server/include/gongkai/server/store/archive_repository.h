@@ -26,6 +26,8 @@ struct JobRow {
   std::string result;  // JSON, "" until done
   std::string error_code;
   std::string error_message;
+  std::string owner;          // the server running it ("" when none: any may take it)
+  std::int64_t attempts = 1;  // how many servers have started it
 };
 
 // Which jobs to list: any of `states` (all when empty), of one creator, with an id below `before`.
@@ -72,8 +74,12 @@ class ArchiveRepository {
   static std::optional<JobRow> job(ReadSession& rs, std::int64_t id);
   // Newest first, as `query` narrows them.
   static std::vector<JobRow> jobs(ReadSession& rs, const JobQuery& query);
-  // Jobs left queued or running by a server that stopped: marks them failed, returns how many.
-  static std::int64_t failUnfinishedJobs(Transaction& tx, const std::string& now);
+  // Jobs left queued or running by a server that is gone (no owner, or no "server:<owner>" lease
+  // live at `nowMs`) become `owner`'s: queued again, one more attempt counted. Returns them.
+  static std::vector<JobRow> adoptOrphanedJobs(Transaction& tx, const std::string& owner,
+                                               std::int64_t nowMs, const std::string& now);
+  // Leaves a job unfinished and ownerless, for whichever server adopts it next.
+  static void handOverJob(Transaction& tx, std::int64_t id, const std::string& now);
 
   static std::int64_t insertArchive(Transaction& tx, const ArchiveRow& archive);
   static std::optional<ArchiveRow> archive(ReadSession& rs, std::int64_t id);

@@ -42,6 +42,8 @@ class CheckpointRepository {
   // Inserts unless a checkpoint of that size exists; returns the one stored.
   static StoredCheckpoint insertIfAbsent(Transaction& tx, const StoredCheckpoint& checkpoint);
   static std::optional<StoredCheckpoint> latest(ReadSession& rs);
+  // The size of the newest checkpoint as this transaction sees it, -1 when there is none.
+  static std::int64_t latestSize(Transaction& tx);
   static std::optional<StoredCheckpoint> atSize(ReadSession& rs, std::int64_t size);
   // Checkpoints with tree_size > after, in order, at most `limit`.
   static std::vector<StoredCheckpoint> list(ReadSession& rs, std::int64_t after,

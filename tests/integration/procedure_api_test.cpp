@@ -328,6 +328,9 @@ TEST_F(ProcedureApiTest, ADataFolderFromBeforeTheCatalogueItemColumnKeepsItsAnsw
     Poco::Data::SQLite::Connector::registerConnector();
     Poco::Data::Session db("SQLite", dataDir() + "/store.db");
     using Poco::Data::Keywords::now;
+    db << "DROP TABLE leases", now;  // 0015
+    db << "ALTER TABLE jobs DROP COLUMN owner", now;
+    db << "ALTER TABLE jobs DROP COLUMN attempts", now;
     db << "DROP INDEX documents_by_status", now;  // 0014
     db << "DROP INDEX documents_by_catalogue_item", now;
     db << "ALTER TABLE documents DROP COLUMN catalogue_item", now;

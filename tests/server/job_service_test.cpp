@@ -1,5 +1,6 @@
 // The background job runner over a real store: order, progress, results and failures kept in
-// the jobs table, cancelling queued and running jobs, and jobs a stopped server left unfinished.
+// the jobs table, cancelling queued and running jobs, and jobs a stopped server left unfinished:
+// adopted and run again when their server is gone, left alone while it lives.
 #include "gongkai/server/service/job_service.h"
 
 #include <gtest/gtest.h>
@@ -9,7 +10,9 @@
 #include <mutex>
 #include <thread>
 
+#include "gongkai/server/service/lease_keeper.h"
 #include "gongkai/server/store/archive_repository.h"
+#include "gongkai/server/store/lease_repository.h"
 #include "gongkai/server/store/store.h"
 #include "support/temp_dir.h"
 #include "support/test_store.h"
@@ -66,6 +69,45 @@ class JobServiceTest : public ::testing::Test {
     ASSERT_TRUE(opened.ok());
     store_ = std::move(opened).value();
   }
+  // A job as a server that has stopped left it.
+  std::int64_t leftBehind(const std::string& state, const std::string& owner, int attempts = 1) {
+    std::int64_t id = 0;
+    EXPECT_TRUE(store_
+                    ->write([&](store::Transaction& tx) -> core::Status {
+                      store::JobRow row;
+                      row.kind = "test";
+                      row.state = state;
+                      row.params = "{\"n\":7}";
+                      row.created_by = "archivist";
+                      row.created_at = row.updated_at = "2026-11-23T00:00:00Z";
+                      row.owner = owner;
+                      id = store::ArchiveRepository::insertJob(tx, row);
+                      for (int i = 1; i < attempts; ++i) {
+                        store::ArchiveRepository::handOverJob(tx, id, row.updated_at);
+                        store::ArchiveRepository::adoptOrphanedJobs(tx, owner, 0, row.updated_at);
+                      }
+                      return core::okStatus();
+                    })
+                    .ok());
+    return id;
+  }
+  // Says `server` is alive until `untilMs`.
+  void leaseFor(const std::string& server, std::int64_t untilMs) {
+    ASSERT_TRUE(store_
+                    ->write([&](store::Transaction& tx) -> core::Status {
+                      store::LeaseRepository::claim(tx, "server:" + server, server, "", 0, untilMs);
+                      return core::okStatus();
+                    })
+                    .ok());
+  }
+  // Resumes "test" jobs with work that returns their params.
+  static void resumeTests(JobService& jobs) {
+    jobs.resumeWith("test", [](const store::JobRow& row) -> core::Result<service::JobWork> {
+      return service::JobWork(
+          [params = row.params](JobContext&) -> core::Result<std::string> { return params; });
+    });
+  }
+
   TempDir temp_;
   std::unique_ptr<store::Store> store_;
   service::Subject subject_{"archivist", "127.0.0.1", {}, 0};
@@ -185,6 +227,103 @@ TEST_F(JobServiceTest, JobsAStoppedServerLeftUnfinishedAreMarkedInterruptedAtSta
     EXPECT_EQ(view.value().state, "failed");
     EXPECT_EQ(view.value().error_code, "interrupted");
   }
+}
+
+TEST_F(JobServiceTest, AJobOfAServerThatIsGoneIsAdoptedAndRunAgainFromItsParams) {
+  const std::int64_t running = leftBehind("running", "gone-server");
+  const std::int64_t queued = leftBehind("queued", "");  // handed over at a clean stop
+  JobService jobs(*store_, "me");
+  resumeTests(jobs);
+  ASSERT_TRUE(jobs.start().ok());
+  for (std::int64_t id : {running, queued}) {
+    const auto view = waitForEnd(jobs, id);
+    EXPECT_EQ(view.state, "done");
+    EXPECT_EQ(view.result, "{\"n\":7}");
+  }
+  auto session = store_->read();
+  const auto row = store::ArchiveRepository::job(*session, running);
+  EXPECT_EQ(row->owner, "me");
+  EXPECT_EQ(row->attempts, 2);
+}
+
+TEST_F(JobServiceTest, AJobOfALiveServerIsLeftAloneUntilItsLeaseExpires) {
+  leaseFor("busy-server", service::nowMs() + 60000);
+  const std::int64_t id = leftBehind("running", "busy-server");
+  JobService jobs(*store_, "me");
+  resumeTests(jobs);
+  ASSERT_TRUE(jobs.start().ok());
+  EXPECT_EQ(jobs.adoptOrphans().value(), 0);
+  EXPECT_EQ(jobs.get(id).value().state, "running");
+  leaseFor("busy-server", service::nowMs() - 1);  // it stopped renewing
+  EXPECT_EQ(jobs.adoptOrphans().value(), 1);
+  EXPECT_EQ(waitForEnd(jobs, id).state, "done");
+}
+
+TEST_F(JobServiceTest, AJobInterruptedTooOftenFailsInsteadOfLooping) {
+  const std::int64_t id = leftBehind("running", "gone-server", JobService::kMaxAttempts);
+  JobService jobs(*store_, "me");
+  resumeTests(jobs);
+  ASSERT_TRUE(jobs.start().ok());
+  const auto view = waitForEnd(jobs, id);
+  EXPECT_EQ(view.state, "failed");
+  EXPECT_EQ(view.error_code, "interrupted");
+  EXPECT_NE(view.error_message.find("3"), std::string::npos);
+}
+
+TEST_F(JobServiceTest, AStoppingServerHandsItsResumableJobsToTheNext) {
+  std::int64_t running = 0, queued = 0;
+  {
+    JobService jobs(*store_, "first");
+    resumeTests(jobs);
+    ASSERT_TRUE(jobs.start().ok());
+    Gate gate;
+    const auto stopAtGate = [&](JobContext& context) -> core::Result<std::string> {
+      gate.wait();
+      if (context.cancelRequested())
+        return core::Error::make(core::ErrorCode::kUnavailable, "cancelled", "已取消 (cancelled)");
+      return std::string("{}");
+    };
+    running = jobs.submit("test", "{\"n\":1}", subject_, stopAtGate).value();
+    queued = jobs.submit("test", "{\"n\":2}", subject_, stopAtGate).value();
+    gate.waitUntilReached();
+    std::thread stopper([&] { jobs.stop(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    gate.release();
+    stopper.join();
+    for (std::int64_t id : {running, queued}) {
+      const auto view = jobs.get(id).value();
+      EXPECT_EQ(view.state, "queued") << id;
+    }
+  }
+  JobService next(*store_, "second");
+  resumeTests(next);
+  ASSERT_TRUE(next.start().ok());
+  EXPECT_EQ(waitForEnd(next, running).result, "{\"n\":1}");
+  EXPECT_EQ(waitForEnd(next, queued).result, "{\"n\":2}");
+}
+
+TEST_F(JobServiceTest, LeasesAreTakenWhenFreeOrExpiredAndHeldOtherwise) {
+  service::LeaseTiming shortLived{std::chrono::milliseconds(300), std::chrono::milliseconds(50)};
+  service::LeaseKeeper first(*store_, "first", "10.0.0.1:7101", shortLived, false);
+  service::LeaseKeeper second(*store_, "second", "10.0.0.2:7101", shortLived, false);
+  first.want("search.writer");
+  second.want("search.writer");
+  ASSERT_TRUE(first.renew().ok());
+  ASSERT_TRUE(second.renew().ok());
+  EXPECT_TRUE(first.holds("search.writer"));
+  EXPECT_FALSE(second.holds("search.writer"));
+  EXPECT_EQ(second.lastSeen("search.writer")->address, "10.0.0.1:7101");
+  // The holder stops renewing (as a killed server does): once the lease expires it is taken.
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  EXPECT_FALSE(first.holds("search.writer"));
+  ASSERT_TRUE(second.renew().ok());
+  EXPECT_TRUE(second.holds("search.writer"));
+  ASSERT_TRUE(first.renew().ok());
+  EXPECT_FALSE(first.holds("search.writer"));
+  // A clean stop gives the lease up at once.
+  second.stop();
+  ASSERT_TRUE(first.renew().ok());
+  EXPECT_TRUE(first.holds("search.writer"));
 }
 
 }  // namespace

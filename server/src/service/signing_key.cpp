@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/rand.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,6 +52,26 @@ core::Status writePrivateFile(const fs::path& path, const std::string& contents)
   }
   return core::okStatus();
 }
+
+// Holds an exclusive lock on the key folder's lock file while it lives: servers sharing a data
+// folder (PostgreSQL mode) that start together must not each make a key of their own, nor both
+// append to the verifier list at once. The lock is dropped when the file is closed.
+class KeyFolderLock {
+ public:
+  explicit KeyFolderLock(const std::string& keyFile) {
+    const fs::path path = fs::path(keyFile).parent_path() / "keys.lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);  // failing: as before, one server alone is unaffected
+  }
+  ~KeyFolderLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  KeyFolderLock(const KeyFolderLock&) = delete;
+  KeyFolderLock& operator=(const KeyFolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 Error badOrigin(const std::string& name) {
   return Error::make(
@@ -121,6 +142,7 @@ core::Result<CheckpointSigner> loadOrCreateSigningKey(const std::string& keyFile
                                                       const std::string& name) {
   if (!core::note::isValidKeyName(name)) return badOrigin(name);
   if (auto folder = ensureKeyFolder(keyFile); !folder.ok()) return folder.error();
+  const KeyFolderLock locked(keyFile);
   if (auto mode = requirePrivateMode(keyFile); !mode.ok()) return mode.error();
   if (auto pem = readFile(keyFile)) {
     auto key = core::Ed25519Signer::fromPem(*pem);
@@ -143,6 +165,7 @@ core::Result<CheckpointSigner> rotateSigningKey(const std::string& keyFile,
                                                 const std::string& name) {
   if (!core::note::isValidKeyName(name)) return badOrigin(name);
   if (auto folder = ensureKeyFolder(keyFile); !folder.ok()) return folder.error();
+  const KeyFolderLock locked(keyFile);
   auto key = core::Ed25519Signer::generate();
   if (!key.ok()) return key.error();
   // List the new verifier key first: a crash in between leaves an extra listed key, never a
@@ -165,6 +188,7 @@ core::Result<std::vector<core::note::VerifierKey>> readVerifierKeys(const std::s
 
 core::Result<std::string> loadOrCreateSecret(const std::string& path) {
   if (auto folder = ensureKeyFolder(path); !folder.ok()) return folder.error();
+  const KeyFolderLock locked(path);
   if (auto mode = requirePrivateMode(path); !mode.ok()) return mode.error();
   if (auto existing = readFile(path)) {
     if (existing->size() != 64 ||

@@ -875,5 +875,37 @@ TEST_F(ArchiveBundlesTest, ABuiltBundleSurvivesAKill) {
   EXPECT_EQ(runVerifier(tar, {publicKey()}).exit, 0);
 }
 
+TEST_F(ArchiveBundlesTest, BundleJobsAKillLeftUnfinishedAreBuiltOnceAtTheNextStart) {
+  archived("党费收缴情况公示", sampleFiles("党费"));
+  // Several jobs, then a kill -9 at once: some are queued, one may be running or just recorded.
+  std::vector<std::int64_t> jobs;
+  for (int i = 0; i < 4; ++i) {
+    const auto accepted = client().postJson("/api/v1/archives", R"({"category":"ZZ","year":2023})");
+    ASSERT_EQ(accepted.status, 202) << accepted.body;
+    jobs.push_back(accepted.json()->getValue<Poco::Int64>("job_id"));
+  }
+  server().kill();
+  restart();
+  connect();
+  // Four bundles take far longer than four requests: the kill left some unfinished.
+  EXPECT_NE(server().log().find("adopted"), std::string::npos) << server().log();
+  std::set<std::int64_t> archives;
+  for (const std::int64_t job : jobs) {
+    const std::string url = "/api/v1/jobs/" + std::to_string(job);
+    std::string state;
+    for (int i = 0; i < 600 && (state.empty() || state == "queued" || state == "running"); ++i) {
+      if (!state.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      state = client().get(url).json()->getValue<std::string>("state");
+    }
+    ASSERT_EQ(state, "done") << client().get(url).body;
+    archives.insert(archiveIdOf(client().get(url).json()));
+  }
+  // One bundle per job, none built twice.
+  const auto listed = inspector_->get("/api/v1/archives?category=ZZ&year=2023");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.json()->getArray("archives")->size(), jobs.size()) << listed.body;
+  EXPECT_EQ(archives.size(), jobs.size());
+}
+
 }  // namespace
 }  // namespace gongkai::testing

@@ -43,6 +43,7 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.access_log = c.getString("gongkai.server.access_log", s.access_log);
   s.data_dir = c.getString("gongkai.data.dir", s.data_dir);
   s.store_url = c.getString("gongkai.store.url", s.store_url);
+  s.lease_seconds = c.getInt("gongkai.store.lease_seconds", s.lease_seconds);
   s.policy_dir = c.getString("gongkai.policy.dir", defaultResourceDir("policies"));
   s.web_dir = c.getString("gongkai.web.dir", defaultResourceDir("web"));
   s.demo_dir = c.getString("gongkai.demo.dir", defaultResourceDir("demo"));

@@ -170,8 +170,8 @@ int ServerApp::main(const std::vector<std::string>&) {
     std::cerr << "配置错误 (configuration error): " << e.displayText() << std::endl;
     return kExitConfig;
   }
-  if (config.port < 0 || config.port > 65535 || config.threads < 1 ||
-      config.max_json_bytes < 1024 || config.max_upload_bytes < 1 ||
+  if (config.port < 0 || config.port > 65535 || config.threads < 1 || config.lease_seconds < 2 ||
+      config.lease_seconds > 3600 || config.max_json_bytes < 1024 || config.max_upload_bytes < 1 ||
       config.max_files_per_request < 1 || config.checkpoint_every_entries < 1 ||
       config.checkpoint_every_seconds < 1 || config.extract_max_file_bytes < 1 ||
       config.extract_timeout_seconds < 1 || config.search_poll_milliseconds < 1 ||
@@ -224,8 +224,10 @@ int ServerApp::main(const std::vector<std::string>&) {
     return kExitUnavailable;
   }
   store::Store& store = *opened.value();
-  service::LeaseKeeper leases(store, service::newServerId(config.port), "", service::LeaseTiming{},
-                              alone);
+  // Renewed five times per lease, so a slow round or two does not lose it.
+  const service::LeaseTiming leaseTiming{std::chrono::seconds(config.lease_seconds),
+                                         std::chrono::milliseconds(config.lease_seconds * 200)};
+  service::LeaseKeeper leases(store, service::newServerId(config.port), "", leaseTiming, alone);
   if (auto started = leases.start(); !started.ok()) {
     std::cerr << "租约无法登记 (cannot register the server's lease): " << started.error().message
               << std::endl;
@@ -328,7 +330,7 @@ int ServerApp::main(const std::vector<std::string>&) {
                                    (fs::path(config.data_dir) / "archives").string(),
                                    sm2 ? &*sm2 : nullptr);
   // Once every kind of job knows how to resume: what a stopped server left is adopted now.
-  if (auto started = jobs.start(); !started.ok()) {
+  if (auto started = jobs.start(leaseTiming.renew_every); !started.ok()) {
     std::cerr << "后台任务无法启动 (background jobs failed): " << started.error().message
               << std::endl;
     return kExitUnavailable;

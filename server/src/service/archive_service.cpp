@@ -262,8 +262,19 @@ core::Result<JobWork> ArchiveService::resumeBuild(const store::JobRow& row) {
   // Whoever asked was allowed to then; the bundle and its audit entry still name them.
   Subject subject;
   subject.id = row.created_by;
-  return JobWork(
-      [this, request, subject](JobContext& context) { return build(request, subject, context); });
+  return JobWork([this, request, subject](JobContext& context) -> core::Result<std::string> {
+    // The server that died may have recorded the bundle before it could mark the job done: that
+    // bundle stands, and the job is not built twice.
+    try {
+      auto session = store_.read();
+      if (auto recorded = ArchiveRepository::archiveOfJob(*session, context.id())) {
+        return resultOf(*recorded, "");
+      }
+    } catch (const std::exception& e) {
+      return store::storageError(e);
+    }
+    return build(request, subject, context);
+  });
 }
 
 core::Status ArchiveService::require(const Subject& subject, std::string_view permission) const {
@@ -340,10 +351,15 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
   auto id = record(row, subject);
   if (!id.ok()) return id.error();
   phases.done("record");
-  return "{\"archive_id\":" + std::to_string(id.value()) + ",\"name\":" + jsonString(row.name) +
+  ArchiveRow recorded = row;
+  recorded.id = id.value();
+  return resultOf(recorded, phases.json());
+}
+
+std::string ArchiveService::resultOf(const ArchiveRow& row, const std::string& timings) {
+  return "{\"archive_id\":" + std::to_string(row.id) + ",\"name\":" + jsonString(row.name) +
          ",\"size\":" + std::to_string(row.size) + ",\"sha256\":" + jsonString(row.sha256) +
-         ",\"item_count\":" + std::to_string(row.item_count) + ",\"timing_ms\":{" + phases.json() +
-         "}}";
+         ",\"item_count\":" + std::to_string(row.item_count) + ",\"timing_ms\":{" + timings + "}}";
 }
 
 core::Result<archive::BundleContents> ArchiveService::contentsFor(const BundleRequest& request) {

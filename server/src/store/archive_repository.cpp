@@ -161,6 +161,14 @@ std::optional<ArchiveRow> ArchiveRepository::archive(ReadSession& rs, std::int64
   return std::move(rows.front());
 }
 
+std::optional<ArchiveRow> ArchiveRepository::archiveOfJob(ReadSession& rs, std::int64_t jobId) {
+  SqlConditions byJob;
+  byJob.add("job_id = ?", {Poco::Int64{jobId}});
+  auto rows = selectArchives(rs.session(), byJob.where());
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.back());  // the first it recorded
+}
+
 std::vector<ArchiveRow> ArchiveRepository::archives(ReadSession& rs,
                                                     const std::optional<std::string>& category,
                                                     const std::optional<int>& year) {

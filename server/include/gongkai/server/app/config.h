@@ -16,6 +16,9 @@ struct ServerConfig {
   std::string data_dir = "data";
   // Empty: the records in SQLite in data_dir; postgresql://... : in that PostgreSQL database.
   std::string store_url;
+  // Servers sharing a PostgreSQL database: one that has not renewed its leases for this long is
+  // taken for gone (its jobs adopted, the index writer's lease taken over). See LeaseKeeper.
+  int lease_seconds = 10;
   // The read-only resources, by default found beside the binary (see defaultResourceDir).
   std::string policy_dir;
   std::string web_dir;     // the built workbench (web/dist), served at "/"

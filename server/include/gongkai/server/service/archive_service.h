@@ -97,6 +97,8 @@ class ArchiveService {
  private:
   // The work of an archive.build job another server left unfinished.
   core::Result<JobWork> resumeBuild(const store::JobRow& row);
+  // A finished job's result: the bundle it recorded, and how long each phase took.
+  static std::string resultOf(const store::ArchiveRow& row, const std::string& timings);
   core::Status require(const Subject& subject, std::string_view permission) const;
   std::string pathOf(const BundleRecord& bundle) const;
   // The job: gathers the records from the store, has archive::BundleComposer lay them out,

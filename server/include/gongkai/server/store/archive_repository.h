@@ -83,6 +83,8 @@ class ArchiveRepository {
 
   static std::int64_t insertArchive(Transaction& tx, const ArchiveRow& archive);
   static std::optional<ArchiveRow> archive(ReadSession& rs, std::int64_t id);
+  // The bundle a job built, if it recorded one.
+  static std::optional<ArchiveRow> archiveOfJob(ReadSession& rs, std::int64_t jobId);
   // Newest first, optionally of one category and/or year.
   static std::vector<ArchiveRow> archives(ReadSession& rs,
                                           const std::optional<std::string>& category,

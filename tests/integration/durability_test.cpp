@@ -264,13 +264,12 @@ TEST_F(DurabilityTest, CommandLineOverridesTheConfigFileAndRequestsAreLogged) {
   EXPECT_EQ(anonymous().get("/api/v1/audit/keys?tick%65t=" + ticketValue).status, 200);
   server().stop();  // flushes the asynchronous access log
   const std::string log = readFile(temp_ / "access.log");
-  EXPECT_NE(log.find("\"GET /healthz?probe=1 HTTP/1.1\" 200"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("uri":"/healthz?probe=1")"), std::string::npos) << log;
   // The receipt code is a credential: the log keeps the request, not the code.
-  EXPECT_NE(log.find("\"GET /api/v1/feedback/receipt/…?x=1 HTTP/1.1\" 200"), std::string::npos)
-      << log;
+  EXPECT_NE(log.find(R"("uri":"/api/v1/feedback/receipt/…?x=1")"), std::string::npos) << log;
   EXPECT_EQ(log.find(receipt), std::string::npos) << log;
   EXPECT_EQ(log.find(ticketValue), std::string::npos) << log;
-  EXPECT_NE(log.find("\"GET /api/v1/audit/keys?ticket=… HTTP/1.1\" 200"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("uri":"/api/v1/audit/keys?ticket=…")"), std::string::npos) << log;
   EXPECT_TRUE(std::filesystem::exists(dataDir() + "/store.db"));
 }
 

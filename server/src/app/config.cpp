@@ -34,6 +34,7 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.connection_limit_exempt =
       c.getString("gongkai.server.connection_limit_exempt", s.connection_limit_exempt);
   s.trusted_proxies = c.getString("gongkai.server.trusted_proxies", s.trusted_proxies);
+  s.metrics_allowed = c.getString("gongkai.metrics.allow", s.metrics_allowed);
   s.header_timeout_seconds =
       c.getInt("gongkai.server.header_timeout_seconds", s.header_timeout_seconds);
   s.request_timeout_seconds =

@@ -35,6 +35,8 @@
 #include "gongkai/server/service/client_pseudonym.h"
 #include "gongkai/server/service/lease_keeper.h"
 #include "gongkai/server/store/data_folder_lock.h"
+#include "json_log.h"
+#include "server_metrics.h"
 
 namespace gongkai::server::app {
 namespace fs = std::filesystem;
@@ -76,6 +78,16 @@ Poco::Logger& setUpAccessLog(const ServerConfig& config) {
   // Writing the line must not hold up the response.
   access.setChannel(new Poco::AsyncChannel(formatted));
   return access;
+}
+
+// A comma-separated list of client addresses as the server compares them (canonical form).
+std::vector<std::string> addressList(const std::string& text) {
+  std::vector<std::string> out;
+  for (const auto& address : Poco::StringTokenizer(
+           text, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY)) {
+    out.push_back(net::canonicalAddress(address).value_or(address));
+  }
+  return out;
 }
 
 // With no account at all, makes `admin` with a random password and prints it once: there are no
@@ -162,6 +174,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   // Everything the server writes is its own: the store (password hashes, names and contacts),
   // the logs, blobs and bundles are for this account alone, whatever umask it was started with.
   ::umask(0077);
+  useJsonLogLines();
   Poco::Logger& log = logger();
   ServerConfig config;
   try {
@@ -372,6 +385,14 @@ int ServerApp::main(const std::vector<std::string>&) {
     body->set("audit_size", static_cast<Poco::Int64>(size.value()));
     return body;
   };
+  options.readiness = [&store, &search, &config] {
+    return service::checkReadiness(store, search, config.signingKeyFile());
+  };
+  net::HttpMetrics httpMetrics;
+  options.metrics = [sources = MetricsSources{store, search, signIn, httpMetrics}] {
+    return renderMetrics(sources);
+  };
+  options.metrics_allowed = addressList(config.metrics_allowed);
   const http::Router router =
       http::buildRouter(http::Services{documents, audit, checkpoints, search, units, users, signIn,
                                        tokens, policyService, catalogue, archives, jobs, feedback,
@@ -387,6 +408,7 @@ int ServerApp::main(const std::vector<std::string>&) {
         return tickets.authenticate(ticket, path, address);
       },
       *clientAddress);
+  factory->setMetrics(&httpMetrics);
 
   auto listener = openListener(ListenerConfig{config.address, config.port, config.max_queued,
                                               config.tls_certificate, config.tls_private_key,
@@ -408,10 +430,8 @@ int ServerApp::main(const std::vector<std::string>&) {
   net::ConnectionLimits limits;
   limits.per_address = config.connections_per_address;
   limits.exempt.clear();
-  for (const auto& address : Poco::StringTokenizer(
-           config.connection_limit_exempt, ",",
-           Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY)) {
-    limits.exempt.insert(net::canonicalAddress(address).value_or(address));
+  for (const auto& address : addressList(config.connection_limit_exempt)) {
+    limits.exempt.insert(address);
   }
   limits.head_timeout = std::chrono::seconds(config.header_timeout_seconds);
   limits.request_timeout = std::chrono::seconds(config.request_timeout_seconds);

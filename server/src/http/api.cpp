@@ -1,5 +1,8 @@
 #include "gongkai/server/http/api.h"
 
+#include <algorithm>
+
+#include "json_build.h"
 #include "net/web_assets.h"
 #include "routes.h"
 
@@ -18,11 +21,57 @@ void addHealthRoute(Router& router, std::function<Poco::JSON::Object::Ptr()> hea
   });
 }
 
+// GET /readyz: whether the server can do its work now (load balancers take it out of rotation
+// while not); /healthz says only that it answers.
+void addReadinessRoute(Router& router, std::function<service::Readiness()> readinessOf) {
+  if (!readinessOf) return;
+  router.add("GET", "/readyz", [readinessOf = std::move(readinessOf)](Exchange& ex) {
+    const service::Readiness readiness = readinessOf();
+    ex.response.set("Cache-Control", "no-store");
+    if (!readiness.ready()) {
+      std::vector<core::FieldError> failing;
+      std::string names;
+      for (const auto& check : readiness.checks) {
+        if (check.ok) continue;
+        failing.push_back({check.name, "not_ready", check.problem});
+        names += (names.empty() ? "" : ", ") + check.name;
+      }
+      return ex.sendProblem(core::Error{core::ErrorCode::kUnavailable, "not_ready",
+                                        "服务尚未就绪 (not ready): " + names, failing});
+    }
+    Poco::JSON::Object::Ptr checks = new Poco::JSON::Object;
+    for (const auto& check : readiness.checks) checks->set(check.name, "ok");
+    ex.sendJson(Poco::Net::HTTPResponse::HTTP_OK,
+                json::object({"status"_f = "ready", "checks"_f = checks}));
+  });
+}
+
+// GET /metrics in Prometheus' text format, to the addresses allowed only: the figures say how
+// busy the server is and how many failed logins it saw, nothing for the public.
+void addMetricsRoute(Router& router, std::function<std::string()> metricsOf,
+                     std::vector<std::string> allowed) {
+  if (!metricsOf) return;
+  router.add(
+      "GET", "/metrics",
+      [metricsOf = std::move(metricsOf), allowed = std::move(allowed)](Exchange& ex) {
+        if (std::find(allowed.begin(), allowed.end(), ex.subject.address) == allowed.end()) {
+          return ex.sendProblem(core::Error::make(core::ErrorCode::kNotFound, "not_found",
+                                                  "资源不存在 (no such resource): " + ex.path));
+        }
+        ex.response.set("Cache-Control", "no-store");
+        ex.response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
+        ex.response.setContentType("text/plain; version=0.0.4; charset=utf-8");
+        sendBody(ex.request, ex.response, metricsOf());
+      });
+}
+
 }  // namespace
 
 Router buildRouter(const Services& services, const ApiOptions& options) {
   Router router;
   addHealthRoute(router, options.health);
+  addReadinessRoute(router, options.readiness);
+  addMetricsRoute(router, options.metrics, options.metrics_allowed);
   addDocumentRoutes(router, services.documents, services.search,
                     DocumentApiOptions{options.max_json_bytes, options.max_upload_bytes,
                                        options.max_files_per_request});

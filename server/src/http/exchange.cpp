@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "gongkai/core/json.h"
+#include "gongkai/server/net/request_id.h"
 #include "json_build.h"
 
 namespace gongkai::server::http {
@@ -203,6 +204,9 @@ void writeProblem(const Poco::Net::HTTPServerRequest& request,
       json::object({"type"_f = "urn:gongkai:problem:" + error.reason, "title"_f = titleFor(status),
                     "status"_f = static_cast<int>(status), "detail"_f = error.message,
                     "code"_f = error.reason, "instance"_f = instance});
+  if (const std::string& requestId = net::currentRequestId(); !requestId.empty()) {
+    body->set("request_id", requestId);
+  }
   if (!error.fields.empty()) {
     body->set("errors", json::array(error.fields, [](const core::FieldError& field) {
                 return json::object(

@@ -38,7 +38,7 @@ bool matches(const std::vector<std::string>& pattern, const std::vector<std::str
 }  // namespace
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
-  routes_.push_back(Route{method, split(pattern), std::move(handler)});
+  routes_.push_back(Route{method, pattern, split(pattern), std::move(handler)});
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path) const {
@@ -52,6 +52,7 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
     result.allowed.push_back(route.method);
     if (route.method == method) {
       result.handler = &route.handler;
+      result.pattern = &route.pattern;
       result.params = std::move(params);
       return result;
     }
@@ -60,7 +61,10 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
       result.params = std::move(params);
     }
   }
-  if (fallback) result.handler = &fallback->handler;
+  if (fallback) {
+    result.handler = &fallback->handler;
+    result.pattern = &fallback->pattern;
+  }
   if (std::find(result.allowed.begin(), result.allowed.end(), "GET") != result.allowed.end()) {
     result.allowed.push_back("HEAD");
   }

@@ -48,7 +48,10 @@ std::variant<IssuedToken, LoginRefusal> SignInService::login(const std::string& 
                                                              const std::string& username,
                                                              const std::string& password) {
   auto checked = attempt(address, username, password);
-  if (auto* refusal = std::get_if<LoginRefusal>(&checked)) return *refusal;
+  if (auto* refusal = std::get_if<LoginRefusal>(&checked)) {
+    refusedLogins_.fetch_add(1, std::memory_order_relaxed);
+    return *refusal;
+  }
   const UserRecord& attempted = std::get<UserRecord>(checked);
   Subject subject;
   subject.id = attempted.username;

@@ -107,6 +107,16 @@ std::vector<JobRow> ArchiveRepository::jobs(ReadSession& rs, const JobQuery& que
   return selectJobs(rs.session(), conditions.where(), query.limit);
 }
 
+std::map<std::string, std::int64_t> ArchiveRepository::jobCounts(ReadSession& rs) {
+  std::vector<std::string> states;
+  std::vector<Poco::Int64> counts;
+  rs.session() << "SELECT state, COUNT(*) FROM jobs GROUP BY state", into(states), into(counts),
+      now;
+  std::map<std::string, std::int64_t> out;
+  for (std::size_t i = 0; i < states.size(); ++i) out[states[i]] = counts[i];
+  return out;
+}
+
 std::vector<JobRow> ArchiveRepository::adoptOrphanedJobs(Transaction& tx, const std::string& owner,
                                                          std::int64_t nowMs,
                                                          const std::string& now_) {

@@ -9,6 +9,7 @@
 #include <Poco/Data/PostgreSQL/Connector.h>
 #endif
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -19,6 +20,7 @@
 
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/json.h"
+#include "gongkai/core/metrics.h"
 #include "gongkai/server/store/audit_repository.h"
 #include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/server/store/storage_error.h"
@@ -227,6 +229,11 @@ struct Store::Impl {
   std::thread writerThread;
 
   ReaderPool readers;
+  // Units of work per batch, and how long each batch's COMMIT (its fsync) took.
+  core::metrics::Histogram batchUnits{std::vector<double>(core::metrics::kCountBuckets.begin(),
+                                                          core::metrics::kCountBuckets.end())};
+  core::metrics::Histogram commitSeconds{std::vector<double>(core::metrics::kSecondsBuckets.begin(),
+                                                             core::metrics::kSecondsBuckets.end())};
 
   Impl(std::string dir, Database db, StoreOptions opts, BlobStore blobStore)
       : dataDir(std::move(dir)),
@@ -296,7 +303,11 @@ struct Store::Impl {
       results[i] = std::move(status);
     }
     try {
+      const auto committing = std::chrono::steady_clock::now();
       session << "COMMIT", now;
+      commitSeconds.observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - committing).count());
+      batchUnits.observe(static_cast<double>(batch.size()));
     } catch (const Poco::Exception& e) {
       return abortBatch(batch, results, storageError(e));
     }
@@ -514,6 +525,21 @@ core::Status Store::write(std::function<core::Status(Transaction&)> work) {
   }
   impl_->queueReady.notify_one();
   return done.get();
+}
+
+void Store::writeMetrics(core::metrics::TextWriter& out) const {
+  out.histogram("gongkai_store_batch_units", "Units of work committed together per write batch.",
+                impl_->batchUnits.snapshot());
+  out.histogram("gongkai_store_commit_seconds",
+                "Time a write batch's COMMIT took (the fsync that makes it durable).",
+                impl_->commitSeconds.snapshot());
+  std::size_t queued = 0;
+  {
+    std::lock_guard lock(impl_->queueMutex);
+    queued = impl_->queue.size();
+  }
+  out.gauge("gongkai_store_write_queue", "Units of work waiting for the writer.",
+            static_cast<double>(queued));
 }
 
 void Store::setUnitHook(std::function<void(Transaction&)> hook) {

@@ -35,6 +35,8 @@ struct ServerConfig {
   // Reverse proxies whose X-Forwarded-For names the client (net::ClientAddressResolver);
   // comma-separated addresses, none by default.
   std::string trusted_proxies;
+  // Client addresses that may read GET /metrics (comma-separated); loopback only by default.
+  std::string metrics_allowed = "127.0.0.1,::1";
   int header_timeout_seconds = 20;
   int request_timeout_seconds = 60;
   std::int64_t min_bytes_per_second = 1024;

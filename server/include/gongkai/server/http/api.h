@@ -19,6 +19,7 @@
 #include "gongkai/server/service/report_service.h"
 #include "gongkai/server/service/request_service.h"
 #include "gongkai/server/service/search_service.h"
+#include "gongkai/server/service/server_figures.h"
 #include "gongkai/server/service/sign_in_service.h"
 #include "gongkai/server/service/token_service.h"
 #include "gongkai/server/service/unit_service.h"
@@ -33,6 +34,12 @@ struct ApiOptions {
   std::string web_dir;  // static pages served at "/", "" for none
   // Fills the body of GET /healthz; returning nullptr answers 503.
   std::function<Poco::JSON::Object::Ptr()> health;
+  // The checks of GET /readyz: 200 when all pass, else 503 naming the failing ones.
+  std::function<service::Readiness()> readiness;
+  // The Prometheus text of GET /metrics, for clients at `metrics_allowed` (canonical addresses,
+  // see net::ClientAddressResolver); others are answered 404 as if there were none.
+  std::function<std::string()> metrics;
+  std::vector<std::string> metrics_allowed{"127.0.0.1", "::1"};
 };
 
 // The services the API serves; they must outlive the router.

@@ -19,7 +19,8 @@ class Router {
   void add(const std::string& method, const std::string& pattern, Handler handler);
 
   struct Match {
-    const Handler* handler = nullptr;  // nullptr: no route for this method
+    const Handler* handler = nullptr;      // nullptr: no route for this method
+    const std::string* pattern = nullptr;  // the matched route's pattern, for metrics
     std::map<std::string, std::string> params;
     std::vector<std::string> allowed;  // methods the path does accept, for 405
   };
@@ -30,6 +31,7 @@ class Router {
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
   };

@@ -10,6 +10,7 @@
 #include "gongkai/core/result.h"
 #include "gongkai/server/http/router.h"
 #include "gongkai/server/net/client_address.h"
+#include "gongkai/server/net/http_metrics.h"
 #include "gongkai/server/service/subject.h"
 
 namespace gongkai::server::net {
@@ -47,6 +48,8 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
       const Poco::Net::HTTPServerRequest& request) override;
 
   int inFlight() const { return inFlight_.load(); }
+  // Counts every request in `metrics` from now on (it must outlive the factory).
+  void setMetrics(HttpMetrics* metrics) { metrics_ = metrics; }
   // Tells Poco's HTTP connections that the server is stopping, as HTTPServer::stopAll does:
   // each kept-alive connection ends after the request it is serving.
   void announceStop() { serverStopped(this, false); }
@@ -62,6 +65,7 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   Poco::Logger& accessLog_;
   Poco::Logger& errorLog_;
   std::atomic<int> inFlight_{0};
+  HttpMetrics* metrics_ = nullptr;
 };
 
 }  // namespace gongkai::server::net

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -37,6 +39,8 @@ class SignInService {
   std::variant<IssuedToken, LoginRefusal> login(const std::string& address,
                                                 const std::string& username,
                                                 const std::string& password);
+  // Logins refused since the server started (wrong password, unknown name, held back, locked).
+  std::uint64_t refusedLogins() const { return refusedLogins_.load(std::memory_order_relaxed); }
   // Ends the session the subject signed in with.
   core::Status logout(const Subject& subject);
   // The caller's own password, checked against the current one like a login (failures count
@@ -57,6 +61,7 @@ class SignInService {
   std::optional<int> countUnknownFailure(const std::string& username, bool failed);
 
   store::Store& store_;
+  std::atomic<std::uint64_t> refusedLogins_{0};
   UserService& users_;
   TokenService& tokens_;
   AuthOptions options_;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,8 @@ class ArchiveRepository {
   static std::optional<JobRow> job(ReadSession& rs, std::int64_t id);
   // Newest first, as `query` narrows them.
   static std::vector<JobRow> jobs(ReadSession& rs, const JobQuery& query);
+  // How many jobs are in each state.
+  static std::map<std::string, std::int64_t> jobCounts(ReadSession& rs);
   // Jobs left queued or running by a server that is gone (no owner, or no "server:<owner>" lease
   // live at `nowMs`) become `owner`'s: queued again, one more attempt counted. Returns them.
   static std::vector<JobRow> adoptOrphanedJobs(Transaction& tx, const std::string& owner,

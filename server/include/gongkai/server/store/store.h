@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "gongkai/core/metrics.h"
 #include "gongkai/core/result.h"
 #include "gongkai/server/store/blob_store.h"
 
@@ -76,6 +77,8 @@ class Store {
 
   const BlobStore& blobs() const;
   const std::string& dataDir() const;
+  // The writer's figures (batch sizes, commit times, queue) in Prometheus text.
+  void writeMetrics(core::metrics::TextWriter& out) const;
   // Latest schema version applied.
   int schemaVersion() const;
 

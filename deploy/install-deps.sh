@@ -14,6 +14,10 @@ packages=(
   libpoco-dev libxapian-dev libarchive-dev libssl-dev libicu-dev libsqlite3-dev libpq-dev
   libgtest-dev libgmock-dev openssl libpoppler-cpp-dev poppler-data libjemalloc-dev
   curl  # the HTTPS test talks to the server with it, as the README does
+  # xapian-replicate-server and xapian-replicate: servers sharing a PostgreSQL database keep the
+  # search index's replicas with them (Debian's libxapian-dev has no replication API header);
+  # run.sh and test.sh both install this list, the replica tests need them too.
+  xapian-tools
 )
 # The web workbench is built with esbuild from npm; any Node.js from 18 on will do, so Debian's
 # is installed only when the machine has none.

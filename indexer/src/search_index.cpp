@@ -2,9 +2,11 @@
 
 #include <xapian.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "gongkai/indexer/snippet.h"
@@ -17,7 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kCurrentFile = "CURRENT";  // names the live index folder
+constexpr const char* kCurrentFile = "CURRENT";       // names the live index folder
+constexpr const char* kReplicaStubFile = "XAPIANDB";  // names the live copy in a replica
 constexpr const char* kLastCommitKey = "last_commit";
 constexpr const char* kFormatKey = "format";
 constexpr std::size_t kPooledReaders = 16;
@@ -65,6 +68,13 @@ std::int64_t generationOf(const std::string& name) {
   } catch (...) {
     return -1;
   }
+}
+
+std::string readSmallFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::uint64_t folderBytes(const fs::path& folder) {
@@ -248,6 +258,8 @@ core::Result<std::unique_ptr<SearchIndex>> SearchIndex::open(const std::string& 
     }
     index->format_ = index->writer_->get_metadata(kFormatKey);
     return index;
+  } catch (const Xapian::DatabaseLockError& error) {
+    return indexError("search_index_locked", error.get_description());
   } catch (const Xapian::Error& error) {
     return indexError("search_index_unavailable", error.get_description());
   } catch (const std::exception& error) {
@@ -255,10 +267,65 @@ core::Result<std::unique_ptr<SearchIndex>> SearchIndex::open(const std::string& 
   }
 }
 
+core::Result<std::unique_ptr<SearchIndex>> SearchIndex::openReadOnly(const std::string& path,
+                                                                     std::int64_t generation) {
+  try {
+    Xapian::Database db(path);
+    std::unique_ptr<SearchIndex> index(
+        new SearchIndex(fs::path(path).parent_path().string(), path, generation));
+    index->readOnly_ = true;
+    index->lastCommit_ = db.get_metadata(kLastCommitKey);
+    index->format_ = db.get_metadata(kFormatKey);
+    index->stubSeen_ = readSmallFile(fs::path(path) / kReplicaStubFile);
+    return index;
+  } catch (const Xapian::Error& error) {
+    return indexError("search_index_unavailable", error.get_description());
+  }
+}
+
+std::string SearchIndex::currentName(const std::string& folder) {
+  const std::string name = readCurrent(folder);
+  return generationOf(name) < 0 ? "" : name;
+}
+
+std::int64_t SearchIndex::generationOfName(const std::string& name) { return generationOf(name); }
+
+std::string SearchIndex::lastCommitOf(const std::string& path) {
+  try {
+    return Xapian::Database(path).get_metadata(kLastCommitKey);
+  } catch (const Xapian::Error&) {
+    return "";
+  }
+}
+
+void keepChangesets(int count) {
+  ::setenv("XAPIAN_MAX_CHANGESETS", std::to_string(count).c_str(), 1);
+}
+
+Xapian::WritableDatabase& SearchIndex::writer() const {
+  if (readOnly_) throw std::logic_error("search index opened read-only: " + currentPath_);
+  return *writer_;
+}
+
+void SearchIndex::releaseWriter() {
+  std::lock_guard lock(mutex_);
+  if (!writer_) return;
+  try {
+    writer_->close();
+  } catch (const Xapian::Error&) {
+  }
+  readOnly_ = true;
+}
+
+std::string SearchIndex::path() const {
+  std::lock_guard lock(mutex_);
+  return currentPath_;
+}
+
 void SearchIndex::put(const IndexedVersion& version) {
   std::lock_guard lock(mutex_);
   try {
-    writer_->replace_document(terms::uniqueTerm(version), terms::makeDocument(version));
+    writer().replace_document(terms::uniqueTerm(version), terms::makeDocument(version));
   } catch (const Xapian::Error& error) {
     rethrowXapian(error);
   }
@@ -268,37 +335,53 @@ void SearchIndex::commit() {
   std::lock_guard lock(mutex_);
   const std::string committedAt = core::formatRfc3339(core::nowUtc());
   try {
-    writer_->set_metadata(kLastCommitKey, committedAt);
-    writer_->commit();
+    writer().set_metadata(kLastCommitKey, committedAt);
+    writer().commit();
   } catch (const Xapian::Error& error) {
     rethrowXapian(error);
   }
   lastCommit_ = committedAt;
 }
 
-SearchIndex::Reader SearchIndex::openReader() const {
-  std::string path;
-  std::int64_t generation = 0;
+void SearchIndex::followReplicaStub() const {
+  std::string stub;
   {
     std::lock_guard lock(mutex_);
-    generation = generation_.load();
+    if (!readOnly_ || writer_) return;  // a writer's own index, or one released (not a replica)
+    stub = currentPath_;
+  }
+  stub = readSmallFile(fs::path(stub) / kReplicaStubFile);
+  std::lock_guard lock(mutex_);
+  if (stub == stubSeen_) return;
+  stubSeen_ = stub;
+  ++epoch_;
+  readers_.clear();
+}
+
+SearchIndex::Reader SearchIndex::openReader() const {
+  followReplicaStub();
+  std::string path;
+  std::int64_t epoch = 0;
+  {
+    std::lock_guard lock(mutex_);
+    epoch = epoch_;
     while (!readers_.empty()) {
       Reader reader = std::move(readers_.back());
       readers_.pop_back();
-      if (reader.generation == generation) {
+      if (reader.epoch == epoch) {
         reader.db->reopen();  // see the latest commit
         return reader;
       }
     }
     path = currentPath_;
   }
-  return Reader{generation, std::make_unique<Xapian::Database>(path)};
+  return Reader{epoch, std::make_unique<Xapian::Database>(path)};
 }
 
 void SearchIndex::returnReader(Reader reader) const {
   std::lock_guard lock(mutex_);
   // A reader of a replaced index is dropped rather than kept.
-  if (reader.generation == generation_.load() && readers_.size() < kPooledReaders) {
+  if (reader.epoch == epoch_ && readers_.size() < kPooledReaders) {
     readers_.push_back(std::move(reader));
   }
 }
@@ -315,6 +398,10 @@ core::Result<SearchResult> SearchIndex::search(const SearchRequest& request,
       // A commit overwrote what this reader was reading; a fresh reader sees the new revision.
       if (attempt >= 2)
         return indexError("search_busy", "索引正在更新，请重试 (index busy, retry)");
+    } catch (const Xapian::DatabaseOpeningError& error) {
+      // A replica's full copy removed the folder a pooled reader had open: the stub file now
+      // names the new one.
+      if (!readOnly_ || attempt >= 2) return indexError("search_failed", error.get_description());
     } catch (const Xapian::Error& error) {
       return indexError("search_failed", error.get_description());
     }
@@ -329,16 +416,20 @@ bool SearchIndex::hasCurrentFormat() const {
 IndexStats SearchIndex::stats() const {
   IndexStats stats;
   std::string path;
+  bool readOnly = false;
   {
     std::lock_guard lock(mutex_);
     stats.last_commit = lastCommit_;
     stats.generation = generation_.load();
     path = currentPath_;
+    readOnly = readOnly_;
   }
   try {
     Xapian::Database db(path);
     stats.versions = db.get_doccount();
     stats.documents = db.get_termfreq(terms::kCurrent);
+    // Another process commits to it (the writer, or xapian-replicate).
+    if (readOnly) stats.last_commit = db.get_metadata(kLastCommitKey);
   } catch (const Xapian::Error&) {
   }
   stats.bytes = folderBytes(path);
@@ -390,6 +481,7 @@ void SearchIndex::Rebuild::catchUp() {
 }
 
 std::unique_ptr<SearchIndex::Rebuild> SearchIndex::startRebuild() {
+  if (readOnly_) throw std::logic_error("search index opened read-only: " + currentPath_);
   const std::int64_t generation = generation_.load() + 1;
   return std::unique_ptr<Rebuild>(
       new Rebuild((fs::path(folder_) / indexFolderName(generation)).string(), generation));
@@ -403,7 +495,7 @@ void SearchIndex::swapIn(std::unique_ptr<Rebuild> rebuild) {
     rebuild->db_->set_metadata(kLastCommitKey, committedAt);
     rebuild->db_->set_metadata(kFormatKey, terms::kIndexFormat);
     rebuild->db_->commit();
-    writer_->close();
+    writer().close();
   } catch (const Xapian::Error& error) {
     rethrowXapian(error);
   }
@@ -414,6 +506,7 @@ void SearchIndex::swapIn(std::unique_ptr<Rebuild> rebuild) {
   currentPath_ = rebuild->path_;
   lastCommit_ = committedAt;
   generation_ = rebuild->generation_;
+  ++epoch_;
   readers_.clear();
   // Searches still running on the retired index hold its files open; it is removed at the next
   // open, not now, so none of them fails mid-read.

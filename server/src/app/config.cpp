@@ -69,6 +69,9 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
       c.getInt("gongkai.search.extract_timeout_seconds", s.extract_timeout_seconds);
   s.search_poll_milliseconds =
       c.getInt("gongkai.search.poll_milliseconds", s.search_poll_milliseconds);
+  s.search_replication_address =
+      c.getString("gongkai.search.replication_address", s.search_replication_address);
+  s.search_replica_folder = c.getString("gongkai.search.replica_folder", s.search_replica_folder);
   s.tls_certificate = c.getString("gongkai.tls.certificate_file", s.tls_certificate);
   s.tls_private_key = c.getString("gongkai.tls.private_key_file", s.tls_private_key);
   s.tls_ca_chain = c.getString("gongkai.tls.ca_chain_file", s.tls_ca_chain);

@@ -6,6 +6,7 @@
 #include <Poco/FormattingChannel.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/PatternFormatter.h>
 #include <Poco/StringTokenizer.h>
@@ -54,6 +55,26 @@ std::string siblingExecutable(const std::string& name) {
   return error ? name : (self.parent_path() / name).string();
 }
 constexpr int kExitUnavailable = 69;
+// Commits the index writer keeps as changesets for replicas: one poll of a replica (every second)
+// finds a handful even under heavy ingest; one further behind gets a full copy.
+constexpr int kKeptChangesets = 200;
+
+// The replication address with a port: a free one of that interface when it says 0. The port is
+// free now; another program could take it before this server serves the index, which it then
+// says in its log (set a fixed port where that matters).
+std::optional<std::string> replicationAddress(const std::string& configured) {
+  try {
+    const Poco::Net::SocketAddress address(configured);
+    if (address.port() != 0) return configured;
+    Poco::Net::ServerSocket probe(address);
+    const std::string host = address.host().toString();
+    const std::string port = std::to_string(probe.address().port());
+    return (address.family() == Poco::Net::SocketAddress::IPv6 ? "[" + host + "]" : host) + ":" +
+           port;
+  } catch (const Poco::Exception&) {
+    return std::nullopt;
+  }
+}
 
 // Access lines go to their own logger so they can be sent to a file apart from everything else.
 Poco::Logger& setUpAccessLog(const ServerConfig& config) {
@@ -220,6 +241,18 @@ int ServerApp::main(const std::vector<std::string>&) {
   // With SQLite, before anything in the folder is touched: one server at a time. Servers sharing
   // a PostgreSQL database share the folder too (blobs, bundles, keys) and take turns by leases.
   const bool alone = config.store_url.empty();
+  std::string replication;  // with PostgreSQL: where this server serves the index when it writes
+  if (!alone) {
+    // Before any thread starts (setenv): the index writer's commits keep changesets.
+    indexer::keepChangesets(kKeptChangesets);
+    const auto address = replicationAddress(config.search_replication_address);
+    if (!address) {
+      std::cerr << "配置错误 (configuration error): gongkai.search.replication_address: "
+                << config.search_replication_address << std::endl;
+      return kExitConfig;
+    }
+    replication = *address;
+  }
   std::unique_ptr<store::DataFolderLock> claimed;
   if (alone) {
     auto lock = store::DataFolderLock::acquire(config.data_dir);
@@ -240,7 +273,8 @@ int ServerApp::main(const std::vector<std::string>&) {
   // Renewed five times per lease, so a slow round or two does not lose it.
   const service::LeaseTiming leaseTiming{std::chrono::seconds(config.lease_seconds),
                                          std::chrono::milliseconds(config.lease_seconds * 200)};
-  service::LeaseKeeper leases(store, service::newServerId(config.port), "", leaseTiming, alone);
+  service::LeaseKeeper leases(store, service::newServerId(config.port), replication, leaseTiming,
+                              alone);
   if (auto started = leases.start(); !started.ok()) {
     std::cerr << "租约无法登记 (cannot register the server's lease): " << started.error().message
               << std::endl;
@@ -319,6 +353,24 @@ int ServerApp::main(const std::vector<std::string>&) {
   searchOptions.limits.max_input_bytes = static_cast<std::uint64_t>(config.extract_max_file_bytes);
   searchOptions.limits.time_limit = std::chrono::seconds(config.extract_timeout_seconds);
   searchOptions.idle_wait = std::chrono::milliseconds(config.search_poll_milliseconds);
+  searchOptions.server_id = leases.serverId();
+  // A replica folder named after a port picked at random is this run's alone: removed at stop.
+  std::string throwawayReplicas;
+  if (!alone) {
+    searchOptions.shared = &leases;
+    searchOptions.replication.address = replication;
+    searchOptions.replication.replica_folder = config.search_replica_folder;
+    if (config.search_replica_folder.empty()) {
+      std::string name = replication;
+      std::replace_if(
+          name.begin(), name.end(), [](char c) { return c == ':' || c == '[' || c == ']'; }, '-');
+      searchOptions.replication.replica_folder =
+          (fs::path(config.data_dir) / "search-replicas" / name).string();
+      if (replication != config.search_replication_address) {
+        throwawayReplicas = searchOptions.replication.replica_folder;
+      }
+    }
+  }
   service::SearchService search(store, searchOptions, authorizer);
   if (auto started = search.start(); !started.ok()) {
     std::cerr << "搜索索引无法启动 (search index failed): " << started.error().message << std::endl;
@@ -465,6 +517,10 @@ int ServerApp::main(const std::vector<std::string>&) {
   jobs.stop();  // a bundle half built is handed over, to be built again by the next server
   checkpoints.stop();
   search.stop();  // what it has not applied stays queued for the next start
+  if (!throwawayReplicas.empty()) {
+    std::error_code ignored;
+    fs::remove_all(throwawayReplicas, ignored);
+  }
   leases.stop();  // the others need not wait for this server's leases to expire
   // One last checkpoint, so a clean stop leaves the whole log signed.
   if (auto last = checkpoints.checkpointNow(); !last.ok())

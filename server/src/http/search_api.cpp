@@ -212,7 +212,12 @@ class SearchRoutes {
            "index_generation"_f = s.index.generation, "index_bytes"_f = s.index.bytes,
            "rebuilding"_f = s.rebuilding, "last_rebuild"_f = json::textOrNull(s.last_rebuild),
            "last_error"_f = json::textOrNull(s.last_error),
-           "set_aside"_f = json::textOrNull(s.set_aside)});
+           "set_aside"_f = json::textOrNull(s.set_aside), "role"_f = s.role,
+           "writer"_f = json::textOrNull(s.writer), "reading"_f = s.reading,
+           "writer_last_commit"_f = json::textOrNull(s.writer_last_commit),
+           "replica_lag_seconds"_f = s.replica_lag_seconds
+                                         ? Poco::Dynamic::Var(*s.replica_lag_seconds)
+                                         : Poco::Dynamic::Var()});
     });
   }
 

@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -158,18 +159,63 @@ SearchService::SearchService(store::Store& store, SearchOptions options,
 SearchService::~SearchService() { stop(); }
 
 core::Status SearchService::start() {
+  if (!options_.shared) {
+    if (auto opened = openAsWriter(); !opened.ok()) return opened;
+  } else {
+    replication_ = std::make_unique<SearchReplication>(
+        *options_.shared, options_.folder, options_.replication,
+        IndexRoleHooks{
+            [this] { return openAsWriter(); }, [this] { stopWriting(); },
+            [this](std::shared_ptr<indexer::SearchIndex> index) { readFrom(std::move(index)); }});
+    if (auto started = replication_->start(); !started.ok()) return started;
+  }
+  worker_ = std::thread([this] { workerLoop(); });
+  return core::okStatus();
+}
+
+std::shared_ptr<indexer::SearchIndex> SearchService::index() const {
+  std::lock_guard lock(indexMutex_);
+  return index_;
+}
+
+void SearchService::readFrom(std::shared_ptr<indexer::SearchIndex> index) {
+  std::lock_guard lock(indexMutex_);
+  index_ = std::move(index);
+}
+
+void SearchService::stopWriting() {
+  {
+    std::lock_guard lock(applyMutex_);
+    writing_ = false;
+  }
+  if (auto index = this->index()) index->releaseWriter();
+}
+
+core::Error SearchService::notIndexWriter() const {
+  const std::string writer = replication_ ? replication_->state().writer_id : "";
+  return core::Error::make(
+      core::ErrorCode::kConflict, "not_index_writer",
+      "本服务器不写入搜索索引，请向写入索引的服务器 " + (writer.empty() ? "(暂无)" : writer) +
+          " 提出重建 (this server does not write the search index; ask the server that does: " +
+          (writer.empty() ? "none just now" : writer) + ")");
+}
+
+core::Status SearchService::openAsWriter() {
   std::error_code missing;
   bool fresh = !fs::exists(options_.folder, missing);
   auto opened = indexer::SearchIndex::open(options_.folder);
-  if (!opened.ok()) {
-    // A broken index is only a cache of the store: start a fresh one and rebuild it.
+  if (!opened.ok() && opened.error().reason != "search_index_locked") {
+    // A broken index is only a cache of the store: start a fresh one and rebuild it. (A locked
+    // one is still written by a server that lost the lease and is about to let go of it.)
     std::error_code error;
     fs::remove_all(options_.folder, error);
     fresh = true;
     opened = indexer::SearchIndex::open(options_.folder);
-    if (!opened.ok()) return opened.error();
   }
-  index_ = std::move(opened).value();
+  if (!opened.ok()) return opened.error();
+  readFrom(std::move(opened).value());
+  writing_ = true;
+  const auto index = this->index();
   try {
     auto rs = store_.read();
     const std::int64_t stored = SearchRepository::versionCount(*rs);
@@ -181,14 +227,13 @@ core::Status SearchService::start() {
     // is rebuilt whatever they say. Any audit entry counts as content; a store with accounts
     // only rebuilds an empty index, which costs nothing.
     const bool storeHasContent = SearchRepository::lastAuditSeq(*rs) > 0;
-    if (index_->stats().versions + pending < stored || !index_->hasCurrentFormat() ||
+    if (index->stats().versions + pending < stored || !index->hasCurrentFormat() ||
         (fresh && storeHasContent)) {
       if (auto rebuilt = rebuildNow(); !rebuilt.ok()) return rebuilt;
     }
   } catch (const std::exception& e) {
     return searchError(e.what());
   }
-  worker_ = std::thread([this] { workerLoop(); });
   return core::okStatus();
 }
 
@@ -200,6 +245,7 @@ void SearchService::stop() {
   wake_.notify_all();
   if (worker_.joinable()) worker_.join();
   if (rebuilder_.joinable()) rebuilder_.join();
+  if (replication_) replication_->stop();
 }
 
 void SearchService::workerLoop() {
@@ -229,6 +275,7 @@ core::Status SearchService::drain() {
 
 core::Result<int> SearchService::applyBatch() {
   std::lock_guard lock(applyMutex_);
+  if (!writing_) return 0;  // another server writes the index
   try {
     auto rs = store_.read();
     const auto entries = SearchRepository::pending(*rs, options_.batch_size);
@@ -249,6 +296,7 @@ core::Result<int> SearchService::applyBatch() {
 
 core::Status SearchService::applyEntries(store::ReadSession& rs,
                                          const std::vector<store::OutboxEntry>& entries) {
+  const auto index = this->index();
   try {
     // Each new version, and the one before it, which is no longer current. Feedback and
     // applications are indexed as they are now, one entry each.
@@ -266,7 +314,7 @@ core::Status SearchService::applyEntries(store::ReadSession& rs,
       versions.insert({entry.document_id, entry.version});
       if (entry.version > 1) versions.insert({entry.document_id, entry.version - 1});
     }
-    putRecords(rs, *index_, feedback, requests);
+    putRecords(rs, *index, feedback, requests);
     std::map<std::int64_t, std::int64_t> currentOf;
     for (const auto& [id, version] : versions) {
       if (!currentOf.count(id)) {
@@ -275,9 +323,9 @@ core::Status SearchService::applyEntries(store::ReadSession& rs,
       }
       auto indexed = indexedVersion(rs, id, version, currentOf[id] == version);
       if (!indexed.ok()) return indexed.error();
-      index_->put(indexed.value());
+      index->put(indexed.value());
     }
-    index_->commit();
+    index->commit();
     return core::okStatus();
   } catch (const std::exception& e) {
     return searchError(e.what());
@@ -364,7 +412,13 @@ core::Result<SearchAnswer> SearchService::search(const Subject& subject,
   SearchAnswer answer;
   answer.history_refused = request.history && !viewer.sees_everything;
   if (answer.history_refused) request.history = false;
-  auto found = index_->search(request, viewer);
+  const auto index = this->index();
+  if (!index) {
+    return core::Error::make(
+        core::ErrorCode::kUnavailable, "search_not_ready",
+        "搜索索引尚未就绪，请稍后再试 (the search index is not ready yet; try again shortly)");
+  }
+  auto found = index->search(request, viewer);
   if (!found.ok()) return found.error();
   answer.result = std::move(found).value();
   if (!viewer.sees_everything) dropHitsNoLongerVisible(subject, authorizer, answer.result);
@@ -447,8 +501,26 @@ core::Result<SearchStatus> SearchService::status() const {
   } catch (const std::exception& e) {
     return searchError(e.what());
   }
-  status.index = index_->stats();
+  if (const auto index = this->index()) status.index = index->stats();
   status.rebuilding = rebuilding_;
+  status.role = writing_ ? "writer" : "replica";
+  status.reading = "master";
+  if (replication_) {
+    const ReplicationState state = replication_->state();
+    status.writer = state.writer_id;
+    status.reading = state.reading;
+    if (state.reading == "replica") {
+      status.writer_last_commit = state.writer_last_commit;
+      const auto master = core::parseRfc3339(state.writer_last_commit);
+      const auto replica = core::parseRfc3339(state.replica_last_commit);
+      if (master && replica) {
+        status.replica_lag_seconds =
+            std::max<double>(0, std::chrono::duration<double>(*master - *replica).count());
+      }
+    }
+  } else {
+    status.writer = options_.server_id;
+  }
   std::lock_guard lock(stateMutex_);
   status.last_rebuild = lastRebuild_;
   status.last_error = lastError_;
@@ -457,6 +529,7 @@ core::Result<SearchStatus> SearchService::status() const {
 }
 
 core::Status SearchService::startRebuild() {
+  if (!writing_) return notIndexWriter();
   bool expected = false;
   if (!rebuilding_.compare_exchange_strong(expected, true)) {
     return core::Error::make(core::ErrorCode::kConflict, "rebuild_running",
@@ -487,10 +560,12 @@ core::Status SearchService::rebuildMarked() {
     std::atomic<bool>& flag;
     ~Done() { flag = false; }
   } done{rebuilding_};
+  const auto index = this->index();
+  if (!writing_ || !index) return notIndexWriter();
   try {
     auto rs = store_.read();
     const std::int64_t seenUpTo = SearchRepository::lastAuditSeq(*rs);
-    auto rebuild = index_->startRebuild();
+    auto rebuild = index->startRebuild();
     for (std::int64_t after = 0;;) {
       const auto page = SearchRepository::versionsAfter(*rs, after, kRebuildPage);
       if (page.empty()) break;
@@ -506,6 +581,8 @@ core::Status SearchService::rebuildMarked() {
     // Versions stored while the rebuild read, and the versions they superseded, are put again
     // with the worker held back; then the new index takes over.
     std::lock_guard lock(applyMutex_);
+    // The lease lost meanwhile: the new writer's index stays as it is.
+    if (!writing_ || index != this->index()) return notIndexWriter();
     auto fresh = store_.read();
     for (const auto& ref : SearchRepository::versionsSince(*fresh, seenUpTo)) {
       auto indexed = indexedVersion(*fresh, ref.document_id, ref.version, ref.current);
@@ -519,7 +596,7 @@ core::Status SearchService::rebuildMarked() {
     }
     // Feedback and applications are few: all of them again, as they are now.
     putAllRecords(*fresh, *rebuild);
-    index_->swapIn(std::move(rebuild));
+    index->swapIn(std::move(rebuild));
   } catch (const std::exception& e) {
     return searchError(e.what());
   }

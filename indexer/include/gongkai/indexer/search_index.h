@@ -117,7 +117,19 @@ struct Viewer {
 class SearchIndex {
  public:
   // Opens the folder's current index, creating an empty one; removes leftovers of rebuilds.
+  // Fails with reason search_index_locked while another process writes it.
   static core::Result<std::unique_ptr<SearchIndex>> open(const std::string& folder);
+  // Opens one index database read-only: a replica kept by xapian-replicate (whose full copies
+  // switch the folder it reads, which searches follow), or a generation folder of an index that
+  // another process writes. put(), commit() and rebuilds throw std::logic_error; `generation` is
+  // what stats() reports.
+  static core::Result<std::unique_ptr<SearchIndex>> openReadOnly(const std::string& path,
+                                                                 std::int64_t generation);
+  // The name of the folder's current index ("index-N", below `folder`), "" when there is none.
+  static std::string currentName(const std::string& folder);
+  static std::int64_t generationOfName(const std::string& name);
+  // The last commit (RFC 3339) recorded in the index database at `path`, "" when unreadable.
+  static std::string lastCommitOf(const std::string& path);
   ~SearchIndex();
   SearchIndex(const SearchIndex&) = delete;
   SearchIndex& operator=(const SearchIndex&) = delete;
@@ -158,16 +170,25 @@ class SearchIndex {
   // Commits the rebuild, makes it the live index (searches switch at their next call) and
   // retires the old one. The caller holds back put() while this runs.
   void swapIn(std::unique_ptr<Rebuild> rebuild);
+  // Closes the writable database, releasing its lock for another process to write the index;
+  // searches go on. Nothing may be put or committed afterwards.
+  void releaseWriter();
+  // The live index database's path.
+  std::string path() const;
 
  private:
   SearchIndex(std::string folder, std::string current, std::int64_t generation);
-  // A reader database and the generation of the index it reads.
+  // A reader database and the readers' epoch it was opened in (see epoch_).
   struct Reader {
-    std::int64_t generation = 0;
+    std::int64_t epoch = 0;
     std::unique_ptr<Xapian::Database> db;
   };
   Reader openReader() const;
   void returnReader(Reader reader) const;
+  // A read-only index: drops the pooled readers when a replica's full copy switched the folder
+  // its stub file names (they would go on reading the removed one).
+  void followReplicaStub() const;
+  Xapian::WritableDatabase& writer() const;
 
   std::string folder_;
   std::string currentPath_;  // guarded by mutex_
@@ -175,8 +196,18 @@ class SearchIndex {
   std::unique_ptr<Xapian::WritableDatabase> writer_;
   std::string lastCommit_;
   std::string format_;  // guarded by mutex_
+  bool readOnly_ = false;
+  mutable std::string stubSeen_;  // read-only: the replica stub's text as last read
+  // Bumped when the database the readers read is replaced (a rebuild swapped in, a replica's
+  // full copy): pooled readers of an older epoch are dropped. Guarded by mutex_.
+  mutable std::int64_t epoch_ = 0;
   mutable std::mutex mutex_;
   mutable std::vector<Reader> readers_;  // kept open between searches
 };
+
+// Makes every commit of this process keep a changeset, the last `count` of them, which
+// xapian-replicate-server sends to replicas (so they copy only what changed). Xapian reads
+// XAPIAN_MAX_CHANGESETS from the environment: call this before other threads start.
+void keepChangesets(int count);
 
 }  // namespace gongkai::indexer

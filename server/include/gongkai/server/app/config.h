@@ -62,6 +62,11 @@ struct ServerConfig {
   std::int64_t extract_max_file_bytes = std::int64_t{64} << 20;
   int extract_timeout_seconds = 10;
   int search_poll_milliseconds = 100;  // how often the indexing worker looks for queued changes
+  // With PostgreSQL (several servers): host:port where this server serves the search index to
+  // the others while it writes it (port 0: a free one, picked at start), and its own folder for
+  // its replica of the index ("": DATA/search-replicas/HOST-PORT).
+  std::string search_replication_address = "127.0.0.1:0";
+  std::string search_replica_folder;
   // HTTPS: both files set turns TLS on (with HSTS). Plain HTTP is refused on any address other
   // than loopback unless allow_plain_http says otherwise (e.g. behind a TLS-terminating proxy).
   std::string tls_certificate;

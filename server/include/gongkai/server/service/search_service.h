@@ -17,6 +17,8 @@
 #include "gongkai/indexer/extract.h"
 #include "gongkai/indexer/search_index.h"
 #include "gongkai/server/service/authorization.h"
+#include "gongkai/server/service/lease_keeper.h"
+#include "gongkai/server/service/search_replication.h"
 #include "gongkai/server/store/search_repository.h"
 #include "gongkai/server/store/store.h"
 
@@ -28,15 +30,26 @@ struct SearchOptions {
   indexer::ExtractionLimits limits;
   int batch_size = 500;                      // outbox entries applied per commit
   std::chrono::milliseconds idle_wait{100};  // how often an idle worker looks at the outbox
+  // Set when several servers share the database (PostgreSQL): they take turns writing the index
+  // by this keeper's lease and the others search replicas (SearchReplication). Null: this server
+  // alone writes the index.
+  LeaseKeeper* shared = nullptr;
+  std::string server_id;           // this server's, which status() names as the writer when alone
+  ReplicationOptions replication;  // with `shared`
 };
 
 struct SearchStatus {
   indexer::IndexStats index;
   std::int64_t pending = 0;  // outbox entries not yet applied
   bool rebuilding = false;
-  std::string last_rebuild;  // RFC 3339 of the last finished rebuild, "" if none
-  std::string last_error;    // of the worker, "" when fine
-  std::string set_aside;     // the last updates set aside as impossible to index, "" if none
+  std::string last_rebuild;        // RFC 3339 of the last finished rebuild, "" if none
+  std::string last_error;          // of the worker, "" when fine
+  std::string set_aside;           // the last updates set aside as impossible to index, "" if none
+  std::string role;                // "writer" (this server writes the index) or "replica"
+  std::string writer;              // the server that writes it ("" when none does just now)
+  std::string reading;             // what searches read: "master" (the index itself) or "replica"
+  std::string writer_last_commit;  // of the index itself, when this server reads a copy
+  std::optional<double> replica_lag_seconds;  // how far the copy searched is behind the index
 };
 
 // How far one file's text extraction got: extracted (`ok`, maybe truncated) or failed with a
@@ -68,7 +81,7 @@ class SearchService {
   ~SearchService();
 
   // Opens the index (rebuilding it from the store when it is missing or broken) and starts the
-  // worker.
+  // worker. With `shared` servers only the writer does so; the others start replicating.
   core::Status start();
   // Stops the worker after its current batch; what is still queued stays in the outbox.
   void stop();
@@ -82,7 +95,8 @@ class SearchService {
   // The same, as use cases: search.manage only.
   core::Result<SearchStatus> status(const Subject& subject) const;
   core::Status startRebuild(const Subject& subject);
-  // Starts a rebuild in the background; kConflict while one runs.
+  // Starts a rebuild in the background; kConflict while one runs, or when another server writes
+  // the index (not_index_writer, naming it: only the writer may replace the index).
   core::Status startRebuild();
   // Builds a fresh index from the store and swaps it in, in this thread.
   core::Status rebuildNow();
@@ -92,6 +106,14 @@ class SearchService {
 
  private:
   core::Status mayManage(const Subject& subject) const;
+  // The index searches read now (null before there is one).
+  std::shared_ptr<indexer::SearchIndex> index() const;
+  // Opens the index in options_.folder as its writer, rebuilding it when it lags the store.
+  core::Status openAsWriter();
+  // Stops writing (after the batch in flight) and releases the index's lock.
+  void stopWriting();
+  void readFrom(std::shared_ptr<indexer::SearchIndex> index);
+  core::Error notIndexWriter() const;
   void workerLoop();
   // The rebuild itself, once rebuilding_ has been set; clears it when done.
   core::Status rebuildMarked();
@@ -114,8 +136,13 @@ class SearchService {
   store::Store& store_;
   SearchOptions options_;
   AuthorizerSource authorizer_;
-  std::unique_ptr<indexer::SearchIndex> index_;
-  std::mutex applyMutex_;  // one batch or one rebuild swap at a time
+  mutable std::mutex indexMutex_;
+  std::shared_ptr<indexer::SearchIndex> index_;  // guarded by indexMutex_
+  // This server writes index_ (always when alone; while it holds the lease when shared). Set and
+  // cleared under applyMutex_, so no batch is half applied when it is cleared.
+  std::atomic<bool> writing_{false};
+  std::unique_ptr<SearchReplication> replication_;  // when shared
+  std::mutex applyMutex_;                           // one batch or one rebuild swap at a time
   std::mutex wakeMutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -1,0 +1,180 @@
+// Replica lag: two servers on one PostgreSQL database and one data folder, documents written
+// through the index writer at a steady rate; per document, the time from the write's answer
+// until a search on the other server (which searches its replica) finds it, and the same on the
+// writer itself (the indexing part of that time).
+//
+//   gongkai_replica_lag_bench [--documents N] [--rate PER_SECOND]
+//
+// Defaults: 300 documents at 10 a second. PostgreSQL in a temporary cluster (as the tests start
+// it), with fsync on.
+#include <Poco/URI.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "bench_accounts.h"
+#include "bench_stats.h"
+#include "support/http_client.h"
+#include "support/server_process.h"
+#include "support/temp_dir.h"
+
+namespace {
+
+using namespace gongkai;
+using bench::Clock;
+using testing::HttpClient;
+
+// A word no other document holds: "lagprobe" and the number in letters (the index splits words
+// at digits).
+std::string probeWord(int i) {
+  std::string word = "lagprobe";
+  do {
+    word += static_cast<char>('a' + i % 26);
+    i /= 26;
+  } while (i > 0);
+  return word + "z";
+}
+
+bool found(const HttpClient& on, const std::string& word) {
+  std::string encoded;
+  Poco::URI::encode(word, "&=+#%?/", encoded);
+  const auto response = on.get("/api/v1/search?q=" + encoded);
+  return response.status == 200 && response.json()->getValue<Poco::Int64>("total") > 0;
+}
+
+std::string readingOf(const HttpClient& on) {
+  const auto response = on.get("/api/v1/search/status");
+  if (response.status != 200) return "";
+  return response.json()->getValue<std::string>("reading");
+}
+
+// Seconds from each write's answer until a search on `on` found it, written by its own thread.
+class LagWatcher {
+ public:
+  explicit LagWatcher(HttpClient on) : on_(std::move(on)) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~LagWatcher() { finish(); }
+  void written(const std::string& word, Clock::time_point at) {
+    std::lock_guard lock(mutex_);
+    waiting_[word] = at;
+  }
+  // Waits (at most 30 s) for the documents still unfound; returns the lags.
+  std::vector<double> finish() {
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (Clock::now() < deadline) {
+      {
+        std::lock_guard lock(mutex_);
+        if (waiting_.empty()) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    return lags_;
+  }
+  std::size_t lost() {
+    std::lock_guard lock(mutex_);
+    return waiting_.size();
+  }
+
+ private:
+  void run() {
+    while (!stop_) {
+      std::map<std::string, Clock::time_point> waiting;
+      {
+        std::lock_guard lock(mutex_);
+        waiting = waiting_;
+      }
+      for (const auto& [word, at] : waiting) {
+        if (!found(on_, word)) continue;
+        const double lag = bench::seconds(at);
+        std::lock_guard lock(mutex_);
+        lags_.push_back(lag);
+        waiting_.erase(word);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  HttpClient on_;
+  std::mutex mutex_;
+  std::map<std::string, Clock::time_point> waiting_;
+  std::vector<double> lags_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+void report(const char* where, std::vector<double> lags, std::size_t lost) {
+  if (lags.empty()) {
+    std::printf("%-28s nothing found (%zu lost)\n", where, lost);
+    return;
+  }
+  std::printf("%-28s median %.3f s   p99 %.3f s   max %.3f s   (%zu found, %zu not in 30 s)\n",
+              where, bench::median(lags), bench::percentile(lags, 0.99),
+              *std::max_element(lags.begin(), lags.end()), lags.size(), lost);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int documents = 300;
+  double rate = 10;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--documents")) documents = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--rate")) rate = std::atof(argv[i + 1]);
+  }
+  // Before the first server asks for its database (support/test_store.h).
+  ::setenv("GONGKAI_TEST_STORE", "postgresql", 1);
+  ::setenv("GONGKAI_TEST_PG_FSYNC", "1", 0);
+
+  testing::TempDir temp;
+  const std::string dataDir = temp / "data";
+  testing::ServerProcess writer(dataDir);
+  const bench::BenchAccounts accounts =
+      bench::signInBenchAccounts(writer, "bench-password-long-enough");
+  testing::ServerProcess replica(dataDir);
+  const HttpClient onWriter = HttpClient(writer.port()).as(accounts.admin);
+  const HttpClient onReplica = HttpClient(replica.port()).as(accounts.admin);
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (readingOf(onReplica) != "replica" && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (readingOf(onReplica) != "replica") {
+    std::fprintf(stderr, "the second server never read its replica:\n%s\n", replica.log().c_str());
+    return 1;
+  }
+
+  std::printf("replica lag: %d documents written through the index writer at %.1f/s\n", documents,
+              rate);
+  LagWatcher writerWatch(onWriter), replicaWatch(onReplica);
+  const auto every = std::chrono::duration<double>(1.0 / rate);
+  const auto started = Clock::now();
+  for (int i = 0; i < documents; ++i) {
+    std::this_thread::sleep_until(started + std::chrono::duration_cast<Clock::duration>(every * i));
+    const std::string word = probeWord(i);
+    const auto response = onWriter.postJson(
+        "/api/v1/documents",
+        R"({"title":"复制延迟 )" + word +
+            R"(","category":"ZZ","org_unit":"branch-1","scope":"public","mode":"proactive",)"
+            R"("period":"periodic","issued_at":"2024-03-01","summary":"副本延迟测量"})");
+    if (response.status != 201) {
+      std::fprintf(stderr, "write refused: %d %s\n", response.status, response.body.c_str());
+      return 1;
+    }
+    const auto answered = Clock::now();
+    writerWatch.written(word, answered);
+    replicaWatch.written(word, answered);
+  }
+  const std::vector<double> onWriterLags = writerWatch.finish();
+  const std::vector<double> onReplicaLags = replicaWatch.finish();
+  report("found on the writer:", onWriterLags, writerWatch.lost());
+  report("found on the replica server:", onReplicaLags, replicaWatch.lost());
+  return 0;
+}

@@ -1,5 +1,6 @@
 #include "support/http_client.h"
 
+#include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -10,6 +11,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
 
 namespace gongkai::testing {
 
@@ -28,6 +32,36 @@ Poco::JSON::Object::Ptr HttpResponse::json() const {
     return new Poco::JSON::Object;
   }
 }
+
+namespace {
+
+bool isJson(const std::string& contentType) {
+  const std::string type = contentType.substr(0, contentType.find(';'));
+  return type == "application/json" || type == "application/problem+json";
+}
+
+// With GONGKAI_API_RECORD naming a file, every exchange is appended to it as one JSON line,
+// for tests/web/openapi_responses_test.mjs to check against the OpenAPI description. Bodies of
+// other types than JSON (files, tars, text) are left out: only their length is kept.
+void record(const std::string& method, const std::string& path, const HttpResponse& response) {
+  static const char* const file = std::getenv("GONGKAI_API_RECORD");
+  if (file == nullptr || *file == '\0') return;
+  const std::string type = response.header("content-type");
+  Poco::JSON::Object line;
+  line.set("method", method);
+  line.set("path", path);
+  line.set("status", response.status);
+  line.set("content_type", type);
+  line.set("body_size", static_cast<Poco::UInt64>(response.body.size()));
+  if (isJson(type)) line.set("body", response.body);
+  static std::mutex writing;
+  const std::lock_guard<std::mutex> lock(writing);
+  std::ofstream out(file, std::ios::app);
+  line.stringify(out);
+  out << "\n";
+}
+
+}  // namespace
 
 std::string buildMultipart(const std::vector<MultipartPart>& parts, std::string& body) {
   static std::atomic<int> counter{0};
@@ -73,6 +107,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
     out.headers[key] = value;
   }
   Poco::StreamCopier::copyToString(in, out.body);
+  record(method, path, out);
   return out;
 }
 

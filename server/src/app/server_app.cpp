@@ -30,6 +30,7 @@
 #include "gongkai/server/app/demo_data.h"
 #include "gongkai/server/app/listener.h"
 #include "gongkai/server/http/api.h"
+#include "gongkai/server/http/openapi.h"
 #include "gongkai/server/net/client_address.h"
 #include "gongkai/server/net/connection_guard.h"
 #include "gongkai/server/net/handler_factory.h"
@@ -450,6 +451,10 @@ int ServerApp::main(const std::vector<std::string>&) {
                                        tokens, policyService, catalogue, archives, jobs, feedback,
                                        requests, reports, tickets, categories},
                         options);
+  // A route missing from the description (or the reverse) is a slip the tests catch by this.
+  for (const auto& mismatch : http::undescribedRoutes(router, http::openApiDocument())) {
+    log.warning("OpenAPI description: " + mismatch);
+  }
   Poco::SharedPtr<net::HandlerFactory> factory = new net::HandlerFactory(
       router,
       [&tokens](const std::string& token, const std::string& address) {

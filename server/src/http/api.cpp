@@ -87,6 +87,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addRequestRoutes(router, services.requests, services.documents);
   addReportRoutes(router, services.reports, services.categories);
   addDownloadTicketRoutes(router, services.tickets);
+  addOpenApiRoute(router);
   net::addWebRoutes(router, options.web_dir);
   return router;
 }

@@ -41,6 +41,16 @@ void Router::add(const std::string& method, const std::string& pattern, Handler 
   routes_.push_back(Route{method, pattern, split(pattern), std::move(handler)});
 }
 
+std::vector<std::pair<std::string, std::string>> Router::routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Route& route : routes_) {
+    std::string pattern;
+    for (const std::string& segment : route.segments) pattern += "/" + segment;
+    out.emplace_back(route.method, pattern);
+  }
+  return out;
+}
+
 Router::Match Router::match(const std::string& method, const std::string& path) const {
   Match result;
   if (path.empty() || path.front() != '/') return result;

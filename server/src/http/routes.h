@@ -85,4 +85,8 @@ void addRequestRoutes(Router& router, service::RequestService& requests,
 void addReportRoutes(Router& router, service::ReportService& reports,
                      const policies::CategoryCatalogue& categories);
 
+// GET /api/v1/openapi.json: the API's description (openApiDocument()), public, revalidated by
+// its ETag.
+void addOpenApiRoute(Router& router);
+
 }  // namespace gongkai::server::http

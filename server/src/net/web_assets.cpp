@@ -62,23 +62,6 @@ void notFound(Exchange& ex) {
   ex.sendProblem(Error::make(ErrorCode::kNotFound, "not_found", "页面不存在 (no such page)"));
 }
 
-// Sends `body` with a strong ETag of its content, answering a matching If-None-Match with 304.
-void sendCached(Exchange& ex, const std::string& body, const std::string& mediaType,
-                const std::string& cacheControl, const std::string& encoding) {
-  const std::string etag = "\"" + core::sha256Hex(body).substr(0, 32) + "\"";
-  ex.response.set("ETag", etag);
-  ex.response.set("Cache-Control", cacheControl);
-  ex.response.set("Vary", "Accept-Encoding");
-  if (ex.request.get("If-None-Match", "") == etag) {
-    ex.response.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
-    ex.response.send();
-    return;
-  }
-  if (!encoding.empty()) ex.response.set("Content-Encoding", encoding);
-  ex.response.setContentType(mediaType);
-  http::sendBody(ex.request, ex.response, body);
-}
-
 void page(Exchange& ex, const std::string& webDir) {
   if (webDir.empty()) return notFound(ex);
   auto body = readFile(std::filesystem::path(webDir) / "index.html");
@@ -103,6 +86,22 @@ void asset(Exchange& ex, const std::string& webDir) {
 }
 
 }  // namespace
+
+void sendCached(Exchange& ex, const std::string& body, const std::string& mediaType,
+                const std::string& cacheControl, const std::string& encoding) {
+  const std::string etag = "\"" + core::sha256Hex(body).substr(0, 32) + "\"";
+  ex.response.set("ETag", etag);
+  ex.response.set("Cache-Control", cacheControl);
+  ex.response.set("Vary", "Accept-Encoding");
+  if (ex.request.get("If-None-Match", "") == etag) {
+    ex.response.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
+    ex.response.send();
+    return;
+  }
+  if (!encoding.empty()) ex.response.set("Content-Encoding", encoding);
+  ex.response.setContentType(mediaType);
+  http::sendBody(ex.request, ex.response, body);
+}
 
 void addWebRoutes(http::Router& router, const std::string& webDir) {
   router.add("GET", "/", [webDir](Exchange& ex) { page(ex, webDir); });

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "gongkai/server/http/exchange.h"
 #include "gongkai/server/http/router.h"
 
 namespace gongkai::server::net {
@@ -19,5 +20,10 @@ inline constexpr const char* kPageContentSecurityPolicy =
 // their content and so are cached for a year. A `.gz` beside an asset is sent to clients that
 // accept gzip.
 void addWebRoutes(http::Router& router, const std::string& webDir);
+
+// Sends `body` as `mediaType` with a strong ETag of its content, answering a matching
+// If-None-Match with 304. `encoding` is its Content-Encoding ("" for none).
+void sendCached(http::Exchange& ex, const std::string& body, const std::string& mediaType,
+                const std::string& cacheControl, const std::string& encoding);
 
 }  // namespace gongkai::server::net

@@ -25,6 +25,8 @@ class Router {
     std::vector<std::string> allowed;  // methods the path does accept, for 405
   };
   Match match(const std::string& method, const std::string& path) const;
+  // Every route as it was added: its method and its pattern, e.g. {"GET", "/api/v1/jobs/{id}"}.
+  std::vector<std::pair<std::string, std::string>> routes() const;
   // Keeps `object` alive as long as the router (something its handlers refer to).
   void keepAlive(std::shared_ptr<const void> object) { owned_.push_back(std::move(object)); }
 

@@ -383,9 +383,9 @@ TEST_F(BackupRestoreTest, APostgresqlBackupIsADumpRestoredIntoAnEmptyDatabaseOnl
 
   // Not over the live database, nor without saying where the records go.
   const std::string target = temp_ / "restored";
-  EXPECT_EQ(cli({"restore", "--from", backup, "--data-dir", target, "--store-url",
-                 testStoreUrl(dataDir())},
-                output),
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "restore", "--from", backup, "--data-dir", target,
+                        "--store-url", testStoreUrl(dataDir())},
+                       output),
             2)
       << output;
   EXPECT_NE(output.find("not empty"), std::string::npos) << output;

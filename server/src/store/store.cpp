@@ -20,6 +20,7 @@
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/json.h"
 #include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/store/data_folder_lock.h"
 #include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/server/store/storage_error.h"
 #include "migrations.h"
@@ -486,6 +487,11 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, Sto
     return Error::make(
         ErrorCode::kIo, "storage_error",
         "无法创建数据目录 (cannot create data folder) " + dataDir + ": " + ec.message());
+  }
+  // SQLite's servers find a read-only folder out when they claim it (DataFolderLock); those
+  // sharing a PostgreSQL database claim nothing, and would fail later, less clearly.
+  if (database.value().dialect->backend() == SqlBackend::kPostgresql) {
+    if (auto writable = checkWritableFolder(dataDir); !writable.ok()) return writable.error();
   }
   auto blobs = BlobStore::open(dataDir);
   if (!blobs.ok()) return blobs.error();

@@ -44,7 +44,8 @@ constexpr int kExitExtractFailed = 3;
 int usage() {
   std::cerr
       << "用法 (usage):\n"
-         "  gongkai verify-log --data-dir DIR [--key FILE] [--since FILE]... [--hash-blobs]\n"
+         "  gongkai verify-log --data-dir DIR [--store-url URL] [--key FILE] [--since FILE]...\n"
+         "      [--hash-blobs]\n"
          "      "
          "校验数据目录：审计哈希链、默克尔树、签名检查点，以及库中文档和文件与审计记录是否一致\n"
          "      (verify a data folder: chain, Merkle tree, signed checkpoints, and that stored\n"
@@ -59,17 +60,23 @@ int usage() {
          "      更换检查点签名密钥；旧检查点仍可验证；之后重启服务器\n"
          "      (replace the checkpoint signing key; old checkpoints stay verifiable; restart the "
          "server)\n"
-         "  gongkai backup --data-dir DIR --to BACKUP_DIR\n"
+         "  gongkai backup --data-dir DIR [--store-url URL] --to BACKUP_DIR\n"
          "      "
          "服务器运行时也可备份：数据库快照、其引用的文件、归档包、密钥和清单；搜索索引恢复后重建\n"
          "      (an online backup: database snapshot, the files it refers to, bundles, keys and a\n"
          "       manifest; the search index is rebuilt after a restore)\n"
-         "  gongkai restore --from BACKUP_DIR (--data-dir NEW_DIR | --check) [--key FILE]\n"
+         "      PostgreSQL 数据库用 pg_dump 导出为 store.pgdump (a PostgreSQL database is dumped\n"
+         "       by pg_dump --format=custom into store.pgdump)\n"
+         "  gongkai restore --from BACKUP_DIR (--data-dir NEW_DIR | --check) [--store-url URL]\n"
+         "      [--key FILE]\n"
          "      按清单核对每个文件，恢复到新的空目录，并像 verify-log --hash-blobs 一样校验；\n"
          "      --check 只核对不保留 (check every item against the manifest, restore into a new\n"
          "       or empty folder and verify it as verify-log --hash-blobs does; --check only "
          "checks)\n"
-         "  gongkai user add NAME --role ROLE [--unit UNIT] --data-dir DIR [--policy-dir DIR]\n"
+         "      PostgreSQL 备份用 pg_restore 恢复到 --store-url 所指的空数据库 (a PostgreSQL\n"
+         "       backup is restored by pg_restore into the empty database --store-url names)\n"
+         "  gongkai user add NAME --role ROLE [--unit UNIT] --data-dir DIR [--store-url URL]\n"
+         "      [--policy-dir DIR]\n"
          "      新建账户，密码从标准输入读取一行；服务器须已停止（运行中请用 POST /api/v1/users）\n"
          "      (add an account; the password is read as one line from standard input; stop the\n"
          "       server first, or use POST /api/v1/users while it runs)\n"
@@ -85,6 +92,12 @@ int usage() {
          "a line)\n"
          "  --since FILE  之前保存的签名检查点 (a signed checkpoint saved earlier): "
          "日志必须与之一致\n"
+         "  --store-url URL  数据库在 PostgreSQL 时与服务器的 gongkai.store.url 相同\n"
+         "      (the server's gongkai.store.url when its records are in PostgreSQL):\n"
+         "      postgresql://USER[:PASSWORD]@HOST[:PORT]/DB; 也可放在环境变量 GONGKAI_STORE_URL "
+         "中\n"
+         "      (or set GONGKAI_STORE_URL); 密码可省去，由 libpq 的 PGPASSWORD 或 ~/.pgpass 提供\n"
+         "      (the password may be left out for libpq's PGPASSWORD or ~/.pgpass)\n"
          "退出码 (exit codes): 0 完好 (intact), 1 发现问题 (fault found; for backup and restore: "
          "a\n"
          "  file altered, missing or extra, named), 2 用法或读取错误 (usage or I/O error),\n"
@@ -99,6 +112,14 @@ bool readFile(const std::string& path, std::string& out) {
   text << in.rdbuf();
   out = text.str();
   return true;
+}
+
+// The store URL given with --store-url, else GONGKAI_STORE_URL: the environment keeps a password
+// in the URL out of `ps`.
+std::string storeUrlOr(const std::string& given) {
+  if (!given.empty()) return given;
+  const char* fromEnvironment = std::getenv("GONGKAI_STORE_URL");
+  return fromEnvironment ? fromEnvironment : "";
 }
 
 // "--name VALUE" or "--name=VALUE" at args[i]; advances i past the value.
@@ -165,7 +186,8 @@ int verifyLog(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (takeValue(args, i, "--data-dir", dataDir) || takeValue(args, i, "--url", url) ||
         takeValue(args, i, "--export", exportFile) || takeValue(args, i, "--key", keyFile) ||
-        takeValue(args, i, "--token", options.token)) {
+        takeValue(args, i, "--token", options.token) ||
+        takeValue(args, i, "--store-url", options.store_url)) {
       continue;
     }
     if (takeValue(args, i, "--since", value)) {
@@ -183,6 +205,8 @@ int verifyLog(const std::vector<std::string>& args) {
     }
   }
   if ((!dataDir.empty()) + (!url.empty()) + (!exportFile.empty()) != 1) return usage();
+  if (!options.store_url.empty() && dataDir.empty()) return usage();
+  if (!dataDir.empty()) options.store_url = storeUrlOr(options.store_url);
   if (options.token.empty() && std::getenv("GONGKAI_TOKEN"))
     options.token = std::getenv("GONGKAI_TOKEN");
   if (!keyFile.empty() && !readVerifierKeyFile(keyFile, options.keys)) return kExitUsage;
@@ -223,9 +247,10 @@ double secondsSince(const timespec& start) {
 // A backup beside a running server: it reads the database through a snapshot and takes no
 // data-folder lock, so the server goes on serving and writing.
 int backup(const std::vector<std::string>& args) {
-  std::string dataDir, backupDir;
+  std::string dataDir, storeUrl, backupDir;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (takeValue(args, i, "--data-dir", dataDir) || takeValue(args, i, "--to", backupDir)) {
+    if (takeValue(args, i, "--data-dir", dataDir) || takeValue(args, i, "--to", backupDir) ||
+        takeValue(args, i, "--store-url", storeUrl)) {
       continue;
     }
     std::cerr << "未知参数 (unknown argument): " << args[i] << "\n";
@@ -234,7 +259,7 @@ int backup(const std::vector<std::string>& args) {
   if (dataDir.empty() || backupDir.empty()) return usage();
   timespec start{};
   clock_gettime(CLOCK_MONOTONIC, &start);
-  auto made = admin::createBackup(dataDir, backupDir);
+  auto made = admin::createBackup(dataDir, storeUrlOr(storeUrl), backupDir);
   if (!made.ok()) {
     std::cerr << "错误 (error): " << made.error().message << "\n";
     return made.error().code == gongkai::core::ErrorCode::kCorrupt ? kExitFault : kExitUsage;
@@ -255,7 +280,8 @@ int restore(const std::vector<std::string>& args) {
   admin::RestoreOptions options;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (takeValue(args, i, "--from", backupDir) || takeValue(args, i, "--data-dir", dataDir) ||
-        takeValue(args, i, "--key", keyFile)) {
+        takeValue(args, i, "--key", keyFile) ||
+        takeValue(args, i, "--store-url", options.store_url)) {
       continue;
     }
     if (args[i] == "--check") {
@@ -275,6 +301,7 @@ int restore(const std::vector<std::string>& args) {
     dataDir = backup.string() + ".check";
   }
   if (!keyFile.empty() && !readVerifierKeyFile(keyFile, options.keys)) return kExitUsage;
+  options.store_url = storeUrlOr(options.store_url);
   auto restored = admin::restoreBackup(backupDir, dataDir, options);
   if (!restored.ok()) {
     std::cerr << "错误 (error): " << restored.error().message << "\n";
@@ -302,11 +329,11 @@ int restore(const std::vector<std::string>& args) {
 // (or any account) without a running server. The password comes from standard input, never from
 // the command line, where other users could read it.
 int userAdd(const std::vector<std::string>& args) {
-  std::string name, role, unit, dataDir, iterations;
+  std::string name, role, unit, dataDir, storeUrl, iterations;
   std::string policyDir = gongkai::server::app::defaultResourceDir("policies");
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (takeValue(args, i, "--role", role) || takeValue(args, i, "--unit", unit) ||
-        takeValue(args, i, "--data-dir", dataDir) ||
+        takeValue(args, i, "--data-dir", dataDir) || takeValue(args, i, "--store-url", storeUrl) ||
         takeValue(args, i, "--policy-dir", policyDir) ||
         takeValue(args, i, "--pbkdf2-iterations", iterations)) {
       continue;
@@ -354,7 +381,9 @@ int userAdd(const std::vector<std::string>& args) {
     std::cerr << "错误 (error): " << claimed.error().message << "\n";
     return kExitFault;
   }
-  auto store = gongkai::server::store::Store::open(dataDir);
+  gongkai::server::store::StoreOptions storeOptions;
+  storeOptions.url = storeUrlOr(storeUrl);
+  auto store = gongkai::server::store::Store::open(dataDir, storeOptions);
   if (!store.ok()) {
     std::cerr << store.error().message << "\n";
     return kExitUsage;

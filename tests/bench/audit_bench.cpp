@@ -154,9 +154,11 @@ int main(int argc, char** argv) {
   }
 
   std::vector<double> dataDirRates, exportRates;
+  admin::VerifyOptions verifyOptions;
+  verifyOptions.store_url = gongkai::testing::testStoreUrl(dataDir);
   for (int r = 0; r < runs; ++r) {
     auto start = Clock::now();
-    auto report = admin::verifyDataDir(dataDir, {});
+    auto report = admin::verifyDataDir(dataDir, verifyOptions);
     const double dataDirSeconds = seconds(start);
     if (!report.ok() || !report.value().ok()) {
       std::printf("data folder did not verify\n");

@@ -18,7 +18,9 @@
 
 #include "bench_accounts.h"
 #include "bench_stats.h"
+#include "gongkai/server/store/database_snapshot.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace {
 
@@ -119,7 +121,9 @@ int main(int argc, char** argv) {
   std::string output;
   const auto backupStart = Clock::now();
   const int backedUp = gongkai::testing::runCommand(
-      {GONGKAI_CLI_BINARY, "backup", "--data-dir", dataDir, "--to", backup}, output);
+      gongkai::testing::withTestStore(
+          {GONGKAI_CLI_BINARY, "backup", "--data-dir", dataDir, "--to", backup}),
+      output);
   const double backupSeconds = seconds(backupStart);
   stop = true;
   busy.join();
@@ -128,19 +132,23 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto backupBytes = folderBytes(backup);
+  const std::string database =
+      gongkai::server::store::snapshotFileName(gongkai::testing::testStoreUrl(dataDir));
   std::printf(
-      "backup (server running): %.2f s, %.1f MiB (%.0f MiB/s), of which store.db %.1f "
+      "backup (server running): %.2f s, %.1f MiB (%.0f MiB/s), of which %s %.1f "
       "MiB\n",
       backupSeconds, static_cast<double>(backupBytes) / (1 << 20),
-      static_cast<double>(backupBytes) / (1 << 20) / backupSeconds,
-      static_cast<double>(fs::file_size(backup + "/store.db")) / (1 << 20));
+      static_cast<double>(backupBytes) / (1 << 20) / backupSeconds, database.c_str(),
+      static_cast<double>(fs::file_size(backup + "/" + database)) / (1 << 20));
   std::printf("writes to the server (JSON documents, one client):\n");
   printLatencies("before the backup", before);
   printLatencies("during the backup", during);
 
   const auto restoreStart = Clock::now();
   const int restored = gongkai::testing::runCommand(
-      {GONGKAI_CLI_BINARY, "restore", "--from", backup, "--data-dir", temp / "restored"}, output);
+      gongkai::testing::withTestStore(
+          {GONGKAI_CLI_BINARY, "restore", "--from", backup, "--data-dir", temp / "restored"}),
+      output);
   const double restoreSeconds = seconds(restoreStart);
   if (restored != 0) {
     std::cerr << output;

@@ -1,6 +1,5 @@
 // Accounts, roles and policies against the real server: the endpoint × role table, logins,
 // lockout, tokens, users and units, what each caller can see, and the policy files.
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 
@@ -37,11 +36,7 @@ std::string replaceAll(std::string text, const std::string& from, const std::str
 class AccountsApiTest : public ServerTest {
  protected:
   // Edits the database behind the server's back.
-  void sql(const std::string& statement) {
-    Poco::Data::SQLite::Connector::registerConnector();
-    Poco::Data::Session session("SQLite", dataDir() + "/store.db");
-    session << statement, now;
-  }
+  void sql(const std::string& statement) { *openTestDatabase(dataDir()) << statement, now; }
 
   HttpResponse loginResponse(const std::string& username, const std::string& password) {
     return anonymous().postJson("/api/v1/auth/login", R"({"username":")" + username +
@@ -755,25 +750,25 @@ TEST(PolicyAtStart, AServerWithABrokenPolicyRefusesToStartAndSaysWhere) {
 TEST(UserCommand, AddsTheFirstAdminWithAPasswordFromStandardInput) {
   TempDir temp;
   const std::string dataDir = temp / "data";
+  std::string folder;  // --data-dir DIR, and where its store is
+  for (const auto& arg : withTestStore({"--data-dir", dataDir})) folder += " " + arg;
   std::string output;
   // Too short a password is refused and nothing is made.
   EXPECT_EQ(runCommand({"sh", "-c",
                         "echo short | " + std::string(GONGKAI_CLI_BINARY) +
-                            " user add chief --role admin --data-dir " + dataDir +
-                            " --pbkdf2-iterations 1000"},
+                            " user add chief --role admin" + folder + " --pbkdf2-iterations 1000"},
                        output),
             1)
       << output;
   EXPECT_EQ(runCommand({"sh", "-c",
                         "echo a-long-enough-password | " + std::string(GONGKAI_CLI_BINARY) +
-                            " user add chief --role admin --data-dir " + dataDir +
-                            " --pbkdf2-iterations 1000"},
+                            " user add chief --role admin" + folder + " --pbkdf2-iterations 1000"},
                        output),
             0)
       << output;
   EXPECT_EQ(runCommand({"sh", "-c",
                         "echo a-long-enough-password | " + std::string(GONGKAI_CLI_BINARY) +
-                            " user add chief --role admin --data-dir " + dataDir},
+                            " user add chief --role admin" + folder},
                        output),
             1)
       << output;  // taken

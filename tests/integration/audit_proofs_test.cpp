@@ -1,7 +1,6 @@
 // Audit proofs against the real server: signed checkpoints, inclusion and consistency proofs,
 // the export, the openssl command line, key rotation, and every class of tampering named by
 // `gongkai verify-log` with its position.
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <sys/stat.h>
@@ -70,13 +69,10 @@ class AuditProofsTest : public ServerTest {
 
   int verify(std::vector<std::string> args, std::string& output) {
     args.insert(args.begin(), {GONGKAI_CLI_BINARY, "verify-log"});
-    return runCommand(args, output);
+    return runCommand(withTestStore(args), output);
   }
 
-  std::unique_ptr<Poco::Data::Session> db() {
-    Poco::Data::SQLite::Connector::registerConnector();
-    return std::make_unique<Poco::Data::Session>("SQLite", dataDir() + "/store.db");
-  }
+  std::unique_ptr<Poco::Data::Session> db() { return openTestDatabase(dataDir()); }
 
   core::Checkpoint checkpointOf(const std::string& signedNote) {
     auto note = core::note::parseNote(signedNote);
@@ -133,7 +129,7 @@ class AuditProofsTest : public ServerTest {
       std::string bytes = core::canonicalBytes(entry);
       prevHash = core::entryHash(bytes);
       Poco::Int64 s = seqs[i];
-      *session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = ?", use(bytes),
+      *session << "UPDATE audit_log SET entry = $1, entry_hash = $2 WHERE seq = $3", use(bytes),
           use(prevHash), use(s), now;
     }
   }
@@ -471,12 +467,8 @@ TEST_F(AuditProofsTest, TamperingWithTheDataFolderIsNamed) {
   ASSERT_EQ(verify({"--data-dir", dataDir(), "--since", saved, "--key", keys}, output), 0)
       << output;
   server().stop();
-  const std::string backup = temp_ / "backup.db";
-  std::filesystem::copy_file(dataDir() + "/store.db", backup);
-  auto reset = [&] {
-    std::filesystem::copy_file(backup, dataDir() + "/store.db",
-                               std::filesystem::copy_options::overwrite_existing);
-  };
+  const SavedTestDatabase pristine(dataDir());
+  auto reset = [&] { pristine.putBack(); };
   auto expectFault = [&](const std::string& where, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"--data-dir", dataDir()};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -493,7 +485,7 @@ TEST_F(AuditProofsTest, TamperingWithTheDataFolderIsNamed) {
     auto parsed = core::parseAuditEntry(entry).value();
     parsed.content_sha256 = std::string(64, 'a');
     std::string bytes = core::canonicalBytes(parsed), hash = core::entryHash(bytes);
-    *session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = " + at(4), use(bytes),
+    *session << "UPDATE audit_log SET entry = $1, entry_hash = $2 WHERE seq = " + at(4), use(bytes),
         use(hash), now;
   }
   expectFault("at entry " + at(4) + " [leaf_mismatch]");

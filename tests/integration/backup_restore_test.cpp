@@ -1,6 +1,5 @@
 // gongkai backup beside a live server that keeps writing, gongkai restore into a new folder, a
 // server on the restored folder; and backups that were altered, cut short or padded, refused.
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <sys/stat.h>
@@ -13,6 +12,7 @@
 
 #include "fixture.h"
 #include "gongkai/core/sha256.h"
+#include "gongkai/server/store/database_snapshot.h"
 
 namespace gongkai::testing {
 namespace {
@@ -51,7 +51,24 @@ class BackupRestoreTest : public ServerTest {
   int cli(const std::vector<std::string>& args, std::string& output) {
     std::vector<std::string> argv{GONGKAI_CLI_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    return runCommand(argv, output);
+    return runCommand(withTestStore(argv), output);
+  }
+
+  // `gongkai restore --check` of `backup`: with PostgreSQL, into an empty database of its own.
+  int check(const std::string& backup, std::string& output) {
+    std::vector<std::string> args{"restore", "--from", backup, "--check"};
+    if (testingPostgresql())
+      args.insert(args.end(), {"--store-url", testStoreUrl(backup + ".check")});
+    return cli(args, output);
+  }
+
+  // Tables in the database of data folder `dataDir` (PostgreSQL only).
+  static Poco::Int64 tablesIn(const std::string& dataDir) {
+    Poco::Int64 tables = -1;
+    *openTestDatabase(dataDir) << "SELECT COUNT(*) FROM pg_catalog.pg_tables "
+                                  "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
+        Poco::Data::Keywords::into(tables), Poco::Data::Keywords::now;
+    return tables;
   }
 
   // A backup of a small live folder: two documents with files and a feedback.
@@ -79,6 +96,7 @@ class BackupRestoreTest : public ServerTest {
     EXPECT_EQ(cli({"restore", "--from", backup, "--data-dir", target}, output), 1) << output;
     EXPECT_NE(output.find(named), std::string::npos) << output;
     EXPECT_FALSE(fs::exists(target)) << output;
+    if (testingPostgresql()) EXPECT_EQ(tablesIn(target), 0) << "the restore left tables behind";
     for (const auto& entry : fs::directory_iterator(temp_.path())) {
       EXPECT_EQ(entry.path().filename().string().find(".restoring-"), std::string::npos)
           << "a half-restored folder was left behind: " << entry.path();
@@ -134,10 +152,7 @@ TEST_F(BackupRestoreTest, OnlineBackupDuringWritesRestoresEveryAcknowledgedDocum
   ASSERT_EQ(cli({"restore", "--from", backup, "--data-dir", restored}, output), 0) << output;
   EXPECT_NE(output.find("OK: restored and verified"), std::string::npos) << output;
   EXPECT_EQ(modeOf(restored), 0700);
-  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "verify-log", "--data-dir", restored, "--hash-blobs"},
-                       output),
-            0)
-      << output;
+  EXPECT_EQ(cli({"verify-log", "--data-dir", restored, "--hash-blobs"}, output), 0) << output;
 
   // A server on the restored folder: everything acknowledged before the backup, with its files.
   const std::int64_t liveTotal = documentCount();
@@ -187,11 +202,10 @@ TEST_F(BackupRestoreTest, ARestoredServerRebuildsSearchEvenWhenTheOutboxWasLong)
   ASSERT_EQ(cli({"restore", "--from", backup, "--data-dir", restored}, output), 0) << output;
   {
     // As a snapshot taken while the indexing worker was 50 feedback changes behind.
-    Poco::Data::SQLite::Connector::registerConnector();
-    Poco::Data::Session session("SQLite", restored + "/store.db");
+    auto session = openTestDatabase(restored);
     for (int i = 0; i < 50; ++i) {
-      session << "INSERT INTO search_outbox (document_id, version, kind) "
-                 "SELECT id, 1, 'feedback' FROM feedback LIMIT 1",
+      *session << "INSERT INTO search_outbox (document_id, version, kind) "
+                  "SELECT id, 1, 'feedback' FROM feedback LIMIT 1",
           Poco::Data::Keywords::now;
     }
   }
@@ -216,10 +230,13 @@ TEST_F(BackupRestoreTest, AnAlteredBlobIsRefusedByName) {
 
 TEST_F(BackupRestoreTest, AnAlteredDatabaseIsRefusedByName) {
   const std::string backup = copyOf(smallBackup(), "altered-db");
-  std::string contents = readFile(backup + "/store.db");
+  // store.db, or the dump of a PostgreSQL database.
+  const std::string database = server::store::snapshotFileName(testStoreUrl(dataDir()));
+  std::string contents = readFile(backup + "/" + database);
+  ASSERT_FALSE(contents.empty());
   contents[contents.size() / 2] ^= 1;
-  writeFile(backup + "/store.db", contents);
-  expectRefused(backup, "store.db");
+  writeFile(backup + "/" + database, contents);
+  expectRefused(backup, database);
 }
 
 TEST_F(BackupRestoreTest, ABackupWithoutItsManifestIsIncomplete) {
@@ -297,7 +314,7 @@ TEST_F(BackupRestoreTest, AnnualBundlesAreBackedUpAndAMissingOneIsNamed) {
   ASSERT_EQ(cli({"backup", "--data-dir", dataDir(), "--to", backup}, output), 0) << output;
   EXPECT_EQ(readFile(backup + "/" + tar), readFile(dataDir() + "/" + tar));
   EXPECT_NE(readFile(backup + "/manifest").find("\t" + tar + "\n"), std::string::npos);
-  EXPECT_EQ(cli({"restore", "--from", backup, "--check"}, output), 0) << output;
+  EXPECT_EQ(check(backup, output), 0) << output;
   const std::string missing = copyOf(backup, "missing-bundle");
   fs::remove(missing + "/" + tar);
   expectRefused(missing, tar);
@@ -334,10 +351,65 @@ TEST_F(BackupRestoreTest, RestoreAndBackupRefuseAFolderThatIsNotEmpty) {
   // An empty folder is fine, and --check restores nothing.
   const std::string empty = temp_ / "empty";
   fs::create_directories(empty);
-  EXPECT_EQ(cli({"restore", "--from", backup, "--check"}, output), 0) << output;
+  EXPECT_EQ(check(backup, output), 0) << output;
   EXPECT_FALSE(fs::exists(backup + ".check"));
+  if (testingPostgresql()) EXPECT_EQ(tablesIn(backup + ".check"), 0);
   EXPECT_EQ(cli({"restore", "--from", backup, "--data-dir", empty}, output), 0) << output;
-  EXPECT_TRUE(fs::exists(empty + "/store.db"));
+  if (testingPostgresql()) {
+    EXPECT_GT(tablesIn(empty), 0);
+  } else {
+    EXPECT_TRUE(fs::exists(empty + "/store.db"));
+  }
+}
+
+// On PostgreSQL the backup holds pg_dump's custom-format dump in place of store.db, restores
+// only into an empty database, and only into PostgreSQL; the URL may come from the environment.
+TEST_F(BackupRestoreTest, APostgresqlBackupIsADumpRestoredIntoAnEmptyDatabaseOnly) {
+  if (!testingPostgresql()) GTEST_SKIP() << "a PostgreSQL store's backup";
+  std::map<std::int64_t, std::string> files;
+  ASSERT_GT(fileDocument(client(), 1, files), 0);
+  const std::string backup = temp_ / "backup";
+  std::string output;
+  // The URL from GONGKAI_STORE_URL, so that a password in it would not show in `ps`.
+  ASSERT_EQ(runCommand({"env", "GONGKAI_STORE_URL=" + testStoreUrl(dataDir()), GONGKAI_CLI_BINARY,
+                        "backup", "--data-dir", dataDir(), "--to", backup},
+                       output),
+            0)
+      << output;
+  const std::string manifest = readFile(backup + "/manifest");
+  EXPECT_NE(manifest.find("\tstore.pgdump\n"), std::string::npos) << manifest;
+  EXPECT_EQ(manifest.find("store.db"), std::string::npos) << manifest;
+  EXPECT_EQ(modeOf(backup + "/store.pgdump"), 0600);
+
+  // Not over the live database, nor without saying where the records go.
+  const std::string target = temp_ / "restored";
+  EXPECT_EQ(runCommand({GONGKAI_CLI_BINARY, "restore", "--from", backup, "--data-dir", target,
+                        "--store-url", testStoreUrl(dataDir())},
+                       output),
+            2)
+      << output;
+  EXPECT_NE(output.find("not empty"), std::string::npos) << output;
+  EXPECT_EQ(
+      runCommand({GONGKAI_CLI_BINARY, "restore", "--from", backup, "--data-dir", target}, output),
+      2)
+      << output;
+  EXPECT_NE(output.find("--store-url"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(target));
+  EXPECT_EQ(client().get("/api/v1/documents").json()->getValue<Poco::Int64>("total"), 1);
+
+  ASSERT_EQ(cli({"restore", "--from", backup, "--data-dir", target}, output), 0) << output;
+  EXPECT_FALSE(fs::exists(target + "/store.pgdump"));
+  EXPECT_FALSE(fs::exists(target + "/store.db"));
+  ServerProcess second(target);
+  const HttpClient admin =
+      HttpClient(second.port())
+          .as(gongkai::testing::login(HttpClient(second.port()), "admin", adminPassword_));
+  const auto document = admin.get("/api/v1/documents/" + std::to_string(files.begin()->first));
+  ASSERT_EQ(document.status, 200) << document.body;
+  EXPECT_EQ(
+      admin.get(document.json()->getArray("files")->getObject(0)->getValue<std::string>("url"))
+          .body,
+      files.begin()->second);
 }
 
 }  // namespace

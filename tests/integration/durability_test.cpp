@@ -1,5 +1,4 @@
 // Concurrency, tampering, crashes and shutdown against the real server process.
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Net/StreamSocket.h>
@@ -21,11 +20,7 @@ using namespace Poco::Data::Keywords;
 class DurabilityTest : public ServerTest {
  protected:
   // Edits the database behind the server's back.
-  void tamper(const std::string& sql) {
-    Poco::Data::SQLite::Connector::registerConnector();
-    Poco::Data::Session session("SQLite", dataDir() + "/store.db");
-    session << sql, now;
-  }
+  void tamper(const std::string& sql) { *openTestDatabase(dataDir()) << sql, now; }
 
   std::string uploadBody(int i) {
     return "第" + std::to_string(i) + "份上传 " +
@@ -97,8 +92,8 @@ TEST_F(DurabilityTest, VerifyLogFindsARecomputedHashByItsMerkleLeaf) {
   server().stop();
   // A careful forger also recomputes the stored hash; the Merkle leaf the tree keeps for the
   // entry still gives it away, and names it (the next entry's link would only say "2 or 3").
-  Poco::Data::SQLite::Connector::registerConnector();
-  Poco::Data::Session session("SQLite", dataDir() + "/store.db");
+  auto database = openTestDatabase(dataDir());
+  Poco::Data::Session& session = *database;
   const std::string seq = std::to_string(entryAt(2));  // the test's entry 2
   std::string entry;
   session << "SELECT entry FROM audit_log WHERE seq = " + seq, into(entry), now;
@@ -106,7 +101,7 @@ TEST_F(DurabilityTest, VerifyLogFindsARecomputedHashByItsMerkleLeaf) {
   ASSERT_NE(actor, std::string::npos) << entry;
   std::string forged = entry.replace(actor + 9, 5, "forge");
   std::string hash = core::sha256Hex(forged);
-  session << "UPDATE audit_log SET entry = ?, entry_hash = ? WHERE seq = " + seq, use(forged),
+  session << "UPDATE audit_log SET entry = $1, entry_hash = $2 WHERE seq = " + seq, use(forged),
       use(hash), now;
   std::string output;
   EXPECT_EQ(verifyLog(output), 1) << output;
@@ -270,10 +265,15 @@ TEST_F(DurabilityTest, CommandLineOverridesTheConfigFileAndRequestsAreLogged) {
   EXPECT_EQ(log.find(receipt), std::string::npos) << log;
   EXPECT_EQ(log.find(ticketValue), std::string::npos) << log;
   EXPECT_NE(log.find(R"("uri":"/api/v1/audit/keys?ticket=…")"), std::string::npos) << log;
-  EXPECT_TRUE(std::filesystem::exists(dataDir() + "/store.db"));
+  // The store is the one in --data-dir (PostgreSQL keeps only the keys and files there).
+  EXPECT_TRUE(std::filesystem::exists(dataDir() + (testingPostgresql() ? "/keys" : "/store.db")));
 }
 
 TEST_F(DurabilityTest, ASecondWriterOnALiveDataFolderIsRefusedAndTheFirstCarriesOn) {
+  if (testingPostgresql()) {
+    GTEST_SKIP() << "SQLite's one writer per folder: servers sharing a PostgreSQL database share "
+                    "the folder too, and take turns by leases";
+  }
   ASSERT_EQ(client().postJson("/api/v1/documents", sampleMetadata("锁前")).status, 201);
   std::string output;
   // A second server on the same folder.

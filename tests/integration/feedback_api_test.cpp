@@ -1,7 +1,6 @@
 // Feedback against the real server: an anonymous submission followed by its receipt code, the
 // handling flow by a handler of the unit, contact details kept from members and the public, the
 // rate limit per address, bad submissions storing nothing, and one extension only.
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <sys/stat.h>
@@ -480,9 +479,8 @@ TEST_F(FeedbackApiTest, VerifyLogCatchesAFeedbackRecordEditedBehindTheServer) {
   EXPECT_NE(output.find("feedback versions checked): 1"), std::string::npos) << output;
   EXPECT_NE(output.find("disclosure_request versions checked): 1"), std::string::npos) << output;
   {
-    Poco::Data::SQLite::Connector::registerConnector();
-    Poco::Data::Session session("SQLite", dataDir() + "/store.db");
-    session << "UPDATE feedback_versions SET record = replace(record, '原始', '篡改')",
+    *openTestDatabase(dataDir())
+        << "UPDATE feedback_versions SET record = replace(record, '原始', '篡改')",
         Poco::Data::Keywords::now;
   }
   EXPECT_EQ(verifyLog(output), 1) << output;

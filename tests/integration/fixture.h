@@ -9,6 +9,7 @@
 #include "support/http_client.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace gongkai::testing {
 
@@ -87,8 +88,9 @@ class ServerTest : public ::testing::Test {
 
   // Runs `gongkai verify-log` on the data folder; returns its exit code.
   int verifyLog(std::string& output) {
-    return runCommand({GONGKAI_CLI_BINARY, "verify-log", "--data-dir", dataDir(), "--hash-blobs"},
-                      output);
+    return runCommand(
+        withTestStore({GONGKAI_CLI_BINARY, "verify-log", "--data-dir", dataDir(), "--hash-blobs"}),
+        output);
   }
 
   TempDir temp_;

@@ -1,7 +1,6 @@
 // The disclosure catalogue and the compliance calendar against the real server. The calendar's
 // date arithmetic is tested with fixed dates in tests/policies/compliance_test.cpp; here the
 // wiring: items, the documents that answer them, visibility, and the JSON and CSV reports.
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 
@@ -164,10 +163,9 @@ TEST_F(ProcedureApiTest, CatalogueItemsAreValidatedVersionedAndAudited) {
   ASSERT_EQ(verifyLog(output), 0) << output;
   EXPECT_NE(output.find("catalogue_item versions checked): 2"), std::string::npos) << output;
   {
-    Poco::Data::SQLite::Connector::registerConnector();
-    Poco::Data::Session session("SQLite", dataDir() + "/store.db");
-    session << "UPDATE catalogue_item_versions SET record = replace(record, '组织委员', '某某') "
-               "WHERE version = 1",
+    *openTestDatabase(dataDir())
+        << "UPDATE catalogue_item_versions SET record = replace(record, '组织委员', '某某') "
+           "WHERE version = 1",
         Poco::Data::Keywords::now;
   }
   EXPECT_EQ(verifyLog(output), 1) << output;
@@ -325,8 +323,8 @@ TEST_F(ProcedureApiTest, ADataFolderFromBeforeTheCatalogueItemColumnKeepsItsAnsw
   // (a later migration adds its undo here).
   server().stop();
   {
-    Poco::Data::SQLite::Connector::registerConnector();
-    Poco::Data::Session db("SQLite", dataDir() + "/store.db");
+    auto database = openTestDatabase(dataDir());
+    Poco::Data::Session& db = *database;
     using Poco::Data::Keywords::now;
     db << "DROP TABLE leases", now;  // 0015
     db << "ALTER TABLE jobs DROP COLUMN owner", now;
@@ -340,14 +338,18 @@ TEST_F(ProcedureApiTest, ADataFolderFromBeforeTheCatalogueItemColumnKeepsItsAnsw
   archivist_ = std::make_unique<HttpClient>(anonymous().as(archivistToken_));
 
   {
-    Poco::Data::Session db("SQLite", dataDir() + "/store.db");
+    auto database = openTestDatabase(dataDir());
+    Poco::Data::Session& db = *database;
     using namespace Poco::Data::Keywords;
     int columns = 0, filled = 0, movedFilled = 1;
-    db << "SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'catalogue_item'",
+    db << (testingPostgresql() ? "SELECT COUNT(*) FROM information_schema.columns "
+                                 "WHERE table_name = 'documents' AND column_name = 'catalogue_item'"
+                               : "SELECT COUNT(*) FROM pragma_table_info('documents') "
+                                 "WHERE name = 'catalogue_item'"),
         into(columns), now;
-    db << "SELECT COUNT(*) FROM documents WHERE catalogue_item = ?", bind(answered), into(filled),
+    db << "SELECT COUNT(*) FROM documents WHERE catalogue_item = $1", bind(answered), into(filled),
         now;
-    db << "SELECT COUNT(*) FROM documents WHERE id = ? AND catalogue_item IS NOT NULL",
+    db << "SELECT COUNT(*) FROM documents WHERE id = $1 AND catalogue_item IS NOT NULL",
         bind(movedId), into(movedFilled), now;
     EXPECT_EQ(columns, 1);
     EXPECT_EQ(filled, 1);

@@ -1,7 +1,6 @@
 // Search through the real server: documents made from the seed texts, Chinese queries of every
 // kind, filters and facets, snippets, history, bad parameters, extraction failures shown on the
 // document, and a kill -9 with updates still queued.
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/URI.h>
@@ -256,9 +255,8 @@ TEST_F(SearchApiTest, AnUpdateThatCanNeverBeIndexedIsSetAsideAndHoldsNothingUp) 
   server().stop();
   {
     // A queued version that does not exist: no pass can ever apply it.
-    Poco::Data::SQLite::Connector::registerConnector();
-    Poco::Data::Session session("SQLite", dataDir() + "/store.db");
-    session << "INSERT INTO search_outbox (document_id, version) VALUES (999999, 1)",
+    *openTestDatabase(dataDir())
+        << "INSERT INTO search_outbox (document_id, version) VALUES (999999, 1)",
         Poco::Data::Keywords::now;
   }
   restart();

@@ -113,11 +113,22 @@ PgCluster::~PgCluster() {
   fs::remove_all(dir_, ec);
 }
 
+std::vector<std::string> PgCluster::clientArgs(std::vector<std::string> args) const {
+  args.insert(args.begin(), {"-h", "127.0.0.1", "-p", std::to_string(port_), "-U", kSuperuser});
+  return args;
+}
+
 std::string PgCluster::createDatabase(const std::string& name) {
-  run("createdb", {"-h", "127.0.0.1", "-p", std::to_string(port_), "-U", kSuperuser, name});
+  run("createdb", clientArgs({name}));
   return "postgresql://" + std::string(kSuperuser) + "@127.0.0.1:" + std::to_string(port_) + "/" +
          name;
 }
+
+void PgCluster::copyDatabase(const std::string& from, const std::string& to) {
+  run("createdb", clientArgs({"-T", from, to}));
+}
+
+void PgCluster::dropDatabase(const std::string& name) { run("dropdb", clientArgs({name})); }
 
 std::string PgCluster::log() const { return readFile(dir_ + "/server.log"); }
 

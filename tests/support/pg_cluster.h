@@ -25,11 +25,17 @@ class PgCluster {
   // Creates an empty database `name` (letters, digits, _) and returns its URL, as
   // gongkai.store.url takes it.
   std::string createDatabase(const std::string& name);
+  // Makes database `to` a copy of `from` (its template), which nobody may be connected to.
+  void copyDatabase(const std::string& from, const std::string& to);
+  // Drops database `name`, which nobody may be connected to.
+  void dropDatabase(const std::string& name);
   // The server's log so far.
   std::string log() const;
 
  private:
   std::string run(const std::string& program, const std::vector<std::string>& args);
+  // `args` of a client program (createdb, dropdb) after the options that reach this cluster.
+  std::vector<std::string> clientArgs(std::vector<std::string> args) const;
   std::string dir_;
   std::string binDir_;
   std::string serverOptions_;

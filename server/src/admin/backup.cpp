@@ -21,13 +21,15 @@ using core::ErrorCode;
 
 class BackupWriter {
  public:
-  BackupWriter(const std::string& dataDir, const std::string& backupDir)
-      : source_(dataDir), target_(backupDir) {}
+  BackupWriter(const std::string& dataDir, const std::string& storeUrl,
+               const std::string& backupDir)
+      : source_(dataDir), storeUrl_(storeUrl), target_(backupDir) {}
 
   core::Result<BackupReport> run() {
     BackupReport report;
-    const std::string database = (target_ / "store.db").string();
-    auto snapshot = store::snapshotDatabase(source_.string(), database);
+    const std::string name = store::snapshotFileName(storeUrl_);
+    const std::string database = (target_ / name).string();
+    auto snapshot = store::snapshotDatabase(source_.string(), storeUrl_, database);
     if (!snapshot.ok()) return snapshot.error();
     // VACUUM INTO makes the file with SQLite's default mode; it holds what every other item does.
     std::error_code modeError;
@@ -35,7 +37,7 @@ class BackupWriter {
     if (modeError) return ioError("无法设置文件权限 (cannot set the file's mode) " + database);
     auto digest = hashFile(database);
     if (!digest.ok()) return digest.error();
-    add("store.db", digest.value());
+    add(name, digest.value());
     report.audit_size = snapshot.value().audit_size;
     report.schema_version = snapshot.value().schema_version;
     for (const auto& blob : snapshot.value().blobs) {
@@ -155,6 +157,7 @@ class BackupWriter {
   }
 
   fs::path source_;
+  std::string storeUrl_;
   fs::path target_;
   BackupManifest manifest_;
   std::set<std::string> folders_;
@@ -174,9 +177,10 @@ void removeBackup(const std::string& backupDir, bool created) {
 
 }  // namespace
 
-core::Result<BackupReport> createBackup(const std::string& dataDir, const std::string& backupDir) {
+core::Result<BackupReport> createBackup(const std::string& dataDir, const std::string& storeUrl,
+                                        const std::string& backupDir) {
   std::error_code error;
-  if (!fs::is_regular_file(fs::path(dataDir) / "store.db", error)) {
+  if (storeUrl.empty() && !fs::is_regular_file(fs::path(dataDir) / "store.db", error)) {
     return Error::make(ErrorCode::kNotFound, "no_database",
                        "数据目录中没有数据库 (no database in the data folder): " + dataDir);
   }
@@ -189,7 +193,7 @@ core::Result<BackupReport> createBackup(const std::string& dataDir, const std::s
   }
   const bool created = !fs::exists(backupDir, error);
   if (auto made = makePrivateFolder(backupDir); !made.ok()) return made.error();
-  auto report = BackupWriter(dataDir, backupDir).run();
+  auto report = BackupWriter(dataDir, storeUrl, backupDir).run();
   if (!report.ok()) removeBackup(backupDir, created);
   return report;
 }

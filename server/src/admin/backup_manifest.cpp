@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "gongkai/core/sha256.h"
+#include "gongkai/server/store/database_snapshot.h"
 
 namespace gongkai::server::admin {
 namespace {
@@ -50,7 +51,7 @@ bool parseItem(std::string_view line, ManifestItem& item) {
 }  // namespace
 
 bool isBackupItemPath(std::string_view path) {
-  if (path == "store.db") return true;
+  if (path == store::kSqliteSnapshotFile || path == store::kPostgresqlSnapshotFile) return true;
   const auto slash = path.find('/');
   if (slash == std::string_view::npos) return false;
   const std::string_view top = path.substr(0, slash);

@@ -15,7 +15,8 @@ namespace gongkai::server::admin {
 inline constexpr std::string_view kManifestName = "manifest";
 
 struct ManifestItem {
-  std::string path;  // relative to the backup folder: store.db, blobs/…, archives/…, keys/…
+  // relative to the backup folder: store.db or store.pgdump, blobs/…, archives/…, keys/…
+  std::string path;
   std::int64_t size = 0;
   std::string sha256;
 };
@@ -35,8 +36,8 @@ std::string formatManifest(const BackupManifest& manifest);
 // off, lists a path twice, or lists a path outside what a backup holds (isBackupItemPath).
 core::Result<BackupManifest> parseManifest(std::string_view text);
 
-// Whether `path` is one a backup may hold and a restore may write: store.db, or a plain file
-// name below blobs/XX/, archives/ or keys/ (no "..", no absolute path, nothing else).
+// Whether `path` is one a backup may hold and a restore may write: store.db, store.pgdump, or a
+// plain file name below blobs/XX/, archives/ or keys/ (no "..", no absolute path, nothing else).
 bool isBackupItemPath(std::string_view path);
 
 }  // namespace gongkai::server::admin

@@ -10,6 +10,7 @@
 
 #include "backup_manifest.h"
 #include "durable_files.h"
+#include "gongkai/server/store/database_snapshot.h"
 #include "private_folder.h"
 
 namespace gongkai::server::admin {
@@ -128,6 +129,26 @@ core::Result<std::int64_t> copyItems(const fs::path& backup, const fs::path& sta
   return bytes;
 }
 
+// A backup of one kind of store restores into that kind only: say so before anything is copied.
+core::Status checkStoreKind(const BackupManifest& manifest, const std::string& storeUrl) {
+  bool postgresql = false;
+  for (const auto& item : manifest.items) {
+    postgresql = postgresql || item.path == store::kPostgresqlSnapshotFile;
+  }
+  if (postgresql && storeUrl.empty()) {
+    return Error::make(ErrorCode::kInvalidArgument, "postgresql_backup",
+                       "这是 PostgreSQL 数据库的备份，请用 --store-url 指定要恢复到的空数据库 (a "
+                       "backup of a PostgreSQL store: name the empty database to restore into "
+                       "with --store-url)");
+  }
+  if (!postgresql && !storeUrl.empty()) {
+    return Error::make(ErrorCode::kInvalidArgument, "sqlite_backup",
+                       "这是 SQLite 数据库的备份，恢复时不要指定 --store-url (a backup of a "
+                       "SQLite store: restore it without --store-url)");
+  }
+  return core::okStatus();
+}
+
 }  // namespace
 
 core::Result<RestoreReport> restoreBackup(const std::string& backupDir, const std::string& dataDir,
@@ -148,6 +169,10 @@ core::Result<RestoreReport> restoreBackup(const std::string& backupDir, const st
   if (!target.has_filename()) target = target.parent_path();  // "new/" names "new"
   auto manifest = readManifest(backup);
   if (!manifest.ok()) return manifest.error();
+  if (auto kind = checkStoreKind(manifest.value(), options.store_url); !kind.ok())
+    return kind.error();
+  if (auto database = store::RestoredDatabase::checkTarget(options.store_url); !database.ok())
+    return database.error();
   if (auto listing = checkListing(backup, manifest.value()); !listing.ok()) return listing.error();
 
   StagingFolder staging(target);
@@ -155,6 +180,9 @@ core::Result<RestoreReport> restoreBackup(const std::string& backupDir, const st
   if (auto made = makePrivateFolder(staging.path().string()); !made.ok()) return made.error();
   auto bytes = copyItems(backup, staging.path(), manifest.value());
   if (!bytes.ok()) return bytes.error();
+  // Loaded from the copy whose digest was just checked, not from the backup folder again.
+  auto database = store::RestoredDatabase::load(staging.path().string(), options.store_url);
+  if (!database.ok()) return database.error();
 
   RestoreReport report;
   report.items = static_cast<std::int64_t>(manifest.value().items.size());
@@ -162,6 +190,7 @@ core::Result<RestoreReport> restoreBackup(const std::string& backupDir, const st
   VerifyOptions verify;
   verify.hash_blobs = true;
   verify.keys = options.keys;
+  verify.store_url = options.store_url;
   auto verified = verifyDataDir(staging.path().string(), verify);
   if (!verified.ok()) return verified.error();
   report.verify = std::move(verified).value();
@@ -177,6 +206,7 @@ core::Result<RestoreReport> restoreBackup(const std::string& backupDir, const st
             target.string() + ": " + error.message());
   }
   staging.keep();
+  database.value()->keep();
   if (!syncFolder(target.parent_path().string())) {
     return Error::make(
         ErrorCode::kIo, "io_error",

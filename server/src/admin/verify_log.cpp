@@ -1,5 +1,7 @@
 #include "gongkai/server/admin/verify_log.h"
 
+#include <Poco/Exception.h>
+
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -323,7 +325,7 @@ class Checker {
 }  // namespace
 
 core::Result<VerifyReport> verifyDataDir(const std::string& dataDir, const VerifyOptions& options) {
-  auto session = store::openReader(dataDir);
+  auto session = store::openReader(dataDir, options.store_url);
   if (!session.ok()) return session.error();
   VerifyReport report;
   std::vector<core::note::VerifierKey> keys = options.keys;
@@ -339,6 +341,10 @@ core::Result<VerifyReport> verifyDataDir(const std::string& dataDir, const Verif
     store::withSnapshot(*session.value(), [&] {
       Checker(*session.value(), dataDir, options, std::move(keys), report).run();
     });
+  } catch (const Poco::Exception& e) {
+    // what() of Poco's database exceptions is only their class name.
+    return core::Error::make(core::ErrorCode::kIo, "storage_error",
+                             "读取数据库失败 (cannot read the database): " + e.displayText());
   } catch (const std::exception& e) {
     return core::Error::make(core::ErrorCode::kIo, "storage_error",
                              std::string("读取数据库失败 (cannot read the database): ") + e.what());

@@ -11,6 +11,25 @@
 
 namespace gongkai::server::store {
 
+namespace {
+
+core::Error readOnlyFolder(const std::string& dataDir, int error) {
+  return core::Error::make(
+      core::ErrorCode::kUnavailable, "data_folder_read_only",
+      "数据目录不可写（只读或无权限），服务器须能写入它才能启动 (the data folder is not "
+      "writable, read-only or not ours; the server must write to it): " +
+          dataDir + ": " + std::strerror(error));
+}
+
+}  // namespace
+
+core::Status checkWritableFolder(const std::string& dataDir) {
+  if (::access(dataDir.c_str(), W_OK) != 0 && (errno == EROFS || errno == EACCES)) {
+    return readOnlyFolder(dataDir, errno);
+  }
+  return core::okStatus();
+}
+
 core::Result<std::unique_ptr<DataFolderLock>> DataFolderLock::acquire(const std::string& dataDir) {
   using core::Error;
   using core::ErrorCode;
@@ -18,13 +37,7 @@ core::Result<std::unique_ptr<DataFolderLock>> DataFolderLock::acquire(const std:
   std::filesystem::create_directories(dataDir, made);
   const std::string path = (std::filesystem::path(dataDir) / "lock").string();
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0 && (errno == EROFS || errno == EACCES)) {
-    return Error::make(
-        ErrorCode::kUnavailable, "data_folder_read_only",
-        "数据目录不可写（只读或无权限），服务器须能写入它才能启动 (the data folder is not "
-        "writable, read-only or not ours; the server must write to it): " +
-            dataDir + ": " + std::strerror(errno));
-  }
+  if (fd < 0 && (errno == EROFS || errno == EACCES)) return readOnlyFolder(dataDir, errno);
   if (fd < 0) {
     return Error::make(ErrorCode::kUnavailable, "data_folder_unusable",
                        "无法打开数据目录的锁文件 (cannot open the data folder's lock file) " +

@@ -203,7 +203,7 @@ std::vector<DocumentRepository::StoredRecord> DocumentRepository::records(
   rs.session() << "SELECT document_id, version, record, record_sha256, audit_seq "
                   "FROM document_versions WHERE document_id > ? "
                   "AND document_id <= (SELECT COALESCE(MAX(id), 0) FROM "
-                  "(SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?)) "
+                  "(SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?) AS page) "
                   "ORDER BY document_id, version",
       use(after), use(after), use(count), into(ids), into(versions), into(records), into(hashes),
       into(seqs), now;

@@ -22,6 +22,7 @@
 #include "gongkai/core/json.h"
 #include "gongkai/core/metrics.h"
 #include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/store/data_folder_lock.h"
 #include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/server/store/storage_error.h"
 #include "migrations.h"
@@ -36,15 +37,30 @@ using Poco::Data::Session;
 
 namespace {
 
-// The database a store keeps its records in: a backend and what its connector opens.
-struct Database {
-  const SqlDialect* dialect;
-  std::string connection;  // SQLite: the file; PostgreSQL: libpq's key=value connection string
-  std::string name;        // for messages: the file, or the URL without its password
-};
+// A value in a libpq key=value connection string.
+std::string libpqQuoted(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) out += (c == '\'' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return out + "'";
+}
+
+void registerConnectors() {
+  static std::once_flag registered;
+  std::call_once(registered, [] {
+    Poco::Data::SQLite::Connector::registerConnector();
+#ifdef GONGKAI_WITH_POSTGRESQL
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+#endif
+  });
+}
+
+}  // namespace
 
 std::unique_ptr<SqlSession> openSession(const Database& database) {
-  auto session = std::make_unique<Session>(database.dialect->connector(), database.connection);
+  registerConnectors();
+  std::string connection = database.connection;
+  if (!database.password.empty()) connection += " password=" + libpqQuoted(database.password);
+  auto session = std::make_unique<Session>(database.dialect->connector(), connection);
   if (database.dialect->backend() == SqlBackend::kSqlite) {
     *session << "PRAGMA busy_timeout = 10000", now;
     *session << "PRAGMA foreign_keys = ON", now;
@@ -53,6 +69,8 @@ std::unique_ptr<SqlSession> openSession(const Database& database) {
   }
   return std::make_unique<SqlSession>(std::move(session), *database.dialect);
 }
+
+namespace {
 
 // Opens a write transaction; with PostgreSQL it waits for the writers' turn (SqlDialect).
 void beginWrite(SqlSession& session) {
@@ -372,19 +390,9 @@ class StandaloneReadSession : public ReadSession {
   std::unique_ptr<SqlSession> session_;
 };
 
-void registerConnectors() {
-  static std::once_flag registered;
-  std::call_once(registered, [] {
-    Poco::Data::SQLite::Connector::registerConnector();
-#ifdef GONGKAI_WITH_POSTGRESQL
-    Poco::Data::PostgreSQL::Connector::registerConnector();
-#endif
-  });
-}
-
 Database sqliteDatabase(const std::string& dataDir) {
   const std::string path = databasePath(dataDir);
-  return {&SqlDialect::sqlite(), path, path};
+  return {&SqlDialect::sqlite(), path, "", path};
 }
 
 // postgresql://[user[:password]@]host[:port]/dbname[?key=value&...] as libpq's key=value string
@@ -401,29 +409,35 @@ core::Result<Database> postgresqlDatabase(const std::string& url) {
     return Error::make(ErrorCode::kInvalidArgument, "bad_store_url",
                        "数据库地址无效 (bad store URL): " + e.displayText());
   }
-  const auto quoted = [](const std::string& value) {
-    std::string out = "'";
-    for (char c : value)
-      out += (c == '\'' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-    return out + "'";
-  };
   std::string connection;
   const auto add = [&](const std::string& key, const std::string& value) {
-    if (!value.empty()) connection += (connection.empty() ? "" : " ") + key + "=" + quoted(value);
+    if (!value.empty()) {
+      connection += (connection.empty() ? "" : " ") + key + "=" + libpqQuoted(value);
+    }
   };
   add("host", uri.getHost());
   if (uri.getPort() != 0) add("port", std::to_string(uri.getPort()));
   const std::string& userInfo = uri.getUserInfo();
   const auto colon = userInfo.find(':');
   add("user", userInfo.substr(0, colon));
-  if (colon != std::string::npos) add("password", userInfo.substr(colon + 1));
   add("dbname", uri.getPath().empty() ? "" : uri.getPath().substr(1));
   for (const auto& [key, value] : uri.getQueryParameters()) add(key, value);
   Poco::URI shown(uri);
   shown.setUserInfo(userInfo.substr(0, colon));
-  return Database{&SqlDialect::postgresql(), connection, shown.toString()};
+  return Database{&SqlDialect::postgresql(), connection,
+                  colon == std::string::npos ? "" : userInfo.substr(colon + 1), shown.toString()};
 #endif
 }
+
+// Whether a PostgreSQL database holds a store's tables, for tools that must not make one up.
+bool holdsStore(SqlSession& session) {
+  int found = 0;
+  session << "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 ELSE 1 END",
+      into(found), now;
+  return found == 1;
+}
+
+}  // namespace
 
 core::Result<Database> databaseOf(const std::string& dataDir, const std::string& url) {
   if (url.empty()) return sqliteDatabase(dataDir);
@@ -436,22 +450,27 @@ core::Result<Database> databaseOf(const std::string& dataDir, const std::string&
                          url);
 }
 
-}  // namespace
-
-core::Result<std::unique_ptr<ReadSession>> openReader(const std::string& dataDir) {
-  registerConnectors();
-  const std::string path = databasePath(dataDir);
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
+core::Result<std::unique_ptr<ReadSession>> openReader(const std::string& dataDir,
+                                                      const std::string& url) {
+  auto database = databaseOf(dataDir, url);
+  if (!database.ok()) return database.error();
+  const bool sqlite = database.value().dialect->backend() == SqlBackend::kSqlite;
+  const auto noDatabase = [&] {
     return Error::make(ErrorCode::kNotFound, "no_database",
-                       "数据目录中没有数据库 (no database in) " + dataDir);
-  }
+                       sqlite ? "数据目录中没有数据库 (no database in) " + dataDir
+                              : "数据库中没有 Gongkai 的表 (no Gongkai tables in the database) " +
+                                    database.value().name);
+  };
+  std::error_code ec;
+  if (sqlite && !fs::is_regular_file(database.value().connection, ec)) return noDatabase();
   try {
-    return std::unique_ptr<ReadSession>(
-        new StandaloneReadSession(openSession(sqliteDatabase(dataDir))));
+    auto session = openSession(database.value());
+    if (!sqlite && !holdsStore(*session)) return noDatabase();
+    return std::unique_ptr<ReadSession>(new StandaloneReadSession(std::move(session)));
   } catch (const Poco::Exception& e) {
-    return Error::make(ErrorCode::kIo, "storage_error",
-                       "无法打开数据库 (cannot open database): " + e.displayText());
+    return Error::make(
+        ErrorCode::kIo, "storage_error",
+        "无法打开数据库 (cannot open database) " + database.value().name + ": " + e.displayText());
   }
 }
 
@@ -471,7 +490,6 @@ Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() { close(); }
 
 core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, StoreOptions options) {
-  registerConnectors();
   auto database = databaseOf(dataDir, options.url);
   if (!database.ok()) return database.error();
   std::error_code ec;
@@ -480,6 +498,11 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, Sto
     return Error::make(
         ErrorCode::kIo, "storage_error",
         "无法创建数据目录 (cannot create data folder) " + dataDir + ": " + ec.message());
+  }
+  // SQLite's servers find a read-only folder out when they claim it (DataFolderLock); those
+  // sharing a PostgreSQL database claim nothing, and would fail later, less clearly.
+  if (database.value().dialect->backend() == SqlBackend::kPostgresql) {
+    if (auto writable = checkWritableFolder(dataDir); !writable.ok()) return writable.error();
   }
   auto blobs = BlobStore::open(dataDir);
   if (!blobs.ok()) return blobs.error();

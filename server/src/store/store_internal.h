@@ -71,6 +71,25 @@ Poco::Nullable<std::string> nullable(const std::optional<std::string>& value);
 // however many units); NULL when the list is absent.
 Poco::Nullable<std::string> unitList(const std::optional<std::vector<std::string>>& units);
 
+// The database a store keeps its records in: a backend and what its connector opens.
+struct Database {
+  const SqlDialect* dialect;
+  // SQLite: the file; PostgreSQL: libpq's key=value connection string without the password.
+  std::string connection;
+  // PostgreSQL: the URL's password, if it has one. Apart from `connection` so that the
+  // PostgreSQL programs the tools run get it in their environment, never on a command line.
+  std::string password;
+  std::string name;  // for messages: the file, or the URL without its password
+};
+
+// The database for a data folder and a store URL (StoreOptions::url): the folder's store.db when
+// `url` is empty, else the PostgreSQL database it names. kInvalidArgument for a URL that is
+// neither, kUnsupported for PostgreSQL in a build without it.
+core::Result<Database> databaseOf(const std::string& dataDir, const std::string& url);
+
+// A new connection to `database`. Throws Poco::Exception when it cannot connect.
+std::unique_ptr<SqlSession> openSession(const Database& database);
+
 // Reads the end of the chain and the right edge of the Merkle tree as stored (used at open and
 // after a failed commit). The tree may cover fewer entries than the chain in a data folder from
 // before the tree existed; catchUpMerkleTree() closes that gap.

@@ -48,6 +48,9 @@ struct VerifyOptions {
   std::vector<std::string> since;
   // For --url: a bearer token of an account with audit.read (an inspector's or committee's).
   std::string token;
+  // For a data folder: where its store's records are (as StoreOptions::url); empty for the
+  // folder's own store.db.
+  std::string store_url;
 };
 
 inline constexpr std::size_t kMaxStateFaults = 50;

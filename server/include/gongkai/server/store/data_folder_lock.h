@@ -27,4 +27,9 @@ class DataFolderLock {
   int fd_ = -1;
 };
 
+// kUnavailable, saying the folder is read-only or not ours, when this process may not write the
+// existing folder `dataDir`. acquire() finds that out by itself; servers sharing a PostgreSQL
+// database, which share the folder and take no claim, ask this instead.
+core::Status checkWritableFolder(const std::string& dataDir);
+
 }  // namespace gongkai::server::store

@@ -91,10 +91,13 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
-// A connection to an existing data folder's database for offline tools such as
-// `gongkai verify-log`: no migration, no writer, no lock, so it works beside a running server.
-// Fails with kNotFound when the folder holds no database.
-core::Result<std::unique_ptr<ReadSession>> openReader(const std::string& dataDir);
+// A connection to an existing store's database for offline tools such as `gongkai verify-log`:
+// the data folder's store.db when `url` is empty, else the PostgreSQL database it names (as
+// StoreOptions::url). No migration, no writer, no lock, so it works beside a running server.
+// Fails with kNotFound when there is no database or it holds no store, kInvalidArgument for a
+// bad URL, kIo when it cannot connect.
+core::Result<std::unique_ptr<ReadSession>> openReader(const std::string& dataDir,
+                                                      const std::string& url);
 
 // Runs `reads` inside one read transaction on `session`, so they all see one snapshot even while
 // a server writes. Exceptions from `reads` pass through after the transaction is ended.

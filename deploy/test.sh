@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 ./deploy/check-format.sh
 ./deploy/build.sh
 cd build
-ctest --output-on-failure --timeout 900
+# Two at a time, one per core: the suite's two long parts (the integration suite on SQLite and on
+# PostgreSQL) run side by side.
+ctest --output-on-failure --timeout 900 -j2
 # Then the same suite under AddressSanitizer and UBSan, and the fuzz targets (build-asan/).
 cd ..
 ./deploy/test-sanitizers.sh

@@ -66,9 +66,13 @@ core::Result<DatabaseSnapshot> dumpPostgresql(ReadSession& reader, const Databas
     std::string snapshotId;
     reader.session() << "SELECT pg_export_snapshot()", into(snapshotId), now;
     DatabaseSnapshot snapshot = describe(reader.session());
-    const core::Status dumped = runPostgresqlProgram(
-        "pg_dump", {"--format=custom", "--snapshot=" + snapshotId, "--file=" + targetPath},
-        database);
+    // The leases are the running servers' (who is alive, who writes the index), not records: a
+    // restored database starts without them, or its first server would wait for them to expire.
+    const core::Status dumped =
+        runPostgresqlProgram("pg_dump",
+                             {"--format=custom", "--snapshot=" + snapshotId,
+                              "--exclude-table-data=leases", "--file=" + targetPath},
+                             database);
     if (dumped.ok()) {
       result = std::move(snapshot);
     } else {

@@ -75,11 +75,14 @@ core::Result<int> JobService::adoptOrphans() {
 void JobService::enqueue(Pending job) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return leave(job);
-    live_[job.id] = job.context;
-    queue_.push_back(std::move(job));
+    if (!stopping_) {
+      live_[job.id] = job.context;
+      queue_.push_back(std::move(job));
+      wake_.notify_one();
+      return;
+    }
   }
-  wake_.notify_one();
+  leave(job);  // stopping: not run here (outside the lock: leave writes to the store)
 }
 
 void JobService::leave(const Pending& job) {

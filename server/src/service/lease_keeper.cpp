@@ -3,9 +3,8 @@
 #include <Poco/Logger.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <random>
-
-#include "gongkai/server/store/storage_error.h"
 
 namespace gongkai::server::service {
 

@@ -33,17 +33,19 @@ thread_local ConnectionGuard* currentGuard = nullptr;
 
 constexpr const char* kTooManyConnections =
     "HTTP/1.1 503 Service Unavailable\r\n"
-    "Content-Type: application/problem+json\r\n"
+    "Content-Type: application/problem+json; charset=utf-8\r\n"
     "Retry-After: 5\r\n"
     "Connection: close\r\n"
     "Content-Length: %LENGTH%\r\n"
     "\r\n";
 
+// Written on the raw socket before any request is read (so there is no path for `instance`), in
+// the same problem form as every other answer.
 std::string tooManyConnectionsAnswer() {
   const std::string body =
-      R"json({"code":"too_many_connections","status":503,"title":"Service Unavailable",)json"
-      R"json("detail":"来自同一地址的连接过多，请稍后再试 (too many connections from your )json"
-      R"json(address; try again shortly)"})json";
+      R"json({"code":"too_many_connections","detail":"来自同一地址的连接过多，请稍后再试 )json"
+      R"json((too many connections from your address; try again shortly)","status":503,)json"
+      R"json("title":"服务暂不可用","type":"urn:gongkai:problem:too_many_connections"})json";
   std::string head = kTooManyConnections;
   head.replace(head.find("%LENGTH%"), 8, std::to_string(body.size()));
   return head + body;

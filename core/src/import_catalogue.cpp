@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
 #include "gongkai/core/time.h"
 
@@ -157,6 +158,21 @@ RowProblem problem(std::int64_t line, Column column, std::string code, const std
 }
 
 }  // namespace
+
+std::string importRowKey(const ImportRow& row) {
+  Sha256 hash;
+  for (const std::string* value :
+       {&row.title, &row.doc_number, &row.category, &row.org_unit, &row.issued_at, &row.scope,
+        &row.retention, &row.reference_code, &row.mode, &row.period, &row.summary}) {
+    hash.update(*value);
+    hash.update(std::string_view("\x1f", 1));  // a unit separator no value holds
+  }
+  for (const std::string& file : row.files) {
+    hash.update(file);
+    hash.update(std::string_view("\x1e", 1));
+  }
+  return toHex(hash.finish());
+}
 
 std::optional<std::string> normaliseImportDate(const ImportCell& cell) {
   const std::string text = trimmed(cell.text);

@@ -210,6 +210,17 @@ TEST_F(ImportApiTest, FiveThousandRowsWithFiftyBadOnesAreCheckedFirstThenImporte
   EXPECT_EQ(second->getObject("result")->getValue<std::int64_t>("imported"), 0);
   EXPECT_EQ(documentCount(), 4950);
 
+  // The catalogue with its bad rows corrected: only those 50 are new.
+  makeLegacyFolder(importRoot() / "legacy", 5000, {}, 25);
+  auto corrected = startImport("legacy");
+  ASSERT_EQ(corrected.status, 202) << corrected.body.substr(0, 2000);
+  EXPECT_EQ(corrected.json()->getValue<std::int64_t>("ready"), 50);
+  const auto third = waitForJob(corrected.json()->getValue<std::int64_t>("job_id"));
+  EXPECT_EQ(third->getObject("result")->getValue<std::int64_t>("imported"), 50);
+  EXPECT_EQ(documentCount(), 5000);
+  const auto all = importedLines();
+  EXPECT_EQ(std::set<std::int64_t>(all.begin(), all.end()).size(), 5000u);
+
   std::string output;
   EXPECT_EQ(verifyLog(output), 0) << output;
 }

@@ -120,6 +120,7 @@ struct ImportService::Plan {
   bool skip_bad = false;
   std::vector<ImportRow> rows;  // to import now: rows with a 档号 first, then the others
   std::map<std::int64_t, std::int64_t> bytes_of;  // line → bytes of its files
+  std::map<std::int64_t, std::string> key_of;     // line → core::importRowKey
 };
 
 ImportService::ImportService(store::Store& store, DocumentService& documents, JobService& jobs,
@@ -225,14 +226,16 @@ core::Result<ImportService::Plan> ImportService::plan(const Subject& subject,
   plan.report.unknown_columns = parsed.value().unknown_columns;
   std::vector<RowProblem> problems = std::move(parsed.value().problems);
 
-  std::map<std::int64_t, std::int64_t> imported;
-  std::set<std::string> given;
+  std::set<std::string> imported, given;
+  for (const auto& row : parsed.value().rows) plan.key_of[row.line] = core::importRowKey(row);
   try {
     auto session = store_.read();
-    imported = store::ImportRepository::importedRows(*session, plan.report.catalogue_sha256);
+    std::vector<std::string> keys;
+    for (const auto& [line, key] : plan.key_of) keys.push_back(key);
+    imported = store::ImportRepository::importedRows(*session, keys);
     std::vector<std::string> codes;
     for (const auto& row : parsed.value().rows) {
-      if (!row.reference_code.empty() && !imported.count(row.line))
+      if (!row.reference_code.empty() && !imported.count(plan.key_of[row.line]))
         codes.push_back(row.reference_code);
     }
     given = store::ImportRepository::givenReferenceCodes(*session, codes);
@@ -241,13 +244,20 @@ core::Result<ImportService::Plan> ImportService::plan(const Subject& subject,
   }
 
   const fs::path base(folder);
-  std::map<std::string, std::int64_t> codeLines;
+  std::map<std::string, std::int64_t> codeLines, keyLines;
   for (auto& row : parsed.value().rows) {
-    if (imported.count(row.line)) {
+    const std::string& key = plan.key_of[row.line];
+    if (imported.count(key)) {
       ++plan.report.already_imported;
       continue;
     }
     const std::size_t before = problems.size();
+    if (const auto [first, isNew] = keyLines.emplace(key, row.line); !isNew) {
+      problems.push_back({row.line, "", "duplicate_row",
+                          lineText(row.line) + "：与第 " + std::to_string(first->second) +
+                              " 行完全相同 (the same as line " + std::to_string(first->second) +
+                              ")"});
+    }
     ImportedDocument document{metadataOf(row), {}, row.retention, row.reference_code, {}};
     for (const auto& file : row.files) document.files.push_back({baseName(file), "", {}});
     if (auto checked = documents_.checkImported(subject, document); !checked.ok()) {
@@ -438,8 +448,9 @@ core::Result<std::string> ImportService::run(const Plan& plan, const Subject& su
     return documents_.fileImported(
         subject, std::move(documents),
         [&](store::Transaction& tx, std::size_t i, const core::DocumentVersion& v) {
-          store::ImportRepository::recordRow(tx, report.catalogue_sha256, rows[i]->line,
-                                             v.document_id, context.id(), now);
+          store::ImportRepository::recordRow(tx, plan.key_of.at(rows[i]->line),
+                                             report.catalogue_sha256, rows[i]->line, v.document_id,
+                                             context.id(), now);
         });
   };
   // A store that failed is no row's fault: the job stops, to be run again later.

@@ -56,6 +56,11 @@ struct ImportCatalogue {
 // column is missing or one is named twice.
 Result<ImportCatalogue> readImportCatalogue(const ImportTable& table);
 
+// What identifies a row across runs of an import: the SHA-256 of its values as read (so
+// "2023/1/6" and "2023年1月6日" are one date), whatever its line. The same row in a catalogue
+// corrected elsewhere, or reordered, has the same key; two rows with the same values have one.
+std::string importRowKey(const ImportRow& row);
+
 // A date as exports write it: 2023-01-06, 2023/1/6, 2023.1.6, 2023年1月6日, 20230106, or (from a
 // spreadsheet number cell) an Excel serial day in the 1900 system; nullopt otherwise.
 std::optional<std::string> normaliseImportDate(const ImportCell& cell);

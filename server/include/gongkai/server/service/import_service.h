@@ -44,9 +44,10 @@ struct ImportReport {
 // core/import_catalogue.h). Every row is checked first against what filing a document checks
 // (DocumentService::checkImported), the 档号 already given, and the files in the folder; then a
 // background job of kind "import" files the rows in batches through DocumentService::fileImported,
-// each batch with its rows' keys (catalogue SHA-256, line) in store::ImportRepository in the same
-// transaction. A job left by a killed server is adopted and runs again from its params, skipping
-// the rows already recorded: no row twice, none left out. Thread-safe.
+// each batch with its rows' keys (core::importRowKey: the SHA-256 of a row's values) in
+// store::ImportRepository in the same transaction. A job left by a killed server is adopted and
+// runs again from its params, and any import skips the rows already recorded, of this catalogue
+// or an earlier one: no row twice, none left out. Thread-safe.
 class ImportService {
  public:
   struct Options {

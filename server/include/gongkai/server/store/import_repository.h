@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,13 +15,15 @@ class ReadSession;
 // repositories do.
 class ImportRepository {
  public:
-  // Records that `line` of the catalogue with `catalogueSha256` became `documentId`; throws when
-  // that row was recorded before (so a row imported twice rolls its transaction back).
-  static void recordRow(Transaction& tx, const std::string& catalogueSha256, std::int64_t line,
+  // Records that the row with key `rowSha256` (core::importRowKey), at `line` of the catalogue
+  // with `catalogueSha256`, became `documentId`; throws when that row was recorded before (so a
+  // row imported twice rolls its transaction back).
+  static void recordRow(Transaction& tx, const std::string& rowSha256,
+                        const std::string& catalogueSha256, std::int64_t line,
                         std::int64_t documentId, std::int64_t jobId, const std::string& at);
-  // The rows of that catalogue imported so far: line → document id.
-  static std::map<std::int64_t, std::int64_t> importedRows(ReadSession& rs,
-                                                           const std::string& catalogueSha256);
+  // Those of `rowKeys` imported before.
+  static std::set<std::string> importedRows(ReadSession& rs,
+                                            const std::vector<std::string>& rowKeys);
   // Those of `codes` that some document already holds as its 档号.
   static std::set<std::string> givenReferenceCodes(ReadSession& rs,
                                                    const std::vector<std::string>& codes);

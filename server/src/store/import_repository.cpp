@@ -15,28 +15,30 @@ void ImportRepository::recordRow(Transaction& tx, const std::string& rowSha256,
       bind(rowSha256), bind(catalogueSha256), use(row), use(document), use(job), bind(at), now;
 }
 
+namespace {
+
+// Those of `keys` that `countSql` (one "?" for the key) counts at least once.
+std::set<std::string> present(ReadSession& rs, const std::string& countSql,
+                              const std::vector<std::string>& keys) {
+  std::set<std::string> found;
+  for (const std::string& key : keys) {
+    int count = 0;
+    rs.session() << countSql, bind(key), into(count), now;
+    if (count > 0) found.insert(key);
+  }
+  return found;
+}
+
+}  // namespace
+
 std::set<std::string> ImportRepository::importedRows(ReadSession& rs,
                                                      const std::vector<std::string>& rowKeys) {
-  std::set<std::string> imported;
-  for (const std::string& key : rowKeys) {
-    int count = 0;
-    rs.session() << "SELECT COUNT(*) FROM import_rows WHERE row_sha256 = ?", bind(key), into(count),
-        now;
-    if (count > 0) imported.insert(key);
-  }
-  return imported;
+  return present(rs, "SELECT COUNT(*) FROM import_rows WHERE row_sha256 = ?", rowKeys);
 }
 
 std::set<std::string> ImportRepository::givenReferenceCodes(ReadSession& rs,
                                                             const std::vector<std::string>& codes) {
-  std::set<std::string> given;
-  for (const std::string& code : codes) {
-    int count = 0;
-    rs.session() << "SELECT COUNT(*) FROM reference_codes WHERE code = ?", bind(code), into(count),
-        now;
-    if (count > 0) given.insert(code);
-  }
-  return given;
+  return present(rs, "SELECT COUNT(*) FROM reference_codes WHERE code = ?", codes);
 }
 
 }  // namespace gongkai::server::store

@@ -95,6 +95,13 @@ Object::Ptr disclosureObject(const Disclosure& d) {
   out->set("archived", stepJson(d.archived));
   out->set("retention", d.retention);
   out->set("reference_code", d.reference_code);
+  if (d.imported) {
+    Object::Ptr imported = new Object;
+    imported->set("catalogue", d.imported->catalogue);
+    imported->set("catalogue_sha256", d.imported->catalogue_sha256);
+    imported->set("line", static_cast<Poco::Int64>(d.imported->line));
+    out->set("imported", imported);
+  }
   return out;
 }
 
@@ -114,6 +121,13 @@ Disclosure parseDisclosure(const Object::Ptr& o) {
   d.archived = parseStep(o, "archived");
   d.retention = o->getValue<std::string>("retention");
   d.reference_code = o->getValue<std::string>("reference_code");
+  if (o->has("imported")) {
+    const Object::Ptr imported = o->getObject("imported");
+    if (!imported) throw Poco::DataFormatException("imported");
+    d.imported = ImportSource{imported->getValue<std::string>("catalogue"),
+                              imported->getValue<std::string>("catalogue_sha256"),
+                              imported->getValue<Poco::Int64>("line")};
+  }
   return d;
 }
 

@@ -22,6 +22,7 @@
 #include "gongkai/indexer/extract.h"
 #include "gongkai/policies/policy_set.h"
 #include "gongkai/server/admin/backup.h"
+#include "gongkai/server/admin/import_client.h"
 #include "gongkai/server/admin/restore.h"
 #include "gongkai/server/admin/verify_log.h"
 #include "gongkai/server/app/config.h"
@@ -80,6 +81,17 @@ int usage() {
          "      新建账户，密码从标准输入读取一行；服务器须已停止（运行中请用 POST /api/v1/users）\n"
          "      (add an account; the password is read as one line from standard input; stop the\n"
          "       server first, or use POST /api/v1/users while it runs)\n"
+         "  gongkai import DIR --server URL [--token TOKEN] [--catalogue FILE] [--skip-bad] "
+         "[--check]\n"
+         "      请运行中的服务器导入旧档案：DIR 须在服务器的导入根目录 (gongkai.import.root) "
+         "之下，\n"
+         "      内有文件和目录表 (CSV 或 XLSX)；先检查每一行，有错误的行全部列出且不导入，\n"
+         "      --skip-bad 只导入正确的行，--check 只检查；令牌须有 documents.import 权限\n"
+         "      (ask a running server to import a legacy archive: DIR, under its import root, "
+         "holds\n"
+         "       the files and the catalogue; every row is checked first and every bad row "
+         "listed;\n"
+         "       nothing is imported while any is bad unless --skip-bad; --check only checks)\n"
          "  gongkai extract-text [--media-type TYPE] [--name NAME] [--max-text-bytes N]\n"
          "      [--max-input-bytes N] [--max-zip-entries N] [--max-expanded-bytes N]\n"
          "      [--max-expansion-ratio R] [--time-limit-ms N] [--max-memory-bytes N] FILE\n"
@@ -550,6 +562,43 @@ int extractText(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+// An import goes through a running server (see admin/import_client.h): the server checks the
+// rows against its own state, files them with their audit entries under the token's account,
+// and carries the job across its own restarts; this command starts and follows it.
+int importFolder(const std::vector<std::string>& args) {
+  admin::ImportClientOptions options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (takeValue(args, i, "--catalogue", options.catalogue) ||
+        takeValue(args, i, "--server", options.url) ||
+        takeValue(args, i, "--token", options.token)) {
+      continue;
+    }
+    if (args[i] == "--skip-bad") {
+      options.skip_bad = true;
+    } else if (args[i] == "--check") {
+      options.check_only = true;
+    } else if (args[i].rfind("--", 0) != 0 && options.folder.empty()) {
+      options.folder = args[i];
+    } else {
+      std::cerr << "未知参数 (unknown argument): " << args[i] << "\n";
+      return usage();
+    }
+  }
+  if (options.token.empty()) {
+    if (const char* token = std::getenv("GONGKAI_TOKEN")) options.token = token;
+  }
+  if (options.folder.empty() || options.url.empty()) return usage();
+  std::error_code ec;
+  const auto absolute = std::filesystem::absolute(options.folder, ec);
+  if (!ec) options.folder = absolute.lexically_normal().string();
+  if (!options.catalogue.empty() && std::filesystem::exists(options.catalogue)) {
+    options.catalogue =
+        std::filesystem::absolute(options.catalogue, ec).lexically_normal().string();
+  }
+  options.progress_bar = ::isatty(STDERR_FILENO) == 1;
+  return admin::importThroughServer(options, std::cout, std::cerr);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -564,6 +613,7 @@ int main(int argc, char** argv) {
   if (command == "backup") return backup(args);
   if (command == "restore") return restore(args);
   if (command == "extract-text") return extractText(args);
+  if (command == "import") return importFolder(args);
   std::cerr << "未知命令 (unknown command): " << command << "\n";
   return usage();
 }

@@ -326,7 +326,8 @@ TEST_F(ProcedureApiTest, ADataFolderFromBeforeTheCatalogueItemColumnKeepsItsAnsw
     auto database = openTestDatabase(dataDir());
     Poco::Data::Session& db = *database;
     using Poco::Data::Keywords::now;
-    db << "DROP TABLE leases", now;  // 0015
+    db << "DROP TABLE import_rows", now;  // 0016
+    db << "DROP TABLE leases", now;       // 0015
     db << "ALTER TABLE jobs DROP COLUMN owner", now;
     db << "ALTER TABLE jobs DROP COLUMN attempts", now;
     db << "DROP INDEX documents_by_status", now;  // 0014

@@ -2,12 +2,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/URI.h>
 
+#include "api_client.h"
 #include "gongkai/core/audit_export.h"
 #include "gongkai/core/base64.h"
 #include "gongkai/core/checkpoint.h"
@@ -55,46 +51,6 @@ std::optional<core::ChainFault> checkCoverage(const core::LogVerifier& verifier,
   return std::nullopt;
 }
 
-class Http {
- public:
-  Http(const std::string& baseUrl, std::string token) : base_(baseUrl), token_(std::move(token)) {
-    if (base_.getScheme() != "http" || base_.getHost().empty()) {
-      throw std::invalid_argument(
-          "只支持 http://主机:端口 (only http://host:port URLs are supported): " + baseUrl);
-    }
-    session_.setHost(base_.getHost());
-    session_.setPort(base_.getPort());
-    session_.setTimeout(Poco::Timespan(60, 0));
-  }
-
-  std::string get(const std::string& pathAndQuery) {
-    std::string path = base_.getPath();
-    while (!path.empty() && path.back() == '/') path.pop_back();
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path + pathAndQuery,
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-    if (!token_.empty()) request.set("Authorization", "Bearer " + token_);
-    session_.sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session_.receiveResponse(response);
-    std::string body;
-    Poco::StreamCopier::copyToString(in, body);
-    if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
-      throw std::runtime_error("GET " + pathAndQuery + ": HTTP " +
-                               std::to_string(response.getStatus()) + " " + body.substr(0, 300));
-    }
-    return body;
-  }
-
-  Poco::JSON::Object::Ptr getJson(const std::string& pathAndQuery) {
-    return Poco::JSON::Parser().parse(get(pathAndQuery)).extract<Poco::JSON::Object::Ptr>();
-  }
-
- private:
-  Poco::URI base_;
-  std::string token_;
-  Poco::Net::HTTPClientSession session_;
-};
-
 core::Result<core::merkle::Hash> hashFromBase64(const std::string& text) {
   auto bytes = core::base64Decode(text);
   if (!bytes) return Error::make(ErrorCode::kMalformed, "bad_hash", "not base64");
@@ -103,7 +59,8 @@ core::Result<core::merkle::Hash> hashFromBase64(const std::string& text) {
 
 // Checks the server's consistency proof from a saved checkpoint to its latest one, as a client
 // that keeps only checkpoints would.
-std::optional<core::ChainFault> checkConsistencyProof(Http& http, const core::Checkpoint& saved,
+std::optional<core::ChainFault> checkConsistencyProof(ApiClient& http,
+                                                      const core::Checkpoint& saved,
                                                       const core::Checkpoint& latest) {
   if (saved.size == 0 || saved.size > latest.size) return std::nullopt;  // the entries decide
   auto body = http.getJson("/api/v1/audit/proof/consistency?from=" + std::to_string(saved.size) +
@@ -181,7 +138,7 @@ core::Result<VerifyReport> verifyExport(std::istream& in, const VerifyOptions& o
 core::Result<VerifyReport> verifyServer(const std::string& baseUrl, const VerifyOptions& options) {
   VerifyReport report;
   try {
-    Http http(baseUrl, options.token);
+    ApiClient http(baseUrl, options.token);
     std::vector<core::note::VerifierKey> keys = options.keys;
     if (keys.empty()) {
       auto listed = core::note::parseVerifierKeys(http.get("/api/v1/audit/keys"));

@@ -395,6 +395,11 @@ int ServerApp::main(const std::vector<std::string>&) {
   service::ArchiveService archives(store, audit, checkpoints, policyService, categories, jobs,
                                    (fs::path(config.data_dir) / "archives").string(),
                                    sm2 ? &*sm2 : nullptr);
+  service::ImportService::Options importOptions;
+  importOptions.root = config.import_root.empty() ? (fs::path(config.data_dir) / "import").string()
+                                                  : config.import_root;
+  importOptions.max_file_bytes = config.max_upload_bytes;
+  service::ImportService imports(store, documents, jobs, authorizer, importOptions);
   // Once every kind of job knows how to resume: what a stopped server left is adopted now.
   if (auto started = jobs.start(leaseTiming.renew_every); !started.ok()) {
     std::cerr << "后台任务无法启动 (background jobs failed): " << started.error().message
@@ -449,7 +454,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   const http::Router router =
       http::buildRouter(http::Services{documents, audit, checkpoints, search, units, users, signIn,
                                        tokens, policyService, catalogue, archives, jobs, feedback,
-                                       requests, reports, tickets, categories},
+                                       requests, reports, tickets, categories, &imports},
                         options);
   // A route missing from the description (or the reverse) is a slip the tests catch by this.
   for (const auto& mismatch : http::undescribedRoutes(router, http::openApiDocument())) {

@@ -83,6 +83,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addPolicyRoutes(router, services.policies, services.users);
   addCatalogueRoutes(router, services.catalogue);
   addArchiveRoutes(router, services.archives);
+  if (services.imports != nullptr) addImportRoutes(router, *services.imports);
   addFeedbackRoutes(router, services.feedback, services.documents, services.catalogue);
   addRequestRoutes(router, services.requests, services.documents);
   addReportRoutes(router, services.reports, services.categories);

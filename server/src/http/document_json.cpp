@@ -25,13 +25,19 @@ Poco::Dynamic::Var stepJson(const std::optional<core::Step>& step) {
 
 // The disclosure record with the same members as the stored record's, which the API shows.
 Poco::JSON::Object::Ptr disclosureJson(const core::Disclosure& d) {
-  return json::object(
+  auto out = json::object(
       {"submitted"_f = stepJson(d.submitted), "reviewed"_f = stepJson(d.reviewed),
        "confidentiality_reviewed"_f = d.confidentiality_reviewed, "opinion"_f = d.opinion,
        "published"_f = stepJson(d.published), "channels"_f = json::array(d.channels),
        "withdrawn"_f = stepJson(d.withdrawn), "withdrawal_reason"_f = d.withdrawal_reason,
        "archived"_f = stepJson(d.archived), "retention"_f = d.retention,
        "reference_code"_f = d.reference_code});
+  if (d.imported) {
+    out->set("imported", json::object({"catalogue"_f = d.imported->catalogue,
+                                       "catalogue_sha256"_f = d.imported->catalogue_sha256,
+                                       "line"_f = d.imported->line}));
+  }
+  return out;
 }
 
 std::string documentPath(std::int64_t id) { return "/api/v1/documents/" + std::to_string(id); }

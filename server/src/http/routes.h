@@ -10,6 +10,7 @@
 #include "gongkai/server/service/document_service.h"
 #include "gongkai/server/service/download_tickets.h"
 #include "gongkai/server/service/feedback_service.h"
+#include "gongkai/server/service/import_service.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/report_service.h"
 #include "gongkai/server/service/request_service.h"
@@ -68,6 +69,11 @@ void addCatalogueRoutes(Router& router, service::CatalogueService& catalogue);
 // that build them (/api/v1/jobs: the recent ones; /api/v1/jobs/{id}, cancel). Building and
 // cancelling need archives.build, everything else archives.read.
 void addArchiveRoutes(Router& router, service::ArchiveService& archives);
+
+// POST /api/v1/imports: checks a legacy archive's catalogue in a folder under the import root
+// and starts the import job (202, its status at /api/v1/jobs/{id}), or only reports
+// ("dry_run": true, 200). documents.import; see service::ImportService.
+void addImportRoutes(Router& router, service::ImportService& imports);
 
 // Feedback (/api/v1/feedback): public submission with a receipt code, following a case by that
 // code without an account, and the handling flow. Handlers (feedback.handle) see and handle the

@@ -562,8 +562,15 @@ core::Result<ArchiveService::SigningKeys> ArchiveService::signingKeys(
 }
 
 core::Result<JobView> ArchiveService::job(const Subject& subject, std::int64_t id) {
-  if (auto allowed = require(subject, "archives.read"); !allowed.ok()) return allowed.error();
-  return jobs_.get(id);
+  auto allowed = require(subject, "archives.read");
+  if (allowed.ok()) return jobs_.get(id);
+  // Whoever started a job (an import by an archivist granted documents.import) follows it too.
+  auto view = jobs_.get(id);
+  if (view.ok() && !subject.system && !subject.principal.anonymous() &&
+      view.value().created_by == subject.id) {
+    return view;
+  }
+  return allowed.error();
 }
 
 core::Result<ArchiveService::JobPage> ArchiveService::jobs(const Subject& subject,

@@ -181,6 +181,125 @@ core::Result<DocumentVersion> DocumentService::create(const Subject& subject,
   });
 }
 
+core::Result<DocumentService::CheckedImport> DocumentService::checkImport(
+    const Subject& subject, const ImportedDocument& imported) const {
+  const auto& fields = imported.metadata;
+  if (!subject.system) {
+    auto allowed =
+        authorizer_().requireForUnit(subject.principal, "documents.import",
+                                     fields.org_unit.hasValue() ? fields.org_unit.value : "",
+                                     fields.scope.hasValue() ? fields.scope.value : "public");
+    if (!allowed.ok()) return allowed.error();
+  }
+  auto metadata = validator_.validateNew(fields);
+  if (!metadata.ok()) return metadata.error();
+  if (auto known = checkUnit(metadata.value()); !known.ok()) return known.error();
+  if (auto status = checkFiles(imported.files, {}); !status.ok()) return status.error();
+  CheckedImport checked{std::move(metadata).value(), imported.retention, std::nullopt};
+  const auto invalid = [](const std::string& field, const std::string& message) {
+    Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_metadata", message);
+    error.fields.push_back({field, "invalid_value", message});
+    return error;
+  };
+  if (imported.reference_code.empty()) {
+    if (checked.retention.empty()) {
+      const policies::Category* category = categories_.find(checked.metadata.category);
+      checked.retention = category ? category->default_retention : "Y";
+    }
+    return checked;
+  }
+  const policies::ArchivePolicy policy = archivePolicy();
+  const auto code = archive::parseReferenceCode(imported.reference_code);
+  if (!code || archive::formatReferenceCode(policy.reference_code_pattern, *code) !=
+                   imported.reference_code) {
+    return invalid("reference_code", "档号格式不符合本馆规则 " + policy.reference_code_pattern +
+                                         " (the 档号 does not follow the archive's pattern)");
+  }
+  if (code->fonds != policy.fonds_code) {
+    return invalid("reference_code", "档号的全宗号不是本馆的 " + policy.fonds_code +
+                                         " (the 档号 names another fonds)");
+  }
+  if (code->category != checked.metadata.category) {
+    return invalid("reference_code",
+                   "档号中的类别与类别列不一致 (the 档号's category differs from the category)");
+  }
+  if (!checked.retention.empty() && code->retention != checked.retention) {
+    return invalid("reference_code",
+                   "档号中的保管期限与保管期限列不一致 (the 档号's retention "
+                   "differs from the retention)");
+  }
+  if (!checked.metadata.issued_at || checked.metadata.issued_at->year != code->year) {
+    return invalid("reference_code",
+                   "有档号的文件须有日期，且年度与档号一致 (a record with a 档号 "
+                   "needs a date in the 档号's year)");
+  }
+  checked.retention = code->retention;
+  checked.code = *code;
+  return checked;
+}
+
+core::Status DocumentService::checkImported(const Subject& subject,
+                                            const ImportedDocument& imported) const {
+  auto checked = checkImport(subject, imported);
+  if (!checked.ok()) return checked.error();
+  return core::okStatus();
+}
+
+core::Result<std::vector<DocumentVersion>> DocumentService::fileImported(
+    const Subject& subject, std::vector<ImportedDocument> documents,
+    const std::function<void(Transaction&, std::size_t, const DocumentVersion&)>& alongside) {
+  std::vector<CheckedImport> checked;
+  std::vector<std::vector<core::FileRecord>> files;
+  for (auto& imported : documents) {
+    auto one = checkImport(subject, imported);
+    if (!one.ok()) return one.error();
+    checked.push_back(std::move(one).value());
+    auto records = promote(imported.files);
+    if (!records.ok()) return records.error();
+    files.push_back(std::move(records).value());
+  }
+  return store_.write<std::vector<DocumentVersion>>(
+      [&](Transaction& tx) -> core::Result<std::vector<DocumentVersion>> {
+        std::vector<DocumentVersion> filed;
+        std::int64_t documentId = DocumentRepository::nextDocumentId(tx);
+        std::int64_t fileId = DocumentRepository::nextFileId(tx);
+        for (std::size_t i = 0; i < documents.size(); ++i) {
+          DocumentVersion v;
+          v.document_id = documentId++;
+          v.version = 1;
+          v.metadata = checked[i].metadata;
+          v.status = core::DocumentStatus::kArchived;
+          v.created_by = v.updated_by = subject.id;
+          v.created_at = v.updated_at = core::nowUtc();
+          v.change = "document.import";
+          v.disclosure.archived = core::Step{subject.id, v.created_at};
+          v.disclosure.retention = checked[i].retention;
+          v.disclosure.imported = documents[i].source;
+          v.files = files[i];
+          for (auto& file : v.files) file.id = fileId++;
+          archive::ReferenceCode code;
+          if (checked[i].code) {
+            code = *checked[i].code;
+            DocumentRepository::keepReferenceItem(tx, code.fonds, code.year, code.retention,
+                                                  code.category, code.item);
+          } else {
+            code = nextReferenceCode(tx, v);
+          }
+          v.disclosure.reference_code =
+              archive::formatReferenceCode(archivePolicy().reference_code_pattern, code);
+          saveWithAudit(tx, subject, v);  // creates the documents row the code refers to
+          DocumentRepository::recordReferenceCode(tx, v.disclosure.reference_code, v.document_id,
+                                                  code.fonds, code.year, code.retention,
+                                                  code.category, code.item);
+          for (const auto& file : v.files)
+            DocumentRepository::insertFile(tx, v.document_id, file, v.created_at);
+          if (alongside) alongside(tx, i, v);
+          filed.push_back(std::move(v));
+        }
+        return filed;
+      });
+}
+
 core::Result<DocumentVersion> DocumentService::amend(const Subject& subject, std::int64_t id,
                                                      std::optional<std::int64_t> expectedVersion,
                                                      const std::string& action,
@@ -301,23 +420,32 @@ core::Result<DocumentVersion> DocumentService::step(const Subject& subject, std:
                });
 }
 
+policies::ArchivePolicy DocumentService::archivePolicy() const {
+  if (checks_.archive) return checks_.archive();
+  return {"J001", "{fonds}-{year}-{retention}-{category}-{item:4}"};
+}
+
+archive::ReferenceCode DocumentService::nextReferenceCode(Transaction& tx,
+                                                          const DocumentVersion& v) const {
+  archive::ReferenceCode code;
+  code.fonds = archivePolicy().fonds_code;
+  code.year = core::disclosureYear(v.metadata, v.created_at);
+  code.retention = v.disclosure.retention;
+  code.category = v.metadata.category;
+  code.item = DocumentRepository::takeReferenceItem(tx, code.fonds, code.year, code.retention,
+                                                    code.category);
+  return code;
+}
+
 core::Result<DocumentVersion> DocumentService::assignReferenceCode(Transaction& tx,
                                                                    DocumentVersion v) {
-  policies::ArchivePolicy archive{"J001", "{fonds}-{year}-{retention}-{category}-{item:4}"};
-  if (checks_.archive) archive = checks_.archive();
   core::Disclosure& d = v.disclosure;
   if (d.retention.empty()) {
     const policies::Category* category = categories_.find(v.metadata.category);
     d.retention = category ? category->default_retention : "Y";
   }
-  archive::ReferenceCode code;
-  code.fonds = archive.fonds_code;
-  code.year = core::disclosureYear(v.metadata, v.created_at);
-  code.retention = d.retention;
-  code.category = v.metadata.category;
-  code.item = DocumentRepository::takeReferenceItem(tx, code.fonds, code.year, code.retention,
-                                                    code.category);
-  d.reference_code = archive::formatReferenceCode(archive.reference_code_pattern, code);
+  const archive::ReferenceCode code = nextReferenceCode(tx, v);
+  d.reference_code = archive::formatReferenceCode(archivePolicy().reference_code_pattern, code);
   DocumentRepository::recordReferenceCode(tx, d.reference_code, v.document_id, code.fonds,
                                           code.year, code.retention, code.category, code.item);
   return v;

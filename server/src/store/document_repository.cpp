@@ -61,6 +61,17 @@ int DocumentRepository::takeReferenceItem(Transaction& tx, const std::string& fo
   return item;
 }
 
+void DocumentRepository::keepReferenceItem(Transaction& tx, const std::string& fonds, int year,
+                                           const std::string& retention,
+                                           const std::string& category, int item) {
+  tx.session() << "INSERT INTO reference_sequences (fonds, year, retention, category, last_item) "
+                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (fonds, year, retention, category) "
+                  "DO UPDATE SET last_item = CASE WHEN reference_sequences.last_item < "
+                  "excluded.last_item THEN excluded.last_item ELSE reference_sequences.last_item "
+                  "END",
+      bind(fonds), bind(year), bind(retention), bind(category), bind(item), now;
+}
+
 void DocumentRepository::recordReferenceCode(Transaction& tx, const std::string& code,
                                              std::int64_t documentId, const std::string& fonds,
                                              int year, const std::string& retention,

@@ -22,6 +22,7 @@ const PERMISSIONS = {
   'documents.review': ['审核（保密审查）', 'Review (confidentiality)'],
   'documents.publish': ['发布和撤回', 'Publish and withdraw'],
   'documents.archive': ['归档并编档号', 'Archive and assign 档号'],
+  'documents.import': ['导入旧档案', 'Import a legacy archive'],
   'audit.read': ['查阅审计日志、检查点和证明', 'Read the audit log, checkpoints and proofs'],
   'search.manage': ['管理全文检索索引', 'Manage the search index'],
   'units.manage': ['管理单位', 'Manage units'],

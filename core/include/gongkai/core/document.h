@@ -61,6 +61,15 @@ struct Step {
   bool operator==(const Step&) const = default;
 };
 
+// Where an imported record came from (gongkai import): the catalogue file, its SHA-256 and the
+// line of the row, so the record itself says it was carried over and from what.
+struct ImportSource {
+  std::string catalogue;  // the catalogue's file name
+  std::string catalogue_sha256;
+  std::int64_t line = 0;
+  bool operator==(const ImportSource&) const = default;
+};
+
 // What the disclosure procedure has recorded about a document so far: carried from version to
 // version, each transition adding to it. Empty for documents that never left draft, whose stored
 // records do not carry it at all.
@@ -76,6 +85,9 @@ struct Disclosure {
   std::optional<Step> archived;
   std::string retention;       // Y, D30 or D10, fixed when archived
   std::string reference_code;  // 档号, e.g. J001-2023-Y-ZZ-0007
+  // Set only on records imported from a legacy archive, which left no trace of the steps before
+  // their archiving; records without it do not carry the member at all.
+  std::optional<ImportSource> imported;
 
   bool empty() const { return *this == Disclosure{}; }
   bool operator==(const Disclosure&) const = default;

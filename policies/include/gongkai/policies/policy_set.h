@@ -32,6 +32,7 @@ inline constexpr std::string_view kPermissions[] = {
     "documents.review",   // approve or reject disclosure (workflow issue)
     "documents.publish",  // publish and withdraw (workflow issue)
     "documents.archive",  // archive and assign 档号 (bundles issue)
+    "documents.import",   // import a legacy archive's records, already archived (operations issue)
     "audit.read",         // the audit log, checkpoints, proofs and export
     "search.manage",      // search status and rebuild
     "units.manage",       // the organisation unit tree

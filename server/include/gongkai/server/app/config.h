@@ -53,6 +53,9 @@ struct ServerConfig {
   // Archive bundles are signed with the audit key (Ed25519) and, when this names an SM2 private
   // key (PKCS#8 PEM, e.g. `openssl genpkey -algorithm SM2`), with SM2/SM3 as well.
   std::string archive_sm2_key_file;
+  // The folder under which POST /api/v1/imports (and `gongkai import`) may read legacy archives
+  // ("" for DATA_DIR/import): an import names a folder on the server, and none outside this.
+  std::string import_root;
   // Public submissions (feedback and applications for disclosure) accepted per client address
   // in any hour.
   int feedback_submissions_per_hour = 20;

@@ -14,6 +14,7 @@
 #include "gongkai/server/service/document_service.h"
 #include "gongkai/server/service/download_tickets.h"
 #include "gongkai/server/service/feedback_service.h"
+#include "gongkai/server/service/import_service.h"
 #include "gongkai/server/service/job_service.h"
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/report_service.h"
@@ -61,6 +62,7 @@ struct Services {
   service::ReportService& reports;
   const service::DownloadTickets& tickets;
   const policies::CategoryCatalogue& categories;  // for the reports' category names
+  service::ImportService* imports = nullptr;      // POST /api/v1/imports when set
 };
 
 // The route table of the whole HTTP API (/healthz, /api/v1/...). Each route parses the request,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "gongkai/archive/reference_code.h"
 #include "gongkai/core/document.h"
 #include "gongkai/core/result.h"
 #include "gongkai/core/workflow.h"
@@ -25,6 +26,16 @@ struct IncomingFile {
   std::string name;
   std::string media_type;  // "" or application/octet-stream: guessed from the name's extension
   store::StagedBlob blob;
+};
+
+// A record of a legacy archive, to be filed as it stood in the system it comes from (the bulk
+// import, ImportService).
+struct ImportedDocument {
+  DocumentMetadataFields metadata;
+  std::vector<IncomingFile> files;  // for checkImported, names alone will do
+  std::string retention;            // Y, D30, D10; "" for the 档号's, else the category's default
+  std::string reference_code;       // 档号 as given; "" for the next of its sequence
+  core::ImportSource source;
 };
 
 // Which documents to list: each filter given narrows the list (catalogue_items: documents that
@@ -123,6 +134,24 @@ class DocumentService {
                                            const std::string& step,
                                            const core::Result<core::StepRequest>& request);
 
+  // Whether `imported` could be filed by fileImported as it stands: the subject may import
+  // into its unit (documents.import), its metadata is what create() accepts, its file names are
+  // valid, and a 档号 given follows the archive policy's pattern and fonds and agrees with the
+  // record's year, retention and category. Whether the 档号 is still free is the caller's to
+  // ask (store::ImportRepository), and known only for certain when filing.
+  core::Status checkImported(const Subject& subject, const ImportedDocument& imported) const;
+  // Files legacy records as version 1 of new documents, already archived: a legacy archive was
+  // disclosed and archived in its old system, so its records skip the procedure here rather than
+  // claim steps nobody took. Each keeps the 档号 given (recorded, so it is never given again, and
+  // its sequence goes on after it) or takes the next of its sequence as the archive step would,
+  // and gets its audit entry "document.import"; its disclosure record names who imported it and
+  // when as the archiving, and where it came from. All `documents` in one transaction with what
+  // `alongside` writes for each (the importer's bookkeeping): all are filed, or none.
+  core::Result<std::vector<core::DocumentVersion>> fileImported(
+      const Subject& subject, std::vector<ImportedDocument> documents,
+      const std::function<void(store::Transaction&, std::size_t, const core::DocumentVersion&)>&
+          alongside);
+
   core::Result<core::DocumentVersion> get(const Subject& subject, std::int64_t id);
   // A version the subject may see, of a document it may see now.
   core::Result<core::DocumentVersion> getVersion(const Subject& subject, std::int64_t id,
@@ -157,6 +186,18 @@ class DocumentService {
 
   // The unit exists, and the catalogue item, when named, belongs to it.
   core::Status checkUnit(const core::DocumentMetadata& metadata) const;
+  struct CheckedImport {
+    core::DocumentMetadata metadata;
+    std::string retention;
+    std::optional<archive::ReferenceCode> code;  // the 档号 given, parsed
+  };
+  core::Result<CheckedImport> checkImport(const Subject& subject,
+                                          const ImportedDocument& imported) const;
+  // The archive policy in force (fonds, 档号 pattern), or the standard one without a check.
+  policies::ArchivePolicy archivePolicy() const;
+  // Takes the next item of the 档号 sequence of `v` (its fonds, year, retention, category).
+  archive::ReferenceCode nextReferenceCode(store::Transaction& tx,
+                                           const core::DocumentVersion& v) const;
   // Gives an archived version its retention (the category's default unless the step named one)
   // and the next 档号 of its sequence.
   core::Result<core::DocumentVersion> assignReferenceCode(store::Transaction& tx,

@@ -54,6 +54,11 @@ class DocumentRepository {
   // run 1, 2, 3, ... without gaps, since the transaction that takes one also records the code.
   static int takeReferenceItem(Transaction& tx, const std::string& fonds, int year,
                                const std::string& retention, const std::string& category);
+  // Makes the sequence go on after `item`, a number given elsewhere (an imported 档号), so the
+  // numbers taken later follow it; a sequence already past it stays.
+  static void keepReferenceItem(Transaction& tx, const std::string& fonds, int year,
+                                const std::string& retention, const std::string& category,
+                                int item);
   // Records a code given to a document; throws if the code was ever given before.
   static void recordReferenceCode(Transaction& tx, const std::string& code, std::int64_t documentId,
                                   const std::string& fonds, int year, const std::string& retention,

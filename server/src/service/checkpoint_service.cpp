@@ -34,6 +34,7 @@ core::Result<store::StoredCheckpoint> CheckpointService::checkpointNow() {
 }
 
 core::Status CheckpointService::start() {
+  hookInstalled_ = true;
   store_.setUnitHook([this](store::Transaction& tx) {
     const auto [size, root] = store::AuditRepository::treeHead(tx);
     if (lastSize_ >= 0 && size - lastSize_ < policy_.every_entries) return;
@@ -56,6 +57,10 @@ void CheckpointService::stop() {
   }
   wake_.notify_all();
   if (timer_.joinable()) timer_.join();
+  // Writes after this (other services stopping, a lease given up) must not call into a
+  // checkpoint service that is gone; setUnitHook waits for a batch in progress.
+  if (hookInstalled_) store_.setUnitHook(nullptr);
+  hookInstalled_ = false;
 }
 
 void CheckpointService::timerLoop() {

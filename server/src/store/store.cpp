@@ -240,6 +240,9 @@ struct Store::Impl {
   std::unique_ptr<SqlSession> writer;
   AuditTail tail;
   std::function<void(Transaction&)> unitHook;
+  // Held by the writer through each batch, and by setUnitHook: a hook is never replaced, or its
+  // owner gone, while a batch may still call it.
+  std::mutex hookMutex;
   std::mutex queueMutex;
   std::condition_variable queueReady;
   std::deque<Job> queue;
@@ -272,6 +275,7 @@ struct Store::Impl {
           queue.pop_front();
         }
       }
+      std::lock_guard hookLock(hookMutex);
       runBatch(batch);
     }
   }
@@ -566,6 +570,7 @@ void Store::writeMetrics(core::metrics::TextWriter& out) const {
 }
 
 void Store::setUnitHook(std::function<void(Transaction&)> hook) {
+  std::lock_guard lock(impl_->hookMutex);
   impl_->unitHook = std::move(hook);
 }
 

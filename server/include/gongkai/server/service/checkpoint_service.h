@@ -57,6 +57,7 @@ class CheckpointService {
   CheckpointPolicy policy_;
 
   std::int64_t lastSize_ = -1;  // touched only in the writer thread
+  bool hookInstalled_ = false;
 
   std::mutex mutex_;
   std::condition_variable wake_;

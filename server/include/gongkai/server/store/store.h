@@ -69,7 +69,8 @@ class Store {
 
   // Runs `hook` in the writer after each unit of work that succeeded, inside the same batch
   // transaction and its own savepoint (e.g. to sign a checkpoint every N audit entries). An
-  // exception from it undoes only the hook's changes. Set it before the first write.
+  // exception from it undoes only the hook's changes. Replacing or clearing it waits for the
+  // batch in progress; never call it from inside a write.
   void setUnitHook(std::function<void(Transaction&)> hook);
 
   // A connection for reads; return it by letting it go out of scope.

@@ -43,11 +43,7 @@ void Router::add(const std::string& method, const std::string& pattern, Handler 
 
 std::vector<std::pair<std::string, std::string>> Router::routes() const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const Route& route : routes_) {
-    std::string pattern;
-    for (const std::string& segment : route.segments) pattern += "/" + segment;
-    out.emplace_back(route.method, pattern);
-  }
+  for (const Route& route : routes_) out.emplace_back(route.method, route.pattern);
   return out;
 }
 

@@ -302,6 +302,27 @@ TEST_F(DurabilityTest, ASecondWriterOnALiveDataFolderIsRefusedAndTheFirstCarries
   EXPECT_EQ(client().get("/healthz").status, 200);
 }
 
+// After an upgrade migrated the database, the previous build is refused on it instead of writing
+// into tables it does not know; the upgraded build carries on.
+TEST_F(DurabilityTest, AnOlderBuildIsRefusedOnADatabaseANewerOneMigrated) {
+  ASSERT_EQ(client().postJson("/api/v1/documents", sampleMetadata("升级前")).status, 201);
+  server().stop();
+  *openTestDatabase(dataDir()) << "INSERT INTO schema_migrations (version, name, applied_at) "
+                                  "VALUES (9999, 'from_a_newer_build', '2030-01-01T00:00:00Z')",
+      now;
+  std::vector<std::string> argv{GONGKAI_SERVER_BINARY, "--data-dir", dataDir(), "--port", "0"};
+  if (const std::string url = testStoreUrl(dataDir()); !url.empty()) {
+    argv.insert(argv.end(), {"-D", "gongkai.store.url=" + url});
+  }
+  std::string output;
+  EXPECT_EQ(runCommand(argv, output), 69) << output;
+  EXPECT_NE(output.find("结构版本 9999"), std::string::npos) << output;
+  // Taken back (as the upgraded build would run), the server starts and the document is there.
+  *openTestDatabase(dataDir()) << "DELETE FROM schema_migrations WHERE version = 9999", now;
+  restart();
+  EXPECT_EQ(documentCount(), 1);
+}
+
 TEST_F(DurabilityTest, DemoDataLoadsOnceFromTheSeeds) {
   restart({"--demo"});
   const auto count = documentCount();

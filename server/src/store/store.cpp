@@ -81,7 +81,10 @@ void beginWrite(SqlSession& session) {
   session << turn, into(taken), now;
 }
 
-void applyMigrations(SqlSession& session, int& schemaVersion) {
+// Brings the schema up to this build's newest migration. A database that an upgraded server
+// already migrated further is refused rather than run by an older build that cannot know what
+// the newer tables mean (a downgrade restores the backup taken before the upgrade instead).
+core::Status applyMigrations(SqlSession& session, int& schemaVersion) {
   const SqlDialect& dialect = session.dialect();
   session << dialect.migrationStatement(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
@@ -90,7 +93,15 @@ void applyMigrations(SqlSession& session, int& schemaVersion) {
   int current = 0;
   session << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;
   const bool postgresql = dialect.backend() == SqlBackend::kPostgresql;
-  for (const Migration& migration : postgresql ? postgresqlMigrations() : migrations()) {
+  const std::vector<Migration>& known = postgresql ? postgresqlMigrations() : migrations();
+  if (current > known.back().version) {
+    return Error::make(ErrorCode::kConflict, "schema_too_new",
+                       "数据库的结构版本 " + std::to_string(current) + " 新于本程序所知的 " +
+                           std::to_string(known.back().version) +
+                           "，请使用升级后的程序 (the database's schema version is newer than "
+                           "this build knows; run the upgraded build)");
+  }
+  for (const Migration& migration : known) {
     if (migration.version <= current) continue;
     beginWrite(session);
     try {
@@ -117,6 +128,7 @@ void applyMigrations(SqlSession& session, int& schemaVersion) {
     current = migration.version;
   }
   schemaVersion = current;
+  return core::okStatus();
 }
 
 struct Job {
@@ -522,7 +534,9 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, Sto
                            "无法启用 WAL (cannot enable WAL): " + journalMode);
       }
     }
-    applyMigrations(*impl->writer, impl->schemaVersion);
+    if (auto migrated = applyMigrations(*impl->writer, impl->schemaVersion); !migrated.ok()) {
+      return migrated.error();
+    }
     beginWrite(*impl->writer);
     impl->tail = loadAuditTail(*impl->writer);
     Transaction tx(*impl->writer, impl->tail);

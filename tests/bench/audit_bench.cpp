@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_options.h"
 #include "bench_stats.h"
 #include "gongkai/core/merkle.h"
 #include "gongkai/server/admin/verify_log.h"
@@ -120,13 +121,14 @@ int main(int argc, char** argv) {
   std::int64_t entries = 1'000'000, appends = 200'000;
   int runs = 3, writers = 8;
   std::string keep;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--entries")) entries = std::atoll(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--writers")) writers = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--appends")) appends = std::atoll(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--keep")) keep = argv[i + 1];
-  }
+  gongkai::bench::Options("gongkai_audit_bench",
+                          "Audit appends per second, log verification speed, proof times.")
+      .add("--entries", &entries, "entries in the log that is verified and proved")
+      .add("--runs", &runs, "runs of each measurement (medians are printed)")
+      .add("--writers", &writers, "concurrent appending threads")
+      .add("--appends", &appends, "appends per run")
+      .add("--keep", &keep, "keep the generated data folder here")
+      .parse(argc, argv);
 
   std::vector<double> appendRates;
   for (int r = 0; r < runs; ++r) {

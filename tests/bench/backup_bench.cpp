@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bench_accounts.h"
+#include "bench_options.h"
 #include "bench_stats.h"
 #include "gongkai/server/store/database_snapshot.h"
 #include "support/temp_dir.h"
@@ -74,11 +75,12 @@ void printLatencies(const char* when, const std::vector<double>& took) {
 
 int main(int argc, char** argv) {
   int documents = 2000, fileKib = 64, clients = 4;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--documents")) documents = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--file-kib")) fileKib = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--clients")) clients = std::atoi(argv[i + 1]);
-  }
+  gongkai::bench::Options("gongkai_backup_bench",
+                          "gongkai backup beside a live server, and gongkai restore, timed.")
+      .add("--documents", &documents, "documents filed before the backup")
+      .add("--file-kib", &fileKib, "size of each document's file")
+      .add("--clients", &clients, "clients filing and writing during the backup")
+      .parse(argc, argv);
   gongkai::testing::TempDir temp;
   const std::string dataDir = temp / "data";
   gongkai::testing::ServerProcess server(dataDir);

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_options.h"
 #include "bench_stats.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -113,18 +114,13 @@ double uploadMib(int port, const std::string& token, int mib) {
 
 int main(int argc, char** argv) {
   int runs = 3, documents = 4000, clients = 8, uploadSize = 1024;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const int value = std::stoi(argv[i + 1]);
-    if (flag == "--runs")
-      runs = value;
-    else if (flag == "--documents")
-      documents = value;
-    else if (flag == "--clients")
-      clients = value;
-    else if (flag == "--upload-mib")
-      uploadSize = value;
-  }
+  gongkai::bench::Options("gongkai_bench",
+                          "HTTP document creation with concurrent clients, and one large upload.")
+      .add("--runs", &runs, "runs (medians are printed)")
+      .add("--documents", &documents, "documents created per run")
+      .add("--clients", &clients, "concurrent keep-alive clients")
+      .add("--upload-mib", &uploadSize, "size of the streamed upload")
+      .parse(argc, argv);
   std::vector<double> rates, throughputs, rss;
   for (int run = 0; run < runs; ++run) {
     TempDir temp;

@@ -1,5 +1,7 @@
 // Bundle build and verify throughput on a payload of mixed files (PDF, PNG, JPEG, text), each
-// against `tar cf - DIR | openssl dgst -sha256` over the same files in the same run. The files
+// against a baseline doing the same work with stock tools over the same files in the same run:
+// `tar cf - DIR | tee >(openssl dgst -sha256) | openssl dgst -sha512` written to a file and
+// fsynced (both manifests' digests and a durable tar; a bag needs all three). The files
 // are filed through the real server as archived documents; the bundle is built by the server's
 // job (timed from the request to the job's end) and checked by gongkai-verify (peak RSS from
 // wait4). Not a test: run by hand.
@@ -24,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_options.h"
 #include "bench_stats.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -293,12 +296,14 @@ int main(int argc, char** argv) {
   std::int64_t mib = 1024;
   int runs = 3;
   fs::path dir = "/tmp/gongkai-bundle-bench";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string arg = argv[i];
-    if (arg == "--mib") mib = std::stoll(argv[i + 1]);
-    if (arg == "--runs") runs = std::stoi(argv[i + 1]);
-    if (arg == "--dir") dir = argv[i + 1];
-  }
+  std::string dirName = dir;
+  gongkai::bench::Options("gongkai_bundle_bench",
+                          "Bundle build and verify against tar, both digests and fsync.")
+      .add("--mib", &mib, "size of the generated payload")
+      .add("--runs", &runs, "runs (medians are printed)")
+      .add("--dir", &dirName, "where the payload is generated and kept between runs")
+      .parse(argc, argv);
+  dir = dirName;
   const fs::path payload = dir / "payload";
   const fs::path marker = dir / ("generated-" + std::to_string(mib));
   fs::create_directories(dir);  // a fresh machine has no such folder yet
@@ -342,15 +347,22 @@ int main(int argc, char** argv) {
   const long rssFiling = peakRssKib(unit.server->pid());
   unit.restart();
   const long rssBefore = peakRssKib(unit.server->pid());
-  std::vector<double> baseline, baseline512, build, verify;
+  std::vector<double> baseline, baseline256, build, verify;
   long verifyRss = 0;
   for (int r = 0; r < runs; ++r) {
+    // The same work as a build with stock tools: the tar written to a file and fsynced (sync
+    // FILE), its bytes through both digests a bag's manifests need, SHA-256 in a second process.
+    const std::string baselineTar = temp / "baseline.tar";
     baseline.push_back(
-        runMeasured({"sh", "-c", "tar cf - -C '" + blobs.string() + "' . | openssl dgst -sha256"})
+        runMeasured({"bash", "-c",
+                     "tar cf - -C '" + blobs.string() +
+                         "' . | tee >(openssl dgst -sha256 >/dev/null) | tee '" + baselineTar +
+                         "' | openssl dgst -sha512 >/dev/null && sync '" + baselineTar + "'"})
             .seconds);
-    // For context: the slowest digest a bag needs (manifest-sha512.txt), alone.
-    baseline512.push_back(
-        runMeasured({"sh", "-c", "tar cf - -C '" + blobs.string() + "' . | openssl dgst -sha512"})
+    fs::remove(baselineTar);
+    // For context: the old baseline, one digest and no file.
+    baseline256.push_back(
+        runMeasured({"sh", "-c", "tar cf - -C '" + blobs.string() + "' . | openssl dgst -sha256"})
             .seconds);
     const auto [seconds, archive] = buildBundle(unit);
     if (!archive) return 1;
@@ -364,8 +376,8 @@ int main(int argc, char** argv) {
     if (r + 1 == runs)
       fs::copy_file(tar, dir / "last-bundle.tar", fs::copy_options::overwrite_existing);
     verifyRss = std::max(verifyRss, checked.max_rss_kib);
-    std::printf("run %d: baseline %.2f s (sha512 %.2f s), build %.2f s, verify %.2f s (%s)\n",
-                r + 1, baseline.back(), baseline512.back(), build.back(), verify.back(),
+    std::printf("run %d: baseline %.2f s (sha256 only %.2f s), build %.2f s, verify %.2f s (%s)\n",
+                r + 1, baseline.back(), baseline256.back(), build.back(), verify.back(),
                 checked.exit == 0 ? "passed" : "FAILED");
     std::fflush(stdout);
   }
@@ -373,8 +385,12 @@ int main(int argc, char** argv) {
   const double mb = static_cast<double>(bytes) / 1e6;
   const double base = mb / median(baseline), b = mb / median(build), v = mb / median(verify);
   std::printf("payload %.0f MB in %zu files, medians of %d runs\n", mb, files.size(), runs);
-  std::printf("tar cf - | openssl dgst -sha256: %.0f MB/s (baseline)\n", base);
-  std::printf("tar cf - | openssl dgst -sha512: %.0f MB/s (context)\n", mb / median(baseline512));
+  std::printf(
+      "tar cf - | tee >(openssl dgst -sha256) | tee FILE | openssl dgst -sha512; sync FILE: "
+      "%.0f MB/s (baseline)\n",
+      base);
+  std::printf("tar cf - | openssl dgst -sha256: %.0f MB/s (context: the old baseline)\n",
+              mb / median(baseline256));
   std::printf(
       "bundle build (server job: records, audit proofs, SHA-256 + SHA-512 manifests, tar "
       "SHA-256, signed, fsynced): %.0f MB/s = %.0f %% of baseline\n",

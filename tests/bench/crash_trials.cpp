@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "bench_accounts.h"
+#include "bench_options.h"
 #include "bench_stats.h"
 #include "gongkai/core/sha256.h"
 #include "support/http_client.h"
@@ -208,13 +209,11 @@ std::string check(const ServerProcess& server, const Accounts& accounts, const s
 int main(int argc, char** argv) {
   int trials = 50;
   unsigned seed = std::random_device{}();
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string name = argv[i];
-    if (name == "--trials")
-      trials = std::atoi(argv[i + 1]);
-    else if (name == "--seed")
-      seed = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
-  }
+  gongkai::bench::Options("gongkai_crash_trials",
+                          "kill -9 during mixed writes; nothing acknowledged may be lost.")
+      .add("--trials", &trials, "kill-and-check rounds")
+      .add("--seed", &seed, "random seed, to repeat a run")
+      .parse(argc, argv);
   std::cout << "gongkai_crash_trials: " << trials << " trials, seed " << seed << std::endl;
   std::mt19937 random(seed);
   TempDir temp;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "bench_accounts.h"
+#include "bench_options.h"
 #include "bench_stats.h"
 #include "support/temp_dir.h"
 
@@ -122,12 +123,13 @@ Run runOnce(int rows, int files, std::size_t fileBytes) {
 
 int main(int argc, char** argv) {
   int rows = 20000, files = 200, fileMib = 1, runs = 3;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--rows")) rows = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--files")) files = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--file-mib")) fileMib = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
-  }
+  gongkai::bench::Options("gongkai_import_bench",
+                          "Bulk import of a generated legacy folder, against cp -r and sync.")
+      .add("--rows", &rows, "metadata-only rows")
+      .add("--files", &files, "rows with a file")
+      .add("--file-mib", &fileMib, "size of each file")
+      .add("--runs", &runs, "runs (medians are printed)")
+      .parse(argc, argv);
   std::printf("import: %d metadata-only rows; %d files of %d MiB; %d runs\n", rows, files, fileMib,
               runs);
   std::vector<double> metadata, withFiles, copy;

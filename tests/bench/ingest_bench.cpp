@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "bench_accounts.h"
+#include "bench_options.h"
 #include "bench_stats.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -131,12 +132,13 @@ Figures measureApart(const char* self, const std::string& mode, int clients, int
 int main(int argc, char** argv) {
   std::string mode;
   int clients = 16, seconds = 15, runs = 3;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--mode")) mode = argv[i + 1];
-    if (!std::strcmp(argv[i], "--clients")) clients = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--seconds")) seconds = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
-  }
+  gongkai::bench::Options("gongkai_ingest_bench",
+                          "HTTP ingest: one SQLite server, one and two PostgreSQL servers.")
+      .add("--clients", &clients, "concurrent clients")
+      .add("--seconds", &seconds, "length of each run")
+      .add("--runs", &runs, "runs per mode (medians are printed)")
+      .add("--mode", &mode, "internal: measure one mode in this process")
+      .parse(argc, argv);
   if (!mode.empty()) {
     if (mode != "sqlite") {
       ::setenv("GONGKAI_TEST_STORE", "postgresql", 1);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bench_accounts.h"
+#include "bench_options.h"
 #include "bench_stats.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -117,20 +118,14 @@ int main(int argc, char** argv) {
   // Archivists file at a pace (a unit's whole year is a few hundred documents): unpaced, two of
   // them filed some 50,000 documents in ten minutes, and what grew was the work of every search.
   int minutes = 10, readers = 4, searchers = 2, archivists = 2, archivistPauseMs = 250;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string name = argv[i];
-    const int value = std::atoi(argv[i + 1]);
-    if (name == "--minutes")
-      minutes = value;
-    else if (name == "--readers")
-      readers = value;
-    else if (name == "--searchers")
-      searchers = value;
-    else if (name == "--archivists")
-      archivists = value;
-    else if (name == "--archivist-pause-ms")
-      archivistPauseMs = value;
-  }
+  gongkai::bench::Options("gongkai_load_bench",
+                          "A long mixed load against one server; latency and memory per minute.")
+      .add("--minutes", &minutes, "length of the run")
+      .add("--readers", &readers, "clients reading the board and documents")
+      .add("--searchers", &searchers, "clients searching")
+      .add("--archivists", &archivists, "clients filing documents with a file")
+      .add("--archivist-pause-ms", &archivistPauseMs, "each archivist's pause between filings")
+      .parse(argc, argv);
   TempDir temp;
   // Anonymous feedback all comes from loopback here: the per-address hourly allowance is lifted.
   ServerProcess server(temp / "data", {"-D", "gongkai.feedback.submissions_per_hour=100000000"});

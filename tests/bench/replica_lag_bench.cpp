@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "bench_accounts.h"
+#include "bench_options.h"
 #include "bench_stats.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -126,10 +127,12 @@ void report(const char* where, std::vector<double> lags, std::size_t lost) {
 int main(int argc, char** argv) {
   int documents = 300;
   double rate = 10;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--documents")) documents = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--rate")) rate = std::atof(argv[i + 1]);
-  }
+  bench::Options("gongkai_replica_lag_bench",
+                 "Two servers on one PostgreSQL database: how long until the replica finds a "
+                 "new document.")
+      .add("--documents", &documents, "documents written")
+      .add("--rate", &rate, "documents written per second")
+      .parse(argc, argv);
   // Before the first server asks for its database (support/test_store.h).
   ::setenv("GONGKAI_TEST_STORE", "postgresql", 1);
   ::setenv("GONGKAI_TEST_PG_FSYNC", "1", 0);

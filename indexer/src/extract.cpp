@@ -5,6 +5,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <new>
 #include <system_error>
 
@@ -98,7 +99,9 @@ bool looksLikeText(std::string_view head) {
   });
 }
 
-std::string readWholeFile(const std::string& path, const ExtractionLimits& limits) {
+// The file's bytes, or only its first `upTo` bytes.
+std::string readFile(const std::string& path, const ExtractionLimits& limits,
+                     std::uintmax_t upTo = std::numeric_limits<std::uintmax_t>::max()) {
   std::error_code error;
   const auto size = std::filesystem::file_size(path, error);
   if (error) fail("malformed", "无法读取文件 (cannot read file: " + error.message() + ")");
@@ -107,11 +110,19 @@ std::string readWholeFile(const std::string& path, const ExtractionLimits& limit
                           std::to_string(limits.max_input_bytes) + " bytes)");
   }
   std::ifstream in(path, std::ios::binary);
-  std::string bytes(size, '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
+  std::string bytes(std::min(size, upTo), '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
     fail("malformed", "无法读取文件 (cannot read file)");
   }
   return bytes;
+}
+
+// How much of a plain-text file can give max_text_bytes of UTF-8: no encoding we read takes
+// more than two bytes of input for one byte of output (UTF-16 ASCII), so the rest would be cut
+// anyway, and a file of tens of MB then costs the reader no more than a few. A character split
+// at the end decodes as one U+FFFD, which the cut to max_text_bytes removes.
+std::uintmax_t plainTextPrefix(const ExtractionLimits& limits) {
+  return 2 * static_cast<std::uintmax_t>(limits.max_text_bytes) + 8;
 }
 
 // The format of a whole file: a zip is judged by its central directory when it has one.
@@ -201,14 +212,20 @@ Extraction extractFile(const std::string& path, std::string_view mediaType,
   const detail::Deadline deadline(limits.time_limit);
   std::string format;
   try {
-    const std::string bytes = readWholeFile(path, limits);
+    const std::string head = readFile(path, limits, kSniffBytes);
+    const bool plainText =
+        !startsWith(head, "PK\x03\x04") && detectFormat(head, mediaType, fileName) == "text";
+    const std::string bytes =
+        plainText ? readFile(path, limits, plainTextPrefix(limits)) : readFile(path, limits);
+    std::error_code sizeError;
+    const bool readInPart = plainText && std::filesystem::file_size(path, sizeError) > bytes.size();
     format = formatOf(bytes, mediaType, fileName, limits);
     Extraction result;
     result.format = format;
     result.text = extractAs(format, bytes, limits, deadline);
     if (!core::isValidUtf8(result.text)) result.text = detail::decodeCharset(result.text, "UTF-8");
     // Cut before trimming: trimming first could make a cut text look complete.
-    result.truncated = detail::truncateUtf8(result.text, limits.max_text_bytes);
+    result.truncated = detail::truncateUtf8(result.text, limits.max_text_bytes) || readInPart;
     while (!result.text.empty() && (result.text.back() == '\n' || result.text.back() == ' ')) {
       result.text.pop_back();
     }

@@ -607,6 +607,31 @@ TEST_F(ExtractTest, TooLargeInputIsNotRead) {
   expectError(extract("big.txt", kSentence, "", limits), "too_large");
 }
 
+// A plain-text file far longer than the text kept is read only as far as the kept text can
+// reach (two bytes of input per byte of output at most), in every encoding read, with the same
+// text and the same verdict as reading it all.
+TEST_F(ExtractTest, ALongPlainTextFileGivesTheSameCutTextInEveryEncoding) {
+  ExtractionLimits limits;
+  limits.max_text_bytes = 100;
+  std::string whole;
+  while (whole.size() < 20 * limits.max_text_bytes) whole += kTitle + "\n" + kSentence + "\n";
+  const std::string ascii(20 * limits.max_text_bytes, 'a');
+  const std::vector<std::pair<std::string, std::string>> files{
+      {"utf8.txt", whole},
+      {"gb.txt", toCharset(whole, "GB18030")},
+      {"utf16le.txt", "\xFF\xFE" + toCharset(whole, "UTF-16LE")},
+      {"utf16be.txt", "\xFE\xFF" + toCharset(whole, "UTF-16BE")},
+      {"ascii16.txt", "\xFF\xFE" + toCharset(ascii, "UTF-16LE")}};
+  for (const auto& [name, bytes] : files) {
+    const auto cut = extract(name, bytes, "text/plain", limits);
+    ASSERT_TRUE(cut.ok) << name << ": " << cut.message;
+    EXPECT_TRUE(cut.truncated) << name;
+    const std::string& expected = name == "ascii16.txt" ? ascii : whole;
+    EXPECT_GE(cut.text.size(), limits.max_text_bytes - 3) << name;
+    EXPECT_EQ(expected.substr(0, cut.text.size()), cut.text) << name;
+  }
+}
+
 TEST_F(ExtractTest, OutputIsCutAtACharacterBoundary) {
   ExtractionLimits limits;
   limits.max_text_bytes = 10;  // three Chinese characters and one byte of a fourth

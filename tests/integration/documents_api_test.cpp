@@ -199,7 +199,8 @@ TEST_F(DocumentsApiTest, StaleIfMatchGets412AndMissingIfMatchGets428) {
 
 TEST_F(DocumentsApiTest, ADocumentWhoseFilesAwaitExtractionIsNeverAnswered304) {
   // The indexing worker looks for work once an hour here, so the file stays pending.
-  restart({"-D", "gongkai.search.poll_milliseconds=3600000"});
+  restart({"-D", "gongkai.search.poll_milliseconds=3600000", "-D",
+           "gongkai.search.follow_writes=false"});
   auto created = createWithFile("待提取", "通知.txt", "党务公开通知正文");
   const std::string path =
       "/api/v1/documents/" + std::to_string(created->getValue<Poco::Int64>("id"));

@@ -70,6 +70,7 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
       c.getInt("gongkai.search.extract_timeout_seconds", s.extract_timeout_seconds);
   s.search_poll_milliseconds =
       c.getInt("gongkai.search.poll_milliseconds", s.search_poll_milliseconds);
+  s.search_follow_writes = c.getBool("gongkai.search.follow_writes", s.search_follow_writes);
   s.search_replication_address =
       c.getString("gongkai.search.replication_address", s.search_replication_address);
   s.search_replica_folder = c.getString("gongkai.search.replica_folder", s.search_replica_folder);

@@ -354,6 +354,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   searchOptions.limits.max_input_bytes = static_cast<std::uint64_t>(config.extract_max_file_bytes);
   searchOptions.limits.time_limit = std::chrono::seconds(config.extract_timeout_seconds);
   searchOptions.idle_wait = std::chrono::milliseconds(config.search_poll_milliseconds);
+  searchOptions.follow_writes = config.search_follow_writes;
   searchOptions.server_id = leases.serverId();
   // A replica folder named after a port picked at random is this run's alone: removed at stop.
   std::string throwawayReplicas;

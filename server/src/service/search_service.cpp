@@ -17,6 +17,8 @@ namespace fs = std::filesystem;
 using store::SearchRepository;
 
 constexpr std::int64_t kRebuildPage = 200;  // documents read per page during a rebuild
+// Extracted text indexed between two commits of the outbox worker (see applyEntries).
+constexpr std::size_t kCommitTextBytes = 1u << 20;
 
 core::Date dateOf(core::TimePoint time) {
   const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(time)};
@@ -170,6 +172,16 @@ core::Status SearchService::start() {
     if (auto started = replication_->start(); !started.ok()) return started;
   }
   worker_ = std::thread([this] { workerLoop(); });
+  // This server's writes wake the worker at once; the poll (idle_wait) remains for those of
+  // other servers sharing a PostgreSQL database.
+  if (options_.follow_writes)
+    store_.setCommitListener([this] {
+      {
+        std::lock_guard lock(wakeMutex_);
+        written_ = true;
+      }
+      wake_.notify_all();
+    });
   return core::okStatus();
 }
 
@@ -238,6 +250,7 @@ core::Status SearchService::openAsWriter() {
 }
 
 void SearchService::stop() {
+  store_.setCommitListener(nullptr);
   {
     std::lock_guard lock(wakeMutex_);
     stopping_ = true;
@@ -261,7 +274,8 @@ void SearchService::workerLoop() {
     }
     if (applied.ok() && applied.value() >= options_.batch_size) continue;  // more are waiting
     std::unique_lock lock(wakeMutex_);
-    wake_.wait_for(lock, options_.idle_wait, [this] { return stopping_; });
+    wake_.wait_for(lock, options_.idle_wait, [this] { return stopping_ || written_; });
+    written_ = false;
   }
 }
 
@@ -316,15 +330,27 @@ core::Status SearchService::applyEntries(store::ReadSession& rs,
     }
     putRecords(rs, *index, feedback, requests);
     std::map<std::int64_t, std::int64_t> currentOf;
+    std::size_t uncommittedText = 0;
+    std::vector<store::FileText> extracted;
     for (const auto& [id, version] : versions) {
       if (!currentOf.count(id)) {
         auto current = store::DocumentRepository::current(rs, id);
         currentOf[id] = current ? current->version : 0;
       }
-      auto indexed = indexedVersion(rs, id, version, currentOf[id] == version);
+      auto indexed = indexedVersion(rs, id, version, currentOf[id] == version, extracted);
       if (!indexed.ok()) return indexed.error();
       index->put(indexed.value());
+      for (const auto& text : indexed.value().file_texts) uncommittedText += text.size();
+      // Xapian holds a batch's postings in memory until the commit: a batch of long texts
+      // commits as it goes, so the server's memory stays bounded however large the files
+      // filed meanwhile (the outbox entries leave only after the whole batch; applying a
+      // version again is harmless).
+      if (uncommittedText >= kCommitTextBytes) {
+        index->commit();
+        uncommittedText = 0;
+      }
     }
+    saveExtracted(extracted);
     index->commit();
     return core::okStatus();
   } catch (const std::exception& e) {
@@ -366,10 +392,9 @@ core::Result<int> SearchService::applyOneByOne(store::ReadSession& rs,
   return static_cast<int>(entries.size());
 }
 
-core::Result<indexer::IndexedVersion> SearchService::indexedVersion(store::ReadSession& rs,
-                                                                    std::int64_t documentId,
-                                                                    std::int64_t version,
-                                                                    bool current) {
+core::Result<indexer::IndexedVersion> SearchService::indexedVersion(
+    store::ReadSession& rs, std::int64_t documentId, std::int64_t version, bool current,
+    std::vector<store::FileText>& extracted) {
   auto stored = store::DocumentRepository::version(rs, documentId, version);
   if (!stored) {
     return core::Error::make(core::ErrorCode::kCorrupt, "version_missing",
@@ -377,27 +402,37 @@ core::Result<indexer::IndexedVersion> SearchService::indexedVersion(store::ReadS
                                  std::to_string(documentId) + " v" + std::to_string(version));
   }
   std::vector<std::string> texts;
-  for (const auto& file : stored->files) texts.push_back(fileText(rs, file));
+  for (const auto& file : stored->files) texts.push_back(fileText(rs, file, extracted));
   return toIndexedVersion(*stored, current, std::move(texts));
 }
 
-std::string SearchService::fileText(store::ReadSession& rs, const core::FileRecord& file) {
+std::string SearchService::fileText(store::ReadSession& rs, const core::FileRecord& file,
+                                    std::vector<store::FileText>& extracted) {
+  for (const auto& text : extracted) {
+    if (text.sha256 == file.sha256) return text.ok ? text.text : std::string();
+  }
   if (auto known = SearchRepository::fileText(rs, file.sha256)) return known->text;
   const indexer::Extraction extraction =
       indexer::extractIsolated(options_.extractor_binary, store_.blobs().pathOf(file.sha256),
                                file.media_type, file.name, options_.limits);
-  store::FileText text{file.sha256,        extraction.ok,
-                       extraction.format,  extraction.error_code,
-                       extraction.message, extraction.truncated,
-                       extraction.text,    core::formatRfc3339(core::nowUtc())};
-  // The verdict is kept so a failing file is not retried on every index pass; a rebuild after
-  // the extractor improves can clear file_texts to try again.
-  auto saved = store_.write([&text](store::Transaction& tx) -> core::Status {
-    SearchRepository::saveFileText(tx, text);
+  extracted.push_back(store::FileText{
+      file.sha256, extraction.ok, extraction.format, extraction.error_code, extraction.message,
+      extraction.truncated, extraction.text, core::formatRfc3339(core::nowUtc())});
+  return extraction.ok ? extraction.text : std::string();
+}
+
+// The verdicts are kept so a failing file is not retried on every index pass (a rebuild after
+// the extractor improves can clear file_texts to try again). One write for all a pass extracted:
+// a write per file, each waiting for its own fsync, was most of what a new document waited for
+// under a steady stream of filings.
+void SearchService::saveExtracted(std::vector<store::FileText>& extracted) {
+  if (extracted.empty()) return;
+  auto saved = store_.write([&extracted](store::Transaction& tx) -> core::Status {
+    for (const auto& text : extracted) SearchRepository::saveFileText(tx, text);
     return core::okStatus();
   });
   (void)saved;  // not saved: extracted again next time, nothing lost
-  return extraction.ok ? extraction.text : std::string();
+  extracted.clear();
 }
 
 core::Result<SearchAnswer> SearchService::search(const Subject& subject,
@@ -569,11 +604,13 @@ core::Status SearchService::rebuildMarked() {
     for (std::int64_t after = 0;;) {
       const auto page = SearchRepository::versionsAfter(*rs, after, kRebuildPage);
       if (page.empty()) break;
+      std::vector<store::FileText> extracted;
       for (const auto& ref : page) {
-        auto indexed = indexedVersion(*rs, ref.document_id, ref.version, ref.current);
+        auto indexed = indexedVersion(*rs, ref.document_id, ref.version, ref.current, extracted);
         if (!indexed.ok()) return indexed.error();
         rebuild->put(indexed.value());
       }
+      saveExtracted(extracted);
       after = page.back().document_id;
     }
     putAllRecords(*rs, *rebuild);
@@ -584,16 +621,18 @@ core::Status SearchService::rebuildMarked() {
     // The lease lost meanwhile: the new writer's index stays as it is.
     if (!writing_ || index != this->index()) return notIndexWriter();
     auto fresh = store_.read();
+    std::vector<store::FileText> extracted;
     for (const auto& ref : SearchRepository::versionsSince(*fresh, seenUpTo)) {
-      auto indexed = indexedVersion(*fresh, ref.document_id, ref.version, ref.current);
+      auto indexed = indexedVersion(*fresh, ref.document_id, ref.version, ref.current, extracted);
       if (!indexed.ok()) return indexed.error();
       rebuild->put(indexed.value());
       if (ref.version > 1) {
-        auto before = indexedVersion(*fresh, ref.document_id, ref.version - 1, false);
+        auto before = indexedVersion(*fresh, ref.document_id, ref.version - 1, false, extracted);
         if (!before.ok()) return before.error();
         rebuild->put(before.value());
       }
     }
+    saveExtracted(extracted);
     // Feedback and applications are few: all of them again, as they are now.
     putAllRecords(*fresh, *rebuild);
     index->swapIn(std::move(rebuild));

@@ -252,8 +252,9 @@ struct Store::Impl {
   std::unique_ptr<SqlSession> writer;
   AuditTail tail;
   std::function<void(Transaction&)> unitHook;
-  // Held by the writer through each batch, and by setUnitHook: a hook is never replaced, or its
-  // owner gone, while a batch may still call it.
+  std::function<void()> commitListener;
+  // Held by the writer through each batch, and by setUnitHook and setCommitListener: a hook is
+  // never replaced, or its owner gone, while a batch may still call it.
   std::mutex hookMutex;
   std::mutex queueMutex;
   std::condition_variable queueReady;
@@ -346,6 +347,7 @@ struct Store::Impl {
       return abortBatch(batch, results, storageError(e));
     }
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(results[i]));
+    if (commitListener) commitListener();
   }
 
   // Reads the tail again when the log grew under another writer (the turn is ours meanwhile).
@@ -586,6 +588,11 @@ void Store::writeMetrics(core::metrics::TextWriter& out) const {
 void Store::setUnitHook(std::function<void(Transaction&)> hook) {
   std::lock_guard lock(impl_->hookMutex);
   impl_->unitHook = std::move(hook);
+}
+
+void Store::setCommitListener(std::function<void()> listener) {
+  std::lock_guard lock(impl_->hookMutex);
+  impl_->commitListener = std::move(listener);
 }
 
 std::unique_ptr<ReadSession> Store::read() {

@@ -65,6 +65,7 @@ struct ServerConfig {
   std::int64_t extract_max_file_bytes = std::int64_t{64} << 20;
   int extract_timeout_seconds = 10;
   int search_poll_milliseconds = 100;  // how often the indexing worker looks for queued changes
+  bool search_follow_writes = true;    // this server's writes wake the indexing worker at once
   // With PostgreSQL (several servers): host:port where this server serves the search index to
   // the others while it writes it (port 0: a free one, picked at start), and its own folder for
   // its replica of the index ("": DATA/search-replicas/HOST-PORT).

@@ -30,6 +30,7 @@ struct SearchOptions {
   indexer::ExtractionLimits limits;
   int batch_size = 500;                      // outbox entries applied per commit
   std::chrono::milliseconds idle_wait{100};  // how often an idle worker looks at the outbox
+  bool follow_writes = true;  // the store's commits wake the worker (else only idle_wait does)
   // Set when several servers share the database (PostgreSQL): they take turns writing the index
   // by this keeper's lease and the others search replicas (SearchReplication). Null: this server
   // alone writes the index.
@@ -126,10 +127,15 @@ class SearchService {
   core::Result<int> applyOneByOne(store::ReadSession& rs,
                                   const std::vector<store::OutboxEntry>& entries,
                                   const core::Error& batchError);
+  // The version as the index takes it, with the text of its files: known texts from the store,
+  // the others extracted now and added to `extracted` for saveExtracted().
   core::Result<indexer::IndexedVersion> indexedVersion(store::ReadSession& rs,
                                                        std::int64_t documentId,
-                                                       std::int64_t version, bool current);
-  std::string fileText(store::ReadSession& rs, const core::FileRecord& file);
+                                                       std::int64_t version, bool current,
+                                                       std::vector<store::FileText>& extracted);
+  std::string fileText(store::ReadSession& rs, const core::FileRecord& file,
+                       std::vector<store::FileText>& extracted);
+  void saveExtracted(std::vector<store::FileText>& extracted);
   void dropHitsNoLongerVisible(const Subject& subject, const policies::Authorizer& authorizer,
                                indexer::SearchResult& result) const;
 
@@ -146,6 +152,8 @@ class SearchService {
   std::mutex wakeMutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool written_ =
+      false;  // the store committed since the worker last looked (guarded by wakeMutex_)
   std::thread worker_;
   std::thread rebuilder_;
   std::atomic<bool> rebuilding_{false};

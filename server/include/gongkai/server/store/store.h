@@ -73,6 +73,11 @@ class Store {
   // batch in progress; never call it from inside a write.
   void setUnitHook(std::function<void(Transaction&)> hook);
 
+  // Calls `listener` in the writer after each batch committed and answered (e.g. to wake a
+  // worker that reads what was written). Keep it short; replacing or clearing it waits for the
+  // batch in progress, as setUnitHook does.
+  void setCommitListener(std::function<void()> listener);
+
   // A connection for reads; return it by letting it go out of scope.
   std::unique_ptr<ReadSession> read();
 

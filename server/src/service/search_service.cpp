@@ -18,7 +18,7 @@ using store::SearchRepository;
 
 constexpr std::int64_t kRebuildPage = 200;  // documents read per page during a rebuild
 // Extracted text indexed between two commits of the outbox worker (see applyEntries).
-constexpr std::size_t kCommitTextBytes = 1u << 20;
+constexpr std::size_t kCommitTextBytes = 8u << 20;
 
 core::Date dateOf(core::TimePoint time) {
   const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(time)};

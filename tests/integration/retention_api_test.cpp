@@ -3,9 +3,11 @@
 // what goes, holds blocking it, and verify-log telling a disposed blob from a deleted one.
 #include <Poco/JSON/Array.h>
 
+#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "fixture.h"
 
@@ -46,16 +48,15 @@ class RetentionApiTest : public ServerTest {
   // A public record of branch-1 issued in `year`, taken through the procedure and archived with
   // `retention`, holding one file of its own contents.
   Archived archive(const std::string& title, int year, const std::string& retention,
-                   const std::string& category = "ZZ") {
+                   const std::string& category = "ZZ", const std::string& body = "正文") {
     const auto made = archivist_->postMultipart(
-        "/api/v1/documents",
-        {{"metadata", "", "application/json",
-          R"({"title":")" + title + R"(","category":")" + category +
-              R"(","org_unit":"branch-1","scope":"public","mode":"proactive",)"
-              R"("period":"standing","issued_at":")" +
-              std::to_string(year) + R"(-03-01"})",
-          ""},
-         {"file", "正文.txt", "text/plain", title + " 正文 " + std::to_string(year), ""}});
+        "/api/v1/documents", {{"metadata", "", "application/json",
+                               R"({"title":")" + title + R"(","category":")" + category +
+                                   R"(","org_unit":"branch-1","scope":"public","mode":"proactive",)"
+                                   R"("period":"standing","issued_at":")" +
+                                   std::to_string(year) + R"(-03-01"})",
+                               ""},
+                              {"file", "正文.txt", "text/plain", body, ""}});
     EXPECT_EQ(made.status, 201) << made.body;
     Archived out;
     out.id = made.json()->getValue<Poco::Int64>("id");
@@ -154,8 +155,17 @@ TEST_F(RetentionApiTest, DueListCountsFromTheEndOfTheRecordsYear) {
 
 TEST_F(RetentionApiTest, TwoPeopleDisposeTheFilesGoAndTheRecordStays) {
   const int year = thisYear();
-  const Archived record = archive("二〇一三年党费收缴公示", year - 12, "D10");
+  const Archived record = archive("二〇一三年党费收缴公示", year - 12, "D10", "ZZ", "鹦鹉螺");
   const Archived kept = archive("仍在期限内", year - 2, "D10");
+
+  // Its file's words are found in the history before, and never after.
+  const auto historyHits = [&] {
+    return inspector_->get("/api/v1/search?q=鹦鹉螺&history=true").json()->getValue<int>("total");
+  };
+  for (int i = 0; i < 100 && historyHits() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_GT(historyHits(), 0);
 
   // Bad input: problem+json with a stable code.
   auto missing = archivist_->postJson("/api/v1/retention/dispositions",
@@ -216,6 +226,10 @@ TEST_F(RetentionApiTest, TwoPeopleDisposeTheFilesGoAndTheRecordStays) {
   EXPECT_EQ(anonymous().get(record.path).status, 404);
   EXPECT_EQ(archivist_->get("/api/v1/retention/due").json()->getValue<int>("total"), 0);
   EXPECT_EQ(codeOf(propose(*archivist_, record.id)), "already_disposed");
+  for (int i = 0; i < 100 && historyHits() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(historyHits(), 0);
 
   // The audit log holds the tombstone and the decision.
   auto timeline =

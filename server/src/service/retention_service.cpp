@@ -10,6 +10,7 @@
 #include "gongkai/core/text.h"
 #include "gongkai/server/service/audit_trail.h"
 #include "gongkai/server/store/document_repository.h"
+#include "gongkai/server/store/search_repository.h"
 #include "gongkai/server/store/storage_error.h"
 #include "versioned_save.h"
 
@@ -260,6 +261,11 @@ core::Result<DispositionDecision> RetentionService::decide(const Subject& subjec
           v.change = "document.dispose";
           saveWithAudit(tx, subject, v);  // the tombstone: its record names the blobs removed
           RetentionRepository::forgetTexts(tx, removed);
+          // Every earlier version indexed again, without the text of files now gone (the new
+          // version and the one before it are queued already).
+          for (std::int64_t earlier = 1; earlier < current->version; ++earlier) {
+            store::SearchRepository::enqueue(tx, current->document_id, earlier);
+          }
           decision.document = std::move(v);
         }
         row->state = approve ? "approved" : "rejected";

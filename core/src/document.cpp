@@ -25,12 +25,13 @@ constexpr Names<Period, 4> kPeriods{{{Period::kStanding, "standing"},
                                      {Period::kPeriodic, "periodic"},
                                      {Period::kStaged, "staged"},
                                      {Period::kImmediate, "immediate"}}};
-constexpr Names<DocumentStatus, 6> kStatuses{{{DocumentStatus::kDraft, "draft"},
+constexpr Names<DocumentStatus, 7> kStatuses{{{DocumentStatus::kDraft, "draft"},
                                               {DocumentStatus::kSubmitted, "submitted"},
                                               {DocumentStatus::kApproved, "approved"},
                                               {DocumentStatus::kPublished, "published"},
                                               {DocumentStatus::kWithdrawn, "withdrawn"},
-                                              {DocumentStatus::kArchived, "archived"}}};
+                                              {DocumentStatus::kArchived, "archived"},
+                                              {DocumentStatus::kDisposed, "disposed"}}};
 
 template <typename Enum, std::size_t N>
 std::string_view nameOf(const Names<Enum, N>& names, Enum value) {
@@ -102,6 +103,16 @@ Object::Ptr disclosureObject(const Disclosure& d) {
     imported->set("line", static_cast<Poco::Int64>(d.imported->line));
     out->set("imported", imported);
   }
+  if (d.disposed) {
+    Object::Ptr disposed = new Object;
+    disposed->set("proposed", stepJson(d.disposed->proposed));
+    disposed->set("reason", d.disposed->reason);
+    disposed->set("approved", stepJson(d.disposed->approved));
+    Array::Ptr blobs = new Array;
+    for (const auto& blob : d.disposed->removed_blobs) blobs->add(blob);
+    disposed->set("removed_blobs", blobs);
+    out->set("disposed", disposed);
+  }
   return out;
 }
 
@@ -127,6 +138,18 @@ Disclosure parseDisclosure(const Object::Ptr& o) {
     d.imported = ImportSource{imported->getValue<std::string>("catalogue"),
                               imported->getValue<std::string>("catalogue_sha256"),
                               imported->getValue<Poco::Int64>("line")};
+  }
+  if (o->has("disposed")) {
+    const Object::Ptr disposed = o->getObject("disposed");
+    if (!disposed) throw Poco::DataFormatException("disposed");
+    const auto proposed = parseStep(disposed, "proposed");
+    const auto approved = parseStep(disposed, "approved");
+    const Array::Ptr blobs = disposed->getArray("removed_blobs");
+    if (!proposed || !approved || !blobs) throw Poco::DataFormatException("disposed");
+    Disposition disposition{*proposed, disposed->getValue<std::string>("reason"), *approved, {}};
+    for (unsigned i = 0; i < blobs->size(); ++i)
+      disposition.removed_blobs.push_back(blobs->getElement<std::string>(i));
+    d.disposed = std::move(disposition);
   }
   return d;
 }

@@ -175,6 +175,10 @@ void printReport(const admin::VerifyReport& r) {
     std::cout << "文档版本 (document versions checked): " << r.versions << "\n"
               << "文件引用 (file references checked): " << r.files << "\n";
   }
+  if (r.disposed_blobs) {
+    std::cout << "已按销毁记录删除的文件 (blobs disposed of, as tombstones say): "
+              << r.disposed_blobs << "\n";
+  }
   for (const auto& [type, count] : r.record_versions) {
     if (count) std::cout << "其他记录版本 (" << type << " versions checked): " << count << "\n";
   }

@@ -98,12 +98,14 @@ TEST(PolicySet, DefaultFolderLoads) {
   EXPECT_EQ(set.role("admin")->permissions, all);
   EXPECT_EQ(set.role("archivist")->permissions,
             (Set{"documents.create", "documents.update", "documents.archive", "feedback.handle",
-                 "policies.read", "reports.read", "feedback.submit"}));
+                 "policies.read", "reports.read", "feedback.submit", "retention.read",
+                 "retention.propose"}));
   EXPECT_EQ(set.role("reviewer")->permissions,
             (Set{"documents.review", "documents.publish", "feedback.handle", "policies.read",
-                 "reports.read", "feedback.submit"}));
+                 "reports.read", "feedback.submit", "retention.read", "retention.approve"}));
   EXPECT_EQ(set.role("inspector")->permissions,
-            (Set{"audit.read", "policies.read", "reports.read", "archives.read", "feedback.read"}));
+            (Set{"audit.read", "policies.read", "reports.read", "archives.read", "feedback.read",
+                 "retention.read", "holds.manage"}));
   EXPECT_EQ(set.role("committee")->permissions,
             (Set{"audit.read", "archives.read", "archives.build", "policies.read", "reports.read",
                  "feedback.read"}));

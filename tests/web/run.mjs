@@ -125,7 +125,7 @@ async function main() {
     const file = path.join(here, 'walks', name + '.mjs');
     if (existsSync(file)) walks.push({ name, module: await import(pathToFileURL(file).href) });
   }
-  for (const extra of ['keyboard', 'phone', 'forms']) {
+  for (const extra of ['keyboard', 'phone', 'forms', 'retention', 'holds']) {
     const file = path.join(here, 'walks', extra + '.mjs');
     if (existsSync(file)) walks.push({ name: extra, module: await import(pathToFileURL(file).href) });
   }

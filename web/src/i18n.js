@@ -21,7 +21,9 @@ const LABELS = {
   status: {
     draft: ['草稿', 'Draft'], submitted: ['待审核', 'Submitted'], approved: ['已审核', 'Approved'],
     published: ['已公开', 'Published'], withdrawn: ['已撤回', 'Withdrawn'], archived: ['已归档', 'Archived'],
+    disposed: ['已销毁', 'Disposed'],
   },
+  disposition: { proposed: ['待审批', 'Proposed'], approved: ['已批准销毁', 'Approved'], rejected: ['已驳回', 'Rejected'] },
   channel: {
     website: ['门户网站', 'Website'], intranet: ['内网', 'Intranet'], meeting: ['会议', 'Meeting'],
     printed_notice: ['书面通知', 'Printed notice'], bulletin_board: ['公开栏', 'Bulletin board'],

@@ -15,6 +15,7 @@ function loadRoleViews() {
   roleViews ??= Promise.all([
     import('./views/archivist.js'), import('./views/reviewer.js'), import('./views/inspector.js'),
     import('./views/committee.js'), import('./views/admin.js'), import('./views/account.js'),
+    import('./views/retention.js'),
   ]).catch((err) => { roleViews = null; throw err; });
   return roleViews;
 }
@@ -24,6 +25,7 @@ const GROUPS = [
   ['archivist', '档案员工作台', 'Archivist desk'],
   ['reviewer', '审核', 'Review'],
   ['inspector', '监督检查', 'Inspection'],
+  ['retention', '到期鉴定与保全', 'Retention'],
   ['committee', '上级党委', 'Committee'],
   ['admin', '系统管理', 'Administration'],
   ['account', '我的账户', 'My account'],

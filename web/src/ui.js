@@ -37,7 +37,7 @@ const LABEL_KINDS = {
   scope: ['public', 'internal', 'restricted'],
   mode: ['proactive', 'statutory', 'on_request'],
   period: ['standing', 'periodic', 'staged', 'immediate'],
-  status: ['draft', 'submitted', 'approved', 'published', 'withdrawn', 'archived'],
+  status: ['draft', 'submitted', 'approved', 'published', 'withdrawn', 'archived', 'disposed'],
   channel: ['website', 'intranet', 'meeting', 'printed_notice', 'bulletin_board'],
   feedback_channel: ['online', 'hotline', 'suggestion_box', 'letter', 'reception_day', 'meeting'],
   retention: ['Y', 'D30', 'D10'],

@@ -2,6 +2,7 @@
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +33,9 @@ constexpr std::int64_t kEntryPage = 10000;  // entries verified per batch (sprea
 
 using VersionKey = std::pair<std::int64_t, std::int64_t>;  // document id, version
 
+// The audit action of a disposed version: the tombstone naming the blobs it removed.
+constexpr std::string_view kDisposeAction = "document.dispose";
+
 std::string objectName(std::int64_t id, std::int64_t version, const char* type = "document") {
   return std::string(type) + "/" + std::to_string(id) + " v" + std::to_string(version);
 }
@@ -49,6 +53,7 @@ class Checker {
   void run() {
     checkChain();
     checkVersions();
+    checkBlobs();
     checkProjections();
     for (auto kind : {store::VersionedKind::kCatalogueItem, store::VersionedKind::kFeedback,
                       store::VersionedKind::kDisclosureRequest}) {
@@ -121,6 +126,7 @@ class Checker {
       const VersionKey key{documentId, *entry.object_version};
       audited_[key] = entry.content_sha256;
       seqOf_[key] = entry.seq;
+      if (entry.action == kDisposeAction) tombstones_.insert(key);
     } else if ((entry.object_type == "catalogue_item" || entry.object_type == "feedback" ||
                 entry.object_type == "disclosure_request") &&
                entry.object_version && numeric) {
@@ -224,13 +230,41 @@ class Checker {
       fault("record_hash_mismatch", name,
             "版本记录与审计记录的哈希不符 (record differs from what its audit entry recorded)");
     }
+    // A tombstone counts only when the audit log vouches for its record: the entry that made
+    // the version is a disposal and hashed exactly these bytes.
+    const bool vouched = audited != audited_.end() && seqOf_[key] == row.audit_seq &&
+                         audited->second == row.record_sha256 &&
+                         core::sha256Hex(row.record) == row.record_sha256 &&
+                         tombstones_.count(key) > 0;
     if (audited != audited_.end()) audited_.erase(audited);
     auto record = core::parseRecord(row.record);
     if (!record.ok()) return fault("corrupt_record", name, record.error().message);
     latest_[row.document_id] = record.value();
+    if (const auto& disposed = record.value().disclosure.disposed; disposed && vouched) {
+      disposedDocuments_.insert(row.document_id);
+      disposedBlobs_.insert(disposed->removed_blobs.begin(), disposed->removed_blobs.end());
+    }
     for (const auto& file : record.value().files) {
       checkFileRow(name, row.document_id, file);
-      checkBlob(name, file);
+      ++report_.files;
+      auto& reference = blobReferences_[file.sha256];
+      if (reference.documents.empty()) reference = {name, file, {}};
+      reference.documents.insert(row.document_id);
+    }
+  }
+
+  // After every version is read, so a tombstone read later still counts for earlier versions:
+  // a blob may be missing only when a vouched tombstone removed it and every document that
+  // refers to it is disposed of; any other missing blob is a fault.
+  void checkBlobs() {
+    for (const auto& [sha256, reference] : blobReferences_) {
+      if (disposedBlobs_.count(sha256) &&
+          std::all_of(reference.documents.begin(), reference.documents.end(),
+                      [&](std::int64_t id) { return disposedDocuments_.count(id) > 0; })) {
+        ++report_.disposed_blobs;
+        continue;
+      }
+      checkBlob(reference.owner, reference.file);
     }
   }
 
@@ -248,8 +282,6 @@ class Checker {
   }
 
   void checkBlob(const std::string& owner, const core::FileRecord& file) {
-    ++report_.files;
-    if (!checkedBlobs_.insert(file.sha256).second) return;
     const auto path = blobRoot_ / file.sha256.substr(0, 2) / file.sha256;
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
@@ -318,7 +350,16 @@ class Checker {
   // Per object type, what each audited version hashed to and the entry's seq.
   std::map<std::string, std::map<VersionKey, std::pair<std::string, std::int64_t>>> auditedRecords_;
   std::map<std::int64_t, core::DocumentVersion> latest_;
-  std::set<std::string> checkedBlobs_;
+  // Every blob the records refer to: the first version naming it, and the documents that do.
+  struct BlobReference {
+    std::string owner;
+    core::FileRecord file;
+    std::set<std::int64_t> documents;
+  };
+  std::map<std::string, BlobReference> blobReferences_;
+  std::set<VersionKey> tombstones_;  // versions made by a disposal, as the log says
+  std::set<std::int64_t> disposedDocuments_;
+  std::set<std::string> disposedBlobs_;
   std::set<std::int64_t> checkedFileRows_;
 };
 

@@ -414,6 +414,7 @@ int ServerApp::main(const std::vector<std::string>&) {
       publicSubmissions);
   service::RequestService requests(store, policyService, authorizer, unitExists, publicSubmissions);
   service::ReportService reports(store, catalogue, feedback, policyService, categories, authorizer);
+  service::RetentionService retention(store, categories, authorizer);
 
   if (config.demo) {
     auto loaded =
@@ -452,11 +453,11 @@ int ServerApp::main(const std::vector<std::string>&) {
     return renderMetrics(sources);
   };
   options.metrics_allowed = addressList(config.metrics_allowed);
-  const http::Router router =
-      http::buildRouter(http::Services{documents, audit, checkpoints, search, units, users, signIn,
-                                       tokens, policyService, catalogue, archives, jobs, feedback,
-                                       requests, reports, tickets, categories, &imports},
-                        options);
+  const http::Router router = http::buildRouter(
+      http::Services{documents, audit, checkpoints, search, units, users, signIn, tokens,
+                     policyService, catalogue, archives, jobs, feedback, requests, reports, tickets,
+                     categories, &imports, &retention},
+      options);
   // A route missing from the description (or the reverse) is a slip the tests catch by this.
   for (const auto& mismatch : http::undescribedRoutes(router, http::openApiDocument())) {
     log.warning("OpenAPI description: " + mismatch);

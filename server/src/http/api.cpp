@@ -84,6 +84,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addCatalogueRoutes(router, services.catalogue);
   addArchiveRoutes(router, services.archives);
   if (services.imports != nullptr) addImportRoutes(router, *services.imports);
+  if (services.retention != nullptr) addRetentionRoutes(router, *services.retention);
   addFeedbackRoutes(router, services.feedback, services.documents, services.catalogue);
   addRequestRoutes(router, services.requests, services.documents);
   addReportRoutes(router, services.reports, services.categories);

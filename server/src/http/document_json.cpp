@@ -37,6 +37,13 @@ Poco::JSON::Object::Ptr disclosureJson(const core::Disclosure& d) {
                                        "catalogue_sha256"_f = d.imported->catalogue_sha256,
                                        "line"_f = d.imported->line}));
   }
+  if (d.disposed) {
+    out->set("disposed",
+             json::object({"proposed"_f = stepJson(d.disposed->proposed),
+                           "reason"_f = d.disposed->reason,
+                           "approved"_f = stepJson(d.disposed->approved),
+                           "removed_blobs"_f = json::array(d.disposed->removed_blobs)}));
+  }
   return out;
 }
 

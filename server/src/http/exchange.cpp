@@ -46,6 +46,7 @@ constexpr StatusOfCode kStatusOfCode[] = {
     {ErrorCode::kForbidden, HTTPResponse::HTTP_FORBIDDEN, "无权进行此操作"},
     {ErrorCode::kTooManyRequests, HTTPResponse::HTTP_TOO_MANY_REQUESTS, "请求过于频繁"},
     {ErrorCode::kInsufficientStorage, HTTPResponse::HTTP_INSUFFICIENT_STORAGE, "存储空间不足"},
+    {ErrorCode::kGone, HTTPResponse::HTTP_GONE, "已永久删除"},
 };
 
 // Every code has its row but the three that are the server's own fault (kCorrupt, kIo, kInternal:

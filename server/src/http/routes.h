@@ -14,6 +14,7 @@
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/report_service.h"
 #include "gongkai/server/service/request_service.h"
+#include "gongkai/server/service/retention_service.h"
 #include "gongkai/server/service/search_service.h"
 #include "gongkai/server/service/sign_in_service.h"
 #include "gongkai/server/service/token_service.h"
@@ -90,6 +91,10 @@ void addRequestRoutes(Router& router, service::RequestService& requests,
 // CSV on Accept: text/csv or ?format=csv for the feedback report).
 void addReportRoutes(Router& router, service::ReportService& reports,
                      const policies::CategoryCatalogue& categories);
+
+// Retention and disposition (/api/v1/retention/due, /dispositions: propose, approve, reject) and
+// legal holds (/api/v1/retention/holds: place, list, release); see service::RetentionService.
+void addRetentionRoutes(Router& router, service::RetentionService& retention);
 
 // GET /api/v1/openapi.json: the API's description (openApiDocument()), public, revalidated by
 // its ETag.

@@ -547,6 +547,12 @@ core::Result<FileDownload> DocumentService::file(const Subject& subject, std::in
     if (!shown) return noSuchFile;
     auto found = DocumentRepository::file(*session, id, fileId);
     if (!found) return noSuchFile;
+    if (const auto& disposed = all.back().disclosure.disposed) {
+      // The record stays, its files do not: whoever may see it learns when and why they went.
+      return Error::make(ErrorCode::kGone, "disposed",
+                         "文件已随档案销毁 (the file was disposed of with its record) " +
+                             core::formatRfc3339(disposed->approved.at) + ": " + disposed->reason);
+    }
     return FileDownload{*found, store_.blobs().pathOf(found->sha256)};
   } catch (const std::exception& e) {
     return store::storageError(e);

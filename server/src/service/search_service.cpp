@@ -401,8 +401,15 @@ core::Result<indexer::IndexedVersion> SearchService::indexedVersion(
                              "索引队列指向不存在的版本 (queued version missing): " +
                                  std::to_string(documentId) + " v" + std::to_string(version));
   }
+  // A disposed document's files are gone, and so must their words be: none of its versions,
+  // the earlier ones included, is indexed with the text they held.
+  const auto row = store::DocumentRepository::projections(rs, documentId - 1, 1);
+  const bool disposed = !row.empty() && row.front().id == documentId &&
+                        row.front().status == core::toString(core::DocumentStatus::kDisposed);
   std::vector<std::string> texts;
-  for (const auto& file : stored->files) texts.push_back(fileText(rs, file, extracted));
+  for (const auto& file : stored->files) {
+    texts.push_back(disposed ? "" : fileText(rs, file, extracted));
+  }
   return toIndexedVersion(*stored, current, std::move(texts));
 }
 

@@ -168,4 +168,14 @@ bool BlobStore::contains(const std::string& sha256) const {
   return core::isSha256Hex(sha256) && fs::is_regular_file(pathOf(sha256), ec);
 }
 
+core::Status BlobStore::remove(const std::string& sha256) const {
+  if (!core::isSha256Hex(sha256)) return core::okStatus();
+  const fs::path target = pathOf(sha256);
+  if (::unlink(target.c_str()) != 0 && errno != ENOENT) return ioError("unlink " + target.string());
+  if (!fsyncPath(target.parent_path().string(), O_RDONLY | O_DIRECTORY)) {
+    return ioError("fsync " + target.parent_path().string());
+  }
+  return core::okStatus();
+}
+
 }  // namespace gongkai::server::store

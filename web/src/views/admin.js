@@ -35,6 +35,10 @@ const PERMISSIONS = {
   'archives.read': ['查阅和下载年度归档包', 'Read and download bundles'],
   'archives.build': ['生成年度归档包', 'Build bundles'],
   'reports.read': ['查阅统计报表', 'Read reports'],
+  'retention.read': ['查阅到期鉴定清单和保全', 'Read the disposition review list and holds'],
+  'retention.propose': ['提出销毁', 'Propose disposal'],
+  'retention.approve': ['审批销毁（删除文件）', 'Approve disposal (deletes files)'],
+  'holds.manage': ['设置和解除保全', 'Place and release legal holds'],
 };
 export const PERMISSION_CODES = Object.keys(PERMISSIONS);
 export function permissionName(code) { return PERMISSIONS[code] ? tr(...PERMISSIONS[code]) : code; }

@@ -18,8 +18,17 @@ enum class Mode { kStatutory, kProactive, kOnRequest };
 // 公开时限.
 enum class Period { kStanding, kPeriodic, kStaged, kImmediate };
 // Lifecycle state (the disclosure procedure): draft → submitted → approved (or rejected, back to
-// draft) → published → withdrawn; published or withdrawn → archived.
-enum class DocumentStatus { kDraft, kSubmitted, kApproved, kPublished, kWithdrawn, kArchived };
+// draft) → published → withdrawn; published or withdrawn → archived; archived → disposed once its
+// retention period ended and two people agreed (到期鉴定与销毁): files gone, metadata kept.
+enum class DocumentStatus {
+  kDraft,
+  kSubmitted,
+  kApproved,
+  kPublished,
+  kWithdrawn,
+  kArchived,
+  kDisposed
+};
 
 std::string_view toString(Scope value);
 std::string_view toString(Mode value);
@@ -70,6 +79,18 @@ struct ImportSource {
   bool operator==(const ImportSource&) const = default;
 };
 
+// How an archived record was disposed of when its retention period ended: who proposed it and
+// why, who approved it (never the proposer), and the blobs removed from the blob store. The
+// version that carries it is the audit log's tombstone: its entry hashes this record, so
+// verify-log knows those blobs are gone on purpose.
+struct Disposition {
+  Step proposed;
+  std::string reason;
+  Step approved;
+  std::vector<std::string> removed_blobs;  // SHA-256 hex of each blob deleted, sorted
+  bool operator==(const Disposition&) const = default;
+};
+
 // What the disclosure procedure has recorded about a document so far: carried from version to
 // version, each transition adding to it. Empty for documents that never left draft, whose stored
 // records do not carry it at all.
@@ -88,6 +109,8 @@ struct Disclosure {
   // Set only on records imported from a legacy archive, which left no trace of the steps before
   // their archiving; records without it do not carry the member at all.
   std::optional<ImportSource> imported;
+  // Set only once the record is disposed; records without it do not carry the member at all.
+  std::optional<Disposition> disposed;
 
   bool empty() const { return *this == Disclosure{}; }
   bool operator==(const Disclosure&) const = default;

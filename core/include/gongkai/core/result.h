@@ -26,6 +26,7 @@ enum class ErrorCode {
   kCorrupt,              // stored data does not match what was recorded about it
   kIo,                   // the file system or database failed
   kInsufficientStorage,  // the disk is full: nothing was written; try again once there is room
+  kGone,                 // it existed but was removed for good (a disposed record's files)
   kInternal,  // a bug: anything unexpected (keep it last: http/exchange.cpp counts on it)
 };
 

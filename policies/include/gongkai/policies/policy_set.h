@@ -45,6 +45,10 @@ inline constexpr std::string_view kPermissions[] = {
     "archives.read",      // list and download annual bundles (bundles issue)
     "archives.build",     // build annual bundles (bundles issue)
     "reports.read",       // compliance and feedback reports
+    "retention.read",     // the disposition review list, proposals and legal holds
+    "retention.propose",  // propose disposing of a record whose retention period ended
+    "retention.approve",  // approve or reject someone else's proposal (files are deleted)
+    "holds.manage",       // place and release legal holds (法律保全), which block disposition
 };
 
 // The anonymous caller's role: it may appear in visibility rules and be granted permissions,
@@ -54,8 +58,8 @@ inline constexpr std::string_view kPublicRole = "public";
 // Document scopes and lifecycle statuses the visibility file may name. The statuses are those
 // of the disclosure procedure (workflow issue); until it lands every document is a draft.
 inline constexpr std::string_view kScopes[] = {"public", "internal", "restricted"};
-inline constexpr std::string_view kStatuses[] = {"draft",     "submitted", "approved",
-                                                 "published", "withdrawn", "archived"};
+inline constexpr std::string_view kStatuses[] = {"draft",     "submitted", "approved", "published",
+                                                 "withdrawn", "archived",  "disposed"};
 
 struct Role {
   std::string code;  // e.g. "archivist"

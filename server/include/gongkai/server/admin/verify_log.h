@@ -33,7 +33,10 @@ struct VerifyReport {
   // disclosure_request).
   std::map<std::string, std::int64_t> record_versions;
   std::int64_t files = 0;  // file references checked
-  std::string head_hash;   // hash of the last verified entry
+  // Blobs deleted on purpose: named by an audited disposal (tombstone), so their absence is no
+  // fault.
+  std::int64_t disposed_blobs = 0;
+  std::string head_hash;  // hash of the last verified entry
   // The first entry that does not fit: chain, Merkle tree or a signed checkpoint.
   std::optional<core::ChainFault> chain_fault;
   std::vector<StateFault> state_faults;  // at most kMaxStateFaults

@@ -19,6 +19,7 @@
 #include "gongkai/server/service/policy_service.h"
 #include "gongkai/server/service/report_service.h"
 #include "gongkai/server/service/request_service.h"
+#include "gongkai/server/service/retention_service.h"
 #include "gongkai/server/service/search_service.h"
 #include "gongkai/server/service/server_figures.h"
 #include "gongkai/server/service/sign_in_service.h"
@@ -61,8 +62,9 @@ struct Services {
   service::RequestService& requests;
   service::ReportService& reports;
   const service::DownloadTickets& tickets;
-  const policies::CategoryCatalogue& categories;  // for the reports' category names
-  service::ImportService* imports = nullptr;      // POST /api/v1/imports when set
+  const policies::CategoryCatalogue& categories;   // for the reports' category names
+  service::ImportService* imports = nullptr;       // POST /api/v1/imports when set
+  service::RetentionService* retention = nullptr;  // /api/v1/retention/* when set
 };
 
 // The route table of the whole HTTP API (/healthz, /api/v1/...). Each route parses the request,

@@ -48,6 +48,9 @@ class BlobStore {
 
   std::string pathOf(const std::string& sha256) const;
   bool contains(const std::string& sha256) const;
+  // Deletes a blob for good (a disposed record's file) and makes the deletion durable; a blob
+  // already gone is no error. kIo when it cannot be removed.
+  core::Status remove(const std::string& sha256) const;
 
  private:
   explicit BlobStore(std::string root) : root_(std::move(root)) {}

@@ -1,6 +1,7 @@
 #include "gongkai/archive/bundle_composer.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <iterator>
 #include <map>
@@ -9,6 +10,7 @@
 #include <utility>
 
 #include "gongkai/archive/bundle_layout.h"
+#include "gongkai/archive/bundle_verifier.h"
 #include "gongkai/core/base64.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
@@ -220,9 +222,39 @@ core::Result<BundleComposer> BundleComposer::compose(const BundleContents& conte
   addAudit(bag, contents);
   bag.addBytes(inData(layout::kIndexHtml), indexHtml(contents));
   bag.addBytes(inData(layout::kIndexCsv), indexCsv(contents.items));
-  if (signers.ed25519 != nullptr) bag.signWith(*signers.ed25519);
-  if (signers.sm2 != nullptr) bag.signSm2With(*signers.sm2);
-  return BundleComposer(std::move(name), std::move(bag));
+  std::vector<std::string> publicKeys;
+  if (signers.ed25519 != nullptr) {
+    bag.signWith(*signers.ed25519);
+    publicKeys.push_back(core::ed25519PublicKeyPem(signers.ed25519->publicKey()));
+  }
+  if (signers.sm2 != nullptr) {
+    bag.signSm2With(*signers.sm2);
+    publicKeys.push_back(signers.sm2->publicKeyPem());
+  }
+  return BundleComposer(std::move(name), std::move(bag), std::move(publicKeys));
+}
+
+core::Result<BagWriter::Written> BundleComposer::writeTo(const std::string& tarPath,
+                                                         bool durable) const {
+  const std::int64_t total = payloadBytes();
+  BagWriter unchecked = bag_;
+  if (progress_) unchecked.onProgress([this](std::int64_t bytes) { return progress_(bytes / 2); });
+  const std::string uncheckedPath = tarPath + ".unchecked";
+  auto first = unchecked.writeTo(uncheckedPath);
+  if (!first.ok()) return first.error();
+  VerifyOptions options;
+  options.public_key_pems = publicKeys_;
+  BundleReport report = verifyBundle(uncheckedPath, options);
+  std::remove(uncheckedPath.c_str());
+  report.bundle = name_;
+  BagWriter checked = bag_;
+  checked.addTagFile(std::string(layout::kCheckReportJson), formatReportJson(report));
+  checked.addTagFile(std::string(layout::kCheckReportHtml), formatReportHtml(report));
+  if (progress_) {
+    checked.onProgress(
+        [this, total](std::int64_t bytes) { return progress_(total - (total - bytes) / 2); });
+  }
+  return checked.writeTo(tarPath, durable);
 }
 
 }  // namespace gongkai::archive

@@ -10,6 +10,7 @@
 // (RFC 8493) in one pax tar whose single top-level folder is the bundle's name:
 //
 //   <name>/bagit.txt, bag-info.txt, manifest-sha256.txt, manifest-sha512.txt,
+//          check-report.json, check-report.html  (四性检测 report, DA/T 70, item by item)
 //          tagmanifest-sha256.txt                  (the tag manifest covers all of the above)
 //   <name>/signatures/                             (not in the tag manifest: signs it)
 //          tagmanifest-sha256.txt.ed25519.sig, ed25519-public.pem
@@ -47,6 +48,11 @@ inline constexpr std::string_view kIndexCsv = "data/index.csv";
 inline constexpr std::string_view kCheckpoint = "data/audit/checkpoint.txt";
 inline constexpr std::string_view kAuditEntries = "data/audit/entries.jsonl";
 inline constexpr std::string_view kAuditProofs = "data/audit/proofs.jsonl";
+
+// The DA/T 70 check of the bundle as the server built it, made before these two were added: tag
+// files, so the payload manifests stay those of the records (the tag manifest signs them).
+inline constexpr std::string_view kCheckReportJson = "check-report.json";
+inline constexpr std::string_view kCheckReportHtml = "check-report.html";
 
 inline constexpr std::string_view kSignatures = "signatures/";
 inline constexpr std::string_view kEd25519Signature =

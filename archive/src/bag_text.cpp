@@ -110,7 +110,7 @@ bool mustRead(std::string_view path) {
     return endsWith(path, ".json");
   }
   if (startsWith(path, layout::kItems)) {
-    return endsWith(path, "/metadata.json") ||
+    return endsWith(path, "/metadata.json") || endsWith(path, "/metadata.xml") ||
            path.find("/" + std::string(layout::kVersionsFolder)) != std::string_view::npos;
   }
   return false;

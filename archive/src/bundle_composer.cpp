@@ -14,6 +14,7 @@
 #include "gongkai/core/base64.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
+#include "item_metadata_xml.h"
 
 namespace gongkai::archive {
 namespace {
@@ -135,9 +136,12 @@ void addBagInfo(BagWriter& bag, const std::string& name, const BundleContents& c
   bag.addInfo(std::string(layout::kInfoRequestCount), std::to_string(contents.requests.size()));
 }
 
-void addItem(BagWriter& bag, const BundleItem& item) {
+void addItem(BagWriter& bag, const BundleItem& item, const std::string& organization) {
   const std::string base = itemFolder(item);
   bag.addBytes(base + std::string(layout::kMetadataFile), item.versions.back().record);
+  if (auto xml = itemMetadataXml(item.versions.back().record, item.reference_code, organization)) {
+    bag.addBytes(base + std::string(layout::kMetadataXmlFile), *std::move(xml));
+  }
   for (const RecordVersion& version : item.versions) {
     bag.addBytes(base + std::string(layout::kVersionsFolder) + "v" +
                      std::to_string(version.version) + ".json",
@@ -215,7 +219,7 @@ core::Result<BundleComposer> BundleComposer::compose(const BundleContents& conte
                      contents.category + "-T" + std::to_string(contents.checkpoint.tree_size);
   BagWriter bag(name, contents.checkpoint.made_at);
   addBagInfo(bag, name, contents);
-  for (const BundleItem& item : contents.items) addItem(bag, item);
+  for (const BundleItem& item : contents.items) addItem(bag, item, contents.organization);
   addVersionedRecords(bag, layout::kCatalogue, contents.catalogue);
   addVersionedRecords(bag, layout::kFeedback, contents.feedback);
   addVersionedRecords(bag, layout::kRequests, contents.requests);

@@ -12,6 +12,7 @@ namespace {
 // Parsed records of one item folder.
 struct ItemFiles {
   std::optional<std::string> metadata;
+  std::optional<std::string> metadataXml;
   std::map<std::int64_t, std::string> versions;  // N → bytes of vN.json
   std::map<std::string, const SeenFile*> files;  // file name under files/ → what was seen
 };
@@ -167,6 +168,7 @@ std::optional<core::JsonValue> checkItem(VerifyContext& ctx, const std::string& 
               "记录中的档号与文件夹不符 (reference code differs from the folder)");
     }
     checkCurrentRecord(ctx, code, *current);
+    checkMetadataXml(ctx, code, *item.metadata, item.metadataXml);
   }
 
   // Process information (2-5): every version from 1, the current one last, the archiving step.
@@ -286,6 +288,8 @@ void checkItems(VerifyContext& ctx) {
       const std::string inside = rest.substr(slash + 1);
       if (inside == layout::kMetadataFile) {
         item.metadata = seen.bytes;
+      } else if (inside == layout::kMetadataXmlFile) {
+        item.metadataXml = seen.bytes;
       } else if (startsWith(inside, layout::kVersionsFolder)) {
         const auto n = versionOf(inside.substr(layout::kVersionsFolder.size()));
         if (n && seen.bytes) item.versions[*n] = *seen.bytes;

@@ -1,13 +1,14 @@
 // The current record of each item (metadata.json) against DA/T 70's metadata items: lengths
 // (1-2), types and formats (1-3), value domains (1-4), reasonable values (1-5), special
-// characters (1-6), elements present (2-3), required values filled (2-4), and duplicates across
-// items (1-8).
+// characters (1-6), elements present (2-3), required values filled (2-4), its DA/T 46 XML
+// (metadata.xml) and duplicates across items (1-8).
 #include <map>
 #include <regex>
 #include <set>
 
 #include "bag_text.h"
 #include "gongkai/archive/bundle_layout.h"
+#include "item_metadata_xml.h"
 #include "verify_steps.h"
 
 namespace gongkai::archive::verify {
@@ -230,6 +231,40 @@ void checkCurrentRecord(VerifyContext& ctx, const std::string& code,
   checkSpecialCharacters(ctx, code, record);
   checkElements(ctx, code, record);
   checkRequired(ctx, code, record);
+}
+
+void checkMetadataXml(VerifyContext& ctx, const std::string& code, const std::string& record,
+                      const std::optional<std::string>& xml) {
+  const auto organization = infoValue(ctx.info, "Source-Organization");
+  const auto derived = itemMetadataXml(record, code, organization.value_or(""));
+  const bool matches = xml && derived && *xml == *derived;
+  ctx.add("2-3", "metadata_xml", code, matches,
+          matches ? "metadata.xml 按 DA/T 46 列出 metadata.json 的元数据 (metadata.xml gives "
+                    "metadata.json's metadata as DA/T 46 elements)"
+          : !xml  ? "metadata.xml 缺失 (missing)"
+                 : "metadata.xml 与 metadata.json 不符 (metadata.xml differs from metadata.json)");
+  if (!xml) return;
+  // A schema violation is evidence for the item that covers its element.
+  static const std::map<std::string, std::string_view> kItemOfElement = {
+      {"日期", "1-3"},         {"年度", "1-3"},           {"件号", "1-3"},
+      {"数字摘要", "1-3"},     {"计算机文件大小", "1-3"}, {"保管期限", "1-4"},
+      {"公开范围", "1-4"},     {"题名", "2-4"},           {"责任者", "2-4"},
+      {"全宗号", "2-4"},       {"机构或问题", "2-4"},     {"立档单位名称", "2-4"},
+      {"计算机文件名", "2-4"}, {"格式信息", "2-4"}};
+  std::map<std::string_view, Problems> byItem;
+  for (const SchemaViolation& violation : schemaViolations(*xml)) {
+    const auto item = kItemOfElement.find(violation.element);
+    byItem[item == kItemOfElement.end() ? "3-1" : item->second].add(
+        "metadata.xml 不符合 DA/T 46 模式 (does not match the schema): " + violation.message);
+  }
+  for (const auto& [item, problems] : byItem) {
+    problems.report(ctx, item, "metadata_xml_schema", code, "");
+  }
+  if (byItem.empty()) {
+    ctx.add("3-1", "metadata_xml_schema", code, true,
+            "metadata.xml 可解析并符合 DA/T 46 模式 (metadata.xml parses and matches the "
+            "schema)");
+  }
 }
 
 void checkDuplicates(VerifyContext& ctx, const std::map<std::string, core::JsonValue>& current) {

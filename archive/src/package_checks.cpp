@@ -60,7 +60,7 @@ void checkIndexFiles(VerifyContext& ctx) {
 bool inLayout(const std::string& path) {
   static const std::regex kAllowed(
       "^data/(index\\.html|index\\.csv|audit/(checkpoint\\.txt|entries\\.jsonl|proofs\\.jsonl)|"
-      "items/[^/]+/(metadata\\.json|versions/v[0-9]+\\.json|files/[^/]+)|"
+      "items/[^/]+/(metadata\\.json|metadata\\.xml|versions/v[0-9]+\\.json|files/[^/]+)|"
       "(catalogue|feedback|requests)/[0-9]+/v[0-9]+\\.json)$");
   return std::regex_match(path, kAllowed);
 }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -66,6 +67,45 @@ TEST_F(ComposerTest, TheComposedBundlePassesTheVerifier) {
   EXPECT_NE(bag.files.at("tagmanifest-sha256.txt").find("  check-report.json\n"),
             std::string::npos);
   EXPECT_EQ(bag.files.at("manifest-sha256.txt").find("check-report"), std::string::npos);
+}
+
+TEST_F(ComposerTest, EachItemsMetadataIsAlsoInDat46XmlValidAgainstTheShippedSchema) {
+  const std::string tar = write();
+  composed::BagFiles bag = composed::readBag(tar);
+  for (const BundleItem& item : contents_.items) {
+    const std::string path = "data/items/" + item.reference_code + "/metadata.xml";
+    ASSERT_TRUE(bag.files.count(path)) << path;
+    const std::string& xml = bag.files.at(path);
+    EXPECT_NE(xml.find("<题名>" + item.title.substr(0, item.title.find('<'))), std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("<档号 值=\"" + item.reference_code + "\">"), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<保管期限>永久</保管期限>"), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<件号>" + std::to_string(item.item_number) + "</件号>"), std::string::npos);
+    // The stock libxml2 tool against the schema file we ship.
+    const std::string file = dir_ / (item.reference_code + ".xml");
+    testing::writeFile(file, xml);
+    EXPECT_EQ(
+        std::system(
+            ("xmllint --noout --schema " GONGKAI_DAT46_SCHEMA " " + file + " 2>/dev/null").c_str()),
+        0)
+        << xml;
+  }
+  // The verifier derives the file from metadata.json again and checks it against the schema; a
+  // file changed and sealed again fails both, naming the element.
+  std::string& xml = bag.files["data/items/J001-2023-Y-ZZ-0001/metadata.xml"];
+  xml.replace(xml.find("<保管期限>永久"), std::string("<保管期限>永久").size(), "<保管期限>长期");
+  composed::reseal(bag, signer_);
+  composed::writeBag(dir_ / "changed.tar", bag);
+  std::set<std::string> failed;
+  std::string messages;
+  for (const Finding& finding : verify(dir_ / "changed.tar").findings) {
+    if (finding.passed) continue;
+    failed.insert(finding.item + " " + finding.check);
+    messages += finding.message + "\n";
+  }
+  EXPECT_EQ(failed, (std::set<std::string>{"2-3 metadata_xml", "1-4 metadata_xml_schema"}))
+      << messages;
+  EXPECT_NE(messages.find("保管期限"), std::string::npos) << messages;
 }
 
 TEST_F(ComposerTest, TheSameContentsGiveTheSameBytes) {

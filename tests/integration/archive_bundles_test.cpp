@@ -356,6 +356,17 @@ TEST_F(ArchiveBundlesTest, BuildsDownloadsAndVerifiesWithStandardTools) {
   EXPECT_EQ(index.find("另一类别"), std::string::npos);
   EXPECT_NE(readFile(bag / "data/index.csv").find("支部委员会选举结果"), std::string::npos);
   EXPECT_FALSE(readFile(bag / "data/audit/entries.jsonl").empty());
+  // Each item's metadata also as DA/T 46 elements, valid against the schema we ship (libxml2's
+  // own xmllint).
+  EXPECT_NE(
+      readFile(bag / "data/items" / first / "metadata.xml").find("<题名>党费收缴情况公示</题名>"),
+      std::string::npos);
+  EXPECT_EQ(runCommand({"sh", "-c",
+                        "xmllint --noout --schema '" GONGKAI_DAT46_SCHEMA "' '" + bag.string() +
+                            "'/data/items/*/metadata.xml"},
+                       output),
+            0)
+      << output;
 
   // gongkai-verify: all four properties pass, in text and in JSON.
   const Verdict verdict = runVerifier(tar, {key});

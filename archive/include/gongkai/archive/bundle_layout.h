@@ -17,6 +17,7 @@
 //          tagmanifest-sha256.txt.sm2.sig, sm2-public.pem      (when the unit has an SM2 key)
 //   <name>/data/index.html, index.csv             目录: every item by 档号 and title, in Chinese
 //   <name>/data/items/<档号>/metadata.json         the document's current record
+//   <name>/data/items/<档号>/metadata.xml          the same as DA/T 46 elements (XSD: archive/data)
 //   <name>/data/items/<档号>/versions/v<N>.json    every version's record, N = 1, 2, ...
 //   <name>/data/items/<档号>/files/<file id>.<ext> every file any version held
 //   <name>/data/catalogue/<item id>/v<N>.json     catalogue entries the documents answer
@@ -41,6 +42,8 @@ inline constexpr std::string_view kCatalogue = "data/catalogue/";
 inline constexpr std::string_view kFeedback = "data/feedback/";
 inline constexpr std::string_view kRequests = "data/requests/";
 inline constexpr std::string_view kMetadataFile = "metadata.json";
+// The same record's metadata as DA/T 46 names the elements (data/dat46-item.xsd).
+inline constexpr std::string_view kMetadataXmlFile = "metadata.xml";
 inline constexpr std::string_view kVersionsFolder = "versions/";
 inline constexpr std::string_view kFilesFolder = "files/";
 inline constexpr std::string_view kIndexHtml = "data/index.html";

@@ -131,12 +131,6 @@ void checkSequences(VerifyContext& ctx, const std::map<std::string, ItemFiles>& 
   }
 }
 
-std::string joined(const std::vector<std::string>& problems) {
-  std::string out;
-  for (const auto& problem : problems) out += (out.empty() ? "" : "；") + problem;
-  return out;
-}
-
 // Returns the item's current record when it reads.
 std::optional<core::JsonValue> checkItem(VerifyContext& ctx, const std::string& code,
                                          const ItemFiles& item) {
@@ -193,7 +187,7 @@ std::optional<core::JsonValue> checkItem(VerifyContext& ctx, const std::string& 
   ctx.add("2-5", "process_history", code, process.empty(),
           process.empty() ? std::to_string(item.versions.size()) +
                                 " 个版本连续，含归档环节 (versions continuous, archiving recorded)"
-                          : joined(process));
+                          : joinText(process));
 
   // Records against the log, and files against the records.
   const auto id = current ? current->integerAt("document_id") : std::nullopt;
@@ -244,14 +238,14 @@ std::optional<core::JsonValue> checkItem(VerifyContext& ctx, const std::string& 
   ctx.add("1-10", "files_match_metadata", code, differing.empty(),
           differing.empty() ? "文件的大小和校验值与元数据一致 (files match the metadata in size "
                               "and checksum)"
-                            : joined(differing));
+                            : joinText(differing));
   ctx.add("1-11", "files_described", code, unlisted.empty(),
           unlisted.empty() ? "每个文件都有元数据记载 (every file is described by the metadata)"
-                           : joined(unlisted));
+                           : joinText(unlisted));
   ctx.add("2-7", "files_present", code, missing.empty(),
           missing.empty() ? "元数据记载的 " + std::to_string(expectedFiles.size()) +
                                 " 个文件齐全 (every file the metadata lists is present)"
-                          : joined(missing));
+                          : joinText(missing));
   for (const auto& [name, type] : mediaTypes)
     ctx.declared[std::string(layout::kItems) + code + "/" + std::string(layout::kFilesFolder) +
                  name] = type;

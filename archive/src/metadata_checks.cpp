@@ -55,9 +55,7 @@ class Problems {
   bool empty() const { return list_.empty(); }
   void report(VerifyContext& ctx, std::string_view item, const std::string& check,
               const std::string& code, const std::string& passMessage) const {
-    std::string joined;
-    for (const auto& problem : list_) joined += (joined.empty() ? "" : "；") + problem;
-    ctx.add(item, check, code, list_.empty(), list_.empty() ? passMessage : joined);
+    ctx.add(item, check, code, list_.empty(), list_.empty() ? passMessage : joinText(list_));
   }
 
  private:

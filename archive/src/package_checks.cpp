@@ -48,12 +48,10 @@ void checkIndexFiles(VerifyContext& ctx) {
                            code);
     }
   }
-  std::string text;
-  for (const auto& problem : problems) text += (text.empty() ? "" : "；") + problem;
   ctx.add("1-12", "index_files", "data/index.csv", problems.empty(),
           problems.empty() ? "目录文件齐全，所列档号均在包中 (index files present, every code "
                              "listed is in the bundle)"
-                           : text);
+                           : joinText(problems));
 }
 
 // Where a payload file may be: bundle_layout.h.
@@ -73,13 +71,12 @@ void checkLayout(VerifyContext& ctx) {
     ++payload;
     if (!inLayout(path)) strays.push_back(path);
   }
-  std::string text;
-  for (const auto& path : strays) text += (text.empty() ? "" : ", ") + path;
   ctx.add("1-13", "package_layout", "data/", strays.empty(),
-          strays.empty() ? std::to_string(payload) +
-                               " 个文件均在规定的目录结构中 (every payload file where the layout "
-                               "puts it)"
-                         : "不在规定目录结构中的文件 (files outside the layout): " + text);
+          strays.empty()
+              ? std::to_string(payload) +
+                    " 个文件均在规定的目录结构中 (every payload file where the layout "
+                    "puts it)"
+              : "不在规定目录结构中的文件 (files outside the layout): " + joinText(strays, ", "));
 }
 
 void checkInfoLabels(VerifyContext& ctx) {
@@ -96,11 +93,10 @@ void checkInfoLabels(VerifyContext& ctx) {
   const auto identifier = infoValue(ctx.info, "External-Identifier");
   if (identifier && *identifier != ctx.report.name)
     missing.push_back("External-Identifier ≠ " + ctx.report.name);
-  std::string text;
-  for (const auto& label : missing) text += (text.empty() ? "" : ", ") + label;
   ctx.add("2-10", "bag_info_elements", "bag-info.txt", missing.empty(),
           missing.empty() ? "bag-info 各项齐全 (every bag-info label present)"
-                          : "bag-info 缺项或不符 (bag-info labels missing or wrong): " + text);
+                          : "bag-info 缺项或不符 (bag-info labels missing or wrong): " +
+                                joinText(missing, ", "));
 }
 
 }  // namespace

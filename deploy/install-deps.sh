@@ -13,6 +13,9 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libpoco-dev libxapian-dev libarchive-dev libssl-dev libicu-dev libsqlite3-dev libpq-dev
   libgtest-dev libgmock-dev openssl libpoppler-cpp-dev poppler-data libjemalloc-dev
+  # libxml2: XSD validation of the bundles' DA/T 46 metadata.xml (gongkai-verify); xmllint for
+  # the tests that check those files with the stock tool
+  libxml2-dev libxml2-utils
   curl  # the HTTPS test talks to the server with it, as the README does
   # xapian-replicate-server and xapian-replicate: servers sharing a PostgreSQL database keep the
   # search index's replicas with them (Debian's libxapian-dev has no replication API header);

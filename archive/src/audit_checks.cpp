@@ -16,7 +16,7 @@ void checkAudit(VerifyContext& ctx) {
   const std::string* entries = ctx.bytesOf(layout::kAuditEntries);
   const std::string* proofs = ctx.bytesOf(layout::kAuditProofs);
   if (noteBytes == nullptr || entries == nullptr || proofs == nullptr) {
-    ctx.add(Property::kAuthenticity, "audit_inclusion", "data/audit/", false,
+    ctx.add("1-1", "audit_inclusion", "data/audit/", false,
             "审计检查点、条目或证明缺失 (audit checkpoint, entries or proofs missing)");
     return;
   }
@@ -27,8 +27,8 @@ void checkAudit(VerifyContext& ctx) {
     if (parsed.ok()) checkpoint = parsed.value();
   }
   if (!checkpoint) {
-    ctx.add(Property::kAuthenticity, "checkpoint_signature", std::string(layout::kCheckpoint),
-            false, "检查点格式错误 (malformed checkpoint)");
+    ctx.add("1-1", "checkpoint_signature", std::string(layout::kCheckpoint), false,
+            "检查点格式错误 (malformed checkpoint)");
     return;
   }
   std::vector<core::note::VerifierKey> trusted;
@@ -41,7 +41,7 @@ void checkAudit(VerifyContext& ctx) {
   if (!trusted.empty()) {
     const auto verdict = core::note::verifyNote(note.value(), trusted);
     const bool ok = verdict == core::note::Verdict::kVerified;
-    ctx.add(Property::kAuthenticity, "checkpoint_signature", std::string(layout::kCheckpoint), ok,
+    ctx.add("1-1", "checkpoint_signature", std::string(layout::kCheckpoint), ok,
             ok ? "审计检查点（" + std::to_string(checkpoint->size) +
                      " 条）经可信公钥验证 (audit checkpoint of " +
                      std::to_string(checkpoint->size) + " entries verified with the trusted key)"
@@ -49,7 +49,7 @@ void checkAudit(VerifyContext& ctx) {
   }
   if (const auto declared = infoValue(ctx.info, layout::kInfoCheckpointSize);
       !declared || toInt(*declared) != static_cast<std::int64_t>(checkpoint->size)) {
-    ctx.add(Property::kIntegrity, "checkpoint_size", "bag-info.txt", false,
+    ctx.add("2-11", "checkpoint_size", "bag-info.txt", false,
             "bag-info 中的检查点大小与检查点不符 (bag-info checkpoint size does not match the "
             "checkpoint)");
   }
@@ -57,7 +57,7 @@ void checkAudit(VerifyContext& ctx) {
   const auto entryLines = lines(*entries);
   const auto proofLines = lines(*proofs);
   if (entryLines.size() != proofLines.size()) {
-    ctx.add(Property::kAuthenticity, "audit_inclusion", std::string(layout::kAuditProofs), false,
+    ctx.add("1-1", "audit_inclusion", std::string(layout::kAuditProofs), false,
             "审计条目与证明数目不符 (audit entries and proofs differ in number)");
     return;
   }
@@ -69,7 +69,7 @@ void checkAudit(VerifyContext& ctx) {
     const auto proof = parseRecord(proofLines[i]);
     const auto seq = entry ? entry->integerAt("seq") : std::nullopt;
     if (!entry || !proof || !seq || proof->integerAt("seq") != seq || *seq <= previousSeq) {
-      ctx.add(Property::kAuthenticity, "audit_inclusion", subject, false,
+      ctx.add("1-1", "audit_inclusion", subject, false,
               "审计条目或证明格式错误 (malformed audit entry or proof)");
       ++failures;
       continue;
@@ -96,7 +96,7 @@ void checkAudit(VerifyContext& ctx) {
                                             merkle::leafHash(entryLines[i]), path, checkpoint->root)
                         .ok();
     if (!ok) {
-      ctx.add(Property::kAuthenticity, "audit_inclusion", "seq " + std::to_string(*seq), false,
+      ctx.add("1-1", "audit_inclusion", "seq " + std::to_string(*seq), false,
               "审计条目不在已签名的审计日志中：被改动或伪造 (audit entry is not in the signed "
               "log: edited or forged), seq " +
                   std::to_string(*seq));
@@ -114,14 +114,14 @@ void checkAudit(VerifyContext& ctx) {
     }
   }
   if (failures == 0) {
-    ctx.add(Property::kAuthenticity, "audit_inclusion", std::string(layout::kAuditEntries), true,
+    ctx.add("1-1", "audit_inclusion", std::string(layout::kAuditEntries), true,
             std::to_string(entryLines.size()) + " 条审计条目均有包含证明，与检查点一致 (all " +
                 std::to_string(entryLines.size()) +
                 " audit entries proven included in the checkpoint)");
   }
   if (const auto declared = infoValue(ctx.info, layout::kInfoAuditEntryCount);
       !declared || toInt(*declared) != static_cast<std::int64_t>(entryLines.size())) {
-    ctx.add(Property::kIntegrity, "audit_entry_count", "bag-info.txt", false,
+    ctx.add("2-5", "audit_entry_count", "bag-info.txt", false,
             "审计条目数与 bag-info 不符 (audit entry count does not match bag-info)");
   }
 }

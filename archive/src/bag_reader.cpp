@@ -18,7 +18,7 @@ constexpr std::size_t kChunk = 1 << 20;
 bool readTar(VerifyContext& ctx) {
   SafeTarReader reader(ctx.options.limits);
   if (auto opened = reader.open(ctx.report.bundle); !opened.ok()) {
-    ctx.add(Property::kSafety, "tar_safety", ctx.report.bundle, false, opened.error().message);
+    ctx.add("4-7", "tar_safety", ctx.report.bundle, false, opened.error().message);
     return false;
   }
   TarEntry entry;
@@ -63,17 +63,16 @@ bool readTar(VerifyContext& ctx) {
   sha256.wait();
   sha512.wait();
   if (reader.error()) {
-    ctx.add(Property::kSafety, "tar_safety",
-            ctx.report.name.empty() ? ctx.report.bundle : ctx.report.name, false,
-            reader.error()->message);
+    ctx.add("4-7", "tar_safety", ctx.report.name.empty() ? ctx.report.bundle : ctx.report.name,
+            false, reader.error()->message);
     return false;
   }
   if (entries == 0) {
-    ctx.add(Property::kIntegrity, "bag_declaration", ctx.report.bundle, false,
+    ctx.add("1-13", "bag_declaration", ctx.report.bundle, false,
             "归档包是空的 (the bundle is empty)");
     return false;
   }
-  ctx.add(Property::kSafety, "tar_safety", ctx.report.name, true,
+  ctx.add("4-7", "tar_safety", ctx.report.name, true,
           "tar 结构安全：" + std::to_string(entries) +
               " 个条目，无绝对路径、..、链接、设备文件或重复条目 (the tar is safe: " +
               std::to_string(entries) +

@@ -101,6 +101,15 @@ bool isSignatureFile(std::string_view path) {
          path == layout::kSm2Signature || path == layout::kSm2PublicKey;
 }
 
+std::string joinText(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const std::string& part : parts) {
+    if (!out.empty()) out += separator;
+    out += part;
+  }
+  return out;
+}
+
 bool mustRead(std::string_view path) {
   if (path.find('/') == std::string_view::npos) return true;  // tag files
   if (isSignatureFile(path)) return true;
@@ -110,7 +119,7 @@ bool mustRead(std::string_view path) {
     return endsWith(path, ".json");
   }
   if (startsWith(path, layout::kItems)) {
-    return endsWith(path, "/metadata.json") ||
+    return endsWith(path, "/metadata.json") || endsWith(path, "/metadata.xml") ||
            path.find("/" + std::string(layout::kVersionsFolder)) != std::string_view::npos;
   }
   return false;

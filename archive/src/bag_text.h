@@ -29,6 +29,9 @@ std::optional<std::string> infoValue(const BagInfo& info, std::string_view label
 // A non-negative decimal of at most 18 digits.
 std::optional<std::int64_t> toInt(std::string_view text);
 
+// The parts of a finding's message joined, "；" between problems by default.
+std::string joinText(const std::vector<std::string>& parts, std::string_view separator = "；");
+
 // The media type a non-payload file under data/ is checked as, by its extension ("" unknown).
 std::string declaredTypeByExtension(std::string_view path);
 bool isSignatureFile(std::string_view path);

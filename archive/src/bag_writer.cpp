@@ -227,6 +227,10 @@ void BagWriter::addFile(std::string pathInData, std::string sourcePath) {
   payload_.push_back({std::move(pathInData), "", std::move(sourcePath)});
 }
 
+void BagWriter::addTagFile(std::string name, std::string bytes) {
+  tagFiles_.emplace_back(std::move(name), std::move(bytes));
+}
+
 void BagWriter::addInfo(std::string label, std::string value) {
   info_.emplace_back(std::move(label), std::move(value));
 }
@@ -270,6 +274,13 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
         value.find_first_of("\r\n") != std::string::npos) {
       return Error::make(ErrorCode::kInvalidArgument, "invalid_bag_info",
                          "bag-info 字段无效 (invalid bag-info field): " + label);
+    }
+  }
+  for (const auto& [name, bytes] : tagFiles_) {
+    if (!isSafeName(name) || name == "bagit.txt" || name == "bag-info.txt" ||
+        name.starts_with("manifest-") || name.starts_with("tagmanifest-")) {
+      return Error::make(ErrorCode::kInvalidArgument, "invalid_tag_file",
+                         "标签文件名无效 (invalid tag file name): " + name);
     }
   }
   try {
@@ -338,11 +349,12 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
                             "Payload-Oxum: " + std::to_string(octets) + "." +
                             std::to_string(ordered.size()) + "\n";
       for (const auto& [label, value] : info_) bagInfo += label + ": " + value + "\n";
-      const std::map<std::string, std::string> tags = {
+      std::map<std::string, std::string> tags = {
           {"bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"},
           {"bag-info.txt", bagInfo},
           {"manifest-sha256.txt", manifest256},
           {"manifest-sha512.txt", manifest512}};
+      tags.insert(tagFiles_.begin(), tagFiles_.end());
       std::string tagManifest;
       for (const auto& [name, text] : tags) {
         tar.file(root + name, static_cast<std::int64_t>(text.size()));

@@ -1,6 +1,7 @@
 #include "gongkai/archive/bundle_composer.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <iterator>
 #include <map>
@@ -9,9 +10,11 @@
 #include <utility>
 
 #include "gongkai/archive/bundle_layout.h"
+#include "gongkai/archive/bundle_verifier.h"
 #include "gongkai/core/base64.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
+#include "item_metadata_xml.h"
 
 namespace gongkai::archive {
 namespace {
@@ -133,9 +136,12 @@ void addBagInfo(BagWriter& bag, const std::string& name, const BundleContents& c
   bag.addInfo(std::string(layout::kInfoRequestCount), std::to_string(contents.requests.size()));
 }
 
-void addItem(BagWriter& bag, const BundleItem& item) {
+void addItem(BagWriter& bag, const BundleItem& item, const std::string& organization) {
   const std::string base = itemFolder(item);
   bag.addBytes(base + std::string(layout::kMetadataFile), item.versions.back().record);
+  if (auto xml = itemMetadataXml(item.versions.back().record, item.reference_code, organization)) {
+    bag.addBytes(base + std::string(layout::kMetadataXmlFile), *std::move(xml));
+  }
   for (const RecordVersion& version : item.versions) {
     bag.addBytes(base + std::string(layout::kVersionsFolder) + "v" +
                      std::to_string(version.version) + ".json",
@@ -213,16 +219,46 @@ core::Result<BundleComposer> BundleComposer::compose(const BundleContents& conte
                      contents.category + "-T" + std::to_string(contents.checkpoint.tree_size);
   BagWriter bag(name, contents.checkpoint.made_at);
   addBagInfo(bag, name, contents);
-  for (const BundleItem& item : contents.items) addItem(bag, item);
+  for (const BundleItem& item : contents.items) addItem(bag, item, contents.organization);
   addVersionedRecords(bag, layout::kCatalogue, contents.catalogue);
   addVersionedRecords(bag, layout::kFeedback, contents.feedback);
   addVersionedRecords(bag, layout::kRequests, contents.requests);
   addAudit(bag, contents);
   bag.addBytes(inData(layout::kIndexHtml), indexHtml(contents));
   bag.addBytes(inData(layout::kIndexCsv), indexCsv(contents.items));
-  if (signers.ed25519 != nullptr) bag.signWith(*signers.ed25519);
-  if (signers.sm2 != nullptr) bag.signSm2With(*signers.sm2);
-  return BundleComposer(std::move(name), std::move(bag));
+  std::vector<std::string> publicKeys;
+  if (signers.ed25519 != nullptr) {
+    bag.signWith(*signers.ed25519);
+    publicKeys.push_back(core::ed25519PublicKeyPem(signers.ed25519->publicKey()));
+  }
+  if (signers.sm2 != nullptr) {
+    bag.signSm2With(*signers.sm2);
+    publicKeys.push_back(signers.sm2->publicKeyPem());
+  }
+  return BundleComposer(std::move(name), std::move(bag), std::move(publicKeys));
+}
+
+core::Result<BagWriter::Written> BundleComposer::writeTo(const std::string& tarPath,
+                                                         bool durable) const {
+  const std::int64_t total = payloadBytes();
+  BagWriter unchecked = bag_;
+  if (progress_) unchecked.onProgress([this](std::int64_t bytes) { return progress_(bytes / 2); });
+  const std::string uncheckedPath = tarPath + ".unchecked";
+  auto first = unchecked.writeTo(uncheckedPath);
+  if (!first.ok()) return first.error();
+  VerifyOptions options;
+  options.public_key_pems = publicKeys_;
+  BundleReport report = verifyBundle(uncheckedPath, options);
+  std::remove(uncheckedPath.c_str());
+  report.bundle = name_;
+  BagWriter checked = bag_;
+  checked.addTagFile(std::string(layout::kCheckReportJson), formatReportJson(report));
+  checked.addTagFile(std::string(layout::kCheckReportHtml), formatReportHtml(report));
+  if (progress_) {
+    checked.onProgress(
+        [this, total](std::int64_t bytes) { return progress_(total - (total - bytes) / 2); });
+  }
+  return checked.writeTo(tarPath, durable);
 }
 
 }  // namespace gongkai::archive

@@ -14,6 +14,7 @@ BundleReport verifyBundle(const std::string& tarPath, const VerifyOptions& optio
   verify::checkPayloadOxum(ctx);
   verify::checkSignatures(ctx);
   verify::checkAudit(ctx);
+  verify::checkPackage(ctx);
   verify::checkItems(ctx);
   verify::checkFiles(ctx);
   return std::move(ctx.report);

@@ -12,6 +12,7 @@ namespace {
 // Parsed records of one item folder.
 struct ItemFiles {
   std::optional<std::string> metadata;
+  std::optional<std::string> metadataXml;
   std::map<std::int64_t, std::string> versions;  // N → bytes of vN.json
   std::map<std::string, const SeenFile*> files;  // file name under files/ → what was seen
 };
@@ -22,8 +23,7 @@ bool checkRecordInLog(VerifyContext& ctx, const std::string& type, const std::st
   auto found = ctx.logged.find(type + "/" + id + "/" + std::to_string(version));
   const bool ok = found != ctx.logged.end() && found->second == core::sha256Hex(bytes);
   if (!ok) {
-    ctx.add(Property::kAuthenticity, "record_in_log", subject + " v" + std::to_string(version),
-            false,
+    ctx.add("1-1", "record_in_log", subject + " v" + std::to_string(version), false,
             "记录与审计日志不符：被改动，或日志中没有它 (record does not match the audit log: "
             "edited, or never logged)");
   }
@@ -45,7 +45,7 @@ void checkRecords(VerifyContext& ctx,
   }
   const auto declared = infoValue(ctx.info, infoLabel);
   const bool countOk = !declared || toInt(*declared) == static_cast<std::int64_t>(records.size());
-  ctx.add(Property::kIntegrity, check, "bag-info.txt", countOk,
+  ctx.add("2-11", check, "bag-info.txt", countOk,
           countOk ? std::to_string(records.size()) + " 件" + chinese + " (" + english + ")" +
                         (inLog ? "，均与审计日志一致 (all matching the audit log)" : "")
                   : chinese + "数与 bag-info 不符 (" + english + " count does not match bag-info)");
@@ -60,7 +60,7 @@ void checkItemCount(VerifyContext& ctx, std::size_t found) {
   }
   const bool ok =
       declared && toInt(*declared) == static_cast<std::int64_t>(found) && indexed == found;
-  ctx.add(Property::kIntegrity, "item_count", "bag-info.txt", ok,
+  ctx.add("2-1", "item_count", "bag-info.txt", ok,
           ok ? "件数一致：" + std::to_string(found) +
                    " 件 (item count matches: " + std::to_string(found) + ")"
              : "件数不符 (item count mismatch): bag-info " + declared.value_or("-") +
@@ -68,26 +68,32 @@ void checkItemCount(VerifyContext& ctx, std::size_t found) {
                    std::to_string(found));
 }
 
-// 档号 format, and item numbers 1..n without gaps in each FONDS-YEAR-RETENTION-CATEGORY
-// sequence, as bag-info declares them.
-void checkSequences(VerifyContext& ctx, const std::map<std::string, ItemFiles>& items) {
-  static const std::regex kCode("^([A-Z0-9]{1,16}-([0-9]{4})-(Y|D30|D10)-([A-Z]{2}))-([0-9]{4})$");
+// 档号 format (1-7): the archive policy's pattern, of this bundle's year and category.
+void checkReferenceFormat(VerifyContext& ctx, const std::string& code) {
+  static const std::regex kCode("^[A-Z0-9]{1,16}-([0-9]{4})-(Y|D30|D10)-([A-Z]{2})-[0-9]{4}$");
   const auto year = infoValue(ctx.info, layout::kInfoYear);
   const auto category = infoValue(ctx.info, layout::kInfoCategory);
+  std::smatch match;
+  const bool ok = std::regex_match(code, match, kCode) && year && match[1].str() == *year &&
+                  category && match[3].str() == *category;
+  ctx.add("1-7", "reference_code_format", code, ok,
+          ok ? "档号符合 全宗号-年度-保管期限-类别-件号 (reference code follows "
+               "FONDS-YEAR-RETENTION-CATEGORY-NNNN)"
+             : "档号格式错误，或年度、类别与本包不符 (reference code malformed, or not of this "
+               "bundle's year and category): " +
+                   code);
+}
+
+// Item numbers 1..n without gaps in each FONDS-YEAR-RETENTION-CATEGORY sequence, as bag-info
+// declares them (2-6). A code's number is whatever digits end it, so a malformed code (1-7)
+// still takes its place in its sequence.
+void checkSequences(VerifyContext& ctx, const std::map<std::string, ItemFiles>& items) {
+  static const std::regex kNumbered("^(.+)-([0-9]{1,9})$");
   std::map<std::string, std::vector<int>> sequences;
   for (const auto& [code, item] : items) {
     std::smatch match;
-    const bool formatOk = std::regex_match(code, match, kCode);
-    const bool fits =
-        formatOk && year && match[2].str() == *year && category && match[4].str() == *category;
-    if (!fits) {
-      ctx.add(Property::kIntegrity, "reference_code_format", code, false,
-              "档号格式错误，或年度、类别与本包不符 (reference code malformed, or not of this "
-              "bundle's year and category): " +
-                  code);
-      continue;
-    }
-    sequences[match[1].str()].push_back(std::stoi(match[5].str()));
+    if (std::regex_match(code, match, kNumbered))
+      sequences[match[1].str()].push_back(std::stoi(match[2].str()));
   }
   std::map<std::string, std::pair<int, int>> declared;
   for (const auto& [label, value] : ctx.info) {
@@ -112,7 +118,7 @@ void checkSequences(VerifyContext& ctx, const std::map<std::string, ItemFiles>& 
     const bool matchesInfo = stated != declared.end() && stated->second.first == 1 &&
                              stated->second.second == numbers.back();
     const bool ok = missing.empty() && matchesInfo;
-    ctx.add(Property::kIntegrity, "reference_sequence", prefix, ok,
+    ctx.add("2-6", "reference_sequence", prefix, ok,
             ok ? "件号 1-" + std::to_string(numbers.back()) + " 连续无缺 (item numbers 1-" +
                      std::to_string(numbers.back()) + " continuous)"
             : !missing.empty() ? "件号不连续，缺 (gap in item numbers, missing): " + missing
@@ -120,115 +126,130 @@ void checkSequences(VerifyContext& ctx, const std::map<std::string, ItemFiles>& 
     declared.erase(prefix);
   }
   for (const auto& [prefix, range] : declared) {
-    ctx.add(Property::kIntegrity, "reference_sequence", prefix, false,
+    ctx.add("2-6", "reference_sequence", prefix, false,
             "bag-info 声明的序列在包中没有文件 (sequence declared in bag-info has no items)");
   }
 }
 
-void checkItem(VerifyContext& ctx, const std::string& code, const ItemFiles& item) {
-  // Required metadata.
-  std::vector<std::string> problems;
+// Returns the item's current record when it reads.
+std::optional<core::JsonValue> checkItem(VerifyContext& ctx, const std::string& code,
+                                         const ItemFiles& item) {
   std::optional<core::JsonValue> current;
-  if (!item.metadata) {
-    problems.push_back("metadata.json 缺失 (missing)");
-  } else if (current = parseRecord(*item.metadata); !current) {
-    problems.push_back("metadata.json 无法解析 (does not parse)");
+  if (item.metadata) current = parseRecord(*item.metadata);
+  std::size_t unreadable = item.metadata && !current ? 1 : 0;
+  std::map<std::int64_t, core::JsonValue> parsedVersions;
+  for (const auto& [n, bytes] : item.versions) {
+    if (auto parsed = parseRecord(bytes)) {
+      parsedVersions.emplace(n, std::move(*parsed));
+    } else {
+      ++unreadable;
+    }
   }
-  std::string documentId;
+  ctx.add("3-1", "metadata_readable", code, unreadable == 0,
+          unreadable == 0 ? std::to_string(item.versions.size() + 1) +
+                                " 个元数据文件均可解析 (every metadata file parses)"
+                          : std::to_string(unreadable) +
+                                " 个元数据文件无法解析 (metadata files that do not parse)");
+  checkReferenceFormat(ctx, code);
+  if (!item.metadata) {
+    ctx.add("2-3", "metadata_elements", code, false, "metadata.json 缺失 (missing)");
+  }
   if (current) {
-    const auto id = current->integerAt("document_id");
-    const std::string* title = current->stringAt("title");
-    const std::string* category = current->stringAt("category");
-    const std::string* status = current->stringAt("status");
     const core::JsonValue* disclosure = current->valueAt("disclosure");
     const std::string* reference = disclosure ? disclosure->stringAt("reference_code") : nullptr;
-    const auto version = current->integerAt("version");
-    if (!id) problems.push_back("缺 document_id (no document_id)");
-    if (!title || title->empty()) problems.push_back("缺题名 (no title)");
-    if (!category || category->empty() || *category != infoValue(ctx.info, layout::kInfoCategory)) {
-      problems.push_back("类别缺失或与本包不符 (category missing or not this bundle's)");
+    if (reference && *reference != code) {
+      ctx.add("1-7", "reference_code_format", code, false,
+              "记录中的档号与文件夹不符 (reference code differs from the folder)");
     }
-    if (!status || *status != "archived")
-      problems.push_back("状态不是已归档 (status is not archived)");
-    if (!reference || *reference != code) {
-      problems.push_back("记录中的档号与文件夹不符 (reference code differs from the folder)");
-    }
-    if (!version || item.versions.empty() || item.versions.rbegin()->first != *version ||
-        item.versions.rbegin()->second != *item.metadata) {
-      problems.push_back("metadata.json 不是最新版本 (metadata.json is not the latest version)");
-    }
-    if (id) documentId = std::to_string(*id);
+    checkCurrentRecord(ctx, code, *current);
+    checkMetadataXml(ctx, code, *item.metadata, item.metadataXml);
   }
+
+  // Process information (2-5): every version from 1, the current one last, the archiving step.
+  std::vector<std::string> process;
   std::int64_t expected = 1;
   for (const auto& [n, bytes] : item.versions) {
     if (n != expected++) {
-      problems.push_back("版本不连续 (versions not continuous)");
+      process.push_back("版本不连续 (versions not continuous)");
       break;
     }
   }
-  std::string joined;
-  for (const auto& problem : problems) joined += (joined.empty() ? "" : "；") + problem;
-  ctx.add(Property::kIntegrity, "required_metadata", code, problems.empty(),
-          problems.empty() ? "元数据齐全 (required metadata present), " +
-                                 std::to_string(item.versions.size()) + " 个版本 (versions)"
-                           : joined);
+  const auto version = current ? current->integerAt("version") : std::nullopt;
+  if (current && (!version || item.versions.empty() || item.versions.rbegin()->first != *version ||
+                  item.versions.rbegin()->second != *item.metadata)) {
+    process.push_back("metadata.json 不是最新版本 (metadata.json is not the latest version)");
+  }
+  const core::JsonValue* disclosure = current ? current->valueAt("disclosure") : nullptr;
+  const core::JsonValue* archived = disclosure ? disclosure->valueAt("archived") : nullptr;
+  if (current && (!archived || !archived->isObject())) {
+    process.push_back("缺归档环节记录 (no record of the archiving step)");
+  }
+  ctx.add("2-5", "process_history", code, process.empty(),
+          process.empty() ? std::to_string(item.versions.size()) +
+                                " 个版本连续，含归档环节 (versions continuous, archiving recorded)"
+                          : joinText(process));
 
   // Records against the log, and files against the records.
+  const auto id = current ? current->integerAt("document_id") : std::nullopt;
+  const std::string documentId = id ? std::to_string(*id) : "";
   bool inLog = !documentId.empty();
   std::map<std::string, std::pair<std::int64_t, std::string>> expectedFiles;  // name → size, sha
   std::map<std::string, std::string> mediaTypes;
   for (const auto& [n, bytes] : item.versions) {
     if (!documentId.empty())
       inLog = checkRecordInLog(ctx, "document", documentId, n, bytes, code) && inLog;
-    const auto parsed = parseRecord(bytes);
-    if (!parsed) continue;
-    const core::JsonValue* files = parsed->valueAt("files");
+  }
+  for (const auto& [n, parsed] : parsedVersions) {
+    const core::JsonValue* files = parsed.valueAt("files");
     if (!files || !files->isArray()) continue;
     for (const core::JsonValue& file : files->items) {
-      const auto id = file.integerAt("id");
+      const auto fileId = file.integerAt("id");
       const std::string* name = file.stringAt("name");
       const std::string* sha = file.stringAt("sha256");
       const auto size = file.integerAt("size");
       const std::string* media = file.stringAt("media_type");
-      if (!id || !name || !sha || !size) continue;
-      const std::string bundled = layout::bundledFileName(*id, *name);
+      if (!fileId || !name || !sha || !size) continue;
+      const std::string bundled = layout::bundledFileName(*fileId, *name);
       expectedFiles[bundled] = {*size, *sha};
       if (media) mediaTypes[bundled] = *media;
     }
   }
   if (inLog) {
-    ctx.add(Property::kAuthenticity, "record_in_log", code, true,
+    ctx.add("1-1", "record_in_log", code, true,
             "全部 " + std::to_string(item.versions.size()) +
                 " 个版本记录与已签名的审计日志一致 (every version record matches the signed audit "
                 "log)");
   }
-  std::vector<std::string> fileProblems;
+  std::vector<std::string> missing, differing, unlisted;
   for (const auto& [name, expectation] : expectedFiles) {
     auto found = item.files.find(name);
     if (found == item.files.end()) {
-      fileProblems.push_back("缺文件 (missing file) " + name);
+      missing.push_back("缺文件 (missing file) " + name);
     } else if (found->second->size != expectation.first ||
                found->second->sha256 != expectation.second) {
-      fileProblems.push_back(
-          "文件与元数据的大小或校验值不符 (size or checksum differs from the "
-          "metadata) " +
-          name);
+      differing.push_back(
+          "文件与元数据的大小或校验值不符 (size or checksum differs from the metadata) " + name);
     }
   }
   for (const auto& [name, seen] : item.files) {
     if (!expectedFiles.count(name))
-      fileProblems.push_back("元数据未记载的文件 (file not in the metadata) " + name);
+      unlisted.push_back("元数据未记载的文件 (file not in the metadata) " + name);
   }
-  std::string fileJoined;
-  for (const auto& problem : fileProblems) fileJoined += (fileJoined.empty() ? "" : "；") + problem;
-  ctx.add(Property::kAuthenticity, "files_match_metadata", code, fileProblems.empty(),
-          fileProblems.empty() ? std::to_string(expectedFiles.size()) +
-                                     " 个文件的大小和校验值与元数据一致 (files match the metadata "
-                                     "in size and checksum)"
-                               : fileJoined);
+  ctx.add("1-10", "files_match_metadata", code, differing.empty(),
+          differing.empty() ? "文件的大小和校验值与元数据一致 (files match the metadata in size "
+                              "and checksum)"
+                            : joinText(differing));
+  ctx.add("1-11", "files_described", code, unlisted.empty(),
+          unlisted.empty() ? "每个文件都有元数据记载 (every file is described by the metadata)"
+                           : joinText(unlisted));
+  ctx.add("2-7", "files_present", code, missing.empty(),
+          missing.empty() ? "元数据记载的 " + std::to_string(expectedFiles.size()) +
+                                " 个文件齐全 (every file the metadata lists is present)"
+                          : joinText(missing));
   for (const auto& [name, type] : mediaTypes)
     ctx.declared[std::string(layout::kItems) + code + "/" + std::string(layout::kFilesFolder) +
                  name] = type;
+  return current;
 }
 
 }  // namespace
@@ -261,6 +282,8 @@ void checkItems(VerifyContext& ctx) {
       const std::string inside = rest.substr(slash + 1);
       if (inside == layout::kMetadataFile) {
         item.metadata = seen.bytes;
+      } else if (inside == layout::kMetadataXmlFile) {
+        item.metadataXml = seen.bytes;
       } else if (startsWith(inside, layout::kVersionsFolder)) {
         const auto n = versionOf(inside.substr(layout::kVersionsFolder.size()));
         if (n && seen.bytes) item.versions[*n] = *seen.bytes;
@@ -274,7 +297,25 @@ void checkItems(VerifyContext& ctx) {
   }
   checkItemCount(ctx, items.size());
   checkSequences(ctx, items);
-  for (const auto& [code, item] : items) checkItem(ctx, code, item);
+  std::map<std::string, core::JsonValue> current;
+  for (const auto& [code, item] : items) {
+    if (auto record = checkItem(ctx, code, item)) current.emplace(code, std::move(*record));
+  }
+  checkDuplicates(ctx, current);
+  std::size_t records = 0, unreadable = 0;
+  for (const Versions* kind : {&catalogue, &feedback, &requests}) {
+    for (const auto& [id, versions] : *kind) {
+      for (const auto& [n, bytes] : versions) {
+        ++records;
+        unreadable += parseRecord(bytes) ? 0 : 1;
+      }
+    }
+  }
+  ctx.add(
+      "3-1", "metadata_readable", "catalogue, feedback, requests", unreadable == 0,
+      unreadable == 0
+          ? std::to_string(records) + " 条目录、意见、申请记录均可解析 (every other record parses)"
+          : std::to_string(unreadable) + " 条记录无法解析 (records that do not parse)");
   for (const auto& [id, versions] : catalogue) {
     for (const auto& [n, bytes] : versions) {
       checkRecordInLog(ctx, "catalogue_item", id, n, bytes, "catalogue " + id);

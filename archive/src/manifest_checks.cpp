@@ -10,14 +10,14 @@ void checkBagDeclaration(VerifyContext& ctx) {
   const std::string* bagit = ctx.bytesOf("bagit.txt");
   const bool ok =
       bagit != nullptr && *bagit == "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
-  ctx.add(Property::kIntegrity, "bag_declaration", "bagit.txt", ok,
+  ctx.add("1-13", "bag_declaration", "bagit.txt", ok,
           ok ? "BagIt 1.0 声明正确 (BagIt 1.0 declaration present)"
              : "bagit.txt 缺失或不是 BagIt 1.0 声明 (bagit.txt missing or not a BagIt 1.0 "
                "declaration)");
   for (std::string_view required :
        {"bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt"}) {
     if (ctx.bytesOf(required) == nullptr) {
-      ctx.add(Property::kIntegrity, "tag_file_missing", std::string(required), false,
+      ctx.add("1-13", "tag_file_missing", std::string(required), false,
               "标签文件缺失 (tag file missing): " + std::string(required));
     }
   }
@@ -32,14 +32,15 @@ void checkManifest(VerifyContext& ctx, const std::string& name, bool sha512, boo
   const std::string* text = ctx.bytesOf(name);
   if (text == nullptr) return;
   std::set<std::string> listed;
-  std::size_t problems = 0;
+  // Listed files missing or changed (1-14), and files present that no manifest lists (4-3).
+  std::size_t problems = 0, extras = 0;
   const std::string check =
       payload ? (sha512 ? "manifest_sha512" : "manifest_sha256") : "tagmanifest_sha256";
   for (std::string_view line : lines(*text)) {
     if (line.empty()) continue;
     const auto space = line.find_first_of(" \t");
     if (space == std::string_view::npos) {
-      ctx.add(Property::kIntegrity, check, name, false,
+      ctx.add("1-14", check, name, false,
               "清单行格式错误 (malformed manifest line): " + std::string(line));
       ++problems;
       continue;
@@ -49,11 +50,11 @@ void checkManifest(VerifyContext& ctx, const std::string& name, bool sha512, boo
     listed.insert(path);
     auto found = ctx.files.find(path);
     if (found == ctx.files.end()) {
-      ctx.add(Property::kIntegrity, check, path, false,
+      ctx.add("1-14", check, path, false,
               "清单所列文件缺失 (file listed in the manifest is missing): " + path);
       ++problems;
     } else if ((sha512 ? found->second.sha512 : found->second.sha256) != digest) {
-      ctx.add(Property::kIntegrity, check, path, false,
+      ctx.add("1-14", check, path, false,
               "文件内容与清单校验值不符 (file does not match its manifest checksum): " + path);
       ++problems;
     }
@@ -61,10 +62,10 @@ void checkManifest(VerifyContext& ctx, const std::string& name, bool sha512, boo
   if (payload) {
     for (const auto& [path, seen] : ctx.files) {
       if (startsWith(path, layout::kData) && !listed.count(path)) {
-        ctx.add(Property::kIntegrity, check, path, false,
+        ctx.add("4-3", check, path, false,
                 "文件不在清单中，可能是后加的 (file not in the manifest, added after bagging): " +
                     path);
-        ++problems;
+        ++extras;
       }
     }
   } else {
@@ -72,7 +73,7 @@ void checkManifest(VerifyContext& ctx, const std::string& name, bool sha512, boo
          {"bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt"}) {
       if (ctx.files.count(std::string(tag)) && !listed.count(std::string(tag))) {
         ctx.add(
-            Property::kIntegrity, check, std::string(tag), false,
+            "1-14", check, std::string(tag), false,
             "标签文件不在标签清单中 (tag file missing from the tag manifest): " + std::string(tag));
         ++problems;
       }
@@ -82,21 +83,26 @@ void checkManifest(VerifyContext& ctx, const std::string& name, bool sha512, boo
       if (startsWith(path, layout::kSignatures)) {
         // Nothing covers the signature folder but the signatures themselves: anything else
         // there could have been added by anyone.
-        ctx.add(Property::kIntegrity, check, path, false,
+        ctx.add("4-3", check, path, false,
                 "签名文件夹中有不应有的文件 (unexpected file in the signature folder): " + path);
-        ++problems;
+        ++extras;
       } else if (!startsWith(path, layout::kData) && path != "tagmanifest-sha256.txt" &&
                  !listed.count(path)) {
-        ctx.add(Property::kIntegrity, check, path, false,
+        ctx.add("4-3", check, path, false,
                 "未登记的标签文件 (tag file not in the tag manifest): " + path);
-        ++problems;
+        ++extras;
       }
     }
   }
   if (problems == 0) {
-    ctx.add(Property::kIntegrity, check, name, true,
+    ctx.add("1-14", check, name, true,
             "清单中 " + std::to_string(listed.size()) + " 个文件全部存在且校验一致 (all " +
                 std::to_string(listed.size()) + " listed files present and matching)");
+  }
+  if (extras == 0) {
+    ctx.add("4-3", check, name, true,
+            std::string(payload ? "data/ 中" : "标签文件中") +
+                "没有清单之外的文件 (no file beyond those the manifest lists)");
   }
 }
 
@@ -121,7 +127,7 @@ void checkPayloadOxum(VerifyContext& ctx) {
   const auto declared = infoValue(ctx.info, "Payload-Oxum");
   const std::string actual = std::to_string(octets) + "." + std::to_string(count);
   const bool ok = declared && *declared == actual;
-  ctx.add(Property::kIntegrity, "payload_oxum", "bag-info.txt", ok,
+  ctx.add("2-2", "payload_oxum", "bag-info.txt", ok,
           ok ? "Payload-Oxum 与内容一致 (Payload-Oxum matches): " + actual
              : "Payload-Oxum 不符 (Payload-Oxum mismatch): 声明 (declared) " +
                    declared.value_or("-") + "，实际 (actual) " + actual);

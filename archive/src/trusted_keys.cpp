@@ -33,7 +33,7 @@ bool loadKeys(VerifyContext& ctx) {
         BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
     Pkey key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
     if (!key) {
-      ctx.add(Property::kAuthenticity, "trusted_key", "--key", false,
+      ctx.add("1-1", "trusted_key", "--key", false,
               "公钥无法读取，须为 PEM 格式的 Ed25519 或 SM2 公钥 (the key is not a PEM Ed25519 or "
               "SM2 public key)");
       return false;
@@ -45,7 +45,7 @@ bool loadKeys(VerifyContext& ctx) {
     } else if (EVP_PKEY_is_a(key.get(), "SM2")) {
       trusted.sm2 = true;
     } else {
-      ctx.add(Property::kAuthenticity, "trusted_key", "--key", false,
+      ctx.add("1-1", "trusted_key", "--key", false,
               "只接受 Ed25519 或 SM2 公钥 (only Ed25519 and SM2 keys are accepted)");
       return false;
     }
@@ -53,7 +53,7 @@ bool loadKeys(VerifyContext& ctx) {
     ctx.keys.push_back(std::move(trusted));
   }
   if (ctx.keys.empty()) {
-    ctx.add(Property::kAuthenticity, "trusted_key", "--key", false,
+    ctx.add("1-1", "trusted_key", "--key", false,
             "未给出可信公钥，无法确认真实性 (no trusted public key given: authenticity cannot be "
             "established)");
   }
@@ -69,7 +69,7 @@ void checkSignatures(VerifyContext& ctx) {
     const std::string check = key.sm2 ? "signature_sm2" : "signature_ed25519";
     const std::string* signature = ctx.bytesOf(sigPath);
     if (signature == nullptr) {
-      ctx.add(Property::kAuthenticity, check, std::string(sigPath), false,
+      ctx.add("1-1", check, std::string(sigPath), false,
               "签名文件缺失 (signature file missing): " + std::string(sigPath));
       continue;
     }
@@ -77,7 +77,7 @@ void checkSignatures(VerifyContext& ctx) {
                             : core::ed25519Verify(key.ed25519, *manifest, *signature);
     anyVerified = anyVerified || ok;
     ctx.add(
-        Property::kAuthenticity, check, std::string(sigPath), ok,
+        "1-1", check, std::string(sigPath), ok,
         ok ? std::string(key.sm2 ? "SM2/SM3" : "Ed25519") +
                  " 签名经可信公钥验证通过 (signature verified with the trusted key)"
            : std::string(key.sm2 ? "SM2/SM3" : "Ed25519") +

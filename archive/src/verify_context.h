@@ -51,10 +51,11 @@ struct VerifyContext {
     report.bundle = path;
   }
 
-  void add(Property property, std::string check, std::string subject, bool passed,
+  // A finding for the DA/T 70 item numbered `item` (detection_items.h).
+  void add(std::string_view item, std::string check, std::string subject, bool passed,
            std::string message) {
-    report.findings.push_back(
-        {property, std::move(check), std::move(subject), passed, std::move(message)});
+    report.findings.push_back({detectionItem(item).property, std::string(item), std::move(check),
+                               std::move(subject), passed, std::move(message)});
   }
   // The bytes of a file that was kept (see mustRead in bag_text.h), or null.
   const std::string* bytesOf(std::string_view path) const {

@@ -3,6 +3,7 @@
 // The steps of verifyBundle, in the order it takes them. Each adds its findings to the context;
 // those returning bool return false when the check cannot go on.
 
+#include "gongkai/core/json_reader.h"
 #include "verify_context.h"
 
 namespace gongkai::archive::verify {
@@ -28,6 +29,17 @@ void checkAudit(VerifyContext& ctx);
 // item_checks.cpp: items (档号 sequences, metadata, records against the log, files against the
 // records; fills ctx.declared), catalogue, feedback and application records against the log.
 void checkItems(VerifyContext& ctx);
+// metadata_checks.cpp: an item's current record against DA/T 70's metadata items (1-2 to 1-6,
+// 2-3, 2-4), named by its 档号; then the current records of all items for duplicates (1-8).
+void checkCurrentRecord(VerifyContext& ctx, const std::string& code, const core::JsonValue& record);
+// The item's metadata.xml: the DA/T 46 view of `record` (2-3) and valid against the shipped
+// schema (each violation under the item of the element it is about, else 3-1).
+void checkMetadataXml(VerifyContext& ctx, const std::string& code, const std::string& record,
+                      const std::optional<std::string>& xml);
+void checkDuplicates(VerifyContext& ctx, const std::map<std::string, core::JsonValue>& current);
+// package_checks.cpp: the index files (1-12), the layout of data/ (1-13) and bag-info's labels
+// (2-10).
+void checkPackage(VerifyContext& ctx);
 // file_checks.cpp: each file under data/ opens as its (declared) format and is safe.
 void checkFiles(VerifyContext& ctx);
 

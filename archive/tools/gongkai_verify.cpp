@@ -1,8 +1,9 @@
 // gongkai-verify: checks an annual archive bundle offline, with nothing but the bundle and the
-// unit's public key, and prints the four-property report (四性检测). Links only libarchive and
-// OpenSSL (through gongkai_archive and gongkai_core_base): no server code, no database.
+// unit's public key, and prints the four-property report (四性检测) item by item as DA/T 70
+// numbers them. Links only libarchive and OpenSSL (through gongkai_archive and
+// gongkai_core_base): no server code, no database.
 //
-//   gongkai-verify BUNDLE.tar --key PUBKEY.pem [--key SM2KEY.pem] [--json]
+//   gongkai-verify BUNDLE.tar --key PUBKEY.pem [--key SM2KEY.pem] [--json] [--html FILE]
 //
 // Exit status: 0 when every check passed, 1 when any failed, 2 for a usage error.
 #include <fstream>
@@ -21,10 +22,13 @@ constexpr int kExitUsage = 2;
 int usage(const std::string& problem) {
   if (!problem.empty()) std::cerr << problem << "\n";
   std::cerr
-      << "用法 (usage): gongkai-verify BUNDLE.tar --key PUBKEY.pem [--key SM2KEY.pem] [--json]\n"
+      << "用法 (usage): gongkai-verify BUNDLE.tar --key PUBKEY.pem [--key SM2KEY.pem] [--json] "
+         "[--html FILE]\n"
          "  --key   单位的公钥 (PEM，Ed25519 或 SM2)，可给多个 (the unit's public key, PEM, "
          "Ed25519 or SM2; repeatable)\n"
          "  --json  以 JSON 输出报告 (print the report as JSON)\n"
+         "  --html  另将可打印的中文报告写入该文件 (also write the printable Chinese report to "
+         "FILE)\n"
          "退出码 (exit status): 0 通过 (pass), 1 不通过 (fail), 2 用法错误 (usage error)\n";
   return kExitUsage;
 }
@@ -34,11 +38,15 @@ int usage(const std::string& problem) {
 int main(int argc, char** argv) {
   std::string bundle;
   bool json = false;
+  std::string htmlPath;
   gongkai::archive::VerifyOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--json") {
       json = true;
+    } else if (arg == "--html") {
+      if (i + 1 >= argc) return usage("--html 需要文件名 (--html needs a file)");
+      htmlPath = argv[++i];
     } else if (arg == "--key") {
       if (i + 1 >= argc) return usage("--key 需要文件名 (--key needs a file)");
       std::ifstream in(argv[++i]);
@@ -62,6 +70,14 @@ int main(int argc, char** argv) {
     const auto report = gongkai::archive::verifyBundle(bundle, options);
     std::cout << (json ? gongkai::archive::formatReportJson(report)
                        : gongkai::archive::formatReportText(report));
+    if (!htmlPath.empty()) {
+      std::ofstream html(htmlPath, std::ios::binary | std::ios::trunc);
+      html << gongkai::archive::formatReportHtml(report);
+      if (!html.flush()) {
+        std::cerr << "无法写入报告 (cannot write the report): " << htmlPath << "\n";
+        return kExitUsage;
+      }
+    }
     return report.passed() ? 0 : kExitFailed;
   } catch (const std::exception& e) {
     // Out of memory or the like: the bundle was not shown to be good.

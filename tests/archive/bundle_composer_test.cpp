@@ -1,150 +1,31 @@
-// The bundle composer on hand-made records: a real audit log (entries, Merkle proofs, a signed
-// checkpoint) built here, the bundle written to a temporary folder and checked by the real
-// verifier, and the inputs that cannot make a bundle refused with a reason.
+// The bundle composer on hand-made records (composed_bundle.h): the bundle written to a
+// temporary folder and checked by the real verifier, and the inputs that cannot make a bundle
+// refused with a reason.
 #include "gongkai/archive/bundle_composer.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "composed_bundle.h"
 #include "gongkai/archive/bundle_verifier.h"
-#include "gongkai/core/checkpoint.h"
 #include "gongkai/core/sha256.h"
-#include "gongkai/core/signed_note.h"
-#include "support/temp_dir.h"
 
 namespace gongkai::archive {
 namespace {
 
-namespace merkle = core::merkle;
 using testing::readFile;
-using testing::TempDir;
-using testing::writeFile;
 
-constexpr std::string_view kLogName = "example.org/gongkai-audit";
-constexpr std::int64_t kMadeAt = 1704067200;  // 2024-01-01T00:00:00Z
-
-// An audit log made by hand: one entry per record version, as the server's entries name them
-// (object type, id, version, the record's SHA-256), then a checkpoint over all of them.
-class HandMadeLog {
- public:
-  RecordVersion log(const std::string& type, std::int64_t id, std::int64_t version,
-                    std::string record) {
-    const std::int64_t seq = static_cast<std::int64_t>(entries_.size()) + 1;
-    entries_.push_back(R"({"content_sha256":")" + core::sha256Hex(record) +
-                       R"(","object":{"id":")" + std::to_string(id) + R"(","type":")" + type +
-                       R"(","version":)" + std::to_string(version) +
-                       "},\"seq\":" + std::to_string(seq) + "}");
-    return {version, std::move(record)};
-  }
-
-  // Every entry with its inclusion proof against the whole log.
-  std::vector<ProvenAuditEntry> proven() const {
-    std::vector<ProvenAuditEntry> out;
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
-      out.push_back({static_cast<std::int64_t>(i) + 1, entries_[i],
-                     merkle::inclusionProof(i, entries_.size(), nodes())});
-    }
-    return out;
-  }
-
-  BundleCheckpoint checkpoint(const core::Ed25519Signer& signer) const {
-    core::Checkpoint body;
-    body.origin = std::string(kLogName);
-    body.size = entries_.size();
-    body.root = merkle::rootAt(entries_.size(), nodes());
-    return {static_cast<std::int64_t>(entries_.size()),
-            core::note::signNote(core::formatCheckpoint(body), kLogName, signer), kMadeAt};
-  }
-
- private:
-  // A complete subtree's hash, from the leaves.
-  merkle::NodeSource nodes() const {
-    return [this](const merkle::NodeId& id) { return subtree(id.level, id.index); };
-  }
-  merkle::Hash subtree(int level, std::uint64_t index) const {
-    if (level == 0) return merkle::leafHash(entries_[index]);
-    return merkle::nodeHash(subtree(level - 1, 2 * index), subtree(level - 1, 2 * index + 1));
-  }
-
-  std::vector<std::string> entries_;
-};
-
-// Two archived documents of category ZZ, 2023, the catalogue entry they answer, a feedback
-// record and an application, all logged; blobs written under `dir`.
-class ComposerTest : public ::testing::Test {
+// The fixture's two documents, laid out.
+class ComposerTest : public composed::ComposedBundleTest {
  protected:
-  ComposerTest() : signer_(core::Ed25519Signer::generate().value()) {
-    contents_.fonds = "J001";
-    contents_.organization = "中共连云港市妇幼保健院委员会";
-    contents_.category = "ZZ";
-    contents_.category_name = "组织建设";
-    contents_.year = 2023;
-    contents_.items.push_back(document(11, 1, "党费收缴情况公示 <2023>", "党费收缴登记表.txt"));
-    contents_.items.push_back(document(12, 2, "支部委员会选举结果", "选举结果.csv"));
-    contents_.catalogue[7] = {log_.log("catalogue_item", 7, 1, R"({"id":7,"title":"党费"})")};
-    contents_.feedback[3] = {log_.log("feedback", 3, 1, R"({"category":"ZZ","id":3})"),
-                             log_.log("feedback", 3, 2, R"({"category":"ZZ","id":3,"v":2})")};
-    contents_.requests[4] = {log_.log("disclosure_request", 4, 1, R"({"category":"ZZ"})")};
-    contents_.audit_entries = log_.proven();
-    contents_.checkpoint = log_.checkpoint(signer_);
-  }
-
-  // An archived document with two versions: the first with one file, the second adding a
-  // second one (so the files are those of every version).
-  BundleItem document(std::int64_t id, int number, const std::string& title,
-                      const std::string& fileName) {
-    BundleItem item;
-    item.reference_code = "J001-2023-Y-ZZ-000" + std::to_string(number);
-    item.retention = "Y";
-    item.item_number = number;
-    item.title = title;
-    item.doc_number = "党发〔2023〕" + std::to_string(number) + "号";
-    item.issued_at = "2023-03-0" + std::to_string(number);
-    item.scope = "public";
-    const std::string first = file(id * 10 + 1, fileName, item.files);
-    const std::string both = first + "," + file(id * 10 + 2, "附件.txt", item.files);
-    const std::string common =
-        R"("category":"ZZ","document_id":)" + std::to_string(id) + R"(,"title":")" + title + "\"";
-    item.versions.push_back(log_.log("document", id, 1,
-                                     "{" + common + R"(,"disclosure":{},"files":[)" + first +
-                                         R"(],"status":"published",)" + R"("version":1})"));
-    item.versions.push_back(log_.log("document", id, 2,
-                                     "{" + common + R"(,"disclosure":{"reference_code":")" +
-                                         item.reference_code + R"("},"files":[)" + both +
-                                         R"(],"status":"archived","version":2})"));
-    return item;
-  }
-
-  // Writes a text file's blob and returns the file as a record lists it.
-  std::string file(std::int64_t id, const std::string& name, std::vector<BundledFile>& files) {
-    const std::string bytes = "第 " + std::to_string(id) + " 号文件的内容。\n";
-    const std::string sha = core::sha256Hex(bytes);
-    const std::string path = dir_ / ("blob-" + std::to_string(id));
-    writeFile(path, bytes);
-    files.push_back({id, name, path});
-    const std::string type = name.ends_with(".csv") ? "text/csv" : "text/plain";
-    return R"({"id":)" + std::to_string(id) + R"(,"media_type":")" + type + R"(","name":")" + name +
-           R"(","sha256":")" + sha + R"(","size":)" + std::to_string(bytes.size()) + "}";
-  }
-
-  // The report of the real verifier, trusting the signing key.
-  BundleReport verify(const std::string& tar) const {
-    VerifyOptions options;
-    options.public_key_pems = {core::ed25519PublicKeyPem(signer_.publicKey())};
-    return verifyBundle(tar, options);
-  }
-
+  ComposerTest() { build(); }
   BundleSigners signers() const { return {&signer_, nullptr}; }
-
-  TempDir dir_;
-  core::Ed25519Signer signer_;
-  HandMadeLog log_;
-  BundleContents contents_;
 };
 
 TEST_F(ComposerTest, TheComposedBundlePassesTheVerifier) {
@@ -167,6 +48,64 @@ TEST_F(ComposerTest, TheComposedBundlePassesTheVerifier) {
                             "item_count", "feedback_count", "request_count", "file_opens"}) {
     EXPECT_TRUE(checks.count(check)) << check;
   }
+  // Every DA/T 70 item the verifier can check was checked, and passed.
+  for (const ItemResult& result : itemResults(report)) {
+    EXPECT_EQ(result.status,
+              result.item->not_applicable.empty() ? ItemStatus::kPass : ItemStatus::kNotApplicable)
+        << result.item->number << " " << result.item->name;
+  }
+  // The report the composer made of the bundle before adding it is inside, signed with it.
+  const composed::BagFiles bag = composed::readBag(tar);
+  ASSERT_TRUE(bag.files.count("check-report.json"));
+  ASSERT_TRUE(bag.files.count("check-report.html"));
+  const std::string& inside = bag.files.at("check-report.json");
+  EXPECT_NE(inside.find("\"name\":\"" + bundle.value().name() + "\",\"passed\":true"),
+            std::string::npos)
+      << inside;
+  EXPECT_EQ(inside.find(dir_.path()), std::string::npos) << "a path of the build in the report";
+  EXPECT_NE(bag.files.at("check-report.html").find("电子档案四性检测报告"), std::string::npos);
+  EXPECT_NE(bag.files.at("tagmanifest-sha256.txt").find("  check-report.json\n"),
+            std::string::npos);
+  EXPECT_EQ(bag.files.at("manifest-sha256.txt").find("check-report"), std::string::npos);
+}
+
+TEST_F(ComposerTest, EachItemsMetadataIsAlsoInDat46XmlValidAgainstTheShippedSchema) {
+  const std::string tar = write();
+  composed::BagFiles bag = composed::readBag(tar);
+  for (const BundleItem& item : contents_.items) {
+    const std::string path = "data/items/" + item.reference_code + "/metadata.xml";
+    ASSERT_TRUE(bag.files.count(path)) << path;
+    const std::string& xml = bag.files.at(path);
+    EXPECT_NE(xml.find("<题名>" + item.title.substr(0, item.title.find('<'))), std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("<档号 值=\"" + item.reference_code + "\">"), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<保管期限>永久</保管期限>"), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<件号>" + std::to_string(item.item_number) + "</件号>"), std::string::npos);
+    // The stock libxml2 tool against the schema file we ship.
+    const std::string file = dir_ / (item.reference_code + ".xml");
+    testing::writeFile(file, xml);
+    EXPECT_EQ(
+        std::system(
+            ("xmllint --noout --schema " GONGKAI_DAT46_SCHEMA " " + file + " 2>/dev/null").c_str()),
+        0)
+        << xml;
+  }
+  // The verifier derives the file from metadata.json again and checks it against the schema; a
+  // file changed and sealed again fails both, naming the element.
+  std::string& xml = bag.files["data/items/J001-2023-Y-ZZ-0001/metadata.xml"];
+  xml.replace(xml.find("<保管期限>永久"), std::string("<保管期限>永久").size(), "<保管期限>长期");
+  composed::reseal(bag, signer_);
+  composed::writeBag(dir_ / "changed.tar", bag);
+  std::set<std::string> failed;
+  std::string messages;
+  for (const Finding& finding : verify(dir_ / "changed.tar").findings) {
+    if (finding.passed) continue;
+    failed.insert(finding.item + " " + finding.check);
+    messages += finding.message + "\n";
+  }
+  EXPECT_EQ(failed, (std::set<std::string>{"2-3 metadata_xml", "1-4 metadata_xml_schema"}))
+      << messages;
+  EXPECT_NE(messages.find("保管期限"), std::string::npos) << messages;
 }
 
 TEST_F(ComposerTest, TheSameContentsGiveTheSameBytes) {

@@ -356,6 +356,17 @@ TEST_F(ArchiveBundlesTest, BuildsDownloadsAndVerifiesWithStandardTools) {
   EXPECT_EQ(index.find("另一类别"), std::string::npos);
   EXPECT_NE(readFile(bag / "data/index.csv").find("支部委员会选举结果"), std::string::npos);
   EXPECT_FALSE(readFile(bag / "data/audit/entries.jsonl").empty());
+  // Each item's metadata also as DA/T 46 elements, valid against the schema we ship (libxml2's
+  // own xmllint).
+  EXPECT_NE(
+      readFile(bag / "data/items" / first / "metadata.xml").find("<题名>党费收缴情况公示</题名>"),
+      std::string::npos);
+  EXPECT_EQ(runCommand({"sh", "-c",
+                        "xmllint --noout --schema '" GONGKAI_DAT46_SCHEMA "' '" + bag.string() +
+                            "'/data/items/*/metadata.xml"},
+                       output),
+            0)
+      << output;
 
   // gongkai-verify: all four properties pass, in text and in JSON.
   const Verdict verdict = runVerifier(tar, {key});
@@ -370,6 +381,37 @@ TEST_F(ArchiveBundlesTest, BuildsDownloadsAndVerifiesWithStandardTools) {
   ASSERT_NE(runCommand({GONGKAI_VERIFY_BINARY, tar.string(), "--key", key.string()}, output), 2);
   EXPECT_NE(output.find("真实性 Authenticity: 通过 (pass)"), std::string::npos) << output;
   EXPECT_NE(output.find("结论 (verdict): 通过 (PASS)"), std::string::npos) << output;
+  // Item by item as DA/T 70 numbers them: every item the verifier can check passed, the others
+  // (a database, the receiving computer, a carrier) are said not to apply.
+  auto items = verdict.report->getArray("items");
+  ASSERT_TRUE(items);
+  std::size_t notApplicable = 0;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    auto item = items->getObject(static_cast<unsigned>(i));
+    const std::string status = item->getValue<std::string>("status");
+    EXPECT_TRUE(status == "pass" || status == "not_applicable")
+        << item->getValue<std::string>("number") << " " << status;
+    notApplicable += status == "not_applicable" ? 1 : 0;
+  }
+  EXPECT_EQ(notApplicable, 5u);
+  // The same report as a printable page, and the server's own report inside the bundle, made
+  // before it was added and signed with it.
+  const fs::path page = temp_ / "report.html";
+  ASSERT_EQ(runCommand({GONGKAI_VERIFY_BINARY, tar.string(), "--key", key.string(), "--html",
+                        page.string()},
+                       output),
+            0)
+      << output;
+  EXPECT_NE(readFile(page).find("<td>1-1</td><td>固化信息有效性检测</td><td class=\"pass\">通过"),
+            std::string::npos);
+  Poco::JSON::Parser parser;
+  auto inside =
+      parser.parse(readFile(bag / "check-report.json")).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_TRUE(inside->getValue<bool>("passed"));
+  EXPECT_EQ(inside->getValue<std::string>("bundle"), bag.filename().string());
+  EXPECT_NE(readFile(bag / "check-report.html").find("电子档案四性检测报告"), std::string::npos);
+  EXPECT_NE(readFile(bag / "tagmanifest-sha256.txt").find("  check-report.html\n"),
+            std::string::npos);
 
   // Building again against the same checkpoint gives the same bytes, and keeps the old bundle.
   const auto again = build(R"({"category":"ZZ","year":2023,"checkpoint_size":)" +

@@ -39,6 +39,10 @@ class BagWriter {
   //     -signature signatures/tagmanifest-sha256.txt.sm2.sig tagmanifest-sha256.txt
   // SM2 signatures are randomised, so an SM2-signed bag is reproducible except for that file.
   void signSm2With(const Sm2Signer& signer) { sm2Signer_ = &signer; }
+  // A tag file of the bag's own beside bag-info.txt (RFC 8493 §2.2.4), listed in and so signed
+  // with the tag manifest, outside the payload manifests. `name`: ASCII letters, digits, '-',
+  // '_', '.', none of the standard tag files' names.
+  void addTagFile(std::string name, std::string bytes);
   // An extra bag-info.txt field (written after Bagging-Date and Payload-Oxum, in the given order).
   void addInfo(std::string label, std::string value);
 
@@ -70,6 +74,7 @@ class BagWriter {
   std::int64_t mtime_;
   std::vector<Payload> payload_;
   std::vector<std::pair<std::string, std::string>> info_;
+  std::vector<std::pair<std::string, std::string>> tagFiles_;
   const core::Ed25519Signer* signer_ = nullptr;
   const Sm2Signer* sm2Signer_ = nullptr;
   std::function<bool(std::int64_t)> progress_;

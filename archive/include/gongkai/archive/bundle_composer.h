@@ -100,20 +100,26 @@ class BundleComposer {
   const std::string& name() const { return name_; }
   // Payload bytes the bundle will hold (files as they are on disk now).
   std::int64_t payloadBytes() const { return bag_.payloadBytes(); }
-  // See BagWriter::onProgress: false stops the writing.
+  // See BagWriter::onProgress: false stops the writing. The bundle is written twice (below);
+  // the bytes reported run once from 0 to payloadBytes() over both.
   void onProgress(std::function<bool(std::int64_t payloadBytes)> progress) {
-    bag_.onProgress(std::move(progress));
+    progress_ = std::move(progress);
   }
-  // Writes the bundle's tar (see BagWriter::writeTo).
-  core::Result<BagWriter::Written> writeTo(const std::string& tarPath, bool durable = false) const {
-    return bag_.writeTo(tarPath, durable);
-  }
+  // Writes the bundle's tar (see BagWriter::writeTo) with its DA/T 70 check report inside: the
+  // bundle is first written beside `tarPath` (".unchecked", removed after) and checked by the
+  // verifier with the signers' public keys, then written again with the report as the tag
+  // files check-report.json and check-report.html. The report names the bundle, not a path, and
+  // is as reproducible as the bundle.
+  core::Result<BagWriter::Written> writeTo(const std::string& tarPath, bool durable = false) const;
 
  private:
-  BundleComposer(std::string name, BagWriter bag) : name_(std::move(name)), bag_(std::move(bag)) {}
+  BundleComposer(std::string name, BagWriter bag, std::vector<std::string> publicKeys)
+      : name_(std::move(name)), bag_(std::move(bag)), publicKeys_(std::move(publicKeys)) {}
 
   std::string name_;
   BagWriter bag_;
+  std::vector<std::string> publicKeys_;  // PEM, of the signers
+  std::function<bool(std::int64_t)> progress_;
 };
 
 }  // namespace gongkai::archive

@@ -10,12 +10,14 @@
 // (RFC 8493) in one pax tar whose single top-level folder is the bundle's name:
 //
 //   <name>/bagit.txt, bag-info.txt, manifest-sha256.txt, manifest-sha512.txt,
+//          check-report.json, check-report.html  (四性检测 report, DA/T 70, item by item)
 //          tagmanifest-sha256.txt                  (the tag manifest covers all of the above)
 //   <name>/signatures/                             (not in the tag manifest: signs it)
 //          tagmanifest-sha256.txt.ed25519.sig, ed25519-public.pem
 //          tagmanifest-sha256.txt.sm2.sig, sm2-public.pem      (when the unit has an SM2 key)
 //   <name>/data/index.html, index.csv             目录: every item by 档号 and title, in Chinese
 //   <name>/data/items/<档号>/metadata.json         the document's current record
+//   <name>/data/items/<档号>/metadata.xml          the same as DA/T 46 elements (XSD: archive/data)
 //   <name>/data/items/<档号>/versions/v<N>.json    every version's record, N = 1, 2, ...
 //   <name>/data/items/<档号>/files/<file id>.<ext> every file any version held
 //   <name>/data/catalogue/<item id>/v<N>.json     catalogue entries the documents answer
@@ -40,6 +42,8 @@ inline constexpr std::string_view kCatalogue = "data/catalogue/";
 inline constexpr std::string_view kFeedback = "data/feedback/";
 inline constexpr std::string_view kRequests = "data/requests/";
 inline constexpr std::string_view kMetadataFile = "metadata.json";
+// The same record's metadata as DA/T 46 names the elements (data/dat46-item.xsd).
+inline constexpr std::string_view kMetadataXmlFile = "metadata.xml";
 inline constexpr std::string_view kVersionsFolder = "versions/";
 inline constexpr std::string_view kFilesFolder = "files/";
 inline constexpr std::string_view kIndexHtml = "data/index.html";
@@ -47,6 +51,11 @@ inline constexpr std::string_view kIndexCsv = "data/index.csv";
 inline constexpr std::string_view kCheckpoint = "data/audit/checkpoint.txt";
 inline constexpr std::string_view kAuditEntries = "data/audit/entries.jsonl";
 inline constexpr std::string_view kAuditProofs = "data/audit/proofs.jsonl";
+
+// The DA/T 70 check of the bundle as the server built it, made before these two were added: tag
+// files, so the payload manifests stay those of the records (the tag manifest signs them).
+inline constexpr std::string_view kCheckReportJson = "check-report.json";
+inline constexpr std::string_view kCheckReportHtml = "check-report.html";
 
 inline constexpr std::string_view kSignatures = "signatures/";
 inline constexpr std::string_view kEd25519Signature =

@@ -1,21 +1,19 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "gongkai/archive/detection_items.h"
 #include "gongkai/archive/safe_tar_reader.h"
 
 namespace gongkai::archive {
 
-// The four properties of DA/T 70's check of electronic records (四性检测).
-enum class Property { kAuthenticity, kIntegrity, kUsability, kSafety };
-
-std::string_view propertyCode(Property property);  // "authenticity", ...
-std::string_view propertyName(Property property);  // "真实性", ...
-
-// One check on one thing: the bundle, an item (by 档号), a file or an audit entry.
+// One check on one thing: the bundle, an item (by 档号), a file or an audit entry, as evidence
+// for one DA/T 70 detection item.
 struct Finding {
-  Property property = Property::kIntegrity;
+  Property property = Property::kIntegrity;  // the item's
+  std::string item;     // the DA/T 70 item's number, e.g. "1-1" (detection_items.h)
   std::string check;    // stable code, e.g. "manifest_sha256", "signature_ed25519"
   std::string subject;  // what was checked: a path, a 档号, "bundle"
   bool passed = false;
@@ -46,9 +44,27 @@ struct VerifyOptions {
 // no executables, scripts, macros or encryption). An unsafe tar stops the check there.
 BundleReport verifyBundle(const std::string& tarPath, const VerifyOptions& options);
 
-// The report for people, property by property, Chinese and English.
+// Where one DA/T 70 item stands: failed when any of its findings failed, passed when it has
+// findings and none failed, not applicable when the table says so, else not checked (the check
+// stopped before it, e.g. at an unsafe tar).
+enum class ItemStatus { kPass, kFail, kNotApplicable, kNotChecked };
+std::string_view itemStatusCode(ItemStatus status);  // "pass", "fail", "not_applicable", ...
+std::string_view itemStatusName(ItemStatus status);  // "通过", "不通过", "不适用", "未检"
+
+struct ItemResult {
+  const DetectionItem* item = nullptr;
+  ItemStatus status = ItemStatus::kNotChecked;
+  std::vector<const Finding*> evidence;  // into the report; failures first
+};
+// Every item of detectionItems(), in order, judged by the report's findings.
+std::vector<ItemResult> itemResults(const BundleReport& report);
+
+// The report for people, item by item under each property, Chinese and English.
 std::string formatReportText(const BundleReport& report);
-// The report as JSON: {"bundle", "name", "passed", "failures", "findings": [...]}.
+// The report as JSON: {"bundle", "name", "passed", "failures", "properties", "items": [{number,
+// name, property, status, evidence: [...]}], "findings": [...]}.
 std::string formatReportJson(const BundleReport& report);
+// The report as a printable Chinese HTML page (one file, no scripts or outside resources).
+std::string formatReportHtml(const BundleReport& report);
 
 }  // namespace gongkai::archive

@@ -2,6 +2,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -172,46 +173,111 @@ class FacetSpy : public Xapian::MatchSpy {
   std::unordered_map<std::string, std::int64_t> counts_;
 };
 
+SearchHit toHit(const Xapian::MSetIterator& match, const std::vector<std::string>& highlights) {
+  const terms::StoredFields stored = terms::readStored(match.get_document().get_data());
+  SearchHit hit;
+  hit.type = stored.type;
+  hit.document_id = stored.document_id;
+  hit.version = stored.version;
+  hit.current = stored.current;
+  hit.title = stored.title;
+  hit.doc_number = stored.doc_number;
+  hit.category = stored.category;
+  hit.org_unit = stored.org_unit;
+  hit.scope = stored.scope;
+  hit.status = stored.status;
+  hit.date = parseDateValue(stored.date);
+  hit.score = match.get_weight();
+  hit.snippet = makeSnippet(stored.text.empty() ? stored.title : stored.text, highlights);
+  return hit;
+}
+
+// Runs one tier's query for `count` hits from `offset`, counting every match (checkatleast =
+// every document: totals and facet counts are exact, not estimates) into `facets`.
+Xapian::MSet runTier(Xapian::Enquire& enquire, const Xapian::Query& query, bool byDate,
+                     FacetSpy& facets, int offset, int count, Xapian::doccount documents) {
+  enquire.set_query(query);
+  if (byDate) enquire.set_sort_by_value_then_relevance(terms::kDateSlot, true);
+  enquire.add_matchspy(&facets);
+  return enquire.get_mset(static_cast<Xapian::doccount>(offset),
+                          static_cast<Xapian::doccount>(count), documents);
+}
+
+// How many documents match `query`, exactly; no weights computed.
+std::int64_t countMatches(Xapian::Database& db, const Xapian::Query& query) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
+  return enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+}
+
+// The words the partial matches lack, each with how many lack it, most often first.
+std::vector<MissingTerm> missingTerms(Xapian::Database& db, const Xapian::Query& partial,
+                                      std::int64_t partialTotal,
+                                      const std::vector<QueryWord>& words) {
+  std::vector<MissingTerm> missing;
+  for (const auto& word : words) {
+    const std::int64_t holding =
+        countMatches(db, Xapian::Query(Xapian::Query::OP_FILTER, partial, word.query));
+    if (holding < partialTotal) missing.push_back({word.text, partialTotal - holding});
+  }
+  std::stable_sort(missing.begin(), missing.end(),
+                   [](const auto& a, const auto& b) { return a.documents > b.documents; });
+  return missing;
+}
+
 SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const Viewer& viewer) {
   SearchResult result;
   const TextQuery text = buildTextQuery(request.query);
   result.fallback_query = text.fallback;
   if (text.nothing_to_search) return result;
-  const Xapian::Query query(Xapian::Query::OP_FILTER, text.query, filterQuery(request, viewer));
-
-  Xapian::Enquire enquire(db);
-  enquire.set_query(query);
-  if (request.sort_by_date || text.match_all) {
-    enquire.set_sort_by_value_then_relevance(terms::kDateSlot, true);
-  }
-  FacetSpy facets;
-  enquire.add_matchspy(&facets);
-  // checkatleast = every document: the total and the facet counts are exact, not estimates.
-  const Xapian::MSet matches =
-      enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                       static_cast<Xapian::doccount>(request.limit), db.get_doccount());
-  result.total = matches.get_matches_estimated();
-  facets.addTo(result.facets);
+  const Xapian::Query filter = filterQuery(request, viewer);
+  const bool byDate = request.sort_by_date || text.match_all;
+  const Xapian::doccount documents = db.get_doccount();
   const std::vector<std::string> highlights =
       text.match_all ? std::vector<std::string>{} : highlightTerms(request.query);
-  for (auto match = matches.begin(); match != matches.end(); ++match) {
-    const terms::StoredFields stored = terms::readStored(match.get_document().get_data());
-    SearchHit hit;
-    hit.type = stored.type;
-    hit.document_id = stored.document_id;
-    hit.version = stored.version;
-    hit.current = stored.current;
-    hit.title = stored.title;
-    hit.doc_number = stored.doc_number;
-    hit.category = stored.category;
-    hit.org_unit = stored.org_unit;
-    hit.scope = stored.scope;
-    hit.status = stored.status;
-    hit.date = parseDateValue(stored.date);
-    hit.score = match.get_weight();
-    hit.snippet = makeSnippet(stored.text.empty() ? stored.title : stored.text, highlights);
-    result.hits.push_back(std::move(hit));
+
+  Xapian::Enquire allWords(db);
+  FacetSpy allWordsFacets;
+  const Xapian::MSet first =
+      runTier(allWords, Xapian::Query(Xapian::Query::OP_FILTER, text.query, filter), byDate,
+              allWordsFacets, request.offset, request.limit, documents);
+  result.total_all_words = first.get_matches_estimated();
+  allWordsFacets.addTo(result.facets);
+  allWordsFacets.addTo(result.facets_all_words);
+  for (auto match = first.begin(); match != first.end(); ++match) {
+    result.hits.push_back(toHit(match, highlights));
   }
+
+  if (!text.partial.empty()) {
+    // The page goes on below the last all-words match: its offset counts from there.
+    const Xapian::Query partial(Xapian::Query::OP_FILTER,
+                                Xapian::Query(Xapian::Query::OP_AND_NOT, text.partial, text.query),
+                                filter);
+    const auto skip = std::max<std::int64_t>(0, request.offset - result.total_all_words);
+    const auto room = request.limit - static_cast<int>(first.size());
+    Xapian::Enquire someWords(db);
+    FacetSpy someWordsFacets;
+    const Xapian::MSet second = runTier(someWords, partial, byDate, someWordsFacets,
+                                        static_cast<int>(skip), room, documents);
+    result.total_partial = second.get_matches_estimated();
+    someWordsFacets.addTo(result.facets);
+    for (auto match = second.begin(); match != second.end(); ++match) {
+      SearchHit hit = toHit(match, highlights);
+      hit.partial = true;
+      const std::vector<std::string> matching(someWords.get_matching_terms_begin(match),
+                                              someWords.get_matching_terms_end(match));
+      for (const auto& word : text.optional) {
+        if (!holds(word.query, matching)) hit.missing_terms.push_back(word.text);
+      }
+      result.hits.push_back(std::move(hit));
+    }
+    if (result.total_partial > 0) {
+      result.missing_terms = missingTerms(db, partial, result.total_partial, text.optional);
+    }
+  }
+  result.total = result.total_all_words + result.total_partial;
   return result;
 }
 

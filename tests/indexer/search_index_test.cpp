@@ -248,6 +248,10 @@ TEST_F(SearchIndexTest, SnippetsMarkMatchesAndMergeTouchingOnes) {
   EXPECT_EQ(makeSnippet("a<b> & 党建", {"党建"}), "a&lt;b&gt; &amp; <mark>党建</mark>");
   EXPECT_EQ(makeSnippet("ＯＡ系统", highlightTerms("oa")), "<mark>ＯＡ</mark>系统");
   EXPECT_EQ(makeSnippet("民主评议党员", highlightTerms("民主 评议")), "<mark>民主评议</mark>党员");
+  // Traditional text is marked for a simplified query and the reverse, in its own characters.
+  EXPECT_EQ(makeSnippet("本報告介紹黨務公開工作", highlightTerms("党务公开")),
+            "本報告介紹<mark>黨務公開</mark>工作");
+  EXPECT_EQ(makeSnippet("党务公开", highlightTerms("黨務公開")), "<mark>党务公开</mark>");
   const std::string longText = std::string(600, 'x') + "党风廉政建设" + std::string(600, 'y');
   const std::string cut = makeSnippet(longText, {"党风廉政建设"}, 40);
   EXPECT_EQ(cut.rfind("…", 0), 0u);

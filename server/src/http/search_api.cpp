@@ -150,13 +150,19 @@ class SearchRoutes {
     return request;
   }
 
-  Poco::JSON::Array::Ptr facetList(const std::string& field,
-                                   const std::map<std::string, std::int64_t>& counts) const {
+  using Counts = std::map<std::string, std::int64_t>;
+
+  // `counts` over both tiers; `allWords` over the all-words matches alone.
+  Poco::JSON::Array::Ptr facetList(const std::string& field, const Counts& counts,
+                                   const Counts& allWords) const {
     std::vector<std::pair<std::string, std::int64_t>> sorted(counts.begin(), counts.end());
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     return json::array(sorted, [&](const auto& facet) {
-      auto item = json::object({"value"_f = facet.first, "count"_f = facet.second});
+      const auto ofAllWords = allWords.find(facet.first);
+      auto item = json::object(
+          {"value"_f = facet.first, "count"_f = facet.second,
+           "count_all_words"_f = ofAllWords == allWords.end() ? 0 : ofAllWords->second});
       if (field == "category") {
         if (auto name = catalogue_.categoryName(facet.first)) item->set("name", *name);
       }
@@ -170,7 +176,24 @@ class SearchRoutes {
                          "doc_number"_f = json::textOrNull(hit.doc_number),
                          "category"_f = hit.category, "org_unit"_f = hit.org_unit,
                          "scope"_f = hit.scope, "status"_f = hit.status, "date"_f = hit.date,
-                         "score"_f = hit.score, "snippet"_f = hit.snippet});
+                         "score"_f = hit.score, "snippet"_f = hit.snippet,
+                         "match"_f = hit.partial ? "partial" : "all",
+                         "missing_terms"_f = json::array(hit.missing_terms)});
+  }
+
+  // Says that the hits after the all-words ones lack some words, and which.
+  static std::string partialNotice(const indexer::SearchResult& result) {
+    std::string words, typed;
+    for (const auto& missing : result.missing_terms) {
+      words += (words.empty() ? "「" : "」或「") + missing.term;
+      typed += (typed.empty() ? "" : ", ") + missing.term;
+    }
+    if (!words.empty()) words += "」";
+    const std::string lead = result.total_all_words == 0
+                                 ? "没有同时包含全部检索词的文档。"
+                                 : "以下 " + std::to_string(result.total_partial) + " 条";
+    return lead + "结果仅包含部分检索词：缺少" + words +
+           " (results after the all-words matches lack some words: " + typed + ")";
   }
 
   void searchDocuments(Exchange& ex) {
@@ -183,24 +206,35 @@ class SearchRoutes {
     Object::Ptr facets = new Object;
     for (const char* field : {"category", "year", "scope", "org_unit"}) {
       const auto it = result.facets.find(field);
-      facets->set(field,
-                  facetList(field, it == result.facets.end() ? std::map<std::string, std::int64_t>{}
-                                                             : it->second));
+      const auto allWords = result.facets_all_words.find(field);
+      facets->set(field, facetList(field, it == result.facets.end() ? Counts{} : it->second,
+                                   allWords == result.facets_all_words.end() ? Counts{}
+                                                                             : allWords->second));
     }
-    auto body = json::object({"query"_f = asked.query, "total"_f = result.total,
-                              "page"_f = asked.offset / asked.limit + 1, "per_page"_f = asked.limit,
-                              "hits"_f = json::array(result.hits, hitJson), "facets"_f = facets});
+    auto body = json::object(
+        {"query"_f = asked.query, "total"_f = result.total,
+         "total_all_words"_f = result.total_all_words, "total_partial"_f = result.total_partial,
+         "missing_terms"_f = json::array(
+             result.missing_terms,
+             [](const indexer::MissingTerm& missing) {
+               return json::object({"term"_f = missing.term, "documents"_f = missing.documents});
+             }),
+         "page"_f = asked.offset / asked.limit + 1, "per_page"_f = asked.limit,
+         "hits"_f = json::array(result.hits, hitJson), "facets"_f = facets});
+    std::string notice;
     if (found.value().history_refused) {
-      body->set("notice",
-                "历史版本仅供可查看全部文件的角色检索，以下只含当前版本 "
-                "(history is searched only for roles that see everything; current versions only)");
+      notice =
+          "历史版本仅供可查看全部文件的角色检索，以下只含当前版本 "
+          "(history is searched only for roles that see everything; current versions only)";
     } else if (result.fallback_query) {
-      body->set("notice",
-                "搜索语法无法解析，已按普通词语搜索 (the query syntax could not be parsed; "
-                "searched word by word)");
+      notice =
+          "搜索语法无法解析，已按普通词语搜索 (the query syntax could not be parsed; "
+          "searched word by word)";
     } else if (result.total == 0 && asked.query.find_first_not_of(" \t") != std::string::npos) {
-      body->set("notice", "没有找到匹配的文档 (no matching documents)");
+      notice = "没有找到匹配的文档 (no matching documents)";
     }
+    if (result.total_partial > 0) notice += (notice.empty() ? "" : " ") + partialNotice(result);
+    if (!notice.empty()) body->set("notice", notice);
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 

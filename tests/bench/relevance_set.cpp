@@ -320,8 +320,14 @@ RelevanceFigures measure(const RelevanceSet& set, Rank rank) {
   RelevanceFigures figures;
   std::map<std::string, std::pair<double, int>> kinds;
   for (const JudgedQuery& query : set.queries) {
-    const double ndcg = ndcgAt(rank(query.text), query.grades);
+    const std::vector<std::int64_t> ranked = rank(query.text);
+    const double ndcg = ndcgAt(ranked, query.grades);
     figures.byQuery[query.text] = ndcg;
+    for (const std::int64_t id : ranked) {
+      const auto graded = query.grades.find(id);
+      figures.topGrades[query.text] +=
+          std::to_string(graded == query.grades.end() ? 0 : graded->second) + " ";
+    }
     figures.mean += ndcg / static_cast<double>(set.queries.size());
     kinds[query.kind].first += ndcg;
     ++kinds[query.kind].second;

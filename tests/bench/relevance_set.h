@@ -42,9 +42,10 @@ double ndcgAt(const std::vector<std::int64_t>& ranked, const std::map<std::int64
 indexer::IndexedVersion toIndexedVersion(const CorpusDocument& doc);
 
 struct RelevanceFigures {
-  double mean = 0;                        // mean nDCG@10 over the queries
-  std::map<std::string, double> byKind;   // mean per query kind
-  std::map<std::string, double> byQuery;  // query text → nDCG@10
+  double mean = 0;                               // mean nDCG@10 over the queries
+  std::map<std::string, double> byKind;          // mean per query kind
+  std::map<std::string, double> byQuery;         // query text → nDCG@10
+  std::map<std::string, std::string> topGrades;  // query text → its top 10's grades, "3 3 2 …"
 };
 
 // Our index (a SearchIndex in `folder`, filled as a rebuild fills it), asked each query for the

@@ -46,7 +46,10 @@ TEST(RelevanceTest, OursRanksTheGradedSetAboveEveryFts5Mode) {
   }
   std::printf("ours                  nDCG@10 %.3f\n", ours.mean);
   for (const auto& [text, ndcg] : ours.byQuery) {
-    if (ndcg < 1.0) std::printf("  ours below 1: %s %.3f\n", text.c_str(), ndcg);
+    if (ndcg < 1.0) {
+      std::printf("  ours below 1: %s %.3f, top grades %s\n", text.c_str(), ndcg,
+                  ours.topGrades.at(text).c_str());
+    }
   }
   EXPECT_GE(ours.mean, kAim);
   EXPECT_GE(ours.mean, best + kLeadOverFts5);

@@ -193,37 +193,29 @@ SearchHit toHit(const Xapian::MSetIterator& match, const std::vector<std::string
 }
 
 // Runs one tier's query for `count` hits from `offset`, counting every match (checkatleast =
-// every document: totals and facet counts are exact, not estimates) into `facets`.
+// every document: totals and facet counts are exact, not estimates), into `facets` if given.
 Xapian::MSet runTier(Xapian::Enquire& enquire, const Xapian::Query& query, bool byDate,
-                     FacetSpy& facets, int offset, int count, Xapian::doccount documents) {
+                     FacetSpy* facets, int offset, int count, Xapian::doccount documents) {
   enquire.set_query(query);
   if (byDate) enquire.set_sort_by_value_then_relevance(terms::kDateSlot, true);
-  enquire.add_matchspy(&facets);
+  // No hits wanted (the page is full already): only the count and the facets, no weights.
+  if (count == 0) enquire.set_weighting_scheme(Xapian::BoolWeight());
+  if (facets != nullptr) enquire.add_matchspy(facets);
   return enquire.get_mset(static_cast<Xapian::doccount>(offset),
                           static_cast<Xapian::doccount>(count), documents);
 }
 
-// How many documents match `query`, exactly; no weights computed.
-std::int64_t countMatches(Xapian::Database& db, const Xapian::Query& query) {
-  Xapian::Enquire enquire(db);
-  enquire.set_query(query);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
-  return enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
-}
-
-// The words the partial matches lack, each with how many lack it, most often first.
-std::vector<MissingTerm> missingTerms(Xapian::Database& db, const Xapian::Query& partial,
-                                      std::int64_t partialTotal,
+// The words some partial match lacks: for each, whether any partial match is without it. No
+// weights, and the first such document answers (documents in id order).
+std::vector<std::string> missingTerms(Xapian::Database& db, const Xapian::Query& partial,
                                       const std::vector<QueryWord>& words) {
-  std::vector<MissingTerm> missing;
+  std::vector<std::string> missing;
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
   for (const auto& word : words) {
-    const std::int64_t holding =
-        countMatches(db, Xapian::Query(Xapian::Query::OP_FILTER, partial, word.query));
-    if (holding < partialTotal) missing.push_back({word.text, partialTotal - holding});
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, partial, word.query));
+    if (!enquire.get_mset(0, 1).empty()) missing.push_back(word.text);
   }
-  std::stable_sort(missing.begin(), missing.end(),
-                   [](const auto& a, const auto& b) { return a.documents > b.documents; });
   return missing;
 }
 
@@ -242,10 +234,9 @@ SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const
   FacetSpy allWordsFacets;
   const Xapian::MSet first =
       runTier(allWords, Xapian::Query(Xapian::Query::OP_FILTER, text.query, filter), byDate,
-              allWordsFacets, request.offset, request.limit, documents);
+              &allWordsFacets, request.offset, request.limit, documents);
   result.total_all_words = first.get_matches_estimated();
   allWordsFacets.addTo(result.facets);
-  allWordsFacets.addTo(result.facets_all_words);
   for (auto match = first.begin(); match != first.end(); ++match) {
     result.hits.push_back(toHit(match, highlights));
   }
@@ -258,11 +249,19 @@ SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const
     const auto skip = std::max<std::int64_t>(0, request.offset - result.total_all_words);
     const auto room = request.limit - static_cast<int>(first.size());
     Xapian::Enquire someWords(db);
+    // The facets count the all-words matches; the partial ones only when there are no others.
+    // Counting both tiers cost three times the time of a search without partial matches (the
+    // partial matches of two frequent words are many more than their all-words matches).
     FacetSpy someWordsFacets;
-    const Xapian::MSet second = runTier(someWords, partial, byDate, someWordsFacets,
+    result.facets_count_partial = result.total_all_words == 0;
+    const Xapian::MSet second = runTier(someWords, partial, byDate,
+                                        result.facets_count_partial ? &someWordsFacets : nullptr,
                                         static_cast<int>(skip), room, documents);
     result.total_partial = second.get_matches_estimated();
-    someWordsFacets.addTo(result.facets);
+    if (result.facets_count_partial) {
+      result.facets.clear();
+      someWordsFacets.addTo(result.facets);
+    }
     for (auto match = second.begin(); match != second.end(); ++match) {
       SearchHit hit = toHit(match, highlights);
       hit.partial = true;
@@ -274,7 +273,7 @@ SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const
       result.hits.push_back(std::move(hit));
     }
     if (result.total_partial > 0) {
-      result.missing_terms = missingTerms(db, partial, result.total_partial, text.optional);
+      result.missing_terms = missingTerms(db, partial, text.optional);
     }
   }
   result.total = result.total_all_words + result.total_partial;

@@ -150,19 +150,13 @@ class SearchRoutes {
     return request;
   }
 
-  using Counts = std::map<std::string, std::int64_t>;
-
-  // `counts` over both tiers; `allWords` over the all-words matches alone.
-  Poco::JSON::Array::Ptr facetList(const std::string& field, const Counts& counts,
-                                   const Counts& allWords) const {
+  Poco::JSON::Array::Ptr facetList(const std::string& field,
+                                   const std::map<std::string, std::int64_t>& counts) const {
     std::vector<std::pair<std::string, std::int64_t>> sorted(counts.begin(), counts.end());
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     return json::array(sorted, [&](const auto& facet) {
-      const auto ofAllWords = allWords.find(facet.first);
-      auto item = json::object(
-          {"value"_f = facet.first, "count"_f = facet.second,
-           "count_all_words"_f = ofAllWords == allWords.end() ? 0 : ofAllWords->second});
+      auto item = json::object({"value"_f = facet.first, "count"_f = facet.second});
       if (field == "category") {
         if (auto name = catalogue_.categoryName(facet.first)) item->set("name", *name);
       }
@@ -185,8 +179,8 @@ class SearchRoutes {
   static std::string partialNotice(const indexer::SearchResult& result) {
     std::string words, typed;
     for (const auto& missing : result.missing_terms) {
-      words += (words.empty() ? "「" : "」或「") + missing.term;
-      typed += (typed.empty() ? "" : ", ") + missing.term;
+      words += (words.empty() ? "「" : "」或「") + missing;
+      typed += (typed.empty() ? "" : ", ") + missing;
     }
     if (!words.empty()) words += "」";
     const std::string lead = result.total_all_words == 0
@@ -206,21 +200,17 @@ class SearchRoutes {
     Object::Ptr facets = new Object;
     for (const char* field : {"category", "year", "scope", "org_unit"}) {
       const auto it = result.facets.find(field);
-      const auto allWords = result.facets_all_words.find(field);
-      facets->set(field, facetList(field, it == result.facets.end() ? Counts{} : it->second,
-                                   allWords == result.facets_all_words.end() ? Counts{}
-                                                                             : allWords->second));
+      facets->set(field,
+                  facetList(field, it == result.facets.end() ? std::map<std::string, std::int64_t>{}
+                                                             : it->second));
     }
     auto body = json::object(
         {"query"_f = asked.query, "total"_f = result.total,
          "total_all_words"_f = result.total_all_words, "total_partial"_f = result.total_partial,
-         "missing_terms"_f = json::array(
-             result.missing_terms,
-             [](const indexer::MissingTerm& missing) {
-               return json::object({"term"_f = missing.term, "documents"_f = missing.documents});
-             }),
+         "missing_terms"_f = json::array(result.missing_terms),
          "page"_f = asked.offset / asked.limit + 1, "per_page"_f = asked.limit,
-         "hits"_f = json::array(result.hits, hitJson), "facets"_f = facets});
+         "hits"_f = json::array(result.hits, hitJson), "facets"_f = facets,
+         "facets_tier"_f = result.facets_count_partial ? "partial" : "all_words"});
     std::string notice;
     if (found.value().history_refused) {
       notice =

@@ -208,7 +208,7 @@ route({
     // Hits holding only some of the words come after every all-words hit: a separator before
     // the first of them on this page says which words they lack.
     const firstPartial = answer.hits.findIndex((hit) => hit.match === 'partial');
-    const lacking = (answer.missing_terms || []).map((m) => `「${m.term}」`).join(tr('或', ' or '));
+    const lacking = (answer.missing_terms || []).map((term) => `「${term}」`).join(tr('或', ' or '));
     const separator = firstPartial < 0 ? null : h('div', { class: 'partial-separator', role: 'separator', 'aria-label': tr('部分匹配', 'Partial matches') },
       tr(`以下结果仅包含部分检索词：缺少${lacking}`, `The results below lack some of the words: ${lacking}`));
     const hitView = (hit) => h('article', { class: hit.match === 'partial' ? 'hit hit-partial' : 'hit' },

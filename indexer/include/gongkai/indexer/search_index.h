@@ -83,12 +83,6 @@ struct SearchHit {
   std::vector<std::string> missing_terms;  // the words it lacks, as typed; empty when !partial
 };
 
-// A word of the query that partial matches lack, and how many of them lack it.
-struct MissingTerm {
-  std::string term;  // as typed
-  std::int64_t documents = 0;
-};
-
 // Hits come in two tiers: every document holding all the query's words, ranked, then (for a
 // query of several plain words) the documents holding only some of them, ranked by how many they
 // hold, then by relevance. Paging runs through both as one list.
@@ -97,11 +91,13 @@ struct SearchResult {
   std::int64_t total_all_words = 0;  // exact
   std::int64_t total_partial = 0;    // exact; 0 for a query with no partial tier
   std::vector<SearchHit> hits;
-  // field → value → count, over all matches of both tiers (not just this page)
+  // field → value → count, over every all-words match (not just this page); over the partial
+  // matches instead when there is no all-words match (facets_count_partial)
   std::map<std::string, std::map<std::string, std::int64_t>> facets;
-  // the same over the all-words matches alone
-  std::map<std::string, std::map<std::string, std::int64_t>> facets_all_words;
-  std::vector<MissingTerm> missing_terms;  // the words partial matches lack, most often first
+  bool facets_count_partial = false;
+  // The words some partial match lacks, as typed, in the order typed. (Which ones, not how many:
+  // counting them cost a pass over the partial matches per word.)
+  std::vector<std::string> missing_terms;
   bool fallback_query = false;  // the query parser refused the text; it was taken word by word
 };
 

@@ -117,6 +117,8 @@ struct EngineFigures {
   double p50Ms = 0, p99Ms = 0;
   double meanMatches = 0;  // per query, after the filter
   double noMatchQueries = 0;
+  // Xapian: queries whose top 20 were all all-words hits, so the partial tier was estimated.
+  double partialEstimated = 0;
 };
 
 void printResult(const Query& query, const SearchResult& result) {
@@ -255,6 +257,7 @@ EngineFigures runXapian(const Options& options, const std::vector<Query>& querie
     // All-words matches: what FTS5's query (every word required) counts.
     matches += result.value().total_all_words;
     if (result.value().total_all_words == 0) ++figures.noMatchQueries;
+    if (!result.value().total_partial_exact) ++figures.partialEstimated;
     if (verbose && &query == &queries.front()) {
       std::printf("Xapian sample answer: \"%s\" in %s: %lld matches\n", query.words.c_str(),
                   query.category.c_str(), static_cast<long long>(result.value().total));
@@ -289,7 +292,8 @@ EngineFigures medians(const std::vector<EngineFigures>& runs) {
   for (auto field :
        {&EngineFigures::docsPerSecond, &EngineFigures::addSeconds, &EngineFigures::finishSeconds,
         &EngineFigures::bytesPerDocument, &EngineFigures::peakRssMb, &EngineFigures::p50Ms,
-        &EngineFigures::p99Ms, &EngineFigures::meanMatches, &EngineFigures::noMatchQueries}) {
+        &EngineFigures::p99Ms, &EngineFigures::meanMatches, &EngineFigures::noMatchQueries,
+        &EngineFigures::partialEstimated}) {
     m.*field = of(field);
   }
   return m;
@@ -317,6 +321,7 @@ void printSideBySide(const Options& options,
   row("query p99 (ms)", "%.2f", &EngineFigures::p99Ms);
   row("matches per query", "%.0f", &EngineFigures::meanMatches);
   row("queries without a match", "%.0f", &EngineFigures::noMatchQueries);
+  row("partial count estimated", "%.0f", &EngineFigures::partialEstimated);
   std::printf("\n");
 }
 
@@ -326,12 +331,19 @@ void printRelevance(const std::string& dir) {
   const RelevanceSet set = makeRelevanceSet();
   const RelevanceFigures ours = measureOurs(set, dir + "/relevance-xapian");
   const auto fts5 = measureFts5(set, dir + "/relevance-fts5.sqlite");
+  // Each column as wide as its heading and two spaces more ("FTS5 MATCH every word" is 21).
+  std::vector<int> widths;
+  for (const auto& [mode, figures] : fts5) widths.push_back(static_cast<int>(mode.size()) + 7);
   std::printf("\nrelevance: nDCG@10 on the graded set (%zu queries, %zu documents)\n%-28s%10s",
               set.queries.size(), set.documents.size(), "query kind", "ours");
-  for (const auto& [mode, figures] : fts5) std::printf("%18s", ("FTS5 " + mode).c_str());
+  std::size_t column = 0;
+  for (const auto& [mode, figures] : fts5) {
+    std::printf("%*s", widths[column++], ("FTS5 " + mode).c_str());
+  }
   auto row = [&](const std::string& label, double oursValue, auto of) {
     std::printf("\n%-28s%10.3f", label.c_str(), oursValue);
-    for (const auto& [mode, figures] : fts5) std::printf("%18.3f", of(figures));
+    std::size_t at = 0;
+    for (const auto& [mode, figures] : fts5) std::printf("%*.3f", widths[at++], of(figures));
   };
   for (const auto& [kind, value] : ours.byKind) {
     row(kind, value, [&](const RelevanceFigures& f) { return f.byKind.at(kind); });
@@ -355,6 +367,16 @@ void printSampleDocument(const Options& options) {
 
 int main(int argc, char** argv) {
   Options options;
+  const char* usage =
+      "usage: gongkai_search_bench [--documents N] [--queries Q] [--runs R] [--keep DIR] "
+      "[--seed S] [--only xapian|fts5]\n"
+      "  defaults: 100000 documents, 1000 queries, 3 runs (medians), both engines\n";
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+      std::printf("%s", usage);
+      return 0;
+    }
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--documents")) options.documents = std::atoll(argv[i + 1]);
     if (!std::strcmp(argv[i], "--queries"))
@@ -366,9 +388,7 @@ int main(int argc, char** argv) {
   }
   if (options.documents < 1 || options.queries < 1 || options.runs < 1 ||
       (!options.only.empty() && options.only != "xapian" && options.only != "fts5")) {
-    std::fprintf(stderr,
-                 "usage: gongkai_search_bench [--documents N] [--queries Q] [--runs R] "
-                 "[--keep DIR] [--seed S] [--only xapian|fts5]\n");
+    std::fprintf(stderr, "%s", usage);
     return 2;
   }
 

@@ -185,7 +185,8 @@ class SearchRoutes {
     if (!words.empty()) words += "」";
     const std::string lead = result.total_all_words == 0
                                  ? "没有同时包含全部检索词的文档。"
-                                 : "以下 " + std::to_string(result.total_partial) + " 条";
+                                 : "以下" + std::string(result.total_partial_exact ? " " : "约 ") +
+                                       std::to_string(result.total_partial) + " 条";
     return lead + "结果仅包含部分检索词：缺少" + words +
            " (results after the all-words matches lack some words: " + typed + ")";
   }
@@ -207,6 +208,7 @@ class SearchRoutes {
     auto body = json::object(
         {"query"_f = asked.query, "total"_f = result.total,
          "total_all_words"_f = result.total_all_words, "total_partial"_f = result.total_partial,
+         "total_partial_exact"_f = result.total_partial_exact,
          "missing_terms"_f = json::array(result.missing_terms),
          "page"_f = asked.offset / asked.limit + 1, "per_page"_f = asked.limit,
          "hits"_f = json::array(result.hits, hitJson), "facets"_f = facets,

@@ -221,8 +221,10 @@ route({
         hit.match === 'partial' && hit.missing_terms?.length ? [' ', h('span', { class: 'tag missing-terms' }, tr('缺少：', 'Lacks: ') + hit.missing_terms.join('、'))] : null),
       h('div', { class: 'meta muted' }, [hit.doc_number, names[hit.org_unit] || hit.org_unit, hit.date].filter(Boolean).join(' · '), ' ', hit.scope ? tag('scope', hit.scope) : null),
       h('p', { class: 'snippet' }, markedText(hit.snippet)));
+    // The partial count is Xapian's estimate when every hit on this page holds all the words.
+    const about = answer.total_partial_exact === false;
     const count = answer.total_partial
-      ? tr(`共找到 ${answer.total} 条结果，其中 ${answer.total_all_words} 条包含全部检索词`, `${answer.total} results, ${answer.total_all_words} with every word`)
+      ? tr(`共找到${about ? '约' : ''} ${answer.total} 条结果，其中 ${answer.total_all_words} 条包含全部检索词`, `${about ? 'about ' : ''}${answer.total} results, ${answer.total_all_words} with every word`)
       : tr(`共找到 ${answer.total} 条结果`, `${answer.total} results`);
     clear(results,
       answer.notice ? h('p', { class: 'muted', role: 'status' }, localMessage(answer.notice)) : null,

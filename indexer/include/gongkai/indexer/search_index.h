@@ -87,9 +87,14 @@ struct SearchHit {
 // query of several plain words) the documents holding only some of them, ranked by how many they
 // hold, then by relevance. Paging runs through both as one list.
 struct SearchResult {
-  std::int64_t total = 0;            // exact: total_all_words + total_partial
+  std::int64_t total = 0;            // total_all_words + total_partial
   std::int64_t total_all_words = 0;  // exact
-  std::int64_t total_partial = 0;    // exact; 0 for a query with no partial tier
+  // 0 for a query with no partial tier. Exact when the page reaches into the partial tier;
+  // when the all-words hits fill the page, counted only so far and estimated past that
+  // (total_partial_exact false), since an exact count costs a pass over every document holding
+  // any of the words.
+  std::int64_t total_partial = 0;
+  bool total_partial_exact = true;
   std::vector<SearchHit> hits;
   // field → value → count, over every all-words match (not just this page); over the partial
   // matches instead when there is no all-words match (facets_count_partial)

@@ -2,6 +2,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -172,46 +173,147 @@ class FacetSpy : public Xapian::MatchSpy {
   std::unordered_map<std::string, std::int64_t> counts_;
 };
 
+SearchHit toHit(const Xapian::MSetIterator& match, const std::vector<std::string>& highlights) {
+  const terms::StoredFields stored = terms::readStored(match.get_document().get_data());
+  SearchHit hit;
+  hit.type = stored.type;
+  hit.document_id = stored.document_id;
+  hit.version = stored.version;
+  hit.current = stored.current;
+  hit.title = stored.title;
+  hit.doc_number = stored.doc_number;
+  hit.category = stored.category;
+  hit.org_unit = stored.org_unit;
+  hit.scope = stored.scope;
+  hit.status = stored.status;
+  hit.date = parseDateValue(stored.date);
+  hit.score = match.get_weight();
+  hit.snippet = makeSnippet(stored.text.empty() ? stored.title : stored.text, highlights);
+  return hit;
+}
+
+// Runs one tier's query for `count` hits from `offset`, counting every match (checkatleast =
+// every document: totals and facet counts are exact, not estimates), into `facets` if given.
+Xapian::MSet runTier(Xapian::Enquire& enquire, const Xapian::Query& query, bool byDate,
+                     FacetSpy* facets, int offset, int count, Xapian::doccount documents) {
+  enquire.set_query(query);
+  if (byDate) enquire.set_sort_by_value_then_relevance(terms::kDateSlot, true);
+  if (facets != nullptr) enquire.add_matchspy(facets);
+  return enquire.get_mset(static_cast<Xapian::doccount>(offset),
+                          static_cast<Xapian::doccount>(count), documents);
+}
+
+// How far the partial tier is counted when none of it is on the page: past this many matches,
+// Xapian's estimate stands in. Counting them all was a pass over every document holding any of
+// the words (tripling a two-word query's time) for a number nobody sees exactly.
+constexpr Xapian::doccount kPartialCountedUpTo = 100;
+
+struct TierSize {
+  std::int64_t count = 0;
+  bool exact = true;
+};
+
+// The size of a tier none of whose hits are wanted: its matches counted in document order up to
+// kPartialCountedUpTo, without weights (so the matcher stops there), then estimated from the
+// posting lists. Exact when fewer match.
+TierSize estimateTier(Xapian::Database& db, const Xapian::Query& query) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  const Xapian::MSet counted = enquire.get_mset(0, 0, kPartialCountedUpTo);
+  return {counted.get_matches_estimated(),
+          counted.get_matches_lower_bound() == counted.get_matches_upper_bound()};
+}
+
+// The words some partial match lacks: for each, whether any partial match is without it. No
+// weights, and the first such document answers (documents in id order).
+std::vector<std::string> missingTerms(Xapian::Database& db, const Xapian::Query& partial,
+                                      const std::vector<QueryWord>& words) {
+  std::vector<std::string> missing;
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  for (const auto& word : words) {
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, partial, word.query));
+    if (!enquire.get_mset(0, 1).empty()) missing.push_back(word.text);
+  }
+  return missing;
+}
+
+// The partial tier on a page that reaches into it: its hits from where the all-words ones end,
+// each naming the words it lacks, and its exact count (so pages either side of the boundary
+// agree); its facets instead of the all-words ones when nothing holds every word.
+void addPartialHits(Xapian::Database& db, const Xapian::Query& partial, const TextQuery& text,
+                    const SearchRequest& request, bool byDate,
+                    const std::vector<std::string>& highlights, Xapian::doccount documents,
+                    SearchResult& result) {
+  // The page goes on below the last all-words match: its offset counts from there.
+  const auto skip = std::max<std::int64_t>(0, request.offset - result.total_all_words);
+  const auto room = request.limit - static_cast<int>(result.hits.size());
+  Xapian::Enquire someWords(db);
+  // The facets count the all-words matches; the partial ones only when there are no others.
+  // Counting both tiers cost three times the time of a search without partial matches (the
+  // partial matches of two frequent words are many more than their all-words matches).
+  FacetSpy someWordsFacets;
+  result.facets_count_partial = result.total_all_words == 0;
+  const Xapian::MSet second =
+      runTier(someWords, partial, byDate, result.facets_count_partial ? &someWordsFacets : nullptr,
+              static_cast<int>(skip), room, documents);
+  result.total_partial = second.get_matches_estimated();
+  if (result.facets_count_partial) {
+    result.facets.clear();
+    someWordsFacets.addTo(result.facets);
+  }
+  for (auto match = second.begin(); match != second.end(); ++match) {
+    SearchHit hit = toHit(match, highlights);
+    hit.partial = true;
+    const std::vector<std::string> matching(someWords.get_matching_terms_begin(match),
+                                            someWords.get_matching_terms_end(match));
+    for (const auto& word : text.optional) {
+      if (!holds(word.query, matching)) hit.missing_terms.push_back(word.text);
+    }
+    result.hits.push_back(std::move(hit));
+  }
+}
+
 SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const Viewer& viewer) {
   SearchResult result;
   const TextQuery text = buildTextQuery(request.query);
   result.fallback_query = text.fallback;
   if (text.nothing_to_search) return result;
-  const Xapian::Query query(Xapian::Query::OP_FILTER, text.query, filterQuery(request, viewer));
-
-  Xapian::Enquire enquire(db);
-  enquire.set_query(query);
-  if (request.sort_by_date || text.match_all) {
-    enquire.set_sort_by_value_then_relevance(terms::kDateSlot, true);
-  }
-  FacetSpy facets;
-  enquire.add_matchspy(&facets);
-  // checkatleast = every document: the total and the facet counts are exact, not estimates.
-  const Xapian::MSet matches =
-      enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                       static_cast<Xapian::doccount>(request.limit), db.get_doccount());
-  result.total = matches.get_matches_estimated();
-  facets.addTo(result.facets);
+  const Xapian::Query filter = filterQuery(request, viewer);
+  const bool byDate = request.sort_by_date || text.match_all;
+  const Xapian::doccount documents = db.get_doccount();
   const std::vector<std::string> highlights =
       text.match_all ? std::vector<std::string>{} : highlightTerms(request.query);
-  for (auto match = matches.begin(); match != matches.end(); ++match) {
-    const terms::StoredFields stored = terms::readStored(match.get_document().get_data());
-    SearchHit hit;
-    hit.type = stored.type;
-    hit.document_id = stored.document_id;
-    hit.version = stored.version;
-    hit.current = stored.current;
-    hit.title = stored.title;
-    hit.doc_number = stored.doc_number;
-    hit.category = stored.category;
-    hit.org_unit = stored.org_unit;
-    hit.scope = stored.scope;
-    hit.status = stored.status;
-    hit.date = parseDateValue(stored.date);
-    hit.score = match.get_weight();
-    hit.snippet = makeSnippet(stored.text.empty() ? stored.title : stored.text, highlights);
-    result.hits.push_back(std::move(hit));
+
+  Xapian::Enquire allWords(db);
+  FacetSpy allWordsFacets;
+  const Xapian::MSet first =
+      runTier(allWords, Xapian::Query(Xapian::Query::OP_FILTER, text.query, filter), byDate,
+              &allWordsFacets, request.offset, request.limit, documents);
+  result.total_all_words = first.get_matches_estimated();
+  allWordsFacets.addTo(result.facets);
+  for (auto match = first.begin(); match != first.end(); ++match) {
+    result.hits.push_back(toHit(match, highlights));
   }
+
+  if (!text.partial.empty()) {
+    const Xapian::Query partial(Xapian::Query::OP_FILTER,
+                                Xapian::Query(Xapian::Query::OP_AND_NOT, text.partial, text.query),
+                                filter);
+    if (request.offset + request.limit <= result.total_all_words) {
+      // The all-words hits fill the page: the partial tier is only a number here.
+      const TierSize size = estimateTier(db, partial);
+      result.total_partial = size.count;
+      result.total_partial_exact = size.exact;
+    } else {
+      addPartialHits(db, partial, text, request, byDate, highlights, documents, result);
+    }
+    if (result.total_partial > 0) {
+      result.missing_terms = missingTerms(db, partial, text.optional);
+    }
+  }
+  result.total = result.total_all_words + result.total_partial;
   return result;
 }
 

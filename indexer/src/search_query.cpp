@@ -148,7 +148,129 @@ std::string trim(const std::string& text) {
   return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
+// The text parsed, or word by word when the parser refuses it; CJK unigrams that bigrams imply
+// left out.
+Xapian::Query parseLeniently(const std::string& normalized, bool& fallback) {
+  Xapian::Query parsed;
+  try {
+    parsed = parse(normalized);
+  } catch (const Xapian::Error&) {
+    fallback = true;
+    parsed = wordByWord(normalized);
+  }
+  return dropCoveredUnigrams(parsed);
+}
+
+// `parsed` with the text's dictionary words adding weight where a document holds them.
+Xapian::Query withWordBoost(const Xapian::Query& parsed, const std::string& normalized) {
+  std::vector<Xapian::Query> words;
+  std::set<std::string> seen;
+  for (const auto& word : terms::cjkWords(normalized)) {
+    if (seen.insert(word).second) words.emplace_back(terms::kWord + word);
+  }
+  if (parsed.empty() || words.empty()) return parsed;
+  Xapian::Query boost(Xapian::Query::OP_SCALE_WEIGHT,
+                      Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end()), kWordBoost);
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, boost);
+}
+
+// The clauses of the text as typed: split at white space outside double quotes.
+std::vector<std::string_view> clausesOf(std::string_view text) {
+  std::vector<std::string_view> clauses;
+  std::size_t begin = std::string_view::npos;
+  bool quoted = false;
+  for (std::size_t at = 0; at <= text.size(); ++at) {
+    const bool end = at == text.size();
+    const char c = end ? ' ' : text[at];
+    if (!end && c == '"') quoted = !quoted;
+    const bool blank = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    if (blank && (!quoted || end)) {
+      if (begin != std::string_view::npos) clauses.push_back(text.substr(begin, at - begin));
+      begin = std::string_view::npos;
+    } else if (begin == std::string_view::npos) {
+      begin = at;
+    }
+  }
+  return clauses;
+}
+
+// The partial tier of TextQuery (see there), empty when the text has none.
+Xapian::Query partialTier(std::string_view userText, std::vector<QueryWord>& optional) {
+  std::vector<Xapian::Query> strict, excluded;
+  bool fallback = false;
+  for (std::string_view clause : clausesOf(userText)) {
+    if (isOperator(clause) || clause.find_first_of("()") != std::string_view::npos) {
+      optional.clear();
+      return Xapian::Query();
+    }
+    const char sign = clause.front();
+    const std::string_view text = sign == '+' || sign == '-' ? clause.substr(1) : clause;
+    const Xapian::Query query = parseLeniently(normalizeQuery(text), fallback);
+    if (query.empty()) continue;  // punctuation: nothing to hold
+    if (sign == '-') {
+      excluded.push_back(query);
+    } else if (sign == '+' || sign == '"') {
+      strict.push_back(query);
+    } else {
+      optional.push_back({std::string(clause), query});
+    }
+  }
+  if (optional.empty() || optional.size() + strict.size() < 2) {
+    optional.clear();
+    return Xapian::Query();
+  }
+  // Each word held adds the same fixed weight on top of its text weight.
+  std::vector<Xapian::Query> held;
+  for (const auto& word : optional) {
+    // release(): the query owns the source.
+    Xapian::Query counted((new Xapian::FixedWeightPostingSource(kWordMatchWeight))->release());
+    held.emplace_back(Xapian::Query::OP_AND, word.query, counted);
+  }
+  Xapian::Query tier(Xapian::Query::OP_OR, held.begin(), held.end());
+  if (!strict.empty()) {
+    tier = Xapian::Query(Xapian::Query::OP_AND_MAYBE,
+                         Xapian::Query(Xapian::Query::OP_AND, strict.begin(), strict.end()), tier);
+  }
+  if (!excluded.empty()) {
+    tier = Xapian::Query(Xapian::Query::OP_AND_NOT, tier,
+                         Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()));
+  }
+  return tier;
+}
+
 }  // namespace
+
+bool holds(const Xapian::Query& query, const std::vector<std::string>& matching) {
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+      const std::string term = *query.get_terms_begin();
+      return term.empty() || std::find(matching.begin(), matching.end(), term) != matching.end();
+    }
+    case Xapian::Query::LEAF_MATCH_ALL:
+    case Xapian::Query::LEAF_POSTING_SOURCE:
+      return true;
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      return false;
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_ELITE_SET:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+        if (holds(query.get_subquery(i), matching)) return true;
+      }
+      return false;
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      return query.get_num_subqueries() > 0 && holds(query.get_subquery(0), matching);
+    default:  // AND, FILTER, PHRASE, NEAR: every part
+      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+        if (!holds(query.get_subquery(i), matching)) return false;
+      }
+      return true;
+  }
+}
 
 TextQuery buildTextQuery(std::string_view userText) {
   TextQuery out;
@@ -158,20 +280,7 @@ TextQuery buildTextQuery(std::string_view userText) {
     out.match_all = true;
     return out;
   }
-  Xapian::Query parsed;
-  try {
-    parsed = parse(normalized);
-  } catch (const Xapian::Error&) {
-    out.fallback = true;
-    parsed = wordByWord(normalized);
-  }
-  parsed = dropCoveredUnigrams(parsed);
-
-  std::vector<Xapian::Query> words;
-  std::set<std::string> seen;
-  for (const auto& word : terms::cjkWords(normalized)) {
-    if (seen.insert(word).second) words.emplace_back(terms::kWord + word);
-  }
+  const Xapian::Query parsed = parseLeniently(normalized, out.fallback);
   const bool numberLike = normalized.find(' ') == std::string::npos;
   Xapian::Query number;
   if (numberLike) {
@@ -184,16 +293,14 @@ TextQuery buildTextQuery(std::string_view userText) {
     out.query = Xapian::Query();
     return out;
   }
-  Xapian::Query query = parsed;
-  if (!parsed.empty() && !words.empty()) {
-    Xapian::Query boost(Xapian::Query::OP_SCALE_WEIGHT,
-                        Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end()),
-                        kWordBoost);
-    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, boost);
-  }
+  Xapian::Query query = withWordBoost(parsed, normalized);
   if (!number.empty())
     query = parsed.empty() ? number : Xapian::Query(Xapian::Query::OP_OR, query, number);
   out.query = query;
+  if (!out.fallback) {
+    const Xapian::Query partial = partialTier(userText, out.optional);
+    if (!partial.empty()) out.partial = withWordBoost(partial, normalized);
+  }
   return out;
 }
 

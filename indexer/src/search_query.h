@@ -2,21 +2,46 @@
 
 #include <xapian.h>
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace gongkai::indexer {
 
+// One plain word of a query: a partial match may lack it.
+struct QueryWord {
+  std::string text;     // as typed
+  Xapian::Query query;  // what holding it means: its terms within one field
+};
+
 struct TextQuery {
-  Xapian::Query query;  // MatchAll when the text is empty
+  Xapian::Query query;  // every word: the all-words matches. MatchAll when the text is empty
+  // Documents holding some of the words but maybe not all: every strict clause (a phrase in
+  // quotes, a +word) and at least one word, each word held adding kWordMatchWeight, so the more
+  // words a document holds the higher it ranks. The search leaves out what `query` matches.
+  // Empty when the query has no such tier: one word only, or AND/OR/NOT/parentheses (the user
+  // wrote the logic).
+  Xapian::Query partial;
+  std::vector<QueryWord> optional;  // the words `partial` may lack, in the order typed
   bool match_all = false;
   bool fallback = false;           // the parser refused the text; built word by word instead
   bool nothing_to_search = false;  // the text had no searchable characters at all
 };
 
+// What each word a partial match holds adds to its weight: more than any text weight, so that
+// partial matches rank by how many words they hold, then by relevance.
+inline constexpr double kWordMatchWeight = 1000.0;
+
 // Turns what a user typed into a query: normalised, parsed with phrases, AND/OR/NOT and field
 // prefixes (title:/标题:, summary:/摘要:, number:/文号:), CJK runs as n-grams with dictionary-word
-// matches weighted above them, and the whole text as an exact document number. Never throws:
-// Xapian 1.4.22's parser fails on some mixed Chinese/Latin text, and then the words are ANDed.
+// matches weighted above them, and the whole text as an exact document number; and, for several
+// plain words, the partial tier (see TextQuery::partial). Never throws: Xapian 1.4.22's parser
+// fails on some mixed Chinese/Latin text, and then the words are ANDed.
 TextQuery buildTextQuery(std::string_view userText);
+
+// True when a document whose matching query terms are `matching` (Enquire::get_matching_terms)
+// holds what `query` asks: the query's tree evaluated on those terms (a phrase as its terms
+// alone; partial words are never phrases).
+bool holds(const Xapian::Query& query, const std::vector<std::string>& matching);
 
 }  // namespace gongkai::indexer

@@ -16,6 +16,7 @@ constexpr std::size_t kMaxTermBytes = 240;  // Xapian refuses terms over 245 byt
 // Weights by field (within-document frequency increments): a title match counts most.
 constexpr Xapian::termcount kTitleWeight = 5;
 constexpr Xapian::termcount kNumberWeight = 3;
+constexpr Xapian::termcount kSummaryWeight = 2;
 constexpr Xapian::termcount kBodyWeight = 1;
 
 bool isIdeograph(char32_t c) {
@@ -157,7 +158,7 @@ Xapian::Document makeDocument(const IndexedVersion& v) {
   const std::string summary = normalizeForSearch(v.summary);
   indexField(title, kTitleWeight, kTitle);
   indexField(number, kNumberWeight, kNumberText);
-  indexField(summary, kBodyWeight, kSummary);
+  indexField(summary, kSummaryWeight, kSummary);
   std::string snippetSource = v.summary;
   for (const auto& text : v.file_texts) {
     indexField(normalizeForSearch(text), kBodyWeight, "");

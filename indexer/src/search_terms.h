@@ -45,7 +45,8 @@ inline constexpr char kFacetSeparator = '\x1f';
 // The index layout this code writes and reads; an index of another layout is rebuilt at start.
 // 3: every entry carries its type (XK) and stores it; feedback and applications are indexed.
 // 4: every entry also stores its status, which hits show (a withdrawn version says so).
-inline constexpr const char* kIndexFormat = "4";
+// 5: traditional ideographs are folded to simplified ones (an index of 4 lacks those matches).
+inline constexpr const char* kIndexFormat = "5";
 
 // Text kept in the document for snippets; the rest of long texts is indexed but not shown.
 inline constexpr std::size_t kSnippetSourceBytes = 32 * 1024;

@@ -30,7 +30,18 @@ void appendNormalized(std::string_view character, std::string& out) {
     return;
   }
   if (character.size() == 3 && lead >= 0xE4 && lead <= 0xE9) {  // U+4E00..U+9FFF
-    out.append(character);
+    // NFKC leaves these alone; only the traditional ones change, each to one simplified one.
+    const char32_t c = ((lead & 0x0F) << 12) |
+                       ((static_cast<unsigned char>(character[1]) & 0x3F) << 6) |
+                       (static_cast<unsigned char>(character[2]) & 0x3F);
+    const char32_t folded = foldTraditional(c);
+    if (folded == c) {
+      out.append(character);
+    } else {
+      out += static_cast<char>(0xE0 | (folded >> 12));
+      out += static_cast<char>(0x80 | ((folded >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (folded & 0x3F));
+    }
     return;
   }
   thread_local std::unordered_map<std::string, std::string> cache;

@@ -33,17 +33,27 @@ FacetCounts sorted(const std::map<std::string, std::int64_t>& counts) {
   return list;
 }
 
+std::vector<std::string> wordsOf(const std::string& query) {
+  std::istringstream in(query);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+std::string matchExpression(const std::string& query, const char* joiner) {
+  std::string expression;
+  for (const std::string& word : wordsOf(query)) {
+    std::string quoted = "\"";
+    for (char c : word) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    expression += (expression.empty() ? "" : joiner) + quoted + "\"";
+  }
+  return expression;
+}
+
 }  // namespace
 
 std::string fts5MatchExpression(const std::string& query) {
-  std::istringstream words(query);
-  std::string expression, word;
-  while (words >> word) {
-    std::string quoted = "\"";
-    for (char c : word) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    expression += (expression.empty() ? "" : " AND ") + quoted + "\"";
-  }
-  return expression;
+  return matchExpression(query, " AND ");
 }
 
 Fts5Baseline::Fts5Baseline(const std::string& path) : path_(path) {
@@ -160,6 +170,49 @@ SearchResult Fts5Baseline::search(const std::string& query, const std::string& c
   result.byScope = sorted(scopes);
   result.byOrgUnit = sorted(units);
   return result;
+}
+
+std::vector<std::int64_t> Fts5Baseline::rank(const std::string& query, Fts5Mode mode, int limit) {
+  const std::vector<std::string> words = wordsOf(query);
+  std::string sql;
+  if (mode == Fts5Mode::kLikeAll) {
+    // Concatenated, so that SQLite scans instead of asking the trigram index, which answers
+    // nothing for two non-ASCII characters (see the header).
+    std::string where, titleFirst;
+    for (std::size_t i = 1; i <= words.size(); ++i) {
+      const std::string parameter = "?" + std::to_string(i);
+      where += (i > 1 ? " AND " : "") + std::string("(title || ' ' || doc_number || ' ' || ") +
+               "summary || ' ' || body) LIKE " + parameter;
+      titleFirst += (i > 1 ? " + " : "") + std::string("((title || '') LIKE ") + parameter + ")";
+    }
+    sql = "SELECT rowid FROM fts WHERE " + where + " ORDER BY " + titleFirst +
+          " DESC, rowid LIMIT " + std::to_string(limit);
+  } else {
+    sql =
+        "SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY bm25(fts, 10.0, 5.0, 3.0, 1.0) "
+        "LIMIT " +
+        std::to_string(limit);
+  }
+  sqlite3_stmt* statement = prepare(sql.c_str());
+  if (mode == Fts5Mode::kLikeAll) {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const std::string pattern = "%" + words[i] + "%";
+      sqlite3_bind_text(statement, static_cast<int>(i + 1), pattern.data(),
+                        static_cast<int>(pattern.size()), SQLITE_TRANSIENT);
+    }
+  } else {
+    const std::string match =
+        matchExpression(query, mode == Fts5Mode::kMatchAll ? " AND " : " OR ");
+    sqlite3_bind_text(statement, 1, match.data(), static_cast<int>(match.size()), SQLITE_TRANSIENT);
+  }
+  std::vector<std::int64_t> ids;
+  int rc;
+  while ((rc = sqlite3_step(statement)) == SQLITE_ROW)
+    ids.push_back(sqlite3_column_int64(statement, 0));
+  sqlite3_finalize(statement);
+  // A trigram MATCH of a word shorter than three characters is no error: it matches nothing.
+  if (rc != SQLITE_DONE && mode == Fts5Mode::kLikeAll) check(db_, rc, "rank");
+  return ids;
 }
 
 std::int64_t Fts5Baseline::fileBytes() const {

@@ -39,6 +39,13 @@ struct SearchResult {
   FacetCounts byCategory, byYear, byScope, byOrgUnit;
 };
 
+// How a ranking query is asked (see Fts5Baseline::rank).
+enum class Fts5Mode {
+  kMatchAll,  // trigram MATCH, every word required, bm25
+  kMatchAny,  // trigram MATCH, any word, bm25
+  kLikeAll,   // LIKE '%word%' for every word over all fields: a scan; title matches first
+};
+
 class Fts5Baseline {
  public:
   // Creates a fresh database at `path` (an existing file there is removed).
@@ -56,6 +63,8 @@ class Fts5Baseline {
   // `query` is words separated by spaces, all required; `category` empty means no filter.
   // Facets count every match of query and filter, not only the top 20.
   SearchResult search(const std::string& query, const std::string& category);
+  // The ids of the top `limit` documents for space-separated words, best first, as `mode` asks.
+  std::vector<std::int64_t> rank(const std::string& query, Fts5Mode mode, int limit);
 
   std::int64_t fileBytes() const;
   // Bytes per table (FTS5 index, FTS5 copy of the text, side table, ...), from the dbstat virtual

@@ -227,6 +227,48 @@ TEST_F(SearchIndexTest, FiltersGoIntoTheQuerySoFacetsCountAllMatches) {
   EXPECT_EQ(result.hits.size(), 1u);
 }
 
+// Issue 24: when the all-words hits fill the page, the partial tier is only a number, and an
+// exact one would cost a pass over every document holding either word: it is counted up to 100
+// and estimated past that. A page that shows partial hits counts them exactly.
+TEST_F(SearchIndexTest, ThePartialCountIsEstimatedOnlyWhenNoneOfItIsShown) {
+  for (std::int64_t id = 100; id < 130; ++id) {
+    index_->put(version(id, "换届选举工作安排", "", "召开换届选举大会，确定候选人名单。"));
+  }
+  for (std::int64_t id = 130; id < 260; ++id) {  // 10 in ZZ, 120 in DF
+    index_->put(version(id, "换届选举工作安排", "", "召开换届选举大会。", id < 140 ? "ZZ" : "DF"));
+  }
+  index_->commit();
+
+  SearchRequest request;
+  request.limit = 20;
+  const auto full = search("换届选举 候选人", request);
+  EXPECT_EQ(full.total_all_words, 30);
+  EXPECT_FALSE(full.total_partial_exact);
+  EXPECT_GE(full.total_partial, 100);  // counted that far, Xapian's estimate beyond
+  EXPECT_EQ(full.total, full.total_all_words + full.total_partial);
+  ASSERT_EQ(full.hits.size(), 20u);
+  EXPECT_TRUE(std::none_of(full.hits.begin(), full.hits.end(), [](auto& h) { return h.partial; }));
+  EXPECT_EQ(full.missing_terms, std::vector<std::string>{"候选人"});
+
+  request.offset = 20;  // 10 all-words hits, then the first 10 partial ones
+  const auto boundary = search("换届选举 候选人", request);
+  EXPECT_TRUE(boundary.total_partial_exact);
+  EXPECT_EQ(boundary.total_partial, 130);
+  EXPECT_EQ(boundary.total, 160);
+  ASSERT_EQ(boundary.hits.size(), 20u);
+  EXPECT_FALSE(boundary.hits[9].partial);
+  EXPECT_TRUE(boundary.hits[10].partial);
+  EXPECT_EQ(boundary.hits[10].missing_terms, std::vector<std::string>{"候选人"});
+
+  // Fewer partial matches than the count goes to: exact even on a full page.
+  request.offset = 0;
+  request.categories = {"ZZ"};
+  const auto few = search("换届选举 候选人", request);
+  EXPECT_TRUE(few.total_partial_exact);
+  EXPECT_EQ(few.total_partial, 10);
+  EXPECT_EQ(few.total, 40);
+}
+
 TEST_F(SearchIndexTest, AnEmptyQueryListsNewestFirstAndPunctuationFindsNothing) {
   const auto all = search("   ");
   EXPECT_EQ(all.total, 5);
@@ -248,6 +290,10 @@ TEST_F(SearchIndexTest, SnippetsMarkMatchesAndMergeTouchingOnes) {
   EXPECT_EQ(makeSnippet("a<b> & 党建", {"党建"}), "a&lt;b&gt; &amp; <mark>党建</mark>");
   EXPECT_EQ(makeSnippet("ＯＡ系统", highlightTerms("oa")), "<mark>ＯＡ</mark>系统");
   EXPECT_EQ(makeSnippet("民主评议党员", highlightTerms("民主 评议")), "<mark>民主评议</mark>党员");
+  // Traditional text is marked for a simplified query and the reverse, in its own characters.
+  EXPECT_EQ(makeSnippet("本報告介紹黨務公開工作", highlightTerms("党务公开")),
+            "本報告介紹<mark>黨務公開</mark>工作");
+  EXPECT_EQ(makeSnippet("党务公开", highlightTerms("黨務公開")), "<mark>党务公开</mark>");
   const std::string longText = std::string(600, 'x') + "党风廉政建设" + std::string(600, 'y');
   const std::string cut = makeSnippet(longText, {"党风廉政建设"}, 40);
   EXPECT_EQ(cut.rfind("…", 0), 0u);

@@ -12,5 +12,15 @@ TEST(NormalizeForSearch, FoldsFullWidthAndCaseButKeepsChinese) {
   EXPECT_EQ(normalizeForSearch("连发［2010］37号"), "连发[2010]37号");
 }
 
+TEST(NormalizeForSearch, FoldsTraditionalToSimplified) {
+  EXPECT_EQ(normalizeForSearch("關於黨務公開工作的報告"), "关于党务公开工作的报告");
+  EXPECT_EQ(normalizeForSearch("關於黨務公開工作的報告"),
+            normalizeForSearch("关于党务公开工作的报告"));
+  EXPECT_EQ(normalizeForSearch("ＯＡ系統"), "oa系统");  // full-width and traditional at once
+  EXPECT_EQ(foldTraditional(U'黨'), U'党');
+  EXPECT_EQ(foldTraditional(U'党'), U'党');
+  EXPECT_EQ(foldTraditional(U'a'), U'a');
+}
+
 }  // namespace
 }  // namespace gongkai::indexer

@@ -4,9 +4,12 @@
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/URI.h>
+#include <xapian.h>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <thread>
 
 #include "fixture.h"
@@ -80,6 +83,21 @@ class SearchApiTest : public ServerTest {
 
   static std::int64_t total(const Poco::JSON::Object::Ptr& result) {
     return result->getValue<Poco::Int64>("total");
+  }
+  static std::vector<std::string> titles(const Poco::JSON::Object::Ptr& result) {
+    std::vector<std::string> out;
+    auto hits = result->getArray("hits");
+    for (std::size_t i = 0; i < hits->size(); ++i) {
+      out.push_back(hits->getObject(i)->getValue<std::string>("title"));
+    }
+    return out;
+  }
+  static std::vector<std::string> missingOf(const Poco::JSON::Object::Ptr& hit) {
+    std::vector<std::string> out;
+    auto missing = hit->getArray("missing_terms");
+    for (std::size_t i = 0; i < missing->size(); ++i)
+      out.push_back(missing->getElement<std::string>(i));
+    return out;
   }
   static std::string firstTitle(const Poco::JSON::Object::Ptr& result) {
     auto hits = result->getArray("hits");
@@ -351,6 +369,119 @@ TEST_F(SearchApiTest, ARebuildSwapsInAFreshIndexWhileSearchesGoOn) {
   EXPECT_EQ(status->getValue<Poco::Int64>("documents_indexed"), 4);
   EXPECT_FALSE(status->isNull("last_rebuild"));
   EXPECT_EQ(firstTitle(search("连发[2010]37号")), "党务公开工作情况汇报");
+}
+
+// Issue 24: a query of several words lists the documents holding all of them, then, below a
+// notice naming the missing words, those holding only some.
+TEST_F(SearchApiTest, DocumentsHoldingSomeWordsFollowThoseHoldingAll) {
+  create(metadata("党员大会表决结果公示", "", "ZZ", "xd-wsy", "2024-03-01", "表决结果"));
+  create(metadata("支部党员大会表决办法", "", "QJ", "xd-wsy", "2024-03-02", "党员大会议程"));
+  create(metadata("党员大会会议纪要", "", "ZZ", "xd-wsy", "2024-03-03", "会议纪要"));
+  create(metadata("关于表决事项的说明", "", "QJ", "xd-wsy", "2024-03-04", "事项说明"));
+  create(metadata("年度工作总结", "", "ZZ", "xd-wsy", "2024-03-05", "总结"));
+  waitUntilIndexed();
+
+  const auto result = search("党员大会 表决");
+  EXPECT_EQ(result->getValue<Poco::Int64>("total_all_words"), 2);
+  EXPECT_EQ(result->getValue<Poco::Int64>("total_partial"), 2);
+  EXPECT_EQ(total(result), 4);
+  const auto hits = result->getArray("hits");
+  ASSERT_EQ(hits->size(), 4u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(hits->getObject(i)->getValue<std::string>("match"), "all");
+    EXPECT_TRUE(missingOf(hits->getObject(i)).empty());
+  }
+  std::map<std::string, std::vector<std::string>> lacking;
+  for (std::size_t i = 2; i < 4; ++i) {
+    EXPECT_EQ(hits->getObject(i)->getValue<std::string>("match"), "partial");
+    lacking[hits->getObject(i)->getValue<std::string>("title")] = missingOf(hits->getObject(i));
+  }
+  EXPECT_EQ(lacking["党员大会会议纪要"], std::vector<std::string>{"表决"});
+  EXPECT_EQ(lacking["关于表决事项的说明"], std::vector<std::string>{"党员大会"});
+  const std::string notice = result->getValue<std::string>("notice");
+  EXPECT_NE(notice.find("仅包含部分检索词"), std::string::npos) << notice;
+  EXPECT_NE(notice.find("「表决」"), std::string::npos) << notice;
+  EXPECT_EQ(result->getArray("missing_terms")->size(), 2u);
+  // Facets count the all-words matches, and say so.
+  EXPECT_EQ(result->getValue<std::string>("facets_tier"), "all_words");
+  const auto categories = result->getObject("facets")->getArray("category");
+  std::int64_t counted = 0;
+  for (std::size_t i = 0; i < categories->size(); ++i) {
+    counted += categories->getObject(i)->getValue<Poco::Int64>("count");
+  }
+  EXPECT_EQ(counted, 2);
+
+  // Paging runs through both tiers as one list, whatever the page size.
+  std::vector<std::string> paged;
+  for (int page = 1; page <= 4; ++page) {
+    const auto one = search("党员大会 表决", "&per_page=1&page=" + std::to_string(page));
+    EXPECT_EQ(total(one), 4);
+    for (const auto& title : titles(one)) paged.push_back(title);
+  }
+  EXPECT_EQ(paged, titles(result));
+  const auto second = search("党员大会 表决", "&per_page=3&page=2");
+  EXPECT_EQ(titles(second), std::vector<std::string>{titles(result)[3]});
+  EXPECT_EQ(titles(search("党员大会 表决", "&per_page=3&page=3")), std::vector<std::string>{});
+
+  // A phrase in quotes and a +word stay strict; operators keep the logic as written.
+  const auto phrase = search("\"党员大会\" 表决");
+  EXPECT_EQ(phrase->getValue<Poco::Int64>("total_partial"), 1);
+  EXPECT_EQ(titles(phrase).back(), "党员大会会议纪要");
+  const auto required = search("+表决 党员大会");
+  EXPECT_EQ(required->getValue<Poco::Int64>("total_partial"), 1);
+  EXPECT_EQ(titles(required).back(), "关于表决事项的说明");
+  EXPECT_EQ(search("党员大会 OR 表决")->getValue<Poco::Int64>("total_partial"), 0);
+  EXPECT_EQ(search("党员大会")->getValue<Poco::Int64>("total_partial"), 0);
+  // No document holds both: all hits are partial, and the notice says there is no full match.
+  const auto none = search("纪要 说明");
+  EXPECT_EQ(none->getValue<Poco::Int64>("total_all_words"), 0);
+  EXPECT_EQ(none->getValue<Poco::Int64>("total_partial"), 2);
+  EXPECT_NE(none->getValue<std::string>("notice").find("没有同时包含全部检索词"),
+            std::string::npos);
+  EXPECT_EQ(none->getValue<std::string>("facets_tier"), "partial");
+  EXPECT_EQ(none->getObject("facets")->getArray("category")->size(), 2u);  // ZZ and QJ
+}
+
+// Issue 24: traditional and simplified characters find each other, and the snippet marks the
+// document's own characters.
+TEST_F(SearchApiTest, TraditionalAndSimplifiedCharactersFindEachOther) {
+  create(metadata("關於黨務公開工作的報告", "", "ZZ", "xd-wsy", "2024-04-01",
+                  "本報告介紹黨務公開工作的進展"));
+  create(metadata("关于换届选举工作的报告", "", "ZZ", "xd-wsy", "2024-04-02", "换届选举工作进展"));
+  waitUntilIndexed();
+  const auto simplified = search("关于党务公开工作的报告");
+  EXPECT_EQ(total(simplified), 1);
+  EXPECT_EQ(firstTitle(simplified), "關於黨務公開工作的報告");
+  const auto marked = search("党务公开");
+  ASSERT_EQ(total(marked), 1);
+  EXPECT_NE(marked->getArray("hits")->getObject(0)->getValue<std::string>("snippet").find(
+                "<mark>黨務公開</mark>"),
+            std::string::npos);
+  const auto traditional = search("關於換屆選舉工作的報告");
+  EXPECT_EQ(total(traditional), 1);
+  EXPECT_EQ(firstTitle(traditional), "关于换届选举工作的报告");
+}
+
+// An index written before traditional characters were folded lacks their matches: it is
+// rebuilt at start rather than used.
+TEST_F(SearchApiTest, AnIndexWrittenBeforeTheFoldIsRebuiltAtStart) {
+  create(metadata("關於黨務公開工作的報告", "", "ZZ", "xd-wsy", "2024-04-01", "報告"));
+  waitUntilIndexed();
+  const auto generation = [&] {
+    return client().get("/api/v1/search/status").json()->getValue<Poco::Int64>("index_generation");
+  };
+  const auto before = generation();
+  server().stop();
+  {
+    std::string current;
+    std::getline(std::ifstream(dataDir() + "/search/CURRENT"), current);
+    Xapian::WritableDatabase db(dataDir() + "/search/" + current, Xapian::DB_OPEN);
+    db.set_metadata("format", "4");  // the layout before issue 24
+    db.commit();
+  }
+  restart();
+  EXPECT_GT(generation(), before);
+  EXPECT_EQ(firstTitle(search("党务公开")), "關於黨務公開工作的報告");
 }
 
 }  // namespace

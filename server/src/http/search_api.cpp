@@ -170,7 +170,25 @@ class SearchRoutes {
                          "doc_number"_f = json::textOrNull(hit.doc_number),
                          "category"_f = hit.category, "org_unit"_f = hit.org_unit,
                          "scope"_f = hit.scope, "status"_f = hit.status, "date"_f = hit.date,
-                         "score"_f = hit.score, "snippet"_f = hit.snippet});
+                         "score"_f = hit.score, "snippet"_f = hit.snippet,
+                         "match"_f = hit.partial ? "partial" : "all",
+                         "missing_terms"_f = json::array(hit.missing_terms)});
+  }
+
+  // Says that the hits after the all-words ones lack some words, and which.
+  static std::string partialNotice(const indexer::SearchResult& result) {
+    std::string words, typed;
+    for (const auto& missing : result.missing_terms) {
+      words += (words.empty() ? "「" : "」或「") + missing;
+      typed += (typed.empty() ? "" : ", ") + missing;
+    }
+    if (!words.empty()) words += "」";
+    const std::string lead = result.total_all_words == 0
+                                 ? "没有同时包含全部检索词的文档。"
+                                 : "以下" + std::string(result.total_partial_exact ? " " : "约 ") +
+                                       std::to_string(result.total_partial) + " 条";
+    return lead + "结果仅包含部分检索词：缺少" + words +
+           " (results after the all-words matches lack some words: " + typed + ")";
   }
 
   void searchDocuments(Exchange& ex) {
@@ -187,20 +205,28 @@ class SearchRoutes {
                   facetList(field, it == result.facets.end() ? std::map<std::string, std::int64_t>{}
                                                              : it->second));
     }
-    auto body = json::object({"query"_f = asked.query, "total"_f = result.total,
-                              "page"_f = asked.offset / asked.limit + 1, "per_page"_f = asked.limit,
-                              "hits"_f = json::array(result.hits, hitJson), "facets"_f = facets});
+    auto body = json::object(
+        {"query"_f = asked.query, "total"_f = result.total,
+         "total_all_words"_f = result.total_all_words, "total_partial"_f = result.total_partial,
+         "total_partial_exact"_f = result.total_partial_exact,
+         "missing_terms"_f = json::array(result.missing_terms),
+         "page"_f = asked.offset / asked.limit + 1, "per_page"_f = asked.limit,
+         "hits"_f = json::array(result.hits, hitJson), "facets"_f = facets,
+         "facets_tier"_f = result.facets_count_partial ? "partial" : "all_words"});
+    std::string notice;
     if (found.value().history_refused) {
-      body->set("notice",
-                "历史版本仅供可查看全部文件的角色检索，以下只含当前版本 "
-                "(history is searched only for roles that see everything; current versions only)");
+      notice =
+          "历史版本仅供可查看全部文件的角色检索，以下只含当前版本 "
+          "(history is searched only for roles that see everything; current versions only)";
     } else if (result.fallback_query) {
-      body->set("notice",
-                "搜索语法无法解析，已按普通词语搜索 (the query syntax could not be parsed; "
-                "searched word by word)");
+      notice =
+          "搜索语法无法解析，已按普通词语搜索 (the query syntax could not be parsed; "
+          "searched word by word)";
     } else if (result.total == 0 && asked.query.find_first_not_of(" \t") != std::string::npos) {
-      body->set("notice", "没有找到匹配的文档 (no matching documents)");
+      notice = "没有找到匹配的文档 (no matching documents)";
     }
+    if (result.total_partial > 0) notice += (notice.empty() ? "" : " ") + partialNotice(result);
+    if (!notice.empty()) body->set("notice", notice);
     ex.sendJson(HTTPResponse::HTTP_OK, body);
   }
 

@@ -205,9 +205,30 @@ route({
         }, (active ? '✓ ' : '') + text(f), h('span', { class: 'muted' }, ` (${f.count})`)));
       })));
     };
+    // Hits holding only some of the words come after every all-words hit: a separator before
+    // the first of them on this page says which words they lack.
+    const firstPartial = answer.hits.findIndex((hit) => hit.match === 'partial');
+    const lacking = (answer.missing_terms || []).map((term) => `「${term}」`).join(tr('或', ' or '));
+    const separator = firstPartial < 0 ? null : h('div', { class: 'partial-separator', role: 'separator', 'aria-label': tr('部分匹配', 'Partial matches') },
+      tr(`以下结果仅包含部分检索词：缺少${lacking}`, `The results below lack some of the words: ${lacking}`));
+    const hitView = (hit) => h('article', { class: hit.match === 'partial' ? 'hit hit-partial' : 'hit' },
+      h('h3', null, h('a', { href: hitLink(hit) }, hit.title || tr('（无标题）', '(untitled)')),
+        hit.type && hit.type !== 'document' ? h('span', { class: 'tag' }, hit.type === 'feedback' ? tr('意见', 'Feedback') : tr('申请', 'Application')) : null,
+        // The version's own status (a withdrawn one says so), and in a history search which
+        // version matched and whether it is still the current one.
+        hit.status && (!hit.type || hit.type === 'document') && (signedIn() || hit.status !== 'published') ? [' ', tag('status', hit.status)] : null,
+        history || !hit.current ? [' ', h('span', { class: 'tag' }, tr(`第 ${hit.version} 版`, `Version ${hit.version}`) + (hit.current ? '' : tr(' · 已被取代', ' · superseded')))] : null,
+        hit.match === 'partial' && hit.missing_terms?.length ? [' ', h('span', { class: 'tag missing-terms' }, tr('缺少：', 'Lacks: ') + hit.missing_terms.join('、'))] : null),
+      h('div', { class: 'meta muted' }, [hit.doc_number, names[hit.org_unit] || hit.org_unit, hit.date].filter(Boolean).join(' · '), ' ', hit.scope ? tag('scope', hit.scope) : null),
+      h('p', { class: 'snippet' }, markedText(hit.snippet)));
+    // The partial count is Xapian's estimate when every hit on this page holds all the words.
+    const about = answer.total_partial_exact === false;
+    const count = answer.total_partial
+      ? tr(`共找到${about ? '约' : ''} ${answer.total} 条结果，其中 ${answer.total_all_words} 条包含全部检索词`, `${about ? 'about ' : ''}${answer.total} results, ${answer.total_all_words} with every word`)
+      : tr(`共找到 ${answer.total} 条结果`, `${answer.total} results`);
     clear(results,
       answer.notice ? h('p', { class: 'muted', role: 'status' }, localMessage(answer.notice)) : null,
-      h('p', { class: 'muted', id: 'result-count' }, tr(`共找到 ${answer.total} 条结果`, `${answer.total} results`)),
+      h('p', { class: 'muted', id: 'result-count' }, count),
       h('div', { class: 'search-layout' },
         h('aside', { class: 'facets', 'aria-label': tr('分面筛选', 'Facets') },
           facet('category', tr('类别', 'Category'), (f) => f.name || f.value),
@@ -215,15 +236,7 @@ route({
           facet('org_unit', tr('单位', 'Unit'), (f) => names[f.value] || f.value),
           facet('scope', tr('公开范围', 'Scope'), (f) => label('scope', f.value))),
         h('div', null,
-          answer.hits.map((hit) => h('article', { class: 'hit' },
-            h('h3', null, h('a', { href: hitLink(hit) }, hit.title || tr('（无标题）', '(untitled)')),
-              hit.type && hit.type !== 'document' ? h('span', { class: 'tag' }, hit.type === 'feedback' ? tr('意见', 'Feedback') : tr('申请', 'Application')) : null,
-              // The version's own status (a withdrawn one says so), and in a history search which
-              // version matched and whether it is still the current one.
-              hit.status && (!hit.type || hit.type === 'document') && (signedIn() || hit.status !== 'published') ? [' ', tag('status', hit.status)] : null,
-              history || !hit.current ? [' ', h('span', { class: 'tag' }, tr(`第 ${hit.version} 版`, `Version ${hit.version}`) + (hit.current ? '' : tr(' · 已被取代', ' · superseded')))] : null),
-            h('div', { class: 'meta muted' }, [hit.doc_number, names[hit.org_unit] || hit.org_unit, hit.date].filter(Boolean).join(' · '), ' ', hit.scope ? tag('scope', hit.scope) : null),
-            h('p', { class: 'snippet' }, markedText(hit.snippet)))),
+          answer.hits.map((hit, i) => (i === firstPartial ? [separator, hitView(hit)] : hitView(hit))),
           pager(answer.total, page, answer.per_page, (p) => navigate('/search', { ...wanted, page: p })))));
   },
 });

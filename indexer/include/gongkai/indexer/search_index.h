@@ -78,14 +78,31 @@ struct SearchHit {
   std::string status;  // of this version: draft … archived, or the record's for feedback
   core::Date date;
   double score = 0;
-  std::string snippet;  // HTML-escaped text with matches in <mark>…</mark>
+  std::string snippet;   // HTML-escaped text with matches in <mark>…</mark>
+  bool partial = false;  // holds only some of the query's words (below every all-words hit)
+  std::vector<std::string> missing_terms;  // the words it lacks, as typed; empty when !partial
 };
 
+// Hits come in two tiers: every document holding all the query's words, ranked, then (for a
+// query of several plain words) the documents holding only some of them, ranked by how many they
+// hold, then by relevance. Paging runs through both as one list.
 struct SearchResult {
-  std::int64_t total = 0;  // exact
+  std::int64_t total = 0;            // total_all_words + total_partial
+  std::int64_t total_all_words = 0;  // exact
+  // 0 for a query with no partial tier. Exact when the page reaches into the partial tier;
+  // when the all-words hits fill the page, counted only so far and estimated past that
+  // (total_partial_exact false), since an exact count costs a pass over every document holding
+  // any of the words.
+  std::int64_t total_partial = 0;
+  bool total_partial_exact = true;
   std::vector<SearchHit> hits;
-  // field → value → count, over all matches (not just this page)
+  // field → value → count, over every all-words match (not just this page); over the partial
+  // matches instead when there is no all-words match (facets_count_partial)
   std::map<std::string, std::map<std::string, std::int64_t>> facets;
+  bool facets_count_partial = false;
+  // The words some partial match lacks, as typed, in the order typed. (Which ones, not how many:
+  // counting them cost a pass over the partial matches per word.)
+  std::vector<std::string> missing_terms;
   bool fallback_query = false;  // the query parser refused the text; it was taken word by word
 };
 

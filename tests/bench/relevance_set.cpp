@@ -367,7 +367,9 @@ std::map<std::string, RelevanceFigures> measureFts5(const RelevanceSet& set,
   for (const auto& [name, mode] : {std::pair{"MATCH all words", Fts5Mode::kMatchAll},
                                    std::pair{"MATCH any word", Fts5Mode::kMatchAny},
                                    std::pair{"LIKE all words", Fts5Mode::kLikeAll}}) {
-    modes[name] = measure(set, [&](const std::string& text) { return fts5.rank(text, mode, 10); });
+    const Fts5Mode chosen = mode;  // clang 14 cannot capture a structured binding
+    modes[name] =
+        measure(set, [&](const std::string& text) { return fts5.rank(text, chosen, 10); });
   }
   return modes;
 }

@@ -346,7 +346,8 @@ void printRelevance(const std::string& dir) {
     for (const auto& [mode, figures] : fts5) std::printf("%*.3f", widths[at++], of(figures));
   };
   for (const auto& [kind, value] : ours.byKind) {
-    row(kind, value, [&](const RelevanceFigures& f) { return f.byKind.at(kind); });
+    const std::string& name = kind;  // clang 14 cannot capture a structured binding
+    row(kind, value, [&](const RelevanceFigures& f) { return f.byKind.at(name); });
   }
   row("all queries", ours.mean, [](const RelevanceFigures& f) { return f.mean; });
   std::printf("\n");

@@ -14,14 +14,10 @@ using Poco::Dynamic::Var;
 using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
+constexpr const char* kPlainText = "text/plain; charset=utf-8";
+
 std::string b64(const core::merkle::Hash& hash) {
   return core::base64Encode(core::digestBytes(hash));
-}
-
-void sendText(Exchange& ex, const std::string& text) {
-  ex.response.setStatus(HTTPResponse::HTTP_OK);
-  ex.response.setContentType("text/plain; charset=utf-8");
-  sendBody(ex.request, ex.response, text);
 }
 
 class AuditRoutes {
@@ -92,7 +88,7 @@ class AuditRoutes {
     auto found = audit_.latestCheckpoint();
     if (!found.ok()) return ex.sendProblem(found.error());
     ex.response.set("X-Tree-Size", std::to_string(found.value().tree_size));
-    sendText(ex, found.value().note);
+    ex.sendText(kPlainText, found.value().note);
   }
 
   void checkpointAt(Exchange& ex) {
@@ -105,7 +101,7 @@ class AuditRoutes {
     auto found = audit_.checkpointAt(std::stoll(text));
     if (!found.ok()) return ex.sendProblem(found.error());
     ex.response.set("Cache-Control", "public, max-age=31536000, immutable");
-    sendText(ex, found.value().note);
+    ex.sendText(kPlainText, found.value().note);
   }
 
   void listCheckpoints(Exchange& ex) {
@@ -195,11 +191,9 @@ class AuditRoutes {
   void key(Exchange& ex) {
     const auto& key = checkpoints_.verifierKey();
     if (ex.queryValue("format") == "pem") {
-      ex.response.setStatus(HTTPResponse::HTTP_OK);
-      ex.response.setContentType("application/x-pem-file");
-      return sendBody(ex.request, ex.response, core::ed25519PublicKeyPem(key.public_key));
+      return ex.sendText("application/x-pem-file", core::ed25519PublicKeyPem(key.public_key));
     }
-    sendText(ex, core::note::formatVerifierKey(key) + "\n");
+    ex.sendText(kPlainText, core::note::formatVerifierKey(key) + "\n");
   }
 
   void keys(Exchange& ex) {
@@ -207,7 +201,7 @@ class AuditRoutes {
     if (!all.ok()) return ex.sendProblem(all.error());
     std::string text;
     for (const auto& key : all.value()) text += core::note::formatVerifierKey(key) + "\n";
-    sendText(ex, text);
+    ex.sendText(kPlainText, text);
   }
 
   void exportLog(Exchange& ex) {
@@ -216,7 +210,7 @@ class AuditRoutes {
     if (!checkpoint.ok()) return ex.sendProblem(checkpoint.error());
     const auto size = checkpoint.value().tree_size;
     ex.response.setStatus(HTTPResponse::HTTP_OK);
-    ex.response.setContentType("text/plain; charset=utf-8");
+    ex.response.setContentType(kPlainText);
     ex.response.set("Content-Disposition",
                     "attachment; filename=\"gongkai-audit-" + std::to_string(size) + ".log\"");
     ex.response.set("X-Tree-Size", std::to_string(size));

@@ -50,6 +50,21 @@ service::Field<Poco::JSON::Array::Ptr> arrayField(const Object::Ptr& json,
   return memberField<Poco::JSON::Array::Ptr>(json, name, holding<Poco::JSON::Array::Ptr>);
 }
 
+service::Field<TextElements> textArrayField(const Object::Ptr& json, const std::string& name) {
+  return memberField<TextElements>(json, name, [](const Var& value) {
+    std::optional<TextElements> elements;
+    const auto array = holding<Poco::JSON::Array::Ptr>(value);
+    if (!array) return elements;
+    elements.emplace();
+    for (unsigned i = 0; i < (*array)->size(); ++i) {
+      const Var element = (*array)->get(i);
+      elements->push_back(element.isString() ? std::optional(element.extract<std::string>())
+                                             : std::nullopt);
+    }
+    return elements;
+  });
+}
+
 std::vector<core::FieldError> unknownMembers(const Object::Ptr& json,
                                              std::initializer_list<std::string_view> known) {
   std::vector<core::FieldError> errors;

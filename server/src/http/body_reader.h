@@ -55,6 +55,11 @@ service::Field<bool> booleanField(const Poco::JSON::Object::Ptr& json, const std
 // The array itself; its elements are the caller's to read.
 service::Field<Poco::JSON::Array::Ptr> arrayField(const Poco::JSON::Object::Ptr& json,
                                                   const std::string& name);
+// An array of strings, each element kept in its place: nullopt for one that is no string, which
+// the service names by its index.
+using TextElements = std::vector<std::optional<std::string>>;
+service::Field<TextElements> textArrayField(const Poco::JSON::Object::Ptr& json,
+                                            const std::string& name);
 
 inline constexpr const char* kUnknownField = "未知字段 (unknown field)";
 // A field error ({member, "unknown_field", kUnknownField}) for each member not among `known`, in

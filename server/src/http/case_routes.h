@@ -21,8 +21,6 @@ namespace gongkai::server::http::case_routes {
 // A submission is a few paragraphs; anything much larger is not one.
 constexpr std::int64_t kMaxBodyBytes = 64 * 1024;
 
-core::Result<Poco::JSON::Object::Ptr> readSubmission(Exchange& ex);
-
 // POST …/{id}/{step}: the step's name, the case's id and the body, an empty object when none
 // was sent (a step without fields, as `curl -X POST` sends it). kNotFound for a step not among
 // `steps`, as for any path that names nothing.

@@ -253,15 +253,11 @@ class DocumentRoutes {
   void takeStep(Exchange& ex, const std::string& step) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    Poco::JSON::Object::Ptr body;
-    if (ex.request.getContentLength64() > 0 || ex.request.getChunkedTransferEncoding()) {
-      auto json = ex.readJsonObject(options_.max_json_bytes);
-      if (!json.ok()) return ex.sendProblem(json.error());
-      body = json.value();
-    }
+    auto body = ex.readOptionalJsonObject(options_.max_json_bytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
     // Actor and time are the service's to set.
     auto next = documents_.step(ex.subject, id.value(), ex.ifMatch().version, step,
-                                core::readStepRequest(step, readStepBody(body)));
+                                core::readStepRequest(step, readStepBody(body.value())));
     sendDocument(ex, next);
   }
 

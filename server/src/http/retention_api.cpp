@@ -16,7 +16,7 @@ using Poco::Net::HTTPResponse;
 // Reasons are at most 4000 bytes; the rest of a body is small.
 constexpr std::int64_t kMaxBodyBytes = 16 * 1024;
 
-Object::Ptr dispositionJson(const store::DispositionRow& row) {
+Object::Ptr dispositionJson(const service::Disposition& row) {
   return json::object({"id"_f = row.id, "document_id"_f = row.document_id, "state"_f = row.state,
                        "reason"_f = row.reason, "proposed_by"_f = row.proposed_by,
                        "proposed_at"_f = row.proposed_at,
@@ -25,7 +25,7 @@ Object::Ptr dispositionJson(const store::DispositionRow& row) {
                        "decision_note"_f = json::textOrNull(row.decision_note)});
 }
 
-Object::Ptr holdJson(const store::LegalHoldRow& row) {
+Object::Ptr holdJson(const service::LegalHold& row) {
   return json::object(
       {"id"_f = row.id,
        "document_id"_f =
@@ -39,7 +39,7 @@ Object::Ptr holdJson(const store::LegalHoldRow& row) {
 }
 
 Object::Ptr dueJson(const service::DueItem& item) {
-  const store::DueRecord& r = item.record;
+  const service::DueRecord& r = item.record;
   const core::DocumentVersion& d = r.document;
   return json::object(
       {"document_id"_f = d.document_id, "title"_f = d.metadata.title,
@@ -133,16 +133,13 @@ class RetentionRoutes {
   void decide(Exchange& ex, bool approve) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    std::string note;
-    if (ex.request.getContentLength64() > 0 || ex.request.getChunkedTransferEncoding()) {
-      auto body = ex.readJsonObject(kMaxBodyBytes);
-      if (!body.ok()) return ex.sendProblem(body.error());
-      BodyReader reader(body.value(), {"note"});
-      note = reader.anyText("note", true);
-      if (auto read = reader.result("invalid_decision", "审批内容有误 (invalid decision)");
-          !read.ok()) {
-        return ex.sendProblem(read.error());
-      }
+    auto body = ex.readOptionalJsonObject(kMaxBodyBytes);
+    if (!body.ok()) return ex.sendProblem(body.error());
+    BodyReader reader(body.value(), {"note"});
+    const std::string note = reader.anyText("note", true);
+    if (auto read = reader.result("invalid_decision", "审批内容有误 (invalid decision)");
+        !read.ok()) {
+      return ex.sendProblem(read.error());
     }
     ex.reply(approve ? retention_.approve(ex.subject, id.value(), note)
                      : retention_.reject(ex.subject, id.value(), note),

@@ -79,18 +79,15 @@ void addImportRoutes(Router& router, service::ImportService& imports);
 // Feedback (/api/v1/feedback): public submission with a receipt code, following a case by that
 // code without an account, and the handling flow. Handlers (feedback.handle) see and handle the
 // cases of their units; feedback.read sees every case. Only they see names and contact details.
-void addFeedbackRoutes(Router& router, service::FeedbackService& feedback,
-                       service::DocumentService& documents, service::CatalogueService& catalogue);
+void addFeedbackRoutes(Router& router, service::FeedbackService& feedback);
 
 // Disclosure on request (/api/v1/disclosure-requests): public application with a receipt code,
 // the public log of decisions (no applicant), and handling by feedback handlers.
-void addRequestRoutes(Router& router, service::RequestService& requests,
-                      service::DocumentService& documents);
+void addRequestRoutes(Router& router, service::RequestService& requests);
 
 // GET /api/v1/board (public), /api/v1/reports/compliance and /api/v1/reports/feedback (JSON, or
 // CSV on Accept: text/csv or ?format=csv for the feedback report).
-void addReportRoutes(Router& router, service::ReportService& reports,
-                     const policies::CategoryCatalogue& categories);
+void addReportRoutes(Router& router, service::ReportService& reports);
 
 // Retention and disposition (/api/v1/retention/due, /dispositions: propose, approve, reject) and
 // legal holds (/api/v1/retention/holds: place, list, release); see service::RetentionService.

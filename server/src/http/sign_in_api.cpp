@@ -1,5 +1,6 @@
 // Signing in and out, the caller's own account, and bearer tokens, over HTTP.
 
+#include "body_reader.h"
 #include "json_build.h"
 #include "routes.h"
 #include "user_json.h"
@@ -12,8 +13,9 @@ using core::ErrorCode;
 using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
+// The member when it is a string, else "" (which the service refuses where it needs one).
 std::string stringField(const Object::Ptr& body, const std::string& name) {
-  return body->has(name) && body->get(name).isString() ? body->getValue<std::string>(name) : "";
+  return textField(body, name).value;
 }
 
 Object::Ptr issuedJson(const service::IssuedToken& issued) {

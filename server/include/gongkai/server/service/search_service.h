@@ -70,6 +70,7 @@ struct TextExtraction {
 struct SearchAnswer {
   indexer::SearchResult result;
   bool history_refused = false;
+  std::string notice;  // searchNotice(): what the searcher is told above the hits, "" if nothing
 };
 
 // Keeps the Xapian index in step with the store. New versions reach the outbox in their own

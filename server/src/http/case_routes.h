@@ -14,7 +14,7 @@
 #include "paging.h"
 
 // What the routes of feedback (feedback_api.cpp) and of applications (requests_api.cpp) do
-// alike: read a submission or a step, read a list's query, send a page, a receipt view or a case
+// alike: read a submission or a step, read a list's query, send a receipt view or a case
 // just filed.
 namespace gongkai::server::http::case_routes {
 
@@ -38,15 +38,6 @@ core::Error badQuery(const std::string& name, const std::string& allowed);
 // into `query`; the page asked for.
 core::Result<PageQuery> listQuery(Exchange& ex, service::CaseQuery& query,
                                   bool (*isStatus)(std::string_view), const std::string& statuses);
-
-// Answers a page of cases, each as `render` shows it, under `key`.
-template <typename Record, typename Render>
-void sendCases(Exchange& ex, const std::string& key,
-               const core::Result<service::Page<Record>>& found, const PageQuery& page,
-               Render render) {
-  if (!found.ok()) return ex.sendProblem(found.error());
-  sendPage(ex, key, found.value().total, page, json::array(found.value().items, render));
-}
 
 // Adds the routes every kind of case has under `base`, served by `routes`, which the router
 // keeps alive: POST base (submit), GET base/receipt/{code} (receipt), GET base (list),

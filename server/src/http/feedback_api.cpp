@@ -59,8 +59,8 @@ class FeedbackRoutes {
         return ex.sendProblem(case_routes::badQuery("overdue", "true 或 false"));
       query.overdue = *overdue == "true";
     }
-    case_routes::sendCases(ex, "feedback", feedback_.list(ex.subject, query), page.value(),
-                           render(FeedbackView::kHandler));
+    sendPage(ex, "feedback", feedback_.list(ex.subject, query), page.value(),
+             render(FeedbackView::kHandler));
   }
 
   void get(Exchange& ex) {

@@ -112,19 +112,11 @@ std::string feedbackCsv(const service::FeedbackReport& report) {
   return csv;
 }
 
-class ReportRoutes {
- public:
-  explicit ReportRoutes(service::ReportService& reports) : reports_(reports) {}
+}  // namespace
 
-  static void addTo(const std::shared_ptr<ReportRoutes>& self, Router& router) {
-    router.add("GET", "/api/v1/board", [self](Exchange& ex) { self->board(ex); });
-    router.add("GET", "/api/v1/reports/compliance", [self](Exchange& ex) { self->compliance(ex); });
-    router.add("GET", "/api/v1/reports/feedback", [self](Exchange& ex) { self->feedback(ex); });
-  }
-
- private:
-  void board(Exchange& ex) {
-    ex.reply(reports_.board(ex.subject, ex.queryValue("org_unit")), [](const auto& board) {
+void addReportRoutes(Router& router, service::ReportService& reports) {
+  router.add("GET", "/api/v1/board", [&reports](Exchange& ex) {
+    ex.reply(reports.board(ex.subject, ex.queryValue("org_unit")), [](const auto& board) {
       const auto category = [](const auto& c) {
         return json::object({"code"_f = c.code, "name"_f = c.name,
                              "documents"_f = json::array(
@@ -133,13 +125,12 @@ class ReportRoutes {
       return json::object(
           {"total"_f = board.total, "categories"_f = json::array(board.categories, category)});
     });
-  }
-
-  void compliance(Exchange& ex) {
+  });
+  router.add("GET", "/api/v1/reports/compliance", [&reports](Exchange& ex) {
     auto year = ex.yearQuery();
     if (!year.ok()) return ex.sendProblem(year.error());
     auto found =
-        reports_.compliance(ex.subject, ex.queryValue("org_unit").value_or(""), year.value());
+        reports.compliance(ex.subject, ex.queryValue("org_unit").value_or(""), year.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     const auto& report = found.value();
     if (acceptsCsv(ex)) return sendCsv(ex, "compliance.csv", complianceCsv(report.items));
@@ -148,15 +139,14 @@ class ReportRoutes {
         json::object({"org_unit"_f = report.org_unit, "year"_f = report.year,
                       "as_of"_f = report.as_of, "items"_f = json::array(report.items, itemJson),
                       "summary"_f = json::array(report.summary, summaryJson)}));
-  }
-
+  });
   // Per unit (and the units under it) and year: feedback by channel and status, applications by
   // status and outcome, on-time rate, average working days, and the overdue list.
-  void feedback(Exchange& ex) {
+  router.add("GET", "/api/v1/reports/feedback", [&reports](Exchange& ex) {
     auto year = ex.yearQuery();
     if (!year.ok()) return ex.sendProblem(year.error());
     const std::string unit = ex.queryValue("org_unit").value_or("");
-    auto found = reports_.feedback(ex.subject, unit, year.value());
+    auto found = reports.feedback(ex.subject, unit, year.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     const auto& report = found.value();
     if (ex.queryValue("format") == "csv" || acceptsCsv(ex)) {
@@ -166,15 +156,7 @@ class ReportRoutes {
                 json::object({"year"_f = report.year, "org_unit"_f = json::textOrNull(unit),
                               "feedback"_f = figuresJson(report.feedback, "by_channel"),
                               "requests"_f = figuresJson(report.requests, "by_outcome")}));
-  }
-
-  service::ReportService& reports_;
-};
-
-}  // namespace
-
-void addReportRoutes(Router& router, service::ReportService& reports) {
-  ReportRoutes::addTo(std::make_shared<ReportRoutes>(reports), router);
+  });
 }
 
 }  // namespace gongkai::server::http

@@ -40,9 +40,8 @@ class RequestRoutes {
   void log(Exchange& ex) {
     auto page = pageQuery(ex);
     if (!page.ok()) return ex.sendProblem(page.error());
-    case_routes::sendCases(ex, "requests",
-                           requests_.decisionLog(page.value().per_page, page.value().offset()),
-                           page.value(), render(ApplicationView::kLog));
+    sendPage(ex, "requests", requests_.decisionLog(page.value().per_page, page.value().offset()),
+             page.value(), render(ApplicationView::kLog));
   }
 
   void receipt(Exchange& ex) {
@@ -56,8 +55,8 @@ class RequestRoutes {
     auto page =
         case_routes::listQuery(ex, query, isRequestStatus, "received、acknowledged 或 decided");
     if (!page.ok()) return ex.sendProblem(page.error());
-    case_routes::sendCases(ex, "requests", requests_.list(ex.subject, query), page.value(),
-                           render(ApplicationView::kHandler));
+    sendPage(ex, "requests", requests_.list(ex.subject, query), page.value(),
+             render(ApplicationView::kHandler));
   }
 
   void get(Exchange& ex) {

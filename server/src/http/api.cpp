@@ -71,8 +71,8 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addReadinessRoute(router, options.readiness);
   addMetricsRoute(router, options.metrics, options.metrics_allowed);
   addDocumentRoutes(router, services.documents, services.search,
-                    DocumentApiOptions{options.max_json_bytes, options.max_upload_bytes,
-                                       options.max_files_per_request});
+                    net::UploadLimits{options.max_json_bytes, options.max_upload_bytes,
+                                      options.max_files_per_request});
   addAuditRoutes(router, services.audit, services.checkpoints);
   addSearchRoutes(router, services.search, services.catalogue);
   addSignInRoutes(router, services.signIn, services.tokens, services.users);

@@ -52,9 +52,9 @@ Object::Ptr archiveJson(const service::BundleRecord& a) {
 
 // {"category": "ZZ", "year": 2023, "checkpoint_size": N (optional)}, nothing else.
 core::Result<service::BundleRequest> parseBundleRequest(const Object::Ptr& json) {
-  const auto unknown = unknownMembersNamed(json, {"category", "year", "checkpoint_size"});
-  if (!unknown.empty()) {
-    return fieldError(unknown.front().field, "unknown_field", unknown.front().message);
+  if (auto known = refuseUnknownMembers(json, {"category", "year", "checkpoint_size"});
+      !known.ok()) {
+    return known.error();
   }
   service::BundleRequest request;
   auto category = textField(json, "category");
@@ -111,10 +111,9 @@ void addArchiveRoutes(Router& router, service::ArchiveService& archives) {
   router.add("GET", "/api/v1/archives/{id}", [&archives](Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    ex.reply(archives.get(ex.subject, id.value()), [&](const service::BundleRecord& a) {
-      ex.response.set("ETag", "\"" + a.sha256 + "\"");
-      return archiveJson(a);
-    });
+    ex.replyTagged(
+        archives.get(ex.subject, id.value()),
+        [](const auto& bundle) { return "\"" + bundle.sha256 + "\""; }, archiveJson);
   });
   router.add("GET", "/api/v1/archives/{id}/download", [&archives](Exchange& ex) {
     auto id = ex.idParam("id");

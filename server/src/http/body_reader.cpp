@@ -87,6 +87,14 @@ core::Error fieldError(const std::string& field, const std::string& code,
   return core::Error{core::ErrorCode::kInvalidArgument, code, message, {{field, code, message}}};
 }
 
+core::Status refuseUnknownMembers(const Object::Ptr& json,
+                                  std::initializer_list<std::string_view> known,
+                                  const std::string& path) {
+  const auto unknown = unknownMembersNamed(json, known);
+  if (unknown.empty()) return core::okStatus();
+  return fieldError(path + unknown.front().field, "unknown_field", unknown.front().message);
+}
+
 BodyReader::BodyReader(const Object::Ptr& body, std::initializer_list<std::string_view> known)
     : body_(body) {
   for (auto& error : unknownMembers(body, known)) {

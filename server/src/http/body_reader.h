@@ -73,6 +73,11 @@ std::vector<core::FieldError> unknownMembersNamed(const Poco::JSON::Object::Ptr&
 // kInvalidArgument about one member: `code` is both the error's reason and the field's code.
 core::Error fieldError(const std::string& field, const std::string& code,
                        const std::string& message);
+// fieldError() "unknown_field" about the first member not among `known`, named in its message
+// and prefixed by `path` ("roles[0]." for an object inside an array); ok when there is none.
+core::Status refuseUnknownMembers(const Poco::JSON::Object::Ptr& json,
+                                  std::initializer_list<std::string_view> known,
+                                  const std::string& path = "");
 
 // Reads the members of a JSON body one by one, collecting field errors: unknown members,
 // wrong types, text that is not clean UTF-8 or is too long. What a body says, not whether it

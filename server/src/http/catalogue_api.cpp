@@ -15,12 +15,8 @@ constexpr std::int64_t kMaxBodyBytes = 64 * 1024;
 // An item as `result` holds it, with its version as the ETag; or the problem.
 void sendItem(Exchange& ex, const core::Result<core::CatalogueItem>& result,
               HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_OK) {
-  ex.reply(
-      result,
-      [&](const core::CatalogueItem& item) {
-        ex.response.set("ETag", versionEtag(item.version));
-        return catalogueItemJson(item);
-      },
+  ex.replyTagged(
+      result, [](const auto& item) { return versionEtag(item.version); }, catalogueItemJson,
       status);
 }
 

@@ -38,25 +38,19 @@ Error unsupportedBody() {
 void sendDocument(Exchange& ex, const core::Result<core::DocumentVersion>& result,
                   HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_OK,
                   const ExtractionByHash* extraction = nullptr) {
-  ex.reply(
-      result,
-      [&](const core::DocumentVersion& v) {
-        ex.response.set("ETag", versionEtag(v.version));
-        return documentJson(v, extraction);
-      },
-      status);
+  ex.replyTagged(
+      result, [](const auto& v) { return versionEtag(v.version); },
+      [&](const auto& v) { return documentJson(v, extraction); }, status);
 }
 
 // The files of a multipart upload, staged by the document service as they arrive.
 core::Result<net::UploadForm> readFiles(Exchange& ex, service::DocumentService& documents,
-                                        const DocumentApiOptions& options) {
+                                        const net::UploadLimits& limits) {
   const auto stage = [&documents](std::istream& in, std::int64_t maxBytes, std::string name,
                                   std::string mediaType) {
     return documents.stageFile(in, maxBytes, std::move(name), std::move(mediaType));
   };
-  return net::readUpload(ex, stage,
-                         net::UploadLimits{options.max_json_bytes, options.max_upload_bytes,
-                                           options.max_files_per_request});
+  return net::readUpload(ex, stage, limits);
 }
 
 // Whether each file's text could be extracted for search; empty if that cannot be read now.
@@ -71,7 +65,7 @@ ExtractionByHash extractionOf(const service::SearchService& search,
 }
 
 void createDocument(Exchange& ex, service::DocumentService& documents,
-                    const DocumentApiOptions& options) {
+                    const net::UploadLimits& limits) {
   // Refused before an upload is read when the caller may not create documents anywhere.
   if (auto allowed = documents.mayCreateAny(ex.subject); !allowed.ok()) {
     ex.response.setKeepAlive(false);
@@ -80,11 +74,11 @@ void createDocument(Exchange& ex, service::DocumentService& documents,
   const std::string type = ex.request.getContentType();
   core::Result<core::DocumentVersion> created = unsupportedBody();
   if (isJsonMediaType(type)) {
-    auto json = ex.readJsonObject(options.max_json_bytes);
+    auto json = ex.readJsonObject(limits.max_json_bytes);
     if (!json.ok()) return ex.sendProblem(json.error());
     created = documents.create(ex.subject, readMetadataFields(json.value()), {});
   } else if (isMultipart(type)) {
-    auto form = readFiles(ex, documents, options);
+    auto form = readFiles(ex, documents, limits);
     if (!form.ok()) return ex.sendProblem(form.error());
     if (!form.value().metadata) {
       Error error = Error::make(ErrorCode::kInvalidArgument, "missing_metadata",
@@ -127,8 +121,7 @@ void getDocument(Exchange& ex, service::DocumentService& documents,
   sendDocument(ex, found, HTTPResponse::HTTP_OK, &extraction);
 }
 
-void addFiles(Exchange& ex, service::DocumentService& documents,
-              const DocumentApiOptions& options) {
+void addFiles(Exchange& ex, service::DocumentService& documents, const net::UploadLimits& limits) {
   auto id = ex.idParam("id");
   if (!id.ok()) return ex.sendProblem(id.error());
   if (!isMultipart(ex.request.getContentType())) {
@@ -140,7 +133,7 @@ void addFiles(Exchange& ex, service::DocumentService& documents,
     ex.response.setKeepAlive(false);
     return ex.sendProblem(checked.error());
   }
-  auto form = readFiles(ex, documents, options);
+  auto form = readFiles(ex, documents, limits);
   if (!form.ok()) return ex.sendProblem(form.error());
   if (form.value().metadata) {
     return ex.sendProblem(Error::make(ErrorCode::kInvalidArgument, "unknown_part",
@@ -159,10 +152,10 @@ void addFiles(Exchange& ex, service::DocumentService& documents,
 }  // namespace
 
 void addDocumentRoutes(Router& router, service::DocumentService& documents,
-                       service::SearchService& search, const DocumentApiOptions& options) {
+                       service::SearchService& search, const net::UploadLimits& limits) {
   const std::string docs = "/api/v1/documents";
   router.add("POST", docs,
-             [&documents, options](Exchange& ex) { createDocument(ex, documents, options); });
+             [&documents, limits](Exchange& ex) { createDocument(ex, documents, limits); });
   router.add("GET", docs, [&documents](Exchange& ex) {
     service::DocumentQuery filter;
     filter.category = ex.queryValue("category");
@@ -184,7 +177,7 @@ void addDocumentRoutes(Router& router, service::DocumentService& documents,
   });
   router.add("GET", docs + "/{id}",
              [&documents, &search](Exchange& ex) { getDocument(ex, documents, search); });
-  router.add("PATCH", docs + "/{id}", [&documents, options](Exchange& ex) {
+  router.add("PATCH", docs + "/{id}", [&documents, limits](Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
     const IfMatch ifMatch = ex.ifMatch();
@@ -193,13 +186,13 @@ void addDocumentRoutes(Router& router, service::DocumentService& documents,
                                         "修改文档须带 If-Match 头，值为当前版本的 ETag "
                                         "(PATCH needs If-Match with the current version's ETag)"));
     }
-    auto patch = ex.readJsonObject(options.max_json_bytes);
+    auto patch = ex.readJsonObject(limits.max_json_bytes);
     if (!patch.ok()) return ex.sendProblem(patch.error());
     sendDocument(ex, documents.update(ex.subject, id.value(), ifMatch.version,
                                       readMetadataFields(patch.value())));
   });
   router.add("POST", docs + "/{id}/files",
-             [&documents, options](Exchange& ex) { addFiles(ex, documents, options); });
+             [&documents, limits](Exchange& ex) { addFiles(ex, documents, limits); });
   router.add("GET", docs + "/{id}/files/{file_id}", [&documents](Exchange& ex) {
     auto id = ex.idParam("id");
     auto fileId = ex.idParam("file_id");
@@ -224,10 +217,10 @@ void addDocumentRoutes(Router& router, service::DocumentService& documents,
   });
   for (const std::string_view name : core::kSteps) {
     router.add("POST", docs + "/{id}/" + std::string(name),
-               [&documents, options, step = std::string(name)](Exchange& ex) {
+               [&documents, limits, step = std::string(name)](Exchange& ex) {
                  auto id = ex.idParam("id");
                  if (!id.ok()) return ex.sendProblem(id.error());
-                 auto body = ex.readOptionalJsonObject(options.max_json_bytes);
+                 auto body = ex.readOptionalJsonObject(limits.max_json_bytes);
                  if (!body.ok()) return ex.sendProblem(body.error());
                  // Actor and time are the service's to set.
                  auto next =

@@ -37,9 +37,9 @@ void addUnitRoutes(Router& router, service::UnitService& units) {
     if (!body.ok()) return ex.sendProblem(body.error());
     auto change = readUnitChange(body.value());
     change.expected_revision = ex.ifMatch().tag;
-    auto updated = units.updateUnit(ex.subject, ex.params["code"], change);
-    if (updated.ok()) ex.response.set("ETag", revisionEtag(updated.value().revision));
-    ex.reply(updated, unitJson);
+    ex.replyTagged(
+        units.updateUnit(ex.subject, ex.params["code"], change),
+        [](const auto& unit) { return revisionEtag(unit.revision); }, unitJson);
   });
 }
 

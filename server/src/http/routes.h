@@ -20,20 +20,16 @@
 #include "gongkai/server/service/token_service.h"
 #include "gongkai/server/service/unit_service.h"
 #include "gongkai/server/service/user_service.h"
+#include "net/multipart_upload.h"
 
 // The groups of routes buildRouter puts together, one file each. The services decide who may do
 // what; they must outlive the router.
 namespace gongkai::server::http {
 
-struct DocumentApiOptions {
-  std::int64_t max_json_bytes = 1 << 20;
-  std::int64_t max_upload_bytes = std::int64_t{8} << 30;
-  int max_files_per_request = 100;
-};
-
-// /api/v1/documents: filing, changes while a draft, the procedure's steps, versions, files.
+// /api/v1/documents: filing, changes while a draft, the procedure's steps, versions, files; a
+// JSON body or an upload's metadata part at most limits.max_json_bytes.
 void addDocumentRoutes(Router& router, service::DocumentService& documents,
-                       service::SearchService& search, const DocumentApiOptions& options);
+                       service::SearchService& search, const net::UploadLimits& limits);
 
 // GET /api/v1/audit/{checkpoint, checkpoints, checkpoints/{size}, proof/inclusion,
 // proof/consistency, entries, key, keys, export}, all for callers with audit.read.

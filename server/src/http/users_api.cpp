@@ -13,13 +13,8 @@ using Poco::Net::HTTPResponse;
 // One account, with its revision as the ETag an editor sends back as If-Match.
 void sendAccount(Exchange& ex, const core::Result<service::Account>& result,
                  HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_OK) {
-  ex.reply(
-      result,
-      [&](const service::Account& account) {
-        ex.response.set("ETag", revisionEtag(account.revision));
-        return userJson(account);
-      },
-      status);
+  ex.replyTagged(
+      result, [](const auto& account) { return revisionEtag(account.revision); }, userJson, status);
 }
 
 }  // namespace

@@ -73,6 +73,13 @@ struct Exchange {
     if (!result.ok()) return sendProblem(result.error());
     sendJson(status, render(result.value()));
   }
+  // The same for what has an entity tag: `etagOf` the value is sent as its ETag.
+  template <typename T, typename EtagOf, typename Render>
+  void replyTagged(const core::Result<T>& result, EtagOf etagOf, Render render,
+                   Poco::Net::HTTPResponse::HTTPStatus status = Poco::Net::HTTPResponse::HTTP_OK) {
+    if (result.ok()) response.set("ETag", etagOf(result.value()));
+    reply(result, render, status);
+  }
 };
 
 // The first error among `results` (parsed parameters, say), nullptr when all hold values.

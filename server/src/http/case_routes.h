@@ -53,11 +53,10 @@ void addCaseRoutes(Router& router, const std::string& base, std::shared_ptr<Rout
   router.keepAlive(std::move(routes));
 }
 
-// GET …/receipt/{code}: the case `find` finds by the code, as `render` shows it; never cached,
-// the code being the credential.
-template <typename Find, typename Render>
-void sendByReceipt(Exchange& ex, Find find, Render render) {
-  auto found = find(ex.params.at("code"));
+// GET …/receipt/{code}: the case found by the code, as `render` shows it; never cached, the
+// code being the credential.
+template <typename Record, typename Render>
+void sendByReceipt(Exchange& ex, const core::Result<Record>& found, Render render) {
   if (found.ok()) ex.response.set("Cache-Control", "no-store");
   ex.reply(found, render);
 }

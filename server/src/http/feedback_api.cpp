@@ -38,9 +38,8 @@ class FeedbackRoutes {
   }
 
   void receipt(Exchange& ex) {
-    case_routes::sendByReceipt(
-        ex, [this](const std::string& code) { return feedback_.byReceipt(code); },
-        render(FeedbackView::kReceipt));
+    case_routes::sendByReceipt(ex, feedback_.byReceipt(ex.params.at("code")),
+                               render(FeedbackView::kReceipt));
   }
 
   void list(Exchange& ex) {

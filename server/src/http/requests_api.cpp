@@ -45,9 +45,8 @@ class RequestRoutes {
   }
 
   void receipt(Exchange& ex) {
-    case_routes::sendByReceipt(
-        ex, [this](const std::string& code) { return requests_.byReceipt(code); },
-        render(ApplicationView::kReceipt));
+    case_routes::sendByReceipt(ex, requests_.byReceipt(ex.params.at("code")),
+                               render(ApplicationView::kReceipt));
   }
 
   void list(Exchange& ex) {

@@ -28,7 +28,7 @@ Poco::JSON::Array::Ptr facetJson(const service::CatalogueService& catalogue,
   });
 }
 
-Object::Ptr hitJson(const indexer::SearchHit& hit) {
+Object::Ptr hitJson(const service::SearchHit& hit) {
   return json::object({"type"_f = hit.type, "id"_f = hit.document_id, "version"_f = hit.version,
                        "current"_f = hit.current, "title"_f = hit.title,
                        "doc_number"_f = json::textOrNull(hit.doc_number),
@@ -64,7 +64,7 @@ void addSearchRoutes(Router& router, service::SearchService& search,
     const auto& asked = request.value();
     auto found = search.search(ex.subject, asked);
     if (!found.ok()) return ex.sendProblem(found.error());
-    const indexer::SearchResult& result = found.value().result;
+    const service::SearchResult& result = found.value().result;
     Object::Ptr facets = new Object;
     for (const char* field : {"category", "year", "scope", "org_unit"}) {
       const auto it = result.facets.find(field);

@@ -65,6 +65,10 @@ struct TextExtraction {
   std::string extracted_at;  // RFC 3339
 };
 
+// A search's hits, facets and totals, as the index finds them.
+using SearchHit = indexer::SearchHit;
+using SearchResult = indexer::SearchResult;
+
 // What a search found for one caller. History (superseded versions) is searched only for callers
 // who see everything; for others it is refused and said so.
 struct SearchAnswer {

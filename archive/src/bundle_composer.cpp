@@ -75,13 +75,13 @@ std::string indexHtml(const BundleContents& contents) {
 
 // 目录 for spreadsheets; the verifier also counts its rows against the items.
 std::string indexCsv(const std::vector<BundleItem>& items) {
-  // A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
-  std::string csv = "\xEF\xBB\xBF档号,题名,文号,成文日期,保管期限,公开范围,版本数,文件数\r\n";
+  std::string csv(core::kUtf8ByteOrderMark);
+  csv += core::csvRecord(
+      {"档号", "题名", "文号", "成文日期", "保管期限", "公开范围", "版本数", "文件数"});
   for (const BundleItem& item : items) {
-    csv += core::csvCell(item.reference_code) + "," + core::csvCell(item.title) + "," +
-           core::csvCell(item.doc_number) + "," + core::csvCell(item.issued_at) + "," +
-           core::csvCell(item.retention) + "," + core::csvCell(item.scope) + "," +
-           std::to_string(item.versions.size()) + "," + std::to_string(item.files.size()) + "\r\n";
+    csv += core::csvRecord({item.reference_code, item.title, item.doc_number, item.issued_at,
+                            item.retention, item.scope, std::to_string(item.versions.size()),
+                            std::to_string(item.files.size())});
   }
   return csv;
 }

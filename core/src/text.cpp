@@ -211,6 +211,16 @@ std::string csvCell(std::string_view text) {
   return out + "\"";
 }
 
+std::string csvRecord(std::initializer_list<std::string_view> cells) {
+  std::string record;
+  const char* separator = "";
+  for (const std::string_view cell : cells) {
+    record += separator + csvCell(cell);
+    separator = ",";
+  }
+  return record + "\r\n";
+}
+
 void appendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');

@@ -88,5 +88,11 @@ TEST(Escaping, JsonStringsEscapeOnlyWhatTheyMust) {
   EXPECT_EQ(out, R"("a\"b\\c\b\f\n\r\t\u0001\u001f)"s + "\x7f 党\"");
 }
 
+TEST(Escaping, CsvRecordsQuoteWhatTheyMustAndDisarmFormulas) {
+  EXPECT_EQ(csvRecord({"", "档号", "a,b", "say \"hi\"", "=SUM(A1)", "3"}),
+            ",档号,\"a,b\",\"say \"\"hi\"\"\",\"'=SUM(A1)\",3\r\n");
+  EXPECT_EQ(csvRecord({}), "\r\n");
+}
+
 }  // namespace
 }  // namespace gongkai::core

@@ -75,16 +75,14 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
       }
       auto submission = http::parseFeedbackSubmission(body);
       if (!submission.ok()) return submission.error();
-      service::FeedbackSubject& concerns = submission.value().concerns;
       if (item->has("document")) {
         const auto index = item->getValue<unsigned>("document");
         if (index >= documents.size()) {
           return Error::make(ErrorCode::kInvalidArgument, "demo_invalid",
                              "demo.json: feedback.document");
         }
-        concerns.document_id = documents[index].document_id;
-        concerns.category = documents[index].metadata.category;
-        concerns.org_unit = documents[index].metadata.org_unit;
+        // Its category and unit become the case's (FeedbackService::submit).
+        submission.value().concerns.document_id = documents[index].document_id;
       }
       auto made = feedback.submit(demo, submission.value());
       if (!made.ok()) return made.error();
@@ -115,8 +113,7 @@ core::Status loadDemoFeedback(const Poco::JSON::Object& manifest, const service:
           takeSteps(*item, [&](const std::string& step, const Poco::JSON::Object::Ptr& stepBody) {
             auto parsed = http::parseApplicationStep(step, stepBody);
             if (!parsed.ok()) return core::Status(parsed.error());
-            auto next = requests.step(demo, id, parsed.value(),
-                                      [](std::int64_t) { return std::optional<std::string>(); });
+            auto next = requests.step(demo, id, parsed.value());
             return next.ok() ? core::okStatus() : core::Status(next.error());
           });
       if (!stepped.ok()) return stepped;

@@ -411,8 +411,9 @@ int ServerApp::main(const std::vector<std::string>&) {
   service::FeedbackService feedback(
       store, policyService, authorizer, unitExists,
       [&users](const std::string& username) { return users.find(username).ok(); },
-      publicSubmissions);
-  service::RequestService requests(store, policyService, authorizer, unitExists, publicSubmissions);
+      publicSubmissions, core::nowUtc, service::concernsAmong(documents, catalogue));
+  service::RequestService requests(store, policyService, authorizer, unitExists, publicSubmissions,
+                                   core::nowUtc, service::publicDocuments(documents));
   service::ReportService reports(store, catalogue, feedback, policyService, categories, authorizer);
   service::RetentionService retention(store, categories, authorizer);
 
@@ -453,11 +454,11 @@ int ServerApp::main(const std::vector<std::string>&) {
     return renderMetrics(sources);
   };
   options.metrics_allowed = addressList(config.metrics_allowed);
-  const http::Router router = http::buildRouter(
-      http::Services{documents, audit, checkpoints, search, units, users, signIn, tokens,
-                     policyService, catalogue, archives, jobs, feedback, requests, reports, tickets,
-                     categories, &imports, &retention},
-      options);
+  const http::Router router =
+      http::buildRouter(http::Services{documents, audit, checkpoints, search, units, users, signIn,
+                                       tokens, policyService, catalogue, archives, jobs, feedback,
+                                       requests, reports, tickets, &imports, &retention},
+                        options);
   // A route missing from the description (or the reverse) is a slip the tests catch by this.
   for (const auto& mismatch : http::undescribedRoutes(router, http::openApiDocument())) {
     log.warning("OpenAPI description: " + mismatch);

@@ -35,8 +35,8 @@ core::Result<std::vector<service::AccountRole>> readRoles(const Array::Ptr& arra
       return fieldError(at, "invalid_type", "角色须为对象 {role, unit} (a role must be an object)");
     }
     const auto object = item.extract<Object::Ptr>();
-    if (const auto unknown = unknownMembersNamed(object, {"role", "unit"}); !unknown.empty()) {
-      return fieldError(at + "." + unknown.front().field, "unknown_field", unknown.front().message);
+    if (auto known = refuseUnknownMembers(object, {"role", "unit"}, at + "."); !known.ok()) {
+      return known.error();
     }
     auto role = textField(object, "role");
     if (!role.hasValue())

@@ -59,9 +59,7 @@ void addMetricsRoute(Router& router, std::function<std::string()> metricsOf,
                                                   "资源不存在 (no such resource): " + ex.path));
         }
         ex.response.set("Cache-Control", "no-store");
-        ex.response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
-        ex.response.setContentType("text/plain; version=0.0.4; charset=utf-8");
-        sendBody(ex.request, ex.response, metricsOf());
+        ex.sendText("text/plain; version=0.0.4; charset=utf-8", metricsOf());
       });
 }
 
@@ -73,8 +71,8 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addReadinessRoute(router, options.readiness);
   addMetricsRoute(router, options.metrics, options.metrics_allowed);
   addDocumentRoutes(router, services.documents, services.search,
-                    DocumentApiOptions{options.max_json_bytes, options.max_upload_bytes,
-                                       options.max_files_per_request});
+                    net::UploadLimits{options.max_json_bytes, options.max_upload_bytes,
+                                      options.max_files_per_request});
   addAuditRoutes(router, services.audit, services.checkpoints);
   addSearchRoutes(router, services.search, services.catalogue);
   addSignInRoutes(router, services.signIn, services.tokens, services.users);
@@ -85,9 +83,9 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addArchiveRoutes(router, services.archives);
   if (services.imports != nullptr) addImportRoutes(router, *services.imports);
   if (services.retention != nullptr) addRetentionRoutes(router, *services.retention);
-  addFeedbackRoutes(router, services.feedback, services.documents, services.catalogue);
-  addRequestRoutes(router, services.requests, services.documents);
-  addReportRoutes(router, services.reports, services.categories);
+  addFeedbackRoutes(router, services.feedback);
+  addRequestRoutes(router, services.requests);
+  addReportRoutes(router, services.reports);
   addDownloadTicketRoutes(router, services.tickets);
   addOpenApiRoute(router);
   net::addWebRoutes(router, options.web_dir);

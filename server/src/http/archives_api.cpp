@@ -52,9 +52,9 @@ Object::Ptr archiveJson(const service::BundleRecord& a) {
 
 // {"category": "ZZ", "year": 2023, "checkpoint_size": N (optional)}, nothing else.
 core::Result<service::BundleRequest> parseBundleRequest(const Object::Ptr& json) {
-  const auto unknown = unknownMembersNamed(json, {"category", "year", "checkpoint_size"});
-  if (!unknown.empty()) {
-    return fieldError(unknown.front().field, "unknown_field", unknown.front().message);
+  if (auto known = refuseUnknownMembers(json, {"category", "year", "checkpoint_size"});
+      !known.ok()) {
+    return known.error();
   }
   service::BundleRequest request;
   auto category = textField(json, "category");
@@ -78,24 +78,10 @@ core::Result<service::BundleRequest> parseBundleRequest(const Object::Ptr& json)
   return request;
 }
 
-class ArchiveRoutes {
- public:
-  explicit ArchiveRoutes(service::ArchiveService& archives) : archives_(archives) {}
+}  // namespace
 
-  static void addTo(const std::shared_ptr<ArchiveRoutes>& self, Router& router) {
-    router.add("POST", "/api/v1/archives", [self](Exchange& ex) { self->create(ex); });
-    router.add("GET", "/api/v1/archives", [self](Exchange& ex) { self->list(ex); });
-    router.add("GET", "/api/v1/archives/signing-keys", [self](Exchange& ex) { self->keys(ex); });
-    router.add("GET", "/api/v1/archives/{id}", [self](Exchange& ex) { self->get(ex); });
-    router.add("GET", "/api/v1/archives/{id}/download",
-               [self](Exchange& ex) { self->download(ex); });
-    router.add("GET", "/api/v1/jobs", [self](Exchange& ex) { self->jobs(ex); });
-    router.add("GET", "/api/v1/jobs/{id}", [self](Exchange& ex) { self->job(ex, false); });
-    router.add("POST", "/api/v1/jobs/{id}/cancel", [self](Exchange& ex) { self->job(ex, true); });
-  }
-
- private:
-  void create(Exchange& ex) {
+void addArchiveRoutes(Router& router, service::ArchiveService& archives) {
+  router.add("POST", "/api/v1/archives", [&archives](Exchange& ex) {
     auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto request = parseBundleRequest(body.value());
@@ -105,57 +91,43 @@ class ArchiveRoutes {
       ex.response.set("Location", url);
       return json::object({"job_id"_f = job, "status_url"_f = url});
     };
-    ex.reply(archives_.requestBundle(request.value(), ex.subject), render,
+    ex.reply(archives.requestBundle(request.value(), ex.subject), render,
              HTTPResponse::HTTP_ACCEPTED);
-  }
-
-  void list(Exchange& ex) {
+  });
+  router.add("GET", "/api/v1/archives", [&archives](Exchange& ex) {
     auto year = ex.yearQuery();
     if (!year.ok()) return ex.sendProblem(year.error());
-    ex.reply(archives_.list(ex.subject, ex.queryValue("category"), year.value()),
+    ex.reply(archives.list(ex.subject, ex.queryValue("category"), year.value()),
              [](const auto& all) {
                return json::object({"archives"_f = json::array(all, archiveJson)});
              });
-  }
-
-  void get(Exchange& ex) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    ex.reply(archives_.get(ex.subject, id.value()), [&](const service::BundleRecord& a) {
-      ex.response.set("ETag", "\"" + a.sha256 + "\"");
-      return archiveJson(a);
+  });
+  router.add("GET", "/api/v1/archives/signing-keys", [&archives](Exchange& ex) {
+    ex.reply(archives.signingKeys(ex.subject), [](const auto& keys) {
+      return json::object({"ed25519_public_key_pem"_f = keys.ed25519_pem,
+                           "sm2_public_key_pem"_f = json::textOrNull(keys.sm2_pem)});
     });
-  }
-
-  void download(Exchange& ex) {
+  });
+  router.add("GET", "/api/v1/archives/{id}", [&archives](Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto found = archives_.download(ex.subject, id.value());
+    ex.replyTagged(
+        archives.get(ex.subject, id.value()),
+        [](const auto& bundle) { return "\"" + bundle.sha256 + "\""; }, archiveJson);
+  });
+  router.add("GET", "/api/v1/archives/{id}/download", [&archives](Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto found = archives.download(ex.subject, id.value());
     if (!found.ok()) return ex.sendProblem(found.error());
     const service::BundleRecord& row = found.value().bundle;
     // A bundle never changes once built.
     net::sendStoredFile(
         ex, {found.value().path, row.size, "\"" + row.sha256 + "\"", "application/x-tar",
              row.name + ".tar", row.sha256, "private, max-age=31536000, immutable"});
-  }
-
-  void keys(Exchange& ex) {
-    ex.reply(archives_.signingKeys(ex.subject), [](const auto& keys) {
-      return json::object({"ed25519_public_key_pem"_f = keys.ed25519_pem,
-                           "sm2_public_key_pem"_f = json::textOrNull(keys.sm2_pem)});
-    });
-  }
-
-  void job(Exchange& ex, bool cancel) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    ex.reply(cancel ? archives_.cancelJob(ex.subject, id.value())
-                    : archives_.job(ex.subject, id.value()),
-             jobJson);
-  }
-
+  });
   // ?state=queued,running&mine=1&before=<id>&limit=<n>: newest first; next_before pages on.
-  void jobs(Exchange& ex) {
+  router.add("GET", "/api/v1/jobs", [&archives](Exchange& ex) {
     auto before = ex.intQuery("before", 1, INT64_MAX);
     auto limit = ex.intQuery("limit", 1, service::ArchiveService::kMaxJobPage);
     auto mine = ex.intQuery("mine", 0, 1);
@@ -171,19 +143,21 @@ class ArchiveRoutes {
         start = comma + 1;
       }
     }
-    ex.reply(archives_.jobs(ex.subject, listing), [](const auto& page) {
+    ex.reply(archives.jobs(ex.subject, listing), [](const auto& page) {
       return json::object(
           {"jobs"_f = json::array(page.jobs, jobJson), "next_before"_f = page.next_before});
     });
-  }
-
-  service::ArchiveService& archives_;
-};
-
-}  // namespace
-
-void addArchiveRoutes(Router& router, service::ArchiveService& archives) {
-  ArchiveRoutes::addTo(std::make_shared<ArchiveRoutes>(archives), router);
+  });
+  router.add("GET", "/api/v1/jobs/{id}", [&archives](Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    ex.reply(archives.job(ex.subject, id.value()), jobJson);
+  });
+  router.add("POST", "/api/v1/jobs/{id}/cancel", [&archives](Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    ex.reply(archives.cancelJob(ex.subject, id.value()), jobJson);
+  });
 }
 
 }  // namespace gongkai::server::http

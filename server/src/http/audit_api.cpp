@@ -14,45 +14,34 @@ using Poco::Dynamic::Var;
 using Poco::JSON::Object;
 using Poco::Net::HTTPResponse;
 
+constexpr const char* kPlainText = "text/plain; charset=utf-8";
+
 std::string b64(const core::merkle::Hash& hash) {
   return core::base64Encode(core::digestBytes(hash));
 }
 
-void sendText(Exchange& ex, const std::string& text) {
-  ex.response.setStatus(HTTPResponse::HTTP_OK);
-  ex.response.setContentType("text/plain; charset=utf-8");
-  sendBody(ex.request, ex.response, text);
+// ?`name`=, which the proof needs.
+core::Result<std::int64_t> required(Exchange& ex, const std::string& name) {
+  auto value = ex.intQuery(name, 0, INT64_MAX);
+  if (!value.ok()) return value.error();
+  if (value.value()) return *value.value();
+  return core::Error::make(core::ErrorCode::kMalformed, "missing_parameter",
+                           "缺少 " + name + " 参数 (" + name + " is required)");
 }
 
-class AuditRoutes {
- public:
-  AuditRoutes(service::AuditService& audit, service::CheckpointService& checkpoints)
-      : audit_(audit), checkpoints_(checkpoints) {}
+}  // namespace
 
+void addAuditRoutes(Router& router, service::AuditService& audit,
+                    service::CheckpointService& checkpoints) {
   // Every audit endpoint is a way of reading the log: the service decides who may.
-  static void addTo(const std::shared_ptr<AuditRoutes>& self, Router& router) {
-    const std::string base = "/api/v1/audit";
-    const auto add = [&](const std::string& path, Handler handler) {
-      router.add("GET", base + path, [self, handler = std::move(handler)](Exchange& ex) {
-        if (auto allowed = self->audit_.mayRead(ex.subject); !allowed.ok())
-          return ex.sendProblem(allowed.error());
-        handler(ex);
-      });
-    };
-    add("", [self](Exchange& ex) { self->listAudit(ex); });
-    add("/checkpoint", [self](Exchange& ex) { self->latestCheckpoint(ex); });
-    add("/checkpoints", [self](Exchange& ex) { self->listCheckpoints(ex); });
-    add("/checkpoints/{size}", [self](Exchange& ex) { self->checkpointAt(ex); });
-    add("/proof/inclusion", [self](Exchange& ex) { self->inclusion(ex); });
-    add("/proof/consistency", [self](Exchange& ex) { self->consistency(ex); });
-    add("/entries", [self](Exchange& ex) { self->entries(ex); });
-    add("/key", [self](Exchange& ex) { self->key(ex); });
-    add("/keys", [self](Exchange& ex) { self->keys(ex); });
-    add("/export", [self](Exchange& ex) { self->exportLog(ex); });
-  }
-
- private:
-  void listAudit(Exchange& ex) {
+  const auto add = [&](const std::string& path, Handler handler) {
+    router.add("GET", "/api/v1/audit" + path, [&audit, handler = std::move(handler)](Exchange& ex) {
+      if (auto allowed = audit.mayRead(ex.subject); !allowed.ok())
+        return ex.sendProblem(allowed.error());
+      handler(ex);
+    });
+  };
+  add("", [&audit](Exchange& ex) {
     auto after = ex.intQuery("after", 0, INT64_MAX);
     auto limit = ex.intQuery("limit", 1, service::AuditService::kMaxPage);
     if (auto* error = firstError(after, limit)) return ex.sendProblem(*error);
@@ -69,9 +58,9 @@ class AuditRoutes {
     }
     const std::int64_t from = after.value().value_or(0);
     auto entries =
-        objectType ? audit_.listForObject(*objectType, *objectId, from, limit.value().value_or(100))
-                   : audit_.list(from, limit.value().value_or(100));
-    auto size = audit_.size();
+        objectType ? audit.listForObject(*objectType, *objectId, from, limit.value().value_or(100))
+                   : audit.list(from, limit.value().value_or(100));
+    auto size = audit.size();
     if (auto* error = firstError(entries, size)) return ex.sendProblem(*error);
     const auto entry = [](const auto& stored) {
       auto parsed = core::parseJson(stored.bytes);
@@ -86,29 +75,14 @@ class AuditRoutes {
         json::object({"size"_f = size.value(), "entries"_f = json::array(entries.value(), entry),
                       "next_after"_f = entries.value().empty() ? from : entries.value().back().seq,
                       "genesis_prev_hash"_f = core::kGenesisHash}));
-  }
-
-  void latestCheckpoint(Exchange& ex) {
-    auto found = audit_.latestCheckpoint();
+  });
+  add("/checkpoint", [&audit](Exchange& ex) {
+    auto found = audit.latestCheckpoint();
     if (!found.ok()) return ex.sendProblem(found.error());
     ex.response.set("X-Tree-Size", std::to_string(found.value().tree_size));
-    sendText(ex, found.value().note);
-  }
-
-  void checkpointAt(Exchange& ex) {
-    const std::string& text = ex.params.at("size");
-    if (text.empty() || text.size() > 18 ||
-        text.find_first_not_of("0123456789") != std::string::npos) {
-      return ex.sendProblem(core::Error::make(core::ErrorCode::kNotFound, "checkpoint_not_found",
-                                              "没有该大小的检查点 (no checkpoint of that size)"));
-    }
-    auto found = audit_.checkpointAt(std::stoll(text));
-    if (!found.ok()) return ex.sendProblem(found.error());
-    ex.response.set("Cache-Control", "public, max-age=31536000, immutable");
-    sendText(ex, found.value().note);
-  }
-
-  void listCheckpoints(Exchange& ex) {
+    ex.sendText(kPlainText, found.value().note);
+  });
+  add("/checkpoints", [&audit](Exchange& ex) {
     auto after = ex.intQuery("after", -1, INT64_MAX);
     auto limit = ex.intQuery("limit", 1, service::AuditService::kMaxPage);
     if (auto* error = firstError(after, limit)) return ex.sendProblem(*error);
@@ -117,64 +91,47 @@ class AuditRoutes {
                            "signer_key"_f = c.signer_key, "created_at"_f = c.created_at,
                            "note"_f = c.note});
     };
-    ex.reply(audit_.checkpoints(after.value().value_or(-1), limit.value().value_or(100)),
+    ex.reply(audit.checkpoints(after.value().value_or(-1), limit.value().value_or(100)),
              [&](const auto& all) {
                return json::object({"checkpoints"_f = json::array(all, checkpoint)});
              });
-  }
-
-  // The size a proof is made against: as asked, or else that of the latest checkpoint, so that
-  // the proof checks against a root someone signed.
-  core::Result<std::int64_t> sizeOrLatestCheckpoint(Exchange& ex, const std::string& name) {
-    auto size = ex.intQuery(name, 0, INT64_MAX);
-    if (!size.ok()) return size.error();
-    if (size.value()) return *size.value();
-    auto latest = audit_.latestCheckpoint();
-    if (!latest.ok()) return latest.error();
-    return latest.value().tree_size;
-  }
-
-  // The signed checkpoint of exactly `size` entries, when there is one.
-  Var checkpointNote(std::int64_t size) {
-    auto found = audit_.checkpointAt(size);
-    return found.ok() ? Var(found.value().note) : Var();
-  }
-
-  // ?`name`=, which the proof needs.
-  static core::Result<std::int64_t> required(Exchange& ex, const std::string& name) {
-    auto value = ex.intQuery(name, 0, INT64_MAX);
-    if (!value.ok()) return value.error();
-    if (value.value()) return *value.value();
-    return core::Error::make(core::ErrorCode::kMalformed, "missing_parameter",
-                             "缺少 " + name + " 参数 (" + name + " is required)");
-  }
-
-  void inclusion(Exchange& ex) {
+  });
+  add("/checkpoints/{size}", [&audit](Exchange& ex) {
+    const std::string& text = ex.params.at("size");
+    if (text.empty() || text.size() > 18 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
+      return ex.sendProblem(core::Error::make(core::ErrorCode::kNotFound, "checkpoint_not_found",
+                                              "没有该大小的检查点 (no checkpoint of that size)"));
+    }
+    auto found = audit.checkpointAt(std::stoll(text));
+    if (!found.ok()) return ex.sendProblem(found.error());
+    ex.response.set("Cache-Control", "public, max-age=31536000, immutable");
+    ex.sendText(kPlainText, found.value().note);
+  });
+  add("/proof/inclusion", [&audit](Exchange& ex) {
     auto index = required(ex, "index");
-    if (!index.ok()) return ex.sendProblem(index.error());
-    auto size = sizeOrLatestCheckpoint(ex, "size");
-    if (!size.ok()) return ex.sendProblem(size.error());
-    ex.reply(audit_.inclusionProof(index.value(), size.value()), [&](const auto& p) {
+    auto size = ex.intQuery("size", 0, INT64_MAX);
+    if (auto* error = firstError(index, size)) return ex.sendProblem(*error);
+    ex.reply(audit.checkpointedInclusionProof(index.value(), size.value()), [](const auto& found) {
+      const auto& p = found.proof;
       return json::object({"leaf_index"_f = p.index, "tree_size"_f = p.size,
                            "leaf_hash"_f = b64(p.leaf_hash), "root_hash"_f = b64(p.root),
                            "proof"_f = json::array(p.proof, b64),
-                           "checkpoint"_f = checkpointNote(p.size)});
+                           "checkpoint"_f = found.checkpoint});
     });
-  }
-
-  void consistency(Exchange& ex) {
+  });
+  add("/proof/consistency", [&audit](Exchange& ex) {
     auto from = required(ex, "from");
-    if (!from.ok()) return ex.sendProblem(from.error());
-    auto to = sizeOrLatestCheckpoint(ex, "to");
-    if (!to.ok()) return ex.sendProblem(to.error());
-    ex.reply(audit_.consistencyProof(from.value(), to.value()), [&](const auto& p) {
+    auto to = ex.intQuery("to", 0, INT64_MAX);
+    if (auto* error = firstError(from, to)) return ex.sendProblem(*error);
+    ex.reply(audit.checkpointedConsistencyProof(from.value(), to.value()), [](const auto& found) {
+      const auto& p = found.proof;
       return json::object({"from"_f = p.from, "to"_f = p.to, "root1"_f = b64(p.root1),
                            "root2"_f = b64(p.root2), "proof"_f = json::array(p.proof, b64),
-                           "checkpoint"_f = checkpointNote(p.to)});
+                           "checkpoint"_f = found.checkpoint});
     });
-  }
-
-  void entries(Exchange& ex) {
+  });
+  add("/entries", [&audit](Exchange& ex) {
     auto start = ex.intQuery("start", 0, INT64_MAX);
     auto end = ex.intQuery("end", 0, INT64_MAX);
     if (auto* error = firstError(start, end)) return ex.sendProblem(*error);
@@ -187,36 +144,31 @@ class AuditRoutes {
     const auto entry = [](const auto& e) {
       return json::object({"leaf_index"_f = e.seq - 1, "seq"_f = e.seq, "canonical"_f = e.bytes});
     };
-    ex.reply(audit_.entries(*start.value(), *end.value()), [&](const auto& all) {
+    ex.reply(audit.entries(*start.value(), *end.value()), [&](const auto& all) {
       return json::object({"entries"_f = json::array(all, entry)});
     });
-  }
-
-  void key(Exchange& ex) {
-    const auto& key = checkpoints_.verifierKey();
+  });
+  add("/key", [&checkpoints](Exchange& ex) {
+    const auto& key = checkpoints.verifierKey();
     if (ex.queryValue("format") == "pem") {
-      ex.response.setStatus(HTTPResponse::HTTP_OK);
-      ex.response.setContentType("application/x-pem-file");
-      return sendBody(ex.request, ex.response, core::ed25519PublicKeyPem(key.public_key));
+      return ex.sendText("application/x-pem-file", core::ed25519PublicKeyPem(key.public_key));
     }
-    sendText(ex, core::note::formatVerifierKey(key) + "\n");
-  }
-
-  void keys(Exchange& ex) {
-    auto all = checkpoints_.allVerifierKeys();
+    ex.sendText(kPlainText, core::note::formatVerifierKey(key) + "\n");
+  });
+  add("/keys", [&checkpoints](Exchange& ex) {
+    auto all = checkpoints.allVerifierKeys();
     if (!all.ok()) return ex.sendProblem(all.error());
     std::string text;
     for (const auto& key : all.value()) text += core::note::formatVerifierKey(key) + "\n";
-    sendText(ex, text);
-  }
-
-  void exportLog(Exchange& ex) {
+    ex.sendText(kPlainText, text);
+  });
+  add("/export", [&audit, &checkpoints](Exchange& ex) {
     // A fresh checkpoint, so the file covers the whole log as of now.
-    auto checkpoint = checkpoints_.checkpointNow();
+    auto checkpoint = checkpoints.checkpointNow();
     if (!checkpoint.ok()) return ex.sendProblem(checkpoint.error());
     const auto size = checkpoint.value().tree_size;
     ex.response.setStatus(HTTPResponse::HTTP_OK);
-    ex.response.setContentType("text/plain; charset=utf-8");
+    ex.response.setContentType(kPlainText);
     ex.response.set("Content-Disposition",
                     "attachment; filename=\"gongkai-audit-" + std::to_string(size) + ".log\"");
     ex.response.set("X-Tree-Size", std::to_string(size));
@@ -224,21 +176,11 @@ class AuditRoutes {
     if (ex.request.getMethod() == "HEAD") return (void)ex.response.send();
     std::ostream& out = ex.response.send();
     try {
-      audit_.writeExport(out, checkpoint.value());
+      audit.writeExport(out, checkpoint.value());
     } catch (const std::exception&) {
       // Headers are gone; the missing end line tells the client the file is incomplete.
     }
-  }
-
-  service::AuditService& audit_;
-  service::CheckpointService& checkpoints_;
-};
-
-}  // namespace
-
-void addAuditRoutes(Router& router, service::AuditService& audit,
-                    service::CheckpointService& checkpoints) {
-  AuditRoutes::addTo(std::make_shared<AuditRoutes>(audit, checkpoints), router);
+  });
 }
 
 }  // namespace gongkai::server::http

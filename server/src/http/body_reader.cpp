@@ -50,6 +50,21 @@ service::Field<Poco::JSON::Array::Ptr> arrayField(const Object::Ptr& json,
   return memberField<Poco::JSON::Array::Ptr>(json, name, holding<Poco::JSON::Array::Ptr>);
 }
 
+service::Field<TextElements> textArrayField(const Object::Ptr& json, const std::string& name) {
+  return memberField<TextElements>(json, name, [](const Var& value) {
+    std::optional<TextElements> elements;
+    const auto array = holding<Poco::JSON::Array::Ptr>(value);
+    if (!array) return elements;
+    elements.emplace();
+    for (unsigned i = 0; i < (*array)->size(); ++i) {
+      const Var element = (*array)->get(i);
+      elements->push_back(element.isString() ? std::optional(element.extract<std::string>())
+                                             : std::nullopt);
+    }
+    return elements;
+  });
+}
+
 std::vector<core::FieldError> unknownMembers(const Object::Ptr& json,
                                              std::initializer_list<std::string_view> known) {
   std::vector<core::FieldError> errors;
@@ -70,6 +85,14 @@ std::vector<core::FieldError> unknownMembersNamed(const Object::Ptr& json,
 core::Error fieldError(const std::string& field, const std::string& code,
                        const std::string& message) {
   return core::Error{core::ErrorCode::kInvalidArgument, code, message, {{field, code, message}}};
+}
+
+core::Status refuseUnknownMembers(const Object::Ptr& json,
+                                  std::initializer_list<std::string_view> known,
+                                  const std::string& path) {
+  const auto unknown = unknownMembersNamed(json, known);
+  if (unknown.empty()) return core::okStatus();
+  return fieldError(path + unknown.front().field, "unknown_field", unknown.front().message);
 }
 
 BodyReader::BodyReader(const Object::Ptr& body, std::initializer_list<std::string_view> known)

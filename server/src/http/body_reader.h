@@ -55,6 +55,11 @@ service::Field<bool> booleanField(const Poco::JSON::Object::Ptr& json, const std
 // The array itself; its elements are the caller's to read.
 service::Field<Poco::JSON::Array::Ptr> arrayField(const Poco::JSON::Object::Ptr& json,
                                                   const std::string& name);
+// An array of strings, each element kept in its place: nullopt for one that is no string, which
+// the service names by its index.
+using TextElements = std::vector<std::optional<std::string>>;
+service::Field<TextElements> textArrayField(const Poco::JSON::Object::Ptr& json,
+                                            const std::string& name);
 
 inline constexpr const char* kUnknownField = "未知字段 (unknown field)";
 // A field error ({member, "unknown_field", kUnknownField}) for each member not among `known`, in
@@ -68,6 +73,11 @@ std::vector<core::FieldError> unknownMembersNamed(const Poco::JSON::Object::Ptr&
 // kInvalidArgument about one member: `code` is both the error's reason and the field's code.
 core::Error fieldError(const std::string& field, const std::string& code,
                        const std::string& message);
+// fieldError() "unknown_field" about the first member not among `known`, named in its message
+// and prefixed by `path` ("roles[0]." for an object inside an array); ok when there is none.
+core::Status refuseUnknownMembers(const Poco::JSON::Object::Ptr& json,
+                                  std::initializer_list<std::string_view> known,
+                                  const std::string& path = "");
 
 // Reads the members of a JSON body one by one, collecting field errors: unknown members,
 // wrong types, text that is not clean UTF-8 or is too long. What a body says, not whether it

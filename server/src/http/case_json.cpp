@@ -16,7 +16,7 @@ constexpr const char* kInvalidStep = "办理内容有误 (invalid step)";
 Var timeOf(const std::optional<core::Step>& step) { return step ? json::toVar(step->at) : Var(); }
 
 // A result only a finished case has, null before.
-Var onceFinished(const policies::Timeliness& t, const Var& value) {
+Var onceFinished(const service::Timeliness& t, const Var& value) {
   return t.finished ? value : Var();
 }
 
@@ -26,7 +26,7 @@ Object::Ptr caseJson(const core::Case& c) {
       {"id"_f = c.id, "received_at"_f = c.received_at, "extended"_f = c.extended.has_value()});
 }
 
-void setDeadlineState(Object::Ptr out, const policies::Timeliness& t) {
+void setDeadlineState(Object::Ptr out, const service::Timeliness& t) {
   json::set(out, {"due_soon"_f = t.due_soon, "overdue"_f = t.overdue});
 }
 
@@ -54,11 +54,11 @@ core::Result<service::FeedbackSubmission> parseFeedbackSubmission(const Object::
   return s;
 }
 
-core::Result<policies::FeedbackStep> parseFeedbackStep(const std::string& name,
-                                                       const Object::Ptr& body) {
+core::Result<service::FeedbackStep> parseFeedbackStep(const std::string& name,
+                                                      const Object::Ptr& body) {
   BodyReader read(body, {"org_unit", "handler", "category", "answer", "rectification",
                          "satisfaction", "reason"});
-  policies::FeedbackStep step;
+  service::FeedbackStep step;
   step.name = name;
   step.org_unit = read.anyText("org_unit");
   step.handler = read.anyText("handler");
@@ -85,11 +85,11 @@ core::Result<service::ApplicationSubmission> parseApplicationSubmission(const Ob
   return s;
 }
 
-core::Result<policies::RequestStep> parseApplicationStep(const std::string& name,
-                                                         const Object::Ptr& body) {
+core::Result<service::RequestStep> parseApplicationStep(const std::string& name,
+                                                        const Object::Ptr& body) {
   BodyReader read(body, {"notice", "outcome", "reason", "answer", "document_ids", "category",
                          "public_summary", "org_unit"});
-  policies::RequestStep step;
+  service::RequestStep step;
   step.name = name;
   step.notice = read.anyText("notice", true);
   step.outcome = read.anyText("outcome");
@@ -104,7 +104,7 @@ core::Result<policies::RequestStep> parseApplicationStep(const std::string& name
   return step;
 }
 
-Object::Ptr feedbackJson(const core::FeedbackRecord& r, const policies::Timeliness& t,
+Object::Ptr feedbackJson(const core::FeedbackRecord& r, const service::Timeliness& t,
                          FeedbackView view) {
   using json::textOrNull;
   Object::Ptr out = caseJson(r);
@@ -127,7 +127,7 @@ Object::Ptr feedbackJson(const core::FeedbackRecord& r, const policies::Timeline
   return out;
 }
 
-Object::Ptr applicationJson(const core::DisclosureRequest& r, const policies::Timeliness& t,
+Object::Ptr applicationJson(const core::DisclosureRequest& r, const service::Timeliness& t,
                             ApplicationView view) {
   using json::textOrNull;
   Object::Ptr out = caseJson(r);

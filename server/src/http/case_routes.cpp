@@ -8,10 +8,6 @@ using core::Error;
 using core::ErrorCode;
 using Poco::Net::HTTPResponse;
 
-core::Result<Poco::JSON::Object::Ptr> readSubmission(Exchange& ex) {
-  return ex.readJsonObject(kMaxBodyBytes);
-}
-
 core::Result<StepCall> readStep(Exchange& ex, std::initializer_list<std::string_view> steps) {
   StepCall call;
   call.name = ex.params.at("step");
@@ -22,12 +18,9 @@ core::Result<StepCall> readStep(Exchange& ex, std::initializer_list<std::string_
   auto id = ex.idParam("id");
   if (!id.ok()) return id.error();
   call.id = id.value();
-  call.body = new Poco::JSON::Object;
-  if (ex.request.getContentLength64() > 0 || ex.request.getChunkedTransferEncoding()) {
-    auto read = ex.readJsonObject(kMaxBodyBytes);
-    if (!read.ok()) return read.error();
-    call.body = read.value();
-  }
+  auto body = ex.readOptionalJsonObject(kMaxBodyBytes);
+  if (!body.ok()) return body.error();
+  call.body = body.value();
   return call;
 }
 

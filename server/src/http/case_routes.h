@@ -14,14 +14,12 @@
 #include "paging.h"
 
 // What the routes of feedback (feedback_api.cpp) and of applications (requests_api.cpp) do
-// alike: read a submission or a step, read a list's query, send a page, a receipt view or a case
+// alike: read a submission or a step, read a list's query, send a receipt view or a case
 // just filed.
 namespace gongkai::server::http::case_routes {
 
 // A submission is a few paragraphs; anything much larger is not one.
 constexpr std::int64_t kMaxBodyBytes = 64 * 1024;
-
-core::Result<Poco::JSON::Object::Ptr> readSubmission(Exchange& ex);
 
 // POST …/{id}/{step}: the step's name, the case's id and the body, an empty object when none
 // was sent (a step without fields, as `curl -X POST` sends it). kNotFound for a step not among
@@ -41,15 +39,6 @@ core::Error badQuery(const std::string& name, const std::string& allowed);
 core::Result<PageQuery> listQuery(Exchange& ex, service::CaseQuery& query,
                                   bool (*isStatus)(std::string_view), const std::string& statuses);
 
-// Answers a page of cases, each as `render` shows it, under `key`.
-template <typename Record, typename Render>
-void sendCases(Exchange& ex, const std::string& key,
-               const core::Result<service::Page<Record>>& found, const PageQuery& page,
-               Render render) {
-  if (!found.ok()) return ex.sendProblem(found.error());
-  sendPage(ex, key, found.value().total, page, json::array(found.value().items, render));
-}
-
 // Adds the routes every kind of case has under `base`, served by `routes`, which the router
 // keeps alive: POST base (submit), GET base/receipt/{code} (receipt), GET base (list),
 // GET base/{id} (get) and POST base/{id}/{step} (step). Routes a kind adds besides go first.
@@ -64,11 +53,10 @@ void addCaseRoutes(Router& router, const std::string& base, std::shared_ptr<Rout
   router.keepAlive(std::move(routes));
 }
 
-// GET …/receipt/{code}: the case `find` finds by the code, as `render` shows it; never cached,
-// the code being the credential.
-template <typename Find, typename Render>
-void sendByReceipt(Exchange& ex, Find find, Render render) {
-  auto found = find(ex.params.at("code"));
+// GET …/receipt/{code}: the case found by the code, as `render` shows it; never cached, the
+// code being the credential.
+template <typename Record, typename Render>
+void sendByReceipt(Exchange& ex, const core::Result<Record>& found, Render render) {
   if (found.ok()) ex.response.set("Cache-Control", "no-store");
   ex.reply(found, render);
 }

@@ -20,8 +20,8 @@ Poco::JSON::Object::Ptr catalogueItemJson(const core::CatalogueItem& item) {
                        "updated_at"_f = item.updated_at, "etag"_f = versionEtag(item.version)});
 }
 
-Poco::JSON::Array::Ptr categoriesJson(const std::vector<policies::Category>& categories) {
-  return json::array(categories, [](const policies::Category& category) {
+Poco::JSON::Array::Ptr categoriesJson(const std::vector<service::Category>& categories) {
+  return json::array(categories, [](const service::Category& category) {
     return json::object({"code"_f = category.code, "name"_f = category.name,
                          "default_retention"_f = category.default_retention,
                          "items"_f = json::array(category.items)});
@@ -44,20 +44,7 @@ service::CatalogueItemFields readCatalogueItemFields(const Poco::JSON::Object::P
   fields.year = integerField(json, "year");
   fields.sub_item = integerField(json, "sub_item");
   fields.time_limit_working_days = integerField(json, "time_limit_working_days");
-  // A channel that is not a string is the service's to name, so each is kept in its place.
-  using Channels = std::vector<std::optional<std::string>>;
-  fields.channels = memberField<Channels>(json, "channels", [](const Poco::Dynamic::Var& value) {
-    std::optional<Channels> channels;
-    if (value.type() != typeid(Poco::JSON::Array::Ptr)) return channels;
-    const auto array = value.extract<Poco::JSON::Array::Ptr>();
-    channels.emplace();
-    for (unsigned i = 0; i < array->size(); ++i) {
-      const auto channel = array->get(i);
-      channels->push_back(channel.isString() ? std::optional(channel.extract<std::string>())
-                                             : std::nullopt);
-    }
-    return channels;
-  });
+  fields.channels = textArrayField(json, "channels");
   return fields;
 }
 

@@ -14,7 +14,7 @@ namespace gongkai::server::http {
 Poco::JSON::Object::Ptr catalogueItemJson(const core::CatalogueItem& item);
 // The categories of disclosure with their standing items, as the catalogue and the policy show
 // them.
-Poco::JSON::Array::Ptr categoriesJson(const std::vector<policies::Category>& categories);
+Poco::JSON::Array::Ptr categoriesJson(const std::vector<service::Category>& categories);
 // The members of a catalogue item a request body gives (to create one, or as a merge patch).
 service::CatalogueItemFields readCatalogueItemFields(const Poco::JSON::Object::Ptr& json);
 

@@ -138,19 +138,7 @@ core::StepBody readStepBody(const Poco::JSON::Object::Ptr& body) {
   out.opinion = textField(body, "opinion");
   out.reason = textField(body, "reason");
   out.retention = textField(body, "retention");
-  using Elements = std::vector<std::optional<std::string>>;
-  out.channels = memberField<Elements>(body, "channels", [](const Poco::Dynamic::Var& value) {
-    std::optional<Elements> elements;
-    if (value.type() != typeid(Poco::JSON::Array::Ptr)) return elements;
-    const auto array = value.extract<Poco::JSON::Array::Ptr>();
-    elements.emplace();
-    for (unsigned i = 0; i < array->size(); ++i) {
-      const Poco::Dynamic::Var element = array->get(i);
-      elements->push_back(element.isString() ? std::optional(element.extract<std::string>())
-                                             : std::nullopt);
-    }
-    return elements;
-  });
+  out.channels = textArrayField(body, "channels");
   return out;
 }
 

@@ -38,84 +38,125 @@ Error unsupportedBody() {
 void sendDocument(Exchange& ex, const core::Result<core::DocumentVersion>& result,
                   HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_OK,
                   const ExtractionByHash* extraction = nullptr) {
-  ex.reply(
-      result,
-      [&](const core::DocumentVersion& v) {
-        ex.response.set("ETag", versionEtag(v.version));
-        return documentJson(v, extraction);
-      },
-      status);
+  ex.replyTagged(
+      result, [](const auto& v) { return versionEtag(v.version); },
+      [&](const auto& v) { return documentJson(v, extraction); }, status);
 }
 
-class DocumentRoutes {
- public:
-  DocumentRoutes(service::DocumentService& documents, service::SearchService& search,
-                 const DocumentApiOptions& options)
-      : documents_(documents), search_(search), options_(options) {}
+// The files of a multipart upload, staged by the document service as they arrive.
+core::Result<net::UploadForm> readFiles(Exchange& ex, service::DocumentService& documents,
+                                        const net::UploadLimits& limits) {
+  const auto stage = [&documents](std::istream& in, std::int64_t maxBytes, std::string name,
+                                  std::string mediaType) {
+    return documents.stageFile(in, maxBytes, std::move(name), std::move(mediaType));
+  };
+  return net::readUpload(ex, stage, limits);
+}
 
-  static void addTo(const std::shared_ptr<DocumentRoutes>& self, Router& router) {
-    const std::string docs = "/api/v1/documents";
-    router.add("POST", docs, [self](Exchange& ex) { self->createDocument(ex); });
-    router.add("GET", docs, [self](Exchange& ex) { self->listDocuments(ex); });
-    router.add("GET", docs + "/{id}", [self](Exchange& ex) { self->getDocument(ex); });
-    router.add("PATCH", docs + "/{id}", [self](Exchange& ex) { self->patchDocument(ex); });
-    router.add("POST", docs + "/{id}/files", [self](Exchange& ex) { self->addFiles(ex); });
-    router.add("GET", docs + "/{id}/files/{file_id}", [self](Exchange& ex) { self->download(ex); });
-    router.add("DELETE", docs + "/{id}/files/{file_id}",
-               [self](Exchange& ex) { self->removeFile(ex); });
-    for (const std::string_view step : core::kSteps) {
-      router.add("POST", docs + "/{id}/" + std::string(step),
-                 [self, step = std::string(step)](Exchange& ex) { self->takeStep(ex, step); });
-    }
-    router.add("GET", docs + "/{id}/versions", [self](Exchange& ex) { self->listVersions(ex); });
-    router.add("GET", docs + "/{id}/versions/{n}", [self](Exchange& ex) { self->getVersion(ex); });
+// Whether each file's text could be extracted for search; empty if that cannot be read now.
+ExtractionByHash extractionOf(const service::SearchService& search,
+                              const core::DocumentVersion& v) {
+  ExtractionByHash out;
+  auto found = search.extractionStatus(v.document_id);
+  if (found.ok()) {
+    for (auto& text : found.value()) out.emplace(text.sha256, std::move(text));
   }
+  return out;
+}
 
- private:
-  core::Result<net::UploadForm> readFiles(Exchange& ex) const {
-    const auto stage = [this](std::istream& in, std::int64_t maxBytes, std::string name,
-                              std::string mediaType) {
-      return documents_.stageFile(in, maxBytes, std::move(name), std::move(mediaType));
-    };
-    return net::readUpload(ex, stage,
-                           net::UploadLimits{options_.max_json_bytes, options_.max_upload_bytes,
-                                             options_.max_files_per_request});
+void createDocument(Exchange& ex, service::DocumentService& documents,
+                    const net::UploadLimits& limits) {
+  // Refused before an upload is read when the caller may not create documents anywhere.
+  if (auto allowed = documents.mayCreateAny(ex.subject); !allowed.ok()) {
+    ex.response.setKeepAlive(false);
+    return ex.sendProblem(allowed.error());
   }
-
-  void createDocument(Exchange& ex) {
-    // Refused before an upload is read when the caller may not create documents anywhere.
-    if (auto allowed = documents_.mayCreateAny(ex.subject); !allowed.ok()) {
-      ex.response.setKeepAlive(false);
-      return ex.sendProblem(allowed.error());
+  const std::string type = ex.request.getContentType();
+  core::Result<core::DocumentVersion> created = unsupportedBody();
+  if (isJsonMediaType(type)) {
+    auto json = ex.readJsonObject(limits.max_json_bytes);
+    if (!json.ok()) return ex.sendProblem(json.error());
+    created = documents.create(ex.subject, readMetadataFields(json.value()), {});
+  } else if (isMultipart(type)) {
+    auto form = readFiles(ex, documents, limits);
+    if (!form.ok()) return ex.sendProblem(form.error());
+    if (!form.value().metadata) {
+      Error error = Error::make(ErrorCode::kInvalidArgument, "missing_metadata",
+                                "缺少 metadata 部分 (the metadata part is missing)");
+      error.fields.push_back({"metadata", "missing_field", error.message});
+      return ex.sendProblem(error);
     }
-    const std::string type = ex.request.getContentType();
-    core::Result<core::DocumentVersion> created = unsupportedBody();
-    if (isJsonMediaType(type)) {
-      auto json = ex.readJsonObject(options_.max_json_bytes);
-      if (!json.ok()) return ex.sendProblem(json.error());
-      created = documents_.create(ex.subject, readMetadataFields(json.value()), {});
-    } else if (isMultipart(type)) {
-      auto form = readFiles(ex);
-      if (!form.ok()) return ex.sendProblem(form.error());
-      if (!form.value().metadata) {
-        Error error = Error::make(ErrorCode::kInvalidArgument, "missing_metadata",
-                                  "缺少 metadata 部分 (the metadata part is missing)");
-        error.fields.push_back({"metadata", "missing_field", error.message});
-        return ex.sendProblem(error);
-      }
-      auto json = core::parseJsonObject(*form.value().metadata);
-      if (!json.ok()) return ex.sendProblem(json.error());
-      created = documents_.create(ex.subject, readMetadataFields(json.value()),
-                                  std::move(form.value().files));
-    }
-    if (created.ok()) {
-      ex.response.set("Location",
-                      "/api/v1/documents/" + std::to_string(created.value().document_id));
-    }
-    sendDocument(ex, created, HTTPResponse::HTTP_CREATED);
+    auto json = core::parseJsonObject(*form.value().metadata);
+    if (!json.ok()) return ex.sendProblem(json.error());
+    created = documents.create(ex.subject, readMetadataFields(json.value()),
+                               std::move(form.value().files));
   }
+  if (created.ok()) {
+    ex.response.set("Location", "/api/v1/documents/" + std::to_string(created.value().document_id));
+  }
+  sendDocument(ex, created, HTTPResponse::HTTP_CREATED);
+}
 
-  void listDocuments(Exchange& ex) {
+void getDocument(Exchange& ex, service::DocumentService& documents,
+                 const service::SearchService& search) {
+  auto id = ex.idParam("id");
+  if (!id.ok()) return ex.sendProblem(id.error());
+  auto found = documents.get(ex.subject, id.value());
+  if (!found.ok()) return ex.sendProblem(found.error());
+  // The answer also says how far each file's text extraction got, which changes without a new
+  // version. While any is pending the answer is not to be kept (nor answered with 304), so a
+  // cached "pending" can never outlive the extraction; once all are settled, the version's
+  // ETag describes the whole answer again.
+  const ExtractionByHash extraction = extractionOf(search, found.value());
+  const bool settled = std::all_of(found.value().files.begin(), found.value().files.end(),
+                                   [&](const auto& f) { return extraction.count(f.sha256) > 0; });
+  if (!settled) {
+    ex.response.set("Cache-Control", "no-store");
+  } else if (ex.request.get("If-None-Match", "") == versionEtag(found.value().version)) {
+    ex.response.set("ETag", versionEtag(found.value().version));
+    ex.response.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
+    ex.response.send().flush();
+    return;
+  }
+  sendDocument(ex, found, HTTPResponse::HTTP_OK, &extraction);
+}
+
+void addFiles(Exchange& ex, service::DocumentService& documents, const net::UploadLimits& limits) {
+  auto id = ex.idParam("id");
+  if (!id.ok()) return ex.sendProblem(id.error());
+  if (!isMultipart(ex.request.getContentType())) {
+    return ex.sendProblem(Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
+                                      "请使用 multipart/form-data 上传 (use multipart/form-data)"));
+  }
+  // Known before the upload is read, so a missing document (or a refusal) costs no disk.
+  if (auto checked = documents.mayChange(ex.subject, id.value()); !checked.ok()) {
+    ex.response.setKeepAlive(false);
+    return ex.sendProblem(checked.error());
+  }
+  auto form = readFiles(ex, documents, limits);
+  if (!form.ok()) return ex.sendProblem(form.error());
+  if (form.value().metadata) {
+    return ex.sendProblem(Error::make(ErrorCode::kInvalidArgument, "unknown_part",
+                                      "添加文件时不接受 metadata 部分，请用 PATCH 修改元数据 "
+                                      "(use PATCH to change metadata)"));
+  }
+  auto updated = documents.addFiles(ex.subject, id.value(), ex.ifMatch().version,
+                                    std::move(form.value().files));
+  if (updated.ok()) {
+    ex.response.set("Location", "/api/v1/documents/" + std::to_string(id.value()) + "/versions/" +
+                                    std::to_string(updated.value().version));
+  }
+  sendDocument(ex, updated, HTTPResponse::HTTP_CREATED);
+}
+
+}  // namespace
+
+void addDocumentRoutes(Router& router, service::DocumentService& documents,
+                       service::SearchService& search, const net::UploadLimits& limits) {
+  const std::string docs = "/api/v1/documents";
+  router.add("POST", docs,
+             [&documents, limits](Exchange& ex) { createDocument(ex, documents, limits); });
+  router.add("GET", docs, [&documents](Exchange& ex) {
     service::DocumentQuery filter;
     filter.category = ex.queryValue("category");
     filter.scope = ex.queryValue("scope");
@@ -129,36 +170,14 @@ class DocumentRoutes {
     const PageQuery asked{page.value().value_or(1), perPage.value().value_or(20)};
     filter.limit = asked.per_page;
     filter.offset = asked.offset();
-    auto result = documents_.list(ex.subject, filter);
+    auto result = documents.list(ex.subject, filter);
     if (!result.ok()) return ex.sendProblem(result.error());
     sendPage(ex, "documents", result.value().total, asked,
              json::array(result.value().documents, [](const auto& v) { return documentJson(v); }));
-  }
-
-  void getDocument(Exchange& ex) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    auto found = documents_.get(ex.subject, id.value());
-    if (!found.ok()) return ex.sendProblem(found.error());
-    // The answer also says how far each file's text extraction got, which changes without a new
-    // version. While any is pending the answer is not to be kept (nor answered with 304), so a
-    // cached "pending" can never outlive the extraction; once all are settled, the version's
-    // ETag describes the whole answer again.
-    const ExtractionByHash extraction = extractionOf(found.value());
-    const bool settled = std::all_of(found.value().files.begin(), found.value().files.end(),
-                                     [&](const auto& f) { return extraction.count(f.sha256) > 0; });
-    if (!settled) {
-      ex.response.set("Cache-Control", "no-store");
-    } else if (ex.request.get("If-None-Match", "") == versionEtag(found.value().version)) {
-      ex.response.set("ETag", versionEtag(found.value().version));
-      ex.response.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
-      ex.response.send().flush();
-      return;
-    }
-    sendDocument(ex, found, HTTPResponse::HTTP_OK, &extraction);
-  }
-
-  void patchDocument(Exchange& ex) {
+  });
+  router.add("GET", docs + "/{id}",
+             [&documents, &search](Exchange& ex) { getDocument(ex, documents, search); });
+  router.add("PATCH", docs + "/{id}", [&documents, limits](Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
     const IfMatch ifMatch = ex.ifMatch();
@@ -167,42 +186,25 @@ class DocumentRoutes {
                                         "修改文档须带 If-Match 头，值为当前版本的 ETag "
                                         "(PATCH needs If-Match with the current version's ETag)"));
     }
-    auto patch = ex.readJsonObject(options_.max_json_bytes);
+    auto patch = ex.readJsonObject(limits.max_json_bytes);
     if (!patch.ok()) return ex.sendProblem(patch.error());
-    sendDocument(ex, documents_.update(ex.subject, id.value(), ifMatch.version,
-                                       readMetadataFields(patch.value())));
-  }
-
-  void addFiles(Exchange& ex) {
+    sendDocument(ex, documents.update(ex.subject, id.value(), ifMatch.version,
+                                      readMetadataFields(patch.value())));
+  });
+  router.add("POST", docs + "/{id}/files",
+             [&documents, limits](Exchange& ex) { addFiles(ex, documents, limits); });
+  router.add("GET", docs + "/{id}/files/{file_id}", [&documents](Exchange& ex) {
     auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    if (!isMultipart(ex.request.getContentType())) {
-      return ex.sendProblem(
-          Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
-                      "请使用 multipart/form-data 上传 (use multipart/form-data)"));
-    }
-    // Known before the upload is read, so a missing document (or a refusal) costs no disk.
-    if (auto checked = documents_.mayChange(ex.subject, id.value()); !checked.ok()) {
-      ex.response.setKeepAlive(false);
-      return ex.sendProblem(checked.error());
-    }
-    auto form = readFiles(ex);
-    if (!form.ok()) return ex.sendProblem(form.error());
-    if (form.value().metadata) {
-      return ex.sendProblem(Error::make(ErrorCode::kInvalidArgument, "unknown_part",
-                                        "添加文件时不接受 metadata 部分，请用 PATCH 修改元数据 "
-                                        "(use PATCH to change metadata)"));
-    }
-    auto updated = documents_.addFiles(ex.subject, id.value(), ex.ifMatch().version,
-                                       std::move(form.value().files));
-    if (updated.ok()) {
-      ex.response.set("Location", "/api/v1/documents/" + std::to_string(id.value()) + "/versions/" +
-                                      std::to_string(updated.value().version));
-    }
-    sendDocument(ex, updated, HTTPResponse::HTTP_CREATED);
-  }
-
-  void removeFile(Exchange& ex) {
+    auto fileId = ex.idParam("file_id");
+    if (auto* error = firstError(id, fileId)) return ex.sendProblem(*error);
+    auto found = documents.file(ex.subject, id.value(), fileId.value());
+    if (!found.ok()) return ex.sendProblem(found.error());
+    const core::FileRecord& file = found.value().file;
+    net::sendStoredFile(
+        ex, {found.value().path, file.size, "\"" + file.sha256 + "\"", file.media_type, file.name,
+             file.sha256, "private, max-age=0, must-revalidate"});
+  });
+  router.add("DELETE", docs + "/{id}/files/{file_id}", [&documents](Exchange& ex) {
     auto id = ex.idParam("id");
     auto fileId = ex.idParam("file_id");
     if (auto* error = firstError(id, fileId)) return ex.sendProblem(*error);
@@ -211,80 +213,43 @@ class DocumentRoutes {
       return ex.sendProblem(Error::make(ErrorCode::kPreconditionRequired, "if_match_required",
                                         "删除文件须带 If-Match 头 (DELETE needs If-Match)"));
     }
-    sendDocument(ex,
-                 documents_.removeFile(ex.subject, id.value(), ifMatch.version, fileId.value()));
+    sendDocument(ex, documents.removeFile(ex.subject, id.value(), ifMatch.version, fileId.value()));
+  });
+  for (const std::string_view name : core::kSteps) {
+    router.add("POST", docs + "/{id}/" + std::string(name),
+               [&documents, limits, step = std::string(name)](Exchange& ex) {
+                 auto id = ex.idParam("id");
+                 if (!id.ok()) return ex.sendProblem(id.error());
+                 auto body = ex.readOptionalJsonObject(limits.max_json_bytes);
+                 if (!body.ok()) return ex.sendProblem(body.error());
+                 // Actor and time are the service's to set.
+                 auto next =
+                     documents.step(ex.subject, id.value(), ex.ifMatch().version, step,
+                                    core::readStepRequest(step, readStepBody(body.value())));
+                 sendDocument(ex, next);
+               });
   }
-
-  void download(Exchange& ex) {
-    auto id = ex.idParam("id");
-    auto fileId = ex.idParam("file_id");
-    if (auto* error = firstError(id, fileId)) return ex.sendProblem(*error);
-    auto found = documents_.file(ex.subject, id.value(), fileId.value());
-    if (!found.ok()) return ex.sendProblem(found.error());
-    const core::FileRecord& file = found.value().file;
-    net::sendStoredFile(
-        ex, {found.value().path, file.size, "\"" + file.sha256 + "\"", file.media_type, file.name,
-             file.sha256, "private, max-age=0, must-revalidate"});
-  }
-
-  void listVersions(Exchange& ex) {
+  router.add("GET", docs + "/{id}/versions", [&documents](Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    ex.reply(documents_.versions(ex.subject, id.value()), [&](const auto& history) {
+    ex.reply(documents.versions(ex.subject, id.value()), [&](const auto& history) {
       return json::object({"document_id"_f = id.value(),
                            "current_version"_f = history.current_version,
                            "versions"_f = json::array(history.versions, versionSummaryJson)});
     });
-  }
-
-  void getVersion(Exchange& ex) {
+  });
+  router.add("GET", docs + "/{id}/versions/{n}", [&documents](Exchange& ex) {
     auto id = ex.idParam("id");
     auto number = ex.idParam("n");
     if (auto* error = firstError(id, number)) return ex.sendProblem(*error);
-    auto found = documents_.getVersion(ex.subject, id.value(), number.value());
+    auto found = documents.getVersion(ex.subject, id.value(), number.value());
     if (found.ok()) {
       // The content never changes, but who may see it does: revalidate, and per caller.
       ex.response.set("Cache-Control", "private, no-cache");
       ex.response.set("Vary", "Authorization");
     }
     sendDocument(ex, found);
-  }
-
-  void takeStep(Exchange& ex, const std::string& step) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    Poco::JSON::Object::Ptr body;
-    if (ex.request.getContentLength64() > 0 || ex.request.getChunkedTransferEncoding()) {
-      auto json = ex.readJsonObject(options_.max_json_bytes);
-      if (!json.ok()) return ex.sendProblem(json.error());
-      body = json.value();
-    }
-    // Actor and time are the service's to set.
-    auto next = documents_.step(ex.subject, id.value(), ex.ifMatch().version, step,
-                                core::readStepRequest(step, readStepBody(body)));
-    sendDocument(ex, next);
-  }
-
-  // Whether each file's text could be extracted for search; empty if that cannot be read now.
-  ExtractionByHash extractionOf(const core::DocumentVersion& v) {
-    ExtractionByHash out;
-    auto found = search_.extractionStatus(v.document_id);
-    if (found.ok()) {
-      for (auto& text : found.value()) out.emplace(text.sha256, std::move(text));
-    }
-    return out;
-  }
-
-  service::DocumentService& documents_;
-  service::SearchService& search_;
-  DocumentApiOptions options_;
-};
-
-}  // namespace
-
-void addDocumentRoutes(Router& router, service::DocumentService& documents,
-                       service::SearchService& search, const DocumentApiOptions& options) {
-  DocumentRoutes::addTo(std::make_shared<DocumentRoutes>(documents, search, options), router);
+  });
 }
 
 }  // namespace gongkai::server::http

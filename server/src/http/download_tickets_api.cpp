@@ -1,3 +1,4 @@
+#include "body_reader.h"
 #include "json_build.h"
 #include "routes.h"
 
@@ -7,10 +8,7 @@ void addDownloadTicketRoutes(Router& router, const service::DownloadTickets& tic
   router.add("POST", "/api/v1/auth/download-tickets", [&tickets](Exchange& ex) {
     auto body = ex.readJsonObject(4096);
     if (!body.ok()) return ex.sendProblem(body.error());
-    const auto& json = body.value();
-    const std::string path = json->has("path") && json->get("path").isString()
-                                 ? json->getValue<std::string>("path")
-                                 : "";
+    const std::string path = textField(body.value(), "path").value;  // "" if none: refused
     auto ticket = tickets.issue(ex.subject, path);
     if (ticket.ok()) ex.response.set("Cache-Control", "no-store");
     ex.reply(

@@ -9,6 +9,7 @@
 
 #include "gongkai/core/json.h"
 #include "gongkai/server/net/request_id.h"
+#include "gongkai/server/service/query_parameters.h"
 #include "json_build.h"
 
 namespace gongkai::server::http {
@@ -74,9 +75,7 @@ const char* titleFor(HTTPResponse::HTTPStatus status) {
 }  // namespace
 
 std::optional<std::string> Exchange::queryValue(const std::string& name) const {
-  const auto it = query.find(name);
-  if (it == query.end()) return std::nullopt;
-  return it->second;
+  return service::firstValue(query, name);
 }
 
 core::Result<std::int64_t> Exchange::idParam(const std::string& name) const {
@@ -98,18 +97,7 @@ core::Result<std::optional<int>> Exchange::yearQuery() const {
 core::Result<std::optional<std::int64_t>> Exchange::intQuery(const std::string& name,
                                                              std::int64_t min,
                                                              std::int64_t max) const {
-  const auto text = queryValue(name);
-  if (!text) return std::optional<std::int64_t>();
-  const auto value = parseInteger(*text);
-  if (!value || *value < min || *value > max) {
-    Error error =
-        Error::make(ErrorCode::kMalformed, "invalid_query",
-                    "查询参数 " + name + " 必须是 " + std::to_string(min) + " 到 " +
-                        std::to_string(max) + " 之间的整数 (must be an integer in range)");
-    error.fields.push_back({name, "invalid_value", error.message});
-    return error;
-  }
-  return std::optional<std::int64_t>(*value);
+  return service::integerParameter(query, name, min, max);
 }
 
 core::Result<std::string> Exchange::readBody(std::int64_t limit) {
@@ -163,6 +151,13 @@ core::Result<Poco::JSON::Object::Ptr> Exchange::readJsonObject(std::int64_t limi
   return core::parseJsonObject(body.value());
 }
 
+core::Result<Poco::JSON::Object::Ptr> Exchange::readOptionalJsonObject(std::int64_t limit) {
+  if (request.getContentLength64() > 0 || request.getChunkedTransferEncoding()) {
+    return readJsonObject(limit);
+  }
+  return Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+}
+
 std::string revisionEtag(const std::string& revision) { return "\"" + revision + "\""; }
 
 IfMatch Exchange::ifMatch() const {
@@ -189,6 +184,12 @@ void Exchange::sendProblem(const Error& error) {
     response.set("WWW-Authenticate", "Bearer realm=\"gongkai\"");
   }
   writeProblem(request, response, statusFor(error.code), error, path);
+}
+
+void Exchange::sendText(const std::string& contentType, const std::string& body) {
+  response.setStatusAndReason(HTTPResponse::HTTP_OK);
+  response.setContentType(contentType);
+  sendBody(request, response, body);
 }
 
 HTTPResponse::HTTPStatus statusFor(ErrorCode code) {

@@ -9,40 +9,24 @@
 namespace gongkai::server::http {
 namespace {
 
-using core::Error;
-using core::ErrorCode;
 using Poco::JSON::Object;
 using service::FeedbackService;
 
 const std::string kBase = "/api/v1/feedback";
-
-Error unknownSubject(const std::string& field) {
-  const std::string message = "所涉文件或目录条目不存在 (no such document or catalogue item)";
-  return Error{ErrorCode::kInvalidArgument,
-               "invalid_feedback",
-               message,
-               {{field, "unknown_" + field, message}}};
-}
 
 bool isFeedbackStatus(std::string_view text) { return core::parseFeedbackStatus(text).has_value(); }
 
 // The routes case_routes::addCaseRoutes adds for feedback.
 class FeedbackRoutes {
  public:
-  FeedbackRoutes(FeedbackService& feedback, service::DocumentService& documents,
-                 service::CatalogueService& catalogue)
-      : feedback_(feedback), documents_(documents), catalogue_(catalogue) {}
+  explicit FeedbackRoutes(FeedbackService& feedback) : feedback_(feedback) {}
 
   void submit(Exchange& ex) {
-    auto body = case_routes::readSubmission(ex);
+    auto body = ex.readJsonObject(case_routes::kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto submission = parseFeedbackSubmission(body.value());
     if (!submission.ok()) return ex.sendProblem(submission.error());
-    auto& s = submission.value();
-    if (auto resolved = resolveConcerns(ex, s.concerns); !resolved.ok()) {
-      return ex.sendProblem(resolved.error());
-    }
-    auto made = feedback_.submit(ex.subject, s);
+    auto made = feedback_.submit(ex.subject, submission.value());
     if (!made.ok()) return ex.sendProblem(made.error());
     const auto& record = made.value().record;
     case_routes::sendFiled(
@@ -54,9 +38,8 @@ class FeedbackRoutes {
   }
 
   void receipt(Exchange& ex) {
-    case_routes::sendByReceipt(
-        ex, [this](const std::string& code) { return feedback_.byReceipt(code); },
-        render(FeedbackView::kReceipt));
+    case_routes::sendByReceipt(ex, feedback_.byReceipt(ex.params.at("code")),
+                               render(FeedbackView::kReceipt));
   }
 
   void list(Exchange& ex) {
@@ -75,8 +58,8 @@ class FeedbackRoutes {
         return ex.sendProblem(case_routes::badQuery("overdue", "true 或 false"));
       query.overdue = *overdue == "true";
     }
-    case_routes::sendCases(ex, "feedback", feedback_.list(ex.subject, query), page.value(),
-                           render(FeedbackView::kHandler));
+    sendPage(ex, "feedback", feedback_.list(ex.subject, query), page.value(),
+             render(FeedbackView::kHandler));
   }
 
   void get(Exchange& ex) {
@@ -95,24 +78,6 @@ class FeedbackRoutes {
   }
 
  private:
-  // What a submission concerns must be something the submitter may see; otherwise it is "no
-  // such". The category and unit of what it concerns become the case's.
-  core::Status resolveConcerns(Exchange& ex, service::FeedbackSubject& concerns) {
-    if (concerns.document_id) {
-      auto document = documents_.get(ex.subject, *concerns.document_id);
-      if (!document.ok()) return unknownSubject("document_id");
-      concerns.category = document.value().metadata.category;
-      concerns.org_unit = document.value().metadata.org_unit;
-    }
-    if (concerns.catalogue_item) {
-      auto item = catalogue_.get(ex.subject, *concerns.catalogue_item);
-      if (!item.ok()) return unknownSubject("catalogue_item");
-      if (concerns.category.empty()) concerns.category = item.value().category;
-      if (concerns.org_unit.empty()) concerns.org_unit = item.value().org_unit;
-    }
-    return core::okStatus();
-  }
-
   // Shows a record in `view`, with where it stands against its deadline today.
   std::function<Object::Ptr(const core::FeedbackRecord&)> render(FeedbackView view) const {
     return [this, view](const core::FeedbackRecord& record) {
@@ -121,16 +86,12 @@ class FeedbackRoutes {
   }
 
   FeedbackService& feedback_;
-  service::DocumentService& documents_;
-  service::CatalogueService& catalogue_;
 };
 
 }  // namespace
 
-void addFeedbackRoutes(Router& router, FeedbackService& feedback,
-                       service::DocumentService& documents, service::CatalogueService& catalogue) {
-  case_routes::addCaseRoutes(router, kBase,
-                             std::make_shared<FeedbackRoutes>(feedback, documents, catalogue));
+void addFeedbackRoutes(Router& router, FeedbackService& feedback) {
+  case_routes::addCaseRoutes(router, kBase, std::make_shared<FeedbackRoutes>(feedback));
 }
 
 }  // namespace gongkai::server::http

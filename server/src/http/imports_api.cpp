@@ -12,9 +12,9 @@ constexpr std::int64_t kMaxBodyBytes = 16 * 1024;
 
 // {"path": "...", "catalogue": "...", "skip_bad": false, "dry_run": false}; only path required.
 core::Result<service::ImportRequest> parseImportRequest(const Object::Ptr& json) {
-  const auto unknown = unknownMembersNamed(json, {"path", "catalogue", "skip_bad", "dry_run"});
-  if (!unknown.empty()) {
-    return fieldError(unknown.front().field, "unknown_field", unknown.front().message);
+  if (auto known = refuseUnknownMembers(json, {"path", "catalogue", "skip_bad", "dry_run"});
+      !known.ok()) {
+    return known.error();
   }
   service::ImportRequest request;
   auto path = textField(json, "path");

@@ -16,49 +16,31 @@ Object::Ptr unitJson(const service::Unit& unit) {
                        "created_at"_f = unit.created_at, "etag"_f = revisionEtag(unit.revision)});
 }
 
-class UnitRoutes {
- public:
-  explicit UnitRoutes(service::UnitService& units) : units_(units) {}
+}  // namespace
 
-  static void addTo(const std::shared_ptr<UnitRoutes>& self, Router& router) {
-    const std::string units = "/api/v1/org-units";
-    router.add("GET", units, [self](Exchange& ex) { self->listUnits(ex); });
-    router.add("POST", units, [self](Exchange& ex) { self->createUnit(ex); });
-    router.add("PATCH", units + "/{code}", [self](Exchange& ex) { self->patchUnit(ex); });
-  }
-
- private:
-  void listUnits(Exchange& ex) {
-    ex.reply(units_.units(), [](const auto& all) {
+void addUnitRoutes(Router& router, service::UnitService& units) {
+  const std::string base = "/api/v1/org-units";
+  router.add("GET", base, [&units](Exchange& ex) {
+    ex.reply(units.units(), [](const auto& all) {
       return json::object({"org_units"_f = json::array(all, unitJson)});
     });
-  }
-
-  void createUnit(Exchange& ex) {
+  });
+  router.add("POST", base, [&units](Exchange& ex) {
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
-    auto made = units_.createUnit(ex.subject, readNewUnit(body.value()));
+    auto made = units.createUnit(ex.subject, readNewUnit(body.value()));
     if (made.ok()) ex.response.set("Location", "/api/v1/org-units/" + made.value().code);
     ex.reply(made, unitJson, HTTPResponse::HTTP_CREATED);
-  }
-
-  void patchUnit(Exchange& ex) {
+  });
+  router.add("PATCH", base + "/{code}", [&units](Exchange& ex) {
     auto body = ex.readJsonObject(kMaxAccountBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto change = readUnitChange(body.value());
     change.expected_revision = ex.ifMatch().tag;
-    auto updated = units_.updateUnit(ex.subject, ex.params["code"], change);
-    if (updated.ok()) ex.response.set("ETag", revisionEtag(updated.value().revision));
-    ex.reply(updated, unitJson);
-  }
-
-  service::UnitService& units_;
-};
-
-}  // namespace
-
-void addUnitRoutes(Router& router, service::UnitService& units) {
-  UnitRoutes::addTo(std::make_shared<UnitRoutes>(units), router);
+    ex.replyTagged(
+        units.updateUnit(ex.subject, ex.params["code"], change),
+        [](const auto& unit) { return revisionEtag(unit.revision); }, unitJson);
+  });
 }
 
 }  // namespace gongkai::server::http

@@ -3,7 +3,6 @@
 #include <functional>
 
 #include "case_routes.h"
-#include "gongkai/core/workflow.h"
 #include "gongkai/server/http/case_json.h"
 #include "routes.h"
 
@@ -20,11 +19,10 @@ bool isRequestStatus(std::string_view text) { return core::parseRequestStatus(te
 // The routes case_routes::addCaseRoutes adds for applications, and the public log.
 class RequestRoutes {
  public:
-  RequestRoutes(RequestService& requests, service::DocumentService& documents)
-      : requests_(requests), documents_(documents) {}
+  explicit RequestRoutes(RequestService& requests) : requests_(requests) {}
 
   void submit(Exchange& ex) {
-    auto body = case_routes::readSubmission(ex);
+    auto body = ex.readJsonObject(case_routes::kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     auto submission = parseApplicationSubmission(body.value());
     if (!submission.ok()) return ex.sendProblem(submission.error());
@@ -42,15 +40,13 @@ class RequestRoutes {
   void log(Exchange& ex) {
     auto page = pageQuery(ex);
     if (!page.ok()) return ex.sendProblem(page.error());
-    case_routes::sendCases(ex, "requests",
-                           requests_.decisionLog(page.value().per_page, page.value().offset()),
-                           page.value(), render(ApplicationView::kLog));
+    sendPage(ex, "requests", requests_.decisionLog(page.value().per_page, page.value().offset()),
+             page.value(), render(ApplicationView::kLog));
   }
 
   void receipt(Exchange& ex) {
-    case_routes::sendByReceipt(
-        ex, [this](const std::string& code) { return requests_.byReceipt(code); },
-        render(ApplicationView::kReceipt));
+    case_routes::sendByReceipt(ex, requests_.byReceipt(ex.params.at("code")),
+                               render(ApplicationView::kReceipt));
   }
 
   void list(Exchange& ex) {
@@ -58,8 +54,8 @@ class RequestRoutes {
     auto page =
         case_routes::listQuery(ex, query, isRequestStatus, "received、acknowledged 或 decided");
     if (!page.ok()) return ex.sendProblem(page.error());
-    case_routes::sendCases(ex, "requests", requests_.list(ex.subject, query), page.value(),
-                           render(ApplicationView::kHandler));
+    sendPage(ex, "requests", requests_.list(ex.subject, query), page.value(),
+             render(ApplicationView::kHandler));
   }
 
   void get(Exchange& ex) {
@@ -73,26 +69,11 @@ class RequestRoutes {
     if (!call.ok()) return ex.sendProblem(call.error());
     auto step = parseApplicationStep(call.value().name, call.value().body);
     if (!step.ok()) return ex.sendProblem(step.error());
-    ex.reply(requests_.step(ex.subject, call.value().id, step.value(), releasable()),
+    ex.reply(requests_.step(ex.subject, call.value().id, step.value()),
              render(ApplicationView::kHandler));
   }
 
  private:
-  // Only what the public may already see can be released in answer to an application.
-  RequestService::DocumentCheck releasable() const {
-    return [this](std::int64_t document) -> std::optional<std::string> {
-      auto found = documents_.get(service::Subject{}, document);  // as the public sees it
-      if (!found.ok()) return std::nullopt;
-      const auto& v = found.value();
-      const std::string_view status = core::visibleStatus(v);
-      if (v.metadata.scope != core::Scope::kPublic ||
-          (status != "published" && status != "archived")) {
-        return std::nullopt;
-      }
-      return v.metadata.category;
-    };
-  }
-
   // Shows an application in `view`, with where it stands against its deadline today.
   std::function<Object::Ptr(const core::DisclosureRequest&)> render(ApplicationView view) const {
     return [this, view](const core::DisclosureRequest& request) {
@@ -101,14 +82,12 @@ class RequestRoutes {
   }
 
   RequestService& requests_;
-  service::DocumentService& documents_;
 };
 
 }  // namespace
 
-void addRequestRoutes(Router& router, RequestService& requests,
-                      service::DocumentService& documents) {
-  auto routes = std::make_shared<RequestRoutes>(requests, documents);
+void addRequestRoutes(Router& router, RequestService& requests) {
+  auto routes = std::make_shared<RequestRoutes>(requests);
   router.add("GET", kBase + "/log", [routes](Exchange& ex) { routes->log(ex); });
   case_routes::addCaseRoutes(router, kBase, routes);
 }

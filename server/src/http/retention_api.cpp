@@ -16,7 +16,7 @@ using Poco::Net::HTTPResponse;
 // Reasons are at most 4000 bytes; the rest of a body is small.
 constexpr std::int64_t kMaxBodyBytes = 16 * 1024;
 
-Object::Ptr dispositionJson(const store::DispositionRow& row) {
+Object::Ptr dispositionJson(const service::Disposition& row) {
   return json::object({"id"_f = row.id, "document_id"_f = row.document_id, "state"_f = row.state,
                        "reason"_f = row.reason, "proposed_by"_f = row.proposed_by,
                        "proposed_at"_f = row.proposed_at,
@@ -25,7 +25,7 @@ Object::Ptr dispositionJson(const store::DispositionRow& row) {
                        "decision_note"_f = json::textOrNull(row.decision_note)});
 }
 
-Object::Ptr holdJson(const store::LegalHoldRow& row) {
+Object::Ptr holdJson(const service::LegalHold& row) {
   return json::object(
       {"id"_f = row.id,
        "document_id"_f =
@@ -39,7 +39,7 @@ Object::Ptr holdJson(const store::LegalHoldRow& row) {
 }
 
 Object::Ptr dueJson(const service::DueItem& item) {
-  const store::DueRecord& r = item.record;
+  const service::DueRecord& r = item.record;
   const core::DocumentVersion& d = r.document;
   return json::object(
       {"document_id"_f = d.document_id, "title"_f = d.metadata.title,
@@ -56,28 +56,34 @@ Object::Ptr decisionJson(const service::DispositionDecision& decision) {
   return out;
 }
 
-class RetentionRoutes {
- public:
-  explicit RetentionRoutes(service::RetentionService& retention) : retention_(retention) {}
+// The one text member `field` of a small body ("" when absent), or the problem with `reason`.
+core::Result<std::string> readNote(Exchange& ex, bool bodyOptional, const std::string& field,
+                                   const std::string& reason, const std::string& message) {
+  auto body =
+      bodyOptional ? ex.readOptionalJsonObject(kMaxBodyBytes) : ex.readJsonObject(kMaxBodyBytes);
+  if (!body.ok()) return body.error();
+  BodyReader reader(body.value(), {field});
+  std::string note = reader.anyText(field, true);
+  if (auto read = reader.result(reason, message); !read.ok()) return read.error();
+  return note;
+}
 
-  static void addTo(const std::shared_ptr<RetentionRoutes>& self, Router& router) {
-    const std::string base = "/api/v1/retention";
-    router.add("GET", base + "/due", [self](Exchange& ex) { self->due(ex); });
-    router.add("GET", base + "/dispositions", [self](Exchange& ex) { self->dispositions(ex); });
-    router.add("POST", base + "/dispositions", [self](Exchange& ex) { self->propose(ex); });
-    router.add("GET", base + "/dispositions/{id}", [self](Exchange& ex) { self->disposition(ex); });
-    router.add("POST", base + "/dispositions/{id}/approve",
-               [self](Exchange& ex) { self->decide(ex, true); });
-    router.add("POST", base + "/dispositions/{id}/reject",
-               [self](Exchange& ex) { self->decide(ex, false); });
-    router.add("GET", base + "/holds", [self](Exchange& ex) { self->holds(ex); });
-    router.add("POST", base + "/holds", [self](Exchange& ex) { self->placeHold(ex); });
-    router.add("POST", base + "/holds/{id}/release",
-               [self](Exchange& ex) { self->releaseHold(ex); });
-  }
+// POST …/dispositions/{id}/approve or …/reject, with an optional {"note"}.
+void decide(Exchange& ex, service::RetentionService& retention, bool approve) {
+  auto id = ex.idParam("id");
+  if (!id.ok()) return ex.sendProblem(id.error());
+  auto note = readNote(ex, true, "note", "invalid_decision", "审批内容有误 (invalid decision)");
+  if (!note.ok()) return ex.sendProblem(note.error());
+  ex.reply(approve ? retention.approve(ex.subject, id.value(), note.value())
+                   : retention.reject(ex.subject, id.value(), note.value()),
+           decisionJson);
+}
 
- private:
-  void due(Exchange& ex) {
+}  // namespace
+
+void addRetentionRoutes(Router& router, service::RetentionService& retention) {
+  const std::string base = "/api/v1/retention";
+  router.add("GET", base + "/due", [&retention](Exchange& ex) {
     auto page = pageQuery(ex);
     auto year = ex.yearQuery();
     if (const auto* error = firstError(page, year)) return ex.sendProblem(*error);
@@ -87,29 +93,17 @@ class RetentionRoutes {
     query.year = year.value();
     query.limit = page.value().per_page;
     query.offset = page.value().offset();
-    auto found = retention_.due(ex.subject, query);
-    if (!found.ok()) return ex.sendProblem(found.error());
-    sendPage(ex, "items", found.value().total, page.value(),
-             json::array(found.value().items, dueJson));
-  }
-
-  void dispositions(Exchange& ex) {
+    sendPage(ex, "items", retention.due(ex.subject, query), page.value(), dueJson);
+  });
+  router.add("GET", base + "/dispositions", [&retention](Exchange& ex) {
     auto page = pageQuery(ex);
     if (!page.ok()) return ex.sendProblem(page.error());
-    auto found = retention_.dispositions(ex.subject, ex.queryValue("state"), page.value().per_page,
-                                         page.value().offset());
-    if (!found.ok()) return ex.sendProblem(found.error());
-    sendPage(ex, "dispositions", found.value().total, page.value(),
-             json::array(found.value().items, dispositionJson));
-  }
-
-  void disposition(Exchange& ex) {
-    auto id = ex.idParam("id");
-    if (!id.ok()) return ex.sendProblem(id.error());
-    ex.reply(retention_.disposition(ex.subject, id.value()), dispositionJson);
-  }
-
-  void propose(Exchange& ex) {
+    sendPage(ex, "dispositions",
+             retention.dispositions(ex.subject, ex.queryValue("state"), page.value().per_page,
+                                    page.value().offset()),
+             page.value(), dispositionJson);
+  });
+  router.add("POST", base + "/dispositions", [&retention](Exchange& ex) {
     auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     BodyReader reader(body.value(), {"document_id", "reason"});
@@ -122,34 +116,23 @@ class RetentionRoutes {
         !read.ok()) {
       return ex.sendProblem(read.error());
     }
-    auto made = retention_.propose(ex.subject, *document, reason);
+    auto made = retention.propose(ex.subject, *document, reason);
     if (made.ok()) {
       ex.response.set("Location",
                       "/api/v1/retention/dispositions/" + std::to_string(made.value().id));
     }
     ex.reply(made, dispositionJson, HTTPResponse::HTTP_CREATED);
-  }
-
-  void decide(Exchange& ex, bool approve) {
+  });
+  router.add("GET", base + "/dispositions/{id}", [&retention](Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    std::string note;
-    if (ex.request.getContentLength64() > 0 || ex.request.getChunkedTransferEncoding()) {
-      auto body = ex.readJsonObject(kMaxBodyBytes);
-      if (!body.ok()) return ex.sendProblem(body.error());
-      BodyReader reader(body.value(), {"note"});
-      note = reader.anyText("note", true);
-      if (auto read = reader.result("invalid_decision", "审批内容有误 (invalid decision)");
-          !read.ok()) {
-        return ex.sendProblem(read.error());
-      }
-    }
-    ex.reply(approve ? retention_.approve(ex.subject, id.value(), note)
-                     : retention_.reject(ex.subject, id.value(), note),
-             decisionJson);
-  }
-
-  void holds(Exchange& ex) {
+    ex.reply(retention.disposition(ex.subject, id.value()), dispositionJson);
+  });
+  router.add("POST", base + "/dispositions/{id}/approve",
+             [&retention](Exchange& ex) { decide(ex, retention, true); });
+  router.add("POST", base + "/dispositions/{id}/reject",
+             [&retention](Exchange& ex) { decide(ex, retention, false); });
+  router.add("GET", base + "/holds", [&retention](Exchange& ex) {
     auto page = pageQuery(ex);
     if (!page.ok()) return ex.sendProblem(page.error());
     const auto active = ex.queryValue("active");
@@ -157,14 +140,12 @@ class RetentionRoutes {
       return ex.sendProblem(core::Error::make(core::ErrorCode::kMalformed, "invalid_query",
                                               "active 须为 true 或 false (true or false)"));
     }
-    auto found = retention_.holds(ex.subject, active && *active == "true", page.value().per_page,
-                                  page.value().offset());
-    if (!found.ok()) return ex.sendProblem(found.error());
-    sendPage(ex, "holds", found.value().total, page.value(),
-             json::array(found.value().items, holdJson));
-  }
-
-  void placeHold(Exchange& ex) {
+    sendPage(ex, "holds",
+             retention.holds(ex.subject, active && *active == "true", page.value().per_page,
+                             page.value().offset()),
+             page.value(), holdJson);
+  });
+  router.add("POST", base + "/holds", [&retention](Exchange& ex) {
     auto body = ex.readJsonObject(kMaxBodyBytes);
     if (!body.ok()) return ex.sendProblem(body.error());
     BodyReader reader(body.value(), {"document_id", "org_unit", "category", "year", "reason"});
@@ -180,31 +161,16 @@ class RetentionRoutes {
         !read.ok()) {
       return ex.sendProblem(read.error());
     }
-    auto made = retention_.placeHold(ex.subject, request);
-    ex.reply(made, holdJson, HTTPResponse::HTTP_CREATED);
-  }
-
-  void releaseHold(Exchange& ex) {
+    ex.reply(retention.placeHold(ex.subject, request), holdJson, HTTPResponse::HTTP_CREATED);
+  });
+  router.add("POST", base + "/holds/{id}/release", [&retention](Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto body = ex.readJsonObject(kMaxBodyBytes);
-    if (!body.ok()) return ex.sendProblem(body.error());
-    BodyReader reader(body.value(), {"reason"});
-    const std::string reason = reader.anyText("reason", true);
-    if (auto read = reader.result("invalid_release", "解除保全内容有误 (invalid release)");
-        !read.ok()) {
-      return ex.sendProblem(read.error());
-    }
-    ex.reply(retention_.releaseHold(ex.subject, id.value(), reason), holdJson);
-  }
-
-  service::RetentionService& retention_;
-};
-
-}  // namespace
-
-void addRetentionRoutes(Router& router, service::RetentionService& retention) {
-  RetentionRoutes::addTo(std::make_shared<RetentionRoutes>(retention), router);
+    auto reason =
+        readNote(ex, false, "reason", "invalid_release", "解除保全内容有误 (invalid release)");
+    if (!reason.ok()) return ex.sendProblem(reason.error());
+    ex.reply(retention.releaseHold(ex.subject, id.value(), reason.value()), holdJson);
+  });
 }
 
 }  // namespace gongkai::server::http

@@ -20,20 +20,16 @@
 #include "gongkai/server/service/token_service.h"
 #include "gongkai/server/service/unit_service.h"
 #include "gongkai/server/service/user_service.h"
+#include "net/multipart_upload.h"
 
 // The groups of routes buildRouter puts together, one file each. The services decide who may do
 // what; they must outlive the router.
 namespace gongkai::server::http {
 
-struct DocumentApiOptions {
-  std::int64_t max_json_bytes = 1 << 20;
-  std::int64_t max_upload_bytes = std::int64_t{8} << 30;
-  int max_files_per_request = 100;
-};
-
-// /api/v1/documents: filing, changes while a draft, the procedure's steps, versions, files.
+// /api/v1/documents: filing, changes while a draft, the procedure's steps, versions, files; a
+// JSON body or an upload's metadata part at most limits.max_json_bytes.
 void addDocumentRoutes(Router& router, service::DocumentService& documents,
-                       service::SearchService& search, const DocumentApiOptions& options);
+                       service::SearchService& search, const net::UploadLimits& limits);
 
 // GET /api/v1/audit/{checkpoint, checkpoints, checkpoints/{size}, proof/inclusion,
 // proof/consistency, entries, key, keys, export}, all for callers with audit.read.
@@ -79,18 +75,15 @@ void addImportRoutes(Router& router, service::ImportService& imports);
 // Feedback (/api/v1/feedback): public submission with a receipt code, following a case by that
 // code without an account, and the handling flow. Handlers (feedback.handle) see and handle the
 // cases of their units; feedback.read sees every case. Only they see names and contact details.
-void addFeedbackRoutes(Router& router, service::FeedbackService& feedback,
-                       service::DocumentService& documents, service::CatalogueService& catalogue);
+void addFeedbackRoutes(Router& router, service::FeedbackService& feedback);
 
 // Disclosure on request (/api/v1/disclosure-requests): public application with a receipt code,
 // the public log of decisions (no applicant), and handling by feedback handlers.
-void addRequestRoutes(Router& router, service::RequestService& requests,
-                      service::DocumentService& documents);
+void addRequestRoutes(Router& router, service::RequestService& requests);
 
 // GET /api/v1/board (public), /api/v1/reports/compliance and /api/v1/reports/feedback (JSON, or
 // CSV on Accept: text/csv or ?format=csv for the feedback report).
-void addReportRoutes(Router& router, service::ReportService& reports,
-                     const policies::CategoryCatalogue& categories);
+void addReportRoutes(Router& router, service::ReportService& reports);
 
 // Retention and disposition (/api/v1/retention/due, /dispositions: propose, approve, reject) and
 // legal holds (/api/v1/retention/holds: place, list, release); see service::RetentionService.

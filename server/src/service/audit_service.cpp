@@ -135,6 +135,37 @@ core::Result<ConsistencyProof> AuditService::consistencyProof(std::int64_t from,
       });
 }
 
+core::Result<std::int64_t> AuditService::sizeOrLatestCheckpoint(std::optional<std::int64_t> size) {
+  if (size) return *size;
+  auto latest = latestCheckpoint();
+  if (!latest.ok()) return latest.error();
+  return latest.value().tree_size;
+}
+
+template <typename Proof>
+core::Result<CheckpointedProof<Proof>> AuditService::withCheckpoint(core::Result<Proof> proof,
+                                                                    std::int64_t size) {
+  if (!proof.ok()) return proof.error();
+  auto checkpoint = checkpointAt(size);
+  return CheckpointedProof<Proof>{
+      std::move(proof).value(),
+      checkpoint.ok() ? std::optional(checkpoint.value().note) : std::nullopt};
+}
+
+core::Result<CheckpointedProof<InclusionProof>> AuditService::checkpointedInclusionProof(
+    std::int64_t index, std::optional<std::int64_t> size) {
+  auto n = sizeOrLatestCheckpoint(size);
+  if (!n.ok()) return n.error();
+  return withCheckpoint(inclusionProof(index, n.value()), n.value());
+}
+
+core::Result<CheckpointedProof<ConsistencyProof>> AuditService::checkpointedConsistencyProof(
+    std::int64_t from, std::optional<std::int64_t> to) {
+  auto n = sizeOrLatestCheckpoint(to);
+  if (!n.ok()) return n.error();
+  return withCheckpoint(consistencyProof(from, n.value()), n.value());
+}
+
 core::Result<store::StoredCheckpoint> AuditService::latestCheckpoint() {
   return reading<store::StoredCheckpoint>(
       store_, [](store::ReadSession& rs) -> core::Result<store::StoredCheckpoint> {

@@ -1,6 +1,8 @@
 #include "gongkai/server/service/feedback_service.h"
 
 #include "gongkai/server/service/case_limits.h"
+#include "gongkai/server/service/catalogue_service.h"
+#include "gongkai/server/service/document_service.h"
 
 namespace gongkai::server::service {
 
@@ -27,6 +29,15 @@ core::Status checkTexts(const FeedbackSubmission& s) {
   return errors.result("invalid_feedback", "意见内容有误 (invalid feedback)");
 }
 
+// What a submission names but the submitter may not see is no such thing.
+core::Error unknownConcern(const std::string& field) {
+  const std::string message = "所涉文件或目录条目不存在 (no such document or catalogue item)";
+  return core::Error{core::ErrorCode::kInvalidArgument,
+                     "invalid_feedback",
+                     message,
+                     {{field, "unknown_" + field, message}}};
+}
+
 core::Status checkTexts(const policies::FeedbackStep& step) {
   FieldErrors errors;
   limit::checkTexts(errors, {{"org_unit", step.org_unit, limit::kUnit},
@@ -43,13 +54,20 @@ core::Status checkTexts(const policies::FeedbackStep& step) {
 
 FeedbackService::FeedbackService(store::Store& store, PolicyService& policies,
                                  AuthorizerSource authorizer, NameCheck unitExists,
-                                 NameCheck userExists, SubmissionLimiter& limiter, Clock clock)
+                                 NameCheck userExists, SubmissionLimiter& limiter, Clock clock,
+                                 ConcernLookup concerns)
     : flow_(store, policies, std::move(authorizer), std::move(unitExists), limiter,
             std::move(clock)),
-      userExists_(std::move(userExists)) {}
+      userExists_(std::move(userExists)),
+      concerns_(std::move(concerns)) {}
 
 core::Result<FeedbackService::Submitted> FeedbackService::submit(const Subject& subject,
-                                                                 const FeedbackSubmission& s) {
+                                                                 FeedbackSubmission s) {
+  if (s.concerns.document_id || s.concerns.catalogue_item) {
+    if (!concerns_)
+      return unknownConcern(s.concerns.document_id ? "document_id" : "catalogue_item");
+    if (auto found = concerns_(subject, s.concerns); !found.ok()) return found.error();
+  }
   if (auto ok = checkTexts(s); !ok.ok()) return ok.error();
   if (auto allowed = flow_.access().requireSubmitter(subject); !allowed.ok())
     return allowed.error();
@@ -138,6 +156,25 @@ core::Result<FeedbackRecord> FeedbackService::step(const Subject& subject, std::
                         return policies::applyFeedbackStep(current, step, subject.id, flow_.now(),
                                                            policy.time_limits, policy.calendar);
                       });
+}
+
+FeedbackService::ConcernLookup concernsAmong(DocumentService& documents,
+                                             CatalogueService& catalogue) {
+  return [&documents, &catalogue](const Subject& subject, FeedbackSubject& concerns) {
+    if (concerns.document_id) {
+      auto document = documents.get(subject, *concerns.document_id);
+      if (!document.ok()) return core::Status(unknownConcern("document_id"));
+      concerns.category = document.value().metadata.category;
+      concerns.org_unit = document.value().metadata.org_unit;
+    }
+    if (concerns.catalogue_item) {
+      auto item = catalogue.get(subject, *concerns.catalogue_item);
+      if (!item.ok()) return core::Status(unknownConcern("catalogue_item"));
+      if (concerns.category.empty()) concerns.category = item.value().category;
+      if (concerns.org_unit.empty()) concerns.org_unit = item.value().org_unit;
+    }
+    return core::okStatus();
+  };
 }
 
 }  // namespace gongkai::server::service

@@ -127,7 +127,10 @@ core::Result<ComplianceReport> ReportService::compliance(const Subject& subject,
   report.as_of = core::chinaDate(core::nowUtc());
   report.items = policies::evaluateCompliance(
       entries, publications, *year, policies_.engine()->policies().calendar, report.as_of);
-  report.summary = policies::summarise(report.items, *year);
+  for (auto& figures : policies::summarise(report.items, *year)) {
+    const auto* known = categories_.find(figures.category);
+    report.summary.push_back({std::move(figures), known ? known->name : ""});
+  }
   return report;
 }
 

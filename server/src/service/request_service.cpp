@@ -1,6 +1,8 @@
 #include "gongkai/server/service/request_service.h"
 
+#include "gongkai/core/workflow.h"
 #include "gongkai/server/service/case_limits.h"
+#include "gongkai/server/service/document_service.h"
 
 namespace gongkai::server::service {
 
@@ -44,9 +46,10 @@ core::Status checkTexts(const policies::RequestStep& step) {
 
 RequestService::RequestService(store::Store& store, PolicyService& policies,
                                AuthorizerSource authorizer, NameCheck unitExists,
-                               SubmissionLimiter& limiter, Clock clock)
+                               SubmissionLimiter& limiter, Clock clock, DocumentCheck releasable)
     : flow_(store, policies, std::move(authorizer), std::move(unitExists), limiter,
-            std::move(clock)) {}
+            std::move(clock)),
+      releasable_(std::move(releasable)) {}
 
 core::Result<RequestService::Submitted> RequestService::submit(const Subject& subject,
                                                                const ApplicationSubmission& s) {
@@ -90,14 +93,13 @@ core::Result<Page<DisclosureRequest>> RequestService::decisionLog(std::int64_t l
 }
 
 core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std::int64_t id,
-                                                     policies::RequestStep step,
-                                                     const DocumentCheck& releasable) {
+                                                     RequestStep step) {
   if (auto ok = checkTexts(step); !ok.ok()) return ok.error();
   if (auto allowed = flow_.access().requireHandler(subject); !allowed.ok()) return allowed.error();
   FieldErrors errors;
   flow_.checkUnit(errors, step.org_unit);
   for (std::int64_t document : step.document_ids) {
-    const auto category = releasable(document);
+    const auto category = releasable_ ? releasable_(document) : std::nullopt;
     if (!category) {
       errors.add("document_ids", "not_public",
                  "文件 " + std::to_string(document) +
@@ -115,6 +117,20 @@ core::Result<DisclosureRequest> RequestService::step(const Subject& subject, std
                         return policies::applyRequestStep(current, step, subject.id, flow_.now(),
                                                           policy.time_limits, policy.calendar);
                       });
+}
+
+RequestService::DocumentCheck publicDocuments(DocumentService& documents) {
+  return [&documents](std::int64_t document) -> std::optional<std::string> {
+    auto found = documents.get(Subject{}, document);  // as the public sees it
+    if (!found.ok()) return std::nullopt;
+    const auto& v = found.value();
+    const std::string_view status = core::visibleStatus(v);
+    if (v.metadata.scope != core::Scope::kPublic ||
+        (status != "published" && status != "archived")) {
+      return std::nullopt;
+    }
+    return v.metadata.category;
+  };
 }
 
 }  // namespace gongkai::server::service

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "gongkai/core/workflow.h"
+#include "gongkai/server/service/search_query.h"
 #include "gongkai/server/store/case_repository.h"
 #include "gongkai/server/store/document_repository.h"
 
@@ -464,6 +465,7 @@ core::Result<SearchAnswer> SearchService::search(const Subject& subject,
   if (!found.ok()) return found.error();
   answer.result = std::move(found).value();
   if (!viewer.sees_everything) dropHitsNoLongerVisible(subject, authorizer, answer.result);
+  answer.notice = searchNotice(answer.result, answer.history_refused, request.query);
   return answer;
 }
 

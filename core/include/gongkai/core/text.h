@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,10 @@ std::string asciiFallback(std::string_view text);
 // A CSV cell (RFC 4180), quoted when it must be. Text a spreadsheet would run as a formula (= +
 // - @ tab or CR at the start) gets a leading apostrophe: titles and contents come from users.
 std::string csvCell(std::string_view text);
+// One CSV record: each cell by csvCell, separated by commas, ended by CRLF (RFC 4180).
+std::string csvRecord(std::initializer_list<std::string_view> cells);
+// Starts a CSV text, so spreadsheet programs read the Chinese as UTF-8 rather than guess.
+inline constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
 
 // Appends `text` as an RFC 8785 JSON string: quotes, and escapes for '"', '\\' and control
 // characters only (\b \f \n \r \t, else \u00xx); everything else as the UTF-8 it is.

@@ -62,7 +62,6 @@ struct Services {
   service::RequestService& requests;
   service::ReportService& reports;
   const service::DownloadTickets& tickets;
-  const policies::CategoryCatalogue& categories;   // for the reports' category names
   service::ImportService* imports = nullptr;       // POST /api/v1/imports when set
   service::RetentionService* retention = nullptr;  // /api/v1/retention/* when set
 };

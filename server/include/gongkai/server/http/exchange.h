@@ -56,10 +56,15 @@ struct Exchange {
   // The body as one JSON object: kUnsupported unless it is sent as JSON, then readBody's limits,
   // then strict parsing (core::parseJsonObject).
   core::Result<Poco::JSON::Object::Ptr> readJsonObject(std::int64_t limit);
+  // The same when a body was sent; else an empty object (a step without fields, as
+  // `curl -X POST` sends it).
+  core::Result<Poco::JSON::Object::Ptr> readOptionalJsonObject(std::int64_t limit);
   IfMatch ifMatch() const;
 
   void sendJson(Poco::Net::HTTPResponse::HTTPStatus status, const Poco::Dynamic::Var& body);
   void sendProblem(const core::Error& error);
+  // 200 with `body` of `contentType`: the answers that are no JSON (text, CSV, PEM).
+  void sendText(const std::string& contentType, const std::string& body);
   // The problem `result` holds, or else `render` of its value with `status`: the last step of
   // nearly every handler.
   template <typename T, typename Render>
@@ -67,6 +72,13 @@ struct Exchange {
              Poco::Net::HTTPResponse::HTTPStatus status = Poco::Net::HTTPResponse::HTTP_OK) {
     if (!result.ok()) return sendProblem(result.error());
     sendJson(status, render(result.value()));
+  }
+  // The same for what has an entity tag: `etagOf` the value is sent as its ETag.
+  template <typename T, typename EtagOf, typename Render>
+  void replyTagged(const core::Result<T>& result, EtagOf etagOf, Render render,
+                   Poco::Net::HTTPResponse::HTTPStatus status = Poco::Net::HTTPResponse::HTTP_OK) {
+    if (result.ok()) response.set("ETag", etagOf(result.value()));
+    reply(result, render, status);
   }
 };
 

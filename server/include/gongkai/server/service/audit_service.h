@@ -29,6 +29,14 @@ struct ConsistencyProof {
   std::vector<core::merkle::Hash> proof;
 };
 
+// A proof as a verifier asks for it, with the note of the signed checkpoint of its tree size
+// when there is one (nullopt otherwise).
+template <typename Proof>
+struct CheckpointedProof {
+  Proof proof;
+  std::optional<std::string> checkpoint;
+};
+
 // Read access to the audit log, its Merkle tree and its checkpoints. Entries are written only by
 // the services that make changes; checkpoints only by the CheckpointService.
 class AuditService {
@@ -57,6 +65,12 @@ class AuditService {
   // Proofs against the tree of `size` entries (<= the current size), read from stored subtrees.
   core::Result<InclusionProof> inclusionProof(std::int64_t index, std::int64_t size);
   core::Result<ConsistencyProof> consistencyProof(std::int64_t from, std::int64_t to);
+  // The same against `size` (`to`) entries or, when not given, as many as the latest checkpoint
+  // has, so that the proof checks against a root someone signed.
+  core::Result<CheckpointedProof<InclusionProof>> checkpointedInclusionProof(
+      std::int64_t index, std::optional<std::int64_t> size);
+  core::Result<CheckpointedProof<ConsistencyProof>> checkpointedConsistencyProof(
+      std::int64_t from, std::optional<std::int64_t> to);
 
   core::Result<store::StoredCheckpoint> latestCheckpoint();
   core::Result<store::StoredCheckpoint> checkpointAt(std::int64_t size);
@@ -68,6 +82,13 @@ class AuditService {
   void writeExport(std::ostream& out, const store::StoredCheckpoint& checkpoint);
 
  private:
+  // `size` if given, else the latest checkpoint's tree size.
+  core::Result<std::int64_t> sizeOrLatestCheckpoint(std::optional<std::int64_t> size);
+  // The proof with the note of the checkpoint of `size` entries, if there is one.
+  template <typename Proof>
+  core::Result<CheckpointedProof<Proof>> withCheckpoint(core::Result<Proof> proof,
+                                                        std::int64_t size);
+
   store::Store& store_;
   const PolicyService* policies_ = nullptr;
 };

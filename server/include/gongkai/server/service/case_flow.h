@@ -23,6 +23,9 @@
 
 namespace gongkai::server::service {
 
+// Where a case stands against its deadline today, as the policies reckon it.
+using Timeliness = policies::Timeliness;
+
 // Which cases a list asks for.
 struct CaseQuery {
   std::optional<std::string> status;    // one of the kind's statuses

@@ -14,6 +14,9 @@
 
 namespace gongkai::server::service {
 
+// A category of disclosure with its standing items (policies/categories.json).
+using Category = policies::Category;
+
 // The members of a catalogue item a request gives, to create one (every required member) or as a
 // merge patch. `form_errors`: members that are no field of an item, reported with the service's
 // own findings.
@@ -57,7 +60,7 @@ class CatalogueService {
                                                       const std::optional<int>& year);
 
   // The categories of disclosure in force (policies/categories.json), for anyone to read.
-  const std::vector<policies::Category>& categories() const { return categories_.all(); }
+  const std::vector<Category>& categories() const { return categories_.all(); }
   // A category's name; nullopt for a code that names no category.
   std::optional<std::string> categoryName(std::string_view code) const;
 

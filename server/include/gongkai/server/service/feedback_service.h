@@ -13,8 +13,14 @@
 
 namespace gongkai::server::service {
 
-// What a submission concerns, once the caller's right to see it was checked: its category and
-// unit become the record's.
+// What a step of the feedback flow carries (policies/feedback_flow.h).
+using FeedbackStep = policies::FeedbackStep;
+
+class DocumentService;
+class CatalogueService;
+
+// What a submission concerns: a document or catalogue item the submitter may see, whose category
+// and unit become the record's (submit() finds them).
 struct FeedbackSubject {
   std::optional<std::int64_t> document_id;
   std::optional<std::int64_t> catalogue_item;
@@ -42,19 +48,23 @@ class FeedbackService {
   using Clock = CaseFlow<core::FeedbackRecord>::Clock;
   using NameCheck = CaseFlow<core::FeedbackRecord>::NameCheck;
   using Submitted = service::Submitted<core::FeedbackRecord>;
+  // What a submission concerns as the subject may see it, its category and unit filled in;
+  // kInvalidArgument naming the field when the subject may see no such document or item.
+  using ConcernLookup = std::function<core::Status(const Subject&, FeedbackSubject&)>;
 
   // Public submissions count against `limiter`; handlers entering letters do not.
   FeedbackService(store::Store& store, PolicyService& policies, AuthorizerSource authorizer,
                   NameCheck unitExists, NameCheck userExists, SubmissionLimiter& limiter,
-                  Clock clock = core::nowUtc);
+                  Clock clock = core::nowUtc, ConcernLookup concerns = {});
 
   // Each use case decides for itself (CaseAccess): handlers (feedback.handle) read and handle
   // the cases of their units, feedback.read reads every case; a case the subject may not read
   // is kNotFound.
 
-  // received_at only from a handler of the case's unit, entering a letter or a call, and not in
-  // the future. Rate-limited per client address unless entered by such a handler.
-  core::Result<Submitted> submit(const Subject& subject, const FeedbackSubmission& submission);
+  // What it concerns must be something the submitter may see (by the ConcernLookup; without
+  // one, nothing is). received_at only from a handler of the case's unit, entering a letter or a
+  // call, and not in the future. Rate-limited per client address unless entered by such a handler.
+  core::Result<Submitted> submit(const Subject& subject, FeedbackSubmission submission);
   core::Result<core::FeedbackRecord> get(const Subject& subject, std::int64_t id);
   // Every version of a case the subject may read, oldest first.
   core::Result<std::vector<core::FeedbackRecord>> versions(const Subject& subject, std::int64_t id);
@@ -67,10 +77,10 @@ class FeedbackService {
   // stands in the transaction that changes it, so a case reassigned meanwhile is not answered by
   // the unit it left. Units, handlers and categories named must exist.
   core::Result<core::FeedbackRecord> step(const Subject& subject, std::int64_t id,
-                                          const policies::FeedbackStep& step);
+                                          const FeedbackStep& step);
 
   // Where a record stands against its deadline today (China time, by the injected clock).
-  policies::Timeliness timeliness(const core::FeedbackRecord& record) const {
+  Timeliness timeliness(const core::FeedbackRecord& record) const {
     return flow_.timeliness(record);
   }
   core::Date today() const { return flow_.today(); }
@@ -79,6 +89,12 @@ class FeedbackService {
  private:
   CaseFlow<core::FeedbackRecord> flow_;
   NameCheck userExists_;
+  ConcernLookup concerns_;
 };
+
+// Looks what a submission concerns up among the documents and catalogue items, as the subject
+// sees them: a document gives its category and unit, a catalogue item those the document did not.
+FeedbackService::ConcernLookup concernsAmong(DocumentService& documents,
+                                             CatalogueService& catalogue);
 
 }  // namespace gongkai::server::service

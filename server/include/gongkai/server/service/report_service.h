@@ -29,13 +29,24 @@ struct Board {
   std::vector<BoardCategory> categories;
 };
 
+// The figures the reports are made of, as the policies reckon them.
+using ItemCompliance = policies::ItemCompliance;
+using FeedbackReport = policies::FeedbackReport;
+using HandlingFigures = policies::HandlingFigures;
+
+// One category's line of the compliance summary, with the name the categories give its code
+// ("" for a code they do not know).
+struct CategoryLine : policies::CategorySummary {
+  std::string name;
+};
+
 // The compliance calendar of one unit's catalogue for a year, as of today (China time).
 struct ComplianceReport {
   std::string org_unit;
   int year = 0;
   core::Date as_of;
-  std::vector<policies::ItemCompliance> items;
-  std::vector<policies::CategorySummary> summary;
+  std::vector<ItemCompliance> items;
+  std::vector<CategoryLine> summary;
 };
 
 // The reports over many records: the public board, the compliance calendar and the handling
@@ -55,8 +66,8 @@ class ReportService {
   // Needs reports.read; a role bound to units reports on those units (and the units under them)
   // only. `unit` "" is the whole organisation (as far as the subject's roles reach); the year
   // defaults to this one.
-  core::Result<policies::FeedbackReport> feedback(const Subject& subject, const std::string& unit,
-                                                  std::optional<int> year);
+  core::Result<FeedbackReport> feedback(const Subject& subject, const std::string& unit,
+                                        std::optional<int> year);
 
  private:
   store::Store& store_;

@@ -12,6 +12,9 @@
 
 namespace gongkai::server::service {
 
+// What a step of an application carries (policies/request_flow.h).
+using RequestStep = policies::RequestStep;
+
 // An application as submitted, its text already read as clean UTF-8 within its limits.
 struct ApplicationSubmission {
   std::string applicant;
@@ -34,7 +37,8 @@ class RequestService {
   using DocumentCheck = std::function<std::optional<std::string>(std::int64_t)>;
 
   RequestService(store::Store& store, PolicyService& policies, AuthorizerSource authorizer,
-                 NameCheck unitExists, SubmissionLimiter& limiter, Clock clock = core::nowUtc);
+                 NameCheck unitExists, SubmissionLimiter& limiter, Clock clock = core::nowUtc,
+                 DocumentCheck releasable = {});
 
   // Each use case decides for itself (CaseAccess), as feedback does: handlers read and decide
   // the applications of their units, feedback.read reads every one; one the subject may not
@@ -50,20 +54,25 @@ class RequestService {
   // The public log: a page of decided applications, for anyone.
   core::Result<Page<core::DisclosureRequest>> decisionLog(std::int64_t limit, std::int64_t offset);
   // acknowledge {category?, org_unit?}, extend {notice}, decision {outcome, reason, answer,
-  // document_ids, category?, public_summary?}. Released documents must pass `releasable`; without
-  // a category, a release takes that of its first document. Taken by a handler of the
-  // application's unit as it stands in the transaction that changes it, and of the unit it is
-  // handed to (kForbidden otherwise).
+  // document_ids, category?, public_summary?}. Released documents must pass the DocumentCheck
+  // (without one, none does); without a category, a release takes that of its first document.
+  // Taken by a handler of the application's unit as it stands in the transaction that changes
+  // it, and of the unit it is handed to (kForbidden otherwise).
   core::Result<core::DisclosureRequest> step(const Subject& subject, std::int64_t id,
-                                             policies::RequestStep step,
-                                             const DocumentCheck& releasable);
+                                             RequestStep step);
 
-  policies::Timeliness timeliness(const core::DisclosureRequest& request) const {
+  Timeliness timeliness(const core::DisclosureRequest& request) const {
     return flow_.timeliness(request);
   }
 
  private:
   CaseFlow<core::DisclosureRequest> flow_;
+  DocumentCheck releasable_;
 };
+
+class DocumentService;
+// Only what the public may already see can be released in answer to an application: a public
+// document, published or archived, as anyone sees it; its category.
+RequestService::DocumentCheck publicDocuments(DocumentService& documents);
 
 }  // namespace gongkai::server::service

@@ -17,6 +17,11 @@
 
 namespace gongkai::server::service {
 
+// The records of retention as the store keeps them, which the use cases below hand out whole.
+using Disposition = store::DispositionRow;
+using LegalHold = store::LegalHoldRow;
+using DueRecord = store::DueRecord;
+
 // Which due records to list; the units the caller may review are the service's to add.
 struct DueQuery {
   std::optional<std::string> org_unit;
@@ -27,7 +32,7 @@ struct DueQuery {
 
 // A due record as listed, with the day it fell due.
 struct DueItem {
-  store::DueRecord record;
+  DueRecord record;
   core::Date due_on;
 };
 
@@ -42,7 +47,7 @@ struct HoldRequest {
 
 // An approved disposition and the disposed version it made (the audit log's tombstone).
 struct DispositionDecision {
-  store::DispositionRow disposition;
+  Disposition disposition;
   std::optional<core::DocumentVersion> document;  // set when approved
 };
 
@@ -70,8 +75,8 @@ class RetentionService {
   // kConflict with a stable reason when the record is not archived ("not_archived"), disposed
   // already ("already_disposed"), kept for ever ("permanent_retention"), not yet due ("not_due"),
   // on hold ("on_legal_hold") or has a proposal waiting ("disposition_pending").
-  core::Result<store::DispositionRow> propose(const Subject& subject, std::int64_t documentId,
-                                              const std::string& reason);
+  core::Result<Disposition> propose(const Subject& subject, std::int64_t documentId,
+                                    const std::string& reason);
   // kForbidden "self_approval" for the proposer; kConflict "disposition_decided" once decided,
   // "on_legal_hold" when a hold came meanwhile.
   core::Result<DispositionDecision> approve(const Subject& subject, std::int64_t id,
@@ -79,17 +84,17 @@ class RetentionService {
   // The note (why not) is required.
   core::Result<DispositionDecision> reject(const Subject& subject, std::int64_t id,
                                            const std::string& note);
-  core::Result<store::DispositionRow> disposition(const Subject& subject, std::int64_t id);
-  core::Result<Page<store::DispositionRow>> dispositions(const Subject& subject,
-                                                         const std::optional<std::string>& state,
-                                                         std::int64_t limit, std::int64_t offset);
+  core::Result<Disposition> disposition(const Subject& subject, std::int64_t id);
+  core::Result<Page<Disposition>> dispositions(const Subject& subject,
+                                               const std::optional<std::string>& state,
+                                               std::int64_t limit, std::int64_t offset);
 
-  core::Result<store::LegalHoldRow> placeHold(const Subject& subject, const HoldRequest& request);
+  core::Result<LegalHold> placeHold(const Subject& subject, const HoldRequest& request);
   // kConflict "hold_released" when it was released before.
-  core::Result<store::LegalHoldRow> releaseHold(const Subject& subject, std::int64_t id,
-                                                const std::string& reason);
-  core::Result<Page<store::LegalHoldRow>> holds(const Subject& subject, bool activeOnly,
-                                                std::int64_t limit, std::int64_t offset);
+  core::Result<LegalHold> releaseHold(const Subject& subject, std::int64_t id,
+                                      const std::string& reason);
+  core::Result<Page<LegalHold>> holds(const Subject& subject, bool activeOnly, std::int64_t limit,
+                                      std::int64_t offset);
 
  private:
   // Decides a proposal: `approve` or not, by the subject, inside one transaction.

@@ -65,11 +65,16 @@ struct TextExtraction {
   std::string extracted_at;  // RFC 3339
 };
 
+// A search's hits, facets and totals, as the index finds them.
+using SearchHit = indexer::SearchHit;
+using SearchResult = indexer::SearchResult;
+
 // What a search found for one caller. History (superseded versions) is searched only for callers
 // who see everything; for others it is refused and said so.
 struct SearchAnswer {
   indexer::SearchResult result;
   bool history_refused = false;
+  std::string notice;  // searchNotice(): what the searcher is told above the hits, "" if nothing
 };
 
 // Keeps the Xapian index in step with the store. New versions reach the outbox in their own

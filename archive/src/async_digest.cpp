@@ -79,6 +79,18 @@ std::string AsyncDigest::finishHex() {
   return out;
 }
 
+EVP_MD_CTX* AsyncDigest::save() {
+  wait();
+  EVP_MD_CTX* saved = EVP_MD_CTX_new();
+  EVP_MD_CTX_copy_ex(saved, context_);
+  return saved;
+}
+
+void AsyncDigest::restore(const EVP_MD_CTX* saved) {
+  wait();
+  EVP_MD_CTX_copy_ex(context_, saved);
+}
+
 void AsyncDigest::loop() {
   std::unique_lock lock(mutex_);
   while (true) {

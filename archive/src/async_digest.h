@@ -31,6 +31,11 @@ class AsyncDigest {
   void wait();
   // finishInto() and wait(): the digest of the current stream.
   std::string finishHex();
+  // Where the current stream stands (after wait()), to go back to with restore(): a writer that
+  // rewinds its output to an earlier point rewinds its digest with it. Owned by the caller
+  // (EVP_MD_CTX_free).
+  EVP_MD_CTX* save();
+  void restore(const EVP_MD_CTX* saved);
 
  private:
   void loop();

@@ -25,7 +25,7 @@ bool readTar(VerifyContext& ctx) {
   std::vector<char> buffer(kChunk);
   // Both digests on threads of their own; this one reads and inspects.
   AsyncDigest sha256(EVP_sha256()), sha512(EVP_sha512());
-  std::int64_t entries = 0;
+  std::int64_t entries = 0, contentBytes = 0;
   while (reader.next(entry)) {
     ++entries;
     ctx.report.name = reader.root();
@@ -53,6 +53,8 @@ bool readTar(VerifyContext& ctx) {
       if (inspector) inspector->update(buffer.data(), static_cast<std::size_t>(got));
       if (keep) kept.append(buffer.data(), static_cast<std::size_t>(got));
       seen.size += got;
+      contentBytes += got;
+      if (ctx.options.on_read) ctx.options.on_read(contentBytes);
     }
     sha256.finishInto(&seen.sha256);
     sha512.finishInto(&seen.sha512);

@@ -74,6 +74,34 @@ class HashingFile {
     buffer_.insert(buffer_.end(), data, data + size);
   }
 
+  // Where the file stands now, to rewind() to later: everything handed over so far is written
+  // and hashed.
+  struct Mark {
+    std::int64_t size = 0;
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha256{nullptr, &EVP_MD_CTX_free};
+  };
+  Mark mark() {
+    flush();
+    return {size_, {sha256_.save(), &EVP_MD_CTX_free}};
+  }
+  // Everything handed over so far is in the file, for another reader (not yet durable).
+  void flushForReaders() { flush(); }
+  // Cuts the file back to `mark` and goes on writing (and hashing) from there.
+  void rewind(const Mark& mark) {
+    buffer_.clear();
+    if (::ftruncate(fd_, mark.size) != 0 || ::lseek(fd_, mark.size, SEEK_SET) != mark.size) {
+      throw std::runtime_error("cannot rewind the tar");
+    }
+    sha256_.restore(mark.sha256.get());
+    size_ = written_ = mark.size;
+    started_ = std::min(started_, mark.size);
+  }
+  // Zeros up to the next multiple of `block` bytes, as a blocked tar writer ends its last block.
+  void padTo(std::int64_t block) {
+    const std::vector<char> zeros(static_cast<std::size_t>((block - size_ % block) % block), 0);
+    if (!zeros.empty()) write(zeros.data(), zeros.size());
+  }
+
   BagWriter::Written finish() {
     flush();
     if (durable_ && ::fsync(fd_) != 0) throw std::runtime_error("fsync failed");
@@ -84,6 +112,7 @@ class HashingFile {
 
  private:
   void flush() {
+    if (buffer_.empty()) return;
     sha256_.update(buffer_.data(), buffer_.size());
     writeAll(buffer_.data(), buffer_.size());
     buffer_.clear();
@@ -127,6 +156,10 @@ class TarOut {
         archive_(archive_write_new()),
         mtime_(mtime) {
     archive_write_set_format_pax_restricted(archive_);
+    // Unblocked: each entry's bytes reach the file when written, so the tar can be cut at an
+    // entry's end (BagWriter::writeTo with a check). The file pads the last block itself
+    // (kTarBlock), as libarchive's blocked output would.
+    archive_write_set_bytes_per_block(archive_, 0);
     if (archive_write_open(archive_, &out, nullptr, &TarOut::writeCallback, nullptr) !=
         ARCHIVE_OK) {
       fail();
@@ -144,6 +177,11 @@ class TarOut {
 
   void data(const char* bytes, std::size_t size) {
     if (archive_write_data(archive_, bytes, size) < 0) fail();
+  }
+
+  // Ends the current entry (its padding written), so the next byte starts a header.
+  void endEntry() {
+    if (archive_write_finish_entry(archive_) != ARCHIVE_OK) fail();
   }
 
   void close() {
@@ -186,6 +224,9 @@ class TarOut {
   struct archive* archive_;
   std::int64_t mtime_;
 };
+
+// libarchive's default block: a tar ends padded with zeros to a multiple of it.
+constexpr std::int64_t kTarBlock = 10240;
 
 // Thrown when the progress callback asks to stop.
 struct Cancelled {};
@@ -248,8 +289,32 @@ std::int64_t BagWriter::payloadBytes() const {
   return total;
 }
 
+namespace {
+
+bool isTagFileName(const std::string& name) {
+  return isSafeName(name) && name != "bagit.txt" && name != "bag-info.txt" &&
+         !name.starts_with("manifest-") && !name.starts_with("tagmanifest-");
+}
+
+core::Status tagFilesProblem(const BagWriter::TagFiles& tagFiles) {
+  for (const auto& [name, bytes] : tagFiles) {
+    if (!isTagFileName(name)) {
+      return Error::make(ErrorCode::kInvalidArgument, "invalid_tag_file",
+                         "标签文件名无效 (invalid tag file name): " + name);
+    }
+  }
+  return core::okStatus();
+}
+
+}  // namespace
+
 core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
                                                     bool durable) const {
+  return writeTo(tarPath, durable, nullptr);
+}
+
+core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath, bool durable,
+                                                    const Check& check) const {
   if (!isSafeName(bagName_)) {
     return Error::make(ErrorCode::kInvalidArgument, "invalid_bag_name",
                        "包名须为 ASCII 字母、数字或 - _ . (bag name)");
@@ -276,23 +341,52 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
                          "bag-info 字段无效 (invalid bag-info field): " + label);
     }
   }
-  for (const auto& [name, bytes] : tagFiles_) {
-    if (!isSafeName(name) || name == "bagit.txt" || name == "bag-info.txt" ||
-        name.starts_with("manifest-") || name.starts_with("tagmanifest-")) {
-      return Error::make(ErrorCode::kInvalidArgument, "invalid_tag_file",
-                         "标签文件名无效 (invalid tag file name): " + name);
+  if (auto problem = tagFilesProblem(tagFiles_); !problem.ok()) return problem.error();
+  const std::string root = bagName_ + "/";
+  // Everything after the payload: bagit.txt, bag-info.txt, the manifests and the tag files in
+  // name order, the tag manifest over them, the signatures; then the tar's end.
+  std::map<std::string, std::string> tags = {
+      {"bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"}};
+  const auto writeTail = [&](TarOut& tar, const TagFiles& extra) {
+    std::map<std::string, std::string> all = tags;
+    all.insert(tagFiles_.begin(), tagFiles_.end());
+    all.insert(extra.begin(), extra.end());
+    std::string tagManifest;
+    for (const auto& [name, text] : all) {
+      tar.file(root + name, static_cast<std::int64_t>(text.size()));
+      tar.data(text.data(), text.size());
+      tagManifest += core::sha256Hex(text) + "  " + name + "\n";
     }
-  }
+    tar.file(root + "tagmanifest-sha256.txt", static_cast<std::int64_t>(tagManifest.size()));
+    tar.data(tagManifest.data(), tagManifest.size());
+    if (signer_ != nullptr || sm2Signer_ != nullptr) tar.directory(root + "signatures/");
+    const auto addSignatureFile = [&](const std::string& name, const std::string& bytes) {
+      tar.file(root + "signatures/" + name, static_cast<std::int64_t>(bytes.size()));
+      tar.data(bytes.data(), bytes.size());
+    };
+    if (signer_ != nullptr) {
+      // Ed25519 signatures are deterministic, so a signed bag is reproducible too.
+      addSignatureFile("ed25519-public.pem", core::ed25519PublicKeyPem(signer_->publicKey()));
+      addSignatureFile("tagmanifest-sha256.txt.ed25519.sig", signer_->sign(tagManifest));
+    }
+    if (sm2Signer_ != nullptr) {
+      auto signature = sm2Signer_->sign(tagManifest);
+      if (!signature.ok()) throw std::runtime_error(signature.error().message);
+      addSignatureFile("sm2-public.pem", sm2Signer_->publicKeyPem());
+      addSignatureFile("tagmanifest-sha256.txt.sm2.sig", signature.value());
+    }
+    tar.close();
+  };
   try {
     HashingFile out(tarPath, durable);
-    // Each file's digests, filled in by the digest threads as they get to its end. Declared
-    // before the digests, so that when writing stops early (cancelled, a read or write fails)
-    // the digest threads drain into strings that still exist.
-    std::vector<std::string> sums256(ordered.size()), sums512(ordered.size());
-    AsyncDigest sha256(EVP_sha256()), sha512(EVP_sha512());
+    HashingFile::Mark payloadEnd;
     {
+      // Each file's digests, filled in by the digest threads as they get to its end. Declared
+      // before the digests, so that when writing stops early (cancelled, a read or write fails)
+      // the digest threads drain into strings that still exist.
+      std::vector<std::string> sums256(ordered.size()), sums512(ordered.size());
+      AsyncDigest sha256(EVP_sha256()), sha512(EVP_sha512());
       TarOut tar(out, mtime_);
-      const std::string root = bagName_ + "/";
       tar.directory(root);
       tar.directory(root + "data/");
       std::set<std::string> directories;
@@ -349,37 +443,29 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath,
                             "Payload-Oxum: " + std::to_string(octets) + "." +
                             std::to_string(ordered.size()) + "\n";
       for (const auto& [label, value] : info_) bagInfo += label + ": " + value + "\n";
-      std::map<std::string, std::string> tags = {
-          {"bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"},
-          {"bag-info.txt", bagInfo},
-          {"manifest-sha256.txt", manifest256},
-          {"manifest-sha512.txt", manifest512}};
-      tags.insert(tagFiles_.begin(), tagFiles_.end());
-      std::string tagManifest;
-      for (const auto& [name, text] : tags) {
-        tar.file(root + name, static_cast<std::int64_t>(text.size()));
-        tar.data(text.data(), text.size());
-        tagManifest += core::sha256Hex(text) + "  " + name + "\n";
+      tags.emplace("bag-info.txt", std::move(bagInfo));
+      tags.emplace("manifest-sha256.txt", std::move(manifest256));
+      tags.emplace("manifest-sha512.txt", std::move(manifest512));
+      tar.endEntry();
+      if (check) payloadEnd = out.mark();
+      writeTail(tar, {});
+    }
+    out.padTo(kTarBlock);
+    if (check) {
+      out.flushForReaders();
+      auto extra = check(tarPath);
+      if (!extra.ok()) {
+        std::remove(tarPath.c_str());
+        return extra.error();
       }
-      tar.file(root + "tagmanifest-sha256.txt", static_cast<std::int64_t>(tagManifest.size()));
-      tar.data(tagManifest.data(), tagManifest.size());
-      if (signer_ != nullptr || sm2Signer_ != nullptr) tar.directory(root + "signatures/");
-      const auto addSignatureFile = [&](const std::string& name, const std::string& bytes) {
-        tar.file(root + "signatures/" + name, static_cast<std::int64_t>(bytes.size()));
-        tar.data(bytes.data(), bytes.size());
-      };
-      if (signer_ != nullptr) {
-        // Ed25519 signatures are deterministic, so a signed bag is reproducible too.
-        addSignatureFile("ed25519-public.pem", core::ed25519PublicKeyPem(signer_->publicKey()));
-        addSignatureFile("tagmanifest-sha256.txt.ed25519.sig", signer_->sign(tagManifest));
+      if (auto problem = tagFilesProblem(extra.value()); !problem.ok()) {
+        std::remove(tarPath.c_str());
+        return problem.error();
       }
-      if (sm2Signer_ != nullptr) {
-        auto signature = sm2Signer_->sign(tagManifest);
-        if (!signature.ok()) throw std::runtime_error(signature.error().message);
-        addSignatureFile("sm2-public.pem", sm2Signer_->publicKeyPem());
-        addSignatureFile("tagmanifest-sha256.txt.sm2.sig", signature.value());
-      }
-      tar.close();
+      out.rewind(payloadEnd);
+      TarOut tar(out, mtime_);
+      writeTail(tar, extra.value());
+      out.padTo(kTarBlock);
     }
     return out.finish();
   } catch (const Cancelled&) {

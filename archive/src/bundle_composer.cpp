@@ -241,24 +241,28 @@ core::Result<BundleComposer> BundleComposer::compose(const BundleContents& conte
 core::Result<BagWriter::Written> BundleComposer::writeTo(const std::string& tarPath,
                                                          bool durable) const {
   const std::int64_t total = payloadBytes();
-  BagWriter unchecked = bag_;
-  if (progress_) unchecked.onProgress([this](std::int64_t bytes) { return progress_(bytes / 2); });
-  const std::string uncheckedPath = tarPath + ".unchecked";
-  auto first = unchecked.writeTo(uncheckedPath);
-  if (!first.ok()) return first.error();
+  // Progress runs from 0 to `total` once: the first half while the payload is written, the
+  // second while the check reads it back.
+  BagWriter bag = bag_;
+  if (progress_) bag.onProgress([this](std::int64_t bytes) { return progress_(bytes / 2); });
+  bool stopped = false;
   VerifyOptions options;
   options.public_key_pems = publicKeys_;
-  BundleReport report = verifyBundle(uncheckedPath, options);
-  std::remove(uncheckedPath.c_str());
-  report.bundle = name_;
-  BagWriter checked = bag_;
-  checked.addTagFile(std::string(layout::kCheckReportJson), formatReportJson(report));
-  checked.addTagFile(std::string(layout::kCheckReportHtml), formatReportHtml(report));
   if (progress_) {
-    checked.onProgress(
-        [this, total](std::int64_t bytes) { return progress_(total - (total - bytes) / 2); });
+    options.on_read = [this, total, &stopped](std::int64_t bytes) {
+      if (!stopped && !progress_(total - (total - std::min(bytes, total)) / 2)) stopped = true;
+    };
   }
-  return checked.writeTo(tarPath, durable);
+  const auto check = [&](const std::string& written) -> core::Result<BagWriter::TagFiles> {
+    BundleReport report = verifyBundle(written, options);
+    if (stopped || (progress_ && !progress_(total))) {
+      return Error::make(ErrorCode::kUnavailable, "cancelled", "已取消 (cancelled)");
+    }
+    report.bundle = name_;
+    return BagWriter::TagFiles{{std::string(layout::kCheckReportJson), formatReportJson(report)},
+                               {std::string(layout::kCheckReportHtml), formatReportHtml(report)}};
+  };
+  return bag.writeTo(tarPath, durable, check);
 }
 
 }  // namespace gongkai::archive

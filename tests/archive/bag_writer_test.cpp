@@ -182,6 +182,59 @@ TEST(BagWriter, HostilePathsAndUnreadableSourcesAreRefusedWithNothingLeft) {
   EXPECT_EQ(manifestPath("100%\nx\r"), "100%25%0Ax%0D");
 }
 
+// A check of the written bag adds its tag files without the payload being written again: the
+// check sees the whole signed bag without them, and the result is byte for byte the bag that had
+// them from the start, with the digest of what is on disk.
+TEST(BagWriter, ACheckAddsTagFilesToTheBagAsWrittenWithTheSameBytesAsFromTheStart) {
+  TempDir dir;
+  auto signer = core::Ed25519Signer::generate();
+  ASSERT_TRUE(signer.ok());
+  BagWriter checked = sampleBag(dir);
+  checked.signWith(signer.value());
+  BagWriter plain = sampleBag(dir);
+  plain.signWith(signer.value());
+  ASSERT_TRUE(plain.writeTo(dir / "plain.tar").ok());
+  std::string seen;
+  const auto written =
+      checked.writeTo(dir / "checked.tar", /*durable=*/true,
+                      [&](const std::string& path) -> core::Result<BagWriter::TagFiles> {
+                        seen = readFile(path);
+                        return BagWriter::TagFiles{{"check-report.json", R"({"passed":true})"},
+                                                   {"check-report.html", "<p>通过</p>\n"}};
+                      });
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_EQ(seen, readFile(dir / "plain.tar"));  // the check read the whole bag, signed
+  BagWriter fromStart = sampleBag(dir);
+  fromStart.signWith(signer.value());
+  fromStart.addTagFile("check-report.json", R"({"passed":true})");
+  fromStart.addTagFile("check-report.html", "<p>通过</p>\n");
+  ASSERT_TRUE(fromStart.writeTo(dir / "from-start.tar").ok());
+  const std::string bytes = readFile(dir / "checked.tar");
+  EXPECT_EQ(bytes, readFile(dir / "from-start.tar"));
+  EXPECT_EQ(written.value().sha256, core::sha256Hex(bytes));
+  EXPECT_EQ(written.value().size, static_cast<std::int64_t>(bytes.size()));
+  EXPECT_EQ(bytes.size() % 10240, 0u);  // ends in whole tar blocks, as tar writes them
+  std::string listing;
+  ASSERT_EQ(runCommand({"tar", "-tf", dir / "checked.tar"}, listing), 0) << listing;
+  EXPECT_NE(listing.find("J001-2023-ZZ/check-report.json"), std::string::npos) << listing;
+
+  // A check that fails leaves nothing; so do tag files with names the bag cannot take.
+  const auto failed = sampleBag(dir).writeTo(
+      dir / "failed.tar", false, [](const std::string&) -> core::Result<BagWriter::TagFiles> {
+        return core::Error::make(core::ErrorCode::kUnavailable, "cancelled", "cancelled");
+      });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().reason, "cancelled");
+  EXPECT_FALSE(std::filesystem::exists(dir / "failed.tar"));
+  const auto badName = sampleBag(dir).writeTo(
+      dir / "bad.tar", false, [](const std::string&) -> core::Result<BagWriter::TagFiles> {
+        return BagWriter::TagFiles{{"manifest-md5.txt", ""}};
+      });
+  ASSERT_FALSE(badName.ok());
+  EXPECT_EQ(badName.error().reason, "invalid_tag_file");
+  EXPECT_FALSE(std::filesystem::exists(dir / "bad.tar"));
+}
+
 // Stopping part way (the job was cancelled) leaves no tar behind and no digest thread writing
 // into results that are gone: many small files keep the digests queued when it stops.
 TEST(BagWriter, StopsWhenProgressSaysSoAndLeavesNothing) {

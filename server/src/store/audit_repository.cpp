@@ -16,10 +16,12 @@ core::AuditEntry AuditRepository::append(Transaction& tx, core::AuditEntry draft
   draft.time = std::max(core::nowUtc(), tail.time);
   const std::string bytes = core::canonicalBytes(draft);
   const std::string hash = core::entryHash(bytes);
-  tx.session() << "INSERT INTO audit_log (seq, entry, entry_hash, action, object_type, object_id) "
-                  "VALUES (?, ?, ?, ?, ?, ?)",
-      bind(static_cast<Poco::Int64>(draft.seq)), bind(bytes), bind(hash), bind(draft.action),
-      bind(draft.object_type), bind(draft.object_id), now;
+  tx.session().execute(
+      "INSERT INTO audit_log (seq, entry, entry_hash, action, object_type, object_id) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {KeptValue::integer(draft.seq), KeptValue::text(bytes), KeptValue::text(hash),
+       KeptValue::text(draft.action), KeptValue::text(draft.object_type),
+       KeptValue::text(draft.object_id)});
   MerkleRepository::insertNodes(tx, tail.tree.add(core::merkle::leafHash(bytes)));
   tail.seq = draft.seq;
   tail.hash = hash;

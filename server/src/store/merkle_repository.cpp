@@ -48,11 +48,19 @@ std::int64_t MerkleRepository::nodeKey(const NodeId& id) {
 }
 
 void MerkleRepository::insertNodes(Transaction& tx, const std::vector<core::merkle::Node>& nodes) {
+  // All of an entry's nodes (its leaf and the subtrees it completes, two on average) in one
+  // statement; one kept prepared statement for each count of nodes.
+  if (nodes.empty()) return;
+  std::string sql = "INSERT INTO merkle_nodes (id, hash) VALUES (?, ?)";
+  std::vector<KeptValue> values;
+  values.reserve(2 * nodes.size());
   for (const auto& node : nodes) {
-    Poco::Int64 key = nodeKey(node.id);
-    Poco::Data::BLOB hash(node.hash.data(), node.hash.size());
-    tx.session() << "INSERT INTO merkle_nodes (id, hash) VALUES (?, ?)", use(key), use(hash), now;
+    if (!values.empty()) sql += ", (?, ?)";
+    values.push_back(KeptValue::integer(nodeKey(node.id)));
+    values.push_back(KeptValue::blob(
+        std::string_view(reinterpret_cast<const char*>(node.hash.data()), node.hash.size())));
   }
+  tx.session().execute(sql, values);
 }
 
 std::map<NodeId, Hash> MerkleRepository::nodes(ReadSession& rs, const std::vector<NodeId>& ids) {

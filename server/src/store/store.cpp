@@ -2,6 +2,7 @@
 
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/URI.h>
@@ -61,20 +62,22 @@ std::unique_ptr<SqlSession> openSession(const Database& database) {
   std::string connection = database.connection;
   if (!database.password.empty()) connection += " password=" + libpqQuoted(database.password);
   auto session = std::make_unique<Session>(database.dialect->connector(), connection);
+  sqlite3* handle = nullptr;
   if (database.dialect->backend() == SqlBackend::kSqlite) {
     *session << "PRAGMA busy_timeout = 10000", now;
     *session << "PRAGMA foreign_keys = ON", now;
     // FULL: each commit is on disk before it is acknowledged, even across power loss.
     *session << "PRAGMA synchronous = FULL", now;
+    handle = Poco::Data::SQLite::Utility::dbHandle(*session);
   }
-  return std::make_unique<SqlSession>(std::move(session), *database.dialect);
+  return std::make_unique<SqlSession>(std::move(session), *database.dialect, handle);
 }
 
 namespace {
 
 // Opens a write transaction; with PostgreSQL it waits for the writers' turn (SqlDialect).
 void beginWrite(SqlSession& session) {
-  session << session.dialect().beginWrite(), now;
+  session.execute(session.dialect().beginWrite());
   const std::string turn = session.dialect().writerTurn();
   if (turn.empty()) return;
   Poco::Int64 taken = 0;
@@ -314,7 +317,7 @@ struct Store::Impl {
       const AuditTail before = tail;
       core::Status status = core::okStatus();
       try {
-        session << "SAVEPOINT unit_of_work", now;
+        session.execute("SAVEPOINT unit_of_work");
         status = batch[i].work(tx);
       } catch (const Poco::Exception& e) {
         status = storageError(e);
@@ -323,10 +326,10 @@ struct Store::Impl {
       }
       try {
         if (status.ok()) {
-          session << "RELEASE unit_of_work", now;
+          session.execute("RELEASE unit_of_work");
         } else {
-          session << "ROLLBACK TO unit_of_work", now;
-          session << "RELEASE unit_of_work", now;
+          session.execute("ROLLBACK TO unit_of_work");
+          session.execute("RELEASE unit_of_work");
           tail = before;
         }
       } catch (const Poco::Exception& e) {
@@ -339,7 +342,7 @@ struct Store::Impl {
     }
     try {
       const auto committing = std::chrono::steady_clock::now();
-      session << "COMMIT", now;
+      session.execute("COMMIT");
       commitSeconds.observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - committing).count());
       batchUnits.observe(static_cast<double>(batch.size()));
@@ -360,13 +363,13 @@ struct Store::Impl {
   void runUnitHook(Transaction& tx) {
     const AuditTail before = tail;
     try {
-      *writer << "SAVEPOINT unit_hook", now;
+      writer->execute("SAVEPOINT unit_hook");
       try {
         unitHook(tx);
-        *writer << "RELEASE unit_hook", now;
+        writer->execute("RELEASE unit_hook");
       } catch (const std::exception&) {
-        *writer << "ROLLBACK TO unit_hook", now;
-        *writer << "RELEASE unit_hook", now;
+        writer->execute("ROLLBACK TO unit_hook");
+        writer->execute("RELEASE unit_hook");
         tail = before;
       }
     } catch (const Poco::Exception&) {

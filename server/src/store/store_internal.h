@@ -16,24 +16,37 @@
 #include "gongkai/core/merkle.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/store/store.h"
+#include "kept_statements.h"
 #include "sql_dialect.h"
 
 namespace gongkai::server::store {
 
 // A connection as the repositories use it: `session << "SQL with ? marks", use(x), now` as with
-// a Poco::Data::Session, the text first put in the backend's dialect (its parameter marks).
+// a Poco::Data::Session, the text first put in the backend's dialect (its parameter marks); and
+// execute() for the few statements every write runs, kept prepared (kept_statements.h).
 class SqlSession {
  public:
-  SqlSession(std::unique_ptr<Poco::Data::Session> session, const SqlDialect& dialect)
-      : session_(std::move(session)), dialect_(dialect) {}
+  // `sqlite`: the connection's SQLite handle to keep statements on; null: execute() goes through
+  // Poco::Data like everything else (PostgreSQL, or a connection used for a few statements).
+  SqlSession(std::unique_ptr<Poco::Data::Session> session, const SqlDialect& dialect,
+             sqlite3* sqlite = nullptr)
+      : session_(std::move(session)), dialect_(dialect), kept_(*session_, sqlite) {}
   Poco::Data::Statement operator<<(const std::string& sql) {
     return *session_ << dialect_.statement(sql);
+  }
+  // Runs `sql` (no rows wanted) with `values` bound to its marks in order.
+  void execute(const std::string& sql, std::initializer_list<KeptValue> values = {}) {
+    kept_.execute(dialect_.statement(sql), values.begin(), values.size());
+  }
+  void execute(const std::string& sql, const std::vector<KeptValue>& values) {
+    kept_.execute(dialect_.statement(sql), values.data(), values.size());
   }
   const SqlDialect& dialect() const { return dialect_; }
 
  private:
   std::unique_ptr<Poco::Data::Session> session_;
   const SqlDialect& dialect_;
+  KeptStatements kept_;  // after session_: finalized before the connection closes
 };
 
 // Where the audit chain ends, as of the changes made so far in the current transaction.

@@ -64,6 +64,16 @@ class BagWriter {
   // or the tar cannot be written; a partial tar is removed.
   core::Result<Written> writeTo(const std::string& tarPath, bool durable = false) const;
 
+  // Tag files a check of the written bag adds (name, bytes), or why the check could not be made.
+  using TagFiles = std::vector<std::pair<std::string, std::string>>;
+  using Check = std::function<core::Result<TagFiles>(const std::string& tarPath)>;
+  // As writeTo above, then `check` is run on the tar as written (whole and signed, without what
+  // the check adds) and the tag files it returns are added: everything after the payload (the
+  // tag files, the tag manifest and the signatures, a few KiB) is cut off and written again with
+  // them, so the payload is written and hashed once. The result is the same bytes as a writeTo
+  // of a bag that had those tag files from the start. Names as addTagFile takes them.
+  core::Result<Written> writeTo(const std::string& tarPath, bool durable, const Check& check) const;
+
  private:
   struct Payload {
     std::string path;    // relative to data/

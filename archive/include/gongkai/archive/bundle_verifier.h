@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +35,9 @@ struct VerifyOptions {
   // signature and the audit checkpoint; SM2 checks the SM2/SM3 signature.
   std::vector<std::string> public_key_pems;
   TarLimits limits;
+  // Called after each piece of an entry's contents is read, with the bytes of contents read so
+  // far (for a progress display; the check goes on to the end whatever it does).
+  std::function<void(std::int64_t contentBytesRead)> on_read;
 };
 
 // Reads the bundle once, streaming (memory stays small whatever the payload size), and checks

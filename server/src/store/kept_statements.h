@@ -1,0 +1,56 @@
+#pragma once
+
+// Statements a connection keeps prepared across units of work. Poco::Data prepares a statement
+// again each time it runs; for the few statements every write runs (the audit entry, its Merkle
+// nodes, the savepoints around each unit of work, BEGIN and COMMIT) that was a good part of an
+// append's cost. With SQLite they are prepared once per connection and kept (sqlite3_stmt); with
+// PostgreSQL they go through Poco::Data as before.
+
+#include <Poco/Data/Session.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace gongkai::server::store {
+
+// A parameter: an integer, text or bytes (a BLOB). Text and bytes are not copied: the value
+// must outlive the execute() call it is passed to.
+struct KeptValue {
+  enum class Kind { kInteger, kText, kBlob };
+  static KeptValue integer(std::int64_t value) { return {Kind::kInteger, value, {}}; }
+  static KeptValue text(std::string_view value) { return {Kind::kText, 0, value}; }
+  static KeptValue blob(std::string_view bytes) { return {Kind::kBlob, 0, bytes}; }
+
+  Kind kind;
+  std::int64_t number;
+  std::string_view bytes;
+};
+
+class KeptStatements {
+ public:
+  // `session` is the connection's; `sqlite` its handle when it is SQLite, else null.
+  KeptStatements(Poco::Data::Session& session, sqlite3* sqlite) : session_(session), db_(sqlite) {}
+  ~KeptStatements();
+  KeptStatements(const KeptStatements&) = delete;
+  KeptStatements& operator=(const KeptStatements&) = delete;
+
+  // Runs `sql` (in the backend's dialect already) with `values` bound to its marks in order,
+  // discarding any rows. Throws Poco::Data exceptions as Poco::Data would (SQLite's by its
+  // error code, so a full disk is still told apart).
+  void execute(const std::string& sql, const KeptValue* values, std::size_t count);
+
+ private:
+  sqlite3_stmt* prepared(const std::string& sql);
+
+  Poco::Data::Session& session_;
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+}  // namespace gongkai::server::store

@@ -415,6 +415,8 @@ int ServerApp::main(const std::vector<std::string>&) {
   service::RequestService requests(store, policyService, authorizer, unitExists, publicSubmissions);
   service::ReportService reports(store, catalogue, feedback, policyService, categories, authorizer);
   service::RetentionService retention(store, categories, authorizer);
+  service::ArchiveReceipts receipts(store, policyService,
+                                    (fs::path(config.data_dir) / "archives").string());
 
   if (config.demo) {
     auto loaded =
@@ -454,9 +456,10 @@ int ServerApp::main(const std::vector<std::string>&) {
   };
   options.metrics_allowed = addressList(config.metrics_allowed);
   const http::Router router = http::buildRouter(
-      http::Services{documents, audit, checkpoints, search, units, users, signIn, tokens,
-                     policyService, catalogue, archives, jobs, feedback, requests, reports, tickets,
-                     categories, &imports, &retention},
+      http::Services{documents, audit,      checkpoints, search,        units,
+                     users,     signIn,     tokens,      policyService, catalogue,
+                     archives,  jobs,       feedback,    requests,      reports,
+                     tickets,   categories, &imports,    &retention,    &receipts},
       options);
   // A route missing from the description (or the reverse) is a slip the tests catch by this.
   for (const auto& mismatch : http::undescribedRoutes(router, http::openApiDocument())) {

@@ -85,6 +85,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addArchiveRoutes(router, services.archives);
   if (services.imports != nullptr) addImportRoutes(router, *services.imports);
   if (services.retention != nullptr) addRetentionRoutes(router, *services.retention);
+  if (services.receipts != nullptr) addArchiveReceiptRoutes(router, *services.receipts);
   addFeedbackRoutes(router, services.feedback, services.documents, services.catalogue);
   addRequestRoutes(router, services.requests, services.documents);
   addReportRoutes(router, services.reports, services.categories);

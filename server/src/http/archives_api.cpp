@@ -89,6 +89,7 @@ class ArchiveRoutes {
     router.add("GET", "/api/v1/archives/{id}", [self](Exchange& ex) { self->get(ex); });
     router.add("GET", "/api/v1/archives/{id}/download",
                [self](Exchange& ex) { self->download(ex); });
+    router.add("GET", "/api/v1/archives/{id}/eep", [self](Exchange& ex) { self->eep(ex); });
     router.add("GET", "/api/v1/jobs", [self](Exchange& ex) { self->jobs(ex); });
     router.add("GET", "/api/v1/jobs/{id}", [self](Exchange& ex) { self->job(ex, false); });
     router.add("POST", "/api/v1/jobs/{id}/cancel", [self](Exchange& ex) { self->job(ex, true); });
@@ -137,6 +138,18 @@ class ArchiveRoutes {
     net::sendStoredFile(
         ex, {found.value().path, row.size, "\"" + row.sha256 + "\"", "application/x-tar",
              row.name + ".tar", row.sha256, "private, max-age=31536000, immutable"});
+  }
+
+  // The bundle's items as DA/T 48 EEP packages, one XML each, in one tar.
+  void eep(Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto made = archives_.eep(ex.subject, id.value());
+    if (!made.ok()) return ex.sendProblem(made.error());
+    const auto& package = made.value();
+    net::sendStoredFile(ex, {package.path, package.size, "\"" + package.sha256 + "\"",
+                             "application/x-tar", package.bundle.name + "-eep.tar", package.sha256,
+                             "private, max-age=31536000, immutable"});
   }
 
   void keys(Exchange& ex) {

@@ -45,10 +45,11 @@ class PolicyRoutes {
             {"folder"_f = set.folder, "digest"_f = inForce.value().digest, "roles"_f = roles,
              "visibility"_f = json::array(set.visibility, rule),
              "categories"_f = categoriesJson(set.categories.all()),
-             "archive"_f =
-                 json::object({"fonds_code"_f = archive.fonds_code,
-                               "reference_code_pattern"_f = archive.reference_code_pattern,
-                               "bundle_contents"_f = archive.bundle_contents}),
+             "archive"_f = json::object(
+                 {"fonds_code"_f = archive.fonds_code, "organization"_f = archive.organization,
+                  "receiving_organization"_f = archive.receiving_organization,
+                  "reference_code_pattern"_f = archive.reference_code_pattern,
+                  "bundle_contents"_f = archive.bundle_contents}),
              "time_limits"_f = json::object(
                  {"feedback_working_days"_f = limits.feedback_working_days,
                   "feedback_extension_working_days"_f = limits.feedback_extension_working_days,

@@ -2,6 +2,7 @@
 
 #include <libxml/xmlschemas.h>
 
+#include <cstdint>
 #include <mutex>
 #include <string>
 

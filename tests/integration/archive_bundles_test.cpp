@@ -890,7 +890,7 @@ TEST_F(ArchiveBundlesTest, ExportsEachItemAsASignedDat48Package) {
   std::size_t packages = 0;
   for (const auto& entry : fs::directory_iterator(folder)) {
     ++packages;
-    EXPECT_EQ(entry.path().extension(), ".xml");
+    EXPECT_EQ(entry.path().extension().string(), ".xml");
   }
   EXPECT_EQ(packages, 2u);
   const std::string xml = readFile(folder / (first + ".xml"));
@@ -902,6 +902,20 @@ TEST_F(ArchiveBundlesTest, ExportsEachItemAsASignedDat48Package) {
                        output),
             0)
       << output;
+
+  // The CLI makes the same bytes offline from the bundle file and the unit's key.
+  const fs::path bundle = download(archiveIdOf(job), "for-eep.tar");
+  ASSERT_EQ(runCommand({GONGKAI_CLI_BINARY, "export-eep", bundle.string(), "--key",
+                        (fs::path(dataDir()) / "keys/checkpoint-signing.pem").string(), "--to",
+                        (temp_ / "cli-eep.tar").string()},
+                       output),
+            0)
+      << output;
+  EXPECT_EQ(readFile(temp_ / "cli-eep.tar"), response.body);
+  EXPECT_NE(runCommand({GONGKAI_CLI_BINARY, "export-eep", bundle.string(), "--to",
+                        (temp_ / "nokey.tar").string()},
+                       output),
+            0);
 
   // gongkai-verify --eep with the unit's key: every package's schema, signature and files.
   const fs::path key = publicKey();

@@ -17,7 +17,7 @@ std::string retentionName(const std::string& retention) {
   return retention;
 }
 
-std::string quoted(std::string_view text) {
+std::string jsonQuoted(std::string_view text) {
   std::string out;
   core::appendJsonString(out, text);
   return out;
@@ -83,13 +83,13 @@ TransferList transferListOf(const BundleContents& contents, const std::string& n
 
 std::string transferListJson(const TransferList& list) {
   std::string json = "{\n  \"form\": \"移交清单 (transfer list)\",\n  \"format_version\": 1";
-  json += ",\n  \"bundle\": " + quoted(list.bundle);
-  json += ",\n  \"fonds\": " + quoted(list.fonds);
-  json += ",\n  \"from\": " + quoted(list.from);
-  json += ",\n  \"to\": " + quoted(list.to);
-  json += ",\n  \"transfer_date\": " + quoted(list.transfer_date);
-  json += ",\n  \"category\": " + quoted(list.category);
-  json += ",\n  \"category_name\": " + quoted(list.category_name);
+  json += ",\n  \"bundle\": " + jsonQuoted(list.bundle);
+  json += ",\n  \"fonds\": " + jsonQuoted(list.fonds);
+  json += ",\n  \"from\": " + jsonQuoted(list.from);
+  json += ",\n  \"to\": " + jsonQuoted(list.to);
+  json += ",\n  \"transfer_date\": " + jsonQuoted(list.transfer_date);
+  json += ",\n  \"category\": " + jsonQuoted(list.category);
+  json += ",\n  \"category_name\": " + jsonQuoted(list.category_name);
   json += ",\n  \"year\": " + std::to_string(list.year);
   json += ",\n  \"item_count\": " + std::to_string(list.item_count);
   json += ",\n  \"file_count\": " + std::to_string(list.file_count);
@@ -97,10 +97,11 @@ std::string transferListJson(const TransferList& list) {
   json += ",\n  \"sequences\": [";
   for (std::size_t i = 0; i < list.sequences.size(); ++i) {
     const TransferSequence& s = list.sequences[i];
-    json += std::string(i == 0 ? "" : ",") + "\n    {\"sequence\": " + quoted(s.sequence) +
-            ", \"retention\": " + quoted(s.retention) + ", \"items\": " + std::to_string(s.items) +
-            ", \"first_code\": " + quoted(s.first_code) +
-            ", \"last_code\": " + quoted(s.last_code) + "}";
+    json += std::string(i == 0 ? "" : ",") + "\n    {\"sequence\": " + jsonQuoted(s.sequence) +
+            ", \"retention\": " + jsonQuoted(s.retention) +
+            ", \"items\": " + std::to_string(s.items) +
+            ", \"first_code\": " + jsonQuoted(s.first_code) +
+            ", \"last_code\": " + jsonQuoted(s.last_code) + "}";
   }
   json += list.sequences.empty() ? "]" : "\n  ]";
   json += ",\n  \"checkpoint_size\": " + std::to_string(list.checkpoint_size);

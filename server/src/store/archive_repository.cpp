@@ -198,12 +198,14 @@ std::int64_t ArchiveRepository::insertReceipt(Transaction& tx, const ReceiptRow&
   return id;
 }
 
-std::vector<ReceiptRow> ArchiveRepository::receipts(ReadSession& rs, std::int64_t archiveId) {
+namespace {
+
+std::vector<ReceiptRow> selectReceipts(SqlSession& session, std::int64_t archiveId) {
   std::vector<Poco::Int64> ids, archives, numbers, seqs;
   std::vector<std::string> decisions, records, hashes;
   SqlConditions byArchive;
   byArchive.add("archive_id = ?", {Poco::Int64{archiveId}});
-  runSelect(rs.session(),
+  runSelect(session,
             "SELECT id, archive_id, number, decision, record, record_sha256, audit_seq FROM "
             "archive_receipts" +
                 byArchive.where().sql + " ORDER BY number",
@@ -213,6 +215,16 @@ std::vector<ReceiptRow> ArchiveRepository::receipts(ReadSession& rs, std::int64_
     out.push_back({ids[i], archives[i], numbers[i], decisions[i], records[i], hashes[i], seqs[i]});
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<ReceiptRow> ArchiveRepository::receipts(ReadSession& rs, std::int64_t archiveId) {
+  return selectReceipts(rs.session(), archiveId);
+}
+
+std::vector<ReceiptRow> ArchiveRepository::receipts(Transaction& tx, std::int64_t archiveId) {
+  return selectReceipts(tx.session(), archiveId);
 }
 
 std::vector<ReferenceRow> ArchiveRepository::referenceCodes(ReadSession& rs,

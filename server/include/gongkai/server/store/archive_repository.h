@@ -107,6 +107,7 @@ class ArchiveRepository {
   static std::int64_t insertReceipt(Transaction& tx, const ReceiptRow& receipt);
   // A bundle's receipts, oldest first.
   static std::vector<ReceiptRow> receipts(ReadSession& rs, std::int64_t archiveId);
+  static std::vector<ReceiptRow> receipts(Transaction& tx, std::int64_t archiveId);
 
   // The codes of one fonds, year and category, by retention then item number.
   static std::vector<ReferenceRow> referenceCodes(ReadSession& rs, const std::string& fonds,

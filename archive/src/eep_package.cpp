@@ -242,12 +242,39 @@ std::optional<std::pair<std::string, std::string>> itemPath(std::string_view pat
   return std::make_pair(std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1)));
 }
 
+// The bundle's Source-Organization. A bag's tag files follow its payload in the tar, so this is
+// a pass of its own (the payload's data is skipped, not read).
+core::Result<std::string> sourceOrganization(const std::string& bundleTarPath) {
+  SafeTarReader reader;
+  if (auto opened = reader.open(bundleTarPath); !opened.ok()) return opened.error();
+  TarEntry entry;
+  std::vector<char> buffer(1 << 16);
+  while (reader.next(entry)) {
+    if (entry.directory || entry.path != reader.root() + "/bag-info.txt") continue;
+    std::string bytes;
+    std::int64_t got = 0;
+    while ((got = reader.read(buffer.data(), buffer.size())) > 0) {
+      bytes.append(buffer.data(), static_cast<std::size_t>(got));
+    }
+    if (reader.error()) break;
+    if (auto organization = verify::infoValue(verify::parseBagInfo(bytes), "Source-Organization")) {
+      return *organization;
+    }
+    break;
+  }
+  if (reader.error()) return *reader.error();
+  return corrupt("bag-info.txt 缺少 Source-Organization (bag-info.txt names no unit)");
+}
+
 core::Result<EepWritten> writeTar(const std::string& bundleTarPath, const std::string& outPath,
                                   const core::Ed25519Signer& signer) {
+  auto source = sourceOrganization(bundleTarPath);
+  if (!source.ok()) return source.error();
+  const std::string organization = source.value();
   SafeTarReader reader;
   if (auto opened = reader.open(bundleTarPath); !opened.ok()) return opened.error();
   std::optional<EepTar> out;
-  std::string folder, organization, madeAt;
+  std::string folder, madeAt;
   std::optional<ItemInput> current;
   std::int64_t items = 0;
   const auto flush = [&]() -> core::Status {
@@ -272,16 +299,15 @@ core::Result<EepWritten> writeTar(const std::string& bundleTarPath, const std::s
     if (entry.directory || entry.path.size() <= reader.root().size()) continue;
     const std::string path = entry.path.substr(reader.root().size() + 1);
     const auto inItem = itemPath(path);
-    const bool wanted = path == "bag-info.txt" ||
-                        (inItem && (inItem->second == layout::kMetadataFile ||
-                                    verify::startsWith(inItem->second, layout::kFilesFolder)));
+    const bool wanted = inItem && (inItem->second == layout::kMetadataFile ||
+                                   verify::startsWith(inItem->second, layout::kFilesFolder));
     if (!wanted) continue;
-    if (inItem && (!current || current->code != inItem->first)) {
+    if (!current || current->code != inItem->first) {
       if (auto flushed = flush(); !flushed.ok()) return flushed.error();
       current.emplace();
       current->code = inItem->first;
     }
-    if (inItem && inItem->second != layout::kMetadataFile) {
+    if (inItem->second != layout::kMetadataFile) {
       current->bytes += entry.size;
       if (current->bytes > kMaxEepItemBytes) {
         return Error::make(ErrorCode::kTooLarge, "eep_item_too_large",
@@ -297,10 +323,7 @@ core::Result<EepWritten> writeTar(const std::string& bundleTarPath, const std::s
       bytes.append(buffer.data(), static_cast<std::size_t>(got));
     }
     if (reader.error()) break;
-    if (path == "bag-info.txt") {
-      organization = verify::infoValue(verify::parseBagInfo(bytes), "Source-Organization")
-                         .value_or(std::string());
-    } else if (inItem->second == layout::kMetadataFile) {
+    if (inItem->second == layout::kMetadataFile) {
       current->record = std::move(bytes);
     } else {
       current->files[inItem->second.substr(layout::kFilesFolder.size())] = std::move(bytes);

@@ -727,7 +727,7 @@ TEST_F(ArchiveBundlesTest, TheReceivingOfficeCountersignsTheTransferList) {
     std::string sig;
     EXPECT_EQ(runCommand({"sh", "-c",
                           "openssl pkeyutl -sign -inkey '" + with.string() + "' -rawin -in '" +
-                              (temp_ / "signed.txt").string() + "' | base64 -w0"},
+                              (temp_ / "signed.txt") + "' | base64 -w0"},
                          sig),
               0)
         << sig;
@@ -839,15 +839,14 @@ TEST_F(ArchiveBundlesTest, TheReceivingOfficeCountersignsTheTransferList) {
             record->getObject("signature")->getValue<std::string>("value"));
   writeFile(temp_ / "stored-key.pem",
             record->getObject("signature")->getValue<std::string>("public_key_pem"));
-  EXPECT_EQ(runCommand({"sh", "-c",
-                        "base64 -d '" + (temp_ / "stored-sig.b64").string() + "' > '" +
-                            (temp_ / "stored.sig").string() +
-                            "' && openssl pkeyutl -verify -pubin -inkey '" +
-                            (temp_ / "stored-key.pem").string() + "' -rawin -in '" +
-                            (temp_ / "stored-text.txt").string() + "' -sigfile '" +
-                            (temp_ / "stored.sig").string() + "'"},
-                       output),
-            0)
+  EXPECT_EQ(
+      runCommand({"sh", "-c",
+                  "base64 -d '" + (temp_ / "stored-sig.b64") + "' > '" + (temp_ / "stored.sig") +
+                      "' && openssl pkeyutl -verify -pubin -inkey '" + (temp_ / "stored-key.pem") +
+                      "' -rawin -in '" + (temp_ / "stored-text.txt") + "' -sigfile '" +
+                      (temp_ / "stored.sig") + "'"},
+                 output),
+      0)
       << output;
   const auto entries = client().get("/api/v1/audit/entries?start=0&end=10000");
   ASSERT_EQ(entries.status, 200);
@@ -907,15 +906,15 @@ TEST_F(ArchiveBundlesTest, ExportsEachItemAsASignedDat48Package) {
   const fs::path bundle = download(archiveIdOf(job), "for-eep.tar");
   ASSERT_EQ(runCommand({GONGKAI_CLI_BINARY, "export-eep", bundle.string(), "--key",
                         (fs::path(dataDir()) / "keys/checkpoint-signing.pem").string(), "--to",
-                        (temp_ / "cli-eep.tar").string()},
+                        (temp_ / "cli-eep.tar")},
                        output),
             0)
       << output;
   EXPECT_EQ(readFile(temp_ / "cli-eep.tar"), response.body);
-  EXPECT_NE(runCommand({GONGKAI_CLI_BINARY, "export-eep", bundle.string(), "--to",
-                        (temp_ / "nokey.tar").string()},
-                       output),
-            0);
+  EXPECT_NE(
+      runCommand({GONGKAI_CLI_BINARY, "export-eep", bundle.string(), "--to", (temp_ / "nokey.tar")},
+                 output),
+      0);
 
   // gongkai-verify --eep with the unit's key: every package's schema, signature and files.
   const fs::path key = publicKey();
@@ -936,10 +935,10 @@ TEST_F(ArchiveBundlesTest, ExportsEachItemAsASignedDat48Package) {
   const auto at = package->bytes.find("<编码数据");
   package->bytes[package->bytes.find('>', at) + 5] ^= 0x01;
   writeTar(temp_ / "spoiled.tar", items);
-  EXPECT_EQ(runCommand({GONGKAI_VERIFY_BINARY, "--eep", (temp_ / "spoiled.tar").string(), "--key",
-                        key.string()},
-                       output),
-            1)
+  EXPECT_EQ(
+      runCommand({GONGKAI_VERIFY_BINARY, "--eep", (temp_ / "spoiled.tar"), "--key", key.string()},
+                 output),
+      1)
       << output;
   EXPECT_NE(output.find("[失败 FAIL] eep_signature"), std::string::npos) << output;
 }

@@ -3,8 +3,13 @@
 // its item count, sequences and 档号 ranges as the item folders are (2-1); its file count and
 // bytes as the content files are (2-2). The list is signed with the tag manifest, so a list that
 // does not match was wrong when it was signed: the receiving office would count the wrong thing.
+#include <algorithm>
+#include <climits>
 #include <map>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "bag_text.h"
 #include "gongkai/archive/bundle_layout.h"
@@ -89,20 +94,29 @@ void checkItemCounts(VerifyContext& ctx, const core::JsonValue& list, const Bund
   } else {
     for (const core::JsonValue& sequence : sequences->items) {
       const std::string name = text(sequence, "sequence");
-      std::set<std::string> codes;
+      // The sequence's codes by item number (the digits after the sequence); a malformed code
+      // (1-7's business) sorts last.
+      std::vector<std::pair<long long, std::string>> codes;
       for (const std::string& code : counts.codes) {
-        if (!name.empty() && startsWith(code, name + "-")) codes.insert(code);
+        if (name.empty() || !startsWith(code, name + "-")) continue;
+        const std::string digits = code.substr(name.size() + 1);
+        const bool numeric = !digits.empty() && digits.size() <= 9 &&
+                             digits.find_first_not_of("0123456789") == std::string::npos;
+        codes.emplace_back(numeric ? std::stoll(digits) : LLONG_MAX, code);
+        covered.insert(code);
       }
-      covered.insert(codes.begin(), codes.end());
+      std::sort(codes.begin(), codes.end());
+      const std::string first = codes.empty() ? "" : codes.front().second;
+      const std::string last = codes.empty() ? "" : codes.back().second;
       const auto stated = sequence.integerAt("items");
       const bool same = stated && *stated == static_cast<long long>(codes.size()) &&
-                        !codes.empty() && text(sequence, "first_code") == *codes.begin() &&
-                        text(sequence, "last_code") == *codes.rbegin();
+                        !codes.empty() && text(sequence, "first_code") == first &&
+                        text(sequence, "last_code") == last;
       if (!same) {
         problems.push_back(name + ": 清单 (list) " + number(sequence, "items") + " 件 " +
                            text(sequence, "first_code") + "–" + text(sequence, "last_code") +
                            "，包中 (found) " + std::to_string(codes.size()) + " 件" +
-                           (codes.empty() ? "" : " " + *codes.begin() + "–" + *codes.rbegin()));
+                           (codes.empty() ? "" : " " + first + "–" + last));
       }
     }
   }

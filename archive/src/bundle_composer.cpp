@@ -15,6 +15,7 @@
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
 #include "item_metadata_xml.h"
+#include "transfer_list.h"
 
 namespace gongkai::archive {
 namespace {
@@ -226,6 +227,9 @@ core::Result<BundleComposer> BundleComposer::compose(const BundleContents& conte
   addAudit(bag, contents);
   bag.addBytes(inData(layout::kIndexHtml), indexHtml(contents));
   bag.addBytes(inData(layout::kIndexCsv), indexCsv(contents.items));
+  const TransferList transfer = transferListOf(contents, name);
+  bag.addTagFile(std::string(layout::kTransferListJson), transferListJson(transfer));
+  bag.addTagFile(std::string(layout::kTransferListHtml), transferListHtml(transfer));
   std::vector<std::string> publicKeys;
   if (signers.ed25519 != nullptr) {
     bag.signWith(*signers.ed25519);

@@ -15,6 +15,7 @@ BundleReport verifyBundle(const std::string& tarPath, const VerifyOptions& optio
   verify::checkSignatures(ctx);
   verify::checkAudit(ctx);
   verify::checkPackage(ctx);
+  verify::checkTransferList(ctx);
   verify::checkItems(ctx);
   verify::checkFiles(ctx);
   return std::move(ctx.report);

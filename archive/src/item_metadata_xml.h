@@ -19,6 +19,14 @@ namespace gongkai::archive {
 std::optional<std::string> itemMetadataXml(std::string_view record, std::string_view referenceCode,
                                            std::string_view organization);
 
+// Shared with the EEP writer: text as XML element content (escaped; control characters, which
+// XML 1.0 cannot carry, as U+FFFD), and the DA/T 46 names of our retention periods (Y → 永久,
+// D30 → 定期30年, D10 → 定期10年) and scopes (public → 社会公开, internal → 党内公开,
+// restricted → 限定范围公开); anything else is returned as given.
+std::string xmlText(std::string_view text);
+std::string retentionName(std::string_view retention);
+std::string scopeName(std::string_view scope);
+
 // One way a file breaks the schema: the element it is about ("" when none) and libxml2's
 // message.
 struct SchemaViolation {

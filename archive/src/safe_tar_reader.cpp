@@ -292,6 +292,7 @@ bool SafeTarReader::next(TarEntry& entry) {
   entry.path = std::move(path);
   entry.directory = directory;
   entry.size = size;
+  entry.mtime = archive_entry_mtime_is_set(header) ? archive_entry_mtime(header) : 0;
   return true;
 }
 

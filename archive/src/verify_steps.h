@@ -40,6 +40,9 @@ void checkDuplicates(VerifyContext& ctx, const std::map<std::string, core::JsonV
 // package_checks.cpp: the index files (1-12), the layout of data/ (1-13) and bag-info's labels
 // (2-10).
 void checkPackage(VerifyContext& ctx);
+// transfer_list_checks.cpp: the transfer list (移交清单) against bag-info (1-12), the item
+// folders (2-1) and the content files (2-2).
+void checkTransferList(VerifyContext& ctx);
 // file_checks.cpp: each file under data/ opens as its (declared) format and is safe.
 void checkFiles(VerifyContext& ctx);
 

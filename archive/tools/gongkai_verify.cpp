@@ -4,6 +4,10 @@
 // gongkai_core_base): no server code, no database.
 //
 //   gongkai-verify BUNDLE.tar --key PUBKEY.pem [--key SM2KEY.pem] [--json] [--html FILE]
+//   gongkai-verify --eep EEP.tar --key PUBKEY.pem [--json]
+//
+// The second form checks an EEP export (DA/T 48, GET /api/v1/archives/{id}/eep): each package
+// against the schema, its Ed25519 signature, and every encoded file against its digest.
 //
 // Exit status: 0 when every check passed, 1 when any failed, 2 for a usage error.
 #include <fstream>
@@ -13,6 +17,7 @@
 #include <vector>
 
 #include "gongkai/archive/bundle_verifier.h"
+#include "gongkai/archive/eep_package.h"
 
 namespace {
 
@@ -24,8 +29,10 @@ int usage(const std::string& problem) {
   std::cerr
       << "用法 (usage): gongkai-verify BUNDLE.tar --key PUBKEY.pem [--key SM2KEY.pem] [--json] "
          "[--html FILE]\n"
+         "             gongkai-verify --eep EEP.tar --key PUBKEY.pem [--json]\n"
          "  --key   单位的公钥 (PEM，Ed25519 或 SM2)，可给多个 (the unit's public key, PEM, "
          "Ed25519 or SM2; repeatable)\n"
+         "  --eep   检查 EEP 导出包 (DA/T 48) 而非归档包 (check an EEP export, not a bundle)\n"
          "  --json  以 JSON 输出报告 (print the report as JSON)\n"
          "  --html  另将可打印的中文报告写入该文件 (also write the printable Chinese report to "
          "FILE)\n"
@@ -38,12 +45,15 @@ int usage(const std::string& problem) {
 int main(int argc, char** argv) {
   std::string bundle;
   bool json = false;
+  bool eep = false;
   std::string htmlPath;
   gongkai::archive::VerifyOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--json") {
       json = true;
+    } else if (arg == "--eep") {
+      eep = true;
     } else if (arg == "--html") {
       if (i + 1 >= argc) return usage("--html 需要文件名 (--html needs a file)");
       htmlPath = argv[++i];
@@ -66,7 +76,14 @@ int main(int argc, char** argv) {
   }
   if (bundle.empty()) return usage("缺少归档包 (no bundle given)");
   if (options.public_key_pems.empty()) return usage("缺少 --key (no --key given)");
+  if (eep && !htmlPath.empty()) return usage("--eep 不支持 --html (--eep has no --html)");
   try {
+    if (eep) {
+      const auto report = gongkai::archive::verifyEepPackage(bundle, options.public_key_pems);
+      std::cout << (json ? gongkai::archive::formatEepReportJson(report)
+                         : gongkai::archive::formatEepReportText(report));
+      return report.passed() ? 0 : kExitFailed;
+    }
     const auto report = gongkai::archive::verifyBundle(bundle, options);
     std::cout << (json ? gongkai::archive::formatReportJson(report)
                        : gongkai::archive::formatReportText(report));

@@ -1,6 +1,7 @@
 #include "gongkai/core/ed25519.h"
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -97,6 +98,24 @@ std::string ed25519PublicKeyPem(const Ed25519PublicKey& key) {
   PEM_write_bio_PUBKEY(bio.get(), pkey);
   EVP_PKEY_free(pkey);
   return drain(bio.get());
+}
+
+std::optional<Ed25519PublicKey> ed25519PublicKeyFromPem(std::string_view pem) {
+  if (pem.size() > 4096) return std::nullopt;
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!bio) return std::nullopt;
+  EVP_PKEY* pkey = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
+  if (pkey == nullptr) {
+    ERR_clear_error();  // a refused text leaves nothing on this thread's queue
+    return std::nullopt;
+  }
+  Ed25519PublicKey key{};
+  std::size_t size = key.size();
+  const bool ok = EVP_PKEY_id(pkey) == EVP_PKEY_ED25519 &&
+                  EVP_PKEY_get_raw_public_key(pkey, key.data(), &size) == 1 && size == key.size();
+  EVP_PKEY_free(pkey);
+  if (!ok) return std::nullopt;
+  return key;
 }
 
 }  // namespace gongkai::core

@@ -483,7 +483,7 @@ ArchivePolicy loadArchive(const PolicyFile& file) {
   const Checker check(file.name);
   const JsonValue& root =
       check.keys(file.root, "", {"fonds_code", "reference_code_pattern", "bundle_contents"},
-                 {"source", "organization", "bundle_contents_about"});
+                 {"source", "organization", "receiving_organization", "bundle_contents_about"});
   if (const JsonMember* source = root.member("source"))
     check.string(source->value, "source", false);
   ArchivePolicy archive;
@@ -499,6 +499,10 @@ ArchivePolicy loadArchive(const PolicyFile& file) {
   }
   if (const JsonMember* organization = root.member("organization")) {
     archive.organization = check.string(organization->value, "organization", true, 200);
+  }
+  if (const JsonMember* receiver = root.member("receiving_organization")) {
+    archive.receiving_organization =
+        check.string(receiver->value, "receiving_organization", true, 200);
   }
   const JsonValue& fonds = Checker::get(root, "fonds_code");
   archive.fonds_code = check.string(fonds, "fonds_code", true);

@@ -1,6 +1,6 @@
 // gongkai: administrative commands: verify the audit log, rotate the checkpoint signing key,
-// back up and restore a data folder, extract the text of a file (the server runs that one as its
-// isolated extractor).
+// back up and restore a data folder, make a bundle's EEP packages, extract the text of a file (the
+// server runs that one as its isolated extractor).
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -18,6 +18,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "gongkai/archive/eep_package.h"
+#include "gongkai/core/ed25519.h"
 #include "gongkai/core/signed_note.h"
 #include "gongkai/indexer/extract.h"
 #include "gongkai/policies/policy_set.h"
@@ -92,6 +94,13 @@ int usage() {
          "       the files and the catalogue; every row is checked first and every bad row "
          "listed;\n"
          "       nothing is imported while any is bad unless --skip-bad; --check only checks)\n"
+         "  gongkai export-eep BUNDLE.tar --key SIGNING_KEY.pem --to EEP.tar\n"
+         "      由归档包离线生成 DA/T 48 EEP 封装包（每件一个 XML，用单位的 Ed25519 私钥签名，\n"
+         "      即 DATA_DIR/keys/checkpoint-signing.pem）；与 GET /api/v1/archives/{id}/eep "
+         "字节相同\n"
+         "      (make a bundle's DA/T 48 EEP packages offline, signed with the unit's Ed25519 "
+         "key;\n"
+         "       the same bytes as GET /api/v1/archives/{id}/eep)\n"
          "  gongkai extract-text [--media-type TYPE] [--name NAME] [--max-text-bytes N]\n"
          "      [--max-input-bytes N] [--max-zip-entries N] [--max-expanded-bytes N]\n"
          "      [--max-expansion-ratio R] [--time-limit-ms N] [--max-memory-bytes N] FILE\n"
@@ -566,6 +575,38 @@ int extractText(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+// gongkai export-eep BUNDLE.tar --key SIGNING_KEY.pem --to EEP.tar: what the server's /eep route
+// serves, made from a bundle file by whoever holds the unit's key (archive/eep_package.h).
+int exportEep(const std::vector<std::string>& args) {
+  std::string bundle, keyFile, out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (takeValue(args, i, "--key", keyFile) || takeValue(args, i, "--to", out)) continue;
+    if (args[i].rfind("--", 0) != 0 && bundle.empty()) {
+      bundle = args[i];
+    } else {
+      std::cerr << "未知参数 (unknown argument): " << args[i] << "\n";
+      return usage();
+    }
+  }
+  if (bundle.empty() || keyFile.empty() || out.empty()) return usage();
+  std::ifstream keyIn(keyFile);
+  std::stringstream pem;
+  pem << keyIn.rdbuf();
+  auto signer = gongkai::core::Ed25519Signer::fromPem(pem.str());
+  if (!keyIn || !signer.ok()) {
+    std::cerr << "无法读取签名私钥 (cannot read the signing key): " << keyFile << "\n";
+    return kExitUsage;
+  }
+  auto written = gongkai::archive::writeEepPackage(bundle, out, signer.value());
+  if (!written.ok()) {
+    std::cerr << written.error().reason << "\t" << written.error().message << "\n";
+    return kExitFault;
+  }
+  std::cout << out << "\t" << written.value().items << " 件 (items)\t" << written.value().size
+            << " 字节 (bytes)\tsha256 " << written.value().sha256 << "\n";
+  return kExitOk;
+}
+
 // An import goes through a running server (see admin/import_client.h): the server checks the
 // rows against its own state, files them with their audit entries under the token's account,
 // and carries the job across its own restarts; this command starts and follows it.
@@ -618,6 +659,7 @@ int main(int argc, char** argv) {
   if (command == "restore") return restore(args);
   if (command == "extract-text") return extractText(args);
   if (command == "import") return importFolder(args);
+  if (command == "export-eep") return exportEep(args);
   std::cerr << "未知命令 (unknown command): " << command << "\n";
   return usage();
 }

@@ -108,6 +108,71 @@ TEST_F(ComposerTest, EachItemsMetadataIsAlsoInDat46XmlValidAgainstTheShippedSche
   EXPECT_NE(messages.find("保管期限"), std::string::npos) << messages;
 }
 
+TEST_F(ComposerTest, TheTransferListSaysWhatIsHandedOverAndIsSignedWithTheTagManifest) {
+  // The second document kept 30 years: two sequences of one item each.
+  composed::DocSpec& second = docs_[1];
+  second.retention = "D30";
+  second.number = 1;
+  second.code = "J001-2023-D30-ZZ-0001";
+  second.disclosure["reference_code"] = composed::jsonText(second.code);
+  second.disclosure["retention"] = composed::jsonText("D30");
+  log_ = composed::HandMadeLog();
+  build();
+  contents_.receiving_organization = "中共连云港市卫生健康委员会委员会";
+  const std::string tar = write();
+  const composed::BagFiles bag = composed::readBag(tar);
+  ASSERT_TRUE(bag.files.count("transfer-list.json"));
+  ASSERT_TRUE(bag.files.count("transfer-list.html"));
+  const std::string& json = bag.files.at("transfer-list.json");
+  // Two items with two files each; the bytes are the blobs'.
+  std::int64_t bytes = 0;
+  for (const BundleItem& item : contents_.items) {
+    for (const BundledFile& file : item.files)
+      bytes += static_cast<std::int64_t>(std::filesystem::file_size(file.blob_path));
+  }
+  for (const std::string& expected :
+       {std::string("\"bundle\": \"") + bag.root + "\"",
+        std::string("\"from\": \"中共连云港市妇幼保健院委员会\""),
+        std::string("\"to\": \"中共连云港市卫生健康委员会委员会\""),
+        std::string("\"transfer_date\": \"2024-01-01\""),  // the checkpoint's day, China time
+        std::string("\"item_count\": 2"), std::string("\"file_count\": 4"),
+        "\"file_bytes\": " + std::to_string(bytes),
+        std::string("{\"sequence\": \"J001-2023-D30-ZZ\", \"retention\": \"D30\", "
+                    "\"items\": 1, \"first_code\": \"J001-2023-D30-ZZ-0001\", \"last_code\": "
+                    "\"J001-2023-D30-ZZ-0001\"}"),
+        std::string("{\"sequence\": \"J001-2023-Y-ZZ\", \"retention\": \"Y\", \"items\": 1, "
+                    "\"first_code\": \"J001-2023-Y-ZZ-0001\", \"last_code\": "
+                    "\"J001-2023-Y-ZZ-0001\"}")}) {
+    EXPECT_NE(json.find(expected), std::string::npos) << expected << "\n" << json;
+  }
+  const std::string& html = bag.files.at("transfer-list.html");
+  EXPECT_NE(html.find("<th>接收单位</th><td>中共连云港市卫生健康委员会委员会</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>定期30年</td><td>1</td><td>J001-2023-D30-ZZ-0001</td>"),
+            std::string::npos)
+      << html;
+  // Tag files: signed with the tag manifest, outside the payload manifests.
+  const std::string& tags = bag.files.at("tagmanifest-sha256.txt");
+  EXPECT_NE(tags.find(core::sha256Hex(json) + "  transfer-list.json\n"), std::string::npos);
+  EXPECT_NE(tags.find("  transfer-list.html\n"), std::string::npos);
+  EXPECT_EQ(bag.files.at("manifest-sha256.txt").find("transfer-list"), std::string::npos);
+  // The verifier checks it and finds it consistent.
+  const BundleReport report = verify(tar);
+  EXPECT_TRUE(report.passed()) << formatReportText(report);
+  std::set<std::string> passed;
+  for (const Finding& finding : report.findings) {
+    if (finding.passed) passed.insert(finding.item + " " + finding.check);
+  }
+  for (const char* check :
+       {"1-12 transfer_list", "2-1 transfer_list_items", "2-2 transfer_list_bytes"}) {
+    EXPECT_TRUE(passed.count(check)) << check;
+  }
+  // With no receiving unit configured the list names the superior committee.
+  contents_.receiving_organization.clear();
+  const composed::BagFiles plain = composed::readBag(write("plain.tar"));
+  EXPECT_NE(plain.files.at("transfer-list.json").find("\"to\": \"上级党委\""), std::string::npos);
+}
+
 TEST_F(ComposerTest, TheSameContentsGiveTheSameBytes) {
   auto first = BundleComposer::compose(contents_, signers());
   auto second = BundleComposer::compose(contents_, signers());

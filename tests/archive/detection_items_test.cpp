@@ -173,6 +173,60 @@ TEST_F(DetectionItemsTest, Item2_2ByteCountFailsForAWrongPayloadOxum) {
                          "2-2");
 }
 
+// The transfer list (移交清单) is checked against the bundle: its presence and heading under
+// 1-12, its counts under 2-1 and 2-2. Each spoiled list is sealed again, so only the list is
+// wrong.
+TEST_F(DetectionItemsTest, Item1_12IndexFilesFailsWithoutTheTransferList) {
+  EXPECT_ONLY_ITEM_FAILS(
+      changedReport([](BagFiles& bag) { bag.files.erase("transfer-list.json"); }, /*seal=*/true),
+      "1-12");
+}
+
+TEST_F(DetectionItemsTest, Item1_12IndexFilesFailsForATransferListOfAnotherUnit) {
+  EXPECT_ONLY_ITEM_FAILS(changedReport(
+                             [](BagFiles& bag) {
+                               std::string& list = bag.files["transfer-list.json"];
+                               const std::string from = "\"from\": \"中共";
+                               list.replace(list.find(from), from.size(), "\"from\": \"别的");
+                             },
+                             /*seal=*/true),
+                         "1-12");
+}
+
+TEST_F(DetectionItemsTest, Item2_1ItemCountFailsForATransferListOfThreeItems) {
+  EXPECT_ONLY_ITEM_FAILS(changedReport(
+                             [](BagFiles& bag) {
+                               std::string& list = bag.files["transfer-list.json"];
+                               list.replace(list.find("\"item_count\": 2"), 15,
+                                            "\"item_count\": 3");
+                             },
+                             /*seal=*/true),
+                         "2-1");
+}
+
+TEST_F(DetectionItemsTest, Item2_1ItemCountFailsForATransferListWithAWrong档号Range) {
+  EXPECT_ONLY_ITEM_FAILS(changedReport(
+                             [](BagFiles& bag) {
+                               std::string& list = bag.files["transfer-list.json"];
+                               const std::string last = "\"last_code\": \"J001-2023-Y-ZZ-0002\"";
+                               list.replace(list.find(last), last.size(),
+                                            "\"last_code\": \"J001-2023-Y-ZZ-0009\"");
+                             },
+                             /*seal=*/true),
+                         "2-1");
+}
+
+TEST_F(DetectionItemsTest, Item2_2ByteCountFailsForATransferListWithWrongBytes) {
+  EXPECT_ONLY_ITEM_FAILS(changedReport(
+                             [](BagFiles& bag) {
+                               std::string& list = bag.files["transfer-list.json"];
+                               const auto at = list.find("\"file_bytes\": ") + 14;
+                               list.insert(at, "1");
+                             },
+                             /*seal=*/true),
+                         "2-2");
+}
+
 TEST_F(DetectionItemsTest, Item2_3ElementsFailsForADroppedElement) {
   docs_[0].fields.erase("doc_number");
   EXPECT_ONLY_ITEM_FAILS(composedReport(), "2-3");

@@ -18,6 +18,8 @@
 #include "fixture.h"
 #include "gongkai/archive/bag_writer.h"
 #include "gongkai/core/ed25519.h"
+#include "gongkai/core/json.h"
+#include "gongkai/core/sha256.h"
 
 namespace gongkai::testing {
 namespace {
@@ -657,6 +659,288 @@ TEST_F(ArchiveBundlesTest, TheVerifierCatchesAndNamesEachTampering) {
   const std::string bytes = readFile(tar);
   writeFile(temp_ / "cut.tar", bytes.substr(0, bytes.size() / 2));
   EXPECT_EQ(runVerifier(temp_ / "cut.tar", {key}).exit, 1);
+}
+
+// The transfer list (移交清单) in a bundle the real server built, and the receiving office's
+// countersignature: a key made and a receipt signed with the stock openssl, posted, stored in the
+// audit log, listed; each bad receipt refused with its own code.
+TEST_F(ArchiveBundlesTest, TheReceivingOfficeCountersignsTheTransferList) {
+  archived("党费收缴情况公示", sampleFiles("党费"));
+  archived("发展党员公示", sampleFiles("发展"), "D30");
+  const auto job = build(R"({"category":"ZZ","year":2023})");
+  ASSERT_TRUE(job);
+  const std::int64_t id = archiveIdOf(job);
+  const std::string base = "/api/v1/archives/" + std::to_string(id);
+  const fs::path tar = download(id, "transfer.tar");
+  const fs::path out = temp_ / "transfer";
+  fs::create_directories(out);
+  std::string output;
+  ASSERT_EQ(runCommand({"tar", "-xf", tar.string(), "-C", out.string()}, output), 0) << output;
+  const fs::path bag = *fs::directory_iterator(out);
+
+  // The list: what is handed over, from whom to whom (the archive policy's receiving unit), on
+  // the checkpoint's day; listed in, and so signed with, the tag manifest.
+  auto list = Poco::JSON::Parser()
+                  .parse(readFile(bag / "transfer-list.json"))
+                  .extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(list->getValue<std::string>("bundle"), bag.filename().string());
+  EXPECT_EQ(list->getValue<std::string>("from"), "连云港市妇幼保健院党委");
+  EXPECT_EQ(list->getValue<std::string>("to"), "中共连云港市卫生健康委员会委员会");
+  EXPECT_EQ(list->getValue<int>("item_count"), 2);
+  EXPECT_EQ(list->getValue<int>("file_count"), 6);
+  std::int64_t bytes = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(bag / "data/items")) {
+    if (entry.is_regular_file() && entry.path().parent_path().filename() == "files")
+      bytes += static_cast<std::int64_t>(entry.file_size());
+  }
+  EXPECT_EQ(list->getValue<Poco::Int64>("file_bytes"), bytes);
+  EXPECT_EQ(list->getArray("sequences")->size(), 2u);
+  EXPECT_EQ(list->getValue<std::string>("transfer_date").size(), 10u);
+  EXPECT_NE(readFile(bag / "transfer-list.html").find("党务公开电子档案移交清单"),
+            std::string::npos);
+  const std::string tagManifest = readFile(bag / "tagmanifest-sha256.txt");
+  EXPECT_NE(tagManifest.find("  transfer-list.json\n"), std::string::npos);
+  EXPECT_NE(tagManifest.find("  transfer-list.html\n"), std::string::npos);
+  const Verdict verdict = runVerifier(tar, {publicKey()});
+  EXPECT_EQ(verdict.exit, 0) << verdict.output;
+  EXPECT_NE(verdict.output.find("transfer_list_bytes"), std::string::npos);
+
+  // The receiving office's key and signature, made with the stock openssl over the text the
+  // receipt names (docs/archival.md): the digest of the tag manifest it checked, its decision.
+  const fs::path key = temp_ / "office.pem", pub = temp_ / "office-public.pem";
+  ASSERT_EQ(
+      runCommand({"openssl", "genpkey", "-algorithm", "ed25519", "-out", key.string()}, output), 0)
+      << output;
+  ASSERT_EQ(
+      runCommand({"openssl", "pkey", "-in", key.string(), "-pubout", "-out", pub.string()}, output),
+      0);
+  ASSERT_EQ(runCommand({"sha256sum", (bag / "tagmanifest-sha256.txt").string()}, output), 0);
+  const std::string digest = output.substr(0, 64);
+  const auto sign = [&](const std::string& decision, const std::string& remarks,
+                        const fs::path& with) {
+    const std::string text = "gongkai-archive-receipt/1\nbundle: " + bag.filename().string() +
+                             "\ntagmanifest-sha256: " + digest + "\ndecision: " + decision +
+                             "\nreceiver-unit: 市卫健委党委档案室\nreceiver-name: 王档案\n"
+                             "remarks: " +
+                             remarks + "\n";
+    writeFile(temp_ / "signed.txt", text);
+    std::string sig;
+    EXPECT_EQ(runCommand({"sh", "-c",
+                          "openssl pkeyutl -sign -inkey '" + with.string() + "' -rawin -in '" +
+                              (temp_ / "signed.txt") + "' | base64 -w0"},
+                         sig),
+              0)
+        << sig;
+    return sig;
+  };
+  const auto body = [&](const std::string& decision, const std::string& remarks,
+                        const std::string& signature, const std::string& tagDigest) {
+    Poco::JSON::Object json;
+    json.set("decision", decision);
+    json.set("receiver_unit", "市卫健委党委档案室");
+    json.set("receiver_name", "王档案");
+    json.set("remarks", remarks);
+    json.set("tagmanifest_sha256", tagDigest);
+    json.set("public_key_pem", readFile(pub));
+    json.set("signature", signature);
+    std::ostringstream text;
+    json.stringify(text);
+    return text.str();
+  };
+  HttpClient office = anonymous().as(userWithRole("office", "committee"));
+  const auto problem = [&](const HttpResponse& r, int status, const std::string& code,
+                           const std::string& field = "") {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.header("content-type").rfind("application/problem+json", 0), 0u) << r.body;
+    if (r.status != status) return;
+    EXPECT_EQ(r.json()->getValue<std::string>("code"), code) << r.body;
+    if (!field.empty()) {
+      EXPECT_NE(r.body.find("\"field\":\"" + field + "\""), std::string::npos) << r.body;
+    }
+  };
+  const std::string refusal = "第2件附件缺页，请补充后重新移交";
+  const std::string refusedSignature = sign("refused", refusal, key);
+
+  // Bad receipts, each with its own code; nothing is recorded for any of them.
+  problem(office.postJson(base + "/receipt", "{\"decision\":"), 400, "malformed_json");
+  problem(office.postJson(base + "/receipt", body("accepted", "", "x", digest)), 422,
+          "invalid_receipt", "signature");
+  problem(office.postJson(base + "/receipt", body("maybe", "", refusedSignature, digest)), 422,
+          "invalid_receipt", "decision");
+  problem(office.postJson(base + "/receipt", body("refused", "", refusedSignature, digest)), 422,
+          "invalid_receipt", "remarks");
+  problem(office.postJson(base + "/receipt",
+                          R"({"decision":"accepted","stamp":"公章","receiver_unit":"x"})"),
+          422, "invalid_receipt", "stamp");
+  std::string badKey = body("refused", refusal, refusedSignature, digest);
+  badKey.replace(badKey.find("MCowBQYDK2Vw"), 12, "MCowBQYDK2Vx");
+  problem(office.postJson(base + "/receipt", badKey), 422, "invalid_receipt", "public_key_pem");
+  // A signature of another decision, or by another key, does not verify.
+  problem(office.postJson(base + "/receipt", body("accepted", refusal, refusedSignature, digest)),
+          422, "signature_mismatch", "signature");
+  const fs::path otherKey = temp_ / "other.pem";
+  ASSERT_EQ(runCommand({"openssl", "genpkey", "-algorithm", "ed25519", "-out", otherKey.string()},
+                       output),
+            0);
+  problem(office.postJson(base + "/receipt",
+                          body("refused", refusal, sign("refused", refusal, otherKey), digest)),
+          422, "signature_mismatch");
+  // A digest that is not this bundle's: the office checked something else.
+  problem(office.postJson(base + "/receipt",
+                          body("refused", refusal, refusedSignature, std::string(64, 'a'))),
+          409, "tag_manifest_mismatch", "tagmanifest_sha256");
+  problem(office.postJson("/api/v1/archives/999999/receipt",
+                          body("refused", refusal, refusedSignature, digest)),
+          404, "archive_not_found");
+  // Only the receiving office countersigns.
+  problem(
+      inspector_->postJson(base + "/receipt", body("refused", refusal, refusedSignature, digest)),
+      403, "forbidden");
+  problem(
+      archivist_->postJson(base + "/receipt", body("refused", refusal, refusedSignature, digest)),
+      403, "forbidden");
+  EXPECT_EQ(anonymous()
+                .postJson(base + "/receipt", body("refused", refusal, refusedSignature, digest))
+                .status,
+            401);
+  EXPECT_EQ(office.get(base + "/receipts").json()->getArray("receipts")->size(), 0u);
+
+  // Refused, then (the unit having answered) accepted; a second acceptance is refused.
+  const auto refused =
+      office.postJson(base + "/receipt", body("refused", refusal, refusedSignature, digest));
+  ASSERT_EQ(refused.status, 201) << refused.body;
+  EXPECT_EQ(refused.header("location"), base + "/receipts");
+  EXPECT_EQ(refused.json()->getValue<int>("number"), 1);
+  const auto accepted =
+      office.postJson(base + "/receipt", body("accepted", "", sign("accepted", "", key), digest));
+  ASSERT_EQ(accepted.status, 201) << accepted.body;
+  EXPECT_EQ(accepted.json()->getValue<int>("number"), 2);
+  problem(
+      office.postJson(base + "/receipt", body("accepted", "", sign("accepted", "", key), digest)),
+      409, "receipt_exists");
+
+  // Listed for whoever reads bundles, with the digest a receipt signs; each receipt's record is
+  // the canonical JSON whose SHA-256 its audit entry carries, and its signature checks with the
+  // stock openssl.
+  const auto listed = inspector_->get(base + "/receipts");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.json()->getValue<std::string>("tagmanifest_sha256"), digest);
+  auto receipts = listed.json()->getArray("receipts");
+  ASSERT_EQ(receipts->size(), 2u);
+  EXPECT_EQ(receipts->getObject(0)->getValue<std::string>("decision"), "refused");
+  auto last = receipts->getObject(1);
+  auto record = last->getObject("record");
+  EXPECT_EQ(record->getValue<std::string>("received_by"), "office");
+  EXPECT_EQ(record->getValue<std::string>("tagmanifest_sha256"), digest);
+  EXPECT_EQ(core::sha256Hex(core::canonicalJson(record)),
+            last->getValue<std::string>("record_sha256"));
+  writeFile(temp_ / "stored-text.txt", record->getValue<std::string>("signed_text"));
+  writeFile(temp_ / "stored-sig.b64",
+            record->getObject("signature")->getValue<std::string>("value"));
+  writeFile(temp_ / "stored-key.pem",
+            record->getObject("signature")->getValue<std::string>("public_key_pem"));
+  EXPECT_EQ(
+      runCommand({"sh", "-c",
+                  "base64 -d '" + (temp_ / "stored-sig.b64") + "' > '" + (temp_ / "stored.sig") +
+                      "' && openssl pkeyutl -verify -pubin -inkey '" + (temp_ / "stored-key.pem") +
+                      "' -rawin -in '" + (temp_ / "stored-text.txt") + "' -sigfile '" +
+                      (temp_ / "stored.sig") + "'"},
+                 output),
+      0)
+      << output;
+  const auto entries = client().get("/api/v1/audit/entries?start=0&end=10000");
+  ASSERT_EQ(entries.status, 200);
+  EXPECT_NE(entries.body.find("archive.receipt"), std::string::npos);
+  EXPECT_NE(entries.body.find(last->getValue<std::string>("record_sha256")), std::string::npos);
+  EXPECT_EQ(anonymous().get(base + "/receipts").status, 401);
+  EXPECT_EQ(archivist_->get(base + "/receipts").status, 403);
+  problem(office.get("/api/v1/archives/999999/receipts"), 404, "archive_not_found");
+}
+
+// The EEP export (DA/T 48) of a bundle the real server built: downloaded, unpacked with tar,
+// every package valid by xmllint against the schema we ship, checked by gongkai-verify --eep,
+// and a spoiled package caught.
+TEST_F(ArchiveBundlesTest, ExportsEachItemAsASignedDat48Package) {
+  const std::string first = archived("党费收缴情况公示", sampleFiles("党费"));
+  archived("发展党员公示", sampleFiles("发展"), "D30");
+  const auto job = build(R"({"category":"ZZ","year":2023})");
+  ASSERT_TRUE(job);
+  const std::string base = "/api/v1/archives/" + std::to_string(archiveIdOf(job));
+  const auto response = inspector_->get(base + "/eep");
+  ASSERT_EQ(response.status, 200) << response.body.substr(0, 500);
+  EXPECT_EQ(response.header("content-type"), "application/x-tar");
+  const std::string etag = response.header("etag");
+  EXPECT_FALSE(etag.empty());
+  EXPECT_EQ(inspector_->get(base + "/eep", {{"If-None-Match", etag}}).status, 304);
+  // Made once and kept: the same bytes again.
+  EXPECT_EQ(inspector_->get(base + "/eep").body, response.body);
+  EXPECT_EQ(archivist_->get(base + "/eep").status, 403);
+  EXPECT_EQ(anonymous().get(base + "/eep").status, 401);
+  EXPECT_EQ(inspector_->get("/api/v1/archives/999999/eep").status, 404);
+
+  const fs::path tar = temp_ / "eep.tar";
+  writeFile(tar, response.body);
+  const fs::path out = temp_ / "eep";
+  fs::create_directories(out);
+  std::string output;
+  ASSERT_EQ(runCommand({"tar", "-xf", tar.string(), "-C", out.string()}, output), 0) << output;
+  const fs::path folder = *fs::directory_iterator(out);
+  EXPECT_EQ(folder.filename().string().substr(folder.filename().string().size() - 4), "-eep");
+  std::size_t packages = 0;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    ++packages;
+    EXPECT_EQ(entry.path().extension().string(), ".xml");
+  }
+  EXPECT_EQ(packages, 2u);
+  const std::string xml = readFile(folder / (first + ".xml"));
+  EXPECT_NE(xml.find("<题名>党费收缴情况公示</题名>"), std::string::npos);
+  EXPECT_NE(xml.find("<计算机文件名>党费正文.pdf</计算机文件名>"), std::string::npos);
+  EXPECT_EQ(runCommand({"sh", "-c",
+                        "xmllint --noout --schema '" GONGKAI_DAT48_SCHEMA "' '" + folder.string() +
+                            "'/*.xml"},
+                       output),
+            0)
+      << output;
+
+  // The CLI makes the same bytes offline from the bundle file and the unit's key.
+  const fs::path bundle = download(archiveIdOf(job), "for-eep.tar");
+  ASSERT_EQ(runCommand({GONGKAI_CLI_BINARY, "export-eep", bundle.string(), "--key",
+                        (fs::path(dataDir()) / "keys/checkpoint-signing.pem").string(), "--to",
+                        (temp_ / "cli-eep.tar")},
+                       output),
+            0)
+      << output;
+  EXPECT_EQ(readFile(temp_ / "cli-eep.tar"), response.body);
+  EXPECT_NE(
+      runCommand({GONGKAI_CLI_BINARY, "export-eep", bundle.string(), "--to", (temp_ / "nokey.tar")},
+                 output),
+      0);
+
+  // gongkai-verify --eep with the unit's key: every package's schema, signature and files.
+  const fs::path key = publicKey();
+  ASSERT_EQ(
+      runCommand({GONGKAI_VERIFY_BINARY, "--eep", tar.string(), "--key", key.string()}, output), 0)
+      << output;
+  EXPECT_NE(output.find("结论 (verdict): 通过 (PASS)"), std::string::npos) << output;
+  ASSERT_EQ(
+      runCommand({GONGKAI_VERIFY_BINARY, "--eep", tar.string(), "--key", key.string(), "--json"},
+                 output),
+      0);
+  EXPECT_NE(output.find("\"packages\":2,\"passed\":true"), std::string::npos) << output;
+  // A file's bytes changed inside a package: its digest and the signature fail.
+  std::vector<TarItem> items = readTar(tar);
+  TarItem* package =
+      findItem(items, [&](const std::string& p) { return endsWith(p, first + ".xml"); });
+  ASSERT_NE(package, nullptr);
+  const auto at = package->bytes.find("<编码数据");
+  package->bytes[package->bytes.find('>', at) + 5] ^= 0x01;
+  writeTar(temp_ / "spoiled.tar", items);
+  EXPECT_EQ(
+      runCommand({GONGKAI_VERIFY_BINARY, "--eep", (temp_ / "spoiled.tar"), "--key", key.string()},
+                 output),
+      1)
+      << output;
+  EXPECT_NE(output.find("[失败 FAIL] eep_signature"), std::string::npos) << output;
 }
 
 TEST_F(ArchiveBundlesTest, FeedbackOfTheCategoryAndYearGoesIntoTheBundle) {

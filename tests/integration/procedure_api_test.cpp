@@ -326,7 +326,8 @@ TEST_F(ProcedureApiTest, ADataFolderFromBeforeTheCatalogueItemColumnKeepsItsAnsw
     auto database = openTestDatabase(dataDir());
     Poco::Data::Session& db = *database;
     using Poco::Data::Keywords::now;
-    db << "DROP TABLE legal_holds", now;  // 0017
+    db << "DROP TABLE archive_receipts", now;  // 0018
+    db << "DROP TABLE legal_holds", now;       // 0017
     db << "DROP TABLE dispositions", now;
     db << "DROP TABLE import_rows", now;  // 0016
     db << "DROP TABLE leases", now;       // 0015

@@ -107,8 +107,8 @@ TEST(PolicySet, DefaultFolderLoads) {
             (Set{"audit.read", "policies.read", "reports.read", "archives.read", "feedback.read",
                  "retention.read", "holds.manage"}));
   EXPECT_EQ(set.role("committee")->permissions,
-            (Set{"audit.read", "archives.read", "archives.build", "policies.read", "reports.read",
-                 "feedback.read"}));
+            (Set{"audit.read", "archives.read", "archives.build", "archives.receive",
+                 "policies.read", "reports.read", "feedback.read"}));
   EXPECT_EQ(set.role("member")->permissions, (Set{"feedback.submit", "policies.read"}));
   EXPECT_EQ(set.role("public")->permissions, (Set{"feedback.submit"}));
   EXPECT_EQ(set.role("archivist")->name, "档案员");
@@ -142,6 +142,7 @@ TEST(PolicySet, DefaultFolderLoads) {
   }
 
   EXPECT_EQ(set.archive.fonds_code, "J001");
+  EXPECT_EQ(set.archive.receiving_organization, "中共连云港市卫生健康委员会委员会");
   EXPECT_EQ(set.archive.reference_code_pattern, "{fonds}-{year}-{retention}-{category}-{item:4}");
   EXPECT_EQ(set.time_limits.feedback_working_days, 10);
   EXPECT_EQ(set.time_limits.feedback_extension_working_days, 10);

@@ -416,6 +416,8 @@ int ServerApp::main(const std::vector<std::string>&) {
                                    core::nowUtc, service::publicDocuments(documents));
   service::ReportService reports(store, catalogue, feedback, policyService, categories, authorizer);
   service::RetentionService retention(store, categories, authorizer);
+  service::ArchiveReceipts receipts(store, policyService,
+                                    (fs::path(config.data_dir) / "archives").string());
 
   if (config.demo) {
     auto loaded =
@@ -457,7 +459,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   const http::Router router =
       http::buildRouter(http::Services{documents, audit, checkpoints, search, units, users, signIn,
                                        tokens, policyService, catalogue, archives, jobs, feedback,
-                                       requests, reports, tickets, &imports, &retention},
+                                       requests, reports, tickets, &imports, &retention, &receipts},
                         options);
   // A route missing from the description (or the reverse) is a slip the tests catch by this.
   for (const auto& mismatch : http::undescribedRoutes(router, http::openApiDocument())) {

@@ -83,6 +83,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   addArchiveRoutes(router, services.archives);
   if (services.imports != nullptr) addImportRoutes(router, *services.imports);
   if (services.retention != nullptr) addRetentionRoutes(router, *services.retention);
+  if (services.receipts != nullptr) addArchiveReceiptRoutes(router, *services.receipts);
   addFeedbackRoutes(router, services.feedback);
   addRequestRoutes(router, services.requests);
   addReportRoutes(router, services.reports);

@@ -1,5 +1,3 @@
-#include <Poco/JSON/Parser.h>
-
 #include <algorithm>
 
 #include "body_reader.h"
@@ -15,22 +13,12 @@ using Poco::Net::HTTPResponse;
 
 constexpr std::int64_t kMaxBodyBytes = 4096;
 
-// A JSON text the server wrote itself (job params and results), as an object for the response.
-Poco::Dynamic::Var parsedOrNull(const std::string& text) {
-  if (text.empty()) return Poco::Dynamic::Var();
-  try {
-    return Poco::JSON::Parser().parse(text);
-  } catch (const std::exception&) {
-    return Poco::Dynamic::Var();
-  }
-}
-
 Object::Ptr jobJson(const service::JobView& job) {
   const auto& p = job.progress;
   const auto error = json::object({"code"_f = job.error_code, "message"_f = job.error_message});
   return json::object(
       {"job_id"_f = job.id, "kind"_f = job.kind, "state"_f = job.state,
-       "params"_f = parsedOrNull(job.params), "result"_f = parsedOrNull(job.result),
+       "params"_f = json::parsedOrNull(job.params), "result"_f = json::parsedOrNull(job.result),
        "progress"_f =
            json::object({"items_done"_f = p.items_done, "items_total"_f = p.items_total,
                          "bytes_done"_f = p.bytes_done, "bytes_total"_f = p.bytes_total}),
@@ -125,6 +113,17 @@ void addArchiveRoutes(Router& router, service::ArchiveService& archives) {
     net::sendStoredFile(
         ex, {found.value().path, row.size, "\"" + row.sha256 + "\"", "application/x-tar",
              row.name + ".tar", row.sha256, "private, max-age=31536000, immutable"});
+  });
+  // The bundle's items as DA/T 48 EEP packages, one XML each, in one tar.
+  router.add("GET", "/api/v1/archives/{id}/eep", [&archives](Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto made = archives.eep(ex.subject, id.value());
+    if (!made.ok()) return ex.sendProblem(made.error());
+    const auto& package = made.value();
+    net::sendStoredFile(ex, {package.path, package.size, "\"" + package.sha256 + "\"",
+                             "application/x-tar", package.bundle.name + "-eep.tar", package.sha256,
+                             "private, max-age=31536000, immutable"});
   });
   // ?state=queued,running&mine=1&before=<id>&limit=<n>: newest first; next_before pages on.
   router.add("GET", "/api/v1/jobs", [&archives](Exchange& ex) {

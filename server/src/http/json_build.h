@@ -3,6 +3,7 @@
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 
 #include <concepts>
 #include <cstdint>
@@ -96,6 +97,17 @@ Poco::JSON::Array::Ptr array(const Range& items) {
 
 // Text that means "none" when empty, as null.
 inline Var textOrNull(const std::string& text) { return text.empty() ? Var() : Var(text); }
+
+// A JSON text the server wrote itself (a job's parameters, a stored receipt), as the value it is;
+// null when empty or, should it ever happen, unreadable.
+inline Var parsedOrNull(const std::string& text) {
+  if (text.empty()) return Var();
+  try {
+    return Poco::JSON::Parser().parse(text);
+  } catch (const std::exception&) {
+    return Var();
+  }
+}
 
 }  // namespace gongkai::server::http::json
 

@@ -29,6 +29,8 @@ Object::Ptr policyJson(const service::PolicyInForce& inForce) {
        "visibility"_f = json::array(set.visibility, rule),
        "categories"_f = categoriesJson(set.categories.all()),
        "archive"_f = json::object({"fonds_code"_f = archive.fonds_code,
+                                   "organization"_f = archive.organization,
+                                   "receiving_organization"_f = archive.receiving_organization,
                                    "reference_code_pattern"_f = archive.reference_code_pattern,
                                    "bundle_contents"_f = archive.bundle_contents}),
        "time_limits"_f = json::object(

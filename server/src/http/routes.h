@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "gongkai/server/http/router.h"
+#include "gongkai/server/service/archive_receipts.h"
 #include "gongkai/server/service/archive_service.h"
 #include "gongkai/server/service/audit_service.h"
 #include "gongkai/server/service/catalogue_service.h"
@@ -66,6 +67,9 @@ void addCatalogueRoutes(Router& router, service::CatalogueService& catalogue);
 // that build them (/api/v1/jobs: the recent ones; /api/v1/jobs/{id}, cancel). Building and
 // cancelling need archives.build, everything else archives.read.
 void addArchiveRoutes(Router& router, service::ArchiveService& archives);
+// The receiving office's countersignature of a bundle (POST /api/v1/archives/{id}/receipt,
+// archives.receive) and the receipts so far (GET /api/v1/archives/{id}/receipts, archives.read).
+void addArchiveReceiptRoutes(Router& router, service::ArchiveReceipts& receipts);
 
 // POST /api/v1/imports: checks a legacy archive's catalogue in a folder under the import root
 // and starts the import job (202, its status at /api/v1/jobs/{id}), or only reports

@@ -9,9 +9,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
+#include "gongkai/archive/eep_package.h"
 #include "gongkai/core/disclosure_request.h"
 #include "gongkai/core/document.h"
 #include "gongkai/core/feedback.h"
@@ -380,6 +383,7 @@ core::Result<archive::BundleContents> ArchiveService::contentsFor(const BundleRe
   archive::BundleContents contents;
   contents.fonds = policy.fonds_code;
   contents.organization = policy.organization.empty() ? policy.fonds_code : policy.organization;
+  contents.receiving_organization = policy.receiving_organization;
   contents.category = request.category;
   contents.category_name = category->name;
   contents.year = request.year;
@@ -552,6 +556,37 @@ core::Result<ArchiveService::Download> ArchiveService::download(const Subject& s
   if (!found.ok()) return found.error();
   const std::string path = pathOf(found.value());
   return Download{std::move(found).value(), path};
+}
+
+core::Result<ArchiveService::EepDownload> ArchiveService::eep(const Subject& subject,
+                                                              std::int64_t id) {
+  auto found = get(subject, id);
+  if (!found.ok()) return found.error();
+  const fs::path tar = fs::path(folder_) / (found.value().sha256 + ".eep.tar");
+  // "<sha256> <size>", written once the tar is in place: while it is missing the tar is not.
+  const fs::path digest = fs::path(folder_) / (found.value().sha256 + ".eep.sha256");
+  std::ifstream known(digest);
+  EepDownload out{found.value(), tar.string(), 0, ""};
+  if (known >> out.sha256 >> out.size && fs::exists(tar)) return out;
+  // Each request writes its own temporary file; two at once rename the same bytes into place.
+  const fs::path temporary =
+      fs::path(folder_) /
+      ("eep-" + found.value().sha256 + "-" +
+       std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id())) + ".tmp");
+  auto written = archive::writeEepPackage(pathOf(found.value()), temporary.string(),
+                                          checkpoints_.signingKey());
+  if (!written.ok()) return written.error();
+  std::error_code ec;
+  fs::rename(temporary, tar, ec);
+  if (ec) {
+    fs::remove(temporary, ec);
+    return Error::make(ErrorCode::kIo, "eep_write_failed",
+                       "EEP 无法保存 (cannot keep the EEP package): " + ec.message());
+  }
+  std::ofstream(digest) << written.value().sha256 << " " << written.value().size << "\n";
+  out.sha256 = written.value().sha256;
+  out.size = written.value().size;
+  return out;
 }
 
 core::Result<ArchiveService::SigningKeys> ArchiveService::signingKeys(

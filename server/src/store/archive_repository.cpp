@@ -188,6 +188,45 @@ std::vector<ArchiveRow> ArchiveRepository::archives(ReadSession& rs,
   return selectArchives(rs.session(), conditions.where());
 }
 
+std::int64_t ArchiveRepository::insertReceipt(Transaction& tx, const ReceiptRow& r) {
+  const Poco::Int64 archive = r.archive_id, number = r.number, seq = r.audit_seq;
+  Poco::Int64 id = 0;
+  tx.session() << "INSERT INTO archive_receipts (archive_id, number, decision, record, "
+                  "record_sha256, audit_seq) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+      bind(archive), bind(number), bind(r.decision), bind(r.record), bind(r.record_sha256),
+      bind(seq), into(id), now;
+  return id;
+}
+
+namespace {
+
+std::vector<ReceiptRow> selectReceipts(SqlSession& session, std::int64_t archiveId) {
+  std::vector<Poco::Int64> ids, archives, numbers, seqs;
+  std::vector<std::string> decisions, records, hashes;
+  SqlConditions byArchive;
+  byArchive.add("archive_id = ?", {Poco::Int64{archiveId}});
+  runSelect(session,
+            "SELECT id, archive_id, number, decision, record, record_sha256, audit_seq FROM "
+            "archive_receipts" +
+                byArchive.where().sql + " ORDER BY number",
+            byArchive.where().values, ids, archives, numbers, decisions, records, hashes, seqs);
+  std::vector<ReceiptRow> out;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out.push_back({ids[i], archives[i], numbers[i], decisions[i], records[i], hashes[i], seqs[i]});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<ReceiptRow> ArchiveRepository::receipts(ReadSession& rs, std::int64_t archiveId) {
+  return selectReceipts(rs.session(), archiveId);
+}
+
+std::vector<ReceiptRow> ArchiveRepository::receipts(Transaction& tx, std::int64_t archiveId) {
+  return selectReceipts(tx.session(), archiveId);
+}
+
 std::vector<ReferenceRow> ArchiveRepository::referenceCodes(ReadSession& rs,
                                                             const std::string& fonds, int year,
                                                             const std::string& category) {

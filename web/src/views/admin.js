@@ -34,6 +34,7 @@ const PERMISSIONS = {
   'feedback.read': ['查阅全部意见（含联系方式）', 'Read all feedback, contacts included'],
   'archives.read': ['查阅和下载年度归档包', 'Read and download bundles'],
   'archives.build': ['生成年度归档包', 'Build bundles'],
+  'archives.receive': ['签收移交的归档包（接收回执）', 'Countersign the receipt of a transferred bundle'],
   'reports.read': ['查阅统计报表', 'Read reports'],
   'retention.read': ['查阅到期鉴定清单和保全', 'Read the disposition review list and holds'],
   'retention.propose': ['提出销毁', 'Propose disposal'],

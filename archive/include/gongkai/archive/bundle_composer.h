@@ -66,7 +66,10 @@ struct BundleCheckpoint {
 struct BundleContents {
   std::string fonds;         // 全宗号
   std::string organization;  // Source-Organization, also the index's heading
-  std::string category;      // the category's code
+  // 接收单位, the committee the bundle is transferred to (the transfer list's "to"); when empty
+  // the list says 上级党委.
+  std::string receiving_organization;
+  std::string category;  // the category's code
   std::string category_name;
   int year = 0;
   std::vector<BundleItem> items;  // in the order the index lists them
@@ -85,8 +88,8 @@ struct BundleSigners {
 
 // Lays out one bundle from its contents: the records and files under data/, the index in
 // Chinese (index.html, index.csv), the audit entries with their proofs, bag-info.txt with the
-// bundle's counts and sequences, signed. The same contents give the same bytes (except an SM2
-// signature, which is randomised).
+// bundle's counts and sequences, the transfer list (移交清单) as tag files, signed. The same
+// contents give the same bytes (except an SM2 signature, which is randomised).
 class BundleComposer {
  public:
   // Checks the contents (at least one item, each with a version, every file's blob present,

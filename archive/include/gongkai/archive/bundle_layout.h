@@ -11,6 +11,7 @@
 //
 //   <name>/bagit.txt, bag-info.txt, manifest-sha256.txt, manifest-sha512.txt,
 //          check-report.json, check-report.html  (四性检测 report, DA/T 70, item by item)
+//          transfer-list.json, transfer-list.html (移交清单: what is handed over, to whom)
 //          tagmanifest-sha256.txt                  (the tag manifest covers all of the above)
 //   <name>/signatures/                             (not in the tag manifest: signs it)
 //          tagmanifest-sha256.txt.ed25519.sig, ed25519-public.pem
@@ -56,6 +57,9 @@ inline constexpr std::string_view kAuditProofs = "data/audit/proofs.jsonl";
 // files, so the payload manifests stay those of the records (the tag manifest signs them).
 inline constexpr std::string_view kCheckReportJson = "check-report.json";
 inline constexpr std::string_view kCheckReportHtml = "check-report.html";
+// The transfer list (移交清单, transfer_list.h): tag files too, signed with the tag manifest.
+inline constexpr std::string_view kTransferListJson = "transfer-list.json";
+inline constexpr std::string_view kTransferListHtml = "transfer-list.html";
 
 inline constexpr std::string_view kSignatures = "signatures/";
 inline constexpr std::string_view kEd25519Signature =

@@ -21,7 +21,8 @@ struct TarLimits {
 struct TarEntry {
   std::string path;  // as stored, UTF-8, without a trailing '/' for folders
   bool directory = false;
-  std::int64_t size = 0;  // 0 for folders
+  std::int64_t size = 0;   // 0 for folders
+  std::int64_t mtime = 0;  // seconds since the epoch, 0 when the header has none
 };
 
 // Reads an uncompressed tar (ustar, pax or GNU) entry by entry, refusing anything unsafe from its

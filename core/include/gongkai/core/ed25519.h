@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,5 +41,8 @@ bool ed25519Verify(const Ed25519PublicKey& key, std::string_view message,
 
 // SubjectPublicKeyInfo PEM of a public key, as `openssl pkeyutl -pubin -inkey` reads it.
 std::string ed25519PublicKeyPem(const Ed25519PublicKey& key);
+// The key of a SubjectPublicKeyInfo PEM (what ed25519PublicKeyPem and `openssl pkey -pubout`
+// write), or nullopt when the text is no PEM public key or the key is not Ed25519.
+std::optional<Ed25519PublicKey> ed25519PublicKeyFromPem(std::string_view pem);
 
 }  // namespace gongkai::core

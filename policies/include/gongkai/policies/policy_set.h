@@ -44,6 +44,7 @@ inline constexpr std::string_view kPermissions[] = {
     "feedback.read",      // read every feedback record, contact details included
     "archives.read",      // list and download annual bundles (bundles issue)
     "archives.build",     // build annual bundles (bundles issue)
+    "archives.receive",   // countersign the receipt of a transferred bundle (接收回执)
     "reports.read",       // compliance and feedback reports
     "retention.read",     // the disposition review list, proposals and legal holds
     "retention.propose",  // propose disposing of a record whose retention period ended
@@ -87,6 +88,9 @@ struct ArchivePolicy {
   std::string reference_code_pattern;
   // 立档单位: the unit whose archive this is, the bundles' Source-Organization. Optional.
   std::string organization;
+  // 接收单位: the committee the annual bundles are transferred to, named in each bundle's
+  // transfer list (移交清单). Optional; when absent the list says 上级党委.
+  std::string receiving_organization;
   // What an annual bundle hands over. "whole_record", the only value: every version of each
   // archived item with its audit entries, restricted and withdrawn material included, whatever
   // the receiving committee may see through the API. Archives are transferred whole; the policy

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gongkai/server/http/router.h"
+#include "gongkai/server/service/archive_receipts.h"
 #include "gongkai/server/service/archive_service.h"
 #include "gongkai/server/service/audit_service.h"
 #include "gongkai/server/service/catalogue_service.h"
@@ -64,6 +65,7 @@ struct Services {
   const service::DownloadTickets& tickets;
   service::ImportService* imports = nullptr;       // POST /api/v1/imports when set
   service::RetentionService* retention = nullptr;  // /api/v1/retention/* when set
+  service::ArchiveReceipts* receipts = nullptr;    // /api/v1/archives/{id}/receipt(s) when set
 };
 
 // The route table of the whole HTTP API (/healthz, /api/v1/...). Each route parses the request,

@@ -71,6 +71,16 @@ class ArchiveService {
     std::string path;
   };
   core::Result<Download> download(const Subject& subject, std::int64_t id);
+  // The bundle's EEP export (DA/T 48, archive/eep_package.h), made from its tar the first time
+  // it is asked for and kept beside it (DATA_DIR/archives/<sha256>.eep.tar): the same bundle and
+  // key give the same bytes.
+  struct EepDownload {
+    BundleRecord bundle;
+    std::string path;
+    std::int64_t size = 0;
+    std::string sha256;
+  };
+  core::Result<EepDownload> eep(const Subject& subject, std::int64_t id);
   // The public keys a committee checks bundles with (PEM): Ed25519, and SM2 ("" when none).
   struct SigningKeys {
     std::string ed25519_pem, sm2_pem;

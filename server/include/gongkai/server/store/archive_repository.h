@@ -58,6 +58,17 @@ struct ArchiveRow {
   std::string created_at;
 };
 
+// A receipt (接收回执) of a bundle: its canonical record and the audit entry that made it.
+struct ReceiptRow {
+  std::int64_t id = 0;
+  std::int64_t archive_id = 0;
+  std::int64_t number = 0;  // 1, 2, ... per bundle
+  std::string decision;     // accepted, accepted_with_remarks, refused
+  std::string record;       // canonical JSON
+  std::string record_sha256;
+  std::int64_t audit_seq = 0;
+};
+
 // One 档号 given out, as the reference_codes table keeps it.
 struct ReferenceRow {
   std::string code;
@@ -92,6 +103,11 @@ class ArchiveRepository {
   static std::vector<ArchiveRow> archives(ReadSession& rs,
                                           const std::optional<std::string>& category,
                                           const std::optional<int>& year);
+
+  static std::int64_t insertReceipt(Transaction& tx, const ReceiptRow& receipt);
+  // A bundle's receipts, oldest first.
+  static std::vector<ReceiptRow> receipts(ReadSession& rs, std::int64_t archiveId);
+  static std::vector<ReceiptRow> receipts(Transaction& tx, std::int64_t archiveId);
 
   // The codes of one fonds, year and category, by retention then item number.
   static std::vector<ReferenceRow> referenceCodes(ReadSession& rs, const std::string& fonds,

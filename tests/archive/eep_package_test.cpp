@@ -159,5 +159,22 @@ TEST_F(EepPackageTest, ABundleThatIsNotATarIsRefusedAndNothingIsLeft) {
   EXPECT_FALSE(check(garbage).passed());
 }
 
+TEST_F(EepPackageTest, AnEepTarCutShortDoesNotPass) {
+  const std::string whole = readFile(eep());
+  const std::string cut = dir_ / "cut.tar";
+  testing::writeFile(cut, whole.substr(0, whole.size() / 2));
+  EXPECT_FALSE(check(cut).passed()) << formatEepReportText(check(cut));
+}
+
+TEST_F(EepPackageTest, APackageCutInHalfFailsItsSchema) {
+  const std::string code = contents_.items[0].reference_code;
+  const EepReport report = changed([&](auto& files) {
+    std::string& xml = files[code + ".xml"];
+    xml.resize(xml.size() / 2);
+  });
+  EXPECT_TRUE(failed(report).count("eep_schema")) << formatEepReportText(report);
+  EXPECT_FALSE(report.passed());
+}
+
 }  // namespace
 }  // namespace gongkai::archive

@@ -353,5 +353,36 @@ TEST_F(RetentionApiTest, LegalHoldsBlockDispositionUntilAnInspectorReleasesThem)
   EXPECT_EQ(audit.json()->getArray("entries")->size(), 2u);  // placed, released
 }
 
+TEST_F(RetentionApiTest, AHoldOnAUnitHoldsTheRecordsOfItsSubUnits) {
+  const int year = thisYear();
+  const Archived branchRecord = archive("支部的到期档案", year - 20, "D10");
+  ASSERT_EQ(dueIds(archivist_->get("/api/v1/retention/due")).count(branchRecord.id), 1u);
+
+  // branch-1 belongs to the committee: a hold on the committee reaches down to it.
+  auto held = inspector_->postJson("/api/v1/retention/holds",
+                                   R"({"org_unit":"committee","reason":"上级专项检查"})");
+  ASSERT_EQ(held.status, 201) << held.body;
+  EXPECT_EQ(dueIds(archivist_->get("/api/v1/retention/due")).count(branchRecord.id), 0u);
+  auto refused = propose(*archivist_, branchRecord.id);
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(codeOf(refused), "on_legal_hold");
+
+  // A hold on a sibling unit does not.
+  ASSERT_EQ(
+      inspector_
+          ->postJson("/api/v1/retention/holds/" +
+                         std::to_string(held.json()->getValue<Poco::Int64>("id")) + "/release",
+                     R"({"reason":"检查结束"})")
+          .status,
+      200);
+  ASSERT_EQ(inspector_
+                ->postJson("/api/v1/retention/holds",
+                           R"({"org_unit":"branch-2","reason":"另一支部的检查"})")
+                .status,
+            201);
+  EXPECT_EQ(dueIds(archivist_->get("/api/v1/retention/due")).count(branchRecord.id), 1u);
+  EXPECT_EQ(propose(*archivist_, branchRecord.id).status, 201);
+}
+
 }  // namespace
 }  // namespace gongkai::testing

@@ -19,10 +19,14 @@ constexpr const char* kHoldColumns =
     "COALESCE(h.year, 0), h.reason, h.placed_by, h.placed_at, h.released_by, h.released_at, "
     "h.release_reason";
 
-// A hold in force (alias h) that covers the document of alias d.
+// A hold in force (alias h) that covers the document of alias d. A hold on a unit covers its
+// sub-units too (a hold on a party committee holds its branches' records): the unit matches the
+// document's unit or any unit above it in the tree.
 constexpr const char* kHoldCovers =
     "h.released_at = '' AND (h.document_id = d.id OR (h.document_id IS NULL "
-    "AND (h.org_unit IS NULL OR h.org_unit = d.org_unit) "
+    "AND (h.org_unit IS NULL OR h.org_unit IN ("
+    "WITH RECURSIVE up(code) AS (SELECT d.org_unit UNION SELECT o.parent_code FROM org_units o "
+    "JOIN up ON o.code = up.code WHERE o.parent_code <> '') SELECT code FROM up)) "
     "AND (h.category IS NULL OR h.category = d.category) "
     "AND (h.year IS NULL OR h.year = d.year)))";
 

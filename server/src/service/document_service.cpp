@@ -130,10 +130,12 @@ core::Status DocumentService::checkUnit(const core::DocumentMetadata& metadata) 
 }
 
 core::Result<std::vector<core::FileRecord>> DocumentService::promote(
-    std::vector<IncomingFile>& files) {
+    std::vector<IncomingFile>& files, store::BlobStore::Durability durability) {
   std::vector<core::FileRecord> records;
   for (auto& file : files) {
-    if (auto status = store_.blobs().promote(file.blob); !status.ok()) return status.error();
+    if (auto status = store_.blobs().promote(file.blob, durability); !status.ok()) {
+      return status.error();
+    }
     const bool untyped = file.media_type.empty() || file.media_type == "application/octet-stream";
     records.push_back(core::FileRecord{0, file.name,
                                        untyped ? guessMediaType(file.name) : file.media_type,
@@ -249,15 +251,21 @@ core::Result<std::vector<DocumentVersion>> DocumentService::fileImported(
     const Subject& subject, std::vector<ImportedDocument> documents,
     const std::function<void(Transaction&, std::size_t, const DocumentVersion&)>& alongside) {
   std::vector<CheckedImport> checked;
-  std::vector<std::vector<core::FileRecord>> files;
   for (auto& imported : documents) {
     auto one = checkImport(subject, imported);
     if (!one.ok()) return one.error();
     checked.push_back(std::move(one).value());
-    auto records = promote(imported.files);
+  }
+  // A batch's files are made durable together: their contents by one sync, then their names by a
+  // second once all are renamed, both before the transaction that names them commits.
+  if (auto synced = store_.blobs().syncAll(); !synced.ok()) return synced.error();
+  std::vector<std::vector<core::FileRecord>> files;
+  for (auto& imported : documents) {
+    auto records = promote(imported.files, store::BlobStore::Durability::kBatched);
     if (!records.ok()) return records.error();
     files.push_back(std::move(records).value());
   }
+  if (auto synced = store_.blobs().syncAll(); !synced.ok()) return synced.error();
   return store_.write<std::vector<DocumentVersion>>(
       [&](Transaction& tx) -> core::Result<std::vector<DocumentVersion>> {
         std::vector<DocumentVersion> filed;
@@ -501,10 +509,10 @@ core::Result<VersionHistory> DocumentService::versions(const Subject& subject, s
   }
 }
 
-core::Result<IncomingFile> DocumentService::stageFile(std::istream& in, std::int64_t maxBytes,
-                                                      std::string name,
-                                                      std::string mediaType) const {
-  auto staged = store_.blobs().stage(in, maxBytes);
+core::Result<IncomingFile> DocumentService::stageFile(
+    std::istream& in, std::int64_t maxBytes, std::string name, std::string mediaType,
+    store::BlobStore::Durability durability) const {
+  auto staged = store_.blobs().stage(in, maxBytes, durability);
   if (!staged.ok()) return staged.error();
   return IncomingFile{std::move(name), std::move(mediaType), std::move(staged).value()};
 }

@@ -440,7 +440,8 @@ core::Result<std::string> ImportService::run(const Plan& plan, const Subject& su
         return Error::make(ErrorCode::kNotFound, "file_missing",
                            "文件不存在 (no such file in the folder): " + file);
       }
-      auto staged = documents_.stageFile(in, options_.max_file_bytes, baseName(file), "");
+      auto staged = documents_.stageFile(in, options_.max_file_bytes, baseName(file), "",
+                                         store::BlobStore::Durability::kBatched);
       if (!staged.ok()) return staged.error();
       document.files.push_back(std::move(staged).value());
     }
@@ -475,7 +476,8 @@ core::Result<std::string> ImportService::run(const Plan& plan, const Subject& su
       batchBytes += plan.bytes_of.at(plan.rows[next].line);
       rows.push_back(&plan.rows[next++]);
     }
-    // Files are staged by a few threads at once: while one waits for its fsync, another hashes.
+    // Files are staged by a few threads at once (one reads while another hashes); the batch's
+    // one sync makes them durable when it is filed.
     std::vector<std::optional<core::Result<ImportedDocument>>> prepared(rows.size());
     {
       std::atomic<std::size_t> nextRow{0};

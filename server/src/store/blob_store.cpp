@@ -87,7 +87,8 @@ core::Result<BlobStore> BlobStore::open(const std::string& root) {
   return BlobStore(root);
 }
 
-core::Result<StagedBlob> BlobStore::stage(std::istream& in, std::int64_t maxBytes) const {
+core::Result<StagedBlob> BlobStore::stage(std::istream& in, std::int64_t maxBytes,
+                                          Durability durability) const {
   const std::string tempPath = (fs::path(root_) / "tmp" / uniqueTempName()).string();
   const int fd = ::open(tempPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd < 0) return ioError("open " + tempPath);
@@ -128,14 +129,15 @@ core::Result<StagedBlob> BlobStore::stage(std::istream& in, std::int64_t maxByte
                               "上传数据不完整 (upload stream broke off)"));
     }
   }
-  if (::fsync(fd) != 0) return fail(ioError("fsync " + tempPath));
+  if (durability == Durability::kNow && ::fsync(fd) != 0) return fail(ioError("fsync " + tempPath));
   if (::close(fd) != 0) return ioError("close " + tempPath);
   staged.sha256_ = core::toHex(hasher.finish());
   staged.size_ = total;
   return staged;
 }
 
-core::Status BlobStore::promote(StagedBlob& blob) const {
+core::Status BlobStore::promote(StagedBlob& blob, Durability durability) const {
+  const bool syncNow = durability == Durability::kNow;
   if (blob.tempPath_.empty()) return core::okStatus();
   const fs::path dir = fs::path(root_) / "blobs" / blob.sha256_.substr(0, 2);
   std::error_code ec;
@@ -144,7 +146,7 @@ core::Status BlobStore::promote(StagedBlob& blob) const {
     errno = ec.value();
     return ioError("mkdir " + dir.string());
   }
-  if (created && !fsyncPath(dir.parent_path().string(), O_RDONLY | O_DIRECTORY)) {
+  if (created && syncNow && !fsyncPath(dir.parent_path().string(), O_RDONLY | O_DIRECTORY)) {
     return ioError("fsync " + dir.parent_path().string());
   }
   const fs::path target = dir / blob.sha256_;
@@ -153,9 +155,23 @@ core::Status BlobStore::promote(StagedBlob& blob) const {
   } else {
     if (::rename(blob.tempPath_.c_str(), target.c_str()) != 0)
       return ioError("rename " + target.string());
-    if (!fsyncPath(dir.string(), O_RDONLY | O_DIRECTORY)) return ioError("fsync " + dir.string());
+    if (syncNow && !fsyncPath(dir.string(), O_RDONLY | O_DIRECTORY)) {
+      return ioError("fsync " + dir.string());
+    }
   }
   blob.tempPath_.clear();
+  return core::okStatus();
+}
+
+core::Status BlobStore::syncAll() const {
+  const std::string folder = (fs::path(root_) / "blobs").string();
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ioError("open " + folder);
+  const bool ok = ::syncfs(fd) == 0;
+  const int error = errno;
+  ::close(fd);
+  errno = error;
+  if (!ok) return ioError("syncfs " + folder);
   return core::okStatus();
 }
 

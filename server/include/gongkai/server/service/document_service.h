@@ -99,8 +99,10 @@ class DocumentService {
                                              std::vector<IncomingFile> files);
   // Streams one uploaded file into the blob store's staging area: kTooLarge past `maxBytes`,
   // kMalformed when the stream breaks off. Nothing is kept unless a change then takes it in.
-  core::Result<IncomingFile> stageFile(std::istream& in, std::int64_t maxBytes, std::string name,
-                                       std::string mediaType) const;
+  // kBatched leaves the fsync to the batch that files it (fileImported).
+  core::Result<IncomingFile> stageFile(
+      std::istream& in, std::int64_t maxBytes, std::string name, std::string mediaType,
+      store::BlobStore::Durability durability = store::BlobStore::Durability::kNow) const;
   // Whether the subject may create documents anywhere: asked before an upload is read, so a
   // refusal costs no disk.
   core::Status mayCreateAny(const Subject& subject) const;
@@ -182,7 +184,9 @@ class DocumentService {
   // Moving a document to another unit needs the right to file documents there too.
   core::Status mayMoveTo(const Subject& subject, const core::DocumentVersion& current,
                          const DocumentMetadataFields& patch) const;
-  core::Result<std::vector<core::FileRecord>> promote(std::vector<IncomingFile>& files);
+  core::Result<std::vector<core::FileRecord>> promote(
+      std::vector<IncomingFile>& files,
+      store::BlobStore::Durability durability = store::BlobStore::Durability::kNow);
 
   // The unit exists, and the catalogue item, when named, belongs to it.
   core::Status checkUnit(const core::DocumentMetadata& metadata) const;

@@ -35,16 +35,27 @@ class StagedBlob {
 // identical contents are kept once. Thread-safe.
 class BlobStore {
  public:
+  // When a blob is made durable: at once (an upload, acknowledged by itself), or by one syncAll()
+  // for many (a bulk import's batch, where one sync of the filesystem replaces hundreds of file and
+  // folder fsyncs that each wait for the disk). Batched blobs must be synced before anything that
+  // names them is committed.
+  enum class Durability { kNow, kBatched };
+
   // Creates `root`/blobs and `root`/tmp when missing and clears stale temporary files.
   static core::Result<BlobStore> open(const std::string& root);
 
   // Streams `in` to a temporary file while hashing it. Fails with kTooLarge (reason
   // "payload_too_large") once more than `maxBytes` arrive, and with kMalformed if the stream
   // breaks off with an error. Memory use is one buffer, whatever the size.
-  core::Result<StagedBlob> stage(std::istream& in, std::int64_t maxBytes) const;
+  core::Result<StagedBlob> stage(std::istream& in, std::int64_t maxBytes,
+                                 Durability durability = Durability::kNow) const;
 
-  // Makes a staged blob durable under its content name (rename plus directory fsync).
-  core::Status promote(StagedBlob& blob) const;
+  // Puts a staged blob under its content name (rename, then, kNow, the folder's fsync).
+  core::Status promote(StagedBlob& blob, Durability durability = Durability::kNow) const;
+
+  // Makes everything written under the blob folder so far durable: syncfs(2) on its filesystem,
+  // which reports write-back errors since Linux 5.8.
+  core::Status syncAll() const;
 
   std::string pathOf(const std::string& sha256) const;
   bool contains(const std::string& sha256) const;

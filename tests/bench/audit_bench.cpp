@@ -1,6 +1,7 @@
 // Audit log benchmark: appends per second through the store's writer (with checkpoints signed
 // every 1000 entries), full verification speed of a data folder and of an export file, and the
-// time of inclusion and consistency proofs at the log's full size.
+// time of inclusion and consistency proofs at the log's full size. After each append run it also
+// measures the disk (16 KiB write + fdatasync, repeated): the bound on one writer's commits.
 //
 //   gongkai_audit_bench [--entries N] [--runs R] [--writers W] [--appends A] [--keep DIR]
 //

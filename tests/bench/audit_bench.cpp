@@ -1,12 +1,16 @@
 // Audit log benchmark: appends per second through the store's writer (with checkpoints signed
 // every 1000 entries), full verification speed of a data folder and of an export file, and the
-// time of inclusion and consistency proofs at the log's full size.
+// time of inclusion and consistency proofs at the log's full size. After each append run it also
+// measures the disk (16 KiB write + fdatasync, repeated): the bound on one writer's commits.
 //
 //   gongkai_audit_bench [--entries N] [--runs R] [--writers W] [--appends A] [--keep DIR]
 //
 // --keep DIR leaves the built data folder and export file in DIR (for profiling verify-log).
 //
 // Defaults: a log of 1,000,000 entries, medians of 3 runs, 8 writer threads appending 200,000.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -85,6 +89,33 @@ double appendsPerSecond(int writers, std::int64_t appends) {
   return rate;
 }
 
+// What the disk allows a single writer at most: `count` times, write `bytes` into a file in `dir`
+// and wait for fdatasync, as each commit does with the WAL (SQLite writes the commit's pages to
+// the WAL and syncs it once). `grow`: append each time (the file's size changes, as while the WAL
+// grows); otherwise overwrite the same place (as once SQLite reuses the WAL from its start).
+double syncsPerSecond(const std::string& dir, std::size_t bytes, int count, bool grow) {
+  const std::string path = dir + "/sync-probe";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) std::abort();
+  const std::string block(bytes, 'x');
+  if (!grow &&
+      (::pwrite(fd, block.data(), bytes, 0) != static_cast<ssize_t>(bytes) || ::fsync(fd) != 0)) {
+    std::abort();
+  }
+  const auto start = Clock::now();
+  for (int i = 0; i < count; ++i) {
+    const off_t at = grow ? static_cast<off_t>(i) * static_cast<off_t>(bytes) : 0;
+    if (::pwrite(fd, block.data(), bytes, at) != static_cast<ssize_t>(bytes) ||
+        ::fdatasync(fd) != 0) {
+      std::abort();
+    }
+  }
+  const double rate = count / seconds(start);
+  ::close(fd);
+  std::filesystem::remove(path);
+  return rate;
+}
+
 // Fills a data folder with `entries` entries quickly (many per unit of work).
 void buildLog(const std::string& dataDir, std::int64_t entries) {
   // GONGKAI_TEST_STORE=postgresql measures PostgreSQL (support/test_store.h).
@@ -130,11 +161,17 @@ int main(int argc, char** argv) {
       .add("--keep", &keep, "keep the generated data folder here")
       .parse(argc, argv);
 
-  std::vector<double> appendRates;
+  std::vector<double> appendRates, syncRates;
   for (int r = 0; r < runs; ++r) {
     appendRates.push_back(appendsPerSecond(writers, appends));
     std::printf("run %d: %.0f appends/s (%d writers, %lld appends)\n", r + 1, appendRates.back(),
                 writers, static_cast<long long>(appends));
+    // The same disk's bound on one writer's commits, measured right after the run.
+    gongkai::testing::TempDir probe;
+    const double growing = syncsPerSecond(probe.path(), 16 * 1024, 2000, true);
+    syncRates.push_back(syncsPerSecond(probe.path(), 16 * 1024, 2000, false));
+    std::printf("run %d: disk: %.0f write+fdatasync/s overwriting 16 KiB, %.0f/s appending\n",
+                r + 1, syncRates.back(), growing);
   }
 
   gongkai::testing::TempDir temporary;
@@ -204,10 +241,12 @@ int main(int argc, char** argv) {
   }
 
   std::printf(
-      "\nmedian of %d runs: %.0f appends/s with %d writers; verify %.0f entries/s (data folder), "
+      "\nmedian of %d runs: %.0f appends/s with %d writers (disk: %.0f write+fdatasync/s); verify "
+      "%.0f entries/s (data folder), "
       "%.0f entries/s (export); at %lld entries: inclusion proof %.0f us, consistency proof %.0f "
       "us\n",
-      runs, median(appendRates), writers, median(dataDirRates), median(exportRates),
-      static_cast<long long>(entries), median(inclusionTimes), median(consistencyTimes));
+      runs, median(appendRates), writers, median(syncRates), median(dataDirRates),
+      median(exportRates), static_cast<long long>(entries), median(inclusionTimes),
+      median(consistencyTimes));
   return 0;
 }

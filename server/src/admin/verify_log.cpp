@@ -15,6 +15,7 @@
 #include "gongkai/core/sha256.h"
 #include "gongkai/server/app/config.h"
 #include "gongkai/server/service/signing_key.h"
+#include "gongkai/server/store/audit_log_scan.h"
 #include "gongkai/server/store/audit_repository.h"
 #include "gongkai/server/store/document_repository.h"
 #include "gongkai/server/store/merkle_repository.h"
@@ -25,7 +26,6 @@
 namespace gongkai::server::admin {
 namespace {
 
-using store::AuditRepository;
 using store::DocumentRepository;
 
 constexpr std::int64_t kPage = 1000;
@@ -87,23 +87,14 @@ class Checker {
     for (std::size_t i = 0; i < options_.since.size(); ++i) {
       verifier.addCheckpoint(options_.since[i], "--since");
     }
-    // The session is used by the read-ahead thread alone until the entries are all read.
-    std::int64_t after = 0;
+    // The session is used by the scan on the read-ahead thread alone until the entries are all
+    // read: one pass over the log and the tree's leaves, a batch ahead of the verifier.
     {
+      store::AuditLogScan scan(session_);
       ReadAhead<std::vector<core::LogVerifier::Input>> pages(
           [&]() -> std::optional<std::vector<core::LogVerifier::Input>> {
-            auto page = AuditRepository::list(session_, after, kEntryPage);
-            if (page.empty()) return std::nullopt;
-            const auto leaves =
-                store::MerkleRepository::leaves(session_, static_cast<std::uint64_t>(after),
-                                                static_cast<std::uint64_t>(kEntryPage));
-            std::vector<core::LogVerifier::Input> batch(page.size());
-            for (std::size_t i = 0; i < page.size(); ++i) {
-              // A leaf missing from the tree shows as a mismatch against the zero hash.
-              batch[i] = {page[i].seq, std::move(page[i].bytes), std::move(page[i].hash),
-                          i < leaves.size() ? leaves[i] : core::merkle::Hash{}};
-            }
-            after = page.back().seq;
+            auto batch = scan.next(kEntryPage);
+            if (batch.empty()) return std::nullopt;
             return batch;
           });
       while (auto batch = pages.next()) {
@@ -378,6 +369,7 @@ core::Result<VerifyReport> verifyDataDir(const std::string& dataDir, const Verif
     report.keys_from_data = true;
   }
   try {
+    store::prepareForWholeReads(*session.value());
     // One read transaction, so a running server's writes do not show up half-way through.
     store::withSnapshot(*session.value(), [&] {
       Checker(*session.value(), dataDir, options, std::move(keys), report).run();

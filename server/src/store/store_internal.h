@@ -30,7 +30,10 @@ class SqlSession {
   // Poco::Data like everything else (PostgreSQL, or a connection used for a few statements).
   SqlSession(std::unique_ptr<Poco::Data::Session> session, const SqlDialect& dialect,
              sqlite3* sqlite = nullptr)
-      : session_(std::move(session)), dialect_(dialect), kept_(*session_, sqlite) {}
+      : session_(std::move(session)),
+        dialect_(dialect),
+        sqlite_(sqlite),
+        kept_(*session_, sqlite) {}
   Poco::Data::Statement operator<<(const std::string& sql) {
     return *session_ << dialect_.statement(sql);
   }
@@ -42,10 +45,13 @@ class SqlSession {
     kept_.execute(dialect_.statement(sql), values.data(), values.size());
   }
   const SqlDialect& dialect() const { return dialect_; }
+  // The SQLite handle, for the few reads that step rows themselves; null with PostgreSQL.
+  sqlite3* sqlite() const { return sqlite_; }
 
  private:
   std::unique_ptr<Poco::Data::Session> session_;
   const SqlDialect& dialect_;
+  sqlite3* sqlite_;
   KeptStatements kept_;  // after session_: finalized before the connection closes
 };
 

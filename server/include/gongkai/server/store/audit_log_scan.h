@@ -1,0 +1,42 @@
+#pragma once
+
+// Reads the whole audit log in order, each entry with the leaf the Merkle tree keeps for it, for
+// verify-log. With SQLite this is one sequential pass over each of the two tables (both are
+// keyed by their order: audit_log by seq, the tree's leaves by index), stepped directly and
+// prepared once, instead of a query per page through Poco::Data; with PostgreSQL it pages
+// through the repositories as before.
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "gongkai/core/log_verifier.h"
+#include "gongkai/server/store/store.h"
+
+namespace gongkai::server::store {
+
+// Sets up a read-only connection that is about to read most of the database once: SQLite maps
+// the file (no copy of each page through the page cache) and keeps a larger cache. Call before
+// the read transaction starts; does nothing with PostgreSQL.
+void prepareForWholeReads(ReadSession& rs);
+
+class AuditLogScan {
+ public:
+  // Reads through `rs`, which nothing else may use until the scan is destroyed (statements stay
+  // open on it), inside the caller's read transaction.
+  explicit AuditLogScan(ReadSession& rs);
+  ~AuditLogScan();
+  AuditLogScan(const AuditLogScan&) = delete;
+  AuditLogScan& operator=(const AuditLogScan&) = delete;
+
+  // The next `limit` entries (fewer at the end; none after the last), in seq order. Each has
+  // its stored hash and the tree's leaf at index seq - 1, or the zero hash when the tree has no
+  // leaf there (so it shows as a mismatch). Throws Poco::Exception on a read error.
+  std::vector<core::LogVerifier::Input> next(std::size_t limit);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gongkai::server::store

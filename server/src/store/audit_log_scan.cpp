@@ -1,0 +1,144 @@
+#include "gongkai/server/store/audit_log_scan.h"
+
+#include <Poco/Data/SQLite/Utility.h>
+#include <sqlite3.h>
+
+#include <cstring>
+
+#include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/store/merkle_repository.h"
+#include "store_internal.h"
+
+namespace gongkai::server::store {
+namespace {
+
+// Node ids below this are leaves (level 0; see merkle_repository.cpp).
+constexpr std::int64_t kFirstInnerNode = std::int64_t{1} << 48;
+
+const char* const kEntriesSql = "SELECT seq, entry, entry_hash FROM audit_log ORDER BY seq";
+const char* const kLeavesSql = "SELECT id, hash FROM merkle_nodes WHERE id < ?1 ORDER BY id";
+
+std::string columnText(sqlite3_stmt* statement, int column) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+  const int size = sqlite3_column_bytes(statement, column);
+  return text == nullptr ? std::string() : std::string(text, static_cast<std::size_t>(size));
+}
+
+}  // namespace
+
+void prepareForWholeReads(ReadSession& rs) {
+  sqlite3* db = rs.session().sqlite();
+  if (db == nullptr) return;
+  // SQLite caps mmap_size at its compile-time limit (2 GiB by default); past the mapped part
+  // it reads as usual.
+  const char* const sql = "PRAGMA mmap_size = 2147418112; PRAGMA cache_size = -65536";
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) Poco::Data::SQLite::Utility::throwException(db, rc, sql);
+}
+
+struct AuditLogScan::Impl {
+  ReadSession& rs;
+  sqlite3* db = nullptr;
+  sqlite3_stmt* entries = nullptr;
+  sqlite3_stmt* leaves = nullptr;
+  bool entriesDone = false;
+  bool leavesDone = false;
+  bool haveLeaf = false;
+  std::int64_t leafId = -1;
+  core::merkle::Hash leafHash{};
+  std::int64_t after = 0;  // PostgreSQL: the last seq read
+
+  explicit Impl(ReadSession& session) : rs(session), db(session.session().sqlite()) {}
+
+  ~Impl() {
+    sqlite3_finalize(entries);
+    sqlite3_finalize(leaves);
+  }
+
+  sqlite3_stmt* prepare(const char* sql) {
+    sqlite3_stmt* statement = nullptr;
+    const int rc = sqlite3_prepare_v2(db, sql, -1, &statement, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(statement);
+      Poco::Data::SQLite::Utility::throwException(db, rc, sql);
+    }
+    return statement;
+  }
+
+  void start() {
+    entries = prepare(kEntriesSql);
+    leaves = prepare(kLeavesSql);
+    const int rc = sqlite3_bind_int64(leaves, 1, kFirstInnerNode);
+    if (rc != SQLITE_OK) Poco::Data::SQLite::Utility::throwException(db, rc, kLeavesSql);
+  }
+
+  // The stored leaf at `index`, or the zero hash when there is none. Indexes come in increasing
+  // order, so the leaves are read once, alongside the entries.
+  core::merkle::Hash leafAt(std::int64_t index) {
+    while (!leavesDone && (!haveLeaf || leafId < index)) {
+      const int rc = sqlite3_step(leaves);
+      if (rc == SQLITE_DONE) {
+        leavesDone = true;
+        haveLeaf = false;
+        break;
+      }
+      if (rc != SQLITE_ROW) Poco::Data::SQLite::Utility::throwException(db, rc, kLeavesSql);
+      leafId = sqlite3_column_int64(leaves, 0);
+      // A hash of the wrong size reads as zero, as MerkleRepository::leaves reads it.
+      leafHash = {};
+      if (sqlite3_column_bytes(leaves, 1) == static_cast<int>(leafHash.size())) {
+        std::memcpy(leafHash.data(), sqlite3_column_blob(leaves, 1), leafHash.size());
+      }
+      haveLeaf = true;
+    }
+    return haveLeaf && leafId == index ? leafHash : core::merkle::Hash{};
+  }
+
+  std::vector<core::LogVerifier::Input> nextSqlite(std::size_t limit) {
+    std::vector<core::LogVerifier::Input> batch;
+    batch.reserve(limit);
+    while (batch.size() < limit && !entriesDone) {
+      const int rc = sqlite3_step(entries);
+      if (rc == SQLITE_DONE) {
+        entriesDone = true;
+        break;
+      }
+      if (rc != SQLITE_ROW) Poco::Data::SQLite::Utility::throwException(db, rc, kEntriesSql);
+      auto& input = batch.emplace_back();
+      input.row_seq = sqlite3_column_int64(entries, 0);
+      input.bytes = columnText(entries, 1);
+      input.stored_hash = columnText(entries, 2);
+      input.stored_leaf = leafAt(input.row_seq - 1);
+    }
+    return batch;
+  }
+
+  // PostgreSQL: a page of entries and the leaves at the same positions.
+  std::vector<core::LogVerifier::Input> nextPaged(std::size_t limit) {
+    const auto count = static_cast<std::int64_t>(limit);
+    auto page = AuditRepository::list(rs, after, count);
+    if (page.empty()) return {};
+    const auto stored = MerkleRepository::leaves(rs, static_cast<std::uint64_t>(after),
+                                                 static_cast<std::uint64_t>(count));
+    std::vector<core::LogVerifier::Input> batch(page.size());
+    for (std::size_t i = 0; i < page.size(); ++i) {
+      // A leaf missing from the tree shows as a mismatch against the zero hash.
+      batch[i] = {page[i].seq, std::move(page[i].bytes), std::move(page[i].hash),
+                  i < stored.size() ? stored[i] : core::merkle::Hash{}};
+    }
+    after = page.back().seq;
+    return batch;
+  }
+};
+
+AuditLogScan::AuditLogScan(ReadSession& rs) : impl_(std::make_unique<Impl>(rs)) {
+  if (impl_->db != nullptr) impl_->start();
+}
+
+AuditLogScan::~AuditLogScan() = default;
+
+std::vector<core::LogVerifier::Input> AuditLogScan::next(std::size_t limit) {
+  return impl_->db != nullptr ? impl_->nextSqlite(limit) : impl_->nextPaged(limit);
+}
+
+}  // namespace gongkai::server::store

@@ -36,6 +36,9 @@ struct Readiness {
   std::vector<Check> checks;
   bool ready() const;
 };
+Readiness checkReadiness(store::Store& store, const SearchService& search,
+                         const std::string& signingKeyFile);
+
 // Who may read GET /metrics: clients at the allowed addresses only (canonical addresses, see
 // net::ClientAddressResolver), since the figures say how busy the server is and how many failed
 // logins it saw, nothing for the public. Anyone else is told there is no such resource.
@@ -50,8 +53,5 @@ class MetricsAccess {
   std::vector<std::string> allowed_;
   std::function<std::string()> render_;
 };
-
-Readiness checkReadiness(store::Store& store, const SearchService& search,
-                         const std::string& signingKeyFile);
 
 }  // namespace gongkai::server::service

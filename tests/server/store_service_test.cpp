@@ -387,6 +387,33 @@ TEST_F(DocumentServiceTest, EachUseCaseDecidesForItselfWhoMayDoIt) {
   EXPECT_EQ(service_->list(service::Subject{}, all).value().total, 0);
 }
 
+TEST_F(DocumentServiceTest, AnUploadIsReadOnlyOnceTheCallerMaySendIt) {
+  // The service decides before it asks for what the request carries: a refused caller's upload
+  // is never read, so it costs no disk.
+  int reads = 0;
+  const auto upload = [&]() -> core::Result<service::DocumentService::NewDocument> {
+    ++reads;
+    return service::DocumentService::NewDocument{metadata("上传"), files({{"a.txt", "a"}})};
+  };
+  service::Subject member{"党员", "127.0.0.1"};
+  member.principal = policies::Principal{8, member.id, {{"member", ""}}};
+  EXPECT_EQ(service_->create(member, upload).error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(reads, 0);
+  auto created = service_->create(archivistOf("branch-1"), upload);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ(reads, 1);
+  const auto more = [&]() -> core::Result<std::vector<service::IncomingFile>> {
+    ++reads;
+    return files({{"b.txt", "b"}});
+  };
+  const auto id = created.value().document_id;
+  EXPECT_EQ(service_->addFiles(archivistOf("branch-2"), id, std::nullopt, more).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(reads, 1);
+  EXPECT_TRUE(service_->addFiles(archivistOf("branch-1"), id, std::nullopt, more).ok());
+  EXPECT_EQ(reads, 2);
+}
+
 TEST_F(DocumentServiceTest, InvalidMetadataNamesEveryBadField) {
   auto bad =
       service_->create(subject_,

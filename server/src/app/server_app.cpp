@@ -34,6 +34,7 @@
 #include "gongkai/server/net/client_address.h"
 #include "gongkai/server/net/connection_guard.h"
 #include "gongkai/server/net/handler_factory.h"
+#include "gongkai/server/net/openapi_check.h"
 #include "gongkai/server/service/client_pseudonym.h"
 #include "gongkai/server/service/lease_keeper.h"
 #include "gongkai/server/store/data_folder_lock.h"
@@ -452,17 +453,18 @@ int ServerApp::main(const std::vector<std::string>&) {
     return service::checkReadiness(store, search, config.signingKeyFile());
   };
   net::HttpMetrics httpMetrics;
-  options.metrics = [sources = MetricsSources{store, search, signIn, httpMetrics}] {
-    return renderMetrics(sources);
-  };
-  options.metrics_allowed = addressList(config.metrics_allowed);
-  const http::Router router =
+  options.metrics = [access = service::MetricsAccess(
+                         addressList(config.metrics_allowed),
+                         [sources = MetricsSources{store, search, signIn, httpMetrics}] {
+                           return renderMetrics(sources);
+                         })](const service::Subject& subject) { return access.read(subject); };
+  const net::Router router =
       http::buildRouter(http::Services{documents, audit, checkpoints, search, units, users, signIn,
                                        tokens, policyService, catalogue, archives, jobs, feedback,
                                        requests, reports, tickets, &imports, &retention, &receipts},
                         options);
   // A route missing from the description (or the reverse) is a slip the tests catch by this.
-  for (const auto& mismatch : http::undescribedRoutes(router, http::openApiDocument())) {
+  for (const auto& mismatch : net::undescribedRoutes(router, http::openApiDocument())) {
     log.warning("OpenAPI description: " + mismatch);
   }
   Poco::SharedPtr<net::HandlerFactory> factory = new net::HandlerFactory(

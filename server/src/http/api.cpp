@@ -1,10 +1,8 @@
 #include "gongkai/server/http/api.h"
 
-#include <algorithm>
-
-#include "json_build.h"
 #include "net/web_assets.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -46,21 +44,16 @@ void addReadinessRoute(Router& router, std::function<service::Readiness()> readi
   });
 }
 
-// GET /metrics in Prometheus' text format, to the addresses allowed only: the figures say how
-// busy the server is and how many failed logins it saw, nothing for the public.
-void addMetricsRoute(Router& router, std::function<std::string()> metricsOf,
-                     std::vector<std::string> allowed) {
+// GET /metrics in Prometheus' text format, to whom service::MetricsAccess lets read it.
+void addMetricsRoute(Router& router,
+                     std::function<core::Result<std::string>(const service::Subject&)> metricsOf) {
   if (!metricsOf) return;
-  router.add(
-      "GET", "/metrics",
-      [metricsOf = std::move(metricsOf), allowed = std::move(allowed)](Exchange& ex) {
-        if (std::find(allowed.begin(), allowed.end(), ex.subject.address) == allowed.end()) {
-          return ex.sendProblem(core::Error::make(core::ErrorCode::kNotFound, "not_found",
-                                                  "资源不存在 (no such resource): " + ex.path));
-        }
-        ex.response.set("Cache-Control", "no-store");
-        ex.sendText("text/plain; version=0.0.4; charset=utf-8", metricsOf());
-      });
+  router.add("GET", "/metrics", [metricsOf = std::move(metricsOf)](Exchange& ex) {
+    auto text = metricsOf(ex.subject);
+    if (!text.ok()) return ex.sendProblem(text.error());
+    ex.response.set("Cache-Control", "no-store");
+    ex.sendText("text/plain; version=0.0.4; charset=utf-8", text.value());
+  });
 }
 
 }  // namespace
@@ -69,7 +62,7 @@ Router buildRouter(const Services& services, const ApiOptions& options) {
   Router router;
   addHealthRoute(router, options.health);
   addReadinessRoute(router, options.readiness);
-  addMetricsRoute(router, options.metrics, options.metrics_allowed);
+  addMetricsRoute(router, options.metrics);
   addDocumentRoutes(router, services.documents, services.search,
                     net::UploadLimits{options.max_json_bytes, options.max_upload_bytes,
                                       options.max_files_per_request});

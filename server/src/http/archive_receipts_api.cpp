@@ -1,8 +1,7 @@
 // POST /api/v1/archives/{id}/receipt: the receiving office countersigns a transferred bundle;
 // GET /api/v1/archives/{id}/receipts: the bundle's receipts, with the digest a receipt signs.
-#include "body_reader.h"
-#include "json_build.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {

@@ -1,9 +1,6 @@
-#include <algorithm>
-
-#include "body_reader.h"
-#include "json_build.h"
 #include "net/file_response.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -70,9 +67,7 @@ core::Result<service::BundleRequest> parseBundleRequest(const Object::Ptr& json)
 
 void addArchiveRoutes(Router& router, service::ArchiveService& archives) {
   router.add("POST", "/api/v1/archives", [&archives](Exchange& ex) {
-    auto body = ex.readJsonObject(kMaxBodyBytes);
-    if (!body.ok()) return ex.sendProblem(body.error());
-    auto request = parseBundleRequest(body.value());
+    auto request = ex.readJson(kMaxBodyBytes, parseBundleRequest);
     if (!request.ok()) return ex.sendProblem(request.error());
     const auto render = [&](std::int64_t job) {
       const std::string url = "/api/v1/jobs/" + std::to_string(job);
@@ -125,24 +120,11 @@ void addArchiveRoutes(Router& router, service::ArchiveService& archives) {
                              "application/x-tar", package.bundle.name + "-eep.tar", package.sha256,
                              "private, max-age=31536000, immutable"});
   });
-  // ?state=queued,running&mine=1&before=<id>&limit=<n>: newest first; next_before pages on.
+  // Newest first; next_before pages on.
   router.add("GET", "/api/v1/jobs", [&archives](Exchange& ex) {
-    auto before = ex.intQuery("before", 1, INT64_MAX);
-    auto limit = ex.intQuery("limit", 1, service::ArchiveService::kMaxJobPage);
-    auto mine = ex.intQuery("mine", 0, 1);
-    if (const auto* error = firstError(before, limit, mine)) return ex.sendProblem(*error);
-    service::ArchiveService::JobListing listing;
-    listing.before = before.value();
-    listing.limit = limit.value().value_or(listing.limit);
-    listing.mine = mine.value().value_or(0) == 1;
-    if (auto states = ex.queryValue("state"); states && !states->empty()) {
-      for (std::size_t start = 0; start <= states->size();) {
-        const std::size_t comma = std::min(states->find(',', start), states->size());
-        listing.states.push_back(states->substr(start, comma - start));
-        start = comma + 1;
-      }
-    }
-    ex.reply(archives.jobs(ex.subject, listing), [](const auto& page) {
+    auto listing = service::ArchiveService::parseJobListing(ex.query);
+    if (!listing.ok()) return ex.sendProblem(listing.error());
+    ex.reply(archives.jobs(ex.subject, listing.value()), [](const auto& page) {
       return json::object(
           {"jobs"_f = json::array(page.jobs, jobJson), "next_before"_f = page.next_before});
     });

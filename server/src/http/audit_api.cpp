@@ -4,8 +4,8 @@
 #include "gongkai/core/base64.h"
 #include "gongkai/core/ed25519.h"
 #include "gongkai/core/json.h"
-#include "json_build.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {

@@ -1,7 +1,6 @@
 #include "gongkai/server/http/case_json.h"
 
-#include "body_reader.h"
-#include "json_build.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {

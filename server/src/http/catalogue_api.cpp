@@ -2,8 +2,8 @@
 // service decides who may see and change what.
 #include "catalogue_json.h"
 #include "document_json.h"
-#include "json_build.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -39,9 +39,9 @@ void addCatalogueRoutes(Router& router, service::CatalogueService& catalogue) {
              });
   });
   router.add("POST", base, [&catalogue](Exchange& ex) {
-    auto body = ex.readJsonObject(kMaxBodyBytes);
-    if (!body.ok()) return ex.sendProblem(body.error());
-    auto made = catalogue.create(ex.subject, readCatalogueItemFields(body.value()));
+    auto fields = ex.readJson(kMaxBodyBytes, readCatalogueItemFields);
+    if (!fields.ok()) return ex.sendProblem(fields.error());
+    auto made = catalogue.create(ex.subject, fields.value());
     if (made.ok())
       ex.response.set("Location", "/api/v1/catalogue/" + std::to_string(made.value().id));
     sendItem(ex, made, HTTPResponse::HTTP_CREATED);
@@ -54,10 +54,9 @@ void addCatalogueRoutes(Router& router, service::CatalogueService& catalogue) {
   router.add("PATCH", base + "/{id}", [&catalogue](Exchange& ex) {
     auto id = ex.idParam("id");
     if (!id.ok()) return ex.sendProblem(id.error());
-    auto body = ex.readJsonObject(kMaxBodyBytes);
-    if (!body.ok()) return ex.sendProblem(body.error());
-    sendItem(ex, catalogue.update(ex.subject, id.value(), ex.ifMatch().version,
-                                  readCatalogueItemFields(body.value())));
+    auto fields = ex.readJson(kMaxBodyBytes, readCatalogueItemFields);
+    if (!fields.ok()) return ex.sendProblem(fields.error());
+    sendItem(ex, catalogue.update(ex.subject, id.value(), ex.ifMatch().version, fields.value()));
   });
   router.add("GET", base + "/{id}/versions", [&catalogue](Exchange& ex) {
     auto id = ex.idParam("id");

@@ -1,8 +1,7 @@
 #include "catalogue_json.h"
 
-#include "body_reader.h"
 #include "document_json.h"
-#include "json_build.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 

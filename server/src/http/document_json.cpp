@@ -4,8 +4,7 @@
 #include <array>
 #include <string_view>
 
-#include "body_reader.h"
-#include "json_build.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {

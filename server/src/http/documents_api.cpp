@@ -9,11 +9,10 @@
 #include "document_json.h"
 #include "gongkai/core/json.h"
 #include "gongkai/core/workflow.h"
-#include "json_build.h"
 #include "net/file_response.h"
 #include "net/multipart_upload.h"
-#include "paging.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -21,8 +20,6 @@ namespace {
 using core::Error;
 using core::ErrorCode;
 using Poco::Net::HTTPResponse;
-
-constexpr std::int64_t kMaxPerPage = 200;
 
 bool isMultipart(const std::string& contentType) {
   return Poco::icompare(contentType.substr(0, 19), "multipart/form-data") == 0;
@@ -64,33 +61,61 @@ ExtractionByHash extractionOf(const service::SearchService& search,
   return out;
 }
 
-void createDocument(Exchange& ex, service::DocumentService& documents,
-                    const net::UploadLimits& limits) {
-  // Refused before an upload is read when the caller may not create documents anywhere.
-  if (auto allowed = documents.mayCreateAny(ex.subject); !allowed.ok()) {
-    ex.response.setKeepAlive(false);
-    return ex.sendProblem(allowed.error());
-  }
+// What POST /documents carries, as the document service asks for it: metadata as JSON, or a
+// multipart upload with a metadata part and files.
+core::Result<service::DocumentService::NewDocument> readNewDocument(
+    Exchange& ex, service::DocumentService& documents, const net::UploadLimits& limits) {
   const std::string type = ex.request.getContentType();
-  core::Result<core::DocumentVersion> created = unsupportedBody();
   if (isJsonMediaType(type)) {
     auto json = ex.readJsonObject(limits.max_json_bytes);
-    if (!json.ok()) return ex.sendProblem(json.error());
-    created = documents.create(ex.subject, readMetadataFields(json.value()), {});
-  } else if (isMultipart(type)) {
-    auto form = readFiles(ex, documents, limits);
-    if (!form.ok()) return ex.sendProblem(form.error());
-    if (!form.value().metadata) {
-      Error error = Error::make(ErrorCode::kInvalidArgument, "missing_metadata",
-                                "缺少 metadata 部分 (the metadata part is missing)");
-      error.fields.push_back({"metadata", "missing_field", error.message});
-      return ex.sendProblem(error);
-    }
-    auto json = core::parseJsonObject(*form.value().metadata);
-    if (!json.ok()) return ex.sendProblem(json.error());
-    created = documents.create(ex.subject, readMetadataFields(json.value()),
-                               std::move(form.value().files));
+    if (!json.ok()) return json.error();
+    return service::DocumentService::NewDocument{readMetadataFields(json.value()), {}};
   }
+  if (!isMultipart(type)) return unsupportedBody();
+  auto form = readFiles(ex, documents, limits);
+  if (!form.ok()) return form.error();
+  if (!form.value().metadata) {
+    Error error = Error::make(ErrorCode::kInvalidArgument, "missing_metadata",
+                              "缺少 metadata 部分 (the metadata part is missing)");
+    error.fields.push_back({"metadata", "missing_field", error.message});
+    return error;
+  }
+  auto json = core::parseJsonObject(*form.value().metadata);
+  if (!json.ok()) return json.error();
+  return service::DocumentService::NewDocument{readMetadataFields(json.value()),
+                                               std::move(form.value().files)};
+}
+
+// What POST /documents/{id}/files carries: files only (metadata is changed with PATCH).
+core::Result<std::vector<service::IncomingFile>> readAddedFiles(Exchange& ex,
+                                                                service::DocumentService& documents,
+                                                                const net::UploadLimits& limits) {
+  auto form = readFiles(ex, documents, limits);
+  if (!form.ok()) return form.error();
+  if (form.value().metadata) {
+    return Error::make(ErrorCode::kInvalidArgument, "unknown_part",
+                       "添加文件时不接受 metadata 部分，请用 PATCH 修改元数据 "
+                       "(use PATCH to change metadata)");
+  }
+  return std::move(form.value().files);
+}
+
+// What a request carries, read when the document service asks for it. Until then the connection
+// is not to be kept: refused before the upload is read, what followed on it would be the upload.
+template <typename Read>
+auto uploadWhenAsked(Exchange& ex, Read read) {
+  const bool keepAlive = ex.response.getKeepAlive();
+  ex.response.setKeepAlive(false);
+  return [&ex, keepAlive, read] {
+    ex.response.setKeepAlive(keepAlive);
+    return read();
+  };
+}
+
+void createDocument(Exchange& ex, service::DocumentService& documents,
+                    const net::UploadLimits& limits) {
+  auto created = documents.create(
+      ex.subject, uploadWhenAsked(ex, [&] { return readNewDocument(ex, documents, limits); }));
   if (created.ok()) {
     ex.response.set("Location", "/api/v1/documents/" + std::to_string(created.value().document_id));
   }
@@ -128,20 +153,9 @@ void addFiles(Exchange& ex, service::DocumentService& documents, const net::Uplo
     return ex.sendProblem(Error::make(ErrorCode::kUnsupported, "unsupported_media_type",
                                       "请使用 multipart/form-data 上传 (use multipart/form-data)"));
   }
-  // Known before the upload is read, so a missing document (or a refusal) costs no disk.
-  if (auto checked = documents.mayChange(ex.subject, id.value()); !checked.ok()) {
-    ex.response.setKeepAlive(false);
-    return ex.sendProblem(checked.error());
-  }
-  auto form = readFiles(ex, documents, limits);
-  if (!form.ok()) return ex.sendProblem(form.error());
-  if (form.value().metadata) {
-    return ex.sendProblem(Error::make(ErrorCode::kInvalidArgument, "unknown_part",
-                                      "添加文件时不接受 metadata 部分，请用 PATCH 修改元数据 "
-                                      "(use PATCH to change metadata)"));
-  }
-  auto updated = documents.addFiles(ex.subject, id.value(), ex.ifMatch().version,
-                                    std::move(form.value().files));
+  auto updated = documents.addFiles(
+      ex.subject, id.value(), ex.ifMatch().version,
+      uploadWhenAsked(ex, [&] { return readAddedFiles(ex, documents, limits); }));
   if (updated.ok()) {
     ex.response.set("Location", "/api/v1/documents/" + std::to_string(id.value()) + "/versions/" +
                                     std::to_string(updated.value().version));
@@ -157,22 +171,12 @@ void addDocumentRoutes(Router& router, service::DocumentService& documents,
   router.add("POST", docs,
              [&documents, limits](Exchange& ex) { createDocument(ex, documents, limits); });
   router.add("GET", docs, [&documents](Exchange& ex) {
-    service::DocumentQuery filter;
-    filter.category = ex.queryValue("category");
-    filter.scope = ex.queryValue("scope");
-    filter.status = ex.queryValue("status");
-    filter.org_unit = ex.queryValue("org_unit");
-    auto year = ex.yearQuery();
-    auto page = ex.intQuery("page", 1, 1000000);
-    auto perPage = ex.intQuery("per_page", 1, kMaxPerPage);
-    if (auto* error = firstError(year, page, perPage)) return ex.sendProblem(*error);
-    filter.year = year.value();
-    const PageQuery asked{page.value().value_or(1), perPage.value().value_or(20)};
-    filter.limit = asked.per_page;
-    filter.offset = asked.offset();
-    auto result = documents.list(ex.subject, filter);
+    auto query = service::parseDocumentQuery(ex.query);
+    if (!query.ok()) return ex.sendProblem(query.error());
+    auto result = documents.list(ex.subject, query.value());
     if (!result.ok()) return ex.sendProblem(result.error());
-    sendPage(ex, "documents", result.value().total, asked,
+    sendPage(ex, "documents", result.value().total,
+             {query.value().offset / query.value().limit + 1, query.value().limit},
              json::array(result.value().documents, [](const auto& v) { return documentJson(v); }));
   });
   router.add("GET", docs + "/{id}",

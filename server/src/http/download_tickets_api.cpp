@@ -1,6 +1,5 @@
-#include "body_reader.h"
-#include "json_build.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 

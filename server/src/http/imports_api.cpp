@@ -1,6 +1,5 @@
-#include "body_reader.h"
-#include "json_build.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -63,9 +62,7 @@ Object::Ptr reportJson(const service::ImportReport& report, HTTPResponse& respon
 
 void addImportRoutes(Router& router, service::ImportService& imports) {
   router.add("POST", "/api/v1/imports", [&imports](Exchange& ex) {
-    auto body = ex.readJsonObject(kMaxBodyBytes);
-    if (!body.ok()) return ex.sendProblem(body.error());
-    auto request = parseImportRequest(body.value());
+    auto request = ex.readJson(kMaxBodyBytes, parseImportRequest);
     if (!request.ok()) return ex.sendProblem(request.error());
     const bool dryRun = request.value().dry_run;
     ex.reply(

@@ -1,35 +1,9 @@
-// The API's own description, served, and compared with the routes the router has.
-#include <Poco/JSON/Parser.h>
-#include <Poco/String.h>
-
-#include <set>
-#include <utility>
-
+// The API's own description, served (net::undescribedRoutes compares it with the router).
 #include "gongkai/server/http/openapi.h"
 #include "net/web_assets.h"
 #include "routes.h"
 
 namespace gongkai::server::http {
-namespace {
-
-using RouteSet = std::set<std::pair<std::string, std::string>>;
-
-// The operations of an OpenAPI document as {METHOD, path template}.
-RouteSet describedOperations(const Poco::JSON::Object::Ptr& document) {
-  RouteSet out;
-  const auto paths = document->getObject("paths");
-  if (!paths) return out;
-  for (const auto& [path, item] : *paths) {
-    const auto operations = item.extract<Poco::JSON::Object::Ptr>();
-    for (const auto& [method, ignored] : *operations) {
-      if (method == "parameters" || method == "summary" || method == "description") continue;
-      out.emplace(Poco::toUpper(method), path);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 void addOpenApiRoute(Router& router) {
   router.add("GET", "/api/v1/openapi.json", [](Exchange& ex) {
@@ -37,29 +11,6 @@ void addOpenApiRoute(Router& router) {
     net::sendCached(ex, std::string(openApiDocument()), "application/json; charset=utf-8",
                     "public, no-cache", "");
   });
-}
-
-std::vector<std::string> undescribedRoutes(const Router& router, std::string_view description) {
-  RouteSet described;
-  try {
-    described = describedOperations(
-        Poco::JSON::Parser().parse(std::string(description)).extract<Poco::JSON::Object::Ptr>());
-  } catch (const Poco::Exception& e) {
-    return {"the OpenAPI description is no JSON object: " + e.displayText()};
-  }
-  std::vector<std::string> out;
-  RouteSet routed;
-  for (const auto& route : router.routes()) {
-    routed.insert(route);
-    if (!described.count(route))
-      out.push_back(route.first + " " + route.second + ": not described");
-  }
-  for (const auto& operation : described) {
-    if (!routed.count(operation)) {
-      out.push_back(operation.first + " " + operation.second + ": described but not routed");
-    }
-  }
-  return out;
 }
 
 }  // namespace gongkai::server::http

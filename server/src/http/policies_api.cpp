@@ -1,8 +1,8 @@
 // The policy in force, over HTTP.
 
 #include "catalogue_json.h"
-#include "json_build.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {

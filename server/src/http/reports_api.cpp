@@ -4,8 +4,8 @@
 
 #include "document_json.h"
 #include "gongkai/core/text.h"
-#include "json_build.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {

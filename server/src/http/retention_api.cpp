@@ -1,11 +1,9 @@
 // Retention, disposition and legal holds over HTTP: /api/v1/retention/*. The service decides
 // who may; this only reads requests and renders answers.
 
-#include "body_reader.h"
 #include "document_json.h"
-#include "json_build.h"
-#include "paging.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -84,19 +82,13 @@ void decide(Exchange& ex, service::RetentionService& retention, bool approve) {
 void addRetentionRoutes(Router& router, service::RetentionService& retention) {
   const std::string base = "/api/v1/retention";
   router.add("GET", base + "/due", [&retention](Exchange& ex) {
-    auto page = pageQuery(ex);
-    auto year = ex.yearQuery();
-    if (const auto* error = firstError(page, year)) return ex.sendProblem(*error);
-    service::DueQuery query;
-    query.org_unit = ex.queryValue("org_unit");
-    query.category = ex.queryValue("category");
-    query.year = year.value();
-    query.limit = page.value().per_page;
-    query.offset = page.value().offset();
-    sendPage(ex, "items", retention.due(ex.subject, query), page.value(), dueJson);
+    auto query = service::parseDueQuery(ex.query);
+    if (!query.ok()) return ex.sendProblem(query.error());
+    sendPage(ex, "items", retention.due(ex.subject, query.value()),
+             {query.value().offset / query.value().limit + 1, query.value().limit}, dueJson);
   });
   router.add("GET", base + "/dispositions", [&retention](Exchange& ex) {
-    auto page = pageQuery(ex);
+    auto page = service::pageParameters(ex.query);
     if (!page.ok()) return ex.sendProblem(page.error());
     sendPage(ex, "dispositions",
              retention.dispositions(ex.subject, ex.queryValue("state"), page.value().per_page,
@@ -133,7 +125,7 @@ void addRetentionRoutes(Router& router, service::RetentionService& retention) {
   router.add("POST", base + "/dispositions/{id}/reject",
              [&retention](Exchange& ex) { decide(ex, retention, false); });
   router.add("GET", base + "/holds", [&retention](Exchange& ex) {
-    auto page = pageQuery(ex);
+    auto page = service::pageParameters(ex.query);
     if (!page.ok()) return ex.sendProblem(page.error());
     const auto active = ex.queryValue("active");
     if (active && *active != "true" && *active != "false") {

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 
-#include "gongkai/server/http/router.h"
 #include "gongkai/server/service/archive_receipts.h"
 #include "gongkai/server/service/archive_service.h"
 #include "gongkai/server/service/audit_service.h"
@@ -22,6 +21,7 @@
 #include "gongkai/server/service/unit_service.h"
 #include "gongkai/server/service/user_service.h"
 #include "net/multipart_upload.h"
+#include "toolkit.h"
 
 // The groups of routes buildRouter puts together, one file each. The services decide who may do
 // what; they must outlive the router.

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "gongkai/server/service/search_query.h"
-#include "json_build.h"
 #include "routes.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {

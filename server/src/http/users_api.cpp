@@ -1,9 +1,8 @@
 // Accounts and their roles, over HTTP.
 
-#include "account_form.h"
-#include "json_build.h"
+#include "account_json.h"
 #include "routes.h"
-#include "user_json.h"
+#include "toolkit.h"
 
 namespace gongkai::server::http {
 namespace {
@@ -27,9 +26,9 @@ void addUserRoutes(Router& router, service::UserService& users) {
     });
   });
   router.add("POST", base, [&users](Exchange& ex) {
-    auto body = ex.readJsonObject(kMaxAccountBodyBytes);
-    if (!body.ok()) return ex.sendProblem(body.error());
-    auto made = users.createUser(ex.subject, readNewAccount(body.value()));
+    auto account = ex.readJson(kMaxAccountBodyBytes, readNewAccount);
+    if (!account.ok()) return ex.sendProblem(account.error());
+    auto made = users.createUser(ex.subject, account.value());
     if (made.ok()) ex.response.set("Location", "/api/v1/users/" + made.value().username);
     sendAccount(ex, made, HTTPResponse::HTTP_CREATED);
   });
@@ -37,11 +36,10 @@ void addUserRoutes(Router& router, service::UserService& users) {
     sendAccount(ex, users.user(ex.subject, ex.params["username"]));
   });
   router.add("PATCH", base + "/{username}", [&users](Exchange& ex) {
-    auto body = ex.readJsonObject(kMaxAccountBodyBytes);
-    if (!body.ok()) return ex.sendProblem(body.error());
-    auto change = readAccountChange(body.value());
-    change.expected_revision = ex.ifMatch().tag;
-    sendAccount(ex, users.updateUser(ex.subject, ex.params["username"], change));
+    auto change = ex.readJson(kMaxAccountBodyBytes, readAccountChange);
+    if (!change.ok()) return ex.sendProblem(change.error());
+    change.value().expected_revision = ex.ifMatch().tag;
+    sendAccount(ex, users.updateUser(ex.subject, ex.params["username"], change.value()));
   });
 }
 

@@ -14,7 +14,6 @@ namespace {
 
 using core::Error;
 using core::ErrorCode;
-using http::Exchange;
 using Poco::Net::HTTPResponse;
 
 std::string base64OfHex(const std::string& hex) {
@@ -27,7 +26,7 @@ std::string base64OfHex(const std::string& hex) {
 
 }  // namespace
 
-void sendStoredFile(http::Exchange& ex, const StoredFile& file) {
+void sendStoredFile(Exchange& ex, const StoredFile& file) {
   std::ifstream in(file.path, std::ios::binary);
   if (!in) {
     return ex.sendProblem(Error::make(ErrorCode::kCorrupt, "blob_missing",
@@ -60,11 +59,10 @@ void sendStoredFile(http::Exchange& ex, const StoredFile& file) {
     const auto range = parseRange(ex.request.get("Range"), file.size, satisfiable);
     if (!satisfiable) {
       response.set("Content-Range", "bytes */" + std::to_string(file.size));
-      return http::writeProblem(ex.request, response,
-                                HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE,
-                                Error::make(ErrorCode::kInvalidArgument, "range_not_satisfiable",
-                                            "请求的范围超出文件大小 (range lies outside the file)"),
-                                ex.path);
+      return writeProblem(ex.request, response, HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE,
+                          Error::make(ErrorCode::kInvalidArgument, "range_not_satisfiable",
+                                      "请求的范围超出文件大小 (range lies outside the file)"),
+                          ex.path);
     }
     if (range) {
       first = range->first;

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "gongkai/server/http/exchange.h"
+#include "gongkai/server/net/exchange.h"
 
 namespace gongkai::server::net {
 
@@ -22,6 +22,6 @@ struct StoredFile {
 // outside the file; If-Range honoured), Repr-Digest and Digest of the whole file, and
 // Content-Disposition. Streams in blocks, so a bundle of any size needs little memory. A file
 // missing from disk is a kCorrupt problem.
-void sendStoredFile(http::Exchange& ex, const StoredFile& file);
+void sendStoredFile(Exchange& ex, const StoredFile& file);
 
 }  // namespace gongkai::server::net

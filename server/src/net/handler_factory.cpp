@@ -13,15 +13,13 @@
 
 #include "gongkai/core/json.h"
 #include "gongkai/core/time.h"
-#include "gongkai/server/http/exchange.h"
 #include "gongkai/server/net/connection_guard.h"
+#include "gongkai/server/net/exchange.h"
 #include "gongkai/server/net/request_id.h"
 
 namespace gongkai::server::net {
 using core::Error;
 using core::ErrorCode;
-using http::Exchange;
-using http::writeProblem;
 using Poco::Net::HTTPResponse;
 
 namespace {

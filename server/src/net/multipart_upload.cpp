@@ -87,7 +87,7 @@ DispositionParameters parseDisposition(const std::string& value) {
   return out;
 }
 
-core::Result<UploadForm> readUpload(http::Exchange& exchange, const FileStager& stage,
+core::Result<UploadForm> readUpload(Exchange& exchange, const FileStager& stage,
                                     const UploadLimits& limits) {
   auto& request = exchange.request;
   const std::int64_t declared = request.hasContentLength() ? request.getContentLength64() : -1;

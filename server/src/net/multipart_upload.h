@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "gongkai/core/result.h"
-#include "gongkai/server/http/exchange.h"
+#include "gongkai/server/net/exchange.h"
 #include "gongkai/server/service/document_service.h"
 
 namespace gongkai::server::net {
@@ -34,7 +34,7 @@ struct UploadForm {
 // Reads the request body as multipart/form-data. Fails with kUnsupported for another media type,
 // kTooLarge over the limits, kMalformed ("malformed_multipart") for a body that is cut short or
 // broken, and kInvalidArgument for parts that are not "metadata" or files.
-core::Result<UploadForm> readUpload(http::Exchange& exchange, const FileStager& stage,
+core::Result<UploadForm> readUpload(Exchange& exchange, const FileStager& stage,
                                     const UploadLimits& limits);
 
 // The same for a body from any stream: its Content-Type header value and its declared length

@@ -11,14 +11,13 @@
 
 #include "gongkai/core/result.h"
 #include "gongkai/core/sha256.h"
-#include "gongkai/server/http/exchange.h"
+#include "gongkai/server/net/exchange.h"
 
 namespace gongkai::server::net {
 namespace {
 
 using core::Error;
 using core::ErrorCode;
-using http::Exchange;
 using Poco::Net::HTTPResponse;
 
 std::optional<std::string> readFile(const std::filesystem::path& path) {
@@ -100,10 +99,10 @@ void sendCached(Exchange& ex, const std::string& body, const std::string& mediaT
   }
   if (!encoding.empty()) ex.response.set("Content-Encoding", encoding);
   ex.response.setContentType(mediaType);
-  http::sendBody(ex.request, ex.response, body);
+  sendBody(ex.request, ex.response, body);
 }
 
-void addWebRoutes(http::Router& router, const std::string& webDir) {
+void addWebRoutes(Router& router, const std::string& webDir) {
   router.add("GET", "/", [webDir](Exchange& ex) { page(ex, webDir); });
   router.add("GET", "/index.html", [webDir](Exchange& ex) { page(ex, webDir); });
   router.add("GET", "/assets/{name}", [webDir](Exchange& ex) { asset(ex, webDir); });

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "gongkai/server/http/exchange.h"
-#include "gongkai/server/http/router.h"
+#include "gongkai/server/net/exchange.h"
+#include "gongkai/server/net/router.h"
 
 namespace gongkai::server::net {
 
@@ -19,11 +19,11 @@ inline constexpr const char* kPageContentSecurityPolicy =
 // (revalidated on every visit) and its assets under "/assets/", whose names carry a hash of
 // their content and so are cached for a year. A `.gz` beside an asset is sent to clients that
 // accept gzip.
-void addWebRoutes(http::Router& router, const std::string& webDir);
+void addWebRoutes(Router& router, const std::string& webDir);
 
 // Sends `body` as `mediaType` with a strong ETag of its content, answering a matching
 // If-None-Match with 304. `encoding` is its Content-Encoding ("" for none).
-void sendCached(http::Exchange& ex, const std::string& body, const std::string& mediaType,
+void sendCached(Exchange& ex, const std::string& body, const std::string& mediaType,
                 const std::string& cacheControl, const std::string& encoding);
 
 }  // namespace gongkai::server::net

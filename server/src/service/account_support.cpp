@@ -83,6 +83,11 @@ Error badToken() {
                      "令牌无效、已过期或已撤销，请重新登录 (token invalid, expired or revoked)");
 }
 
+Error signInFirst() {
+  return Error::make(ErrorCode::kUnauthenticated, "authentication_required",
+                     "请先登录 (sign in first)");
+}
+
 std::optional<std::string> optionalString(const Object::Ptr& body, const std::string& name,
                                           std::vector<core::FieldError>& errors) {
   if (!body->has(name)) return std::nullopt;

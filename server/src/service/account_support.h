@@ -48,6 +48,8 @@ core::Error userNotFound(const std::string& username);
 // The same answer for a wrong password, an unknown name and a disabled account.
 core::Error badCredentials();
 core::Error badToken();
+// kUnauthenticated for an anonymous caller of a use case that is about the caller's own account.
+core::Error signInFirst();
 
 // The string member `name` of `body`, if present; a field error when it is not a string.
 std::optional<std::string> optionalString(const Poco::JSON::Object::Ptr& body,

@@ -642,4 +642,26 @@ core::Result<JobView> ArchiveService::cancelJob(const Subject& subject, std::int
   return jobs_.cancel(id);
 }
 
+core::Result<ArchiveService::JobListing> ArchiveService::parseJobListing(
+    const QueryParameters& query) {
+  auto before = integerParameter(query, "before", 1, INT64_MAX);
+  if (!before.ok()) return before.error();
+  auto limit = integerParameter(query, "limit", 1, kMaxJobPage);
+  if (!limit.ok()) return limit.error();
+  auto mine = integerParameter(query, "mine", 0, 1);
+  if (!mine.ok()) return mine.error();
+  JobListing listing;
+  listing.before = before.value();
+  listing.limit = limit.value().value_or(listing.limit);
+  listing.mine = mine.value().value_or(0) == 1;
+  if (auto states = firstValue(query, "state"); states && !states->empty()) {
+    for (std::size_t start = 0; start <= states->size();) {
+      const std::size_t comma = std::min(states->find(',', start), states->size());
+      listing.states.push_back(states->substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  return listing;
+}
+
 }  // namespace gongkai::server::service

@@ -208,4 +208,44 @@ core::Result<Record> CaseFlow<Record>::update(const Subject& subject, std::int64
 template class CaseFlow<core::FeedbackRecord>;
 template class CaseFlow<core::DisclosureRequest>;
 
+namespace {
+
+// ?status= (checked by `isStatus`, `statuses` saying which there are), ?page= and ?per_page=.
+core::Result<CaseQuery> caseQuery(const QueryParameters& parameters,
+                                  bool (*isStatus)(std::string_view), const std::string& statuses) {
+  CaseQuery query;
+  query.status = firstValue(parameters, "status");
+  if (query.status && !isStatus(*query.status)) return invalidParameter("status", statuses);
+  auto page = pageParameters(parameters);
+  if (!page.ok()) return page.error();
+  query.limit = page.value().per_page;
+  query.offset = page.value().offset();
+  return query;
+}
+
+}  // namespace
+
+core::Result<CaseQuery> parseFeedbackQuery(const QueryParameters& parameters) {
+  auto query = caseQuery(
+      parameters, [](std::string_view s) { return core::parseFeedbackStatus(s).has_value(); },
+      "received、assigned、in_progress、answered 或 closed");
+  if (!query.ok()) return query;
+  query.value().org_unit = firstValue(parameters, "org_unit");
+  query.value().channel = firstValue(parameters, "channel");
+  if (query.value().channel && !core::isFeedbackChannel(*query.value().channel)) {
+    return invalidParameter("channel",
+                            "hotline、suggestion_box、letter、reception_day、meeting 或 online");
+  }
+  auto overdue = booleanParameter(parameters, "overdue");
+  if (!overdue.ok()) return overdue.error();
+  query.value().overdue = overdue.value().value_or(false);
+  return query;
+}
+
+core::Result<CaseQuery> parseApplicationQuery(const QueryParameters& parameters) {
+  return caseQuery(
+      parameters, [](std::string_view s) { return core::parseRequestStatus(s).has_value(); },
+      "received、acknowledged 或 decided");
+}
+
 }  // namespace gongkai::server::service

@@ -108,6 +108,23 @@ core::Status DocumentService::mayChange(const Subject& subject, std::int64_t id)
   return authorize(subject, current.value(), "documents.update");
 }
 
+core::Result<DocumentVersion> DocumentService::create(const Subject& subject,
+                                                      const Incoming<NewDocument>& read) {
+  if (auto allowed = mayCreateAny(subject); !allowed.ok()) return allowed.error();
+  auto asked = read();
+  if (!asked.ok()) return asked.error();
+  return create(subject, asked.value().metadata, std::move(asked.value().files));
+}
+
+core::Result<DocumentVersion> DocumentService::addFiles(
+    const Subject& subject, std::int64_t id, std::optional<std::int64_t> expectedVersion,
+    const Incoming<std::vector<IncomingFile>>& read) {
+  if (auto allowed = mayChange(subject, id); !allowed.ok()) return allowed.error();
+  auto files = read();
+  if (!files.ok()) return files.error();
+  return addFiles(subject, id, expectedVersion, std::move(files).value());
+}
+
 core::Status DocumentService::checkUnit(const core::DocumentMetadata& metadata) const {
   if (checks_.unit_exists && !checks_.unit_exists(metadata.org_unit)) {
     Error error = Error::make(
@@ -588,6 +605,22 @@ bool isValidMediaType(const std::string& mediaType) {
   if (mediaType.size() > 255 || core::hasControlCharacters(mediaType, false)) return false;
   return std::all_of(bare.begin(), bare.begin() + slash, isToken) &&
          std::all_of(bare.begin() + slash + 1, bare.end(), isToken);
+}
+
+core::Result<DocumentQuery> parseDocumentQuery(const QueryParameters& parameters) {
+  auto year = yearParameter(parameters);
+  if (!year.ok()) return year.error();
+  auto page = pageParameters(parameters, 200, 1000000);
+  if (!page.ok()) return page.error();
+  DocumentQuery query;
+  query.category = firstValue(parameters, "category");
+  query.scope = firstValue(parameters, "scope");
+  query.status = firstValue(parameters, "status");
+  query.org_unit = firstValue(parameters, "org_unit");
+  query.year = year.value();
+  query.limit = page.value().per_page;
+  query.offset = page.value().offset();
+  return query;
 }
 
 }  // namespace gongkai::server::service

@@ -29,4 +29,34 @@ core::Result<std::optional<std::int64_t>> integerParameter(const QueryParameters
   return std::optional<std::int64_t>(value);
 }
 
+core::Error invalidParameter(const std::string& name, const std::string& allowed) {
+  const std::string message = "查询参数 " + name + " 须为 " + allowed + " (invalid " + name + ")";
+  return core::Error{
+      core::ErrorCode::kMalformed, "invalid_query", message, {{name, "invalid_value", message}}};
+}
+
+core::Result<std::optional<int>> yearParameter(const QueryParameters& query) {
+  auto year = integerParameter(query, "year", 1900, 2999);
+  if (!year.ok()) return year.error();
+  if (!year.value()) return std::optional<int>();
+  return std::optional<int>(static_cast<int>(*year.value()));
+}
+
+core::Result<std::optional<bool>> booleanParameter(const QueryParameters& query,
+                                                   const std::string& name) {
+  const auto text = firstValue(query, name);
+  if (!text) return std::optional<bool>();
+  if (*text != "true" && *text != "false") return invalidParameter(name, "true 或 false");
+  return std::optional<bool>(*text == "true");
+}
+
+core::Result<PageRequest> pageParameters(const QueryParameters& query, std::int64_t maxPerPage,
+                                         std::int64_t maxPage) {
+  auto page = integerParameter(query, "page", 1, maxPage);
+  if (!page.ok()) return page.error();
+  auto perPage = integerParameter(query, "per_page", 1, maxPerPage);
+  if (!perPage.ok()) return perPage.error();
+  return PageRequest{page.value().value_or(1), perPage.value().value_or(20)};
+}
+
 }  // namespace gongkai::server::service

@@ -418,4 +418,18 @@ core::Result<Page<LegalHoldRow>> RetentionService::holds(const Subject& subject,
   });
 }
 
+core::Result<DueQuery> parseDueQuery(const QueryParameters& parameters) {
+  auto page = pageParameters(parameters);
+  if (!page.ok()) return page.error();
+  auto year = yearParameter(parameters);
+  if (!year.ok()) return year.error();
+  DueQuery query;
+  query.org_unit = firstValue(parameters, "org_unit");
+  query.category = firstValue(parameters, "category");
+  query.year = year.value();
+  query.limit = page.value().per_page;
+  query.offset = page.value().offset();
+  return query;
+}
+
 }  // namespace gongkai::server::service

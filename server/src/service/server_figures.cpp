@@ -1,5 +1,6 @@
 #include "gongkai/server/service/server_figures.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "gongkai/core/time.h"
@@ -71,6 +72,14 @@ Readiness checkReadiness(store::Store& store, const SearchService& search,
       {"signing_key", static_cast<bool>(key),
        key ? "" : "签名密钥文件无法读取 (cannot read the signing key file)"});
   return readiness;
+}
+
+core::Result<std::string> MetricsAccess::read(const Subject& subject) const {
+  if (std::find(allowed_.begin(), allowed_.end(), subject.address) == allowed_.end()) {
+    return core::Error::make(core::ErrorCode::kNotFound, "not_found",
+                             "资源不存在 (no such resource): /metrics");
+  }
+  return render_();
 }
 
 }  // namespace gongkai::server::service

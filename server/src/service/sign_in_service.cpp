@@ -13,6 +13,7 @@ namespace {
 using account_support::audit;
 using account_support::badCredentials;
 using account_support::badToken;
+using account_support::signInFirst;
 using core::Error;
 using core::ErrorCode;
 using Poco::JSON::Object;
@@ -47,6 +48,15 @@ SignInService::SignInService(store::Store& store, UserService& users, TokenServi
 std::variant<IssuedToken, LoginRefusal> SignInService::login(const std::string& address,
                                                              const std::string& username,
                                                              const std::string& password) {
+  if (username.empty() || password.empty()) {
+    Error error = Error::make(ErrorCode::kInvalidArgument, "missing_credentials",
+                              "请提供用户名和密码 (username and password are required)");
+    if (username.empty())
+      error.fields.push_back({"username", "missing_field", "缺少用户名 (username missing)"});
+    if (password.empty())
+      error.fields.push_back({"password", "missing_field", "缺少密码 (password missing)"});
+    return LoginRefusal{error, 0};
+  }
   auto checked = attempt(address, username, password);
   if (auto* refusal = std::get_if<LoginRefusal>(&checked)) {
     refusedLogins_.fetch_add(1, std::memory_order_relaxed);
@@ -79,16 +89,19 @@ std::variant<IssuedToken, LoginRefusal> SignInService::login(const std::string& 
 }
 
 core::Status SignInService::logout(const Subject& subject) {
+  if (subject.principal.anonymous()) return signInFirst();
   if (subject.token_id == 0) return badToken();
   return tokens_.revokeToken(subject, subject.token_id, subject.principal.user_id);
 }
 
-core::Status SignInService::changeOwnPassword(const Subject& subject, const std::string& current,
-                                              const std::string& replacement) {
-  if (subject.principal.anonymous()) return badCredentials();
+core::Status SignInService::changeOwnPassword(const Subject& subject,
+                                              const Incoming<PasswordChange>& read) {
+  if (subject.principal.anonymous()) return signInFirst();
+  auto change = read();
+  if (!change.ok()) return change.error();
   // The current password is checked like a login, lockout and all: a stolen session must not
   // become a way to guess it.
-  auto checked = attempt(subject.address, subject.id, current);
+  auto checked = attempt(subject.address, subject.id, change.value().current);
   if (auto* refusal = std::get_if<LoginRefusal>(&checked)) return refusal->error;
   (void)store_.write([&](Transaction& tx) -> core::Status {  // the check passed: clear the count
     auto user = AccountRepository::userByName(tx, subject.id);
@@ -99,7 +112,7 @@ core::Status SignInService::changeOwnPassword(const Subject& subject, const std:
     }
     return core::okStatus();
   });
-  auto updated = users_.replaceOwnPassword(subject, replacement);
+  auto updated = users_.replaceOwnPassword(subject, change.value().replacement);
   if (!updated.ok()) return updated.error();
   return core::okStatus();
 }

@@ -28,10 +28,7 @@ TokenService::TokenService(store::Store& store, AuthOptions options, AuthorizerS
 
 core::Result<std::string> TokenService::ownerFor(const Subject& subject,
                                                  const std::string& asked) const {
-  if (subject.principal.anonymous() && !subject.system) {
-    return Error::make(ErrorCode::kUnauthenticated, "authentication_required",
-                       "请先登录 (sign in first)");
-  }
+  if (subject.principal.anonymous() && !subject.system) return account_support::signInFirst();
   if (asked.empty() || asked == subject.id) return subject.id;
   if (!subject.system) {
     if (auto ok = authorizer_().require(subject.principal, "users.manage"); !ok.ok())
@@ -94,8 +91,25 @@ core::Result<Subject> TokenService::subjectOf(store::ReadSession& rs,
 }
 
 core::Result<IssuedToken> TokenService::createApiToken(const Subject& subject,
-                                                       const std::string& username,
-                                                       const std::string& name, int days) {
+                                                       const Incoming<ApiTokenRequest>& read) {
+  if (subject.principal.anonymous() && !subject.system) return account_support::signInFirst();
+  auto asked = read();
+  if (!asked.ok()) return asked.error();
+  const ApiTokenRequest& request = asked.value();
+  if (!request.username.empty() && request.username != subject.id) {
+    return Error::make(ErrorCode::kForbidden, "token_for_other_user",
+                       "令牌只能为自己的账户创建 (tokens are made by their own account)");
+  }
+  const auto& lifetime = request.expires_in_days;
+  if (lifetime.given() && !lifetime.hasValue()) {
+    Error error = Error::make(ErrorCode::kInvalidArgument, "invalid_lifetime",
+                              "有效期须为整数天 (days must be an integer)");
+    error.fields.push_back({"expires_in_days", "invalid_type", error.message});
+    return error;
+  }
+  const std::int64_t days = lifetime.hasValue() ? lifetime.value : 365;
+  const std::string& name = request.name;
+  const std::string& username = subject.id;
   if (!isValidName(name)) {
     return invalid("invalid_name", "name",
                    "令牌名称须为 1-200 字节的文字 (name: 1-200 bytes of text)");

@@ -111,13 +111,16 @@ core::Result<Account> UserService::user(const Subject& subject, const std::strin
   return shown(find(username));
 }
 
-std::vector<std::string> UserService::permissionsOf(const Subject& subject) const {
+core::Result<UserService::OwnAccount> UserService::me(const Subject& subject) {
+  if (subject.principal.anonymous()) return account_support::signInFirst();
+  auto account = user(subject, subject.id);
+  if (!account.ok()) return account.error();
+  OwnAccount own{std::move(account).value(), {}};
   const auto engine = policies_.engine();
-  std::vector<std::string> held;
   for (const auto permission : policies::kPermissions) {
-    if (engine->may(subject.principal, permission)) held.emplace_back(permission);
+    if (engine->may(subject.principal, permission)) own.permissions.emplace_back(permission);
   }
-  return held;
+  return own;
 }
 
 core::Result<UserService::Explanation> UserService::explain(const Subject& subject,

@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "gongkai/server/http/router.h"
+#include "gongkai/server/net/router.h"
 #include "gongkai/server/service/archive_receipts.h"
 #include "gongkai/server/service/archive_service.h"
 #include "gongkai/server/service/audit_service.h"
@@ -39,10 +39,9 @@ struct ApiOptions {
   std::function<Poco::JSON::Object::Ptr()> health;
   // The checks of GET /readyz: 200 when all pass, else 503 naming the failing ones.
   std::function<service::Readiness()> readiness;
-  // The Prometheus text of GET /metrics, for clients at `metrics_allowed` (canonical addresses,
-  // see net::ClientAddressResolver); others are answered 404 as if there were none.
-  std::function<std::string()> metrics;
-  std::vector<std::string> metrics_allowed{"127.0.0.1", "::1"};
+  // The Prometheus text of GET /metrics for the caller, or the problem (see
+  // service::MetricsAccess, which decides who may read it); no route when unset.
+  std::function<core::Result<std::string>(const service::Subject&)> metrics;
 };
 
 // The services the API serves; they must outlive the router.
@@ -71,6 +70,6 @@ struct Services {
 // The route table of the whole HTTP API (/healthz, /api/v1/...). Each route parses the request,
 // calls one service method, which decides through the policies::Authorizer whether the caller
 // may, and renders the answer.
-Router buildRouter(const Services& services, const ApiOptions& options);
+net::Router buildRouter(const Services& services, const ApiOptions& options);
 
 }  // namespace gongkai::server::http

@@ -8,9 +8,9 @@
 #include <functional>
 
 #include "gongkai/core/result.h"
-#include "gongkai/server/http/router.h"
 #include "gongkai/server/net/client_address.h"
 #include "gongkai/server/net/http_metrics.h"
+#include "gongkai/server/net/router.h"
 #include "gongkai/server/service/subject.h"
 
 namespace gongkai::server::net {
@@ -34,7 +34,7 @@ using TicketAuthenticator = std::function<core::Result<service::Subject>(
 // wait for them.
 class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  HandlerFactory(const http::Router& router, Authenticator authenticate, Poco::Logger& accessLog,
+  HandlerFactory(const Router& router, Authenticator authenticate, Poco::Logger& accessLog,
                  Poco::Logger& errorLog, TicketAuthenticator authenticateTicket = nullptr,
                  ClientAddressResolver clientAddress = ClientAddressResolver())
       : router_(router),
@@ -58,7 +58,7 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 
  private:
   friend class RoutingHandler;
-  const http::Router& router_;
+  const Router& router_;
   Authenticator authenticate_;
   TicketAuthenticator authenticateTicket_;
   ClientAddressResolver clientAddress_;

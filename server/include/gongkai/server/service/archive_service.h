@@ -13,6 +13,7 @@
 #include "gongkai/server/service/checkpoint_service.h"
 #include "gongkai/server/service/job_service.h"
 #include "gongkai/server/service/policy_service.h"
+#include "gongkai/server/service/query_parameters.h"
 #include "gongkai/server/store/archive_repository.h"
 
 namespace gongkai::server::service {
@@ -97,6 +98,9 @@ class ArchiveService {
     std::int64_t limit = 20;
   };
   static constexpr std::int64_t kMaxJobPage = 100;
+  // ?state=queued,running (comma-separated), ?mine=0 or 1, ?before=<id> and ?limit=<n>
+  // (kMalformed "invalid_query" for a bad one).
+  static core::Result<JobListing> parseJobListing(const QueryParameters& query);
   struct JobPage {
     std::vector<JobView> jobs;
     std::optional<std::int64_t> next_before;  // set when older jobs follow

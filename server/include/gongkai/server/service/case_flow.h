@@ -16,6 +16,7 @@
 #include "gongkai/server/service/field_errors.h"
 #include "gongkai/server/service/page.h"
 #include "gongkai/server/service/policy_service.h"
+#include "gongkai/server/service/query_parameters.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/service/submission_limiter.h"
 #include "gongkai/server/store/case_repository.h"
@@ -35,6 +36,11 @@ struct CaseQuery {
   std::int64_t limit = 10000;
   std::int64_t offset = 0;
 };
+
+// A list's query parameters: ?status= (one of the kind's), ?page= and ?per_page=, and for
+// feedback also ?org_unit=, ?channel= and ?overdue=; kMalformed "invalid_query" naming a bad one.
+core::Result<CaseQuery> parseFeedbackQuery(const QueryParameters& query);
+core::Result<CaseQuery> parseApplicationQuery(const QueryParameters& query);
 
 // A case just filed, with its receipt code: shown once, only its digest is kept.
 template <typename Record>

@@ -14,7 +14,9 @@
 #include "gongkai/policies/category_catalogue.h"
 #include "gongkai/policies/policy_set.h"
 #include "gongkai/server/service/authorization.h"
+#include "gongkai/server/service/incoming.h"
 #include "gongkai/server/service/metadata_validator.h"
+#include "gongkai/server/service/query_parameters.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/store/document_repository.h"
 #include "gongkai/server/store/store.h"
@@ -51,6 +53,10 @@ struct DocumentQuery {
   std::int64_t limit = 20;
   std::int64_t offset = 0;
 };
+
+// ?category=, ?scope=, ?status=, ?org_unit=, ?year=, ?page= (1-1000000) and ?per_page= (1-200)
+// (kMalformed "invalid_query" for a bad one).
+core::Result<DocumentQuery> parseDocumentQuery(const QueryParameters& query);
 
 // One page of documents and how many the whole list holds.
 struct DocumentList {
@@ -103,11 +109,15 @@ class DocumentService {
   core::Result<IncomingFile> stageFile(
       std::istream& in, std::int64_t maxBytes, std::string name, std::string mediaType,
       store::BlobStore::Durability durability = store::BlobStore::Durability::kNow) const;
-  // Whether the subject may create documents anywhere: asked before an upload is read, so a
-  // refusal costs no disk.
-  core::Status mayCreateAny(const Subject& subject) const;
-  // Whether the subject may change document `id` now: asked before an upload is read.
-  core::Status mayChange(const Subject& subject, std::int64_t id);
+  // What a request to file a document carries: its metadata and the files of its upload.
+  struct NewDocument {
+    DocumentMetadataFields metadata;
+    std::vector<IncomingFile> files;
+  };
+  // The same as create() above for what `read` gives, read (and its files staged) only once the
+  // subject may create documents somewhere, so that a refusal costs no disk.
+  core::Result<core::DocumentVersion> create(const Subject& subject,
+                                             const Incoming<NewDocument>& read);
 
   // Applies a merge patch to the metadata. `expectedVersion`, when given, must be the current
   // version (kPreconditionFailed otherwise). A patch that changes nothing makes no version.
@@ -120,6 +130,11 @@ class DocumentService {
   core::Result<core::DocumentVersion> addFiles(const Subject& subject, std::int64_t id,
                                                std::optional<std::int64_t> expectedVersion,
                                                std::vector<IncomingFile> files);
+  // The same for the files `read` stages, read only once the subject may change document `id`
+  // now: a missing document or a refusal costs no disk.
+  core::Result<core::DocumentVersion> addFiles(const Subject& subject, std::int64_t id,
+                                               std::optional<std::int64_t> expectedVersion,
+                                               const Incoming<std::vector<IncomingFile>>& read);
 
   // Leaves a file out of a new version; earlier versions keep it.
   core::Result<core::DocumentVersion> removeFile(const Subject& subject, std::int64_t id,
@@ -166,6 +181,10 @@ class DocumentService {
   core::Result<FileDownload> file(const Subject& subject, std::int64_t id, std::int64_t fileId);
 
  private:
+  // Whether the subject may create documents anywhere, and change document `id` now: asked
+  // before an upload is read.
+  core::Status mayCreateAny(const Subject& subject) const;
+  core::Status mayChange(const Subject& subject, std::int64_t id);
   using Change = std::function<core::Result<core::DocumentVersion>(store::Transaction&,
                                                                    core::DocumentVersion)>;
   // Reads the current version inside the write transaction, lets `change` derive the next one,

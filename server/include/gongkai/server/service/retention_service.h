@@ -11,6 +11,7 @@
 #include "gongkai/policies/category_catalogue.h"
 #include "gongkai/server/service/authorization.h"
 #include "gongkai/server/service/page.h"
+#include "gongkai/server/service/query_parameters.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/store/retention_repository.h"
 #include "gongkai/server/store/store.h"
@@ -29,6 +30,8 @@ struct DueQuery {
   std::optional<int> year;
   std::int64_t limit = 20, offset = 0;
 };
+// ?page=, ?per_page=, ?year=, ?org_unit= and ?category= (kMalformed "invalid_query" for a bad one).
+core::Result<DueQuery> parseDueQuery(const QueryParameters& query);
 
 // A due record as listed, with the day it fell due.
 struct DueItem {

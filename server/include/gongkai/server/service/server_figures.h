@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "gongkai/core/result.h"
 #include "gongkai/server/service/search_service.h"
+#include "gongkai/server/service/subject.h"
 #include "gongkai/server/store/store.h"
 
 namespace gongkai::server::service {
@@ -36,5 +38,20 @@ struct Readiness {
 };
 Readiness checkReadiness(store::Store& store, const SearchService& search,
                          const std::string& signingKeyFile);
+
+// Who may read GET /metrics: clients at the allowed addresses only (canonical addresses, see
+// net::ClientAddressResolver), since the figures say how busy the server is and how many failed
+// logins it saw, nothing for the public. Anyone else is told there is no such resource.
+class MetricsAccess {
+ public:
+  MetricsAccess(std::vector<std::string> allowed, std::function<std::string()> render)
+      : allowed_(std::move(allowed)), render_(std::move(render)) {}
+  // The Prometheus text, or kNotFound.
+  core::Result<std::string> read(const Subject& subject) const;
+
+ private:
+  std::vector<std::string> allowed_;
+  std::function<std::string()> render_;
+};
 
 }  // namespace gongkai::server::service

@@ -12,6 +12,7 @@
 #include "gongkai/core/result.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/service/auth_options.h"
+#include "gongkai/server/service/incoming.h"
 #include "gongkai/server/service/login_throttle.h"
 #include "gongkai/server/service/subject.h"
 #include "gongkai/server/service/token_service.h"
@@ -35,18 +36,23 @@ class SignInService {
   // `users` and `tokens` must outlive this.
   SignInService(store::Store& store, UserService& users, TokenService& tokens, AuthOptions options);
 
-  // A session token for the account, or a refusal (401, or 429 while slowed down or locked).
+  // A session token for the account, or a refusal (422 "missing_credentials" for an empty name
+  // or password, 401, or 429 while slowed down or locked).
   std::variant<IssuedToken, LoginRefusal> login(const std::string& address,
                                                 const std::string& username,
                                                 const std::string& password);
   // Logins refused since the server started (wrong password, unknown name, held back, locked).
   std::uint64_t refusedLogins() const { return refusedLogins_.load(std::memory_order_relaxed); }
-  // Ends the session the subject signed in with.
+  // Ends the session the subject signed in with (kUnauthenticated for an anonymous caller).
   core::Status logout(const Subject& subject);
   // The caller's own password, checked against the current one like a login (failures count
-  // towards the lockout). Every token of the account is revoked: sign in again.
-  core::Status changeOwnPassword(const Subject& subject, const std::string& current,
-                                 const std::string& replacement);
+  // towards the lockout). Every token of the account is revoked: sign in again. The change is
+  // read only for a signed-in caller.
+  struct PasswordChange {
+    std::string current;
+    std::string replacement;
+  };
+  core::Status changeOwnPassword(const Subject& subject, const Incoming<PasswordChange>& read);
 
  private:
   // One password attempt for `username`, counted against lockout before the hash is checked and

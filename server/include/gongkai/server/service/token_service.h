@@ -10,6 +10,8 @@
 #include "gongkai/server/service/account.h"
 #include "gongkai/server/service/auth_options.h"
 #include "gongkai/server/service/authorization.h"
+#include "gongkai/server/service/field.h"
+#include "gongkai/server/service/incoming.h"
 #include "gongkai/server/store/account_repository.h"
 #include "gongkai/server/store/store.h"
 
@@ -42,9 +44,17 @@ class TokenService {
   // The same for a token known by its id (a download ticket names its session so).
   core::Result<Subject> authenticateSession(std::int64_t tokenId, const std::string& address);
 
-  // An API token for `username` (the caller's own unless given), valid for `days`.
-  core::Result<IssuedToken> createApiToken(const Subject& subject, const std::string& username,
-                                           const std::string& name, int days);
+  // An API token for the subject's own account, read once the subject is known to be signed in.
+  // A token acts as its account, so each account makes its own: an admin who needs one for a
+  // script makes a service account rather than a token in someone else's name
+  // (kForbidden "token_for_other_user" when the request names another account).
+  struct ApiTokenRequest {
+    std::string username;  // "" or the subject's own
+    std::string name;
+    Field<std::int64_t> expires_in_days;  // whole days, 365 when absent
+  };
+  core::Result<IssuedToken> createApiToken(const Subject& subject,
+                                           const Incoming<ApiTokenRequest>& read);
   // The tokens of `username` ("" for the subject's own): a signed-in subject's own, or any
   // account's for users.manage.
   core::Result<TokenList> tokens(const Subject& subject, const std::string& username);

@@ -28,8 +28,13 @@ class UserService {
   core::Result<Account> user(const Subject& subject, const std::string& username);
   // The account of that name, for the server's own checks (no decision: not a use case).
   core::Result<store::UserRecord> find(const std::string& username);
-  // The permissions the subject holds under the policy in force, in the policy's order.
-  std::vector<std::string> permissionsOf(const Subject& subject) const;
+  // The signed-in caller's own account and the permissions it holds under the policy in force,
+  // in the policy's order; kUnauthenticated for an anonymous caller.
+  struct OwnAccount {
+    Account account;
+    std::vector<std::string> permissions;
+  };
+  core::Result<OwnAccount> me(const Subject& subject);
   // Why `username` ("" for the subject) may or may not do `permission`: the roles consulted and
   // which grant it, Chinese first.
   struct Explanation {

@@ -6,7 +6,7 @@
 
 #include "gongkai/core/text.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 namespace {
 
 using Poco::Dynamic::Var;
@@ -167,4 +167,4 @@ core::Status BodyReader::result(const std::string& reason, const std::string& me
   return errors_.result(reason, message);
 }
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

@@ -9,11 +9,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "gongkai/core/result.h"
 #include "gongkai/server/service/subject.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 
 // What an If-Match header names. No header: `present` false and no version; "*": `present` true
 // and no version; anything that names no version of ours ("vN" is what we send): version 0,
@@ -30,6 +31,16 @@ struct IfMatch {
 // quoted, which IfMatch::tag gives back unquoted.
 std::string revisionEtag(const std::string& revision);
 
+// core::Result<T> for T and for core::Result<T> alike.
+template <typename T>
+struct AsResult {
+  using type = core::Result<T>;
+};
+template <typename T>
+struct AsResult<core::Result<T>> {
+  using type = core::Result<T>;
+};
+
 // One request on its way through a handler: the request, the response, the path parameters the
 // router matched, the query string, and who is asking.
 struct Exchange {
@@ -42,6 +53,8 @@ struct Exchange {
 
   // A query parameter, if given (the first when repeated).
   std::optional<std::string> queryValue(const std::string& name) const;
+  // kNotFound "not_found" for the path: what a path that names nothing is answered.
+  core::Error noSuchResource() const;
   // A path parameter that must be a positive integer id; kNotFound otherwise.
   core::Result<std::int64_t> idParam(const std::string& name) const;
   // A query parameter that must be an integer in [min, max]; kMalformed otherwise.
@@ -59,6 +72,15 @@ struct Exchange {
   // The same when a body was sent; else an empty object (a step without fields, as
   // `curl -X POST` sends it).
   core::Result<Poco::JSON::Object::Ptr> readOptionalJsonObject(std::int64_t limit);
+  // The one way a handler reads a JSON body: the body as readJsonObject gives it, made into a
+  // command by `read` (which returns the command, or a core::Result of it); or the problem.
+  template <typename Read>
+  auto readJson(std::int64_t limit, Read read) {
+    using Out = typename AsResult<std::invoke_result_t<Read, Poco::JSON::Object::Ptr&>>::type;
+    auto body = readJsonObject(limit);
+    if (!body.ok()) return Out(body.error());
+    return Out(read(body.value()));
+  }
   IfMatch ifMatch() const;
 
   void sendJson(Poco::Net::HTTPResponse::HTTPStatus status, const Poco::Dynamic::Var& body);
@@ -108,4 +130,4 @@ void writeProblem(const Poco::Net::HTTPServerRequest& request,
 void sendBody(const Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
               const std::string& body);
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

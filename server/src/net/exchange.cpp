@@ -1,4 +1,4 @@
-#include "gongkai/server/http/exchange.h"
+#include "gongkai/server/net/exchange.h"
 
 #include <Poco/Net/MediaType.h>
 #include <Poco/String.h>
@@ -12,7 +12,7 @@
 #include "gongkai/server/service/query_parameters.h"
 #include "json_build.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 using core::Error;
 using core::ErrorCode;
 using Poco::Net::HTTPResponse;
@@ -78,20 +78,19 @@ std::optional<std::string> Exchange::queryValue(const std::string& name) const {
   return service::firstValue(query, name);
 }
 
+Error Exchange::noSuchResource() const {
+  return Error::make(ErrorCode::kNotFound, "not_found", "资源不存在 (no such resource): " + path);
+}
+
 core::Result<std::int64_t> Exchange::idParam(const std::string& name) const {
   const auto it = params.find(name);
   const auto value = it == params.end() ? std::nullopt : parseInteger(it->second);
-  if (!value || *value <= 0) {
-    return Error::make(ErrorCode::kNotFound, "not_found", "资源不存在 (no such resource): " + path);
-  }
+  if (!value || *value <= 0) return noSuchResource();
   return *value;
 }
 
 core::Result<std::optional<int>> Exchange::yearQuery() const {
-  auto year = intQuery("year", 1900, 2999);
-  if (!year.ok()) return year.error();
-  if (!year.value()) return std::optional<int>();
-  return std::optional<int>(static_cast<int>(*year.value()));
+  return service::yearParameter(query);
 }
 
 core::Result<std::optional<std::int64_t>> Exchange::intQuery(const std::string& name,
@@ -230,4 +229,4 @@ void sendBody(const Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServer
   out.flush();  // whole on the wire before the handler returns (a lingering close may follow)
 }
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

@@ -16,10 +16,10 @@
 #include "gongkai/server/service/field.h"
 #include "gongkai/server/service/field_errors.h"
 
-// The one place http reads the members of a JSON body: each member as a service::Field (absent,
+// The one place the members of a JSON body are read: each member as a service::Field (absent,
 // null, of the expected type, or of another type), the members nobody asked for, and BodyReader
-// over them for bodies whose shape alone is checked here.
-namespace gongkai::server::http {
+// over them for bodies whose shape alone is checked where they are read.
+namespace gongkai::server::net {
 
 // The value as an integer when it is one that fits in 64 bits; a boolean or a fraction is not.
 std::optional<std::int64_t> integerOf(const Poco::Dynamic::Var& value);
@@ -109,4 +109,4 @@ class BodyReader {
   service::FieldErrors errors_;
 };
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

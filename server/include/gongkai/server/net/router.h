@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "gongkai/server/http/exchange.h"
+#include "gongkai/server/net/exchange.h"
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 
 using Handler = std::function<void(Exchange&)>;
 
@@ -41,4 +41,4 @@ class Router {
   std::vector<std::shared_ptr<const void>> owned_;
 };
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

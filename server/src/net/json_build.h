@@ -19,7 +19,7 @@
 // (json::object({"id"_f = v.id, "title"_f = v.title})), an array from a range and a function.
 // Values convert as the API writes them everywhere: integers as 64-bit, std::optional as null
 // when empty, times as RFC 3339, dates as YYYY-MM-DD.
-namespace gongkai::server::http::json {
+namespace gongkai::server::net::json {
 
 using Poco::Dynamic::Var;
 
@@ -109,8 +109,8 @@ inline Var parsedOrNull(const std::string& text) {
   }
 }
 
-}  // namespace gongkai::server::http::json
+}  // namespace gongkai::server::net::json
 
-namespace gongkai::server::http {
-using json::operator""_f;  // every renderer in http writes its members so
-}  // namespace gongkai::server::http
+namespace gongkai::server::net {
+using json::operator""_f;  // every renderer writes its members so
+}  // namespace gongkai::server::net

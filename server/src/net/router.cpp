@@ -1,8 +1,8 @@
-#include "gongkai/server/http/router.h"
+#include "gongkai/server/net/router.h"
 
 #include <algorithm>
 
-namespace gongkai::server::http {
+namespace gongkai::server::net {
 namespace {
 
 std::vector<std::string> split(const std::string& path) {
@@ -77,4 +77,4 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
   return result;
 }
 
-}  // namespace gongkai::server::http
+}  // namespace gongkai::server::net

@@ -146,7 +146,8 @@ Error invalid(const char* reason, const std::string& message) {
 core::Result<ItemFormats> identifyItemFiles(const BundleItem& item) {
   ItemFormats formats;
   for (const BundledFile& file : item.files) {
-    auto findings = inspectFileAt(file.blob_path, file.name, "");
+    // By its bundled name, as the verifier sees it (the extension can decide a text's format).
+    auto findings = inspectFileAt(file.blob_path, bundledName(file), "");
     if (!findings.ok()) return findings.error();
     formats.files[std::string(layout::kFilesFolder) + bundledName(file)] = {
         findings.value().identification, findings.value().format};

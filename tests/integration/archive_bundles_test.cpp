@@ -1162,7 +1162,8 @@ TEST_F(ArchiveBundlesTest, ADocxGetsAPdfaRenditionMadeOnceThatVerifiesAndRebuild
 }
 
 TEST_F(ArchiveBundlesTest, WithoutAConverterTheBundleHasNoRenditionAndStillVerifiesAndRebuilds) {
-  restart({"-D", "gongkai.archive.converter=" + (temp_ / "no-such" / "soffice").string()});
+  restart(
+      {"-D", "gongkai.archive.converter=" + (fs::path(temp_ / "no-such") / "soffice").string()});
   connect();
   const std::string code =
       archived("关于召开党务公开工作会议的通知",

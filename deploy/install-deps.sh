@@ -6,7 +6,8 @@
 # and clang-format (14) and python3 for the format check (deploy/check-format.sh); systemd (for
 # systemd-analyze) and nginx-light for the installed-service test (tests/deploy/install_test.sh);
 # PostgreSQL 15 for the store tests that run against it in a temporary cluster
-# (tests/support/pg_cluster.h). libpq-dev always: Poco's PostgreSQL connector links libpq.
+# (tests/support/pg_cluster.h); LibreOffice headless (libreoffice-writer-nogui) for the
+# preservation renditions' tests. libpq-dev always: Poco's PostgreSQL connector links libpq.
 set -euo pipefail
 
 packages=(
@@ -30,6 +31,9 @@ fi
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium fonts-noto-cjk clang clang-format python3 libclang-rt-14-dev llvm)
   packages+=(systemd nginx-light postgresql)
+  # LibreOffice headless (no GUI, ~83 MB): the PDF/A preservation renditions of archived DOCX
+  # that the archive bundle tests make (gongkai.archive.converter)
+  packages+=(libreoffice-writer-nogui)
 fi
 
 missing=()

@@ -120,6 +120,7 @@ bool mustRead(std::string_view path) {
   }
   if (startsWith(path, layout::kItems)) {
     return endsWith(path, "/metadata.json") || endsWith(path, "/metadata.xml") ||
+           endsWith(path, "/" + std::string(layout::kFormatsFile)) ||
            path.find("/" + std::string(layout::kVersionsFolder)) != std::string_view::npos;
   }
   return false;

@@ -14,6 +14,7 @@
 #include "gongkai/core/base64.h"
 #include "gongkai/core/sha256.h"
 #include "gongkai/core/text.h"
+#include "item_formats.h"
 #include "item_metadata_xml.h"
 #include "transfer_list.h"
 
@@ -137,10 +138,43 @@ void addBagInfo(BagWriter& bag, const std::string& name, const BundleContents& c
   bag.addInfo(std::string(layout::kInfoRequestCount), std::to_string(contents.requests.size()));
 }
 
-void addItem(BagWriter& bag, const BundleItem& item, const std::string& organization) {
+Error invalid(const char* reason, const std::string& message) {
+  return Error::make(ErrorCode::kInvalidArgument, reason, message);
+}
+
+// What the item's files and renditions are, from their bytes (formats.json).
+core::Result<ItemFormats> identifyItemFiles(const BundleItem& item) {
+  ItemFormats formats;
+  for (const BundledFile& file : item.files) {
+    // By its bundled name, as the verifier sees it (the extension can decide a text's format).
+    auto findings = inspectFileAt(file.blob_path, bundledName(file), "");
+    if (!findings.ok()) return findings.error();
+    formats.files[std::string(layout::kFilesFolder) + bundledName(file)] = {
+        findings.value().identification, findings.value().format};
+  }
+  for (const BundledRendition& rendition : item.renditions) {
+    const auto original =
+        std::find_if(item.files.begin(), item.files.end(),
+                     [&](const BundledFile& file) { return file.id == rendition.of_file_id; });
+    if (original == item.files.end()) {
+      return invalid("rendition_of_unknown_file",
+                     "保存版本对应的文件不在该件中 (a rendition's original is not in the item): " +
+                         item.reference_code + " file " + std::to_string(rendition.of_file_id));
+    }
+    auto findings = inspectFileAt(rendition.blob_path, "rendition.pdf", "application/pdf");
+    if (!findings.ok()) return findings.error();
+    formats.renditions[renditionPathFor(bundledName(*original))] = {findings.value().identification,
+                                                                    findings.value().format};
+  }
+  return formats;
+}
+
+void addItem(BagWriter& bag, const BundleItem& item, const std::string& organization,
+             const ItemFormats& formats) {
   const std::string base = itemFolder(item);
   bag.addBytes(base + std::string(layout::kMetadataFile), item.versions.back().record);
-  if (auto xml = itemMetadataXml(item.versions.back().record, item.reference_code, organization)) {
+  if (auto xml = itemMetadataXml(item.versions.back().record, item.reference_code, organization,
+                                 &formats)) {
     bag.addBytes(base + std::string(layout::kMetadataXmlFile), *std::move(xml));
   }
   for (const RecordVersion& version : item.versions) {
@@ -151,6 +185,13 @@ void addItem(BagWriter& bag, const BundleItem& item, const std::string& organiza
   for (const BundledFile& file : item.files) {
     bag.addFile(base + std::string(layout::kFilesFolder) + bundledName(file), file.blob_path);
   }
+  for (const BundledRendition& rendition : item.renditions) {
+    for (const BundledFile& file : item.files) {
+      if (file.id == rendition.of_file_id)
+        bag.addFile(base + renditionPathFor(bundledName(file)), rendition.blob_path);
+    }
+  }
+  bag.addBytes(base + std::string(layout::kFormatsFile), itemFormatsJson(formats));
 }
 
 // Versioned records outside the items: <folder><id>/vN.json.
@@ -173,10 +214,6 @@ void addAudit(BagWriter& bag, const BundleContents& contents) {
   bag.addBytes(inData(layout::kCheckpoint), contents.checkpoint.note);
   bag.addBytes(inData(layout::kAuditEntries), std::move(entryLines));
   bag.addBytes(inData(layout::kAuditProofs), std::move(proofLines));
-}
-
-Error invalid(const char* reason, const std::string& message) {
-  return Error::make(ErrorCode::kInvalidArgument, reason, message);
 }
 
 // Why the contents cannot make a bundle the verifier accepts, or nothing.
@@ -220,7 +257,11 @@ core::Result<BundleComposer> BundleComposer::compose(const BundleContents& conte
                      contents.category + "-T" + std::to_string(contents.checkpoint.tree_size);
   BagWriter bag(name, contents.checkpoint.made_at);
   addBagInfo(bag, name, contents);
-  for (const BundleItem& item : contents.items) addItem(bag, item, contents.organization);
+  for (const BundleItem& item : contents.items) {
+    auto formats = identifyItemFiles(item);
+    if (!formats.ok()) return formats.error();
+    addItem(bag, item, contents.organization, formats.value());
+  }
   addVersionedRecords(bag, layout::kCatalogue, contents.catalogue);
   addVersionedRecords(bag, layout::kFeedback, contents.feedback);
   addVersionedRecords(bag, layout::kRequests, contents.requests);

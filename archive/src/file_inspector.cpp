@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "format_identification.h"
 #include "gongkai/core/media_types.h"
 #include "inspector_basics.h"
 #include "magic_formats.h"
@@ -23,6 +24,22 @@ constexpr std::size_t kSniffSize = 32;
 
 }  // namespace
 
+std::string describeFormat(const FormatIdentification& format) {
+  std::string out = format.puid;
+  for (const std::string* part : {&format.media_type, &format.version}) {
+    if (part->empty()) continue;
+    if (!out.empty()) out += " ";
+    out += *part;
+  }
+  if (!format.name.empty()) out += " (" + format.name + ")";
+  return out;
+}
+
+bool wantsPreservationRendition(std::string_view format) {
+  return format == "docx" || format == "xlsx" || format == "pptx" || format == "odt" ||
+         format == "ods" || format == "odp" || format == "ole";
+}
+
 std::string_view formatForMediaType(std::string_view mediaType) {
   return core::formatForMediaType(mediaType);
 }
@@ -40,6 +57,7 @@ struct FileInspector::State {
   TextCheck utf8;
   MarkupScanner markup;
   PdfNameScanner pdf;
+  PdfaClaimScanner pdfa;
   std::optional<FileFindings> findings;
 
   void appendTail(const char* data, std::size_t size) {
@@ -96,12 +114,19 @@ void FileInspector::update(const char* data, std::size_t size) {
     s.utf8.feed(std::string_view(data, size));
     s.markup.feed(bytes, size);
   }
-  if (s.scanPdf) s.pdf.feed(bytes, size);
+  if (s.scanPdf) {
+    s.pdf.feed(bytes, size);
+    s.pdfa.feed(data, size);
+  }
 }
 
 FileFindings FileInspector::finish() {
   State& s = *state_;
-  if (!s.findings) s.findings = s.inspect();
+  if (!s.findings) {
+    s.findings = s.inspect();
+    s.pdfa.finish();
+    s.findings->identification = identifyFormat(s.findings->format, s.head, s.tail, s.pdfa);
+  }
   return *s.findings;
 }
 

@@ -13,8 +13,10 @@ namespace {
 struct ItemFiles {
   std::optional<std::string> metadata;
   std::optional<std::string> metadataXml;
-  std::map<std::int64_t, std::string> versions;  // N → bytes of vN.json
-  std::map<std::string, const SeenFile*> files;  // file name under files/ → what was seen
+  std::map<std::int64_t, std::string> versions;       // N → bytes of vN.json
+  std::map<std::string, const SeenFile*> files;       // file name under files/ → what was seen
+  std::map<std::string, const SeenFile*> renditions;  // name under renditions/ → what was seen
+  std::optional<std::string> formats;                 // formats.json
 };
 
 // The record's hash against the audit entry that made it (and that the checkpoint covers).
@@ -162,7 +164,8 @@ std::optional<core::JsonValue> checkItem(VerifyContext& ctx, const std::string& 
               "记录中的档号与文件夹不符 (reference code differs from the folder)");
     }
     checkCurrentRecord(ctx, code, *current);
-    checkMetadataXml(ctx, code, *item.metadata, item.metadataXml);
+    checkMetadataXml(ctx, code, *item.metadata, item.metadataXml,
+                     formatsOf(item.files, item.renditions));
   }
 
   // Process information (2-5): every version from 1, the current one last, the archiving step.
@@ -246,6 +249,7 @@ std::optional<core::JsonValue> checkItem(VerifyContext& ctx, const std::string& 
           missing.empty() ? "元数据记载的 " + std::to_string(expectedFiles.size()) +
                                 " 个文件齐全 (every file the metadata lists is present)"
                           : joinText(missing));
+  checkFormats(ctx, code, item.files, item.renditions, item.formats);
   for (const auto& [name, type] : mediaTypes)
     ctx.declared[std::string(layout::kItems) + code + "/" + std::string(layout::kFilesFolder) +
                  name] = type;
@@ -289,6 +293,10 @@ void checkItems(VerifyContext& ctx) {
         if (n && seen.bytes) item.versions[*n] = *seen.bytes;
       } else if (startsWith(inside, layout::kFilesFolder)) {
         item.files[inside.substr(layout::kFilesFolder.size())] = &seen;
+      } else if (startsWith(inside, layout::kRenditionsFolder)) {
+        item.renditions[inside.substr(layout::kRenditionsFolder.size())] = &seen;
+      } else if (inside == layout::kFormatsFile) {
+        item.formats = seen.bytes;
       }
     } else if (!collect(path, seen, layout::kCatalogue, catalogue) &&
                !collect(path, seen, layout::kFeedback, feedback)) {

@@ -2,8 +2,10 @@
 
 #include <regex>
 
+#include "gongkai/archive/bundle_layout.h"
 #include "gongkai/core/json_reader.h"
 #include "gongkai/core/text.h"
+#include "item_formats.h"
 
 namespace gongkai::archive {
 
@@ -47,10 +49,38 @@ std::string stringOr(const core::JsonValue& record, std::string_view key) {
   return value ? *value : std::string();
 }
 
+// 格式标识, 格式名称, 格式版本 of one identification, those it has.
+std::string identificationElements(const FormatIdentification& format, std::string_view indent) {
+  std::string xml;
+  if (!format.puid.empty()) {
+    xml +=
+        std::string(indent) + "<格式标识 体系=\"PRONOM\">" + xmlText(format.puid) + "</格式标识>\n";
+  }
+  if (!format.name.empty()) xml += element("格式名称", format.name, indent);
+  if (!format.version.empty()) xml += element("格式版本", format.version, indent);
+  return xml;
+}
+
+// The format identification of the bundled file, and its 保存版本 when it has a rendition.
+std::string formatElements(const ItemFormats& formats, const std::string& bundled) {
+  const auto file = formats.files.find(std::string(layout::kFilesFolder) + bundled);
+  if (file == formats.files.end()) return {};
+  std::string xml = identificationElements(file->second.format, "    ");
+  const std::string renditionPath = renditionPathFor(bundled);
+  const auto rendition = formats.renditions.find(renditionPath);
+  if (rendition != formats.renditions.end()) {
+    xml += "    <保存版本>\n" + element("计算机文件名", renditionPath, "      ") +
+           element("格式信息", rendition->second.format.media_type, "      ") +
+           identificationElements(rendition->second.format, "      ") + "    </保存版本>\n";
+  }
+  return xml;
+}
+
 }  // namespace
 
 std::optional<std::string> itemMetadataXml(std::string_view record, std::string_view referenceCode,
-                                           std::string_view organization) {
+                                           std::string_view organization,
+                                           const ItemFormats* formats) {
   core::JsonSyntaxError error;
   const auto parsed = core::parseJsonWithLines(record, error);
   if (!parsed || !parsed->isObject()) return std::nullopt;
@@ -89,7 +119,11 @@ std::optional<std::string> itemMetadataXml(std::string_view record, std::string_
              element("计算机文件大小", size ? std::to_string(*size) : std::string(), "    ") +
              element("格式信息", stringOr(file, "media_type"), "    ") +
              "    <数字摘要 算法=\"SHA-256\">" + xmlText(stringOr(file, "sha256")) +
-             "</数字摘要>\n  </计算机文件>\n";
+             "</数字摘要>\n";
+      if (formats != nullptr && id) {
+        xml += formatElements(*formats, layout::bundledFileName(*id, stringOr(file, "name")));
+      }
+      xml += "  </计算机文件>\n";
     }
   }
   return xml + "</文件级元数据>\n";

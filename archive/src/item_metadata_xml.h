@@ -11,13 +11,17 @@
 
 namespace gongkai::archive {
 
+struct ItemFormats;
+
 // metadata.xml for the item filed under `referenceCode` whose current record (metadata.json's
 // bytes) is `record`, of the unit `organization`; nullopt when the record does not parse. The
 // same inputs give the same bytes. Values are written as the record has them, so a value the
 // record has wrong makes the file fail its schema (control characters, which XML cannot carry,
-// become U+FFFD).
+// become U+FFFD). With `formats` (item_formats.h), each 计算机文件 also carries its format
+// identification (格式标识 PRONOM, 格式名称, 格式版本) and its PDF/A rendition (保存版本).
 std::optional<std::string> itemMetadataXml(std::string_view record, std::string_view referenceCode,
-                                           std::string_view organization);
+                                           std::string_view organization,
+                                           const ItemFormats* formats = nullptr);
 
 // Shared with the EEP writer: text as XML element content (escaped; control characters, which
 // XML 1.0 cannot carry, as U+FFFD), and the DA/T 46 names of our retention periods (Y → 永久,

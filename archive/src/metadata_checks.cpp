@@ -232,9 +232,9 @@ void checkCurrentRecord(VerifyContext& ctx, const std::string& code,
 }
 
 void checkMetadataXml(VerifyContext& ctx, const std::string& code, const std::string& record,
-                      const std::optional<std::string>& xml) {
+                      const std::optional<std::string>& xml, const ItemFormats& formats) {
   const auto organization = infoValue(ctx.info, "Source-Organization");
-  const auto derived = itemMetadataXml(record, code, organization.value_or(""));
+  const auto derived = itemMetadataXml(record, code, organization.value_or(""), &formats);
   const bool matches = xml && derived && *xml == *derived;
   ctx.add("2-3", "metadata_xml", code, matches,
           matches ? "metadata.xml 按 DA/T 46 列出 metadata.json 的元数据 (metadata.xml gives "
@@ -248,7 +248,8 @@ void checkMetadataXml(VerifyContext& ctx, const std::string& code, const std::st
       {"数字摘要", "1-3"},     {"计算机文件大小", "1-3"}, {"保管期限", "1-4"},
       {"公开范围", "1-4"},     {"题名", "2-4"},           {"责任者", "2-4"},
       {"全宗号", "2-4"},       {"机构或问题", "2-4"},     {"立档单位名称", "2-4"},
-      {"计算机文件名", "2-4"}, {"格式信息", "2-4"}};
+      {"计算机文件名", "2-4"}, {"格式信息", "2-4"},       {"格式标识", "3-3"},
+      {"格式名称", "3-3"},     {"格式版本", "3-3"}};
   std::map<std::string_view, Problems> byItem;
   for (const SchemaViolation& violation : schemaViolations(*xml)) {
     const auto item = kItemOfElement.find(violation.element);

@@ -58,7 +58,8 @@ void checkIndexFiles(VerifyContext& ctx) {
 bool inLayout(const std::string& path) {
   static const std::regex kAllowed(
       "^data/(index\\.html|index\\.csv|audit/(checkpoint\\.txt|entries\\.jsonl|proofs\\.jsonl)|"
-      "items/[^/]+/(metadata\\.json|metadata\\.xml|versions/v[0-9]+\\.json|files/[^/]+)|"
+      "items/[^/]+/(metadata\\.json|metadata\\.xml|formats\\.json|versions/v[0-9]+\\.json|"
+      "files/[^/]+|renditions/[0-9]+\\.pdf)|"
       "(catalogue|feedback|requests)/[0-9]+/v[0-9]+\\.json)$");
   return std::regex_match(path, kAllowed);
 }

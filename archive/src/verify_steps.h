@@ -4,6 +4,7 @@
 // those returning bool return false when the check cannot go on.
 
 #include "gongkai/core/json_reader.h"
+#include "item_formats.h"
 #include "verify_context.h"
 
 namespace gongkai::archive::verify {
@@ -34,9 +35,20 @@ void checkItems(VerifyContext& ctx);
 void checkCurrentRecord(VerifyContext& ctx, const std::string& code, const core::JsonValue& record);
 // The item's metadata.xml: the DA/T 46 view of `record` (2-3) and valid against the shipped
 // schema (each violation under the item of the element it is about, else 3-1).
+// `formats`: what the item's files are, from the bytes read (formatsOf).
 void checkMetadataXml(VerifyContext& ctx, const std::string& code, const std::string& record,
-                      const std::optional<std::string>& xml);
+                      const std::optional<std::string>& xml, const ItemFormats& formats);
 void checkDuplicates(VerifyContext& ctx, const std::map<std::string, core::JsonValue>& current);
+// format_checks.cpp: the item's formats.json against what its files and renditions are (3-3),
+// each rendition against the audit log (1-1) and PDF/A (3-8), each file's long-term
+// preservation (3-8). `files` and `renditions` by name inside their folders.
+void checkFormats(VerifyContext& ctx, const std::string& code,
+                  const std::map<std::string, const SeenFile*>& files,
+                  const std::map<std::string, const SeenFile*>& renditions,
+                  const std::optional<std::string>& recorded);
+// What the item's files and renditions are, from their bytes as read.
+ItemFormats formatsOf(const std::map<std::string, const SeenFile*>& files,
+                      const std::map<std::string, const SeenFile*>& renditions);
 // package_checks.cpp: the index files (1-12), the layout of data/ (1-13) and bag-info's labels
 // (2-10).
 void checkPackage(VerifyContext& ctx);

@@ -46,6 +46,15 @@ class HandMadeLog {
     return {version, std::move(record)};
   }
 
+  // The entry that records a preservation rendition of the blob `originalSha256`, as the server
+  // writes it (object "rendition", the original's SHA-256, version 1).
+  void logRendition(const std::string& originalSha256, const std::string& rendition) {
+    const std::int64_t seq = static_cast<std::int64_t>(entries_.size()) + 1;
+    entries_.push_back(R"({"content_sha256":")" + core::sha256Hex(rendition) +
+                       R"(","object":{"id":")" + originalSha256 +
+                       R"(","type":"rendition","version":1},"seq":)" + std::to_string(seq) + "}");
+  }
+
   // Every entry with its inclusion proof against the whole log.
   std::vector<ProvenAuditEntry> proven() const {
     std::vector<ProvenAuditEntry> out;
@@ -94,9 +103,11 @@ struct FileSpec {
   std::string name;
   std::string bytes;
   std::string media_type = "text/plain";
-  std::optional<std::int64_t> recorded_size;  // what the record says, when not the real size
-  bool in_bundle = true;                      // its bytes are in files/
-  bool in_records = true;                     // a version's record lists it
+  std::optional<std::int64_t> recorded_size;    // what the record says, when not the real size
+  bool in_bundle = true;                        // its bytes are in files/
+  bool in_records = true;                       // a version's record lists it
+  std::optional<std::string> rendition;         // its preservation rendition's bytes
+  std::optional<std::string> logged_rendition;  // what the log records, when not `rendition`
 };
 
 // One archived document, described member by member: the current (last) version's top-level
@@ -243,6 +254,13 @@ class ComposedBundleTest : public ::testing::Test {
       const std::string path = dir_ / ("blob-" + std::to_string(file.id));
       testing::writeFile(path, file.bytes);
       item.files.push_back({file.id, file.name, path});
+      if (file.rendition) {
+        const std::string renditionPath = dir_ / ("rendition-" + std::to_string(file.id));
+        testing::writeFile(renditionPath, *file.rendition);
+        item.renditions.push_back({file.id, renditionPath});
+        log_.logRendition(core::sha256Hex(file.bytes),
+                          file.logged_rendition.value_or(*file.rendition));
+      }
     }
     for (std::size_t i = 0; i < spec.versions.size(); ++i) {
       const std::int64_t n = spec.versions[i];

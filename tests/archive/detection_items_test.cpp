@@ -10,6 +10,7 @@
 
 #include "composed_bundle.h"
 #include "gongkai/archive/bundle_verifier.h"
+#include "support/temp_dir.h"
 
 namespace gongkai::archive {
 namespace {
@@ -290,6 +291,101 @@ TEST_F(DetectionItemsTest, Item3_8FormatComplianceFailsForAnEncryptedPdf) {
   docs_[0].files[1].media_type = "application/pdf";
   docs_[0].files[1].bytes =
       kPdf.substr(0, kPdf.find("trailer")) + "trailer<</Root 1 0 R/Encrypt 4 0 R>>\n%%EOF\n";
+  EXPECT_ONLY_ITEM_FAILS(composedReport(), "3-8");
+}
+
+// A real DOCX with a real PDF/A-2b rendition (tests/data/formats), as the server would bundle
+// them.
+std::string formatFixture(const std::string& name) {
+  return testing::readFile(std::string(GONGKAI_TEST_DATA_DIR) + "/formats/" + name);
+}
+
+void makeDocxWithRendition(composed::FileSpec& file) {
+  file.name = "通知.docx";
+  file.media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  file.bytes = formatFixture("notice.docx");
+  file.rendition = formatFixture("notice-pdfa-2b.pdf");
+}
+
+TEST_F(DetectionItemsTest, ABundleWithARenditionPassesEveryItemAndRecordsBoth) {
+  makeDocxWithRendition(firstFile());
+  const BundleReport report = composedReport();
+  EXPECT_TRUE(failedItems(report).empty()) << formatReportText(report);
+  const BagFiles bag = composed::readBag(write("again.tar"));
+  const std::string item = "data/items/J001-2023-Y-ZZ-0001/";
+  ASSERT_TRUE(bag.files.count(item + "renditions/111.pdf"));
+  EXPECT_EQ(bag.files.at(item + "renditions/111.pdf"), formatFixture("notice-pdfa-2b.pdf"));
+  EXPECT_EQ(bag.files.at(item + "files/111.docx"), formatFixture("notice.docx"));  // kept
+  const std::string& formats = bag.files.at(item + "formats.json");
+  EXPECT_NE(formats.find(R"({"path":"files/111.docx","puid":"fmt/412")"), std::string::npos)
+      << formats;
+  EXPECT_NE(formats.find(R"("rendition":"renditions/111.pdf")"), std::string::npos) << formats;
+  EXPECT_NE(formats.find(R"({"path":"renditions/111.pdf","puid":"fmt/477")"), std::string::npos)
+      << formats;
+  EXPECT_NE(formats.find(R"("rendition_of":"files/111.docx")"), std::string::npos) << formats;
+  // Both in the payload manifests.
+  const std::string& manifest = bag.files.at("manifest-sha256.txt");
+  EXPECT_NE(manifest.find(item + "renditions/111.pdf"), std::string::npos);
+  EXPECT_NE(manifest.find(item + "formats.json"), std::string::npos);
+  // And in the DA/T 46 view.
+  const std::string& xml = bag.files.at(item + "metadata.xml");
+  EXPECT_NE(xml.find("<格式标识 体系=\"PRONOM\">fmt/412</格式标识>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<计算机文件名>renditions/111.pdf</计算机文件名>"), std::string::npos) << xml;
+  // The report says what each file is and that the DOCX has its rendition (3-8).
+  bool saidRendition = false;
+  for (const auto& finding : report.findings) {
+    if (finding.check == "long_term_format" && finding.subject.ends_with("files/111.docx"))
+      saidRendition =
+          finding.passed && finding.message.find("renditions/111.pdf") != std::string::npos;
+  }
+  EXPECT_TRUE(saidRendition) << formatReportText(report);
+}
+
+TEST_F(DetectionItemsTest, WithoutARenditionTheReportSaysSoAndPassesEveryItem) {
+  makeDocxWithRendition(firstFile());
+  firstFile().rendition.reset();
+  const BundleReport report = composedReport();
+  EXPECT_TRUE(failedItems(report).empty()) << formatReportText(report);
+  bool saidNone = false;
+  for (const auto& finding : report.findings) {
+    if (finding.check == "long_term_format" && finding.subject.ends_with("files/111.docx"))
+      saidNone = finding.passed && finding.item == "3-8" &&
+                 finding.message.find("无保存版本") != std::string::npos;
+  }
+  EXPECT_TRUE(saidNone) << formatReportText(report);
+}
+
+TEST_F(DetectionItemsTest, Item1_1FixityFailsForARenditionTheLogDoesNotRecord) {
+  makeDocxWithRendition(firstFile());
+  firstFile().logged_rendition = formatFixture("notice-pdfa-1a.pdf");  // made, then replaced
+  EXPECT_ONLY_ITEM_FAILS(composedReport(), "1-1");
+}
+
+TEST_F(DetectionItemsTest, Item3_3FormatFailsForAFormatIdentificationRecordedWrongly) {
+  makeDocxWithRendition(firstFile());
+  EXPECT_ONLY_ITEM_FAILS(changedReport(
+                             [](BagFiles& bag) {
+                               std::string& formats =
+                                   bag.files["data/items/J001-2023-Y-ZZ-0001/formats.json"];
+                               const auto at = formats.find("fmt/412");
+                               ASSERT_NE(at, std::string::npos);
+                               formats.replace(at, 7, "fmt/040");
+                             },
+                             /*seal=*/true),
+                         "3-3");
+}
+
+TEST_F(DetectionItemsTest, Item3_3FormatFailsWithoutTheFormatIdentificationRecord) {
+  EXPECT_ONLY_ITEM_FAILS(
+      changedReport(
+          [](BagFiles& bag) { bag.files.erase("data/items/J001-2023-Y-ZZ-0001/formats.json"); },
+          /*seal=*/true),
+      "3-3");
+}
+
+TEST_F(DetectionItemsTest, Item3_8FormatComplianceFailsForARenditionThatIsNotPdfa) {
+  makeDocxWithRendition(firstFile());
+  firstFile().rendition = formatFixture("notice.pdf");  // PDF 1.6, no PDF/A claim
   EXPECT_ONLY_ITEM_FAILS(composedReport(), "3-8");
 }
 

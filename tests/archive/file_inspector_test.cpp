@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -614,6 +616,114 @@ TEST(FileInspector, FinishTwiceGivesTheSameFindings) {
   const FileFindings first = inspector.finish();
   inspector.update("junk", 4);
   EXPECT_EQ(describe(inspector.finish()), describe(first));
+}
+
+// Format identification, on real files (tests/data/formats/README.md says how each was made).
+namespace identification {
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(GONGKAI_TEST_DATA_DIR) + "/formats/" + name, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  EXPECT_TRUE(in.good() || in.eof()) << name;
+  return bytes.str();
+}
+
+// The identification of a fixture, read in chunks of `chunk` bytes.
+FormatIdentification identify(const std::string& name, const std::string& mediaType,
+                              std::size_t chunk = 0) {
+  const std::string bytes = fixture(name);
+  EXPECT_FALSE(bytes.empty()) << name;
+  return inspect(name, mediaType, bytes, chunk).identification;
+}
+
+}  // namespace identification
+
+TEST(FormatIdentification, RealOfficeFilesArePronomFormats) {
+  using identification::identify;
+  const FormatIdentification docx = identify("notice.docx", kDocx);
+  EXPECT_EQ(docx.puid, "fmt/412");
+  EXPECT_EQ(docx.media_type, kDocx);
+  EXPECT_FALSE(docx.long_term);
+  const FormatIdentification doc = identify("notice.doc", "application/msword");
+  EXPECT_EQ(doc.puid, "fmt/40") << describeFormat(doc);
+  EXPECT_EQ(doc.media_type, "application/msword");
+  EXPECT_EQ(doc.version, "97-2003");
+  const FormatIdentification odt = identify("notice.odt", kOdt);
+  EXPECT_EQ(odt.puid, "");  // the ODF version is in a compressed entry, not read
+  EXPECT_EQ(odt.media_type, kOdt);
+  const FormatIdentification text = identify("notice.txt", "text/plain");
+  EXPECT_EQ(text.puid, "x-fmt/111");
+  EXPECT_EQ(text.media_type, "text/plain");
+  EXPECT_TRUE(wantsPreservationRendition("docx"));
+  EXPECT_TRUE(wantsPreservationRendition("ole"));
+  EXPECT_TRUE(wantsPreservationRendition("odt"));
+  EXPECT_FALSE(wantsPreservationRendition("pdf"));
+  EXPECT_FALSE(wantsPreservationRendition("text"));
+}
+
+TEST(FormatIdentification, PdfVersionFromTheHeaderAndPdfaFromTheXmpClaim) {
+  using identification::identify;
+  const FormatIdentification plain = identify("notice.pdf", "application/pdf");
+  EXPECT_EQ(plain.puid, "fmt/20") << describeFormat(plain);  // PDF 1.6
+  EXPECT_EQ(plain.version, "1.6");
+  EXPECT_FALSE(plain.long_term);
+  for (std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
+    const FormatIdentification a2b = identify("notice-pdfa-2b.pdf", "application/pdf", chunk);
+    EXPECT_EQ(a2b.puid, "fmt/477") << chunk << ": " << describeFormat(a2b);
+    EXPECT_EQ(a2b.version, "2b");
+    EXPECT_TRUE(a2b.long_term);
+    const FormatIdentification a1a = identify("notice-pdfa-1a.pdf", "application/pdf", chunk);
+    EXPECT_EQ(a1a.puid, "fmt/95") << chunk << ": " << describeFormat(a1a);
+    EXPECT_EQ(a1a.version, "1a");
+  }
+  EXPECT_EQ(describeFormat(identify("notice-pdfa-2b.pdf", "application/pdf")),
+            "fmt/477 application/pdf 2b (Acrobat PDF/A - Portable Document Format)");
+}
+
+TEST(FormatIdentification, PdfaClaimInAttributeFormAndCutAtTheVeryEnd) {
+  // rdf:Description attributes, the form other writers use; and a claim in the last bytes.
+  const std::string attributes =
+      "%PDF-1.7\n1 0 obj<</Type/Metadata>>stream\n<rdf:Description pdfaid:part = '3' "
+      "pdfaid:conformance=\"u\"/>\nendstream\nendobj\n%%EOF\n";
+  const FormatIdentification a3u = inspect("a.pdf", "application/pdf", attributes).identification;
+  EXPECT_EQ(a3u.puid, "fmt/481") << describeFormat(a3u);
+  const std::string atEnd = "%PDF-1.4\n%%EOF\n<pdfaid:part>1</pdfaid:part><pdfaid:conformance>B<";
+  EXPECT_EQ(inspect("b.pdf", "application/pdf", atEnd, 5).identification.puid, "fmt/354");
+  // An unknown level is no claim: the PDF is told by its header.
+  const std::string odd = "%PDF-1.4\n<pdfaid:part>9</pdfaid:part>\n%%EOF\n";
+  EXPECT_EQ(inspect("c.pdf", "application/pdf", odd).identification.puid, "fmt/18");
+}
+
+TEST(FormatIdentification, OfdByItsZipLayoutIsLongTerm) {
+  const FormatIdentification ofd = identification::identify("notice.ofd", "application/ofd");
+  EXPECT_EQ(ofd.media_type, "application/ofd");
+  EXPECT_EQ(ofd.puid, "");  // PRONOM has no OFD entry
+  EXPECT_TRUE(ofd.long_term);
+  EXPECT_FALSE(wantsPreservationRendition("ofd"));
+}
+
+TEST(FormatIdentification, ImagesAndMarkupByTheirHeaders) {
+  const auto id = [](const std::string& name, const std::string& bytes) {
+    return inspect(name, "", bytes).identification;
+  };
+  std::string jfif =
+      "\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x02"s + std::string(20, '\0') + "\xFF\xD9";
+  EXPECT_EQ(id("a.jpg", jfif).puid, "fmt/44");
+  EXPECT_EQ(id("a.jpg", jfif).version, "1.02");
+  EXPECT_EQ(id("a.gif", "GIF87a"s + std::string(40, '\0')).puid, "fmt/3");
+  EXPECT_EQ(id("a.gif", "GIF89a"s + std::string(40, '\0')).puid, "fmt/4");
+  std::string bmp = "BM"s + std::string(12, '\0');
+  put32(bmp, 40);
+  bmp += std::string(40, '\0');
+  EXPECT_EQ(id("a.bmp", bmp).puid, "fmt/116");
+  EXPECT_EQ(id("a.webp", "RIFF\x10\0\0\0WEBPVP8L"s + std::string(20, '\0')).puid, "fmt/567");
+  EXPECT_EQ(id("a.html", "<!DOCTYPE html>\n<html><body>通知</body></html>\n").puid, "fmt/471");
+  EXPECT_EQ(id("a.xml", "<?xml version=\"1.0\"?>\n<a>通知</a>\n").puid, "fmt/101");
+  const FormatIdentification unknown =
+      id("a.bin", std::string("\xC0\xC1\xF5\xFF", 4) + std::string(40, '\x80'));
+  EXPECT_EQ(unknown.puid, "");
+  EXPECT_EQ(unknown.media_type, "application/octet-stream");
 }
 
 }  // namespace

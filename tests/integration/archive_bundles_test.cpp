@@ -17,6 +17,7 @@
 
 #include "fixture.h"
 #include "gongkai/archive/bag_writer.h"
+#include "gongkai/archive/file_inspector.h"
 #include "gongkai/core/ed25519.h"
 #include "gongkai/core/json.h"
 #include "gongkai/core/sha256.h"
@@ -194,13 +195,13 @@ class ArchiveBundlesTest : public ServerTest {
   }
 
   // Builds a bundle through the API and waits for its job; returns the finished job.
-  Poco::JSON::Object::Ptr build(const std::string& body) {
+  Poco::JSON::Object::Ptr build(const std::string& body, int waitSeconds = 30) {
     const auto accepted = client().postJson("/api/v1/archives", body);
     EXPECT_EQ(accepted.status, 202) << accepted.body;
     if (accepted.status != 202) return nullptr;
     const std::string url = accepted.json()->getValue<std::string>("status_url");
     EXPECT_EQ(accepted.header("location"), url);
-    for (int i = 0; i < 600; ++i) {
+    for (int i = 0; i < waitSeconds * 20; ++i) {
       auto job = client().get(url).json();
       const std::string state = job->getValue<std::string>("state");
       if (state != "queued" && state != "running") {
@@ -1039,6 +1040,158 @@ TEST(GongkaiVerify, LinksOnlyLibarchiveOpenSslAndLibxml2) {
   expected.insert("libm.so.6");  // the sanitizer runtime's own need
 #endif
   EXPECT_EQ(needed, expected) << output;
+}
+
+// Preservation renditions through the real server: a DOCX archived, a bundle built, and the
+// PDF/A rendition LibreOffice made once kept beside it.
+constexpr char kDocxType[] =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+std::string formatFixture(const std::string& name) {
+  return readFile(fs::path(GONGKAI_TEST_DATA_DIR) / "formats" / name);
+}
+
+// The finding of `check` about the subject ending in `subject`, from gongkai-verify's report.
+Poco::JSON::Object::Ptr findingOf(const Verdict& verdict, const std::string& check,
+                                  const std::string& subject) {
+  if (!verdict.report) return nullptr;
+  auto findings = verdict.report->getArray("findings");
+  for (std::size_t i = 0; i < findings->size(); ++i) {
+    auto f = findings->getObject(static_cast<unsigned>(i));
+    if (f->getValue<std::string>("check") == check &&
+        endsWith(f->getValue<std::string>("subject"), subject)) {
+      return f;
+    }
+  }
+  return nullptr;
+}
+
+TEST_F(ArchiveBundlesTest, ADocxGetsAPdfaRenditionMadeOnceThatVerifiesAndRebuilds) {
+  std::string found;
+  if (runCommand({"sh", "-c", "command -v soffice"}, found) != 0) {
+    // CI installs it (deploy/install-deps.sh --test); elsewhere say why nothing was checked.
+    if (std::getenv("CI") != nullptr) FAIL() << "soffice (libreoffice-writer-nogui) missing";
+    GTEST_SKIP() << "soffice not installed: apt-get install libreoffice-writer-nogui";
+  }
+  const std::string code =
+      archived("关于召开党务公开工作会议的通知",
+               {{"file", "通知.docx", kDocxType, formatFixture("notice.docx"), ""},
+                {"file", "附件.txt", "text/plain", "会议议程", ""}});
+  const auto job = build(R"({"category":"ZZ","year":2023})", /*waitSeconds=*/300);
+  ASSERT_TRUE(job);
+  const fs::path tar = download(archiveIdOf(job), "bundle.tar");
+  auto items = readTar(tar);
+  const std::string item = "/data/items/" + code + "/";
+  TarItem* original = findItem(items, [&](const std::string& p) {
+    return p.find(item + "files/") != std::string::npos && endsWith(p, ".docx");
+  });
+  TarItem* rendition = findItem(items, [&](const std::string& p) {
+    return p.find(item + "renditions/") != std::string::npos && endsWith(p, ".pdf");
+  });
+  ASSERT_TRUE(original);
+  ASSERT_TRUE(rendition) << "no rendition in the bundle";
+  EXPECT_EQ(original->bytes, formatFixture("notice.docx"));  // beside it, never instead of it
+  // The rendition is PDF/A by our own identification, and named after its original's id.
+  archive::FileInspector inspector("r.pdf", "application/pdf");
+  inspector.update(rendition->bytes.data(), rendition->bytes.size());
+  const archive::FileFindings findings = inspector.finish();
+  EXPECT_TRUE(findings.identification.long_term)
+      << archive::describeFormat(findings.identification);
+  EXPECT_EQ(findings.identification.puid, "fmt/477");  // PDF/A-2b
+  const std::string originalName = original->path.substr(original->path.rfind('/') + 1);
+  EXPECT_EQ(rendition->path.substr(rendition->path.rfind('/') + 1),
+            originalName.substr(0, originalName.find('.')) + ".pdf");
+  const TarItem* formats =
+      findItem(items, [&](const std::string& p) { return endsWith(p, item + "formats.json"); });
+  ASSERT_TRUE(formats);
+  EXPECT_NE(formats->bytes.find("\"puid\":\"fmt/412\""), std::string::npos) << formats->bytes;
+  EXPECT_NE(formats->bytes.find("\"rendition_of\":\"files/" + originalName + "\""),
+            std::string::npos)
+      << formats->bytes;
+  const TarItem* manifest =
+      findItem(items, [](const std::string& p) { return endsWith(p, "/manifest-sha256.txt"); });
+  ASSERT_TRUE(manifest);
+  EXPECT_NE(manifest->bytes.find(item.substr(1) + "renditions/"), std::string::npos);
+
+  // gongkai-verify passes it, rendition and all, against the signed audit log.
+  const fs::path key = publicKey();
+  const Verdict verdict = runVerifier(tar, {key});
+  EXPECT_EQ(verdict.exit, 0) << verdict.output;
+  const auto inLog =
+      findingOf(verdict, "rendition_in_log",
+                "renditions/" + originalName.substr(0, originalName.find('.')) + ".pdf");
+  ASSERT_TRUE(inLog) << verdict.output;
+  EXPECT_TRUE(inLog->getValue<bool>("passed"));
+  const auto identified = findingOf(verdict, "format_identification", code + "/formats.json");
+  ASSERT_TRUE(identified) << verdict.output;
+  EXPECT_TRUE(identified->getValue<bool>("passed")) << verdict.output;
+  EXPECT_NE(identified->getValue<std::string>("message").find("fmt/477"), std::string::npos);
+
+  // Rebuilt against the same checkpoint: the same bytes, the stored rendition reused.
+  const auto listed = inspector_->get("/api/v1/archives/" + std::to_string(archiveIdOf(job)));
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const std::int64_t checkpoint = listed.json()->getValue<Poco::Int64>("checkpoint_size");
+  const auto again = build(R"({"category":"ZZ","year":2023,"checkpoint_size":)" +
+                           std::to_string(checkpoint) + "}");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(readFile(download(archiveIdOf(again), "again.tar")), readFile(tar));
+  // A new bundle (a new checkpoint) converts nothing again: the same rendition bytes.
+  const auto later = build(R"({"category":"ZZ","year":2023})");
+  ASSERT_TRUE(later);
+  auto laterItems = readTar(download(archiveIdOf(later), "later.tar"));
+  const TarItem* laterRendition = findItem(laterItems, [&](const std::string& p) {
+    return p.find(item + "renditions/") != std::string::npos;
+  });
+  ASSERT_TRUE(laterRendition);
+  EXPECT_EQ(laterRendition->bytes, rendition->bytes);
+  const auto entries = client().get("/api/v1/audit/entries?start=0&end=10000");
+  std::size_t made = 0;
+  for (std::size_t at = entries.body.find("file.rendition"); at != std::string::npos;
+       at = entries.body.find("file.rendition", at + 1)) {
+    ++made;
+  }
+  EXPECT_EQ(made, 1u) << entries.body;
+
+  // A rendition swapped for another PDF/A is caught against the log, by name.
+  rendition->bytes = formatFixture("notice-pdfa-2b.pdf");
+  const fs::path swapped = temp_ / "swapped.tar";
+  writeTar(swapped, items);
+  const Verdict caught = runVerifier(swapped, {key});
+  EXPECT_NE(caught.exit, 0);
+  EXPECT_TRUE(caught.failedChecks().count("rendition_in_log")) << caught.output;
+}
+
+TEST_F(ArchiveBundlesTest, WithoutAConverterTheBundleHasNoRenditionAndStillVerifiesAndRebuilds) {
+  restart(
+      {"-D", "gongkai.archive.converter=" + (fs::path(temp_ / "no-such") / "soffice").string()});
+  connect();
+  const std::string code =
+      archived("关于召开党务公开工作会议的通知",
+               {{"file", "通知.docx", kDocxType, formatFixture("notice.docx"), ""}});
+  const auto job = build(R"({"category":"ZZ","year":2023})");
+  ASSERT_TRUE(job);
+  const fs::path tar = download(archiveIdOf(job), "bundle.tar");
+  auto items = readTar(tar);
+  EXPECT_FALSE(findItem(
+      items, [](const std::string& p) { return p.find("/renditions/") != std::string::npos; }));
+  const TarItem* formats =
+      findItem(items, [&](const std::string& p) { return endsWith(p, code + "/formats.json"); });
+  ASSERT_TRUE(formats);
+  EXPECT_NE(formats->bytes.find("\"rendition\":null"), std::string::npos) << formats->bytes;
+  const Verdict verdict = runVerifier(tar, {publicKey()});
+  EXPECT_EQ(verdict.exit, 0) << verdict.output;
+  const auto noted = findingOf(verdict, "long_term_format", ".docx");
+  ASSERT_TRUE(noted) << verdict.output;
+  EXPECT_TRUE(noted->getValue<bool>("passed"));
+  EXPECT_EQ(noted->getValue<std::string>("item"), "3-8");
+  EXPECT_NE(noted->getValue<std::string>("message").find("无保存版本"), std::string::npos);
+  const auto listed = inspector_->get("/api/v1/archives/" + std::to_string(archiveIdOf(job)));
+  ASSERT_EQ(listed.status, 200);
+  const auto again =
+      build(R"({"category":"ZZ","year":2023,"checkpoint_size":)" +
+            std::to_string(listed.json()->getValue<Poco::Int64>("checkpoint_size")) + "}");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(readFile(download(archiveIdOf(again), "again.tar")), readFile(tar));
 }
 
 TEST_F(ArchiveBundlesTest, SignsWithSm2WhenTheUnitHasAKey) {

@@ -56,6 +56,9 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.audit_origin = c.getString("gongkai.audit.origin", s.audit_origin);
   s.audit_key_file = c.getString("gongkai.audit.key_file", s.audit_key_file);
   s.archive_sm2_key_file = c.getString("gongkai.archive.sm2_key_file", s.archive_sm2_key_file);
+  s.archive_converter = c.getString("gongkai.archive.converter", s.archive_converter);
+  s.archive_converter_timeout_seconds =
+      c.getInt("gongkai.archive.converter_timeout_seconds", s.archive_converter_timeout_seconds);
   s.import_root = c.getString("gongkai.import.root", s.import_root);
   s.feedback_submissions_per_hour =
       c.getInt("gongkai.feedback.submissions_per_hour", s.feedback_submissions_per_hour);

@@ -25,6 +25,7 @@
 #include "gongkai/server/service/audit_trail.h"
 #include "gongkai/server/store/storage_error.h"
 #include "gongkai/server/store/versioned_records.h"
+#include "preservation_renditions.h"
 
 namespace gongkai::server::service {
 
@@ -149,6 +150,11 @@ class RecordGatherer {
     const HeldByVersions held = heldByVersions(stored);
     for (const auto& [id, file] : held.files) {
       item.files.push_back({id, file.name, blobs_.pathOf(file.sha256)});
+      // The PDF/A rendition the log held at the checkpoint, and the entry that recorded it.
+      if (auto logged = PreservationRenditions::loggedFor(session_, file.sha256, treeSize_)) {
+        item.renditions.push_back({id, blobs_.pathOf(logged->sha256)});
+        entries_.push_back(std::move(logged->entry));
+      }
     }
     item.versions = recordVersions(std::move(stored));
     takeAuditEntries(VersionedKind::kDocument, reference.document_id);
@@ -216,7 +222,8 @@ class RecordGatherer {
 ArchiveService::ArchiveService(store::Store& store, AuditService& audit,
                                CheckpointService& checkpoints, PolicyService& policies,
                                const policies::CategoryCatalogue& categories, JobService& jobs,
-                               std::string folder, const archive::Sm2Signer* sm2)
+                               std::string folder, const archive::Sm2Signer* sm2,
+                               const RenditionOptions& renditions)
     : store_(store),
       audit_(audit),
       checkpoints_(checkpoints),
@@ -224,7 +231,11 @@ ArchiveService::ArchiveService(store::Store& store, AuditService& audit,
       categories_(categories),
       jobs_(jobs),
       folder_(std::move(folder)),
-      sm2_(sm2) {
+      sm2_(sm2),
+      renditions_(std::make_unique<PreservationRenditions>(
+          store, PdfaConverter({renditions.converter,
+                                std::chrono::seconds(std::max(1, renditions.timeout_seconds)),
+                                (fs::path(store.dataDir()) / "tmp" / "pdfa").string()}))) {
   // A bundle half written by a server that stopped is of no use; the job, if it is still
   // unfinished, is built again by whichever server adopts it (into the same name, so a building
   // file of a job still queued or running is left alone: another server may be writing it).
@@ -248,6 +259,8 @@ ArchiveService::ArchiveService(store::Store& store, AuditService& audit,
   }
   jobs_.resumeWith("archive.build", [this](const store::JobRow& row) { return resumeBuild(row); });
 }
+
+ArchiveService::~ArchiveService() = default;
 
 core::Result<JobWork> ArchiveService::resumeBuild(const store::JobRow& row) {
   auto params = core::parseJsonObject(row.params);
@@ -330,6 +343,11 @@ core::Result<std::int64_t> ArchiveService::requestBundle(const BundleRequest& re
 core::Result<std::string> ArchiveService::build(const BundleRequest& request,
                                                 const Subject& subject, JobContext& context) {
   PhaseTimer phases;
+  if (!request.checkpoint_size) {
+    if (auto made = makeRenditions(request, subject, context); !made.ok()) return made.error();
+    if (context.cancelRequested()) return cancelled();
+    phases.done("renditions");
+  }
   auto described = contentsFor(request);
   if (!described.ok()) return described.error();
   archive::BundleContents& contents = described.value();
@@ -363,6 +381,17 @@ std::string ArchiveService::resultOf(const ArchiveRow& row, const std::string& t
   return "{\"archive_id\":" + std::to_string(row.id) + ",\"name\":" + jsonString(row.name) +
          ",\"size\":" + std::to_string(row.size) + ",\"sha256\":" + jsonString(row.sha256) +
          ",\"item_count\":" + std::to_string(row.item_count) + ",\"timing_ms\":{" + timings + "}}";
+}
+
+core::Status ArchiveService::makeRenditions(const BundleRequest& request, const Subject& subject,
+                                            const JobContext& context) {
+  const std::string fonds = policies_.engine()->policies().archive.fonds_code;
+  try {
+    renditions_->makeFor(fonds, request.year, request.category, subject, context);
+  } catch (const std::exception& e) {
+    return store::storageError(e);
+  }
+  return core::okStatus();
 }
 
 core::Result<archive::BundleContents> ArchiveService::contentsFor(const BundleRequest& request) {

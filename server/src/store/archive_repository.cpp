@@ -288,4 +288,13 @@ std::vector<StoredAuditEntry> ArchiveRepository::auditEntriesAbout(ReadSession& 
   return out;
 }
 
+bool ArchiveRepository::hasAuditEntryAbout(Transaction& tx, const std::string& objectType,
+                                           const std::string& objectId) {
+  std::string type = objectType, id = objectId;
+  Poco::Int64 count = 0;
+  tx.session() << "SELECT COUNT(*) FROM audit_log WHERE object_type = ? AND object_id = ?",
+      use(type), use(id), into(count), now;
+  return count > 0;
+}
+
 }  // namespace gongkai::server::store

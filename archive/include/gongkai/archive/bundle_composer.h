@@ -36,6 +36,13 @@ struct BundledFile {
   std::string blob_path;
 };
 
+// A preservation rendition (PDF/A) of one of the item's files, made once and stored: its bytes
+// are the same at every build, so bundles still rebuild byte for byte.
+struct BundledRendition {
+  std::int64_t of_file_id = 0;  // the BundledFile it stands for
+  std::string blob_path;
+};
+
 // One archived document.
 struct BundleItem {
   std::string reference_code;  // 档号, the item's folder
@@ -48,6 +55,7 @@ struct BundleItem {
   std::string scope;
   std::vector<RecordVersion> versions;  // oldest first; the last is metadata.json
   std::vector<BundledFile> files;       // every file any version held
+  std::vector<BundledRendition> renditions;
 };
 
 // An audit entry (canonical bytes) with its inclusion proof against the bundle's checkpoint.
@@ -93,8 +101,10 @@ struct BundleSigners {
 class BundleComposer {
  public:
   // Checks the contents (at least one item, each with a version, every file's blob present,
-  // audit entries in seq order, each once) and lays them out: kInvalidArgument for contents that
-  // cannot make a bundle, kIo for a missing blob. Paths that are unsafe or that two records
+  // audit entries in seq order, each once, every rendition of a file of its item) and lays them
+  // out, each item's formats.json identified from the files' bytes (read once for that):
+  // kInvalidArgument for contents that cannot make a bundle, kIo for a missing or unreadable
+  // blob. Paths that are unsafe or that two records
   // share (a 档号 twice, a file id twice) are refused by writeTo, before anything is written.
   static core::Result<BundleComposer> compose(const BundleContents& contents,
                                               BundleSigners signers);

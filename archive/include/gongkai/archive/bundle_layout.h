@@ -21,6 +21,10 @@
 //   <name>/data/items/<档号>/metadata.xml          the same as DA/T 46 elements (XSD: archive/data)
 //   <name>/data/items/<档号>/versions/v<N>.json    every version's record, N = 1, 2, ...
 //   <name>/data/items/<档号>/files/<file id>.<ext> every file any version held
+//   <name>/data/items/<档号>/renditions/<file id>.pdf  the PDF/A preservation rendition of the
+//                                                 file of that id, made once when it was archived
+//   <name>/data/items/<档号>/formats.json          format identification of each file and
+//                                                 rendition, and which rendition is of which file
 //   <name>/data/catalogue/<item id>/v<N>.json     catalogue entries the documents answer
 //   <name>/data/feedback/<id>/v<N>.json           feedback (公开意见) of this category received
 //                                                 in this year, every version
@@ -47,6 +51,10 @@ inline constexpr std::string_view kMetadataFile = "metadata.json";
 inline constexpr std::string_view kMetadataXmlFile = "metadata.xml";
 inline constexpr std::string_view kVersionsFolder = "versions/";
 inline constexpr std::string_view kFilesFolder = "files/";
+// Preservation renditions (长期保存格式的转换件) beside the originals, never instead of them.
+inline constexpr std::string_view kRenditionsFolder = "renditions/";
+// Each file's format identification (item_formats.h).
+inline constexpr std::string_view kFormatsFile = "formats.json";
 inline constexpr std::string_view kIndexHtml = "data/index.html";
 inline constexpr std::string_view kIndexCsv = "data/index.csv";
 inline constexpr std::string_view kCheckpoint = "data/audit/checkpoint.txt";

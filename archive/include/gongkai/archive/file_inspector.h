@@ -20,12 +20,38 @@ struct FileProblem {
   std::string message;
 };
 
+// Which registered format and version a file is (format identification for long-term
+// preservation), told from its bytes: the header, and the metadata the file carries about itself
+// (a PDF's XMP PDF/A claim, a JPEG's JFIF version, the streams an OLE directory names). What a
+// file claims is not validated: a PDF that says it is PDF/A-2b is identified as PDF/A-2b, as
+// DROID does.
+struct FormatIdentification {
+  std::string puid;        // PRONOM id ("fmt/276", "x-fmt/111"); "" when no entry fits
+  std::string media_type;  // "application/pdf"; application/octet-stream when unknown
+  std::string version;     // "1.7", "2b", "1.01"; "" when the bytes do not tell
+  std::string name;        // the format's name as PRONOM gives it ("" when unknown)
+  // A long-term preservation format (DA/T 47: PDF/A, OFD), which needs no rendition.
+  bool long_term = false;
+
+  bool operator==(const FormatIdentification&) const = default;
+};
+
+// One line for people and reports: "fmt/276 application/pdf 1.7 (Acrobat PDF - Portable
+// Document Format)", the parts there are.
+std::string describeFormat(const FormatIdentification& format);
+
+// Whether a file of this inspected format (FileFindings::format) is one a preservation rendition
+// is made of: word-processing, spreadsheet and presentation documents (OOXML, OpenDocument,
+// legacy Office), which need their application to render. PDF/A, OFD, images and text do not.
+bool wantsPreservationRendition(std::string_view format);
+
 struct FileFindings {
   // What the bytes are: "pdf", "ofd", "docx", "xlsx", "pptx", "odt", "ods", "odp", "zip", "png",
   // "jpeg", "gif", "tiff", "bmp", "webp", "text", "html", "xml", "ole", "executable" or "unknown".
   std::string format;
   std::vector<FileProblem> usability;  // empty: opens as the format it is declared as
   std::vector<FileProblem> safety;     // empty: nothing executable, scripted or encrypted found
+  FormatIdentification identification;
 };
 
 // The usability and safety parts of the four-property check (四性检测) for one file, from its

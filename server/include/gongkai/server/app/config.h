@@ -53,6 +53,11 @@ struct ServerConfig {
   // Archive bundles are signed with the audit key (Ed25519) and, when this names an SM2 private
   // key (PKCS#8 PEM, e.g. `openssl genpkey -algorithm SM2`), with SM2/SM3 as well.
   std::string archive_sm2_key_file;
+  // PDF/A preservation renditions of archived office documents, made once when a bundle first
+  // needs them: LibreOffice's soffice (a path or a name in PATH; "" for none), and the time one
+  // conversion may take.
+  std::string archive_converter = "soffice";
+  int archive_converter_timeout_seconds = 120;
   // The folder under which POST /api/v1/imports (and `gongkai import`) may read legacy archives
   // ("" for DATA_DIR/import): an import names a folder on the server, and none outside this.
   std::string import_root;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,11 +50,23 @@ struct BundleRecord {
 // them: DATA_DIR/archives/<sha256>.tar, never changed once written, listed in the archives table.
 // The bundle is signed with the audit log's Ed25519 key (so one public key checks both the
 // bundle and the checkpoint inside it) and, when the unit configured one, an SM2 key too.
+class PreservationRenditions;
+
+// The PDF/A preservation renditions a build makes of archived office documents that lack one
+// (preservation_renditions.h): LibreOffice's soffice, a path or a name in PATH ("" turns it
+// off), and how long one conversion may take.
+struct RenditionOptions {
+  std::string converter = "soffice";
+  int timeout_seconds = 120;
+};
+
 class ArchiveService {
  public:
   ArchiveService(store::Store& store, AuditService& audit, CheckpointService& checkpoints,
                  PolicyService& policies, const policies::CategoryCatalogue& categories,
-                 JobService& jobs, std::string folder, const archive::Sm2Signer* sm2 = nullptr);
+                 JobService& jobs, std::string folder, const archive::Sm2Signer* sm2 = nullptr,
+                 const RenditionOptions& renditions = {});
+  ~ArchiveService();
 
   // Each use case decides for itself: building and cancelling need archives.build; listing,
   // reading, downloading, the signing keys and following a build need archives.read.
@@ -119,6 +132,10 @@ class ArchiveService {
   // keeps the tar and lists it.
   core::Result<std::string> build(const BundleRequest& request, const Subject& subject,
                                   JobContext& context);
+  // Makes the PDF/A renditions the request's documents lack, before the checkpoint is taken (so
+  // the checkpoint covers their audit entries); a rebuild against a named checkpoint makes none.
+  core::Status makeRenditions(const BundleRequest& request, const Subject& subject,
+                              const JobContext& context);
   // What the bundle is (fonds, category, year) and the checkpoint it is made against.
   core::Result<archive::BundleContents> contentsFor(const BundleRequest& request);
   // Reads the items, catalogue entries, feedback and applications into `contents`, as of its
@@ -146,6 +163,7 @@ class ArchiveService {
   JobService& jobs_;
   std::string folder_;
   const archive::Sm2Signer* sm2_;
+  std::unique_ptr<PreservationRenditions> renditions_;
 };
 
 }  // namespace gongkai::server::service

@@ -116,6 +116,9 @@ class ArchiveRepository {
   // bundle takes in those of its year whose category, as of its checkpoint, is its own.
   static std::vector<std::pair<std::int64_t, std::string>> feedbackReceived(ReadSession& rs);
   static std::vector<std::pair<std::int64_t, std::string>> requestsReceived(ReadSession& rs);
+  // Whether any audit entry is about the object (inside a write: to record something once).
+  static bool hasAuditEntryAbout(Transaction& tx, const std::string& objectType,
+                                 const std::string& objectId);
   // Audit entries about one object with seq <= maxSeq, in order.
   static std::vector<StoredAuditEntry> auditEntriesAbout(ReadSession& rs,
                                                          const std::string& objectType,

@@ -35,93 +35,104 @@ std::optional<DocumentVersion> currentOf(SqlSession& session, std::int64_t id) {
 
 }  // namespace
 
+// The statements of a write below run on every document written: kept prepared on the writer's
+// connection (SqlSession::execute and queryInteger, kept_statements.h).
+
 std::int64_t DocumentRepository::nextDocumentId(Transaction& tx) {
-  Poco::Int64 next = 0;
-  tx.session() << "SELECT COALESCE(MAX(id), 0) + 1 FROM documents", into(next), now;
-  return next;
+  return tx.session().queryInteger("SELECT COALESCE(MAX(id), 0) + 1 FROM documents").value_or(1);
 }
 
 std::int64_t DocumentRepository::nextFileId(Transaction& tx) {
-  Poco::Int64 next = 0;
-  tx.session() << "SELECT COALESCE(MAX(id), 0) + 1 FROM files", into(next), now;
-  return next;
+  return tx.session().queryInteger("SELECT COALESCE(MAX(id), 0) + 1 FROM files").value_or(1);
 }
 
 int DocumentRepository::takeReferenceItem(Transaction& tx, const std::string& fonds, int year,
                                           const std::string& retention,
                                           const std::string& category) {
-  tx.session() << "INSERT INTO reference_sequences (fonds, year, retention, category, last_item) "
-                  "VALUES (?, ?, ?, ?, 1) ON CONFLICT (fonds, year, retention, category) "
-                  "DO UPDATE SET last_item = reference_sequences.last_item + 1",
-      bind(fonds), bind(year), bind(retention), bind(category), now;
-  int item = 0;
-  tx.session() << "SELECT last_item FROM reference_sequences WHERE fonds = ? AND year = ? AND "
-                  "retention = ? AND category = ?",
-      bind(fonds), bind(year), bind(retention), bind(category), into(item), now;
-  return item;
+  const std::initializer_list<KeptValue> key = {KeptValue::text(fonds), KeptValue::integer(year),
+                                                KeptValue::text(retention),
+                                                KeptValue::text(category)};
+  tx.session().execute(
+      "INSERT INTO reference_sequences (fonds, year, retention, category, last_item) "
+      "VALUES (?, ?, ?, ?, 1) ON CONFLICT (fonds, year, retention, category) "
+      "DO UPDATE SET last_item = reference_sequences.last_item + 1",
+      key);
+  const auto item = tx.session().queryInteger(
+      "SELECT last_item FROM reference_sequences WHERE fonds = ? AND "
+      "year = ? AND retention = ? AND category = ?",
+      key);
+  return static_cast<int>(item.value_or(0));
 }
 
 void DocumentRepository::keepReferenceItem(Transaction& tx, const std::string& fonds, int year,
                                            const std::string& retention,
                                            const std::string& category, int item) {
-  tx.session() << "INSERT INTO reference_sequences (fonds, year, retention, category, last_item) "
-                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (fonds, year, retention, category) "
-                  "DO UPDATE SET last_item = CASE WHEN reference_sequences.last_item < "
-                  "excluded.last_item THEN excluded.last_item ELSE reference_sequences.last_item "
-                  "END",
-      bind(fonds), bind(year), bind(retention), bind(category), bind(item), now;
+  tx.session().execute(
+      "INSERT INTO reference_sequences (fonds, year, retention, category, last_item) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (fonds, year, retention, category) "
+      "DO UPDATE SET last_item = CASE WHEN reference_sequences.last_item < "
+      "excluded.last_item THEN excluded.last_item ELSE reference_sequences.last_item "
+      "END",
+      {KeptValue::text(fonds), KeptValue::integer(year), KeptValue::text(retention),
+       KeptValue::text(category), KeptValue::integer(item)});
 }
 
 void DocumentRepository::recordReferenceCode(Transaction& tx, const std::string& code,
                                              std::int64_t documentId, const std::string& fonds,
                                              int year, const std::string& retention,
                                              const std::string& category, int item) {
-  tx.session()
-      << "INSERT INTO reference_codes (code, document_id, fonds, year, retention, category, "
-         "item) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      bind(code), bind(static_cast<Poco::Int64>(documentId)), bind(fonds), bind(year),
-      bind(retention), bind(category), bind(item), now;
+  tx.session().execute(
+      "INSERT INTO reference_codes (code, document_id, fonds, year, retention, category, "
+      "item) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {KeptValue::text(code), KeptValue::integer(documentId), KeptValue::text(fonds),
+       KeptValue::integer(year), KeptValue::text(retention), KeptValue::text(category),
+       KeptValue::integer(item)});
 }
 
 void DocumentRepository::insertFile(Transaction& tx, std::int64_t documentId,
                                     const core::FileRecord& file, core::TimePoint createdAt) {
-  tx.session() << "INSERT INTO files (id, document_id, name, media_type, size, sha256, created_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
-      bind(static_cast<Poco::Int64>(file.id)), bind(static_cast<Poco::Int64>(documentId)),
-      bind(file.name), bind(file.media_type), bind(static_cast<Poco::Int64>(file.size)),
-      bind(file.sha256), bind(core::formatRfc3339(createdAt)), now;
+  const std::string created = core::formatRfc3339(createdAt);
+  tx.session().execute(
+      "INSERT INTO files (id, document_id, name, media_type, size, sha256, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {KeptValue::integer(file.id), KeptValue::integer(documentId), KeptValue::text(file.name),
+       KeptValue::text(file.media_type), KeptValue::integer(file.size),
+       KeptValue::text(file.sha256), KeptValue::text(created)});
 }
 
 void DocumentRepository::saveVersion(Transaction& tx, const DocumentVersion& v,
                                      const std::string& record, const std::string& recordSha256,
                                      std::int64_t auditSeq) {
   SqlSession& s = tx.session();
-  const Poco::Int64 id = v.document_id;
-  const Poco::Int64 version = v.version;
   const int year = core::disclosureYear(v.metadata, v.created_at);
-  const std::string scope(core::toString(v.metadata.scope));
-  const std::string status(core::toString(v.status));
+  const std::string_view scope = core::toString(v.metadata.scope);
+  const std::string_view status = core::toString(v.status);
   const std::string visible(core::visibleStatus(v));
+  const std::string createdAt = core::formatRfc3339(v.created_at);
   const std::string updatedAt = core::formatRfc3339(v.updated_at);
-  const Poco::Nullable<Poco::Int64> catalogueItem =
-      v.metadata.catalogue_item ? Poco::Nullable<Poco::Int64>(*v.metadata.catalogue_item)
-                                : Poco::Nullable<Poco::Int64>();
+  const KeptValue catalogueItem = KeptValue::optionalInteger(v.metadata.catalogue_item);
   if (v.version == 1) {
-    s << "INSERT INTO documents (id, current_version, category, org_unit, scope, status, year, "
-         "created_by, created_at, updated_at, visible_status, catalogue_item) "
-         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        bind(id), bind(version), bind(v.metadata.category), bind(v.metadata.org_unit), bind(scope),
-        bind(status), bind(year), bind(v.created_by), bind(core::formatRfc3339(v.created_at)),
-        bind(updatedAt), bind(visible), bind(catalogueItem), now;
+    s.execute(
+        "INSERT INTO documents (id, current_version, category, org_unit, scope, status, "
+        "year, created_by, created_at, updated_at, visible_status, catalogue_item) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {KeptValue::integer(v.document_id), KeptValue::integer(v.version),
+         KeptValue::text(v.metadata.category), KeptValue::text(v.metadata.org_unit),
+         KeptValue::text(scope), KeptValue::text(status), KeptValue::integer(year),
+         KeptValue::text(v.created_by), KeptValue::text(createdAt), KeptValue::text(updatedAt),
+         KeptValue::text(visible), catalogueItem});
   } else {
-    s << "UPDATE documents SET current_version = ?, category = ?, org_unit = ?, scope = ?, "
-         "status = ?, year = ?, updated_at = ?, visible_status = ?, catalogue_item = ? "
-         "WHERE id = ? AND current_version = ?",
-        bind(version), bind(v.metadata.category), bind(v.metadata.org_unit), bind(scope),
-        bind(status), bind(year), bind(updatedAt), bind(visible), bind(catalogueItem), bind(id),
-        bind(version - 1), now;
+    s.execute(
+        "UPDATE documents SET current_version = ?, category = ?, org_unit = ?, scope = ?, "
+        "status = ?, year = ?, updated_at = ?, visible_status = ?, catalogue_item = ? "
+        "WHERE id = ? AND current_version = ?",
+        {KeptValue::integer(v.version), KeptValue::text(v.metadata.category),
+         KeptValue::text(v.metadata.org_unit), KeptValue::text(scope), KeptValue::text(status),
+         KeptValue::integer(year), KeptValue::text(updatedAt), KeptValue::text(visible),
+         catalogueItem, KeptValue::integer(v.document_id), KeptValue::integer(v.version - 1)});
   }
-  insertVersion(tx, VersionedKind::kDocument, id, version, record, recordSha256, auditSeq);
+  insertVersion(tx, VersionedKind::kDocument, v.document_id, v.version, record, recordSha256,
+                auditSeq);
   // Same transaction: the version and its way into the search index commit together.
   SearchRepository::enqueue(tx, v.document_id, v.version);
 }

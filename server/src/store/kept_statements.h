@@ -1,15 +1,17 @@
 #pragma once
 
 // Statements a connection keeps prepared across units of work. Poco::Data prepares a statement
-// again each time it runs; for the few statements every write runs (the audit entry, its Merkle
-// nodes, the savepoints around each unit of work, BEGIN and COMMIT) that was a good part of an
-// append's cost. With SQLite they are prepared once per connection and kept (sqlite3_stmt); with
-// PostgreSQL they go through Poco::Data as before.
+// again each time it runs; for the statements every write runs (the audit entry, its Merkle
+// nodes, the savepoints around each unit of work, BEGIN and COMMIT, and a document's rows: its
+// current row, version, files and search outbox row) that was a good part of a write's cost.
+// With SQLite they are prepared once per connection and kept (sqlite3_stmt); with PostgreSQL
+// they go through Poco::Data as before.
 
 #include <Poco/Data/Session.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -19,13 +21,17 @@ struct sqlite3_stmt;
 
 namespace gongkai::server::store {
 
-// A parameter: an integer, text or bytes (a BLOB). Text and bytes are not copied: the value
-// must outlive the execute() call it is passed to.
+// A parameter: an integer, text, bytes (a BLOB) or an integer's NULL. Text and bytes are not
+// copied: the value must outlive the execute() call it is passed to.
 struct KeptValue {
-  enum class Kind { kInteger, kText, kBlob };
+  enum class Kind { kInteger, kText, kBlob, kNullInteger };
   static KeptValue integer(std::int64_t value) { return {Kind::kInteger, value, {}}; }
   static KeptValue text(std::string_view value) { return {Kind::kText, 0, value}; }
   static KeptValue blob(std::string_view bytes) { return {Kind::kBlob, 0, bytes}; }
+  // An integer column's value, NULL when absent.
+  static KeptValue optionalInteger(const std::optional<std::int64_t>& value) {
+    return value ? integer(*value) : KeptValue{Kind::kNullInteger, 0, {}};
+  }
 
   Kind kind;
   std::int64_t number;
@@ -45,8 +51,18 @@ class KeptStatements {
   // error code, so a full disk is still told apart).
   void execute(const std::string& sql, const KeptValue* values, std::size_t count);
 
+  // As execute(), for a query whose first row's first column is an integer: that integer, or
+  // nullopt when there is no row or it is NULL.
+  std::optional<std::int64_t> queryInteger(const std::string& sql, const KeptValue* values,
+                                           std::size_t count);
+
  private:
   sqlite3_stmt* prepared(const std::string& sql);
+  // SQLite: binds `values` to the kept statement for `sql`; SQLITE_OK or the failing code.
+  int bindAll(sqlite3_stmt* statement, const KeptValue* values, std::size_t count);
+  // PostgreSQL: the statement with `values` bound, through Poco::Data.
+  Poco::Data::Statement pocoStatement(const std::string& sql, const KeptValue* values,
+                                      std::size_t count);
 
   Poco::Data::Session& session_;
   sqlite3* db_;

@@ -24,9 +24,10 @@ std::vector<SearchRepository::VersionRef> versionRefs(const std::vector<Poco::In
 
 void SearchRepository::enqueue(Transaction& tx, std::int64_t documentId, std::int64_t version,
                                const std::string& kind) {
-  tx.session() << "INSERT INTO search_outbox (document_id, version, kind) VALUES (?, ?, ?)",
-      bind(static_cast<Poco::Int64>(documentId)), bind(static_cast<Poco::Int64>(version)),
-      bind(kind), now;
+  // Kept prepared: every document version written queues here.
+  tx.session().execute(
+      "INSERT INTO search_outbox (document_id, version, kind) VALUES (?, ?, ?)",
+      {KeptValue::integer(documentId), KeptValue::integer(version), KeptValue::text(kind)});
 }
 
 std::vector<OutboxEntry> SearchRepository::pending(ReadSession& rs, std::int64_t limit) {

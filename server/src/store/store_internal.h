@@ -44,6 +44,12 @@ class SqlSession {
   void execute(const std::string& sql, const std::vector<KeptValue>& values) {
     kept_.execute(dialect_.statement(sql), values.data(), values.size());
   }
+  // Runs a query (kept as execute() is) and gives its first row's first column as an integer,
+  // nullopt when there is no row or it is NULL.
+  std::optional<std::int64_t> queryInteger(const std::string& sql,
+                                           std::initializer_list<KeptValue> values = {}) {
+    return kept_.queryInteger(dialect_.statement(sql), values.begin(), values.size());
+  }
   const SqlDialect& dialect() const { return dialect_; }
   // The SQLite handle, for the few reads that step rows themselves; null with PostgreSQL.
   sqlite3* sqlite() const { return sqlite_; }

@@ -49,10 +49,12 @@ void insertVersion(Transaction& tx, VersionedKind kind, std::int64_t ownerId, st
                    const std::string& record, const std::string& recordSha256,
                    std::int64_t auditSeq) {
   const Tables t = tablesOf(kind);
-  const Poco::Int64 owner = ownerId, number = version, seq = auditSeq;
-  tx.session() << std::string("INSERT INTO ") + t.versions + " (" + t.owner +
-                      ", version, record, record_sha256, audit_seq) VALUES (?, ?, ?, ?, ?)",
-      bind(owner), bind(number), bind(record), bind(recordSha256), bind(seq), now;
+  // Kept prepared (one statement per kind): every version of every kind is written here.
+  tx.session().execute(
+      std::string("INSERT INTO ") + t.versions + " (" + t.owner +
+          ", version, record, record_sha256, audit_seq) VALUES (?, ?, ?, ?, ?)",
+      {KeptValue::integer(ownerId), KeptValue::integer(version), KeptValue::text(record),
+       KeptValue::text(recordSha256), KeptValue::integer(auditSeq)});
 }
 
 std::vector<StoredVersion> storedVersions(ReadSession& rs, VersionedKind kind,

@@ -70,39 +70,176 @@ bool LogVerifier::link(std::int64_t rowSeq, AuditChainVerifier::Prepared prepare
   return checkRootsAtCurrentSize();
 }
 
+namespace {
+
+// The complete subtrees of a batch of leaves at tree positions [begin, end): for each level, the
+// roots of the aligned blocks of 2^level positions lying wholly inside it (level 0: the leaves).
+// Hashing them needs no order, so it runs on all cores with the rest of a batch's hashing; the
+// ordered phase then adds a few subtrees per batch instead of hashing every inner node itself.
+class BatchSubtrees {
+ public:
+  BatchSubtrees(std::uint64_t begin, std::uint64_t end) {
+    for (int level = 0;; ++level) {
+      const std::uint64_t first = firstBlock(begin, level), last = end >> level;
+      if (last <= first) break;  // no block of this size fits, nor any larger one
+      firsts_.push_back(first);
+      levels_.emplace_back(last - first);
+    }
+  }
+
+  int levels() const { return static_cast<int>(levels_.size()); }
+  merkle::Hash& at(int level, std::uint64_t block) {
+    return levels_[level][block - firsts_[level]];
+  }
+
+  // Hashes the blocks of levels minLevel..maxLevel that lie inside [from, to), a part of the
+  // batch whose blocks of the level below are already hashed.
+  void hashInner(std::uint64_t from, std::uint64_t to, int minLevel, int maxLevel) {
+    for (int level = minLevel; level <= maxLevel && level < levels(); ++level) {
+      for (std::uint64_t k = firstBlock(from, level); k < (to >> level); ++k) {
+        at(level, k) = merkle::nodeHash(at(level - 1, 2 * k), at(level - 1, 2 * k + 1));
+      }
+    }
+  }
+
+  // Adds the leaves at positions [tree.size(), to) to `tree`, the largest blocks first.
+  void appendTo(merkle::TreeBuilder& tree, std::uint64_t to) {
+    while (tree.size() < to) {
+      const std::uint64_t size = tree.size();
+      int level = 0;
+      while (level + 1 < levels() && size % (std::uint64_t{2} << level) == 0 &&
+             size + (std::uint64_t{2} << level) <= to) {
+        ++level;
+      }
+      tree.appendSubtree(at(level, size >> level), level);
+    }
+  }
+
+ private:
+  static std::uint64_t firstBlock(std::uint64_t position, int level) {
+    return (position + (std::uint64_t{1} << level) - 1) >> level;
+  }
+
+  std::vector<std::uint64_t> firsts_;
+  std::vector<std::vector<merkle::Hash>> levels_;
+};
+
+}  // namespace
+
+void LogVerifier::Batch::reserve(std::size_t entries, std::size_t bytesHint) {
+  slots_.reserve(entries);
+  text_.reserve(bytesHint);
+}
+
+void LogVerifier::Batch::add(std::int64_t rowSeq, std::string_view bytes,
+                             std::optional<std::string_view> storedHash,
+                             const std::optional<merkle::Hash>& storedLeaf) {
+  Slot slot{rowSeq, text_.size(), bytes.size(), std::string::npos, 0, storedLeaf};
+  text_.append(bytes);
+  if (storedHash) {
+    slot.hash_at = text_.size();
+    slot.hash_size = storedHash->size();
+    text_.append(*storedHash);
+  }
+  slots_.push_back(slot);
+}
+
 bool LogVerifier::addEntries(const std::vector<Input>& batch,
                              const std::function<void(const AuditEntry&)>& onEntry) {
+  return addViews(
+      batch.size(),
+      [&](std::size_t i) {
+        const Input& input = batch[i];
+        return View{
+            input.row_seq, input.bytes,
+            input.stored_hash ? std::optional<std::string_view>(*input.stored_hash) : std::nullopt,
+            &input.stored_leaf};
+      },
+      onEntry);
+}
+
+bool LogVerifier::addEntries(const Batch& batch,
+                             const std::function<void(const AuditEntry&)>& onEntry) {
+  const std::string_view text = batch.text_;
+  return addViews(
+      batch.size(),
+      [&](std::size_t i) {
+        const Batch::Slot& slot = batch.slots_[i];
+        return View{slot.row_seq, text.substr(slot.bytes_at, slot.bytes_size),
+                    slot.hash_at == std::string::npos ? std::nullopt
+                                                      : std::optional<std::string_view>(text.substr(
+                                                            slot.hash_at, slot.hash_size)),
+                    &slot.stored_leaf};
+      },
+      onEntry);
+}
+
+bool LogVerifier::addViews(std::size_t count, const std::function<View(std::size_t)>& at,
+                           const std::function<void(const AuditEntry&)>& onEntry) {
   if (fault_) return false;
-  std::vector<AuditChainVerifier::Prepared> prepared(batch.size());
-  std::vector<merkle::Hash> leaves(batch.size());
-  // Every thread takes chunks from a shared counter until the batch is done.
-  constexpr std::size_t kChunk = 256;
-  std::atomic<std::size_t> nextChunk{0};
+  if (count == 0) return true;
+  const std::uint64_t begin = tree_.size(), end = begin + count;
+  std::vector<AuditChainVerifier::Prepared> prepared(count);
+  std::vector<char> leafMatches(count);
+  BatchSubtrees subtrees(begin, end);
+  // Every thread takes units of work from a shared counter until the batch is done. A unit is
+  // an aligned block of kUnitLevel tree positions, so the subtrees up to that level inside it
+  // are hashed by the thread that hashed their leaves.
+  constexpr int kUnitLevel = 8;
+  constexpr std::uint64_t kUnit = std::uint64_t{1} << kUnitLevel;
+  const std::uint64_t firstUnit = begin / kUnit, units = (end - 1) / kUnit - firstUnit + 1;
+  std::atomic<std::uint64_t> nextUnit{0};
   auto work = [&] {
-    for (std::size_t begin; (begin = nextChunk.fetch_add(kChunk)) < batch.size();) {
-      for (std::size_t i = begin; i < std::min(batch.size(), begin + kChunk); ++i) {
-        prepared[i] = AuditChainVerifier::prepare(batch[i].bytes);
-        leaves[i] = merkle::leafHash(batch[i].bytes);
+    for (std::uint64_t unit; (unit = nextUnit.fetch_add(1)) < units;) {
+      const std::uint64_t from = std::max(begin, (firstUnit + unit) * kUnit);
+      const std::uint64_t to = std::min(end, (firstUnit + unit + 1) * kUnit);
+      for (std::uint64_t position = from; position < to; ++position) {
+        const std::size_t i = position - begin;
+        const View input = at(i);
+        prepared[i] = AuditChainVerifier::prepare(input.bytes);
+        const merkle::Hash& leaf = subtrees.at(0, position) = merkle::leafHash(input.bytes);
+        leafMatches[i] = !*input.stored_leaf || **input.stored_leaf == leaf;
       }
+      subtrees.hashInner(from, to, 1, kUnitLevel);
     }
   };
   const std::size_t helpers =
-      batch.size() < 4 * kChunk
-          ? 0
-          : std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 8) - 1;
+      count < 4 * kUnit ? 0 : std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 8) - 1;
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < helpers; ++t) threads.emplace_back(work);
   work();
   for (auto& thread : threads) thread.join();
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const Input& input = batch[i];
-    const auto storedHash =
-        input.stored_hash ? std::optional<std::string_view>(*input.stored_hash) : std::nullopt;
-    if (!link(input.row_seq, std::move(prepared[i]), leaves[i], storedHash, input.stored_leaf)) {
+  subtrees.hashInner(begin, end, kUnitLevel + 1, subtrees.levels() - 1);
+
+  // The sizes inside this batch at which a registered checkpoint's root is checked.
+  std::vector<std::uint64_t> stops;
+  for (auto it = pending_.upper_bound(begin); it != pending_.end() && it->first <= end;
+       it = pending_.upper_bound(it->first)) {
+    stops.push_back(it->first);
+  }
+  auto nextStop = stops.begin();
+  // In order: the links, the stored leaves, and the roots at checkpoint sizes, as link() would
+  // check them entry by entry; the tree always holds exactly the entries that verified.
+  for (std::size_t i = 0; i < count; ++i) {
+    const View input = at(i);
+    if (!chain_.addPrepared(input.row_seq, std::move(prepared[i]), input.stored_hash)) {
+      subtrees.appendTo(tree_, begin + i);
+      fault_ = chain_.fault();
       return false;
+    }
+    if (!leafMatches[i]) {
+      subtrees.appendTo(tree_, begin + i);
+      return fail(input.row_seq, "leaf_mismatch",
+                  "默克尔树叶子与记录不符 (the stored Merkle leaf does not match the entry)");
+    }
+    if (nextStop != stops.end() && *nextStop == begin + i + 1) {
+      subtrees.appendTo(tree_, begin + i + 1);
+      ++nextStop;
+      if (!checkRootsAtCurrentSize()) return false;
     }
     if (onEntry) onEntry(chain_.lastEntry());
   }
+  subtrees.appendTo(tree_, end);
   return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstring>
+#include <stdexcept>
 
 namespace gongkai::core::merkle {
 namespace {
@@ -115,6 +116,23 @@ void TreeBuilder::append(const Hash& leaf) {
   if (levels_.size() <= static_cast<std::size_t>(level)) levels_.resize(level + 1);
   levels_[level] = carry;
   ++size_;
+}
+
+void TreeBuilder::appendSubtree(const Hash& root, int level) {
+  if (size_ & ((std::uint64_t{1} << level) - 1)) {
+    throw std::logic_error("appendSubtree: the tree's size is not a multiple of the subtree's");
+  }
+  // The bits below `level` are clear, so the subtree carries into the levels at and above it
+  // exactly as its leaves would one by one.
+  Hash carry = root;
+  int at = level;
+  while ((size_ >> at) & 1) {
+    carry = nodeHash(levels_[at], carry);
+    ++at;
+  }
+  if (levels_.size() <= static_cast<std::size_t>(at)) levels_.resize(at + 1);
+  levels_[at] = carry;
+  size_ += std::uint64_t{1} << level;
 }
 
 Hash TreeBuilder::root() const {

@@ -91,12 +91,11 @@ class Checker {
     // read: one pass over the log and the tree's leaves, a batch ahead of the verifier.
     {
       store::AuditLogScan scan(session_);
-      ReadAhead<std::vector<core::LogVerifier::Input>> pages(
-          [&]() -> std::optional<std::vector<core::LogVerifier::Input>> {
-            auto batch = scan.next(kEntryPage);
-            if (batch.empty()) return std::nullopt;
-            return batch;
-          });
+      ReadAhead<core::LogVerifier::Batch> pages([&]() -> std::optional<core::LogVerifier::Batch> {
+        auto batch = scan.next(kEntryPage);
+        if (batch.empty()) return std::nullopt;
+        return batch;
+      });
       while (auto batch = pages.next()) {
         if (!verifier.addEntries(*batch,
                                  [this](const core::AuditEntry& entry) { noteAudited(entry); }))

@@ -18,10 +18,11 @@ constexpr std::int64_t kFirstInnerNode = std::int64_t{1} << 48;
 const char* const kEntriesSql = "SELECT seq, entry, entry_hash FROM audit_log ORDER BY seq";
 const char* const kLeavesSql = "SELECT id, hash FROM merkle_nodes WHERE id < ?1 ORDER BY id";
 
-std::string columnText(sqlite3_stmt* statement, int column) {
+std::string_view columnText(sqlite3_stmt* statement, int column) {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
   const int size = sqlite3_column_bytes(statement, column);
-  return text == nullptr ? std::string() : std::string(text, static_cast<std::size_t>(size));
+  return text == nullptr ? std::string_view()
+                         : std::string_view(text, static_cast<std::size_t>(size));
 }
 
 }  // namespace
@@ -94,9 +95,10 @@ struct AuditLogScan::Impl {
     return haveLeaf && leafId == index ? leafHash : core::merkle::Hash{};
   }
 
-  std::vector<core::LogVerifier::Input> nextSqlite(std::size_t limit) {
-    std::vector<core::LogVerifier::Input> batch;
-    batch.reserve(limit);
+  core::LogVerifier::Batch nextSqlite(std::size_t limit) {
+    core::LogVerifier::Batch batch;
+    // An entry is a few hundred bytes, its hash 64: one buffer for the batch, grown rarely.
+    batch.reserve(limit, limit * 512);
     while (batch.size() < limit && !entriesDone) {
       const int rc = sqlite3_step(entries);
       if (rc == SQLITE_DONE) {
@@ -104,27 +106,26 @@ struct AuditLogScan::Impl {
         break;
       }
       if (rc != SQLITE_ROW) Poco::Data::SQLite::Utility::throwException(db, rc, kEntriesSql);
-      auto& input = batch.emplace_back();
-      input.row_seq = sqlite3_column_int64(entries, 0);
-      input.bytes = columnText(entries, 1);
-      input.stored_hash = columnText(entries, 2);
-      input.stored_leaf = leafAt(input.row_seq - 1);
+      const std::int64_t seq = sqlite3_column_int64(entries, 0);
+      // The column texts stay valid until the statement steps again: copied into the batch now.
+      batch.add(seq, columnText(entries, 1), columnText(entries, 2), leafAt(seq - 1));
     }
     return batch;
   }
 
   // PostgreSQL: a page of entries and the leaves at the same positions.
-  std::vector<core::LogVerifier::Input> nextPaged(std::size_t limit) {
+  core::LogVerifier::Batch nextPaged(std::size_t limit) {
     const auto count = static_cast<std::int64_t>(limit);
     auto page = AuditRepository::list(rs, after, count);
-    if (page.empty()) return {};
+    core::LogVerifier::Batch batch;
+    if (page.empty()) return batch;
     const auto stored = MerkleRepository::leaves(rs, static_cast<std::uint64_t>(after),
                                                  static_cast<std::uint64_t>(count));
-    std::vector<core::LogVerifier::Input> batch(page.size());
+    batch.reserve(page.size(), 0);
     for (std::size_t i = 0; i < page.size(); ++i) {
       // A leaf missing from the tree shows as a mismatch against the zero hash.
-      batch[i] = {page[i].seq, std::move(page[i].bytes), std::move(page[i].hash),
-                  i < stored.size() ? stored[i] : core::merkle::Hash{}};
+      batch.add(page[i].seq, page[i].bytes, page[i].hash,
+                i < stored.size() ? stored[i] : core::merkle::Hash{});
     }
     after = page.back().seq;
     return batch;
@@ -137,7 +138,7 @@ AuditLogScan::AuditLogScan(ReadSession& rs) : impl_(std::make_unique<Impl>(rs)) 
 
 AuditLogScan::~AuditLogScan() = default;
 
-std::vector<core::LogVerifier::Input> AuditLogScan::next(std::size_t limit) {
+core::LogVerifier::Batch AuditLogScan::next(std::size_t limit) {
   return impl_->db != nullptr ? impl_->nextSqlite(limit) : impl_->nextPaged(limit);
 }
 

@@ -44,10 +44,36 @@ class LogVerifier {
     std::optional<std::string> stored_hash;
     std::optional<merkle::Hash> stored_leaf;
   };
-  // addEntry() for many entries at once: parsing and hashing, which need no order, run on all
-  // cores; linking and the tree follow in order. `onEntry` sees each entry that verified.
+  // Entries as a store reads them in bulk: the bytes and stored hashes of the whole batch in one
+  // buffer (one allocation per batch instead of one or two per entry).
+  class Batch {
+   public:
+    // `bytesHint`: about how many bytes of entries and hashes the batch will hold.
+    void reserve(std::size_t entries, std::size_t bytesHint);
+    void add(std::int64_t rowSeq, std::string_view bytes,
+             std::optional<std::string_view> storedHash,
+             const std::optional<merkle::Hash>& storedLeaf);
+    std::size_t size() const { return slots_.size(); }
+    bool empty() const { return slots_.empty(); }
+
+   private:
+    friend class LogVerifier;
+    struct Slot {
+      std::int64_t row_seq;
+      std::size_t bytes_at, bytes_size;
+      std::size_t hash_at, hash_size;  // hash_at == npos: no stored hash
+      std::optional<merkle::Hash> stored_leaf;
+    };
+    std::string text_;
+    std::vector<Slot> slots_;
+  };
+
+  // addEntry() for many entries at once: parsing, hashing, the stored leaves' comparison and the
+  // tree's inner nodes within the batch, which need no order, run on all cores; linking and the
+  // tree's growth follow in order. `onEntry` sees each entry that verified.
   bool addEntries(const std::vector<Input>& batch,
                   const std::function<void(const AuditEntry&)>& onEntry = {});
+  bool addEntries(const Batch& batch, const std::function<void(const AuditEntry&)>& onEntry = {});
 
   // After the last entry: faults if a checkpoint covers more entries than were read.
   bool finish();
@@ -73,6 +99,15 @@ class LogVerifier {
             std::optional<std::string_view> storedHash,
             const std::optional<merkle::Hash>& storedLeaf);
   bool checkRootsAtCurrentSize();
+  // One entry of a batch, whichever form the batch takes.
+  struct View {
+    std::int64_t row_seq;
+    std::string_view bytes;
+    std::optional<std::string_view> stored_hash;
+    const std::optional<merkle::Hash>* stored_leaf;
+  };
+  bool addViews(std::size_t count, const std::function<View(std::size_t)>& at,
+                const std::function<void(const AuditEntry&)>& onEntry);
 
   std::vector<note::VerifierKey> keys_;
   std::string origin_;

@@ -40,6 +40,10 @@ class TreeBuilder {
   std::vector<Node> add(const Hash& leaf);
   // The same without reporting the nodes (no allocation): for verifiers.
   void append(const Hash& leaf);
+  // Appends the 2^level leaves of a complete subtree whose root is `root`, as append() of each
+  // of its leaves in turn would; the size must be a multiple of 2^level. For verifiers that hash
+  // the inner nodes of a batch of leaves in parallel.
+  void appendSubtree(const Hash& root, int level);
   std::uint64_t size() const { return size_; }
   Hash root() const;
 

@@ -32,7 +32,7 @@ class AuditLogScan {
   // The next `limit` entries (fewer at the end; none after the last), in seq order. Each has
   // its stored hash and the tree's leaf at index seq - 1, or the zero hash when the tree has no
   // leaf there (so it shows as a mismatch). Throws Poco::Exception on a read error.
-  std::vector<core::LogVerifier::Input> next(std::size_t limit);
+  core::LogVerifier::Batch next(std::size_t limit);
 
  private:
   struct Impl;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 

@@ -29,7 +29,8 @@ class PdfaClaimScanner {
   // to read whole is left for the next chunk.
   void scan(std::string_view window, bool final, std::size_t startsBefore);
 
-  std::string carry_;  // the last bytes of the previous chunk, where a claim may start
+  std::string carry_;     // the last bytes of the previous chunk, where a claim may start
+  std::string boundary_;  // carry_ and the next chunk's first bytes, for scan()
 };
 
 // The identification of a file whose inspected format (FileFindings::format) is `format`, from

@@ -197,6 +197,20 @@ TEST_F(SearchIndexTest, FieldPrefixesAndBooleanOperators) {
   EXPECT_EQ(search("党建平台 AND OA").total, 1);
 }
 
+// Each thread keeps one query parser for all its searches: a query reads the same after the
+// parser refused another, and a new thread's parser knows the field prefixes too.
+TEST_F(SearchIndexTest, TheQueryParserKeptPerThreadReadsEveryQueryAfresh) {
+  const std::vector<std::int64_t> title = ids(search("title:党费"));
+  ASSERT_EQ(title, std::vector<std::int64_t>{4});
+  EXPECT_TRUE(search("oa 党建平台 oa").fallback_query);  // refused by the parser
+  EXPECT_EQ(ids(search("title:党费")), title);
+  EXPECT_EQ(search("党建 NOT 支部书记").total, 0);
+  EXPECT_EQ(search("title:监督").total, 0);
+  std::vector<std::int64_t> onAnotherThread;
+  std::thread([&] { onAnotherThread = ids(search("title:党费")); }).join();
+  EXPECT_EQ(onAnotherThread, title);
+}
+
 TEST_F(SearchIndexTest, FiltersGoIntoTheQuerySoFacetsCountAllMatches) {
   SearchRequest request;
   request.categories = {"ZZ"};

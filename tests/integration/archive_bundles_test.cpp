@@ -705,6 +705,19 @@ TEST_F(ArchiveBundlesTest, TheReceivingOfficeCountersignsTheTransferList) {
   const Verdict verdict = runVerifier(tar, {publicKey()});
   EXPECT_EQ(verdict.exit, 0) << verdict.output;
   EXPECT_NE(verdict.output.find("transfer_list_bytes"), std::string::npos);
+  // The same two files through the API, as the bundle carries them; the page runs nothing.
+  const auto json = inspector_->get(base + "/transfer-list");
+  ASSERT_EQ(json.status, 200) << json.body;
+  EXPECT_EQ(json.header("content-type").rfind("application/json", 0), 0u);
+  EXPECT_EQ(json.body, readFile(bag / "transfer-list.json"));
+  const auto page = inspector_->get(base + "/transfer-list.html");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.header("content-type").rfind("text/html", 0), 0u);
+  EXPECT_EQ(page.body, readFile(bag / "transfer-list.html"));
+  EXPECT_NE(page.header("content-security-policy").find("default-src 'none'"), std::string::npos)
+      << page.header("content-security-policy");
+  EXPECT_EQ(anonymous().get(base + "/transfer-list").status, 401);
+  EXPECT_EQ(inspector_->get("/api/v1/archives/999999/transfer-list.html").status, 404);
 
   // The receiving office's key and signature, made with the stock openssl over the text the
   // receipt names (docs/archival.md): the digest of the tag manifest it checked, its decision.

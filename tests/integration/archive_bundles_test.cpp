@@ -1259,9 +1259,9 @@ TEST_F(ArchiveBundlesTest, AConverterBeyondItsLimitsIsKilledAndTheBundleGoesWith
     EXPECT_NE(runCommand({"pgrep", "-f", script.string()}, output), 0) << output;
 
     const fs::path tar = download(archiveIdOf(job), "bundle-" + std::to_string(i) + ".tar");
-    EXPECT_FALSE(findItem(readTar(tar), [](const std::string& p) {
-      return p.find("/renditions/") != std::string::npos;
-    }));
+    auto items = readTar(tar);
+    EXPECT_FALSE(findItem(
+        items, [](const std::string& p) { return p.find("/renditions/") != std::string::npos; }));
     const Verdict verdict = runVerifier(tar, {publicKey()});
     EXPECT_EQ(verdict.exit, 0) << verdict.output;
   }

@@ -10,6 +10,7 @@
 
 #include "bag_text.h"
 #include "gongkai/archive/bundle_layout.h"
+#include "gongkai/archive/file_inspector.h"
 #include "gongkai/archive/reference_code.h"
 #include "gongkai/archive/safe_tar_reader.h"
 #include "gongkai/core/base64.h"
@@ -39,6 +40,8 @@ constexpr std::string_view kSignatureRule =
 // Disclosed documents passed the confidentiality review (保密审查) before publication.
 constexpr std::string_view kUnclassified = "非密";
 constexpr std::size_t kChunk = 1 << 20;
+constexpr std::string_view kOriginalEncoding =
+    "计算机文件原文的 base64 编码 (the file's bytes, base64)";
 
 Error corrupt(const std::string& message) {
   return Error::make(ErrorCode::kCorrupt, "eep_bundle", message);
@@ -67,32 +70,45 @@ std::string stringOr(const core::JsonValue& value, std::string_view key) {
 // What the writer gathers of one item from the bundle.
 struct ItemInput {
   std::string code;
-  std::optional<std::string> record;         // metadata.json
-  std::map<std::string, std::string> files;  // bundled name → bytes
+  std::optional<std::string> record;              // metadata.json
+  std::map<std::string, std::string> files;       // bundled name → bytes
+  std::map<std::string, std::string> renditions;  // renditions/<file id>.pdf name → bytes
   std::int64_t bytes = 0;
 };
 
-// 文档: one file, its bytes base64-encoded.
-std::string documentXml(int number, const core::JsonValue& file, const std::string& bytes) {
+// 编码: one encoding of a file's data, base64; `number` 1 for the original, 2 for its rendition.
+std::string encodingXml(const std::string& dataId, int number, const std::string& mediaType,
+                        const std::string& name, std::string_view description,
+                        const std::string& bytes, const std::string& indent) {
+  const std::string id = dataId + "-编码" + std::to_string(number);
+  return indent + "<编码 编码ID=\"" + id + "\">\n" + indent + "  <电子属性>\n" +
+         element("格式信息", mediaType, indent + "    ") +
+         element("计算机文件名", name, indent + "    ") +
+         element("计算机文件大小", std::to_string(bytes.size()), indent + "    ") + indent +
+         "    <数字摘要 算法=\"SHA-256\">" + core::sha256Hex(bytes) + "</数字摘要>\n" + indent +
+         "  </电子属性>\n" + element("编码描述", description, indent + "  ") +
+         element("反编码关键字", "base64", indent + "  ") + indent + "  <编码数据 编码数据ID=\"" +
+         id + "-编码数据\">" + core::base64Encode(bytes) + "</编码数据>\n" + indent + "</编码>\n";
+}
+
+// 文档: one file, its bytes base64-encoded, and its preservation rendition as a second 编码 of
+// the same 文档数据 when the bundle has one.
+std::string documentXml(int number, const core::JsonValue& file, const std::string& bytes,
+                        const std::string* rendition, const std::string& renditionName) {
   const std::string n = std::to_string(number);
   const std::string id = "修改0-文档" + n + "-文档数据1";
   const std::string indent = "          ";
-  return indent + "<文档>\n" + element("文档标识符", "修改0-文档" + n, indent + "  ") +
-         element("文档序号", n, indent + "  ") +
-         element("题名", stringOr(file, "name"), indent + "  ") + indent +
-         "  <文档数据 文档数据ID=\"" + id + "\">\n" + indent + "    <编码 编码ID=\"" + id +
-         "-编码1\">\n" + indent + "      <电子属性>\n" +
-         element("格式信息", stringOr(file, "media_type"), indent + "        ") +
-         element("计算机文件名", stringOr(file, "name"), indent + "        ") +
-         element("计算机文件大小", std::to_string(bytes.size()), indent + "        ") + indent +
-         "        <数字摘要 算法=\"SHA-256\">" + core::sha256Hex(bytes) + "</数字摘要>\n" + indent +
-         "      </电子属性>\n" +
-         element("编码描述", "计算机文件原文的 base64 编码 (the file's bytes, base64)",
-                 indent + "      ") +
-         element("反编码关键字", "base64", indent + "      ") + indent +
-         "      <编码数据 编码数据ID=\"" + id + "-编码1-编码数据\">" + core::base64Encode(bytes) +
-         "</编码数据>\n" + indent + "    </编码>\n" + indent + "  </文档数据>\n" + indent +
-         "</文档>\n";
+  std::string xml = indent + "<文档>\n" + element("文档标识符", "修改0-文档" + n, indent + "  ") +
+                    element("文档序号", n, indent + "  ") +
+                    element("题名", stringOr(file, "name"), indent + "  ") + indent +
+                    "  <文档数据 文档数据ID=\"" + id + "\">\n" +
+                    encodingXml(id, 1, stringOr(file, "media_type"), stringOr(file, "name"),
+                                kOriginalEncoding, bytes, indent + "    ");
+  if (rendition != nullptr) {
+    xml += encodingXml(id, 2, "application/pdf", renditionName, kEepRenditionDescription,
+                       *rendition, indent + "    ");
+  }
+  return xml + indent + "  </文档数据>\n" + indent + "</文档>\n";
 }
 
 // 被签名对象 of one item, from its current record and the files it lists.
@@ -117,7 +133,11 @@ core::Result<std::string> signedObjectXml(const ItemInput& item, const std::stri
             "record says): " +
             item.code + " " + stringOr(file, "name"));
       }
-      documents += documentXml(++number, file, found->second);
+      const std::string renditionName = std::to_string(*id) + ".pdf";
+      const auto rendition = item.renditions.find(renditionName);
+      documents += documentXml(++number, file, found->second,
+                               rendition != item.renditions.end() ? &rendition->second : nullptr,
+                               std::string(layout::kRenditionsFolder) + renditionName);
     }
   }
   const auto documentId = record->integerAt("document_id");
@@ -300,7 +320,8 @@ core::Result<EepWritten> writeTar(const std::string& bundleTarPath, const std::s
     const std::string path = entry.path.substr(reader.root().size() + 1);
     const auto inItem = itemPath(path);
     const bool wanted = inItem && (inItem->second == layout::kMetadataFile ||
-                                   verify::startsWith(inItem->second, layout::kFilesFolder));
+                                   verify::startsWith(inItem->second, layout::kFilesFolder) ||
+                                   verify::startsWith(inItem->second, layout::kRenditionsFolder));
     if (!wanted) continue;
     if (!current || current->code != inItem->first) {
       if (auto flushed = flush(); !flushed.ok()) return flushed.error();
@@ -325,6 +346,9 @@ core::Result<EepWritten> writeTar(const std::string& bundleTarPath, const std::s
     if (reader.error()) break;
     if (inItem->second == layout::kMetadataFile) {
       current->record = std::move(bytes);
+    } else if (verify::startsWith(inItem->second, layout::kRenditionsFolder)) {
+      current->renditions[inItem->second.substr(layout::kRenditionsFolder.size())] =
+          std::move(bytes);
     } else {
       current->files[inItem->second.substr(layout::kFilesFolder.size())] = std::move(bytes);
     }
@@ -429,6 +453,7 @@ class PackageChecker {
     if (root == nullptr) return;
     checkSignature(name, xml, root);
     checkFiles(name, root);
+    checkRenditions(name, root);
   }
 
  private:
@@ -495,6 +520,50 @@ class PackageChecker {
         problems.empty() ? std::to_string(encodings.size()) +
                                " 个文件的大小和 SHA-256 与所述一致 (every file's size and SHA-256 "
                                "as stated)"
+                         : joined(problems));
+  }
+
+  // A rendition is the second 编码 of its file's 文档数据, says so in 编码描述, and is PDF/A by
+  // our inspector; nothing else says it is a rendition. Reported only for packages that have one.
+  void checkRenditions(const std::string& name, const xmlNode* root) {
+    std::vector<const xmlNode*> data;
+    collectElements(root, "文档数据", data);
+    std::vector<std::string> problems, found;
+    for (const xmlNode* documentData : data) {
+      int position = 0;
+      for (const xmlNode* encoding = documentData->children; encoding != nullptr;
+           encoding = encoding->next) {
+        if (!named(encoding, "编码")) continue;
+        ++position;
+        const bool marked = textOf(firstElement(encoding, "编码描述")) == kEepRenditionDescription;
+        if (position == 1 && !marked) continue;
+        const std::string fileName = textOf(firstElement(encoding, "计算机文件名"));
+        if (position == 1 || !marked) {
+          problems.push_back(fileName + (position == 1
+                                             ? "：原文件被标为保存版本 (the original is marked "
+                                               "as a rendition)"
+                                             : "：第二个编码未标为保存版本 (a second encoding is "
+                                               "not marked as a rendition)"));
+          continue;
+        }
+        const auto bytes =
+            core::base64Decode(withoutSpace(textOf(firstElement(encoding, "编码数据"))));
+        if (!bytes) continue;  // eep_file_digest reports it
+        FileInspector inspector(fileName, "application/pdf");
+        inspector.update(bytes->data(), bytes->size());
+        const FileFindings findings = inspector.finish();
+        if (findings.format != "pdf" || !findings.identification.long_term) {
+          problems.push_back(
+              fileName + "：不是 PDF/A (not PDF/A): " + describeFormat(findings.identification));
+        } else {
+          found.push_back(fileName + " " + findings.identification.puid);
+        }
+      }
+    }
+    if (problems.empty() && found.empty()) return;
+    add("eep_rendition", name, problems.empty(),
+        problems.empty() ? std::to_string(found.size()) +
+                               " 个保存版本，均为 PDF/A (renditions, each PDF/A): " + joined(found)
                          : joined(problems));
   }
 

@@ -56,6 +56,12 @@ TransferList transferListOf(const BundleContents& contents, const std::string& n
       ++list.file_count;
       if (!ec) list.file_bytes += static_cast<std::int64_t>(size);
     }
+    for (const BundledRendition& rendition : item.renditions) {
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(rendition.blob_path, ec);
+      ++list.rendition_count;
+      if (!ec) list.rendition_bytes += static_cast<std::int64_t>(size);
+    }
     const std::string key = contents.fonds + "-" + std::to_string(contents.year) + "-" +
                             item.retention + "-" + contents.category;
     Range& range = ranges[key];
@@ -94,6 +100,8 @@ std::string transferListJson(const TransferList& list) {
   json += ",\n  \"item_count\": " + std::to_string(list.item_count);
   json += ",\n  \"file_count\": " + std::to_string(list.file_count);
   json += ",\n  \"file_bytes\": " + std::to_string(list.file_bytes);
+  json += ",\n  \"rendition_count\": " + std::to_string(list.rendition_count);
+  json += ",\n  \"rendition_bytes\": " + std::to_string(list.rendition_bytes);
   json += ",\n  \"sequences\": [";
   for (std::size_t i = 0; i < list.sequences.size(); ++i) {
     const TransferSequence& s = list.sequences[i];
@@ -134,6 +142,9 @@ std::string transferListHtml(const TransferList& list) {
   html += row("件数", std::to_string(list.item_count) + " 件");
   html += row("电子文件数", std::to_string(list.file_count) + " 个");
   html += row("电子文件字节数", std::to_string(list.file_bytes) + " 字节");
+  html += row("长期保存版本（PDF/A 转换件，另计）", std::to_string(list.rendition_count) + " 个，" +
+                                                        std::to_string(list.rendition_bytes) +
+                                                        " 字节（不计入上列电子文件数、字节数）");
   html += row("审计条目", std::to_string(list.audit_entry_count) + " 条（检查点 " +
                               std::to_string(list.checkpoint_size) + "）");
   html += row("公开意见 / 依申请公开", std::to_string(list.feedback_count) + " 件 / " +

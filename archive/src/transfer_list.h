@@ -35,8 +35,12 @@ struct TransferList {
   int year = 0;
   std::string transfer_date;  // the checkpoint's day in China time, "YYYY-MM-DD"
   std::int64_t item_count = 0;
-  std::int64_t file_count = 0;              // content files (data/items/*/files/*)
-  std::int64_t file_bytes = 0;              // their bytes
+  std::int64_t file_count = 0;  // content files (data/items/*/files/*)
+  std::int64_t file_bytes = 0;  // their bytes
+  // Preservation renditions (data/items/*/renditions/*), counted apart: they are copies made
+  // for keeping, not records the unit transfers, so the files above stay what was filed.
+  std::int64_t rendition_count = 0;
+  std::int64_t rendition_bytes = 0;
   std::vector<TransferSequence> sequences;  // by sequence
   std::int64_t checkpoint_size = 0;
   std::int64_t audit_entry_count = 0;

@@ -23,6 +23,8 @@ struct BundleCounts {
   std::set<std::string> codes;
   std::int64_t files = 0;
   std::int64_t bytes = 0;
+  std::int64_t renditions = 0;
+  std::int64_t rendition_bytes = 0;
 };
 
 BundleCounts countBundle(const VerifyContext& ctx) {
@@ -33,9 +35,13 @@ BundleCounts countBundle(const VerifyContext& ctx) {
     const auto slash = rest.find('/');
     if (slash == std::string::npos) continue;
     counts.codes.insert(rest.substr(0, slash));
-    if (startsWith(std::string_view(rest).substr(slash + 1), layout::kFilesFolder)) {
+    const std::string_view inItem = std::string_view(rest).substr(slash + 1);
+    if (startsWith(inItem, layout::kFilesFolder)) {
       ++counts.files;
       counts.bytes += seen.size;
+    } else if (startsWith(inItem, layout::kRenditionsFolder)) {
+      ++counts.renditions;
+      counts.rendition_bytes += seen.size;
     }
   }
   return counts;
@@ -131,20 +137,31 @@ void checkItemCounts(VerifyContext& ctx, const core::JsonValue& list, const Bund
                            : joinText(problems));
 }
 
-// Content files and their bytes (2-2).
+// Content files and their bytes, and the renditions and theirs apart (2-2). A list without the
+// rendition members (bundles made before renditions were counted) states none.
 void checkByteCounts(VerifyContext& ctx, const core::JsonValue& list, const BundleCounts& counts) {
   const auto files = list.integerAt("file_count");
   const auto bytes = list.integerAt("file_bytes");
-  const bool same = files && bytes && *files == counts.files && *bytes == counts.bytes;
-  const std::string found = std::to_string(counts.files) + " 个文件 " +
-                            std::to_string(counts.bytes) + " 字节 (files, bytes)";
-  ctx.add("2-2", "transfer_list_bytes", std::string(layout::kTransferListJson), same,
-          same ? "移交清单文件数、字节数与包中一致 (the transfer list's files and bytes match): " +
-                     found
-               : "移交清单文件数或字节数不符 (the transfer list's files or bytes differ): 清单 "
-                 "(list) " +
-                     number(list, "file_count") + " 个文件 " + number(list, "file_bytes") +
-                     " 字节，包中 (found) " + found);
+  const bool counted = list.valueAt("rendition_count") != nullptr;
+  const std::optional<long long> none = 0;
+  const auto renditions = counted ? list.integerAt("rendition_count") : none;
+  const auto renditionBytes = counted ? list.integerAt("rendition_bytes") : none;
+  const bool same = files && bytes && *files == counts.files && *bytes == counts.bytes &&
+                    renditions && renditionBytes && *renditions == counts.renditions &&
+                    *renditionBytes == counts.rendition_bytes;
+  const std::string found =
+      std::to_string(counts.files) + " 个文件 " + std::to_string(counts.bytes) +
+      " 字节，保存版本 " + std::to_string(counts.renditions) + " 个 " +
+      std::to_string(counts.rendition_bytes) + " 字节 (files, bytes; renditions, bytes)";
+  ctx.add(
+      "2-2", "transfer_list_bytes", std::string(layout::kTransferListJson), same,
+      same
+          ? "移交清单文件数、字节数与包中一致 (the transfer list's files and bytes match): " + found
+          : "移交清单文件数或字节数不符 (the transfer list's files or bytes differ): 清单 "
+            "(list) " +
+                number(list, "file_count") + " 个文件 " + number(list, "file_bytes") +
+                " 字节，保存版本 " + (counted ? number(list, "rendition_count") : "0") + " 个 " +
+                (counted ? number(list, "rendition_bytes") : "0") + " 字节，包中 (found) " + found);
 }
 
 }  // namespace

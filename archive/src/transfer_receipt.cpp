@@ -14,8 +14,8 @@ std::string receiptSignedText(const ReceiptTerms& terms) {
          "\nremarks: " + terms.remarks + "\n";
 }
 
-core::Result<std::string> readTagManifest(const std::string& tarPath) {
-  constexpr la_int64_t kMaxTagManifest = 1 << 20;
+core::Result<std::string> readTagFile(const std::string& tarPath, const std::string& name) {
+  constexpr la_int64_t kMaxTagFile = 1 << 20;
   struct Free {
     void operator()(struct archive* a) const { archive_read_free(a); }
   };
@@ -33,8 +33,8 @@ core::Result<std::string> readTagManifest(const std::string& tarPath) {
     const char* raw = archive_entry_pathname(entry);
     const std::string path = raw != nullptr ? raw : "";
     const auto slash = path.find('/');
-    if (slash != std::string::npos && path.substr(slash + 1) == "tagmanifest-sha256.txt" &&
-        archive_entry_filetype(entry) == AE_IFREG && archive_entry_size(entry) <= kMaxTagManifest) {
+    if (slash != std::string::npos && path.substr(slash + 1) == name &&
+        archive_entry_filetype(entry) == AE_IFREG && archive_entry_size(entry) <= kMaxTagFile) {
       std::string bytes(static_cast<std::size_t>(archive_entry_size(entry)), '\0');
       const la_ssize_t got = archive_read_data(tar.get(), bytes.data(), bytes.size());
       if (got == static_cast<la_ssize_t>(bytes.size())) return bytes;
@@ -42,8 +42,17 @@ core::Result<std::string> readTagManifest(const std::string& tarPath) {
     }
     archive_read_data_skip(tar.get());
   }
-  return core::Error::make(core::ErrorCode::kCorrupt, "tag_manifest_missing",
-                           "归档包中没有标签清单 (the bundle holds no tag manifest)");
+  return core::Error::make(core::ErrorCode::kCorrupt, "tag_file_missing",
+                           "归档包中没有 " + name + " (the bundle holds no " + name + ")");
+}
+
+core::Result<std::string> readTagManifest(const std::string& tarPath) {
+  auto manifest = readTagFile(tarPath, "tagmanifest-sha256.txt");
+  if (!manifest.ok() && manifest.error().reason == "tag_file_missing") {
+    return core::Error::make(core::ErrorCode::kCorrupt, "tag_manifest_missing",
+                             "归档包中没有标签清单 (the bundle holds no tag manifest)");
+  }
+  return manifest;
 }
 
 }  // namespace gongkai::archive

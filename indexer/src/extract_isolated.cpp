@@ -1,10 +1,9 @@
-// Extraction in a child process: `extractorBinary extract-text ...` (see gongkai_cli.cpp). The
-// child limits its own memory and CPU; here we bound its wall-clock time and its output, and
-// always reap it. posix_spawn, not fork: the server is multi-threaded.
+// Extraction in a child process: `extractorBinary extract-text ...` (see gongkai_cli.cpp),
+// started as a LimitedChild. The child limits its own memory and CPU; here we bound its
+// wall-clock time and its output, and always reap it.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,8 +17,7 @@
 
 #include "extract_detail.h"
 #include "gongkai/indexer/extract.h"
-
-extern char** environ;
+#include "gongkai/indexer/limited_child.h"
 
 namespace gongkai::indexer {
 namespace {
@@ -60,44 +58,6 @@ bool makePipe(UniqueFd& readEnd, UniqueFd& writeEnd) {
   return true;
 }
 
-// A spawned child: killed (with its process group) and reaped on every path out.
-class Child {
- public:
-  explicit Child(pid_t pid) : pid_(pid) {}
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-  ~Child() {
-    if (pid_ > 0) {
-      kill();
-      wait(Clock::now());
-    }
-  }
-  void kill() const { ::kill(-pid_, SIGKILL); }
-  // Waits for the exit status, killing the child once deadline passes; returns the waitpid
-  // status. A child that closed its pipes but lingers must not hang us.
-  int wait(Clock::time_point deadline) {
-    int status = 0;
-    for (;;) {
-      const bool late = Clock::now() >= deadline;
-      if (late) {
-        kill();
-        killedLate_ = true;
-      }
-      const pid_t done = ::waitpid(pid_, &status, late ? 0 : WNOHANG);
-      if (done == pid_ || (done < 0 && errno != EINTR)) break;
-      if (done == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    pid_ = -1;
-    return status;
-  }
-  // True when wait() had to kill the child at the deadline.
-  bool killedLate() const { return killedLate_; }
-
- private:
-  pid_t pid_;
-  bool killedLate_ = false;
-};
-
 Extraction failure(const std::string& format, const std::string& code, const std::string& message) {
   Extraction result;
   result.format = format;
@@ -131,40 +91,6 @@ std::vector<std::string> childArguments(const std::string& binary, const std::st
           std::to_string(limits.max_memory_bytes),
           "--",
           path};
-}
-
-// Starts the child in its own process group with stdout and stderr on the given pipes, stdin
-// on /dev/null, and default signal handling whatever this process blocks or ignores.
-pid_t spawnChild(const std::vector<std::string>& args, int outFd, int errFd, int& error) {
-  std::vector<char*> argv;
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, outFd, 1);
-  posix_spawn_file_actions_adddup2(&actions, errFd, 2);
-
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (int sig :
-       {SIGPIPE, SIGALRM, SIGXCPU, SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGSEGV, SIGBUS, SIGABRT}) {
-    sigaddset(&defaults, sig);
-  }
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  error = ::posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
-  return error == 0 ? pid : -1;
 }
 
 struct ChildOutput {
@@ -271,14 +197,22 @@ Extraction runChild(const std::vector<std::string>& args, const std::string& for
     return failure(format, "crashed",
                    std::string("无法启动提取进程 (pipe: ") + strerror(errno) + ")");
   }
+  ChildSpec spec;
+  spec.argv = args;
+  spec.stdout_fd = outWrite.get();
+  spec.stderr_fd = errWrite.get();
+  // A backstop only: the child caps its own CPU time and memory tighter (limitResources in
+  // gongkai_cli.cpp), where it knows whether AddressSanitizer forbids the memory cap.
+  spec.limits.cpu = std::chrono::ceil<std::chrono::seconds>(limits.time_limit + kStartupGrace);
   int error = 0;
-  const pid_t pid = spawnChild(args, outWrite.get(), errWrite.get(), error);
-  if (pid < 0) {
+  auto started = LimitedChild::start(spec, error);
+  if (!started) {
     return failure(
         format, "crashed",
         std::string("无法启动提取进程 (cannot start extractor: ") + strerror(error) + ")");
   }
-  Child child(pid);
+  LimitedChild child = std::move(*started);
+  started.reset();
   outWrite.reset();  // the child holds the write ends now; EOF comes when it exits
   errWrite.reset();
   const auto deadline = Clock::now() + limits.time_limit + kStartupGrace;

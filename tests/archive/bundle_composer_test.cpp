@@ -137,6 +137,7 @@ TEST_F(ComposerTest, TheTransferListSaysWhatIsHandedOverAndIsSignedWithTheTagMan
         std::string("\"transfer_date\": \"2024-01-01\""),  // the checkpoint's day, China time
         std::string("\"item_count\": 2"), std::string("\"file_count\": 4"),
         "\"file_bytes\": " + std::to_string(bytes),
+        std::string("\"rendition_count\": 0,\n  \"rendition_bytes\": 0"),
         std::string("{\"sequence\": \"J001-2023-D30-ZZ\", \"retention\": \"D30\", "
                     "\"items\": 1, \"first_code\": \"J001-2023-D30-ZZ-0001\", \"last_code\": "
                     "\"J001-2023-D30-ZZ-0001\"}"),

@@ -339,6 +339,38 @@ TEST_F(DetectionItemsTest, ABundleWithARenditionPassesEveryItemAndRecordsBoth) {
           finding.passed && finding.message.find("renditions/111.pdf") != std::string::npos;
   }
   EXPECT_TRUE(saidRendition) << formatReportText(report);
+  // The transfer list counts the rendition apart from the files, and the verifier agrees (2-2).
+  const std::string& list = bag.files.at("transfer-list.json");
+  std::int64_t fileBytes = 0;
+  for (const auto& spec : docs_) {
+    for (const auto& file : spec.files) fileBytes += static_cast<std::int64_t>(file.bytes.size());
+  }
+  EXPECT_NE(list.find("\"file_count\": 4,\n  \"file_bytes\": " + std::to_string(fileBytes) +
+                      ",\n  \"rendition_count\": 1,\n  \"rendition_bytes\": " +
+                      std::to_string(formatFixture("notice-pdfa-2b.pdf").size())),
+            std::string::npos)
+      << list;
+  EXPECT_NE(
+      bag.files.at("transfer-list.html").find("长期保存版本（PDF/A 转换件，另计）</th><td>1 个"),
+      std::string::npos);
+  bool counted = false;
+  for (const auto& finding : report.findings) {
+    if (finding.check == "transfer_list_bytes")
+      counted = finding.passed && finding.message.find("保存版本 1 个") != std::string::npos;
+  }
+  EXPECT_TRUE(counted) << formatReportText(report);
+}
+
+TEST_F(DetectionItemsTest, Item2_2ByteCountFailsForATransferListThatCountsNoRendition) {
+  makeDocxWithRendition(firstFile());
+  EXPECT_ONLY_ITEM_FAILS(changedReport(
+                             [](BagFiles& bag) {
+                               std::string& list = bag.files["transfer-list.json"];
+                               const std::string one = "\"rendition_count\": 1";
+                               list.replace(list.find(one), one.size(), "\"rendition_count\": 0");
+                             },
+                             /*seal=*/true),
+                         "2-2");
 }
 
 TEST_F(DetectionItemsTest, WithoutARenditionTheReportSaysSoAndPassesEveryItem) {

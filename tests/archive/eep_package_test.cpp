@@ -101,6 +101,58 @@ TEST_F(EepPackageTest, EachItemIsOneSignedPackageValidAgainstTheShippedSchema) {
   EXPECT_EQ(readFile(tar), readFile(eep("again.tar")));
 }
 
+std::string formatFixture(const std::string& name) {
+  return readFile(std::string(GONGKAI_TEST_DATA_DIR) + "/formats/" + name);
+}
+
+TEST_F(EepPackageTest, ARenditionIsASecondMarkedEncodingOfItsFileWithItsDigest) {
+  composed::FileSpec& file = docs_[0].files[0];
+  file.name = "通知.docx";
+  file.media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  file.bytes = formatFixture("notice.docx");
+  file.rendition = formatFixture("notice-pdfa-2b.pdf");
+  log_ = composed::HandMadeLog();
+  build();
+  const std::string tar = eep();
+  const std::string code = contents_.items[0].reference_code;
+  const std::string xml = composed::readBag(tar).files.at(code + ".xml");
+  const std::string id = std::to_string(file.id);
+  // The original stays the first encoding; the rendition is the second, marked, with its digest.
+  const auto original = xml.find("<编码 编码ID=\"修改0-文档1-文档数据1-编码1\">");
+  const auto rendition = xml.find("<编码 编码ID=\"修改0-文档1-文档数据1-编码2\">");
+  ASSERT_NE(original, std::string::npos) << xml.substr(0, 3000);
+  ASSERT_NE(rendition, std::string::npos) << xml.substr(0, 3000);
+  EXPECT_LT(original, rendition);
+  EXPECT_NE(xml.find("<计算机文件名>renditions/" + id + ".pdf</计算机文件名>", rendition),
+            std::string::npos);
+  EXPECT_NE(xml.find(core::sha256Hex(*file.rendition) + "</数字摘要>", rendition),
+            std::string::npos);
+  EXPECT_NE(xml.find("<编码描述>" + std::string(kEepRenditionDescription) + "</编码描述>"),
+            std::string::npos);
+  EXPECT_NE(xml.find(">" + core::base64Encode(*file.rendition) + "</编码数据>"), std::string::npos);
+  // Inside the signed part.
+  EXPECT_LT(rendition, xml.find("</被签名对象>"));
+  const std::string path = dir_ / "with-rendition.xml";
+  testing::writeFile(path, xml);
+  EXPECT_EQ(
+      std::system(
+          ("xmllint --noout --schema " GONGKAI_DAT48_SCHEMA " " + path + " 2>/dev/null").c_str()),
+      0);
+  const EepReport report = check(tar);
+  EXPECT_TRUE(report.passed()) << formatEepReportText(report);
+  bool checked = false;
+  for (const EepFinding& f : report.findings) {
+    if (f.check == "eep_rendition") checked = f.passed && f.subject == code + ".xml";
+  }
+  EXPECT_TRUE(checked) << formatEepReportText(report);
+
+  // A rendition that is no PDF/A, signed as it is, fails that check alone.
+  file.rendition = formatFixture("notice.pdf");
+  log_ = composed::HandMadeLog();
+  build();
+  EXPECT_EQ(failed(check(eep("plain-pdf.tar"))), std::set<std::string>{"eep_rendition"});
+}
+
 TEST_F(EepPackageTest, AnotherKeyDoesNotVerify) {
   auto other = core::Ed25519Signer::generate();
   ASSERT_TRUE(other.ok());

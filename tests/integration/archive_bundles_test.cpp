@@ -705,6 +705,19 @@ TEST_F(ArchiveBundlesTest, TheReceivingOfficeCountersignsTheTransferList) {
   const Verdict verdict = runVerifier(tar, {publicKey()});
   EXPECT_EQ(verdict.exit, 0) << verdict.output;
   EXPECT_NE(verdict.output.find("transfer_list_bytes"), std::string::npos);
+  // The same two files through the API, as the bundle carries them; the page runs nothing.
+  const auto json = inspector_->get(base + "/transfer-list");
+  ASSERT_EQ(json.status, 200) << json.body;
+  EXPECT_EQ(json.header("content-type").rfind("application/json", 0), 0u);
+  EXPECT_EQ(json.body, readFile(bag / "transfer-list.json"));
+  const auto page = inspector_->get(base + "/transfer-list.html");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.header("content-type").rfind("text/html", 0), 0u);
+  EXPECT_EQ(page.body, readFile(bag / "transfer-list.html"));
+  EXPECT_NE(page.header("content-security-policy").find("default-src 'none'"), std::string::npos)
+      << page.header("content-security-policy");
+  EXPECT_EQ(anonymous().get(base + "/transfer-list").status, 401);
+  EXPECT_EQ(inspector_->get("/api/v1/archives/999999/transfer-list.html").status, 404);
 
   // The receiving office's key and signature, made with the stock openssl over the text the
   // receipt names (docs/archival.md): the digest of the tag manifest it checked, its decision.
@@ -1192,6 +1205,66 @@ TEST_F(ArchiveBundlesTest, WithoutAConverterTheBundleHasNoRenditionAndStillVerif
             std::to_string(listed.json()->getValue<Poco::Int64>("checkpoint_size")) + "}");
   ASSERT_TRUE(again);
   EXPECT_EQ(readFile(download(archiveIdOf(again), "again.tar")), readFile(tar));
+}
+
+// A converter that goes beyond its limits is killed, with its helpers; the bundle is built
+// without the rendition, verifies, and the job's result and the server's log say why.
+TEST_F(ArchiveBundlesTest, AConverterBeyondItsLimitsIsKilledAndTheBundleGoesWithoutTheRendition) {
+  struct Case {
+    std::string script;
+    std::vector<std::string> settings;
+    std::string code, says;
+  };
+  const std::vector<Case> cases = {
+      // Writes 8 MiB where 1 MiB is allowed.
+      {"exec head -c 8388608 /dev/zero > \"$TMPDIR/out/document.pdf\"\n",
+       {"gongkai.archive.converter_max_output_bytes=1048576"},
+       "conversion_limit",
+       "SIGXFSZ"},
+      // Hangs, with a helper in the background, past its time.
+      {"sleep 120 &\nsleep 120\n",
+       {"gongkai.archive.converter_timeout_seconds=1"},
+       "conversion_timeout",
+       "转换超时"},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE(cases[i].code);
+    const fs::path script = temp_ / ("converter-" + std::to_string(i) + ".sh");
+    writeFile(script, "#!/bin/sh\n" + cases[i].script);
+    fs::permissions(script, fs::perms::owner_all);
+    std::vector<std::string> args = {"-D", "gongkai.archive.converter=" + script.string()};
+    for (const auto& setting : cases[i].settings) {
+      args.push_back("-D");
+      args.push_back(setting);
+    }
+    restart(args);
+    connect();
+    archived("关于召开党务公开工作会议的通知" + std::to_string(i),
+             {{"file", "通知.docx", kDocxType, formatFixture("notice.docx"), ""}});
+    const auto started = std::chrono::steady_clock::now();
+    const auto job = build(R"({"category":"ZZ","year":2023})");
+    ASSERT_TRUE(job);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(60));
+    const auto renditions = job->getObject("result")->getObject("renditions");
+    ASSERT_TRUE(renditions);
+    EXPECT_EQ(renditions->getValue<int>("made"), 0);
+    EXPECT_EQ(renditions->getValue<int>("failed"), 1);
+    const auto failure = renditions->getArray("failures")->getObject(0);
+    EXPECT_EQ(failure->getValue<std::string>("code"), cases[i].code);
+    EXPECT_NE(failure->getValue<std::string>("message").find(cases[i].says), std::string::npos)
+        << failure->getValue<std::string>("message");
+    EXPECT_NE(server().log().find("PDF/A 转换失败 (PDF/A conversion failed)"), std::string::npos);
+    // Nothing it started is left running.
+    std::string output;
+    EXPECT_NE(runCommand({"pgrep", "-f", script.string()}, output), 0) << output;
+
+    const fs::path tar = download(archiveIdOf(job), "bundle-" + std::to_string(i) + ".tar");
+    auto items = readTar(tar);
+    EXPECT_FALSE(findItem(
+        items, [](const std::string& p) { return p.find("/renditions/") != std::string::npos; }));
+    const Verdict verdict = runVerifier(tar, {publicKey()});
+    EXPECT_EQ(verdict.exit, 0) << verdict.output;
+  }
 }
 
 TEST_F(ArchiveBundlesTest, SignsWithSm2WhenTheUnitHasAKey) {

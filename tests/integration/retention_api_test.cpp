@@ -6,6 +6,8 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -48,7 +50,9 @@ class RetentionApiTest : public ServerTest {
   // A public record of branch-1 issued in `year`, taken through the procedure and archived with
   // `retention`, holding one file of its own contents.
   Archived archive(const std::string& title, int year, const std::string& retention,
-                   const std::string& category = "ZZ", const std::string& body = "正文") {
+                   const std::string& category = "ZZ", const std::string& body = "正文",
+                   const std::string& fileName = "正文.txt",
+                   const std::string& mediaType = "text/plain") {
     const auto made = archivist_->postMultipart(
         "/api/v1/documents", {{"metadata", "", "application/json",
                                R"({"title":")" + title + R"(","category":")" + category +
@@ -56,7 +60,7 @@ class RetentionApiTest : public ServerTest {
                                    R"("period":"standing","issued_at":")" +
                                    std::to_string(year) + R"(-03-01"})",
                                ""},
-                              {"file", "正文.txt", "text/plain", body, ""}});
+                              {"file", fileName, mediaType, body, ""}});
     EXPECT_EQ(made.status, 201) << made.body;
     Archived out;
     out.id = made.json()->getValue<Poco::Int64>("id");
@@ -351,6 +355,87 @@ TEST_F(RetentionApiTest, LegalHoldsBlockDispositionUntilAnInspectorReleasesThem)
   auto audit =
       inspector_->get("/api/v1/audit?object_type=legal_hold&object_id=" + std::to_string(hold));
   EXPECT_EQ(audit.json()->getArray("entries")->size(), 2u);  // placed, released
+}
+
+// A record's PDF/A preservation rendition goes with its files: kept while a legal hold stands,
+// removed with them on approval and named by the tombstone.
+TEST_F(RetentionApiTest, ARenditionGoesWithItsFilesAndStaysWhileAHoldStands) {
+  // A converter that "converts" by copying a real PDF/A-2b: no LibreOffice needed.
+  const fs::path script = temp_ / "copy-pdfa.sh";
+  {
+    std::ofstream out(script);
+    out << "#!/bin/sh\nexec cp '" << GONGKAI_TEST_DATA_DIR
+        << "/formats/notice-pdfa-2b.pdf' \"$TMPDIR/out/document.pdf\"\n";
+  }
+  fs::permissions(script, fs::perms::owner_all);
+  restart({"-D", "gongkai.archive.converter=" + script.string()});
+  const auto as = [&](const std::string& user) {
+    return std::make_unique<HttpClient>(anonymous().as(login(user, "pw-" + user + "-long-enough")));
+  };
+  archivist_ = as("archivist1");
+  reviewer_ = as("reviewer1");
+  inspector_ = as("inspector1");
+
+  const int year = thisYear() - 12;
+  std::ifstream docx(std::string(GONGKAI_TEST_DATA_DIR) + "/formats/notice.docx", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(docx)), {});
+  const Archived record =
+      archive("二〇一四年党员大会通知", year, "D10", "ZZ", bytes, "通知.docx",
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  // The bundle of its year makes the rendition and records it.
+  const auto accepted = client().postJson(
+      "/api/v1/archives", R"({"category":"ZZ","year":)" + std::to_string(year) + "}");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const std::string job = accepted.json()->getValue<std::string>("status_url");
+  std::string state;
+  for (int i = 0; i < 600 && (state.empty() || state == "queued" || state == "running"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    state = client().get(job).json()->getValue<std::string>("state");
+  }
+  ASSERT_EQ(state, "done") << client().get(job).body;
+  auto logged = inspector_->get("/api/v1/audit?object_type=rendition&object_id=" + record.sha256);
+  ASSERT_EQ(logged.status, 200) << logged.body;
+  ASSERT_EQ(logged.json()->getArray("entries")->size(), 1u) << logged.body;
+  const std::string rendition =
+      logged.json()->getArray("entries")->getObject(0)->getObject("entry")->getValue<std::string>(
+          "content_sha256");
+  ASSERT_TRUE(fs::exists(blobPath(rendition)));
+
+  // Proposed; a hold placed meanwhile stops the approval, and both stay.
+  auto proposed = propose(*archivist_, record.id);
+  ASSERT_EQ(proposed.status, 201) << proposed.body;
+  const std::int64_t id = proposed.json()->getValue<Poco::Int64>("id");
+  auto hold = inspector_->postJson(
+      "/api/v1/retention/holds",
+      R"({"document_id":)" + std::to_string(record.id) + R"(,"reason":"信访核查"})");
+  ASSERT_EQ(hold.status, 201) << hold.body;
+  EXPECT_EQ(codeOf(decide(*reviewer_, id, "approve")), "on_legal_hold");
+  EXPECT_TRUE(fs::exists(blobPath(record.sha256)));
+  EXPECT_TRUE(fs::exists(blobPath(rendition)));
+  ASSERT_EQ(
+      inspector_
+          ->postJson("/api/v1/retention/holds/" +
+                         std::to_string(hold.json()->getValue<Poco::Int64>("id")) + "/release",
+                     R"({"reason":"核查结束"})")
+          .status,
+      200);
+
+  // Approved: the original and its rendition go, and the tombstone names both.
+  auto approved = decide(*reviewer_, id, "approve", R"({"note":"同意销毁"})");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_FALSE(fs::exists(blobPath(record.sha256)));
+  EXPECT_FALSE(fs::exists(blobPath(rendition)));
+  auto removed = inspector_->get(record.path)
+                     .json()
+                     ->getObject("disclosure")
+                     ->getObject("disposed")
+                     ->getArray("removed_blobs");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < removed->size(); ++i)
+    names.insert(removed->getElement<std::string>(i));
+  EXPECT_EQ(names, (std::set<std::string>{record.sha256, rendition}));
+  std::string output;
+  EXPECT_EQ(verifyLog(output), 0) << output;
 }
 
 TEST_F(RetentionApiTest, AHoldOnAUnitHoldsTheRecordsOfItsSubUnits) {

@@ -134,8 +134,13 @@ export function saveBlob(blob, fileName) {
 // link carries a one-minute ticket for that path (POST /auth/download-tickets), since a link
 // cannot carry the Authorization header; anonymous, the path is public and linked as it is.
 export async function download(path, fileName) {
-  let href = url(path);
-  if (token()) href = (await post('/auth/download-tickets', { path: href })).url;
-  clickDownloadLink(href, fileName);
+  clickDownloadLink(await ticketUrl(path), fileName);
+}
+
+// A URL a plain link or a new window can open `path` with: a download ticket stands in for the
+// token, valid for a minute on that path only.
+export async function ticketUrl(path) {
+  const href = url(path);
+  return token() ? (await post('/auth/download-tickets', { path: href })).url : href;
 }
 

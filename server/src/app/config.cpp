@@ -59,6 +59,8 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.archive_converter = c.getString("gongkai.archive.converter", s.archive_converter);
   s.archive_converter_timeout_seconds =
       c.getInt("gongkai.archive.converter_timeout_seconds", s.archive_converter_timeout_seconds);
+  s.archive_converter_max_output_bytes = c.getInt64("gongkai.archive.converter_max_output_bytes",
+                                                    s.archive_converter_max_output_bytes);
   s.import_root = c.getString("gongkai.import.root", s.import_root);
   s.feedback_submissions_per_hour =
       c.getInt("gongkai.feedback.submissions_per_hour", s.feedback_submissions_per_hour);

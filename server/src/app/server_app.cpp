@@ -397,7 +397,8 @@ int ServerApp::main(const std::vector<std::string>&) {
   service::ArchiveService archives(
       store, audit, checkpoints, policyService, categories, jobs,
       (fs::path(config.data_dir) / "archives").string(), sm2 ? &*sm2 : nullptr,
-      {config.archive_converter, config.archive_converter_timeout_seconds});
+      {config.archive_converter, config.archive_converter_timeout_seconds,
+       config.archive_converter_max_output_bytes});
   service::ImportService::Options importOptions;
   importOptions.root = config.import_root.empty() ? (fs::path(config.data_dir) / "import").string()
                                                   : config.import_root;

@@ -1,5 +1,6 @@
 // POST /api/v1/archives/{id}/receipt: the receiving office countersigns a transferred bundle;
 // GET /api/v1/archives/{id}/receipts: the bundle's receipts, with the digest a receipt signs.
+// GET /api/v1/archives/{id}/transfer-list(.html): the transfer list the bundle carries.
 #include "routes.h"
 #include "toolkit.h"
 
@@ -45,6 +46,25 @@ void addArchiveReceiptRoutes(Router& router, service::ArchiveReceipts& receipts)
       ex.response.set("Location", "/api/v1/archives/" + std::to_string(id.value()) + "/receipts");
     }
     ex.reply(made, receiptJson, HTTPResponse::HTTP_CREATED);
+  });
+  // The transfer list the bundle carries (a tag file, signed with it): JSON, and the printable
+  // page, which a plain link opens with a download ticket. The page is the bundle's own bytes,
+  // values escaped as it was written; it runs no script and loads nothing.
+  router.add("GET", "/api/v1/archives/{id}/transfer-list", [&receipts](Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto list = receipts.transferList(ex.subject, id.value(), false);
+    if (!list.ok()) return ex.sendProblem(list.error());
+    ex.sendText("application/json; charset=utf-8", list.value());
+  });
+  router.add("GET", "/api/v1/archives/{id}/transfer-list.html", [&receipts](Exchange& ex) {
+    auto id = ex.idParam("id");
+    if (!id.ok()) return ex.sendProblem(id.error());
+    auto page = receipts.transferList(ex.subject, id.value(), true);
+    if (!page.ok()) return ex.sendProblem(page.error());
+    ex.response.set("Content-Security-Policy",
+                    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    ex.sendText("text/html; charset=utf-8", page.value());
   });
   router.add("GET", "/api/v1/archives/{id}/receipts", [&receipts](Exchange& ex) {
     auto id = ex.idParam("id");

@@ -142,6 +142,22 @@ core::Result<std::string> ArchiveReceipts::tagManifestDigest(const store::Archiv
   return core::sha256Hex(manifest.value());
 }
 
+core::Result<std::string> ArchiveReceipts::transferList(const Subject& subject,
+                                                        std::int64_t archiveId, bool html) {
+  if (auto allowed = require(subject, "archives.read"); !allowed.ok()) return allowed.error();
+  auto found = row(archiveId);
+  if (!found.ok()) return found.error();
+  const std::string path =
+      (std::filesystem::path(folder_) / (found.value().sha256 + ".tar")).string();
+  auto list = archive::readTagFile(path, html ? "transfer-list.html" : "transfer-list.json");
+  if (!list.ok() && list.error().reason == "tag_file_missing") {
+    return Error::make(ErrorCode::kNotFound, "transfer_list_missing",
+                       "该归档包没有移交清单（生成于有移交清单之前） (the bundle carries no "
+                       "transfer list: it was built before bundles had one)");
+  }
+  return list;
+}
+
 core::Result<Receipt> ArchiveReceipts::receive(const Subject& subject, std::int64_t archiveId,
                                                const ReceiptRequest& request) {
   if (auto allowed = require(subject, "archives.receive"); !allowed.ok()) return allowed.error();

@@ -233,9 +233,11 @@ ArchiveService::ArchiveService(store::Store& store, AuditService& audit,
       folder_(std::move(folder)),
       sm2_(sm2),
       renditions_(std::make_unique<PreservationRenditions>(
-          store, PdfaConverter({renditions.converter,
-                                std::chrono::seconds(std::max(1, renditions.timeout_seconds)),
-                                (fs::path(store.dataDir()) / "tmp" / "pdfa").string()}))) {
+          store,
+          PdfaConverter(
+              {renditions.converter, std::chrono::seconds(std::max(1, renditions.timeout_seconds)),
+               static_cast<std::uint64_t>(std::max<std::int64_t>(1, renditions.max_output_bytes)),
+               (fs::path(store.dataDir()) / "tmp" / "pdfa").string()}))) {
   // A bundle half written by a server that stopped is of no use; the job, if it is still
   // unfinished, is built again by whichever server adopts it (into the same name, so a building
   // file of a job still queued or running is left alone: another server may be writing it).
@@ -343,8 +345,11 @@ core::Result<std::int64_t> ArchiveService::requestBundle(const BundleRequest& re
 core::Result<std::string> ArchiveService::build(const BundleRequest& request,
                                                 const Subject& subject, JobContext& context) {
   PhaseTimer phases;
+  std::string renditions;
   if (!request.checkpoint_size) {
-    if (auto made = makeRenditions(request, subject, context); !made.ok()) return made.error();
+    auto made = makeRenditions(request, subject, context);
+    if (!made.ok()) return made.error();
+    renditions = std::move(made).value();
     if (context.cancelRequested()) return cancelled();
     phases.done("renditions");
   }
@@ -374,24 +379,38 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
   phases.done("record");
   ArchiveRow recorded = row;
   recorded.id = id.value();
-  return resultOf(recorded, phases.json());
+  return resultOf(recorded, phases.json(), renditions);
 }
 
-std::string ArchiveService::resultOf(const ArchiveRow& row, const std::string& timings) {
+std::string ArchiveService::resultOf(const ArchiveRow& row, const std::string& timings,
+                                     const std::string& renditions) {
   return "{\"archive_id\":" + std::to_string(row.id) + ",\"name\":" + jsonString(row.name) +
          ",\"size\":" + std::to_string(row.size) + ",\"sha256\":" + jsonString(row.sha256) +
-         ",\"item_count\":" + std::to_string(row.item_count) + ",\"timing_ms\":{" + timings + "}}";
+         ",\"item_count\":" + std::to_string(row.item_count) + ",\"timing_ms\":{" + timings + "}" +
+         (renditions.empty() ? "" : ",\"renditions\":" + renditions) + "}";
 }
 
-core::Status ArchiveService::makeRenditions(const BundleRequest& request, const Subject& subject,
-                                            const JobContext& context) {
+core::Result<std::string> ArchiveService::makeRenditions(const BundleRequest& request,
+                                                         const Subject& subject,
+                                                         const JobContext& context) {
   const std::string fonds = policies_.engine()->policies().archive.fonds_code;
+  PreservationRenditions::Outcome outcome;
   try {
-    renditions_->makeFor(fonds, request.year, request.category, subject, context);
+    outcome = renditions_->makeFor(fonds, request.year, request.category, subject, context);
   } catch (const std::exception& e) {
     return store::storageError(e);
   }
-  return core::okStatus();
+  // The job's result says why a file went without: the server's log is not everyone's to read.
+  std::string failures;
+  for (const auto& failure : outcome.failures) {
+    failures += std::string(failures.empty() ? "" : ",") +
+                "{\"sha256\":" + jsonString(failure.sha256) +
+                ",\"code\":" + jsonString(failure.code) +
+                ",\"message\":" + jsonString(failure.message) + "}";
+  }
+  return "{\"made\":" + std::to_string(outcome.made) +
+         ",\"failed\":" + std::to_string(outcome.failed) +
+         ",\"missing\":" + std::to_string(outcome.missing) + ",\"failures\":[" + failures + "]}";
 }
 
 core::Result<archive::BundleContents> ArchiveService::contentsFor(const BundleRequest& request) {

@@ -1,8 +1,6 @@
 #include "pdfa_converter.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,10 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 #include <vector>
 
 #include "child_process.h"
+#include "gongkai/indexer/limited_child.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -51,68 +49,16 @@ fs::path makePrivateFolder(const std::string& workDir) {
   return ec ? fs::path() : folder;
 }
 
-// Starts argv in its own process group, stdin /dev/null, stdout and stderr to `log`, with the
-// environment `env`.
-pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-            const std::string& log, int& error) {
-  std::vector<char*> argv, envp;
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  for (const auto& var : env) envp.push_back(const_cast<char*>(var.c_str()));
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (int sig : {SIGPIPE, SIGALRM, SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&defaults, sig);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  error = ::posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
-  return error == 0 ? pid : -1;
-}
-
-// Waits for the child until `deadline`, then kills its group; true when it exited by itself
-// with status 0. The group is killed in any case: soffice may leave helpers behind.
-bool waitFor(pid_t pid, Clock::time_point deadline, bool& timedOut, int& status) {
-  timedOut = false;
-  for (;;) {
-    const pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) {
-      status = -1;
-      break;
-    }
-    if (Clock::now() >= deadline) {
-      timedOut = true;
-      ::kill(-pid, SIGKILL);
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ::kill(-pid, SIGKILL);
-  return !timedOut && status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 std::string logTail(const fs::path& log) {
   std::ifstream in(log, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   std::string all = text.str();
-  if (all.size() > 400) all = "…" + all.substr(all.size() - 400);
+  if (all.size() > 400) {
+    std::size_t from = all.size() - 400;
+    while (from < all.size() && (static_cast<unsigned char>(all[from]) & 0xC0) == 0x80) ++from;
+    all = "…" + all.substr(from);
+  }
   for (char& c : all) {
     if (c == '\n' || c == '\r') c = ' ';
   }
@@ -157,25 +103,41 @@ core::Status PdfaConverter::convert(const std::string& input, const std::string&
   const std::vector<std::string> env = {"HOME=" + (folder.path / "home").string(),
                                         "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
                                         "TMPDIR=" + folder.path.string()};
+  indexer::ChildSpec spec;
+  spec.argv = args;
+  spec.env = env;
+  spec.output_file = log.string();
+  // CPU time as much as the wall clock allows one process; files written (the PDF, the profile)
+  // each no larger than max_output_bytes. No system call filter (seccomp) as the extractor could
+  // have: LibreOffice needs threads, shared memory, sockets between its processes, fork and exec
+  // of its own helpers and the fonts' and profile's files, which leaves nothing worth filtering.
+  spec.limits.cpu = options_.timeout;
+  spec.limits.max_file_bytes = options_.max_output_bytes;
   int error = 0;
-  const pid_t pid = spawn(args, env, log.string(), error);
-  if (pid < 0) {
+  auto child = indexer::LimitedChild::start(spec, error);
+  if (!child) {
     return Error::make(
         ErrorCode::kUnsupported, "conversion_failed",
         std::string("无法启动转换程序 (cannot start the converter): ") + std::strerror(error));
   }
-  bool timedOut = false;
-  int status = 0;
-  const bool exited = waitFor(pid, Clock::now() + options_.timeout, timedOut, status);
+  const int status = child->wait(Clock::now() + options_.timeout);
+  const bool timedOut = child->killedLate();
+  const bool exited = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   const fs::path made = folder.path / "out" / "document.pdf";
   if (timedOut) {
     return Error::make(ErrorCode::kUnsupported, "conversion_timeout",
                        "转换超时，已终止 (converter killed after " +
                            std::to_string(options_.timeout.count()) + " s): " + logTail(log));
   }
+  if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGXFSZ)) {
+    return Error::make(ErrorCode::kUnsupported, "conversion_limit",
+                       "转换程序超出资源限制，已终止 (converter " +
+                           indexer::describeChildStatus(status) + "): " + logTail(log));
+  }
   if (!exited || !fs::is_regular_file(made, ec) || fs::file_size(made, ec) == 0) {
     return Error::make(ErrorCode::kUnsupported, "conversion_failed",
-                       "转换失败 (conversion failed): " + logTail(log));
+                       "转换失败 (conversion failed, " + indexer::describeChildStatus(status) +
+                           "): " + logTail(log));
   }
   fs::copy_file(made, output, fs::copy_options::overwrite_existing, ec);
   if (ec) {

@@ -104,10 +104,11 @@ PreservationRenditions::Outcome PreservationRenditions::makeFor(const std::strin
       ++outcome.missing;
       continue;
     }
-    if (makeOne(sha256, extensionFor(*findings), subject)) {
-      ++outcome.made;
-    } else {
+    if (auto failure = makeOne(sha256, extensionFor(*findings), subject)) {
       ++outcome.failed;
+      outcome.failures.push_back(std::move(*failure));
+    } else {
+      ++outcome.made;
     }
   }
   if (outcome.missing > 0) {
@@ -119,8 +120,8 @@ PreservationRenditions::Outcome PreservationRenditions::makeFor(const std::strin
   return outcome;
 }
 
-bool PreservationRenditions::makeOne(const std::string& sha256, const std::string& extension,
-                                     const Subject& subject) {
+std::optional<PreservationRenditions::Failure> PreservationRenditions::makeOne(
+    const std::string& sha256, const std::string& extension, const Subject& subject) {
   const fs::path made = fs::path(store_.dataDir()) / "tmp" / ("rendition-" + sha256 + ".pdf");
   std::error_code ec;
   fs::create_directories(made.parent_path(), ec);
@@ -130,15 +131,16 @@ bool PreservationRenditions::makeOne(const std::string& sha256, const std::strin
     logger().warning("PDF/A 转换失败 (PDF/A conversion failed) " + sha256 + ": " +
                      converted.error().message);
     cleanup();
-    return false;
+    return Failure{sha256, converted.error().reason, converted.error().message};
   }
   const auto findings = inspect(made.string(), "rendition.pdf");
   if (!findings || !findings->identification.long_term || !findings->safety.empty()) {
-    logger().warning(
-        "转换结果不是可用的 PDF/A，已舍弃 (conversion gave no usable PDF/A, dropped) " + sha256 +
-        (findings ? ": " + archive::describeFormat(findings->identification) : std::string()));
+    const std::string message =
+        "转换结果不是可用的 PDF/A，已舍弃 (conversion gave no usable PDF/A, dropped)" +
+        (findings ? ": " + archive::describeFormat(findings->identification) : std::string());
+    logger().warning(message + " " + sha256);
     cleanup();
-    return false;
+    return Failure{sha256, "not_pdfa", message};
   }
   std::ifstream in(made, std::ios::binary);
   auto staged = store_.blobs().stage(in, INT64_MAX);
@@ -147,11 +149,11 @@ bool PreservationRenditions::makeOne(const std::string& sha256, const std::strin
   if (!staged.ok()) {
     logger().warning("PDF/A 保存版本无法保存 (cannot keep the rendition): " +
                      staged.error().message);
-    return false;
+    return Failure{sha256, "rendition_store", staged.error().message};
   }
   if (auto kept = store_.blobs().promote(staged.value()); !kept.ok()) {
     logger().warning("PDF/A 保存版本无法保存 (cannot keep the rendition): " + kept.error().message);
-    return false;
+    return Failure{sha256, "rendition_store", kept.error().message};
   }
   const std::string renditionSha = staged.value().sha256();
   const auto recorded = store_.write([&](store::Transaction& tx) -> core::Status {
@@ -163,9 +165,9 @@ bool PreservationRenditions::makeOne(const std::string& sha256, const std::strin
   if (!recorded.ok()) {
     logger().warning("PDF/A 保存版本无法记录 (cannot record the rendition): " +
                      recorded.error().message);
-    return false;
+    return Failure{sha256, "rendition_store", recorded.error().message};
   }
-  return true;
+  return std::nullopt;
 }
 
 }  // namespace gongkai::server::service

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gongkai/server/service/job_service.h"
 #include "gongkai/server/service/subject.h"
@@ -25,10 +26,18 @@ class PreservationRenditions {
   PreservationRenditions(store::Store& store, PdfaConverter converter)
       : store_(store), converter_(std::move(converter)) {}
 
+  // Why one file got no rendition: the original's SHA-256, a stable code (conversion_failed,
+  // conversion_timeout, conversion_limit, not_pdfa, rendition_store) and a message.
+  struct Failure {
+    std::string sha256;
+    std::string code;
+    std::string message;
+  };
   struct Outcome {
     int made = 0;     // renditions made and recorded now
     int failed = 0;   // conversions that failed or gave no PDF/A (the bundle goes without)
     int missing = 0;  // files that want one while no converter is there
+    std::vector<Failure> failures;  // one per failed
   };
   // Makes the renditions that the archived documents of this fonds, year and category lack:
   // every file any of their versions held that is an office document by its bytes
@@ -48,8 +57,9 @@ class PreservationRenditions {
                                          const std::string& originalSha256, std::int64_t maxSeq);
 
  private:
-  // Converts one blob and records the result; false when it gave none.
-  bool makeOne(const std::string& sha256, const std::string& extension, const Subject& subject);
+  // Converts one blob and records the result; why not when it gave none.
+  std::optional<Failure> makeOne(const std::string& sha256, const std::string& extension,
+                                 const Subject& subject);
 
   store::Store& store_;
   PdfaConverter converter_;

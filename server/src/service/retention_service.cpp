@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "gongkai/core/json.h"
@@ -12,6 +13,7 @@
 #include "gongkai/server/store/document_repository.h"
 #include "gongkai/server/store/search_repository.h"
 #include "gongkai/server/store/storage_error.h"
+#include "preservation_renditions.h"
 #include "versioned_save.h"
 
 namespace gongkai::server::service {
@@ -250,6 +252,13 @@ core::Result<DispositionDecision> RetentionService::decide(const Subject& subjec
         if (approve) {
           if (auto open = disposable(tx, *current); !open.ok()) return open.error();
           removed = RetentionRepository::blobsOnlyDisposedUse(tx, current->document_id);
+          // The PDF/A renditions of those files go with them; the tombstone names them too.
+          for (std::string& rendition : RetentionRepository::renditionsOf(
+                   tx, PreservationRenditions::kObjectType, removed, current->document_id)) {
+            removed.push_back(std::move(rendition));
+          }
+          std::sort(removed.begin(), removed.end());
+          removed.erase(std::unique(removed.begin(), removed.end()), removed.end());
           core::DocumentVersion v = *current;
           v.status = core::DocumentStatus::kDisposed;
           const auto proposedAt = core::parseRfc3339(row->proposed_at).value_or(now);

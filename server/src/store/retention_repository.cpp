@@ -1,7 +1,9 @@
 #include "gongkai/server/store/retention_repository.h"
 
+#include <set>
 #include <stdexcept>
 
+#include "gongkai/core/audit_entry.h"
 #include "sql_conditions.h"
 #include "store_internal.h"
 
@@ -253,6 +255,36 @@ std::vector<std::string> RetentionRepository::blobsOnlyDisposedUse(Transaction& 
                   "AND o.status <> 'disposed') ORDER BY f.sha256",
       use(id), into(blobs), now;
   return blobs;
+}
+
+std::vector<std::string> RetentionRepository::renditionsOf(
+    Transaction& tx, const std::string& objectType, const std::vector<std::string>& originals,
+    std::int64_t documentId) {
+  std::set<std::string> renditions;
+  std::string type = objectType;
+  for (const std::string& original : originals) {
+    std::vector<std::string> entries;
+    std::string id = original;
+    tx.session() << "SELECT entry FROM audit_log WHERE object_type = ? AND object_id = ?",
+        use(type), use(id), into(entries), now;
+    for (const std::string& entry : entries) {
+      auto parsed = core::parseAuditEntry(entry);
+      if (parsed.ok() && !parsed.value().content_sha256.empty()) {
+        renditions.insert(parsed.value().content_sha256);
+      }
+    }
+  }
+  std::vector<std::string> out;
+  Poco::Int64 self = documentId;
+  for (const std::string& rendition : renditions) {
+    std::string sha = rendition;
+    Poco::Int64 live = 0;
+    tx.session() << "SELECT COUNT(*) FROM files g JOIN documents o ON o.id = g.document_id "
+                    "WHERE g.sha256 = ? AND g.document_id <> ? AND o.status <> 'disposed'",
+        use(sha), use(self), into(live), now;
+    if (live == 0) out.push_back(rendition);
+  }
+  return out;
 }
 
 void RetentionRepository::forgetTexts(Transaction& tx, const std::vector<std::string>& blobs) {

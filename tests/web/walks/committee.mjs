@@ -1,9 +1,11 @@
 // The higher-level committee's clerk: asks for the annual bundle of a category and year the demo
 // has archived documents in, watches it being built, finds it listed and downloads it; the file
-// is the tar listed (size, SHA-256, a valid first tar header).
+// is the tar listed (size, SHA-256, a valid first tar header). On the bundle's page: downloads its
+// EEP packages, reads its transfer list and opens the printable one, and sees the receipt the
+// receiving office signs listed with its decision, receiver and time.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 
 export const role = 'committee';
 
@@ -69,6 +71,62 @@ export default async function walk({ page, apiAs, screenshot }) {
   await resultLink.click();
   await page.getByRole('heading', { name, level: 1 }).waitFor();
   await page.getByText(`gongkai-verify ${name}.tar --key ed25519-public.pem`).waitFor();
+
+  // The EEP export: a tar of DA/T 48 packages, named after the bundle.
+  const eep = page.locator('#eep');
+  const [eepDownload] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60000 }),
+    eep.getByRole('button', { name: /下载 EEP 封装包/ }).click(),
+  ]);
+  assert.equal(eepDownload.suggestedFilename(), `${name}-eep.tar`);
+  const eepBytes = await readFile(await eepDownload.path());
+  assert.ok(validTarHeader(eepBytes.subarray(0, 512)), 'the EEP file is a tar');
+  assert.ok(eepBytes.includes(Buffer.from('<电子文件封装包')), 'holding EEP packages');
+  await eep.getByText(`浏览器正在下载 ${name}-eep.tar`).waitFor();
+
+  // The transfer list, as the bundle carries it, and its printable page.
+  const list = (await apiAs('committee', 'GET', `/api/v1/archives/${listed.id}/transfer-list`)).json;
+  assert.equal(list.bundle, name);
+  const transfer = page.locator('#transfer-list');
+  await transfer.getByText(`${list.item_count} 件`).first().waitFor();
+  const transferText = await transfer.innerText();
+  assert.ok(transferText.includes(list.to), 'the receiving unit is named');
+  assert.ok(transferText.includes(list.transfer_date), 'and the transfer date');
+  assert.ok(transferText.includes(`${list.file_count} 个`), 'and the files');
+  assert.ok((await transfer.locator('.transfer-renditions').innerText()).startsWith(`${list.rendition_count} 个`), 'renditions counted apart');
+  assert.ok(transferText.includes(list.sequences[0].first_code), 'and the 档号 range');
+  const [printable] = await Promise.all([
+    page.waitForEvent('popup'),
+    transfer.getByRole('button', { name: '打开可打印的移交清单' }).click(),
+  ]);
+  await printable.waitForURL(/\/transfer-list\.html\?ticket=/);
+  await printable.getByRole('heading', { name: '党务公开电子档案移交清单' }).waitFor();
+  assert.ok((await printable.locator('body').innerText()).includes('接收单位（盖章）'), 'the form has room for the seals');
+  await printable.close();
+
+  // No receipt yet; the receiving office signs one (as its own software would) and it is listed.
+  const receipts = page.locator('#receipts');
+  await receipts.getByText('尚无接收回执').waitFor();
+  const digest = (await apiAs('committee', 'GET', `/api/v1/archives/${listed.id}/receipts`)).json.tagmanifest_sha256;
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const terms = { decision: 'accepted_with_remarks', receiver_unit: '中共连云港市委组织部', receiver_name: '张敏', remarks: '附件目录另行补交' };
+  const signedText = `gongkai-archive-receipt/1\nbundle: ${name}\ntagmanifest-sha256: ${digest}\ndecision: ${terms.decision}\n`
+    + `receiver-unit: ${terms.receiver_unit}\nreceiver-name: ${terms.receiver_name}\nremarks: ${terms.remarks}\n`;
+  const posted = await apiAs('committee', 'POST', `/api/v1/archives/${listed.id}/receipt`, {
+    ...terms, tagmanifest_sha256: digest,
+    public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }),
+    signature: sign(null, Buffer.from(signedText), privateKey).toString('base64'),
+  });
+  assert.equal(posted.status, 201, posted.text);
+  await page.reload();
+  const receipt = page.locator('#receipts tbody tr').first();
+  await receipt.waitFor();
+  const receiptText = await receipt.innerText();
+  assert.equal(await receipt.locator('.receipt-decision').getAttribute('data-decision'), 'accepted_with_remarks');
+  for (const expected of ['附意见接收', terms.receiver_unit, terms.receiver_name, terms.remarks]) {
+    assert.ok(receiptText.includes(expected), `the receipt shows ${expected}`);
+  }
+  assert.match(receiptText, /\d{4}-\d{2}-\d{2}/, 'and when it was received');
   await screenshot('bundle');
 
   // Back on the bundles page without the job in the address, the build is listed among the

@@ -355,7 +355,99 @@ async function renderBundle(main, params) {
     section(tr('归档包信息', 'About this bundle'), bundleFacts(bundle), downloadControl(bundle),
       h('p', { class: 'muted' }, tr('归档包生成后不再改变；同样的记录对同一检查点重新生成，得到的文件逐字节相同（SM2 签名除外）。',
         'A bundle never changes; rebuilt from the same records against the same checkpoint it is byte for byte the same (except the SM2 signature).'))),
+    eepSection(bundle),
+    transferListSection(bundle),
+    receiptsSection(bundle),
     verifyHelp(bundle));
+}
+
+// The DA/T 48 export: each item one signed XML package, in one tar made on the first request.
+function eepSection(b) {
+  const status = h('span', { class: 'muted', role: 'status' });
+  const button = h('button', {
+    type: 'button',
+    onclick: () => busy(button, null, async () => {
+      status.textContent = '';
+      await api.download(`/api/v1/archives/${b.id}/eep`, `${b.name}-eep.tar`);
+      status.textContent = tr(`浏览器正在下载 ${b.name}-eep.tar。`, `Your browser is downloading ${b.name}-eep.tar.`);
+    }),
+  }, tr('下载 EEP 封装包', 'Download the EEP packages'), h('span', { class: 'sr-only' }, ` ${b.name}-eep.tar`));
+  return h('section', { class: 'card', id: 'eep' },
+    h('h2', null, tr('电子文件封装包（DA/T 48）', 'EEP packages (DA/T 48)')),
+    h('p', { class: 'muted' }, tr(
+      '每件档案一个 XML 封装包：元数据、base64 编码的文件及其 PDF/A 长期保存版本（另一编码，标明为保存版本），并有本单位的电子签名。首次下载时生成，文件多时需稍候。',
+      'One XML package per item: its metadata, its files base64-encoded with their PDF/A renditions (a second encoding, marked as such), signed by the unit. Made on the first download; with many files this takes a moment.')),
+    h('div', { class: 'row eep-download' }, button, status),
+    h('pre', null, `gongkai-verify --eep ${b.name}-eep.tar --key ed25519-public.pem`));
+}
+
+// The transfer list (移交清单) the bundle carries, and its printable page.
+function transferListSection(b) {
+  const body = h('div', null, h('p', { class: 'muted', role: 'status' }, tr('正在加载…', 'Loading…')));
+  const open = h('button', {
+    type: 'button',
+    onclick: () => busy(open, null, async () => {
+      // Opened before the await, so no popup blocker stops it; pointed at the page once the
+      // ticket is there.
+      const win = window.open('', '_blank');
+      try {
+        const target = await api.ticketUrl(`/api/v1/archives/${b.id}/transfer-list.html`);
+        if (win) { win.opener = null; win.location.href = target; } else location.assign(target);
+      } catch (err) {
+        if (win) win.close();
+        throw err;
+      }
+    }),
+  }, tr('打开可打印的移交清单', 'Open the printable transfer list'));
+  api.get(`/archives/${b.id}/transfer-list`).then((list) => {
+    clear(body,
+      facts([
+        [tr('移交单位', 'From'), `${list.from}（${tr('全宗号', 'fonds')} ${list.fonds}）`],
+        [tr('接收单位', 'To'), list.to],
+        [tr('移交日期', 'Transfer date'), list.transfer_date],
+        [tr('件数', 'Items'), tr(`${list.item_count} 件`, String(list.item_count))],
+        [tr('电子文件', 'Files'), h('span', { class: 'transfer-files' }, tr(`${list.file_count} 个，`, `${list.file_count}, `), bytesExact(list.file_bytes))],
+        [tr('长期保存版本（PDF/A 转换件，另计）', 'PDF/A renditions (counted apart)'),
+          h('span', { class: 'transfer-renditions' }, tr(`${list.rendition_count || 0} 个，`, `${list.rendition_count || 0}, `), bytesExact(list.rendition_bytes || 0))],
+      ]),
+      table([
+        { title: tr('保管期限', 'Retention'), render: (s) => label('retention', s.retention) },
+        { title: tr('件数', 'Items'), class: 'num', render: (s) => String(s.items) },
+        { title: tr('起始档号', 'First 档号'), render: (s) => h('code', null, s.first_code) },
+        { title: tr('终止档号', 'Last 档号'), render: (s) => h('code', null, s.last_code) },
+      ], list.sequences || []),
+      h('div', { class: 'row' }, open));
+  }, (err) => clear(body, errorBlock(err)));
+  return h('section', { class: 'card', id: 'transfer-list' },
+    h('h2', null, tr('移交清单', 'Transfer list')),
+    h('p', { class: 'muted' }, tr('移交清单随归档包签名。打印后由双方盖章、签字；接收单位也可以电子签名回执签收。',
+      'The transfer list is signed with the bundle. Print it for both sides to seal and sign; the receiving office may also countersign it with a signed receipt.')),
+    body);
+}
+
+const DECISIONS = {
+  accepted: ['接收', 'Accepted'],
+  accepted_with_remarks: ['附意见接收', 'Accepted with remarks'],
+  refused: ['拒收', 'Refused'],
+};
+
+// The receiving office's signed receipts (接收回执), oldest first.
+function receiptsSection(b) {
+  const body = h('div', null, h('p', { class: 'muted', role: 'status' }, tr('正在加载…', 'Loading…')));
+  api.get(`/archives/${b.id}/receipts`).then((all) => {
+    clear(body,
+      table([
+        { title: tr('序号', 'No.'), class: 'num', render: (r) => String(r.number) },
+        { title: tr('结论', 'Decision'), render: (r) => h('span', { class: 'receipt-decision', dataset: { decision: r.decision } }, tr(...(DECISIONS[r.decision] || [r.decision, r.decision]))) },
+        { title: tr('接收单位', 'Receiving unit'), render: (r) => (r.record ? r.record.receiver_unit : '') },
+        { title: tr('接收人', 'Receiver'), render: (r) => (r.record ? r.record.receiver_name : '') },
+        { title: tr('签收时间', 'Received'), render: (r) => (r.record && r.record.received_at ? when(r.record.received_at) : '') },
+        { title: tr('意见', 'Remarks'), render: (r) => (r.record ? r.record.remarks : '') },
+      ], all.receipts || [], { empty: tr('尚无接收回执。接收单位签收后在此显示。', 'No receipt yet; it shows here once the receiving office countersigns.') }),
+      h('p', { class: 'muted' }, tr('回执须签署的标签清单摘要（tagmanifest-sha256.txt 的 SHA-256）：', 'The tag-manifest digest a receipt signs (SHA-256 of tagmanifest-sha256.txt): '),
+        h('code', { class: 'sha256' }, all.tagmanifest_sha256)));
+  }, (err) => clear(body, errorBlock(err)));
+  return h('section', { class: 'card', id: 'receipts' }, h('h2', null, tr('接收回执', 'Receipts')), body);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gongkai/core/ed25519.h"
@@ -15,7 +16,12 @@
 //
 //   <bundle name>-eep/<档号>.xml     one package per item, in 档号 order
 //
-// The package is made from the bundle's tar (its metadata.json and files/), never from the
+// A file with a PDF/A preservation rendition in the bundle (renditions/<file id>.pdf) carries it
+// as a second 编码 of its 文档数据 (编码2), marked by 编码描述 kEepRenditionDescription, with its
+// own 电子属性 (size, SHA-256), inside the signed part.
+//
+// The package is made from the bundle's tar (its metadata.json, files/ and renditions/), never
+// from the
 // database, so it says exactly what was transferred; the same bundle and key give the same
 // bytes (every time in it is the bundle's checkpoint time).
 //
@@ -28,6 +34,11 @@ namespace gongkai::archive {
 inline constexpr std::int64_t kMaxEepItemBytes = std::int64_t{256} << 20;
 
 inline constexpr const char* kEepNamespace = "http://www.saac.gov.cn/standards/ERM/encapsulation";
+
+// 编码描述 of an encoding that is a preservation rendition, not the original.
+inline constexpr std::string_view kEepRenditionDescription =
+    "长期保存版本：原文件的 PDF/A-2b 转换件，原文件为编码1 (preservation rendition of 编码1, "
+    "PDF/A)";
 
 struct EepWritten {
   std::int64_t size = 0;
@@ -45,7 +56,8 @@ core::Result<EepWritten> writeEepPackage(const std::string& bundleTarPath,
 
 // One check of an EEP tar: on the tar, or on one package (its file name).
 struct EepFinding {
-  std::string check;  // tar_safety, eep_layout, eep_schema, eep_signature, eep_file_digest
+  // tar_safety, eep_layout, eep_schema, eep_signature, eep_file_digest, eep_rendition
+  std::string check;
   std::string subject;
   bool passed = false;
   std::string message;  // Chinese first, English in parentheses
@@ -59,8 +71,10 @@ struct EepReport {
 };
 
 // Checks an EEP tar offline: a safe tar holding only <folder>/<name>.xml files, each valid
-// against the shipped schema, its signature by one of the trusted Ed25519 keys (PEM), and each
-// file's bytes (编码数据, base64) of the size and SHA-256 its 电子属性 state.
+// against the shipped schema, its signature by one of the trusted Ed25519 keys (PEM), each
+// file's bytes (编码数据, base64) of the size and SHA-256 its 电子属性 state, renditions
+// included, and (when a package has renditions) each rendition a second 编码 of its file that is
+// PDF/A by our inspector.
 EepReport verifyEepPackage(const std::string& tarPath,
                            const std::vector<std::string>& publicKeyPems);
 

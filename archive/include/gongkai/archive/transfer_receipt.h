@@ -36,8 +36,11 @@ struct ReceiptTerms {
 //   remarks: <remarks, possibly several lines>
 std::string receiptSignedText(const ReceiptTerms& terms);
 
-// The bytes of the bundle's tagmanifest-sha256.txt, read from its tar (every other entry is
-// skipped, not read): kIo when the tar cannot be read, kCorrupt when it holds no tag manifest.
+// The bytes of the bundle's tag file `name` (at the bag's top, e.g. "transfer-list.json"), read
+// from its tar (every other entry is skipped, not read), at most 1 MiB: kIo when the tar cannot
+// be read, kCorrupt ("tag_file_missing") when it holds no such file.
+core::Result<std::string> readTagFile(const std::string& tarPath, const std::string& name);
+// readTagFile of tagmanifest-sha256.txt; kCorrupt "tag_manifest_missing" when there is none.
 core::Result<std::string> readTagManifest(const std::string& tarPath);
 
 }  // namespace gongkai::archive

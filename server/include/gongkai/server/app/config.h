@@ -55,9 +55,10 @@ struct ServerConfig {
   std::string archive_sm2_key_file;
   // PDF/A preservation renditions of archived office documents, made once when a bundle first
   // needs them: LibreOffice's soffice (a path or a name in PATH; "" for none), and the time one
-  // conversion may take.
+  // conversion may take (wall clock, and CPU time) and the largest file it may write.
   std::string archive_converter = "soffice";
   int archive_converter_timeout_seconds = 120;
+  std::int64_t archive_converter_max_output_bytes = 1ll << 30;
   // The folder under which POST /api/v1/imports (and `gongkai import`) may read legacy archives
   // ("" for DATA_DIR/import): an import names a folder on the server, and none outside this.
   std::string import_root;

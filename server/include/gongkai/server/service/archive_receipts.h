@@ -56,6 +56,10 @@ class ArchiveReceipts {
   core::Result<Receipt> receive(const Subject& subject, std::int64_t archiveId,
                                 const ReceiptRequest& request);
   core::Result<BundleReceipts> list(const Subject& subject, std::int64_t archiveId);
+  // The bundle's transfer list (移交清单) as the bundle carries it: transfer-list.json, or
+  // transfer-list.html (the printable form) when `html`. Needs archives.read; kCorrupt
+  // "tag_file_missing" for a bundle built before bundles carried one.
+  core::Result<std::string> transferList(const Subject& subject, std::int64_t archiveId, bool html);
 
   // Longest texts a receipt takes, in characters.
   static constexpr std::size_t kMaxNameChars = 100;

@@ -54,10 +54,12 @@ class PreservationRenditions;
 
 // The PDF/A preservation renditions a build makes of archived office documents that lack one
 // (preservation_renditions.h): LibreOffice's soffice, a path or a name in PATH ("" turns it
-// off), and how long one conversion may take.
+// off), how long one conversion may take (wall clock, and CPU time), and how large a file it may
+// write.
 struct RenditionOptions {
   std::string converter = "soffice";
   int timeout_seconds = 120;
+  std::int64_t max_output_bytes = 1ll << 30;
 };
 
 class ArchiveService {
@@ -124,8 +126,10 @@ class ArchiveService {
  private:
   // The work of an archive.build job another server left unfinished.
   core::Result<JobWork> resumeBuild(const store::JobRow& row);
-  // A finished job's result: the bundle it recorded, and how long each phase took.
-  static std::string resultOf(const store::ArchiveRow& row, const std::string& timings);
+  // A finished job's result: the bundle it recorded, how long each phase took, and (when it
+  // made any) the renditions it made or failed to make (a JSON object, "" for none).
+  static std::string resultOf(const store::ArchiveRow& row, const std::string& timings,
+                              const std::string& renditions = "");
   core::Status require(const Subject& subject, std::string_view permission) const;
   std::string pathOf(const BundleRecord& bundle) const;
   // The job: gathers the records from the store, has archive::BundleComposer lay them out,
@@ -134,8 +138,9 @@ class ArchiveService {
                                   JobContext& context);
   // Makes the PDF/A renditions the request's documents lack, before the checkpoint is taken (so
   // the checkpoint covers their audit entries); a rebuild against a named checkpoint makes none.
-  core::Status makeRenditions(const BundleRequest& request, const Subject& subject,
-                              const JobContext& context);
+  // Returns what it made and why any failed, as a JSON object for the job's result.
+  core::Result<std::string> makeRenditions(const BundleRequest& request, const Subject& subject,
+                                           const JobContext& context);
   // What the bundle is (fonds, category, year) and the checkpoint it is made against.
   core::Result<archive::BundleContents> contentsFor(const BundleRequest& request);
   // Reads the items, catalogue entries, feedback and applications into `contents`, as of its

@@ -97,6 +97,12 @@ class RetentionRepository {
   // The blobs of a document's files that no document but disposed ones refers to: what disposing
   // of it may delete. Sorted.
   static std::vector<std::string> blobsOnlyDisposedUse(Transaction& tx, std::int64_t documentId);
+  // The blobs of the renditions that audit entries about (`objectType`, original's SHA-256)
+  // record for the blobs `originals`, leaving out any that a file of a document other than
+  // `documentId` and not disposed of is: what goes with those originals. Sorted, each once.
+  static std::vector<std::string> renditionsOf(Transaction& tx, const std::string& objectType,
+                                               const std::vector<std::string>& originals,
+                                               std::int64_t documentId);
   // Forgets the extracted texts of deleted blobs, so no search rebuild finds them again.
   static void forgetTexts(Transaction& tx, const std::vector<std::string>& blobs);
 };

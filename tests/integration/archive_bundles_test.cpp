@@ -1214,18 +1214,21 @@ TEST_F(ArchiveBundlesTest, AConverterBeyondItsLimitsIsKilledAndTheBundleGoesWith
     std::string script;
     std::vector<std::string> settings;
     std::string code, says;
+    std::string leftover;  // the command line of what it starts, to look for afterwards
   };
   const std::vector<Case> cases = {
       // Writes 8 MiB where 1 MiB is allowed.
       {"exec head -c 8388608 /dev/zero > \"$TMPDIR/out/document.pdf\"\n",
        {"gongkai.archive.converter_max_output_bytes=1048576"},
        "conversion_limit",
-       "SIGXFSZ"},
+       "SIGXFSZ",
+       "head -c 8388608 /dev/zero"},
       // Hangs, with a helper in the background, past its time.
-      {"sleep 120 &\nsleep 120\n",
+      {"sleep 123.4567 &\nsleep 123.4567\n",
        {"gongkai.archive.converter_timeout_seconds=1"},
        "conversion_timeout",
-       "转换超时"},
+       "转换超时",
+       "sleep 123.4567"},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     SCOPED_TRACE(cases[i].code);
@@ -1254,9 +1257,11 @@ TEST_F(ArchiveBundlesTest, AConverterBeyondItsLimitsIsKilledAndTheBundleGoesWith
     EXPECT_NE(failure->getValue<std::string>("message").find(cases[i].says), std::string::npos)
         << failure->getValue<std::string>("message");
     EXPECT_NE(server().log().find("PDF/A 转换失败 (PDF/A conversion failed)"), std::string::npos);
-    // Nothing it started is left running.
+    // Nothing it started is left running: neither the script's shell nor what the shell ran.
+    // (The pattern is anchored: the server's own command line names the script too.)
     std::string output;
-    EXPECT_NE(runCommand({"pgrep", "-f", script.string()}, output), 0) << output;
+    EXPECT_NE(runCommand({"pgrep", "-f", "^/bin/sh " + script.string()}, output), 0) << output;
+    EXPECT_NE(runCommand({"pgrep", "-f", "^" + cases[i].leftover}, output), 0) << output;
 
     const fs::path tar = download(archiveIdOf(job), "bundle-" + std::to_string(i) + ".tar");
     auto items = readTar(tar);

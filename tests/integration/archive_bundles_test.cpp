@@ -717,6 +717,9 @@ TEST_F(ArchiveBundlesTest, TheReceivingOfficeCountersignsTheTransferList) {
   EXPECT_NE(page.header("content-security-policy").find("default-src 'none'"), std::string::npos)
       << page.header("content-security-policy");
   EXPECT_EQ(anonymous().get(base + "/transfer-list").status, 401);
+  // An archivist files documents but holds no archives.read: neither form of the list.
+  EXPECT_EQ(archivist_->get(base + "/transfer-list").status, 403);
+  EXPECT_EQ(archivist_->get(base + "/transfer-list.html").status, 403);
   EXPECT_EQ(inspector_->get("/api/v1/archives/999999/transfer-list.html").status, 404);
 
   // The receiving office's key and signature, made with the stock openssl over the text the

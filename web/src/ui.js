@@ -147,6 +147,13 @@ export function table(columns, rows, { empty, caption } = {}) {
     h('tbody', null, rows.map((row) => h('tr', null, columns.map((c) => h('td', { class: c.class, dataset: { label: c.title } }, c.render(row))))))));
 }
 
+// A list table that turns into one card per row on a narrow screen (style.css .cards-mobile).
+export function cardTable(columns, rows, options) {
+  const el = table(columns, rows, options);
+  if (el.classList.contains('table-wrap')) el.classList.add('cards-mobile');
+  return el;
+}
+
 export function pager(total, page, perPage, onPage) {
   const pages = Math.max(1, Math.ceil(total / perPage));
   if (pages <= 1) return h('p', { class: 'muted' }, tr(`共 ${total} 条`, `${total} in all`));

@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { tr, label, formatTime } from '../i18n.js';
 import {
   field, input, select, busy, showProblem, notice, table, tag, section, loading, errorBlock, facts,
-  localMessage, when,
+  localMessage, when, cardTable,
 } from '../ui.js';
 import { session, can, units, forgetUnits } from '../session.js';
 import { route, requires, navigate, href } from '../router.js';
@@ -85,13 +85,6 @@ async function roleDefinitions() {
 
 function roleText(r, unitName) {
   return label('role', r.role) + (r.unit ? ` · ${unitName(r.unit)}` : '');
-}
-
-// A list table that turns into one card per row on a narrow screen (style.css .cards-mobile).
-function cardTable(columns, rows, options) {
-  const el = table(columns, rows, options);
-  if (el.classList.contains('table-wrap')) el.classList.add('cards-mobile');
-  return el;
 }
 
 function isLocked(user) { return !!user.locked_until && Date.parse(user.locked_until) > Date.now(); }

@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { tr, label, formatTime, formatBytes } from '../i18n.js';
 import {
   field, input, select, busy, notice, describe, localMessage, progressBar, section, loading,
-  errorBlock, facts, when, table,
+  errorBlock, facts, when, table, cardTable,
 } from '../ui.js';
 import { can, categories, session } from '../session.js';
 import { route, requires, navigate, href } from '../router.js';
@@ -436,7 +436,7 @@ function receiptsSection(b) {
   const body = h('div', null, h('p', { class: 'muted', role: 'status' }, tr('正在加载…', 'Loading…')));
   api.get(`/archives/${b.id}/receipts`).then((all) => {
     clear(body,
-      table([
+      cardTable([
         { title: tr('序号', 'No.'), class: 'num', render: (r) => String(r.number) },
         { title: tr('结论', 'Decision'), render: (r) => h('span', { class: 'receipt-decision', dataset: { decision: r.decision } }, tr(...(DECISIONS[r.decision] || [r.decision, r.decision]))) },
         { title: tr('接收单位', 'Receiving unit'), render: (r) => (r.record ? r.record.receiver_unit : '') },

@@ -16,28 +16,51 @@ bool hexEquals(std::string_view hex, const Digest& digest) {
   return true;
 }
 
+// `hex` as a digest when it is exactly 64 lowercase hex digits: equal to a digest's toHex()
+// exactly when hexEquals() would say so.
+std::optional<Digest> digestOfHex(std::string_view hex) {
+  Digest out{};
+  if (hex.size() != 2 * out.size()) return std::nullopt;
+  const auto nibble = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int high = nibble(hex[2 * i]), low = nibble(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out[i] = static_cast<std::uint8_t>(high << 4 | low);
+  }
+  return out;
+}
+
 }  // namespace
 
-AuditChainVerifier::Prepared AuditChainVerifier::prepare(std::string_view bytes) {
-  Prepared prepared;
-  auto parsed = parseAuditEntry(bytes);
-  if (parsed.ok()) {
-    prepared.entry = std::move(parsed).value();
-  } else {
-    prepared.problem = parsed.error().message;
+void AuditChainVerifier::prepare(std::string_view bytes, std::optional<std::string_view> storedHash,
+                                 Prepared& out) {
+  out.entry = viewAuditEntry(bytes);
+  if (!out.entry) {
+    // Not seen in place: an escape to decode, or not canonical (the full reader says why).
+    auto parsed = parseAuditEntry(bytes);
+    if (parsed.ok()) {
+      out.owned = std::make_unique<AuditEntry>(std::move(parsed).value());
+      out.entry = viewOf(*out.owned);
+    } else {
+      out.problem = parsed.error().message;
+    }
   }
-  prepared.hash = sha256(bytes);
-  return prepared;
+  out.hash = sha256(bytes);
+  if (out.entry) out.prev = digestOfHex(out.entry->prev_hash);
+  out.stored_hash_matches = !storedHash || hexEquals(*storedHash, out.hash);
 }
 
 bool AuditChainVerifier::add(std::int64_t rowSeq, std::string_view bytes,
                              std::optional<std::string_view> storedHash) {
   if (fault_) return false;
-  return addPrepared(rowSeq, prepare(bytes), storedHash);
+  Prepared prepared;
+  prepare(bytes, storedHash, prepared);
+  return addPrepared(rowSeq, prepared);
 }
 
-bool AuditChainVerifier::addPrepared(std::int64_t rowSeq, Prepared prepared,
-                                     std::optional<std::string_view> storedHash) {
+bool AuditChainVerifier::addPrepared(std::int64_t rowSeq, const Prepared& prepared) {
   if (fault_) return false;
   const std::int64_t expectedSeq = count_ + 1;
   auto fail = [&](std::string kind, std::string message) {
@@ -53,26 +76,24 @@ bool AuditChainVerifier::addPrepared(std::int64_t rowSeq, Prepared prepared,
     return false;
   }
   if (!prepared.entry) return fail("corrupt_entry", prepared.problem);
-  lastEntry_ = std::move(*prepared.entry);
-  const AuditEntry& entry = lastEntry_;
+  const AuditEntryView& entry = *prepared.entry;
   if (entry.seq != rowSeq) {
     return fail("seq_mismatch",
                 "记录内序号与存储序号不符 (sequence number inside the entry differs)");
   }
-  const bool linked =
-      count_ == 0 ? entry.prev_hash == kGenesisHash : hexEquals(entry.prev_hash, lastHash_);
+  // The first entry links to kGenesisHash, the digest of all zeros.
+  const bool linked = prepared.prev && *prepared.prev == (count_ == 0 ? Digest{} : lastHash_);
   if (!linked) {
     return fail("broken_link", "前一记录哈希不符 (prev_hash does not match the previous entry)");
   }
-  const Digest& hash = prepared.hash;
-  if (storedHash && !hexEquals(*storedHash, hash)) {
+  if (!prepared.stored_hash_matches) {
     return fail("hash_mismatch", "记录哈希与内容不符 (stored hash does not match the entry bytes)");
   }
   if (count_ > 0 && entry.time < lastTime_) {
     return fail("time_regression", "时间早于前一记录 (time earlier than the previous entry)");
   }
   lastTime_ = entry.time;
-  lastHash_ = hash;
+  lastHash_ = prepared.hash;
   ++count_;
   return true;
 }

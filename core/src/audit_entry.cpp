@@ -103,7 +103,25 @@ class Cursor {
     return out;
   }
 
-  // An integer as std::to_string writes it: no sign but '-', no leading zeros, no "-0".
+  // A string that needs no escape, seen in place; one with an escape (or a raw control
+  // character) is refused here, for the caller to read with string() instead.
+  std::string_view unescapedString() {
+    if (!literal("\"")) return {};
+    std::size_t end = at_;
+    while (end < text_.size()) {
+      const auto b = static_cast<unsigned char>(text_[end]);
+      if (b == '"' || b == '\\' || b < 0x20) break;
+      ++end;
+    }
+    if (end >= text_.size() || text_[end] != '"') {
+      ok_ = false;
+      return {};
+    }
+    const std::string_view out = text_.substr(at_, end - at_);
+    at_ = end + 1;
+    return out;
+  }
+
   // A string that holds no escapes (anything else is refused), seen in place.
   std::string_view plainString() {
     if (!literal("\"")) return {};
@@ -118,6 +136,7 @@ class Cursor {
     return out;
   }
 
+  // An integer as std::to_string writes it: no sign but '-', no leading zeros, no "-0".
   std::int64_t integer() {
     std::int64_t value = 0;
     const char* begin = text_.data() + at_;
@@ -176,47 +195,103 @@ std::string canonicalBytes(const AuditEntry& entry) {
   return out;
 }
 
-Result<AuditEntry> parseAuditEntry(std::string_view bytes) {
-  if (!isValidUtf8(bytes)) return corrupt("不是有效的 UTF-8 (not valid UTF-8)");
-  Cursor in(bytes);
-  AuditEntry entry;
+namespace {
+
+// The canonical layout, left to right, shared by both readers so they cannot drift apart:
+// `readString` gives each string member in the reader's form (decoded, or a view).
+template <typename Entry, typename ReadString>
+bool readLayout(Cursor& in, Entry& entry, std::string_view& time, std::int64_t& version,
+                ReadString readString) {
   in.literal("{\"action\":");
-  entry.action = in.string();
+  entry.action = readString(in);
   in.literal(",\"actor\":");
-  entry.actor = in.string();
+  entry.actor = readString(in);
   in.literal(",\"client\":");
-  entry.client = in.string();
+  entry.client = readString(in);
   in.literal(",\"content_sha256\":");
-  entry.content_sha256 = in.string();
+  entry.content_sha256 = readString(in);
   in.literal(",\"object\":{\"id\":");
-  entry.object_id = in.string();
+  entry.object_id = readString(in);
   in.literal(",\"type\":");
-  entry.object_type = in.string();
+  entry.object_type = readString(in);
   if (in.peek(",\"version\":")) {
     in.literal(",\"version\":");
     entry.object_version = in.integer();
   }
   in.literal("},\"prev_hash\":");
-  entry.prev_hash = in.string();
+  entry.prev_hash = readString(in);
   in.literal(",\"seq\":");
   entry.seq = in.integer();
   in.literal(",\"time\":");
-  const std::string_view time = in.plainString();
+  time = in.plainString();
   in.literal(",\"v\":");
-  const std::int64_t version = in.integer();
+  version = in.integer();
   in.literal("}");
-  if (!in.ok() || !in.atEnd()) {
+  return in.ok() && in.atEnd();
+}
+
+// The time exactly as formatRfc3339 writes it: UTC, milliseconds, no leap second.
+std::optional<TimePoint> canonicalTime(std::string_view time) {
+  const auto parsed = parseRfc3339(time);
+  if (!parsed || time.size() != 24 || time[10] != 'T' || time[19] != '.' || time[23] != 'Z' ||
+      time[17] > '5') {
+    return std::nullopt;
+  }
+  return parsed;
+}
+
+}  // namespace
+
+Result<AuditEntry> parseAuditEntry(std::string_view bytes) {
+  if (!isValidUtf8(bytes)) return corrupt("不是有效的 UTF-8 (not valid UTF-8)");
+  Cursor in(bytes);
+  AuditEntry entry;
+  std::string_view time;
+  std::int64_t version = 0;
+  if (!readLayout(in, entry, time, version, [](Cursor& c) { return c.string(); })) {
     return corrupt("不是规范形式的审计记录 (not a canonical audit entry)");
   }
   if (version != kFormatVersion) return corrupt("格式版本不符 (unknown format version)");
-  // Exactly as formatRfc3339 writes it: UTC, milliseconds, no leap second.
-  const auto parsedTime = parseRfc3339(time);
-  if (!parsedTime || time.size() != 24 || time[10] != 'T' || time[19] != '.' || time[23] != 'Z' ||
-      time[17] > '5') {
-    return corrupt("时间不是规范形式 (time is not in canonical form)");
-  }
+  const auto parsedTime = canonicalTime(time);
+  if (!parsedTime) return corrupt("时间不是规范形式 (time is not in canonical form)");
   entry.time = *parsedTime;
   return entry;
+}
+
+std::optional<AuditEntryView> viewAuditEntry(std::string_view bytes) {
+  if (!isValidUtf8(bytes)) return std::nullopt;
+  Cursor in(bytes);
+  AuditEntryView entry;
+  std::string_view time;
+  std::int64_t version = 0;
+  if (!readLayout(in, entry, time, version, [](Cursor& c) { return c.unescapedString(); }) ||
+      version != kFormatVersion) {
+    return std::nullopt;
+  }
+  const auto parsedTime = canonicalTime(time);
+  if (!parsedTime) return std::nullopt;
+  entry.time = *parsedTime;
+  return entry;
+}
+
+AuditEntryView viewOf(const AuditEntry& entry) {
+  return AuditEntryView{entry.seq,       entry.time,           entry.actor,
+                        entry.client,    entry.action,         entry.object_type,
+                        entry.object_id, entry.object_version, entry.content_sha256,
+                        entry.prev_hash};
+}
+
+AuditEntryView::operator AuditEntry() const {
+  return AuditEntry{seq,
+                    time,
+                    std::string(actor),
+                    std::string(client),
+                    std::string(action),
+                    std::string(object_type),
+                    std::string(object_id),
+                    object_version,
+                    std::string(content_sha256),
+                    std::string(prev_hash)};
 }
 
 std::string entryHash(std::string_view bytes) { return sha256Hex(bytes); }

@@ -51,17 +51,13 @@ bool LogVerifier::addEntry(std::int64_t rowSeq, std::string_view bytes,
                            std::optional<std::string_view> storedHash,
                            const std::optional<merkle::Hash>& storedLeaf) {
   if (fault_) return false;
-  return link(rowSeq, AuditChainVerifier::prepare(bytes), merkle::leafHash(bytes), storedHash,
-              storedLeaf);
-}
-
-bool LogVerifier::link(std::int64_t rowSeq, AuditChainVerifier::Prepared prepared,
-                       const merkle::Hash& leaf, std::optional<std::string_view> storedHash,
-                       const std::optional<merkle::Hash>& storedLeaf) {
-  if (!chain_.addPrepared(rowSeq, std::move(prepared), storedHash)) {
+  AuditChainVerifier::Prepared prepared;
+  AuditChainVerifier::prepare(bytes, storedHash, prepared);
+  if (!chain_.addPrepared(rowSeq, prepared)) {
     fault_ = chain_.fault();
     return false;
   }
+  const merkle::Hash leaf = merkle::leafHash(bytes);
   if (storedLeaf && *storedLeaf != leaf) {
     return fail(rowSeq, "leaf_mismatch",
                 "默克尔树叶子与记录不符 (the stored Merkle leaf does not match the entry)");
@@ -131,6 +127,11 @@ void LogVerifier::Batch::reserve(std::size_t entries, std::size_t bytesHint) {
   text_.reserve(bytesHint);
 }
 
+void LogVerifier::Batch::clear() {
+  slots_.clear();
+  text_.clear();
+}
+
 void LogVerifier::Batch::add(std::int64_t rowSeq, std::string_view bytes,
                              std::optional<std::string_view> storedHash,
                              const std::optional<merkle::Hash>& storedLeaf) {
@@ -144,8 +145,7 @@ void LogVerifier::Batch::add(std::int64_t rowSeq, std::string_view bytes,
   slots_.push_back(slot);
 }
 
-bool LogVerifier::addEntries(const std::vector<Input>& batch,
-                             const std::function<void(const AuditEntry&)>& onEntry) {
+bool LogVerifier::addEntries(const std::vector<Input>& batch, const OnEntry& onEntry) {
   return addViews(
       batch.size(),
       [&](std::size_t i) {
@@ -158,8 +158,7 @@ bool LogVerifier::addEntries(const std::vector<Input>& batch,
       onEntry);
 }
 
-bool LogVerifier::addEntries(const Batch& batch,
-                             const std::function<void(const AuditEntry&)>& onEntry) {
+bool LogVerifier::addEntries(const Batch& batch, const OnEntry& onEntry) {
   const std::string_view text = batch.text_;
   return addViews(
       batch.size(),
@@ -175,12 +174,13 @@ bool LogVerifier::addEntries(const Batch& batch,
 }
 
 bool LogVerifier::addViews(std::size_t count, const std::function<View(std::size_t)>& at,
-                           const std::function<void(const AuditEntry&)>& onEntry) {
+                           const OnEntry& onEntry) {
   if (fault_) return false;
   if (count == 0) return true;
   const std::uint64_t begin = tree_.size(), end = begin + count;
-  std::vector<AuditChainVerifier::Prepared> prepared(count);
-  std::vector<char> leafMatches(count);
+  prepared_.clear();
+  prepared_.resize(count);
+  leafMatches_.assign(count, 0);
   BatchSubtrees subtrees(begin, end);
   // Every thread takes units of work from a shared counter until the batch is done. A unit is
   // an aligned block of kUnitLevel tree positions, so the subtrees up to that level inside it
@@ -196,9 +196,9 @@ bool LogVerifier::addViews(std::size_t count, const std::function<View(std::size
       for (std::uint64_t position = from; position < to; ++position) {
         const std::size_t i = position - begin;
         const View input = at(i);
-        prepared[i] = AuditChainVerifier::prepare(input.bytes);
+        AuditChainVerifier::prepare(input.bytes, input.stored_hash, prepared_[i]);
         const merkle::Hash& leaf = subtrees.at(0, position) = merkle::leafHash(input.bytes);
-        leafMatches[i] = !*input.stored_leaf || **input.stored_leaf == leaf;
+        leafMatches_[i] = !*input.stored_leaf || **input.stored_leaf == leaf;
       }
       subtrees.hashInner(from, to, 1, kUnitLevel);
     }
@@ -222,12 +222,12 @@ bool LogVerifier::addViews(std::size_t count, const std::function<View(std::size
   // check them entry by entry; the tree always holds exactly the entries that verified.
   for (std::size_t i = 0; i < count; ++i) {
     const View input = at(i);
-    if (!chain_.addPrepared(input.row_seq, std::move(prepared[i]), input.stored_hash)) {
+    if (!chain_.addPrepared(input.row_seq, prepared_[i])) {
       subtrees.appendTo(tree_, begin + i);
       fault_ = chain_.fault();
       return false;
     }
-    if (!leafMatches[i]) {
+    if (!leafMatches_[i]) {
       subtrees.appendTo(tree_, begin + i);
       return fail(input.row_seq, "leaf_mismatch",
                   "默克尔树叶子与记录不符 (the stored Merkle leaf does not match the entry)");
@@ -237,7 +237,7 @@ bool LogVerifier::addViews(std::size_t count, const std::function<View(std::size
       ++nextStop;
       if (!checkRootsAtCurrentSize()) return false;
     }
-    if (onEntry) onEntry(chain_.lastEntry());
+    if (onEntry) onEntry(*prepared_[i].entry);
   }
   subtrees.appendTo(tree_, end);
   return true;

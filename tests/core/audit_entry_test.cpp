@@ -5,6 +5,8 @@
 #include <Poco/JSON/Object.h>
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "gongkai/core/json.h"
 
 namespace gongkai::core {
@@ -118,6 +120,112 @@ TEST(AuditEntryCodec, RejectsEverythingButTheCanonicalBytes) {
                                  replaced("\"v\":1", "\"v\":01")}) {
     EXPECT_FALSE(parseAuditEntry(bad).ok()) << bad;
   }
+}
+
+// The reader that sees an entry in place must never accept what the full reader refuses, nor
+// see other members than it decodes: verification trusts the view whenever there is one.
+void expectViewAgrees(const std::string& bytes) {
+  const auto view = viewAuditEntry(bytes);
+  if (!view) return;
+  auto parsed = parseAuditEntry(bytes);
+  ASSERT_TRUE(parsed.ok()) << "view accepted what the full reader refuses: " << bytes;
+  EXPECT_EQ(static_cast<AuditEntry>(*view), parsed.value()) << bytes;
+}
+
+TEST(AuditEntryView, SeesTheSameEntryWhereNoStringIsEscaped) {
+  auto plain = sample();
+  plain.actor = "档案员 王 李";
+  auto noVersion = plain;
+  noVersion.object_version.reset();
+  auto empty = plain;
+  empty.actor = empty.client = empty.object_id = "";
+  for (const auto& entry : {plain, noVersion, empty}) {
+    const std::string bytes = canonicalBytes(entry);
+    const auto view = viewAuditEntry(bytes);
+    ASSERT_TRUE(view) << bytes;
+    EXPECT_EQ(static_cast<AuditEntry>(*view), entry);
+    // Seen in place, not copied.
+    EXPECT_GE(view->actor.data(), bytes.data());
+    EXPECT_LE(view->prev_hash.data() + view->prev_hash.size(), bytes.data() + bytes.size());
+    EXPECT_EQ(static_cast<AuditEntry>(viewOf(entry)), entry);
+  }
+}
+
+TEST(AuditEntryView, LeavesEscapesToTheFullReader) {
+  // sample() has a quote and a backslash in its actor; the full reader decodes them.
+  const std::string bytes = canonicalBytes(sample());
+  EXPECT_FALSE(viewAuditEntry(bytes)) << bytes;
+  EXPECT_TRUE(parseAuditEntry(bytes).ok()) << bytes;
+  auto control = sample();
+  control.actor = "plain";
+  control.object_id = std::string("\x01", 1);
+  EXPECT_FALSE(viewAuditEntry(canonicalBytes(control)));
+  EXPECT_TRUE(parseAuditEntry(canonicalBytes(control)).ok());
+}
+
+TEST(AuditEntryView, RefusesWhatTheFullReaderRefuses) {
+  auto plain = sample();
+  plain.actor = "档案员 王 李";
+  const std::string good = canonicalBytes(plain);
+  auto replaced = [&](std::string_view from, std::string_view to) {
+    std::string text = good;
+    text.replace(text.find(from), from.size(), to);
+    return text;
+  };
+  for (const std::string& bad :
+       {std::string(""), good + " ", good.substr(0, good.size() - 1),
+        good.substr(0, good.find("档案员") + 2), replaced("\"seq\":12345", "\"seq\":012345"),
+        replaced("\"v\":1", "\"v\":2"), replaced("档案员", "\xff\xfe"), replaced("档案员", "\t"),
+        replaced("档案员", "a\"b"), replaced("2026-11-23T05:27:15.434Z", "2026-11-23T05:27:15Z"),
+        replaced("T05:27:15.434Z", "T05:27:60.434Z"), replaced("\"version\":3", "\"version\":-0"),
+        replaced(",\"client\"", ",\"extra\":1,\"client\""),
+        replaced(std::string(kGenesisHash), "\"")}) {
+    EXPECT_FALSE(viewAuditEntry(bad)) << bad;
+    expectViewAgrees(bad);
+  }
+}
+
+// Hostile bytes: every canonical entry, cut, with bytes flipped, dropped, doubled and replaced
+// by the characters the layout turns on; wherever the view reader accepts, the full reader
+// must accept the same entry.
+TEST(AuditEntryView, AgreesWithTheFullReaderOnMangledBytes) {
+  auto plain = sample();
+  plain.actor = "档案员 王 李";
+  auto escaped = sample();
+  auto noVersion = plain;
+  noVersion.object_version.reset();
+  std::mt19937 random(23);
+  const std::string specials = "\"\\{}:,0-19aTZ.\x01\x7f\xe6";
+  int viewed = 0;
+  for (const auto& entry : {plain, escaped, noVersion}) {
+    const std::string good = canonicalBytes(entry);
+    for (std::size_t cut = 0; cut <= good.size(); ++cut) expectViewAgrees(good.substr(0, cut));
+    for (int round = 0; round < 20000; ++round) {
+      std::string bytes = good;
+      const int edits = 1 + static_cast<int>(random() % 3);
+      for (int e = 0; e < edits && !bytes.empty(); ++e) {
+        const std::size_t at = random() % bytes.size();
+        switch (random() % 4) {
+          case 0:
+            bytes[at] = static_cast<char>(random() % 256);
+            break;
+          case 1:
+            bytes.erase(at, 1);
+            break;
+          case 2:
+            bytes.insert(at, 1, bytes[at]);
+            break;
+          default:
+            bytes[at] = specials[random() % specials.size()];
+            break;
+        }
+      }
+      expectViewAgrees(bytes);
+      viewed += viewAuditEntry(bytes) ? 1 : 0;
+    }
+  }
+  // Some mangled entries are still canonical (a digit of a hash changed): the test saw both.
+  EXPECT_GT(viewed, 0);
 }
 
 }  // namespace

@@ -97,9 +97,10 @@ class Checker {
         return batch;
       });
       while (auto batch = pages.next()) {
-        if (!verifier.addEntries(*batch,
-                                 [this](const core::AuditEntry& entry) { noteAudited(entry); }))
-          break;
+        const bool ok = verifier.addEntries(
+            *batch, [this](const core::AuditEntryView& entry) { noteAudited(entry); });
+        scan.recycle(std::move(*batch));
+        if (!ok) break;
       }
     }  // the read-ahead thread has stopped: the session is ours again
     if (verifier.finish()) checkStoredTree(verifier);
@@ -107,21 +108,21 @@ class Checker {
   }
 
   // Remembers what the audit log says each document version hashes to.
-  void noteAudited(const core::AuditEntry& entry) {
+  void noteAudited(const core::AuditEntryView& entry) {
     std::int64_t documentId = 0;
-    const std::string& id = entry.object_id;
+    const std::string_view id = entry.object_id;
     const bool numeric =
         std::from_chars(id.data(), id.data() + id.size(), documentId).ptr == id.data() + id.size();
     if (entry.object_type == "document" && entry.object_version && numeric) {
       const VersionKey key{documentId, *entry.object_version};
-      audited_[key] = entry.content_sha256;
+      audited_[key] = std::string(entry.content_sha256);
       seqOf_[key] = entry.seq;
       if (entry.action == kDisposeAction) tombstones_.insert(key);
     } else if ((entry.object_type == "catalogue_item" || entry.object_type == "feedback" ||
                 entry.object_type == "disclosure_request") &&
                entry.object_version && numeric) {
-      auditedRecords_[entry.object_type][{documentId, *entry.object_version}] = {
-          entry.content_sha256, entry.seq};
+      auditedRecords_[std::string(entry.object_type)][{documentId, *entry.object_version}] = {
+          std::string(entry.content_sha256), entry.seq};
     }
   }
 

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstring>
+#include <mutex>
 
 #include "gongkai/server/store/audit_repository.h"
 #include "gongkai/server/store/merkle_repository.h"
@@ -15,7 +16,9 @@ namespace {
 // Node ids below this are leaves (level 0; see merkle_repository.cpp).
 constexpr std::int64_t kFirstInnerNode = std::int64_t{1} << 48;
 
-const char* const kEntriesSql = "SELECT seq, entry, entry_hash FROM audit_log ORDER BY seq";
+const char* const kLastSeqSql = "SELECT COALESCE(MAX(seq), 0) FROM audit_log";
+const char* const kEntriesSql =
+    "SELECT seq, entry, entry_hash FROM audit_log WHERE seq <= ?1 ORDER BY seq";
 const char* const kLeavesSql = "SELECT id, hash FROM merkle_nodes WHERE id < ?1 ORDER BY id";
 
 std::string_view columnText(sqlite3_stmt* statement, int column) {
@@ -25,21 +28,26 @@ std::string_view columnText(sqlite3_stmt* statement, int column) {
                          : std::string_view(text, static_cast<std::size_t>(size));
 }
 
-}  // namespace
-
-void prepareForWholeReads(ReadSession& rs) {
-  sqlite3* db = rs.session().sqlite();
-  if (db == nullptr) return;
-  // SQLite caps mmap_size at its compile-time limit (2 GiB by default); past the mapped part
-  // it reads as usual.
-  const char* const sql = "PRAGMA mmap_size = 2147418112; PRAGMA cache_size = -65536";
+void execute(sqlite3* db, const char* sql) {
   const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) Poco::Data::SQLite::Utility::throwException(db, rc, sql);
 }
 
+// SQLite caps mmap_size at its compile-time limit (2 GiB by default); past the mapped part it
+// reads as usual.
+const char* const kWholeReadsSql = "PRAGMA mmap_size = 2147418112; PRAGMA cache_size = -65536";
+
+}  // namespace
+
+void prepareForWholeReads(ReadSession& rs) {
+  sqlite3* db = rs.session().sqlite();
+  if (db != nullptr) execute(db, kWholeReadsSql);
+}
+
 struct AuditLogScan::Impl {
   ReadSession& rs;
-  sqlite3* db = nullptr;
+  sqlite3* session = nullptr;  // the caller's connection (SQLite)
+  sqlite3* db = nullptr;       // the scan's own connection (SQLite)
   sqlite3_stmt* entries = nullptr;
   sqlite3_stmt* leaves = nullptr;
   bool entriesDone = false;
@@ -48,12 +56,24 @@ struct AuditLogScan::Impl {
   std::int64_t leafId = -1;
   core::merkle::Hash leafHash{};
   std::int64_t after = 0;  // PostgreSQL: the last seq read
+  std::mutex spareMutex;
+  std::vector<core::LogVerifier::Batch> spares;  // verified batches, their memory kept
 
-  explicit Impl(ReadSession& session) : rs(session), db(session.session().sqlite()) {}
+  core::LogVerifier::Batch emptyBatch() {
+    std::lock_guard lock(spareMutex);
+    if (spares.empty()) return {};
+    core::LogVerifier::Batch batch = std::move(spares.back());
+    spares.pop_back();
+    batch.clear();
+    return batch;
+  }
+
+  explicit Impl(ReadSession& s) : rs(s), session(s.session().sqlite()) {}
 
   ~Impl() {
     sqlite3_finalize(entries);
     sqlite3_finalize(leaves);
+    if (db != nullptr) sqlite3_close(db);  // ends its read transaction
   }
 
   sqlite3_stmt* prepare(const char* sql) {
@@ -66,10 +86,39 @@ struct AuditLogScan::Impl {
     return statement;
   }
 
+  // The last seq in the caller's snapshot.
+  std::int64_t lastSeqOfSession() {
+    sqlite3_stmt* statement = nullptr;
+    int rc = sqlite3_prepare_v2(session, kLastSeqSql, -1, &statement, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_step(statement);
+    const std::int64_t last = rc == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : 0;
+    sqlite3_finalize(statement);
+    if (rc != SQLITE_ROW) Poco::Data::SQLite::Utility::throwException(session, rc, kLastSeqSql);
+    return last;
+  }
+
+  // The scan reads on a read-only connection of its own, opened without SQLite's per-call
+  // mutex (a tenth of the reading time went to locking it): only one thread uses it at a time
+  // (the one calling next(); construction and destruction happen-before and -after). Its read
+  // transaction starts after the caller's, so it stops at the caller's last entry: the log
+  // only grows (rows are inserted, never changed), so up to there both see the same rows.
   void start() {
+    const std::int64_t lastSeq = lastSeqOfSession();
+    const char* path = sqlite3_db_filename(session, "main");
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      // sqlite3_open_v2 leaves a handle to report the error with, or none without memory.
+      if (db == nullptr) throw Poco::Exception("cannot open the database to read the audit log");
+      Poco::Data::SQLite::Utility::throwException(db, rc, path);
+    }
+    sqlite3_busy_timeout(db, 5000);
+    execute(db, kWholeReadsSql);
+    execute(db, "BEGIN");
     entries = prepare(kEntriesSql);
     leaves = prepare(kLeavesSql);
-    const int rc = sqlite3_bind_int64(leaves, 1, kFirstInnerNode);
+    rc = sqlite3_bind_int64(entries, 1, lastSeq);
+    if (rc != SQLITE_OK) Poco::Data::SQLite::Utility::throwException(db, rc, kEntriesSql);
+    rc = sqlite3_bind_int64(leaves, 1, kFirstInnerNode);
     if (rc != SQLITE_OK) Poco::Data::SQLite::Utility::throwException(db, rc, kLeavesSql);
   }
 
@@ -96,7 +145,7 @@ struct AuditLogScan::Impl {
   }
 
   core::LogVerifier::Batch nextSqlite(std::size_t limit) {
-    core::LogVerifier::Batch batch;
+    core::LogVerifier::Batch batch = emptyBatch();
     // An entry is a few hundred bytes, its hash 64: one buffer for the batch, grown rarely.
     batch.reserve(limit, limit * 512);
     while (batch.size() < limit && !entriesDone) {
@@ -133,10 +182,15 @@ struct AuditLogScan::Impl {
 };
 
 AuditLogScan::AuditLogScan(ReadSession& rs) : impl_(std::make_unique<Impl>(rs)) {
-  if (impl_->db != nullptr) impl_->start();
+  if (impl_->session != nullptr) impl_->start();
 }
 
 AuditLogScan::~AuditLogScan() = default;
+
+void AuditLogScan::recycle(core::LogVerifier::Batch batch) {
+  std::lock_guard lock(impl_->spareMutex);
+  impl_->spares.push_back(std::move(batch));
+}
 
 core::LogVerifier::Batch AuditLogScan::next(std::size_t limit) {
   return impl_->db != nullptr ? impl_->nextSqlite(limit) : impl_->nextPaged(limit);

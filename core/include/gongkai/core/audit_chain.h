@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,16 +25,21 @@ struct ChainFault {
 class AuditChainVerifier {
  public:
   // What can be worked out from one entry's bytes alone, so it can be done on several threads
-  // before the entries are linked in order.
+  // before the entries are linked in order. The entry is seen in the bytes, which must outlive
+  // it (or, when a string of it holds an escape, in `owned`).
   struct Prepared {
-    std::optional<AuditEntry> entry;  // nullopt when the bytes are not a canonical entry
-    std::string problem;              // why, when they are not
-    Digest hash{};                    // entry hash of the bytes
+    std::optional<AuditEntryView> entry;  // nullopt when the bytes are not a canonical entry
+    std::unique_ptr<AuditEntry> owned;    // the decoded entry, when `entry` cannot be a view
+    std::string problem;                  // why, when they are not
+    Digest hash{};                        // entry hash of the bytes
+    std::optional<Digest> prev;           // prev_hash read as a digest, if it is one in hex
+    bool stored_hash_matches = true;      // the stored hash, if given, is that of the bytes
   };
-  static Prepared prepare(std::string_view bytes);
-  // add() for an entry already prepared from its bytes.
-  bool addPrepared(std::int64_t rowSeq, Prepared prepared,
-                   std::optional<std::string_view> storedHash = std::nullopt);
+  // Fills `out` (a default Prepared) from the bytes and the hash a store keeps, if any.
+  static void prepare(std::string_view bytes, std::optional<std::string_view> storedHash,
+                      Prepared& out);
+  // add() for an entry already prepared; its checks, their order and messages are add()'s.
+  bool addPrepared(std::int64_t rowSeq, const Prepared& prepared);
 
   // `rowSeq` is the sequence number the store keeps beside the bytes (or the position in a file),
   // `storedHash` the hash a store keeps, if any; both are checked against the bytes themselves.
@@ -45,15 +51,12 @@ class AuditChainVerifier {
   std::int64_t verifiedCount() const { return count_; }
   // Entry hash (hex) of the last entry that verified; "" before the first.
   std::string lastHash() const { return count_ == 0 ? std::string() : toHex(lastHash_); }
-  // The entry most recently added (parsed), valid while add() returned true for it.
-  const AuditEntry& lastEntry() const { return lastEntry_; }
 
  private:
   std::optional<ChainFault> fault_;
   std::int64_t count_ = 0;
   Digest lastHash_{};
   TimePoint lastTime_{};
-  AuditEntry lastEntry_;
 };
 
 }  // namespace gongkai::core

@@ -53,6 +53,8 @@ class LogVerifier {
     void add(std::int64_t rowSeq, std::string_view bytes,
              std::optional<std::string_view> storedHash,
              const std::optional<merkle::Hash>& storedLeaf);
+    // Empties the batch but keeps its memory, to be filled again.
+    void clear();
     std::size_t size() const { return slots_.size(); }
     bool empty() const { return slots_.empty(); }
 
@@ -68,12 +70,13 @@ class LogVerifier {
     std::vector<Slot> slots_;
   };
 
-  // addEntry() for many entries at once: parsing, hashing, the stored leaves' comparison and the
-  // tree's inner nodes within the batch, which need no order, run on all cores; linking and the
-  // tree's growth follow in order. `onEntry` sees each entry that verified.
-  bool addEntries(const std::vector<Input>& batch,
-                  const std::function<void(const AuditEntry&)>& onEntry = {});
-  bool addEntries(const Batch& batch, const std::function<void(const AuditEntry&)>& onEntry = {});
+  // addEntry() for many entries at once: parsing (in place, no copy), hashing, the stored hashes'
+  // and leaves' comparisons and the tree's inner nodes within the batch, which need no order, run
+  // on all cores; linking, the faults in addEntry()'s order and the tree's growth follow in
+  // order. `onEntry` sees each entry that verified (the view is valid during the call only).
+  using OnEntry = std::function<void(const AuditEntryView&)>;
+  bool addEntries(const std::vector<Input>& batch, const OnEntry& onEntry = {});
+  bool addEntries(const Batch& batch, const OnEntry& onEntry = {});
 
   // After the last entry: faults if a checkpoint covers more entries than were read.
   bool finish();
@@ -83,8 +86,6 @@ class LogVerifier {
   merkle::Hash root() const { return tree_.root(); }
   // Hash (hex) of the last entry that verified: the chain's head.
   std::string headHash() const { return chain_.lastHash(); }
-  // The entry most recently added, parsed; valid after addEntry() returned true.
-  const AuditEntry& lastEntry() const { return chain_.lastEntry(); }
   std::int64_t checkpointsVerified() const { return checkpointsVerified_; }
   // The largest checkpoint checked against the entries, if any.
   std::optional<std::int64_t> lastCheckpointSize() const { return lastMatched_; }
@@ -95,9 +96,6 @@ class LogVerifier {
     std::string source;
   };
   bool fail(std::int64_t seq, std::string kind, std::string message);
-  bool link(std::int64_t rowSeq, AuditChainVerifier::Prepared prepared, const merkle::Hash& leaf,
-            std::optional<std::string_view> storedHash,
-            const std::optional<merkle::Hash>& storedLeaf);
   bool checkRootsAtCurrentSize();
   // One entry of a batch, whichever form the batch takes.
   struct View {
@@ -107,7 +105,7 @@ class LogVerifier {
     const std::optional<merkle::Hash>* stored_leaf;
   };
   bool addViews(std::size_t count, const std::function<View(std::size_t)>& at,
-                const std::function<void(const AuditEntry&)>& onEntry);
+                const OnEntry& onEntry);
 
   std::vector<note::VerifierKey> keys_;
   std::string origin_;
@@ -117,6 +115,9 @@ class LogVerifier {
   std::optional<ChainFault> fault_;
   std::int64_t checkpointsVerified_ = 0;
   std::optional<std::int64_t> lastMatched_;
+  // Kept from batch to batch, so a batch does not allocate (and fault in) them afresh.
+  std::vector<AuditChainVerifier::Prepared> prepared_;
+  std::vector<char> leafMatches_;
 };
 
 }  // namespace gongkai::core

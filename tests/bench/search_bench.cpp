@@ -6,10 +6,20 @@
 //
 //   gongkai_search_bench [--documents N] [--queries Q] [--runs R] [--keep DIR] [--seed S]
 //                        [--only xapian|fts5]
+//   gongkai_search_bench --index DIR [--queries Q] [--runs R] [--warmup W] [--seed S]
+//                        [--answers FILE]
 //
 // Defaults: 100,000 documents, 1,000 queries, medians of 3 runs (each a fresh rebuild).
 // --keep DIR leaves the last run's index files in DIR. Aims (from the issue): ≥ 1,000 documents/s,
 // p50 ≤ 10 ms and p99 ≤ 50 ms at 100,000 documents.
+//
+// --index DIR times queries only, on the Xapian index an earlier run left with --keep DIR (a
+// million documents take hours to index): it opens DIR/xapian read-only, as a replica is opened,
+// makes the same queries from the same seed (the queries depend on the seed and their number
+// only, not on the documents), and asks each through SearchIndex::search, the call behind
+// GET /api/v1/search. W untimed passes first (the page cache: the first pass over a large index
+// reads it from disk), then R timed passes; medians of the passes' p50 and p99. --answers FILE
+// writes each query's totals, hits and facets, one line each, to compare two builds' answers.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -51,6 +61,9 @@ struct Options {
   std::string keep;
   std::string only;               // "xapian" or "fts5": run one engine alone
   std::uint64_t seed = 20230106;  // the date of seed 001
+  std::string index;              // queries only, on the index a --keep run left here
+  int warmup = 1;                 // untimed passes before the timed ones (with --index)
+  std::string answers;            // where --index writes each query's answer
 };
 
 struct Query {
@@ -214,6 +227,66 @@ void printXapianTables(const std::string& folder, std::int64_t documents) {
   std::printf(" (bytes per document)\n");
 }
 
+// One line per query: its text and filter, the totals, the hits (id, version, tier) and the
+// facets, so that two builds' answers on the same index can be compared with diff.
+void writeAnswer(std::FILE* out, const Query& query, const gongkai::indexer::SearchResult& r) {
+  std::fprintf(out, "%s|%s|total %lld all %lld partial %lld%s facets_%s|hits", query.words.c_str(),
+               query.category.c_str(), static_cast<long long>(r.total),
+               static_cast<long long>(r.total_all_words), static_cast<long long>(r.total_partial),
+               r.total_partial_exact ? "" : "~", r.facets_count_partial ? "partial" : "all");
+  for (const auto& hit : r.hits) {
+    std::fprintf(out, " %lld.%lld%s", static_cast<long long>(hit.document_id),
+                 static_cast<long long>(hit.version), hit.partial ? "p" : "");
+  }
+  std::fprintf(out, "|missing");
+  for (const auto& word : r.missing_terms) std::fprintf(out, " %s", word.c_str());
+  for (const auto& [field, counts] : r.facets) {
+    std::fprintf(out, "|%s", field.c_str());
+    for (const auto& [value, count] : counts) {
+      std::fprintf(out, " %s=%lld", value.c_str(), static_cast<long long>(count));
+    }
+  }
+  std::fprintf(out, "\n");
+}
+
+// Asks every query through SearchIndex::search, the call behind GET /api/v1/search (a category
+// filter, top 20 with snippets, facet counts, the partial tier), timing each; into `figures`.
+void timeQueries(const gongkai::indexer::SearchIndex& index, const std::vector<Query>& queries,
+                 EngineFigures& figures, bool verbose, std::FILE* answers) {
+  std::vector<double> latencies;
+  std::int64_t matches = 0;
+  const gongkai::indexer::Viewer viewer;
+  for (const Query& query : queries) {
+    gongkai::indexer::SearchRequest request;
+    request.query = query.words;
+    request.categories = {query.category};
+    const auto start = Clock::now();
+    auto result = index.search(request, viewer);
+    latencies.push_back(seconds(start) * 1e3);
+    if (!result.ok()) {
+      std::fprintf(stderr, "%s\n", result.error().message.c_str());
+      std::exit(1);
+    }
+    if (answers != nullptr) writeAnswer(answers, query, result.value());
+    // All-words matches: what FTS5's query (every word required) counts.
+    matches += result.value().total_all_words;
+    if (result.value().total_all_words == 0) ++figures.noMatchQueries;
+    if (!result.value().total_partial_exact) ++figures.partialEstimated;
+    if (verbose && &query == &queries.front()) {
+      std::printf("Xapian sample answer: \"%s\" in %s: %lld matches\n", query.words.c_str(),
+                  query.category.c_str(), static_cast<long long>(result.value().total));
+      for (std::size_t i = 0; i < std::min<std::size_t>(3, result.value().hits.size()); ++i) {
+        const auto& hit = result.value().hits[i];
+        std::printf("    #%lld %.2f %s\n      %s\n", static_cast<long long>(hit.document_id),
+                    hit.score, hit.title.c_str(), hit.snippet.c_str());
+      }
+    }
+  }
+  figures.p50Ms = percentile(latencies, 0.50);
+  figures.p99Ms = percentile(latencies, 0.99);
+  figures.meanMatches = static_cast<double>(matches) / static_cast<double>(queries.size());
+}
+
 // The server's own index, filled the way `POST /api/v1/search/rebuild` fills it (a Rebuild
 // swapped in), then asked what the API asks: top 20 with snippets and exact facet counts.
 EngineFigures runXapian(const Options& options, const std::vector<Query>& queries,
@@ -243,34 +316,7 @@ EngineFigures runXapian(const Options& options, const std::vector<Query>& querie
       static_cast<double>(index->stats().bytes) / static_cast<double>(options.documents);
   if (verbose) printXapianTables(folder, options.documents);
 
-  std::vector<double> latencies;
-  std::int64_t matches = 0;
-  const gongkai::indexer::Viewer viewer;
-  for (const Query& query : queries) {
-    gongkai::indexer::SearchRequest request;
-    request.query = query.words;
-    request.categories = {query.category};
-    const auto start = Clock::now();
-    auto result = index->search(request, viewer);
-    latencies.push_back(seconds(start) * 1e3);
-    if (!result.ok()) std::exit(1);
-    // All-words matches: what FTS5's query (every word required) counts.
-    matches += result.value().total_all_words;
-    if (result.value().total_all_words == 0) ++figures.noMatchQueries;
-    if (!result.value().total_partial_exact) ++figures.partialEstimated;
-    if (verbose && &query == &queries.front()) {
-      std::printf("Xapian sample answer: \"%s\" in %s: %lld matches\n", query.words.c_str(),
-                  query.category.c_str(), static_cast<long long>(result.value().total));
-      for (std::size_t i = 0; i < std::min<std::size_t>(3, result.value().hits.size()); ++i) {
-        const auto& hit = result.value().hits[i];
-        std::printf("    #%lld %.2f %s\n      %s\n", static_cast<long long>(hit.document_id),
-                    hit.score, hit.title.c_str(), hit.snippet.c_str());
-      }
-    }
-  }
-  figures.p50Ms = percentile(latencies, 0.50);
-  figures.p99Ms = percentile(latencies, 0.99);
-  figures.meanMatches = static_cast<double>(matches) / static_cast<double>(queries.size());
+  timeQueries(*index, queries, figures, verbose, nullptr);
   return figures;
 }
 
@@ -353,6 +399,67 @@ void printRelevance(const std::string& dir) {
   std::printf("\n");
 }
 
+// --index: the queries alone, on an index a --keep run left; see the comment at the top.
+int runQueriesOnly(const Options& options) {
+  const std::string folder = options.index + "/xapian";
+  const std::string name = gongkai::indexer::SearchIndex::currentName(folder);
+  if (name.empty()) {
+    std::fprintf(stderr, "no index in %s (run with --keep %s first)\n", folder.c_str(),
+                 options.index.c_str());
+    return 1;
+  }
+  auto opened = gongkai::indexer::SearchIndex::openReadOnly(
+      folder + "/" + name, gongkai::indexer::SearchIndex::generationOfName(name));
+  if (!opened.ok()) {
+    std::fprintf(stderr, "%s\n", opened.error().message.c_str());
+    return 1;
+  }
+  const auto index = std::move(opened).value();
+  const auto stats = index->stats();
+  const std::vector<Query> queries = benchQueries(options);
+  std::printf(
+      "index %s/%s: %lld versions, %.0f bytes/doc; %zu queries (seed %llu), e.g. \"%s\" "
+      "in %s\n",
+      folder.c_str(), name.c_str(), static_cast<long long>(stats.versions),
+      static_cast<double>(stats.bytes) /
+          static_cast<double>(std::max<std::int64_t>(stats.versions, 1)),
+      queries.size(), static_cast<unsigned long long>(options.seed), queries.front().words.c_str(),
+      queries.front().category.c_str());
+  for (int pass = 0; pass < options.warmup; ++pass) {
+    EngineFigures figures;
+    const auto start = Clock::now();
+    timeQueries(*index, queries, figures, false, nullptr);
+    std::printf("warm-up pass %d (untimed): %.1f s, p50 %.2f ms, p99 %.2f ms\n", pass + 1,
+                seconds(start), figures.p50Ms, figures.p99Ms);
+  }
+  std::vector<EngineFigures> runs;
+  for (int run = 0; run < options.runs; ++run) {
+    std::FILE* answers = nullptr;
+    if (run == 0 && !options.answers.empty()) {
+      answers = std::fopen(options.answers.c_str(), "w");
+      if (answers == nullptr) {
+        std::fprintf(stderr, "cannot write %s\n", options.answers.c_str());
+        return 1;
+      }
+    }
+    EngineFigures figures;
+    timeQueries(*index, queries, figures, run == 0, answers);
+    if (answers != nullptr) std::fclose(answers);
+    runs.push_back(figures);
+    std::printf(
+        "pass %d: query p50 %.2f ms, p99 %.2f ms, %.0f all-words matches/query, %.0f "
+        "queries without one, partial count estimated for %.0f\n",
+        run + 1, figures.p50Ms, figures.p99Ms, figures.meanMatches, figures.noMatchQueries,
+        figures.partialEstimated);
+  }
+  const EngineFigures m = medians(runs);
+  std::printf(
+      "\nmedians of %d passes at %lld documents, %zu queries: query p50 %.2f ms, p99 %.2f "
+      "ms\n",
+      options.runs, static_cast<long long>(stats.versions), queries.size(), m.p50Ms, m.p99Ms);
+  return 0;
+}
+
 void printSampleDocument(const Options& options) {
   CorpusGenerator generator(options.seed);
   const CorpusDocument doc = generator.next();
@@ -371,27 +478,59 @@ int main(int argc, char** argv) {
   const char* usage =
       "usage: gongkai_search_bench [--documents N] [--queries Q] [--runs R] [--keep DIR] "
       "[--seed S] [--only xapian|fts5]\n"
-      "  defaults: 100000 documents, 1000 queries, 3 runs (medians), both engines\n";
+      "       gongkai_search_bench --index DIR [--queries Q] [--runs R] [--warmup W] [--seed S] "
+      "[--answers FILE]\n"
+      "  defaults: 100000 documents, 1000 queries, 3 runs (medians), both engines\n"
+      "  --keep DIR      leave the last run's indexes in DIR\n"
+      "  --index DIR     time queries only, on the Xapian index a --keep DIR run left (opened\n"
+      "                  read-only); the queries are the same for the same --seed and --queries\n"
+      "                  (they do not depend on the documents), each asked through\n"
+      "                  SearchIndex::search as GET /api/v1/search asks it; W untimed passes\n"
+      "                  (default 1: warms the page cache), then R timed passes, medians\n"
+      "  --answers FILE  with --index: each query's totals, hits and facets, one line each\n";
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
       std::printf("%s", usage);
       return 0;
     }
   }
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--documents")) options.documents = std::atoll(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--queries"))
-      options.queries = std::strtoul(argv[i + 1], nullptr, 10);
-    if (!std::strcmp(argv[i], "--runs")) options.runs = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--keep")) options.keep = argv[i + 1];
-    if (!std::strcmp(argv[i], "--only")) options.only = argv[i + 1];
-    if (!std::strcmp(argv[i], "--seed")) options.seed = std::strtoull(argv[i + 1], nullptr, 10);
+  for (int i = 1; i < argc; i += 2) {
+    const char* flag = argv[i];
+    const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
+    if (value == nullptr) {
+      std::fprintf(stderr, "%s needs a value\n%s", flag, usage);
+      return 2;
+    }
+    if (!std::strcmp(flag, "--documents")) {
+      options.documents = std::atoll(value);
+    } else if (!std::strcmp(flag, "--queries")) {
+      options.queries = std::strtoul(value, nullptr, 10);
+    } else if (!std::strcmp(flag, "--runs")) {
+      options.runs = std::atoi(value);
+    } else if (!std::strcmp(flag, "--keep")) {
+      options.keep = value;
+    } else if (!std::strcmp(flag, "--only")) {
+      options.only = value;
+    } else if (!std::strcmp(flag, "--seed")) {
+      options.seed = std::strtoull(value, nullptr, 10);
+    } else if (!std::strcmp(flag, "--index")) {
+      options.index = value;
+    } else if (!std::strcmp(flag, "--warmup")) {
+      options.warmup = std::atoi(value);
+    } else if (!std::strcmp(flag, "--answers")) {
+      options.answers = value;
+    } else {
+      // A typo must not run an hours-long benchmark with the defaults.
+      std::fprintf(stderr, "unknown option %s\n%s", flag, usage);
+      return 2;
+    }
   }
-  if (options.documents < 1 || options.queries < 1 || options.runs < 1 ||
+  if (options.documents < 1 || options.queries < 1 || options.runs < 1 || options.warmup < 0 ||
       (!options.only.empty() && options.only != "xapian" && options.only != "fts5")) {
     std::fprintf(stderr, "%s", usage);
     return 2;
   }
+  if (!options.index.empty()) return runQueriesOnly(options);
 
   gongkai::testing::TempDir temporary;
   const std::string dir = options.keep.empty() ? temporary.path() : options.keep;

@@ -157,6 +157,90 @@ TEST_F(SearchIndexTest, APlainQuerySearchesEveryFieldAndPhrasesStayWithinOne) {
   EXPECT_EQ(result.hits[1].document_id, 5);
 }
 
+// Quoted phrases are matched by the positions of single characters (Xapian 1.4's query parser
+// makes a phrase of each character of a CJK run) and of Latin words; the bigrams carry no
+// positions. These phrases must keep working whatever the index layout saves.
+TEST_F(SearchIndexTest, QuotedPhrasesOfTwoThreeAndFiveCharactersAndMixedLatinMatchOnlyInOrder) {
+  // Document 2 holds 落实党风廉政建设责任制. Document 6 holds every bigram of 党风廉 and of
+  // 廉政建设责 but neither run, so only positions tell them apart; 8 holds 政 and 建 apart.
+  index_->put(
+      version(6, "学习安排", "", "本支部抓党风建设，作风廉洁；推进廉政建设工作，落实建设责任。"));
+  index_->put(version(7, "设备采购", "", "采购OA系统服务器一台，系统由OA厂商维护。"));
+  index_->put(version(8, "会议纪要", "", "会议听取建设廉政情况。"));
+  index_->commit();
+  // Two characters: 廉政 in 2, 6 and 8; 政建 in 2 and 6 only (8 has 廉政 then 情).
+  EXPECT_EQ(search("\"廉政\"").total, 3);
+  EXPECT_EQ(search("\"政建\"").total, 2);
+  EXPECT_EQ(search("\"政廉\"").total, 0);
+  // Three characters: unquoted, document 6 matches by its bigrams; quoted, only 2.
+  EXPECT_EQ(search("党风廉").total, 2);
+  EXPECT_EQ(ids(search("\"党风廉\"")), std::vector<std::int64_t>{2});
+  // Five characters, likewise, and the same five out of order.
+  EXPECT_EQ(search("廉政建设责").total, 2);
+  EXPECT_EQ(ids(search("\"廉政建设责\"")), std::vector<std::int64_t>{2});
+  EXPECT_EQ(search("\"建设廉政责\"").total, 0);
+  EXPECT_EQ(ids(search("\"建设廉政情\"")), std::vector<std::int64_t>{8});
+  // Latin then Chinese and Chinese then Latin: "OA系统" is in 3 and 7, "系统由OA" in 7 only.
+  EXPECT_EQ(search("\"OA系统\"").total, 2);
+  EXPECT_EQ(ids(search("\"系统由OA\"")), std::vector<std::int64_t>{7});
+  EXPECT_EQ(search("\"OA由系统\"").total, 0);
+  // Within one field: a phrase in a title, and none across the title's end and the text.
+  EXPECT_EQ(ids(search("\"学习安排\"")), std::vector<std::int64_t>{6});
+  EXPECT_EQ(ids(search("标题:\"系统\"")), std::vector<std::int64_t>{3});
+  EXPECT_EQ(search("\"安排本支部\"").total, 0);
+}
+
+// What the phrases above rest on, read from the index itself: the characters and Latin words of
+// every text field carry positions, the bigrams and dictionary words none.
+TEST_F(SearchIndexTest, OnlyCharactersAndLatinWordsCarryPositions) {
+  Xapian::Database db(index_->path());
+  const auto positions = [&](const std::string& term) {
+    for (auto post = db.postlist_begin(term); post != db.postlist_end(term); ++post) {
+      return db.positionlist_begin(*post, term) != db.positionlist_end(*post, term);
+    }
+    ADD_FAILURE() << "no document holds " << term;
+    return false;
+  };
+  EXPECT_TRUE(positions("廉"));     // body character
+  EXPECT_TRUE(positions("S公"));    // title character
+  EXPECT_TRUE(positions("oa"));     // Latin word
+  EXPECT_TRUE(positions("N2010"));  // number digits
+  EXPECT_FALSE(positions("廉政"));  // body bigram
+  EXPECT_FALSE(positions("S公开"));
+  // A dictionary word: whichever ICU's word break found first.
+  ASSERT_NE(db.allterms_begin("W"), db.allterms_end("W"));
+  EXPECT_FALSE(positions(*db.allterms_begin("W")));
+}
+
+// A hit shows what went in: its fields (category, org unit, scope, date) and its snippet text,
+// with characters outside the common range and Latin text.
+TEST_F(SearchIndexTest, AHitShowsItsFieldsAndTextAsIndexed) {
+  IndexedVersion v = version(9, "罕用字测试", "测[2024]2号",
+                             "𠀀𪚥 ｅｍｏｊｉ 😀 café 党建 — «» \t tab 顿号、句号。", "CW", 2024,
+                             "连云港市妇幼保健院党委");
+  v.scope = "internal";
+  v.date = {2024, 12, 31};
+  index_->put(v);
+  index_->commit();
+  const auto result = search("罕用字");
+  ASSERT_EQ(result.hits.size(), 1u);
+  const auto& hit = result.hits[0];
+  EXPECT_EQ(hit.document_id, 9);
+  EXPECT_EQ(hit.title, "罕用字测试");
+  EXPECT_EQ(hit.doc_number, "测[2024]2号");
+  EXPECT_EQ(hit.category, "CW");
+  EXPECT_EQ(hit.org_unit, "连云港市妇幼保健院党委");
+  EXPECT_EQ(hit.scope, "internal");
+  EXPECT_EQ(hit.date.year, 2024);
+  EXPECT_EQ(hit.date.month, 12);
+  EXPECT_EQ(hit.date.day, 31);
+  EXPECT_EQ(hit.status, "draft");
+  EXPECT_EQ(hit.type, "document");
+  EXPECT_TRUE(hit.current);
+  const std::string kept = "𠀀𪚥 ｅｍｏｊｉ 😀 café 党建 — «»";
+  EXPECT_NE(hit.snippet.find(kept), std::string::npos) << hit.snippet;
+}
+
 TEST_F(SearchIndexTest, AViewerSeesOnlyWhatItsClausesAdmitInHitsAndFacets) {
   IndexedVersion internal = version(6, "党费收缴内部通报", "", "党费。", "ZZ", 2023, "branch-a");
   internal.scope = "internal";

@@ -353,8 +353,7 @@ core::Status SearchService::applyEntries(store::ReadSession& rs,
     std::vector<store::FileText> extracted;
     for (const auto& [id, version] : versions) {
       if (!currentOf.count(id)) {
-        auto current = store::DocumentRepository::current(rs, id);
-        currentOf[id] = current ? current->version : 0;
+        currentOf[id] = store::DocumentRepository::currentVersion(rs, id).value_or(0);
       }
       auto indexed = indexedVersion(rs, id, version, currentOf[id] == version, extracted);
       if (!indexed.ok()) return indexed.error();

@@ -22,34 +22,36 @@ std::vector<OrgUnit> selectUnits(SqlSession& session) {
   return out;
 }
 
+// Every request's session check reads a token, its user and the user's roles: the three queries
+// are kept prepared (SqlSession::query).
 std::vector<UserRole> selectRoles(SqlSession& session, std::int64_t userId) {
-  std::vector<std::string> roles, units;
-  Poco::Int64 id = userId;
-  session << "SELECT role, unit_code FROM user_roles WHERE user_id = ? ORDER BY role, unit_code",
-      use(id), into(roles), into(units), now;
   std::vector<UserRole> out;
-  for (std::size_t i = 0; i < roles.size(); ++i) out.push_back(UserRole{roles[i], units[i]});
+  session.query("SELECT role, unit_code FROM user_roles WHERE user_id = ? ORDER BY role, unit_code",
+                {KeptValue::integer(userId)}, [&out](const KeptRow& row) {
+                  out.push_back(UserRole{row.text(0), row.text(1)});
+                });
   return out;
 }
 
-// Users matching `where` (a fixed SQL condition with one parameter bound from `key`).
-template <typename Key>
-std::vector<UserRecord> selectUsers(SqlSession& session, const std::string& where, Key key) {
-  std::vector<Poco::Int64> ids;
-  std::vector<std::string> names, displays, hashes, locked, created;
-  std::vector<int> disabled, failed;
-  session << "SELECT id, username, display_name, password_hash, disabled, failed_logins, "
-             "locked_until, created_at FROM users " +
-                 where + " ORDER BY username",
-      use(key), into(ids), into(names), into(displays), into(hashes), into(disabled), into(failed),
-      into(locked), into(created), now;
+// Users matching `where` (a fixed SQL condition with one parameter, `key`).
+std::vector<UserRecord> selectUsers(SqlSession& session, const std::string& where, KeptValue key) {
   std::vector<UserRecord> out;
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    UserRecord user{ids[i],    names[i],  displays[i], hashes[i], disabled[i] != 0,
-                    failed[i], locked[i], created[i],  {}};
-    user.roles = selectRoles(session, user.id);
-    out.push_back(std::move(user));
-  }
+  session.query(
+      "SELECT id, username, display_name, password_hash, disabled, failed_logins, "
+      "locked_until, created_at FROM users " +
+          where + " ORDER BY username",
+      {key}, [&out](const KeptRow& row) {
+        out.push_back(UserRecord{row.integer(0),
+                                 row.text(1),
+                                 row.text(2),
+                                 row.text(3),
+                                 row.integer(4) != 0,
+                                 static_cast<int>(row.integer(5)),
+                                 row.text(6),
+                                 row.text(7),
+                                 {}});
+      });
+  for (UserRecord& user : out) user.roles = selectRoles(session, user.id);
   return out;
 }
 
@@ -67,19 +69,15 @@ void insertRoles(SqlSession& session, std::int64_t userId, std::vector<UserRole>
   }
 }
 
-template <typename Key>
-std::vector<TokenRecord> selectTokens(SqlSession& session, const std::string& where, Key key) {
-  std::vector<Poco::Int64> ids, users;
-  std::vector<std::string> kinds, names, created, expires, revoked;
-  session << "SELECT id, user_id, kind, name, created_at, expires_at, revoked_at FROM tokens " +
-                 where + " ORDER BY id",
-      use(key), into(ids), into(users), into(kinds), into(names), into(created), into(expires),
-      into(revoked), now;
+std::vector<TokenRecord> selectTokens(SqlSession& session, const std::string& where,
+                                      KeptValue key) {
   std::vector<TokenRecord> out;
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    out.push_back(
-        TokenRecord{ids[i], users[i], kinds[i], names[i], created[i], expires[i], revoked[i]});
-  }
+  session.query("SELECT id, user_id, kind, name, created_at, expires_at, revoked_at FROM tokens " +
+                    where + " ORDER BY id",
+                {key}, [&out](const KeptRow& row) {
+                  out.push_back(TokenRecord{row.integer(0), row.integer(1), row.text(2),
+                                            row.text(3), row.text(4), row.text(5), row.text(6)});
+                });
   return out;
 }
 
@@ -120,20 +118,20 @@ std::int64_t AccountRepository::enabledHoldersOf(Transaction& tx, const std::str
 
 std::optional<UserRecord> AccountRepository::userByName(ReadSession& rs,
                                                         const std::string& username) {
-  return firstOf(selectUsers(rs.session(), "WHERE username = ?", username));
+  return firstOf(selectUsers(rs.session(), "WHERE username = ?", KeptValue::text(username)));
 }
 std::optional<UserRecord> AccountRepository::userByName(Transaction& tx,
                                                         const std::string& username) {
-  return firstOf(selectUsers(tx.session(), "WHERE username = ?", username));
+  return firstOf(selectUsers(tx.session(), "WHERE username = ?", KeptValue::text(username)));
 }
 std::optional<UserRecord> AccountRepository::userById(ReadSession& rs, std::int64_t id) {
-  return firstOf(selectUsers(rs.session(), "WHERE id = ?", static_cast<Poco::Int64>(id)));
+  return firstOf(selectUsers(rs.session(), "WHERE id = ?", KeptValue::integer(id)));
 }
 std::optional<UserRecord> AccountRepository::userById(Transaction& tx, std::int64_t id) {
-  return firstOf(selectUsers(tx.session(), "WHERE id = ?", static_cast<Poco::Int64>(id)));
+  return firstOf(selectUsers(tx.session(), "WHERE id = ?", KeptValue::integer(id)));
 }
 std::vector<UserRecord> AccountRepository::users(ReadSession& rs) {
-  return selectUsers(rs.session(), "WHERE id > ?", Poco::Int64{0});
+  return selectUsers(rs.session(), "WHERE id > ?", KeptValue::integer(0));
 }
 
 std::int64_t AccountRepository::insertUser(Transaction& tx, const UserRecord& user) {
@@ -171,19 +169,19 @@ std::int64_t AccountRepository::insertToken(Transaction& tx, const std::string& 
 
 std::optional<TokenRecord> AccountRepository::tokenByDigest(ReadSession& rs,
                                                             const std::string& digest) {
-  return firstToken(selectTokens(rs.session(), "WHERE digest = ?", digest));
+  return firstToken(selectTokens(rs.session(), "WHERE digest = ?", KeptValue::text(digest)));
 }
 
 std::optional<TokenRecord> AccountRepository::tokenById(Transaction& tx, std::int64_t id) {
-  return firstToken(selectTokens(tx.session(), "WHERE id = ?", static_cast<Poco::Int64>(id)));
+  return firstToken(selectTokens(tx.session(), "WHERE id = ?", KeptValue::integer(id)));
 }
 
 std::optional<TokenRecord> AccountRepository::tokenById(ReadSession& rs, std::int64_t id) {
-  return firstToken(selectTokens(rs.session(), "WHERE id = ?", static_cast<Poco::Int64>(id)));
+  return firstToken(selectTokens(rs.session(), "WHERE id = ?", KeptValue::integer(id)));
 }
 
 std::vector<TokenRecord> AccountRepository::tokensOf(ReadSession& rs, std::int64_t userId) {
-  return selectTokens(rs.session(), "WHERE user_id = ?", static_cast<Poco::Int64>(userId));
+  return selectTokens(rs.session(), "WHERE user_id = ?", KeptValue::integer(userId));
 }
 
 void AccountRepository::revokeToken(Transaction& tx, std::int64_t id, const std::string& when) {

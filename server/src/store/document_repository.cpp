@@ -23,14 +23,23 @@ DocumentVersion decode(const std::string& record) {
   return std::move(parsed).value();
 }
 
+// A document's record as of a query with one row or none (the index pass reads a document's
+// current and queued versions for every version filed: kept prepared, SqlSession::query).
+std::optional<DocumentVersion> recordOf(SqlSession& session, const std::string& sql,
+                                        std::initializer_list<KeptValue> key) {
+  std::optional<std::string> record;
+  session.query(sql, key, [&record](const KeptRow& row) {
+    if (!record) record = row.text(0);
+  });
+  if (!record) return std::nullopt;
+  return decode(*record);
+}
+
 std::optional<DocumentVersion> currentOf(SqlSession& session, std::int64_t id) {
-  std::vector<std::string> records;
-  Poco::Int64 key = id;
-  session << "SELECT v.record FROM documents d JOIN document_versions v "
-             "ON v.document_id = d.id AND v.version = d.current_version WHERE d.id = ?",
-      use(key), into(records), now;
-  if (records.empty()) return std::nullopt;
-  return decode(records[0]);
+  return recordOf(session,
+                  "SELECT v.record FROM documents d JOIN document_versions v "
+                  "ON v.document_id = d.id AND v.version = d.current_version WHERE d.id = ?",
+                  {KeptValue::integer(id)});
 }
 
 }  // namespace
@@ -145,14 +154,16 @@ std::optional<DocumentVersion> DocumentRepository::current(ReadSession& rs, std:
   return currentOf(rs.session(), id);
 }
 
+std::optional<std::int64_t> DocumentRepository::currentVersion(ReadSession& rs, std::int64_t id) {
+  return rs.session().queryInteger("SELECT current_version FROM documents WHERE id = ?",
+                                   {KeptValue::integer(id)});
+}
+
 std::optional<DocumentVersion> DocumentRepository::version(ReadSession& rs, std::int64_t id,
                                                            std::int64_t version) {
-  std::vector<std::string> records;
-  Poco::Int64 key = id, number = version;
-  rs.session() << "SELECT record FROM document_versions WHERE document_id = ? AND version = ?",
-      use(key), use(number), into(records), now;
-  if (records.empty()) return std::nullopt;
-  return decode(records[0]);
+  return recordOf(rs.session(),
+                  "SELECT record FROM document_versions WHERE document_id = ? AND version = ?",
+                  {KeptValue::integer(id), KeptValue::integer(version)});
 }
 
 std::vector<DocumentVersion> DocumentRepository::versions(ReadSession& rs, std::int64_t id) {
@@ -238,19 +249,14 @@ std::vector<DocumentRepository::StoredRecord> DocumentRepository::records(
 
 std::vector<DocumentRepository::Projection> DocumentRepository::projections(
     ReadSession& rs, std::int64_t afterDocument, std::int64_t limit) {
-  std::vector<Poco::Int64> ids, versions;
-  std::vector<std::string> categories, orgUnits, scopes, statuses;
-  std::vector<int> years;
-  Poco::Int64 after = afterDocument, count = limit;
-  rs.session() << "SELECT id, current_version, category, org_unit, scope, status, year "
-                  "FROM documents WHERE id > ? ORDER BY id LIMIT ?",
-      use(after), use(count), into(ids), into(versions), into(categories), into(orgUnits),
-      into(scopes), into(statuses), into(years), now;
   std::vector<Projection> out;
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    out.push_back(Projection{ids[i], versions[i], categories[i], orgUnits[i], scopes[i],
-                             statuses[i], years[i]});
-  }
+  rs.session().query(
+      "SELECT id, current_version, category, org_unit, scope, status, year "
+      "FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+      {KeptValue::integer(afterDocument), KeptValue::integer(limit)}, [&out](const KeptRow& row) {
+        out.push_back(Projection{row.integer(0), row.integer(1), row.text(2), row.text(3),
+                                 row.text(4), row.text(5), static_cast<int>(row.integer(6))});
+      });
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "kept_statements.h"
 
 #include <Poco/Data/LOB.h>
+#include <Poco/Data/RecordSet.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
@@ -10,6 +11,73 @@
 
 namespace gongkai::server::store {
 using namespace Poco::Data::Keywords;
+
+namespace {
+
+// A row of a kept SQLite statement, read where it stands.
+class SqliteRow : public KeptRow {
+ public:
+  explicit SqliteRow(sqlite3_stmt* statement) : statement_(statement) {}
+  bool isNull(int column) const override {
+    return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+  }
+  std::int64_t integer(int column) const override {
+    return sqlite3_column_int64(statement_, column);
+  }
+  std::string text(int column) const override {
+    // sqlite3_column_blob: the bytes as stored, NUL bytes included, for TEXT and BLOB alike.
+    const void* bytes = sqlite3_column_blob(statement_, column);
+    const int size = sqlite3_column_bytes(statement_, column);
+    return bytes ? std::string(static_cast<const char*>(bytes), static_cast<std::size_t>(size))
+                 : std::string();
+  }
+
+ private:
+  sqlite3_stmt* statement_;
+};
+
+// A row of a result Poco::Data read (PostgreSQL), by its dynamic values.
+class RecordSetRow : public KeptRow {
+ public:
+  RecordSetRow(const Poco::Data::RecordSet& rows, std::size_t row) : rows_(rows), row_(row) {}
+  bool isNull(int column) const override { return rows_.isNull(index(column), row_); }
+  std::int64_t integer(int column) const override {
+    if (isNull(column)) return 0;
+    return rows_.value(index(column), row_).convert<Poco::Int64>();
+  }
+  std::string text(int column) const override {
+    if (isNull(column)) return {};
+    const Poco::Dynamic::Var value = rows_.value(index(column), row_);
+    if (value.type() == typeid(Poco::Data::BLOB)) {
+      const auto& blob = value.extract<Poco::Data::BLOB>();
+      return std::string(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
+    }
+    return value.convert<std::string>();
+  }
+
+ private:
+  static std::size_t index(int column) { return static_cast<std::size_t>(column); }
+  const Poco::Data::RecordSet& rows_;
+  std::size_t row_;
+};
+
+// Resets a kept statement however its run ends (a callback may throw): it holds no lock between
+// runs and lets go of the bound text, which was not copied.
+class ResetWhenDone {
+ public:
+  explicit ResetWhenDone(sqlite3_stmt* statement) : statement_(statement) {}
+  ~ResetWhenDone() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+  ResetWhenDone(const ResetWhenDone&) = delete;
+  ResetWhenDone& operator=(const ResetWhenDone&) = delete;
+
+ private:
+  sqlite3_stmt* statement_;
+};
+
+}  // namespace
 
 KeptStatements::~KeptStatements() {
   for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
@@ -122,6 +190,28 @@ std::optional<std::int64_t> KeptStatements::queryInteger(const std::string& sql,
   sqlite3_clear_bindings(statement);
   if (rc != SQLITE_DONE) Poco::Data::SQLite::Utility::throwException(db_, rc, sql);
   return result;
+}
+
+void KeptStatements::query(const std::string& sql, const KeptValue* values, std::size_t count,
+                           const std::function<void(const KeptRow&)>& onRow) {
+  if (db_ == nullptr) {
+    Poco::Data::Statement statement = pocoStatement(sql, values, count);
+    statement.execute();
+    const Poco::Data::RecordSet rows(statement);
+    for (std::size_t row = 0; row < rows.rowCount(); ++row) onRow(RecordSetRow(rows, row));
+    return;
+  }
+  sqlite3_stmt* statement = prepared(sql);
+  int rc = SQLITE_OK;
+  {
+    const ResetWhenDone reset(statement);
+    rc = bindAll(statement, values, count);
+    if (rc == SQLITE_OK) {
+      const SqliteRow row(statement);
+      while ((rc = sqlite3_step(statement)) == SQLITE_ROW) onRow(row);
+    }
+  }
+  if (rc != SQLITE_DONE) Poco::Data::SQLite::Utility::throwException(db_, rc, sql);
 }
 
 }  // namespace gongkai::server::store

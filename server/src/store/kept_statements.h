@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,16 @@ struct KeptValue {
   std::string_view bytes;
 };
 
+// One row of a kept query's result, read by column (0 is the first). A NULL reads as 0 or "".
+// Valid only inside the callback it is given to.
+class KeptRow {
+ public:
+  virtual ~KeptRow() = default;
+  virtual bool isNull(int column) const = 0;
+  virtual std::int64_t integer(int column) const = 0;
+  virtual std::string text(int column) const = 0;
+};
+
 class KeptStatements {
  public:
   // `session` is the connection's; `sqlite` its handle when it is SQLite, else null.
@@ -55,6 +66,12 @@ class KeptStatements {
   // nullopt when there is no row or it is NULL.
   std::optional<std::int64_t> queryInteger(const std::string& sql, const KeptValue* values,
                                            std::size_t count);
+
+  // As execute(), for a query: `onRow` is called with each row in turn. Reads (a token, a user,
+  // a document's current record) that every request or index pass makes are kept prepared too:
+  // re-preparing them was about a sixth of the server's time creating documents.
+  void query(const std::string& sql, const KeptValue* values, std::size_t count,
+             const std::function<void(const KeptRow&)>& onRow);
 
  private:
   sqlite3_stmt* prepared(const std::string& sql);

@@ -59,16 +59,17 @@ void SearchRepository::acknowledgeOne(Transaction& tx, std::int64_t id) {
 }
 
 std::optional<FileText> SearchRepository::fileText(ReadSession& rs, const std::string& sha256) {
-  std::vector<std::string> statuses, formats, codes, messages, texts, times;
-  std::vector<int> truncated;
-  std::string key = sha256;
-  rs.session() << "SELECT status, format, error_code, message, truncated, text, extracted_at "
-                  "FROM file_texts WHERE sha256 = ?",
-      use(key), into(statuses), into(formats), into(codes), into(messages), into(truncated),
-      into(texts), into(times), now;
-  if (statuses.empty()) return std::nullopt;
-  return FileText{sha256,      statuses[0] == "ok", formats[0],          codes[0],
-                  messages[0], truncated[0] != 0,   std::move(texts[0]), times[0]};
+  // Kept prepared (SqlSession::query): the index pass asks for every file of every version.
+  std::optional<FileText> found;
+  rs.session().query(
+      "SELECT status, format, error_code, message, truncated, text, extracted_at "
+      "FROM file_texts WHERE sha256 = ?",
+      {KeptValue::text(sha256)}, [&](const KeptRow& row) {
+        if (found) return;
+        found = FileText{sha256,      row.text(0) == "ok", row.text(1), row.text(2),
+                         row.text(3), row.integer(4) != 0, row.text(5), row.text(6)};
+      });
+  return found;
 }
 
 std::vector<FileText> SearchRepository::fileTextStatus(ReadSession& rs, std::int64_t documentId) {

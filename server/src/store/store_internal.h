@@ -50,6 +50,12 @@ class SqlSession {
                                            std::initializer_list<KeptValue> values = {}) {
     return kept_.queryInteger(dialect_.statement(sql), values.begin(), values.size());
   }
+  // Runs a query (kept as execute() is) and calls `onRow` with each row; `onRow` must not run
+  // the same query again on this session (it is the one statement, in the middle of its rows).
+  void query(const std::string& sql, std::initializer_list<KeptValue> values,
+             const std::function<void(const KeptRow&)>& onRow) {
+    kept_.query(dialect_.statement(sql), values.begin(), values.size(), onRow);
+  }
   const SqlDialect& dialect() const { return dialect_; }
   // The SQLite handle, for the few reads that step rows themselves; null with PostgreSQL.
   sqlite3* sqlite() const { return sqlite_; }

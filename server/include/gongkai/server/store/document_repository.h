@@ -64,6 +64,9 @@ class DocumentRepository {
                                   const std::string& fonds, int year, const std::string& retention,
                                   const std::string& category, int item);
   static std::optional<core::DocumentVersion> current(ReadSession& rs, std::int64_t id);
+  // The number of a document's current version without reading its record; nullopt when there
+  // is no such document.
+  static std::optional<std::int64_t> currentVersion(ReadSession& rs, std::int64_t id);
   static std::optional<core::DocumentVersion> version(ReadSession& rs, std::int64_t id,
                                                       std::int64_t version);
   static std::vector<core::DocumentVersion> versions(ReadSession& rs, std::int64_t id);

@@ -286,6 +286,7 @@ void SearchService::workerLoop() {
       std::lock_guard lock(wakeMutex_);
       if (stopping_) return;
     }
+    const auto passStarted = std::chrono::steady_clock::now();
     auto applied = applyBatch();
     {
       std::lock_guard lock(stateMutex_);
@@ -293,6 +294,10 @@ void SearchService::workerLoop() {
     }
     if (applied.ok() && applied.value() >= options_.batch_size) continue;  // more are waiting
     std::unique_lock lock(wakeMutex_);
+    if (applied.ok() && applied.value() > 1) {
+      // Filings come faster than passes: what the next commits queue meanwhile goes in one pass.
+      wake_.wait_until(lock, passStarted + options_.commit_spacing, [this] { return stopping_; });
+    }
     wake_.wait_for(lock, options_.idle_wait, [this] { return stopping_ || written_; });
     written_ = false;
   }

@@ -72,6 +72,8 @@ struct ServerConfig {
   int extract_timeout_seconds = 10;
   int search_poll_milliseconds = 100;  // how often the indexing worker looks for queued changes
   bool search_follow_writes = true;    // this server's writes wake the indexing worker at once
+  // The least time between two index passes that find work (SearchOptions::commit_spacing).
+  int search_commit_spacing_milliseconds = 250;
   // With PostgreSQL (several servers): host:port where this server serves the search index to
   // the others while it writes it (port 0: a free one, picked at start), and its own folder for
   // its replica of the index ("": DATA/search-replicas/HOST-PORT).

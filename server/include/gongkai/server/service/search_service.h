@@ -31,6 +31,11 @@ struct SearchOptions {
   int batch_size = 500;                      // outbox entries applied per commit
   std::chrono::milliseconds idle_wait{100};  // how often an idle worker looks at the outbox
   bool follow_writes = true;  // the store's commits wake the worker (else only idle_wait does)
+  // The least time from a pass that found more than one entry queued to the next pass, unless a
+  // full batch waits. A pass ends in a commit of the index, several fsyncs on the disk the
+  // store's own commits wait for: with filings coming faster than passes, a pass per store
+  // commit took a quarter of the filing rate. Filings one at a time are applied at once.
+  std::chrono::milliseconds commit_spacing{250};
   // Set when several servers share the database (PostgreSQL): they take turns writing the index
   // by this keeper's lease and the others search replicas (SearchReplication). Null: this server
   // alone writes the index.

@@ -288,6 +288,45 @@ TEST_F(SearchApiTest, ThisServersOwnWritesWakeTheIndexerAtOnce) {
   EXPECT_EQ(foundWithin("组织生活会通知", std::chrono::seconds(20)), 1);
 }
 
+// A pass that found several filings waiting (they come faster than the passes) holds the next
+// pass back by gongkai.search.commit_spacing_milliseconds, so a stream of filings costs a few
+// commits of the index a second instead of one per store commit.
+TEST_F(SearchApiTest, APassThatFoundSeveralFilingsWaitingSpacesTheNext) {
+  auto total = [&](const std::string& query) { return SearchApiTest::total(search(query)); };
+  // Two filings queued while the worker looks once an hour and follows no writes...
+  restart({"-D", "gongkai.search.poll_milliseconds=3600000", "-D",
+           "gongkai.search.follow_writes=false"});
+  create(metadata("间隔索引测试：第一季度党费公示", "", "ZZ", "xd-wsy", "2024-04-01", "党费"));
+  create(metadata("间隔索引测试：第二季度党费公示", "", "ZZ", "xd-wsy", "2024-07-01", "党费"));
+  // ...are both applied by the first pass of a server that follows its writes again.
+  restart({"-D", "gongkai.search.commit_spacing_milliseconds=6000"});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (total("季度党费公示") < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(total("季度党费公示"), 2);
+  const auto filed = std::chrono::steady_clock::now();
+  create(metadata("间隔索引测试：党员大会纪要", "", "ZZ", "xd-wsy", "2024-07-02", "党员大会"));
+  // Its commit wakes the worker, which waits out the 6 s since that pass began: unspaced, it
+  // would be found within a moment.
+  while (std::chrono::steady_clock::now() < filed + std::chrono::seconds(2)) {
+    ASSERT_EQ(total("党员大会纪要"), 0) << "indexed before the spacing was over";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  waitUntilIndexed();
+  EXPECT_EQ(total("党员大会纪要"), 1);
+
+  std::string output;  // a spacing below 0 or above a minute is refused at start
+  for (const char* spacing : {"-1", "60001"}) {
+    EXPECT_EQ(
+        runCommand({GONGKAI_SERVER_BINARY, "--data-dir", dataDir() + "-2", "--port", "0", "-D",
+                    std::string("gongkai.search.commit_spacing_milliseconds=") + spacing},
+                   output),
+        78)
+        << output;
+  }
+}
+
 TEST_F(SearchApiTest, AnUpdateThatCanNeverBeIndexedIsSetAsideAndHoldsNothingUp) {
   server().stop();
   {

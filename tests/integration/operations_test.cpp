@@ -1,10 +1,12 @@
 // What an operator watches, against the real server: /metrics read by a strict Prometheus text
 // parser and counting what was done, open to the allowed addresses only; /readyz naming what is
-// not ready; request ids in the answer, the problem and the logs; log lines that are JSON.
+// not ready; request ids in the answer, the problem and the logs; log lines that are JSON; the
+// threads named for their jobs.
 #include <Poco/JSON/Parser.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "fixture.h"
@@ -61,6 +63,22 @@ TEST_F(OperationsTest, MetricsCountRequestsByRouteAndShowTheStoreIndexAndJobs) {
   EXPECT_TRUE(metrics.has("gongkai_search_outbox_pending"));
   EXPECT_EQ(metrics.value("gongkai_jobs", {{"state", "running"}}), 0);
   EXPECT_EQ(metrics.value("gongkai_figures_up"), 1);
+}
+
+// What `top -H`, `ps -L` and `perf` show for the server's threads: each its job's name.
+TEST_F(OperationsTest, TheServersThreadsCarryTheirJobsNames) {
+  ASSERT_EQ(client().get("/api/v1/search/status").status, 200);  // an HTTP thread has served
+  std::set<std::string> names;
+  const std::string tasks = "/proc/" + std::to_string(server().pid()) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name)) names.insert(name);
+  }
+  for (const char* expected :
+       {"gk-store-write", "gk-search-index", "gk-checkpoint", "gk-jobs", "gk-http"}) {
+    EXPECT_TRUE(names.count(expected)) << expected;
+  }
 }
 
 TEST_F(OperationsTest, MetricsAreForTheAllowedAddressesOnly) {

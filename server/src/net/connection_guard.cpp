@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "gongkai/server/net/client_address.h"
+#include "gongkai/server/thread_name.h"
 #include "tcp_bytes.h"
 
 namespace gongkai::server::net {
@@ -80,6 +81,12 @@ class ConnectionGuard::Connection : public Poco::Net::TCPServerConnection {
         handlers_(std::move(handlers)) {}
 
   void run() override {
+    // A pooled thread of Poco's serves one connection after another: named at its first.
+    thread_local bool named = false;
+    if (!named) {
+      nameThisThread("gk-http");
+      named = true;
+    }
     Watched watched;
     try {
       const std::string peer = socket().peerAddress().host().toString();

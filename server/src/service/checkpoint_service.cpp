@@ -5,6 +5,7 @@
 #include "gongkai/core/checkpoint.h"
 #include "gongkai/core/time.h"
 #include "gongkai/server/store/audit_repository.h"
+#include "gongkai/server/thread_name.h"
 
 namespace gongkai::server::service {
 
@@ -46,7 +47,10 @@ core::Status CheckpointService::start() {
   // The first write also catches up after a crash between entries and their checkpoint.
   auto first = checkpointNow();
   if (!first.ok()) return first.error();
-  timer_ = std::thread([this] { timerLoop(); });
+  timer_ = std::thread([this] {
+    nameThisThread("gk-checkpoint");
+    timerLoop();
+  });
   return core::okStatus();
 }
 

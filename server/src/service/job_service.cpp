@@ -5,6 +5,7 @@
 #include "gongkai/core/time.h"
 #include "gongkai/server/service/lease_keeper.h"
 #include "gongkai/server/store/storage_error.h"
+#include "gongkai/server/thread_name.h"
 
 namespace gongkai::server::service {
 
@@ -34,7 +35,10 @@ void JobService::resumeWith(const std::string& kind, JobResume resume) {
 core::Status JobService::start(std::chrono::milliseconds adoptEvery) {
   adoptEvery_ = adoptEvery;
   if (auto adopted = adoptOrphans(); !adopted.ok()) return adopted.error();
-  worker_ = std::thread([this] { workerLoop(); });
+  worker_ = std::thread([this] {
+    nameThisThread("gk-jobs");
+    workerLoop();
+  });
   return core::okStatus();
 }
 

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <random>
 
+#include "gongkai/server/thread_name.h"
+
 namespace gongkai::server::service {
 
 namespace {
@@ -49,7 +51,10 @@ core::Status LeaseKeeper::start() {
     if (!cleared.ok()) return cleared;
   }
   if (auto first = renew(); !first.ok()) return first;
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    nameThisThread("gk-lease");
+    loop();
+  });
   return core::okStatus();
 }
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "gongkai/server/thread_name.h"
 #include "service/child_process.h"
 
 namespace gongkai::server::service {
@@ -68,7 +69,10 @@ core::Status SearchReplication::start() {
   leases_.want(kSearchWriterLease);
   // Asked for now, not at the next round: the first server to start writes from its start.
   if (auto claimed = leases_.renew(); !claimed.ok()) return claimed;
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    nameThisThread("gk-search-repl");
+    loop();
+  });
   std::unique_lock lock(startMutex_);
   started_.wait(lock, [this] { return firstStep_.has_value(); });
   return *firstStep_;

@@ -13,6 +13,7 @@
 #include "gongkai/server/service/search_query.h"
 #include "gongkai/server/store/case_repository.h"
 #include "gongkai/server/store/document_repository.h"
+#include "gongkai/server/thread_name.h"
 
 namespace gongkai::server::service {
 namespace {
@@ -175,7 +176,10 @@ core::Status SearchService::start() {
             [this](std::shared_ptr<indexer::SearchIndex> index) { readFrom(std::move(index)); }});
     if (auto started = replication_->start(); !started.ok()) return started;
   }
-  worker_ = std::thread([this] { workerLoop(); });
+  worker_ = std::thread([this] {
+    nameThisThread("gk-search-index");
+    workerLoop();
+  });
   // This server's writes wake the worker at once; the poll (idle_wait) remains for those of
   // other servers sharing a PostgreSQL database.
   if (options_.follow_writes)
@@ -603,6 +607,7 @@ core::Status SearchService::startRebuild() {
   }
   if (rebuilder_.joinable()) rebuilder_.join();  // the previous one, finished
   rebuilder_ = std::thread([this] {
+    nameThisThread("gk-search-build");
     auto rebuilt = rebuildMarked();
     if (!rebuilt.ok()) {
       std::lock_guard lock(stateMutex_);

@@ -26,6 +26,7 @@
 #include "gongkai/server/store/data_folder_lock.h"
 #include "gongkai/server/store/merkle_repository.h"
 #include "gongkai/server/store/storage_error.h"
+#include "gongkai/server/thread_name.h"
 #include "migrations.h"
 #include "store_internal.h"
 
@@ -554,7 +555,10 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& dataDir, Sto
         "无法打开数据库 (cannot open database) " + impl->database.name + ": " + e.displayText());
   }
   Impl* raw = impl.get();
-  impl->writerThread = std::thread([raw] { raw->writerLoop(); });
+  impl->writerThread = std::thread([raw] {
+    nameThisThread("gk-store-write");
+    raw->writerLoop();
+  });
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 

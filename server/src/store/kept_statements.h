@@ -3,9 +3,10 @@
 // Statements a connection keeps prepared across units of work. Poco::Data prepares a statement
 // again each time it runs; for the statements every write runs (the audit entry, its Merkle
 // nodes, the savepoints around each unit of work, BEGIN and COMMIT, and a document's rows: its
-// current row, version, files and search outbox row) that was a good part of a write's cost.
-// With SQLite they are prepared once per connection and kept (sqlite3_stmt); with PostgreSQL
-// they go through Poco::Data as before.
+// current row, version, files and search outbox row) that was a good part of a write's cost,
+// and so it was for the reads every request and index pass makes (query()). With SQLite they
+// are prepared once per connection and kept (sqlite3_stmt); with PostgreSQL they go through
+// Poco::Data as before.
 
 #include <Poco/Data/Session.h>
 

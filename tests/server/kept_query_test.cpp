@@ -36,7 +36,10 @@ class KeptQueryTest : public ::testing::Test {
     auto database = databaseOf(dataDir, gongkai::testing::testStoreUrl(dataDir));
     ASSERT_TRUE(database.ok()) << database.error().message;
     session_ = openSession(database.value());
-    *session_ << "CREATE TABLE kept_probe (id BIGINT NOT NULL, label TEXT NOT NULL, amount BIGINT)",
+    // BLOB: BYTEA with PostgreSQL, read through the RecordSet's BLOB values.
+    *session_ << session_->dialect().migrationStatement(
+        "CREATE TABLE kept_probe (id BIGINT NOT NULL, label TEXT NOT NULL, "
+        "amount BIGINT, bytes BLOB)"),
         Poco::Data::Keywords::now;
     session_->execute("INSERT INTO kept_probe (id, label, amount) VALUES (?, ?, ?)",
                       {KeptValue::integer(1), KeptValue::text("党务公开"),
@@ -79,6 +82,21 @@ TEST_F(KeptQueryTest, ReadsEveryRowWithItsIntegersTextsAndNulls) {
   // Other parameters on the same kept statement; no rows calls nothing.
   EXPECT_EQ(probe(3).size(), 1u);
   EXPECT_TRUE(probe(4).empty());
+}
+
+TEST_F(KeptQueryTest, ReadsBytesWithNulsWholeAndANullBlobAsEmpty) {
+  const std::string bytes("\x00\xff\x01 kept\x00", 8);
+  session_->execute("INSERT INTO kept_probe (id, label, amount, bytes) VALUES (?, ?, ?, ?)",
+                    {KeptValue::integer(4), KeptValue::text("bytes"), KeptValue::integer(0),
+                     KeptValue::blob(bytes)});
+  std::vector<std::pair<bool, std::string>> read;
+  session_->query("SELECT bytes FROM kept_probe WHERE id >= ? ORDER BY id", {KeptValue::integer(3)},
+                  [&read](const KeptRow& row) { read.emplace_back(row.isNull(0), row.text(0)); });
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_TRUE(read[0].first);  // row 3 has none
+  EXPECT_EQ(read[0].second, "");
+  EXPECT_FALSE(read[1].first);
+  EXPECT_EQ(read[1].second, bytes);
 }
 
 TEST_F(KeptQueryTest, ACallbackThatThrowsLeavesTheStatementReadyForTheNextRun) {

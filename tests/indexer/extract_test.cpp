@@ -524,6 +524,27 @@ TEST_F(ExtractTest, GarbageRenamedPdfIsMalformed) {
   EXPECT_TRUE(cut.ok || cut.error_code == "malformed") << cut.error_code;
 }
 
+TEST_F(ExtractTest, PdfObjectNumberBeyondTheSpecsLimitIsMalformed) {
+  // Poppler, rebuilding a broken cross-reference table, sizes it by the largest object number
+  // it finds and fills every entry. Past the PDF's own limit (8,388,607) the file is not read.
+  const std::string pdf = samplePdf();
+  auto atTheLimit = extract("limit.pdf", pdf + "8388607 0 obj\n<< >>\nendobj\n");
+  expectOk(atTheLimit, "pdf");
+  EXPECT_TRUE(contains(atTheLimit.text, kDuty)) << atTheLimit.text;
+  for (const char* header : {"8388608 0 obj", "23333333 00 obj", "0000000099999999 0 obj",
+                             "184467440737095516160 0 obj", "8388608\r\n0\tobj"}) {
+    expectError(extract("beyond.pdf", pdf + header + "\n<< >>\nendobj\n"), "malformed");
+  }
+  // Not object headers: a number before a word other than "obj", or without a generation.
+  expectOk(extract("words.pdf", pdf + "% 99999999 0 R 99999999 obj 12 endobj\n"), "pdf");
+
+  // Found by the extract_pdf fuzz target (435 bytes; 20 s of poppler under ASan): read in the
+  // child as the server reads it, it is a malformed file, not a child aborted by its memory limit.
+  const std::string found = GONGKAI_TEST_DATA_DIR "/extract/object-number-beyond-limit.pdf";
+  expectError(extractFile(found, "", "found.pdf"), "malformed");
+  expectError(extractIsolated(GONGKAI_CLI_BINARY, found, "", "found.pdf"), "malformed");
+}
+
 // ---- limits ----------------------------------------------------------------------------------
 
 TEST_F(ExtractTest, TruncatedZipIsMalformed) {

@@ -237,6 +237,22 @@ TEST_F(SearchApiTest, AnUnreadableFileIsStoredAndItsFailureShownOnTheDocument) {
                   ->getObject(0);
   EXPECT_EQ(file->getObject("text_extraction")->getValue<std::string>("status"), "ok");
   EXPECT_EQ(total(search("三会一课")), 1);
+
+  // A PDF the fuzzer found poppler spending 20 s on: refused before poppler reads it.
+  const std::string pdf = readFile(GONGKAI_TEST_DATA_DIR "/extract/object-number-beyond-limit.pdf");
+  const auto hostile =
+      create(metadata("对象编号越界的附件", "", "ZZ", "xd-wsy", "2024-01-03", "附件"), "越界.pdf",
+             pdf, "application/pdf");
+  waitUntilIndexed();
+  auto refused = client()
+                     .get("/api/v1/documents/" + std::to_string(hostile))
+                     .json()
+                     ->getArray("files")
+                     ->getObject(0)
+                     ->getObject("text_extraction");
+  EXPECT_EQ(refused->getValue<std::string>("status"), "failed");
+  EXPECT_EQ(refused->getValue<std::string>("code"), "malformed");
+  EXPECT_EQ(total(search("越界")), 1);
 }
 
 TEST_F(SearchApiTest, AWithdrawalHidesTheHitAtOnceThoughTheIndexLagsBehind) {

@@ -1,5 +1,7 @@
 #include "gongkai/core/audit_chain.h"
 
+#include <array>
+
 #include "gongkai/core/audit_entry.h"
 
 namespace gongkai::core {
@@ -19,16 +21,24 @@ bool hexEquals(std::string_view hex, const Digest& digest) {
 // `hex` as a digest when it is exactly 64 lowercase hex digits: equal to a digest's toHex()
 // exactly when hexEquals() would say so.
 std::optional<Digest> digestOfHex(std::string_view hex) {
+  // Each byte's value as a lowercase hex digit, or 16 when it is none: a table, not branches.
+  static constexpr auto kDigit = [] {
+    std::array<std::uint8_t, 256> table{};
+    table.fill(16);
+    for (int c = 0; c < 10; ++c) table['0' + c] = static_cast<std::uint8_t>(c);
+    for (int c = 0; c < 6; ++c) table['a' + c] = static_cast<std::uint8_t>(10 + c);
+    return table;
+  }();
   Digest out{};
   if (hex.size() != 2 * out.size()) return std::nullopt;
-  const auto nibble = [](char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-  };
+  unsigned invalid = 0;
   for (std::size_t i = 0; i < out.size(); ++i) {
-    const int high = nibble(hex[2 * i]), low = nibble(hex[2 * i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out[i] = static_cast<std::uint8_t>(high << 4 | low);
+    const std::uint8_t high = kDigit[static_cast<unsigned char>(hex[2 * i])];
+    const std::uint8_t low = kDigit[static_cast<unsigned char>(hex[2 * i + 1])];
+    invalid |= (high | low) & 16u;
+    out[i] = static_cast<std::uint8_t>(high << 4 | (low & 15));
   }
+  if (invalid != 0) return std::nullopt;
   return out;
 }
 

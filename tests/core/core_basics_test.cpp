@@ -2,6 +2,8 @@
 #include <Poco/JSON/Object.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "gongkai/core/audit_chain.h"
 #include "gongkai/core/audit_entry.h"
 #include "gongkai/core/document.h"
@@ -257,6 +259,34 @@ TEST(AuditChain, NamesTheFirstFaultAndItsKind) {
   EXPECT_FALSE(verifier.add(3, chain.bytes[2], chain.hashes[2]));
   EXPECT_FALSE(verifier.add(2, chain.bytes[1], chain.hashes[1]));
   EXPECT_EQ(verifier.verifiedCount(), 1);
+}
+
+TEST(AuditChain, APrevHashThatIsNotTheLowercaseHexOfTheLastHashBreaksTheLink) {
+  const auto chain = buildChain(1);
+  const std::string last = chain.hashes[0];
+  std::string upper = last;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto oneDigit = [&](std::size_t at, char digit) {
+    return std::string(last).replace(at, 1, 1, digit);
+  };
+  const std::size_t letter = last.find_first_of("abcdef");
+  ASSERT_NE(letter, std::string::npos);
+  for (const std::string& prev :
+       {upper, oneDigit(letter, static_cast<char>(std::toupper(last[letter]))), oneDigit(0, 'g'),
+        oneDigit(63, ' '), oneDigit(31, '/'), oneDigit(31, ':'), oneDigit(31, '`'),
+        last.substr(0, 63), last + "0", std::string(64, '0')}) {
+    StoredChain linked = chain;
+    linked.bytes.push_back(canonicalBytes(entryAt(2, prev, 2)));
+    linked.hashes.push_back(entryHash(linked.bytes.back()));
+    auto fault = verify(linked);
+    ASSERT_TRUE(fault) << prev;
+    EXPECT_EQ(fault->seq, 2) << prev;
+    EXPECT_EQ(fault->kind, "broken_link") << prev;
+  }
+  StoredChain linked = chain;
+  linked.bytes.push_back(canonicalBytes(entryAt(2, last, 2)));
+  linked.hashes.push_back(entryHash(linked.bytes.back()));
+  EXPECT_FALSE(verify(linked));
 }
 
 TEST(DocumentRecord, RoundTripsAndRefusesGarbage) {

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <stdexcept>
 #include <unordered_map>
@@ -129,7 +130,9 @@ Xapian::Query filterQuery(const SearchRequest& request, const Viewer& viewer) {
     const std::string high = request.to ? terms::dateValue(*request.to) : "99999999";
     filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, terms::kDateSlot, low, high);
   }
-  if (filters.empty()) return Xapian::Query::MatchAll;
+  // Not Xapian::Query::MatchAll: copying that one object from two threads at once (a search
+  // split in two, see allWordsTier) would race on its reference count. "" matches every document.
+  if (filters.empty()) return Xapian::Query(std::string());
   return Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
 }
 
@@ -173,8 +176,9 @@ class FacetSpy : public Xapian::MatchSpy {
   std::unordered_map<std::string, std::int64_t> counts_;
 };
 
-SearchHit toHit(const Xapian::MSetIterator& match, const std::vector<std::string>& highlights) {
-  const terms::StoredFields stored = terms::readStored(match.get_document().get_data());
+SearchHit toHit(const Xapian::Document& document, double weight,
+                const std::vector<std::string>& highlights) {
+  const terms::StoredFields stored = terms::readStored(document.get_data());
   SearchHit hit;
   hit.type = stored.type;
   hit.document_id = stored.document_id;
@@ -187,7 +191,7 @@ SearchHit toHit(const Xapian::MSetIterator& match, const std::vector<std::string
   hit.scope = stored.scope;
   hit.status = stored.status;
   hit.date = parseDateValue(stored.date);
-  hit.score = match.get_weight();
+  hit.score = weight;
   hit.snippet = makeSnippet(stored.text.empty() ? stored.title : stored.text, highlights);
   return hit;
 }
@@ -201,6 +205,71 @@ Xapian::MSet runTier(Xapian::Enquire& enquire, const Xapian::Query& query, bool 
   if (facets != nullptr) enquire.add_matchspy(facets);
   return enquire.get_mset(static_cast<Xapian::doccount>(offset),
                           static_cast<Xapian::doccount>(count), documents);
+}
+
+// Matches the documents whose ids lie in [first, last], with no weight: ANDed with a query (as a
+// filter), it keeps that query to one slice of the index, which one thread then searches.
+class DocidRange : public Xapian::PostingSource {
+ public:
+  DocidRange(Xapian::docid first, Xapian::docid last) : first_(first), last_(last) {}
+  Xapian::doccount get_termfreq_min() const override { return size_; }
+  Xapian::doccount get_termfreq_est() const override { return size_; }
+  Xapian::doccount get_termfreq_max() const override { return size_; }
+  Xapian::docid get_docid() const override { return current_; }
+  void next(double) override { current_ = current_ < first_ ? first_ : current_ + 1; }
+  void skip_to(Xapian::docid id, double) override {
+    if (id > current_) current_ = std::max(id, first_);
+  }
+  bool at_end() const override { return current_ > end_; }
+  void init(const Xapian::Database& db) override {
+    current_ = 0;
+    end_ = std::min(last_, db.get_lastdocid());
+    size_ = end_ >= first_ ? end_ - first_ + 1 : 0;
+  }
+  Xapian::PostingSource* clone() const override { return new DocidRange(first_, last_); }
+  std::string name() const override { return "gongkai.DocidRange"; }
+
+ private:
+  Xapian::docid first_, last_, end_ = 0, current_ = 0;
+  Xapian::doccount size_ = 0;
+};
+
+// One slice's best matches of a tier (in the tier's order), how many it holds, and their facets.
+struct Slice {
+  struct Item {
+    double weight = 0;
+    Xapian::docid id = 0;
+    std::string date;  // the sort key when sorted by date
+    Xapian::Document document;
+  };
+  std::vector<Item> items;
+  std::int64_t matches = 0;
+  std::unique_ptr<FacetSpy> facets = std::make_unique<FacetSpy>();  // a MatchSpy is not copied
+};
+
+// The best `wanted` matches of `query` among the documents with ids in [first, last], every match
+// counted (exact), with its facets.
+Slice searchSlice(Xapian::Database& db, const Xapian::Query& query, bool byDate, int wanted,
+                  Xapian::docid first, Xapian::docid last, Xapian::doccount documents) {
+  Slice slice;
+  Xapian::Enquire enquire(db);
+  const Xapian::Query sliced(Xapian::Query::OP_FILTER, query,
+                             Xapian::Query((new DocidRange(first, last))->release()));
+  const Xapian::MSet matches =
+      runTier(enquire, sliced, byDate, slice.facets.get(), 0, wanted, documents);
+  slice.matches = matches.get_matches_estimated();
+  for (auto match = matches.begin(); match != matches.end(); ++match) {
+    slice.items.push_back(
+        {match.get_weight(), *match, byDate ? match.get_sort_key() : "", match.get_document()});
+  }
+  return slice;
+}
+
+// The order Xapian gives a tier: newest first when sorted by date, then by weight, then by id.
+bool rankedBefore(const Slice::Item& a, const Slice::Item& b, bool byDate) {
+  if (byDate && a.date != b.date) return a.date > b.date;
+  if (a.weight != b.weight) return a.weight > b.weight;
+  return a.id < b.id;
 }
 
 // How far the partial tier is counted when none of it is on the page: past this many matches,
@@ -264,7 +333,7 @@ void addPartialHits(Xapian::Database& db, const Xapian::Query& partial, const Te
     someWordsFacets.addTo(result.facets);
   }
   for (auto match = second.begin(); match != second.end(); ++match) {
-    SearchHit hit = toHit(match, highlights);
+    SearchHit hit = toHit(match.get_document(), match.get_weight(), highlights);
     hit.partial = true;
     const std::vector<std::string> matching(someWords.get_matching_terms_begin(match),
                                             someWords.get_matching_terms_end(match));
@@ -275,7 +344,50 @@ void addPartialHits(Xapian::Database& db, const Xapian::Query& partial, const Te
   }
 }
 
-SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const Viewer& viewer) {
+// The all-words tier: the page's hits, the exact count and the facets. With a second reader
+// (a large index), the two halves of the index by document id are searched at once on two
+// threads and their best matches merged: the same hits, count and facets as one pass, since both
+// readers see the same revision and so weigh every document alike.
+void allWordsTier(Xapian::Database& db, Xapian::Database* second, const TextQuery& text,
+                  const Xapian::Query& filter, const SearchRequest& request, const Viewer& viewer,
+                  bool byDate, const std::vector<std::string>& highlights,
+                  Xapian::doccount documents, SearchResult& result) {
+  const int wanted = request.offset + request.limit;
+  const Xapian::Query query(Xapian::Query::OP_FILTER, text.query, filter);
+  const Xapian::docid last = db.get_lastdocid();
+  std::vector<Slice> slices;
+  if (second == nullptr) {
+    slices.push_back(searchSlice(db, query, byDate, wanted, 1, last, documents));
+  } else {
+    const Xapian::docid middle = last / 2;
+    // The other thread makes its own query: Xapian's queries count their references without
+    // atomics, so two threads must not share one.
+    auto other = std::async(std::launch::async, [&] {
+      const TextQuery own = buildTextQuery(request.query);
+      return searchSlice(
+          *second, Xapian::Query(Xapian::Query::OP_FILTER, own.query, filterQuery(request, viewer)),
+          byDate, wanted, middle + 1, last, documents);
+    });
+    // (Should this throw, the future's destructor waits for the other thread first.)
+    slices.push_back(searchSlice(db, query, byDate, wanted, 1, middle, documents));
+    slices.push_back(other.get());
+  }
+  std::vector<const Slice::Item*> ranked;
+  for (Slice& slice : slices) {
+    result.total_all_words += slice.matches;
+    slice.facets->addTo(result.facets);
+    for (const auto& item : slice.items) ranked.push_back(&item);
+  }
+  std::sort(ranked.begin(), ranked.end(),
+            [byDate](const auto* a, const auto* b) { return rankedBefore(*a, *b, byDate); });
+  for (std::size_t at = static_cast<std::size_t>(request.offset);
+       at < ranked.size() && at < static_cast<std::size_t>(wanted); ++at) {
+    result.hits.push_back(toHit(ranked[at]->document, ranked[at]->weight, highlights));
+  }
+}
+
+SearchResult runSearch(Xapian::Database& db, Xapian::Database* second, const SearchRequest& request,
+                       const Viewer& viewer) {
   SearchResult result;
   const TextQuery text = buildTextQuery(request.query);
   result.fallback_query = text.fallback;
@@ -286,16 +398,7 @@ SearchResult runSearch(Xapian::Database& db, const SearchRequest& request, const
   const std::vector<std::string> highlights =
       text.match_all ? std::vector<std::string>{} : highlightTerms(request.query);
 
-  Xapian::Enquire allWords(db);
-  FacetSpy allWordsFacets;
-  const Xapian::MSet first =
-      runTier(allWords, Xapian::Query(Xapian::Query::OP_FILTER, text.query, filter), byDate,
-              &allWordsFacets, request.offset, request.limit, documents);
-  result.total_all_words = first.get_matches_estimated();
-  allWordsFacets.addTo(result.facets);
-  for (auto match = first.begin(); match != first.end(); ++match) {
-    result.hits.push_back(toHit(match, highlights));
-  }
+  allWordsTier(db, second, text, filter, request, viewer, byDate, highlights, documents, result);
 
   if (!text.partial.empty()) {
     const Xapian::Query partial(Xapian::Query::OP_FILTER,
@@ -493,8 +596,20 @@ core::Result<SearchResult> SearchIndex::search(const SearchRequest& request,
   for (int attempt = 0;; ++attempt) {
     try {
       Reader reader = openReader();
-      SearchResult result = runSearch(*reader.db, request, viewer);
+      // A large index is searched in two halves at once, with a reader each (see allWordsTier);
+      // both must read the same revision, else the second is not used.
+      std::optional<Reader> second;
+      if (reader.db->get_lastdocid() >= splitFrom_.load()) {
+        second = openReader();
+        if (second->db->get_revision() != reader.db->get_revision()) {
+          returnReader(std::move(*second));
+          second.reset();
+        }
+      }
+      SearchResult result =
+          runSearch(*reader.db, second ? second->db.get() : nullptr, request, viewer);
       returnReader(std::move(reader));
+      if (second) returnReader(std::move(*second));
       return result;
     } catch (const Xapian::DatabaseModifiedError&) {
       // A commit overwrote what this reader was reading; a fresh reader sees the new revision.

@@ -289,7 +289,9 @@ TextQuery buildTextQuery(std::string_view userText) {
   TextQuery out;
   const std::string normalized = trim(normalizeQuery(userText));
   if (normalized.empty()) {
-    out.query = Xapian::Query::MatchAll;
+    // A match-all query of its own: the shared Xapian::Query::MatchAll's reference count is not
+    // atomic, and a search split in two builds this query on two threads at once.
+    out.query = Xapian::Query(std::string());
     out.match_all = true;
     return out;
   }

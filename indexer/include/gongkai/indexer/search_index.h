@@ -158,6 +158,11 @@ class SearchIndex {
   void commit();
 
   core::Result<SearchResult> search(const SearchRequest& request, const Viewer& viewer) const;
+  // From how many index entries (the highest document id) a search's all-words tier is split into
+  // two halves searched at once on two threads, with the same answer as one pass (at 1,000,000
+  // documents one pass over ~100,000 matches took 300 ms). Tests set it low to compare the two.
+  static constexpr std::int64_t kSplitSearchFrom = 50'000;
+  void setSplitSearchFrom(std::int64_t entries) { splitFrom_ = entries; }
   // False for an index written in an older layout: rebuild it (the server does so at start).
   bool hasCurrentFormat() const;
   IndexStats stats() const;
@@ -220,6 +225,7 @@ class SearchIndex {
   mutable std::int64_t epoch_ = 0;
   mutable std::mutex mutex_;
   mutable std::vector<Reader> readers_;  // kept open between searches
+  std::atomic<std::int64_t> splitFrom_{kSplitSearchFrom};
 };
 
 // Makes every commit of this process keep a changeset, the last `count` of them, which

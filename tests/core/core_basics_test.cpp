@@ -109,7 +109,7 @@ TEST(Utf8, RefusesOverlongsSurrogatesAndTruncation) {
 TEST(FileNames, AcceptsOrdinaryChineseNamesAndRefusesPathsAndControls) {
   EXPECT_EQ(fileNameProblem("党务公开方案（2023）.pdf"), nullptr);
   EXPECT_EQ(fileNameProblem("a b.txt"), nullptr);
-  for (const std::string bad :
+  for (const std::string& bad :
        {std::string(), std::string(256, 'a'), std::string("../x"), std::string("a/b"),
         std::string("a\\b"), std::string("a..b"), std::string("a\0b", 3), std::string("\x01"),
         std::string("\x7f"), std::string("\xff.pdf")}) {

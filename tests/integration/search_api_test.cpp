@@ -205,8 +205,9 @@ TEST_F(SearchApiTest, BadParametersGetClearProblemsAndAbsurdQueriesAnAnswer) {
     EXPECT_EQ(response.status, code == "invalid_query" ? 400 : 422)
         << query << " " << response.body;
     EXPECT_EQ(response.headers["content-type"].rfind("application/problem+json", 0), 0u) << query;
-    if (response.status >= 400)
+    if (response.status >= 400) {
       EXPECT_EQ(response.json()->getValue<std::string>("code"), code) << query;
+    }
   }
   seedDocuments();
   for (const char* query :

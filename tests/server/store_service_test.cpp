@@ -224,7 +224,7 @@ class DocumentServiceTest : public ::testing::Test {
 
   // An archivist of `unit`, decided on by the policy files in policies/data.
   static service::Subject archivistOf(const std::string& unit) {
-    service::Subject subject{"档案员-" + unit, "127.0.0.1"};
+    service::Subject subject{"档案员-" + unit, "127.0.0.1", {}, 0, false};
     subject.principal = policies::Principal{7, subject.id, {{"archivist", unit}}};
     return subject;
   }
@@ -265,7 +265,7 @@ class DocumentServiceTest : public ::testing::Test {
     return codes;
   }
 
-  service::Subject subject_{"档案员", "127.0.0.1"};
+  service::Subject subject_{"档案员", "127.0.0.1", {}, 0, false};
   TempDir dir_;
   std::shared_ptr<const policies::PolicyEngine> engine_;
   std::shared_ptr<const policies::UnitTree> units_;
@@ -395,7 +395,7 @@ TEST_F(DocumentServiceTest, AnUploadIsReadOnlyOnceTheCallerMaySendIt) {
     ++reads;
     return service::DocumentService::NewDocument{metadata("上传"), files({{"a.txt", "a"}})};
   };
-  service::Subject member{"党员", "127.0.0.1"};
+  service::Subject member{"党员", "127.0.0.1", {}, 0, false};
   member.principal = policies::Principal{8, member.id, {{"member", ""}}};
   EXPECT_EQ(service_->create(member, upload).error().code, ErrorCode::kForbidden);
   EXPECT_EQ(reads, 0);

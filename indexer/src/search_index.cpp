@@ -25,7 +25,9 @@ constexpr const char* kCurrentFile = "CURRENT";       // names the live index fo
 constexpr const char* kReplicaStubFile = "XAPIANDB";  // names the live copy in a replica
 constexpr const char* kLastCommitKey = "last_commit";
 constexpr const char* kFormatKey = "format";
-constexpr std::size_t kPooledReaders = 16;
+// Readers kept open between searches: one per HTTP thread (16 by default), and on a large index a
+// second one each for the other half of the search (allWordsTier).
+constexpr std::size_t kPooledReaders = 32;
 
 core::Error indexError(const std::string& reason, const std::string& what) {
   return core::Error::make(core::ErrorCode::kIo, reason,
@@ -597,11 +599,13 @@ core::Result<SearchResult> SearchIndex::search(const SearchRequest& request,
     try {
       Reader reader = openReader();
       // A large index is searched in two halves at once, with a reader each (see allWordsTier);
-      // both must read the same revision, else the second is not used.
+      // both must read the same revision of the same index (a rebuild between the two opens
+      // starts another epoch), else the second is not used.
       std::optional<Reader> second;
       if (reader.db->get_lastdocid() >= splitFrom_.load()) {
         second = openReader();
-        if (second->db->get_revision() != reader.db->get_revision()) {
+        if (second->epoch != reader.epoch ||
+            second->db->get_revision() != reader.db->get_revision()) {
           returnReader(std::move(*second));
           second.reset();
         }

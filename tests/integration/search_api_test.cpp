@@ -344,6 +344,41 @@ TEST_F(SearchApiTest, APassThatFoundSeveralFilingsWaitingSpacesTheNext) {
   }
 }
 
+// Issue 23: from gongkai.search.split_from_entries index entries on, a search's all-words tier
+// runs as two halves on two threads; what the server answers is the same either way.
+TEST_F(SearchApiTest, ASearchSplitInTwoHalvesAnswersAsOnePass) {
+  seedDocuments();
+  waitUntilIndexed();
+  const std::vector<std::string> queries = {
+      "?q=%E5%85%9A%E5%8A%A1%E5%85%AC%E5%BC%80",                        // 党务公开
+      "?q=%E5%85%9A%E5%8A%A1%E5%85%AC%E5%BC%80&sort=date",              // by date
+      "?q=%E5%85%9A%E5%8A%A1%20%E6%96%B9%E6%A1%88&page=1&per_page=1",   // 党务 方案, page 1
+      "?q=&category=ZZ",                                                // everything in ZZ
+      "?q=%E5%85%9A%E5%8A%A1%E5%85%AC%E5%BC%80%20%E7%BB%93%E5%AF%B9"};  // one word missing
+  auto answers = [&](const char* splitFrom) {
+    restart({"-D", std::string("gongkai.search.split_from_entries=") + splitFrom});
+    std::vector<std::string> bodies;
+    for (const auto& query : queries) {
+      const auto response = client().get("/api/v1/search" + query);
+      EXPECT_EQ(response.status, 200) << query << " " << response.body;
+      bodies.push_back(response.body);
+    }
+    return bodies;
+  };
+  const auto onePass = answers("0");
+  const auto halves = answers("1");
+  for (std::size_t i = 0; i < queries.size(); ++i) EXPECT_EQ(onePass[i], halves[i]) << queries[i];
+  EXPECT_EQ(onePass[0].find("\"total\":0"), std::string::npos) << onePass[0];  // hits to compare
+  EXPECT_NE(onePass[0].find("\"total\":"), std::string::npos) << onePass[0];
+
+  std::string output;  // a negative threshold is refused at start
+  EXPECT_EQ(runCommand({GONGKAI_SERVER_BINARY, "--data-dir", dataDir() + "-2", "--port", "0", "-D",
+                        "gongkai.search.split_from_entries=-1"},
+                       output),
+            78)
+      << output;
+}
+
 TEST_F(SearchApiTest, AnUpdateThatCanNeverBeIndexedIsSetAsideAndHoldsNothingUp) {
   server().stop();
   {

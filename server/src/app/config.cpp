@@ -78,6 +78,8 @@ ServerConfig ServerConfig::from(const Poco::Util::AbstractConfiguration& c) {
   s.search_follow_writes = c.getBool("gongkai.search.follow_writes", s.search_follow_writes);
   s.search_commit_spacing_milliseconds =
       c.getInt("gongkai.search.commit_spacing_milliseconds", s.search_commit_spacing_milliseconds);
+  s.search_split_from_entries =
+      c.getInt("gongkai.search.split_from_entries", s.search_split_from_entries);
   s.search_replication_address =
       c.getString("gongkai.search.replication_address", s.search_replication_address);
   s.search_replica_folder = c.getString("gongkai.search.replica_folder", s.search_replica_folder);

@@ -212,8 +212,9 @@ int ServerApp::main(const std::vector<std::string>&) {
       config.checkpoint_every_seconds < 1 || config.extract_max_file_bytes < 1 ||
       config.extract_timeout_seconds < 1 || config.search_poll_milliseconds < 1 ||
       config.search_commit_spacing_milliseconds < 0 ||
-      config.search_commit_spacing_milliseconds > 60000 || config.session_hours < 1 ||
-      config.api_token_max_days < 1 || config.pbkdf2_iterations < core::kMinimumPbkdf2Iterations ||
+      config.search_commit_spacing_milliseconds > 60000 || config.search_split_from_entries < 0 ||
+      config.session_hours < 1 || config.api_token_max_days < 1 ||
+      config.pbkdf2_iterations < core::kMinimumPbkdf2Iterations ||
       config.pbkdf2_iterations > 10000000 || config.login_slow_after_failures < 1 ||
       config.login_lock_after_failures < 1 || config.login_attempts_per_address_per_minute < 1 ||
       config.login_lock_minutes < 1 || config.connections_per_address < 0 ||
@@ -359,6 +360,7 @@ int ServerApp::main(const std::vector<std::string>&) {
   searchOptions.follow_writes = config.search_follow_writes;
   searchOptions.commit_spacing =
       std::chrono::milliseconds(config.search_commit_spacing_milliseconds);
+  searchOptions.split_search_from = config.search_split_from_entries;
   searchOptions.server_id = leases.serverId();
   // A replica folder named after a port picked at random is this run's alone: removed at stop.
   std::string throwawayReplicas;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <limits>
 #include <set>
 
 #include "gongkai/core/workflow.h"
@@ -199,6 +200,11 @@ std::shared_ptr<indexer::SearchIndex> SearchService::index() const {
 }
 
 void SearchService::readFrom(std::shared_ptr<indexer::SearchIndex> index) {
+  if (index) {
+    index->setSplitSearchFrom(options_.split_search_from > 0
+                                  ? options_.split_search_from
+                                  : std::numeric_limits<std::int64_t>::max());
+  }
   std::lock_guard lock(indexMutex_);
   index_ = std::move(index);
 }

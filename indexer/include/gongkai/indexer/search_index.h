@@ -160,7 +160,8 @@ class SearchIndex {
   core::Result<SearchResult> search(const SearchRequest& request, const Viewer& viewer) const;
   // From how many index entries (the highest document id) a search's all-words tier is split into
   // two halves searched at once on two threads, with the same answer as one pass (at 1,000,000
-  // documents one pass over ~100,000 matches took 300 ms). Tests set it low to compare the two.
+  // documents one pass over ~100,000 matches took 300 ms). The server sets it from
+  // gongkai.search.split_from_entries; tests set it low to compare the two.
   static constexpr std::int64_t kSplitSearchFrom = 50'000;
   void setSplitSearchFrom(std::int64_t entries) { splitFrom_ = entries; }
   // False for an index written in an older layout: rebuild it (the server does so at start).

@@ -74,6 +74,9 @@ struct ServerConfig {
   bool search_follow_writes = true;    // this server's writes wake the indexing worker at once
   // The least time between two index passes that find work (SearchOptions::commit_spacing).
   int search_commit_spacing_milliseconds = 250;
+  // From how many index entries a search's all-words tier runs as two halves on two threads
+  // (SearchOptions::split_search_from; 0: never).
+  int search_split_from_entries = 50'000;
   // With PostgreSQL (several servers): host:port where this server serves the search index to
   // the others while it writes it (port 0: a free one, picked at start), and its own folder for
   // its replica of the index ("": DATA/search-replicas/HOST-PORT).

@@ -36,6 +36,10 @@ struct SearchOptions {
   // store's own commits wait for: with filings coming faster than passes, a pass per store
   // commit took a quarter of the filing rate. Filings one at a time are applied at once.
   std::chrono::milliseconds commit_spacing{250};
+  // From how many index entries (the highest document id) a search's all-words tier is searched
+  // as two halves at once on two threads: less time for one search on an idle second core, no
+  // gain on a server whose cores are both busy. 0: never.
+  std::int64_t split_search_from = indexer::SearchIndex::kSplitSearchFrom;
   // Set when several servers share the database (PostgreSQL): they take turns writing the index
   // by this keeper's lease and the others search replicas (SearchReplication). Null: this server
   // alone writes the index.

@@ -81,11 +81,6 @@ std::string extractOfd(std::string_view bytes, const ExtractionLimits& limits,
 std::string extractPdf(std::string_view bytes, const ExtractionLimits& limits,
                        const Deadline& deadline);
 
-// The largest indirect object number a PDF may use (ISO 32000-1, Annex C, table C.1).
-constexpr std::uint64_t kPdfMaxObjectNumber = 8'388'607;
-// False when an object header ("<number> <generation> obj") names a larger number.
-bool pdfObjectNumbersWithinLimit(std::string_view bytes);
-
 // Names of the entries of a zip file from its central directory; throws malformed when the file
 // is no complete zip, too_many_entries when it lists more than the limit.
 std::vector<std::string> zipEntryNames(std::string_view bytes, const ExtractionLimits& limits);

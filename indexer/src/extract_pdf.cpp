@@ -47,8 +47,10 @@ bool isPdfWhitespace(char c) {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
-}  // namespace
+// The largest indirect object number a PDF may use (ISO 32000-1, Annex C, table C.1).
+constexpr std::uint64_t kPdfMaxObjectNumber = 8'388'607;
 
+// False when an object header ("<number> <generation> obj") names a larger number.
 bool pdfObjectNumbersWithinLimit(std::string_view bytes) {
   // Each "obj" keyword: walk back over "<number> <generation> " and read the number.
   for (std::size_t at = bytes.find("obj"); at != std::string_view::npos;
@@ -70,6 +72,8 @@ bool pdfObjectNumbersWithinLimit(std::string_view bytes) {
   }
   return true;
 }
+
+}  // namespace
 
 std::string extractPdf(std::string_view bytes, const ExtractionLimits& limits,
                        const Deadline& deadline) {

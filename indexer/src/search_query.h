@@ -11,7 +11,13 @@ namespace gongkai::indexer {
 // One plain word of a query: a partial match may lack it.
 struct QueryWord {
   std::string text;     // as typed
-  Xapian::Query query;  // what holding it means: its terms within one field
+  Xapian::Query query;  // what holding it means: its terms, in one field or in any
+};
+
+// Where the index holds a plain word's terms (see terms::kIndexFormat).
+enum class TextFamilies {
+  kEveryFieldUnprefixed,  // layout 6 on: the unprefixed family holds every text field's terms
+  kFieldByField,          // older layouts: each field under its own prefix only
 };
 
 struct TextQuery {
@@ -36,8 +42,11 @@ inline constexpr double kWordMatchWeight = 1000.0;
 // prefixes (title:/标题:, summary:/摘要:, number:/文号:), CJK runs as n-grams with dictionary-word
 // matches weighted above them, and the whole text as an exact document number; and, for several
 // plain words, the partial tier (see TextQuery::partial). Never throws: Xapian 1.4.22's parser
-// fails on some mixed Chinese/Latin text, and then the words are ANDed.
-TextQuery buildTextQuery(std::string_view userText);
+// fails on some mixed Chinese/Latin text, and then the words are ANDed. A plain word is matched
+// in the unprefixed family alone when the index has `families` kEveryFieldUnprefixed (a word's
+// n-grams may then come from different fields), else as an OR over the fields.
+TextQuery buildTextQuery(std::string_view userText,
+                         TextFamilies families = TextFamilies::kEveryFieldUnprefixed);
 
 // True when a document whose matching query terms are `matching` (Enquire::get_matching_terms)
 // holds what `query` asks: the query's tree evaluated on those terms (a phrase as its terms

@@ -5,6 +5,9 @@
 
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "gongkai/indexer/text_normalizer.h"
 
@@ -18,6 +21,30 @@ constexpr Xapian::termcount kTitleWeight = 5;
 constexpr Xapian::termcount kNumberWeight = 3;
 constexpr Xapian::termcount kSummaryWeight = 2;
 constexpr Xapian::termcount kBodyWeight = 1;
+// What a title, number or summary term counts in the unprefixed family, times its field's weight
+// (a title word counts as 15 words of a file's text). On the graded relevance set (RelevanceTest)
+// nDCG@10 is 0.989 at 1, 0.994 at 2, 0.996 at 3 and 0.997 at 4 and 5; 0.993 before the copies.
+constexpr Xapian::termcount kCopyWeight = 3;
+
+// Adds each term of the title, number and summary (the prefixed text fields, indexed so far)
+// to the unprefixed family too, without positions. A plain word is then matched as one AND of its
+// n-grams in that family instead of an OR of one such AND per field: a quarter of the posting
+// lists to step through for every match, which at 100,000 documents took 28 % off a query's time
+// for 1 % more index. Its weight then comes from that family alone (field weights folded into one
+// within-document frequency, as BM25F does), where a field's own term used to add a weight of its
+// own, rare in titles and so high; kCopyWeight stands in for that.
+void copyTextFieldsUnprefixed(Xapian::Document& doc) {
+  std::vector<std::pair<std::string, Xapian::termcount>> copies;
+  for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+    const std::string& name = *term;
+    for (const char* prefix : kTextFields) {
+      if (*prefix != '\0' && name.rfind(prefix, 0) == 0) {
+        copies.emplace_back(name.substr(std::char_traits<char>::length(prefix)), term.get_wdf());
+      }
+    }
+  }
+  for (const auto& [name, wdf] : copies) doc.add_term(name, wdf * kCopyWeight);
+}
 
 bool isIdeograph(char32_t c) {
   return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
@@ -143,9 +170,9 @@ Xapian::Document makeDocument(const IndexedVersion& v) {
   generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
   generator.set_document(doc);
 
-  // Each field is indexed once, under its own prefix (the body under none); a plain query
-  // searches all of them (see search_query.cpp). Indexing the short fields a second time
-  // unprefixed cost a fifth of the indexing time.
+  // Each field is indexed once, under its own prefix (the body under none), and the short
+  // fields' terms are then copied unprefixed (copyTextFieldsUnprefixed). Indexing the short
+  // fields a second time with the term generator instead cost a fifth of the indexing time.
   auto indexField = [&](const std::string& normalized, Xapian::termcount weight,
                         const char* prefix) {
     if (normalized.empty()) return;
@@ -159,6 +186,7 @@ Xapian::Document makeDocument(const IndexedVersion& v) {
   indexField(title, kTitleWeight, kTitle);
   indexField(number, kNumberWeight, kNumberText);
   indexField(summary, kSummaryWeight, kSummary);
+  copyTextFieldsUnprefixed(doc);  // before the body: its terms are unprefixed already
   std::string snippetSource = v.summary;
   for (const auto& text : v.file_texts) {
     indexField(normalizeForSearch(text), kBodyWeight, "");

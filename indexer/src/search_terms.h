@@ -12,8 +12,9 @@
 // cannot drift apart.
 namespace gongkai::indexer::terms {
 
-// Term prefixes. File texts are unprefixed; a plain query searches them and every prefixed
-// text field (kTextFields).
+// Term prefixes. File texts are unprefixed, and the unprefixed family also holds every other
+// text field's terms (without positions; since layout 6): a plain word is matched there alone.
+// Field queries (title:) and phrases, which need positions, search each field (kTextFields).
 inline constexpr const char* kTitle = "S";
 inline constexpr const char* kSummary = "A";
 inline constexpr const char* kNumberText = "N";
@@ -46,7 +47,10 @@ inline constexpr char kFacetSeparator = '\x1f';
 // 3: every entry carries its type (XK) and stores it; feedback and applications are indexed.
 // 4: every entry also stores its status, which hits show (a withdrawn version says so).
 // 5: traditional ideographs are folded to simplified ones (an index of 4 lacks those matches).
-inline constexpr const char* kIndexFormat = "5";
+// 6: the unprefixed terms also hold the title's, number's and summary's (see makeDocument); an
+//    index of 5 is still searched, field by field, until it is rebuilt.
+inline constexpr const char* kIndexFormat = "6";
+inline constexpr int kFormatWithEveryFieldUnprefixed = 6;
 
 // Text kept in the document for snippets; the rest of long texts is indexed but not shown.
 inline constexpr std::size_t kSnippetSourceBytes = 32 * 1024;

@@ -138,7 +138,9 @@ TEST_F(SearchIndexTest, TitleMatchesRankAboveBodyMatches) {
 }
 
 TEST_F(SearchIndexTest, APlainQuerySearchesEveryFieldAndPhrasesStayWithinOne) {
-  // Title, summary and number are indexed once, under their prefixes only.
+  // Title, summary and number are indexed under their prefixes, with positions, and their terms
+  // again unprefixed beside the file texts' (no positions): plain words are matched there,
+  // phrases and field queries in each field.
   IndexedVersion sixth = version(6, "组织生活会通知", "测发[2024]9号", "正文内容另附。");
   sixth.summary = "年度考核办法说明";
   index_->put(sixth);
@@ -625,6 +627,47 @@ TEST_F(SearchIndexTest, AnIndexOfAnOlderLayoutAsksForARebuild) {
   EXPECT_FALSE(index_->hasCurrentFormat());
   index_->swapIn(index_->startRebuild());
   EXPECT_TRUE(index_->hasCurrentFormat());
+}
+
+// A replica may read an index of layout 5 until the primary has rebuilt it: there a title's
+// terms stand under its prefix only, so plain words are still searched field by field; from
+// layout 6 on they are searched in the unprefixed family alone.
+TEST(SearchIndexLayoutTest, PlainWordsAreSearchedFieldByFieldInAnIndexOfLayoutFive) {
+  gongkai::testing::TempDir dir;
+  const std::string path = dir.path() + "/index-1";
+  {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE);
+    Xapian::Document doc;  // as layout 5 made it: the title's terms prefixed only
+    Xapian::TermGenerator generator;
+    generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+    generator.set_document(doc);
+    generator.index_text("党费收缴情况", 5, "S");
+    doc.add_boolean_term("XCUR");  // current: what a search without history reads
+    db.add_document(doc);
+    db.set_metadata("format", "5");
+    db.commit();
+  }
+  const auto found = [&](const std::string& query) {
+    auto index = SearchIndex::openReadOnly(path, 1);
+    EXPECT_TRUE(index.ok());
+    SearchRequest request;
+    request.query = query;
+    auto result = index.value()->search(request, Viewer{});
+    EXPECT_TRUE(result.ok()) << query;
+    return result.ok() ? result.value().total : -1;
+  };
+  EXPECT_EQ(found("党费"), 1);
+  EXPECT_EQ(found("党费 收缴"), 1);
+  EXPECT_EQ(found("\"费收缴\""), 1);
+  {
+    Xapian::WritableDatabase db(path, Xapian::DB_OPEN);
+    db.set_metadata("format", "6");
+    db.commit();
+  }
+  // The same document read as layout 6: its title's words are not where plain words are looked
+  // for (a phrase still is, per field).
+  EXPECT_EQ(found("党费"), 0);
+  EXPECT_EQ(found("\"费收缴\""), 1);
 }
 
 TEST(SearchIndexFolderTest, AHostileOrBrokenFolderNeverOpensSomethingElse) {

@@ -346,13 +346,28 @@ void addPartialHits(Xapian::Database& db, const Xapian::Query& partial, const Te
   }
 }
 
+// What the query builder needs of `db`: how it holds plain words' terms, from its layout (a
+// replica may read an index of an older layout until the primary has rebuilt it), and how common
+// each dictionary word is in it. `db` must outlive the traits.
+IndexTraits indexTraitsOf(const Xapian::Database& db) {
+  IndexTraits traits;
+  traits.families =
+      std::atoi(db.get_metadata(kFormatKey).c_str()) >= terms::kFormatWithEveryFieldUnprefixed
+          ? TextFamilies::kEveryFieldUnprefixed
+          : TextFamilies::kFieldByField;
+  traits.is_common_word = [&db, half = db.get_doccount() / 2](const std::string& term) {
+    return db.get_termfreq(term) > half;
+  };
+  return traits;
+}
+
 // The all-words tier: the page's hits, the exact count and the facets. With a second reader
 // (a large index), the two halves of the index by document id are searched at once on two
 // threads and their best matches merged: the same hits, count and facets as one pass, since both
 // readers see the same revision and so weigh every document alike.
 void allWordsTier(Xapian::Database& db, Xapian::Database* second, const TextQuery& text,
-                  TextFamilies families, const Xapian::Query& filter, const SearchRequest& request,
-                  const Viewer& viewer, bool byDate, const std::vector<std::string>& highlights,
+                  const Xapian::Query& filter, const SearchRequest& request, const Viewer& viewer,
+                  bool byDate, const std::vector<std::string>& highlights,
                   Xapian::doccount documents, SearchResult& result) {
   const int wanted = request.offset + request.limit;
   const Xapian::Query query(Xapian::Query::OP_FILTER, text.query, filter);
@@ -365,7 +380,7 @@ void allWordsTier(Xapian::Database& db, Xapian::Database* second, const TextQuer
     // The other thread makes its own query: Xapian's queries count their references without
     // atomics, so two threads must not share one.
     auto other = std::async(std::launch::async, [&] {
-      const TextQuery own = buildTextQuery(request.query, families);
+      const TextQuery own = buildTextQuery(request.query, indexTraitsOf(*second));
       return searchSlice(
           *second, Xapian::Query(Xapian::Query::OP_FILTER, own.query, filterQuery(request, viewer)),
           byDate, wanted, middle + 1, last, documents);
@@ -388,19 +403,10 @@ void allWordsTier(Xapian::Database& db, Xapian::Database* second, const TextQuer
   }
 }
 
-// How `db` holds plain words' terms, from its layout: a replica may read an index of an older
-// layout until the primary has rebuilt it.
-TextFamilies textFamiliesOf(const Xapian::Database& db) {
-  return std::atoi(db.get_metadata(kFormatKey).c_str()) >= terms::kFormatWithEveryFieldUnprefixed
-             ? TextFamilies::kEveryFieldUnprefixed
-             : TextFamilies::kFieldByField;
-}
-
 SearchResult runSearch(Xapian::Database& db, Xapian::Database* second, const SearchRequest& request,
                        const Viewer& viewer) {
   SearchResult result;
-  const TextFamilies families = textFamiliesOf(db);
-  const TextQuery text = buildTextQuery(request.query, families);
+  const TextQuery text = buildTextQuery(request.query, indexTraitsOf(db));
   result.fallback_query = text.fallback;
   if (text.nothing_to_search) return result;
   const Xapian::Query filter = filterQuery(request, viewer);
@@ -409,8 +415,7 @@ SearchResult runSearch(Xapian::Database& db, Xapian::Database* second, const Sea
   const std::vector<std::string> highlights =
       text.match_all ? std::vector<std::string>{} : highlightTerms(request.query);
 
-  allWordsTier(db, second, text, families, filter, request, viewer, byDate, highlights, documents,
-               result);
+  allWordsTier(db, second, text, filter, request, viewer, byDate, highlights, documents, result);
 
   if (!text.partial.empty()) {
     const Xapian::Query partial(Xapian::Query::OP_FILTER,

@@ -2,6 +2,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,14 @@ struct QueryWord {
 enum class TextFamilies {
   kEveryFieldUnprefixed,  // layout 6 on: the unprefixed family holds every text field's terms
   kFieldByField,          // older layouts: each field under its own prefix only
+};
+
+// What the query builder knows of the index the query will run on.
+struct IndexTraits {
+  TextFamilies families = TextFamilies::kEveryFieldUnprefixed;
+  // Whether a dictionary word's term (terms::kWord + word) stands in more than half the
+  // documents; such a word adds no ranking boost (see withWordBoost). Unset: none does.
+  std::function<bool(const std::string& term)> is_common_word;
 };
 
 struct TextQuery {
@@ -43,10 +52,9 @@ inline constexpr double kWordMatchWeight = 1000.0;
 // matches weighted above them, and the whole text as an exact document number; and, for several
 // plain words, the partial tier (see TextQuery::partial). Never throws: Xapian 1.4.22's parser
 // fails on some mixed Chinese/Latin text, and then the words are ANDed. A plain word is matched
-// in the unprefixed family alone when the index has `families` kEveryFieldUnprefixed (a word's
+// in the unprefixed family alone when the index's families are kEveryFieldUnprefixed (a word's
 // n-grams may then come from different fields), else as an OR over the fields.
-TextQuery buildTextQuery(std::string_view userText,
-                         TextFamilies families = TextFamilies::kEveryFieldUnprefixed);
+TextQuery buildTextQuery(std::string_view userText, const IndexTraits& index = {});
 
 // True when a document whose matching query terms are `matching` (Enquire::get_matching_terms)
 // holds what `query` asks: the query's tree evaluated on those terms (a phrase as its terms

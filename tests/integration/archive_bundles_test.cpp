@@ -6,6 +6,7 @@
 #include <Poco/JSON/Parser.h>
 #include <archive.h>
 #include <archive_entry.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -1219,19 +1220,24 @@ TEST_F(ArchiveBundlesTest, AConverterBeyondItsLimitsIsKilledAndTheBundleGoesWith
     std::string code, says;
     std::string leftover;  // the command line of what it starts, to look for afterwards
   };
+  // What the scripts start names this test process in its command line, so that the same test
+  // run at once by the other integration suite (SQLite and PostgreSQL run side by side) is not
+  // taken for a leftover.
+  const std::string sleeper = "sleep 123." + std::to_string(::getpid());
+  const std::string writer = "head -c " + std::to_string(8388608 + ::getpid()) + " /dev/zero";
   const std::vector<Case> cases = {
       // Writes 8 MiB where 1 MiB is allowed.
-      {"exec head -c 8388608 /dev/zero > \"$TMPDIR/out/document.pdf\"\n",
+      {"exec " + writer + " > \"$TMPDIR/out/document.pdf\"\n",
        {"gongkai.archive.converter_max_output_bytes=1048576"},
        "conversion_limit",
        "SIGXFSZ",
-       "head -c 8388608 /dev/zero"},
+       writer},
       // Hangs, with a helper in the background, past its time.
-      {"sleep 123.4567 &\nsleep 123.4567\n",
+      {sleeper + " &\n" + sleeper + "\n",
        {"gongkai.archive.converter_timeout_seconds=1"},
        "conversion_timeout",
        "转换超时",
-       "sleep 123.4567"},
+       sleeper},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     SCOPED_TRACE(cases[i].code);

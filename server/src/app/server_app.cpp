@@ -136,8 +136,8 @@ core::Status createFirstAdmin(service::UserService& users) {
 
 void ServerApp::defineOptions(Poco::Util::OptionSet& options) {
   ServerApplication::defineOptions(options);
-  const auto set = [this](const std::string& name, const std::string& key, const std::string& arg,
-                          const std::string& help) {
+  const auto set = [](const std::string& name, const std::string& key, const std::string& arg,
+                      const std::string& help) {
     return Option(name, "", help).required(false).repeatable(false).argument(arg).binding(key);
   };
   options.addOption(

@@ -447,7 +447,10 @@ core::Result<DocumentVersion> DocumentService::step(const Subject& subject, std:
 
 policies::ArchivePolicy DocumentService::archivePolicy() const {
   if (checks_.archive) return checks_.archive();
-  return {"J001", "{fonds}-{year}-{retention}-{category}-{item:4}"};
+  policies::ArchivePolicy defaults;  // what a policy set without an archive section means
+  defaults.fonds_code = "J001";
+  defaults.reference_code_pattern = "{fonds}-{year}-{retention}-{category}-{item:4}";
+  return defaults;
 }
 
 archive::ReferenceCode DocumentService::nextReferenceCode(Transaction& tx,

@@ -75,16 +75,20 @@ int ngramLength(const std::string& term, std::string& prefix) {
   return characters <= 2 ? characters : 0;
 }
 
+// The operators whose subqueries the rewrites below walk into; phrases, NEAR and the rest are
+// left as they are, since there positions matter.
+bool isRewritable(Xapian::Query::op type) {
+  return type == Xapian::Query::OP_AND || type == Xapian::Query::OP_OR ||
+         type == Xapian::Query::OP_AND_NOT || type == Xapian::Query::OP_AND_MAYBE;
+}
+
 // Drops, from each AND of terms, the CJK unigrams that a bigram in the same AND contains: a
 // document holding the bigram holds both its characters in that field, so the matches stay the
 // same, while the unigrams' long posting lists (every document has "党") no longer have to be
 // read. Phrases and other operators are left as they are: there positions matter.
 Xapian::Query dropCoveredUnigrams(const Xapian::Query& query) {
   const auto type = query.get_type();
-  if (type != Xapian::Query::OP_AND && type != Xapian::Query::OP_OR &&
-      type != Xapian::Query::OP_AND_NOT && type != Xapian::Query::OP_AND_MAYBE) {
-    return query;
-  }
+  if (!isRewritable(type)) return query;
   std::vector<Xapian::Query> children;
   for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
     children.push_back(dropCoveredUnigrams(query.get_subquery(i)));
@@ -144,10 +148,7 @@ static_assert(terms::kTextFields[0][0] == '\0', "the first text field is the unp
 // a quarter of the posting lists. Phrases keep their OR: positions stay per field.
 Xapian::Query matchInUnprefixedFamily(const Xapian::Query& query) {
   const auto type = query.get_type();
-  if (type != Xapian::Query::OP_AND && type != Xapian::Query::OP_OR &&
-      type != Xapian::Query::OP_AND_NOT && type != Xapian::Query::OP_AND_MAYBE) {
-    return query;
-  }
+  if (!isRewritable(type)) return query;
   const std::size_t count = query.get_num_subqueries();
   if (type == Xapian::Query::OP_OR && count == std::size(terms::kTextFields)) {
     bool copies = true;
@@ -222,13 +223,12 @@ Xapian::Query parseLeniently(const std::string& normalized, TextFamilies familie
   return parsed;
 }
 
-// `parsed` with the text's dictionary words adding weight where a document holds them, except
-// words standing in more than half the documents. BM25's idf gives those next to nothing (Xapian
-// 1.4 floors it at ln(1 + (N - n + ½) / (2n + 1)): 0.07 for a word in 87 % of the documents,
-// at most 0.41, against 4.6 for one in 1 %), while the boost steps through their long posting
-// lists for every match: a seventh of a query's time at 1,000,000 documents.
-Xapian::Query withWordBoost(const Xapian::Query& parsed, const std::string& normalized,
-                            const IndexTraits& index) {
+// The weight the text's dictionary words add where a document holds them (empty when none
+// does), except words standing in more than half the documents. BM25's idf gives those next to
+// nothing (Xapian 1.4 floors it at ln(1 + (N - n + ½) / (2n + 1)): 0.07 for a word in 87 % of
+// the documents, at most 0.41, against 4.6 for one in 1 %), while the boost steps through their
+// long posting lists for every match: a seventh of a query's time at 1,000,000 documents.
+Xapian::Query wordBoost(const std::string& normalized, const IndexTraits& index) {
   std::vector<Xapian::Query> words;
   std::set<std::string> seen;
   for (const auto& word : terms::cjkWords(normalized)) {
@@ -237,9 +237,14 @@ Xapian::Query withWordBoost(const Xapian::Query& parsed, const std::string& norm
     if (index.is_common_word && index.is_common_word(term)) continue;
     words.emplace_back(term);
   }
-  if (parsed.empty() || words.empty()) return parsed;
-  Xapian::Query boost(Xapian::Query::OP_SCALE_WEIGHT,
-                      Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end()), kWordBoost);
+  if (words.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                       Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end()), kWordBoost);
+}
+
+// `parsed` with `boost` adding weight where it matches.
+Xapian::Query withBoost(const Xapian::Query& parsed, const Xapian::Query& boost) {
+  if (parsed.empty() || boost.empty()) return parsed;
   return Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, boost);
 }
 
@@ -366,13 +371,15 @@ TextQuery buildTextQuery(std::string_view userText, const IndexTraits& index) {
     out.query = Xapian::Query();
     return out;
   }
-  Xapian::Query query = withWordBoost(parsed, normalized, index);
+  // Made once for both tiers: it runs ICU's word break and looks up each word's frequency.
+  const Xapian::Query boost = wordBoost(normalized, index);
+  Xapian::Query query = withBoost(parsed, boost);
   if (!number.empty())
     query = parsed.empty() ? number : Xapian::Query(Xapian::Query::OP_OR, query, number);
   out.query = query;
   if (!out.fallback) {
     const Xapian::Query partial = partialTier(userText, families, out.optional);
-    if (!partial.empty()) out.partial = withWordBoost(partial, normalized, index);
+    if (!partial.empty()) out.partial = withBoost(partial, boost);
   }
   return out;
 }

@@ -25,7 +25,8 @@ enum class TextFamilies {
 struct IndexTraits {
   TextFamilies families = TextFamilies::kEveryFieldUnprefixed;
   // Whether a dictionary word's term (terms::kWord + word) stands in more than half the
-  // documents; such a word adds no ranking boost (see withWordBoost). Unset: none does.
+  // documents; such a word adds no ranking boost (see wordBoost in search_query.cpp). Unset:
+  // none does.
   std::function<bool(const std::string& term)> is_common_word;
 };
 

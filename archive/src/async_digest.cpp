@@ -6,7 +6,7 @@ namespace gongkai::archive {
 namespace {
 
 constexpr std::size_t kPiece = 1 << 20;
-constexpr std::size_t kMaxQueued = 8;  // bounds memory: a few MiB whatever the stream
+constexpr std::size_t kMaxQueued = 4;  // bounds memory: a few MiB whatever the stream
 
 std::string hexOf(const unsigned char* bytes, unsigned int length) {
   static constexpr char kDigits[] = "0123456789abcdef";

@@ -17,7 +17,9 @@ constexpr std::size_t kChunk = 1 << 20;
 
 bool readTar(VerifyContext& ctx) {
   SafeTarReader reader(ctx.options.limits);
-  if (auto opened = reader.open(ctx.report.bundle); !opened.ok()) {
+  const auto opened = ctx.stream_fd >= 0 ? reader.openStream(ctx.stream_fd, ctx.report.bundle)
+                                         : reader.open(ctx.report.bundle);
+  if (!opened.ok()) {
     ctx.add("4-7", "tar_safety", ctx.report.bundle, false, opened.error().message);
     return false;
   }

@@ -15,8 +15,11 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "async_digest.h"
 #include "gongkai/core/sha256.h"
@@ -84,8 +87,13 @@ class HashingFile {
     flush();
     return {size_, {sha256_.save(), &EVP_MD_CTX_free}};
   }
-  // Everything handed over so far is in the file, for another reader (not yet durable).
-  void flushForReaders() { flush(); }
+  // From now on every byte written to the file is also written to `fd` (a pipe to the check),
+  // until stopTee(), which first hands over what is buffered.
+  void teeTo(int fd) { tee_ = fd; }
+  void stopTee() {
+    flush();
+    tee_ = -1;
+  }
   // Cuts the file back to `mark` and goes on writing (and hashing) from there.
   void rewind(const Mark& mark) {
     buffer_.clear();
@@ -118,14 +126,11 @@ class HashingFile {
     buffer_.clear();
   }
   void writeAll(const char* data, std::size_t size) {
-    while (size > 0) {
-      const ssize_t done = ::write(fd_, data, size);
-      if (done < 0 && errno == EINTR) continue;
-      if (done <= 0) throw std::runtime_error("write failed");
-      data += done;
-      size -= static_cast<std::size_t>(done);
-      written_ += done;
+    if (tee_ >= 0 && !writeFully(tee_, data, size)) {
+      throw std::runtime_error("cannot hand the tar to its check");
     }
+    if (!writeFully(fd_, data, size)) throw std::runtime_error("write failed");
+    written_ += static_cast<std::int64_t>(size);
     // A durable tar is written back while the rest is still being hashed, not all at the final
     // fsync: start writeback of every full stretch as soon as it is written.
     if (durable_ && written_ - started_ >= kWritebackStretch) {
@@ -133,14 +138,79 @@ class HashingFile {
       started_ = written_;
     }
   }
+  static bool writeFully(int fd, const char* data, std::size_t size) {
+    while (size > 0) {
+      const ssize_t done = ::write(fd, data, size);
+      if (done < 0 && errno == EINTR) continue;
+      if (done <= 0) return false;
+      data += done;
+      size -= static_cast<std::size_t>(done);
+    }
+    return true;
+  }
   static constexpr std::int64_t kWritebackStretch = std::int64_t{32} << 20;
   int fd_;
+  int tee_ = -1;
   bool durable_;
   std::int64_t written_ = 0;  // bytes handed to the file
   std::int64_t started_ = 0;  // bytes whose writeback has been started
   AsyncDigest sha256_;
   std::vector<char> buffer_;
   std::int64_t size_ = 0;
+};
+
+// A check run on a thread of its own on the tar as it is written, through a pipe: the check
+// reads while the writer writes, on the machine's other core, instead of reading the file back
+// afterwards. Whatever the check leaves unread is drained, so the writer never waits on a check
+// that stopped early (nor gets SIGPIPE from one).
+class StreamedCheck {
+ public:
+  explicit StreamedCheck(const BagWriter::Check& check) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("cannot create a pipe");
+    read_ = fds[0];
+    write_ = fds[1];
+    // A larger pipe keeps both sides busy across the writer's 1 MiB writes (best effort: the
+    // default 64 KiB works too, with more switches).
+    ::fcntl(write_, F_SETPIPE_SZ, static_cast<int>(kChunk));
+    thread_ = std::thread([this, &check] {
+      try {
+        result_.emplace(check(read_));
+      } catch (const std::exception& e) {
+        result_.emplace(core::Error::make(core::ErrorCode::kInternal, "check_failed",
+                                          std::string("检查失败 (check failed): ") + e.what()));
+      }
+      std::vector<char> sink(64 * 1024);
+      while (true) {
+        const ssize_t got = ::read(read_, sink.data(), sink.size());
+        if (got == 0 || (got < 0 && errno != EINTR)) break;
+      }
+    });
+  }
+  ~StreamedCheck() {
+    endOfTar();
+    if (thread_.joinable()) thread_.join();
+    ::close(read_);
+  }
+  StreamedCheck(const StreamedCheck&) = delete;
+  StreamedCheck& operator=(const StreamedCheck&) = delete;
+
+  int fd() const { return write_; }
+  // The tar is written: the check reads to its end and answers.
+  core::Result<BagWriter::TagFiles> result() {
+    endOfTar();
+    thread_.join();
+    return std::move(*result_);
+  }
+
+ private:
+  void endOfTar() {
+    if (write_ >= 0) ::close(write_);
+    write_ = -1;
+  }
+  int read_ = -1, write_ = -1;
+  std::optional<core::Result<BagWriter::TagFiles>> result_;
+  std::thread thread_;
 };
 
 // One tar being written: entries with fixed times, modes and no owners.
@@ -380,6 +450,14 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath, 
   try {
     HashingFile out(tarPath, durable);
     HashingFile::Mark payloadEnd;
+    // Declared after the file, so that when writing stops early the check is told the tar's end
+    // and joined before the file goes.
+    std::optional<StreamedCheck> streamed;
+    if (check) {
+      streamed.emplace(check);
+      out.teeTo(streamed->fd());
+    }
+    std::int64_t octets = 0;  // of payload written
     {
       // Each file's digests, filled in by the digest threads as they get to its end. Declared
       // before the digests, so that when writing stops early (cancelled, a read or write fails)
@@ -394,7 +472,6 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath, 
         sha256.update(data, size);
         sha512.update(data, size);
       };
-      std::int64_t octets = 0;
       std::vector<char> buffer(kChunk);
       for (std::size_t i = 0; i < ordered.size(); ++i) {
         const Payload* item = ordered[i];
@@ -452,8 +529,10 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath, 
     }
     out.padTo(kTarBlock);
     if (check) {
-      out.flushForReaders();
-      auto extra = check(tarPath);
+      out.stopTee();
+      auto extra = streamed->result();
+      // A job cancelled while its check ran stops here (progress is called on this thread only).
+      if (progress_ && !progress_(octets)) throw Cancelled{};
       if (!extra.ok()) {
         std::remove(tarPath.c_str());
         return extra.error();

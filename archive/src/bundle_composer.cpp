@@ -285,25 +285,14 @@ core::Result<BundleComposer> BundleComposer::compose(const BundleContents& conte
 
 core::Result<BagWriter::Written> BundleComposer::writeTo(const std::string& tarPath,
                                                          bool durable) const {
-  const std::int64_t total = payloadBytes();
-  // Progress runs from 0 to `total` once: the first half while the payload is written, the
-  // second while the check reads it back.
+  // The check reads the tar as it is written, a little behind the writer: the bytes written are
+  // the progress (BagWriter asks once more when the check has ended, for a cancelled job).
   BagWriter bag = bag_;
-  if (progress_) bag.onProgress([this](std::int64_t bytes) { return progress_(bytes / 2); });
-  bool stopped = false;
+  if (progress_) bag.onProgress(progress_);
   VerifyOptions options;
   options.public_key_pems = publicKeys_;
-  if (progress_) {
-    options.on_read = [this, total, &stopped](std::int64_t bytes) {
-      if (!stopped && !progress_(total - (total - std::min(bytes, total)) / 2)) stopped = true;
-    };
-  }
-  const auto check = [&](const std::string& written) -> core::Result<BagWriter::TagFiles> {
-    BundleReport report = verifyBundle(written, options);
-    if (stopped || (progress_ && !progress_(total))) {
-      return Error::make(ErrorCode::kUnavailable, "cancelled", "已取消 (cancelled)");
-    }
-    report.bundle = name_;
+  const auto check = [&](int tarStream) -> core::Result<BagWriter::TagFiles> {
+    BundleReport report = verifyBundleStream(tarStream, name_, options);
     return BagWriter::TagFiles{{std::string(layout::kCheckReportJson), formatReportJson(report)},
                                {std::string(layout::kCheckReportHtml), formatReportHtml(report)}};
   };

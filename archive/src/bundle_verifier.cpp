@@ -3,9 +3,9 @@
 #include "verify_steps.h"
 
 namespace gongkai::archive {
+namespace {
 
-BundleReport verifyBundle(const std::string& tarPath, const VerifyOptions& options) {
-  verify::VerifyContext ctx(tarPath, options);
+BundleReport runSteps(verify::VerifyContext& ctx) {
   if (!verify::loadKeys(ctx)) return std::move(ctx.report);
   if (!verify::readTar(ctx)) return std::move(ctx.report);
   verify::checkBagDeclaration(ctx);
@@ -19,6 +19,19 @@ BundleReport verifyBundle(const std::string& tarPath, const VerifyOptions& optio
   verify::checkItems(ctx);
   verify::checkFiles(ctx);
   return std::move(ctx.report);
+}
+
+}  // namespace
+
+BundleReport verifyBundle(const std::string& tarPath, const VerifyOptions& options) {
+  verify::VerifyContext ctx(tarPath, options);
+  return runSteps(ctx);
+}
+
+BundleReport verifyBundleStream(int fd, const std::string& name, const VerifyOptions& options) {
+  verify::VerifyContext ctx(name, options);
+  ctx.stream_fd = fd;
+  return runSteps(ctx);
 }
 
 }  // namespace gongkai::archive

@@ -22,6 +22,7 @@ using core::Error;
 using core::ErrorCode;
 
 constexpr std::size_t kBlockSize = 64 * 1024;
+constexpr std::size_t kStreamBlockSize = 1024 * 1024;
 constexpr std::size_t kShownPathBytes = 300;
 
 // Paths go into messages that end up in JSON reports and terminals: invalid bytes and control
@@ -77,13 +78,44 @@ bool looksCompressed(const unsigned char* head, std::size_t size) {
 
 enum class Seen { kFile, kFolder, kImpliedFolder };
 
+// A tar read from a pipe as it is written, for libarchive: first the bytes read ahead to look for
+// compression, then the rest as it comes.
+struct StreamSource {
+  int fd = -1;
+  std::vector<char> head;
+  bool headGiven = false;
+  std::vector<char> buffer = std::vector<char>(kStreamBlockSize);
+};
+
+la_ssize_t readStream(struct archive* archive, void* data, const void** out) {
+  auto& source = *static_cast<StreamSource*>(data);
+  if (!source.headGiven) {
+    source.headGiven = true;
+    if (!source.head.empty()) {
+      *out = source.head.data();
+      return static_cast<la_ssize_t>(source.head.size());
+    }
+  }
+  while (true) {
+    const ssize_t got = ::read(source.fd, source.buffer.data(), source.buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      archive_set_error(archive, errno, "read failed: %s", std::strerror(errno));
+      return -1;
+    }
+    *out = source.buffer.data();
+    return got;
+  }
+}
+
 }  // namespace
 
 struct SafeTarReader::State {
   TarLimits limits;
   locale_t utf8 = locale_t{};
   locale_t previous = locale_t{};
-  int fd = -1;
+  int fd = -1;                           // owned: a file opened by path
+  std::unique_ptr<StreamSource> stream;  // or a stream the caller owns
   struct archive* archive = nullptr;
   std::optional<Error> error;
   std::string root;
@@ -200,7 +232,7 @@ SafeTarReader::~SafeTarReader() {
 
 core::Status SafeTarReader::open(const std::string& path) {
   State& s = *state_;
-  if (s.fd >= 0 || s.error) {
+  if (s.archive != nullptr || s.fd >= 0 || s.error) {
     return Error::make(ErrorCode::kInternal, "already_open", "读取器已打开 (reader already open)");
   }
   s.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -224,6 +256,46 @@ core::Status SafeTarReader::open(const std::string& path) {
   archive_read_support_filter_none(s.archive);
   if (archive_read_open_fd(s.archive, s.fd, kBlockSize) != ARCHIVE_OK) {
     s.corrupt(path);
+    return *s.error;
+  }
+  return core::okStatus();
+}
+
+core::Status SafeTarReader::openStream(int fd, const std::string& name) {
+  State& s = *state_;
+  if (s.archive != nullptr || s.fd >= 0 || s.error) {
+    return Error::make(ErrorCode::kInternal, "already_open", "读取器已打开 (reader already open)");
+  }
+  s.stream = std::make_unique<StreamSource>();
+  s.stream->fd = fd;
+  // A pipe cannot be read at an offset: the first block is read ahead, looked at and then given
+  // to libarchive before the rest.
+  std::vector<char>& head = s.stream->head;
+  head.resize(512);
+  std::size_t have = 0;
+  while (have < head.size()) {
+    const ssize_t got = ::read(fd, head.data() + have, head.size() - have);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      s.error = Error::make(
+          ErrorCode::kIo, "cannot_open",
+          "无法读取归档 (cannot read archive): " + displayPath(name) + ": " + std::strerror(errno));
+      return *s.error;
+    }
+    if (got == 0) break;
+    have += static_cast<std::size_t>(got);
+  }
+  head.resize(have);
+  if (looksCompressed(reinterpret_cast<const unsigned char*>(head.data()), have)) {
+    s.refuse("compressed", "归档是压缩文件，须为未压缩的 tar",
+             "compressed archive, plain tar expected", name);
+    return *s.error;
+  }
+  s.archive = archive_read_new();
+  archive_read_support_format_tar(s.archive);
+  archive_read_support_filter_none(s.archive);
+  if (archive_read_open(s.archive, s.stream.get(), nullptr, readStream, nullptr) != ARCHIVE_OK) {
+    s.corrupt(name);
     return *s.error;
   }
   return core::okStatus();

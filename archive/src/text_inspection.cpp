@@ -1,5 +1,8 @@
 #include "text_inspection.h"
 
+#include <cstdint>
+#include <cstring>
+
 #include "inspector_basics.h"
 
 namespace gongkai::archive::inspect {
@@ -21,8 +24,30 @@ bool StreamMatcher::feed(unsigned char c) {
   return true;
 }
 
+namespace {
+
+// Whether any of the eight bytes in `word` is '<', 'j' or 'J' (or 0x1C, which costs a look at
+// the word byte by byte but no harm): the bytes at which text outside a tag, with no part of
+// "javascript:" matched, stops being a no-op for the scanner.
+bool mayHoldMarkupByte(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  const auto hasZeroByte = [](std::uint64_t x) { return ((x - kOnes) & ~x & kHighs) != 0; };
+  const std::uint64_t folded = word | (kOnes * 0x20);  // 'J' → 'j', '<' stays '<'
+  return hasZeroByte(folded ^ (kOnes * 'j')) || hasZeroByte(folded ^ (kOnes * '<'));
+}
+
+}  // namespace
+
 void MarkupScanner::feed(const unsigned char* p, std::size_t n) {
-  for (std::size_t i = 0; i < n && !(script_ && javascriptUrl_); ++i) feedByte(p[i]);
+  for (std::size_t i = 0; i < n && !(script_ && javascriptUrl_);) {
+    // Most text is outside any tag and holds no "j": skip it eight bytes at a time.
+    if (state_ == State::kText && javascript_.idle()) {
+      std::uint64_t word;
+      while (i + 8 <= n && (std::memcpy(&word, p + i, 8), !mayHoldMarkupByte(word))) i += 8;
+      if (i == n) break;
+    }
+    feedByte(p[i++]);
+  }
 }
 
 void MarkupScanner::feedByte(unsigned char c) {

@@ -35,6 +35,8 @@ class StreamMatcher {
  public:
   explicit StreamMatcher(std::string_view lowerPattern);
   bool feed(unsigned char c);
+  // Nothing of the pattern matched so far: only its first byte (either case) would change that.
+  bool idle() const { return matched_ == 0; }
 
  private:
   std::string_view pattern_;  // at most 16 bytes

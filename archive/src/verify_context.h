@@ -65,6 +65,7 @@ struct VerifyContext {
   }
 
   const VerifyOptions& options;
+  int stream_fd = -1;  // set: the tar is read from this pipe, report.bundle only names it
   BundleReport report;
   std::vector<TrustedKey> keys;
   std::map<std::string, SeenFile> files;  // path inside the bag → what was seen

@@ -1,9 +1,11 @@
 #include "gongkai/archive/bag_writer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
 
 #include "gongkai/core/sha256.h"
 #include "support/server_process.h"
@@ -18,6 +20,15 @@ using testing::TempDir;
 using testing::writeFile;
 
 constexpr std::int64_t kMtime = 1700000000;  // 2023-11-14T22:13:20Z
+
+// Everything a check's stream gives, to its end.
+std::string readStream(int fd) {
+  std::string bytes;
+  char buffer[65536];
+  ssize_t got = 0;
+  while ((got = ::read(fd, buffer, sizeof buffer)) > 0) bytes.append(buffer, got);
+  return bytes;
+}
 
 BagWriter sampleBag(const TempDir& dir) {
   writeFile(dir / "source.pdf", std::string(3 * 1024 * 1024 + 17, 'p'));  // several stream chunks
@@ -183,8 +194,8 @@ TEST(BagWriter, HostilePathsAndUnreadableSourcesAreRefusedWithNothingLeft) {
 }
 
 // A check of the written bag adds its tag files without the payload being written again: the
-// check sees the whole signed bag without them, and the result is byte for byte the bag that had
-// them from the start, with the digest of what is on disk.
+// check reads the whole signed bag without them as it is written, and the result is byte for
+// byte the bag that had them from the start, with the digest of what is on disk.
 TEST(BagWriter, ACheckAddsTagFilesToTheBagAsWrittenWithTheSameBytesAsFromTheStart) {
   TempDir dir;
   auto signer = core::Ed25519Signer::generate();
@@ -197,8 +208,8 @@ TEST(BagWriter, ACheckAddsTagFilesToTheBagAsWrittenWithTheSameBytesAsFromTheStar
   std::string seen;
   const auto written =
       checked.writeTo(dir / "checked.tar", /*durable=*/true,
-                      [&](const std::string& path) -> core::Result<BagWriter::TagFiles> {
-                        seen = readFile(path);
+                      [&](int tarStream) -> core::Result<BagWriter::TagFiles> {
+                        seen = readStream(tarStream);
                         return BagWriter::TagFiles{{"check-report.json", R"({"passed":true})"},
                                                    {"check-report.html", "<p>通过</p>\n"}};
                       });
@@ -220,19 +231,54 @@ TEST(BagWriter, ACheckAddsTagFilesToTheBagAsWrittenWithTheSameBytesAsFromTheStar
 
   // A check that fails leaves nothing; so do tag files with names the bag cannot take.
   const auto failed = sampleBag(dir).writeTo(
-      dir / "failed.tar", false, [](const std::string&) -> core::Result<BagWriter::TagFiles> {
+      dir / "failed.tar", false, [](int) -> core::Result<BagWriter::TagFiles> {
         return core::Error::make(core::ErrorCode::kUnavailable, "cancelled", "cancelled");
       });
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.error().reason, "cancelled");
   EXPECT_FALSE(std::filesystem::exists(dir / "failed.tar"));
-  const auto badName = sampleBag(dir).writeTo(
-      dir / "bad.tar", false, [](const std::string&) -> core::Result<BagWriter::TagFiles> {
+  const auto badName =
+      sampleBag(dir).writeTo(dir / "bad.tar", false, [](int) -> core::Result<BagWriter::TagFiles> {
         return BagWriter::TagFiles{{"manifest-md5.txt", ""}};
       });
   ASSERT_FALSE(badName.ok());
   EXPECT_EQ(badName.error().reason, "invalid_tag_file");
   EXPECT_FALSE(std::filesystem::exists(dir / "bad.tar"));
+}
+
+// A check may stop reading anywhere (a verifier that found an unsafe entry stops there): the
+// writer neither waits for it nor fails, whatever is left of a tar larger than the pipe.
+TEST(BagWriter, ACheckThatStopsReadingEarlyDoesNotHoldUpTheWriter) {
+  TempDir dir;
+  BagWriter bag = sampleBag(dir);
+  bag.addBytes("big.bin", std::string(8 * 1024 * 1024, 'b'));
+  ASSERT_TRUE(bag.writeTo(dir / "plain.tar").ok());
+  for (const std::size_t readFirst : {std::size_t{0}, std::size_t{512}, std::size_t{5} << 20}) {
+    SCOPED_TRACE(readFirst);
+    const auto written = bag.writeTo(
+        dir / "checked.tar", false, [&](int tarStream) -> core::Result<BagWriter::TagFiles> {
+          std::string head(readFirst, '\0');
+          std::size_t have = 0;
+          while (have < readFirst) {
+            const ssize_t got = ::read(tarStream, head.data() + have, readFirst - have);
+            if (got <= 0) break;
+            have += static_cast<std::size_t>(got);
+          }
+          EXPECT_EQ(head, readFile(dir / "plain.tar").substr(0, readFirst));
+          return BagWriter::TagFiles{};
+        });
+    ASSERT_TRUE(written.ok()) << written.error().message;
+    EXPECT_EQ(readFile(dir / "checked.tar"), readFile(dir / "plain.tar"));
+  }
+  // A check that throws is a failed check, and leaves nothing.
+  const auto thrown =
+      bag.writeTo(dir / "thrown.tar", false, [](int) -> core::Result<BagWriter::TagFiles> {
+        throw std::runtime_error("the checker broke");
+      });
+  ASSERT_FALSE(thrown.ok());
+  EXPECT_EQ(thrown.error().reason, "check_failed");
+  EXPECT_NE(thrown.error().message.find("the checker broke"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir / "thrown.tar"));
 }
 
 // Stopping part way (the job was cancelled) leaves no tar behind and no digest thread writing

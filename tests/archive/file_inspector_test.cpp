@@ -426,6 +426,28 @@ TEST(FileInspector, ScriptInMarkupIsFoundAcrossChunks) {
   EXPECT_TRUE(inspect("a.html", "text/html", "<p>description <scrip t></p>").safety.empty());
 }
 
+// The scanner skips text that cannot start markup or "javascript:" eight bytes at a time: a
+// pattern at any offset of a long Chinese text, cut anywhere, after near misses, is still found.
+TEST(FileInspector, ScriptInMarkupIsFoundAtAnyOffsetOfLongText) {
+  const std::string filler = "党支部组织生活会情况通报，j<p>jav<i>javascript；";
+  for (const std::string pattern : {"<ScRiPt>", "<svg:script ", "jJavaScript:", "JAVASCRIPT:"}) {
+    for (std::size_t offset = 0; offset < 17; ++offset) {
+      const std::string html =
+          "<html><body>" + filler + std::string(offset, 'x') + pattern + filler + "</body></html>";
+      const std::size_t at = html.find(pattern);
+      for (std::size_t cut = at - 9; cut <= at + pattern.size() + 9; cut += 3) {
+        FileInspector inspector("a.html", "text/html");
+        inspector.update(html.data(), cut);
+        inspector.update(html.data() + cut, html.size() - cut);
+        const FileFindings f = inspector.finish();
+        ASSERT_EQ(codes(f.safety), "script") << pattern << " at " << offset << ", cut at " << cut;
+      }
+    }
+  }
+  const std::string clean = "<html><body>" + filler + filler + "</body></html>";
+  EXPECT_TRUE(inspect("a.html", "text/html", clean).safety.empty());
+}
+
 TEST(FileInspector, TextMustBeUtf8WithoutNul) {
   const std::string valid = "中国共产党党员发展公示\n";
   for (std::size_t cut = 1; cut < valid.size(); ++cut) {

@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 #include <locale.h>
+#include <unistd.h>
 
 #include <clocale>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gongkai/archive/bag_writer.h"
@@ -101,10 +103,47 @@ struct ReadBack {
   std::string root;
 };
 
-ReadBack readAll(const std::string& path, TarLimits limits = {}, std::size_t chunk = 4096) {
+// The file's bytes given through a pipe by a thread of their own (closing it at their end), as
+// the bag writer gives a tar to its check; the reader reads them with openStream.
+class PipedFile {
+ public:
+  explicit PipedFile(const std::string& path) : bytes_(readFile(path)) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::runtime_error("pipe");
+    read_ = fds[0];
+    write_ = fds[1];
+    writer_ = std::thread([this] {
+      for (std::size_t at = 0; at < bytes_.size();) {
+        const ssize_t done = ::write(write_, bytes_.data() + at, bytes_.size() - at);
+        if (done <= 0) break;
+        at += static_cast<std::size_t>(done);
+      }
+      ::close(write_);
+    });
+  }
+  ~PipedFile() {
+    char sink[4096];
+    while (::read(read_, sink, sizeof sink) > 0) {
+    }
+    writer_.join();
+    ::close(read_);
+  }
+  int fd() const { return read_; }
+
+ private:
+  std::string bytes_;
+  int read_ = -1, write_ = -1;
+  std::thread writer_;
+};
+
+ReadBack readAll(const std::string& path, TarLimits limits = {}, std::size_t chunk = 4096,
+                 bool piped = false) {
   ReadBack out;
+  std::optional<PipedFile> pipe;
+  if (piped) pipe.emplace(path);
   SafeTarReader reader(limits);
-  if (const auto opened = reader.open(path); !opened.ok()) {
+  const auto opened = piped ? reader.openStream(pipe->fd(), path) : reader.open(path);
+  if (!opened.ok()) {
     out.error = opened.error();
     EXPECT_TRUE(reader.error());
     return out;
@@ -124,17 +163,21 @@ ReadBack readAll(const std::string& path, TarLimits limits = {}, std::size_t chu
   return out;
 }
 
-// Reads the tar, expects a refusal with `reason` whose message names `shown` (Chinese first).
+// Reads the tar, from its file and through a pipe, and expects a refusal with `reason` whose
+// message names `shown` (Chinese first).
 void expectRefused(const std::string& path, const std::string& reason, const std::string& shown,
                    TarLimits limits = {}) {
-  const ReadBack back = readAll(path, limits);
-  ASSERT_TRUE(back.error) << "accepted; expected " << reason;
-  EXPECT_EQ(back.error->reason, reason) << back.error->message;
-  EXPECT_EQ(back.error->code, reason == "corrupt_tar" ? core::ErrorCode::kMalformed
-                                                      : core::ErrorCode::kInvalidArgument);
-  EXPECT_NE(back.error->message.find(shown), std::string::npos) << back.error->message;
-  ASSERT_FALSE(back.error->message.empty());
-  EXPECT_GE(static_cast<unsigned char>(back.error->message[0]), 0x80) << back.error->message;
+  for (const bool piped : {false, true}) {
+    SCOPED_TRACE(piped ? "through a pipe" : "from the file");
+    const ReadBack back = readAll(path, limits, 4096, piped);
+    ASSERT_TRUE(back.error) << "accepted; expected " << reason;
+    EXPECT_EQ(back.error->reason, reason) << back.error->message;
+    EXPECT_EQ(back.error->code, reason == "corrupt_tar" ? core::ErrorCode::kMalformed
+                                                        : core::ErrorCode::kInvalidArgument);
+    EXPECT_NE(back.error->message.find(shown), std::string::npos) << back.error->message;
+    ASSERT_FALSE(back.error->message.empty());
+    EXPECT_GE(static_cast<unsigned char>(back.error->message[0]), 0x80) << back.error->message;
+  }
 }
 
 class SafeTarReaderTest : public ::testing::Test {
@@ -193,6 +236,9 @@ TEST_F(SafeTarReaderTest, ReadsWhatTheBagWriterWrites) {
   const ReadBack back = readAll(tar("bag.tar"));
   ASSERT_FALSE(back.error) << back.error->message;
   EXPECT_EQ(back.root, "J001-2023-ZZ");
+  const ReadBack piped = readAll(tar("bag.tar"), {}, 4096, /*piped=*/true);
+  ASSERT_FALSE(piped.error) << piped.error->message;
+  EXPECT_EQ(piped.data, back.data);
   bool found = false;
   for (std::size_t i = 0; i < back.entries.size(); ++i) {
     if (back.entries[i].path ==
@@ -468,13 +514,20 @@ TEST_F(SafeTarReaderTest, RefusesTruncatedTarsWithoutCrashing) {
   EXPECT_NE(back.error->message.find("root/big"), std::string::npos) << back.error->message;
 
   // Any cut: a refusal, or entries whose data is complete. (A cut exactly between two entries
-  // looks like a shorter tar; the bundle's manifests catch that.)
+  // looks like a shorter tar; the bundle's manifests catch that.) Read through a pipe, the same.
   for (std::size_t length = 0; length < full.size(); length += 97) {
     SCOPED_TRACE(length);
     writeFile(tar("cut.tar"), full.substr(0, length));
     const ReadBack cut = readAll(tar("cut.tar"));
+    const ReadBack piped = readAll(tar("cut.tar"), {}, 4096, /*piped=*/true);
+    EXPECT_EQ(piped.entries.size(), cut.entries.size());
+    EXPECT_EQ(piped.data, cut.data);
+    EXPECT_EQ(piped.error.has_value(), cut.error.has_value());
     if (cut.error) {
       EXPECT_EQ(cut.error->reason, "corrupt_tar");
+      if (piped.error) {
+        EXPECT_EQ(piped.error->reason, "corrupt_tar");
+      }
       continue;
     }
     for (std::size_t i = 0; i < cut.entries.size(); ++i) {

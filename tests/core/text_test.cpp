@@ -53,6 +53,65 @@ TEST(Utf8StreamValidator, AgreesWithIsValidUtf8WhereverThePiecesAreCut) {
   }
 }
 
+// Independent of the validator: a sequence of one character is well-formed when it is what
+// appendUtf8 writes for the code point its bits spell, and that code point is a scalar value.
+bool wellFormedByDefinition(std::string_view s) {
+  const auto lead = static_cast<unsigned char>(s[0]);
+  const std::size_t length = lead < 0x80           ? 1
+                             : (lead >> 5) == 0x6  ? 2
+                             : (lead >> 4) == 0xE  ? 3
+                             : (lead >> 3) == 0x1E ? 4
+                                                   : 0;
+  if (length == 0 || s.size() != length) return false;
+  char32_t value = length == 1 ? lead : lead & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(s[k]);
+    if ((next & 0xC0) != 0x80) return false;
+    value = (value << 6) | (next & 0x3F);
+  }
+  if ((value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) return false;
+  std::string shortest;
+  appendUtf8(shortest, value);
+  return shortest == s;
+}
+
+// Every two- and three-byte sequence, and four-byte ones over every second byte, judged as the
+// definition judges them (overlongs, surrogates and code points past U+10FFFF refused), alone
+// and after ASCII that the eight-byte skip passes over.
+TEST(Utf8, EveryShortSequenceIsJudgedAsTheDefinitionSays) {
+  std::vector<std::string> sequences;
+  for (int a = 0x80; a <= 0xFF; ++a) {
+    for (int b = 0; b <= 0xFF; ++b) {
+      sequences.push_back({static_cast<char>(a), static_cast<char>(b)});
+      if (a < 0xE0 || a > 0xEF) continue;
+      for (int c = 0; c <= 0xFF; ++c) {
+        sequences.push_back({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c)});
+      }
+    }
+  }
+  for (int a = 0xF0; a <= 0xF7; ++a) {
+    for (int b = 0; b <= 0xFF; ++b) {
+      for (int c : {0x7F, 0x80, 0xBF, 0xC0}) {
+        for (int d : {0x7F, 0x80, 0xBF, 0xC0}) {
+          sequences.push_back({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c),
+                               static_cast<char>(d)});
+        }
+      }
+    }
+  }
+  int wellFormed = 0;
+  for (const std::string& sequence : sequences) {
+    const bool expected = wellFormedByDefinition(sequence);
+    wellFormed += expected;
+    ASSERT_EQ(isValidUtf8(sequence), expected) << testing::PrintToString(sequence);
+    ASSERT_EQ(isValidUtf8("eight ok" + sequence + "x"), expected)
+        << testing::PrintToString(sequence);
+  }
+  // U+0080–U+07FF, U+0800–U+FFFF but the 2,048 surrogates, and of the four-byte ones those
+  // whose second byte fits the lead (F0: 90–BF, F4: 80–8F) with 80 or BF after it.
+  EXPECT_EQ(wellFormed, 1920 + 61440 + (48 + 3 * 64 + 16) * 2 * 2);
+}
+
 TEST(Utf8StreamValidator, RandomBytesInRandomPieces) {
   std::mt19937 random(20250301);
   const std::string alphabet = "a\x80\xbf\xc2\xdf\xe0\xed\xef\xf0\xf4\xf5"s + "\xe5\x85\x9a"s;

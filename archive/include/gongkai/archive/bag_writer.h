@@ -46,8 +46,9 @@ class BagWriter {
   // An extra bag-info.txt field (written after Bagging-Date and Payload-Oxum, in the given order).
   void addInfo(std::string label, std::string value);
 
-  // Called after each chunk of payload with the payload bytes written so far; returning false
-  // stops the writing (writeTo then fails with kUnavailable, reason "cancelled").
+  // Called after each chunk of payload with the payload bytes written so far (and, with a check,
+  // once more when the check has ended), always on the thread that called writeTo; returning
+  // false stops the writing (writeTo then fails with kUnavailable, reason "cancelled").
   void onProgress(std::function<bool(std::int64_t payloadBytes)> progress) {
     progress_ = std::move(progress);
   }
@@ -66,12 +67,15 @@ class BagWriter {
 
   // Tag files a check of the written bag adds (name, bytes), or why the check could not be made.
   using TagFiles = std::vector<std::pair<std::string, std::string>>;
-  using Check = std::function<core::Result<TagFiles>(const std::string& tarPath)>;
-  // As writeTo above, then `check` is run on the tar as written (whole and signed, without what
-  // the check adds) and the tag files it returns are added: everything after the payload (the
-  // tag files, the tag manifest and the signatures, a few KiB) is cut off and written again with
-  // them, so the payload is written and hashed once. The result is the same bytes as a writeTo
-  // of a bag that had those tag files from the start. Names as addTagFile takes them.
+  using Check = std::function<core::Result<TagFiles>(int tarStream)>;
+  // As writeTo above, with `check` run on a thread of its own while the tar is written: it reads
+  // the tar (whole and signed, without what the check adds) from `tarStream` as the writer
+  // writes it, each byte as it goes to the file, up to the tar's end (what it leaves unread is
+  // drained; the descriptor is not its to close). The tag files it returns are added:
+  // everything after the payload (the tag files, the tag manifest and the signatures, a few KiB)
+  // is cut off and written again with them, so the payload is written and hashed once and read
+  // by the check as it is written. The result is the same bytes as a writeTo of a bag that had
+  // those tag files from the start. Names as addTagFile takes them.
   core::Result<Written> writeTo(const std::string& tarPath, bool durable, const Check& check) const;
 
  private:

@@ -114,16 +114,17 @@ class BundleComposer {
   // Payload bytes the bundle will hold (files as they are on disk now).
   std::int64_t payloadBytes() const { return bag_.payloadBytes(); }
   // See BagWriter::onProgress: false stops the writing. The bytes reported run once from 0 to
-  // payloadBytes() over the writing and the check (below), half each.
+  // payloadBytes() as the payload is written (and checked, a little behind).
   void onProgress(std::function<bool(std::int64_t payloadBytes)> progress) {
     progress_ = std::move(progress);
   }
   // Writes the bundle's tar (see BagWriter::writeTo) with its DA/T 70 check report inside: the
-  // bundle is written once to `tarPath` and checked there by the verifier with the signers'
-  // public keys; then what follows the payload (tag files, tag manifest, signatures) is written
-  // again with the report as the tag files check-report.json and check-report.html. The
-  // payload is written once. The report names the bundle, not a path, and is as reproducible as
-  // the bundle.
+  // bundle is written once to `tarPath` and checked by the verifier with the signers' public
+  // keys as it is written (every byte of the tar on its way to the file, read by the verifier's
+  // own tar reader and hashed by its own digests); then what follows the payload (tag files,
+  // tag manifest, signatures) is written again with the report as the tag files
+  // check-report.json and check-report.html. The payload is written once. The report names the
+  // bundle, not a path, and is as reproducible as the bundle.
   core::Result<BagWriter::Written> writeTo(const std::string& tarPath, bool durable = false) const;
 
  private:

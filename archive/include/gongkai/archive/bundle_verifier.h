@@ -48,6 +48,10 @@ struct VerifyOptions {
 // required metadata), usability (each file opens as its declared format) and safety (a safe tar,
 // no executables, scripts, macros or encryption). An unsafe tar stops the check there.
 BundleReport verifyBundle(const std::string& tarPath, const VerifyOptions& options);
+// The same check of a tar read from `fd` as it comes, to its end or to the first unsafe entry
+// (a pipe from the bag writer, so that a build checks its bundle while writing it); `name`
+// names the bundle in the report. The descriptor stays the caller's.
+BundleReport verifyBundleStream(int fd, const std::string& name, const VerifyOptions& options);
 
 // Where one DA/T 70 item stands: failed when any of its findings failed, passed when it has
 // findings and none failed, not applicable when the table says so, else not checked (the check

@@ -59,8 +59,11 @@ class SafeTarReader {
   SafeTarReader& operator=(const SafeTarReader&) = delete;
 
   // Opens the tar at `path`. kIo when the file cannot be opened; a refusal ("compressed") as
-  // above. Call once.
+  // above. Call this or openStream once.
   core::Status open(const std::string& path);
+  // Or reads the tar from `fd` (a pipe, say) as it comes; `name` names it in messages. The
+  // descriptor stays the caller's, to close after the reader is done.
+  core::Status openStream(int fd, const std::string& name);
 
   // Moves to the next entry and fills `entry` from its header: true when it is acceptable; false
   // at the end of the tar or on a refusal (then error() is set, and stays set). Any unread data

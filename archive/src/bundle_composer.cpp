@@ -1,13 +1,17 @@
 #include "gongkai/archive/bundle_composer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <iterator>
 #include <map>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "gongkai/archive/bundle_layout.h"
 #include "gongkai/archive/bundle_verifier.h"
@@ -169,6 +173,33 @@ core::Result<ItemFormats> identifyItemFiles(const BundleItem& item) {
   return formats;
 }
 
+// Every item's formats. Identification reads every byte of every file, so the items are shared
+// between this thread and one more (each takes the next item left), which halves the time on two
+// cores; more threads would only compete for the disk.
+std::vector<core::Result<ItemFormats>> identifyAll(const std::vector<BundleItem>& items) {
+  std::vector<std::optional<core::Result<ItemFormats>>> identified(items.size());
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i; (i = next++) < items.size();) {
+      try {
+        identified[i].emplace(identifyItemFiles(items[i]));
+      } catch (const std::exception& e) {
+        identified[i].emplace(Error::make(ErrorCode::kIo, "blob_unreadable",
+                                          std::string("文件内容无法识别 (cannot identify a "
+                                                      "file's format): ") +
+                                              e.what()));
+      }
+    }
+  };
+  std::thread helper(work);
+  work();
+  helper.join();
+  std::vector<core::Result<ItemFormats>> out;
+  out.reserve(items.size());
+  for (auto& result : identified) out.push_back(std::move(*result));
+  return out;
+}
+
 void addItem(BagWriter& bag, const BundleItem& item, const std::string& organization,
              const ItemFormats& formats) {
   const std::string base = itemFolder(item);
@@ -257,10 +288,10 @@ core::Result<BundleComposer> BundleComposer::compose(const BundleContents& conte
                      contents.category + "-T" + std::to_string(contents.checkpoint.tree_size);
   BagWriter bag(name, contents.checkpoint.made_at);
   addBagInfo(bag, name, contents);
-  for (const BundleItem& item : contents.items) {
-    auto formats = identifyItemFiles(item);
-    if (!formats.ok()) return formats.error();
-    addItem(bag, item, contents.organization, formats.value());
+  const auto formats = identifyAll(contents.items);
+  for (std::size_t i = 0; i < contents.items.size(); ++i) {
+    if (!formats[i].ok()) return formats[i].error();
+    addItem(bag, contents.items[i], contents.organization, formats[i].value());
   }
   addVersionedRecords(bag, layout::kCatalogue, contents.catalogue);
   addVersionedRecords(bag, layout::kFeedback, contents.feedback);

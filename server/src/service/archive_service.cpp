@@ -366,6 +366,7 @@ core::Result<std::string> ArchiveService::build(const BundleRequest& request,
 
   auto bundle = archive::BundleComposer::compose(contents, {&checkpoints_.signingKey(), sm2_});
   if (!bundle.ok()) return bundle.error();
+  phases.done("compose");  // mostly the files' formats, identified from every byte
   context.setTotals(static_cast<std::int64_t>(contents.items.size()),
                     bundle.value().payloadBytes());
   auto written = keep(bundle.value(), context);

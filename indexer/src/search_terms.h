@@ -2,6 +2,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,7 +62,10 @@ std::string uniqueTerm(const IndexedVersion& version);
 std::string booleanTerm(const char* prefix, std::string_view value);
 std::string dateValue(const core::Date& date);  // "YYYYMMDD": sorts as text
 
-// Dictionary words (two or more ideographs) that ICU's word break finds in `normalized`.
+// Dictionary words (two or more ideographs) that ICU's word break finds in `normalized`, each
+// handed to `take` as it is found (a long text has hundreds of thousands: not kept in a list).
+void forEachCjkWord(std::string_view normalized, const std::function<void(std::string&&)>& take);
+// The same words in a list, for short texts (a query, a snippet's terms).
 std::vector<std::string> cjkWords(std::string_view normalized);
 // True when `text` holds at least one CJK ideograph.
 bool hasCjk(std::string_view text);

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "gongkai/core/workflow.h"
+#include "gongkai/server/free_memory.h"
 #include "gongkai/server/service/search_query.h"
 #include "gongkai/server/store/case_repository.h"
 #include "gongkai/server/store/document_repository.h"
@@ -25,6 +26,9 @@ using store::SearchRepository;
 constexpr std::int64_t kRebuildPage = 200;  // documents read per page during a rebuild
 // Extracted text indexed between two commits of the outbox worker (see applyEntries).
 constexpr std::size_t kCommitTextBytes = 8u << 20;
+// Extracted text after which a pass hands the allocator's freed pages back (releaseFreedMemory):
+// a pass over a few short texts leaves too little to be worth the page faults of taking it back.
+constexpr std::size_t kReleaseTextBytes = 1u << 20;
 
 core::Date dateOf(core::TimePoint time) {
   const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(time)};
@@ -374,17 +378,21 @@ core::Status SearchService::applyEntries(store::ReadSession& rs,
       if (!indexed.ok()) return indexed.error();
       index->put(indexed.value());
       for (const auto& text : indexed.value().file_texts) uncommittedText += text.size();
-      // Xapian holds a batch's postings in memory until the commit: a batch of long texts
-      // commits as it goes, so the server's memory stays bounded however large the files
-      // filed meanwhile (the outbox entries leave only after the whole batch; applying a
-      // version again is harmless).
+      // Xapian holds a batch's postings in memory until the commit, and the texts extracted
+      // wait for their one store write: a batch of long texts commits and saves them as it
+      // goes, so the server's memory stays bounded however large the files filed meanwhile
+      // (the outbox entries leave only after the whole batch; applying a version again is
+      // harmless).
       if (uncommittedText >= kCommitTextBytes) {
+        saveExtracted(extracted);
         index->commit();
+        releaseFreedMemory();
         uncommittedText = 0;
       }
     }
     saveExtracted(extracted);
     index->commit();
+    if (uncommittedText >= kReleaseTextBytes) releaseFreedMemory();
     return core::okStatus();
   } catch (const std::exception& e) {
     return searchError(e.what());

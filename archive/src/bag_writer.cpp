@@ -331,11 +331,12 @@ BagWriter::BagWriter(std::string bagName, std::int64_t mtime)
     : bagName_(std::move(bagName)), mtime_(mtime) {}
 
 void BagWriter::addBytes(std::string pathInData, std::string bytes) {
-  payload_.push_back({std::move(pathInData), std::move(bytes), ""});
+  payload_.push_back({std::move(pathInData), std::move(bytes), "", ""});
 }
 
-void BagWriter::addFile(std::string pathInData, std::string sourcePath) {
-  payload_.push_back({std::move(pathInData), "", std::move(sourcePath)});
+void BagWriter::addFile(std::string pathInData, std::string sourcePath,
+                        std::string recordedSha256) {
+  payload_.push_back({std::move(pathInData), "", std::move(sourcePath), std::move(recordedSha256)});
 }
 
 void BagWriter::addTagFile(std::string name, std::string bytes) {
@@ -395,6 +396,14 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath, 
     if (!isSafePath(item.path)) {
       return Error::make(ErrorCode::kInvalidArgument, "invalid_path",
                          "包内路径无效 (invalid path in bag): " + item.path);
+    }
+    const bool hexDigest =
+        item.sha256.size() == 64 && std::all_of(item.sha256.begin(), item.sha256.end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        });
+    if (!item.sha256.empty() && !hexDigest) {
+      return Error::make(ErrorCode::kInvalidArgument, "invalid_digest",
+                         "记录的 SHA-256 无效 (invalid recorded SHA-256): " + item.path);
     }
     if (!seen.insert(item.path).second) {
       return Error::make(ErrorCode::kInvalidArgument, "duplicate_path",
@@ -468,8 +477,9 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath, 
       tar.directory(root);
       tar.directory(root + "data/");
       std::set<std::string> directories;
+      bool recorded = false;  // the current file's SHA-256 is known: SHA-512 only
       const auto hash = [&](const char* data, std::size_t size) {
-        sha256.update(data, size);
+        if (!recorded) sha256.update(data, size);
         sha512.update(data, size);
       };
       std::vector<char> buffer(kChunk);
@@ -481,6 +491,8 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath, 
           const std::string folder = item->path.substr(0, slash + 1);
           if (directories.insert(folder).second) tar.directory(root + "data/" + folder);
         }
+        recorded = !item->sha256.empty();
+        if (recorded) sums256[i] = item->sha256;
         if (item->source.empty()) {
           tar.file(root + "data/" + item->path, static_cast<std::int64_t>(item->bytes.size()));
           tar.data(item->bytes.data(), item->bytes.size());
@@ -506,7 +518,7 @@ core::Result<BagWriter::Written> BagWriter::writeTo(const std::string& tarPath, 
           }
           octets += size;
         }
-        sha256.finishInto(&sums256[i]);
+        if (!recorded) sha256.finishInto(&sums256[i]);
         sha512.finishInto(&sums512[i]);
       }
       sha256.wait();

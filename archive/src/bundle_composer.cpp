@@ -214,12 +214,14 @@ void addItem(BagWriter& bag, const BundleItem& item, const std::string& organiza
                  version.record);
   }
   for (const BundledFile& file : item.files) {
-    bag.addFile(base + std::string(layout::kFilesFolder) + bundledName(file), file.blob_path);
+    bag.addFile(base + std::string(layout::kFilesFolder) + bundledName(file), file.blob_path,
+                file.sha256);
   }
   for (const BundledRendition& rendition : item.renditions) {
     for (const BundledFile& file : item.files) {
       if (file.id == rendition.of_file_id)
-        bag.addFile(base + renditionPathFor(bundledName(file)), rendition.blob_path);
+        bag.addFile(base + renditionPathFor(bundledName(file)), rendition.blob_path,
+                    rendition.sha256);
     }
   }
   bag.addBytes(base + std::string(layout::kFormatsFile), itemFormatsJson(formats));

@@ -193,6 +193,46 @@ TEST(BagWriter, HostilePathsAndUnreadableSourcesAreRefusedWithNothingLeft) {
   EXPECT_EQ(manifestPath("100%\nx\r"), "100%25%0Ax%0D");
 }
 
+// A file given with its digest as recorded at filing is listed with that digest, unhashed: the
+// same bag when the bytes still match it; when they do not, the stock tool finds the mismatch.
+TEST(BagWriter, AFilesRecordedDigestGoesIntoTheManifestAsRecorded) {
+  TempDir dir;
+  const std::string bytes(2 * 1024 * 1024 + 5, 'r');
+  writeFile(dir / "blob", bytes);
+  const auto bagWith = [&](const std::string& recorded) {
+    BagWriter bag = sampleBag(dir);
+    bag.addFile("J001-2023-Y-ZZ-0003/files/登记表.pdf", dir / "blob", recorded);
+    return bag;
+  };
+  ASSERT_TRUE(bagWith("").writeTo(dir / "hashed.tar").ok());
+  ASSERT_TRUE(bagWith(core::sha256Hex(bytes)).writeTo(dir / "recorded.tar").ok());
+  EXPECT_EQ(readFile(dir / "recorded.tar"), readFile(dir / "hashed.tar"));
+
+  const std::string stale(64, 'a');
+  ASSERT_TRUE(bagWith(stale).writeTo(dir / "stale.tar").ok());
+  std::filesystem::create_directories(dir / "out");
+  std::string output;
+  ASSERT_EQ(runCommand({"tar", "-xf", dir / "stale.tar", "-C", dir / "out"}, output), 0) << output;
+  const std::string bag = dir / "out/J001-2023-ZZ";
+  EXPECT_NE(readFile(bag + "/manifest-sha256.txt").find(stale + "  data/J001-2023-Y-ZZ-0003/"),
+            std::string::npos);
+  EXPECT_NE(runCommand({"sh", "-c", "cd '" + bag + "' && sha256sum -c --quiet manifest-sha256.txt"},
+                       output),
+            0);
+  EXPECT_NE(output.find("J001-2023-Y-ZZ-0003"), std::string::npos) << output;
+  EXPECT_EQ(runCommand({"sh", "-c", "cd '" + bag + "' && sha512sum -c --quiet manifest-sha512.txt"},
+                       output),
+            0)
+      << output;
+
+  for (const std::string& bad : {std::string(63, 'a'), std::string(64, 'A'), stale + "\n"}) {
+    const auto refused = bagWith(bad).writeTo(dir / "bad.tar");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().reason, "invalid_digest");
+    EXPECT_FALSE(std::filesystem::exists(dir / "bad.tar"));
+  }
+}
+
 // A check of the written bag adds its tag files without the payload being written again: the
 // check reads the whole signed bag without them as it is written, and the result is byte for
 // byte the bag that had them from the start, with the digest of what is on disk.

@@ -183,6 +183,32 @@ TEST_F(ComposerTest, TheSameContentsGiveTheSameBytes) {
   EXPECT_EQ(readFile(dir_ / "a.tar"), readFile(dir_ / "b.tar"));
 }
 
+// A blob whose bytes changed after it was filed (rot, or a hand on the disk) is listed in the
+// manifest with the digest recorded at filing, so the build's own check and the verifier both
+// fail the bundle's integrity, and the check report inside says so.
+TEST_F(ComposerTest, ABlobChangedSinceFilingFailsTheBundlesCheck) {
+  BundledFile& file = contents_.items[0].files[0];
+  std::string bytes = readFile(file.blob_path);
+  ASSERT_FALSE(bytes.empty());
+  bytes[bytes.size() / 2] ^= 0x01;
+  testing::writeFile(file.blob_path, bytes);
+  auto bundle = BundleComposer::compose(contents_, signers());
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  const std::string tar = dir_ / "rotten.tar";
+  ASSERT_TRUE(bundle.value().writeTo(tar).ok());
+  const composed::BagFiles bag = composed::readBag(tar);
+  EXPECT_NE(bag.files.at("manifest-sha256.txt").find(file.sha256), std::string::npos);
+  EXPECT_NE(bag.files.at("check-report.json").find("\"passed\":false"), std::string::npos);
+  const BundleReport report = verify(tar);
+  EXPECT_FALSE(report.passed());
+  std::set<std::string> failed;
+  for (const Finding& finding : report.findings) {
+    if (!finding.passed) failed.insert(finding.check);
+  }
+  EXPECT_TRUE(failed.count("manifest_sha256")) << formatReportText(report);
+  EXPECT_FALSE(failed.count("manifest_sha512")) << "SHA-512 is taken from the bytes";
+}
+
 TEST_F(ComposerTest, AMissingBlobIsNamedBeforeAnythingIsWritten) {
   std::filesystem::remove(contents_.items[1].files[0].blob_path);
   const auto bundle = BundleComposer::compose(contents_, signers());

@@ -253,7 +253,9 @@ class ComposedBundleTest : public ::testing::Test {
       if (!file.in_bundle) continue;
       const std::string path = dir_ / ("blob-" + std::to_string(file.id));
       testing::writeFile(path, file.bytes);
-      item.files.push_back({file.id, file.name, path});
+      // With its digest as the server records it at filing; renditions without (taken from
+      // the bytes), so the bundle holds both kinds.
+      item.files.push_back({file.id, file.name, path, core::sha256Hex(file.bytes)});
       if (file.rendition) {
         const std::string renditionPath = dir_ / ("rendition-" + std::to_string(file.id));
         testing::writeFile(renditionPath, *file.rendition);

@@ -149,10 +149,10 @@ class RecordGatherer {
     describeForIndex(current.metadata, item);
     const HeldByVersions held = heldByVersions(stored);
     for (const auto& [id, file] : held.files) {
-      item.files.push_back({id, file.name, blobs_.pathOf(file.sha256)});
+      item.files.push_back({id, file.name, blobs_.pathOf(file.sha256), file.sha256});
       // The PDF/A rendition the log held at the checkpoint, and the entry that recorded it.
       if (auto logged = PreservationRenditions::loggedFor(session_, file.sha256, treeSize_)) {
-        item.renditions.push_back({id, blobs_.pathOf(logged->sha256)});
+        item.renditions.push_back({id, blobs_.pathOf(logged->sha256), logged->sha256});
         entries_.push_back(std::move(logged->entry));
       }
     }

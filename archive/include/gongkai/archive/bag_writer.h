@@ -25,8 +25,12 @@ class BagWriter {
 
   // A payload file under data/, from bytes in memory or a file on disk (streamed). Paths use '/',
   // are relative, and may not contain "." or ".." segments or control characters.
+  // A file may come with its SHA-256 as recorded when it was stored (lower-case hex, e.g. a
+  // content-addressed blob's name): the manifest then lists that digest and the writer does not
+  // hash the file for it, so a file whose bytes have changed since is listed with the digest it
+  // should have, and fails any check of the bag (SHA-512 is always taken from the bytes).
   void addBytes(std::string pathInData, std::string bytes);
-  void addFile(std::string pathInData, std::string sourcePath);
+  void addFile(std::string pathInData, std::string sourcePath, std::string recordedSha256 = {});
   // Signs tagmanifest-sha256.txt (which covers every other file) with Ed25519: the 64-byte
   // signature goes to signatures/tagmanifest-sha256.txt.ed25519.sig and the public key (PEM)
   // beside it, in a folder the tag manifest does not list. The stock openssl checks it:
@@ -83,6 +87,7 @@ class BagWriter {
     std::string path;    // relative to data/
     std::string bytes;   // when from memory
     std::string source;  // when from disk
+    std::string sha256;  // as recorded, or empty: taken from the bytes as they are written
   };
   std::string bagName_;
   std::int64_t mtime_;

@@ -34,6 +34,9 @@ struct BundledFile {
   std::int64_t id = 0;
   std::string name;  // as uploaded: the index shows it, its extension names the bundled file
   std::string blob_path;
+  // As recorded when it was filed (the blob's content address), for the SHA-256 manifest: a
+  // blob whose bytes have changed since fails the bundle's check. Empty: taken from the bytes.
+  std::string sha256 = {};
 };
 
 // A preservation rendition (PDF/A) of one of the item's files, made once and stored: its bytes
@@ -41,6 +44,7 @@ struct BundledFile {
 struct BundledRendition {
   std::int64_t of_file_id = 0;  // the BundledFile it stands for
   std::string blob_path;
+  std::string sha256 = {};  // as recorded, as for BundledFile
 };
 
 // One archived document.

@@ -173,19 +173,13 @@ class StreamedCheck {
     // A larger pipe keeps both sides busy across the writer's 1 MiB writes (best effort: the
     // default 64 KiB works too, with more switches).
     ::fcntl(write_, F_SETPIPE_SZ, static_cast<int>(kChunk));
-    thread_ = std::thread([this, &check] {
-      try {
-        result_.emplace(check(read_));
-      } catch (const std::exception& e) {
-        result_.emplace(core::Error::make(core::ErrorCode::kInternal, "check_failed",
-                                          std::string("检查失败 (check failed): ") + e.what()));
-      }
-      std::vector<char> sink(64 * 1024);
-      while (true) {
-        const ssize_t got = ::read(read_, sink.data(), sink.size());
-        if (got == 0 || (got < 0 && errno != EINTR)) break;
-      }
-    });
+    try {
+      thread_ = std::thread([this, &check] { run(check); });
+    } catch (...) {
+      ::close(read_);
+      ::close(write_);
+      throw;
+    }
   }
   ~StreamedCheck() {
     endOfTar();
@@ -204,6 +198,19 @@ class StreamedCheck {
   }
 
  private:
+  void run(const BagWriter::Check& check) {
+    try {
+      result_.emplace(check(read_));
+    } catch (const std::exception& e) {
+      result_.emplace(core::Error::make(core::ErrorCode::kInternal, "check_failed",
+                                        std::string("检查失败 (check failed): ") + e.what()));
+    }
+    std::vector<char> sink(64 * 1024);
+    while (true) {
+      const ssize_t got = ::read(read_, sink.data(), sink.size());
+      if (got == 0 || (got < 0 && errno != EINTR)) break;
+    }
+  }
   void endOfTar() {
     if (write_ >= 0) ::close(write_);
     write_ = -1;

@@ -143,6 +143,19 @@ struct SafeTarReader::State {
               std::string_view entryPath) {
     return refuse(ErrorCode::kInvalidArgument, reason, chinese, english, entryPath);
   }
+  // Refuses a compressed tar by its first bytes, else makes the reader, not yet opened. Tar
+  // only, no decompression filters: a bundle is a plain pax tar, and every other format or
+  // filter is more parsing of hostile input (some filters even run external programs).
+  bool startTar(const unsigned char* head, std::size_t size, const std::string& name) {
+    if (looksCompressed(head, size)) {
+      return refuse("compressed", "归档是压缩文件，须为未压缩的 tar",
+                    "compressed archive, plain tar expected", name);
+    }
+    archive = archive_read_new();
+    archive_read_support_format_tar(archive);
+    archive_read_support_filter_none(archive);
+    return true;
+  }
   bool corrupt(std::string_view entryPath) {
     const char* detail = archive != nullptr ? archive_error_string(archive) : nullptr;
     const std::string english =
@@ -244,16 +257,7 @@ core::Status SafeTarReader::open(const std::string& path) {
   }
   unsigned char head[512];
   const ssize_t got = ::pread(s.fd, head, sizeof head, 0);
-  if (got > 0 && looksCompressed(head, static_cast<std::size_t>(got))) {
-    s.refuse("compressed", "归档是压缩文件，须为未压缩的 tar",
-             "compressed archive, plain tar expected", path);
-    return *s.error;
-  }
-  // Tar only, no decompression filters: a bundle is a plain pax tar, and every other format or
-  // filter is more parsing of hostile input (some filters even run external programs).
-  s.archive = archive_read_new();
-  archive_read_support_format_tar(s.archive);
-  archive_read_support_filter_none(s.archive);
+  if (!s.startTar(head, got > 0 ? static_cast<std::size_t>(got) : 0, path)) return *s.error;
   if (archive_read_open_fd(s.archive, s.fd, kBlockSize) != ARCHIVE_OK) {
     s.corrupt(path);
     return *s.error;
@@ -286,14 +290,9 @@ core::Status SafeTarReader::openStream(int fd, const std::string& name) {
     have += static_cast<std::size_t>(got);
   }
   head.resize(have);
-  if (looksCompressed(reinterpret_cast<const unsigned char*>(head.data()), have)) {
-    s.refuse("compressed", "归档是压缩文件，须为未压缩的 tar",
-             "compressed archive, plain tar expected", name);
+  if (!s.startTar(reinterpret_cast<const unsigned char*>(head.data()), have, name)) {
     return *s.error;
   }
-  s.archive = archive_read_new();
-  archive_read_support_format_tar(s.archive);
-  archive_read_support_filter_none(s.archive);
   if (archive_read_open(s.archive, s.stream.get(), nullptr, readStream, nullptr) != ARCHIVE_OK) {
     s.corrupt(name);
     return *s.error;

@@ -11,10 +11,13 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -54,14 +57,24 @@ bool isSafePath(const std::string& path) {
 
 // Where the tar's bytes go: a file, written in large blocks, with the SHA-256 of everything
 // written taken on the way (on its own thread), so the bundle's own digest costs no second read.
+//
+// A durable tar is written for keeping, not to be read again soon (the check reads it on its way,
+// see StreamedCheck): it goes straight to the disk (O_DIRECT) in whole aligned blocks, not through
+// the page cache, where a bundle of a few GiB would only push out what the server does read. On
+// a virtual machine that hands its free memory back to the host it also saves most of the
+// writing's time: copying 512 MiB into fresh page-cache pages took about 2 s of CPU here, against
+// 0.15 s into pages just freed and none at all for direct writes. What is left at the end that is
+// not a whole block (and all of it where the file system refuses O_DIRECT) goes through the cache.
 class HashingFile {
  public:
   HashingFile(const std::string& path, bool durable)
       : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)),
         durable_(durable),
-        sha256_(EVP_sha256()) {
+        sha256_(EVP_sha256()),
+        buffer_(static_cast<char*>(std::aligned_alloc(kAlign, kChunk))) {
     if (fd_ < 0) throw std::runtime_error("cannot create " + path);
-    buffer_.reserve(kChunk);
+    if (!buffer_) throw std::bad_alloc();
+    if (durable_) setDirect(true);
   }
   ~HashingFile() {
     if (fd_ >= 0) ::close(fd_);
@@ -69,12 +82,14 @@ class HashingFile {
 
   void write(const char* data, std::size_t size) {
     size_ += static_cast<std::int64_t>(size);
-    if (buffer_.size() + size > kChunk) flush();
-    if (size >= kChunk) {
-      sha256_.update(data, size);
-      return writeAll(data, size);
+    while (size > 0) {
+      const std::size_t take = std::min(size, kChunk - used_);
+      std::memcpy(buffer_.get() + used_, data, take);
+      used_ += take;
+      data += take;
+      size -= take;
+      if (used_ == kChunk) flush();
     }
-    buffer_.insert(buffer_.end(), data, data + size);
   }
 
   // Where the file stands now, to rewind() to later: everything handed over so far is written
@@ -96,7 +111,7 @@ class HashingFile {
   }
   // Cuts the file back to `mark` and goes on writing (and hashing) from there.
   void rewind(const Mark& mark) {
-    buffer_.clear();
+    used_ = 0;
     if (::ftruncate(fd_, mark.size) != 0 || ::lseek(fd_, mark.size, SEEK_SET) != mark.size) {
       throw std::runtime_error("cannot rewind the tar");
     }
@@ -119,43 +134,71 @@ class HashingFile {
   }
 
  private:
+  static constexpr std::size_t kAlign = 4096;  // covers 512- and 4096-byte disk sectors
+
+  // Everything buffered goes out: whole blocks directly while the file is written directly,
+  // the rest (only ever at the end of a stretch: a mark, the tar's end) through the cache.
   void flush() {
-    if (buffer_.empty()) return;
-    sha256_.update(buffer_.data(), buffer_.size());
-    writeAll(buffer_.data(), buffer_.size());
-    buffer_.clear();
+    if (used_ == 0) return;
+    sha256_.update(buffer_.get(), used_);
+    const std::size_t whole = direct_ ? used_ / kAlign * kAlign : used_;
+    if (whole > 0) writeOut(buffer_.get(), whole);
+    if (whole < used_) {
+      setDirect(false);
+      writeOut(buffer_.get() + whole, used_ - whole);
+    }
+    used_ = 0;
   }
-  void writeAll(const char* data, std::size_t size) {
-    if (tee_ >= 0 && !writeFully(tee_, data, size)) {
+  void writeOut(const char* data, std::size_t size) {
+    if (tee_ >= 0 && writeFully(tee_, data, size) != size) {
       throw std::runtime_error("cannot hand the tar to its check");
     }
-    if (!writeFully(fd_, data, size)) throw std::runtime_error("write failed");
-    written_ += static_cast<std::int64_t>(size);
-    // A durable tar is written back while the rest is still being hashed, not all at the final
-    // fsync: start writeback of every full stretch as soon as it is written.
-    if (durable_ && written_ - started_ >= kWritebackStretch) {
+    std::size_t done = writeFully(fd_, data, size);
+    // A file system may take O_DIRECT at open and refuse it at the first write.
+    if (done < size && direct_ && errno == EINVAL) {
+      setDirect(false);
+      done += writeFully(fd_, data + done, size - done);
+    }
+    written_ += static_cast<std::int64_t>(done);
+    if (done < size) throw std::runtime_error("write failed");
+    // A durable tar written through the cache is written back while the rest is still being
+    // hashed, not all at the final fsync: start writeback of every full stretch as soon as it
+    // is written.
+    if (durable_ && !direct_ && written_ - started_ >= kWritebackStretch) {
       ::sync_file_range(fd_, started_, written_ - started_, SYNC_FILE_RANGE_WRITE);
       started_ = written_;
     }
   }
-  static bool writeFully(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-      const ssize_t done = ::write(fd, data, size);
-      if (done < 0 && errno == EINTR) continue;
-      if (done <= 0) return false;
-      data += done;
-      size -= static_cast<std::size_t>(done);
+  // The bytes written, all of them unless write() failed (errno tells why).
+  static std::size_t writeFully(int fd, const char* data, std::size_t size) {
+    std::size_t done = 0;
+    while (done < size) {
+      const ssize_t now = ::write(fd, data + done, size - done);
+      if (now < 0 && errno == EINTR) continue;
+      if (now <= 0) break;
+      done += static_cast<std::size_t>(now);
     }
-    return true;
+    return done;
   }
+  void setDirect(bool on) {
+    const int flags = ::fcntl(fd_, F_GETFL);
+    if (flags < 0) return;
+    direct_ = on && ::fcntl(fd_, F_SETFL, flags | O_DIRECT) == 0;
+    if (!direct_) ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT);
+  }
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
   static constexpr std::int64_t kWritebackStretch = std::int64_t{32} << 20;
   int fd_;
   int tee_ = -1;
   bool durable_;
+  bool direct_ = false;       // writing whole aligned blocks straight to the disk
   std::int64_t written_ = 0;  // bytes handed to the file
   std::int64_t started_ = 0;  // bytes whose writeback has been started
   AsyncDigest sha256_;
-  std::vector<char> buffer_;
+  std::unique_ptr<char, Free> buffer_;  // kChunk bytes, aligned for direct writes
+  std::size_t used_ = 0;
   std::int64_t size_ = 0;
 };
 

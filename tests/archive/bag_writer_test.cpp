@@ -1,8 +1,13 @@
 #include "gongkai/archive/bag_writer.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
@@ -284,6 +289,65 @@ TEST(BagWriter, ACheckAddsTagFilesToTheBagAsWrittenWithTheSameBytesAsFromTheStar
   ASSERT_FALSE(badName.ok());
   EXPECT_EQ(badName.error().reason, "invalid_tag_file");
   EXPECT_FALSE(std::filesystem::exists(dir / "bad.tar"));
+}
+
+// Whether `dir`'s file system takes direct writes (tmpfs, say, does not).
+bool takesDirectWrites(const std::filesystem::path& dir) {
+  const std::string probe = dir / "direct-probe";
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0644);
+  if (fd < 0) return false;
+  void* block = std::aligned_alloc(4096, 4096);
+  std::memset(block, 0, 4096);
+  const bool written = ::write(fd, block, 4096) == 4096;
+  std::free(block);
+  ::close(fd);
+  std::filesystem::remove(probe);
+  return written;
+}
+
+// How many of the file's pages are in the page cache.
+std::size_t pagesCached(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  const auto size = static_cast<std::size_t>(::lseek(fd, 0, SEEK_END));
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> resident((size + page - 1) / page);
+  ::mincore(map, size, resident.data());
+  ::munmap(map, size);
+  return static_cast<std::size_t>(std::count_if(resident.begin(), resident.end(),
+                                                [](unsigned char r) { return (r & 1) != 0; }));
+}
+
+// A durable tar is written straight to the disk, bypassing the page cache, except what is left
+// at its end that is not a whole block: the same bytes, with and without a check, as a tar
+// written through the cache.
+TEST(BagWriter, ADurableTarGoesStraightToTheDiskWithTheSameBytes) {
+  TempDir dir;
+  BagWriter bag = sampleBag(dir);
+  bag.addBytes("odd.bin", std::string(3 * 1024 * 1024 + 1234, 'o'));  // whole blocks and a rest
+  ASSERT_TRUE(bag.writeTo(dir / "cached.tar").ok());
+  ASSERT_TRUE(bag.writeTo(dir / "durable.tar", /*durable=*/true).ok());
+  const auto checked =
+      bag.writeTo(dir / "checked.tar", /*durable=*/true,
+                  [](int tarStream) -> core::Result<BagWriter::TagFiles> {
+                    return BagWriter::TagFiles{{"check-report.json", readStream(tarStream)}};
+                  });
+  ASSERT_TRUE(checked.ok()) << checked.error().message;
+  const std::string cached = readFile(dir / "cached.tar");
+  EXPECT_EQ(readFile(dir / "durable.tar"), cached);
+  BagWriter fromStart = sampleBag(dir);
+  fromStart.addBytes("odd.bin", std::string(3 * 1024 * 1024 + 1234, 'o'));
+  fromStart.addTagFile("check-report.json", cached);  // the check saw the tar without it
+  ASSERT_TRUE(fromStart.writeTo(dir / "from-start.tar").ok());
+  EXPECT_EQ(readFile(dir / "checked.tar"), readFile(dir / "from-start.tar"));
+
+  if (!takesDirectWrites(dir.path())) GTEST_SKIP() << "no direct writes on this file system";
+  ASSERT_TRUE(bag.writeTo(dir / "cold.tar", /*durable=*/true).ok());
+  const std::size_t pages = std::filesystem::file_size(dir / "cold.tar") / 4096;
+  EXPECT_LT(pagesCached(dir / "cold.tar"), pages / 10) << "of " << pages << " pages";
+  ASSERT_TRUE(bag.writeTo(dir / "warm.tar").ok());
+  EXPECT_GT(pagesCached(dir / "warm.tar"), pages / 2) << "of " << pages << " pages";
 }
 
 // A check may stop reading anywhere (a verifier that found an unsafe entry stops there): the

@@ -291,20 +291,6 @@ TEST(BagWriter, ACheckAddsTagFilesToTheBagAsWrittenWithTheSameBytesAsFromTheStar
   EXPECT_FALSE(std::filesystem::exists(dir / "bad.tar"));
 }
 
-// Whether `dir`'s file system takes direct writes (tmpfs, say, does not).
-bool takesDirectWrites(const std::filesystem::path& dir) {
-  const std::string probe = dir / "direct-probe";
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0644);
-  if (fd < 0) return false;
-  void* block = std::aligned_alloc(4096, 4096);
-  std::memset(block, 0, 4096);
-  const bool written = ::write(fd, block, 4096) == 4096;
-  std::free(block);
-  ::close(fd);
-  std::filesystem::remove(probe);
-  return written;
-}
-
 // How many of the file's pages are in the page cache.
 std::size_t pagesCached(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY);
@@ -317,6 +303,22 @@ std::size_t pagesCached(const std::string& path) {
   ::munmap(map, size);
   return static_cast<std::size_t>(std::count_if(resident.begin(), resident.end(),
                                                 [](unsigned char r) { return (r & 1) != 0; }));
+}
+
+// Whether `dir`'s file system takes direct writes and keeps them out of the page cache (tmpfs,
+// whose files are the page cache, does not).
+bool takesDirectWrites(const std::filesystem::path& dir) {
+  const std::string probe = dir / "direct-probe";
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0644);
+  if (fd < 0) return false;
+  void* block = std::aligned_alloc(4096, 4096);
+  std::memset(block, 0, 4096);
+  const bool written = ::write(fd, block, 4096) == 4096;
+  std::free(block);
+  ::close(fd);
+  const bool uncached = written && pagesCached(probe) == 0;
+  std::filesystem::remove(probe);
+  return uncached;
 }
 
 // A durable tar is written straight to the disk, bypassing the page cache, except what is left
